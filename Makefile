@@ -1,0 +1,62 @@
+# SPDX-License-Identifier: GPL-2.0
+#
+# shadowmm: the module, the tools, and the runs that test them.
+#
+#   make            module (W=1, warnings are errors) and tools
+#   make vm         boot the Debian kernel in QEMU with the module loaded
+#                   on a reserved range and the tools on PATH (a shell)
+#   make check      host unit tests of the core (ASan/UBSan) and of the
+#                   tools, then every selftest in the VM; ends with
+#                   "N passed, N failed, N skipped"
+#   make sparse     the module through sparse (C=2)
+#   make clean
+#
+# The host kernel cannot load modules (see Documentation/design.rst), so
+# the module is built against the installed Debian kernel's headers
+# unless the running kernel has them. KDIR= overrides.
+
+SHELL		:= /bin/bash
+KVER		?= $(shell if [ -d /lib/modules/$$(uname -r)/build ]; then uname -r; \
+			   else scripts/kver.sh 2>/dev/null; fi)
+KDIR		?= /lib/modules/$(KVER)/build
+MODULE		:= module/shadowmm.ko
+KBUILD_FLAGS	:= W=1 KCFLAGS=-Werror
+
+all: module tools
+
+deps:
+	@scripts/deps.sh
+
+module:
+	@test -d "$(KDIR)" || { echo "no kernel headers at '$(KDIR)': run 'make deps' or set KDIR=" >&2; exit 1; }
+	$(MAKE) -C $(KDIR) M=$(CURDIR) $(KBUILD_FLAGS) modules
+
+sparse:
+	$(MAKE) -C $(KDIR) M=$(CURDIR) $(KBUILD_FLAGS) C=2 modules
+
+tools:
+	$(MAKE) -C tools
+
+test-core:
+	$(MAKE) -C tools/testing/core test
+
+test-tools:
+	$(MAKE) -C tools test
+
+test-host: test-core test-tools
+
+vm: deps all
+	scripts/vm.sh shell
+
+check: deps
+	$(MAKE) all
+	$(MAKE) test-host
+	scripts/vm.sh check
+
+clean:
+	-$(MAKE) -C $(KDIR) M=$(CURDIR) clean
+	$(MAKE) -C tools clean
+	$(MAKE) -C tools/testing/core clean
+	rm -rf build
+
+.PHONY: all deps module sparse tools test-core test-tools test-host vm check clean

@@ -1,0 +1,324 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * The buddy allocator of one zone, after mm/page_alloc.c.
+ *
+ * Free blocks of order N sit on the zone's free list of (N, migratetype),
+ * linked through their head descriptors. Allocation takes the smallest
+ * block of the wanted migratetype and splits it, handing the upper halves
+ * back (expand()); freeing merges a block with its buddy, the block of the
+ * same order whose index differs only in bit N, for as long as that buddy
+ * is free, whole and in the same zone. When a migratetype has nothing
+ * left, the allocator falls back to another one, stealing whole 2 MiB
+ * pageblocks when the request is large or long-lived enough, so that
+ * unmovable allocations cluster instead of spreading (the kernel's
+ * anti-fragmentation).
+ *
+ * Everything here runs with the zone lock held.
+ */
+#include "mm.h"
+
+#define SMM_NO_IDX	(~0ULL)
+
+/* The kernel's fallbacks[]: which free lists each migratetype may raid. */
+static const u8 smm_fallbacks[SMM_NR_MT][SMM_NR_MT - 1] = {
+	[SHADOWMM_MT_UNMOVABLE]   = { SHADOWMM_MT_RECLAIMABLE, SHADOWMM_MT_MOVABLE },
+	[SHADOWMM_MT_MOVABLE]     = { SHADOWMM_MT_RECLAIMABLE, SHADOWMM_MT_UNMOVABLE },
+	[SHADOWMM_MT_RECLAIMABLE] = { SHADOWMM_MT_UNMOVABLE,   SHADOWMM_MT_MOVABLE },
+};
+
+/* Make @idx a free block of @order and push it on its list. */
+static void smm_add_free(struct smm_mm *mm, struct smm_zone *z, u64 idx,
+			 unsigned int order, unsigned int mt)
+{
+	struct smm_free_area *a = &z->area[order];
+	struct smm_frame *f = &mm->frames[idx];
+	u32 first = a->head[mt];
+
+	smm_frame_set_head(f, SMM_FRAME_FREE, order, mt);
+	smm_frame_set_next(f, first);
+	if (first != SMM_FRAME_NONE)
+		smm_frame_set_prev(&mm->frames[first], idx);
+	a->head[mt] = idx;
+	a->nr_free[mt]++;
+}
+
+/* Unlink the free block at @idx; its descriptor names its list. */
+static void smm_del_free(struct smm_mm *mm, struct smm_zone *z, u64 idx)
+{
+	struct smm_frame *f = &mm->frames[idx];
+	unsigned int order = smm_frame_order(f), mt = smm_frame_mt(f);
+	struct smm_free_area *a = &z->area[order];
+	u32 prev = smm_frame_prev(f), next = smm_frame_next(f);
+
+	if (prev != SMM_FRAME_NONE)
+		smm_frame_set_next(&mm->frames[prev], next);
+	else
+		a->head[mt] = next;
+	if (next != SMM_FRAME_NONE)
+		smm_frame_set_prev(&mm->frames[next], prev);
+	a->nr_free[mt]--;
+}
+
+static void smm_move_free(struct smm_mm *mm, struct smm_zone *z, u64 idx, unsigned int mt)
+{
+	unsigned int order = smm_frame_order(&mm->frames[idx]);
+
+	smm_del_free(mm, z, idx);
+	smm_add_free(mm, z, idx, order, mt);
+}
+
+/*
+ * page_is_buddy(): the block at @buddy is the free buddy of order @order.
+ * Its head says so only when the whole block is free (tails and holes are
+ * never FREE heads), and the zone bound keeps merges inside the zone.
+ */
+static bool smm_is_free_buddy(const struct smm_mm *mm, const struct smm_zone *z,
+			      u64 buddy, unsigned int order)
+{
+	const struct smm_frame *f;
+
+	if (buddy < z->start || buddy >= z->end)
+		return false;
+	f = &mm->frames[buddy];
+	return smm_frame_type(f) == SMM_FRAME_FREE && smm_frame_order(f) == order;
+}
+
+/*
+ * __free_one_page(): return the block at @idx to the free lists, merging
+ * it with its buddies. The head that ends up inside the merged block is
+ * made a tail so that only the merged head describes it.
+ */
+void __smm_free_one(struct smm_mm *mm, struct smm_zone *z, u64 idx, unsigned int order,
+		    unsigned int mt)
+{
+	z->free += 1ULL << order;
+	while (order < SMM_MAX_ORDER) {
+		u64 buddy = idx ^ (1ULL << order);
+
+		if (!smm_is_free_buddy(mm, z, buddy, order))
+			break;
+		smm_del_free(mm, z, buddy);
+		smm_frame_set_tail(&mm->frames[max(idx, buddy)]);
+		idx = min(idx, buddy);
+		order++;
+	}
+	smm_add_free(mm, z, idx, order, mt);
+}
+
+/* expand(): split a block of order @high down to @low, freeing upper halves. */
+static void smm_expand(struct smm_mm *mm, struct smm_zone *z, u64 idx, unsigned int low,
+		       unsigned int high, unsigned int mt)
+{
+	while (high > low) {
+		high--;
+		smm_add_free(mm, z, idx + (1ULL << high), high, mt);
+	}
+}
+
+static u64 __smm_rmqueue_smallest(struct smm_mm *mm, struct smm_zone *z, unsigned int order,
+				  unsigned int mt)
+{
+	unsigned int o;
+
+	for (o = order; o <= SMM_MAX_ORDER; o++) {
+		u32 idx = z->area[o].head[mt];
+
+		if (idx == SMM_FRAME_NONE)
+			continue;
+		smm_del_free(mm, z, idx);
+		smm_expand(mm, z, idx, order, o, mt);
+		return idx;
+	}
+	return SMM_NO_IDX;
+}
+
+/*
+ * can_steal_fallback(): large requests, and unmovable or reclaimable ones
+ * (which would otherwise pollute many pageblocks), take whole pageblocks.
+ */
+static bool smm_can_steal(unsigned int order, unsigned int start_mt)
+{
+	if (order >= SMM_PAGEBLOCK_ORDER / 2)
+		return true;
+	return start_mt == SHADOWMM_MT_RECLAIMABLE || start_mt == SHADOWMM_MT_UNMOVABLE;
+}
+
+static int smm_find_fallback(const struct smm_zone *z, unsigned int order,
+			     unsigned int start_mt, bool *can_steal)
+{
+	unsigned int i;
+
+	for (i = 0; i < SMM_NR_MT - 1; i++) {
+		unsigned int mt = smm_fallbacks[start_mt][i];
+
+		if (z->area[order].nr_free[mt]) {
+			*can_steal = smm_can_steal(order, start_mt);
+			return mt;
+		}
+	}
+	return -1;
+}
+
+static void smm_set_pageblock_range(struct smm_mm *mm, u64 idx, unsigned int order,
+				    unsigned int mt)
+{
+	u64 pb = idx >> SMM_PAGEBLOCK_ORDER;
+	u64 end = (idx + (1ULL << order) - 1) >> SMM_PAGEBLOCK_ORDER;
+
+	for (; pb <= end; pb++)
+		mm->pageblock_mt[pb] = mt;
+}
+
+/*
+ * move_freepages_block(): move every free block of the pageblock of @idx
+ * to @mt's lists. Returns the free frames found; *movable counts the
+ * allocated frames of movable allocations, the "alike" pages that let a
+ * movable request claim the block.
+ */
+static u64 smm_move_pageblock(struct smm_mm *mm, struct smm_zone *z, u64 idx,
+			      unsigned int mt, u64 *movable)
+{
+	u64 start = max(idx & ~(SMM_PAGEBLOCK_FRAMES - 1), z->start);
+	u64 end = min((idx | (SMM_PAGEBLOCK_FRAMES - 1)) + 1, z->end);
+	u64 i, moved = 0;
+
+	*movable = 0;
+	for (i = start; i < end; i += 1ULL << smm_frame_order(&mm->frames[i])) {
+		const struct smm_frame *f = &mm->frames[i];
+
+		switch (smm_frame_type(f)) {
+		case SMM_FRAME_FREE:
+			if (smm_frame_mt(f) != mt)
+				smm_move_free(mm, z, i, mt);
+			moved += 1ULL << smm_frame_order(f);
+			break;
+		case SMM_FRAME_PAGE:
+			if (smm_frame_mt(f) == SHADOWMM_MT_MOVABLE)
+				*movable += 1ULL << smm_frame_order(f);
+			break;
+		case SMM_FRAME_TAIL:
+			WARN_ON_ONCE(1);	/* a walk head to head never lands on a tail */
+			return moved;
+		}
+	}
+	return moved;
+}
+
+/*
+ * steal_suitable_fallback(): take the fallback block at @idx for @start_mt.
+ * A block of a whole pageblock or more changes type outright; otherwise,
+ * when stealing is allowed, the pageblock's free blocks all move and the
+ * pageblock changes type if at least half of it is free or alike.
+ */
+static void smm_steal_fallback(struct smm_mm *mm, struct smm_zone *z, u64 idx,
+			       unsigned int start_mt, bool whole_block)
+{
+	unsigned int order = smm_frame_order(&mm->frames[idx]);
+	unsigned int old_mt = smm_pageblock_mt(mm, idx);
+	u64 free, movable, alike;
+
+	if (order >= SMM_PAGEBLOCK_ORDER) {
+		smm_set_pageblock_range(mm, idx, order, start_mt);
+		z->stats.mt_steal++;
+		goto single_block;
+	}
+	if (!whole_block)
+		goto single_block;
+
+	free = smm_move_pageblock(mm, z, idx, start_mt, &movable);
+	if (!free)
+		goto single_block;
+	if (start_mt == SHADOWMM_MT_MOVABLE)
+		alike = movable;
+	else if (old_mt == SHADOWMM_MT_MOVABLE)
+		alike = SMM_PAGEBLOCK_FRAMES - (free + movable);
+	else
+		alike = 0;
+	if (free + alike >= SMM_PAGEBLOCK_FRAMES / 2) {
+		mm->pageblock_mt[idx >> SMM_PAGEBLOCK_ORDER] = start_mt;
+		z->stats.mt_steal++;
+	}
+	return;
+
+single_block:
+	smm_move_free(mm, z, idx, start_mt);
+}
+
+/*
+ * __rmqueue_fallback(): move a block of another migratetype onto
+ * @start_mt's lists. The largest block is taken, so that a steal claims
+ * as much as possible at once; a movable request that may not steal takes
+ * the smallest instead, to break up as little as possible.
+ */
+static bool __smm_rmqueue_fallback(struct smm_mm *mm, struct smm_zone *z, unsigned int order,
+				   unsigned int start_mt)
+{
+	bool can_steal = false;
+	int o, mt = -1;
+
+	for (o = SMM_MAX_ORDER; o >= (int)order; o--) {
+		mt = smm_find_fallback(z, o, start_mt, &can_steal);
+		if (mt >= 0)
+			break;
+	}
+	if (mt < 0)
+		return false;
+	if (!can_steal && start_mt == SHADOWMM_MT_MOVABLE && o > (int)order) {
+		for (o = order; o <= SMM_MAX_ORDER; o++) {
+			mt = smm_find_fallback(z, o, start_mt, &can_steal);
+			if (mt >= 0)
+				break;
+		}
+	}
+	z->stats.mt_fallback++;
+	smm_steal_fallback(mm, z, z->area[o].head[mt], start_mt, can_steal);
+	return true;
+}
+
+/*
+ * __rmqueue(): a block of @order for @mt, or SMM_NO_IDX. The block's head
+ * becomes a PAGE head; the caller may retype it (the pcp lists do).
+ */
+u64 __smm_rmqueue(struct smm_mm *mm, struct smm_zone *z, unsigned int order, unsigned int mt)
+{
+	u64 idx;
+
+	do {
+		idx = __smm_rmqueue_smallest(mm, z, order, mt);
+	} while (idx == SMM_NO_IDX && __smm_rmqueue_fallback(mm, z, order, mt));
+
+	if (idx != SMM_NO_IDX) {
+		smm_frame_set_head(&mm->frames[idx], SMM_FRAME_PAGE, order, mt);
+		z->free -= 1ULL << order;
+	}
+	return idx;
+}
+
+/*
+ * Hand every frame of the zone's sections to the buddy, in the largest
+ * aligned blocks that fit (memblock_free_all() does the same at boot).
+ */
+void smm_buddy_init_zone(struct smm_mm *mm, struct smm_zone *z)
+{
+	const struct smm_range *r = mm->range;
+	u32 i;
+
+	for (i = 0; i < r->nr_sections; i++) {
+		const struct smm_section *s = &r->sections[i];
+		u64 lo = max(s->start, z->start);
+		u64 hi = min(s->start + s->nr_frames, z->end);
+		u64 idx;
+
+		for (idx = lo; idx < hi; ) {
+			unsigned int order = SMM_MAX_ORDER;
+
+			while (order && ((idx & ((1ULL << order) - 1)) || idx + (1ULL << order) > hi))
+				order--;
+			__smm_free_one(mm, z, idx, order, smm_pageblock_mt(mm, idx));
+			idx += 1ULL << order;
+		}
+		if (hi > lo)
+			z->present += hi - lo;
+	}
+	z->managed = z->present;
+}

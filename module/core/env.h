@@ -1,0 +1,138 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * The one environment header of the shadowmm core.
+ *
+ * Everything under module/core/ includes this file and nothing else from
+ * outside the core, so the same sources compile into shadowmm.ko and into
+ * the user-space tests under tools/testing/core/ (the way the kernel's
+ * tools/testing/memblock builds mm/memblock.c). Each side provides the
+ * same small vocabulary: fixed-width types, errno values, WARN_ON_ONCE,
+ * zeroed array allocation and a spinlock.
+ */
+#ifndef _SMM_CORE_ENV_H
+#define _SMM_CORE_ENV_H
+
+#ifdef __KERNEL__
+
+#include <linux/types.h>
+#include <linux/kernel.h>
+#include <linux/errno.h>
+#include <linux/bug.h>
+#include <linux/compiler.h>
+#include <linux/minmax.h>
+#include <linux/spinlock.h>
+#include <linux/mutex.h>
+#include <linux/string.h>
+#include <linux/mm.h>
+#include <linux/slab.h>
+
+typedef spinlock_t smm_lock_t;
+#define smm_lock_init(l)	spin_lock_init(l)
+#define smm_lock(l)		spin_lock(l)
+#define smm_unlock(l)		spin_unlock(l)
+
+/*
+ * Taking every lock of a class at once (smm_mm_lock_all()) is legal only
+ * under one outer mutex; lockdep is told so, as mm_take_all_locks() does.
+ */
+typedef struct mutex smm_mutex_t;
+#define smm_mutex_init(m)	mutex_init(m)
+#define smm_mutex_lock(m)	mutex_lock(m)
+#define smm_mutex_unlock(m)	mutex_unlock(m)
+#define smm_lock_nest(l, m)	spin_lock_nest_lock(l, m)
+
+/* Large arrays (frame descriptors) may exceed what kmalloc can give. */
+static inline void *smm_zalloc_array(size_t n, size_t size)
+{
+	return kvcalloc(n, size, GFP_KERNEL);
+}
+
+static inline void smm_free_array(void *p)
+{
+	kvfree(p);
+}
+
+#else /* user space */
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <errno.h>
+#include <pthread.h>
+
+typedef uint8_t u8;
+typedef uint16_t u16;
+typedef uint32_t u32;
+typedef uint64_t u64;
+typedef int64_t s64;
+
+#define likely(x)	__builtin_expect(!!(x), 1)
+#define unlikely(x)	__builtin_expect(!!(x), 0)
+#define READ_ONCE(x)	(*(const volatile typeof(x) *)&(x))
+#define WRITE_ONCE(x, v) (*(volatile typeof(x) *)&(x) = (v))
+#define ARRAY_SIZE(a)	(sizeof(a) / sizeof((a)[0]))
+#define BIT(n)		(1UL << (n))
+#define min(a, b)	((a) < (b) ? (a) : (b))
+#define max(a, b)	((a) > (b) ? (a) : (b))
+#define ALIGN(x, a)	(((x) + ((typeof(x))(a) - 1)) & ~((typeof(x))(a) - 1))
+
+/*
+ * Tests count warnings and fail on any they did not expect, so a broken
+ * invariant in the core fails a user-space test just as it would show a
+ * WARNING in the VM's kernel log.
+ */
+extern unsigned long smm_user_warnings;
+#define WARN_ON_ONCE(cond) ({						\
+	bool __c = !!(cond);						\
+	if (unlikely(__c)) {						\
+		smm_user_warnings++;					\
+		fprintf(stderr, "WARNING: %s:%d: %s\n",			\
+			__FILE__, __LINE__, #cond);			\
+	}								\
+	__c;								\
+})
+#define WARN_ON(cond)	WARN_ON_ONCE(cond)
+
+typedef pthread_spinlock_t smm_lock_t;
+#define smm_lock_init(l)	pthread_spin_init(l, PTHREAD_PROCESS_PRIVATE)
+#define smm_lock(l)		pthread_spin_lock(l)
+#define smm_unlock(l)		pthread_spin_unlock(l)
+
+typedef pthread_mutex_t smm_mutex_t;
+#define smm_mutex_init(m)	pthread_mutex_init(m, NULL)
+#define smm_mutex_lock(m)	pthread_mutex_lock(m)
+#define smm_mutex_unlock(m)	pthread_mutex_unlock(m)
+#define smm_lock_nest(l, m)	pthread_spin_lock(l)
+
+/* Cache-line aligned, as kmalloc is for the sizes the core asks for. */
+static inline void *smm_zalloc_array(size_t n, size_t size)
+{
+	size_t bytes;
+	void *p;
+
+	if (__builtin_mul_overflow(n, size, &bytes) || bytes > SIZE_MAX - 64)
+		return NULL;
+	bytes = (bytes + 63) & ~(size_t)63;
+	p = aligned_alloc(64, bytes ? bytes : 64);
+	if (p)
+		memset(p, 0, bytes);
+	return p;
+}
+
+static inline void smm_free_array(void *p)
+{
+	free(p);
+}
+
+#endif /* __KERNEL__ */
+
+/* Constants users see (zones, migratetypes, flags) are the core's too. */
+#include "../../include/uapi/linux/shadowmm.h"
+
+#define SMM_PAGE_SHIFT		12
+#define SMM_PAGE_SIZE		(1UL << SMM_PAGE_SHIFT)
+
+#endif /* _SMM_CORE_ENV_H */

@@ -1,0 +1,194 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * The shadow memory manager: zones with buddy free areas and per-CPU page
+ * lists over the frames of a range (range.h), after mm/page_alloc.c.
+ *
+ * Lock order (outermost first):
+ *   smm_pcp.lock	one CPU's per-CPU lists of one zone
+ *     smm_zone.lock	a zone's free areas, pageblock types, zone counters
+ *
+ * A CPU's pcp lock is taken by that CPU on the fast path and by a drain
+ * from any CPU; it is never contended otherwise, so the fast path takes
+ * no shared lock. The zone lock is the slow path's, as in the kernel.
+ */
+#ifndef _SMM_CORE_MM_H
+#define _SMM_CORE_MM_H
+
+#include "env.h"
+#include "frame.h"
+#include "range.h"
+
+#define SMM_NR_ZONES		__SHADOWMM_ZONE_CNT
+#define SMM_NR_MT		__SHADOWMM_MT_CNT
+#define SMM_PAGEBLOCK_ORDER	9	/* 2 MiB, as HUGETLB_PAGE_ORDER on x86-64 */
+#define SMM_PAGEBLOCK_FRAMES	(1ULL << SMM_PAGEBLOCK_ORDER)
+#define SMM_PCP_MAX_ORDER	3	/* PAGE_ALLOC_COSTLY_ORDER */
+#define SMM_NR_PCP_LISTS	((SMM_PCP_MAX_ORDER + 1) * SMM_NR_MT)
+
+enum smm_wmark { SMM_WMARK_MIN, SMM_WMARK_LOW, SMM_WMARK_HIGH, SMM_NR_WMARK };
+
+struct smm_free_area {
+	u32 head[SMM_NR_MT];		/* first free block, SMM_FRAME_NONE if empty */
+	u64 nr_free[SMM_NR_MT];		/* blocks on each list */
+};
+
+/* Slow-path events of a zone, counted under its lock. */
+struct smm_zone_stats {
+	u64 alloc[SMM_NR_ORDERS];	/* served by the buddy directly */
+	u64 free[SMM_NR_ORDERS];	/* returned to the buddy directly */
+	u64 mt_fallback;		/* served from another migratetype's list */
+	u64 mt_steal;			/* pageblocks claimed by a fallback */
+	u64 zone_fallback;		/* served here for a higher preferred zone */
+	u64 wmark_low;			/* attempts that found free below low */
+	u64 wmark_min;			/* attempts that found free below min */
+	u64 alloc_fail;			/* allocations that preferred this zone and failed */
+};
+
+/* Fast-path events of one CPU in one zone, counted under its pcp lock. */
+struct smm_pcp_stats {
+	u64 alloc[SMM_PCP_MAX_ORDER + 1];
+	u64 free[SMM_PCP_MAX_ORDER + 1];
+	u64 refill;			/* batches taken from the buddy */
+	u64 drain;			/* batches given back to the buddy */
+};
+
+struct smm_pcp {
+	smm_lock_t lock;
+	u32 count;			/* frames on the lists */
+	u32 high;			/* drain a batch beyond this */
+	u32 batch;
+	u32 lists[SMM_NR_PCP_LISTS];	/* LIFO stacks linked through next */
+	struct smm_pcp_stats stats;
+} __attribute__((aligned(64)));
+
+struct smm_zone {
+	smm_lock_t lock;
+	const char *name;
+	u64 start, end;			/* frame index interval, holes included */
+	u64 present;			/* frames of sections inside */
+	u64 managed;			/* frames the buddy manages */
+	u64 free;			/* frames on free lists (not on pcp lists) */
+	u64 wmark[SMM_NR_WMARK];
+	u64 lowmem_reserve[SMM_NR_ZONES];
+	struct smm_free_area area[SMM_NR_ORDERS];
+	struct smm_zone_stats stats;
+};
+
+struct smm_mm {
+	struct smm_range *range;
+	struct smm_frame *frames;
+	struct smm_zone zones[SMM_NR_ZONES];
+	u8 *pageblock_mt;		/* one migratetype per 2 MiB of index space */
+	struct smm_pcp *pcp;		/* [cpu * SMM_NR_ZONES + zone] */
+	unsigned int nr_cpus;
+	bool pcp_enabled;
+	u64 min_free_kbytes;
+	smm_mutex_t lock_all;		/* serialises smm_mm_lock_all() */
+};
+
+/* How the range is cut into zones: frames per zone from the start. */
+struct smm_zone_layout {
+	bool by_position;		/* else by physical address */
+	u64 frames[SMM_NR_ZONES];	/* by_position: ~0ULL means "rest" */
+};
+
+struct smm_mm_config {
+	struct smm_zone_layout layout;
+	unsigned int nr_cpus;
+	bool pcp_enabled;
+	u64 min_free_kbytes;		/* 0: derive as the kernel does */
+};
+
+int smm_mm_init(struct smm_mm *mm, struct smm_range *r, const struct smm_mm_config *cfg);
+void smm_mm_destroy(struct smm_mm *mm);
+
+int smm_alloc_pages(struct smm_mm *mm, unsigned int order, unsigned int gfp,
+		    unsigned int cpu, u64 *idx);
+void smm_free_pages(struct smm_mm *mm, u64 idx, unsigned int cpu);
+void smm_drain_pcp(struct smm_mm *mm, unsigned int cpu);
+void smm_drain_all_pcp(struct smm_mm *mm);
+
+void smm_mm_lock_all(struct smm_mm *mm);
+void smm_mm_unlock_all(struct smm_mm *mm);
+int __smm_check(struct smm_mm *mm, char *why, size_t len);
+int smm_check(struct smm_mm *mm, char *why, size_t len);
+
+/* zone.c */
+const char *smm_parse_zones(const char *s, u64 nr_frames, struct smm_zone_layout *l);
+void smm_zones_setup(struct smm_mm *mm, const struct smm_zone_layout *l);
+void smm_zones_set_watermarks(struct smm_mm *mm, u64 min_free_kbytes);
+bool smm_zone_watermark_ok(const struct smm_zone *z, unsigned int order, u64 mark,
+			   unsigned int highest, unsigned int gfp);
+u64 smm_zone_pcp_frames(const struct smm_mm *mm, unsigned int zone);
+void smm_zone_nr_free(const struct smm_zone *z, u64 nr_free[SMM_NR_ORDERS]);
+
+static inline unsigned int smm_zone_of(const struct smm_mm *mm, u64 idx)
+{
+	unsigned int z = 0;
+
+	while (z < SMM_NR_ZONES - 1 && idx >= mm->zones[z].end)
+		z++;
+	return z;
+}
+
+static inline bool smm_zone_populated(const struct smm_zone *z)
+{
+	return z->managed != 0;
+}
+
+static inline unsigned int smm_pageblock_mt(const struct smm_mm *mm, u64 idx)
+{
+	return mm->pageblock_mt[idx >> SMM_PAGEBLOCK_ORDER];
+}
+
+static inline struct smm_pcp *smm_pcp_of(struct smm_mm *mm, unsigned int cpu,
+					 unsigned int zone)
+{
+	return &mm->pcp[cpu * SMM_NR_ZONES + zone];
+}
+
+/* Migratetype of an allocation, from its flags (gfp_migratetype()). */
+static inline unsigned int smm_gfp_mt(unsigned int gfp)
+{
+	if (gfp & SHADOWMM_GFP_MOVABLE)
+		return SHADOWMM_MT_MOVABLE;
+	if (gfp & SHADOWMM_GFP_RECLAIMABLE)
+		return SHADOWMM_MT_RECLAIMABLE;
+	return SHADOWMM_MT_UNMOVABLE;
+}
+
+/* Highest zone an allocation may use, from its zone modifier (gfp_zone()). */
+static inline unsigned int smm_gfp_zone(unsigned int gfp)
+{
+	if (gfp & SHADOWMM_GFP_DMA)
+		return SHADOWMM_ZONE_DMA;
+	if (gfp & SHADOWMM_GFP_DMA32)
+		return SHADOWMM_ZONE_DMA32;
+	return SHADOWMM_ZONE_NORMAL;
+}
+
+/* buddy.c: the zone lock is held. */
+u64 __smm_rmqueue(struct smm_mm *mm, struct smm_zone *z, unsigned int order, unsigned int mt);
+void __smm_free_one(struct smm_mm *mm, struct smm_zone *z, u64 idx, unsigned int order,
+		    unsigned int mt);
+void smm_buddy_init_zone(struct smm_mm *mm, struct smm_zone *z);
+
+/* pcp.c */
+void smm_pcp_setup(struct smm_mm *mm);
+u64 smm_pcp_alloc(struct smm_mm *mm, struct smm_zone *z, unsigned int order,
+		  unsigned int mt, unsigned int cpu);
+void smm_pcp_free(struct smm_mm *mm, struct smm_zone *z, u64 idx, unsigned int order,
+		  unsigned int mt, unsigned int cpu);
+
+/* frag.c: per-order fragmentation, in thousandths as mm/vmstat.c keeps them */
+struct smm_frag {
+	u64 free_pages;
+	u64 free_blocks_total;
+	u64 free_blocks_suitable;
+};
+
+void smm_frag_info(const u64 nr_free[SMM_NR_ORDERS], unsigned int order, struct smm_frag *f);
+int smm_unusable_index(const u64 nr_free[SMM_NR_ORDERS], unsigned int order);
+int smm_extfrag_index(const u64 nr_free[SMM_NR_ORDERS], unsigned int order);
+
+#endif /* _SMM_CORE_MM_H */

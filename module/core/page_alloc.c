@@ -1,0 +1,197 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * Allocating and freeing blocks: the zonelist walk with watermarks, the
+ * per-CPU fast path for small orders and the buddy for the rest, and
+ * setting up and tearing down the whole shadow mm.
+ */
+#include "mm.h"
+
+#define SMM_NO_IDX	(~0ULL)
+
+static u64 smm_rmqueue(struct smm_mm *mm, struct smm_zone *z, unsigned int order,
+		       unsigned int mt, unsigned int cpu)
+{
+	u64 idx;
+
+	if (mm->pcp_enabled && order <= SMM_PCP_MAX_ORDER)
+		return smm_pcp_alloc(mm, z, order, mt, cpu);
+
+	smm_lock(&z->lock);
+	idx = __smm_rmqueue(mm, z, order, mt);
+	if (idx != SMM_NO_IDX)
+		z->stats.alloc[order]++;
+	smm_unlock(&z->lock);
+	return idx;
+}
+
+static void smm_zone_count(struct smm_zone *z, u64 *counter)
+{
+	smm_lock(&z->lock);
+	(*counter)++;
+	smm_unlock(&z->lock);
+}
+
+/*
+ * get_page_from_freelist(): walk the zones from the highest the flags
+ * allow down to DMA, taking the first that stays above @wmark. Without
+ * SHADOWMM_GFP_RESERVE no zone goes below its min watermark.
+ */
+static u64 smm_get_page_from_freelist(struct smm_mm *mm, unsigned int order, unsigned int gfp,
+				      unsigned int wmark, unsigned int cpu)
+{
+	unsigned int highest = smm_gfp_zone(gfp), mt = smm_gfp_mt(gfp);
+	int preferred = -1, zi;
+
+	for (zi = highest; zi >= 0; zi--) {
+		struct smm_zone *z = &mm->zones[zi];
+		u64 idx;
+
+		if (!smm_zone_populated(z))
+			continue;
+		if (preferred < 0)
+			preferred = zi;
+		if (!(gfp & SHADOWMM_GFP_RESERVE) &&
+		    !smm_zone_watermark_ok(z, order, z->wmark[wmark], highest, gfp)) {
+			smm_zone_count(z, wmark == SMM_WMARK_LOW ? &z->stats.wmark_low
+								 : &z->stats.wmark_min);
+			continue;
+		}
+		idx = smm_rmqueue(mm, z, order, mt, cpu);
+		if (idx == SMM_NO_IDX)
+			continue;
+		if (zi != preferred)
+			smm_zone_count(z, &z->stats.zone_fallback);
+		return idx;
+	}
+	return SMM_NO_IDX;
+}
+
+static void smm_clear_block(struct smm_mm *mm, u64 idx, unsigned int order)
+{
+	const struct smm_section *s = smm_range_section_of(mm->range, idx);
+
+	if (s && s->virt)
+		memset((char *)s->virt + ((idx - s->start) << SMM_PAGE_SHIFT), 0,
+		       SMM_PAGE_SIZE << order);
+}
+
+static void smm_count_failure(struct smm_mm *mm, unsigned int gfp)
+{
+	int zi;
+
+	for (zi = smm_gfp_zone(gfp); zi >= 0; zi--) {
+		if (smm_zone_populated(&mm->zones[zi])) {
+			smm_zone_count(&mm->zones[zi], &mm->zones[zi].stats.alloc_fail);
+			return;
+		}
+	}
+}
+
+/*
+ * Allocate a block of 2^@order frames on behalf of @cpu (the caller keeps
+ * itself on that CPU). As __alloc_pages(): first above the low watermark,
+ * then down to min, then once more after draining every CPU's lists back
+ * into the buddy, where the blocks can merge. There is no reclaim: the
+ * shadow has nothing to reclaim, so that is where it fails.
+ */
+int smm_alloc_pages(struct smm_mm *mm, unsigned int order, unsigned int gfp,
+		    unsigned int cpu, u64 *idx)
+{
+	u64 got;
+
+	if (order > SMM_MAX_ORDER || (gfp & ~SHADOWMM_GFP_ALL) || cpu >= mm->nr_cpus)
+		return -EINVAL;
+
+	got = smm_get_page_from_freelist(mm, order, gfp, SMM_WMARK_LOW, cpu);
+	if (got == SMM_NO_IDX)
+		got = smm_get_page_from_freelist(mm, order, gfp, SMM_WMARK_MIN, cpu);
+	if (got == SMM_NO_IDX && mm->pcp_enabled) {
+		smm_drain_all_pcp(mm);
+		got = smm_get_page_from_freelist(mm, order, gfp, SMM_WMARK_MIN, cpu);
+	}
+	if (got == SMM_NO_IDX) {
+		smm_count_failure(mm, gfp);
+		return -ENOMEM;
+	}
+	if (gfp & SHADOWMM_GFP_ZERO)
+		smm_clear_block(mm, got, order);
+	*idx = got;
+	return 0;
+}
+
+/*
+ * Free the block whose head is @idx (a PAGE head). It goes back under
+ * the migratetype of its pageblock, as the kernel frees to the pageblock's
+ * type, not the allocation's.
+ */
+void smm_free_pages(struct smm_mm *mm, u64 idx, unsigned int cpu)
+{
+	const struct smm_frame *f;
+	unsigned int order, mt;
+	struct smm_zone *z;
+
+	if (WARN_ON_ONCE(idx >= mm->range->span || cpu >= mm->nr_cpus))
+		return;
+	f = &mm->frames[idx];
+	if (WARN_ON_ONCE(smm_frame_type(f) != SMM_FRAME_PAGE))
+		return;
+	order = smm_frame_order(f);
+	z = &mm->zones[smm_zone_of(mm, idx)];
+	mt = smm_pageblock_mt(mm, idx);
+
+	if (mm->pcp_enabled && order <= SMM_PCP_MAX_ORDER) {
+		smm_pcp_free(mm, z, idx, order, mt, cpu);
+		return;
+	}
+	smm_lock(&z->lock);
+	__smm_free_one(mm, z, idx, order, mt);
+	z->stats.free[order]++;
+	smm_unlock(&z->lock);
+}
+
+static void *smm_zalloc_pcp(unsigned int nr)
+{
+	return smm_zalloc_array(nr, sizeof(struct smm_pcp));
+}
+
+int smm_mm_init(struct smm_mm *mm, struct smm_range *r, const struct smm_mm_config *cfg)
+{
+	u64 nr_pageblocks = (r->span >> SMM_PAGEBLOCK_ORDER) + 1, i;
+	unsigned int z, o, mt;
+
+	memset(mm, 0, sizeof(*mm));
+	if (!cfg->nr_cpus || !r->frames)
+		return -EINVAL;
+	mm->range = r;
+	mm->frames = r->frames;
+	mm->nr_cpus = cfg->nr_cpus;
+	mm->pcp_enabled = cfg->pcp_enabled;
+	smm_mutex_init(&mm->lock_all);
+	mm->pageblock_mt = smm_zalloc_array(nr_pageblocks, 1);
+	mm->pcp = smm_zalloc_pcp(mm->nr_cpus * SMM_NR_ZONES);
+	if (!mm->pageblock_mt || !mm->pcp) {
+		smm_mm_destroy(mm);
+		return -ENOMEM;
+	}
+	/* Like memmap_init(): every pageblock starts out movable. */
+	for (i = 0; i < nr_pageblocks; i++)
+		mm->pageblock_mt[i] = SHADOWMM_MT_MOVABLE;
+
+	smm_zones_setup(mm, &cfg->layout);
+	for (z = 0; z < SMM_NR_ZONES; z++) {
+		for (o = 0; o < SMM_NR_ORDERS; o++)
+			for (mt = 0; mt < SMM_NR_MT; mt++)
+				mm->zones[z].area[o].head[mt] = SMM_FRAME_NONE;
+		smm_buddy_init_zone(mm, &mm->zones[z]);
+	}
+	smm_zones_set_watermarks(mm, cfg->min_free_kbytes);
+	smm_pcp_setup(mm);
+	return 0;
+}
+
+void smm_mm_destroy(struct smm_mm *mm)
+{
+	smm_free_array(mm->pcp);
+	smm_free_array(mm->pageblock_mt);
+	memset(mm, 0, sizeof(*mm));
+}

@@ -1,0 +1,306 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * Zones: where they lie in the range, their watermarks and lowmem
+ * reserves, computed the way mm/page_alloc.c computes them.
+ */
+#include "mm.h"
+#include "param.h"
+
+static const char *const smm_zone_names[SMM_NR_ZONES] = { "DMA", "DMA32", "Normal" };
+
+/* Physical zone boundaries on x86-64: DMA below 16 MiB, DMA32 below 4 GiB. */
+static const u64 smm_zone_phys_end[SMM_NR_ZONES - 1] = {
+	(16ULL << 20) >> SMM_PAGE_SHIFT,
+	(4ULL << 30) >> SMM_PAGE_SHIFT,
+};
+
+/* The kernel's sysctl_lowmem_reserve_ratio defaults. */
+static const u32 smm_lowmem_reserve_ratio[SMM_NR_ZONES] = { 256, 256, 32 };
+
+/* Watermark gaps are at least 0.1% of the zone (watermark_scale_factor). */
+#define SMM_WATERMARK_SCALE_FACTOR	10
+
+static bool smm_name_is(const char *s, size_t len, const char *name)
+{
+	size_t i;
+
+	for (i = 0; i < len; i++) {
+		char c = s[i], n = name[i];
+
+		if (!n)
+			return false;
+		if (c >= 'a' && c <= 'z')
+			c -= 'a' - 'A';
+		if (n >= 'a' && n <= 'z')
+			n -= 'a' - 'A';
+		if (c != n)
+			return false;
+	}
+	return !name[len];
+}
+
+static int smm_zone_by_name(const char *s, size_t len)
+{
+	int z;
+
+	for (z = 0; z < SMM_NR_ZONES; z++)
+		if (smm_name_is(s, len, smm_zone_names[z]))
+			return z;
+	return -1;
+}
+
+/* One "NAME:SIZE" item of zones=; @frames gets ~0ULL for "rest". */
+static const char *smm_parse_zone_item(const char *s, size_t len, int *zone, u64 *frames)
+{
+	char size[32];
+	size_t n;
+	u64 bytes;
+
+	for (n = 0; n < len && s[n] != ':'; n++)
+		;
+	if (n == len)
+		return "zones= item without ':' (expected NAME:SIZE)";
+	*zone = smm_zone_by_name(s, n);
+	if (*zone < 0)
+		return "zones= names an unknown zone (DMA, DMA32 or Normal)";
+	s += n + 1;
+	len -= n + 1;
+	if (smm_name_is(s, len, "rest")) {
+		*frames = ~0ULL;
+		return NULL;
+	}
+	if (len >= sizeof(size))
+		return "zones= size is not a number";
+	memcpy(size, s, len);
+	size[len] = '\0';
+	if (smm_parse_size(size, &bytes))
+		return "zones= size is not a number";
+	if (!bytes || bytes % (SMM_PAGEBLOCK_FRAMES << SMM_PAGE_SHIFT))
+		return "zones= size is not a non-zero multiple of the 2 MiB pageblock";
+	*frames = bytes >> SMM_PAGE_SHIFT;
+	return NULL;
+}
+
+/*
+ * Parse zones=, e.g. "DMA:8M,DMA32:24M,Normal:rest": zones by position
+ * from the start of the range, in the kernel's zone order, each at most
+ * once; "rest" only last; the sizes must cover the range exactly.
+ */
+const char *smm_parse_zones(const char *s, u64 nr_frames, struct smm_zone_layout *l)
+{
+	u64 total = 0;
+	int last = -1;
+	bool rest = false;
+
+	memset(l, 0, sizeof(*l));
+	l->by_position = true;
+	while (*s) {
+		size_t len = 0;
+		const char *why;
+		u64 frames;
+		int zone;
+
+		while (s[len] && s[len] != ',')
+			len++;
+		if (rest)
+			return "zones= has a zone after the one taking the rest";
+		why = smm_parse_zone_item(s, len, &zone, &frames);
+		if (why)
+			return why;
+		if (zone <= last)
+			return "zones= lists zones out of order or twice";
+		last = zone;
+		rest = frames == ~0ULL;
+		if (!rest) {
+			total += frames;
+			if (total > nr_frames)
+				return "zones= sizes exceed the range";
+		}
+		l->frames[zone] = frames;
+		s += len + (s[len] == ',');
+	}
+	if (last < 0)
+		return "zones= is empty";
+	if (!rest && total != nr_frames)
+		return "zones= sizes do not cover the range (end with NAME:rest)";
+	if (rest && total == nr_frames)
+		return "zones= leaves nothing for the rest";
+	return NULL;
+}
+
+/* First index at or after which frames lie at or above @pfn. */
+static u64 smm_idx_of_pfn_bound(const struct smm_range *r, u64 pfn)
+{
+	u32 i;
+
+	for (i = 0; i < r->nr_sections; i++) {
+		const struct smm_section *s = &r->sections[i];
+
+		if (s->pfn + s->nr_frames <= pfn)
+			continue;
+		if (s->pfn >= pfn)
+			return s->start;
+		return s->start + (pfn - s->pfn);
+	}
+	return r->span;
+}
+
+/* Index just past the first @n managed frames. */
+static u64 smm_idx_after_frames(const struct smm_range *r, u64 n)
+{
+	u32 i;
+
+	for (i = 0; i < r->nr_sections; i++) {
+		const struct smm_section *s = &r->sections[i];
+
+		if (n < s->nr_frames)
+			return s->start + n;
+		n -= s->nr_frames;
+	}
+	return r->span;
+}
+
+void smm_zones_setup(struct smm_mm *mm, const struct smm_zone_layout *l)
+{
+	u64 start = 0, used = 0;
+	unsigned int z;
+
+	for (z = 0; z < SMM_NR_ZONES; z++) {
+		struct smm_zone *zone = &mm->zones[z];
+		u64 end;
+
+		if (z == SMM_NR_ZONES - 1)
+			end = mm->range->span;
+		else if (!l->by_position)
+			end = smm_idx_of_pfn_bound(mm->range, smm_zone_phys_end[z]);
+		else if (l->frames[z] == ~0ULL)
+			end = mm->range->span;
+		else
+			end = smm_idx_after_frames(mm->range, used += l->frames[z]);
+
+		smm_lock_init(&zone->lock);
+		zone->name = smm_zone_names[z];
+		zone->start = start;
+		zone->end = max(end, start);
+		start = zone->end;
+	}
+}
+
+static u64 smm_int_sqrt(u64 x)
+{
+	u64 lo = 0, hi = 1ULL << 32;
+
+	while (lo + 1 < hi) {
+		u64 mid = lo + (hi - lo) / 2;
+
+		if (mid * mid <= x)
+			lo = mid;
+		else
+			hi = mid;
+	}
+	return lo;
+}
+
+/* calculate_min_free_kbytes(): sqrt(16 * lowmem KiB), within [128, 262144]. */
+static u64 smm_default_min_free_kbytes(const struct smm_mm *mm)
+{
+	u64 kbytes = 0, v;
+	unsigned int z;
+
+	for (z = 0; z < SMM_NR_ZONES; z++)
+		kbytes += mm->zones[z].managed << (SMM_PAGE_SHIFT - 10);
+	v = smm_int_sqrt(kbytes * 16);
+	return min(max(v, (u64)128), (u64)262144);
+}
+
+/*
+ * setup_per_zone_lowmem_reserve(): an allocation that could have used a
+ * higher zone must leave a lower zone this much above its watermark, so
+ * that allocations which can only use the lower zone still find memory.
+ */
+static void smm_zones_set_lowmem_reserve(struct smm_mm *mm)
+{
+	unsigned int i, j;
+
+	for (i = 0; i < SMM_NR_ZONES; i++) {
+		struct smm_zone *z = &mm->zones[i];
+		u64 upper = 0;
+
+		for (j = 0; j < SMM_NR_ZONES; j++)
+			z->lowmem_reserve[j] = 0;
+		if (!z->managed)
+			continue;
+		for (j = i + 1; j < SMM_NR_ZONES; j++) {
+			upper += mm->zones[j].managed;
+			z->lowmem_reserve[j] = upper / smm_lowmem_reserve_ratio[i];
+		}
+	}
+}
+
+/*
+ * __setup_per_zone_wmarks(): min_free_kbytes is split between the zones
+ * in proportion to their size; low and high sit above min by a quarter
+ * of min or 0.1% of the zone, whichever is more.
+ */
+void smm_zones_set_watermarks(struct smm_mm *mm, u64 min_free_kbytes)
+{
+	u64 lowmem = 0, pages_min;
+	unsigned int i;
+
+	if (!min_free_kbytes)
+		min_free_kbytes = smm_default_min_free_kbytes(mm);
+	mm->min_free_kbytes = min_free_kbytes;
+	pages_min = min_free_kbytes >> (SMM_PAGE_SHIFT - 10);
+
+	for (i = 0; i < SMM_NR_ZONES; i++)
+		lowmem += mm->zones[i].managed;
+	for (i = 0; i < SMM_NR_ZONES; i++) {
+		struct smm_zone *z = &mm->zones[i];
+		u64 tmp = lowmem ? pages_min * z->managed / lowmem : 0;
+		u64 gap = max(tmp >> 2, z->managed * SMM_WATERMARK_SCALE_FACTOR / 10000);
+
+		z->wmark[SMM_WMARK_MIN] = tmp;
+		z->wmark[SMM_WMARK_LOW] = tmp + gap;
+		z->wmark[SMM_WMARK_HIGH] = tmp + 2 * gap;
+	}
+	smm_zones_set_lowmem_reserve(mm);
+}
+
+/*
+ * __zone_watermark_ok(): would the zone stay above @mark after giving a
+ * block of @order? Above the lowmem reserve kept for @highest zone
+ * allocations, and with some block of @order or larger actually free.
+ * Reads the counters without the lock, as the kernel does: a stale value
+ * only makes one allocation take the slower path.
+ */
+bool smm_zone_watermark_ok(const struct smm_zone *z, unsigned int order, u64 mark,
+			   unsigned int highest, unsigned int gfp)
+{
+	s64 free = (s64)READ_ONCE(z->free) - ((1LL << order) - 1);
+	s64 min = mark;
+	unsigned int o, mt;
+
+	if (gfp & SHADOWMM_GFP_HIGH)
+		min -= min / 2;
+	if (free <= min + (s64)z->lowmem_reserve[highest])
+		return false;
+	if (!order)
+		return true;
+	for (o = order; o <= SMM_MAX_ORDER; o++)
+		for (mt = 0; mt < SMM_NR_MT; mt++)
+			if (READ_ONCE(z->area[o].nr_free[mt]))
+				return true;
+	return false;
+}
+
+/* Free blocks per order, all migratetypes together (/proc/buddyinfo). */
+void smm_zone_nr_free(const struct smm_zone *z, u64 nr_free[SMM_NR_ORDERS])
+{
+	unsigned int o, mt;
+
+	for (o = 0; o < SMM_NR_ORDERS; o++) {
+		nr_free[o] = 0;
+		for (mt = 0; mt < SMM_NR_MT; mt++)
+			nr_free[o] += READ_ONCE(z->area[o].nr_free[mt]);
+	}
+}

@@ -1,0 +1,63 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * The shadowmm generic netlink family: ops table and shared helpers.
+ *
+ * Policies are strict: resv_start_op is 0, so the genetlink core rejects
+ * unknown attributes, trailing data and any attribute at all for ops
+ * without a policy, each with an extended ack message. Ops that change
+ * state carry GENL_ADMIN_PERM. parallel_ops is set: handlers take the
+ * locks of what they touch instead of serialising on genl_mutex.
+ */
+#include "smm.h"
+#include "netlink.h"
+
+static const struct genl_ops smm_nl_ops[] = {
+	{
+		.cmd	= SHADOWMM_CMD_INFO_GET,
+		.doit	= smm_nl_info_get_doit,
+	},
+	{
+		.cmd	= SHADOWMM_CMD_SECTION_GET,
+		.dumpit	= smm_nl_section_get_dumpit,
+	},
+};
+
+static const struct genl_multicast_group smm_nl_mcgrps[] = {
+	{ .name = SHADOWMM_MCGRP_EVENTS },
+};
+
+struct genl_family smm_nl_family __ro_after_init = {
+	.name		= SHADOWMM_GENL_NAME,
+	.version	= SHADOWMM_GENL_VERSION,
+	.module		= THIS_MODULE,
+	.parallel_ops	= true,
+	.ops		= smm_nl_ops,
+	.n_ops		= ARRAY_SIZE(smm_nl_ops),
+	.mcgrps		= smm_nl_mcgrps,
+	.n_mcgrps	= ARRAY_SIZE(smm_nl_mcgrps),
+};
+
+/*
+ * Start one message of a dump; the dump is flagged NLM_F_DUMP_INTR when
+ * smm_dev.generation moved since it began (the caller sets cb->seq).
+ */
+void *smm_nl_dump_put(struct sk_buff *skb, struct netlink_callback *cb, u8 cmd)
+{
+	void *hdr;
+
+	hdr = genlmsg_put(skb, NETLINK_CB(cb->skb).portid, cb->nlh->nlmsg_seq,
+			  &smm_nl_family, NLM_F_MULTI, cmd);
+	if (hdr)
+		genl_dump_check_consistent(cb, hdr);
+	return hdr;
+}
+
+int smm_nl_register(void)
+{
+	return genl_register_family(&smm_nl_family);
+}
+
+void smm_nl_unregister(void)
+{
+	genl_unregister_family(&smm_nl_family);
+}

@@ -1,0 +1,43 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * Internal header of the kernel glue around the shadowmm core.
+ *
+ * The glue owns the things only a kernel has: the physical memory behind
+ * the range (reserved.c, borrowed.c), module parameters (main.c) and the
+ * generic netlink family (netlink.c, nl_*.c). It never holds allocator
+ * logic: that lives in core/, which builds in user space too.
+ */
+#ifndef _SMM_GLUE_H
+#define _SMM_GLUE_H
+
+#include <linux/list.h>
+#include <linux/types.h>
+#include <uapi/linux/shadowmm.h>
+
+#include "core/range.h"
+
+#define SMM_VERSION	"0.1.0"
+
+/* The one shadow memory manager instance of this module. */
+struct smm_dev {
+	enum shadowmm_mode mode;
+	struct smm_range range;
+	u64 base;			/* reserved: first physical address */
+	u64 size;			/* bytes managed */
+	struct resource *res;		/* reserved: our claim in /proc/iomem */
+	void *virt;			/* reserved: memremap() of the range */
+	struct list_head blocks;	/* borrowed: pages, order in page_private */
+	u64 generation;			/* bumped on every state change */
+};
+
+extern struct smm_dev smm_dev;
+
+int smm_reserved_setup(struct smm_dev *d, u64 base, u64 size);
+void smm_reserved_teardown(struct smm_dev *d);
+int smm_borrowed_setup(struct smm_dev *d, u64 size);
+void smm_borrowed_teardown(struct smm_dev *d);
+
+int smm_nl_register(void);
+void smm_nl_unregister(void);
+
+#endif /* _SMM_GLUE_H */

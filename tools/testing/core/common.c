@@ -1,0 +1,61 @@
+// SPDX-License-Identifier: GPL-2.0
+#include "harness.h"
+#include "common.h"
+
+int smm_test_mm_init(struct smm_test_mm *t, const struct smm_test_section *s, unsigned int n,
+		     const char *zones, bool pcp, unsigned int cpus)
+{
+	struct smm_mm_config cfg = { .nr_cpus = cpus, .pcp_enabled = pcp };
+	unsigned int i;
+	int ret;
+
+	ret = smm_range_init(&t->range, n);
+	for (i = 0; !ret && i < n; i++)
+		ret = smm_range_add_section(&t->range, s[i].pfn, s[i].frames, NULL);
+	if (!ret)
+		ret = smm_range_finish(&t->range);
+	if (!ret && zones && smm_parse_zones(zones, t->range.nr_frames, &cfg.layout))
+		ret = -EINVAL;
+	if (!ret)
+		ret = smm_mm_init(&t->mm, &t->range, &cfg);
+	if (ret)
+		smm_range_destroy(&t->range);
+	return ret;
+}
+
+void smm_test_mm_destroy(struct smm_test_mm *t)
+{
+	smm_mm_destroy(&t->mm);
+	smm_range_destroy(&t->range);
+}
+
+u64 smm_test_free_frames(const struct smm_mm *mm)
+{
+	u64 n = 0;
+	unsigned int z;
+
+	for (z = 0; z < SMM_NR_ZONES; z++)
+		n += mm->zones[z].free;
+	return n;
+}
+
+u64 smm_test_pcp_frames(const struct smm_mm *mm)
+{
+	u64 n = 0;
+	unsigned int z;
+
+	for (z = 0; z < SMM_NR_ZONES; z++)
+		n += smm_zone_pcp_frames(mm, z);
+	return n;
+}
+
+/* Full invariant check; prints the reason when it fails. */
+int smm_test_check(struct smm_mm *mm)
+{
+	char why[160];
+	int ret = smm_check(mm, why, sizeof(why));
+
+	if (ret)
+		printf("# CHECK: %s\n", why);
+	return ret;
+}

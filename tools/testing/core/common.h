@@ -1,0 +1,24 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/* Building a range and a shadow mm for a test. */
+#ifndef _SMM_TEST_COMMON_H
+#define _SMM_TEST_COMMON_H
+
+#include "../../../module/core/mm.h"
+
+struct smm_test_mm {
+	struct smm_range range;
+	struct smm_mm mm;
+};
+
+struct smm_test_section {
+	u64 pfn, frames;
+};
+
+int smm_test_mm_init(struct smm_test_mm *t, const struct smm_test_section *s, unsigned int n,
+		     const char *zones, bool pcp, unsigned int cpus);
+void smm_test_mm_destroy(struct smm_test_mm *t);
+u64 smm_test_free_frames(const struct smm_mm *mm);
+u64 smm_test_pcp_frames(const struct smm_mm *mm);
+int smm_test_check(struct smm_mm *mm);
+
+#endif
