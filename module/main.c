@@ -2,15 +2,16 @@
 /*
  * shadowmm: a shadow memory manager over a reserved or borrowed range.
  *
- * Module parameters pick the backing; the core (core/) describes the
- * frames; netlink (netlink.c) shows the state to user space.
+ * Module parameters pick the backing and shape the zones; the core
+ * (core/) manages the frames; debugfs and netlink show the state.
  *
- * Lifecycle: backing, then netlink. Netlink goes first on the way out:
- * genl_unregister_family() waits for running requests, so no request can
- * see the range being torn down.
+ * Lifecycle: parameters, backing, shadow mm, debugfs, netlink. Netlink
+ * goes first on the way out: genl_unregister_family() waits for running
+ * requests, so none can see the range being torn down.
  */
 #define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
 
+#include <linux/cpumask.h>
 #include <linux/module.h>
 #include <linux/moduleparam.h>
 
@@ -25,33 +26,67 @@ static char *smm_param_size = "64M";
 module_param_named(size, smm_param_size, charp, 0444);
 MODULE_PARM_DESC(size, "Bytes to manage, with K/M/G/T suffix (default 64M)");
 
+static char *smm_param_zones;
+module_param_named(zones, smm_param_zones, charp, 0444);
+MODULE_PARM_DESC(zones, "Zones by position, e.g. DMA:8M,DMA32:24M,Normal:rest (default: by physical address)");
+
+static char *smm_param_min_free_kbytes = "0";
+module_param_named(min_free_kbytes, smm_param_min_free_kbytes, charp, 0444);
+MODULE_PARM_DESC(min_free_kbytes, "Reserve below the min watermarks, KiB (default 0: derived as the kernel does)");
+
+static bool smm_param_pcp = true;
+module_param_named(pcp, smm_param_pcp, bool, 0444);
+MODULE_PARM_DESC(pcp, "Per-CPU page lists for orders 0-3 (default on)");
+
 struct smm_dev smm_dev;
+
+struct smm_params {
+	u64 base, size, min_free_kbytes;
+	bool reserved;
+	struct smm_zone_layout layout;
+};
 
 /* Each refusal is one pr_err line naming the parameter and its value. */
 static int smm_parse_param(const char *name, const char *val, u64 *out)
 {
-	int ret = smm_parse_size(val, out);
+	int ret = smm_parse_size(val ? val : "", out);
 
 	if (ret)
-		pr_err("invalid %s= value: '%s' (%s)\n", name, val,
+		pr_err("invalid %s= value: '%s' (%s)\n", name, val ? val : "",
 		       ret == -ERANGE ? "too large" : "expected a number with optional K/M/G/T");
 	return ret ? -EINVAL : 0;
 }
 
-static int smm_backing_setup(struct smm_dev *d)
+/* Everything is checked before anything is claimed or allocated. */
+static int smm_params_parse(struct smm_params *p)
 {
-	u64 base, size;
+	const char *why;
 	int ret;
 
-	ret = smm_parse_param("size", smm_param_size ? smm_param_size : "", &size);
+	memset(p, 0, sizeof(*p));
+	ret = smm_parse_param("size", smm_param_size, &p->size);
+	if (!ret && smm_param_base && *smm_param_base) {
+		p->reserved = true;
+		ret = smm_parse_param("base", smm_param_base, &p->base);
+	}
+	if (!ret)
+		ret = smm_parse_param("min_free_kbytes", smm_param_min_free_kbytes,
+				      &p->min_free_kbytes);
 	if (ret)
 		return ret;
-	if (!smm_param_base || !*smm_param_base)
-		return smm_borrowed_setup(d, size);
-	ret = smm_parse_param("base", smm_param_base, &base);
-	if (ret)
-		return ret;
-	return smm_reserved_setup(d, base, size);
+	if (p->min_free_kbytes > p->size >> 10 >> 2) {
+		pr_err("min_free_kbytes exceeds a quarter of the range: min_free_kbytes=%llu size=%#llx\n",
+		       p->min_free_kbytes, p->size);
+		return -EINVAL;
+	}
+	if (smm_param_zones && *smm_param_zones) {
+		why = smm_parse_zones(smm_param_zones, p->size >> PAGE_SHIFT, &p->layout);
+		if (why) {
+			pr_err("%s: zones=%s\n", why, smm_param_zones);
+			return -EINVAL;
+		}
+	}
+	return 0;
 }
 
 static void smm_backing_teardown(struct smm_dev *d)
@@ -62,19 +97,43 @@ static void smm_backing_teardown(struct smm_dev *d)
 		smm_borrowed_teardown(d);
 }
 
+static int smm_mm_setup(struct smm_dev *d, const struct smm_params *p)
+{
+	struct smm_mm_config cfg = {
+		.layout = p->layout,
+		.nr_cpus = nr_cpu_ids,
+		.pcp_enabled = smm_param_pcp,
+		.min_free_kbytes = p->min_free_kbytes,
+	};
+	int ret = smm_mm_init(&d->mm, &d->range, &cfg);
+
+	if (ret)
+		pr_err("cannot set up the shadow mm (%d): size=%#llx\n", ret, d->size);
+	return ret;
+}
+
 static int __init smm_init(void)
 {
 	struct smm_dev *d = &smm_dev;
+	struct smm_params p;
 	int ret;
 
-	ret = smm_backing_setup(d);
+	ret = smm_params_parse(&p);
 	if (ret)
 		return ret;
+	mutex_init(&d->nl_page_lock);
 
+	ret = p.reserved ? smm_reserved_setup(d, p.base, p.size) : smm_borrowed_setup(d, p.size);
+	if (ret)
+		return ret;
+	ret = smm_mm_setup(d, &p);
+	if (ret)
+		goto err_backing;
+	smm_debugfs_init(d);
 	ret = smm_nl_register();
 	if (ret) {
 		pr_err("cannot register the generic netlink family (%d)\n", ret);
-		goto err_backing;
+		goto err_debugfs;
 	}
 
 	pr_info("managing %llu frames (%llu MiB) in %u section(s), %s mode\n",
@@ -82,6 +141,9 @@ static int __init smm_init(void)
 		d->mode == SHADOWMM_MODE_RESERVED ? "reserved" : "borrowed");
 	return 0;
 
+err_debugfs:
+	smm_debugfs_exit(d);
+	smm_mm_destroy(&d->mm);
 err_backing:
 	smm_backing_teardown(d);
 	return ret;
@@ -89,8 +151,12 @@ err_backing:
 
 static void __exit smm_exit(void)
 {
+	struct smm_dev *d = &smm_dev;
+
 	smm_nl_unregister();
-	smm_backing_teardown(&smm_dev);
+	smm_debugfs_exit(d);
+	smm_mm_destroy(&d->mm);
+	smm_backing_teardown(d);
 }
 
 module_init(smm_init);

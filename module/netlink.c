@@ -20,6 +20,41 @@ static const struct genl_ops smm_nl_ops[] = {
 		.cmd	= SHADOWMM_CMD_SECTION_GET,
 		.dumpit	= smm_nl_section_get_dumpit,
 	},
+	{
+		.cmd	= SHADOWMM_CMD_ZONE_GET,
+		.dumpit	= smm_nl_zone_get_dumpit,
+	},
+	{
+		.cmd	= SHADOWMM_CMD_PAGE_ALLOC,
+		.doit	= smm_nl_page_alloc_doit,
+		.policy	= smm_nl_page_alloc_policy,
+		.maxattr = ARRAY_SIZE(smm_nl_page_alloc_policy) - 1,
+		.flags	= GENL_ADMIN_PERM,
+	},
+	{
+		.cmd	= SHADOWMM_CMD_PAGE_FREE,
+		.doit	= smm_nl_page_free_doit,
+		.policy	= smm_nl_page_free_policy,
+		.maxattr = ARRAY_SIZE(smm_nl_page_free_policy) - 1,
+		.flags	= GENL_ADMIN_PERM,
+	},
+	{
+		.cmd	= SHADOWMM_CMD_FRAME_GET,
+		.start	= smm_nl_frame_get_start,
+		.dumpit	= smm_nl_frame_get_dumpit,
+		.policy	= smm_nl_frame_get_policy,
+		.maxattr = ARRAY_SIZE(smm_nl_frame_get_policy) - 1,
+	},
+	{
+		.cmd	= SHADOWMM_CMD_CHECK,
+		.doit	= smm_nl_check_doit,
+		.flags	= GENL_ADMIN_PERM,
+	},
+	{
+		.cmd	= SHADOWMM_CMD_RESET,
+		.doit	= smm_nl_reset_doit,
+		.flags	= GENL_ADMIN_PERM,
+	},
 };
 
 static const struct genl_multicast_group smm_nl_mcgrps[] = {

@@ -82,7 +82,7 @@ int smm_nl_section_get_dumpit(struct sk_buff *skb, struct netlink_callback *cb)
 	bool admin = smm_nl_admin(cb->skb);
 	u32 i = cb->args[0];
 
-	cb->seq = smm_dev.generation + 1;
+	cb->seq = 1;	/* sections do not change while loaded */
 	for (; i < r->nr_sections; i++) {
 		void *hdr = smm_nl_dump_put(skb, cb, SHADOWMM_CMD_SECTION_GET);
 

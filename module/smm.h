@@ -11,10 +11,12 @@
 #define _SMM_GLUE_H
 
 #include <linux/list.h>
+#include <linux/mutex.h>
 #include <linux/types.h>
 #include <uapi/linux/shadowmm.h>
 
 #include "core/range.h"
+#include "core/mm.h"
 
 #define SMM_VERSION	"0.1.0"
 
@@ -27,10 +29,16 @@ struct smm_dev {
 	struct resource *res;		/* reserved: our claim in /proc/iomem */
 	void *virt;			/* reserved: memremap() of the range */
 	struct list_head blocks;	/* borrowed: pages, order in page_private */
-	u64 generation;			/* bumped on every state change */
+	struct smm_mm mm;
+	struct mutex nl_page_lock;	/* netlink page handles: lookup + free */
+	u32 nl_page_tag;		/* last tag handed out, under nl_page_lock */
+	struct dentry *debugfs;
 };
 
 extern struct smm_dev smm_dev;
+
+int smm_debugfs_init(struct smm_dev *d);
+void smm_debugfs_exit(struct smm_dev *d);
 
 int smm_reserved_setup(struct smm_dev *d, u64 base, u64 size);
 void smm_reserved_teardown(struct smm_dev *d);

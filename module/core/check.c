@@ -42,9 +42,9 @@ void smm_mm_unlock_all(struct smm_mm *mm)
 	unsigned int i;
 
 	for (i = SMM_NR_ZONES; i-- > 0; )
-		smm_unlock(&mm->zones[i].lock);
+		smm_unlock_nested(&mm->zones[i].lock);
 	for (i = mm->nr_cpus * SMM_NR_ZONES; i-- > 0; )
-		smm_unlock(&mm->pcp[i].lock);
+		smm_unlock_nested(&mm->pcp[i].lock);
 	smm_mutex_unlock(&mm->lock_all);
 }
 

@@ -25,6 +25,8 @@
 #include <linux/string.h>
 #include <linux/mm.h>
 #include <linux/slab.h>
+#include <linux/sched.h>
+#include <linux/smp.h>
 
 typedef spinlock_t smm_lock_t;
 #define smm_lock_init(l)	spin_lock_init(l)
@@ -39,7 +41,49 @@ typedef struct mutex smm_mutex_t;
 #define smm_mutex_init(m)	mutex_init(m)
 #define smm_mutex_lock(m)	mutex_lock(m)
 #define smm_mutex_unlock(m)	mutex_unlock(m)
-#define smm_lock_nest(l, m)	spin_lock_nest_lock(l, m)
+
+/*
+ * sparse cannot follow locks taken in a loop; these two keep their
+ * context balance to themselves, and lockdep still sees every lock.
+ */
+static inline void smm_lock_nest(spinlock_t *l, struct mutex *m)
+{
+	spin_lock_nest_lock(l, m);
+	__release(l);
+}
+
+static inline void smm_unlock_nested(spinlock_t *l)
+{
+	__acquire(l);
+	spin_unlock(l);
+}
+
+/*
+ * The core's fast path runs on one CPU's lists: stay on that CPU. On
+ * PREEMPT_RT spinlocks sleep, so pin with migrate_disable() there, as
+ * the kernel's pcp_spin_lock() does; elsewhere preempt_disable() is
+ * cheaper.
+ */
+static inline unsigned int smm_cpu_get(void)
+{
+#ifdef CONFIG_PREEMPT_RT
+	migrate_disable();
+	return smp_processor_id();
+#else
+	return get_cpu();
+#endif
+}
+
+static inline void smm_cpu_put(void)
+{
+#ifdef CONFIG_PREEMPT_RT
+	migrate_enable();
+#else
+	put_cpu();
+#endif
+}
+
+#define smm_cond_resched()	cond_resched()
 
 /* Large arrays (frame descriptors) may exceed what kmalloc can give. */
 static inline void *smm_zalloc_array(size_t n, size_t size)
@@ -101,11 +145,24 @@ typedef pthread_spinlock_t smm_lock_t;
 #define smm_lock(l)		pthread_spin_lock(l)
 #define smm_unlock(l)		pthread_spin_unlock(l)
 
+/* Tests simulate CPUs by passing them explicitly; walks use CPU 0. */
+static inline unsigned int smm_cpu_get(void)
+{
+	return 0;
+}
+
+static inline void smm_cpu_put(void)
+{
+}
+
+#define smm_cond_resched()	do { } while (0)
+
 typedef pthread_mutex_t smm_mutex_t;
 #define smm_mutex_init(m)	pthread_mutex_init(m, NULL)
 #define smm_mutex_lock(m)	pthread_mutex_lock(m)
 #define smm_mutex_unlock(m)	pthread_mutex_unlock(m)
 #define smm_lock_nest(l, m)	pthread_spin_lock(l)
+#define smm_unlock_nested(l)	pthread_spin_unlock(l)
 
 /* Cache-line aligned, as kmalloc is for the sizes the core asks for. */
 static inline void *smm_zalloc_array(size_t n, size_t size)

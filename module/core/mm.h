@@ -101,6 +101,7 @@ struct smm_mm_config {
 
 int smm_mm_init(struct smm_mm *mm, struct smm_range *r, const struct smm_mm_config *cfg);
 void smm_mm_destroy(struct smm_mm *mm);
+u64 smm_mm_generation(const struct smm_mm *mm);
 
 int smm_alloc_pages(struct smm_mm *mm, unsigned int order, unsigned int gfp,
 		    unsigned int cpu, u64 *idx);

@@ -195,3 +195,30 @@ void smm_mm_destroy(struct smm_mm *mm)
 	smm_free_array(mm->pageblock_mt);
 	memset(mm, 0, sizeof(*mm));
 }
+
+/*
+ * A number that moves whenever the frame map may have changed: the sum of
+ * every event counter. Dumps compare it before and after a batch; the
+ * fast path pays nothing for it since the counters are kept anyway.
+ */
+u64 smm_mm_generation(const struct smm_mm *mm)
+{
+	unsigned int z, o, i;
+	u64 gen = 0;
+
+	for (z = 0; z < SMM_NR_ZONES; z++) {
+		const struct smm_zone_stats *st = &mm->zones[z].stats;
+
+		for (o = 0; o < SMM_NR_ORDERS; o++)
+			gen += READ_ONCE(st->alloc[o]) + READ_ONCE(st->free[o]);
+		gen += READ_ONCE(st->mt_steal);
+	}
+	for (i = 0; i < mm->nr_cpus * SMM_NR_ZONES; i++) {
+		const struct smm_pcp_stats *st = &mm->pcp[i].stats;
+
+		for (o = 0; o <= SMM_PCP_MAX_ORDER; o++)
+			gen += READ_ONCE(st->alloc[o]) + READ_ONCE(st->free[o]);
+		gen += READ_ONCE(st->refill) + READ_ONCE(st->drain);
+	}
+	return gen;
+}

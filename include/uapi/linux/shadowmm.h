@@ -21,6 +21,12 @@ enum shadowmm_cmd {
 	SHADOWMM_CMD_UNSPEC,
 	SHADOWMM_CMD_INFO_GET,		/* do: range, mode, sizes, versions */
 	SHADOWMM_CMD_SECTION_GET,	/* dump: the backing sections */
+	SHADOWMM_CMD_ZONE_GET,		/* dump: zones, free areas, counters */
+	SHADOWMM_CMD_PAGE_ALLOC,	/* do (admin): allocate blocks, get handles */
+	SHADOWMM_CMD_PAGE_FREE,		/* do (admin): free handles, or all */
+	SHADOWMM_CMD_FRAME_GET,		/* dump: frame states, run-length encoded */
+	SHADOWMM_CMD_CHECK,		/* do (admin): verify every invariant */
+	SHADOWMM_CMD_RESET,		/* do (admin): free every shadow allocation */
 
 	__SHADOWMM_CMD_MAX,
 	SHADOWMM_CMD_MAX = __SHADOWMM_CMD_MAX - 1
@@ -94,6 +100,142 @@ enum shadowmm_a_section {
 
 	__SHADOWMM_A_SECTION_CNT,
 	SHADOWMM_A_SECTION_MAX = __SHADOWMM_A_SECTION_CNT - 1
+};
+
+/*
+ * Arrays are nests whose members are numbered from 1: member i + 1 holds
+ * element i (order i, migratetype i, zone i).
+ */
+
+/* SHADOWMM_CMD_ZONE_GET dump: one message per zone, populated or not */
+enum shadowmm_a_zone {
+	SHADOWMM_A_ZONE_UNSPEC,
+	SHADOWMM_A_ZONE_PAD,
+	SHADOWMM_A_ZONE_ID,		/* u32: enum shadowmm_zone */
+	SHADOWMM_A_ZONE_NAME,		/* string: "DMA", "DMA32", "Normal" */
+	SHADOWMM_A_ZONE_START,		/* u64: first frame index */
+	SHADOWMM_A_ZONE_SPANNED,	/* u64: frames spanned, holes included */
+	SHADOWMM_A_ZONE_PRESENT,	/* u64 */
+	SHADOWMM_A_ZONE_MANAGED,	/* u64 */
+	SHADOWMM_A_ZONE_FREE,		/* u64: frames on the free lists */
+	SHADOWMM_A_ZONE_PCP,		/* u64: frames on per-CPU lists */
+	SHADOWMM_A_ZONE_WMARK_MIN,	/* u64 */
+	SHADOWMM_A_ZONE_WMARK_LOW,	/* u64 */
+	SHADOWMM_A_ZONE_WMARK_HIGH,	/* u64 */
+	SHADOWMM_A_ZONE_LOWMEM_RESERVE,	/* nest: u64 array by zone */
+	SHADOWMM_A_ZONE_PCP_HIGH,	/* u32 */
+	SHADOWMM_A_ZONE_PCP_BATCH,	/* u32 */
+	SHADOWMM_A_ZONE_FREE_AREA,	/* nest: SHADOWMM_A_ZONE_AREA by order */
+	SHADOWMM_A_ZONE_PAGEBLOCKS,	/* nest: u64 array by migratetype */
+	SHADOWMM_A_ZONE_STATS,		/* nest: enum shadowmm_a_stats */
+
+	__SHADOWMM_A_ZONE_CNT,
+	SHADOWMM_A_ZONE_MAX = __SHADOWMM_A_ZONE_CNT - 1
+};
+
+/* One order of a zone's free area (a member of SHADOWMM_A_ZONE_FREE_AREA) */
+enum shadowmm_a_area {
+	SHADOWMM_A_AREA_UNSPEC,
+	SHADOWMM_A_AREA_PAD,
+	SHADOWMM_A_AREA_ORDER,		/* u32 */
+	SHADOWMM_A_AREA_NR_FREE,	/* u64: free blocks, all types */
+	SHADOWMM_A_AREA_NR_FREE_MT,	/* nest: u64 array by migratetype */
+	SHADOWMM_A_AREA_UNUSABLE,	/* s32: unusable free space index x1000 */
+	SHADOWMM_A_AREA_EXTFRAG,	/* s32: fragmentation index x1000, -1000 fits */
+
+	__SHADOWMM_A_AREA_CNT,
+	SHADOWMM_A_AREA_MAX = __SHADOWMM_A_AREA_CNT - 1
+};
+
+/* A zone's counters (in SHADOWMM_A_ZONE_STATS), since load */
+enum shadowmm_a_stats {
+	SHADOWMM_A_STATS_UNSPEC,
+	SHADOWMM_A_STATS_PAD,
+	SHADOWMM_A_STATS_ALLOC,		/* nest: u64 array by order */
+	SHADOWMM_A_STATS_FREE,		/* nest: u64 array by order */
+	SHADOWMM_A_STATS_MT_FALLBACK,	/* u64: served from another migratetype */
+	SHADOWMM_A_STATS_MT_STEAL,	/* u64: pageblocks changing type */
+	SHADOWMM_A_STATS_ZONE_FALLBACK,	/* u64: served for a higher zone */
+	SHADOWMM_A_STATS_WMARK_LOW,	/* u64: attempts finding free below low */
+	SHADOWMM_A_STATS_WMARK_MIN,	/* u64: attempts finding free below min */
+	SHADOWMM_A_STATS_ALLOC_FAIL,	/* u64 */
+	SHADOWMM_A_STATS_PCP_ALLOC,	/* u64: allocations served by pcp lists */
+	SHADOWMM_A_STATS_PCP_FREE,	/* u64: frees onto pcp lists */
+	SHADOWMM_A_STATS_PCP_REFILL,	/* u64: batches from the buddy */
+	SHADOWMM_A_STATS_PCP_DRAIN,	/* u64: batches back to the buddy */
+
+	__SHADOWMM_A_STATS_CNT,
+	SHADOWMM_A_STATS_MAX = __SHADOWMM_A_STATS_CNT - 1
+};
+
+/* SHADOWMM_CMD_PAGE_ALLOC / SHADOWMM_CMD_PAGE_FREE */
+enum shadowmm_a_page {
+	SHADOWMM_A_PAGE_UNSPEC,
+	SHADOWMM_A_PAGE_PAD,
+	SHADOWMM_A_PAGE_ORDER,		/* u32: 0..max_order (alloc, required) */
+	SHADOWMM_A_PAGE_ZONE,		/* u32: highest zone (alloc) */
+	SHADOWMM_A_PAGE_MIGRATETYPE,	/* u32 (alloc) */
+	SHADOWMM_A_PAGE_FLAGS,		/* u32: SHADOWMM_GFP_* (alloc) */
+	SHADOWMM_A_PAGE_COUNT,		/* u32: blocks, 1..SHADOWMM_PAGE_BATCH_MAX */
+	SHADOWMM_A_PAGE_HANDLES,	/* nest: SHADOWMM_A_PAGE_HANDLE (u64) */
+	SHADOWMM_A_PAGE_HANDLE,		/* u64: inside HANDLES */
+	SHADOWMM_A_PAGE_ALL,		/* flag: free every netlink allocation */
+	SHADOWMM_A_PAGE_FREED,		/* u64 (reply): frames freed */
+
+	__SHADOWMM_A_PAGE_CNT,
+	SHADOWMM_A_PAGE_MAX = __SHADOWMM_A_PAGE_CNT - 1
+};
+
+#define SHADOWMM_PAGE_BATCH_MAX		4096
+
+/* What a run of frames is (SHADOWMM_A_RUN_STATE) */
+enum shadowmm_frame_state {
+	SHADOWMM_FRAME_HOLE = 1,	/* not backed: between sections */
+	SHADOWMM_FRAME_FREE,		/* on a free list */
+	SHADOWMM_FRAME_PCP,		/* free on a per-CPU list */
+	SHADOWMM_FRAME_PAGE,		/* allocated pages */
+	SHADOWMM_FRAME_SLAB,		/* a slab */
+	SHADOWMM_FRAME_PGTABLE,		/* a page-table page of a shadow space */
+	SHADOWMM_FRAME_SPACE,		/* mapped into a shadow space */
+
+	__SHADOWMM_FRAME_CNT
+};
+
+/* SHADOWMM_CMD_FRAME_GET: request START/COUNT; replies carry RUNS */
+enum shadowmm_a_frame {
+	SHADOWMM_A_FRAME_UNSPEC,
+	SHADOWMM_A_FRAME_PAD,
+	SHADOWMM_A_FRAME_START,		/* u64: first frame index (default 0) */
+	SHADOWMM_A_FRAME_COUNT,		/* u64: frames (default: to the end) */
+	SHADOWMM_A_FRAME_RUNS,		/* nest: SHADOWMM_A_FRAME_RUN entries */
+	SHADOWMM_A_FRAME_RUN,		/* nest: enum shadowmm_a_run */
+
+	__SHADOWMM_A_FRAME_CNT,
+	SHADOWMM_A_FRAME_MAX = __SHADOWMM_A_FRAME_CNT - 1
+};
+
+enum shadowmm_a_run {
+	SHADOWMM_A_RUN_UNSPEC,
+	SHADOWMM_A_RUN_PAD,
+	SHADOWMM_A_RUN_START,		/* u64: first frame index */
+	SHADOWMM_A_RUN_COUNT,		/* u64: frames */
+	SHADOWMM_A_RUN_STATE,		/* u32: enum shadowmm_frame_state */
+	SHADOWMM_A_RUN_MIGRATETYPE,	/* u32: of the pageblock(s) */
+
+	__SHADOWMM_A_RUN_CNT,
+	SHADOWMM_A_RUN_MAX = __SHADOWMM_A_RUN_CNT - 1
+};
+
+/* SHADOWMM_CMD_CHECK and SHADOWMM_CMD_RESET replies */
+enum shadowmm_a_check {
+	SHADOWMM_A_CHECK_UNSPEC,
+	SHADOWMM_A_CHECK_PAD,
+	SHADOWMM_A_CHECK_OK,		/* u8: 1 when every invariant holds */
+	SHADOWMM_A_CHECK_REASON,	/* string: "ok" or the first violation */
+	SHADOWMM_A_CHECK_FREED,		/* u64 (RESET): frames freed */
+
+	__SHADOWMM_A_CHECK_CNT,
+	SHADOWMM_A_CHECK_MAX = __SHADOWMM_A_CHECK_CNT - 1
 };
 
 #endif /* _UAPI_LINUX_SHADOWMM_H */

@@ -1,0 +1,71 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * Reading the frame map without the allocator's locks: descriptors are
+ * single words read once, a walk always moves forward, and a reader that
+ * needs a consistent picture checks a generation around it (the netlink
+ * dump does, and flags NLM_F_DUMP_INTR).
+ */
+#include "frames.h"
+
+static const u8 smm_state_of_type[SMM_FRAME_NR_TYPES] = {
+	[SMM_FRAME_TAIL]	= SHADOWMM_FRAME_PAGE,	/* only seen in a race */
+	[SMM_FRAME_HOLE]	= SHADOWMM_FRAME_HOLE,
+	[SMM_FRAME_FREE]	= SHADOWMM_FRAME_FREE,
+	[SMM_FRAME_PCP]		= SHADOWMM_FRAME_PCP,
+	[SMM_FRAME_PAGE]	= SHADOWMM_FRAME_PAGE,
+	[SMM_FRAME_SLAB]	= SHADOWMM_FRAME_SLAB,
+	[SMM_FRAME_PGTABLE]	= SHADOWMM_FRAME_PGTABLE,
+	[SMM_FRAME_SPACE]	= SHADOWMM_FRAME_SPACE,
+};
+
+/*
+ * The head of the block containing @idx: the nearest non-tail frame at
+ * an index aligned down to 2^o, for growing o. Inside a block only tails
+ * lie between the head and @idx, so the first one found is the head.
+ */
+u64 smm_block_head(const struct smm_mm *mm, u64 idx)
+{
+	unsigned int o;
+
+	for (o = 0; o <= SMM_MAX_ORDER; o++) {
+		u64 h = idx & ~((1ULL << o) - 1);
+		struct smm_frame f = { READ_ONCE(mm->frames[h].word) };
+
+		if (smm_frame_type(&f) != SMM_FRAME_TAIL)
+			return smm_frame_order(&f) >= o ? h : idx;
+	}
+	return idx;
+}
+
+/*
+ * The next run from *pos (below @end): consecutive frames with one state
+ * and one pageblock migratetype. Returns false at the end.
+ */
+bool smm_next_run(const struct smm_mm *mm, u64 *pos, u64 end, struct smm_run *run)
+{
+	u64 idx = *pos;
+
+	if (idx >= end)
+		return false;
+	run->start = idx;
+	run->count = 0;
+	while (idx < end) {
+		u64 head = smm_block_head(mm, idx);
+		struct smm_frame f = { READ_ONCE(mm->frames[head].word) };
+		unsigned int type = smm_frame_type(&f);
+		u64 stop = head + (1ULL << min(smm_frame_order(&f), (unsigned int)SMM_MAX_ORDER));
+		u32 state = smm_state_of_type[type < SMM_FRAME_NR_TYPES ? type : 0];
+		u32 mt = smm_pageblock_mt(mm, idx);
+
+		if (run->count && (state != run->state || mt != run->mt))
+			break;
+		run->state = state;
+		run->mt = mt;
+		stop = min(max(stop, idx + 1), end);
+		stop = min(stop, (idx | (SMM_PAGEBLOCK_FRAMES - 1)) + 1);
+		run->count += stop - idx;
+		idx = stop;
+	}
+	*pos = idx;
+	return true;
+}

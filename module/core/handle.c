@@ -1,0 +1,75 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * Netlink handles: turning what user space sends back into a block, with
+ * a reason for every way it can be wrong. The caller serialises lookups
+ * with the frees of the same owner, so a block found here stays allocated
+ * until the caller frees it.
+ */
+#include "handle.h"
+
+const char *smm_handle_lookup(const struct smm_mm *mm, u64 handle, u64 *idx)
+{
+	u64 i = handle & 0xffffffffULL;
+	const struct smm_frame *f;
+
+	if (i >= mm->range->span)
+		return "handle is outside the range";
+	f = &mm->frames[i];
+	switch (smm_frame_type(f)) {
+	case SMM_FRAME_PAGE:
+		break;
+	case SMM_FRAME_SLAB:
+	case SMM_FRAME_PGTABLE:
+	case SMM_FRAME_SPACE:
+		return "handle belongs to another kind of allocation";
+	default:
+		return "handle names no allocated block (already freed?)";
+	}
+	if (smm_frame_owner(f) != SMM_OWNER_NETLINK)
+		return "handle belongs to another kind of allocation";
+	if (smm_frame_tag(f) != handle >> 32)
+		return "handle is stale: its block was freed and allocated again";
+	if (smm_frame_data(f) & SMM_MARK_BIT)
+		return "handle is listed twice";
+	*idx = i;
+	return NULL;
+}
+
+/* Mark blocks while a request is checked, so a repeated handle shows. */
+void smm_handle_mark(struct smm_mm *mm, u64 idx, bool mark)
+{
+	struct smm_frame *f = &mm->frames[idx];
+	u64 data = smm_frame_data(f);
+
+	smm_frame_set_data(f, mark ? data | SMM_MARK_BIT : data & ~SMM_MARK_BIT);
+}
+
+/*
+ * Free every block of @owner, walking the range head to head. Other
+ * owners may split and merge blocks meanwhile; the walk only reads their
+ * descriptors, and steps one frame where a racing merge left a tail.
+ * Returns the frames freed.
+ */
+u64 smm_free_owned(struct smm_mm *mm, unsigned int owner)
+{
+	u64 idx = 0, freed = 0;
+
+	while (idx < mm->range->span) {
+		struct smm_frame f = { READ_ONCE(mm->frames[idx].word) };
+		u64 size = 1ULL << min(smm_frame_order(&f), (unsigned int)SMM_MAX_ORDER);
+
+		if (smm_frame_type(&f) == SMM_FRAME_TAIL || idx & (size - 1)) {
+			idx++;
+			continue;
+		}
+		if (smm_frame_type(&f) == SMM_FRAME_PAGE && smm_frame_owner(&f) == owner) {
+			smm_free_pages(mm, idx, smm_cpu_get());
+			smm_cpu_put();
+			freed += size;
+		}
+		idx += size;
+		if (!(idx & (SMM_MAX_BLOCK_FRAMES - 1)))
+			smm_cond_resched();
+	}
+	return freed;
+}

@@ -1,0 +1,113 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * FRAME_GET: the frame map of any part of the range as runs of frames in
+ * one state, resumable across any number of dump batches. The map is read
+ * without the allocator's locks; when the allocator's generation moves
+ * during a batch, its messages carry NLM_F_DUMP_INTR and the reader knows
+ * to dump again.
+ */
+#include "smm.h"
+#include "netlink.h"
+#include "core/frames.h"
+
+const struct nla_policy smm_nl_frame_get_policy[SHADOWMM_A_FRAME_COUNT + 1] = {
+	[SHADOWMM_A_FRAME_START]	= { .type = NLA_U64 },
+	[SHADOWMM_A_FRAME_COUNT]	= NLA_POLICY_MIN(NLA_U64, 1),
+};
+
+struct smm_nl_frame_ctx {
+	u64 pos, end;
+};
+
+int smm_nl_frame_get_start(struct netlink_callback *cb)
+{
+	struct smm_nl_frame_ctx *ctx = (void *)cb->ctx;
+	struct nlattr **tb = genl_dumpit_info(cb)->attrs;
+	u64 span = smm_dev.range.span, start = 0, count;
+
+	BUILD_BUG_ON(sizeof(*ctx) > sizeof(cb->ctx));
+	if (tb[SHADOWMM_A_FRAME_START])
+		start = nla_get_u64(tb[SHADOWMM_A_FRAME_START]);
+	if (start >= span) {
+		NL_SET_ERR_MSG_ATTR(cb->extack, tb[SHADOWMM_A_FRAME_START],
+				    "start is past the end of the range");
+		return -ERANGE;
+	}
+	count = tb[SHADOWMM_A_FRAME_COUNT] ? nla_get_u64(tb[SHADOWMM_A_FRAME_COUNT]) : span - start;
+	if (count > span - start) {
+		NL_SET_ERR_MSG_ATTR(cb->extack, tb[SHADOWMM_A_FRAME_COUNT],
+				    "count runs past the end of the range");
+		return -ERANGE;
+	}
+	ctx->pos = start;
+	ctx->end = start + count;
+	return 0;
+}
+
+static int smm_nl_run_put(struct sk_buff *skb, const struct smm_run *run)
+{
+	struct nlattr *nest = nla_nest_start(skb, SHADOWMM_A_FRAME_RUN);
+
+	if (!nest)
+		return -EMSGSIZE;
+	if (nla_put_u64_64bit(skb, SHADOWMM_A_RUN_START, run->start, SHADOWMM_A_RUN_PAD) ||
+	    nla_put_u64_64bit(skb, SHADOWMM_A_RUN_COUNT, run->count, SHADOWMM_A_RUN_PAD) ||
+	    nla_put_u32(skb, SHADOWMM_A_RUN_STATE, run->state) ||
+	    nla_put_u32(skb, SHADOWMM_A_RUN_MIGRATETYPE, run->mt)) {
+		nla_nest_cancel(skb, nest);
+		return -EMSGSIZE;
+	}
+	nla_nest_end(skb, nest);
+	return 0;
+}
+
+/* One message of as many runs as fit; false when nothing fit. */
+static bool smm_nl_frame_msg(struct sk_buff *skb, struct netlink_callback *cb,
+			     struct smm_nl_frame_ctx *ctx, void **hdrp)
+{
+	struct smm_mm *mm = &smm_dev.mm;
+	struct nlattr *runs;
+	struct smm_run run;
+	unsigned int n = 0;
+	void *hdr;
+	u64 pos;
+
+	hdr = smm_nl_dump_put(skb, cb, SHADOWMM_CMD_FRAME_GET);
+	if (!hdr)
+		return false;
+	runs = nla_nest_start(skb, SHADOWMM_A_FRAME_RUNS);
+	if (!runs)
+		goto cancel;
+	for (pos = ctx->pos; smm_next_run(mm, &pos, ctx->end, &run); n++) {
+		if (smm_nl_run_put(skb, &run))
+			break;
+		ctx->pos = pos;
+	}
+	if (!n)
+		goto cancel;
+	nla_nest_end(skb, runs);
+	genlmsg_end(skb, hdr);
+	*hdrp = hdr;
+	return true;
+
+cancel:
+	genlmsg_cancel(skb, hdr);
+	return false;
+}
+
+int smm_nl_frame_get_dumpit(struct sk_buff *skb, struct netlink_callback *cb)
+{
+	struct smm_nl_frame_ctx *ctx = (void *)cb->ctx;
+	u64 gen = smm_mm_generation(&smm_dev.mm);
+	void *hdr = NULL;
+
+	/* a change between batches flags the next message (nl_dump_check_consistent) */
+	cb->seq = (u32)gen ? : 1;
+	while (ctx->pos < ctx->end && smm_nl_frame_msg(skb, cb, ctx, &hdr))
+		cond_resched();
+	/* a change during this batch flags its last message */
+	if (hdr && smm_mm_generation(&smm_dev.mm) != gen)
+		((struct nlmsghdr *)((u8 *)hdr - GENL_HDRLEN - NLMSG_HDRLEN))->nlmsg_flags |=
+			NLM_F_DUMP_INTR;
+	return skb->len;
+}

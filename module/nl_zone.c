@@ -1,0 +1,209 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * ZONE_GET: one message per zone with its sizes, watermarks, free area
+ * (per order and migratetype, with fragmentation indexes) and counters.
+ */
+#include "smm.h"
+#include "netlink.h"
+
+/* What is copied under the zone lock so the message is self-consistent. */
+struct smm_zone_snap {
+	u64 free;
+	u64 nr_free_mt[SMM_NR_ORDERS][SMM_NR_MT];
+	u64 nr_free[SMM_NR_ORDERS];
+	u64 pageblocks[SMM_NR_MT];
+	struct smm_zone_stats stats;
+	struct smm_pcp_stats pcp;	/* summed over the CPUs, read racily */
+};
+
+static void smm_zone_snapshot(struct smm_mm *mm, unsigned int zi, struct smm_zone_snap *s)
+{
+	struct smm_zone *z = &mm->zones[zi];
+	unsigned int o, mt, cpu;
+	u64 pb;
+
+	memset(s, 0, sizeof(*s));
+	smm_lock(&z->lock);
+	s->free = z->free;
+	for (o = 0; o < SMM_NR_ORDERS; o++)
+		for (mt = 0; mt < SMM_NR_MT; mt++)
+			s->nr_free_mt[o][mt] = z->area[o].nr_free[mt];
+	s->stats = z->stats;
+	for (pb = z->start >> SMM_PAGEBLOCK_ORDER;
+	     z->end > z->start && pb <= (z->end - 1) >> SMM_PAGEBLOCK_ORDER; pb++)
+		s->pageblocks[mm->pageblock_mt[pb]]++;
+	smm_unlock(&z->lock);
+
+	for (o = 0; o < SMM_NR_ORDERS; o++) {
+		s->nr_free[o] = 0;
+		for (mt = 0; mt < SMM_NR_MT; mt++)
+			s->nr_free[o] += s->nr_free_mt[o][mt];
+	}
+	for (cpu = 0; cpu < mm->nr_cpus; cpu++) {
+		const struct smm_pcp_stats *p = &smm_pcp_of(mm, cpu, zi)->stats;
+
+		for (o = 0; o <= SMM_PCP_MAX_ORDER; o++) {
+			s->pcp.alloc[o] += READ_ONCE(p->alloc[o]);
+			s->pcp.free[o] += READ_ONCE(p->free[o]);
+		}
+		s->pcp.refill += READ_ONCE(p->refill);
+		s->pcp.drain += READ_ONCE(p->drain);
+	}
+}
+
+/* An array as a nest whose member i + 1 is element i. */
+static int smm_nl_put_u64_array(struct sk_buff *skb, int type, const u64 *v, unsigned int n)
+{
+	struct nlattr *nest = nla_nest_start(skb, type);
+	unsigned int i;
+
+	if (!nest)
+		return -EMSGSIZE;
+	for (i = 0; i < n; i++) {
+		if (nla_put_u64_64bit(skb, i + 1, v[i], 0)) {
+			nla_nest_cancel(skb, nest);
+			return -EMSGSIZE;
+		}
+	}
+	nla_nest_end(skb, nest);
+	return 0;
+}
+
+static int smm_nl_area_fill(struct sk_buff *skb, const struct smm_zone_snap *s, unsigned int o)
+{
+	struct nlattr *nest = nla_nest_start(skb, o + 1);
+
+	if (!nest)
+		return -EMSGSIZE;
+	if (nla_put_u32(skb, SHADOWMM_A_AREA_ORDER, o) ||
+	    nla_put_u64_64bit(skb, SHADOWMM_A_AREA_NR_FREE, s->nr_free[o], SHADOWMM_A_AREA_PAD) ||
+	    smm_nl_put_u64_array(skb, SHADOWMM_A_AREA_NR_FREE_MT, s->nr_free_mt[o], SMM_NR_MT) ||
+	    nla_put_s32(skb, SHADOWMM_A_AREA_UNUSABLE, smm_unusable_index(s->nr_free, o)) ||
+	    nla_put_s32(skb, SHADOWMM_A_AREA_EXTFRAG, smm_extfrag_index(s->nr_free, o))) {
+		nla_nest_cancel(skb, nest);
+		return -EMSGSIZE;
+	}
+	nla_nest_end(skb, nest);
+	return 0;
+}
+
+static int smm_nl_free_area_fill(struct sk_buff *skb, const struct smm_zone_snap *s)
+{
+	struct nlattr *nest = nla_nest_start(skb, SHADOWMM_A_ZONE_FREE_AREA);
+	unsigned int o;
+
+	if (!nest)
+		return -EMSGSIZE;
+	for (o = 0; o < SMM_NR_ORDERS; o++) {
+		if (smm_nl_area_fill(skb, s, o)) {
+			nla_nest_cancel(skb, nest);
+			return -EMSGSIZE;
+		}
+	}
+	nla_nest_end(skb, nest);
+	return 0;
+}
+
+static int smm_nl_stats_fill(struct sk_buff *skb, const struct smm_zone_snap *s)
+{
+	const struct smm_zone_stats *st = &s->stats;
+	u64 alloc[SMM_NR_ORDERS], free[SMM_NR_ORDERS], pcp_alloc = 0, pcp_free = 0;
+	struct nlattr *nest;
+	unsigned int o;
+
+	for (o = 0; o < SMM_NR_ORDERS; o++) {
+		alloc[o] = st->alloc[o];
+		free[o] = st->free[o];
+		if (o <= SMM_PCP_MAX_ORDER) {
+			alloc[o] += s->pcp.alloc[o];
+			free[o] += s->pcp.free[o];
+			pcp_alloc += s->pcp.alloc[o];
+			pcp_free += s->pcp.free[o];
+		}
+	}
+	nest = nla_nest_start(skb, SHADOWMM_A_ZONE_STATS);
+	if (!nest)
+		return -EMSGSIZE;
+	if (smm_nl_put_u64_array(skb, SHADOWMM_A_STATS_ALLOC, alloc, SMM_NR_ORDERS) ||
+	    smm_nl_put_u64_array(skb, SHADOWMM_A_STATS_FREE, free, SMM_NR_ORDERS) ||
+	    nla_put_u64_64bit(skb, SHADOWMM_A_STATS_MT_FALLBACK, st->mt_fallback,
+			      SHADOWMM_A_STATS_PAD) ||
+	    nla_put_u64_64bit(skb, SHADOWMM_A_STATS_MT_STEAL, st->mt_steal, SHADOWMM_A_STATS_PAD) ||
+	    nla_put_u64_64bit(skb, SHADOWMM_A_STATS_ZONE_FALLBACK, st->zone_fallback,
+			      SHADOWMM_A_STATS_PAD) ||
+	    nla_put_u64_64bit(skb, SHADOWMM_A_STATS_WMARK_LOW, st->wmark_low, SHADOWMM_A_STATS_PAD) ||
+	    nla_put_u64_64bit(skb, SHADOWMM_A_STATS_WMARK_MIN, st->wmark_min, SHADOWMM_A_STATS_PAD) ||
+	    nla_put_u64_64bit(skb, SHADOWMM_A_STATS_ALLOC_FAIL, st->alloc_fail,
+			      SHADOWMM_A_STATS_PAD) ||
+	    nla_put_u64_64bit(skb, SHADOWMM_A_STATS_PCP_ALLOC, pcp_alloc, SHADOWMM_A_STATS_PAD) ||
+	    nla_put_u64_64bit(skb, SHADOWMM_A_STATS_PCP_FREE, pcp_free, SHADOWMM_A_STATS_PAD) ||
+	    nla_put_u64_64bit(skb, SHADOWMM_A_STATS_PCP_REFILL, s->pcp.refill,
+			      SHADOWMM_A_STATS_PAD) ||
+	    nla_put_u64_64bit(skb, SHADOWMM_A_STATS_PCP_DRAIN, s->pcp.drain,
+			      SHADOWMM_A_STATS_PAD)) {
+		nla_nest_cancel(skb, nest);
+		return -EMSGSIZE;
+	}
+	nla_nest_end(skb, nest);
+	return 0;
+}
+
+static int smm_nl_zone_fill(struct sk_buff *skb, struct smm_mm *mm, unsigned int zi,
+			    const struct smm_zone_snap *s)
+{
+	const struct smm_zone *z = &mm->zones[zi];
+	const struct smm_pcp *pcp = smm_pcp_of(mm, 0, zi);
+
+	if (nla_put_u32(skb, SHADOWMM_A_ZONE_ID, zi) ||
+	    nla_put_string(skb, SHADOWMM_A_ZONE_NAME, z->name) ||
+	    nla_put_u64_64bit(skb, SHADOWMM_A_ZONE_START, z->start, SHADOWMM_A_ZONE_PAD) ||
+	    nla_put_u64_64bit(skb, SHADOWMM_A_ZONE_SPANNED, z->end - z->start, SHADOWMM_A_ZONE_PAD) ||
+	    nla_put_u64_64bit(skb, SHADOWMM_A_ZONE_PRESENT, z->present, SHADOWMM_A_ZONE_PAD) ||
+	    nla_put_u64_64bit(skb, SHADOWMM_A_ZONE_MANAGED, z->managed, SHADOWMM_A_ZONE_PAD) ||
+	    nla_put_u64_64bit(skb, SHADOWMM_A_ZONE_FREE, s->free, SHADOWMM_A_ZONE_PAD) ||
+	    nla_put_u64_64bit(skb, SHADOWMM_A_ZONE_PCP, smm_zone_pcp_frames(mm, zi),
+			      SHADOWMM_A_ZONE_PAD) ||
+	    nla_put_u64_64bit(skb, SHADOWMM_A_ZONE_WMARK_MIN, z->wmark[SMM_WMARK_MIN],
+			      SHADOWMM_A_ZONE_PAD) ||
+	    nla_put_u64_64bit(skb, SHADOWMM_A_ZONE_WMARK_LOW, z->wmark[SMM_WMARK_LOW],
+			      SHADOWMM_A_ZONE_PAD) ||
+	    nla_put_u64_64bit(skb, SHADOWMM_A_ZONE_WMARK_HIGH, z->wmark[SMM_WMARK_HIGH],
+			      SHADOWMM_A_ZONE_PAD) ||
+	    smm_nl_put_u64_array(skb, SHADOWMM_A_ZONE_LOWMEM_RESERVE, z->lowmem_reserve,
+				 SMM_NR_ZONES) ||
+	    nla_put_u32(skb, SHADOWMM_A_ZONE_PCP_HIGH, pcp->high) ||
+	    nla_put_u32(skb, SHADOWMM_A_ZONE_PCP_BATCH, pcp->batch) ||
+	    smm_nl_free_area_fill(skb, s) ||
+	    smm_nl_put_u64_array(skb, SHADOWMM_A_ZONE_PAGEBLOCKS, s->pageblocks, SMM_NR_MT) ||
+	    smm_nl_stats_fill(skb, s))
+		return -EMSGSIZE;
+	return 0;
+}
+
+/* Resumes at cb->args[0], the next zone. */
+int smm_nl_zone_get_dumpit(struct sk_buff *skb, struct netlink_callback *cb)
+{
+	struct smm_mm *mm = &smm_dev.mm;
+	struct smm_zone_snap *snap;
+	unsigned int zi = cb->args[0];
+
+	snap = kmalloc(sizeof(*snap), GFP_KERNEL);
+	if (!snap)
+		return -ENOMEM;
+	cb->seq = 1;	/* each message is a snapshot of its own zone */
+	for (; zi < SMM_NR_ZONES; zi++) {
+		void *hdr = smm_nl_dump_put(skb, cb, SHADOWMM_CMD_ZONE_GET);
+
+		if (!hdr)
+			break;
+		smm_zone_snapshot(mm, zi, snap);
+		if (smm_nl_zone_fill(skb, mm, zi, snap)) {
+			genlmsg_cancel(skb, hdr);
+			break;
+		}
+		genlmsg_end(skb, hdr);
+	}
+	kfree(snap);
+	cb->args[0] = zi;
+	return skb->len;
+}
