@@ -31,11 +31,9 @@ static void smm_add_free(struct smm_mm *mm, struct smm_zone *z, u64 idx,
 			 unsigned int order, unsigned int mt)
 {
 	struct smm_free_area *a = &z->area[order];
-	struct smm_frame *f = &mm->frames[idx];
 	u32 first = a->head[mt];
 
-	smm_frame_set_head(f, SMM_FRAME_FREE, order, mt);
-	smm_frame_set_next(f, first);
+	smm_frame_set_linked(&mm->frames[idx], SMM_FRAME_FREE, order, mt, SMM_FRAME_NONE, first);
 	if (first != SMM_FRAME_NONE)
 		smm_frame_set_prev(&mm->frames[first], idx);
 	a->head[mt] = idx;

@@ -100,6 +100,15 @@ static inline void smm_frame_set_head(struct smm_frame *f, unsigned int type,
 		  (u64)SMM_FRAME_NONE << SMM_FRAME_PREV_SHIFT;
 }
 
+/* A head linked between @prev and @next, in one store (the list hot path). */
+static inline void smm_frame_set_linked(struct smm_frame *f, unsigned int type,
+					unsigned int order, unsigned int mt, u32 prev, u32 next)
+{
+	f->word = (u64)type | (u64)order << SMM_FRAME_ORDER_SHIFT |
+		  (u64)mt << SMM_FRAME_MT_SHIFT |
+		  (u64)next << SMM_FRAME_NEXT_SHIFT | (u64)prev << SMM_FRAME_PREV_SHIFT;
+}
+
 static inline void smm_frame_set_tail(struct smm_frame *f)
 {
 	f->word = SMM_FRAME_TAIL;
