@@ -1,0 +1,89 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * The shadowmm client library: each object's requests and replies as C
+ * structs (one file per object: info.c, zone.c, page.c, frame.c,
+ * check.c), on the netlink plumbing of smm_nl.c.
+ */
+#ifndef _LIBSMM_H
+#define _LIBSMM_H
+
+#include "smm_nl.h"
+
+#define SMM_NR_ZONES	__SHADOWMM_ZONE_CNT
+#define SMM_NR_MT	__SHADOWMM_MT_CNT
+#define SMM_NR_ORDERS	11
+
+extern const char *const smm_zone_names[SMM_NR_ZONES];
+extern const char *const smm_mt_names[SMM_NR_MT];
+extern const char *const smm_state_names[__SHADOWMM_FRAME_CNT];
+
+/* info.c */
+struct smm_info {
+	bool has_base;
+	uint64_t base, size, nr_frames, span_frames;
+	uint32_t page_size, mode, nr_sections, desc_bytes, max_order;
+	char version[32], kernel[65];
+};
+
+struct smm_section {
+	uint32_t index;
+	bool has_base;
+	uint64_t base, start, nr_frames;
+};
+
+int smm_info_get(struct smm_nl *nl, struct smm_info *info);
+int smm_sections_get(struct smm_nl *nl, struct smm_section **sections, size_t *n);
+const char *smm_mode_name(uint32_t mode);
+
+/* zone.c */
+struct smm_zone_stats {
+	uint64_t alloc[SMM_NR_ORDERS], free[SMM_NR_ORDERS];
+	uint64_t mt_fallback, mt_steal, zone_fallback, wmark_low, wmark_min, alloc_fail;
+	uint64_t pcp_alloc, pcp_free, pcp_refill, pcp_drain;
+};
+
+struct smm_zone {
+	uint32_t id;
+	char name[16];
+	uint64_t start, spanned, present, managed, free, pcp;
+	uint64_t wmark_min, wmark_low, wmark_high;
+	uint64_t lowmem_reserve[SMM_NR_ZONES];
+	uint32_t pcp_high, pcp_batch;
+	uint64_t nr_free[SMM_NR_ORDERS];
+	uint64_t nr_free_mt[SMM_NR_ORDERS][SMM_NR_MT];
+	int32_t unusable[SMM_NR_ORDERS], extfrag[SMM_NR_ORDERS];
+	uint64_t pageblocks[SMM_NR_MT];
+	struct smm_zone_stats stats;
+};
+
+int smm_zones_get(struct smm_nl *nl, struct smm_zone zones[SMM_NR_ZONES], unsigned int *n);
+int smm_zone_by_name(const char *name);
+
+/* page.c */
+struct smm_page_req {
+	uint32_t order, flags, count;
+	int zone, mt;			/* -1: not given */
+};
+
+int smm_page_alloc(struct smm_nl *nl, const struct smm_page_req *req, uint64_t *handles,
+		   uint32_t *n);
+int smm_page_free(struct smm_nl *nl, const uint64_t *handles, uint32_t n, bool all,
+		  uint64_t *freed);
+int smm_reset(struct smm_nl *nl, uint64_t *freed);
+int smm_gfp_flag(const char *name, uint32_t *flag);
+int smm_mt_by_name(const char *name);
+
+/* frame.c */
+struct smm_run {
+	uint64_t start, count;
+	uint32_t state, mt;
+};
+
+typedef int (*smm_run_cb)(const struct smm_run *run, void *data);
+int smm_frames_get(struct smm_nl *nl, uint64_t start, uint64_t count, smm_run_cb cb,
+		   void *data);
+
+/* check.c */
+int smm_check(struct smm_nl *nl, bool *ok, char *reason, size_t len);
+
+#endif /* _LIBSMM_H */

@@ -1,0 +1,157 @@
+// SPDX-License-Identifier: GPL-2.0
+/* ZONE_GET: zones, their free areas and counters. */
+#include <stdio.h>
+#include <string.h>
+#include <strings.h>
+
+#include "libsmm.h"
+
+const char *const smm_zone_names[SMM_NR_ZONES] = { "DMA", "DMA32", "Normal" };
+const char *const smm_mt_names[SMM_NR_MT] = { "Unmovable", "Movable", "Reclaimable" };
+
+static const enum mnl_attr_data_type smm_zone_types[SHADOWMM_A_ZONE_MAX + 1] = {
+	[SHADOWMM_A_ZONE_ID]		 = MNL_TYPE_U32,
+	[SHADOWMM_A_ZONE_NAME]		 = MNL_TYPE_NUL_STRING,
+	[SHADOWMM_A_ZONE_START]		 = MNL_TYPE_U64,
+	[SHADOWMM_A_ZONE_SPANNED]	 = MNL_TYPE_U64,
+	[SHADOWMM_A_ZONE_PRESENT]	 = MNL_TYPE_U64,
+	[SHADOWMM_A_ZONE_MANAGED]	 = MNL_TYPE_U64,
+	[SHADOWMM_A_ZONE_FREE]		 = MNL_TYPE_U64,
+	[SHADOWMM_A_ZONE_PCP]		 = MNL_TYPE_U64,
+	[SHADOWMM_A_ZONE_WMARK_MIN]	 = MNL_TYPE_U64,
+	[SHADOWMM_A_ZONE_WMARK_LOW]	 = MNL_TYPE_U64,
+	[SHADOWMM_A_ZONE_WMARK_HIGH]	 = MNL_TYPE_U64,
+	[SHADOWMM_A_ZONE_LOWMEM_RESERVE] = MNL_TYPE_NESTED,
+	[SHADOWMM_A_ZONE_PCP_HIGH]	 = MNL_TYPE_U32,
+	[SHADOWMM_A_ZONE_PCP_BATCH]	 = MNL_TYPE_U32,
+	[SHADOWMM_A_ZONE_FREE_AREA]	 = MNL_TYPE_NESTED,
+	[SHADOWMM_A_ZONE_PAGEBLOCKS]	 = MNL_TYPE_NESTED,
+	[SHADOWMM_A_ZONE_STATS]		 = MNL_TYPE_NESTED,
+};
+
+static const struct smm_attr_spec smm_zone_spec = { smm_zone_types, SHADOWMM_A_ZONE_MAX };
+
+static const enum mnl_attr_data_type smm_area_types[SHADOWMM_A_AREA_MAX + 1] = {
+	[SHADOWMM_A_AREA_ORDER]		= MNL_TYPE_U32,
+	[SHADOWMM_A_AREA_NR_FREE]	= MNL_TYPE_U64,
+	[SHADOWMM_A_AREA_NR_FREE_MT]	= MNL_TYPE_NESTED,
+	[SHADOWMM_A_AREA_UNUSABLE]	= MNL_TYPE_U32,
+	[SHADOWMM_A_AREA_EXTFRAG]	= MNL_TYPE_U32,
+};
+
+static const struct smm_attr_spec smm_area_spec = { smm_area_types, SHADOWMM_A_AREA_MAX };
+
+static const enum mnl_attr_data_type smm_stats_types[SHADOWMM_A_STATS_MAX + 1] = {
+	[SHADOWMM_A_STATS_ALLOC]	 = MNL_TYPE_NESTED,
+	[SHADOWMM_A_STATS_FREE]		 = MNL_TYPE_NESTED,
+	[SHADOWMM_A_STATS_MT_FALLBACK]	 = MNL_TYPE_U64,
+	[SHADOWMM_A_STATS_MT_STEAL]	 = MNL_TYPE_U64,
+	[SHADOWMM_A_STATS_ZONE_FALLBACK] = MNL_TYPE_U64,
+	[SHADOWMM_A_STATS_WMARK_LOW]	 = MNL_TYPE_U64,
+	[SHADOWMM_A_STATS_WMARK_MIN]	 = MNL_TYPE_U64,
+	[SHADOWMM_A_STATS_ALLOC_FAIL]	 = MNL_TYPE_U64,
+	[SHADOWMM_A_STATS_PCP_ALLOC]	 = MNL_TYPE_U64,
+	[SHADOWMM_A_STATS_PCP_FREE]	 = MNL_TYPE_U64,
+	[SHADOWMM_A_STATS_PCP_REFILL]	 = MNL_TYPE_U64,
+	[SHADOWMM_A_STATS_PCP_DRAIN]	 = MNL_TYPE_U64,
+};
+
+static const struct smm_attr_spec smm_stats_spec = { smm_stats_types, SHADOWMM_A_STATS_MAX };
+
+int smm_zone_by_name(const char *name)
+{
+	int z;
+
+	for (z = 0; z < SMM_NR_ZONES; z++)
+		if (!strcasecmp(name, smm_zone_names[z]))
+			return z;
+	return -1;
+}
+
+static int smm_area_parse(const struct nlattr *nest, struct smm_zone *z)
+{
+	const struct nlattr *tb[SHADOWMM_A_AREA_MAX + 1];
+	uint32_t o;
+
+	if (smm_attr_parse_nest(nest, &smm_area_spec, tb) || !tb[SHADOWMM_A_AREA_ORDER])
+		return -1;
+	o = mnl_attr_get_u32(tb[SHADOWMM_A_AREA_ORDER]);
+	if (o >= SMM_NR_ORDERS)
+		return 0;	/* a larger MAX_ORDER than we know: skip */
+	z->nr_free[o] = smm_attr_u64(tb[SHADOWMM_A_AREA_NR_FREE], 0);
+	smm_attr_u64_array(tb[SHADOWMM_A_AREA_NR_FREE_MT], z->nr_free_mt[o], SMM_NR_MT);
+	z->unusable[o] = (int32_t)smm_attr_u32(tb[SHADOWMM_A_AREA_UNUSABLE], 0);
+	z->extfrag[o] = (int32_t)smm_attr_u32(tb[SHADOWMM_A_AREA_EXTFRAG], 0);
+	return 0;
+}
+
+static void smm_stats_parse(const struct nlattr *nest, struct smm_zone_stats *s)
+{
+	const struct nlattr *tb[SHADOWMM_A_STATS_MAX + 1];
+
+	if (!nest || smm_attr_parse_nest(nest, &smm_stats_spec, tb))
+		return;
+	smm_attr_u64_array(tb[SHADOWMM_A_STATS_ALLOC], s->alloc, SMM_NR_ORDERS);
+	smm_attr_u64_array(tb[SHADOWMM_A_STATS_FREE], s->free, SMM_NR_ORDERS);
+	s->mt_fallback = smm_attr_u64(tb[SHADOWMM_A_STATS_MT_FALLBACK], 0);
+	s->mt_steal = smm_attr_u64(tb[SHADOWMM_A_STATS_MT_STEAL], 0);
+	s->zone_fallback = smm_attr_u64(tb[SHADOWMM_A_STATS_ZONE_FALLBACK], 0);
+	s->wmark_low = smm_attr_u64(tb[SHADOWMM_A_STATS_WMARK_LOW], 0);
+	s->wmark_min = smm_attr_u64(tb[SHADOWMM_A_STATS_WMARK_MIN], 0);
+	s->alloc_fail = smm_attr_u64(tb[SHADOWMM_A_STATS_ALLOC_FAIL], 0);
+	s->pcp_alloc = smm_attr_u64(tb[SHADOWMM_A_STATS_PCP_ALLOC], 0);
+	s->pcp_free = smm_attr_u64(tb[SHADOWMM_A_STATS_PCP_FREE], 0);
+	s->pcp_refill = smm_attr_u64(tb[SHADOWMM_A_STATS_PCP_REFILL], 0);
+	s->pcp_drain = smm_attr_u64(tb[SHADOWMM_A_STATS_PCP_DRAIN], 0);
+}
+
+struct smm_zones_ctx {
+	struct smm_zone *zones;
+	unsigned int n;
+};
+
+static int smm_zone_cb(const struct nlmsghdr *nlh, void *data)
+{
+	const struct nlattr *tb[SHADOWMM_A_ZONE_MAX + 1], *a;
+	struct smm_zones_ctx *ctx = data;
+	struct smm_zone *z;
+
+	if (smm_attr_parse_msg(nlh, &smm_zone_spec, tb))
+		return MNL_CB_ERROR;
+	if (ctx->n == SMM_NR_ZONES)
+		return MNL_CB_OK;	/* more zones than we know: skip */
+	z = &ctx->zones[ctx->n++];
+	memset(z, 0, sizeof(*z));
+	z->id = smm_attr_u32(tb[SHADOWMM_A_ZONE_ID], 0);
+	snprintf(z->name, sizeof(z->name), "%s",
+		 tb[SHADOWMM_A_ZONE_NAME] ? mnl_attr_get_str(tb[SHADOWMM_A_ZONE_NAME]) : "?");
+	z->start = smm_attr_u64(tb[SHADOWMM_A_ZONE_START], 0);
+	z->spanned = smm_attr_u64(tb[SHADOWMM_A_ZONE_SPANNED], 0);
+	z->present = smm_attr_u64(tb[SHADOWMM_A_ZONE_PRESENT], 0);
+	z->managed = smm_attr_u64(tb[SHADOWMM_A_ZONE_MANAGED], 0);
+	z->free = smm_attr_u64(tb[SHADOWMM_A_ZONE_FREE], 0);
+	z->pcp = smm_attr_u64(tb[SHADOWMM_A_ZONE_PCP], 0);
+	z->wmark_min = smm_attr_u64(tb[SHADOWMM_A_ZONE_WMARK_MIN], 0);
+	z->wmark_low = smm_attr_u64(tb[SHADOWMM_A_ZONE_WMARK_LOW], 0);
+	z->wmark_high = smm_attr_u64(tb[SHADOWMM_A_ZONE_WMARK_HIGH], 0);
+	smm_attr_u64_array(tb[SHADOWMM_A_ZONE_LOWMEM_RESERVE], z->lowmem_reserve, SMM_NR_ZONES);
+	z->pcp_high = smm_attr_u32(tb[SHADOWMM_A_ZONE_PCP_HIGH], 0);
+	z->pcp_batch = smm_attr_u32(tb[SHADOWMM_A_ZONE_PCP_BATCH], 0);
+	if (tb[SHADOWMM_A_ZONE_FREE_AREA])
+		mnl_attr_for_each_nested(a, tb[SHADOWMM_A_ZONE_FREE_AREA])
+			if (smm_area_parse(a, z))
+				return MNL_CB_ERROR;
+	smm_attr_u64_array(tb[SHADOWMM_A_ZONE_PAGEBLOCKS], z->pageblocks, SMM_NR_MT);
+	smm_stats_parse(tb[SHADOWMM_A_ZONE_STATS], &z->stats);
+	return MNL_CB_OK;
+}
+
+int smm_zones_get(struct smm_nl *nl, struct smm_zone zones[SMM_NR_ZONES], unsigned int *n)
+{
+	struct smm_zones_ctx ctx = { .zones = zones };
+	int ret = smm_nl_run(nl, smm_nl_request(nl, SHADOWMM_CMD_ZONE_GET, true), smm_zone_cb,
+			     &ctx);
+
+	*n = ctx.n;
+	return ret;
+}

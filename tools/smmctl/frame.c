@@ -1,0 +1,92 @@
+// SPDX-License-Identifier: GPL-2.0
+/* smmctl frame show [START [COUNT]] */
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+
+#include "smmctl.h"
+
+#define FRAME_DUMP_TRIES	5
+
+struct runs {
+	struct smm_run *v;
+	size_t n, cap;
+};
+
+static int collect_run(const struct smm_run *r, void *data)
+{
+	struct runs *runs = data;
+
+	if (runs->n == runs->cap) {
+		size_t cap = runs->cap ? 2 * runs->cap : 256;
+		void *v = realloc(runs->v, cap * sizeof(*runs->v));
+
+		if (!v)
+			return -ENOMEM;
+		runs->v = v;
+		runs->cap = cap;
+	}
+	runs->v[runs->n++] = *r;
+	return 0;
+}
+
+static void print_run(const struct smm_run *r)
+{
+	open_json_object(NULL);
+	print_u64(PRINT_ANY, "start", "%10" PRIu64, r->start);
+	print_u64(PRINT_ANY, "count", " %10" PRIu64, r->count);
+	print_string(PRINT_ANY, "state", "  %-8s", smm_state_names[r->state]);
+	print_string(PRINT_ANY, "migratetype", " %s\n",
+		     r->mt < SMM_NR_MT ? smm_mt_names[r->mt] : "?");
+	close_json_object();
+}
+
+/*
+ * The map is read without stopping the allocator; a dump that the
+ * allocator interrupted is thrown away and taken again, so what is
+ * printed is one consistent picture.
+ */
+static int frame_show(int argc, char **argv)
+{
+	uint64_t start = 0, count = 0;
+	struct runs runs = { 0 };
+	int tries, ret = 0;
+	size_t i;
+
+	if (argc > 2 || (argc > 0 && smmctl_parse_u64(argv[0], "start", &start)) ||
+	    (argc > 1 && smmctl_parse_u64(argv[1], "count", &count)))
+		return 1;
+	if (argc > 1 && !count) {
+		fprintf(stderr, "Error: count must be at least 1\n");
+		return 1;
+	}
+	if (smmctl_connect())
+		return 1;
+	for (tries = 0; tries < FRAME_DUMP_TRIES; tries++) {
+		runs.n = 0;
+		ret = smm_frames_get(&smmctl_nl, start, count, collect_run, &runs);
+		if (ret != -EINTR)
+			break;
+	}
+	if (ret) {
+		free(runs.v);
+		return smmctl_error("frame dump");
+	}
+	print_text("%10s %10s  %-8s %s\n", "start", "frames", "state", "migratetype");
+	open_json_array(PRINT_JSON, "runs");
+	for (i = 0; i < runs.n; i++)
+		print_run(&runs.v[i]);
+	close_json_array(PRINT_JSON, NULL);
+	free(runs.v);
+	return 0;
+}
+
+int do_frame(int argc, char **argv)
+{
+	static const struct smm_cmd cmds[] = {
+		{ "show", frame_show, "[START [COUNT]]: runs of frames by state" },
+		{ NULL }
+	};
+
+	return smmctl_dispatch("frame", cmds, argc, argv);
+}

@@ -1,0 +1,139 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * smmctl page alloc order N [zone Z] [type T] [count C] [FLAG...]
+ * smmctl page free HANDLE... | all
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "smmctl.h"
+
+static int page_alloc_args(int argc, char **argv, struct smm_page_req *req)
+{
+	uint64_t v;
+	uint32_t flag;
+
+	memset(req, 0, sizeof(*req));
+	req->order = ~0U;
+	req->count = 1;
+	req->zone = req->mt = -1;
+	for (; argc > 0; argc--, argv++) {
+		bool more = argc > 1;
+
+		if (more && !strcmp(argv[0], "order")) {
+			if (smmctl_parse_u64(argv[1], "order", &v) || v > UINT32_MAX)
+				return -1;
+			req->order = v;
+		} else if (more && !strcmp(argv[0], "count")) {
+			if (smmctl_parse_u64(argv[1], "count", &v) || !v || v > SHADOWMM_PAGE_BATCH_MAX) {
+				fprintf(stderr, "Error: count is 1 to %u\n", SHADOWMM_PAGE_BATCH_MAX);
+				return -1;
+			}
+			req->count = v;
+		} else if (more && !strcmp(argv[0], "zone")) {
+			req->zone = smm_zone_by_name(argv[1]);
+			if (req->zone < 0) {
+				fprintf(stderr, "Error: unknown zone \"%s\" (DMA, DMA32 or Normal)\n",
+					argv[1]);
+				return -1;
+			}
+		} else if (more && !strcmp(argv[0], "type")) {
+			req->mt = smm_mt_by_name(argv[1]);
+			if (req->mt < 0) {
+				fprintf(stderr, "Error: unknown migratetype \"%s\" "
+						"(Unmovable, Movable or Reclaimable)\n", argv[1]);
+				return -1;
+			}
+		} else if (!smm_gfp_flag(argv[0], &flag)) {
+			req->flags |= flag;
+			continue;
+		} else {
+			fprintf(stderr, "Error: unknown argument \"%s\", try \"smmctl page help\"\n",
+				argv[0]);
+			return -1;
+		}
+		argc--;
+		argv++;
+	}
+	if (req->order == ~0U) {
+		fprintf(stderr, "Error: order is required: smmctl page alloc order N\n");
+		return -1;
+	}
+	return 0;
+}
+
+static int page_alloc(int argc, char **argv)
+{
+	struct smm_page_req req;
+	uint64_t *handles;
+	uint32_t n, i;
+
+	if (page_alloc_args(argc, argv, &req) || smmctl_connect())
+		return 1;
+	handles = calloc(req.count, sizeof(*handles));
+	if (!handles)
+		return 1;
+	if (smm_page_alloc(&smmctl_nl, &req, handles, &n)) {
+		free(handles);
+		return smmctl_error("page alloc");
+	}
+	open_json_array(PRINT_JSON, "handles");
+	for (i = 0; i < n; i++)
+		print_u64(PRINT_ANY, NULL, "%#" PRIx64 "\n", handles[i]);
+	close_json_array(PRINT_JSON, NULL);
+	free(handles);
+	return 0;
+}
+
+static int page_free(int argc, char **argv)
+{
+	uint64_t *handles, freed;
+	bool all = argc == 1 && !strcmp(argv[0], "all");
+	int i, ret = 0;
+
+	if (argc < 1 || argc > SHADOWMM_PAGE_BATCH_MAX) {
+		fprintf(stderr, "Error: usage: smmctl page free HANDLE... | all (at most %u)\n",
+			SHADOWMM_PAGE_BATCH_MAX);
+		return 1;
+	}
+	handles = calloc(argc, sizeof(*handles));
+	if (!handles)
+		return 1;
+	for (i = 0; !all && i < argc; i++)
+		if (smmctl_parse_u64(argv[i], "handle", &handles[i]))
+			ret = 1;
+	if (!ret && !smmctl_connect()) {
+		if (smm_page_free(&smmctl_nl, handles, argc, all, &freed))
+			ret = smmctl_error("page free");
+		else
+			print_u64(PRINT_ANY, "freed", "freed %" PRIu64 " frames\n", freed);
+	} else {
+		ret = 1;
+	}
+	free(handles);
+	return ret;
+}
+
+static int page_help(int argc, char **argv)
+{
+	(void)argc;
+	(void)argv;
+	printf("Usage: smmctl page alloc order N [zone ZONE] [type TYPE] [count COUNT] [FLAG...]\n"
+	       "       smmctl page free HANDLE... | all\n"
+	       "ZONE := { DMA | DMA32 | Normal }   TYPE := { Unmovable | Movable | Reclaimable }\n"
+	       "FLAG := { dma | dma32 | movable | reclaimable | zero | high | reserve }\n");
+	return 0;
+}
+
+int do_page(int argc, char **argv)
+{
+	static const struct smm_cmd cmds[] = {
+		{ "help", page_help, "usage" },
+		{ "alloc", page_alloc, "order N [zone Z] [type T] [count C] [FLAG...]" },
+		{ "free", page_free, "HANDLE... | all" },
+		{ NULL }
+	};
+
+	return smmctl_dispatch("page", cmds, argc, argv);
+}

@@ -1,0 +1,145 @@
+// SPDX-License-Identifier: GPL-2.0
+/* smmctl zone show [ZONE] */
+#include <stdio.h>
+#include <string.h>
+
+#include "smmctl.h"
+
+static void print_u64_row(const char *key, const char *label, const uint64_t *v, unsigned int n)
+{
+	unsigned int i;
+
+	print_text("  %-12s", label);
+	open_json_array(PRINT_JSON, key);
+	for (i = 0; i < n; i++)
+		print_u64(PRINT_ANY, NULL, " %6" PRIu64, v[i]);
+	close_json_array(PRINT_JSON, NULL);
+	print_text("\n");
+}
+
+static void print_milli_row(const char *key, const int32_t *v)
+{
+	unsigned int o;
+
+	print_text("  %-12s", key);
+	open_json_array(PRINT_JSON, key);
+	for (o = 0; o < SMM_NR_ORDERS; o++)
+		print_milli(PRINT_ANY, NULL, " %6s", v[o]);
+	close_json_array(PRINT_JSON, NULL);
+	print_text("\n");
+}
+
+static void print_free_area(const struct smm_zone *z)
+{
+	static const uint64_t orders[SMM_NR_ORDERS] = { 0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10 };
+	uint64_t col[SMM_NR_ORDERS];
+	unsigned int mt, o;
+
+	print_text("  %-12s", "order");
+	for (o = 0; o < SMM_NR_ORDERS; o++)
+		print_text(" %6" PRIu64, orders[o]);
+	print_text("\n");
+	print_u64_row("nr_free", "nr_free", z->nr_free, SMM_NR_ORDERS);
+	open_json_object("nr_free_mt");
+	for (mt = 0; mt < SMM_NR_MT; mt++) {
+		for (o = 0; o < SMM_NR_ORDERS; o++)
+			col[o] = z->nr_free_mt[o][mt];
+		print_u64_row(smm_mt_names[mt], smm_mt_names[mt], col, SMM_NR_ORDERS);
+	}
+	close_json_object();
+	print_milli_row("unusable_index", z->unusable);
+	print_milli_row("extfrag_index", z->extfrag);
+}
+
+static void print_stats(const struct smm_zone_stats *s)
+{
+	open_json_object("stats");
+	print_u64_row("alloc", "alloc", s->alloc, SMM_NR_ORDERS);
+	print_u64_row("free", "freed", s->free, SMM_NR_ORDERS);
+	print_u64(PRINT_ANY, "mt_fallback", "  mt_fallback %" PRIu64, s->mt_fallback);
+	print_u64(PRINT_ANY, "mt_steal", " mt_steal %" PRIu64, s->mt_steal);
+	print_u64(PRINT_ANY, "zone_fallback", " zone_fallback %" PRIu64, s->zone_fallback);
+	print_u64(PRINT_ANY, "wmark_low", " wmark_low %" PRIu64, s->wmark_low);
+	print_u64(PRINT_ANY, "wmark_min", " wmark_min %" PRIu64, s->wmark_min);
+	print_u64(PRINT_ANY, "alloc_fail", " alloc_fail %" PRIu64 "\n", s->alloc_fail);
+	print_u64(PRINT_ANY, "pcp_alloc", "  pcp_alloc %" PRIu64, s->pcp_alloc);
+	print_u64(PRINT_ANY, "pcp_free", " pcp_free %" PRIu64, s->pcp_free);
+	print_u64(PRINT_ANY, "pcp_refill", " pcp_refill %" PRIu64, s->pcp_refill);
+	print_u64(PRINT_ANY, "pcp_drain", " pcp_drain %" PRIu64 "\n", s->pcp_drain);
+	close_json_object();
+}
+
+static void print_zone(const struct smm_zone *z)
+{
+	unsigned int mt;
+
+	open_json_object(NULL);
+	print_u64(PRINT_JSON, "id", NULL, z->id);
+	print_string(PRINT_ANY, "name", "zone %s", z->name);
+	print_u64(PRINT_ANY, "start", " start %" PRIu64, z->start);
+	print_u64(PRINT_ANY, "spanned", " spanned %" PRIu64, z->spanned);
+	print_u64(PRINT_ANY, "present", " present %" PRIu64, z->present);
+	print_u64(PRINT_ANY, "managed", " managed %" PRIu64 "\n", z->managed);
+	print_u64(PRINT_ANY, "free", "  free %" PRIu64, z->free);
+	print_u64(PRINT_ANY, "pcp", " pcp %" PRIu64, z->pcp);
+	print_u64(PRINT_ANY, "min", " min %" PRIu64, z->wmark_min);
+	print_u64(PRINT_ANY, "low", " low %" PRIu64, z->wmark_low);
+	print_u64(PRINT_ANY, "high", " high %" PRIu64, z->wmark_high);
+	print_u64(PRINT_ANY, "pcp_high", " pcp_high %" PRIu64, z->pcp_high);
+	print_u64(PRINT_ANY, "pcp_batch", " pcp_batch %" PRIu64 "\n", z->pcp_batch);
+	print_u64_row("lowmem_reserve", "protection", z->lowmem_reserve, SMM_NR_ZONES);
+	print_free_area(z);
+	print_text("  %-12s", "pageblocks");
+	open_json_object("pageblocks");
+	for (mt = 0; mt < SMM_NR_MT; mt++) {
+		print_text(" %s", smm_mt_names[mt]);
+		print_u64(PRINT_ANY, smm_mt_names[mt], " %" PRIu64, z->pageblocks[mt]);
+	}
+	close_json_object();
+	print_text("\n");
+	print_stats(&z->stats);
+	close_json_object();
+}
+
+static int zone_show(int argc, char **argv)
+{
+	struct smm_zone zones[SMM_NR_ZONES];
+	unsigned int n, i;
+	int only = -1;
+
+	if (argc > 1) {
+		fprintf(stderr, "Error: usage: smmctl zone show [ZONE]\n");
+		return 1;
+	}
+	if (argc == 1) {
+		only = smm_zone_by_name(argv[0]);
+		if (only < 0) {
+			fprintf(stderr, "Error: unknown zone \"%s\" (DMA, DMA32 or Normal)\n",
+				argv[0]);
+			return 1;
+		}
+	}
+	if (smmctl_connect())
+		return 1;
+	if (smm_zones_get(&smmctl_nl, zones, &n))
+		return smmctl_error("zone dump");
+	open_json_array(PRINT_JSON, "zones");
+	for (i = 0; i < n; i++) {
+		if ((only >= 0 && zones[i].id != (uint32_t)only) ||
+		    (only < 0 && !zones[i].managed && !is_json_context()))
+			continue;
+		print_zone(&zones[i]);
+	}
+	close_json_array(PRINT_JSON, NULL);
+	return 0;
+}
+
+int do_zone(int argc, char **argv)
+{
+	static const struct smm_cmd cmds[] = {
+		{ "show", zone_show, "[ZONE]: free areas, watermarks, counters" },
+		{ NULL }
+	};
+
+	return smmctl_dispatch("zone", cmds, argc, argv);
+}
