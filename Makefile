@@ -22,7 +22,7 @@ KDIR		?= /lib/modules/$(KVER)/build
 MODULE		:= module/shadowmm.ko
 KBUILD_FLAGS	:= W=1 KCFLAGS=-Werror
 
-all: module tools
+all: module tools selftests
 
 deps:
 	@scripts/deps.sh
@@ -36,6 +36,9 @@ sparse:
 
 tools:
 	$(MAKE) -C tools
+
+selftests: tools
+	$(MAKE) -C selftests
 
 test-core:
 	$(MAKE) -C tools/testing/core test
@@ -57,6 +60,7 @@ clean:
 	-$(MAKE) -C $(KDIR) M=$(CURDIR) clean
 	$(MAKE) -C tools clean
 	$(MAKE) -C tools/testing/core clean
+	$(MAKE) -C selftests clean
 	rm -rf build
 
-.PHONY: all deps module sparse tools test-core test-tools test-host vm check clean
+.PHONY: all deps module sparse tools selftests test-core test-tools test-host vm check clean

@@ -1,0 +1,314 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * Netlink fuzzer for the shadowmm family (a kselftest printing TAP).
+ *
+ *   nl_fuzz [-n MESSAGES] [-s SEED]   (run by test_nl_fuzz.sh)
+ *
+ * Sends MESSAGES requests (default 100000), mixing valid operations
+ * (allocations, frees of live handles) with malformed ones: unknown
+ * commands, wrong attribute types and lengths, truncated headers and
+ * attributes, bad nesting, boundary and overflowing numbers, huge counts,
+ * stale and random handles. Afterwards the module must still answer,
+ * CHECK must pass and RESET must bring every zone back to fully free.
+ * The seed is printed so that a failure can be replayed with -s.
+ */
+#include <errno.h>
+#include <poll.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+#include <linux/genetlink.h>
+#include <linux/netlink.h>
+
+#include "../tools/lib/libsmm.h"
+
+#define FUZZ_BUF	8192
+#define MAX_HANDLES	256
+
+static uint64_t rng;
+
+static uint64_t rnd(void)
+{
+	rng ^= rng >> 12;
+	rng ^= rng << 25;
+	rng ^= rng >> 27;
+	return rng * 2685821657736338717ULL;
+}
+
+static uint64_t rnd_below(uint64_t n)
+{
+	return n ? rnd() % n : 0;
+}
+
+/* Numbers that sit on the edges policies check. */
+static uint64_t rnd_edge(void)
+{
+	static const uint64_t edges[] = {
+		0, 1, 2, 3, 9, 10, 11, 12, 255, 256, 4095, 4096, 4097, 65535, 65536,
+		0x7fffffff, 0x80000000, 0xffffffff, 0x100000000ULL, 0x7fffffffffffffffULL,
+		~0ULL, ~0ULL - 1,
+	};
+
+	return rnd() & 1 ? edges[rnd_below(sizeof(edges) / sizeof(edges[0]))] : rnd();
+}
+
+struct fuzz {
+	struct smm_nl nl;
+	uint64_t handles[MAX_HANDLES];
+	unsigned int nr_handles;
+	uint64_t sent, errors, replies, silent;
+	char buf[FUZZ_BUF];
+};
+
+static void put_random_attr(struct nlmsghdr *nlh, int depth)
+{
+	uint16_t type = rnd_below(24);
+	uint64_t v = rnd_edge();
+	uint8_t junk[32];
+	unsigned int i, len;
+	struct nlattr *nest;
+
+	switch (rnd_below(depth ? 6 : 7)) {
+	case 0:
+		mnl_attr_put_u32(nlh, type, v);
+		break;
+	case 1:
+		mnl_attr_put_u64(nlh, type, v);
+		break;
+	case 2:
+		mnl_attr_put_u8(nlh, type, v);
+		break;
+	case 3:
+		mnl_attr_put(nlh, type, 0, NULL);
+		break;
+	case 4:
+		len = rnd_below(sizeof(junk));
+		for (i = 0; i < len; i++)
+			junk[i] = rnd();
+		mnl_attr_put(nlh, type, len, junk);
+		break;
+	case 5:
+		mnl_attr_put_strz(nlh, type, "shadowmm");
+		break;
+	default:
+		nest = mnl_attr_nest_start(nlh, type);
+		for (i = rnd_below(5); i > 0; i--)
+			put_random_attr(nlh, depth + 1);
+		mnl_attr_nest_end(nlh, nest);
+	}
+}
+
+static struct nlmsghdr *start_msg(struct fuzz *f, uint8_t cmd, bool dump)
+{
+	struct nlmsghdr *nlh = mnl_nlmsg_put_header(f->buf);
+	struct genlmsghdr *g = mnl_nlmsg_put_extra_header(nlh, sizeof(*g));
+
+	nlh->nlmsg_type = f->nl.family;
+	nlh->nlmsg_flags = NLM_F_REQUEST | NLM_F_ACK | (dump ? NLM_F_DUMP : 0);
+	nlh->nlmsg_seq = ++f->nl.seq;
+	g->cmd = cmd;
+	g->version = rnd_below(8) ? SHADOWMM_GENL_VERSION : rnd();
+	g->reserved = rnd_below(16) ? 0 : rnd();
+	return nlh;
+}
+
+/* A well-formed allocation or free, so real state moves under the fuzz. */
+static void valid_op(struct fuzz *f, struct nlmsghdr **out)
+{
+	struct nlmsghdr *nlh;
+	struct nlattr *nest;
+	unsigned int i, n;
+
+	if (f->nr_handles && rnd() & 1) {
+		nlh = start_msg(f, SHADOWMM_CMD_PAGE_FREE, false);
+		nest = mnl_attr_nest_start(nlh, SHADOWMM_A_PAGE_HANDLES);
+		n = 1 + rnd_below(4);
+		for (i = 0; i < n && f->nr_handles; i++) {
+			unsigned int k = rnd_below(f->nr_handles);
+
+			mnl_attr_put_u64(nlh, SHADOWMM_A_PAGE_HANDLE, f->handles[k]);
+			/* stale from now on: kept sometimes to be sent again */
+			if (rnd_below(4))
+				f->handles[k] = f->handles[--f->nr_handles];
+		}
+		mnl_attr_nest_end(nlh, nest);
+	} else {
+		nlh = start_msg(f, SHADOWMM_CMD_PAGE_ALLOC, false);
+		mnl_attr_put_u32(nlh, SHADOWMM_A_PAGE_ORDER, rnd_below(12));
+		mnl_attr_put_u32(nlh, SHADOWMM_A_PAGE_COUNT, 1 + rnd_below(8));
+		if (rnd() & 1)
+			mnl_attr_put_u32(nlh, SHADOWMM_A_PAGE_FLAGS, rnd_below(1 << 8));
+	}
+	*out = nlh;
+}
+
+static struct nlmsghdr *fuzz_msg(struct fuzz *f)
+{
+	struct nlmsghdr *nlh;
+	unsigned int i;
+
+	switch (rnd_below(10)) {
+	case 0:
+	case 1:
+		valid_op(f, &nlh);
+		return nlh;
+	case 2:		/* unknown or reserved command numbers */
+		nlh = start_msg(f, rnd_below(2) ? rnd() : SHADOWMM_CMD_MAX + 1 + rnd_below(4),
+				rnd() & 1);
+		break;
+	default:	/* a real command with random attributes */
+		nlh = start_msg(f, 1 + rnd_below(SHADOWMM_CMD_MAX), rnd_below(3) == 0);
+	}
+	for (i = rnd_below(7); i > 0; i--)
+		put_random_attr(nlh, 0);
+	switch (rnd_below(12)) {
+	case 0:		/* truncated: claim less than was written */
+		nlh->nlmsg_len = rnd_below(nlh->nlmsg_len + 1);
+		break;
+	case 1:		/* overlong: claim more (the rest is stale buffer) */
+		nlh->nlmsg_len += rnd_below(64);
+		break;
+	case 2:		/* a torn last attribute */
+		if (nlh->nlmsg_len > NLMSG_HDRLEN + GENL_HDRLEN + 2)
+			nlh->nlmsg_len -= 1 + rnd_below(3);
+		break;
+	}
+	return nlh;
+}
+
+static void collect_handles(struct fuzz *f, const struct nlmsghdr *nlh)
+{
+	const struct nlattr *a, *h;
+
+	if (nlh->nlmsg_type != f->nl.family)
+		return;
+	mnl_attr_for_each(a, nlh, GENL_HDRLEN) {
+		if (mnl_attr_get_type(a) != SHADOWMM_A_PAGE_HANDLES)
+			continue;
+		mnl_attr_for_each_nested(h, a)
+			if (mnl_attr_get_payload_len(h) == 8 && f->nr_handles < MAX_HANDLES)
+				f->handles[f->nr_handles++] = mnl_attr_get_u64(h);
+	}
+}
+
+/* Read what the kernel says until the ack, DONE or a quiet second. */
+static void drain(struct fuzz *f, uint32_t seq)
+{
+	struct pollfd p = { .fd = mnl_socket_get_fd(f->nl.sock), .events = POLLIN };
+
+	for (;;) {
+		const struct nlmsghdr *nlh;
+		int len;
+
+		if (poll(&p, 1, 1000) <= 0) {
+			f->silent++;
+			return;
+		}
+		len = recv(p.fd, f->buf, sizeof(f->buf), 0);
+		if (len < 0) {
+			if (errno == ENOBUFS)	/* replies overran the socket */
+				continue;
+			return;
+		}
+		for (nlh = (void *)f->buf; mnl_nlmsg_ok(nlh, len); nlh = mnl_nlmsg_next(nlh, &len)) {
+			if (nlh->nlmsg_seq != seq)
+				continue;
+			if (nlh->nlmsg_type == NLMSG_ERROR) {
+				const struct nlmsgerr *e = mnl_nlmsg_get_payload(nlh);
+
+				f->errors += e->error != 0;
+				return;
+			}
+			if (nlh->nlmsg_type == NLMSG_DONE)
+				return;
+			f->replies++;
+			collect_handles(f, nlh);
+		}
+	}
+}
+
+static int zones_fully_free(struct smm_nl *nl, char *why, size_t len)
+{
+	struct smm_zone z[SMM_NR_ZONES];
+	unsigned int n, i;
+
+	if (smm_zones_get(nl, z, &n)) {
+		snprintf(why, len, "zone dump: %.200s", nl->err);
+		return 0;
+	}
+	for (i = 0; i < n; i++) {
+		if (z[i].free != z[i].managed) {
+			snprintf(why, len, "%s: free %llu of %llu", z[i].name,
+				 (unsigned long long)z[i].free, (unsigned long long)z[i].managed);
+			return 0;
+		}
+	}
+	return 1;
+}
+
+static void tap(int ok, int n, const char *name, const char *why)
+{
+	if (!ok && why)
+		printf("# %s\n", why);
+	printf("%s %d %s\n", ok ? "ok" : "not ok", n, name);
+}
+
+int main(int argc, char **argv)
+{
+	uint64_t count = 100000, seed = time(NULL), i, freed;
+	struct smm_info info;
+	static struct fuzz f;
+	char why[256];
+	bool ok;
+	int opt, failed = 0, good;
+
+	while ((opt = getopt(argc, argv, "n:s:")) != -1) {
+		if (opt == 'n')
+			count = strtoull(optarg, NULL, 0);
+		else if (opt == 's')
+			seed = strtoull(optarg, NULL, 0);
+	}
+	rng = seed ? seed : 1;
+	printf("TAP version 13\n");
+	if (smm_nl_open(&f.nl)) {
+		printf("1..0 # SKIP %s\n", f.nl.err);
+		return 4;
+	}
+	printf("1..4\n# seed %llu, %llu messages (replay: -s %llu -n %llu)\n",
+	       (unsigned long long)seed, (unsigned long long)count,
+	       (unsigned long long)seed, (unsigned long long)count);
+	for (i = 0; i < count; i++) {
+		struct nlmsghdr *nlh = fuzz_msg(&f);
+		uint32_t seq = nlh->nlmsg_seq;
+		size_t len = nlh->nlmsg_len < sizeof(f.buf) ? nlh->nlmsg_len : sizeof(f.buf);
+
+		if (mnl_socket_sendto(f.nl.sock, f.buf, len) >= 0) {
+			f.sent++;
+			drain(&f, seq);
+		}
+	}
+	printf("# sent %llu: %llu errors, %llu replies, %llu without an answer\n",
+	       (unsigned long long)f.sent, (unsigned long long)f.errors,
+	       (unsigned long long)f.replies, (unsigned long long)f.silent);
+	good = f.sent == count;
+	tap(good, 1, "every message was sent", "some messages could not be sent");
+	failed |= !good;
+
+	good = !smm_info_get(&f.nl, &info) && info.nr_frames > 0;
+	tap(good, 2, "the module still answers", f.nl.err);
+	failed |= !good;
+
+	good = !smm_check(&f.nl, &ok, why, sizeof(why)) && ok;
+	tap(good, 3, "CHECK passes", why);
+	failed |= !good;
+
+	good = !smm_reset(&f.nl, &freed) && zones_fully_free(&f.nl, why, sizeof(why));
+	tap(good, 4, "RESET returns every zone to fully free", why);
+	failed |= !good;
+
+	smm_nl_close(&f.nl);
+	return failed;
+}

@@ -1,0 +1,49 @@
+#!/bin/sh
+# SPDX-License-Identifier: GPL-2.0
+# What an unprivileged user (uid 65534, no capabilities) may do: read
+# info, zones and the frame map, without physical addresses; every
+# command that changes state (or stops the allocator, like CHECK) fails
+# with EPERM and changes nothing.
+. "$(dirname "$0")/lib.sh"
+
+ktap_header
+ktap_plan 9
+
+smm_unload
+smm_load base=0x10000000 size=64M || ktap_exit_skip_all "cannot load the module"
+
+user() { smm_unprivileged smmctl "$@"; }
+used() { smmctl -j zone show | jq -c '[.zones[] | .managed - .free - .pcp]'; }
+
+denied() {
+	was=$(used)
+	if out=$(user "$@" 2>&1); then
+		echo "unprivileged smmctl $* succeeded: $out"
+		return 1
+	fi
+	case "$out" in
+	*"Operation not permitted"*) ;;
+	*) echo "expected EPERM, saw: $out"; return 1 ;;
+	esac
+	[ "$(used)" = "$was" ] || { echo "state changed"; return 1; }
+}
+
+info=$(user -j info)
+ktap_check "info is readable" json_expect "$info" .mode reserved
+ktap_check "info hides the physical base" json_expect "$info" \
+	'[has("base"), (.sections[0] | has("base"))] | any' false
+zones_readable() { user -j zone show | jq -e '.zones | length == 3' > /dev/null; }
+map_readable() { user frame show > /dev/null; }
+ktap_check "zones are readable" zones_readable
+ktap_check "the frame map is readable" map_readable
+
+h=$(smmctl -j page alloc order 0 | jq -r '.handles[0]')
+ktap_check "page alloc: EPERM" denied page alloc order 0
+ktap_check "page free: EPERM" denied page free "$h"
+ktap_check "page free all: EPERM" denied page free all
+ktap_check "reset: EPERM" denied reset
+ktap_check "check: EPERM" denied check
+
+smmctl reset > /dev/null
+smm_unload
+ktap_finished
