@@ -1,13 +1,281 @@
 // SPDX-License-Identifier: GPL-2.0
-/* Placeholder until the /proc-format views land. */
+/*
+ * /sys/kernel/debug/shadowmm/: the shadow allocator in the text formats of
+ * the kernel's own files (mm/vmstat.c of Linux 6.1), so that the scripts
+ * and habits users have for /proc/buddyinfo and friends work unchanged:
+ *
+ *   buddyinfo        /proc/buddyinfo
+ *   pagetypeinfo     /proc/pagetypeinfo
+ *   zoneinfo         /proc/zoneinfo (the fields that apply)
+ *   extfrag_index    /sys/kernel/debug/extfrag/extfrag_index
+ *   unusable_index   /sys/kernel/debug/extfrag/unusable_index
+ *
+ * As in the kernel, only populated zones appear, except in zoneinfo,
+ * which shows empty zones in short. The shadow has one node, "Node 0",
+ * and no per-node statistics, so zoneinfo leaves that block out. The
+ * migratetypes the shadow lacks (HighAtomic, Isolate) are listed with
+ * zero counts so every line keeps the kernel's layout.
+ *
+ * Each zone is copied under its lock and printed from the copy, so the
+ * allocator is never held up by seq_file. The files are root-only: they
+ * show physical frame numbers (start_pfn).
+ */
+#include <linux/debugfs.h>
+#include <linux/seq_file.h>
+#include <linux/slab.h>
+
 #include "smm.h"
 
+/* The kernel's migratetype_names[] of a Debian 6.1 kernel (no CMA). */
+static const char *const smm_mt_names[] = {
+	"Unmovable", "Movable", "Reclaimable", "HighAtomic", "Isolate",
+};
+
+#define SMM_KERNEL_MT	ARRAY_SIZE(smm_mt_names)
+
+struct smm_dbg_zone {
+	u64 free;
+	u64 nr_free_mt[SMM_NR_ORDERS][SMM_NR_MT];
+	u64 nr_free[SMM_NR_ORDERS];
+};
+
+static void smm_dbg_snapshot(struct smm_zone *z, struct smm_dbg_zone *s)
+{
+	unsigned int o, mt;
+
+	smm_lock(&z->lock);
+	s->free = z->free;
+	for (o = 0; o < SMM_NR_ORDERS; o++)
+		for (mt = 0; mt < SMM_NR_MT; mt++)
+			s->nr_free_mt[o][mt] = z->area[o].nr_free[mt];
+	smm_unlock(&z->lock);
+	for (o = 0; o < SMM_NR_ORDERS; o++) {
+		s->nr_free[o] = 0;
+		for (mt = 0; mt < SMM_NR_MT; mt++)
+			s->nr_free[o] += s->nr_free_mt[o][mt];
+	}
+}
+
+/*
+ * walk_zones_in_node(): call @show for each zone (populated ones unless
+ * @all) with a snapshot of it.
+ */
+static int smm_dbg_walk(struct seq_file *m, bool all,
+			void (*show)(struct seq_file *m, struct smm_zone *z,
+				     unsigned int zi, const struct smm_dbg_zone *s))
+{
+	struct smm_mm *mm = m->private;
+	struct smm_dbg_zone *s;
+	unsigned int zi;
+
+	s = kmalloc(sizeof(*s), GFP_KERNEL);
+	if (!s)
+		return -ENOMEM;
+	for (zi = 0; zi < SMM_NR_ZONES; zi++) {
+		struct smm_zone *z = &mm->zones[zi];
+
+		if (!all && !smm_zone_populated(z))
+			continue;
+		smm_dbg_snapshot(z, s);
+		show(m, z, zi, s);
+	}
+	kfree(s);
+	return 0;
+}
+
+/* frag_show_print() */
+static void smm_buddyinfo_zone(struct seq_file *m, struct smm_zone *z, unsigned int zi,
+			       const struct smm_dbg_zone *s)
+{
+	unsigned int o;
+
+	seq_printf(m, "Node %d, zone %8s ", 0, z->name);
+	for (o = 0; o < SMM_NR_ORDERS; o++)
+		seq_printf(m, "%6llu ", s->nr_free[o]);
+	seq_putc(m, '\n');
+}
+
+static int smm_buddyinfo_show(struct seq_file *m, void *v)
+{
+	return smm_dbg_walk(m, false, smm_buddyinfo_zone);
+}
+DEFINE_SHOW_ATTRIBUTE(smm_buddyinfo);
+
+/* pagetypeinfo_showfree_print(); the kernel caps a count at 100000 */
+static void smm_pagetypeinfo_free(struct seq_file *m, struct smm_zone *z, unsigned int zi,
+				  const struct smm_dbg_zone *s)
+{
+	unsigned int mt, o;
+
+	for (mt = 0; mt < SMM_KERNEL_MT; mt++) {
+		seq_printf(m, "Node %4d, zone %8s, type %12s ", 0, z->name, smm_mt_names[mt]);
+		for (o = 0; o < SMM_NR_ORDERS; o++) {
+			u64 n = mt < SMM_NR_MT ? s->nr_free_mt[o][mt] : 0;
+
+			seq_printf(m, "%s%6llu ", n >= 100000 ? ">" : "", min(n, 100000ULL));
+		}
+		seq_putc(m, '\n');
+	}
+}
+
+/* pagetypeinfo_showblockcount_print(): pageblocks starting in the zone */
+static void smm_pagetypeinfo_blocks(struct seq_file *m, struct smm_zone *z, unsigned int zi,
+				    const struct smm_dbg_zone *s)
+{
+	struct smm_mm *mm = m->private;
+	u64 count[SMM_KERNEL_MT] = { 0 };
+	u64 pb, idx;
+	unsigned int mt;
+
+	for (pb = ALIGN(z->start, SMM_PAGEBLOCK_FRAMES); pb < z->end; pb += SMM_PAGEBLOCK_FRAMES) {
+		/* only pageblocks with memory: holes are not pageblocks */
+		for (idx = pb; idx < min(pb + SMM_PAGEBLOCK_FRAMES, z->end); idx++)
+			if (smm_range_section_of(mm->range, idx))
+				break;
+		if (idx < min(pb + SMM_PAGEBLOCK_FRAMES, z->end))
+			count[smm_pageblock_mt(mm, pb)]++;
+	}
+	seq_printf(m, "Node %d, zone %8s ", 0, z->name);
+	for (mt = 0; mt < SMM_KERNEL_MT; mt++)
+		seq_printf(m, "%12llu ", count[mt]);
+	seq_putc(m, '\n');
+}
+
+static int smm_pagetypeinfo_show(struct seq_file *m, void *v)
+{
+	unsigned int o, mt;
+	int ret;
+
+	seq_printf(m, "Page block order: %d\n", SMM_PAGEBLOCK_ORDER);
+	seq_printf(m, "Pages per block:  %llu\n", SMM_PAGEBLOCK_FRAMES);
+	seq_putc(m, '\n');
+	seq_printf(m, "%-43s ", "Free pages count per migrate type at order");
+	for (o = 0; o < SMM_NR_ORDERS; o++)
+		seq_printf(m, "%6d ", o);
+	seq_putc(m, '\n');
+	ret = smm_dbg_walk(m, false, smm_pagetypeinfo_free);
+	if (ret)
+		return ret;
+	seq_printf(m, "\n%-23s", "Number of blocks type ");
+	for (mt = 0; mt < SMM_KERNEL_MT; mt++)
+		seq_printf(m, "%12s ", smm_mt_names[mt]);
+	seq_putc(m, '\n');
+	return smm_dbg_walk(m, false, smm_pagetypeinfo_blocks);
+}
+DEFINE_SHOW_ATTRIBUTE(smm_pagetypeinfo);
+
+static void smm_zoneinfo_pagesets(struct seq_file *m, unsigned int zi)
+{
+	struct smm_mm *mm = m->private;
+	unsigned int cpu;
+
+	seq_puts(m, "\n  pagesets");
+	for_each_online_cpu(cpu) {
+		const struct smm_pcp *pcp;
+
+		if (cpu >= mm->nr_cpus)
+			break;
+		pcp = smm_pcp_of(mm, cpu, zi);
+		seq_printf(m, "\n    cpu: %u\n              count: %u\n              high:  %u"
+			   "\n              batch: %u", cpu, READ_ONCE(pcp->count), pcp->high,
+			   pcp->batch);
+	}
+}
+
+/* zoneinfo_show_print(), without the per-node and NUMA statistics */
+static void smm_zoneinfo_zone(struct seq_file *m, struct smm_zone *z, unsigned int zi,
+			      const struct smm_dbg_zone *s)
+{
+	struct smm_mm *mm = m->private;
+	unsigned int i;
+	u64 pfn = 0;
+
+	seq_printf(m, "Node %d, zone %8s", 0, z->name);
+	seq_printf(m, "\n  pages free     %llu\n        boost    %d\n        min      %llu"
+		   "\n        low      %llu\n        high     %llu\n        spanned  %llu"
+		   "\n        present  %llu\n        managed  %llu\n        cma      %d",
+		   s->free, 0, z->wmark[SMM_WMARK_MIN], z->wmark[SMM_WMARK_LOW],
+		   z->wmark[SMM_WMARK_HIGH], z->end - z->start, z->present, z->managed, 0);
+	seq_printf(m, "\n        protection: (%llu", z->lowmem_reserve[0]);
+	for (i = 1; i < SMM_NR_ZONES; i++)
+		seq_printf(m, ", %llu", z->lowmem_reserve[i]);
+	seq_putc(m, ')');
+	if (!smm_zone_populated(z)) {
+		seq_putc(m, '\n');
+		return;
+	}
+	seq_printf(m, "\n      %-12s %llu", "nr_free_pages", s->free);
+	smm_zoneinfo_pagesets(m, zi);
+	for (i = z->start; i < z->end; i++)
+		if (smm_range_idx_to_pfn(mm->range, i, &pfn))
+			break;
+	seq_printf(m, "\n  node_unreclaimable:  %u\n  start_pfn:           %llu\n", 0, pfn);
+}
+
+static int smm_zoneinfo_show(struct seq_file *m, void *v)
+{
+	return smm_dbg_walk(m, true, smm_zoneinfo_zone);
+}
+DEFINE_SHOW_ATTRIBUTE(smm_zoneinfo);
+
+/* extfrag_show_print(): -1000 prints as "-1.000" */
+static void smm_extfrag_zone(struct seq_file *m, struct smm_zone *z, unsigned int zi,
+			     const struct smm_dbg_zone *s)
+{
+	unsigned int o;
+
+	seq_printf(m, "Node %d, zone %8s ", 0, z->name);
+	for (o = 0; o < SMM_NR_ORDERS; o++) {
+		int index = smm_extfrag_index(s->nr_free, o);
+
+		seq_printf(m, "%2d.%03d ", index / 1000, index % 1000);
+	}
+	seq_putc(m, '\n');
+}
+
+static int smm_extfrag_show(struct seq_file *m, void *v)
+{
+	return smm_dbg_walk(m, false, smm_extfrag_zone);
+}
+DEFINE_SHOW_ATTRIBUTE(smm_extfrag);
+
+/* unusable_show_print() */
+static void smm_unusable_zone(struct seq_file *m, struct smm_zone *z, unsigned int zi,
+			      const struct smm_dbg_zone *s)
+{
+	unsigned int o;
+
+	seq_printf(m, "Node %d, zone %8s ", 0, z->name);
+	for (o = 0; o < SMM_NR_ORDERS; o++) {
+		int index = smm_unusable_index(s->nr_free, o);
+
+		seq_printf(m, "%d.%03d ", index / 1000, index % 1000);
+	}
+	seq_putc(m, '\n');
+}
+
+static int smm_unusable_show(struct seq_file *m, void *v)
+{
+	return smm_dbg_walk(m, false, smm_unusable_zone);
+}
+DEFINE_SHOW_ATTRIBUTE(smm_unusable);
+
+/* debugfs may be missing or fail: the module works without it. */
 int smm_debugfs_init(struct smm_dev *d)
 {
-	d->debugfs = NULL;
+	struct smm_mm *mm = &d->mm;
+
+	d->debugfs = debugfs_create_dir(KBUILD_MODNAME, NULL);
+	debugfs_create_file("buddyinfo", 0400, d->debugfs, mm, &smm_buddyinfo_fops);
+	debugfs_create_file("pagetypeinfo", 0400, d->debugfs, mm, &smm_pagetypeinfo_fops);
+	debugfs_create_file("zoneinfo", 0400, d->debugfs, mm, &smm_zoneinfo_fops);
+	debugfs_create_file("extfrag_index", 0400, d->debugfs, mm, &smm_extfrag_fops);
+	debugfs_create_file("unusable_index", 0400, d->debugfs, mm, &smm_unusable_fops);
 	return 0;
 }
 
 void smm_debugfs_exit(struct smm_dev *d)
 {
+	debugfs_remove_recursive(d->debugfs);
+	d->debugfs = NULL;
 }

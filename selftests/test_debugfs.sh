@@ -1,0 +1,81 @@
+#!/bin/sh
+# SPDX-License-Identifier: GPL-2.0
+# The debugfs views keep the kernel's formats line by line, and after a
+# scripted mix of allocations they say what the netlink view says.
+. "$(dirname "$0")/lib.sh"
+
+D=/sys/kernel/debug/shadowmm
+
+ktap_header
+ktap_plan 11
+
+smm_unload
+smm_load base=0x10000000 size=64M zones=DMA:8M,DMA32:24M,Normal:rest ||
+	ktap_exit_skip_all "cannot load the module"
+
+# every line of FILE matches the extended regex RE
+lines_match() {
+	awk -v re="$2" '$0 !~ re { print "line " NR " does not match: [" $0 "]"; bad = 1 }
+			END { exit bad }' "$1"
+}
+
+ktap_check "buddyinfo layout" lines_match $D/buddyinfo \
+	'^Node 0, zone +(DMA|DMA32|Normal)( +[0-9]+){11} $'
+ktap_check "unusable_index layout" lines_match $D/unusable_index \
+	'^Node 0, zone +(DMA|DMA32|Normal)( [0-9]\.[0-9]{3}){11} $'
+ktap_check "extfrag_index layout" lines_match $D/extfrag_index \
+	'^Node 0, zone +(DMA|DMA32|Normal)( +-?[0-9]\.[0-9]{3}){11} $'
+ktap_check "fresh module: only order-10 blocks, 2/6/8 by zone" lines_match $D/buddyinfo \
+	'^Node 0, zone +(DMA( +0){10} +2|DMA32( +0){10} +6|Normal( +0){10} +8) $'
+
+# A scripted mix: orders 0..10, every migratetype, some freed again.
+for o in 0 1 2 3 4 5; do
+	smmctl page alloc order $o count 7 type Movable > /dev/null
+	smmctl page alloc order $o count 3 type Unmovable zone DMA32 > /dev/null
+	smmctl page alloc order $o count 2 type Reclaimable zone DMA > /dev/null
+done
+h=$(smmctl -j page alloc order 0 count 64 | jq -r '.handles[]' | awk 'NR % 3')
+# shellcheck disable=SC2086
+smmctl page free $h > /dev/null
+smmctl page alloc order 10 > /dev/null
+
+z=$(smmctl -j zone show)
+buddy_nl=$(echo "$z" | jq -r '.zones[] | select(.managed > 0) | "\(.name) \(.nr_free | join(" "))"')
+buddy_fs=$(awk '{ printf "%s", $4; for (i = 5; i <= NF; i++) printf " %s", $i; print "" }' \
+	$D/buddyinfo)
+same() { [ "$1" = "$2" ] || { printf 'netlink:\n%s\ndebugfs:\n%s\n' "$1" "$2"; return 1; }; }
+ktap_check "buddyinfo agrees with smmctl zone show" same "$buddy_nl" "$buddy_fs"
+
+free_nl=$(echo "$z" | jq -r '.zones[] | "\(.name) \(.free)"')
+free_fs=$(awk '/^Node/ { zone = $4 } /^  pages free/ { print zone, $3 }' $D/zoneinfo)
+ktap_check "zoneinfo pages free agrees" same "$free_nl" "$free_fs"
+wm_nl=$(echo "$z" | jq -r '.zones[] | "\(.min) \(.low) \(.high) \(.managed)"')
+wm_fs=$(awk '/ min / { a = $2 } / low / { b = $2 } / high / { c = $2 }
+	     / managed / { print a, b, c, $2 }' $D/zoneinfo)
+ktap_check "zoneinfo watermarks and managed agree" same "$wm_nl" "$wm_fs"
+
+ext_nl=$(echo "$z" | jq -r '.zones[] | select(.managed > 0) |
+	[.extfrag_index[] | tostring] | join(" ")')
+ext_fs=$(awk '{ s = ""; for (i = 5; i <= NF; i++) s = s (i > 5 ? " " : "") ($i + 0); print s }' \
+	$D/extfrag_index)
+ktap_check "extfrag_index agrees" same "$ext_nl" "$ext_fs"
+unu_nl=$(echo "$z" | jq -r '.zones[] | select(.managed > 0) |
+	[.unusable_index[] | tostring] | join(" ")')
+unu_fs=$(awk '{ s = ""; for (i = 5; i <= NF; i++) s = s (i > 5 ? " " : "") ($i + 0); print s }' \
+	$D/unusable_index)
+ktap_check "unusable_index agrees" same "$unu_nl" "$unu_fs"
+
+pt_nl=$(echo "$z" | jq -r '.zones[] | select(.managed > 0) | . as $z |
+	("Unmovable", "Movable", "Reclaimable") as $t |
+	"\($z.name) \($t) \([$z.nr_free_mt[$t][] | tostring] | join(" "))"')
+pt_fs=$(awk '/, type / && $7 !~ /HighAtomic|Isolate/ {
+	sub(",", "", $4); s = $4 " " $7; for (i = 8; i <= NF; i++) s = s " " $i; print s }' \
+	$D/pagetypeinfo)
+ktap_check "pagetypeinfo free counts agree" same "$pt_nl" "$pt_fs"
+ktap_check "pagetypeinfo headers" sh -c "head -4 $D/pagetypeinfo | grep -q '^Page block order: 9\$' &&
+	grep -q '^Pages per block:  512\$' $D/pagetypeinfo &&
+	grep -q '^Number of blocks type     Unmovable      Movable  Reclaimable   HighAtomic      Isolate \$' $D/pagetypeinfo"
+
+smmctl reset > /dev/null
+smm_unload
+ktap_finished
