@@ -51,10 +51,11 @@ test-host: test-core test-tools
 vm: deps all
 	scripts/vm.sh shell
 
+# TESTS=a,b runs only those selftests; VM_TIMEOUT= bounds the whole VM run.
 check: deps
 	$(MAKE) all
 	$(MAKE) test-host
-	scripts/vm.sh check
+	scripts/vm.sh check $(if $(TESTS),--tests $(TESTS)) $(if $(VM_TIMEOUT),--timeout $(VM_TIMEOUT))
 
 clean:
 	-$(MAKE) -C $(KDIR) M=$(CURDIR) clean

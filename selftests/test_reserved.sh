@@ -13,7 +13,7 @@ ktap_plan 9
 
 if ! grep -q '^10000000-13ffffff : Reserved' /proc/iomem; then
 	ktap_print_msg "no reserved range at $BASE (boot with memmap=64M\$$BASE)"
-	ktap_exit_skip_all 9
+	ktap_exit_skip_all "no reserved range at $BASE"
 fi
 
 smm_unload

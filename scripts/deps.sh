@@ -1,0 +1,43 @@
+#!/usr/bin/env bash
+# SPDX-License-Identifier: GPL-2.0
+# Install the Debian packages shadowmm needs to build, run and test, but
+# only those missing: when everything is there this costs one dpkg-query
+# and never an `apt-get update`. Prints one line saying what it did.
+set -euo pipefail
+
+PKGS=(
+	gcc make libc6-dev			# the tools and the module
+	linux-image-amd64 linux-headers-amd64	# the kernel we build for and boot
+	qemu-system-x86 busybox-static kmod cpio	# the test VM
+	libmnl-dev libncurses-dev		# smmctl, smmtop
+	sparse iproute2 jq			# make sparse; genl and jq in the tests
+)
+
+# dpkg-query prints nothing for packages it has never heard of, so ask for
+# each name and keep those whose status is not "installed".
+missing_pkgs() {
+	local status
+	status=$(dpkg-query -W -f='${Package} ${db:Status-Status}\n' "${PKGS[@]}" 2>/dev/null || true)
+	local p
+	for p in "${PKGS[@]}"; do
+		grep -qx "$p installed" <<<"$status" || echo "$p"
+	done
+	# python3 may come from elsewhere (pyenv, /usr/local): any will do.
+	command -v python3 >/dev/null || echo python3
+}
+
+mapfile -t missing < <(missing_pkgs)
+if [ ${#missing[@]} -eq 0 ]; then
+	echo "deps: all ${#PKGS[@]} packages and python3 present, nothing to do"
+	exit 0
+fi
+
+sudo=()
+if [ "$(id -u)" -ne 0 ]; then
+	command -v sudo >/dev/null || { echo "deps: missing ${missing[*]}; need root to install" >&2; exit 1; }
+	sudo=(sudo)
+fi
+"${sudo[@]}" apt-get update -qq
+"${sudo[@]}" env DEBIAN_FRONTEND=noninteractive \
+	apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
+echo "deps: installed ${missing[*]}"

@@ -1,0 +1,191 @@
+#!/usr/bin/env bash
+# SPDX-License-Identifier: GPL-2.0
+# Build the test VM's initramfs (gzip'd newc cpio), self-contained:
+#
+#   /init                      scripts/guest-init
+#   /bin/*                     busybox-static and its applet links
+#   /shadowmm/shadowmm.ko      the module
+#   /usr/bin/smmctl ...        our tools, with the shared libraries they use
+#   /usr/bin/jq, genl, setpriv host programs the tests use, likewise
+#   /usr/sbin/insmod ...       kmod's module tools (busybox's are shadowed)
+#   /selftests/                the whole selftests/ directory
+#   /lib/modules/<kver>/       empty (busybox modprobe/lsmod look there)
+#   /etc/passwd, /etc/group    root and nobody (65534) for unprivileged runs
+#
+#   mkinitramfs.sh OUT.cpio.gz
+#
+# SMM_MODULE     the module (default module/shadowmm.ko; relative paths are
+#                taken from the top of the checkout)
+# SMM_TOOLS      our executables for /usr/bin (default tools/smmctl/smmctl
+#                tools/smmtop/smmtop): smmctl must exist, the others are
+#                skipped with a note when they are not built
+# SMM_HOST_BINS  host programs to add to jq, genl and setpriv
+# SMM_KVER       the guest kernel release (default scripts/kver.sh)
+set -euo pipefail
+
+top=$(cd "$(dirname "$0")/.." && pwd)
+out=$(realpath -m "${1:?usage: mkinitramfs.sh OUT.cpio.gz}")
+kver=${SMM_KVER:-$("$top/scripts/kver.sh")}
+module=${SMM_MODULE:-module/shadowmm.ko}
+tools=${SMM_TOOLS:-tools/smmctl/smmctl tools/smmtop/smmtop}
+# util-linux's setpriv, because busybox's cannot change uid (--reuid)
+host_bins="jq genl setpriv ${SMM_HOST_BINS:-}"
+# terminfo entries smmtop may meet on a serial console, in tmux or xterm
+terminfo="linux vt100 vt220 xterm xterm-256color screen screen-256color tmux tmux-256color"
+
+root=$(mktemp -d "${TMPDIR:-/tmp}/smm-initramfs.XXXXXX")
+trap 'rm -rf "$root"' EXIT
+
+die() { echo "mkinitramfs: $*" >&2; exit 1; }
+note() { echo "mkinitramfs: $*" >&2; }
+
+# A path given relative to the top of the checkout, or absolute.
+from_top() {
+	case "$1" in
+	/*) echo "$1" ;;
+	*) echo "$top/$1" ;;
+	esac
+}
+
+# Copy a host file to the same path in the image, following symlinks
+# (/lib64/ld-linux-x86-64.so.2 is one, and /lib is one on usrmerge).
+copy_same_path() {
+	[ -e "$root$1" ] && return 0
+	mkdir -p "$root$(dirname "$1")"
+	cp -L "$1" "$root$1"
+}
+
+# The shared libraries of an ELF program, by the paths ldd resolves;
+# nothing for static programs and scripts ("not a dynamic executable").
+shared_libs() {
+	ldd "$1" 2>/dev/null | grep -o '/[^ ]*' || true
+}
+
+# Put a program at DEST in the image, with its shared libraries.
+copy_program() {
+	local src=$1 dest=$2 lib
+	mkdir -p "$root$(dirname "$dest")"
+	cp -L "$src" "$root$dest"
+	chmod 0755 "$root$dest"
+	for lib in $(shared_libs "$src"); do
+		copy_same_path "$lib"
+	done
+}
+
+add_layout() {
+	mkdir -p "$root"/{bin,sbin,usr/bin,usr/sbin,etc,proc,sys,dev,tmp,run,root,shadowmm}
+	mkdir -p "$root/lib/modules/$kver"
+	chmod 1777 "$root/tmp"
+	cat > "$root/etc/passwd" <<-EOF
+	root:x:0:0:root:/root:/bin/sh
+	nobody:x:65534:65534:nobody:/nonexistent:/bin/sh
+	EOF
+	cat > "$root/etc/group" <<-EOF
+	root:x:0:
+	nogroup:x:65534:
+	EOF
+	install -m 0755 "$top/scripts/guest-init" "$root/init"
+}
+
+add_busybox() {
+	local applet
+	[ -x /bin/busybox ] || die "no /bin/busybox (apt-get install busybox-static)"
+	ldd /bin/busybox >/dev/null 2>&1 && die "/bin/busybox is dynamic: install busybox-static"
+	cp /bin/busybox "$root/bin/busybox"
+	# Every applet in /bin; the PATH puts /usr/bin first so the host
+	# programs copied there (setpriv) win over the applets of that name.
+	for applet in $(/bin/busybox --list); do
+		[ -e "$root/bin/$applet" ] || ln -s busybox "$root/bin/$applet"
+	done
+}
+
+add_module() {
+	local ko
+	ko=$(from_top "$module")
+	[ -f "$ko" ] || die "no module at $ko (run make, or set SMM_MODULE)"
+	cp "$ko" "$root/shadowmm/shadowmm.ko"
+}
+
+add_tools() {
+	local t path
+	for t in $tools; do
+		path=$(from_top "$t")
+		if [ -x "$path" ] && [ -f "$path" ]; then
+			copy_program "$path" "/usr/bin/${path##*/}"
+		elif [ "${path##*/}" = smmctl ]; then
+			die "no smmctl at $path (run make, or set SMM_TOOLS)"
+		else
+			note "skipping ${path##*/}: not built ($path)"
+		fi
+	done
+}
+
+add_host_programs() {
+	local b path
+	for b in $host_bins; do
+		path=$(command -v "$b") || die "host program $b not found (run scripts/deps.sh)"
+		copy_program "$path" "/usr/bin/$b"
+	done
+	# ld.so: ldd prints it without "=>"; copy it by name to be sure
+	copy_same_path /lib64/ld-linux-x86-64.so.2
+}
+
+# kmod's insmod, rmmod, lsmod, modinfo in /usr/sbin: when the module's
+# init fails, busybox insmod (1.35) retries the load with init_module, so
+# the init runs and logs its error twice; kmod retries only where
+# finit_module is missing. Busybox's shell prefers its own applets to the
+# PATH, so the tests reach these through functions in selftests/lib.sh.
+add_kmod() {
+	local tool kmod
+	kmod=$(command -v kmod) || die "no kmod (run scripts/deps.sh)"
+	copy_program "$kmod" /usr/sbin/kmod
+	for tool in insmod rmmod lsmod modinfo modprobe; do
+		ln -s kmod "$root/usr/sbin/$tool"
+	done
+}
+
+# The selftests, with the libraries of their compiled programs.
+add_selftests() {
+	local f lib
+	cp -r "$top/selftests" "$root/selftests"
+	while IFS= read -r f; do
+		for lib in $(shared_libs "$f"); do
+			copy_same_path "$lib"
+		done
+	done < <(find "$top/selftests" -type f -perm -u+x)
+}
+
+add_terminfo() {
+	local t dir
+	for t in $terminfo; do
+		for dir in /lib/terminfo /usr/share/terminfo; do
+			[ -e "$dir/${t:0:1}/$t" ] && copy_same_path "$dir/${t:0:1}/$t"
+		done
+	done
+	return 0
+}
+
+# Sorted names and one fixed timestamp: the same inputs give the same
+# archive, whatever the order of the directory entries or the time.
+write_cpio() {
+	local tmp
+	mkdir -p "$(dirname "$out")"
+	find "$root" -exec touch -h -d @0 {} +
+	# written aside and renamed, so a VM starting meanwhile never reads half
+	tmp=$(mktemp "$out.XXXXXX")
+	(cd "$root" && find . -mindepth 1 | LC_ALL=C sort |
+		cpio -o -H newc --quiet --owner=0:0 --reproducible) |
+		gzip -n -1 > "$tmp"
+	chmod 0644 "$tmp"
+	mv "$tmp" "$out"
+}
+
+add_layout
+add_busybox
+add_module
+add_tools
+add_host_programs
+add_kmod
+add_selftests
+add_terminfo
+write_cpio

@@ -1,0 +1,110 @@
+#!/usr/bin/env bash
+# SPDX-License-Identifier: GPL-2.0
+# Boot the installed Debian kernel in QEMU with the initramfs of
+# mkinitramfs.sh: the module, the tools and the selftests inside.
+#
+#   vm.sh check [--tests a,b] [--timeout SEC]
+#       run the selftests (all, or those named), log the serial console to
+#       build/vm/serial.log (and the terminal), judge it with check-log.py
+#       and exit with its status; SEC (default 900) bounds the whole VM
+#   vm.sh shell
+#       interactive: the module loaded on the reserved range, a shell on
+#       the console; exit the shell (or Ctrl-A X) to quit
+#
+# Environment (all optional):
+#   SMM_VM_MEM      guest memory (1G)          SMM_VM_SMP   vCPUs (2)
+#   SMM_VM_CPU      -cpu model (max; max,la57=on for 5-level paging)
+#   SMM_VM_MEMMAP   the reserved range (64M$0x10000000; from make: 64M$$0x...)
+#   SMM_VM_APPEND   more kernel arguments (init_on_alloc=0, kmemleak=on, ...)
+#   SMM_VM_INSMOD   shell: module parameters, commas between them
+#                   (base=0x10000000,size=64M; set empty to not load it)
+#   SMM_TEST_TIMEOUT  check: seconds per test (run_tests.sh's 300 otherwise)
+#   SMM_VM_DIR      where the initramfs and log go (build/vm)
+#   SMM_KVER        kernel release (scripts/kver.sh; `scripts/kver.sh rt` for RT)
+#   SMM_VM_KERNEL   another bzImage (a debug build) instead of /boot/vmlinuz-$SMM_KVER
+#   SMM_HOST_TAP    check: host TAP files for check-log.py to count too
+#   and SMM_MODULE, SMM_TOOLS, SMM_HOST_BINS of mkinitramfs.sh.
+#
+# QEMU runs under TCG: nested KVM does not work on the project's machines.
+set -euo pipefail
+
+top=$(cd "$(dirname "$0")/.." && pwd)
+
+usage() {
+	echo "usage: vm.sh check [--tests a,b] [--timeout SEC] | vm.sh shell" >&2
+	exit 2
+}
+
+mode=${1:-}
+[ $# -gt 0 ] && shift
+tests='' timeout=900
+while [ $# -gt 0 ]; do
+	case "$1" in
+	--tests) tests=${2:?--tests needs a list}; shift 2 ;;
+	--tests=*) tests=${1#*=}; shift ;;
+	--timeout) timeout=${2:?--timeout needs seconds}; shift 2 ;;
+	--timeout=*) timeout=${1#*=}; shift ;;
+	*) usage ;;
+	esac
+done
+case "$mode" in check|shell) ;; *) usage ;; esac
+
+kver=${SMM_KVER:-$("$top/scripts/kver.sh")}
+kernel=${SMM_VM_KERNEL:-/boot/vmlinuz-$kver}
+outdir=${SMM_VM_DIR:-$top/build/vm}
+initrd=$outdir/initramfs.cpio.gz
+log=$outdir/serial.log
+# Single quotes: the $ must reach the kernel as it is (memmap=SIZE$BASE).
+# shellcheck disable=SC2016
+memmap=${SMM_VM_MEMMAP:-'64M$0x10000000'}
+[ -r "$kernel" ] || { echo "vm: no kernel at $kernel (run scripts/deps.sh)" >&2; exit 1; }
+
+mkdir -p "$outdir"
+SMM_KVER=$kver "$top/scripts/mkinitramfs.sh" "$initrd"
+
+# An array keeps every argument one word: nothing re-splits the -append
+# string or expands its $.
+qemu=(qemu-system-x86_64 -accel tcg -cpu "${SMM_VM_CPU:-max}"
+      -m "${SMM_VM_MEM:-1G}" -smp "${SMM_VM_SMP:-2}"
+      -nographic -no-reboot -kernel "$kernel" -initrd "$initrd")
+append="console=ttyS0 panic=-1 memmap=$memmap"
+
+run_check() {
+	local start rc status
+	# loglevel=4: only errors reach the console during boot; the tests'
+	# kernel log is dumped whole at the end. log_buf_len: room for all of
+	# it, so the expect-kerr markers are not rotated out.
+	append+=" loglevel=4 log_buf_len=4M smm.mode=check"
+	[ -z "$tests" ] || append+=" smm.tests=$tests"
+	[ -z "${SMM_TEST_TIMEOUT:-}" ] || append+=" smm.timeout=$SMM_TEST_TIMEOUT"
+	append+=" ${SMM_VM_APPEND:-}"
+
+	echo "vm: $kver under TCG, ${SMM_VM_SMP:-2} vCPUs, ${SMM_VM_MEM:-1G}; log in $log"
+	start=$(date +%s)
+	# No terminal for QEMU (stdin /dev/null). --foreground keeps QEMU in
+	# our process group so Ctrl-C stops it too; -k: SIGKILL if SIGTERM
+	# was not enough.
+	set +e
+	timeout --foreground -k 10 "$timeout" "${qemu[@]}" -append "$append" < /dev/null 2>&1 | tee "$log"
+	rc=${PIPESTATUS[0]}
+	set -e
+	status="exited ($rc)"
+	[ "$rc" -ne 124 ] && [ "$rc" -ne 137 ] || status="stopped by the ${timeout} s timeout"
+	echo "vm: QEMU $status after $(($(date +%s) - start)) s"
+	# shellcheck disable=SC2086 # a list of files
+	exec python3 "$top/scripts/check-log.py" "$log" ${SMM_HOST_TAP:-}
+}
+
+run_shell() {
+	local size
+	append+=" quiet smm.mode=shell smm.insmod=${SMM_VM_INSMOD-base=0x10000000,size=64M}"
+	# The guest cannot ask a serial line for the window size or type.
+	if size=$(stty size 2>/dev/null); then
+		append+=" smm.rows=${size% *} smm.cols=${size#* }"
+	fi
+	append+=" smm.term=${TERM:-linux} ${SMM_VM_APPEND:-}"
+	echo "vm: $kver under TCG; Ctrl-A X quits QEMU, Ctrl-A C its monitor"
+	exec "${qemu[@]}" -append "$append"
+}
+
+"run_$mode"

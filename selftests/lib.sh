@@ -1,0 +1,195 @@
+# SPDX-License-Identifier: GPL-2.0
+# shellcheck shell=dash # busybox ash: POSIX sh plus `local`, as dash
+# Helpers for the shadowmm selftests; sourced, in busybox sh (ash), so
+# POSIX sh plus `local`. A test reads:
+#
+#   . "$(dirname "$0")/lib.sh"
+#   ktap_header
+#   ktap_plan 2
+#   ktap_check "insmod on the reserved range" smm_load base=0x10000000 size=64M
+#   ktap_check "info says reserved" json_expect "$(smmctl -j info)" .mode reserved
+#   ktap_finished
+#
+# KTAP, in kselftest's conventions (tools/testing/selftests/kselftest.h):
+#   ktap_header                 "TAP version 13"
+#   ktap_plan N                 "1..N"
+#   ktap_print_msg MSG...       "# MSG", a diagnostic
+#   ktap_pass NAME              "ok K NAME"
+#   ktap_fail NAME [REASON...]  each REASON line as "# ...", then "not ok K NAME"
+#   ktap_skip NAME REASON       "ok K NAME # SKIP REASON"
+#   ktap_check NAME CMD...      pass if CMD exits 0, else fail showing its
+#                               output (stdout and stderr) and exit status
+#   ktap_skip_rest REASON       skip every planned test not yet reported
+#   ktap_exit_skip_all [REASON] ktap_skip_rest, then ktap_finished
+#   ktap_finished               exit: 1 on any failure or a count that does
+#                               not match the plan, 4 if all skipped, else 0
+# K is one counter shared by all of them.
+#
+# The module:
+#   smm_load [PARAMS...]        insmod /shadowmm/shadowmm.ko PARAMS; its status
+#   smm_unload                  rmmod shadowmm if loaded; 0 if not loaded
+#   smm_loaded                  true if /sys/module/shadowmm exists
+#   smm_expect_kerr_begin / smm_expect_kerr_end
+#                               mark where shadowmm errors in the kernel log
+#                               are expected (scripts/check-log.py skips them)
+#   smm_expect_kerr CMD...      CMD between the two markers; CMD's status
+#   smm_unprivileged CMD...     CMD as nobody (uid/gid 65534, no capabilities)
+#
+# JSON, through jq:
+#   json_get JSON FILTER        print jq -r's result; non-zero when it is
+#                               null or missing or JSON is not JSON
+#   json_valid JSON             true if JSON parses
+#   json_expect JSON FILTER EXPECTED [JQ-ARGS...]
+#                               true if jq -r FILTER prints EXPECTED, else
+#                               says what it saw (for ktap_check)
+
+KSFT_PASS=0
+KSFT_FAIL=1
+KSFT_SKIP=4
+
+SMM_KO=${SMM_KO:-/shadowmm/shadowmm.ko}
+
+# Shared by the ktap_ functions; "_ktap_" keeps them out of the tests' way.
+_ktap_count=0
+_ktap_planned=
+_ktap_failed=0
+_ktap_skipped=0
+
+ktap_header() { echo "TAP version 13"; }
+
+ktap_plan() {
+	_ktap_planned=$1
+	echo "1..$1"
+}
+
+ktap_print_msg() { echo "# $*"; }
+
+ktap_pass() {
+	_ktap_count=$((_ktap_count + 1))
+	echo "ok $_ktap_count $1"
+}
+
+# The reasons go before the result line, as kselftest prints them.
+ktap_fail() {
+	local name="$1" reason
+	shift
+	for reason in "$@"; do
+		[ -n "$reason" ] && printf '%s\n' "$reason" | sed 's/^/# /'
+	done
+	_ktap_count=$((_ktap_count + 1))
+	_ktap_failed=$((_ktap_failed + 1))
+	echo "not ok $_ktap_count $name"
+}
+
+ktap_skip() {
+	_ktap_count=$((_ktap_count + 1))
+	_ktap_skipped=$((_ktap_skipped + 1))
+	echo "ok $_ktap_count $1 # SKIP ${2:-}"
+}
+
+# Quiet when CMD passes; its output and status when it fails, so the log
+# says what was expected and what was seen.
+ktap_check() {
+	local name="$1" out rc
+	shift
+	out=$("$@" 2>&1)
+	rc=$?
+	if [ "$rc" -eq 0 ]; then
+		ktap_pass "$name"
+	else
+		ktap_fail "$name" "$out" "exit $rc: $*"
+	fi
+	return "$rc"
+}
+
+ktap_skip_rest() {
+	while [ "$_ktap_count" -lt "${_ktap_planned:-0}" ]; do
+		ktap_skip "test $((_ktap_count + 1))" "${1:-precondition not met}"
+	done
+}
+
+ktap_exit_skip_all() {
+	ktap_skip_rest "$@"
+	ktap_finished
+}
+
+ktap_finished() {
+	if [ -n "$_ktap_planned" ] && [ "$_ktap_count" -ne "$_ktap_planned" ]; then
+		echo "# planned $_ktap_planned tests, ran $_ktap_count"
+		exit $KSFT_FAIL
+	fi
+	echo "# Totals: pass:$((_ktap_count - _ktap_failed - _ktap_skipped)) fail:$_ktap_failed skip:$_ktap_skipped"
+	[ "$_ktap_failed" -eq 0 ] || exit $KSFT_FAIL
+	if [ "$_ktap_count" -gt 0 ] && [ "$_ktap_skipped" -eq "$_ktap_count" ]; then
+		exit $KSFT_SKIP
+	fi
+	exit $KSFT_PASS
+}
+
+# --- the module ---
+
+# Debian's busybox shell runs its own applet for a command name before it
+# looks at PATH (FEATURE_SH_STANDALONE), and busybox insmod retries a
+# failed load with init_module, so the module's init runs (and logs its
+# error) twice. kmod's tools (in the guest's /usr/sbin) do not; these
+# functions make the plain names mean them, in the tests and the VM shell.
+if [ -x /usr/sbin/kmod ]; then
+	insmod() { /usr/sbin/insmod "$@"; }
+	rmmod() { /usr/sbin/rmmod "$@"; }
+	lsmod() { /usr/sbin/lsmod "$@"; }
+	modinfo() { /usr/sbin/modinfo "$@"; }
+fi
+
+smm_loaded() { [ -d /sys/module/shadowmm ]; }
+
+smm_load() { insmod "$SMM_KO" "$@"; }
+
+smm_unload() {
+	smm_loaded || return 0
+	rmmod shadowmm
+}
+
+# Markers in the kernel log (written to /dev/kmsg): shadowmm errors
+# between them are the test's intent, not a bug, for check-log.py.
+smm_expect_kerr_begin() { echo "smm-test: expect-kerr begin" > /dev/kmsg; }
+smm_expect_kerr_end() { echo "smm-test: expect-kerr end" > /dev/kmsg; }
+
+smm_expect_kerr() {
+	local rc
+	smm_expect_kerr_begin
+	"$@"
+	rc=$?
+	smm_expect_kerr_end
+	return "$rc"
+}
+
+# util-linux setpriv is in the guest because busybox's cannot change the
+# uid; busybox su is the fallback (it drops the capabilities with uid 0).
+smm_unprivileged() {
+	if [ -x /usr/bin/setpriv ]; then
+		/usr/bin/setpriv --reuid=65534 --regid=65534 --clear-groups \
+			--inh-caps=-all -- "$@"
+	else
+		# shellcheck disable=SC2016 # expanded by the inner shell
+		su -s /bin/sh nobody -c 'exec "$0" "$@"' "$@"
+	fi
+}
+
+# --- JSON ---
+
+json_valid() { printf '%s' "$1" | jq -e . > /dev/null 2>&1; }
+
+# Unlike `jq -e`, false is a value here: only null (or missing) fails.
+json_get() {
+	printf '%s' "$1" |
+		jq -r --arg f "$2" "($2) | if . == null then error(\"null or missing: \" + \$f) else . end"
+}
+
+json_expect() {
+	local json="$1" filter="$2" want="$3" got
+	shift 3
+	got=$(printf '%s' "$json" | jq -r "$@" "$filter" 2>&1)
+	[ "$got" = "$want" ] && return 0
+	echo "expected '$want', saw '$got' (jq '$filter')"
+	return 1
+}
