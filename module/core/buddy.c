@@ -27,7 +27,7 @@ static const u8 smm_fallbacks[SMM_NR_MT][SMM_NR_MT - 1] = {
 };
 
 /* Make @idx a free block of @order and push it on its list. */
-static void smm_add_free(struct smm_mm *mm, struct smm_zone *z, u64 idx,
+static __always_inline void smm_add_free(struct smm_mm *mm, struct smm_zone *z, u64 idx,
 			 unsigned int order, unsigned int mt)
 {
 	struct smm_free_area *a = &z->area[order];
@@ -41,7 +41,7 @@ static void smm_add_free(struct smm_mm *mm, struct smm_zone *z, u64 idx,
 }
 
 /* Unlink the free block at @idx; its descriptor names its list. */
-static void smm_del_free(struct smm_mm *mm, struct smm_zone *z, u64 idx)
+static __always_inline void smm_del_free(struct smm_mm *mm, struct smm_zone *z, u64 idx)
 {
 	struct smm_frame *f = &mm->frames[idx];
 	unsigned int order = smm_frame_order(f), mt = smm_frame_mt(f);
