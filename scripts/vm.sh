@@ -12,9 +12,10 @@
 #       the console; exit the shell (or Ctrl-A X) to quit
 #
 # Environment (all optional):
-#   SMM_VM_MEM      guest memory (1G)          SMM_VM_SMP   vCPUs (2)
+#   SMM_VM_MEM      guest memory (2G)          SMM_VM_SMP   vCPUs (2)
 #   SMM_VM_CPU      -cpu model (max; max,la57=on for 5-level paging)
 #   SMM_VM_MEMMAP   the reserved range (64M$0x10000000; from make: 64M$$0x...)
+#   SMM_VM_MEMMAP2  a second, large one (1G$0x40000000; empty: none)
 #   SMM_VM_APPEND   more kernel arguments (init_on_alloc=0, kmemleak=on, ...)
 #   SMM_VM_INSMOD   shell: module parameters, commas between them
 #                   (base=0x10000000,size=64M; set empty to not load it)
@@ -57,6 +58,8 @@ log=$outdir/serial.log
 # Single quotes: the $ must reach the kernel as it is (memmap=SIZE$BASE).
 # shellcheck disable=SC2016
 memmap=${SMM_VM_MEMMAP:-'64M$0x10000000'}
+# A second, 1 GiB range for the tests that need a large one.
+memmap2=${SMM_VM_MEMMAP2-'1G$0x40000000'}
 [ -r "$kernel" ] || { echo "vm: no kernel at $kernel (run scripts/deps.sh)" >&2; exit 1; }
 
 mkdir -p "$outdir"
@@ -65,9 +68,9 @@ SMM_KVER=$kver "$top/scripts/mkinitramfs.sh" "$initrd"
 # An array keeps every argument one word: nothing re-splits the -append
 # string or expands its $.
 qemu=(qemu-system-x86_64 -accel tcg -cpu "${SMM_VM_CPU:-max}"
-      -m "${SMM_VM_MEM:-1G}" -smp "${SMM_VM_SMP:-2}"
+      -m "${SMM_VM_MEM:-2G}" -smp "${SMM_VM_SMP:-2}"
       -nographic -no-reboot -kernel "$kernel" -initrd "$initrd")
-append="console=ttyS0 panic=-1 memmap=$memmap"
+append="console=ttyS0 panic=-1 memmap=$memmap${memmap2:+ memmap=$memmap2}"
 
 run_check() {
 	local start rc status
@@ -79,7 +82,7 @@ run_check() {
 	[ -z "${SMM_TEST_TIMEOUT:-}" ] || append+=" smm.timeout=$SMM_TEST_TIMEOUT"
 	append+=" ${SMM_VM_APPEND:-}"
 
-	echo "vm: $kver under TCG, ${SMM_VM_SMP:-2} vCPUs, ${SMM_VM_MEM:-1G}; log in $log"
+	echo "vm: $kver under TCG, ${SMM_VM_SMP:-2} vCPUs, ${SMM_VM_MEM:-2G}; log in $log"
 	start=$(date +%s)
 	# No terminal for QEMU (stdin /dev/null). --foreground keeps QEMU in
 	# our process group so Ctrl-C stops it too; -k: SIGKILL if SIGTERM

@@ -25,8 +25,10 @@
 
 #include "../tools/lib/libsmm.h"
 
-#define FUZZ_BUF	8192
+#define FUZZ_BUF	65536
 #define MAX_HANDLES	256
+#define BATCH		16	/* messages per send(): netlink takes them in turn */
+#define MSG_MAX		2048
 
 static uint64_t rng;
 
@@ -60,7 +62,9 @@ struct fuzz {
 	uint64_t handles[MAX_HANDLES];
 	unsigned int nr_handles;
 	uint64_t sent, errors, replies, silent;
-	char buf[FUZZ_BUF];
+	char *out;		/* where the next request is built */
+	char buf[FUZZ_BUF];	/* replies */
+	char sbuf[BATCH * MSG_MAX];
 };
 
 static void put_random_attr(struct nlmsghdr *nlh, int depth)
@@ -103,7 +107,7 @@ static void put_random_attr(struct nlmsghdr *nlh, int depth)
 
 static struct nlmsghdr *start_msg(struct fuzz *f, uint8_t cmd, bool dump)
 {
-	struct nlmsghdr *nlh = mnl_nlmsg_put_header(f->buf);
+	struct nlmsghdr *nlh = mnl_nlmsg_put_header(f->out);
 	struct genlmsghdr *g = mnl_nlmsg_put_extra_header(nlh, sizeof(*g));
 
 	nlh->nlmsg_type = f->nl.family;
@@ -145,11 +149,16 @@ static void valid_op(struct fuzz *f, struct nlmsghdr **out)
 	*out = nlh;
 }
 
-static struct nlmsghdr *fuzz_msg(struct fuzz *f)
+/*
+ * One request at f->out. A message whose length field is mangled ends the
+ * batch (netlink stops parsing a batch there); *last says so.
+ */
+static struct nlmsghdr *fuzz_msg(struct fuzz *f, bool *last)
 {
 	struct nlmsghdr *nlh;
 	unsigned int i;
 
+	*last = false;
 	switch (rnd_below(10)) {
 	case 0:
 	case 1:
@@ -167,13 +176,16 @@ static struct nlmsghdr *fuzz_msg(struct fuzz *f)
 	switch (rnd_below(12)) {
 	case 0:		/* truncated: claim less than was written */
 		nlh->nlmsg_len = rnd_below(nlh->nlmsg_len + 1);
+		*last = true;
 		break;
 	case 1:		/* overlong: claim more (the rest is stale buffer) */
 		nlh->nlmsg_len += rnd_below(64);
+		*last = true;
 		break;
 	case 2:		/* a torn last attribute */
 		if (nlh->nlmsg_len > NLMSG_HDRLEN + GENL_HDRLEN + 2)
 			nlh->nlmsg_len -= 1 + rnd_below(3);
+		*last = true;
 		break;
 	}
 	return nlh;
@@ -194,17 +206,20 @@ static void collect_handles(struct fuzz *f, const struct nlmsghdr *nlh)
 	}
 }
 
-/* Read what the kernel says until the ack, DONE or a quiet second. */
-static void drain(struct fuzz *f, uint32_t seq)
+/*
+ * Read what the kernel says until every request of the batch (sequence
+ * numbers first..last) has its ack, error or NLMSG_DONE, or a quiet second.
+ */
+static void drain(struct fuzz *f, uint32_t first, uint32_t last, unsigned int expect)
 {
 	struct pollfd p = { .fd = mnl_socket_get_fd(f->nl.sock), .events = POLLIN };
 
-	for (;;) {
+	while (expect) {
 		const struct nlmsghdr *nlh;
 		int len;
 
 		if (poll(&p, 1, 1000) <= 0) {
-			f->silent++;
+			f->silent += expect;
 			return;
 		}
 		len = recv(p.fd, f->buf, sizeof(f->buf), 0);
@@ -214,20 +229,54 @@ static void drain(struct fuzz *f, uint32_t seq)
 			return;
 		}
 		for (nlh = (void *)f->buf; mnl_nlmsg_ok(nlh, len); nlh = mnl_nlmsg_next(nlh, &len)) {
-			if (nlh->nlmsg_seq != seq)
+			if (nlh->nlmsg_seq < first || nlh->nlmsg_seq > last)
 				continue;
 			if (nlh->nlmsg_type == NLMSG_ERROR) {
 				const struct nlmsgerr *e = mnl_nlmsg_get_payload(nlh);
 
 				f->errors += e->error != 0;
-				return;
+				expect -= expect > 0;
+			} else if (nlh->nlmsg_type == NLMSG_DONE) {
+				expect -= expect > 0;
+			} else {
+				f->replies++;
+				collect_handles(f, nlh);
 			}
-			if (nlh->nlmsg_type == NLMSG_DONE)
-				return;
-			f->replies++;
-			collect_handles(f, nlh);
 		}
 	}
+}
+
+/*
+ * Build up to BATCH requests back to back and send them in one go. The
+ * kernel answers each message it parses; a mangled length ends the batch,
+ * and a length below a header is not parsed (nor answered) at all.
+ */
+static uint64_t send_batch(struct fuzz *f, uint64_t left)
+{
+	uint32_t first = f->nl.seq + 1;
+	unsigned int n = 0, expect = 0;
+	size_t off = 0, len;
+	bool last = false;
+
+	while (n < BATCH && n < left && !last && off + MSG_MAX <= sizeof(f->sbuf)) {
+		struct nlmsghdr *nlh;
+
+		f->out = f->sbuf + off;
+		nlh = fuzz_msg(f, &last);
+		n++;
+		len = nlh->nlmsg_len;
+		if (len < NLMSG_HDRLEN)
+			break;
+		len = len < MSG_MAX ? len : MSG_MAX;
+		expect++;
+		off += NLMSG_ALIGN(len);
+	}
+	/* a lone message too short for a header is dropped by us as by netlink */
+	if (off && mnl_socket_sendto(f->nl.sock, f->sbuf, off) < 0)
+		return n;
+	f->sent += n;
+	drain(f, first, f->nl.seq, expect);
+	return n;
 }
 
 static int zones_fully_free(struct smm_nl *nl, char *why, size_t len)
@@ -280,16 +329,8 @@ int main(int argc, char **argv)
 	printf("1..4\n# seed %llu, %llu messages (replay: -s %llu -n %llu)\n",
 	       (unsigned long long)seed, (unsigned long long)count,
 	       (unsigned long long)seed, (unsigned long long)count);
-	for (i = 0; i < count; i++) {
-		struct nlmsghdr *nlh = fuzz_msg(&f);
-		uint32_t seq = nlh->nlmsg_seq;
-		size_t len = nlh->nlmsg_len < sizeof(f.buf) ? nlh->nlmsg_len : sizeof(f.buf);
-
-		if (mnl_socket_sendto(f.nl.sock, f.buf, len) >= 0) {
-			f.sent++;
-			drain(&f, seq);
-		}
-	}
+	for (i = 0; i < count; )
+		i += send_batch(&f, count - i);
 	printf("# sent %llu: %llu errors, %llu replies, %llu without an answer\n",
 	       (unsigned long long)f.sent, (unsigned long long)f.errors,
 	       (unsigned long long)f.replies, (unsigned long long)f.silent);

@@ -6,7 +6,7 @@
 . "$(dirname "$0")/lib.sh"
 
 ktap_header
-ktap_plan 7
+ktap_plan 10
 
 memfree() { awk '/^MemFree:/ { print $2 }' /proc/meminfo; }
 
@@ -25,6 +25,17 @@ ktap_check "sections lie in the span, in order" json_expect "$info" \
 	 ([range(1; $s | length) | $s[.].start >= $s[. - 1].start + $s[. - 1].frames] | all)
 	 and ($s[-1].start + $s[-1].frames <= $span)' true
 ktap_check "MemFree dropped by at least 32 MiB" test $((before - during)) -ge 32768
+
+# The buddy over borrowed sections: holes are never handed out or merged.
+span=$(json_get "$info" .span_frames)
+smmctl page alloc order 0 count 4096 reserve > /dev/null
+smmctl page alloc order 0 count 4096 reserve > /dev/null
+ktap_check "every frame allocated, none from a hole" json_expect "$(smmctl -j zone show)" \
+	'[.zones[] | .free + .pcp] | add' 0
+ktap_check "holes in the map are exactly span - frames" json_expect "$(smmctl -j frame show)" \
+	'[.runs[] | select(.state == "hole") | .count] | add // 0' $((span - 8192))
+smmctl reset > /dev/null
+ktap_check "check passes after reset" sh -c "smmctl check > /dev/null"
 
 smm_unload
 after=$(memfree)
