@@ -40,7 +40,6 @@ static const struct genl_ops smm_nl_ops[] = {
 	},
 	{
 		.cmd	= SHADOWMM_CMD_FRAME_GET,
-		.start	= smm_nl_frame_get_start,
 		.dumpit	= smm_nl_frame_get_dumpit,
 		.policy	= smm_nl_frame_get_policy,
 		.maxattr = ARRAY_SIZE(smm_nl_frame_get_policy) - 1,

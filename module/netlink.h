@@ -48,7 +48,6 @@ int smm_nl_reset_doit(struct sk_buff *skb, struct genl_info *info);
 
 /* nl_frame.c */
 extern const struct nla_policy smm_nl_frame_get_policy[SHADOWMM_A_FRAME_COUNT + 1];
-int smm_nl_frame_get_start(struct netlink_callback *cb);
 int smm_nl_frame_get_dumpit(struct sk_buff *skb, struct netlink_callback *cb);
 
 /* nl_check.c */

@@ -17,15 +17,18 @@ const struct nla_policy smm_nl_frame_get_policy[SHADOWMM_A_FRAME_COUNT + 1] = {
 
 struct smm_nl_frame_ctx {
 	u64 pos, end;
+	bool started;
 };
 
-int smm_nl_frame_get_start(struct netlink_callback *cb)
+/*
+ * Checked in the first dumpit call rather than in .start: on 6.1 only
+ * the dumpit's extended ack reaches user space (in NLMSG_DONE).
+ */
+static int smm_nl_frame_range(struct netlink_callback *cb, struct smm_nl_frame_ctx *ctx)
 {
-	struct smm_nl_frame_ctx *ctx = (void *)cb->ctx;
 	struct nlattr **tb = genl_dumpit_info(cb)->attrs;
 	u64 span = smm_dev.range.span, start = 0, count;
 
-	BUILD_BUG_ON(sizeof(*ctx) > sizeof(cb->ctx));
 	if (tb[SHADOWMM_A_FRAME_START])
 		start = nla_get_u64(tb[SHADOWMM_A_FRAME_START]);
 	if (start >= span) {
@@ -41,6 +44,7 @@ int smm_nl_frame_get_start(struct netlink_callback *cb)
 	}
 	ctx->pos = start;
 	ctx->end = start + count;
+	ctx->started = true;
 	return 0;
 }
 
@@ -100,6 +104,14 @@ int smm_nl_frame_get_dumpit(struct sk_buff *skb, struct netlink_callback *cb)
 	struct smm_nl_frame_ctx *ctx = (void *)cb->ctx;
 	u64 gen = smm_mm_generation(&smm_dev.mm);
 	void *hdr = NULL;
+	int ret;
+
+	BUILD_BUG_ON(sizeof(*ctx) > sizeof(cb->ctx));
+	if (!ctx->started) {
+		ret = smm_nl_frame_range(cb, ctx);
+		if (ret)
+			return ret;
+	}
 
 	/* a change between batches flags the next message (nl_dump_check_consistent) */
 	cb->seq = (u32)gen ? : 1;

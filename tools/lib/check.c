@@ -10,7 +10,7 @@ static const enum mnl_attr_data_type smm_check_types[SHADOWMM_A_CHECK_MAX + 1] =
 	[SHADOWMM_A_CHECK_FREED]	= MNL_TYPE_U64,
 };
 
-static const struct smm_attr_spec smm_check_spec = { smm_check_types, SHADOWMM_A_CHECK_MAX };
+static const struct smm_attr_policy smm_check_policy = SMM_ATTR_POLICY(smm_check_types);
 
 struct smm_check_ctx {
 	bool *ok;
@@ -23,11 +23,10 @@ static int smm_check_cb(const struct nlmsghdr *nlh, void *data)
 	const struct nlattr *tb[SHADOWMM_A_CHECK_MAX + 1];
 	struct smm_check_ctx *ctx = data;
 
-	if (smm_attr_parse_msg(nlh, &smm_check_spec, tb) || !tb[SHADOWMM_A_CHECK_OK])
+	if (smm_attr_parse(nlh, &smm_check_policy, tb) || !tb[SHADOWMM_A_CHECK_OK])
 		return MNL_CB_ERROR;
 	*ctx->ok = mnl_attr_get_u8(tb[SHADOWMM_A_CHECK_OK]);
-	snprintf(ctx->reason, ctx->len, "%s",
-		 tb[SHADOWMM_A_CHECK_REASON] ? mnl_attr_get_str(tb[SHADOWMM_A_CHECK_REASON]) : "");
+	smm_attr_strcpy(ctx->reason, ctx->len, tb[SHADOWMM_A_CHECK_REASON], "");
 	return MNL_CB_OK;
 }
 
@@ -43,7 +42,7 @@ static int smm_reset_cb(const struct nlmsghdr *nlh, void *data)
 {
 	const struct nlattr *tb[SHADOWMM_A_CHECK_MAX + 1];
 
-	if (smm_attr_parse_msg(nlh, &smm_check_spec, tb))
+	if (smm_attr_parse(nlh, &smm_check_policy, tb))
 		return MNL_CB_ERROR;
 	*(uint64_t *)data = smm_attr_u64(tb[SHADOWMM_A_CHECK_FREED], 0);
 	return MNL_CB_OK;

@@ -1,26 +1,60 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
  * The text-or-JSON print layer. JSON is written as it goes, with a small
- * stack remembering, per open object or array, whether a member was
- * written yet (for commas) and the depth (for -p indentation).
+ * stack of the open objects and arrays: whether each has a member yet
+ * (for the comma), whether it is an array (keys are left out there), and
+ * its depth (for -p indentation). The top-level object is opened by the
+ * first member, or by delete_json_obj() when nothing was printed, so
+ * text printed before new_json_obj() is never inside it.
  */
 #include <stdarg.h>
-#include <stdio.h>
 #include <string.h>
 
 #include "json_print.h"
 
+/* far deeper than any object nests; deeper levels share the last slot */
 #define JSON_MAX_DEPTH	32
+#define JSON_INDENT	"    "
+
+struct json_level {
+	bool array;
+	bool has_member;
+};
 
 static struct {
+	FILE *out;
 	bool on, pretty;
-	int depth;
-	bool has_member[JSON_MAX_DEPTH];
+	bool started;		/* the top-level object is open */
+	int depth;		/* open containers, the top-level object included */
+	struct json_level level[JSON_MAX_DEPTH];
 } json;
+
+static FILE *out(void)
+{
+	return json.out ? json.out : stdout;
+}
+
+static struct json_level *json_top(void)
+{
+	int i = json.depth - 1;
+
+	return &json.level[i < JSON_MAX_DEPTH ? i : JSON_MAX_DEPTH - 1];
+}
 
 bool is_json_context(void)
 {
 	return json.on;
+}
+
+void set_json_pretty(bool pretty)
+{
+	json.pretty = pretty;
+}
+
+/* Where both forms go; stdout unless a test says otherwise. */
+void set_json_output(FILE *f)
+{
+	json.out = f;
 }
 
 static void json_indent(void)
@@ -29,114 +63,161 @@ static void json_indent(void)
 
 	if (!json.pretty)
 		return;
-	putchar('\n');
+	fputc('\n', out());
 	for (i = 0; i < json.depth; i++)
-		fputs("    ", stdout);
+		fputs(JSON_INDENT, out());
 }
 
-static void json_string(const char *s)
+/* Length of the UTF-8 sequence at s (1 to 4), or 0 if it is not one. */
+static int utf8_len(const unsigned char *s)
 {
-	putchar('"');
-	for (; *s; s++) {
-		unsigned char c = *s;
+	int n, i;
 
-		switch (c) {
-		case '"':  fputs("\\\"", stdout); break;
-		case '\\': fputs("\\\\", stdout); break;
-		case '\n': fputs("\\n", stdout); break;
-		case '\r': fputs("\\r", stdout); break;
-		case '\t': fputs("\\t", stdout); break;
+	if (s[0] < 0x80)
+		return 1;
+	if (s[0] >= 0xc2 && s[0] <= 0xdf)
+		n = 2;
+	else if (s[0] >= 0xe0 && s[0] <= 0xef)
+		n = 3;
+	else if (s[0] >= 0xf0 && s[0] <= 0xf4)
+		n = 4;
+	else
+		return 0;
+	for (i = 1; i < n; i++)
+		if ((s[i] & 0xc0) != 0x80)
+			return 0;	/* also stops at the NUL */
+	/* overlong forms, UTF-16 surrogates, beyond U+10FFFF */
+	if ((s[0] == 0xe0 && s[1] < 0xa0) || (s[0] == 0xed && s[1] >= 0xa0) ||
+	    (s[0] == 0xf0 && s[1] < 0x90) || (s[0] == 0xf4 && s[1] >= 0x90))
+		return 0;
+	return n;
+}
+
+static void json_string(const char *str)
+{
+	const unsigned char *s = (const unsigned char *)str;
+	FILE *f = out();
+	int n;
+
+	fputc('"', f);
+	while (*s) {
+		switch (*s) {
+		case '"':
+			fputs("\\\"", f);
+			break;
+		case '\\':
+			fputs("\\\\", f);
+			break;
+		case '\b':
+			fputs("\\b", f);
+			break;
+		case '\f':
+			fputs("\\f", f);
+			break;
+		case '\n':
+			fputs("\\n", f);
+			break;
+		case '\r':
+			fputs("\\r", f);
+			break;
+		case '\t':
+			fputs("\\t", f);
+			break;
 		default:
-			if (c < 0x20)
-				printf("\\u%04x", c);
-			else
-				putchar(c);
+			if (*s < 0x20) {
+				fprintf(f, "\\u%04x", *s);
+				break;
+			}
+			n = utf8_len(s);
+			if (!n) {
+				fputs("\\ufffd", f);
+				break;
+			}
+			fwrite(s, 1, n, f);
+			s += n;
+			continue;
 		}
+		s++;
 	}
-	putchar('"');
+	fputc('"', f);
+}
+
+static void json_push(bool array)
+{
+	if (json.depth < JSON_MAX_DEPTH)
+		json.level[json.depth] = (struct json_level){ .array = array };
+	json.depth++;
+}
+
+static void json_start(void)
+{
+	if (json.started)
+		return;
+	json.started = true;
+	fputc('{', out());
+	json_push(false);
 }
 
 /* Comma, indentation and key before a member; the value follows. */
 static void json_member(const char *key)
 {
-	if (json.depth > 0 && json.has_member[json.depth - 1])
-		putchar(',');
-	if (json.depth > 0) {
-		json.has_member[json.depth - 1] = true;
-		json_indent();
-	}
-	if (key) {
-		json_string(key);
-		fputs(json.pretty ? ": " : ":", stdout);
-	}
+	struct json_level *l;
+
+	json_start();
+	l = json_top();
+	if (l->has_member)
+		fputc(',', out());
+	l->has_member = true;
+	json_indent();
+	if (l->array)
+		return;
+	json_string(key ? key : "");
+	fputs(json.pretty ? ": " : ":", out());
 }
 
-static void json_open(const char *key, char bracket)
+static void json_open(const char *key, bool array)
 {
 	json_member(key);
-	putchar(bracket);
-	if (json.depth < JSON_MAX_DEPTH)
-		json.has_member[json.depth] = false;
-	json.depth++;
+	fputc(array ? '[' : '{', out());
+	json_push(array);
 }
 
-static void json_close(char bracket)
+static void json_close(void)
 {
-	bool had = json.depth > 0 && json.has_member[json.depth - 1];
+	bool array, had;
 
+	if (json.depth <= 1)
+		return;		/* more closes than opens: keep the output valid */
+	array = json_top()->array;
+	had = json_top()->has_member;
 	json.depth--;
 	if (had)
 		json_indent();
-	putchar(bracket);
+	fputc(array ? ']' : '}', out());
 }
 
-void new_json_obj(bool on, bool pretty)
+void new_json_obj(bool on)
 {
-	memset(&json, 0, sizeof(json));
 	json.on = on;
-	json.pretty = pretty;
-	if (on)
-		json_open(NULL, '{');
+	json.started = false;
+	json.depth = 0;
 }
 
+/* Close what is open (the top-level object last) and end the line. */
 void delete_json_obj(void)
 {
-	if (!json.on)
-		return;
-	json_close('}');
-	putchar('\n');
+	if (json.on) {
+		json_start();	/* "{}" when nothing was printed */
+		while (json.depth > 1)
+			json_close();
+		json.depth = 0;
+		if (json.level[0].has_member)
+			json_indent();
+		fputs("}\n", out());
+	}
 	json.on = false;
-}
-
-void open_json_object(const char *key)
-{
-	if (json.on)
-		json_open(key, '{');
-}
-
-void close_json_object(void)
-{
-	if (json.on)
-		json_close('}');
-}
-
-void open_json_array(enum output_type t, const char *key)
-{
-	if (json.on && (t & PRINT_JSON))
-		json_open(key, '[');
-}
-
-void close_json_array(enum output_type t, const char *text)
-{
-	if (json.on && (t & PRINT_JSON))
-		json_close(']');
-	else if (!json.on && (t & PRINT_FP) && text)
-		fputs(text, stdout);
-}
-
-static bool print_as_text(enum output_type t)
-{
-	return !json.on && (t & PRINT_FP);
+	json.started = false;
+	fflush(out());
 }
 
 static bool print_as_json(enum output_type t)
@@ -144,13 +225,50 @@ static bool print_as_json(enum output_type t)
 	return json.on && (t & PRINT_JSON);
 }
 
+static bool print_as_text(enum output_type t, const char *fmt)
+{
+	return !json.on && (t & PRINT_FP) && fmt;
+}
+
+void open_json_object(const char *key)
+{
+	if (json.on)
+		json_open(key, false);
+}
+
+void close_json_object(void)
+{
+	if (json.on)
+		json_close();
+}
+
+/* As in iproute2, text mode prints @key itself (PRINT_FP or PRINT_ANY). */
+void open_json_array(enum output_type t, const char *key)
+{
+	if (print_as_json(t))
+		json_open(key, true);
+	else if (print_as_text(t, key))
+		fputs(key, out());
+}
+
+void close_json_array(enum output_type t, const char *text)
+{
+	if (print_as_json(t))
+		json_close();
+	else if (print_as_text(t, text))
+		fputs(text, out());
+}
+
 void print_string(enum output_type t, const char *key, const char *fmt, const char *v)
 {
 	if (print_as_json(t)) {
 		json_member(key);
-		json_string(v);
-	} else if (print_as_text(t)) {
-		printf(fmt, v);
+		if (v)
+			json_string(v);
+		else
+			fputs("null", out());
+	} else if (print_as_text(t, fmt)) {
+		fprintf(out(), fmt, v ? v : "");
 	}
 }
 
@@ -158,9 +276,9 @@ void print_u64(enum output_type t, const char *key, const char *fmt, uint64_t v)
 {
 	if (print_as_json(t)) {
 		json_member(key);
-		printf("%" PRIu64, v);
-	} else if (print_as_text(t)) {
-		printf(fmt, v);
+		fprintf(out(), "%" PRIu64, v);
+	} else if (print_as_text(t, fmt)) {
+		fprintf(out(), fmt, v);
 	}
 }
 
@@ -168,40 +286,71 @@ void print_s64(enum output_type t, const char *key, const char *fmt, int64_t v)
 {
 	if (print_as_json(t)) {
 		json_member(key);
-		printf("%" PRId64, v);
-	} else if (print_as_text(t)) {
-		printf(fmt, v);
+		fprintf(out(), "%" PRId64, v);
+	} else if (print_as_text(t, fmt)) {
+		fprintf(out(), fmt, v);
 	}
 }
 
+void print_uint(enum output_type t, const char *key, const char *fmt, unsigned int v)
+{
+	if (print_as_json(t)) {
+		json_member(key);
+		fprintf(out(), "%u", v);
+	} else if (print_as_text(t, fmt)) {
+		fprintf(out(), fmt, v);
+	}
+}
+
+void print_int(enum output_type t, const char *key, const char *fmt, int v)
+{
+	if (print_as_json(t)) {
+		json_member(key);
+		fprintf(out(), "%d", v);
+	} else if (print_as_text(t, fmt)) {
+		fprintf(out(), fmt, v);
+	}
+}
+
+/* JSON true/false; the text format takes the word as a string. */
 void print_bool(enum output_type t, const char *key, const char *fmt, bool v)
 {
 	if (print_as_json(t)) {
 		json_member(key);
-		fputs(v ? "true" : "false", stdout);
-	} else if (print_as_text(t)) {
-		printf(fmt, v ? "true" : "false");
+		fputs(v ? "true" : "false", out());
+	} else if (print_as_text(t, fmt)) {
+		fprintf(out(), fmt, v ? "true" : "false");
 	}
 }
 
 /*
  * A value kept in thousandths (the kernel's fragmentation indexes), shown
- * as a number with three decimals in both forms; fmt takes one string.
+ * as a number with three decimals in both forms; the text format takes
+ * the number as a string.
  */
 void print_milli(enum output_type t, const char *key, const char *fmt, int64_t v)
 {
+	uint64_t a = v < 0 ? -(uint64_t)v : (uint64_t)v;
 	char buf[32];
 
-	snprintf(buf, sizeof(buf), "%s%" PRId64 ".%03" PRId64, v < 0 ? "-" : "",
-		 (v < 0 ? -v : v) / 1000, (v < 0 ? -v : v) % 1000);
+	snprintf(buf, sizeof(buf), "%s%" PRIu64 ".%03" PRIu64, v < 0 ? "-" : "", a / 1000,
+		 a % 1000);
 	if (print_as_json(t)) {
 		json_member(key);
-		fputs(buf, stdout);
-	} else if (print_as_text(t)) {
-		printf(fmt, buf);
+		fputs(buf, out());
+	} else if (print_as_text(t, fmt)) {
+		fprintf(out(), fmt, buf);
 	}
 }
 
+/* A line break in text mode; JSON has its own layout. */
+void print_nl(void)
+{
+	if (!json.on)
+		fputc('\n', out());
+}
+
+/* Text-only decoration: headings, units, separators. */
 void print_text(const char *fmt, ...)
 {
 	va_list ap;
@@ -209,6 +358,6 @@ void print_text(const char *fmt, ...)
 	if (json.on)
 		return;
 	va_start(ap, fmt);
-	vprintf(fmt, ap);
+	vfprintf(out(), fmt, ap);
 	va_end(ap);
 }

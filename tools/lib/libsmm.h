@@ -1,8 +1,12 @@
 /* SPDX-License-Identifier: GPL-2.0 */
 /*
- * The shadowmm client library: each object's requests and replies as C
- * structs (one file per object: info.c, zone.c, page.c, frame.c,
- * check.c), on the netlink plumbing of smm_nl.c.
+ * The shadowmm client library: each object's requests and replies as
+ * plain C structs, one file per object (info.c, section.c, zone.c,
+ * page.c, frame.c, check.c), on the netlink plumbing of smm_nl.c. Every
+ * call returns 0 or -errno with nl->err saying why.
+ *
+ * Parsers skip attribute types they do not know, so a newer module never
+ * breaks an older tool; an attribute that is absent reads as 0 (or "").
  */
 #ifndef _LIBSMM_H
 #define _LIBSMM_H
@@ -17,23 +21,30 @@ extern const char *const smm_zone_names[SMM_NR_ZONES];
 extern const char *const smm_mt_names[SMM_NR_MT];
 extern const char *const smm_state_names[__SHADOWMM_FRAME_CNT];
 
+/* units.c */
+char *smm_fmt_bytes(char *buf, size_t len, uint64_t bytes);
+
 /* info.c */
 struct smm_info {
-	bool has_base;
+	bool has_base;			/* BASE is sent to CAP_SYS_ADMIN only */
 	uint64_t base, size, nr_frames, span_frames;
 	uint32_t page_size, mode, nr_sections, desc_bytes, max_order;
 	char version[32], kernel[65];
 };
 
+int smm_info_get(struct smm_nl *nl, struct smm_info *info);
+int smm_info_parse(const struct nlmsghdr *nlh, struct smm_info *info);
+const char *smm_mode_name(uint32_t mode);
+
+/* section.c */
 struct smm_section {
 	uint32_t index;
-	bool has_base;
+	bool has_base;			/* BASE is sent to CAP_SYS_ADMIN only */
 	uint64_t base, start, nr_frames;
 };
 
-int smm_info_get(struct smm_nl *nl, struct smm_info *info);
 int smm_sections_get(struct smm_nl *nl, struct smm_section **sections, size_t *n);
-const char *smm_mode_name(uint32_t mode);
+int smm_section_parse(const struct nlmsghdr *nlh, struct smm_section *s);
 
 /* zone.c */
 struct smm_zone_stats {

@@ -47,7 +47,7 @@ static const enum mnl_attr_data_type smm_page_types[SHADOWMM_A_PAGE_MAX + 1] = {
 	[SHADOWMM_A_PAGE_FREED]		= MNL_TYPE_U64,
 };
 
-static const struct smm_attr_spec smm_page_spec = { smm_page_types, SHADOWMM_A_PAGE_MAX };
+static const struct smm_attr_policy smm_page_policy = SMM_ATTR_POLICY(smm_page_types);
 
 struct smm_handles_ctx {
 	uint64_t *handles;
@@ -59,7 +59,7 @@ static int smm_handles_cb(const struct nlmsghdr *nlh, void *data)
 	const struct nlattr *tb[SHADOWMM_A_PAGE_MAX + 1], *a;
 	struct smm_handles_ctx *ctx = data;
 
-	if (smm_attr_parse_msg(nlh, &smm_page_spec, tb) || !tb[SHADOWMM_A_PAGE_HANDLES])
+	if (smm_attr_parse(nlh, &smm_page_policy, tb) || !tb[SHADOWMM_A_PAGE_HANDLES])
 		return MNL_CB_ERROR;
 	mnl_attr_for_each_nested(a, tb[SHADOWMM_A_PAGE_HANDLES]) {
 		if (mnl_attr_get_type(a) != SHADOWMM_A_PAGE_HANDLE ||
@@ -96,7 +96,7 @@ static int smm_freed_cb(const struct nlmsghdr *nlh, void *data)
 {
 	const struct nlattr *tb[SHADOWMM_A_PAGE_MAX + 1];
 
-	if (smm_attr_parse_msg(nlh, &smm_page_spec, tb))
+	if (smm_attr_parse(nlh, &smm_page_policy, tb))
 		return MNL_CB_ERROR;
 	*(uint64_t *)data = smm_attr_u64(tb[SHADOWMM_A_PAGE_FREED], 0);
 	return MNL_CB_OK;

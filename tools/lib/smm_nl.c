@@ -1,8 +1,18 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * libmnl plumbing: family resolution, request/ack, dumps, extended acks.
+ * libmnl plumbing: the socket, family resolution, requests and dumps,
+ * extended acks, attribute parsing.
+ *
+ * Replies are read with our own message loop instead of mnl_cb_run():
+ * libmnl stops at the first NLM_F_DUMP_INTR message and on any sequence
+ * number it does not expect, which leaves the rest of the reply in the
+ * socket to poison the next request. Here every reply is read to its end
+ * (the ack, NLMSG_DONE or an error), whatever the callback said, so the
+ * socket is clean for the next request; messages of other requests and
+ * multicast events are skipped by sequence number.
  */
 #include <errno.h>
+#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -13,50 +23,86 @@
 
 #include "smm_nl.h"
 
-/* Large enough for a PAGE_ALLOC reply of SHADOWMM_PAGE_BATCH_MAX handles. */
+/*
+ * Replies are read whole or not at all (a datagram larger than the buffer
+ * is cut and lost). The largest is a PAGE_ALLOC reply with
+ * SHADOWMM_PAGE_BATCH_MAX handles, 16 bytes each with their padding: 64 KiB
+ * and headers. Dump batches are at most 32 KiB (the kernel sizes them by
+ * our receive buffer, up to that). Requests are built in the same buffer;
+ * a PAGE_FREE of SHADOWMM_PAGE_BATCH_MAX handles takes 48 KiB.
+ */
 #define SMM_NL_BUF_SIZE		(128 * 1024)
 
-#ifndef NETLINK_EXT_ACK
-#define NETLINK_EXT_ACK		11
-#endif
-#ifndef NETLINK_CAP_ACK
-#define NETLINK_CAP_ACK		10
-#endif
+/* ---- attributes ---- */
 
+struct smm_attr_ctx {
+	const struct smm_attr_policy *policy;
+	const struct nlattr **tb;
+};
+
+/*
+ * One attribute of the level a policy describes: a type the tool knows is
+ * validated and kept; any other type is a newer module's addition and is
+ * skipped, so an older tool keeps working.
+ */
 static int smm_attr_cb(const struct nlattr *attr, void *data)
 {
-	const struct smm_attr_spec *spec = ((void **)data)[0];
-	const struct nlattr **tb = ((void **)data)[1];
-	unsigned int type = mnl_attr_get_type(attr);
+	const struct smm_attr_ctx *ctx = data;
+	uint16_t type = mnl_attr_get_type(attr);
+	enum mnl_attr_data_type t;
 
-	/* a newer module's attribute: skip it, never fail on it */
-	if (type > spec->max || spec->types[type] == MNL_TYPE_UNSPEC)
+	if (mnl_attr_type_valid(attr, ctx->policy->max) < 0)
 		return MNL_CB_OK;
-	if (mnl_attr_validate(attr, spec->types[type]) < 0)
+	t = ctx->policy->types[type];
+	if (t == MNL_TYPE_UNSPEC)
+		return MNL_CB_OK;
+	if (mnl_attr_validate(attr, t) < 0) {
+		errno = EBADMSG;
 		return MNL_CB_ERROR;
-	tb[type] = attr;
+	}
+	ctx->tb[type] = attr;
 	return MNL_CB_OK;
 }
 
-int smm_attr_parse_msg(const struct nlmsghdr *nlh, const struct smm_attr_spec *spec,
-		       const struct nlattr **tb)
+static int smm_attr_parse_at(const struct nlmsghdr *nlh, size_t offset,
+			     const struct smm_attr_policy *policy, const struct nlattr **tb)
 {
-	const void *data[2] = { spec, tb };
+	struct smm_attr_ctx ctx = { policy, tb };
 
-	memset(tb, 0, (spec->max + 1) * sizeof(*tb));
-	return mnl_attr_parse(nlh, GENL_HDRLEN, smm_attr_cb, data) < 0 ? -EINVAL : 0;
+	memset(tb, 0, (policy->max + 1) * sizeof(*tb));
+	if (mnl_nlmsg_get_payload_len(nlh) < offset) {
+		errno = EBADMSG;
+		return -EBADMSG;
+	}
+	return mnl_attr_parse(nlh, offset, smm_attr_cb, &ctx) < 0 ? -EBADMSG : 0;
 }
 
-int smm_attr_parse_nest(const struct nlattr *nest, const struct smm_attr_spec *spec,
-			const struct nlattr **tb)
+/*
+ * Parse the attributes of a generic netlink message into a zeroed
+ * tb[policy->max + 1]. Returns 0, or -EBADMSG (errno too) when an
+ * attribute the policy knows has the wrong size.
+ */
+int smm_attr_parse(const struct nlmsghdr *nlh, const struct smm_attr_policy *policy,
+		   const struct nlattr **tb)
 {
-	const void *data[2] = { spec, tb };
-
-	memset(tb, 0, (spec->max + 1) * sizeof(*tb));
-	return mnl_attr_parse_nested(nest, smm_attr_cb, data) < 0 ? -EINVAL : 0;
+	return smm_attr_parse_at(nlh, GENL_HDRLEN, policy, tb);
 }
 
-/* Arrays are nests whose member i + 1 is element i. */
+/* The same for the members of a nest. */
+int smm_attr_parse_nested(const struct nlattr *nest, const struct smm_attr_policy *policy,
+			  const struct nlattr **tb)
+{
+	struct smm_attr_ctx ctx = { policy, tb };
+
+	memset(tb, 0, (policy->max + 1) * sizeof(*tb));
+	return mnl_attr_parse_nested(nest, smm_attr_cb, &ctx) < 0 ? -EBADMSG : 0;
+}
+
+/*
+ * Arrays are nests whose member i + 1 holds element i. Fills v[0..n-1]
+ * (zero where absent) and returns how many members were found; members
+ * past n (a newer module's larger array) are skipped.
+ */
 unsigned int smm_attr_u64_array(const struct nlattr *nest, uint64_t *v, unsigned int n)
 {
 	const struct nlattr *a;
@@ -76,229 +122,342 @@ unsigned int smm_attr_u64_array(const struct nlattr *nest, uint64_t *v, unsigned
 	return got;
 }
 
-static struct nlmsghdr *smm_nl_request_family(struct smm_nl *nl, uint16_t family, uint8_t cmd,
-				       uint8_t version, bool dump)
+/* A string attribute (validated as NUL-terminated) into dst, cut to fit. */
+void smm_attr_strcpy(char *dst, size_t len, const struct nlattr *a, const char *dflt)
+{
+	snprintf(dst, len, "%s", a ? mnl_attr_get_str(a) : dflt);
+}
+
+/* ---- errors ---- */
+
+static int __attribute__((format(printf, 3, 4)))
+smm_nl_fail(struct smm_nl *nl, int error, const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(nl->err, sizeof(nl->err), fmt, ap);
+	va_end(ap);
+	return -error;
+}
+
+static const enum mnl_attr_data_type smm_extack_types[NLMSGERR_ATTR_MISS_NEST + 1] = {
+	[NLMSGERR_ATTR_MSG]		= MNL_TYPE_NUL_STRING,
+	[NLMSGERR_ATTR_OFFS]		= MNL_TYPE_U32,
+	[NLMSGERR_ATTR_MISS_TYPE]	= MNL_TYPE_U32,
+	[NLMSGERR_ATTR_MISS_NEST]	= MNL_TYPE_U32,
+};
+
+static const struct smm_attr_policy smm_extack_policy = SMM_ATTR_POLICY(smm_extack_types);
+
+/*
+ * The text of an error the kernel answered: its extended ack message if
+ * it sent one, then the errno text, then where in our request the fault
+ * is (the offset of the offending attribute counts from the start of the
+ * request's netlink header), e.g.
+ *
+ *	order is out of range (Numerical result out of range; attribute at offset 20)
+ *
+ * @tlvs is where the extended ack attributes start in @nlh's payload.
+ */
+static int smm_nl_kernel_error(struct smm_nl *nl, const struct nlmsghdr *nlh, int error,
+			       size_t tlvs)
+{
+	const struct nlattr *tb[NLMSGERR_ATTR_MISS_NEST + 1] = { NULL };
+	const char *msg = NULL;
+	char where[64] = "";
+
+	if (nlh->nlmsg_flags & NLM_F_ACK_TLVS)
+		smm_attr_parse_at(nlh, tlvs, &smm_extack_policy, tb);	/* best effort */
+	if (tb[NLMSGERR_ATTR_MSG])
+		msg = mnl_attr_get_str(tb[NLMSGERR_ATTR_MSG]);
+	if (tb[NLMSGERR_ATTR_OFFS])
+		snprintf(where, sizeof(where), "attribute at offset %u",
+			 mnl_attr_get_u32(tb[NLMSGERR_ATTR_OFFS]));
+	else if (tb[NLMSGERR_ATTR_MISS_TYPE])
+		snprintf(where, sizeof(where), "missing attribute %u",
+			 mnl_attr_get_u32(tb[NLMSGERR_ATTR_MISS_TYPE]));
+
+	if (msg && *where)
+		return smm_nl_fail(nl, error, "%s (%s; %s)", msg, strerror(error), where);
+	if (msg)
+		return smm_nl_fail(nl, error, "%s (%s)", msg, strerror(error));
+	if (*where)
+		return smm_nl_fail(nl, error, "%s (%s)", strerror(error), where);
+	return smm_nl_fail(nl, error, "%s", strerror(error));
+}
+
+/* ---- requests and replies ---- */
+
+/* One request being answered: the state of reading its reply. */
+struct smm_nl_reply {
+	struct smm_nl *nl;
+	mnl_cb_t cb;
+	void *data;
+	uint32_t seq;
+	int error;		/* the first error, a positive errno; nl->err says why */
+	bool done;		/* the ack, NLMSG_DONE or an error arrived */
+	bool stopped;		/* cb returned MNL_CB_STOP: drain the rest */
+	bool intr;		/* a message carried NLM_F_DUMP_INTR */
+};
+
+static void smm_nl_reply_error(struct smm_nl_reply *r, const struct nlmsghdr *nlh, int error,
+			       size_t tlvs)
+{
+	if (r->error)
+		return;		/* the first error is the one that explains */
+	r->error = error;
+	if (nlh)
+		smm_nl_kernel_error(r->nl, nlh, error, tlvs);
+	else if (error == EBADMSG)
+		smm_nl_fail(r->nl, error, "malformed reply from the kernel (%s)", strerror(error));
+	else
+		smm_nl_fail(r->nl, error, "reading the reply: %s", strerror(error));
+}
+
+/* NLMSG_ERROR: the ack of a request (error 0) or why it failed. */
+static void smm_nl_reply_ack(struct smm_nl_reply *r, const struct nlmsghdr *nlh)
+{
+	const struct nlmsgerr *e = mnl_nlmsg_get_payload(nlh);
+	size_t tlvs = sizeof(*e);
+
+	r->done = true;
+	if (mnl_nlmsg_get_payload_len(nlh) < sizeof(*e)) {
+		smm_nl_reply_error(r, NULL, EBADMSG, 0);
+		return;
+	}
+	if (!e->error)
+		return;
+	/* without NETLINK_CAP_ACK (an old kernel) our request is echoed first */
+	if (!(nlh->nlmsg_flags & NLM_F_CAPPED))
+		tlvs += mnl_nlmsg_get_payload_len(&e->msg);
+	smm_nl_reply_error(r, nlh, e->error < 0 ? -e->error : e->error, tlvs);
+}
+
+/* NLMSG_DONE: the end of a dump, with the dump's error if it failed. */
+static void smm_nl_reply_done(struct smm_nl_reply *r, const struct nlmsghdr *nlh)
+{
+	int err = 0;
+
+	r->done = true;
+	if (mnl_nlmsg_get_payload_len(nlh) >= sizeof(err))
+		memcpy(&err, mnl_nlmsg_get_payload(nlh), sizeof(err));
+	if (err < 0)
+		smm_nl_reply_error(r, nlh, -err, sizeof(err));
+}
+
+/*
+ * A data message goes to the callback unless the reply already failed
+ * or the callback asked to stop; then it is only drained. A callback
+ * that fails says why in errno (EBADMSG when unset).
+ */
+static void smm_nl_reply_data(struct smm_nl_reply *r, const struct nlmsghdr *nlh)
+{
+	int ret;
+
+	if (r->error || r->stopped || !r->cb)
+		return;
+	errno = 0;
+	ret = r->cb(nlh, r->data);
+	if (ret == MNL_CB_STOP)
+		r->stopped = true;
+	else if (ret < MNL_CB_STOP)
+		smm_nl_reply_error(r, NULL, errno ? errno : EBADMSG, 0);
+}
+
+static void smm_nl_reply_msg(struct smm_nl_reply *r, const struct nlmsghdr *nlh)
+{
+	/* a late answer to an earlier request, or a multicast event */
+	if (nlh->nlmsg_seq != r->seq || (nlh->nlmsg_pid && nlh->nlmsg_pid != r->nl->portid))
+		return;
+	if (nlh->nlmsg_flags & NLM_F_DUMP_INTR)
+		r->intr = true;
+	switch (nlh->nlmsg_type) {
+	case NLMSG_ERROR:
+		smm_nl_reply_ack(r, nlh);
+		break;
+	case NLMSG_DONE:
+		smm_nl_reply_done(r, nlh);
+		break;
+	default:
+		if (nlh->nlmsg_type >= NLMSG_MIN_TYPE)
+			smm_nl_reply_data(r, nlh);
+		break;	/* NLMSG_NOOP, NLMSG_OVERRUN */
+	}
+}
+
+/* One datagram: any number of messages, stopping at the end of the reply. */
+static void smm_nl_reply_batch(struct smm_nl_reply *r, const void *buf, size_t len)
+{
+	const struct nlmsghdr *nlh = buf;
+	int left = len;
+
+	for (; !r->done && mnl_nlmsg_ok(nlh, left); nlh = mnl_nlmsg_next(nlh, &left))
+		smm_nl_reply_msg(r, nlh);
+}
+
+/* What a reply that has ended comes to; an error outranks an interruption. */
+static int smm_nl_reply_result(struct smm_nl_reply *r)
+{
+	if (r->error)
+		return -r->error;
+	if (r->intr)
+		return smm_nl_fail(r->nl, EINTR, "dump interrupted: state changed during the dump");
+	return 0;
+}
+
+static struct nlmsghdr *smm_nl_put_request(struct smm_nl *nl, uint16_t family, uint8_t cmd,
+					   uint8_t version, uint16_t flags)
 {
 	struct nlmsghdr *nlh = mnl_nlmsg_put_header(nl->buf);
 	struct genlmsghdr *g;
 
+	/* 0 is the sequence number of multicast events: never ours */
+	if (!++nl->seq)
+		++nl->seq;
 	nlh->nlmsg_type = family;
-	nlh->nlmsg_flags = NLM_F_REQUEST | NLM_F_ACK | (dump ? NLM_F_DUMP : 0);
-	nlh->nlmsg_seq = ++nl->seq;
+	nlh->nlmsg_flags = NLM_F_REQUEST | flags;
+	nlh->nlmsg_seq = nl->seq;
 	g = mnl_nlmsg_put_extra_header(nlh, sizeof(*g));
 	g->cmd = cmd;
 	g->version = version;
 	return nlh;
 }
 
+/*
+ * Start a request for @cmd in nl->buf, to which the caller may add
+ * attributes. A do request asks for an ack, so that its end is known
+ * with or without a reply; a dump ends with NLMSG_DONE.
+ */
 struct nlmsghdr *smm_nl_request(struct smm_nl *nl, uint8_t cmd, bool dump)
 {
-	return smm_nl_request_family(nl, nl->family, cmd, SHADOWMM_GENL_VERSION, dump);
-}
-
-/* The error of an NLMSG_ERROR or NLMSG_DONE, with its extack message. */
-static int smm_nl_error(struct smm_nl *nl, const struct nlmsghdr *nlh, int error)
-{
-	const struct nlmsgerr *e = mnl_nlmsg_get_payload(nlh);
-	const char *msg = NULL;
-	const struct nlattr *a;
-	unsigned int off = 0;
-
-	if (nlh->nlmsg_type == NLMSG_ERROR && (nlh->nlmsg_flags & NLM_F_ACK_TLVS)) {
-		size_t hlen = sizeof(*e);
-
-		if (!(nlh->nlmsg_flags & NLM_F_CAPPED))
-			hlen += mnl_nlmsg_get_payload_len(&e->msg);
-		mnl_attr_for_each(a, nlh, hlen) {
-			if (mnl_attr_get_type(a) == NLMSGERR_ATTR_MSG &&
-			    mnl_attr_validate(a, MNL_TYPE_NUL_STRING) == 0)
-				msg = mnl_attr_get_str(a);
-			else if (mnl_attr_get_type(a) == NLMSGERR_ATTR_OFFS &&
-				 mnl_attr_validate(a, MNL_TYPE_U32) == 0)
-				off = mnl_attr_get_u32(a);
-		}
-	}
-	if (msg && off)
-		snprintf(nl->err, sizeof(nl->err), "%s (%s, attribute at offset %u)", msg,
-			 strerror(error), off);
-	else if (msg)
-		snprintf(nl->err, sizeof(nl->err), "%s (%s)", msg, strerror(error));
-	else
-		snprintf(nl->err, sizeof(nl->err), "%s", strerror(error));
-	return -error;
-}
-
-struct smm_nl_run_ctx {
-	struct smm_nl *nl;
-	mnl_cb_t cb;
-	void *data;
-	int error;
-};
-
-static int smm_nl_data_cb(const struct nlmsghdr *nlh, void *data)
-{
-	struct smm_nl_run_ctx *ctx = data;
-
-	if (nlh->nlmsg_flags & NLM_F_DUMP_INTR)
-		ctx->nl->dump_intr = true;
-	return ctx->cb ? ctx->cb(nlh, ctx->data) : MNL_CB_OK;
-}
-
-static int smm_nl_err_cb(const struct nlmsghdr *nlh, void *data)
-{
-	struct smm_nl_run_ctx *ctx = data;
-	const struct nlmsgerr *e = mnl_nlmsg_get_payload(nlh);
-
-	if (mnl_nlmsg_get_payload_len(nlh) < sizeof(*e)) {
-		ctx->error = EBADMSG;
-		return MNL_CB_ERROR;
-	}
-	if (e->error == 0)
-		return MNL_CB_STOP;	/* the ack */
-	ctx->error = -e->error;
-	smm_nl_error(ctx->nl, nlh, -e->error);
-	return MNL_CB_ERROR;
-}
-
-static int smm_nl_done_cb(const struct nlmsghdr *nlh, void *data)
-{
-	struct smm_nl_run_ctx *ctx = data;
-	const int *err = mnl_nlmsg_get_payload(nlh);
-
-	if (mnl_nlmsg_get_payload_len(nlh) >= sizeof(*err) && *err < 0) {
-		ctx->error = -*err;
-		smm_nl_error(ctx->nl, nlh, -*err);
-		return MNL_CB_ERROR;
-	}
-	return MNL_CB_STOP;
+	return smm_nl_put_request(nl, nl->family, cmd, SHADOWMM_GENL_VERSION,
+				  dump ? NLM_F_DUMP : NLM_F_ACK);
 }
 
 /*
- * Send @nlh and feed every reply to @cb until the ack (a request) or
- * NLMSG_DONE (a dump). Returns 0, or -errno with nl->err saying why;
- * -EINTR when a dump was interrupted by a change (retry it).
+ * Send @nlh and give every message of its reply to @cb (which may be
+ * NULL), reading until the reply ends even when @cb fails, so that the
+ * next request starts on a clean socket.
+ *
+ * Returns 0; -errno with nl->err saying why (the kernel's extended ack
+ * message included); or SMM_NL_DUMP_INTR when the kernel flagged the dump
+ * as interrupted by a change: @cb has seen a mix of old and new state,
+ * and the caller should throw it away and dump again.
  */
 int smm_nl_run(struct smm_nl *nl, struct nlmsghdr *nlh, mnl_cb_t cb, void *data)
 {
-	struct smm_nl_run_ctx ctx = { .nl = nl, .cb = cb, .data = data };
-	mnl_cb_t ctl[NLMSG_MIN_TYPE] = {
-		[NLMSG_ERROR] = smm_nl_err_cb,
-		[NLMSG_DONE] = smm_nl_done_cb,
-	};
-	uint32_t seq = nlh->nlmsg_seq;
-	int ret;
+	struct smm_nl_reply r = { .nl = nl, .cb = cb, .data = data, .seq = nlh->nlmsg_seq };
+	ssize_t len;
 
-	nl->dump_intr = false;
 	nl->err[0] = '\0';
-	if (mnl_socket_sendto(nl->sock, nlh, nlh->nlmsg_len) < 0) {
-		snprintf(nl->err, sizeof(nl->err), "send: %s", strerror(errno));
-		return -errno;
+	if (mnl_socket_sendto(nl->sock, nlh, nlh->nlmsg_len) < 0)
+		return smm_nl_fail(nl, errno, "send: %s", strerror(errno));
+	while (!r.done) {
+		len = mnl_socket_recvfrom(nl->sock, nl->buf, nl->buf_size);
+		if (len < 0 && errno == EINTR)
+			continue;
+		if (len < 0 && errno == ENOSPC)
+			return smm_nl_fail(nl, EMSGSIZE, "receive: a reply larger than %zu bytes",
+					   nl->buf_size);
+		if (len < 0)
+			return smm_nl_fail(nl, errno, "receive: %s", strerror(errno));
+		if (len == 0)
+			return smm_nl_fail(nl, EPROTO, "receive: the socket was closed");
+		smm_nl_reply_batch(&r, nl->buf, len);
 	}
-	do {
-		ret = mnl_socket_recvfrom(nl->sock, nl->buf, nl->buf_size);
-		if (ret < 0) {
-			snprintf(nl->err, sizeof(nl->err), "receive: %s", strerror(errno));
-			return -errno;
-		}
-		ret = mnl_cb_run2(nl->buf, ret, seq, nl->portid, smm_nl_data_cb, &ctx, ctl,
-				  NLMSG_MIN_TYPE);
-	} while (ret > MNL_CB_STOP);
-	if (ret < 0) {
-		if (!ctx.error) {
-			ctx.error = errno ? errno : EPROTO;
-			snprintf(nl->err, sizeof(nl->err), "%s", strerror(ctx.error));
-		}
-		return -ctx.error;
-	}
-	if (nl->dump_intr) {
-		snprintf(nl->err, sizeof(nl->err),
-			 "dump interrupted: the state changed during the dump");
-		return -EINTR;
-	}
-	return 0;
+	return smm_nl_reply_result(&r);
 }
 
-struct smm_family_ctx {
-	struct smm_nl *nl;
-	bool found;
+/* ---- family resolution ---- */
+
+static const enum mnl_attr_data_type smm_ctrl_types[CTRL_ATTR_MCAST_GROUPS + 1] = {
+	[CTRL_ATTR_FAMILY_ID]		= MNL_TYPE_U16,
+	[CTRL_ATTR_VERSION]		= MNL_TYPE_U32,
+	[CTRL_ATTR_MCAST_GROUPS]	= MNL_TYPE_NESTED,
 };
 
-static int smm_mcgrp_cb(const struct nlattr *grp, struct smm_nl *nl)
-{
-	const struct nlattr *a, *name = NULL, *id = NULL;
+static const struct smm_attr_policy smm_ctrl_policy = SMM_ATTR_POLICY(smm_ctrl_types);
 
-	mnl_attr_for_each_nested(a, grp) {
-		if (mnl_attr_get_type(a) == CTRL_ATTR_MCAST_GRP_NAME &&
-		    mnl_attr_validate(a, MNL_TYPE_NUL_STRING) == 0)
-			name = a;
-		else if (mnl_attr_get_type(a) == CTRL_ATTR_MCAST_GRP_ID &&
-			 mnl_attr_validate(a, MNL_TYPE_U32) == 0)
-			id = a;
+static const enum mnl_attr_data_type smm_mcgrp_types[CTRL_ATTR_MCAST_GRP_ID + 1] = {
+	[CTRL_ATTR_MCAST_GRP_NAME]	= MNL_TYPE_NUL_STRING,
+	[CTRL_ATTR_MCAST_GRP_ID]	= MNL_TYPE_U32,
+};
+
+static const struct smm_attr_policy smm_mcgrp_policy = SMM_ATTR_POLICY(smm_mcgrp_types);
+
+/* CTRL_ATTR_MCAST_GROUPS is an array of nests, each a name and an id. */
+static void smm_nl_mcgrps(struct smm_nl *nl, const struct nlattr *groups)
+{
+	const struct nlattr *tb[CTRL_ATTR_MCAST_GRP_ID + 1], *g;
+
+	mnl_attr_for_each_nested(g, groups) {
+		if (smm_attr_parse_nested(g, &smm_mcgrp_policy, tb) ||
+		    !tb[CTRL_ATTR_MCAST_GRP_NAME] || !tb[CTRL_ATTR_MCAST_GRP_ID])
+			continue;
+		if (!strcmp(mnl_attr_get_str(tb[CTRL_ATTR_MCAST_GRP_NAME]), SHADOWMM_MCGRP_EVENTS))
+			nl->events_group = mnl_attr_get_u32(tb[CTRL_ATTR_MCAST_GRP_ID]);
 	}
-	if (name && id && !strcmp(mnl_attr_get_str(name), SHADOWMM_MCGRP_EVENTS))
-		nl->events_group = mnl_attr_get_u32(id);
-	return 0;
 }
 
-static int smm_family_cb(const struct nlmsghdr *nlh, void *data)
+static int smm_nl_family_cb(const struct nlmsghdr *nlh, void *data)
 {
-	struct smm_family_ctx *ctx = data;
-	const struct nlattr *a, *g;
+	const struct nlattr *tb[CTRL_ATTR_MCAST_GROUPS + 1];
+	struct smm_nl *nl = data;
 
-	mnl_attr_for_each(a, nlh, GENL_HDRLEN) {
-		switch (mnl_attr_get_type(a)) {
-		case CTRL_ATTR_FAMILY_ID:
-			if (mnl_attr_validate(a, MNL_TYPE_U16) == 0) {
-				ctx->nl->family = mnl_attr_get_u16(a);
-				ctx->found = true;
-			}
-			break;
-		case CTRL_ATTR_MCAST_GROUPS:
-			mnl_attr_for_each_nested(g, a)
-				smm_mcgrp_cb(g, ctx->nl);
-			break;
-		}
-	}
+	if (smm_attr_parse(nlh, &smm_ctrl_policy, tb) || !tb[CTRL_ATTR_FAMILY_ID])
+		return MNL_CB_ERROR;
+	nl->family = mnl_attr_get_u16(tb[CTRL_ATTR_FAMILY_ID]);
+	nl->version = smm_attr_u32(tb[CTRL_ATTR_VERSION], 0);
+	if (tb[CTRL_ATTR_MCAST_GROUPS])
+		smm_nl_mcgrps(nl, tb[CTRL_ATTR_MCAST_GROUPS]);
 	return MNL_CB_OK;
 }
 
+/* Ask the genl controller for the family's id and its "events" group. */
 static int smm_nl_resolve(struct smm_nl *nl)
 {
-	struct smm_family_ctx ctx = { .nl = nl };
 	struct nlmsghdr *nlh;
 	int ret;
 
-	nlh = smm_nl_request_family(nl, GENL_ID_CTRL, CTRL_CMD_GETFAMILY, 1, false);
+	nlh = smm_nl_put_request(nl, GENL_ID_CTRL, CTRL_CMD_GETFAMILY, 1, NLM_F_ACK);
 	mnl_attr_put_strz(nlh, CTRL_ATTR_FAMILY_NAME, SHADOWMM_GENL_NAME);
-	ret = smm_nl_run(nl, nlh, smm_family_cb, &ctx);
-	if (ret == -ENOENT || (!ret && !ctx.found)) {
-		snprintf(nl->err, sizeof(nl->err),
-			 "shadowmm: generic netlink family not found (is shadowmm.ko loaded?)");
-		return -ENOENT;
-	}
+	ret = smm_nl_run(nl, nlh, smm_nl_family_cb, nl);
+	if (ret == -ENOENT || (!ret && !nl->family))
+		return smm_nl_fail(nl, ENOENT, "%s: generic netlink family not found "
+				   "(is shadowmm.ko loaded?)", SHADOWMM_GENL_NAME);
 	return ret;
 }
 
+/*
+ * Open a generic netlink socket and resolve the family. Returns 0, or
+ * -errno with nl->err saying why; on failure nothing is left open and
+ * smm_nl_close() is harmless.
+ */
 int smm_nl_open(struct smm_nl *nl)
 {
 	int one = 1, ret;
 
 	memset(nl, 0, sizeof(*nl));
+	nl->seq = time(NULL);
 	nl->buf_size = SMM_NL_BUF_SIZE;
 	nl->buf = malloc(nl->buf_size);
-	nl->seq = time(NULL);
+	if (!nl->buf)
+		return smm_nl_fail(nl, ENOMEM, "%s", strerror(ENOMEM));
 	nl->sock = mnl_socket_open(NETLINK_GENERIC);
-	if (!nl->buf || !nl->sock) {
-		snprintf(nl->err, sizeof(nl->err), "netlink socket: %s", strerror(errno));
-		ret = -errno;
-		goto err_close;
+	if (!nl->sock) {
+		ret = smm_nl_fail(nl, errno, "netlink socket: %s", strerror(errno));
+		goto err_free;
 	}
-	/* extended acks, without our request echoed back in every error */
+	/*
+	 * Extended acks carry the kernel's reason for a refusal; capped acks
+	 * leave our request out of the error, which is all that comes back
+	 * then. A kernel without either still answers, with less: ignore.
+	 */
 	mnl_socket_setsockopt(nl->sock, NETLINK_EXT_ACK, &one, sizeof(one));
 	mnl_socket_setsockopt(nl->sock, NETLINK_CAP_ACK, &one, sizeof(one));
 	if (mnl_socket_bind(nl->sock, 0, MNL_SOCKET_AUTOPID) < 0) {
-		snprintf(nl->err, sizeof(nl->err), "netlink bind: %s", strerror(errno));
-		ret = -errno;
+		ret = smm_nl_fail(nl, errno, "netlink bind: %s", strerror(errno));
 		goto err_close;
 	}
 	nl->portid = mnl_socket_get_portid(nl->sock);
@@ -308,10 +467,10 @@ int smm_nl_open(struct smm_nl *nl)
 	return 0;
 
 err_close:
-	if (nl->sock)
-		mnl_socket_close(nl->sock);
-	free(nl->buf);
+	mnl_socket_close(nl->sock);
 	nl->sock = NULL;
+err_free:
+	free(nl->buf);
 	nl->buf = NULL;
 	return ret;
 }

@@ -1,13 +1,25 @@
 /* SPDX-License-Identifier: GPL-2.0 */
 /*
  * The shadowmm netlink client shared by every tool: one generic netlink
- * socket, the family resolved through the controller, requests that wait
- * for their ack, dumps that run to NLMSG_DONE, and errors as text with
- * the kernel's extended ack message.
+ * socket, the family and its "events" group resolved through the genl
+ * controller, requests whose whole reply is read (to the ack or to
+ * NLMSG_DONE) through one callback per message, errors as text with the
+ * kernel's extended ack, and table-driven attribute parsing that skips
+ * attribute types it does not know.
+ *
+ *	struct smm_nl nl;
+ *
+ *	if (smm_nl_open(&nl))
+ *		die(nl.err);
+ *	nlh = smm_nl_request(&nl, SHADOWMM_CMD_SECTION_GET, true);
+ *	ret = smm_nl_run(&nl, nlh, section_cb, &ctx);
+ *	if (ret == -EINTR)
+ *		retry: the state changed while the dump ran
  */
 #ifndef _SMM_NL_H
 #define _SMM_NL_H
 
+#include <errno.h>
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
@@ -15,15 +27,22 @@
 #include <libmnl/libmnl.h>
 #include <linux/shadowmm.h>
 
+#ifndef ARRAY_SIZE
+#define ARRAY_SIZE(a)	(sizeof(a) / sizeof((a)[0]))
+#endif
+
+/* What smm_nl_run() returns for a dump the kernel flagged NLM_F_DUMP_INTR. */
+#define SMM_NL_DUMP_INTR	(-EINTR)
+
 struct smm_nl {
 	struct mnl_socket *sock;
 	unsigned int portid;
-	uint16_t family;
-	uint32_t events_group;		/* multicast group id of "events" */
-	uint32_t seq;
-	char *buf;
+	uint16_t family;		/* generic netlink id of "shadowmm" */
+	uint32_t version;		/* the module's SHADOWMM_GENL_VERSION */
+	uint32_t events_group;		/* multicast group id of "events"; 0: none */
+	uint32_t seq;			/* of the last request sent */
+	char *buf;			/* requests are built and replies read here */
 	size_t buf_size;
-	bool dump_intr;			/* a dump saw NLM_F_DUMP_INTR */
 	char err[512];			/* why the last call failed */
 };
 
@@ -33,17 +52,29 @@ void smm_nl_close(struct smm_nl *nl);
 struct nlmsghdr *smm_nl_request(struct smm_nl *nl, uint8_t cmd, bool dump);
 int smm_nl_run(struct smm_nl *nl, struct nlmsghdr *nlh, mnl_cb_t cb, void *data);
 
-/* Attribute parsing: types[] gives each known type's mnl data type. */
-struct smm_attr_spec {
+/*
+ * Attribute parsing. A policy lists the mnl data type of each attribute
+ * type of one nesting level that the tool understands; MNL_TYPE_UNSPEC
+ * (a hole in the table) and types above max are skipped, never refused.
+ *
+ *	static const enum mnl_attr_data_type foo_types[SHADOWMM_A_FOO_MAX + 1] = {
+ *		[SHADOWMM_A_FOO_BAR] = MNL_TYPE_U64,
+ *	};
+ *	static const struct smm_attr_policy foo_policy = SMM_ATTR_POLICY(foo_types);
+ */
+struct smm_attr_policy {
 	const enum mnl_attr_data_type *types;
 	unsigned int max;
 };
 
-int smm_attr_parse_msg(const struct nlmsghdr *nlh, const struct smm_attr_spec *spec,
-		       const struct nlattr **tb);
-int smm_attr_parse_nest(const struct nlattr *nest, const struct smm_attr_spec *spec,
-			const struct nlattr **tb);
+#define SMM_ATTR_POLICY(types)	{ (types), ARRAY_SIZE(types) - 1 }
+
+int smm_attr_parse(const struct nlmsghdr *nlh, const struct smm_attr_policy *policy,
+		   const struct nlattr **tb);
+int smm_attr_parse_nested(const struct nlattr *nest, const struct smm_attr_policy *policy,
+			  const struct nlattr **tb);
 unsigned int smm_attr_u64_array(const struct nlattr *nest, uint64_t *v, unsigned int n);
+void smm_attr_strcpy(char *dst, size_t len, const struct nlattr *a, const char *dflt);
 
 static inline uint64_t smm_attr_u64(const struct nlattr *a, uint64_t dflt)
 {
@@ -53,6 +84,11 @@ static inline uint64_t smm_attr_u64(const struct nlattr *a, uint64_t dflt)
 static inline uint32_t smm_attr_u32(const struct nlattr *a, uint32_t dflt)
 {
 	return a ? mnl_attr_get_u32(a) : dflt;
+}
+
+static inline uint8_t smm_attr_u8(const struct nlattr *a, uint8_t dflt)
+{
+	return a ? mnl_attr_get_u8(a) : dflt;
 }
 
 #endif /* _SMM_NL_H */

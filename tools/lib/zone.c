@@ -29,7 +29,7 @@ static const enum mnl_attr_data_type smm_zone_types[SHADOWMM_A_ZONE_MAX + 1] = {
 	[SHADOWMM_A_ZONE_STATS]		 = MNL_TYPE_NESTED,
 };
 
-static const struct smm_attr_spec smm_zone_spec = { smm_zone_types, SHADOWMM_A_ZONE_MAX };
+static const struct smm_attr_policy smm_zone_policy = SMM_ATTR_POLICY(smm_zone_types);
 
 static const enum mnl_attr_data_type smm_area_types[SHADOWMM_A_AREA_MAX + 1] = {
 	[SHADOWMM_A_AREA_ORDER]		= MNL_TYPE_U32,
@@ -39,7 +39,7 @@ static const enum mnl_attr_data_type smm_area_types[SHADOWMM_A_AREA_MAX + 1] = {
 	[SHADOWMM_A_AREA_EXTFRAG]	= MNL_TYPE_U32,
 };
 
-static const struct smm_attr_spec smm_area_spec = { smm_area_types, SHADOWMM_A_AREA_MAX };
+static const struct smm_attr_policy smm_area_policy = SMM_ATTR_POLICY(smm_area_types);
 
 static const enum mnl_attr_data_type smm_stats_types[SHADOWMM_A_STATS_MAX + 1] = {
 	[SHADOWMM_A_STATS_ALLOC]	 = MNL_TYPE_NESTED,
@@ -56,7 +56,7 @@ static const enum mnl_attr_data_type smm_stats_types[SHADOWMM_A_STATS_MAX + 1] =
 	[SHADOWMM_A_STATS_PCP_DRAIN]	 = MNL_TYPE_U64,
 };
 
-static const struct smm_attr_spec smm_stats_spec = { smm_stats_types, SHADOWMM_A_STATS_MAX };
+static const struct smm_attr_policy smm_stats_policy = SMM_ATTR_POLICY(smm_stats_types);
 
 int smm_zone_by_name(const char *name)
 {
@@ -73,7 +73,7 @@ static int smm_area_parse(const struct nlattr *nest, struct smm_zone *z)
 	const struct nlattr *tb[SHADOWMM_A_AREA_MAX + 1];
 	uint32_t o;
 
-	if (smm_attr_parse_nest(nest, &smm_area_spec, tb) || !tb[SHADOWMM_A_AREA_ORDER])
+	if (smm_attr_parse_nested(nest, &smm_area_policy, tb) || !tb[SHADOWMM_A_AREA_ORDER])
 		return -1;
 	o = mnl_attr_get_u32(tb[SHADOWMM_A_AREA_ORDER]);
 	if (o >= SMM_NR_ORDERS)
@@ -89,7 +89,7 @@ static void smm_stats_parse(const struct nlattr *nest, struct smm_zone_stats *s)
 {
 	const struct nlattr *tb[SHADOWMM_A_STATS_MAX + 1];
 
-	if (!nest || smm_attr_parse_nest(nest, &smm_stats_spec, tb))
+	if (!nest || smm_attr_parse_nested(nest, &smm_stats_policy, tb))
 		return;
 	smm_attr_u64_array(tb[SHADOWMM_A_STATS_ALLOC], s->alloc, SMM_NR_ORDERS);
 	smm_attr_u64_array(tb[SHADOWMM_A_STATS_FREE], s->free, SMM_NR_ORDERS);
@@ -116,15 +116,14 @@ static int smm_zone_cb(const struct nlmsghdr *nlh, void *data)
 	struct smm_zones_ctx *ctx = data;
 	struct smm_zone *z;
 
-	if (smm_attr_parse_msg(nlh, &smm_zone_spec, tb))
+	if (smm_attr_parse(nlh, &smm_zone_policy, tb))
 		return MNL_CB_ERROR;
 	if (ctx->n == SMM_NR_ZONES)
 		return MNL_CB_OK;	/* more zones than we know: skip */
 	z = &ctx->zones[ctx->n++];
 	memset(z, 0, sizeof(*z));
 	z->id = smm_attr_u32(tb[SHADOWMM_A_ZONE_ID], 0);
-	snprintf(z->name, sizeof(z->name), "%s",
-		 tb[SHADOWMM_A_ZONE_NAME] ? mnl_attr_get_str(tb[SHADOWMM_A_ZONE_NAME]) : "?");
+	smm_attr_strcpy(z->name, sizeof(z->name), tb[SHADOWMM_A_ZONE_NAME], "?");
 	z->start = smm_attr_u64(tb[SHADOWMM_A_ZONE_START], 0);
 	z->spanned = smm_attr_u64(tb[SHADOWMM_A_ZONE_SPANNED], 0);
 	z->present = smm_attr_u64(tb[SHADOWMM_A_ZONE_PRESENT], 0);

@@ -1,5 +1,5 @@
 // SPDX-License-Identifier: GPL-2.0
-/* smmctl frame show [START [COUNT]] */
+/* smmctl frame [ show [ START [ COUNT ] ] ]: the frame map as runs */
 #include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -53,7 +53,9 @@ static int frame_show(int argc, char **argv)
 	int tries, ret = 0;
 	size_t i;
 
-	if (argc > 2 || (argc > 0 && smmctl_parse_u64(argv[0], "start", &start)) ||
+	if (argc > 2)
+		return smmctl_bad_arg(argv[2]);
+	if ((argc > 0 && smmctl_parse_u64(argv[0], "start", &start)) ||
 	    (argc > 1 && smmctl_parse_u64(argv[1], "count", &count)))
 		return 1;
 	if (argc > 1 && !count) {
@@ -65,12 +67,12 @@ static int frame_show(int argc, char **argv)
 	for (tries = 0; tries < FRAME_DUMP_TRIES; tries++) {
 		runs.n = 0;
 		ret = smm_frames_get(&smmctl_nl, start, count, collect_run, &runs);
-		if (ret != -EINTR)
+		if (ret != SMM_NL_DUMP_INTR)
 			break;
 	}
 	if (ret) {
 		free(runs.v);
-		return smmctl_error("frame dump");
+		return smmctl_error();
 	}
 	print_text("%10s %10s  %-8s %s\n", "start", "frames", "state", "migratetype");
 	open_json_array(PRINT_JSON, "runs");
@@ -81,12 +83,8 @@ static int frame_show(int argc, char **argv)
 	return 0;
 }
 
-int do_frame(int argc, char **argv)
-{
-	static const struct smm_cmd cmds[] = {
-		{ "show", frame_show, "[START [COUNT]]: runs of frames by state" },
-		{ NULL }
-	};
-
-	return smmctl_dispatch("frame", cmds, argc, argv);
-}
+const struct smm_cmd smmctl_frame_cmds[] = {
+	SMM_CMD("show", frame_show, "[ START [ COUNT ] ]",
+		"runs of frames in one state, from frame START"),
+	SMM_CMD_END(NULL),
+};

@@ -1,20 +1,27 @@
 // SPDX-License-Identifier: GPL-2.0
-/* smmctl info, smmctl section */
-#include <stdio.h>
+/*
+ * smmctl info [ show ]: what is managed, how, by which module and kernel,
+ * and the sections. smmctl section [ show ]: the sections alone.
+ *
+ * Physical addresses ("base") are printed only when the kernel sent them,
+ * which it does for CAP_SYS_ADMIN callers.
+ */
 #include <stdlib.h>
 
 #include "smmctl.h"
 
-static void print_sections(const struct smm_section *s, size_t n)
+/* One line per section in text; {"index", "base", "start", "frames"} in JSON. */
+static void print_sections(const struct smm_section *s, size_t n, const char *indent)
 {
 	size_t i;
 
 	open_json_array(PRINT_JSON, "sections");
 	for (i = 0; i < n; i++) {
 		open_json_object(NULL);
-		print_u64(PRINT_ANY, "index", "  section %" PRIu64, s[i].index);
+		print_text("%s", indent);
+		print_uint(PRINT_ANY, "index", "section %u", s[i].index);
 		if (s[i].has_base)
-			print_u64(PRINT_ANY, "base", " base %#" PRIx64, s[i].base);
+			print_u64(PRINT_ANY, "base", " base 0x%" PRIx64, s[i].base);
 		print_u64(PRINT_ANY, "start", " start %" PRIu64, s[i].start);
 		print_u64(PRINT_ANY, "frames", " frames %" PRIu64 "\n", s[i].nr_frames);
 		close_json_object();
@@ -22,83 +29,63 @@ static void print_sections(const struct smm_section *s, size_t n)
 	close_json_array(PRINT_JSON, NULL);
 }
 
-static int fetch_sections(struct smm_section **s, size_t *n)
+static void print_info(const struct smm_info *info, const struct smm_section *s, size_t n)
 {
-	if (smm_sections_get(&smmctl_nl, s, n))
-		return smmctl_error("section dump");
-	return 0;
+	char size[32];
+
+	print_string(PRINT_ANY, "mode", "mode %s\n", smm_mode_name(info->mode));
+	if (info->has_base)
+		print_u64(PRINT_ANY, "base", "base 0x%" PRIx64 "\n", info->base);
+	print_u64(PRINT_ANY, "size", "size %" PRIu64, info->size);
+	print_text(" (%s)\n", smm_fmt_bytes(size, sizeof(size), info->size));
+	print_uint(PRINT_ANY, "page_size", "page_size %u\n", info->page_size);
+	print_u64(PRINT_ANY, "frames", "frames %" PRIu64 "\n", info->nr_frames);
+	print_u64(PRINT_ANY, "span_frames", "span_frames %" PRIu64 "\n", info->span_frames);
+	print_uint(PRINT_ANY, "max_order", "max_order %u\n", info->max_order);
+	print_uint(PRINT_ANY, "descriptor_bytes", "descriptor_bytes %u\n", info->desc_bytes);
+	/* JSON has the array's length */
+	print_text("sections %u\n", info->nr_sections);
+	print_sections(s, n, "  ");
+	print_string(PRINT_ANY, "version", "version %s\n", info->version);
+	print_string(PRINT_ANY, "kernel", "kernel %s\n", info->kernel);
 }
 
+/* Everything is fetched before anything is printed: a failure prints no half. */
 static int info_show(int argc, char **argv)
 {
 	struct smm_section *s;
 	struct smm_info info;
 	size_t n;
 
-	(void)argv;
-	if (argc) {
-		fprintf(stderr, "Error: \"info show\" takes no arguments\n");
+	if (smmctl_no_args(argc, argv) || smmctl_connect())
 		return 1;
-	}
-	if (smmctl_connect())
-		return 1;
-	if (smm_info_get(&smmctl_nl, &info))
-		return smmctl_error("info");
-	if (fetch_sections(&s, &n))
-		return 1;
-
-	print_string(PRINT_ANY, "mode", "mode %s\n", smm_mode_name(info.mode));
-	if (info.has_base)
-		print_u64(PRINT_ANY, "base", "base %#" PRIx64 "\n", info.base);
-	print_u64(PRINT_ANY, "size", "size %" PRIu64, info.size);
-	print_text(" (%" PRIu64 " MiB)\n", info.size >> 20);
-	print_u64(PRINT_ANY, "page_size", "page_size %" PRIu64 "\n", info.page_size);
-	print_u64(PRINT_ANY, "frames", "frames %" PRIu64 "\n", info.nr_frames);
-	print_u64(PRINT_ANY, "span_frames", "span_frames %" PRIu64 "\n", info.span_frames);
-	print_u64(PRINT_ANY, "max_order", "max_order %" PRIu64 "\n", info.max_order);
-	print_u64(PRINT_ANY, "descriptor_bytes", "descriptor_bytes %" PRIu64 "\n",
-		  info.desc_bytes);
-	print_text("sections %u\n", info.nr_sections);
-	print_sections(s, n);
-	print_string(PRINT_ANY, "version", "version %s\n", info.version);
-	print_string(PRINT_ANY, "kernel", "kernel %s\n", info.kernel);
+	if (smm_info_get(&smmctl_nl, &info) || smm_sections_get(&smmctl_nl, &s, &n))
+		return smmctl_error();
+	print_info(&info, s, n);
 	free(s);
 	return 0;
 }
 
-int do_info(int argc, char **argv)
-{
-	static const struct smm_cmd cmds[] = {
-		{ "show", info_show, "range, mode, sizes, versions" },
-		{ NULL }
-	};
-
-	return smmctl_dispatch("info", cmds, argc, argv);
-}
+const struct smm_cmd smmctl_info_cmds[] = {
+	SMM_CMD("show", info_show, NULL, "range, mode, sizes, sections, versions"),
+	SMM_CMD_END(NULL),
+};
 
 static int section_show(int argc, char **argv)
 {
 	struct smm_section *s;
 	size_t n;
 
-	(void)argv;
-	if (argc) {
-		fprintf(stderr, "Error: \"section show\" takes no arguments\n");
+	if (smmctl_no_args(argc, argv) || smmctl_connect())
 		return 1;
-	}
-	if (smmctl_connect() || fetch_sections(&s, &n))
-		return 1;
-	print_sections(s, n);
+	if (smm_sections_get(&smmctl_nl, &s, &n))
+		return smmctl_error();
+	print_sections(s, n, "");
 	free(s);
 	return 0;
 }
 
-int do_section(int argc, char **argv)
-{
-	static const struct smm_cmd cmds[] = {
-		{ "show", section_show, "list the backing sections" },
-		{ NULL }
-	};
-
-	return smmctl_dispatch("section", cmds, argc, argv);
-}
+const struct smm_cmd smmctl_section_cmds[] = {
+	SMM_CMD("show", section_show, NULL, "each section: index, base, first frame, frames"),
+	SMM_CMD_END(NULL),
+};

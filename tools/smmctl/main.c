@@ -1,99 +1,218 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * smmctl [OPTIONS] OBJECT [COMMAND [ARGS]]: the shadowmm command line.
- * Options: -j/--json, -p/--pretty (with -j), -V/--version, -h/--help.
+ * smmctl [ OPTIONS ] OBJECT [ COMMAND [ ARGS ] ]: the shadowmm command
+ * line. Options, the table of objects, and the dispatch every level of
+ * commands goes through.
  */
 #include <errno.h>
 #include <getopt.h>
-#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "smmctl.h"
 
 #define SMMCTL_VERSION	"0.1.0"
+#define SMMCTL_PATH_MAX	128
 
 struct smm_nl smmctl_nl;
 
+/* The words of the command being run, "smmctl page alloc", for messages. */
+static char smmctl_path[SMMCTL_PATH_MAX] = "smmctl";
+
 static const struct smm_cmd smmctl_objects[] = {
-	{ "info",	do_info,	"what is managed, how, by which module" },
-	{ "section",	do_section,	"the backing sections" },
-	{ "zone",	do_zone,	"zones: free areas, watermarks, counters" },
-	{ "page",	do_page,	"allocate and free shadow pages" },
-	{ "frame",	do_frame,	"the frame map" },
-	{ "check",	do_check,	"verify every allocator invariant" },
-	{ "reset",	do_reset,	"free every shadow allocation" },
-	{ NULL }
+	SMM_OBJ("info",	   smmctl_info_cmds,	"what is managed, how, by which module"),
+	SMM_OBJ("section", smmctl_section_cmds,	"the sections backing the range"),
+	SMM_OBJ("zone",	   smmctl_zone_cmds,	"zones: free areas, watermarks, counters"),
+	SMM_OBJ("page",	   smmctl_page_cmds,	"allocate and free shadow pages"),
+	SMM_OBJ("frame",   smmctl_frame_cmds,	"the frame map"),
+	SMM_CMD("check",   smmctl_check, NULL,	"verify every allocator invariant"),
+	SMM_CMD("reset",   smmctl_reset, NULL,	"free every shadow allocation"),
+	SMM_CMD_END("OPTIONS := { -j[son] | -p[retty] | -V[ersion] | -h[elp] }\n"),
 };
 
-bool smmctl_matches(const char *word, const char *name)
+/* ---- help ---- */
+
+static const struct smm_cmd *smmctl_table_end(const struct smm_cmd *cmds)
+{
+	while (cmds->name)
+		cmds++;
+	return cmds;
+}
+
+/* "  name args   help", the help on a line of its own when the rest is long. */
+static void smmctl_help_entry(FILE *f, const struct smm_cmd *c, bool dflt)
+{
+	char line[160];
+
+	snprintf(line, sizeof(line), "%s%s%s", c->name, c->args ? " " : "", c->args ? c->args : "");
+	if (strlen(line) > 18)
+		fprintf(f, "  %s\n  %-18s", line, "");
+	else
+		fprintf(f, "  %-18s", line);
+	fprintf(f, " %s%s\n", c->help ? c->help : "", dflt ? " (the default)" : "");
+}
+
+/*
+ * The help of one level: its usage line, the words it takes, and the
+ * table's notes.
+ */
+static void smmctl_help_table(FILE *f, const struct smm_cmd *cmds, bool top)
+{
+	const struct smm_cmd *c;
+	const char *sep = "";
+
+	if (top)
+		fprintf(f, "Usage: smmctl [ OPTIONS ] OBJECT [ COMMAND [ ARGS ] ]\n"
+			   "       smmctl help\n"
+			   "       smmctl OBJECT help\n"
+			   "where  OBJECT := { ");
+	else
+		fprintf(f, "Usage: %s [ COMMAND [ ARGS ] ]\n"
+			   "       %s [ COMMAND ] help\n"
+			   "where  COMMAND := { ", smmctl_path, smmctl_path);
+	for (c = cmds; c->name; c++, sep = " | ")
+		fprintf(f, "%s%s", sep, c->name);
+	fprintf(f, " }\n");
+	for (c = cmds; c->name; c++)
+		smmctl_help_entry(f, c, !top && !strcmp(c->name, "show") && cmds[1].name);
+	if (smmctl_table_end(cmds)->help)
+		fputs(smmctl_table_end(cmds)->help, f);
+}
+
+/* The help of one command: its usage and the notes of its table. */
+static void smmctl_help_cmd(FILE *f, const struct smm_cmd *cmds, const struct smm_cmd *c,
+			    bool top)
+{
+	fprintf(f, "Usage: %s%s%s\n", smmctl_path, c->args ? " " : "", c->args ? c->args : "");
+	if (c->help)
+		fprintf(f, "       %s\n", c->help);
+	if (!top && smmctl_table_end(cmds)->help)
+		fputs(smmctl_table_end(cmds)->help, f);
+}
+
+/* ---- dispatch ---- */
+
+static bool smmctl_is_prefix(const char *word, const char *name)
 {
 	return *word && !strncmp(word, name, strlen(word));
 }
 
-static void smmctl_help(const char *object, const struct smm_cmd *cmds, FILE *f)
-{
-	const struct smm_cmd *c;
-
-	fprintf(f, "Usage: smmctl [-j] [-p] %s%s\n", object ? object : "OBJECT",
-		object ? " COMMAND" : " [COMMAND [ARGS]]");
-	fprintf(f, "where %s := {\n", object ? "COMMAND" : "OBJECT");
-	for (c = cmds; c->name; c++)
-		fprintf(f, "\t%-10s %s\n", c->name, c->help);
-	fprintf(f, "}\n");
-}
-
 /*
- * Find argv[0] in @cmds by unique prefix (an exact name always wins) and
- * run it with the remaining words. No word means the first entry (show).
+ * The entry @word names: the one with that exact name, else the only one
+ * it is a prefix of. NULL when none matches or several do (*ambiguous).
  */
-int smmctl_dispatch(const char *object, const struct smm_cmd *cmds, int argc, char **argv)
+static const struct smm_cmd *smmctl_lookup(const struct smm_cmd *cmds, const char *word,
+					   bool *ambiguous)
 {
 	const struct smm_cmd *c, *found = NULL;
-	int n = 0;
 
-	if (argc < 1)
-		return cmds[0].fn(0, argv);
-	if (!strcmp(argv[0], "help") || !strcmp(argv[0], "-h")) {
-		smmctl_help(object, cmds, stdout);
-		return 0;
-	}
+	*ambiguous = false;
 	for (c = cmds; c->name; c++) {
-		if (!strcmp(argv[0], c->name)) {
-			found = c;
-			n = 1;
-			break;
-		}
-		if (smmctl_matches(argv[0], c->name)) {
-			found = c;
-			n++;
-		}
+		if (!strcmp(word, c->name))
+			return c;
+		if (!smmctl_is_prefix(word, c->name))
+			continue;
+		if (found)
+			*ambiguous = true;
+		found = c;
 	}
-	if (n != 1) {
-		fprintf(stderr, "Command \"%s\" %s, try \"smmctl %s%shelp\".\n", argv[0],
-			n ? "is ambiguous" : "not found", object ? object : "", object ? " " : "");
-		return 1;
-	}
-	return found->fn(argc - 1, argv + 1);
+	return *ambiguous ? NULL : found;
 }
 
-int smmctl_error(const char *what)
+static void smmctl_path_push(const char *name)
 {
-	fprintf(stderr, "Error: %s: %s\n", what, smmctl_nl.err);
+	size_t len = strlen(smmctl_path);
+
+	snprintf(smmctl_path + len, sizeof(smmctl_path) - len, " %s", name);
+}
+
+static int smmctl_not_found(const char *word, bool ambiguous)
+{
+	fprintf(stderr, "Command \"%s\" %s, try \"%s help\".\n", word,
+		ambiguous ? "is ambiguous" : "not found", smmctl_path);
 	return 1;
 }
 
+/* No word means "show"; a table without one answers with its help. */
+static const struct smm_cmd *smmctl_default(const struct smm_cmd *cmds, bool top)
+{
+	const struct smm_cmd *c;
+
+	for (c = cmds; c->name; c++)
+		if (!strcmp(c->name, "show"))
+			return c;
+	smmctl_help_table(stderr, cmds, top);
+	return NULL;
+}
+
+/*
+ * Run the command @argv names in @cmds: no word runs "show", "help"
+ * prints this level's help, a word that names a table descends into it,
+ * and a command gets the words after its name (or prints its own help
+ * when the next word is "help").
+ */
+static int smmctl_dispatch(const struct smm_cmd *cmds, int argc, char **argv, bool top)
+{
+	const struct smm_cmd *c;
+	bool ambiguous;
+
+	if (argc < 1) {
+		c = smmctl_default(cmds, top);
+		if (!c)
+			return 1;
+	} else if (!strcmp(argv[0], "help")) {
+		smmctl_help_table(stdout, cmds, top);
+		return 0;
+	} else {
+		c = smmctl_lookup(cmds, argv[0], &ambiguous);
+		if (!c)
+			return smmctl_not_found(argv[0], ambiguous);
+		argc--;
+		argv++;
+	}
+	smmctl_path_push(c->name);
+	if (c->sub)
+		return smmctl_dispatch(c->sub, argc, argv, false);
+	if (argc > 0 && !strcmp(argv[0], "help")) {
+		smmctl_help_cmd(stdout, cmds, c, top);
+		return 0;
+	}
+	return c->fn(argc, argv);
+}
+
+/* ---- helpers for the commands ---- */
+
+/* Open the netlink socket on first use, so that help needs no module. */
 int smmctl_connect(void)
 {
 	if (smmctl_nl.sock)
 		return 0;
-	if (smm_nl_open(&smmctl_nl)) {
-		fprintf(stderr, "Error: %s\n", smmctl_nl.err);
-		return 1;
-	}
+	if (smm_nl_open(&smmctl_nl))
+		return smmctl_error();
 	return 0;
 }
 
+/* Report the library's last error; returns the exit code, 1. */
+int smmctl_error(void)
+{
+	fprintf(stderr, "Error: %s\n", smmctl_nl.err);
+	return 1;
+}
+
+int smmctl_bad_arg(const char *word)
+{
+	fprintf(stderr, "Error: unexpected argument \"%s\", try \"%s help\".\n", word,
+		smmctl_path);
+	return 1;
+}
+
+/* For commands that take no arguments: 0, or 1 after saying so. */
+int smmctl_no_args(int argc, char **argv)
+{
+	return argc > 0 ? smmctl_bad_arg(argv[0]) : 0;
+}
+
+/* A non-negative number in C notation (decimal, 0x hex, 0 octal). */
 int smmctl_parse_u64(const char *word, const char *what, uint64_t *v)
 {
 	char *end;
@@ -107,58 +226,55 @@ int smmctl_parse_u64(const char *word, const char *what, uint64_t *v)
 	return 0;
 }
 
-static void smmctl_usage(FILE *f)
+/* ---- main ---- */
+
+static int smmctl_finish(int ret)
 {
-	fprintf(f, "Usage: smmctl [OPTIONS] OBJECT [COMMAND [ARGS]]\n"
-		   "       smmctl help\n"
-		   "OPTIONS := { -j[son] | -p[retty] | -V[ersion] | -h[elp] }\n");
-	smmctl_help(NULL, smmctl_objects, f);
+	delete_json_obj();
+	smm_nl_close(&smmctl_nl);
+	/* a full disk or a closed pipe must not look like success */
+	if (fflush(stdout) || ferror(stdout)) {
+		fprintf(stderr, "Error: writing the output: %s\n", strerror(errno));
+		return 1;
+	}
+	return ret;
 }
 
 int main(int argc, char **argv)
 {
 	static const struct option opts[] = {
-		{ "json", no_argument, NULL, 'j' },
-		{ "pretty", no_argument, NULL, 'p' },
-		{ "version", no_argument, NULL, 'V' },
-		{ "help", no_argument, NULL, 'h' },
+		{ "json",	no_argument, NULL, 'j' },
+		{ "pretty",	no_argument, NULL, 'p' },
+		{ "version",	no_argument, NULL, 'V' },
+		{ "help",	no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 }
 	};
-	bool json = false, pretty = false;
-	int opt, ret;
+	bool json = false;
+	int opt;
 
+	/* "+": options end at the first word, which may start with '-' later */
 	while ((opt = getopt_long(argc, argv, "+jpVh", opts, NULL)) != -1) {
 		switch (opt) {
 		case 'j':
 			json = true;
 			break;
 		case 'p':
-			pretty = true;
+			set_json_pretty(true);	/* only JSON is pretty-printed */
 			break;
 		case 'V':
-			printf("smmctl %s\n", SMMCTL_VERSION);
+			printf("smmctl %s (shadowmm netlink version %d)\n", SMMCTL_VERSION,
+			       SHADOWMM_GENL_VERSION);
 			return 0;
 		case 'h':
-			smmctl_usage(stdout);
+			smmctl_help_table(stdout, smmctl_objects, true);
 			return 0;
 		default:
-			smmctl_usage(stderr);
+			smmctl_help_table(stderr, smmctl_objects, true);
 			return 1;
 		}
 	}
 	argc -= optind;
 	argv += optind;
-	if (argc < 1) {
-		smmctl_usage(stderr);
-		return 1;
-	}
-	if (!strcmp(argv[0], "help")) {
-		smmctl_usage(stdout);
-		return 0;
-	}
-	new_json_obj(json, pretty);
-	ret = smmctl_dispatch(NULL, smmctl_objects, argc, argv);
-	delete_json_obj();
-	smm_nl_close(&smmctl_nl);
-	return ret;
+	new_json_obj(json);
+	return smmctl_finish(smmctl_dispatch(smmctl_objects, argc, argv, true));
 }

@@ -1,7 +1,10 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * smmctl page alloc order N [zone Z] [type T] [count C] [FLAG...]
- * smmctl page free HANDLE... | all
+ * smmctl page alloc order N [ zone ZONE ] [ type TYPE ] [ count COUNT ] [ FLAG... ]
+ * smmctl page free { HANDLE... | all }
+ *
+ * Blocks allocated through netlink are named by handles, which page free
+ * takes back; a request with one bad handle frees nothing.
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -26,15 +29,18 @@ static int page_alloc_args(int argc, char **argv, struct smm_page_req *req)
 				return -1;
 			req->order = v;
 		} else if (more && !strcmp(argv[0], "count")) {
-			if (smmctl_parse_u64(argv[1], "count", &v) || !v || v > SHADOWMM_PAGE_BATCH_MAX) {
-				fprintf(stderr, "Error: count is 1 to %u\n", SHADOWMM_PAGE_BATCH_MAX);
+			if (smmctl_parse_u64(argv[1], "count", &v) || !v ||
+			    v > SHADOWMM_PAGE_BATCH_MAX) {
+				fprintf(stderr, "Error: count is 1 to %u\n",
+					SHADOWMM_PAGE_BATCH_MAX);
 				return -1;
 			}
 			req->count = v;
 		} else if (more && !strcmp(argv[0], "zone")) {
 			req->zone = smm_zone_by_name(argv[1]);
 			if (req->zone < 0) {
-				fprintf(stderr, "Error: unknown zone \"%s\" (DMA, DMA32 or Normal)\n",
+				fprintf(stderr,
+					"Error: unknown zone \"%s\" (DMA, DMA32 or Normal)\n",
 					argv[1]);
 				return -1;
 			}
@@ -49,8 +55,7 @@ static int page_alloc_args(int argc, char **argv, struct smm_page_req *req)
 			req->flags |= flag;
 			continue;
 		} else {
-			fprintf(stderr, "Error: unknown argument \"%s\", try \"smmctl page help\"\n",
-				argv[0]);
+			smmctl_bad_arg(argv[0]);
 			return -1;
 		}
 		argc--;
@@ -72,11 +77,13 @@ static int page_alloc(int argc, char **argv)
 	if (page_alloc_args(argc, argv, &req) || smmctl_connect())
 		return 1;
 	handles = calloc(req.count, sizeof(*handles));
-	if (!handles)
+	if (!handles) {
+		perror("Error: calloc");
 		return 1;
+	}
 	if (smm_page_alloc(&smmctl_nl, &req, handles, &n)) {
 		free(handles);
-		return smmctl_error("page alloc");
+		return smmctl_error();
 	}
 	open_json_array(PRINT_JSON, "handles");
 	for (i = 0; i < n; i++)
@@ -88,52 +95,44 @@ static int page_alloc(int argc, char **argv)
 
 static int page_free(int argc, char **argv)
 {
-	uint64_t *handles, freed;
 	bool all = argc == 1 && !strcmp(argv[0], "all");
-	int i, ret = 0;
+	uint64_t *handles, freed;
+	int i, ret = 1;
 
 	if (argc < 1 || argc > SHADOWMM_PAGE_BATCH_MAX) {
-		fprintf(stderr, "Error: usage: smmctl page free HANDLE... | all (at most %u)\n",
+		fprintf(stderr, "Error: usage: smmctl page free { HANDLE... | all } (at most %u)\n",
 			SHADOWMM_PAGE_BATCH_MAX);
 		return 1;
 	}
 	handles = calloc(argc, sizeof(*handles));
-	if (!handles)
+	if (!handles) {
+		perror("Error: calloc");
 		return 1;
+	}
 	for (i = 0; !all && i < argc; i++)
 		if (smmctl_parse_u64(argv[i], "handle", &handles[i]))
-			ret = 1;
-	if (!ret && !smmctl_connect()) {
-		if (smm_page_free(&smmctl_nl, handles, argc, all, &freed))
-			ret = smmctl_error("page free");
-		else
-			print_u64(PRINT_ANY, "freed", "freed %" PRIu64 " frames\n", freed);
-	} else {
-		ret = 1;
+			goto out_free;
+	if (smmctl_connect())
+		goto out_free;
+	if (smm_page_free(&smmctl_nl, handles, all ? 0 : argc, all, &freed)) {
+		smmctl_error();
+		goto out_free;
 	}
+	print_u64(PRINT_ANY, "freed", "freed %" PRIu64 " frames\n", freed);
+	ret = 0;
+
+out_free:
 	free(handles);
 	return ret;
 }
 
-static int page_help(int argc, char **argv)
-{
-	(void)argc;
-	(void)argv;
-	printf("Usage: smmctl page alloc order N [zone ZONE] [type TYPE] [count COUNT] [FLAG...]\n"
-	       "       smmctl page free HANDLE... | all\n"
-	       "ZONE := { DMA | DMA32 | Normal }   TYPE := { Unmovable | Movable | Reclaimable }\n"
-	       "FLAG := { dma | dma32 | movable | reclaimable | zero | high | reserve }\n");
-	return 0;
-}
-
-int do_page(int argc, char **argv)
-{
-	static const struct smm_cmd cmds[] = {
-		{ "help", page_help, "usage" },
-		{ "alloc", page_alloc, "order N [zone Z] [type T] [count C] [FLAG...]" },
-		{ "free", page_free, "HANDLE... | all" },
-		{ NULL }
-	};
-
-	return smmctl_dispatch("page", cmds, argc, argv);
-}
+const struct smm_cmd smmctl_page_cmds[] = {
+	SMM_CMD("alloc", page_alloc,
+		"order N [ zone ZONE ] [ type TYPE ] [ count COUNT ] [ FLAG... ]",
+		"allocate COUNT blocks of 2^N frames, print their handles"),
+	SMM_CMD("free", page_free, "{ HANDLE... | all }",
+		"free blocks by handle (all or none), or every netlink allocation"),
+	SMM_CMD_END("ZONE := { DMA | DMA32 | Normal }\n"
+		    "TYPE := { Unmovable | Movable | Reclaimable }\n"
+		    "FLAG := { dma | dma32 | movable | reclaimable | zero | high | reserve }\n"),
+};

@@ -1,37 +1,58 @@
 /* SPDX-License-Identifier: GPL-2.0 */
 /*
- * smmctl: commands are nested tables of {name, handler}, matched by
- * unambiguous prefix, iproute2 style. Each object's file exports its
- * top-level handler; main.c lists them.
+ * smmctl: commands are nested tables of {name, handler}, iproute2 style.
+ * A word matches a table entry by unambiguous prefix (an exact name always
+ * wins); "help" works at every level; no word runs the table's "show" (or
+ * prints the table's help and fails when there is none). Each object's
+ * file exports its table, main.c lists the objects.
+ *
+ * Adding an object "foo": write foo.c with its handlers and
+ *
+ *	const struct smm_cmd smmctl_foo_cmds[] = {
+ *		SMM_CMD("show", foo_show, "[ NAME ]", "what it shows"),
+ *		SMM_CMD_END("NAME := ...\n"),
+ *	};
+ *
+ * declare it below, and add SMM_OBJ("foo", smmctl_foo_cmds, "...") to
+ * the table in main.c. The Makefile builds every .c file here.
  */
 #ifndef _SMMCTL_H
 #define _SMMCTL_H
 
 #include <stdbool.h>
+#include <stdio.h>
 
 #include "../lib/json_print.h"
 #include "../lib/libsmm.h"
 
 struct smm_cmd {
-	const char *name;
-	int (*fn)(int argc, char **argv);
-	const char *help;
+	const char *name;			/* NULL ends a table */
+	int (*fn)(int argc, char **argv);	/* a command, given the words after it */
+	const struct smm_cmd *sub;		/* or a table for the next word */
+	const char *args;			/* what follows the name, for help */
+	const char *help;			/* one line; at a table's end: notes */
 };
+
+#define SMM_CMD(name, fn, args, help)	{ (name), (fn), NULL, (args), (help) }
+#define SMM_OBJ(name, sub, help)	{ (name), NULL, (sub), NULL, (help) }
+/* The last entry; @notes (or NULL) are printed below the table's help. */
+#define SMM_CMD_END(notes)		{ NULL, NULL, NULL, NULL, (notes) }
 
 extern struct smm_nl smmctl_nl;
 
-int smmctl_dispatch(const char *object, const struct smm_cmd *cmds, int argc, char **argv);
 int smmctl_connect(void);
-int smmctl_error(const char *what);
-bool smmctl_matches(const char *word, const char *name);
+int smmctl_error(void);
+int smmctl_no_args(int argc, char **argv);
+int smmctl_bad_arg(const char *word);
 int smmctl_parse_u64(const char *word, const char *what, uint64_t *v);
 
-int do_info(int argc, char **argv);
-int do_section(int argc, char **argv);
-int do_zone(int argc, char **argv);
-int do_page(int argc, char **argv);
-int do_frame(int argc, char **argv);
-int do_check(int argc, char **argv);
-int do_reset(int argc, char **argv);
+/* the objects, one file each */
+extern const struct smm_cmd smmctl_info_cmds[];		/* info.c */
+extern const struct smm_cmd smmctl_section_cmds[];	/* info.c */
+extern const struct smm_cmd smmctl_zone_cmds[];		/* zone.c */
+extern const struct smm_cmd smmctl_page_cmds[];		/* page.c */
+extern const struct smm_cmd smmctl_frame_cmds[];	/* frame.c */
+int smmctl_check(int argc, char **argv);		/* check.c */
+int smmctl_reset(int argc, char **argv);		/* check.c */
 
 #endif /* _SMMCTL_H */

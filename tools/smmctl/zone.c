@@ -1,5 +1,5 @@
 // SPDX-License-Identifier: GPL-2.0
-/* smmctl zone show [ZONE] */
+/* smmctl zone [ show [ ZONE ] ]: per zone, what the allocator sees */
 #include <stdio.h>
 #include <string.h>
 
@@ -107,10 +107,8 @@ static int zone_show(int argc, char **argv)
 	unsigned int n, i;
 	int only = -1;
 
-	if (argc > 1) {
-		fprintf(stderr, "Error: usage: smmctl zone show [ZONE]\n");
-		return 1;
-	}
+	if (argc > 1)
+		return smmctl_bad_arg(argv[1]);
 	if (argc == 1) {
 		only = smm_zone_by_name(argv[0]);
 		if (only < 0) {
@@ -122,7 +120,7 @@ static int zone_show(int argc, char **argv)
 	if (smmctl_connect())
 		return 1;
 	if (smm_zones_get(&smmctl_nl, zones, &n))
-		return smmctl_error("zone dump");
+		return smmctl_error();
 	open_json_array(PRINT_JSON, "zones");
 	for (i = 0; i < n; i++) {
 		if ((only >= 0 && zones[i].id != (uint32_t)only) ||
@@ -134,12 +132,7 @@ static int zone_show(int argc, char **argv)
 	return 0;
 }
 
-int do_zone(int argc, char **argv)
-{
-	static const struct smm_cmd cmds[] = {
-		{ "show", zone_show, "[ZONE]: free areas, watermarks, counters" },
-		{ NULL }
-	};
-
-	return smmctl_dispatch("zone", cmds, argc, argv);
-}
+const struct smm_cmd smmctl_zone_cmds[] = {
+	SMM_CMD("show", zone_show, "[ ZONE ]", "sizes, free areas, watermarks, counters"),
+	SMM_CMD_END("ZONE := { DMA | DMA32 | Normal }\n"),
+};

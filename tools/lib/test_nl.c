@@ -1,0 +1,399 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * The netlink client without a module: replies are built by hand in a
+ * buffer and fed to the same code that reads the socket, and the
+ * parsers get messages with attributes they do not know. Checks:
+ *
+ *  - parsers keep known attributes, skip unknown ones (a newer module),
+ *    refuse a known attribute of the wrong size, and tell an absent BASE;
+ *  - a reply is read to its end (ack, NLMSG_DONE, error) and only the
+ *    messages of our request reach the callback;
+ *  - a dump flagged NLM_F_DUMP_INTR is read to NLMSG_DONE and reported
+ *    as "dump interrupted: ...";
+ *  - a failing callback stops the callbacks, not the reading;
+ *  - kernel errors read "<extack message> (<errno text>; <where>)";
+ *  - the controller's answer gives the family id and the "events" group;
+ *  - on a kernel without the family, smm_nl_open() says so.
+ *
+ * TAP output; exit 1 on any failure.
+ */
+#include "smm_nl.c"
+
+#include <unistd.h>
+
+#include "libsmm.h"
+
+#define NR_TESTS	27
+#define PORTID		4242
+#define SEQ		77
+
+static int tests, failed;
+
+#define CHECK(cond, ...)						\
+do {									\
+	bool __ok = (cond);						\
+									\
+	printf("%sok %d ", __ok ? "" : "not ", ++tests);		\
+	printf(__VA_ARGS__);						\
+	printf("\n");							\
+	if (!__ok) {							\
+		printf("# failed: %s (%s:%d)\n", #cond, __FILE__, __LINE__); \
+		failed++;						\
+	}								\
+} while (0)
+
+#define CHECK_STR(seen, want, name)					\
+do {									\
+	CHECK(!strcmp((seen), (want)), "%s", name);			\
+	if (strcmp((seen), (want)))					\
+		printf("# expected \"%s\"\n# saw      \"%s\"\n", (want), (seen)); \
+} while (0)
+
+/* ---- building replies ---- */
+
+static union {
+	char buf[16384];
+	uint32_t align;
+} msgs;
+static size_t used;
+
+static struct nlmsghdr *put_msg(uint16_t type, uint16_t flags, uint32_t seq)
+{
+	struct nlmsghdr *nlh = mnl_nlmsg_put_header(msgs.buf + used);
+
+	nlh->nlmsg_type = type;
+	nlh->nlmsg_flags = flags;
+	nlh->nlmsg_seq = seq;
+	nlh->nlmsg_pid = PORTID;
+	return nlh;
+}
+
+static struct nlmsghdr *put_genl(uint8_t cmd, uint16_t flags, uint32_t seq)
+{
+	struct nlmsghdr *nlh = put_msg(0x20, flags, seq);
+	struct genlmsghdr *g = mnl_nlmsg_put_extra_header(nlh, sizeof(*g));
+
+	g->cmd = cmd;
+	g->version = SHADOWMM_GENL_VERSION;
+	return nlh;
+}
+
+static void end_msg(struct nlmsghdr *nlh)
+{
+	used += MNL_ALIGN(nlh->nlmsg_len);
+}
+
+static void put_ack(int error, uint16_t flags, const char *msg, int offs, int miss)
+{
+	struct nlmsghdr *nlh = put_msg(NLMSG_ERROR, flags, SEQ);
+	struct nlmsgerr *e = mnl_nlmsg_put_extra_header(nlh, sizeof(*e));
+
+	e->error = error;
+	e->msg.nlmsg_len = sizeof(e->msg);
+	e->msg.nlmsg_seq = SEQ;
+	if (!(flags & NLM_F_CAPPED)) {
+		/* the echoed request: a header and 8 bytes of payload */
+		e->msg.nlmsg_len += 8;
+		memset(mnl_nlmsg_put_extra_header(nlh, 8), 0xee, 8);
+	}
+	if (msg)
+		mnl_attr_put_strz(nlh, NLMSGERR_ATTR_MSG, msg);
+	if (offs >= 0)
+		mnl_attr_put_u32(nlh, NLMSGERR_ATTR_OFFS, offs);
+	if (miss >= 0)
+		mnl_attr_put_u32(nlh, NLMSGERR_ATTR_MISS_TYPE, miss);
+	end_msg(nlh);
+}
+
+static void put_done(int error, const char *msg)
+{
+	struct nlmsghdr *nlh = put_msg(NLMSG_DONE, NLM_F_MULTI | (msg ? NLM_F_ACK_TLVS : 0), SEQ);
+
+	memcpy(mnl_nlmsg_put_extra_header(nlh, sizeof(error)), &error, sizeof(error));
+	if (msg)
+		mnl_attr_put_strz(nlh, NLMSGERR_ATTR_MSG, msg);
+	end_msg(nlh);
+}
+
+/* One SECTION_GET message carrying @index. */
+static void put_section(uint16_t flags, uint32_t seq, uint32_t index)
+{
+	struct nlmsghdr *nlh = put_genl(SHADOWMM_CMD_SECTION_GET, flags, seq);
+
+	mnl_attr_put_u32(nlh, SHADOWMM_A_SECTION_INDEX, index);
+	mnl_attr_put_u64(nlh, SHADOWMM_A_SECTION_NR_FRAMES, 16);
+	end_msg(nlh);
+}
+
+/* ---- reading them ---- */
+
+static struct smm_nl nl;
+
+struct seen {
+	unsigned int calls;
+	uint32_t index[16];
+	int fail_at;		/* the call that returns MNL_CB_ERROR, 0: none */
+};
+
+static int section_cb(const struct nlmsghdr *nlh, void *data)
+{
+	struct seen *seen = data;
+	struct smm_section s;
+
+	if (smm_section_parse(nlh, &s))
+		return MNL_CB_ERROR;
+	if (seen->calls < ARRAY_SIZE(seen->index))
+		seen->index[seen->calls] = s.index;
+	if (++seen->calls == (unsigned int)seen->fail_at)
+		return MNL_CB_ERROR;
+	return MNL_CB_OK;
+}
+
+/* Feed what was built as one datagram, as smm_nl_run() would; reset the buffer. */
+static int read_reply(struct seen *seen, bool *done)
+{
+	struct smm_nl_reply r = { .nl = &nl, .cb = section_cb, .data = seen, .seq = SEQ };
+
+	nl.portid = PORTID;
+	nl.err[0] = '\0';
+	smm_nl_reply_batch(&r, msgs.buf, used);
+	used = 0;
+	*done = r.done;
+	return smm_nl_reply_result(&r);
+}
+
+/* ---- tests ---- */
+
+static void test_info_parse(void)
+{
+	struct nlmsghdr *nlh = put_genl(SHADOWMM_CMD_INFO_GET, 0, SEQ);
+	struct smm_info info;
+
+	mnl_attr_put_u32(nlh, 200, 0xdead);	/* a type far beyond ours */
+	mnl_attr_put_u64(nlh, SHADOWMM_A_INFO_SIZE, 64 << 20);
+	mnl_attr_put_u32(nlh, SHADOWMM_A_INFO_PAGE_SIZE, 4096);
+	mnl_attr_put_u64(nlh, SHADOWMM_A_INFO_NR_FRAMES, 16384);
+	mnl_attr_put_u32(nlh, SHADOWMM_A_INFO_MODE, SHADOWMM_MODE_BORROWED);
+	mnl_attr_put_strz(nlh, SHADOWMM_A_INFO_VERSION, "0.1.0");
+	mnl_attr_put(nlh, SHADOWMM_A_INFO_MAX + 1, 3, "new");	/* the next one appended */
+	mnl_attr_put_u32(nlh, SHADOWMM_A_INFO_MAX_ORDER, 10);
+	mnl_attr_put(nlh, SHADOWMM_A_INFO_UNSPEC, 2, "xx");
+	CHECK(!smm_info_parse(nlh, &info), "info: unknown attribute types are skipped");
+	CHECK(info.size == 64 << 20 && info.page_size == 4096 && info.nr_frames == 16384 &&
+	      info.max_order == 10 && !strcmp(info.version, "0.1.0"),
+	      "info: known attributes around them are kept");
+	CHECK(!info.has_base && !info.base && !info.kernel[0] && !info.span_frames,
+	      "info: absent attributes read as 0 and has_base is false");
+	CHECK(!strcmp(smm_mode_name(info.mode), "borrowed"), "info: mode name");
+	used = 0;
+
+	nlh = put_genl(SHADOWMM_CMD_INFO_GET, 0, SEQ);
+	mnl_attr_put_u32(nlh, SHADOWMM_A_INFO_SIZE, 1);		/* a u64 sent as u32 */
+	CHECK(smm_info_parse(nlh, &info) == -EBADMSG, "info: a known attribute of the wrong size "
+	      "is refused");
+	used = 0;
+
+	nlh = put_genl(SHADOWMM_CMD_INFO_GET, 0, SEQ);
+	mnl_attr_put(nlh, SHADOWMM_A_INFO_KERNEL, 3, "abc");	/* no NUL */
+	CHECK(smm_info_parse(nlh, &info) == -EBADMSG, "info: a string without its NUL is refused");
+	used = 0;
+}
+
+static void test_section_parse(void)
+{
+	struct nlmsghdr *nlh = put_genl(SHADOWMM_CMD_SECTION_GET, NLM_F_MULTI, SEQ);
+	struct smm_section s;
+
+	mnl_attr_put_u32(nlh, SHADOWMM_A_SECTION_INDEX, 3);
+	mnl_attr_put_u64(nlh, SHADOWMM_A_SECTION_BASE, 0x10000000);
+	mnl_attr_put_u64(nlh, SHADOWMM_A_SECTION_START, 4096);
+	mnl_attr_put_u64(nlh, SHADOWMM_A_SECTION_NR_FRAMES, 1024);
+	mnl_attr_put_u64(nlh, SHADOWMM_A_SECTION_MAX + 7, 1);
+	CHECK(!smm_section_parse(nlh, &s) && s.index == 3 && s.has_base && s.base == 0x10000000 &&
+	      s.start == 4096 && s.nr_frames == 1024, "section: every field, BASE present");
+	used = 0;
+}
+
+static void test_doit(void)
+{
+	struct seen seen = { 0 };
+	bool done;
+	int ret;
+
+	put_section(0, SEQ, 5);
+	put_ack(0, NLM_F_CAPPED, NULL, -1, -1);
+	put_section(0, SEQ, 6);		/* after the ack: not ours to read */
+	ret = read_reply(&seen, &done);
+	CHECK(!ret && done && seen.calls == 1 && seen.index[0] == 5,
+	      "doit: the reply reaches the callback, the ack ends it");
+}
+
+static void test_foreign(void)
+{
+	struct seen seen = { 0 };
+	bool done;
+	int ret;
+
+	put_section(NLM_F_MULTI, SEQ - 1, 1);	/* left over from an earlier request */
+	put_section(0, 0, 2);			/* a multicast event */
+	put_section(NLM_F_MULTI, SEQ, 3);
+	put_done(0, NULL);
+	ret = read_reply(&seen, &done);
+	CHECK(!ret && done && seen.calls == 1 && seen.index[0] == 3,
+	      "dump: messages of other requests and events are skipped");
+}
+
+static void test_dump_intr(void)
+{
+	struct seen seen = { 0 };
+	bool done;
+	int ret;
+
+	put_section(NLM_F_MULTI, SEQ, 0);
+	put_section(NLM_F_MULTI | NLM_F_DUMP_INTR, SEQ, 1);
+	put_section(NLM_F_MULTI, SEQ, 2);
+	put_done(0, NULL);
+	ret = read_reply(&seen, &done);
+	CHECK(ret == SMM_NL_DUMP_INTR && done && seen.calls == 3,
+	      "dump: NLM_F_DUMP_INTR is read to NLMSG_DONE and returns SMM_NL_DUMP_INTR");
+	CHECK_STR(nl.err, "dump interrupted: state changed during the dump",
+		  "dump: the interruption's message");
+}
+
+static void test_cb_error(void)
+{
+	struct seen seen = { .fail_at = 1 };
+	bool done;
+	int ret;
+
+	put_section(NLM_F_MULTI, SEQ, 0);
+	put_section(NLM_F_MULTI, SEQ, 1);
+	put_done(0, NULL);
+	ret = read_reply(&seen, &done);
+	CHECK(ret == -EBADMSG && done && seen.calls == 1,
+	      "dump: after a callback fails the rest is drained, not parsed");
+	CHECK_STR(nl.err, "malformed reply from the kernel (Bad message)",
+		  "dump: a callback failure without errno reads as a malformed reply");
+}
+
+static void test_errors(void)
+{
+	struct seen seen = { 0 };
+	bool done;
+	int ret;
+
+	put_ack(-ERANGE, NLM_F_CAPPED | NLM_F_ACK_TLVS, "order is out of range", 20, -1);
+	ret = read_reply(&seen, &done);
+	CHECK(ret == -ERANGE && done, "error: the errno comes back negative");
+	CHECK_STR(nl.err, "order is out of range (Numerical result out of range; "
+		  "attribute at offset 20)", "error: extack message, errno text, offset");
+
+	put_ack(-EINVAL, NLM_F_ACK_TLVS, "give either handles or all", -1, -1);
+	read_reply(&seen, &done);
+	CHECK_STR(nl.err, "give either handles or all (Invalid argument)",
+		  "error: extack found after an echoed request (no NETLINK_CAP_ACK)");
+
+	put_ack(-EINVAL, NLM_F_CAPPED | NLM_F_ACK_TLVS, NULL, -1, SHADOWMM_A_PAGE_ORDER);
+	read_reply(&seen, &done);
+	CHECK_STR(nl.err, "Invalid argument (missing attribute 2)",
+		  "error: a missing attribute without a message");
+
+	put_ack(-EPERM, NLM_F_CAPPED, NULL, -1, -1);
+	ret = read_reply(&seen, &done);
+	CHECK(ret == -EPERM, "error: EPERM without an extended ack");
+	CHECK_STR(nl.err, "Operation not permitted", "error: the errno text alone");
+
+	put_section(NLM_F_MULTI, SEQ, 0);
+	put_done(-ERANGE, "start is past the end of the range");
+	ret = read_reply(&seen, &done);
+	CHECK(ret == -ERANGE && done, "error: a dump that fails in NLMSG_DONE");
+	CHECK_STR(nl.err, "start is past the end of the range (Numerical result out of range)",
+		  "error: NLMSG_DONE's extended ack");
+}
+
+static void test_truncated(void)
+{
+	struct seen seen = { 0 };
+	struct nlmsghdr *nlh = put_msg(NLMSG_ERROR, 0, SEQ);
+	bool done;
+	int ret;
+
+	mnl_nlmsg_put_extra_header(nlh, 4);	/* an error code and nothing else */
+	end_msg(nlh);
+	ret = read_reply(&seen, &done);
+	CHECK(ret == -EBADMSG && done, "error: a truncated NLMSG_ERROR is a malformed reply");
+}
+
+static void test_family(void)
+{
+	struct nlmsghdr *nlh = put_genl(CTRL_CMD_NEWFAMILY, 0, SEQ);
+	struct nlattr *groups, *g;
+	struct smm_nl f = { 0 };
+	static const char *const names[] = { "other", SHADOWMM_MCGRP_EVENTS };
+	unsigned int i;
+
+	mnl_attr_put_strz(nlh, CTRL_ATTR_FAMILY_NAME, SHADOWMM_GENL_NAME);
+	mnl_attr_put_u16(nlh, CTRL_ATTR_FAMILY_ID, 0x1c);
+	mnl_attr_put_u32(nlh, CTRL_ATTR_VERSION, 1);
+	groups = mnl_attr_nest_start(nlh, CTRL_ATTR_MCAST_GROUPS);
+	for (i = 0; i < ARRAY_SIZE(names); i++) {
+		g = mnl_attr_nest_start(nlh, i + 1);
+		mnl_attr_put_u32(nlh, CTRL_ATTR_MCAST_GRP_ID, 8 + i);
+		mnl_attr_put_strz(nlh, CTRL_ATTR_MCAST_GRP_NAME, names[i]);
+		mnl_attr_nest_end(nlh, g);
+	}
+	mnl_attr_nest_end(nlh, groups);
+	CHECK(smm_nl_family_cb(nlh, &f) == MNL_CB_OK && f.family == 0x1c && f.version == 1 &&
+	      f.events_group == 9, "family: id, version and the events group");
+	used = 0;
+}
+
+static void test_units(void)
+{
+	char buf[32];
+
+	CHECK_STR(smm_fmt_bytes(buf, sizeof(buf), 64 << 20), "64 MiB", "units: 64 MiB");
+	CHECK_STR(smm_fmt_bytes(buf, sizeof(buf), 3ULL << 29), "1.5 GiB", "units: 1.5 GiB");
+	CHECK_STR(smm_fmt_bytes(buf, sizeof(buf), 1000), "1000 B", "units: below 1 KiB");
+}
+
+/* The real controller, on a kernel where shadowmm is not loaded. */
+static void test_open(void)
+{
+	struct smm_nl n;
+	int ret;
+
+	if (!access("/sys/module/shadowmm", F_OK)) {
+		printf("ok %d open: family not found # SKIP shadowmm is loaded\n", ++tests);
+		return;
+	}
+	ret = smm_nl_open(&n);
+	if (ret != -ENOENT && strstr(n.err, "netlink socket")) {
+		printf("ok %d open: family not found # SKIP %s\n", ++tests, n.err);
+		return;
+	}
+	CHECK(ret == -ENOENT && !n.sock && !n.buf &&
+	      !strcmp(n.err, "shadowmm: generic netlink family not found "
+			     "(is shadowmm.ko loaded?)"), "open: family not found (saw \"%s\")",
+	      n.err);
+	smm_nl_close(&n);
+}
+
+int main(void)
+{
+	printf("TAP version 13\n1..%d\n", NR_TESTS);
+	test_info_parse();
+	test_section_parse();
+	test_doit();
+	test_foreign();
+	test_dump_intr();
+	test_cb_error();
+	test_errors();
+	test_truncated();
+	test_family();
+	test_units();
+	test_open();
+	if (tests != NR_TESTS)
+		printf("# planned %d tests, ran %d\n", NR_TESTS, tests);
+	return failed || tests != NR_TESTS ? 1 : 0;
+}

@@ -1,0 +1,119 @@
+#!/bin/sh
+# SPDX-License-Identifier: GPL-2.0
+# smmctl's command line, without a module: help at every level, prefix
+# matching, unknown words, options, exit codes, and the message when the
+# shadowmm family is not there. TAP output; exit 1 on any failure.
+#
+#   test_smmctl.sh [SMMCTL]     (default: the smmctl next to this script)
+
+SMMCTL=${1:-$(dirname "$0")/smmctl}
+OUT=$(mktemp)
+ERR=$(mktemp)
+trap 'rm -f "$OUT" "$ERR"' EXIT
+
+n=0
+failed=0
+
+ok() { n=$((n + 1)); echo "ok $n $1"; }
+not_ok() {
+	n=$((n + 1))
+	failed=$((failed + 1))
+	echo "not ok $n $1"
+	shift
+	for line in "$@"; do echo "# $line"; done
+	sed 's/^/# stdout: /' "$OUT"
+	sed 's/^/# stderr: /' "$ERR"
+}
+
+# run ARGS...: smmctl's exit code in $rc, its output in $OUT and $ERR
+run() {
+	"$SMMCTL" "$@" > "$OUT" 2> "$ERR"
+	rc=$?
+}
+
+# expect NAME RC STDOUT-GREP STDERR-GREP -- ARGS...: '' skips a check,
+# '-' wants the stream empty
+expect() {
+	name=$1 want_rc=$2 want_out=$3 want_err=$4
+	shift 5
+	run "$@"
+	if [ "$rc" -ne "$want_rc" ]; then
+		not_ok "$name" "smmctl $*: expected exit $want_rc, saw $rc"
+	elif [ "$want_out" = - ] && [ -s "$OUT" ]; then
+		not_ok "$name" "smmctl $*: expected nothing on stdout"
+	elif [ -n "$want_out" ] && [ "$want_out" != - ] && ! grep -qF -- "$want_out" "$OUT"; then
+		not_ok "$name" "smmctl $*: expected \"$want_out\" on stdout"
+	elif [ "$want_err" = - ] && [ -s "$ERR" ]; then
+		not_ok "$name" "smmctl $*: expected nothing on stderr"
+	elif [ -n "$want_err" ] && [ "$want_err" != - ] && ! grep -qxF -- "$want_err" "$ERR"; then
+		not_ok "$name" "smmctl $*: expected the line \"$want_err\" on stderr"
+	else
+		ok "$name"
+	fi
+}
+
+# same_output NAME ARGS1 -- ARGS2: both print the same stdout and exit code
+same_output() {
+	name=$1
+	shift
+	a=""
+	while [ "$1" != -- ]; do a="$a $1"; shift; done
+	shift
+	# shellcheck disable=SC2086 # word splitting is the point
+	run $a
+	rc_a=$rc
+	out_a=$(cat "$OUT")
+	run "$@"
+	if [ "$rc" -eq "$rc_a" ] && [ "$(cat "$OUT")" = "$out_a" ]; then
+		ok "$name"
+	else
+		not_ok "$name" "smmctl$a and smmctl $* differ (exit $rc_a and $rc)"
+	fi
+}
+
+NOFAM="Error: shadowmm: generic netlink family not found (is shadowmm.ko loaded?)"
+
+echo "TAP version 13"
+echo "1..24"
+
+expect "help lists the objects" 0 "where  OBJECT := { info | section | zone" - -- help
+expect "-h is help" 0 "Usage: smmctl [ OPTIONS ] OBJECT" - -- -h
+expect "--help is help" 0 "OPTIONS := { -j[son]" - -- --help
+expect "no object: usage on stderr, exit 1" 1 - "       smmctl help" --
+expect "-V prints the version" 0 "smmctl 0.1.0" - -- -V
+expect "unknown option: exit 1" 1 - "" -- -x info
+expect "unknown object" 1 - 'Command "bogus" not found, try "smmctl help".' -- bogus
+expect "unknown command of an object" 1 - \
+	'Command "bogus" not found, try "smmctl info help".' -- info bogus
+expect "an empty word matches nothing" 1 - 'Command "" not found, try "smmctl help".' -- ""
+expect "longer than any name" 1 - 'Command "infos" not found, try "smmctl help".' -- infos
+expect "info help" 0 "Usage: smmctl info [ COMMAND [ ARGS ] ]" - -- info help
+expect "help of one command" 0 "Usage: smmctl page alloc order N" - -- page alloc help
+expect "its table's notes too" 0 "ZONE := { DMA | DMA32 | Normal }" - -- page alloc help
+same_output "prefix: inf = info" info help -- inf help
+same_output "prefix: i s = info show" info show help -- i s help
+same_output "prefix: sec sh = section show" section show help -- sec sh help
+expect "show takes no arguments" 1 - \
+	'Error: unexpected argument "extra", try "smmctl info show help".' -- info show extra
+expect "bad number" 1 - 'Error: invalid start "12x"' -- frame show 12x
+if "$SMMCTL" help > /dev/full 2> "$ERR"; then
+	not_ok "a write error is an error" "smmctl help > /dev/full: exit 0"
+elif ! grep -q "^Error: writing the output" "$ERR"; then
+	not_ok "a write error is an error" "smmctl help > /dev/full: no error message"
+else
+	ok "a write error is an error"
+fi
+
+if [ -d /sys/module/shadowmm ]; then
+	for t in 20 21 22 23 24; do echo "ok $t family not found # SKIP shadowmm is loaded"; done
+	n=24
+else
+	expect "info: family not found, exit 1" 1 - "$NOFAM" -- info
+	expect "-j info: stdout is still JSON" 1 "{}" "$NOFAM" -- -j info
+	expect "-j -p info: the same" 1 "{}" "$NOFAM" -- -j -p info
+	expect "no command means show" 1 - "$NOFAM" -- section
+	expect "prefix reaches the command" 1 - "$NOFAM" -- inf sh
+fi
+
+[ "$n" -eq 24 ] || { echo "# planned 24 tests, ran $n"; exit 1; }
+[ "$failed" -eq 0 ]
