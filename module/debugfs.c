@@ -218,19 +218,29 @@ static int smm_zoneinfo_show(struct seq_file *m, void *v)
 }
 DEFINE_SHOW_ATTRIBUTE(smm_zoneinfo);
 
-/* extfrag_show_print(): -1000 prints as "-1.000" */
-static void smm_extfrag_zone(struct seq_file *m, struct smm_zone *z, unsigned int zi,
-			     const struct smm_dbg_zone *s)
+/*
+ * One row of an index per order, in thousandths: extfrag_show_print()
+ * prints "%2d.%03d " (so -1000 reads "-1.000"), unusable_show_print()
+ * "%d.%03d ".
+ */
+static void smm_index_row(struct seq_file *m, struct smm_zone *z, const struct smm_dbg_zone *s,
+			  int (*index)(const u64 *nr_free, unsigned int order), bool wide)
 {
 	unsigned int o;
 
 	seq_printf(m, "Node %d, zone %8s ", 0, z->name);
 	for (o = 0; o < SMM_NR_ORDERS; o++) {
-		int index = smm_extfrag_index(s->nr_free, o);
+		int i = index(s->nr_free, o);
 
-		seq_printf(m, "%2d.%03d ", index / 1000, index % 1000);
+		seq_printf(m, wide ? "%2d.%03d " : "%d.%03d ", i / 1000, i % 1000);
 	}
 	seq_putc(m, '\n');
+}
+
+static void smm_extfrag_zone(struct seq_file *m, struct smm_zone *z, unsigned int zi,
+			     const struct smm_dbg_zone *s)
+{
+	smm_index_row(m, z, s, smm_extfrag_index, true);
 }
 
 static int smm_extfrag_show(struct seq_file *m, void *v)
@@ -239,19 +249,10 @@ static int smm_extfrag_show(struct seq_file *m, void *v)
 }
 DEFINE_SHOW_ATTRIBUTE(smm_extfrag);
 
-/* unusable_show_print() */
 static void smm_unusable_zone(struct seq_file *m, struct smm_zone *z, unsigned int zi,
 			      const struct smm_dbg_zone *s)
 {
-	unsigned int o;
-
-	seq_printf(m, "Node %d, zone %8s ", 0, z->name);
-	for (o = 0; o < SMM_NR_ORDERS; o++) {
-		int index = smm_unusable_index(s->nr_free, o);
-
-		seq_printf(m, "%d.%03d ", index / 1000, index % 1000);
-	}
-	seq_putc(m, '\n');
+	smm_index_row(m, z, s, smm_unusable_index, false);
 }
 
 static int smm_unusable_show(struct seq_file *m, void *v)

@@ -163,6 +163,27 @@ smm_expect_kerr() {
 	return "$rc"
 }
 
+# Frames allocated per zone, as one line (what a refused request must not change).
+smm_used_frames() { smmctl -j zone show | jq -c '[.zones[] | .managed - .free - .pcp]'; }
+
+# smm_refused WANT CMD...: CMD must fail, say WANT, and leave every zone's
+# allocated frames as they were.
+smm_refused() {
+	want=$1
+	shift
+	was=$(smm_used_frames)
+	if out=$("$@" 2>&1); then
+		echo "$* succeeded: $out"
+		return 1
+	fi
+	case "$out" in
+	*"$want"*) ;;
+	*) echo "expected \"$want\" in: $out"; return 1 ;;
+	esac
+	now=$(smm_used_frames)
+	[ "$now" = "$was" ] || { echo "allocated frames changed: $was -> $now"; return 1; }
+}
+
 # util-linux setpriv is in the guest because busybox's cannot change the
 # uid; busybox su is the fallback (it drops the capabilities with uid 0).
 smm_unprivileged() {

@@ -37,21 +37,10 @@ ktap_check "page free of the 10 handles" json_expect "$(smmctl -j page free $h)"
 
 # Refusals: each names the problem and changes nothing (what is
 # allocated per zone stays the same).
-used() { zones | jq -c '[.zones[] | .managed - .free - .pcp]'; }
 refused() {
 	want=$1
 	shift
-	was=$(used)
-	if out=$(smmctl "$@" 2>&1); then
-		echo "smmctl $* succeeded: $out"
-		return 1
-	fi
-	case "$out" in
-	*"$want"*) ;;
-	*) echo "expected \"$want\" in: $out"; return 1 ;;
-	esac
-	now=$(used)
-	[ "$now" = "$was" ] || { echo "allocated frames changed: $was -> $now"; return 1; }
+	smm_refused "$want" smmctl "$@"
 }
 one=$(alloc order 0)
 ktap_check "order 11 refused" refused "out of range" page alloc order 11
