@@ -8,6 +8,8 @@
 #   make check      host unit tests of the core (ASan/UBSan) and of the
 #                   tools, then every selftest in the VM; ends with
 #                   "N passed, N failed, N skipped"
+#   make bench      benchmarks: native core rows, then ratios against the
+#                   kernel's allocators in one VM run (table + JSON)
 #   make sparse     the module through sparse (C=2)
 #   make clean
 #
@@ -61,6 +63,14 @@ check: deps
 	$(MAKE) test-host
 	SMM_HOST_TAP=build/host/core.tap scripts/vm.sh check $(if $(TESTS),--tests $(TESTS)) $(if $(VM_TIMEOUT),--timeout $(VM_TIMEOUT))
 
+# Benchmarks: native rows of the core (user space), then the VM rows
+# against the kernel's own allocators; prints a table, writes JSON.
+bench: deps all
+	$(MAKE) -C tools/testing/core bench
+	@mkdir -p build/bench
+	tools/testing/core/bench_native build/bench/native.json
+	SMM_BENCH_NATIVE=build/bench/native.json scripts/vm.sh bench
+
 clean:
 	-$(MAKE) -C $(KDIR) M=$(CURDIR) clean
 	$(MAKE) -C tools clean
@@ -68,4 +78,4 @@ clean:
 	$(MAKE) -C selftests clean
 	rm -rf build
 
-.PHONY: all deps module sparse tools selftests test-core test-tools test-host vm check clean
+.PHONY: all deps bench module sparse tools selftests test-core test-tools test-host vm check clean

@@ -32,7 +32,7 @@ set -euo pipefail
 top=$(cd "$(dirname "$0")/.." && pwd)
 
 usage() {
-	echo "usage: vm.sh check [--tests a,b] [--timeout SEC] | vm.sh shell" >&2
+	echo "usage: vm.sh check [--tests a,b] [--timeout SEC] | vm.sh bench | vm.sh shell" >&2
 	exit 2
 }
 
@@ -48,7 +48,7 @@ while [ $# -gt 0 ]; do
 	*) usage ;;
 	esac
 done
-case "$mode" in check|shell) ;; *) usage ;; esac
+case "$mode" in check|shell|bench) ;; *) usage ;; esac
 
 kver=${SMM_KVER:-$("$top/scripts/kver.sh")}
 kernel=${SMM_VM_KERNEL:-/boot/vmlinuz-$kver}
@@ -96,6 +96,19 @@ run_check() {
 	echo "vm: QEMU $status after $(($(date +%s) - start)) s"
 	# shellcheck disable=SC2086 # a list of files
 	exec python3 "$top/scripts/check-log.py" "$log" ${SMM_HOST_TAP:-}
+}
+
+# make bench: init_on_alloc=0 so the kernel does not zero the pages the
+# shadow does not zero either (zeroing would dominate under TCG).
+run_bench() {
+	append+=" loglevel=4 log_buf_len=4M init_on_alloc=0 smm.mode=bench ${SMM_VM_APPEND:-}"
+	log=$outdir/bench.log
+	echo "vm: benchmarks on $kver under TCG, ${SMM_VM_SMP:-2} vCPUs; log in $log"
+	set +e
+	timeout --foreground -k 10 "$timeout" "${qemu[@]}" -append "$append" < /dev/null > "$log" 2>&1
+	set -e
+	exec python3 "$top/scripts/bench-report.py" "$log" "/boot/config-$kver" \
+		"${SMM_BENCH_JSON:-$top/build/bench/bench.json}" ${SMM_BENCH_NATIVE:-}
 }
 
 run_shell() {

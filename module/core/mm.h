@@ -106,6 +106,9 @@ u64 smm_mm_generation(const struct smm_mm *mm);
 int smm_alloc_pages(struct smm_mm *mm, unsigned int order, unsigned int gfp,
 		    unsigned int cpu, u64 *idx);
 void smm_free_pages(struct smm_mm *mm, u64 idx, unsigned int cpu);
+unsigned int smm_alloc_pages_bulk(struct smm_mm *mm, unsigned int gfp, unsigned int cpu,
+				  unsigned int nr, u64 *idx);
+void smm_free_pages_bulk(struct smm_mm *mm, unsigned int cpu, unsigned int nr, const u64 *idx);
 void smm_drain_pcp(struct smm_mm *mm, unsigned int cpu);
 void smm_drain_all_pcp(struct smm_mm *mm);
 
@@ -180,6 +183,10 @@ u64 smm_pcp_alloc(struct smm_mm *mm, struct smm_zone *z, unsigned int order,
 		  unsigned int mt, unsigned int cpu);
 void smm_pcp_free(struct smm_mm *mm, struct smm_zone *z, u64 idx, unsigned int order,
 		  unsigned int mt, unsigned int cpu);
+unsigned int smm_pcp_alloc_many(struct smm_mm *mm, struct smm_zone *z, unsigned int mt,
+				unsigned int cpu, unsigned int nr, u64 *idx);
+void smm_pcp_free_many(struct smm_mm *mm, struct smm_zone *z, unsigned int cpu,
+		       unsigned int nr, const u64 *idx);
 
 /* frag.c: per-order fragmentation, in thousandths as mm/vmstat.c keeps them */
 struct smm_frag {

@@ -149,6 +149,66 @@ void smm_free_pages(struct smm_mm *mm, u64 idx, unsigned int cpu)
 	smm_unlock(&z->lock);
 }
 
+/*
+ * __alloc_pages_bulk(): up to @nr order-0 blocks into @idx[]. The first
+ * zone that stays above its low watermark by @nr serves as many as its
+ * per-CPU lists can under one lock; single allocations do the rest.
+ * Returns how many blocks were allocated.
+ */
+unsigned int smm_alloc_pages_bulk(struct smm_mm *mm, unsigned int gfp, unsigned int cpu,
+				  unsigned int nr, u64 *idx)
+{
+	unsigned int highest = smm_gfp_zone(gfp), n = 0, i;
+	int zi;
+
+	if ((gfp & ~SHADOWMM_GFP_ALL) || cpu >= mm->nr_cpus)
+		return 0;
+	for (zi = highest; mm->pcp_enabled && zi >= 0; zi--) {
+		struct smm_zone *z = &mm->zones[zi];
+
+		if (!smm_zone_populated(z))
+			continue;
+		if ((gfp & SHADOWMM_GFP_RESERVE) ||
+		    smm_zone_watermark_ok(z, 0, z->wmark[SMM_WMARK_LOW] + nr, highest, gfp))
+			n = smm_pcp_alloc_many(mm, z, smm_gfp_mt(gfp), cpu, nr, idx);
+		break;
+	}
+	if (gfp & SHADOWMM_GFP_ZERO)
+		for (i = 0; i < n; i++)
+			smm_clear_block(mm, idx[i], 0);
+	for (; n < nr; n++)
+		if (smm_alloc_pages(mm, 0, gfp, cpu, &idx[n]))
+			break;
+	return n;
+}
+
+/* A block the per-CPU lists take (anything else frees one by one). */
+static bool smm_pcp_block(const struct smm_mm *mm, u64 idx)
+{
+	return mm->pcp_enabled && idx < mm->range->span &&
+	       smm_frame_type(&mm->frames[idx]) == SMM_FRAME_PAGE &&
+	       smm_frame_order(&mm->frames[idx]) <= SMM_PCP_MAX_ORDER;
+}
+
+/* Free @nr blocks, taking each zone's pcp lock once per run of that zone. */
+void smm_free_pages_bulk(struct smm_mm *mm, unsigned int cpu, unsigned int nr, const u64 *idx)
+{
+	unsigned int i = 0, j, zi;
+
+	while (i < nr) {
+		if (!smm_pcp_block(mm, idx[i])) {
+			smm_free_pages(mm, idx[i++], cpu);
+			continue;
+		}
+		zi = smm_zone_of(mm, idx[i]);
+		for (j = i + 1; j < nr && smm_pcp_block(mm, idx[j]) &&
+		     smm_zone_of(mm, idx[j]) == zi; j++)
+			;
+		smm_pcp_free_many(mm, &mm->zones[zi], cpu, j - i, &idx[i]);
+		i = j;
+	}
+}
+
 static void *smm_zalloc_pcp(unsigned int nr)
 {
 	return smm_zalloc_array(nr, sizeof(struct smm_pcp));

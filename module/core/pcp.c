@@ -172,6 +172,51 @@ void smm_pcp_free(struct smm_mm *mm, struct smm_zone *z, u64 idx, unsigned int o
 	smm_unlock(&pcp->lock);
 }
 
+/*
+ * The bulk fast path (__alloc_pages_bulk()): up to @nr order-0 blocks of
+ * @mt under one taking of the pcp lock. Returns how many it got.
+ */
+unsigned int smm_pcp_alloc_many(struct smm_mm *mm, struct smm_zone *z, unsigned int mt,
+				unsigned int cpu, unsigned int nr, u64 *idx)
+{
+	struct smm_pcp *pcp = smm_pcp_of(mm, cpu, z - mm->zones);
+	u32 *list = &pcp->lists[smm_pindex(0, mt)];
+	unsigned int n;
+
+	smm_lock(&pcp->lock);
+	for (n = 0; n < nr; n++) {
+		if (*list == SMM_FRAME_NONE && !smm_pcp_refill(mm, z, pcp, 0, mt))
+			break;
+		idx[n] = smm_pcp_pop(mm, list);
+		smm_frame_set_head(&mm->frames[idx[n]], SMM_FRAME_PAGE, 0, mt);
+	}
+	pcp->count -= n;
+	pcp->stats.alloc[0] += n;
+	smm_unlock(&pcp->lock);
+	return n;
+}
+
+/* Free @nr blocks of one zone onto @cpu's lists under one taking of the lock. */
+void smm_pcp_free_many(struct smm_mm *mm, struct smm_zone *z, unsigned int cpu,
+		       unsigned int nr, const u64 *idx)
+{
+	struct smm_pcp *pcp = smm_pcp_of(mm, cpu, z - mm->zones);
+	unsigned int i;
+
+	smm_lock(&pcp->lock);
+	for (i = 0; i < nr; i++) {
+		unsigned int order = smm_frame_order(&mm->frames[idx[i]]);
+
+		smm_pcp_push(mm, &pcp->lists[smm_pindex(order, smm_pageblock_mt(mm, idx[i]))],
+			     idx[i], order, smm_pageblock_mt(mm, idx[i]));
+		pcp->count += 1U << order;
+		pcp->stats.free[order]++;
+	}
+	if (pcp->count >= pcp->high)
+		smm_pcp_free_bulk(mm, z, pcp, pcp->count - pcp->high + pcp->batch);
+	smm_unlock(&pcp->lock);
+}
+
 /* drain_pages(): everything @cpu holds goes back to the buddy. */
 void smm_drain_pcp(struct smm_mm *mm, unsigned int cpu)
 {

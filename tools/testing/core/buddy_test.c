@@ -340,3 +340,33 @@ SMM_TEST(check_reports_corruption)
 	ASSERT_EQ(smm_check(&t.mm, why, sizeof(why)), 0);
 	smm_test_mm_destroy(&t);
 }
+
+/*
+ * The bulk calls: 16 blocks under one pcp lock, the rest one by one when
+ * the lists cannot serve; bulk frees group blocks by zone and fall back
+ * for blocks the lists do not take.
+ */
+SMM_TEST(bulk_alloc_and_free)
+{
+	struct smm_test_mm t;
+	u64 idx[40], big;
+	unsigned int i;
+
+	ASSERT_EQ(smm_test_mm_init(&t, sect64m, 1, "DMA:8M,DMA32:24M,Normal:rest", true, 2), 0);
+	ASSERT_EQ(smm_alloc_pages_bulk(&t.mm, SHADOWMM_GFP_MOVABLE, 1, 16, idx), 16);
+	for (i = 0; i < 16; i++) {
+		ASSERT_EQ(smm_frame_type(&t.mm.frames[idx[i]]), SMM_FRAME_PAGE);
+		ASSERT_TRUE(idx[i] >= t.mm.zones[2].start);
+	}
+	ASSERT_EQ(smm_alloc_pages_bulk(&t.mm, SHADOWMM_GFP_DMA, 0, 24, idx + 16), 24);
+	ASSERT_TRUE(idx[39] < t.mm.zones[0].end);
+	ASSERT_EQ(smm_alloc_pages(&t.mm, 9, 0, 0, &big), 0);
+	ASSERT_EQ(smm_test_check(&t.mm), 0);
+	smm_free_pages_bulk(&t.mm, 1, 40, idx);
+	smm_free_pages_bulk(&t.mm, 0, 1, &big);
+	ASSERT_EQ(smm_test_check(&t.mm), 0);
+	smm_drain_all_pcp(&t.mm);
+	ASSERT_EQ(smm_test_free_frames(&t.mm), 16384);
+	ASSERT_EQ(smm_alloc_pages_bulk(&t.mm, ~0U, 0, 4, idx), 0);
+	smm_test_mm_destroy(&t);
+}

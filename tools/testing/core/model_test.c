@@ -125,6 +125,34 @@ static void model_alloc(struct smm_test *_t, struct model *m, unsigned int cpus)
 	m->live[m->nr_live++] = idx;
 }
 
+/* Bulk calls: every block given must be a free frame in an allowed zone. */
+static void model_bulk(struct smm_test *_t, struct model *m, unsigned int cpus)
+{
+	unsigned int gfp = model_gfp(m), cpu = model_rand(m) % cpus, n, i;
+	u64 idx[16];
+
+	if (model_rand(m) & 1 && m->nr_live) {
+		for (n = 0; n < 16 && m->nr_live; n++) {
+			u64 pick = model_rand(m) % m->nr_live, j;
+
+			idx[n] = m->live[pick];
+			m->live[pick] = m->live[--m->nr_live];
+			for (j = 0; j < (1ULL << smm_frame_order(&m->t.mm.frames[idx[n]])); j++)
+				m->taken[idx[n] + j] = 0;
+			m->free += 1ULL << smm_frame_order(&m->t.mm.frames[idx[n]]);
+		}
+		smm_free_pages_bulk(&m->t.mm, cpu, n, idx);
+		return;
+	}
+	n = smm_alloc_pages_bulk(&m->t.mm, gfp, cpu, 1 + model_rand(m) % 16, idx);
+	for (i = 0; i < n; i++) {
+		ASSERT_TRUE(model_run_free(m, idx[i], 0, smm_gfp_zone(gfp)));
+		m->taken[idx[i]] = 1;
+		m->free--;
+		m->live[m->nr_live++] = idx[i];
+	}
+}
+
 static void model_free(struct model *m, unsigned int cpus)
 {
 	u64 pick = model_rand(m) % m->nr_live, idx = m->live[pick], i;
@@ -164,6 +192,8 @@ static void model_run(struct smm_test *_t, const struct smm_test_section *s, uns
 
 		if (r >= 995)
 			smm_drain_pcp(&m.t.mm, model_rand(&m) % cpus);
+		else if (r >= 985)
+			model_bulk(_t, &m, cpus);
 		else if (want_alloc || !m.nr_live)
 			model_alloc(_t, &m, cpus);
 		else

@@ -1,0 +1,269 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * Benchmarks against the kernel's own allocators, in the same kernel and
+ * the same run, so that only ratios are compared (under QEMU TCG absolute
+ * times mean little).
+ *
+ * Writing "ROW OPS REPS" to /sys/kernel/debug/shadowmm/bench runs one row:
+ * REPS repetitions, each a block of OPS operations of ours followed by a
+ * block of the kernel's, on every CPU the row names at once (one bound
+ * kthread each). Reading the file gives the last row's result:
+ *
+ *   ROW cpus N ours NS NS ... kernel NS NS ...    (ns per operation)
+ *
+ * Rows: order0, order0-buddy (per-CPU lists off), order3, order9,
+ * bulk16 (16 order-0 pages against alloc_pages_bulk_array()), and
+ * order0-2cpu (order0 on two CPUs at once, for scaling).
+ *
+ * A benchmark assumes nobody else uses the module meanwhile: order0-buddy
+ * turns the per-CPU lists off for its duration.
+ */
+#define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
+
+#include <linux/completion.h>
+#include <linux/debugfs.h>
+#include <linux/delay.h>
+#include <linux/gfp.h>
+#include <linux/kthread.h>
+#include <linux/mutex.h>
+#include <linux/seq_file.h>
+#include <linux/slab.h>
+#include <linux/sort.h>
+#include <linux/uaccess.h>
+
+#include "smm.h"
+
+#define SMM_BENCH_MAX_REPS	15
+#define SMM_BENCH_MAX_CPUS	2
+#define SMM_BENCH_BULK		16
+
+struct smm_bench_row {
+	const char *name;
+	unsigned int order;
+	unsigned int cpus;
+	bool buddy_only;
+	bool bulk;
+};
+
+static const struct smm_bench_row smm_bench_rows[] = {
+	{ "order0",	  0, 1, false, false },
+	{ "order0-buddy", 0, 1, true,  false },
+	{ "order3",	  3, 1, false, false },
+	{ "order9",	  9, 1, false, false },
+	{ "bulk16",	  0, 1, false, true },
+	{ "order0-2cpu",  0, 2, false, false },
+};
+
+struct smm_bench_result {
+	const struct smm_bench_row *row;
+	unsigned int reps;
+	u64 ours[SMM_BENCH_MAX_REPS][SMM_BENCH_MAX_CPUS];
+	u64 kernel[SMM_BENCH_MAX_REPS][SMM_BENCH_MAX_CPUS];
+};
+
+static DEFINE_MUTEX(smm_bench_lock);
+static struct smm_bench_result smm_bench_last;
+static int smm_bench_error;
+
+/* One operation of ours: an alloc+free pair, or a bulk of 16 and its bulk free. */
+static int smm_bench_ours(const struct smm_bench_row *row)
+{
+	struct smm_mm *mm = &smm_dev.mm;
+	u64 idx[SMM_BENCH_BULK];
+	unsigned int i, n = row->bulk ? SMM_BENCH_BULK : 1, cpu;
+	int ret = 0;
+
+	cpu = smm_cpu_get();
+	if (row->bulk) {
+		i = smm_alloc_pages_bulk(mm, SHADOWMM_GFP_MOVABLE, cpu, n, idx);
+		smm_free_pages_bulk(mm, cpu, i, idx);
+		ret = i == n ? 0 : -ENOMEM;
+	} else {
+		ret = smm_alloc_pages(mm, row->order, SHADOWMM_GFP_MOVABLE, cpu, &idx[0]);
+		if (!ret)
+			smm_free_pages(mm, idx[0], cpu);
+	}
+	smm_cpu_put();
+	return ret;
+}
+
+static int smm_bench_kernel(const struct smm_bench_row *row)
+{
+	struct page *pages[SMM_BENCH_BULK] = { NULL };
+	unsigned int i, n;
+
+	if (row->bulk) {
+		n = alloc_pages_bulk_array(GFP_KERNEL, SMM_BENCH_BULK, pages);
+		for (i = 0; i < n; i++)
+			__free_page(pages[i]);
+		return n == SMM_BENCH_BULK ? 0 : -ENOMEM;
+	}
+	pages[0] = alloc_pages(GFP_KERNEL, row->order);
+	if (!pages[0])
+		return -ENOMEM;
+	__free_pages(pages[0], row->order);
+	return 0;
+}
+
+struct smm_bench_thread {
+	const struct smm_bench_row *row;
+	bool kernel;
+	u64 ops, ns;
+	int ret;
+	atomic_t *ready;
+	unsigned int cpus;
+	struct completion done;
+};
+
+/* ns per operation of one block, all CPUs of the row starting together */
+static int smm_bench_fn(void *data)
+{
+	struct smm_bench_thread *t = data;
+	u64 i, start;
+	int ret = 0;
+
+	atomic_inc(t->ready);
+	while (atomic_read(t->ready) < t->cpus)
+		cpu_relax();
+	start = ktime_get_ns();
+	for (i = 0; i < t->ops && !ret; i++) {
+		ret = t->kernel ? smm_bench_kernel(t->row) : smm_bench_ours(t->row);
+		if (!(i & 4095))
+			cond_resched();
+	}
+	t->ns = div64_u64(ktime_get_ns() - start, t->ops);
+	t->ret = ret;
+	complete(&t->done);
+	return 0;
+}
+
+static int smm_bench_block(const struct smm_bench_row *row, bool kernel, u64 ops, u64 *ns)
+{
+	struct task_struct *k[SMM_BENCH_MAX_CPUS];
+	struct smm_bench_thread t[SMM_BENCH_MAX_CPUS];
+	atomic_t ready = ATOMIC_INIT(0);
+	unsigned int c;
+	int ret = 0;
+
+	/* create every thread before starting any: they wait for each other */
+	for (c = 0; c < row->cpus; c++) {
+		t[c] = (struct smm_bench_thread){ .row = row, .kernel = kernel, .ops = ops,
+						  .ready = &ready, .cpus = row->cpus };
+		init_completion(&t[c].done);
+		k[c] = kthread_create_on_cpu(smm_bench_fn, &t[c], c, "smm_bench/%u");
+		if (IS_ERR(k[c])) {
+			ret = PTR_ERR(k[c]);
+			while (c--)
+				kthread_stop(k[c]);	/* never woken: its function never runs */
+			return ret;
+		}
+	}
+	for (c = 0; c < row->cpus; c++)
+		wake_up_process(k[c]);
+	for (c = 0; c < row->cpus; c++) {
+		wait_for_completion(&t[c].done);
+		ns[c] = t[c].ns;
+		ret = ret ?: t[c].ret;
+	}
+	return ret;
+}
+
+static int smm_bench_run(const struct smm_bench_row *row, u64 ops, unsigned int reps)
+{
+	struct smm_bench_result *res = &smm_bench_last;
+	struct smm_mm *mm = &smm_dev.mm;
+	bool pcp = mm->pcp_enabled;
+	unsigned int r;
+	int ret = 0;
+
+	if (row->cpus > num_online_cpus())
+		return -EOPNOTSUPP;
+	memset(res, 0, sizeof(*res));
+	res->row = row;
+	if (row->buddy_only) {
+		smm_drain_all_pcp(mm);
+		WRITE_ONCE(mm->pcp_enabled, false);
+	}
+	for (r = 0; r < reps && !ret; r++) {
+		ret = smm_bench_block(row, false, ops, res->ours[r]);
+		if (!ret)
+			ret = smm_bench_block(row, true, ops, res->kernel[r]);
+		res->reps = r + 1;
+	}
+	if (row->buddy_only)
+		WRITE_ONCE(mm->pcp_enabled, pcp);
+	smm_drain_all_pcp(mm);
+	return ret;
+}
+
+static ssize_t smm_bench_write(struct file *file, const char __user *ubuf, size_t len,
+			       loff_t *ppos)
+{
+	char buf[64], name[32];
+	unsigned int reps, i;
+	u64 ops;
+	int ret;
+
+	if (len >= sizeof(buf))
+		return -EINVAL;
+	if (copy_from_user(buf, ubuf, len))
+		return -EFAULT;
+	buf[len] = '\0';
+	if (sscanf(buf, "%31s %llu %u", name, &ops, &reps) != 3 || !ops ||
+	    !reps || reps > SMM_BENCH_MAX_REPS)
+		return -EINVAL;
+	for (i = 0; i < ARRAY_SIZE(smm_bench_rows); i++)
+		if (!strcmp(name, smm_bench_rows[i].name))
+			break;
+	if (i == ARRAY_SIZE(smm_bench_rows))
+		return -ENOENT;
+
+	mutex_lock(&smm_bench_lock);
+	ret = smm_bench_run(&smm_bench_rows[i], ops, reps);
+	smm_bench_error = ret;
+	mutex_unlock(&smm_bench_lock);
+	return ret ?: len;
+}
+
+static int smm_bench_show(struct seq_file *m, void *v)
+{
+	const struct smm_bench_result *res = &smm_bench_last;
+	unsigned int r, c;
+
+	mutex_lock(&smm_bench_lock);
+	if (!res->row || smm_bench_error) {
+		seq_printf(m, "error %d\n", smm_bench_error);
+		goto out;
+	}
+	seq_printf(m, "%s cpus %u ours", res->row->name, res->row->cpus);
+	for (r = 0; r < res->reps; r++)
+		for (c = 0; c < res->row->cpus; c++)
+			seq_printf(m, " %llu", res->ours[r][c]);
+	seq_puts(m, " kernel");
+	for (r = 0; r < res->reps; r++)
+		for (c = 0; c < res->row->cpus; c++)
+			seq_printf(m, " %llu", res->kernel[r][c]);
+	seq_putc(m, '\n');
+out:
+	mutex_unlock(&smm_bench_lock);
+	return 0;
+}
+
+static int smm_bench_open(struct inode *inode, struct file *file)
+{
+	return single_open(file, smm_bench_show, NULL);
+}
+
+static const struct file_operations smm_bench_fops = {
+	.owner		= THIS_MODULE,
+	.open		= smm_bench_open,
+	.read		= seq_read,
+	.write		= smm_bench_write,
+	.llseek		= seq_lseek,
+	.release	= single_release,
+};
+
+void smm_bench_debugfs(struct dentry *dir)
+{
+	debugfs_create_file("bench", 0600, dir, NULL, &smm_bench_fops);
+}

@@ -1,0 +1,29 @@
+#!/bin/sh
+# SPDX-License-Identifier: GPL-2.0
+# The in-VM half of `make bench` (not a selftest): runs each benchmark row
+# of /sys/kernel/debug/shadowmm/bench (see module/bench.c) and prints one
+# "bench:" line per row for scripts/bench-report.py.
+. "$(dirname "$0")/lib.sh"
+
+OPS=${SMM_BENCH_OPS:-1000000}
+REPS=${SMM_BENCH_REPS:-5}
+B=/sys/kernel/debug/shadowmm/bench
+
+echo "bench: kernel $(uname -r)"
+echo "bench: cmdline $(cat /proc/cmdline)"
+echo "bench: cpus $(nproc)"
+if ! smm_load base=0x10000000 size=64M; then
+	echo "bench: error cannot load the module"
+	exit 1
+fi
+for row in order0 order0-buddy order3 order9 bulk16 order0-2cpu; do
+	ops=$OPS
+	# a bulk16 operation is 16 pages: the same number of pages per block
+	[ "$row" = bulk16 ] && ops=$((OPS / 16))
+	if echo "$row $ops $REPS" > $B; then
+		echo "bench: row $(cat $B) ops $ops"
+	else
+		echo "bench: error $row: the benchmark failed"
+	fi
+done
+smm_unload
