@@ -24,6 +24,9 @@ extern const char *const smm_state_names[__SHADOWMM_FRAME_CNT];
 /* units.c */
 char *smm_fmt_bytes(char *buf, size_t len, uint64_t bytes);
 
+/* array.c */
+int smm_array_reserve(void **v, size_t *cap, size_t n, size_t size, size_t first);
+
 /* info.c */
 struct smm_info {
 	bool has_base;			/* BASE is sent to CAP_SYS_ADMIN only */

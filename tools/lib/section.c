@@ -42,15 +42,8 @@ static int smm_section_cb(const struct nlmsghdr *nlh, void *data)
 {
 	struct smm_sections_ctx *ctx = data;
 
-	if (ctx->n == ctx->cap) {
-		size_t cap = ctx->cap ? 2 * ctx->cap : 16;
-		void *v = realloc(ctx->v, cap * sizeof(*ctx->v));
-
-		if (!v)
-			return MNL_CB_ERROR;	/* errno is ENOMEM */
-		ctx->v = v;
-		ctx->cap = cap;
-	}
+	if (smm_array_reserve((void **)&ctx->v, &ctx->cap, ctx->n, sizeof(*ctx->v), 16))
+		return MNL_CB_ERROR;	/* errno is ENOMEM */
 	if (smm_section_parse(nlh, &ctx->v[ctx->n]))
 		return MNL_CB_ERROR;
 	ctx->n++;

@@ -17,15 +17,8 @@ static int collect_run(const struct smm_run *r, void *data)
 {
 	struct runs *runs = data;
 
-	if (runs->n == runs->cap) {
-		size_t cap = runs->cap ? 2 * runs->cap : 256;
-		void *v = realloc(runs->v, cap * sizeof(*runs->v));
-
-		if (!v)
-			return -ENOMEM;
-		runs->v = v;
-		runs->cap = cap;
-	}
+	if (smm_array_reserve((void **)&runs->v, &runs->cap, runs->n, sizeof(*runs->v), 256))
+		return -ENOMEM;
 	runs->v[runs->n++] = *r;
 	return 0;
 }
