@@ -273,6 +273,7 @@ int smm_debugfs_init(struct smm_dev *d)
 	debugfs_create_file("extfrag_index", 0400, d->debugfs, mm, &smm_extfrag_fops);
 	debugfs_create_file("unusable_index", 0400, d->debugfs, mm, &smm_unusable_fops);
 	smm_bench_debugfs(d->debugfs);
+	smm_stress_debugfs(d->debugfs);
 	return 0;
 }
 

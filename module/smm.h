@@ -39,6 +39,7 @@ extern struct smm_dev smm_dev;
 
 int smm_debugfs_init(struct smm_dev *d);
 void smm_bench_debugfs(struct dentry *dir);
+void smm_stress_debugfs(struct dentry *dir);
 void smm_debugfs_exit(struct smm_dev *d);
 
 int smm_reserved_setup(struct smm_dev *d, u64 base, u64 size);

@@ -1,0 +1,69 @@
+#!/bin/sh
+# SPDX-License-Identifier: GPL-2.0
+# Concurrency: in-kernel stress threads (module/stress.c) allocate and free
+# random blocks on every CPU while user-space processes allocate and free
+# through netlink, dump zones and frames, read debugfs and run CHECK (which
+# stops the allocator) all at once. Afterwards every invariant holds,
+# every block is accounted for and RESET brings the zones back to free.
+# SMM_STRESS_SECONDS (default 20) and SMM_STRESS_THREADS (default 4).
+. "$(dirname "$0")/lib.sh"
+
+S=/sys/kernel/debug/shadowmm/stress
+SECONDS_=${SMM_STRESS_SECONDS:-20}
+THREADS=${SMM_STRESS_THREADS:-4}
+
+ktap_header
+ktap_plan 6
+
+smm_unload
+smm_load base=0x10000000 size=64M zones=DMA:8M,DMA32:24M,Normal:rest ||
+	ktap_exit_skip_all "cannot load the module"
+
+# One user-space worker: netlink allocations, frees and dumps until told to stop.
+worker() {
+	n=0 intr=0
+	while [ ! -e /tmp/stress.stop ]; do
+		h=$(smmctl -j page alloc order $((n % 4)) count 8 2>/dev/null | jq -r '.handles[]' 2>/dev/null)
+		smmctl -j zone show > /dev/null || echo "worker $1: zone show failed"
+		# under constant change a frame dump may be flagged interrupted
+		# (NLM_F_DUMP_INTR) every time smmctl retries: correct, not an error
+		if ! out=$(smmctl -j frame show 2>&1 > /dev/null); then
+			case "$out" in
+			*"dump interrupted"*) intr=$((intr + 1)) ;;
+			*) echo "worker $1: frame show failed: $out" ;;
+			esac
+		fi
+		cat /sys/kernel/debug/shadowmm/buddyinfo > /dev/null
+		# shellcheck disable=SC2086
+		[ -z "$h" ] || smmctl page free $h > /dev/null || echo "worker $1: free failed"
+		[ $((n % 5)) -ne 0 ] || smmctl check > /dev/null || echo "worker $1: CHECK failed"
+		n=$((n + 1))
+	done
+	echo "worker $1: $n rounds, $intr frame dumps flagged interrupted"
+}
+
+rm -f /tmp/stress.stop
+worker 1 > /tmp/stress.w1 2>&1 &
+w1=$!
+worker 2 > /tmp/stress.w2 2>&1 &
+w2=$!
+run_stress() { echo "$THREADS $SECONDS_" > $S; }
+ktap_check "$THREADS kernel threads for $SECONDS_ s beside 2 netlink workers" run_stress
+touch /tmp/stress.stop
+wait "$w1" "$w2"
+sed 's/^/# /' /tmp/stress.w1 /tmp/stress.w2
+result=$(cat $S)
+ktap_print_msg "stress: $result"
+
+no_worker_errors() { ! grep -q "failed" /tmp/stress.w1 /tmp/stress.w2; }
+ktap_check "the netlink workers saw no error" no_worker_errors
+allocs=$(echo "$result" | awk '{ print $6 }')
+frees=$(echo "$result" | awk '{ print $8 }')
+ktap_check "the threads allocated, and freed all they allocated" \
+	sh -c "[ '$allocs' -gt 0 ] && [ '$allocs' -eq '$frees' ]"
+ktap_check "CHECK passes afterwards" sh -c "smmctl check"
+smmctl reset > /dev/null
+ktap_check "RESET returns every zone to fully free" json_expect "$(smmctl -j zone show)" \
+	'[.zones[] | .free == .managed] | all' true
+ktap_check "rmmod after the stress" smm_unload
+ktap_finished
