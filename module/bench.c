@@ -21,15 +21,10 @@
 #define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
 
 #include <linux/completion.h>
-#include <linux/debugfs.h>
-#include <linux/delay.h>
 #include <linux/gfp.h>
 #include <linux/kthread.h>
 #include <linux/mutex.h>
 #include <linux/seq_file.h>
-#include <linux/slab.h>
-#include <linux/sort.h>
-#include <linux/uaccess.h>
 
 #include "smm.h"
 
@@ -196,20 +191,14 @@ static int smm_bench_run(const struct smm_bench_row *row, u64 ops, unsigned int 
 	return ret;
 }
 
-static ssize_t smm_bench_write(struct file *file, const char __user *ubuf, size_t len,
-			       loff_t *ppos)
+static int smm_bench_cmd_run(char *line)
 {
-	char buf[64], name[32];
 	unsigned int reps, i;
+	char name[32];
 	u64 ops;
 	int ret;
 
-	if (len >= sizeof(buf))
-		return -EINVAL;
-	if (copy_from_user(buf, ubuf, len))
-		return -EFAULT;
-	buf[len] = '\0';
-	if (sscanf(buf, "%31s %llu %u", name, &ops, &reps) != 3 || !ops ||
+	if (sscanf(line, "%31s %llu %u", name, &ops, &reps) != 3 || !ops ||
 	    !reps || reps > SMM_BENCH_MAX_REPS)
 		return -EINVAL;
 	for (i = 0; i < ARRAY_SIZE(smm_bench_rows); i++)
@@ -222,7 +211,7 @@ static ssize_t smm_bench_write(struct file *file, const char __user *ubuf, size_
 	ret = smm_bench_run(&smm_bench_rows[i], ops, reps);
 	smm_bench_error = ret;
 	mutex_unlock(&smm_bench_lock);
-	return ret ?: len;
+	return ret;
 }
 
 static int smm_bench_show(struct seq_file *m, void *v)
@@ -249,21 +238,7 @@ out:
 	return 0;
 }
 
-static int smm_bench_open(struct inode *inode, struct file *file)
-{
-	return single_open(file, smm_bench_show, NULL);
-}
-
-static const struct file_operations smm_bench_fops = {
-	.owner		= THIS_MODULE,
-	.open		= smm_bench_open,
-	.read		= seq_read,
-	.write		= smm_bench_write,
-	.llseek		= seq_lseek,
-	.release	= single_release,
+const struct smm_dbg_cmd smm_bench_cmd = {
+	.run	= smm_bench_cmd_run,
+	.show	= smm_bench_show,
 };
-
-void smm_bench_debugfs(struct dentry *dir)
-{
-	debugfs_create_file("bench", 0600, dir, NULL, &smm_bench_fops);
-}

@@ -23,6 +23,7 @@
 #include <linux/debugfs.h>
 #include <linux/seq_file.h>
 #include <linux/slab.h>
+#include <linux/uaccess.h>
 
 #include "smm.h"
 
@@ -261,6 +262,49 @@ static int smm_unusable_show(struct seq_file *m, void *v)
 }
 DEFINE_SHOW_ATTRIBUTE(smm_unusable);
 
+/*
+ * A command file: what is written (one short line) runs cmd->run, reading
+ * shows cmd->show. The benchmarks and the stress threads use it.
+ */
+#define SMM_DBG_CMD_LEN	64
+
+static ssize_t smm_dbg_cmd_write(struct file *file, const char __user *ubuf, size_t len,
+				 loff_t *ppos)
+{
+	const struct smm_dbg_cmd *cmd = file_inode(file)->i_private;
+	char buf[SMM_DBG_CMD_LEN];
+	int ret;
+
+	if (len >= sizeof(buf))
+		return -EINVAL;
+	if (copy_from_user(buf, ubuf, len))
+		return -EFAULT;
+	buf[len] = '\0';
+	ret = cmd->run(buf);
+	return ret ?: len;
+}
+
+static int smm_dbg_cmd_open(struct inode *inode, struct file *file)
+{
+	const struct smm_dbg_cmd *cmd = inode->i_private;
+
+	return single_open(file, cmd->show, NULL);
+}
+
+static const struct file_operations smm_dbg_cmd_fops = {
+	.owner		= THIS_MODULE,
+	.open		= smm_dbg_cmd_open,
+	.read		= seq_read,
+	.write		= smm_dbg_cmd_write,
+	.llseek		= seq_lseek,
+	.release	= single_release,
+};
+
+void smm_debugfs_cmd(struct dentry *dir, const char *name, const struct smm_dbg_cmd *cmd)
+{
+	debugfs_create_file(name, 0600, dir, (void *)cmd, &smm_dbg_cmd_fops);
+}
+
 /* debugfs may be missing or fail: the module works without it. */
 int smm_debugfs_init(struct smm_dev *d)
 {
@@ -272,8 +316,8 @@ int smm_debugfs_init(struct smm_dev *d)
 	debugfs_create_file("zoneinfo", 0400, d->debugfs, mm, &smm_zoneinfo_fops);
 	debugfs_create_file("extfrag_index", 0400, d->debugfs, mm, &smm_extfrag_fops);
 	debugfs_create_file("unusable_index", 0400, d->debugfs, mm, &smm_unusable_fops);
-	smm_bench_debugfs(d->debugfs);
-	smm_stress_debugfs(d->debugfs);
+	smm_debugfs_cmd(d->debugfs, "bench", &smm_bench_cmd);
+	smm_debugfs_cmd(d->debugfs, "stress", &smm_stress_cmd);
 	return 0;
 }
 

@@ -38,8 +38,17 @@ struct smm_dev {
 extern struct smm_dev smm_dev;
 
 int smm_debugfs_init(struct smm_dev *d);
-void smm_bench_debugfs(struct dentry *dir);
-void smm_stress_debugfs(struct dentry *dir);
+struct seq_file;
+
+/* debugfs.c: a file that runs what is written to it and shows a result */
+struct smm_dbg_cmd {
+	int (*run)(char *line);
+	int (*show)(struct seq_file *m, void *v);
+};
+
+void smm_debugfs_cmd(struct dentry *dir, const char *name, const struct smm_dbg_cmd *cmd);
+extern const struct smm_dbg_cmd smm_bench_cmd;	/* bench.c */
+extern const struct smm_dbg_cmd smm_stress_cmd;	/* stress.c */
 void smm_debugfs_exit(struct smm_dev *d);
 
 int smm_reserved_setup(struct smm_dev *d, u64 base, u64 size);

@@ -11,14 +11,12 @@
 #define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
 
 #include <linux/completion.h>
-#include <linux/debugfs.h>
 #include <linux/jiffies.h>
 #include <linux/kthread.h>
 #include <linux/mutex.h>
 #include <linux/prandom.h>
 #include <linux/seq_file.h>
 #include <linux/slab.h>
-#include <linux/uaccess.h>
 
 #include "smm.h"
 
@@ -148,25 +146,18 @@ static int smm_stress_run(unsigned int threads, unsigned int seconds)
 	return ret;
 }
 
-static ssize_t smm_stress_write(struct file *file, const char __user *ubuf, size_t len,
-				loff_t *ppos)
+static int smm_stress_cmd_run(char *line)
 {
 	unsigned int threads, seconds;
-	char buf[32];
 	int ret;
 
-	if (len >= sizeof(buf))
-		return -EINVAL;
-	if (copy_from_user(buf, ubuf, len))
-		return -EFAULT;
-	buf[len] = '\0';
-	if (sscanf(buf, "%u %u", &threads, &seconds) != 2 || !threads ||
+	if (sscanf(line, "%u %u", &threads, &seconds) != 2 || !threads ||
 	    threads > SMM_STRESS_MAX_THREADS || !seconds || seconds > SMM_STRESS_MAX_SECONDS)
 		return -EINVAL;
 	mutex_lock(&smm_stress_lock);
 	ret = smm_stress_run(threads, seconds);
 	mutex_unlock(&smm_stress_lock);
-	return ret ?: len;
+	return ret;
 }
 
 static int smm_stress_show(struct seq_file *m, void *v)
@@ -179,21 +170,7 @@ static int smm_stress_show(struct seq_file *m, void *v)
 	return 0;
 }
 
-static int smm_stress_open(struct inode *inode, struct file *file)
-{
-	return single_open(file, smm_stress_show, NULL);
-}
-
-static const struct file_operations smm_stress_fops = {
-	.owner		= THIS_MODULE,
-	.open		= smm_stress_open,
-	.read		= seq_read,
-	.write		= smm_stress_write,
-	.llseek		= seq_lseek,
-	.release	= single_release,
+const struct smm_dbg_cmd smm_stress_cmd = {
+	.run	= smm_stress_cmd_run,
+	.show	= smm_stress_show,
 };
-
-void smm_stress_debugfs(struct dentry *dir)
-{
-	debugfs_create_file("stress", 0600, dir, NULL, &smm_stress_fops);
-}
