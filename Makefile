@@ -52,7 +52,12 @@ test-core:
 test-tools:
 	$(MAKE) -C tools test
 
-test-host: test-core test-tools
+# libFuzzer on the core for FUZZ_SECONDS (60); TAP in build/host/fuzz.tap.
+test-fuzz:
+	@mkdir -p build/host
+	$(MAKE) -C tools/testing/core fuzz FUZZ_SECONDS=$(or $(FUZZ_SECONDS),60)
+
+test-host: test-core test-tools test-fuzz
 
 vm: deps all
 	scripts/vm.sh shell
@@ -61,7 +66,7 @@ vm: deps all
 check: deps
 	$(MAKE) all
 	$(MAKE) test-host
-	SMM_HOST_TAP=build/host/core.tap scripts/vm.sh check $(if $(TESTS),--tests $(TESTS)) $(if $(VM_TIMEOUT),--timeout $(VM_TIMEOUT))
+	SMM_HOST_TAP='build/host/core.tap build/host/fuzz.tap' scripts/vm.sh check $(if $(TESTS),--tests $(TESTS)) $(if $(VM_TIMEOUT),--timeout $(VM_TIMEOUT))
 
 # Benchmarks: native rows of the core (user space), then the VM rows
 # against the kernel's own allocators; prints a table, writes JSON.
@@ -78,4 +83,4 @@ clean:
 	$(MAKE) -C selftests clean
 	rm -rf build
 
-.PHONY: all deps bench module sparse tools selftests test-core test-tools test-host vm check clean
+.PHONY: all deps bench module sparse tools selftests test-core test-tools test-fuzz test-host vm check clean
