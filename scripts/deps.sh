@@ -5,13 +5,24 @@
 # and never an `apt-get update`. Prints one line saying what it did.
 set -euo pipefail
 
+#   deps.sh             what make, make check and make vm need
+#   deps.sh debug       also what building the debug kernel needs
+#   deps.sh rt          also Debian's PREEMPT_RT kernel and its headers
 PKGS=(
 	gcc make libc6-dev			# the tools and the module
+	clang					# libFuzzer on the core
 	linux-image-amd64 linux-headers-amd64	# the kernel we build for and boot
 	qemu-system-x86 busybox-static kmod cpio	# the test VM
 	libmnl-dev libncurses-dev		# smmctl, smmtop
 	sparse iproute2 jq			# make sparse; genl and jq in the tests
 )
+for group in "$@"; do
+	case "$group" in
+	debug)	PKGS+=(linux-source-6.1 bc flex bison libelf-dev libssl-dev xz-utils) ;;
+	rt)	PKGS+=(linux-image-rt-amd64 linux-headers-rt-amd64) ;;
+	*)	echo "usage: deps.sh [debug] [rt]" >&2; exit 2 ;;
+	esac
+done
 
 # dpkg-query prints nothing for packages it has never heard of, so ask for
 # each name and keep those whose status is not "installed".
