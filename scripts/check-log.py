@@ -2,7 +2,13 @@
 # SPDX-License-Identifier: GPL-2.0
 """Judge a test VM run from its serial log (and, optionally, host TAP files).
 
-    check-log.py SERIAL_LOG [HOST.tap ...]
+    check-log.py SERIAL_LOG [HOST.tap ...] [LABEL=SERIAL_LOG ...]
+
+Arguments ending in .tap are host TAP files; the others are serial logs
+of VM runs, the first one plain and the others (other kernels: the debug
+build, PREEMPT_RT, 5-level paging) named LABEL=PATH, so that one report
+and one closing line cover every run of `make check`. Each test of a
+labelled run is reported as LABEL/NAME.
 
 The serial log (scripts/vm.sh check) holds, between markers printed by
 scripts/guest-init:
@@ -223,15 +229,10 @@ def print_report(tally):
     print('%d passed, %d failed, %d skipped' % (tally.passed, tally.failed, tally.skipped))
 
 
-def main(argv):
-    if len(argv) < 2:
-        print(__doc__.strip(), file=sys.stderr)
-        return 2
-    tally = Tally()
-    for tap in argv[2:]:
-        judge_tap(tap, read_lines(tap), tally)
-
-    log = read_lines(argv[1])
+def judge_log(path, tally, label=None):
+    """One VM run's serial log; a label prefixes what it reports."""
+    first_summary, first_failure = len(tally.summaries), len(tally.failures)
+    log = read_lines(path)
     tests = section(log, 'TESTS BEGIN', ['TESTS END', 'DMESG BEGIN', 'DONE'])
     if tests is not None:
         judge_runner(tests, tally)
@@ -242,6 +243,29 @@ def main(argv):
         tally.fail('vm: did not finish (timeout or crash); the log ends:', log[-60:])
     elif tests is None:
         tally.fail('vm: no test output in the log', log[-60:])
+    if label:
+        tally.summaries[first_summary:] = [(label + '/' + t, v, c, b)
+                                           for t, v, c, b in tally.summaries[first_summary:]]
+        tally.failures[first_failure:] = [(label + '/' + n, e)
+                                          for n, e in tally.failures[first_failure:]]
+
+
+def main(argv):
+    if len(argv) < 2:
+        print(__doc__.strip(), file=sys.stderr)
+        return 2
+    tally = Tally()
+    runs = []
+    for arg in argv[2:]:
+        if arg.endswith('.tap'):
+            judge_tap(arg, read_lines(arg), tally)
+        else:
+            label, _, path = arg.partition('=')
+            runs.append((label, path) if path else (None, arg))
+
+    judge_log(argv[1], tally)
+    for label, path in runs:
+        judge_log(path, tally, label)
 
     print_report(tally)
     return 0 if tally.failed == 0 and tally.passed > 0 else 1

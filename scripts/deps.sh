@@ -8,6 +8,7 @@ set -euo pipefail
 #   deps.sh             what make, make check and make vm need
 #   deps.sh debug       also what building the debug kernel needs
 #   deps.sh rt          also Debian's PREEMPT_RT kernel and its headers
+#   deps.sh stress      also stress-ng, to press on the guest's own kernel
 PKGS=(
 	gcc make libc6-dev			# the tools and the module
 	clang					# libFuzzer on the core
@@ -20,7 +21,8 @@ for group in "$@"; do
 	case "$group" in
 	debug)	PKGS+=(linux-source-6.1 bc flex bison libelf-dev libssl-dev xz-utils) ;;
 	rt)	PKGS+=(linux-image-rt-amd64 linux-headers-rt-amd64) ;;
-	*)	echo "usage: deps.sh [debug] [rt]" >&2; exit 2 ;;
+	stress)	PKGS+=(stress-ng) ;;
+	*)	echo "usage: deps.sh [debug] [rt] [stress]" >&2; exit 2 ;;
 	esac
 done
 

@@ -3,10 +3,11 @@
 # Boot the installed Debian kernel in QEMU with the initramfs of
 # mkinitramfs.sh: the module, the tools and the selftests inside.
 #
-#   vm.sh check [--tests a,b] [--timeout SEC]
+#   vm.sh check [--tests a,b] [--timeout SEC] [--no-judge]
 #       run the selftests (all, or those named), log the serial console to
 #       build/vm/serial.log (and the terminal), judge it with check-log.py
-#       and exit with its status; SEC (default 900) bounds the whole VM
+#       and exit with its status; SEC (default 900) bounds the whole VM;
+#       --no-judge: only run and log (make check judges every run at once)
 #   vm.sh shell
 #       interactive: the module loaded on the reserved range, a shell on
 #       the console; exit the shell (or Ctrl-A X) to quit
@@ -32,19 +33,20 @@ set -euo pipefail
 top=$(cd "$(dirname "$0")/.." && pwd)
 
 usage() {
-	echo "usage: vm.sh check [--tests a,b] [--timeout SEC] | vm.sh bench | vm.sh shell" >&2
+	echo "usage: vm.sh check [--tests a,b] [--timeout SEC] [--no-judge] | vm.sh bench | vm.sh shell" >&2
 	exit 2
 }
 
 mode=${1:-}
 [ $# -gt 0 ] && shift
-tests='' timeout=900
+tests='' timeout=900 judge=1
 while [ $# -gt 0 ]; do
 	case "$1" in
 	--tests) tests=${2:?--tests needs a list}; shift 2 ;;
 	--tests=*) tests=${1#*=}; shift ;;
 	--timeout) timeout=${2:?--timeout needs seconds}; shift 2 ;;
 	--timeout=*) timeout=${1#*=}; shift ;;
+	--no-judge) judge=0; shift ;;
 	*) usage ;;
 	esac
 done
@@ -94,6 +96,7 @@ run_check() {
 	status="exited ($rc)"
 	[ "$rc" -ne 124 ] && [ "$rc" -ne 137 ] || status="stopped by the ${timeout} s timeout"
 	echo "vm: QEMU $status after $(($(date +%s) - start)) s"
+	[ "$judge" = 1 ] || exit 0
 	# shellcheck disable=SC2086 # a list of files
 	exec python3 "$top/scripts/check-log.py" "$log" ${SMM_HOST_TAP:-}
 }

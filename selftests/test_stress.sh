@@ -5,15 +5,20 @@
 # through netlink, dump zones and frames, read debugfs and run CHECK (which
 # stops the allocator) all at once. Afterwards every invariant holds,
 # every block is accounted for and RESET brings the zones back to free.
-# SMM_STRESS_SECONDS (default 20) and SMM_STRESS_THREADS (default 4).
+# SMM_STRESS_SECONDS (default 20) and SMM_STRESS_THREADS (default 4);
+# SMM_STRESS_NG=1 adds stress-ng's memory stressors on the guest's own
+# kernel meanwhile (the smp4 run of make check), which must not disturb
+# the shadow state.
 . "$(dirname "$0")/lib.sh"
 
 S=/sys/kernel/debug/shadowmm/stress
 SECONDS_=${SMM_STRESS_SECONDS:-20}
 THREADS=${SMM_STRESS_THREADS:-4}
 
+STRESS_NG=${SMM_STRESS_NG:-0}
+
 ktap_header
-ktap_plan 6
+ktap_plan $((6 + STRESS_NG))
 
 smm_unload
 smm_load base=0x10000000 size=64M zones=DMA:8M,DMA32:24M,Normal:rest ||
@@ -43,6 +48,11 @@ worker() {
 }
 
 rm -f /tmp/stress.stop
+if [ "$STRESS_NG" = 1 ]; then
+	stress-ng --vm 2 --vm-bytes 20% --vm-method all --page-in --timeout "${SECONDS_}s" \
+		--metrics-brief > /tmp/stress-ng.log 2>&1 &
+	sng=$!
+fi
 worker 1 > /tmp/stress.w1 2>&1 &
 w1=$!
 worker 2 > /tmp/stress.w2 2>&1 &
@@ -52,6 +62,13 @@ ktap_check "$THREADS kernel threads for $SECONDS_ s beside 2 netlink workers" ru
 touch /tmp/stress.stop
 wait "$w1" "$w2"
 sed 's/^/# /' /tmp/stress.w1 /tmp/stress.w2
+if [ "$STRESS_NG" = 1 ]; then
+	wait "$sng"
+	sng_status=$?
+	sed 's/^/# /' /tmp/stress-ng.log | tail -n 8
+	ktap_check "stress-ng pressed on the kernel meanwhile and exited 0" \
+		test "$sng_status" -eq 0
+fi
 result=$(cat $S)
 ktap_print_msg "stress: $result"
 

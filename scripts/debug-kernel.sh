@@ -1,0 +1,75 @@
+#!/usr/bin/env bash
+# SPDX-License-Identifier: GPL-2.0
+# Build (once) the debug kernel of `make check-debug` and print the path
+# of its build tree, for KDIR= and for booting its arch/x86/boot/bzImage.
+#
+#   debug-kernel.sh
+#
+# Debian's linux-source-6.1, `make tinyconfig`, scripts/debug-kernel.config
+# merged over it (KASAN, lockdep, kmemleak, DEBUG_VM, UBSAN, ...), then
+# bzImage and modules. The tree is cached outside the checkout, in
+# $SMM_CACHE_DIR (default ~/.cache/shadowmm), keyed by the fragment, the
+# source package's version and the compiler, so only the first run pays
+# (about 10 minutes on 2 idle cores). Progress goes to stderr, the build's
+# output to build.log inside the tree.
+set -euo pipefail
+
+top=$(cd "$(dirname "$0")/.." && pwd)
+fragment=$top/scripts/debug-kernel.config
+tarball=/usr/src/linux-source-6.1.tar.xz
+cache=${SMM_CACHE_DIR:-${XDG_CACHE_HOME:-$HOME/.cache}/shadowmm}
+
+die() { echo "debug-kernel: $*" >&2; exit 1; }
+say() { echo "debug-kernel: $*" >&2; }
+
+[ -r "$tarball" ] || die "no $tarball (run scripts/deps.sh debug)"
+srcver=$(dpkg-query -W -f='${Version}' linux-source-6.1)
+key=$({ cat "$fragment"; echo "$srcver"; gcc --version | head -n 1; } | sha256sum | cut -c1-16)
+tree=$cache/debug-kernel-$key
+
+if [ -f "$tree/.smm-built" ]; then
+	echo "$tree"
+	exit 0
+fi
+
+mkdir -p "$cache"
+# One builder at a time; a second caller waits and then finds the tree.
+exec 9>"$cache/.debug-kernel.lock"
+flock 9
+if [ -f "$tree/.smm-built" ]; then
+	echo "$tree"
+	exit 0
+fi
+
+# Every CONFIG_X=value line of the fragment must be in the final .config:
+# olddefconfig silently drops what a dependency rules out.
+check_config() {
+	local line missing=0
+	while IFS= read -r line; do
+		case "$line" in CONFIG_*=*) ;; *) continue ;; esac
+		grep -qx "$line" "$1/.config" || { say "not in .config: $line"; missing=1; }
+	done < "$fragment"
+	return $missing
+}
+
+# Built in place (kbuild trees do not like being moved); .smm-built marks
+# a finished one, and an unfinished one is started over.
+work=$tree
+rm -rf "$work"
+mkdir -p "$work"
+say "building the debug kernel from linux-source $srcver in $tree (once; ~10 min)"
+tar -xf "$tarball" -C "$work" --strip-components=1
+log=$work/build.log
+(
+	cd "$work"
+	make tinyconfig
+	scripts/kconfig/merge_config.sh -m .config "$fragment"
+	make olddefconfig
+) > "$log" 2>&1 || die "configuring failed; see $log"
+check_config "$work" || die "the fragment did not survive olddefconfig; see $work/.config"
+start=$(date +%s)
+nice -n 10 make -C "$work" -j"$(nproc)" bzImage modules >> "$log" 2>&1 ||
+	{ tail -n 30 "$log" >&2; die "build failed; see $log"; }
+say "built in $(($(date +%s) - start)) s: $(make -s -C "$work" kernelrelease)"
+touch "$work/.smm-built"
+echo "$tree"

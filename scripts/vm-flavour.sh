@@ -1,0 +1,83 @@
+#!/usr/bin/env bash
+# SPDX-License-Identifier: GPL-2.0
+# Run the selftests on another kernel than Debian's generic one:
+#
+#   vm-flavour.sh FLAVOUR [vm.sh check options: --tests a,b --no-judge ...]
+#
+#   debug   a debug build of linux-source-6.1 (scripts/debug-kernel.sh:
+#           KASAN, lockdep, kmemleak, DEBUG_VM, UBSAN), booted with
+#           kmemleak=on; the guest asks kmemleak for a scan after the
+#           tests, so a leak fails the run like a WARNING
+#   rt      Debian's PREEMPT_RT kernel (linux-image-rt-amd64), where
+#           spinlocks sleep and locking mistakes show
+#   la57    the generic kernel on a CPU with la57: 5-level paging (the
+#           page-table tests unless --tests says otherwise)
+#   smp4    the generic kernel on 4 vCPUs (oversubscribed on 2 cores: for
+#           correctness, not timing): the stress test for 60 s, with
+#           stress-ng's memory stressors pressing on the guest's kernel
+#
+# The module is built for that kernel from a copy of the sources in
+# build/vm-FLAVOUR/src (so the generic build in module/ stays as it is);
+# the serial log goes to build/vm-FLAVOUR/serial.log.
+set -euo pipefail
+
+top=$(cd "$(dirname "$0")/.." && pwd)
+flavour=${1:?usage: vm-flavour.sh debug|rt|la57|smp4 [vm.sh check options]}
+shift
+out=$top/build/vm-$flavour
+
+# The module's sources as the working tree has them, built products left
+# out (git ignores them); then kbuild against KDIR.
+build_module() {
+	local kdir=$1 src=$out/src
+	rm -rf "$src"
+	mkdir -p "$src"
+	(cd "$top" && git ls-files -co --exclude-standard Kbuild module include |
+		cpio -pdm --quiet "$src")
+	make -s -C "$kdir" M="$src" W=1 KCFLAGS=-Werror modules >&2
+	echo "$src/module/shadowmm.ko"
+}
+
+case "$flavour" in
+debug)
+	"$top/scripts/deps.sh" debug >&2
+	kdir=$("$top/scripts/debug-kernel.sh")
+	export SMM_KVER SMM_VM_KERNEL SMM_MODULE
+	SMM_KVER=$(make -s -C "$kdir" kernelrelease)
+	SMM_VM_KERNEL=$kdir/arch/x86/boot/bzImage
+	SMM_MODULE=$(build_module "$kdir")
+	export SMM_VM_APPEND="kmemleak=on ${SMM_VM_APPEND:-}"
+	# KASAN and lockdep make every test several times slower under TCG.
+	export SMM_TEST_TIMEOUT=${SMM_TEST_TIMEOUT:-1200}
+	set -- --timeout 3600 "$@"
+	;;
+rt)
+	"$top/scripts/deps.sh" rt >&2
+	export SMM_KVER SMM_MODULE
+	SMM_KVER=$("$top/scripts/kver.sh" rt)
+	SMM_MODULE=$(build_module "/lib/modules/$SMM_KVER/build")
+	set -- --timeout 1800 "$@"
+	;;
+la57)
+	export SMM_VM_CPU=max,la57=on
+	default_tests=$(cd "$top/selftests" && ls test_pt*.sh test_space*.sh 2>/dev/null |
+		paste -sd, -)
+	;;
+smp4)
+	"$top/scripts/deps.sh" stress >&2
+	export SMM_VM_SMP=4 SMM_HOST_BINS="stress-ng ${SMM_HOST_BINS:-}"
+	export SMM_VM_APPEND="smm.env.SMM_STRESS_SECONDS=60 smm.env.SMM_STRESS_NG=1 ${SMM_VM_APPEND:-}"
+	default_tests=test_stress.sh
+	;;
+*)
+	echo "vm-flavour: unknown flavour '$flavour' (debug, rt, la57, smp4)" >&2
+	exit 2
+	;;
+esac
+
+case " $* " in
+*" --tests"*) ;;
+*) [ -z "${default_tests:-}" ] || set -- --tests "$default_tests" "$@" ;;
+esac
+export SMM_VM_DIR=$out
+exec "$top/scripts/vm.sh" check "$@"
