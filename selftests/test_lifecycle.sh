@@ -2,14 +2,15 @@
 # SPDX-License-Identifier: GPL-2.0
 # Lifecycle: 100 load/unload cycles with live allocations left behind at
 # every rmmod, then the kernel's free memory and slab usage back within 1 % of
-# where they were; rmmod while frame dumps of a 1 GiB range are running.
+# where they were; rmmod while frame dumps of a 1 GiB range are running,
+# and while in-kernel stress threads are allocating.
 # SMM_LIFECYCLE_CYCLES (default 100).
 . "$(dirname "$0")/lib.sh"
 
 N=${SMM_LIFECYCLE_CYCLES:-100}
 
 ktap_header
-ktap_plan 5
+ktap_plan 7
 
 meminfo() { awk -v k="$1:" '$1 == k { print $2 }' /proc/meminfo; }
 # MemFree leaves out the pages that sit on the kernel's own per-CPU lists
@@ -82,4 +83,24 @@ else
 	ktap_skip "rmmod during frame dumps" "no 1 GiB reserved range"
 	ktap_skip "nothing of the 1 GiB range is left claimed" "no 1 GiB reserved range"
 fi
+# rmmod while stress threads run (module/stress.c): the open debugfs file
+# holds the module, so rmmod is refused until the run ends, then works,
+# and the threads freed everything before it could.
+smm_load base=0x10000000 size=64M
+echo "2 5" > /sys/kernel/debug/shadowmm/stress &
+stress=$!
+sleep 1
+unload_during_stress() {
+	refused=0
+	until smm_unload 2>/dev/null; do
+		refused=$((refused + 1))
+		[ "$refused" -lt 200 ] || { echo "rmmod refused 200 times"; return 1; }
+		sleep 0.1
+	done
+	echo "rmmod refused $refused times while the stress ran"
+	! smm_loaded && [ "$refused" -gt 0 ]
+}
+ktap_check "rmmod during the stress: refused while it runs, then done" unload_during_stress
+wait "$stress"
+ktap_check "the 64 MiB range is released" sh -c '! grep -q shadowmm /proc/iomem'
 ktap_finished
