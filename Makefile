@@ -8,6 +8,8 @@
 #   make check      host unit tests of the core (ASan/UBSan) and of the
 #                   tools, then every selftest in the VM; ends with
 #                   "N passed, N failed, N skipped"
+#   make check-debug  the same on the debug kernel only (KASAN, lockdep,
+#                   kmemleak), after the generic one
 #   make bench      benchmarks: native core rows, then ratios against the
 #                   kernel's allocators in one VM run (table + JSON)
 #   make sparse     the module through sparse (C=2)
@@ -62,11 +64,26 @@ test-host: test-core test-tools test-fuzz
 vm: deps all
 	scripts/vm.sh shell
 
-# TESTS=a,b runs only those selftests; VM_TIMEOUT= bounds the whole VM run.
+# After the generic Debian kernel, the suite runs on other kernels
+# (scripts/vm-flavour.sh): FLAVOURS lists them. rt: PREEMPT_RT; smp4: the
+# stress test on 4 vCPUs for 60 s under stress-ng; debug: KASAN, lockdep,
+# kmemleak (built once, cached outside the checkout). One report and one
+# closing line judge every run. TESTS=a,b runs only those selftests (and,
+# unless FLAVOURS= is given too, on the generic kernel only); VM_TIMEOUT=
+# bounds the generic VM run.
+FLAVOURS	?= $(if $(TESTS),,rt smp4 debug)
+HOST_TAP	:= build/host/core.tap build/host/fuzz.tap
+
 check: deps
 	$(MAKE) all
 	$(MAKE) test-host
-	SMM_HOST_TAP='build/host/core.tap build/host/fuzz.tap' scripts/vm.sh check $(if $(TESTS),--tests $(TESTS)) $(if $(VM_TIMEOUT),--timeout $(VM_TIMEOUT))
+	scripts/vm.sh check --no-judge $(if $(TESTS),--tests $(TESTS)) $(if $(VM_TIMEOUT),--timeout $(VM_TIMEOUT))
+	for f in $(FLAVOURS); do scripts/vm-flavour.sh $$f --no-judge $(if $(TESTS),--tests $(TESTS)) || exit; done
+	python3 scripts/check-log.py build/vm/serial.log $(HOST_TAP) $(foreach f,$(FLAVOURS),$(f)=build/vm-$(f)/serial.log)
+
+# Only the debug kernel's run (and the host tests).
+check-debug:
+	$(MAKE) check FLAVOURS=debug
 
 # Benchmarks: native rows of the core (user space), then the VM rows
 # against the kernel's own allocators; prints a table, writes JSON.
@@ -83,4 +100,4 @@ clean:
 	$(MAKE) -C selftests clean
 	rm -rf build
 
-.PHONY: all deps bench module sparse tools selftests test-core test-tools test-fuzz test-host vm check clean
+.PHONY: all deps bench module sparse tools selftests test-core test-tools test-fuzz test-host vm check check-debug clean

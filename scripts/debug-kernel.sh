@@ -10,8 +10,9 @@
 # bzImage and modules. The tree is cached outside the checkout, in
 # $SMM_CACHE_DIR (default ~/.cache/shadowmm), keyed by the fragment, the
 # source package's version and the compiler, so only the first run pays
-# (about 10 minutes on 2 idle cores). Progress goes to stderr, the build's
-# output to build.log inside the tree.
+# (about 10 minutes on 2 idle cores; a changed fragment starts from a copy
+# of the last tree and rebuilds what changed). Progress goes to stderr, the
+# build's output to build.log inside the tree.
 set -euo pipefail
 
 top=$(cd "$(dirname "$0")/.." && pwd)
@@ -56,9 +57,19 @@ check_config() {
 # a finished one, and an unfinished one is started over.
 work=$tree
 rm -rf "$work"
-mkdir -p "$work"
-say "building the debug kernel from linux-source $srcver in $tree (once; ~10 min)"
-tar -xf "$tarball" -C "$work" --strip-components=1
+# A finished tree of the same source (an older fragment) is a head start:
+# kbuild rebuilds only what the changed options touch.
+seed=$(grep -lx "$srcver" "$cache"/debug-kernel-*/.smm-srcver 2>/dev/null | head -n 1 || true)
+if [ -n "$seed" ] && [ -f "$(dirname "$seed")/.smm-built" ]; then
+	say "reconfiguring a copy of $(dirname "$seed") into $tree"
+	cp -a "$(dirname "$seed")" "$work"
+	rm -f "$work/.smm-built"
+else
+	mkdir -p "$work"
+	say "building the debug kernel from linux-source $srcver in $tree (once; ~10 min)"
+	tar -xf "$tarball" -C "$work" --strip-components=1
+	echo "$srcver" > "$work/.smm-srcver"
+fi
 log=$work/build.log
 (
 	cd "$work"

@@ -34,6 +34,7 @@
 #                               are expected (scripts/check-log.py skips them)
 #   smm_expect_kerr CMD...      CMD between the two markers; CMD's status
 #   smm_unprivileged CMD...     CMD as nobody (uid/gid 65534, no capabilities)
+#   kasan_quarantine_kb         what a KASAN kernel may hold back from MemFree
 #
 # JSON, through jq:
 #   json_get JSON FILTER        print jq -r's result; non-zero when it is
@@ -141,6 +142,19 @@ if [ -x /usr/sbin/kmod ]; then
 fi
 
 smm_loaded() { [ -d /sys/module/shadowmm ]; }
+
+# On a KASAN kernel (make check-debug) freed slab objects wait in a
+# quarantine of up to 1/32 of RAM before they are really freed, so that a
+# use after free is caught; MemFree is that much lower while it fills.
+# Tests comparing MemFree before and after add this to their slack; it is
+# 0 on other kernels.
+kasan_quarantine_kb() {
+	if dmesg | grep -q 'KernelAddressSanitizer initialized'; then
+		awk '/^MemTotal:/ { print int($2 / 32) }' /proc/meminfo
+	else
+		echo 0
+	fi
+}
 
 smm_load() { insmod "$SMM_KO" "$@"; }
 
