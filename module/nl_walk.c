@@ -2,9 +2,8 @@
 /*
  * PT_WALK: every level of the translation of a virtual range, in a
  * process's tables (PID), the kernel's (KERNEL) or a shadow space's
- * (SPACE), one message per step: a page, or a hole as large as the empty
- * entry that made it, so a sparse range costs what is mapped, not its
- * length. The dump resumes across batches at the next step; each batch
+ * (SPACE), one message per step: a page, or a run of empty entries (a
+ * hole), so a sparse range costs what is mapped, not its length. The dump resumes across batches at the next step; each batch
  * walks at most SMM_PT_BATCH_STEPS steps.
  *
  * Locks: a process's mm is looked up again and its mmap lock taken
@@ -236,6 +235,37 @@ static int smm_nl_pt_walk_one(struct smm_nl_pt_ctx *ctx, struct mm_struct *mm, u
 	}
 }
 
+/*
+ * Walk the next step from ctx->pos into @w. A hole goes on over the
+ * empty entries that follow it (up to the end of the range and at most
+ * SMM_PT_BATCH_STEPS walks), so a run of holes is one step whose size
+ * is the run's: w->size becomes the bytes from w->va to its end.
+ */
+static int smm_nl_pt_step(struct smm_nl_pt_ctx *ctx, struct mm_struct *mm, struct smm_walk *w)
+{
+	struct smm_walk more;
+	unsigned int n;
+	u64 end;
+	int ret;
+
+	ret = smm_nl_pt_walk_one(ctx, mm, ctx->pos, w);
+	if (ret || w->kind != SHADOWMM_PT_HOLE)
+		return ret;
+	end = w->start + w->size;
+	for (n = 0; n < SMM_PT_BATCH_STEPS && end && end - 1 < ctx->last; n++) {
+		ret = smm_nl_pt_walk_one(ctx, mm, end, &more);
+		if (ret)
+			return ret;
+		if (more.kind != SHADOWMM_PT_HOLE)
+			break;
+		end = more.start + more.size;
+	}
+	if (!end || end - 1 > ctx->last)	/* past the range, or wrapped */
+		end = ctx->last + 1;
+	w->size = end - w->va;			/* 2^64 - va when end wrapped to 0 */
+	return 0;
+}
+
 /* Up to SMM_PT_BATCH_STEPS steps into @skb; the target's lock is held. */
 static int smm_nl_pt_batch(struct sk_buff *skb, struct netlink_callback *cb,
 			   struct smm_nl_pt_ctx *ctx, struct mm_struct *mm)
@@ -249,7 +279,7 @@ static int smm_nl_pt_batch(struct sk_buff *skb, struct netlink_callback *cb,
 		struct smm_walk w;
 		void *hdr;
 
-		ret = smm_nl_pt_walk_one(ctx, mm, ctx->pos, &w);
+		ret = smm_nl_pt_step(ctx, mm, &w);
 		if (ret)
 			return ret;
 		hdr = smm_nl_dump_put(skb, cb, SHADOWMM_CMD_PT_WALK);
@@ -261,7 +291,7 @@ static int smm_nl_pt_batch(struct sk_buff *skb, struct netlink_callback *cb,
 			break;
 		}
 		genlmsg_end(skb, hdr);
-		next = w.start + w.size;
+		next = w.kind == SHADOWMM_PT_HOLE ? w.va + w.size : w.start + w.size;
 		if (!next || next - 1 >= ctx->last)	/* wrapped, or past the end */
 			ctx->done = true;
 		else

@@ -21,8 +21,13 @@
  * remove) first flushes every CPU's TLB by IPI, which cannot complete
  * while this CPU has interrupts off, the way GUP-fast keeps user tables.
  */
+#include <linux/debugfs.h>
+#include <linux/io.h>
 #include <linux/mm.h>
 #include <linux/pgtable.h>
+#include <linux/seq_file.h>
+#include <linux/slab.h>
+#include <linux/vmalloc.h>
 
 #include "smm.h"
 #include "core/walk.h"
@@ -110,4 +115,36 @@ int smm_pt_real_walk(struct mm_struct *mm, bool kernel, u64 va, struct smm_walk 
 	ret = smm_walk_va(&ops, &r, va, w);
 	local_irq_restore(flags);
 	return ret;
+}
+
+/*
+ * debugfs pt_kbuf (root only): kernel addresses for the walker's tests
+ * and the physical address each must walk to, one "name va phys" line
+ * each: a kmalloc'ed buffer (direct map, virt_to_phys()) and a static
+ * buffer of the module (module area, vmalloc_to_pfn()).
+ */
+static void *smm_pt_kbuf;
+static u8 smm_pt_modbuf[64];
+
+static int smm_pt_kbuf_show(struct seq_file *m, void *v)
+{
+	seq_printf(m, "kmalloc %px %#llx\n", smm_pt_kbuf, (u64)virt_to_phys(smm_pt_kbuf));
+	seq_printf(m, "module %px %#llx\n", smm_pt_modbuf,
+		   (u64)PFN_PHYS(vmalloc_to_pfn(smm_pt_modbuf)) + offset_in_page(smm_pt_modbuf));
+	return 0;
+}
+DEFINE_SHOW_ATTRIBUTE(smm_pt_kbuf);
+
+void smm_pt_debugfs_init(struct dentry *dir)
+{
+	smm_pt_kbuf = kmalloc(64, GFP_KERNEL);
+	if (smm_pt_kbuf)
+		debugfs_create_file("pt_kbuf", 0400, dir, NULL, &smm_pt_kbuf_fops);
+}
+
+/* After the debugfs files are gone. */
+void smm_pt_debugfs_exit(void)
+{
+	kfree(smm_pt_kbuf);
+	smm_pt_kbuf = NULL;
 }

@@ -65,5 +65,7 @@ struct smm_walk;
 unsigned int smm_pt_paging_levels(void);
 int smm_pt_real_walk(struct mm_struct *mm, bool kernel, u64 va, struct smm_walk *w);
 u64 smm_spaces_destroy_all(void);
+void smm_pt_debugfs_init(struct dentry *dir);
+void smm_pt_debugfs_exit(void);
 
 #endif /* _SMM_GLUE_H */

@@ -2,7 +2,7 @@
 # SPDX-License-Identifier: GPL-2.0
 """Judge a test VM run from its serial log (and, optionally, host TAP files).
 
-    check-log.py SERIAL_LOG [HOST.tap ...]
+    check-log.py SERIAL_LOG [HOST.tap | OTHER_SERIAL_LOG ...]
 
 The serial log (scripts/vm.sh check) holds, between markers printed by
 scripts/guest-init:
@@ -228,10 +228,19 @@ def main(argv):
         print(__doc__.strip(), file=sys.stderr)
         return 2
     tally = Tally()
-    for tap in argv[2:]:
-        judge_tap(tap, read_lines(tap), tally)
+    for extra in argv[2:]:
+        lines = read_lines(extra)
+        if find_mark(lines, 'TESTS BEGIN') is not None:
+            judge_serial(lines, tally)   # another VM run's log
+        else:
+            judge_tap(extra, lines, tally)
 
-    log = read_lines(argv[1])
+    judge_serial(read_lines(argv[1]), tally)
+    print_report(tally)
+    return 0 if tally.failed == 0 and tally.passed > 0 else 1
+
+
+def judge_serial(log, tally):
     tests = section(log, 'TESTS BEGIN', ['TESTS END', 'DMESG BEGIN', 'DONE'])
     if tests is not None:
         judge_runner(tests, tally)
@@ -242,9 +251,6 @@ def main(argv):
         tally.fail('vm: did not finish (timeout or crash); the log ends:', log[-60:])
     elif tests is None:
         tally.fail('vm: no test output in the log', log[-60:])
-
-    print_report(tally)
-    return 0 if tally.failed == 0 and tally.passed > 0 else 1
 
 
 if __name__ == '__main__':

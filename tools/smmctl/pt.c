@@ -45,7 +45,7 @@ static void pt_print_level(const struct smm_pt_level *l)
 	}
 	print_uint(PRINT_ANY, "index", " %3u", l->index);
 	if (l->has_entry)
-		print_u64(PRINT_ANY, "entry", "  %#018" PRIx64, l->entry);
+		print_u64(PRINT_ANY, "entry", "  0x%016" PRIx64, l->entry);
 	pt_print_flags(l->flags);
 	print_text("\n");
 	close_json_object();
@@ -59,7 +59,7 @@ static int pt_print_step(const struct smm_pt_step *st, void *data)
 	if (++*n > PT_STEPS_MAX)
 		return -E2BIG;
 	open_json_object(NULL);
-	print_u64(PRINT_ANY, "addr", "%#018" PRIx64, st->addr);
+	print_u64(PRINT_ANY, "addr", "0x%016" PRIx64, st->addr);
 	print_string(PRINT_ANY, "kind", "  %s", smm_pt_kind_names[st->kind]);
 	print_u64(PRINT_JSON, "size", NULL, st->size);
 	print_string(PRINT_FP, NULL, " %s", pt_size_name(st->size, size, sizeof(size)));

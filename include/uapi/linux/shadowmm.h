@@ -286,8 +286,10 @@ enum shadowmm_pt_kind {
 
 /*
  * SHADOWMM_CMD_PT_WALK: request PID, KERNEL or SPACE, with ADDR and LEN;
- * one reply message per step: a page, or a hole as large as the empty
- * entry that made it. ENTRY, PFN and IN_SHADOW go to CAP_SYS_ADMIN only.
+ * one reply message per step: a page (the page of SIZE bytes holding
+ * ADDR), or a hole ([ADDR, ADDR + SIZE): a run of empty entries; SIZE 0
+ * means up to 2^64). LEVELS are those of ADDR. ENTRY, PFN and IN_SHADOW
+ * go to CAP_SYS_ADMIN only.
  */
 enum shadowmm_a_pt {
 	SHADOWMM_A_PT_UNSPEC,
@@ -299,7 +301,7 @@ enum shadowmm_a_pt {
 	SHADOWMM_A_PT_LEN,		/* u64: bytes (default 1: one page) */
 	SHADOWMM_A_PT_PAGING_LEVELS,	/* u32 (reply): 4 or 5 */
 	SHADOWMM_A_PT_KIND,		/* u32 (reply): enum shadowmm_pt_kind */
-	SHADOWMM_A_PT_SIZE,		/* u64 (reply): bytes this step covers */
+	SHADOWMM_A_PT_SIZE,		/* u64 (reply): page size, or hole length */
 	SHADOWMM_A_PT_LEVELS,		/* nest (reply): SHADOWMM_A_PT_LEVEL entries */
 	SHADOWMM_A_PT_LEVEL,		/* nest: enum shadowmm_a_ptl */
 	SHADOWMM_A_PT_PFN,		/* u64 (reply, admin): frame of ADDR */
