@@ -65,13 +65,15 @@ vm: deps all
 	scripts/vm.sh shell
 
 # After the generic Debian kernel, the suite runs on other kernels
-# (scripts/vm-flavour.sh): FLAVOURS lists them. rt: PREEMPT_RT; smp4: the
-# stress test on 4 vCPUs for 60 s under stress-ng; debug: KASAN, lockdep,
-# kmemleak (built once, cached outside the checkout). One report and one
+# (scripts/vm-flavour.sh): FLAVOURS lists them. la48: the page-table
+# walker's test with 4-level paging (-cpu max has la57 under QEMU 7.2's
+# TCG, so the main run is 5-level); rt: PREEMPT_RT; smp4: the stress test
+# on 4 vCPUs for 60 s under stress-ng; debug: KASAN, lockdep, kmemleak
+# (built once, cached outside the checkout). One report and one
 # closing line judge every run. TESTS=a,b runs only those selftests (and,
 # unless FLAVOURS= is given too, on the generic kernel only); VM_TIMEOUT=
 # bounds the generic VM run.
-FLAVOURS	?= $(if $(TESTS),,rt smp4 debug)
+FLAVOURS	?= $(if $(TESTS),,la48 rt smp4 debug)
 HOST_TAP	:= build/host/core.tap build/host/fuzz.tap
 
 check: deps

@@ -318,6 +318,7 @@ int smm_debugfs_init(struct smm_dev *d)
 	debugfs_create_file("unusable_index", 0400, d->debugfs, mm, &smm_unusable_fops);
 	smm_debugfs_cmd(d->debugfs, "bench", &smm_bench_cmd);
 	smm_debugfs_cmd(d->debugfs, "stress", &smm_stress_cmd);
+	smm_pt_debugfs_init(d->debugfs);
 	return 0;
 }
 
@@ -325,4 +326,5 @@ void smm_debugfs_exit(struct smm_dev *d)
 {
 	debugfs_remove_recursive(d->debugfs);
 	d->debugfs = NULL;
+	smm_pt_debugfs_exit();
 }

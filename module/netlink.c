@@ -54,6 +54,50 @@ static const struct genl_ops smm_nl_ops[] = {
 		.doit	= smm_nl_reset_doit,
 		.flags	= GENL_ADMIN_PERM,
 	},
+	{
+		.cmd	= SHADOWMM_CMD_PT_WALK,
+		.dumpit	= smm_nl_pt_walk_dumpit,
+		.policy	= smm_nl_pt_walk_policy,
+		.maxattr = ARRAY_SIZE(smm_nl_pt_walk_policy) - 1,
+	},
+	{
+		.cmd	= SHADOWMM_CMD_SPACE_CREATE,
+		.doit	= smm_nl_space_create_doit,
+		.policy	= smm_nl_space_policy,
+		.maxattr = ARRAY_SIZE(smm_nl_space_policy) - 1,
+		.flags	= GENL_ADMIN_PERM,
+	},
+	{
+		.cmd	= SHADOWMM_CMD_SPACE_MAP,
+		.doit	= smm_nl_space_map_doit,
+		.policy	= smm_nl_space_policy,
+		.maxattr = ARRAY_SIZE(smm_nl_space_policy) - 1,
+		.flags	= GENL_ADMIN_PERM,
+	},
+	{
+		.cmd	= SHADOWMM_CMD_SPACE_UNMAP,
+		.doit	= smm_nl_space_unmap_doit,
+		.policy	= smm_nl_space_policy,
+		.maxattr = ARRAY_SIZE(smm_nl_space_policy) - 1,
+		.flags	= GENL_ADMIN_PERM,
+	},
+	{
+		.cmd	= SHADOWMM_CMD_SPACE_TRANSLATE,
+		.doit	= smm_nl_space_translate_doit,
+		.policy	= smm_nl_space_policy,
+		.maxattr = ARRAY_SIZE(smm_nl_space_policy) - 1,
+	},
+	{
+		.cmd	= SHADOWMM_CMD_SPACE_DESTROY,
+		.doit	= smm_nl_space_destroy_doit,
+		.policy	= smm_nl_space_policy,
+		.maxattr = ARRAY_SIZE(smm_nl_space_policy) - 1,
+		.flags	= GENL_ADMIN_PERM,
+	},
+	{
+		.cmd	= SHADOWMM_CMD_SPACE_GET,
+		.dumpit	= smm_nl_space_get_dumpit,
+	},
 };
 
 static const struct genl_multicast_group smm_nl_mcgrps[] = {

@@ -53,4 +53,21 @@ int smm_nl_frame_get_dumpit(struct sk_buff *skb, struct netlink_callback *cb);
 /* nl_check.c */
 int smm_nl_check_doit(struct sk_buff *skb, struct genl_info *info);
 
+/* nl_space.c: shadow address spaces; smm_space_lock_all() guards them all */
+extern const struct nla_policy smm_nl_space_policy[SHADOWMM_A_SPACE_PROT + 1];
+int smm_nl_space_create_doit(struct sk_buff *skb, struct genl_info *info);
+int smm_nl_space_map_doit(struct sk_buff *skb, struct genl_info *info);
+int smm_nl_space_unmap_doit(struct sk_buff *skb, struct genl_info *info);
+int smm_nl_space_translate_doit(struct sk_buff *skb, struct genl_info *info);
+int smm_nl_space_destroy_doit(struct sk_buff *skb, struct genl_info *info);
+int smm_nl_space_get_dumpit(struct sk_buff *skb, struct netlink_callback *cb);
+struct smm_space *smm_space_find(u32 id);
+u32 smm_space_generation(void);
+void smm_space_lock_all(void);
+void smm_space_unlock_all(void);
+
+/* nl_walk.c */
+extern const struct nla_policy smm_nl_pt_walk_policy[SHADOWMM_A_PT_LEN + 1];
+int smm_nl_pt_walk_dumpit(struct sk_buff *skb, struct netlink_callback *cb);
+
 #endif /* _SMM_NETLINK_H */

@@ -263,16 +263,18 @@ int smm_nl_page_free_doit(struct sk_buff *skb, struct genl_info *info)
 }
 
 /*
- * RESET: free everything user space allocated and drain the per-CPU
- * lists, so the free areas are back where they were after loading.
+ * RESET: free everything user space allocated (pages and shadow spaces)
+ * and drain the per-CPU lists, so the free areas are back where they
+ * were after loading.
  */
 int smm_nl_reset_doit(struct sk_buff *skb, struct genl_info *info)
 {
 	struct smm_dev *d = &smm_dev;
 	u64 frames;
 
+	frames = smm_spaces_destroy_all();
 	mutex_lock(&d->nl_page_lock);
-	frames = smm_free_owned(&d->mm, SMM_OWNER_NETLINK);
+	frames += smm_free_owned(&d->mm, SMM_OWNER_NETLINK);
 	smm_drain_all_pcp(&d->mm);
 	mutex_unlock(&d->nl_page_lock);
 	return smm_nl_reply_u64(info, SHADOWMM_CMD_RESET, SHADOWMM_A_CHECK_FREED,

@@ -59,4 +59,13 @@ void smm_borrowed_teardown(struct smm_dev *d);
 int smm_nl_register(void);
 void smm_nl_unregister(void);
 
+/* page tables: pt_real.c walks the real ones, nl_space.c owns the shadow spaces */
+struct mm_struct;
+struct smm_walk;
+unsigned int smm_pt_paging_levels(void);
+int smm_pt_real_walk(struct mm_struct *mm, bool kernel, u64 va, struct smm_walk *w);
+u64 smm_spaces_destroy_all(void);
+void smm_pt_debugfs_init(struct dentry *dir);
+void smm_pt_debugfs_exit(void);
+
 #endif /* _SMM_GLUE_H */

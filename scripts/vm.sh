@@ -14,7 +14,8 @@
 #
 # Environment (all optional):
 #   SMM_VM_MEM      guest memory (2G)          SMM_VM_SMP   vCPUs (2)
-#   SMM_VM_CPU      -cpu model (max; max,la57=on for 5-level paging)
+#   SMM_VM_CPU      -cpu model (max, which has la57 under QEMU 7.2: 5-level
+#                   paging; max,la57=off for 4-level)
 #   SMM_VM_MEMMAP   the reserved range (64M$0x10000000; from make: 64M$$0x...)
 #   SMM_VM_MEMMAP2  a second, large one (1G$0x40000000; empty: none)
 #   SMM_VM_APPEND   more kernel arguments (init_on_alloc=0, kmemleak=on, ...)

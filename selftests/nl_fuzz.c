@@ -8,7 +8,8 @@
  * (allocations, frees of live handles) with malformed ones: unknown
  * commands, wrong attribute types and lengths, truncated headers and
  * attributes, bad nesting, boundary and overflowing numbers, huge counts,
- * stale and random handles. Afterwards the module must still answer,
+ * stale and random handles; shadow space requests and page-table walks,
+ * valid and not. Afterwards the module must still answer,
  * CHECK must pass and RESET must bring every zone back to fully free.
  * The seed is printed so that a failure can be replayed with -s.
  */
@@ -119,6 +120,57 @@ static struct nlmsghdr *start_msg(struct fuzz *f, uint8_t cmd, bool dump)
 	return nlh;
 }
 
+/*
+ * A well-formed request on shadow spaces (ids 1-4, a 128 MiB window, at
+ * most 16 pages) or a short page-table walk, valid or refused by the
+ * module's own checks (overlaps, holes, unknown spaces).
+ */
+static struct nlmsghdr *valid_space_op(struct fuzz *f)
+{
+	static const uint8_t cmds[] = {
+		SHADOWMM_CMD_SPACE_CREATE, SHADOWMM_CMD_SPACE_MAP, SHADOWMM_CMD_SPACE_MAP,
+		SHADOWMM_CMD_SPACE_UNMAP, SHADOWMM_CMD_SPACE_TRANSLATE, SHADOWMM_CMD_SPACE_DESTROY,
+	};
+	uint32_t shift = rnd_below(4) ? SHADOWMM_PAGE_4K : SHADOWMM_PAGE_2M;
+	uint64_t va = rnd_below(64) << 21 | (shift == SHADOWMM_PAGE_4K ? rnd_below(512) << 12 : 0);
+	uint8_t cmd = cmds[rnd_below(sizeof(cmds))];
+	struct nlmsghdr *nlh;
+
+	if (rnd_below(4) == 0) {	/* a walk: our own pid, the kernel, or a space */
+		nlh = start_msg(f, SHADOWMM_CMD_PT_WALK, true);
+		switch (rnd_below(3)) {
+		case 0:
+			mnl_attr_put_u32(nlh, SHADOWMM_A_PT_PID, getpid());
+			break;
+		case 1:
+			mnl_attr_put(nlh, SHADOWMM_A_PT_KERNEL, 0, NULL);
+			va |= 0xffff888000000000ULL;	/* the 4-level direct map */
+			break;
+		default:
+			mnl_attr_put_u32(nlh, SHADOWMM_A_PT_SPACE, 1 + rnd_below(4));
+		}
+		mnl_attr_put_u64(nlh, SHADOWMM_A_PT_ADDR, va);
+		mnl_attr_put_u64(nlh, SHADOWMM_A_PT_LEN, 1 + rnd_below(64 << 12));
+		return nlh;
+	}
+	nlh = start_msg(f, cmd, false);
+	if (cmd == SHADOWMM_CMD_SPACE_CREATE) {
+		mnl_attr_put_u32(nlh, SHADOWMM_A_SPACE_LEVELS, 4 + rnd_below(2));
+		return nlh;
+	}
+	mnl_attr_put_u32(nlh, SHADOWMM_A_SPACE_ID, 1 + rnd_below(4));
+	if (cmd == SHADOWMM_CMD_SPACE_DESTROY)
+		return nlh;
+	mnl_attr_put_u64(nlh, SHADOWMM_A_SPACE_ADDR, va);
+	if (cmd == SHADOWMM_CMD_SPACE_TRANSLATE)
+		return nlh;
+	mnl_attr_put_u64(nlh, SHADOWMM_A_SPACE_PAGES, 1 + rnd_below(16));
+	mnl_attr_put_u32(nlh, SHADOWMM_A_SPACE_PAGE_SIZE, shift);
+	if (cmd == SHADOWMM_CMD_SPACE_MAP)
+		mnl_attr_put_u32(nlh, SHADOWMM_A_SPACE_PROT, rnd_below(SHADOWMM_PROT_ALL + 1));
+	return nlh;
+}
+
 /* A well-formed allocation or free, so real state moves under the fuzz. */
 static void valid_op(struct fuzz *f, struct nlmsghdr **out)
 {
@@ -126,6 +178,10 @@ static void valid_op(struct fuzz *f, struct nlmsghdr **out)
 	struct nlattr *nest;
 	unsigned int i, n;
 
+	if (rnd_below(3) == 0) {
+		*out = valid_space_op(f);
+		return;
+	}
 	if (f->nr_handles && rnd() & 1) {
 		nlh = start_msg(f, SHADOWMM_CMD_PAGE_FREE, false);
 		nest = mnl_attr_nest_start(nlh, SHADOWMM_A_PAGE_HANDLES);

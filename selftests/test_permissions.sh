@@ -1,13 +1,14 @@
 #!/bin/sh
 # SPDX-License-Identifier: GPL-2.0
 # What an unprivileged user (uid 65534, no capabilities) may do: read
-# info, zones and the frame map, without physical addresses; every
+# info, zones, the frame map and shadow spaces, translate and walk page
+# tables, without physical addresses, frame numbers or raw entries; every
 # command that changes state (or stops the allocator, like CHECK) fails
 # with EPERM and changes nothing.
 . "$(dirname "$0")/lib.sh"
 
 ktap_header
-ktap_plan 9
+ktap_plan 16
 
 smm_unload
 smm_load base=0x10000000 size=64M || ktap_exit_skip_all "cannot load the module"
@@ -30,6 +31,20 @@ ktap_check "page free: EPERM" denied page free "$h"
 ktap_check "page free all: EPERM" denied page free all
 ktap_check "reset: EPERM" denied reset
 ktap_check "check: EPERM" denied check
+
+sid=$(smmctl -j space create | jq -r .id)
+smmctl space map "$sid" addr 0x200000 pages 2 write > /dev/null
+ktap_check "space create: EPERM" denied space create
+ktap_check "space map: EPERM" denied space map "$sid" addr 0x400000 pages 1
+ktap_check "space unmap: EPERM" denied space unmap "$sid" addr 0x200000 pages 1
+ktap_check "space destroy: EPERM" denied space destroy "$sid"
+ktap_check "space show is readable" json_expect "$(user -j space show)" '.spaces[0].frames' 6
+ktap_check "space translate: no frame or physical address" json_expect \
+	"$(user -j space translate "$sid" addr 0x201000)" '[has("pfn"), has("phys")] | any' false
+ktap_check "pt walk of a space: no frames or raw entries" json_expect \
+	"$(user -j pt walk space "$sid" addr 0x200000 len 0x2000)" \
+	'[(.steps | length) == 2, ([.steps[] | has("pfn") or (.levels[] | has("entry"))] | any | not)] | all' \
+	true
 
 smmctl reset > /dev/null
 smm_unload

@@ -11,9 +11,12 @@
  *    one; no two free buddies are left unmerged; zone->free adds up;
  *  - per-CPU lists: each holds PCP heads of its order and type, adding
  *    up to the list's count and to the PCP heads seen in the walk;
+ *  - page-table and space pages (core/space.h) are owned by a space,
+ *    table pages single frames;
  *  - present = free + per-CPU + allocated; min <= low <= high.
  */
 #include "mm.h"
+#include "handle.h"
 
 struct smm_census {
 	u64 nr_free[SMM_NR_ORDERS][SMM_NR_MT];	/* FREE heads seen */
@@ -122,6 +125,14 @@ static int smm_check_walk(struct smm_mm *mm, const struct smm_zone *z,
 			break;
 		case SMM_FRAME_PCP:
 			c->pcp += 1ULL << order;
+			break;
+		case SMM_FRAME_PGTABLE:
+		case SMM_FRAME_SPACE:
+			if (smm_frame_owner(f) != SMM_OWNER_SPACE ||
+			    (smm_frame_type(f) == SMM_FRAME_PGTABLE && order))
+				return smm_bad("frame %llu: a shadow space's page not owned as one",
+					       (unsigned long long)idx);
+			c->used += 1ULL << order;
 			break;
 		default:
 			c->used += 1ULL << order;

@@ -2,7 +2,7 @@
 /*
  * The shadowmm client library: each object's requests and replies as
  * plain C structs, one file per object (info.c, section.c, zone.c,
- * page.c, frame.c, check.c), on the netlink plumbing of smm_nl.c. Every
+ * page.c, frame.c, check.c, walk.c, space.c), on the netlink plumbing of smm_nl.c. Every
  * call returns 0 or -errno with nl->err saying why.
  *
  * Parsers skip attribute types they do not know, so a newer module never
@@ -99,5 +99,70 @@ int smm_frames_get(struct smm_nl *nl, uint64_t start, uint64_t count, smm_run_cb
 
 /* check.c */
 int smm_check(struct smm_nl *nl, bool *ok, char *reason, size_t len);
+
+/* walk.c: PT_WALK */
+#define SMM_PT_LEVELS	__SHADOWMM_PT_CNT
+#define SMM_PTF_BITS	13
+
+extern const char *const smm_pt_level_names[SMM_PT_LEVELS];
+extern const char *const smm_pt_kind_names[__SHADOWMM_PT_KIND_CNT];
+extern const char *const smm_ptf_names[SMM_PTF_BITS];
+
+enum smm_pt_target { SMM_PT_TARGET_PID = 1, SMM_PT_TARGET_KERNEL, SMM_PT_TARGET_SPACE };
+
+struct smm_pt_req {
+	enum smm_pt_target target;
+	uint32_t id;			/* pid or space id */
+	uint64_t addr, len;		/* len 0: one address */
+};
+
+struct smm_pt_level {
+	uint32_t level, index, flags;
+	bool folded, has_entry;		/* ENTRY goes to CAP_SYS_ADMIN only */
+	uint64_t entry;
+};
+
+struct smm_pt_step {
+	uint64_t addr, size;		/* the address walked; what its last entry maps */
+	uint32_t kind, paging_levels;
+	bool has_pfn, in_shadow;	/* PFN and IN_SHADOW go to CAP_SYS_ADMIN only */
+	uint64_t pfn;
+	uint32_t swap_type;
+	uint64_t swap_offset;
+	unsigned int nr;
+	struct smm_pt_level lv[SMM_PT_LEVELS];
+};
+
+typedef int (*smm_pt_cb)(const struct smm_pt_step *step, void *data);
+int smm_pt_walk(struct smm_nl *nl, const struct smm_pt_req *req, smm_pt_cb cb, void *data);
+
+/* space.c: shadow address spaces */
+#define SMM_SPACE_SIZES	3		/* 4K, 2M, 1G */
+
+struct smm_space_range {
+	uint32_t id, page_shift;
+	uint64_t addr, pages;
+};
+
+struct smm_space_xlate {
+	uint32_t flags, page_shift;
+	bool has_pfn;			/* PFN and PHYS go to CAP_SYS_ADMIN only */
+	uint64_t pfn, phys;
+};
+
+struct smm_space_info {
+	uint32_t id, levels;
+	uint64_t frames;
+	uint64_t tables[SMM_PT_LEVELS];
+	uint64_t mapped[SMM_SPACE_SIZES];
+};
+
+int smm_prot_flag(const char *name, uint32_t *prot);
+int smm_space_create(struct smm_nl *nl, uint32_t levels, uint32_t *id);
+int smm_space_map(struct smm_nl *nl, const struct smm_space_range *r, uint32_t prot);
+int smm_space_unmap(struct smm_nl *nl, const struct smm_space_range *r);
+int smm_space_translate(struct smm_nl *nl, uint32_t id, uint64_t addr, struct smm_space_xlate *x);
+int smm_space_destroy(struct smm_nl *nl, uint32_t id);
+int smm_spaces_get(struct smm_nl *nl, struct smm_space_info **v, size_t *n);
 
 #endif /* _LIBSMM_H */

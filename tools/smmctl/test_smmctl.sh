@@ -74,7 +74,7 @@ same_output() {
 NOFAM="Error: shadowmm: generic netlink family not found (is shadowmm.ko loaded?)"
 
 echo "TAP version 13"
-echo "1..24"
+echo "1..31"
 
 expect "help lists the objects" 0 "where  OBJECT := { info | section | zone" - -- help
 expect "-h is help" 0 "Usage: smmctl [ OPTIONS ] OBJECT" - -- -h
@@ -96,6 +96,17 @@ same_output "prefix: sec sh = section show" section show help -- sec sh help
 expect "show takes no arguments" 1 - \
 	'Error: unexpected argument "extra", try "smmctl info show help".' -- info show extra
 expect "bad number" 1 - 'Error: invalid start "12x"' -- frame show 12x
+expect "pt walk help" 0 "Usage: smmctl pt walk { pid PID | kernel | space ID } addr ADDR" - -- \
+	pt walk help
+expect "space notes" 0 "SIZE := { 4K | 2M | 1G }" - -- space map help
+expect "pt walk needs an address" 1 - \
+	"Error: usage: smmctl pt walk { pid PID | kernel | space ID } addr ADDR [ len LEN ]" -- \
+	pt walk pid 1
+expect "pid 0 is refused" 1 - 'Error: invalid pid "0"' -- pt walk pid 0 addr 0x1000
+expect "space id out of range" 1 - "Error: space id is 1 to 64" -- space destroy 65
+expect "levels 4 or 5" 1 - "Error: levels is 4 or 5" -- space create levels 3
+expect "unknown page size" 1 - 'Error: unknown page size "3M" (4K, 2M or 1G)' -- \
+	space map 1 addr 0 pages 1 size 3M
 if "$SMMCTL" help > /dev/full 2> "$ERR"; then
 	not_ok "a write error is an error" "smmctl help > /dev/full: exit 0"
 elif ! grep -q "^Error: writing the output" "$ERR"; then
@@ -105,8 +116,8 @@ else
 fi
 
 if [ -d /sys/module/shadowmm ]; then
-	for t in 20 21 22 23 24; do echo "ok $t family not found # SKIP shadowmm is loaded"; done
-	n=24
+	for t in 27 28 29 30 31; do echo "ok $t family not found # SKIP shadowmm is loaded"; done
+	n=31
 else
 	expect "info: family not found, exit 1" 1 - "$NOFAM" -- info
 	expect "-j info: stdout is still JSON" 1 "{}" "$NOFAM" -- -j info
@@ -115,5 +126,5 @@ else
 	expect "prefix reaches the command" 1 - "$NOFAM" -- inf sh
 fi
 
-[ "$n" -eq 24 ] || { echo "# planned 24 tests, ran $n"; exit 1; }
+[ "$n" -eq 31 ] || { echo "# planned 31 tests, ran $n"; exit 1; }
 [ "$failed" -eq 0 ]

@@ -27,6 +27,13 @@ enum shadowmm_cmd {
 	SHADOWMM_CMD_FRAME_GET,		/* dump: frame states, run-length encoded */
 	SHADOWMM_CMD_CHECK,		/* do (admin): verify every invariant */
 	SHADOWMM_CMD_RESET,		/* do (admin): free every shadow allocation */
+	SHADOWMM_CMD_PT_WALK,		/* dump: page-table walk of a pid, the kernel or a space */
+	SHADOWMM_CMD_SPACE_CREATE,	/* do (admin): a shadow address space */
+	SHADOWMM_CMD_SPACE_MAP,		/* do (admin): map pages into a space */
+	SHADOWMM_CMD_SPACE_UNMAP,	/* do (admin): unmap pages of a space */
+	SHADOWMM_CMD_SPACE_TRANSLATE,	/* do: one address of a space */
+	SHADOWMM_CMD_SPACE_DESTROY,	/* do (admin): a space and all it holds */
+	SHADOWMM_CMD_SPACE_GET,		/* dump: spaces and their statistics */
 
 	__SHADOWMM_CMD_MAX,
 	SHADOWMM_CMD_MAX = __SHADOWMM_CMD_MAX - 1
@@ -236,6 +243,125 @@ enum shadowmm_a_check {
 
 	__SHADOWMM_A_CHECK_CNT,
 	SHADOWMM_A_CHECK_MAX = __SHADOWMM_A_CHECK_CNT - 1
+};
+
+/* ---- page tables: PT_WALK and the SPACE_* commands ---- */
+
+/* Page-table levels, top first; P4D is folded under 4-level paging. */
+enum shadowmm_pt_level {
+	SHADOWMM_PT_PGD,
+	SHADOWMM_PT_P4D,
+	SHADOWMM_PT_PUD,
+	SHADOWMM_PT_PMD,
+	SHADOWMM_PT_PTE,
+
+	__SHADOWMM_PT_CNT
+};
+
+/* Decoded entry flags (SHADOWMM_A_PTL_FLAGS), from the x86-64 entry format. */
+#define SHADOWMM_PTF_PRESENT		(1U << 0)
+#define SHADOWMM_PTF_WRITE		(1U << 1)
+#define SHADOWMM_PTF_USER		(1U << 2)
+#define SHADOWMM_PTF_PWT		(1U << 3)	/* write-through */
+#define SHADOWMM_PTF_PCD		(1U << 4)	/* cache disabled */
+#define SHADOWMM_PTF_ACCESSED		(1U << 5)
+#define SHADOWMM_PTF_DIRTY		(1U << 6)
+#define SHADOWMM_PTF_HUGE		(1U << 7)	/* PSE: a leaf above the PTE level */
+#define SHADOWMM_PTF_GLOBAL		(1U << 8)
+#define SHADOWMM_PTF_NX			(1U << 9)	/* no-execute */
+#define SHADOWMM_PTF_PROTNONE		(1U << 10)	/* PROT_NONE: mapped, not present */
+#define SHADOWMM_PTF_SOFT_DIRTY		(1U << 11)
+#define SHADOWMM_PTF_SWAP		(1U << 12)	/* a swap (or migration) entry */
+#define SHADOWMM_PTF_ALL		((1U << 13) - 1)
+
+/* What a walk step ended on (SHADOWMM_A_PT_KIND) */
+enum shadowmm_pt_kind {
+	SHADOWMM_PT_HOLE = 1,		/* nothing mapped: an empty entry */
+	SHADOWMM_PT_PAGE,		/* a present leaf (or PROT_NONE) */
+	SHADOWMM_PT_SWAP,		/* a swap or migration entry */
+	SHADOWMM_PT_BAD,		/* an entry the walker cannot follow */
+
+	__SHADOWMM_PT_KIND_CNT
+};
+
+/*
+ * SHADOWMM_CMD_PT_WALK: request PID, KERNEL or SPACE, with ADDR and LEN;
+ * one reply message per step: a page (the page of SIZE bytes holding
+ * ADDR), or a hole ([ADDR, ADDR + SIZE): a run of empty entries; SIZE 0
+ * means up to 2^64). LEVELS are those of ADDR. ENTRY, PFN and IN_SHADOW
+ * go to CAP_SYS_ADMIN only.
+ */
+enum shadowmm_a_pt {
+	SHADOWMM_A_PT_UNSPEC,
+	SHADOWMM_A_PT_PAD,
+	SHADOWMM_A_PT_PID,		/* u32: walk this process's tables */
+	SHADOWMM_A_PT_KERNEL,		/* flag: walk the kernel's tables */
+	SHADOWMM_A_PT_SPACE,		/* u32: walk this shadow space */
+	SHADOWMM_A_PT_ADDR,		/* u64: first virtual address */
+	SHADOWMM_A_PT_LEN,		/* u64: bytes (default 1: one page) */
+	SHADOWMM_A_PT_PAGING_LEVELS,	/* u32 (reply): 4 or 5 */
+	SHADOWMM_A_PT_KIND,		/* u32 (reply): enum shadowmm_pt_kind */
+	SHADOWMM_A_PT_SIZE,		/* u64 (reply): page size, or hole length */
+	SHADOWMM_A_PT_LEVELS,		/* nest (reply): SHADOWMM_A_PT_LEVEL entries */
+	SHADOWMM_A_PT_LEVEL,		/* nest: enum shadowmm_a_ptl */
+	SHADOWMM_A_PT_PFN,		/* u64 (reply, admin): frame of ADDR */
+	SHADOWMM_A_PT_IN_SHADOW,	/* u8 (reply, admin): the frame is shadowmm's */
+	SHADOWMM_A_PT_SWAP_TYPE,	/* u32 (reply): of a swap entry */
+	SHADOWMM_A_PT_SWAP_OFFSET,	/* u64 (reply): of a swap entry */
+
+	__SHADOWMM_A_PT_CNT,
+	SHADOWMM_A_PT_MAX = __SHADOWMM_A_PT_CNT - 1
+};
+
+/* One level of a walk step */
+enum shadowmm_a_ptl {
+	SHADOWMM_A_PTL_UNSPEC,
+	SHADOWMM_A_PTL_PAD,
+	SHADOWMM_A_PTL_LEVEL,		/* u32: enum shadowmm_pt_level */
+	SHADOWMM_A_PTL_INDEX,		/* u32: entry index in its table */
+	SHADOWMM_A_PTL_ENTRY,		/* u64 (admin): the raw entry */
+	SHADOWMM_A_PTL_FLAGS,		/* u32: SHADOWMM_PTF_* */
+	SHADOWMM_A_PTL_FOLDED,		/* flag: the level is folded (4-level P4D) */
+
+	__SHADOWMM_A_PTL_CNT,
+	SHADOWMM_A_PTL_MAX = __SHADOWMM_A_PTL_CNT - 1
+};
+
+/* Page sizes of SHADOWMM_A_SPACE_PAGE_SIZE, as a shift */
+#define SHADOWMM_PAGE_4K		12
+#define SHADOWMM_PAGE_2M		21
+#define SHADOWMM_PAGE_1G		30
+
+/* Protection of a shadow mapping (SHADOWMM_A_SPACE_PROT) */
+#define SHADOWMM_PROT_WRITE		(1U << 0)
+#define SHADOWMM_PROT_USER		(1U << 1)
+#define SHADOWMM_PROT_EXEC		(1U << 2)
+#define SHADOWMM_PROT_GLOBAL		(1U << 3)
+#define SHADOWMM_PROT_NONE		(1U << 4)	/* mapped but not present */
+#define SHADOWMM_PROT_ALL		((1U << 5) - 1)
+
+#define SHADOWMM_SPACE_MAX		64	/* spaces at once */
+#define SHADOWMM_SPACE_MAP_MAX		262144	/* pages per SPACE_MAP/UNMAP request */
+
+/* SPACE_CREATE, _MAP, _UNMAP, _TRANSLATE, _DESTROY, and the SPACE_GET dump */
+enum shadowmm_a_space {
+	SHADOWMM_A_SPACE_UNSPEC,
+	SHADOWMM_A_SPACE_PAD,
+	SHADOWMM_A_SPACE_ID,		/* u32: from SPACE_CREATE */
+	SHADOWMM_A_SPACE_LEVELS,	/* u32: 4 or 5 (create; default 4) */
+	SHADOWMM_A_SPACE_ADDR,		/* u64: first virtual address */
+	SHADOWMM_A_SPACE_PAGES,		/* u64: pages of PAGE_SIZE (map, unmap) */
+	SHADOWMM_A_SPACE_PAGE_SIZE,	/* u32: SHADOWMM_PAGE_4K/2M/1G (default 4K) */
+	SHADOWMM_A_SPACE_PROT,		/* u32: SHADOWMM_PROT_* (map) */
+	SHADOWMM_A_SPACE_TABLES,	/* nest (reply): u64 table pages by level, from PGD */
+	SHADOWMM_A_SPACE_MAPPED,	/* nest (reply): u64 pages mapped by size 4K, 2M, 1G */
+	SHADOWMM_A_SPACE_PFN,		/* u64 (translate reply, admin): frame of ADDR */
+	SHADOWMM_A_SPACE_PHYS,		/* u64 (translate reply, admin): physical address */
+	SHADOWMM_A_SPACE_FLAGS,		/* u32 (translate reply): SHADOWMM_PTF_* of the leaf */
+	SHADOWMM_A_SPACE_FRAMES,	/* u64 (reply): frames the space holds, tables included */
+
+	__SHADOWMM_A_SPACE_CNT,
+	SHADOWMM_A_SPACE_MAX = __SHADOWMM_A_SPACE_CNT - 1
 };
 
 #endif /* _UAPI_LINUX_SHADOWMM_H */

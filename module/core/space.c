@@ -1,0 +1,380 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * Shadow address spaces (space.h): building, walking and tearing down
+ * page tables made of shadow buddy pages.
+ *
+ * Invariants, for CHECK and the tests:
+ *  - every table page reachable from the root is a PGTABLE head of this
+ *    space, every leaf's frame a SPACE head of the order of its size;
+ *  - no table page but the root is empty: whoever clears an entry looks
+ *    at its table once it is done with that table, and frees it if empty;
+ *  - tables[] and mapped[] count exactly what is reachable.
+ * Requests are checked whole before anything changes (smm_space_check_*),
+ * and a map that runs out of memory half way is undone.
+ */
+#include "space.h"
+#include "handle.h"
+
+#define SMM_SPACE_RESCHED	64	/* pages between smm_cond_resched() */
+
+/* The memory of frame @idx, through its section's mapping. */
+static u64 *smm_space_table(const struct smm_space *s, u64 idx)
+{
+	const struct smm_section *sec = smm_range_section_of(s->mm->range, idx);
+
+	if (WARN_ON_ONCE(!sec || !sec->virt))
+		return NULL;
+	return (u64 *)((char *)sec->virt + ((idx - sec->start) << SMM_PAGE_SHIFT));
+}
+
+static u64 smm_space_pfn(const struct smm_space *s, u64 idx)
+{
+	u64 pfn = 0;
+
+	WARN_ON_ONCE(!smm_range_idx_to_pfn(s->mm->range, idx, &pfn));
+	return pfn;
+}
+
+/* The frame index an entry of ours points to; false if it is not ours. */
+static bool smm_space_entry_idx(const struct smm_space *s, unsigned int level, u64 e, u64 *idx)
+{
+	return smm_range_pfn_to_idx(s->mm->range, smm_pte_pfn(level, e), idx);
+}
+
+static unsigned int smm_space_size_idx(unsigned int shift)
+{
+	return (shift - SMM_PAGE_SHIFT) / 9;
+}
+
+/* Leaf level of a page size: PTE for 4K, PMD for 2M, PUD for 1G. */
+static unsigned int smm_space_leaf_level(unsigned int shift)
+{
+	return SHADOWMM_PT_PTE - smm_space_size_idx(shift);
+}
+
+static unsigned int smm_space_next(const struct smm_space *s, unsigned int level)
+{
+	return level == SHADOWMM_PT_PGD && s->levels == 4 ? SHADOWMM_PT_PUD : level + 1;
+}
+
+static unsigned int smm_space_parent(const struct smm_space *s, unsigned int level)
+{
+	return level == SHADOWMM_PT_PUD && s->levels == 4 ? SHADOWMM_PT_PGD : level - 1;
+}
+
+/* Take a block from the buddy and mark it @type of this space. */
+static int smm_space_get(struct smm_space *s, unsigned int order, unsigned int gfp,
+			 unsigned int type, u64 *idx)
+{
+	struct smm_frame *f;
+	int ret;
+
+	ret = smm_alloc_pages(s->mm, order, gfp, smm_cpu_get(), idx);
+	smm_cpu_put();
+	if (ret)
+		return ret;
+	f = &s->mm->frames[*idx];
+	smm_frame_set_data(f, smm_owner_data(SMM_OWNER_SPACE, s->id));
+	WRITE_ONCE(f->word, (f->word & ~SMM_FRAME_MASK(SMM_FRAME_TYPE_BITS)) | type);
+	return 0;
+}
+
+/* Give a block of @type back to the buddy, as the PAGE it was handed out as. */
+static void smm_space_put(struct smm_space *s, u64 idx, unsigned int type)
+{
+	struct smm_frame *f = &s->mm->frames[idx];
+
+	if (WARN_ON_ONCE(smm_frame_type(f) != type || smm_frame_owner(f) != SMM_OWNER_SPACE ||
+			 smm_frame_tag(f) != s->id))
+		return;
+	WRITE_ONCE(f->word, (f->word & ~SMM_FRAME_MASK(SMM_FRAME_TYPE_BITS)) | SMM_FRAME_PAGE);
+	smm_free_pages(s->mm, idx, smm_cpu_get());
+	smm_cpu_put();
+}
+
+static int smm_space_new_table(struct smm_space *s, unsigned int level, u64 *idx)
+{
+	int ret = smm_space_get(s, 0, SHADOWMM_GFP_ZERO, SMM_FRAME_PGTABLE, idx);
+
+	if (!ret)
+		s->tables[level]++;
+	return ret;
+}
+
+static void smm_space_free_table(struct smm_space *s, unsigned int level, u64 idx)
+{
+	smm_space_put(s, idx, SMM_FRAME_PGTABLE);
+	s->tables[level]--;
+}
+
+/* The slots a descent went through: table frame and entry, by level. */
+struct smm_space_path {
+	u64 table[SMM_PT_MAX_LEVELS];
+	u64 *slot[SMM_PT_MAX_LEVELS];
+};
+
+/*
+ * Go down from the root towards @va's entry of @leaf, filling @p, until
+ * @leaf or an entry that is empty or a leaf. With @alloc, empty entries
+ * above @leaf get new tables. Returns the level reached, or -errno.
+ */
+static int smm_space_descend(struct smm_space *s, u64 va, unsigned int leaf, bool alloc,
+			     struct smm_space_path *p)
+{
+	unsigned int level = SHADOWMM_PT_PGD;
+	u64 idx = s->root, e;
+	int ret;
+
+	for (;;) {
+		u64 *t = smm_space_table(s, idx);
+
+		if (!t)
+			return -EFAULT;
+		p->table[level] = idx;
+		p->slot[level] = &t[smm_pt_index(level, s->levels, va)];
+		if (level == leaf)
+			return level;
+		e = *p->slot[level];
+		if (!e && !alloc)
+			return level;
+		if (!e) {
+			ret = smm_space_new_table(s, smm_space_next(s, level), &idx);
+			if (ret)
+				return ret;
+			*p->slot[level] = smm_pte_make(level, smm_space_pfn(s, idx), 0, false);
+		} else if (smm_pte_leaf(level, e)) {
+			return alloc ? -EEXIST : (int)level;
+		} else if (WARN_ON_ONCE(!smm_space_entry_idx(s, level, e, &idx))) {
+			return -EFAULT;
+		}
+		level = smm_space_next(s, level);
+	}
+}
+
+static bool smm_space_table_empty(const struct smm_space *s, u64 idx)
+{
+	const u64 *t = smm_space_table(s, idx);
+	unsigned int i;
+
+	for (i = 0; t && i < SMM_PT_ENTRIES; i++)
+		if (t[i])
+			return false;
+	return true;
+}
+
+/*
+ * Free the tables of @p from @level up that have become empty, once the
+ * work on [.., @end) is past them: @next, the next address to visit, lies
+ * in another table (or at @end). The root stays.
+ */
+static void smm_space_prune(struct smm_space *s, struct smm_space_path *p, unsigned int level,
+			    u64 va, u64 next, u64 end)
+{
+	while (level != SHADOWMM_PT_PGD) {
+		unsigned int up = smm_space_parent(s, level), shift = smm_pt_shift(up, s->levels);
+
+		if (next < end && next >> shift == va >> shift)
+			return;
+		if (!smm_space_table_empty(s, p->table[level]))
+			return;
+		*p->slot[up] = 0;
+		smm_space_free_table(s, level, p->table[level]);
+		level = up;
+	}
+}
+
+/* Unmap whatever lies in [va, end), freeing pages and emptied tables. */
+static void smm_space_clear(struct smm_space *s, u64 va, u64 end)
+{
+	struct smm_space_path p;
+	unsigned long n = 0;
+
+	while (va < end) {
+		int level = smm_space_descend(s, va, SHADOWMM_PT_PTE, false, &p);
+		unsigned int shift;
+		u64 e, idx, next;
+
+		if (level < 0)
+			return;
+		shift = smm_pt_shift(level, s->levels);
+		next = (va & ~((1ULL << shift) - 1)) + (1ULL << shift);
+		e = *p.slot[level];
+		if (e && !WARN_ON_ONCE(!smm_space_entry_idx(s, level, e, &idx))) {
+			*p.slot[level] = 0;
+			smm_space_put(s, idx, SMM_FRAME_SPACE);
+			s->mapped[smm_space_size_idx(shift)]--;
+		}
+		smm_space_prune(s, &p, level, va, next, end);
+		va = next;
+		if (!(++n % SMM_SPACE_RESCHED))
+			smm_cond_resched();
+	}
+}
+
+static int smm_space_read(void *priv, unsigned int level, u64 parent, u64 va, u64 *entry)
+{
+	const struct smm_space *s = priv;
+	u64 idx = s->root;
+	const u64 *t;
+
+	if (parent && !smm_space_entry_idx(s, SHADOWMM_PT_PTE, parent, &idx))
+		return -EFAULT;
+	t = smm_space_table(s, idx);
+	if (!t || WARN_ON_ONCE(smm_frame_type(&s->mm->frames[idx]) != SMM_FRAME_PGTABLE))
+		return -EFAULT;
+	*entry = READ_ONCE(t[smm_pt_index(level, s->levels, va)]);
+	return 0;
+}
+
+const struct smm_walk_ops smm_space_walk_ops[2] = {
+	{ .read = smm_space_read, .paging_levels = 4 },
+	{ .read = smm_space_read, .paging_levels = 5 },
+};
+
+int smm_space_walk(const struct smm_space *s, u64 va, struct smm_walk *w)
+{
+	return smm_walk_va(smm_space_ops(s), (void *)s, va, w);
+}
+
+/* An empty space: only its root table. */
+int smm_space_init(struct smm_space *s, struct smm_mm *mm, u32 id, unsigned int levels)
+{
+	memset(s, 0, sizeof(*s));
+	if (levels != 4 && levels != 5)
+		return -EINVAL;
+	s->mm = mm;
+	s->id = id;
+	s->levels = levels;
+	return smm_space_new_table(s, SHADOWMM_PT_PGD, &s->root);
+}
+
+/* Everything back to the buddy: mapped pages, tables, the root. */
+void smm_space_destroy(struct smm_space *s)
+{
+	if (!s->mm)
+		return;
+	smm_space_clear(s, 0, smm_space_limit(s));
+	smm_space_free_table(s, SHADOWMM_PT_PGD, s->root);
+	memset(s, 0, sizeof(*s));
+}
+
+/* Is anything mapped in [va, end)? Holes are skipped whole. */
+static bool smm_space_any_mapped(const struct smm_space *s, u64 va, u64 end)
+{
+	struct smm_walk w;
+
+	while (va < end) {
+		if (smm_space_walk(s, va, &w) || w.kind != SHADOWMM_PT_HOLE)
+			return true;
+		va = w.start + w.size;
+	}
+	return false;
+}
+
+/* The checks map and unmap share: page size, count, alignment, bounds. */
+static const char *smm_space_check_range(const struct smm_space *s, u64 va, u64 pages,
+					 unsigned int shift)
+{
+	if (shift != SHADOWMM_PAGE_4K && shift != SHADOWMM_PAGE_2M && shift != SHADOWMM_PAGE_1G)
+		return "page size must be 4K, 2M or 1G";
+	if (!pages || pages > SHADOWMM_SPACE_MAP_MAX)
+		return "pages must be 1 to 262144 per request";
+	if (va & ((1ULL << shift) - 1))
+		return "address is not aligned to the page size";
+	if (va >= smm_space_limit(s) || pages > (smm_space_limit(s) - va) >> shift)
+		return "range runs past the lower half of the space (2^47, or 2^56 with 5 levels)";
+	return NULL;
+}
+
+/* Why a map request would fail, or NULL: then only memory can fail it. */
+const char *smm_space_check_map(const struct smm_space *s, u64 va, u64 pages,
+				unsigned int shift, unsigned int prot)
+{
+	const char *why = smm_space_check_range(s, va, pages, shift);
+
+	if (why)
+		return why;
+	if (prot & ~SHADOWMM_PROT_ALL)
+		return "unknown protection bits";
+	if (shift - SMM_PAGE_SHIFT > SMM_MAX_ORDER)
+		return "1 GiB pages need 2^18 contiguous frames; the buddy's largest block is 2^10";
+	if (smm_space_any_mapped(s, va, va + (pages << shift)))
+		return "range overlaps a mapping of the space";
+	return NULL;
+}
+
+/*
+ * Map @pages pages of 2^@shift bytes from @va, each a fresh block of the
+ * buddy, after smm_space_check_map() found nothing wrong. All or
+ * nothing: on -ENOMEM what was mapped is unmapped again.
+ */
+int smm_space_map(struct smm_space *s, u64 va, u64 pages, unsigned int shift,
+		  unsigned int prot)
+{
+	unsigned int level = smm_space_leaf_level(shift);
+	struct smm_space_path p;
+	u64 i, data;
+	int ret = 0;
+
+	for (i = 0; i < pages; i++) {
+		u64 addr = va + (i << shift);
+
+		ret = smm_space_descend(s, addr, level, true, &p);
+		if (ret >= 0)
+			ret = smm_space_get(s, shift - SMM_PAGE_SHIFT, SHADOWMM_GFP_MOVABLE,
+					    SMM_FRAME_SPACE, &data);
+		if (ret < 0)
+			break;
+		*p.slot[level] = smm_pte_make(level, smm_space_pfn(s, data), prot, true);
+		s->mapped[smm_space_size_idx(shift)]++;
+		if (!((i + 1) % SMM_SPACE_RESCHED))
+			smm_cond_resched();
+	}
+	if (ret >= 0)
+		return 0;
+	/* page i may have left new, empty tables: clear up to its end */
+	smm_space_clear(s, va, va + ((i + 1) << shift));
+	return ret;
+}
+
+/* Why an unmap request would fail: holes, or a larger page cut in two. */
+const char *smm_space_check_unmap(const struct smm_space *s, u64 va, u64 pages,
+				  unsigned int shift)
+{
+	const char *why = smm_space_check_range(s, va, pages, shift);
+	u64 end = va + (pages << shift), n = 0;
+	struct smm_walk w;
+
+	if (why)
+		return why;
+	while (va < end) {
+		if (smm_space_walk(s, va, &w))
+			return "the space's tables cannot be read";
+		if (w.kind == SHADOWMM_PT_HOLE)
+			return "part of the range is not mapped";
+		if (w.start < va || w.start + w.size > end)
+			return "the range cuts a larger page in two";
+		va = w.start + w.size;
+		if (!(++n % SMM_SPACE_RESCHED))
+			smm_cond_resched();
+	}
+	return NULL;
+}
+
+void smm_space_unmap(struct smm_space *s, u64 va, u64 pages, unsigned int shift)
+{
+	smm_space_clear(s, va, va + (pages << shift));
+}
+
+/* Frames the space holds: its tables and its mapped pages. */
+u64 smm_space_frames(const struct smm_space *s)
+{
+	u64 n = 0;
+	unsigned int i;
+
+	for (i = 0; i < SMM_PT_MAX_LEVELS; i++)
+		n += s->tables[i];
+	for (i = 0; i < SMM_SPACE_NR_SIZES; i++)
+		n += s->mapped[i] << (9 * i);
+	return n;
+}

@@ -1,0 +1,59 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * Shadow address spaces: page tables in the x86-64 format whose table
+ * pages and mapped pages all come from the shadow buddy.
+ *
+ * Every page of a space is an allocated block whose head says what it is:
+ * SMM_FRAME_PGTABLE for a table page, SMM_FRAME_SPACE for a mapped page,
+ * both with owner SMM_OWNER_SPACE and the space's id as tag (handle.h).
+ * Nothing else is kept per frame. Entries hold physical frame numbers,
+ * the range's pfns (range.h), like real entries do: a shadow
+ * translation is the physical address of shadowmm's memory. Table pages
+ * are read and written through their section's mapping (virt).
+ *
+ * Locking: the caller serialises every call on one space (the glue holds
+ * one mutex over all spaces); the buddy takes its own locks.
+ */
+#ifndef _SMM_CORE_SPACE_H
+#define _SMM_CORE_SPACE_H
+
+#include "mm.h"
+#include "walk.h"
+
+#define SMM_SPACE_NR_SIZES	3	/* 4K, 2M, 1G */
+
+struct smm_space {
+	struct smm_mm *mm;
+	u32 id;
+	unsigned int levels;			/* 4 or 5 */
+	u64 root;				/* frame index of the top table */
+	u64 tables[SMM_PT_MAX_LEVELS];		/* table pages, by level of their entries */
+	u64 mapped[SMM_SPACE_NR_SIZES];		/* pages mapped, by size */
+};
+
+extern const struct smm_walk_ops smm_space_walk_ops[2];	/* [0]: 4-level, [1]: 5-level */
+
+int smm_space_init(struct smm_space *s, struct smm_mm *mm, u32 id, unsigned int levels);
+void smm_space_destroy(struct smm_space *s);
+const char *smm_space_check_map(const struct smm_space *s, u64 va, u64 pages,
+				unsigned int shift, unsigned int prot);
+int smm_space_map(struct smm_space *s, u64 va, u64 pages, unsigned int shift,
+		  unsigned int prot);
+const char *smm_space_check_unmap(const struct smm_space *s, u64 va, u64 pages,
+				  unsigned int shift);
+void smm_space_unmap(struct smm_space *s, u64 va, u64 pages, unsigned int shift);
+int smm_space_walk(const struct smm_space *s, u64 va, struct smm_walk *w);
+u64 smm_space_frames(const struct smm_space *s);
+
+static inline const struct smm_walk_ops *smm_space_ops(const struct smm_space *s)
+{
+	return &smm_space_walk_ops[s->levels == 5];
+}
+
+/* Lowest address past the space: its lower canonical half, as user space. */
+static inline u64 smm_space_limit(const struct smm_space *s)
+{
+	return 1ULL << (smm_pt_va_bits(s->levels) - 1);
+}
+
+#endif /* _SMM_CORE_SPACE_H */

@@ -1,0 +1,48 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * One page-table walker over any tables in the x86-64 entry format: the
+ * real ones of a process or of the kernel (the backend lives in the
+ * kernel glue, on the kernel's accessors and locks) and the shadow
+ * spaces' (the backend lives in space.c). A backend only answers "the
+ * entry of level L for address A, in the table the entry one level up
+ * points to"; the walker decides where to stop and what was found.
+ */
+#ifndef _SMM_CORE_WALK_H
+#define _SMM_CORE_WALK_H
+
+#include "pgtable.h"
+
+struct smm_walk_ops {
+	/*
+	 * Read the entry of @level for @va into *@entry. @parent is the
+	 * entry one level up that led here, 0 at the top. Returns 0 or
+	 * -errno, which ends the walk with that error.
+	 */
+	int (*read)(void *priv, unsigned int level, u64 parent, u64 va, u64 *entry);
+	unsigned int paging_levels;	/* 4 or 5 */
+};
+
+struct smm_walk_level {
+	unsigned int level;		/* SHADOWMM_PT_* */
+	unsigned int index;		/* in its table */
+	bool folded;			/* 4-level P4D: no table of its own */
+	u64 entry;			/* raw; for a folded level, the PGD's */
+	u32 flags;			/* SHADOWMM_PTF_* */
+};
+
+/* Where a walk of one address ended. */
+struct smm_walk {
+	u64 va;				/* the address walked */
+	u64 start, size;		/* what the last entry covers (page or hole) */
+	unsigned int kind;		/* SHADOWMM_PT_HOLE/PAGE/SWAP/BAD */
+	unsigned int nr;		/* levels in lv[] */
+	struct smm_walk_level lv[SMM_PT_MAX_LEVELS];
+	u64 pfn;			/* PAGE: the frame holding va */
+	unsigned int swap_type;		/* SWAP */
+	u64 swap_offset;
+	u32 flags;			/* of the last entry */
+};
+
+int smm_walk_va(const struct smm_walk_ops *ops, void *priv, u64 va, struct smm_walk *w);
+
+#endif /* _SMM_CORE_WALK_H */

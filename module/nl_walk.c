@@ -1,0 +1,352 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * PT_WALK: every level of the translation of a virtual range, in a
+ * process's tables (PID), the kernel's (KERNEL) or a shadow space's
+ * (SPACE), one message per step: a page, or a run of empty entries (a
+ * hole), so a sparse range costs what is mapped, not its length. The dump resumes across batches at the next step; each batch
+ * walks at most SMM_PT_BATCH_STEPS steps.
+ *
+ * Locks: a process's mm is looked up again and its mmap lock taken
+ * (killable) for each batch, so a batch is one consistent picture and no
+ * lock is held while user space reads; a space's batch holds
+ * smm_space_lock (nl_space.c), which also moves the dump's generation.
+ *
+ * Who sees what: as /proc/PID/pagemap, frame numbers and raw entries
+ * only go to CAP_SYS_ADMIN; others get indices, flags and sizes, and may
+ * only walk processes of their own uid and gid that are dumpable.
+ */
+#include <linux/cred.h>
+#include <linux/pid.h>
+#include <linux/sched/coredump.h>
+#include <linux/sched/mm.h>
+#include <linux/sched/task.h>
+
+#include "smm.h"
+#include "netlink.h"
+#include "core/space.h"
+
+#define SMM_PT_BATCH_STEPS	256
+
+const struct nla_policy smm_nl_pt_walk_policy[SHADOWMM_A_PT_LEN + 1] = {
+	[SHADOWMM_A_PT_PID]	= NLA_POLICY_MIN(NLA_U32, 1),
+	[SHADOWMM_A_PT_KERNEL]	= { .type = NLA_FLAG },
+	[SHADOWMM_A_PT_SPACE]	= NLA_POLICY_RANGE(NLA_U32, 1, SHADOWMM_SPACE_MAX),
+	[SHADOWMM_A_PT_ADDR]	= { .type = NLA_U64 },
+	[SHADOWMM_A_PT_LEN]	= NLA_POLICY_MIN(NLA_U64, 1),
+};
+
+enum smm_pt_target { SMM_PT_PID = 1, SMM_PT_KERNEL, SMM_PT_SPACE };
+
+struct smm_nl_pt_ctx {
+	u64 pos, last;			/* next address, last address (inclusive) */
+	u32 target, id;			/* enum smm_pt_target; pid or space id */
+	bool started, done;
+};
+
+/* Which tables, and is [addr, addr + len) a range they can hold? */
+static int smm_nl_pt_target(struct netlink_callback *cb, struct smm_nl_pt_ctx *ctx,
+			    u64 *limit_lo, u64 *limit_hi)
+{
+	struct nlattr **tb = genl_dumpit_info(cb)->attrs;
+	unsigned int pl = smm_pt_paging_levels();
+	u64 half = 1ULL << (smm_pt_va_bits(pl) - 1);
+	int n = !!tb[SHADOWMM_A_PT_PID] + !!tb[SHADOWMM_A_PT_KERNEL] + !!tb[SHADOWMM_A_PT_SPACE];
+
+	if (n != 1) {
+		NL_SET_ERR_MSG(cb->extack, "give exactly one of pid, kernel or space");
+		return -EINVAL;
+	}
+	if (tb[SHADOWMM_A_PT_PID]) {
+		ctx->target = SMM_PT_PID;
+		ctx->id = nla_get_u32(tb[SHADOWMM_A_PT_PID]);
+		*limit_lo = 0;
+		*limit_hi = half - 1;
+	} else if (tb[SHADOWMM_A_PT_KERNEL]) {
+		ctx->target = SMM_PT_KERNEL;
+		*limit_lo = -half;
+		*limit_hi = ~0ULL;
+	} else {
+		struct smm_space *s;
+
+		ctx->target = SMM_PT_SPACE;
+		ctx->id = nla_get_u32(tb[SHADOWMM_A_PT_SPACE]);
+		smm_space_lock_all();
+		s = smm_space_find(ctx->id);
+		*limit_lo = 0;
+		*limit_hi = s ? smm_space_limit(s) - 1 : 0;
+		smm_space_unlock_all();
+		if (!s) {
+			NL_SET_ERR_MSG_ATTR(cb->extack, tb[SHADOWMM_A_PT_SPACE], "no such space");
+			return -ENOENT;
+		}
+	}
+	return 0;
+}
+
+/*
+ * Checked in the first dumpit call: on 6.1 only the dumpit's extended
+ * ack reaches user space.
+ */
+static int smm_nl_pt_start(struct netlink_callback *cb, struct smm_nl_pt_ctx *ctx)
+{
+	struct nlattr **tb = genl_dumpit_info(cb)->attrs;
+	struct nlattr *addr_attr = tb[SHADOWMM_A_PT_ADDR];
+	u64 addr, len, lo, hi;
+	int ret;
+
+	ret = smm_nl_pt_target(cb, ctx, &lo, &hi);
+	if (ret)
+		return ret;
+	if (!addr_attr) {
+		NL_SET_ERR_MSG(cb->extack, "missing address");
+		return -EINVAL;
+	}
+	addr = nla_get_u64(addr_attr);
+	len = tb[SHADOWMM_A_PT_LEN] ? nla_get_u64(tb[SHADOWMM_A_PT_LEN]) : 1;
+	if (!smm_pt_canonical(addr, smm_pt_paging_levels())) {
+		NL_SET_ERR_MSG_ATTR(cb->extack, addr_attr,
+				    "address is not canonical for the paging in use");
+		return -ERANGE;
+	}
+	if (addr < lo || addr > hi) {
+		if (ctx->target == SMM_PT_KERNEL)
+			NL_SET_ERR_MSG_ATTR(cb->extack, addr_attr, "address is not in the kernel half");
+		else
+			NL_SET_ERR_MSG_ATTR(cb->extack, addr_attr,
+					    "address is past the lower (user) half");
+		return -ERANGE;
+	}
+	if (len - 1 > hi - addr) {
+		NL_SET_ERR_MSG_ATTR(cb->extack, tb[SHADOWMM_A_PT_LEN],
+				    "length runs past the end of the half the address is in");
+		return -ERANGE;
+	}
+	ctx->pos = addr;
+	ctx->last = addr + (len - 1);
+	ctx->started = true;
+	return 0;
+}
+
+/* May the caller see @task's tables? Admins may; others, their own. */
+static bool smm_nl_pt_may_walk(struct netlink_callback *cb, struct task_struct *task,
+			       struct mm_struct *mm)
+{
+	const struct cred *c = current_cred(), *t;
+	bool ok;
+
+	if (smm_nl_admin(cb->skb))
+		return true;
+	rcu_read_lock();
+	t = __task_cred(task);
+	ok = uid_eq(c->uid, t->euid) && uid_eq(c->uid, t->suid) && uid_eq(c->uid, t->uid) &&
+	     gid_eq(c->gid, t->egid) && gid_eq(c->gid, t->sgid) && gid_eq(c->gid, t->gid);
+	rcu_read_unlock();
+	return ok && get_dumpable(mm) == SUID_DUMP_USER;
+}
+
+/* The mm of the walked process, with a reference; NULL and an extack if none. */
+static struct mm_struct *smm_nl_pt_mm(struct netlink_callback *cb, u32 nr, int *err)
+{
+	struct pid *pid = find_get_pid(nr);
+	struct task_struct *task = pid ? get_pid_task(pid, PIDTYPE_PID) : NULL;
+	struct mm_struct *mm = task ? get_task_mm(task) : NULL;
+
+	put_pid(pid);
+	*err = 0;
+	if (!task) {
+		NL_SET_ERR_MSG(cb->extack, "no such process");
+		*err = -ESRCH;
+	} else if (!mm) {
+		NL_SET_ERR_MSG(cb->extack, "the process has no memory map (a kernel thread?)");
+		*err = -EINVAL;
+	} else if (!smm_nl_pt_may_walk(cb, task, mm)) {
+		NL_SET_ERR_MSG(cb->extack, "not allowed to read that process's page tables");
+		*err = -EPERM;
+		mmput(mm);
+		mm = NULL;
+	}
+	if (task)
+		put_task_struct(task);
+	return mm;
+}
+
+static int smm_nl_ptl_put(struct sk_buff *skb, const struct smm_walk_level *l, bool admin)
+{
+	struct nlattr *nest = nla_nest_start(skb, SHADOWMM_A_PT_LEVEL);
+
+	if (!nest)
+		return -EMSGSIZE;
+	if (nla_put_u32(skb, SHADOWMM_A_PTL_LEVEL, l->level) ||
+	    nla_put_u32(skb, SHADOWMM_A_PTL_INDEX, l->index) ||
+	    nla_put_u32(skb, SHADOWMM_A_PTL_FLAGS, l->flags) ||
+	    (l->folded && nla_put_flag(skb, SHADOWMM_A_PTL_FOLDED)) ||
+	    (admin && !l->folded &&
+	     nla_put_u64_64bit(skb, SHADOWMM_A_PTL_ENTRY, l->entry, SHADOWMM_A_PTL_PAD))) {
+		nla_nest_cancel(skb, nest);
+		return -EMSGSIZE;
+	}
+	nla_nest_end(skb, nest);
+	return 0;
+}
+
+static int smm_nl_pt_fill(struct sk_buff *skb, const struct smm_walk *w, bool admin,
+			  bool in_shadow)
+{
+	struct nlattr *levels;
+	unsigned int i;
+
+	if (nla_put_u32(skb, SHADOWMM_A_PT_PAGING_LEVELS, smm_pt_paging_levels()) ||
+	    nla_put_u64_64bit(skb, SHADOWMM_A_PT_ADDR, w->va, SHADOWMM_A_PT_PAD) ||
+	    nla_put_u64_64bit(skb, SHADOWMM_A_PT_SIZE, w->size, SHADOWMM_A_PT_PAD) ||
+	    nla_put_u32(skb, SHADOWMM_A_PT_KIND, w->kind))
+		return -EMSGSIZE;
+	if (w->kind == SHADOWMM_PT_PAGE && admin &&
+	    (nla_put_u64_64bit(skb, SHADOWMM_A_PT_PFN, w->pfn, SHADOWMM_A_PT_PAD) ||
+	     nla_put_u8(skb, SHADOWMM_A_PT_IN_SHADOW, in_shadow)))
+		return -EMSGSIZE;
+	if (w->kind == SHADOWMM_PT_SWAP &&
+	    (nla_put_u32(skb, SHADOWMM_A_PT_SWAP_TYPE, w->swap_type) ||
+	     nla_put_u64_64bit(skb, SHADOWMM_A_PT_SWAP_OFFSET, w->swap_offset,
+			       SHADOWMM_A_PT_PAD)))
+		return -EMSGSIZE;
+	levels = nla_nest_start(skb, SHADOWMM_A_PT_LEVELS);
+	if (!levels)
+		return -EMSGSIZE;
+	for (i = 0; i < w->nr; i++)
+		if (smm_nl_ptl_put(skb, &w->lv[i], admin))
+			return -EMSGSIZE;
+	nla_nest_end(skb, levels);
+	return 0;
+}
+
+static int smm_nl_pt_walk_one(struct smm_nl_pt_ctx *ctx, struct mm_struct *mm, u64 va,
+			      struct smm_walk *w)
+{
+	struct smm_space *s;
+
+	switch (ctx->target) {
+	case SMM_PT_SPACE:
+		s = smm_space_find(ctx->id);
+		return s ? smm_space_walk(s, va, w) : -ENOENT;
+	case SMM_PT_KERNEL:
+		return smm_pt_real_walk(NULL, true, va, w);
+	default:
+		return smm_pt_real_walk(mm, false, va, w);
+	}
+}
+
+/*
+ * Walk the next step from ctx->pos into @w. A hole goes on over the
+ * empty entries that follow it (up to the end of the range and at most
+ * SMM_PT_BATCH_STEPS walks), so a run of holes is one step whose size
+ * is the run's: w->size becomes the bytes from w->va to its end.
+ */
+static int smm_nl_pt_step(struct smm_nl_pt_ctx *ctx, struct mm_struct *mm, struct smm_walk *w)
+{
+	struct smm_walk more;
+	unsigned int n;
+	u64 end;
+	int ret;
+
+	ret = smm_nl_pt_walk_one(ctx, mm, ctx->pos, w);
+	if (ret || w->kind != SHADOWMM_PT_HOLE)
+		return ret;
+	end = w->start + w->size;
+	for (n = 0; n < SMM_PT_BATCH_STEPS && end && end - 1 < ctx->last; n++) {
+		ret = smm_nl_pt_walk_one(ctx, mm, end, &more);
+		if (ret)
+			return ret;
+		if (more.kind != SHADOWMM_PT_HOLE)
+			break;
+		end = more.start + more.size;
+	}
+	if (!end || end - 1 > ctx->last)	/* past the range, or wrapped */
+		end = ctx->last + 1;
+	w->size = end - w->va;			/* 2^64 - va when end wrapped to 0 */
+	return 0;
+}
+
+/* Up to SMM_PT_BATCH_STEPS steps into @skb; the target's lock is held. */
+static int smm_nl_pt_batch(struct sk_buff *skb, struct netlink_callback *cb,
+			   struct smm_nl_pt_ctx *ctx, struct mm_struct *mm)
+{
+	bool admin = smm_nl_admin(cb->skb);
+	unsigned int n;
+	u64 idx, next;
+	int ret;
+
+	for (n = 0; n < SMM_PT_BATCH_STEPS && !ctx->done; n++) {
+		struct smm_walk w;
+		void *hdr;
+
+		ret = smm_nl_pt_step(ctx, mm, &w);
+		if (ret)
+			return ret;
+		hdr = smm_nl_dump_put(skb, cb, SHADOWMM_CMD_PT_WALK);
+		if (!hdr)
+			break;
+		if (smm_nl_pt_fill(skb, &w, admin, ctx->target == SMM_PT_SPACE ||
+				   smm_range_pfn_to_idx(&smm_dev.range, w.pfn, &idx))) {
+			genlmsg_cancel(skb, hdr);
+			break;
+		}
+		genlmsg_end(skb, hdr);
+		next = w.kind == SHADOWMM_PT_HOLE ? w.va + w.size : w.start + w.size;
+		if (!next || next - 1 >= ctx->last)	/* wrapped, or past the end */
+			ctx->done = true;
+		else
+			ctx->pos = next;
+	}
+	return 0;
+}
+
+static int smm_nl_pt_batch_pid(struct sk_buff *skb, struct netlink_callback *cb,
+			       struct smm_nl_pt_ctx *ctx)
+{
+	struct mm_struct *mm;
+	int ret;
+
+	mm = smm_nl_pt_mm(cb, ctx->id, &ret);
+	if (!mm)
+		return ret;
+	ret = mmap_read_lock_killable(mm);
+	if (!ret) {
+		ret = smm_nl_pt_batch(skb, cb, ctx, mm);
+		mmap_read_unlock(mm);
+	}
+	mmput(mm);
+	if (ret == -EAGAIN)
+		NL_SET_ERR_MSG(cb->extack, "the tables changed under the walk; walk again");
+	return ret;
+}
+
+int smm_nl_pt_walk_dumpit(struct sk_buff *skb, struct netlink_callback *cb)
+{
+	struct smm_nl_pt_ctx *ctx = (void *)cb->ctx;
+	int ret;
+
+	BUILD_BUG_ON(sizeof(*ctx) > sizeof(cb->ctx));
+	if (!ctx->started) {
+		ret = smm_nl_pt_start(cb, ctx);
+		if (ret)
+			return ret;
+	}
+	if (ctx->done)
+		return 0;
+	switch (ctx->target) {
+	case SMM_PT_PID:
+		ret = smm_nl_pt_batch_pid(skb, cb, ctx);
+		break;
+	case SMM_PT_SPACE:
+		smm_space_lock_all();
+		cb->seq = smm_space_generation() ? : 1;
+		ret = smm_nl_pt_batch(skb, cb, ctx, NULL);
+		smm_space_unlock_all();
+		if (ret == -ENOENT)
+			NL_SET_ERR_MSG(cb->extack, "the space was destroyed during the walk");
+		break;
+	default:
+		ret = smm_nl_pt_batch(skb, cb, ctx, NULL);
+	}
+	return ret ? ret : skb->len;
+}

@@ -1,0 +1,150 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * The real page tables as a backend of the core's walker (core/walk.h):
+ * a process's, under its mmap lock, and the kernel's.
+ *
+ * Entries are read with the kernel's accessors, one level at a time
+ * (pgd_offset(), p4d_offset(), ...), each once with READ_ONCE, and the
+ * walker only descends through entries that are present tables. Nothing
+ * is faulted in, split or changed.
+ *
+ * Process tables: the caller holds mmap_read_lock(). Under it a PMD that
+ * points to a PTE table keeps pointing to it (tables are freed, and PMDs
+ * collapsed to huge pages, only under the write lock in 6.1), so the PTE
+ * is read under the table's lock with pte_offset_map_lock(), as
+ * /proc/PID/pagemap does; the PMD is checked again under that lock.
+ *
+ * Kernel tables: init_mm (and its lock, which ptdump takes) is not
+ * exported to modules. The kernel half of every process's PGD is the
+ * kernel's own, so the walk goes through the caller's active_mm, with
+ * interrupts off: freeing a kernel table (huge ioremap, memory hot
+ * remove) first flushes every CPU's TLB by IPI, which cannot complete
+ * while this CPU has interrupts off, the way GUP-fast keeps user tables.
+ */
+#include <linux/debugfs.h>
+#include <linux/io.h>
+#include <linux/mm.h>
+#include <linux/pgtable.h>
+#include <linux/seq_file.h>
+#include <linux/slab.h>
+#include <linux/vmalloc.h>
+
+#include "smm.h"
+#include "core/walk.h"
+
+struct smm_pt_real {
+	struct mm_struct *mm;
+	bool kernel;
+	pgd_t *pgd;
+	p4d_t *p4d;
+	pud_t *pud;
+	pmd_t *pmd;
+};
+
+static int smm_pt_real_pte(struct smm_pt_real *r, u64 parent, u64 va, u64 *entry)
+{
+	spinlock_t *ptl;
+	pte_t *pte;
+
+	if (r->kernel) {
+		*entry = pte_val(READ_ONCE(*pte_offset_kernel(r->pmd, va)));
+		return 0;
+	}
+	pte = pte_offset_map_lock(r->mm, r->pmd, va, &ptl);
+	if (pmd_val(READ_ONCE(*r->pmd)) != parent) {
+		pte_unmap_unlock(pte, ptl);
+		return -EAGAIN;
+	}
+	*entry = pte_val(READ_ONCE(*pte));
+	pte_unmap_unlock(pte, ptl);
+	return 0;
+}
+
+/* The walker's read(): one level down from the pointer kept at the last. */
+static int smm_pt_real_read(void *priv, unsigned int level, u64 parent, u64 va, u64 *entry)
+{
+	struct smm_pt_real *r = priv;
+
+	switch (level) {
+	case SHADOWMM_PT_PGD:
+		r->pgd = pgd_offset(r->mm, va);
+		*entry = pgd_val(READ_ONCE(*r->pgd));
+		/* folded under 4-level paging: p4d_offset() is the PGD itself */
+		r->p4d = p4d_offset(r->pgd, va);
+		return 0;
+	case SHADOWMM_PT_P4D:
+		*entry = p4d_val(READ_ONCE(*r->p4d));
+		return 0;
+	case SHADOWMM_PT_PUD:
+		r->pud = pud_offset(r->p4d, va);
+		*entry = pud_val(READ_ONCE(*r->pud));
+		return 0;
+	case SHADOWMM_PT_PMD:
+		r->pmd = pmd_offset(r->pud, va);
+		*entry = pmd_val(READ_ONCE(*r->pmd));
+		return 0;
+	case SHADOWMM_PT_PTE:
+		return smm_pt_real_pte(r, parent, va, entry);
+	}
+	return -EINVAL;
+}
+
+/* Levels of the running kernel's paging: 5 only where the CPU has la57. */
+unsigned int smm_pt_paging_levels(void)
+{
+	return pgtable_l5_enabled() ? 5 : 4;
+}
+
+/*
+ * Walk @va in @mm's tables (the caller holds its mmap read lock), or,
+ * with @kernel, in the kernel's through the caller's active_mm.
+ */
+int smm_pt_real_walk(struct mm_struct *mm, bool kernel, u64 va, struct smm_walk *w)
+{
+	struct smm_walk_ops ops = {
+		.read = smm_pt_real_read,
+		.paging_levels = smm_pt_paging_levels(),
+	};
+	struct smm_pt_real r = { .mm = kernel ? current->active_mm : mm, .kernel = kernel };
+	unsigned long flags;
+	int ret;
+
+	if (!kernel)
+		return smm_walk_va(&ops, &r, va, w);
+	local_irq_save(flags);
+	ret = smm_walk_va(&ops, &r, va, w);
+	local_irq_restore(flags);
+	return ret;
+}
+
+/*
+ * debugfs pt_kbuf (root only): kernel addresses for the walker's tests
+ * and the physical address each must walk to, one "name va phys" line
+ * each: a kmalloc'ed buffer (direct map, virt_to_phys()) and a static
+ * buffer of the module (module area, vmalloc_to_pfn()).
+ */
+static void *smm_pt_kbuf;
+static u8 smm_pt_modbuf[64];
+
+static int smm_pt_kbuf_show(struct seq_file *m, void *v)
+{
+	seq_printf(m, "kmalloc %px %#llx\n", smm_pt_kbuf, (u64)virt_to_phys(smm_pt_kbuf));
+	seq_printf(m, "module %px %#llx\n", smm_pt_modbuf,
+		   (u64)PFN_PHYS(vmalloc_to_pfn(smm_pt_modbuf)) + offset_in_page(smm_pt_modbuf));
+	return 0;
+}
+DEFINE_SHOW_ATTRIBUTE(smm_pt_kbuf);
+
+void smm_pt_debugfs_init(struct dentry *dir)
+{
+	smm_pt_kbuf = kmalloc(64, GFP_KERNEL);
+	if (smm_pt_kbuf)
+		debugfs_create_file("pt_kbuf", 0400, dir, NULL, &smm_pt_kbuf_fops);
+}
+
+/* After the debugfs files are gone. */
+void smm_pt_debugfs_exit(void)
+{
+	kfree(smm_pt_kbuf);
+	smm_pt_kbuf = NULL;
+}

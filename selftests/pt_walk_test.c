@@ -1,0 +1,195 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * The real page-table walker (PT_WALK on our own pid) against
+ * /proc/self/pagemap, the kernel's own answer (a kselftest printing TAP;
+ * run as root by test_pt_walk.sh, since pagemap hides frames otherwise).
+ *
+ * Regions: the heap, the stack, an anonymous region touched page by
+ * page, a 2 MiB-aligned MADV_HUGEPAGE region, a PROT_NONE page that was
+ * touched first, and an unmapped hole. For every page the walker reports
+ * present, its frame must equal pagemap's; pages pagemap says are not
+ * there must be holes for the walker; sizes must be 4 KiB, or 2 MiB
+ * where the walker found a huge PMD (whose 512 frames pagemap must show
+ * contiguous).
+ */
+#include <fcntl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/mman.h>
+#include <unistd.h>
+
+#include "../tools/lib/libsmm.h"
+
+#define PAGE		4096UL
+#define HUGE		(2UL << 20)
+#define PM_PRESENT	(1ULL << 63)
+#define PM_PFN_MASK	((1ULL << 55) - 1)
+
+static int pagemap_fd;
+static struct smm_nl nl;
+static int test_nr, failed;
+
+static void tap(int ok, const char *name)
+{
+	printf("%s %d %s\n", ok ? "ok" : "not ok", ++test_nr, name);
+	failed += !ok;
+}
+
+/* pagemap's word for one virtual page. */
+static uint64_t pagemap(uint64_t va)
+{
+	uint64_t v = 0;
+
+	if (pread(pagemap_fd, &v, sizeof(v), (va / PAGE) * sizeof(v)) != sizeof(v))
+		return 0;
+	return v;
+}
+
+struct cmp {
+	uint64_t start, end;		/* the region */
+	unsigned long pages, holes, huge, protnone, bad;
+	char why[640];
+};
+
+/* Keep the first mismatch: what, where, the walker's value and pagemap's. */
+static void cmp_fail(struct cmp *c, const char *what, uint64_t va, uint64_t walker, uint64_t pm)
+{
+	if (!c->bad++)
+		snprintf(c->why, sizeof(c->why), "%#llx: %s: walker %#llx, pagemap %#llx",
+			 (unsigned long long)va, what, (unsigned long long)walker,
+			 (unsigned long long)pm);
+}
+
+/* One walk step against pagemap, page by page over what it covers. */
+static int cmp_step(const struct smm_pt_step *st, void *data)
+{
+	struct cmp *c = data;
+	uint64_t va, last = st->kind == SHADOWMM_PT_HOLE ? st->addr + st->size :
+			    st->addr - st->addr % st->size + st->size;
+	const struct smm_pt_level *leaf = &st->lv[st->nr ? st->nr - 1 : 0];
+
+	if (last > c->end || last < st->addr)
+		last = c->end;
+	for (va = st->addr; va < last; va += PAGE) {
+		uint64_t pm = pagemap(va);
+
+		if (st->kind == SHADOWMM_PT_HOLE) {
+			c->holes++;
+			if (pm & PM_PRESENT)
+				cmp_fail(c, "a hole for the walker, present for pagemap", va, 0, pm);
+			continue;
+		}
+		if (st->kind != SHADOWMM_PT_PAGE) {
+			cmp_fail(c, "neither page nor hole (walker: kind)", va, st->kind, pm);
+			continue;
+		}
+		c->pages++;
+		if (!st->has_pfn) {
+			cmp_fail(c, "no frame number in the reply (not admin?)", va, 0, pm);
+			continue;
+		}
+		if (!(pm & PM_PRESENT) || (pm & PM_PFN_MASK) != st->pfn + (va - st->addr) / PAGE)
+			cmp_fail(c, "frames differ", va, st->pfn + (va - st->addr) / PAGE, pm);
+	}
+	if (st->kind == SHADOWMM_PT_PAGE && st->size == HUGE)
+		c->huge++;
+	else if (st->kind == SHADOWMM_PT_PAGE && st->size != PAGE)
+		cmp_fail(c, "page size neither 4K nor 2M (walker: size)", st->addr, st->size, 0);
+	if (st->kind == SHADOWMM_PT_PAGE && (leaf->flags & SHADOWMM_PTF_PROTNONE))
+		c->protnone++;
+	return 0;
+}
+
+static void walk_region(struct cmp *c, uint64_t start, uint64_t len)
+{
+	struct smm_pt_req req = {
+		.target = SMM_PT_TARGET_PID, .id = getpid(), .addr = start, .len = len,
+	};
+
+	memset(c, 0, sizeof(*c));
+	c->start = start;
+	c->end = start + len;
+	if (smm_pt_walk(&nl, &req, cmp_step, c)) {
+		c->bad++;
+		snprintf(c->why, sizeof(c->why), "walk of %#llx failed: %s",
+			 (unsigned long long)start, nl.err);
+	}
+}
+
+static void check(struct cmp *c, int ok, const char *name)
+{
+	if (c->bad)
+		printf("# %s (%lu mismatches)\n", c->why, c->bad);
+	printf("# %s: %lu pages, %lu hole pages, %lu huge, %lu PROT_NONE\n", name, c->pages,
+	       c->holes, c->huge, c->protnone);
+	tap(ok && !c->bad, name);
+}
+
+static void touch(char *p, size_t len)
+{
+	size_t i;
+
+	for (i = 0; i < len; i += PAGE)
+		p[i] = 1;
+}
+
+int main(void)
+{
+	char stack_buf[8 * PAGE];
+	struct cmp c;
+	char *heap, *anon, *huge_raw, *huge, *pn, *hole;
+
+	printf("TAP version 13\n");
+	pagemap_fd = open("/proc/self/pagemap", O_RDONLY);
+	if (pagemap_fd < 0 || smm_nl_open(&nl)) {
+		printf("1..0 # SKIP no pagemap or no shadowmm family\n");
+		return 4;
+	}
+	printf("1..7\n");
+
+	heap = malloc(64 * PAGE);
+	touch(heap, 64 * PAGE);
+	walk_region(&c, (uint64_t)heap & ~(PAGE - 1), 64 * PAGE);
+	check(&c, c.pages >= 64, "heap pages match pagemap");
+
+	touch(stack_buf, sizeof(stack_buf));
+	walk_region(&c, (uint64_t)stack_buf & ~(PAGE - 1), sizeof(stack_buf));
+	check(&c, c.pages >= 8, "stack pages match pagemap");
+
+	/* every other page touched: present and hole pages alternate */
+	anon = mmap(NULL, 256 * PAGE, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+	for (size_t i = 0; i < 256; i += 2)
+		anon[i * PAGE] = 1;
+	walk_region(&c, (uint64_t)anon, 256 * PAGE);
+	check(&c, c.pages == 128 && c.holes == 128, "anonymous region touched page by page");
+
+	huge_raw = mmap(NULL, 3 * HUGE, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS,
+			-1, 0);
+	huge = (char *)(((uint64_t)huge_raw + HUGE - 1) & ~(HUGE - 1));
+	madvise(huge, 2 * HUGE, MADV_HUGEPAGE);
+	touch(huge, 2 * HUGE);
+	walk_region(&c, (uint64_t)huge, 2 * HUGE);
+	check(&c, c.pages == 1024, "MADV_HUGEPAGE region matches pagemap");
+	if (c.huge)
+		tap(1, "a 2 MiB page was found as one huge PMD");
+	else
+		printf("ok %d a 2 MiB page was found as one huge PMD # SKIP no THP given\n",
+		       ++test_nr);
+
+	pn = mmap(NULL, PAGE, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+	pn[0] = 1;
+	mprotect(pn, PAGE, PROT_NONE);
+	walk_region(&c, (uint64_t)pn, PAGE);
+	check(&c, c.pages == 1 && c.protnone == 1, "PROT_NONE page: its frame, flagged protnone");
+
+	hole = mmap(NULL, 3 * PAGE, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+	touch(hole, 3 * PAGE);
+	munmap(hole + PAGE, PAGE);
+	walk_region(&c, (uint64_t)hole, 3 * PAGE);
+	check(&c, c.pages == 2 && c.holes == 1, "an unmapped page is a hole");
+
+	smm_nl_close(&nl);
+	printf("# Totals: pass:%d fail:%d\n", test_nr - failed, failed);
+	return failed ? 1 : 0;
+}

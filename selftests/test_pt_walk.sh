@@ -1,0 +1,93 @@
+#!/bin/sh
+# SPDX-License-Identifier: GPL-2.0
+# The real page-table walker: pt_walk_test.c against /proc/self/pagemap
+# (heap, stack, page-by-page anonymous, MADV_HUGEPAGE, PROT_NONE, a hole);
+# `smmctl pt walk pid $$ addr <stack>` showing every level with decoded
+# flags; kernel addresses of module buffers walking to their physical
+# frames; refusals of bad input; what unprivileged callers see. Run under
+# 4-level paging by default and 5-level with SMM_VM_CPU=max,la57=on.
+. "$(dirname "$0")/lib.sh"
+
+ktap_header
+ktap_plan 16
+
+smm_unload
+smm_load base=0x10000000 size=64M || ktap_exit_skip_all "cannot load the module"
+
+levels=5
+grep -qw la57 /proc/cpuinfo || levels=4
+ktap_print_msg "$levels-level paging"
+
+# its own TAP as diagnostics: what it compared, and THP or not
+if out=$("$(dirname "$0")/pt_walk_test" 2>&1); then
+	printf '%s\n' "$out" | sed 's/^/# /'
+	ktap_pass "walker frames equal pagemap's (pt_walk_test)"
+else
+	ktap_fail "walker frames equal pagemap's (pt_walk_test)" "$out"
+fi
+
+# The done criterion: the shell's own stack, every level, flags decoded.
+stack_top=$(awk '/\[stack\]/ { split($1, r, "-"); print r[2] }' /proc/$$/maps)
+stack=$(printf '%#x' $((0x$stack_top - 0x1000)))
+ktap_print_msg "smmctl pt walk pid $$ addr $stack:"
+smmctl pt walk pid $$ addr "$stack" | sed 's/^/# /'
+walk=$(smmctl -j pt walk pid $$ addr "$stack")
+ktap_check "the stack page is a present 4K page" json_expect "$walk" \
+	'.steps[0] | [.kind, .size, (.pfn > 0)] | join(" ")' "page 4096 true"
+ktap_check "every level is shown, top first" json_expect "$walk" \
+	'[.steps[0].levels[].level] | join(" ")' "PGD P4D PUD PMD PTE"
+if [ "$levels" = 4 ]; then
+	ktap_check "P4D is folded under 4-level paging" json_expect "$walk" \
+		'.steps[0].levels[1].folded' true
+else
+	ktap_check "P4D is a real level under 5-level paging" json_expect "$walk" \
+		'.steps[0].levels[1] | has("folded") | not' true
+fi
+# (not "write": the shell's $(...) forks, leaving its stack copy-on-write)
+ktap_check "the PTE's flags are decoded" json_expect "$walk" \
+	'.steps[0].levels[4].flags | map(select(. == "present" or . == "user" or . == "nx")) | sort | join(" ")' \
+	"nx present user"
+ktap_check "every real level has its raw entry" json_expect "$walk" \
+	'[.steps[0].levels[] | select(.folded | not) | has("entry")] | all' true
+
+# Kernel addresses: a kmalloc buffer (direct map) and the module's own data.
+kwalk() {
+	set -- $(grep "^$1 " /sys/kernel/debug/shadowmm/pt_kbuf)
+	va=0x$2 phys=$3
+	out=$(smmctl -j pt walk kernel addr "$va") || { echo "$out"; return 1; }
+	want=$(printf '%d' $((phys >> 12)))
+	json_expect "$out" '.steps[0] | "\(.kind) \(.pfn)"' "page $want"
+}
+ktap_check "a kmalloc'ed buffer walks to its virt_to_phys frame" kwalk kmalloc
+ktap_check "a module buffer walks to its vmalloc_to_pfn frame" kwalk module
+
+big=$(smmctl -j pt walk pid $$ addr 0 len 0x7fffffffffff | jq '.steps | length')
+ktap_print_msg "the whole user half of pid $$ in $big steps"
+ktap_check "a walk of the whole user half completes (holes skipped whole)" test "$big" -gt 3
+
+refused() { smm_refused "$@"; }
+ktap_check "unknown pid" refused "no such process" smmctl pt walk pid 999999 addr 0x1000
+ktap_check "kernel thread" refused "has no memory map" smmctl pt walk pid 2 addr 0x1000
+ktap_check "non-canonical address" refused "not canonical" \
+	smmctl pt walk pid $$ addr 0x8000000000000000
+top=$(printf '%#x' $(((1 << (9 * levels + 11)) - 0x1000)))
+ktap_check "length past the user half" refused "length runs past" \
+	smmctl pt walk pid $$ addr "$top" len 0x2000
+ktap_check "a user address as a kernel one" refused "not in the kernel half" \
+	smmctl pt walk kernel addr 0x1000
+
+# Unprivileged: their own process, flags and sizes only; not root's.
+# shellcheck disable=SC2016 # $$ is the unprivileged shell's, then smmctl's own pid
+user_sees_no_frames() {
+	got=$(smm_unprivileged sh -c 'exec smmctl -j pt walk pid $$ addr 0 len 0x7fffffffffff' |
+		jq -r '[(.steps | length > 0), ([.steps[] | has("pfn") or (.levels[] | has("entry"))] | any)] | join(" ")')
+	[ "$got" = "true false" ] && return 0
+	echo "expected 'true false' (steps seen, any frame or entry), saw '$got'"
+	return 1
+}
+ktap_check "unprivileged: no frame numbers or raw entries" user_sees_no_frames
+ktap_check "unprivileged: not another user's process" refused "not allowed" \
+	smm_unprivileged smmctl pt walk pid 1 addr 0x1000
+
+smm_unload
+ktap_finished

@@ -1,0 +1,132 @@
+// SPDX-License-Identifier: GPL-2.0
+/* PT_WALK: the translation of a range, level by level, one step at a time. */
+#include <errno.h>
+#include <string.h>
+
+#include "libsmm.h"
+
+const char *const smm_pt_level_names[SMM_PT_LEVELS] = { "PGD", "P4D", "PUD", "PMD", "PTE" };
+
+const char *const smm_pt_kind_names[__SHADOWMM_PT_KIND_CNT] = {
+	[0]			= "unknown",
+	[SHADOWMM_PT_HOLE]	= "hole",
+	[SHADOWMM_PT_PAGE]	= "page",
+	[SHADOWMM_PT_SWAP]	= "swap",
+	[SHADOWMM_PT_BAD]	= "bad",
+};
+
+/* Flag names, bit i of SHADOWMM_PTF_*. */
+const char *const smm_ptf_names[SMM_PTF_BITS] = {
+	"present", "write", "user", "write-through", "cache-disable", "accessed", "dirty",
+	"huge", "global", "nx", "protnone", "soft-dirty", "swap",
+};
+
+static const enum mnl_attr_data_type smm_pt_types[SHADOWMM_A_PT_MAX + 1] = {
+	[SHADOWMM_A_PT_PAGING_LEVELS]	= MNL_TYPE_U32,
+	[SHADOWMM_A_PT_ADDR]		= MNL_TYPE_U64,
+	[SHADOWMM_A_PT_SIZE]		= MNL_TYPE_U64,
+	[SHADOWMM_A_PT_KIND]		= MNL_TYPE_U32,
+	[SHADOWMM_A_PT_LEVELS]		= MNL_TYPE_NESTED,
+	[SHADOWMM_A_PT_PFN]		= MNL_TYPE_U64,
+	[SHADOWMM_A_PT_IN_SHADOW]	= MNL_TYPE_U8,
+	[SHADOWMM_A_PT_SWAP_TYPE]	= MNL_TYPE_U32,
+	[SHADOWMM_A_PT_SWAP_OFFSET]	= MNL_TYPE_U64,
+};
+
+static const struct smm_attr_policy smm_pt_policy = SMM_ATTR_POLICY(smm_pt_types);
+
+static const enum mnl_attr_data_type smm_ptl_types[SHADOWMM_A_PTL_MAX + 1] = {
+	[SHADOWMM_A_PTL_LEVEL]	= MNL_TYPE_U32,
+	[SHADOWMM_A_PTL_INDEX]	= MNL_TYPE_U32,
+	[SHADOWMM_A_PTL_ENTRY]	= MNL_TYPE_U64,
+	[SHADOWMM_A_PTL_FLAGS]	= MNL_TYPE_U32,
+	[SHADOWMM_A_PTL_FOLDED]	= MNL_TYPE_FLAG,
+};
+
+static const struct smm_attr_policy smm_ptl_policy = SMM_ATTR_POLICY(smm_ptl_types);
+
+static void smm_pt_levels_parse(const struct nlattr *nest, struct smm_pt_step *st)
+{
+	const struct nlattr *tb[SHADOWMM_A_PTL_MAX + 1], *a;
+
+	mnl_attr_for_each_nested(a, nest) {
+		struct smm_pt_level *l;
+
+		if (mnl_attr_get_type(a) != SHADOWMM_A_PT_LEVEL || st->nr == SMM_PT_LEVELS ||
+		    smm_attr_parse_nested(a, &smm_ptl_policy, tb))
+			continue;
+		l = &st->lv[st->nr++];
+		l->level = smm_attr_u32(tb[SHADOWMM_A_PTL_LEVEL], 0);
+		if (l->level >= SMM_PT_LEVELS)
+			l->level = 0;
+		l->index = smm_attr_u32(tb[SHADOWMM_A_PTL_INDEX], 0);
+		l->flags = smm_attr_u32(tb[SHADOWMM_A_PTL_FLAGS], 0);
+		l->folded = tb[SHADOWMM_A_PTL_FOLDED] != NULL;
+		l->has_entry = tb[SHADOWMM_A_PTL_ENTRY] != NULL;
+		l->entry = smm_attr_u64(tb[SHADOWMM_A_PTL_ENTRY], 0);
+	}
+}
+
+struct smm_pt_ctx {
+	smm_pt_cb cb;
+	void *data;
+};
+
+static int smm_pt_step_cb(const struct nlmsghdr *nlh, void *data)
+{
+	const struct nlattr *tb[SHADOWMM_A_PT_MAX + 1];
+	struct smm_pt_ctx *ctx = data;
+	struct smm_pt_step st;
+	int ret;
+
+	if (smm_attr_parse(nlh, &smm_pt_policy, tb))
+		return MNL_CB_ERROR;
+	memset(&st, 0, sizeof(st));
+	st.paging_levels = smm_attr_u32(tb[SHADOWMM_A_PT_PAGING_LEVELS], 0);
+	st.addr = smm_attr_u64(tb[SHADOWMM_A_PT_ADDR], 0);
+	st.size = smm_attr_u64(tb[SHADOWMM_A_PT_SIZE], 0);
+	st.kind = smm_attr_u32(tb[SHADOWMM_A_PT_KIND], 0);
+	if (st.kind >= __SHADOWMM_PT_KIND_CNT)
+		st.kind = 0;
+	st.has_pfn = tb[SHADOWMM_A_PT_PFN] != NULL;
+	st.pfn = smm_attr_u64(tb[SHADOWMM_A_PT_PFN], 0);
+	st.in_shadow = smm_attr_u8(tb[SHADOWMM_A_PT_IN_SHADOW], 0);
+	st.swap_type = smm_attr_u32(tb[SHADOWMM_A_PT_SWAP_TYPE], 0);
+	st.swap_offset = smm_attr_u64(tb[SHADOWMM_A_PT_SWAP_OFFSET], 0);
+	if (tb[SHADOWMM_A_PT_LEVELS])
+		smm_pt_levels_parse(tb[SHADOWMM_A_PT_LEVELS], &st);
+	ret = ctx->cb(&st, ctx->data);
+	if (ret) {
+		errno = -ret;	/* smm_nl_run() reports it */
+		return MNL_CB_ERROR;
+	}
+	return MNL_CB_OK;
+}
+
+/*
+ * Each step of the walk @req asks for to @cb, which returns 0 or -errno
+ * to stop. A process's walk is consistent batch by batch (its mmap lock
+ * is taken per batch); a space's dump returns SMM_NL_DUMP_INTR when the
+ * space changed during it.
+ */
+int smm_pt_walk(struct smm_nl *nl, const struct smm_pt_req *req, smm_pt_cb cb, void *data)
+{
+	struct smm_pt_ctx ctx = { cb, data };
+	struct nlmsghdr *nlh = smm_nl_request(nl, SHADOWMM_CMD_PT_WALK, true);
+
+	switch (req->target) {
+	case SMM_PT_TARGET_PID:
+		mnl_attr_put_u32(nlh, SHADOWMM_A_PT_PID, req->id);
+		break;
+	case SMM_PT_TARGET_KERNEL:
+		mnl_attr_put(nlh, SHADOWMM_A_PT_KERNEL, 0, NULL);
+		break;
+	case SMM_PT_TARGET_SPACE:
+		mnl_attr_put_u32(nlh, SHADOWMM_A_PT_SPACE, req->id);
+		break;
+	}
+	mnl_attr_put_u64(nlh, SHADOWMM_A_PT_ADDR, req->addr);
+	if (req->len)
+		mnl_attr_put_u64(nlh, SHADOWMM_A_PT_LEN, req->len);
+	return smm_nl_run(nl, nlh, smm_pt_step_cb, &ctx);
+}

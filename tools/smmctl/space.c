@@ -1,0 +1,241 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * smmctl space create [ levels { 4 | 5 } ]
+ * smmctl space map ID addr ADDR pages N [ size { 4K | 2M | 1G } ] [ PROT... ]
+ * smmctl space unmap ID addr ADDR pages N [ size { 4K | 2M | 1G } ]
+ * smmctl space translate ID addr ADDR
+ * smmctl space destroy ID
+ * smmctl space [ show ]
+ *
+ * Shadow address spaces: page tables built from shadow buddy pages.
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+
+#include "smmctl.h"
+
+static int space_id(const char *word, uint32_t *id)
+{
+	uint64_t v;
+
+	if (smmctl_parse_u64(word, "space id", &v))
+		return -1;
+	if (!v || v > SHADOWMM_SPACE_MAX) {
+		fprintf(stderr, "Error: space id is 1 to %u\n", SHADOWMM_SPACE_MAX);
+		return -1;
+	}
+	*id = v;
+	return 0;
+}
+
+static int space_page_size(const char *word, uint32_t *shift)
+{
+	if (!strcasecmp(word, "4K"))
+		*shift = SHADOWMM_PAGE_4K;
+	else if (!strcasecmp(word, "2M"))
+		*shift = SHADOWMM_PAGE_2M;
+	else if (!strcasecmp(word, "1G"))
+		*shift = SHADOWMM_PAGE_1G;
+	else {
+		fprintf(stderr, "Error: unknown page size \"%s\" (4K, 2M or 1G)\n", word);
+		return -1;
+	}
+	return 0;
+}
+
+/* ID addr ADDR pages N [ size SIZE ] [ PROT... ] (PROT only when @prot) */
+static int space_range_args(int argc, char **argv, struct smm_space_range *r, uint32_t *prot)
+{
+	bool has_addr = false, has_pages = false;
+	uint32_t p;
+
+	memset(r, 0, sizeof(*r));
+	r->page_shift = SHADOWMM_PAGE_4K;
+	if (argc < 1 || space_id(argv[0], &r->id))
+		goto usage;
+	for (argc--, argv++; argc > 0; argc--, argv++) {
+		bool more = argc > 1;
+
+		if (more && !strcmp(argv[0], "addr")) {
+			if (smmctl_parse_u64(argv[1], "address", &r->addr))
+				return -1;
+			has_addr = true;
+		} else if (more && !strcmp(argv[0], "pages")) {
+			if (smmctl_parse_u64(argv[1], "pages", &r->pages))
+				return -1;
+			has_pages = true;
+		} else if (more && !strcmp(argv[0], "size")) {
+			if (space_page_size(argv[1], &r->page_shift))
+				return -1;
+		} else if (prot && !smm_prot_flag(argv[0], &p)) {
+			*prot |= p;
+			continue;
+		} else {
+			return smmctl_bad_arg(argv[0]), -1;
+		}
+		argc--;
+		argv++;
+	}
+	if (has_addr && has_pages)
+		return 0;
+usage:
+	fprintf(stderr, "Error: usage: smmctl space %s ID addr ADDR pages N [ size SIZE ]%s\n",
+		prot ? "map" : "unmap", prot ? " [ PROT... ]" : "");
+	return -1;
+}
+
+static int space_create(int argc, char **argv)
+{
+	uint64_t levels = 0;
+	uint32_t id;
+
+	if (argc == 2 && !strcmp(argv[0], "levels")) {
+		if (smmctl_parse_u64(argv[1], "levels", &levels))
+			return 1;
+		if (levels != 4 && levels != 5) {
+			fprintf(stderr, "Error: levels is 4 or 5\n");
+			return 1;
+		}
+	} else if (argc) {
+		return smmctl_bad_arg(argv[0]);
+	}
+	if (smmctl_connect())
+		return 1;
+	if (smm_space_create(&smmctl_nl, levels, &id))
+		return smmctl_error();
+	print_uint(PRINT_ANY, "id", "space %u\n", id);
+	return 0;
+}
+
+static int space_map(int argc, char **argv)
+{
+	struct smm_space_range r;
+	uint32_t prot = 0;
+
+	if (space_range_args(argc, argv, &r, &prot) || smmctl_connect())
+		return 1;
+	if (smm_space_map(&smmctl_nl, &r, prot))
+		return smmctl_error();
+	return 0;
+}
+
+static int space_unmap(int argc, char **argv)
+{
+	struct smm_space_range r;
+
+	if (space_range_args(argc, argv, &r, NULL) || smmctl_connect())
+		return 1;
+	if (smm_space_unmap(&smmctl_nl, &r))
+		return smmctl_error();
+	return 0;
+}
+
+static int space_translate(int argc, char **argv)
+{
+	struct smm_space_xlate x;
+	uint64_t addr;
+	uint32_t id;
+	unsigned int i;
+
+	if (argc != 3 || strcmp(argv[1], "addr")) {
+		fprintf(stderr, "Error: usage: smmctl space translate ID addr ADDR\n");
+		return 1;
+	}
+	if (space_id(argv[0], &id) || smmctl_parse_u64(argv[2], "address", &addr) ||
+	    smmctl_connect())
+		return 1;
+	if (smm_space_translate(&smmctl_nl, id, addr, &x))
+		return smmctl_error();
+	print_u64(PRINT_ANY, "addr", "%#" PRIx64, addr);
+	if (x.has_pfn) {
+		print_u64(PRINT_ANY, "phys", " -> %#" PRIx64, x.phys);
+		print_u64(PRINT_ANY, "pfn", " pfn %#" PRIx64, x.pfn);
+	}
+	print_u64(PRINT_ANY, "page_size", " page %" PRIu64, 1ULL << x.page_shift);
+	open_json_array(PRINT_JSON, "flags");
+	for (i = 0; i < SMM_PTF_BITS; i++)
+		if (x.flags & (1U << i))
+			print_string(PRINT_ANY, NULL, " %s", smm_ptf_names[i]);
+	close_json_array(PRINT_JSON, NULL);
+	print_text("\n");
+	return 0;
+}
+
+static int space_destroy(int argc, char **argv)
+{
+	uint32_t id;
+
+	if (argc != 1) {
+		fprintf(stderr, "Error: usage: smmctl space destroy ID\n");
+		return 1;
+	}
+	if (space_id(argv[0], &id) || smmctl_connect())
+		return 1;
+	if (smm_space_destroy(&smmctl_nl, id))
+		return smmctl_error();
+	return 0;
+}
+
+static void space_print(const struct smm_space_info *s)
+{
+	static const char *const sizes[SMM_SPACE_SIZES] = { "4K", "2M", "1G" };
+	unsigned int i;
+
+	open_json_object(NULL);
+	print_uint(PRINT_ANY, "id", "space %u", s->id);
+	print_uint(PRINT_ANY, "levels", ": %u levels", s->levels);
+	print_u64(PRINT_ANY, "frames", ", %" PRIu64 " frames\n", s->frames);
+	print_text("  tables ");
+	open_json_object("tables");
+	for (i = 0; i < SMM_PT_LEVELS; i++)
+		print_u64(PRINT_ANY, smm_pt_level_names[i], " %" PRIu64,
+			  s->tables[i]);
+	close_json_object();
+	print_text("  (PGD P4D PUD PMD PTE)\n  mapped ");
+	open_json_object("mapped");
+	for (i = 0; i < SMM_SPACE_SIZES; i++) {
+		print_text(" %s:", sizes[i]);
+		print_u64(PRINT_ANY, sizes[i], "%" PRIu64, s->mapped[i]);
+	}
+	close_json_object();
+	print_text("\n");
+	close_json_object();
+}
+
+static int space_show(int argc, char **argv)
+{
+	struct smm_space_info *v;
+	size_t n, i;
+	int ret;
+
+	if (smmctl_no_args(argc, argv) || smmctl_connect())
+		return 1;
+	ret = smm_spaces_get(&smmctl_nl, &v, &n);
+	if (ret && ret != SMM_NL_DUMP_INTR) {
+		free(v);
+		return smmctl_error();
+	}
+	open_json_array(PRINT_JSON, "spaces");
+	for (i = 0; i < n; i++)
+		space_print(&v[i]);
+	close_json_array(PRINT_JSON, NULL);
+	free(v);
+	return 0;
+}
+
+const struct smm_cmd smmctl_space_cmds[] = {
+	SMM_CMD("show", space_show, NULL, "every space: table pages by level, pages mapped"),
+	SMM_CMD("create", space_create, "[ levels { 4 | 5 } ]",
+		"a space with its top-level table; prints its id"),
+	SMM_CMD("map", space_map, "ID addr ADDR pages N [ size SIZE ] [ PROT... ]",
+		"map N fresh pages of SIZE from ADDR (all or nothing)"),
+	SMM_CMD("unmap", space_unmap, "ID addr ADDR pages N [ size SIZE ]",
+		"unmap them, freeing the tables that become empty"),
+	SMM_CMD("translate", space_translate, "ID addr ADDR",
+		"the frame and flags ADDR translates to"),
+	SMM_CMD("destroy", space_destroy, "ID", "unmap everything, free every table"),
+	SMM_CMD_END("SIZE := { 4K | 2M | 1G }\n"
+		    "PROT := { write | user | exec | global | none }\n"),
+};
