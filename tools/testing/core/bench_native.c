@@ -24,6 +24,7 @@
 #include "common.h"
 
 unsigned long smm_user_warnings;
+unsigned long smm_user_reports;
 
 #define REPS		5
 #define PAIRS		(4 * 1000 * 1000)
