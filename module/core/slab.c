@@ -134,7 +134,8 @@ static int smm_calculate_order(u32 size, u32 first, unsigned int nr_cpus)
 /*
  * calculate_sizes(): the slot is the object, then a red zone of at
  * least 8 bytes (RED_ZONE), then the free pointer when poison would
- * overwrite it inside the object (POISON), then the owner (STORE_USER),
+ * overwrite it inside the object (POISON) or it would reach into the red
+ * zone (objects under 4 bytes), then the owner (STORE_USER),
  * rounded up to the alignment.
  */
 static int smm_cache_layout(struct smm_cache *c, u32 size, u32 align, unsigned int nr_cpus)
@@ -148,7 +149,8 @@ static int smm_cache_layout(struct smm_cache *c, u32 size, u32 align, unsigned i
 		off += SMM_SLAB_MIN_ALIGN;
 	c->red_end = off;
 	c->fp_offset = 0;
-	if (c->flags & SHADOWMM_CACHE_POISON) {
+	if (c->flags & SHADOWMM_CACHE_POISON ||
+	    (c->flags & SHADOWMM_CACHE_RED_ZONE && size < sizeof(u32))) {
 		c->fp_offset = off;
 		off += SMM_SLAB_MIN_ALIGN;
 	}
