@@ -54,6 +54,59 @@ static const struct genl_ops smm_nl_ops[] = {
 		.doit	= smm_nl_reset_doit,
 		.flags	= GENL_ADMIN_PERM,
 	},
+	{
+		.cmd	= SHADOWMM_CMD_CACHE_CREATE,
+		.doit	= smm_nl_cache_create_doit,
+		.policy	= smm_nl_cache_create_policy,
+		.maxattr = ARRAY_SIZE(smm_nl_cache_create_policy) - 1,
+		.flags	= GENL_ADMIN_PERM,
+	},
+	{
+		.cmd	= SHADOWMM_CMD_CACHE_DESTROY,
+		.doit	= smm_nl_cache_destroy_doit,
+		.policy	= smm_nl_cache_destroy_policy,
+		.maxattr = ARRAY_SIZE(smm_nl_cache_destroy_policy) - 1,
+		.flags	= GENL_ADMIN_PERM,
+	},
+	{
+		.cmd	= SHADOWMM_CMD_CACHE_GET,
+		.dumpit	= smm_nl_cache_get_dumpit,
+	},
+	{
+		.cmd	= SHADOWMM_CMD_CACHE_SHRINK,
+		.doit	= smm_nl_cache_shrink_doit,
+		.policy	= smm_nl_cache_name_policy,
+		.maxattr = ARRAY_SIZE(smm_nl_cache_name_policy) - 1,
+		.flags	= GENL_ADMIN_PERM,
+	},
+	{
+		.cmd	= SHADOWMM_CMD_CACHE_VALIDATE,
+		.doit	= smm_nl_cache_validate_doit,
+		.policy	= smm_nl_cache_name_policy,
+		.maxattr = ARRAY_SIZE(smm_nl_cache_name_policy) - 1,
+		.flags	= GENL_ADMIN_PERM,
+	},
+	{
+		.cmd	= SHADOWMM_CMD_OBJ_ALLOC,
+		.doit	= smm_nl_obj_alloc_doit,
+		.policy	= smm_nl_obj_alloc_policy,
+		.maxattr = ARRAY_SIZE(smm_nl_obj_alloc_policy) - 1,
+		.flags	= GENL_ADMIN_PERM,
+	},
+	{
+		.cmd	= SHADOWMM_CMD_OBJ_FREE,
+		.doit	= smm_nl_obj_free_doit,
+		.policy	= smm_nl_obj_free_policy,
+		.maxattr = ARRAY_SIZE(smm_nl_obj_free_policy) - 1,
+		.flags	= GENL_ADMIN_PERM,
+	},
+	{
+		.cmd	= SHADOWMM_CMD_OBJ_CORRUPT,
+		.doit	= smm_nl_obj_corrupt_doit,
+		.policy	= smm_nl_obj_corrupt_policy,
+		.maxattr = ARRAY_SIZE(smm_nl_obj_corrupt_policy) - 1,
+		.flags	= GENL_ADMIN_PERM,
+	},
 };
 
 static const struct genl_multicast_group smm_nl_mcgrps[] = {

@@ -263,14 +263,17 @@ int smm_nl_page_free_doit(struct sk_buff *skb, struct genl_info *info)
 }
 
 /*
- * RESET: free everything user space allocated and drain the per-CPU
- * lists, so the free areas are back where they were after loading.
+ * RESET: free everything user space allocated (objects too, and the
+ * caches it created), give the kmalloc caches' empty slabs back and
+ * drain the per-CPU lists, so the free areas are back where they were
+ * after loading. The reply counts the page frames freed.
  */
 int smm_nl_reset_doit(struct sk_buff *skb, struct genl_info *info)
 {
 	struct smm_dev *d = &smm_dev;
 	u64 frames;
 
+	smm_nl_slab_reset(d);
 	mutex_lock(&d->nl_page_lock);
 	frames = smm_free_owned(&d->mm, SMM_OWNER_NETLINK);
 	smm_drain_all_pcp(&d->mm);

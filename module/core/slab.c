@@ -646,17 +646,12 @@ static void smm_cache_free_struct(struct smm_cache *c)
 }
 
 /*
- * kmem_cache_destroy(): refused with -EBUSY while objects are live
- * unless @force, which gives every slab back with whatever is in it
- * (the caller forgets its objects). kmalloc caches are never destroyed
- * (-EPERM). The caller makes sure nobody else uses the cache.
+ * Tear a cache down whatever it holds: every CPU's slab back, every slab
+ * to the buddy, the cache out of the set. The caller makes sure nobody
+ * uses the cache any more and forgets its objects.
  */
-int smm_cache_destroy(struct smm_slabs *s, struct smm_cache *c, bool force, unsigned int cpu)
+void __smm_cache_destroy(struct smm_slabs *s, struct smm_cache *c, unsigned int cpu)
 {
-	if (c->builtin)
-		return -EPERM;
-	if (!force && smm_cache_live(c))
-		return -EBUSY;
 	smm_mutex_lock(&s->mutex);
 	s->caches[c->id] = NULL;
 	smm_mutex_unlock(&s->mutex);
@@ -667,6 +662,21 @@ int smm_cache_destroy(struct smm_slabs *s, struct smm_cache *c, bool force, unsi
 	WARN_ON_ONCE(c->nr_slabs || c->nr_partial || c->nr_full);
 	smm_unlock(&c->list_lock);
 	smm_cache_free_struct(c);
+}
+
+/*
+ * kmem_cache_destroy(): refused with -EBUSY while objects are live
+ * unless @force, which gives every slab back with whatever is in it.
+ * Built-in caches (kmalloc, and those the module uses itself) are
+ * refused with -EPERM.
+ */
+int smm_cache_destroy(struct smm_slabs *s, struct smm_cache *c, bool force, unsigned int cpu)
+{
+	if (c->builtin)
+		return -EPERM;
+	if (!force && smm_cache_live(c))
+		return -EBUSY;
+	__smm_cache_destroy(s, c, cpu);
 	return 0;
 }
 
@@ -692,7 +702,7 @@ const char *smm_cache_check_args(const char *name, u32 size, u32 align, u32 flag
 		return "object size must be 1 to 8192 bytes";
 	if (align && (!smm_is_pow2(align) || align > SMM_PAGE_SIZE))
 		return "alignment must be 0 or a power of two up to 4096";
-	if (flags & ~SHADOWMM_CACHE_ALL)
+	if (flags & ~(SHADOWMM_CACHE_ALL | SMM_CACHE_BUILTIN))
 		return "unknown cache flags";
 	return NULL;
 }
@@ -724,7 +734,8 @@ static struct smm_cache *smm_cache_alloc_struct(struct smm_slabs *s, const char 
 		return NULL;
 	}
 	memcpy(c->name, name, strlen(name) + 1);
-	c->flags = flags;
+	c->builtin = flags & SMM_CACHE_BUILTIN;
+	c->flags = flags & ~SMM_CACHE_BUILTIN;
 	c->slabs = s;
 	c->mm = s->mm;
 	c->gfp = flags & SHADOWMM_CACHE_RECLAIM_ACCOUNT ? SHADOWMM_GFP_RECLAIMABLE : 0;
@@ -827,12 +838,11 @@ int smm_slabs_init(struct smm_slabs *s, struct smm_mm *mm, u32 seed)
 	for (i = 0; i < ARRAY_SIZE(smm_kmalloc_sizes); i++) {
 		snprintf(name, sizeof(name), "kmalloc-%u", smm_kmalloc_sizes[i]);
 		ret = smm_cache_create(s, name, smm_kmalloc_sizes[i], 0,
-				       SHADOWMM_CACHE_HARDENED, &c);
+				       SHADOWMM_CACHE_HARDENED | SMM_CACHE_BUILTIN, &c);
 		if (ret) {
 			smm_slabs_destroy(s);
 			return ret;
 		}
-		c->builtin = true;
 		s->nr_kmalloc++;
 	}
 	return 0;
@@ -846,10 +856,8 @@ void smm_slabs_destroy(struct smm_slabs *s)
 	for (i = 0; i < SMM_MAX_CACHES; i++) {
 		struct smm_cache *c = s->caches[i];
 
-		if (!c)
-			continue;
-		c->builtin = false;
-		smm_cache_destroy(s, c, true, 0);
+		if (c)
+			__smm_cache_destroy(s, c, 0);
 	}
 	s->nr_kmalloc = 0;
 }

@@ -55,6 +55,9 @@
 #define SMM_POISON_FREE		0x6b
 #define SMM_POISON_END		0xa5
 
+/* Creation flag: a cache the module itself owns, never destroyed by users. */
+#define SMM_CACHE_BUILTIN	(1U << 31)
+
 #define SMM_CACHE_DEBUG_FLAGS	(SHADOWMM_CACHE_RED_ZONE | SHADOWMM_CACHE_POISON | \
 				 SHADOWMM_CACHE_STORE_USER)
 
@@ -94,7 +97,7 @@ struct smm_cache {
 	char name[SMM_CACHE_NAME_LEN];
 	u32 id;
 	u32 flags;		/* SHADOWMM_CACHE_* */
-	bool builtin;		/* a kmalloc cache: never destroyed */
+	bool builtin;		/* kmalloc or the module's own: never destroyed by users */
 	struct smm_slabs *slabs;
 	struct smm_mm *mm;
 	unsigned int gfp;	/* for the buddy: UNMOVABLE or RECLAIMABLE */
@@ -147,6 +150,7 @@ const char *smm_cache_check_args(const char *name, u32 size, u32 align, u32 flag
 int smm_cache_create(struct smm_slabs *s, const char *name, u32 size, u32 align, u32 flags,
 		     struct smm_cache **out);
 int smm_cache_destroy(struct smm_slabs *s, struct smm_cache *c, bool force, unsigned int cpu);
+void __smm_cache_destroy(struct smm_slabs *s, struct smm_cache *c, unsigned int cpu);
 struct smm_cache *smm_cache_find(struct smm_slabs *s, const char *name);
 struct smm_cache *smm_cache_of_pos(struct smm_slabs *s, u64 pos);
 struct smm_cache *smm_kmalloc_cache(struct smm_slabs *s, size_t size);
