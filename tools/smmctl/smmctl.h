@@ -54,5 +54,7 @@ extern const struct smm_cmd smmctl_page_cmds[];		/* page.c */
 extern const struct smm_cmd smmctl_frame_cmds[];	/* frame.c */
 int smmctl_check(int argc, char **argv);		/* check.c */
 int smmctl_reset(int argc, char **argv);		/* check.c */
+extern const struct smm_cmd smmctl_cache_cmds[];	/* cache.c */
+extern const struct smm_cmd smmctl_obj_cmds[];		/* cache.c */
 
 #endif /* _SMMCTL_H */
