@@ -1,13 +1,13 @@
 #!/bin/sh
 # SPDX-License-Identifier: GPL-2.0
 # What an unprivileged user (uid 65534, no capabilities) may do: read
-# info, zones and the frame map, without physical addresses; every
+# info, zones, caches and the frame map, without physical addresses; every
 # command that changes state (or stops the allocator, like CHECK) fails
 # with EPERM and changes nothing.
 . "$(dirname "$0")/lib.sh"
 
 ktap_header
-ktap_plan 9
+ktap_plan 18
 
 smm_unload
 smm_load base=0x10000000 size=64M || ktap_exit_skip_all "cannot load the module"
@@ -30,6 +30,20 @@ ktap_check "page free: EPERM" denied page free "$h"
 ktap_check "page free all: EPERM" denied page free all
 ktap_check "reset: EPERM" denied reset
 ktap_check "check: EPERM" denied check
+
+caches_readable() { user -j cache show | jq -e '.caches | length == 13' > /dev/null; }
+ktap_check "caches are readable" caches_readable
+smmctl cache create perm size 64 > /dev/null
+o=$(smmctl -j obj alloc perm | jq -r '.handles[0]')
+ktap_check "cache create: EPERM" denied cache create other size 64
+ktap_check "cache destroy: EPERM" denied cache destroy perm force
+ktap_check "cache shrink: EPERM" denied cache shrink perm
+ktap_check "cache validate: EPERM" denied cache validate
+ktap_check "obj alloc: EPERM" denied obj alloc perm
+ktap_check "obj free: EPERM" denied obj free perm "$o"
+ktap_check "obj corrupt: EPERM" denied obj corrupt perm "$o" redzone
+objs_kept() { [ "$(smmctl -j cache show perm | jq '.caches[0].active_objs')" = 1 ]; }
+ktap_check "the refused requests changed no cache" objs_kept
 
 smmctl reset > /dev/null
 smm_unload

@@ -284,16 +284,18 @@ static void smm_slab_activate(struct smm_cache *c, struct smm_cache_cpu *cc, uns
 /*
  * File a slab that is on no list by how full it is. An empty slab is
  * kept on the partial list while fewer than min_partial are there
- * (unless @discard), else it goes back to the buddy.
+ * (unless @discard), else it goes back to the buddy. Returns the frames
+ * given back.
  */
-static void smm_slab_file(struct smm_cache *c, u64 head, struct smm_slab *s, bool discard,
-			  unsigned int cpu)
+static u64 smm_slab_file(struct smm_cache *c, u64 head, struct smm_slab *s, bool discard,
+			 unsigned int cpu)
 {
-	if (!s->inuse && (discard || c->nr_partial >= c->min_partial))
+	if (!s->inuse && (discard || c->nr_partial >= c->min_partial)) {
 		smm_slab_discard(c, head, cpu);
-	else
-		smm_slab_list_add(c, head, s, s->inuse == c->objects ? SMM_SLAB_FULL
-								     : SMM_SLAB_PARTIAL);
+		return 1ULL << c->order;
+	}
+	smm_slab_list_add(c, head, s, s->inuse == c->objects ? SMM_SLAB_FULL : SMM_SLAB_PARTIAL);
+	return 0;
 }
 
 /*
@@ -301,10 +303,11 @@ static void smm_slab_file(struct smm_cache *c, u64 head, struct smm_slab *s, boo
  * ahead of what remote frees put there, and file the slab. The walk is
  * bounded by the slab's object count and stops at a pointer that leaves
  * the slab, so a corrupted freelist loses objects but never memory
- * outside the slab. Under @cc's lock and the list lock.
+ * outside the slab. Under @cc's lock and the list lock. Returns the
+ * frames given back to the buddy.
  */
-static void smm_slab_deactivate(struct smm_cache *c, struct smm_cache_cpu *cc,
-				bool discard, unsigned int cpu)
+static u64 smm_slab_deactivate(struct smm_cache *c, struct smm_cache_cpu *cc,
+			       bool discard, unsigned int cpu)
 {
 	struct smm_slab *s = (struct smm_slab *)cc->base;
 	u64 head = cc->slab;
@@ -329,7 +332,7 @@ static void smm_slab_deactivate(struct smm_cache *c, struct smm_cache_cpu *cc,
 	cc->slab = SMM_FRAME_NONE;
 	cc->free = SMM_SLAB_END;
 	cc->base = NULL;
-	smm_slab_file(c, head, s, discard, cpu);
+	return smm_slab_file(c, head, s, discard, cpu);
 }
 
 /* ---- the fast and slow paths ----------------------------------------- */
@@ -555,10 +558,14 @@ void smm_cache_info(struct smm_cache *c, struct smm_cache_info *info)
 
 /* ---- flushing, shrinking, destroying --------------------------------- */
 
-/* flush_cpu_slab() for every CPU: each CPU's lock, then the list lock. */
-static void smm_cache_flush(struct smm_cache *c, bool discard, unsigned int cpu)
+/*
+ * flush_cpu_slab() for every CPU: each CPU's lock, then the list lock.
+ * Returns the frames of empty slabs given back on the way.
+ */
+static u64 smm_cache_flush(struct smm_cache *c, bool discard, unsigned int cpu)
 {
 	unsigned int i;
+	u64 frames = 0;
 
 	for (i = 0; i < c->mm->nr_cpus; i++) {
 		struct smm_cache_cpu *cc = &c->cpu[i];
@@ -566,10 +573,11 @@ static void smm_cache_flush(struct smm_cache *c, bool discard, unsigned int cpu)
 		smm_lock(&cc->lock);
 		smm_lock(&c->list_lock);
 		if (cc->slab != SMM_FRAME_NONE)
-			smm_slab_deactivate(c, cc, discard, cpu);
+			frames += smm_slab_deactivate(c, cc, discard, cpu);
 		smm_unlock(&c->list_lock);
 		smm_unlock(&cc->lock);
 	}
+	return frames;
 }
 
 /* Discard the empty slabs of the partial list. Under the list lock. */
@@ -600,9 +608,9 @@ u64 smm_cache_shrink(struct smm_cache *c, unsigned int cpu)
 {
 	u64 frames;
 
-	smm_cache_flush(c, true, cpu);
+	frames = smm_cache_flush(c, true, cpu);
 	smm_lock(&c->list_lock);
-	frames = __smm_cache_discard_empty(c, cpu);
+	frames += __smm_cache_discard_empty(c, cpu);
 	smm_unlock(&c->list_lock);
 	return frames;
 }

@@ -100,9 +100,9 @@ int smm_cache_parse(const struct nlmsghdr *nlh, struct smm_cache *c)
 {
 	const struct nlattr *tb[SHADOWMM_A_CACHE_MAX + 1];
 
-	if (smm_attr_parse(nlh, &smm_cache_policy, tb))
-		return -1;
 	memset(c, 0, sizeof(*c));
+	if (smm_attr_parse(nlh, &smm_cache_policy, tb))
+		return -EBADMSG;
 	smm_attr_strcpy(c->name, sizeof(c->name), tb[SHADOWMM_A_CACHE_NAME], "?");
 	c->id = smm_attr_u32(tb[SHADOWMM_A_CACHE_ID], 0);
 	c->builtin = smm_attr_u8(tb[SHADOWMM_A_CACHE_BUILTIN], 0);

@@ -151,6 +151,7 @@ SMM_TEST(slab_10000_objects_back_to_start)
 	struct slab_test st;
 	struct smm_cache *c;
 	unsigned int i;
+	u64 slabs;
 	char *p;
 
 	ASSERT_EQ(slab_test_init(&st, 2), 0);
@@ -168,7 +169,8 @@ SMM_TEST(slab_10000_objects_back_to_start)
 		ASSERT_EQ(smm_cache_free(c, pos[i], (i / 7) % 2), 0);
 	ASSERT_EQ(smm_cache_live(c), 0);
 	ASSERT_EQ(smm_cache_validate(c), 0);
-	smm_cache_shrink(c, 0);
+	slabs = c->nr_slabs;
+	ASSERT_EQ(smm_cache_shrink(c, 0), slabs << c->order);
 	ASSERT_EQ(c->nr_slabs, 0);
 	ASSERT_EQ(slab_avail(&st), st.avail0);
 	ASSERT_EQ(slab_check(&st), 0);
