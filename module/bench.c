@@ -97,25 +97,38 @@ static int smm_bench_slab_kernel(void)
 }
 
 /* The slab rows' two caches; built in, so netlink cannot destroy ours. */
+/*
+ * The slab rows' two caches. Ours is built in, so netlink cannot destroy
+ * it, and made and destroyed under nl_slab_lock, as the walks over every
+ * cache (dumps, slabinfo, RESET) expect.
+ */
 static int smm_bench_slab_setup(void)
 {
-	int ret = smm_cache_create(&smm_dev.slabs, "bench-256", SMM_BENCH_SLAB_SIZE, 0,
-				   SHADOWMM_CACHE_HARDENED | SMM_CACHE_BUILTIN, &smm_bench_cache);
+	struct smm_dev *d = &smm_dev;
+	int ret;
 
-	if (ret)
-		return ret;
 	smm_bench_kcache = kmem_cache_create("smm_bench_256", SMM_BENCH_SLAB_SIZE, 0, 0, NULL);
-	if (!smm_bench_kcache) {
-		__smm_cache_destroy(&smm_dev.slabs, smm_bench_cache, 0);
+	if (!smm_bench_kcache)
 		return -ENOMEM;
+	mutex_lock(&d->nl_slab_lock);
+	ret = smm_cache_create(&d->slabs, "bench-256", SMM_BENCH_SLAB_SIZE, 0,
+			       SHADOWMM_CACHE_HARDENED | SMM_CACHE_BUILTIN, &smm_bench_cache);
+	mutex_unlock(&d->nl_slab_lock);
+	if (ret) {
+		kmem_cache_destroy(smm_bench_kcache);
+		smm_bench_kcache = NULL;
 	}
-	return 0;
+	return ret;
 }
 
 static void smm_bench_slab_teardown(void)
 {
+	struct smm_dev *d = &smm_dev;
+
 	kmem_cache_destroy(smm_bench_kcache);
-	__smm_cache_destroy(&smm_dev.slabs, smm_bench_cache, raw_smp_processor_id());
+	mutex_lock(&d->nl_slab_lock);
+	__smm_cache_destroy(&d->slabs, smm_bench_cache, raw_smp_processor_id());
+	mutex_unlock(&d->nl_slab_lock);
 	smm_bench_kcache = NULL;
 	smm_bench_cache = NULL;
 }

@@ -660,15 +660,16 @@ static void smm_cache_free_struct(struct smm_cache *c)
  */
 void __smm_cache_destroy(struct smm_slabs *s, struct smm_cache *c, unsigned int cpu)
 {
-	smm_mutex_lock(&s->mutex);
-	s->caches[c->id] = NULL;
-	smm_mutex_unlock(&s->mutex);
-
+	/* slabs first: CHECK must never see a slab of a cache it cannot find */
 	smm_cache_flush(c, true, cpu);
 	smm_lock(&c->list_lock);
 	__smm_cache_discard_all(c, cpu);
 	WARN_ON_ONCE(c->nr_slabs || c->nr_partial || c->nr_full);
 	smm_unlock(&c->list_lock);
+
+	smm_mutex_lock(&s->mutex);
+	s->caches[c->id] = NULL;
+	smm_mutex_unlock(&s->mutex);
 	smm_cache_free_struct(c);
 }
 
