@@ -3,7 +3,7 @@
 # Slab caches through netlink: the kmalloc caches, every cache and obj
 # command, refusals that name the problem and change nothing, debugfs
 # slabinfo in the /proc/slabinfo 2.1 format agreeing with the netlink
-# view, RESET, and the done-criterion: 10,000 objects allocated, freed
+# view, slabs in the frame map, RESET, and the done-criterion: 10,000 objects allocated, freed
 # and shrunk leave the buddy's free counts where they started. CHECK
 # passes after every part.
 . "$(dirname "$0")/lib.sh"
@@ -12,7 +12,7 @@ D=/sys/kernel/debug/shadowmm
 POS_MASK=$(( (1 << 40) - 1 ))
 
 ktap_header
-ktap_plan 39
+ktap_plan 40
 
 smm_unload
 smm_load base=0x10000000 size=64M || ktap_exit_skip_all "cannot load the module"
@@ -124,6 +124,14 @@ start=$(avail)
 smmctl cache create done size 100 > /dev/null
 all=$( (obj_alloc done 4096; obj_alloc done 4096; obj_alloc done 1808) )
 ktap_check "10,000 objects allocated" test "$(cache_get done active_objs)" -eq 10000
+slab_frames_agree() {
+	in_map=$(smmctl -j frame show | jq '[.runs[] | select(.state == "slab") | .count] | add')
+	in_caches=$(caches | jq '[.caches[] | .num_slabs * pow(2; .order)] | add')
+	[ "$in_map" = "$in_caches" ] && [ "$in_map" -gt 0 ] && return 0
+	echo "frame map: $in_map slab frames; caches: $in_caches"
+	return 1
+}
+ktap_check "the frame map shows every slab frame" slab_frames_agree
 free_all() {
 	# shellcheck disable=SC2086
 	echo "$all" | xargs -n 1000 smmctl obj free done > /dev/null
