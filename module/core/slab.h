@@ -125,9 +125,10 @@ struct smm_cache {
 	struct smm_cache_cpu *cpu;	/* [nr_cpus] */
 };
 
+/* The slab layer of one shadow mm: every cache, by id. */
 struct smm_slabs {
 	struct smm_mm *mm;
-	smm_mutex_t mutex;
+	smm_mutex_t mutex;		/* caches[]; stops caches for VALIDATE/CHECK */
 	struct smm_cache *caches[SMM_MAX_CACHES];	/* by id */
 	unsigned int nr_kmalloc;
 	u32 seed;		/* freelist hardening keys come from it */
@@ -178,11 +179,6 @@ u64 smm_cache_owner(struct smm_cache *c, u64 pos);
 static inline u64 smm_slab_head(const struct smm_cache *c, u64 pos)
 {
 	return (pos >> SMM_PAGE_SHIFT) & ~((1ULL << c->order) - 1);
-}
-
-static inline u32 smm_cache_count_cpus(const struct smm_cache *c)
-{
-	return c->mm->nr_cpus;
 }
 
 /*
