@@ -11,7 +11,7 @@
 POS_MASK=$(( (1 << 40) - 1 ))
 
 ktap_header
-ktap_plan 21
+ktap_plan 22
 
 smm_unload
 smm_load base=0x10000000 size=64M || ktap_exit_skip_all "cannot load the module"
@@ -51,7 +51,7 @@ validate_finds() {
 }
 
 # --- an overrun into the red zone ---
-smmctl cache create rz size 40 red_zone > /dev/null
+smmctl cache create rz size 40 red_zone store_user > /dev/null
 h=$(smmctl -j obj alloc rz count 4 | jq -r '.handles[]')
 victim=$(echo "$h" | sed -n 2p)
 ktap_check "validate finds nothing before" validate_finds rz 0
@@ -59,6 +59,8 @@ ktap_check "corrupt the red zone" smmctl obj corrupt rz "$victim" redzone
 ktap_check "validate finds exactly one problem" validate_finds rz 1
 ktap_check "reported with cache, slab and offset" reported rz "$victim" \
 	"red zone overwritten (write past the object)"
+names_owner() { dmesg | grep -q "cache rz .*write past the object) (owner [1-9][0-9]*)$"; }
+ktap_check "the report names the owner (store_user)" names_owner
 smm_expect_kerr_begin
 smmctl obj free rz "$victim" > /dev/null
 smm_expect_kerr_end

@@ -27,6 +27,22 @@ void smm_slab_report(const struct smm_cache *c, u64 pos, const char *what)
 		   (unsigned long long)(pos - (head << SMM_PAGE_SHIFT)), what);
 }
 
+/* A report about a live object names its owner too (STORE_USER). */
+static void smm_slab_report_live(const struct smm_cache *c, const char *slot, u64 pos,
+				 const char *what)
+{
+	u64 head = smm_slab_head(c, pos);
+
+	if (!(c->flags & SHADOWMM_CACHE_STORE_USER)) {
+		smm_slab_report(c, pos, what);
+		return;
+	}
+	smm_report("slab error: cache %s slab %llu offset %llu: %s (owner %llu)", c->name,
+		   (unsigned long long)head,
+		   (unsigned long long)(pos - (head << SMM_PAGE_SHIFT)), what,
+		   (unsigned long long)*(const u64 *)(slot + c->owner_offset));
+}
+
 /* The first byte of [from, to) of @slot that is not @v, or -1. */
 static int smm_slab_first_bad(const char *slot, u32 from, u32 to, u8 v)
 {
@@ -81,8 +97,11 @@ static unsigned int smm_slab_debug_check(const struct smm_cache *c, const char *
 	if (c->flags & SHADOWMM_CACHE_RED_ZONE &&
 	    smm_slab_first_bad(slot, c->object_size, c->red_end,
 			       free ? SMM_RED_INACTIVE : SMM_RED_ACTIVE) >= 0) {
-		smm_slab_report(c, pos, free ? "red zone overwritten (free object)"
-					     : "red zone overwritten (write past the object)");
+		if (free)
+			smm_slab_report(c, pos, "red zone overwritten (free object)");
+		else
+			smm_slab_report_live(c, slot, pos,
+					     "red zone overwritten (write past the object)");
 		problems++;
 	}
 	if (free && c->flags & SHADOWMM_CACHE_POISON && smm_slab_poison_bad(c, slot) >= 0) {
