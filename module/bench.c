@@ -12,8 +12,11 @@
  *   ROW cpus N ours NS NS ... kernel NS NS ...    (ns per operation)
  *
  * Rows: order0, order0-buddy (per-CPU lists off), order3, order9,
- * bulk16 (16 order-0 pages against alloc_pages_bulk_array()), and
- * order0-2cpu (order0 on two CPUs at once, for scaling).
+ * bulk16 (16 order-0 pages against alloc_pages_bulk_array()),
+ * order0-2cpu (order0 on two CPUs at once, for scaling), and slab256 and
+ * slab256-2cpu: a 256-byte object pair from a cache of ours (hardened
+ * freelist, created for the run) against kmem_cache_alloc()/free() on a
+ * 256-byte kernel cache made for the run.
  *
  * A benchmark assumes nobody else uses the module meanwhile: order0-buddy
  * turns the per-CPU lists off for its duration.
@@ -25,6 +28,7 @@
 #include <linux/kthread.h>
 #include <linux/mutex.h>
 #include <linux/seq_file.h>
+#include <linux/slab.h>
 
 #include "smm.h"
 
@@ -38,15 +42,18 @@ struct smm_bench_row {
 	unsigned int cpus;
 	bool buddy_only;
 	bool bulk;
+	bool slab;
 };
 
 static const struct smm_bench_row smm_bench_rows[] = {
-	{ "order0",	  0, 1, false, false },
-	{ "order0-buddy", 0, 1, true,  false },
-	{ "order3",	  3, 1, false, false },
-	{ "order9",	  9, 1, false, false },
-	{ "bulk16",	  0, 1, false, true },
-	{ "order0-2cpu",  0, 2, false, false },
+	{ "order0",	  0, 1, false, false, false },
+	{ "order0-buddy", 0, 1, true,  false, false },
+	{ "order3",	  3, 1, false, false, false },
+	{ "order9",	  9, 1, false, false, false },
+	{ "bulk16",	  0, 1, false, true,  false },
+	{ "order0-2cpu",  0, 2, false, false, false },
+	{ "slab256",	  0, 1, false, false, true },
+	{ "slab256-2cpu", 0, 2, false, false, true },
 };
 
 struct smm_bench_result {
@@ -59,6 +66,72 @@ struct smm_bench_result {
 static DEFINE_MUTEX(smm_bench_lock);
 static struct smm_bench_result smm_bench_last;
 static int smm_bench_error;
+/* the slab rows' caches, ours and the kernel's, for one run */
+static struct smm_cache *smm_bench_cache;
+static struct kmem_cache *smm_bench_kcache;
+
+#define SMM_BENCH_SLAB_SIZE	256
+
+static int smm_bench_slab_ours(void)
+{
+	unsigned int cpu = smm_cpu_get();
+	u64 pos;
+	int ret = 0;
+
+	if (smm_cache_alloc(smm_bench_cache, cpu, 0, &pos))
+		smm_cache_free(smm_bench_cache, pos, cpu);
+	else
+		ret = -ENOMEM;
+	smm_cpu_put();
+	return ret;
+}
+
+static int smm_bench_slab_kernel(void)
+{
+	void *p = kmem_cache_alloc(smm_bench_kcache, GFP_KERNEL);
+
+	if (!p)
+		return -ENOMEM;
+	kmem_cache_free(smm_bench_kcache, p);
+	return 0;
+}
+
+/* The slab rows' two caches; built in, so netlink cannot destroy ours. */
+/*
+ * The slab rows' two caches. Ours is built in, so netlink cannot destroy
+ * it, and made and destroyed under nl_slab_lock, as the walks over every
+ * cache (dumps, slabinfo, RESET) expect.
+ */
+static int smm_bench_slab_setup(void)
+{
+	struct smm_dev *d = &smm_dev;
+	int ret;
+
+	smm_bench_kcache = kmem_cache_create("smm_bench_256", SMM_BENCH_SLAB_SIZE, 0, 0, NULL);
+	if (!smm_bench_kcache)
+		return -ENOMEM;
+	mutex_lock(&d->nl_slab_lock);
+	ret = smm_cache_create(&d->slabs, "bench-256", SMM_BENCH_SLAB_SIZE, 0,
+			       SHADOWMM_CACHE_HARDENED | SMM_CACHE_BUILTIN, &smm_bench_cache);
+	mutex_unlock(&d->nl_slab_lock);
+	if (ret) {
+		kmem_cache_destroy(smm_bench_kcache);
+		smm_bench_kcache = NULL;
+	}
+	return ret;
+}
+
+static void smm_bench_slab_teardown(void)
+{
+	struct smm_dev *d = &smm_dev;
+
+	kmem_cache_destroy(smm_bench_kcache);
+	mutex_lock(&d->nl_slab_lock);
+	__smm_cache_destroy(&d->slabs, smm_bench_cache, raw_smp_processor_id());
+	mutex_unlock(&d->nl_slab_lock);
+	smm_bench_kcache = NULL;
+	smm_bench_cache = NULL;
+}
 
 /* One operation of ours: an alloc+free pair, or a bulk of 16 and its bulk free. */
 static int smm_bench_ours(const struct smm_bench_row *row)
@@ -68,6 +141,8 @@ static int smm_bench_ours(const struct smm_bench_row *row)
 	unsigned int i, n = row->bulk ? SMM_BENCH_BULK : 1, cpu;
 	int ret = 0;
 
+	if (row->slab)
+		return smm_bench_slab_ours();
 	cpu = smm_cpu_get();
 	if (row->bulk) {
 		i = smm_alloc_pages_bulk(mm, SHADOWMM_GFP_MOVABLE, cpu, n, idx);
@@ -87,6 +162,8 @@ static int smm_bench_kernel(const struct smm_bench_row *row)
 	struct page *pages[SMM_BENCH_BULK] = { NULL };
 	unsigned int i, n;
 
+	if (row->slab)
+		return smm_bench_slab_kernel();
 	if (row->bulk) {
 		n = alloc_pages_bulk_array(GFP_KERNEL, SMM_BENCH_BULK, pages);
 		for (i = 0; i < n; i++)
@@ -175,6 +252,11 @@ static int smm_bench_run(const struct smm_bench_row *row, u64 ops, unsigned int 
 		return -EOPNOTSUPP;
 	memset(res, 0, sizeof(*res));
 	res->row = row;
+	if (row->slab) {
+		ret = smm_bench_slab_setup();
+		if (ret)
+			return ret;
+	}
 	if (row->buddy_only) {
 		smm_drain_all_pcp(mm);
 		WRITE_ONCE(mm->pcp_enabled, false);
@@ -187,6 +269,8 @@ static int smm_bench_run(const struct smm_bench_row *row, u64 ops, unsigned int 
 	}
 	if (row->buddy_only)
 		WRITE_ONCE(mm->pcp_enabled, pcp);
+	if (row->slab)
+		smm_bench_slab_teardown();
 	smm_drain_all_pcp(mm);
 	return ret;
 }

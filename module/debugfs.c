@@ -9,6 +9,7 @@
  *   zoneinfo         /proc/zoneinfo (the fields that apply)
  *   extfrag_index    /sys/kernel/debug/extfrag/extfrag_index
  *   unusable_index   /sys/kernel/debug/extfrag/unusable_index
+ *   slabinfo         /proc/slabinfo (version 2.1)
  *
  * As in the kernel, only populated zones appear, except in zoneinfo,
  * which shows empty zones in short. The shadow has one node, "Node 0",
@@ -263,6 +264,37 @@ static int smm_unusable_show(struct seq_file *m, void *v)
 DEFINE_SHOW_ATTRIBUTE(smm_unusable);
 
 /*
+ * slabinfo: /proc/slabinfo 2.1 as SLUB prints it (mm/slab_common.c):
+ * newest cache first, objsize is the slot stride, no tunables, and
+ * active_slabs = num_slabs. active_objs is exact here (SLUB counts
+ * objects on CPU freelists as active). nl_slab_lock keeps the caches.
+ */
+static int smm_slabinfo_show(struct seq_file *m, void *v)
+{
+	struct smm_dev *d = m->private;
+	struct smm_cache_info ci;
+	unsigned int id;
+
+	seq_puts(m, "slabinfo - version: 2.1\n");
+	seq_puts(m, "# name            <active_objs> <num_objs> <objsize> <objperslab> <pagesperslab> : tunables <limit> <batchcount> <sharedfactor> : slabdata <active_slabs> <num_slabs> <sharedavail>\n");
+	mutex_lock(&d->nl_slab_lock);
+	for (id = SMM_MAX_CACHES; id-- > 0; ) {
+		struct smm_cache *c = READ_ONCE(d->slabs.caches[id]);
+
+		if (!c)
+			continue;
+		smm_cache_info(c, &ci);
+		seq_printf(m, "%-17s %6llu %6llu %6u %4u %4d", ci.name, ci.active_objs, ci.num_objs,
+			   ci.size, ci.objects, 1 << ci.order);
+		seq_printf(m, " : tunables %4u %4u %4u", 0, 0, 0);
+		seq_printf(m, " : slabdata %6llu %6llu %6lu\n", ci.num_slabs, ci.num_slabs, 0UL);
+	}
+	mutex_unlock(&d->nl_slab_lock);
+	return 0;
+}
+DEFINE_SHOW_ATTRIBUTE(smm_slabinfo);
+
+/*
  * A command file: what is written (one short line) runs cmd->run, reading
  * shows cmd->show. The benchmarks and the stress threads use it.
  */
@@ -316,6 +348,7 @@ int smm_debugfs_init(struct smm_dev *d)
 	debugfs_create_file("zoneinfo", 0400, d->debugfs, mm, &smm_zoneinfo_fops);
 	debugfs_create_file("extfrag_index", 0400, d->debugfs, mm, &smm_extfrag_fops);
 	debugfs_create_file("unusable_index", 0400, d->debugfs, mm, &smm_unusable_fops);
+	debugfs_create_file("slabinfo", 0400, d->debugfs, d, &smm_slabinfo_fops);
 	smm_debugfs_cmd(d->debugfs, "bench", &smm_bench_cmd);
 	smm_debugfs_cmd(d->debugfs, "stress", &smm_stress_cmd);
 	smm_pt_debugfs_init(d->debugfs);

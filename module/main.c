@@ -5,7 +5,7 @@
  * Module parameters pick the backing and shape the zones; the core
  * (core/) manages the frames; debugfs and netlink show the state.
  *
- * Lifecycle: parameters, backing, shadow mm, debugfs, netlink. Netlink
+ * Lifecycle: parameters, backing, shadow mm, slab caches, debugfs, netlink. Netlink
  * goes first on the way out: genl_unregister_family() waits for running
  * requests, so none can see the range being torn down.
  */
@@ -129,6 +129,11 @@ static int __init smm_init(void)
 	ret = smm_mm_setup(d, &p);
 	if (ret)
 		goto err_backing;
+	ret = smm_nl_slab_init(d);
+	if (ret) {
+		pr_err("cannot create the kmalloc caches (%d)\n", ret);
+		goto err_mm;
+	}
 	smm_debugfs_init(d);
 	ret = smm_nl_register();
 	if (ret) {
@@ -143,6 +148,8 @@ static int __init smm_init(void)
 
 err_debugfs:
 	smm_debugfs_exit(d);
+	smm_nl_slab_exit(d);
+err_mm:
 	smm_mm_destroy(&d->mm);
 err_backing:
 	smm_backing_teardown(d);
@@ -156,6 +163,7 @@ static void __exit smm_exit(void)
 	smm_nl_unregister();
 	smm_debugfs_exit(d);
 	smm_spaces_destroy_all();
+	smm_nl_slab_exit(d);
 	smm_mm_destroy(&d->mm);
 	smm_backing_teardown(d);
 }

@@ -53,6 +53,22 @@ int smm_nl_frame_get_dumpit(struct sk_buff *skb, struct netlink_callback *cb);
 /* nl_check.c */
 int smm_nl_check_doit(struct sk_buff *skb, struct genl_info *info);
 
+/* nl_slab.c */
+extern const struct nla_policy smm_nl_cache_create_policy[SHADOWMM_A_CACHE_FLAGS + 1];
+extern const struct nla_policy smm_nl_cache_destroy_policy[SHADOWMM_A_CACHE_FORCE + 1];
+extern const struct nla_policy smm_nl_cache_name_policy[SHADOWMM_A_CACHE_NAME + 1];
+extern const struct nla_policy smm_nl_obj_alloc_policy[SHADOWMM_A_CACHE_COUNT + 1];
+extern const struct nla_policy smm_nl_obj_free_policy[SHADOWMM_A_CACHE_HANDLES + 1];
+extern const struct nla_policy smm_nl_obj_corrupt_policy[SHADOWMM_A_CACHE_CORRUPT + 1];
+int smm_nl_cache_create_doit(struct sk_buff *skb, struct genl_info *info);
+int smm_nl_cache_destroy_doit(struct sk_buff *skb, struct genl_info *info);
+int smm_nl_cache_get_dumpit(struct sk_buff *skb, struct netlink_callback *cb);
+int smm_nl_cache_shrink_doit(struct sk_buff *skb, struct genl_info *info);
+int smm_nl_cache_validate_doit(struct sk_buff *skb, struct genl_info *info);
+int smm_nl_obj_alloc_doit(struct sk_buff *skb, struct genl_info *info);
+int smm_nl_obj_free_doit(struct sk_buff *skb, struct genl_info *info);
+int smm_nl_obj_corrupt_doit(struct sk_buff *skb, struct genl_info *info);
+
 /* nl_space.c: shadow address spaces; smm_space_lock_all() guards them all */
 extern const struct nla_policy smm_nl_space_policy[SHADOWMM_A_SPACE_PROT + 1];
 int smm_nl_space_create_doit(struct sk_buff *skb, struct genl_info *info);

@@ -1,7 +1,8 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
  * CHECK: stop the allocator (every pcp and zone lock), verify every
- * invariant and say which one broke first. A broken invariant is a bug
+ * invariant and say which one broke first; then the same for the slab
+ * caches (every cache's locks): slab frames against the caches' counts. A broken invariant is a bug
  * in shadowmm, so it is also logged.
  */
 #define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
@@ -22,6 +23,8 @@ int smm_nl_check_doit(struct sk_buff *skb, struct genl_info *info)
 	if (!msg)
 		return -ENOMEM;
 	bad = smm_check(&smm_dev.mm, why, sizeof(why));
+	if (!bad)
+		bad = smm_slabs_check(&smm_dev.slabs, why, sizeof(why));
 	if (bad)
 		pr_err("CHECK failed: %s\n", why);
 	hdr = genlmsg_put_reply(msg, info, &smm_nl_family, 0, SHADOWMM_CMD_CHECK);

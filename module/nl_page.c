@@ -263,9 +263,10 @@ int smm_nl_page_free_doit(struct sk_buff *skb, struct genl_info *info)
 }
 
 /*
- * RESET: free everything user space allocated (pages and shadow spaces)
- * and drain the per-CPU lists, so the free areas are back where they
- * were after loading.
+ * RESET: free everything user space allocated (pages, shadow spaces,
+ * objects, and the caches it created), give the kmalloc caches' empty
+ * slabs back and drain the per-CPU lists, so the free areas are back
+ * where they were after loading. The reply counts the page frames freed.
  */
 int smm_nl_reset_doit(struct sk_buff *skb, struct genl_info *info)
 {
@@ -273,6 +274,7 @@ int smm_nl_reset_doit(struct sk_buff *skb, struct genl_info *info)
 	u64 frames;
 
 	frames = smm_spaces_destroy_all();
+	smm_nl_slab_reset(d);
 	mutex_lock(&d->nl_page_lock);
 	frames += smm_free_owned(&d->mm, SMM_OWNER_NETLINK);
 	smm_drain_all_pcp(&d->mm);

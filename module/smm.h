@@ -13,10 +13,12 @@
 #include <linux/list.h>
 #include <linux/mutex.h>
 #include <linux/types.h>
+#include <linux/xarray.h>
 #include <uapi/linux/shadowmm.h>
 
 #include "core/range.h"
 #include "core/mm.h"
+#include "core/slab.h"
 
 #define SMM_VERSION	"0.1.0"
 
@@ -33,6 +35,11 @@ struct smm_dev {
 	struct mutex nl_page_lock;	/* netlink page handles: lookup + free */
 	u32 nl_page_tag;		/* last tag handed out, under nl_page_lock */
 	struct dentry *debugfs;
+	struct smm_slabs slabs;		/* slab caches (nl_slab.c) */
+	struct mutex nl_slab_lock;	/* netlink slab commands, RESET's slab part */
+	struct xarray nl_objs;		/* netlink objects: position -> handle tag */
+	u32 nl_obj_tag;			/* last object tag, under nl_slab_lock */
+	u32 nl_slab_gen;		/* caches created/destroyed, for dumps */
 };
 
 extern struct smm_dev smm_dev;
@@ -58,6 +65,11 @@ void smm_borrowed_teardown(struct smm_dev *d);
 
 int smm_nl_register(void);
 void smm_nl_unregister(void);
+
+/* nl_slab.c: the slab layer's setup, RESET part and teardown */
+int smm_nl_slab_init(struct smm_dev *d);
+void smm_nl_slab_reset(struct smm_dev *d);
+void smm_nl_slab_exit(struct smm_dev *d);
 
 /* page tables: pt_real.c walks the real ones, nl_space.c owns the shadow spaces */
 struct mm_struct;

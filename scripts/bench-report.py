@@ -24,9 +24,9 @@ ROWS = {
     'order3': ('order-3 pair vs alloc_pages/__free_pages', 1.0),
     'order9': ('order-9 pair vs alloc_pages/__free_pages', 1.0),
     'bulk16': ('16 order-0 pages vs alloc_pages_bulk_array', 1.0),
+    'slab256': ('256-byte slab pair vs kmem_cache_alloc/kmem_cache_free', 1.0),
 }
 NOT_YET = {
-    'slab256': 'a 256-byte slab pair vs kmem_cache_alloc/free (needs the slab caches, issue 4)',
     'pt-walk': 'page-table walk of 1 GiB vs /proc/PID/pagemap (needs the walker, issue 5)',
     'frame-dump': 'FRAME_GET of 1 GiB parsed by the client library (rate and batch size)',
 }
@@ -109,6 +109,18 @@ def main(argv):
                                                  'per-op cost, 2 vCPUs at once / 1 vCPU'))
     else:
         failed.append('order0-2cpu: not measured')
+    one, two = rows.get('slab256'), rows.get('slab256-2cpu')
+    if one and two and one['ours'] and two['ours']:
+        s_ours = statistics.median(two['ours']) / statistics.median(one['ours'])
+        s_kern = statistics.median(two['kernel']) / statistics.median(one['kernel'])
+        report['rows']['scaling-slab-2cpu'] = {
+            'ours': round(s_ours, 3), 'kernel': round(s_kern, 3), 'goal': 1.10,
+            'meets_goal': s_ours <= 1.10,
+            'what': 'cost per 256-byte slab pair on 2 vCPUs at once / on 1'}
+        print('%-14s %10.2f %10.2f %7s %6s  %s' % ('scaling-slab', s_ours, s_kern, '', '1.10',
+                                                 'per-op cost of the slab pair, 2 vCPUs / 1'))
+    else:
+        failed.append('slab256-2cpu: not measured')
     for name, why in NOT_YET.items():
         print('%-14s %10s %10s %7s %6s  not measured yet: %s' % (name, '-', '-', '-', '', why))
     if len(argv) > 4 and os.path.exists(argv[4]):

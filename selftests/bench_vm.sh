@@ -16,7 +16,7 @@ if ! smm_load base=0x10000000 size=64M; then
 	echo "bench: error cannot load the module"
 	exit 1
 fi
-for row in order0 order0-buddy order3 order9 bulk16 order0-2cpu; do
+for row in order0 order0-buddy order3 order9 bulk16 order0-2cpu slab256 slab256-2cpu; do
 	ops=$OPS
 	# a bulk16 operation is 16 pages: the same number of pages per block
 	[ "$row" = bulk16 ] && ops=$((OPS / 16))

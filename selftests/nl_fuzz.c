@@ -5,7 +5,8 @@
  *   nl_fuzz [-n MESSAGES] [-s SEED]   (run by test_nl_fuzz.sh)
  *
  * Sends MESSAGES requests (default 100000), mixing valid operations
- * (allocations, frees of live handles) with malformed ones: unknown
+ * (page and object allocations, frees of live handles, cache create,
+ * destroy, shrink and validate) with malformed ones: unknown
  * commands, wrong attribute types and lengths, truncated headers and
  * attributes, bad nesting, boundary and overflowing numbers, huge counts,
  * stale and random handles; shadow space requests and page-table walks,
@@ -62,6 +63,8 @@ struct fuzz {
 	struct smm_nl nl;
 	uint64_t handles[MAX_HANDLES];
 	unsigned int nr_handles;
+	uint64_t objs[MAX_HANDLES];	/* object handles, of either fuzz cache */
+	unsigned int nr_objs;
 	uint64_t sent, errors, replies, silent;
 	char *out;		/* where the next request is built */
 	char buf[FUZZ_BUF];	/* replies */
@@ -205,6 +208,73 @@ static void valid_op(struct fuzz *f, struct nlmsghdr **out)
 	*out = nlh;
 }
 
+static const char *const fuzz_caches[] = { "kmalloc-64", "fuzz-a" };
+
+/*
+ * A well-formed slab request: creating and destroying "fuzz-a", objects
+ * allocated from it or kmalloc-64 and freed (to either: half the frees
+ * name the wrong cache), shrink, validate, and OBJ_CORRUPT (refused:
+ * the module runs without debug_corrupt).
+ */
+static void valid_slab_op(struct fuzz *f, struct nlmsghdr **out)
+{
+	const char *cache = fuzz_caches[rnd_below(2)];
+	struct nlmsghdr *nlh;
+	struct nlattr *nest;
+	unsigned int i, n;
+
+	switch (rnd_below(8)) {
+	case 0:
+		nlh = start_msg(f, SHADOWMM_CMD_CACHE_CREATE, false);
+		mnl_attr_put_strz(nlh, SHADOWMM_A_CACHE_NAME, "fuzz-a");
+		mnl_attr_put_u32(nlh, SHADOWMM_A_CACHE_OBJECT_SIZE, 1 + rnd_below(8192));
+		if (rnd() & 1)
+			mnl_attr_put_u32(nlh, SHADOWMM_A_CACHE_ALIGN, 1U << rnd_below(13));
+		mnl_attr_put_u32(nlh, SHADOWMM_A_CACHE_FLAGS, rnd() & SHADOWMM_CACHE_ALL &
+				 ~SHADOWMM_CACHE_STORE_USER);
+		break;
+	case 1:
+		nlh = start_msg(f, SHADOWMM_CMD_CACHE_DESTROY, false);
+		mnl_attr_put_strz(nlh, SHADOWMM_A_CACHE_NAME, cache);
+		if (rnd() & 1)
+			mnl_attr_put(nlh, SHADOWMM_A_CACHE_FORCE, 0, NULL);
+		break;
+	case 2:
+	case 3:
+		nlh = start_msg(f, SHADOWMM_CMD_OBJ_ALLOC, false);
+		mnl_attr_put_strz(nlh, SHADOWMM_A_CACHE_NAME, cache);
+		mnl_attr_put_u32(nlh, SHADOWMM_A_CACHE_COUNT, 1 + rnd_below(8));
+		break;
+	case 4:
+	case 5:
+		nlh = start_msg(f, SHADOWMM_CMD_OBJ_FREE, false);
+		mnl_attr_put_strz(nlh, SHADOWMM_A_CACHE_NAME, cache);
+		nest = mnl_attr_nest_start(nlh, SHADOWMM_A_CACHE_HANDLES);
+		n = 1 + rnd_below(4);
+		for (i = 0; i < n && f->nr_objs; i++) {
+			unsigned int k = rnd_below(f->nr_objs);
+
+			mnl_attr_put_u64(nlh, SHADOWMM_A_CACHE_HANDLE, f->objs[k]);
+			if (rnd_below(4))
+				f->objs[k] = f->objs[--f->nr_objs];
+		}
+		mnl_attr_nest_end(nlh, nest);
+		break;
+	case 6:
+		nlh = start_msg(f, rnd() & 1 ? SHADOWMM_CMD_CACHE_SHRINK
+					     : SHADOWMM_CMD_CACHE_VALIDATE, false);
+		mnl_attr_put_strz(nlh, SHADOWMM_A_CACHE_NAME, cache);
+		break;
+	default:
+		nlh = start_msg(f, SHADOWMM_CMD_OBJ_CORRUPT, false);
+		mnl_attr_put_strz(nlh, SHADOWMM_A_CACHE_NAME, cache);
+		mnl_attr_put_u64(nlh, SHADOWMM_A_CACHE_HANDLE,
+				 f->nr_objs ? f->objs[rnd_below(f->nr_objs)] : rnd());
+		mnl_attr_put_u32(nlh, SHADOWMM_A_CACHE_CORRUPT, 1 + rnd_below(3));
+	}
+	*out = nlh;
+}
+
 /*
  * One request at f->out. A message whose length field is mangled ends the
  * batch (netlink stops parsing a batch there); *last says so.
@@ -215,12 +285,15 @@ static struct nlmsghdr *fuzz_msg(struct fuzz *f, bool *last)
 	unsigned int i;
 
 	*last = false;
-	switch (rnd_below(10)) {
+	switch (rnd_below(11)) {
 	case 0:
 	case 1:
 		valid_op(f, &nlh);
 		return nlh;
-	case 2:		/* unknown or reserved command numbers */
+	case 2:
+		valid_slab_op(f, &nlh);
+		return nlh;
+	case 3:		/* unknown or reserved command numbers */
 		nlh = start_msg(f, rnd_below(2) ? rnd() : SHADOWMM_CMD_MAX + 1 + rnd_below(4),
 				rnd() & 1);
 		break;
@@ -254,11 +327,15 @@ static void collect_handles(struct fuzz *f, const struct nlmsghdr *nlh)
 	if (nlh->nlmsg_type != f->nl.family)
 		return;
 	mnl_attr_for_each(a, nlh, GENL_HDRLEN) {
-		if (mnl_attr_get_type(a) != SHADOWMM_A_PAGE_HANDLES)
-			continue;
-		mnl_attr_for_each_nested(h, a)
-			if (mnl_attr_get_payload_len(h) == 8 && f->nr_handles < MAX_HANDLES)
-				f->handles[f->nr_handles++] = mnl_attr_get_u64(h);
+		if (mnl_attr_get_type(a) == SHADOWMM_A_PAGE_HANDLES) {
+			mnl_attr_for_each_nested(h, a)
+				if (mnl_attr_get_payload_len(h) == 8 && f->nr_handles < MAX_HANDLES)
+					f->handles[f->nr_handles++] = mnl_attr_get_u64(h);
+		} else if (mnl_attr_get_type(a) == SHADOWMM_A_CACHE_HANDLES) {
+			mnl_attr_for_each_nested(h, a)
+				if (mnl_attr_get_payload_len(h) == 8 && f->nr_objs < MAX_HANDLES)
+					f->objs[f->nr_objs++] = mnl_attr_get_u64(h);
+		}
 	}
 }
 

@@ -1,14 +1,14 @@
 #!/bin/sh
 # SPDX-License-Identifier: GPL-2.0
 # What an unprivileged user (uid 65534, no capabilities) may do: read
-# info, zones, the frame map and shadow spaces, translate and walk page
-# tables, without physical addresses, frame numbers or raw entries; every
+# info, zones, caches, the frame map and shadow spaces, translate and walk
+# page tables, without physical addresses, frame numbers or raw entries; every
 # command that changes state (or stops the allocator, like CHECK) fails
 # with EPERM and changes nothing.
 . "$(dirname "$0")/lib.sh"
 
 ktap_header
-ktap_plan 16
+ktap_plan 25
 
 smm_unload
 smm_load base=0x10000000 size=64M || ktap_exit_skip_all "cannot load the module"
@@ -45,6 +45,19 @@ ktap_check "pt walk of a space: no frames or raw entries" json_expect \
 	"$(user -j pt walk space "$sid" addr 0x200000 len 0x2000)" \
 	'[(.steps | length) == 2, ([.steps[] | has("pfn") or (.levels[] | has("entry"))] | any | not)] | all' \
 	true
+caches_readable() { user -j cache show | jq -e '.caches | length == 13' > /dev/null; }
+ktap_check "caches are readable" caches_readable
+smmctl cache create perm size 64 > /dev/null
+o=$(smmctl -j obj alloc perm | jq -r '.handles[0]')
+ktap_check "cache create: EPERM" denied cache create other size 64
+ktap_check "cache destroy: EPERM" denied cache destroy perm force
+ktap_check "cache shrink: EPERM" denied cache shrink perm
+ktap_check "cache validate: EPERM" denied cache validate
+ktap_check "obj alloc: EPERM" denied obj alloc perm
+ktap_check "obj free: EPERM" denied obj free perm "$o"
+ktap_check "obj corrupt: EPERM" denied obj corrupt perm "$o" redzone
+objs_kept() { [ "$(smmctl -j cache show perm | jq '.caches[0].active_objs')" = 1 ]; }
+ktap_check "the refused requests changed no cache" objs_kept
 
 smmctl reset > /dev/null
 smm_unload

@@ -1,9 +1,10 @@
 #!/bin/sh
 # SPDX-License-Identifier: GPL-2.0
 # Concurrency: in-kernel stress threads (module/stress.c) allocate and free
-# random blocks on every CPU while user-space processes allocate and free
-# through netlink, dump zones and frames, read debugfs and run CHECK (which
-# stops the allocator) all at once. Afterwards every invariant holds,
+# random blocks and kmalloc objects on every CPU while user-space processes
+# allocate and free pages and objects through netlink, dump zones, frames
+# and caches, read debugfs, validate the caches and run CHECK (which stops
+# the allocator) all at once. Afterwards every invariant holds,
 # every block is accounted for and RESET brings the zones back to free.
 # SMM_STRESS_SECONDS (default 20) and SMM_STRESS_THREADS (default 4);
 # SMM_STRESS_NG=1 adds stress-ng's memory stressors on the guest's own
@@ -18,7 +19,7 @@ THREADS=${SMM_STRESS_THREADS:-4}
 STRESS_NG=${SMM_STRESS_NG:-0}
 
 ktap_header
-ktap_plan $((6 + STRESS_NG))
+ktap_plan $((7 + STRESS_NG))
 
 smm_unload
 smm_load base=0x10000000 size=64M zones=DMA:8M,DMA32:24M,Normal:rest ||
@@ -38,7 +39,13 @@ worker() {
 			*) echo "worker $1: frame show failed: $out" ;;
 			esac
 		fi
-		cat /sys/kernel/debug/shadowmm/buddyinfo > /dev/null
+		cat /sys/kernel/debug/shadowmm/buddyinfo /sys/kernel/debug/shadowmm/slabinfo > /dev/null
+		o=$(smmctl -j obj alloc kmalloc-$((64 << (n % 4))) count 16 2>/dev/null | jq -r '.handles[]' 2>/dev/null)
+		# shellcheck disable=SC2086
+		[ -z "$o" ] || smmctl obj free kmalloc-$((64 << (n % 4))) $o > /dev/null ||
+			echo "worker $1: obj free failed"
+		smmctl -j cache show > /dev/null || echo "worker $1: cache show failed"
+		[ $((n % 5)) -ne 2 ] || smmctl cache validate > /dev/null || echo "worker $1: VALIDATE failed"
 		# shellcheck disable=SC2086
 		[ -z "$h" ] || smmctl page free $h > /dev/null || echo "worker $1: free failed"
 		[ $((n % 5)) -ne 0 ] || smmctl check > /dev/null || echo "worker $1: CHECK failed"
@@ -78,6 +85,11 @@ allocs=$(echo "$result" | awk '{ print $6 }')
 frees=$(echo "$result" | awk '{ print $8 }')
 ktap_check "the threads allocated, and freed all they allocated" \
 	sh -c "[ '$allocs' -gt 0 ] && [ '$allocs' -eq '$frees' ]"
+oallocs=$(echo "$result" | awk '{ print $12 }')
+ofrees=$(echo "$result" | awk '{ print $14 }')
+orefused=$(echo "$result" | awk '{ print $18 }')
+ktap_check "the threads allocated objects, and freed all of them" \
+	sh -c "[ '$oallocs' -gt 0 ] && [ '$oallocs' -eq '$ofrees' ] && [ '$orefused' -eq 0 ]"
 ktap_check "CHECK passes afterwards" sh -c "smmctl check"
 smmctl reset > /dev/null
 ktap_check "RESET returns every zone to fully free" json_expect "$(smmctl -j zone show)" \

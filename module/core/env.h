@@ -96,6 +96,9 @@ static inline void smm_free_array(void *p)
 	kvfree(p);
 }
 
+/* Problems the core finds in what it manages (slab corruption) go to the log. */
+#define smm_report(fmt, ...)	pr_err("shadowmm: " fmt "\n", ##__VA_ARGS__)
+
 #else /* user space */
 
 #include <stdbool.h>
@@ -186,6 +189,17 @@ static inline void smm_free_array(void *p)
 {
 	free(p);
 }
+
+/*
+ * Reports are counted, so tests can say how many problems they expected
+ * the core to find; SMM_REPORTS=1 in the environment prints them.
+ */
+extern unsigned long smm_user_reports;
+#define smm_report(fmt, ...) do {					\
+	smm_user_reports++;						\
+	if (getenv("SMM_REPORTS"))					\
+		fprintf(stderr, "shadowmm: " fmt "\n", ##__VA_ARGS__);	\
+} while (0)
 
 #endif /* __KERNEL__ */
 

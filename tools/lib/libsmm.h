@@ -2,7 +2,7 @@
 /*
  * The shadowmm client library: each object's requests and replies as
  * plain C structs, one file per object (info.c, section.c, zone.c,
- * page.c, frame.c, check.c, walk.c, space.c), on the netlink plumbing of smm_nl.c. Every
+ * page.c, frame.c, check.c, cache.c, walk.c, space.c), on the netlink plumbing of smm_nl.c. Every
  * call returns 0 or -errno with nl->err saying why.
  *
  * Parsers skip attribute types they do not know, so a newer module never
@@ -99,6 +99,32 @@ int smm_frames_get(struct smm_nl *nl, uint64_t start, uint64_t count, smm_run_cb
 
 /* check.c */
 int smm_check(struct smm_nl *nl, bool *ok, char *reason, size_t len);
+
+/* cache.c: slab caches and their objects */
+struct smm_cache {
+	char name[32];
+	uint32_t id, object_size, align, flags, size, order, objs_per_slab;
+	bool builtin;
+	uint64_t active_objs, num_objs, num_slabs, partial_slabs, full_slabs, cpu_slabs;
+	uint64_t alloc_fast, alloc_slow, free_fast, free_slow, alloc_fail;
+	uint64_t slabs_alloc, slabs_free, errors;
+};
+
+int smm_caches_get(struct smm_nl *nl, struct smm_cache **caches, size_t *n);
+int smm_cache_parse(const struct nlmsghdr *nlh, struct smm_cache *c);
+int smm_cache_create(struct smm_nl *nl, const char *name, uint32_t size, uint32_t align,
+		     uint32_t flags);
+int smm_cache_destroy(struct smm_nl *nl, const char *name, bool force);
+int smm_cache_shrink(struct smm_nl *nl, const char *name, uint64_t *frames);
+int smm_cache_validate(struct smm_nl *nl, const char *name, uint64_t *problems);
+int smm_obj_alloc(struct smm_nl *nl, const char *name, uint32_t count, uint64_t *handles,
+		  uint32_t *n);
+int smm_obj_free(struct smm_nl *nl, const char *name, const uint64_t *handles, uint32_t n,
+		 uint64_t *freed);
+int smm_obj_corrupt(struct smm_nl *nl, const char *name, uint64_t handle, uint32_t kind);
+int smm_cache_flag(const char *name, uint32_t *flag);
+const char *smm_cache_flag_name(unsigned int bit);
+int smm_corrupt_kind(const char *name);
 
 /* walk.c: PT_WALK */
 #define SMM_PT_LEVELS	__SHADOWMM_PT_CNT

@@ -13,7 +13,8 @@
  *  - a failing callback stops the callbacks, not the reading;
  *  - kernel errors read "<extack message> (<errno text>; <where>)";
  *  - the controller's answer gives the family id and the "events" group;
- *  - on a kernel without the family, smm_nl_open() says so.
+ *  - on a kernel without the family, smm_nl_open() says so;
+ *  - a cache of CACHE_GET keeps every field, skipping unknown ones.
  *
  * TAP output; exit 1 on any failure.
  */
@@ -23,7 +24,7 @@
 
 #include "libsmm.h"
 
-#define NR_TESTS	27
+#define NR_TESTS	29
 #define PORTID		4242
 #define SEQ		77
 
@@ -214,6 +215,35 @@ static void test_section_parse(void)
 	used = 0;
 }
 
+static void test_cache_parse(void)
+{
+	struct nlmsghdr *nlh = put_genl(SHADOWMM_CMD_CACHE_GET, NLM_F_MULTI, SEQ);
+	struct smm_cache c;
+
+	mnl_attr_put_strz(nlh, SHADOWMM_A_CACHE_NAME, "kmalloc-256");
+	mnl_attr_put_u32(nlh, SHADOWMM_A_CACHE_ID, 7);
+	mnl_attr_put_u8(nlh, SHADOWMM_A_CACHE_BUILTIN, 1);
+	mnl_attr_put_u32(nlh, SHADOWMM_A_CACHE_OBJECT_SIZE, 256);
+	mnl_attr_put_u32(nlh, SHADOWMM_A_CACHE_FLAGS, SHADOWMM_CACHE_HARDENED);
+	mnl_attr_put_u32(nlh, SHADOWMM_A_CACHE_ORDER, 0);
+	mnl_attr_put_u32(nlh, SHADOWMM_A_CACHE_OBJS_PER_SLAB, 15);
+	mnl_attr_put_u64(nlh, SHADOWMM_A_CACHE_MAX + 3, 1);	/* newer module */
+	mnl_attr_put_u64(nlh, SHADOWMM_A_CACHE_ACTIVE_OBJS, 20);
+	mnl_attr_put_u64(nlh, SHADOWMM_A_CACHE_NUM_OBJS, 30);
+	mnl_attr_put_u64(nlh, SHADOWMM_A_CACHE_ERRORS, 2);
+	CHECK(!smm_cache_parse(nlh, &c) && !strcmp(c.name, "kmalloc-256") && c.id == 7 &&
+	      c.builtin && c.object_size == 256 && c.flags == SHADOWMM_CACHE_HARDENED &&
+	      c.objs_per_slab == 15 && c.active_objs == 20 && c.num_objs == 30 && c.errors == 2 &&
+	      !c.num_slabs, "cache: known fields kept, unknown skipped, absent read as 0");
+	used = 0;
+
+	nlh = put_genl(SHADOWMM_CMD_CACHE_GET, NLM_F_MULTI, SEQ);
+	mnl_attr_put_u32(nlh, SHADOWMM_A_CACHE_NUM_SLABS, 1);	/* a u64 sent as u32 */
+	CHECK(smm_cache_parse(nlh, &c) == -EBADMSG, "cache: a known attribute of the wrong size "
+	      "is refused");
+	used = 0;
+}
+
 static void test_doit(void)
 {
 	struct seen seen = { 0 };
@@ -384,6 +414,7 @@ int main(void)
 	printf("TAP version 13\n1..%d\n", NR_TESTS);
 	test_info_parse();
 	test_section_parse();
+	test_cache_parse();
 	test_doit();
 	test_foreign();
 	test_dump_intr();

@@ -25,6 +25,8 @@ static const struct smm_cmd smmctl_objects[] = {
 	SMM_OBJ("zone",	   smmctl_zone_cmds,	"zones: free areas, watermarks, counters"),
 	SMM_OBJ("page",	   smmctl_page_cmds,	"allocate and free shadow pages"),
 	SMM_OBJ("frame",   smmctl_frame_cmds,	"the frame map"),
+	SMM_OBJ("cache",   smmctl_cache_cmds,	"slab caches: create, show, shrink, validate"),
+	SMM_OBJ("obj",	   smmctl_obj_cmds,	"allocate and free slab objects"),
 	SMM_CMD("check",   smmctl_check, NULL,	"verify every allocator invariant"),
 	SMM_CMD("reset",   smmctl_reset, NULL,	"free every shadow allocation"),
 	SMM_OBJ("pt",	   smmctl_pt_cmds,	"walk real or shadow page tables"),

@@ -74,7 +74,7 @@ same_output() {
 NOFAM="Error: shadowmm: generic netlink family not found (is shadowmm.ko loaded?)"
 
 echo "TAP version 13"
-echo "1..31"
+echo "1..40"
 
 expect "help lists the objects" 0 "where  OBJECT := { info | section | zone" - -- help
 expect "-h is help" 0 "Usage: smmctl [ OPTIONS ] OBJECT" - -- -h
@@ -126,5 +126,23 @@ else
 	expect "prefix reaches the command" 1 - "$NOFAM" -- inf sh
 fi
 
-[ "$n" -eq 31 ] || { echo "# planned 31 tests, ran $n"; exit 1; }
+expect "cache help lists its commands" 0 \
+	"where  COMMAND := { show | create | destroy | shrink | validate }" - -- cache help
+expect "obj corrupt help names the kinds" 0 "KIND := { redzone | after_free | freelist }" - \
+	-- obj corrupt help
+same_output "prefix: ca cr = cache create" cache create help -- ca cr help
+expect "cache create needs a size" 1 - \
+	"Error: size is required: smmctl cache create NAME size N" -- cache create x
+expect "cache create: size out of range" 1 - "Error: size is 1 to 8192 bytes" -- \
+	cache create x size 8193
+expect "cache create: unknown flag" 1 - \
+	'Error: unexpected argument "bogus", try "smmctl cache create help".' -- \
+	cache create x size 8 bogus
+expect "cache destroy: only force may follow" 1 - \
+	"Error: usage: smmctl cache destroy NAME [ force ]" -- cache destroy x now
+expect "obj alloc: count out of range" 1 - "Error: count is 1 to 4096" -- obj alloc x count 0
+expect "obj corrupt: unknown kind" 1 - \
+	'Error: unknown corruption "zap" (redzone, after_free or freelist)' -- obj corrupt x 0x1 zap
+
+[ "$n" -eq 40 ] || { echo "# planned 40 tests, ran $n"; exit 1; }
 [ "$failed" -eq 0 ]

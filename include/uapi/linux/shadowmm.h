@@ -27,6 +27,14 @@ enum shadowmm_cmd {
 	SHADOWMM_CMD_FRAME_GET,		/* dump: frame states, run-length encoded */
 	SHADOWMM_CMD_CHECK,		/* do (admin): verify every invariant */
 	SHADOWMM_CMD_RESET,		/* do (admin): free every shadow allocation */
+	SHADOWMM_CMD_CACHE_CREATE,	/* do (admin): a slab cache */
+	SHADOWMM_CMD_CACHE_DESTROY,	/* do (admin): refused while objects live, unless FORCE */
+	SHADOWMM_CMD_CACHE_GET,		/* dump: caches, slabinfo columns and counters */
+	SHADOWMM_CMD_CACHE_SHRINK,	/* do (admin): give empty slabs back to the buddy */
+	SHADOWMM_CMD_CACHE_VALIDATE,	/* do (admin): walk every slab, report problems */
+	SHADOWMM_CMD_OBJ_ALLOC,		/* do (admin): allocate objects, get handles */
+	SHADOWMM_CMD_OBJ_FREE,		/* do (admin): free object handles */
+	SHADOWMM_CMD_OBJ_CORRUPT,	/* do (admin, debug_corrupt=1): corrupt an object */
 	SHADOWMM_CMD_PT_WALK,		/* dump: page-table walk of a pid, the kernel or a space */
 	SHADOWMM_CMD_SPACE_CREATE,	/* do (admin): a shadow address space */
 	SHADOWMM_CMD_SPACE_MAP,		/* do (admin): map pages into a space */
@@ -243,6 +251,72 @@ enum shadowmm_a_check {
 
 	__SHADOWMM_A_CHECK_CNT,
 	SHADOWMM_A_CHECK_MAX = __SHADOWMM_A_CHECK_CNT - 1
+};
+
+/*
+ * Slab caches (CACHE_* and OBJ_* commands).
+ *
+ * An object handle is tag << 40 | position, where the position is the
+ * object's byte address in the frame index space (frame index << 12 |
+ * offset); the 24-bit tag changes with every netlink allocation, so a
+ * handle kept after its object was freed is refused as stale.
+ */
+#define SHADOWMM_CACHE_HWCACHE_ALIGN	(1U << 0)	/* align objects to cache lines */
+#define SHADOWMM_CACHE_RED_ZONE		(1U << 1)	/* red zone after each object */
+#define SHADOWMM_CACHE_POISON		(1U << 2)	/* poison free objects */
+#define SHADOWMM_CACHE_STORE_USER	(1U << 3)	/* tag objects with their owner */
+#define SHADOWMM_CACHE_RECLAIM_ACCOUNT	(1U << 4)	/* slabs are RECLAIMABLE */
+#define SHADOWMM_CACHE_HARDENED		(1U << 5)	/* obfuscated freelist pointers */
+#define SHADOWMM_CACHE_ALL		((1U << 6) - 1)
+
+#define SHADOWMM_OBJ_BATCH_MAX		4096
+#define SHADOWMM_OBJ_POS_BITS		40
+
+/* SHADOWMM_CMD_OBJ_CORRUPT kinds */
+enum shadowmm_corrupt {
+	SHADOWMM_CORRUPT_REDZONE = 1,	/* write one byte past a live object */
+	SHADOWMM_CORRUPT_AFTER_FREE,	/* free the object, then write into it */
+	SHADOWMM_CORRUPT_FREELIST,	/* free it, then overwrite its free pointer */
+
+	__SHADOWMM_CORRUPT_CNT
+};
+
+enum shadowmm_a_cache {
+	SHADOWMM_A_CACHE_UNSPEC,
+	SHADOWMM_A_CACHE_PAD,
+	SHADOWMM_A_CACHE_NAME,		/* string: the cache (requests and replies) */
+	SHADOWMM_A_CACHE_OBJECT_SIZE,	/* u32: bytes asked for (create) */
+	SHADOWMM_A_CACHE_ALIGN,		/* u32: 0 or a power of two (create) */
+	SHADOWMM_A_CACHE_FLAGS,		/* u32: SHADOWMM_CACHE_* (create) */
+	SHADOWMM_A_CACHE_FORCE,		/* flag: destroy frees live objects */
+	SHADOWMM_A_CACHE_ID,		/* u32 */
+	SHADOWMM_A_CACHE_BUILTIN,	/* u8: a kmalloc cache, never destroyed */
+	SHADOWMM_A_CACHE_SIZE,		/* u32: object stride with metadata */
+	SHADOWMM_A_CACHE_ORDER,		/* u32: buddy order of a slab */
+	SHADOWMM_A_CACHE_OBJS_PER_SLAB,	/* u32 */
+	SHADOWMM_A_CACHE_ACTIVE_OBJS,	/* u64: allocated objects */
+	SHADOWMM_A_CACHE_NUM_OBJS,	/* u64: objects in all slabs */
+	SHADOWMM_A_CACHE_NUM_SLABS,	/* u64 */
+	SHADOWMM_A_CACHE_PARTIAL_SLABS,	/* u64 */
+	SHADOWMM_A_CACHE_FULL_SLABS,	/* u64 */
+	SHADOWMM_A_CACHE_CPU_SLABS,	/* u64: active on a CPU */
+	SHADOWMM_A_CACHE_ALLOC_FAST,	/* u64 */
+	SHADOWMM_A_CACHE_ALLOC_SLOW,	/* u64 */
+	SHADOWMM_A_CACHE_FREE_FAST,	/* u64 */
+	SHADOWMM_A_CACHE_FREE_SLOW,	/* u64 */
+	SHADOWMM_A_CACHE_ALLOC_FAIL,	/* u64 */
+	SHADOWMM_A_CACHE_SLABS_ALLOC,	/* u64: slabs taken from the buddy */
+	SHADOWMM_A_CACHE_SLABS_FREE,	/* u64: slabs given back */
+	SHADOWMM_A_CACHE_ERRORS,	/* u64: corruption and misuse detected */
+	SHADOWMM_A_CACHE_COUNT,		/* u32: objects, 1..SHADOWMM_OBJ_BATCH_MAX (alloc) */
+	SHADOWMM_A_CACHE_HANDLES,	/* nest: SHADOWMM_A_CACHE_HANDLE (u64) */
+	SHADOWMM_A_CACHE_HANDLE,	/* u64: inside HANDLES */
+	SHADOWMM_A_CACHE_FREED,		/* u64 (reply): objects or frames freed */
+	SHADOWMM_A_CACHE_PROBLEMS,	/* u64 (validate reply): problems found */
+	SHADOWMM_A_CACHE_CORRUPT,	/* u32: enum shadowmm_corrupt */
+
+	__SHADOWMM_A_CACHE_CNT,
+	SHADOWMM_A_CACHE_MAX = __SHADOWMM_A_CACHE_CNT - 1
 };
 
 /* ---- page tables: PT_WALK and the SPACE_* commands ---- */

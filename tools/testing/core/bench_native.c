@@ -12,7 +12,8 @@
  * of a random churn of orders 0-3 over 512 live blocks, and start-up
  * time per GiB (descriptors, zones, free lists). Then bytes of metadata
  * per frame, and instructions per pair from valgrind --tool=callgrind
- * when valgrind is there (repeatable whatever else the machine does).
+ * when valgrind is there (repeatable whatever else the machine does),
+ * and ns per 256-byte slab pair (kmalloc-256, per-CPU fast path).
  * Times are the best of 5 runs.
  */
 #define _GNU_SOURCE
@@ -22,8 +23,10 @@
 #include <time.h>
 
 #include "common.h"
+#include "../../../module/core/slab.h"
 
 unsigned long smm_user_warnings;
+unsigned long smm_user_reports;
 
 #define REPS		5
 #define PAIRS		(4 * 1000 * 1000)
@@ -124,6 +127,41 @@ static int measure(u64 mib, struct row *r)
 	return r->pcp < 0 || r->buddy < 0 || r->churn < 0 ? -1 : 0;
 }
 
+/* ns per kmalloc-256 alloc+free pair, best of REPS; -1 on failure. */
+static double slab_pairs_ns(void)
+{
+	struct smm_test_section sec = { 0x100000, 16384 };
+	double best = 1e30, t0, ns;
+	struct smm_test_mm t;
+	struct smm_slabs s;
+	struct smm_cache *c;
+	int rep;
+	u64 i, pos;
+
+	if (smm_test_mm_init_mem(&t, &sec, 1, NULL, true, 1))
+		return -1;
+	if (smm_slabs_init(&s, &t.mm, 1)) {
+		smm_test_mm_destroy(&t);
+		return -1;
+	}
+	c = smm_kmalloc_cache(&s, 256);
+	for (rep = 0; rep < REPS && best > 0; rep++) {
+		t0 = now_ns();
+		for (i = 0; i < PAIRS; i++) {
+			if (!smm_cache_alloc(c, 0, 0, &pos)) {
+				best = -1;
+				break;
+			}
+			smm_cache_free(c, pos, 0);
+		}
+		ns = (now_ns() - t0) / PAIRS;
+		best = best > 0 && ns < best ? ns : best;
+	}
+	smm_slabs_destroy(&s);
+	smm_test_mm_destroy(&t);
+	return best;
+}
+
 /* Instructions for N pairs, from valgrind's "Collected" line; -1 without it. */
 static double callgrind_ir(const char *self, u64 pairs)
 {
@@ -165,7 +203,7 @@ int main(int argc, char **argv)
 	double ir1, ir2, ir_per_pair = -1;
 	struct smm_test_mm t;
 	unsigned int i, n = sizeof(sizes_mib) / sizeof(sizes_mib[0]);
-	double meta, ns;
+	double meta, ns, slab;
 	FILE *out = NULL;
 
 	if (argc == 3 && !strcmp(argv[1], "--pairs"))
@@ -188,6 +226,12 @@ int main(int argc, char **argv)
 	smm_test_mm_destroy(&t);
 	printf("descriptor: %zu bytes per frame; all metadata: %.3f bytes per frame (1 GiB)\n",
 	       sizeof(struct smm_frame), meta);
+	slab = slab_pairs_ns();
+	if (slab < 0) {
+		fprintf(stderr, "bench_native: a slab allocation failed\n");
+		return 1;
+	}
+	printf("slab: %.1f ns per 256-byte object pair (kmalloc-256, per-CPU fast path)\n", slab);
 	ir1 = callgrind_ir(argv[0], 100000);
 	ir2 = callgrind_ir(argv[0], 200000);
 	if (ir1 > 0 && ir2 > ir1)
@@ -212,8 +256,9 @@ int main(int argc, char **argv)
 			(unsigned long long)rows[i].mib, rows[i].pcp, rows[i].buddy, rows[i].churn,
 			rows[i].startup_per_gib / 1e6, i + 1 < n ? "," : "");
 	fprintf(out, "  ],\n  \"descriptor_bytes_per_frame\": %zu,\n"
-		"  \"metadata_bytes_per_frame\": %.3f,\n  \"instructions_per_pcp_pair\": %.0f\n}\n",
-		sizeof(struct smm_frame), meta, ir_per_pair);
+		"  \"metadata_bytes_per_frame\": %.3f,\n  \"instructions_per_pcp_pair\": %.0f,\n"
+		"  \"slab256_ns_per_pair\": %.1f\n}\n",
+		sizeof(struct smm_frame), meta, ir_per_pair, slab);
 	fclose(out);
 	return 0;
 }

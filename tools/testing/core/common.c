@@ -2,31 +2,62 @@
 #include "harness.h"
 #include "common.h"
 
-int smm_test_mm_init(struct smm_test_mm *t, const struct smm_test_section *s, unsigned int n,
-		     const char *zones, bool pcp, unsigned int cpus)
+static int smm_test_mm_setup(struct smm_test_mm *t, const struct smm_test_section *s,
+			     unsigned int n, const char *zones, bool pcp, unsigned int cpus,
+			     bool mem)
 {
 	struct smm_mm_config cfg = { .nr_cpus = cpus, .pcp_enabled = pcp };
 	unsigned int i;
 	int ret;
 
+	memset(t->mem, 0, sizeof(t->mem));
+	if (mem && n > ARRAY_SIZE(t->mem))
+		return -EINVAL;
 	ret = smm_range_init(&t->range, n);
-	for (i = 0; !ret && i < n; i++)
-		ret = smm_range_add_section(&t->range, s[i].pfn, s[i].frames, NULL);
+	for (i = 0; !ret && i < n; i++) {
+		if (mem) {
+			t->mem[i] = aligned_alloc(SMM_PAGE_SIZE, s[i].frames * SMM_PAGE_SIZE);
+			if (!t->mem[i])
+				ret = -ENOMEM;
+		}
+		if (!ret)
+			ret = smm_range_add_section(&t->range, s[i].pfn, s[i].frames, t->mem[i]);
+	}
 	if (!ret)
 		ret = smm_range_finish(&t->range);
 	if (!ret && zones && smm_parse_zones(zones, t->range.nr_frames, &cfg.layout))
 		ret = -EINVAL;
 	if (!ret)
 		ret = smm_mm_init(&t->mm, &t->range, &cfg);
-	if (ret)
+	if (ret) {
 		smm_range_destroy(&t->range);
+		for (i = 0; i < ARRAY_SIZE(t->mem); i++)
+			free(t->mem[i]);
+	}
 	return ret;
+}
+
+int smm_test_mm_init(struct smm_test_mm *t, const struct smm_test_section *s, unsigned int n,
+		     const char *zones, bool pcp, unsigned int cpus)
+{
+	return smm_test_mm_setup(t, s, n, zones, pcp, cpus, false);
+}
+
+/* As smm_test_mm_init(), with real memory behind every section (slabs). */
+int smm_test_mm_init_mem(struct smm_test_mm *t, const struct smm_test_section *s,
+			 unsigned int n, const char *zones, bool pcp, unsigned int cpus)
+{
+	return smm_test_mm_setup(t, s, n, zones, pcp, cpus, true);
 }
 
 void smm_test_mm_destroy(struct smm_test_mm *t)
 {
+	unsigned int i;
+
 	smm_mm_destroy(&t->mm);
 	smm_range_destroy(&t->range);
+	for (i = 0; i < ARRAY_SIZE(t->mem); i++)
+		free(t->mem[i]);
 }
 
 u64 smm_test_free_frames(const struct smm_mm *mm)

@@ -8,6 +8,7 @@
 struct smm_test_mm {
 	struct smm_range range;
 	struct smm_mm mm;
+	void *mem[8];		/* section memory, for tests that need it */
 };
 
 struct smm_test_section {
@@ -16,6 +17,8 @@ struct smm_test_section {
 
 int smm_test_mm_init(struct smm_test_mm *t, const struct smm_test_section *s, unsigned int n,
 		     const char *zones, bool pcp, unsigned int cpus);
+int smm_test_mm_init_mem(struct smm_test_mm *t, const struct smm_test_section *s,
+			 unsigned int n, const char *zones, bool pcp, unsigned int cpus);
 void smm_test_mm_destroy(struct smm_test_mm *t);
 u64 smm_test_free_frames(const struct smm_mm *mm);
 u64 smm_test_pcp_frames(const struct smm_mm *mm);

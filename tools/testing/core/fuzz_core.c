@@ -24,7 +24,7 @@
 #include "common.h"
 #include "../../../module/core/param.h"
 
-unsigned long smm_user_warnings;
+unsigned long smm_user_warnings, smm_user_reports;
 
 #define FUZZ_MAX_LIVE	512
 

@@ -10,6 +10,7 @@
 #include "harness.h"
 
 unsigned long smm_user_warnings;
+unsigned long smm_user_reports;
 static struct smm_test *smm_tests, **smm_tests_tail = &smm_tests;
 
 void smm_test_register(struct smm_test *t)

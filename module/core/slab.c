@@ -1,0 +1,895 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * Slab caches: layout and order, the per-CPU fast path, the list slow
+ * path, shrinking and destroying (see slab.h for the picture and the
+ * lock order). Debugging (red zones, poison, owners, validation) is in
+ * slab_debug.c.
+ */
+#include "slab.h"
+#include "handle.h"
+
+#define SMM_MIN_PARTIAL		5	/* mm/slub.c MIN_PARTIAL */
+#define SMM_MAX_PARTIAL		10	/* mm/slub.c MAX_PARTIAL */
+#define SMM_FP_MUL		0x9e3779b1U
+
+/* The kmalloc size classes, as kmalloc_info[] (8 B .. 8 KiB). */
+static const u32 smm_kmalloc_sizes[] = {
+	8, 16, 32, 64, 96, 128, 192, 256, 512, 1024, 2048, 4096, 8192,
+};
+
+static unsigned int smm_ilog2(u64 n)
+{
+	unsigned int l = 0;
+
+	while (n >>= 1)
+		l++;
+	return l;
+}
+
+static unsigned int smm_fls(u32 n)
+{
+	return n ? smm_ilog2(n) + 1 : 0;
+}
+
+static bool smm_is_pow2(u32 n)
+{
+	return n && !(n & (n - 1));
+}
+
+/* ---- where things are ------------------------------------------------ */
+
+/* The memory of the frame at @pos >> 12 plus the offset: slow paths only. */
+void *smm_slab_pos_virt(const struct smm_mm *mm, u64 pos)
+{
+	u64 idx = pos >> SMM_PAGE_SHIFT;
+	const struct smm_section *s = smm_range_section_of(mm->range, idx);
+
+	if (!s || !s->virt)
+		return NULL;
+	return (char *)s->virt + ((idx - s->start) << SMM_PAGE_SHIFT) +
+	       (pos & (SMM_PAGE_SIZE - 1));
+}
+
+static struct smm_slab *smm_slab_hdr(const struct smm_cache *c, u64 head)
+{
+	return smm_slab_pos_virt(c->mm, head << SMM_PAGE_SHIFT);
+}
+
+/* ---- layout and order ------------------------------------------------ */
+
+/* calculate_alignment(): cache lines, halved while two objects fit one. */
+static u32 smm_cache_alignment(u32 flags, u32 align, u32 size)
+{
+	if (flags & SHADOWMM_CACHE_HWCACHE_ALIGN) {
+		u32 ralign = SMM_SLAB_CACHELINE;
+
+		while (size <= ralign / 2)
+			ralign /= 2;
+		align = max(align, ralign);
+	}
+	return ALIGN(max(align, (u32)SMM_SLAB_MIN_ALIGN), SMM_SLAB_MIN_ALIGN);
+}
+
+static u32 smm_slab_first(u32 align)
+{
+	return ALIGN((u32)sizeof(struct smm_slab), align);
+}
+
+static u32 smm_order_objects(unsigned int order, u32 size, u32 first)
+{
+	u32 bytes = SMM_PAGE_SIZE << order;
+
+	return bytes > first ? (bytes - first) / size : 0;
+}
+
+/*
+ * calc_slab_order(): the smallest order from the one that holds
+ * @min_objects up to @max_order whose waste (what neither the header
+ * nor the objects use) is at most 1/@fract of the slab.
+ */
+static unsigned int smm_calc_slab_order(u32 size, u32 first, u32 min_objects,
+					unsigned int max_order, u32 fract)
+{
+	unsigned int order;
+
+	for (order = 0; order <= max_order; order++) {
+		u32 bytes = SMM_PAGE_SIZE << order;
+		u32 n = smm_order_objects(order, size, first);
+
+		if (n < min_objects || !n)
+			continue;
+		if (bytes - n * size <= bytes / fract)
+			break;
+	}
+	return order;
+}
+
+/*
+ * calculate_order(): at least 4 * (fls(nr_cpus) + 1) objects per slab
+ * while the waste stays within 1/16, then 1/8, then 1/4 of the slab;
+ * failing that fewer objects, down to one object in the largest order.
+ * The on-slab header counts as waste: it is part of bytes - n * size.
+ */
+static int smm_calculate_order(u32 size, u32 first, unsigned int nr_cpus)
+{
+	u32 min_objects = 4 * (smm_fls(nr_cpus) + 1);
+	u32 max_objects = smm_order_objects(SMM_SLAB_MAX_ORDER, size, first);
+	unsigned int order;
+	u32 fract;
+
+	min_objects = min(min_objects, max_objects);
+	while (min_objects > 1) {
+		for (fract = 16; fract >= 4; fract /= 2) {
+			order = smm_calc_slab_order(size, first, min_objects,
+						    SMM_SLAB_MAX_ORDER, fract);
+			if (order <= SMM_SLAB_MAX_ORDER)
+				return order;
+		}
+		min_objects--;
+	}
+	order = smm_calc_slab_order(size, first, 1, SMM_SLAB_MAX_ORDER, 1);
+	return order <= SMM_SLAB_MAX_ORDER ? (int)order : -E2BIG;
+}
+
+/*
+ * calculate_sizes(): the slot is the object, then a red zone of at
+ * least 8 bytes (RED_ZONE), then the free pointer when poison would
+ * overwrite it inside the object (POISON) or it would reach into the red
+ * zone (objects under 4 bytes), then the owner (STORE_USER),
+ * rounded up to the alignment.
+ */
+static int smm_cache_layout(struct smm_cache *c, u32 size, u32 align, unsigned int nr_cpus)
+{
+	u32 off = ALIGN(size, SMM_SLAB_MIN_ALIGN);
+	int order;
+
+	c->object_size = size;
+	c->align = smm_cache_alignment(c->flags, align, size);
+	if (c->flags & SHADOWMM_CACHE_RED_ZONE)
+		off += SMM_SLAB_MIN_ALIGN;
+	c->red_end = off;
+	c->fp_offset = 0;
+	if (c->flags & SHADOWMM_CACHE_POISON ||
+	    (c->flags & SHADOWMM_CACHE_RED_ZONE && size < sizeof(u32))) {
+		c->fp_offset = off;
+		off += SMM_SLAB_MIN_ALIGN;
+	}
+	c->owner_offset = off;
+	if (c->flags & SHADOWMM_CACHE_STORE_USER)
+		off += sizeof(u64);
+	c->size = ALIGN(off, c->align);
+	c->first = smm_slab_first(c->align);
+
+	order = smm_calculate_order(c->size, c->first, nr_cpus);
+	if (order < 0)
+		return order;
+	c->order = order;
+	c->slab_bytes = SMM_PAGE_SIZE << order;
+	c->objects = smm_order_objects(order, c->size, c->first);
+	c->recip = (u32)(((1ULL << 32) + c->size - 1) / c->size);
+	/* set_min_partial() */
+	c->min_partial = min(max(smm_ilog2(c->size) / 2, (unsigned int)SMM_MIN_PARTIAL),
+			     (unsigned int)SMM_MAX_PARTIAL);
+	return 0;
+}
+
+/* ---- lists (list_lock held) ------------------------------------------ */
+
+static u32 *smm_slab_list_head(struct smm_cache *c, unsigned int list)
+{
+	return list == SMM_SLAB_FULL ? &c->full : &c->partial;
+}
+
+static void smm_slab_list_add(struct smm_cache *c, u64 head, struct smm_slab *s,
+			      unsigned int list)
+{
+	u32 *first = smm_slab_list_head(c, list);
+
+	s->list = list;
+	s->prev = SMM_FRAME_NONE;
+	s->next = *first;
+	if (*first != SMM_FRAME_NONE)
+		smm_slab_hdr(c, *first)->prev = head;
+	*first = head;
+	if (list == SMM_SLAB_FULL)
+		c->nr_full++;
+	else
+		c->nr_partial++;
+}
+
+static void smm_slab_list_del(struct smm_cache *c, struct smm_slab *s)
+{
+	u32 *first = smm_slab_list_head(c, s->list);
+
+	if (s->prev != SMM_FRAME_NONE)
+		smm_slab_hdr(c, s->prev)->next = s->next;
+	else
+		*first = s->next;
+	if (s->next != SMM_FRAME_NONE)
+		smm_slab_hdr(c, s->next)->prev = s->prev;
+	if (s->list == SMM_SLAB_FULL)
+		c->nr_full--;
+	else
+		c->nr_partial--;
+	s->list = SMM_SLAB_ON_CPU;
+	s->prev = s->next = SMM_FRAME_NONE;
+}
+
+/* ---- slabs from and to the buddy ------------------------------------- */
+
+/*
+ * Give an empty slab (on no list) back to the buddy: its head becomes
+ * a PAGE head again, which is what smm_free_pages() takes. The list
+ * lock may be held (the buddy's locks come after it).
+ */
+static void smm_slab_discard(struct smm_cache *c, u64 head, unsigned int cpu)
+{
+	struct smm_frame *f = &c->mm->frames[head];
+
+	c->nr_slabs--;
+	c->slabs_free++;
+	smm_frame_set_head(f, SMM_FRAME_PAGE, smm_frame_order(f), smm_frame_mt(f));
+	smm_free_pages(c->mm, head, cpu);
+}
+
+/*
+ * allocate_slab(): a block from the buddy, marked SLAB for this cache,
+ * with every slot on the header's freelist in address order. No lock
+ * of the cache is needed: nobody else knows the slab yet.
+ */
+static struct smm_slab *smm_slab_new(struct smm_cache *c, unsigned int cpu, u64 *head)
+{
+	struct smm_frame *f;
+	struct smm_slab *s;
+	char *base;
+	u32 i, off;
+
+	if (smm_alloc_pages(c->mm, c->order, c->gfp, cpu, head))
+		return NULL;
+	f = &c->mm->frames[*head];
+	base = smm_slab_pos_virt(c->mm, *head << SMM_PAGE_SHIFT);
+	if (WARN_ON_ONCE(!base)) {
+		smm_free_pages(c->mm, *head, cpu);
+		return NULL;
+	}
+	smm_frame_set_head(f, SMM_FRAME_SLAB, c->order, smm_frame_mt(f));
+	smm_frame_set_data(f, smm_owner_data(SMM_OWNER_SLAB, c->id));
+
+	s = (struct smm_slab *)base;
+	memset(s, 0, sizeof(*s));
+	s->prev = s->next = SMM_FRAME_NONE;
+	s->cpu = SMM_SLAB_NO_CPU;
+	for (i = 0, off = c->first; i < c->objects; i++, off += c->size) {
+		if (unlikely(c->flags & SMM_CACHE_DEBUG_FLAGS))
+			smm_slab_debug_init(c, base + off);
+		smm_slab_fp_set(c, base, off, i + 1 < c->objects ? off + c->size : SMM_SLAB_END);
+	}
+	s->freelist = c->first;
+	return s;
+}
+
+/* Make @s the active slab of @cc: the CPU owns its whole freelist. */
+static void smm_slab_activate(struct smm_cache *c, struct smm_cache_cpu *cc, unsigned int cpu,
+			      u64 head, struct smm_slab *s)
+{
+	cc->slab = head;
+	cc->base = (char *)s;
+	cc->free = s->freelist;
+	s->freelist = SMM_SLAB_END;
+	s->inuse = c->objects;
+	s->cpu = cpu;
+	s->list = SMM_SLAB_ON_CPU;
+}
+
+/*
+ * File a slab that is on no list by how full it is. An empty slab is
+ * kept on the partial list while fewer than min_partial are there
+ * (unless @discard), else it goes back to the buddy. Returns the frames
+ * given back.
+ */
+static u64 smm_slab_file(struct smm_cache *c, u64 head, struct smm_slab *s, bool discard,
+			 unsigned int cpu)
+{
+	if (!s->inuse && (discard || c->nr_partial >= c->min_partial)) {
+		smm_slab_discard(c, head, cpu);
+		return 1ULL << c->order;
+	}
+	smm_slab_list_add(c, head, s, s->inuse == c->objects ? SMM_SLAB_FULL : SMM_SLAB_PARTIAL);
+	return 0;
+}
+
+/*
+ * deactivate_slab(): hand the CPU's freelist back to the slab header,
+ * ahead of what remote frees put there, and file the slab. The walk is
+ * bounded by the slab's object count and stops at a pointer that leaves
+ * the slab, so a corrupted freelist loses objects but never memory
+ * outside the slab. Under @cc's lock and the list lock. Returns the
+ * frames given back to the buddy.
+ */
+static u64 smm_slab_deactivate(struct smm_cache *c, struct smm_cache_cpu *cc,
+			       bool discard, unsigned int cpu)
+{
+	struct smm_slab *s = (struct smm_slab *)cc->base;
+	u64 head = cc->slab;
+	u32 off = cc->free, tail = SMM_SLAB_END, n = 0;
+
+	while (off != SMM_SLAB_END && n < c->objects && smm_slab_slot_ok(c, off)) {
+		tail = off;
+		n++;
+		off = smm_slab_fp_get(c, cc->base, off);
+	}
+	if (off != SMM_SLAB_END) {
+		smm_slab_report(c, (head << SMM_PAGE_SHIFT) + (tail != SMM_SLAB_END ? tail : 0),
+				"freelist pointer corrupted (objects after it are lost)");
+		cc->stats.errors++;
+	}
+	if (tail != SMM_SLAB_END) {
+		smm_slab_fp_set(c, cc->base, tail, s->freelist);
+		s->freelist = cc->free;
+	}
+	s->inuse -= n;
+	s->cpu = SMM_SLAB_NO_CPU;
+	cc->slab = SMM_FRAME_NONE;
+	cc->free = SMM_SLAB_END;
+	cc->base = NULL;
+	return smm_slab_file(c, head, s, discard, cpu);
+}
+
+/* ---- the fast and slow paths ----------------------------------------- */
+
+/*
+ * ___slab_alloc(): the active slab's freelist is empty. Take what remote
+ * frees left on its header, else file it as full and take a partial
+ * slab, else a new slab from the buddy (with the list lock dropped: the
+ * buddy may drain every CPU's page lists). Under @cc's lock; returns
+ * false when the buddy has nothing.
+ */
+static bool smm_cache_refill(struct smm_cache *c, struct smm_cache_cpu *cc, unsigned int cpu)
+{
+	struct smm_slab *s;
+	u64 head;
+
+	smm_lock(&c->list_lock);
+	if (cc->slab != SMM_FRAME_NONE) {
+		s = (struct smm_slab *)cc->base;
+		if (s->freelist != SMM_SLAB_END) {
+			smm_slab_activate(c, cc, cpu, cc->slab, s);
+			smm_unlock(&c->list_lock);
+			return true;
+		}
+		smm_slab_deactivate(c, cc, false, cpu);
+	}
+	if (c->partial != SMM_FRAME_NONE) {
+		head = c->partial;
+		s = smm_slab_hdr(c, head);
+		smm_slab_list_del(c, s);
+		smm_slab_activate(c, cc, cpu, head, s);
+		smm_unlock(&c->list_lock);
+		return true;
+	}
+	smm_unlock(&c->list_lock);
+
+	s = smm_slab_new(c, cpu, &head);
+	if (!s)
+		return false;
+	smm_lock(&c->list_lock);
+	c->nr_slabs++;
+	c->slabs_alloc++;
+	smm_unlock(&c->list_lock);
+	smm_slab_activate(c, cc, cpu, head, s);
+	return true;
+}
+
+/*
+ * The free pointer of the object at @off leaves the slab: report it; the
+ * caller hands the object out and gives up the rest of the freelist.
+ */
+static void smm_cache_bad_fp(struct smm_cache *c, struct smm_cache_cpu *cc, u32 off)
+{
+	smm_slab_report(c, ((u64)cc->slab << SMM_PAGE_SHIFT) + off,
+			"freelist pointer corrupted (objects after it are lost)");
+	cc->stats.errors++;
+}
+
+/*
+ * Allocate one object on behalf of @cpu (the caller stays on it) and
+ * return its memory, its position in *@pos. The fast path pops the
+ * active slab's freelist under the CPU's own lock: no shared lock, no
+ * division, no scan. @owner is kept with the object (STORE_USER).
+ */
+void *smm_cache_alloc(struct smm_cache *c, unsigned int cpu, u64 owner, u64 *pos)
+{
+	struct smm_cache_cpu *cc = &c->cpu[cpu];
+	bool slow = false;
+	u32 off, next;
+	char *obj;
+
+	smm_lock(&cc->lock);
+	for (;;) {
+		off = cc->free;
+		if (likely(off != SMM_SLAB_END)) {
+			next = smm_slab_fp_get(c, cc->base, off);
+			if (unlikely(next != SMM_SLAB_END && !smm_slab_slot_ok(c, next))) {
+				smm_cache_bad_fp(c, cc, off);
+				next = SMM_SLAB_END;
+			}
+			break;
+		}
+		if (!smm_cache_refill(c, cc, cpu)) {
+			cc->stats.alloc_fail++;
+			smm_unlock(&cc->lock);
+			return NULL;
+		}
+		slow = true;
+	}
+	if (slow)
+		cc->stats.alloc_slow++;
+	else
+		cc->stats.alloc_fast++;
+	cc->free = next;
+	obj = cc->base + off;
+	*pos = ((u64)cc->slab << SMM_PAGE_SHIFT) + off;
+	if (unlikely(c->flags & SMM_CACHE_DEBUG_FLAGS))
+		cc->stats.errors += smm_slab_debug_alloc(c, obj, *pos, owner);
+	smm_unlock(&cc->lock);
+	return obj;
+}
+
+/*
+ * __slab_free(): @pos is in a slab that is not this CPU's active one.
+ * Push it on the slab header's freelist under the list lock; a slab
+ * active on another CPU stays there, the others move between the lists
+ * as they stop being full or become empty. Under @cc's lock.
+ */
+static int smm_cache_free_slow(struct smm_cache *c, struct smm_cache_cpu *cc, u64 head,
+			       u32 off, unsigned int cpu)
+{
+	struct smm_slab *s = smm_slab_hdr(c, head);
+	bool was_full;
+
+	smm_lock(&c->list_lock);
+	if (unlikely(s->freelist == off || !s->inuse)) {
+		smm_unlock(&c->list_lock);
+		return -EINVAL;
+	}
+	smm_slab_fp_set(c, (char *)s, off, s->freelist);
+	s->freelist = off;
+	was_full = s->inuse == c->objects;
+	s->inuse--;
+	cc->stats.free_slow++;
+	if (s->list != SMM_SLAB_ON_CPU && (was_full || !s->inuse)) {
+		smm_slab_list_del(c, s);
+		smm_slab_file(c, head, s, false, cpu);
+	}
+	smm_unlock(&c->list_lock);
+	return 0;
+}
+
+/*
+ * Free the object at @pos on behalf of @cpu. An object of the CPU's
+ * active slab goes on its freelist (the fast path); any other takes the
+ * slow path. The naive double free (the object already heads the
+ * freelist it would go on) is refused as SLUB's hardened
+ * set_freepointer() check does; the debug flags catch the rest.
+ * Returns 0, or -EINVAL for a free that was refused and reported.
+ */
+int smm_cache_free(struct smm_cache *c, u64 pos, unsigned int cpu)
+{
+	struct smm_cache_cpu *cc = &c->cpu[cpu];
+	u64 head = smm_slab_head(c, pos);
+	u32 off = (u32)(pos - (head << SMM_PAGE_SHIFT));
+	int ret = 0;
+
+	smm_lock(&cc->lock);
+	if (unlikely(c->flags & SMM_CACHE_DEBUG_FLAGS)) {
+		ret = smm_slab_debug_free(c, pos);
+		if (ret < 0)
+			goto out_error;
+		cc->stats.errors += ret;
+		ret = 0;
+	}
+	if (likely(head == cc->slab)) {
+		if (unlikely(off == cc->free)) {
+			ret = -EINVAL;
+			goto out_double;
+		}
+		smm_slab_fp_set(c, cc->base, off, cc->free);
+		cc->free = off;
+		cc->stats.free_fast++;
+		smm_unlock(&cc->lock);
+		return 0;
+	}
+	ret = smm_cache_free_slow(c, cc, head, off, cpu);
+	if (!ret) {
+		smm_unlock(&cc->lock);
+		return 0;
+	}
+out_double:
+	smm_slab_report(c, pos, "double free");
+out_error:
+	cc->stats.errors++;
+	smm_unlock(&cc->lock);
+	return ret;
+}
+
+/*
+ * A snapshot for netlink and slabinfo. active_objs is exact (allocations
+ * minus frees); SLUB's slabinfo counts objects on CPU freelists as
+ * active too. The list lock and each CPU's lock are taken in turn.
+ */
+void smm_cache_info(struct smm_cache *c, struct smm_cache_info *info)
+{
+	unsigned int i;
+
+	memset(info, 0, sizeof(*info));
+	memcpy(info->name, c->name, sizeof(info->name));
+	info->id = c->id;
+	info->flags = c->flags;
+	info->object_size = c->object_size;
+	info->size = c->size;
+	info->align = c->align;
+	info->order = c->order;
+	info->objects = c->objects;
+	info->builtin = c->builtin;
+	smm_lock(&c->list_lock);
+	info->num_slabs = c->nr_slabs;
+	info->partial_slabs = c->nr_partial;
+	info->full_slabs = c->nr_full;
+	info->slabs_alloc = c->slabs_alloc;
+	info->slabs_free = c->slabs_free;
+	smm_unlock(&c->list_lock);
+	for (i = 0; i < c->mm->nr_cpus; i++) {
+		struct smm_cache_cpu *cc = &c->cpu[i];
+
+		smm_lock(&cc->lock);
+		info->cpu_slabs += cc->slab != SMM_FRAME_NONE;
+		info->stats.alloc_fast += cc->stats.alloc_fast;
+		info->stats.alloc_slow += cc->stats.alloc_slow;
+		info->stats.free_fast += cc->stats.free_fast;
+		info->stats.free_slow += cc->stats.free_slow;
+		info->stats.alloc_fail += cc->stats.alloc_fail;
+		info->stats.errors += cc->stats.errors;
+		smm_unlock(&cc->lock);
+	}
+	info->active_objs = info->stats.alloc_fast + info->stats.alloc_slow -
+			    info->stats.free_fast - info->stats.free_slow;
+	info->num_objs = info->num_slabs * c->objects;
+}
+
+/* ---- flushing, shrinking, destroying --------------------------------- */
+
+/*
+ * flush_cpu_slab() for every CPU: each CPU's lock, then the list lock.
+ * Returns the frames of empty slabs given back on the way.
+ */
+static u64 smm_cache_flush(struct smm_cache *c, bool discard, unsigned int cpu)
+{
+	unsigned int i;
+	u64 frames = 0;
+
+	for (i = 0; i < c->mm->nr_cpus; i++) {
+		struct smm_cache_cpu *cc = &c->cpu[i];
+
+		smm_lock(&cc->lock);
+		smm_lock(&c->list_lock);
+		if (cc->slab != SMM_FRAME_NONE)
+			frames += smm_slab_deactivate(c, cc, discard, cpu);
+		smm_unlock(&c->list_lock);
+		smm_unlock(&cc->lock);
+	}
+	return frames;
+}
+
+/* Discard the empty slabs of the partial list. Under the list lock. */
+static u64 __smm_cache_discard_empty(struct smm_cache *c, unsigned int cpu)
+{
+	u64 head = c->partial, frames = 0;
+
+	while (head != SMM_FRAME_NONE) {
+		struct smm_slab *s = smm_slab_hdr(c, head);
+		u64 next = s->next;
+
+		if (!s->inuse) {
+			smm_slab_list_del(c, s);
+			smm_slab_discard(c, head, cpu);
+			frames += 1ULL << c->order;
+		}
+		head = next;
+	}
+	return frames;
+}
+
+/*
+ * kmem_cache_shrink(): take every CPU's active slab back, then give
+ * every empty slab to the buddy, min_partial or not. Returns the frames
+ * given back. @cpu is the caller's, for the buddy's per-CPU lists.
+ */
+u64 smm_cache_shrink(struct smm_cache *c, unsigned int cpu)
+{
+	u64 frames;
+
+	frames = smm_cache_flush(c, true, cpu);
+	smm_lock(&c->list_lock);
+	frames += __smm_cache_discard_empty(c, cpu);
+	smm_unlock(&c->list_lock);
+	return frames;
+}
+
+/* Objects allocated and not freed, from the CPUs' counters. */
+u64 smm_cache_live(const struct smm_cache *c)
+{
+	u64 n = 0;
+	unsigned int i;
+
+	for (i = 0; i < c->mm->nr_cpus; i++) {
+		const struct smm_cache_cpu_stats *st = &c->cpu[i].stats;
+
+		n += READ_ONCE(st->alloc_fast) + READ_ONCE(st->alloc_slow);
+		n -= READ_ONCE(st->free_fast) + READ_ONCE(st->free_slow);
+	}
+	return n;
+}
+
+/* Give every slab of the lists back, whatever it holds. Under the list lock. */
+static void __smm_cache_discard_all(struct smm_cache *c, unsigned int cpu)
+{
+	unsigned int list;
+
+	for (list = SMM_SLAB_PARTIAL; list <= SMM_SLAB_FULL; list++) {
+		u32 *first = smm_slab_list_head(c, list);
+
+		while (*first != SMM_FRAME_NONE) {
+			u64 head = *first;
+
+			smm_slab_list_del(c, smm_slab_hdr(c, head));
+			smm_slab_discard(c, head, cpu);
+		}
+	}
+}
+
+static void smm_cache_free_struct(struct smm_cache *c)
+{
+	smm_free_array(c->cpu);
+	smm_free_array(c);
+}
+
+/*
+ * Tear a cache down whatever it holds: every CPU's slab back, every slab
+ * to the buddy, the cache out of the set. The caller makes sure nobody
+ * uses the cache any more and forgets its objects.
+ */
+void __smm_cache_destroy(struct smm_slabs *s, struct smm_cache *c, unsigned int cpu)
+{
+	/* slabs first: CHECK must never see a slab of a cache it cannot find */
+	smm_cache_flush(c, true, cpu);
+	smm_lock(&c->list_lock);
+	__smm_cache_discard_all(c, cpu);
+	WARN_ON_ONCE(c->nr_slabs || c->nr_partial || c->nr_full);
+	smm_unlock(&c->list_lock);
+
+	smm_mutex_lock(&s->mutex);
+	s->caches[c->id] = NULL;
+	smm_mutex_unlock(&s->mutex);
+	smm_cache_free_struct(c);
+}
+
+/*
+ * kmem_cache_destroy(): refused with -EBUSY while objects are live
+ * unless @force, which gives every slab back with whatever is in it.
+ * Built-in caches (kmalloc, and those the module uses itself) are
+ * refused with -EPERM.
+ */
+int smm_cache_destroy(struct smm_slabs *s, struct smm_cache *c, bool force, unsigned int cpu)
+{
+	if (c->builtin)
+		return -EPERM;
+	if (!force && smm_cache_live(c))
+		return -EBUSY;
+	__smm_cache_destroy(s, c, cpu);
+	return 0;
+}
+
+/* ---- creating -------------------------------------------------------- */
+
+static bool smm_cache_name_char(char ch)
+{
+	return (ch >= 'a' && ch <= 'z') || (ch >= 'A' && ch <= 'Z') ||
+	       (ch >= '0' && ch <= '9') || ch == '-' || ch == '_' || ch == '.' || ch == ':';
+}
+
+/* What is wrong with these creation arguments, or NULL. */
+const char *smm_cache_check_args(const char *name, u32 size, u32 align, u32 flags)
+{
+	size_t i, len = strlen(name);
+
+	if (!len || len >= SMM_CACHE_NAME_LEN)
+		return "cache name must be 1 to 31 characters";
+	for (i = 0; i < len; i++)
+		if (!smm_cache_name_char(name[i]))
+			return "cache name may hold only letters, digits and - _ . :";
+	if (!size || size > SMM_SLAB_MAX_SIZE)
+		return "object size must be 1 to 8192 bytes";
+	if (align && (!smm_is_pow2(align) || align > SMM_PAGE_SIZE))
+		return "alignment must be 0 or a power of two up to 4096";
+	if (flags & ~(SHADOWMM_CACHE_ALL | SMM_CACHE_BUILTIN))
+		return "unknown cache flags";
+	return NULL;
+}
+
+struct smm_cache *smm_cache_find(struct smm_slabs *s, const char *name)
+{
+	struct smm_cache *found = NULL;
+	unsigned int i;
+
+	smm_mutex_lock(&s->mutex);
+	for (i = 0; i < SMM_MAX_CACHES && !found; i++)
+		if (s->caches[i] && !strcmp(s->caches[i]->name, name))
+			found = s->caches[i];
+	smm_mutex_unlock(&s->mutex);
+	return found;
+}
+
+static struct smm_cache *smm_cache_alloc_struct(struct smm_slabs *s, const char *name,
+						u32 flags)
+{
+	struct smm_cache *c = smm_zalloc_array(1, sizeof(*c));
+	unsigned int i;
+
+	if (!c)
+		return NULL;
+	c->cpu = smm_zalloc_array(s->mm->nr_cpus, sizeof(*c->cpu));
+	if (!c->cpu) {
+		smm_free_array(c);
+		return NULL;
+	}
+	memcpy(c->name, name, strlen(name) + 1);
+	c->builtin = flags & SMM_CACHE_BUILTIN;
+	c->flags = flags & ~SMM_CACHE_BUILTIN;
+	c->slabs = s;
+	c->mm = s->mm;
+	c->gfp = flags & SHADOWMM_CACHE_RECLAIM_ACCOUNT ? SHADOWMM_GFP_RECLAIMABLE : 0;
+	smm_lock_init(&c->list_lock);
+	c->partial = c->full = SMM_FRAME_NONE;
+	for (i = 0; i < s->mm->nr_cpus; i++) {
+		smm_lock_init(&c->cpu[i].lock);
+		c->cpu[i].slab = SMM_FRAME_NONE;
+		c->cpu[i].free = SMM_SLAB_END;
+	}
+	return c;
+}
+
+/* A key per cache from the seed, never 0 so hardening is never a no-op. */
+static u32 smm_cache_key(struct smm_slabs *s, u32 id)
+{
+	u32 k = (s->seed ^ (id * 0x85ebca6bU)) * 0xc2b2ae35U;
+
+	return k ^ (k >> 16) ? : 0x5a5a5a5aU;
+}
+
+/*
+ * kmem_cache_create(): a cache named @name (unique) for objects of
+ * @size bytes aligned to @align (0: 8), with SHADOWMM_CACHE_* @flags.
+ * Returns -EINVAL for bad arguments, -EEXIST for a taken name, -ENOSPC
+ * when every cache id is in use, -ENOMEM.
+ */
+int smm_cache_create(struct smm_slabs *s, const char *name, u32 size, u32 align, u32 flags,
+		     struct smm_cache **out)
+{
+	struct smm_cache *c;
+	unsigned int id;
+	int ret;
+
+	if (smm_cache_check_args(name, size, align, flags))
+		return -EINVAL;
+	c = smm_cache_alloc_struct(s, name, flags);
+	if (!c)
+		return -ENOMEM;
+	ret = smm_cache_layout(c, size, align, s->mm->nr_cpus);
+	if (ret)
+		goto err_free;
+
+	smm_mutex_lock(&s->mutex);
+	ret = -ENOSPC;
+	for (id = 0; id < SMM_MAX_CACHES; id++) {
+		if (s->caches[id] && !strcmp(s->caches[id]->name, name)) {
+			ret = -EEXIST;
+			break;
+		}
+		if (!s->caches[id] && ret == -ENOSPC) {
+			c->id = id;
+			ret = 0;
+		}
+	}
+	if (!ret) {
+		if (flags & SHADOWMM_CACHE_HARDENED) {
+			c->fp_key = smm_cache_key(s, c->id);
+			c->fp_mul = SMM_FP_MUL;
+		}
+		s->caches[c->id] = c;
+	}
+	smm_mutex_unlock(&s->mutex);
+	if (ret)
+		goto err_free;
+	*out = c;
+	return 0;
+
+err_free:
+	smm_cache_free_struct(c);
+	return ret;
+}
+
+/* kmalloc_slab(): the smallest size class that holds @size. */
+struct smm_cache *smm_kmalloc_cache(struct smm_slabs *s, size_t size)
+{
+	unsigned int i;
+
+	for (i = 0; i < s->nr_kmalloc; i++)
+		if (size <= smm_kmalloc_sizes[i])
+			return s->caches[i];
+	return NULL;
+}
+
+/*
+ * The slab layer of @mm, with the kmalloc-8 .. kmalloc-8192 caches
+ * (ids 0..12, hardened freelists as in a Debian kernel).
+ */
+int smm_slabs_init(struct smm_slabs *s, struct smm_mm *mm, u32 seed)
+{
+	char name[SMM_CACHE_NAME_LEN];
+	struct smm_cache *c;
+	unsigned int i;
+	int ret;
+
+	memset(s, 0, sizeof(*s));
+	s->mm = mm;
+	s->seed = seed;
+	smm_mutex_init(&s->mutex);
+	for (i = 0; i < ARRAY_SIZE(smm_kmalloc_sizes); i++) {
+		snprintf(name, sizeof(name), "kmalloc-%u", smm_kmalloc_sizes[i]);
+		ret = smm_cache_create(s, name, smm_kmalloc_sizes[i], 0,
+				       SHADOWMM_CACHE_HARDENED | SMM_CACHE_BUILTIN, &c);
+		if (ret) {
+			smm_slabs_destroy(s);
+			return ret;
+		}
+		s->nr_kmalloc++;
+	}
+	return 0;
+}
+
+/* Unload: every cache goes, with whatever it holds. */
+void smm_slabs_destroy(struct smm_slabs *s)
+{
+	unsigned int i;
+
+	for (i = 0; i < SMM_MAX_CACHES; i++) {
+		struct smm_cache *c = s->caches[i];
+
+		if (c)
+			__smm_cache_destroy(s, c, 0);
+	}
+	s->nr_kmalloc = 0;
+}
+
+/* The cache whose slab holds @pos (any position in it), or NULL. */
+struct smm_cache *smm_cache_of_pos(struct smm_slabs *s, u64 pos)
+{
+	const struct smm_mm *mm = s->mm;
+	u64 idx = pos >> SMM_PAGE_SHIFT, h;
+	struct smm_frame f;
+	unsigned int i;
+
+	if (idx >= mm->range->span)
+		return NULL;
+	for (i = 0; i <= SMM_SLAB_MAX_ORDER; i++) {
+		h = idx & ~((1ULL << i) - 1);
+		f.word = READ_ONCE(mm->frames[h].word);
+		if (smm_frame_type(&f) != SMM_FRAME_TAIL)
+			break;
+	}
+	if (smm_frame_type(&f) != SMM_FRAME_SLAB || smm_frame_owner(&f) != SMM_OWNER_SLAB ||
+	    h + (1ULL << smm_frame_order(&f)) <= idx)
+		return NULL;
+	i = smm_frame_tag(&f);
+	return i < SMM_MAX_CACHES ? s->caches[i] : NULL;
+}

@@ -1,0 +1,216 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * Slab caches over the shadow buddy, after mm/slub.c.
+ *
+ * A slab is a buddy block of order 0..3 whose head descriptor is
+ * SMM_FRAME_SLAB with owner SMM_OWNER_SLAB and the cache's id in its
+ * data bits, so the frame map and CHECK see slabs without more memory.
+ * Everything else a slab needs lives in the slab itself (on-slab
+ * management, as SLAB's on-slab mode): a small header at its start, then
+ * the objects. Free objects are chained through a free pointer stored in
+ * them (freelist), as in SLUB.
+ *
+ *   slab (2^order frames, aligned to its order in index space)
+ *   +--------+-----+--------+--------+--------+-----+--------+------+
+ *   | header | pad | slot 0 | slot 1 | slot 2 | ... | slot n | waste|
+ *   +--------+-----+--------+--------+--------+-----+--------+------+
+ *   slot: | object | red zone | free pointer | owner | align pad |
+ *           (red zone, a separate free pointer and owner only with
+ *            the debug flags that need them)
+ *
+ * Objects are named by their *position*: frame index << 12 plus the byte
+ * offset, i.e. the byte address in the frame index space. The slab head
+ * of a position is (pos >> 12) & ~(2^order - 1).
+ *
+ * Each CPU has an active slab whose freelist only it uses (the fast
+ * path, under that CPU's own lock); the other slabs are on the cache's
+ * partial or full list under the cache's list lock (the slow path).
+ *
+ * Lock order (outermost first):
+ *   smm_slabs.mutex		the set of caches; validate/check/destroy
+ *     smm_cache_cpu.lock	one CPU's active slab of one cache
+ *       smm_cache.list_lock	partial/full lists, slab headers' freelists
+ *         smm_pcp.lock, smm_zone.lock	(the buddy, see mm.h)
+ *
+ * A CPU's lock is taken by that CPU on the fast path and by flushes and
+ * validation from elsewhere, which take it nested under smm_slabs.mutex.
+ */
+#ifndef _SMM_CORE_SLAB_H
+#define _SMM_CORE_SLAB_H
+
+#include "mm.h"
+
+#define SMM_SLAB_MAX_ORDER	SMM_PCP_MAX_ORDER	/* slub_max_order */
+#define SMM_SLAB_MAX_SIZE	8192			/* largest object */
+#define SMM_SLAB_MIN_ALIGN	8
+#define SMM_SLAB_CACHELINE	64
+#define SMM_MAX_CACHES		256
+#define SMM_CACHE_NAME_LEN	32			/* with the NUL */
+#define SMM_SLAB_END		0xffffffffU		/* end of a freelist */
+#define SMM_SLAB_NO_CPU		0xffffffffU
+
+/* Debug bytes, the values of include/linux/poison.h. */
+#define SMM_RED_INACTIVE	0xbb
+#define SMM_RED_ACTIVE		0xcc
+#define SMM_POISON_FREE		0x6b
+#define SMM_POISON_END		0xa5
+
+/* Creation flag: a cache the module itself owns, never destroyed by users. */
+#define SMM_CACHE_BUILTIN	(1U << 31)
+
+#define SMM_CACHE_DEBUG_FLAGS	(SHADOWMM_CACHE_RED_ZONE | SHADOWMM_CACHE_POISON | \
+				 SHADOWMM_CACHE_STORE_USER)
+
+enum smm_slab_list { SMM_SLAB_ON_CPU, SMM_SLAB_PARTIAL, SMM_SLAB_FULL };
+
+/* The on-slab header, at offset 0 of every slab. */
+struct smm_slab {
+	u32 freelist;		/* free objects no CPU owns (offsets) */
+	u32 prev, next;		/* frame indices on the partial/full list */
+	u32 cpu;		/* the CPU it is active on, or SMM_SLAB_NO_CPU */
+	u16 inuse;		/* objects not on freelist */
+	u8 list;		/* enum smm_slab_list */
+	u8 pad;
+};
+
+/* One CPU's events in one cache, counted under its lock. */
+struct smm_cache_cpu_stats {
+	u64 alloc_fast;		/* served from the active slab's freelist */
+	u64 alloc_slow;		/* needed the lists or a new slab */
+	u64 free_fast;		/* to the active slab */
+	u64 free_slow;		/* to another slab, under the list lock */
+	u64 alloc_fail;
+	u64 errors;		/* corruption and misuse detected */
+};
+
+struct smm_cache_cpu {
+	smm_lock_t lock;
+	u32 slab;		/* head of the active slab, or SMM_FRAME_NONE */
+	u32 free;		/* its first free object, or SMM_SLAB_END */
+	char *base;		/* its memory */
+	struct smm_cache_cpu_stats stats;
+} __attribute__((aligned(64)));
+
+struct smm_slabs;
+
+struct smm_cache {
+	char name[SMM_CACHE_NAME_LEN];
+	u32 id;
+	u32 flags;		/* SHADOWMM_CACHE_* */
+	bool builtin;		/* kmalloc or the module's own: never destroyed by users */
+	struct smm_slabs *slabs;
+	struct smm_mm *mm;
+	unsigned int gfp;	/* for the buddy: UNMOVABLE or RECLAIMABLE */
+
+	/* Layout, fixed at creation (see calculate_sizes() in slub.c). */
+	u32 object_size;	/* what the user asked for */
+	u32 size;		/* slot stride */
+	u32 align;
+	u32 red_end;		/* object + red zone end here */
+	u32 fp_offset;		/* free pointer in the slot */
+	u32 owner_offset;	/* owner tag in the slot (STORE_USER) */
+	u32 first;		/* offset of slot 0 in the slab */
+	u32 order, objects;
+	u32 slab_bytes;
+	u32 recip;		/* 2^32 / size rounded up: index without division */
+	u32 min_partial;
+	u32 fp_key, fp_mul;	/* freelist hardening; 0 when off */
+
+	smm_lock_t list_lock;
+	u32 partial, full;	/* list heads: slab frame indices */
+	u64 nr_partial, nr_full;
+	u64 nr_slabs;		/* including the CPUs' active slabs */
+	u64 slabs_alloc, slabs_free;	/* taken from / given back to the buddy */
+
+	struct smm_cache_cpu *cpu;	/* [nr_cpus] */
+};
+
+/* The slab layer of one shadow mm: every cache, by id. */
+struct smm_slabs {
+	struct smm_mm *mm;
+	smm_mutex_t mutex;		/* caches[]; stops caches for VALIDATE/CHECK */
+	struct smm_cache *caches[SMM_MAX_CACHES];	/* by id */
+	unsigned int nr_kmalloc;
+	u32 seed;		/* freelist hardening keys come from it */
+};
+
+/* A snapshot of a cache's counters for netlink and slabinfo. */
+struct smm_cache_info {
+	char name[SMM_CACHE_NAME_LEN];
+	u32 id, flags, object_size, size, align, order, objects;
+	bool builtin;
+	u64 active_objs, num_objs, num_slabs, partial_slabs, full_slabs, cpu_slabs;
+	u64 slabs_alloc, slabs_free;
+	struct smm_cache_cpu_stats stats;	/* summed over CPUs */
+};
+
+int smm_slabs_init(struct smm_slabs *s, struct smm_mm *mm, u32 seed);
+void smm_slabs_destroy(struct smm_slabs *s);
+
+const char *smm_cache_check_args(const char *name, u32 size, u32 align, u32 flags);
+int smm_cache_create(struct smm_slabs *s, const char *name, u32 size, u32 align, u32 flags,
+		     struct smm_cache **out);
+int smm_cache_destroy(struct smm_slabs *s, struct smm_cache *c, bool force, unsigned int cpu);
+void __smm_cache_destroy(struct smm_slabs *s, struct smm_cache *c, unsigned int cpu);
+struct smm_cache *smm_cache_find(struct smm_slabs *s, const char *name);
+struct smm_cache *smm_cache_of_pos(struct smm_slabs *s, u64 pos);
+struct smm_cache *smm_kmalloc_cache(struct smm_slabs *s, size_t size);
+
+void *smm_cache_alloc(struct smm_cache *c, unsigned int cpu, u64 owner, u64 *pos);
+int smm_cache_free(struct smm_cache *c, u64 pos, unsigned int cpu);
+u64 smm_cache_shrink(struct smm_cache *c, unsigned int cpu);
+u64 smm_cache_validate(struct smm_cache *c);
+u64 smm_cache_live(const struct smm_cache *c);
+void smm_cache_info(struct smm_cache *c, struct smm_cache_info *info);
+
+const char *smm_cache_obj_lookup(struct smm_cache *c, u64 pos);
+void *smm_slab_pos_virt(const struct smm_mm *mm, u64 pos);
+int __smm_slabs_check(struct smm_slabs *s, char *why, size_t len);
+int smm_slabs_check(struct smm_slabs *s, char *why, size_t len);
+
+/* slab_debug.c */
+void smm_slab_debug_init(struct smm_cache *c, char *slot);
+unsigned int smm_slab_debug_alloc(struct smm_cache *c, char *slot, u64 pos, u64 owner);
+int smm_slab_debug_free(struct smm_cache *c, u64 pos);
+void smm_slab_report(const struct smm_cache *c, u64 pos, const char *what);
+int smm_cache_corrupt(struct smm_cache *c, u64 pos, unsigned int kind, unsigned int cpu);
+u64 smm_cache_owner(struct smm_cache *c, u64 pos);
+
+static inline u64 smm_slab_head(const struct smm_cache *c, u64 pos)
+{
+	return (pos >> SMM_PAGE_SHIFT) & ~((1ULL << c->order) - 1);
+}
+
+/*
+ * Free pointers are offsets in the slab. With hardening they are stored
+ * xor a per-cache key and a hash of where they are stored, as
+ * freelist_ptr() does, so an overwritten pointer decodes to nonsense
+ * that the bound check catches instead of to an address of choice.
+ */
+static inline u32 smm_slab_fp_code(const struct smm_cache *c, u32 off)
+{
+	return c->fp_key ^ (off * c->fp_mul);
+}
+
+static inline u32 smm_slab_fp_get(const struct smm_cache *c, const char *base, u32 off)
+{
+	return *(const u32 *)(base + off + c->fp_offset) ^ smm_slab_fp_code(c, off);
+}
+
+static inline void smm_slab_fp_set(const struct smm_cache *c, char *base, u32 off, u32 next)
+{
+	*(u32 *)(base + off + c->fp_offset) = next ^ smm_slab_fp_code(c, off);
+}
+
+/* Is @off a slot of this cache's slabs? Multiplication, no division. */
+static inline bool smm_slab_slot_ok(const struct smm_cache *c, u32 off)
+{
+	u32 i;
+
+	if (off < c->first || off >= c->slab_bytes)
+		return false;
+	i = (u32)(((u64)(off - c->first) * c->recip) >> 32);
+	return i < c->objects && c->first + i * c->size == off;
+}
+
+#endif /* _SMM_CORE_SLAB_H */

@@ -1,0 +1,495 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * Slab debugging, after SLUB_DEBUG: red zones, poison and owners checked
+ * on allocation and free, whole-cache validation, the lookups that let
+ * netlink refuse foreign pointers and double frees with a reason, the
+ * slab part of CHECK, and deliberate corruption for the tests.
+ *
+ * A red zone (at least 8 bytes after the object) holds SMM_RED_ACTIVE
+ * while the object is allocated and SMM_RED_INACTIVE while it is free,
+ * so it also tells a double free from an overrun. Poison fills a free
+ * object with SMM_POISON_FREE and ends it with SMM_POISON_END, so any
+ * write after free shows on the next allocation or validation.
+ *
+ * Every problem is reported (smm_report(): the kernel log) naming the
+ * cache, the slab's frame index and the object's offset in the slab,
+ * and counted in the cache's errors.
+ */
+#include "slab.h"
+#include "handle.h"
+
+void smm_slab_report(const struct smm_cache *c, u64 pos, const char *what)
+{
+	u64 head = smm_slab_head(c, pos);
+
+	smm_report("slab error: cache %s slab %llu offset %llu: %s", c->name,
+		   (unsigned long long)head,
+		   (unsigned long long)(pos - (head << SMM_PAGE_SHIFT)), what);
+}
+
+/* A report about a live object names its owner too (STORE_USER). */
+static void smm_slab_report_live(const struct smm_cache *c, const char *slot, u64 pos,
+				 const char *what)
+{
+	u64 head = smm_slab_head(c, pos);
+
+	if (!(c->flags & SHADOWMM_CACHE_STORE_USER)) {
+		smm_slab_report(c, pos, what);
+		return;
+	}
+	smm_report("slab error: cache %s slab %llu offset %llu: %s (owner %llu)", c->name,
+		   (unsigned long long)head,
+		   (unsigned long long)(pos - (head << SMM_PAGE_SHIFT)), what,
+		   (unsigned long long)*(const u64 *)(slot + c->owner_offset));
+}
+
+/* The first byte of [from, to) of @slot that is not @v, or -1. */
+static int smm_slab_first_bad(const char *slot, u32 from, u32 to, u8 v)
+{
+	u32 i;
+
+	for (i = from; i < to; i++)
+		if ((u8)slot[i] != v)
+			return i;
+	return -1;
+}
+
+static void smm_slab_poison(const struct smm_cache *c, char *slot)
+{
+	memset(slot, SMM_POISON_FREE, c->object_size - 1);
+	slot[c->object_size - 1] = (char)SMM_POISON_END;
+}
+
+static int smm_slab_poison_bad(const struct smm_cache *c, const char *slot)
+{
+	int bad = smm_slab_first_bad(slot, 0, c->object_size - 1, SMM_POISON_FREE);
+
+	if (bad < 0 && (u8)slot[c->object_size - 1] != SMM_POISON_END)
+		bad = c->object_size - 1;
+	return bad;
+}
+
+static void smm_slab_set_red(const struct smm_cache *c, char *slot, u8 v)
+{
+	memset(slot + c->object_size, v, c->red_end - c->object_size);
+}
+
+/* A fresh slot of a new slab: free, so red zone inactive and poisoned. */
+void smm_slab_debug_init(struct smm_cache *c, char *slot)
+{
+	if (c->flags & SHADOWMM_CACHE_RED_ZONE)
+		smm_slab_set_red(c, slot, SMM_RED_INACTIVE);
+	if (c->flags & SHADOWMM_CACHE_POISON)
+		smm_slab_poison(c, slot);
+	if (c->flags & SHADOWMM_CACHE_STORE_USER)
+		*(u64 *)(slot + c->owner_offset) = 0;
+}
+
+/*
+ * Check a slot against what its state says it must hold; report each
+ * kind of damage once and return how many were found.
+ */
+static unsigned int smm_slab_debug_check(const struct smm_cache *c, const char *slot, u64 pos,
+					 bool free)
+{
+	unsigned int problems = 0;
+
+	if (c->flags & SHADOWMM_CACHE_RED_ZONE &&
+	    smm_slab_first_bad(slot, c->object_size, c->red_end,
+			       free ? SMM_RED_INACTIVE : SMM_RED_ACTIVE) >= 0) {
+		if (free)
+			smm_slab_report(c, pos, "red zone overwritten (free object)");
+		else
+			smm_slab_report_live(c, slot, pos,
+					     "red zone overwritten (write past the object)");
+		problems++;
+	}
+	if (free && c->flags & SHADOWMM_CACHE_POISON && smm_slab_poison_bad(c, slot) >= 0) {
+		smm_slab_report(c, pos, "poison overwritten (write after free)");
+		problems++;
+	}
+	return problems;
+}
+
+/*
+ * On allocation (alloc_debug_processing()): the slot must still be as
+ * it was freed. Damage is reported and repaired, and the object handed
+ * out. Returns the problems found. Under the CPU's lock.
+ */
+unsigned int smm_slab_debug_alloc(struct smm_cache *c, char *slot, u64 pos, u64 owner)
+{
+	unsigned int problems = smm_slab_debug_check(c, slot, pos, true);
+
+	if (c->flags & SHADOWMM_CACHE_RED_ZONE)
+		smm_slab_set_red(c, slot, SMM_RED_ACTIVE);
+	if (c->flags & SHADOWMM_CACHE_STORE_USER)
+		*(u64 *)(slot + c->owner_offset) = owner;
+	return problems;
+}
+
+/*
+ * On free (free_debug_processing()): a position that is no object of
+ * this cache and, with red zones, an object already free are refused
+ * (-EINVAL, reported). An overrun is reported and the red zone
+ * repaired; the object is then freed. Returns the problems found.
+ */
+int smm_slab_debug_free(struct smm_cache *c, u64 pos)
+{
+	u64 head = smm_slab_head(c, pos);
+	u32 off = (u32)(pos - (head << SMM_PAGE_SHIFT));
+	unsigned int problems = 0;
+	char *slot;
+
+	if (smm_cache_of_pos(c->slabs, pos) != c || !smm_slab_slot_ok(c, off) ||
+	    !(slot = smm_slab_pos_virt(c->mm, pos))) {
+		smm_slab_report(c, pos, "free of a pointer that is no object of this cache");
+		return -EINVAL;
+	}
+	if (c->flags & SHADOWMM_CACHE_RED_ZONE) {
+		if (smm_slab_first_bad(slot, c->object_size, c->red_end, SMM_RED_INACTIVE) < 0) {
+			smm_slab_report(c, pos, "double free");
+			return -EINVAL;
+		}
+		problems = smm_slab_debug_check(c, slot, pos, false);
+		smm_slab_set_red(c, slot, SMM_RED_INACTIVE);
+	}
+	if (c->flags & SHADOWMM_CACHE_POISON)
+		smm_slab_poison(c, slot);
+	if (c->flags & SHADOWMM_CACHE_STORE_USER)
+		*(u64 *)(slot + c->owner_offset) = 0;
+	return problems;
+}
+
+/* The owner kept with a live object (STORE_USER), 0 without. */
+u64 smm_cache_owner(struct smm_cache *c, u64 pos)
+{
+	const char *slot = smm_slab_pos_virt(c->mm, pos);
+
+	if (!(c->flags & SHADOWMM_CACHE_STORE_USER) || !slot)
+		return 0;
+	return *(const u64 *)(slot + c->owner_offset);
+}
+
+/* ---- walking a slab's freelists -------------------------------------- */
+
+/*
+ * Mark the objects of one freelist in @free (a bitmap by object index).
+ * Stops at a pointer that leaves the slab or an object seen before
+ * (reported when @report). Returns the objects marked, or -1 if broken.
+ */
+static int smm_slab_mark_free(const struct smm_cache *c, u64 head, const char *base, u32 off,
+			      u8 *free, bool report)
+{
+	u64 pos0 = head << SMM_PAGE_SHIFT;
+	u32 n = 0, i;
+
+	while (off != SMM_SLAB_END) {
+		if (!smm_slab_slot_ok(c, off) || n >= c->objects) {
+			if (report)
+				smm_slab_report(c, pos0, "freelist pointer corrupted");
+			return -1;
+		}
+		i = (u32)(((u64)(off - c->first) * c->recip) >> 32);
+		if (free[i / 8] & (1U << (i % 8))) {
+			if (report)
+				smm_slab_report(c, pos0 + off, "object on a freelist twice");
+			return -1;
+		}
+		free[i / 8] |= 1U << (i % 8);
+		n++;
+		off = smm_slab_fp_get(c, base, off);
+	}
+	return n;
+}
+
+/* Is the object at @off of slab @head free? Takes the locks itself. */
+static bool smm_slab_obj_free(struct smm_cache *c, u64 head, u32 off, u8 *free)
+{
+	const char *base = smm_slab_pos_virt(c->mm, head << SMM_PAGE_SHIFT);
+	u32 i = (u32)(((u64)(off - c->first) * c->recip) >> 32);
+	unsigned int cpu;
+
+	memset(free, 0, c->objects / 8 + 1);
+	for (cpu = 0; cpu < c->mm->nr_cpus; cpu++) {
+		struct smm_cache_cpu *cc = &c->cpu[cpu];
+
+		smm_lock(&cc->lock);
+		if (cc->slab == head)
+			smm_slab_mark_free(c, head, base, cc->free, free, false);
+		smm_unlock(&cc->lock);
+	}
+	smm_lock(&c->list_lock);
+	smm_slab_mark_free(c, head, base, ((const struct smm_slab *)base)->freelist, free, false);
+	smm_unlock(&c->list_lock);
+	return free[i / 8] & (1U << (i % 8));
+}
+
+/*
+ * Why @pos cannot be freed to @c, or NULL when it is an allocated
+ * object of @c. For netlink: every way a position sent by user space
+ * can be wrong gets its own reason, and nothing is changed.
+ */
+const char *smm_cache_obj_lookup(struct smm_cache *c, u64 pos)
+{
+	struct smm_cache *owner;
+	const char *why = NULL;
+	u64 head;
+	u8 *free;
+	u32 off;
+
+	if ((pos >> SMM_PAGE_SHIFT) >= c->mm->range->span)
+		return "object is outside the range";
+	owner = smm_cache_of_pos(c->slabs, pos);
+	if (!owner)
+		return "object does not point into a slab";
+	if (owner != c)
+		return "object belongs to another cache";
+	head = smm_slab_head(c, pos);
+	off = (u32)(pos - (head << SMM_PAGE_SHIFT));
+	if (!smm_slab_slot_ok(c, off))
+		return "object is not on an object boundary (foreign pointer)";
+	free = smm_zalloc_array(c->objects / 8 + 1, 1);
+	if (!free)
+		return "out of memory checking the object";
+	if (smm_slab_obj_free(c, head, off, free))
+		why = "object is not allocated (double free?)";
+	smm_free_array(free);
+	return why;
+}
+
+/* ---- validation ------------------------------------------------------ */
+
+/*
+ * One slab: its descriptor, its freelists (the header's and, when
+ * active, the CPU's @cpu_free), its in-use count, and with the debug
+ * flags every slot's red zone and poison. Returns the problems found.
+ */
+static u64 smm_slab_validate(struct smm_cache *c, u64 head, u32 cpu_free, bool active, u8 *free)
+{
+	const struct smm_frame *f = &c->mm->frames[head];
+	const char *base = smm_slab_pos_virt(c->mm, head << SMM_PAGE_SHIFT);
+	const struct smm_slab *s = (const struct smm_slab *)base;
+	u64 pos0 = head << SMM_PAGE_SHIFT, problems = 0;
+	int on_hdr, on_cpu = 0;
+	u32 i, off;
+
+	if (smm_frame_type(f) != SMM_FRAME_SLAB || smm_frame_owner(f) != SMM_OWNER_SLAB ||
+	    smm_frame_tag(f) != c->id || smm_frame_order(f) != c->order || !base) {
+		smm_slab_report(c, pos0, "slab descriptor does not name this cache");
+		return 1;
+	}
+	memset(free, 0, c->objects / 8 + 1);
+	on_hdr = smm_slab_mark_free(c, head, base, s->freelist, free, true);
+	if (active)
+		on_cpu = smm_slab_mark_free(c, head, base, cpu_free, free, true);
+	if (on_hdr < 0 || on_cpu < 0)
+		return 1;	/* the objects' states are unknown: stop here */
+	if (s->inuse != c->objects - on_hdr ||
+	    (!active && (s->list == SMM_SLAB_FULL) != (s->inuse == c->objects))) {
+		smm_slab_report(c, pos0, "in-use count disagrees with the freelist");
+		problems++;
+	}
+	if (!(c->flags & (SHADOWMM_CACHE_RED_ZONE | SHADOWMM_CACHE_POISON)))
+		return problems;
+	for (i = 0, off = c->first; i < c->objects; i++, off += c->size)
+		problems += smm_slab_debug_check(c, base + off, pos0 + off,
+						 free[i / 8] & (1U << (i % 8)));
+	return problems;
+}
+
+static void smm_cache_lock_all(struct smm_cache *c)
+{
+	unsigned int i;
+
+	for (i = 0; i < c->mm->nr_cpus; i++)
+		smm_lock_nest(&c->cpu[i].lock, &c->slabs->mutex);
+	smm_lock_nest(&c->list_lock, &c->slabs->mutex);
+}
+
+static void smm_cache_unlock_all(struct smm_cache *c)
+{
+	unsigned int i;
+
+	smm_unlock_nested(&c->list_lock);
+	for (i = c->mm->nr_cpus; i-- > 0; )
+		smm_unlock_nested(&c->cpu[i].lock);
+}
+
+/* Walk one list, bounded by its count, validating each slab. */
+static u64 smm_cache_validate_list(struct smm_cache *c, u32 head, unsigned int list, u64 nr,
+				   u64 *seen, u8 *free)
+{
+	u64 problems = 0;
+
+	while (head != SMM_FRAME_NONE) {
+		const struct smm_slab *s = smm_slab_pos_virt(c->mm, (u64)head << SMM_PAGE_SHIFT);
+
+		if ((*seen)++ > c->nr_slabs || !s || s->list != list || nr-- == 0) {
+			smm_slab_report(c, (u64)head << SMM_PAGE_SHIFT,
+					"slab lists are broken (bad link or count)");
+			return problems + 1;
+		}
+		problems += smm_slab_validate(c, head, SMM_SLAB_END, false, free);
+		head = s->next;
+	}
+	return problems;
+}
+
+/*
+ * validate_slab_cache(): stop the cache (every CPU's lock and the list
+ * lock, under smm_slabs.mutex) and check every slab, active, partial and
+ * full, and the counts. Each problem is reported; returns how many.
+ */
+u64 smm_cache_validate(struct smm_cache *c)
+{
+	u8 *free = smm_zalloc_array(c->objects / 8 + 1, 1);
+	u64 problems = 0, seen = 0;
+	unsigned int i;
+
+	if (!free)
+		return 0;
+	smm_mutex_lock(&c->slabs->mutex);
+	smm_cache_lock_all(c);
+	for (i = 0; i < c->mm->nr_cpus; i++) {
+		if (c->cpu[i].slab == SMM_FRAME_NONE)
+			continue;
+		seen++;
+		problems += smm_slab_validate(c, c->cpu[i].slab, c->cpu[i].free, true, free);
+	}
+	problems += smm_cache_validate_list(c, c->partial, SMM_SLAB_PARTIAL, c->nr_partial,
+					   &seen, free);
+	problems += smm_cache_validate_list(c, c->full, SMM_SLAB_FULL, c->nr_full, &seen, free);
+	if (seen != c->nr_slabs) {
+		smm_report("slab error: cache %s: %llu slabs found, nr_slabs=%llu", c->name,
+			   (unsigned long long)seen, (unsigned long long)c->nr_slabs);
+		problems++;
+	}
+	c->cpu[0].stats.errors += problems;
+	smm_cache_unlock_all(c);
+	smm_mutex_unlock(&c->slabs->mutex);
+	smm_free_array(free);
+	return problems;
+}
+
+/* ---- CHECK ----------------------------------------------------------- */
+
+#define smm_bad(fmt, ...)	(snprintf(why, len, fmt, ##__VA_ARGS__), -EUCLEAN)
+
+/*
+ * The slab part of CHECK, with every cache stopped: each SLAB head of
+ * the frame map names a live cache and has its order, and each cache's
+ * slabs (active + partial + full) add up to nr_slabs and to the SLAB
+ * heads seen. @count has SMM_MAX_CACHES entries.
+ */
+static int __smm_slabs_census(struct smm_slabs *s, u64 *count, char *why, size_t len)
+{
+	const struct smm_mm *mm = s->mm;
+	unsigned int id, i;
+	u64 idx;
+
+	for (idx = 0; idx < mm->range->span; idx++) {
+		const struct smm_frame *f = &mm->frames[idx];
+		const struct smm_cache *c;
+
+		if (smm_frame_type(f) != SMM_FRAME_SLAB)
+			continue;
+		id = smm_frame_tag(f);
+		c = id < SMM_MAX_CACHES ? s->caches[id] : NULL;
+		if (smm_frame_owner(f) != SMM_OWNER_SLAB || !c)
+			return smm_bad("frame %llu: a slab of no cache", (unsigned long long)idx);
+		if (smm_frame_order(f) != c->order)
+			return smm_bad("frame %llu: slab of order %u in %s (order %u)",
+				       (unsigned long long)idx, smm_frame_order(f), c->name, c->order);
+		count[id]++;
+	}
+	for (id = 0; id < SMM_MAX_CACHES; id++) {
+		const struct smm_cache *c = s->caches[id];
+		u64 cpu_slabs = 0;
+
+		if (!c)
+			continue;
+		for (i = 0; i < mm->nr_cpus; i++)
+			cpu_slabs += c->cpu[i].slab != SMM_FRAME_NONE;
+		if (count[id] != c->nr_slabs || cpu_slabs + c->nr_partial + c->nr_full != c->nr_slabs)
+			return smm_bad("cache %s: nr_slabs=%llu but %llu slab frames, %llu active + %llu partial + %llu full",
+				       c->name, (unsigned long long)c->nr_slabs,
+				       (unsigned long long)count[id], (unsigned long long)cpu_slabs,
+				       (unsigned long long)c->nr_partial,
+				       (unsigned long long)c->nr_full);
+	}
+	return 0;
+}
+
+int __smm_slabs_check(struct smm_slabs *s, char *why, size_t len)
+{
+	u64 *count = smm_zalloc_array(SMM_MAX_CACHES, sizeof(u64));
+	int ret;
+
+	if (!count)
+		return -ENOMEM;
+	ret = __smm_slabs_census(s, count, why, len);
+	smm_free_array(count);
+	if (!ret)
+		snprintf(why, len, "ok");
+	return ret;
+}
+
+/* CHECK's slab part: every cache's locks under smm_slabs.mutex. */
+int smm_slabs_check(struct smm_slabs *s, char *why, size_t len)
+{
+	u64 *count = smm_zalloc_array(SMM_MAX_CACHES, sizeof(u64));
+	unsigned int id;
+	int ret;
+
+	if (!count)
+		return -ENOMEM;
+	smm_mutex_lock(&s->mutex);
+	for (id = 0; id < SMM_MAX_CACHES; id++)
+		if (s->caches[id])
+			smm_cache_lock_all(s->caches[id]);
+	ret = __smm_slabs_census(s, count, why, len);
+	for (id = SMM_MAX_CACHES; id-- > 0; )
+		if (s->caches[id])
+			smm_cache_unlock_all(s->caches[id]);
+	smm_mutex_unlock(&s->mutex);
+	smm_free_array(count);
+	if (!ret)
+		snprintf(why, len, "ok");
+	return ret;
+}
+
+/* ---- deliberate corruption (tests only) ------------------------------ */
+
+/*
+ * Damage the live object at @pos the way buggy code would, so tests can
+ * prove detection: a byte past its end (needs a red zone), a write
+ * after freeing it (needs poison), or an overwritten free pointer after
+ * freeing it. The caller checked that @pos is a live object of @c and
+ * forgets it for the kinds that free it.
+ */
+int smm_cache_corrupt(struct smm_cache *c, u64 pos, unsigned int kind, unsigned int cpu)
+{
+	char *slot = smm_slab_pos_virt(c->mm, pos);
+
+	if (!slot)
+		return -EINVAL;
+	if ((kind == SHADOWMM_CORRUPT_REDZONE && !(c->flags & SHADOWMM_CACHE_RED_ZONE)) ||
+	    (kind == SHADOWMM_CORRUPT_AFTER_FREE && !(c->flags & SHADOWMM_CACHE_POISON)))
+		return -EOPNOTSUPP;
+	switch (kind) {
+	case SHADOWMM_CORRUPT_REDZONE:
+		slot[c->object_size] = 0x42;
+		return 0;
+	case SHADOWMM_CORRUPT_AFTER_FREE:
+		if (smm_cache_free(c, pos, cpu))
+			return -EINVAL;
+		slot[0] = 0x42;
+		return 0;
+	case SHADOWMM_CORRUPT_FREELIST:
+		if (smm_cache_free(c, pos, cpu))
+			return -EINVAL;
+		*(u32 *)(slot + c->fp_offset) ^= 0x40000000U;
+		return 0;
+	}
+	return -EINVAL;
+}

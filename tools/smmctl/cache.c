@@ -1,0 +1,294 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * smmctl cache { show [ NAME ] | create NAME size N [ align A ] [ FLAG... ] |
+ *                destroy NAME [ force ] | shrink NAME | validate [ NAME ] }
+ * smmctl obj { alloc NAME [ count N ] | free NAME HANDLE... |
+ *              corrupt NAME HANDLE KIND }
+ *
+ * Slab caches and their objects. Objects allocated through netlink are
+ * named by handles, which obj free takes back; a request with one bad
+ * handle frees nothing.
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "smmctl.h"
+
+static void print_cache_flags(uint32_t flags)
+{
+	unsigned int bit;
+
+	open_json_array(PRINT_JSON, "flags");
+	for (bit = 0; bit < 32; bit++) {
+		const char *name = smm_cache_flag_name(bit);
+
+		if (flags & (1U << bit))
+			print_string(PRINT_ANY, NULL, " %s", name ? name : "?");
+	}
+	close_json_array(PRINT_JSON, NULL);
+}
+
+static void print_cache(const struct smm_cache *c)
+{
+	open_json_object(NULL);
+	print_string(PRINT_ANY, "name", "cache %s", c->name);
+	print_uint(PRINT_ANY, "id", " id %u", c->id);
+	print_bool(PRINT_JSON, "builtin", NULL, c->builtin);
+	print_uint(PRINT_ANY, "object_size", " object_size %u", c->object_size);
+	print_uint(PRINT_ANY, "size", " size %u", c->size);
+	print_uint(PRINT_ANY, "align", " align %u", c->align);
+	print_uint(PRINT_ANY, "order", " order %u", c->order);
+	print_uint(PRINT_ANY, "objs_per_slab", " objs_per_slab %u", c->objs_per_slab);
+	print_cache_flags(c->flags);
+	print_text("\n");
+	print_u64(PRINT_ANY, "active_objs", "  active_objs %" PRIu64, c->active_objs);
+	print_u64(PRINT_ANY, "num_objs", " num_objs %" PRIu64, c->num_objs);
+	print_u64(PRINT_ANY, "num_slabs", " num_slabs %" PRIu64, c->num_slabs);
+	print_u64(PRINT_ANY, "partial_slabs", " partial %" PRIu64, c->partial_slabs);
+	print_u64(PRINT_ANY, "full_slabs", " full %" PRIu64, c->full_slabs);
+	print_u64(PRINT_ANY, "cpu_slabs", " cpu %" PRIu64 "\n", c->cpu_slabs);
+	print_u64(PRINT_ANY, "alloc_fast", "  alloc_fast %" PRIu64, c->alloc_fast);
+	print_u64(PRINT_ANY, "alloc_slow", " alloc_slow %" PRIu64, c->alloc_slow);
+	print_u64(PRINT_ANY, "free_fast", " free_fast %" PRIu64, c->free_fast);
+	print_u64(PRINT_ANY, "free_slow", " free_slow %" PRIu64, c->free_slow);
+	print_u64(PRINT_ANY, "alloc_fail", " alloc_fail %" PRIu64 "\n", c->alloc_fail);
+	print_u64(PRINT_ANY, "slabs_alloc", "  slabs_alloc %" PRIu64, c->slabs_alloc);
+	print_u64(PRINT_ANY, "slabs_free", " slabs_free %" PRIu64, c->slabs_free);
+	print_u64(PRINT_ANY, "errors", " errors %" PRIu64 "\n", c->errors);
+	close_json_object();
+}
+
+static int cache_show(int argc, char **argv)
+{
+	struct smm_cache *caches;
+	bool found = false;
+	size_t n, i;
+
+	if (argc > 1)
+		return smmctl_bad_arg(argv[1]);
+	if (smmctl_connect())
+		return 1;
+	if (smm_caches_get(&smmctl_nl, &caches, &n))
+		return smmctl_error();
+	open_json_array(PRINT_JSON, "caches");
+	for (i = 0; i < n; i++) {
+		if (argc == 1 && strcmp(caches[i].name, argv[0]))
+			continue;
+		print_cache(&caches[i]);
+		found = true;
+	}
+	close_json_array(PRINT_JSON, NULL);
+	free(caches);
+	if (argc == 1 && !found) {
+		fprintf(stderr, "Error: no cache named \"%s\"\n", argv[0]);
+		return 1;
+	}
+	return 0;
+}
+
+static int cache_create(int argc, char **argv)
+{
+	uint32_t flags = 0, flag, size = 0, align = 0;
+	const char *name;
+	uint64_t v;
+
+	if (argc < 1) {
+		fprintf(stderr, "Error: usage: smmctl cache create NAME size N [ align A ] [ FLAG... ]\n");
+		return 1;
+	}
+	name = argv[0];
+	for (argc--, argv++; argc > 0; argc--, argv++) {
+		bool more = argc > 1;
+
+		if (more && !strcmp(argv[0], "size")) {
+			if (smmctl_parse_u64(argv[1], "size", &v) || !v || v > 8192) {
+				fprintf(stderr, "Error: size is 1 to 8192 bytes\n");
+				return 1;
+			}
+			size = v;
+		} else if (more && !strcmp(argv[0], "align")) {
+			if (smmctl_parse_u64(argv[1], "align", &v) || v > 4096) {
+				fprintf(stderr, "Error: align is 0 or a power of two up to 4096\n");
+				return 1;
+			}
+			align = v;
+		} else if (!smm_cache_flag(argv[0], &flag)) {
+			flags |= flag;
+			continue;
+		} else {
+			return smmctl_bad_arg(argv[0]);
+		}
+		argc--;
+		argv++;
+	}
+	if (!size) {
+		fprintf(stderr, "Error: size is required: smmctl cache create NAME size N\n");
+		return 1;
+	}
+	if (smmctl_connect())
+		return 1;
+	if (smm_cache_create(&smmctl_nl, name, size, align, flags))
+		return smmctl_error();
+	return 0;
+}
+
+static int cache_destroy(int argc, char **argv)
+{
+	bool force = argc == 2 && !strcmp(argv[1], "force");
+
+	if (argc < 1 || (argc == 2 && !force) || argc > 2) {
+		fprintf(stderr, "Error: usage: smmctl cache destroy NAME [ force ]\n");
+		return 1;
+	}
+	if (smmctl_connect())
+		return 1;
+	if (smm_cache_destroy(&smmctl_nl, argv[0], force))
+		return smmctl_error();
+	return 0;
+}
+
+static int cache_shrink(int argc, char **argv)
+{
+	uint64_t frames;
+
+	if (argc != 1) {
+		fprintf(stderr, "Error: usage: smmctl cache shrink NAME\n");
+		return 1;
+	}
+	if (smmctl_connect())
+		return 1;
+	if (smm_cache_shrink(&smmctl_nl, argv[0], &frames))
+		return smmctl_error();
+	print_u64(PRINT_ANY, "freed", "freed %" PRIu64 " frames\n", frames);
+	return 0;
+}
+
+/* Problems go to the kernel log; the count is printed, and any fails. */
+static int cache_validate(int argc, char **argv)
+{
+	uint64_t problems;
+
+	if (argc > 1)
+		return smmctl_bad_arg(argv[1]);
+	if (smmctl_connect())
+		return 1;
+	if (smm_cache_validate(&smmctl_nl, argc ? argv[0] : NULL, &problems))
+		return smmctl_error();
+	print_u64(PRINT_ANY, "problems", "%" PRIu64 " problems found", problems);
+	print_text("%s\n", problems ? " (see the kernel log)" : "");
+	return problems ? 1 : 0;
+}
+
+const struct smm_cmd smmctl_cache_cmds[] = {
+	SMM_CMD("show", cache_show, "[ NAME ]", "caches: slabinfo columns and counters"),
+	SMM_CMD("create", cache_create, "NAME size N [ align A ] [ FLAG... ]",
+		"create a cache for objects of N bytes"),
+	SMM_CMD("destroy", cache_destroy, "NAME [ force ]",
+		"destroy a cache (force: even with live objects)"),
+	SMM_CMD("shrink", cache_shrink, "NAME", "give empty slabs back to the buddy"),
+	SMM_CMD("validate", cache_validate, "[ NAME ]",
+		"check every slab (of every cache); problems go to the kernel log"),
+	SMM_CMD_END("FLAG := { hwcache_align | red_zone | poison | store_user |\n"
+		    "          reclaim_account | hardened }\n"),
+};
+
+static int obj_alloc(int argc, char **argv)
+{
+	uint64_t *handles, v;
+	uint32_t count = 1, n, i;
+
+	if (argc != 1 && !(argc == 3 && !strcmp(argv[1], "count"))) {
+		fprintf(stderr, "Error: usage: smmctl obj alloc NAME [ count N ]\n");
+		return 1;
+	}
+	if (argc == 3) {
+		if (smmctl_parse_u64(argv[2], "count", &v) || !v || v > SHADOWMM_OBJ_BATCH_MAX) {
+			fprintf(stderr, "Error: count is 1 to %u\n", SHADOWMM_OBJ_BATCH_MAX);
+			return 1;
+		}
+		count = v;
+	}
+	if (smmctl_connect())
+		return 1;
+	handles = calloc(count, sizeof(*handles));
+	if (!handles) {
+		perror("Error: calloc");
+		return 1;
+	}
+	if (smm_obj_alloc(&smmctl_nl, argv[0], count, handles, &n)) {
+		free(handles);
+		return smmctl_error();
+	}
+	open_json_array(PRINT_JSON, "handles");
+	for (i = 0; i < n; i++)
+		print_u64(PRINT_ANY, NULL, "%#" PRIx64 "\n", handles[i]);
+	close_json_array(PRINT_JSON, NULL);
+	free(handles);
+	return 0;
+}
+
+static int obj_free(int argc, char **argv)
+{
+	uint64_t *handles, freed;
+	int i, ret = 1;
+
+	if (argc < 2 || argc - 1 > SHADOWMM_OBJ_BATCH_MAX) {
+		fprintf(stderr, "Error: usage: smmctl obj free NAME HANDLE... (at most %u)\n",
+			SHADOWMM_OBJ_BATCH_MAX);
+		return 1;
+	}
+	handles = calloc(argc - 1, sizeof(*handles));
+	if (!handles) {
+		perror("Error: calloc");
+		return 1;
+	}
+	for (i = 1; i < argc; i++)
+		if (smmctl_parse_u64(argv[i], "handle", &handles[i - 1]))
+			goto out_free;
+	if (smmctl_connect())
+		goto out_free;
+	if (smm_obj_free(&smmctl_nl, argv[0], handles, argc - 1, &freed)) {
+		smmctl_error();
+		goto out_free;
+	}
+	print_u64(PRINT_ANY, "freed", "freed %" PRIu64 " objects\n", freed);
+	ret = 0;
+
+out_free:
+	free(handles);
+	return ret;
+}
+
+static int obj_corrupt(int argc, char **argv)
+{
+	uint64_t handle;
+	int kind;
+
+	if (argc != 3) {
+		fprintf(stderr, "Error: usage: smmctl obj corrupt NAME HANDLE KIND\n");
+		return 1;
+	}
+	if (smmctl_parse_u64(argv[1], "handle", &handle))
+		return 1;
+	kind = smm_corrupt_kind(argv[2]);
+	if (kind < 0) {
+		fprintf(stderr, "Error: unknown corruption \"%s\" (redzone, after_free or freelist)\n",
+			argv[2]);
+		return 1;
+	}
+	if (smmctl_connect())
+		return 1;
+	if (smm_obj_corrupt(&smmctl_nl, argv[0], handle, kind))
+		return smmctl_error();
+	return 0;
+}
+
+const struct smm_cmd smmctl_obj_cmds[] = {
+	SMM_CMD("alloc", obj_alloc, "NAME [ count N ]",
+		"allocate N objects from cache NAME, print their handles"),
+	SMM_CMD("free", obj_free, "NAME HANDLE...", "free objects by handle (all or none)"),
+	SMM_CMD("corrupt", obj_corrupt, "NAME HANDLE KIND",
+		"damage an object on purpose (module loaded with debug_corrupt=1)"),
+	SMM_CMD_END("KIND := { redzone | after_free | freelist }\n"),
+};
