@@ -25,9 +25,48 @@ smm_unload
 smm_load base=0x10000000 size=64M zones=DMA:8M,DMA32:24M,Normal:rest ||
 	ktap_exit_skip_all "cannot load the module"
 
-# One user-space worker: netlink allocations, frees and dumps until told to stop.
+# Run a command that may fail for want of memory while the threads hold
+# much of it (that is a refusal, not an error); any other failure is one.
+may_run_out() {
+	what=$1
+	shift
+	out=$("$@" 2>&1 > /dev/null) && return 0
+	case "$out" in
+	*"free memory"*) return 1 ;;
+	*) echo "$what failed: $out"; return 1 ;;
+	esac
+}
+
+# A cache of its own created, filled and destroyed with its objects live.
+churn_cache() {
+	may_run_out "worker $1: cache create" smmctl cache create "w$1" size $((24 + $2 % 200)) ||
+		return
+	may_run_out "worker $1: obj alloc" smmctl obj alloc "w$1" count 32
+	smmctl cache destroy "w$1" force > /dev/null || echo "worker $1: cache destroy failed"
+	caches=$((caches + 1))
+}
+
+# A shadow space built, walked, translated and torn down.
+churn_space() {
+	sid=$(smmctl -j space create 2>/dev/null | jq -r .id 2>/dev/null)
+	[ -n "$sid" ] || return
+	if may_run_out "worker $1: space map" smmctl space map "$sid" addr 0x40000000 pages 64 write; then
+		smmctl -j pt walk space "$sid" addr 0x40000000 len 0x40000 > /dev/null ||
+			echo "worker $1: pt walk of space $sid failed"
+		smmctl space translate "$sid" addr 0x40001000 > /dev/null ||
+			echo "worker $1: translate failed"
+		smmctl space unmap "$sid" addr 0x40000000 pages 64 > /dev/null ||
+			echo "worker $1: space unmap failed"
+		spaces=$((spaces + 1))
+	fi
+	smmctl space destroy "$sid" > /dev/null || echo "worker $1: space destroy failed"
+}
+
+# One user-space worker: netlink allocations, frees and dumps, caches
+# created and destroyed, shadow spaces mapped and walked, the shell's own
+# page tables walked, until told to stop.
 worker() {
-	n=0 intr=0
+	n=0 intr=0 caches=0 spaces=0
 	while [ ! -e /tmp/stress.stop ]; do
 		h=$(smmctl -j page alloc order $((n % 4)) count 8 2>/dev/null | jq -r '.handles[]' 2>/dev/null)
 		smmctl -j zone show > /dev/null || echo "worker $1: zone show failed"
@@ -49,9 +88,14 @@ worker() {
 		# shellcheck disable=SC2086
 		[ -z "$h" ] || smmctl page free $h > /dev/null || echo "worker $1: free failed"
 		[ $((n % 5)) -ne 0 ] || smmctl check > /dev/null || echo "worker $1: CHECK failed"
+		churn_cache "$1" "$n"
+		churn_space "$1"
+		smmctl -j pt walk pid $$ addr 0x400000 len 0x40000000 > /dev/null ||
+			echo "worker $1: pt walk failed"
 		n=$((n + 1))
 	done
-	echo "worker $1: $n rounds, $intr frame dumps flagged interrupted"
+	echo "worker $1: $n rounds, $intr frame dumps flagged interrupted," \
+		"$caches caches and $spaces mapped spaces created and destroyed"
 }
 
 rm -f /tmp/stress.stop
