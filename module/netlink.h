@@ -53,4 +53,8 @@ int smm_nl_frame_get_dumpit(struct sk_buff *skb, struct netlink_callback *cb);
 /* nl_check.c */
 int smm_nl_check_doit(struct sk_buff *skb, struct genl_info *info);
 
+/* nl_event.c: the "events" multicast group */
+void smm_nl_event_start(void);
+void smm_nl_event_stop(void);
+
 #endif /* _SMM_NETLINK_H */
