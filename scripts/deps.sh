@@ -11,6 +11,7 @@ PKGS=(
 	qemu-system-x86 busybox-static kmod cpio	# the test VM
 	libmnl-dev libncurses-dev		# smmctl, smmtop
 	sparse iproute2 jq			# make sparse; genl and jq in the tests
+	tmux					# smmtop's screen tests (host and VM)
 )
 
 # dpkg-query prints nothing for packages it has never heard of, so ask for

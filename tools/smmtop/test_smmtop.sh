@@ -33,6 +33,13 @@ check() {
 	if [ "$2" = "$3" ]; then ok "$1"; else not_ok "$1" "$2" "$3"; fi
 }
 
+# the words of a line, one space apart
+squeeze() {
+	local w
+	read -ra w <<< "$1"
+	echo "${w[*]}"
+}
+
 echo "TAP version 13"
 echo "1..30"
 
@@ -55,11 +62,11 @@ check "batch: line 2 is the range" \
 check "batch: line 3 totals the zones' free frames" \
 	"Frames: 16384 managed, $total_free free, 0 pcp, $((16384 - total_free)) used" "${L[2]}"
 check "batch: the zone table's heading" \
-	"ZONE MANAGED FREE PCP MIN LOW HIGH ALLOC/s FREE/s LEVEL" "$(echo ${L[4]})"
+	"ZONE MANAGED FREE PCP MIN LOW HIGH ALLOC/s FREE/s LEVEL" "$(squeeze "${L[4]}")"
 check "batch: DMA's row, no rates in the first snapshot" \
-	"DMA 4096 $dma_free 0 64 80 96 - - above high" "$(echo ${L[5]})"
+	"DMA 4096 $dma_free 0 64 80 96 - - above high" "$(squeeze "${L[5]}")"
 check "batch: Normal's row" \
-	"Normal 12288 $normal_free 0 192 240 288 - - above high" "$(echo ${L[6]})"
+	"Normal 12288 $normal_free 0 192 240 288 - - above high" "$(squeeze "${L[6]}")"
 check "batch: the frame map's free frames equal the zones'" "$total_free" \
 	"$(grep -m1 '^FRAME MAP' "$dir/batch" | sed 's/.*; [0-9]* hole \([0-9]*\) free.*/\1/')"
 check "batch: 8 grid lines of 64 states" "8 8" \
@@ -101,8 +108,8 @@ fi
 screen() { tmux -L "$sock" capture-pane -p -t t; }
 # wait_for NAME GREP-PATTERN: pass when the screen shows it within 5 s
 wait_for() {
-	local i
-	for i in $(seq 50); do
+	local _
+	for _ in $(seq 50); do
 		screen | grep -q -- "$2" && { ok "$1"; return 0; }
 		sleep 0.1
 	done
@@ -110,8 +117,8 @@ wait_for() {
 }
 # wait_gone NAME GREP-PATTERN
 wait_gone() {
-	local i
-	for i in $(seq 50); do
+	local _
+	for _ in $(seq 50); do
 		screen | grep -q -- "$2" || { ok "$1"; return 0; }
 		sleep 0.1
 	done
