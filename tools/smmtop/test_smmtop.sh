@@ -4,8 +4,8 @@
 # (test_mkcap: a 64 MiB range, two zones, a known frame map) in batch
 # mode, checked line by line, and on a screen in tmux at 80x24, checked
 # after each key: panels, numbers, help, focus, zoom, migratetypes,
-# resize, quit. Also the options it refuses. TAP output; exit 1 on any
-# failure.
+# resize, quit. Also the options it refuses, and the error without a
+# module. TAP output; exit 1 on any failure.
 #
 #   test_smmtop.sh [SMMTOP [MKCAP]]   (default: next to this script)
 
@@ -41,7 +41,7 @@ squeeze() {
 }
 
 echo "TAP version 13"
-echo "1..30"
+echo "1..31"
 
 cap=$dir/cap64
 "$MKCAP" 64 16 3 "$cap" > "$dir/mkcap.out" || { echo "Bail out! test_mkcap failed"; exit 1; }
@@ -98,10 +98,25 @@ head -c 5000 "$cap" > "$dir/cut"
 check "a cut capture" "1 smmtop: $dir/cut: not a shadowmm capture, or a damaged one" \
 	"$? $(cat "$dir/err")"
 
+# without the module (the host cannot load it): one clear line, exit 1
+if [ -e /sys/module/shadowmm ]; then
+	n=$((n + 1)); echo "ok $n no module: a clear error # SKIP shadowmm is loaded"
+else
+	"$SMMTOP" -b -n 1 > /dev/null 2> "$dir/err"
+	rc=$?
+	if grep -q "netlink socket" "$dir/err"; then
+		n=$((n + 1)); echo "ok $n no module: a clear error # SKIP $(cat "$dir/err")"
+	else
+		check "no module: a clear error" \
+			"1 smmtop: shadowmm: generic netlink family not found (is shadowmm.ko loaded?)" \
+			"$rc $(cat "$dir/err")"
+	fi
+fi
+
 # ---- the screen, in tmux ----
 
 if ! command -v tmux > /dev/null; then
-	while [ $n -lt 30 ]; do n=$((n + 1)); echo "ok $n screen # SKIP no tmux"; done
+	while [ $n -lt 31 ]; do n=$((n + 1)); echo "ok $n screen # SKIP no tmux"; done
 	exit $((failed > 0))
 fi
 
