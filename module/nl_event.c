@@ -121,6 +121,19 @@ static int smm_event_zone_fill(struct sk_buff *skb, unsigned int zi,
 	return 0;
 }
 
+/* The size of a message for @nr_zones zones, computed before it is filled. */
+static size_t smm_event_size(unsigned int nr_zones)
+{
+	size_t zone = nla_total_size(0) +			/* the zone's nest */
+		      3 * nla_total_size(sizeof(u32)) +		/* ID, LEVEL, LEVEL_PREV */
+		      6 * nla_total_size_64bit(sizeof(u64));	/* the counts */
+
+	return nla_total_size_64bit(sizeof(u64)) +		/* SEQ */
+	       nla_total_size(sizeof(u32)) +			/* INTERVAL_MS */
+	       nla_total_size(0) +				/* ZONES */
+	       nr_zones * zone;
+}
+
 /*
  * One message with every populated zone; the caller knows something
  * changed. On failure the caller keeps its previous reading, so the next
@@ -134,7 +147,7 @@ static int smm_event_send(const struct smm_event_sample *now)
 	unsigned int zi;
 	void *hdr;
 
-	skb = genlmsg_new(NLMSG_GOODSIZE, GFP_KERNEL);
+	skb = genlmsg_new(smm_event_size(SMM_NR_ZONES), GFP_KERNEL);
 	if (!skb)
 		return -ENOMEM;
 	hdr = genlmsg_put(skb, 0, 0, &smm_nl_family, 0, SHADOWMM_CMD_EVENT);
