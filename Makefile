@@ -10,8 +10,9 @@
 #                   "N passed, N failed, N skipped"
 #   make check-debug  the same on the debug kernel only (KASAN, lockdep,
 #                   kmemleak), after the generic one
-#   make bench      benchmarks: native core rows, then ratios against the
-#                   kernel's allocators in one VM run (table + JSON)
+#   make bench      benchmarks: native core rows and smmtop's refresh, then
+#                   ratios against the kernel's allocators in one VM run
+#                   (table + JSON)
 #   make sparse     the module through sparse (C=2)
 #   make clean
 #
@@ -93,6 +94,7 @@ bench: deps all
 	$(MAKE) -C tools/testing/core bench
 	@mkdir -p build/bench
 	tools/testing/core/bench_native build/bench/native.json
+	$(MAKE) -C tools bench-smmtop
 	SMM_BENCH_NATIVE=build/bench/native.json scripts/vm.sh bench
 
 clean:

@@ -183,12 +183,18 @@ void *smm_nl_dump_put(struct sk_buff *skb, struct netlink_callback *cb, u8 cmd)
 	return hdr;
 }
 
+/* The events work starts with the family and stops before it goes. */
 int smm_nl_register(void)
 {
-	return genl_register_family(&smm_nl_family);
+	int ret = genl_register_family(&smm_nl_family);
+
+	if (!ret)
+		smm_nl_event_start();
+	return ret;
 }
 
 void smm_nl_unregister(void)
 {
+	smm_nl_event_stop();
 	genl_unregister_family(&smm_nl_family);
 }

@@ -86,4 +86,8 @@ void smm_space_unlock_all(void);
 extern const struct nla_policy smm_nl_pt_walk_policy[SHADOWMM_A_PT_LEN + 1];
 int smm_nl_pt_walk_dumpit(struct sk_buff *skb, struct netlink_callback *cb);
 
+/* nl_event.c: the "events" multicast group */
+void smm_nl_event_start(void);
+void smm_nl_event_stop(void);
+
 #endif /* _SMM_NETLINK_H */

@@ -6,9 +6,10 @@
 #   /bin/*                     busybox-static and its applet links
 #   /shadowmm/shadowmm.ko      the module
 #   /usr/bin/smmctl ...        our tools, with the shared libraries they use
-#   /usr/bin/jq, genl, setpriv host programs the tests use, likewise
+#   /usr/bin/jq, genl, setpriv, tmux   host programs the tests use, likewise
 #   /usr/sbin/insmod ...       kmod's module tools (busybox's are shadowed)
 #   /selftests/                the whole selftests/ directory
+#   /usr/lib/locale/C.utf8     for tmux, which wants a UTF-8 locale
 #   /lib/modules/<kver>/       empty (busybox modprobe/lsmod look there)
 #   /etc/passwd, /etc/group    root and nobody (65534) for unprivileged runs
 #
@@ -19,7 +20,7 @@
 # SMM_TOOLS      our executables for /usr/bin (default tools/smmctl/smmctl
 #                tools/smmtop/smmtop): smmctl must exist, the others are
 #                skipped with a note when they are not built
-# SMM_HOST_BINS  host programs to add to jq, genl and setpriv
+# SMM_HOST_BINS  host programs to add to jq, genl, setpriv and tmux
 # SMM_KVER       the guest kernel release (default scripts/kver.sh)
 set -euo pipefail
 
@@ -29,7 +30,7 @@ kver=${SMM_KVER:-$("$top/scripts/kver.sh")}
 module=${SMM_MODULE:-module/shadowmm.ko}
 tools=${SMM_TOOLS:-tools/smmctl/smmctl tools/smmtop/smmtop}
 # util-linux's setpriv, because busybox's cannot change uid (--reuid)
-host_bins="jq genl setpriv ${SMM_HOST_BINS:-}"
+host_bins="jq genl setpriv tmux ${SMM_HOST_BINS:-}"
 # terminfo entries smmtop may meet on a serial console, in tmux or xterm
 terminfo="linux vt100 vt220 xterm xterm-256color screen screen-256color tmux tmux-256color"
 
@@ -155,6 +156,14 @@ add_selftests() {
 	done < <(find "$top/selftests" -type f -perm -u+x)
 }
 
+# tmux refuses to start without a UTF-8 locale; glibc's C.UTF-8 is a
+# directory of its own (400 KiB).
+add_locale() {
+	[ -d /usr/lib/locale/C.utf8 ] || { note "no /usr/lib/locale/C.utf8: tmux will not start"; return 0; }
+	mkdir -p "$root/usr/lib/locale"
+	cp -r /usr/lib/locale/C.utf8 "$root/usr/lib/locale/"
+}
+
 add_terminfo() {
 	local t dir
 	for t in $terminfo; do
@@ -188,4 +197,5 @@ add_host_programs
 add_kmod
 add_selftests
 add_terminfo
+add_locale
 write_cpio

@@ -20,7 +20,9 @@
 #   SMM_VM_MEMMAP2  a second, large one (1G$0x40000000; empty: none)
 #   SMM_VM_APPEND   more kernel arguments (init_on_alloc=0, kmemleak=on, ...)
 #   SMM_VM_INSMOD   shell: module parameters, commas between them
-#                   (base=0x10000000,size=64M; set empty to not load it)
+#                   (base=0x40000000,size=1G on the second range, else
+#                   base=0x10000000,size=64M; set empty to not load it)
+#   SMM_VM_TOP      shell: 0 to not start smmtop on the console
 #   SMM_TEST_TIMEOUT  check: seconds per test (run_tests.sh's 300 otherwise)
 #   SMM_VM_DIR      where the initramfs and log go (build/vm)
 #   SMM_KVER        kernel release (scripts/kver.sh; `scripts/kver.sh rt` for RT)
@@ -117,7 +119,11 @@ run_bench() {
 
 run_shell() {
 	local size
-	append+=" quiet smm.mode=shell smm.insmod=${SMM_VM_INSMOD-base=0x10000000,size=64M}"
+	# smmtop shows the 1 GiB range when there is one
+	local insmod=base=0x10000000,size=64M
+	# shellcheck disable=SC2016 # a literal $, as memmap= has it
+	[ "$memmap2" != '1G$0x40000000' ] || insmod=base=0x40000000,size=1G
+	append+=" quiet smm.mode=shell smm.insmod=${SMM_VM_INSMOD-$insmod} smm.top=${SMM_VM_TOP:-1}"
 	# The guest cannot ask a serial line for the window size or type.
 	if size=$(stty size 2>/dev/null); then
 		append+=" smm.rows=${size% *} smm.cols=${size#* }"

@@ -12,6 +12,9 @@
  * stale and random handles; shadow space requests and page-table walks,
  * valid and not. Afterwards the module must still answer,
  * CHECK must pass and RESET must bring every zone back to fully free.
+ * Meanwhile a second socket listens on the "events" group: the module's
+ * aggregated events must arrive, parse and be numbered in order; and
+ * EVENT, a notification, is refused as a request.
  * The seed is printed so that a failure can be replayed with -s.
  */
 #include <errno.h>
@@ -431,6 +434,23 @@ static int zones_fully_free(struct smm_nl *nl, char *why, size_t len)
 	return 1;
 }
 
+struct fuzz_events {
+	uint64_t n, last_seq, blocks;
+	bool in_order;
+};
+
+static void fuzz_event(const struct smm_event *e, void *data)
+{
+	struct fuzz_events *fe = data;
+	unsigned int z;
+
+	fe->in_order &= e->seq > fe->last_seq;
+	fe->last_seq = e->seq;
+	fe->n++;
+	for (z = 0; z < SMM_NR_ZONES; z++)
+		fe->blocks += e->zones[z].alloc + e->zones[z].free;
+}
+
 static void tap(int ok, int n, const char *name, const char *why)
 {
 	if (!ok && why)
@@ -441,7 +461,10 @@ static void tap(int ok, int n, const char *name, const char *why)
 int main(int argc, char **argv)
 {
 	uint64_t count = 100000, seed = time(NULL), i, freed;
+	struct fuzz_events fe = { .in_order = true };
+	struct smm_events ev;
 	struct smm_info info;
+	bool has_events;
 	static struct fuzz f;
 	char why[256];
 	bool ok;
@@ -459,9 +482,10 @@ int main(int argc, char **argv)
 		printf("1..0 # SKIP %s\n", f.nl.err);
 		return 4;
 	}
-	printf("1..4\n# seed %llu, %llu messages (replay: -s %llu -n %llu)\n",
+	printf("1..6\n# seed %llu, %llu messages (replay: -s %llu -n %llu)\n",
 	       (unsigned long long)seed, (unsigned long long)count,
 	       (unsigned long long)seed, (unsigned long long)count);
+	has_events = !smm_events_open(&f.nl, &ev);
 	for (i = 0; i < count; )
 		i += send_batch(&f, count - i);
 	printf("# sent %llu: %llu errors, %llu replies, %llu without an answer\n",
@@ -481,6 +505,24 @@ int main(int argc, char **argv)
 
 	good = !smm_reset(&f.nl, &freed) && zones_fully_free(&f.nl, why, sizeof(why));
 	tap(good, 4, "RESET returns every zone to fully free", why);
+	failed |= !good;
+
+	/* the interval the fuzz ended in is sent at the next tick */
+	sleep(2);
+	good = has_events && smm_events_read(&ev, fuzz_event, &fe) >= 0 && fe.n > 0 &&
+	       fe.in_order && fe.blocks > 0;
+	snprintf(why, sizeof(why), "events: %.100s; %llu read, %s, %llu blocks counted",
+		 has_events ? "subscribed" : f.nl.err, (unsigned long long)fe.n,
+		 fe.in_order ? "in order" : "OUT OF ORDER", (unsigned long long)fe.blocks);
+	printf("# %s\n", why);
+	tap(good, 5, "events arrive during the fuzz, parse, in order", why);
+	failed |= !good;
+	if (has_events)
+		smm_events_close(&ev);
+
+	good = smm_nl_run(&f.nl, smm_nl_request(&f.nl, SHADOWMM_CMD_EVENT, false), NULL,
+			  NULL) == -EOPNOTSUPP;
+	tap(good, 6, "EVENT as a request is refused (EOPNOTSUPP)", f.nl.err);
 	failed |= !good;
 
 	smm_nl_close(&f.nl);

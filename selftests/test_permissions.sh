@@ -8,7 +8,7 @@
 . "$(dirname "$0")/lib.sh"
 
 ktap_header
-ktap_plan 25
+ktap_plan 27
 
 smm_unload
 smm_load base=0x10000000 size=64M || ktap_exit_skip_all "cannot load the module"
@@ -58,6 +58,16 @@ ktap_check "obj free: EPERM" denied obj free perm "$o"
 ktap_check "obj corrupt: EPERM" denied obj corrupt perm "$o" redzone
 objs_kept() { [ "$(smmctl -j cache show perm | jq '.caches[0].active_objs')" = 1 ]; }
 ktap_check "the refused requests changed no cache" objs_kept
+# The events group is open to anyone: its messages carry counts, no
+# frame numbers or addresses. smmtop -b subscribes; five batch
+# refreshes a second apart see the allocations made meanwhile.
+( sleep 1.5; smmctl page alloc order 0 count 64 > /dev/null ) &
+ev=$(smm_unprivileged smmtop -b -n 5 -d 1 2>&1)
+wait
+has_event_line() { printf '%s\n' "$ev" | grep -q ' alloc, .* free in [0-9]* ms'; }
+no_address() { ! printf '%s\n' "$ev" | grep -q ' at 0x'; }
+ktap_check "events reach an unprivileged listener" has_event_line
+ktap_check "smmtop shows no physical address to an unprivileged user" no_address
 
 smmctl reset > /dev/null
 smm_unload

@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0
 /* FRAME_GET: the frame map as runs. */
 #include <errno.h>
+#include <string.h>
 
 #include "libsmm.h"
 
@@ -21,14 +22,47 @@ static const enum mnl_attr_data_type smm_frame_types[SHADOWMM_A_FRAME_MAX + 1] =
 
 static const struct smm_attr_policy smm_frame_policy = SMM_ATTR_POLICY(smm_frame_types);
 
-static const enum mnl_attr_data_type smm_run_types[SHADOWMM_A_RUN_MAX + 1] = {
-	[SHADOWMM_A_RUN_START]		= MNL_TYPE_U64,
-	[SHADOWMM_A_RUN_COUNT]		= MNL_TYPE_U64,
-	[SHADOWMM_A_RUN_STATE]		= MNL_TYPE_U32,
-	[SHADOWMM_A_RUN_MIGRATETYPE]	= MNL_TYPE_U32,
-};
+/*
+ * One run from its nest, or -1 if an attribute we know has the wrong
+ * size. This is the hot path of every dashboard refresh (a 1 GiB map is
+ * tens of thousands of runs), so the attributes are walked inline
+ * instead of through libmnl's per-attribute callbacks: same rules, each
+ * length checked, unknown types skipped.
+ */
+static int smm_run_parse(const struct nlattr *nest, struct smm_run *run)
+{
+	const char *p = mnl_attr_get_payload(nest);
+	size_t left = mnl_attr_get_payload_len(nest);
+	const struct nlattr *a;
 
-static const struct smm_attr_policy smm_run_policy = SMM_ATTR_POLICY(smm_run_types);
+	memset(run, 0, sizeof(*run));
+	while (left >= sizeof(*a)) {
+		a = (const struct nlattr *)p;
+		if (a->nla_len < sizeof(*a) || a->nla_len > left)
+			return -1;
+		switch (a->nla_type & NLA_TYPE_MASK) {
+		case SHADOWMM_A_RUN_START:
+		case SHADOWMM_A_RUN_COUNT:
+			if (a->nla_len != MNL_ATTR_HDRLEN + sizeof(uint64_t))
+				return -1;
+			memcpy((a->nla_type & NLA_TYPE_MASK) == SHADOWMM_A_RUN_START ?
+			       &run->start : &run->count, p + MNL_ATTR_HDRLEN, sizeof(uint64_t));
+			break;
+		case SHADOWMM_A_RUN_STATE:
+		case SHADOWMM_A_RUN_MIGRATETYPE:
+			if (a->nla_len != MNL_ATTR_HDRLEN + sizeof(uint32_t))
+				return -1;
+			memcpy((a->nla_type & NLA_TYPE_MASK) == SHADOWMM_A_RUN_STATE ?
+			       &run->state : &run->mt, p + MNL_ATTR_HDRLEN, sizeof(uint32_t));
+			break;
+		}
+		if ((size_t)MNL_ALIGN(a->nla_len) >= left)
+			break;
+		left -= MNL_ALIGN(a->nla_len);
+		p += MNL_ALIGN(a->nla_len);
+	}
+	return 0;
+}
 
 struct smm_frames_ctx {
 	smm_run_cb cb;
@@ -37,7 +71,7 @@ struct smm_frames_ctx {
 
 static int smm_frames_cb(const struct nlmsghdr *nlh, void *data)
 {
-	const struct nlattr *tb[SHADOWMM_A_FRAME_MAX + 1], *rb[SHADOWMM_A_RUN_MAX + 1], *a;
+	const struct nlattr *tb[SHADOWMM_A_FRAME_MAX + 1], *a;
 	struct smm_frames_ctx *ctx = data;
 	int ret;
 
@@ -46,13 +80,8 @@ static int smm_frames_cb(const struct nlmsghdr *nlh, void *data)
 	mnl_attr_for_each_nested(a, tb[SHADOWMM_A_FRAME_RUNS]) {
 		struct smm_run run;
 
-		if (mnl_attr_get_type(a) != SHADOWMM_A_FRAME_RUN ||
-		    smm_attr_parse_nested(a, &smm_run_policy, rb))
+		if (mnl_attr_get_type(a) != SHADOWMM_A_FRAME_RUN || smm_run_parse(a, &run))
 			continue;
-		run.start = smm_attr_u64(rb[SHADOWMM_A_RUN_START], 0);
-		run.count = smm_attr_u64(rb[SHADOWMM_A_RUN_COUNT], 0);
-		run.state = smm_attr_u32(rb[SHADOWMM_A_RUN_STATE], 0);
-		run.mt = smm_attr_u32(rb[SHADOWMM_A_RUN_MIGRATETYPE], 0);
 		if (run.state >= __SHADOWMM_FRAME_CNT)
 			run.state = 0;
 		ret = ctx->cb(&run, ctx->data);

@@ -191,4 +191,32 @@ int smm_space_translate(struct smm_nl *nl, uint32_t id, uint64_t addr, struct sm
 int smm_space_destroy(struct smm_nl *nl, uint32_t id);
 int smm_spaces_get(struct smm_nl *nl, struct smm_space_info **v, size_t *n);
 
+/* event.c: the "events" multicast group */
+struct smm_event_zone {
+	bool present;
+	uint64_t alloc, free, alloc_fail, wmark_low, wmark_min;	/* in the interval */
+	uint64_t free_frames;
+	uint32_t level, level_prev;	/* enum shadowmm_wmark_level */
+};
+
+struct smm_event {
+	uint64_t seq;
+	uint32_t interval_ms;
+	struct smm_event_zone zones[SMM_NR_ZONES];
+};
+
+struct smm_events {
+	struct mnl_socket *sock;
+	char *buf;
+	uint16_t family;
+};
+
+extern const char *const smm_wmark_level_names[4];
+int smm_event_parse(const struct nlmsghdr *nlh, struct smm_event *ev);
+int smm_events_open(struct smm_nl *nl, struct smm_events *ev);
+int smm_events_fd(const struct smm_events *ev);
+int smm_events_read(struct smm_events *ev, void (*cb)(const struct smm_event *e, void *data),
+		    void *data);
+void smm_events_close(struct smm_events *ev);
+
 #endif /* _LIBSMM_H */

@@ -345,25 +345,61 @@ struct nlmsghdr *smm_nl_request(struct smm_nl *nl, uint8_t cmd, bool dump)
  * as interrupted by a change: @cb has seen a mix of old and new state,
  * and the caller should throw it away and dump again.
  */
+/*
+ * The next datagram of a reply: from the socket, or from the capture
+ * being replayed; recorded when a capture is being written. @first says
+ * it is the reply's first. -errno with nl->err set, or its length.
+ */
+static ssize_t smm_nl_recv(struct smm_nl *nl, uint8_t cmd, uint32_t seq, bool first)
+{
+	ssize_t len;
+
+	if (nl->replay) {
+		len = smm_capture_get(nl->replay, cmd, first, seq, nl->portid, nl->buf,
+				      nl->buf_size);
+		if (len < 0)
+			return smm_nl_fail(nl, -len, "replay: %s", len == -ENOENT ?
+					   "the capture has no reply to this request" :
+					   strerror(-len));
+		return len;
+	}
+	do
+		len = mnl_socket_recvfrom(nl->sock, nl->buf, nl->buf_size);
+	while (len < 0 && errno == EINTR);
+	if (len < 0 && errno == ENOSPC)
+		return smm_nl_fail(nl, EMSGSIZE, "receive: a reply larger than %zu bytes",
+				   nl->buf_size);
+	if (len < 0)
+		return smm_nl_fail(nl, errno, "receive: %s", strerror(errno));
+	if (len == 0)
+		return smm_nl_fail(nl, EPROTO, "receive: the socket was closed");
+	if (nl->record && smm_capture_put(nl->record, cmd, first, nl->buf, len))
+		return smm_nl_fail(nl, EIO, "record: cannot write the capture");
+	return len;
+}
+
+static uint8_t smm_nl_cmd_of(const struct nlmsghdr *nlh)
+{
+	const struct genlmsghdr *g = mnl_nlmsg_get_payload(nlh);
+
+	return nlh->nlmsg_len >= NLMSG_HDRLEN + GENL_HDRLEN ? g->cmd : 0;
+}
+
 int smm_nl_run(struct smm_nl *nl, struct nlmsghdr *nlh, mnl_cb_t cb, void *data)
 {
 	struct smm_nl_reply r = { .nl = nl, .cb = cb, .data = data, .seq = nlh->nlmsg_seq };
+	uint8_t cmd = smm_nl_cmd_of(nlh);
+	bool first = true;
 	ssize_t len;
 
 	nl->err[0] = '\0';
-	if (mnl_socket_sendto(nl->sock, nlh, nlh->nlmsg_len) < 0)
+	if (!nl->replay && mnl_socket_sendto(nl->sock, nlh, nlh->nlmsg_len) < 0)
 		return smm_nl_fail(nl, errno, "send: %s", strerror(errno));
 	while (!r.done) {
-		len = mnl_socket_recvfrom(nl->sock, nl->buf, nl->buf_size);
-		if (len < 0 && errno == EINTR)
-			continue;
-		if (len < 0 && errno == ENOSPC)
-			return smm_nl_fail(nl, EMSGSIZE, "receive: a reply larger than %zu bytes",
-					   nl->buf_size);
+		len = smm_nl_recv(nl, cmd, r.seq, first);
 		if (len < 0)
-			return smm_nl_fail(nl, errno, "receive: %s", strerror(errno));
-		if (len == 0)
-			return smm_nl_fail(nl, EPROTO, "receive: the socket was closed");
+			return len;
+		first = false;
 		smm_nl_reply_batch(&r, nl->buf, len);
 	}
 	return smm_nl_reply_result(&r);
@@ -475,11 +511,51 @@ err_free:
 	return ret;
 }
 
+/*
+ * A client without a socket whose requests are answered from the capture
+ * at @path (see capture.c). 0, or -errno with nl->err saying why.
+ */
+int smm_nl_open_replay(struct smm_nl *nl, const char *path)
+{
+	int ret;
+
+	memset(nl, 0, sizeof(*nl));
+	nl->buf_size = SMM_NL_BUF_SIZE;
+	nl->buf = malloc(nl->buf_size);
+	if (!nl->buf)
+		return smm_nl_fail(nl, ENOMEM, "%s", strerror(ENOMEM));
+	ret = smm_capture_open(&nl->replay, path);
+	if (ret) {
+		free(nl->buf);
+		nl->buf = NULL;
+		return smm_nl_fail(nl, -ret, "%s: %s", path, ret == -EBADMSG ?
+				   "not a shadowmm capture, or a damaged one" : strerror(-ret));
+	}
+	nl->family = GENL_MIN_ID;
+	nl->version = SHADOWMM_GENL_VERSION;
+	nl->portid = 1;
+	return 0;
+}
+
+/* Record every reply from now on into a new capture at @path. */
+int smm_nl_record(struct smm_nl *nl, const char *path)
+{
+	int ret = smm_capture_create(&nl->record, path);
+
+	if (ret)
+		return smm_nl_fail(nl, -ret, "%s: %s", path, strerror(-ret));
+	return 0;
+}
+
 void smm_nl_close(struct smm_nl *nl)
 {
 	if (nl->sock)
 		mnl_socket_close(nl->sock);
+	smm_capture_close(nl->record);
+	smm_capture_close(nl->replay);
 	free(nl->buf);
 	nl->sock = NULL;
 	nl->buf = NULL;
+	nl->record = NULL;
+	nl->replay = NULL;
 }

@@ -23,6 +23,7 @@
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <sys/types.h>
 
 #include <libmnl/libmnl.h>
 #include <linux/shadowmm.h>
@@ -44,10 +45,23 @@ struct smm_nl {
 	char *buf;			/* requests are built and replies read here */
 	size_t buf_size;
 	char err[512];			/* why the last call failed */
+	struct smm_capture *record;	/* replies are also written here */
+	struct smm_capture *replay;	/* replies come from here, not a socket */
 };
 
 int smm_nl_open(struct smm_nl *nl);
 void smm_nl_close(struct smm_nl *nl);
+int smm_nl_open_replay(struct smm_nl *nl, const char *path);
+int smm_nl_record(struct smm_nl *nl, const char *path);
+
+/* capture.c: replies saved as they came, to be answered again later */
+struct smm_capture;
+int smm_capture_create(struct smm_capture **cap, const char *path);
+int smm_capture_put(struct smm_capture *c, uint8_t cmd, bool first, const void *buf, size_t len);
+int smm_capture_open(struct smm_capture **cap, const char *path);
+ssize_t smm_capture_get(struct smm_capture *c, uint8_t cmd, bool first, uint32_t seq,
+			uint32_t portid, void *buf, size_t size);
+void smm_capture_close(struct smm_capture *c);
 
 struct nlmsghdr *smm_nl_request(struct smm_nl *nl, uint8_t cmd, bool dump);
 int smm_nl_run(struct smm_nl *nl, struct nlmsghdr *nlh, mnl_cb_t cb, void *data);

@@ -15,16 +15,21 @@
  *  - the controller's answer gives the family id and the "events" group;
  *  - on a kernel without the family, smm_nl_open() says so;
  *  - a cache of CACHE_GET keeps every field, skipping unknown ones.
+ *  - a capture answers its requests again (wrapping around), refuses a
+ *    request it has no reply for and a damaged file; frame runs parse
+ *    inline with the same rules (unknown types skipped, wrong sizes not);
+ *  - an event parses, skipping zones and attributes it does not know.
  *
  * TAP output; exit 1 on any failure.
  */
 #include "smm_nl.c"
 
+#include <inttypes.h>
 #include <unistd.h>
 
 #include "libsmm.h"
 
-#define NR_TESTS	29
+#define NR_TESTS	38
 #define PORTID		4242
 #define SEQ		77
 
@@ -409,6 +414,135 @@ static void test_open(void)
 	smm_nl_close(&n);
 }
 
+/* ---- captures ---- */
+
+static char cap_path[64];
+
+/* Write what was built as one datagram (the first of a reply to @cmd), and a DONE. */
+static void cap_reply(struct smm_capture *c, uint8_t cmd)
+{
+	smm_capture_put(c, cmd, true, msgs.buf, used);
+	used = 0;
+	put_done(0, NULL);
+	smm_capture_put(c, cmd, false, msgs.buf, used);
+	used = 0;
+}
+
+static void put_run(struct nlmsghdr *nlh, uint64_t start, uint64_t count, bool bad)
+{
+	struct nlattr *r = mnl_attr_nest_start(nlh, SHADOWMM_A_FRAME_RUN);
+
+	mnl_attr_put_u64(nlh, SHADOWMM_A_RUN_START, start);
+	if (bad)
+		mnl_attr_put_u32(nlh, SHADOWMM_A_RUN_COUNT, count);	/* u64 expected */
+	else
+		mnl_attr_put_u64(nlh, SHADOWMM_A_RUN_COUNT, count);
+	mnl_attr_put_u32(nlh, 99, 0xdead);				/* a newer module's */
+	mnl_attr_put_u32(nlh, SHADOWMM_A_RUN_STATE, SHADOWMM_FRAME_PAGE);
+	mnl_attr_nest_end(nlh, r);
+}
+
+static int run_cb(const struct smm_run *run, void *data)
+{
+	uint64_t *sum = data;
+
+	sum[0]++;
+	sum[1] += run->count;
+	sum[2] += run->state;
+	return 0;
+}
+
+static void test_capture(void)
+{
+	struct smm_section *sec = NULL;
+	struct smm_capture *c;
+	struct nlmsghdr *nlh;
+	struct nlattr *runs;
+	uint64_t sum[3] = { 0 };
+	struct smm_nl r;
+	size_t n = 0;
+	FILE *f;
+	int ret;
+
+	snprintf(cap_path, sizeof(cap_path), "/tmp/test_nl.%d.cap", (int)getpid());
+	CHECK(!smm_capture_create(&c, cap_path), "capture: create %s", cap_path);
+	put_section(NLM_F_MULTI, 5, 0);
+	put_section(NLM_F_MULTI, 5, 1);
+	cap_reply(c, SHADOWMM_CMD_SECTION_GET);
+	nlh = put_genl(SHADOWMM_CMD_FRAME_GET, NLM_F_MULTI, 5);
+	runs = mnl_attr_nest_start(nlh, SHADOWMM_A_FRAME_RUNS);
+	put_run(nlh, 0, 10, false);
+	put_run(nlh, 10, 5, true);
+	put_run(nlh, 15, 7, false);
+	mnl_attr_nest_end(nlh, runs);
+	end_msg(nlh);
+	cap_reply(c, SHADOWMM_CMD_FRAME_GET);
+	smm_capture_close(c);
+
+	ret = smm_nl_open_replay(&r, cap_path);
+	CHECK(!ret, "capture: opened for replay (%s)", r.err);
+	if (ret)
+		return;
+	ret = smm_sections_get(&r, &sec, &n);
+	CHECK(!ret && n == 2 && sec[1].index == 1, "capture: a dump replayed (%d, %zu)", ret, n);
+	free(sec);
+	sec = NULL;
+	ret = smm_frames_get(&r, 0, 0, run_cb, sum);
+	CHECK(!ret && sum[0] == 2 && sum[1] == 17 && sum[2] == 2 * SHADOWMM_FRAME_PAGE,
+	      "capture: runs inline, unknown type skipped, a wrong size refused (%" PRIu64
+	      " runs)", sum[0]);
+	ret = smm_sections_get(&r, &sec, &n);
+	CHECK(!ret && n == 2, "capture: wraps around for the next refresh");
+	free(sec);
+	ret = smm_info_get(&r, &(struct smm_info){ 0 });
+	CHECK_STR(r.err, "replay: the capture has no reply to this request",
+		  "capture: a request it has no reply for");
+	smm_nl_close(&r);
+
+	f = fopen(cap_path, "r+b");
+	if (f) {
+		fseek(f, 12, SEEK_SET);			/* the first record's length */
+		fputc(0x7f, f);
+		fputc(0x7f, f);
+		fclose(f);
+	}
+	ret = smm_nl_open_replay(&r, cap_path);
+	CHECK(ret == -EBADMSG, "capture: a damaged record is refused (%s)", r.err);
+	smm_nl_close(&r);
+	unlink(cap_path);
+}
+
+static void test_event_parse(void)
+{
+	struct nlmsghdr *nlh = put_genl(SHADOWMM_CMD_EVENT, 0, 0);
+	struct nlattr *zones, *z;
+	struct smm_event ev;
+	unsigned int id;
+
+	mnl_attr_put_u64(nlh, SHADOWMM_A_EVENT_SEQ, 42);
+	mnl_attr_put_u32(nlh, SHADOWMM_A_EVENT_INTERVAL_MS, 1000);
+	mnl_attr_put_u32(nlh, 77, 1);			/* a newer module's */
+	zones = mnl_attr_nest_start(nlh, SHADOWMM_A_EVENT_ZONES);
+	for (id = 2; id <= 7; id += 5) {		/* Normal, and a zone we do not know */
+		z = mnl_attr_nest_start(nlh, id + 1);
+		mnl_attr_put_u32(nlh, SHADOWMM_A_EVZONE_ID, id);
+		mnl_attr_put_u64(nlh, SHADOWMM_A_EVZONE_ALLOC, 300);
+		mnl_attr_put_u64(nlh, SHADOWMM_A_EVZONE_FREE, 200);
+		mnl_attr_put_u64(nlh, SHADOWMM_A_EVZONE_ALLOC_FAIL, 1);
+		mnl_attr_put_u32(nlh, SHADOWMM_A_EVZONE_LEVEL, SHADOWMM_WMARK_BELOW_LOW);
+		mnl_attr_put_u32(nlh, SHADOWMM_A_EVZONE_LEVEL_PREV, SHADOWMM_WMARK_ABOVE_HIGH);
+		mnl_attr_nest_end(nlh, z);
+	}
+	mnl_attr_nest_end(nlh, zones);
+	CHECK(!smm_event_parse(nlh, &ev) && ev.seq == 42 && ev.interval_ms == 1000,
+	      "event: sequence and interval");
+	CHECK(ev.zones[2].present && ev.zones[2].alloc == 300 && ev.zones[2].free == 200 &&
+	      ev.zones[2].alloc_fail == 1 && ev.zones[2].level == SHADOWMM_WMARK_BELOW_LOW &&
+	      ev.zones[2].level_prev == SHADOWMM_WMARK_ABOVE_HIGH && !ev.zones[0].present,
+	      "event: a zone's counts and its watermark crossing; unknown zones skipped");
+	used = 0;
+}
+
 int main(void)
 {
 	printf("TAP version 13\n1..%d\n", NR_TESTS);
@@ -424,6 +558,8 @@ int main(void)
 	test_family();
 	test_units();
 	test_open();
+	test_capture();
+	test_event_parse();
 	if (tests != NR_TESTS)
 		printf("# planned %d tests, ran %d\n", NR_TESTS, tests);
 	return failed || tests != NR_TESTS ? 1 : 0;

@@ -42,6 +42,7 @@ enum shadowmm_cmd {
 	SHADOWMM_CMD_SPACE_TRANSLATE,	/* do: one address of a space */
 	SHADOWMM_CMD_SPACE_DESTROY,	/* do (admin): a space and all it holds */
 	SHADOWMM_CMD_SPACE_GET,		/* dump: spaces and their statistics */
+	SHADOWMM_CMD_EVENT,		/* multicast "events" only: one per interval */
 
 	__SHADOWMM_CMD_MAX,
 	SHADOWMM_CMD_MAX = __SHADOWMM_CMD_MAX - 1
@@ -436,6 +437,49 @@ enum shadowmm_a_space {
 
 	__SHADOWMM_A_SPACE_CNT,
 	SHADOWMM_A_SPACE_MAX = __SHADOWMM_A_SPACE_CNT - 1
+};
+
+/*
+ * SHADOWMM_CMD_EVENT, on the "events" multicast group: at most one message
+ * per interval, aggregated from the zone counters, sent only when someone
+ * listens and something changed. A listener that misses messages (its
+ * socket overflowed: ENOBUFS) or sees SEQ jump should dump ZONE_GET again.
+ */
+enum shadowmm_a_event {
+	SHADOWMM_A_EVENT_UNSPEC,
+	SHADOWMM_A_EVENT_PAD,
+	SHADOWMM_A_EVENT_SEQ,		/* u64: numbers the messages, from 1 */
+	SHADOWMM_A_EVENT_INTERVAL_MS,	/* u32: what the counts cover */
+	SHADOWMM_A_EVENT_ZONES,		/* nest: SHADOWMM_A_EVENT_ZONE by zone */
+
+	__SHADOWMM_A_EVENT_CNT,
+	SHADOWMM_A_EVENT_MAX = __SHADOWMM_A_EVENT_CNT - 1
+};
+
+/* Watermark level of a zone: where its free frames are. */
+enum shadowmm_wmark_level {
+	SHADOWMM_WMARK_ABOVE_HIGH,
+	SHADOWMM_WMARK_BELOW_HIGH,	/* low <= free < high */
+	SHADOWMM_WMARK_BELOW_LOW,	/* min <= free < low */
+	SHADOWMM_WMARK_BELOW_MIN,
+};
+
+/* One zone in an event (member zone + 1 of SHADOWMM_A_EVENT_ZONES) */
+enum shadowmm_a_event_zone {
+	SHADOWMM_A_EVZONE_UNSPEC,
+	SHADOWMM_A_EVZONE_PAD,
+	SHADOWMM_A_EVZONE_ID,		/* u32: enum shadowmm_zone */
+	SHADOWMM_A_EVZONE_ALLOC,	/* u64: blocks allocated in the interval */
+	SHADOWMM_A_EVZONE_FREE,		/* u64: blocks freed in the interval */
+	SHADOWMM_A_EVZONE_ALLOC_FAIL,	/* u64: failed allocations in the interval */
+	SHADOWMM_A_EVZONE_WMARK_LOW,	/* u64: attempts below low in the interval */
+	SHADOWMM_A_EVZONE_WMARK_MIN,	/* u64: attempts below min in the interval */
+	SHADOWMM_A_EVZONE_FREE_FRAMES,	/* u64: free frames now, pcp included */
+	SHADOWMM_A_EVZONE_LEVEL,	/* u32: enum shadowmm_wmark_level now */
+	SHADOWMM_A_EVZONE_LEVEL_PREV,	/* u32: at the previous message */
+
+	__SHADOWMM_A_EVZONE_CNT,
+	SHADOWMM_A_EVZONE_MAX = __SHADOWMM_A_EVZONE_CNT - 1
 };
 
 #endif /* _UAPI_LINUX_SHADOWMM_H */

@@ -1,0 +1,214 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * The "events" multicast group: what the allocator did in the last
+ * interval, aggregated per zone, one message per interval at most.
+ *
+ * A delayed work wakes every SMM_EVENT_INTERVAL_MS, reads each zone's
+ * counters (under the zone lock, briefly; the per-CPU ones racily, as
+ * ZONE_GET does) and compares them with the previous reading. It sends
+ * one SHADOWMM_CMD_EVENT only when someone listens and something changed,
+ * so an allocation storm costs one message per interval and the
+ * allocation fast path never sees this file. With no listener it only
+ * forgets its previous reading, so the first message after a listener
+ * joins covers one interval, not the time nobody was listening.
+ *
+ * Hook for the slab caches (issue 4): cache creation and destruction
+ * are to be counted in struct smm_event_sample the same way (a counter
+ * the slab code bumps, compared here) and sent as their own attributes in
+ * the same message, never as one message per cache.
+ *
+ * The work runs alone (one instance, rearming itself); smm_nl_event_stop()
+ * cancels it before the family and the mm go away.
+ */
+#include <linux/workqueue.h>
+
+#include "smm.h"
+#include "netlink.h"
+
+#define SMM_EVENT_INTERVAL_MS	1000
+
+/* One zone's counters at one moment. */
+struct smm_event_sample {
+	u64 alloc, free, alloc_fail, wmark_low, wmark_min, free_frames;
+	u32 level;
+};
+
+static struct smm_event_state {
+	struct delayed_work work;
+	struct smm_event_sample prev[SMM_NR_ZONES];
+	bool have_prev;			/* prev is a reading of the last interval */
+	u64 seq;			/* of the last message sent */
+} smm_event;
+
+static u32 smm_event_level(const struct smm_zone *z, u64 free)
+{
+	if (free < z->wmark[SMM_WMARK_MIN])
+		return SHADOWMM_WMARK_BELOW_MIN;
+	if (free < z->wmark[SMM_WMARK_LOW])
+		return SHADOWMM_WMARK_BELOW_LOW;
+	if (free < z->wmark[SMM_WMARK_HIGH])
+		return SHADOWMM_WMARK_BELOW_HIGH;
+	return SHADOWMM_WMARK_ABOVE_HIGH;
+}
+
+/* The zone's counters, summed over orders and CPUs as ZONE_GET sums them. */
+static void smm_event_read(struct smm_mm *mm, unsigned int zi, struct smm_event_sample *s)
+{
+	struct smm_zone *z = &mm->zones[zi];
+	unsigned int o, cpu;
+	u64 buddy_free;
+
+	memset(s, 0, sizeof(*s));
+	smm_lock(&z->lock);
+	for (o = 0; o < SMM_NR_ORDERS; o++) {
+		s->alloc += z->stats.alloc[o];
+		s->free += z->stats.free[o];
+	}
+	s->alloc_fail = z->stats.alloc_fail;
+	s->wmark_low = z->stats.wmark_low;
+	s->wmark_min = z->stats.wmark_min;
+	buddy_free = z->free;
+	smm_unlock(&z->lock);
+
+	for (cpu = 0; cpu < mm->nr_cpus; cpu++) {
+		const struct smm_pcp_stats *p = &smm_pcp_of(mm, cpu, zi)->stats;
+
+		for (o = 0; o <= SMM_PCP_MAX_ORDER; o++) {
+			s->alloc += READ_ONCE(p->alloc[o]);
+			s->free += READ_ONCE(p->free[o]);
+		}
+	}
+	/* the watermark checks look at the buddy's free frames, as the kernel's do */
+	s->level = smm_event_level(z, buddy_free);
+	s->free_frames = buddy_free + smm_zone_pcp_frames(mm, zi);
+}
+
+static bool smm_event_changed(const struct smm_event_sample *now,
+			      const struct smm_event_sample *prev)
+{
+	return now->alloc != prev->alloc || now->free != prev->free ||
+	       now->alloc_fail != prev->alloc_fail || now->wmark_low != prev->wmark_low ||
+	       now->wmark_min != prev->wmark_min || now->level != prev->level;
+}
+
+static int smm_event_zone_fill(struct sk_buff *skb, unsigned int zi,
+			       const struct smm_event_sample *now,
+			       const struct smm_event_sample *prev)
+{
+	struct nlattr *nest = nla_nest_start(skb, zi + 1);
+
+	if (!nest)
+		return -EMSGSIZE;
+	if (nla_put_u32(skb, SHADOWMM_A_EVZONE_ID, zi) ||
+	    nla_put_u64_64bit(skb, SHADOWMM_A_EVZONE_ALLOC, now->alloc - prev->alloc,
+			      SHADOWMM_A_EVZONE_PAD) ||
+	    nla_put_u64_64bit(skb, SHADOWMM_A_EVZONE_FREE, now->free - prev->free,
+			      SHADOWMM_A_EVZONE_PAD) ||
+	    nla_put_u64_64bit(skb, SHADOWMM_A_EVZONE_ALLOC_FAIL, now->alloc_fail - prev->alloc_fail,
+			      SHADOWMM_A_EVZONE_PAD) ||
+	    nla_put_u64_64bit(skb, SHADOWMM_A_EVZONE_WMARK_LOW, now->wmark_low - prev->wmark_low,
+			      SHADOWMM_A_EVZONE_PAD) ||
+	    nla_put_u64_64bit(skb, SHADOWMM_A_EVZONE_WMARK_MIN, now->wmark_min - prev->wmark_min,
+			      SHADOWMM_A_EVZONE_PAD) ||
+	    nla_put_u64_64bit(skb, SHADOWMM_A_EVZONE_FREE_FRAMES, now->free_frames,
+			      SHADOWMM_A_EVZONE_PAD) ||
+	    nla_put_u32(skb, SHADOWMM_A_EVZONE_LEVEL, now->level) ||
+	    nla_put_u32(skb, SHADOWMM_A_EVZONE_LEVEL_PREV, prev->level)) {
+		nla_nest_cancel(skb, nest);
+		return -EMSGSIZE;
+	}
+	nla_nest_end(skb, nest);
+	return 0;
+}
+
+/* The size of a message for @nr_zones zones, computed before it is filled. */
+static size_t smm_event_size(unsigned int nr_zones)
+{
+	size_t zone = nla_total_size(0) +			/* the zone's nest */
+		      3 * nla_total_size(sizeof(u32)) +		/* ID, LEVEL, LEVEL_PREV */
+		      6 * nla_total_size_64bit(sizeof(u64));	/* the counts */
+
+	return nla_total_size_64bit(sizeof(u64)) +		/* SEQ */
+	       nla_total_size(sizeof(u32)) +			/* INTERVAL_MS */
+	       nla_total_size(0) +				/* ZONES */
+	       nr_zones * zone;
+}
+
+/*
+ * One message with every populated zone; the caller knows something
+ * changed. On failure the caller keeps its previous reading, so the next
+ * message covers this interval too.
+ */
+static int smm_event_send(const struct smm_event_sample *now)
+{
+	struct smm_mm *mm = &smm_dev.mm;
+	struct nlattr *zones;
+	struct sk_buff *skb;
+	unsigned int zi;
+	void *hdr;
+
+	skb = genlmsg_new(smm_event_size(SMM_NR_ZONES), GFP_KERNEL);
+	if (!skb)
+		return -ENOMEM;
+	hdr = genlmsg_put(skb, 0, 0, &smm_nl_family, 0, SHADOWMM_CMD_EVENT);
+	if (!hdr)
+		goto err_free;
+	if (nla_put_u64_64bit(skb, SHADOWMM_A_EVENT_SEQ, smm_event.seq + 1, SHADOWMM_A_EVENT_PAD) ||
+	    nla_put_u32(skb, SHADOWMM_A_EVENT_INTERVAL_MS, SMM_EVENT_INTERVAL_MS))
+		goto err_free;
+	zones = nla_nest_start(skb, SHADOWMM_A_EVENT_ZONES);
+	if (!zones)
+		goto err_free;
+	for (zi = 0; zi < SMM_NR_ZONES; zi++)
+		if (smm_zone_populated(&mm->zones[zi]) &&
+		    smm_event_zone_fill(skb, zi, &now[zi], &smm_event.prev[zi]))
+			goto err_free;
+	nla_nest_end(skb, zones);
+	genlmsg_end(skb, hdr);
+	smm_event.seq++;
+	/* -ESRCH: the last listener left meanwhile; nothing to do */
+	genlmsg_multicast(&smm_nl_family, skb, 0, 0, GFP_KERNEL);
+	return 0;
+
+err_free:
+	nlmsg_free(skb);
+	return -EMSGSIZE;
+}
+
+static void smm_event_work(struct work_struct *work)
+{
+	struct smm_event_sample now[SMM_NR_ZONES] = {};
+	struct smm_mm *mm = &smm_dev.mm;
+	bool changed = false;
+	unsigned int zi;
+
+	if (!genl_has_listeners(&smm_nl_family, &init_net, 0)) {
+		smm_event.have_prev = false;
+		goto rearm;
+	}
+	for (zi = 0; zi < SMM_NR_ZONES; zi++) {
+		if (!smm_zone_populated(&mm->zones[zi]))
+			continue;
+		smm_event_read(mm, zi, &now[zi]);
+		changed |= smm_event_changed(&now[zi], &smm_event.prev[zi]);
+	}
+	if (smm_event.have_prev && changed && smm_event_send(now))
+		goto rearm;
+	memcpy(smm_event.prev, now, sizeof(now));
+	smm_event.have_prev = true;
+rearm:
+	schedule_delayed_work(&smm_event.work, msecs_to_jiffies(SMM_EVENT_INTERVAL_MS));
+}
+
+void smm_nl_event_start(void)
+{
+	memset(&smm_event, 0, sizeof(smm_event));
+	INIT_DELAYED_WORK(&smm_event.work, smm_event_work);
+	schedule_delayed_work(&smm_event.work, msecs_to_jiffies(SMM_EVENT_INTERVAL_MS));
+}
+
+/* The work rearms itself: cancel_delayed_work_sync() handles that. */
+void smm_nl_event_stop(void)
+{
+	cancel_delayed_work_sync(&smm_event.work);
+}

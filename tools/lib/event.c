@@ -1,0 +1,162 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * The "events" multicast group: a socket of its own (so events never mix
+ * with the replies of requests), non-blocking, and the parser of
+ * SHADOWMM_CMD_EVENT. When the kernel could not queue an event for us
+ * (our receive buffer was full) the next read says -ENOBUFS: the reader
+ * has lost events and should dump the state again.
+ */
+#include <fcntl.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <linux/genetlink.h>
+
+#include "libsmm.h"
+
+#define SMM_EVENTS_BUF_SIZE	(16 * 1024)
+
+static const enum mnl_attr_data_type smm_event_types[SHADOWMM_A_EVENT_MAX + 1] = {
+	[SHADOWMM_A_EVENT_SEQ]		= MNL_TYPE_U64,
+	[SHADOWMM_A_EVENT_INTERVAL_MS]	= MNL_TYPE_U32,
+	[SHADOWMM_A_EVENT_ZONES]	= MNL_TYPE_NESTED,
+};
+
+static const struct smm_attr_policy smm_event_policy = SMM_ATTR_POLICY(smm_event_types);
+
+static const enum mnl_attr_data_type smm_evzone_types[SHADOWMM_A_EVZONE_MAX + 1] = {
+	[SHADOWMM_A_EVZONE_ID]		= MNL_TYPE_U32,
+	[SHADOWMM_A_EVZONE_ALLOC]	= MNL_TYPE_U64,
+	[SHADOWMM_A_EVZONE_FREE]	= MNL_TYPE_U64,
+	[SHADOWMM_A_EVZONE_ALLOC_FAIL]	= MNL_TYPE_U64,
+	[SHADOWMM_A_EVZONE_WMARK_LOW]	= MNL_TYPE_U64,
+	[SHADOWMM_A_EVZONE_WMARK_MIN]	= MNL_TYPE_U64,
+	[SHADOWMM_A_EVZONE_FREE_FRAMES]	= MNL_TYPE_U64,
+	[SHADOWMM_A_EVZONE_LEVEL]	= MNL_TYPE_U32,
+	[SHADOWMM_A_EVZONE_LEVEL_PREV]	= MNL_TYPE_U32,
+};
+
+static const struct smm_attr_policy smm_evzone_policy = SMM_ATTR_POLICY(smm_evzone_types);
+
+const char *const smm_wmark_level_names[4] = {
+	[SHADOWMM_WMARK_ABOVE_HIGH]	= "above high",
+	[SHADOWMM_WMARK_BELOW_HIGH]	= "below high",
+	[SHADOWMM_WMARK_BELOW_LOW]	= "below low",
+	[SHADOWMM_WMARK_BELOW_MIN]	= "below min",
+};
+
+static void smm_evzone_parse(const struct nlattr *nest, struct smm_event *ev)
+{
+	const struct nlattr *tb[SHADOWMM_A_EVZONE_MAX + 1];
+	struct smm_event_zone *z;
+	uint32_t id;
+
+	if (smm_attr_parse_nested(nest, &smm_evzone_policy, tb) || !tb[SHADOWMM_A_EVZONE_ID])
+		return;
+	id = mnl_attr_get_u32(tb[SHADOWMM_A_EVZONE_ID]);
+	if (id >= SMM_NR_ZONES)
+		return;		/* a zone we do not know: skip */
+	z = &ev->zones[id];
+	z->present = true;
+	z->alloc = smm_attr_u64(tb[SHADOWMM_A_EVZONE_ALLOC], 0);
+	z->free = smm_attr_u64(tb[SHADOWMM_A_EVZONE_FREE], 0);
+	z->alloc_fail = smm_attr_u64(tb[SHADOWMM_A_EVZONE_ALLOC_FAIL], 0);
+	z->wmark_low = smm_attr_u64(tb[SHADOWMM_A_EVZONE_WMARK_LOW], 0);
+	z->wmark_min = smm_attr_u64(tb[SHADOWMM_A_EVZONE_WMARK_MIN], 0);
+	z->free_frames = smm_attr_u64(tb[SHADOWMM_A_EVZONE_FREE_FRAMES], 0);
+	z->level = smm_attr_u32(tb[SHADOWMM_A_EVZONE_LEVEL], 0) & 3;
+	z->level_prev = smm_attr_u32(tb[SHADOWMM_A_EVZONE_LEVEL_PREV], 0) & 3;
+}
+
+/* A SHADOWMM_CMD_EVENT message into @ev; -EBADMSG if malformed. */
+int smm_event_parse(const struct nlmsghdr *nlh, struct smm_event *ev)
+{
+	const struct nlattr *tb[SHADOWMM_A_EVENT_MAX + 1], *a;
+
+	memset(ev, 0, sizeof(*ev));
+	if (smm_attr_parse(nlh, &smm_event_policy, tb))
+		return -EBADMSG;
+	ev->seq = smm_attr_u64(tb[SHADOWMM_A_EVENT_SEQ], 0);
+	ev->interval_ms = smm_attr_u32(tb[SHADOWMM_A_EVENT_INTERVAL_MS], 0);
+	if (tb[SHADOWMM_A_EVENT_ZONES])
+		mnl_attr_for_each_nested(a, tb[SHADOWMM_A_EVENT_ZONES])
+			smm_evzone_parse(a, ev);
+	return 0;
+}
+
+/*
+ * Join the events group of the family @nl resolved, on a new socket.
+ * 0, or -errno with nl->err saying why (-ENOENT: a module without it).
+ */
+int smm_events_open(struct smm_nl *nl, struct smm_events *ev)
+{
+	unsigned int group = nl->events_group;
+
+	memset(ev, 0, sizeof(*ev));
+	if (!group) {
+		snprintf(nl->err, sizeof(nl->err), "the module has no \"%s\" group",
+			 SHADOWMM_MCGRP_EVENTS);
+		return -ENOENT;
+	}
+	ev->family = nl->family;
+	ev->buf = malloc(SMM_EVENTS_BUF_SIZE);
+	ev->sock = mnl_socket_open2(NETLINK_GENERIC, SOCK_NONBLOCK | SOCK_CLOEXEC);
+	if (!ev->buf || !ev->sock ||
+	    mnl_socket_bind(ev->sock, 0, MNL_SOCKET_AUTOPID) < 0 ||
+	    mnl_socket_setsockopt(ev->sock, NETLINK_ADD_MEMBERSHIP, &group, sizeof(group)) < 0) {
+		int err = errno ? errno : ENOMEM;
+
+		snprintf(nl->err, sizeof(nl->err), "events socket: %s", strerror(err));
+		smm_events_close(ev);
+		return -err;
+	}
+	return 0;
+}
+
+int smm_events_fd(const struct smm_events *ev)
+{
+	return ev->sock ? mnl_socket_get_fd(ev->sock) : -1;
+}
+
+/*
+ * Every event queued on the socket to @cb, without blocking. Returns how
+ * many were read, or -ENOBUFS when the kernel dropped some for lack of
+ * room (those that follow are still read next time), or -errno.
+ */
+int smm_events_read(struct smm_events *ev, void (*cb)(const struct smm_event *e, void *data),
+		    void *data)
+{
+	const struct nlmsghdr *nlh;
+	struct smm_event e;
+	int n = 0, left;
+	ssize_t len;
+
+	for (;;) {
+		len = mnl_socket_recvfrom(ev->sock, ev->buf, SMM_EVENTS_BUF_SIZE);
+		if (len < 0 && errno == EINTR)
+			continue;
+		if (len < 0)
+			return errno == EAGAIN ? n : -errno;
+		left = len;
+		for (nlh = (void *)ev->buf; mnl_nlmsg_ok(nlh, left);
+		     nlh = mnl_nlmsg_next(nlh, &left)) {
+			const struct genlmsghdr *g = mnl_nlmsg_get_payload(nlh);
+
+			if (nlh->nlmsg_type != ev->family ||
+			    nlh->nlmsg_len < NLMSG_HDRLEN + GENL_HDRLEN ||
+			    g->cmd != SHADOWMM_CMD_EVENT || smm_event_parse(nlh, &e))
+				continue;
+			cb(&e, data);
+			n++;
+		}
+	}
+}
+
+void smm_events_close(struct smm_events *ev)
+{
+	if (ev->sock)
+		mnl_socket_close(ev->sock);
+	free(ev->buf);
+	ev->sock = NULL;
+	ev->buf = NULL;
+}

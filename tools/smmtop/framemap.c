@@ -1,0 +1,329 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * Frame map: the range (or the part zoomed into) as a grid, each cell a
+ * run of frames showing the state most of its frames are in, by colour
+ * and by a character of its own, so that it reads on a monochrome
+ * terminal too. A cursor picks a cell; + zooms into it (4x), - out.
+ *
+ * Cells come from the snapshot's runs in one pass over the runs and one
+ * over the cells: a run adds its overlap to each cell it covers.
+ */
+#include <curses.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "smmtop.h"
+
+#define FM_ZOOM		4
+#define FM_BATCH_COLS	64
+#define FM_BATCH_ROWS	8
+
+/* By enum shadowmm_frame_state; unknown states (a newer module) read '?'. */
+static const char fm_chars[__SHADOWMM_FRAME_CNT] = {
+	[0]			= '?',
+	[SHADOWMM_FRAME_HOLE]	= '_',
+	[SHADOWMM_FRAME_FREE]	= '.',
+	[SHADOWMM_FRAME_PCP]	= ',',
+	[SHADOWMM_FRAME_PAGE]	= '#',
+	[SHADOWMM_FRAME_SLAB]	= 's',
+	[SHADOWMM_FRAME_PGTABLE] = 't',
+	[SHADOWMM_FRAME_SPACE]	= 'm',
+};
+
+static const int fm_colors[__SHADOWMM_FRAME_CNT] = {
+	[SHADOWMM_FRAME_HOLE]	= SMM_C_HOLE,
+	[SHADOWMM_FRAME_FREE]	= SMM_C_FREE,
+	[SHADOWMM_FRAME_PCP]	= SMM_C_PCP,
+	[SHADOWMM_FRAME_PAGE]	= SMM_C_PAGE,
+	[SHADOWMM_FRAME_SLAB]	= SMM_C_SLAB,
+	[SHADOWMM_FRAME_PGTABLE] = SMM_C_PGTABLE,
+	[SHADOWMM_FRAME_SPACE]	= SMM_C_SPACE,
+};
+
+struct FrameMap {
+	uint64_t start, count;			/* the view; count 0: the whole span */
+	uint64_t cursor;			/* a frame inside the view */
+	uint64_t per_cell;			/* of the last draw */
+	uint32_t (*cells)[__SHADOWMM_FRAME_CNT];	/* frames per state per cell */
+	size_t cells_cap;
+};
+
+static uint64_t fm_span(const struct smm_view *v)
+{
+	return v->cur->info.span_frames;
+}
+
+/* The view clamped to the span (a capture or module may have changed size). */
+static void fm_view(struct FrameMap *fm, const struct smm_view *v, uint64_t *start,
+		    uint64_t *count)
+{
+	uint64_t span = fm_span(v);
+
+	*start = fm->start < span ? fm->start : 0;
+	*count = fm->count && fm->count <= span - *start ? fm->count : span - *start;
+	if (fm->cursor < *start || fm->cursor >= *start + *count)
+		fm->cursor = *start;
+}
+
+/*
+ * Count the frames of each state in each of @ncells cells of @per frames
+ * from @start. Runs are in order: skip to the first that reaches @start.
+ */
+static int fm_fill(struct FrameMap *fm, const struct smm_snap *s, uint64_t start, uint64_t per,
+		   size_t ncells)
+{
+	uint64_t end = start + per * ncells;
+	size_t lo = 0, hi = s->nr_runs, i;
+
+	if (ncells > fm->cells_cap) {
+		void *c = realloc(fm->cells, ncells * sizeof(*fm->cells));
+
+		if (!c)
+			return -ENOMEM;
+		fm->cells = c;
+		fm->cells_cap = ncells;
+	}
+	memset(fm->cells, 0, ncells * sizeof(*fm->cells));
+	while (lo < hi) {
+		size_t mid = (lo + hi) / 2;
+
+		if (s->runs[mid].start + s->runs[mid].count <= start)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	for (i = lo; i < s->nr_runs && s->runs[i].start < end; i++) {
+		const struct smm_run *r = &s->runs[i];
+		uint64_t a = r->start > start ? r->start : start;
+		uint64_t b = r->start + r->count < end ? r->start + r->count : end;
+
+		while (a < b) {
+			size_t c = (a - start) / per;
+			uint64_t cell_end = start + (c + 1) * per;
+			uint64_t n = (b < cell_end ? b : cell_end) - a;
+
+			fm->cells[c][r->state] += n;
+			a += n;
+		}
+	}
+	return 0;
+}
+
+/* The state most frames of a cell are in; ties go to the later state. */
+static unsigned int fm_dominant(const uint32_t *n)
+{
+	unsigned int st, best = 0;
+
+	for (st = 1; st < __SHADOWMM_FRAME_CNT; st++)
+		if (n[st] && n[st] >= n[best])
+			best = st;
+	return best;
+}
+
+static int FrameMap_rows(const struct smm_panel *p, const struct smm_view *v)
+{
+	(void)p, (void)v;
+	return 5;
+}
+
+/* Enough rows for one frame per cell, capped at 4 per 1,000 frames... or the screen. */
+static int FrameMap_want(const struct smm_panel *p, const struct smm_view *v, int cols)
+{
+	uint64_t span = fm_span(v), rows = cols > 0 ? (span + cols - 1) / cols : 1;
+
+	(void)p;
+	return 3 + (int)(rows < 1000 ? rows : 1000);
+}
+
+static void FrameMap_legend(struct smm_panel *p, int row)
+{
+	unsigned int st;
+	int col = 0;
+
+	for (st = SHADOWMM_FRAME_HOLE; st < __SHADOWMM_FRAME_CNT; st++) {
+		smm_panel_putc(p, row, col, fm_colors[st], A_BOLD, fm_chars[st]);
+		smm_panel_put(p, row, col + 1, SMM_C_NORMAL, 0, " %s", smm_state_names[st]);
+		col += 3 + strlen(smm_state_names[st]);
+	}
+}
+
+/* What the cursor's cell holds: "frames 1024-1279: 200 page, 56 free". */
+static void FrameMap_cursor(struct smm_panel *p, int row, uint64_t first, uint64_t n,
+			    const uint32_t *cell)
+{
+	char buf[256];
+	int len, st;
+
+	len = snprintf(buf, sizeof(buf), "cursor: frames %" PRIu64 "-%" PRIu64 ":", first,
+		       first + n - 1);
+	for (st = __SHADOWMM_FRAME_CNT - 1; st >= 0; st--)
+		if (cell[st] && len < (int)sizeof(buf))
+			len += snprintf(buf + len, sizeof(buf) - len, " %u %s", cell[st],
+					smm_state_names[st]);
+	smm_panel_put(p, row, 0, SMM_C_NORMAL, 0, "%s", buf);
+}
+
+static void FrameMap_draw(struct smm_panel *p, const struct smm_view *v)
+{
+	struct FrameMap *fm = p->priv;
+	int grid = p->rows - 3, row, col, cols = p->cols;
+	uint64_t start, count, per, ncells, c, cur;
+
+	fm_view(fm, v, &start, &count);
+	if (grid < 1 || cols < 1 || !count) {
+		smm_panel_title(p, "Frame map (no room)");
+		return;
+	}
+	per = (count + (uint64_t)grid * cols - 1) / ((uint64_t)grid * cols);
+	ncells = (count + per - 1) / per;
+	fm->per_cell = per;
+	smm_panel_title(p, "Frame map: frames %" PRIu64 "-%" PRIu64 " of %" PRIu64
+			", %" PRIu64 " per cell (+/- zoom, arrows move)%s", start,
+			start + count - 1, fm_span(v), per,
+			v->cur->runs_mixed ? " [changed during dump]" : "");
+	if (fm_fill(fm, v->cur, start, per, ncells))
+		return;
+	cur = (fm->cursor - start) / per;
+	/* a row at a time: addchnstr() copies cells without the wide-character path */
+	for (row = 0; (uint64_t)row * cols < ncells; row++) {
+		chtype line[cols];
+
+		for (col = 0; col < cols && (c = (uint64_t)row * cols + col) < ncells; col++) {
+			unsigned int st = fm_dominant(fm->cells[c]);
+
+			line[col] = (chtype)(unsigned char)fm_chars[st] |
+				    smm_attr(fm_colors[st], c == cur && p->focus ? A_REVERSE : 0);
+		}
+		mvaddchnstr(p->y + 1 + row, p->x, line, col);
+	}
+	FrameMap_legend(p, p->rows - 2);
+	FrameMap_cursor(p, p->rows - 1, start + cur * per,
+			cur + 1 == ncells ? count - cur * per : per, fm->cells[cur]);
+}
+
+/* Zoom @dir > 0 in around the cursor, < 0 out, 0 back to the whole range. */
+static void FrameMap_zoom(struct FrameMap *fm, const struct smm_view *v, int dir)
+{
+	uint64_t start, count, span = fm_span(v);
+
+	fm_view(fm, v, &start, &count);
+	if (dir > 0)
+		count = count / FM_ZOOM ? count / FM_ZOOM : 1;
+	else if (dir < 0)
+		count = count * FM_ZOOM < span ? count * FM_ZOOM : span;
+	else
+		count = span;
+	start = fm->cursor > count / 2 ? fm->cursor - count / 2 : 0;
+	if (start + count > span)
+		start = span - count;
+	fm->start = start;
+	fm->count = count == span ? 0 : count;
+}
+
+static int FrameMap_key(struct smm_panel *p, struct smm_view *v, int ch)
+{
+	struct FrameMap *fm = p->priv;
+	uint64_t start, count, step = fm->per_cell ? fm->per_cell : 1;
+	int64_t move = 0;
+
+	switch (ch) {
+	case '+':
+	case '=':
+		FrameMap_zoom(fm, v, 1);
+		return SMM_KEY_HANDLED | SMM_KEY_REDRAW;
+	case '-':
+		FrameMap_zoom(fm, v, -1);
+		return SMM_KEY_HANDLED | SMM_KEY_REDRAW;
+	case '0':
+		FrameMap_zoom(fm, v, 0);
+		return SMM_KEY_HANDLED | SMM_KEY_REDRAW;
+	case KEY_LEFT:
+		move = -1;
+		break;
+	case KEY_RIGHT:
+		move = 1;
+		break;
+	case KEY_UP:
+		move = -p->cols;
+		break;
+	case KEY_DOWN:
+		move = p->cols;
+		break;
+	default:
+		return SMM_KEY_IGNORED;
+	}
+	fm_view(fm, v, &start, &count);
+	if (move < 0 && fm->cursor - start < (uint64_t)-move * step)
+		return SMM_KEY_HANDLED;
+	if (move > 0 && fm->cursor + move * step >= start + count)
+		return SMM_KEY_HANDLED;
+	fm->cursor += move * (int64_t)step;
+	return SMM_KEY_HANDLED | SMM_KEY_REDRAW;
+}
+
+/* Batch: frames per state, and the whole range as a small grid. */
+static void FrameMap_batch(struct smm_panel *p, const struct smm_view *v)
+{
+	struct FrameMap *fm = p->priv;
+	uint64_t total[__SHADOWMM_FRAME_CNT] = { 0 }, span = fm_span(v), per, ncells, c;
+	const struct smm_snap *s = v->cur;
+	unsigned int st;
+	size_t i;
+
+	for (i = 0; i < s->nr_runs; i++)
+		total[s->runs[i].state] += s->runs[i].count;
+	print_u64(PRINT_ANY, "runs", "\nFRAME MAP: %" PRIu64 " runs;", s->nr_runs);
+	open_json_object("frames");
+	for (st = 1; st < __SHADOWMM_FRAME_CNT; st++) {
+		print_u64(PRINT_ANY, smm_state_names[st], " %" PRIu64, total[st]);
+		print_string(PRINT_FP, NULL, " %s", smm_state_names[st]);
+	}
+	close_json_object();
+	print_text("\n");
+	if (!span)
+		return;
+	per = (span + FM_BATCH_COLS * FM_BATCH_ROWS - 1) / (FM_BATCH_COLS * FM_BATCH_ROWS);
+	ncells = (span + per - 1) / per;
+	if (fm_fill(fm, s, 0, per, ncells))
+		return;
+	for (c = 0; c < ncells; c++) {
+		if (c % FM_BATCH_COLS == 0)
+			print_text("  |");
+		print_text("%c", fm_chars[fm_dominant(fm->cells[c])]);
+		if (c % FM_BATCH_COLS == FM_BATCH_COLS - 1 || c + 1 == ncells)
+			print_text("|\n");
+	}
+	print_text("  (%" PRIu64 " frames per character)\n", per);
+}
+
+static void FrameMap_delete(struct smm_panel *p)
+{
+	struct FrameMap *fm = p->priv;
+
+	free(fm->cells);
+	free(fm);
+}
+
+static const struct smm_panel_class FrameMap_class = {
+	.name		= "Frame map",
+	.min_rows	= FrameMap_rows,
+	.want_rows	= FrameMap_want,
+	.draw		= FrameMap_draw,
+	.key		= FrameMap_key,
+	.batch		= FrameMap_batch,
+	.delete		= FrameMap_delete,
+	.keys_help	= "  + - 0      frame map: zoom in / out / whole range; arrows move",
+};
+
+struct smm_panel *FrameMap_new(void)
+{
+	struct FrameMap *fm = calloc(1, sizeof(*fm));
+	struct smm_panel *p;
+
+	if (!fm)
+		return NULL;
+	p = smm_panel_new(&FrameMap_class, fm);
+	if (!p)
+		free(fm);
+	return p;
+}

@@ -1,0 +1,449 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * smmtop [ OPTIONS ]: options, the refresh loop, and the events feed.
+ *
+ * One loop for every mode: fetch a snapshot, show it (the screen, or
+ * text in batch mode), then wait for the next refresh while reading keys
+ * and events. Batch mode prints like top -b; --replay answers the
+ * requests from a capture instead of the module; --bench times replayed
+ * refreshes drawn to /dev/null.
+ */
+#include <curses.h>
+#include <getopt.h>
+#include <locale.h>
+#include <math.h>
+#include <poll.h>
+#include <signal.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "smmtop.h"
+
+#define SMMTOP_VERSION	"0.1.0"
+
+struct smmtop {
+	struct smm_nl nl;
+	struct smm_events ev;
+	struct smm_view view;
+	struct smm_screen screen;
+	bool batch, json, mono, bench;
+	long count;				/* refreshes before quitting; 0: no limit */
+	const char *record, *replay;
+};
+
+static volatile sig_atomic_t smmtop_quit;
+
+static void smmtop_on_signal(int sig)
+{
+	(void)sig;
+	smmtop_quit = 1;
+}
+
+static void usage(FILE *f)
+{
+	fprintf(f,
+		"Usage: smmtop [ -b ] [ -n COUNT ] [ -d SECONDS ] [ -j ] [ -m ]\n"
+		"              [ --record FILE | --replay FILE [ --bench ] ]\n"
+		"  -b, --batch         plain-text snapshots on stdout, as top -b\n"
+		"  -n, --iterations N  quit after N refreshes\n"
+		"  -d, --delay SECS    seconds between refreshes (default 1; 0.25 to 3600)\n"
+		"  -j, --json          batch mode: one JSON object per refresh\n"
+		"  -m, --mono          no colours (also when NO_COLOR is set)\n"
+		"      --record FILE   save the module's replies of each refresh to FILE\n"
+		"      --replay FILE   answer the requests from FILE instead of the module\n"
+		"      --bench         with --replay: time -n refreshes (1000) drawn off-screen\n"
+		"  -V, --version, -h, --help\n"
+		"Keys: h or ? in the dashboard.\n");
+}
+
+static int smmtop_options(struct smmtop *t, int argc, char **argv)
+{
+	static const struct option opts[] = {
+		{ "batch", no_argument, NULL, 'b' },
+		{ "iterations", required_argument, NULL, 'n' },
+		{ "delay", required_argument, NULL, 'd' },
+		{ "json", no_argument, NULL, 'j' },
+		{ "mono", no_argument, NULL, 'm' },
+		{ "record", required_argument, NULL, 'R' },
+		{ "replay", required_argument, NULL, 'P' },
+		{ "bench", no_argument, NULL, 'B' },
+		{ "version", no_argument, NULL, 'V' },
+		{ "help", no_argument, NULL, 'h' },
+		{ NULL, 0, NULL, 0 },
+	};
+	char *end;
+	int c;
+
+	while ((c = getopt_long(argc, argv, "bn:d:jmVh", opts, NULL)) != -1) {
+		switch (c) {
+		case 'b':
+			t->batch = true;
+			break;
+		case 'n':
+			t->count = strtol(optarg, &end, 10);
+			if (*end || end == optarg || t->count < 1) {
+				fprintf(stderr, "smmtop: -n wants a count of 1 or more, not \"%s\"\n",
+					optarg);
+				return -1;
+			}
+			break;
+		case 'd':
+			t->view.interval = strtod(optarg, &end);
+			if (*end || end == optarg || !(t->view.interval >= 0.25) ||
+			    t->view.interval > 3600) {
+				fprintf(stderr, "smmtop: -d wants seconds from 0.25 to 3600, not \"%s\"\n",
+					optarg);
+				return -1;
+			}
+			break;
+		case 'j':
+			t->json = true;
+			break;
+		case 'm':
+			t->mono = true;
+			break;
+		case 'R':
+			t->record = optarg;
+			break;
+		case 'P':
+			t->replay = optarg;
+			break;
+		case 'B':
+			t->bench = true;
+			break;
+		case 'V':
+			printf("smmtop %s\n", SMMTOP_VERSION);
+			exit(0);
+		case 'h':
+			usage(stdout);
+			exit(0);
+		default:
+			usage(stderr);
+			return -1;
+		}
+	}
+	if (optind < argc) {
+		fprintf(stderr, "smmtop: unexpected argument \"%s\"\n", argv[optind]);
+		return -1;
+	}
+	if (t->record && t->replay) {
+		fprintf(stderr, "smmtop: --record and --replay exclude each other\n");
+		return -1;
+	}
+	if (t->bench && !t->replay) {
+		fprintf(stderr, "smmtop: --bench needs --replay FILE\n");
+		return -1;
+	}
+	if (t->json && !t->batch) {
+		fprintf(stderr, "smmtop: -j is for batch mode (-b)\n");
+		return -1;
+	}
+	return 0;
+}
+
+/* ---- events ---- */
+
+static const char *smmtop_clock(char *buf, size_t len)
+{
+	time_t now = time(NULL);
+
+	strftime(buf, len, "%H:%M:%S", localtime(&now));
+	return buf;
+}
+
+/* One line per zone that did something; gaps in the sequence say events were lost. */
+static void smmtop_event(const struct smm_event *e, void *data)
+{
+	struct smm_view *v = data;
+	struct smm_evlog *l = &v->evlog;
+	unsigned int zi;
+	char ts[16];
+
+	smmtop_clock(ts, sizeof(ts));
+	if (l->last_seq && e->seq > l->last_seq + 1)
+		smm_evlog_add(l, SMM_C_WARN, "%s %" PRIu64 " event(s) lost", ts,
+			      e->seq - l->last_seq - 1);
+	l->last_seq = e->seq;
+	for (zi = 0; zi < SMM_NR_ZONES; zi++) {
+		const struct smm_event_zone *z = &e->zones[zi];
+		char cross[48] = "", fail[32] = "";
+		bool worse = z->level > z->level_prev;
+
+		if (!z->present || (!z->alloc && !z->free && !z->alloc_fail &&
+				    z->level == z->level_prev))
+			continue;
+		if (z->level != z->level_prev)
+			snprintf(cross, sizeof(cross), ", now %s (was %s)",
+				 smm_wmark_level_names[z->level],
+				 smm_wmark_level_names[z->level_prev]);
+		if (z->alloc_fail)
+			snprintf(fail, sizeof(fail), ", %" PRIu64 " FAILED", z->alloc_fail);
+		smm_evlog_add(l, z->alloc_fail || worse ? SMM_C_BAD : z->level != z->level_prev ?
+			      SMM_C_OK : SMM_C_NORMAL,
+			      "%s %-6s %" PRIu64 " alloc, %" PRIu64 " free in %u ms%s%s", ts,
+			      smm_zone_names[zi], z->alloc, z->free, e->interval_ms, fail, cross);
+	}
+}
+
+/*
+ * Read what the events socket holds. ENOBUFS: the kernel dropped events
+ * because we read too slowly; say so and have the caller dump again.
+ * Returns true when a new snapshot is needed.
+ */
+static bool smmtop_read_events(struct smmtop *t)
+{
+	char ts[16];
+	int ret;
+
+	if (!t->view.events)
+		return false;
+	ret = smm_events_read(&t->ev, smmtop_event, &t->view);
+	if (ret != -ENOBUFS)
+		return false;
+	smm_evlog_add(&t->view.evlog, SMM_C_WARN,
+		      "%s events lost (socket overflow): resynchronised with a dump",
+		      smmtop_clock(ts, sizeof(ts)));
+	snprintf(t->view.status, sizeof(t->view.status), "events lost: resynchronised");
+	t->view.evlog.last_seq = 0;
+	return true;
+}
+
+/* ---- the loop ---- */
+
+static double smmtop_now(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return ts.tv_sec + ts.tv_nsec / 1e9;
+}
+
+static int smmtop_refresh(struct smmtop *t)
+{
+	int ret = smm_view_refresh(&t->view, &t->nl);
+
+	if (ret)
+		snprintf(t->view.status, sizeof(t->view.status), "refresh failed: %.100s",
+			 t->nl.err);
+	return ret;
+}
+
+static int smmtop_screen_init(struct smmtop *t)
+{
+	struct smm_screen *s = &t->screen;
+	struct smm_panel *(*const ctors[])(void) = {
+		Header_new, Zones_new, FreeArea_new, FrameMap_new, Events_new,
+	};
+	unsigned int i;
+
+	for (i = 0; i < ARRAY_SIZE(ctors); i++) {
+		s->panels[i] = ctors[i]();
+		if (!s->panels[i])
+			return -ENOMEM;
+		s->nr_panels++;
+	}
+	s->focus = 1;
+	return 0;
+}
+
+static void smmtop_screen_exit(struct smmtop *t)
+{
+	unsigned int i;
+
+	for (i = 0; i < t->screen.nr_panels; i++)
+		smm_panel_delete(t->screen.panels[i]);
+}
+
+/*
+ * Wait until @deadline reading keys (when interactive) and events.
+ * Returns SMM_KEY_* flags of what happened.
+ */
+static int smmtop_wait(struct smmtop *t, double deadline)
+{
+	struct pollfd fds[2];
+	int flags = 0, nfds = 0, ms, ch;
+
+	if (!t->batch)
+		fds[nfds++] = (struct pollfd){ .fd = STDIN_FILENO, .events = POLLIN };
+	if (t->view.events)
+		fds[nfds++] = (struct pollfd){ .fd = smm_events_fd(&t->ev), .events = POLLIN };
+	ms = (int)ceil((deadline - smmtop_now()) * 1000);
+	if (ms < 0)
+		ms = 0;
+	poll(fds, nfds, t->view.paused && !t->batch ? -1 : ms);
+	if (smmtop_read_events(t))
+		flags |= SMM_KEY_REFETCH;
+	if (t->view.events && !t->batch)
+		flags |= SMM_KEY_REDRAW;
+	if (t->batch)
+		return flags;
+	while ((ch = getch()) != ERR) {
+		t->view.status[0] = '\0';
+		flags |= smm_screen_key(&t->screen, &t->view, ch);
+		if (flags & SMM_KEY_QUIT)
+			break;
+	}
+	return flags;
+}
+
+static void smmtop_batch_print(struct smmtop *t)
+{
+	new_json_obj(t->json);
+	smm_screen_batch(&t->screen, &t->view);
+	delete_json_obj();
+	if (!t->json)
+		printf("\n");
+	fflush(stdout);
+}
+
+/* The one loop of batch and interactive mode. */
+static int smmtop_run(struct smmtop *t)
+{
+	double next = smmtop_now();
+	int flags = SMM_KEY_REFETCH;
+	long done = 0;
+
+	while (!smmtop_quit) {
+		if ((flags & SMM_KEY_REFETCH) || (!t->view.paused && smmtop_now() >= next)) {
+			if (t->count && done == t->count)
+				break;
+			if (smmtop_refresh(t) && t->batch) {
+				fprintf(stderr, "smmtop: %s\n", t->nl.err);
+				return 1;
+			}
+			done++;
+			next = smmtop_now() + t->view.interval;
+			if (t->batch)
+				smmtop_batch_print(t);
+			flags |= SMM_KEY_REDRAW;
+			if (t->batch && t->count && done == t->count)
+				break;
+		}
+		if (!t->batch && (flags & SMM_KEY_REDRAW))
+			smm_screen_draw(&t->screen, &t->view);
+		flags = smmtop_wait(t, next);
+		if (flags & SMM_KEY_QUIT)
+			break;
+	}
+	return 0;
+}
+
+/*
+ * --bench: @count refreshes from the capture, each parsed and drawn into
+ * curses' screen and sent to /dev/null, timed as a whole.
+ */
+static int smmtop_bench(struct smmtop *t)
+{
+	long n = t->count ? t->count : 1000, i;
+	double start, fetch = 0, draw = 0, a;
+	FILE *out = fopen("/dev/null", "w"), *in = fopen("/dev/null", "r");
+	SCREEN *scr;
+
+	if (!out || !in)
+		return 1;
+	scr = newterm(getenv("TERM") ? NULL : "xterm-256color", out, in);
+	if (!scr) {
+		fprintf(stderr, "smmtop: no terminal description for the benchmark\n");
+		return 1;
+	}
+	if (!getenv("LINES") && !getenv("COLUMNS"))
+		resizeterm(50, 160);
+	smm_colors_init(t->mono);
+	start = smmtop_now();
+	for (i = 0; i < n; i++) {
+		a = smmtop_now();
+		if (smmtop_refresh(t)) {
+			endwin();
+			delscreen(scr);
+			fprintf(stderr, "smmtop: %s\n", t->nl.err);
+			return 1;
+		}
+		fetch += smmtop_now() - a;
+		a = smmtop_now();
+		smm_screen_draw(&t->screen, &t->view);
+		draw += smmtop_now() - a;
+	}
+	a = smmtop_now() - start;
+	endwin();
+	delscreen(scr);
+	printf("smmtop bench: %ld refreshes of %s at %dx%d, %zu runs in the frame map\n", n,
+	       t->replay, LINES, COLS, t->view.cur->nr_runs);
+	printf("  per refresh: %.3f ms (parse %.3f ms, draw %.3f ms)\n", a * 1e3 / n,
+	       fetch * 1e3 / n, draw * 1e3 / n);
+	fclose(out);
+	fclose(in);
+	return 0;
+}
+
+static int smmtop_open(struct smmtop *t)
+{
+	int ret;
+
+	if (t->replay) {
+		t->view.replay = true;
+		ret = smm_nl_open_replay(&t->nl, t->replay);
+	} else {
+		ret = smm_nl_open(&t->nl);
+		if (!ret && t->record)
+			ret = smm_nl_record(&t->nl, t->record);
+		if (!ret)
+			t->view.events = !smm_events_open(&t->nl, &t->ev);
+	}
+	if (ret)
+		fprintf(stderr, "smmtop: %s\n", t->nl.err);
+	return ret;
+}
+
+static int smmtop_interactive(struct smmtop *t)
+{
+	int ret;
+
+	if (!initscr())
+		return 1;
+	cbreak();
+	noecho();
+	nonl();
+	keypad(stdscr, TRUE);
+	nodelay(stdscr, TRUE);
+	curs_set(0);
+	smm_colors_init(t->mono);
+	ret = smmtop_run(t);
+	endwin();
+	return ret;
+}
+
+int main(int argc, char **argv)
+{
+	static struct smmtop t;
+	struct sigaction sa = { .sa_handler = smmtop_on_signal };
+	int ret;
+
+	setlocale(LC_ALL, "");
+	smm_view_init(&t.view, 1.0);
+	if (smmtop_options(&t, argc, argv))
+		return 2;
+	t.mono |= getenv("NO_COLOR") && *getenv("NO_COLOR");
+	if (smmtop_screen_init(&t)) {
+		fprintf(stderr, "smmtop: out of memory\n");
+		return 1;
+	}
+	ret = smmtop_open(&t) ? 1 : 0;
+	if (!ret) {
+		sigaction(SIGINT, &sa, NULL);
+		sigaction(SIGTERM, &sa, NULL);
+		if (t.bench)
+			ret = smmtop_bench(&t);
+		else if (t.batch)
+			ret = smmtop_run(&t);
+		else
+			ret = smmtop_interactive(&t);
+	}
+	if (t.view.events)
+		smm_events_close(&t.ev);
+	smm_nl_close(&t.nl);
+	smmtop_screen_exit(&t);
+	smm_view_free(&t.view);
+	return ret;
+}

@@ -1,0 +1,210 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * The screen: panels stacked top to bottom, the header first, a status
+ * line at the bottom, the help over everything when asked for.
+ *
+ * Layout: every visible panel gets its min_rows; what is left goes to the
+ * focused panel up to its want_rows, then to the others in order, and
+ * what is still left to the last. 'f' shows the focused panel alone.
+ * Drawing erases and redraws the whole screen into curses' buffer and
+ * refreshes once: curses sends only the cells that changed, so nothing
+ * flickers.
+ */
+#include <curses.h>
+#include <string.h>
+
+#include "smmtop.h"
+
+static const char *const smm_help_text[] = {
+	"smmtop: the shadow memory manager, live",
+	"",
+	"  h ?        this help (any key closes it)",
+	"  q          quit",
+	"  Tab        focus the next panel (BackTab: the previous)",
+	"  f          the focused panel alone, or all of them again",
+	"  space p    pause / resume the refresh",
+	"  < >        refresh interval: shorter / longer",
+	"  r          refresh now",
+	NULL,
+};
+
+static bool smm_panel_visible(const struct smm_screen *s, unsigned int i)
+{
+	return !s->zoomed || i == 0 || i == s->focus;
+}
+
+/* Rows 0 .. rows-2: panels; the last row: the status line. */
+void smm_screen_layout(struct smm_screen *s, const struct smm_view *v, int rows, int cols)
+{
+	int want[8], got[8], left = rows - 1, y = 0;
+	unsigned int i, last = 0, order[8], n = 0;
+
+	for (i = 0; i < s->nr_panels; i++) {
+		struct smm_panel *p = s->panels[i];
+
+		got[i] = 0;
+		if (!smm_panel_visible(s, i))
+			continue;
+		got[i] = p->cls->min_rows(p, v);
+		want[i] = p->cls->want_rows(p, v, cols);
+		if (s->zoomed && i)
+			want[i] = rows;		/* alone: take the screen */
+		if (got[i] > left)
+			got[i] = left > 0 ? left : 0;
+		left -= got[i];
+		last = i;
+	}
+	/* the focused panel first, then the rest in order */
+	order[n++] = s->focus;
+	for (i = 0; i < s->nr_panels; i++)
+		if (i != s->focus)
+			order[n++] = i;
+	for (i = 0; i < n && left > 0; i++) {
+		unsigned int k = order[i];
+		int more;
+
+		if (!smm_panel_visible(s, k) || want[k] <= got[k])
+			continue;
+		more = want[k] - got[k] < left ? want[k] - got[k] : left;
+		got[k] += more;
+		left -= more;
+	}
+	if (left > 0)
+		got[last] += left;
+	for (i = 0; i < s->nr_panels; i++) {
+		struct smm_panel *p = s->panels[i];
+
+		p->y = y;
+		p->x = 0;
+		p->rows = got[i];
+		p->cols = cols;
+		p->focus = i == s->focus;
+		y += got[i];
+	}
+}
+
+static void smm_screen_status(const struct smm_view *v, int rows, int cols)
+{
+	char buf[256];
+
+	snprintf(buf, sizeof(buf), " %s%s  h:help q:quit Tab:focus f:alone space:pause <>:interval",
+		 v->paused ? "[PAUSED] " : "", v->status);
+	attrset(smm_attr(SMM_C_TITLE, 0));
+	mvhline(rows - 1, 0, ' ', cols);
+	mvaddnstr(rows - 1, 0, buf, cols);
+	attrset(A_NORMAL);
+}
+
+/* A box in the middle listing the keys: the screen's, then each panel's. */
+static void smm_screen_help(const struct smm_screen *s, int rows, int cols)
+{
+	const char *lines[48];
+	int n = 0, w = 0, y, x, i;
+	unsigned int k;
+
+	for (i = 0; smm_help_text[i]; i++)
+		lines[n++] = smm_help_text[i];
+	for (k = 0; k < s->nr_panels && n < 46; k++)
+		if (s->panels[k]->cls->keys_help)
+			lines[n++] = s->panels[k]->cls->keys_help;
+	for (i = 0; i < n; i++)
+		if ((int)strlen(lines[i]) > w)
+			w = strlen(lines[i]);
+	w += 4;
+	if (w > cols)
+		w = cols;
+	if (n + 2 > rows)
+		n = rows - 2;
+	y = (rows - n - 2) / 2;
+	x = (cols - w) / 2;
+	attrset(A_BOLD);
+	for (i = 0; i < n + 2; i++)
+		mvhline(y + i, x, ' ', w);
+	mvhline(y, x, '-', w);
+	mvhline(y + n + 1, x, '-', w);
+	for (i = 0; i < n; i++)
+		mvaddnstr(y + 1 + i, x + 2, lines[i], w - 3);
+	attrset(A_NORMAL);
+}
+
+void smm_screen_draw(struct smm_screen *s, const struct smm_view *v)
+{
+	unsigned int i;
+
+	erase();
+	smm_screen_layout(s, v, LINES, COLS);
+	for (i = 0; i < s->nr_panels; i++)
+		if (s->panels[i]->rows > 0)
+			s->panels[i]->cls->draw(s->panels[i], v);
+	smm_screen_status(v, LINES, COLS);
+	if (s->help)
+		smm_screen_help(s, LINES, COLS);
+	refresh();
+}
+
+static const double smm_intervals[] = { 0.25, 0.5, 1, 2, 3, 5, 10 };
+
+static int smm_screen_interval(struct smm_view *v, int dir)
+{
+	int i, n = ARRAY_SIZE(smm_intervals);
+
+	for (i = 0; i < n - 1 && smm_intervals[i] < v->interval; i++)
+		;
+	i += dir;
+	v->interval = smm_intervals[i < 0 ? 0 : i >= n ? n - 1 : i];
+	snprintf(v->status, sizeof(v->status), "interval %.2f s", v->interval);
+	return SMM_KEY_HANDLED | SMM_KEY_REDRAW;
+}
+
+/* The screen's keys first, then the focused panel's. */
+int smm_screen_key(struct smm_screen *s, struct smm_view *v, int ch)
+{
+	struct smm_panel *p = s->panels[s->focus];
+
+	if (s->help) {
+		s->help = false;
+		return ch == 'q' ? SMM_KEY_QUIT : SMM_KEY_HANDLED | SMM_KEY_REDRAW;
+	}
+	switch (ch) {
+	case 'q':
+		return SMM_KEY_QUIT;
+	case 'h':
+	case '?':
+		s->help = true;
+		return SMM_KEY_HANDLED | SMM_KEY_REDRAW;
+	case '\t':
+		s->focus = (s->focus + 1) % s->nr_panels;
+		return SMM_KEY_HANDLED | SMM_KEY_REDRAW;
+	case KEY_BTAB:
+		s->focus = (s->focus + s->nr_panels - 1) % s->nr_panels;
+		return SMM_KEY_HANDLED | SMM_KEY_REDRAW;
+	case 'f':
+		s->zoomed = !s->zoomed;
+		return SMM_KEY_HANDLED | SMM_KEY_REDRAW;
+	case ' ':
+	case 'p':
+		v->paused = !v->paused;
+		return SMM_KEY_HANDLED | SMM_KEY_REDRAW;
+	case '<':
+		return smm_screen_interval(v, -1);
+	case '>':
+		return smm_screen_interval(v, 1);
+	case 'r':
+		return SMM_KEY_HANDLED | SMM_KEY_REFETCH;
+	case KEY_RESIZE:
+		return SMM_KEY_HANDLED | SMM_KEY_REDRAW;
+	}
+	if (p->cls->key)
+		return p->cls->key(p, v, ch);
+	return SMM_KEY_IGNORED;
+}
+
+/* Batch mode: each panel that has a text form, in screen order. */
+void smm_screen_batch(struct smm_screen *s, const struct smm_view *v)
+{
+	unsigned int i;
+
+	for (i = 0; i < s->nr_panels; i++)
+		if (s->panels[i]->cls->batch)
+			s->panels[i]->cls->batch(s->panels[i], v);
+}

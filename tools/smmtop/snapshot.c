@@ -1,0 +1,184 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * One snapshot per refresh, and what the view keeps across refreshes:
+ * the previous snapshot (for rates), the fragmentation history and the
+ * event log. Nothing else in smmtop talks to the kernel.
+ */
+#include <stdarg.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "smmtop.h"
+
+#define SMM_FRAME_TRIES		3	/* dumps tried before showing a mixed map */
+#define SMM_FRAG_ORDER		9	/* pageblock order: where huge pages come from */
+
+static double smm_now(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return ts.tv_sec + ts.tv_nsec / 1e9;
+}
+
+static int smm_snap_run_cb(const struct smm_run *run, void *data)
+{
+	struct smm_snap *s = data;
+
+	if (smm_array_reserve((void **)&s->runs, &s->runs_cap, s->nr_runs, sizeof(*run), 1024))
+		return -ENOMEM;
+	s->runs[s->nr_runs++] = *run;
+	return 0;
+}
+
+/*
+ * The frame map: a dump that the allocator changed meanwhile is thrown
+ * away and tried again; after SMM_FRAME_TRIES the last one is kept and
+ * flagged, since a busy allocator may never hold still.
+ */
+static int smm_snap_frames(struct smm_nl *nl, struct smm_snap *s)
+{
+	int ret = 0, i;
+
+	for (i = 0; i < SMM_FRAME_TRIES; i++) {
+		s->nr_runs = 0;
+		ret = smm_frames_get(nl, 0, 0, smm_snap_run_cb, s);
+		if (ret != SMM_NL_DUMP_INTR)
+			break;
+	}
+	s->runs_mixed = ret == SMM_NL_DUMP_INTR;
+	return s->runs_mixed ? 0 : ret;
+}
+
+/* Fetch a whole snapshot into @s (its runs array is reused). */
+int smm_snap_fetch(struct smm_nl *nl, struct smm_snap *s)
+{
+	int ret, i;
+
+	ret = smm_info_get(nl, &s->info);
+	if (ret)
+		return ret;
+	for (i = 0; i < SMM_FRAME_TRIES; i++) {
+		ret = smm_zones_get(nl, s->zones, &s->nr_zones);
+		if (ret != SMM_NL_DUMP_INTR)
+			break;
+	}
+	if (ret && ret != SMM_NL_DUMP_INTR)
+		return ret;
+	ret = smm_snap_frames(nl, s);
+	if (!ret)
+		s->time = smm_now();
+	return ret;
+}
+
+void smm_snap_free(struct smm_snap *s)
+{
+	free(s->runs);
+	s->runs = NULL;
+	s->nr_runs = s->runs_cap = 0;
+}
+
+void smm_view_init(struct smm_view *v, double interval)
+{
+	memset(v, 0, sizeof(*v));
+	v->interval = interval;
+	v->cur = &v->snaps[0];
+}
+
+static void smm_hist_push(struct smm_history *h, const struct smm_snap *s)
+{
+	unsigned int z;
+
+	h->head = (h->head + 1) % SMM_HIST_LEN;
+	for (z = 0; z < SMM_NR_ZONES; z++)
+		h->v[z][h->head] = z < s->nr_zones && s->zones[z].managed ?
+				   s->zones[z].unusable[SMM_FRAG_ORDER] : -1;
+	if (h->len < SMM_HIST_LEN)
+		h->len++;
+}
+
+/* Sample @back refreshes ago of @zone (0: the latest), -1 if none. */
+int smm_hist_get(const struct smm_history *h, unsigned int zone, unsigned int back)
+{
+	if (back >= h->len)
+		return -1;
+	return h->v[zone][(h->head + SMM_HIST_LEN - back) % SMM_HIST_LEN];
+}
+
+/*
+ * A new snapshot into the slot that is not current, then the two swap:
+ * a failed fetch leaves the view as it was. A replayed capture has no
+ * clock of its own: its snapshots are one interval apart.
+ */
+int smm_view_refresh(struct smm_view *v, struct smm_nl *nl)
+{
+	struct smm_snap *next = v->cur == &v->snaps[0] ? &v->snaps[1] : &v->snaps[0];
+	int ret = smm_snap_fetch(nl, next);
+
+	if (ret)
+		return ret;
+	if (v->replay)
+		next->time = v->refreshes ? v->cur->time + v->interval : 0;
+	if (v->refreshes)
+		v->prev = v->cur;
+	v->cur = next;
+	v->refreshes++;
+	smm_hist_push(&v->hist, next);
+	return 0;
+}
+
+void smm_view_free(struct smm_view *v)
+{
+	smm_snap_free(&v->snaps[0]);
+	smm_snap_free(&v->snaps[1]);
+}
+
+void smm_evlog_add(struct smm_evlog *l, int attr, const char *fmt, ...)
+{
+	va_list ap;
+
+	l->head = (l->head + 1) % SMM_EVLOG_LEN;
+	va_start(ap, fmt);
+	vsnprintf(l->line[l->head], sizeof(l->line[0]), fmt, ap);
+	va_end(ap);
+	l->attr[l->head] = attr;
+	l->total++;
+	if (l->len < SMM_EVLOG_LEN)
+		l->len++;
+}
+
+/* The line @back lines before the newest, NULL past the oldest. */
+const char *smm_evlog_get(const struct smm_evlog *l, unsigned int back, int *attr)
+{
+	unsigned int i;
+
+	if (back >= l->len)
+		return NULL;
+	i = (l->head + SMM_EVLOG_LEN - back) % SMM_EVLOG_LEN;
+	*attr = l->attr[i];
+	return l->line[i];
+}
+
+uint64_t smm_sum(const uint64_t *v, unsigned int n)
+{
+	uint64_t s = 0;
+
+	while (n--)
+		s += v[n];
+	return s;
+}
+
+/* @n in at most @width characters: 1234567 reads "1234k" in 5. */
+char *smm_fmt_count(char *buf, size_t len, uint64_t n, unsigned int width)
+{
+	static const char units[] = "kMGT";
+	unsigned int u = 0;
+
+	snprintf(buf, len, "%" PRIu64, n);
+	while (strlen(buf) > width && u < sizeof(units) - 1) {
+		n /= 1000;
+		snprintf(buf, len, "%" PRIu64 "%c", n, units[u++]);
+	}
+	return buf;
+}

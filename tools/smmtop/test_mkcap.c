@@ -1,0 +1,301 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * test_mkcap SIZE_MIB AVG_RUN REFRESHES OUT: a synthetic capture for the
+ * screen tests and the benchmark, built as the module would answer one
+ * refresh (INFO_GET, ZONE_GET, FRAME_GET) for a reserved range of
+ * SIZE_MIB, REFRESHES times with growing counters.
+ *
+ * The frame map alternates free and allocated runs of 1 .. 2 * AVG_RUN
+ * frames from a fixed pseudo-random sequence (the same file every time);
+ * zones are DMA (the first 16 MiB) and Normal (the rest); each zone's
+ * free area is what its free runs break into as aligned buddy blocks,
+ * and its fragmentation indexes follow mm/vmstat.c's formulas, so
+ * everything agrees the way the module's replies agree.
+ *
+ * Prints one line per zone, "zone NAME free N managed M", for the tests.
+ */
+#include <inttypes.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <linux/genetlink.h>
+
+#include "../lib/libsmm.h"
+
+#define MK_DGRAM	(32 * 1024)
+#define MK_DMA_FRAMES	((uint64_t)4096)
+#define MK_MAX_ORDER	10
+
+struct mk_zone {
+	uint64_t start, end, free, nr_free[SMM_NR_ORDERS];
+};
+
+static struct mk_zone zones[2];
+static struct smm_capture *cap;
+static char *buf;
+static size_t used;
+static uint32_t lcg = 12345;
+
+static uint32_t mk_rand(void)
+{
+	lcg = lcg * 1103515245 + 12345;
+	return lcg >> 8;
+}
+
+static struct nlmsghdr *mk_msg(uint8_t cmd, uint16_t flags)
+{
+	struct nlmsghdr *nlh = mnl_nlmsg_put_header(buf + used);
+	struct genlmsghdr *g;
+
+	nlh->nlmsg_type = GENL_MIN_ID;
+	nlh->nlmsg_flags = flags;
+	g = mnl_nlmsg_put_extra_header(nlh, sizeof(*g));
+	g->cmd = cmd;
+	g->version = SHADOWMM_GENL_VERSION;
+	return nlh;
+}
+
+static void mk_end(struct nlmsghdr *nlh)
+{
+	used += nlh->nlmsg_len;
+}
+
+static void mk_flush(uint8_t cmd, bool first)
+{
+	if (smm_capture_put(cap, cmd, first, buf, used)) {
+		perror("test_mkcap: write");
+		exit(1);
+	}
+	used = 0;
+}
+
+static void mk_done(uint8_t cmd)
+{
+	struct nlmsghdr *nlh = mnl_nlmsg_put_header(buf + used);
+	int zero = 0;
+
+	nlh->nlmsg_type = NLMSG_DONE;
+	nlh->nlmsg_flags = NLM_F_MULTI;
+	memcpy(mnl_nlmsg_put_extra_header(nlh, sizeof(zero)), &zero, sizeof(zero));
+	mk_end(nlh);
+	mk_flush(cmd, false);
+}
+
+static void mk_info(uint64_t frames)
+{
+	struct nlmsghdr *nlh = mk_msg(SHADOWMM_CMD_INFO_GET, 0);
+	struct nlmsgerr *e;
+
+	mnl_attr_put_u64(nlh, SHADOWMM_A_INFO_BASE, 0x40000000);
+	mnl_attr_put_u64(nlh, SHADOWMM_A_INFO_SIZE, frames * 4096);
+	mnl_attr_put_u32(nlh, SHADOWMM_A_INFO_PAGE_SIZE, 4096);
+	mnl_attr_put_u64(nlh, SHADOWMM_A_INFO_NR_FRAMES, frames);
+	mnl_attr_put_u64(nlh, SHADOWMM_A_INFO_SPAN_FRAMES, frames);
+	mnl_attr_put_u32(nlh, SHADOWMM_A_INFO_MODE, SHADOWMM_MODE_RESERVED);
+	mnl_attr_put_u32(nlh, SHADOWMM_A_INFO_NR_SECTIONS, 1);
+	mnl_attr_put_u32(nlh, SHADOWMM_A_INFO_DESC_BYTES, 16);
+	mnl_attr_put_strz(nlh, SHADOWMM_A_INFO_VERSION, "0.1.0");
+	mnl_attr_put_strz(nlh, SHADOWMM_A_INFO_KERNEL, "6.1.0-capture");
+	mnl_attr_put_u32(nlh, SHADOWMM_A_INFO_MAX_ORDER, MK_MAX_ORDER);
+	mk_end(nlh);
+	nlh = mnl_nlmsg_put_header(buf + used);
+	nlh->nlmsg_type = NLMSG_ERROR;
+	nlh->nlmsg_flags = NLM_F_CAPPED;
+	e = mnl_nlmsg_put_extra_header(nlh, sizeof(*e));
+	e->error = 0;
+	mk_end(nlh);
+	mk_flush(SHADOWMM_CMD_INFO_GET, true);
+}
+
+static void mk_u64_array(struct nlmsghdr *nlh, int type, const uint64_t *v, unsigned int n)
+{
+	struct nlattr *nest = mnl_attr_nest_start(nlh, type);
+	unsigned int i;
+
+	for (i = 0; i < n; i++)
+		mnl_attr_put_u64(nlh, i + 1, v[i]);
+	mnl_attr_nest_end(nlh, nest);
+}
+
+static int mk_unusable(const uint64_t *nr_free, unsigned int order)
+{
+	uint64_t pages = 0, suitable = 0;
+	unsigned int o;
+
+	for (o = 0; o < SMM_NR_ORDERS; o++) {
+		pages += nr_free[o] << o;
+		if (o >= order)
+			suitable += nr_free[o] << (o - order);
+	}
+	return pages ? (pages - (suitable << order)) * 1000 / pages : 0;
+}
+
+static int mk_extfrag(const uint64_t *nr_free, unsigned int order)
+{
+	uint64_t pages = 0, suitable = 0, blocks = 0;
+	unsigned int o;
+
+	for (o = 0; o < SMM_NR_ORDERS; o++) {
+		blocks += nr_free[o];
+		pages += nr_free[o] << o;
+		if (o >= order)
+			suitable += nr_free[o] << (o - order);
+	}
+	if (!blocks)
+		return 0;
+	if (suitable)
+		return -1000;
+	return 1000 - (int)((1000 + pages * 1000 / (1ULL << order)) / blocks);
+}
+
+static void mk_zone_msg(unsigned int id, unsigned int refresh)
+{
+	static const char *const names[] = { "DMA", "DMA32", "Normal" };
+	const struct mk_zone *z = &zones[id ? 1 : 0];
+	struct nlmsghdr *nlh = mk_msg(SHADOWMM_CMD_ZONE_GET, NLM_F_MULTI);
+	uint64_t ops[SMM_NR_ORDERS] = { 0 }, mt[SMM_NR_MT];
+	uint64_t managed = id == 1 ? 0 : z->end - z->start, wmin = managed / 64;
+	struct nlattr *area, *stats;
+	unsigned int o;
+
+	mnl_attr_put_u32(nlh, SHADOWMM_A_ZONE_ID, id);
+	mnl_attr_put_strz(nlh, SHADOWMM_A_ZONE_NAME, names[id]);
+	mnl_attr_put_u64(nlh, SHADOWMM_A_ZONE_START, id == 1 ? 0 : z->start);
+	mnl_attr_put_u64(nlh, SHADOWMM_A_ZONE_SPANNED, managed);
+	mnl_attr_put_u64(nlh, SHADOWMM_A_ZONE_PRESENT, managed);
+	mnl_attr_put_u64(nlh, SHADOWMM_A_ZONE_MANAGED, managed);
+	mnl_attr_put_u64(nlh, SHADOWMM_A_ZONE_FREE, id == 1 ? 0 : z->free);
+	mnl_attr_put_u64(nlh, SHADOWMM_A_ZONE_PCP, 0);
+	mnl_attr_put_u64(nlh, SHADOWMM_A_ZONE_WMARK_MIN, wmin);
+	mnl_attr_put_u64(nlh, SHADOWMM_A_ZONE_WMARK_LOW, wmin * 5 / 4);
+	mnl_attr_put_u64(nlh, SHADOWMM_A_ZONE_WMARK_HIGH, wmin * 3 / 2);
+	if (id == 1)
+		goto out;
+	area = mnl_attr_nest_start(nlh, SHADOWMM_A_ZONE_FREE_AREA);
+	for (o = 0; o < SMM_NR_ORDERS; o++) {
+		struct nlattr *a = mnl_attr_nest_start(nlh, o + 1);
+
+		mnl_attr_put_u32(nlh, SHADOWMM_A_AREA_ORDER, o);
+		mnl_attr_put_u64(nlh, SHADOWMM_A_AREA_NR_FREE, z->nr_free[o]);
+		mt[SHADOWMM_MT_UNMOVABLE] = z->nr_free[o] / 4;
+		mt[SHADOWMM_MT_MOVABLE] = z->nr_free[o] - z->nr_free[o] / 4;
+		mt[SHADOWMM_MT_RECLAIMABLE] = 0;
+		mk_u64_array(nlh, SHADOWMM_A_AREA_NR_FREE_MT, mt, SMM_NR_MT);
+		mnl_attr_put_u32(nlh, SHADOWMM_A_AREA_UNUSABLE, mk_unusable(z->nr_free, o));
+		mnl_attr_put_u32(nlh, SHADOWMM_A_AREA_EXTFRAG, (uint32_t)mk_extfrag(z->nr_free, o));
+		mnl_attr_nest_end(nlh, a);
+	}
+	mnl_attr_nest_end(nlh, area);
+	stats = mnl_attr_nest_start(nlh, SHADOWMM_A_ZONE_STATS);
+	ops[0] = 1000ULL * refresh;
+	mk_u64_array(nlh, SHADOWMM_A_STATS_ALLOC, ops, SMM_NR_ORDERS);
+	ops[0] = 900ULL * refresh;
+	mk_u64_array(nlh, SHADOWMM_A_STATS_FREE, ops, SMM_NR_ORDERS);
+	mnl_attr_nest_end(nlh, stats);
+out:
+	mk_end(nlh);
+}
+
+static void mk_zones(unsigned int refresh)
+{
+	unsigned int id;
+
+	for (id = 0; id < 3; id++)
+		mk_zone_msg(id, refresh);
+	mk_flush(SHADOWMM_CMD_ZONE_GET, true);
+	mk_done(SHADOWMM_CMD_ZONE_GET);
+}
+
+/* A free run into the largest aligned blocks it holds, as the buddy keeps it. */
+static void mk_free_run(uint64_t start, uint64_t n)
+{
+	struct mk_zone *z = start < MK_DMA_FRAMES ? &zones[0] : &zones[1];
+	unsigned int o;
+
+	z->free += n;
+	while (n) {
+		for (o = MK_MAX_ORDER; o; o--)
+			if (!(start & ((1ULL << o) - 1)) && (1ULL << o) <= n)
+				break;
+		z->nr_free[o]++;
+		start += 1ULL << o;
+		n -= 1ULL << o;
+	}
+}
+
+/* Runs, cut at the DMA boundary so no block crosses zones. */
+static void mk_frames(uint64_t frames, unsigned int avg, bool count)
+{
+	struct nlmsghdr *nlh = NULL;
+	struct nlattr *runs = NULL;
+	uint64_t pos = 0, n, end;
+	bool first = true, free = true;
+
+	lcg = 12345;
+	while (pos < frames) {
+		if (!nlh) {
+			nlh = mk_msg(SHADOWMM_CMD_FRAME_GET, NLM_F_MULTI);
+			runs = mnl_attr_nest_start(nlh, SHADOWMM_A_FRAME_RUNS);
+		}
+		n = 1 + mk_rand() % (2 * avg);
+		end = pos + n > frames ? frames : pos + n;
+		if (pos < MK_DMA_FRAMES && end > MK_DMA_FRAMES)
+			end = MK_DMA_FRAMES;
+		struct nlattr *r = mnl_attr_nest_start(nlh, SHADOWMM_A_FRAME_RUN);
+
+		mnl_attr_put_u64(nlh, SHADOWMM_A_RUN_START, pos);
+		mnl_attr_put_u64(nlh, SHADOWMM_A_RUN_COUNT, end - pos);
+		mnl_attr_put_u32(nlh, SHADOWMM_A_RUN_STATE, free ? SHADOWMM_FRAME_FREE :
+				 SHADOWMM_FRAME_PAGE);
+		mnl_attr_put_u32(nlh, SHADOWMM_A_RUN_MIGRATETYPE, SHADOWMM_MT_MOVABLE);
+		mnl_attr_nest_end(nlh, r);
+		if (free && count)
+			mk_free_run(pos, end - pos);
+		free = !free;
+		pos = end;
+		if (nlh->nlmsg_len > MK_DGRAM - 256 || pos == frames) {
+			mnl_attr_nest_end(nlh, runs);
+			mk_end(nlh);
+			nlh = NULL;
+			if (!count) {
+				mk_flush(SHADOWMM_CMD_FRAME_GET, first);
+				first = false;
+			} else {
+				used = 0;
+			}
+		}
+	}
+	if (!count)
+		mk_done(SHADOWMM_CMD_FRAME_GET);
+}
+
+int main(int argc, char **argv)
+{
+	uint64_t frames;
+	unsigned int avg, refreshes, r;
+
+	if (argc != 5 || !(frames = strtoull(argv[1], NULL, 0) << 8) || frames <= MK_DMA_FRAMES ||
+	    !(avg = strtoul(argv[2], NULL, 0)) || !(refreshes = strtoul(argv[3], NULL, 0))) {
+		fprintf(stderr, "usage: test_mkcap SIZE_MIB(>16) AVG_RUN REFRESHES OUT\n");
+		return 2;
+	}
+	buf = malloc(MK_DGRAM * 2);
+	if (!buf || smm_capture_create(&cap, argv[4])) {
+		perror(argv[4]);
+		return 1;
+	}
+	zones[0] = (struct mk_zone){ .start = 0, .end = MK_DMA_FRAMES };
+	zones[1] = (struct mk_zone){ .start = MK_DMA_FRAMES, .end = frames };
+	mk_frames(frames, avg, true);
+	for (r = 1; r <= refreshes; r++) {
+		mk_info(frames);
+		mk_zones(r);
+		mk_frames(frames, avg, false);
+	}
+	smm_capture_close(cap);
+	printf("zone DMA free %" PRIu64 " managed %" PRIu64 "\n", zones[0].free, MK_DMA_FRAMES);
+	printf("zone Normal free %" PRIu64 " managed %" PRIu64 "\n", zones[1].free,
+	       frames - MK_DMA_FRAMES);
+	return 0;
+}

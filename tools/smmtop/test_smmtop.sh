@@ -1,0 +1,173 @@
+#!/usr/bin/env bash
+# SPDX-License-Identifier: GPL-2.0
+# smmtop on the host, without a module: replays of a synthetic capture
+# (test_mkcap: a 64 MiB range, two zones, a known frame map) in batch
+# mode, checked line by line, and on a screen in tmux at 80x24, checked
+# after each key: panels, numbers, help, focus, zoom, migratetypes,
+# resize, quit. Also the options it refuses, and the error without a
+# module. TAP output; exit 1 on any failure.
+#
+#   test_smmtop.sh [SMMTOP [MKCAP]]   (default: next to this script)
+
+here=$(dirname "$0")
+SMMTOP=$(realpath "${1:-$here/smmtop}")
+MKCAP=$(realpath "${2:-$here/test_mkcap}")
+dir=$(mktemp -d)
+sock=smmtop-test-$$
+trap 'tmux -L "$sock" kill-server 2>/dev/null; rm -rf "$dir"' EXIT
+
+n=0
+failed=0
+ok() { n=$((n + 1)); echo "ok $n $1"; }
+# not_ok NAME EXPECTED SEEN...
+not_ok() {
+	n=$((n + 1))
+	failed=$((failed + 1))
+	echo "not ok $n $1"
+	echo "# expected: $2"
+	shift 2
+	printf '%s\n' "$@" | sed 's/^/# seen: /'
+}
+# check NAME EXPECTED SEEN: pass when they are equal
+check() {
+	if [ "$2" = "$3" ]; then ok "$1"; else not_ok "$1" "$2" "$3"; fi
+}
+
+# the words of a line, one space apart
+squeeze() {
+	local w
+	read -ra w <<< "$1"
+	echo "${w[*]}"
+}
+
+echo "TAP version 13"
+echo "1..31"
+
+cap=$dir/cap64
+"$MKCAP" 64 16 3 "$cap" > "$dir/mkcap.out" || { echo "Bail out! test_mkcap failed"; exit 1; }
+dma_free=$(awk '$2 == "DMA" { print $4 }' "$dir/mkcap.out")
+normal_free=$(awk '$2 == "Normal" { print $4 }' "$dir/mkcap.out")
+total_free=$((dma_free + normal_free))
+
+# ---- batch mode ----
+
+"$SMMTOP" -b -n 2 -d 0.25 --replay "$cap" > "$dir/batch" 2> "$dir/batch.err"
+check "batch: exit 0, nothing on stderr" "0 0" "$? $(wc -c < "$dir/batch.err")"
+mapfile -t L < "$dir/batch"
+check "batch: line 1 is the module and the interval" \
+	"smmtop - shadowmm 0.1.0 on 6.1.0-capture, refresh 0.250 s" "${L[0]}"
+check "batch: line 2 is the range" \
+	"Range: 67108864 bytes reserved at 0x40000000, 16384 frames of 4096 B, span 16384, 1 sections" \
+	"${L[1]}"
+check "batch: line 3 totals the zones' free frames" \
+	"Frames: 16384 managed, $total_free free, 0 pcp, $((16384 - total_free)) used" "${L[2]}"
+check "batch: the zone table's heading" \
+	"ZONE MANAGED FREE PCP MIN LOW HIGH ALLOC/s FREE/s LEVEL" "$(squeeze "${L[4]}")"
+check "batch: DMA's row, no rates in the first snapshot" \
+	"DMA 4096 $dma_free 0 64 80 96 - - above high" "$(squeeze "${L[5]}")"
+check "batch: Normal's row" \
+	"Normal 12288 $normal_free 0 192 240 288 - - above high" "$(squeeze "${L[6]}")"
+check "batch: the frame map's free frames equal the zones'" "$total_free" \
+	"$(grep -m1 '^FRAME MAP' "$dir/batch" | sed 's/.*; [0-9]* hole \([0-9]*\) free.*/\1/')"
+check "batch: 8 grid lines of 64 states" "8 8" \
+	"$(grep -m8 -c '^  |[._,#stm?]\{64\}|$' "$dir/batch") $(grep -m1 -A8 '^FRAME MAP' "$dir/batch" | grep -c '|$')"
+# the second snapshot comes 0.25 s (replayed) after the first: the
+# capture's counters grow by 1000 allocations and 900 frees per refresh
+check "batch: rates in the second snapshot" "DMA 4096 $dma_free 0 64 80 96 4000.000 3600.000 above high" \
+	"$(grep -A1 '^ZONE' "$dir/batch" | sed -n 5p | tr -s ' ')"
+check "batch: two snapshots" 2 "$(grep -c '^smmtop - ' "$dir/batch")"
+
+"$SMMTOP" -b -j -n 1 --replay "$cap" > "$dir/json"
+check "batch -j: the zones' free frames" "$dma_free $normal_free" \
+	"$(jq -r '[.zones[].free] | join(" ")' "$dir/json" 2>&1)"
+check "batch -j: the frame map" "$total_free $((16384 - total_free))" \
+	"$(jq -r '"\(.frames.free) \(.frames.page)"' "$dir/json" 2>&1)"
+
+# ---- options and bad input ----
+
+"$SMMTOP" -n 0 > /dev/null 2> "$dir/err"
+check "-n 0 is refused" "2 smmtop: -n wants a count of 1 or more, not \"0\"" "$? $(cat "$dir/err")"
+"$SMMTOP" -d 0.1 -b > /dev/null 2> "$dir/err"
+check "-d 0.1 is refused" "2 smmtop: -d wants seconds from 0.25 to 3600, not \"0.1\"" "$? $(cat "$dir/err")"
+"$SMMTOP" --bench > /dev/null 2> "$dir/err"
+check "--bench needs --replay" "2 smmtop: --bench needs --replay FILE" "$? $(cat "$dir/err")"
+"$SMMTOP" -b --replay "$dir/none" > /dev/null 2> "$dir/err"
+check "a missing capture" "1 smmtop: $dir/none: No such file or directory" "$? $(cat "$dir/err")"
+head -c 5000 "$cap" > "$dir/cut"
+"$SMMTOP" -b --replay "$dir/cut" > /dev/null 2> "$dir/err"
+check "a cut capture" "1 smmtop: $dir/cut: not a shadowmm capture, or a damaged one" \
+	"$? $(cat "$dir/err")"
+
+# without the module (the host cannot load it): one clear line, exit 1
+if [ -e /sys/module/shadowmm ]; then
+	n=$((n + 1)); echo "ok $n no module: a clear error # SKIP shadowmm is loaded"
+else
+	"$SMMTOP" -b -n 1 > /dev/null 2> "$dir/err"
+	rc=$?
+	if grep -q "netlink socket" "$dir/err"; then
+		n=$((n + 1)); echo "ok $n no module: a clear error # SKIP $(cat "$dir/err")"
+	else
+		check "no module: a clear error" \
+			"1 smmtop: shadowmm: generic netlink family not found (is shadowmm.ko loaded?)" \
+			"$rc $(cat "$dir/err")"
+	fi
+fi
+
+# ---- the screen, in tmux ----
+
+if ! command -v tmux > /dev/null; then
+	while [ $n -lt 31 ]; do n=$((n + 1)); echo "ok $n screen # SKIP no tmux"; done
+	exit $((failed > 0))
+fi
+
+screen() { tmux -L "$sock" capture-pane -p -t t; }
+# wait_for NAME GREP-PATTERN: pass when the screen shows it within 5 s
+wait_for() {
+	local _
+	for _ in $(seq 50); do
+		screen | grep -q -- "$2" && { ok "$1"; return 0; }
+		sleep 0.1
+	done
+	not_ok "$1" "a line matching '$2'" "$(screen)"
+}
+# wait_gone NAME GREP-PATTERN
+wait_gone() {
+	local _
+	for _ in $(seq 50); do
+		screen | grep -q -- "$2" || { ok "$1"; return 0; }
+		sleep 0.1
+	done
+	not_ok "$1" "no line matching '$2'" "$(screen)"
+}
+keys() { tmux -L "$sock" send-keys -t t "$@"; }
+
+tmux -L "$sock" -f /dev/null new-session -d -s t -x 80 -y 24 \
+	"TERM=vt100 $SMMTOP --replay $cap -d 0.25; echo smmtop exited \$?; sleep 30"
+wait_for "screen: the header at 80x24 on a vt100" '^smmtop - shadowmm 0.1.0 on 6.1.0-capture (replay)'
+wait_for "screen: DMA's free frames as the capture has them" \
+	"^DMA  *\[.*\]  *$dma_free  *4096 "
+wait_for "screen: Normal's free frames" "^Normal  *\[.*\]  *$normal_free  *12288 "
+wait_for "screen: the frame map's legend" '^_ hole \. free , pcp # page s slab t pgtable m space'
+keys h
+wait_for "screen: h opens the help" 'this help (any key closes it)'
+keys x
+wait_gone "screen: any key closes it" 'this help (any key closes it)'
+keys Tab
+wait_for "screen: Tab focuses the free area" '^> Free area'
+keys m
+wait_for "screen: m shows migratetypes" '^DMA    Unmov'
+# Alone, the frame map has all rows but the header's 3, its title, legend
+# and cursor line, and the status line: FRAMES over (ROWS - 7) x COLS cells.
+per_cell() { echo $((($1 + ($2 - 7) * $3 - 1) / (($2 - 7) * $3))); }
+keys Tab f
+wait_for "screen: f shows the frame map alone" \
+	"^> Frame map: frames 0-16383 of 16384, $(per_cell 16384 24 80) per cell"
+keys +
+wait_for "screen: + zooms in 4x" "^> Frame map: frames 0-4095 of 16384, $(per_cell 4096 24 80) per cell"
+tmux -L "$sock" resize-window -t t -x 100 -y 30
+wait_for "screen: a resize redraws at the new size" \
+	"^> Frame map: frames 0-4095 of 16384, $(per_cell 4096 30 100) per cell"
+keys q
+wait_for "screen: q quits, exit 0" '^smmtop exited 0'
+
+exit $((failed > 0))
