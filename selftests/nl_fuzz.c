@@ -11,7 +11,8 @@
  * attributes, bad nesting, boundary and overflowing numbers, huge counts,
  * stale and random handles; shadow space requests and page-table walks,
  * valid and not. Afterwards the module must still answer,
- * CHECK must pass and RESET must bring every zone back to fully free.
+ * CHECK and VALIDATE must pass and RESET must bring every zone back to
+ * fully free.
  * Meanwhile a second socket listens on the "events" group: the module's
  * aggregated events must arrive, parse and be numbered in order; and
  * EVENT, a notification, is refused as a request.
@@ -460,7 +461,7 @@ static void tap(int ok, int n, const char *name, const char *why)
 
 int main(int argc, char **argv)
 {
-	uint64_t count = 100000, seed = time(NULL), i, freed;
+	uint64_t count = 100000, seed = time(NULL), i, freed, problems = 0;
 	struct fuzz_events fe = { .in_order = true };
 	struct smm_events ev;
 	struct smm_info info;
@@ -482,7 +483,7 @@ int main(int argc, char **argv)
 		printf("1..0 # SKIP %s\n", f.nl.err);
 		return 4;
 	}
-	printf("1..6\n# seed %llu, %llu messages (replay: -s %llu -n %llu)\n",
+	printf("1..7\n# seed %llu, %llu messages (replay: -s %llu -n %llu)\n",
 	       (unsigned long long)seed, (unsigned long long)count,
 	       (unsigned long long)seed, (unsigned long long)count);
 	has_events = !smm_events_open(&f.nl, &ev);
@@ -503,8 +504,14 @@ int main(int argc, char **argv)
 	tap(good, 3, "CHECK passes", why);
 	failed |= !good;
 
+	good = !smm_cache_validate(&f.nl, NULL, &problems) && !problems;
+	snprintf(why, sizeof(why), "%.200s; %llu problems", f.nl.err,
+		 (unsigned long long)problems);
+	tap(good, 4, "VALIDATE finds every cache intact", why);
+	failed |= !good;
+
 	good = !smm_reset(&f.nl, &freed) && zones_fully_free(&f.nl, why, sizeof(why));
-	tap(good, 4, "RESET returns every zone to fully free", why);
+	tap(good, 5, "RESET returns every zone to fully free", why);
 	failed |= !good;
 
 	/* the interval the fuzz ended in is sent at the next tick */
@@ -515,14 +522,14 @@ int main(int argc, char **argv)
 		 has_events ? "subscribed" : f.nl.err, (unsigned long long)fe.n,
 		 fe.in_order ? "in order" : "OUT OF ORDER", (unsigned long long)fe.blocks);
 	printf("# %s\n", why);
-	tap(good, 5, "events arrive during the fuzz, parse, in order", why);
+	tap(good, 6, "events arrive during the fuzz, parse, in order", why);
 	failed |= !good;
 	if (has_events)
 		smm_events_close(&ev);
 
 	good = smm_nl_run(&f.nl, smm_nl_request(&f.nl, SHADOWMM_CMD_EVENT, false), NULL,
 			  NULL) == -EOPNOTSUPP;
-	tap(good, 6, "EVENT as a request is refused (EOPNOTSUPP)", f.nl.err);
+	tap(good, 7, "EVENT as a request is refused (EOPNOTSUPP)", f.nl.err);
 	failed |= !good;
 
 	smm_nl_close(&f.nl);
