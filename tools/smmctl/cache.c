@@ -196,7 +196,7 @@ const struct smm_cmd smmctl_cache_cmds[] = {
 static int obj_alloc(int argc, char **argv)
 {
 	uint64_t *handles, v;
-	uint32_t count = 1, n, i;
+	uint32_t count = 1, n;
 
 	if (argc != 1 && !(argc == 3 && !strcmp(argv[1], "count"))) {
 		fprintf(stderr, "Error: usage: smmctl obj alloc NAME [ count N ]\n");
@@ -220,12 +220,7 @@ static int obj_alloc(int argc, char **argv)
 		free(handles);
 		return smmctl_error();
 	}
-	open_json_array(PRINT_JSON, "handles");
-	for (i = 0; i < n; i++)
-		print_u64(PRINT_ANY, NULL, "%#" PRIx64 "\n", handles[i]);
-	close_json_array(PRINT_JSON, NULL);
-	free(handles);
-	return 0;
+	return smmctl_print_handles(handles, n);
 }
 
 static int obj_free(int argc, char **argv)

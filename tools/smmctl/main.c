@@ -230,6 +230,19 @@ int smmctl_parse_u64(const char *word, const char *what, uint64_t *v)
 	return 0;
 }
 
+/* What an alloc command prints: one handle a line, or a JSON array; frees them. */
+int smmctl_print_handles(uint64_t *handles, uint32_t n)
+{
+	uint32_t i;
+
+	open_json_array(PRINT_JSON, "handles");
+	for (i = 0; i < n; i++)
+		print_u64(PRINT_ANY, NULL, "%#" PRIx64 "\n", handles[i]);
+	close_json_array(PRINT_JSON, NULL);
+	free(handles);
+	return 0;
+}
+
 /* ---- main ---- */
 
 static int smmctl_finish(int ret)

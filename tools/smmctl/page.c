@@ -72,7 +72,7 @@ static int page_alloc(int argc, char **argv)
 {
 	struct smm_page_req req;
 	uint64_t *handles;
-	uint32_t n, i;
+	uint32_t n;
 
 	if (page_alloc_args(argc, argv, &req) || smmctl_connect())
 		return 1;
@@ -85,12 +85,7 @@ static int page_alloc(int argc, char **argv)
 		free(handles);
 		return smmctl_error();
 	}
-	open_json_array(PRINT_JSON, "handles");
-	for (i = 0; i < n; i++)
-		print_u64(PRINT_ANY, NULL, "%#" PRIx64 "\n", handles[i]);
-	close_json_array(PRINT_JSON, NULL);
-	free(handles);
-	return 0;
+	return smmctl_print_handles(handles, n);
 }
 
 static int page_free(int argc, char **argv)
