@@ -169,7 +169,13 @@ static int smm_nl_space_range(struct genl_info *info, u64 *va, u64 *pages, unsig
 	return 0;
 }
 
-int smm_nl_space_map_doit(struct sk_buff *skb, struct genl_info *info)
+/*
+ * MAP and UNMAP: the range, the space, the core's check of the request
+ * (which names what is wrong, so nothing changes on a refusal), then the
+ * change, all under smm_space_lock. A map that runs out of memory undoes
+ * itself in the core.
+ */
+static int smm_nl_space_change(struct genl_info *info, bool map)
 {
 	struct nlattr *prot_attr = info->attrs[SHADOWMM_A_SPACE_PROT];
 	unsigned int shift, prot = prot_attr ? nla_get_u32(prot_attr) : 0;
@@ -186,50 +192,36 @@ int smm_nl_space_map_doit(struct sk_buff *skb, struct genl_info *info)
 	ret = -ENOENT;
 	if (!s)
 		goto out_unlock;
-	why = smm_space_check_map(s, va, pages, shift, prot);
+	why = map ? smm_space_check_map(s, va, pages, shift, prot) :
+		    smm_space_check_unmap(s, va, pages, shift);
 	ret = -EINVAL;
 	if (why) {
 		smm_nl_set_err(info->extack, info->attrs[SHADOWMM_A_SPACE_ADDR], why);
 		goto out_unlock;
 	}
-	ret = smm_space_map(s, va, pages, shift, prot);
-	if (ret)
-		NL_SET_ERR_MSG(info->extack,
-			       "not enough free memory for every page and table; nothing was mapped");
+	if (map) {
+		ret = smm_space_map(s, va, pages, shift, prot);
+		if (ret)
+			NL_SET_ERR_MSG(info->extack,
+				       "not enough free memory for every page and table; nothing was mapped");
+	} else {
+		smm_space_unmap(s, va, pages, shift);
+		ret = 0;
+	}
 	smm_space_gen++;
 out_unlock:
 	mutex_unlock(&smm_space_lock);
 	return ret;
 }
 
+int smm_nl_space_map_doit(struct sk_buff *skb, struct genl_info *info)
+{
+	return smm_nl_space_change(info, true);
+}
+
 int smm_nl_space_unmap_doit(struct sk_buff *skb, struct genl_info *info)
 {
-	struct smm_space *s;
-	unsigned int shift;
-	const char *why;
-	u64 va, pages;
-	int ret;
-
-	ret = smm_nl_space_range(info, &va, &pages, &shift);
-	if (ret)
-		return ret;
-	mutex_lock(&smm_space_lock);
-	s = smm_nl_space_of(info);
-	ret = -ENOENT;
-	if (!s)
-		goto out_unlock;
-	why = smm_space_check_unmap(s, va, pages, shift);
-	ret = -EINVAL;
-	if (why) {
-		smm_nl_set_err(info->extack, info->attrs[SHADOWMM_A_SPACE_ADDR], why);
-		goto out_unlock;
-	}
-	smm_space_unmap(s, va, pages, shift);
-	smm_space_gen++;
-	ret = 0;
-out_unlock:
-	mutex_unlock(&smm_space_lock);
-	return ret;
+	return smm_nl_space_change(info, false);
 }
 
 /* Under smm_space_lock: walk @va, or say why not. */
