@@ -27,6 +27,7 @@ ROWS = {
     'slab256': ('256-byte slab pair vs kmem_cache_alloc/kmem_cache_free', 1.0),
     # no goal in the issue: a figure to watch, ns per 4 KiB page
     'pt-walk': ('PT_WALK of 1 GiB touched vs /proc/self/pagemap, ns per page', None),
+    'pt-walk-pread1': ('the same walk vs an 8-byte pread of pagemap per page', None),
 }
 # the receive buffer sizes bench_frame_dump must report
 DUMP_BUFS = (4096, 8192, 16384, 32768, 65536)
@@ -147,6 +148,7 @@ def main(argv):
     rows, meta, errors, dumps = parse_log(argv[1])
     report = {'kernel': meta.get('kernel'), 'cmdline': meta.get('cmdline'),
               'vcpus': meta.get('cpus'), 'memory': meta.get('meminfo'),
+              'ptwalk_bytes_per_page': meta.get('ptwalk-bytes-per-page'),
               'config': kernel_config(argv[2]),
               'emulated': 'QEMU TCG: absolute ns are emulated, compare ratios only',
               'rows': {}}
@@ -190,6 +192,9 @@ def main(argv):
                                                  'per-op cost of the slab pair, 2 vCPUs / 1'))
     else:
         failed.append('slab256-2cpu: not measured')
+    if meta.get('ptwalk-bytes-per-page'):
+        print('%-14s %10s %10s %7s %6s  reply bytes per page: walker (pagemap: 8)' % (
+            'pt-walk-bytes', meta['ptwalk-bytes-per-page'], '8', '', ''))
     failed += report_dumps(dumps, report)
     failed += report_native(argv[4] if len(argv) > 4 else None, report)
     os.makedirs(os.path.dirname(os.path.abspath(argv[3])), exist_ok=True)

@@ -9,15 +9,22 @@
  * (MADV_NOHUGEPAGE), so each side reports one entry per 4 KiB page; the
  * walker dumps the whole range in one request, and pagemap is read the
  * way its users read it, in large preads (SMM_PAGEMAP_CHUNK pages each),
- * so neither pays a system call per page. The two sides alternate, one
- * block each per repetition; each block covers the whole region, and a
- * block that sees fewer present pages than were touched is an error (the
- * figure would be for less work).
+ * so neither pays a system call per page (row pt-walk). Row pt-walk-pread1
+ * is the same walker against one 8-byte pread of pagemap per page, what a
+ * tool asking page by page pays. The sides alternate, one block each per
+ * repetition; each block covers the whole region, and a block that sees
+ * fewer present pages than were touched is an error (the figure would be
+ * for less work).
+ *
+ * The walker's reply is one message per page with every level of its
+ * translation, so its cost follows its bytes: a --wrap of
+ * mnl_socket_recvfrom counts them, printed as ptwalk-bytes-per-page.
  *
  *	bench_pt_walk [MiB [REPS]]	(1024 and 5 by default)
  *
  * Prints "bench: row pt-walk cpus 1 ours NS... kernel NS... ops PAGES"
- * for scripts/bench-report.py, or "bench: error pt-walk: why" and exits 1.
+ * (and the pread1 row) for scripts/bench-report.py, or
+ * "bench: error pt-walk: why" and exits 1.
  */
 #include <fcntl.h>
 #include <stdio.h>
@@ -33,6 +40,20 @@
 #define PM_PRESENT		(1ULL << 63)
 #define SMM_PAGEMAP_CHUNK	8192UL		/* pages per pread: 64 KiB of entries */
 #define MAX_REPS		32
+
+static uint64_t recv_bytes;
+
+ssize_t __real_mnl_socket_recvfrom(const struct mnl_socket *nl, void *buf, size_t size);
+
+/* Every reply byte the library reads, for the bytes per page. */
+ssize_t __wrap_mnl_socket_recvfrom(const struct mnl_socket *nl, void *buf, size_t size)
+{
+	ssize_t len = __real_mnl_socket_recvfrom(nl, buf, size);
+
+	if (len > 0)
+		recv_bytes += len;
+	return len;
+}
 
 static double now_ns(void)
 {
@@ -86,18 +107,37 @@ static long long pagemap_block(int fd, uint64_t *buf, char *p, uint64_t pages)
 	return present;
 }
 
-static void print_ns(const char *side, const double *ns, int reps)
+/* The same with one pread per page: present pages or -1. */
+static long long pagemap_block1(int fd, char *p, uint64_t pages)
 {
-	printf(" %s", side);
+	uint64_t i, v, present = 0;
+	off_t off = (uint64_t)p / PAGE * sizeof(v);
+
+	for (i = 0; i < pages; i++) {
+		if (pread(fd, &v, sizeof(v), off + i * sizeof(v)) != sizeof(v))
+			return -1;
+		present += !!(v & PM_PRESENT);
+	}
+	return present;
+}
+
+static void print_row(const char *name, const double *ours, const double *kern, int reps,
+		      uint64_t pages)
+{
+	printf("bench: row %s cpus 1 ours", name);
 	for (int r = 0; r < reps; r++)
-		printf(" %.1f", ns[r]);
+		printf(" %.1f", ours[r]);
+	printf(" kernel");
+	for (int r = 0; r < reps; r++)
+		printf(" %.1f", kern[r]);
+	printf(" ops %llu\n", (unsigned long long)pages);
 }
 
 int main(int argc, char **argv)
 {
 	unsigned long mib = argc > 1 ? strtoul(argv[1], NULL, 0) : 1024;
 	int reps = argc > 2 ? atoi(argv[2]) : 5;
-	double ours[MAX_REPS], kern[MAX_REPS], t;
+	double ours[MAX_REPS], kern[MAX_REPS], kern1[MAX_REPS], t;
 	uint64_t len = mib << 20, pages = len / PAGE, *buf;
 	char why[600];
 	struct smm_nl nl;
@@ -126,6 +166,7 @@ int main(int argc, char **argv)
 		p[i] = 1;
 
 	for (int r = 0; r < reps; r++) {
+		recv_bytes = 0;
 		t = now_ns();
 		got = walk_block(&nl, p, len);
 		ours[r] = (now_ns() - t) / pages;
@@ -143,11 +184,18 @@ int main(int argc, char **argv)
 				 got, (unsigned long long)pages);
 			return fail(why);
 		}
+		t = now_ns();
+		got = pagemap_block1(fd, p, pages);
+		kern1[r] = (now_ns() - t) / pages;
+		if (got != (long long)pages) {
+			snprintf(why, sizeof(why), "pagemap (a pread per page) saw %lld of %llu "
+				 "present pages", got, (unsigned long long)pages);
+			return fail(why);
+		}
 	}
-	printf("bench: row pt-walk cpus 1");
-	print_ns("ours", ours, reps);
-	print_ns("kernel", kern, reps);
-	printf(" ops %llu\n", (unsigned long long)pages);
+	print_row("pt-walk", ours, kern, reps, pages);
+	print_row("pt-walk-pread1", ours, kern1, reps, pages);
+	printf("bench: ptwalk-bytes-per-page %.0f\n", (double)recv_bytes / pages);
 	smm_nl_close(&nl);
 	return 0;
 }
