@@ -90,12 +90,16 @@ check-debug:
 
 # Benchmarks: native rows of the core (user space), then the VM rows
 # against the kernel's own allocators; prints a table, writes JSON.
+# 3G of guest memory: the pt-walk row touches 1 GiB of a process beside
+# the 64M and 1G memmap= ranges. valgrind (deps.sh bench) counts the
+# native rows' instructions.
 bench: deps all
+	@scripts/deps.sh bench
 	$(MAKE) -C tools/testing/core bench
 	@mkdir -p build/bench
 	tools/testing/core/bench_native build/bench/native.json
 	$(MAKE) -C tools bench-smmtop
-	SMM_BENCH_NATIVE=build/bench/native.json scripts/vm.sh bench
+	SMM_VM_MEM=$${SMM_VM_MEM:-3G} SMM_BENCH_NATIVE=build/bench/native.json scripts/vm.sh bench
 
 clean:
 	-$(MAKE) -C $(KDIR) M=$(CURDIR) clean

@@ -25,10 +25,17 @@ ROWS = {
     'order9': ('order-9 pair vs alloc_pages/__free_pages', 1.0),
     'bulk16': ('16 order-0 pages vs alloc_pages_bulk_array', 1.0),
     'slab256': ('256-byte slab pair vs kmem_cache_alloc/kmem_cache_free', 1.0),
+    # no goal in the issue: a figure to watch, ns per 4 KiB page
+    'pt-walk': ('PT_WALK of 1 GiB touched vs /proc/self/pagemap, ns per page', None),
+    'pt-walk-pread1': ('the same walk vs an 8-byte pread of pagemap per page', None),
 }
-NOT_YET = {
-    'pt-walk': 'page-table walk of 1 GiB vs /proc/PID/pagemap (needs the walker, issue 5)',
-    'frame-dump': 'FRAME_GET of 1 GiB parsed by the client library (rate and batch size)',
+# the receive buffer sizes bench_frame_dump must report
+DUMP_BUFS = (4096, 8192, 16384, 32768, 65536)
+# native instruction counts from callgrind, keys of bench_native's JSON
+CALLGRIND = {
+    'pcp': ('instructions_per_pcp_pair', 'order-0 pair through the per-CPU lists'),
+    'buddy': ('instructions_per_buddy_pair', 'order-0 pair, buddy alone'),
+    'slab': ('instructions_per_slab256_pair', '256-byte object pair (kmalloc-256)'),
 }
 CONFIG_KEYS = ('CONFIG_PREEMPT', 'CONFIG_PREEMPT_VOLUNTARY', 'CONFIG_PREEMPT_NONE',
                'CONFIG_PREEMPT_RT', 'CONFIG_SLAB_FREELIST_HARDENED',
@@ -37,7 +44,7 @@ CONFIG_KEYS = ('CONFIG_PREEMPT', 'CONFIG_PREEMPT_VOLUNTARY', 'CONFIG_PREEMPT_NON
 
 
 def parse_log(path):
-    rows, meta, errors = {}, {}, []
+    rows, meta, errors, dumps = {}, {}, [], {}
     with open(path, errors='replace') as f:
         for line in f:
             m = re.search(r'bench: (.*)$', line.rstrip('\r\n'))
@@ -50,15 +57,24 @@ def parse_log(path):
                 o = words.index('ops') if 'ops' in words else len(words)
                 rows[name] = {
                     'cpus': cpus,
-                    'ours': [int(x) for x in words[i + 1:k]],
-                    'kernel': [int(x) for x in words[k + 1:o]],
+                    'ours': [float(x) for x in words[i + 1:k]],
+                    'kernel': [float(x) for x in words[k + 1:o]],
                     'ops': int(words[o + 1]) if o < len(words) else None,
+                }
+            elif words[0] == 'dump':
+                # dump NAME buf B runs R batches N bytes_per_batch X rate R1 R2...
+                r = words.index('rate')
+                kv = dict(zip(words[2:r:2], words[3:r:2]))
+                dumps[int(kv['buf'])] = {
+                    'runs': int(kv['runs']), 'batches': float(kv['batches']),
+                    'bytes_per_batch': float(kv['bytes_per_batch']),
+                    'records_per_s': [float(x) for x in words[r + 1:]],
                 }
             elif words[0] == 'error':
                 errors.append(' '.join(words[1:]))
             else:
                 meta[words[0]] = ' '.join(words[1:])
-    return rows, meta, errors
+    return rows, meta, errors, dumps
 
 
 def kernel_config(path):
@@ -74,30 +90,85 @@ def kernel_config(path):
     return cfg
 
 
+def fmt_ns(ns):
+    return '%.1f' % ns if ns < 100 else '%.0f' % ns
+
+
+def fmt_goal(goal):
+    return '-' if goal is None else '%.1f' % goal
+
+
+def report_dumps(dumps, report):
+    """The frame-dump rows: records/s and bytes per batch per buffer size."""
+    failed = []
+    print()
+    print('frame-dump: FRAME_GET of the whole 1 GiB range, fragmented, parsed by the library')
+    print('%10s %8s %10s %14s %12s' % ('recv buf', 'runs', 'batches', 'bytes/batch',
+                                        'records/s'))
+    report['frame_dump'] = {}
+    for size in DUMP_BUFS:
+        d = dumps.get(size)
+        if not d or not d['records_per_s']:
+            failed.append('frame-dump buf %d: not measured' % size)
+            print('%10d %8s %10s %14s %12s' % (size, '-', '-', '-', '-'))
+            continue
+        rate = statistics.median(d['records_per_s'])
+        report['frame_dump'][str(size)] = dict(d, records_per_s_median=round(rate))
+        print('%10d %8d %10.0f %14.0f %12.0f' % (size, d['runs'], d['batches'],
+                                                 d['bytes_per_batch'], rate))
+    return failed
+
+
+def report_native(path, report):
+    """Instructions per pair from callgrind, in bench_native's JSON."""
+    failed = []
+    native = {}
+    if path and os.path.exists(path):
+        with open(path) as f:
+            native = json.load(f)
+        report['native'] = native
+    else:
+        failed.append('native rows: no %s' % (path or 'native JSON given'))
+    print()
+    print('callgrind (native core, -O2): instructions per pair, 200k-pair run minus 100k')
+    for name, (key, what) in CALLGRIND.items():
+        ir = native.get(key)
+        if ir is None or ir <= 0:
+            failed.append('callgrind-%s: not measured' % name)
+            print('%-16s %8s  %s' % ('callgrind-' + name, '-', what))
+        else:
+            print('%-16s %8.0f  %s' % ('callgrind-' + name, ir, what))
+    return failed
+
+
 def main(argv):
     if len(argv) < 4:
         print(__doc__.strip(), file=sys.stderr)
         return 2
-    rows, meta, errors = parse_log(argv[1])
+    rows, meta, errors, dumps = parse_log(argv[1])
     report = {'kernel': meta.get('kernel'), 'cmdline': meta.get('cmdline'),
-              'vcpus': meta.get('cpus'), 'config': kernel_config(argv[2]),
+              'vcpus': meta.get('cpus'), 'memory': meta.get('meminfo'),
+              'ptwalk_bytes_per_page': meta.get('ptwalk-bytes-per-page'),
+              'config': kernel_config(argv[2]),
               'emulated': 'QEMU TCG: absolute ns are emulated, compare ratios only',
-              'rows': {}, 'not_measured': NOT_YET}
+              'rows': {}}
     failed = list(errors)
     print('%-14s %10s %10s %7s %6s  %s' % ('row', 'ours ns', 'kernel ns', 'ratio', 'goal', 'what'))
     for name, (what, goal) in ROWS.items():
         r = rows.get(name)
         if not r or not r['ours'] or not r['kernel']:
             failed.append('%s: not measured' % name)
-            print('%-14s %10s %10s %7s %6s  %s' % (name, '-', '-', '-', '%.1f' % goal, what))
+            print('%-14s %10s %10s %7s %6s  %s' % (name, '-', '-', '-', fmt_goal(goal), what))
             continue
         ours, kern = statistics.median(r['ours']), statistics.median(r['kernel'])
         ratio = ours / kern if kern else float('inf')
+        met = goal is None or ratio <= goal
         report['rows'][name] = dict(r, what=what, goal=goal, ours_median=ours,
                                     kernel_median=kern, ratio=round(ratio, 3),
-                                    meets_goal=ratio <= goal)
-        print('%-14s %10.0f %10.0f %7.2f %6.1f  %s%s' % (name, ours, kern, ratio, goal, what,
-                                                       '' if ratio <= goal else '  (above goal)'))
+                                    meets_goal=met)
+        print('%-14s %10s %10s %7.2f %6s  %s%s' % (name, fmt_ns(ours), fmt_ns(kern), ratio,
+                                                 fmt_goal(goal), what,
+                                                 '' if met else '  (above goal)'))
     one, two = rows.get('order0'), rows.get('order0-2cpu')
     if one and two and one['ours'] and two['ours']:
         s_ours = statistics.median(two['ours']) / statistics.median(one['ours'])
@@ -121,11 +192,11 @@ def main(argv):
                                                  'per-op cost of the slab pair, 2 vCPUs / 1'))
     else:
         failed.append('slab256-2cpu: not measured')
-    for name, why in NOT_YET.items():
-        print('%-14s %10s %10s %7s %6s  not measured yet: %s' % (name, '-', '-', '-', '', why))
-    if len(argv) > 4 and os.path.exists(argv[4]):
-        with open(argv[4]) as f:
-            report['native'] = json.load(f)
+    if meta.get('ptwalk-bytes-per-page'):
+        print('%-14s %10s %10s %7s %6s  reply bytes per page: walker (pagemap: 8)' % (
+            'pt-walk-bytes', meta['ptwalk-bytes-per-page'], '8', '', ''))
+    failed += report_dumps(dumps, report)
+    failed += report_native(argv[4] if len(argv) > 4 else None, report)
     os.makedirs(os.path.dirname(os.path.abspath(argv[3])), exist_ok=True)
     with open(argv[3], 'w') as f:
         json.dump(report, f, indent=2)

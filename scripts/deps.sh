@@ -9,6 +9,7 @@ set -euo pipefail
 #   deps.sh debug       also what building the debug kernel needs
 #   deps.sh rt          also Debian's PREEMPT_RT kernel and its headers
 #   deps.sh stress      also stress-ng, to press on the guest's own kernel
+#   deps.sh bench       also valgrind, for make bench's instruction counts
 PKGS=(
 	gcc make libc6-dev			# the tools and the module
 	clang					# libFuzzer on the core
@@ -23,7 +24,8 @@ for group in "$@"; do
 	debug)	PKGS+=(linux-source-6.1 bc flex bison libelf-dev libssl-dev xz-utils) ;;
 	rt)	PKGS+=(linux-image-rt-amd64 linux-headers-rt-amd64) ;;
 	stress)	PKGS+=(stress-ng) ;;
-	*)	echo "usage: deps.sh [debug] [rt] [stress]" >&2; exit 2 ;;
+	bench)	PKGS+=(valgrind) ;;
+	*)	echo "usage: deps.sh [debug] [rt] [stress] [bench]" >&2; exit 2 ;;
 	esac
 done
 

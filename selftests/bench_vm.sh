@@ -26,4 +26,19 @@ for row in order0 order0-buddy order3 order9 bulk16 order0-2cpu slab256 slab256-
 		echo "bench: error $row: the benchmark failed"
 	fi
 done
+
+# The real walker against pagemap over a touched region of
+# SMM_BENCH_PT_MIB (1 GiB: make bench boots the VM with 3G so it fits).
+echo "bench: meminfo $(awk '/^MemAvailable:/ { print $2 " kB available" }' /proc/meminfo)"
+"$(dirname "$0")/bench_pt_walk" "${SMM_BENCH_PT_MIB:-1024}" "$REPS" ||
+	echo "bench: error pt-walk: bench_pt_walk exited $?"
 smm_unload
+
+# FRAME_GET of the whole 1 GiB second range (memmap=1G$0x40000000).
+if smm_load base=0x40000000 size=1G; then
+	"$(dirname "$0")/bench_frame_dump" "$REPS" ||
+		echo "bench: error frame-dump: bench_frame_dump exited $?"
+	smm_unload
+else
+	echo "bench: error frame-dump: cannot load the module on the 1 GiB range"
+fi

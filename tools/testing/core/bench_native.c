@@ -4,17 +4,19 @@
  * rows of `make bench` that need no kernel.
  *
  *   bench_native [OUT.json]           the table, and JSON to OUT.json
- *   bench_native --pairs N            N order-0 pcp pairs, nothing else
- *                                     (what callgrind counts)
+ *   bench_native --pairs KIND N       N pairs of KIND (pcp, buddy or slab)
+ *                                     and nothing else: what callgrind counts
  *
  * For range sizes from 16 MiB to 16 GiB: ns per order-0 alloc+free pair
  * through the per-CPU lists and through the buddy alone, ns per operation
  * of a random churn of orders 0-3 over 512 live blocks, and start-up
  * time per GiB (descriptors, zones, free lists). Then bytes of metadata
- * per frame, and instructions per pair from valgrind --tool=callgrind
- * when valgrind is there (repeatable whatever else the machine does),
- * and ns per 256-byte slab pair (kmalloc-256, per-CPU fast path).
- * Times are the best of 5 runs.
+ * per frame, ns per 256-byte slab pair (kmalloc-256, per-CPU fast path),
+ * and instructions per pair of each kind from valgrind --tool=callgrind
+ * (repeatable whatever else the machine does): the difference between
+ * runs of 200,000 and 100,000 pairs, so set-up and exit do not count.
+ * Times are the best of 5 runs. Exits 1, saying which, when a row could
+ * not be measured (valgrind missing included).
  */
 #define _GNU_SOURCE
 #include <stdio.h>
@@ -127,16 +129,30 @@ static int measure(u64 mib, struct row *r)
 	return r->pcp < 0 || r->buddy < 0 || r->churn < 0 ? -1 : 0;
 }
 
-/* ns per kmalloc-256 alloc+free pair, best of REPS; -1 on failure. */
-static double slab_pairs_ns(void)
+/* @n 256-byte object pairs through the per-CPU fast path; -1 on failure. */
+static int slab_pairs(struct smm_cache *c, u64 n)
+{
+	u64 i, pos;
+
+	for (i = 0; i < n; i++) {
+		if (!smm_cache_alloc(c, 0, 0, &pos))
+			return -1;
+		smm_cache_free(c, pos, 0);
+	}
+	return 0;
+}
+
+/*
+ * ns per kmalloc-256 alloc+free pair, best of @reps runs of @n (with
+ * @reps 1 and a small @n: the run callgrind counts); -1 on failure.
+ */
+static double slab_pairs_ns(int reps, u64 n)
 {
 	struct smm_test_section sec = { 0x100000, 16384 };
 	double best = 1e30, t0, ns;
 	struct smm_test_mm t;
 	struct smm_slabs s;
-	struct smm_cache *c;
 	int rep;
-	u64 i, pos;
 
 	if (smm_test_mm_init_mem(&t, &sec, 1, NULL, true, 1))
 		return -1;
@@ -144,17 +160,11 @@ static double slab_pairs_ns(void)
 		smm_test_mm_destroy(&t);
 		return -1;
 	}
-	c = smm_kmalloc_cache(&s, 256);
-	for (rep = 0; rep < REPS && best > 0; rep++) {
+	for (rep = 0; rep < reps && best > 0; rep++) {
 		t0 = now_ns();
-		for (i = 0; i < PAIRS; i++) {
-			if (!smm_cache_alloc(c, 0, 0, &pos)) {
-				best = -1;
-				break;
-			}
-			smm_cache_free(c, pos, 0);
-		}
-		ns = (now_ns() - t0) / PAIRS;
+		if (slab_pairs(smm_kmalloc_cache(&s, 256), n))
+			best = -1;
+		ns = (now_ns() - t0) / n;
 		best = best > 0 && ns < best ? ns : best;
 	}
 	smm_slabs_destroy(&s);
@@ -162,16 +172,16 @@ static double slab_pairs_ns(void)
 	return best;
 }
 
-/* Instructions for N pairs, from valgrind's "Collected" line; -1 without it. */
-static double callgrind_ir(const char *self, u64 pairs)
+/* Instructions for N pairs of KIND, from valgrind's "Collected" line; -1 without it. */
+static double callgrind_ir(const char *self, const char *kind, u64 pairs)
 {
 	char cmd[512], line[256];
 	double ir = -1;
 	FILE *p;
 
 	snprintf(cmd, sizeof(cmd),
-		 "valgrind --tool=callgrind --callgrind-out-file=/dev/null %s --pairs %llu 2>&1",
-		 self, (unsigned long long)pairs);
+		 "valgrind --tool=callgrind --callgrind-out-file=/dev/null %s --pairs %s %llu 2>&1",
+		 self, kind, (unsigned long long)pairs);
 	p = popen(cmd, "r");
 	if (!p)
 		return -1;
@@ -184,30 +194,51 @@ static double callgrind_ir(const char *self, u64 pairs)
 	return pclose(p) == 0 ? ir : -1;
 }
 
-static int pairs_only(u64 n)
+/* --pairs KIND N: only N pairs of KIND on a 64 MiB range, for callgrind. */
+static int pairs_only(const char *kind, u64 n)
 {
 	struct smm_test_mm t;
 	double ns;
 
-	if (setup(&t, 16384, true, &ns))
+	if (!strcmp(kind, "slab"))
+		return slab_pairs_ns(1, n) < 0;
+	if (strcmp(kind, "pcp") && strcmp(kind, "buddy"))
+		return 2;
+	if (setup(&t, 16384, !strcmp(kind, "pcp"), &ns))
 		return 1;
-	pairs_ns(&t.mm, n);
+	ns = pairs_ns(&t.mm, n);
 	smm_test_mm_destroy(&t);
-	return 0;
+	return ns < 0;
+}
+
+static const char *const ir_kinds[] = { "pcp", "buddy", "slab" };
+#define NR_IR_KINDS	(sizeof(ir_kinds) / sizeof(ir_kinds[0]))
+
+/*
+ * Instructions per pair of each kind: the difference of two run lengths,
+ * so the set-up both runs share cancels out. -1 when valgrind is missing
+ * or a run failed.
+ */
+static double ir_per_pair(const char *self, const char *kind)
+{
+	double ir1 = callgrind_ir(self, kind, 100000);
+	double ir2 = callgrind_ir(self, kind, 200000);
+
+	return ir1 > 0 && ir2 > ir1 ? (ir2 - ir1) / 100000 : -1;
 }
 
 int main(int argc, char **argv)
 {
 	static const u64 sizes_mib[] = { 16, 256, 1024, 4096, 16384 };
 	struct row rows[sizeof(sizes_mib) / sizeof(sizes_mib[0])];
-	double ir1, ir2, ir_per_pair = -1;
+	double ir[NR_IR_KINDS];
 	struct smm_test_mm t;
 	unsigned int i, n = sizeof(sizes_mib) / sizeof(sizes_mib[0]);
 	double meta, ns, slab;
 	FILE *out = NULL;
 
-	if (argc == 3 && !strcmp(argv[1], "--pairs"))
-		return pairs_only(strtoull(argv[2], NULL, 0));
+	if (argc == 4 && !strcmp(argv[1], "--pairs"))
+		return pairs_only(argv[2], strtoull(argv[3], NULL, 0));
 	printf("%-10s %12s %12s %12s %16s\n", "range", "pcp ns/pair", "buddy ns/pair",
 	       "churn ns/op", "startup ms/GiB");
 	for (i = 0; i < n; i++) {
@@ -226,20 +257,21 @@ int main(int argc, char **argv)
 	smm_test_mm_destroy(&t);
 	printf("descriptor: %zu bytes per frame; all metadata: %.3f bytes per frame (1 GiB)\n",
 	       sizeof(struct smm_frame), meta);
-	slab = slab_pairs_ns();
+	slab = slab_pairs_ns(REPS, PAIRS);
 	if (slab < 0) {
 		fprintf(stderr, "bench_native: a slab allocation failed\n");
 		return 1;
 	}
 	printf("slab: %.1f ns per 256-byte object pair (kmalloc-256, per-CPU fast path)\n", slab);
-	ir1 = callgrind_ir(argv[0], 100000);
-	ir2 = callgrind_ir(argv[0], 200000);
-	if (ir1 > 0 && ir2 > ir1)
-		ir_per_pair = (ir2 - ir1) / 100000;
-	if (ir_per_pair > 0)
-		printf("callgrind: %.0f instructions per order-0 pcp pair\n", ir_per_pair);
-	else
-		printf("callgrind: not measured (valgrind missing or failed)\n");
+	for (i = 0; i < NR_IR_KINDS; i++) {
+		ir[i] = ir_per_pair(argv[0], ir_kinds[i]);
+		if (ir[i] < 0) {
+			fprintf(stderr, "bench_native: callgrind-%s: not measured (valgrind missing "
+				"or the run failed; scripts/deps.sh bench installs it)\n", ir_kinds[i]);
+			return 1;
+		}
+		printf("callgrind: %.0f instructions per %s pair\n", ir[i], ir_kinds[i]);
+	}
 
 	if (argc > 1)
 		out = fopen(argv[1], "w");
@@ -257,8 +289,10 @@ int main(int argc, char **argv)
 			rows[i].startup_per_gib / 1e6, i + 1 < n ? "," : "");
 	fprintf(out, "  ],\n  \"descriptor_bytes_per_frame\": %zu,\n"
 		"  \"metadata_bytes_per_frame\": %.3f,\n  \"instructions_per_pcp_pair\": %.0f,\n"
+		"  \"instructions_per_buddy_pair\": %.0f,\n"
+		"  \"instructions_per_slab256_pair\": %.0f,\n"
 		"  \"slab256_ns_per_pair\": %.1f\n}\n",
-		sizeof(struct smm_frame), meta, ir_per_pair, slab);
+		sizeof(struct smm_frame), meta, ir[0], ir[1], ir[2], slab);
 	fclose(out);
 	return 0;
 }

@@ -1,0 +1,167 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * The frame-dump rows of `make bench` (run by bench_vm.sh as root, with
+ * the module on a 1 GiB range; not a selftest): a full FRAME_GET dump
+ * parsed by the client library (smm_frames_get), in records (runs) per
+ * second and bytes per batch, against the receive buffer size.
+ *
+ * The batch size is the client's choice: netlink_recvmsg() records the
+ * largest buffer a socket's recvmsg has passed (capped at
+ * SKB_WITH_OVERHEAD(32768) on 6.1) and netlink_dump() sizes each batch's
+ * skb from it (never below NLMSG_GOODSIZE). So each buffer size gets a
+ * fresh socket whose every recvmsg is capped at that size (a --wrap of
+ * mnl_socket_recvfrom, which also counts the batches and their bytes),
+ * and one dump to warm it before the timed ones. Sizes above the cap
+ * must give the same batches as the cap: the figures show it.
+ *
+ * First the range is fragmented: half of it allocated as order-0 pages
+ * through PAGE_ALLOC, then every other page freed, so the dump has about
+ * one run per frame of that half rather than a handful.
+ *
+ *	bench_frame_dump [REPS]		(5 by default)
+ *
+ * Prints "bench: dump frame-dump buf B runs R batches N bytes_per_batch
+ * X rate R1 R2 ..." per buffer size for scripts/bench-report.py, or
+ * "bench: error frame-dump: why" and exits 1.
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/types.h>
+#include <time.h>
+
+#include "../tools/lib/libsmm.h"
+
+#define MAX_REPS	32
+#define ALLOC_CALLS	32		/* of SHADOWMM_PAGE_BATCH_MAX order-0 pages */
+#define FREE_BATCH	2048
+
+static const size_t buf_sizes[] = { 4096, 8192, 16384, 32768, 65536 };
+
+/* The recvmsg cap and what went through it, for the wrapped recvfrom. */
+static size_t recv_cap = SIZE_MAX;
+static uint64_t recv_calls, recv_bytes;
+
+ssize_t __real_mnl_socket_recvfrom(const struct mnl_socket *nl, void *buf, size_t size);
+
+ssize_t __wrap_mnl_socket_recvfrom(const struct mnl_socket *nl, void *buf, size_t size)
+{
+	ssize_t len = __real_mnl_socket_recvfrom(nl, buf, size < recv_cap ? size : recv_cap);
+
+	if (len > 0) {
+		recv_calls++;
+		recv_bytes += len;
+	}
+	return len;
+}
+
+static double now_s(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return ts.tv_sec + ts.tv_nsec / 1e9;
+}
+
+static int fail(const char *what, const char *err)
+{
+	printf("bench: error frame-dump: %s%s%s\n", what, err ? ": " : "", err ? err : "");
+	return 1;
+}
+
+static int count_run(const struct smm_run *run, void *data)
+{
+	(void)run;
+	(*(uint64_t *)data)++;
+	return 0;
+}
+
+/* Allocate half the range page by page and free every other page. */
+static int fragment(struct smm_nl *nl)
+{
+	static uint64_t handles[ALLOC_CALLS * SHADOWMM_PAGE_BATCH_MAX];
+	uint64_t keep[FREE_BATCH], freed;
+	struct smm_page_req req = { .order = 0, .count = SHADOWMM_PAGE_BATCH_MAX,
+				    .zone = -1, .mt = -1 };
+	uint32_t n, total = 0, i, k = 0;
+
+	for (i = 0; i < ALLOC_CALLS; i++) {
+		if (smm_page_alloc(nl, &req, handles + total, &n))
+			return fail("PAGE_ALLOC", nl->err);
+		total += n;
+	}
+	for (i = 0; i < total; i += 2) {
+		keep[k++] = handles[i];
+		if (k == FREE_BATCH || i + 2 >= total) {
+			if (smm_page_free(nl, keep, k, false, &freed))
+				return fail("PAGE_FREE", nl->err);
+			k = 0;
+		}
+	}
+	return 0;
+}
+
+/* One whole dump on @nl: runs parsed, or -errno (after 3 interrupted tries). */
+static long long dump(struct smm_nl *nl)
+{
+	uint64_t runs;
+	int ret, tries = 0;
+
+	do {
+		runs = 0;
+		ret = smm_frames_get(nl, 0, 0, count_run, &runs);
+	} while (ret == SMM_NL_DUMP_INTR && ++tries < 3);
+	return ret ? ret : (long long)runs;
+}
+
+/* Every repetition at one buffer size, on a fresh socket. */
+static int bench_size(size_t size, int reps)
+{
+	uint64_t calls = 0, bytes = 0;
+	double rate[MAX_REPS], t;
+	long long runs = 0;
+	struct smm_nl nl;
+
+	recv_cap = size;
+	if (smm_nl_open(&nl))
+		return fail("no shadowmm family", nl.err);
+	if (dump(&nl) < 0)		/* sets the socket's recvmsg size */
+		return fail("warm-up dump", nl.err);
+	for (int r = 0; r < reps; r++) {
+		recv_calls = recv_bytes = 0;
+		t = now_s();
+		runs = dump(&nl);
+		t = now_s() - t;
+		if (runs <= 0)
+			return fail("dump", runs ? nl.err : "no runs");
+		rate[r] = runs / t;
+		calls += recv_calls;
+		bytes += recv_bytes;
+	}
+	smm_nl_close(&nl);
+	printf("bench: dump frame-dump buf %zu runs %lld batches %.0f bytes_per_batch %.0f rate",
+	       size, runs, (double)calls / reps, (double)bytes / calls);
+	for (int r = 0; r < reps; r++)
+		printf(" %.0f", rate[r]);
+	printf("\n");
+	return 0;
+}
+
+int main(int argc, char **argv)
+{
+	int reps = argc > 1 ? atoi(argv[1]) : 5;
+	struct smm_nl nl;
+	size_t i;
+
+	if (reps < 1 || reps > MAX_REPS)
+		return fail("usage: bench_frame_dump [REPS (1-32)]", NULL);
+	if (smm_nl_open(&nl))
+		return fail("no shadowmm family", nl.err);
+	if (fragment(&nl))
+		return 1;
+	smm_nl_close(&nl);
+	for (i = 0; i < ARRAY_SIZE(buf_sizes); i++)
+		if (bench_size(buf_sizes[i], reps))
+			return 1;
+	return 0;
+}
