@@ -8,8 +8,8 @@
 #   make check      host unit tests of the core (ASan/UBSan) and of the
 #                   tools, then every selftest in the VM; ends with
 #                   "N passed, N failed, N skipped"
-#   make check-debug  the same on the debug kernel only (KASAN, lockdep,
-#                   kmemleak), after the generic one
+#   make check-debug  the generic kernel, then every selftest at full size
+#                   on the debug kernel (KASAN, lockdep, kmemleak)
 #   make bench      benchmarks: native core rows and smmtop's refresh, then
 #                   ratios against the kernel's allocators in one VM run
 #                   (table + JSON)
@@ -69,12 +69,14 @@ vm: deps all
 # (scripts/vm-flavour.sh): FLAVOURS lists them. la48: the page-table
 # walker's test with 4-level paging (-cpu max has la57 under QEMU 7.2's
 # TCG, so the main run is 5-level); rt: PREEMPT_RT; smp4: the stress test
-# on 4 vCPUs for 60 s under stress-ng; debug: KASAN, lockdep, kmemleak
-# (built once, cached outside the checkout). One report and one
+# on 4 vCPUs for 60 s under stress-ng; debug-quick: every test on a
+# KASAN, lockdep and kmemleak kernel (built once, cached outside the
+# checkout) with smaller sizes; make check-debug runs them at full size
+# there, with 1,000,000 fuzzed messages. One report and one
 # closing line judge every run. TESTS=a,b runs only those selftests (and,
 # unless FLAVOURS= is given too, on the generic kernel only); VM_TIMEOUT=
 # bounds the generic VM run.
-FLAVOURS	?= $(if $(TESTS),,la48 rt smp4 debug)
+FLAVOURS	?= $(if $(TESTS),,la48 rt smp4 debug-quick)
 HOST_TAP	:= build/host/core.tap build/host/fuzz.tap
 
 check: deps
@@ -84,7 +86,7 @@ check: deps
 	for f in $(FLAVOURS); do scripts/vm-flavour.sh $$f --no-judge $(if $(TESTS),--tests $(TESTS)) || exit; done
 	python3 scripts/check-log.py build/vm/serial.log $(HOST_TAP) $(foreach f,$(FLAVOURS),$(f)=build/vm-$(f)/serial.log)
 
-# Only the debug kernel's run (and the host tests).
+# The generic kernel, then the debug kernel at full size.
 check-debug:
 	$(MAKE) check FLAVOURS=debug
 

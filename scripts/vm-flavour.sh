@@ -7,7 +7,12 @@
 #   debug   a debug build of linux-source-6.1 (scripts/debug-kernel.sh:
 #           KASAN, lockdep, kmemleak, DEBUG_VM, UBSAN), booted with
 #           kmemleak=on; the guest asks kmemleak for a scan after the
-#           tests, so a leak fails the run like a WARNING
+#           tests, so a leak fails the run like a WARNING. Every test at
+#           full size, and 1,000,000 fuzzed netlink messages (make
+#           check-debug)
+#   debug-quick  the same kernel and tests with smaller sizes, so that
+#           make check (and CI) stays well inside its time: 20,000 fuzzed
+#           messages, 20 lifecycle and 5 load cycles, 10 s of stress
 #   rt      Debian's PREEMPT_RT kernel (linux-image-rt-amd64), where
 #           spinlocks sleep and locking mistakes show
 #   la48    the generic kernel on a CPU without la57: 4-level paging
@@ -24,7 +29,7 @@
 set -euo pipefail
 
 top=$(cd "$(dirname "$0")/.." && pwd)
-flavour=${1:?usage: vm-flavour.sh debug|rt|la48|smp4 [vm.sh check options]}
+flavour=${1:?usage: vm-flavour.sh debug|debug-quick|rt|la48|smp4 [vm.sh check options]}
 shift
 out=$top/build/vm-$flavour
 
@@ -41,14 +46,20 @@ build_module() {
 }
 
 case "$flavour" in
-debug)
+debug | debug-quick)
 	"$top/scripts/deps.sh" debug >&2
 	kdir=$("$top/scripts/debug-kernel.sh")
 	export SMM_KVER SMM_VM_KERNEL SMM_MODULE
 	SMM_KVER=$(make -s -C "$kdir" kernelrelease)
 	SMM_VM_KERNEL=$kdir/arch/x86/boot/bzImage
 	SMM_MODULE=$(build_module "$kdir")
-	export SMM_VM_APPEND="kmemleak=on ${SMM_VM_APPEND:-}"
+	if [ "$flavour" = debug ]; then
+		sizes="smm.env.SMM_FUZZ_MESSAGES=1000000"
+	else
+		sizes="smm.env.SMM_FUZZ_MESSAGES=20000 smm.env.SMM_LIFECYCLE_CYCLES=20"
+		sizes+=" smm.env.SMM_CYCLES=5 smm.env.SMM_STRESS_SECONDS=10"
+	fi
+	export SMM_VM_APPEND="kmemleak=on $sizes ${SMM_VM_APPEND:-}"
 	# KASAN and lockdep make every test several times slower under TCG.
 	export SMM_TEST_TIMEOUT=${SMM_TEST_TIMEOUT:-1200}
 	set -- --timeout 3600 "$@"
@@ -71,7 +82,7 @@ smp4)
 	default_tests=test_stress.sh
 	;;
 *)
-	echo "vm-flavour: unknown flavour '$flavour' (debug, rt, la48, smp4)" >&2
+	echo "vm-flavour: unknown flavour '$flavour' (debug, debug-quick, rt, la48, smp4)" >&2
 	exit 2
 	;;
 esac
