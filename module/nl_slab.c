@@ -268,9 +268,8 @@ int smm_nl_cache_shrink_doit(struct sk_buff *skb, struct genl_info *info)
 
 	mutex_lock(&d->nl_slab_lock);
 	c = smm_nl_cache_get(info);
-	if (c) {
+	if (c)
 		frames = smm_cache_shrink(c, smm_nl_any_cpu());
-	}
 	mutex_unlock(&d->nl_slab_lock);
 	if (!c)
 		return -EINVAL;

@@ -140,8 +140,9 @@ int smm_slab_debug_free(struct smm_cache *c, u64 pos)
 	unsigned int problems = 0;
 	char *slot;
 
-	if (smm_cache_of_pos(c->slabs, pos) != c || !smm_slab_slot_ok(c, off) ||
-	    !(slot = smm_slab_pos_virt(c->mm, pos))) {
+	slot = smm_cache_of_pos(c->slabs, pos) == c && smm_slab_slot_ok(c, off) ?
+	       smm_slab_pos_virt(c->mm, pos) : NULL;
+	if (!slot) {
 		smm_slab_report(c, pos, "free of a pointer that is no object of this cache");
 		return -EINVAL;
 	}
