@@ -18,7 +18,7 @@ set -euo pipefail
 top=$(cd "$(dirname "$0")/.." && pwd)
 fragment=$top/scripts/debug-kernel.config
 tarball=/usr/src/linux-source-6.1.tar.xz
-cache=${SMM_CACHE_DIR:-${XDG_CACHE_HOME:-$HOME/.cache}/shadowmm}
+cache=${SMM_CACHE_DIR:-${XDG_CACHE_HOME:-${HOME:-/var/cache}/.cache}/shadowmm}
 
 die() { echo "debug-kernel: $*" >&2; exit 1; }
 say() { echo "debug-kernel: $*" >&2; }
