@@ -60,9 +60,20 @@ objs_kept() { [ "$(smmctl -j cache show perm | jq '.caches[0].active_objs')" = 1
 ktap_check "the refused requests changed no cache" objs_kept
 # The events group is open to anyone: its messages carry counts, no
 # frame numbers or addresses. smmtop -b subscribes; five batch
-# refreshes a second apart see the allocations made meanwhile.
-( sleep 1.5; smmctl page alloc order 0 count 64 > /dev/null ) &
+# refreshes a second apart see the allocations made meanwhile, which
+# keep coming until smmtop is done (it may take a while to start on a
+# slow kernel, and an interval without a change sends no event).
+rm -f /tmp/perm.stop
+(
+	while [ ! -e /tmp/perm.stop ]; do
+		h=$(smmctl -j page alloc order 0 count 64 | jq -r '.handles[]')
+		# shellcheck disable=SC2086 # a list of handles
+		smmctl page free $h > /dev/null
+		sleep 0.5
+	done
+) &
 ev=$(smm_unprivileged smmtop -b -n 5 -d 1 2>&1)
+touch /tmp/perm.stop
 wait
 has_event_line() { printf '%s\n' "$ev" | grep -q ' alloc, .* free in [0-9]* ms'; }
 no_address() { ! printf '%s\n' "$ev" | grep -q ' at 0x'; }
