@@ -234,7 +234,7 @@ static int smmtop_screen_init(struct smmtop *t)
 {
 	struct smm_screen *s = &t->screen;
 	struct smm_panel *(*const ctors[])(void) = {
-		Header_new, Zones_new, FreeArea_new, FrameMap_new, Events_new,
+		Header_new, Zones_new, FreeArea_new, FrameMap_new, Slabs_new, Events_new,
 	};
 	unsigned int i;
 

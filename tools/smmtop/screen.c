@@ -23,7 +23,7 @@ static const char *const smm_help_text[] = {
 	"  Tab        focus the next panel (BackTab: the previous)",
 	"  f          the focused panel alone, or all of them again",
 	"  space p    pause / resume the refresh",
-	"  < >        refresh interval: shorter / longer",
+	"  < >        refresh interval: shorter / longer (sort column in Slabs)",
 	"  r          refresh now",
 	NULL,
 };
@@ -165,6 +165,8 @@ int smm_screen_key(struct smm_screen *s, struct smm_view *v, int ch)
 		s->help = false;
 		return ch == 'q' ? SMM_KEY_QUIT : SMM_KEY_HANDLED | SMM_KEY_REDRAW;
 	}
+	if (p->cls->grab_keys && ch > 0 && ch < 256 && strchr(p->cls->grab_keys, ch))
+		return p->cls->key(p, v, ch);
 	switch (ch) {
 	case 'q':
 		return SMM_KEY_QUIT;

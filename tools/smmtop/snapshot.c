@@ -51,6 +51,23 @@ static int smm_snap_frames(struct smm_nl *nl, struct smm_snap *s)
 	return s->runs_mixed ? 0 : ret;
 }
 
+/*
+ * The slab caches, a fresh array each time (a few dozen entries). A
+ * capture recorded before the slab layer existed has no CACHE_GET reply:
+ * the replay then shows no slab table rather than failing.
+ */
+static int smm_snap_caches(struct smm_nl *nl, struct smm_snap *s)
+{
+	int ret;
+
+	free(s->caches);
+	ret = smm_caches_get(nl, &s->caches, &s->nr_caches);
+	s->has_caches = !ret;
+	if (ret == -ENOENT && nl->replay)
+		return 0;
+	return ret == SMM_NL_DUMP_INTR ? 0 : ret;
+}
+
 /* Fetch a whole snapshot into @s (its runs array is reused). */
 int smm_snap_fetch(struct smm_nl *nl, struct smm_snap *s)
 {
@@ -68,6 +85,8 @@ int smm_snap_fetch(struct smm_nl *nl, struct smm_snap *s)
 		return ret;
 	ret = smm_snap_frames(nl, s);
 	if (!ret)
+		ret = smm_snap_caches(nl, s);
+	if (!ret)
 		s->time = smm_now();
 	return ret;
 }
@@ -76,6 +95,9 @@ void smm_snap_free(struct smm_snap *s)
 {
 	free(s->runs);
 	s->runs = NULL;
+	free(s->caches);
+	s->caches = NULL;
+	s->nr_caches = 0;
 	s->nr_runs = s->runs_cap = 0;
 }
 
