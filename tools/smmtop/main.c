@@ -254,7 +254,7 @@ static int smmtop_screen_init(struct smmtop *t)
 {
 	struct smm_screen *s = &t->screen;
 	struct smm_panel *(*const ctors[])(void) = {
-		Header_new, Zones_new, FreeArea_new, FrameMap_new, Slabs_new, Events_new,
+		Header_new, Zones_new, FreeArea_new, FrameMap_new, Slabs_new, Walk_new, Events_new,
 	};
 	unsigned int i;
 
@@ -428,6 +428,7 @@ static int smmtop_interactive(struct smmtop *t)
 	keypad(stdscr, TRUE);
 	nodelay(stdscr, TRUE);
 	curs_set(0);
+	set_escdelay(25);		/* Esc closes the walk's input line at once */
 	smm_colors_init(t->mono);
 	ret = smmtop_run(t);
 	endwin();

@@ -128,6 +128,30 @@ int smm_hist_get(const struct smm_history *h, unsigned int zone, unsigned int ba
 	return h->v[zone][(h->head + SMM_HIST_LEN - back) % SMM_HIST_LEN];
 }
 
+static int smm_snap_walk_cb(const struct smm_pt_step *step, void *data)
+{
+	struct smm_snap *s = data;
+
+	s->walk = *step;
+	return 0;
+}
+
+/*
+ * The walk the view asks for, one address: a walk that fails (no such
+ * process, a space destroyed) is shown as its error, not a failed refresh.
+ */
+static void smm_snap_walk(struct smm_nl *nl, struct smm_snap *s, const struct smm_pt_req *req)
+{
+	memset(&s->walk, 0, sizeof(s->walk));
+	s->walk_err[0] = '\0';
+	s->walk_ret = smm_pt_walk(nl, req, smm_snap_walk_cb, s);
+	if (!s->walk_ret && !s->walk.nr)
+		s->walk_ret = -ENODATA;
+	if (s->walk_ret)
+		snprintf(s->walk_err, sizeof(s->walk_err), "%.120s", s->walk_ret == -ENODATA ?
+			 "no step came back" : nl->err[0] ? nl->err : strerror(-s->walk_ret));
+}
+
 /*
  * A new snapshot into the slot that is not current, then the two swap:
  * a failed fetch leaves the view as it was. A replayed capture has no
@@ -140,6 +164,8 @@ int smm_view_refresh(struct smm_view *v, struct smm_nl *nl)
 
 	if (ret)
 		return ret;
+	if (v->walk_on)
+		smm_snap_walk(nl, next, &v->walk);
 	if (v->replay)
 		next->time = v->refreshes ? v->cur->time + v->interval : 0;
 	if (v->refreshes)

@@ -3,7 +3,9 @@
  * test_mkcap SIZE_MIB AVG_RUN REFRESHES OUT: a synthetic capture for the
  * screen tests and the benchmark, built as the module would answer one
  * refresh (INFO_GET, ZONE_GET, FRAME_GET, CACHE_GET) for a reserved
- * range of SIZE_MIB, REFRESHES times with growing counters.
+ * range of SIZE_MIB, REFRESHES times with growing counters, and one
+ * PT_WALK reply (a 4-level walk to a 4 KiB page, P4D folded) for the walk
+ * view whatever address it asks for.
  *
  * The frame map alternates free and allocated runs of 1 .. 2 * AVG_RUN
  * frames from a fixed pseudo-random sequence (the same file every time);
@@ -271,6 +273,40 @@ static void mk_caches_dump(void)
 	mk_done(SHADOWMM_CMD_CACHE_GET);
 }
 
+/* One step through the four levels of x86-64 paging to a 4 KiB page. */
+static void mk_walk(void)
+{
+	static const uint32_t index[] = { 255, 0, 488, 209, 177 };
+	struct nlmsghdr *nlh = mk_msg(SHADOWMM_CMD_PT_WALK, NLM_F_MULTI);
+	struct nlattr *levels, *l;
+	unsigned int lv;
+
+	mnl_attr_put_u32(nlh, SHADOWMM_A_PT_PAGING_LEVELS, 4);
+	mnl_attr_put_u64(nlh, SHADOWMM_A_PT_ADDR, 0x7ffd3a2b1000ULL);
+	mnl_attr_put_u32(nlh, SHADOWMM_A_PT_KIND, SHADOWMM_PT_PAGE);
+	mnl_attr_put_u64(nlh, SHADOWMM_A_PT_SIZE, 4096);
+	mnl_attr_put_u64(nlh, SHADOWMM_A_PT_PFN, 0x1a2b3);
+	levels = mnl_attr_nest_start(nlh, SHADOWMM_A_PT_LEVELS);
+	for (lv = SHADOWMM_PT_PGD; lv <= SHADOWMM_PT_PTE; lv++) {
+		l = mnl_attr_nest_start(nlh, SHADOWMM_A_PT_LEVEL);
+		mnl_attr_put_u32(nlh, SHADOWMM_A_PTL_LEVEL, lv);
+		if (lv == SHADOWMM_PT_P4D) {
+			mnl_attr_put(nlh, SHADOWMM_A_PTL_FOLDED, 0, NULL);
+		} else {
+			mnl_attr_put_u32(nlh, SHADOWMM_A_PTL_INDEX, index[lv]);
+			mnl_attr_put_u64(nlh, SHADOWMM_A_PTL_ENTRY, 0x1000000067ULL + lv * 0x1000);
+			mnl_attr_put_u32(nlh, SHADOWMM_A_PTL_FLAGS, SHADOWMM_PTF_PRESENT |
+					 SHADOWMM_PTF_WRITE | SHADOWMM_PTF_USER |
+					 SHADOWMM_PTF_ACCESSED | SHADOWMM_PTF_DIRTY);
+		}
+		mnl_attr_nest_end(nlh, l);
+	}
+	mnl_attr_nest_end(nlh, levels);
+	mk_end(nlh);
+	mk_flush(SHADOWMM_CMD_PT_WALK, true);
+	mk_done(SHADOWMM_CMD_PT_WALK);
+}
+
 /* What an allocated run holds: mostly pages, some slabs and page tables. */
 static uint32_t mk_used_state(unsigned int k)
 {
@@ -352,6 +388,7 @@ int main(int argc, char **argv)
 		mk_frames(frames, avg, false);
 		mk_caches_dump();
 	}
+	mk_walk();
 	smm_capture_close(cap);
 	printf("zone DMA free %" PRIu64 " managed %" PRIu64 "\n", zones[0].free, MK_DMA_FRAMES);
 	printf("zone Normal free %" PRIu64 " managed %" PRIu64 "\n", zones[1].free,

@@ -4,7 +4,7 @@
 # (test_mkcap: a 64 MiB range, two zones, a known frame map) in batch
 # mode, checked line by line, and on a screen in tmux at 80x24, checked
 # after each key: panels, numbers, help, focus, zoom, migratetypes,
-# the slab table and its sorting, resize, quit. Also the options it refuses, and the error without a
+# the slab table and its sorting, the walk view, resize, quit. Also the options it refuses, and the error without a
 # module. TAP output; exit 1 on any failure.
 #
 #   test_smmtop.sh [SMMTOP [MKCAP]]   (default: next to this script)
@@ -41,7 +41,7 @@ squeeze() {
 }
 
 echo "TAP version 13"
-echo "1..46"
+echo "1..52"
 
 cap=$dir/cap64
 "$MKCAP" 64 16 3 "$cap" > "$dir/mkcap.out" || { echo "Bail out! test_mkcap failed"; exit 1; }
@@ -140,7 +140,7 @@ fi
 # ---- the screen, in tmux ----
 
 if ! command -v tmux > /dev/null; then
-	while [ $n -lt 46 ]; do n=$((n + 1)); echo "ok $n screen # SKIP no tmux"; done
+	while [ $n -lt 52 ]; do n=$((n + 1)); echo "ok $n screen # SKIP no tmux"; done
 	exit $((failed > 0))
 fi
 
@@ -209,6 +209,24 @@ wait_for "screen: < steps to the previous column while Slabs has focus" 'sorted 
 check "screen: < left the interval alone" 1 "$(screen | grep -c 'refresh  *0.25 s$')"
 keys s
 wait_for "screen: s steps to the next column" 'sorted by NAME$'
+# the walk: the capture's PT_WALK reply has four levels, P4D folded
+keys w
+tmux -L "$sock" send-keys -t t -l "abc 0x1000"
+keys Enter
+wait_for "screen: a walk with a bad pid is refused, saying why" '^ invalid pid "abc"'
+keys w
+tmux -L "$sock" send-keys -t t -l "812 0x7ffd3a2b1000"
+wait_for "screen: w opens the walk's input line" '^ walk (PID ADDR .*): 812 0x7ffd3a2b1000_'
+keys Enter
+wait_for "screen: the walk's result, alone with the header" \
+	'^> Walk: pid 812 0x00007ffd3a2b1000: page 4 KiB, frame 0x1a2b3'
+walk_levels() { screen | sed -n '/^> Walk/,$p' | awk '/^  (PGD|P4D|PUD|PMD|PTE) / { printf "%s %s;", $1, $2 }'; }
+check "screen: every level with its index, P4D folded" \
+	"PGD 255;P4D folded;PUD 488;PMD 209;PTE 177;" "$(walk_levels)"
+check "screen: raw entries and decoded flags" 1 \
+	"$(screen | grep -c '^  PTE  177  0x0000001000004067  present write user accessed dirty$')"
+keys Escape
+wait_gone "screen: Esc closes the walk" '^> Walk'
 keys q
 wait_for "screen: q quits, exit 0" '^smmtop exited 0'
 
