@@ -25,7 +25,7 @@ static const char *const smm_help_text[] = {
 	"  space p    pause / resume the refresh",
 	"  < >        refresh interval: shorter / longer (sort column in Slabs)",
 	"  r          refresh now",
-	"  w          walk an address: PID ADDR, pid PID ADDR, space ID ADDR, kernel ADDR",
+	"  w          walk an address: [pid] PID ADDR, space ID ADDR, kernel ADDR",
 	NULL,
 };
 

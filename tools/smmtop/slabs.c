@@ -291,7 +291,7 @@ static const struct smm_panel_class Slabs_class = {
 	.key		= Slabs_key,
 	.batch		= Slabs_batch,
 	.delete		= Slabs_delete,
-	.keys_help	= "  Slabs: o a u z l b c n sort by a column, s < > next/previous, I reverse",
+	.keys_help	= "  o a u z l b c n  slabs: sort by that column; s < > step through; I reverse",
 	.grab_keys	= "<>",
 };
 

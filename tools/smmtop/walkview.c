@@ -176,7 +176,7 @@ static const struct smm_panel_class Walk_class = {
 	.want_rows	= Walk_want,
 	.draw		= Walk_draw,
 	.key		= Walk_key,
-	.keys_help	= "  Esc        walk: close it (while focused)",
+	.keys_help	= "  Esc        walk: close it (while focused); cancel its input line",
 };
 
 struct smm_panel *Walk_new(void)
