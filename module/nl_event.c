@@ -12,10 +12,12 @@
  * forgets its previous reading, so the first message after a listener
  * joins covers one interval, not the time nobody was listening.
  *
- * Hook for the slab caches (issue 4): cache creation and destruction
- * are to be counted in struct smm_event_sample the same way (a counter
- * the slab code bumps, compared here) and sent as their own attributes in
- * the same message, never as one message per cache.
+ * Slab caches: the slab layer counts the caches it creates and destroys
+ * (and keeps the last names) under its set mutex, which no allocation
+ * path takes; the work compares those counts the same way and sends the
+ * differences as their own attributes in the same message, never one
+ * message per cache. A burst of a thousand creations reads as one count
+ * and the last name.
  *
  * The work runs alone (one instance, rearming itself); smm_nl_event_stop()
  * cancels it before the family and the mm go away.
@@ -33,9 +35,16 @@ struct smm_event_sample {
 	u32 level;
 };
 
+/* The slab layer's creations and destructions at one moment. */
+struct smm_event_caches {
+	u64 created, destroyed;
+	char last_created[SMM_CACHE_NAME_LEN], last_destroyed[SMM_CACHE_NAME_LEN];
+};
+
 static struct smm_event_state {
 	struct delayed_work work;
 	struct smm_event_sample prev[SMM_NR_ZONES];
+	struct smm_event_caches caches_prev;
 	bool have_prev;			/* prev is a reading of the last interval */
 	u64 seq;			/* of the last message sent */
 } smm_event;
@@ -83,6 +92,17 @@ static void smm_event_read(struct smm_mm *mm, unsigned int zi, struct smm_event_
 	s->free_frames = buddy_free + smm_zone_pcp_frames(mm, zi);
 }
 
+/* Under the set's mutex: it orders us after a whole creation or destruction. */
+static void smm_event_read_caches(struct smm_slabs *slabs, struct smm_event_caches *c)
+{
+	smm_mutex_lock(&slabs->mutex);
+	c->created = slabs->nr_created;
+	c->destroyed = slabs->nr_destroyed;
+	memcpy(c->last_created, slabs->last_created, sizeof(c->last_created));
+	memcpy(c->last_destroyed, slabs->last_destroyed, sizeof(c->last_destroyed));
+	smm_mutex_unlock(&slabs->mutex);
+}
+
 static bool smm_event_changed(const struct smm_event_sample *now,
 			      const struct smm_event_sample *prev)
 {
@@ -121,6 +141,27 @@ static int smm_event_zone_fill(struct sk_buff *skb, unsigned int zi,
 	return 0;
 }
 
+/* The counts since the last message, and the last names when there are any. */
+static int smm_event_caches_fill(struct sk_buff *skb, const struct smm_event_caches *now)
+{
+	const struct smm_event_caches *prev = &smm_event.caches_prev;
+	u64 created = now->created - prev->created, destroyed = now->destroyed - prev->destroyed;
+
+	if (!created && !destroyed)
+		return 0;
+	if (nla_put_u64_64bit(skb, SHADOWMM_A_EVENT_CACHES_CREATED, created,
+			      SHADOWMM_A_EVENT_PAD) ||
+	    nla_put_u64_64bit(skb, SHADOWMM_A_EVENT_CACHES_DESTROYED, destroyed,
+			      SHADOWMM_A_EVENT_PAD))
+		return -EMSGSIZE;
+	if (created && nla_put_string(skb, SHADOWMM_A_EVENT_CACHE_CREATED, now->last_created))
+		return -EMSGSIZE;
+	if (destroyed && nla_put_string(skb, SHADOWMM_A_EVENT_CACHE_DESTROYED,
+					now->last_destroyed))
+		return -EMSGSIZE;
+	return 0;
+}
+
 /* The size of a message for @nr_zones zones, computed before it is filled. */
 static size_t smm_event_size(unsigned int nr_zones)
 {
@@ -131,7 +172,9 @@ static size_t smm_event_size(unsigned int nr_zones)
 	return nla_total_size_64bit(sizeof(u64)) +		/* SEQ */
 	       nla_total_size(sizeof(u32)) +			/* INTERVAL_MS */
 	       nla_total_size(0) +				/* ZONES */
-	       nr_zones * zone;
+	       nr_zones * zone +
+	       2 * nla_total_size_64bit(sizeof(u64)) +		/* CACHES_CREATED, _DESTROYED */
+	       2 * nla_total_size(SMM_CACHE_NAME_LEN);		/* their last names */
 }
 
 /*
@@ -139,7 +182,8 @@ static size_t smm_event_size(unsigned int nr_zones)
  * changed. On failure the caller keeps its previous reading, so the next
  * message covers this interval too.
  */
-static int smm_event_send(const struct smm_event_sample *now)
+static int smm_event_send(const struct smm_event_sample *now,
+			  const struct smm_event_caches *caches)
 {
 	struct smm_mm *mm = &smm_dev.mm;
 	struct nlattr *zones;
@@ -164,6 +208,8 @@ static int smm_event_send(const struct smm_event_sample *now)
 		    smm_event_zone_fill(skb, zi, &now[zi], &smm_event.prev[zi]))
 			goto err_free;
 	nla_nest_end(skb, zones);
+	if (smm_event_caches_fill(skb, caches))
+		goto err_free;
 	genlmsg_end(skb, hdr);
 	smm_event.seq++;
 	/* -ESRCH: the last listener left meanwhile; nothing to do */
@@ -178,6 +224,7 @@ err_free:
 static void smm_event_work(struct work_struct *work)
 {
 	struct smm_event_sample now[SMM_NR_ZONES] = {};
+	struct smm_event_caches caches;
 	struct smm_mm *mm = &smm_dev.mm;
 	bool changed = false;
 	unsigned int zi;
@@ -192,9 +239,13 @@ static void smm_event_work(struct work_struct *work)
 		smm_event_read(mm, zi, &now[zi]);
 		changed |= smm_event_changed(&now[zi], &smm_event.prev[zi]);
 	}
-	if (smm_event.have_prev && changed && smm_event_send(now))
+	smm_event_read_caches(&smm_dev.slabs, &caches);
+	changed |= caches.created != smm_event.caches_prev.created ||
+		   caches.destroyed != smm_event.caches_prev.destroyed;
+	if (smm_event.have_prev && changed && smm_event_send(now, &caches))
 		goto rearm;
 	memcpy(smm_event.prev, now, sizeof(now));
+	smm_event.caches_prev = caches;
 	smm_event.have_prev = true;
 rearm:
 	schedule_delayed_work(&smm_event.work, msecs_to_jiffies(SMM_EVENT_INTERVAL_MS));

@@ -4,13 +4,16 @@
 # netlink view, a capture recorded and replayed to the same output, and
 # the dashboard in tmux at 80x24: free counts after scripted allocations
 # equal the netlink view, the frame map marks the allocated frames, help
-# opens and closes, a resize redraws, q quits. Reports smmtop's CPU use
+# opens and closes, a resize redraws, q quits; then a created cache in
+# the slab table (batch rows against smmctl -j cache show, the panel's
+# counts, sorting), in the events panel and as slab frames in the map,
+# and the walk view on the shell's stack. Reports smmtop's CPU use
 # at a 1 s interval on the 1 GiB range, emulated under TCG (not a native
 # figure).
 . "$(dirname "$0")/lib.sh"
 
 ktap_header
-ktap_plan 15
+ktap_plan 29
 
 command -v smmtop > /dev/null || ktap_exit_skip_all "smmtop is not in the image"
 command -v tmux > /dev/null || ktap_exit_skip_all "tmux is not in the image"
@@ -123,6 +126,109 @@ per=$(((16384 + 23 * 100 - 1) / (23 * 100)))
 ktap_check "screen: a resize redraws" wait_for "^> Frame map: frames 0-16383 of 16384, $per per cell"
 tmux send-keys -t top q
 ktap_check "screen: q quits with status 0" wait_for '^smmtop exited 0'
+tmux kill-server
+
+# ---- slab caches, cache events and the walk view ----
+
+smmctl reset > /dev/null
+smmctl cache create smmtop_t size 4000 > /dev/null
+smmctl obj alloc smmtop_t count 1500 > /dev/null
+caches=$(smmctl -j cache show)
+smmtop -b -n 1 > "$tmp/batch2" 2>&1
+# every row of the batch slab table against the netlink view's cache
+slab_rows_match() {
+	sed -n '/^SLABS:/,/^$/p' "$tmp/batch2" | sed '1,2d;/^$/d' > "$tmp/slabrows"
+	want=$(printf '%s\n' "$caches" | jq '.caches | length')
+	seen=$(wc -l < "$tmp/slabrows")
+	[ "$want" = "$seen" ] || { echo "expected $want rows, saw $seen"; cat "$tmp/batch2"; return 1; }
+	while read -r objs active _use osize slabs per _kib name; do
+		want=$(printf '%s\n' "$caches" | jq -r --arg n "$name" '.caches[] | select(.name == $n) |
+			"\(.num_objs) \(.active_objs) \(.object_size) \(.num_slabs) \(.objs_per_slab)"')
+		[ "$want" = "$objs $active $osize $slabs $per" ] ||
+			{ echo "$name: expected \"$want\", saw \"$objs $active $osize $slabs $per\""; return 1; }
+	done < "$tmp/slabrows"
+}
+ktap_check "batch: each slab row equals smmctl -j cache show" slab_rows_match
+t_frames=$(printf '%s\n' "$caches" | jq '.caches[] | select(.name == "smmtop_t") | .num_slabs * pow(2; .order)')
+slab_frames_counted() {
+	n=$(sed -n 's/^FRAME MAP: .* \([0-9]*\) slab .*/\1/p' "$tmp/batch2")
+	[ "${n:-0}" -ge "$t_frames" ] || { echo "expected at least $t_frames slab frames, saw '$n'"; return 1; }
+}
+ktap_check "batch: the frame map counts smmtop_t's slab frames" slab_frames_counted
+
+tmux -f /dev/null new-session -d -s top -x 80 -y 24 "smmtop -d 0.5; echo smmtop exited \$?; sleep 600"
+ktap_check "screen: the header, a second time" wait_for "^smmtop - shadowmm .* on $(uname -r)"
+# the module's event work takes a first reading once someone listens,
+# one interval (1 s) later: create the cache after that, so it is news
+sleep 3
+smmctl cache create smmtop_ev size 64 > /dev/null
+ktap_check "screen: a created cache shows in the events panel" \
+	wait_for ' caches 1 created (last smmtop_ev) in '
+# Zones -> Free area -> Frame map -> Slabs, alone
+tmux send-keys -t top Tab Tab Tab f
+ktap_check "screen: the slab panel alone" wait_for '^> Slabs: '
+t=$(smmctl -j cache show smmtop_t | jq -r '.caches[0] | "\(.num_objs) \(.active_objs)"')
+ktap_check "screen: the created cache with the netlink view's counts" \
+	wait_for "^ *${t% *}  *${t#* } .* smmtop_t\$"
+# first_row_is NAME: the table's first row is NAME's within 20 s
+first_row_is() {
+	i=0
+	while [ $i -lt 100 ]; do
+		[ "$(screen | grep -A1 '^ *OBJS' | sed -n 2p | awk '{ print $NF }')" = "$1" ] && return 0
+		sleep 0.2
+		i=$((i + 1))
+	done
+	echo "expected $1 in the first row; the screen:"
+	screen
+	return 1
+}
+tmux send-keys -t top n
+ktap_check "screen: n sorts by name" \
+	first_row_is "$(smmctl -j cache show | jq -r '.caches[].name' | LC_ALL=C sort | head -1)"
+tmux send-keys -t top o
+ktap_check "screen: o sorts by objects, most first" \
+	first_row_is "$(smmctl -j cache show | jq -r '.caches | sort_by(-.num_objs, .name) | .[0].name')"
+# back to the frame map, alone: cells marked 's' cover smmtop_t's slabs
+tmux send-keys -t top BTab
+per=$(((16384 + 17 * 80 - 1) / (17 * 80)))
+marks_slabs() {
+	wait_for '^> Frame map' || return 1
+	sleep 1
+	n=$(screen | sed -n '/^> Frame map/,/^_ hole/p' | sed '1d;$d' | tr -cd 's' | wc -c)
+	if [ $((n * per)) -lt $((t_frames / 2)) ]; then
+		echo "expected 's' cells for about $t_frames slab frames, saw $n cells of $per"
+		screen
+		return 1
+	fi
+}
+ktap_check "screen: the frame map marks slab frames" marks_slabs
+# the walk view on this shell's stack, against smmctl's walk
+stack_top=$(awk '/\[stack\]/ { split($1, r, "-"); print r[2] }' /proc/$$/maps)
+stack=$(printf '%#x' $((0x$stack_top - 0x1000)))
+tmux send-keys -t top w
+tmux send-keys -t top -l "$$ $stack"
+tmux send-keys -t top Enter
+ktap_check "screen: the walk of the shell's stack, a 4 KiB page" \
+	wait_for "^> Walk: pid $$ $(printf '0x%016x' "$stack"): page 4 KiB"
+walk_levels() {
+	want=$(smmctl -j pt walk pid $$ addr "$stack" |
+		jq -r '.steps[0].levels[] | if .folded then "\(.level) folded" else "\(.level) \(.index)" end' |
+		tr '\n' ';')
+	seen=$(screen | sed -n '/^> Walk/,$p' |
+		awk '/^  (PGD|P4D|PUD|PMD|PTE) / { printf "%s %s;", $1, $2 }')
+	[ "$want" = "$seen" ] || { echo "expected \"$want\", saw \"$seen\""; screen; return 1; }
+}
+ktap_check "screen: every level with its index, as smmctl walks it" walk_levels
+raw_entries() {
+	n=$(screen | grep -c '^  \(PGD\|P4D\|PUD\|PMD\|PTE\)  *[0-9][0-9]*  0x[0-9a-f]\{16\} .*present')
+	real=$(smmctl -j pt walk pid $$ addr "$stack" | jq '[.steps[0].levels[] | select(.folded | not)] | length')
+	[ "$n" = "$real" ] || { echo "expected $real levels with raw entries and flags, saw $n"; screen; return 1; }
+}
+ktap_check "screen: raw entries (root) and decoded flags on every real level" raw_entries
+tmux send-keys -t top Escape
+ktap_check "screen: Esc closes the walk" wait_gone '^> Walk'
+tmux send-keys -t top q
+ktap_check "screen: q quits with status 0, a second time" wait_for '^smmtop exited 0'
 tmux kill-server
 
 # ---- CPU use at a 1 s interval, emulated ----

@@ -669,6 +669,8 @@ void __smm_cache_destroy(struct smm_slabs *s, struct smm_cache *c, unsigned int 
 
 	smm_mutex_lock(&s->mutex);
 	s->caches[c->id] = NULL;
+	s->nr_destroyed++;
+	memcpy(s->last_destroyed, c->name, sizeof(s->last_destroyed));
 	smm_mutex_unlock(&s->mutex);
 	smm_cache_free_struct(c);
 }
@@ -806,6 +808,8 @@ int smm_cache_create(struct smm_slabs *s, const char *name, u32 size, u32 align,
 			c->fp_mul = SMM_FP_MUL;
 		}
 		s->caches[c->id] = c;
+		s->nr_created++;
+		memcpy(s->last_created, c->name, sizeof(s->last_created));
 	}
 	smm_mutex_unlock(&s->mutex);
 	if (ret)

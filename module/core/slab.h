@@ -132,6 +132,9 @@ struct smm_slabs {
 	struct smm_cache *caches[SMM_MAX_CACHES];	/* by id */
 	unsigned int nr_kmalloc;
 	u32 seed;		/* freelist hardening keys come from it */
+	/* for the events group, under mutex: caches ever created and destroyed */
+	u64 nr_created, nr_destroyed;
+	char last_created[SMM_CACHE_NAME_LEN], last_destroyed[SMM_CACHE_NAME_LEN];
 };
 
 /* A snapshot of a cache's counters for netlink and slabinfo. */

@@ -20,6 +20,10 @@ static const enum mnl_attr_data_type smm_event_types[SHADOWMM_A_EVENT_MAX + 1] =
 	[SHADOWMM_A_EVENT_SEQ]		= MNL_TYPE_U64,
 	[SHADOWMM_A_EVENT_INTERVAL_MS]	= MNL_TYPE_U32,
 	[SHADOWMM_A_EVENT_ZONES]	= MNL_TYPE_NESTED,
+	[SHADOWMM_A_EVENT_CACHES_CREATED]   = MNL_TYPE_U64,
+	[SHADOWMM_A_EVENT_CACHES_DESTROYED] = MNL_TYPE_U64,
+	[SHADOWMM_A_EVENT_CACHE_CREATED]    = MNL_TYPE_NUL_STRING,
+	[SHADOWMM_A_EVENT_CACHE_DESTROYED]  = MNL_TYPE_NUL_STRING,
 };
 
 static const struct smm_attr_policy smm_event_policy = SMM_ATTR_POLICY(smm_event_types);
@@ -81,6 +85,12 @@ int smm_event_parse(const struct nlmsghdr *nlh, struct smm_event *ev)
 	if (tb[SHADOWMM_A_EVENT_ZONES])
 		mnl_attr_for_each_nested(a, tb[SHADOWMM_A_EVENT_ZONES])
 			smm_evzone_parse(a, ev);
+	ev->caches_created = smm_attr_u64(tb[SHADOWMM_A_EVENT_CACHES_CREATED], 0);
+	ev->caches_destroyed = smm_attr_u64(tb[SHADOWMM_A_EVENT_CACHES_DESTROYED], 0);
+	smm_attr_strcpy(ev->cache_created, sizeof(ev->cache_created),
+			tb[SHADOWMM_A_EVENT_CACHE_CREATED], "");
+	smm_attr_strcpy(ev->cache_destroyed, sizeof(ev->cache_destroyed),
+			tb[SHADOWMM_A_EVENT_CACHE_DESTROYED], "");
 	return 0;
 }
 

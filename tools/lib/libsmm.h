@@ -203,6 +203,8 @@ struct smm_event {
 	uint64_t seq;
 	uint32_t interval_ms;
 	struct smm_event_zone zones[SMM_NR_ZONES];
+	uint64_t caches_created, caches_destroyed;	/* in the interval */
+	char cache_created[32], cache_destroyed[32];	/* the last ones, "" if none */
 };
 
 struct smm_events {

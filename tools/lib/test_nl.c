@@ -29,7 +29,7 @@
 
 #include "libsmm.h"
 
-#define NR_TESTS	38
+#define NR_TESTS	39
 #define PORTID		4242
 #define SEQ		77
 
@@ -534,12 +534,18 @@ static void test_event_parse(void)
 		mnl_attr_nest_end(nlh, z);
 	}
 	mnl_attr_nest_end(nlh, zones);
+	mnl_attr_put_u64(nlh, SHADOWMM_A_EVENT_CACHES_CREATED, 3);
+	mnl_attr_put_u64(nlh, SHADOWMM_A_EVENT_CACHES_DESTROYED, 1);
+	mnl_attr_put_strz(nlh, SHADOWMM_A_EVENT_CACHE_CREATED, "dentry");
 	CHECK(!smm_event_parse(nlh, &ev) && ev.seq == 42 && ev.interval_ms == 1000,
 	      "event: sequence and interval");
 	CHECK(ev.zones[2].present && ev.zones[2].alloc == 300 && ev.zones[2].free == 200 &&
 	      ev.zones[2].alloc_fail == 1 && ev.zones[2].level == SHADOWMM_WMARK_BELOW_LOW &&
 	      ev.zones[2].level_prev == SHADOWMM_WMARK_ABOVE_HIGH && !ev.zones[0].present,
 	      "event: a zone's counts and its watermark crossing; unknown zones skipped");
+	CHECK(ev.caches_created == 3 && ev.caches_destroyed == 1 &&
+	      !strcmp(ev.cache_created, "dentry") && !ev.cache_destroyed[0],
+	      "event: caches created and destroyed, the last name; none absent");
 	used = 0;
 }
 

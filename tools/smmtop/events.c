@@ -3,7 +3,8 @@
  * Events: the live feed of the "events" multicast group, newest first,
  * as main.c logged it into the view (one line per zone per message:
  * allocation and free counts, failed allocations, watermark crossings;
- * and lost events with the resynchronisation that followed).
+ * one for slab caches created and destroyed, with the last names; and
+ * lost events with the resynchronisation that followed).
  */
 #include <curses.h>
 #include <stdlib.h>

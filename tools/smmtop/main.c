@@ -153,7 +153,26 @@ static const char *smmtop_clock(char *buf, size_t len)
 	return buf;
 }
 
-/* One line per zone that did something; gaps in the sequence say events were lost. */
+/* "2 created (last dentry), 1 destroyed (last inode)": the slab part of an event. */
+static void smmtop_event_caches(struct smm_evlog *l, const struct smm_event *e, const char *ts)
+{
+	char made[96] = "", gone[80] = "";
+
+	if (!e->caches_created && !e->caches_destroyed)
+		return;
+	if (e->caches_created)
+		snprintf(made, sizeof(made), "%" PRIu64 " created (last %s)%s", e->caches_created,
+			 e->cache_created, e->caches_destroyed ? ", " : "");
+	if (e->caches_destroyed)
+		snprintf(gone, sizeof(gone), "%" PRIu64 " destroyed (last %s)",
+			 e->caches_destroyed, e->cache_destroyed);
+	smm_evlog_add(l, SMM_C_SLAB, "%s caches %s%s in %u ms", ts, made, gone, e->interval_ms);
+}
+
+/*
+ * One line per zone that did something, one for the slab caches created
+ * or destroyed; gaps in the sequence say events were lost.
+ */
 static void smmtop_event(const struct smm_event *e, void *data)
 {
 	struct smm_view *v = data;
@@ -185,6 +204,7 @@ static void smmtop_event(const struct smm_event *e, void *data)
 			      "%s %-6s %" PRIu64 " alloc, %" PRIu64 " free in %u ms%s%s", ts,
 			      smm_zone_names[zi], z->alloc, z->free, e->interval_ms, fail, cross);
 	}
+	smmtop_event_caches(l, e, ts);
 }
 
 /*
@@ -234,7 +254,7 @@ static int smmtop_screen_init(struct smmtop *t)
 {
 	struct smm_screen *s = &t->screen;
 	struct smm_panel *(*const ctors[])(void) = {
-		Header_new, Zones_new, FreeArea_new, FrameMap_new, Events_new,
+		Header_new, Zones_new, FreeArea_new, FrameMap_new, Slabs_new, Walk_new, Events_new,
 	};
 	unsigned int i;
 
@@ -408,6 +428,7 @@ static int smmtop_interactive(struct smmtop *t)
 	keypad(stdscr, TRUE);
 	nodelay(stdscr, TRUE);
 	curs_set(0);
+	set_escdelay(25);		/* Esc closes the walk's input line at once */
 	smm_colors_init(t->mono);
 	ret = smmtop_run(t);
 	endwin();

@@ -23,8 +23,9 @@ static const char *const smm_help_text[] = {
 	"  Tab        focus the next panel (BackTab: the previous)",
 	"  f          the focused panel alone, or all of them again",
 	"  space p    pause / resume the refresh",
-	"  < >        refresh interval: shorter / longer",
+	"  < >        refresh interval: shorter / longer (sort column in Slabs)",
 	"  r          refresh now",
+	"  w          walk an address: [pid] PID ADDR, space ID ADDR, kernel ADDR",
 	NULL,
 };
 
@@ -83,12 +84,17 @@ void smm_screen_layout(struct smm_screen *s, const struct smm_view *v, int rows,
 	}
 }
 
-static void smm_screen_status(const struct smm_view *v, int rows, int cols)
+static void smm_screen_status(const struct smm_screen *s, const struct smm_view *v, int rows,
+			      int cols)
 {
 	char buf[256];
 
-	snprintf(buf, sizeof(buf), " %s%s  h:help q:quit Tab:focus f:alone space:pause <>:interval",
-		 v->paused ? "[PAUSED] " : "", v->status);
+	if (s->input)
+		snprintf(buf, sizeof(buf), " walk (PID ADDR | space ID ADDR | kernel ADDR; "
+			 "Enter, Esc cancels): %s_", s->line);
+	else
+		snprintf(buf, sizeof(buf), " %s%s  h:help q:quit Tab:focus f:alone space:pause "
+			 "<>:interval w:walk", v->paused ? "[PAUSED] " : "", v->status);
 	attrset(smm_attr(SMM_C_TITLE, 0));
 	mvhline(rows - 1, 0, ' ', cols);
 	mvaddnstr(rows - 1, 0, buf, cols);
@@ -136,7 +142,7 @@ void smm_screen_draw(struct smm_screen *s, const struct smm_view *v)
 	for (i = 0; i < s->nr_panels; i++)
 		if (s->panels[i]->rows > 0)
 			s->panels[i]->cls->draw(s->panels[i], v);
-	smm_screen_status(v, LINES, COLS);
+	smm_screen_status(s, v, LINES, COLS);
 	if (s->help)
 		smm_screen_help(s, LINES, COLS);
 	refresh();
@@ -156,15 +162,77 @@ static int smm_screen_interval(struct smm_view *v, int dir)
 	return SMM_KEY_HANDLED | SMM_KEY_REDRAW;
 }
 
+/* The next panel from the focused one in @dir that has rows to show (Walk may not). */
+static unsigned int smm_screen_next(struct smm_screen *s, const struct smm_view *v, int dir)
+{
+	unsigned int i = s->focus, n;
+
+	for (n = 0; n < s->nr_panels; n++) {
+		i = (i + s->nr_panels + dir) % s->nr_panels;
+		if (s->panels[i]->cls->min_rows(s->panels[i], v) > 0)
+			break;
+	}
+	return i;
+}
+
+/*
+ * The walk's input line: printable characters are typed, Backspace
+ * erases, Enter closes the line and asks the view for the walk, showing
+ * its panel alone ('f' shows the others again), Esc closes it and changes nothing. A line that does not
+ * parse changes nothing either; the status line says why.
+ */
+static int smm_screen_input(struct smm_screen *s, struct smm_view *v, int ch)
+{
+	size_t len = strlen(s->line);
+	struct smm_pt_req req;
+	unsigned int i;
+
+	switch (ch) {
+	case 27:
+		s->input = false;
+		return SMM_KEY_HANDLED | SMM_KEY_REDRAW;
+	case KEY_BACKSPACE:
+	case 127:
+	case 8:
+		if (len)
+			s->line[len - 1] = '\0';
+		return SMM_KEY_HANDLED | SMM_KEY_REDRAW;
+	case '\r':
+	case '\n':
+	case KEY_ENTER:
+		s->input = false;
+		if (smm_walk_parse(s->line, &req, v->status, sizeof(v->status)))
+			return SMM_KEY_HANDLED | SMM_KEY_REDRAW;
+		v->walk = req;
+		v->walk_on = true;
+		/* alone with the header: every level fits even at 80x24 */
+		for (i = 0; i < s->nr_panels; i++)
+			if (!strcmp(s->panels[i]->cls->name, "Walk"))
+				s->focus = i;
+		s->zoomed = true;
+		return SMM_KEY_HANDLED | SMM_KEY_REDRAW | SMM_KEY_REFETCH;
+	}
+	if (ch >= ' ' && ch < 127 && len < sizeof(s->line) - 1) {
+		s->line[len] = ch;
+		s->line[len + 1] = '\0';
+	}
+	return SMM_KEY_HANDLED | SMM_KEY_REDRAW;
+}
+
 /* The screen's keys first, then the focused panel's. */
 int smm_screen_key(struct smm_screen *s, struct smm_view *v, int ch)
 {
 	struct smm_panel *p = s->panels[s->focus];
+	int flags;
 
+	if (s->input)
+		return smm_screen_input(s, v, ch);
 	if (s->help) {
 		s->help = false;
 		return ch == 'q' ? SMM_KEY_QUIT : SMM_KEY_HANDLED | SMM_KEY_REDRAW;
 	}
+	if (p->cls->grab_keys && ch > 0 && ch < 256 && strchr(p->cls->grab_keys, ch))
+		return p->cls->key(p, v, ch);
 	switch (ch) {
 	case 'q':
 		return SMM_KEY_QUIT;
@@ -173,10 +241,14 @@ int smm_screen_key(struct smm_screen *s, struct smm_view *v, int ch)
 		s->help = true;
 		return SMM_KEY_HANDLED | SMM_KEY_REDRAW;
 	case '\t':
-		s->focus = (s->focus + 1) % s->nr_panels;
+		s->focus = smm_screen_next(s, v, 1);
 		return SMM_KEY_HANDLED | SMM_KEY_REDRAW;
 	case KEY_BTAB:
-		s->focus = (s->focus + s->nr_panels - 1) % s->nr_panels;
+		s->focus = smm_screen_next(s, v, -1);
+		return SMM_KEY_HANDLED | SMM_KEY_REDRAW;
+	case 'w':
+		s->input = true;
+		s->line[0] = '\0';
 		return SMM_KEY_HANDLED | SMM_KEY_REDRAW;
 	case 'f':
 		s->zoomed = !s->zoomed;
@@ -194,9 +266,15 @@ int smm_screen_key(struct smm_screen *s, struct smm_view *v, int ch)
 	case KEY_RESIZE:
 		return SMM_KEY_HANDLED | SMM_KEY_REDRAW;
 	}
-	if (p->cls->key)
-		return p->cls->key(p, v, ch);
-	return SMM_KEY_IGNORED;
+	if (!p->cls->key)
+		return SMM_KEY_IGNORED;
+	flags = p->cls->key(p, v, ch);
+	/* a panel that has nothing left to show (a closed walk) gives up focus */
+	if (!p->cls->min_rows(p, v)) {
+		s->focus = smm_screen_next(s, v, 1);
+		s->zoomed = false;
+	}
+	return flags;
 }
 
 /* Batch mode: each panel that has a text form, in screen order. */

@@ -3,13 +3,13 @@
  * smmtop: the live dashboard of the shadow memory manager.
  *
  * Every refresh fetches one snapshot (snapshot.c: INFO_GET, ZONE_GET,
- * FRAME_GET through the client library, or from a capture being
+ * FRAME_GET, CACHE_GET, and PT_WALK when a walk is asked for, through the client library, or from a capture being
  * replayed) into a struct smm_view, and every panel draws from that view
  * alone; no panel talks to the kernel.
  *
  * Panels are small classes, after htop's Panel: a struct smm_panel_class
  * of function pointers per kind of panel (header, zones, free area,
- * frame map, events), instances made by Type_new(), drawn into the
+ * frame map, slabs, walk, events), instances made by Type_new(), drawn into the
  * rectangle the layout gives them, handed the keys while focused (their
  * handler returns SMM_KEY_* flags), and printed as plain text in batch
  * mode. Documentation/smmtop.md says how to add one.
@@ -34,6 +34,12 @@ struct smm_snap {
 	struct smm_run *runs;			/* the frame map, whole range, in order */
 	size_t nr_runs, runs_cap;
 	bool runs_mixed;			/* the map changed during every dump tried */
+	struct smm_cache *caches;		/* the slab caches, as CACHE_GET lists them */
+	size_t nr_caches;
+	bool has_caches;			/* false: a capture made before caches existed */
+	struct smm_pt_step walk;		/* the view's walk, when it asks for one */
+	int walk_ret;				/* 0, or why the walk failed: walk_err */
+	char walk_err[128];
 };
 
 #define SMM_HIST_LEN	240			/* fragmentation samples kept per zone */
@@ -63,6 +69,8 @@ struct smm_view {
 	bool paused, replay, color, events;	/* events: subscribed to the group */
 	unsigned int refreshes;
 	char status[128];			/* the bottom line's message, "" if none */
+	struct smm_pt_req walk;			/* walked each refresh when walk_on */
+	bool walk_on;
 };
 
 int smm_snap_fetch(struct smm_nl *nl, struct smm_snap *s);
@@ -118,6 +126,7 @@ struct smm_panel_class {
 	void (*batch)(struct smm_panel *p, const struct smm_view *v);	/* optional */
 	void (*delete)(struct smm_panel *p);				/* optional */
 	const char *keys_help;			/* its keys, for the help screen */
+	const char *grab_keys;			/* keys it takes before the screen while focused */
 };
 
 struct smm_panel {
@@ -140,6 +149,9 @@ struct smm_panel *Header_new(void);
 struct smm_panel *Zones_new(void);
 struct smm_panel *FreeArea_new(void);
 struct smm_panel *FrameMap_new(void);
+struct smm_panel *Slabs_new(void);
+struct smm_panel *Walk_new(void);
+int smm_walk_parse(const char *line, struct smm_pt_req *req, char *err, size_t len);
 struct smm_panel *Events_new(void);
 
 /* sparkline and bar characters, ASCII so a vt100 shows them */
@@ -152,6 +164,8 @@ struct smm_screen {
 	struct smm_panel *panels[8];
 	unsigned int nr_panels, focus;
 	bool help, zoomed;			/* zoomed: the focused panel alone */
+	bool input;				/* the walk's input line is open */
+	char line[64];				/* what was typed into it */
 };
 
 void smm_screen_layout(struct smm_screen *s, const struct smm_view *v, int rows, int cols);

@@ -51,6 +51,23 @@ static int smm_snap_frames(struct smm_nl *nl, struct smm_snap *s)
 	return s->runs_mixed ? 0 : ret;
 }
 
+/*
+ * The slab caches, a fresh array each time (a few dozen entries). A
+ * capture recorded before the slab layer existed has no CACHE_GET reply:
+ * the replay then shows no slab table rather than failing.
+ */
+static int smm_snap_caches(struct smm_nl *nl, struct smm_snap *s)
+{
+	int ret;
+
+	free(s->caches);
+	ret = smm_caches_get(nl, &s->caches, &s->nr_caches);
+	s->has_caches = !ret;
+	if (ret == -ENOENT && nl->replay)
+		return 0;
+	return ret == SMM_NL_DUMP_INTR ? 0 : ret;
+}
+
 /* Fetch a whole snapshot into @s (its runs array is reused). */
 int smm_snap_fetch(struct smm_nl *nl, struct smm_snap *s)
 {
@@ -68,6 +85,8 @@ int smm_snap_fetch(struct smm_nl *nl, struct smm_snap *s)
 		return ret;
 	ret = smm_snap_frames(nl, s);
 	if (!ret)
+		ret = smm_snap_caches(nl, s);
+	if (!ret)
 		s->time = smm_now();
 	return ret;
 }
@@ -76,6 +95,9 @@ void smm_snap_free(struct smm_snap *s)
 {
 	free(s->runs);
 	s->runs = NULL;
+	free(s->caches);
+	s->caches = NULL;
+	s->nr_caches = 0;
 	s->nr_runs = s->runs_cap = 0;
 }
 
@@ -106,6 +128,30 @@ int smm_hist_get(const struct smm_history *h, unsigned int zone, unsigned int ba
 	return h->v[zone][(h->head + SMM_HIST_LEN - back) % SMM_HIST_LEN];
 }
 
+static int smm_snap_walk_cb(const struct smm_pt_step *step, void *data)
+{
+	struct smm_snap *s = data;
+
+	s->walk = *step;
+	return 0;
+}
+
+/*
+ * The walk the view asks for, one address: a walk that fails (no such
+ * process, a space destroyed) is shown as its error, not a failed refresh.
+ */
+static void smm_snap_walk(struct smm_nl *nl, struct smm_snap *s, const struct smm_pt_req *req)
+{
+	memset(&s->walk, 0, sizeof(s->walk));
+	s->walk_err[0] = '\0';
+	s->walk_ret = smm_pt_walk(nl, req, smm_snap_walk_cb, s);
+	if (!s->walk_ret && !s->walk.nr)
+		s->walk_ret = -ENODATA;
+	if (s->walk_ret)
+		snprintf(s->walk_err, sizeof(s->walk_err), "%.120s", s->walk_ret == -ENODATA ?
+			 "no step came back" : nl->err[0] ? nl->err : strerror(-s->walk_ret));
+}
+
 /*
  * A new snapshot into the slot that is not current, then the two swap:
  * a failed fetch leaves the view as it was. A replayed capture has no
@@ -118,6 +164,8 @@ int smm_view_refresh(struct smm_view *v, struct smm_nl *nl)
 
 	if (ret)
 		return ret;
+	if (v->walk_on)
+		smm_snap_walk(nl, next, &v->walk);
 	if (v->replay)
 		next->time = v->refreshes ? v->cur->time + v->interval : 0;
 	if (v->refreshes)

@@ -2,17 +2,22 @@
 /*
  * test_mkcap SIZE_MIB AVG_RUN REFRESHES OUT: a synthetic capture for the
  * screen tests and the benchmark, built as the module would answer one
- * refresh (INFO_GET, ZONE_GET, FRAME_GET) for a reserved range of
- * SIZE_MIB, REFRESHES times with growing counters.
+ * refresh (INFO_GET, ZONE_GET, FRAME_GET, CACHE_GET) for a reserved
+ * range of SIZE_MIB, REFRESHES times with growing counters, and one
+ * PT_WALK reply (a 4-level walk to a 4 KiB page, P4D folded) for the walk
+ * view whatever address it asks for.
  *
  * The frame map alternates free and allocated runs of 1 .. 2 * AVG_RUN
  * frames from a fixed pseudo-random sequence (the same file every time);
+ * every fourth allocated run is slab frames and every eighth, from the
+ * third, page-table frames, so the map shows those states too;
  * zones are DMA (the first 16 MiB) and Normal (the rest); each zone's
  * free area is what its free runs break into as aligned buddy blocks,
  * and its fragmentation indexes follow mm/vmstat.c's formulas, so
  * everything agrees the way the module's replies agree.
  *
- * Prints one line per zone, "zone NAME free N managed M", for the tests.
+ * Prints one line per zone, "zone NAME free N managed M", and one per
+ * cache, "cache NAME objs N active A slabs S", for the tests.
  */
 #include <inttypes.h>
 #include <stdio.h>
@@ -224,6 +229,94 @@ static void mk_free_run(uint64_t start, uint64_t n)
 	}
 }
 
+/* A fixed set of caches, as CACHE_GET dumps them; the tests know their numbers. */
+static const struct mk_cache {
+	const char *name;
+	uint32_t object_size, size, order, per_slab;
+	uint64_t slabs, active;
+	bool builtin;
+} mk_caches[] = {
+	{ "kmalloc-64",	  64,	64,   0, 64, 3,	 150, true },
+	{ "kmalloc-1k",	  1024, 1024, 1, 8,  2,	 5,   true },
+	{ "mk_dentry",	  192,	192,  0, 21, 10, 200, false },
+	{ "mk_inode",	  600,	616,  1, 13, 4,	 10,  false },
+};
+
+#define MK_NR_CACHES	(sizeof(mk_caches) / sizeof(mk_caches[0]))
+
+static void mk_cache_msg(unsigned int i)
+{
+	const struct mk_cache *c = &mk_caches[i];
+	struct nlmsghdr *nlh = mk_msg(SHADOWMM_CMD_CACHE_GET, NLM_F_MULTI);
+
+	mnl_attr_put_strz(nlh, SHADOWMM_A_CACHE_NAME, c->name);
+	mnl_attr_put_u32(nlh, SHADOWMM_A_CACHE_ID, i + 1);
+	mnl_attr_put_u8(nlh, SHADOWMM_A_CACHE_BUILTIN, c->builtin);
+	mnl_attr_put_u32(nlh, SHADOWMM_A_CACHE_OBJECT_SIZE, c->object_size);
+	mnl_attr_put_u32(nlh, SHADOWMM_A_CACHE_ALIGN, 8);
+	mnl_attr_put_u32(nlh, SHADOWMM_A_CACHE_SIZE, c->size);
+	mnl_attr_put_u32(nlh, SHADOWMM_A_CACHE_ORDER, c->order);
+	mnl_attr_put_u32(nlh, SHADOWMM_A_CACHE_OBJS_PER_SLAB, c->per_slab);
+	mnl_attr_put_u64(nlh, SHADOWMM_A_CACHE_ACTIVE_OBJS, c->active);
+	mnl_attr_put_u64(nlh, SHADOWMM_A_CACHE_NUM_OBJS, c->slabs * c->per_slab);
+	mnl_attr_put_u64(nlh, SHADOWMM_A_CACHE_NUM_SLABS, c->slabs);
+	mk_end(nlh);
+}
+
+static void mk_caches_dump(void)
+{
+	unsigned int i;
+
+	for (i = 0; i < MK_NR_CACHES; i++)
+		mk_cache_msg(i);
+	mk_flush(SHADOWMM_CMD_CACHE_GET, true);
+	mk_done(SHADOWMM_CMD_CACHE_GET);
+}
+
+/* One step through the four levels of x86-64 paging to a 4 KiB page. */
+static void mk_walk(void)
+{
+	static const uint32_t index[] = { 255, 0, 488, 209, 177 };
+	struct nlmsghdr *nlh = mk_msg(SHADOWMM_CMD_PT_WALK, NLM_F_MULTI);
+	struct nlattr *levels, *l;
+	unsigned int lv;
+
+	mnl_attr_put_u32(nlh, SHADOWMM_A_PT_PAGING_LEVELS, 4);
+	mnl_attr_put_u64(nlh, SHADOWMM_A_PT_ADDR, 0x7ffd3a2b1000ULL);
+	mnl_attr_put_u32(nlh, SHADOWMM_A_PT_KIND, SHADOWMM_PT_PAGE);
+	mnl_attr_put_u64(nlh, SHADOWMM_A_PT_SIZE, 4096);
+	mnl_attr_put_u64(nlh, SHADOWMM_A_PT_PFN, 0x1a2b3);
+	levels = mnl_attr_nest_start(nlh, SHADOWMM_A_PT_LEVELS);
+	for (lv = SHADOWMM_PT_PGD; lv <= SHADOWMM_PT_PTE; lv++) {
+		l = mnl_attr_nest_start(nlh, SHADOWMM_A_PT_LEVEL);
+		mnl_attr_put_u32(nlh, SHADOWMM_A_PTL_LEVEL, lv);
+		if (lv == SHADOWMM_PT_P4D) {
+			mnl_attr_put(nlh, SHADOWMM_A_PTL_FOLDED, 0, NULL);
+		} else {
+			mnl_attr_put_u32(nlh, SHADOWMM_A_PTL_INDEX, index[lv]);
+			mnl_attr_put_u64(nlh, SHADOWMM_A_PTL_ENTRY, 0x1000000067ULL + lv * 0x1000);
+			mnl_attr_put_u32(nlh, SHADOWMM_A_PTL_FLAGS, SHADOWMM_PTF_PRESENT |
+					 SHADOWMM_PTF_WRITE | SHADOWMM_PTF_USER |
+					 SHADOWMM_PTF_ACCESSED | SHADOWMM_PTF_DIRTY);
+		}
+		mnl_attr_nest_end(nlh, l);
+	}
+	mnl_attr_nest_end(nlh, levels);
+	mk_end(nlh);
+	mk_flush(SHADOWMM_CMD_PT_WALK, true);
+	mk_done(SHADOWMM_CMD_PT_WALK);
+}
+
+/* What an allocated run holds: mostly pages, some slabs and page tables. */
+static uint32_t mk_used_state(unsigned int k)
+{
+	if (k % 4 == 1)
+		return SHADOWMM_FRAME_SLAB;
+	if (k % 8 == 3)
+		return SHADOWMM_FRAME_PGTABLE;
+	return SHADOWMM_FRAME_PAGE;
+}
+
 /* Runs, cut at the DMA boundary so no block crosses zones. */
 static void mk_frames(uint64_t frames, unsigned int avg, bool count)
 {
@@ -231,6 +324,7 @@ static void mk_frames(uint64_t frames, unsigned int avg, bool count)
 	struct nlattr *runs = NULL;
 	uint64_t pos = 0, n, end;
 	bool first = true, free = true;
+	unsigned int used_runs = 0;
 
 	lcg = 12345;
 	while (pos < frames) {
@@ -247,7 +341,7 @@ static void mk_frames(uint64_t frames, unsigned int avg, bool count)
 		mnl_attr_put_u64(nlh, SHADOWMM_A_RUN_START, pos);
 		mnl_attr_put_u64(nlh, SHADOWMM_A_RUN_COUNT, end - pos);
 		mnl_attr_put_u32(nlh, SHADOWMM_A_RUN_STATE, free ? SHADOWMM_FRAME_FREE :
-				 SHADOWMM_FRAME_PAGE);
+				 mk_used_state(used_runs++));
 		mnl_attr_put_u32(nlh, SHADOWMM_A_RUN_MIGRATETYPE, SHADOWMM_MT_MOVABLE);
 		mnl_attr_nest_end(nlh, r);
 		if (free && count)
@@ -292,10 +386,16 @@ int main(int argc, char **argv)
 		mk_info(frames);
 		mk_zones(r);
 		mk_frames(frames, avg, false);
+		mk_caches_dump();
 	}
+	mk_walk();
 	smm_capture_close(cap);
 	printf("zone DMA free %" PRIu64 " managed %" PRIu64 "\n", zones[0].free, MK_DMA_FRAMES);
 	printf("zone Normal free %" PRIu64 " managed %" PRIu64 "\n", zones[1].free,
 	       frames - MK_DMA_FRAMES);
+	for (r = 0; r < MK_NR_CACHES; r++)
+		printf("cache %s objs %" PRIu64 " active %" PRIu64 " slabs %" PRIu64 "\n",
+		       mk_caches[r].name, mk_caches[r].slabs * mk_caches[r].per_slab,
+		       mk_caches[r].active, mk_caches[r].slabs);
 	return 0;
 }

@@ -4,7 +4,7 @@
 # (test_mkcap: a 64 MiB range, two zones, a known frame map) in batch
 # mode, checked line by line, and on a screen in tmux at 80x24, checked
 # after each key: panels, numbers, help, focus, zoom, migratetypes,
-# resize, quit. Also the options it refuses, and the error without a
+# the slab table and its sorting, the walk view, resize, quit. Also the options it refuses, and the error without a
 # module. TAP output; exit 1 on any failure.
 #
 #   test_smmtop.sh [SMMTOP [MKCAP]]   (default: next to this script)
@@ -41,7 +41,7 @@ squeeze() {
 }
 
 echo "TAP version 13"
-echo "1..31"
+echo "1..52"
 
 cap=$dir/cap64
 "$MKCAP" 64 16 3 "$cap" > "$dir/mkcap.out" || { echo "Bail out! test_mkcap failed"; exit 1; }
@@ -81,7 +81,31 @@ check "batch: two snapshots" 2 "$(grep -c '^smmtop - ' "$dir/batch")"
 check "batch -j: the zones' free frames" "$dma_free $normal_free" \
 	"$(jq -r '[.zones[].free] | join(" ")' "$dir/json" 2>&1)"
 check "batch -j: the frame map" "$total_free $((16384 - total_free))" \
-	"$(jq -r '"\(.frames.free) \(.frames.page)"' "$dir/json" 2>&1)"
+	"$(jq -r '"\(.frames.free) \(.frames.page + .frames.slab + .frames.pgtable)"' "$dir/json" 2>&1)"
+slab_frames=$(jq -r .frames.slab "$dir/json")
+check "batch -j: the frame map marks slab frames" "yes yes" \
+	"$([ "$slab_frames" -gt 0 ] && echo yes) $(grep -m1 -A8 '^FRAME MAP' "$dir/batch" | grep -q '|.*s.*|$' && echo yes)"
+
+# ---- the slab table: batch lines against what test_mkcap dumped ----
+
+# "cache NAME objs N active A slabs S" per cache, largest OBJS first (the
+# default sort; no two have the same count)
+mapfile -t C < <(awk '$1 == "cache" { print $4, $6, $8, $2 }' "$dir/mkcap.out" | sort -k1,1nr)
+mapfile -t S < <(sed -n '/^SLABS:/,/^$/p' "$dir/batch" | head -$((${#C[@]} + 2)))
+check "batch: the slab table's title" "SLABS: ${#C[@]} caches, sorted by OBJS" "${S[0]}"
+check "batch: the slab table's heading" "OBJS ACTIVE USE OBJ SIZE SLABS OBJ/SLAB CACHE SIZE NAME" \
+	"$(squeeze "${S[1]}")"
+seen=""
+for i in "${!C[@]}"; do
+	read -r objs active slabs name <<< "$(squeeze "${S[$((i + 2))]}" | awk '{ print $1, $2, $5, $8 }')"
+	seen+="$objs $active $slabs $name;"
+done
+check "batch: a slab row per cache with its counts, in OBJS order" \
+	"$(printf '%s;' "${C[@]}")" "$seen"
+check "batch: the mk_dentry row in full" \
+	"210 200 95% 192 10 21 40.0K mk_dentry" "$(squeeze "${S[2]}")"
+check "batch -j: the caches' names and counts" "$(printf '%s;' "${C[@]}")" \
+	"$(jq -r '.slabs[] | "\(.num_objs) \(.active_objs) \(.num_slabs) \(.name)"' "$dir/json" | tr '\n' ';')"
 
 # ---- options and bad input ----
 
@@ -116,7 +140,7 @@ fi
 # ---- the screen, in tmux ----
 
 if ! command -v tmux > /dev/null; then
-	while [ $n -lt 31 ]; do n=$((n + 1)); echo "ok $n screen # SKIP no tmux"; done
+	while [ $n -lt 52 ]; do n=$((n + 1)); echo "ok $n screen # SKIP no tmux"; done
 	exit $((failed > 0))
 fi
 
@@ -167,6 +191,42 @@ wait_for "screen: + zooms in 4x" "^> Frame map: frames 0-4095 of 16384, $(per_ce
 tmux -L "$sock" resize-window -t t -x 100 -y 30
 wait_for "screen: a resize redraws at the new size" \
 	"^> Frame map: frames 0-4095 of 16384, $(per_cell 4096 30 100) per cell"
+keys f Tab
+wait_for "screen: Tab focuses the slab table, sorted by OBJS" \
+	'^> Slabs: 4 caches, 365/470 objects active, 100K in slabs; sorted by OBJS'
+f=${C[0]##* }
+wait_for "screen: the slab row of $f with its counts" \
+	"^ *${C[0]%% *} .* $f\$"
+keys n
+wait_for "screen: n sorts by name" 'sorted by NAME$'
+first_row() { screen | grep -A1 '^ *OBJS' | sed -n 2p | awk '{ print $NF }'; }
+check "screen: by name, kmalloc-1k comes first" kmalloc-1k "$(first_row)"
+keys I
+wait_for "screen: I reverses the order" 'sorted by NAME, reversed$'
+check "screen: reversed, mk_inode comes first" mk_inode "$(first_row)"
+keys I '<'
+wait_for "screen: < steps to the previous column while Slabs has focus" 'sorted by CACHE SIZE$'
+check "screen: < left the interval alone" 1 "$(screen | grep -c 'refresh  *0.25 s$')"
+keys s
+wait_for "screen: s steps to the next column" 'sorted by NAME$'
+# the walk: the capture's PT_WALK reply has four levels, P4D folded
+keys w
+tmux -L "$sock" send-keys -t t -l "abc 0x1000"
+keys Enter
+wait_for "screen: a walk with a bad pid is refused, saying why" '^ invalid pid "abc"'
+keys w
+tmux -L "$sock" send-keys -t t -l "812 0x7ffd3a2b1000"
+wait_for "screen: w opens the walk's input line" '^ walk (PID ADDR .*): 812 0x7ffd3a2b1000_'
+keys Enter
+wait_for "screen: the walk's result, alone with the header" \
+	'^> Walk: pid 812 0x00007ffd3a2b1000: page 4 KiB, frame 0x1a2b3'
+walk_levels() { screen | sed -n '/^> Walk/,$p' | awk '/^  (PGD|P4D|PUD|PMD|PTE) / { printf "%s %s;", $1, $2 }'; }
+check "screen: every level with its index, P4D folded" \
+	"PGD 255;P4D folded;PUD 488;PMD 209;PTE 177;" "$(walk_levels)"
+check "screen: raw entries and decoded flags" 1 \
+	"$(screen | grep -c '^  PTE  177  0x0000001000004067  present write user accessed dirty$')"
+keys Escape
+wait_gone "screen: Esc closes the walk" '^> Walk'
 keys q
 wait_for "screen: q quits, exit 0" '^smmtop exited 0'
 

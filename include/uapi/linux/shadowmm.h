@@ -441,8 +441,9 @@ enum shadowmm_a_space {
 
 /*
  * SHADOWMM_CMD_EVENT, on the "events" multicast group: at most one message
- * per interval, aggregated from the zone counters, sent only when someone
- * listens and something changed. A listener that misses messages (its
+ * per interval, aggregated from the zone counters and the slab layer's
+ * cache creations and destructions, sent only when someone listens and
+ * something changed. A listener that misses messages (its
  * socket overflowed: ENOBUFS) or sees SEQ jump should dump ZONE_GET again.
  */
 enum shadowmm_a_event {
@@ -451,6 +452,11 @@ enum shadowmm_a_event {
 	SHADOWMM_A_EVENT_SEQ,		/* u64: numbers the messages, from 1 */
 	SHADOWMM_A_EVENT_INTERVAL_MS,	/* u32: what the counts cover */
 	SHADOWMM_A_EVENT_ZONES,		/* nest: SHADOWMM_A_EVENT_ZONE by zone */
+	/* slab caches (issue 6), sent when the counts are not both 0 */
+	SHADOWMM_A_EVENT_CACHES_CREATED,	/* u64: caches created in the interval */
+	SHADOWMM_A_EVENT_CACHES_DESTROYED,	/* u64: caches destroyed in the interval */
+	SHADOWMM_A_EVENT_CACHE_CREATED,		/* string: the last one created, if any */
+	SHADOWMM_A_EVENT_CACHE_DESTROYED,	/* string: the last one destroyed, if any */
 
 	__SHADOWMM_A_EVENT_CNT,
 	SHADOWMM_A_EVENT_MAX = __SHADOWMM_A_EVENT_CNT - 1

@@ -409,3 +409,32 @@ SMM_TEST(slab_check_catches_bad_count)
 	c->nr_slabs--;
 	slab_test_destroy(&st);
 }
+
+/*
+ * The events group's source: creations and destructions counted and the
+ * last names kept; a refused creation or destruction counts nothing.
+ */
+SMM_TEST(slab_counts_creations_for_events)
+{
+	struct slab_test st;
+	struct smm_cache *a, *b, *dup;
+	u64 made;
+
+	ASSERT_EQ(slab_test_init(&st, 1), 0);
+	made = st.s.nr_created;
+	ASSERT_EQ(st.s.nr_destroyed, 0);
+	ASSERT_EQ(smm_cache_create(&st.s, "ev_a", 100, 0, 0, &a), 0);
+	ASSERT_EQ(smm_cache_create(&st.s, "ev_b", 200, 0, 0, &b), 0);
+	ASSERT_EQ(smm_cache_create(&st.s, "ev_a", 100, 0, 0, &dup), -EEXIST);
+	ASSERT_EQ(st.s.nr_created, made + 2);
+	ASSERT_EQ(strcmp(st.s.last_created, "ev_b"), 0);
+	ASSERT_EQ(smm_cache_destroy(&st.s, smm_cache_find(&st.s, "kmalloc-64"), true, 0), -EPERM);
+	ASSERT_EQ(st.s.nr_destroyed, 0);
+	ASSERT_EQ(smm_cache_destroy(&st.s, a, false, 0), 0);
+	ASSERT_EQ(st.s.nr_destroyed, 1);
+	ASSERT_EQ(strcmp(st.s.last_destroyed, "ev_a"), 0);
+	ASSERT_EQ(smm_cache_destroy(&st.s, b, false, 0), 0);
+	ASSERT_EQ(st.s.nr_destroyed, 2);
+	ASSERT_EQ(strcmp(st.s.last_destroyed, "ev_b"), 0);
+	slab_test_destroy(&st);
+}

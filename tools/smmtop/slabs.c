@@ -1,0 +1,309 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * Slabs: the shadow's slab caches as slabtop shows the kernel's, one row
+ * per cache from the snapshot's CACHE_GET dump:
+ *
+ *	    OBJS  ACTIVE  USE OBJ SIZE  SLABS OBJ/SLAB  CACHE SIZE NAME
+ *
+ * sorted by any column, marked '*' in the heading and named in the
+ * title so it reads without colour: slabtop's letters pick one (o a u l
+ * b c n, and z for the object size, since 's' steps to the next column
+ * as '>' and '<' do in htop; the panel takes '<' '>' from the interval
+ * while it has focus); 'I' turns the order around. Up and down scroll
+ * when the caches outnumber the rows.
+ */
+#include <curses.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "smmtop.h"
+
+enum slab_col {
+	SLAB_OBJS, SLAB_ACTIVE, SLAB_USE, SLAB_OBJ_SIZE, SLAB_SLABS, SLAB_PER_SLAB,
+	SLAB_CACHE_SIZE, SLAB_NAME, SLAB_NR_COLS
+};
+
+static const struct {
+	const char *head;
+	int width;
+	char key;				/* slabtop's key for this column */
+	const char *json;			/* batch -j member */
+} slab_cols[SLAB_NR_COLS] = {
+	[SLAB_OBJS]	  = { "OBJS",	    8, 'o', "num_objs" },
+	[SLAB_ACTIVE]	  = { "ACTIVE",	    8, 'a', "active_objs" },
+	[SLAB_USE]	  = { "USE",	    5, 'u', "use" },
+	[SLAB_OBJ_SIZE]	  = { "OBJ SIZE",   9, 'z', "object_size" },
+	[SLAB_SLABS]	  = { "SLABS",	    7, 'l', "num_slabs" },
+	[SLAB_PER_SLAB]	  = { "OBJ/SLAB",   9, 'b', "objs_per_slab" },
+	[SLAB_CACHE_SIZE] = { "CACHE SIZE", 12, 'c', "cache_bytes" },
+	[SLAB_NAME]	  = { "NAME",	    0, 'n', "name" },
+};
+
+struct Slabs {
+	enum slab_col sort;
+	bool reverse;				/* smallest first (names: Z first) */
+	unsigned int top;			/* the first row shown, when scrolled */
+	struct smm_cache **order;		/* the snapshot's caches, sorted */
+	size_t order_cap;
+};
+
+/* The bytes a cache's slabs hold: slabs of 2^order frames. */
+static uint64_t slab_bytes(const struct smm_cache *c, uint32_t page_size)
+{
+	return c->num_slabs * ((uint64_t)page_size << c->order);
+}
+
+/* Active objects in thousandths of all objects; an empty cache is 0. */
+static uint64_t slab_use(const struct smm_cache *c)
+{
+	return c->num_objs ? c->active_objs * 1000 / c->num_objs : 0;
+}
+
+static uint64_t slab_key(const struct smm_cache *c, enum slab_col col, uint32_t page_size)
+{
+	switch (col) {
+	case SLAB_OBJS:		return c->num_objs;
+	case SLAB_ACTIVE:	return c->active_objs;
+	case SLAB_USE:		return slab_use(c);
+	case SLAB_OBJ_SIZE:	return c->object_size;
+	case SLAB_SLABS:	return c->num_slabs;
+	case SLAB_PER_SLAB:	return c->objs_per_slab;
+	case SLAB_CACHE_SIZE:	return slab_bytes(c, page_size);
+	default:		return 0;
+	}
+}
+
+/* qsort has no context argument: the sort of the one running sort. */
+static const struct Slabs *slab_sorting;
+static uint32_t slab_page_size;
+
+/*
+ * Numbers largest first as slabtop sorts them, names A first; equal keys
+ * fall back to the name so the order is the same every refresh.
+ */
+static int slab_cmp(const void *a, const void *b)
+{
+	const struct smm_cache *x = *(const struct smm_cache *const *)a;
+	const struct smm_cache *y = *(const struct smm_cache *const *)b;
+	int r = 0;
+
+	if (slab_sorting->sort != SLAB_NAME) {
+		uint64_t kx = slab_key(x, slab_sorting->sort, slab_page_size);
+		uint64_t ky = slab_key(y, slab_sorting->sort, slab_page_size);
+
+		r = kx > ky ? -1 : kx < ky;
+	}
+	if (!r)
+		r = strcmp(x->name, y->name);
+	return slab_sorting->reverse ? -r : r;
+}
+
+/* The snapshot's caches in the panel's order; NULL when out of memory. */
+static struct smm_cache **Slabs_sort(struct Slabs *s, const struct smm_snap *snap)
+{
+	size_t i;
+
+	if (smm_array_reserve((void **)&s->order, &s->order_cap, 0, sizeof(*s->order),
+			      snap->nr_caches ? snap->nr_caches : 1))
+		return NULL;
+	for (i = 0; i < snap->nr_caches; i++)
+		s->order[i] = &snap->caches[i];
+	slab_sorting = s;
+	slab_page_size = snap->info.page_size ? snap->info.page_size : 4096;
+	qsort(s->order, snap->nr_caches, sizeof(*s->order), slab_cmp);
+	return s->order;
+}
+
+static int Slabs_rows(const struct smm_panel *p, const struct smm_view *v)
+{
+	(void)p, (void)v;
+	return 3;
+}
+
+static int Slabs_want(const struct smm_panel *p, const struct smm_view *v, int cols)
+{
+	size_t n = v->cur->nr_caches;
+
+	(void)p, (void)cols;
+	return 2 + (int)(n < 40 ? (n ? n : 1) : 40);
+}
+
+/* "1234.5K" as slabtop prints a cache size, in kibibytes. */
+static char *slab_fmt_kib(char *buf, size_t len, uint64_t bytes)
+{
+	snprintf(buf, len, "%" PRIu64 ".%" PRIu64 "K", bytes / 1024, bytes % 1024 * 10 / 1024);
+	return buf;
+}
+
+/* The heading: each column right-aligned but NAME, the sort column marked '*'. */
+static void Slabs_heading(struct smm_panel *p, const struct Slabs *s, int row)
+{
+	int col = 0, c;
+
+	for (c = 0; c < SLAB_NR_COLS; c++) {
+		bool sort = (int)s->sort == c;
+		int attr = A_BOLD | (sort ? A_UNDERLINE : 0);
+
+		if (c == SLAB_NAME)
+			smm_panel_put(p, row, col + 1, SMM_C_NORMAL, attr, "%s%s", slab_cols[c].head,
+				      sort ? "*" : "");
+		else
+			smm_panel_put(p, row, col, SMM_C_NORMAL, attr, "%*s%s",
+				      slab_cols[c].width - sort, slab_cols[c].head, sort ? "*" : "");
+		col += slab_cols[c].width;
+	}
+}
+
+static void Slabs_row(struct smm_panel *p, int row, const struct smm_cache *c, uint32_t page_size)
+{
+	char kib[32];
+	uint64_t use = slab_use(c);
+
+	smm_panel_put(p, row, 0, c->errors || c->alloc_fail ? SMM_C_BAD : SMM_C_NORMAL, 0,
+		      "%8" PRIu64 "%8" PRIu64 "%4" PRIu64 "%%%8.2fK%7" PRIu64 "%9u%12s %s",
+		      c->num_objs, c->active_objs, (use + 5) / 10, c->object_size / 1024.0,
+		      c->num_slabs, c->objs_per_slab, slab_fmt_kib(kib, sizeof(kib),
+		      slab_bytes(c, page_size)), c->name);
+}
+
+static void Slabs_draw(struct smm_panel *p, const struct smm_view *v)
+{
+	const struct smm_snap *snap = v->cur;
+	struct Slabs *s = p->priv;
+	struct smm_cache **order;
+	uint64_t active = 0, objs = 0, bytes = 0;
+	uint32_t ps = snap->info.page_size ? snap->info.page_size : 4096;
+	int row, shown;
+	size_t i;
+
+	for (i = 0; i < snap->nr_caches; i++) {
+		active += snap->caches[i].active_objs;
+		objs += snap->caches[i].num_objs;
+		bytes += slab_bytes(&snap->caches[i], ps);
+	}
+	row = smm_panel_title(p, "Slabs: %zu caches, %" PRIu64 "/%" PRIu64 " objects active, "
+			      "%" PRIu64 "K in slabs; sorted by %s%s", snap->nr_caches, active, objs,
+			      bytes / 1024, slab_cols[s->sort].head, s->reverse ? ", reversed" : "");
+	if (!snap->has_caches) {
+		smm_panel_put(p, row, 0, SMM_C_DIM, 0, "  (no cache list: %s)", v->replay ?
+			      "the capture has none" : "the caches changed during every dump");
+		return;
+	}
+	Slabs_heading(p, s, row++);
+	order = Slabs_sort(s, snap);
+	if (!order)
+		return;
+	shown = p->rows - row;
+	if (shown < 1)
+		return;
+	if (s->top + shown > snap->nr_caches)
+		s->top = snap->nr_caches > (size_t)shown ? snap->nr_caches - shown : 0;
+	for (i = s->top; i < snap->nr_caches && row < p->rows; i++, row++)
+		Slabs_row(p, row, order[i], ps);
+}
+
+static int Slabs_key(struct smm_panel *p, struct smm_view *v, int ch)
+{
+	struct Slabs *s = p->priv;
+	int c;
+
+	switch (ch) {
+	case '<':
+		s->sort = (s->sort + SLAB_NR_COLS - 1) % SLAB_NR_COLS;
+		break;
+	case '>':
+	case 's':
+		s->sort = (s->sort + 1) % SLAB_NR_COLS;
+		break;
+	case 'I':
+		s->reverse = !s->reverse;
+		break;
+	case KEY_UP:
+		if (s->top)
+			s->top--;
+		break;
+	case KEY_DOWN:
+		s->top++;			/* the draw clamps it */
+		break;
+	default:
+		for (c = 0; c < SLAB_NR_COLS && slab_cols[c].key != ch; c++)
+			;
+		if (c == SLAB_NR_COLS)
+			return SMM_KEY_IGNORED;
+		s->sort = c;
+	}
+	snprintf(v->status, sizeof(v->status), "slabs sorted by %s%s", slab_cols[s->sort].head,
+		 s->reverse ? ", reversed" : "");
+	return SMM_KEY_HANDLED | SMM_KEY_REDRAW;
+}
+
+/* The table as slabtop -o prints it, in the panel's order. */
+static void Slabs_batch(struct smm_panel *p, const struct smm_view *v)
+{
+	const struct smm_snap *snap = v->cur;
+	struct Slabs *s = p->priv;
+	uint32_t ps = snap->info.page_size ? snap->info.page_size : 4096;
+	struct smm_cache **order;
+	char kib[32];
+	size_t i;
+
+	if (!snap->has_caches)
+		return;
+	order = Slabs_sort(s, snap);
+	if (!order)
+		return;
+	print_text("\nSLABS: %zu caches, sorted by %s\n", snap->nr_caches, slab_cols[s->sort].head);
+	print_text("%8s %8s %4s %9s %7s %8s %11s %s\n", "OBJS", "ACTIVE", "USE", "OBJ SIZE",
+		   "SLABS", "OBJ/SLAB", "CACHE SIZE", "NAME");
+	open_json_array(PRINT_JSON, "slabs");
+	for (i = 0; i < snap->nr_caches; i++) {
+		const struct smm_cache *c = order[i];
+
+		open_json_object(NULL);
+		print_u64(PRINT_ANY, "num_objs", "%8" PRIu64, c->num_objs);
+		print_u64(PRINT_ANY, "active_objs", " %8" PRIu64, c->active_objs);
+		print_u64(PRINT_FP, NULL, " %3" PRIu64 "%%", (slab_use(c) + 5) / 10);
+		print_uint(PRINT_ANY, "object_size", " %9u", c->object_size);
+		print_u64(PRINT_ANY, "num_slabs", " %7" PRIu64, c->num_slabs);
+		print_uint(PRINT_ANY, "objs_per_slab", " %8u", c->objs_per_slab);
+		print_string(PRINT_FP, NULL, " %11s", slab_fmt_kib(kib, sizeof(kib),
+			     slab_bytes(c, ps)));
+		print_u64(PRINT_JSON, "cache_bytes", NULL, slab_bytes(c, ps));
+		print_string(PRINT_ANY, "name", " %s\n", c->name);
+		close_json_object();
+	}
+	close_json_array(PRINT_JSON, NULL);
+}
+
+static void Slabs_delete(struct smm_panel *p)
+{
+	struct Slabs *s = p->priv;
+
+	free(s->order);
+	free(s);
+}
+
+static const struct smm_panel_class Slabs_class = {
+	.name		= "Slabs",
+	.min_rows	= Slabs_rows,
+	.want_rows	= Slabs_want,
+	.draw		= Slabs_draw,
+	.key		= Slabs_key,
+	.batch		= Slabs_batch,
+	.delete		= Slabs_delete,
+	.keys_help	= "  o a u z l b c n  slabs: sort by that column; s < > step through; I reverse",
+	.grab_keys	= "<>",
+};
+
+struct smm_panel *Slabs_new(void)
+{
+	struct Slabs *s = calloc(1, sizeof(*s));
+	struct smm_panel *p;
+
+	if (!s)
+		return NULL;
+	p = smm_panel_new(&Slabs_class, s);
+	if (!p)
+		free(s);
+	return p;
+}
