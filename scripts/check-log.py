@@ -56,7 +56,8 @@ KERNEL_BAD = re.compile(
 KERNEL_BENIGN = re.compile(
     r'kmemleak: (Kernel memory leak detector (initialized|disabled)|'
     r'Automatic memory scanning thread (started|ended))|'
-    r'Kernel command line:')
+    r'(Kernel c|^<\d+>C)ommand line:|'
+    r'rcu: \s*RCU lockdep checking is enabled')
 LEVEL = re.compile(r'^<(\d+)>')
 EXPECT_BEGIN = 'smm-test: expect-kerr begin'
 EXPECT_END = 'smm-test: expect-kerr end'
