@@ -89,7 +89,13 @@ fi
 smm_load base=0x10000000 size=64M
 echo "2 5" > /sys/kernel/debug/shadowmm/stress &
 stress=$!
-sleep 1
+# the open stress file holds the module: wait until it does (the
+# background shell may be slow to get there on a debug kernel)
+i=0
+while [ "$(cat /sys/module/shadowmm/refcnt)" -eq 0 ] && [ $i -lt 100 ]; do
+	sleep 0.1
+	i=$((i + 1))
+done
 unload_during_stress() {
 	refused=0
 	until smm_unload 2>/dev/null; do
