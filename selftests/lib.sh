@@ -28,6 +28,9 @@
 # The module:
 #   smm_load [PARAMS...]        insmod /shadowmm/shadowmm.ko PARAMS; its status
 #   smm_unload                  rmmod shadowmm if loaded; 0 if not loaded
+#   smm_unload_retrying MAX     rmmod every 0.1 s while it is refused, at
+#                               most MAX times; the refusals are left in
+#                               smm_refused
 #   smm_loaded                  true if /sys/module/shadowmm exists
 #   smm_expect_kerr_begin / smm_expect_kerr_end
 #                               mark where shadowmm errors in the kernel log
@@ -161,6 +164,18 @@ smm_load() { insmod "$SMM_KO" "$@"; }
 smm_unload() {
 	smm_loaded || return 0
 	rmmod shadowmm
+}
+
+# rmmod is refused while something (a dump, the stress file) holds the
+# module; a test of unloading under load retries until the holder lets go.
+smm_unload_retrying() {
+	smm_refused=0
+	until smm_unload 2>/dev/null; do
+		smm_refused=$((smm_refused + 1))
+		[ "$smm_refused" -lt "$1" ] || { echo "rmmod refused $1 times"; return 1; }
+		sleep 0.1
+	done
+	! smm_loaded
 }
 
 # Markers in the kernel log (written to /dev/kmsg): shadowmm errors

@@ -70,16 +70,7 @@ if grep -q '^40000000-7fffffff : Reserved' /proc/iomem; then
 	for j in 1 2 3; do
 		smmctl -j frame show > /dev/null 2>&1 &
 	done
-	unload_during_dumps() {
-		tries=0
-		until smm_unload 2>/dev/null; do
-			tries=$((tries + 1))
-			[ "$tries" -lt 100 ] || { echo "rmmod refused 100 times"; return 1; }
-			sleep 0.1
-		done
-		! smm_loaded
-	}
-	ktap_check "rmmod during frame dumps" unload_during_dumps
+	ktap_check "rmmod during frame dumps" smm_unload_retrying 100
 	wait
 	ktap_check "nothing of the 1 GiB range is left claimed" sh -c '! grep -q shadowmm /proc/iomem'
 else
@@ -100,14 +91,9 @@ while [ "$(cat /sys/module/shadowmm/refcnt)" -eq 0 ] && [ $i -lt 100 ]; do
 	i=$((i + 1))
 done
 unload_during_stress() {
-	refused=0
-	until smm_unload 2>/dev/null; do
-		refused=$((refused + 1))
-		[ "$refused" -lt 200 ] || { echo "rmmod refused 200 times"; return 1; }
-		sleep 0.1
-	done
-	echo "rmmod refused $refused times while the stress ran"
-	! smm_loaded && [ "$refused" -gt 0 ]
+	smm_unload_retrying 200 || return 1
+	echo "rmmod refused $smm_refused times while the stress ran"
+	[ "$smm_refused" -gt 0 ]
 }
 ktap_check "rmmod during the stress: refused while it runs, then done" unload_during_stress
 wait "$stress"

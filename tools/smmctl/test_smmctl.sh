@@ -11,14 +11,11 @@ OUT=$(mktemp)
 ERR=$(mktemp)
 trap 'rm -f "$OUT" "$ERR"' EXIT
 
-n=0
-failed=0
+. "$(dirname "$0")/../tap.sh"
 
-ok() { n=$((n + 1)); echo "ok $n $1"; }
+ok() { tap_ok "$1"; }
 not_ok() {
-	n=$((n + 1))
-	failed=$((failed + 1))
-	echo "not ok $n $1"
+	tap_not_ok "$1"
 	shift
 	for line in "$@"; do echo "# $line"; done
 	sed 's/^/# stdout: /' "$OUT"
@@ -73,8 +70,7 @@ same_output() {
 
 NOFAM="Error: shadowmm: generic netlink family not found (is shadowmm.ko loaded?)"
 
-echo "TAP version 13"
-echo "1..40"
+tap_plan 40
 
 expect "help lists the objects" 0 "where  OBJECT := { info | section | zone" - -- help
 expect "-h is help" 0 "Usage: smmctl [ OPTIONS ] OBJECT" - -- -h
@@ -144,5 +140,4 @@ expect "obj alloc: count out of range" 1 - "Error: count is 1 to 4096" -- obj al
 expect "obj corrupt: unknown kind" 1 - \
 	'Error: unknown corruption "zap" (redzone, after_free or freelist)' -- obj corrupt x 0x1 zap
 
-[ "$n" -eq 40 ] || { echo "# planned 40 tests, ran $n"; exit 1; }
-[ "$failed" -eq 0 ]
+tap_done

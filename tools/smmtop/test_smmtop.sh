@@ -16,14 +16,11 @@ dir=$(mktemp -d)
 sock=smmtop-test-$$
 trap 'tmux -L "$sock" kill-server 2>/dev/null; rm -rf "$dir"' EXIT
 
-n=0
-failed=0
-ok() { n=$((n + 1)); echo "ok $n $1"; }
+. "$here/../tap.sh"
+ok() { tap_ok "$1"; }
 # not_ok NAME EXPECTED SEEN...
 not_ok() {
-	n=$((n + 1))
-	failed=$((failed + 1))
-	echo "not ok $n $1"
+	tap_not_ok "$1"
 	echo "# expected: $2"
 	shift 2
 	printf '%s\n' "$@" | sed 's/^/# seen: /'
@@ -40,8 +37,7 @@ squeeze() {
 	echo "${w[*]}"
 }
 
-echo "TAP version 13"
-echo "1..52"
+tap_plan 52
 
 cap=$dir/cap64
 "$MKCAP" 64 16 3 "$cap" > "$dir/mkcap.out" || { echo "Bail out! test_mkcap failed"; exit 1; }
@@ -124,12 +120,12 @@ check "a cut capture" "1 smmtop: $dir/cut: not a shadowmm capture, or a damaged 
 
 # without the module (the host cannot load it): one clear line, exit 1
 if [ -e /sys/module/shadowmm ]; then
-	n=$((n + 1)); echo "ok $n no module: a clear error # SKIP shadowmm is loaded"
+	tap_skip "no module: a clear error" "shadowmm is loaded"
 else
 	"$SMMTOP" -b -n 1 > /dev/null 2> "$dir/err"
 	rc=$?
 	if grep -q "netlink socket" "$dir/err"; then
-		n=$((n + 1)); echo "ok $n no module: a clear error # SKIP $(cat "$dir/err")"
+		tap_skip "no module: a clear error" "$(cat "$dir/err")"
 	else
 		check "no module: a clear error" \
 			"1 smmtop: shadowmm: generic netlink family not found (is shadowmm.ko loaded?)" \
@@ -140,8 +136,8 @@ fi
 # ---- the screen, in tmux ----
 
 if ! command -v tmux > /dev/null; then
-	while [ $n -lt 52 ]; do n=$((n + 1)); echo "ok $n screen # SKIP no tmux"; done
-	exit $((failed > 0))
+	while [ "$_tap_n" -lt 52 ]; do tap_skip screen "no tmux"; done
+	tap_done
 fi
 
 screen() { tmux -L "$sock" capture-pane -p -t t; }
@@ -230,4 +226,4 @@ wait_gone "screen: Esc closes the walk" '^> Walk'
 keys q
 wait_for "screen: q quits, exit 0" '^smmtop exited 0'
 
-exit $((failed > 0))
+tap_done
