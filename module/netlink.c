@@ -183,6 +183,38 @@ void *smm_nl_dump_put(struct sk_buff *skb, struct netlink_callback *cb, u8 cmd)
 	return hdr;
 }
 
+/*
+ * The handle lists of PAGE_FREE and OBJ_FREE: at least one entry, at most
+ * @max, each of @type; @mark looks a handle up and marks it, so that a
+ * repeat is refused, or says why not. The first refusal stops the walk and
+ * is reported on its attribute; the caller then unmarks what was marked.
+ */
+int smm_nl_handles_check(struct genl_info *info, const struct nlattr *nest, int type,
+			 int max, const char *(*mark)(void *ctx, u64 handle), void *ctx)
+{
+	const struct nlattr *a;
+	const char *why;
+	int rem, n = 0;
+
+	nla_for_each_nested(a, nest, rem) {
+		if (nla_type(a) != type)
+			why = "only handles may be listed";
+		else if (++n > max)
+			why = "too many handles in one request";
+		else
+			why = mark(ctx, nla_get_u64(a));
+		if (why) {
+			smm_nl_set_err(info->extack, a, why);
+			return -EINVAL;
+		}
+	}
+	if (!n) {
+		smm_nl_set_err(info->extack, nest, "no handles listed");
+		return -EINVAL;
+	}
+	return 0;
+}
+
 /* The events work starts with the family and stops before it goes. */
 int smm_nl_register(void)
 {

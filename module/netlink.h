@@ -31,6 +31,8 @@ static inline void smm_nl_set_err(struct netlink_ext_ack *extack, const struct n
 }
 
 void *smm_nl_dump_put(struct sk_buff *skb, struct netlink_callback *cb, u8 cmd);
+int smm_nl_handles_check(struct genl_info *info, const struct nlattr *nest, int type,
+			 int max, const char *(*mark)(void *ctx, u64 handle), void *ctx);
 
 /* nl_info.c */
 int smm_nl_info_get_doit(struct sk_buff *skb, struct genl_info *info);

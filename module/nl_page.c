@@ -165,34 +165,25 @@ err_free:
 	return ret;
 }
 
-/* Check every handle before freeing any; marks catch repeats. */
-static int smm_nl_handles_check(struct smm_dev *d, struct genl_info *info, u64 *frames)
+/* What PAGE_FREE has checked and marked so far. */
+struct smm_nl_page_free {
+	struct smm_dev	*d;
+	u64		frames;
+};
+
+/* One handle of PAGE_FREE: looked up, marked against repeats, counted. */
+static const char *smm_nl_page_mark(void *ctx, u64 handle)
 {
-	struct nlattr *nest = info->attrs[SHADOWMM_A_PAGE_HANDLES], *a;
-	const char *why = NULL;
-	int rem, n = 0;
+	struct smm_nl_page_free *pf = ctx;
+	const char *why;
 	u64 idx;
 
-	*frames = 0;
-	nla_for_each_nested(a, nest, rem) {
-		if (nla_type(a) != SHADOWMM_A_PAGE_HANDLE)
-			why = "only handles may be listed";
-		else if (++n > SHADOWMM_PAGE_BATCH_MAX)
-			why = "too many handles in one request";
-		else
-			why = smm_handle_lookup(&d->mm, nla_get_u64(a), &idx);
-		if (why) {
-			smm_nl_set_err(info->extack, a, why);
-			break;
-		}
-		smm_handle_mark(&d->mm, idx, true);
-		*frames += 1ULL << smm_frame_order(&d->mm.frames[idx]);
-	}
-	if (!why && !n)
-		why = "no handles listed";
-	if (why && !n)
-		smm_nl_set_err(info->extack, nest, why);
-	return why ? -EINVAL : 0;
+	why = smm_handle_lookup(&pf->d->mm, handle, &idx);
+	if (why)
+		return why;
+	smm_handle_mark(&pf->d->mm, idx, true);
+	pf->frames += 1ULL << smm_frame_order(&pf->d->mm.frames[idx]);
+	return NULL;
 }
 
 /* Free (or, after a refusal, unmark) the handles checked above. */
@@ -240,7 +231,7 @@ int smm_nl_page_free_doit(struct sk_buff *skb, struct genl_info *info)
 {
 	struct smm_dev *d = &smm_dev;
 	bool all = nla_get_flag(info->attrs[SHADOWMM_A_PAGE_ALL]);
-	u64 frames;
+	struct smm_nl_page_free pf = { .d = d };
 	int ret;
 
 	if (all == !!info->attrs[SHADOWMM_A_PAGE_HANDLES]) {
@@ -249,17 +240,19 @@ int smm_nl_page_free_doit(struct sk_buff *skb, struct genl_info *info)
 	}
 	mutex_lock(&d->nl_page_lock);
 	if (all) {
-		frames = smm_free_owned(&d->mm, SMM_OWNER_NETLINK);
+		pf.frames = smm_free_owned(&d->mm, SMM_OWNER_NETLINK);
 		ret = 0;
 	} else {
-		ret = smm_nl_handles_check(d, info, &frames);
+		ret = smm_nl_handles_check(info, info->attrs[SHADOWMM_A_PAGE_HANDLES],
+					   SHADOWMM_A_PAGE_HANDLE, SHADOWMM_PAGE_BATCH_MAX,
+					   smm_nl_page_mark, &pf);
 		smm_nl_handles_finish(d, info, !ret);
 	}
 	mutex_unlock(&d->nl_page_lock);
 	if (ret)
 		return ret;
 	return smm_nl_reply_u64(info, SHADOWMM_CMD_PAGE_FREE, SHADOWMM_A_PAGE_FREED,
-				SHADOWMM_A_PAGE_PAD, frames);
+				SHADOWMM_A_PAGE_PAD, pf.frames);
 }
 
 /*

@@ -444,35 +444,26 @@ static const char *smm_nl_obj_lookup(struct smm_dev *d, struct smm_cache *c, u64
 		 : "object was not allocated through netlink";
 }
 
-/* Check every handle before freeing any; marks catch repeats. */
-static int smm_nl_obj_check(struct smm_dev *d, struct smm_cache *c, struct genl_info *info)
+/* The cache an OBJ_FREE names. */
+struct smm_nl_obj_free {
+	struct smm_dev		*d;
+	struct smm_cache	*c;
+};
+
+/* One handle of OBJ_FREE: looked up and marked against repeats. */
+static const char *smm_nl_obj_mark(void *ctx, u64 handle)
 {
-	struct nlattr *nest = info->attrs[SHADOWMM_A_CACHE_HANDLES], *a;
-	const char *why = NULL;
-	int rem, n = 0;
+	struct smm_nl_obj_free *of = ctx;
+	const char *why;
 	u64 pos;
 
-	nla_for_each_nested(a, nest, rem) {
-		if (nla_type(a) != SHADOWMM_A_CACHE_HANDLE)
-			why = "only handles may be listed";
-		else if (++n > SHADOWMM_OBJ_BATCH_MAX)
-			why = "too many handles in one request";
-		else
-			why = smm_nl_obj_lookup(d, c, nla_get_u64(a), &pos);
-		if (why) {
-			smm_nl_set_err(info->extack, a, why);
-			break;
-		}
-		xa_set_mark(&d->nl_objs, pos, XA_MARK_0);
-	}
-	if (!why && !n) {
-		why = "no handles listed";
-		smm_nl_set_err(info->extack, nest, why);
-	}
-	return why ? -EINVAL : 0;
+	why = smm_nl_obj_lookup(of->d, of->c, handle, &pos);
+	if (!why)
+		xa_set_mark(&of->d->nl_objs, pos, XA_MARK_0);
+	return why;
 }
 
-/* Free (or, after a refusal, unmark) what smm_nl_obj_check() marked. */
+/* Free (or, after a refusal, unmark) what smm_nl_obj_mark() marked. */
 static u64 smm_nl_obj_finish(struct smm_dev *d, struct smm_cache *c, bool free)
 {
 	unsigned long pos;
@@ -504,7 +495,11 @@ int smm_nl_obj_free_doit(struct sk_buff *skb, struct genl_info *info)
 	mutex_lock(&d->nl_slab_lock);
 	c = smm_nl_cache_get(info);
 	if (c) {
-		ret = smm_nl_obj_check(d, c, info);
+		struct smm_nl_obj_free of = { .d = d, .c = c };
+
+		ret = smm_nl_handles_check(info, info->attrs[SHADOWMM_A_CACHE_HANDLES],
+					   SHADOWMM_A_CACHE_HANDLE, SHADOWMM_OBJ_BATCH_MAX,
+					   smm_nl_obj_mark, &of);
 		n = smm_nl_obj_finish(d, c, !ret);
 	}
 	mutex_unlock(&d->nl_slab_lock);
