@@ -10,9 +10,16 @@
 #           tests, so a leak fails the run like a WARNING. Every test at
 #           full size, and 1,000,000 fuzzed netlink messages (make
 #           check-debug)
-#   debug-quick  the same kernel and tests with smaller sizes, so that
-#           make check (and CI) stays well inside its time: 20,000 fuzzed
-#           messages, 20 lifecycle and 5 load cycles, 10 s of stress
+#   debug-quick  the same kernel in make check (and CI), sized to keep
+#           CI near 45 minutes: the tests that drive the module's kernel
+#           side hardest (loading and its refusals, both modes, buddy,
+#           debugfs, frame dumps, the fuzzer, stress, lifecycle, slab
+#           corruption, real page-table walks) with smaller sizes: 20,000
+#           fuzzed messages, 20 lifecycle and 5 load cycles, 10 s of
+#           stress. test_slab, test_space, test_permissions and
+#           test_smmtop (15 of its 30 minutes, mostly spent starting
+#           smmctl and jq under KASAN) run in make check-debug; the fuzzer
+#           and the stress still create caches and map spaces here
 #   rt      Debian's PREEMPT_RT kernel (linux-image-rt-amd64), where
 #           spinlocks sleep and locking mistakes show
 #   la48    the generic kernel on a CPU without la57: 4-level paging
@@ -62,6 +69,11 @@ debug | debug-quick)
 	else
 		sizes="smm.env.SMM_FUZZ_MESSAGES=20000 smm.env.SMM_LIFECYCLE_CYCLES=20"
 		sizes+=" smm.env.SMM_CYCLES=5 smm.env.SMM_STRESS_SECONDS=10"
+		default_tests=test_bad_params.sh,test_borrowed.sh,test_buddy.sh
+		default_tests+=,test_cycles.sh,test_debugfs.sh,test_frames.sh
+		default_tests+=,test_genl.sh,test_lifecycle.sh,test_nl_fuzz.sh
+		default_tests+=,test_pt_walk.sh,test_reserved.sh,test_slab_debug.sh
+		default_tests+=,test_stress.sh
 	fi
 	export SMM_VM_APPEND="kmemleak=on $sizes ${SMM_VM_APPEND:-}"
 	# KASAN and lockdep make every test several times slower under TCG.
