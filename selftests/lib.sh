@@ -28,9 +28,9 @@
 # The module:
 #   smm_load [PARAMS...]        insmod /shadowmm/shadowmm.ko PARAMS; its status
 #   smm_unload                  rmmod shadowmm if loaded; 0 if not loaded
-#   smm_unload_retrying MAX     rmmod every 0.1 s while it is refused, at
-#                               most MAX times; the refusals are left in
-#                               smm_refused
+#   smm_unload_retrying SECS    rmmod every 0.1 s while it is refused, for
+#                               at most SECS seconds; the refusals are left
+#                               in smm_refused
 #   smm_loaded                  true if /sys/module/shadowmm exists
 #   smm_expect_kerr_begin / smm_expect_kerr_end
 #                               mark where shadowmm errors in the kernel log
@@ -168,11 +168,15 @@ smm_unload() {
 
 # rmmod is refused while something (a dump, the stress file) holds the
 # module; a test of unloading under load retries until the holder lets go.
+# The bound is in seconds, not tries: under KASAN on a busy host one try
+# (a fork and an exec) can take longer than the sleep.
 smm_unload_retrying() {
+	local end=$(($(date +%s) + $1))
+
 	smm_refused=0
 	until smm_unload 2>/dev/null; do
 		smm_refused=$((smm_refused + 1))
-		[ "$smm_refused" -lt "$1" ] || { echo "rmmod refused $1 times"; return 1; }
+		[ "$(date +%s)" -lt "$end" ] || { echo "rmmod refused for $1 s"; return 1; }
 		sleep 0.1
 	done
 	! smm_loaded

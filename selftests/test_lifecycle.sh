@@ -70,7 +70,7 @@ if grep -q '^40000000-7fffffff : Reserved' /proc/iomem; then
 	for j in 1 2 3; do
 		smmctl -j frame show > /dev/null 2>&1 &
 	done
-	ktap_check "rmmod during frame dumps" smm_unload_retrying 100
+	ktap_check "rmmod during frame dumps" smm_unload_retrying 60
 	wait
 	ktap_check "nothing of the 1 GiB range is left claimed" sh -c '! grep -q shadowmm /proc/iomem'
 else
@@ -79,19 +79,20 @@ else
 fi
 # rmmod while stress threads run (module/stress.c): the open debugfs file
 # holds the module, so rmmod is refused until the run ends, then works,
-# and the threads freed everything before it could.
+# and the threads freed everything before it could. The run is long (20 s)
+# so that a slow shell (KASAN, a busy host) still tries rmmod inside it.
 smm_load base=0x10000000 size=64M
-echo "2 5" > /sys/kernel/debug/shadowmm/stress &
+echo "2 20" > /sys/kernel/debug/shadowmm/stress &
 stress=$!
 # the open stress file holds the module: wait until it does (the
 # background shell may be slow to get there on a debug kernel)
 i=0
-while [ "$(cat /sys/module/shadowmm/refcnt)" -eq 0 ] && [ $i -lt 100 ]; do
+while [ "$(cat /sys/module/shadowmm/refcnt)" -eq 0 ] && [ $i -lt 300 ]; do
 	sleep 0.1
 	i=$((i + 1))
 done
 unload_during_stress() {
-	smm_unload_retrying 200 || return 1
+	smm_unload_retrying 120 || return 1
 	echo "rmmod refused $smm_refused times while the stress ran"
 	[ "$smm_refused" -gt 0 ]
 }
