@@ -452,6 +452,14 @@ static void fuzz_event(const struct smm_event *e, void *data)
 		fe->blocks += e->zones[z].alloc + e->zones[z].free;
 }
 
+/* What is queued on the events socket now; 0 or the errno that stopped it. */
+static int fuzz_events_read(struct smm_events *ev, struct fuzz_events *fe)
+{
+	int ret = smm_events_read(ev, fuzz_event, fe);
+
+	return ret < 0 ? -ret : 0;
+}
+
 static void tap(int ok, int n, const char *name, const char *why)
 {
 	if (!ok && why)
@@ -466,6 +474,7 @@ int main(int argc, char **argv)
 	struct smm_events ev;
 	struct smm_info info;
 	bool has_events;
+	int events_err = 0;
 	static struct fuzz f;
 	char why[256];
 	bool ok;
@@ -487,8 +496,12 @@ int main(int argc, char **argv)
 	       (unsigned long long)seed, (unsigned long long)count,
 	       (unsigned long long)seed, (unsigned long long)count);
 	has_events = !smm_events_open(&f.nl, &ev);
-	for (i = 0; i < count; )
+	for (i = 0; i < count; ) {
 		i += send_batch(&f, count - i);
+		/* read as the fuzz goes: over a long run the events would overflow the socket */
+		if (has_events && !events_err)
+			events_err = fuzz_events_read(&ev, &fe);
+	}
 	printf("# sent %llu: %llu errors, %llu replies, %llu without an answer\n",
 	       (unsigned long long)f.sent, (unsigned long long)f.errors,
 	       (unsigned long long)f.replies, (unsigned long long)f.silent);
@@ -516,10 +529,12 @@ int main(int argc, char **argv)
 
 	/* the interval the fuzz ended in is sent at the next tick */
 	sleep(2);
-	good = has_events && smm_events_read(&ev, fuzz_event, &fe) >= 0 && fe.n > 0 &&
-	       fe.in_order && fe.blocks > 0;
+	if (has_events && !events_err)
+		events_err = fuzz_events_read(&ev, &fe);
+	good = has_events && !events_err && fe.n > 0 && fe.in_order && fe.blocks > 0;
 	snprintf(why, sizeof(why), "events: %.100s; %llu read, %s, %llu blocks counted",
-		 has_events ? "subscribed" : f.nl.err, (unsigned long long)fe.n,
+		 !has_events ? f.nl.err : events_err ? strerror(events_err) : "subscribed",
+		 (unsigned long long)fe.n,
 		 fe.in_order ? "in order" : "OUT OF ORDER", (unsigned long long)fe.blocks);
 	printf("# %s\n", why);
 	tap(good, 6, "events arrive during the fuzz, parse, in order", why);
