@@ -1,8 +1,9 @@
 #!/bin/sh
 # SPDX-License-Identifier: GPL-2.0
 # Lifecycle: 100 load/unload cycles with live allocations left behind at
-# every rmmod, then the kernel's free memory and unreclaimable slab back within 1 % of
-# where they were; rmmod while frame dumps of a 1 GiB range are running,
+# every rmmod, then the kernel's free memory back within 1 % of where it
+# was and its unreclaimable slab grown by 1 % at most; rmmod while frame
+# dumps of a 1 GiB range are running,
 # and while in-kernel stress threads are allocating.
 # SMM_LIFECYCLE_CYCLES (default 100).
 . "$(dirname "$0")/lib.sh"
@@ -21,6 +22,8 @@ free_kb() {
 }
 # |a - b| <= a / 100
 within_1pc() { [ $(( ($1 - $2) * ($1 > $2 ? 1 : -1) * 100 )) -le "$1" ]; }
+# b - a <= a / 100: grown by at most 1 %
+grown_1pc_at_most() { [ $(( ($2 - $1) * 100 )) -le "$1" ]; }
 
 # Reclaimable slab (dentries, inodes) and caches warmed by the first loads
 # are not ours: measure after a few warm-up cycles, with caches dropped and
@@ -70,7 +73,9 @@ ktap_check "free memory back within 1 %" within_1pc "$free0" "$free1"
 # What the module allocates (kmalloc, kvmalloc) is unreclaimable slab;
 # the reclaimable part (dentries, inodes, radix-tree nodes of the page
 # cache) moves by more than 1 % on its own between two readings.
-ktap_check "unreclaimable slab usage back within 1 %" within_1pc "$slab0" "$slab1"
+# A leak only grows it; it may shrink (by 2.4 % once on the debug kernel:
+# the baseline held objects that KASAN and kmemleak gave back later).
+ktap_check "unreclaimable slab usage grown by 1 % at most" grown_1pc_at_most "$slab0" "$slab1"
 
 # rmmod while dumps run: it waits for them (or is refused while a dump
 # holds the module) and never pulls the range from under a dump.
