@@ -26,18 +26,11 @@ within_1pc() { [ $(( ($1 - $2) * ($1 > $2 ? 1 : -1) * 100 )) -le "$1" ]; }
 grown_1pc_at_most() { [ $(( ($2 - $1) * 100 )) -le "$1" ]; }
 
 # Reclaimable slab (dentries, inodes) and caches warmed by the first loads
-# are not ours: measure after a few warm-up cycles, with caches dropped and
-# every slab cache shrunk. Shrinking also empties KASAN's quarantine of
-# that cache: freed objects wait there, still counted in SUnreclaim (a
-# megabyte and more after 100 cycles on the debug kernel).
-settle() {
-	sync
-	echo 3 > /proc/sys/vm/drop_caches
-	for f in /sys/kernel/slab/*/shrink; do
-		echo 1 > "$f" 2>/dev/null
-	done
-	sleep 1
-}
+# are not ours: measure after a few warm-up cycles, with caches dropped.
+# (Shrinking every slab cache as well would empty KASAN's quarantine, but
+# it leaves SUnreclaim so small on the generic kernel that 1 % of it is
+# within its own noise.)
+settle() { sync; echo 3 > /proc/sys/vm/drop_caches; sleep 1; }
 
 cycles() {
 	i=0
@@ -74,7 +67,9 @@ ktap_check "free memory back within 1 %" within_1pc "$free0" "$free1"
 # the reclaimable part (dentries, inodes, radix-tree nodes of the page
 # cache) moves by more than 1 % on its own between two readings.
 # A leak only grows it; it may shrink (by 2.4 % once on the debug kernel:
-# the baseline held objects that KASAN and kmemleak gave back later).
+# the baseline held objects that KASAN and kmemleak gave back later). On
+# the debug kernel at full size (make check-debug) KASAN's quarantine can
+# grow it by more than 1 % too (Documentation/testing.md).
 ktap_check "unreclaimable slab usage grown by 1 % at most" grown_1pc_at_most "$slab0" "$slab1"
 
 # rmmod while dumps run: it waits for them (or is refused while a dump
