@@ -22,8 +22,10 @@ free_kb() {
 }
 # |a - b| <= a / 100
 within_1pc() { [ $(( ($1 - $2) * ($1 > $2 ? 1 : -1) * 100 )) -le "$1" ]; }
-# b - a <= a / 100: grown by at most 1 %
-grown_1pc_at_most() { [ $(( ($2 - $1) * 100 )) -le "$1" ]; }
+# b - a <= max(a / 100, 128): grown by at most 1 % or 128 kB. SUnreclaim
+# is about 7 MB in the generic guest, where 1 % is within the kernel's own
+# noise (+76 kB seen after 100 cycles); a leak of 1.3 kB a cycle still shows.
+grown_1pc_at_most() { [ $(( $2 - $1 )) -le $(( $1 / 100 > 128 ? $1 / 100 : 128 )) ]; }
 
 # Reclaimable slab (dentries, inodes) and caches warmed by the first loads
 # are not ours: measure after a few warm-up cycles, with caches dropped.
@@ -70,7 +72,7 @@ ktap_check "free memory back within 1 %" within_1pc "$free0" "$free1"
 # the baseline held objects that KASAN and kmemleak gave back later). On
 # the debug kernel at full size (make check-debug) KASAN's quarantine can
 # grow it by more than 1 % too (Documentation/testing.md).
-ktap_check "unreclaimable slab usage grown by 1 % at most" grown_1pc_at_most "$slab0" "$slab1"
+ktap_check "unreclaimable slab usage grown by 1 % (or 128 kB) at most" grown_1pc_at_most "$slab0" "$slab1"
 
 # rmmod while dumps run: it waits for them (or is refused while a dump
 # holds the module) and never pulls the range from under a dump.
