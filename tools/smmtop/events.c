@@ -73,13 +73,5 @@ static const struct smm_panel_class Events_class = {
 
 struct smm_panel *Events_new(void)
 {
-	struct Events *e = calloc(1, sizeof(*e));
-	struct smm_panel *p;
-
-	if (!e)
-		return NULL;
-	p = smm_panel_new(&Events_class, e);
-	if (!p)
-		free(e);
-	return p;
+	return smm_panel_new(&Events_class, sizeof(struct Events));
 }

@@ -317,13 +317,5 @@ static const struct smm_panel_class FrameMap_class = {
 
 struct smm_panel *FrameMap_new(void)
 {
-	struct FrameMap *fm = calloc(1, sizeof(*fm));
-	struct smm_panel *p;
-
-	if (!fm)
-		return NULL;
-	p = smm_panel_new(&FrameMap_class, fm);
-	if (!p)
-		free(fm);
-	return p;
+	return smm_panel_new(&FrameMap_class, sizeof(struct FrameMap));
 }

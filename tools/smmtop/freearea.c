@@ -209,13 +209,5 @@ static const struct smm_panel_class FreeArea_class = {
 
 struct smm_panel *FreeArea_new(void)
 {
-	struct FreeArea *fa = calloc(1, sizeof(*fa));
-	struct smm_panel *p;
-
-	if (!fa)
-		return NULL;
-	p = smm_panel_new(&FreeArea_class, fa);
-	if (!p)
-		free(fa);
-	return p;
+	return smm_panel_new(&FreeArea_class, sizeof(struct FreeArea));
 }

@@ -94,5 +94,5 @@ static const struct smm_panel_class Header_class = {
 
 struct smm_panel *Header_new(void)
 {
-	return smm_panel_new(&Header_class, NULL);
+	return smm_panel_new(&Header_class, 0);
 }

@@ -26,14 +26,21 @@ char smm_level_char(uint64_t v, uint64_t max)
 	return smm_levels[i > n ? n : i];
 }
 
-struct smm_panel *smm_panel_new(const struct smm_panel_class *cls, void *priv)
+/* A panel of @cls with @priv_size zeroed bytes of its own (none for 0). */
+struct smm_panel *smm_panel_new(const struct smm_panel_class *cls, size_t priv_size)
 {
 	struct smm_panel *p = calloc(1, sizeof(*p));
 
 	if (!p)
 		return NULL;
 	p->cls = cls;
-	p->priv = priv;
+	if (priv_size) {
+		p->priv = calloc(1, priv_size);
+		if (!p->priv) {
+			free(p);
+			return NULL;
+		}
+	}
 	return p;
 }
 

@@ -297,13 +297,5 @@ static const struct smm_panel_class Slabs_class = {
 
 struct smm_panel *Slabs_new(void)
 {
-	struct Slabs *s = calloc(1, sizeof(*s));
-	struct smm_panel *p;
-
-	if (!s)
-		return NULL;
-	p = smm_panel_new(&Slabs_class, s);
-	if (!p)
-		free(s);
-	return p;
+	return smm_panel_new(&Slabs_class, sizeof(struct Slabs));
 }

@@ -136,7 +136,7 @@ struct smm_panel {
 	void *priv;				/* the kind's own state */
 };
 
-struct smm_panel *smm_panel_new(const struct smm_panel_class *cls, void *priv);
+struct smm_panel *smm_panel_new(const struct smm_panel_class *cls, size_t priv_size);
 void smm_panel_delete(struct smm_panel *p);
 int smm_panel_title(struct smm_panel *p, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 void smm_panel_put(struct smm_panel *p, int row, int col, int color, int attr, const char *fmt, ...)

@@ -181,5 +181,5 @@ static const struct smm_panel_class Walk_class = {
 
 struct smm_panel *Walk_new(void)
 {
-	return smm_panel_new(&Walk_class, NULL);
+	return smm_panel_new(&Walk_class, 0);
 }

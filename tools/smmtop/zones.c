@@ -167,5 +167,5 @@ static const struct smm_panel_class Zones_class = {
 
 struct smm_panel *Zones_new(void)
 {
-	return smm_panel_new(&Zones_class, NULL);
+	return smm_panel_new(&Zones_class, 0);
 }
