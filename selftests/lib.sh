@@ -37,6 +37,7 @@
 #                               are expected (scripts/check-log.py skips them)
 #   smm_expect_kerr CMD...      CMD between the two markers; CMD's status
 #   smm_unprivileged CMD...     CMD as nobody (uid/gid 65534, no capabilities)
+#   smm_kasan                   true on a KASAN kernel (make check-debug)
 #   kasan_quarantine_kb         what a KASAN kernel may hold back from MemFree
 #
 # JSON, through jq:
@@ -146,13 +147,16 @@ fi
 
 smm_loaded() { [ -d /sys/module/shadowmm ]; }
 
-# On a KASAN kernel (make check-debug) freed slab objects wait in a
-# quarantine of up to 1/32 of RAM before they are really freed, so that a
-# use after free is caught; MemFree is that much lower while it fills.
-# Tests comparing MemFree before and after add this to their slack; it is
-# 0 on other kernels.
+# A KASAN kernel (the debug flavours)? guest-init read it from the boot
+# log, while the log surely still had it.
+smm_kasan() { [ "${SMM_KASAN:-0}" = 1 ]; }
+
+# On a KASAN kernel freed slab objects wait in a quarantine of up to 1/32
+# of RAM before they are really freed, so that a use after free is caught;
+# MemFree is that much lower while it fills. Tests comparing MemFree
+# before and after add this to their slack; it is 0 on other kernels.
 kasan_quarantine_kb() {
-	if dmesg | grep -q 'KernelAddressSanitizer initialized'; then
+	if smm_kasan; then
 		awk '/^MemTotal:/ { print int($2 / 32) }' /proc/meminfo
 	else
 		echo 0
