@@ -30,6 +30,8 @@ struct smmtop {
 	struct smm_screen screen;
 	bool batch, json, mono, bench;
 	long count;				/* refreshes before quitting; 0: no limit */
+	const char *sort;			/* -s: the slab table's sort key */
+	struct smm_panel *slabs;
 	const char *record, *replay;
 };
 
@@ -44,11 +46,14 @@ static void smmtop_on_signal(int sig)
 static void usage(FILE *f)
 {
 	fprintf(f,
-		"Usage: smmtop [ -b ] [ -n COUNT ] [ -d SECONDS ] [ -j ] [ -m ]\n"
+		"Usage: smmtop [ -b ] [ -n COUNT ] [ -d SECONDS ] [ -s KEY ] [ -j ] [ -m ]\n"
 		"              [ --record FILE | --replay FILE [ --bench ] ]\n"
 		"  -b, --batch         plain-text snapshots on stdout, as top -b\n"
 		"  -n, --iterations N  quit after N refreshes\n"
 		"  -d, --delay SECS    seconds between refreshes (default 1; 0.25 to 3600)\n"
+		"  -s, --sort KEY      sort the slab table by slabtop's KEY: o objects (default),\n"
+		"                      a active, u use, z object size, l slabs, b objects per\n"
+		"                      slab, c cache size, n name\n"
 		"  -j, --json          batch mode: one JSON object per refresh\n"
 		"  -m, --mono          no colours (also when NO_COLOR is set)\n"
 		"      --record FILE   save the module's replies of each refresh to FILE\n"
@@ -64,6 +69,7 @@ static int smmtop_options(struct smmtop *t, int argc, char **argv)
 		{ "batch", no_argument, NULL, 'b' },
 		{ "iterations", required_argument, NULL, 'n' },
 		{ "delay", required_argument, NULL, 'd' },
+		{ "sort", required_argument, NULL, 's' },
 		{ "json", no_argument, NULL, 'j' },
 		{ "mono", no_argument, NULL, 'm' },
 		{ "record", required_argument, NULL, 'R' },
@@ -76,7 +82,7 @@ static int smmtop_options(struct smmtop *t, int argc, char **argv)
 	char *end;
 	int c;
 
-	while ((c = getopt_long(argc, argv, "bn:d:jmVh", opts, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, "bn:d:s:jmVh", opts, NULL)) != -1) {
 		switch (c) {
 		case 'b':
 			t->batch = true;
@@ -97,6 +103,9 @@ static int smmtop_options(struct smmtop *t, int argc, char **argv)
 					optarg);
 				return -1;
 			}
+			break;
+		case 's':
+			t->sort = optarg;
 			break;
 		case 'j':
 			t->json = true;
@@ -263,6 +272,8 @@ static int smmtop_screen_init(struct smmtop *t)
 		if (!s->panels[i])
 			return -ENOMEM;
 		s->nr_panels++;
+		if (ctors[i] == Slabs_new)
+			t->slabs = s->panels[i];
 	}
 	s->focus = 1;
 	return 0;
@@ -449,6 +460,11 @@ int main(int argc, char **argv)
 	if (smmtop_screen_init(&t)) {
 		fprintf(stderr, "smmtop: out of memory\n");
 		return 1;
+	}
+	if (t.sort && (strlen(t.sort) != 1 || Slabs_sort_by(t.slabs, t.sort[0]))) {
+		fprintf(stderr, "smmtop: -s wants one of o a u z l b c n, not \"%s\"\n", t.sort);
+		smmtop_screen_exit(&t);
+		return 2;
 	}
 	ret = smmtop_open(&t) ? 1 : 0;
 	if (!ret) {

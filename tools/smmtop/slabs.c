@@ -202,6 +202,17 @@ static void Slabs_draw(struct smm_panel *p, const struct smm_view *v)
 		Slabs_row(p, row, order[i], ps);
 }
 
+/* The column sorted by slabtop's key @ch, or -1. */
+static int slab_col_of(int ch)
+{
+	int c;
+
+	for (c = 0; c < SLAB_NR_COLS; c++)
+		if (slab_cols[c].key == ch)
+			return c;
+	return -1;
+}
+
 static int Slabs_key(struct smm_panel *p, struct smm_view *v, int ch)
 {
 	struct Slabs *s = p->priv;
@@ -226,9 +237,8 @@ static int Slabs_key(struct smm_panel *p, struct smm_view *v, int ch)
 		s->top++;			/* the draw clamps it */
 		break;
 	default:
-		for (c = 0; c < SLAB_NR_COLS && slab_cols[c].key != ch; c++)
-			;
-		if (c == SLAB_NR_COLS)
+		c = slab_col_of(ch);
+		if (c < 0)
 			return SMM_KEY_IGNORED;
 		s->sort = c;
 	}
@@ -294,6 +304,18 @@ static const struct smm_panel_class Slabs_class = {
 	.keys_help	= "  o a u z l b c n  slabs: sort by that column; s < > step through; I reverse",
 	.grab_keys	= "<>",
 };
+
+/* smmtop -s KEY: start sorted by that key's column; -1 if it is none. */
+int Slabs_sort_by(struct smm_panel *p, int key)
+{
+	struct Slabs *s = p->priv;
+	int c = slab_col_of(key);
+
+	if (c < 0)
+		return -1;
+	s->sort = c;
+	return 0;
+}
 
 struct smm_panel *Slabs_new(void)
 {

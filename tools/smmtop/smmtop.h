@@ -150,6 +150,7 @@ struct smm_panel *Zones_new(void);
 struct smm_panel *FreeArea_new(void);
 struct smm_panel *FrameMap_new(void);
 struct smm_panel *Slabs_new(void);
+int Slabs_sort_by(struct smm_panel *p, int key);
 struct smm_panel *Walk_new(void);
 int smm_walk_parse(const char *line, struct smm_pt_req *req, char *err, size_t len);
 struct smm_panel *Events_new(void);

@@ -37,7 +37,7 @@ squeeze() {
 	echo "${w[*]}"
 }
 
-tap_plan 52
+tap_plan 55
 
 cap=$dir/cap64
 "$MKCAP" 64 16 3 "$cap" > "$dir/mkcap.out" || { echo "Bail out! test_mkcap failed"; exit 1; }
@@ -103,7 +103,22 @@ check "batch: the mk_dentry row in full" \
 check "batch -j: the caches' names and counts" "$(printf '%s;' "${C[@]}")" \
 	"$(jq -r '.slabs[] | "\(.num_objs) \(.active_objs) \(.num_slabs) \(.name)"' "$dir/json" | tr '\n' ';')"
 
+# -s: slabtop's sort keys, name A first, sizes largest first
+"$SMMTOP" -b -n 1 -s n --replay "$cap" > "$dir/by_name"
+check "batch -s n: sorted by NAME, in name order" \
+	"SLABS: ${#C[@]} caches, sorted by NAME;$(printf '%s\n' "${C[@]##* }" | LC_ALL=C sort | tr '\n' ';')" \
+	"$(sed -n '/^SLABS:/,/^$/p' "$dir/by_name" | awk 'NR == 1 { printf "%s;", $0 }
+		NR > 2 && NF { printf "%s;", $NF }')"
+"$SMMTOP" -b -j -n 1 --sort z --replay "$cap" > "$dir/by_size"
+check "batch -j --sort z: largest objects first" \
+	"$(jq -r '[.slabs[].object_size] | sort | reverse | join(" ")' "$dir/json")" \
+	"$(jq -r '[.slabs[].object_size] | join(" ")' "$dir/by_size" 2>&1)"
+
 # ---- options and bad input ----
+
+"$SMMTOP" -b -s x --replay "$cap" > /dev/null 2> "$dir/err"
+check "-s x is refused" "2 smmtop: -s wants one of o a u z l b c n, not \"x\"" \
+	"$? $(cat "$dir/err")"
 
 "$SMMTOP" -n 0 > /dev/null 2> "$dir/err"
 check "-n 0 is refused" "2 smmtop: -n wants a count of 1 or more, not \"0\"" "$? $(cat "$dir/err")"
@@ -136,7 +151,7 @@ fi
 # ---- the screen, in tmux ----
 
 if ! command -v tmux > /dev/null; then
-	while [ "$_tap_n" -lt 52 ]; do tap_skip screen "no tmux"; done
+	while [ "$_tap_n" -lt 55 ]; do tap_skip screen "no tmux"; done
 	tap_done
 fi
 
