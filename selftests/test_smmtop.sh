@@ -7,13 +7,13 @@
 # opens and closes, a resize redraws, q quits; then a created cache in
 # the slab table (batch rows against smmctl -j cache show, the panel's
 # counts, sorting), in the events panel and as slab frames in the map,
-# and the walk view on the shell's stack. Reports smmtop's CPU use
+# and the walk view on the shell's stack (and batch mode's, -w). Reports smmtop's CPU use
 # at a 1 s interval on the 1 GiB range, emulated under TCG (not a native
 # figure).
 . "$(dirname "$0")/lib.sh"
 
 ktap_header
-ktap_plan 29
+ktap_plan 30
 
 command -v smmtop > /dev/null || ktap_exit_skip_all "smmtop is not in the image"
 command -v tmux > /dev/null || ktap_exit_skip_all "tmux is not in the image"
@@ -230,6 +230,14 @@ ktap_check "screen: Esc closes the walk" wait_gone '^> Walk'
 tmux send-keys -t top q
 ktap_check "screen: q quits with status 0, a second time" wait_for '^smmtop exited 0'
 tmux kill-server
+# batch mode's walk (-w) prints what smmctl prints, line for line
+batch_walk() {
+	want=$(smmctl pt walk pid $$ addr "$stack")
+	seen=$(smmtop -b -n 1 -w "$$ $stack" | sed -n '/^WALK:/,/^$/p' | sed '1d;/^$/d')
+	[ -n "$want" ] && [ "$want" = "$seen" ] ||
+		{ printf 'expected:\n%s\nsaw:\n%s\n' "$want" "$seen"; return 1; }
+}
+ktap_check "batch -w: the walk of the shell's stack as smmctl pt walk prints it" batch_walk
 
 # ---- CPU use at a 1 s interval, emulated ----
 

@@ -161,6 +161,8 @@ struct smm_pt_step {
 
 typedef int (*smm_pt_cb)(const struct smm_pt_step *step, void *data);
 int smm_pt_walk(struct smm_nl *nl, const struct smm_pt_req *req, smm_pt_cb cb, void *data);
+/* walk_print.c: one step as smmctl pt walk prints it (json_print.h's output) */
+void smm_pt_print_step(const struct smm_pt_step *st);
 
 /* space.c: shadow address spaces */
 #define SMM_SPACE_SIZES	3		/* 4K, 2M, 1G */

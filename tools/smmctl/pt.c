@@ -16,68 +16,13 @@
 
 #define PT_STEPS_MAX	(1U << 20)	/* steps printed before giving up */
 
-static const char *pt_size_name(uint64_t size, char *buf, size_t len)
-{
-	return smm_fmt_bytes(buf, len, size);
-}
-
-/* The flags of an entry: a list in JSON, words in text. */
-static void pt_print_flags(uint32_t flags)
-{
-	unsigned int i;
-
-	open_json_array(PRINT_JSON, "flags");
-	for (i = 0; i < SMM_PTF_BITS; i++)
-		if (flags & (1U << i))
-			print_string(PRINT_ANY, NULL, " %s", smm_ptf_names[i]);
-	close_json_array(PRINT_JSON, NULL);
-}
-
-static void pt_print_level(const struct smm_pt_level *l)
-{
-	open_json_object(NULL);
-	print_string(PRINT_ANY, "level", "  %-4s", smm_pt_level_names[l->level]);
-	if (l->folded) {
-		print_bool(PRINT_JSON, "folded", NULL, true);
-		print_text("      folded into the PGD (4-level paging)\n");
-		close_json_object();
-		return;
-	}
-	print_uint(PRINT_ANY, "index", " %3u", l->index);
-	if (l->has_entry)
-		print_u64(PRINT_ANY, "entry", "  0x%016" PRIx64, l->entry);
-	pt_print_flags(l->flags);
-	print_text("\n");
-	close_json_object();
-}
-
 static int pt_print_step(const struct smm_pt_step *st, void *data)
 {
-	unsigned int *n = data, i;
-	char size[32];
+	unsigned int *n = data;
 
 	if (++*n > PT_STEPS_MAX)
 		return -E2BIG;
-	open_json_object(NULL);
-	print_u64(PRINT_ANY, "addr", "0x%016" PRIx64, st->addr);
-	print_string(PRINT_ANY, "kind", "  %s", smm_pt_kind_names[st->kind]);
-	print_u64(PRINT_JSON, "size", NULL, st->size);
-	print_string(PRINT_FP, NULL, " %s", pt_size_name(st->size, size, sizeof(size)));
-	if (st->kind == SHADOWMM_PT_PAGE && st->has_pfn) {
-		print_u64(PRINT_ANY, "pfn", "  pfn %#" PRIx64, st->pfn);
-		print_bool(PRINT_JSON, "in_shadow", NULL, st->in_shadow);
-		print_text("%s", st->in_shadow ? " (shadowmm's)" : "");
-	}
-	if (st->kind == SHADOWMM_PT_SWAP) {
-		print_uint(PRINT_ANY, "swap_type", "  swap type %u", st->swap_type);
-		print_u64(PRINT_ANY, "swap_offset", " offset %#" PRIx64, st->swap_offset);
-	}
-	print_text("\n");
-	open_json_array(PRINT_JSON, "levels");
-	for (i = 0; i < st->nr; i++)
-		pt_print_level(&st->lv[i]);
-	close_json_array(PRINT_JSON, NULL);
-	close_json_object();
+	smm_pt_print_step(st);
 	return 0;
 }
 

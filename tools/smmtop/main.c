@@ -46,7 +46,7 @@ static void smmtop_on_signal(int sig)
 static void usage(FILE *f)
 {
 	fprintf(f,
-		"Usage: smmtop [ -b ] [ -n COUNT ] [ -d SECONDS ] [ -s KEY ] [ -j ] [ -m ]\n"
+		"Usage: smmtop [ -b ] [ -n COUNT ] [ -d SECONDS ] [ -s KEY ] [ -w WHAT ] [ -j ] [ -m ]\n"
 		"              [ --record FILE | --replay FILE [ --bench ] ]\n"
 		"  -b, --batch         plain-text snapshots on stdout, as top -b\n"
 		"  -n, --iterations N  quit after N refreshes\n"
@@ -54,6 +54,8 @@ static void usage(FILE *f)
 		"  -s, --sort KEY      sort the slab table by slabtop's KEY: o objects (default),\n"
 		"                      a active, u use, z object size, l slabs, b objects per\n"
 		"                      slab, c cache size, n name\n"
+		"  -w, --walk WHAT     walk an address every refresh: PID ADDR, pid PID ADDR,\n"
+		"                      space ID ADDR or kernel ADDR (as the w key)\n"
 		"  -j, --json          batch mode: one JSON object per refresh\n"
 		"  -m, --mono          no colours (also when NO_COLOR is set)\n"
 		"      --record FILE   save the module's replies of each refresh to FILE\n"
@@ -70,6 +72,7 @@ static int smmtop_options(struct smmtop *t, int argc, char **argv)
 		{ "iterations", required_argument, NULL, 'n' },
 		{ "delay", required_argument, NULL, 'd' },
 		{ "sort", required_argument, NULL, 's' },
+		{ "walk", required_argument, NULL, 'w' },
 		{ "json", no_argument, NULL, 'j' },
 		{ "mono", no_argument, NULL, 'm' },
 		{ "record", required_argument, NULL, 'R' },
@@ -79,10 +82,10 @@ static int smmtop_options(struct smmtop *t, int argc, char **argv)
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
 	};
-	char *end;
+	char *end, err[128];
 	int c;
 
-	while ((c = getopt_long(argc, argv, "bn:d:s:jmVh", opts, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, "bn:d:s:w:jmVh", opts, NULL)) != -1) {
 		switch (c) {
 		case 'b':
 			t->batch = true;
@@ -106,6 +109,13 @@ static int smmtop_options(struct smmtop *t, int argc, char **argv)
 			break;
 		case 's':
 			t->sort = optarg;
+			break;
+		case 'w':
+			if (smm_walk_parse(optarg, &t->view.walk, err, sizeof(err))) {
+				fprintf(stderr, "smmtop: -w: %s\n", err);
+				return -1;
+			}
+			t->view.walk_on = true;
 			break;
 		case 'j':
 			t->json = true;

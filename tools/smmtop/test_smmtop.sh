@@ -37,7 +37,7 @@ squeeze() {
 	echo "${w[*]}"
 }
 
-tap_plan 55
+tap_plan 58
 
 cap=$dir/cap64
 "$MKCAP" 64 16 3 "$cap" > "$dir/mkcap.out" || { echo "Bail out! test_mkcap failed"; exit 1; }
@@ -114,7 +114,27 @@ check "batch -j --sort z: largest objects first" \
 	"$(jq -r '[.slabs[].object_size] | sort | reverse | join(" ")' "$dir/json")" \
 	"$(jq -r '[.slabs[].object_size] | join(" ")' "$dir/by_size" 2>&1)"
 
+# -w: the walk as smmctl pt walk prints it (the capture answers any
+# walk with test_mkcap's: a 4 KiB page under a folded P4D)
+"$SMMTOP" -b -n 1 -w "1 0x1000" --replay "$cap" > "$dir/walk"
+check "batch -w: the title, the step, a line per level" \
+	"WALK: pid 1 0x0000000000001000;0x00007ffd3a2b1000 page 4 KiB pfn 0x1a2b3;PGD 255 0x0000001000000067 present write user accessed dirty;P4D folded into the PGD (4-level paging);PUD 488;PMD 209;PTE 177;" \
+	"$(sed -n '/^WALK:/,/^$/p' "$dir/walk" | while read -r l; do
+		[ -z "$l" ] || case $l in
+		P[UMT]?' '*) printf '%s;' "$(squeeze "$l" | cut -d' ' -f1-2)" ;;
+		*) printf '%s;' "$(squeeze "$l")" ;;
+		esac
+	done)"
+"$SMMTOP" -b -j -n 1 --walk "kernel 0x1000" --replay "$cap" > "$dir/walk.json"
+check "batch -j --walk: a walk array of one step, as smmctl's steps" \
+	"page 4096 107187 PGD,P4D,PUD,PMD,PTE" \
+	"$(jq -r '.walk[0] | "\(.kind) \(.size) \(.pfn) \([.levels[].level] | join(","))"' \
+		"$dir/walk.json" 2>&1)"
+
 # ---- options and bad input ----
+
+"$SMMTOP" -b -w "pid x 0x1000" --replay "$cap" > /dev/null 2> "$dir/err"
+check "-w with a bad pid is refused" "2 smmtop: -w: invalid pid \"x\"" "$? $(cat "$dir/err")"
 
 "$SMMTOP" -b -s x --replay "$cap" > /dev/null 2> "$dir/err"
 check "-s x is refused" "2 smmtop: -s wants one of o a u z l b c n, not \"x\"" \
@@ -151,7 +171,7 @@ fi
 # ---- the screen, in tmux ----
 
 if ! command -v tmux > /dev/null; then
-	while [ "$_tap_n" -lt 55 ]; do tap_skip screen "no tmux"; done
+	while [ "$_tap_n" -lt 58 ]; do tap_skip screen "no tmux"; done
 	tap_done
 fi
 

@@ -12,7 +12,8 @@
  * taking "PID ADDR", "pid PID ADDR", "space ID ADDR" or "kernel ADDR";
  * Enter walks it, Esc cancels; Esc in the focused panel closes it. Raw
  * entries and frames come to CAP_SYS_ADMIN only, as in smmctl. The panel
- * takes no room until a walk is asked for.
+ * takes no room until a walk is asked for; smmtop -w asks at start (and
+ * is how batch mode prints one).
  */
 #include <curses.h>
 #include <errno.h>
@@ -170,12 +171,36 @@ static int Walk_key(struct smm_panel *p, struct smm_view *v, int ch)
 	return SMM_KEY_HANDLED | SMM_KEY_REDRAW;
 }
 
+/*
+ * smmtop -b -w WHAT: the walk as smmctl pt walk prints it, under a title
+ * naming what was asked; in JSON a "walk" array of the one step, as
+ * smmctl's "steps", or "walk_error".
+ */
+static void Walk_batch(struct smm_panel *p, const struct smm_view *v)
+{
+	const struct smm_snap *s = v->cur;
+	char what[64];
+
+	(void)p;
+	if (!v->walk_on)
+		return;
+	print_text("\nWALK: %s\n", Walk_what(&v->walk, what, sizeof(what)));
+	if (s->walk_ret) {
+		print_string(PRINT_ANY, "walk_error", "cannot walk: %s\n", s->walk_err);
+		return;
+	}
+	open_json_array(PRINT_JSON, "walk");
+	smm_pt_print_step(&s->walk);
+	close_json_array(PRINT_JSON, NULL);
+}
+
 static const struct smm_panel_class Walk_class = {
 	.name		= "Walk",
 	.min_rows	= Walk_rows,
 	.want_rows	= Walk_want,
 	.draw		= Walk_draw,
 	.key		= Walk_key,
+	.batch		= Walk_batch,
 	.keys_help	= "  Esc        walk: close it (while focused); cancel its input line",
 };
 
