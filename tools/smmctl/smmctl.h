@@ -55,6 +55,7 @@ extern const struct smm_cmd smmctl_page_cmds[];		/* page.c */
 extern const struct smm_cmd smmctl_frame_cmds[];	/* frame.c */
 int smmctl_check(int argc, char **argv);		/* check.c */
 int smmctl_reset(int argc, char **argv);		/* check.c */
+int smmctl_monitor(int argc, char **argv);		/* monitor.c */
 extern const struct smm_cmd smmctl_cache_cmds[];	/* cache.c */
 extern const struct smm_cmd smmctl_obj_cmds[];		/* cache.c */
 extern const struct smm_cmd smmctl_pt_cmds[];		/* pt.c */

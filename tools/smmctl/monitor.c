@@ -1,0 +1,137 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * smmctl monitor [ count N ]: the module's events as they come, as ip
+ * monitor prints rtnetlink's: a block per event (one a second at most,
+ * and only when something changed), each zone's counts over the interval
+ * and the slab caches created and destroyed; with -j one JSON object per
+ * event and line, for scripts. Runs until interrupted, or N events.
+ *
+ * Events can be lost: the kernel drops them when our socket is full (we
+ * learn it from ENOBUFS) and the numbering then jumps. Both are said on
+ * stderr, and the monitor goes on.
+ */
+#include <errno.h>
+#include <inttypes.h>
+#include <poll.h>
+#include <string.h>
+
+#include "smmctl.h"
+
+struct monitor {
+	bool json;
+	uint64_t count, seen, last_seq;	/* count 0: no limit */
+};
+
+static void monitor_zone(unsigned int zi, const struct smm_event_zone *z)
+{
+	open_json_object(NULL);
+	print_string(PRINT_ANY, "zone", "  zone %s", smm_zone_names[zi]);
+	print_u64(PRINT_ANY, "alloc", " alloc %" PRIu64, z->alloc);
+	print_u64(PRINT_ANY, "free", " free %" PRIu64, z->free);
+	print_u64(PRINT_ANY, "alloc_fail", " alloc_fail %" PRIu64, z->alloc_fail);
+	print_u64(PRINT_ANY, "wmark_low", " wmark_low %" PRIu64, z->wmark_low);
+	print_u64(PRINT_ANY, "wmark_min", " wmark_min %" PRIu64, z->wmark_min);
+	print_u64(PRINT_ANY, "free_frames", " free_frames %" PRIu64, z->free_frames);
+	print_string(PRINT_ANY, "level", " level %s", smm_wmark_level_names[z->level]);
+	print_string(PRINT_JSON, "level_prev", NULL, smm_wmark_level_names[z->level_prev]);
+	if (z->level != z->level_prev)
+		print_string(PRINT_FP, NULL, " (was %s)", smm_wmark_level_names[z->level_prev]);
+	print_text("\n");
+	close_json_object();
+}
+
+static void monitor_caches(const struct smm_event *e)
+{
+	print_u64(PRINT_JSON, "caches_created", NULL, e->caches_created);
+	print_u64(PRINT_JSON, "caches_destroyed", NULL, e->caches_destroyed);
+	if (!e->caches_created && !e->caches_destroyed)
+		return;
+	print_text("  caches");
+	if (e->caches_created) {
+		print_u64(PRINT_FP, NULL, " created %" PRIu64, e->caches_created);
+		print_string(PRINT_ANY, "cache_created", " last %s", e->cache_created);
+	}
+	if (e->caches_destroyed) {
+		print_u64(PRINT_FP, NULL, " destroyed %" PRIu64, e->caches_destroyed);
+		print_string(PRINT_ANY, "cache_destroyed", " last %s", e->cache_destroyed);
+	}
+	print_text("\n");
+}
+
+static void monitor_event(const struct smm_event *e, void *data)
+{
+	struct monitor *m = data;
+	unsigned int zi;
+
+	if (m->count && m->seen == m->count)
+		return;
+	if (m->last_seq && e->seq > m->last_seq + 1)
+		fprintf(stderr, "Warning: %" PRIu64 " event(s) lost\n", e->seq - m->last_seq - 1);
+	m->last_seq = e->seq;
+	m->seen++;
+	new_json_obj(m->json);
+	print_u64(PRINT_ANY, "seq", "seq %" PRIu64, e->seq);
+	print_uint(PRINT_ANY, "interval_ms", " interval %u ms\n", e->interval_ms);
+	open_json_array(PRINT_JSON, "zones");
+	for (zi = 0; zi < SMM_NR_ZONES; zi++)
+		if (e->zones[zi].present)
+			monitor_zone(zi, &e->zones[zi]);
+	close_json_array(PRINT_JSON, NULL);
+	monitor_caches(e);
+	delete_json_obj();
+	fflush(stdout);
+}
+
+static int monitor_args(int argc, char **argv, struct monitor *m)
+{
+	if (!argc)
+		return 0;
+	if (argc != 2 || strcmp(argv[0], "count"))
+		return smmctl_bad_arg(argv[argc > 2 && !strcmp(argv[0], "count") ? 2 : 0]);
+	if (smmctl_parse_u64(argv[1], "count", &m->count))
+		return -1;
+	if (!m->count) {
+		fprintf(stderr, "Error: count must be at least 1\n");
+		return -1;
+	}
+	return 0;
+}
+
+static int monitor_loop(struct smm_events *ev, struct monitor *m)
+{
+	struct pollfd pfd = { .fd = smm_events_fd(ev), .events = POLLIN };
+	int ret;
+
+	while (!m->count || m->seen < m->count) {
+		if (poll(&pfd, 1, -1) < 0 && errno != EINTR) {
+			fprintf(stderr, "Error: waiting for events: %s\n", strerror(errno));
+			return 1;
+		}
+		ret = smm_events_read(ev, monitor_event, m);
+		if (ret == -ENOBUFS) {
+			fprintf(stderr, "Warning: events lost (socket overflow)\n");
+			m->last_seq = 0;
+		} else if (ret < 0) {
+			fprintf(stderr, "Error: reading events: %s\n", strerror(-ret));
+			return 1;
+		}
+	}
+	return 0;
+}
+
+int smmctl_monitor(int argc, char **argv)
+{
+	struct monitor m = { .json = is_json_context() };
+	struct smm_events ev;
+	int ret;
+
+	if (monitor_args(argc, argv, &m) || smmctl_connect())
+		return 1;
+	if (smm_events_open(&smmctl_nl, &ev))
+		return smmctl_error();
+	/* each event is a JSON object of its own: none around them */
+	new_json_obj(false);
+	ret = monitor_loop(&ev, &m);
+	smm_events_close(&ev);
+	return ret;
+}
