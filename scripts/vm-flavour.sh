@@ -7,9 +7,13 @@
 #   debug   a debug build of linux-source-6.1 (scripts/debug-kernel.sh:
 #           KASAN, lockdep, kmemleak, DEBUG_VM, UBSAN), booted with
 #           kmemleak=on; the guest asks kmemleak for a scan after the
-#           tests, so a leak fails the run like a WARNING. Every test at
-#           full size, and 1,000,000 fuzzed netlink messages (make
-#           check-debug)
+#           tests, so a leak fails the run like a WARNING. Every test but
+#           the fuzzer at full size (make check-debug), unless --tests
+#           names others (test_nl_fuzz there gets the million below)
+#   debug-fuzz  the same kernel: test_nl_fuzz with 1,000,000 fuzzed
+#           netlink messages, about 80 minutes under KASAN; make
+#           check-debug runs it in a VM of its own beside debug's, since
+#           the fuzzer keeps one vCPU busy and the other tests the second
 #   debug-quick  the same kernel in make check (and CI), sized to keep
 #           CI near 45 minutes: the tests that drive the module's kernel
 #           side hardest (loading and its refusals, both modes, buddy,
@@ -36,7 +40,7 @@
 set -euo pipefail
 
 top=$(cd "$(dirname "$0")/.." && pwd)
-flavour=${1:?usage: vm-flavour.sh debug|debug-quick|rt|la48|smp4 [vm.sh check options]}
+flavour=${1:?usage: vm-flavour.sh debug|debug-fuzz|debug-quick|rt|la48|smp4 [vm.sh check options]}
 shift
 out=$top/build/vm-$flavour
 
@@ -53,19 +57,30 @@ build_module() {
 }
 
 case "$flavour" in
-debug | debug-quick)
+debug | debug-fuzz | debug-quick)
 	"$top/scripts/deps.sh" debug >&2
 	kdir=$("$top/scripts/debug-kernel.sh")
 	export SMM_KVER SMM_VM_KERNEL SMM_MODULE
 	SMM_KVER=$(make -s -C "$kdir" kernelrelease)
 	SMM_VM_KERNEL=$kdir/arch/x86/boot/bzImage
 	SMM_MODULE=$(build_module "$kdir")
-	if [ "$flavour" = debug ]; then
+	if [ "$flavour" != debug-quick ]; then
 		# 20,000 fuzzed messages took 74 s there: give the million
-		# and the rest their time
+		# (4.8 ms each) and the rest their time
 		sizes="smm.env.SMM_FUZZ_MESSAGES=1000000"
 		export SMM_TEST_TIMEOUT=${SMM_TEST_TIMEOUT:-7200}
 		set -- --timeout 14400 "$@"
+		if [ "$flavour" = debug-fuzz ]; then
+			default_tests=test_nl_fuzz.sh
+		else
+			# what run_tests.sh would run: test_*.sh and
+			# executable test_*
+			default_tests=$(cd "$top/selftests" &&
+				find . -maxdepth 1 -type f -name 'test_*' \
+					\( -name '*.sh' -o -perm -u+x \) |
+				sed 's|^\./||' | grep -vx test_nl_fuzz.sh |
+				sort | paste -sd,)
+		fi
 	else
 		sizes="smm.env.SMM_FUZZ_MESSAGES=20000 smm.env.SMM_LIFECYCLE_CYCLES=20"
 		sizes+=" smm.env.SMM_CYCLES=5 smm.env.SMM_STRESS_SECONDS=10"
@@ -100,7 +115,7 @@ smp4)
 	default_tests=test_stress.sh
 	;;
 *)
-	echo "vm-flavour: unknown flavour '$flavour' (debug, debug-quick, rt, la48, smp4)" >&2
+	echo "vm-flavour: unknown flavour '$flavour' (debug, debug-fuzz, debug-quick, rt, la48, smp4)" >&2
 	exit 2
 	;;
 esac
