@@ -54,7 +54,9 @@ list_tests() {
 # session_members: pid and name of each process in session $SID
 session_members() {
 	for stat in /proc/[0-9]*/stat; do
-		read -r line < "$stat" 2>/dev/null || continue
+		# 2>/dev/null first: redirections apply left to right, and
+		# a process that exited since the glob fails the < itself
+		read -r line 2>/dev/null < "$stat" || continue
 		# fields after "(comm) ": state ppid pgrp session ...
 		# shellcheck disable=SC2086 # split into fields on purpose
 		set -- ${line##*) }
