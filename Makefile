@@ -89,11 +89,12 @@ check: deps
 
 # The generic kernel, then every selftest at full size on the debug
 # kernel, in two VMs at once: the million fuzzed messages (debug-fuzz,
-# about 80 minutes under KASAN, one vCPU busy) beside all the other tests
-# (debug), about 85 minutes on 2 cores instead of 2 hours 15 one after the
-# other. The fuzz VM's console goes to build/vm-debug-fuzz.console, its
-# serial log to build/vm-debug-fuzz/serial.log. With TESTS=a,b the named
-# tests run in the debug VM alone (test_nl_fuzz with the million).
+# about an hour under KASAN, one vCPU busy) beside all the other tests
+# (debug, about 35 minutes): about an hour for the two on 2 cores,
+# against 95 minutes one after the other. The fuzz VM's console goes to
+# build/vm-debug-fuzz.console, its serial log to
+# build/vm-debug-fuzz/serial.log. With TESTS=a,b the named tests run in
+# the debug VM alone (test_nl_fuzz with the million).
 DEBUG_LOGS	:= debug=build/vm-debug/serial.log \
 		   $(if $(TESTS),,debug-fuzz=build/vm-debug-fuzz/serial.log)
 

@@ -11,7 +11,7 @@
 #           the fuzzer at full size (make check-debug), unless --tests
 #           names others (test_nl_fuzz there gets the million below)
 #   debug-fuzz  the same kernel: test_nl_fuzz with 1,000,000 fuzzed
-#           netlink messages, about 80 minutes under KASAN; make
+#           netlink messages, about an hour under KASAN; make
 #           check-debug runs it in a VM of its own beside debug's, since
 #           the fuzzer keeps one vCPU busy and the other tests the second
 #   debug-quick  the same kernel in make check (and CI), sized to keep
@@ -66,7 +66,7 @@ debug | debug-fuzz | debug-quick)
 	SMM_MODULE=$(build_module "$kdir")
 	if [ "$flavour" != debug-quick ]; then
 		# 20,000 fuzzed messages took 74 s there: give the million
-		# (4.8 ms each) and the rest their time
+		# (3.5 ms each) and the rest their time
 		sizes="smm.env.SMM_FUZZ_MESSAGES=1000000"
 		export SMM_TEST_TIMEOUT=${SMM_TEST_TIMEOUT:-7200}
 		set -- --timeout 14400 "$@"
