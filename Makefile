@@ -80,10 +80,15 @@ vm: deps all
 FLAVOURS	?= $(if $(TESTS),,la48 rt smp4 debug-quick)
 HOST_TAP	:= build/host/core.tap build/host/fuzz.tap
 
-check: deps
+# Build, the host tests and the generic kernel's run, judged later with
+# the other kernels' by check and check-debug.
+check-generic:
 	$(MAKE) all
 	$(MAKE) test-host
 	scripts/vm.sh check --no-judge $(if $(TESTS),--tests $(TESTS)) $(if $(VM_TIMEOUT),--timeout $(VM_TIMEOUT))
+
+check: deps
+	$(MAKE) check-generic
 	for f in $(FLAVOURS); do scripts/vm-flavour.sh $$f --no-judge $(if $(TESTS),--tests $(TESTS)) || exit; done
 	python3 scripts/check-log.py build/vm/serial.log $(HOST_TAP) $(foreach f,$(FLAVOURS),$(f)=build/vm-$(f)/serial.log)
 
@@ -99,9 +104,7 @@ DEBUG_LOGS	:= debug=build/vm-debug/serial.log \
 		   $(if $(TESTS),,debug-fuzz=build/vm-debug-fuzz/serial.log)
 
 check-debug: deps
-	$(MAKE) all
-	$(MAKE) test-host
-	scripts/vm.sh check --no-judge $(if $(TESTS),--tests $(TESTS)) $(if $(VM_TIMEOUT),--timeout $(VM_TIMEOUT))
+	$(MAKE) check-generic
 	scripts/debug-kernel.sh > /dev/null
 	$(if $(TESTS),scripts/vm-flavour.sh debug --no-judge --tests $(TESTS), \
 	  scripts/vm-flavour.sh debug-fuzz --no-judge > build/vm-debug-fuzz.console 2>&1 & fuzz=$$!; \
@@ -129,4 +132,4 @@ clean:
 	$(MAKE) -C selftests clean
 	rm -rf build
 
-.PHONY: all deps bench module sparse tools selftests test-core test-tools test-fuzz test-host vm check check-debug clean
+.PHONY: all deps bench module sparse tools selftests test-core test-tools test-fuzz test-host vm check-generic check check-debug clean
