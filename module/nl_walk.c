@@ -13,7 +13,11 @@
  *
  * Who sees what: as /proc/PID/pagemap, frame numbers and raw entries
  * only go to CAP_SYS_ADMIN; others get indices, flags and sizes, and may
- * only walk processes of their own uid and gid that are dumpable.
+ * only walk processes of their own uid and gid that are dumpable. The
+ * kernel's tables are CAP_SYS_ADMIN's alone, as the kernel's own ptdump
+ * is: even without frames, which parts of the kernel half are mapped and
+ * with what page sizes and NX would locate the kernel under KASLR.
+ * Capabilities count in the initial user namespace (netlink_capable()).
  */
 #include <linux/cred.h>
 #include <linux/pid.h>
@@ -62,6 +66,11 @@ static int smm_nl_pt_target(struct netlink_callback *cb, struct smm_nl_pt_ctx *c
 		*limit_lo = 0;
 		*limit_hi = half - 1;
 	} else if (tb[SHADOWMM_A_PT_KERNEL]) {
+		if (!smm_nl_admin(cb->skb)) {
+			NL_SET_ERR_MSG_ATTR(cb->extack, tb[SHADOWMM_A_PT_KERNEL],
+					    "walking the kernel's tables needs CAP_SYS_ADMIN");
+			return -EPERM;
+		}
 		ctx->target = SMM_PT_KERNEL;
 		*limit_lo = -half;
 		*limit_hi = ~0ULL;
@@ -198,7 +207,8 @@ static int smm_nl_pt_fill(struct sk_buff *skb, const struct smm_walk *w, bool ad
 	if (nla_put_u32(skb, SHADOWMM_A_PT_PAGING_LEVELS, smm_pt_paging_levels()) ||
 	    nla_put_u64_64bit(skb, SHADOWMM_A_PT_ADDR, w->va, SHADOWMM_A_PT_PAD) ||
 	    nla_put_u64_64bit(skb, SHADOWMM_A_PT_SIZE, w->size, SHADOWMM_A_PT_PAD) ||
-	    nla_put_u32(skb, SHADOWMM_A_PT_KIND, w->kind))
+	    nla_put_u32(skb, SHADOWMM_A_PT_KIND, w->kind) ||
+	    (w->no_vma && nla_put_flag(skb, SHADOWMM_A_PT_NO_VMA)))
 		return -EMSGSIZE;
 	if (w->kind == SHADOWMM_PT_PAGE && admin &&
 	    (nla_put_u64_64bit(skb, SHADOWMM_A_PT_PFN, w->pfn, SHADOWMM_A_PT_PAD) ||
@@ -229,9 +239,11 @@ static int smm_nl_pt_walk_one(struct smm_nl_pt_ctx *ctx, struct mm_struct *mm, u
 		s = smm_space_find(ctx->id);
 		return s ? smm_space_walk(s, va, w) : -ENOENT;
 	case SMM_PT_KERNEL:
-		return smm_pt_real_walk(NULL, true, va, w);
+		return smm_pt_real_walk_kernel(va, w);
 	default:
-		return smm_pt_real_walk(mm, false, va, w);
+		return smm_pt_real_walk_user(mm, va,
+					     1ULL << (smm_pt_va_bits(smm_pt_paging_levels()) - 1),
+					     w);
 	}
 }
 
@@ -239,7 +251,8 @@ static int smm_nl_pt_walk_one(struct smm_nl_pt_ctx *ctx, struct mm_struct *mm, u
  * Walk the next step from ctx->pos into @w. A hole goes on over the
  * empty entries that follow it (up to the end of the range and at most
  * SMM_PT_BATCH_STEPS walks), so a run of holes is one step whose size
- * is the run's: w->size becomes the bytes from w->va to its end.
+ * is the run's: w->size becomes the bytes from w->va to its end. A hole
+ * between VMAs and one inside a VMA stay apart: they say different things.
  */
 static int smm_nl_pt_step(struct smm_nl_pt_ctx *ctx, struct mm_struct *mm, struct smm_walk *w)
 {
@@ -256,7 +269,7 @@ static int smm_nl_pt_step(struct smm_nl_pt_ctx *ctx, struct mm_struct *mm, struc
 		ret = smm_nl_pt_walk_one(ctx, mm, end, &more);
 		if (ret)
 			return ret;
-		if (more.kind != SHADOWMM_PT_HOLE)
+		if (more.kind != SHADOWMM_PT_HOLE || more.no_vma != w->no_vma)
 			break;
 		end = more.start + more.size;
 	}

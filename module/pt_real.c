@@ -8,11 +8,28 @@
  * walker only descends through entries that are present tables. Nothing
  * is faulted in, split or changed.
  *
- * Process tables: the caller holds mmap_read_lock(). Under it a PMD that
- * points to a PTE table keeps pointing to it (tables are freed, and PMDs
- * collapsed to huge pages, only under the write lock in 6.1), so the PTE
- * is read under the table's lock with pte_offset_map_lock(), as
- * /proc/PID/pagemap does; the PMD is checked again under that lock.
+ * Process tables: the caller holds mmap_read_lock(), and only addresses
+ * inside a VMA are walked; between VMAs the answer is a hole found
+ * without reading a table. The read lock alone does not keep tables
+ * alive: munmap() removes the VMAs under the write lock, downgrades it to
+ * read (mmap_write_downgrade() in do_mas_align_munmap(), 6.1) and only
+ * then frees the tables (unmap_region() -> free_pgtables()), and since
+ * 6.5 khugepaged's retract_page_tables() frees file-backed PTE tables
+ * without the mmap lock at all (pte_free_defer(), after an RCU grace
+ * period). What does hold:
+ *  - free_pgtables() frees a table only when no VMA left in the tree
+ *    overlaps what the table maps (free_pgd_range() between the floor
+ *    and ceiling of the neighbouring VMAs), so every table on the path
+ *    of an address inside a VMA found under the lock stays (/proc/PID/
+ *    pagemap is safe for the same reason: walk_page_range() walks VMAs);
+ *  - the PGD, P4D, PUD and PMD tables of a live VMA are freed only under
+ *    the write lock, and a PMD that the walker reads as a table may change
+ *    to huge or empty (THP collapse, split, zap), so the PTE table is
+ *    mapped with pte_offset_map_lock(): on 6.5+ it takes rcu_read_lock()
+ *    and returns NULL when the PMD no longer points to a PTE table, and
+ *    under the table's lock the walker checks that the PMD still holds
+ *    the entry it followed. Either change is "the tables changed under the
+ *    walk" (-EAGAIN), which user space sees as that extack.
  *
  * Kernel tables: init_mm (and its lock, which ptdump takes) is not
  * exported to modules. The kernel half of every process's PGD is the
@@ -20,6 +37,8 @@
  * interrupts off: freeing a kernel table (huge ioremap, memory hot
  * remove) first flushes every CPU's TLB by IPI, which cannot complete
  * while this CPU has interrupts off, the way GUP-fast keeps user tables.
+ * Only CAP_SYS_ADMIN may walk them (nl_walk.c): present or not, page
+ * sizes and NX across the kernel half locate the kernel under KASLR.
  */
 #include <linux/debugfs.h>
 #include <linux/io.h>
@@ -51,6 +70,8 @@ static int smm_pt_real_pte(struct smm_pt_real *r, u64 parent, u64 va, u64 *entry
 		return 0;
 	}
 	pte = pte_offset_map_lock(r->mm, r->pmd, va, &ptl);
+	if (!pte)			/* 6.5+: no PTE table there any more */
+		return -EAGAIN;
 	if (pmd_val(READ_ONCE(*r->pmd)) != parent) {
 		pte_unmap_unlock(pte, ptl);
 		return -EAGAIN;
@@ -96,21 +117,39 @@ unsigned int smm_pt_paging_levels(void)
 }
 
 /*
- * Walk @va in @mm's tables (the caller holds its mmap read lock), or,
- * with @kernel, in the kernel's through the caller's active_mm.
+ * Walk @va in @mm's tables, or report a hole up to the next VMA when no
+ * VMA covers it (see the top of this file). The caller holds @mm's mmap
+ * read lock; @limit is the end of the user half.
  */
-int smm_pt_real_walk(struct mm_struct *mm, bool kernel, u64 va, struct smm_walk *w)
+int smm_pt_real_walk_user(struct mm_struct *mm, u64 va, u64 limit, struct smm_walk *w)
 {
 	struct smm_walk_ops ops = {
 		.read = smm_pt_real_read,
 		.paging_levels = smm_pt_paging_levels(),
 	};
-	struct smm_pt_real r = { .mm = kernel ? current->active_mm : mm, .kernel = kernel };
+	struct smm_pt_real r = { .mm = mm };
+	struct vm_area_struct *vma;
+
+	mmap_assert_locked(mm);
+	vma = find_vma(mm, va);			/* the first VMA ending above va */
+	if (!vma || va < vma->vm_start) {
+		smm_walk_no_vma(w, va, vma ? vma->vm_start : limit);
+		return 0;
+	}
+	return smm_walk_va(&ops, &r, va, w);
+}
+
+/* Walk @va in the kernel's tables through the caller's active_mm. */
+int smm_pt_real_walk_kernel(u64 va, struct smm_walk *w)
+{
+	struct smm_walk_ops ops = {
+		.read = smm_pt_real_read,
+		.paging_levels = smm_pt_paging_levels(),
+	};
+	struct smm_pt_real r = { .mm = current->active_mm, .kernel = true };
 	unsigned long flags;
 	int ret;
 
-	if (!kernel)
-		return smm_walk_va(&ops, &r, va, w);
 	local_irq_save(flags);
 	ret = smm_walk_va(&ops, &r, va, w);
 	local_irq_restore(flags);

@@ -6,7 +6,7 @@
 #   /bin/*                     busybox-static and its applet links
 #   /shadowmm/shadowmm.ko      the module
 #   /usr/bin/smmctl ...        our tools, with the shared libraries they use
-#   /usr/bin/jq, genl, setpriv, tmux   host programs the tests use, likewise
+#   /usr/bin/jq, genl, setpriv, unshare, tmux  host programs the tests use, likewise
 #   /usr/sbin/insmod ...       kmod's module tools (busybox's are shadowed)
 #   /selftests/                the whole selftests/ directory
 #   /usr/lib/locale/C.utf8     for tmux, which wants a UTF-8 locale
@@ -29,8 +29,9 @@ out=$(realpath -m "${1:?usage: mkinitramfs.sh OUT.cpio.gz}")
 kver=${SMM_KVER:-$("$top/scripts/kver.sh")}
 module=${SMM_MODULE:-module/shadowmm.ko}
 tools=${SMM_TOOLS:-tools/smmctl/smmctl tools/smmtop/smmtop}
-# util-linux's setpriv, because busybox's cannot change uid (--reuid)
-host_bins="jq genl setpriv tmux ${SMM_HOST_BINS:-}"
+# util-linux's setpriv, because busybox's cannot change uid (--reuid), and
+# its unshare, for a user namespace of an unprivileged user (-Ur)
+host_bins="jq genl setpriv unshare tmux ${SMM_HOST_BINS:-}"
 # terminfo entries smmtop may meet on a serial console, in tmux or xterm
 terminfo="linux vt100 vt220 xterm xterm-256color screen screen-256color tmux tmux-256color"
 

@@ -2,62 +2,96 @@
 # SPDX-License-Identifier: GPL-2.0
 # What an unprivileged user (uid 65534, no capabilities) may do: read
 # info, zones, caches, the frame map and shadow spaces, translate and walk
-# page tables, without physical addresses, frame numbers or raw entries; every
-# command that changes state (or stops the allocator, like CHECK) fails
-# with EPERM and changes nothing.
+# page tables of its own processes and shadow spaces, without physical
+# addresses, frame numbers or raw entries; every command that changes
+# state (or stops the allocator, like CHECK) and every walk of the
+# kernel's tables fails with EPERM and changes nothing. The same user in
+# a user namespace of its own (unshare -Ur: uid 0 and every capability
+# there) is refused all the same.
 . "$(dirname "$0")/lib.sh"
 
 ktap_header
-ktap_plan 27
+ktap_plan 57
 
 smm_unload
 smm_load base=0x10000000 size=64M || ktap_exit_skip_all "cannot load the module"
 
 user() { smm_unprivileged smmctl "$@"; }
-denied() { smm_refused "Operation not permitted" user "$@"; }
-
-info=$(user -j info)
-ktap_check "info is readable" json_expect "$info" .mode reserved
-ktap_check "info hides the physical base" json_expect "$info" \
-	'[has("base"), (.sections[0] | has("base"))] | any' false
-zones_readable() { user -j zone show | jq -e '.zones | length == 3' > /dev/null; }
-map_readable() { user frame show > /dev/null; }
-ktap_check "zones are readable" zones_readable
-ktap_check "the frame map is readable" map_readable
+# nobody in a user namespace of its own, where it is uid 0 with every
+# capability of that namespace (CAP_SYS_ADMIN and CAP_NET_ADMIN included)
+# and none of the initial one: netlink_capable() asks the initial one.
+userns() { smm_unprivileged unshare -Ur smmctl "$@"; }
+# shellcheck disable=SC2016 # expanded by the namespace's shell
+ns_caps=$(smm_unprivileged unshare -Ur sh -c 'echo "$(id -u) $(grep CapEff /proc/self/status)"')
+ns_is_root() {
+	case "$ns_caps" in
+	"0 CapEff:"*[1-9a-f]*) return 0 ;;
+	esac
+	echo "expected uid 0 with capabilities in the namespace, saw '$ns_caps'"
+	return 1
+}
+ktap_check "userns: uid 0 with capabilities of its own namespace" ns_is_root
 
 h=$(smmctl -j page alloc order 0 | jq -r '.handles[0]')
-ktap_check "page alloc: EPERM" denied page alloc order 0
-ktap_check "page free: EPERM" denied page free "$h"
-ktap_check "page free all: EPERM" denied page free all
-ktap_check "reset: EPERM" denied reset
-ktap_check "check: EPERM" denied check
-
 sid=$(smmctl -j space create | jq -r .id)
 smmctl space map "$sid" addr 0x200000 pages 2 write > /dev/null
-ktap_check "space create: EPERM" denied space create
-ktap_check "space map: EPERM" denied space map "$sid" addr 0x400000 pages 1
-ktap_check "space unmap: EPERM" denied space unmap "$sid" addr 0x200000 pages 1
-ktap_check "space destroy: EPERM" denied space destroy "$sid"
-ktap_check "space show is readable" json_expect "$(user -j space show)" '.spaces[0].frames' 6
-ktap_check "space translate: no frame or physical address" json_expect \
-	"$(user -j space translate "$sid" addr 0x201000)" '[has("pfn"), has("phys")] | any' false
-ktap_check "pt walk of a space: no frames or raw entries" json_expect \
-	"$(user -j pt walk space "$sid" addr 0x200000 len 0x2000)" \
-	'[(.steps | length) == 2, ([.steps[] | has("pfn") or (.levels[] | has("entry"))] | any | not)] | all' \
-	true
-caches_readable() { user -j cache show | jq -e '.caches | length == 13' > /dev/null; }
-ktap_check "caches are readable" caches_readable
 smmctl cache create perm size 64 > /dev/null
 o=$(smmctl -j obj alloc perm | jq -r '.handles[0]')
-ktap_check "cache create: EPERM" denied cache create other size 64
-ktap_check "cache destroy: EPERM" denied cache destroy perm force
-ktap_check "cache shrink: EPERM" denied cache shrink perm
-ktap_check "cache validate: EPERM" denied cache validate
-ktap_check "obj alloc: EPERM" denied obj alloc perm
-ktap_check "obj free: EPERM" denied obj free perm "$o"
-ktap_check "obj corrupt: EPERM" denied obj corrupt perm "$o" redzone
+kva=$(awk '$1 == "kmalloc" { print "0x" $2 }' /sys/kernel/debug/shadowmm/pt_kbuf)
+
+# What WHO (user or userns) may read, and every refusal, with the
+# state each refusal must leave as it was (smm_refused counts frames).
+permissions() {
+	who=$1
+	denied() { smm_refused "Operation not permitted" "$who" "$@"; }
+
+	info=$($who -j info)
+	ktap_check "$who: info is readable" json_expect "$info" .mode reserved
+	ktap_check "$who: info hides the physical base" json_expect "$info" \
+		'[has("base"), (.sections[0] | has("base"))] | any' false
+	zones_readable() { $who -j zone show | jq -e '.zones | length == 3' > /dev/null; }
+	map_readable() { $who frame show > /dev/null; }
+	ktap_check "$who: zones are readable" zones_readable
+	ktap_check "$who: the frame map is readable" map_readable
+
+	ktap_check "$who: page alloc: EPERM" denied page alloc order 0
+	ktap_check "$who: page free: EPERM" denied page free "$h"
+	ktap_check "$who: page free all: EPERM" denied page free all
+	ktap_check "$who: reset: EPERM" denied reset
+	ktap_check "$who: check: EPERM" denied check
+
+	ktap_check "$who: space create: EPERM" denied space create
+	ktap_check "$who: space map: EPERM" denied space map "$sid" addr 0x400000 pages 1
+	ktap_check "$who: space unmap: EPERM" denied space unmap "$sid" addr 0x200000 pages 1
+	ktap_check "$who: space destroy: EPERM" denied space destroy "$sid"
+	ktap_check "$who: space show is readable" json_expect "$($who -j space show)" \
+		'.spaces[0].frames' 6
+	ktap_check "$who: space translate: no frame or physical address" json_expect \
+		"$($who -j space translate "$sid" addr 0x201000)" '[has("pfn"), has("phys")] | any' false
+	ktap_check "$who: pt walk of a space: no frames or raw entries" json_expect \
+		"$($who -j pt walk space "$sid" addr 0x200000 len 0x2000)" \
+		'[(.steps | length) == 2, ([.steps[] | has("pfn") or (.levels[] | has("entry"))] | any | not)] | all' \
+		true
+	ktap_check "$who: pt walk of the kernel: EPERM" denied pt walk kernel addr "$kva"
+	ktap_check "$who: pt walk of the kernel says why" smm_refused "needs CAP_SYS_ADMIN" \
+		"$who" pt walk kernel addr "$kva"
+	caches_readable() { $who -j cache show | jq -e ".caches | length == 14" > /dev/null; }
+	ktap_check "$who: caches are readable" caches_readable
+	ktap_check "$who: cache create: EPERM" denied cache create other size 64
+	ktap_check "$who: cache destroy: EPERM" denied cache destroy perm force
+	ktap_check "$who: cache shrink: EPERM" denied cache shrink perm
+	ktap_check "$who: cache validate: EPERM" denied cache validate
+	ktap_check "$who: obj alloc: EPERM" denied obj alloc perm
+	ktap_check "$who: obj free: EPERM" denied obj free perm "$o"
+	ktap_check "$who: obj corrupt: EPERM" denied obj corrupt perm "$o" redzone
+}
+permissions user
+permissions userns
+
 objs_kept() { [ "$(smmctl -j cache show perm | jq '.caches[0].active_objs')" = 1 ]; }
 ktap_check "the refused requests changed no cache" objs_kept
+kernel_walk_admin() { json_expect "$(smmctl -j pt walk kernel addr "$kva")" '.steps[0].kind' page; }
+ktap_check "root walks the kernel's tables" kernel_walk_admin
 # The events group is open to anyone: its messages carry counts, no
 # frame numbers or addresses. smmtop -b subscribes; five batch
 # refreshes a second apart see the allocations made meanwhile, which

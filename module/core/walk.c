@@ -158,3 +158,19 @@ int smm_walk_va(const struct smm_walk_ops *ops, void *priv, u64 va, struct smm_w
 	smm_walk_finish(w, level, shift, e);
 	return 0;
 }
+
+/*
+ * A process's address that no VMA covers: a hole from @va to @end (the
+ * next VMA, or the end of the user half) that the backend reports without
+ * reading a table, since nothing keeps the tables there (see pt_real.c).
+ * No levels are recorded.
+ */
+void smm_walk_no_vma(struct smm_walk *w, u64 va, u64 end)
+{
+	memset(w, 0, sizeof(*w));
+	w->va = va;
+	w->start = va;
+	w->size = end - va;
+	w->kind = SHADOWMM_PT_HOLE;
+	w->no_vma = true;
+}

@@ -41,8 +41,10 @@ struct smm_walk {
 	unsigned int swap_type;		/* SWAP */
 	u64 swap_offset;
 	u32 flags;			/* of the last entry */
+	bool no_vma;			/* HOLE: outside every VMA, no table read */
 };
 
 int smm_walk_va(const struct smm_walk_ops *ops, void *priv, u64 va, struct smm_walk *w);
+void smm_walk_no_vma(struct smm_walk *w, u64 va, u64 end);
 
 #endif /* _SMM_CORE_WALK_H */

@@ -152,6 +152,7 @@ struct smm_pt_step {
 	uint64_t addr, size;		/* the address walked; what its last entry maps */
 	uint32_t kind, paging_levels;
 	bool has_pfn, in_shadow;	/* PFN and IN_SHADOW go to CAP_SYS_ADMIN only */
+	bool no_vma;			/* a hole between a process's VMAs: no level read */
 	uint64_t pfn;
 	uint32_t swap_type;
 	uint64_t swap_offset;

@@ -31,6 +31,7 @@ static const enum mnl_attr_data_type smm_pt_types[SHADOWMM_A_PT_MAX + 1] = {
 	[SHADOWMM_A_PT_IN_SHADOW]	= MNL_TYPE_U8,
 	[SHADOWMM_A_PT_SWAP_TYPE]	= MNL_TYPE_U32,
 	[SHADOWMM_A_PT_SWAP_OFFSET]	= MNL_TYPE_U64,
+	[SHADOWMM_A_PT_NO_VMA]		= MNL_TYPE_FLAG,
 };
 
 static const struct smm_attr_policy smm_pt_policy = SMM_ATTR_POLICY(smm_pt_types);
@@ -93,6 +94,7 @@ static int smm_pt_step_cb(const struct nlmsghdr *nlh, void *data)
 	st.in_shadow = smm_attr_u8(tb[SHADOWMM_A_PT_IN_SHADOW], 0);
 	st.swap_type = smm_attr_u32(tb[SHADOWMM_A_PT_SWAP_TYPE], 0);
 	st.swap_offset = smm_attr_u64(tb[SHADOWMM_A_PT_SWAP_OFFSET], 0);
+	st.no_vma = tb[SHADOWMM_A_PT_NO_VMA] != NULL;
 	if (tb[SHADOWMM_A_PT_LEVELS])
 		smm_pt_levels_parse(tb[SHADOWMM_A_PT_LEVELS], &st);
 	ret = ctx->cb(&st, ctx->data);

@@ -60,6 +60,10 @@ void smm_pt_print_step(const struct smm_pt_step *st)
 		print_uint(PRINT_ANY, "swap_type", "  swap type %u", st->swap_type);
 		print_u64(PRINT_ANY, "swap_offset", " offset %#" PRIx64, st->swap_offset);
 	}
+	if (st->no_vma) {
+		print_bool(PRINT_JSON, "no_vma", NULL, true);
+		print_text("  outside every VMA (no table read)");
+	}
 	print_text("\n");
 	open_json_array(PRINT_JSON, "levels");
 	for (i = 0; i < st->nr; i++)

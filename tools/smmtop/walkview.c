@@ -103,7 +103,10 @@ static char *Walk_what(const struct smm_pt_req *r, char *buf, size_t len)
 	return buf;
 }
 
-/* What the last level maps: "page 4 KiB, frame 0x1a2b3", "hole 2 MiB". */
+/*
+ * What the last level maps: "page 4 KiB, frame 0x1a2b3", "hole 2 MiB",
+ * "hole 1 GiB, outside every VMA".
+ */
 static char *Walk_result(const struct smm_pt_step *st, char *buf, size_t len)
 {
 	char size[32];
@@ -117,6 +120,8 @@ static char *Walk_result(const struct smm_pt_step *st, char *buf, size_t len)
 	else if (st->kind == SHADOWMM_PT_SWAP && n > 0 && (size_t)n < len)
 		snprintf(buf + n, len - n, ", swap type %u offset %#" PRIx64, st->swap_type,
 			 st->swap_offset);
+	else if (st->no_vma && n > 0 && (size_t)n < len)
+		snprintf(buf + n, len - n, ", outside every VMA");
 	return buf;
 }
 

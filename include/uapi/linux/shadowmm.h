@@ -364,7 +364,9 @@ enum shadowmm_pt_kind {
  * one reply message per step: a page (the page of SIZE bytes holding
  * ADDR), or a hole ([ADDR, ADDR + SIZE): a run of empty entries; SIZE 0
  * means up to 2^64). LEVELS are those of ADDR. ENTRY, PFN and IN_SHADOW
- * go to CAP_SYS_ADMIN only.
+ * go to CAP_SYS_ADMIN only, and so does a walk of the KERNEL's tables. A
+ * process is walked only inside its VMAs, as /proc/PID/pagemap does:
+ * between them a hole carries NO_VMA and no LEVELS.
  */
 enum shadowmm_a_pt {
 	SHADOWMM_A_PT_UNSPEC,
@@ -383,6 +385,7 @@ enum shadowmm_a_pt {
 	SHADOWMM_A_PT_IN_SHADOW,	/* u8 (reply, admin): the frame is shadowmm's */
 	SHADOWMM_A_PT_SWAP_TYPE,	/* u32 (reply): of a swap entry */
 	SHADOWMM_A_PT_SWAP_OFFSET,	/* u64 (reply): of a swap entry */
+	SHADOWMM_A_PT_NO_VMA,		/* flag (reply): a hole outside every VMA, no table read */
 
 	__SHADOWMM_A_PT_CNT,
 	SHADOWMM_A_PT_MAX = __SHADOWMM_A_PT_CNT - 1

@@ -1,0 +1,259 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * The real walker against a process whose tables change under it (a
+ * kselftest printing TAP; test_pt_race.sh runs it as root).
+ *
+ *	pt_race SECONDS MIN_WALKS
+ *
+ * A child mutates a 4 MiB region at an address of its own in an
+ * otherwise empty 1 GiB (so that munmap() frees the region's PTE tables
+ * and its PMD table): it maps it, touches some pages, asks for THP
+ * (MADV_HUGEPAGE, then MADV_COLLAPSE where the kernel has it), write-
+ * protects and unprotects it, drops pages (MADV_DONTNEED) and unmaps it,
+ * over and over. Meanwhile the parent walks the region and its edges
+ * through PT_WALK, one netlink dump per walk on one socket, for at least
+ * SECONDS seconds and MIN_WALKS walks. Every walk must either complete
+ * with steps that tile the range it asked for, or fail with EAGAIN ("the
+ * tables changed under the walk"); anything else, or a child that died,
+ * fails. What the kernel thinks of it (KASAN, lockdep, an oops) is judged
+ * from its log by the runner.
+ *
+ *	   1 GiB, 1 GiB aligned, nothing else mapped in it
+ *	  |--------------------------------------------------------------|
+ *	  | 2 MiB gap | region: 2 x 2 MiB (THP-able)  | rest: unmapped     |
+ *	              ^ base                          ^ base + 4 MiB
+ *	the parent walks [base - 2 MiB, base + 6 MiB) and single pages in it
+ */
+#include <errno.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/mman.h>
+#include <sys/wait.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "../tools/lib/libsmm.h"
+
+#ifndef MADV_COLLAPSE
+#define MADV_COLLAPSE	25
+#endif
+
+#define PAGE		4096UL
+#define HUGE		(2UL << 20)
+#define REGION		(2 * HUGE)
+#define SLOT		(1UL << 30)
+
+static int test_nr, failed;
+
+static void tap(int ok, const char *name)
+{
+	printf("%s %d %s\n", ok ? "ok" : "not ok", ++test_nr, name);
+	fflush(stdout);
+	failed += !ok;
+}
+
+static double now(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return ts.tv_sec + ts.tv_nsec / 1e9;
+}
+
+/* A 1 GiB-aligned slot with nothing mapped in it: reserve 2 GiB, keep none. */
+static char *empty_slot(void)
+{
+	char *p = mmap(NULL, 2 * SLOT, PROT_NONE, MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE,
+		       -1, 0);
+	char *slot;
+
+	if (p == MAP_FAILED)
+		return NULL;
+	slot = (char *)(((unsigned long)p + SLOT - 1) & ~(SLOT - 1));
+	munmap(p, 2 * SLOT);
+	return slot;
+}
+
+static void touch(char *p, size_t len, size_t stride)
+{
+	for (size_t i = 0; i < len; i += stride)
+		p[i] = (char)i | 1;
+}
+
+/*
+ * The child's loop, one kind of change per round so that every kind
+ * overlaps many walks; runs until killed.
+ */
+static void mutate(char *base)
+{
+	unsigned long round;
+
+	for (round = 0;; round++) {
+		char *p = mmap(base, REGION, PROT_READ | PROT_WRITE,
+			       MAP_PRIVATE | MAP_ANONYMOUS | MAP_FIXED, -1, 0);
+
+		if (p == MAP_FAILED)
+			_exit(2);
+		switch (round % 4) {
+		case 0:		/* sparse pages, then all dropped */
+			touch(p, REGION, 16 * PAGE);
+			madvise(p, REGION, MADV_DONTNEED);
+			touch(p, REGION, 64 * PAGE);
+			break;
+		case 1:		/* a THP fault, then split by mprotect of half */
+			madvise(p, REGION, MADV_HUGEPAGE);
+			touch(p, HUGE, PAGE);
+			mprotect(p, HUGE / 2, PROT_READ);
+			mprotect(p, HUGE / 2, PROT_READ | PROT_WRITE);
+			break;
+		case 2:		/* PTE-mapped pages collapsed into a THP */
+			touch(p + HUGE, HUGE, PAGE);
+			madvise(p + HUGE, HUGE, MADV_HUGEPAGE);
+			madvise(p + HUGE, HUGE, MADV_COLLAPSE);
+			madvise(p, HUGE, MADV_DONTNEED);
+			break;
+		case 3:		/* PROT_NONE over touched pages, then a hole punched */
+			touch(p, REGION, 8 * PAGE);
+			mprotect(p, REGION, PROT_NONE);
+			munmap(p + HUGE / 2, HUGE);
+			break;
+		}
+		munmap(base, REGION);	/* frees the PTE and PMD tables */
+	}
+}
+
+struct tile {
+	uint64_t next;			/* where the next step must start */
+	unsigned long steps;
+	char why[200];
+};
+
+/* Steps come in address order and cover the range without gaps. */
+static int tile_step(const struct smm_pt_step *st, void *data)
+{
+	struct tile *t = data;
+
+	if (st->addr != t->next && !t->why[0])
+		snprintf(t->why, sizeof(t->why), "step at %#llx, expected %#llx",
+			 (unsigned long long)st->addr, (unsigned long long)t->next);
+	if (st->no_vma && st->nr && !t->why[0])
+		snprintf(t->why, sizeof(t->why), "a hole outside every VMA with %u levels read",
+			 st->nr);
+	t->next = st->kind == SHADOWMM_PT_HOLE ? st->addr + st->size :
+		  (st->addr & ~(st->size - 1)) + st->size;
+	t->steps++;
+	return 0;
+}
+
+struct tally {
+	unsigned long walks, done, changed, steps;
+	char why[600];
+};
+
+/* One walk of [addr, addr + len) of @pid; anything but EAGAIN is kept. */
+static void walk_once(struct smm_nl *nl, struct tally *ty, pid_t pid, uint64_t addr,
+		      uint64_t len)
+{
+	struct smm_pt_req req = { .target = SMM_PT_TARGET_PID, .id = pid, .addr = addr,
+				  .len = len };
+	struct tile t = { .next = addr };
+	int ret = smm_pt_walk(nl, &req, tile_step, &t);
+
+	ty->walks++;
+	if (ret == -EAGAIN) {
+		ty->changed++;
+		return;
+	}
+	if (ret && !ty->why[0])
+		snprintf(ty->why, sizeof(ty->why), "walk %lu of %#llx+%#llx: %s", ty->walks,
+			 (unsigned long long)addr, (unsigned long long)len, nl->err);
+	else if (!ret && t.why[0] && !ty->why[0])
+		snprintf(ty->why, sizeof(ty->why), "walk %lu: %s", ty->walks, t.why);
+	else if (!ret && t.next < addr + len && !ty->why[0])
+		snprintf(ty->why, sizeof(ty->why), "walk %lu ended at %#llx, short of %#llx",
+			 ty->walks, (unsigned long long)t.next,
+			 (unsigned long long)(addr + len));
+	if (!ret)
+		ty->done++;
+	ty->steps += t.steps;
+}
+
+int main(int argc, char **argv)
+{
+	double seconds, start, elapsed;
+	unsigned long min_walks, i;
+	struct tally ty = { 0 };
+	struct smm_nl nl;
+	int status = 0;
+	char *slot, *base;
+	pid_t child;
+
+	if (argc != 3 || (seconds = atof(argv[1])) <= 0 ||
+	    !(min_walks = strtoul(argv[2], NULL, 0))) {
+		fprintf(stderr, "usage: pt_race SECONDS MIN_WALKS\n");
+		return 2;
+	}
+	printf("TAP version 13\n1..4\n");
+	if (smm_nl_open(&nl)) {
+		printf("# %s\n", nl.err);
+		tap(0, "the shadowmm family is there");
+		return 1;
+	}
+	slot = empty_slot();
+	if (!slot) {
+		tap(0, "an empty 1 GiB slot for the region");
+		return 1;
+	}
+	base = slot + HUGE;
+	child = fork();
+	if (child < 0) {
+		perror("fork");
+		return 1;
+	}
+	if (!child)
+		mutate(base);
+
+	start = now();
+	for (i = 0; (elapsed = now() - start) < seconds || ty.walks < min_walks; i++) {
+		uint64_t b = (uint64_t)base;
+
+		switch (i % 4) {
+		case 0:		/* the region with a gap on both sides */
+			walk_once(&nl, &ty, child, b - HUGE, REGION + 2 * HUGE);
+			break;
+		case 1:		/* one page in each half */
+			walk_once(&nl, &ty, child, b + 16 * PAGE, PAGE);
+			walk_once(&nl, &ty, child, b + HUGE + 64 * PAGE, PAGE);
+			break;
+		case 2:		/* the whole slot: everything past the region is unmapped */
+			walk_once(&nl, &ty, child, (uint64_t)slot, SLOT);
+			break;
+		case 3:		/* a range from inside the region into the gap after it */
+			walk_once(&nl, &ty, child, b + REGION - 4 * PAGE, 8 * PAGE);
+			break;
+		}
+		if (ty.why[0] || waitpid(child, &status, WNOHANG) == child)
+			break;
+		if (elapsed > 20 * seconds)
+			break;		/* bounded, whatever the walk rate */
+	}
+	if (!ty.why[0] && waitpid(child, &status, WNOHANG) == 0) {
+		kill(child, SIGKILL);
+		waitpid(child, &status, 0);
+		status = 0;
+	}
+	printf("# %lu walks in %.1f s: %lu completed, %lu saw the tables change; %lu steps\n",
+	       ty.walks, elapsed, ty.done, ty.changed, ty.steps);
+	if (ty.why[0])
+		printf("# %s\n", ty.why);
+	tap(!ty.why[0], "every walk completed or returned EAGAIN, steps tiling the range");
+	tap(status == 0, "the mutating child ran until stopped");
+	if (status)
+		printf("# child status %#x\n", status);
+	tap(elapsed >= seconds && ty.walks >= min_walks, "ran for the time and walks asked for");
+	tap(ty.done > ty.walks / 2, "most walks completed");
+	smm_nl_close(&nl);
+	return failed ? 1 : 0;
+}

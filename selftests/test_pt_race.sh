@@ -1,0 +1,23 @@
+#!/bin/sh
+# SPDX-License-Identifier: GPL-2.0
+# The real walker while the walked process maps, unmaps, collapses, splits,
+# protects and drops the same range (pt_race.c): every walk completes or
+# says the tables changed, and the kernel log stays clean (KASAN on the
+# debug kernel would report a walk into a freed table). At least
+# SMM_RACE_SECONDS (30) seconds and SMM_RACE_WALKS (10,000) walks.
+. "$(dirname "$0")/lib.sh"
+
+smm_unload
+if ! smm_load base=0x10000000 size=64M; then
+	ktap_header
+	echo "1..1"
+	echo "not ok 1 insmod base=0x10000000 size=64M"
+	exit $KSFT_FAIL
+fi
+# khugepaged and MADV_COLLAPSE need THP allowed for madvised ranges
+thp=/sys/kernel/mm/transparent_hugepage/enabled
+[ -w "$thp" ] && echo madvise > "$thp"
+"$(dirname "$0")/pt_race" "${SMM_RACE_SECONDS:-30}" "${SMM_RACE_WALKS:-10000}"
+rc=$?
+smm_unload || rc=1
+exit $rc
