@@ -10,7 +10,13 @@
  * present, its frame must equal pagemap's; pages pagemap says are not
  * there must be holes for the walker; sizes must be 4 KiB, or 2 MiB
  * where the walker found a huge PMD (whose 512 frames pagemap must show
- * contiguous).
+ * contiguous). An unmapped page lies outside every VMA: a hole the
+ * walker reports without reading a table. Last, the whole user half:
+ * every page of every VMA against pagemap, every hole outside the VMAs
+ * against /proc/self/maps ([vvar] aside: pagemap does not read PFNMAP
+ * mappings).
+ *
+ *	pt_walk_test LEVELS	(4 or 5: the paging mode the VM runs)
  */
 #include <fcntl.h>
 #include <stdio.h>
@@ -49,6 +55,8 @@ static uint64_t pagemap(uint64_t va)
 struct cmp {
 	uint64_t start, end;		/* the region */
 	unsigned long pages, holes, huge, protnone, bad;
+	unsigned long no_vma;		/* bytes of holes outside every VMA */
+	unsigned long pfnmap;		/* pages in [vvar], which pagemap does not read */
 	char why[640];
 };
 
@@ -61,6 +69,56 @@ static void cmp_fail(struct cmp *c, const char *what, uint64_t va, uint64_t walk
 			 (unsigned long long)pm);
 }
 
+/*
+ * A hole the walker says is outside every VMA (read no table for):
+ * /proc/self/maps must show no mapping overlapping [start, end).
+ */
+static void maps_hole(struct cmp *c, uint64_t start, uint64_t end, unsigned int levels)
+{
+	unsigned long long lo, hi;
+	char line[512];
+	FILE *f;
+
+	if (levels)
+		cmp_fail(c, "a hole outside every VMA with levels read (walker: levels)", start,
+			 levels, 0);
+	f = fopen("/proc/self/maps", "r");
+	if (!f) {
+		cmp_fail(c, "cannot read /proc/self/maps", start, 0, 0);
+		return;
+	}
+	while (fgets(line, sizeof(line), f))
+		if (sscanf(line, "%llx-%llx", &lo, &hi) == 2 && lo < end && hi > start)
+			cmp_fail(c, "outside every VMA for the walker, mapped in maps (maps: start)",
+				 start, 0, lo);
+	fclose(f);
+	c->no_vma += end - start;
+}
+
+/*
+ * [vvar] is a VM_PFNMAP mapping: pagemap reports it as a hole without
+ * reading its tables (walk_page_test() skips PFNMAP VMAs), while the
+ * walker shows the pages that are there. Its range, from maps.
+ */
+static uint64_t pfnmap_start, pfnmap_end;
+
+static void find_pfnmap(void)
+{
+	unsigned long long lo, hi;
+	char line[512];
+	FILE *f = fopen("/proc/self/maps", "r");
+
+	while (f && fgets(line, sizeof(line), f))
+		if (strstr(line, "[vvar") && sscanf(line, "%llx-%llx", &lo, &hi) == 2) {
+			if (!pfnmap_start || lo < pfnmap_start)
+				pfnmap_start = lo;
+			if (hi > pfnmap_end)
+				pfnmap_end = hi;
+		}
+	if (f)
+		fclose(f);
+}
+
 /* One walk step against pagemap, page by page over what it covers. */
 static int cmp_step(const struct smm_pt_step *st, void *data)
 {
@@ -71,9 +129,17 @@ static int cmp_step(const struct smm_pt_step *st, void *data)
 
 	if (last > c->end || last < st->addr)
 		last = c->end;
+	if (st->no_vma) {
+		maps_hole(c, st->addr, last, st->nr);
+		return 0;
+	}
 	for (va = st->addr; va < last; va += PAGE) {
 		uint64_t pm = pagemap(va);
 
+		if (va >= pfnmap_start && va < pfnmap_end) {
+			c->pfnmap++;
+			continue;
+		}
 		if (st->kind == SHADOWMM_PT_HOLE) {
 			c->holes++;
 			if (pm & PM_PRESENT)
@@ -117,6 +183,26 @@ static void walk_region(struct cmp *c, uint64_t start, uint64_t len)
 	}
 }
 
+/*
+ * The whole user half, every page of every VMA against pagemap and every
+ * hole between VMAs against maps. The process itself changes as it runs
+ * (the library's buffers, the stack): a page that appeared between the
+ * walk and the pagemap read is a true mismatch only if it repeats, so up
+ * to three walks are made and the last is judged.
+ */
+static void walk_everything(struct cmp *c, unsigned int levels)
+{
+	uint64_t half = 1ULL << (levels == 5 ? 56 : 47);
+	int i;
+
+	for (i = 0; i < 3; i++) {
+		walk_region(c, 0, half);
+		if (!c->bad)
+			break;
+		printf("# try %d: %s\n", i + 1, c->why);
+	}
+}
+
 static void check(struct cmp *c, int ok, const char *name)
 {
 	if (c->bad)
@@ -134,19 +220,24 @@ static void touch(char *p, size_t len)
 		p[i] = 1;
 }
 
-int main(void)
+int main(int argc, char **argv)
 {
+	unsigned int levels = argc > 1 ? atoi(argv[1]) : 0;
 	char stack_buf[8 * PAGE];
 	struct cmp c;
 	char *heap, *anon, *huge_raw, *huge, *pn, *hole;
 
 	printf("TAP version 13\n");
 	pagemap_fd = open("/proc/self/pagemap", O_RDONLY);
+	if (levels != 4 && levels != 5) {
+		printf("1..0 # usage: pt_walk_test 4|5 (the paging levels)\n");
+		return 1;
+	}
 	if (pagemap_fd < 0 || smm_nl_open(&nl)) {
 		printf("1..0 # SKIP no pagemap or no shadowmm family\n");
 		return 4;
 	}
-	printf("1..7\n");
+	printf("1..8\n");
 
 	heap = malloc(64 * PAGE);
 	touch(heap, 64 * PAGE);
@@ -187,7 +278,15 @@ int main(void)
 	touch(hole, 3 * PAGE);
 	munmap(hole + PAGE, PAGE);
 	walk_region(&c, (uint64_t)hole, 3 * PAGE);
-	check(&c, c.pages == 2 && c.holes == 1, "an unmapped page is a hole");
+	check(&c, c.pages == 2 && c.holes == 0 && c.no_vma == PAGE,
+	      "an unmapped page is a hole outside every VMA");
+
+	find_pfnmap();
+	walk_everything(&c, levels);
+	printf("# %lu MiB outside every VMA; %lu [vvar] pages not compared\n", c.no_vma >> 20,
+	       c.pfnmap);
+	check(&c, c.pages >= 64 && c.no_vma > (1ULL << 40),
+	      "the whole user half: every page in a VMA matches pagemap, every gap maps");
 
 	smm_nl_close(&nl);
 	printf("# Totals: pass:%d fail:%d\n", test_nr - failed, failed);

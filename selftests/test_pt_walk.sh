@@ -1,15 +1,16 @@
 #!/bin/sh
 # SPDX-License-Identifier: GPL-2.0
 # The real page-table walker: pt_walk_test.c against /proc/self/pagemap
-# (heap, stack, page-by-page anonymous, MADV_HUGEPAGE, PROT_NONE, a hole);
+# (heap, stack, page-by-page anonymous, MADV_HUGEPAGE, PROT_NONE, a hole,
+# then every page of the whole user half, and its gaps against maps);
 # `smmctl pt walk pid $$ addr <stack>` showing every level with decoded
 # flags; kernel addresses of module buffers walking to their physical
 # frames; refusals of bad input; what unprivileged callers see. Run under
-# 4-level paging by default and 5-level with SMM_VM_CPU=max,la57=on.
+# 5-level paging (vm.sh's -cpu max) and 4-level (the la48 flavour).
 . "$(dirname "$0")/lib.sh"
 
 ktap_header
-ktap_plan 16
+ktap_plan 19
 
 smm_unload
 smm_load base=0x10000000 size=64M || ktap_exit_skip_all "cannot load the module"
@@ -17,9 +18,21 @@ smm_load base=0x10000000 size=64M || ktap_exit_skip_all "cannot load the module"
 levels=5
 grep -qw la57 /proc/cpuinfo || levels=4
 ktap_print_msg "$levels-level paging"
+# vm.sh says which mode its CPU model gives (SMM_PAGING_LEVELS): a 5-level
+# run that silently fell back to 4 levels would test the wrong walker.
+paging_as_asked() {
+	[ -n "${SMM_PAGING_LEVELS:-}" ] || { echo "SMM_PAGING_LEVELS not set by the VM"; return 1; }
+	[ "$SMM_PAGING_LEVELS" = "$levels" ] && return 0
+	echo "expected $SMM_PAGING_LEVELS-level paging, the CPU gives $levels"
+	return 1
+}
+ktap_check "the paging mode the VM asked for" paging_as_asked
+# THP for madvised ranges, so the huge-PMD check has one to find
+thp=/sys/kernel/mm/transparent_hugepage/enabled
+[ -w "$thp" ] && echo madvise > "$thp"
 
 # its own TAP as diagnostics: what it compared, and THP or not
-if out=$("$(dirname "$0")/pt_walk_test" 2>&1); then
+if out=$("$(dirname "$0")/pt_walk_test" "$levels" 2>&1); then
 	printf '%s\n' "$out" | sed 's/^/# /'
 	ktap_pass "walker frames equal pagemap's (pt_walk_test)"
 else
@@ -36,6 +49,8 @@ ktap_check "the stack page is a present 4K page" json_expect "$walk" \
 	'.steps[0] | [.kind, .size, (.pfn > 0)] | join(" ")' "page 4096 true"
 ktap_check "every level is shown, top first" json_expect "$walk" \
 	'[.steps[0].levels[].level] | join(" ")' "PGD P4D PUD PMD PTE"
+ktap_check "exactly $levels levels have tables of their own" json_expect "$walk" \
+	'[.steps[0].levels[] | select(.folded | not)] | length' "$levels"
 if [ "$levels" = 4 ]; then
 	ktap_check "P4D is folded under 4-level paging" json_expect "$walk" \
 		'.steps[0].levels[1].folded' true
@@ -64,6 +79,12 @@ ktap_check "a module buffer walks to its vmalloc_to_pfn frame" kwalk module
 big=$(smmctl -j pt walk pid $$ addr 0 len 0x7fffffffffff | jq '.steps | length')
 ktap_print_msg "the whole user half of pid $$ in $big steps"
 ktap_check "a walk of the whole user half completes (holes skipped whole)" test "$big" -gt 3
+# between VMAs nothing is read: such a hole has no levels
+gap_unread() {
+	json_expect "$(smmctl -j pt walk pid $$ addr 0 len 0x7fffffffffff)" \
+		'[.steps[] | select(.no_vma) | (.levels | length) == 0] | (length > 0 and all)' true
+}
+ktap_check "holes between VMAs are reported without reading a table" gap_unread
 
 refused() { smm_refused "$@"; }
 ktap_check "unknown pid" refused "no such process" smmctl pt walk pid 999999 addr 0x1000
