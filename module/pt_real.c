@@ -41,8 +41,10 @@
  * sizes and NX across the kernel half locate the kernel under KASLR.
  */
 #include <linux/debugfs.h>
+#include <linux/delay.h>
 #include <linux/io.h>
 #include <linux/mm.h>
+#include <linux/moduleparam.h>
 #include <linux/pgtable.h>
 #include <linux/seq_file.h>
 #include <linux/slab.h>
@@ -50,6 +52,47 @@
 
 #include "smm.h"
 #include "core/walk.h"
+
+/*
+ * Fault injection for test_pt_race on a CONFIG_DEBUG_VM kernel only: a
+ * pause (microseconds, at most 10 ms) between reading a process's PMD and
+ * mapping the PTE table it points to, the window in which a table freed
+ * under the walker would be used. Writable at run time by root.
+ */
+#ifdef CONFIG_DEBUG_VM
+static unsigned int smm_walk_delay_us;
+
+static int smm_walk_delay_set(const char *val, const struct kernel_param *kp)
+{
+	unsigned int us;
+	int ret = kstrtouint(val, 0, &us);
+
+	if (ret)
+		return ret;
+	if (us > 10000)
+		return -ERANGE;
+	WRITE_ONCE(smm_walk_delay_us, us);
+	return 0;
+}
+
+static const struct kernel_param_ops smm_walk_delay_ops = {
+	.set = smm_walk_delay_set,
+	.get = param_get_uint,
+};
+module_param_cb(debug_walk_delay_us, &smm_walk_delay_ops, &smm_walk_delay_us, 0644);
+MODULE_PARM_DESC(debug_walk_delay_us,
+		 "Pause between a process's PMD and its PTE table, in us (tests; DEBUG_VM kernels only)");
+
+static void smm_walk_delay(void)
+{
+	unsigned int us = READ_ONCE(smm_walk_delay_us);
+
+	if (us)
+		usleep_range(us, us + us / 4);
+}
+#else
+static inline void smm_walk_delay(void) { }
+#endif
 
 struct smm_pt_real {
 	struct mm_struct *mm;
@@ -69,6 +112,7 @@ static int smm_pt_real_pte(struct smm_pt_real *r, u64 parent, u64 va, u64 *entry
 		*entry = pte_val(READ_ONCE(*pte_offset_kernel(r->pmd, va)));
 		return 0;
 	}
+	smm_walk_delay();
 	pte = pte_offset_map_lock(r->mm, r->pmd, va, &ptl);
 	if (!pte)			/* 6.5+: no PTE table there any more */
 		return -EAGAIN;

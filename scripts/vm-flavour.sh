@@ -18,7 +18,8 @@
 #           CI near 45 minutes: the tests that drive the module's kernel
 #           side hardest (loading and its refusals, both modes, buddy,
 #           debugfs, frame dumps, the fuzzer, stress, lifecycle, slab
-#           corruption, real page-table walks) with smaller sizes: 20,000
+#           corruption, real page-table walks and their race with
+#           munmap/THP, widened by debug_walk_delay_us) with smaller sizes: 20,000
 #           fuzzed messages, 20 lifecycle and 5 load cycles, 10 s of
 #           stress. test_slab, test_space, test_permissions and
 #           test_smmtop (15 of its 30 minutes, mostly spent starting
@@ -87,8 +88,8 @@ debug | debug-fuzz | debug-quick)
 		default_tests=test_bad_params.sh,test_borrowed.sh,test_buddy.sh
 		default_tests+=,test_cycles.sh,test_debugfs.sh,test_frames.sh
 		default_tests+=,test_genl.sh,test_lifecycle.sh,test_nl_fuzz.sh
-		default_tests+=,test_pt_walk.sh,test_reserved.sh,test_slab_debug.sh
-		default_tests+=,test_stress.sh
+		default_tests+=,test_pt_race.sh,test_pt_walk.sh,test_reserved.sh
+		default_tests+=,test_slab_debug.sh,test_stress.sh
 	fi
 	export SMM_VM_APPEND="kmemleak=on $sizes ${SMM_VM_APPEND:-}"
 	# KASAN and lockdep make every test several times slower under TCG.

@@ -17,6 +17,13 @@ fi
 # khugepaged and MADV_COLLAPSE need THP allowed for madvised ranges
 thp=/sys/kernel/mm/transparent_hugepage/enabled
 [ -w "$thp" ] && echo madvise > "$thp"
+# A DEBUG_VM build of the module can pause between PMD and PTE table,
+# widening the window in which a table freed under the walk would be read
+delay=/sys/module/shadowmm/parameters/debug_walk_delay_us
+if [ -w "$delay" ]; then
+	echo "${SMM_RACE_DELAY_US:-200}" > "$delay"
+	echo "# debug_walk_delay_us=$(cat "$delay"): a pause between PMD and PTE table"
+fi
 "$(dirname "$0")/pt_race" "${SMM_RACE_SECONDS:-30}" "${SMM_RACE_WALKS:-10000}"
 rc=$?
 smm_unload || rc=1
