@@ -63,9 +63,16 @@ static inline void smm_unlock_nested(spinlock_t *l)
  * PREEMPT_RT spinlocks sleep, so pin with migrate_disable() there, as
  * the kernel's pcp_spin_lock() does; elsewhere preempt_disable() is
  * cheaper.
+ *
+ * Every allocation and free enters here, and only from task context:
+ * the core's locks are plain spin_lock()s (no _irqsave), so a call from
+ * an interrupt or softirq that interrupted a holder of the same lock
+ * would deadlock. Nothing in the module calls it from there (netlink
+ * handlers, the stress and bench kthreads); the warning keeps it so.
  */
 static inline unsigned int smm_cpu_get(void)
 {
+	WARN_ON_ONCE(in_interrupt());
 #ifdef CONFIG_PREEMPT_RT
 	migrate_disable();
 	return smp_processor_id();
