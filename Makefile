@@ -9,7 +9,8 @@
 #                   tools, then every selftest in the VM; ends with
 #                   "N passed, N failed, N skipped"
 #   make check-debug  the generic kernel, then every selftest at full size
-#                   on the debug kernel (KASAN, lockdep, kmemleak)
+#                   on the debug kernel (KASAN, lockdep, kmemleak), then
+#                   stress, fuzz and walk races on the KCSAN kernel
 #   make bench      benchmarks: native core rows and smmtop's refresh, then
 #                   ratios against the kernel's allocators in one VM run
 #                   (table + JSON)
@@ -100,16 +101,21 @@ check: deps
 # build/vm-debug-fuzz.console, its serial log to
 # build/vm-debug-fuzz/serial.log. With TESTS=a,b the named tests run in
 # the debug VM alone (test_nl_fuzz with the million).
+# Then the KCSAN kernel (debug-kernel.sh kcsan, a second cached build):
+# the stress test, the fuzzer and the walker's race test, for data races.
 DEBUG_LOGS	:= debug=build/vm-debug/serial.log \
-		   $(if $(TESTS),,debug-fuzz=build/vm-debug-fuzz/serial.log)
+		   $(if $(TESTS),,debug-fuzz=build/vm-debug-fuzz/serial.log \
+		   kcsan=build/vm-kcsan/serial.log)
 
 check-debug: deps
 	$(MAKE) check-generic
 	scripts/debug-kernel.sh > /dev/null
+	$(if $(TESTS),,scripts/debug-kernel.sh kcsan > /dev/null)
 	$(if $(TESTS),scripts/vm-flavour.sh debug --no-judge --tests $(TESTS), \
 	  scripts/vm-flavour.sh debug-fuzz --no-judge > build/vm-debug-fuzz.console 2>&1 & fuzz=$$!; \
 	  scripts/vm-flavour.sh debug --no-judge; debug=$$?; \
 	  wait $$fuzz || exit; exit $$debug)
+	$(if $(TESTS),,scripts/vm-flavour.sh kcsan --no-judge)
 	python3 scripts/check-log.py build/vm/serial.log $(HOST_TAP) $(DEBUG_LOGS)
 
 # Benchmarks: native rows of the core (user space), then the VM rows

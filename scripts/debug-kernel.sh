@@ -1,22 +1,47 @@
 #!/usr/bin/env bash
 # SPDX-License-Identifier: GPL-2.0
-# Build (once) the debug kernel of `make check-debug` and print the path
-# of its build tree, for KDIR= and for booting its arch/x86/boot/bzImage.
+# Build (once) a debug kernel of `make check` / `make check-debug` and
+# print the path of its build tree, for KDIR= and for booting its
+# arch/x86/boot/bzImage.
 #
-#   debug-kernel.sh
+#   debug-kernel.sh [kasan|kcsan]
 #
-# Debian's linux-source-6.1, `make tinyconfig`, scripts/debug-kernel.config
-# merged over it (KASAN, lockdep, kmemleak, DEBUG_VM, UBSAN, ...), then
-# bzImage and modules. The tree is cached outside the checkout, in
-# $SMM_CACHE_DIR (default ~/.cache/shadowmm), keyed by the fragment, the
-# source package's version and the compiler, so only the first run pays
-# (about 10 minutes on 2 idle cores; a changed fragment starts from a copy
-# of the last tree and rebuilds what changed). Progress goes to stderr, the
-# build's output to build.log inside the tree.
+# Debian's linux-source-6.1, `make tinyconfig`, then a fragment merged over
+# it, then bzImage and modules:
+#   kasan (default)  scripts/debug-kernel.config: what the VM needs, and
+#                    KASAN, lockdep, kmemleak, DEBUG_VM, UBSAN, ...
+#   kcsan            the same file up to its "# the checkers" section,
+#                    then scripts/debug-kernel-kcsan.config: the data-race
+#                    detector (KCSAN and KASAN exclude each other)
+# The tree is cached outside the checkout, in $SMM_CACHE_DIR (default
+# ~/.cache/shadowmm), keyed by the fragment, the source package's version
+# and the compiler, so only the first run pays (about 10 minutes on 2 idle
+# cores; a changed fragment starts from a copy of the last tree of the same
+# kind and rebuilds what changed). Progress goes to stderr, the build's
+# output to build.log inside the tree.
 set -euo pipefail
 
 top=$(cd "$(dirname "$0")/.." && pwd)
-fragment=$top/scripts/debug-kernel.config
+kind=${1:-kasan}
+case "$kind" in
+kasan)
+	fragment=$top/scripts/debug-kernel.config
+	prefix=debug-kernel
+	;;
+kcsan)
+	fragment=$(mktemp)
+	trap 'rm -f "$fragment"' EXIT
+	{
+		sed '/^# the checkers/,$d' "$top/scripts/debug-kernel.config"
+		cat "$top/scripts/debug-kernel-kcsan.config"
+	} > "$fragment"
+	prefix=debug-kernel-kcsan
+	;;
+*)
+	echo "usage: debug-kernel.sh [kasan|kcsan]" >&2
+	exit 2
+	;;
+esac
 tarball=/usr/src/linux-source-6.1.tar.xz
 cache=${SMM_CACHE_DIR:-${XDG_CACHE_HOME:-${HOME:-/var/cache}/.cache}/shadowmm}
 
@@ -26,7 +51,7 @@ say() { echo "debug-kernel: $*" >&2; }
 [ -r "$tarball" ] || die "no $tarball (run scripts/deps.sh debug)"
 srcver=$(dpkg-query -W -f='${Version}' linux-source-6.1)
 key=$({ cat "$fragment"; echo "$srcver"; gcc --version | head -n 1; } | sha256sum | cut -c1-16)
-tree=$cache/debug-kernel-$key
+tree=$cache/$prefix-$key
 
 if [ -f "$tree/.smm-built" ]; then
 	echo "$tree"
@@ -59,14 +84,16 @@ work=$tree
 rm -rf "$work"
 # A finished tree of the same source (an older fragment) is a head start:
 # kbuild rebuilds only what the changed options touch.
-seed=$(grep -lx "$srcver" "$cache"/debug-kernel-*/.smm-srcver 2>/dev/null | head -n 1 || true)
+seed=$(grep -lx "$srcver" "$cache"/"$prefix"-*/.smm-srcver 2>/dev/null |
+	{ if [ "$kind" = kasan ]; then grep -v /debug-kernel-kcsan-; else cat; fi; } |
+	head -n 1 || true)
 if [ -n "$seed" ] && [ -f "$(dirname "$seed")/.smm-built" ]; then
 	say "reconfiguring a copy of $(dirname "$seed") into $tree"
 	cp -a "$(dirname "$seed")" "$work"
 	rm -f "$work/.smm-built"
 else
 	mkdir -p "$work"
-	say "building the debug kernel from linux-source $srcver in $tree (once; ~10 min)"
+	say "building the $kind debug kernel from linux-source $srcver in $tree (once; ~10 min)"
 	tar -xf "$tarball" -C "$work" --strip-components=1
 	echo "$srcver" > "$work/.smm-srcver"
 fi

@@ -25,6 +25,9 @@
 #           test_smmtop (15 of its 30 minutes, mostly spent starting
 #           smmctl and jq under KASAN) run in make check-debug; the fuzzer
 #           and the stress still create caches and map spaces here
+#   kcsan   the KCSAN kernel (debug-kernel.sh kcsan; make check-debug):
+#           the stress test for 60 s, the fuzzer and the walker's race
+#           test, where a data race is a "BUG: KCSAN" report in the log
 #   rt      Debian's PREEMPT_RT kernel (linux-image-rt-amd64), where
 #           spinlocks sleep and locking mistakes show
 #   la48    the generic kernel on a CPU without la57: 4-level paging
@@ -41,7 +44,7 @@
 set -euo pipefail
 
 top=$(cd "$(dirname "$0")/.." && pwd)
-flavour=${1:?usage: vm-flavour.sh debug|debug-fuzz|debug-quick|rt|la48|smp4 [vm.sh check options]}
+flavour=${1:?usage: vm-flavour.sh debug|debug-fuzz|debug-quick|kcsan|rt|la48|smp4 [vm.sh check options]}
 shift
 out=$top/build/vm-$flavour
 
@@ -98,6 +101,20 @@ debug | debug-fuzz | debug-quick)
 	export SMM_TEST_TIMEOUT=${SMM_TEST_TIMEOUT:-1200}
 	set -- --timeout 3600 "$@"
 	;;
+kcsan)
+	"$top/scripts/deps.sh" debug >&2
+	kdir=$("$top/scripts/debug-kernel.sh" kcsan)
+	export SMM_KVER SMM_VM_KERNEL SMM_MODULE
+	SMM_KVER=$(make -s -C "$kdir" kernelrelease)
+	SMM_VM_KERNEL=$kdir/arch/x86/boot/bzImage
+	SMM_MODULE=$(build_module "$kdir")
+	# the tests with the most concurrency: kthreads on every CPU beside
+	# netlink traffic, and the fuzzer beside its event reader
+	export SMM_VM_APPEND="smm.env.SMM_STRESS_SECONDS=60 ${SMM_VM_APPEND:-}"
+	export SMM_TEST_TIMEOUT=${SMM_TEST_TIMEOUT:-1800}
+	set -- --timeout 3600 "$@"
+	default_tests=test_stress.sh,test_nl_fuzz.sh,test_pt_race.sh
+	;;
 rt)
 	"$top/scripts/deps.sh" rt >&2
 	export SMM_KVER SMM_MODULE
@@ -116,7 +133,7 @@ smp4)
 	default_tests=test_stress.sh
 	;;
 *)
-	echo "vm-flavour: unknown flavour '$flavour' (debug, debug-fuzz, debug-quick, rt, la48, smp4)" >&2
+	echo "vm-flavour: unknown flavour '$flavour' (debug, debug-fuzz, debug-quick, kcsan, rt, la48, smp4)" >&2
 	exit 2
 	;;
 esac
