@@ -3,25 +3,31 @@
  * In-kernel stress for the reliability tests: writing "THREADS SECONDS" to
  * /sys/kernel/debug/shadowmm/stress runs THREADS kthreads, spread over the
  * online CPUs, that allocate and free random blocks (orders 0-10, every
- * zone modifier and migratetype, zeroed or not, single and bulk) and
- * random kmalloc objects (8 B to 8 KiB) for SECONDS, while user space does
- * what it likes through netlink. Every block and object a thread got is
- * freed before the write returns.
+ * zone modifier and migratetype, zeroed or not up to order 3, single and
+ * bulk) and random kmalloc objects (8 B to 8 KiB) for SECONDS, while user
+ * space does what it likes through netlink. Every block and object a
+ * thread got is freed before the write returns.
  *
- * The threads check that what they own stays theirs: every 64-bit word
- * of every page of a block, and every byte of an object, is written with
- * a pattern derived from the block's frame index (the object's position),
- * the thread, the allocation's serial number and the word's offset, and
- * read back before the free; a block asked for zeroed must read as zeros
- * first. A block or object that differs counts as corrupt, and the first
- * one of a run is logged with pr_err, naming it and the offset. Two owners
- * handed the same memory overwrite each other's pattern, so the check sees
- * an allocator that gives a block or object out twice.
+ * The threads check that what they own stays theirs. Every page of a
+ * block gets nine 64-bit words of a pattern (one every 512 bytes from the
+ * page's start, and its last word), and an object is filled with one;
+ * the pattern is derived from the block's frame index (the object's
+ * position), the thread, the allocation's serial number and the offset,
+ * and is read back before the free. A block asked for zeroed must read
+ * zeros at those words first (where the last owner's pattern was). A
+ * block or object that differs counts as corrupt, and the first one of a
+ * run is logged with pr_err, naming it and the offset. Two owners handed
+ * the same memory overwrite each other's pattern, and a slab's header is
+ * at a page's start, so the check sees an allocator that gives a page or
+ * an object out twice. Words rather than whole pages: a run lasts a fixed
+ * time, and under TCG writing and reading every byte of every block left
+ * about a ninth of the operations nine words a page leave (the figures
+ * are in Documentation/testing.md).
  *
  * "THREADS SECONDS corrupt" (only with the module parameter
  * debug_corrupt=1) proves the check can fail: halfway through, the first
- * thread flips one byte of one page of a block it owns and one byte of an
- * object it owns, so the run must report exactly 2 corrupt.
+ * thread flips one byte of a pattern word of a block it owns and one byte
+ * of an object it owns, so the run must report exactly 2 corrupt.
  *
  * Reading the file gives the last run's totals: "threads T seconds S
  * allocs A frees F failures X obj_allocs A obj_frees F obj_failures X
@@ -48,6 +54,7 @@
 #define SMM_STRESS_LIVE		64
 #define SMM_STRESS_OBJS		256
 #define SMM_STRESS_BULK		8
+#define SMM_STRESS_STRIDE	512	/* bytes between a page's pattern words */
 
 struct smm_stress_block {
 	u64 idx;		/* head frame */
@@ -117,7 +124,7 @@ static u64 smm_stress_key(struct smm_stress_thread *t, u64 where)
 /*
  * The pattern: at byte offset OFF (a multiple of 8) the word KEY + OFF,
  * stored little-endian; a tail shorter than a word gets that word's
- * first bytes.
+ * first bytes. Objects have it in full.
  */
 static void smm_stress_fill(void *p, size_t len, u64 key)
 {
@@ -141,6 +148,45 @@ static size_t smm_stress_find_bad(const void *p, size_t len, u64 key)
 		if (((const u8 *)p)[off] != (u8)((key + (off & ~7UL)) >> (8 * (off & 7))))
 			return off;
 	return len;
+}
+
+#define SMM_STRESS_PAGE_WORDS	(SMM_PAGE_SIZE / SMM_STRESS_STRIDE + 1)
+
+/* The @w-th pattern word of a page, as a byte offset in the page. */
+static size_t smm_stress_word(unsigned int w)
+{
+	return w == SMM_STRESS_PAGE_WORDS - 1 ? SMM_PAGE_SIZE - 8 : w * SMM_STRESS_STRIDE;
+}
+
+/* A block's pattern: the words of smm_stress_word() in each page. */
+static void smm_stress_block_fill(void *p, unsigned int order, u64 key)
+{
+	size_t page, off;
+	unsigned int w;
+
+	for (page = 0; page < SMM_PAGE_SIZE << order; page += SMM_PAGE_SIZE)
+		for (w = 0; w < SMM_STRESS_PAGE_WORDS; w++) {
+			off = page + smm_stress_word(w);
+			put_unaligned_le64(key + off, p + off);
+		}
+}
+
+/*
+ * The offset of the first pattern word of a block that is not KEY + its
+ * offset (with @zero: not 0), or the block's size if none.
+ */
+static size_t smm_stress_block_find_bad(const void *p, unsigned int order, u64 key, bool zero)
+{
+	size_t page, off;
+	unsigned int w;
+
+	for (page = 0; page < SMM_PAGE_SIZE << order; page += SMM_PAGE_SIZE)
+		for (w = 0; w < SMM_STRESS_PAGE_WORDS; w++) {
+			off = page + smm_stress_word(w);
+			if (get_unaligned_le64(p + off) != (zero ? 0 : key + off))
+				return off;
+		}
+	return SMM_PAGE_SIZE << order;
 }
 
 /* Where the glue mapped a block's frames: NULL if nowhere. */
@@ -172,7 +218,7 @@ static void smm_stress_free(struct smm_stress_thread *t, unsigned int k)
 	void *p = smm_stress_virt(b->idx);
 
 	if (p) {
-		off = smm_stress_find_bad(p, len, b->key);
+		off = smm_stress_block_find_bad(p, b->order, b->key, false);
 		if (off < len)
 			smm_stress_corrupt(t, "block", b->idx, off, p, "pattern");
 	}
@@ -190,20 +236,19 @@ static unsigned int smm_stress_gfp(u64 r)
 	};
 
 	return zone[r & 3] | mt[(r >> 2) & 3] | ((r >> 4) & 1 ? SHADOWMM_GFP_HIGH : 0) |
-	       ((r >> 5) & 3 ? 0 : SHADOWMM_GFP_ZERO);
+	       ((r >> 5) & 7 ? 0 : SHADOWMM_GFP_ZERO);
 }
 
 /*
- * Take a block just allocated: check that a zeroed one reads as zeros,
- * then write its pattern.
+ * Take a block just allocated: check that a zeroed one reads zeros where
+ * patterns are written, then write its own.
  */
 static void smm_stress_own(struct smm_stress_thread *t, u64 idx, unsigned int order,
 			   unsigned int gfp)
 {
 	struct smm_stress_block *b = &t->live[t->nr_live++];
-	size_t len = SMM_PAGE_SIZE << order;
+	size_t len = SMM_PAGE_SIZE << order, off;
 	void *p = smm_stress_virt(idx);
-	const u8 *nz;
 
 	b->idx = idx;
 	b->order = order;
@@ -212,11 +257,11 @@ static void smm_stress_own(struct smm_stress_thread *t, u64 idx, unsigned int or
 	if (!p)
 		return;
 	if (gfp & SHADOWMM_GFP_ZERO) {
-		nz = memchr_inv(p, 0, len);
-		if (nz)
-			smm_stress_corrupt(t, "block", idx, nz - (const u8 *)p, p, "not zeroed");
+		off = smm_stress_block_find_bad(p, order, 0, true);
+		if (off < len)
+			smm_stress_corrupt(t, "block", idx, off, p, "not zeroed");
 	}
-	smm_stress_fill(p, len, b->key);
+	smm_stress_block_fill(p, order, b->key);
 }
 
 static void smm_stress_alloc(struct smm_stress_thread *t, u64 r)
@@ -226,6 +271,10 @@ static void smm_stress_alloc(struct smm_stress_thread *t, u64 r)
 	/* mostly small orders, as real workloads */
 	unsigned int order = (r & 0xff) < 200 ? (r >> 40) & 3 : (r >> 40) % SMM_NR_ORDERS;
 	u64 got[SMM_STRESS_BULK];
+
+	/* one in eight zeroed, up to order 3: clearing 4 MiB is slow under TCG */
+	if (order > SMM_PCP_MAX_ORDER)
+		gfp &= ~SHADOWMM_GFP_ZERO;
 
 	cpu = smm_cpu_get();
 	if ((r >> 50) & 1 && t->nr_live + SMM_STRESS_BULK <= SMM_STRESS_LIVE) {
@@ -298,7 +347,9 @@ static void smm_stress_inject(struct smm_stress_thread *t)
 
 		p = smm_stress_virt(b->idx);
 		if (p) {
-			p[(r >> 16) % (SMM_PAGE_SIZE << b->order)] ^= 0xff;
+			size_t page = ((r >> 16) % (1U << b->order)) << SMM_PAGE_SHIFT;
+
+			p[page + smm_stress_word((r >> 32) % SMM_STRESS_PAGE_WORDS) + (r >> 8) % 8] ^= 0xff;
 			t->inject_block = false;
 			pr_info("stress: damaged block %#llx on purpose (debug_corrupt)\n", b->idx);
 		}

@@ -24,7 +24,7 @@ THREADS=${SMM_STRESS_THREADS:-4}
 STRESS_NG=${SMM_STRESS_NG:-0}
 
 ktap_header
-ktap_plan $((12 + STRESS_NG))
+ktap_plan $((13 + STRESS_NG))
 
 smm_unload
 smm_load base=0x10000000 size=64M zones=DMA:8M,DMA32:24M,Normal:rest ||
