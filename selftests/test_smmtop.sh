@@ -297,9 +297,10 @@ runs=$(smmctl -j frame show | jq '.runs | length')
 # a process that fetches the same frame map through the same library and
 # prints it). A refresh fetches that map too, plus three small dumps
 # (zones, caches, events), and draws one 80x24 screen, but pays neither
-# an exec nor JSON for thousands of runs: in the runs of 2026-12-02 a
-# refresh took about a sixth of a reference call (4.3 and 4.6 ticks
-# against 26.4 and 29.0). The bound is half a call: 10 refreshes may take
+# an exec nor JSON for thousands of runs: in three runs of 2026-12-02 a
+# refresh took a sixth to a fifth of a reference call (4.3, 4.6 and 6.8
+# ticks against 26.4, 29.0 and 68.0, the last on a busier host). The
+# bound is half a call: 10 refreshes may take
 # no more CPU than 5 calls. Beyond it smmtop does three times what it
 # should per refresh: a busy loop, redraws between refreshes, a slow
 # parse. Clock ticks are 10 ms.
