@@ -508,9 +508,9 @@ int smm_nl_obj_free_doit(struct sk_buff *skb, struct genl_info *info)
 	return smm_nl_cache_reply(info, SHADOWMM_CMD_OBJ_FREE, SHADOWMM_A_CACHE_FREED, n);
 }
 
-static bool smm_param_debug_corrupt;
+bool smm_param_debug_corrupt;
 module_param_named(debug_corrupt, smm_param_debug_corrupt, bool, 0444);
-MODULE_PARM_DESC(debug_corrupt, "Allow OBJ_CORRUPT, which damages objects on purpose (tests only; default off)");
+MODULE_PARM_DESC(debug_corrupt, "Allow OBJ_CORRUPT and the stress file's corrupt option, which damage memory on purpose (tests only; default off)");
 
 /* Whether @kind can be done to @c, with the reason when not. */
 static const char *smm_nl_corrupt_refusal(const struct smm_cache *c, u32 kind)

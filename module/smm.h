@@ -70,6 +70,7 @@ void smm_nl_unregister(void);
 int smm_nl_slab_init(struct smm_dev *d);
 void smm_nl_slab_reset(struct smm_dev *d);
 void smm_nl_slab_exit(struct smm_dev *d);
+extern bool smm_param_debug_corrupt;	/* also the stress file's corrupt option */
 
 /* page tables: pt_real.c walks the real ones, nl_space.c owns the shadow spaces */
 struct mm_struct;

@@ -5,6 +5,7 @@
 #   /init                      scripts/guest-init
 #   /bin/*                     busybox-static and its applet links
 #   /shadowmm/shadowmm.ko      the module
+#   /shadowmm/shadowmm.h       its uapi header (test_genl reads the commands)
 #   /usr/bin/smmctl ...        our tools, with the shared libraries they use
 #   /usr/bin/jq, genl, setpriv, unshare, tmux  host programs the tests use, likewise
 #   /usr/sbin/insmod ...       kmod's module tools (busybox's are shadowed)
@@ -106,6 +107,7 @@ add_module() {
 	ko=$(from_top "$module")
 	[ -f "$ko" ] || die "no module at $ko (run make, or set SMM_MODULE)"
 	cp "$ko" "$root/shadowmm/shadowmm.ko"
+	cp "$top/include/uapi/linux/shadowmm.h" "$root/shadowmm/shadowmm.h"
 }
 
 add_tools() {

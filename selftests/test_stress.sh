@@ -10,6 +10,11 @@
 # SMM_STRESS_NG=1 adds stress-ng's memory stressors on the guest's own
 # kernel meanwhile (the smp4 run of make check), which must not disturb
 # the shadow state.
+# The threads write a pattern into every page and object they own and
+# read it back before freeing (module/stress.c): nothing may be found
+# corrupt. Then, reloaded with debug_corrupt=1, a run that flips one byte
+# of a block and one of an object on purpose must report exactly those 2,
+# which proves the check can fail.
 . "$(dirname "$0")/lib.sh"
 
 S=/sys/kernel/debug/shadowmm/stress
@@ -19,7 +24,7 @@ THREADS=${SMM_STRESS_THREADS:-4}
 STRESS_NG=${SMM_STRESS_NG:-0}
 
 ktap_header
-ktap_plan $((7 + STRESS_NG))
+ktap_plan $((13 + STRESS_NG))
 
 smm_unload
 smm_load base=0x10000000 size=64M zones=DMA:8M,DMA32:24M,Normal:rest ||
@@ -134,9 +139,46 @@ ofrees=$(echo "$result" | awk '{ print $14 }')
 orefused=$(echo "$result" | awk '{ print $18 }')
 ktap_check "the threads allocated objects, and freed all of them" \
 	sh -c "[ '$oallocs' -gt 0 ] && [ '$oallocs' -eq '$ofrees' ] && [ '$orefused' -eq 0 ]"
+corrupt=$(echo "$result" | awk '$19 == "corrupt" { print $20 }')
+ktap_check "every page and object read back its pattern: corrupt 0" test "$corrupt" = 0
 ktap_check "CHECK passes afterwards" sh -c "smmctl check"
 smmctl reset > /dev/null
 ktap_check "RESET returns every zone to fully free" json_expect "$(smmctl -j zone show)" \
 	'[.zones[] | .free == .managed] | all' true
+refused_without_param() {
+	out=$(sh -c "echo '1 1 corrupt' > $S" 2>&1) && { echo "accepted"; return 1; }
+	case "$out" in
+	*"not permitted"*) ;;
+	*) echo "expected EPERM, saw: $out"; return 1 ;;
+	esac
+}
+ktap_check "the corrupt option is refused (EPERM) without debug_corrupt=1" refused_without_param
 ktap_check "rmmod after the stress" smm_unload
+
+# ---- the check can fail: a byte of a block and of an object flipped ----
+
+ktap_check "reload with debug_corrupt=1" smm_load base=0x10000000 size=64M debug_corrupt=1
+# 2 threads for 4 s; halfway, thread 0 damages one block and one object
+# it owns: the run reports exactly those 2, and logs the first by name.
+named='shadowmm: stress: thread 0: (block|object at position) 0x[0-9a-f]+ corrupt at offset 0x[0-9a-f]+ \('
+injected() {
+	was=$(dmesg | grep -cE "$named")
+	smm_expect_kerr_begin
+	ran=0
+	echo "2 4 corrupt" > $S && ran=1
+	smm_expect_kerr_end
+	[ "$ran" = 1 ] || { echo "writing '2 4 corrupt' failed"; return 1; }
+	r=$(cat $S)
+	echo "stress: $r"
+	n=$(echo "$r" | awk '$19 == "corrupt" { print $20 }')
+	[ "$n" = 2 ] || { echo "expected corrupt 2, saw '$n'"; return 1; }
+	[ "$(echo "$r" | awk '{ print $6 }')" = "$(echo "$r" | awk '{ print $8 }')" ] ||
+		{ echo "expected allocs = frees"; return 1; }
+	now=$(dmesg | grep -cE "$named")
+	[ "$now" -eq $((was + 1)) ] ||
+		{ echo "expected one more pr_err naming the block or object:"; dmesg | grep 'stress:' | tail -5; return 1; }
+}
+ktap_check "a run damaging 1 block and 1 object reports corrupt 2" injected
+ktap_check "CHECK passes after the damaged run" sh -c "smmctl check"
+ktap_check "rmmod after the damaged run" smm_unload
 ktap_finished
