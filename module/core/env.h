@@ -129,6 +129,25 @@ typedef int64_t s64;
  */
 #define READ_ONCE(x)	__atomic_load_n(&(x), __ATOMIC_RELAXED)
 #define WRITE_ONCE(x, v) __atomic_store_n(&(x), (v), __ATOMIC_RELAXED)
+
+/*
+ * data_race(): a read whose race with plain writes is intended and
+ * harmless (the kernel's, for KCSAN); TSan is told to ignore it.
+ */
+#ifdef __SANITIZE_THREAD__
+void AnnotateIgnoreReadsBegin(const char *file, int line);
+void AnnotateIgnoreReadsEnd(const char *file, int line);
+#define data_race(expr) ({						\
+	__auto_type __v = ({						\
+		AnnotateIgnoreReadsBegin(__FILE__, __LINE__);		\
+		(expr);							\
+	});								\
+	AnnotateIgnoreReadsEnd(__FILE__, __LINE__);			\
+	__v;								\
+})
+#else
+#define data_race(expr)	(expr)
+#endif
 #define ARRAY_SIZE(a)	(sizeof(a) / sizeof((a)[0]))
 #define BIT(n)		(1UL << (n))
 #define min(a, b)	((a) < (b) ? (a) : (b))

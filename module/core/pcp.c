@@ -63,10 +63,10 @@ static inline unsigned int smm_pindex(unsigned int order, unsigned int mt)
 static void smm_pcp_push(struct smm_mm *mm, u32 *list, u64 idx, unsigned int order,
 			 unsigned int mt)
 {
-	struct smm_frame *f = &mm->frames[idx];
+	struct smm_frame f;
 
-	smm_frame_set_head(f, SMM_FRAME_PCP, order, mt);
-	smm_frame_set_next(f, *list);
+	smm_frame_set_linked(&f, SMM_FRAME_PCP, order, mt, SMM_FRAME_NONE, *list);
+	smm_frame_publish(mm, idx, f);
 	*list = idx;
 }
 
@@ -76,6 +76,15 @@ static u64 smm_pcp_pop(struct smm_mm *mm, u32 *list)
 
 	*list = smm_frame_next(&mm->frames[idx]);
 	return idx;
+}
+
+/* A block leaves the pcp lists for its user (no zone lock: published). */
+static void smm_pcp_set_page(struct smm_mm *mm, u64 idx, unsigned int order, unsigned int mt)
+{
+	struct smm_frame f;
+
+	smm_frame_set_head(&f, SMM_FRAME_PAGE, order, mt);
+	smm_frame_publish(mm, idx, f);
 }
 
 /* rmqueue_bulk(): take a batch for one list under the zone lock. */
@@ -149,7 +158,7 @@ u64 smm_pcp_alloc(struct smm_mm *mm, struct smm_zone *z, unsigned int order,
 	smm_lock(&pcp->lock);
 	if (*list != SMM_FRAME_NONE || smm_pcp_refill(mm, z, pcp, order, mt)) {
 		idx = smm_pcp_pop(mm, list);
-		smm_frame_set_head(&mm->frames[idx], SMM_FRAME_PAGE, order, mt);
+		smm_pcp_set_page(mm, idx, order, mt);
 		pcp->count -= 1U << order;
 		pcp->stats.alloc[order]++;
 	}
@@ -188,7 +197,7 @@ unsigned int smm_pcp_alloc_many(struct smm_mm *mm, struct smm_zone *z, unsigned 
 		if (*list == SMM_FRAME_NONE && !smm_pcp_refill(mm, z, pcp, 0, mt))
 			break;
 		idx[n] = smm_pcp_pop(mm, list);
-		smm_frame_set_head(&mm->frames[idx[n]], SMM_FRAME_PAGE, 0, mt);
+		smm_pcp_set_page(mm, idx[n], 0, mt);
 	}
 	pcp->count -= n;
 	pcp->stats.alloc[0] += n;
