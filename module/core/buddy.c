@@ -221,7 +221,7 @@ static void smm_steal_fallback(struct smm_mm *mm, struct smm_zone *z, u64 idx,
 
 	if (order >= SMM_PAGEBLOCK_ORDER) {
 		smm_set_pageblock_range(mm, idx, order, start_mt);
-		z->stats.mt_steal++;
+		smm_count_add(z->stats.mt_steal, 1);
 		goto single_block;
 	}
 	if (!whole_block)
@@ -238,7 +238,7 @@ static void smm_steal_fallback(struct smm_mm *mm, struct smm_zone *z, u64 idx,
 		alike = 0;
 	if (free + alike >= SMM_PAGEBLOCK_FRAMES / 2) {
 		mm->pageblock_mt[idx >> SMM_PAGEBLOCK_ORDER] = start_mt;
-		z->stats.mt_steal++;
+		smm_count_add(z->stats.mt_steal, 1);
 	}
 	return;
 

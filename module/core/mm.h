@@ -141,6 +141,14 @@ static inline bool smm_zone_populated(const struct smm_zone *z)
 }
 
 /*
+ * Counters kept under a lock and read without it (smm_mm_generation(),
+ * smm_zone_pcp_frames(), smm_cache_live()): each update is one store, so
+ * those READ_ONCE()s race with it by design and see a whole value.
+ */
+#define smm_count_add(var, n)	WRITE_ONCE(var, (var) + (n))
+#define smm_count_sub(var, n)	WRITE_ONCE(var, (var) - (n))
+
+/*
  * A pageblock's type changes under the zone lock (stealing) but is read
  * without it when a block is freed, as get_pageblock_migratetype() is: a
  * stale type only files the block on another list until it next merges.

@@ -106,8 +106,8 @@ static bool smm_pcp_refill(struct smm_mm *mm, struct smm_zone *z, struct smm_pcp
 	smm_unlock(&z->lock);
 	if (!i)
 		return false;
-	pcp->count += i << order;
-	pcp->stats.refill++;
+	smm_count_add(pcp->count, i << order);
+	smm_count_add(pcp->stats.refill, 1);
 	return true;
 }
 
@@ -140,11 +140,11 @@ static void smm_pcp_free_bulk(struct smm_mm *mm, struct smm_zone *z, struct smm_
 		empty = 0;
 		idx = smm_pcp_pop(mm, list);
 		__smm_free_one(mm, z, idx, order, smm_frame_mt(&mm->frames[idx]));
-		pcp->count -= 1U << order;
+		smm_count_sub(pcp->count, 1U << order);
 		count -= min(count, 1U << order);
 	}
 	smm_unlock(&z->lock);
-	pcp->stats.drain++;
+	smm_count_add(pcp->stats.drain, 1);
 }
 
 /* rmqueue_pcplist(): the fast path. */
@@ -159,8 +159,8 @@ u64 smm_pcp_alloc(struct smm_mm *mm, struct smm_zone *z, unsigned int order,
 	if (*list != SMM_FRAME_NONE || smm_pcp_refill(mm, z, pcp, order, mt)) {
 		idx = smm_pcp_pop(mm, list);
 		smm_pcp_set_page(mm, idx, order, mt);
-		pcp->count -= 1U << order;
-		pcp->stats.alloc[order]++;
+		smm_count_sub(pcp->count, 1U << order);
+		smm_count_add(pcp->stats.alloc[order], 1);
 	}
 	smm_unlock(&pcp->lock);
 	return idx;
@@ -174,8 +174,8 @@ void smm_pcp_free(struct smm_mm *mm, struct smm_zone *z, u64 idx, unsigned int o
 
 	smm_lock(&pcp->lock);
 	smm_pcp_push(mm, &pcp->lists[smm_pindex(order, mt)], idx, order, mt);
-	pcp->count += 1U << order;
-	pcp->stats.free[order]++;
+	smm_count_add(pcp->count, 1U << order);
+	smm_count_add(pcp->stats.free[order], 1);
 	if (pcp->count >= pcp->high)
 		smm_pcp_free_bulk(mm, z, pcp, pcp->count - pcp->high + pcp->batch);
 	smm_unlock(&pcp->lock);
@@ -199,8 +199,8 @@ unsigned int smm_pcp_alloc_many(struct smm_mm *mm, struct smm_zone *z, unsigned 
 		idx[n] = smm_pcp_pop(mm, list);
 		smm_pcp_set_page(mm, idx[n], 0, mt);
 	}
-	pcp->count -= n;
-	pcp->stats.alloc[0] += n;
+	smm_count_sub(pcp->count, n);
+	smm_count_add(pcp->stats.alloc[0], n);
 	smm_unlock(&pcp->lock);
 	return n;
 }
@@ -218,8 +218,8 @@ void smm_pcp_free_many(struct smm_mm *mm, struct smm_zone *z, unsigned int cpu,
 
 		smm_pcp_push(mm, &pcp->lists[smm_pindex(order, smm_pageblock_mt(mm, idx[i]))],
 			     idx[i], order, smm_pageblock_mt(mm, idx[i]));
-		pcp->count += 1U << order;
-		pcp->stats.free[order]++;
+		smm_count_add(pcp->count, 1U << order);
+		smm_count_add(pcp->stats.free[order], 1);
 	}
 	if (pcp->count >= pcp->high)
 		smm_pcp_free_bulk(mm, z, pcp, pcp->count - pcp->high + pcp->batch);

@@ -425,9 +425,9 @@ void *smm_cache_alloc(struct smm_cache *c, unsigned int cpu, u64 owner, u64 *pos
 		slow = true;
 	}
 	if (slow)
-		cc->stats.alloc_slow++;
+		smm_count_add(cc->stats.alloc_slow, 1);
 	else
-		cc->stats.alloc_fast++;
+		smm_count_add(cc->stats.alloc_fast, 1);
 	cc->free = next;
 	obj = cc->base + off;
 	*pos = ((u64)cc->slab << SMM_PAGE_SHIFT) + off;
@@ -458,7 +458,7 @@ static int smm_cache_free_slow(struct smm_cache *c, struct smm_cache_cpu *cc, u6
 	s->freelist = off;
 	was_full = s->inuse == c->objects;
 	s->inuse--;
-	cc->stats.free_slow++;
+	smm_count_add(cc->stats.free_slow, 1);
 	if (s->list != SMM_SLAB_ON_CPU && (was_full || !s->inuse)) {
 		smm_slab_list_del(c, s);
 		smm_slab_file(c, head, s, false, cpu);
@@ -497,7 +497,7 @@ int smm_cache_free(struct smm_cache *c, u64 pos, unsigned int cpu)
 		}
 		smm_slab_fp_set(c, cc->base, off, cc->free);
 		cc->free = off;
-		cc->stats.free_fast++;
+		smm_count_add(cc->stats.free_fast, 1);
 		smm_unlock(&cc->lock);
 		return 0;
 	}

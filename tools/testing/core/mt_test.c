@@ -24,7 +24,8 @@
  *     every CPU's active slab), VALIDATE of a shared cache, CHECK of the
  *     buddy and of the slab layer, and cache snapshots, all concurrent
  *     with the others' fast paths (CHECK and VALIDATE must pass even
- *     then: they stop what they look at).
+ *     then: they stop what they look at), and the lock-free reads the
+ *     glue makes (generation, pcp frames, free counts, live objects).
  * Every block it holds has a token in the first and last word of each
  * frame, every object a pattern over its first and last bytes, both
  * written by the thread and compared before it frees them: memory
@@ -81,6 +82,7 @@ struct mt_thread {
 	unsigned int nr_objs;
 	struct smm_cache *own;	/* its own cache, or NULL */
 	unsigned int own_live, own_made;
+	u64 generation;		/* the last smm_mm_generation() it saw */
 	/* bookkeeping compared at the end */
 	u64 blocks_alloc, blocks_free;
 	u64 obj_alloc[MT_SHARED], obj_free[MT_SHARED];
@@ -446,6 +448,31 @@ static int mt_info(struct mt_thread *th)
 	return 0;
 }
 
+/*
+ * What the glue reads without taking locks while others run: the
+ * generation, the frames on pcp lists, the free blocks per order, a
+ * cache's live count (so TSan sees those reads race the updates). Only
+ * the generation promises something: a sum of counters that only grow,
+ * it never goes back as seen from one thread.
+ */
+static int mt_observe(struct mt_thread *th)
+{
+	struct smm_mm *mm = &th->run->t.mm;
+	u64 gen = smm_mm_generation(mm), nr_free[SMM_NR_ORDERS];
+	unsigned int z;
+
+	if (gen < th->generation)
+		return mt_fail(th, "generation went back from %llu to %llu",
+			       (unsigned long long)th->generation, (unsigned long long)gen);
+	th->generation = gen;
+	for (z = 0; z < SMM_NR_ZONES; z++) {
+		smm_zone_nr_free(&mm->zones[z], nr_free);
+		smm_zone_pcp_frames(mm, z);
+	}
+	smm_cache_live(th->run->shared[mt_rand(th) % MT_SHARED]);
+	return 0;
+}
+
 static int mt_step(struct mt_thread *th)
 {
 	u64 r = mt_rand(th) % 1000;
@@ -476,6 +503,8 @@ static int mt_step(struct mt_thread *th)
 		return mt_validate(th);
 	if (r < 993)
 		return mt_check(th);
+	if (r < 997)
+		return mt_observe(th);
 	return mt_info(th);
 }
 
