@@ -61,7 +61,13 @@ test-fuzz:
 	@mkdir -p build/host
 	$(MAKE) -C tools/testing/core fuzz FUZZ_SECONDS=$(or $(FUZZ_SECONDS),60)
 
-test-host: test-core test-tools test-fuzz
+# The multithreaded core tests under ThreadSanitizer; TAP in
+# build/host/tsan.tap, a race fails it.
+test-tsan:
+	@mkdir -p build/host
+	$(MAKE) -C tools/testing/core tsan
+
+test-host: test-core test-tsan test-tools test-fuzz
 
 vm: deps all
 	scripts/vm.sh shell
@@ -79,7 +85,7 @@ vm: deps all
 # unless FLAVOURS= is given too, on the generic kernel only); VM_TIMEOUT=
 # bounds the generic VM run.
 FLAVOURS	?= $(if $(TESTS),,la48 rt smp4 debug-quick)
-HOST_TAP	:= build/host/core.tap build/host/fuzz.tap
+HOST_TAP	:= build/host/core.tap build/host/tsan.tap build/host/fuzz.tap
 
 # Build, the host tests and the generic kernel's run, judged later with
 # the other kernels' by check and check-debug.
@@ -138,4 +144,4 @@ clean:
 	$(MAKE) -C selftests clean
 	rm -rf build
 
-.PHONY: all deps bench module sparse tools selftests test-core test-tools test-fuzz test-host vm check-generic check check-debug clean
+.PHONY: all deps bench module sparse tools selftests test-core test-tsan test-tools test-fuzz test-host vm check-generic check check-debug clean

@@ -276,13 +276,18 @@ int smm_nl_cache_shrink_doit(struct sk_buff *skb, struct genl_info *info)
 	return smm_nl_cache_reply(info, SHADOWMM_CMD_CACHE_SHRINK, SHADOWMM_A_CACHE_FREED, frames);
 }
 
-/* One cache, or every cache when no name is given. Problems go to the log. */
+/*
+ * One cache, or every cache when no name is given. Problems go to the
+ * log. A cache the core could not validate (no memory for its bitmap)
+ * fails the whole request: a count that skipped it would call it clean.
+ */
 int smm_nl_cache_validate_doit(struct sk_buff *skb, struct genl_info *info)
 {
 	struct smm_dev *d = &smm_dev;
 	struct smm_cache *c = NULL;
-	u64 problems = 0;
+	u64 problems = 0, n;
 	unsigned int id;
+	int ret = 0;
 
 	mutex_lock(&d->nl_slab_lock);
 	if (info->attrs[SHADOWMM_A_CACHE_NAME]) {
@@ -291,15 +296,23 @@ int smm_nl_cache_validate_doit(struct sk_buff *skb, struct genl_info *info)
 			mutex_unlock(&d->nl_slab_lock);
 			return -EINVAL;
 		}
-		problems = smm_cache_validate(c);
+		ret = smm_cache_validate(c, &problems);
 	} else {
 		for (id = 0; id < SMM_MAX_CACHES; id++) {
 			c = READ_ONCE(d->slabs.caches[id]);
-			if (c)
-				problems += smm_cache_validate(c);
+			if (!c)
+				continue;
+			ret = smm_cache_validate(c, &n);
+			if (ret)
+				break;
+			problems += n;
 		}
 	}
 	mutex_unlock(&d->nl_slab_lock);
+	if (ret) {
+		NL_SET_ERR_MSG(info->extack, "out of memory validating a cache: nothing reported");
+		return ret;
+	}
 	return smm_nl_cache_reply(info, SHADOWMM_CMD_CACHE_VALIDATE, SHADOWMM_A_CACHE_PROBLEMS,
 				  problems);
 }

@@ -13,7 +13,10 @@
  * unmovable allocations cluster instead of spreading (the kernel's
  * anti-fragmentation).
  *
- * Everything here runs with the zone lock held.
+ * Everything here runs with the zone lock held. The free counters
+ * (zone->free, nr_free) are also read without it, by the watermark check
+ * and by snapshots (zone.c): they are stored with WRITE_ONCE() so those
+ * READ_ONCE()s see whole values and the race is a declared one.
  */
 #include "mm.h"
 
@@ -37,7 +40,7 @@ static __always_inline void smm_add_free(struct smm_mm *mm, struct smm_zone *z, 
 	if (first != SMM_FRAME_NONE)
 		smm_frame_set_prev(&mm->frames[first], idx);
 	a->head[mt] = idx;
-	a->nr_free[mt]++;
+	WRITE_ONCE(a->nr_free[mt], a->nr_free[mt] + 1);
 }
 
 /* Unlink the free block at @idx; its descriptor names its list. */
@@ -54,7 +57,7 @@ static __always_inline void smm_del_free(struct smm_mm *mm, struct smm_zone *z, 
 		a->head[mt] = next;
 	if (next != SMM_FRAME_NONE)
 		smm_frame_set_prev(&mm->frames[next], prev);
-	a->nr_free[mt]--;
+	WRITE_ONCE(a->nr_free[mt], a->nr_free[mt] - 1);
 }
 
 static void smm_move_free(struct smm_mm *mm, struct smm_zone *z, u64 idx, unsigned int mt)
@@ -73,12 +76,12 @@ static void smm_move_free(struct smm_mm *mm, struct smm_zone *z, u64 idx, unsign
 static bool smm_is_free_buddy(const struct smm_mm *mm, const struct smm_zone *z,
 			      u64 buddy, unsigned int order)
 {
-	const struct smm_frame *f;
+	struct smm_frame f;
 
 	if (buddy < z->start || buddy >= z->end)
 		return false;
-	f = &mm->frames[buddy];
-	return smm_frame_type(f) == SMM_FRAME_FREE && smm_frame_order(f) == order;
+	f = smm_frame_peek(mm, buddy);	/* held by someone else when not FREE */
+	return smm_frame_type(&f) == SMM_FRAME_FREE && smm_frame_order(&f) == order;
 }
 
 /*
@@ -89,7 +92,7 @@ static bool smm_is_free_buddy(const struct smm_mm *mm, const struct smm_zone *z,
 void __smm_free_one(struct smm_mm *mm, struct smm_zone *z, u64 idx, unsigned int order,
 		    unsigned int mt)
 {
-	z->free += 1ULL << order;
+	WRITE_ONCE(z->free, z->free + (1ULL << order));
 	while (order < SMM_MAX_ORDER) {
 		u64 buddy = idx ^ (1ULL << order);
 
@@ -164,7 +167,7 @@ static void smm_set_pageblock_range(struct smm_mm *mm, u64 idx, unsigned int ord
 	u64 end = (idx + (1ULL << order) - 1) >> SMM_PAGEBLOCK_ORDER;
 
 	for (; pb <= end; pb++)
-		mm->pageblock_mt[pb] = mt;
+		WRITE_ONCE(mm->pageblock_mt[pb], mt);
 }
 
 /*
@@ -179,20 +182,21 @@ static u64 smm_move_pageblock(struct smm_mm *mm, struct smm_zone *z, u64 idx,
 	u64 start = max(idx & ~(SMM_PAGEBLOCK_FRAMES - 1), z->start);
 	u64 end = min((idx | (SMM_PAGEBLOCK_FRAMES - 1)) + 1, z->end);
 	u64 i, moved = 0;
+	struct smm_frame f;
 
 	*movable = 0;
-	for (i = start; i < end; i += 1ULL << smm_frame_order(&mm->frames[i])) {
-		const struct smm_frame *f = &mm->frames[i];
-
-		switch (smm_frame_type(f)) {
+	for (i = start; i < end; i += 1ULL << smm_frame_order(&f)) {
+		/* the blocks that are not FREE are held by others: a snapshot */
+		f = smm_frame_peek(mm, i);
+		switch (smm_frame_type(&f)) {
 		case SMM_FRAME_FREE:
-			if (smm_frame_mt(f) != mt)
+			if (smm_frame_mt(&f) != mt)
 				smm_move_free(mm, z, i, mt);
-			moved += 1ULL << smm_frame_order(f);
+			moved += 1ULL << smm_frame_order(&f);
 			break;
 		case SMM_FRAME_PAGE:
-			if (smm_frame_mt(f) == SHADOWMM_MT_MOVABLE)
-				*movable += 1ULL << smm_frame_order(f);
+			if (smm_frame_mt(&f) == SHADOWMM_MT_MOVABLE)
+				*movable += 1ULL << smm_frame_order(&f);
 			break;
 		case SMM_FRAME_TAIL:
 			WARN_ON_ONCE(1);	/* a walk head to head never lands on a tail */
@@ -217,7 +221,7 @@ static void smm_steal_fallback(struct smm_mm *mm, struct smm_zone *z, u64 idx,
 
 	if (order >= SMM_PAGEBLOCK_ORDER) {
 		smm_set_pageblock_range(mm, idx, order, start_mt);
-		z->stats.mt_steal++;
+		smm_count_add(z->stats.mt_steal, 1);
 		goto single_block;
 	}
 	if (!whole_block)
@@ -234,7 +238,7 @@ static void smm_steal_fallback(struct smm_mm *mm, struct smm_zone *z, u64 idx,
 		alike = 0;
 	if (free + alike >= SMM_PAGEBLOCK_FRAMES / 2) {
 		mm->pageblock_mt[idx >> SMM_PAGEBLOCK_ORDER] = start_mt;
-		z->stats.mt_steal++;
+		smm_count_add(z->stats.mt_steal, 1);
 	}
 	return;
 
@@ -287,7 +291,7 @@ u64 __smm_rmqueue(struct smm_mm *mm, struct smm_zone *z, unsigned int order, uns
 
 	if (idx != SMM_NO_IDX) {
 		smm_frame_set_head(&mm->frames[idx], SMM_FRAME_PAGE, order, mt);
-		z->free -= 1ULL << order;
+		WRITE_ONCE(z->free, z->free - (1ULL << order));
 	}
 	return idx;
 }

@@ -51,10 +51,10 @@ void smm_mm_unlock_all(struct smm_mm *mm)
 	smm_mutex_unlock(&mm->lock_all);
 }
 
+/* @f: the snapshot of the head at @idx (see smm_frame_peek()). */
 static int smm_check_block(struct smm_mm *mm, const struct smm_zone *z, u64 idx,
-			   char *why, size_t len)
+			   const struct smm_frame *f, char *why, size_t len)
 {
-	const struct smm_frame *f = &mm->frames[idx];
 	unsigned int order = smm_frame_order(f);
 	u64 size = 1ULL << order, i;
 	const struct smm_section *s;
@@ -89,12 +89,12 @@ static int smm_check_buddy_merged(const struct smm_mm *mm, const struct smm_zone
 				  u64 idx, unsigned int order, char *why, size_t len)
 {
 	u64 buddy = idx ^ (1ULL << order);
-	const struct smm_frame *b;
+	struct smm_frame b;
 
 	if (order >= SMM_MAX_ORDER || buddy < z->start || buddy >= z->end)
 		return 0;
-	b = &mm->frames[buddy];
-	if (smm_frame_type(b) == SMM_FRAME_FREE && smm_frame_order(b) == order)
+	b = smm_frame_peek(mm, buddy);
+	if (smm_frame_type(&b) == SMM_FRAME_FREE && smm_frame_order(&b) == order)
 		return smm_bad("frames %llu and %llu: free buddies of order %u not merged",
 			       (unsigned long long)idx, (unsigned long long)buddy, order);
 	return 0;
@@ -103,14 +103,22 @@ static int smm_check_buddy_merged(const struct smm_mm *mm, const struct smm_zone
 static int smm_check_walk(struct smm_mm *mm, const struct smm_zone *z,
 			  struct smm_census *c, char *why, size_t len)
 {
+	struct smm_frame head;
 	u64 idx;
 	int ret;
 
-	for (idx = z->start; idx < z->end; idx += 1ULL << smm_frame_order(&mm->frames[idx])) {
-		const struct smm_frame *f = &mm->frames[idx];
-		unsigned int order = smm_frame_order(f);
+	/*
+	 * Every lock of the mm is held, but slabs and spaces change their
+	 * blocks' heads under their own locks: each head is read once.
+	 */
+	for (idx = z->start; idx < z->end; idx += 1ULL << smm_frame_order(&head)) {
+		const struct smm_frame *f = &head;
+		unsigned int order;
 
-		ret = smm_check_block(mm, z, idx, why, len);
+		head = smm_frame_peek(mm, idx);
+		order = smm_frame_order(f);
+
+		ret = smm_check_block(mm, z, idx, f, why, len);
 		if (ret)
 			return ret;
 		switch (smm_frame_type(f)) {

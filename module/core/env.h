@@ -128,8 +128,33 @@ typedef int64_t s64;
 #endif
 #define likely(x)	__builtin_expect(!!(x), 1)
 #define unlikely(x)	__builtin_expect(!!(x), 0)
-#define READ_ONCE(x)	(*(const volatile typeof(x) *)&(x))
-#define WRITE_ONCE(x, v) (*(volatile typeof(x) *)&(x) = (v))
+/*
+ * Marked accesses are relaxed atomics here, not volatile ones: the code is
+ * the same on x86-64, and ThreadSanitizer (tools/testing/core's tsan_test)
+ * then knows a READ_ONCE() racing a WRITE_ONCE() is intended, as KCSAN
+ * does in the kernel, while still reporting any plain access in a race.
+ */
+#define READ_ONCE(x)	__atomic_load_n(&(x), __ATOMIC_RELAXED)
+#define WRITE_ONCE(x, v) __atomic_store_n(&(x), (v), __ATOMIC_RELAXED)
+
+/*
+ * data_race(): a read whose race with plain writes is intended and
+ * harmless (the kernel's, for KCSAN); TSan is told to ignore it.
+ */
+#ifdef __SANITIZE_THREAD__
+void AnnotateIgnoreReadsBegin(const char *file, int line);
+void AnnotateIgnoreReadsEnd(const char *file, int line);
+#define data_race(expr) ({						\
+	__auto_type __v = ({						\
+		AnnotateIgnoreReadsBegin(__FILE__, __LINE__);		\
+		(expr);							\
+	});								\
+	AnnotateIgnoreReadsEnd(__FILE__, __LINE__);			\
+	__v;								\
+})
+#else
+#define data_race(expr)	(expr)
+#endif
 #define ARRAY_SIZE(a)	(sizeof(a) / sizeof((a)[0]))
 #define BIT(n)		(1UL << (n))
 #define min(a, b)	((a) < (b) ? (a) : (b))
@@ -145,7 +170,7 @@ extern unsigned long smm_user_warnings;
 #define WARN_ON_ONCE(cond) ({						\
 	bool __c = !!(cond);						\
 	if (unlikely(__c)) {						\
-		smm_user_warnings++;					\
+		__atomic_fetch_add(&smm_user_warnings, 1, __ATOMIC_RELAXED); \
 		fprintf(stderr, "WARNING: %s:%d: %s\n",			\
 			__FILE__, __LINE__, #cond);			\
 	}								\
@@ -158,10 +183,17 @@ typedef pthread_spinlock_t smm_lock_t;
 #define smm_lock(l)		pthread_spin_lock(l)
 #define smm_unlock(l)		pthread_spin_unlock(l)
 
-/* Tests simulate CPUs by passing them explicitly; walks use CPU 0. */
+/*
+ * Tests simulate CPUs by passing them explicitly. Code that asks which
+ * CPU it runs on (walks, spaces, handles) gets the calling thread's
+ * smm_user_cpu: 0 unless a multithreaded test gives each thread its own,
+ * as each kthread runs on its own CPU in the kernel.
+ */
+extern __thread unsigned int smm_user_cpu;
+
 static inline unsigned int smm_cpu_get(void)
 {
-	return 0;
+	return smm_user_cpu;
 }
 
 static inline void smm_cpu_put(void)
@@ -177,12 +209,21 @@ typedef pthread_mutex_t smm_mutex_t;
 #define smm_lock_nest(l, m)	pthread_spin_lock(l)
 #define smm_unlock_nested(l)	pthread_spin_unlock(l)
 
+/*
+ * Fault injection for tests: while smm_user_fail_alloc is non-zero, each
+ * allocation of the calling thread counts it down, and the one that
+ * brings it to zero fails (1: the next allocation fails).
+ */
+extern __thread unsigned int smm_user_fail_alloc;
+
 /* Cache-line aligned, as kmalloc is for the sizes the core asks for. */
 static inline void *smm_zalloc_array(size_t n, size_t size)
 {
 	size_t bytes;
 	void *p;
 
+	if (smm_user_fail_alloc && !--smm_user_fail_alloc)
+		return NULL;
 	if (__builtin_mul_overflow(n, size, &bytes) || bytes > SIZE_MAX - 64)
 		return NULL;
 	bytes = (bytes + 63) & ~(size_t)63;
@@ -203,7 +244,7 @@ static inline void smm_free_array(void *p)
  */
 extern unsigned long smm_user_reports;
 #define smm_report(fmt, ...) do {					\
-	smm_user_reports++;						\
+	__atomic_fetch_add(&smm_user_reports, 1, __ATOMIC_RELAXED);	\
 	if (getenv("SMM_REPORTS"))					\
 		fprintf(stderr, "shadowmm: " fmt "\n", ##__VA_ARGS__);	\
 } while (0)

@@ -140,9 +140,44 @@ static inline bool smm_zone_populated(const struct smm_zone *z)
 	return z->managed != 0;
 }
 
+/*
+ * Counters kept under a lock and read without it (smm_mm_generation(),
+ * smm_zone_pcp_frames(), smm_cache_live()): each update is one store, so
+ * those READ_ONCE()s race with it by design and see a whole value.
+ */
+#define smm_count_add(var, n)	WRITE_ONCE(var, (var) + (n))
+#define smm_count_sub(var, n)	WRITE_ONCE(var, (var) - (n))
+
+/*
+ * A pageblock's type changes under the zone lock (stealing) but is read
+ * without it when a block is freed, as get_pageblock_migratetype() is: a
+ * stale type only files the block on another list until it next merges.
+ */
 static inline unsigned int smm_pageblock_mt(const struct smm_mm *mm, u64 idx)
 {
-	return mm->pageblock_mt[idx >> SMM_PAGEBLOCK_ORDER];
+	return READ_ONCE(mm->pageblock_mt[idx >> SMM_PAGEBLOCK_ORDER]);
+}
+
+/*
+ * Frame descriptors and locks: a head becomes FREE and stops being FREE
+ * only under its zone's lock, but a block someone holds changes type
+ * under its holder's lock (PAGE <-> PCP under a pcp lock, PAGE <-> SLAB
+ * under a cache's) or none, while the zone lock's holder reads it as a
+ * buddy or a pageblock neighbour, and CHECK reads every head. Those
+ * readers take a snapshot with smm_frame_peek(), and writers that hold no
+ * zone lock store a whole descriptor built aside with smm_frame_publish():
+ * the reader sees the old or the new word, and either says "not FREE".
+ */
+static inline struct smm_frame smm_frame_peek(const struct smm_mm *mm, u64 idx)
+{
+	struct smm_frame f = { READ_ONCE(mm->frames[idx].word) };
+
+	return f;
+}
+
+static inline void smm_frame_publish(struct smm_mm *mm, u64 idx, struct smm_frame f)
+{
+	WRITE_ONCE(mm->frames[idx].word, f.word);
 }
 
 static inline struct smm_pcp *smm_pcp_of(struct smm_mm *mm, unsigned int cpu,

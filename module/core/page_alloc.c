@@ -19,7 +19,7 @@ static u64 smm_rmqueue(struct smm_mm *mm, struct smm_zone *z, unsigned int order
 	smm_lock(&z->lock);
 	idx = __smm_rmqueue(mm, z, order, mt);
 	if (idx != SMM_NO_IDX)
-		z->stats.alloc[order]++;
+		smm_count_add(z->stats.alloc[order], 1);
 	smm_unlock(&z->lock);
 	return idx;
 }
@@ -27,7 +27,7 @@ static u64 smm_rmqueue(struct smm_mm *mm, struct smm_zone *z, unsigned int order
 static void smm_zone_count(struct smm_zone *z, u64 *counter)
 {
 	smm_lock(&z->lock);
-	(*counter)++;
+	smm_count_add(*counter, 1);
 	smm_unlock(&z->lock);
 }
 
@@ -145,7 +145,7 @@ void smm_free_pages(struct smm_mm *mm, u64 idx, unsigned int cpu)
 	}
 	smm_lock(&z->lock);
 	__smm_free_one(mm, z, idx, order, mt);
-	z->stats.free[order]++;
+	smm_count_add(z->stats.free[order], 1);
 	smm_unlock(&z->lock);
 }
 

@@ -63,10 +63,10 @@ static inline unsigned int smm_pindex(unsigned int order, unsigned int mt)
 static void smm_pcp_push(struct smm_mm *mm, u32 *list, u64 idx, unsigned int order,
 			 unsigned int mt)
 {
-	struct smm_frame *f = &mm->frames[idx];
+	struct smm_frame f;
 
-	smm_frame_set_head(f, SMM_FRAME_PCP, order, mt);
-	smm_frame_set_next(f, *list);
+	smm_frame_set_linked(&f, SMM_FRAME_PCP, order, mt, SMM_FRAME_NONE, *list);
+	smm_frame_publish(mm, idx, f);
 	*list = idx;
 }
 
@@ -76,6 +76,15 @@ static u64 smm_pcp_pop(struct smm_mm *mm, u32 *list)
 
 	*list = smm_frame_next(&mm->frames[idx]);
 	return idx;
+}
+
+/* A block leaves the pcp lists for its user (no zone lock: published). */
+static void smm_pcp_set_page(struct smm_mm *mm, u64 idx, unsigned int order, unsigned int mt)
+{
+	struct smm_frame f;
+
+	smm_frame_set_head(&f, SMM_FRAME_PAGE, order, mt);
+	smm_frame_publish(mm, idx, f);
 }
 
 /* rmqueue_bulk(): take a batch for one list under the zone lock. */
@@ -97,8 +106,8 @@ static bool smm_pcp_refill(struct smm_mm *mm, struct smm_zone *z, struct smm_pcp
 	smm_unlock(&z->lock);
 	if (!i)
 		return false;
-	pcp->count += i << order;
-	pcp->stats.refill++;
+	smm_count_add(pcp->count, i << order);
+	smm_count_add(pcp->stats.refill, 1);
 	return true;
 }
 
@@ -131,11 +140,11 @@ static void smm_pcp_free_bulk(struct smm_mm *mm, struct smm_zone *z, struct smm_
 		empty = 0;
 		idx = smm_pcp_pop(mm, list);
 		__smm_free_one(mm, z, idx, order, smm_frame_mt(&mm->frames[idx]));
-		pcp->count -= 1U << order;
+		smm_count_sub(pcp->count, 1U << order);
 		count -= min(count, 1U << order);
 	}
 	smm_unlock(&z->lock);
-	pcp->stats.drain++;
+	smm_count_add(pcp->stats.drain, 1);
 }
 
 /* rmqueue_pcplist(): the fast path. */
@@ -149,9 +158,9 @@ u64 smm_pcp_alloc(struct smm_mm *mm, struct smm_zone *z, unsigned int order,
 	smm_lock(&pcp->lock);
 	if (*list != SMM_FRAME_NONE || smm_pcp_refill(mm, z, pcp, order, mt)) {
 		idx = smm_pcp_pop(mm, list);
-		smm_frame_set_head(&mm->frames[idx], SMM_FRAME_PAGE, order, mt);
-		pcp->count -= 1U << order;
-		pcp->stats.alloc[order]++;
+		smm_pcp_set_page(mm, idx, order, mt);
+		smm_count_sub(pcp->count, 1U << order);
+		smm_count_add(pcp->stats.alloc[order], 1);
 	}
 	smm_unlock(&pcp->lock);
 	return idx;
@@ -165,8 +174,8 @@ void smm_pcp_free(struct smm_mm *mm, struct smm_zone *z, u64 idx, unsigned int o
 
 	smm_lock(&pcp->lock);
 	smm_pcp_push(mm, &pcp->lists[smm_pindex(order, mt)], idx, order, mt);
-	pcp->count += 1U << order;
-	pcp->stats.free[order]++;
+	smm_count_add(pcp->count, 1U << order);
+	smm_count_add(pcp->stats.free[order], 1);
 	if (pcp->count >= pcp->high)
 		smm_pcp_free_bulk(mm, z, pcp, pcp->count - pcp->high + pcp->batch);
 	smm_unlock(&pcp->lock);
@@ -188,10 +197,10 @@ unsigned int smm_pcp_alloc_many(struct smm_mm *mm, struct smm_zone *z, unsigned 
 		if (*list == SMM_FRAME_NONE && !smm_pcp_refill(mm, z, pcp, 0, mt))
 			break;
 		idx[n] = smm_pcp_pop(mm, list);
-		smm_frame_set_head(&mm->frames[idx[n]], SMM_FRAME_PAGE, 0, mt);
+		smm_pcp_set_page(mm, idx[n], 0, mt);
 	}
-	pcp->count -= n;
-	pcp->stats.alloc[0] += n;
+	smm_count_sub(pcp->count, n);
+	smm_count_add(pcp->stats.alloc[0], n);
 	smm_unlock(&pcp->lock);
 	return n;
 }
@@ -209,8 +218,8 @@ void smm_pcp_free_many(struct smm_mm *mm, struct smm_zone *z, unsigned int cpu,
 
 		smm_pcp_push(mm, &pcp->lists[smm_pindex(order, smm_pageblock_mt(mm, idx[i]))],
 			     idx[i], order, smm_pageblock_mt(mm, idx[i]));
-		pcp->count += 1U << order;
-		pcp->stats.free[order]++;
+		smm_count_add(pcp->count, 1U << order);
+		smm_count_add(pcp->stats.free[order], 1);
 	}
 	if (pcp->count >= pcp->high)
 		smm_pcp_free_bulk(mm, z, pcp, pcp->count - pcp->high + pcp->batch);

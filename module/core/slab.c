@@ -224,11 +224,12 @@ static void smm_slab_list_del(struct smm_cache *c, struct smm_slab *s)
  */
 static void smm_slab_discard(struct smm_cache *c, u64 head, unsigned int cpu)
 {
-	struct smm_frame *f = &c->mm->frames[head];
+	struct smm_frame f = c->mm->frames[head];
 
 	c->nr_slabs--;
 	c->slabs_free++;
-	smm_frame_set_head(f, SMM_FRAME_PAGE, smm_frame_order(f), smm_frame_mt(f));
+	smm_frame_set_head(&f, SMM_FRAME_PAGE, smm_frame_order(&f), smm_frame_mt(&f));
+	smm_frame_publish(c->mm, head, f);	/* no zone lock: see mm.h */
 	smm_free_pages(c->mm, head, cpu);
 }
 
@@ -239,21 +240,22 @@ static void smm_slab_discard(struct smm_cache *c, u64 head, unsigned int cpu)
  */
 static struct smm_slab *smm_slab_new(struct smm_cache *c, unsigned int cpu, u64 *head)
 {
-	struct smm_frame *f;
+	struct smm_frame f;
 	struct smm_slab *s;
 	char *base;
 	u32 i, off;
 
 	if (smm_alloc_pages(c->mm, c->order, c->gfp, cpu, head))
 		return NULL;
-	f = &c->mm->frames[*head];
+	f = c->mm->frames[*head];
 	base = smm_slab_pos_virt(c->mm, *head << SMM_PAGE_SHIFT);
 	if (WARN_ON_ONCE(!base)) {
 		smm_free_pages(c->mm, *head, cpu);
 		return NULL;
 	}
-	smm_frame_set_head(f, SMM_FRAME_SLAB, c->order, smm_frame_mt(f));
-	smm_frame_set_data(f, smm_owner_data(SMM_OWNER_SLAB, c->id));
+	smm_frame_set_head(&f, SMM_FRAME_SLAB, c->order, smm_frame_mt(&f));
+	smm_frame_set_data(&f, smm_owner_data(SMM_OWNER_SLAB, c->id));
+	smm_frame_publish(c->mm, *head, f);	/* no zone lock: see mm.h */
 
 	s = (struct smm_slab *)base;
 	memset(s, 0, sizeof(*s));
@@ -423,9 +425,9 @@ void *smm_cache_alloc(struct smm_cache *c, unsigned int cpu, u64 owner, u64 *pos
 		slow = true;
 	}
 	if (slow)
-		cc->stats.alloc_slow++;
+		smm_count_add(cc->stats.alloc_slow, 1);
 	else
-		cc->stats.alloc_fast++;
+		smm_count_add(cc->stats.alloc_fast, 1);
 	cc->free = next;
 	obj = cc->base + off;
 	*pos = ((u64)cc->slab << SMM_PAGE_SHIFT) + off;
@@ -456,7 +458,7 @@ static int smm_cache_free_slow(struct smm_cache *c, struct smm_cache_cpu *cc, u6
 	s->freelist = off;
 	was_full = s->inuse == c->objects;
 	s->inuse--;
-	cc->stats.free_slow++;
+	smm_count_add(cc->stats.free_slow, 1);
 	if (s->list != SMM_SLAB_ON_CPU && (was_full || !s->inuse)) {
 		smm_slab_list_del(c, s);
 		smm_slab_file(c, head, s, false, cpu);
@@ -495,7 +497,7 @@ int smm_cache_free(struct smm_cache *c, u64 pos, unsigned int cpu)
 		}
 		smm_slab_fp_set(c, cc->base, off, cc->free);
 		cc->free = off;
-		cc->stats.free_fast++;
+		smm_count_add(cc->stats.free_fast, 1);
 		smm_unlock(&cc->lock);
 		return 0;
 	}
@@ -668,7 +670,7 @@ void __smm_cache_destroy(struct smm_slabs *s, struct smm_cache *c, unsigned int 
 	smm_unlock(&c->list_lock);
 
 	smm_mutex_lock(&s->mutex);
-	s->caches[c->id] = NULL;
+	WRITE_ONCE(s->caches[c->id], NULL);
 	s->nr_destroyed++;
 	memcpy(s->last_destroyed, c->name, sizeof(s->last_destroyed));
 	smm_mutex_unlock(&s->mutex);
@@ -807,7 +809,7 @@ int smm_cache_create(struct smm_slabs *s, const char *name, u32 size, u32 align,
 			c->fp_key = smm_cache_key(s, c->id);
 			c->fp_mul = SMM_FP_MUL;
 		}
-		s->caches[c->id] = c;
+		WRITE_ONCE(s->caches[c->id], c);
 		s->nr_created++;
 		memcpy(s->last_created, c->name, sizeof(s->last_created));
 	}
@@ -895,5 +897,6 @@ struct smm_cache *smm_cache_of_pos(struct smm_slabs *s, u64 pos)
 	    h + (1ULL << smm_frame_order(&f)) <= idx)
 		return NULL;
 	i = smm_frame_tag(&f);
-	return i < SMM_MAX_CACHES ? s->caches[i] : NULL;
+	/* without smm_slabs.mutex: the caller keeps the cache alive */
+	return i < SMM_MAX_CACHES ? READ_ONCE(s->caches[i]) : NULL;
 }

@@ -162,7 +162,7 @@ struct smm_cache *smm_kmalloc_cache(struct smm_slabs *s, size_t size);
 void *smm_cache_alloc(struct smm_cache *c, unsigned int cpu, u64 owner, u64 *pos);
 int smm_cache_free(struct smm_cache *c, u64 pos, unsigned int cpu);
 u64 smm_cache_shrink(struct smm_cache *c, unsigned int cpu);
-u64 smm_cache_validate(struct smm_cache *c);
+int smm_cache_validate(struct smm_cache *c, u64 *nr_problems);
 u64 smm_cache_live(const struct smm_cache *c);
 void smm_cache_info(struct smm_cache *c, struct smm_cache_info *info);
 

@@ -339,16 +339,19 @@ static u64 smm_cache_validate_list(struct smm_cache *c, u32 head, unsigned int l
 /*
  * validate_slab_cache(): stop the cache (every CPU's lock and the list
  * lock, under smm_slabs.mutex) and check every slab, active, partial and
- * full, and the counts. Each problem is reported; returns how many.
+ * full, and the counts. Each problem is reported; their number goes to
+ * *@nr_problems. Returns 0, or -ENOMEM when the bitmap of free objects
+ * cannot be had: then nothing was validated, and *@nr_problems is left
+ * alone rather than saying the cache is clean.
  */
-u64 smm_cache_validate(struct smm_cache *c)
+int smm_cache_validate(struct smm_cache *c, u64 *nr_problems)
 {
 	u8 *free = smm_zalloc_array(c->objects / 8 + 1, 1);
 	u64 problems = 0, seen = 0;
 	unsigned int i;
 
 	if (!free)
-		return 0;
+		return -ENOMEM;
 	smm_mutex_lock(&c->slabs->mutex);
 	smm_cache_lock_all(c);
 	for (i = 0; i < c->mm->nr_cpus; i++) {
@@ -369,7 +372,8 @@ u64 smm_cache_validate(struct smm_cache *c)
 	smm_cache_unlock_all(c);
 	smm_mutex_unlock(&c->slabs->mutex);
 	smm_free_array(free);
-	return problems;
+	*nr_problems = problems;
+	return 0;
 }
 
 /* ---- CHECK ----------------------------------------------------------- */
@@ -389,7 +393,14 @@ static int __smm_slabs_census(struct smm_slabs *s, u64 *count, char *why, size_t
 	u64 idx;
 
 	for (idx = 0; idx < mm->range->span; idx++) {
-		const struct smm_frame *f = &mm->frames[idx];
+		/*
+		 * Only the caches are stopped: other frames change under
+		 * the buddy's locks meanwhile (a deliberate race). No head
+		 * becomes or stops being SLAB while every cache is locked,
+		 * and no other word ever reads as SLAB, so the census holds.
+		 */
+		struct smm_frame head = { data_race(READ_ONCE(mm->frames[idx].word)) };
+		const struct smm_frame *f = &head;
 		const struct smm_cache *c;
 
 		if (smm_frame_type(f) != SMM_FRAME_SLAB)

@@ -2,6 +2,10 @@
 #include "harness.h"
 #include "common.h"
 
+/* The environment's knobs (module/core/env.h): each thread's own. */
+__thread unsigned int smm_user_cpu;
+__thread unsigned int smm_user_fail_alloc;
+
 static int smm_test_mm_setup(struct smm_test_mm *t, const struct smm_test_section *s,
 			     unsigned int n, const char *zones, bool pcp, unsigned int cpus,
 			     bool mem)

@@ -138,9 +138,13 @@ static int sm_check_all(struct slab_model *m)
 		printf("# slab CHECK: %s\n", why);
 		return -1;
 	}
-	for (i = 0; i < ARRAY_SIZE(m->caches); i++)
-		if (m->caches[i].c && smm_cache_validate(m->caches[i].c))
+	for (i = 0; i < ARRAY_SIZE(m->caches); i++) {
+		u64 problems = ~0ULL;
+
+		if (m->caches[i].c &&
+		    (smm_cache_validate(m->caches[i].c, &problems) || problems))
 			return -1;
+	}
 	return 0;
 }
 
