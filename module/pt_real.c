@@ -174,7 +174,8 @@ int smm_pt_real_walk_user(struct mm_struct *mm, u64 va, u64 limit, struct smm_wa
 	struct smm_pt_real r = { .mm = mm };
 	struct vm_area_struct *vma;
 
-	lockdep_assert_held(&mm->mmap_lock);	/* mmap_assert_locked() needs dump_mm(), not exported */
+	/* not mmap_assert_locked(): on DEBUG_VM it calls dump_mm(), not exported */
+	lockdep_assert_held(&mm->mmap_lock);
 	vma = find_vma(mm, va);			/* the first VMA ending above va */
 	if (!vma || va < vma->vm_start) {
 		smm_walk_no_vma(w, va, vma ? vma->vm_start : limit);
