@@ -164,7 +164,7 @@ static void smm_set_pageblock_range(struct smm_mm *mm, u64 idx, unsigned int ord
 	u64 end = (idx + (1ULL << order) - 1) >> SMM_PAGEBLOCK_ORDER;
 
 	for (; pb <= end; pb++)
-		mm->pageblock_mt[pb] = mt;
+		WRITE_ONCE(mm->pageblock_mt[pb], mt);
 }
 
 /*
@@ -178,12 +178,14 @@ static u64 smm_move_pageblock(struct smm_mm *mm, struct smm_zone *z, u64 idx,
 {
 	u64 start = max(idx & ~(SMM_PAGEBLOCK_FRAMES - 1), z->start);
 	u64 end = min((idx | (SMM_PAGEBLOCK_FRAMES - 1)) + 1, z->end);
+	struct smm_frame fv;
+	const struct smm_frame *f = &fv;
 	u64 i, moved = 0;
 
 	*movable = 0;
-	for (i = start; i < end; i += 1ULL << smm_frame_order(&mm->frames[i])) {
-		const struct smm_frame *f = &mm->frames[i];
-
+	for (i = start; i < end; i += 1ULL << smm_frame_order(f)) {
+		/* allocated heads change under their owners' locks: one load */
+		fv = smm_frame_load(&mm->frames[i]);
 		switch (smm_frame_type(f)) {
 		case SMM_FRAME_FREE:
 			if (smm_frame_mt(f) != mt)
@@ -233,7 +235,7 @@ static void smm_steal_fallback(struct smm_mm *mm, struct smm_zone *z, u64 idx,
 	else
 		alike = 0;
 	if (free + alike >= SMM_PAGEBLOCK_FRAMES / 2) {
-		mm->pageblock_mt[idx >> SMM_PAGEBLOCK_ORDER] = start_mt;
+		WRITE_ONCE(mm->pageblock_mt[idx >> SMM_PAGEBLOCK_ORDER], start_mt);
 		z->stats.mt_steal++;
 	}
 	return;
