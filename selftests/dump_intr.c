@@ -122,9 +122,14 @@ static int churn_round(struct smm_nl *nl, uint32_t space)
 	return 0;
 }
 
-/* The child: rounds until SIGTERM, then tidies up and writes its count to @fd. */
+/*
+ * The child: once its cache and space exist (the space's root is a
+ * retype too) it says so on @fd, then runs rounds, at least one, until
+ * SIGTERM; it tidies up and writes its count of rounds to @fd.
+ */
 static int churn(int fd)
 {
+	char ready = 1;
 	unsigned long rounds = 0;
 	struct smm_nl nl;
 	uint32_t space;
@@ -136,10 +141,12 @@ static int churn(int fd)
 		return fail("CACHE_CREATE", nl.err);
 	if (smm_space_create(&nl, 4, &space))
 		return fail("SPACE_CREATE", nl.err);
-	while (!stop && !ret) {
+	if (write(fd, &ready, 1) != 1)
+		return fail("writing ready", NULL);
+	do {
 		ret = churn_round(&nl, space);
 		rounds += !ret;
-	}
+	} while (!stop && !ret);
 	if (smm_space_destroy(&nl, space))
 		ret = fail("SPACE_DESTROY", nl.err);
 	if (smm_cache_destroy(&nl, CACHE_NAME, false))
@@ -173,8 +180,9 @@ static int run_idle(struct smm_nl *nl, long dumps, struct counts *c)
 
 static int run_retype(struct smm_nl *nl, long secs, struct counts *c)
 {
-	double end = now_s() + secs;
 	int fds[2], status, ret = 0;
+	double end;
+	char ready;
 	pid_t pid;
 
 	if (pipe(fds))
@@ -188,6 +196,10 @@ static int run_retype(struct smm_nl *nl, long secs, struct counts *c)
 		_exit(churn(fds[1]));
 	}
 	close(fds[1]);
+	/* the dumps start once the child has nothing left to set up */
+	if (read(fds[0], &ready, 1) != 1)
+		ret = -1;
+	end = now_s() + secs;
 	/* stop at the first flagged frame dump, or at a failed dump */
 	while (!ret && now_s() < end) {
 		ret = frame_dump(nl, c);
