@@ -69,16 +69,18 @@ static void smm_move_free(struct smm_mm *mm, struct smm_zone *z, u64 idx, unsign
  * page_is_buddy(): the block at @buddy is the free buddy of order @order.
  * Its head says so only when the whole block is free (tails and holes are
  * never FREE heads), and the zone bound keeps merges inside the zone.
+ * FREE is only ever written under the zone lock we hold; anything else
+ * there may be changing under a pcp lock or an owner, hence one load.
  */
 static bool smm_is_free_buddy(const struct smm_mm *mm, const struct smm_zone *z,
 			      u64 buddy, unsigned int order)
 {
-	const struct smm_frame *f;
+	struct smm_frame f;
 
 	if (buddy < z->start || buddy >= z->end)
 		return false;
-	f = &mm->frames[buddy];
-	return smm_frame_type(f) == SMM_FRAME_FREE && smm_frame_order(f) == order;
+	f = smm_frame_load(&mm->frames[buddy]);
+	return smm_frame_type(&f) == SMM_FRAME_FREE && smm_frame_order(&f) == order;
 }
 
 /*

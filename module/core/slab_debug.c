@@ -389,7 +389,9 @@ static int __smm_slabs_census(struct smm_slabs *s, u64 *count, char *why, size_t
 	u64 idx;
 
 	for (idx = 0; idx < mm->range->span; idx++) {
-		const struct smm_frame *f = &mm->frames[idx];
+		/* frames outside the caches change meanwhile: one load each */
+		struct smm_frame fv = smm_frame_load(&mm->frames[idx]);
+		const struct smm_frame *f = &fv;
 		const struct smm_cache *c;
 
 		if (smm_frame_type(f) != SMM_FRAME_SLAB)
