@@ -260,6 +260,14 @@ void smm_mm_destroy(struct smm_mm *mm)
 	memset(mm, 0, sizeof(*mm));
 }
 
+/* Add one count to a sum; bit 0, once set by an odd count, stays set. */
+static u64 smm_seq_add(u64 gen, const smm_seq_t *seq)
+{
+	unsigned int v = smm_seq_read(seq);
+
+	return (gen + v) | (v & 1);
+}
+
 /*
  * The generation: a number that moves with every change a lockless
  * reader could see, from the seqcounts of the locks every such change
@@ -274,16 +282,9 @@ void smm_mm_destroy(struct smm_mm *mm)
  * fast path write one cache line. Each pcp has its own count instead,
  * on the line its CPU writes anyway; readers pay the sum, nr_cpus + 1
  * loads per zone.
+ *
+ * smm_zone_generation() is one zone's: its lock's count and its pcps'.
  */
-/* Add one count to a sum; bit 0, once set by an odd count, stays set. */
-static u64 smm_seq_add(u64 gen, const smm_seq_t *seq)
-{
-	unsigned int v = smm_seq_read(seq);
-
-	return (gen + v) | (v & 1);
-}
-
-/* The generation of one zone: its lock's count and its pcps'. */
 u64 smm_zone_generation(const struct smm_mm *mm, unsigned int zone)
 {
 	unsigned int cpu;

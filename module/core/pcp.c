@@ -258,11 +258,11 @@ void smm_drain_all_pcp(struct smm_mm *mm)
 
 /*
  * A change an owner makes to the descriptor of a block it holds (a slab
- * made or unmade, a page of a space, a netlink tag or mark): one store
- * of @word, in a write section of @cpu's pcp for the block's zone, so
- * the generation moves as it does for the allocator's own changes. It is
- * @cpu's own lock and cache line: uncontended, and written by no other
- * CPU but a draining one.
+ * made or unmade, a table or page of a space): one store of @word, in
+ * a write section of @cpu's pcp for the block's zone, so the generation
+ * moves as it does for the allocator's own changes. It is @cpu's own
+ * lock and cache line: uncontended, and written by no other CPU but a
+ * draining one.
  */
 void smm_frame_publish(struct smm_mm *mm, u64 idx, u64 word, unsigned int cpu)
 {
