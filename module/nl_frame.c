@@ -2,9 +2,11 @@
 /*
  * FRAME_GET: the frame map of any part of the range as runs of frames in
  * one state, resumable across any number of dump batches. The map is read
- * without the allocator's locks; when the allocator's generation moves
- * during a batch, its messages carry NLM_F_DUMP_INTR and the reader knows
- * to dump again.
+ * without the allocator's locks, each descriptor in one load; when the
+ * allocator's generation (smm_mm_generation(): every change of a
+ * descriptor, retypes by slab and space owners included) moves during a
+ * batch or between two, a message carries NLM_F_DUMP_INTR and the reader
+ * knows to dump again. A dump nothing changed under is never flagged.
  */
 #include "smm.h"
 #include "netlink.h"
@@ -117,9 +119,8 @@ int smm_nl_frame_get_dumpit(struct sk_buff *skb, struct netlink_callback *cb)
 	cb->seq = (u32)gen ? : 1;
 	while (ctx->pos < ctx->end && smm_nl_frame_msg(skb, cb, ctx, &hdr))
 		cond_resched();
-	/* a change during this batch flags its last message */
-	if (hdr && smm_mm_generation(&smm_dev.mm) != gen)
-		((struct nlmsghdr *)((u8 *)hdr - GENL_HDRLEN - NLMSG_HDRLEN))->nlmsg_flags |=
-			NLM_F_DUMP_INTR;
+	/* a change during this batch (or one under way at its start) flags its last message */
+	if (hdr && smm_mm_generation_moved(&smm_dev.mm, gen))
+		genlmsg_nlhdr(hdr)->nlmsg_flags |= NLM_F_DUMP_INTR;
 	return skb->len;
 }

@@ -2,13 +2,23 @@
 /*
  * ZONE_GET: one message per zone with its sizes, watermarks, free area
  * (per order and migratetype, with fragmentation indexes) and counters.
+ *
+ * Each message is one picture of its zone: the zone's part is copied
+ * under the zone lock, but the per-CPU lists' counts are read without
+ * their locks, so the copy is taken again while the zone's generation
+ * (smm_zone_generation(): the zone's and its pcps' seqcounts) moves
+ * under it, a few times at most; a message that never had a still
+ * moment carries NLM_F_DUMP_INTR.
  */
 #include "smm.h"
 #include "netlink.h"
 
-/* What is copied under the zone lock so the message is self-consistent. */
+#define SMM_ZONE_SNAP_TRIES	4
+
+/* What one message says that can change, copied at one moment. */
 struct smm_zone_snap {
 	u64 free;
+	u64 pcp_frames;			/* on the CPUs' lists */
 	u64 nr_free_mt[SMM_NR_ORDERS][SMM_NR_MT];
 	u64 nr_free[SMM_NR_ORDERS];
 	u64 pageblocks[SMM_NR_MT];
@@ -16,7 +26,7 @@ struct smm_zone_snap {
 	struct smm_pcp_stats pcp;	/* summed over the CPUs, read racily */
 };
 
-static void smm_zone_snapshot(struct smm_mm *mm, unsigned int zi, struct smm_zone_snap *s)
+static void __smm_zone_snapshot(struct smm_mm *mm, unsigned int zi, struct smm_zone_snap *s)
 {
 	struct smm_zone *z = &mm->zones[zi];
 	unsigned int o, mt, cpu;
@@ -49,6 +59,23 @@ static void smm_zone_snapshot(struct smm_mm *mm, unsigned int zi, struct smm_zon
 		s->pcp.refill += READ_ONCE(p->refill);
 		s->pcp.drain += READ_ONCE(p->drain);
 	}
+	s->pcp_frames = smm_zone_pcp_frames(mm, zi);
+}
+
+/* The copy, taken again while the zone changes under it; false if it always did. */
+static bool smm_zone_snapshot(struct smm_mm *mm, unsigned int zi, struct smm_zone_snap *s)
+{
+	unsigned int tries;
+	u64 gen;
+
+	for (tries = 0; tries < SMM_ZONE_SNAP_TRIES; tries++) {
+		gen = smm_zone_generation(mm, zi);
+		__smm_zone_snapshot(mm, zi, s);
+		if (!smm_zone_generation_moved(mm, zi, gen))
+			return true;
+		cond_resched();
+	}
+	return false;
 }
 
 /* An array as a nest whose member i + 1 is element i. */
@@ -161,8 +188,7 @@ static int smm_nl_zone_fill(struct sk_buff *skb, struct smm_mm *mm, unsigned int
 	    nla_put_u64_64bit(skb, SHADOWMM_A_ZONE_PRESENT, z->present, SHADOWMM_A_ZONE_PAD) ||
 	    nla_put_u64_64bit(skb, SHADOWMM_A_ZONE_MANAGED, z->managed, SHADOWMM_A_ZONE_PAD) ||
 	    nla_put_u64_64bit(skb, SHADOWMM_A_ZONE_FREE, s->free, SHADOWMM_A_ZONE_PAD) ||
-	    nla_put_u64_64bit(skb, SHADOWMM_A_ZONE_PCP, smm_zone_pcp_frames(mm, zi),
-			      SHADOWMM_A_ZONE_PAD) ||
+	    nla_put_u64_64bit(skb, SHADOWMM_A_ZONE_PCP, s->pcp_frames, SHADOWMM_A_ZONE_PAD) ||
 	    nla_put_u64_64bit(skb, SHADOWMM_A_ZONE_WMARK_MIN, z->wmark[SMM_WMARK_MIN],
 			      SHADOWMM_A_ZONE_PAD) ||
 	    nla_put_u64_64bit(skb, SHADOWMM_A_ZONE_WMARK_LOW, z->wmark[SMM_WMARK_LOW],
@@ -193,14 +219,17 @@ int smm_nl_zone_get_dumpit(struct sk_buff *skb, struct netlink_callback *cb)
 	cb->seq = 1;	/* each message is a snapshot of its own zone */
 	for (; zi < SMM_NR_ZONES; zi++) {
 		void *hdr = smm_nl_dump_put(skb, cb, SHADOWMM_CMD_ZONE_GET);
+		bool still;
 
 		if (!hdr)
 			break;
-		smm_zone_snapshot(mm, zi, snap);
+		still = smm_zone_snapshot(mm, zi, snap);
 		if (smm_nl_zone_fill(skb, mm, zi, snap)) {
 			genlmsg_cancel(skb, hdr);
 			break;
 		}
+		if (!still)
+			genlmsg_nlhdr(hdr)->nlmsg_flags |= NLM_F_DUMP_INTR;
 		genlmsg_end(skb, hdr);
 	}
 	kfree(snap);

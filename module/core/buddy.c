@@ -72,6 +72,8 @@ static void smm_move_free(struct smm_mm *mm, struct smm_zone *z, u64 idx, unsign
  * page_is_buddy(): the block at @buddy is the free buddy of order @order.
  * Its head says so only when the whole block is free (tails and holes are
  * never FREE heads), and the zone bound keeps merges inside the zone.
+ * FREE is only ever written under the zone lock we hold; anything else
+ * there may be changing under a pcp lock or an owner, hence one load.
  */
 static bool smm_is_free_buddy(const struct smm_mm *mm, const struct smm_zone *z,
 			      u64 buddy, unsigned int order)
@@ -80,7 +82,7 @@ static bool smm_is_free_buddy(const struct smm_mm *mm, const struct smm_zone *z,
 
 	if (buddy < z->start || buddy >= z->end)
 		return false;
-	f = smm_frame_peek(mm, buddy);	/* held by someone else when not FREE */
+	f = smm_frame_load(&mm->frames[buddy]);	/* held by someone else when not FREE */
 	return smm_frame_type(&f) == SMM_FRAME_FREE && smm_frame_order(&f) == order;
 }
 
@@ -186,8 +188,8 @@ static u64 smm_move_pageblock(struct smm_mm *mm, struct smm_zone *z, u64 idx,
 
 	*movable = 0;
 	for (i = start; i < end; i += 1ULL << smm_frame_order(&f)) {
-		/* the blocks that are not FREE are held by others: a snapshot */
-		f = smm_frame_peek(mm, i);
+		/* allocated heads change under their owners' locks: one load */
+		f = smm_frame_load(&mm->frames[i]);
 		switch (smm_frame_type(&f)) {
 		case SMM_FRAME_FREE:
 			if (smm_frame_mt(&f) != mt)
@@ -237,7 +239,7 @@ static void smm_steal_fallback(struct smm_mm *mm, struct smm_zone *z, u64 idx,
 	else
 		alike = 0;
 	if (free + alike >= SMM_PAGEBLOCK_FRAMES / 2) {
-		mm->pageblock_mt[idx >> SMM_PAGEBLOCK_ORDER] = start_mt;
+		WRITE_ONCE(mm->pageblock_mt[idx >> SMM_PAGEBLOCK_ORDER], start_mt);
 		smm_count_add(z->stats.mt_steal, 1);
 	}
 	return;

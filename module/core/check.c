@@ -51,7 +51,7 @@ void smm_mm_unlock_all(struct smm_mm *mm)
 	smm_mutex_unlock(&mm->lock_all);
 }
 
-/* @f: the snapshot of the head at @idx (see smm_frame_peek()). */
+/* @f: the snapshot of the head at @idx (one load: smm_frame_load()). */
 static int smm_check_block(struct smm_mm *mm, const struct smm_zone *z, u64 idx,
 			   const struct smm_frame *f, char *why, size_t len)
 {
@@ -93,7 +93,7 @@ static int smm_check_buddy_merged(const struct smm_mm *mm, const struct smm_zone
 
 	if (order >= SMM_MAX_ORDER || buddy < z->start || buddy >= z->end)
 		return 0;
-	b = smm_frame_peek(mm, buddy);
+	b = smm_frame_load(&mm->frames[buddy]);
 	if (smm_frame_type(&b) == SMM_FRAME_FREE && smm_frame_order(&b) == order)
 		return smm_bad("frames %llu and %llu: free buddies of order %u not merged",
 			       (unsigned long long)idx, (unsigned long long)buddy, order);
@@ -115,7 +115,7 @@ static int smm_check_walk(struct smm_mm *mm, const struct smm_zone *z,
 		const struct smm_frame *f = &head;
 		unsigned int order;
 
-		head = smm_frame_peek(mm, idx);
+		head = smm_frame_load(&mm->frames[idx]);
 		order = smm_frame_order(f);
 
 		ret = smm_check_block(mm, z, idx, f, why, len);

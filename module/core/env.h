@@ -21,6 +21,7 @@
 #include <linux/compiler.h>
 #include <linux/minmax.h>
 #include <linux/spinlock.h>
+#include <linux/seqlock.h>
 #include <linux/mutex.h>
 #include <linux/string.h>
 #include <linux/mm.h>
@@ -32,6 +33,20 @@ typedef spinlock_t smm_lock_t;
 #define smm_lock_init(l)	spin_lock_init(l)
 #define smm_lock(l)		spin_lock(l)
 #define smm_unlock(l)		spin_unlock(l)
+
+/*
+ * Write sections readers can see: a seqcount tied to the spinlock its
+ * writers hold (lockdep checks it is held; on PREEMPT_RT a reader that
+ * finds a write in progress waits on the lock instead of spinning).
+ * smm_seq_read() never waits: it returns the count, odd while a write
+ * is in progress, and orders the loads after it.
+ */
+typedef seqcount_spinlock_t smm_seq_t;
+#define smm_seq_init(s, l)		seqcount_spinlock_init(s, l)
+#define smm_seq_write_begin(s)		write_seqcount_begin(s)
+#define smm_seq_write_end(s)		write_seqcount_end(s)
+#define smm_seq_read(s)			raw_read_seqcount(s)
+#define smm_rmb()			smp_rmb()
 
 /*
  * Taking every lock of a class at once (smm_mm_lock_all()) is legal only
@@ -182,6 +197,46 @@ typedef pthread_spinlock_t smm_lock_t;
 #define smm_lock_init(l)	pthread_spin_init(l, PTHREAD_PROCESS_PRIVATE)
 #define smm_lock(l)		pthread_spin_lock(l)
 #define smm_unlock(l)		pthread_spin_unlock(l)
+
+/* The kernel's seqcount_spinlock_t, without lockdep (see the kernel half). */
+typedef struct {
+	unsigned int sequence;
+} smm_seq_t;
+#define smm_seq_init(s, l)	((s)->sequence = 0)
+#ifndef __SANITIZE_THREAD__
+#define smm_wmb()		__atomic_thread_fence(__ATOMIC_RELEASE)
+#define smm_rmb()		__atomic_thread_fence(__ATOMIC_ACQUIRE)
+#else
+/*
+ * ThreadSanitizer does not model fences (gcc refuses them under
+ * -fsanitize=thread); there, a compiler barrier, and the sequence and
+ * descriptor words are atomics it follows anyway (READ_ONCE/WRITE_ONCE
+ * above). Ordering on x86-64 is the same: stores are not reordered with
+ * stores, nor loads with loads.
+ */
+#define smm_wmb()		__asm__ __volatile__("" ::: "memory")
+#define smm_rmb()		__asm__ __volatile__("" ::: "memory")
+#endif
+
+static inline void smm_seq_write_begin(smm_seq_t *s)
+{
+	WRITE_ONCE(s->sequence, s->sequence + 1);
+	smm_wmb();
+}
+
+static inline void smm_seq_write_end(smm_seq_t *s)
+{
+	smm_wmb();
+	WRITE_ONCE(s->sequence, s->sequence + 1);
+}
+
+static inline unsigned int smm_seq_read(const smm_seq_t *s)
+{
+	unsigned int v = READ_ONCE(s->sequence);
+
+	smm_rmb();
+	return v;
+}
 
 /*
  * Tests simulate CPUs by passing them explicitly. Code that asks which

@@ -19,6 +19,15 @@
  * 512 GiB, per range) linking a block into a free list or a per-CPU list:
  * list operations stay O(1) and never touch the managed memory itself.
  * Allocated blocks reuse those 54 bits for whoever owns the block.
+ *
+ * Readers that hold no allocator lock (FRAME_GET, the owner walks, the
+ * cache lookup) see a descriptor change as one event: every change is a
+ * single store of the whole word (WRITE_ONCE), and such a reader takes
+ * the word with one load (smm_frame_load()) and decodes its copy. The
+ * getters below read whatever they are given with plain loads, so they
+ * are for that copy, or for a descriptor the caller's locks keep still.
+ * Whether several descriptors read that way form one picture is what
+ * the generation says (smm_mm_generation()).
  */
 #ifndef _SMM_CORE_FRAME_H
 #define _SMM_CORE_FRAME_H
@@ -60,6 +69,20 @@ enum smm_frame_type {
 #define SMM_FRAME_NONE		((u32)SMM_FRAME_MASK(SMM_FRAME_LINK_BITS))
 #define SMM_MAX_SPAN_FRAMES	((u64)SMM_FRAME_NONE)
 
+/* The descriptor as it is now, in one load: for readers without the locks. */
+static inline struct smm_frame smm_frame_load(const struct smm_frame *f)
+{
+	struct smm_frame v = { READ_ONCE(f->word) };
+
+	return v;
+}
+
+/* The one way a descriptor changes: the whole word in one store. */
+static inline void smm_frame_store(struct smm_frame *f, u64 word)
+{
+	WRITE_ONCE(f->word, word);
+}
+
 static inline unsigned int smm_frame_type(const struct smm_frame *f)
 {
 	return f->word & SMM_FRAME_MASK(SMM_FRAME_TYPE_BITS);
@@ -90,46 +113,63 @@ static inline u64 smm_frame_data(const struct smm_frame *f)
 	return f->word >> SMM_FRAME_DATA_SHIFT;
 }
 
+/* The word of a head: type, order, migratetype and the 54 bits above. */
+static inline u64 smm_frame_head_word(unsigned int type, unsigned int order, unsigned int mt,
+				      u64 data)
+{
+	return (u64)type | (u64)order << SMM_FRAME_ORDER_SHIFT |
+	       (u64)mt << SMM_FRAME_MT_SHIFT |
+	       (data & SMM_FRAME_MASK(SMM_FRAME_DATA_BITS)) << SMM_FRAME_DATA_SHIFT;
+}
+
+static inline u64 smm_frame_links(u32 prev, u32 next)
+{
+	return (u64)next | (u64)prev << SMM_FRAME_LINK_BITS;
+}
+
 /* Make @f a head of @type and @order; links/data start out empty. */
 static inline void smm_frame_set_head(struct smm_frame *f, unsigned int type,
 				      unsigned int order, unsigned int mt)
 {
-	f->word = (u64)type | (u64)order << SMM_FRAME_ORDER_SHIFT |
-		  (u64)mt << SMM_FRAME_MT_SHIFT |
-		  (u64)SMM_FRAME_NONE << SMM_FRAME_NEXT_SHIFT |
-		  (u64)SMM_FRAME_NONE << SMM_FRAME_PREV_SHIFT;
+	smm_frame_store(f, smm_frame_head_word(type, order, mt,
+					       smm_frame_links(SMM_FRAME_NONE, SMM_FRAME_NONE)));
 }
 
 /* A head linked between @prev and @next, in one store (the list hot path). */
 static inline void smm_frame_set_linked(struct smm_frame *f, unsigned int type,
 					unsigned int order, unsigned int mt, u32 prev, u32 next)
 {
-	f->word = (u64)type | (u64)order << SMM_FRAME_ORDER_SHIFT |
-		  (u64)mt << SMM_FRAME_MT_SHIFT |
-		  (u64)next << SMM_FRAME_NEXT_SHIFT | (u64)prev << SMM_FRAME_PREV_SHIFT;
+	smm_frame_store(f, smm_frame_head_word(type, order, mt, smm_frame_links(prev, next)));
 }
 
 static inline void smm_frame_set_tail(struct smm_frame *f)
 {
-	f->word = SMM_FRAME_TAIL;
+	smm_frame_store(f, SMM_FRAME_TAIL);
 }
 
+/*
+ * The read-modify-write setters: the caller's locks make it the only
+ * writer of @f, so the plain load sees its own last store; the store
+ * is still one, for the readers without locks.
+ */
 static inline void smm_frame_set_next(struct smm_frame *f, u32 next)
 {
-	f->word &= ~(SMM_FRAME_MASK(SMM_FRAME_LINK_BITS) << SMM_FRAME_NEXT_SHIFT);
-	f->word |= (u64)next << SMM_FRAME_NEXT_SHIFT;
+	u64 mask = SMM_FRAME_MASK(SMM_FRAME_LINK_BITS) << SMM_FRAME_NEXT_SHIFT;
+
+	smm_frame_store(f, (f->word & ~mask) | (u64)next << SMM_FRAME_NEXT_SHIFT);
 }
 
 static inline void smm_frame_set_prev(struct smm_frame *f, u32 prev)
 {
-	f->word &= ~(SMM_FRAME_MASK(SMM_FRAME_LINK_BITS) << SMM_FRAME_PREV_SHIFT);
-	f->word |= (u64)prev << SMM_FRAME_PREV_SHIFT;
+	u64 mask = SMM_FRAME_MASK(SMM_FRAME_LINK_BITS) << SMM_FRAME_PREV_SHIFT;
+
+	smm_frame_store(f, (f->word & ~mask) | (u64)prev << SMM_FRAME_PREV_SHIFT);
 }
 
 static inline void smm_frame_set_data(struct smm_frame *f, u64 data)
 {
-	f->word &= SMM_FRAME_MASK(SMM_FRAME_DATA_SHIFT);
-	f->word |= (data & SMM_FRAME_MASK(SMM_FRAME_DATA_BITS)) << SMM_FRAME_DATA_SHIFT;
+	smm_frame_store(f, (f->word & SMM_FRAME_MASK(SMM_FRAME_DATA_SHIFT)) |
+			   (data & SMM_FRAME_MASK(SMM_FRAME_DATA_BITS)) << SMM_FRAME_DATA_SHIFT);
 }
 
 #endif /* _SMM_CORE_FRAME_H */

@@ -1,9 +1,10 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
  * Reading the frame map without the allocator's locks: descriptors are
- * single words read once, a walk always moves forward, and a reader that
- * needs a consistent picture checks a generation around it (the netlink
- * dump does, and flags NLM_F_DUMP_INTR).
+ * single words, stored whole and read once (smm_frame_load()), a walk
+ * always moves forward, and a reader that needs a consistent picture
+ * checks the generation around it (smm_mm_generation_moved(); the
+ * netlink dump does, and flags NLM_F_DUMP_INTR).
  */
 #include "frames.h"
 
@@ -29,7 +30,7 @@ u64 smm_block_head(const struct smm_mm *mm, u64 idx)
 
 	for (o = 0; o <= SMM_MAX_ORDER; o++) {
 		u64 h = idx & ~((1ULL << o) - 1);
-		struct smm_frame f = { READ_ONCE(mm->frames[h].word) };
+		struct smm_frame f = smm_frame_load(&mm->frames[h]);
 
 		if (smm_frame_type(&f) != SMM_FRAME_TAIL)
 			return smm_frame_order(&f) >= o ? h : idx;
@@ -51,7 +52,7 @@ bool smm_next_run(const struct smm_mm *mm, u64 *pos, u64 end, struct smm_run *ru
 	run->count = 0;
 	while (idx < end) {
 		u64 head = smm_block_head(mm, idx);
-		struct smm_frame f = { READ_ONCE(mm->frames[head].word) };
+		struct smm_frame f = smm_frame_load(&mm->frames[head]);
 		unsigned int type = smm_frame_type(&f);
 		u64 stop = head + (1ULL << min(smm_frame_order(&f), (unsigned int)SMM_MAX_ORDER));
 		u32 state = smm_state_of_type[type < SMM_FRAME_NR_TYPES ? type : 0];

@@ -10,11 +10,13 @@
 const char *smm_handle_lookup(const struct smm_mm *mm, u64 handle, u64 *idx)
 {
 	u64 i = handle & 0xffffffffULL;
-	const struct smm_frame *f;
+	struct smm_frame fv;
+	const struct smm_frame *f = &fv;
 
 	if (i >= mm->range->span)
 		return "handle is outside the range";
-	f = &mm->frames[i];
+	/* another owner's block may be changing: judge one reading of it */
+	fv = smm_frame_load(&mm->frames[i]);
 	switch (smm_frame_type(f)) {
 	case SMM_FRAME_PAGE:
 		break;
@@ -35,7 +37,11 @@ const char *smm_handle_lookup(const struct smm_mm *mm, u64 handle, u64 *idx)
 	return NULL;
 }
 
-/* Mark blocks while a request is checked, so a repeated handle shows. */
+/*
+ * Mark blocks while a request is checked, so a repeated handle shows.
+ * Only the data bits change, which no dump shows: one store, and no
+ * generation to move.
+ */
 void smm_handle_mark(struct smm_mm *mm, u64 idx, bool mark)
 {
 	struct smm_frame *f = &mm->frames[idx];
@@ -55,7 +61,7 @@ u64 smm_free_owned(struct smm_mm *mm, unsigned int owner)
 	u64 idx = 0, freed = 0;
 
 	while (idx < mm->range->span) {
-		struct smm_frame f = { READ_ONCE(mm->frames[idx].word) };
+		struct smm_frame f = smm_frame_load(&mm->frames[idx]);
 		u64 size = 1ULL << min(smm_frame_order(&f), (unsigned int)SMM_MAX_ORDER);
 
 		if (smm_frame_type(&f) == SMM_FRAME_TAIL || idx & (size - 1)) {

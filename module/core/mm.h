@@ -10,6 +10,13 @@
  * A CPU's pcp lock is taken by that CPU on the fast path and by a drain
  * from any CPU; it is never contended otherwise, so the fast path takes
  * no shared lock. The zone lock is the slow path's, as in the kernel.
+ *
+ * Each lock has a seqcount (smm_seq_t) its holder bumps around every
+ * change a lockless reader could see: descriptors, free and pcp counts,
+ * pageblock types. The generation of the mm, or of one zone, is the sum
+ * of those counts (page_alloc.c, smm_mm_generation()); it is per lock
+ * rather than one per zone so that the pcp fast path writes only its own
+ * CPU's cache line, as it always did.
  */
 #ifndef _SMM_CORE_MM_H
 #define _SMM_CORE_MM_H
@@ -54,6 +61,7 @@ struct smm_pcp_stats {
 
 struct smm_pcp {
 	smm_lock_t lock;
+	smm_seq_t seq;			/* write sections under lock */
 	u32 count;			/* frames on the lists */
 	u32 high;			/* drain a batch beyond this */
 	u32 batch;
@@ -63,6 +71,7 @@ struct smm_pcp {
 
 struct smm_zone {
 	smm_lock_t lock;
+	smm_seq_t seq;			/* write sections under lock */
 	const char *name;
 	u64 start, end;			/* frame index interval, holes included */
 	u64 present;			/* frames of sections inside */
@@ -102,6 +111,10 @@ struct smm_mm_config {
 int smm_mm_init(struct smm_mm *mm, struct smm_range *r, const struct smm_mm_config *cfg);
 void smm_mm_destroy(struct smm_mm *mm);
 u64 smm_mm_generation(const struct smm_mm *mm);
+u64 smm_zone_generation(const struct smm_mm *mm, unsigned int zone);
+bool smm_mm_generation_moved(const struct smm_mm *mm, u64 gen);
+bool smm_zone_generation_moved(const struct smm_mm *mm, unsigned int zone, u64 gen);
+void smm_frame_publish(struct smm_mm *mm, u64 idx, u64 word, unsigned int cpu);
 
 int smm_alloc_pages(struct smm_mm *mm, unsigned int order, unsigned int gfp,
 		    unsigned int cpu, u64 *idx);
@@ -148,36 +161,10 @@ static inline bool smm_zone_populated(const struct smm_zone *z)
 #define smm_count_add(var, n)	WRITE_ONCE(var, (var) + (n))
 #define smm_count_sub(var, n)	WRITE_ONCE(var, (var) - (n))
 
-/*
- * A pageblock's type changes under the zone lock (stealing) but is read
- * without it when a block is freed, as get_pageblock_migratetype() is: a
- * stale type only files the block on another list until it next merges.
- */
+/* Written under the zone lock, read without it too: one byte, read once. */
 static inline unsigned int smm_pageblock_mt(const struct smm_mm *mm, u64 idx)
 {
 	return READ_ONCE(mm->pageblock_mt[idx >> SMM_PAGEBLOCK_ORDER]);
-}
-
-/*
- * Frame descriptors and locks: a head becomes FREE and stops being FREE
- * only under its zone's lock, but a block someone holds changes type
- * under its holder's lock (PAGE <-> PCP under a pcp lock, PAGE <-> SLAB
- * under a cache's) or none, while the zone lock's holder reads it as a
- * buddy or a pageblock neighbour, and CHECK reads every head. Those
- * readers take a snapshot with smm_frame_peek(), and writers that hold no
- * zone lock store a whole descriptor built aside with smm_frame_publish():
- * the reader sees the old or the new word, and either says "not FREE".
- */
-static inline struct smm_frame smm_frame_peek(const struct smm_mm *mm, u64 idx)
-{
-	struct smm_frame f = { READ_ONCE(mm->frames[idx].word) };
-
-	return f;
-}
-
-static inline void smm_frame_publish(struct smm_mm *mm, u64 idx, struct smm_frame f)
-{
-	WRITE_ONCE(mm->frames[idx].word, f.word);
 }
 
 static inline struct smm_pcp *smm_pcp_of(struct smm_mm *mm, unsigned int cpu,
@@ -204,6 +191,21 @@ static inline unsigned int smm_gfp_zone(unsigned int gfp)
 	if (gfp & SHADOWMM_GFP_DMA32)
 		return SHADOWMM_ZONE_DMA32;
 	return SHADOWMM_ZONE_NORMAL;
+}
+
+/*
+ * An owner's change to the head of a block it holds: @type and @data,
+ * order and migratetype kept, published in one store that moves the
+ * generation (smm_frame_publish()). The owner is the only writer of the
+ * head while it holds the block, so the plain loads here are its own.
+ */
+static inline void smm_frame_own(struct smm_mm *mm, u64 idx, unsigned int type, u64 data,
+				 unsigned int cpu)
+{
+	const struct smm_frame *f = &mm->frames[idx];
+
+	smm_frame_publish(mm, idx, smm_frame_head_word(type, smm_frame_order(f),
+						       smm_frame_mt(f), data), cpu);
 }
 
 /* buddy.c: the zone lock is held. */

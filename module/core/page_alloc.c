@@ -17,9 +17,11 @@ static u64 smm_rmqueue(struct smm_mm *mm, struct smm_zone *z, unsigned int order
 		return smm_pcp_alloc(mm, z, order, mt, cpu);
 
 	smm_lock(&z->lock);
+	smm_seq_write_begin(&z->seq);
 	idx = __smm_rmqueue(mm, z, order, mt);
 	if (idx != SMM_NO_IDX)
 		smm_count_add(z->stats.alloc[order], 1);
+	smm_seq_write_end(&z->seq);
 	smm_unlock(&z->lock);
 	return idx;
 }
@@ -144,8 +146,10 @@ void smm_free_pages(struct smm_mm *mm, u64 idx, unsigned int cpu)
 		return;
 	}
 	smm_lock(&z->lock);
+	smm_seq_write_begin(&z->seq);
 	__smm_free_one(mm, z, idx, order, mt);
 	smm_count_add(z->stats.free[order], 1);
+	smm_seq_write_end(&z->seq);
 	smm_unlock(&z->lock);
 }
 
@@ -256,29 +260,66 @@ void smm_mm_destroy(struct smm_mm *mm)
 	memset(mm, 0, sizeof(*mm));
 }
 
+/* Add one count to a sum; bit 0, once set by an odd count, stays set. */
+static u64 smm_seq_add(u64 gen, const smm_seq_t *seq)
+{
+	unsigned int v = smm_seq_read(seq);
+
+	return (gen + v) | (v & 1);
+}
+
 /*
- * A number that moves whenever the frame map may have changed: the sum of
- * every event counter. Dumps compare it before and after a batch; the
- * fast path pays nothing for it since the counters are kept anyway.
+ * The generation: a number that moves with every change a lockless
+ * reader could see, from the seqcounts of the locks every such change
+ * is made under (mm.h). Each count is odd while its write section is
+ * open and only grows, so their sum is even when no write is open, and
+ * the same sum read twice around a read (smm_mm_generation_moved())
+ * means no write section overlapped it: what was read is one picture.
+ * An open section at the start sets bit 0, which then counts as moved.
+ *
+ * Why a sum and not the kernel's one seqcount per zone: most changes
+ * are the per-CPU lists', and a shared count would have every CPU's
+ * fast path write one cache line. Each pcp has its own count instead,
+ * on the line its CPU writes anyway; readers pay the sum, nr_cpus + 1
+ * loads per zone.
+ *
+ * smm_zone_generation() is one zone's: its lock's count and its pcps'.
  */
+u64 smm_zone_generation(const struct smm_mm *mm, unsigned int zone)
+{
+	unsigned int cpu;
+	u64 gen;
+
+	gen = smm_seq_add(0, &mm->zones[zone].seq);
+	for (cpu = 0; cpu < mm->nr_cpus; cpu++)
+		gen = smm_seq_add(gen, &mm->pcp[cpu * SMM_NR_ZONES + zone].seq);
+	return gen;
+}
+
 u64 smm_mm_generation(const struct smm_mm *mm)
 {
-	unsigned int z, o, i;
+	unsigned int z, i;
 	u64 gen = 0;
 
-	for (z = 0; z < SMM_NR_ZONES; z++) {
-		const struct smm_zone_stats *st = &mm->zones[z].stats;
-
-		for (o = 0; o < SMM_NR_ORDERS; o++)
-			gen += READ_ONCE(st->alloc[o]) + READ_ONCE(st->free[o]);
-		gen += READ_ONCE(st->mt_steal);
-	}
-	for (i = 0; i < mm->nr_cpus * SMM_NR_ZONES; i++) {
-		const struct smm_pcp_stats *st = &mm->pcp[i].stats;
-
-		for (o = 0; o <= SMM_PCP_MAX_ORDER; o++)
-			gen += READ_ONCE(st->alloc[o]) + READ_ONCE(st->free[o]);
-		gen += READ_ONCE(st->refill) + READ_ONCE(st->drain);
-	}
+	for (z = 0; z < SMM_NR_ZONES; z++)
+		gen = smm_seq_add(gen, &mm->zones[z].seq);
+	for (i = 0; i < mm->nr_cpus * SMM_NR_ZONES; i++)
+		gen = smm_seq_add(gen, &mm->pcp[i].seq);
 	return gen;
+}
+
+/*
+ * Whether anything changed since smm_mm_generation() returned @gen, or
+ * a change was under way then: called after the reads it vouches for.
+ */
+bool smm_mm_generation_moved(const struct smm_mm *mm, u64 gen)
+{
+	smm_rmb();
+	return (gen & 1) || smm_mm_generation(mm) != gen;
+}
+
+bool smm_zone_generation_moved(const struct smm_mm *mm, unsigned int zone, u64 gen)
+{
+	smm_rmb();
+	return (gen & 1) || smm_zone_generation(mm, zone) != gen;
 }

@@ -5,6 +5,12 @@
  * that CPU's lists and lock, never the zone lock. The lists refill from
  * the buddy `batch` blocks at a time and drain back in batches when they
  * grow past `high`, as in mm/page_alloc.c.
+ *
+ * Every taking of a pcp lock that changes something is a write section
+ * of that pcp's seqcount (smm_pcp_lock()), the refills and drains it
+ * does under the zone lock included: the generation a lockless reader
+ * sums (smm_mm_generation()) then moves with every change, while the
+ * fast path writes only the cache line its CPU already owns.
  */
 #include "mm.h"
 
@@ -47,6 +53,7 @@ void smm_pcp_setup(struct smm_mm *mm)
 			struct smm_pcp *pcp = smm_pcp_of(mm, cpu, zi);
 
 			smm_lock_init(&pcp->lock);
+			smm_seq_init(&pcp->seq, &pcp->lock);
 			pcp->batch = smm_pcp_batchsize(mm->zones[zi].managed);
 			pcp->high = smm_pcp_highsize(&mm->zones[zi], pcp->batch, mm->nr_cpus);
 			for (i = 0; i < SMM_NR_PCP_LISTS; i++)
@@ -60,13 +67,23 @@ static inline unsigned int smm_pindex(unsigned int order, unsigned int mt)
 	return order * SMM_NR_MT + mt;
 }
 
+/* Lock @pcp and open a write section: what follows may change descriptors. */
+static __always_inline void smm_pcp_lock(struct smm_pcp *pcp)
+{
+	smm_lock(&pcp->lock);
+	smm_seq_write_begin(&pcp->seq);
+}
+
+static __always_inline void smm_pcp_unlock(struct smm_pcp *pcp)
+{
+	smm_seq_write_end(&pcp->seq);
+	smm_unlock(&pcp->lock);
+}
+
 static void smm_pcp_push(struct smm_mm *mm, u32 *list, u64 idx, unsigned int order,
 			 unsigned int mt)
 {
-	struct smm_frame f;
-
-	smm_frame_set_linked(&f, SMM_FRAME_PCP, order, mt, SMM_FRAME_NONE, *list);
-	smm_frame_publish(mm, idx, f);
+	smm_frame_set_linked(&mm->frames[idx], SMM_FRAME_PCP, order, mt, SMM_FRAME_NONE, *list);
 	*list = idx;
 }
 
@@ -78,13 +95,14 @@ static u64 smm_pcp_pop(struct smm_mm *mm, u32 *list)
 	return idx;
 }
 
-/* A block leaves the pcp lists for its user (no zone lock: published). */
+/*
+ * A block leaves the pcp lists for its user, under the pcp lock and its
+ * write section only: one store of the whole descriptor, which a zone
+ * lock holder reading it as a buddy sees whole (and "not FREE" either way).
+ */
 static void smm_pcp_set_page(struct smm_mm *mm, u64 idx, unsigned int order, unsigned int mt)
 {
-	struct smm_frame f;
-
-	smm_frame_set_head(&f, SMM_FRAME_PAGE, order, mt);
-	smm_frame_publish(mm, idx, f);
+	smm_frame_set_head(&mm->frames[idx], SMM_FRAME_PAGE, order, mt);
 }
 
 /* rmqueue_bulk(): take a batch for one list under the zone lock. */
@@ -155,14 +173,14 @@ u64 smm_pcp_alloc(struct smm_mm *mm, struct smm_zone *z, unsigned int order,
 	u32 *list = &pcp->lists[smm_pindex(order, mt)];
 	u64 idx = SMM_NO_IDX;
 
-	smm_lock(&pcp->lock);
+	smm_pcp_lock(pcp);
 	if (*list != SMM_FRAME_NONE || smm_pcp_refill(mm, z, pcp, order, mt)) {
 		idx = smm_pcp_pop(mm, list);
 		smm_pcp_set_page(mm, idx, order, mt);
 		smm_count_sub(pcp->count, 1U << order);
 		smm_count_add(pcp->stats.alloc[order], 1);
 	}
-	smm_unlock(&pcp->lock);
+	smm_pcp_unlock(pcp);
 	return idx;
 }
 
@@ -172,13 +190,13 @@ void smm_pcp_free(struct smm_mm *mm, struct smm_zone *z, u64 idx, unsigned int o
 {
 	struct smm_pcp *pcp = smm_pcp_of(mm, cpu, z - mm->zones);
 
-	smm_lock(&pcp->lock);
+	smm_pcp_lock(pcp);
 	smm_pcp_push(mm, &pcp->lists[smm_pindex(order, mt)], idx, order, mt);
 	smm_count_add(pcp->count, 1U << order);
 	smm_count_add(pcp->stats.free[order], 1);
 	if (pcp->count >= pcp->high)
 		smm_pcp_free_bulk(mm, z, pcp, pcp->count - pcp->high + pcp->batch);
-	smm_unlock(&pcp->lock);
+	smm_pcp_unlock(pcp);
 }
 
 /*
@@ -192,7 +210,7 @@ unsigned int smm_pcp_alloc_many(struct smm_mm *mm, struct smm_zone *z, unsigned 
 	u32 *list = &pcp->lists[smm_pindex(0, mt)];
 	unsigned int n;
 
-	smm_lock(&pcp->lock);
+	smm_pcp_lock(pcp);
 	for (n = 0; n < nr; n++) {
 		if (*list == SMM_FRAME_NONE && !smm_pcp_refill(mm, z, pcp, 0, mt))
 			break;
@@ -201,7 +219,7 @@ unsigned int smm_pcp_alloc_many(struct smm_mm *mm, struct smm_zone *z, unsigned 
 	}
 	smm_count_sub(pcp->count, n);
 	smm_count_add(pcp->stats.alloc[0], n);
-	smm_unlock(&pcp->lock);
+	smm_pcp_unlock(pcp);
 	return n;
 }
 
@@ -212,7 +230,7 @@ void smm_pcp_free_many(struct smm_mm *mm, struct smm_zone *z, unsigned int cpu,
 	struct smm_pcp *pcp = smm_pcp_of(mm, cpu, z - mm->zones);
 	unsigned int i;
 
-	smm_lock(&pcp->lock);
+	smm_pcp_lock(pcp);
 	for (i = 0; i < nr; i++) {
 		unsigned int order = smm_frame_order(&mm->frames[idx[i]]);
 
@@ -223,7 +241,7 @@ void smm_pcp_free_many(struct smm_mm *mm, struct smm_zone *z, unsigned int cpu,
 	}
 	if (pcp->count >= pcp->high)
 		smm_pcp_free_bulk(mm, z, pcp, pcp->count - pcp->high + pcp->batch);
-	smm_unlock(&pcp->lock);
+	smm_pcp_unlock(pcp);
 }
 
 /* drain_pages(): everything @cpu holds goes back to the buddy. */
@@ -234,9 +252,9 @@ void smm_drain_pcp(struct smm_mm *mm, unsigned int cpu)
 	for (zi = 0; zi < SMM_NR_ZONES; zi++) {
 		struct smm_pcp *pcp = smm_pcp_of(mm, cpu, zi);
 
-		smm_lock(&pcp->lock);
+		smm_pcp_lock(pcp);
 		smm_pcp_free_bulk(mm, &mm->zones[zi], pcp, pcp->count);
-		smm_unlock(&pcp->lock);
+		smm_pcp_unlock(pcp);
 	}
 }
 
@@ -246,6 +264,26 @@ void smm_drain_all_pcp(struct smm_mm *mm)
 
 	for (cpu = 0; cpu < mm->nr_cpus; cpu++)
 		smm_drain_pcp(mm, cpu);
+}
+
+/*
+ * A change an owner makes to the descriptor of a block it holds (a slab
+ * made or unmade, a table or page of a space): one store of @word, in
+ * a write section of @cpu's pcp for the block's zone, so the generation
+ * moves as it does for the allocator's own changes. It is @cpu's own
+ * lock and cache line: uncontended, and written by no other CPU but a
+ * draining one.
+ */
+void smm_frame_publish(struct smm_mm *mm, u64 idx, u64 word, unsigned int cpu)
+{
+	struct smm_pcp *pcp;
+
+	if (WARN_ON_ONCE(cpu >= mm->nr_cpus || idx >= mm->range->span))
+		return;
+	pcp = smm_pcp_of(mm, cpu, smm_zone_of(mm, idx));
+	smm_pcp_lock(pcp);
+	smm_frame_store(&mm->frames[idx], word);
+	smm_pcp_unlock(pcp);
 }
 
 u64 smm_zone_pcp_frames(const struct smm_mm *mm, unsigned int zone)

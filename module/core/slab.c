@@ -224,12 +224,11 @@ static void smm_slab_list_del(struct smm_cache *c, struct smm_slab *s)
  */
 static void smm_slab_discard(struct smm_cache *c, u64 head, unsigned int cpu)
 {
-	struct smm_frame f = c->mm->frames[head];
-
 	c->nr_slabs--;
 	c->slabs_free++;
-	smm_frame_set_head(&f, SMM_FRAME_PAGE, smm_frame_order(&f), smm_frame_mt(&f));
-	smm_frame_publish(c->mm, head, f);	/* no zone lock: see mm.h */
+	/* a PAGE head with empty links, as the buddy hands blocks out */
+	smm_frame_own(c->mm, head, SMM_FRAME_PAGE,
+		      smm_frame_links(SMM_FRAME_NONE, SMM_FRAME_NONE), cpu);
 	smm_free_pages(c->mm, head, cpu);
 }
 
@@ -240,22 +239,18 @@ static void smm_slab_discard(struct smm_cache *c, u64 head, unsigned int cpu)
  */
 static struct smm_slab *smm_slab_new(struct smm_cache *c, unsigned int cpu, u64 *head)
 {
-	struct smm_frame f;
 	struct smm_slab *s;
 	char *base;
 	u32 i, off;
 
 	if (smm_alloc_pages(c->mm, c->order, c->gfp, cpu, head))
 		return NULL;
-	f = c->mm->frames[*head];
 	base = smm_slab_pos_virt(c->mm, *head << SMM_PAGE_SHIFT);
 	if (WARN_ON_ONCE(!base)) {
 		smm_free_pages(c->mm, *head, cpu);
 		return NULL;
 	}
-	smm_frame_set_head(&f, SMM_FRAME_SLAB, c->order, smm_frame_mt(&f));
-	smm_frame_set_data(&f, smm_owner_data(SMM_OWNER_SLAB, c->id));
-	smm_frame_publish(c->mm, *head, f);	/* no zone lock: see mm.h */
+	smm_frame_own(c->mm, *head, SMM_FRAME_SLAB, smm_owner_data(SMM_OWNER_SLAB, c->id), cpu);
 
 	s = (struct smm_slab *)base;
 	memset(s, 0, sizeof(*s));
@@ -889,7 +884,7 @@ struct smm_cache *smm_cache_of_pos(struct smm_slabs *s, u64 pos)
 		return NULL;
 	for (i = 0; i <= SMM_SLAB_MAX_ORDER; i++) {
 		h = idx & ~((1ULL << i) - 1);
-		f.word = READ_ONCE(mm->frames[h].word);
+		f = smm_frame_load(&mm->frames[h]);
 		if (smm_frame_type(&f) != SMM_FRAME_TAIL)
 			break;
 	}

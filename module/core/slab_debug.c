@@ -395,12 +395,13 @@ static int __smm_slabs_census(struct smm_slabs *s, u64 *count, char *why, size_t
 	for (idx = 0; idx < mm->range->span; idx++) {
 		/*
 		 * Only the caches are stopped: other frames change under
-		 * the buddy's locks meanwhile (a deliberate race). No head
-		 * becomes or stops being SLAB while every cache is locked,
-		 * and no other word ever reads as SLAB, so the census holds.
+		 * the buddy's locks meanwhile, one store each, so one load
+		 * each here. No head becomes or stops being SLAB while every
+		 * cache is locked, and no other word ever reads as SLAB, so
+		 * the census holds.
 		 */
-		struct smm_frame head = { data_race(READ_ONCE(mm->frames[idx].word)) };
-		const struct smm_frame *f = &head;
+		struct smm_frame fv = smm_frame_load(&mm->frames[idx]);
+		const struct smm_frame *f = &fv;
 		const struct smm_cache *c;
 
 		if (smm_frame_type(f) != SMM_FRAME_SLAB)

@@ -66,29 +66,28 @@ static unsigned int smm_space_parent(const struct smm_space *s, unsigned int lev
 static int smm_space_get(struct smm_space *s, unsigned int order, unsigned int gfp,
 			 unsigned int type, u64 *idx)
 {
-	struct smm_frame *f;
+	unsigned int cpu = smm_cpu_get();
 	int ret;
 
-	ret = smm_alloc_pages(s->mm, order, gfp, smm_cpu_get(), idx);
+	ret = smm_alloc_pages(s->mm, order, gfp, cpu, idx);
+	if (!ret)
+		smm_frame_own(s->mm, *idx, type, smm_owner_data(SMM_OWNER_SPACE, s->id), cpu);
 	smm_cpu_put();
-	if (ret)
-		return ret;
-	f = &s->mm->frames[*idx];
-	smm_frame_set_data(f, smm_owner_data(SMM_OWNER_SPACE, s->id));
-	WRITE_ONCE(f->word, (f->word & ~SMM_FRAME_MASK(SMM_FRAME_TYPE_BITS)) | type);
-	return 0;
+	return ret;
 }
 
 /* Give a block of @type back to the buddy, as the PAGE it was handed out as. */
 static void smm_space_put(struct smm_space *s, u64 idx, unsigned int type)
 {
-	struct smm_frame *f = &s->mm->frames[idx];
+	const struct smm_frame *f = &s->mm->frames[idx];
+	unsigned int cpu;
 
 	if (WARN_ON_ONCE(smm_frame_type(f) != type || smm_frame_owner(f) != SMM_OWNER_SPACE ||
 			 smm_frame_tag(f) != s->id))
 		return;
-	WRITE_ONCE(f->word, (f->word & ~SMM_FRAME_MASK(SMM_FRAME_TYPE_BITS)) | SMM_FRAME_PAGE);
-	smm_free_pages(s->mm, idx, smm_cpu_get());
+	cpu = smm_cpu_get();
+	smm_frame_own(s->mm, idx, SMM_FRAME_PAGE, smm_frame_data(f), cpu);
+	smm_free_pages(s->mm, idx, cpu);
 	smm_cpu_put();
 }
 

@@ -179,6 +179,7 @@ void smm_zones_setup(struct smm_mm *mm, const struct smm_zone_layout *l)
 			end = smm_idx_after_frames(mm->range, used += l->frames[z]);
 
 		smm_lock_init(&zone->lock);
+		smm_seq_init(&zone->seq, &zone->lock);
 		zone->name = smm_zone_names[z];
 		zone->start = start;
 		zone->end = max(end, start);

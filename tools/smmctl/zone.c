@@ -5,6 +5,12 @@
 
 #include "smmctl.h"
 
+/*
+ * A zone message the zone changed under whatever the module tried is
+ * flagged NLM_F_DUMP_INTR: dump again, as frame show does.
+ */
+#define ZONE_DUMP_TRIES	5
+
 static void print_u64_row(const char *key, const char *label, const uint64_t *v, unsigned int n)
 {
 	unsigned int i;
@@ -105,7 +111,7 @@ static int zone_show(int argc, char **argv)
 {
 	struct smm_zone zones[SMM_NR_ZONES];
 	unsigned int n, i;
-	int only = -1;
+	int only = -1, tries, ret = 0;
 
 	if (argc > 1)
 		return smmctl_bad_arg(argv[1]);
@@ -119,7 +125,12 @@ static int zone_show(int argc, char **argv)
 	}
 	if (smmctl_connect())
 		return 1;
-	if (smm_zones_get(&smmctl_nl, zones, &n))
+	for (tries = 0; tries < ZONE_DUMP_TRIES; tries++) {
+		ret = smm_zones_get(&smmctl_nl, zones, &n);
+		if (ret != SMM_NL_DUMP_INTR)
+			break;
+	}
+	if (ret)
 		return smmctl_error();
 	open_json_array(PRINT_JSON, "zones");
 	for (i = 0; i < n; i++) {

@@ -1,0 +1,240 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * Dumps and NLM_F_DUMP_INTR, for test_dump_intr.sh: each dump is taken
+ * once and counted as flagged or not (smmctl and smmtop dump again when
+ * flagged, so they cannot say).
+ *
+ *	dump_intr idle DUMPS	DUMPS frame dumps (FRAME_GET of the whole
+ *				range), then DUMPS zone dumps (ZONE_GET),
+ *				with nothing else going on
+ *	dump_intr retype SECS	frame dumps, each followed by a zone dump,
+ *				while a child process retypes frames through
+ *				netlink: slabs grown (OBJ_ALLOC into an empty
+ *				cache) and shrunk (OBJ_FREE, CACHE_SHRINK), a
+ *				space's tables and pages mapped and unmapped;
+ *				until a frame dump is flagged or SECS pass
+ *
+ * Prints one JSON object: {"frame_dumps": N, "frame_intr": N,
+ * "zone_dumps": N, "zone_intr": N, "retype_rounds": N}, and exits 0;
+ * the judging is the script's. Exits 1 with "dump_intr: why" on stderr
+ * when a dump fails otherwise or the child's netlink calls fail.
+ */
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/wait.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "../tools/lib/libsmm.h"
+
+#define CACHE_NAME	"dump-intr"
+#define CACHE_OBJ_SIZE	512		/* 8 per 4 KiB slab */
+#define CHURN_OBJS	64		/* 8 slabs grown and shrunk per round */
+#define SPACE_VA	0x40000000ULL
+#define SPACE_PAGES	16		/* one PTE table, under new PMD and PUD */
+
+struct counts {
+	unsigned long frame_dumps, frame_intr, zone_dumps, zone_intr, rounds;
+};
+
+static volatile sig_atomic_t stop;
+
+static void on_term(int sig)
+{
+	(void)sig;
+	stop = 1;
+}
+
+static int fail(const char *what, const char *err)
+{
+	fprintf(stderr, "dump_intr: %s%s%s\n", what, err ? ": " : "", err ? err : "");
+	return 1;
+}
+
+static int count_run(const struct smm_run *run, void *data)
+{
+	(void)run;
+	(void)data;
+	return 0;
+}
+
+static int count_msg(const struct nlmsghdr *nlh, void *data)
+{
+	(void)nlh;
+	(void)data;
+	return MNL_CB_OK;
+}
+
+/* One whole frame dump: 0, 1 when it was flagged, -1 on another failure. */
+static int frame_dump(struct smm_nl *nl, struct counts *c)
+{
+	int ret = smm_frames_get(nl, 0, 0, count_run, NULL);
+
+	c->frame_dumps++;
+	if (ret == SMM_NL_DUMP_INTR) {
+		c->frame_intr++;
+		return 1;
+	}
+	if (ret) {
+		fail("FRAME_GET", nl->err);
+		return -1;
+	}
+	return 0;
+}
+
+/* One zone dump, raw: the library's smm_zones_get() does not retry either. */
+static int zone_dump(struct smm_nl *nl, struct counts *c)
+{
+	int ret = smm_nl_run(nl, smm_nl_request(nl, SHADOWMM_CMD_ZONE_GET, true), count_msg, NULL);
+
+	c->zone_dumps++;
+	if (ret == SMM_NL_DUMP_INTR) {
+		c->zone_intr++;
+		return 1;
+	}
+	if (ret) {
+		fail("ZONE_GET", nl->err);
+		return -1;
+	}
+	return 0;
+}
+
+/* One round of retypes: 8 slabs grown and given back, a space mapped and unmapped. */
+static int churn_round(struct smm_nl *nl, uint32_t space)
+{
+	struct smm_space_range r = { .id = space, .page_shift = 12, .addr = SPACE_VA,
+				     .pages = SPACE_PAGES };
+	uint64_t h[CHURN_OBJS], freed, frames;
+	uint32_t n;
+
+	if (smm_obj_alloc(nl, CACHE_NAME, CHURN_OBJS, h, &n) || n != CHURN_OBJS)
+		return fail("OBJ_ALLOC", nl->err);
+	if (smm_obj_free(nl, CACHE_NAME, h, n, &freed))
+		return fail("OBJ_FREE", nl->err);
+	if (smm_cache_shrink(nl, CACHE_NAME, &frames))
+		return fail("CACHE_SHRINK", nl->err);
+	if (smm_space_map(nl, &r, SHADOWMM_PROT_WRITE))
+		return fail("SPACE_MAP", nl->err);
+	if (smm_space_unmap(nl, &r))
+		return fail("SPACE_UNMAP", nl->err);
+	return 0;
+}
+
+/*
+ * The child: once its cache and space exist (the space's root is a
+ * retype too) it says so on @fd, then runs rounds, at least one, until
+ * SIGTERM; it tidies up and writes its count of rounds to @fd.
+ */
+static int churn(int fd)
+{
+	char ready = 1;
+	unsigned long rounds = 0;
+	struct smm_nl nl;
+	uint32_t space;
+	int ret = 0;
+
+	if (smm_nl_open(&nl))
+		return fail("no shadowmm family", nl.err);
+	if (smm_cache_create(&nl, CACHE_NAME, CACHE_OBJ_SIZE, 0, 0))
+		return fail("CACHE_CREATE", nl.err);
+	if (smm_space_create(&nl, 4, &space))
+		return fail("SPACE_CREATE", nl.err);
+	if (write(fd, &ready, 1) != 1)
+		return fail("writing ready", NULL);
+	do {
+		ret = churn_round(&nl, space);
+		rounds += !ret;
+	} while (!stop && !ret);
+	if (smm_space_destroy(&nl, space))
+		ret = fail("SPACE_DESTROY", nl.err);
+	if (smm_cache_destroy(&nl, CACHE_NAME, false))
+		ret = fail("CACHE_DESTROY", nl.err);
+	if (write(fd, &rounds, sizeof(rounds)) != sizeof(rounds))
+		ret = fail("writing the count", NULL);
+	smm_nl_close(&nl);
+	return ret;
+}
+
+static double now_s(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return ts.tv_sec + ts.tv_nsec / 1e9;
+}
+
+static int run_idle(struct smm_nl *nl, long dumps, struct counts *c)
+{
+	long i;
+
+	for (i = 0; i < dumps; i++)
+		if (frame_dump(nl, c) < 0)
+			return 1;
+	for (i = 0; i < dumps; i++)
+		if (zone_dump(nl, c) < 0)
+			return 1;
+	return 0;
+}
+
+static int run_retype(struct smm_nl *nl, long secs, struct counts *c)
+{
+	int fds[2], status, ret = 0;
+	double end;
+	char ready;
+	pid_t pid;
+
+	if (pipe(fds))
+		return fail("pipe", NULL);
+	signal(SIGTERM, on_term);
+	pid = fork();
+	if (pid < 0)
+		return fail("fork", NULL);
+	if (!pid) {
+		close(fds[0]);
+		_exit(churn(fds[1]));
+	}
+	close(fds[1]);
+	/* the dumps start once the child has nothing left to set up */
+	if (read(fds[0], &ready, 1) != 1)
+		ret = -1;
+	end = now_s() + secs;
+	/* stop at the first flagged frame dump, or at a failed dump */
+	while (!ret && now_s() < end) {
+		ret = frame_dump(nl, c);
+		if (ret >= 0 && zone_dump(nl, c) < 0)
+			ret = -1;
+	}
+	kill(pid, SIGTERM);
+	if (waitpid(pid, &status, 0) != pid || !WIFEXITED(status) || WEXITSTATUS(status))
+		return fail("the retyping child failed", NULL);
+	if (read(fds[0], &c->rounds, sizeof(c->rounds)) != sizeof(c->rounds))
+		return fail("reading the child's count", NULL);
+	close(fds[0]);
+	return ret < 0;
+}
+
+int main(int argc, char **argv)
+{
+	struct counts c = { 0 };
+	struct smm_nl nl;
+	long n;
+	int ret;
+
+	if (argc != 3 || (strcmp(argv[1], "idle") && strcmp(argv[1], "retype")) ||
+	    (n = strtol(argv[2], NULL, 10)) <= 0) {
+		fprintf(stderr, "usage: dump_intr { idle DUMPS | retype SECS }\n");
+		return 1;
+	}
+	if (smm_nl_open(&nl))
+		return fail("no shadowmm family", nl.err);
+	ret = !strcmp(argv[1], "idle") ? run_idle(&nl, n, &c) : run_retype(&nl, n, &c);
+	smm_nl_close(&nl);
+	if (ret)
+		return 1;
+	printf("{\"frame_dumps\": %lu, \"frame_intr\": %lu, \"zone_dumps\": %lu, "
+	       "\"zone_intr\": %lu, \"retype_rounds\": %lu}\n",
+	       c.frame_dumps, c.frame_intr, c.zone_dumps, c.zone_intr, c.rounds);
+	return 0;
+}
