@@ -83,13 +83,27 @@ after=$(free_kb)
 ktap_print_msg "free (MemFree + kernel pcp lists, page cache dropped): $before kB," \
 	"$during kB with 32 MiB borrowed, $after kB after rmmod"
 # A block the module failed to give back would be missing from the free
-# memory after rmmod. The rest of the kernel moves it too: SLACK_KB is
-# what we measured it move (see Documentation/testing.md, "Checks on
-# system-wide counters"), below the 4 MiB of the largest block borrowed,
-# so a lost block of that size still shows (plus KASAN's quarantine on a
-# debug kernel).
-SLACK_KB=2048
+# memory after rmmod. The rest of the kernel moves free memory too: over
+# a load and unload of size=32M, in 11 rounds on the generic kernel and 11
+# on PREEMPT_RT (this run and SMM_BORROWED_ROUNDS=10 more, below), before
+# - after was -100 to +136 kB. SLACK_KB is 1024, 7 times the most seen and
+# below the
+# 2 MiB and 4 MiB blocks borrowed mode takes (the largest first), so one
+# of those lost still fails the check. On a KASAN kernel its quarantine
+# is added (kasan_quarantine_kb).
+SLACK_KB=1024
 slack=$((SLACK_KB + $(kasan_quarantine_kb)))
 ktap_check "free memory back within $slack kB after rmmod" test $((before - after)) -le $slack
+
+# The measurement behind SLACK_KB: SMM_BORROWED_ROUNDS more loads and
+# unloads (0 by default), each reading printed, none judged. In the VM:
+# SMM_VM_APPEND=smm.env.SMM_BORROWED_ROUNDS=10 scripts/vm.sh check --tests test_borrowed.sh
+i=0
+while [ "$i" -lt "${SMM_BORROWED_ROUNDS:-0}" ]; do
+	b=$(free_kb)
+	smm_load size=32M && d=$(free_kb) && smm_unload && a=$(free_kb) &&
+		ktap_print_msg "round $i: free before - during $((b - d)) kB, before - after $((b - a)) kB"
+	i=$((i + 1))
+done
 
 ktap_finished
