@@ -25,9 +25,9 @@ free_kb() {
 	     END { print free + pcp * 4 }' /proc/meminfo /proc/zoneinfo
 }
 
-# kpageflags bits (Documentation/admin-guide/mm/pagemap.rst), by byte of
-# the little-endian 64-bit word: LRU 5 and SLAB 7 in byte 0, BUDDY 10 in
-# byte 1, NOPAGE 20 in byte 2.
+# kpageflags bits (the kernel's Documentation/admin-guide/mm/pagemap.rst),
+# by byte of the little-endian 64-bit word: LRU 5 and SLAB 7 in byte 0,
+# BUDDY 10 in byte 1, NOPAGE 20 in byte 2.
 # borrowed_by_kernel SECTIONS: SECTIONS holds "base frames" lines; true if
 # every frame of them is a page the kernel has handed out: none free in
 # its buddy allocator, on an LRU list, in a slab, or missing.
