@@ -48,6 +48,9 @@
 #   smm_unprivileged CMD...     CMD as nobody (uid/gid 65534, no capabilities)
 #   smm_kasan                   true on a KASAN kernel (make check-debug)
 #   kasan_quarantine_kb         what a KASAN kernel may hold back from MemFree
+#   smm_free_kb                 the kernel's free memory in kB: MemFree plus
+#                               its per-CPU lists, after dropping the page
+#                               cache (for checks that memory came back)
 #
 # JSON, through jq:
 #   json_get JSON FILTER        print jq -r's result; non-zero when it is
@@ -183,6 +186,17 @@ kasan_quarantine_kb() {
 	else
 		echo 0
 	fi
+}
+
+# MemFree leaves out the pages on the kernel's per-CPU lists, where a
+# freed page often goes first, and the page cache comes and goes with
+# whatever the guest reads: count the first back in, drop the second.
+smm_free_kb() {
+	sync
+	echo 3 > /proc/sys/vm/drop_caches
+	awk '$1 == "MemFree:" { free = $2 }
+	     FILENAME == "/proc/zoneinfo" && $1 == "count:" { pcp += $2 }
+	     END { print free + pcp * 4 }' /proc/meminfo /proc/zoneinfo
 }
 
 smm_load() { insmod "$SMM_KO" "$@"; }
