@@ -33,8 +33,15 @@ ktap_check "$CYCLES load/info/unload cycles" cycle
 ktap_check "no claim left in /proc/iomem" sh -c '! grep -q shadowmm /proc/iomem'
 after=$(smm_free_kb)
 ktap_print_msg "free (MemFree + kernel pcp lists, page cache dropped): $before -> $after kB"
-# The rest of the kernel moves free memory too: SLACK_KB_TBD
-slack=$((4096 + $(kasan_quarantine_kb)))
+# A block a cycle failed to give back would be missing here. The rest of
+# the kernel moves free memory too: across the 20 cycles it went down by
+# 324 kB on the generic kernel (this test alone, the first loads after
+# boot) and 52 kB on PREEMPT_RT (after test_borrowed), and by up to 236 kB
+# over one load and unload in test_borrowed. 2 MiB of slack is 6 times
+# the most seen and half the 4 MiB blocks borrowed mode takes first, so
+# one of those lost still fails the check (plus KASAN's quarantine on a
+# debug kernel).
+slack=$((2048 + $(kasan_quarantine_kb)))
 ktap_check "free memory back within $slack kB" test $((before - after)) -le $slack
 
 ktap_finished
