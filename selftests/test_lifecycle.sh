@@ -106,7 +106,7 @@ unload_during_dumps() {
 		{ echo "no 1 GiB reserved range at 0x40000000 (memmap=1G\$0x40000000)"; return 1; }
 	smm_load base=0x40000000 size=1G || return 1
 	smmctl page alloc order 0 count 4096 reserve > /dev/null || return 1
-	for j in 1 2 3; do
+	for _ in 1 2 3; do
 		smmctl -j frame show > /dev/null 2>&1 &
 	done
 	smm_unload_retrying 60
