@@ -2,7 +2,7 @@
 # SPDX-License-Identifier: GPL-2.0
 """Judge a test VM run from its serial log (and, optionally, host TAP files).
 
-    check-log.py SERIAL_LOG [HOST.tap ...] [LABEL=SERIAL_LOG ...]
+    check-log.py [--expected-skips FILE] SERIAL_LOG [HOST.tap ...] [LABEL=SERIAL_LOG ...]
 
 Arguments ending in .tap are host TAP files; the others are serial logs
 of VM runs, the first one plain and the others (other kernels: the debug
@@ -22,10 +22,27 @@ scripts/guest-init:
   ==== SMM DONE ====          the guest finished
 
 Counting: every subtest result ("ok", "not ok", "ok ... # SKIP") counts
-once. A test whose results do not match its plan ("1..N") counts one
-failure; so does a test that failed (exit status, timeout, crash) without
-a failed subtest. A test skipped as a whole with no subtests counts one
-skip, one that passed with no TAP at all one pass. The kernel log fails
+once. A subtest may carry TAP of its own, nested in the lines before its
+result (behind "# " or indented four spaces, with its own "TAP version"
+or plan), as test_pt_walk.sh prints pt_walk_test's: then its nested
+results count in its place, each nested skip a skip, never a pass; a
+failed subtest whose nested results all passed counts one failure. A
+test (or nested TAP) whose results do not match its plan ("1..N") counts
+one failure; so does a test that failed (exit status, timeout, crash)
+without a failed subtest. A test skipped as a whole with no subtests
+counts one skip, one that passed with no TAP at all one pass.
+
+Skips: each skip must be listed in selftests/expected-skips (or the file
+given with --expected-skips FILE), one per line:
+
+  TEST-GLOB <TAB> SKIP-REGEX <TAB> REASON
+
+TEST-GLOB (fnmatch) is matched against the test's name as reported
+(test_x.sh, LABEL/test_x.sh, host/NAME for build/host/NAME.tap),
+SKIP-REGEX (re.search) against the skipped result's text ("NAME # SKIP
+WHY"). A listed skip counts as a skip and the report names the entries
+that matched; a skip not listed counts as a failure, so that a run that
+quietly stopped testing something does not pass. The kernel log fails
 the run on each line with a kernel bug report (WARNING:, BUG:, Oops, ...)
 and on each shadowmm line of level 0-3 outside the windows the tests
 opened with "smm-test: expect-kerr begin" / "... end". A guest that did
@@ -35,12 +52,18 @@ Prints each failure with an excerpt of the output it came from, then as
 the last line exactly "N passed, N failed, N skipped". Exit status 0 only
 if nothing failed and something passed.
 """
+import fnmatch
+import os
 import re
 import sys
 
 MARK = '==== SMM %s ===='
 RESULT = re.compile(r'^(not ok|ok)\b\s*(\d+)?\s*(.*)$')
 PLAN = re.compile(r'^1\.\.(\d+)\s*$')
+# "1..0 # SKIP WHY": a TAP that skipped everything
+PLAN_SKIP = re.compile(r'^1\.\.0\s*#\s*SKIP\b\s*(.*)$', re.I)
+# what makes "# ..." lines before a result a nested TAP of its own
+NESTED_HEADER = re.compile(r'^(K?TAP version \d+|1\.\.\d+)')
 SKIP = re.compile(r'#\s*SKIP\b', re.I)
 TOP_NAME = re.compile(r'selftests: shadowmm: (\S+)')
 BLOCK_START = '# selftests: shadowmm: '
@@ -63,19 +86,61 @@ EXPECT_BEGIN = 'smm-test: expect-kerr begin'
 EXPECT_END = 'smm-test: expect-kerr end'
 
 EXCERPT_LINES = 40
+EXPECTED_SKIPS = os.path.relpath(os.path.join(os.path.dirname(os.path.abspath(__file__)),
+                                              '..', 'selftests', 'expected-skips'))
+
+
+class Expected:
+    """One line of the expected-skips file, and how many skips it matched."""
+
+    def __init__(self, glob, regex, reason):
+        self.glob, self.text, self.reason = glob, regex, reason
+        self.regex = re.compile(regex)
+        self.matched = 0
+
+
+def read_expected(path):
+    """The entries of an expected-skips file; a bad line is an error."""
+    entries = []
+    with open(path) as f:
+        for n, line in enumerate(f, 1):
+            line = line.rstrip('\n')
+            if not line.strip() or line.lstrip().startswith('#'):
+                continue
+            fields = [x for x in line.split('\t') if x]
+            if len(fields) != 3:
+                raise ValueError('%s:%d: want TEST-GLOB<TAB>SKIP-REGEX<TAB>REASON' % (path, n))
+            try:
+                entries.append(Expected(*fields))
+            except re.error as e:
+                raise ValueError('%s:%d: %s' % (path, n, e))
+    return entries
 
 
 class Tally:
     """Counts, and the failures with the lines that explain them."""
 
-    def __init__(self):
+    def __init__(self, expected, expected_path):
         self.passed = self.failed = self.skipped = 0
         self.failures = []
         self.summaries = []
+        self.expected, self.expected_path = expected, expected_path
+        self.label = None
 
     def fail(self, name, excerpt):
         self.failed += 1
         self.failures.append((name, excerpt))
+
+    def skip(self, test, text, excerpt):
+        """A skip of TEST saying TEXT: a skip if it is listed, else a failure."""
+        full = '%s/%s' % (self.label, test) if self.label else test
+        for e in self.expected:
+            if fnmatch.fnmatchcase(full, e.glob) and e.regex.search(text):
+                e.matched += 1
+                self.skipped += 1
+                return
+        self.fail('%s: skipped, and no line of %s expects it: %s'
+                  % (test, self.expected_path, text), excerpt)
 
 
 def strip_prefix(line):
@@ -85,17 +150,32 @@ def strip_prefix(line):
     return line[1:] if line.startswith('#') else line
 
 
-def judge_tap(name, lines, tally, top=None, why=''):
-    """Count one test's TAP (lines without the runner's prefix).
+def nested_tap(lines):
+    """The lines before a result as a nested TAP, one level of "# " or
+    four spaces taken off; None when they hold no TAP header or plan."""
+    nested = []
+    for line in lines:
+        if line.startswith('    '):
+            nested.append(line[4:])
+        elif line.startswith('#'):
+            nested.append(strip_prefix(line))
+    return nested if any(NESTED_HEADER.match(l) for l in nested) else None
 
-    top is the runner's verdict: 'ok', 'skip', 'fail', or None for a
-    plain TAP file; why its directive ("exit=1", "TIMEOUT 300 seconds").
-    Returns (passed, failed, skipped) for the summary.
+
+def count_tap(test, where, lines, tally):
+    """Count the results of one TAP stream, nested ones included.
+
+    test names the test for expected-skips; where prefixes what is
+    reported. Returns (seen, failed, skip_all): the results at this
+    level, how many of them failed (nested failures included), and the
+    reason of a "1..0 # SKIP" plan (else None).
     """
-    why = ' (%s)' % why if why else ''
-    before = (tally.passed, tally.failed, tally.skipped)
-    plan, seen, failed_subtests, since = None, 0, 0, 0
+    plan, seen, failed, since, skip_all = None, 0, 0, 0, None
     for i, line in enumerate(lines):
+        m = PLAN_SKIP.match(line)
+        if m:
+            plan, skip_all = 0, m.group(1) or 'skipped'
+            continue
         m = PLAN.match(line)
         if m:
             plan = int(m.group(1))
@@ -105,23 +185,55 @@ def judge_tap(name, lines, tally, top=None, why=''):
             continue
         seen += 1
         verdict, desc = m.group(1), m.group(3).strip()
+        what = '%s: %s %s %s' % (where, verdict, m.group(2) or '?', desc)
+        # the diagnostics a test prints for a subtest come before it
+        excerpt = lines[since:i + 1]
+        nested = nested_tap(lines[since:i])
+        since = i + 1
+        if nested is not None:
+            n_seen, n_failed, n_skip = count_tap(test, '%s: %s' % (where, desc), nested, tally)
+            if n_seen or n_failed:
+                # its nested results counted in its place
+                if verdict != 'ok':
+                    failed += 1
+                    if not n_failed:
+                        tally.fail(what, excerpt)
+                continue
+            if n_skip is not None and verdict == 'ok':
+                # a pass that tested nothing is that skip
+                tally.skip(test, '%s # SKIP %s' % (desc, n_skip), excerpt)
+                continue
         if verdict == 'ok' and SKIP.search(desc):
-            tally.skipped += 1
+            tally.skip(test, desc, excerpt)
         elif verdict == 'ok':
             tally.passed += 1
         else:
-            failed_subtests += 1
-            # the diagnostics a test prints for a subtest come before it
-            tally.fail('%s: not ok %s %s' % (name, m.group(2) or '?', desc),
-                       lines[since:i + 1])
-        since = i + 1
+            failed += 1
+            tally.fail(what, excerpt)
 
     if plan is not None and seen != plan:
-        tally.fail('%s: planned %d results, saw %d%s' % (name, plan, seen, why), lines)
+        failed += 1
+        tally.fail('%s: planned %d results, saw %d' % (where, plan, seen), lines)
+    return seen, failed, skip_all
+
+
+def judge_tap(name, lines, tally, top=None, why='', skip_text=''):
+    """Count one test's TAP (lines without the runner's prefix).
+
+    top is the runner's verdict: 'ok', 'skip', 'fail', or None for a
+    plain TAP file; why its directive ("exit=1", "TIMEOUT 300 seconds").
+    Returns (passed, failed, skipped) for the summary.
+    """
+    why = ' (%s)' % why if why else ''
+    before = (tally.passed, tally.failed, tally.skipped)
+    seen, failed_subtests, skip_all = count_tap(name, name + why, lines, tally)
+
+    if failed_subtests:
+        pass    # a failed subtest or a plan not kept: already counted
     elif top == 'fail' and failed_subtests == 0:
         tally.fail('%s: failed%s' % (name, why or ' (no reason given)'), lines)
-    elif seen == 0 and top == 'skip':
-        tally.skipped += 1
+    elif seen == 0 and (top == 'skip' or skip_all is not None):
+        tally.skip(name, skip_all or skip_text or 'skipped', lines)
     elif seen == 0 and top == 'ok':
         tally.passed += 1
     elif seen == 0 and top is None:
@@ -154,7 +266,8 @@ def judge_runner(lines, tally):
             test = TOP_NAME.search(m.group(3)).group(1)
             verdict = top_verdict(m)
             why = m.group(3).split('#', 1)[1].strip() if '#' in m.group(3) else ''
-            counts = judge_tap(test, body if test == name else [], tally, verdict, why)
+            counts = judge_tap(test, body if test == name else [], tally, verdict, why,
+                               m.group(3))
             tally.summaries.append((test, verdict, counts, body))
             name, body = None, []
             continue
@@ -215,8 +328,11 @@ def read_lines(path):
 def print_report(tally):
     for test, verdict, (p, f, s), body in tally.summaries:
         secs = next((m.group(1) for m in map(RUNNER_TIME.match, body) if m), '?')
+        # a test the runner passed may still hold a failure (a skip
+        # nobody expected): the counts decide
+        shown = 'FAIL' if f else {'ok': 'ok', 'skip': 'skip'}.get(verdict, 'FAIL')
         print('%-4s %-28s %3d passed, %d failed, %d skipped  (%s s)'
-              % ({'ok': 'ok', 'skip': 'skip'}.get(verdict, 'FAIL'), test, p, f, s, secs))
+              % (shown, test, p, f, s, secs))
     for name, excerpt in tally.failures:
         print('\nFAIL %s' % name)
         if len(excerpt) > EXCERPT_LINES:
@@ -225,6 +341,11 @@ def print_report(tally):
             print('    | %s' % line)
     if tally.failures:
         print()
+    used = [e for e in tally.expected if e.matched]
+    if used:
+        print('expected skips (%s):' % tally.expected_path)
+        for e in used:
+            print('  %3d  %-24s %s\n       because: %s' % (e.matched, e.glob, e.text, e.reason))
     if tally.passed == 0 and tally.failed == 0:
         print('nothing passed: no test ran?')
     print('%d passed, %d failed, %d skipped' % (tally.passed, tally.failed, tally.skipped))
@@ -233,6 +354,7 @@ def print_report(tally):
 def judge_log(path, tally, label=None):
     """One VM run's serial log; a label prefixes what it reports."""
     first_summary, first_failure = len(tally.summaries), len(tally.failures)
+    tally.label = label
     log = read_lines(path)
     tests = section(log, 'TESTS BEGIN', ['TESTS END', 'DMESG BEGIN', 'DONE'])
     if tests is not None:
@@ -249,22 +371,45 @@ def judge_log(path, tally, label=None):
                                            for t, v, c, b in tally.summaries[first_summary:]]
         tally.failures[first_failure:] = [(label + '/' + n, e)
                                           for n, e in tally.failures[first_failure:]]
+    tally.label = None
+
+
+def judge_host_tap(path, tally):
+    """A host test's TAP file, reported as host/NAME."""
+    name = 'host/' + os.path.basename(path)[:-len('.tap')]
+    try:
+        lines = read_lines(path)
+    except OSError as e:
+        tally.fail('%s: %s' % (name, e), [])
+        return
+    counts = judge_tap(name, lines, tally)
+    tally.summaries.append((name, 'fail' if counts[1] else 'ok', counts, []))
 
 
 def main(argv):
-    if len(argv) < 2:
+    args = argv[1:]
+    expected_path = EXPECTED_SKIPS
+    if args and args[0].startswith('--expected-skips'):
+        opt = args.pop(0)
+        expected_path = opt.partition('=')[2] or (args.pop(0) if args else '')
+    if not args or not expected_path:
         print(__doc__.strip(), file=sys.stderr)
         return 2
-    tally = Tally()
+    try:
+        expected = read_expected(expected_path)
+    except (OSError, ValueError) as e:
+        print('check-log: %s' % e, file=sys.stderr)
+        return 2
+    tally = Tally(expected, expected_path)
     runs = []
-    for arg in argv[2:]:
+    for arg in args[1:]:
         if arg.endswith('.tap'):
-            judge_tap(arg, read_lines(arg), tally)
+            judge_host_tap(arg, tally)
         else:
             label, _, path = arg.partition('=')
             runs.append((label, path) if path else (None, arg))
 
-    judge_log(argv[1], tally)
+    judge_log(args[0], tally)
     for label, path in runs:
         judge_log(path, tally, label)
 

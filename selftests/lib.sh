@@ -20,6 +20,9 @@
 #   ktap_check NAME CMD...      pass if CMD exits 0, else fail showing its
 #                               output (stdout and stderr) and exit status
 #   ktap_skip_rest REASON       skip every planned test not yet reported
+#   ktap_fail_rest REASON...    fail every planned test not yet reported
+#                               (one if there is no plan), the REASONs
+#                               shown once, before the first
 #   ktap_exit_skip_all [REASON] ktap_skip_rest, then ktap_finished
 #   ktap_finished               exit: 1 on any failure or a count that does
 #                               not match the plan, 4 if all skipped, else 0
@@ -27,6 +30,12 @@
 #
 # The module:
 #   smm_load [PARAMS...]        insmod /shadowmm/shadowmm.ko PARAMS; its status
+#   smm_load_or_fail [PARAMS...]
+#                               smm_load, or fail the test: insmod's error
+#                               and the module's last kernel log lines,
+#                               ktap_fail_rest, exit 1. A test that cannot
+#                               load the module tested nothing: a failure,
+#                               never a skip (make check would pass)
 #   smm_unload                  rmmod shadowmm if loaded; 0 if not loaded
 #   smm_unload_retrying SECS    rmmod every 0.1 s while it is refused, for
 #                               at most SECS seconds; the refusals are left
@@ -39,6 +48,9 @@
 #   smm_unprivileged CMD...     CMD as nobody (uid/gid 65534, no capabilities)
 #   smm_kasan                   true on a KASAN kernel (make check-debug)
 #   kasan_quarantine_kb         what a KASAN kernel may hold back from MemFree
+#   smm_free_kb                 the kernel's free memory in kB: MemFree plus
+#                               its per-CPU lists, after dropping the page
+#                               cache (for checks that memory came back)
 #
 # JSON, through jq:
 #   json_get JSON FILTER        print jq -r's result; non-zero when it is
@@ -113,6 +125,19 @@ ktap_skip_rest() {
 	done
 }
 
+ktap_fail_rest() {
+	local first=1
+	[ -n "$_ktap_planned" ] || _ktap_planned=$((_ktap_count + 1))
+	while [ "$_ktap_count" -lt "$_ktap_planned" ]; do
+		if [ "$first" = 1 ]; then
+			ktap_fail "test $((_ktap_count + 1)) (not run)" "$@"
+			first=0
+		else
+			ktap_fail "test $((_ktap_count + 1)) (not run)" "(the reason above)"
+		fi
+	done
+}
+
 ktap_exit_skip_all() {
 	ktap_skip_rest "$@"
 	ktap_finished
@@ -163,7 +188,26 @@ kasan_quarantine_kb() {
 	fi
 }
 
+# MemFree leaves out the pages on the kernel's per-CPU lists, where a
+# freed page often goes first, and the page cache comes and goes with
+# whatever the guest reads: count the first back in, drop the second.
+smm_free_kb() {
+	sync
+	echo 3 > /proc/sys/vm/drop_caches
+	awk '$1 == "MemFree:" { free = $2 }
+	     FILENAME == "/proc/zoneinfo" && $1 == "count:" { pcp += $2 }
+	     END { print free + pcp * 4 }' /proc/meminfo /proc/zoneinfo
+}
+
 smm_load() { insmod "$SMM_KO" "$@"; }
+
+smm_load_or_fail() {
+	local out
+	out=$(smm_load "$@" 2>&1) && return 0
+	ktap_fail_rest "insmod shadowmm.ko $* failed: ${out:-no message}" \
+		"$(dmesg | grep shadowmm | tail -n 5)"
+	ktap_finished
+}
 
 smm_unload() {
 	smm_loaded || return 0

@@ -10,8 +10,6 @@ CYCLES=${SMM_CYCLES:-20}
 ktap_header
 ktap_plan 3
 
-memfree() { awk '/^MemFree:/ { print $2 }' /proc/meminfo; }
-
 cycle() {
 	i=0
 	while [ "$i" -lt "$CYCLES" ]; do
@@ -30,12 +28,21 @@ cycle() {
 }
 
 smm_unload
-before=$(memfree)
+before=$(smm_free_kb)
 ktap_check "$CYCLES load/info/unload cycles" cycle
 ktap_check "no claim left in /proc/iomem" sh -c '! grep -q shadowmm /proc/iomem'
-after=$(memfree)
-# 4 MiB of slack, plus KASAN's quarantine on a debug kernel (lib.sh)
-slack=$((4096 + $(kasan_quarantine_kb)))
-ktap_check "MemFree back within $((slack / 1024)) MiB" test $((before - after)) -le $slack
+after=$(smm_free_kb)
+ktap_print_msg "free (MemFree + kernel pcp lists, page cache dropped): $before -> $after kB"
+# A block a cycle failed to give back would be missing here. The rest of
+# the kernel moves free memory too: across the 20 cycles it went down by
+# 324 kB on the generic kernel (this test alone, the first loads after
+# boot), 140 kB there after test_bad_params and test_borrowed, and 52 kB
+# on PREEMPT_RT (after test_borrowed), and by up to 236 kB
+# over one load and unload in test_borrowed. 2 MiB of slack is 6 times
+# the most seen and half the 4 MiB blocks borrowed mode takes first, so
+# one of those lost still fails the check (plus KASAN's quarantine on a
+# debug kernel).
+slack=$((2048 + $(kasan_quarantine_kb)))
+ktap_check "free memory back within $slack kB" test $((before - after)) -le $slack
 
 ktap_finished

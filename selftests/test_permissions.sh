@@ -14,7 +14,7 @@ ktap_header
 ktap_plan 57
 
 smm_unload
-smm_load base=0x10000000 size=64M || ktap_exit_skip_all "cannot load the module"
+smm_load_or_fail base=0x10000000 size=64M
 
 user() { smm_unprivileged smmctl "$@"; }
 # nobody in a user namespace of its own, where it is uid 0 with every

@@ -13,7 +13,7 @@ ktap_header
 ktap_plan 19
 
 smm_unload
-smm_load base=0x10000000 size=64M || ktap_exit_skip_all "cannot load the module"
+smm_load_or_fail base=0x10000000 size=64M
 
 levels=5
 grep -qw la57 /proc/cpuinfo || levels=4

@@ -19,7 +19,7 @@ ktap_plan 31
 command -v smmtop > /dev/null || ktap_exit_skip_all "smmtop is not in the image"
 command -v tmux > /dev/null || ktap_exit_skip_all "tmux is not in the image"
 smm_unload
-smm_load base=0x10000000 size=64M || ktap_exit_skip_all "cannot load the module"
+smm_load_or_fail base=0x10000000 size=64M
 export TERM=linux LC_ALL=C.UTF-8	# tmux wants a UTF-8 locale (mkinitramfs.sh adds it)
 tmp=$(mktemp -d)
 

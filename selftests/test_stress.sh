@@ -27,8 +27,7 @@ ktap_header
 ktap_plan $((13 + STRESS_NG))
 
 smm_unload
-smm_load base=0x10000000 size=64M zones=DMA:8M,DMA32:24M,Normal:rest ||
-	ktap_exit_skip_all "cannot load the module"
+smm_load_or_fail base=0x10000000 size=64M zones=DMA:8M,DMA32:24M,Normal:rest
 
 # Run a command that may fail for want of memory while the threads hold
 # much of it (that is a refusal, not an error); any other failure is one.
