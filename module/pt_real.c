@@ -57,7 +57,8 @@
  * Fault injection for test_pt_race on a CONFIG_DEBUG_VM kernel only: a
  * pause (microseconds, at most 10 ms) between reading a process's PMD and
  * mapping the PTE table it points to, the window in which a table freed
- * under the walker would be used. Writable at run time by root.
+ * under the walker would be used, on one PTE read in 16. Writable at run
+ * time by root.
  */
 #ifdef CONFIG_DEBUG_VM
 static unsigned int smm_walk_delay_us;
@@ -83,11 +84,13 @@ module_param_cb(debug_walk_delay_us, &smm_walk_delay_ops, &smm_walk_delay_us, 06
 MODULE_PARM_DESC(debug_walk_delay_us,
 		 "Pause between a process's PMD and its PTE table, in us (tests; DEBUG_VM kernels only)");
 
+/* Every 16th PTE table a walk maps: often enough to hit, cheap enough for 10,000 walks. */
 static void smm_walk_delay(void)
 {
+	static atomic_t n;
 	unsigned int us = READ_ONCE(smm_walk_delay_us);
 
-	if (us)
+	if (us && !(atomic_inc_return(&n) & 15))
 		usleep_range(us, us + us / 4);
 }
 #else
