@@ -22,7 +22,8 @@
  *	  |--------------------------------------------------------------|
  *	  | 2 MiB gap | region: 2 x 2 MiB (THP-able)  | rest: unmapped     |
  *	              ^ base                          ^ base + 4 MiB
- *	the parent walks [base - 2 MiB, base + 6 MiB) and single pages in it
+ *	the parent walks pages and runs of 8 pages across the region, and
+ *	now and then [base - 2 MiB, base + 6 MiB) and the whole 1 GiB
  */
 #include <errno.h>
 #include <signal.h>
@@ -217,21 +218,29 @@ int main(int argc, char **argv)
 
 	start = now();
 	for (i = 0; (elapsed = now() - start) < seconds || ty.walks < min_walks; i++) {
-		uint64_t b = (uint64_t)base;
+		uint64_t b = (uint64_t)base, off;
 
-		switch (i % 4) {
+		/*
+		 * Mostly short walks at offsets that move through the region
+		 * (a prime stride of pages, so every PTE table and both PMDs
+		 * get their turn), and now and then the region with the gaps
+		 * around it and the whole slot: many walks a second even on
+		 * the KASAN kernel, each landing while the child changes
+		 * something.
+		 */
+		off = (i * 37 * PAGE) % REGION;
+		switch (i % 16) {
 		case 0:		/* the region with a gap on both sides */
 			walk_once(&nl, &ty, child, b - HUGE, REGION + 2 * HUGE);
 			break;
-		case 1:		/* one page in each half */
-			walk_once(&nl, &ty, child, b + 16 * PAGE, PAGE);
-			walk_once(&nl, &ty, child, b + HUGE + 64 * PAGE, PAGE);
-			break;
-		case 2:		/* the whole slot: everything past the region is unmapped */
+		case 8:		/* the whole slot: everything past the region is unmapped */
 			walk_once(&nl, &ty, child, (uint64_t)slot, SLOT);
 			break;
-		case 3:		/* a range from inside the region into the gap after it */
+		case 4:		/* from inside the region into the gap after it */
 			walk_once(&nl, &ty, child, b + REGION - 4 * PAGE, 8 * PAGE);
+			break;
+		default:	/* one page, or eight */
+			walk_once(&nl, &ty, child, b + off, i & 1 ? PAGE : 8 * PAGE);
 			break;
 		}
 		if (ty.why[0] || waitpid(child, &status, WNOHANG) == child)
