@@ -24,4 +24,21 @@ u64 smm_test_free_frames(const struct smm_mm *mm);
 u64 smm_test_pcp_frames(const struct smm_mm *mm);
 int smm_test_check(struct smm_mm *mm);
 
+/* xorshift64*: fast, and the same sequence on every machine. */
+static inline u64 smm_test_rand(u64 *state)
+{
+	*state ^= *state >> 12;
+	*state ^= *state << 25;
+	*state ^= *state >> 27;
+	return *state * 2685821657736338717ULL;
+}
+
+/* The seed of a randomised test: SMM_SEED from the environment, or @dflt. */
+static inline u64 smm_test_seed(u64 dflt)
+{
+	const char *s = getenv("SMM_SEED");
+
+	return s ? strtoull(s, NULL, 0) : dflt;
+}
+
 #endif

@@ -28,18 +28,12 @@ struct model {
 
 static u64 model_rand(struct model *m)
 {
-	/* xorshift64*: fast, and the same sequence on every machine */
-	m->rng ^= m->rng >> 12;
-	m->rng ^= m->rng << 25;
-	m->rng ^= m->rng >> 27;
-	return m->rng * 2685821657736338717ULL;
+	return smm_test_rand(&m->rng);
 }
 
 static u64 model_seed(void)
 {
-	const char *s = getenv("SMM_SEED");
-
-	return s ? strtoull(s, NULL, 0) : 0x5eed5eedULL;
+	return smm_test_seed(0x5eed5eedULL);
 }
 
 /* Is [idx, idx + 2^order) free, in one section, in a zone <= @highest? */

@@ -103,17 +103,12 @@ struct mt_run {
 
 static u64 mt_rand(struct mt_thread *th)
 {
-	th->rng ^= th->rng >> 12;
-	th->rng ^= th->rng << 25;
-	th->rng ^= th->rng >> 27;
-	return th->rng * 2685821657736338717ULL;
+	return smm_test_rand(&th->rng);
 }
 
 static u64 mt_seed(void)
 {
-	const char *s = getenv("SMM_SEED");
-
-	return s ? strtoull(s, NULL, 0) : 0x7a5a7a5aULL;
+	return smm_test_seed(0x7a5a7a5aULL);
 }
 
 #define mt_fail(th, fmt, ...) ({					\

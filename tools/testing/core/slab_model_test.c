@@ -42,10 +42,7 @@ struct slab_model {
 
 static u64 sm_rand(struct slab_model *m)
 {
-	m->rng ^= m->rng >> 12;
-	m->rng ^= m->rng << 25;
-	m->rng ^= m->rng >> 27;
-	return m->rng * 2685821657736338717ULL;
+	return smm_test_rand(&m->rng);
 }
 
 static u8 sm_pattern(u64 pos)
@@ -246,9 +243,7 @@ static void sm_run(struct smm_test *_t, unsigned int cpus, u64 steps, u64 check_
 
 static u64 sm_seed(u64 dflt)
 {
-	const char *s = getenv("SMM_SEED");
-
-	return s ? strtoull(s, NULL, 0) : dflt;
+	return smm_test_seed(dflt);
 }
 
 /* Every step checked (CHECK walks 64 MiB of frames): short, on two CPUs. */
