@@ -67,38 +67,35 @@ static int count_msg(const struct nlmsghdr *nlh, void *data)
 	return MNL_CB_OK;
 }
 
-/* One whole frame dump: 0, 1 when it was flagged, -1 on another failure. */
-static int frame_dump(struct smm_nl *nl, struct counts *c)
+/* A dump's outcome counted: 0, 1 when it was flagged, -1 on another failure. */
+static int dump_outcome(struct smm_nl *nl, int ret, const char *what, unsigned long *dumps,
+			unsigned long *intr)
 {
-	int ret = smm_frames_get(nl, 0, 0, count_run, NULL);
-
-	c->frame_dumps++;
+	(*dumps)++;
 	if (ret == SMM_NL_DUMP_INTR) {
-		c->frame_intr++;
+		(*intr)++;
 		return 1;
 	}
 	if (ret) {
-		fail("FRAME_GET", nl->err);
+		fail(what, nl->err);
 		return -1;
 	}
 	return 0;
 }
 
+/* One whole frame dump. */
+static int frame_dump(struct smm_nl *nl, struct counts *c)
+{
+	return dump_outcome(nl, smm_frames_get(nl, 0, 0, count_run, NULL), "FRAME_GET",
+			    &c->frame_dumps, &c->frame_intr);
+}
+
 /* One zone dump, raw: the library's smm_zones_get() does not retry either. */
 static int zone_dump(struct smm_nl *nl, struct counts *c)
 {
-	int ret = smm_nl_run(nl, smm_nl_request(nl, SHADOWMM_CMD_ZONE_GET, true), count_msg, NULL);
-
-	c->zone_dumps++;
-	if (ret == SMM_NL_DUMP_INTR) {
-		c->zone_intr++;
-		return 1;
-	}
-	if (ret) {
-		fail("ZONE_GET", nl->err);
-		return -1;
-	}
-	return 0;
+	return dump_outcome(nl, smm_nl_run(nl, smm_nl_request(nl, SHADOWMM_CMD_ZONE_GET, true),
+					   count_msg, NULL),
+			    "ZONE_GET", &c->zone_dumps, &c->zone_intr);
 }
 
 /* One round of retypes: 8 slabs grown and given back, a space mapped and unmapped. */
