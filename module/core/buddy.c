@@ -41,6 +41,8 @@ static __always_inline void smm_add_free(struct smm_mm *mm, struct smm_zone *z, 
 		smm_frame_set_prev(&mm->frames[first], idx);
 	a->head[mt] = idx;
 	WRITE_ONCE(a->nr_free[mt], a->nr_free[mt] + 1);
+	if (unlikely(idx < z->sweep.end))	/* behind CHECK's cursor */
+		z->sweep.nr_free[order][mt]++;
 }
 
 /* Unlink the free block at @idx; its descriptor names its list. */
@@ -58,6 +60,8 @@ static __always_inline void smm_del_free(struct smm_mm *mm, struct smm_zone *z, 
 	if (next != SMM_FRAME_NONE)
 		smm_frame_set_prev(&mm->frames[next], prev);
 	WRITE_ONCE(a->nr_free[mt], a->nr_free[mt] - 1);
+	if (unlikely(idx < z->sweep.end))
+		z->sweep.nr_free[order][mt]--;
 }
 
 static void smm_move_free(struct smm_mm *mm, struct smm_zone *z, u64 idx, unsigned int mt)

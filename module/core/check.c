@@ -1,4 +1,3 @@
-// SPDX-License-Identifier: GPL-2.0
 /*
  * CHECK: verify every invariant of the shadow mm and name the first one
  * that does not hold, the way check_new_page()/bad_page() name a reason.
@@ -6,49 +5,109 @@
  *  - frames: walking each zone head to head covers it; every head is
  *    aligned to its order, lies in one section and one zone, and is
  *    followed only by tails; holes lie outside sections;
- *  - free lists: each list holds exactly nr_free FREE heads of its order
- *    and migratetype, correctly double-linked, and every FREE head is on
- *    one; no two free buddies are left unmerged; zone->free adds up;
+ *  - free blocks: each FREE head is linked both ways with FREE heads of
+ *    its order and migratetype (or is its list's head), no two free
+ *    buddies are left unmerged, the FREE heads of each (order, type)
+ *    number nr_free and add up to zone->free;
  *  - per-CPU lists: each holds PCP heads of its order and type, adding
- *    up to the list's count and to the PCP heads seen in the walk;
+ *    up to the list's count, and the PCP frames of the zone to the sum;
  *  - page-table and space pages (core/space.h) are owned by a space,
  *    table pages single frames;
- *  - present = free + per-CPU + allocated; min <= low <= high.
+ *  - present = free + per-CPU + allocated (when nothing moved meanwhile);
+ *    min <= low <= high.
+ *
+ * CHECK runs while allocations go on and holds no lock for long: it
+ * sweeps each zone in chunks of about SMM_SWEEP_FRAMES frames, each under
+ * the zone's locks (its pcp locks, then the zone lock: nothing in the
+ * zone changes under them), and drops them between chunks. Every chunk
+ * checks what is local to it and adds what it saw to a census; the
+ * allocator keeps the census of the frames behind the cursor current
+ * (the hooks in buddy.c and pcp.c), so when the cursor reaches the end
+ * of the zone the census is that of the zone as it is now, and the
+ * totals are compared under the locks once more. The one sum the hooks
+ * do not follow (allocated frames) is compared only when the zone's
+ * generation shows that nothing moved during the sweep.
+ *
+ * Lock order: mm->lock_all (a mutex: one CHECK at a time), then per
+ * chunk the zone's pcp locks in CPU order, then its zone lock.
  */
 #include "mm.h"
 #include "handle.h"
 
-struct smm_census {
-	u64 nr_free[SMM_NR_ORDERS][SMM_NR_MT];	/* FREE heads seen */
-	u64 free, pcp, used;			/* frames */
+const char *const smm_hold_names[SMM_NR_HOLDS] = {
+	[SMM_HOLD_CHECK]	= "check",
+	[SMM_HOLD_CENSUS]	= "slab_census",
+	[SMM_HOLD_VALIDATE]	= "validate",
+	[SMM_HOLD_SHRINK]	= "slab_shrink",
+};
+
+/* One sweep of one zone: what the chunks saw that the hooks do not keep. */
+struct smm_sweep {
+	u64 next;		/* first frame not swept yet */
+	u64 pcp;		/* PCP frames seen */
+	u64 used;		/* frames of allocated blocks seen */
+	u64 gen;		/* the zone's generation when it began */
 };
 
 #define smm_bad(fmt, ...)	(snprintf(why, len, fmt, ##__VA_ARGS__), -EUCLEAN)
 
 /*
- * Take every pcp lock, then every zone lock (the documented order),
- * under lock_all so lockdep accepts many locks of one class.
+ * A chunk of a whole-range operation ends: @t0 is when its locks were
+ * all taken (smm_clock_ns()). Keeps the longest hold of each kind.
  */
-void smm_mm_lock_all(struct smm_mm *mm)
+void smm_hold_end(struct smm_mm *mm, enum smm_hold_kind kind, u64 t0)
 {
-	unsigned int i;
+	u64 ns = smm_clock_ns() - t0;
+	struct smm_hold_stats *h = &mm->holds[kind];
 
-	smm_mutex_lock(&mm->lock_all);
-	for (i = 0; i < mm->nr_cpus * SMM_NR_ZONES; i++)
-		smm_lock_nest(&mm->pcp[i].lock, &mm->lock_all);
-	for (i = 0; i < SMM_NR_ZONES; i++)
-		smm_lock_nest(&mm->zones[i].lock, &mm->lock_all);
+	smm_lock(&mm->hold_lock);
+	WRITE_ONCE(h->chunks, h->chunks + 1);
+	WRITE_ONCE(h->total_ns, h->total_ns + ns);
+	if (ns > h->max_ns)
+		WRITE_ONCE(h->max_ns, ns);
+	smm_unlock(&mm->hold_lock);
 }
 
-void smm_mm_unlock_all(struct smm_mm *mm)
+void smm_hold_read(struct smm_mm *mm, enum smm_hold_kind kind, struct smm_hold_stats *st)
 {
-	unsigned int i;
+	smm_lock(&mm->hold_lock);
+	*st = mm->holds[kind];
+	smm_unlock(&mm->hold_lock);
+}
 
-	for (i = SMM_NR_ZONES; i-- > 0; )
-		smm_unlock_nested(&mm->zones[i].lock);
-	for (i = mm->nr_cpus * SMM_NR_ZONES; i-- > 0; )
-		smm_unlock_nested(&mm->pcp[i].lock);
-	smm_mutex_unlock(&mm->lock_all);
+/*
+ * Every lock of zone @zi: its pcp locks in CPU order, then the zone lock
+ * (the documented order), nested under lock_all so lockdep accepts many
+ * locks of one class. Nothing in the zone changes while they are held:
+ * the buddy writes under the zone lock; the pcp lists, and owners' changes
+ * to their blocks (smm_frame_publish()), under a pcp lock of the zone.
+ */
+static void smm_zone_lock_all(struct smm_mm *mm, unsigned int zi)
+{
+	unsigned int cpu;
+
+	for (cpu = 0; cpu < mm->nr_cpus; cpu++)
+		smm_lock_nest(&smm_pcp_of(mm, cpu, zi)->lock, &mm->lock_all);
+	smm_lock_nest(&mm->zones[zi].lock, &mm->lock_all);
+}
+
+static void smm_zone_unlock_all(struct smm_mm *mm, unsigned int zi)
+{
+	unsigned int cpu;
+
+	smm_unlock_nested(&mm->zones[zi].lock);
+	for (cpu = mm->nr_cpus; cpu-- > 0; )
+		smm_unlock_nested(&smm_pcp_of(mm, cpu, zi)->lock);
+}
+
+/* Move the cursor of zone @zi's census: its zone locks are held. */
+static void smm_sweep_set_end(struct smm_mm *mm, unsigned int zi, u64 end)
+{
+	unsigned int cpu;
+
+	mm->zones[zi].sweep.end = end;
+	for (cpu = 0; cpu < mm->nr_cpus; cpu++)
+		smm_pcp_of(mm, cpu, zi)->sweep_end = end;
 }
 
 /* @f: the snapshot of the head at @idx (one load: smm_frame_load()). */
@@ -100,203 +159,276 @@ static int smm_check_buddy_merged(const struct smm_mm *mm, const struct smm_zone
 	return 0;
 }
 
-static int smm_check_walk(struct smm_mm *mm, const struct smm_zone *z,
-			  struct smm_census *c, char *why, size_t len)
+/*
+ * The links of the FREE head at @idx, read under the zone lock: its
+ * neighbours are FREE heads of its list that point back at it, and with
+ * no previous block it is its list's head. With the counts compared at
+ * the end, every FREE head is then on its list (a separate cycle would
+ * need a block with no way back to the head, which the links exclude
+ * only together with nr_free: see smm_check_totals()).
+ */
+static int smm_check_free_links(const struct smm_mm *mm, const struct smm_zone *z, u64 idx,
+				const struct smm_frame *f, char *why, size_t len)
 {
+	unsigned int order = smm_frame_order(f), mt = smm_frame_mt(f);
+	u32 prev = smm_frame_prev(f), next = smm_frame_next(f);
+	const struct smm_frame *n;
+
+	if (prev == SMM_FRAME_NONE) {
+		if (z->area[order].head[mt] != idx)
+			return smm_bad("%s order %u type %u: frame %llu has no back link but is not the list's head",
+				       z->name, order, mt, (unsigned long long)idx);
+	} else {
+		n = prev >= z->start && prev < z->end ? &mm->frames[prev] : NULL;
+		if (!n || smm_frame_type(n) != SMM_FRAME_FREE || smm_frame_order(n) != order ||
+		    smm_frame_mt(n) != mt || smm_frame_next(n) != idx)
+			return smm_bad("%s order %u type %u: frame %llu has a wrong back link",
+				       z->name, order, mt, (unsigned long long)idx);
+	}
+	if (next == SMM_FRAME_NONE)
+		return 0;
+	n = next >= z->start && next < z->end ? &mm->frames[next] : NULL;
+	if (!n || smm_frame_type(n) != SMM_FRAME_FREE || smm_frame_order(n) != order ||
+	    smm_frame_mt(n) != mt || smm_frame_prev(n) != idx)
+		return smm_bad("%s order %u type %u: frame %llu links to frame %u, not such a free block",
+			       z->name, order, mt, (unsigned long long)idx, next);
+	return 0;
+}
+
+/* A PCP head links only to a PCP head of its list (or ends it). */
+static int smm_check_pcp_link(const struct smm_mm *mm, const struct smm_zone *z, u64 idx,
+			      const struct smm_frame *f, char *why, size_t len)
+{
+	u32 next = smm_frame_next(f);
+	const struct smm_frame *n;
+
+	if (next == SMM_FRAME_NONE)
+		return 0;
+	n = next >= z->start && next < z->end ? &mm->frames[next] : NULL;
+	if (!n || smm_frame_type(n) != SMM_FRAME_PCP || smm_frame_order(n) != smm_frame_order(f) ||
+	    smm_frame_mt(n) != smm_frame_mt(f))
+		return smm_bad("%s: pcp frame %llu links to frame %u, not a pcp block of its list",
+			       z->name, (unsigned long long)idx, next);
+	return 0;
+}
+
+/* What one block adds to the census, after its local checks. */
+static int smm_check_one(struct smm_mm *mm, struct smm_zone *z, u64 idx,
+			 const struct smm_frame *f, struct smm_sweep *sw, char *why, size_t len)
+{
+	unsigned int order = smm_frame_order(f);
+	int ret;
+
+	switch (smm_frame_type(f)) {
+	case SMM_FRAME_HOLE:
+		return 0;
+	case SMM_FRAME_FREE:
+		ret = smm_check_buddy_merged(mm, z, idx, order, why, len);
+		if (!ret)
+			ret = smm_check_free_links(mm, z, idx, f, why, len);
+		if (!ret)
+			z->sweep.nr_free[order][smm_frame_mt(f)]++;
+		return ret;
+	case SMM_FRAME_PCP:
+		sw->pcp += 1ULL << order;
+		return smm_check_pcp_link(mm, z, idx, f, why, len);
+	default:
+		if ((smm_frame_type(f) == SMM_FRAME_PGTABLE || smm_frame_type(f) == SMM_FRAME_SPACE) &&
+		    (smm_frame_owner(f) != SMM_OWNER_SPACE ||
+		     (smm_frame_type(f) == SMM_FRAME_PGTABLE && order)))
+			return smm_bad("frame %llu: a shadow space's page not owned as one",
+				       (unsigned long long)idx);
+		sw->used += 1ULL << order;
+		return 0;
+	}
+}
+
+/*
+ * One chunk of zone @zi's sweep, from sw->next on: blocks until about
+ * SMM_SWEEP_FRAMES frames were looked at, under the zone's locks. A merge
+ * since the last chunk may have made the frame at the cursor a tail of
+ * a block whose head lies behind it (and was counted by the hooks): its
+ * tails are skipped, but only if the zone moved, else a tail there is
+ * a broken block.
+ */
+static int smm_check_chunk(struct smm_mm *mm, unsigned int zi, struct smm_sweep *sw,
+			   char *why, size_t len)
+{
+	struct smm_zone *z = &mm->zones[zi];
+	u64 idx = sw->next, seen = 0, t0;
 	struct smm_frame head;
-	u64 idx;
-	int ret;
+	int ret = 0;
 
-	/*
-	 * Every lock of the mm is held, but slabs and spaces change their
-	 * blocks' heads under their own locks: each head is read once.
-	 */
-	for (idx = z->start; idx < z->end; idx += 1ULL << smm_frame_order(&head)) {
-		const struct smm_frame *f = &head;
-		unsigned int order;
-
+	smm_zone_lock_all(mm, zi);
+	t0 = smm_clock_ns();
+	if (smm_zone_generation_moved(mm, zi, sw->gen))
+		while (idx < z->end && seen++ < SMM_MAX_BLOCK_FRAMES &&
+		       smm_frame_type(&mm->frames[idx]) == SMM_FRAME_TAIL)
+			idx++;
+	for (seen = 0; idx < z->end && seen < SMM_SWEEP_FRAMES; idx += 1ULL << smm_frame_order(&head)) {
 		head = smm_frame_load(&mm->frames[idx]);
-		order = smm_frame_order(f);
-
-		ret = smm_check_block(mm, z, idx, f, why, len);
+		ret = smm_check_block(mm, z, idx, &head, why, len);
+		if (!ret)
+			ret = smm_check_one(mm, z, idx, &head, sw, why, len);
 		if (ret)
-			return ret;
-		switch (smm_frame_type(f)) {
-		case SMM_FRAME_HOLE:
 			break;
-		case SMM_FRAME_FREE:
-			ret = smm_check_buddy_merged(mm, z, idx, order, why, len);
-			if (ret)
-				return ret;
-			c->nr_free[order][smm_frame_mt(f)]++;
-			c->free += 1ULL << order;
-			break;
-		case SMM_FRAME_PCP:
-			c->pcp += 1ULL << order;
-			break;
-		case SMM_FRAME_PGTABLE:
-		case SMM_FRAME_SPACE:
-			if (smm_frame_owner(f) != SMM_OWNER_SPACE ||
-			    (smm_frame_type(f) == SMM_FRAME_PGTABLE && order))
-				return smm_bad("frame %llu: a shadow space's page not owned as one",
-					       (unsigned long long)idx);
-			c->used += 1ULL << order;
-			break;
-		default:
-			c->used += 1ULL << order;
-		}
+		seen += 1ULL << smm_frame_order(&head);
 	}
-	return 0;
+	sw->next = idx;
+	smm_sweep_set_end(mm, zi, idx);
+	smm_hold_end(mm, SMM_HOLD_CHECK, t0);
+	smm_zone_unlock_all(mm, zi);
+	return ret;
 }
 
-static int smm_check_free_list(struct smm_mm *mm, const struct smm_zone *z,
-			       unsigned int order, unsigned int mt, char *why, size_t len)
+/*
+ * Zone @zi swept: the census (z->sweep and the pcps' deltas) is that of
+ * the zone as it is now. Compare it with the zone's counters and check
+ * the list heads, under the zone's locks. O(orders x types + CPUs).
+ */
+static int smm_check_totals(struct smm_mm *mm, unsigned int zi, const struct smm_sweep *sw,
+			    char *why, size_t len)
 {
-	u64 n = 0, want = z->area[order].nr_free[mt];
-	u32 prev = SMM_FRAME_NONE, idx;
-
-	for (idx = z->area[order].head[mt]; idx != SMM_FRAME_NONE; n++) {
-		const struct smm_frame *f;
-
-		if (n == want)
-			return smm_bad("%s order %u type %u: more than nr_free=%llu blocks listed",
-				       z->name, order, mt, (unsigned long long)want);
-		if (idx < z->start || idx >= z->end)
-			return smm_bad("%s order %u type %u: frame %u outside the zone",
-				       z->name, order, mt, idx);
-		f = &mm->frames[idx];
-		if (smm_frame_type(f) != SMM_FRAME_FREE || smm_frame_order(f) != order ||
-		    smm_frame_mt(f) != mt)
-			return smm_bad("%s order %u type %u: frame %u listed but not such a free block",
-				       z->name, order, mt, idx);
-		if (smm_frame_prev(f) != prev)
-			return smm_bad("%s order %u type %u: frame %u has a wrong back link",
-				       z->name, order, mt, idx);
-		prev = idx;
-		idx = smm_frame_next(f);
-	}
-	if (n != want)
-		return smm_bad("%s order %u type %u: %llu blocks listed, nr_free=%llu",
-			       z->name, order, mt, (unsigned long long)n,
-			       (unsigned long long)want);
-	return 0;
-}
-
-static int smm_check_free_area(struct smm_mm *mm, const struct smm_zone *z,
-			       const struct smm_census *c, char *why, size_t len)
-{
-	unsigned int o, mt;
-	u64 free = 0;
-	int ret;
+	const struct smm_zone *z = &mm->zones[zi];
+	u64 free = 0, pcp = sw->pcp, counted = 0;
+	unsigned int o, mt, cpu;
 
 	for (o = 0; o < SMM_NR_ORDERS; o++) {
 		for (mt = 0; mt < SMM_NR_MT; mt++) {
-			ret = smm_check_free_list(mm, z, o, mt, why, len);
-			if (ret)
-				return ret;
-			if (c->nr_free[o][mt] != z->area[o].nr_free[mt])
+			u64 want = z->area[o].nr_free[mt], found = z->sweep.nr_free[o][mt];
+			u32 h = z->area[o].head[mt];
+			const struct smm_frame *f = h != SMM_FRAME_NONE ? &mm->frames[h] : NULL;
+
+			if (found != want)
 				return smm_bad("%s order %u type %u: %llu free blocks found, nr_free=%llu",
-					       z->name, o, mt,
-					       (unsigned long long)c->nr_free[o][mt],
-					       (unsigned long long)z->area[o].nr_free[mt]);
-			free += z->area[o].nr_free[mt] << o;
+					       z->name, o, mt, (unsigned long long)found,
+					       (unsigned long long)want);
+			if ((f == NULL) != (want == 0) ||
+			    (f && (h < z->start || h >= z->end ||
+				   smm_frame_type(f) != SMM_FRAME_FREE || smm_frame_order(f) != o ||
+				   smm_frame_mt(f) != mt || smm_frame_prev(f) != SMM_FRAME_NONE)))
+				return smm_bad("%s order %u type %u: the list's head %u is not a first free block of it",
+					       z->name, o, mt, h);
+			free += want << o;
 		}
 	}
-	if (free != z->free || c->free != z->free)
+	if (free != z->free)
 		return smm_bad("%s: free=%llu but the free lists hold %llu frames",
 			       z->name, (unsigned long long)z->free, (unsigned long long)free);
-	return 0;
-}
-
-static int smm_check_pcp(struct smm_mm *mm, unsigned int zi, const struct smm_census *c,
-			 char *why, size_t len)
-{
-	const struct smm_zone *z = &mm->zones[zi];
-	unsigned int cpu, p;
-	u64 total = 0;
-
 	for (cpu = 0; cpu < mm->nr_cpus; cpu++) {
-		const struct smm_pcp *pcp = smm_pcp_of(mm, cpu, zi);
-		u64 frames = 0;
+		const struct smm_pcp *p = smm_pcp_of(mm, cpu, zi);
 
-		for (p = 0; p < SMM_NR_PCP_LISTS; p++) {
-			u32 idx;
-
-			for (idx = pcp->lists[p]; idx != SMM_FRAME_NONE;
-			     idx = smm_frame_next(&mm->frames[idx])) {
-				const struct smm_frame *f;
-
-				if (idx < z->start || idx >= z->end || frames > pcp->count)
-					return smm_bad("cpu %u %s pcp list %u: frame %u does not belong",
-						       cpu, z->name, p, idx);
-				f = &mm->frames[idx];
-				if (smm_frame_type(f) != SMM_FRAME_PCP ||
-				    smm_frame_order(f) != p / SMM_NR_MT ||
-				    smm_frame_mt(f) != p % SMM_NR_MT)
-					return smm_bad("cpu %u %s pcp list %u: frame %u is not a free pcp block",
-						       cpu, z->name, p, idx);
-				frames += 1ULL << smm_frame_order(f);
-			}
-		}
-		if (frames != pcp->count)
-			return smm_bad("cpu %u %s: pcp count=%u but its lists hold %llu frames",
-				       cpu, z->name, pcp->count, (unsigned long long)frames);
-		total += frames;
+		pcp += p->sweep_delta;
+		counted += p->count;
 	}
-	if (total != c->pcp)
+	if (pcp != counted)
 		return smm_bad("%s: pcp lists hold %llu frames, the frames say %llu",
-			       z->name, (unsigned long long)total, (unsigned long long)c->pcp);
-	return 0;
-}
-
-static int smm_check_zone(struct smm_mm *mm, unsigned int zi, char *why, size_t len)
-{
-	const struct smm_zone *z = &mm->zones[zi];
-	struct smm_census c;
-	int ret;
-
-	memset(&c, 0, sizeof(c));
-	ret = smm_check_walk(mm, z, &c, why, len);
-	if (!ret)
-		ret = smm_check_free_area(mm, z, &c, why, len);
-	if (!ret)
-		ret = smm_check_pcp(mm, zi, &c, why, len);
-	if (ret)
-		return ret;
-	if (c.free + c.pcp + c.used != z->present || z->managed != z->present)
+			       z->name, (unsigned long long)counted, (unsigned long long)pcp);
+	if (!smm_zone_generation_moved(mm, zi, sw->gen) &&
+	    (free + pcp + sw->used != z->present || z->managed != z->present))
 		return smm_bad("%s: present=%llu but free=%llu + pcp=%llu + used=%llu",
-			       z->name, (unsigned long long)z->present,
-			       (unsigned long long)c.free, (unsigned long long)c.pcp,
-			       (unsigned long long)c.used);
+			       z->name, (unsigned long long)z->present, (unsigned long long)free,
+			       (unsigned long long)pcp, (unsigned long long)sw->used);
 	if (z->wmark[SMM_WMARK_MIN] > z->wmark[SMM_WMARK_LOW] ||
 	    z->wmark[SMM_WMARK_LOW] > z->wmark[SMM_WMARK_HIGH])
 		return smm_bad("%s: watermarks out of order", z->name);
 	return 0;
 }
 
-/* With everything locked (smm_mm_lock_all()), or in a single-threaded test. */
-int __smm_check(struct smm_mm *mm, char *why, size_t len)
+/*
+ * Each CPU's lists of zone @zi hold PCP heads of their order and type
+ * adding up to its count: under that pcp lock alone, a walk bounded by
+ * the count (a pcp holds at most high + a batch).
+ */
+static int smm_check_pcp_lists(struct smm_mm *mm, unsigned int zi, char *why, size_t len)
 {
-	unsigned int zi;
+	const struct smm_zone *z = &mm->zones[zi];
+	unsigned int cpu, p;
+	int ret = 0;
+
+	for (cpu = 0; cpu < mm->nr_cpus && !ret; cpu++) {
+		struct smm_pcp *pcp = smm_pcp_of(mm, cpu, zi);
+		u64 frames = 0, t0;
+
+		smm_lock(&pcp->lock);
+		t0 = smm_clock_ns();
+		for (p = 0; p < SMM_NR_PCP_LISTS && !ret; p++) {
+			u32 idx;
+
+			for (idx = pcp->lists[p]; idx != SMM_FRAME_NONE && !ret;
+			     idx = smm_frame_next(&mm->frames[idx])) {
+				const struct smm_frame *f = &mm->frames[idx];
+
+				if (idx < z->start || idx >= z->end || frames > pcp->count)
+					ret = smm_bad("cpu %u %s pcp list %u: frame %u does not belong",
+						      cpu, z->name, p, idx);
+				else if (smm_frame_type(f) != SMM_FRAME_PCP ||
+					 smm_frame_order(f) != p / SMM_NR_MT ||
+					 smm_frame_mt(f) != p % SMM_NR_MT)
+					ret = smm_bad("cpu %u %s pcp list %u: frame %u is not a free pcp block",
+						      cpu, z->name, p, idx);
+				else
+					frames += 1ULL << smm_frame_order(f);
+			}
+		}
+		if (!ret && frames != pcp->count)
+			ret = smm_bad("cpu %u %s: pcp count=%u but its lists hold %llu frames",
+				      cpu, z->name, pcp->count, (unsigned long long)frames);
+		smm_hold_end(mm, SMM_HOLD_CHECK, t0);
+		smm_unlock(&pcp->lock);
+	}
+	return ret;
+}
+
+/* Sweep zone @zi chunk by chunk, then compare its totals. Under lock_all. */
+static int smm_check_zone(struct smm_mm *mm, unsigned int zi, char *why, size_t len)
+{
+	struct smm_zone *z = &mm->zones[zi];
+	struct smm_sweep sw = { .next = z->start };
+	unsigned int cpu;
 	int ret;
 
-	for (zi = 0; zi < SMM_NR_ZONES; zi++) {
+	smm_zone_lock_all(mm, zi);
+	sw.gen = smm_zone_generation(mm, zi);
+	memset(&z->sweep, 0, sizeof(z->sweep));
+	for (cpu = 0; cpu < mm->nr_cpus; cpu++)
+		smm_pcp_of(mm, cpu, zi)->sweep_delta = 0;
+	smm_sweep_set_end(mm, zi, z->start);
+	smm_zone_unlock_all(mm, zi);
+
+	do {
+		ret = smm_check_chunk(mm, zi, &sw, why, len);
+		smm_cond_resched();
+	} while (!ret && sw.next < z->end);
+
+	smm_zone_lock_all(mm, zi);
+	if (!ret)
+		ret = smm_check_totals(mm, zi, &sw, why, len);
+	smm_sweep_set_end(mm, zi, 0);
+	smm_zone_unlock_all(mm, zi);
+	if (!ret)
+		ret = smm_check_pcp_lists(mm, zi, why, len);
+	return ret;
+}
+
+/*
+ * CHECK of the buddy and the per-CPU lists, zone by zone, while the
+ * allocator runs. One CHECK at a time (lock_all); no spinlock is held
+ * across chunks.
+ */
+int smm_check(struct smm_mm *mm, char *why, size_t len)
+{
+	unsigned int zi;
+	int ret = 0;
+
+	smm_mutex_lock(&mm->lock_all);
+	for (zi = 0; zi < SMM_NR_ZONES && !ret; zi++)
 		ret = smm_check_zone(mm, zi, why, len);
-		if (ret)
-			return ret;
-	}
+	smm_mutex_unlock(&mm->lock_all);
+	if (ret)
+		return ret;
 	if (mm->zones[SMM_NR_ZONES - 1].end != mm->range->span || mm->zones[0].start)
 		return smm_bad("zones do not cover the range");
 	snprintf(why, len, "ok");
 	return 0;
-}
-
-int smm_check(struct smm_mm *mm, char *why, size_t len)
-{
-	int ret;
-
-	smm_mm_lock_all(mm);
-	ret = __smm_check(mm, why, len);
-	smm_mm_unlock_all(mm);
-	return ret;
 }

@@ -28,6 +28,7 @@
 #include <linux/slab.h>
 #include <linux/sched.h>
 #include <linux/smp.h>
+#include <linux/sched/clock.h>
 
 typedef spinlock_t smm_lock_t;
 #define smm_lock_init(l)	spin_lock_init(l)
@@ -107,6 +108,9 @@ static inline void smm_cpu_put(void)
 
 #define smm_cond_resched()	cond_resched()
 
+/* Nanoseconds for measuring lock holds: the scheduler's clock, this CPU. */
+#define smm_clock_ns()		local_clock()
+
 /* Large arrays (frame descriptors) may exceed what kmalloc can give. */
 static inline void *smm_zalloc_array(size_t n, size_t size)
 {
@@ -131,6 +135,7 @@ static inline void smm_free_array(void *p)
 #include <string.h>
 #include <errno.h>
 #include <pthread.h>
+#include <time.h>
 
 typedef uint8_t u8;
 typedef uint16_t u16;
@@ -256,6 +261,14 @@ static inline void smm_cpu_put(void)
 }
 
 #define smm_cond_resched()	do { } while (0)
+
+static inline u64 smm_clock_ns(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (u64)ts.tv_sec * 1000000000ULL + (u64)ts.tv_nsec;
+}
 
 typedef pthread_mutex_t smm_mutex_t;
 #define smm_mutex_init(m)	pthread_mutex_init(m, NULL)

@@ -17,6 +17,13 @@
  * of those counts (page_alloc.c, smm_mm_generation()); it is per lock
  * rather than one per zone so that the pcp fast path writes only its own
  * CPU's cache line, as it always did.
+ *
+ * Whole-range operations (CHECK here, VALIDATE and the slab census in
+ * slab_debug.c) never hold a spinlock for more than one chunk of about
+ * SMM_SWEEP_FRAMES frames: they sweep the frame map with a cursor, and
+ * the allocator keeps their census of what lies behind the cursor
+ * current (the sweep fields below). Their outer mutexes (lock_all,
+ * smm_slabs.mutex) sleep; between chunks they cond_resched().
  */
 #ifndef _SMM_CORE_MM_H
 #define _SMM_CORE_MM_H
@@ -66,8 +73,22 @@ struct smm_pcp {
 	u32 high;			/* drain a batch beyond this */
 	u32 batch;
 	u32 lists[SMM_NR_PCP_LISTS];	/* LIFO stacks linked through next */
+	u64 sweep_end;			/* = its zone's sweep.end */
+	s64 sweep_delta;		/* frames pushed minus popped behind it */
 	struct smm_pcp_stats stats;
 } __attribute__((aligned(64)));
+
+/*
+ * CHECK's census of one zone while it sweeps (check.c): everything below
+ * @end was counted, and the buddy keeps the count of free blocks there
+ * current as blocks come and go (smm_add_free()/smm_del_free()). @end is
+ * 0 when no sweep runs, so the hooks cost a compare that fails. Written
+ * with the zone lock and all of the zone's pcp locks held.
+ */
+struct smm_zone_sweep {
+	u64 end;
+	u64 nr_free[SMM_NR_ORDERS][SMM_NR_MT];
+};
 
 struct smm_zone {
 	smm_lock_t lock;
@@ -80,7 +101,26 @@ struct smm_zone {
 	u64 wmark[SMM_NR_WMARK];
 	u64 lowmem_reserve[SMM_NR_ZONES];
 	struct smm_free_area area[SMM_NR_ORDERS];
+	struct smm_zone_sweep sweep;
 	struct smm_zone_stats stats;
+};
+
+/*
+ * The longest time a whole-range operation held spinlocks for one chunk
+ * (smm_hold_end()): what the 4 GiB hold test and debugfs lock_holds read.
+ */
+enum smm_hold_kind {
+	SMM_HOLD_CHECK,		/* CHECK of the buddy and pcp lists */
+	SMM_HOLD_CENSUS,	/* CHECK of the slab frames */
+	SMM_HOLD_VALIDATE,	/* VALIDATE of one cache */
+	SMM_HOLD_SHRINK,	/* giving a cache's slabs back */
+	SMM_NR_HOLDS
+};
+
+struct smm_hold_stats {
+	u64 chunks;
+	u64 max_ns;
+	u64 total_ns;
 };
 
 struct smm_mm {
@@ -92,8 +132,13 @@ struct smm_mm {
 	unsigned int nr_cpus;
 	bool pcp_enabled;
 	u64 min_free_kbytes;
-	smm_mutex_t lock_all;		/* serialises smm_mm_lock_all() */
+	smm_mutex_t lock_all;		/* one CHECK at a time */
+	smm_lock_t hold_lock;		/* holds[] */
+	struct smm_hold_stats holds[SMM_NR_HOLDS];
 };
+
+/* How many frames a sweep looks at under one taking of its locks. */
+#define SMM_SWEEP_FRAMES	256
 
 /* How the range is cut into zones: frames per zone from the start. */
 struct smm_zone_layout {
@@ -125,10 +170,12 @@ void smm_free_pages_bulk(struct smm_mm *mm, unsigned int cpu, unsigned int nr, c
 void smm_drain_pcp(struct smm_mm *mm, unsigned int cpu);
 void smm_drain_all_pcp(struct smm_mm *mm);
 
-void smm_mm_lock_all(struct smm_mm *mm);
-void smm_mm_unlock_all(struct smm_mm *mm);
-int __smm_check(struct smm_mm *mm, char *why, size_t len);
 int smm_check(struct smm_mm *mm, char *why, size_t len);
+
+/* check.c: lock hold accounting of the sweeps */
+extern const char *const smm_hold_names[SMM_NR_HOLDS];
+void smm_hold_end(struct smm_mm *mm, enum smm_hold_kind kind, u64 t0);
+void smm_hold_read(struct smm_mm *mm, enum smm_hold_kind kind, struct smm_hold_stats *st);
 
 /* zone.c */
 const char *smm_parse_zones(const char *s, u64 nr_frames, struct smm_zone_layout *l);

@@ -231,6 +231,7 @@ int smm_mm_init(struct smm_mm *mm, struct smm_range *r, const struct smm_mm_conf
 	mm->nr_cpus = cfg->nr_cpus;
 	mm->pcp_enabled = cfg->pcp_enabled;
 	smm_mutex_init(&mm->lock_all);
+	smm_lock_init(&mm->hold_lock);
 	mm->pageblock_mt = smm_zalloc_array(nr_pageblocks, 1);
 	mm->pcp = smm_zalloc_pcp(mm->nr_cpus * SMM_NR_ZONES);
 	if (!mm->pageblock_mt || !mm->pcp) {

@@ -80,18 +80,26 @@ static __always_inline void smm_pcp_unlock(struct smm_pcp *pcp)
 	smm_unlock(&pcp->lock);
 }
 
-static void smm_pcp_push(struct smm_mm *mm, u32 *list, u64 idx, unsigned int order,
-			 unsigned int mt)
+/*
+ * Push and pop keep CHECK's census current for blocks behind its cursor
+ * (sweep_end, 0 when no CHECK runs; see check.c).
+ */
+static void smm_pcp_push(struct smm_mm *mm, struct smm_pcp *pcp, u32 *list, u64 idx,
+			 unsigned int order, unsigned int mt)
 {
 	smm_frame_set_linked(&mm->frames[idx], SMM_FRAME_PCP, order, mt, SMM_FRAME_NONE, *list);
 	*list = idx;
+	if (unlikely(idx < pcp->sweep_end))
+		pcp->sweep_delta += 1 << order;
 }
 
-static u64 smm_pcp_pop(struct smm_mm *mm, u32 *list)
+static u64 smm_pcp_pop(struct smm_mm *mm, struct smm_pcp *pcp, u32 *list, unsigned int order)
 {
 	u64 idx = *list;
 
 	*list = smm_frame_next(&mm->frames[idx]);
+	if (unlikely(idx < pcp->sweep_end))
+		pcp->sweep_delta -= 1 << order;
 	return idx;
 }
 
@@ -119,7 +127,7 @@ static bool smm_pcp_refill(struct smm_mm *mm, struct smm_zone *z, struct smm_pcp
 
 		if (idx == SMM_NO_IDX)
 			break;
-		smm_pcp_push(mm, list, idx, order, mt);
+		smm_pcp_push(mm, pcp, list, idx, order, mt);
 	}
 	smm_unlock(&z->lock);
 	if (!i)
@@ -156,7 +164,7 @@ static void smm_pcp_free_bulk(struct smm_mm *mm, struct smm_zone *z, struct smm_
 			continue;
 		}
 		empty = 0;
-		idx = smm_pcp_pop(mm, list);
+		idx = smm_pcp_pop(mm, pcp, list, order);
 		__smm_free_one(mm, z, idx, order, smm_frame_mt(&mm->frames[idx]));
 		smm_count_sub(pcp->count, 1U << order);
 		count -= min(count, 1U << order);
@@ -175,7 +183,7 @@ u64 smm_pcp_alloc(struct smm_mm *mm, struct smm_zone *z, unsigned int order,
 
 	smm_pcp_lock(pcp);
 	if (*list != SMM_FRAME_NONE || smm_pcp_refill(mm, z, pcp, order, mt)) {
-		idx = smm_pcp_pop(mm, list);
+		idx = smm_pcp_pop(mm, pcp, list, order);
 		smm_pcp_set_page(mm, idx, order, mt);
 		smm_count_sub(pcp->count, 1U << order);
 		smm_count_add(pcp->stats.alloc[order], 1);
@@ -191,7 +199,7 @@ void smm_pcp_free(struct smm_mm *mm, struct smm_zone *z, u64 idx, unsigned int o
 	struct smm_pcp *pcp = smm_pcp_of(mm, cpu, z - mm->zones);
 
 	smm_pcp_lock(pcp);
-	smm_pcp_push(mm, &pcp->lists[smm_pindex(order, mt)], idx, order, mt);
+	smm_pcp_push(mm, pcp, &pcp->lists[smm_pindex(order, mt)], idx, order, mt);
 	smm_count_add(pcp->count, 1U << order);
 	smm_count_add(pcp->stats.free[order], 1);
 	if (pcp->count >= pcp->high)
@@ -214,7 +222,7 @@ unsigned int smm_pcp_alloc_many(struct smm_mm *mm, struct smm_zone *z, unsigned 
 	for (n = 0; n < nr; n++) {
 		if (*list == SMM_FRAME_NONE && !smm_pcp_refill(mm, z, pcp, 0, mt))
 			break;
-		idx[n] = smm_pcp_pop(mm, list);
+		idx[n] = smm_pcp_pop(mm, pcp, list, 0);
 		smm_pcp_set_page(mm, idx[n], 0, mt);
 	}
 	smm_count_sub(pcp->count, n);
@@ -234,7 +242,7 @@ void smm_pcp_free_many(struct smm_mm *mm, struct smm_zone *z, unsigned int cpu,
 	for (i = 0; i < nr; i++) {
 		unsigned int order = smm_frame_order(&mm->frames[idx[i]]);
 
-		smm_pcp_push(mm, &pcp->lists[smm_pindex(order, smm_pageblock_mt(mm, idx[i]))],
+		smm_pcp_push(mm, pcp, &pcp->lists[smm_pindex(order, smm_pageblock_mt(mm, idx[i]))],
 			     idx[i], order, smm_pageblock_mt(mm, idx[i]));
 		smm_count_add(pcp->count, 1U << order);
 		smm_count_add(pcp->stats.free[order], 1);

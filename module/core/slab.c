@@ -180,11 +180,14 @@ static u32 *smm_slab_list_head(struct smm_cache *c, unsigned int list)
 	return list == SMM_SLAB_FULL ? &c->full : &c->partial;
 }
 
+/* Lists change under the list lock; VALIDATE's counts follow (slab_debug.c). */
 static void smm_slab_list_add(struct smm_cache *c, u64 head, struct smm_slab *s,
 			      unsigned int list)
 {
 	u32 *first = smm_slab_list_head(c, list);
 
+	if (unlikely(head < c->sweep_end))
+		c->sweep_list[list]++;
 	s->list = list;
 	s->prev = SMM_FRAME_NONE;
 	s->next = *first;
@@ -197,10 +200,12 @@ static void smm_slab_list_add(struct smm_cache *c, u64 head, struct smm_slab *s,
 		c->nr_partial++;
 }
 
-static void smm_slab_list_del(struct smm_cache *c, struct smm_slab *s)
+static void smm_slab_list_del(struct smm_cache *c, u64 head, struct smm_slab *s)
 {
 	u32 *first = smm_slab_list_head(c, s->list);
 
+	if (unlikely(head < c->sweep_end))
+		c->sweep_list[s->list]--;
 	if (s->prev != SMM_FRAME_NONE)
 		smm_slab_hdr(c, s->prev)->next = s->next;
 	else
@@ -218,24 +223,45 @@ static void smm_slab_list_del(struct smm_cache *c, struct smm_slab *s)
 /* ---- slabs from and to the buddy ------------------------------------- */
 
 /*
+ * A slab head made (@made) or unmade at @head: the descriptor's store,
+ * nr_slabs and the sweeps' counts of slabs behind their cursors move
+ * together, under the list lock (held by the caller) and census_lock.
+ */
+static void smm_slab_set_made(struct smm_cache *c, u64 head, bool made, unsigned int cpu)
+{
+	struct smm_slabs *s = c->slabs;
+	u64 data = made ? smm_owner_data(SMM_OWNER_SLAB, c->id) :
+		   smm_frame_links(SMM_FRAME_NONE, SMM_FRAME_NONE);
+	s64 d = made ? 1 : -1;
+
+	smm_lock(&s->census_lock);
+	/* unmade: a PAGE head with empty links, as the buddy hands blocks out */
+	smm_frame_own(c->mm, head, made ? SMM_FRAME_SLAB : SMM_FRAME_PAGE, data, cpu);
+	c->nr_slabs += d;
+	if (unlikely(head < s->census_end))
+		c->census_slabs += d;
+	if (unlikely(head < c->sweep_end))
+		c->sweep_slabs += d;
+	smm_unlock(&s->census_lock);
+}
+
+/*
  * Give an empty slab (on no list) back to the buddy: its head becomes
- * a PAGE head again, which is what smm_free_pages() takes. The list
- * lock may be held (the buddy's locks come after it).
+ * a PAGE head again, which is what smm_free_pages() takes. Under the
+ * list lock (the buddy's locks come after it).
  */
 static void smm_slab_discard(struct smm_cache *c, u64 head, unsigned int cpu)
 {
-	c->nr_slabs--;
 	c->slabs_free++;
-	/* a PAGE head with empty links, as the buddy hands blocks out */
-	smm_frame_own(c->mm, head, SMM_FRAME_PAGE,
-		      smm_frame_links(SMM_FRAME_NONE, SMM_FRAME_NONE), cpu);
+	smm_slab_set_made(c, head, false, cpu);
 	smm_free_pages(c->mm, head, cpu);
 }
 
 /*
- * allocate_slab(): a block from the buddy, marked SLAB for this cache,
- * with every slot on the header's freelist in address order. No lock
- * of the cache is needed: nobody else knows the slab yet.
+ * allocate_slab(): a block from the buddy, with every slot on the
+ * header's freelist in address order. No lock of the cache is needed:
+ * nobody else knows the slab yet. The caller marks it SLAB for this
+ * cache (smm_slab_set_made()) under the list lock.
  */
 static struct smm_slab *smm_slab_new(struct smm_cache *c, unsigned int cpu, u64 *head)
 {
@@ -250,8 +276,6 @@ static struct smm_slab *smm_slab_new(struct smm_cache *c, unsigned int cpu, u64 
 		smm_free_pages(c->mm, *head, cpu);
 		return NULL;
 	}
-	smm_frame_own(c->mm, *head, SMM_FRAME_SLAB, smm_owner_data(SMM_OWNER_SLAB, c->id), cpu);
-
 	s = (struct smm_slab *)base;
 	memset(s, 0, sizeof(*s));
 	s->prev = s->next = SMM_FRAME_NONE;
@@ -359,7 +383,7 @@ static bool smm_cache_refill(struct smm_cache *c, struct smm_cache_cpu *cc, unsi
 	if (c->partial != SMM_FRAME_NONE) {
 		head = c->partial;
 		s = smm_slab_hdr(c, head);
-		smm_slab_list_del(c, s);
+		smm_slab_list_del(c, head, s);
 		smm_slab_activate(c, cc, cpu, head, s);
 		smm_unlock(&c->list_lock);
 		return true;
@@ -370,7 +394,7 @@ static bool smm_cache_refill(struct smm_cache *c, struct smm_cache_cpu *cc, unsi
 	if (!s)
 		return false;
 	smm_lock(&c->list_lock);
-	c->nr_slabs++;
+	smm_slab_set_made(c, head, true, cpu);
 	c->slabs_alloc++;
 	smm_unlock(&c->list_lock);
 	smm_slab_activate(c, cc, cpu, head, s);
@@ -455,7 +479,7 @@ static int smm_cache_free_slow(struct smm_cache *c, struct smm_cache_cpu *cc, u6
 	s->inuse--;
 	smm_count_add(cc->stats.free_slow, 1);
 	if (s->list != SMM_SLAB_ON_CPU && (was_full || !s->inuse)) {
-		smm_slab_list_del(c, s);
+		smm_slab_list_del(c, head, s);
 		smm_slab_file(c, head, s, false, cpu);
 	}
 	smm_unlock(&c->list_lock);
@@ -577,22 +601,60 @@ static u64 smm_cache_flush(struct smm_cache *c, bool discard, unsigned int cpu)
 	return frames;
 }
 
-/* Discard the empty slabs of the partial list. Under the list lock. */
-static u64 __smm_cache_discard_empty(struct smm_cache *c, unsigned int cpu)
+/* The header of the slab of @c whose head is @idx, or NULL if there is none. */
+struct smm_slab *smm_slab_at(struct smm_cache *c, u64 idx)
 {
-	u64 head = c->partial, frames = 0;
+	struct smm_frame f;
 
-	while (head != SMM_FRAME_NONE) {
-		struct smm_slab *s = smm_slab_hdr(c, head);
-		u64 next = s->next;
+	if (idx >= c->mm->range->span)
+		return NULL;
+	f = smm_frame_load(&c->mm->frames[idx]);
+	if (smm_frame_type(&f) != SMM_FRAME_SLAB || smm_frame_owner(&f) != SMM_OWNER_SLAB ||
+	    smm_frame_tag(&f) != c->id)
+		return NULL;
+	return smm_slab_pos_virt(c->mm, idx << SMM_PAGE_SHIFT);
+}
 
-		if (!s->inuse) {
-			smm_slab_list_del(c, s);
-			smm_slab_discard(c, head, cpu);
-			frames += 1ULL << c->order;
+/*
+ * Discard the empty slabs of the partial list, SMM_SLAB_BATCH slabs
+ * looked at per taking of the list lock. The walk resumes at the slab
+ * it stopped before, if that is still on the partial list; if it was
+ * taken meanwhile, the walk ends there: a shrink racing with the
+ * cache's users gives back what was empty when it passed, as any does.
+ */
+static u64 smm_cache_discard_empty(struct smm_cache *c, unsigned int cpu)
+{
+	u64 head = SMM_FRAME_NONE, frames = 0;
+	bool start = true;
+	unsigned int n;
+
+	do {
+		struct smm_slab *s;
+		u64 t0;
+
+		smm_lock(&c->list_lock);
+		t0 = smm_clock_ns();
+		if (start)
+			head = c->partial;
+		else if (!(s = smm_slab_at(c, head)) || s->list != SMM_SLAB_PARTIAL)
+			head = SMM_FRAME_NONE;
+		start = false;
+		for (n = 0; head != SMM_FRAME_NONE && n < SMM_SLAB_BATCH; n++) {
+			u64 next;
+
+			s = smm_slab_hdr(c, head);
+			next = s->next;
+			if (!s->inuse) {
+				smm_slab_list_del(c, head, s);
+				smm_slab_discard(c, head, cpu);
+				frames += 1ULL << c->order;
+			}
+			head = next;
 		}
-		head = next;
-	}
+		smm_hold_end(c->mm, SMM_HOLD_SHRINK, t0);
+		smm_unlock(&c->list_lock);
+		smm_cond_resched();
+	} while (head != SMM_FRAME_NONE);
 	return frames;
 }
 
@@ -606,10 +668,7 @@ u64 smm_cache_shrink(struct smm_cache *c, unsigned int cpu)
 	u64 frames;
 
 	frames = smm_cache_flush(c, true, cpu);
-	smm_lock(&c->list_lock);
-	frames += __smm_cache_discard_empty(c, cpu);
-	smm_unlock(&c->list_lock);
-	return frames;
+	return frames + smm_cache_discard_empty(c, cpu);
 }
 
 /* Objects allocated and not freed, from the CPUs' counters. */
@@ -627,21 +686,33 @@ u64 smm_cache_live(const struct smm_cache *c)
 	return n;
 }
 
-/* Give every slab of the lists back, whatever it holds. Under the list lock. */
-static void __smm_cache_discard_all(struct smm_cache *c, unsigned int cpu)
+/*
+ * Give every slab of the lists back, whatever it holds, SMM_SLAB_BATCH
+ * per taking of the list lock. Nobody uses the cache any more.
+ */
+static void smm_cache_discard_all(struct smm_cache *c, unsigned int cpu)
 {
-	unsigned int list;
+	unsigned int list, n;
 
-	for (list = SMM_SLAB_PARTIAL; list <= SMM_SLAB_FULL; list++) {
-		u32 *first = smm_slab_list_head(c, list);
+	do {
+		u64 t0;
 
-		while (*first != SMM_FRAME_NONE) {
-			u64 head = *first;
+		smm_lock(&c->list_lock);
+		t0 = smm_clock_ns();
+		for (n = 0, list = SMM_SLAB_PARTIAL; list <= SMM_SLAB_FULL; list++) {
+			u32 *first = smm_slab_list_head(c, list);
 
-			smm_slab_list_del(c, smm_slab_hdr(c, head));
-			smm_slab_discard(c, head, cpu);
+			for (; *first != SMM_FRAME_NONE && n < SMM_SLAB_BATCH; n++) {
+				u64 head = *first;
+
+				smm_slab_list_del(c, head, smm_slab_hdr(c, head));
+				smm_slab_discard(c, head, cpu);
+			}
 		}
-	}
+		smm_hold_end(c->mm, SMM_HOLD_SHRINK, t0);
+		smm_unlock(&c->list_lock);
+		smm_cond_resched();
+	} while (n == SMM_SLAB_BATCH);
 }
 
 static void smm_cache_free_struct(struct smm_cache *c)
@@ -659,8 +730,8 @@ void __smm_cache_destroy(struct smm_slabs *s, struct smm_cache *c, unsigned int 
 {
 	/* slabs first: CHECK must never see a slab of a cache it cannot find */
 	smm_cache_flush(c, true, cpu);
+	smm_cache_discard_all(c, cpu);
 	smm_lock(&c->list_lock);
-	__smm_cache_discard_all(c, cpu);
 	WARN_ON_ONCE(c->nr_slabs || c->nr_partial || c->nr_full);
 	smm_unlock(&c->list_lock);
 
@@ -845,6 +916,7 @@ int smm_slabs_init(struct smm_slabs *s, struct smm_mm *mm, u32 seed)
 	s->mm = mm;
 	s->seed = seed;
 	smm_mutex_init(&s->mutex);
+	smm_lock_init(&s->census_lock);
 	for (i = 0; i < ARRAY_SIZE(smm_kmalloc_sizes); i++) {
 		snprintf(name, sizeof(name), "kmalloc-%u", smm_kmalloc_sizes[i]);
 		ret = smm_cache_create(s, name, smm_kmalloc_sizes[i], 0,

@@ -30,7 +30,15 @@
  *   smm_slabs.mutex		the set of caches; validate/check/destroy
  *     smm_cache_cpu.lock	one CPU's active slab of one cache
  *       smm_cache.list_lock	partial/full lists, slab headers' freelists
- *         smm_pcp.lock, smm_zone.lock	(the buddy, see mm.h)
+ *         smm_slabs.census_lock	slab heads made and unmade
+ *           smm_pcp.lock, smm_zone.lock	(the buddy, see mm.h)
+ *
+ * A frame becomes or stops being a SLAB head, and nr_slabs moves with
+ * it, under the cache's list lock and census_lock together, so CHECK's
+ * census (one lock per chunk) and VALIDATE (one cache's locks per chunk)
+ * see slab heads hold still; both sweep the frame map in chunks and
+ * the hooks here keep their counts of what lies behind their cursors
+ * current (slab_debug.c).
  *
  * A CPU's lock is taken by that CPU on the fast path and by flushes and
  * validation from elsewhere, which take it nested under smm_slabs.mutex.
@@ -48,6 +56,7 @@
 #define SMM_CACHE_NAME_LEN	32			/* with the NUL */
 #define SMM_SLAB_END		0xffffffffU		/* end of a freelist */
 #define SMM_SLAB_NO_CPU		0xffffffffU
+#define SMM_SLAB_BATCH		16	/* slabs given back per taking of the list lock */
 
 /* Debug bytes, the values of include/linux/poison.h. */
 #define SMM_RED_INACTIVE	0xbb
@@ -122,13 +131,21 @@ struct smm_cache {
 	u64 nr_slabs;		/* including the CPUs' active slabs */
 	u64 slabs_alloc, slabs_free;	/* taken from / given back to the buddy */
 
+	/* What lies behind the sweeps' cursors (slab_debug.c), kept current */
+	u64 census_slabs;	/* CHECK: slabs below slabs->census_end; census_lock */
+	u64 sweep_end;		/* VALIDATE's cursor, 0 when none runs; list_lock */
+	u64 sweep_slabs;	/* slabs below it, and on each list: list_lock */
+	u64 sweep_list[SMM_SLAB_FULL + 1];	/* [SMM_SLAB_ON_CPU] unused */
+
 	struct smm_cache_cpu *cpu;	/* [nr_cpus] */
 };
 
 /* The slab layer of one shadow mm: every cache, by id. */
 struct smm_slabs {
 	struct smm_mm *mm;
-	smm_mutex_t mutex;		/* caches[]; stops caches for VALIDATE/CHECK */
+	smm_mutex_t mutex;		/* caches[]; one VALIDATE or CHECK at a time */
+	smm_lock_t census_lock;		/* slab heads made and unmade; census_end */
+	u64 census_end;			/* CHECK's cursor, 0 when none runs */
 	struct smm_cache *caches[SMM_MAX_CACHES];	/* by id */
 	unsigned int nr_kmalloc;
 	u32 seed;		/* freelist hardening keys come from it */
@@ -157,6 +174,7 @@ int smm_cache_destroy(struct smm_slabs *s, struct smm_cache *c, bool force, unsi
 void __smm_cache_destroy(struct smm_slabs *s, struct smm_cache *c, unsigned int cpu);
 struct smm_cache *smm_cache_find(struct smm_slabs *s, const char *name);
 struct smm_cache *smm_cache_of_pos(struct smm_slabs *s, u64 pos);
+struct smm_slab *smm_slab_at(struct smm_cache *c, u64 idx);
 struct smm_cache *smm_kmalloc_cache(struct smm_slabs *s, size_t size);
 
 void *smm_cache_alloc(struct smm_cache *c, unsigned int cpu, u64 owner, u64 *pos);
@@ -168,7 +186,6 @@ void smm_cache_info(struct smm_cache *c, struct smm_cache_info *info);
 
 const char *smm_cache_obj_lookup(struct smm_cache *c, u64 pos);
 void *smm_slab_pos_virt(const struct smm_mm *mm, u64 pos);
-int __smm_slabs_check(struct smm_slabs *s, char *why, size_t len);
 int smm_slabs_check(struct smm_slabs *s, char *why, size_t len);
 
 /* slab_debug.c */
