@@ -337,6 +337,38 @@ void smm_debugfs_cmd(struct dentry *dir, const char *name, const struct smm_dbg_
 	debugfs_create_file(name, 0600, dir, (void *)cmd, &smm_dbg_cmd_fops);
 }
 
+/*
+ * lock_holds: the longest time one chunk of each whole-range operation
+ * (CHECK, the slab census, VALIDATE, shrinking) held its spinlocks, as
+ * lock_stat's holdtime-max; "reset" written to it starts over.
+ */
+static int smm_holds_show(struct seq_file *m, void *v)
+{
+	struct smm_hold_stats st;
+	unsigned int k;
+
+	seq_printf(m, "%-12s %12s %12s %12s\n", "operation", "chunks", "max_ns", "avg_ns");
+	for (k = 0; k < SMM_NR_HOLDS; k++) {
+		smm_hold_read(&smm_dev.mm, k, &st);
+		seq_printf(m, "%-12s %12llu %12llu %12llu\n", smm_hold_names[k], st.chunks,
+			   st.max_ns, st.chunks ? div64_u64(st.total_ns, st.chunks) : 0);
+	}
+	return 0;
+}
+
+static int smm_holds_run(char *line)
+{
+	if (strcmp(strim(line), "reset"))
+		return -EINVAL;
+	smm_hold_reset(&smm_dev.mm);
+	return 0;
+}
+
+static const struct smm_dbg_cmd smm_holds_cmd = {
+	.run	= smm_holds_run,
+	.show	= smm_holds_show,
+};
+
 /* debugfs may be missing or fail: the module works without it. */
 int smm_debugfs_init(struct smm_dev *d)
 {
@@ -351,6 +383,7 @@ int smm_debugfs_init(struct smm_dev *d)
 	debugfs_create_file("slabinfo", 0400, d->debugfs, d, &smm_slabinfo_fops);
 	smm_debugfs_cmd(d->debugfs, "bench", &smm_bench_cmd);
 	smm_debugfs_cmd(d->debugfs, "stress", &smm_stress_cmd);
+	smm_debugfs_cmd(d->debugfs, "lock_holds", &smm_holds_cmd);
 	smm_pt_debugfs_init(d->debugfs);
 	return 0;
 }

@@ -68,6 +68,13 @@ void smm_hold_end(struct smm_mm *mm, enum smm_hold_kind kind, u64 t0)
 	smm_unlock(&mm->hold_lock);
 }
 
+void smm_hold_reset(struct smm_mm *mm)
+{
+	smm_lock(&mm->hold_lock);
+	memset(mm->holds, 0, sizeof(mm->holds));
+	smm_unlock(&mm->hold_lock);
+}
+
 void smm_hold_read(struct smm_mm *mm, enum smm_hold_kind kind, struct smm_hold_stats *st)
 {
 	smm_lock(&mm->hold_lock);

@@ -260,7 +260,15 @@ static inline void smm_cpu_put(void)
 {
 }
 
-#define smm_cond_resched()	do { } while (0)
+/*
+ * Where the kernel would cond_resched(), between the chunks of a sweep
+ * among others, a test may run work of its own (sweep_test.c).
+ */
+extern void (*smm_user_resched)(void);
+#define smm_cond_resched()	do {					\
+	if (smm_user_resched)						\
+		smm_user_resched();					\
+} while (0)
 
 static inline u64 smm_clock_ns(void)
 {

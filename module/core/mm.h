@@ -176,6 +176,7 @@ int smm_check(struct smm_mm *mm, char *why, size_t len);
 extern const char *const smm_hold_names[SMM_NR_HOLDS];
 void smm_hold_end(struct smm_mm *mm, enum smm_hold_kind kind, u64 t0);
 void smm_hold_read(struct smm_mm *mm, enum smm_hold_kind kind, struct smm_hold_stats *st);
+void smm_hold_reset(struct smm_mm *mm);
 
 /* zone.c */
 const char *smm_parse_zones(const char *s, u64 nr_frames, struct smm_zone_layout *l);

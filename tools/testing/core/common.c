@@ -4,6 +4,7 @@
 
 /* The environment's knobs (module/core/env.h): each thread's own. */
 __thread unsigned int smm_user_cpu;
+void (*smm_user_resched)(void);
 __thread unsigned int smm_user_fail_alloc;
 
 static int smm_test_mm_setup(struct smm_test_mm *t, const struct smm_test_section *s,
