@@ -5,9 +5,10 @@
  *
  * A delayed work wakes every SMM_EVENT_INTERVAL_MS, reads each zone's
  * counters (smm_zone_snapshot(), the copy ZONE_GET sends) and compares
- * them with the previous reading. It sends one SHADOWMM_CMD_EVENT only when someone listens and something changed,
- * so an allocation storm costs one message per interval and the
- * allocation fast path never sees this file. With no listener it only
+ * them with the previous reading. It sends one SHADOWMM_CMD_EVENT only
+ * when someone listens and something changed, so an allocation storm
+ * costs one message per interval and the allocation fast path never
+ * sees this file. With no listener it only
  * forgets its previous reading, so the first message after a listener
  * joins covers one interval, not the time nobody was listening.
  *

@@ -10,24 +10,6 @@
 #include "smm.h"
 #include "netlink.h"
 
-/* An array as a nest whose member i + 1 is element i. */
-static int smm_nl_put_u64_array(struct sk_buff *skb, int type, const u64 *v, unsigned int n)
-{
-	struct nlattr *nest = nla_nest_start(skb, type);
-	unsigned int i;
-
-	if (!nest)
-		return -EMSGSIZE;
-	for (i = 0; i < n; i++) {
-		if (nla_put_u64_64bit(skb, i + 1, v[i], 0)) {
-			nla_nest_cancel(skb, nest);
-			return -EMSGSIZE;
-		}
-	}
-	nla_nest_end(skb, nest);
-	return 0;
-}
-
 static int smm_nl_area_fill(struct sk_buff *skb, const struct smm_zone_snapshot *s, unsigned int o)
 {
 	struct nlattr *nest = nla_nest_start(skb, o + 1);
@@ -139,7 +121,7 @@ static int smm_nl_zone_fill(struct sk_buff *skb, struct smm_mm *mm, unsigned int
 }
 
 /* Resumes at cb->args[0], the next zone. */
-int smm_nl_zone_get_dumpit(struct sk_buff *skb, struct netlink_callback *cb)
+static int smm_nl_zone_get_dumpit(struct sk_buff *skb, struct netlink_callback *cb)
 {
 	struct smm_mm *mm = &smm_dev.mm;
 	struct smm_zone_snapshot *snap;
@@ -168,3 +150,8 @@ int smm_nl_zone_get_dumpit(struct sk_buff *skb, struct netlink_callback *cb)
 	cb->args[0] = zi;
 	return skb->len;
 }
+
+const struct smm_nl_ops smm_nl_zone_ops[] = {
+	{ .cmd = SHADOWMM_CMD_ZONE_GET, .dumpit = smm_nl_zone_get_dumpit },
+	{ }
+};
