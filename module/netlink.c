@@ -107,43 +107,27 @@ size_t smm_nl_batch_size(u32 count)
 int smm_nl_batch_alloc(struct smm_nl_batch *b, u32 count, int (*get)(void *ctx, u64 *handle),
 		       void (*put)(void *ctx, u64 handle), void *ctx)
 {
-	u32 i;
 	int ret = 0;
 
 	b->handles = kvmalloc_array(count, sizeof(*b->handles), GFP_KERNEL);
 	if (!b->handles)
 		return -ENOMEM;
-	for (i = 0; i < count; i++) {
-		ret = get(ctx, &b->handles[i]);
+	for (b->count = 0; b->count < count; b->count++) {
+		ret = get(ctx, &b->handles[b->count]);
 		if (ret)
 			break;
 		cond_resched();
 	}
-	if (!ret) {
-		b->count = count;
-		return 0;
-	}
-	while (i--)
-		put(ctx, b->handles[i]);
+	while (ret && b->count)
+		put(ctx, b->handles[--b->count]);
 	return ret;
 }
 
 int smm_nl_batch_fill(struct sk_buff *skb, const void *data)
 {
 	const struct smm_nl_batch *b = data;
-	struct nlattr *nest = nla_nest_start(skb, b->nest);
-	u32 i;
 
-	if (!nest)
-		return -EMSGSIZE;
-	for (i = 0; i < b->count; i++) {
-		if (nla_put_u64_64bit(skb, b->type, b->handles[i], b->pad)) {
-			nla_nest_cancel(skb, nest);
-			return -EMSGSIZE;
-		}
-	}
-	nla_nest_end(skb, nest);
-	return 0;
+	return smm_nl_put_u64s(skb, b->nest, b->type, b->handles, b->count, b->pad);
 }
 
 void smm_nl_batch_cleanup(void *data)
@@ -153,16 +137,20 @@ void smm_nl_batch_cleanup(void *data)
 	kvfree(b->handles);
 }
 
-/* A u64 array as a nest whose member i + 1 is element i (0 is free for padding). */
-int smm_nl_put_u64_array(struct sk_buff *skb, int type, const u64 *v, unsigned int n)
+/*
+ * @n u64s in a nest @nest, each of @type, or with type 0 numbered: the
+ * member i + 1 is element i (and 0 is free for padding).
+ */
+int smm_nl_put_u64s(struct sk_buff *skb, int nest_type, int type, const u64 *v, unsigned int n,
+		    int pad)
 {
-	struct nlattr *nest = nla_nest_start(skb, type);
+	struct nlattr *nest = nla_nest_start(skb, nest_type);
 	unsigned int i;
 
 	if (!nest)
 		return -EMSGSIZE;
 	for (i = 0; i < n; i++) {
-		if (nla_put_u64_64bit(skb, i + 1, v[i], 0)) {
+		if (nla_put_u64_64bit(skb, type ? : i + 1, v[i], pad)) {
 			nla_nest_cancel(skb, nest);
 			return -EMSGSIZE;
 		}
@@ -251,7 +239,6 @@ int __init smm_nl_register(void)
 
 	smm_nl_build_ops();
 	ret = genl_register_family(&smm_nl_family);
-
 	if (!ret)
 		smm_nl_event_start();
 	return ret;

@@ -92,7 +92,9 @@ void smm_nl_batch_cleanup(void *data);
 				.fill = smm_nl_batch_fill, .cleanup = smm_nl_batch_cleanup
 
 void *smm_nl_dump_put(struct sk_buff *skb, struct netlink_callback *cb, u8 cmd);
-int smm_nl_put_u64_array(struct sk_buff *skb, int type, const u64 *v, unsigned int n);
+int smm_nl_put_u64s(struct sk_buff *skb, int nest_type, int type, const u64 *v, unsigned int n,
+		    int pad);
+#define smm_nl_put_u64_array(skb, type, v, n)	smm_nl_put_u64s(skb, type, 0, v, n, 0)
 int smm_nl_handles_check(struct genl_info *info, const struct nlattr *nest, int type,
 			 int max, const char *(*mark)(void *ctx, u64 handle), void *ctx);
 
