@@ -9,7 +9,7 @@
  * Locks: a process's mm is looked up again and its mmap lock taken
  * (killable) for each batch, so a batch is one consistent picture and no
  * lock is held while user space reads; a space's batch holds
- * smm_space_lock (nl_space.c), which also moves the dump's generation.
+ * smm_space_lock (space_registry.c), which also moves the dump's generation.
  *
  * Who sees what: as /proc/PID/pagemap, frame numbers and raw entries
  * only go to CAP_SYS_ADMIN; others get indices, flags and sizes, and may
