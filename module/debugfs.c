@@ -17,8 +17,8 @@
  * migratetypes the shadow lacks (HighAtomic, Isolate) are listed with
  * zero counts so every line keeps the kernel's layout.
  *
- * Each zone is copied under its lock and printed from the copy, so the
- * allocator is never held up by seq_file. The files are root-only: they
+ * Each zone is copied (smm_zone_snapshot()) and printed from the copy,
+ * so the allocator is never held up by seq_file. The files are root-only: they
  * show physical frame numbers (start_pfn).
  */
 #include <linux/debugfs.h>
@@ -35,39 +35,16 @@ static const char *const smm_mt_names[] = {
 
 #define SMM_KERNEL_MT	ARRAY_SIZE(smm_mt_names)
 
-struct smm_dbg_zone {
-	u64 free;
-	u64 nr_free_mt[SMM_NR_ORDERS][SMM_NR_MT];
-	u64 nr_free[SMM_NR_ORDERS];
-};
-
-static void smm_dbg_snapshot(struct smm_zone *z, struct smm_dbg_zone *s)
-{
-	unsigned int o, mt;
-
-	smm_lock(&z->lock);
-	s->free = z->free;
-	for (o = 0; o < SMM_NR_ORDERS; o++)
-		for (mt = 0; mt < SMM_NR_MT; mt++)
-			s->nr_free_mt[o][mt] = z->area[o].nr_free[mt];
-	smm_unlock(&z->lock);
-	for (o = 0; o < SMM_NR_ORDERS; o++) {
-		s->nr_free[o] = 0;
-		for (mt = 0; mt < SMM_NR_MT; mt++)
-			s->nr_free[o] += s->nr_free_mt[o][mt];
-	}
-}
-
 /*
  * walk_zones_in_node(): call @show for each zone (populated ones unless
  * @all) with a snapshot of it.
  */
 static int smm_dbg_walk(struct seq_file *m, bool all,
 			void (*show)(struct seq_file *m, struct smm_zone *z,
-				     unsigned int zi, const struct smm_dbg_zone *s))
+				     unsigned int zi, const struct smm_zone_snapshot *s))
 {
 	struct smm_mm *mm = m->private;
-	struct smm_dbg_zone *s;
+	struct smm_zone_snapshot *s;
 	unsigned int zi;
 
 	s = kmalloc(sizeof(*s), GFP_KERNEL);
@@ -78,7 +55,7 @@ static int smm_dbg_walk(struct seq_file *m, bool all,
 
 		if (!all && !smm_zone_populated(z))
 			continue;
-		smm_dbg_snapshot(z, s);
+		smm_zone_snapshot(mm, zi, s);
 		show(m, z, zi, s);
 	}
 	kfree(s);
@@ -87,7 +64,7 @@ static int smm_dbg_walk(struct seq_file *m, bool all,
 
 /* frag_show_print() */
 static void smm_buddyinfo_zone(struct seq_file *m, struct smm_zone *z, unsigned int zi,
-			       const struct smm_dbg_zone *s)
+			       const struct smm_zone_snapshot *s)
 {
 	unsigned int o;
 
@@ -105,7 +82,7 @@ DEFINE_SHOW_ATTRIBUTE(smm_buddyinfo);
 
 /* pagetypeinfo_showfree_print(); the kernel caps a count at 100000 */
 static void smm_pagetypeinfo_free(struct seq_file *m, struct smm_zone *z, unsigned int zi,
-				  const struct smm_dbg_zone *s)
+				  const struct smm_zone_snapshot *s)
 {
 	unsigned int mt, o;
 
@@ -122,7 +99,7 @@ static void smm_pagetypeinfo_free(struct seq_file *m, struct smm_zone *z, unsign
 
 /* pagetypeinfo_showblockcount_print(): pageblocks starting in the zone */
 static void smm_pagetypeinfo_blocks(struct seq_file *m, struct smm_zone *z, unsigned int zi,
-				    const struct smm_dbg_zone *s)
+				    const struct smm_zone_snapshot *s)
 {
 	struct smm_mm *mm = m->private;
 	u64 count[SMM_KERNEL_MT] = { 0 };
@@ -186,7 +163,7 @@ static void smm_zoneinfo_pagesets(struct seq_file *m, unsigned int zi)
 
 /* zoneinfo_show_print(), without the per-node and NUMA statistics */
 static void smm_zoneinfo_zone(struct seq_file *m, struct smm_zone *z, unsigned int zi,
-			      const struct smm_dbg_zone *s)
+			      const struct smm_zone_snapshot *s)
 {
 	struct smm_mm *mm = m->private;
 	unsigned int i;
@@ -225,7 +202,8 @@ DEFINE_SHOW_ATTRIBUTE(smm_zoneinfo);
  * prints "%2d.%03d " (so -1000 reads "-1.000"), unusable_show_print()
  * "%d.%03d ".
  */
-static void smm_index_row(struct seq_file *m, struct smm_zone *z, const struct smm_dbg_zone *s,
+static void smm_index_row(struct seq_file *m, struct smm_zone *z,
+			  const struct smm_zone_snapshot *s,
 			  int (*index)(const u64 *nr_free, unsigned int order), bool wide)
 {
 	unsigned int o;
@@ -240,7 +218,7 @@ static void smm_index_row(struct seq_file *m, struct smm_zone *z, const struct s
 }
 
 static void smm_extfrag_zone(struct seq_file *m, struct smm_zone *z, unsigned int zi,
-			     const struct smm_dbg_zone *s)
+			     const struct smm_zone_snapshot *s)
 {
 	smm_index_row(m, z, s, smm_extfrag_index, true);
 }
@@ -252,7 +230,7 @@ static int smm_extfrag_show(struct seq_file *m, void *v)
 DEFINE_SHOW_ATTRIBUTE(smm_extfrag);
 
 static void smm_unusable_zone(struct seq_file *m, struct smm_zone *z, unsigned int zi,
-			      const struct smm_dbg_zone *s)
+			      const struct smm_zone_snapshot *s)
 {
 	smm_index_row(m, z, s, smm_unusable_index, false);
 }

@@ -14,6 +14,7 @@
 #include <linux/cpumask.h>
 #include <linux/module.h>
 #include <linux/moduleparam.h>
+#include <linux/random.h>
 
 #include "smm.h"
 #include "core/param.h"
@@ -37,6 +38,10 @@ MODULE_PARM_DESC(min_free_kbytes, "Reserve below the min watermarks, KiB (defaul
 static bool smm_param_pcp = true;
 module_param_named(pcp, smm_param_pcp, bool, 0444);
 MODULE_PARM_DESC(pcp, "Per-CPU page lists for orders 0-3 (default on)");
+
+bool smm_param_debug_corrupt;
+module_param_named(debug_corrupt, smm_param_debug_corrupt, bool, 0444);
+MODULE_PARM_DESC(debug_corrupt, "Allow OBJ_CORRUPT and the stress file's corrupt option, which damage memory on purpose (tests only; default off)");
 
 struct smm_dev smm_dev;
 
@@ -112,6 +117,20 @@ static int smm_mm_setup(struct smm_dev *d, const struct smm_params *p)
 	return ret;
 }
 
+/* The slab layer: its caches (core/slab.h) and the registry of user space's objects. */
+static int smm_slab_setup(struct smm_dev *d)
+{
+	mutex_init(&d->nl_slab_lock);
+	smm_objs_init(d);
+	return smm_slabs_init(&d->slabs, &d->mm, get_random_u32());
+}
+
+static void smm_slab_teardown(struct smm_dev *d)
+{
+	smm_objs_destroy(d);
+	smm_slabs_destroy(&d->slabs);
+}
+
 static int __init smm_init(void)
 {
 	struct smm_dev *d = &smm_dev;
@@ -129,7 +148,7 @@ static int __init smm_init(void)
 	ret = smm_mm_setup(d, &p);
 	if (ret)
 		goto err_backing;
-	ret = smm_nl_slab_init(d);
+	ret = smm_slab_setup(d);
 	if (ret) {
 		pr_err("cannot create the kmalloc caches (%d)\n", ret);
 		goto err_mm;
@@ -148,7 +167,7 @@ static int __init smm_init(void)
 
 err_debugfs:
 	smm_debugfs_exit(d);
-	smm_nl_slab_exit(d);
+	smm_slab_teardown(d);
 err_mm:
 	smm_mm_destroy(&d->mm);
 err_backing:
@@ -163,7 +182,7 @@ static void __exit smm_exit(void)
 	smm_nl_unregister();
 	smm_debugfs_exit(d);
 	smm_spaces_destroy_all();
-	smm_nl_slab_exit(d);
+	smm_slab_teardown(d);
 	smm_mm_destroy(&d->mm);
 	smm_backing_teardown(d);
 }

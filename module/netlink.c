@@ -1,6 +1,8 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * The shadowmm generic netlink family: ops table and shared helpers.
+ * The shadowmm generic netlink family: the genl ops built from each
+ * nl_*.c's table of struct smm_nl_ops, the shared doit, and the helpers
+ * every table uses (after net/ethtool/netlink.c).
  *
  * Policies are strict: resv_start_op is 0, so the genetlink core rejects
  * unknown attributes, trailing data and any attribute at all for ops
@@ -8,150 +10,18 @@
  * state carry GENL_ADMIN_PERM. parallel_ops is set: handlers take the
  * locks of what they touch instead of serialising on genl_mutex.
  */
+#include <linux/slab.h>
+
 #include "smm.h"
 #include "netlink.h"
 
-static const struct genl_ops smm_nl_ops[] = {
-	{
-		.cmd	= SHADOWMM_CMD_INFO_GET,
-		.doit	= smm_nl_info_get_doit,
-	},
-	{
-		.cmd	= SHADOWMM_CMD_SECTION_GET,
-		.dumpit	= smm_nl_section_get_dumpit,
-	},
-	{
-		.cmd	= SHADOWMM_CMD_ZONE_GET,
-		.dumpit	= smm_nl_zone_get_dumpit,
-	},
-	{
-		.cmd	= SHADOWMM_CMD_PAGE_ALLOC,
-		.doit	= smm_nl_page_alloc_doit,
-		.policy	= smm_nl_page_alloc_policy,
-		.maxattr = ARRAY_SIZE(smm_nl_page_alloc_policy) - 1,
-		.flags	= GENL_ADMIN_PERM,
-	},
-	{
-		.cmd	= SHADOWMM_CMD_PAGE_FREE,
-		.doit	= smm_nl_page_free_doit,
-		.policy	= smm_nl_page_free_policy,
-		.maxattr = ARRAY_SIZE(smm_nl_page_free_policy) - 1,
-		.flags	= GENL_ADMIN_PERM,
-	},
-	{
-		.cmd	= SHADOWMM_CMD_FRAME_GET,
-		.dumpit	= smm_nl_frame_get_dumpit,
-		.policy	= smm_nl_frame_get_policy,
-		.maxattr = ARRAY_SIZE(smm_nl_frame_get_policy) - 1,
-	},
-	{
-		.cmd	= SHADOWMM_CMD_CHECK,
-		.doit	= smm_nl_check_doit,
-		.flags	= GENL_ADMIN_PERM,
-	},
-	{
-		.cmd	= SHADOWMM_CMD_RESET,
-		.doit	= smm_nl_reset_doit,
-		.flags	= GENL_ADMIN_PERM,
-	},
-	{
-		.cmd	= SHADOWMM_CMD_CACHE_CREATE,
-		.doit	= smm_nl_cache_create_doit,
-		.policy	= smm_nl_cache_create_policy,
-		.maxattr = ARRAY_SIZE(smm_nl_cache_create_policy) - 1,
-		.flags	= GENL_ADMIN_PERM,
-	},
-	{
-		.cmd	= SHADOWMM_CMD_CACHE_DESTROY,
-		.doit	= smm_nl_cache_destroy_doit,
-		.policy	= smm_nl_cache_destroy_policy,
-		.maxattr = ARRAY_SIZE(smm_nl_cache_destroy_policy) - 1,
-		.flags	= GENL_ADMIN_PERM,
-	},
-	{
-		.cmd	= SHADOWMM_CMD_CACHE_GET,
-		.dumpit	= smm_nl_cache_get_dumpit,
-	},
-	{
-		.cmd	= SHADOWMM_CMD_CACHE_SHRINK,
-		.doit	= smm_nl_cache_shrink_doit,
-		.policy	= smm_nl_cache_name_policy,
-		.maxattr = ARRAY_SIZE(smm_nl_cache_name_policy) - 1,
-		.flags	= GENL_ADMIN_PERM,
-	},
-	{
-		.cmd	= SHADOWMM_CMD_CACHE_VALIDATE,
-		.doit	= smm_nl_cache_validate_doit,
-		.policy	= smm_nl_cache_name_policy,
-		.maxattr = ARRAY_SIZE(smm_nl_cache_name_policy) - 1,
-		.flags	= GENL_ADMIN_PERM,
-	},
-	{
-		.cmd	= SHADOWMM_CMD_OBJ_ALLOC,
-		.doit	= smm_nl_obj_alloc_doit,
-		.policy	= smm_nl_obj_alloc_policy,
-		.maxattr = ARRAY_SIZE(smm_nl_obj_alloc_policy) - 1,
-		.flags	= GENL_ADMIN_PERM,
-	},
-	{
-		.cmd	= SHADOWMM_CMD_OBJ_FREE,
-		.doit	= smm_nl_obj_free_doit,
-		.policy	= smm_nl_obj_free_policy,
-		.maxattr = ARRAY_SIZE(smm_nl_obj_free_policy) - 1,
-		.flags	= GENL_ADMIN_PERM,
-	},
-	{
-		.cmd	= SHADOWMM_CMD_OBJ_CORRUPT,
-		.doit	= smm_nl_obj_corrupt_doit,
-		.policy	= smm_nl_obj_corrupt_policy,
-		.maxattr = ARRAY_SIZE(smm_nl_obj_corrupt_policy) - 1,
-		.flags	= GENL_ADMIN_PERM,
-	},
-	{
-		.cmd	= SHADOWMM_CMD_PT_WALK,
-		.dumpit	= smm_nl_pt_walk_dumpit,
-		.policy	= smm_nl_pt_walk_policy,
-		.maxattr = ARRAY_SIZE(smm_nl_pt_walk_policy) - 1,
-	},
-	{
-		.cmd	= SHADOWMM_CMD_SPACE_CREATE,
-		.doit	= smm_nl_space_create_doit,
-		.policy	= smm_nl_space_policy,
-		.maxattr = ARRAY_SIZE(smm_nl_space_policy) - 1,
-		.flags	= GENL_ADMIN_PERM,
-	},
-	{
-		.cmd	= SHADOWMM_CMD_SPACE_MAP,
-		.doit	= smm_nl_space_map_doit,
-		.policy	= smm_nl_space_policy,
-		.maxattr = ARRAY_SIZE(smm_nl_space_policy) - 1,
-		.flags	= GENL_ADMIN_PERM,
-	},
-	{
-		.cmd	= SHADOWMM_CMD_SPACE_UNMAP,
-		.doit	= smm_nl_space_unmap_doit,
-		.policy	= smm_nl_space_policy,
-		.maxattr = ARRAY_SIZE(smm_nl_space_policy) - 1,
-		.flags	= GENL_ADMIN_PERM,
-	},
-	{
-		.cmd	= SHADOWMM_CMD_SPACE_TRANSLATE,
-		.doit	= smm_nl_space_translate_doit,
-		.policy	= smm_nl_space_policy,
-		.maxattr = ARRAY_SIZE(smm_nl_space_policy) - 1,
-	},
-	{
-		.cmd	= SHADOWMM_CMD_SPACE_DESTROY,
-		.doit	= smm_nl_space_destroy_doit,
-		.policy	= smm_nl_space_policy,
-		.maxattr = ARRAY_SIZE(smm_nl_space_policy) - 1,
-		.flags	= GENL_ADMIN_PERM,
-	},
-	{
-		.cmd	= SHADOWMM_CMD_SPACE_GET,
-		.dumpit	= smm_nl_space_get_dumpit,
-	},
+static const struct smm_nl_ops *const smm_nl_tables[] = {
+	smm_nl_info_ops, smm_nl_zone_ops, smm_nl_page_ops, smm_nl_frame_ops, smm_nl_check_ops,
+	smm_nl_cache_ops, smm_nl_obj_ops, smm_nl_walk_ops, smm_nl_space_ops,
 };
+
+static const struct smm_nl_ops *smm_nl_by_cmd[SHADOWMM_CMD_MAX + 1] __ro_after_init;
+static struct genl_ops smm_genl_ops[SHADOWMM_CMD_MAX] __ro_after_init;
 
 static const struct genl_multicast_group smm_nl_mcgrps[] = {
 	{ .name = SHADOWMM_MCGRP_EVENTS },
@@ -162,11 +32,132 @@ struct genl_family smm_nl_family __ro_after_init = {
 	.version	= SHADOWMM_GENL_VERSION,
 	.module		= THIS_MODULE,
 	.parallel_ops	= true,
-	.ops		= smm_nl_ops,
-	.n_ops		= ARRAY_SIZE(smm_nl_ops),
+	.ops		= smm_genl_ops,
 	.mcgrps		= smm_nl_mcgrps,
 	.n_mcgrps	= ARRAY_SIZE(smm_nl_mcgrps),
 };
+
+/*
+ * The doit of every request kind (see struct smm_nl_ops). After a fill
+ * over its size, what prepare changed stays: RESET frees, SPACE_GET shows.
+ */
+static int smm_nl_doit(struct sk_buff *skb, struct genl_info *info)
+{
+	const struct smm_nl_ops *ops = smm_nl_by_cmd[info->genlhdr->cmd];
+	struct sk_buff *msg = NULL;
+	void *data = NULL, *hdr;
+	size_t size = 0;
+	int ret = -ENOMEM;
+
+	if (ops->data_size) {
+		data = kzalloc(ops->data_size, GFP_KERNEL);
+		if (!data)
+			return -ENOMEM;
+	}
+	if (ops->reply_size) {
+		size = ops->reply_size(info);
+		msg = genlmsg_new(size, GFP_KERNEL);
+		if (!msg)
+			goto out_free_data;
+	}
+	ret = ops->prepare(skb, info, data);
+	if (ret || !msg)
+		goto out_cleanup;
+	hdr = genlmsg_put_reply(msg, info, &smm_nl_family, 0, ops->cmd);
+	ret = hdr ? ops->fill(msg, data) : -EMSGSIZE;
+	if (ret) {
+		WARN_ONCE(ret == -EMSGSIZE, "shadowmm: command %u: reply over its %zu bytes\n",
+			  ops->cmd, size);
+		goto out_cleanup;
+	}
+	genlmsg_end(msg, hdr);
+	ret = genlmsg_reply(msg, info);
+	msg = NULL;	/* sent, or freed by genlmsg_reply() */
+out_cleanup:
+	if (ops->cleanup)
+		ops->cleanup(data);
+	nlmsg_free(msg);
+out_free_data:
+	kfree(data);
+	return ret;
+}
+
+size_t smm_nl_u64_size(const struct genl_info *info)
+{
+	return nla_total_size_64bit(sizeof(u64));
+}
+
+int smm_nl_u64_fill(struct sk_buff *skb, const void *data)
+{
+	const struct smm_nl_u64 *r = data;
+
+	return nla_put_u64_64bit(skb, r->attr, r->v, r->pad);
+}
+
+size_t smm_nl_batch_size(u32 count)
+{
+	return nla_total_size(0) + count * nla_total_size_64bit(sizeof(u64));
+}
+
+/*
+ * PAGE_ALLOC and OBJ_ALLOC: @count handles from @get into b->handles,
+ * all or none: after the first failure @put gives back, newest first,
+ * what was got. The caller holds the lock that keeps the handles valid.
+ */
+int smm_nl_batch_alloc(struct smm_nl_batch *b, u32 count, int (*get)(void *ctx, u64 *handle),
+		       void (*put)(void *ctx, u64 handle), void *ctx)
+{
+	int ret = 0;
+
+	b->handles = kvmalloc_array(count, sizeof(*b->handles), GFP_KERNEL);
+	if (!b->handles)
+		return -ENOMEM;
+	for (b->count = 0; b->count < count; b->count++) {
+		ret = get(ctx, &b->handles[b->count]);
+		if (ret)
+			break;
+		cond_resched();
+	}
+	while (ret && b->count)
+		put(ctx, b->handles[--b->count]);
+	return ret;
+}
+
+int smm_nl_batch_fill(struct sk_buff *skb, const void *data)
+{
+	const struct smm_nl_batch *b = data;
+
+	return smm_nl_put_u64s(skb, b->nest, b->type, b->handles, b->count, b->pad);
+}
+
+void smm_nl_batch_cleanup(void *data)
+{
+	struct smm_nl_batch *b = data;
+
+	kvfree(b->handles);
+}
+
+/*
+ * @n u64s in a nest @nest, each of @type, or with type 0 numbered: the
+ * member i + 1 is element i (and 0 is free for padding).
+ */
+int smm_nl_put_u64s(struct sk_buff *skb, int nest_type, int type, const u64 *v, unsigned int n,
+		    int pad)
+{
+	struct nlattr *nest = nla_nest_start(skb, nest_type);
+	unsigned int i;
+
+	if (!nest)
+		return -EMSGSIZE;
+	for (i = 0; i < n; i++) {
+		if (nla_put_u64_64bit(skb, type ? : i + 1, v[i], pad)) {
+			nla_nest_cancel(skb, nest);
+			return -EMSGSIZE;
+		}
+	}
+	nla_nest_end(skb, nest);
+	return 0;
+}
 
 /*
  * Start one message of a dump; the dump is flagged NLM_F_DUMP_INTR when
@@ -215,11 +206,39 @@ int smm_nl_handles_check(struct genl_info *info, const struct nlattr *nest, int 
 	return 0;
 }
 
-/* The events work starts with the family and stops before it goes. */
-int smm_nl_register(void)
+/* The genl ops in command order, from the tables; a command listed twice is a bug. */
+static void __init smm_nl_build_ops(void)
 {
-	int ret = genl_register_family(&smm_nl_family);
+	const struct smm_nl_ops *o;
+	unsigned int i, cmd, n = 0;
 
+	for (i = 0; i < ARRAY_SIZE(smm_nl_tables); i++)
+		for (o = smm_nl_tables[i]; o->cmd; o++)
+			if (!WARN_ON_ONCE(o->cmd > SHADOWMM_CMD_MAX || smm_nl_by_cmd[o->cmd]))
+				smm_nl_by_cmd[o->cmd] = o;
+	for (cmd = 1; cmd <= SHADOWMM_CMD_MAX; cmd++) {
+		o = smm_nl_by_cmd[cmd];
+		if (!o)
+			continue;
+		smm_genl_ops[n++] = (struct genl_ops) {
+			.cmd	= cmd,
+			.doit	= o->prepare ? smm_nl_doit : NULL,
+			.dumpit	= o->dumpit,
+			.policy	= o->policy,
+			.maxattr = o->maxattr,
+			.flags	= o->flags,
+		};
+	}
+	smm_nl_family.n_ops = n;
+}
+
+/* The events work starts with the family and stops before it goes. */
+int __init smm_nl_register(void)
+{
+	int ret;
+
+	smm_nl_build_ops();
+	ret = genl_register_family(&smm_nl_family);
 	if (!ret)
 		smm_nl_event_start();
 	return ret;

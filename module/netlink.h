@@ -1,7 +1,9 @@
 /* SPDX-License-Identifier: GPL-2.0 */
 /*
- * Generic netlink family "shadowmm": each object's handlers live in their
- * own nl_<object>.c and are listed in the ops table of netlink.c.
+ * Generic netlink family "shadowmm", after net/ethtool/netlink.h: each
+ * request kind is one struct smm_nl_ops, each nl_<object>.c exports one
+ * table of them, and netlink.c builds the genl ops from the tables and
+ * runs every doit through one shared function.
  */
 #ifndef _SMM_NETLINK_H
 #define _SMM_NETLINK_H
@@ -9,6 +11,34 @@
 #include <net/genetlink.h>
 
 extern struct genl_family smm_nl_family;
+
+/*
+ * One request kind. A doit runs: reply_size (from the request alone,
+ * before anything changes, so a state change never fails for want of a
+ * reply buffer), prepare (checks, takes and drops its locks, changes
+ * state, gathers the reply into @data), fill (puts the attributes; more
+ * than reply_size is a bug, warned once), cleanup. Without reply_size
+ * the request is answered by the ack alone. A dump has its own dumpit.
+ */
+struct smm_nl_ops {
+	u8 cmd;
+	u8 flags;				/* GENL_ADMIN_PERM: changes state */
+	const struct nla_policy *policy;	/* NULL: no attribute accepted */
+	unsigned int maxattr;
+	size_t data_size;			/* per-request data, zeroed */
+	size_t (*reply_size)(const struct genl_info *info);
+	int (*prepare)(struct sk_buff *skb, struct genl_info *info, void *data);
+	int (*fill)(struct sk_buff *skb, const void *data);
+	void (*cleanup)(void *data);
+	int (*dumpit)(struct sk_buff *skb, struct netlink_callback *cb);
+};
+
+#define SMM_NL_POLICY(p)	.policy = (p), .maxattr = ARRAY_SIZE(p) - 1
+
+/* The tables, each ended by an entry with cmd 0. */
+extern const struct smm_nl_ops smm_nl_info_ops[], smm_nl_zone_ops[], smm_nl_page_ops[],
+	smm_nl_frame_ops[], smm_nl_check_ops[], smm_nl_cache_ops[], smm_nl_obj_ops[],
+	smm_nl_walk_ops[], smm_nl_space_ops[];
 
 /* Physical addresses go to CAP_SYS_ADMIN only, as /proc/PID/pagemap does. */
 static inline bool smm_nl_admin(const struct sk_buff *skb)
@@ -30,63 +60,46 @@ static inline void smm_nl_set_err(struct netlink_ext_ack *extack, const struct n
 	}
 }
 
+/* A reply of one u64: prepare sets all three, the shared size and fill send it. */
+struct smm_nl_u64 {
+	u64 v;
+	u16 attr, pad;
+};
+
+size_t smm_nl_u64_size(const struct genl_info *info);
+int smm_nl_u64_fill(struct sk_buff *skb, const void *data);
+
+#define SMM_NL_U64_REPLY	.data_size = sizeof(struct smm_nl_u64), \
+				.reply_size = smm_nl_u64_size, .fill = smm_nl_u64_fill
+
+/*
+ * A batch allocation's handles, got all or none (smm_nl_batch_alloc()),
+ * replied as a nest @nest of @type attributes (smm_nl_batch_fill()).
+ */
+struct smm_nl_batch {
+	u64 *handles;
+	u32 count;
+	u16 nest, type, pad;
+};
+
+size_t smm_nl_batch_size(u32 count);
+int smm_nl_batch_alloc(struct smm_nl_batch *b, u32 count, int (*get)(void *ctx, u64 *handle),
+		       void (*put)(void *ctx, u64 handle), void *ctx);
+int smm_nl_batch_fill(struct sk_buff *skb, const void *data);
+void smm_nl_batch_cleanup(void *data);
+
+#define SMM_NL_BATCH_REPLY	.data_size = sizeof(struct smm_nl_batch), \
+				.fill = smm_nl_batch_fill, .cleanup = smm_nl_batch_cleanup
+
 void *smm_nl_dump_put(struct sk_buff *skb, struct netlink_callback *cb, u8 cmd);
+int smm_nl_put_u64s(struct sk_buff *skb, int nest_type, int type, const u64 *v, unsigned int n,
+		    int pad);
+#define smm_nl_put_u64_array(skb, type, v, n)	smm_nl_put_u64s(skb, type, 0, v, n, 0)
 int smm_nl_handles_check(struct genl_info *info, const struct nlattr *nest, int type,
 			 int max, const char *(*mark)(void *ctx, u64 handle), void *ctx);
 
-/* nl_info.c */
-int smm_nl_info_get_doit(struct sk_buff *skb, struct genl_info *info);
-int smm_nl_section_get_dumpit(struct sk_buff *skb, struct netlink_callback *cb);
-
-/* nl_zone.c */
-int smm_nl_zone_get_dumpit(struct sk_buff *skb, struct netlink_callback *cb);
-
-/* nl_page.c */
-extern const struct nla_policy smm_nl_page_alloc_policy[SHADOWMM_A_PAGE_COUNT + 1];
-extern const struct nla_policy smm_nl_page_free_policy[SHADOWMM_A_PAGE_ALL + 1];
-int smm_nl_page_alloc_doit(struct sk_buff *skb, struct genl_info *info);
-int smm_nl_page_free_doit(struct sk_buff *skb, struct genl_info *info);
-int smm_nl_reset_doit(struct sk_buff *skb, struct genl_info *info);
-
-/* nl_frame.c */
-extern const struct nla_policy smm_nl_frame_get_policy[SHADOWMM_A_FRAME_COUNT + 1];
-int smm_nl_frame_get_dumpit(struct sk_buff *skb, struct netlink_callback *cb);
-
-/* nl_check.c */
-int smm_nl_check_doit(struct sk_buff *skb, struct genl_info *info);
-
-/* nl_slab.c */
-extern const struct nla_policy smm_nl_cache_create_policy[SHADOWMM_A_CACHE_FLAGS + 1];
-extern const struct nla_policy smm_nl_cache_destroy_policy[SHADOWMM_A_CACHE_FORCE + 1];
-extern const struct nla_policy smm_nl_cache_name_policy[SHADOWMM_A_CACHE_NAME + 1];
-extern const struct nla_policy smm_nl_obj_alloc_policy[SHADOWMM_A_CACHE_COUNT + 1];
-extern const struct nla_policy smm_nl_obj_free_policy[SHADOWMM_A_CACHE_HANDLES + 1];
-extern const struct nla_policy smm_nl_obj_corrupt_policy[SHADOWMM_A_CACHE_CORRUPT + 1];
-int smm_nl_cache_create_doit(struct sk_buff *skb, struct genl_info *info);
-int smm_nl_cache_destroy_doit(struct sk_buff *skb, struct genl_info *info);
-int smm_nl_cache_get_dumpit(struct sk_buff *skb, struct netlink_callback *cb);
-int smm_nl_cache_shrink_doit(struct sk_buff *skb, struct genl_info *info);
-int smm_nl_cache_validate_doit(struct sk_buff *skb, struct genl_info *info);
-int smm_nl_obj_alloc_doit(struct sk_buff *skb, struct genl_info *info);
-int smm_nl_obj_free_doit(struct sk_buff *skb, struct genl_info *info);
-int smm_nl_obj_corrupt_doit(struct sk_buff *skb, struct genl_info *info);
-
-/* nl_space.c: shadow address spaces; smm_space_lock_all() guards them all */
-extern const struct nla_policy smm_nl_space_policy[SHADOWMM_A_SPACE_PROT + 1];
-int smm_nl_space_create_doit(struct sk_buff *skb, struct genl_info *info);
-int smm_nl_space_map_doit(struct sk_buff *skb, struct genl_info *info);
-int smm_nl_space_unmap_doit(struct sk_buff *skb, struct genl_info *info);
-int smm_nl_space_translate_doit(struct sk_buff *skb, struct genl_info *info);
-int smm_nl_space_destroy_doit(struct sk_buff *skb, struct genl_info *info);
-int smm_nl_space_get_dumpit(struct sk_buff *skb, struct netlink_callback *cb);
-struct smm_space *smm_space_find(u32 id);
-u32 smm_space_generation(void);
-void smm_space_lock_all(void);
-void smm_space_unlock_all(void);
-
-/* nl_walk.c */
-extern const struct nla_policy smm_nl_pt_walk_policy[SHADOWMM_A_PT_LEN + 1];
-int smm_nl_pt_walk_dumpit(struct sk_buff *skb, struct netlink_callback *cb);
+/* nl_cache.c: the cache a request names, with an extack when there is none */
+struct smm_cache *smm_nl_cache_get(struct genl_info *info);
 
 /* nl_event.c: the "events" multicast group */
 void smm_nl_event_start(void);

@@ -12,27 +12,46 @@
 
 #define SMM_CHECK_REASON_LEN	192
 
-int smm_nl_check_doit(struct sk_buff *skb, struct genl_info *info)
-{
+struct smm_nl_check {
 	char why[SMM_CHECK_REASON_LEN];
-	struct sk_buff *msg;
-	void *hdr;
-	int bad;
+	bool bad;
+};
 
-	msg = genlmsg_new(nla_total_size(sizeof(u8)) + nla_total_size(sizeof(why)), GFP_KERNEL);
-	if (!msg)
-		return -ENOMEM;
-	bad = smm_check(&smm_dev.mm, why, sizeof(why));
-	if (!bad)
-		bad = smm_slabs_check(&smm_dev.slabs, why, sizeof(why));
-	if (bad)
-		pr_err("CHECK failed: %s\n", why);
-	hdr = genlmsg_put_reply(msg, info, &smm_nl_family, 0, SHADOWMM_CMD_CHECK);
-	if (!hdr || nla_put_u8(msg, SHADOWMM_A_CHECK_OK, !bad) ||
-	    nla_put_string(msg, SHADOWMM_A_CHECK_REASON, why)) {
-		nlmsg_free(msg);
-		return -EMSGSIZE;
-	}
-	genlmsg_end(msg, hdr);
-	return genlmsg_reply(msg, info);
+static size_t smm_nl_check_size(const struct genl_info *info)
+{
+	return nla_total_size(sizeof(u8)) + nla_total_size(SMM_CHECK_REASON_LEN);
 }
+
+static int smm_nl_check_prepare(struct sk_buff *skb, struct genl_info *info, void *data)
+{
+	struct smm_nl_check *r = data;
+
+	r->bad = smm_check(&smm_dev.mm, r->why, sizeof(r->why));
+	if (!r->bad)
+		r->bad = smm_slabs_check(&smm_dev.slabs, r->why, sizeof(r->why));
+	if (r->bad)
+		pr_err("CHECK failed: %s\n", r->why);
+	return 0;
+}
+
+static int smm_nl_check_fill(struct sk_buff *skb, const void *data)
+{
+	const struct smm_nl_check *r = data;
+
+	if (nla_put_u8(skb, SHADOWMM_A_CHECK_OK, !r->bad) ||
+	    nla_put_string(skb, SHADOWMM_A_CHECK_REASON, r->why))
+		return -EMSGSIZE;
+	return 0;
+}
+
+const struct smm_nl_ops smm_nl_check_ops[] = {
+	{
+		.cmd		= SHADOWMM_CMD_CHECK,
+		.flags		= GENL_ADMIN_PERM,
+		.data_size	= sizeof(struct smm_nl_check),
+		.reply_size	= smm_nl_check_size,
+		.prepare	= smm_nl_check_prepare,
+		.fill		= smm_nl_check_fill,
+	},
+	{ }
+};

@@ -4,11 +4,11 @@
  * interval, aggregated per zone, one message per interval at most.
  *
  * A delayed work wakes every SMM_EVENT_INTERVAL_MS, reads each zone's
- * counters (under the zone lock, briefly; the per-CPU ones racily, as
- * ZONE_GET does) and compares them with the previous reading. It sends
- * one SHADOWMM_CMD_EVENT only when someone listens and something changed,
- * so an allocation storm costs one message per interval and the
- * allocation fast path never sees this file. With no listener it only
+ * counters (smm_zone_snapshot(), the copy ZONE_GET sends) and compares
+ * them with the previous reading. It sends one SHADOWMM_CMD_EVENT only
+ * when someone listens and something changed, so an allocation storm
+ * costs one message per interval and the allocation fast path never
+ * sees this file. With no listener it only
  * forgets its previous reading, so the first message after a listener
  * joins covers one interval, not the time nobody was listening.
  *
@@ -60,36 +60,28 @@ static u32 smm_event_level(const struct smm_zone *z, u64 free)
 	return SHADOWMM_WMARK_ABOVE_HIGH;
 }
 
-/* The zone's counters, summed over orders and CPUs as ZONE_GET sums them. */
+/* The zone's counters, from the snapshot ZONE_GET sends, summed over orders. */
 static void smm_event_read(struct smm_mm *mm, unsigned int zi, struct smm_event_sample *s)
 {
-	struct smm_zone *z = &mm->zones[zi];
-	unsigned int o, cpu;
-	u64 buddy_free;
+	struct smm_zone_snapshot snap;
+	unsigned int o;
 
 	memset(s, 0, sizeof(*s));
-	smm_lock(&z->lock);
+	smm_zone_snapshot(mm, zi, &snap);
 	for (o = 0; o < SMM_NR_ORDERS; o++) {
-		s->alloc += z->stats.alloc[o];
-		s->free += z->stats.free[o];
+		s->alloc += snap.stats.alloc[o];
+		s->free += snap.stats.free[o];
 	}
-	s->alloc_fail = z->stats.alloc_fail;
-	s->wmark_low = z->stats.wmark_low;
-	s->wmark_min = z->stats.wmark_min;
-	buddy_free = z->free;
-	smm_unlock(&z->lock);
-
-	for (cpu = 0; cpu < mm->nr_cpus; cpu++) {
-		const struct smm_pcp_stats *p = &smm_pcp_of(mm, cpu, zi)->stats;
-
-		for (o = 0; o <= SMM_PCP_MAX_ORDER; o++) {
-			s->alloc += READ_ONCE(p->alloc[o]);
-			s->free += READ_ONCE(p->free[o]);
-		}
+	for (o = 0; o <= SMM_PCP_MAX_ORDER; o++) {
+		s->alloc += snap.pcp.alloc[o];
+		s->free += snap.pcp.free[o];
 	}
+	s->alloc_fail = snap.stats.alloc_fail;
+	s->wmark_low = snap.stats.wmark_low;
+	s->wmark_min = snap.stats.wmark_min;
 	/* the watermark checks look at the buddy's free frames, as the kernel's do */
-	s->level = smm_event_level(z, buddy_free);
-	s->free_frames = buddy_free + smm_zone_pcp_frames(mm, zi);
+	s->level = smm_event_level(&mm->zones[zi], snap.free);
+	s->free_frames = snap.free + snap.pcp_frames;
 }
 
 /* Under the set's mutex: it orders us after a whole creation or destruction. */

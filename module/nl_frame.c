@@ -12,7 +12,7 @@
 #include "netlink.h"
 #include "core/frames.h"
 
-const struct nla_policy smm_nl_frame_get_policy[SHADOWMM_A_FRAME_COUNT + 1] = {
+static const struct nla_policy smm_nl_frame_get_policy[SHADOWMM_A_FRAME_COUNT + 1] = {
 	[SHADOWMM_A_FRAME_START]	= { .type = NLA_U64 },
 	[SHADOWMM_A_FRAME_COUNT]	= NLA_POLICY_MIN(NLA_U64, 1),
 };
@@ -101,7 +101,7 @@ cancel:
 	return false;
 }
 
-int smm_nl_frame_get_dumpit(struct sk_buff *skb, struct netlink_callback *cb)
+static int smm_nl_frame_get_dumpit(struct sk_buff *skb, struct netlink_callback *cb)
 {
 	struct smm_nl_frame_ctx *ctx = (void *)cb->ctx;
 	u64 gen = smm_mm_generation(&smm_dev.mm);
@@ -124,3 +124,9 @@ int smm_nl_frame_get_dumpit(struct sk_buff *skb, struct netlink_callback *cb)
 		genlmsg_nlhdr(hdr)->nlmsg_flags |= NLM_F_DUMP_INTR;
 	return skb->len;
 }
+
+const struct smm_nl_ops smm_nl_frame_ops[] = {
+	{ .cmd = SHADOWMM_CMD_FRAME_GET, .dumpit = smm_nl_frame_get_dumpit,
+	  SMM_NL_POLICY(smm_nl_frame_get_policy) },
+	{ }
+};

@@ -9,7 +9,7 @@
 #include "netlink.h"
 
 /* Computed before filling: a fill that does not fit is a bug, not -EMSGSIZE. */
-static size_t smm_nl_info_size(void)
+static size_t smm_nl_info_size(const struct genl_info *info)
 {
 	return 4 * nla_total_size_64bit(sizeof(u64)) +	/* BASE SIZE NR_FRAMES SPAN */
 	       5 * nla_total_size(sizeof(u32)) +	/* PAGE_SIZE MODE NR_SECT DESC ORDER */
@@ -17,49 +17,39 @@ static size_t smm_nl_info_size(void)
 	       nla_total_size(strlen(init_utsname()->release) + 1);
 }
 
-static int smm_nl_info_fill(struct sk_buff *skb, const struct smm_dev *d, bool admin)
-{
-	const struct smm_range *r = &d->range;
+/* What INFO_GET shows depends on who asks. */
+struct smm_nl_info {
+	bool admin;
+};
 
-	if ((admin && d->mode == SHADOWMM_MODE_RESERVED &&
+static int smm_nl_info_prepare(struct sk_buff *skb, struct genl_info *info, void *data)
+{
+	struct smm_nl_info *r = data;
+
+	r->admin = smm_nl_admin(skb);
+	return 0;
+}
+
+static int smm_nl_info_fill(struct sk_buff *skb, const void *data)
+{
+	const struct smm_nl_info *r = data;
+	const struct smm_dev *d = &smm_dev;
+	const struct smm_range *rg = &d->range;
+
+	if ((r->admin && d->mode == SHADOWMM_MODE_RESERVED &&
 	     nla_put_u64_64bit(skb, SHADOWMM_A_INFO_BASE, d->base, SHADOWMM_A_INFO_PAD)) ||
 	    nla_put_u64_64bit(skb, SHADOWMM_A_INFO_SIZE, d->size, SHADOWMM_A_INFO_PAD) ||
 	    nla_put_u32(skb, SHADOWMM_A_INFO_PAGE_SIZE, PAGE_SIZE) ||
-	    nla_put_u64_64bit(skb, SHADOWMM_A_INFO_NR_FRAMES, r->nr_frames, SHADOWMM_A_INFO_PAD) ||
-	    nla_put_u64_64bit(skb, SHADOWMM_A_INFO_SPAN_FRAMES, r->span, SHADOWMM_A_INFO_PAD) ||
+	    nla_put_u64_64bit(skb, SHADOWMM_A_INFO_NR_FRAMES, rg->nr_frames, SHADOWMM_A_INFO_PAD) ||
+	    nla_put_u64_64bit(skb, SHADOWMM_A_INFO_SPAN_FRAMES, rg->span, SHADOWMM_A_INFO_PAD) ||
 	    nla_put_u32(skb, SHADOWMM_A_INFO_MODE, d->mode) ||
-	    nla_put_u32(skb, SHADOWMM_A_INFO_NR_SECTIONS, r->nr_sections) ||
+	    nla_put_u32(skb, SHADOWMM_A_INFO_NR_SECTIONS, rg->nr_sections) ||
 	    nla_put_u32(skb, SHADOWMM_A_INFO_DESC_BYTES, sizeof(struct smm_frame)) ||
 	    nla_put_u32(skb, SHADOWMM_A_INFO_MAX_ORDER, SMM_MAX_ORDER) ||
 	    nla_put_string(skb, SHADOWMM_A_INFO_VERSION, SMM_VERSION) ||
 	    nla_put_string(skb, SHADOWMM_A_INFO_KERNEL, init_utsname()->release))
 		return -EMSGSIZE;
 	return 0;
-}
-
-int smm_nl_info_get_doit(struct sk_buff *skb, struct genl_info *info)
-{
-	struct sk_buff *msg;
-	void *hdr;
-	int ret;
-
-	msg = genlmsg_new(smm_nl_info_size(), GFP_KERNEL);
-	if (!msg)
-		return -ENOMEM;
-	hdr = genlmsg_put_reply(msg, info, &smm_nl_family, 0, SHADOWMM_CMD_INFO_GET);
-	if (!hdr) {
-		ret = -EMSGSIZE;
-		goto err_free;
-	}
-	ret = smm_nl_info_fill(msg, &smm_dev, smm_nl_admin(skb));
-	if (WARN_ON_ONCE(ret))
-		goto err_free;
-	genlmsg_end(msg, hdr);
-	return genlmsg_reply(msg, info);
-
-err_free:
-	nlmsg_free(msg);
-	return ret;
 }
 
 static int smm_nl_section_fill(struct sk_buff *skb, const struct smm_section *s,
@@ -76,7 +66,7 @@ static int smm_nl_section_fill(struct sk_buff *skb, const struct smm_section *s,
 }
 
 /* Resumes at cb->args[0], the next section to send. */
-int smm_nl_section_get_dumpit(struct sk_buff *skb, struct netlink_callback *cb)
+static int smm_nl_section_get_dumpit(struct sk_buff *skb, struct netlink_callback *cb)
 {
 	const struct smm_range *r = &smm_dev.range;
 	bool admin = smm_nl_admin(cb->skb);
@@ -97,3 +87,15 @@ int smm_nl_section_get_dumpit(struct sk_buff *skb, struct netlink_callback *cb)
 	cb->args[0] = i;
 	return skb->len;
 }
+
+const struct smm_nl_ops smm_nl_info_ops[] = {
+	{
+		.cmd		= SHADOWMM_CMD_INFO_GET,
+		.data_size	= sizeof(struct smm_nl_info),
+		.reply_size	= smm_nl_info_size,
+		.prepare	= smm_nl_info_prepare,
+		.fill		= smm_nl_info_fill,
+	},
+	{ .cmd = SHADOWMM_CMD_SECTION_GET, .dumpit = smm_nl_section_get_dumpit },
+	{ }
+};

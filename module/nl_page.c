@@ -14,7 +14,7 @@
 #include "netlink.h"
 #include "core/handle.h"
 
-const struct nla_policy smm_nl_page_alloc_policy[SHADOWMM_A_PAGE_COUNT + 1] = {
+static const struct nla_policy smm_nl_page_alloc_policy[SHADOWMM_A_PAGE_COUNT + 1] = {
 	[SHADOWMM_A_PAGE_ORDER]		= NLA_POLICY_MAX(NLA_U32, SMM_MAX_ORDER),
 	[SHADOWMM_A_PAGE_ZONE]		= NLA_POLICY_MAX(NLA_U32, SHADOWMM_ZONE_NORMAL),
 	[SHADOWMM_A_PAGE_MIGRATETYPE]	= NLA_POLICY_MAX(NLA_U32, SHADOWMM_MT_RECLAIMABLE),
@@ -26,7 +26,7 @@ static const struct nla_policy smm_nl_handle_policy[SHADOWMM_A_PAGE_HANDLE + 1] 
 	[SHADOWMM_A_PAGE_HANDLE]	= { .type = NLA_U64 },
 };
 
-const struct nla_policy smm_nl_page_free_policy[SHADOWMM_A_PAGE_ALL + 1] = {
+static const struct nla_policy smm_nl_page_free_policy[SHADOWMM_A_PAGE_ALL + 1] = {
 	[SHADOWMM_A_PAGE_HANDLES]	= NLA_POLICY_NESTED(smm_nl_handle_policy),
 	[SHADOWMM_A_PAGE_ALL]		= { .type = NLA_FLAG },
 };
@@ -71,118 +71,83 @@ static int smm_nl_page_gfp(struct genl_info *info, unsigned int *gfp)
 	return 0;
 }
 
-/* Allocate @count blocks into @idx[], all or none. Under nl_page_lock. */
-static int smm_nl_page_alloc_all(struct smm_dev *d, unsigned int order, unsigned int gfp,
-				 u32 count, u64 *idx, u32 *tags)
+/* What each block of a PAGE_ALLOC is asked for with. */
+struct smm_nl_page_req {
+	unsigned int order, gfp;
+};
+
+/* One block of a PAGE_ALLOC batch, tagged as user space's. Under nl_page_lock. */
+static int smm_nl_page_get(void *ctx, u64 *handle)
 {
-	u32 i;
-	int ret = 0;
+	const struct smm_nl_page_req *req = ctx;
+	struct smm_dev *d = &smm_dev;
+	u64 idx;
+	u32 tag;
+	int ret;
 
-	for (i = 0; i < count; i++) {
-		ret = smm_alloc_pages(&d->mm, order, gfp, smm_cpu_get(), &idx[i]);
-		smm_cpu_put();
-		if (ret)
-			break;
-		tags[i] = ++d->nl_page_tag ? : ++d->nl_page_tag;
-		smm_frame_set_data(&d->mm.frames[idx[i]], smm_owner_data(SMM_OWNER_NETLINK, tags[i]));
-		cond_resched();
-	}
-	if (!ret)
-		return 0;
-	while (i--) {
-		smm_free_pages(&d->mm, idx[i], smm_cpu_get());
-		smm_cpu_put();
-	}
-	return ret;
-}
-
-static int smm_nl_put_handles(struct sk_buff *msg, const u64 *idx, const u32 *tags, u32 count)
-{
-	struct nlattr *nest = nla_nest_start(msg, SHADOWMM_A_PAGE_HANDLES);
-	u32 i;
-
-	if (!nest)
-		return -EMSGSIZE;
-	for (i = 0; i < count; i++)
-		if (nla_put_u64_64bit(msg, SHADOWMM_A_PAGE_HANDLE, smm_handle(idx[i], tags[i]),
-				      SHADOWMM_A_PAGE_PAD))
-			return -EMSGSIZE;
-	nla_nest_end(msg, nest);
+	ret = smm_alloc_pages(&d->mm, req->order, req->gfp, smm_cpu_get(), &idx);
+	smm_cpu_put();
+	if (ret)
+		return ret;
+	tag = ++d->nl_page_tag ? : ++d->nl_page_tag;
+	smm_frame_set_data(&d->mm.frames[idx], smm_owner_data(SMM_OWNER_NETLINK, tag));
+	*handle = smm_handle(idx, tag);
 	return 0;
 }
 
-int smm_nl_page_alloc_doit(struct sk_buff *skb, struct genl_info *info)
+static void smm_nl_page_put(void *ctx, u64 handle)
 {
+	smm_free_pages(&smm_dev.mm, (u32)handle, smm_cpu_get());
+	smm_cpu_put();
+}
+
+static size_t smm_nl_page_alloc_size(const struct genl_info *info)
+{
+	struct nlattr *a = info->attrs[SHADOWMM_A_PAGE_COUNT];
+
+	return smm_nl_batch_size(a ? nla_get_u32(a) : 1);
+}
+
+static int smm_nl_page_alloc_prepare(struct sk_buff *skb, struct genl_info *info, void *data)
+{
+	struct smm_nl_batch *b = data;
 	struct smm_dev *d = &smm_dev;
 	struct nlattr **tb = info->attrs;
 	u32 count = tb[SHADOWMM_A_PAGE_COUNT] ? nla_get_u32(tb[SHADOWMM_A_PAGE_COUNT]) : 1;
-	unsigned int order, gfp;
-	struct sk_buff *msg;
-	u32 *tags = NULL;
-	u64 *idx = NULL;
-	void *hdr;
+	struct smm_nl_page_req req;
 	int ret;
 
 	if (!tb[SHADOWMM_A_PAGE_ORDER]) {
 		NL_SET_ERR_MSG(info->extack, "missing order");
 		return -EINVAL;
 	}
-	order = nla_get_u32(tb[SHADOWMM_A_PAGE_ORDER]);
-	ret = smm_nl_page_gfp(info, &gfp);
+	req.order = nla_get_u32(tb[SHADOWMM_A_PAGE_ORDER]);
+	ret = smm_nl_page_gfp(info, &req.gfp);
 	if (ret)
 		return ret;
-
-	msg = genlmsg_new(nla_total_size(0) + count * nla_total_size_64bit(sizeof(u64)),
-			  GFP_KERNEL);
-	idx = kvmalloc_array(count, sizeof(*idx), GFP_KERNEL);
-	tags = kvmalloc_array(count, sizeof(*tags), GFP_KERNEL);
-	ret = -ENOMEM;
-	if (!msg || !idx || !tags)
-		goto err_free;
-
+	*b = (struct smm_nl_batch) { .nest = SHADOWMM_A_PAGE_HANDLES,
+				     .type = SHADOWMM_A_PAGE_HANDLE, .pad = SHADOWMM_A_PAGE_PAD };
 	mutex_lock(&d->nl_page_lock);
-	ret = smm_nl_page_alloc_all(d, order, gfp, count, idx, tags);
+	ret = smm_nl_batch_alloc(b, count, smm_nl_page_get, smm_nl_page_put, &req);
 	mutex_unlock(&d->nl_page_lock);
-	if (ret) {
+	if (ret && b->handles)
 		NL_SET_ERR_MSG(info->extack,
 			       "not enough free memory for every block asked for; nothing was allocated");
-		goto err_free;
-	}
-
-	hdr = genlmsg_put_reply(msg, info, &smm_nl_family, 0, SHADOWMM_CMD_PAGE_ALLOC);
-	ret = hdr ? smm_nl_put_handles(msg, idx, tags, count) : -EMSGSIZE;
-	if (WARN_ON_ONCE(ret))
-		goto err_free;	/* the blocks stay allocated; RESET frees them */
-	genlmsg_end(msg, hdr);
-	kvfree(idx);
-	kvfree(tags);
-	return genlmsg_reply(msg, info);
-
-err_free:
-	kvfree(idx);
-	kvfree(tags);
-	nlmsg_free(msg);
 	return ret;
 }
 
-/* What PAGE_FREE has checked and marked so far. */
-struct smm_nl_page_free {
-	struct smm_dev	*d;
-	u64		frames;
-};
-
-/* One handle of PAGE_FREE: looked up, marked against repeats, counted. */
+/* One handle of PAGE_FREE: looked up, marked against repeats, counted in @ctx. */
 static const char *smm_nl_page_mark(void *ctx, u64 handle)
 {
-	struct smm_nl_page_free *pf = ctx;
+	struct smm_mm *mm = &smm_dev.mm;
 	const char *why;
 	u64 idx;
 
-	why = smm_handle_lookup(&pf->d->mm, handle, &idx);
+	why = smm_handle_lookup(mm, handle, &idx);
 	if (why)
 		return why;
-	smm_handle_mark(&pf->d->mm, idx, true);
-	pf->frames += 1ULL << smm_frame_order(&pf->d->mm.frames[idx]);
+	smm_handle_mark(mm, idx, true);
+	*(u64 *)ctx += 1ULL << smm_frame_order(&mm->frames[idx]);
 	return NULL;
 }
 
@@ -211,48 +176,29 @@ static void smm_nl_handles_finish(struct smm_dev *d, struct genl_info *info, boo
 	}
 }
 
-static int smm_nl_reply_u64(struct genl_info *info, u8 cmd, int type, int pad, u64 v)
-{
-	struct sk_buff *msg = genlmsg_new(nla_total_size_64bit(sizeof(u64)), GFP_KERNEL);
-	void *hdr;
-
-	if (!msg)
-		return -ENOMEM;
-	hdr = genlmsg_put_reply(msg, info, &smm_nl_family, 0, cmd);
-	if (!hdr || nla_put_u64_64bit(msg, type, v, pad)) {
-		nlmsg_free(msg);
-		return -EMSGSIZE;
-	}
-	genlmsg_end(msg, hdr);
-	return genlmsg_reply(msg, info);
-}
-
-int smm_nl_page_free_doit(struct sk_buff *skb, struct genl_info *info)
+static int smm_nl_page_free_prepare(struct sk_buff *skb, struct genl_info *info, void *data)
 {
 	struct smm_dev *d = &smm_dev;
 	bool all = nla_get_flag(info->attrs[SHADOWMM_A_PAGE_ALL]);
-	struct smm_nl_page_free pf = { .d = d };
-	int ret;
+	struct smm_nl_u64 *r = data;
+	int ret = 0;
 
 	if (all == !!info->attrs[SHADOWMM_A_PAGE_HANDLES]) {
 		NL_SET_ERR_MSG(info->extack, "give either handles or all, not both or neither");
 		return -EINVAL;
 	}
+	*r = (struct smm_nl_u64) { 0, SHADOWMM_A_PAGE_FREED, SHADOWMM_A_PAGE_PAD };
 	mutex_lock(&d->nl_page_lock);
 	if (all) {
-		pf.frames = smm_free_owned(&d->mm, SMM_OWNER_NETLINK);
-		ret = 0;
+		r->v = smm_free_owned(&d->mm, SMM_OWNER_NETLINK);
 	} else {
 		ret = smm_nl_handles_check(info, info->attrs[SHADOWMM_A_PAGE_HANDLES],
 					   SHADOWMM_A_PAGE_HANDLE, SHADOWMM_PAGE_BATCH_MAX,
-					   smm_nl_page_mark, &pf);
+					   smm_nl_page_mark, &r->v);
 		smm_nl_handles_finish(d, info, !ret);
 	}
 	mutex_unlock(&d->nl_page_lock);
-	if (ret)
-		return ret;
-	return smm_nl_reply_u64(info, SHADOWMM_CMD_PAGE_FREE, SHADOWMM_A_PAGE_FREED,
-				SHADOWMM_A_PAGE_PAD, pf.frames);
+	return ret;
 }
 
 /*
@@ -261,17 +207,43 @@ int smm_nl_page_free_doit(struct sk_buff *skb, struct genl_info *info)
  * slabs back and drain the per-CPU lists, so the free areas are back
  * where they were after loading. The reply counts the page frames freed.
  */
-int smm_nl_reset_doit(struct sk_buff *skb, struct genl_info *info)
+static int smm_nl_reset_prepare(struct sk_buff *skb, struct genl_info *info, void *data)
 {
 	struct smm_dev *d = &smm_dev;
+	struct smm_nl_u64 *r = data;
 	u64 frames;
 
 	frames = smm_spaces_destroy_all();
-	smm_nl_slab_reset(d);
+	smm_nl_cache_reset(d);
 	mutex_lock(&d->nl_page_lock);
 	frames += smm_free_owned(&d->mm, SMM_OWNER_NETLINK);
 	smm_drain_all_pcp(&d->mm);
 	mutex_unlock(&d->nl_page_lock);
-	return smm_nl_reply_u64(info, SHADOWMM_CMD_RESET, SHADOWMM_A_CHECK_FREED,
-				SHADOWMM_A_CHECK_PAD, frames);
+	*r = (struct smm_nl_u64) { frames, SHADOWMM_A_CHECK_FREED, SHADOWMM_A_CHECK_PAD };
+	return 0;
 }
+
+const struct smm_nl_ops smm_nl_page_ops[] = {
+	{
+		.cmd		= SHADOWMM_CMD_PAGE_ALLOC,
+		.flags		= GENL_ADMIN_PERM,
+		SMM_NL_POLICY(smm_nl_page_alloc_policy),
+		.reply_size	= smm_nl_page_alloc_size,
+		.prepare	= smm_nl_page_alloc_prepare,
+		SMM_NL_BATCH_REPLY,
+	},
+	{
+		.cmd		= SHADOWMM_CMD_PAGE_FREE,
+		.flags		= GENL_ADMIN_PERM,
+		SMM_NL_POLICY(smm_nl_page_free_policy),
+		.prepare	= smm_nl_page_free_prepare,
+		SMM_NL_U64_REPLY,
+	},
+	{
+		.cmd		= SHADOWMM_CMD_RESET,
+		.flags		= GENL_ADMIN_PERM,
+		.prepare	= smm_nl_reset_prepare,
+		SMM_NL_U64_REPLY,
+	},
+	{ }
+};

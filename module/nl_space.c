@@ -2,23 +2,15 @@
 /*
  * SPACE_CREATE, _MAP, _UNMAP, _TRANSLATE, _DESTROY and the SPACE_GET
  * dump: shadow address spaces (core/space.h) by id, 1 to
- * SHADOWMM_SPACE_MAX.
- *
- * One mutex, smm_space_lock, serialises every request on every space:
- * requests are bounded (SHADOWMM_SPACE_MAP_MAX pages) and reschedule
- * as they go, so nothing waits long. Lock order: smm_space_lock, then
- * the allocator's own locks (core/mm.h). Every request is checked whole
- * before it changes anything; a map that runs out of memory is undone.
+ * SHADOWMM_SPACE_MAX, found in the registry (space_registry.c) under
+ * its one lock. Every request is checked whole before it changes
+ * anything; a map that runs out of memory is undone.
  */
 #include <linux/slab.h>
 
 #include "smm.h"
 #include "netlink.h"
 #include "core/space.h"
-
-static DEFINE_MUTEX(smm_space_lock);
-static struct smm_space *smm_spaces[SHADOWMM_SPACE_MAX];
-static u32 smm_space_gen;	/* moves on every change, for dumps */
 
 static struct netlink_range_validation smm_nl_pages_range = {
 	.min = 1,
@@ -30,7 +22,7 @@ static struct netlink_range_validation smm_nl_addr_range = {
 	.max = (1ULL << 56) - 1,	/* the lower half of 5-level paging */
 };
 
-const struct nla_policy smm_nl_space_policy[SHADOWMM_A_SPACE_PROT + 1] = {
+static const struct nla_policy smm_nl_space_policy[SHADOWMM_A_SPACE_PROT + 1] = {
 	[SHADOWMM_A_SPACE_ID]		= NLA_POLICY_RANGE(NLA_U32, 1, SHADOWMM_SPACE_MAX),
 	[SHADOWMM_A_SPACE_LEVELS]	= NLA_POLICY_RANGE(NLA_U32, 4, 5),
 	[SHADOWMM_A_SPACE_ADDR]		= NLA_POLICY_FULL_RANGE(NLA_U64, &smm_nl_addr_range),
@@ -39,50 +31,6 @@ const struct nla_policy smm_nl_space_policy[SHADOWMM_A_SPACE_PROT + 1] = {
 							   SHADOWMM_PAGE_1G),
 	[SHADOWMM_A_SPACE_PROT]		= NLA_POLICY_MASK(NLA_U32, SHADOWMM_PROT_ALL),
 };
-
-/* With smm_space_lock held: the space @id names, or NULL. */
-struct smm_space *smm_space_find(u32 id)
-{
-	lockdep_assert_held(&smm_space_lock);
-	return id >= 1 && id <= SHADOWMM_SPACE_MAX ? smm_spaces[id - 1] : NULL;
-}
-
-u32 smm_space_generation(void)
-{
-	lockdep_assert_held(&smm_space_lock);
-	return smm_space_gen;
-}
-
-void smm_space_lock_all(void)
-{
-	mutex_lock(&smm_space_lock);
-}
-
-void smm_space_unlock_all(void)
-{
-	mutex_unlock(&smm_space_lock);
-}
-
-/* RESET and unload: every space back to the buddy. Returns frames freed. */
-u64 smm_spaces_destroy_all(void)
-{
-	u64 frames = 0;
-	unsigned int i;
-
-	mutex_lock(&smm_space_lock);
-	for (i = 0; i < SHADOWMM_SPACE_MAX; i++) {
-		if (!smm_spaces[i])
-			continue;
-		frames += smm_space_frames(smm_spaces[i]);
-		smm_space_destroy(smm_spaces[i]);
-		kfree(smm_spaces[i]);
-		smm_spaces[i] = NULL;
-		smm_space_gen++;
-		cond_resched();
-	}
-	mutex_unlock(&smm_space_lock);
-	return frames;
-}
 
 /* The space a request names, with an extack when there is none. */
 static struct smm_space *smm_nl_space_of(struct genl_info *info)
@@ -100,57 +48,47 @@ static struct smm_space *smm_nl_space_of(struct genl_info *info)
 	return s;
 }
 
-static int smm_nl_space_reply(struct genl_info *info, struct sk_buff *msg, void *hdr)
+static size_t smm_nl_space_create_size(const struct genl_info *info)
 {
-	genlmsg_end(msg, hdr);
-	return genlmsg_reply(msg, info);
+	return nla_total_size(sizeof(u32));
 }
 
-int smm_nl_space_create_doit(struct sk_buff *skb, struct genl_info *info)
+static int smm_nl_space_create_prepare(struct sk_buff *skb, struct genl_info *info, void *data)
 {
 	struct nlattr *a = info->attrs[SHADOWMM_A_SPACE_LEVELS];
-	unsigned int levels = a ? nla_get_u32(a) : 4, i;
+	unsigned int levels = a ? nla_get_u32(a) : 4;
 	struct smm_space *s;
-	struct sk_buff *msg;
-	void *hdr;
+	u32 *id = data;
 	int ret;
 
-	msg = genlmsg_new(nla_total_size(sizeof(u32)), GFP_KERNEL);
 	s = kzalloc(sizeof(*s), GFP_KERNEL);
-	ret = -ENOMEM;
-	if (!msg || !s)
-		goto err_free;
-
-	mutex_lock(&smm_space_lock);
-	for (i = 0; i < SHADOWMM_SPACE_MAX && smm_spaces[i]; i++)
-		;
-	if (i == SHADOWMM_SPACE_MAX) {
+	if (!s)
+		return -ENOMEM;
+	smm_space_lock_all();
+	*id = smm_space_free_id();
+	if (!*id) {
 		NL_SET_ERR_MSG(info->extack, "too many spaces (at most 64): destroy one first");
 		ret = -ENOSPC;
 		goto err_unlock;
 	}
-	ret = smm_space_init(s, &smm_dev.mm, i + 1, levels);
+	ret = smm_space_init(s, &smm_dev.mm, *id, levels);
 	if (ret) {
 		NL_SET_ERR_MSG(info->extack, "not enough free memory for the top-level table");
 		goto err_unlock;
 	}
-	smm_spaces[i] = s;
-	smm_space_gen++;
-	mutex_unlock(&smm_space_lock);
-
-	hdr = genlmsg_put_reply(msg, info, &smm_nl_family, 0, SHADOWMM_CMD_SPACE_CREATE);
-	if (WARN_ON_ONCE(!hdr || nla_put_u32(msg, SHADOWMM_A_SPACE_ID, i + 1))) {
-		nlmsg_free(msg);	/* the space stays; SPACE_GET shows it */
-		return -EMSGSIZE;
-	}
-	return smm_nl_space_reply(info, msg, hdr);
+	smm_space_set(*id, s);
+	smm_space_unlock_all();
+	return 0;
 
 err_unlock:
-	mutex_unlock(&smm_space_lock);
-err_free:
+	smm_space_unlock_all();
 	kfree(s);
-	nlmsg_free(msg);
 	return ret;
+}
+
+static int smm_nl_space_create_fill(struct sk_buff *skb, const void *data)
+{
+	return nla_put_u32(skb, SHADOWMM_A_SPACE_ID, *(const u32 *)data);
 }
 
 /* ADDR, PAGES and PAGE_SIZE of a map or unmap request. */
@@ -187,7 +125,7 @@ static int smm_nl_space_change(struct genl_info *info, bool map)
 	ret = smm_nl_space_range(info, &va, &pages, &shift);
 	if (ret)
 		return ret;
-	mutex_lock(&smm_space_lock);
+	smm_space_lock_all();
 	s = smm_nl_space_of(info);
 	ret = -ENOENT;
 	if (!s)
@@ -208,18 +146,18 @@ static int smm_nl_space_change(struct genl_info *info, bool map)
 		smm_space_unmap(s, va, pages, shift);
 		ret = 0;
 	}
-	smm_space_gen++;
+	smm_space_changed();
 out_unlock:
-	mutex_unlock(&smm_space_lock);
+	smm_space_unlock_all();
 	return ret;
 }
 
-int smm_nl_space_map_doit(struct sk_buff *skb, struct genl_info *info)
+static int smm_nl_space_map_prepare(struct sk_buff *skb, struct genl_info *info, void *data)
 {
 	return smm_nl_space_change(info, true);
 }
 
-int smm_nl_space_unmap_doit(struct sk_buff *skb, struct genl_info *info)
+static int smm_nl_space_unmap_prepare(struct sk_buff *skb, struct genl_info *info, void *data)
 {
 	return smm_nl_space_change(info, false);
 }
@@ -243,75 +181,65 @@ static int smm_nl_space_walk(struct genl_info *info, u64 va, struct smm_walk *w)
 	return 0;
 }
 
-int smm_nl_space_translate_doit(struct sk_buff *skb, struct genl_info *info)
-{
-	bool admin = smm_nl_admin(skb);
+/* What TRANSLATE found, and whether the caller may see frames. */
+struct smm_nl_translate {
 	struct smm_walk w;
-	struct sk_buff *msg;
-	void *hdr;
 	u64 va;
+	bool admin;
+};
+
+static size_t smm_nl_space_translate_size(const struct genl_info *info)
+{
+	return 2 * nla_total_size(sizeof(u32)) + 2 * nla_total_size_64bit(sizeof(u64));
+}
+
+static int smm_nl_space_translate_prepare(struct sk_buff *skb, struct genl_info *info,
+					  void *data)
+{
+	struct smm_nl_translate *r = data;
 	int ret;
 
 	if (!info->attrs[SHADOWMM_A_SPACE_ADDR]) {
 		NL_SET_ERR_MSG(info->extack, "missing address");
 		return -EINVAL;
 	}
-	va = nla_get_u64(info->attrs[SHADOWMM_A_SPACE_ADDR]);
-	mutex_lock(&smm_space_lock);
-	ret = smm_nl_space_walk(info, va, &w);
-	mutex_unlock(&smm_space_lock);
-	if (ret)
-		return ret;
-
-	msg = genlmsg_new(2 * nla_total_size(sizeof(u32)) + 2 * nla_total_size_64bit(sizeof(u64)),
-			  GFP_KERNEL);
-	if (!msg)
-		return -ENOMEM;
-	hdr = genlmsg_put_reply(msg, info, &smm_nl_family, 0, SHADOWMM_CMD_SPACE_TRANSLATE);
-	if (!hdr || nla_put_u32(msg, SHADOWMM_A_SPACE_FLAGS, w.flags) ||
-	    nla_put_u32(msg, SHADOWMM_A_SPACE_PAGE_SIZE, ilog2(w.size)) ||
-	    (admin && (nla_put_u64_64bit(msg, SHADOWMM_A_SPACE_PFN, w.pfn, SHADOWMM_A_SPACE_PAD) ||
-		       nla_put_u64_64bit(msg, SHADOWMM_A_SPACE_PHYS,
-					 w.pfn << PAGE_SHIFT | (va & ~PAGE_MASK),
-					 SHADOWMM_A_SPACE_PAD)))) {
-		nlmsg_free(msg);
-		return -EMSGSIZE;
-	}
-	return smm_nl_space_reply(info, msg, hdr);
+	r->admin = smm_nl_admin(skb);
+	r->va = nla_get_u64(info->attrs[SHADOWMM_A_SPACE_ADDR]);
+	smm_space_lock_all();
+	ret = smm_nl_space_walk(info, r->va, &r->w);
+	smm_space_unlock_all();
+	return ret;
 }
 
-int smm_nl_space_destroy_doit(struct sk_buff *skb, struct genl_info *info)
+static int smm_nl_space_translate_fill(struct sk_buff *skb, const void *data)
+{
+	const struct smm_nl_translate *r = data;
+
+	if (nla_put_u32(skb, SHADOWMM_A_SPACE_FLAGS, r->w.flags) ||
+	    nla_put_u32(skb, SHADOWMM_A_SPACE_PAGE_SIZE, ilog2(r->w.size)) ||
+	    (r->admin && (nla_put_u64_64bit(skb, SHADOWMM_A_SPACE_PFN, r->w.pfn,
+					    SHADOWMM_A_SPACE_PAD) ||
+			  nla_put_u64_64bit(skb, SHADOWMM_A_SPACE_PHYS,
+					    r->w.pfn << PAGE_SHIFT | (r->va & ~PAGE_MASK),
+					    SHADOWMM_A_SPACE_PAD))))
+		return -EMSGSIZE;
+	return 0;
+}
+
+static int smm_nl_space_destroy_prepare(struct sk_buff *skb, struct genl_info *info,
+					void *data)
 {
 	struct smm_space *s;
 
-	mutex_lock(&smm_space_lock);
+	smm_space_lock_all();
 	s = smm_nl_space_of(info);
-	if (!s) {
-		mutex_unlock(&smm_space_lock);
-		return -ENOENT;
+	if (s) {
+		smm_space_set(s->id, NULL);
+		smm_space_destroy(s);
 	}
-	smm_spaces[s->id - 1] = NULL;
-	smm_space_destroy(s);
-	smm_space_gen++;
-	mutex_unlock(&smm_space_lock);
+	smm_space_unlock_all();
 	kfree(s);
-	return 0;
-}
-
-/* A u64 array as a nest whose members are numbered from 1. */
-static int smm_nl_put_u64_array(struct sk_buff *skb, int type, const u64 *v, unsigned int n,
-				int pad)
-{
-	struct nlattr *nest = nla_nest_start(skb, type);
-	unsigned int i;
-
-	if (!nest)
-		return -EMSGSIZE;
-	for (i = 0; i < n; i++)
-		if (nla_put_u64_64bit(skb, i + 1, v[i], pad))
-			return -EMSGSIZE;
-	nla_nest_end(skb, nest);
-	return 0;
+	return s ? 0 : -ENOENT;
 }
 
 static int smm_nl_space_put(struct sk_buff *skb, const struct smm_space *s)
@@ -320,35 +248,56 @@ static int smm_nl_space_put(struct sk_buff *skb, const struct smm_space *s)
 	    nla_put_u32(skb, SHADOWMM_A_SPACE_LEVELS, s->levels) ||
 	    nla_put_u64_64bit(skb, SHADOWMM_A_SPACE_FRAMES, smm_space_frames(s),
 			      SHADOWMM_A_SPACE_PAD) ||
-	    smm_nl_put_u64_array(skb, SHADOWMM_A_SPACE_TABLES, s->tables, SMM_PT_MAX_LEVELS,
-				 SHADOWMM_A_SPACE_PAD) ||
-	    smm_nl_put_u64_array(skb, SHADOWMM_A_SPACE_MAPPED, s->mapped, SMM_SPACE_NR_SIZES,
-				 SHADOWMM_A_SPACE_PAD))
+	    smm_nl_put_u64_array(skb, SHADOWMM_A_SPACE_TABLES, s->tables, SMM_PT_MAX_LEVELS) ||
+	    smm_nl_put_u64_array(skb, SHADOWMM_A_SPACE_MAPPED, s->mapped, SMM_SPACE_NR_SIZES))
 		return -EMSGSIZE;
 	return 0;
 }
 
 /* One message per space, resumed at the slot in cb->args[0]. */
-int smm_nl_space_get_dumpit(struct sk_buff *skb, struct netlink_callback *cb)
+static int smm_nl_space_get_dumpit(struct sk_buff *skb, struct netlink_callback *cb)
 {
+	struct smm_space *s;
 	unsigned long i;
 	void *hdr;
 
-	mutex_lock(&smm_space_lock);
-	cb->seq = smm_space_gen ? : 1;
+	smm_space_lock_all();
+	cb->seq = smm_space_generation() ? : 1;
 	for (i = cb->args[0]; i < SHADOWMM_SPACE_MAX; i++) {
-		if (!smm_spaces[i])
+		s = smm_space_find(i + 1);
+		if (!s)
 			continue;
 		hdr = smm_nl_dump_put(skb, cb, SHADOWMM_CMD_SPACE_GET);
 		if (!hdr)
 			break;
-		if (smm_nl_space_put(skb, smm_spaces[i])) {
+		if (smm_nl_space_put(skb, s)) {
 			genlmsg_cancel(skb, hdr);
 			break;
 		}
 		genlmsg_end(skb, hdr);
 	}
 	cb->args[0] = i;
-	mutex_unlock(&smm_space_lock);
+	smm_space_unlock_all();
 	return skb->len;
 }
+
+#define SMM_NL_SPACE_OP(c, ...)	{ .cmd = SHADOWMM_CMD_SPACE_##c, .flags = GENL_ADMIN_PERM, \
+				  SMM_NL_POLICY(smm_nl_space_policy), __VA_ARGS__ }
+
+const struct smm_nl_ops smm_nl_space_ops[] = {
+	SMM_NL_SPACE_OP(CREATE, .data_size = sizeof(u32), .reply_size = smm_nl_space_create_size,
+			.prepare = smm_nl_space_create_prepare, .fill = smm_nl_space_create_fill),
+	SMM_NL_SPACE_OP(MAP, .prepare = smm_nl_space_map_prepare),
+	SMM_NL_SPACE_OP(UNMAP, .prepare = smm_nl_space_unmap_prepare),
+	{
+		.cmd		= SHADOWMM_CMD_SPACE_TRANSLATE,	/* anyone; frames to admins */
+		SMM_NL_POLICY(smm_nl_space_policy),
+		.data_size	= sizeof(struct smm_nl_translate),
+		.reply_size	= smm_nl_space_translate_size,
+		.prepare	= smm_nl_space_translate_prepare,
+		.fill		= smm_nl_space_translate_fill,
+	},
+	SMM_NL_SPACE_OP(DESTROY, .prepare = smm_nl_space_destroy_prepare),
+	{ .cmd = SHADOWMM_CMD_SPACE_GET, .dumpit = smm_nl_space_get_dumpit },
+	{ }
+};

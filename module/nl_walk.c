@@ -9,7 +9,7 @@
  * Locks: a process's mm is looked up again and its mmap lock taken
  * (killable) for each batch, so a batch is one consistent picture and no
  * lock is held while user space reads; a space's batch holds
- * smm_space_lock (nl_space.c), which also moves the dump's generation.
+ * smm_space_lock (space_registry.c), which also moves the dump's generation.
  *
  * Who sees what: as /proc/PID/pagemap, frame numbers and raw entries
  * only go to CAP_SYS_ADMIN; others get indices, flags and sizes, and may
@@ -31,7 +31,7 @@
 
 #define SMM_PT_BATCH_STEPS	256
 
-const struct nla_policy smm_nl_pt_walk_policy[SHADOWMM_A_PT_LEN + 1] = {
+static const struct nla_policy smm_nl_pt_walk_policy[SHADOWMM_A_PT_LEN + 1] = {
 	[SHADOWMM_A_PT_PID]	= NLA_POLICY_MIN(NLA_U32, 1),
 	[SHADOWMM_A_PT_KERNEL]	= { .type = NLA_FLAG },
 	[SHADOWMM_A_PT_SPACE]	= NLA_POLICY_RANGE(NLA_U32, 1, SHADOWMM_SPACE_MAX),
@@ -333,7 +333,7 @@ static int smm_nl_pt_batch_pid(struct sk_buff *skb, struct netlink_callback *cb,
 	return ret;
 }
 
-int smm_nl_pt_walk_dumpit(struct sk_buff *skb, struct netlink_callback *cb)
+static int smm_nl_pt_walk_dumpit(struct sk_buff *skb, struct netlink_callback *cb)
 {
 	struct smm_nl_pt_ctx *ctx = (void *)cb->ctx;
 	int ret;
@@ -363,3 +363,9 @@ int smm_nl_pt_walk_dumpit(struct sk_buff *skb, struct netlink_callback *cb)
 	}
 	return ret ? ret : skb->len;
 }
+
+const struct smm_nl_ops smm_nl_walk_ops[] = {
+	{ .cmd = SHADOWMM_CMD_PT_WALK, .dumpit = smm_nl_pt_walk_dumpit,
+	  SMM_NL_POLICY(smm_nl_pt_walk_policy) },
+	{ }
+};

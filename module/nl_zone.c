@@ -3,100 +3,14 @@
  * ZONE_GET: one message per zone with its sizes, watermarks, free area
  * (per order and migratetype, with fragmentation indexes) and counters.
  *
- * Each message is one picture of its zone: the zone's part is copied
- * under the zone lock, but the per-CPU lists' counts are read without
- * their locks, so the copy is taken again while the zone's generation
- * (smm_zone_generation(): the zone's and its pcps' seqcounts) moves
- * under it, a few times at most; a message that never had a still
- * moment carries NLM_F_DUMP_INTR.
+ * Each message is one picture of its zone, smm_zone_snapshot() (core/
+ * zone.c), which copies again while the zone moves under it; a message
+ * whose zone never had a still moment carries NLM_F_DUMP_INTR.
  */
 #include "smm.h"
 #include "netlink.h"
 
-#define SMM_ZONE_SNAP_TRIES	4
-
-/* What one message says that can change, copied at one moment. */
-struct smm_zone_snap {
-	u64 free;
-	u64 pcp_frames;			/* on the CPUs' lists */
-	u64 nr_free_mt[SMM_NR_ORDERS][SMM_NR_MT];
-	u64 nr_free[SMM_NR_ORDERS];
-	u64 pageblocks[SMM_NR_MT];
-	struct smm_zone_stats stats;
-	struct smm_pcp_stats pcp;	/* summed over the CPUs, read racily */
-};
-
-static void __smm_zone_snapshot(struct smm_mm *mm, unsigned int zi, struct smm_zone_snap *s)
-{
-	struct smm_zone *z = &mm->zones[zi];
-	unsigned int o, mt, cpu;
-	u64 pb;
-
-	memset(s, 0, sizeof(*s));
-	smm_lock(&z->lock);
-	s->free = z->free;
-	for (o = 0; o < SMM_NR_ORDERS; o++)
-		for (mt = 0; mt < SMM_NR_MT; mt++)
-			s->nr_free_mt[o][mt] = z->area[o].nr_free[mt];
-	s->stats = z->stats;
-	for (pb = z->start >> SMM_PAGEBLOCK_ORDER;
-	     z->end > z->start && pb <= (z->end - 1) >> SMM_PAGEBLOCK_ORDER; pb++)
-		s->pageblocks[mm->pageblock_mt[pb]]++;
-	smm_unlock(&z->lock);
-
-	for (o = 0; o < SMM_NR_ORDERS; o++) {
-		s->nr_free[o] = 0;
-		for (mt = 0; mt < SMM_NR_MT; mt++)
-			s->nr_free[o] += s->nr_free_mt[o][mt];
-	}
-	for (cpu = 0; cpu < mm->nr_cpus; cpu++) {
-		const struct smm_pcp_stats *p = &smm_pcp_of(mm, cpu, zi)->stats;
-
-		for (o = 0; o <= SMM_PCP_MAX_ORDER; o++) {
-			s->pcp.alloc[o] += READ_ONCE(p->alloc[o]);
-			s->pcp.free[o] += READ_ONCE(p->free[o]);
-		}
-		s->pcp.refill += READ_ONCE(p->refill);
-		s->pcp.drain += READ_ONCE(p->drain);
-	}
-	s->pcp_frames = smm_zone_pcp_frames(mm, zi);
-}
-
-/* The copy, taken again while the zone changes under it; false if it always did. */
-static bool smm_zone_snapshot(struct smm_mm *mm, unsigned int zi, struct smm_zone_snap *s)
-{
-	unsigned int tries;
-	u64 gen;
-
-	for (tries = 0; tries < SMM_ZONE_SNAP_TRIES; tries++) {
-		gen = smm_zone_generation(mm, zi);
-		__smm_zone_snapshot(mm, zi, s);
-		if (!smm_zone_generation_moved(mm, zi, gen))
-			return true;
-		cond_resched();
-	}
-	return false;
-}
-
-/* An array as a nest whose member i + 1 is element i. */
-static int smm_nl_put_u64_array(struct sk_buff *skb, int type, const u64 *v, unsigned int n)
-{
-	struct nlattr *nest = nla_nest_start(skb, type);
-	unsigned int i;
-
-	if (!nest)
-		return -EMSGSIZE;
-	for (i = 0; i < n; i++) {
-		if (nla_put_u64_64bit(skb, i + 1, v[i], 0)) {
-			nla_nest_cancel(skb, nest);
-			return -EMSGSIZE;
-		}
-	}
-	nla_nest_end(skb, nest);
-	return 0;
-}
-
-static int smm_nl_area_fill(struct sk_buff *skb, const struct smm_zone_snap *s, unsigned int o)
+static int smm_nl_area_fill(struct sk_buff *skb, const struct smm_zone_snapshot *s, unsigned int o)
 {
 	struct nlattr *nest = nla_nest_start(skb, o + 1);
 
@@ -114,7 +28,7 @@ static int smm_nl_area_fill(struct sk_buff *skb, const struct smm_zone_snap *s, 
 	return 0;
 }
 
-static int smm_nl_free_area_fill(struct sk_buff *skb, const struct smm_zone_snap *s)
+static int smm_nl_free_area_fill(struct sk_buff *skb, const struct smm_zone_snapshot *s)
 {
 	struct nlattr *nest = nla_nest_start(skb, SHADOWMM_A_ZONE_FREE_AREA);
 	unsigned int o;
@@ -131,7 +45,7 @@ static int smm_nl_free_area_fill(struct sk_buff *skb, const struct smm_zone_snap
 	return 0;
 }
 
-static int smm_nl_stats_fill(struct sk_buff *skb, const struct smm_zone_snap *s)
+static int smm_nl_stats_fill(struct sk_buff *skb, const struct smm_zone_snapshot *s)
 {
 	const struct smm_zone_stats *st = &s->stats;
 	u64 alloc[SMM_NR_ORDERS], free[SMM_NR_ORDERS], pcp_alloc = 0, pcp_free = 0;
@@ -176,7 +90,7 @@ static int smm_nl_stats_fill(struct sk_buff *skb, const struct smm_zone_snap *s)
 }
 
 static int smm_nl_zone_fill(struct sk_buff *skb, struct smm_mm *mm, unsigned int zi,
-			    const struct smm_zone_snap *s)
+			    const struct smm_zone_snapshot *s)
 {
 	const struct smm_zone *z = &mm->zones[zi];
 	const struct smm_pcp *pcp = smm_pcp_of(mm, 0, zi);
@@ -207,10 +121,10 @@ static int smm_nl_zone_fill(struct sk_buff *skb, struct smm_mm *mm, unsigned int
 }
 
 /* Resumes at cb->args[0], the next zone. */
-int smm_nl_zone_get_dumpit(struct sk_buff *skb, struct netlink_callback *cb)
+static int smm_nl_zone_get_dumpit(struct sk_buff *skb, struct netlink_callback *cb)
 {
 	struct smm_mm *mm = &smm_dev.mm;
-	struct smm_zone_snap *snap;
+	struct smm_zone_snapshot *snap;
 	unsigned int zi = cb->args[0];
 
 	snap = kmalloc(sizeof(*snap), GFP_KERNEL);
@@ -236,3 +150,8 @@ int smm_nl_zone_get_dumpit(struct sk_buff *skb, struct netlink_callback *cb)
 	cb->args[0] = zi;
 	return skb->len;
 }
+
+const struct smm_nl_ops smm_nl_zone_ops[] = {
+	{ .cmd = SHADOWMM_CMD_ZONE_GET, .dumpit = smm_nl_zone_get_dumpit },
+	{ }
+};

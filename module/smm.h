@@ -35,7 +35,7 @@ struct smm_dev {
 	struct mutex nl_page_lock;	/* netlink page handles: lookup + free */
 	u32 nl_page_tag;		/* last tag handed out, under nl_page_lock */
 	struct dentry *debugfs;
-	struct smm_slabs slabs;		/* slab caches (nl_slab.c) */
+	struct smm_slabs slabs;		/* slab caches (nl_cache.c, nl_obj.c) */
 	struct mutex nl_slab_lock;	/* netlink slab commands, RESET's slab part */
 	struct xarray nl_objs;		/* netlink objects: position -> handle tag */
 	u32 nl_obj_tag;			/* last object tag, under nl_slab_lock */
@@ -66,19 +66,41 @@ void smm_borrowed_teardown(struct smm_dev *d);
 int smm_nl_register(void);
 void smm_nl_unregister(void);
 
-/* nl_slab.c: the slab layer's setup, RESET part and teardown */
-int smm_nl_slab_init(struct smm_dev *d);
-void smm_nl_slab_reset(struct smm_dev *d);
-void smm_nl_slab_exit(struct smm_dev *d);
+/* main.c: the slab layer's setup and teardown; OBJ_CORRUPT's switch */
 extern bool smm_param_debug_corrupt;	/* also the stress file's corrupt option */
 
-/* page tables: pt_real.c walks the real ones, nl_space.c owns the shadow spaces */
+/* nl_cache.c: RESET's slab part */
+void smm_nl_cache_reset(struct smm_dev *d);
+
+/* obj_registry.c: user space's slab objects; under nl_slab_lock */
+void smm_objs_init(struct smm_dev *d);
+void smm_objs_destroy(struct smm_dev *d);
+int smm_objs_add(struct smm_dev *d, u64 pos, u64 *handle);
+void smm_objs_drop(struct smm_dev *d, u64 pos);
+void smm_objs_release(struct smm_dev *d, struct smm_cache *c, u64 pos);
+const char *smm_objs_lookup(struct smm_dev *d, struct smm_cache *c, u64 handle, bool mark,
+			    u64 *pos);
+u64 smm_objs_finish(struct smm_dev *d, struct smm_cache *c, bool free);
+void smm_objs_forget(struct smm_dev *d, struct smm_cache *c);
+void smm_objs_release_all(struct smm_dev *d);
+
+/* space_registry.c: the shadow spaces by id; smm_space_lock_all() guards them all */
+struct smm_space;
+void smm_space_lock_all(void);
+void smm_space_unlock_all(void);
+struct smm_space *smm_space_find(u32 id);
+u32 smm_space_generation(void);
+void smm_space_changed(void);
+u32 smm_space_free_id(void);
+void smm_space_set(u32 id, struct smm_space *s);
+u64 smm_spaces_destroy_all(void);
+
+/* page tables: pt_real.c walks the real ones */
 struct mm_struct;
 struct smm_walk;
 unsigned int smm_pt_paging_levels(void);
 int smm_pt_real_walk_user(struct mm_struct *mm, u64 va, u64 limit, struct smm_walk *w);
 int smm_pt_real_walk_kernel(u64 va, struct smm_walk *w);
-u64 smm_spaces_destroy_all(void);
 void smm_pt_debugfs_init(struct dentry *dir);
 void smm_pt_debugfs_exit(void);
 

@@ -187,6 +187,19 @@ bool smm_zone_watermark_ok(const struct smm_zone *z, unsigned int order, u64 mar
 u64 smm_zone_pcp_frames(const struct smm_mm *mm, unsigned int zone);
 void smm_zone_nr_free(const struct smm_zone *z, u64 nr_free[SMM_NR_ORDERS]);
 
+/* What a reader outside the core sees of one zone, copied at one moment. */
+struct smm_zone_snapshot {
+	u64 free;				/* on the buddy's free lists */
+	u64 pcp_frames;				/* on the CPUs' lists */
+	u64 nr_free_mt[SMM_NR_ORDERS][SMM_NR_MT];
+	u64 nr_free[SMM_NR_ORDERS];		/* summed over migratetypes */
+	u64 pageblocks[SMM_NR_MT];		/* overlapping the zone, by type */
+	struct smm_zone_stats stats;
+	struct smm_pcp_stats pcp;		/* summed over the CPUs */
+};
+
+bool smm_zone_snapshot(struct smm_mm *mm, unsigned int zone, struct smm_zone_snapshot *s);
+
 static inline unsigned int smm_zone_of(const struct smm_mm *mm, u64 idx)
 {
 	unsigned int z = 0;

@@ -744,17 +744,32 @@ void __smm_cache_destroy(struct smm_slabs *s, struct smm_cache *c, unsigned int 
 }
 
 /*
- * kmem_cache_destroy(): refused with -EBUSY while objects are live
- * unless @force, which gives every slab back with whatever is in it.
- * Built-in caches (kmalloc, and those the module uses itself) are
- * refused with -EPERM.
+ * Why smm_cache_destroy() refuses @c, or NULL: built-in caches (kmalloc,
+ * and those the module uses itself; *@err = -EPERM), and caches with
+ * live objects unless @force (-EBUSY). The caller keeps the cache alive.
+ */
+const char *smm_cache_destroy_refusal(const struct smm_cache *c, bool force, int *err)
+{
+	*err = -EPERM;
+	if (c->builtin)
+		return "the kmalloc caches are built in and cannot be destroyed";
+	*err = -EBUSY;
+	if (!force && smm_cache_live(c))
+		return "cache has live objects (force frees them)";
+	*err = 0;
+	return NULL;
+}
+
+/*
+ * kmem_cache_destroy(), unless smm_cache_destroy_refusal() names a
+ * reason: @force gives every slab back with whatever is in it.
  */
 int smm_cache_destroy(struct smm_slabs *s, struct smm_cache *c, bool force, unsigned int cpu)
 {
-	if (c->builtin)
-		return -EPERM;
-	if (!force && smm_cache_live(c))
-		return -EBUSY;
+	int err;
+
+	if (smm_cache_destroy_refusal(c, force, &err))
+		return err;
 	__smm_cache_destroy(s, c, cpu);
 	return 0;
 }

@@ -170,6 +170,7 @@ void smm_slabs_destroy(struct smm_slabs *s);
 const char *smm_cache_check_args(const char *name, u32 size, u32 align, u32 flags);
 int smm_cache_create(struct smm_slabs *s, const char *name, u32 size, u32 align, u32 flags,
 		     struct smm_cache **out);
+const char *smm_cache_destroy_refusal(const struct smm_cache *c, bool force, int *err);
 int smm_cache_destroy(struct smm_slabs *s, struct smm_cache *c, bool force, unsigned int cpu);
 void __smm_cache_destroy(struct smm_slabs *s, struct smm_cache *c, unsigned int cpu);
 struct smm_cache *smm_cache_find(struct smm_slabs *s, const char *name);
@@ -193,6 +194,7 @@ void smm_slab_debug_init(struct smm_cache *c, char *slot);
 unsigned int smm_slab_debug_alloc(struct smm_cache *c, char *slot, u64 pos, u64 owner);
 int smm_slab_debug_free(struct smm_cache *c, u64 pos);
 void smm_slab_report(const struct smm_cache *c, u64 pos, const char *what);
+const char *smm_cache_corrupt_refusal(const struct smm_cache *c, unsigned int kind);
 int smm_cache_corrupt(struct smm_cache *c, u64 pos, unsigned int kind, unsigned int cpu);
 u64 smm_cache_owner(struct smm_cache *c, u64 pos);
 

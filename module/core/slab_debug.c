@@ -593,12 +593,23 @@ int smm_slabs_check(struct smm_slabs *s, char *why, size_t len)
 
 /* ---- deliberate corruption (tests only) ------------------------------ */
 
+/* Why @kind of corruption cannot be done to @c (it would go unseen), or NULL. */
+const char *smm_cache_corrupt_refusal(const struct smm_cache *c, unsigned int kind)
+{
+	if (kind == SHADOWMM_CORRUPT_REDZONE && !(c->flags & SHADOWMM_CACHE_RED_ZONE))
+		return "red zone corruption needs a cache with red zones";
+	if (kind == SHADOWMM_CORRUPT_AFTER_FREE && !(c->flags & SHADOWMM_CACHE_POISON))
+		return "write after free needs a cache with poisoning";
+	return NULL;
+}
+
 /*
  * Damage the live object at @pos the way buggy code would, so tests can
  * prove detection: a byte past its end (needs a red zone), a write
  * after freeing it (needs poison), or an overwritten free pointer after
- * freeing it. The caller checked that @pos is a live object of @c and
- * forgets it for the kinds that free it.
+ * freeing it; -EOPNOTSUPP when smm_cache_corrupt_refusal() says why
+ * not. The caller checked that @pos is a live object of @c and forgets
+ * it for the kinds that free it.
  */
 int smm_cache_corrupt(struct smm_cache *c, u64 pos, unsigned int kind, unsigned int cpu)
 {
@@ -606,8 +617,7 @@ int smm_cache_corrupt(struct smm_cache *c, u64 pos, unsigned int kind, unsigned 
 
 	if (!slot)
 		return -EINVAL;
-	if ((kind == SHADOWMM_CORRUPT_REDZONE && !(c->flags & SHADOWMM_CACHE_RED_ZONE)) ||
-	    (kind == SHADOWMM_CORRUPT_AFTER_FREE && !(c->flags & SHADOWMM_CACHE_POISON)))
+	if (smm_cache_corrupt_refusal(c, kind))
 		return -EOPNOTSUPP;
 	switch (kind) {
 	case SHADOWMM_CORRUPT_REDZONE:

@@ -305,3 +305,90 @@ void smm_zone_nr_free(const struct smm_zone *z, u64 nr_free[SMM_NR_ORDERS])
 			nr_free[o] += READ_ONCE(z->area[o].nr_free[mt]);
 	}
 }
+
+#define SMM_ZONE_SNAP_TRIES	4	/* copies taken while the zone moves */
+#define SMM_ZONE_SNAP_CHUNK	1024	/* pageblocks counted per zone lock hold */
+
+/*
+ * The pageblocks overlapping the zone, by type, at most
+ * SMM_ZONE_SNAP_CHUNK per hold of the zone lock, which is dropped (and
+ * the CPU offered) between chunks so that a large zone never holds the
+ * allocator up. The caller's generation check sees a change between chunks.
+ */
+static void smm_zone_count_pageblocks(struct smm_mm *mm, struct smm_zone *z,
+				      u64 pageblocks[SMM_NR_MT])
+{
+	u64 pb, last, end;
+
+	if (z->end <= z->start)
+		return;
+	pb = z->start >> SMM_PAGEBLOCK_ORDER;
+	last = (z->end - 1) >> SMM_PAGEBLOCK_ORDER;
+	while (pb <= last) {
+		end = min(last + 1, pb + SMM_ZONE_SNAP_CHUNK);
+		smm_lock(&z->lock);
+		for (; pb < end; pb++)
+			pageblocks[READ_ONCE(mm->pageblock_mt[pb])]++;
+		smm_unlock(&z->lock);
+		smm_cond_resched();
+	}
+}
+
+/*
+ * One copy of zone @zi: free areas, counters and stats under the zone
+ * lock in one hold; the pageblock types in chunks; the per-CPU lists'
+ * counts read without their locks (each a whole value, smm_count_add()).
+ */
+static void __smm_zone_snapshot(struct smm_mm *mm, unsigned int zi, struct smm_zone_snapshot *s)
+{
+	struct smm_zone *z = &mm->zones[zi];
+	unsigned int o, mt, cpu;
+
+	memset(s, 0, sizeof(*s));
+	smm_lock(&z->lock);
+	s->free = z->free;
+	for (o = 0; o < SMM_NR_ORDERS; o++)
+		for (mt = 0; mt < SMM_NR_MT; mt++)
+			s->nr_free_mt[o][mt] = z->area[o].nr_free[mt];
+	s->stats = z->stats;
+	smm_unlock(&z->lock);
+	smm_zone_count_pageblocks(mm, z, s->pageblocks);
+
+	for (o = 0; o < SMM_NR_ORDERS; o++)
+		for (mt = 0; mt < SMM_NR_MT; mt++)
+			s->nr_free[o] += s->nr_free_mt[o][mt];
+	for (cpu = 0; cpu < mm->nr_cpus; cpu++) {
+		const struct smm_pcp_stats *p = &smm_pcp_of(mm, cpu, zi)->stats;
+
+		for (o = 0; o <= SMM_PCP_MAX_ORDER; o++) {
+			s->pcp.alloc[o] += READ_ONCE(p->alloc[o]);
+			s->pcp.free[o] += READ_ONCE(p->free[o]);
+		}
+		s->pcp.refill += READ_ONCE(p->refill);
+		s->pcp.drain += READ_ONCE(p->drain);
+	}
+	s->pcp_frames = smm_zone_pcp_frames(mm, zi);
+}
+
+/*
+ * A snapshot of zone @zi for netlink, debugfs and the events: taken
+ * again while the zone's generation (its lock's and its pcps' seqcounts)
+ * moves under the copy, SMM_ZONE_SNAP_TRIES times at most. Returns true
+ * when a copy saw no change, false when every try did (the last copy is
+ * kept: each part of it is whole, the parts may be of different moments).
+ * Takes and drops the zone lock; may reschedule between tries and chunks.
+ */
+bool smm_zone_snapshot(struct smm_mm *mm, unsigned int zi, struct smm_zone_snapshot *s)
+{
+	unsigned int tries;
+	u64 gen;
+
+	for (tries = 0; tries < SMM_ZONE_SNAP_TRIES; tries++) {
+		gen = smm_zone_generation(mm, zi);
+		__smm_zone_snapshot(mm, zi, s);
+		if (!smm_zone_generation_moved(mm, zi, gen))
+			return true;
+		smm_cond_resched();
+	}
+	return false;
+}

@@ -1,0 +1,90 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * The registry of shadow address spaces (core/space.h): ids 1 to
+ * SHADOWMM_SPACE_MAX, what each names, and a generation that moves on
+ * every change, for dumps. nl_space.c (SPACE_*), nl_walk.c (PT_WALK of a
+ * space), RESET and unload use it.
+ *
+ * One mutex, smm_space_lock, serialises every request on every space:
+ * requests are bounded (SHADOWMM_SPACE_MAP_MAX pages) and reschedule
+ * as they go, so nothing waits long. Lock order: smm_space_lock, then
+ * the allocator's own locks (core/mm.h).
+ */
+#include <linux/slab.h>
+
+#include "smm.h"
+#include "core/space.h"
+
+static DEFINE_MUTEX(smm_space_lock);
+static struct smm_space *smm_spaces[SHADOWMM_SPACE_MAX];
+static u32 smm_space_gen;	/* moves on every change, for dumps */
+
+void smm_space_lock_all(void)
+{
+	mutex_lock(&smm_space_lock);
+}
+
+void smm_space_unlock_all(void)
+{
+	mutex_unlock(&smm_space_lock);
+}
+
+/* With smm_space_lock held: the space @id names, or NULL. */
+struct smm_space *smm_space_find(u32 id)
+{
+	lockdep_assert_held(&smm_space_lock);
+	return id >= 1 && id <= SHADOWMM_SPACE_MAX ? smm_spaces[id - 1] : NULL;
+}
+
+u32 smm_space_generation(void)
+{
+	lockdep_assert_held(&smm_space_lock);
+	return smm_space_gen;
+}
+
+/* With smm_space_lock held: a space changed (mapped, unmapped, added, removed). */
+void smm_space_changed(void)
+{
+	lockdep_assert_held(&smm_space_lock);
+	smm_space_gen++;
+}
+
+/* With smm_space_lock held: the lowest free id, or 0 when every id is taken. */
+u32 smm_space_free_id(void)
+{
+	u32 i;
+
+	lockdep_assert_held(&smm_space_lock);
+	for (i = 0; i < SHADOWMM_SPACE_MAX; i++)
+		if (!smm_spaces[i])
+			return i + 1;
+	return 0;
+}
+
+/* With smm_space_lock held: @id names @s (set up with that id), or nothing. */
+void smm_space_set(u32 id, struct smm_space *s)
+{
+	smm_spaces[id - 1] = s;
+	smm_space_changed();
+}
+
+/* RESET and unload: every space back to the buddy. Returns frames freed. */
+u64 smm_spaces_destroy_all(void)
+{
+	u64 frames = 0;
+	unsigned int i;
+
+	mutex_lock(&smm_space_lock);
+	for (i = 0; i < SHADOWMM_SPACE_MAX; i++) {
+		if (!smm_spaces[i])
+			continue;
+		frames += smm_space_frames(smm_spaces[i]);
+		smm_space_destroy(smm_spaces[i]);
+		kfree(smm_spaces[i]);
+		smm_spaces[i] = NULL;
+		smm_space_gen++;
+		cond_resched();
+	}
+	mutex_unlock(&smm_space_lock);
+	return frames;
+}

@@ -1,0 +1,140 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * smm_zone_snapshot(): the one copy of a zone that netlink (ZONE_GET),
+ * debugfs and the events group read instead of taking the zone lock
+ * themselves. Each test says what the copy must agree with.
+ */
+#include "harness.h"
+#include "common.h"
+
+/* 64 MiB at 256 MiB: one section, 32 pageblocks, all in DMA32. */
+static const struct smm_test_section snap64m[] = { { 0x10000, 16384 } };
+
+/*
+ * 2,100 MiB at 4 GiB, in Normal: 1,050 pageblocks, so the pageblock
+ * count crosses the 1,024-per-lock-hold chunk boundary.
+ *
+ *   pb 0                 1023 | 1024          1049
+ *      [ first chunk ........ ][ second chunk ... ]
+ */
+static const struct smm_test_section snap_big[] = { { 0x100000, 1050 * 512 } };
+
+/* Pageblocks of zone @z of each type, read straight from the map. */
+static void count_pageblocks(const struct smm_mm *mm, const struct smm_zone *z,
+			     u64 pb_count[SMM_NR_MT])
+{
+	u64 pb;
+
+	memset(pb_count, 0, SMM_NR_MT * sizeof(*pb_count));
+	for (pb = z->start >> SMM_PAGEBLOCK_ORDER; pb <= (z->end - 1) >> SMM_PAGEBLOCK_ORDER; pb++)
+		pb_count[smm_pageblock_mt(mm, pb << SMM_PAGEBLOCK_ORDER)]++;
+}
+
+/*
+ * A fresh zone: everything free in order-10 movable blocks, every
+ * pageblock movable, no counts, nothing on the CPUs' lists; the copy is
+ * still (nothing moves) and says so.
+ */
+SMM_TEST(zone_snapshot_fresh)
+{
+	struct smm_zone_snapshot s;
+	struct smm_test_mm t;
+	unsigned int o;
+
+	ASSERT_EQ(smm_test_mm_init(&t, snap64m, 1, NULL, true, 2), 0);
+	ASSERT_TRUE(smm_zone_snapshot(&t.mm, SHADOWMM_ZONE_DMA32, &s));
+	EXPECT_EQ(s.free, 16384);
+	EXPECT_EQ(s.pcp_frames, 0);
+	EXPECT_EQ(s.nr_free_mt[10][SHADOWMM_MT_MOVABLE], 16);
+	EXPECT_EQ(s.nr_free[10], 16);
+	for (o = 0; o < 10; o++)
+		EXPECT_EQ(s.nr_free[o], 0);
+	EXPECT_EQ(s.pageblocks[SHADOWMM_MT_MOVABLE], 32);
+	EXPECT_EQ(s.pageblocks[SHADOWMM_MT_UNMOVABLE], 0);
+	EXPECT_EQ(s.stats.alloc[0], 0);
+	EXPECT_EQ(s.pcp.alloc[0], 0);
+	/* an empty zone: all zeros, still */
+	ASSERT_TRUE(smm_zone_snapshot(&t.mm, SHADOWMM_ZONE_NORMAL, &s));
+	EXPECT_EQ(s.free, 0);
+	EXPECT_EQ(s.pageblocks[SHADOWMM_MT_MOVABLE], 0);
+	smm_test_mm_destroy(&t);
+}
+
+/*
+ * After allocations on two CPUs (order 0 through the pcp lists, order 5
+ * from the buddy) and one unmovable allocation that claims pageblocks,
+ * the copy agrees with the zone itself: free counts per order and type,
+ * the per-order sums buddyinfo prints, the frames on the pcp lists, the
+ * CPUs' counters summed, and the pageblock types read from the map.
+ */
+SMM_TEST(zone_snapshot_matches_zone)
+{
+	u64 idx[8], nr_free[SMM_NR_ORDERS], pb[SMM_NR_MT];
+	struct smm_zone_snapshot s;
+	struct smm_test_mm t;
+	struct smm_zone *z;
+	unsigned int i, o, mt;
+
+	ASSERT_EQ(smm_test_mm_init(&t, snap64m, 1, NULL, true, 2), 0);
+	z = &t.mm.zones[SHADOWMM_ZONE_DMA32];
+	for (i = 0; i < 4; i++)
+		ASSERT_EQ(smm_alloc_pages(&t.mm, 0, SHADOWMM_GFP_MOVABLE, i % 2, &idx[i]), 0);
+	ASSERT_EQ(smm_alloc_pages(&t.mm, 5, SHADOWMM_GFP_MOVABLE, 0, &idx[4]), 0);
+	ASSERT_EQ(smm_alloc_pages(&t.mm, 0, 0, 1, &idx[5]), 0);
+	ASSERT_TRUE(smm_zone_snapshot(&t.mm, SHADOWMM_ZONE_DMA32, &s));
+
+	EXPECT_EQ(s.free, z->free);
+	EXPECT_EQ(s.pcp_frames, smm_zone_pcp_frames(&t.mm, SHADOWMM_ZONE_DMA32));
+	EXPECT_EQ(s.free + s.pcp_frames, 16384 - 5 - 32);
+	smm_zone_nr_free(z, nr_free);
+	for (o = 0; o < SMM_NR_ORDERS; o++) {
+		EXPECT_EQ(s.nr_free[o], nr_free[o]);
+		for (mt = 0; mt < SMM_NR_MT; mt++)
+			EXPECT_EQ(s.nr_free_mt[o][mt], z->area[o].nr_free[mt]);
+	}
+	EXPECT_EQ(s.pcp.alloc[0], 5);
+	EXPECT_EQ(s.stats.alloc[5], 1);
+	EXPECT_TRUE(s.pcp.refill >= 2);		/* each CPU filled its list once at least */
+	count_pageblocks(&t.mm, z, pb);
+	for (mt = 0; mt < SMM_NR_MT; mt++)
+		EXPECT_EQ(s.pageblocks[mt], pb[mt]);
+	EXPECT_TRUE(s.pageblocks[SHADOWMM_MT_UNMOVABLE] >= 1);
+	EXPECT_EQ(s.pageblocks[SHADOWMM_MT_UNMOVABLE] + s.pageblocks[SHADOWMM_MT_MOVABLE], 32);
+
+	for (i = 0; i < 6; i++)
+		smm_free_pages(&t.mm, idx[i], i % 2);
+	smm_drain_all_pcp(&t.mm);
+	ASSERT_TRUE(smm_zone_snapshot(&t.mm, SHADOWMM_ZONE_DMA32, &s));
+	EXPECT_EQ(s.free, 16384);
+	EXPECT_EQ(s.pcp_frames, 0);
+	EXPECT_EQ(s.pcp.free[0], 5);
+	EXPECT_EQ(smm_test_check(&t.mm), 0);
+	smm_test_mm_destroy(&t);
+}
+
+/*
+ * A zone of 1,050 pageblocks is counted in two lock holds; the counts
+ * still cover every pageblock once, including the one an unmovable
+ * allocation from the top of the zone claimed.
+ */
+SMM_TEST(zone_snapshot_pageblocks_in_chunks)
+{
+	struct smm_zone_snapshot s;
+	u64 pb[SMM_NR_MT], idx;
+	struct smm_test_mm t;
+	unsigned int mt;
+
+	ASSERT_EQ(smm_test_mm_init(&t, snap_big, 1, NULL, false, 1), 0);
+	ASSERT_TRUE(smm_zone_snapshot(&t.mm, SHADOWMM_ZONE_NORMAL, &s));
+	EXPECT_EQ(s.pageblocks[SHADOWMM_MT_MOVABLE], 1050);
+	EXPECT_EQ(s.free, 1050 * 512);
+	ASSERT_EQ(smm_alloc_pages(&t.mm, 0, 0, 0, &idx), 0);
+	ASSERT_TRUE(smm_zone_snapshot(&t.mm, SHADOWMM_ZONE_NORMAL, &s));
+	count_pageblocks(&t.mm, &t.mm.zones[SHADOWMM_ZONE_NORMAL], pb);
+	for (mt = 0; mt < SMM_NR_MT; mt++)
+		EXPECT_EQ(s.pageblocks[mt], pb[mt]);
+	EXPECT_TRUE(s.pageblocks[SHADOWMM_MT_UNMOVABLE] >= 1);
+	EXPECT_EQ(s.pageblocks[SHADOWMM_MT_UNMOVABLE] + s.pageblocks[SHADOWMM_MT_MOVABLE], 1050);
+	smm_free_pages(&t.mm, idx, 0);
+	smm_test_mm_destroy(&t);
+}
