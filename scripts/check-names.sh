@@ -1,0 +1,97 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0
+#
+# One name per thing: no identifier may be defined both in the module
+# (module/*.c, module/core/) and in a user-space layer of tools/ (lib,
+# smmctl, smmtop), where it would mean something else and send grep and
+# ctags to the wrong place.
+#
+#   scripts/check-names.sh [TAP]	TAP to stdout, and to TAP if given
+#
+# A layer's names are the union of
+#   - the compiler's: the global symbols its objects define (nm -g
+#     --defined-only on module/*.o and module/core/*.o from make module,
+#     tools/LAYER/*.o from make tools), and
+#   - the source's: functions and variables (static ones too), macros,
+#     typedefs, enumerators and struct/union/enum tags that universal
+#     ctags finds defined in its .c and .h files.
+# One TAP line per pair (module, tools layer), naming on failure every
+# identifier defined in both, with where. Missing objects fail the pair
+# (run make all first): a check that did not look cannot pass.
+#
+# SAME_MEANING lists the few names the kernel itself defines that both
+# layers define with the kernel's meaning (env.h stands in for the kernel
+# in the core's user-space build); nothing else may be shared.
+set -u
+cd "$(dirname "$0")/.." || exit 1
+
+out=${1:-}
+tmp=$(mktemp -d) || exit 1
+trap 'rm -rf "$tmp"' EXIT
+
+MODULE_SRC=(module/*.[ch] module/core/*.[ch])
+MODULE_OBJ=$(ls module/*.o module/core/*.o 2>/dev/null | grep -v -e '\.mod\.o$' -e '^module/shadowmm\.o$')
+LAYERS=(lib smmctl smmtop)
+SAME_MEANING=(ARRAY_SIZE)
+
+# names FILE... : "name<TAB>where" for every definition ctags finds
+names_src() {
+	ctags -x --language-force=C --kinds-C=degstuvf --_xformat='%N	%F:%n' -o - "$@" 2>/dev/null |
+		grep -v -e '^__anon' -e '^_[A-Z0-9_]*_H	' # anonymous tags, header guards
+}
+
+# names_obj OBJ... : "name<TAB>where" for every global symbol defined
+names_obj() {
+	local o
+	for o in "$@"; do
+		nm -g --defined-only "$o" | awk -v f="$o" 'NF == 3 { print $3 "\t" f }'
+	done
+}
+
+# list LAYER_FILE: sorted unique names of a "name<TAB>where" list
+list() { cut -f1 "$1" | sort -u; }
+
+fail=0
+{
+	names_src "${MODULE_SRC[@]}"
+	[ -n "$MODULE_OBJ" ] && names_obj $MODULE_OBJ
+} > "$tmp/module"
+
+tap() {
+	[ -n "$out" ] && echo "$*" >> "$out.tmp"
+	echo "$*"
+}
+[ -n "$out" ] && { mkdir -p "$(dirname "$out")"; rm -f "$out" "$out.tmp"; }
+
+tap "TAP version 13"
+tap "1..${#LAYERS[@]}"
+n=0
+for l in "${LAYERS[@]}"; do
+	n=$((n + 1))
+	name="module/ and tools/$l/ define no identifier in common"
+	objs=$(ls tools/$l/*.o 2>/dev/null)
+	if [ -z "$MODULE_OBJ" ] || [ -z "$objs" ]; then
+		tap "not ok $n $name"
+		tap "# no objects to read: run make all first"
+		fail=1
+		continue
+	fi
+	{
+		names_src tools/$l/*.[ch]
+		names_obj $objs
+	} > "$tmp/$l"
+	comm -12 <(list "$tmp/module") <(list "$tmp/$l") |
+		grep -vxF -f <(printf '%s\n' "${SAME_MEANING[@]}") > "$tmp/both"
+	if [ -s "$tmp/both" ]; then
+		tap "not ok $n $name"
+		while read -r id; do
+			tap "# $id: $(awk -F'\t' -v id="$id" '$1 == id { print $2; exit }' "$tmp/module")" \
+			    "and $(awk -F'\t' -v id="$id" '$1 == id { print $2; exit }' "$tmp/$l")"
+		done < "$tmp/both"
+		fail=1
+	else
+		tap "ok $n $name"
+	fi
+done
+[ -n "$out" ] && mv "$out.tmp" "$out"
+exit $fail
