@@ -9,7 +9,7 @@
  * Make room for element @n of *@v (elements of @size bytes, *@cap of
  * them allocated), doubling from @first. 0, or -ENOMEM with *@v intact.
  */
-int smm_array_reserve(void **v, size_t *cap, size_t n, size_t size, size_t first)
+int smmc_array_reserve(void **v, size_t *cap, size_t n, size_t size, size_t first)
 {
 	size_t want;
 	void *p;

@@ -22,8 +22,8 @@
  * ignored inside arrays. Strings are escaped; bytes that are not UTF-8
  * become U+FFFD.
  */
-#ifndef _SMM_JSON_PRINT_H
-#define _SMM_JSON_PRINT_H
+#ifndef _SMMC_JSON_PRINT_H
+#define _SMMC_JSON_PRINT_H
 
 #include <inttypes.h>
 #include <stdbool.h>
@@ -57,4 +57,4 @@ void print_milli(enum output_type t, const char *key, const char *fmt, int64_t t
 void print_nl(void);
 void print_text(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 
-#endif /* _SMM_JSON_PRINT_H */
+#endif /* _SMMC_JSON_PRINT_H */

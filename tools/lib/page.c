@@ -9,7 +9,7 @@
 static const struct {
 	const char *name;
 	uint32_t flag;
-} smm_gfp_names[] = {
+} smmc_gfp_names[] = {
 	{ "dma",	 SHADOWMM_GFP_DMA },
 	{ "dma32",	 SHADOWMM_GFP_DMA32 },
 	{ "movable",	 SHADOWMM_GFP_MOVABLE },
@@ -19,47 +19,47 @@ static const struct {
 	{ "reserve",	 SHADOWMM_GFP_RESERVE },
 };
 
-int smm_gfp_flag(const char *name, uint32_t *flag)
+int smmc_gfp_flag(const char *name, uint32_t *flag)
 {
 	unsigned int i;
 
-	for (i = 0; i < sizeof(smm_gfp_names) / sizeof(smm_gfp_names[0]); i++) {
-		if (!strcasecmp(name, smm_gfp_names[i].name)) {
-			*flag = smm_gfp_names[i].flag;
+	for (i = 0; i < sizeof(smmc_gfp_names) / sizeof(smmc_gfp_names[0]); i++) {
+		if (!strcasecmp(name, smmc_gfp_names[i].name)) {
+			*flag = smmc_gfp_names[i].flag;
 			return 0;
 		}
 	}
 	return -EINVAL;
 }
 
-int smm_mt_by_name(const char *name)
+int smmc_mt_by_name(const char *name)
 {
 	int mt;
 
-	for (mt = 0; mt < SMM_NR_MT; mt++)
-		if (!strcasecmp(name, smm_mt_names[mt]))
+	for (mt = 0; mt < SMMC_NR_MT; mt++)
+		if (!strcasecmp(name, smmc_mt_names[mt]))
 			return mt;
 	return -1;
 }
 
-static const enum mnl_attr_data_type smm_page_types[SHADOWMM_A_PAGE_MAX + 1] = {
+static const enum mnl_attr_data_type smmc_page_types[SHADOWMM_A_PAGE_MAX + 1] = {
 	[SHADOWMM_A_PAGE_HANDLES]	= MNL_TYPE_NESTED,
 	[SHADOWMM_A_PAGE_FREED]		= MNL_TYPE_U64,
 };
 
-static const struct smm_attr_policy smm_page_policy = SMM_ATTR_POLICY(smm_page_types);
+static const struct smmc_attr_policy smmc_page_policy = SMMC_ATTR_POLICY(smmc_page_types);
 
-struct smm_handles_ctx {
+struct smmc_handles_ctx {
 	uint64_t *handles;
 	uint32_t n, max;
 };
 
-static int smm_handles_cb(const struct nlmsghdr *nlh, void *data)
+static int smmc_handles_cb(const struct nlmsghdr *nlh, void *data)
 {
 	const struct nlattr *tb[SHADOWMM_A_PAGE_MAX + 1], *a;
-	struct smm_handles_ctx *ctx = data;
+	struct smmc_handles_ctx *ctx = data;
 
-	if (smm_attr_parse(nlh, &smm_page_policy, tb) || !tb[SHADOWMM_A_PAGE_HANDLES])
+	if (smmc_attr_parse(nlh, &smmc_page_policy, tb) || !tb[SHADOWMM_A_PAGE_HANDLES])
 		return MNL_CB_ERROR;
 	mnl_attr_for_each_nested(a, tb[SHADOWMM_A_PAGE_HANDLES]) {
 		if (mnl_attr_get_type(a) != SHADOWMM_A_PAGE_HANDLE ||
@@ -72,11 +72,11 @@ static int smm_handles_cb(const struct nlmsghdr *nlh, void *data)
 }
 
 /* @handles holds req->count entries; *n gets how many came back. */
-int smm_page_alloc(struct smm_nl *nl, const struct smm_page_req *req, uint64_t *handles,
+int smmc_page_alloc(struct smmc_nl *nl, const struct smmc_page_req *req, uint64_t *handles,
 		   uint32_t *n)
 {
-	struct smm_handles_ctx ctx = { .handles = handles, .max = req->count };
-	struct nlmsghdr *nlh = smm_nl_request(nl, SHADOWMM_CMD_PAGE_ALLOC, false);
+	struct smmc_handles_ctx ctx = { .handles = handles, .max = req->count };
+	struct nlmsghdr *nlh = smmc_nl_request(nl, SHADOWMM_CMD_PAGE_ALLOC, false);
 	int ret;
 
 	mnl_attr_put_u32(nlh, SHADOWMM_A_PAGE_ORDER, req->order);
@@ -87,25 +87,25 @@ int smm_page_alloc(struct smm_nl *nl, const struct smm_page_req *req, uint64_t *
 		mnl_attr_put_u32(nlh, SHADOWMM_A_PAGE_ZONE, req->zone);
 	if (req->mt >= 0)
 		mnl_attr_put_u32(nlh, SHADOWMM_A_PAGE_MIGRATETYPE, req->mt);
-	ret = smm_nl_run(nl, nlh, smm_handles_cb, &ctx);
+	ret = smmc_nl_run(nl, nlh, smmc_handles_cb, &ctx);
 	*n = ctx.n;
 	return ret;
 }
 
-static int smm_freed_cb(const struct nlmsghdr *nlh, void *data)
+static int smmc_freed_cb(const struct nlmsghdr *nlh, void *data)
 {
 	const struct nlattr *tb[SHADOWMM_A_PAGE_MAX + 1];
 
-	if (smm_attr_parse(nlh, &smm_page_policy, tb))
+	if (smmc_attr_parse(nlh, &smmc_page_policy, tb))
 		return MNL_CB_ERROR;
-	*(uint64_t *)data = smm_attr_u64(tb[SHADOWMM_A_PAGE_FREED], 0);
+	*(uint64_t *)data = smmc_attr_u64(tb[SHADOWMM_A_PAGE_FREED], 0);
 	return MNL_CB_OK;
 }
 
-int smm_page_free(struct smm_nl *nl, const uint64_t *handles, uint32_t n, bool all,
+int smmc_page_free(struct smmc_nl *nl, const uint64_t *handles, uint32_t n, bool all,
 		  uint64_t *freed)
 {
-	struct nlmsghdr *nlh = smm_nl_request(nl, SHADOWMM_CMD_PAGE_FREE, false);
+	struct nlmsghdr *nlh = smmc_nl_request(nl, SHADOWMM_CMD_PAGE_FREE, false);
 	struct nlattr *nest;
 	uint32_t i;
 
@@ -118,5 +118,5 @@ int smm_page_free(struct smm_nl *nl, const uint64_t *handles, uint32_t n, bool a
 			mnl_attr_put_u64(nlh, SHADOWMM_A_PAGE_HANDLE, handles[i]);
 		mnl_attr_nest_end(nlh, nest);
 	}
-	return smm_nl_run(nl, nlh, smm_freed_cb, freed);
+	return smmc_nl_run(nl, nlh, smmc_freed_cb, freed);
 }

@@ -7,17 +7,17 @@
  * kernel's extended ack, and table-driven attribute parsing that skips
  * attribute types it does not know.
  *
- *	struct smm_nl nl;
+ *	struct smmc_nl nl;
  *
- *	if (smm_nl_open(&nl))
+ *	if (smmc_nl_open(&nl))
  *		die(nl.err);
- *	nlh = smm_nl_request(&nl, SHADOWMM_CMD_SECTION_GET, true);
- *	ret = smm_nl_run(&nl, nlh, section_cb, &ctx);
+ *	nlh = smmc_nl_request(&nl, SHADOWMM_CMD_SECTION_GET, true);
+ *	ret = smmc_nl_run(&nl, nlh, section_cb, &ctx);
  *	if (ret == -EINTR)
  *		retry: the state changed while the dump ran
  */
-#ifndef _SMM_NL_H
-#define _SMM_NL_H
+#ifndef _SMMC_NL_H
+#define _SMMC_NL_H
 
 #include <errno.h>
 #include <stdbool.h>
@@ -32,10 +32,10 @@
 #define ARRAY_SIZE(a)	(sizeof(a) / sizeof((a)[0]))
 #endif
 
-/* What smm_nl_run() returns for a dump the kernel flagged NLM_F_DUMP_INTR. */
-#define SMM_NL_DUMP_INTR	(-EINTR)
+/* What smmc_nl_run() returns for a dump the kernel flagged NLM_F_DUMP_INTR. */
+#define SMMC_NL_DUMP_INTR	(-EINTR)
 
-struct smm_nl {
+struct smmc_nl {
 	struct mnl_socket *sock;
 	unsigned int portid;
 	uint16_t family;		/* generic netlink id of "shadowmm" */
@@ -45,26 +45,26 @@ struct smm_nl {
 	char *buf;			/* requests are built and replies read here */
 	size_t buf_size;
 	char err[512];			/* why the last call failed */
-	struct smm_capture *record;	/* replies are also written here */
-	struct smm_capture *replay;	/* replies come from here, not a socket */
+	struct smmc_capture *record;	/* replies are also written here */
+	struct smmc_capture *replay;	/* replies come from here, not a socket */
 };
 
-int smm_nl_open(struct smm_nl *nl);
-void smm_nl_close(struct smm_nl *nl);
-int smm_nl_open_replay(struct smm_nl *nl, const char *path);
-int smm_nl_record(struct smm_nl *nl, const char *path);
+int smmc_nl_open(struct smmc_nl *nl);
+void smmc_nl_close(struct smmc_nl *nl);
+int smmc_nl_open_replay(struct smmc_nl *nl, const char *path);
+int smmc_nl_record(struct smmc_nl *nl, const char *path);
 
 /* capture.c: replies saved as they came, to be answered again later */
-struct smm_capture;
-int smm_capture_create(struct smm_capture **cap, const char *path);
-int smm_capture_put(struct smm_capture *c, uint8_t cmd, bool first, const void *buf, size_t len);
-int smm_capture_open(struct smm_capture **cap, const char *path);
-ssize_t smm_capture_get(struct smm_capture *c, uint8_t cmd, bool first, uint32_t seq,
+struct smmc_capture;
+int smmc_capture_create(struct smmc_capture **cap, const char *path);
+int smmc_capture_put(struct smmc_capture *c, uint8_t cmd, bool first, const void *buf, size_t len);
+int smmc_capture_open(struct smmc_capture **cap, const char *path);
+ssize_t smmc_capture_get(struct smmc_capture *c, uint8_t cmd, bool first, uint32_t seq,
 			uint32_t portid, void *buf, size_t size);
-void smm_capture_close(struct smm_capture *c);
+void smmc_capture_close(struct smmc_capture *c);
 
-struct nlmsghdr *smm_nl_request(struct smm_nl *nl, uint8_t cmd, bool dump);
-int smm_nl_run(struct smm_nl *nl, struct nlmsghdr *nlh, mnl_cb_t cb, void *data);
+struct nlmsghdr *smmc_nl_request(struct smmc_nl *nl, uint8_t cmd, bool dump);
+int smmc_nl_run(struct smmc_nl *nl, struct nlmsghdr *nlh, mnl_cb_t cb, void *data);
 
 /*
  * Attribute parsing. A policy lists the mnl data type of each attribute
@@ -74,35 +74,35 @@ int smm_nl_run(struct smm_nl *nl, struct nlmsghdr *nlh, mnl_cb_t cb, void *data)
  *	static const enum mnl_attr_data_type foo_types[SHADOWMM_A_FOO_MAX + 1] = {
  *		[SHADOWMM_A_FOO_BAR] = MNL_TYPE_U64,
  *	};
- *	static const struct smm_attr_policy foo_policy = SMM_ATTR_POLICY(foo_types);
+ *	static const struct smmc_attr_policy foo_policy = SMMC_ATTR_POLICY(foo_types);
  */
-struct smm_attr_policy {
+struct smmc_attr_policy {
 	const enum mnl_attr_data_type *types;
 	unsigned int max;
 };
 
-#define SMM_ATTR_POLICY(types)	{ (types), ARRAY_SIZE(types) - 1 }
+#define SMMC_ATTR_POLICY(types)	{ (types), ARRAY_SIZE(types) - 1 }
 
-int smm_attr_parse(const struct nlmsghdr *nlh, const struct smm_attr_policy *policy,
+int smmc_attr_parse(const struct nlmsghdr *nlh, const struct smmc_attr_policy *policy,
 		   const struct nlattr **tb);
-int smm_attr_parse_nested(const struct nlattr *nest, const struct smm_attr_policy *policy,
+int smmc_attr_parse_nested(const struct nlattr *nest, const struct smmc_attr_policy *policy,
 			  const struct nlattr **tb);
-unsigned int smm_attr_u64_array(const struct nlattr *nest, uint64_t *v, unsigned int n);
-void smm_attr_strcpy(char *dst, size_t len, const struct nlattr *a, const char *dflt);
+unsigned int smmc_attr_u64_array(const struct nlattr *nest, uint64_t *v, unsigned int n);
+void smmc_attr_strcpy(char *dst, size_t len, const struct nlattr *a, const char *dflt);
 
-static inline uint64_t smm_attr_u64(const struct nlattr *a, uint64_t dflt)
+static inline uint64_t smmc_attr_u64(const struct nlattr *a, uint64_t dflt)
 {
 	return a ? mnl_attr_get_u64(a) : dflt;
 }
 
-static inline uint32_t smm_attr_u32(const struct nlattr *a, uint32_t dflt)
+static inline uint32_t smmc_attr_u32(const struct nlattr *a, uint32_t dflt)
 {
 	return a ? mnl_attr_get_u32(a) : dflt;
 }
 
-static inline uint8_t smm_attr_u8(const struct nlattr *a, uint8_t dflt)
+static inline uint8_t smmc_attr_u8(const struct nlattr *a, uint8_t dflt)
 {
 	return a ? mnl_attr_get_u8(a) : dflt;
 }
 
-#endif /* _SMM_NL_H */
+#endif /* _SMMC_NL_H */

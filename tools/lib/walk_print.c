@@ -11,21 +11,21 @@
 #include "json_print.h"
 
 /* The flags of an entry: a list in JSON, words in text. */
-static void smm_pt_print_flags(uint32_t flags)
+static void smmc_pt_print_flags(uint32_t flags)
 {
 	unsigned int i;
 
 	open_json_array(PRINT_JSON, "flags");
-	for (i = 0; i < SMM_PTF_BITS; i++)
+	for (i = 0; i < SMMC_PTF_BITS; i++)
 		if (flags & (1U << i))
-			print_string(PRINT_ANY, NULL, " %s", smm_ptf_names[i]);
+			print_string(PRINT_ANY, NULL, " %s", smmc_ptf_names[i]);
 	close_json_array(PRINT_JSON, NULL);
 }
 
-static void smm_pt_print_level(const struct smm_pt_level *l)
+static void smmc_pt_print_level(const struct smmc_pt_level *l)
 {
 	open_json_object(NULL);
-	print_string(PRINT_ANY, "level", "  %-4s", smm_pt_level_names[l->level]);
+	print_string(PRINT_ANY, "level", "  %-4s", smmc_pt_level_names[l->level]);
 	if (l->folded) {
 		print_bool(PRINT_JSON, "folded", NULL, true);
 		print_text("      folded into the PGD (4-level paging)\n");
@@ -35,22 +35,22 @@ static void smm_pt_print_level(const struct smm_pt_level *l)
 	print_uint(PRINT_ANY, "index", " %3u", l->index);
 	if (l->has_entry)
 		print_u64(PRINT_ANY, "entry", "  0x%016" PRIx64, l->entry);
-	smm_pt_print_flags(l->flags);
+	smmc_pt_print_flags(l->flags);
 	print_text("\n");
 	close_json_object();
 }
 
 /* @st as an anonymous JSON object (an array's member) or lines of text. */
-void smm_pt_print_step(const struct smm_pt_step *st)
+void smmc_pt_print_step(const struct smmc_pt_step *st)
 {
 	char size[32];
 	unsigned int i;
 
 	open_json_object(NULL);
 	print_u64(PRINT_ANY, "addr", "0x%016" PRIx64, st->addr);
-	print_string(PRINT_ANY, "kind", "  %s", smm_pt_kind_names[st->kind]);
+	print_string(PRINT_ANY, "kind", "  %s", smmc_pt_kind_names[st->kind]);
 	print_u64(PRINT_JSON, "size", NULL, st->size);
-	print_string(PRINT_FP, NULL, " %s", smm_fmt_bytes(size, sizeof(size), st->size));
+	print_string(PRINT_FP, NULL, " %s", smmc_fmt_bytes(size, sizeof(size), st->size));
 	if (st->kind == SHADOWMM_PT_PAGE && st->has_pfn) {
 		print_u64(PRINT_ANY, "pfn", "  pfn %#" PRIx64, st->pfn);
 		print_bool(PRINT_JSON, "in_shadow", NULL, st->in_shadow);
@@ -67,7 +67,7 @@ void smm_pt_print_step(const struct smm_pt_step *st)
 	print_text("\n");
 	open_json_array(PRINT_JSON, "levels");
 	for (i = 0; i < st->nr; i++)
-		smm_pt_print_level(&st->lv[i]);
+		smmc_pt_print_level(&st->lv[i]);
 	close_json_array(PRINT_JSON, NULL);
 	close_json_object();
 }

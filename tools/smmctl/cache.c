@@ -21,7 +21,7 @@ static void print_cache_flags(uint32_t flags)
 
 	open_json_array(PRINT_JSON, "flags");
 	for (bit = 0; bit < 32; bit++) {
-		const char *name = smm_cache_flag_name(bit);
+		const char *name = smmc_cache_flag_name(bit);
 
 		if (flags & (1U << bit))
 			print_string(PRINT_ANY, NULL, " %s", name ? name : "?");
@@ -29,7 +29,7 @@ static void print_cache_flags(uint32_t flags)
 	close_json_array(PRINT_JSON, NULL);
 }
 
-static void print_cache(const struct smm_cache *c)
+static void print_cache(const struct smmc_cache *c)
 {
 	open_json_object(NULL);
 	print_string(PRINT_ANY, "name", "cache %s", c->name);
@@ -61,7 +61,7 @@ static void print_cache(const struct smm_cache *c)
 
 static int cache_show(int argc, char **argv)
 {
-	struct smm_cache *caches;
+	struct smmc_cache *caches;
 	bool found = false;
 	size_t n, i;
 
@@ -69,7 +69,7 @@ static int cache_show(int argc, char **argv)
 		return smmctl_bad_arg(argv[1]);
 	if (smmctl_connect())
 		return 1;
-	if (smm_caches_get(&smmctl_nl, &caches, &n))
+	if (smmc_caches_get(&smmctl_nl, &caches, &n))
 		return smmctl_error();
 	open_json_array(PRINT_JSON, "caches");
 	for (i = 0; i < n; i++) {
@@ -113,7 +113,7 @@ static int cache_create(int argc, char **argv)
 				return 1;
 			}
 			align = v;
-		} else if (!smm_cache_flag(argv[0], &flag)) {
+		} else if (!smmc_cache_flag(argv[0], &flag)) {
 			flags |= flag;
 			continue;
 		} else {
@@ -128,7 +128,7 @@ static int cache_create(int argc, char **argv)
 	}
 	if (smmctl_connect())
 		return 1;
-	if (smm_cache_create(&smmctl_nl, name, size, align, flags))
+	if (smmc_cache_create(&smmctl_nl, name, size, align, flags))
 		return smmctl_error();
 	return 0;
 }
@@ -143,7 +143,7 @@ static int cache_destroy(int argc, char **argv)
 	}
 	if (smmctl_connect())
 		return 1;
-	if (smm_cache_destroy(&smmctl_nl, argv[0], force))
+	if (smmc_cache_destroy(&smmctl_nl, argv[0], force))
 		return smmctl_error();
 	return 0;
 }
@@ -158,7 +158,7 @@ static int cache_shrink(int argc, char **argv)
 	}
 	if (smmctl_connect())
 		return 1;
-	if (smm_cache_shrink(&smmctl_nl, argv[0], &frames))
+	if (smmc_cache_shrink(&smmctl_nl, argv[0], &frames))
 		return smmctl_error();
 	print_u64(PRINT_ANY, "freed", "freed %" PRIu64 " frames\n", frames);
 	return 0;
@@ -173,7 +173,7 @@ static int cache_validate(int argc, char **argv)
 		return smmctl_bad_arg(argv[1]);
 	if (smmctl_connect())
 		return 1;
-	if (smm_cache_validate(&smmctl_nl, argc ? argv[0] : NULL, &problems))
+	if (smmc_cache_validate(&smmctl_nl, argc ? argv[0] : NULL, &problems))
 		return smmctl_error();
 	print_u64(PRINT_ANY, "problems", "%" PRIu64 " problems found", problems);
 	print_text("%s\n", problems ? " (see the kernel log)" : "");
@@ -216,7 +216,7 @@ static int obj_alloc(int argc, char **argv)
 		perror("Error: calloc");
 		return 1;
 	}
-	if (smm_obj_alloc(&smmctl_nl, argv[0], count, handles, &n)) {
+	if (smmc_obj_alloc(&smmctl_nl, argv[0], count, handles, &n)) {
 		free(handles);
 		return smmctl_error();
 	}
@@ -243,7 +243,7 @@ static int obj_free(int argc, char **argv)
 			goto out_free;
 	if (smmctl_connect())
 		goto out_free;
-	if (smm_obj_free(&smmctl_nl, argv[0], handles, argc - 1, &freed)) {
+	if (smmc_obj_free(&smmctl_nl, argv[0], handles, argc - 1, &freed)) {
 		smmctl_error();
 		goto out_free;
 	}
@@ -266,7 +266,7 @@ static int obj_corrupt(int argc, char **argv)
 	}
 	if (smmctl_parse_u64(argv[1], "handle", &handle))
 		return 1;
-	kind = smm_corrupt_kind(argv[2]);
+	kind = smmc_corrupt_kind(argv[2]);
 	if (kind < 0) {
 		fprintf(stderr, "Error: unknown corruption \"%s\" (redzone, after_free or freelist)\n",
 			argv[2]);
@@ -274,7 +274,7 @@ static int obj_corrupt(int argc, char **argv)
 	}
 	if (smmctl_connect())
 		return 1;
-	if (smm_obj_corrupt(&smmctl_nl, argv[0], handle, kind))
+	if (smmc_obj_corrupt(&smmctl_nl, argv[0], handle, kind))
 		return smmctl_error();
 	return 0;
 }

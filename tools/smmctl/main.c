@@ -14,7 +14,7 @@
 #define SMMCTL_VERSION	"0.1.0"
 #define SMMCTL_PATH_MAX	128
 
-struct smm_nl smmctl_nl;
+struct smmc_nl smmctl_nl;
 
 /* The words of the command being run, "smmctl page alloc", for messages. */
 static char smmctl_path[SMMCTL_PATH_MAX] = "smmctl";
@@ -193,7 +193,7 @@ int smmctl_connect(void)
 {
 	if (smmctl_nl.sock)
 		return 0;
-	if (smm_nl_open(&smmctl_nl))
+	if (smmc_nl_open(&smmctl_nl))
 		return smmctl_error();
 	return 0;
 }
@@ -250,7 +250,7 @@ int smmctl_print_handles(uint64_t *handles, uint32_t n)
 static int smmctl_finish(int ret)
 {
 	delete_json_obj();
-	smm_nl_close(&smmctl_nl);
+	smmc_nl_close(&smmctl_nl);
 	/* a full disk or a closed pipe must not look like success */
 	if (fflush(stdout) || ferror(stdout)) {
 		fprintf(stderr, "Error: writing the output: %s\n", strerror(errno));

@@ -29,39 +29,39 @@ static void print_milli_row(const char *key, const int32_t *v)
 
 	print_text("  %-12s", key);
 	open_json_array(PRINT_JSON, key);
-	for (o = 0; o < SMM_NR_ORDERS; o++)
+	for (o = 0; o < SMMC_NR_ORDERS; o++)
 		print_milli(PRINT_ANY, NULL, " %6s", v[o]);
 	close_json_array(PRINT_JSON, NULL);
 	print_text("\n");
 }
 
-static void print_free_area(const struct smm_zone *z)
+static void print_free_area(const struct smmc_zone *z)
 {
-	static const uint64_t orders[SMM_NR_ORDERS] = { 0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10 };
-	uint64_t col[SMM_NR_ORDERS];
+	static const uint64_t orders[SMMC_NR_ORDERS] = { 0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10 };
+	uint64_t col[SMMC_NR_ORDERS];
 	unsigned int mt, o;
 
 	print_text("  %-12s", "order");
-	for (o = 0; o < SMM_NR_ORDERS; o++)
+	for (o = 0; o < SMMC_NR_ORDERS; o++)
 		print_text(" %6" PRIu64, orders[o]);
 	print_text("\n");
-	print_u64_row("nr_free", "nr_free", z->nr_free, SMM_NR_ORDERS);
+	print_u64_row("nr_free", "nr_free", z->nr_free, SMMC_NR_ORDERS);
 	open_json_object("nr_free_mt");
-	for (mt = 0; mt < SMM_NR_MT; mt++) {
-		for (o = 0; o < SMM_NR_ORDERS; o++)
+	for (mt = 0; mt < SMMC_NR_MT; mt++) {
+		for (o = 0; o < SMMC_NR_ORDERS; o++)
 			col[o] = z->nr_free_mt[o][mt];
-		print_u64_row(smm_mt_names[mt], smm_mt_names[mt], col, SMM_NR_ORDERS);
+		print_u64_row(smmc_mt_names[mt], smmc_mt_names[mt], col, SMMC_NR_ORDERS);
 	}
 	close_json_object();
 	print_milli_row("unusable_index", z->unusable);
 	print_milli_row("extfrag_index", z->extfrag);
 }
 
-static void print_stats(const struct smm_zone_stats *s)
+static void print_stats(const struct smmc_zone_stats *s)
 {
 	open_json_object("stats");
-	print_u64_row("alloc", "alloc", s->alloc, SMM_NR_ORDERS);
-	print_u64_row("free", "freed", s->free, SMM_NR_ORDERS);
+	print_u64_row("alloc", "alloc", s->alloc, SMMC_NR_ORDERS);
+	print_u64_row("free", "freed", s->free, SMMC_NR_ORDERS);
 	print_u64(PRINT_ANY, "mt_fallback", "  mt_fallback %" PRIu64, s->mt_fallback);
 	print_u64(PRINT_ANY, "mt_steal", " mt_steal %" PRIu64, s->mt_steal);
 	print_u64(PRINT_ANY, "zone_fallback", " zone_fallback %" PRIu64, s->zone_fallback);
@@ -75,7 +75,7 @@ static void print_stats(const struct smm_zone_stats *s)
 	close_json_object();
 }
 
-static void print_zone(const struct smm_zone *z)
+static void print_zone(const struct smmc_zone *z)
 {
 	unsigned int mt;
 
@@ -93,13 +93,13 @@ static void print_zone(const struct smm_zone *z)
 	print_u64(PRINT_ANY, "high", " high %" PRIu64, z->wmark_high);
 	print_u64(PRINT_ANY, "pcp_high", " pcp_high %" PRIu64, z->pcp_high);
 	print_u64(PRINT_ANY, "pcp_batch", " pcp_batch %" PRIu64 "\n", z->pcp_batch);
-	print_u64_row("lowmem_reserve", "protection", z->lowmem_reserve, SMM_NR_ZONES);
+	print_u64_row("lowmem_reserve", "protection", z->lowmem_reserve, SMMC_NR_ZONES);
 	print_free_area(z);
 	print_text("  %-12s", "pageblocks");
 	open_json_object("pageblocks");
-	for (mt = 0; mt < SMM_NR_MT; mt++) {
-		print_text(" %s", smm_mt_names[mt]);
-		print_u64(PRINT_ANY, smm_mt_names[mt], " %" PRIu64, z->pageblocks[mt]);
+	for (mt = 0; mt < SMMC_NR_MT; mt++) {
+		print_text(" %s", smmc_mt_names[mt]);
+		print_u64(PRINT_ANY, smmc_mt_names[mt], " %" PRIu64, z->pageblocks[mt]);
 	}
 	close_json_object();
 	print_text("\n");
@@ -109,14 +109,14 @@ static void print_zone(const struct smm_zone *z)
 
 static int zone_show(int argc, char **argv)
 {
-	struct smm_zone zones[SMM_NR_ZONES];
+	struct smmc_zone zones[SMMC_NR_ZONES];
 	unsigned int n, i;
 	int only = -1, tries, ret = 0;
 
 	if (argc > 1)
 		return smmctl_bad_arg(argv[1]);
 	if (argc == 1) {
-		only = smm_zone_by_name(argv[0]);
+		only = smmc_zone_by_name(argv[0]);
 		if (only < 0) {
 			fprintf(stderr, "Error: unknown zone \"%s\" (DMA, DMA32 or Normal)\n",
 				argv[0]);
@@ -126,8 +126,8 @@ static int zone_show(int argc, char **argv)
 	if (smmctl_connect())
 		return 1;
 	for (tries = 0; tries < ZONE_DUMP_TRIES; tries++) {
-		ret = smm_zones_get(&smmctl_nl, zones, &n);
-		if (ret != SMM_NL_DUMP_INTR)
+		ret = smmc_zones_get(&smmctl_nl, zones, &n);
+		if (ret != SMMC_NL_DUMP_INTR)
 			break;
 	}
 	if (ret)

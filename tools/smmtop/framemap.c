@@ -93,7 +93,7 @@ static int fm_fill(struct FrameMap *fm, const struct smm_snap *s, uint64_t start
 			hi = mid;
 	}
 	for (i = lo; i < s->nr_runs && s->runs[i].start < end; i++) {
-		const struct smm_run *r = &s->runs[i];
+		const struct smmc_run *r = &s->runs[i];
 		uint64_t a = r->start > start ? r->start : start;
 		uint64_t b = r->start + r->count < end ? r->start + r->count : end;
 
@@ -142,8 +142,8 @@ static void FrameMap_legend(struct smm_panel *p, int row)
 
 	for (st = SHADOWMM_FRAME_HOLE; st < __SHADOWMM_FRAME_CNT; st++) {
 		smm_panel_putc(p, row, col, fm_colors[st], A_BOLD, fm_chars[st]);
-		smm_panel_put(p, row, col + 1, SMM_C_NORMAL, 0, " %s", smm_state_names[st]);
-		col += 3 + strlen(smm_state_names[st]);
+		smm_panel_put(p, row, col + 1, SMM_C_NORMAL, 0, " %s", smmc_state_names[st]);
+		col += 3 + strlen(smmc_state_names[st]);
 	}
 }
 
@@ -159,7 +159,7 @@ static void FrameMap_cursor(struct smm_panel *p, int row, uint64_t first, uint64
 	for (st = __SHADOWMM_FRAME_CNT - 1; st >= 0; st--)
 		if (cell[st] && len < (int)sizeof(buf))
 			len += snprintf(buf + len, sizeof(buf) - len, " %u %s", cell[st],
-					smm_state_names[st]);
+					smmc_state_names[st]);
 	smm_panel_put(p, row, 0, SMM_C_NORMAL, 0, "%s", buf);
 }
 
@@ -275,8 +275,8 @@ static void FrameMap_batch(struct smm_panel *p, const struct smm_view *v)
 	print_u64(PRINT_ANY, "runs", "\nFRAME MAP: %" PRIu64 " runs;", s->nr_runs);
 	open_json_object("frames");
 	for (st = 1; st < __SHADOWMM_FRAME_CNT; st++) {
-		print_u64(PRINT_ANY, smm_state_names[st], " %" PRIu64, total[st]);
-		print_string(PRINT_FP, NULL, " %s", smm_state_names[st]);
+		print_u64(PRINT_ANY, smmc_state_names[st], " %" PRIu64, total[st]);
+		print_string(PRINT_FP, NULL, " %s", smmc_state_names[st]);
 	}
 	close_json_object();
 	print_text("\n");
