@@ -4,50 +4,29 @@
  * CACHE_VALIDATE, OBJ_ALLOC, OBJ_FREE and OBJ_CORRUPT.
  */
 #include <errno.h>
-#include <stdlib.h>
 #include <string.h>
-#include <strings.h>
 
 #include "libsmm.h"
 
 #define SMMC_CACHE_DUMP_TRIES	5
 
-static const struct {
-	const char *name;
-	uint32_t flag;
-} smmc_cache_flag_names[] = {
-	{ "hwcache_align",   SHADOWMM_CACHE_HWCACHE_ALIGN },
-	{ "red_zone",	     SHADOWMM_CACHE_RED_ZONE },
-	{ "poison",	     SHADOWMM_CACHE_POISON },
-	{ "store_user",	     SHADOWMM_CACHE_STORE_USER },
-	{ "reclaim_account", SHADOWMM_CACHE_RECLAIM_ACCOUNT },
-	{ "hardened",	     SHADOWMM_CACHE_HARDENED },
+/* The cache flags' names, bit by bit. */
+static const char *const smmc_cache_flag_bits[] = {
+	"hwcache_align", "red_zone", "poison", "store_user", "reclaim_account", "hardened",
 };
 
-#define SMMC_NR_CACHE_FLAGS	(sizeof(smmc_cache_flag_names) / sizeof(smmc_cache_flag_names[0]))
+_Static_assert((1U << ARRAY_SIZE(smmc_cache_flag_bits)) - 1 == SHADOWMM_CACHE_ALL,
+	       "a name per cache flag");
 
 int smmc_cache_flag(const char *name, uint32_t *flag)
 {
-	unsigned int i;
-
-	for (i = 0; i < SMMC_NR_CACHE_FLAGS; i++) {
-		if (!strcasecmp(name, smmc_cache_flag_names[i].name)) {
-			*flag = smmc_cache_flag_names[i].flag;
-			return 0;
-		}
-	}
-	return -EINVAL;
+	return smmc_flag_by_name(smmc_cache_flag_bits, ARRAY_SIZE(smmc_cache_flag_bits), name, flag);
 }
 
 /* The name of flag bit @bit, or NULL. */
 const char *smmc_cache_flag_name(unsigned int bit)
 {
-	unsigned int i;
-
-	for (i = 0; i < SMMC_NR_CACHE_FLAGS; i++)
-		if (smmc_cache_flag_names[i].flag == 1U << bit)
-			return smmc_cache_flag_names[i].name;
-	return NULL;
+	return bit < ARRAY_SIZE(smmc_cache_flag_bits) ? smmc_cache_flag_bits[bit] : NULL;
 }
 
 int smmc_corrupt_kind(const char *name)
@@ -57,12 +36,8 @@ int smmc_corrupt_kind(const char *name)
 		[SHADOWMM_CORRUPT_AFTER_FREE] = "after_free",
 		[SHADOWMM_CORRUPT_FREELIST] = "freelist",
 	};
-	int k;
 
-	for (k = SHADOWMM_CORRUPT_REDZONE; k < __SHADOWMM_CORRUPT_CNT; k++)
-		if (!strcasecmp(name, kinds[k]))
-			return k;
-	return -1;
+	return smmc_name_index(kinds, ARRAY_SIZE(kinds), name);
 }
 
 static const enum mnl_attr_data_type smmc_cache_types[SHADOWMM_A_CACHE_MAX + 1] = {
@@ -96,9 +71,11 @@ static const enum mnl_attr_data_type smmc_cache_types[SHADOWMM_A_CACHE_MAX + 1] 
 
 static const struct smmc_attr_policy smmc_cache_policy = SMMC_ATTR_POLICY(smmc_cache_types);
 
-int smmc_cache_parse(const struct nlmsghdr *nlh, struct smmc_cache *c)
+/* One CACHE_GET message into the struct smmc_cache at @cache (a smmc_dump's parse). */
+int smmc_cache_parse(const struct nlmsghdr *nlh, void *cache)
 {
 	const struct nlattr *tb[SHADOWMM_A_CACHE_MAX + 1];
+	struct smmc_cache *c = cache;
 
 	memset(c, 0, sizeof(*c));
 	if (smmc_attr_parse(nlh, &smmc_cache_policy, tb))
@@ -129,45 +106,13 @@ int smmc_cache_parse(const struct nlmsghdr *nlh, struct smmc_cache *c)
 	return 0;
 }
 
-struct smmc_caches_ctx {
-	struct smmc_cache *v;
-	size_t n, cap;
-};
-
-static int smmc_cache_cb(const struct nlmsghdr *nlh, void *data)
-{
-	struct smmc_caches_ctx *ctx = data;
-
-	if (smmc_array_reserve((void **)&ctx->v, &ctx->cap, ctx->n, sizeof(*ctx->v), 32))
-		return MNL_CB_ERROR;	/* errno is ENOMEM */
-	if (smmc_cache_parse(nlh, &ctx->v[ctx->n]))
-		return MNL_CB_ERROR;
-	ctx->n++;
-	return MNL_CB_OK;
-}
-
-/*
- * Every cache, in an array the caller frees; a dump that saw caches come
- * or go is retried. Returns 0, or -errno with nl->err saying why.
- */
+/* Every cache, in an array the caller frees (smmc_dump_array()). */
 int smmc_caches_get(struct smmc_nl *nl, struct smmc_cache **caches, size_t *n)
 {
-	struct smmc_caches_ctx ctx = { 0 };
-	int tries = 0, ret;
+	static const struct smmc_dump d = { SHADOWMM_CMD_CACHE_GET, sizeof(**caches), 32,
+					    SMMC_CACHE_DUMP_TRIES, smmc_cache_parse };
 
-	do {
-		ctx.n = 0;
-		ret = smmc_nl_run(nl, smmc_nl_request(nl, SHADOWMM_CMD_CACHE_GET, true),
-				 smmc_cache_cb, &ctx);
-	} while (ret == SMMC_NL_DUMP_INTR && ++tries < SMMC_CACHE_DUMP_TRIES);
-	if (ret) {
-		free(ctx.v);
-		ctx.v = NULL;
-		ctx.n = 0;
-	}
-	*caches = ctx.v;
-	*n = ctx.n;
-	return ret;
+	return smmc_dump_array(nl, &d, (void **)caches, n);
 }
 
 int smmc_cache_create(struct smmc_nl *nl, const char *name, uint32_t size, uint32_t align,
@@ -194,35 +139,17 @@ int smmc_cache_destroy(struct smmc_nl *nl, const char *name, bool force)
 	return smmc_nl_run(nl, nlh, NULL, NULL);
 }
 
-struct smmc_u64_ctx {
-	int type;
-	uint64_t v;
-};
-
-static int smmc_cache_u64_cb(const struct nlmsghdr *nlh, void *data)
-{
-	const struct nlattr *tb[SHADOWMM_A_CACHE_MAX + 1];
-	struct smmc_u64_ctx *ctx = data;
-
-	if (smmc_attr_parse(nlh, &smmc_cache_policy, tb))
-		return MNL_CB_ERROR;
-	ctx->v = smmc_attr_u64(tb[ctx->type], 0);
-	return MNL_CB_OK;
-}
-
 /* A request naming a cache (or none), answered by one u64 attribute. */
 static int smmc_cache_u64_req(struct smmc_nl *nl, uint8_t cmd, const char *name, int type,
 			     uint64_t *v)
 {
 	struct nlmsghdr *nlh = smmc_nl_request(nl, cmd, false);
-	struct smmc_u64_ctx ctx = { .type = type };
-	int ret;
+	struct smmc_reply_u64 r = { .policy = &smmc_cache_policy, .type = type, .v = v };
 
+	*v = 0;
 	if (name)
 		mnl_attr_put_strz(nlh, SHADOWMM_A_CACHE_NAME, name);
-	ret = smmc_nl_run(nl, nlh, smmc_cache_u64_cb, &ctx);
-	*v = ctx.v;
-	return ret;
+	return smmc_nl_run(nl, nlh, smmc_reply_u64_cb, &r);
 }
 
 int smmc_cache_shrink(struct smmc_nl *nl, const char *name, uint64_t *frames)
@@ -237,40 +164,21 @@ int smmc_cache_validate(struct smmc_nl *nl, const char *name, uint64_t *problems
 				 SHADOWMM_A_CACHE_PROBLEMS, problems);
 }
 
-struct smmc_obj_handles_ctx {
-	uint64_t *handles;
-	uint32_t n, max;
-};
-
-static int smmc_obj_handles_cb(const struct nlmsghdr *nlh, void *data)
-{
-	const struct nlattr *tb[SHADOWMM_A_CACHE_MAX + 1], *a;
-	struct smmc_obj_handles_ctx *ctx = data;
-
-	if (smmc_attr_parse(nlh, &smmc_cache_policy, tb) || !tb[SHADOWMM_A_CACHE_HANDLES])
-		return MNL_CB_ERROR;
-	mnl_attr_for_each_nested(a, tb[SHADOWMM_A_CACHE_HANDLES]) {
-		if (mnl_attr_get_type(a) != SHADOWMM_A_CACHE_HANDLE ||
-		    mnl_attr_validate(a, MNL_TYPE_U64) < 0)
-			continue;
-		if (ctx->n < ctx->max)
-			ctx->handles[ctx->n++] = mnl_attr_get_u64(a);
-	}
-	return MNL_CB_OK;
-}
-
 /* @handles holds @count entries; *n gets how many came back. */
 int smmc_obj_alloc(struct smmc_nl *nl, const char *name, uint32_t count, uint64_t *handles,
 		  uint32_t *n)
 {
-	struct smmc_obj_handles_ctx ctx = { .handles = handles, .max = count };
+	struct smmc_reply_u64 r = {
+		.policy = &smmc_cache_policy, .type = SHADOWMM_A_CACHE_HANDLES,
+		.member = SHADOWMM_A_CACHE_HANDLE, .v = handles, .max = count,
+	};
 	struct nlmsghdr *nlh = smmc_nl_request(nl, SHADOWMM_CMD_OBJ_ALLOC, false);
 	int ret;
 
 	mnl_attr_put_strz(nlh, SHADOWMM_A_CACHE_NAME, name);
 	mnl_attr_put_u32(nlh, SHADOWMM_A_CACHE_COUNT, count);
-	ret = smmc_nl_run(nl, nlh, smmc_obj_handles_cb, &ctx);
-	*n = ctx.n;
+	ret = smmc_nl_run(nl, nlh, smmc_reply_u64_cb, &r);
+	*n = r.n;
 	return ret;
 }
 
@@ -278,19 +186,14 @@ int smmc_obj_free(struct smmc_nl *nl, const char *name, const uint64_t *handles,
 		 uint64_t *freed)
 {
 	struct nlmsghdr *nlh = smmc_nl_request(nl, SHADOWMM_CMD_OBJ_FREE, false);
-	struct smmc_u64_ctx ctx = { .type = SHADOWMM_A_CACHE_FREED };
-	struct nlattr *nest;
-	uint32_t i;
-	int ret;
+	struct smmc_reply_u64 r = {
+		.policy = &smmc_cache_policy, .type = SHADOWMM_A_CACHE_FREED, .v = freed,
+	};
 
 	mnl_attr_put_strz(nlh, SHADOWMM_A_CACHE_NAME, name);
-	nest = mnl_attr_nest_start(nlh, SHADOWMM_A_CACHE_HANDLES);
-	for (i = 0; i < n; i++)
-		mnl_attr_put_u64(nlh, SHADOWMM_A_CACHE_HANDLE, handles[i]);
-	mnl_attr_nest_end(nlh, nest);
-	ret = smmc_nl_run(nl, nlh, smmc_cache_u64_cb, &ctx);
-	*freed = ctx.v;
-	return ret;
+	smmc_attr_put_u64_list(nlh, SHADOWMM_A_CACHE_HANDLES, SHADOWMM_A_CACHE_HANDLE, handles, n);
+	*freed = 0;
+	return smmc_nl_run(nl, nlh, smmc_reply_u64_cb, &r);
 }
 
 int smmc_obj_corrupt(struct smmc_nl *nl, const char *name, uint64_t handle, uint32_t kind)

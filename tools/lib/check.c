@@ -38,18 +38,13 @@ int smmc_check(struct smmc_nl *nl, bool *ok, char *reason, size_t len)
 	return smmc_nl_run(nl, smmc_nl_request(nl, SHADOWMM_CMD_CHECK, false), smmc_check_cb, &ctx);
 }
 
-static int smmc_reset_cb(const struct nlmsghdr *nlh, void *data)
-{
-	const struct nlattr *tb[SHADOWMM_A_CHECK_MAX + 1];
-
-	if (smmc_attr_parse(nlh, &smmc_check_policy, tb))
-		return MNL_CB_ERROR;
-	*(uint64_t *)data = smmc_attr_u64(tb[SHADOWMM_A_CHECK_FREED], 0);
-	return MNL_CB_OK;
-}
-
 int smmc_reset(struct smmc_nl *nl, uint64_t *freed)
 {
+	struct smmc_reply_u64 r = {
+		.policy = &smmc_check_policy, .type = SHADOWMM_A_CHECK_FREED, .v = freed,
+	};
+
 	*freed = 0;
-	return smmc_nl_run(nl, smmc_nl_request(nl, SHADOWMM_CMD_RESET, false), smmc_reset_cb, freed);
+	return smmc_nl_run(nl, smmc_nl_request(nl, SHADOWMM_CMD_RESET, false), smmc_reply_u64_cb,
+			   &r);
 }

@@ -24,8 +24,19 @@ extern const char *const smmc_state_names[__SHADOWMM_FRAME_CNT];
 /* units.c */
 char *smmc_fmt_bytes(char *buf, size_t len, uint64_t bytes);
 
-/* array.c */
+/* array.c: growable arrays, and dumps into them */
 int smmc_array_reserve(void **v, size_t *cap, size_t n, size_t size, size_t first);
+
+struct smmc_dump {
+	uint8_t cmd;			/* SHADOWMM_CMD_*_GET, as a dump */
+	size_t size, first;		/* of an element; how many the array starts with */
+	unsigned int tries;		/* dumps taken while the kernel says DUMP_INTR */
+	int (*parse)(const struct nlmsghdr *nlh, void *elem);	/* 0 or -errno */
+};
+
+int smmc_dump_array(struct smmc_nl *nl, const struct smmc_dump *d, void **v, size_t *n);
+int smmc_name_index(const char *const *names, unsigned int n, const char *name);
+int smmc_flag_by_name(const char *const *bits, unsigned int n, const char *name, uint32_t *flag);
 
 /* info.c */
 struct smmc_info {
@@ -47,7 +58,7 @@ struct smmc_section {
 };
 
 int smmc_sections_get(struct smmc_nl *nl, struct smmc_section **sections, size_t *n);
-int smmc_section_parse(const struct nlmsghdr *nlh, struct smmc_section *s);
+int smmc_section_parse(const struct nlmsghdr *nlh, void *section);	/* a struct smmc_section */
 
 /* zone.c */
 struct smmc_zone_stats {
@@ -72,6 +83,22 @@ struct smmc_zone {
 
 int smmc_zones_get(struct smmc_nl *nl, struct smmc_zone zones[SMMC_NR_ZONES], unsigned int *n);
 int smmc_zone_by_name(const char *name);
+
+/*
+ * A zone's counters as smmctl zone, smmctl monitor and smmtop print them
+ * (json_print.h's output): each field as " KEY VALUE" in text, or in a
+ * column WIDTH wide; under KEY in JSON either way.
+ */
+struct smmc_field {
+	const char *key;
+	size_t off;			/* of a uint64_t in the record */
+	int width;			/* as a column */
+};
+
+#define SMMC_FIELD(type, key, member, width)	{ key, offsetof(type, member), width }
+
+extern const struct smmc_field smmc_zone_fields[6];	/* managed free pcp min low high */
+void smmc_print_fields(const void *rec, const struct smmc_field *f, unsigned int n, bool columns);
 
 /* page.c */
 struct smmc_page_req {
@@ -111,7 +138,7 @@ struct smmc_cache {
 };
 
 int smmc_caches_get(struct smmc_nl *nl, struct smmc_cache **caches, size_t *n);
-int smmc_cache_parse(const struct nlmsghdr *nlh, struct smmc_cache *c);
+int smmc_cache_parse(const struct nlmsghdr *nlh, void *cache);	/* a struct smmc_cache */
 int smmc_cache_create(struct smmc_nl *nl, const char *name, uint32_t size, uint32_t align,
 		     uint32_t flags);
 int smmc_cache_destroy(struct smmc_nl *nl, const char *name, bool force);
@@ -190,7 +217,8 @@ int smmc_prot_flag(const char *name, uint32_t *prot);
 int smmc_space_create(struct smmc_nl *nl, uint32_t levels, uint32_t *id);
 int smmc_space_map(struct smmc_nl *nl, const struct smmc_space_range *r, uint32_t prot);
 int smmc_space_unmap(struct smmc_nl *nl, const struct smmc_space_range *r);
-int smmc_space_translate(struct smmc_nl *nl, uint32_t id, uint64_t addr, struct smmc_space_xlate *x);
+int smmc_space_translate(struct smmc_nl *nl, uint32_t id, uint64_t addr,
+			 struct smmc_space_xlate *x);
 int smmc_space_destroy(struct smmc_nl *nl, uint32_t id);
 int smmc_spaces_get(struct smmc_nl *nl, struct smmc_space_info **v, size_t *n);
 

@@ -1,6 +1,5 @@
 // SPDX-License-Identifier: GPL-2.0
 /* SECTION_GET: the sections backing the range, one dump message each. */
-#include <stdlib.h>
 #include <string.h>
 
 #include "libsmm.h"
@@ -17,10 +16,14 @@ static const enum mnl_attr_data_type smmc_section_types[SHADOWMM_A_SECTION_MAX +
 
 static const struct smmc_attr_policy smmc_section_policy = SMMC_ATTR_POLICY(smmc_section_types);
 
-/* One SECTION_GET message into @s; BASE is sent to CAP_SYS_ADMIN only. */
-int smmc_section_parse(const struct nlmsghdr *nlh, struct smmc_section *s)
+/*
+ * One SECTION_GET message into the struct smmc_section at @section (a
+ * smmc_dump's parse); BASE is sent to CAP_SYS_ADMIN only.
+ */
+int smmc_section_parse(const struct nlmsghdr *nlh, void *section)
 {
 	const struct nlattr *tb[SHADOWMM_A_SECTION_MAX + 1];
+	struct smmc_section *s = section;
 
 	memset(s, 0, sizeof(*s));
 	if (smmc_attr_parse(nlh, &smmc_section_policy, tb))
@@ -33,43 +36,11 @@ int smmc_section_parse(const struct nlmsghdr *nlh, struct smmc_section *s)
 	return 0;
 }
 
-struct smmc_sections_ctx {
-	struct smmc_section *v;
-	size_t n, cap;
-};
-
-static int smmc_section_cb(const struct nlmsghdr *nlh, void *data)
-{
-	struct smmc_sections_ctx *ctx = data;
-
-	if (smmc_array_reserve((void **)&ctx->v, &ctx->cap, ctx->n, sizeof(*ctx->v), 16))
-		return MNL_CB_ERROR;	/* errno is ENOMEM */
-	if (smmc_section_parse(nlh, &ctx->v[ctx->n]))
-		return MNL_CB_ERROR;
-	ctx->n++;
-	return MNL_CB_OK;
-}
-
-/*
- * Every section, in an array the caller frees. Returns 0, or -errno with
- * nl->err saying why (and *sections NULL).
- */
+/* Every section, in an array the caller frees (smmc_dump_array()). */
 int smmc_sections_get(struct smmc_nl *nl, struct smmc_section **sections, size_t *n)
 {
-	struct smmc_sections_ctx ctx = { 0 };
-	int tries = 0, ret;
+	static const struct smmc_dump d = { SHADOWMM_CMD_SECTION_GET, sizeof(**sections), 16,
+					    SMMC_SECTION_DUMP_TRIES, smmc_section_parse };
 
-	do {
-		ctx.n = 0;
-		ret = smmc_nl_run(nl, smmc_nl_request(nl, SHADOWMM_CMD_SECTION_GET, true),
-				 smmc_section_cb, &ctx);
-	} while (ret == SMMC_NL_DUMP_INTR && ++tries < SMMC_SECTION_DUMP_TRIES);
-	if (ret) {
-		free(ctx.v);
-		ctx.v = NULL;
-		ctx.n = 0;
-	}
-	*sections = ctx.v;
-	*n = ctx.n;
-	return ret;
+	return smmc_dump_array(nl, &d, (void **)sections, n);
 }

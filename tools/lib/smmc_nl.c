@@ -128,6 +128,48 @@ void smmc_attr_strcpy(char *dst, size_t len, const struct nlattr *a, const char 
 	snprintf(dst, len, "%s", a ? mnl_attr_get_str(a) : dflt);
 }
 
+/* @n u64 attributes of type @member in a nest @type: handles, in a request. */
+void smmc_attr_put_u64_list(struct nlmsghdr *nlh, uint16_t type, uint16_t member,
+			    const uint64_t *v, uint32_t n)
+{
+	struct nlattr *nest = mnl_attr_nest_start(nlh, type);
+	uint32_t i;
+
+	for (i = 0; i < n; i++)
+		mnl_attr_put_u64(nlh, member, v[i]);
+	mnl_attr_nest_end(nlh, nest);
+}
+
+/*
+ * The one reply parser for numbers (struct smmc_reply_u64): a count such
+ * as FREED, or the handles of an allocation. Members of other types in
+ * the nest, and handles past @max, are skipped; a handle reply without
+ * its nest is refused.
+ */
+int smmc_reply_u64_cb(const struct nlmsghdr *nlh, void *data)
+{
+	const struct nlattr *tb[SMMC_REPLY_MAX_ATTRS], *a;
+	struct smmc_reply_u64 *r = data;
+
+	if (r->policy->max >= ARRAY_SIZE(tb)) {
+		errno = EINVAL;
+		return MNL_CB_ERROR;
+	}
+	if (smmc_attr_parse(nlh, r->policy, tb) || (r->member && !tb[r->type]))
+		return MNL_CB_ERROR;
+	if (!r->member) {
+		*r->v = smmc_attr_u64(tb[r->type], 0);
+		return MNL_CB_OK;
+	}
+	mnl_attr_for_each_nested(a, tb[r->type]) {
+		if (mnl_attr_get_type(a) != r->member || mnl_attr_validate(a, MNL_TYPE_U64) < 0)
+			continue;
+		if (r->n < r->max)
+			r->v[r->n++] = mnl_attr_get_u64(a);
+	}
+	return MNL_CB_OK;
+}
+
 /* ---- errors ---- */
 
 static int __attribute__((format(printf, 3, 4)))

@@ -90,6 +90,31 @@ int smmc_attr_parse_nested(const struct nlattr *nest, const struct smmc_attr_pol
 unsigned int smmc_attr_u64_array(const struct nlattr *nest, uint64_t *v, unsigned int n);
 void smmc_attr_strcpy(char *dst, size_t len, const struct nlattr *a, const char *dflt);
 
+/*
+ * A reply that carries numbers: the u64 attribute @type (member 0), or
+ * the u64 members of type @member in the nest @type (handles), into @v,
+ * which has room for @max; @n counts the handles stored.
+ *
+ *	uint64_t freed = 0;
+ *	struct smmc_reply_u64 r = {
+ *		.policy = &page_policy, .type = SHADOWMM_A_PAGE_FREED, .v = &freed,
+ *	};
+ *
+ *	ret = smmc_nl_run(nl, nlh, smmc_reply_u64_cb, &r);
+ */
+#define SMMC_REPLY_MAX_ATTRS	64	/* room for any reply level's tb[] */
+
+struct smmc_reply_u64 {
+	const struct smmc_attr_policy *policy;	/* of the reply's top level */
+	uint16_t type, member;
+	uint64_t *v;
+	uint32_t n, max;
+};
+
+int smmc_reply_u64_cb(const struct nlmsghdr *nlh, void *data);
+void smmc_attr_put_u64_list(struct nlmsghdr *nlh, uint16_t type, uint16_t member,
+			    const uint64_t *v, uint32_t n);
+
 static inline uint64_t smmc_attr_u64(const struct nlattr *a, uint64_t dflt)
 {
 	return a ? mnl_attr_get_u64(a) : dflt;

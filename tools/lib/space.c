@@ -2,32 +2,17 @@
 /* SPACE_CREATE, _MAP, _UNMAP, _TRANSLATE, _DESTROY and SPACE_GET. */
 #include <errno.h>
 #include <string.h>
-#include <strings.h>
 
 #include "libsmm.h"
 
-static const struct {
-	const char *name;
-	uint32_t prot;
-} smmc_prot_names[] = {
-	{ "write",  SHADOWMM_PROT_WRITE },
-	{ "user",   SHADOWMM_PROT_USER },
-	{ "exec",   SHADOWMM_PROT_EXEC },
-	{ "global", SHADOWMM_PROT_GLOBAL },
-	{ "none",   SHADOWMM_PROT_NONE },
-};
+/* The PROT flags' names, bit by bit. */
+static const char *const smmc_prot_bits[] = { "write", "user", "exec", "global", "none" };
+
+_Static_assert((1U << ARRAY_SIZE(smmc_prot_bits)) - 1 == SHADOWMM_PROT_ALL, "a name per PROT bit");
 
 int smmc_prot_flag(const char *name, uint32_t *prot)
 {
-	unsigned int i;
-
-	for (i = 0; i < ARRAY_SIZE(smmc_prot_names); i++) {
-		if (!strcasecmp(name, smmc_prot_names[i].name)) {
-			*prot = smmc_prot_names[i].prot;
-			return 0;
-		}
-	}
-	return -EINVAL;
+	return smmc_flag_by_name(smmc_prot_bits, ARRAY_SIZE(smmc_prot_bits), name, prot);
 }
 
 static const enum mnl_attr_data_type smmc_space_types[SHADOWMM_A_SPACE_MAX + 1] = {

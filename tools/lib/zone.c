@@ -1,10 +1,11 @@
 // SPDX-License-Identifier: GPL-2.0
-/* ZONE_GET: zones, their free areas and counters. */
+/* ZONE_GET: zones, their free areas and counters; printing their fields. */
+#include <inttypes.h>
 #include <stdio.h>
 #include <string.h>
-#include <strings.h>
 
 #include "libsmm.h"
+#include "json_print.h"
 
 const char *const smmc_zone_names[SMMC_NR_ZONES] = { "DMA", "DMA32", "Normal" };
 const char *const smmc_mt_names[SMMC_NR_MT] = { "Unmovable", "Movable", "Reclaimable" };
@@ -60,12 +61,7 @@ static const struct smmc_attr_policy smmc_stats_policy = SMMC_ATTR_POLICY(smmc_s
 
 int smmc_zone_by_name(const char *name)
 {
-	int z;
-
-	for (z = 0; z < SMMC_NR_ZONES; z++)
-		if (!strcasecmp(name, smmc_zone_names[z]))
-			return z;
-	return -1;
+	return smmc_name_index(smmc_zone_names, SMMC_NR_ZONES, name);
 }
 
 static int smmc_area_parse(const struct nlattr *nest, struct smmc_zone *z)
@@ -153,4 +149,28 @@ int smmc_zones_get(struct smmc_nl *nl, struct smmc_zone zones[SMMC_NR_ZONES], un
 
 	*n = ctx.n;
 	return ret;
+}
+
+const struct smmc_field smmc_zone_fields[6] = {
+	SMMC_FIELD(struct smmc_zone, "managed", managed, 9),
+	SMMC_FIELD(struct smmc_zone, "free", free, 9),
+	SMMC_FIELD(struct smmc_zone, "pcp", pcp, 7),
+	SMMC_FIELD(struct smmc_zone, "min", wmark_min, 7),
+	SMMC_FIELD(struct smmc_zone, "low", wmark_low, 7),
+	SMMC_FIELD(struct smmc_zone, "high", wmark_high, 7),
+};
+
+/* The @n fields @f of @rec, as " KEY VALUE" words or, with @columns, as columns. */
+void smmc_print_fields(const void *rec, const struct smmc_field *f, unsigned int n, bool columns)
+{
+	char fmt[32];
+	unsigned int i;
+
+	for (i = 0; i < n; i++) {
+		if (columns)
+			snprintf(fmt, sizeof(fmt), " %%%d" PRIu64, f[i].width);
+		else
+			snprintf(fmt, sizeof(fmt), " %s %%" PRIu64, f[i].key);
+		print_u64(PRINT_ANY, f[i].key, fmt, *(const uint64_t *)((const char *)rec + f[i].off));
+	}
 }

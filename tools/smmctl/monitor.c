@@ -22,16 +22,18 @@ struct monitor {
 	uint64_t count, seen, last_seq;	/* count 0: no limit */
 };
 
+#define EVZONE(member)	SMMC_FIELD(struct smmc_event_zone, #member, member, 0)
+
+static const struct smmc_field monitor_fields[] = {
+	EVZONE(alloc), EVZONE(free), EVZONE(alloc_fail),
+	EVZONE(wmark_low), EVZONE(wmark_min), EVZONE(free_frames),
+};
+
 static void monitor_zone(unsigned int zi, const struct smmc_event_zone *z)
 {
 	open_json_object(NULL);
 	print_string(PRINT_ANY, "zone", "  zone %s", smmc_zone_names[zi]);
-	print_u64(PRINT_ANY, "alloc", " alloc %" PRIu64, z->alloc);
-	print_u64(PRINT_ANY, "free", " free %" PRIu64, z->free);
-	print_u64(PRINT_ANY, "alloc_fail", " alloc_fail %" PRIu64, z->alloc_fail);
-	print_u64(PRINT_ANY, "wmark_low", " wmark_low %" PRIu64, z->wmark_low);
-	print_u64(PRINT_ANY, "wmark_min", " wmark_min %" PRIu64, z->wmark_min);
-	print_u64(PRINT_ANY, "free_frames", " free_frames %" PRIu64, z->free_frames);
+	smmc_print_fields(z, monitor_fields, ARRAY_SIZE(monitor_fields), false);
 	print_string(PRINT_ANY, "level", " level %s", smmc_wmark_level_names[z->level]);
 	print_string(PRINT_JSON, "level_prev", NULL, smmc_wmark_level_names[z->level_prev]);
 	if (z->level != z->level_prev)

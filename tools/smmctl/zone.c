@@ -57,21 +57,24 @@ static void print_free_area(const struct smmc_zone *z)
 	print_milli_row("extfrag_index", z->extfrag);
 }
 
+#define STAT(member)	SMMC_FIELD(struct smmc_zone_stats, #member, member, 0)
+
+static const struct smmc_field stats_fields[] = {
+	STAT(mt_fallback), STAT(mt_steal), STAT(zone_fallback),
+	STAT(wmark_low), STAT(wmark_min), STAT(alloc_fail),
+	STAT(pcp_alloc), STAT(pcp_free), STAT(pcp_refill), STAT(pcp_drain),
+};
+
 static void print_stats(const struct smmc_zone_stats *s)
 {
 	open_json_object("stats");
 	print_u64_row("alloc", "alloc", s->alloc, SMMC_NR_ORDERS);
 	print_u64_row("free", "freed", s->free, SMMC_NR_ORDERS);
-	print_u64(PRINT_ANY, "mt_fallback", "  mt_fallback %" PRIu64, s->mt_fallback);
-	print_u64(PRINT_ANY, "mt_steal", " mt_steal %" PRIu64, s->mt_steal);
-	print_u64(PRINT_ANY, "zone_fallback", " zone_fallback %" PRIu64, s->zone_fallback);
-	print_u64(PRINT_ANY, "wmark_low", " wmark_low %" PRIu64, s->wmark_low);
-	print_u64(PRINT_ANY, "wmark_min", " wmark_min %" PRIu64, s->wmark_min);
-	print_u64(PRINT_ANY, "alloc_fail", " alloc_fail %" PRIu64 "\n", s->alloc_fail);
-	print_u64(PRINT_ANY, "pcp_alloc", "  pcp_alloc %" PRIu64, s->pcp_alloc);
-	print_u64(PRINT_ANY, "pcp_free", " pcp_free %" PRIu64, s->pcp_free);
-	print_u64(PRINT_ANY, "pcp_refill", " pcp_refill %" PRIu64, s->pcp_refill);
-	print_u64(PRINT_ANY, "pcp_drain", " pcp_drain %" PRIu64 "\n", s->pcp_drain);
+	print_text(" ");
+	smmc_print_fields(s, stats_fields, 6, false);
+	print_text("\n ");
+	smmc_print_fields(s, stats_fields + 6, 4, false);
+	print_text("\n");
 	close_json_object();
 }
 
@@ -86,11 +89,8 @@ static void print_zone(const struct smmc_zone *z)
 	print_u64(PRINT_ANY, "spanned", " spanned %" PRIu64, z->spanned);
 	print_u64(PRINT_ANY, "present", " present %" PRIu64, z->present);
 	print_u64(PRINT_ANY, "managed", " managed %" PRIu64 "\n", z->managed);
-	print_u64(PRINT_ANY, "free", "  free %" PRIu64, z->free);
-	print_u64(PRINT_ANY, "pcp", " pcp %" PRIu64, z->pcp);
-	print_u64(PRINT_ANY, "min", " min %" PRIu64, z->wmark_min);
-	print_u64(PRINT_ANY, "low", " low %" PRIu64, z->wmark_low);
-	print_u64(PRINT_ANY, "high", " high %" PRIu64, z->wmark_high);
+	print_text(" ");
+	smmc_print_fields(z, smmc_zone_fields + 1, 5, false);	/* free .. high */
 	print_u64(PRINT_ANY, "pcp_high", " pcp_high %" PRIu64, z->pcp_high);
 	print_u64(PRINT_ANY, "pcp_batch", " pcp_batch %" PRIu64 "\n", z->pcp_batch);
 	print_u64_row("lowmem_reserve", "protection", z->lowmem_reserve, SMMC_NR_ZONES);

@@ -143,12 +143,7 @@ static void Zones_batch(struct smm_panel *p, const struct smm_view *v)
 			continue;
 		open_json_object(NULL);
 		print_string(PRINT_ANY, "name", "%-8s", zn->name);
-		print_u64(PRINT_ANY, "managed", " %9" PRIu64, zn->managed);
-		print_u64(PRINT_ANY, "free", " %9" PRIu64, zn->free);
-		print_u64(PRINT_ANY, "pcp", " %7" PRIu64, zn->pcp);
-		print_u64(PRINT_ANY, "min", " %7" PRIu64, zn->wmark_min);
-		print_u64(PRINT_ANY, "low", " %7" PRIu64, zn->wmark_low);
-		print_u64(PRINT_ANY, "high", " %7" PRIu64, zn->wmark_high);
+		smmc_print_fields(zn, smmc_zone_fields, ARRAY_SIZE(smmc_zone_fields), true);
 		Zones_batch_rate("alloc_rate", ra);
 		Zones_batch_rate("free_rate", rf);
 		print_string(PRINT_ANY, "level", " %s\n", smmc_wmark_level_names[Zones_level(zn)]);
