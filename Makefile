@@ -73,7 +73,9 @@ test-tsan:
 # No identifier defined both in module/ and in tools/ (lib, smmctl,
 # smmtop): scripts/check-names.sh, TAP in build/host/names.tap.
 test-names: module tools
-	scripts/check-names.sh build/host/names.tap
+	@rm -f build/host/names.tap
+	@mkdir -p build/host
+	scripts/check-names.sh | tee build/host/names.tap; exit $${PIPESTATUS[0]}
 
 test-host: test-core test-tsan test-tools test-fuzz test-names
 

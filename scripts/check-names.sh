@@ -6,7 +6,7 @@
 # smmctl, smmtop), where it would mean something else and send grep and
 # ctags to the wrong place.
 #
-#   scripts/check-names.sh [TAP]	TAP to stdout, and to TAP if given
+#   scripts/check-names.sh		TAP (selftests/ktap.sh) on stdout
 #
 # A layer's names are the union of
 #   - the compiler's: the global symbols its objects define (nm -g
@@ -25,7 +25,7 @@
 set -u
 cd "$(dirname "$0")/.." || exit 1
 
-out=${1:-}
+. selftests/ktap.sh
 tmp=$(mktemp -d) || exit 1
 trap 'rm -rf "$tmp"' EXIT
 
@@ -48,32 +48,28 @@ names_obj() {
 	done
 }
 
-# list LAYER_FILE: sorted unique names of a "name<TAB>where" list
+# list FILE: the sorted names of a "name<TAB>where" list
 list() { cut -f1 "$1" | sort -u; }
 
-fail=0
+# where NAME FILE: where FILE's list first defines NAME
+where() { awk -F'\t' -v id="$1" '$1 == id { print $2; exit }' "$2"; }
+
 {
 	names_src "${MODULE_SRC[@]}"
 	[ -n "$MODULE_OBJ" ] && names_obj $MODULE_OBJ
 } > "$tmp/module"
 
-tap() {
-	[ -n "$out" ] && echo "$*" >> "$out.tmp"
-	echo "$*"
-}
-[ -n "$out" ] && { mkdir -p "$(dirname "$out")"; rm -f "$out" "$out.tmp"; }
-
-tap "TAP version 13"
-tap "1..${#LAYERS[@]}"
-n=0
+ktap_header
+ktap_plan ${#LAYERS[@]}
+if ! ctags --version 2>/dev/null | grep -q 'Universal Ctags'; then
+	ktap_fail_rest "universal-ctags not found (scripts/deps.sh installs it)"
+	ktap_finished
+fi
 for l in "${LAYERS[@]}"; do
-	n=$((n + 1))
 	name="module/ and tools/$l/ define no identifier in common"
 	objs=$(ls tools/$l/*.o 2>/dev/null)
 	if [ -z "$MODULE_OBJ" ] || [ -z "$objs" ]; then
-		tap "not ok $n $name"
-		tap "# no objects to read: run make all first"
-		fail=1
+		ktap_fail "$name" "no objects to read: run make all first"
 		continue
 	fi
 	{
@@ -83,15 +79,11 @@ for l in "${LAYERS[@]}"; do
 	comm -12 <(list "$tmp/module") <(list "$tmp/$l") |
 		grep -vxF -f <(printf '%s\n' "${SAME_MEANING[@]}") > "$tmp/both"
 	if [ -s "$tmp/both" ]; then
-		tap "not ok $n $name"
-		while read -r id; do
-			tap "# $id: $(awk -F'\t' -v id="$id" '$1 == id { print $2; exit }' "$tmp/module")" \
-			    "and $(awk -F'\t' -v id="$id" '$1 == id { print $2; exit }' "$tmp/$l")"
-		done < "$tmp/both"
-		fail=1
+		ktap_fail "$name" "$(while read -r id; do
+			echo "$id: $(where "$id" "$tmp/module") and $(where "$id" "$tmp/$l")"
+		done < "$tmp/both")"
 	else
-		tap "ok $n $name"
+		ktap_pass "$name"
 	fi
 done
-[ -n "$out" ] && mv "$out.tmp" "$out"
-exit $fail
+ktap_finished
