@@ -94,7 +94,7 @@ static int frame_dump(struct smmc_nl *nl, struct counts *c)
 static int zone_dump(struct smmc_nl *nl, struct counts *c)
 {
 	return dump_outcome(nl, smmc_nl_run(nl, smmc_nl_request(nl, SHADOWMM_CMD_ZONE_GET, true),
-					   count_msg, NULL),
+					    count_msg, NULL),
 			    "ZONE_GET", &c->zone_dumps, &c->zone_intr);
 }
 

@@ -543,7 +543,7 @@ int main(int argc, char **argv)
 		smmc_events_close(&ev);
 
 	good = smmc_nl_run(&f.nl, smmc_nl_request(&f.nl, SHADOWMM_CMD_EVENT, false), NULL,
-			  NULL) == -EOPNOTSUPP;
+			   NULL) == -EOPNOTSUPP;
 	tap(good, 7, "EVENT as a request is refused (EOPNOTSUPP)", f.nl.err);
 	failed |= !good;
 

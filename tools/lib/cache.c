@@ -116,7 +116,7 @@ int smmc_caches_get(struct smmc_nl *nl, struct smmc_cache **caches, size_t *n)
 }
 
 int smmc_cache_create(struct smmc_nl *nl, const char *name, uint32_t size, uint32_t align,
-		     uint32_t flags)
+		      uint32_t flags)
 {
 	struct nlmsghdr *nlh = smmc_nl_request(nl, SHADOWMM_CMD_CACHE_CREATE, false);
 
@@ -141,7 +141,7 @@ int smmc_cache_destroy(struct smmc_nl *nl, const char *name, bool force)
 
 /* A request naming a cache (or none), answered by one u64 attribute. */
 static int smmc_cache_u64_req(struct smmc_nl *nl, uint8_t cmd, const char *name, int type,
-			     uint64_t *v)
+			      uint64_t *v)
 {
 	struct nlmsghdr *nlh = smmc_nl_request(nl, cmd, false);
 	struct smmc_reply_u64 r = { .policy = &smmc_cache_policy, .type = type, .v = v };
@@ -155,18 +155,18 @@ static int smmc_cache_u64_req(struct smmc_nl *nl, uint8_t cmd, const char *name,
 int smmc_cache_shrink(struct smmc_nl *nl, const char *name, uint64_t *frames)
 {
 	return smmc_cache_u64_req(nl, SHADOWMM_CMD_CACHE_SHRINK, name, SHADOWMM_A_CACHE_FREED,
-				 frames);
+				  frames);
 }
 
 int smmc_cache_validate(struct smmc_nl *nl, const char *name, uint64_t *problems)
 {
 	return smmc_cache_u64_req(nl, SHADOWMM_CMD_CACHE_VALIDATE, name,
-				 SHADOWMM_A_CACHE_PROBLEMS, problems);
+				  SHADOWMM_A_CACHE_PROBLEMS, problems);
 }
 
 /* @handles holds @count entries; *n gets how many came back. */
 int smmc_obj_alloc(struct smmc_nl *nl, const char *name, uint32_t count, uint64_t *handles,
-		  uint32_t *n)
+		   uint32_t *n)
 {
 	struct smmc_reply_u64 r = {
 		.policy = &smmc_cache_policy, .type = SHADOWMM_A_CACHE_HANDLES,
@@ -183,7 +183,7 @@ int smmc_obj_alloc(struct smmc_nl *nl, const char *name, uint32_t count, uint64_
 }
 
 int smmc_obj_free(struct smmc_nl *nl, const char *name, const uint64_t *handles, uint32_t n,
-		 uint64_t *freed)
+		  uint64_t *freed)
 {
 	struct nlmsghdr *nlh = smmc_nl_request(nl, SHADOWMM_CMD_OBJ_FREE, false);
 	struct smmc_reply_u64 r = {

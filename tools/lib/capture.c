@@ -181,7 +181,7 @@ static int smmc_capture_find(struct smmc_capture *c, uint8_t cmd, size_t *at)
  * in the capture), -EPROTO (the reply is cut short), -EMSGSIZE.
  */
 ssize_t smmc_capture_get(struct smmc_capture *c, uint8_t cmd, bool first, uint32_t seq,
-			uint32_t portid, void *buf, size_t size)
+			 uint32_t portid, void *buf, size_t size)
 {
 	struct smmc_cap_rec rec;
 	struct nlmsghdr *nlh;

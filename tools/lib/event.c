@@ -88,9 +88,9 @@ int smmc_event_parse(const struct nlmsghdr *nlh, struct smmc_event *ev)
 	ev->caches_created = smmc_attr_u64(tb[SHADOWMM_A_EVENT_CACHES_CREATED], 0);
 	ev->caches_destroyed = smmc_attr_u64(tb[SHADOWMM_A_EVENT_CACHES_DESTROYED], 0);
 	smmc_attr_strcpy(ev->cache_created, sizeof(ev->cache_created),
-			tb[SHADOWMM_A_EVENT_CACHE_CREATED], "");
+			 tb[SHADOWMM_A_EVENT_CACHE_CREATED], "");
 	smmc_attr_strcpy(ev->cache_destroyed, sizeof(ev->cache_destroyed),
-			tb[SHADOWMM_A_EVENT_CACHE_DESTROYED], "");
+			 tb[SHADOWMM_A_EVENT_CACHE_DESTROYED], "");
 	return 0;
 }
 
@@ -134,7 +134,7 @@ int smmc_events_fd(const struct smmc_events *ev)
  * room (those that follow are still read next time), or -errno.
  */
 int smmc_events_read(struct smmc_events *ev, void (*cb)(const struct smmc_event *e, void *data),
-		    void *data)
+		     void *data)
 {
 	const struct nlmsghdr *nlh;
 	struct smmc_event e;

@@ -1,8 +1,15 @@
 /* SPDX-License-Identifier: GPL-2.0 */
 /*
- * The shadowmm client library: each object's requests and replies as
- * plain C structs, one file per object (info.c, section.c, zone.c,
- * page.c, frame.c, check.c, cache.c, walk.c, space.c), on the netlink plumbing of smmc_nl.c. Every
+ * The shadowmm client library (prefix smmc_, "shadowmm client", so that
+ * no name means one thing here and another in module/): each object's
+ * requests and replies as plain C structs, one file per object (info.c,
+ * section.c, zone.c, page.c, frame.c, check.c, cache.c, walk.c, space.c,
+ * event.c), on the netlink plumbing of smmc_nl.c (with the one parser of
+ * counts and handles in replies) and capture.c (replies recorded and
+ * replayed); array.c holds the growable arrays, the one dump-into-an-
+ * array helper and the name tables' lookup; units.c sizes in words;
+ * json_print.[ch] one print call for text and JSON, and walk_print.c and
+ * zone.c's smmc_print_fields() the output smmctl and smmtop share. Every
  * call returns 0 or -errno with nl->err saying why.
  *
  * Parsers skip attribute types they do not know, so a newer module never
@@ -107,9 +114,9 @@ struct smmc_page_req {
 };
 
 int smmc_page_alloc(struct smmc_nl *nl, const struct smmc_page_req *req, uint64_t *handles,
-		   uint32_t *n);
+		    uint32_t *n);
 int smmc_page_free(struct smmc_nl *nl, const uint64_t *handles, uint32_t n, bool all,
-		  uint64_t *freed);
+		   uint64_t *freed);
 int smmc_reset(struct smmc_nl *nl, uint64_t *freed);
 int smmc_gfp_flag(const char *name, uint32_t *flag);
 int smmc_mt_by_name(const char *name);
@@ -122,7 +129,7 @@ struct smmc_run {
 
 typedef int (*smmc_run_cb)(const struct smmc_run *run, void *data);
 int smmc_frames_get(struct smmc_nl *nl, uint64_t start, uint64_t count, smmc_run_cb cb,
-		   void *data);
+		    void *data);
 
 /* check.c */
 int smmc_check(struct smmc_nl *nl, bool *ok, char *reason, size_t len);
@@ -140,14 +147,14 @@ struct smmc_cache {
 int smmc_caches_get(struct smmc_nl *nl, struct smmc_cache **caches, size_t *n);
 int smmc_cache_parse(const struct nlmsghdr *nlh, void *cache);	/* a struct smmc_cache */
 int smmc_cache_create(struct smmc_nl *nl, const char *name, uint32_t size, uint32_t align,
-		     uint32_t flags);
+		      uint32_t flags);
 int smmc_cache_destroy(struct smmc_nl *nl, const char *name, bool force);
 int smmc_cache_shrink(struct smmc_nl *nl, const char *name, uint64_t *frames);
 int smmc_cache_validate(struct smmc_nl *nl, const char *name, uint64_t *problems);
 int smmc_obj_alloc(struct smmc_nl *nl, const char *name, uint32_t count, uint64_t *handles,
-		  uint32_t *n);
+		   uint32_t *n);
 int smmc_obj_free(struct smmc_nl *nl, const char *name, const uint64_t *handles, uint32_t n,
-		 uint64_t *freed);
+		  uint64_t *freed);
 int smmc_obj_corrupt(struct smmc_nl *nl, const char *name, uint64_t handle, uint32_t kind);
 int smmc_cache_flag(const char *name, uint32_t *flag);
 const char *smmc_cache_flag_name(unsigned int bit);
@@ -249,7 +256,7 @@ int smmc_event_parse(const struct nlmsghdr *nlh, struct smmc_event *ev);
 int smmc_events_open(struct smmc_nl *nl, struct smmc_events *ev);
 int smmc_events_fd(const struct smmc_events *ev);
 int smmc_events_read(struct smmc_events *ev, void (*cb)(const struct smmc_event *e, void *data),
-		    void *data);
+		     void *data);
 void smmc_events_close(struct smmc_events *ev);
 
 #endif /* _LIBSMM_H */

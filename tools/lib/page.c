@@ -31,7 +31,7 @@ static const struct smmc_attr_policy smmc_page_policy = SMMC_ATTR_POLICY(smmc_pa
 
 /* @handles holds req->count entries; *n gets how many came back. */
 int smmc_page_alloc(struct smmc_nl *nl, const struct smmc_page_req *req, uint64_t *handles,
-		   uint32_t *n)
+		    uint32_t *n)
 {
 	struct smmc_reply_u64 r = {
 		.policy = &smmc_page_policy, .type = SHADOWMM_A_PAGE_HANDLES,
@@ -54,7 +54,7 @@ int smmc_page_alloc(struct smmc_nl *nl, const struct smmc_page_req *req, uint64_
 }
 
 int smmc_page_free(struct smmc_nl *nl, const uint64_t *handles, uint32_t n, bool all,
-		  uint64_t *freed)
+		   uint64_t *freed)
 {
 	struct nlmsghdr *nlh = smmc_nl_request(nl, SHADOWMM_CMD_PAGE_FREE, false);
 	struct smmc_reply_u64 r = {

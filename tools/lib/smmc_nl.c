@@ -65,7 +65,7 @@ static int smmc_attr_cb(const struct nlattr *attr, void *data)
 }
 
 static int smmc_attr_parse_at(const struct nlmsghdr *nlh, size_t offset,
-			     const struct smmc_attr_policy *policy, const struct nlattr **tb)
+			      const struct smmc_attr_policy *policy, const struct nlattr **tb)
 {
 	struct smmc_attr_ctx ctx = { policy, tb };
 
@@ -83,14 +83,14 @@ static int smmc_attr_parse_at(const struct nlmsghdr *nlh, size_t offset,
  * attribute the policy knows has the wrong size.
  */
 int smmc_attr_parse(const struct nlmsghdr *nlh, const struct smmc_attr_policy *policy,
-		   const struct nlattr **tb)
+		    const struct nlattr **tb)
 {
 	return smmc_attr_parse_at(nlh, GENL_HDRLEN, policy, tb);
 }
 
 /* The same for the members of a nest. */
 int smmc_attr_parse_nested(const struct nlattr *nest, const struct smmc_attr_policy *policy,
-			  const struct nlattr **tb)
+			   const struct nlattr **tb)
 {
 	struct smmc_attr_ctx ctx = { policy, tb };
 
@@ -203,7 +203,7 @@ static const struct smmc_attr_policy smmc_extack_policy = SMMC_ATTR_POLICY(smmc_
  * @tlvs is where the extended ack attributes start in @nlh's payload.
  */
 static int smmc_nl_kernel_error(struct smmc_nl *nl, const struct nlmsghdr *nlh, int error,
-			       size_t tlvs)
+				size_t tlvs)
 {
 	const struct nlattr *tb[NLMSGERR_ATTR_MISS_NEST + 1] = { NULL };
 	const char *msg = NULL;
@@ -244,7 +244,7 @@ struct smmc_nl_reply {
 };
 
 static void smmc_nl_reply_error(struct smmc_nl_reply *r, const struct nlmsghdr *nlh, int error,
-			       size_t tlvs)
+				size_t tlvs)
 {
 	if (r->error)
 		return;		/* the first error is the one that explains */
@@ -349,7 +349,7 @@ static int smmc_nl_reply_result(struct smmc_nl_reply *r)
 }
 
 static struct nlmsghdr *smmc_nl_put_request(struct smmc_nl *nl, uint16_t family, uint8_t cmd,
-					   uint8_t version, uint16_t flags)
+					    uint8_t version, uint16_t flags)
 {
 	struct nlmsghdr *nlh = mnl_nlmsg_put_header(nl->buf);
 	struct genlmsghdr *g;
@@ -374,19 +374,9 @@ static struct nlmsghdr *smmc_nl_put_request(struct smmc_nl *nl, uint16_t family,
 struct nlmsghdr *smmc_nl_request(struct smmc_nl *nl, uint8_t cmd, bool dump)
 {
 	return smmc_nl_put_request(nl, nl->family, cmd, SHADOWMM_GENL_VERSION,
-				  dump ? NLM_F_DUMP : NLM_F_ACK);
+				   dump ? NLM_F_DUMP : NLM_F_ACK);
 }
 
-/*
- * Send @nlh and give every message of its reply to @cb (which may be
- * NULL), reading until the reply ends even when @cb fails, so that the
- * next request starts on a clean socket.
- *
- * Returns 0; -errno with nl->err saying why (the kernel's extended ack
- * message included); or SMMC_NL_DUMP_INTR when the kernel flagged the dump
- * as interrupted by a change: @cb has seen a mix of old and new state,
- * and the caller should throw it away and dump again.
- */
 /*
  * The next datagram of a reply: from the socket, or from the capture
  * being replayed; recorded when a capture is being written. @first says
@@ -398,10 +388,10 @@ static ssize_t smmc_nl_recv(struct smmc_nl *nl, uint8_t cmd, uint32_t seq, bool 
 
 	if (nl->replay) {
 		len = smmc_capture_get(nl->replay, cmd, first, seq, nl->portid, nl->buf,
-				      nl->buf_size);
+				       nl->buf_size);
 		if (len < 0)
 			return smmc_nl_fail(nl, -len, "replay: %s", len == -ENOENT ?
-					   "the capture has no reply to this request" :
+					    "the capture has no reply to this request" :
 					   strerror(-len));
 		return len;
 	}
@@ -410,7 +400,7 @@ static ssize_t smmc_nl_recv(struct smmc_nl *nl, uint8_t cmd, uint32_t seq, bool 
 	while (len < 0 && errno == EINTR);
 	if (len < 0 && errno == ENOSPC)
 		return smmc_nl_fail(nl, EMSGSIZE, "receive: a reply larger than %zu bytes",
-				   nl->buf_size);
+				    nl->buf_size);
 	if (len < 0)
 		return smmc_nl_fail(nl, errno, "receive: %s", strerror(errno));
 	if (len == 0)
@@ -427,6 +417,16 @@ static uint8_t smmc_nl_cmd_of(const struct nlmsghdr *nlh)
 	return nlh->nlmsg_len >= NLMSG_HDRLEN + GENL_HDRLEN ? g->cmd : 0;
 }
 
+/*
+ * Send @nlh and give every message of its reply to @cb (which may be
+ * NULL), reading until the reply ends even when @cb fails, so that the
+ * next request starts on a clean socket.
+ *
+ * Returns 0; -errno with nl->err saying why (the kernel's extended ack
+ * message included); or SMMC_NL_DUMP_INTR when the kernel flagged the dump
+ * as interrupted by a change: @cb has seen a mix of old and new state,
+ * and the caller should throw it away and dump again.
+ */
 int smmc_nl_run(struct smmc_nl *nl, struct nlmsghdr *nlh, mnl_cb_t cb, void *data)
 {
 	struct smmc_nl_reply r = { .nl = nl, .cb = cb, .data = data, .seq = nlh->nlmsg_seq };
@@ -503,7 +503,7 @@ static int smmc_nl_resolve(struct smmc_nl *nl)
 	ret = smmc_nl_run(nl, nlh, smmc_nl_family_cb, nl);
 	if (ret == -ENOENT || (!ret && !nl->family))
 		return smmc_nl_fail(nl, ENOENT, "%s: generic netlink family not found "
-				   "(is shadowmm.ko loaded?)", SHADOWMM_GENL_NAME);
+				    "(is shadowmm.ko loaded?)", SHADOWMM_GENL_NAME);
 	return ret;
 }
 
@@ -571,7 +571,7 @@ int smmc_nl_open_replay(struct smmc_nl *nl, const char *path)
 		free(nl->buf);
 		nl->buf = NULL;
 		return smmc_nl_fail(nl, -ret, "%s: %s", path, ret == -EBADMSG ?
-				   "not a shadowmm capture, or a damaged one" : strerror(-ret));
+				    "not a shadowmm capture, or a damaged one" : strerror(-ret));
 	}
 	nl->family = GENL_MIN_ID;
 	nl->version = SHADOWMM_GENL_VERSION;

@@ -60,7 +60,7 @@ int smmc_capture_create(struct smmc_capture **cap, const char *path);
 int smmc_capture_put(struct smmc_capture *c, uint8_t cmd, bool first, const void *buf, size_t len);
 int smmc_capture_open(struct smmc_capture **cap, const char *path);
 ssize_t smmc_capture_get(struct smmc_capture *c, uint8_t cmd, bool first, uint32_t seq,
-			uint32_t portid, void *buf, size_t size);
+			 uint32_t portid, void *buf, size_t size);
 void smmc_capture_close(struct smmc_capture *c);
 
 struct nlmsghdr *smmc_nl_request(struct smmc_nl *nl, uint8_t cmd, bool dump);
@@ -84,9 +84,9 @@ struct smmc_attr_policy {
 #define SMMC_ATTR_POLICY(types)	{ (types), ARRAY_SIZE(types) - 1 }
 
 int smmc_attr_parse(const struct nlmsghdr *nlh, const struct smmc_attr_policy *policy,
-		   const struct nlattr **tb);
+		    const struct nlattr **tb);
 int smmc_attr_parse_nested(const struct nlattr *nest, const struct smmc_attr_policy *policy,
-			  const struct nlattr **tb);
+			   const struct nlattr **tb);
 unsigned int smmc_attr_u64_array(const struct nlattr *nest, uint64_t *v, unsigned int n);
 void smmc_attr_strcpy(char *dst, size_t len, const struct nlattr *a, const char *dflt);
 

@@ -50,7 +50,7 @@ int smmc_space_create(struct smmc_nl *nl, uint32_t levels, uint32_t *id)
 }
 
 static struct nlmsghdr *smmc_space_range_req(struct smmc_nl *nl, uint8_t cmd,
-					    const struct smmc_space_range *r)
+					     const struct smmc_space_range *r)
 {
 	struct nlmsghdr *nlh = smmc_nl_request(nl, cmd, false);
 

@@ -145,7 +145,7 @@ int smmc_zones_get(struct smmc_nl *nl, struct smmc_zone zones[SMMC_NR_ZONES], un
 {
 	struct smmc_zones_ctx ctx = { .zones = zones };
 	int ret = smmc_nl_run(nl, smmc_nl_request(nl, SHADOWMM_CMD_ZONE_GET, true), smmc_zone_cb,
-			     &ctx);
+			      &ctx);
 
 	*n = ctx.n;
 	return ret;

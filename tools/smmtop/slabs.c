@@ -104,7 +104,7 @@ static struct smmc_cache **Slabs_sort(struct Slabs *s, const struct smm_snap *sn
 	size_t i;
 
 	if (smmc_array_reserve((void **)&s->order, &s->order_cap, 0, sizeof(*s->order),
-			      snap->nr_caches ? snap->nr_caches : 1))
+			       snap->nr_caches ? snap->nr_caches : 1))
 		return NULL;
 	for (i = 0; i < snap->nr_caches; i++)
 		s->order[i] = &snap->caches[i];
