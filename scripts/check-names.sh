@@ -29,8 +29,15 @@ cd "$(dirname "$0")/.." || exit 1
 tmp=$(mktemp -d) || exit 1
 trap 'rm -rf "$tmp"' EXIT
 
+shopt -s nullglob
 MODULE_SRC=(module/*.[ch] module/core/*.[ch])
-MODULE_OBJ=$(ls module/*.o module/core/*.o 2>/dev/null | grep -v -e '\.mod\.o$' -e '^module/shadowmm\.o$')
+MODULE_OBJ=()
+for o in module/*.o module/core/*.o; do
+	case "$o" in
+	*.mod.o | module/shadowmm.o) ;;		# kbuild's, and the whole module again
+	*) MODULE_OBJ+=("$o") ;;
+	esac
+done
 LAYERS=(lib smmctl smmtop)
 SAME_MEANING=(ARRAY_SIZE)
 
@@ -56,7 +63,7 @@ where() { awk -F'\t' -v id="$1" '$1 == id { print $2; exit }' "$2"; }
 
 {
 	names_src "${MODULE_SRC[@]}"
-	[ -n "$MODULE_OBJ" ] && names_obj $MODULE_OBJ
+	names_obj "${MODULE_OBJ[@]}"
 } > "$tmp/module"
 
 ktap_header
@@ -67,14 +74,14 @@ if ! ctags --version 2>/dev/null | grep -q 'Universal Ctags'; then
 fi
 for l in "${LAYERS[@]}"; do
 	name="module/ and tools/$l/ define no identifier in common"
-	objs=$(ls tools/$l/*.o 2>/dev/null)
-	if [ -z "$MODULE_OBJ" ] || [ -z "$objs" ]; then
+	objs=(tools/"$l"/*.o)
+	if [ ${#MODULE_OBJ[@]} = 0 ] || [ ${#objs[@]} = 0 ]; then
 		ktap_fail "$name" "no objects to read: run make all first"
 		continue
 	fi
 	{
-		names_src tools/$l/*.[ch]
-		names_obj $objs
+		names_src tools/"$l"/*.[ch]
+		names_obj "${objs[@]}"
 	} > "$tmp/$l"
 	comm -12 <(list "$tmp/module") <(list "$tmp/$l") |
 		grep -vxF -f <(printf '%s\n' "${SAME_MEANING[@]}") > "$tmp/both"

@@ -15,9 +15,9 @@ trap 'rm -f "$OUT" "$ERR"' EXIT
 
 ok() { ktap_pass "$1"; }
 not_ok() {
-	local name="$1"
+	_name=$1
 	shift
-	ktap_fail "$name" "$@" "$(sed 's/^/stdout: /' "$OUT")" "$(sed 's/^/stderr: /' "$ERR")"
+	ktap_fail "$_name" "$@" "$(sed 's/^/stdout: /' "$OUT")" "$(sed 's/^/stderr: /' "$ERR")"
 }
 
 # run ARGS...: smmctl's exit code in $rc, its output in $OUT and $ERR
