@@ -15,8 +15,8 @@
  * Parsers skip attribute types they do not know, so a newer module never
  * breaks an older tool; an attribute that is absent reads as 0 (or "").
  */
-#ifndef _LIBSMM_H
-#define _LIBSMM_H
+#ifndef _SMMC_LIBSMM_H
+#define _SMMC_LIBSMM_H
 
 #include "smmc_nl.h"
 
@@ -259,4 +259,4 @@ int smmc_events_read(struct smmc_events *ev, void (*cb)(const struct smmc_event 
 		     void *data);
 void smmc_events_close(struct smmc_events *ev);
 
-#endif /* _LIBSMM_H */
+#endif /* _SMMC_LIBSMM_H */

@@ -171,6 +171,6 @@ void smmc_print_fields(const void *rec, const struct smmc_field *f, unsigned int
 			snprintf(fmt, sizeof(fmt), " %%%d" PRIu64, f[i].width);
 		else
 			snprintf(fmt, sizeof(fmt), " %s %%" PRIu64, f[i].key);
-		print_u64(PRINT_ANY, f[i].key, fmt, *(const uint64_t *)((const char *)rec + f[i].off));
+		smmc_print_u64(SMMC_PRINT_ANY, f[i].key, fmt, *(const uint64_t *)((const char *)rec + f[i].off));
 	}
 }

@@ -14,8 +14,8 @@ int smmctl_check(int argc, char **argv)
 		return 1;
 	if (smmc_check(&smmctl_nl, &ok, reason, sizeof(reason)))
 		return smmctl_error();
-	print_bool(PRINT_JSON, "ok", NULL, ok);
-	print_string(PRINT_ANY, "reason", "%s\n", reason);
+	smmc_print_bool(SMMC_PRINT_JSON, "ok", NULL, ok);
+	smmc_print_string(SMMC_PRINT_ANY, "reason", "%s\n", reason);
 	return ok ? 0 : 1;
 }
 
@@ -27,6 +27,6 @@ int smmctl_reset(int argc, char **argv)
 		return 1;
 	if (smmc_reset(&smmctl_nl, &freed))
 		return smmctl_error();
-	print_u64(PRINT_ANY, "freed", "freed %" PRIu64 " frames\n", freed);
+	smmc_print_u64(SMMC_PRINT_ANY, "freed", "freed %" PRIu64 " frames\n", freed);
 	return 0;
 }

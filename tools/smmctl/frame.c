@@ -25,13 +25,13 @@ static int collect_run(const struct smmc_run *r, void *data)
 
 static void print_run(const struct smmc_run *r)
 {
-	open_json_object(NULL);
-	print_u64(PRINT_ANY, "start", "%10" PRIu64, r->start);
-	print_u64(PRINT_ANY, "count", " %10" PRIu64, r->count);
-	print_string(PRINT_ANY, "state", "  %-8s", smmc_state_names[r->state]);
-	print_string(PRINT_ANY, "migratetype", " %s\n",
-		     r->mt < SMMC_NR_MT ? smmc_mt_names[r->mt] : "?");
-	close_json_object();
+	smmc_open_json_object(NULL);
+	smmc_print_u64(SMMC_PRINT_ANY, "start", "%10" PRIu64, r->start);
+	smmc_print_u64(SMMC_PRINT_ANY, "count", " %10" PRIu64, r->count);
+	smmc_print_string(SMMC_PRINT_ANY, "state", "  %-8s", smmc_state_names[r->state]);
+	smmc_print_string(SMMC_PRINT_ANY, "migratetype", " %s\n",
+			  r->mt < SMMC_NR_MT ? smmc_mt_names[r->mt] : "?");
+	smmc_close_json_object();
 }
 
 /*
@@ -67,11 +67,11 @@ static int frame_show(int argc, char **argv)
 		free(runs.v);
 		return smmctl_error();
 	}
-	print_text("%10s %10s  %-8s %s\n", "start", "frames", "state", "migratetype");
-	open_json_array(PRINT_JSON, "runs");
+	smmc_print_text("%10s %10s  %-8s %s\n", "start", "frames", "state", "migratetype");
+	smmc_open_json_array(SMMC_PRINT_JSON, "runs");
 	for (i = 0; i < runs.n; i++)
 		print_run(&runs.v[i]);
-	close_json_array(PRINT_JSON, NULL);
+	smmc_close_json_array(SMMC_PRINT_JSON, NULL);
 	free(runs.v);
 	return 0;
 }

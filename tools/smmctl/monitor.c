@@ -31,33 +31,33 @@ static const struct smmc_field monitor_fields[] = {
 
 static void monitor_zone(unsigned int zi, const struct smmc_event_zone *z)
 {
-	open_json_object(NULL);
-	print_string(PRINT_ANY, "zone", "  zone %s", smmc_zone_names[zi]);
+	smmc_open_json_object(NULL);
+	smmc_print_string(SMMC_PRINT_ANY, "zone", "  zone %s", smmc_zone_names[zi]);
 	smmc_print_fields(z, monitor_fields, ARRAY_SIZE(monitor_fields), false);
-	print_string(PRINT_ANY, "level", " level %s", smmc_wmark_level_names[z->level]);
-	print_string(PRINT_JSON, "level_prev", NULL, smmc_wmark_level_names[z->level_prev]);
+	smmc_print_string(SMMC_PRINT_ANY, "level", " level %s", smmc_wmark_level_names[z->level]);
+	smmc_print_string(SMMC_PRINT_JSON, "level_prev", NULL, smmc_wmark_level_names[z->level_prev]);
 	if (z->level != z->level_prev)
-		print_string(PRINT_FP, NULL, " (was %s)", smmc_wmark_level_names[z->level_prev]);
-	print_text("\n");
-	close_json_object();
+		smmc_print_string(SMMC_PRINT_FP, NULL, " (was %s)", smmc_wmark_level_names[z->level_prev]);
+	smmc_print_text("\n");
+	smmc_close_json_object();
 }
 
 static void monitor_caches(const struct smmc_event *e)
 {
-	print_u64(PRINT_JSON, "caches_created", NULL, e->caches_created);
-	print_u64(PRINT_JSON, "caches_destroyed", NULL, e->caches_destroyed);
+	smmc_print_u64(SMMC_PRINT_JSON, "caches_created", NULL, e->caches_created);
+	smmc_print_u64(SMMC_PRINT_JSON, "caches_destroyed", NULL, e->caches_destroyed);
 	if (!e->caches_created && !e->caches_destroyed)
 		return;
-	print_text("  caches");
+	smmc_print_text("  caches");
 	if (e->caches_created) {
-		print_u64(PRINT_FP, NULL, " created %" PRIu64, e->caches_created);
-		print_string(PRINT_ANY, "cache_created", " last %s", e->cache_created);
+		smmc_print_u64(SMMC_PRINT_FP, NULL, " created %" PRIu64, e->caches_created);
+		smmc_print_string(SMMC_PRINT_ANY, "cache_created", " last %s", e->cache_created);
 	}
 	if (e->caches_destroyed) {
-		print_u64(PRINT_FP, NULL, " destroyed %" PRIu64, e->caches_destroyed);
-		print_string(PRINT_ANY, "cache_destroyed", " last %s", e->cache_destroyed);
+		smmc_print_u64(SMMC_PRINT_FP, NULL, " destroyed %" PRIu64, e->caches_destroyed);
+		smmc_print_string(SMMC_PRINT_ANY, "cache_destroyed", " last %s", e->cache_destroyed);
 	}
-	print_text("\n");
+	smmc_print_text("\n");
 }
 
 static void monitor_event(const struct smmc_event *e, void *data)
@@ -71,16 +71,16 @@ static void monitor_event(const struct smmc_event *e, void *data)
 		fprintf(stderr, "Warning: %" PRIu64 " event(s) lost\n", e->seq - m->last_seq - 1);
 	m->last_seq = e->seq;
 	m->seen++;
-	new_json_obj(m->json);
-	print_u64(PRINT_ANY, "seq", "seq %" PRIu64, e->seq);
-	print_uint(PRINT_ANY, "interval_ms", " interval %u ms\n", e->interval_ms);
-	open_json_array(PRINT_JSON, "zones");
+	smmc_new_json_obj(m->json);
+	smmc_print_u64(SMMC_PRINT_ANY, "seq", "seq %" PRIu64, e->seq);
+	smmc_print_uint(SMMC_PRINT_ANY, "interval_ms", " interval %u ms\n", e->interval_ms);
+	smmc_open_json_array(SMMC_PRINT_JSON, "zones");
 	for (zi = 0; zi < SMMC_NR_ZONES; zi++)
 		if (e->zones[zi].present)
 			monitor_zone(zi, &e->zones[zi]);
-	close_json_array(PRINT_JSON, NULL);
+	smmc_close_json_array(SMMC_PRINT_JSON, NULL);
 	monitor_caches(e);
-	delete_json_obj();
+	smmc_delete_json_obj();
 	fflush(stdout);
 }
 
@@ -123,7 +123,7 @@ static int monitor_loop(struct smmc_events *ev, struct monitor *m)
 
 int smmctl_monitor(int argc, char **argv)
 {
-	struct monitor m = { .json = is_json_context() };
+	struct monitor m = { .json = smmc_is_json_context() };
 	struct smmc_events ev;
 	int ret;
 
@@ -132,7 +132,7 @@ int smmctl_monitor(int argc, char **argv)
 	if (smmc_events_open(&smmctl_nl, &ev))
 		return smmctl_error();
 	/* each event is a JSON object of its own: none around them */
-	new_json_obj(false);
+	smmc_new_json_obj(false);
 	ret = monitor_loop(&ev, &m);
 	smmc_events_close(&ev);
 	return ret;

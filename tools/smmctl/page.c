@@ -113,7 +113,7 @@ static int page_free(int argc, char **argv)
 		smmctl_error();
 		goto out_free;
 	}
-	print_u64(PRINT_ANY, "freed", "freed %" PRIu64 " frames\n", freed);
+	smmc_print_u64(SMMC_PRINT_ANY, "freed", "freed %" PRIu64 " frames\n", freed);
 	ret = 0;
 
 out_free:

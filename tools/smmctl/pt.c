@@ -82,9 +82,9 @@ static int pt_walk(int argc, char **argv)
 
 	if (pt_walk_args(argc, argv, &req) || smmctl_connect())
 		return 1;
-	open_json_array(PRINT_JSON, "steps");
+	smmc_open_json_array(SMMC_PRINT_JSON, "steps");
 	ret = smmc_pt_walk(&smmctl_nl, &req, pt_print_step, &n);
-	close_json_array(PRINT_JSON, NULL);
+	smmc_close_json_array(SMMC_PRINT_JSON, NULL);
 	if (ret == SMMC_NL_DUMP_INTR)
 		fprintf(stderr, "Warning: the space changed during the walk\n");
 	else if (ret)

@@ -105,7 +105,7 @@ static int space_create(int argc, char **argv)
 		return 1;
 	if (smmc_space_create(&smmctl_nl, levels, &id))
 		return smmctl_error();
-	print_uint(PRINT_ANY, "id", "space %u\n", id);
+	smmc_print_uint(SMMC_PRINT_ANY, "id", "space %u\n", id);
 	return 0;
 }
 
@@ -148,18 +148,18 @@ static int space_translate(int argc, char **argv)
 		return 1;
 	if (smmc_space_translate(&smmctl_nl, id, addr, &x))
 		return smmctl_error();
-	print_u64(PRINT_ANY, "addr", "%#" PRIx64, addr);
+	smmc_print_u64(SMMC_PRINT_ANY, "addr", "%#" PRIx64, addr);
 	if (x.has_pfn) {
-		print_u64(PRINT_ANY, "phys", " -> %#" PRIx64, x.phys);
-		print_u64(PRINT_ANY, "pfn", " pfn %#" PRIx64, x.pfn);
+		smmc_print_u64(SMMC_PRINT_ANY, "phys", " -> %#" PRIx64, x.phys);
+		smmc_print_u64(SMMC_PRINT_ANY, "pfn", " pfn %#" PRIx64, x.pfn);
 	}
-	print_u64(PRINT_ANY, "page_size", " page %" PRIu64, 1ULL << x.page_shift);
-	open_json_array(PRINT_JSON, "flags");
+	smmc_print_u64(SMMC_PRINT_ANY, "page_size", " page %" PRIu64, 1ULL << x.page_shift);
+	smmc_open_json_array(SMMC_PRINT_JSON, "flags");
 	for (i = 0; i < SMMC_PTF_BITS; i++)
 		if (x.flags & (1U << i))
-			print_string(PRINT_ANY, NULL, " %s", smmc_ptf_names[i]);
-	close_json_array(PRINT_JSON, NULL);
-	print_text("\n");
+			smmc_print_string(SMMC_PRINT_ANY, NULL, " %s", smmc_ptf_names[i]);
+	smmc_close_json_array(SMMC_PRINT_JSON, NULL);
+	smmc_print_text("\n");
 	return 0;
 }
 
@@ -183,25 +183,25 @@ static void space_print(const struct smmc_space_info *s)
 	static const char *const sizes[SMMC_SPACE_SIZES] = { "4K", "2M", "1G" };
 	unsigned int i;
 
-	open_json_object(NULL);
-	print_uint(PRINT_ANY, "id", "space %u", s->id);
-	print_uint(PRINT_ANY, "levels", ": %u levels", s->levels);
-	print_u64(PRINT_ANY, "frames", ", %" PRIu64 " frames\n", s->frames);
-	print_text("  tables ");
-	open_json_object("tables");
+	smmc_open_json_object(NULL);
+	smmc_print_uint(SMMC_PRINT_ANY, "id", "space %u", s->id);
+	smmc_print_uint(SMMC_PRINT_ANY, "levels", ": %u levels", s->levels);
+	smmc_print_u64(SMMC_PRINT_ANY, "frames", ", %" PRIu64 " frames\n", s->frames);
+	smmc_print_text("  tables ");
+	smmc_open_json_object("tables");
 	for (i = 0; i < SMMC_PT_LEVELS; i++)
-		print_u64(PRINT_ANY, smmc_pt_level_names[i], " %" PRIu64,
-			  s->tables[i]);
-	close_json_object();
-	print_text("  (PGD P4D PUD PMD PTE)\n  mapped ");
-	open_json_object("mapped");
+		smmc_print_u64(SMMC_PRINT_ANY, smmc_pt_level_names[i], " %" PRIu64,
+			       s->tables[i]);
+	smmc_close_json_object();
+	smmc_print_text("  (PGD P4D PUD PMD PTE)\n  mapped ");
+	smmc_open_json_object("mapped");
 	for (i = 0; i < SMMC_SPACE_SIZES; i++) {
-		print_text(" %s:", sizes[i]);
-		print_u64(PRINT_ANY, sizes[i], "%" PRIu64, s->mapped[i]);
+		smmc_print_text(" %s:", sizes[i]);
+		smmc_print_u64(SMMC_PRINT_ANY, sizes[i], "%" PRIu64, s->mapped[i]);
 	}
-	close_json_object();
-	print_text("\n");
-	close_json_object();
+	smmc_close_json_object();
+	smmc_print_text("\n");
+	smmc_close_json_object();
 }
 
 static int space_show(int argc, char **argv)
@@ -217,10 +217,10 @@ static int space_show(int argc, char **argv)
 		free(v);
 		return smmctl_error();
 	}
-	open_json_array(PRINT_JSON, "spaces");
+	smmc_open_json_array(SMMC_PRINT_JSON, "spaces");
 	for (i = 0; i < n; i++)
 		space_print(&v[i]);
-	close_json_array(PRINT_JSON, NULL);
+	smmc_close_json_array(SMMC_PRINT_JSON, NULL);
 	free(v);
 	return 0;
 }

@@ -15,24 +15,24 @@ static void print_u64_row(const char *key, const char *label, const uint64_t *v,
 {
 	unsigned int i;
 
-	print_text("  %-12s", label);
-	open_json_array(PRINT_JSON, key);
+	smmc_print_text("  %-12s", label);
+	smmc_open_json_array(SMMC_PRINT_JSON, key);
 	for (i = 0; i < n; i++)
-		print_u64(PRINT_ANY, NULL, " %6" PRIu64, v[i]);
-	close_json_array(PRINT_JSON, NULL);
-	print_text("\n");
+		smmc_print_u64(SMMC_PRINT_ANY, NULL, " %6" PRIu64, v[i]);
+	smmc_close_json_array(SMMC_PRINT_JSON, NULL);
+	smmc_print_text("\n");
 }
 
 static void print_milli_row(const char *key, const int32_t *v)
 {
 	unsigned int o;
 
-	print_text("  %-12s", key);
-	open_json_array(PRINT_JSON, key);
+	smmc_print_text("  %-12s", key);
+	smmc_open_json_array(SMMC_PRINT_JSON, key);
 	for (o = 0; o < SMMC_NR_ORDERS; o++)
-		print_milli(PRINT_ANY, NULL, " %6s", v[o]);
-	close_json_array(PRINT_JSON, NULL);
-	print_text("\n");
+		smmc_print_milli(SMMC_PRINT_ANY, NULL, " %6s", v[o]);
+	smmc_close_json_array(SMMC_PRINT_JSON, NULL);
+	smmc_print_text("\n");
 }
 
 static void print_free_area(const struct smmc_zone *z)
@@ -41,18 +41,18 @@ static void print_free_area(const struct smmc_zone *z)
 	uint64_t col[SMMC_NR_ORDERS];
 	unsigned int mt, o;
 
-	print_text("  %-12s", "order");
+	smmc_print_text("  %-12s", "order");
 	for (o = 0; o < SMMC_NR_ORDERS; o++)
-		print_text(" %6" PRIu64, orders[o]);
-	print_text("\n");
+		smmc_print_text(" %6" PRIu64, orders[o]);
+	smmc_print_text("\n");
 	print_u64_row("nr_free", "nr_free", z->nr_free, SMMC_NR_ORDERS);
-	open_json_object("nr_free_mt");
+	smmc_open_json_object("nr_free_mt");
 	for (mt = 0; mt < SMMC_NR_MT; mt++) {
 		for (o = 0; o < SMMC_NR_ORDERS; o++)
 			col[o] = z->nr_free_mt[o][mt];
 		print_u64_row(smmc_mt_names[mt], smmc_mt_names[mt], col, SMMC_NR_ORDERS);
 	}
-	close_json_object();
+	smmc_close_json_object();
 	print_milli_row("unusable_index", z->unusable);
 	print_milli_row("extfrag_index", z->extfrag);
 }
@@ -67,44 +67,44 @@ static const struct smmc_field stats_fields[] = {
 
 static void print_stats(const struct smmc_zone_stats *s)
 {
-	open_json_object("stats");
+	smmc_open_json_object("stats");
 	print_u64_row("alloc", "alloc", s->alloc, SMMC_NR_ORDERS);
 	print_u64_row("free", "freed", s->free, SMMC_NR_ORDERS);
-	print_text(" ");
+	smmc_print_text(" ");
 	smmc_print_fields(s, stats_fields, 6, false);
-	print_text("\n ");
+	smmc_print_text("\n ");
 	smmc_print_fields(s, stats_fields + 6, 4, false);
-	print_text("\n");
-	close_json_object();
+	smmc_print_text("\n");
+	smmc_close_json_object();
 }
 
 static void print_zone(const struct smmc_zone *z)
 {
 	unsigned int mt;
 
-	open_json_object(NULL);
-	print_u64(PRINT_JSON, "id", NULL, z->id);
-	print_string(PRINT_ANY, "name", "zone %s", z->name);
-	print_u64(PRINT_ANY, "start", " start %" PRIu64, z->start);
-	print_u64(PRINT_ANY, "spanned", " spanned %" PRIu64, z->spanned);
-	print_u64(PRINT_ANY, "present", " present %" PRIu64, z->present);
-	print_u64(PRINT_ANY, "managed", " managed %" PRIu64 "\n", z->managed);
-	print_text(" ");
+	smmc_open_json_object(NULL);
+	smmc_print_u64(SMMC_PRINT_JSON, "id", NULL, z->id);
+	smmc_print_string(SMMC_PRINT_ANY, "name", "zone %s", z->name);
+	smmc_print_u64(SMMC_PRINT_ANY, "start", " start %" PRIu64, z->start);
+	smmc_print_u64(SMMC_PRINT_ANY, "spanned", " spanned %" PRIu64, z->spanned);
+	smmc_print_u64(SMMC_PRINT_ANY, "present", " present %" PRIu64, z->present);
+	smmc_print_u64(SMMC_PRINT_ANY, "managed", " managed %" PRIu64 "\n", z->managed);
+	smmc_print_text(" ");
 	smmc_print_fields(z, smmc_zone_fields + 1, 5, false);	/* free .. high */
-	print_u64(PRINT_ANY, "pcp_high", " pcp_high %" PRIu64, z->pcp_high);
-	print_u64(PRINT_ANY, "pcp_batch", " pcp_batch %" PRIu64 "\n", z->pcp_batch);
+	smmc_print_u64(SMMC_PRINT_ANY, "pcp_high", " pcp_high %" PRIu64, z->pcp_high);
+	smmc_print_u64(SMMC_PRINT_ANY, "pcp_batch", " pcp_batch %" PRIu64 "\n", z->pcp_batch);
 	print_u64_row("lowmem_reserve", "protection", z->lowmem_reserve, SMMC_NR_ZONES);
 	print_free_area(z);
-	print_text("  %-12s", "pageblocks");
-	open_json_object("pageblocks");
+	smmc_print_text("  %-12s", "pageblocks");
+	smmc_open_json_object("pageblocks");
 	for (mt = 0; mt < SMMC_NR_MT; mt++) {
-		print_text(" %s", smmc_mt_names[mt]);
-		print_u64(PRINT_ANY, smmc_mt_names[mt], " %" PRIu64, z->pageblocks[mt]);
+		smmc_print_text(" %s", smmc_mt_names[mt]);
+		smmc_print_u64(SMMC_PRINT_ANY, smmc_mt_names[mt], " %" PRIu64, z->pageblocks[mt]);
 	}
-	close_json_object();
-	print_text("\n");
+	smmc_close_json_object();
+	smmc_print_text("\n");
 	print_stats(&z->stats);
-	close_json_object();
+	smmc_close_json_object();
 }
 
 static int zone_show(int argc, char **argv)
@@ -132,14 +132,14 @@ static int zone_show(int argc, char **argv)
 	}
 	if (ret)
 		return smmctl_error();
-	open_json_array(PRINT_JSON, "zones");
+	smmc_open_json_array(SMMC_PRINT_JSON, "zones");
 	for (i = 0; i < n; i++) {
 		if ((only >= 0 && zones[i].id != (uint32_t)only) ||
-		    (only < 0 && !zones[i].managed && !is_json_context()))
+		    (only < 0 && !zones[i].managed && !smmc_is_json_context()))
 			continue;
 		print_zone(&zones[i]);
 	}
-	close_json_array(PRINT_JSON, NULL);
+	smmc_close_json_array(SMMC_PRINT_JSON, NULL);
 	return 0;
 }
 

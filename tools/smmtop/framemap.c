@@ -272,14 +272,14 @@ static void FrameMap_batch(struct smm_panel *p, const struct smm_view *v)
 
 	for (i = 0; i < s->nr_runs; i++)
 		total[s->runs[i].state] += s->runs[i].count;
-	print_u64(PRINT_ANY, "runs", "\nFRAME MAP: %" PRIu64 " runs;", s->nr_runs);
-	open_json_object("frames");
+	smmc_print_u64(SMMC_PRINT_ANY, "runs", "\nFRAME MAP: %" PRIu64 " runs;", s->nr_runs);
+	smmc_open_json_object("frames");
 	for (st = 1; st < __SHADOWMM_FRAME_CNT; st++) {
-		print_u64(PRINT_ANY, smmc_state_names[st], " %" PRIu64, total[st]);
-		print_string(PRINT_FP, NULL, " %s", smmc_state_names[st]);
+		smmc_print_u64(SMMC_PRINT_ANY, smmc_state_names[st], " %" PRIu64, total[st]);
+		smmc_print_string(SMMC_PRINT_FP, NULL, " %s", smmc_state_names[st]);
 	}
-	close_json_object();
-	print_text("\n");
+	smmc_close_json_object();
+	smmc_print_text("\n");
 	if (!span)
 		return;
 	per = (span + FM_BATCH_COLS * FM_BATCH_ROWS - 1) / (FM_BATCH_COLS * FM_BATCH_ROWS);
@@ -288,12 +288,12 @@ static void FrameMap_batch(struct smm_panel *p, const struct smm_view *v)
 		return;
 	for (c = 0; c < ncells; c++) {
 		if (c % FM_BATCH_COLS == 0)
-			print_text("  |");
-		print_text("%c", fm_chars[fm_dominant(fm->cells[c])]);
+			smmc_print_text("  |");
+		smmc_print_text("%c", fm_chars[fm_dominant(fm->cells[c])]);
 		if (c % FM_BATCH_COLS == FM_BATCH_COLS - 1 || c + 1 == ncells)
-			print_text("|\n");
+			smmc_print_text("|\n");
 	}
-	print_text("  (%" PRIu64 " frames per character)\n", per);
+	smmc_print_text("  (%" PRIu64 " frames per character)\n", per);
 }
 
 static void FrameMap_delete(struct smm_panel *p)

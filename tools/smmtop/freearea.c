@@ -155,12 +155,12 @@ static void FreeArea_row(const char *key, const char *label, const uint64_t *n,
 {
 	unsigned int o;
 
-	print_text("  %-12s", label);
-	open_json_array(PRINT_JSON, key);
+	smmc_print_text("  %-12s", label);
+	smmc_open_json_array(SMMC_PRINT_JSON, key);
 	for (o = 0; o < SMMC_NR_ORDERS; o++)
-		print_u64(PRINT_ANY, NULL, " %6" PRIu64, n[o * stride]);
-	close_json_array(PRINT_JSON, NULL);
-	print_text("\n");
+		smmc_print_u64(SMMC_PRINT_ANY, NULL, " %6" PRIu64, n[o * stride]);
+	smmc_close_json_array(SMMC_PRINT_JSON, NULL);
+	smmc_print_text("\n");
 }
 
 static void FreeArea_batch(struct smm_panel *p, const struct smm_view *v)
@@ -168,33 +168,33 @@ static void FreeArea_batch(struct smm_panel *p, const struct smm_view *v)
 	unsigned int z, o, mt;
 
 	(void)p;
-	print_text("\nFREE AREA   order");
+	smmc_print_text("\nFREE AREA   order");
 	for (o = 0; o < SMMC_NR_ORDERS; o++)
-		print_text(" %6u", o);
-	print_text("\n");
-	open_json_array(PRINT_JSON, "free_area");
+		smmc_print_text(" %6u", o);
+	smmc_print_text("\n");
+	smmc_open_json_array(SMMC_PRINT_JSON, "free_area");
 	for (z = 0; z < v->cur->nr_zones; z++) {
 		const struct smmc_zone *zn = &v->cur->zones[z];
 
 		if (!zn->managed)
 			continue;
-		open_json_object(NULL);
-		print_string(PRINT_ANY, "zone", "%s\n", zn->name);
+		smmc_open_json_object(NULL);
+		smmc_print_string(SMMC_PRINT_ANY, "zone", "%s\n", zn->name);
 		FreeArea_row("nr_free", "nr_free", zn->nr_free, 1);
 		for (mt = 0; mt < SMMC_NR_MT; mt++)
 			FreeArea_row(smmc_mt_names[mt], smmc_mt_names[mt], &zn->nr_free_mt[0][mt],
 				     SMMC_NR_MT);
-		print_text("  %-12s", "extfrag");
-		open_json_array(PRINT_JSON, "extfrag");
+		smmc_print_text("  %-12s", "extfrag");
+		smmc_open_json_array(SMMC_PRINT_JSON, "extfrag");
 		for (o = 0; o < SMMC_NR_ORDERS; o++)
-			print_milli(PRINT_ANY, NULL, " %6s", zn->extfrag[o]);
-		close_json_array(PRINT_JSON, NULL);
-		print_text("\n");
-		print_milli(PRINT_ANY, "frag", "  frag (unusable index at order 9) %s\n",
-			    zn->unusable[9]);
-		close_json_object();
+			smmc_print_milli(SMMC_PRINT_ANY, NULL, " %6s", zn->extfrag[o]);
+		smmc_close_json_array(SMMC_PRINT_JSON, NULL);
+		smmc_print_text("\n");
+		smmc_print_milli(SMMC_PRINT_ANY, "frag", "  frag (unusable index at order 9) %s\n",
+				 zn->unusable[9]);
+		smmc_close_json_object();
 	}
-	close_json_array(PRINT_JSON, NULL);
+	smmc_close_json_array(SMMC_PRINT_JSON, NULL);
 }
 
 static const struct smm_panel_class FreeArea_class = {

@@ -67,21 +67,21 @@ static void Header_batch(struct smm_panel *p, const struct smm_view *v)
 
 	(void)p;
 	smm_totals(v->cur, &t);
-	print_string(PRINT_ANY, "version", "smmtop - shadowmm %s", i->version);
-	print_string(PRINT_ANY, "kernel", " on %s", i->kernel);
-	print_milli(PRINT_ANY, "interval", ", refresh %s s\n", (int64_t)(v->interval * 1000));
-	print_u64(PRINT_ANY, "size", "Range: %" PRIu64 " bytes", i->size);
-	print_string(PRINT_ANY, "mode", " %s", smmc_mode_name(i->mode));
+	smmc_print_string(SMMC_PRINT_ANY, "version", "smmtop - shadowmm %s", i->version);
+	smmc_print_string(SMMC_PRINT_ANY, "kernel", " on %s", i->kernel);
+	smmc_print_milli(SMMC_PRINT_ANY, "interval", ", refresh %s s\n", (int64_t)(v->interval * 1000));
+	smmc_print_u64(SMMC_PRINT_ANY, "size", "Range: %" PRIu64 " bytes", i->size);
+	smmc_print_string(SMMC_PRINT_ANY, "mode", " %s", smmc_mode_name(i->mode));
 	if (i->has_base)
-		print_u64(PRINT_ANY, "base", " at 0x%" PRIx64, i->base);
-	print_u64(PRINT_ANY, "nr_frames", ", %" PRIu64 " frames", i->nr_frames);
-	print_uint(PRINT_ANY, "page_size", " of %u B", i->page_size);
-	print_u64(PRINT_ANY, "span_frames", ", span %" PRIu64, i->span_frames);
-	print_uint(PRINT_ANY, "nr_sections", ", %u sections\n", i->nr_sections);
-	print_u64(PRINT_ANY, "managed", "Frames: %" PRIu64 " managed", t.managed);
-	print_u64(PRINT_ANY, "free", ", %" PRIu64 " free", t.free);
-	print_u64(PRINT_ANY, "pcp", ", %" PRIu64 " pcp", t.pcp);
-	print_u64(PRINT_ANY, "used", ", %" PRIu64 " used\n", t.used);
+		smmc_print_u64(SMMC_PRINT_ANY, "base", " at 0x%" PRIx64, i->base);
+	smmc_print_u64(SMMC_PRINT_ANY, "nr_frames", ", %" PRIu64 " frames", i->nr_frames);
+	smmc_print_uint(SMMC_PRINT_ANY, "page_size", " of %u B", i->page_size);
+	smmc_print_u64(SMMC_PRINT_ANY, "span_frames", ", span %" PRIu64, i->span_frames);
+	smmc_print_uint(SMMC_PRINT_ANY, "nr_sections", ", %u sections\n", i->nr_sections);
+	smmc_print_u64(SMMC_PRINT_ANY, "managed", "Frames: %" PRIu64 " managed", t.managed);
+	smmc_print_u64(SMMC_PRINT_ANY, "free", ", %" PRIu64 " free", t.free);
+	smmc_print_u64(SMMC_PRINT_ANY, "pcp", ", %" PRIu64 " pcp", t.pcp);
+	smmc_print_u64(SMMC_PRINT_ANY, "used", ", %" PRIu64 " used\n", t.used);
 }
 
 static const struct smm_panel_class Header_class = {

@@ -331,9 +331,9 @@ static int smmtop_wait(struct smmtop *t, double deadline)
 
 static void smmtop_batch_print(struct smmtop *t)
 {
-	new_json_obj(t->json);
+	smmc_new_json_obj(t->json);
 	smm_screen_batch(&t->screen, &t->view);
-	delete_json_obj();
+	smmc_delete_json_obj();
 	if (!t->json)
 		printf("\n");
 	fflush(stdout);

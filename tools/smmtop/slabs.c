@@ -262,27 +262,27 @@ static void Slabs_batch(struct smm_panel *p, const struct smm_view *v)
 	order = Slabs_sort(s, snap);
 	if (!order)
 		return;
-	print_text("\nSLABS: %zu caches, sorted by %s\n", snap->nr_caches, slab_cols[s->sort].head);
-	print_text("%8s %8s %4s %9s %7s %8s %11s %s\n", "OBJS", "ACTIVE", "USE", "OBJ SIZE",
-		   "SLABS", "OBJ/SLAB", "CACHE SIZE", "NAME");
-	open_json_array(PRINT_JSON, "slabs");
+	smmc_print_text("\nSLABS: %zu caches, sorted by %s\n", snap->nr_caches, slab_cols[s->sort].head);
+	smmc_print_text("%8s %8s %4s %9s %7s %8s %11s %s\n", "OBJS", "ACTIVE", "USE", "OBJ SIZE",
+			"SLABS", "OBJ/SLAB", "CACHE SIZE", "NAME");
+	smmc_open_json_array(SMMC_PRINT_JSON, "slabs");
 	for (i = 0; i < snap->nr_caches; i++) {
 		const struct smmc_cache *c = order[i];
 
-		open_json_object(NULL);
-		print_u64(PRINT_ANY, "num_objs", "%8" PRIu64, c->num_objs);
-		print_u64(PRINT_ANY, "active_objs", " %8" PRIu64, c->active_objs);
-		print_u64(PRINT_FP, NULL, " %3" PRIu64 "%%", (slab_use(c) + 5) / 10);
-		print_uint(PRINT_ANY, "object_size", " %9u", c->object_size);
-		print_u64(PRINT_ANY, "num_slabs", " %7" PRIu64, c->num_slabs);
-		print_uint(PRINT_ANY, "objs_per_slab", " %8u", c->objs_per_slab);
-		print_string(PRINT_FP, NULL, " %11s", slab_fmt_kib(kib, sizeof(kib),
+		smmc_open_json_object(NULL);
+		smmc_print_u64(SMMC_PRINT_ANY, "num_objs", "%8" PRIu64, c->num_objs);
+		smmc_print_u64(SMMC_PRINT_ANY, "active_objs", " %8" PRIu64, c->active_objs);
+		smmc_print_u64(SMMC_PRINT_FP, NULL, " %3" PRIu64 "%%", (slab_use(c) + 5) / 10);
+		smmc_print_uint(SMMC_PRINT_ANY, "object_size", " %9u", c->object_size);
+		smmc_print_u64(SMMC_PRINT_ANY, "num_slabs", " %7" PRIu64, c->num_slabs);
+		smmc_print_uint(SMMC_PRINT_ANY, "objs_per_slab", " %8u", c->objs_per_slab);
+		smmc_print_string(SMMC_PRINT_FP, NULL, " %11s", slab_fmt_kib(kib, sizeof(kib),
 			     slab_bytes(c, ps)));
-		print_u64(PRINT_JSON, "cache_bytes", NULL, slab_bytes(c, ps));
-		print_string(PRINT_ANY, "name", " %s\n", c->name);
-		close_json_object();
+		smmc_print_u64(SMMC_PRINT_JSON, "cache_bytes", NULL, slab_bytes(c, ps));
+		smmc_print_string(SMMC_PRINT_ANY, "name", " %s\n", c->name);
+		smmc_close_json_object();
 	}
-	close_json_array(PRINT_JSON, NULL);
+	smmc_close_json_array(SMMC_PRINT_JSON, NULL);
 }
 
 static void Slabs_delete(struct smm_panel *p)

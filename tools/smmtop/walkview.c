@@ -189,14 +189,14 @@ static void Walk_batch(struct smm_panel *p, const struct smm_view *v)
 	(void)p;
 	if (!v->walk_on)
 		return;
-	print_text("\nWALK: %s\n", Walk_what(&v->walk, what, sizeof(what)));
+	smmc_print_text("\nWALK: %s\n", Walk_what(&v->walk, what, sizeof(what)));
 	if (s->walk_ret) {
-		print_string(PRINT_ANY, "walk_error", "cannot walk: %s\n", s->walk_err);
+		smmc_print_string(SMMC_PRINT_ANY, "walk_error", "cannot walk: %s\n", s->walk_err);
 		return;
 	}
-	open_json_array(PRINT_JSON, "walk");
+	smmc_open_json_array(SMMC_PRINT_JSON, "walk");
 	smmc_pt_print_step(&s->walk);
-	close_json_array(PRINT_JSON, NULL);
+	smmc_close_json_array(SMMC_PRINT_JSON, NULL);
 }
 
 static const struct smm_panel_class Walk_class = {

@@ -122,9 +122,9 @@ static void Zones_draw(struct smm_panel *p, const struct smm_view *v)
 static void Zones_batch_rate(const char *key, double r)
 {
 	if (r < 0)
-		print_string(PRINT_FP, NULL, " %9s", "-");
+		smmc_print_string(SMMC_PRINT_FP, NULL, " %9s", "-");
 	else
-		print_milli(PRINT_ANY, key, " %9s", (int64_t)(r * 1000 + 0.5));
+		smmc_print_milli(SMMC_PRINT_ANY, key, " %9s", (int64_t)(r * 1000 + 0.5));
 }
 
 static void Zones_batch(struct smm_panel *p, const struct smm_view *v)
@@ -132,24 +132,24 @@ static void Zones_batch(struct smm_panel *p, const struct smm_view *v)
 	unsigned int z;
 
 	(void)p;
-	print_text("\n%-8s %9s %9s %7s %7s %7s %7s %9s %9s %-10s\n", "ZONE", "MANAGED", "FREE",
-		   "PCP", "MIN", "LOW", "HIGH", "ALLOC/s", "FREE/s", "LEVEL");
-	open_json_array(PRINT_JSON, "zones");
+	smmc_print_text("\n%-8s %9s %9s %7s %7s %7s %7s %9s %9s %-10s\n", "ZONE", "MANAGED", "FREE",
+			"PCP", "MIN", "LOW", "HIGH", "ALLOC/s", "FREE/s", "LEVEL");
+	smmc_open_json_array(SMMC_PRINT_JSON, "zones");
 	for (z = 0; z < v->cur->nr_zones; z++) {
 		const struct smmc_zone *zn = &v->cur->zones[z];
 		double ra = Zones_rate(v, z, false), rf = Zones_rate(v, z, true);
 
 		if (!zn->managed)
 			continue;
-		open_json_object(NULL);
-		print_string(PRINT_ANY, "name", "%-8s", zn->name);
+		smmc_open_json_object(NULL);
+		smmc_print_string(SMMC_PRINT_ANY, "name", "%-8s", zn->name);
 		smmc_print_fields(zn, smmc_zone_fields, ARRAY_SIZE(smmc_zone_fields), true);
 		Zones_batch_rate("alloc_rate", ra);
 		Zones_batch_rate("free_rate", rf);
-		print_string(PRINT_ANY, "level", " %s\n", smmc_wmark_level_names[Zones_level(zn)]);
-		close_json_object();
+		smmc_print_string(SMMC_PRINT_ANY, "level", " %s\n", smmc_wmark_level_names[Zones_level(zn)]);
+		smmc_close_json_object();
 	}
-	close_json_array(PRINT_JSON, NULL);
+	smmc_close_json_array(SMMC_PRINT_JSON, NULL);
 }
 
 static const struct smm_panel_class Zones_class = {
