@@ -70,7 +70,14 @@ test-tsan:
 	@mkdir -p build/host
 	$(MAKE) -C tools/testing/core tsan
 
-test-host: test-core test-tsan test-tools test-fuzz
+# No identifier defined both in module/ and in tools/ (lib, smmctl,
+# smmtop): scripts/check-names.sh, TAP in build/host/names.tap.
+test-names: module tools
+	@rm -f build/host/names.tap
+	@mkdir -p build/host
+	scripts/check-names.sh | tee build/host/names.tap; exit $${PIPESTATUS[0]}
+
+test-host: test-core test-tsan test-tools test-fuzz test-names
 
 vm: deps all
 	scripts/vm.sh shell
@@ -89,7 +96,7 @@ vm: deps all
 # bounds the generic VM run.
 FLAVOURS	?= $(if $(TESTS),,la48 rt smp4 debug-quick)
 HOST_TAP	:= $(addprefix build/host/,core.tap tsan.tap fuzz.tap test_json.tap test_nl.tap \
-		   test_smmctl.tap test_smmtop.tap)
+		   test_smmctl.tap test_smmtop.tap names.tap)
 
 # Build, the host tests and the generic kernel's run, judged later with
 # the other kernels' by check and check-debug.
@@ -148,4 +155,4 @@ clean:
 	$(MAKE) -C selftests clean
 	rm -rf build
 
-.PHONY: all deps bench module sparse tools selftests test-core test-tsan test-tools test-fuzz test-host vm check-generic check check-debug clean
+.PHONY: all deps bench module sparse tools selftests test-core test-tsan test-tools test-fuzz test-names test-host vm check-generic check check-debug clean

@@ -17,6 +17,7 @@ PKGS=(
 	qemu-system-x86 busybox-static kmod cpio	# the test VM
 	libmnl-dev libncurses-dev		# smmctl, smmtop
 	sparse iproute2 jq			# make sparse; genl and jq in the tests
+	universal-ctags				# scripts/check-names.sh
 	tmux					# smmtop's screen tests (host and VM)
 )
 for group in "$@"; do

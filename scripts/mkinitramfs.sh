@@ -22,6 +22,7 @@
 #                tools/smmtop/smmtop): smmctl must exist, the others are
 #                skipped with a note when they are not built
 # SMM_HOST_BINS  host programs to add to jq, genl, setpriv and tmux
+# SMM_EXTRA_TESTS  more test scripts for /selftests/ (compare-output.sh's)
 # SMM_KVER       the guest kernel release (default scripts/kver.sh)
 set -euo pipefail
 
@@ -152,6 +153,9 @@ add_kmod() {
 add_selftests() {
 	local f lib
 	cp -r "$top/selftests" "$root/selftests"
+	for f in ${SMM_EXTRA_TESTS:-}; do
+		cp "$(from_top "$f")" "$root/selftests/"
+	done
 	while IFS= read -r f; do
 		for lib in $(shared_libs "$f"); do
 			copy_same_path "$lib"

@@ -2,7 +2,7 @@
 /*
  * The frame-dump rows of `make bench` (run by bench_vm.sh as root, with
  * the module on a 1 GiB range; not a selftest): a full FRAME_GET dump
- * parsed by the client library (smm_frames_get), in records (runs) per
+ * parsed by the client library (smmc_frames_get), in records (runs) per
  * second and bytes per batch, against the receive buffer size.
  *
  * The batch size is the client's choice: netlink_recvmsg() records the
@@ -69,7 +69,7 @@ static int fail(const char *what, const char *err)
 	return 1;
 }
 
-static int count_run(const struct smm_run *run, void *data)
+static int count_run(const struct smmc_run *run, void *data)
 {
 	(void)run;
 	(*(uint64_t *)data)++;
@@ -77,23 +77,23 @@ static int count_run(const struct smm_run *run, void *data)
 }
 
 /* Allocate half the range page by page and free every other page. */
-static int fragment(struct smm_nl *nl)
+static int fragment(struct smmc_nl *nl)
 {
 	static uint64_t handles[ALLOC_CALLS * SHADOWMM_PAGE_BATCH_MAX];
 	uint64_t keep[FREE_BATCH], freed;
-	struct smm_page_req req = { .order = 0, .count = SHADOWMM_PAGE_BATCH_MAX,
+	struct smmc_page_req req = { .order = 0, .count = SHADOWMM_PAGE_BATCH_MAX,
 				    .zone = -1, .mt = -1 };
 	uint32_t n, total = 0, i, k = 0;
 
 	for (i = 0; i < ALLOC_CALLS; i++) {
-		if (smm_page_alloc(nl, &req, handles + total, &n))
+		if (smmc_page_alloc(nl, &req, handles + total, &n))
 			return fail("PAGE_ALLOC", nl->err);
 		total += n;
 	}
 	for (i = 0; i < total; i += 2) {
 		keep[k++] = handles[i];
 		if (k == FREE_BATCH || i + 2 >= total) {
-			if (smm_page_free(nl, keep, k, false, &freed))
+			if (smmc_page_free(nl, keep, k, false, &freed))
 				return fail("PAGE_FREE", nl->err);
 			k = 0;
 		}
@@ -102,15 +102,15 @@ static int fragment(struct smm_nl *nl)
 }
 
 /* One whole dump on @nl: runs parsed, or -errno (after 3 interrupted tries). */
-static long long dump(struct smm_nl *nl)
+static long long dump(struct smmc_nl *nl)
 {
 	uint64_t runs;
 	int ret, tries = 0;
 
 	do {
 		runs = 0;
-		ret = smm_frames_get(nl, 0, 0, count_run, &runs);
-	} while (ret == SMM_NL_DUMP_INTR && ++tries < 3);
+		ret = smmc_frames_get(nl, 0, 0, count_run, &runs);
+	} while (ret == SMMC_NL_DUMP_INTR && ++tries < 3);
 	return ret ? ret : (long long)runs;
 }
 
@@ -120,10 +120,10 @@ static int bench_size(size_t size, int reps)
 	uint64_t calls = 0, bytes = 0;
 	double rate[MAX_REPS], t;
 	long long runs = 0;
-	struct smm_nl nl;
+	struct smmc_nl nl;
 
 	recv_cap = size;
-	if (smm_nl_open(&nl))
+	if (smmc_nl_open(&nl))
 		return fail("no shadowmm family", nl.err);
 	if (dump(&nl) < 0)		/* sets the socket's recvmsg size */
 		return fail("warm-up dump", nl.err);
@@ -138,7 +138,7 @@ static int bench_size(size_t size, int reps)
 		calls += recv_calls;
 		bytes += recv_bytes;
 	}
-	smm_nl_close(&nl);
+	smmc_nl_close(&nl);
 	printf("bench: dump frame-dump buf %zu runs %lld batches %.0f bytes_per_batch %.0f rate",
 	       size, runs, (double)calls / reps, (double)bytes / calls);
 	for (int r = 0; r < reps; r++)
@@ -150,16 +150,16 @@ static int bench_size(size_t size, int reps)
 int main(int argc, char **argv)
 {
 	int reps = argc > 1 ? atoi(argv[1]) : 5;
-	struct smm_nl nl;
+	struct smmc_nl nl;
 	size_t i;
 
 	if (reps < 1 || reps > MAX_REPS)
 		return fail("usage: bench_frame_dump [REPS (1-32)]", NULL);
-	if (smm_nl_open(&nl))
+	if (smmc_nl_open(&nl))
 		return fail("no shadowmm family", nl.err);
 	if (fragment(&nl))
 		return 1;
-	smm_nl_close(&nl);
+	smmc_nl_close(&nl);
 	for (i = 0; i < ARRAY_SIZE(buf_sizes); i++)
 		if (bench_size(buf_sizes[i], reps))
 			return 1;

@@ -70,7 +70,7 @@ static int fail(const char *why)
 }
 
 /* Count the pages the walker found present; the count is checked after. */
-static int count_step(const struct smm_pt_step *st, void *data)
+static int count_step(const struct smmc_pt_step *st, void *data)
 {
 	if (st->kind == SHADOWMM_PT_PAGE)
 		*(uint64_t *)data += st->size / PAGE;
@@ -78,14 +78,14 @@ static int count_step(const struct smm_pt_step *st, void *data)
 }
 
 /* One walker block: the whole region in one dump; present pages or -errno. */
-static long long walk_block(struct smm_nl *nl, char *p, uint64_t len)
+static long long walk_block(struct smmc_nl *nl, char *p, uint64_t len)
 {
-	struct smm_pt_req req = {
-		.target = SMM_PT_TARGET_PID, .id = getpid(),
+	struct smmc_pt_req req = {
+		.target = SMMC_PT_TARGET_PID, .id = getpid(),
 		.addr = (uint64_t)p, .len = len,
 	};
 	uint64_t pages = 0;
-	int ret = smm_pt_walk(nl, &req, count_step, &pages);
+	int ret = smmc_pt_walk(nl, &req, count_step, &pages);
 
 	return ret ? ret : (long long)pages;
 }
@@ -140,7 +140,7 @@ int main(int argc, char **argv)
 	double ours[MAX_REPS], kern[MAX_REPS], kern1[MAX_REPS], t;
 	uint64_t len = mib << 20, pages = len / PAGE, *buf;
 	char why[600];
-	struct smm_nl nl;
+	struct smmc_nl nl;
 	long long got;
 	char *p;
 	int fd;
@@ -150,7 +150,7 @@ int main(int argc, char **argv)
 	fd = open("/proc/self/pagemap", O_RDONLY);
 	if (fd < 0)
 		return fail("cannot open /proc/self/pagemap");
-	if (smm_nl_open(&nl)) {
+	if (smmc_nl_open(&nl)) {
 		snprintf(why, sizeof(why), "no shadowmm family: %s", nl.err);
 		return fail(why);
 	}
@@ -196,6 +196,6 @@ int main(int argc, char **argv)
 	print_row("pt-walk", ours, kern, reps, pages);
 	print_row("pt-walk-pread1", ours, kern1, reps, pages);
 	printf("bench: ptwalk-bytes-per-page %.0f\n", (double)recv_bytes / pages);
-	smm_nl_close(&nl);
+	smmc_nl_close(&nl);
 	return 0;
 }

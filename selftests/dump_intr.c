@@ -53,7 +53,7 @@ static int fail(const char *what, const char *err)
 	return 1;
 }
 
-static int count_run(const struct smm_run *run, void *data)
+static int count_run(const struct smmc_run *run, void *data)
 {
 	(void)run;
 	(void)data;
@@ -68,11 +68,11 @@ static int count_msg(const struct nlmsghdr *nlh, void *data)
 }
 
 /* A dump's outcome counted: 0, 1 when it was flagged, -1 on another failure. */
-static int dump_outcome(struct smm_nl *nl, int ret, const char *what, unsigned long *dumps,
+static int dump_outcome(struct smmc_nl *nl, int ret, const char *what, unsigned long *dumps,
 			unsigned long *intr)
 {
 	(*dumps)++;
-	if (ret == SMM_NL_DUMP_INTR) {
+	if (ret == SMMC_NL_DUMP_INTR) {
 		(*intr)++;
 		return 1;
 	}
@@ -84,37 +84,37 @@ static int dump_outcome(struct smm_nl *nl, int ret, const char *what, unsigned l
 }
 
 /* One whole frame dump. */
-static int frame_dump(struct smm_nl *nl, struct counts *c)
+static int frame_dump(struct smmc_nl *nl, struct counts *c)
 {
-	return dump_outcome(nl, smm_frames_get(nl, 0, 0, count_run, NULL), "FRAME_GET",
+	return dump_outcome(nl, smmc_frames_get(nl, 0, 0, count_run, NULL), "FRAME_GET",
 			    &c->frame_dumps, &c->frame_intr);
 }
 
-/* One zone dump, raw: the library's smm_zones_get() does not retry either. */
-static int zone_dump(struct smm_nl *nl, struct counts *c)
+/* One zone dump, raw: the library's smmc_zones_get() does not retry either. */
+static int zone_dump(struct smmc_nl *nl, struct counts *c)
 {
-	return dump_outcome(nl, smm_nl_run(nl, smm_nl_request(nl, SHADOWMM_CMD_ZONE_GET, true),
-					   count_msg, NULL),
+	return dump_outcome(nl, smmc_nl_run(nl, smmc_nl_request(nl, SHADOWMM_CMD_ZONE_GET, true),
+					    count_msg, NULL),
 			    "ZONE_GET", &c->zone_dumps, &c->zone_intr);
 }
 
 /* One round of retypes: 8 slabs grown and given back, a space mapped and unmapped. */
-static int churn_round(struct smm_nl *nl, uint32_t space)
+static int churn_round(struct smmc_nl *nl, uint32_t space)
 {
-	struct smm_space_range r = { .id = space, .page_shift = 12, .addr = SPACE_VA,
+	struct smmc_space_range r = { .id = space, .page_shift = 12, .addr = SPACE_VA,
 				     .pages = SPACE_PAGES };
 	uint64_t h[CHURN_OBJS], freed, frames;
 	uint32_t n;
 
-	if (smm_obj_alloc(nl, CACHE_NAME, CHURN_OBJS, h, &n) || n != CHURN_OBJS)
+	if (smmc_obj_alloc(nl, CACHE_NAME, CHURN_OBJS, h, &n) || n != CHURN_OBJS)
 		return fail("OBJ_ALLOC", nl->err);
-	if (smm_obj_free(nl, CACHE_NAME, h, n, &freed))
+	if (smmc_obj_free(nl, CACHE_NAME, h, n, &freed))
 		return fail("OBJ_FREE", nl->err);
-	if (smm_cache_shrink(nl, CACHE_NAME, &frames))
+	if (smmc_cache_shrink(nl, CACHE_NAME, &frames))
 		return fail("CACHE_SHRINK", nl->err);
-	if (smm_space_map(nl, &r, SHADOWMM_PROT_WRITE))
+	if (smmc_space_map(nl, &r, SHADOWMM_PROT_WRITE))
 		return fail("SPACE_MAP", nl->err);
-	if (smm_space_unmap(nl, &r))
+	if (smmc_space_unmap(nl, &r))
 		return fail("SPACE_UNMAP", nl->err);
 	return 0;
 }
@@ -128,15 +128,15 @@ static int churn(int fd)
 {
 	char ready = 1;
 	unsigned long rounds = 0;
-	struct smm_nl nl;
+	struct smmc_nl nl;
 	uint32_t space;
 	int ret = 0;
 
-	if (smm_nl_open(&nl))
+	if (smmc_nl_open(&nl))
 		return fail("no shadowmm family", nl.err);
-	if (smm_cache_create(&nl, CACHE_NAME, CACHE_OBJ_SIZE, 0, 0))
+	if (smmc_cache_create(&nl, CACHE_NAME, CACHE_OBJ_SIZE, 0, 0))
 		return fail("CACHE_CREATE", nl.err);
-	if (smm_space_create(&nl, 4, &space))
+	if (smmc_space_create(&nl, 4, &space))
 		return fail("SPACE_CREATE", nl.err);
 	if (write(fd, &ready, 1) != 1)
 		return fail("writing ready", NULL);
@@ -144,13 +144,13 @@ static int churn(int fd)
 		ret = churn_round(&nl, space);
 		rounds += !ret;
 	} while (!stop && !ret);
-	if (smm_space_destroy(&nl, space))
+	if (smmc_space_destroy(&nl, space))
 		ret = fail("SPACE_DESTROY", nl.err);
-	if (smm_cache_destroy(&nl, CACHE_NAME, false))
+	if (smmc_cache_destroy(&nl, CACHE_NAME, false))
 		ret = fail("CACHE_DESTROY", nl.err);
 	if (write(fd, &rounds, sizeof(rounds)) != sizeof(rounds))
 		ret = fail("writing the count", NULL);
-	smm_nl_close(&nl);
+	smmc_nl_close(&nl);
 	return ret;
 }
 
@@ -162,7 +162,7 @@ static double now_s(void)
 	return ts.tv_sec + ts.tv_nsec / 1e9;
 }
 
-static int run_idle(struct smm_nl *nl, long dumps, struct counts *c)
+static int run_idle(struct smmc_nl *nl, long dumps, struct counts *c)
 {
 	long i;
 
@@ -175,7 +175,7 @@ static int run_idle(struct smm_nl *nl, long dumps, struct counts *c)
 	return 0;
 }
 
-static int run_retype(struct smm_nl *nl, long secs, struct counts *c)
+static int run_retype(struct smmc_nl *nl, long secs, struct counts *c)
 {
 	int fds[2], status, ret = 0;
 	double end;
@@ -215,7 +215,7 @@ static int run_retype(struct smm_nl *nl, long secs, struct counts *c)
 int main(int argc, char **argv)
 {
 	struct counts c = { 0 };
-	struct smm_nl nl;
+	struct smmc_nl nl;
 	long n;
 	int ret;
 
@@ -224,10 +224,10 @@ int main(int argc, char **argv)
 		fprintf(stderr, "usage: dump_intr { idle DUMPS | retype SECS }\n");
 		return 1;
 	}
-	if (smm_nl_open(&nl))
+	if (smmc_nl_open(&nl))
 		return fail("no shadowmm family", nl.err);
 	ret = !strcmp(argv[1], "idle") ? run_idle(&nl, n, &c) : run_retype(&nl, n, &c);
-	smm_nl_close(&nl);
+	smmc_nl_close(&nl);
 	if (ret)
 		return 1;
 	printf("{\"frame_dumps\": %lu, \"frame_intr\": %lu, \"zone_dumps\": %lu, "

@@ -64,7 +64,7 @@ static uint64_t rnd_edge(void)
 }
 
 struct fuzz {
-	struct smm_nl nl;
+	struct smmc_nl nl;
 	uint64_t handles[MAX_HANDLES];
 	unsigned int nr_handles;
 	uint64_t objs[MAX_HANDLES];	/* object handles, of either fuzz cache */
@@ -416,12 +416,12 @@ static uint64_t send_batch(struct fuzz *f, uint64_t left)
 	return n;
 }
 
-static int zones_fully_free(struct smm_nl *nl, char *why, size_t len)
+static int zones_fully_free(struct smmc_nl *nl, char *why, size_t len)
 {
-	struct smm_zone z[SMM_NR_ZONES];
+	struct smmc_zone z[SMMC_NR_ZONES];
 	unsigned int n, i;
 
-	if (smm_zones_get(nl, z, &n)) {
+	if (smmc_zones_get(nl, z, &n)) {
 		snprintf(why, len, "zone dump: %.200s", nl->err);
 		return 0;
 	}
@@ -440,7 +440,7 @@ struct fuzz_events {
 	bool in_order;
 };
 
-static void fuzz_event(const struct smm_event *e, void *data)
+static void fuzz_event(const struct smmc_event *e, void *data)
 {
 	struct fuzz_events *fe = data;
 	unsigned int z;
@@ -448,14 +448,14 @@ static void fuzz_event(const struct smm_event *e, void *data)
 	fe->in_order &= e->seq > fe->last_seq;
 	fe->last_seq = e->seq;
 	fe->n++;
-	for (z = 0; z < SMM_NR_ZONES; z++)
+	for (z = 0; z < SMMC_NR_ZONES; z++)
 		fe->blocks += e->zones[z].alloc + e->zones[z].free;
 }
 
 /* What is queued on the events socket now; 0 or the errno that stopped it. */
-static int fuzz_events_read(struct smm_events *ev, struct fuzz_events *fe)
+static int fuzz_events_read(struct smmc_events *ev, struct fuzz_events *fe)
 {
-	int ret = smm_events_read(ev, fuzz_event, fe);
+	int ret = smmc_events_read(ev, fuzz_event, fe);
 
 	return ret < 0 ? -ret : 0;
 }
@@ -471,8 +471,8 @@ int main(int argc, char **argv)
 {
 	uint64_t count = 100000, seed = time(NULL), i, freed, problems = 0;
 	struct fuzz_events fe = { .in_order = true };
-	struct smm_events ev;
-	struct smm_info info;
+	struct smmc_events ev;
+	struct smmc_info info;
 	bool has_events;
 	int events_err = 0;
 	static struct fuzz f;
@@ -488,14 +488,14 @@ int main(int argc, char **argv)
 	}
 	rng = seed ? seed : 1;
 	printf("TAP version 13\n");
-	if (smm_nl_open(&f.nl)) {
+	if (smmc_nl_open(&f.nl)) {
 		printf("1..0 # SKIP %s\n", f.nl.err);
 		return 4;
 	}
 	printf("1..7\n# seed %llu, %llu messages (replay: -s %llu -n %llu)\n",
 	       (unsigned long long)seed, (unsigned long long)count,
 	       (unsigned long long)seed, (unsigned long long)count);
-	has_events = !smm_events_open(&f.nl, &ev);
+	has_events = !smmc_events_open(&f.nl, &ev);
 	for (i = 0; i < count; ) {
 		i += send_batch(&f, count - i);
 		/* read as the fuzz goes: over a long run the events would overflow the socket */
@@ -509,21 +509,21 @@ int main(int argc, char **argv)
 	tap(good, 1, "every message was sent", "some messages could not be sent");
 	failed |= !good;
 
-	good = !smm_info_get(&f.nl, &info) && info.nr_frames > 0;
+	good = !smmc_info_get(&f.nl, &info) && info.nr_frames > 0;
 	tap(good, 2, "the module still answers", f.nl.err);
 	failed |= !good;
 
-	good = !smm_check(&f.nl, &ok, why, sizeof(why)) && ok;
+	good = !smmc_check(&f.nl, &ok, why, sizeof(why)) && ok;
 	tap(good, 3, "CHECK passes", why);
 	failed |= !good;
 
-	good = !smm_cache_validate(&f.nl, NULL, &problems) && !problems;
+	good = !smmc_cache_validate(&f.nl, NULL, &problems) && !problems;
 	snprintf(why, sizeof(why), "%.200s; %llu problems", f.nl.err,
 		 (unsigned long long)problems);
 	tap(good, 4, "VALIDATE finds every cache intact", why);
 	failed |= !good;
 
-	good = !smm_reset(&f.nl, &freed) && zones_fully_free(&f.nl, why, sizeof(why));
+	good = !smmc_reset(&f.nl, &freed) && zones_fully_free(&f.nl, why, sizeof(why));
 	tap(good, 5, "RESET returns every zone to fully free", why);
 	failed |= !good;
 
@@ -540,13 +540,13 @@ int main(int argc, char **argv)
 	tap(good, 6, "events arrive during the fuzz, parse, in order", why);
 	failed |= !good;
 	if (has_events)
-		smm_events_close(&ev);
+		smmc_events_close(&ev);
 
-	good = smm_nl_run(&f.nl, smm_nl_request(&f.nl, SHADOWMM_CMD_EVENT, false), NULL,
-			  NULL) == -EOPNOTSUPP;
+	good = smmc_nl_run(&f.nl, smmc_nl_request(&f.nl, SHADOWMM_CMD_EVENT, false), NULL,
+			   NULL) == -EOPNOTSUPP;
 	tap(good, 7, "EVENT as a request is refused (EOPNOTSUPP)", f.nl.err);
 	failed |= !good;
 
-	smm_nl_close(&f.nl);
+	smmc_nl_close(&f.nl);
 	return failed;
 }

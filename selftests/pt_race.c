@@ -132,7 +132,7 @@ struct tile {
 };
 
 /* Steps come in address order and cover the range without gaps. */
-static int tile_step(const struct smm_pt_step *st, void *data)
+static int tile_step(const struct smmc_pt_step *st, void *data)
 {
 	struct tile *t = data;
 
@@ -154,13 +154,13 @@ struct tally {
 };
 
 /* One walk of [addr, addr + len) of @pid; anything but EAGAIN is kept. */
-static void walk_once(struct smm_nl *nl, struct tally *ty, pid_t pid, uint64_t addr,
+static void walk_once(struct smmc_nl *nl, struct tally *ty, pid_t pid, uint64_t addr,
 		      uint64_t len)
 {
-	struct smm_pt_req req = { .target = SMM_PT_TARGET_PID, .id = pid, .addr = addr,
+	struct smmc_pt_req req = { .target = SMMC_PT_TARGET_PID, .id = pid, .addr = addr,
 				  .len = len };
 	struct tile t = { .next = addr };
-	int ret = smm_pt_walk(nl, &req, tile_step, &t);
+	int ret = smmc_pt_walk(nl, &req, tile_step, &t);
 
 	ty->walks++;
 	if (ret == -EAGAIN) {
@@ -186,7 +186,7 @@ int main(int argc, char **argv)
 	double seconds, start, elapsed;
 	unsigned long min_walks, i;
 	struct tally ty = { 0 };
-	struct smm_nl nl;
+	struct smmc_nl nl;
 	int status = 0;
 	char *slot, *base;
 	pid_t child;
@@ -197,7 +197,7 @@ int main(int argc, char **argv)
 		return 2;
 	}
 	printf("TAP version 13\n1..4\n");
-	if (smm_nl_open(&nl)) {
+	if (smmc_nl_open(&nl)) {
 		printf("# %s\n", nl.err);
 		tap(0, "the shadowmm family is there");
 		return 1;
@@ -263,6 +263,6 @@ int main(int argc, char **argv)
 		printf("# child status %#x\n", status);
 	tap(elapsed >= seconds && ty.walks >= min_walks, "ran for the time and walks asked for");
 	tap(ty.done > ty.walks / 2, "most walks completed");
-	smm_nl_close(&nl);
+	smmc_nl_close(&nl);
 	return failed ? 1 : 0;
 }

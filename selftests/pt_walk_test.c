@@ -33,7 +33,7 @@
 #define PM_PFN_MASK	((1ULL << 55) - 1)
 
 static int pagemap_fd;
-static struct smm_nl nl;
+static struct smmc_nl nl;
 static int test_nr, failed;
 
 static void tap(int ok, const char *name)
@@ -120,12 +120,12 @@ static void find_pfnmap(void)
 }
 
 /* One walk step against pagemap, page by page over what it covers. */
-static int cmp_step(const struct smm_pt_step *st, void *data)
+static int cmp_step(const struct smmc_pt_step *st, void *data)
 {
 	struct cmp *c = data;
 	uint64_t va, last = st->kind == SHADOWMM_PT_HOLE ? st->addr + st->size :
 			    st->addr - st->addr % st->size + st->size;
-	const struct smm_pt_level *leaf = &st->lv[st->nr ? st->nr - 1 : 0];
+	const struct smmc_pt_level *leaf = &st->lv[st->nr ? st->nr - 1 : 0];
 
 	if (last > c->end || last < st->addr)
 		last = c->end;
@@ -169,14 +169,14 @@ static int cmp_step(const struct smm_pt_step *st, void *data)
 
 static void walk_region(struct cmp *c, uint64_t start, uint64_t len)
 {
-	struct smm_pt_req req = {
-		.target = SMM_PT_TARGET_PID, .id = getpid(), .addr = start, .len = len,
+	struct smmc_pt_req req = {
+		.target = SMMC_PT_TARGET_PID, .id = getpid(), .addr = start, .len = len,
 	};
 
 	memset(c, 0, sizeof(*c));
 	c->start = start;
 	c->end = start + len;
-	if (smm_pt_walk(&nl, &req, cmp_step, c)) {
+	if (smmc_pt_walk(&nl, &req, cmp_step, c)) {
 		c->bad++;
 		snprintf(c->why, sizeof(c->why), "walk of %#llx failed: %s",
 			 (unsigned long long)start, nl.err);
@@ -233,7 +233,7 @@ int main(int argc, char **argv)
 		printf("1..0 # usage: pt_walk_test 4|5 (the paging levels)\n");
 		return 1;
 	}
-	if (pagemap_fd < 0 || smm_nl_open(&nl)) {
+	if (pagemap_fd < 0 || smmc_nl_open(&nl)) {
 		printf("1..0 # SKIP no pagemap or no shadowmm family\n");
 		return 4;
 	}
@@ -288,7 +288,7 @@ int main(int argc, char **argv)
 	check(&c, c.pages >= 64 && c.no_vma > (1ULL << 40),
 	      "the whole user half: every page in a VMA matches pagemap, every gap maps");
 
-	smm_nl_close(&nl);
+	smmc_nl_close(&nl);
 	printf("# Totals: pass:%d fail:%d\n", test_nr - failed, failed);
 	return failed ? 1 : 0;
 }

@@ -10,9 +10,9 @@
 smm_unload
 if ! smm_load base=0x10000000 size=64M; then
 	ktap_header
-	echo "1..1"
-	echo "not ok 1 insmod base=0x10000000 size=64M"
-	exit $KSFT_FAIL
+	ktap_plan 1
+	ktap_fail "insmod base=0x10000000 size=64M"
+	ktap_finished
 fi
 # khugepaged and MADV_COLLAPSE need THP allowed for madvised ranges
 thp=/sys/kernel/mm/transparent_hugepage/enabled

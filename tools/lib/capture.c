@@ -24,37 +24,37 @@
 
 #include "libsmm.h"
 
-#define SMM_CAP_MAGIC		"SMMCAP01"
-#define SMM_CAP_MAGIC_LEN	8
-#define SMM_CAP_MAX		(256u << 20)	/* bound what a corrupt file can make us read */
+#define SMMC_CAP_MAGIC		"SMMCAP01"
+#define SMMC_CAP_MAGIC_LEN	8
+#define SMMC_CAP_MAX		(256u << 20)	/* bound what a corrupt file can make us read */
 
-struct smm_cap_rec {
+struct smmc_cap_rec {
 	uint8_t cmd;
 	uint8_t first;
 	uint16_t zero;
 	uint32_t len;
 };
 
-struct smm_capture {
+struct smmc_capture {
 	FILE *out;			/* recording */
 	char *data;			/* replaying: the whole file */
 	size_t size, pos;		/* pos: the next record to read */
 };
 
-static size_t smm_cap_pad(size_t len)
+static size_t smmc_cap_pad(size_t len)
 {
 	return (len + 3) & ~(size_t)3;
 }
 
 /* Open @path to record into. 0 or -errno. */
-int smm_capture_create(struct smm_capture **cap, const char *path)
+int smmc_capture_create(struct smmc_capture **cap, const char *path)
 {
-	struct smm_capture *c = calloc(1, sizeof(*c));
+	struct smmc_capture *c = calloc(1, sizeof(*c));
 
 	if (!c)
 		return -ENOMEM;
 	c->out = fopen(path, "wb");
-	if (!c->out || fwrite(SMM_CAP_MAGIC, SMM_CAP_MAGIC_LEN, 1, c->out) != 1) {
+	if (!c->out || fwrite(SMMC_CAP_MAGIC, SMMC_CAP_MAGIC_LEN, 1, c->out) != 1) {
 		int err = errno ? errno : EIO;
 
 		if (c->out)
@@ -67,41 +67,41 @@ int smm_capture_create(struct smm_capture **cap, const char *path)
 }
 
 /* Append one datagram of a reply to @cmd. 0 or -errno. */
-int smm_capture_put(struct smm_capture *c, uint8_t cmd, bool first, const void *buf, size_t len)
+int smmc_capture_put(struct smmc_capture *c, uint8_t cmd, bool first, const void *buf, size_t len)
 {
 	static const char zeros[4];
-	struct smm_cap_rec rec = { .cmd = cmd, .first = first, .len = len };
+	struct smmc_cap_rec rec = { .cmd = cmd, .first = first, .len = len };
 
 	if (fwrite(&rec, sizeof(rec), 1, c->out) != 1 || fwrite(buf, 1, len, c->out) != len ||
-	    fwrite(zeros, 1, smm_cap_pad(len) - len, c->out) != smm_cap_pad(len) - len)
+	    fwrite(zeros, 1, smmc_cap_pad(len) - len, c->out) != smmc_cap_pad(len) - len)
 		return -EIO;
 	return 0;
 }
 
 /* Each record must lie inside the file; checked once, at open. */
-static int smm_capture_validate(const struct smm_capture *c)
+static int smmc_capture_validate(const struct smmc_capture *c)
 {
-	size_t pos = SMM_CAP_MAGIC_LEN;
-	struct smm_cap_rec rec;
+	size_t pos = SMMC_CAP_MAGIC_LEN;
+	struct smmc_cap_rec rec;
 
-	if (c->size < SMM_CAP_MAGIC_LEN || memcmp(c->data, SMM_CAP_MAGIC, SMM_CAP_MAGIC_LEN))
+	if (c->size < SMMC_CAP_MAGIC_LEN || memcmp(c->data, SMMC_CAP_MAGIC, SMMC_CAP_MAGIC_LEN))
 		return -EBADMSG;
 	while (pos < c->size) {
 		if (c->size - pos < sizeof(rec))
 			return -EBADMSG;
 		memcpy(&rec, c->data + pos, sizeof(rec));
 		pos += sizeof(rec);
-		if (rec.len < sizeof(struct nlmsghdr) || smm_cap_pad(rec.len) > c->size - pos)
+		if (rec.len < sizeof(struct nlmsghdr) || smmc_cap_pad(rec.len) > c->size - pos)
 			return -EBADMSG;
-		pos += smm_cap_pad(rec.len);
+		pos += smmc_cap_pad(rec.len);
 	}
 	return 0;
 }
 
 /* Open @path to replay: read whole and checked. 0, -errno, or -EBADMSG. */
-int smm_capture_open(struct smm_capture **cap, const char *path)
+int smmc_capture_open(struct smmc_capture **cap, const char *path)
 {
-	struct smm_capture *c = calloc(1, sizeof(*c));
+	struct smmc_capture *c = calloc(1, sizeof(*c));
 	FILE *f = fopen(path, "rb");
 	int ret = -ENOMEM;
 	long size;
@@ -117,7 +117,7 @@ int smm_capture_open(struct smm_capture **cap, const char *path)
 		goto err_close;
 	}
 	ret = -EFBIG;
-	if ((unsigned long)size > SMM_CAP_MAX)
+	if ((unsigned long)size > SMMC_CAP_MAX)
 		goto err_close;
 	ret = -ENOMEM;
 	c->size = size;
@@ -127,11 +127,11 @@ int smm_capture_open(struct smm_capture **cap, const char *path)
 	ret = -EIO;
 	if (fread(c->data, 1, c->size, f) != c->size)
 		goto err_data;
-	ret = smm_capture_validate(c);
+	ret = smmc_capture_validate(c);
 	if (ret)
 		goto err_data;
 	fclose(f);
-	c->pos = SMM_CAP_MAGIC_LEN;
+	c->pos = SMMC_CAP_MAGIC_LEN;
 	*cap = c;
 	return 0;
 
@@ -144,33 +144,33 @@ err_free:
 	return ret;
 }
 
-static void smm_capture_rec(const struct smm_capture *c, size_t pos, struct smm_cap_rec *rec)
+static void smmc_capture_rec(const struct smmc_capture *c, size_t pos, struct smmc_cap_rec *rec)
 {
 	memcpy(rec, c->data + pos, sizeof(*rec));
 }
 
 /* Where the first datagram of the next reply to @cmd starts, from pos on, wrapping. */
-static int smm_capture_find(struct smm_capture *c, uint8_t cmd, size_t *at)
+static int smmc_capture_find(struct smmc_capture *c, uint8_t cmd, size_t *at)
 {
 	size_t pos = c->pos, start = c->pos;
 	bool wrapped = false;
-	struct smm_cap_rec rec;
+	struct smmc_cap_rec rec;
 
 	for (;;) {
 		if (pos >= c->size) {
 			if (wrapped)
 				return -ENOENT;
-			pos = SMM_CAP_MAGIC_LEN;
+			pos = SMMC_CAP_MAGIC_LEN;
 			wrapped = true;
 		}
 		if (wrapped && pos >= start)
 			return -ENOENT;
-		smm_capture_rec(c, pos, &rec);
+		smmc_capture_rec(c, pos, &rec);
 		if (rec.first && rec.cmd == cmd) {
 			*at = pos;
 			return 0;
 		}
-		pos += sizeof(rec) + smm_cap_pad(rec.len);
+		pos += sizeof(rec) + smmc_cap_pad(rec.len);
 	}
 }
 
@@ -180,28 +180,28 @@ static int smm_capture_find(struct smm_capture *c, uint8_t cmd, size_t *at)
  * one after the last returned. Its length, or -ENOENT (no reply to @cmd
  * in the capture), -EPROTO (the reply is cut short), -EMSGSIZE.
  */
-ssize_t smm_capture_get(struct smm_capture *c, uint8_t cmd, bool first, uint32_t seq,
-			uint32_t portid, void *buf, size_t size)
+ssize_t smmc_capture_get(struct smmc_capture *c, uint8_t cmd, bool first, uint32_t seq,
+			 uint32_t portid, void *buf, size_t size)
 {
-	struct smm_cap_rec rec;
+	struct smmc_cap_rec rec;
 	struct nlmsghdr *nlh;
 	size_t at = c->pos;
 	int left, ret;
 
 	if (first) {
-		ret = smm_capture_find(c, cmd, &at);
+		ret = smmc_capture_find(c, cmd, &at);
 		if (ret)
 			return ret;
 	}
 	if (at >= c->size)
 		return -EPROTO;
-	smm_capture_rec(c, at, &rec);
+	smmc_capture_rec(c, at, &rec);
 	if (rec.cmd != cmd || (first != !!rec.first))
 		return -EPROTO;
 	if (rec.len > size)
 		return -EMSGSIZE;
 	memcpy(buf, c->data + at + sizeof(rec), rec.len);
-	c->pos = at + sizeof(rec) + smm_cap_pad(rec.len);
+	c->pos = at + sizeof(rec) + smmc_cap_pad(rec.len);
 	left = rec.len;
 	for (nlh = buf; mnl_nlmsg_ok(nlh, left); nlh = mnl_nlmsg_next(nlh, &left)) {
 		nlh->nlmsg_seq = seq;
@@ -210,7 +210,7 @@ ssize_t smm_capture_get(struct smm_capture *c, uint8_t cmd, bool first, uint32_t
 	return rec.len;
 }
 
-void smm_capture_close(struct smm_capture *c)
+void smmc_capture_close(struct smmc_capture *c)
 {
 	if (!c)
 		return;

@@ -14,9 +14,9 @@
 
 #include "libsmm.h"
 
-#define SMM_EVENTS_BUF_SIZE	(16 * 1024)
+#define SMMC_EVENTS_BUF_SIZE	(16 * 1024)
 
-static const enum mnl_attr_data_type smm_event_types[SHADOWMM_A_EVENT_MAX + 1] = {
+static const enum mnl_attr_data_type smmc_event_types[SHADOWMM_A_EVENT_MAX + 1] = {
 	[SHADOWMM_A_EVENT_SEQ]		= MNL_TYPE_U64,
 	[SHADOWMM_A_EVENT_INTERVAL_MS]	= MNL_TYPE_U32,
 	[SHADOWMM_A_EVENT_ZONES]	= MNL_TYPE_NESTED,
@@ -26,9 +26,9 @@ static const enum mnl_attr_data_type smm_event_types[SHADOWMM_A_EVENT_MAX + 1] =
 	[SHADOWMM_A_EVENT_CACHE_DESTROYED]  = MNL_TYPE_NUL_STRING,
 };
 
-static const struct smm_attr_policy smm_event_policy = SMM_ATTR_POLICY(smm_event_types);
+static const struct smmc_attr_policy smmc_event_policy = SMMC_ATTR_POLICY(smmc_event_types);
 
-static const enum mnl_attr_data_type smm_evzone_types[SHADOWMM_A_EVZONE_MAX + 1] = {
+static const enum mnl_attr_data_type smmc_evzone_types[SHADOWMM_A_EVZONE_MAX + 1] = {
 	[SHADOWMM_A_EVZONE_ID]		= MNL_TYPE_U32,
 	[SHADOWMM_A_EVZONE_ALLOC]	= MNL_TYPE_U64,
 	[SHADOWMM_A_EVZONE_FREE]	= MNL_TYPE_U64,
@@ -40,57 +40,57 @@ static const enum mnl_attr_data_type smm_evzone_types[SHADOWMM_A_EVZONE_MAX + 1]
 	[SHADOWMM_A_EVZONE_LEVEL_PREV]	= MNL_TYPE_U32,
 };
 
-static const struct smm_attr_policy smm_evzone_policy = SMM_ATTR_POLICY(smm_evzone_types);
+static const struct smmc_attr_policy smmc_evzone_policy = SMMC_ATTR_POLICY(smmc_evzone_types);
 
-const char *const smm_wmark_level_names[4] = {
+const char *const smmc_wmark_level_names[4] = {
 	[SHADOWMM_WMARK_ABOVE_HIGH]	= "above high",
 	[SHADOWMM_WMARK_BELOW_HIGH]	= "below high",
 	[SHADOWMM_WMARK_BELOW_LOW]	= "below low",
 	[SHADOWMM_WMARK_BELOW_MIN]	= "below min",
 };
 
-static void smm_evzone_parse(const struct nlattr *nest, struct smm_event *ev)
+static void smmc_evzone_parse(const struct nlattr *nest, struct smmc_event *ev)
 {
 	const struct nlattr *tb[SHADOWMM_A_EVZONE_MAX + 1];
-	struct smm_event_zone *z;
+	struct smmc_event_zone *z;
 	uint32_t id;
 
-	if (smm_attr_parse_nested(nest, &smm_evzone_policy, tb) || !tb[SHADOWMM_A_EVZONE_ID])
+	if (smmc_attr_parse_nested(nest, &smmc_evzone_policy, tb) || !tb[SHADOWMM_A_EVZONE_ID])
 		return;
 	id = mnl_attr_get_u32(tb[SHADOWMM_A_EVZONE_ID]);
-	if (id >= SMM_NR_ZONES)
+	if (id >= SMMC_NR_ZONES)
 		return;		/* a zone we do not know: skip */
 	z = &ev->zones[id];
 	z->present = true;
-	z->alloc = smm_attr_u64(tb[SHADOWMM_A_EVZONE_ALLOC], 0);
-	z->free = smm_attr_u64(tb[SHADOWMM_A_EVZONE_FREE], 0);
-	z->alloc_fail = smm_attr_u64(tb[SHADOWMM_A_EVZONE_ALLOC_FAIL], 0);
-	z->wmark_low = smm_attr_u64(tb[SHADOWMM_A_EVZONE_WMARK_LOW], 0);
-	z->wmark_min = smm_attr_u64(tb[SHADOWMM_A_EVZONE_WMARK_MIN], 0);
-	z->free_frames = smm_attr_u64(tb[SHADOWMM_A_EVZONE_FREE_FRAMES], 0);
-	z->level = smm_attr_u32(tb[SHADOWMM_A_EVZONE_LEVEL], 0) & 3;
-	z->level_prev = smm_attr_u32(tb[SHADOWMM_A_EVZONE_LEVEL_PREV], 0) & 3;
+	z->alloc = smmc_attr_u64(tb[SHADOWMM_A_EVZONE_ALLOC], 0);
+	z->free = smmc_attr_u64(tb[SHADOWMM_A_EVZONE_FREE], 0);
+	z->alloc_fail = smmc_attr_u64(tb[SHADOWMM_A_EVZONE_ALLOC_FAIL], 0);
+	z->wmark_low = smmc_attr_u64(tb[SHADOWMM_A_EVZONE_WMARK_LOW], 0);
+	z->wmark_min = smmc_attr_u64(tb[SHADOWMM_A_EVZONE_WMARK_MIN], 0);
+	z->free_frames = smmc_attr_u64(tb[SHADOWMM_A_EVZONE_FREE_FRAMES], 0);
+	z->level = smmc_attr_u32(tb[SHADOWMM_A_EVZONE_LEVEL], 0) & 3;
+	z->level_prev = smmc_attr_u32(tb[SHADOWMM_A_EVZONE_LEVEL_PREV], 0) & 3;
 }
 
 /* A SHADOWMM_CMD_EVENT message into @ev; -EBADMSG if malformed. */
-int smm_event_parse(const struct nlmsghdr *nlh, struct smm_event *ev)
+int smmc_event_parse(const struct nlmsghdr *nlh, struct smmc_event *ev)
 {
 	const struct nlattr *tb[SHADOWMM_A_EVENT_MAX + 1], *a;
 
 	memset(ev, 0, sizeof(*ev));
-	if (smm_attr_parse(nlh, &smm_event_policy, tb))
+	if (smmc_attr_parse(nlh, &smmc_event_policy, tb))
 		return -EBADMSG;
-	ev->seq = smm_attr_u64(tb[SHADOWMM_A_EVENT_SEQ], 0);
-	ev->interval_ms = smm_attr_u32(tb[SHADOWMM_A_EVENT_INTERVAL_MS], 0);
+	ev->seq = smmc_attr_u64(tb[SHADOWMM_A_EVENT_SEQ], 0);
+	ev->interval_ms = smmc_attr_u32(tb[SHADOWMM_A_EVENT_INTERVAL_MS], 0);
 	if (tb[SHADOWMM_A_EVENT_ZONES])
 		mnl_attr_for_each_nested(a, tb[SHADOWMM_A_EVENT_ZONES])
-			smm_evzone_parse(a, ev);
-	ev->caches_created = smm_attr_u64(tb[SHADOWMM_A_EVENT_CACHES_CREATED], 0);
-	ev->caches_destroyed = smm_attr_u64(tb[SHADOWMM_A_EVENT_CACHES_DESTROYED], 0);
-	smm_attr_strcpy(ev->cache_created, sizeof(ev->cache_created),
-			tb[SHADOWMM_A_EVENT_CACHE_CREATED], "");
-	smm_attr_strcpy(ev->cache_destroyed, sizeof(ev->cache_destroyed),
-			tb[SHADOWMM_A_EVENT_CACHE_DESTROYED], "");
+			smmc_evzone_parse(a, ev);
+	ev->caches_created = smmc_attr_u64(tb[SHADOWMM_A_EVENT_CACHES_CREATED], 0);
+	ev->caches_destroyed = smmc_attr_u64(tb[SHADOWMM_A_EVENT_CACHES_DESTROYED], 0);
+	smmc_attr_strcpy(ev->cache_created, sizeof(ev->cache_created),
+			 tb[SHADOWMM_A_EVENT_CACHE_CREATED], "");
+	smmc_attr_strcpy(ev->cache_destroyed, sizeof(ev->cache_destroyed),
+			 tb[SHADOWMM_A_EVENT_CACHE_DESTROYED], "");
 	return 0;
 }
 
@@ -98,7 +98,7 @@ int smm_event_parse(const struct nlmsghdr *nlh, struct smm_event *ev)
  * Join the events group of the family @nl resolved, on a new socket.
  * 0, or -errno with nl->err saying why (-ENOENT: a module without it).
  */
-int smm_events_open(struct smm_nl *nl, struct smm_events *ev)
+int smmc_events_open(struct smmc_nl *nl, struct smmc_events *ev)
 {
 	unsigned int group = nl->events_group;
 
@@ -109,7 +109,7 @@ int smm_events_open(struct smm_nl *nl, struct smm_events *ev)
 		return -ENOENT;
 	}
 	ev->family = nl->family;
-	ev->buf = malloc(SMM_EVENTS_BUF_SIZE);
+	ev->buf = malloc(SMMC_EVENTS_BUF_SIZE);
 	ev->sock = mnl_socket_open2(NETLINK_GENERIC, SOCK_NONBLOCK | SOCK_CLOEXEC);
 	if (!ev->buf || !ev->sock ||
 	    mnl_socket_bind(ev->sock, 0, MNL_SOCKET_AUTOPID) < 0 ||
@@ -117,13 +117,13 @@ int smm_events_open(struct smm_nl *nl, struct smm_events *ev)
 		int err = errno ? errno : ENOMEM;
 
 		snprintf(nl->err, sizeof(nl->err), "events socket: %s", strerror(err));
-		smm_events_close(ev);
+		smmc_events_close(ev);
 		return -err;
 	}
 	return 0;
 }
 
-int smm_events_fd(const struct smm_events *ev)
+int smmc_events_fd(const struct smmc_events *ev)
 {
 	return ev->sock ? mnl_socket_get_fd(ev->sock) : -1;
 }
@@ -133,16 +133,16 @@ int smm_events_fd(const struct smm_events *ev)
  * many were read, or -ENOBUFS when the kernel dropped some for lack of
  * room (those that follow are still read next time), or -errno.
  */
-int smm_events_read(struct smm_events *ev, void (*cb)(const struct smm_event *e, void *data),
-		    void *data)
+int smmc_events_read(struct smmc_events *ev, void (*cb)(const struct smmc_event *e, void *data),
+		     void *data)
 {
 	const struct nlmsghdr *nlh;
-	struct smm_event e;
+	struct smmc_event e;
 	int n = 0, left;
 	ssize_t len;
 
 	for (;;) {
-		len = mnl_socket_recvfrom(ev->sock, ev->buf, SMM_EVENTS_BUF_SIZE);
+		len = mnl_socket_recvfrom(ev->sock, ev->buf, SMMC_EVENTS_BUF_SIZE);
 		if (len < 0 && errno == EINTR)
 			continue;
 		if (len < 0)
@@ -154,7 +154,7 @@ int smm_events_read(struct smm_events *ev, void (*cb)(const struct smm_event *e,
 
 			if (nlh->nlmsg_type != ev->family ||
 			    nlh->nlmsg_len < NLMSG_HDRLEN + GENL_HDRLEN ||
-			    g->cmd != SHADOWMM_CMD_EVENT || smm_event_parse(nlh, &e))
+			    g->cmd != SHADOWMM_CMD_EVENT || smmc_event_parse(nlh, &e))
 				continue;
 			cb(&e, data);
 			n++;
@@ -162,7 +162,7 @@ int smm_events_read(struct smm_events *ev, void (*cb)(const struct smm_event *e,
 	}
 }
 
-void smm_events_close(struct smm_events *ev)
+void smmc_events_close(struct smmc_events *ev)
 {
 	if (ev->sock)
 		mnl_socket_close(ev->sock);

@@ -5,7 +5,7 @@
 
 #include "libsmm.h"
 
-const char *const smm_state_names[__SHADOWMM_FRAME_CNT] = {
+const char *const smmc_state_names[__SHADOWMM_FRAME_CNT] = {
 	[0]			= "unknown",
 	[SHADOWMM_FRAME_HOLE]	= "hole",
 	[SHADOWMM_FRAME_FREE]	= "free",
@@ -16,11 +16,11 @@ const char *const smm_state_names[__SHADOWMM_FRAME_CNT] = {
 	[SHADOWMM_FRAME_SPACE]	= "space",
 };
 
-static const enum mnl_attr_data_type smm_frame_types[SHADOWMM_A_FRAME_MAX + 1] = {
+static const enum mnl_attr_data_type smmc_frame_types[SHADOWMM_A_FRAME_MAX + 1] = {
 	[SHADOWMM_A_FRAME_RUNS]	= MNL_TYPE_NESTED,
 };
 
-static const struct smm_attr_policy smm_frame_policy = SMM_ATTR_POLICY(smm_frame_types);
+static const struct smmc_attr_policy smmc_frame_policy = SMMC_ATTR_POLICY(smmc_frame_types);
 
 /*
  * One run from its nest, or -1 if an attribute we know has the wrong
@@ -29,7 +29,7 @@ static const struct smm_attr_policy smm_frame_policy = SMM_ATTR_POLICY(smm_frame
  * instead of through libmnl's per-attribute callbacks: same rules, each
  * length checked, unknown types skipped.
  */
-static int smm_run_parse(const struct nlattr *nest, struct smm_run *run)
+static int smmc_run_parse(const struct nlattr *nest, struct smmc_run *run)
 {
 	const char *p = mnl_attr_get_payload(nest);
 	size_t left = mnl_attr_get_payload_len(nest);
@@ -64,29 +64,29 @@ static int smm_run_parse(const struct nlattr *nest, struct smm_run *run)
 	return 0;
 }
 
-struct smm_frames_ctx {
-	smm_run_cb cb;
+struct smmc_frames_ctx {
+	smmc_run_cb cb;
 	void *data;
 };
 
-static int smm_frames_cb(const struct nlmsghdr *nlh, void *data)
+static int smmc_frames_cb(const struct nlmsghdr *nlh, void *data)
 {
 	const struct nlattr *tb[SHADOWMM_A_FRAME_MAX + 1], *a;
-	struct smm_frames_ctx *ctx = data;
+	struct smmc_frames_ctx *ctx = data;
 	int ret;
 
-	if (smm_attr_parse(nlh, &smm_frame_policy, tb) || !tb[SHADOWMM_A_FRAME_RUNS])
+	if (smmc_attr_parse(nlh, &smmc_frame_policy, tb) || !tb[SHADOWMM_A_FRAME_RUNS])
 		return MNL_CB_ERROR;
 	mnl_attr_for_each_nested(a, tb[SHADOWMM_A_FRAME_RUNS]) {
-		struct smm_run run;
+		struct smmc_run run;
 
-		if (mnl_attr_get_type(a) != SHADOWMM_A_FRAME_RUN || smm_run_parse(a, &run))
+		if (mnl_attr_get_type(a) != SHADOWMM_A_FRAME_RUN || smmc_run_parse(a, &run))
 			continue;
 		if (run.state >= __SHADOWMM_FRAME_CNT)
 			run.state = 0;
 		ret = ctx->cb(&run, ctx->data);
 		if (ret) {
-			errno = -ret;	/* smm_nl_run() reports it */
+			errno = -ret;	/* smmc_nl_run() reports it */
 			return MNL_CB_ERROR;
 		}
 	}
@@ -95,17 +95,17 @@ static int smm_frames_cb(const struct nlmsghdr *nlh, void *data)
 
 /*
  * Each run of frames from @start (@count frames, 0: to the end of the
- * range) to @cb, which returns 0 or -errno to stop. SMM_NL_DUMP_INTR
+ * range) to @cb, which returns 0 or -errno to stop. SMMC_NL_DUMP_INTR
  * means the allocator changed during the dump: @cb saw a mix, so throw
  * the runs away and call again.
  */
-int smm_frames_get(struct smm_nl *nl, uint64_t start, uint64_t count, smm_run_cb cb, void *data)
+int smmc_frames_get(struct smmc_nl *nl, uint64_t start, uint64_t count, smmc_run_cb cb, void *data)
 {
-	struct smm_frames_ctx ctx = { cb, data };
-	struct nlmsghdr *nlh = smm_nl_request(nl, SHADOWMM_CMD_FRAME_GET, true);
+	struct smmc_frames_ctx ctx = { cb, data };
+	struct nlmsghdr *nlh = smmc_nl_request(nl, SHADOWMM_CMD_FRAME_GET, true);
 
 	mnl_attr_put_u64(nlh, SHADOWMM_A_FRAME_START, start);
 	if (count)
 		mnl_attr_put_u64(nlh, SHADOWMM_A_FRAME_COUNT, count);
-	return smm_nl_run(nl, nlh, smm_frames_cb, &ctx);
+	return smmc_nl_run(nl, nlh, smmc_frames_cb, &ctx);
 }

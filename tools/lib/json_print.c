@@ -4,8 +4,8 @@
  * stack of the open objects and arrays: whether each has a member yet
  * (for the comma), whether it is an array (keys are left out there), and
  * its depth (for -p indentation). The top-level object is opened by the
- * first member, or by delete_json_obj() when nothing was printed, so
- * text printed before new_json_obj() is never inside it.
+ * first member, or by smmc_delete_json_obj() when nothing was printed, so
+ * text printed before smmc_new_json_obj() is never inside it.
  */
 #include <stdarg.h>
 #include <string.h>
@@ -41,18 +41,18 @@ static struct json_level *json_top(void)
 	return &json.level[i < JSON_MAX_DEPTH ? i : JSON_MAX_DEPTH - 1];
 }
 
-bool is_json_context(void)
+bool smmc_is_json_context(void)
 {
 	return json.on;
 }
 
-void set_json_pretty(bool pretty)
+void smmc_set_json_pretty(bool pretty)
 {
 	json.pretty = pretty;
 }
 
 /* Where both forms go; stdout unless a test says otherwise. */
-void set_json_output(FILE *f)
+void smmc_set_json_output(FILE *f)
 {
 	json.out = f;
 }
@@ -196,7 +196,7 @@ static void json_close(void)
 	fputc(array ? ']' : '}', out());
 }
 
-void new_json_obj(bool on)
+void smmc_new_json_obj(bool on)
 {
 	json.on = on;
 	json.started = false;
@@ -204,7 +204,7 @@ void new_json_obj(bool on)
 }
 
 /* Close what is open (the top-level object last) and end the line. */
-void delete_json_obj(void)
+void smmc_delete_json_obj(void)
 {
 	if (json.on) {
 		json_start();	/* "{}" when nothing was printed */
@@ -220,30 +220,30 @@ void delete_json_obj(void)
 	fflush(out());
 }
 
-static bool print_as_json(enum output_type t)
+static bool print_as_json(enum smmc_output_type t)
 {
-	return json.on && (t & PRINT_JSON);
+	return json.on && (t & SMMC_PRINT_JSON);
 }
 
-static bool print_as_text(enum output_type t, const char *fmt)
+static bool print_as_text(enum smmc_output_type t, const char *fmt)
 {
-	return !json.on && (t & PRINT_FP) && fmt;
+	return !json.on && (t & SMMC_PRINT_FP) && fmt;
 }
 
-void open_json_object(const char *key)
+void smmc_open_json_object(const char *key)
 {
 	if (json.on)
 		json_open(key, false);
 }
 
-void close_json_object(void)
+void smmc_close_json_object(void)
 {
 	if (json.on)
 		json_close();
 }
 
-/* As in iproute2, text mode prints @key itself (PRINT_FP or PRINT_ANY). */
-void open_json_array(enum output_type t, const char *key)
+/* As in iproute2, text mode prints @key itself (SMMC_PRINT_FP or SMMC_PRINT_ANY). */
+void smmc_open_json_array(enum smmc_output_type t, const char *key)
 {
 	if (print_as_json(t))
 		json_open(key, true);
@@ -251,7 +251,7 @@ void open_json_array(enum output_type t, const char *key)
 		fputs(key, out());
 }
 
-void close_json_array(enum output_type t, const char *text)
+void smmc_close_json_array(enum smmc_output_type t, const char *text)
 {
 	if (print_as_json(t))
 		json_close();
@@ -259,7 +259,7 @@ void close_json_array(enum output_type t, const char *text)
 		fputs(text, out());
 }
 
-void print_string(enum output_type t, const char *key, const char *fmt, const char *v)
+void smmc_print_string(enum smmc_output_type t, const char *key, const char *fmt, const char *v)
 {
 	if (print_as_json(t)) {
 		json_member(key);
@@ -272,7 +272,7 @@ void print_string(enum output_type t, const char *key, const char *fmt, const ch
 	}
 }
 
-void print_u64(enum output_type t, const char *key, const char *fmt, uint64_t v)
+void smmc_print_u64(enum smmc_output_type t, const char *key, const char *fmt, uint64_t v)
 {
 	if (print_as_json(t)) {
 		json_member(key);
@@ -282,7 +282,7 @@ void print_u64(enum output_type t, const char *key, const char *fmt, uint64_t v)
 	}
 }
 
-void print_s64(enum output_type t, const char *key, const char *fmt, int64_t v)
+void smmc_print_s64(enum smmc_output_type t, const char *key, const char *fmt, int64_t v)
 {
 	if (print_as_json(t)) {
 		json_member(key);
@@ -292,7 +292,7 @@ void print_s64(enum output_type t, const char *key, const char *fmt, int64_t v)
 	}
 }
 
-void print_uint(enum output_type t, const char *key, const char *fmt, unsigned int v)
+void smmc_print_uint(enum smmc_output_type t, const char *key, const char *fmt, unsigned int v)
 {
 	if (print_as_json(t)) {
 		json_member(key);
@@ -302,7 +302,7 @@ void print_uint(enum output_type t, const char *key, const char *fmt, unsigned i
 	}
 }
 
-void print_int(enum output_type t, const char *key, const char *fmt, int v)
+void smmc_print_int(enum smmc_output_type t, const char *key, const char *fmt, int v)
 {
 	if (print_as_json(t)) {
 		json_member(key);
@@ -313,7 +313,7 @@ void print_int(enum output_type t, const char *key, const char *fmt, int v)
 }
 
 /* JSON true/false; the text format takes the word as a string. */
-void print_bool(enum output_type t, const char *key, const char *fmt, bool v)
+void smmc_print_bool(enum smmc_output_type t, const char *key, const char *fmt, bool v)
 {
 	if (print_as_json(t)) {
 		json_member(key);
@@ -328,7 +328,7 @@ void print_bool(enum output_type t, const char *key, const char *fmt, bool v)
  * as a number with three decimals in both forms; the text format takes
  * the number as a string.
  */
-void print_milli(enum output_type t, const char *key, const char *fmt, int64_t v)
+void smmc_print_milli(enum smmc_output_type t, const char *key, const char *fmt, int64_t v)
 {
 	uint64_t a = v < 0 ? -(uint64_t)v : (uint64_t)v;
 	char buf[32];
@@ -344,14 +344,14 @@ void print_milli(enum output_type t, const char *key, const char *fmt, int64_t v
 }
 
 /* A line break in text mode; JSON has its own layout. */
-void print_nl(void)
+void smmc_print_nl(void)
 {
 	if (!json.on)
 		fputc('\n', out());
 }
 
 /* Text-only decoration: headings, units, separators. */
-void print_text(const char *fmt, ...)
+void smmc_print_text(const char *fmt, ...)
 {
 	va_list ap;
 

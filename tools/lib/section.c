@@ -1,75 +1,46 @@
 // SPDX-License-Identifier: GPL-2.0
 /* SECTION_GET: the sections backing the range, one dump message each. */
-#include <stdlib.h>
 #include <string.h>
 
 #include "libsmm.h"
 
 /* Sections do not change while the module is loaded; a retry is cheap. */
-#define SMM_SECTION_DUMP_TRIES	3
+#define SMMC_SECTION_DUMP_TRIES	3
 
-static const enum mnl_attr_data_type smm_section_types[SHADOWMM_A_SECTION_MAX + 1] = {
+static const enum mnl_attr_data_type smmc_section_types[SHADOWMM_A_SECTION_MAX + 1] = {
 	[SHADOWMM_A_SECTION_INDEX]	= MNL_TYPE_U32,
 	[SHADOWMM_A_SECTION_BASE]	= MNL_TYPE_U64,
 	[SHADOWMM_A_SECTION_START]	= MNL_TYPE_U64,
 	[SHADOWMM_A_SECTION_NR_FRAMES]	= MNL_TYPE_U64,
 };
 
-static const struct smm_attr_policy smm_section_policy = SMM_ATTR_POLICY(smm_section_types);
+static const struct smmc_attr_policy smmc_section_policy = SMMC_ATTR_POLICY(smmc_section_types);
 
-/* One SECTION_GET message into @s; BASE is sent to CAP_SYS_ADMIN only. */
-int smm_section_parse(const struct nlmsghdr *nlh, struct smm_section *s)
+/*
+ * One SECTION_GET message into the struct smmc_section at @section (a
+ * smmc_dump's parse); BASE is sent to CAP_SYS_ADMIN only.
+ */
+int smmc_section_parse(const struct nlmsghdr *nlh, void *section)
 {
 	const struct nlattr *tb[SHADOWMM_A_SECTION_MAX + 1];
+	struct smmc_section *s = section;
 
 	memset(s, 0, sizeof(*s));
-	if (smm_attr_parse(nlh, &smm_section_policy, tb))
+	if (smmc_attr_parse(nlh, &smmc_section_policy, tb))
 		return -EBADMSG;
-	s->index = smm_attr_u32(tb[SHADOWMM_A_SECTION_INDEX], 0);
+	s->index = smmc_attr_u32(tb[SHADOWMM_A_SECTION_INDEX], 0);
 	s->has_base = tb[SHADOWMM_A_SECTION_BASE];
-	s->base = smm_attr_u64(tb[SHADOWMM_A_SECTION_BASE], 0);
-	s->start = smm_attr_u64(tb[SHADOWMM_A_SECTION_START], 0);
-	s->nr_frames = smm_attr_u64(tb[SHADOWMM_A_SECTION_NR_FRAMES], 0);
+	s->base = smmc_attr_u64(tb[SHADOWMM_A_SECTION_BASE], 0);
+	s->start = smmc_attr_u64(tb[SHADOWMM_A_SECTION_START], 0);
+	s->nr_frames = smmc_attr_u64(tb[SHADOWMM_A_SECTION_NR_FRAMES], 0);
 	return 0;
 }
 
-struct smm_sections_ctx {
-	struct smm_section *v;
-	size_t n, cap;
-};
-
-static int smm_section_cb(const struct nlmsghdr *nlh, void *data)
+/* Every section, in an array the caller frees (smmc_dump_array()). */
+int smmc_sections_get(struct smmc_nl *nl, struct smmc_section **sections, size_t *n)
 {
-	struct smm_sections_ctx *ctx = data;
+	static const struct smmc_dump d = { SHADOWMM_CMD_SECTION_GET, sizeof(**sections), 16,
+					    SMMC_SECTION_DUMP_TRIES, smmc_section_parse };
 
-	if (smm_array_reserve((void **)&ctx->v, &ctx->cap, ctx->n, sizeof(*ctx->v), 16))
-		return MNL_CB_ERROR;	/* errno is ENOMEM */
-	if (smm_section_parse(nlh, &ctx->v[ctx->n]))
-		return MNL_CB_ERROR;
-	ctx->n++;
-	return MNL_CB_OK;
-}
-
-/*
- * Every section, in an array the caller frees. Returns 0, or -errno with
- * nl->err saying why (and *sections NULL).
- */
-int smm_sections_get(struct smm_nl *nl, struct smm_section **sections, size_t *n)
-{
-	struct smm_sections_ctx ctx = { 0 };
-	int tries = 0, ret;
-
-	do {
-		ctx.n = 0;
-		ret = smm_nl_run(nl, smm_nl_request(nl, SHADOWMM_CMD_SECTION_GET, true),
-				 smm_section_cb, &ctx);
-	} while (ret == SMM_NL_DUMP_INTR && ++tries < SMM_SECTION_DUMP_TRIES);
-	if (ret) {
-		free(ctx.v);
-		ctx.v = NULL;
-		ctx.n = 0;
-	}
-	*sections = ctx.v;
-	*n = ctx.n;
-	return ret;
+	return smmc_dump_array(nl, &d, (void **)sections, n);
 }

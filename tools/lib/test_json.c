@@ -23,7 +23,7 @@ static void result(bool ok, const char *name)
 		failed++;
 }
 
-/* Run @fn as new_json_obj(@json) ... delete_json_obj() and return its output. */
+/* Run @fn as smmc_new_json_obj(@json) ... smmc_delete_json_obj() and return its output. */
 static char *capture(void (*fn)(void), bool json, bool pretty)
 {
 	char *buf = NULL;
@@ -34,12 +34,12 @@ static char *capture(void (*fn)(void), bool json, bool pretty)
 		perror("open_memstream");
 		exit(1);
 	}
-	set_json_output(f);
-	set_json_pretty(pretty);
-	new_json_obj(json);
+	smmc_set_json_output(f);
+	smmc_set_json_pretty(pretty);
+	smmc_new_json_obj(json);
 	fn();
-	delete_json_obj();
-	set_json_output(NULL);
+	smmc_delete_json_obj();
+	smmc_set_json_output(NULL);
 	fclose(f);
 	return buf;
 }
@@ -84,24 +84,24 @@ static void expect_jq(const char *name, void (*fn)(void), bool pretty, const cha
 /* Every kind of value, nesting, arrays, text-only and JSON-only calls. */
 static void sample(void)
 {
-	print_string(PRINT_ANY, "name", "name %s\n", "a \"q\" \\ \t\x01");
-	print_u64(PRINT_ANY, "n", "n %" PRIu64 "\n", 18446744073709551615ULL);
-	print_uint(PRINT_ANY, "u", "u %u\n", 4096);
-	print_int(PRINT_ANY, "i", "i %d\n", -7);
-	open_json_array(PRINT_JSON, "list");
-	print_u64(PRINT_ANY, NULL, "[%" PRIu64 "]", 1);
-	print_milli(PRINT_ANY, NULL, "[%s]", -1000);
-	print_milli(PRINT_ANY, NULL, "[%s]\n", 125);
-	close_json_array(PRINT_JSON, NULL);
-	open_json_object("obj");
-	print_bool(PRINT_ANY, "ok", "ok %s\n", true);
-	open_json_object("empty");
-	close_json_object();
-	close_json_object();
-	print_s64(PRINT_JSON, "neg", NULL, -5);
-	print_text("text only\n");
-	print_string(PRINT_FP, NULL, "%s", "fp only");
-	print_nl();
+	smmc_print_string(SMMC_PRINT_ANY, "name", "name %s\n", "a \"q\" \\ \t\x01");
+	smmc_print_u64(SMMC_PRINT_ANY, "n", "n %" PRIu64 "\n", 18446744073709551615ULL);
+	smmc_print_uint(SMMC_PRINT_ANY, "u", "u %u\n", 4096);
+	smmc_print_int(SMMC_PRINT_ANY, "i", "i %d\n", -7);
+	smmc_open_json_array(SMMC_PRINT_JSON, "list");
+	smmc_print_u64(SMMC_PRINT_ANY, NULL, "[%" PRIu64 "]", 1);
+	smmc_print_milli(SMMC_PRINT_ANY, NULL, "[%s]", -1000);
+	smmc_print_milli(SMMC_PRINT_ANY, NULL, "[%s]\n", 125);
+	smmc_close_json_array(SMMC_PRINT_JSON, NULL);
+	smmc_open_json_object("obj");
+	smmc_print_bool(SMMC_PRINT_ANY, "ok", "ok %s\n", true);
+	smmc_open_json_object("empty");
+	smmc_close_json_object();
+	smmc_close_json_object();
+	smmc_print_s64(SMMC_PRINT_JSON, "neg", NULL, -5);
+	smmc_print_text("text only\n");
+	smmc_print_string(SMMC_PRINT_FP, NULL, "%s", "fp only");
+	smmc_print_nl();
 }
 
 static const char sample_text[] =
@@ -135,43 +135,43 @@ static void sections(void)
 {
 	unsigned int i;
 
-	print_string(PRINT_ANY, "mode", "mode %s\n", "reserved");
-	open_json_array(PRINT_JSON, "sections");
+	smmc_print_string(SMMC_PRINT_ANY, "mode", "mode %s\n", "reserved");
+	smmc_open_json_array(SMMC_PRINT_JSON, "sections");
 	for (i = 0; i < 2; i++) {
-		open_json_object(NULL);
-		print_uint(PRINT_ANY, "index", "  section %u", i);
-		print_u64(PRINT_ANY, "base", " base 0x%" PRIx64 "\n", 0x10000000ULL << i);
-		close_json_object();
+		smmc_open_json_object(NULL);
+		smmc_print_uint(SMMC_PRINT_ANY, "index", "  section %u", i);
+		smmc_print_u64(SMMC_PRINT_ANY, "base", " base 0x%" PRIx64 "\n", 0x10000000ULL << i);
+		smmc_close_json_object();
 	}
-	close_json_array(PRINT_JSON, NULL);
+	smmc_close_json_array(SMMC_PRINT_JSON, NULL);
 }
 
 /* Bytes that are not UTF-8 become U+FFFD; UTF-8 passes; \b \f \r escaped. */
 static void strings(void)
 {
-	print_string(PRINT_ANY, "utf8", "%s\n", "\xc2\xb5s \xe2\x82\xac");
-	print_string(PRINT_ANY, "bad", "%s\n", "a\xff" "b\xc0\xaf" "c\xed\xa0\x80" "d\xe2\x82");
-	print_string(PRINT_ANY, "ctl", "%s\n", "\b\f\r\x1f\x7f/");
-	print_string(PRINT_JSON, "null", NULL, NULL);
+	smmc_print_string(SMMC_PRINT_ANY, "utf8", "%s\n", "\xc2\xb5s \xe2\x82\xac");
+	smmc_print_string(SMMC_PRINT_ANY, "bad", "%s\n", "a\xff" "b\xc0\xaf" "c\xed\xa0\x80" "d\xe2\x82");
+	smmc_print_string(SMMC_PRINT_ANY, "ctl", "%s\n", "\b\f\r\x1f\x7f/");
+	smmc_print_string(SMMC_PRINT_JSON, "null", NULL, NULL);
 }
 
 /* Keys inside arrays are left out; NULL keys in objects still give JSON. */
 static void careless(void)
 {
-	open_json_array(PRINT_JSON, "a");
-	print_uint(PRINT_ANY, "ignored", NULL, 1);
-	open_json_array(PRINT_JSON, "inner");
-	close_json_array(PRINT_JSON, NULL);
-	close_json_array(PRINT_JSON, NULL);
-	print_uint(PRINT_JSON, NULL, NULL, 2);
-	open_json_object("left");
-	open_json_array(PRINT_JSON, "open");	/* delete_json_obj() closes both */
-	print_uint(PRINT_JSON, NULL, NULL, 3);
+	smmc_open_json_array(SMMC_PRINT_JSON, "a");
+	smmc_print_uint(SMMC_PRINT_ANY, "ignored", NULL, 1);
+	smmc_open_json_array(SMMC_PRINT_JSON, "inner");
+	smmc_close_json_array(SMMC_PRINT_JSON, NULL);
+	smmc_close_json_array(SMMC_PRINT_JSON, NULL);
+	smmc_print_uint(SMMC_PRINT_JSON, NULL, NULL, 2);
+	smmc_open_json_object("left");
+	smmc_open_json_array(SMMC_PRINT_JSON, "open");	/* smmc_delete_json_obj() closes both */
+	smmc_print_uint(SMMC_PRINT_JSON, NULL, NULL, 3);
 }
 
 static void nothing(void)
 {
-	print_text("only in text\n");
+	smmc_print_text("only in text\n");
 }
 
 int main(void)

@@ -13,7 +13,7 @@
  *  - a failing callback stops the callbacks, not the reading;
  *  - kernel errors read "<extack message> (<errno text>; <where>)";
  *  - the controller's answer gives the family id and the "events" group;
- *  - on a kernel without the family, smm_nl_open() says so;
+ *  - on a kernel without the family, smmc_nl_open() says so;
  *  - a cache of CACHE_GET keeps every field, skipping unknown ones.
  *  - a capture answers its requests again (wrapping around), refuses a
  *    request it has no reply for and a damaged file; frame runs parse
@@ -22,7 +22,7 @@
  *
  * TAP output; exit 1 on any failure.
  */
-#include "smm_nl.c"
+#include "smmc_nl.c"
 
 #include <inttypes.h>
 #include <unistd.h>
@@ -133,7 +133,7 @@ static void put_section(uint16_t flags, uint32_t seq, uint32_t index)
 
 /* ---- reading them ---- */
 
-static struct smm_nl nl;
+static struct smmc_nl nl;
 
 struct seen {
 	unsigned int calls;
@@ -144,9 +144,9 @@ struct seen {
 static int section_cb(const struct nlmsghdr *nlh, void *data)
 {
 	struct seen *seen = data;
-	struct smm_section s;
+	struct smmc_section s;
 
-	if (smm_section_parse(nlh, &s))
+	if (smmc_section_parse(nlh, &s))
 		return MNL_CB_ERROR;
 	if (seen->calls < ARRAY_SIZE(seen->index))
 		seen->index[seen->calls] = s.index;
@@ -155,17 +155,17 @@ static int section_cb(const struct nlmsghdr *nlh, void *data)
 	return MNL_CB_OK;
 }
 
-/* Feed what was built as one datagram, as smm_nl_run() would; reset the buffer. */
+/* Feed what was built as one datagram, as smmc_nl_run() would; reset the buffer. */
 static int read_reply(struct seen *seen, bool *done)
 {
-	struct smm_nl_reply r = { .nl = &nl, .cb = section_cb, .data = seen, .seq = SEQ };
+	struct smmc_nl_reply r = { .nl = &nl, .cb = section_cb, .data = seen, .seq = SEQ };
 
 	nl.portid = PORTID;
 	nl.err[0] = '\0';
-	smm_nl_reply_batch(&r, msgs.buf, used);
+	smmc_nl_reply_batch(&r, msgs.buf, used);
 	used = 0;
 	*done = r.done;
-	return smm_nl_reply_result(&r);
+	return smmc_nl_reply_result(&r);
 }
 
 /* ---- tests ---- */
@@ -173,7 +173,7 @@ static int read_reply(struct seen *seen, bool *done)
 static void test_info_parse(void)
 {
 	struct nlmsghdr *nlh = put_genl(SHADOWMM_CMD_INFO_GET, 0, SEQ);
-	struct smm_info info;
+	struct smmc_info info;
 
 	mnl_attr_put_u32(nlh, 200, 0xdead);	/* a type far beyond ours */
 	mnl_attr_put_u64(nlh, SHADOWMM_A_INFO_SIZE, 64 << 20);
@@ -184,38 +184,38 @@ static void test_info_parse(void)
 	mnl_attr_put(nlh, SHADOWMM_A_INFO_MAX + 1, 3, "new");	/* the next one appended */
 	mnl_attr_put_u32(nlh, SHADOWMM_A_INFO_MAX_ORDER, 10);
 	mnl_attr_put(nlh, SHADOWMM_A_INFO_UNSPEC, 2, "xx");
-	CHECK(!smm_info_parse(nlh, &info), "info: unknown attribute types are skipped");
+	CHECK(!smmc_info_parse(nlh, &info), "info: unknown attribute types are skipped");
 	CHECK(info.size == 64 << 20 && info.page_size == 4096 && info.nr_frames == 16384 &&
 	      info.max_order == 10 && !strcmp(info.version, "0.1.0"),
 	      "info: known attributes around them are kept");
 	CHECK(!info.has_base && !info.base && !info.kernel[0] && !info.span_frames,
 	      "info: absent attributes read as 0 and has_base is false");
-	CHECK(!strcmp(smm_mode_name(info.mode), "borrowed"), "info: mode name");
+	CHECK(!strcmp(smmc_mode_name(info.mode), "borrowed"), "info: mode name");
 	used = 0;
 
 	nlh = put_genl(SHADOWMM_CMD_INFO_GET, 0, SEQ);
 	mnl_attr_put_u32(nlh, SHADOWMM_A_INFO_SIZE, 1);		/* a u64 sent as u32 */
-	CHECK(smm_info_parse(nlh, &info) == -EBADMSG, "info: a known attribute of the wrong size "
+	CHECK(smmc_info_parse(nlh, &info) == -EBADMSG, "info: a known attribute of the wrong size "
 	      "is refused");
 	used = 0;
 
 	nlh = put_genl(SHADOWMM_CMD_INFO_GET, 0, SEQ);
 	mnl_attr_put(nlh, SHADOWMM_A_INFO_KERNEL, 3, "abc");	/* no NUL */
-	CHECK(smm_info_parse(nlh, &info) == -EBADMSG, "info: a string without its NUL is refused");
+	CHECK(smmc_info_parse(nlh, &info) == -EBADMSG, "info: a string without its NUL is refused");
 	used = 0;
 }
 
 static void test_section_parse(void)
 {
 	struct nlmsghdr *nlh = put_genl(SHADOWMM_CMD_SECTION_GET, NLM_F_MULTI, SEQ);
-	struct smm_section s;
+	struct smmc_section s;
 
 	mnl_attr_put_u32(nlh, SHADOWMM_A_SECTION_INDEX, 3);
 	mnl_attr_put_u64(nlh, SHADOWMM_A_SECTION_BASE, 0x10000000);
 	mnl_attr_put_u64(nlh, SHADOWMM_A_SECTION_START, 4096);
 	mnl_attr_put_u64(nlh, SHADOWMM_A_SECTION_NR_FRAMES, 1024);
 	mnl_attr_put_u64(nlh, SHADOWMM_A_SECTION_MAX + 7, 1);
-	CHECK(!smm_section_parse(nlh, &s) && s.index == 3 && s.has_base && s.base == 0x10000000 &&
+	CHECK(!smmc_section_parse(nlh, &s) && s.index == 3 && s.has_base && s.base == 0x10000000 &&
 	      s.start == 4096 && s.nr_frames == 1024, "section: every field, BASE present");
 	used = 0;
 }
@@ -223,7 +223,7 @@ static void test_section_parse(void)
 static void test_cache_parse(void)
 {
 	struct nlmsghdr *nlh = put_genl(SHADOWMM_CMD_CACHE_GET, NLM_F_MULTI, SEQ);
-	struct smm_cache c;
+	struct smmc_cache c;
 
 	mnl_attr_put_strz(nlh, SHADOWMM_A_CACHE_NAME, "kmalloc-256");
 	mnl_attr_put_u32(nlh, SHADOWMM_A_CACHE_ID, 7);
@@ -236,7 +236,7 @@ static void test_cache_parse(void)
 	mnl_attr_put_u64(nlh, SHADOWMM_A_CACHE_ACTIVE_OBJS, 20);
 	mnl_attr_put_u64(nlh, SHADOWMM_A_CACHE_NUM_OBJS, 30);
 	mnl_attr_put_u64(nlh, SHADOWMM_A_CACHE_ERRORS, 2);
-	CHECK(!smm_cache_parse(nlh, &c) && !strcmp(c.name, "kmalloc-256") && c.id == 7 &&
+	CHECK(!smmc_cache_parse(nlh, &c) && !strcmp(c.name, "kmalloc-256") && c.id == 7 &&
 	      c.builtin && c.object_size == 256 && c.flags == SHADOWMM_CACHE_HARDENED &&
 	      c.objs_per_slab == 15 && c.active_objs == 20 && c.num_objs == 30 && c.errors == 2 &&
 	      !c.num_slabs, "cache: known fields kept, unknown skipped, absent read as 0");
@@ -244,7 +244,7 @@ static void test_cache_parse(void)
 
 	nlh = put_genl(SHADOWMM_CMD_CACHE_GET, NLM_F_MULTI, SEQ);
 	mnl_attr_put_u32(nlh, SHADOWMM_A_CACHE_NUM_SLABS, 1);	/* a u64 sent as u32 */
-	CHECK(smm_cache_parse(nlh, &c) == -EBADMSG, "cache: a known attribute of the wrong size "
+	CHECK(smmc_cache_parse(nlh, &c) == -EBADMSG, "cache: a known attribute of the wrong size "
 	      "is refused");
 	used = 0;
 }
@@ -289,8 +289,8 @@ static void test_dump_intr(void)
 	put_section(NLM_F_MULTI, SEQ, 2);
 	put_done(0, NULL);
 	ret = read_reply(&seen, &done);
-	CHECK(ret == SMM_NL_DUMP_INTR && done && seen.calls == 3,
-	      "dump: NLM_F_DUMP_INTR is read to NLMSG_DONE and returns SMM_NL_DUMP_INTR");
+	CHECK(ret == SMMC_NL_DUMP_INTR && done && seen.calls == 3,
+	      "dump: NLM_F_DUMP_INTR is read to NLMSG_DONE and returns SMMC_NL_DUMP_INTR");
 	CHECK_STR(nl.err, "dump interrupted: state changed during the dump",
 		  "dump: the interruption's message");
 }
@@ -363,7 +363,7 @@ static void test_family(void)
 {
 	struct nlmsghdr *nlh = put_genl(CTRL_CMD_NEWFAMILY, 0, SEQ);
 	struct nlattr *groups, *g;
-	struct smm_nl f = { 0 };
+	struct smmc_nl f = { 0 };
 	static const char *const names[] = { "other", SHADOWMM_MCGRP_EVENTS };
 	unsigned int i;
 
@@ -378,7 +378,7 @@ static void test_family(void)
 		mnl_attr_nest_end(nlh, g);
 	}
 	mnl_attr_nest_end(nlh, groups);
-	CHECK(smm_nl_family_cb(nlh, &f) == MNL_CB_OK && f.family == 0x1c && f.version == 1 &&
+	CHECK(smmc_nl_family_cb(nlh, &f) == MNL_CB_OK && f.family == 0x1c && f.version == 1 &&
 	      f.events_group == 9, "family: id, version and the events group");
 	used = 0;
 }
@@ -387,22 +387,22 @@ static void test_units(void)
 {
 	char buf[32];
 
-	CHECK_STR(smm_fmt_bytes(buf, sizeof(buf), 64 << 20), "64 MiB", "units: 64 MiB");
-	CHECK_STR(smm_fmt_bytes(buf, sizeof(buf), 3ULL << 29), "1.5 GiB", "units: 1.5 GiB");
-	CHECK_STR(smm_fmt_bytes(buf, sizeof(buf), 1000), "1000 B", "units: below 1 KiB");
+	CHECK_STR(smmc_fmt_bytes(buf, sizeof(buf), 64 << 20), "64 MiB", "units: 64 MiB");
+	CHECK_STR(smmc_fmt_bytes(buf, sizeof(buf), 3ULL << 29), "1.5 GiB", "units: 1.5 GiB");
+	CHECK_STR(smmc_fmt_bytes(buf, sizeof(buf), 1000), "1000 B", "units: below 1 KiB");
 }
 
 /* The real controller, on a kernel where shadowmm is not loaded. */
 static void test_open(void)
 {
-	struct smm_nl n;
+	struct smmc_nl n;
 	int ret;
 
 	if (!access("/sys/module/shadowmm", F_OK)) {
 		printf("ok %d open: family not found # SKIP shadowmm is loaded\n", ++tests);
 		return;
 	}
-	ret = smm_nl_open(&n);
+	ret = smmc_nl_open(&n);
 	if (ret != -ENOENT && strstr(n.err, "netlink socket")) {
 		printf("ok %d open: family not found # SKIP %s\n", ++tests, n.err);
 		return;
@@ -411,7 +411,7 @@ static void test_open(void)
 	      !strcmp(n.err, "shadowmm: generic netlink family not found "
 			     "(is shadowmm.ko loaded?)"), "open: family not found (saw \"%s\")",
 	      n.err);
-	smm_nl_close(&n);
+	smmc_nl_close(&n);
 }
 
 /* ---- captures ---- */
@@ -419,12 +419,12 @@ static void test_open(void)
 static char cap_path[64];
 
 /* Write what was built as one datagram (the first of a reply to @cmd), and a DONE. */
-static void cap_reply(struct smm_capture *c, uint8_t cmd)
+static void cap_reply(struct smmc_capture *c, uint8_t cmd)
 {
-	smm_capture_put(c, cmd, true, msgs.buf, used);
+	smmc_capture_put(c, cmd, true, msgs.buf, used);
 	used = 0;
 	put_done(0, NULL);
-	smm_capture_put(c, cmd, false, msgs.buf, used);
+	smmc_capture_put(c, cmd, false, msgs.buf, used);
 	used = 0;
 }
 
@@ -442,7 +442,7 @@ static void put_run(struct nlmsghdr *nlh, uint64_t start, uint64_t count, bool b
 	mnl_attr_nest_end(nlh, r);
 }
 
-static int run_cb(const struct smm_run *run, void *data)
+static int run_cb(const struct smmc_run *run, void *data)
 {
 	uint64_t *sum = data;
 
@@ -454,18 +454,18 @@ static int run_cb(const struct smm_run *run, void *data)
 
 static void test_capture(void)
 {
-	struct smm_section *sec = NULL;
-	struct smm_capture *c;
+	struct smmc_section *sec = NULL;
+	struct smmc_capture *c;
 	struct nlmsghdr *nlh;
 	struct nlattr *runs;
 	uint64_t sum[3] = { 0 };
-	struct smm_nl r;
+	struct smmc_nl r;
 	size_t n = 0;
 	FILE *f;
 	int ret;
 
 	snprintf(cap_path, sizeof(cap_path), "/tmp/test_nl.%d.cap", (int)getpid());
-	CHECK(!smm_capture_create(&c, cap_path), "capture: create %s", cap_path);
+	CHECK(!smmc_capture_create(&c, cap_path), "capture: create %s", cap_path);
 	put_section(NLM_F_MULTI, 5, 0);
 	put_section(NLM_F_MULTI, 5, 1);
 	cap_reply(c, SHADOWMM_CMD_SECTION_GET);
@@ -477,27 +477,27 @@ static void test_capture(void)
 	mnl_attr_nest_end(nlh, runs);
 	end_msg(nlh);
 	cap_reply(c, SHADOWMM_CMD_FRAME_GET);
-	smm_capture_close(c);
+	smmc_capture_close(c);
 
-	ret = smm_nl_open_replay(&r, cap_path);
+	ret = smmc_nl_open_replay(&r, cap_path);
 	CHECK(!ret, "capture: opened for replay (%s)", r.err);
 	if (ret)
 		return;
-	ret = smm_sections_get(&r, &sec, &n);
+	ret = smmc_sections_get(&r, &sec, &n);
 	CHECK(!ret && n == 2 && sec[1].index == 1, "capture: a dump replayed (%d, %zu)", ret, n);
 	free(sec);
 	sec = NULL;
-	ret = smm_frames_get(&r, 0, 0, run_cb, sum);
+	ret = smmc_frames_get(&r, 0, 0, run_cb, sum);
 	CHECK(!ret && sum[0] == 2 && sum[1] == 17 && sum[2] == 2 * SHADOWMM_FRAME_PAGE,
 	      "capture: runs inline, unknown type skipped, a wrong size refused (%" PRIu64
 	      " runs)", sum[0]);
-	ret = smm_sections_get(&r, &sec, &n);
+	ret = smmc_sections_get(&r, &sec, &n);
 	CHECK(!ret && n == 2, "capture: wraps around for the next refresh");
 	free(sec);
-	ret = smm_info_get(&r, &(struct smm_info){ 0 });
+	ret = smmc_info_get(&r, &(struct smmc_info){ 0 });
 	CHECK_STR(r.err, "replay: the capture has no reply to this request",
 		  "capture: a request it has no reply for");
-	smm_nl_close(&r);
+	smmc_nl_close(&r);
 
 	f = fopen(cap_path, "r+b");
 	if (f) {
@@ -506,9 +506,9 @@ static void test_capture(void)
 		fputc(0x7f, f);
 		fclose(f);
 	}
-	ret = smm_nl_open_replay(&r, cap_path);
+	ret = smmc_nl_open_replay(&r, cap_path);
 	CHECK(ret == -EBADMSG, "capture: a damaged record is refused (%s)", r.err);
-	smm_nl_close(&r);
+	smmc_nl_close(&r);
 	unlink(cap_path);
 }
 
@@ -516,7 +516,7 @@ static void test_event_parse(void)
 {
 	struct nlmsghdr *nlh = put_genl(SHADOWMM_CMD_EVENT, 0, 0);
 	struct nlattr *zones, *z;
-	struct smm_event ev;
+	struct smmc_event ev;
 	unsigned int id;
 
 	mnl_attr_put_u64(nlh, SHADOWMM_A_EVENT_SEQ, 42);
@@ -537,7 +537,7 @@ static void test_event_parse(void)
 	mnl_attr_put_u64(nlh, SHADOWMM_A_EVENT_CACHES_CREATED, 3);
 	mnl_attr_put_u64(nlh, SHADOWMM_A_EVENT_CACHES_DESTROYED, 1);
 	mnl_attr_put_strz(nlh, SHADOWMM_A_EVENT_CACHE_CREATED, "dentry");
-	CHECK(!smm_event_parse(nlh, &ev) && ev.seq == 42 && ev.interval_ms == 1000,
+	CHECK(!smmc_event_parse(nlh, &ev) && ev.seq == 42 && ev.interval_ms == 1000,
 	      "event: sequence and interval");
 	CHECK(ev.zones[2].present && ev.zones[2].alloc == 300 && ev.zones[2].free == 200 &&
 	      ev.zones[2].alloc_fail == 1 && ev.zones[2].level == SHADOWMM_WMARK_BELOW_LOW &&

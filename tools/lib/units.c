@@ -9,7 +9,7 @@
  * @bytes in the largest binary unit it reaches, exact when it divides
  * (64 MiB), else with one decimal (1.5 GiB); below 1 KiB in bytes.
  */
-char *smm_fmt_bytes(char *buf, size_t len, uint64_t bytes)
+char *smmc_fmt_bytes(char *buf, size_t len, uint64_t bytes)
 {
 	static const char *const units[] = { "KiB", "MiB", "GiB", "TiB", "PiB", "EiB" };
 	unsigned int u = 0;

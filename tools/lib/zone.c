@@ -1,15 +1,16 @@
 // SPDX-License-Identifier: GPL-2.0
-/* ZONE_GET: zones, their free areas and counters. */
+/* ZONE_GET: zones, their free areas and counters; printing their fields. */
+#include <inttypes.h>
 #include <stdio.h>
 #include <string.h>
-#include <strings.h>
 
 #include "libsmm.h"
+#include "json_print.h"
 
-const char *const smm_zone_names[SMM_NR_ZONES] = { "DMA", "DMA32", "Normal" };
-const char *const smm_mt_names[SMM_NR_MT] = { "Unmovable", "Movable", "Reclaimable" };
+const char *const smmc_zone_names[SMMC_NR_ZONES] = { "DMA", "DMA32", "Normal" };
+const char *const smmc_mt_names[SMMC_NR_MT] = { "Unmovable", "Movable", "Reclaimable" };
 
-static const enum mnl_attr_data_type smm_zone_types[SHADOWMM_A_ZONE_MAX + 1] = {
+static const enum mnl_attr_data_type smmc_zone_types[SHADOWMM_A_ZONE_MAX + 1] = {
 	[SHADOWMM_A_ZONE_ID]		 = MNL_TYPE_U32,
 	[SHADOWMM_A_ZONE_NAME]		 = MNL_TYPE_NUL_STRING,
 	[SHADOWMM_A_ZONE_START]		 = MNL_TYPE_U64,
@@ -29,9 +30,9 @@ static const enum mnl_attr_data_type smm_zone_types[SHADOWMM_A_ZONE_MAX + 1] = {
 	[SHADOWMM_A_ZONE_STATS]		 = MNL_TYPE_NESTED,
 };
 
-static const struct smm_attr_policy smm_zone_policy = SMM_ATTR_POLICY(smm_zone_types);
+static const struct smmc_attr_policy smmc_zone_policy = SMMC_ATTR_POLICY(smmc_zone_types);
 
-static const enum mnl_attr_data_type smm_area_types[SHADOWMM_A_AREA_MAX + 1] = {
+static const enum mnl_attr_data_type smmc_area_types[SHADOWMM_A_AREA_MAX + 1] = {
 	[SHADOWMM_A_AREA_ORDER]		= MNL_TYPE_U32,
 	[SHADOWMM_A_AREA_NR_FREE]	= MNL_TYPE_U64,
 	[SHADOWMM_A_AREA_NR_FREE_MT]	= MNL_TYPE_NESTED,
@@ -39,9 +40,9 @@ static const enum mnl_attr_data_type smm_area_types[SHADOWMM_A_AREA_MAX + 1] = {
 	[SHADOWMM_A_AREA_EXTFRAG]	= MNL_TYPE_U32,
 };
 
-static const struct smm_attr_policy smm_area_policy = SMM_ATTR_POLICY(smm_area_types);
+static const struct smmc_attr_policy smmc_area_policy = SMMC_ATTR_POLICY(smmc_area_types);
 
-static const enum mnl_attr_data_type smm_stats_types[SHADOWMM_A_STATS_MAX + 1] = {
+static const enum mnl_attr_data_type smmc_stats_types[SHADOWMM_A_STATS_MAX + 1] = {
 	[SHADOWMM_A_STATS_ALLOC]	 = MNL_TYPE_NESTED,
 	[SHADOWMM_A_STATS_FREE]		 = MNL_TYPE_NESTED,
 	[SHADOWMM_A_STATS_MT_FALLBACK]	 = MNL_TYPE_U64,
@@ -56,101 +57,120 @@ static const enum mnl_attr_data_type smm_stats_types[SHADOWMM_A_STATS_MAX + 1] =
 	[SHADOWMM_A_STATS_PCP_DRAIN]	 = MNL_TYPE_U64,
 };
 
-static const struct smm_attr_policy smm_stats_policy = SMM_ATTR_POLICY(smm_stats_types);
+static const struct smmc_attr_policy smmc_stats_policy = SMMC_ATTR_POLICY(smmc_stats_types);
 
-int smm_zone_by_name(const char *name)
+int smmc_zone_by_name(const char *name)
 {
-	int z;
-
-	for (z = 0; z < SMM_NR_ZONES; z++)
-		if (!strcasecmp(name, smm_zone_names[z]))
-			return z;
-	return -1;
+	return smmc_name_index(smmc_zone_names, SMMC_NR_ZONES, name);
 }
 
-static int smm_area_parse(const struct nlattr *nest, struct smm_zone *z)
+static int smmc_area_parse(const struct nlattr *nest, struct smmc_zone *z)
 {
 	const struct nlattr *tb[SHADOWMM_A_AREA_MAX + 1];
 	uint32_t o;
 
-	if (smm_attr_parse_nested(nest, &smm_area_policy, tb) || !tb[SHADOWMM_A_AREA_ORDER])
+	if (smmc_attr_parse_nested(nest, &smmc_area_policy, tb) || !tb[SHADOWMM_A_AREA_ORDER])
 		return -1;
 	o = mnl_attr_get_u32(tb[SHADOWMM_A_AREA_ORDER]);
-	if (o >= SMM_NR_ORDERS)
+	if (o >= SMMC_NR_ORDERS)
 		return 0;	/* a larger MAX_ORDER than we know: skip */
-	z->nr_free[o] = smm_attr_u64(tb[SHADOWMM_A_AREA_NR_FREE], 0);
-	smm_attr_u64_array(tb[SHADOWMM_A_AREA_NR_FREE_MT], z->nr_free_mt[o], SMM_NR_MT);
-	z->unusable[o] = (int32_t)smm_attr_u32(tb[SHADOWMM_A_AREA_UNUSABLE], 0);
-	z->extfrag[o] = (int32_t)smm_attr_u32(tb[SHADOWMM_A_AREA_EXTFRAG], 0);
+	z->nr_free[o] = smmc_attr_u64(tb[SHADOWMM_A_AREA_NR_FREE], 0);
+	smmc_attr_u64_array(tb[SHADOWMM_A_AREA_NR_FREE_MT], z->nr_free_mt[o], SMMC_NR_MT);
+	z->unusable[o] = (int32_t)smmc_attr_u32(tb[SHADOWMM_A_AREA_UNUSABLE], 0);
+	z->extfrag[o] = (int32_t)smmc_attr_u32(tb[SHADOWMM_A_AREA_EXTFRAG], 0);
 	return 0;
 }
 
-static void smm_stats_parse(const struct nlattr *nest, struct smm_zone_stats *s)
+static void smmc_stats_parse(const struct nlattr *nest, struct smmc_zone_stats *s)
 {
 	const struct nlattr *tb[SHADOWMM_A_STATS_MAX + 1];
 
-	if (!nest || smm_attr_parse_nested(nest, &smm_stats_policy, tb))
+	if (!nest || smmc_attr_parse_nested(nest, &smmc_stats_policy, tb))
 		return;
-	smm_attr_u64_array(tb[SHADOWMM_A_STATS_ALLOC], s->alloc, SMM_NR_ORDERS);
-	smm_attr_u64_array(tb[SHADOWMM_A_STATS_FREE], s->free, SMM_NR_ORDERS);
-	s->mt_fallback = smm_attr_u64(tb[SHADOWMM_A_STATS_MT_FALLBACK], 0);
-	s->mt_steal = smm_attr_u64(tb[SHADOWMM_A_STATS_MT_STEAL], 0);
-	s->zone_fallback = smm_attr_u64(tb[SHADOWMM_A_STATS_ZONE_FALLBACK], 0);
-	s->wmark_low = smm_attr_u64(tb[SHADOWMM_A_STATS_WMARK_LOW], 0);
-	s->wmark_min = smm_attr_u64(tb[SHADOWMM_A_STATS_WMARK_MIN], 0);
-	s->alloc_fail = smm_attr_u64(tb[SHADOWMM_A_STATS_ALLOC_FAIL], 0);
-	s->pcp_alloc = smm_attr_u64(tb[SHADOWMM_A_STATS_PCP_ALLOC], 0);
-	s->pcp_free = smm_attr_u64(tb[SHADOWMM_A_STATS_PCP_FREE], 0);
-	s->pcp_refill = smm_attr_u64(tb[SHADOWMM_A_STATS_PCP_REFILL], 0);
-	s->pcp_drain = smm_attr_u64(tb[SHADOWMM_A_STATS_PCP_DRAIN], 0);
+	smmc_attr_u64_array(tb[SHADOWMM_A_STATS_ALLOC], s->alloc, SMMC_NR_ORDERS);
+	smmc_attr_u64_array(tb[SHADOWMM_A_STATS_FREE], s->free, SMMC_NR_ORDERS);
+	s->mt_fallback = smmc_attr_u64(tb[SHADOWMM_A_STATS_MT_FALLBACK], 0);
+	s->mt_steal = smmc_attr_u64(tb[SHADOWMM_A_STATS_MT_STEAL], 0);
+	s->zone_fallback = smmc_attr_u64(tb[SHADOWMM_A_STATS_ZONE_FALLBACK], 0);
+	s->wmark_low = smmc_attr_u64(tb[SHADOWMM_A_STATS_WMARK_LOW], 0);
+	s->wmark_min = smmc_attr_u64(tb[SHADOWMM_A_STATS_WMARK_MIN], 0);
+	s->alloc_fail = smmc_attr_u64(tb[SHADOWMM_A_STATS_ALLOC_FAIL], 0);
+	s->pcp_alloc = smmc_attr_u64(tb[SHADOWMM_A_STATS_PCP_ALLOC], 0);
+	s->pcp_free = smmc_attr_u64(tb[SHADOWMM_A_STATS_PCP_FREE], 0);
+	s->pcp_refill = smmc_attr_u64(tb[SHADOWMM_A_STATS_PCP_REFILL], 0);
+	s->pcp_drain = smmc_attr_u64(tb[SHADOWMM_A_STATS_PCP_DRAIN], 0);
 }
 
-struct smm_zones_ctx {
-	struct smm_zone *zones;
+struct smmc_zones_ctx {
+	struct smmc_zone *zones;
 	unsigned int n;
 };
 
-static int smm_zone_cb(const struct nlmsghdr *nlh, void *data)
+static int smmc_zone_cb(const struct nlmsghdr *nlh, void *data)
 {
 	const struct nlattr *tb[SHADOWMM_A_ZONE_MAX + 1], *a;
-	struct smm_zones_ctx *ctx = data;
-	struct smm_zone *z;
+	struct smmc_zones_ctx *ctx = data;
+	struct smmc_zone *z;
 
-	if (smm_attr_parse(nlh, &smm_zone_policy, tb))
+	if (smmc_attr_parse(nlh, &smmc_zone_policy, tb))
 		return MNL_CB_ERROR;
-	if (ctx->n == SMM_NR_ZONES)
+	if (ctx->n == SMMC_NR_ZONES)
 		return MNL_CB_OK;	/* more zones than we know: skip */
 	z = &ctx->zones[ctx->n++];
 	memset(z, 0, sizeof(*z));
-	z->id = smm_attr_u32(tb[SHADOWMM_A_ZONE_ID], 0);
-	smm_attr_strcpy(z->name, sizeof(z->name), tb[SHADOWMM_A_ZONE_NAME], "?");
-	z->start = smm_attr_u64(tb[SHADOWMM_A_ZONE_START], 0);
-	z->spanned = smm_attr_u64(tb[SHADOWMM_A_ZONE_SPANNED], 0);
-	z->present = smm_attr_u64(tb[SHADOWMM_A_ZONE_PRESENT], 0);
-	z->managed = smm_attr_u64(tb[SHADOWMM_A_ZONE_MANAGED], 0);
-	z->free = smm_attr_u64(tb[SHADOWMM_A_ZONE_FREE], 0);
-	z->pcp = smm_attr_u64(tb[SHADOWMM_A_ZONE_PCP], 0);
-	z->wmark_min = smm_attr_u64(tb[SHADOWMM_A_ZONE_WMARK_MIN], 0);
-	z->wmark_low = smm_attr_u64(tb[SHADOWMM_A_ZONE_WMARK_LOW], 0);
-	z->wmark_high = smm_attr_u64(tb[SHADOWMM_A_ZONE_WMARK_HIGH], 0);
-	smm_attr_u64_array(tb[SHADOWMM_A_ZONE_LOWMEM_RESERVE], z->lowmem_reserve, SMM_NR_ZONES);
-	z->pcp_high = smm_attr_u32(tb[SHADOWMM_A_ZONE_PCP_HIGH], 0);
-	z->pcp_batch = smm_attr_u32(tb[SHADOWMM_A_ZONE_PCP_BATCH], 0);
+	z->id = smmc_attr_u32(tb[SHADOWMM_A_ZONE_ID], 0);
+	smmc_attr_strcpy(z->name, sizeof(z->name), tb[SHADOWMM_A_ZONE_NAME], "?");
+	z->start = smmc_attr_u64(tb[SHADOWMM_A_ZONE_START], 0);
+	z->spanned = smmc_attr_u64(tb[SHADOWMM_A_ZONE_SPANNED], 0);
+	z->present = smmc_attr_u64(tb[SHADOWMM_A_ZONE_PRESENT], 0);
+	z->managed = smmc_attr_u64(tb[SHADOWMM_A_ZONE_MANAGED], 0);
+	z->free = smmc_attr_u64(tb[SHADOWMM_A_ZONE_FREE], 0);
+	z->pcp = smmc_attr_u64(tb[SHADOWMM_A_ZONE_PCP], 0);
+	z->wmark_min = smmc_attr_u64(tb[SHADOWMM_A_ZONE_WMARK_MIN], 0);
+	z->wmark_low = smmc_attr_u64(tb[SHADOWMM_A_ZONE_WMARK_LOW], 0);
+	z->wmark_high = smmc_attr_u64(tb[SHADOWMM_A_ZONE_WMARK_HIGH], 0);
+	smmc_attr_u64_array(tb[SHADOWMM_A_ZONE_LOWMEM_RESERVE], z->lowmem_reserve, SMMC_NR_ZONES);
+	z->pcp_high = smmc_attr_u32(tb[SHADOWMM_A_ZONE_PCP_HIGH], 0);
+	z->pcp_batch = smmc_attr_u32(tb[SHADOWMM_A_ZONE_PCP_BATCH], 0);
 	if (tb[SHADOWMM_A_ZONE_FREE_AREA])
 		mnl_attr_for_each_nested(a, tb[SHADOWMM_A_ZONE_FREE_AREA])
-			if (smm_area_parse(a, z))
+			if (smmc_area_parse(a, z))
 				return MNL_CB_ERROR;
-	smm_attr_u64_array(tb[SHADOWMM_A_ZONE_PAGEBLOCKS], z->pageblocks, SMM_NR_MT);
-	smm_stats_parse(tb[SHADOWMM_A_ZONE_STATS], &z->stats);
+	smmc_attr_u64_array(tb[SHADOWMM_A_ZONE_PAGEBLOCKS], z->pageblocks, SMMC_NR_MT);
+	smmc_stats_parse(tb[SHADOWMM_A_ZONE_STATS], &z->stats);
 	return MNL_CB_OK;
 }
 
-int smm_zones_get(struct smm_nl *nl, struct smm_zone zones[SMM_NR_ZONES], unsigned int *n)
+int smmc_zones_get(struct smmc_nl *nl, struct smmc_zone zones[SMMC_NR_ZONES], unsigned int *n)
 {
-	struct smm_zones_ctx ctx = { .zones = zones };
-	int ret = smm_nl_run(nl, smm_nl_request(nl, SHADOWMM_CMD_ZONE_GET, true), smm_zone_cb,
-			     &ctx);
+	struct smmc_zones_ctx ctx = { .zones = zones };
+	int ret = smmc_nl_run(nl, smmc_nl_request(nl, SHADOWMM_CMD_ZONE_GET, true), smmc_zone_cb,
+			      &ctx);
 
 	*n = ctx.n;
 	return ret;
+}
+
+const struct smmc_field smmc_zone_fields[6] = {
+	SMMC_FIELD(struct smmc_zone, "managed", managed, 9),
+	SMMC_FIELD(struct smmc_zone, "free", free, 9),
+	SMMC_FIELD(struct smmc_zone, "pcp", pcp, 7),
+	SMMC_FIELD(struct smmc_zone, "min", wmark_min, 7),
+	SMMC_FIELD(struct smmc_zone, "low", wmark_low, 7),
+	SMMC_FIELD(struct smmc_zone, "high", wmark_high, 7),
+};
+
+/* The @n fields @f of @rec, as " KEY VALUE" words or, with @columns, as columns. */
+void smmc_print_fields(const void *rec, const struct smmc_field *f, unsigned int n, bool columns)
+{
+	char fmt[32];
+	unsigned int i;
+
+	for (i = 0; i < n; i++) {
+		if (columns)
+			snprintf(fmt, sizeof(fmt), " %%%d" PRIu64, f[i].width);
+		else
+			snprintf(fmt, sizeof(fmt), " %s %%" PRIu64, f[i].key);
+		smmc_print_u64(SMMC_PRINT_ANY, f[i].key, fmt, *(const uint64_t *)((const char *)rec + f[i].off));
+	}
 }

@@ -19,49 +19,49 @@ static void print_cache_flags(uint32_t flags)
 {
 	unsigned int bit;
 
-	open_json_array(PRINT_JSON, "flags");
+	smmc_open_json_array(SMMC_PRINT_JSON, "flags");
 	for (bit = 0; bit < 32; bit++) {
-		const char *name = smm_cache_flag_name(bit);
+		const char *name = smmc_cache_flag_name(bit);
 
 		if (flags & (1U << bit))
-			print_string(PRINT_ANY, NULL, " %s", name ? name : "?");
+			smmc_print_string(SMMC_PRINT_ANY, NULL, " %s", name ? name : "?");
 	}
-	close_json_array(PRINT_JSON, NULL);
+	smmc_close_json_array(SMMC_PRINT_JSON, NULL);
 }
 
-static void print_cache(const struct smm_cache *c)
+static void print_cache(const struct smmc_cache *c)
 {
-	open_json_object(NULL);
-	print_string(PRINT_ANY, "name", "cache %s", c->name);
-	print_uint(PRINT_ANY, "id", " id %u", c->id);
-	print_bool(PRINT_JSON, "builtin", NULL, c->builtin);
-	print_uint(PRINT_ANY, "object_size", " object_size %u", c->object_size);
-	print_uint(PRINT_ANY, "size", " size %u", c->size);
-	print_uint(PRINT_ANY, "align", " align %u", c->align);
-	print_uint(PRINT_ANY, "order", " order %u", c->order);
-	print_uint(PRINT_ANY, "objs_per_slab", " objs_per_slab %u", c->objs_per_slab);
+	smmc_open_json_object(NULL);
+	smmc_print_string(SMMC_PRINT_ANY, "name", "cache %s", c->name);
+	smmc_print_uint(SMMC_PRINT_ANY, "id", " id %u", c->id);
+	smmc_print_bool(SMMC_PRINT_JSON, "builtin", NULL, c->builtin);
+	smmc_print_uint(SMMC_PRINT_ANY, "object_size", " object_size %u", c->object_size);
+	smmc_print_uint(SMMC_PRINT_ANY, "size", " size %u", c->size);
+	smmc_print_uint(SMMC_PRINT_ANY, "align", " align %u", c->align);
+	smmc_print_uint(SMMC_PRINT_ANY, "order", " order %u", c->order);
+	smmc_print_uint(SMMC_PRINT_ANY, "objs_per_slab", " objs_per_slab %u", c->objs_per_slab);
 	print_cache_flags(c->flags);
-	print_text("\n");
-	print_u64(PRINT_ANY, "active_objs", "  active_objs %" PRIu64, c->active_objs);
-	print_u64(PRINT_ANY, "num_objs", " num_objs %" PRIu64, c->num_objs);
-	print_u64(PRINT_ANY, "num_slabs", " num_slabs %" PRIu64, c->num_slabs);
-	print_u64(PRINT_ANY, "partial_slabs", " partial %" PRIu64, c->partial_slabs);
-	print_u64(PRINT_ANY, "full_slabs", " full %" PRIu64, c->full_slabs);
-	print_u64(PRINT_ANY, "cpu_slabs", " cpu %" PRIu64 "\n", c->cpu_slabs);
-	print_u64(PRINT_ANY, "alloc_fast", "  alloc_fast %" PRIu64, c->alloc_fast);
-	print_u64(PRINT_ANY, "alloc_slow", " alloc_slow %" PRIu64, c->alloc_slow);
-	print_u64(PRINT_ANY, "free_fast", " free_fast %" PRIu64, c->free_fast);
-	print_u64(PRINT_ANY, "free_slow", " free_slow %" PRIu64, c->free_slow);
-	print_u64(PRINT_ANY, "alloc_fail", " alloc_fail %" PRIu64 "\n", c->alloc_fail);
-	print_u64(PRINT_ANY, "slabs_alloc", "  slabs_alloc %" PRIu64, c->slabs_alloc);
-	print_u64(PRINT_ANY, "slabs_free", " slabs_free %" PRIu64, c->slabs_free);
-	print_u64(PRINT_ANY, "errors", " errors %" PRIu64 "\n", c->errors);
-	close_json_object();
+	smmc_print_text("\n");
+	smmc_print_u64(SMMC_PRINT_ANY, "active_objs", "  active_objs %" PRIu64, c->active_objs);
+	smmc_print_u64(SMMC_PRINT_ANY, "num_objs", " num_objs %" PRIu64, c->num_objs);
+	smmc_print_u64(SMMC_PRINT_ANY, "num_slabs", " num_slabs %" PRIu64, c->num_slabs);
+	smmc_print_u64(SMMC_PRINT_ANY, "partial_slabs", " partial %" PRIu64, c->partial_slabs);
+	smmc_print_u64(SMMC_PRINT_ANY, "full_slabs", " full %" PRIu64, c->full_slabs);
+	smmc_print_u64(SMMC_PRINT_ANY, "cpu_slabs", " cpu %" PRIu64 "\n", c->cpu_slabs);
+	smmc_print_u64(SMMC_PRINT_ANY, "alloc_fast", "  alloc_fast %" PRIu64, c->alloc_fast);
+	smmc_print_u64(SMMC_PRINT_ANY, "alloc_slow", " alloc_slow %" PRIu64, c->alloc_slow);
+	smmc_print_u64(SMMC_PRINT_ANY, "free_fast", " free_fast %" PRIu64, c->free_fast);
+	smmc_print_u64(SMMC_PRINT_ANY, "free_slow", " free_slow %" PRIu64, c->free_slow);
+	smmc_print_u64(SMMC_PRINT_ANY, "alloc_fail", " alloc_fail %" PRIu64 "\n", c->alloc_fail);
+	smmc_print_u64(SMMC_PRINT_ANY, "slabs_alloc", "  slabs_alloc %" PRIu64, c->slabs_alloc);
+	smmc_print_u64(SMMC_PRINT_ANY, "slabs_free", " slabs_free %" PRIu64, c->slabs_free);
+	smmc_print_u64(SMMC_PRINT_ANY, "errors", " errors %" PRIu64 "\n", c->errors);
+	smmc_close_json_object();
 }
 
 static int cache_show(int argc, char **argv)
 {
-	struct smm_cache *caches;
+	struct smmc_cache *caches;
 	bool found = false;
 	size_t n, i;
 
@@ -69,16 +69,16 @@ static int cache_show(int argc, char **argv)
 		return smmctl_bad_arg(argv[1]);
 	if (smmctl_connect())
 		return 1;
-	if (smm_caches_get(&smmctl_nl, &caches, &n))
+	if (smmc_caches_get(&smmctl_nl, &caches, &n))
 		return smmctl_error();
-	open_json_array(PRINT_JSON, "caches");
+	smmc_open_json_array(SMMC_PRINT_JSON, "caches");
 	for (i = 0; i < n; i++) {
 		if (argc == 1 && strcmp(caches[i].name, argv[0]))
 			continue;
 		print_cache(&caches[i]);
 		found = true;
 	}
-	close_json_array(PRINT_JSON, NULL);
+	smmc_close_json_array(SMMC_PRINT_JSON, NULL);
 	free(caches);
 	if (argc == 1 && !found) {
 		fprintf(stderr, "Error: no cache named \"%s\"\n", argv[0]);
@@ -113,7 +113,7 @@ static int cache_create(int argc, char **argv)
 				return 1;
 			}
 			align = v;
-		} else if (!smm_cache_flag(argv[0], &flag)) {
+		} else if (!smmc_cache_flag(argv[0], &flag)) {
 			flags |= flag;
 			continue;
 		} else {
@@ -128,7 +128,7 @@ static int cache_create(int argc, char **argv)
 	}
 	if (smmctl_connect())
 		return 1;
-	if (smm_cache_create(&smmctl_nl, name, size, align, flags))
+	if (smmc_cache_create(&smmctl_nl, name, size, align, flags))
 		return smmctl_error();
 	return 0;
 }
@@ -143,7 +143,7 @@ static int cache_destroy(int argc, char **argv)
 	}
 	if (smmctl_connect())
 		return 1;
-	if (smm_cache_destroy(&smmctl_nl, argv[0], force))
+	if (smmc_cache_destroy(&smmctl_nl, argv[0], force))
 		return smmctl_error();
 	return 0;
 }
@@ -158,9 +158,9 @@ static int cache_shrink(int argc, char **argv)
 	}
 	if (smmctl_connect())
 		return 1;
-	if (smm_cache_shrink(&smmctl_nl, argv[0], &frames))
+	if (smmc_cache_shrink(&smmctl_nl, argv[0], &frames))
 		return smmctl_error();
-	print_u64(PRINT_ANY, "freed", "freed %" PRIu64 " frames\n", frames);
+	smmc_print_u64(SMMC_PRINT_ANY, "freed", "freed %" PRIu64 " frames\n", frames);
 	return 0;
 }
 
@@ -173,10 +173,10 @@ static int cache_validate(int argc, char **argv)
 		return smmctl_bad_arg(argv[1]);
 	if (smmctl_connect())
 		return 1;
-	if (smm_cache_validate(&smmctl_nl, argc ? argv[0] : NULL, &problems))
+	if (smmc_cache_validate(&smmctl_nl, argc ? argv[0] : NULL, &problems))
 		return smmctl_error();
-	print_u64(PRINT_ANY, "problems", "%" PRIu64 " problems found", problems);
-	print_text("%s\n", problems ? " (see the kernel log)" : "");
+	smmc_print_u64(SMMC_PRINT_ANY, "problems", "%" PRIu64 " problems found", problems);
+	smmc_print_text("%s\n", problems ? " (see the kernel log)" : "");
 	return problems ? 1 : 0;
 }
 
@@ -216,7 +216,7 @@ static int obj_alloc(int argc, char **argv)
 		perror("Error: calloc");
 		return 1;
 	}
-	if (smm_obj_alloc(&smmctl_nl, argv[0], count, handles, &n)) {
+	if (smmc_obj_alloc(&smmctl_nl, argv[0], count, handles, &n)) {
 		free(handles);
 		return smmctl_error();
 	}
@@ -243,11 +243,11 @@ static int obj_free(int argc, char **argv)
 			goto out_free;
 	if (smmctl_connect())
 		goto out_free;
-	if (smm_obj_free(&smmctl_nl, argv[0], handles, argc - 1, &freed)) {
+	if (smmc_obj_free(&smmctl_nl, argv[0], handles, argc - 1, &freed)) {
 		smmctl_error();
 		goto out_free;
 	}
-	print_u64(PRINT_ANY, "freed", "freed %" PRIu64 " objects\n", freed);
+	smmc_print_u64(SMMC_PRINT_ANY, "freed", "freed %" PRIu64 " objects\n", freed);
 	ret = 0;
 
 out_free:
@@ -266,7 +266,7 @@ static int obj_corrupt(int argc, char **argv)
 	}
 	if (smmctl_parse_u64(argv[1], "handle", &handle))
 		return 1;
-	kind = smm_corrupt_kind(argv[2]);
+	kind = smmc_corrupt_kind(argv[2]);
 	if (kind < 0) {
 		fprintf(stderr, "Error: unknown corruption \"%s\" (redzone, after_free or freelist)\n",
 			argv[2]);
@@ -274,7 +274,7 @@ static int obj_corrupt(int argc, char **argv)
 	}
 	if (smmctl_connect())
 		return 1;
-	if (smm_obj_corrupt(&smmctl_nl, argv[0], handle, kind))
+	if (smmc_obj_corrupt(&smmctl_nl, argv[0], handle, kind))
 		return smmctl_error();
 	return 0;
 }

@@ -12,10 +12,10 @@ int smmctl_check(int argc, char **argv)
 
 	if (smmctl_no_args(argc, argv) || smmctl_connect())
 		return 1;
-	if (smm_check(&smmctl_nl, &ok, reason, sizeof(reason)))
+	if (smmc_check(&smmctl_nl, &ok, reason, sizeof(reason)))
 		return smmctl_error();
-	print_bool(PRINT_JSON, "ok", NULL, ok);
-	print_string(PRINT_ANY, "reason", "%s\n", reason);
+	smmc_print_bool(SMMC_PRINT_JSON, "ok", NULL, ok);
+	smmc_print_string(SMMC_PRINT_ANY, "reason", "%s\n", reason);
 	return ok ? 0 : 1;
 }
 
@@ -25,8 +25,8 @@ int smmctl_reset(int argc, char **argv)
 
 	if (smmctl_no_args(argc, argv) || smmctl_connect())
 		return 1;
-	if (smm_reset(&smmctl_nl, &freed))
+	if (smmc_reset(&smmctl_nl, &freed))
 		return smmctl_error();
-	print_u64(PRINT_ANY, "freed", "freed %" PRIu64 " frames\n", freed);
+	smmc_print_u64(SMMC_PRINT_ANY, "freed", "freed %" PRIu64 " frames\n", freed);
 	return 0;
 }

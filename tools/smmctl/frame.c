@@ -9,29 +9,29 @@
 #define FRAME_DUMP_TRIES	5
 
 struct runs {
-	struct smm_run *v;
+	struct smmc_run *v;
 	size_t n, cap;
 };
 
-static int collect_run(const struct smm_run *r, void *data)
+static int collect_run(const struct smmc_run *r, void *data)
 {
 	struct runs *runs = data;
 
-	if (smm_array_reserve((void **)&runs->v, &runs->cap, runs->n, sizeof(*runs->v), 256))
+	if (smmc_array_reserve((void **)&runs->v, &runs->cap, runs->n, sizeof(*runs->v), 256))
 		return -ENOMEM;
 	runs->v[runs->n++] = *r;
 	return 0;
 }
 
-static void print_run(const struct smm_run *r)
+static void print_run(const struct smmc_run *r)
 {
-	open_json_object(NULL);
-	print_u64(PRINT_ANY, "start", "%10" PRIu64, r->start);
-	print_u64(PRINT_ANY, "count", " %10" PRIu64, r->count);
-	print_string(PRINT_ANY, "state", "  %-8s", smm_state_names[r->state]);
-	print_string(PRINT_ANY, "migratetype", " %s\n",
-		     r->mt < SMM_NR_MT ? smm_mt_names[r->mt] : "?");
-	close_json_object();
+	smmc_open_json_object(NULL);
+	smmc_print_u64(SMMC_PRINT_ANY, "start", "%10" PRIu64, r->start);
+	smmc_print_u64(SMMC_PRINT_ANY, "count", " %10" PRIu64, r->count);
+	smmc_print_string(SMMC_PRINT_ANY, "state", "  %-8s", smmc_state_names[r->state]);
+	smmc_print_string(SMMC_PRINT_ANY, "migratetype", " %s\n",
+			  r->mt < SMMC_NR_MT ? smmc_mt_names[r->mt] : "?");
+	smmc_close_json_object();
 }
 
 /*
@@ -59,19 +59,19 @@ static int frame_show(int argc, char **argv)
 		return 1;
 	for (tries = 0; tries < FRAME_DUMP_TRIES; tries++) {
 		runs.n = 0;
-		ret = smm_frames_get(&smmctl_nl, start, count, collect_run, &runs);
-		if (ret != SMM_NL_DUMP_INTR)
+		ret = smmc_frames_get(&smmctl_nl, start, count, collect_run, &runs);
+		if (ret != SMMC_NL_DUMP_INTR)
 			break;
 	}
 	if (ret) {
 		free(runs.v);
 		return smmctl_error();
 	}
-	print_text("%10s %10s  %-8s %s\n", "start", "frames", "state", "migratetype");
-	open_json_array(PRINT_JSON, "runs");
+	smmc_print_text("%10s %10s  %-8s %s\n", "start", "frames", "state", "migratetype");
+	smmc_open_json_array(SMMC_PRINT_JSON, "runs");
 	for (i = 0; i < runs.n; i++)
 		print_run(&runs.v[i]);
-	close_json_array(PRINT_JSON, NULL);
+	smmc_close_json_array(SMMC_PRINT_JSON, NULL);
 	free(runs.v);
 	return 0;
 }

@@ -14,7 +14,7 @@
 #define SMMCTL_VERSION	"0.1.0"
 #define SMMCTL_PATH_MAX	128
 
-struct smm_nl smmctl_nl;
+struct smmc_nl smmctl_nl;
 
 /* The words of the command being run, "smmctl page alloc", for messages. */
 static char smmctl_path[SMMCTL_PATH_MAX] = "smmctl";
@@ -193,7 +193,7 @@ int smmctl_connect(void)
 {
 	if (smmctl_nl.sock)
 		return 0;
-	if (smm_nl_open(&smmctl_nl))
+	if (smmc_nl_open(&smmctl_nl))
 		return smmctl_error();
 	return 0;
 }
@@ -237,10 +237,10 @@ int smmctl_print_handles(uint64_t *handles, uint32_t n)
 {
 	uint32_t i;
 
-	open_json_array(PRINT_JSON, "handles");
+	smmc_open_json_array(SMMC_PRINT_JSON, "handles");
 	for (i = 0; i < n; i++)
-		print_u64(PRINT_ANY, NULL, "%#" PRIx64 "\n", handles[i]);
-	close_json_array(PRINT_JSON, NULL);
+		smmc_print_u64(SMMC_PRINT_ANY, NULL, "%#" PRIx64 "\n", handles[i]);
+	smmc_close_json_array(SMMC_PRINT_JSON, NULL);
 	free(handles);
 	return 0;
 }
@@ -249,8 +249,8 @@ int smmctl_print_handles(uint64_t *handles, uint32_t n)
 
 static int smmctl_finish(int ret)
 {
-	delete_json_obj();
-	smm_nl_close(&smmctl_nl);
+	smmc_delete_json_obj();
+	smmc_nl_close(&smmctl_nl);
 	/* a full disk or a closed pipe must not look like success */
 	if (fflush(stdout) || ferror(stdout)) {
 		fprintf(stderr, "Error: writing the output: %s\n", strerror(errno));
@@ -278,7 +278,7 @@ int main(int argc, char **argv)
 			json = true;
 			break;
 		case 'p':
-			set_json_pretty(true);	/* only JSON is pretty-printed */
+			smmc_set_json_pretty(true);	/* only JSON is pretty-printed */
 			break;
 		case 'V':
 			printf("smmctl %s (shadowmm netlink version %d)\n", SMMCTL_VERSION,
@@ -294,6 +294,6 @@ int main(int argc, char **argv)
 	}
 	argc -= optind;
 	argv += optind;
-	new_json_obj(json);
+	smmc_new_json_obj(json);
 	return smmctl_finish(smmctl_dispatch(smmctl_objects, argc, argv, true));
 }

@@ -22,43 +22,45 @@ struct monitor {
 	uint64_t count, seen, last_seq;	/* count 0: no limit */
 };
 
-static void monitor_zone(unsigned int zi, const struct smm_event_zone *z)
+#define EVZONE(member)	SMMC_FIELD(struct smmc_event_zone, #member, member, 0)
+
+static const struct smmc_field monitor_fields[] = {
+	EVZONE(alloc), EVZONE(free), EVZONE(alloc_fail),
+	EVZONE(wmark_low), EVZONE(wmark_min), EVZONE(free_frames),
+};
+
+static void monitor_zone(unsigned int zi, const struct smmc_event_zone *z)
 {
-	open_json_object(NULL);
-	print_string(PRINT_ANY, "zone", "  zone %s", smm_zone_names[zi]);
-	print_u64(PRINT_ANY, "alloc", " alloc %" PRIu64, z->alloc);
-	print_u64(PRINT_ANY, "free", " free %" PRIu64, z->free);
-	print_u64(PRINT_ANY, "alloc_fail", " alloc_fail %" PRIu64, z->alloc_fail);
-	print_u64(PRINT_ANY, "wmark_low", " wmark_low %" PRIu64, z->wmark_low);
-	print_u64(PRINT_ANY, "wmark_min", " wmark_min %" PRIu64, z->wmark_min);
-	print_u64(PRINT_ANY, "free_frames", " free_frames %" PRIu64, z->free_frames);
-	print_string(PRINT_ANY, "level", " level %s", smm_wmark_level_names[z->level]);
-	print_string(PRINT_JSON, "level_prev", NULL, smm_wmark_level_names[z->level_prev]);
+	smmc_open_json_object(NULL);
+	smmc_print_string(SMMC_PRINT_ANY, "zone", "  zone %s", smmc_zone_names[zi]);
+	smmc_print_fields(z, monitor_fields, ARRAY_SIZE(monitor_fields), false);
+	smmc_print_string(SMMC_PRINT_ANY, "level", " level %s", smmc_wmark_level_names[z->level]);
+	smmc_print_string(SMMC_PRINT_JSON, "level_prev", NULL, smmc_wmark_level_names[z->level_prev]);
 	if (z->level != z->level_prev)
-		print_string(PRINT_FP, NULL, " (was %s)", smm_wmark_level_names[z->level_prev]);
-	print_text("\n");
-	close_json_object();
+		smmc_print_string(SMMC_PRINT_FP, NULL, " (was %s)", smmc_wmark_level_names[z->level_prev]);
+	smmc_print_text("\n");
+	smmc_close_json_object();
 }
 
-static void monitor_caches(const struct smm_event *e)
+static void monitor_caches(const struct smmc_event *e)
 {
-	print_u64(PRINT_JSON, "caches_created", NULL, e->caches_created);
-	print_u64(PRINT_JSON, "caches_destroyed", NULL, e->caches_destroyed);
+	smmc_print_u64(SMMC_PRINT_JSON, "caches_created", NULL, e->caches_created);
+	smmc_print_u64(SMMC_PRINT_JSON, "caches_destroyed", NULL, e->caches_destroyed);
 	if (!e->caches_created && !e->caches_destroyed)
 		return;
-	print_text("  caches");
+	smmc_print_text("  caches");
 	if (e->caches_created) {
-		print_u64(PRINT_FP, NULL, " created %" PRIu64, e->caches_created);
-		print_string(PRINT_ANY, "cache_created", " last %s", e->cache_created);
+		smmc_print_u64(SMMC_PRINT_FP, NULL, " created %" PRIu64, e->caches_created);
+		smmc_print_string(SMMC_PRINT_ANY, "cache_created", " last %s", e->cache_created);
 	}
 	if (e->caches_destroyed) {
-		print_u64(PRINT_FP, NULL, " destroyed %" PRIu64, e->caches_destroyed);
-		print_string(PRINT_ANY, "cache_destroyed", " last %s", e->cache_destroyed);
+		smmc_print_u64(SMMC_PRINT_FP, NULL, " destroyed %" PRIu64, e->caches_destroyed);
+		smmc_print_string(SMMC_PRINT_ANY, "cache_destroyed", " last %s", e->cache_destroyed);
 	}
-	print_text("\n");
+	smmc_print_text("\n");
 }
 
-static void monitor_event(const struct smm_event *e, void *data)
+static void monitor_event(const struct smmc_event *e, void *data)
 {
 	struct monitor *m = data;
 	unsigned int zi;
@@ -69,16 +71,16 @@ static void monitor_event(const struct smm_event *e, void *data)
 		fprintf(stderr, "Warning: %" PRIu64 " event(s) lost\n", e->seq - m->last_seq - 1);
 	m->last_seq = e->seq;
 	m->seen++;
-	new_json_obj(m->json);
-	print_u64(PRINT_ANY, "seq", "seq %" PRIu64, e->seq);
-	print_uint(PRINT_ANY, "interval_ms", " interval %u ms\n", e->interval_ms);
-	open_json_array(PRINT_JSON, "zones");
-	for (zi = 0; zi < SMM_NR_ZONES; zi++)
+	smmc_new_json_obj(m->json);
+	smmc_print_u64(SMMC_PRINT_ANY, "seq", "seq %" PRIu64, e->seq);
+	smmc_print_uint(SMMC_PRINT_ANY, "interval_ms", " interval %u ms\n", e->interval_ms);
+	smmc_open_json_array(SMMC_PRINT_JSON, "zones");
+	for (zi = 0; zi < SMMC_NR_ZONES; zi++)
 		if (e->zones[zi].present)
 			monitor_zone(zi, &e->zones[zi]);
-	close_json_array(PRINT_JSON, NULL);
+	smmc_close_json_array(SMMC_PRINT_JSON, NULL);
 	monitor_caches(e);
-	delete_json_obj();
+	smmc_delete_json_obj();
 	fflush(stdout);
 }
 
@@ -97,9 +99,9 @@ static int monitor_args(int argc, char **argv, struct monitor *m)
 	return 0;
 }
 
-static int monitor_loop(struct smm_events *ev, struct monitor *m)
+static int monitor_loop(struct smmc_events *ev, struct monitor *m)
 {
-	struct pollfd pfd = { .fd = smm_events_fd(ev), .events = POLLIN };
+	struct pollfd pfd = { .fd = smmc_events_fd(ev), .events = POLLIN };
 	int ret;
 
 	while (!m->count || m->seen < m->count) {
@@ -107,7 +109,7 @@ static int monitor_loop(struct smm_events *ev, struct monitor *m)
 			fprintf(stderr, "Error: waiting for events: %s\n", strerror(errno));
 			return 1;
 		}
-		ret = smm_events_read(ev, monitor_event, m);
+		ret = smmc_events_read(ev, monitor_event, m);
 		if (ret == -ENOBUFS) {
 			fprintf(stderr, "Warning: events lost (socket overflow)\n");
 			m->last_seq = 0;
@@ -121,17 +123,17 @@ static int monitor_loop(struct smm_events *ev, struct monitor *m)
 
 int smmctl_monitor(int argc, char **argv)
 {
-	struct monitor m = { .json = is_json_context() };
-	struct smm_events ev;
+	struct monitor m = { .json = smmc_is_json_context() };
+	struct smmc_events ev;
 	int ret;
 
 	if (monitor_args(argc, argv, &m) || smmctl_connect())
 		return 1;
-	if (smm_events_open(&smmctl_nl, &ev))
+	if (smmc_events_open(&smmctl_nl, &ev))
 		return smmctl_error();
 	/* each event is a JSON object of its own: none around them */
-	new_json_obj(false);
+	smmc_new_json_obj(false);
 	ret = monitor_loop(&ev, &m);
-	smm_events_close(&ev);
+	smmc_events_close(&ev);
 	return ret;
 }

@@ -12,7 +12,7 @@
 
 #include "smmctl.h"
 
-static int page_alloc_args(int argc, char **argv, struct smm_page_req *req)
+static int page_alloc_args(int argc, char **argv, struct smmc_page_req *req)
 {
 	uint64_t v;
 	uint32_t flag;
@@ -37,7 +37,7 @@ static int page_alloc_args(int argc, char **argv, struct smm_page_req *req)
 			}
 			req->count = v;
 		} else if (more && !strcmp(argv[0], "zone")) {
-			req->zone = smm_zone_by_name(argv[1]);
+			req->zone = smmc_zone_by_name(argv[1]);
 			if (req->zone < 0) {
 				fprintf(stderr,
 					"Error: unknown zone \"%s\" (DMA, DMA32 or Normal)\n",
@@ -45,13 +45,13 @@ static int page_alloc_args(int argc, char **argv, struct smm_page_req *req)
 				return -1;
 			}
 		} else if (more && !strcmp(argv[0], "type")) {
-			req->mt = smm_mt_by_name(argv[1]);
+			req->mt = smmc_mt_by_name(argv[1]);
 			if (req->mt < 0) {
 				fprintf(stderr, "Error: unknown migratetype \"%s\" "
 						"(Unmovable, Movable or Reclaimable)\n", argv[1]);
 				return -1;
 			}
-		} else if (!smm_gfp_flag(argv[0], &flag)) {
+		} else if (!smmc_gfp_flag(argv[0], &flag)) {
 			req->flags |= flag;
 			continue;
 		} else {
@@ -70,7 +70,7 @@ static int page_alloc_args(int argc, char **argv, struct smm_page_req *req)
 
 static int page_alloc(int argc, char **argv)
 {
-	struct smm_page_req req;
+	struct smmc_page_req req;
 	uint64_t *handles;
 	uint32_t n;
 
@@ -81,7 +81,7 @@ static int page_alloc(int argc, char **argv)
 		perror("Error: calloc");
 		return 1;
 	}
-	if (smm_page_alloc(&smmctl_nl, &req, handles, &n)) {
+	if (smmc_page_alloc(&smmctl_nl, &req, handles, &n)) {
 		free(handles);
 		return smmctl_error();
 	}
@@ -109,11 +109,11 @@ static int page_free(int argc, char **argv)
 			goto out_free;
 	if (smmctl_connect())
 		goto out_free;
-	if (smm_page_free(&smmctl_nl, handles, all ? 0 : argc, all, &freed)) {
+	if (smmc_page_free(&smmctl_nl, handles, all ? 0 : argc, all, &freed)) {
 		smmctl_error();
 		goto out_free;
 	}
-	print_u64(PRINT_ANY, "freed", "freed %" PRIu64 " frames\n", freed);
+	smmc_print_u64(SMMC_PRINT_ANY, "freed", "freed %" PRIu64 " frames\n", freed);
 	ret = 0;
 
 out_free:

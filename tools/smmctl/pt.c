@@ -16,17 +16,17 @@
 
 #define PT_STEPS_MAX	(1U << 20)	/* steps printed before giving up */
 
-static int pt_print_step(const struct smm_pt_step *st, void *data)
+static int pt_print_step(const struct smmc_pt_step *st, void *data)
 {
 	unsigned int *n = data;
 
 	if (++*n > PT_STEPS_MAX)
 		return -E2BIG;
-	smm_pt_print_step(st);
+	smmc_pt_print_step(st);
 	return 0;
 }
 
-static int pt_walk_args(int argc, char **argv, struct smm_pt_req *req)
+static int pt_walk_args(int argc, char **argv, struct smmc_pt_req *req)
 {
 	bool has_addr = false;
 	uint64_t v;
@@ -36,7 +36,7 @@ static int pt_walk_args(int argc, char **argv, struct smm_pt_req *req)
 		bool more = argc > 1;
 
 		if (!strcmp(argv[0], "kernel")) {
-			req->target = SMM_PT_TARGET_KERNEL;
+			req->target = SMMC_PT_TARGET_KERNEL;
 			continue;
 		}
 		if (!more)
@@ -47,7 +47,7 @@ static int pt_walk_args(int argc, char **argv, struct smm_pt_req *req)
 					fprintf(stderr, "Error: invalid %s \"%s\"\n", argv[0], argv[1]);
 				return -1;
 			}
-			req->target = argv[0][0] == 'p' ? SMM_PT_TARGET_PID : SMM_PT_TARGET_SPACE;
+			req->target = argv[0][0] == 'p' ? SMMC_PT_TARGET_PID : SMMC_PT_TARGET_SPACE;
 			req->id = v;
 		} else if (!strcmp(argv[0], "addr")) {
 			if (smmctl_parse_u64(argv[1], "address", &req->addr))
@@ -76,16 +76,16 @@ static int pt_walk_args(int argc, char **argv, struct smm_pt_req *req)
 
 static int pt_walk(int argc, char **argv)
 {
-	struct smm_pt_req req;
+	struct smmc_pt_req req;
 	unsigned int n = 0;
 	int ret;
 
 	if (pt_walk_args(argc, argv, &req) || smmctl_connect())
 		return 1;
-	open_json_array(PRINT_JSON, "steps");
-	ret = smm_pt_walk(&smmctl_nl, &req, pt_print_step, &n);
-	close_json_array(PRINT_JSON, NULL);
-	if (ret == SMM_NL_DUMP_INTR)
+	smmc_open_json_array(SMMC_PRINT_JSON, "steps");
+	ret = smmc_pt_walk(&smmctl_nl, &req, pt_print_step, &n);
+	smmc_close_json_array(SMMC_PRINT_JSON, NULL);
+	if (ret == SMMC_NL_DUMP_INTR)
 		fprintf(stderr, "Warning: the space changed during the walk\n");
 	else if (ret)
 		return smmctl_error();

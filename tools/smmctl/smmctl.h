@@ -38,7 +38,7 @@ struct smm_cmd {
 /* The last entry; @notes (or NULL) are printed below the table's help. */
 #define SMM_CMD_END(notes)		{ NULL, NULL, NULL, NULL, (notes) }
 
-extern struct smm_nl smmctl_nl;
+extern struct smmc_nl smmctl_nl;
 
 int smmctl_connect(void);
 int smmctl_error(void);

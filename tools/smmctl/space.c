@@ -46,7 +46,7 @@ static int space_page_size(const char *word, uint32_t *shift)
 }
 
 /* ID addr ADDR pages N [ size SIZE ] [ PROT... ] (PROT only when @prot) */
-static int space_range_args(int argc, char **argv, struct smm_space_range *r, uint32_t *prot)
+static int space_range_args(int argc, char **argv, struct smmc_space_range *r, uint32_t *prot)
 {
 	bool has_addr = false, has_pages = false;
 	uint32_t p;
@@ -69,7 +69,7 @@ static int space_range_args(int argc, char **argv, struct smm_space_range *r, ui
 		} else if (more && !strcmp(argv[0], "size")) {
 			if (space_page_size(argv[1], &r->page_shift))
 				return -1;
-		} else if (prot && !smm_prot_flag(argv[0], &p)) {
+		} else if (prot && !smmc_prot_flag(argv[0], &p)) {
 			*prot |= p;
 			continue;
 		} else {
@@ -103,38 +103,38 @@ static int space_create(int argc, char **argv)
 	}
 	if (smmctl_connect())
 		return 1;
-	if (smm_space_create(&smmctl_nl, levels, &id))
+	if (smmc_space_create(&smmctl_nl, levels, &id))
 		return smmctl_error();
-	print_uint(PRINT_ANY, "id", "space %u\n", id);
+	smmc_print_uint(SMMC_PRINT_ANY, "id", "space %u\n", id);
 	return 0;
 }
 
 static int space_map(int argc, char **argv)
 {
-	struct smm_space_range r;
+	struct smmc_space_range r;
 	uint32_t prot = 0;
 
 	if (space_range_args(argc, argv, &r, &prot) || smmctl_connect())
 		return 1;
-	if (smm_space_map(&smmctl_nl, &r, prot))
+	if (smmc_space_map(&smmctl_nl, &r, prot))
 		return smmctl_error();
 	return 0;
 }
 
 static int space_unmap(int argc, char **argv)
 {
-	struct smm_space_range r;
+	struct smmc_space_range r;
 
 	if (space_range_args(argc, argv, &r, NULL) || smmctl_connect())
 		return 1;
-	if (smm_space_unmap(&smmctl_nl, &r))
+	if (smmc_space_unmap(&smmctl_nl, &r))
 		return smmctl_error();
 	return 0;
 }
 
 static int space_translate(int argc, char **argv)
 {
-	struct smm_space_xlate x;
+	struct smmc_space_xlate x;
 	uint64_t addr;
 	uint32_t id;
 	unsigned int i;
@@ -146,20 +146,20 @@ static int space_translate(int argc, char **argv)
 	if (space_id(argv[0], &id) || smmctl_parse_u64(argv[2], "address", &addr) ||
 	    smmctl_connect())
 		return 1;
-	if (smm_space_translate(&smmctl_nl, id, addr, &x))
+	if (smmc_space_translate(&smmctl_nl, id, addr, &x))
 		return smmctl_error();
-	print_u64(PRINT_ANY, "addr", "%#" PRIx64, addr);
+	smmc_print_u64(SMMC_PRINT_ANY, "addr", "%#" PRIx64, addr);
 	if (x.has_pfn) {
-		print_u64(PRINT_ANY, "phys", " -> %#" PRIx64, x.phys);
-		print_u64(PRINT_ANY, "pfn", " pfn %#" PRIx64, x.pfn);
+		smmc_print_u64(SMMC_PRINT_ANY, "phys", " -> %#" PRIx64, x.phys);
+		smmc_print_u64(SMMC_PRINT_ANY, "pfn", " pfn %#" PRIx64, x.pfn);
 	}
-	print_u64(PRINT_ANY, "page_size", " page %" PRIu64, 1ULL << x.page_shift);
-	open_json_array(PRINT_JSON, "flags");
-	for (i = 0; i < SMM_PTF_BITS; i++)
+	smmc_print_u64(SMMC_PRINT_ANY, "page_size", " page %" PRIu64, 1ULL << x.page_shift);
+	smmc_open_json_array(SMMC_PRINT_JSON, "flags");
+	for (i = 0; i < SMMC_PTF_BITS; i++)
 		if (x.flags & (1U << i))
-			print_string(PRINT_ANY, NULL, " %s", smm_ptf_names[i]);
-	close_json_array(PRINT_JSON, NULL);
-	print_text("\n");
+			smmc_print_string(SMMC_PRINT_ANY, NULL, " %s", smmc_ptf_names[i]);
+	smmc_close_json_array(SMMC_PRINT_JSON, NULL);
+	smmc_print_text("\n");
 	return 0;
 }
 
@@ -173,54 +173,54 @@ static int space_destroy(int argc, char **argv)
 	}
 	if (space_id(argv[0], &id) || smmctl_connect())
 		return 1;
-	if (smm_space_destroy(&smmctl_nl, id))
+	if (smmc_space_destroy(&smmctl_nl, id))
 		return smmctl_error();
 	return 0;
 }
 
-static void space_print(const struct smm_space_info *s)
+static void space_print(const struct smmc_space_info *s)
 {
-	static const char *const sizes[SMM_SPACE_SIZES] = { "4K", "2M", "1G" };
+	static const char *const sizes[SMMC_SPACE_SIZES] = { "4K", "2M", "1G" };
 	unsigned int i;
 
-	open_json_object(NULL);
-	print_uint(PRINT_ANY, "id", "space %u", s->id);
-	print_uint(PRINT_ANY, "levels", ": %u levels", s->levels);
-	print_u64(PRINT_ANY, "frames", ", %" PRIu64 " frames\n", s->frames);
-	print_text("  tables ");
-	open_json_object("tables");
-	for (i = 0; i < SMM_PT_LEVELS; i++)
-		print_u64(PRINT_ANY, smm_pt_level_names[i], " %" PRIu64,
-			  s->tables[i]);
-	close_json_object();
-	print_text("  (PGD P4D PUD PMD PTE)\n  mapped ");
-	open_json_object("mapped");
-	for (i = 0; i < SMM_SPACE_SIZES; i++) {
-		print_text(" %s:", sizes[i]);
-		print_u64(PRINT_ANY, sizes[i], "%" PRIu64, s->mapped[i]);
+	smmc_open_json_object(NULL);
+	smmc_print_uint(SMMC_PRINT_ANY, "id", "space %u", s->id);
+	smmc_print_uint(SMMC_PRINT_ANY, "levels", ": %u levels", s->levels);
+	smmc_print_u64(SMMC_PRINT_ANY, "frames", ", %" PRIu64 " frames\n", s->frames);
+	smmc_print_text("  tables ");
+	smmc_open_json_object("tables");
+	for (i = 0; i < SMMC_PT_LEVELS; i++)
+		smmc_print_u64(SMMC_PRINT_ANY, smmc_pt_level_names[i], " %" PRIu64,
+			       s->tables[i]);
+	smmc_close_json_object();
+	smmc_print_text("  (PGD P4D PUD PMD PTE)\n  mapped ");
+	smmc_open_json_object("mapped");
+	for (i = 0; i < SMMC_SPACE_SIZES; i++) {
+		smmc_print_text(" %s:", sizes[i]);
+		smmc_print_u64(SMMC_PRINT_ANY, sizes[i], "%" PRIu64, s->mapped[i]);
 	}
-	close_json_object();
-	print_text("\n");
-	close_json_object();
+	smmc_close_json_object();
+	smmc_print_text("\n");
+	smmc_close_json_object();
 }
 
 static int space_show(int argc, char **argv)
 {
-	struct smm_space_info *v;
+	struct smmc_space_info *v;
 	size_t n, i;
 	int ret;
 
 	if (smmctl_no_args(argc, argv) || smmctl_connect())
 		return 1;
-	ret = smm_spaces_get(&smmctl_nl, &v, &n);
-	if (ret && ret != SMM_NL_DUMP_INTR) {
+	ret = smmc_spaces_get(&smmctl_nl, &v, &n);
+	if (ret && ret != SMMC_NL_DUMP_INTR) {
 		free(v);
 		return smmctl_error();
 	}
-	open_json_array(PRINT_JSON, "spaces");
+	smmc_open_json_array(SMMC_PRINT_JSON, "spaces");
 	for (i = 0; i < n; i++)
 		space_print(&v[i]);
-	close_json_array(PRINT_JSON, NULL);
+	smmc_close_json_array(SMMC_PRINT_JSON, NULL);
 	free(v);
 	return 0;
 }

@@ -11,15 +11,13 @@ OUT=$(mktemp)
 ERR=$(mktemp)
 trap 'rm -f "$OUT" "$ERR"' EXIT
 
-. "$(dirname "$0")/../tap.sh"
+. "$(dirname "$0")/../../selftests/ktap.sh"
 
-ok() { tap_ok "$1"; }
+ok() { ktap_pass "$1"; }
 not_ok() {
-	tap_not_ok "$1"
+	_name=$1
 	shift
-	for line in "$@"; do echo "# $line"; done
-	sed 's/^/# stdout: /' "$OUT"
-	sed 's/^/# stderr: /' "$ERR"
+	ktap_fail "$_name" "$@" "$(sed 's/^/stdout: /' "$OUT")" "$(sed 's/^/stderr: /' "$ERR")"
 }
 
 # run ARGS...: smmctl's exit code in $rc, its output in $OUT and $ERR
@@ -70,7 +68,8 @@ same_output() {
 
 NOFAM="Error: shadowmm: generic netlink family not found (is shadowmm.ko loaded?)"
 
-tap_plan 43
+ktap_header
+ktap_plan 43
 
 expect "help lists the objects" 0 "where  OBJECT := { info | section | zone" - -- help
 expect "-h is help" 0 "Usage: smmctl [ OPTIONS ] OBJECT" - -- -h
@@ -144,4 +143,4 @@ expect "monitor: count 0 refused" 1 - "Error: count must be at least 1" -- monit
 expect "monitor: a word after the count" 1 - \
 	'Error: unexpected argument "x", try "smmctl monitor help".' -- monitor count 1 x
 
-tap_done
+ktap_finished

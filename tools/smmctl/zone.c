@@ -15,108 +15,108 @@ static void print_u64_row(const char *key, const char *label, const uint64_t *v,
 {
 	unsigned int i;
 
-	print_text("  %-12s", label);
-	open_json_array(PRINT_JSON, key);
+	smmc_print_text("  %-12s", label);
+	smmc_open_json_array(SMMC_PRINT_JSON, key);
 	for (i = 0; i < n; i++)
-		print_u64(PRINT_ANY, NULL, " %6" PRIu64, v[i]);
-	close_json_array(PRINT_JSON, NULL);
-	print_text("\n");
+		smmc_print_u64(SMMC_PRINT_ANY, NULL, " %6" PRIu64, v[i]);
+	smmc_close_json_array(SMMC_PRINT_JSON, NULL);
+	smmc_print_text("\n");
 }
 
 static void print_milli_row(const char *key, const int32_t *v)
 {
 	unsigned int o;
 
-	print_text("  %-12s", key);
-	open_json_array(PRINT_JSON, key);
-	for (o = 0; o < SMM_NR_ORDERS; o++)
-		print_milli(PRINT_ANY, NULL, " %6s", v[o]);
-	close_json_array(PRINT_JSON, NULL);
-	print_text("\n");
+	smmc_print_text("  %-12s", key);
+	smmc_open_json_array(SMMC_PRINT_JSON, key);
+	for (o = 0; o < SMMC_NR_ORDERS; o++)
+		smmc_print_milli(SMMC_PRINT_ANY, NULL, " %6s", v[o]);
+	smmc_close_json_array(SMMC_PRINT_JSON, NULL);
+	smmc_print_text("\n");
 }
 
-static void print_free_area(const struct smm_zone *z)
+static void print_free_area(const struct smmc_zone *z)
 {
-	static const uint64_t orders[SMM_NR_ORDERS] = { 0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10 };
-	uint64_t col[SMM_NR_ORDERS];
+	static const uint64_t orders[SMMC_NR_ORDERS] = { 0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10 };
+	uint64_t col[SMMC_NR_ORDERS];
 	unsigned int mt, o;
 
-	print_text("  %-12s", "order");
-	for (o = 0; o < SMM_NR_ORDERS; o++)
-		print_text(" %6" PRIu64, orders[o]);
-	print_text("\n");
-	print_u64_row("nr_free", "nr_free", z->nr_free, SMM_NR_ORDERS);
-	open_json_object("nr_free_mt");
-	for (mt = 0; mt < SMM_NR_MT; mt++) {
-		for (o = 0; o < SMM_NR_ORDERS; o++)
+	smmc_print_text("  %-12s", "order");
+	for (o = 0; o < SMMC_NR_ORDERS; o++)
+		smmc_print_text(" %6" PRIu64, orders[o]);
+	smmc_print_text("\n");
+	print_u64_row("nr_free", "nr_free", z->nr_free, SMMC_NR_ORDERS);
+	smmc_open_json_object("nr_free_mt");
+	for (mt = 0; mt < SMMC_NR_MT; mt++) {
+		for (o = 0; o < SMMC_NR_ORDERS; o++)
 			col[o] = z->nr_free_mt[o][mt];
-		print_u64_row(smm_mt_names[mt], smm_mt_names[mt], col, SMM_NR_ORDERS);
+		print_u64_row(smmc_mt_names[mt], smmc_mt_names[mt], col, SMMC_NR_ORDERS);
 	}
-	close_json_object();
+	smmc_close_json_object();
 	print_milli_row("unusable_index", z->unusable);
 	print_milli_row("extfrag_index", z->extfrag);
 }
 
-static void print_stats(const struct smm_zone_stats *s)
+#define STAT(member)	SMMC_FIELD(struct smmc_zone_stats, #member, member, 0)
+
+static const struct smmc_field stats_fields[] = {
+	STAT(mt_fallback), STAT(mt_steal), STAT(zone_fallback),
+	STAT(wmark_low), STAT(wmark_min), STAT(alloc_fail),
+	STAT(pcp_alloc), STAT(pcp_free), STAT(pcp_refill), STAT(pcp_drain),
+};
+
+static void print_stats(const struct smmc_zone_stats *s)
 {
-	open_json_object("stats");
-	print_u64_row("alloc", "alloc", s->alloc, SMM_NR_ORDERS);
-	print_u64_row("free", "freed", s->free, SMM_NR_ORDERS);
-	print_u64(PRINT_ANY, "mt_fallback", "  mt_fallback %" PRIu64, s->mt_fallback);
-	print_u64(PRINT_ANY, "mt_steal", " mt_steal %" PRIu64, s->mt_steal);
-	print_u64(PRINT_ANY, "zone_fallback", " zone_fallback %" PRIu64, s->zone_fallback);
-	print_u64(PRINT_ANY, "wmark_low", " wmark_low %" PRIu64, s->wmark_low);
-	print_u64(PRINT_ANY, "wmark_min", " wmark_min %" PRIu64, s->wmark_min);
-	print_u64(PRINT_ANY, "alloc_fail", " alloc_fail %" PRIu64 "\n", s->alloc_fail);
-	print_u64(PRINT_ANY, "pcp_alloc", "  pcp_alloc %" PRIu64, s->pcp_alloc);
-	print_u64(PRINT_ANY, "pcp_free", " pcp_free %" PRIu64, s->pcp_free);
-	print_u64(PRINT_ANY, "pcp_refill", " pcp_refill %" PRIu64, s->pcp_refill);
-	print_u64(PRINT_ANY, "pcp_drain", " pcp_drain %" PRIu64 "\n", s->pcp_drain);
-	close_json_object();
+	smmc_open_json_object("stats");
+	print_u64_row("alloc", "alloc", s->alloc, SMMC_NR_ORDERS);
+	print_u64_row("free", "freed", s->free, SMMC_NR_ORDERS);
+	smmc_print_text(" ");
+	smmc_print_fields(s, stats_fields, 6, false);
+	smmc_print_text("\n ");
+	smmc_print_fields(s, stats_fields + 6, 4, false);
+	smmc_print_text("\n");
+	smmc_close_json_object();
 }
 
-static void print_zone(const struct smm_zone *z)
+static void print_zone(const struct smmc_zone *z)
 {
 	unsigned int mt;
 
-	open_json_object(NULL);
-	print_u64(PRINT_JSON, "id", NULL, z->id);
-	print_string(PRINT_ANY, "name", "zone %s", z->name);
-	print_u64(PRINT_ANY, "start", " start %" PRIu64, z->start);
-	print_u64(PRINT_ANY, "spanned", " spanned %" PRIu64, z->spanned);
-	print_u64(PRINT_ANY, "present", " present %" PRIu64, z->present);
-	print_u64(PRINT_ANY, "managed", " managed %" PRIu64 "\n", z->managed);
-	print_u64(PRINT_ANY, "free", "  free %" PRIu64, z->free);
-	print_u64(PRINT_ANY, "pcp", " pcp %" PRIu64, z->pcp);
-	print_u64(PRINT_ANY, "min", " min %" PRIu64, z->wmark_min);
-	print_u64(PRINT_ANY, "low", " low %" PRIu64, z->wmark_low);
-	print_u64(PRINT_ANY, "high", " high %" PRIu64, z->wmark_high);
-	print_u64(PRINT_ANY, "pcp_high", " pcp_high %" PRIu64, z->pcp_high);
-	print_u64(PRINT_ANY, "pcp_batch", " pcp_batch %" PRIu64 "\n", z->pcp_batch);
-	print_u64_row("lowmem_reserve", "protection", z->lowmem_reserve, SMM_NR_ZONES);
+	smmc_open_json_object(NULL);
+	smmc_print_u64(SMMC_PRINT_JSON, "id", NULL, z->id);
+	smmc_print_string(SMMC_PRINT_ANY, "name", "zone %s", z->name);
+	smmc_print_u64(SMMC_PRINT_ANY, "start", " start %" PRIu64, z->start);
+	smmc_print_u64(SMMC_PRINT_ANY, "spanned", " spanned %" PRIu64, z->spanned);
+	smmc_print_u64(SMMC_PRINT_ANY, "present", " present %" PRIu64, z->present);
+	smmc_print_u64(SMMC_PRINT_ANY, "managed", " managed %" PRIu64 "\n", z->managed);
+	smmc_print_text(" ");
+	smmc_print_fields(z, smmc_zone_fields + 1, 5, false);	/* free .. high */
+	smmc_print_u64(SMMC_PRINT_ANY, "pcp_high", " pcp_high %" PRIu64, z->pcp_high);
+	smmc_print_u64(SMMC_PRINT_ANY, "pcp_batch", " pcp_batch %" PRIu64 "\n", z->pcp_batch);
+	print_u64_row("lowmem_reserve", "protection", z->lowmem_reserve, SMMC_NR_ZONES);
 	print_free_area(z);
-	print_text("  %-12s", "pageblocks");
-	open_json_object("pageblocks");
-	for (mt = 0; mt < SMM_NR_MT; mt++) {
-		print_text(" %s", smm_mt_names[mt]);
-		print_u64(PRINT_ANY, smm_mt_names[mt], " %" PRIu64, z->pageblocks[mt]);
+	smmc_print_text("  %-12s", "pageblocks");
+	smmc_open_json_object("pageblocks");
+	for (mt = 0; mt < SMMC_NR_MT; mt++) {
+		smmc_print_text(" %s", smmc_mt_names[mt]);
+		smmc_print_u64(SMMC_PRINT_ANY, smmc_mt_names[mt], " %" PRIu64, z->pageblocks[mt]);
 	}
-	close_json_object();
-	print_text("\n");
+	smmc_close_json_object();
+	smmc_print_text("\n");
 	print_stats(&z->stats);
-	close_json_object();
+	smmc_close_json_object();
 }
 
 static int zone_show(int argc, char **argv)
 {
-	struct smm_zone zones[SMM_NR_ZONES];
+	struct smmc_zone zones[SMMC_NR_ZONES];
 	unsigned int n, i;
 	int only = -1, tries, ret = 0;
 
 	if (argc > 1)
 		return smmctl_bad_arg(argv[1]);
 	if (argc == 1) {
-		only = smm_zone_by_name(argv[0]);
+		only = smmc_zone_by_name(argv[0]);
 		if (only < 0) {
 			fprintf(stderr, "Error: unknown zone \"%s\" (DMA, DMA32 or Normal)\n",
 				argv[0]);
@@ -126,20 +126,20 @@ static int zone_show(int argc, char **argv)
 	if (smmctl_connect())
 		return 1;
 	for (tries = 0; tries < ZONE_DUMP_TRIES; tries++) {
-		ret = smm_zones_get(&smmctl_nl, zones, &n);
-		if (ret != SMM_NL_DUMP_INTR)
+		ret = smmc_zones_get(&smmctl_nl, zones, &n);
+		if (ret != SMMC_NL_DUMP_INTR)
 			break;
 	}
 	if (ret)
 		return smmctl_error();
-	open_json_array(PRINT_JSON, "zones");
+	smmc_open_json_array(SMMC_PRINT_JSON, "zones");
 	for (i = 0; i < n; i++) {
 		if ((only >= 0 && zones[i].id != (uint32_t)only) ||
-		    (only < 0 && !zones[i].managed && !is_json_context()))
+		    (only < 0 && !zones[i].managed && !smmc_is_json_context()))
 			continue;
 		print_zone(&zones[i]);
 	}
-	close_json_array(PRINT_JSON, NULL);
+	smmc_close_json_array(SMMC_PRINT_JSON, NULL);
 	return 0;
 }
 

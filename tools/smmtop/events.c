@@ -53,13 +53,13 @@ static void Events_batch(struct smm_panel *p, const struct smm_view *v)
 
 	if (n > v->evlog.len)
 		n = v->evlog.len;
-	print_text("\nEVENTS: %" PRIu64 " new\n", n);
-	open_json_array(PRINT_JSON, "events");
+	smmc_print_text("\nEVENTS: %" PRIu64 " new\n", n);
+	smmc_open_json_array(SMMC_PRINT_JSON, "events");
 	while (n--) {
 		line = smm_evlog_get(&v->evlog, n, &attr);
-		print_string(PRINT_ANY, NULL, "  %s\n", line);
+		smmc_print_string(SMMC_PRINT_ANY, NULL, "  %s\n", line);
 	}
-	close_json_array(PRINT_JSON, NULL);
+	smmc_close_json_array(SMMC_PRINT_JSON, NULL);
 	e->printed = v->evlog.total;
 }
 

@@ -93,7 +93,7 @@ static int fm_fill(struct FrameMap *fm, const struct smm_snap *s, uint64_t start
 			hi = mid;
 	}
 	for (i = lo; i < s->nr_runs && s->runs[i].start < end; i++) {
-		const struct smm_run *r = &s->runs[i];
+		const struct smmc_run *r = &s->runs[i];
 		uint64_t a = r->start > start ? r->start : start;
 		uint64_t b = r->start + r->count < end ? r->start + r->count : end;
 
@@ -142,8 +142,8 @@ static void FrameMap_legend(struct smm_panel *p, int row)
 
 	for (st = SHADOWMM_FRAME_HOLE; st < __SHADOWMM_FRAME_CNT; st++) {
 		smm_panel_putc(p, row, col, fm_colors[st], A_BOLD, fm_chars[st]);
-		smm_panel_put(p, row, col + 1, SMM_C_NORMAL, 0, " %s", smm_state_names[st]);
-		col += 3 + strlen(smm_state_names[st]);
+		smm_panel_put(p, row, col + 1, SMM_C_NORMAL, 0, " %s", smmc_state_names[st]);
+		col += 3 + strlen(smmc_state_names[st]);
 	}
 }
 
@@ -159,7 +159,7 @@ static void FrameMap_cursor(struct smm_panel *p, int row, uint64_t first, uint64
 	for (st = __SHADOWMM_FRAME_CNT - 1; st >= 0; st--)
 		if (cell[st] && len < (int)sizeof(buf))
 			len += snprintf(buf + len, sizeof(buf) - len, " %u %s", cell[st],
-					smm_state_names[st]);
+					smmc_state_names[st]);
 	smm_panel_put(p, row, 0, SMM_C_NORMAL, 0, "%s", buf);
 }
 
@@ -272,14 +272,14 @@ static void FrameMap_batch(struct smm_panel *p, const struct smm_view *v)
 
 	for (i = 0; i < s->nr_runs; i++)
 		total[s->runs[i].state] += s->runs[i].count;
-	print_u64(PRINT_ANY, "runs", "\nFRAME MAP: %" PRIu64 " runs;", s->nr_runs);
-	open_json_object("frames");
+	smmc_print_u64(SMMC_PRINT_ANY, "runs", "\nFRAME MAP: %" PRIu64 " runs;", s->nr_runs);
+	smmc_open_json_object("frames");
 	for (st = 1; st < __SHADOWMM_FRAME_CNT; st++) {
-		print_u64(PRINT_ANY, smm_state_names[st], " %" PRIu64, total[st]);
-		print_string(PRINT_FP, NULL, " %s", smm_state_names[st]);
+		smmc_print_u64(SMMC_PRINT_ANY, smmc_state_names[st], " %" PRIu64, total[st]);
+		smmc_print_string(SMMC_PRINT_FP, NULL, " %s", smmc_state_names[st]);
 	}
-	close_json_object();
-	print_text("\n");
+	smmc_close_json_object();
+	smmc_print_text("\n");
 	if (!span)
 		return;
 	per = (span + FM_BATCH_COLS * FM_BATCH_ROWS - 1) / (FM_BATCH_COLS * FM_BATCH_ROWS);
@@ -288,12 +288,12 @@ static void FrameMap_batch(struct smm_panel *p, const struct smm_view *v)
 		return;
 	for (c = 0; c < ncells; c++) {
 		if (c % FM_BATCH_COLS == 0)
-			print_text("  |");
-		print_text("%c", fm_chars[fm_dominant(fm->cells[c])]);
+			smmc_print_text("  |");
+		smmc_print_text("%c", fm_chars[fm_dominant(fm->cells[c])]);
 		if (c % FM_BATCH_COLS == FM_BATCH_COLS - 1 || c + 1 == ncells)
-			print_text("|\n");
+			smmc_print_text("|\n");
 	}
-	print_text("  (%" PRIu64 " frames per character)\n", per);
+	smmc_print_text("  (%" PRIu64 " frames per character)\n", per);
 }
 
 static void FrameMap_delete(struct smm_panel *p)

@@ -21,7 +21,7 @@ struct FreeArea {
 
 static unsigned int FreeArea_zone_rows(const struct FreeArea *fa)
 {
-	return (fa->per_mt ? SMM_NR_MT : 1) + 2;
+	return (fa->per_mt ? SMMC_NR_MT : 1) + 2;
 }
 
 static unsigned int FreeArea_nr_zones(const struct smm_view *v)
@@ -53,11 +53,11 @@ static void FreeArea_counts(struct smm_panel *p, int row, const char *label, con
 	unsigned int o;
 	char buf[16];
 
-	for (o = 0; o < SMM_NR_ORDERS; o++)
+	for (o = 0; o < SMMC_NR_ORDERS; o++)
 		if ((n[o * stride] << o) > max)
 			max = n[o * stride] << o;
 	smm_panel_put(p, row, 0, SMM_C_NORMAL, 0, "%-*s", FA_LABEL, label);
-	for (o = 0; o < SMM_NR_ORDERS; o++) {
+	for (o = 0; o < SMMC_NR_ORDERS; o++) {
 		frames = n[o * stride] << o;
 		smm_panel_put(p, row, FA_LABEL + o * FA_CELL, SMM_C_NORMAL, 0, "%5s",
 			      smm_fmt_count(buf, sizeof(buf), n[o * stride], 5));
@@ -76,13 +76,13 @@ static const char *FreeArea_milli(char *buf, size_t len, int v)
 	return buf;
 }
 
-static void FreeArea_frag(struct smm_panel *p, int row, const struct smm_zone *z)
+static void FreeArea_frag(struct smm_panel *p, int row, const struct smmc_zone *z)
 {
 	unsigned int o;
 	char buf[16];
 
 	smm_panel_put(p, row, 0, SMM_C_NORMAL, 0, "%-*s", FA_LABEL, "  extfrag");
-	for (o = 0; o < SMM_NR_ORDERS; o++)
+	for (o = 0; o < SMMC_NR_ORDERS; o++)
 		smm_panel_put(p, row, FA_LABEL + o * FA_CELL, z->extfrag[o] > 500 ? SMM_C_WARN :
 			      SMM_C_NORMAL, 0, "%5s", FreeArea_milli(buf, sizeof(buf), z->extfrag[o]));
 }
@@ -117,21 +117,21 @@ static void FreeArea_draw(struct smm_panel *p, const struct smm_view *v)
 	char label[32];
 
 	smm_panel_put(p, row, 0, SMM_C_NORMAL, A_BOLD, "%-*s", FA_LABEL, "zone  order");
-	for (o = 0; o < SMM_NR_ORDERS; o++)
+	for (o = 0; o < SMMC_NR_ORDERS; o++)
 		smm_panel_put(p, row, FA_LABEL + o * FA_CELL, SMM_C_NORMAL, A_BOLD, "%5u ", o);
 	row++;
 	for (z = 0; z < v->cur->nr_zones; z++) {
-		const struct smm_zone *zn = &v->cur->zones[z];
+		const struct smmc_zone *zn = &v->cur->zones[z];
 
 		if (!zn->managed)
 			continue;
 		if (!fa->per_mt) {
 			FreeArea_counts(p, row++, zn->name, zn->nr_free, 1);
 		} else {
-			for (mt = 0; mt < SMM_NR_MT; mt++) {
+			for (mt = 0; mt < SMMC_NR_MT; mt++) {
 				snprintf(label, sizeof(label), "%-6.6s %-.5s", mt ? "" : zn->name,
-					 smm_mt_names[mt]);
-				FreeArea_counts(p, row++, label, &zn->nr_free_mt[0][mt], SMM_NR_MT);
+					 smmc_mt_names[mt]);
+				FreeArea_counts(p, row++, label, &zn->nr_free_mt[0][mt], SMMC_NR_MT);
 			}
 		}
 		FreeArea_frag(p, row++, zn);
@@ -155,12 +155,12 @@ static void FreeArea_row(const char *key, const char *label, const uint64_t *n,
 {
 	unsigned int o;
 
-	print_text("  %-12s", label);
-	open_json_array(PRINT_JSON, key);
-	for (o = 0; o < SMM_NR_ORDERS; o++)
-		print_u64(PRINT_ANY, NULL, " %6" PRIu64, n[o * stride]);
-	close_json_array(PRINT_JSON, NULL);
-	print_text("\n");
+	smmc_print_text("  %-12s", label);
+	smmc_open_json_array(SMMC_PRINT_JSON, key);
+	for (o = 0; o < SMMC_NR_ORDERS; o++)
+		smmc_print_u64(SMMC_PRINT_ANY, NULL, " %6" PRIu64, n[o * stride]);
+	smmc_close_json_array(SMMC_PRINT_JSON, NULL);
+	smmc_print_text("\n");
 }
 
 static void FreeArea_batch(struct smm_panel *p, const struct smm_view *v)
@@ -168,33 +168,33 @@ static void FreeArea_batch(struct smm_panel *p, const struct smm_view *v)
 	unsigned int z, o, mt;
 
 	(void)p;
-	print_text("\nFREE AREA   order");
-	for (o = 0; o < SMM_NR_ORDERS; o++)
-		print_text(" %6u", o);
-	print_text("\n");
-	open_json_array(PRINT_JSON, "free_area");
+	smmc_print_text("\nFREE AREA   order");
+	for (o = 0; o < SMMC_NR_ORDERS; o++)
+		smmc_print_text(" %6u", o);
+	smmc_print_text("\n");
+	smmc_open_json_array(SMMC_PRINT_JSON, "free_area");
 	for (z = 0; z < v->cur->nr_zones; z++) {
-		const struct smm_zone *zn = &v->cur->zones[z];
+		const struct smmc_zone *zn = &v->cur->zones[z];
 
 		if (!zn->managed)
 			continue;
-		open_json_object(NULL);
-		print_string(PRINT_ANY, "zone", "%s\n", zn->name);
+		smmc_open_json_object(NULL);
+		smmc_print_string(SMMC_PRINT_ANY, "zone", "%s\n", zn->name);
 		FreeArea_row("nr_free", "nr_free", zn->nr_free, 1);
-		for (mt = 0; mt < SMM_NR_MT; mt++)
-			FreeArea_row(smm_mt_names[mt], smm_mt_names[mt], &zn->nr_free_mt[0][mt],
-				     SMM_NR_MT);
-		print_text("  %-12s", "extfrag");
-		open_json_array(PRINT_JSON, "extfrag");
-		for (o = 0; o < SMM_NR_ORDERS; o++)
-			print_milli(PRINT_ANY, NULL, " %6s", zn->extfrag[o]);
-		close_json_array(PRINT_JSON, NULL);
-		print_text("\n");
-		print_milli(PRINT_ANY, "frag", "  frag (unusable index at order 9) %s\n",
-			    zn->unusable[9]);
-		close_json_object();
+		for (mt = 0; mt < SMMC_NR_MT; mt++)
+			FreeArea_row(smmc_mt_names[mt], smmc_mt_names[mt], &zn->nr_free_mt[0][mt],
+				     SMMC_NR_MT);
+		smmc_print_text("  %-12s", "extfrag");
+		smmc_open_json_array(SMMC_PRINT_JSON, "extfrag");
+		for (o = 0; o < SMMC_NR_ORDERS; o++)
+			smmc_print_milli(SMMC_PRINT_ANY, NULL, " %6s", zn->extfrag[o]);
+		smmc_close_json_array(SMMC_PRINT_JSON, NULL);
+		smmc_print_text("\n");
+		smmc_print_milli(SMMC_PRINT_ANY, "frag", "  frag (unusable index at order 9) %s\n",
+				 zn->unusable[9]);
+		smmc_close_json_object();
 	}
-	close_json_array(PRINT_JSON, NULL);
+	smmc_close_json_array(SMMC_PRINT_JSON, NULL);
 }
 
 static const struct smm_panel_class FreeArea_class = {

@@ -24,8 +24,8 @@
 #define SMMTOP_VERSION	"0.1.0"
 
 struct smmtop {
-	struct smm_nl nl;
-	struct smm_events ev;
+	struct smmc_nl nl;
+	struct smmc_events ev;
 	struct smm_view view;
 	struct smm_screen screen;
 	bool batch, json, mono, bench;
@@ -173,7 +173,7 @@ static const char *smmtop_clock(char *buf, size_t len)
 }
 
 /* "2 created (last dentry), 1 destroyed (last inode)": the slab part of an event. */
-static void smmtop_event_caches(struct smm_evlog *l, const struct smm_event *e, const char *ts)
+static void smmtop_event_caches(struct smm_evlog *l, const struct smmc_event *e, const char *ts)
 {
 	char made[96] = "", gone[80] = "";
 
@@ -192,7 +192,7 @@ static void smmtop_event_caches(struct smm_evlog *l, const struct smm_event *e, 
  * One line per zone that did something, one for the slab caches created
  * or destroyed; gaps in the sequence say events were lost.
  */
-static void smmtop_event(const struct smm_event *e, void *data)
+static void smmtop_event(const struct smmc_event *e, void *data)
 {
 	struct smm_view *v = data;
 	struct smm_evlog *l = &v->evlog;
@@ -204,8 +204,8 @@ static void smmtop_event(const struct smm_event *e, void *data)
 		smm_evlog_add(l, SMM_C_WARN, "%s %" PRIu64 " event(s) lost", ts,
 			      e->seq - l->last_seq - 1);
 	l->last_seq = e->seq;
-	for (zi = 0; zi < SMM_NR_ZONES; zi++) {
-		const struct smm_event_zone *z = &e->zones[zi];
+	for (zi = 0; zi < SMMC_NR_ZONES; zi++) {
+		const struct smmc_event_zone *z = &e->zones[zi];
 		char cross[48] = "", fail[32] = "";
 		bool worse = z->level > z->level_prev;
 
@@ -214,14 +214,14 @@ static void smmtop_event(const struct smm_event *e, void *data)
 			continue;
 		if (z->level != z->level_prev)
 			snprintf(cross, sizeof(cross), ", now %s (was %s)",
-				 smm_wmark_level_names[z->level],
-				 smm_wmark_level_names[z->level_prev]);
+				 smmc_wmark_level_names[z->level],
+				 smmc_wmark_level_names[z->level_prev]);
 		if (z->alloc_fail)
 			snprintf(fail, sizeof(fail), ", %" PRIu64 " FAILED", z->alloc_fail);
 		smm_evlog_add(l, z->alloc_fail || worse ? SMM_C_BAD : z->level != z->level_prev ?
 			      SMM_C_OK : SMM_C_NORMAL,
 			      "%s %-6s %" PRIu64 " alloc, %" PRIu64 " free in %u ms%s%s", ts,
-			      smm_zone_names[zi], z->alloc, z->free, e->interval_ms, fail, cross);
+			      smmc_zone_names[zi], z->alloc, z->free, e->interval_ms, fail, cross);
 	}
 	smmtop_event_caches(l, e, ts);
 }
@@ -238,7 +238,7 @@ static bool smmtop_read_events(struct smmtop *t)
 
 	if (!t->view.events)
 		return false;
-	ret = smm_events_read(&t->ev, smmtop_event, &t->view);
+	ret = smmc_events_read(&t->ev, smmtop_event, &t->view);
 	if (ret != -ENOBUFS)
 		return false;
 	smm_evlog_add(&t->view.evlog, SMM_C_WARN,
@@ -309,7 +309,7 @@ static int smmtop_wait(struct smmtop *t, double deadline)
 	if (!t->batch)
 		fds[nfds++] = (struct pollfd){ .fd = STDIN_FILENO, .events = POLLIN };
 	if (t->view.events)
-		fds[nfds++] = (struct pollfd){ .fd = smm_events_fd(&t->ev), .events = POLLIN };
+		fds[nfds++] = (struct pollfd){ .fd = smmc_events_fd(&t->ev), .events = POLLIN };
 	ms = (int)ceil((deadline - smmtop_now()) * 1000);
 	if (ms < 0)
 		ms = 0;
@@ -331,9 +331,9 @@ static int smmtop_wait(struct smmtop *t, double deadline)
 
 static void smmtop_batch_print(struct smmtop *t)
 {
-	new_json_obj(t->json);
+	smmc_new_json_obj(t->json);
 	smm_screen_batch(&t->screen, &t->view);
-	delete_json_obj();
+	smmc_delete_json_obj();
 	if (!t->json)
 		printf("\n");
 	fflush(stdout);
@@ -424,13 +424,13 @@ static int smmtop_open(struct smmtop *t)
 
 	if (t->replay) {
 		t->view.replay = true;
-		ret = smm_nl_open_replay(&t->nl, t->replay);
+		ret = smmc_nl_open_replay(&t->nl, t->replay);
 	} else {
-		ret = smm_nl_open(&t->nl);
+		ret = smmc_nl_open(&t->nl);
 		if (!ret && t->record)
-			ret = smm_nl_record(&t->nl, t->record);
+			ret = smmc_nl_record(&t->nl, t->record);
 		if (!ret)
-			t->view.events = !smm_events_open(&t->nl, &t->ev);
+			t->view.events = !smmc_events_open(&t->nl, &t->ev);
 	}
 	if (ret)
 		fprintf(stderr, "smmtop: %s\n", t->nl.err);
@@ -488,8 +488,8 @@ int main(int argc, char **argv)
 			ret = smmtop_interactive(&t);
 	}
 	if (t.view.events)
-		smm_events_close(&t.ev);
-	smm_nl_close(&t.nl);
+		smmc_events_close(&t.ev);
+	smmc_nl_close(&t.nl);
 	smmtop_screen_exit(&t);
 	smm_view_free(&t.view);
 	return ret;

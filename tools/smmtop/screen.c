@@ -184,7 +184,7 @@ static unsigned int smm_screen_next(struct smm_screen *s, const struct smm_view 
 static int smm_screen_input(struct smm_screen *s, struct smm_view *v, int ch)
 {
 	size_t len = strlen(s->line);
-	struct smm_pt_req req;
+	struct smmc_pt_req req;
 	unsigned int i;
 
 	switch (ch) {

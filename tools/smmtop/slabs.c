@@ -43,23 +43,23 @@ struct Slabs {
 	enum slab_col sort;
 	bool reverse;				/* smallest first (names: Z first) */
 	unsigned int top;			/* the first row shown, when scrolled */
-	struct smm_cache **order;		/* the snapshot's caches, sorted */
+	struct smmc_cache **order;		/* the snapshot's caches, sorted */
 	size_t order_cap;
 };
 
 /* The bytes a cache's slabs hold: slabs of 2^order frames. */
-static uint64_t slab_bytes(const struct smm_cache *c, uint32_t page_size)
+static uint64_t slab_bytes(const struct smmc_cache *c, uint32_t page_size)
 {
 	return c->num_slabs * ((uint64_t)page_size << c->order);
 }
 
 /* Active objects in thousandths of all objects; an empty cache is 0. */
-static uint64_t slab_use(const struct smm_cache *c)
+static uint64_t slab_use(const struct smmc_cache *c)
 {
 	return c->num_objs ? c->active_objs * 1000 / c->num_objs : 0;
 }
 
-static uint64_t slab_key(const struct smm_cache *c, enum slab_col col, uint32_t page_size)
+static uint64_t slab_key(const struct smmc_cache *c, enum slab_col col, uint32_t page_size)
 {
 	switch (col) {
 	case SLAB_OBJS:		return c->num_objs;
@@ -83,8 +83,8 @@ static uint32_t slab_page_size;
  */
 static int slab_cmp(const void *a, const void *b)
 {
-	const struct smm_cache *x = *(const struct smm_cache *const *)a;
-	const struct smm_cache *y = *(const struct smm_cache *const *)b;
+	const struct smmc_cache *x = *(const struct smmc_cache *const *)a;
+	const struct smmc_cache *y = *(const struct smmc_cache *const *)b;
 	int r = 0;
 
 	if (slab_sorting->sort != SLAB_NAME) {
@@ -99,12 +99,12 @@ static int slab_cmp(const void *a, const void *b)
 }
 
 /* The snapshot's caches in the panel's order; NULL when out of memory. */
-static struct smm_cache **Slabs_sort(struct Slabs *s, const struct smm_snap *snap)
+static struct smmc_cache **Slabs_sort(struct Slabs *s, const struct smm_snap *snap)
 {
 	size_t i;
 
-	if (smm_array_reserve((void **)&s->order, &s->order_cap, 0, sizeof(*s->order),
-			      snap->nr_caches ? snap->nr_caches : 1))
+	if (smmc_array_reserve((void **)&s->order, &s->order_cap, 0, sizeof(*s->order),
+			       snap->nr_caches ? snap->nr_caches : 1))
 		return NULL;
 	for (i = 0; i < snap->nr_caches; i++)
 		s->order[i] = &snap->caches[i];
@@ -154,7 +154,7 @@ static void Slabs_heading(struct smm_panel *p, const struct Slabs *s, int row)
 	}
 }
 
-static void Slabs_row(struct smm_panel *p, int row, const struct smm_cache *c, uint32_t page_size)
+static void Slabs_row(struct smm_panel *p, int row, const struct smmc_cache *c, uint32_t page_size)
 {
 	char kib[32];
 	uint64_t use = slab_use(c);
@@ -170,7 +170,7 @@ static void Slabs_draw(struct smm_panel *p, const struct smm_view *v)
 {
 	const struct smm_snap *snap = v->cur;
 	struct Slabs *s = p->priv;
-	struct smm_cache **order;
+	struct smmc_cache **order;
 	uint64_t active = 0, objs = 0, bytes = 0;
 	uint32_t ps = snap->info.page_size ? snap->info.page_size : 4096;
 	int row, shown;
@@ -253,7 +253,7 @@ static void Slabs_batch(struct smm_panel *p, const struct smm_view *v)
 	const struct smm_snap *snap = v->cur;
 	struct Slabs *s = p->priv;
 	uint32_t ps = snap->info.page_size ? snap->info.page_size : 4096;
-	struct smm_cache **order;
+	struct smmc_cache **order;
 	char kib[32];
 	size_t i;
 
@@ -262,27 +262,27 @@ static void Slabs_batch(struct smm_panel *p, const struct smm_view *v)
 	order = Slabs_sort(s, snap);
 	if (!order)
 		return;
-	print_text("\nSLABS: %zu caches, sorted by %s\n", snap->nr_caches, slab_cols[s->sort].head);
-	print_text("%8s %8s %4s %9s %7s %8s %11s %s\n", "OBJS", "ACTIVE", "USE", "OBJ SIZE",
-		   "SLABS", "OBJ/SLAB", "CACHE SIZE", "NAME");
-	open_json_array(PRINT_JSON, "slabs");
+	smmc_print_text("\nSLABS: %zu caches, sorted by %s\n", snap->nr_caches, slab_cols[s->sort].head);
+	smmc_print_text("%8s %8s %4s %9s %7s %8s %11s %s\n", "OBJS", "ACTIVE", "USE", "OBJ SIZE",
+			"SLABS", "OBJ/SLAB", "CACHE SIZE", "NAME");
+	smmc_open_json_array(SMMC_PRINT_JSON, "slabs");
 	for (i = 0; i < snap->nr_caches; i++) {
-		const struct smm_cache *c = order[i];
+		const struct smmc_cache *c = order[i];
 
-		open_json_object(NULL);
-		print_u64(PRINT_ANY, "num_objs", "%8" PRIu64, c->num_objs);
-		print_u64(PRINT_ANY, "active_objs", " %8" PRIu64, c->active_objs);
-		print_u64(PRINT_FP, NULL, " %3" PRIu64 "%%", (slab_use(c) + 5) / 10);
-		print_uint(PRINT_ANY, "object_size", " %9u", c->object_size);
-		print_u64(PRINT_ANY, "num_slabs", " %7" PRIu64, c->num_slabs);
-		print_uint(PRINT_ANY, "objs_per_slab", " %8u", c->objs_per_slab);
-		print_string(PRINT_FP, NULL, " %11s", slab_fmt_kib(kib, sizeof(kib),
+		smmc_open_json_object(NULL);
+		smmc_print_u64(SMMC_PRINT_ANY, "num_objs", "%8" PRIu64, c->num_objs);
+		smmc_print_u64(SMMC_PRINT_ANY, "active_objs", " %8" PRIu64, c->active_objs);
+		smmc_print_u64(SMMC_PRINT_FP, NULL, " %3" PRIu64 "%%", (slab_use(c) + 5) / 10);
+		smmc_print_uint(SMMC_PRINT_ANY, "object_size", " %9u", c->object_size);
+		smmc_print_u64(SMMC_PRINT_ANY, "num_slabs", " %7" PRIu64, c->num_slabs);
+		smmc_print_uint(SMMC_PRINT_ANY, "objs_per_slab", " %8u", c->objs_per_slab);
+		smmc_print_string(SMMC_PRINT_FP, NULL, " %11s", slab_fmt_kib(kib, sizeof(kib),
 			     slab_bytes(c, ps)));
-		print_u64(PRINT_JSON, "cache_bytes", NULL, slab_bytes(c, ps));
-		print_string(PRINT_ANY, "name", " %s\n", c->name);
-		close_json_object();
+		smmc_print_u64(SMMC_PRINT_JSON, "cache_bytes", NULL, slab_bytes(c, ps));
+		smmc_print_string(SMMC_PRINT_ANY, "name", " %s\n", c->name);
+		smmc_close_json_object();
 	}
-	close_json_array(PRINT_JSON, NULL);
+	smmc_close_json_array(SMMC_PRINT_JSON, NULL);
 }
 
 static void Slabs_delete(struct smm_panel *p)

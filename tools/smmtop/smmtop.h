@@ -28,16 +28,16 @@
 
 struct smm_snap {
 	double time;				/* seconds, monotonic (or replayed) */
-	struct smm_info info;
-	struct smm_zone zones[SMM_NR_ZONES];
+	struct smmc_info info;
+	struct smmc_zone zones[SMMC_NR_ZONES];
 	unsigned int nr_zones;
-	struct smm_run *runs;			/* the frame map, whole range, in order */
+	struct smmc_run *runs;			/* the frame map, whole range, in order */
 	size_t nr_runs, runs_cap;
 	bool runs_mixed;			/* the map changed during every dump tried */
-	struct smm_cache *caches;		/* the slab caches, as CACHE_GET lists them */
+	struct smmc_cache *caches;		/* the slab caches, as CACHE_GET lists them */
 	size_t nr_caches;
 	bool has_caches;			/* false: a capture made before caches existed */
-	struct smm_pt_step walk;		/* the view's walk, when it asks for one */
+	struct smmc_pt_step walk;		/* the view's walk, when it asks for one */
 	int walk_ret;				/* 0, or why the walk failed: walk_err */
 	char walk_err[128];
 };
@@ -47,7 +47,7 @@ struct smm_snap {
 
 /* A zone's fragmentation over time: the unusable index at pageblock order. */
 struct smm_history {
-	int16_t v[SMM_NR_ZONES][SMM_HIST_LEN];	/* thousandths, ring */
+	int16_t v[SMMC_NR_ZONES][SMM_HIST_LEN];	/* thousandths, ring */
 	unsigned int head, len;
 };
 
@@ -69,14 +69,14 @@ struct smm_view {
 	bool paused, replay, color, events;	/* events: subscribed to the group */
 	unsigned int refreshes;
 	char status[128];			/* the bottom line's message, "" if none */
-	struct smm_pt_req walk;			/* walked each refresh when walk_on */
+	struct smmc_pt_req walk;			/* walked each refresh when walk_on */
 	bool walk_on;
 };
 
-int smm_snap_fetch(struct smm_nl *nl, struct smm_snap *s);
+int smm_snap_fetch(struct smmc_nl *nl, struct smm_snap *s);
 void smm_snap_free(struct smm_snap *s);
 void smm_view_init(struct smm_view *v, double interval);
-int smm_view_refresh(struct smm_view *v, struct smm_nl *nl);
+int smm_view_refresh(struct smm_view *v, struct smmc_nl *nl);
 void smm_view_free(struct smm_view *v);
 int smm_hist_get(const struct smm_history *h, unsigned int zone, unsigned int back);
 void smm_evlog_add(struct smm_evlog *l, int attr, const char *fmt, ...)
@@ -152,7 +152,7 @@ struct smm_panel *FrameMap_new(void);
 struct smm_panel *Slabs_new(void);
 int Slabs_sort_by(struct smm_panel *p, int key);
 struct smm_panel *Walk_new(void);
-int smm_walk_parse(const char *line, struct smm_pt_req *req, char *err, size_t len);
+int smm_walk_parse(const char *line, struct smmc_pt_req *req, char *err, size_t len);
 struct smm_panel *Events_new(void);
 
 /* sparkline and bar characters, ASCII so a vt100 shows them */

@@ -22,11 +22,11 @@ static double smm_now(void)
 	return ts.tv_sec + ts.tv_nsec / 1e9;
 }
 
-static int smm_snap_run_cb(const struct smm_run *run, void *data)
+static int smm_snap_run_cb(const struct smmc_run *run, void *data)
 {
 	struct smm_snap *s = data;
 
-	if (smm_array_reserve((void **)&s->runs, &s->runs_cap, s->nr_runs, sizeof(*run), 1024))
+	if (smmc_array_reserve((void **)&s->runs, &s->runs_cap, s->nr_runs, sizeof(*run), 1024))
 		return -ENOMEM;
 	s->runs[s->nr_runs++] = *run;
 	return 0;
@@ -37,17 +37,17 @@ static int smm_snap_run_cb(const struct smm_run *run, void *data)
  * away and tried again; after SMM_FRAME_TRIES the last one is kept and
  * flagged, since a busy allocator may never hold still.
  */
-static int smm_snap_frames(struct smm_nl *nl, struct smm_snap *s)
+static int smm_snap_frames(struct smmc_nl *nl, struct smm_snap *s)
 {
 	int ret = 0, i;
 
 	for (i = 0; i < SMM_FRAME_TRIES; i++) {
 		s->nr_runs = 0;
-		ret = smm_frames_get(nl, 0, 0, smm_snap_run_cb, s);
-		if (ret != SMM_NL_DUMP_INTR)
+		ret = smmc_frames_get(nl, 0, 0, smm_snap_run_cb, s);
+		if (ret != SMMC_NL_DUMP_INTR)
 			break;
 	}
-	s->runs_mixed = ret == SMM_NL_DUMP_INTR;
+	s->runs_mixed = ret == SMMC_NL_DUMP_INTR;
 	return s->runs_mixed ? 0 : ret;
 }
 
@@ -56,32 +56,32 @@ static int smm_snap_frames(struct smm_nl *nl, struct smm_snap *s)
  * capture recorded before the slab layer existed has no CACHE_GET reply:
  * the replay then shows no slab table rather than failing.
  */
-static int smm_snap_caches(struct smm_nl *nl, struct smm_snap *s)
+static int smm_snap_caches(struct smmc_nl *nl, struct smm_snap *s)
 {
 	int ret;
 
 	free(s->caches);
-	ret = smm_caches_get(nl, &s->caches, &s->nr_caches);
+	ret = smmc_caches_get(nl, &s->caches, &s->nr_caches);
 	s->has_caches = !ret;
 	if (ret == -ENOENT && nl->replay)
 		return 0;
-	return ret == SMM_NL_DUMP_INTR ? 0 : ret;
+	return ret == SMMC_NL_DUMP_INTR ? 0 : ret;
 }
 
 /* Fetch a whole snapshot into @s (its runs array is reused). */
-int smm_snap_fetch(struct smm_nl *nl, struct smm_snap *s)
+int smm_snap_fetch(struct smmc_nl *nl, struct smm_snap *s)
 {
 	int ret, i;
 
-	ret = smm_info_get(nl, &s->info);
+	ret = smmc_info_get(nl, &s->info);
 	if (ret)
 		return ret;
 	for (i = 0; i < SMM_FRAME_TRIES; i++) {
-		ret = smm_zones_get(nl, s->zones, &s->nr_zones);
-		if (ret != SMM_NL_DUMP_INTR)
+		ret = smmc_zones_get(nl, s->zones, &s->nr_zones);
+		if (ret != SMMC_NL_DUMP_INTR)
 			break;
 	}
-	if (ret && ret != SMM_NL_DUMP_INTR)
+	if (ret && ret != SMMC_NL_DUMP_INTR)
 		return ret;
 	ret = smm_snap_frames(nl, s);
 	if (!ret)
@@ -113,7 +113,7 @@ static void smm_hist_push(struct smm_history *h, const struct smm_snap *s)
 	unsigned int z;
 
 	h->head = (h->head + 1) % SMM_HIST_LEN;
-	for (z = 0; z < SMM_NR_ZONES; z++)
+	for (z = 0; z < SMMC_NR_ZONES; z++)
 		h->v[z][h->head] = z < s->nr_zones && s->zones[z].managed ?
 				   s->zones[z].unusable[SMM_FRAG_ORDER] : -1;
 	if (h->len < SMM_HIST_LEN)
@@ -128,7 +128,7 @@ int smm_hist_get(const struct smm_history *h, unsigned int zone, unsigned int ba
 	return h->v[zone][(h->head + SMM_HIST_LEN - back) % SMM_HIST_LEN];
 }
 
-static int smm_snap_walk_cb(const struct smm_pt_step *step, void *data)
+static int smm_snap_walk_cb(const struct smmc_pt_step *step, void *data)
 {
 	struct smm_snap *s = data;
 
@@ -140,11 +140,11 @@ static int smm_snap_walk_cb(const struct smm_pt_step *step, void *data)
  * The walk the view asks for, one address: a walk that fails (no such
  * process, a space destroyed) is shown as its error, not a failed refresh.
  */
-static void smm_snap_walk(struct smm_nl *nl, struct smm_snap *s, const struct smm_pt_req *req)
+static void smm_snap_walk(struct smmc_nl *nl, struct smm_snap *s, const struct smmc_pt_req *req)
 {
 	memset(&s->walk, 0, sizeof(s->walk));
 	s->walk_err[0] = '\0';
-	s->walk_ret = smm_pt_walk(nl, req, smm_snap_walk_cb, s);
+	s->walk_ret = smmc_pt_walk(nl, req, smm_snap_walk_cb, s);
 	if (!s->walk_ret && !s->walk.nr)
 		s->walk_ret = -ENODATA;
 	if (s->walk_ret)
@@ -157,7 +157,7 @@ static void smm_snap_walk(struct smm_nl *nl, struct smm_snap *s, const struct sm
  * a failed fetch leaves the view as it was. A replayed capture has no
  * clock of its own: its snapshots are one interval apart.
  */
-int smm_view_refresh(struct smm_view *v, struct smm_nl *nl)
+int smm_view_refresh(struct smm_view *v, struct smmc_nl *nl)
 {
 	struct smm_snap *next = v->cur == &v->snaps[0] ? &v->snaps[1] : &v->snaps[0];
 	int ret = smm_snap_fetch(nl, next);

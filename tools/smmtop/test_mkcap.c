@@ -33,11 +33,11 @@
 #define MK_MAX_ORDER	10
 
 struct mk_zone {
-	uint64_t start, end, free, nr_free[SMM_NR_ORDERS];
+	uint64_t start, end, free, nr_free[SMMC_NR_ORDERS];
 };
 
 static struct mk_zone zones[2];
-static struct smm_capture *cap;
+static struct smmc_capture *cap;
 static char *buf;
 static size_t used;
 static uint32_t lcg = 12345;
@@ -68,7 +68,7 @@ static void mk_end(struct nlmsghdr *nlh)
 
 static void mk_flush(uint8_t cmd, bool first)
 {
-	if (smm_capture_put(cap, cmd, first, buf, used)) {
+	if (smmc_capture_put(cap, cmd, first, buf, used)) {
 		perror("test_mkcap: write");
 		exit(1);
 	}
@@ -128,7 +128,7 @@ static int mk_unusable(const uint64_t *nr_free, unsigned int order)
 	uint64_t pages = 0, suitable = 0;
 	unsigned int o;
 
-	for (o = 0; o < SMM_NR_ORDERS; o++) {
+	for (o = 0; o < SMMC_NR_ORDERS; o++) {
 		pages += nr_free[o] << o;
 		if (o >= order)
 			suitable += nr_free[o] << (o - order);
@@ -141,7 +141,7 @@ static int mk_extfrag(const uint64_t *nr_free, unsigned int order)
 	uint64_t pages = 0, suitable = 0, blocks = 0;
 	unsigned int o;
 
-	for (o = 0; o < SMM_NR_ORDERS; o++) {
+	for (o = 0; o < SMMC_NR_ORDERS; o++) {
 		blocks += nr_free[o];
 		pages += nr_free[o] << o;
 		if (o >= order)
@@ -159,7 +159,7 @@ static void mk_zone_msg(unsigned int id, unsigned int refresh)
 	static const char *const names[] = { "DMA", "DMA32", "Normal" };
 	const struct mk_zone *z = &zones[id ? 1 : 0];
 	struct nlmsghdr *nlh = mk_msg(SHADOWMM_CMD_ZONE_GET, NLM_F_MULTI);
-	uint64_t ops[SMM_NR_ORDERS] = { 0 }, mt[SMM_NR_MT];
+	uint64_t ops[SMMC_NR_ORDERS] = { 0 }, mt[SMMC_NR_MT];
 	uint64_t managed = id == 1 ? 0 : z->end - z->start, wmin = managed / 64;
 	struct nlattr *area, *stats;
 	unsigned int o;
@@ -178,7 +178,7 @@ static void mk_zone_msg(unsigned int id, unsigned int refresh)
 	if (id == 1)
 		goto out;
 	area = mnl_attr_nest_start(nlh, SHADOWMM_A_ZONE_FREE_AREA);
-	for (o = 0; o < SMM_NR_ORDERS; o++) {
+	for (o = 0; o < SMMC_NR_ORDERS; o++) {
 		struct nlattr *a = mnl_attr_nest_start(nlh, o + 1);
 
 		mnl_attr_put_u32(nlh, SHADOWMM_A_AREA_ORDER, o);
@@ -186,7 +186,7 @@ static void mk_zone_msg(unsigned int id, unsigned int refresh)
 		mt[SHADOWMM_MT_UNMOVABLE] = z->nr_free[o] / 4;
 		mt[SHADOWMM_MT_MOVABLE] = z->nr_free[o] - z->nr_free[o] / 4;
 		mt[SHADOWMM_MT_RECLAIMABLE] = 0;
-		mk_u64_array(nlh, SHADOWMM_A_AREA_NR_FREE_MT, mt, SMM_NR_MT);
+		mk_u64_array(nlh, SHADOWMM_A_AREA_NR_FREE_MT, mt, SMMC_NR_MT);
 		mnl_attr_put_u32(nlh, SHADOWMM_A_AREA_UNUSABLE, mk_unusable(z->nr_free, o));
 		mnl_attr_put_u32(nlh, SHADOWMM_A_AREA_EXTFRAG, (uint32_t)mk_extfrag(z->nr_free, o));
 		mnl_attr_nest_end(nlh, a);
@@ -194,9 +194,9 @@ static void mk_zone_msg(unsigned int id, unsigned int refresh)
 	mnl_attr_nest_end(nlh, area);
 	stats = mnl_attr_nest_start(nlh, SHADOWMM_A_ZONE_STATS);
 	ops[0] = 1000ULL * refresh;
-	mk_u64_array(nlh, SHADOWMM_A_STATS_ALLOC, ops, SMM_NR_ORDERS);
+	mk_u64_array(nlh, SHADOWMM_A_STATS_ALLOC, ops, SMMC_NR_ORDERS);
 	ops[0] = 900ULL * refresh;
-	mk_u64_array(nlh, SHADOWMM_A_STATS_FREE, ops, SMM_NR_ORDERS);
+	mk_u64_array(nlh, SHADOWMM_A_STATS_FREE, ops, SMMC_NR_ORDERS);
 	mnl_attr_nest_end(nlh, stats);
 out:
 	mk_end(nlh);
@@ -375,7 +375,7 @@ int main(int argc, char **argv)
 		return 2;
 	}
 	buf = malloc(MK_DGRAM * 2);
-	if (!buf || smm_capture_create(&cap, argv[4])) {
+	if (!buf || smmc_capture_create(&cap, argv[4])) {
 		perror(argv[4]);
 		return 1;
 	}
@@ -389,7 +389,7 @@ int main(int argc, char **argv)
 		mk_caches_dump();
 	}
 	mk_walk();
-	smm_capture_close(cap);
+	smmc_capture_close(cap);
 	printf("zone DMA free %" PRIu64 " managed %" PRIu64 "\n", zones[0].free, MK_DMA_FRAMES);
 	printf("zone Normal free %" PRIu64 " managed %" PRIu64 "\n", zones[1].free,
 	       frames - MK_DMA_FRAMES);

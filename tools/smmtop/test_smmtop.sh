@@ -16,14 +16,13 @@ dir=$(mktemp -d)
 sock=smmtop-test-$$
 trap 'tmux -L "$sock" kill-server 2>/dev/null; rm -rf "$dir"' EXIT
 
-. "$here/../tap.sh"
-ok() { tap_ok "$1"; }
+. "$here/../../selftests/ktap.sh"
+ok() { ktap_pass "$1"; }
 # not_ok NAME EXPECTED SEEN...
 not_ok() {
-	tap_not_ok "$1"
-	echo "# expected: $2"
+	local name="$1" want="$2"
 	shift 2
-	printf '%s\n' "$@" | sed 's/^/# seen: /'
+	ktap_fail "$name" "expected: $want" "$(printf '%s\n' "$@" | sed 's/^/seen: /')"
 }
 # check NAME EXPECTED SEEN: pass when they are equal
 check() {
@@ -37,7 +36,8 @@ squeeze() {
 	echo "${w[*]}"
 }
 
-tap_plan 58
+ktap_header
+ktap_plan 58
 
 cap=$dir/cap64
 "$MKCAP" 64 16 3 "$cap" > "$dir/mkcap.out" || { echo "Bail out! test_mkcap failed"; exit 1; }
@@ -155,12 +155,12 @@ check "a cut capture" "1 smmtop: $dir/cut: not a shadowmm capture, or a damaged 
 
 # without the module (the host cannot load it): one clear line, exit 1
 if [ -e /sys/module/shadowmm ]; then
-	tap_skip "no module: a clear error" "shadowmm is loaded"
+	ktap_skip "no module: a clear error" "shadowmm is loaded"
 else
 	"$SMMTOP" -b -n 1 > /dev/null 2> "$dir/err"
 	rc=$?
 	if grep -q "netlink socket" "$dir/err"; then
-		tap_skip "no module: a clear error" "$(cat "$dir/err")"
+		ktap_skip "no module: a clear error" "$(cat "$dir/err")"
 	else
 		check "no module: a clear error" \
 			"1 smmtop: shadowmm: generic netlink family not found (is shadowmm.ko loaded?)" \
@@ -171,8 +171,7 @@ fi
 # ---- the screen, in tmux ----
 
 if ! command -v tmux > /dev/null; then
-	while [ "$_tap_n" -lt 58 ]; do tap_skip screen "no tmux"; done
-	tap_done
+	ktap_exit_skip_all "no tmux"
 fi
 
 screen() { tmux -L "$sock" capture-pane -p -t t; }
@@ -261,4 +260,4 @@ wait_gone "screen: Esc closes the walk" '^> Walk'
 keys q
 wait_for "screen: q quits, exit 0" '^smmtop exited 0'
 
-tap_done
+ktap_finished

@@ -38,10 +38,10 @@ static bool walk_number(const char *s, uint64_t min, uint64_t max, uint64_t *v)
  * The prompt's text into @req; -EINVAL with @err saying what is wrong.
  * Nothing in @req changes on failure.
  */
-int smm_walk_parse(const char *line, struct smm_pt_req *req, char *err, size_t len)
+int smm_walk_parse(const char *line, struct smmc_pt_req *req, char *err, size_t len)
 {
 	char buf[64], *w[4], *save = NULL;
-	struct smm_pt_req r = { 0 };
+	struct smmc_pt_req r = { 0 };
 	unsigned int n = 0, a;
 	uint64_t id;
 
@@ -49,20 +49,20 @@ int smm_walk_parse(const char *line, struct smm_pt_req *req, char *err, size_t l
 	for (w[n] = strtok_r(buf, " \t", &save); w[n] && n < 3; w[++n] = strtok_r(NULL, " \t", &save))
 		;
 	if (n == 2 && !strcmp(w[0], "kernel")) {
-		r.target = SMM_PT_TARGET_KERNEL;
+		r.target = SMMC_PT_TARGET_KERNEL;
 	} else if (n == 3 && (!strcmp(w[0], "pid") || !strcmp(w[0], "space"))) {
 		if (!walk_number(w[1], 1, UINT32_MAX, &id)) {
 			snprintf(err, len, "invalid %s \"%.20s\"", w[0], w[1]);
 			return -EINVAL;
 		}
-		r.target = w[0][0] == 'p' ? SMM_PT_TARGET_PID : SMM_PT_TARGET_SPACE;
+		r.target = w[0][0] == 'p' ? SMMC_PT_TARGET_PID : SMMC_PT_TARGET_SPACE;
 		r.id = id;
 	} else if (n == 2) {
 		if (!walk_number(w[0], 1, UINT32_MAX, &id)) {
 			snprintf(err, len, "invalid pid \"%.20s\"", w[0]);
 			return -EINVAL;
 		}
-		r.target = SMM_PT_TARGET_PID;
+		r.target = SMMC_PT_TARGET_PID;
 		r.id = id;
 	} else {
 		snprintf(err, len, "walk wants PID ADDR, pid PID ADDR, space ID ADDR or kernel ADDR");
@@ -93,12 +93,12 @@ static int Walk_want(const struct smm_panel *p, const struct smm_view *v, int co
 }
 
 /* "pid 812 0x00007ffd3a2b1000": what was asked for. */
-static char *Walk_what(const struct smm_pt_req *r, char *buf, size_t len)
+static char *Walk_what(const struct smmc_pt_req *r, char *buf, size_t len)
 {
-	if (r->target == SMM_PT_TARGET_KERNEL)
+	if (r->target == SMMC_PT_TARGET_KERNEL)
 		snprintf(buf, len, "kernel 0x%016" PRIx64, r->addr);
 	else
-		snprintf(buf, len, "%s %u 0x%016" PRIx64, r->target == SMM_PT_TARGET_PID ?
+		snprintf(buf, len, "%s %u 0x%016" PRIx64, r->target == SMMC_PT_TARGET_PID ?
 			 "pid" : "space", r->id, r->addr);
 	return buf;
 }
@@ -107,13 +107,13 @@ static char *Walk_what(const struct smm_pt_req *r, char *buf, size_t len)
  * What the last level maps: "page 4 KiB, frame 0x1a2b3", "hole 2 MiB",
  * "hole 1 GiB, outside every VMA".
  */
-static char *Walk_result(const struct smm_pt_step *st, char *buf, size_t len)
+static char *Walk_result(const struct smmc_pt_step *st, char *buf, size_t len)
 {
 	char size[32];
 	int n;
 
-	n = snprintf(buf, len, "%s %s", smm_pt_kind_names[st->kind],
-		     smm_fmt_bytes(size, sizeof(size), st->size));
+	n = snprintf(buf, len, "%s %s", smmc_pt_kind_names[st->kind],
+		     smmc_fmt_bytes(size, sizeof(size), st->size));
 	if (st->kind == SHADOWMM_PT_PAGE && st->has_pfn && n > 0 && (size_t)n < len)
 		snprintf(buf + n, len - n, ", frame %#" PRIx64 "%s", st->pfn,
 			 st->in_shadow ? " (shadowmm's)" : "");
@@ -125,7 +125,7 @@ static char *Walk_result(const struct smm_pt_step *st, char *buf, size_t len)
 	return buf;
 }
 
-static void Walk_level(struct smm_panel *p, int row, const struct smm_pt_level *l)
+static void Walk_level(struct smm_panel *p, int row, const struct smmc_pt_level *l)
 {
 	char flags[160] = "";
 	unsigned int i;
@@ -133,18 +133,18 @@ static void Walk_level(struct smm_panel *p, int row, const struct smm_pt_level *
 
 	if (l->folded) {
 		smm_panel_put(p, row, 0, SMM_C_DIM, 0, "  %-4s      folded into the PGD (4-level "
-			      "paging)", smm_pt_level_names[l->level]);
+			      "paging)", smmc_pt_level_names[l->level]);
 		return;
 	}
-	for (i = 0; i < SMM_PTF_BITS && n < sizeof(flags); i++)
+	for (i = 0; i < SMMC_PTF_BITS && n < sizeof(flags); i++)
 		if (l->flags & (1U << i))
-			n += snprintf(flags + n, sizeof(flags) - n, " %s", smm_ptf_names[i]);
+			n += snprintf(flags + n, sizeof(flags) - n, " %s", smmc_ptf_names[i]);
 	if (l->has_entry)
 		smm_panel_put(p, row, 0, SMM_C_NORMAL, 0, "  %-4s %3u  0x%016" PRIx64 " %s",
-			      smm_pt_level_names[l->level], l->index, l->entry, flags);
+			      smmc_pt_level_names[l->level], l->index, l->entry, flags);
 	else
 		smm_panel_put(p, row, 0, SMM_C_NORMAL, 0, "  %-4s %3u %s",
-			      smm_pt_level_names[l->level], l->index, flags);
+			      smmc_pt_level_names[l->level], l->index, flags);
 }
 
 static void Walk_draw(struct smm_panel *p, const struct smm_view *v)
@@ -189,14 +189,14 @@ static void Walk_batch(struct smm_panel *p, const struct smm_view *v)
 	(void)p;
 	if (!v->walk_on)
 		return;
-	print_text("\nWALK: %s\n", Walk_what(&v->walk, what, sizeof(what)));
+	smmc_print_text("\nWALK: %s\n", Walk_what(&v->walk, what, sizeof(what)));
 	if (s->walk_ret) {
-		print_string(PRINT_ANY, "walk_error", "cannot walk: %s\n", s->walk_err);
+		smmc_print_string(SMMC_PRINT_ANY, "walk_error", "cannot walk: %s\n", s->walk_err);
 		return;
 	}
-	open_json_array(PRINT_JSON, "walk");
-	smm_pt_print_step(&s->walk);
-	close_json_array(PRINT_JSON, NULL);
+	smmc_open_json_array(SMMC_PRINT_JSON, "walk");
+	smmc_pt_print_step(&s->walk);
+	smmc_close_json_array(SMMC_PRINT_JSON, NULL);
 }
 
 static const struct smm_panel_class Walk_class = {

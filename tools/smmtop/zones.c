@@ -38,7 +38,7 @@ static int Zones_want(const struct smm_panel *p, const struct smm_view *v, int c
 }
 
 /* 0 above high, 1 below high, 2 below low, 3 below min (free lists only). */
-static unsigned int Zones_level(const struct smm_zone *z)
+static unsigned int Zones_level(const struct smmc_zone *z)
 {
 	if (z->free < z->wmark_min)
 		return SHADOWMM_WMARK_BELOW_MIN;
@@ -52,7 +52,7 @@ static unsigned int Zones_level(const struct smm_zone *z)
 /* Blocks allocated (@free: freed) per second since the previous snapshot; -1: unknown. */
 static double Zones_rate(const struct smm_view *v, unsigned int z, bool free)
 {
-	const struct smm_zone *a, *b;
+	const struct smmc_zone *a, *b;
 	uint64_t now, then;
 	double dt;
 
@@ -63,8 +63,8 @@ static double Zones_rate(const struct smm_view *v, unsigned int z, bool free)
 		return -1;
 	a = &v->cur->zones[z];
 	b = &v->prev->zones[z];
-	now = free ? smm_sum(a->stats.free, SMM_NR_ORDERS) : smm_sum(a->stats.alloc, SMM_NR_ORDERS);
-	then = free ? smm_sum(b->stats.free, SMM_NR_ORDERS) : smm_sum(b->stats.alloc, SMM_NR_ORDERS);
+	now = free ? smm_sum(a->stats.free, SMMC_NR_ORDERS) : smm_sum(a->stats.alloc, SMMC_NR_ORDERS);
+	then = free ? smm_sum(b->stats.free, SMMC_NR_ORDERS) : smm_sum(b->stats.alloc, SMMC_NR_ORDERS);
 	/* counters that went back: the module was reloaded, or a replay wrapped */
 	return now >= then ? (now - then) / dt : -1;
 }
@@ -74,7 +74,7 @@ static int Zones_col(uint64_t n, uint64_t managed, int width)
 	return managed ? (int)(n * width / managed) : 0;
 }
 
-static void Zones_bar(struct smm_panel *p, int row, const struct smm_zone *z, int width)
+static void Zones_bar(struct smm_panel *p, int row, const struct smmc_zone *z, int width)
 {
 	static const int level_color[] = { SMM_C_OK, SMM_C_WARN, SMM_C_BAD, SMM_C_BAD };
 	int fill = Zones_col(z->free + z->pcp, z->managed, width), i;
@@ -100,7 +100,7 @@ static void Zones_draw(struct smm_panel *p, const struct smm_view *v)
 	smm_panel_put(p, row++, 0, SMM_C_NORMAL, A_BOLD, "%-8s%-*s %8s %8s %8s %8s", "zone",
 		      width + 2, "", "free", "managed", "alloc/s", "free/s");
 	for (z = 0; z < v->cur->nr_zones; z++) {
-		const struct smm_zone *zn = &v->cur->zones[z];
+		const struct smmc_zone *zn = &v->cur->zones[z];
 		double ra = Zones_rate(v, z, false), rf = Zones_rate(v, z, true);
 		char a[16] = "-", f[16] = "-";
 
@@ -122,9 +122,9 @@ static void Zones_draw(struct smm_panel *p, const struct smm_view *v)
 static void Zones_batch_rate(const char *key, double r)
 {
 	if (r < 0)
-		print_string(PRINT_FP, NULL, " %9s", "-");
+		smmc_print_string(SMMC_PRINT_FP, NULL, " %9s", "-");
 	else
-		print_milli(PRINT_ANY, key, " %9s", (int64_t)(r * 1000 + 0.5));
+		smmc_print_milli(SMMC_PRINT_ANY, key, " %9s", (int64_t)(r * 1000 + 0.5));
 }
 
 static void Zones_batch(struct smm_panel *p, const struct smm_view *v)
@@ -132,29 +132,24 @@ static void Zones_batch(struct smm_panel *p, const struct smm_view *v)
 	unsigned int z;
 
 	(void)p;
-	print_text("\n%-8s %9s %9s %7s %7s %7s %7s %9s %9s %-10s\n", "ZONE", "MANAGED", "FREE",
-		   "PCP", "MIN", "LOW", "HIGH", "ALLOC/s", "FREE/s", "LEVEL");
-	open_json_array(PRINT_JSON, "zones");
+	smmc_print_text("\n%-8s %9s %9s %7s %7s %7s %7s %9s %9s %-10s\n", "ZONE", "MANAGED", "FREE",
+			"PCP", "MIN", "LOW", "HIGH", "ALLOC/s", "FREE/s", "LEVEL");
+	smmc_open_json_array(SMMC_PRINT_JSON, "zones");
 	for (z = 0; z < v->cur->nr_zones; z++) {
-		const struct smm_zone *zn = &v->cur->zones[z];
+		const struct smmc_zone *zn = &v->cur->zones[z];
 		double ra = Zones_rate(v, z, false), rf = Zones_rate(v, z, true);
 
 		if (!zn->managed)
 			continue;
-		open_json_object(NULL);
-		print_string(PRINT_ANY, "name", "%-8s", zn->name);
-		print_u64(PRINT_ANY, "managed", " %9" PRIu64, zn->managed);
-		print_u64(PRINT_ANY, "free", " %9" PRIu64, zn->free);
-		print_u64(PRINT_ANY, "pcp", " %7" PRIu64, zn->pcp);
-		print_u64(PRINT_ANY, "min", " %7" PRIu64, zn->wmark_min);
-		print_u64(PRINT_ANY, "low", " %7" PRIu64, zn->wmark_low);
-		print_u64(PRINT_ANY, "high", " %7" PRIu64, zn->wmark_high);
+		smmc_open_json_object(NULL);
+		smmc_print_string(SMMC_PRINT_ANY, "name", "%-8s", zn->name);
+		smmc_print_fields(zn, smmc_zone_fields, ARRAY_SIZE(smmc_zone_fields), true);
 		Zones_batch_rate("alloc_rate", ra);
 		Zones_batch_rate("free_rate", rf);
-		print_string(PRINT_ANY, "level", " %s\n", smm_wmark_level_names[Zones_level(zn)]);
-		close_json_object();
+		smmc_print_string(SMMC_PRINT_ANY, "level", " %s\n", smmc_wmark_level_names[Zones_level(zn)]);
+		smmc_close_json_object();
 	}
-	close_json_array(PRINT_JSON, NULL);
+	smmc_close_json_array(SMMC_PRINT_JSON, NULL);
 }
 
 static const struct smm_panel_class Zones_class = {

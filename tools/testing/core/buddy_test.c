@@ -9,6 +9,21 @@
 /* 64 MiB at 256 MiB: one section, all in DMA32 by physical address. */
 static const struct smm_test_section sect64m[] = { { 0x10000, 16384 } };
 
+/* Most tests: that section on one CPU, without per-CPU lists. */
+FIXTURE(mm64m) {
+	struct smm_test_mm t;
+};
+
+FIXTURE_SETUP(mm64m)
+{
+	ASSERT_EQ(smm_test_mm_init(&self->t, sect64m, 1, NULL, false, 1), 0);
+}
+
+FIXTURE_TEARDOWN(mm64m)
+{
+	smm_test_mm_destroy(&self->t);
+}
+
 static u64 nr_free_order(const struct smm_zone *z, unsigned int order)
 {
 	unsigned int mt;
@@ -24,20 +39,18 @@ static u64 nr_free_order(const struct smm_zone *z, unsigned int order)
  *
  *   [ 4M ][ 4M ][ 4M ] ... 16 blocks, DMA32
  */
-SMM_TEST(buddy_init_max_order_blocks)
+TEST_F(mm64m, buddy_init_max_order_blocks)
 {
-	struct smm_test_mm t;
+	struct smm_test_mm *t = &self->t;
 	struct smm_zone *z;
 
-	ASSERT_EQ(smm_test_mm_init(&t, sect64m, 1, NULL, false, 1), 0);
-	z = &t.mm.zones[SHADOWMM_ZONE_DMA32];
+	z = &t->mm.zones[SHADOWMM_ZONE_DMA32];
 	ASSERT_EQ(z->managed, 16384);
 	ASSERT_EQ(z->free, 16384);
 	ASSERT_EQ(z->area[10].nr_free[SHADOWMM_MT_MOVABLE], 16);
-	ASSERT_EQ(t.mm.zones[SHADOWMM_ZONE_DMA].managed, 0);
-	ASSERT_EQ(t.mm.zones[SHADOWMM_ZONE_NORMAL].managed, 0);
-	ASSERT_EQ(smm_test_check(&t.mm), 0);
-	smm_test_mm_destroy(&t);
+	ASSERT_EQ(t->mm.zones[SHADOWMM_ZONE_DMA].managed, 0);
+	ASSERT_EQ(t->mm.zones[SHADOWMM_ZONE_NORMAL].managed, 0);
+	ASSERT_EQ(smm_test_check(&t->mm), 0);
 }
 
 /*
@@ -46,29 +59,27 @@ SMM_TEST(buddy_init_max_order_blocks)
  *
  *   [P][0][ 1 ][  2  ][    3    ] ... [          9          ]
  */
-SMM_TEST(buddy_split_and_merge)
+TEST_F(mm64m, buddy_split_and_merge)
 {
-	struct smm_test_mm t;
+	struct smm_test_mm *t = &self->t;
 	struct smm_zone *z;
 	unsigned int o;
 	u64 idx;
 
-	ASSERT_EQ(smm_test_mm_init(&t, sect64m, 1, NULL, false, 1), 0);
-	z = &t.mm.zones[SHADOWMM_ZONE_DMA32];
-	ASSERT_EQ(smm_alloc_pages(&t.mm, 0, SHADOWMM_GFP_MOVABLE, 0, &idx), 0);
+	z = &t->mm.zones[SHADOWMM_ZONE_DMA32];
+	ASSERT_EQ(smm_alloc_pages(&t->mm, 0, SHADOWMM_GFP_MOVABLE, 0, &idx), 0);
 	ASSERT_EQ(idx % 1024, 0);
 	for (o = 0; o < 10; o++)
 		ASSERT_EQ(nr_free_order(z, o), 1);
 	ASSERT_EQ(nr_free_order(z, 10), 15);
 	ASSERT_EQ(z->free, 16383);
-	ASSERT_EQ(smm_test_check(&t.mm), 0);
-	smm_free_pages(&t.mm, idx, 0);
+	ASSERT_EQ(smm_test_check(&t->mm), 0);
+	smm_free_pages(&t->mm, idx, 0);
 	ASSERT_EQ(nr_free_order(z, 0), 0);
 	ASSERT_EQ(nr_free_order(z, 10), 16);
 	ASSERT_EQ(z->stats.alloc[0], 1);
 	ASSERT_EQ(z->stats.free[0], 1);
-	ASSERT_EQ(smm_test_check(&t.mm), 0);
-	smm_test_mm_destroy(&t);
+	ASSERT_EQ(smm_test_check(&t->mm), 0);
 }
 
 /*
@@ -136,32 +147,30 @@ SMM_TEST(zones_parameter)
  * 65536) = 1024 KiB = 256 pages for 64 MiB; low and high 64 pages apart.
  * Without the reserve flag allocation stops at min; with it, it goes on.
  */
-SMM_TEST(watermarks_guard_the_reserve)
+TEST_F(mm64m, watermarks_guard_the_reserve)
 {
-	struct smm_test_mm t;
+	struct smm_test_mm *t = &self->t;
 	struct smm_zone *z;
 	u64 idx, n = 0;
 
-	ASSERT_EQ(smm_test_mm_init(&t, sect64m, 1, NULL, false, 1), 0);
-	z = &t.mm.zones[SHADOWMM_ZONE_DMA32];
-	ASSERT_EQ(t.mm.min_free_kbytes, 1024);
+	z = &t->mm.zones[SHADOWMM_ZONE_DMA32];
+	ASSERT_EQ(t->mm.min_free_kbytes, 1024);
 	ASSERT_EQ(z->wmark[SMM_WMARK_MIN], 256);
 	ASSERT_EQ(z->wmark[SMM_WMARK_LOW], 320);
 	ASSERT_EQ(z->wmark[SMM_WMARK_HIGH], 384);
-	while (!smm_alloc_pages(&t.mm, 0, 0, 0, &idx))
+	while (!smm_alloc_pages(&t->mm, 0, 0, 0, &idx))
 		n++;
 	/* free - 0 > min fails once free == min */
 	ASSERT_EQ(z->free, 256);
 	ASSERT_EQ(n, 16384 - 256);
 	ASSERT_EQ(z->stats.alloc_fail, 1);
 	ASSERT_TRUE(z->stats.wmark_min >= 1);
-	ASSERT_EQ(smm_alloc_pages(&t.mm, 0, SHADOWMM_GFP_HIGH, 0, &idx), 0);
+	ASSERT_EQ(smm_alloc_pages(&t->mm, 0, SHADOWMM_GFP_HIGH, 0, &idx), 0);
 	ASSERT_EQ(z->free, 255);
-	while (!smm_alloc_pages(&t.mm, 0, SHADOWMM_GFP_RESERVE, 0, &idx))
+	while (!smm_alloc_pages(&t->mm, 0, SHADOWMM_GFP_RESERVE, 0, &idx))
 		n++;
 	ASSERT_EQ(z->free, 0);
-	ASSERT_EQ(smm_test_check(&t.mm), 0);
-	smm_test_mm_destroy(&t);
+	ASSERT_EQ(smm_test_check(&t->mm), 0);
 }
 
 /*
@@ -206,30 +215,28 @@ SMM_TEST(zone_fallback_and_lowmem_reserve)
  * An unmovable request in an all-movable zone steals: the largest block
  * is taken and its whole pageblock changes type.
  */
-SMM_TEST(migratetype_fallback_steals_pageblocks)
+TEST_F(mm64m, migratetype_fallback_steals_pageblocks)
 {
-	struct smm_test_mm t;
+	struct smm_test_mm *t = &self->t;
 	struct smm_zone *z;
 	u64 idx, idx2;
 
-	ASSERT_EQ(smm_test_mm_init(&t, sect64m, 1, NULL, false, 1), 0);
-	z = &t.mm.zones[SHADOWMM_ZONE_DMA32];
-	ASSERT_EQ(smm_alloc_pages(&t.mm, 0, 0, 0, &idx), 0);
+	z = &t->mm.zones[SHADOWMM_ZONE_DMA32];
+	ASSERT_EQ(smm_alloc_pages(&t->mm, 0, 0, 0, &idx), 0);
 	ASSERT_EQ(z->stats.mt_fallback, 1);
 	ASSERT_EQ(z->stats.mt_steal, 1);
-	ASSERT_EQ(smm_pageblock_mt(&t.mm, idx), SHADOWMM_MT_UNMOVABLE);
+	ASSERT_EQ(smm_pageblock_mt(&t->mm, idx), SHADOWMM_MT_UNMOVABLE);
 	/* the whole 4M block (two pageblocks) went unmovable */
-	ASSERT_EQ(smm_pageblock_mt(&t.mm, idx ^ 512), SHADOWMM_MT_UNMOVABLE);
+	ASSERT_EQ(smm_pageblock_mt(&t->mm, idx ^ 512), SHADOWMM_MT_UNMOVABLE);
 	ASSERT_EQ(z->area[9].nr_free[SHADOWMM_MT_UNMOVABLE], 1);
 	/* the next unmovable request is served without falling back */
-	ASSERT_EQ(smm_alloc_pages(&t.mm, 0, 0, 0, &idx2), 0);
+	ASSERT_EQ(smm_alloc_pages(&t->mm, 0, 0, 0, &idx2), 0);
 	ASSERT_EQ(z->stats.mt_fallback, 1);
 	ASSERT_EQ(idx2 >> 10, idx >> 10);
 	/* a movable one stays in movable pageblocks */
-	ASSERT_EQ(smm_alloc_pages(&t.mm, 0, SHADOWMM_GFP_MOVABLE, 0, &idx2), 0);
-	ASSERT_EQ(smm_pageblock_mt(&t.mm, idx2), SHADOWMM_MT_MOVABLE);
-	ASSERT_EQ(smm_test_check(&t.mm), 0);
-	smm_test_mm_destroy(&t);
+	ASSERT_EQ(smm_alloc_pages(&t->mm, 0, SHADOWMM_GFP_MOVABLE, 0, &idx2), 0);
+	ASSERT_EQ(smm_pageblock_mt(&t->mm, idx2), SHADOWMM_MT_MOVABLE);
+	ASSERT_EQ(smm_test_check(&t->mm), 0);
 }
 
 /*
@@ -272,30 +279,28 @@ SMM_TEST(pcp_refill_high_and_drain)
 }
 
 /* Order-10 fails once the zone is fragmented, and works after frees. */
-SMM_TEST(fragmentation_then_coalescing)
+TEST_F(mm64m, fragmentation_then_coalescing)
 {
-	struct smm_test_mm t;
+	struct smm_test_mm *t = &self->t;
 	static u64 idx[16384];
 	u64 nr_free[SMM_NR_ORDERS];
 	u64 n = 0, i, big;
 
-	ASSERT_EQ(smm_test_mm_init(&t, sect64m, 1, NULL, false, 1), 0);
-	while (!smm_alloc_pages(&t.mm, 0, SHADOWMM_GFP_RESERVE, 0, &idx[n]))
+	while (!smm_alloc_pages(&t->mm, 0, SHADOWMM_GFP_RESERVE, 0, &idx[n]))
 		n++;
 	ASSERT_EQ(n, 16384);
 	/* free every other frame: half the zone free, nothing above order 0 */
 	for (i = 0; i < n; i += 2)
-		smm_free_pages(&t.mm, idx[i], 0);
-	ASSERT_EQ(smm_alloc_pages(&t.mm, 10, SHADOWMM_GFP_RESERVE, 0, &big), -ENOMEM);
-	smm_zone_nr_free(&t.mm.zones[1], nr_free);
+		smm_free_pages(&t->mm, idx[i], 0);
+	ASSERT_EQ(smm_alloc_pages(&t->mm, 10, SHADOWMM_GFP_RESERVE, 0, &big), -ENOMEM);
+	smm_zone_nr_free(&t->mm.zones[1], nr_free);
 	ASSERT_EQ(nr_free[0], 8192);
 	ASSERT_EQ(smm_unusable_index(nr_free, 1), 1000);
 	ASSERT_EQ(smm_extfrag_index(nr_free, 10), 1000 - (1000 + 8192 * 1000 / 1024) / 8192);
 	for (i = 1; i < n; i += 2)
-		smm_free_pages(&t.mm, idx[i], 0);
-	ASSERT_EQ(smm_alloc_pages(&t.mm, 10, 0, 0, &big), 0);
-	ASSERT_EQ(smm_test_check(&t.mm), 0);
-	smm_test_mm_destroy(&t);
+		smm_free_pages(&t->mm, idx[i], 0);
+	ASSERT_EQ(smm_alloc_pages(&t->mm, 10, 0, 0, &big), 0);
+	ASSERT_EQ(smm_test_check(&t->mm), 0);
 }
 
 /*
@@ -321,24 +326,22 @@ SMM_TEST(fragmentation_indexes)
 }
 
 /* CHECK finds a corrupted descriptor and says where. */
-SMM_TEST(check_reports_corruption)
+TEST_F(mm64m, check_reports_corruption)
 {
-	struct smm_test_mm t;
+	struct smm_test_mm *t = &self->t;
 	char why[160];
 	u64 idx;
 
-	ASSERT_EQ(smm_test_mm_init(&t, sect64m, 1, NULL, false, 1), 0);
-	ASSERT_EQ(smm_alloc_pages(&t.mm, 3, SHADOWMM_GFP_MOVABLE, 0, &idx), 0);
-	smm_frame_set_head(&t.mm.frames[idx + 1], SMM_FRAME_PAGE, 0, 0);
-	ASSERT_EQ(smm_check(&t.mm, why, sizeof(why)), -EUCLEAN);
+	ASSERT_EQ(smm_alloc_pages(&t->mm, 3, SHADOWMM_GFP_MOVABLE, 0, &idx), 0);
+	smm_frame_set_head(&t->mm.frames[idx + 1], SMM_FRAME_PAGE, 0, 0);
+	ASSERT_EQ(smm_check(&t->mm, why, sizeof(why)), -EUCLEAN);
 	ASSERT_TRUE(strstr(why, "but not a tail") != NULL);
-	smm_frame_set_tail(&t.mm.frames[idx + 1]);
-	t.mm.zones[1].free++;
-	ASSERT_EQ(smm_check(&t.mm, why, sizeof(why)), -EUCLEAN);
+	smm_frame_set_tail(&t->mm.frames[idx + 1]);
+	t->mm.zones[1].free++;
+	ASSERT_EQ(smm_check(&t->mm, why, sizeof(why)), -EUCLEAN);
 	ASSERT_TRUE(strstr(why, "free=") != NULL);
-	t.mm.zones[1].free--;
-	ASSERT_EQ(smm_check(&t.mm, why, sizeof(why)), 0);
-	smm_test_mm_destroy(&t);
+	t->mm.zones[1].free--;
+	ASSERT_EQ(smm_check(&t->mm, why, sizeof(why)), 0);
 }
 
 /*

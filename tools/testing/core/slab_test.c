@@ -43,6 +43,21 @@ static void slab_test_destroy(struct slab_test *st)
 	smm_test_mm_destroy(&st->t);
 }
 
+/* Most tests: the section above on two CPUs. */
+FIXTURE(slab) {
+	struct slab_test st;
+};
+
+FIXTURE_SETUP(slab)
+{
+	ASSERT_EQ(slab_test_init(&self->st, 2), 0);
+}
+
+FIXTURE_TEARDOWN(slab)
+{
+	slab_test_destroy(&self->st);
+}
+
 static u64 slab_avail(struct slab_test *st)
 {
 	return smm_test_free_frames(&st->t.mm) + smm_test_pcp_frames(&st->t.mm);
@@ -72,22 +87,20 @@ static int slab_check(struct slab_test *st)
  * The kmalloc caches exist after init, 8 B to 8 KiB, and a size maps
  * to the smallest class that holds it (kmalloc_slab()).
  */
-SMM_TEST(slab_kmalloc_caches)
+TEST_F(slab, slab_kmalloc_caches)
 {
-	struct slab_test st;
+	struct slab_test *st = &self->st;
 
-	ASSERT_EQ(slab_test_init(&st, 2), 0);
-	ASSERT_TRUE(smm_cache_find(&st.s, "kmalloc-8") != NULL);
-	ASSERT_TRUE(smm_cache_find(&st.s, "kmalloc-96") != NULL);
-	ASSERT_TRUE(smm_cache_find(&st.s, "kmalloc-8192") != NULL);
-	ASSERT_EQ(st.s.nr_kmalloc, 13);
-	ASSERT_TRUE(smm_kmalloc_cache(&st.s, 100) == smm_cache_find(&st.s, "kmalloc-128"));
-	ASSERT_TRUE(smm_kmalloc_cache(&st.s, 8) == smm_cache_find(&st.s, "kmalloc-8"));
-	ASSERT_TRUE(smm_kmalloc_cache(&st.s, 8193) == NULL);
+	ASSERT_TRUE(smm_cache_find(&st->s, "kmalloc-8") != NULL);
+	ASSERT_TRUE(smm_cache_find(&st->s, "kmalloc-96") != NULL);
+	ASSERT_TRUE(smm_cache_find(&st->s, "kmalloc-8192") != NULL);
+	ASSERT_EQ(st->s.nr_kmalloc, 13);
+	ASSERT_TRUE(smm_kmalloc_cache(&st->s, 100) == smm_cache_find(&st->s, "kmalloc-128"));
+	ASSERT_TRUE(smm_kmalloc_cache(&st->s, 8) == smm_cache_find(&st->s, "kmalloc-8"));
+	ASSERT_TRUE(smm_kmalloc_cache(&st->s, 8193) == NULL);
 	/* nothing allocated yet: no slab taken */
-	ASSERT_EQ(slab_avail(&st), (u64)SLAB_TEST_FRAMES);
-	ASSERT_EQ(smm_cache_destroy(&st.s, smm_cache_find(&st.s, "kmalloc-64"), true, 0), -EPERM);
-	slab_test_destroy(&st);
+	ASSERT_EQ(slab_avail(st), (u64)SLAB_TEST_FRAMES);
+	ASSERT_EQ(smm_cache_destroy(&st->s, smm_cache_find(&st->s, "kmalloc-64"), true, 0), -EPERM);
 }
 
 /*
@@ -97,33 +110,31 @@ SMM_TEST(slab_kmalloc_caches)
  *   1 KiB:  order 2, 15 objects, 1000 B left <= 16 KiB / 16
  *   8 KiB:  order 3, 3 objects (12 impossible), 8168 B left <= 1/4
  */
-SMM_TEST(slab_order_like_slub)
+TEST_F(slab, slab_order_like_slub)
 {
-	struct slab_test st;
+	struct slab_test *st = &self->st;
 	struct smm_cache *c;
 
-	ASSERT_EQ(slab_test_init(&st, 2), 0);
-	c = smm_cache_find(&st.s, "kmalloc-256");
+	c = smm_cache_find(&st->s, "kmalloc-256");
 	ASSERT_EQ(c->order, 0);
 	ASSERT_EQ(c->objects, 15);
-	c = smm_cache_find(&st.s, "kmalloc-1024");
+	c = smm_cache_find(&st->s, "kmalloc-1024");
 	ASSERT_EQ(c->order, 2);
 	ASSERT_EQ(c->objects, 15);
-	c = smm_cache_find(&st.s, "kmalloc-8192");
+	c = smm_cache_find(&st->s, "kmalloc-8192");
 	ASSERT_EQ(c->order, 3);
 	ASSERT_EQ(c->objects, 3);
 	/* hardware-cacheline alignment: 100 B objects in 128 B slots at 64 */
-	ASSERT_EQ(smm_cache_create(&st.s, "hw", 100, 0, SHADOWMM_CACHE_HWCACHE_ALIGN, &c), 0);
+	ASSERT_EQ(smm_cache_create(&st->s, "hw", 100, 0, SHADOWMM_CACHE_HWCACHE_ALIGN, &c), 0);
 	ASSERT_EQ(c->align, 64);
 	ASSERT_EQ(c->size, 128);
 	ASSERT_EQ(c->first, 64);
 	/* red zone + poison + owner: 24 -> 24 + 8 red + 8 fp + 8 owner */
-	ASSERT_EQ(smm_cache_create(&st.s, "dbg", 24, 0, SMM_CACHE_DEBUG_FLAGS, &c), 0);
+	ASSERT_EQ(smm_cache_create(&st->s, "dbg", 24, 0, SMM_CACHE_DEBUG_FLAGS, &c), 0);
 	ASSERT_EQ(c->red_end, 32);
 	ASSERT_EQ(c->fp_offset, 32);
 	ASSERT_EQ(c->owner_offset, 40);
 	ASSERT_EQ(c->size, 48);
-	slab_test_destroy(&st);
 }
 
 /* Bad arguments and a taken name are refused; nothing is created. */
@@ -153,26 +164,25 @@ SMM_TEST(slab_create_refusals)
  * freed and shrunk, every frame is back where it was (the issue's
  * done-criterion, in user space).
  */
-SMM_TEST(slab_10000_objects_back_to_start)
+TEST_F(slab, slab_10000_objects_back_to_start)
 {
 	static u64 pos[10000];
-	struct slab_test st;
+	struct slab_test *st = &self->st;
 	struct smm_cache *c;
 	unsigned int i;
 	u64 slabs;
 	char *p;
 
-	ASSERT_EQ(slab_test_init(&st, 2), 0);
-	ASSERT_EQ(smm_cache_create(&st.s, "done", 200, 0, 0, &c), 0);
+	ASSERT_EQ(smm_cache_create(&st->s, "done", 200, 0, 0, &c), 0);
 	for (i = 0; i < 10000; i++) {
 		p = smm_cache_alloc(c, i % 2, 0, &pos[i]);
 		ASSERT_TRUE(p != NULL);
 		memset(p, 0x5a, 200);	/* ASan: the whole object is ours */
-		ASSERT_TRUE(smm_cache_of_pos(&st.s, pos[i]) == c);
+		ASSERT_TRUE(smm_cache_of_pos(&st->s, pos[i]) == c);
 		ASSERT_TRUE(smm_cache_obj_lookup(c, pos[i]) == NULL);
 	}
 	ASSERT_EQ(smm_cache_live(c), 10000);
-	ASSERT_EQ(slab_check(&st), 0);
+	ASSERT_EQ(slab_check(st), 0);
 	for (i = 0; i < 10000; i++)
 		ASSERT_EQ(smm_cache_free(c, pos[i], (i / 7) % 2), 0);
 	ASSERT_EQ(smm_cache_live(c), 0);
@@ -180,10 +190,9 @@ SMM_TEST(slab_10000_objects_back_to_start)
 	slabs = c->nr_slabs;
 	ASSERT_EQ(smm_cache_shrink(c, 0), slabs << c->order);
 	ASSERT_EQ(c->nr_slabs, 0);
-	ASSERT_EQ(slab_avail(&st), st.avail0);
-	ASSERT_EQ(slab_check(&st), 0);
-	ASSERT_EQ(smm_cache_destroy(&st.s, c, false, 0), 0);
-	slab_test_destroy(&st);
+	ASSERT_EQ(slab_avail(st), st->avail0);
+	ASSERT_EQ(slab_check(st), 0);
+	ASSERT_EQ(smm_cache_destroy(&st->s, c, false, 0), 0);
 }
 
 /*
@@ -191,16 +200,15 @@ SMM_TEST(slab_10000_objects_back_to_start)
  * (remote frees, slow); CPU 0 then refills from what CPU 1 left on the
  * slab header instead of taking a new slab.
  */
-SMM_TEST(slab_remote_free_refills)
+TEST_F(slab, slab_remote_free_refills)
 {
 	struct smm_cache_info info;
-	struct slab_test st;
+	struct slab_test *st = &self->st;
 	struct smm_cache *c;
 	u64 pos[15], p2;
 	unsigned int i;
 
-	ASSERT_EQ(slab_test_init(&st, 2), 0);
-	c = smm_cache_find(&st.s, "kmalloc-256");
+	c = smm_cache_find(&st->s, "kmalloc-256");
 	for (i = 0; i < 15; i++)
 		ASSERT_TRUE(smm_cache_alloc(c, 0, 0, &pos[i]) != NULL);
 	ASSERT_EQ(c->nr_slabs, 1);
@@ -218,45 +226,41 @@ SMM_TEST(slab_remote_free_refills)
 	ASSERT_EQ(info.num_objs, 15);
 	ASSERT_EQ(smm_cache_free(c, p2, 0), 0);
 	ASSERT_EQ(slab_validate(c), 0);
-	ASSERT_EQ(slab_check(&st), 0);
-	slab_test_destroy(&st);
+	ASSERT_EQ(slab_check(st), 0);
 }
 
 /* Destroy waits for the last object unless forced; force frees the slabs. */
-SMM_TEST(slab_destroy_busy_and_forced)
+TEST_F(slab, slab_destroy_busy_and_forced)
 {
-	struct slab_test st;
+	struct slab_test *st = &self->st;
 	struct smm_cache *c;
 	unsigned int i;
 	u64 pos;
 
-	ASSERT_EQ(slab_test_init(&st, 2), 0);
-	ASSERT_EQ(smm_cache_create(&st.s, "busy", 3000, 0, SHADOWMM_CACHE_RECLAIM_ACCOUNT, &c), 0);
+	ASSERT_EQ(smm_cache_create(&st->s, "busy", 3000, 0, SHADOWMM_CACHE_RECLAIM_ACCOUNT, &c), 0);
 	for (i = 0; i < 100; i++)
 		ASSERT_TRUE(smm_cache_alloc(c, i % 2, 0, &pos) != NULL);
-	ASSERT_EQ(smm_frame_mt(&st.t.mm.frames[smm_slab_head(c, pos)]), SHADOWMM_MT_RECLAIMABLE);
-	ASSERT_EQ(smm_cache_destroy(&st.s, c, false, 0), -EBUSY);
-	ASSERT_TRUE(smm_cache_find(&st.s, "busy") == c);
-	ASSERT_EQ(smm_cache_destroy(&st.s, c, true, 0), 0);
-	ASSERT_TRUE(smm_cache_find(&st.s, "busy") == NULL);
-	ASSERT_EQ(slab_avail(&st), st.avail0);
-	ASSERT_EQ(slab_check(&st), 0);
-	slab_test_destroy(&st);
+	ASSERT_EQ(smm_frame_mt(&st->t.mm.frames[smm_slab_head(c, pos)]), SHADOWMM_MT_RECLAIMABLE);
+	ASSERT_EQ(smm_cache_destroy(&st->s, c, false, 0), -EBUSY);
+	ASSERT_TRUE(smm_cache_find(&st->s, "busy") == c);
+	ASSERT_EQ(smm_cache_destroy(&st->s, c, true, 0), 0);
+	ASSERT_TRUE(smm_cache_find(&st->s, "busy") == NULL);
+	ASSERT_EQ(slab_avail(st), st->avail0);
+	ASSERT_EQ(slab_check(st), 0);
 }
 
 /*
  * Each way a position sent back can be wrong has its reason, and the
  * lookup changes nothing.
  */
-SMM_TEST(slab_lookup_reasons)
+TEST_F(slab, slab_lookup_reasons)
 {
 	struct smm_cache *a, *b;
-	struct slab_test st;
+	struct slab_test *st = &self->st;
 	u64 pa, pb, pfree;
 
-	ASSERT_EQ(slab_test_init(&st, 2), 0);
-	a = smm_cache_find(&st.s, "kmalloc-64");
-	b = smm_cache_find(&st.s, "kmalloc-128");
+	a = smm_cache_find(&st->s, "kmalloc-64");
+	b = smm_cache_find(&st->s, "kmalloc-128");
 	ASSERT_TRUE(smm_cache_alloc(a, 0, 0, &pa) != NULL);
 	ASSERT_TRUE(smm_cache_alloc(b, 0, 0, &pb) != NULL);
 	ASSERT_TRUE(smm_cache_alloc(a, 1, 0, &pfree) != NULL);
@@ -272,24 +276,22 @@ SMM_TEST(slab_lookup_reasons)
 		     "object is not on an object boundary (foreign pointer)");
 	ASSERT_STREQ(smm_cache_obj_lookup(a, pfree), "object is not allocated (double free?)");
 	ASSERT_EQ(slab_validate(a), 0);
-	ASSERT_EQ(slab_check(&st), 0);
-	slab_test_destroy(&st);
+	ASSERT_EQ(slab_check(st), 0);
 }
 
 /*
  * The naive double free (the object heads the freelist it goes back
  * to) is refused and reported in every cache, on both paths.
  */
-SMM_TEST(slab_double_free_refused)
+TEST_F(slab, slab_double_free_refused)
 {
 	unsigned long reports = smm_user_reports;
 	struct smm_cache_info info;
-	struct slab_test st;
+	struct slab_test *st = &self->st;
 	struct smm_cache *c;
 	u64 p, q;
 
-	ASSERT_EQ(slab_test_init(&st, 2), 0);
-	c = smm_cache_find(&st.s, "kmalloc-32");
+	c = smm_cache_find(&st->s, "kmalloc-32");
 	ASSERT_TRUE(smm_cache_alloc(c, 0, 0, &p) != NULL);
 	ASSERT_TRUE(smm_cache_alloc(c, 0, 0, &q) != NULL);
 	ASSERT_EQ(smm_cache_free(c, p, 0), 0);
@@ -301,7 +303,6 @@ SMM_TEST(slab_double_free_refused)
 	ASSERT_EQ(info.stats.errors, 2);
 	ASSERT_EQ(info.active_objs, 0);
 	ASSERT_EQ(slab_validate(c), 0);
-	slab_test_destroy(&st);
 }
 
 /*
@@ -309,16 +310,15 @@ SMM_TEST(slab_double_free_refused)
  * freed (then repaired); a double free is told by the inactive zone and
  * refused even when the object is deep in a freelist.
  */
-SMM_TEST(slab_debug_redzone)
+TEST_F(slab, slab_debug_redzone)
 {
 	unsigned long reports = smm_user_reports;
-	struct slab_test st;
+	struct slab_test *st = &self->st;
 	struct smm_cache *c;
 	u64 p[4];
 	int i;
 
-	ASSERT_EQ(slab_test_init(&st, 2), 0);
-	ASSERT_EQ(smm_cache_create(&st.s, "rz", 40, 0, SHADOWMM_CACHE_RED_ZONE, &c), 0);
+	ASSERT_EQ(smm_cache_create(&st->s, "rz", 40, 0, SHADOWMM_CACHE_RED_ZONE, &c), 0);
 	for (i = 0; i < 4; i++)
 		ASSERT_TRUE(smm_cache_alloc(c, 0, 0, &p[i]) != NULL);
 	ASSERT_EQ(smm_cache_corrupt(c, p[1], SHADOWMM_CORRUPT_REDZONE, 0), 0);
@@ -335,25 +335,23 @@ SMM_TEST(slab_debug_redzone)
 	ASSERT_EQ(smm_cache_free(c, p[2], 1), -EINVAL);
 	ASSERT_EQ(smm_cache_live(c), 0);
 	ASSERT_EQ(slab_validate(c), 0);
-	ASSERT_EQ(smm_cache_destroy(&st.s, c, false, 0), 0);
-	ASSERT_EQ(slab_check(&st), 0);
-	slab_test_destroy(&st);
+	ASSERT_EQ(smm_cache_destroy(&st->s, c, false, 0), 0);
+	ASSERT_EQ(slab_check(st), 0);
 }
 
 /*
  * Poison: a write after free shows in VALIDATE and when the object is
  * handed out again (LIFO: the next allocation on that CPU).
  */
-SMM_TEST(slab_debug_poison)
+TEST_F(slab, slab_debug_poison)
 {
 	unsigned long reports = smm_user_reports;
 	struct smm_cache_info info;
-	struct slab_test st;
+	struct slab_test *st = &self->st;
 	struct smm_cache *c;
 	u64 p, q;
 
-	ASSERT_EQ(slab_test_init(&st, 2), 0);
-	ASSERT_EQ(smm_cache_create(&st.s, "poison", 64, 0,
+	ASSERT_EQ(smm_cache_create(&st->s, "poison", 64, 0,
 				   SHADOWMM_CACHE_POISON | SHADOWMM_CACHE_STORE_USER, &c), 0);
 	ASSERT_TRUE(smm_cache_alloc(c, 0, 77, &p) != NULL);
 	ASSERT_EQ(smm_cache_owner(c, p), 77);
@@ -367,7 +365,6 @@ SMM_TEST(slab_debug_poison)
 	ASSERT_EQ(info.stats.errors, 2);
 	ASSERT_EQ(smm_cache_free(c, q, 0), 0);
 	ASSERT_EQ(slab_validate(c), 0);
-	slab_test_destroy(&st);
 }
 
 /*
@@ -377,16 +374,15 @@ SMM_TEST(slab_debug_poison)
  * at nothing (no report, no error counted); the next VALIDATE finds the
  * overrun as usual.
  */
-SMM_TEST(slab_validate_reports_enomem)
+TEST_F(slab, slab_validate_reports_enomem)
 {
 	unsigned long reports = smm_user_reports;
 	struct smm_cache_info info;
-	struct slab_test st;
+	struct slab_test *st = &self->st;
 	struct smm_cache *c;
 	u64 p, problems = 42;
 
-	ASSERT_EQ(slab_test_init(&st, 2), 0);
-	ASSERT_EQ(smm_cache_create(&st.s, "rz-nomem", 40, 0, SHADOWMM_CACHE_RED_ZONE, &c), 0);
+	ASSERT_EQ(smm_cache_create(&st->s, "rz-nomem", 40, 0, SHADOWMM_CACHE_RED_ZONE, &c), 0);
 	ASSERT_TRUE(smm_cache_alloc(c, 0, 0, &p) != NULL);
 	ASSERT_EQ(smm_cache_corrupt(c, p, SHADOWMM_CORRUPT_REDZONE, 0), 0);
 	smm_user_fail_alloc = 1;
@@ -401,7 +397,6 @@ SMM_TEST(slab_validate_reports_enomem)
 	ASSERT_EQ(smm_user_reports - reports, 1);
 	ASSERT_EQ(smm_cache_free(c, p, 0), 0);		/* reported, repaired, freed */
 	ASSERT_EQ(slab_validate(c), 0);
-	slab_test_destroy(&st);
 }
 
 /*
@@ -409,16 +404,15 @@ SMM_TEST(slab_validate_reports_enomem)
  * object is popped; the rest of that freelist is given up, nothing
  * outside the slab is touched, and the cache keeps working.
  */
-SMM_TEST(slab_freelist_corruption_caught)
+TEST_F(slab, slab_freelist_corruption_caught)
 {
 	unsigned long reports = smm_user_reports;
-	struct slab_test st;
+	struct slab_test *st = &self->st;
 	struct smm_cache *c;
 	u64 p, q, r;
 	unsigned int i;
 
-	ASSERT_EQ(slab_test_init(&st, 2), 0);
-	c = smm_cache_find(&st.s, "kmalloc-512");
+	c = smm_cache_find(&st->s, "kmalloc-512");
 	ASSERT_TRUE(smm_cache_alloc(c, 0, 0, &p) != NULL);
 	ASSERT_EQ(smm_cache_corrupt(c, p, SHADOWMM_CORRUPT_FREELIST, 0), 0);
 	ASSERT_EQ(slab_validate(c), 1);
@@ -429,8 +423,7 @@ SMM_TEST(slab_freelist_corruption_caught)
 	ASSERT_EQ(smm_user_reports - reports, 2);
 	for (i = 0; i < 100; i++)
 		ASSERT_TRUE(smm_cache_alloc(c, 0, 0, &r) != NULL);
-	ASSERT_EQ(slab_check(&st), 0);
-	slab_test_destroy(&st);
+	ASSERT_EQ(slab_check(st), 0);
 }
 
 /* CHECK notices a cache whose slab count disagrees with the frame map. */
