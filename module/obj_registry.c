@@ -116,9 +116,11 @@ void smm_objs_forget(struct smm_dev *d, struct smm_cache *c)
 	unsigned long pos;
 	void *e;
 
-	xa_for_each(&d->nl_objs, pos, e)
+	xa_for_each(&d->nl_objs, pos, e) {
 		if (!c || smm_cache_of_pos(&d->slabs, pos) == c)
 			xa_erase(&d->nl_objs, pos);
+		cond_resched();
+	}
 }
 
 /* RESET: every registered object back to its cache. */
@@ -134,5 +136,6 @@ void smm_objs_release_all(struct smm_dev *d)
 			smm_objs_release(d, c, pos);
 		else
 			xa_erase(&d->nl_objs, pos);
+		cond_resched();		/* a million objects take long, no lock held */
 	}
 }
