@@ -8,8 +8,12 @@
 #                 `*-amd64` glob matches them too once they are installed)
 #   kver.sh rt    the PREEMPT_RT flavour instead
 #
+# Only releases of one series count, 6.1 unless SMM_KSERIES says another
+# (6.12): installing a newer kernel never changes what is built and booted.
 # The number moves with every Debian point release: never hard-code it.
 set -euo pipefail
+
+series=${SMM_KSERIES:-6.1}
 
 want=${1:-generic}
 case "$want" in
@@ -30,6 +34,7 @@ flavour_ok() {
 releases=()
 for dir in /lib/modules/*; do
 	rel=${dir##*/}
+	case "$rel" in "$series".*) ;; *) continue ;; esac
 	flavour_ok "$rel" || continue
 	# build/ is a symlink into /usr/src: dangling once the headers are gone
 	[ -d "$dir/build" ] || continue
@@ -38,7 +43,7 @@ for dir in /lib/modules/*; do
 done
 
 if [ ${#releases[@]} -eq 0 ]; then
-	echo "kver: no $want -amd64 kernel with headers and /boot/vmlinuz (run scripts/deps.sh)" >&2
+	echo "kver: no $series $want -amd64 kernel with headers and /boot/vmlinuz (run scripts/deps.sh)" >&2
 	exit 1
 fi
 printf '%s\n' "${releases[@]}" | sort -V | tail -n 1
