@@ -85,7 +85,8 @@ vm: deps all
 # After the generic Debian kernel, the suite runs on other kernels
 # (scripts/vm-flavour.sh): FLAVOURS lists them. la48: the page-table
 # walker's test with 4-level paging (-cpu max has la57 under QEMU 7.2's
-# TCG, so the main run is 5-level); rt: PREEMPT_RT; smp4: the stress test
+# TCG, so the main run is 5-level); holds: the lock-hold test on a 4 GiB
+# range in emulated time (-icount); rt: PREEMPT_RT; smp4: the stress test
 # on 4 vCPUs for 60 s under stress-ng; debug-quick: the KASAN, lockdep and
 # kmemleak kernel (built once, about 10 minutes, cached outside the
 # checkout), the tests that drive the module hardest at smaller sizes.
@@ -94,7 +95,7 @@ vm: deps all
 # run. TESTS=a,b runs only those selftests (and,
 # unless FLAVOURS= is given too, on the generic kernel only); VM_TIMEOUT=
 # bounds the generic VM run.
-FLAVOURS	?= $(if $(TESTS),,la48 rt smp4 debug-quick)
+FLAVOURS	?= $(if $(TESTS),,la48 holds rt smp4 debug-quick)
 HOST_TAP	:= $(addprefix build/host/,core.tap tsan.tap fuzz.tap test_json.tap test_nl.tap \
 		   test_smmctl.tap test_smmtop.tap names.tap)
 

@@ -19,6 +19,7 @@
 #   SMM_VM_MEMMAP   the reserved range (64M$0x10000000; from make: 64M$$0x...)
 #   SMM_VM_MEMMAP2  a second, large one (1G$0x40000000; empty: none)
 #   SMM_VM_APPEND   more kernel arguments (init_on_alloc=0, kmemleak=on, ...)
+#   SMM_VM_QEMU     more QEMU arguments, split at spaces (-icount shift=0)
 #   SMM_VM_INSMOD   shell: module parameters, commas between them
 #                   (base=0x40000000,size=1G on the second range, else
 #                   base=0x10000000,size=64M; set empty to not load it)
@@ -75,6 +76,8 @@ SMM_KVER=$kver "$top/scripts/mkinitramfs.sh" "$initrd"
 qemu=(qemu-system-x86_64 -accel tcg -cpu "${SMM_VM_CPU:-max}"
       -m "${SMM_VM_MEM:-2G}" -smp "${SMM_VM_SMP:-2}"
       -nographic -no-reboot -kernel "$kernel" -initrd "$initrd")
+# shellcheck disable=SC2206 # words on purpose: QEMU options
+[ -z "${SMM_VM_QEMU:-}" ] || qemu+=($SMM_VM_QEMU)
 append="console=ttyS0 panic=-1 memmap=$memmap${memmap2:+ memmap=$memmap2}"
 
 run_check() {
