@@ -77,7 +77,14 @@ test-names: module tools
 	@mkdir -p build/host
 	scripts/check-names.sh | tee build/host/names.tap; exit $${PIPESTATUS[0]}
 
-test-host: test-core test-tsan test-tools test-fuzz test-names
+# Documentation/design.md's tree is the tree git has: every entry
+# tracked, every tracked file in it (scripts/check-tree.py).
+test-tree:
+	@rm -f build/host/tree.tap
+	@mkdir -p build/host
+	python3 scripts/check-tree.py | tee build/host/tree.tap; exit $${PIPESTATUS[0]}
+
+test-host: test-core test-tsan test-tools test-fuzz test-names test-tree
 
 vm: deps all
 	scripts/vm.sh shell
@@ -97,7 +104,7 @@ vm: deps all
 # bounds the generic VM run.
 FLAVOURS	?= $(if $(TESTS),,la48 holds rt smp4 debug-quick)
 HOST_TAP	:= $(addprefix build/host/,core.tap tsan.tap fuzz.tap test_json.tap test_nl.tap \
-		   test_smmctl.tap test_smmtop.tap names.tap)
+		   test_smmctl.tap test_smmtop.tap names.tap tree.tap)
 
 # Build, the host tests and the generic kernel's run, judged later with
 # the other kernels' by check and check-debug.
@@ -156,4 +163,4 @@ clean:
 	$(MAKE) -C selftests clean
 	rm -rf build
 
-.PHONY: all deps bench module sparse tools selftests test-core test-tsan test-tools test-fuzz test-names test-host vm check-generic check check-debug clean
+.PHONY: all deps bench module sparse tools selftests test-core test-tsan test-tools test-fuzz test-names test-tree test-host vm check-generic check check-debug clean
