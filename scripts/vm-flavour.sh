@@ -43,7 +43,8 @@
 #           One vCPU: QEMU 7.2's icount runs vCPUs round-robin on one
 #           thread, and the guest hangs bringing up its second CPU there
 #           (tried); the stress threads and the sweeps still preempt each
-#           other on the one CPU
+#           other on the one CPU. Guest time runs about ten times slower
+#           than the host's under icount here, so the stress runs 8 s
 #   smp4    the generic kernel on 4 vCPUs (oversubscribed on 2 cores: for
 #           correctness, not timing): the stress test for 60 s, with
 #           stress-ng's memory stressors pressing on the guest's kernel
@@ -138,7 +139,7 @@ la48)
 	;;
 holds)
 	export SMM_VM_MEM=7G SMM_VM_SMP=1 SMM_VM_MEMMAP2='4G$0x100000000' SMM_VM_QEMU="-icount shift=0"
-	export SMM_VM_APPEND="watchdog_thresh=1 rcupdate.rcu_cpu_stall_timeout=3 smm.env.SMM_HOLD_BASE=0x100000000 smm.env.SMM_HOLD_SIZE=4G smm.env.SMM_HOLD_MAX_NS=1000000 ${SMM_VM_APPEND:-}"
+	export SMM_VM_APPEND="watchdog_thresh=1 rcupdate.rcu_cpu_stall_timeout=3 smm.env.SMM_STRESS_SECONDS=8 smm.env.SMM_HOLD_BASE=0x100000000 smm.env.SMM_HOLD_SIZE=4G smm.env.SMM_HOLD_MAX_NS=1000000 ${SMM_VM_APPEND:-}"
 	set -- --timeout 1800 "$@"
 	default_tests=test_lock_holds.sh
 	;;
