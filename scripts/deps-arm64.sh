@@ -138,6 +138,19 @@ fix_headers() {
 	ln -sfn "$hdr" "$root/lib/modules/$rel/build"
 }
 
+# Absolute symlinks of the packages (libtinfo.so -> /lib/aarch64-linux-
+# gnu/libtinfo.so.6) would point into the host: point them into root/.
+relink_absolute() {
+	local link target
+	while IFS= read -r link; do
+		target=$(readlink "$link")
+		case "$target" in
+		/usr/lib/linux-kbuild-* | "$root"/*) ;;
+		/*) ln -sfn "$root$target" "$link" ;;
+		esac
+	done < <(find "$root/lib" "$root/usr/lib" -type l)
+}
+
 update_index
 rel=$(kernel_release)
 [ -n "$rel" ] || { echo "deps-arm64: no linux-image-arm64 in the arm64 index" >&2; exit 1; }
@@ -160,6 +173,7 @@ for p in "${pkgs[@]}"; do
 		dpkg-deb -x "$deb" "$root"
 	done
 done
+relink_absolute
 fix_headers "$rel"
 echo "$want_done" > "$root/.done"
 echo "$rel" > "$cache/release"

@@ -48,6 +48,11 @@
 . "$(dirname "$0")/ktap.sh"
 
 SMM_KO=${SMM_KO:-/shadowmm/shadowmm.ko}
+# The VM's reserved ranges: 64 MiB at SMM_BASE and 1 GiB at SMM_BIG_BASE
+# (x86: memmap=; the arm64 guest has RAM from 0x40000000 on and reserves
+# its two in the device tree elsewhere, passing smm.env.SMM_BASE=...)
+SMM_BASE=${SMM_BASE:-0x10000000}
+SMM_BIG_BASE=${SMM_BIG_BASE:-0x40000000}
 
 # --- the module ---
 

@@ -6,7 +6,7 @@
 # mid-block; a range past the end is refused.
 . "$(dirname "$0")/lib.sh"
 
-BASE=0x40000000
+BASE=$SMM_BIG_BASE
 
 ktap_header
 ktap_plan 8

@@ -13,7 +13,7 @@ ktap_header
 ktap_plan 19
 
 smm_unload
-smm_load_or_fail base=0x10000000 size=64M
+smm_load_or_fail base=$SMM_BASE size=64M
 
 levels=5
 grep -qw la57 /proc/cpuinfo || levels=4

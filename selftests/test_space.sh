@@ -18,7 +18,7 @@ ktap_header
 ktap_plan 19
 
 smm_unload
-smm_load_or_fail base=0x10000000 size=64M
+smm_load_or_fail base=$SMM_BASE size=64M
 
 free_counts() { smmctl -j zone show | jq -c '[.zones[] | .free + .pcp]'; }
 smmctl reset > /dev/null

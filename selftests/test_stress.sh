@@ -27,7 +27,7 @@ ktap_header
 ktap_plan $((13 + STRESS_NG))
 
 smm_unload
-smm_load_or_fail base=0x10000000 size=64M zones=DMA:8M,DMA32:24M,Normal:rest
+smm_load_or_fail base=$SMM_BASE size=64M zones=DMA:8M,DMA32:24M,Normal:rest
 
 # Run a command that may fail for want of memory while the threads hold
 # much of it (that is a refusal, not an error); any other failure is one.
@@ -156,7 +156,7 @@ ktap_check "rmmod after the stress" smm_unload
 
 # ---- the check can fail: a byte of a block and of an object flipped ----
 
-ktap_check "reload with debug_corrupt=1" smm_load base=0x10000000 size=64M debug_corrupt=1
+ktap_check "reload with debug_corrupt=1" smm_load base=$SMM_BASE size=64M debug_corrupt=1
 # 2 threads for 4 s; halfway, thread 0 damages one block and one object
 # it owns: the run reports exactly those 2, and logs the first by name.
 named='shadowmm: stress: thread 0: (block|object at position) 0x[0-9a-f]+ corrupt at offset 0x[0-9a-f]+ \('
