@@ -9,6 +9,8 @@
 #ifndef SMM_ARCH_H
 #define SMM_ARCH_H
 
+#include <linux/ioport.h>
+#include <linux/mm.h>
 #include <linux/types.h>
 
 #if defined(CONFIG_X86)
@@ -66,6 +68,41 @@ static inline unsigned int smm_arch_paging_levels(void)
 static inline bool smm_arch_walks_real_tables(void)
 {
 	return IS_ENABLED(CONFIG_X86);
+}
+
+/*
+ * The descriptor of a reserved range's resources in /proc/iomem. x86:
+ * memmap=nn$ss and the firmware's e820 "Reserved" ranges are
+ * IORES_DESC_RESERVED. arm64: a no-map reserved-memory node of the device
+ * tree becomes a top-level "reserved" resource with no descriptor
+ * (request_standard_resources()), like device windows, so
+ * smm_arch_range_is_unmapped_ram() tells the two apart.
+ */
+static inline unsigned long smm_arch_reserved_desc(void)
+{
+	return IS_ENABLED(CONFIG_X86) ? IORES_DESC_RESERVED : IORES_DESC_NONE;
+}
+
+/*
+ * Is every page of [base, base + size) memory that the kernel knows
+ * (it has a struct page) but left out of its linear map? arm64: that is
+ * what no-map means, and a device window or a hole is not. x86: the
+ * resource's descriptor already said reserved; nothing more to ask.
+ * Called once per load: a pfn at a time, each a memblock lookup.
+ */
+static inline bool smm_arch_range_is_unmapped_ram(u64 base, u64 size)
+{
+#if defined(CONFIG_X86)
+	return true;
+#else
+	unsigned long pfn, end = PHYS_PFN(base + size);
+
+	for (pfn = PHYS_PFN(base); pfn < end; pfn++) {
+		if (!pfn_valid(pfn) || pfn_is_map_memory(pfn))
+			return false;
+	}
+	return true;
+#endif
 }
 
 /*

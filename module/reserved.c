@@ -31,7 +31,8 @@ static int smm_cover_one(struct resource *res, void *arg)
 /*
  * True when [base, base + size) is covered, without gaps, by resources
  * the kernel marked reserved (memmap=nn$ss and e820 "Reserved" ranges on
- * x86, no-map reserved-memory nodes of the device tree on arm64).
+ * x86, no-map reserved-memory nodes of the device tree on arm64: see
+ * module/arch.h).
  * region_intersects() alone would accept a range that is half reserved
  * and half not described at all.
  */
@@ -39,9 +40,9 @@ static bool smm_range_is_reserved(u64 base, u64 size)
 {
 	struct smm_cover c = { .next = base };
 
-	walk_iomem_res_desc(IORES_DESC_RESERVED, IORESOURCE_MEM, base,
+	walk_iomem_res_desc(smm_arch_reserved_desc(), IORESOURCE_MEM, base,
 			    base + size - 1, &c, smm_cover_one);
-	return c.next >= base + size;
+	return c.next >= base + size && smm_arch_range_is_unmapped_ram(base, size);
 }
 
 static const char *smm_reserved_why(u64 base, u64 size)
