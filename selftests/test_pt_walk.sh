@@ -15,6 +15,7 @@ ktap_plan 19
 smm_unload
 smm_load_or_fail base=$SMM_BASE size=64M
 if why=$(smm_real_walks_unsupported); then
+	smm_unload
 	ktap_exit_skip_all "real page-table walks: $why"
 fi
 
