@@ -7,8 +7,8 @@
 
 # params | words the single error line must contain
 CASES='base=0x10000800 size=64M|base is not page-aligned
-base=$SMM_BASE size=12345|size is not page-aligned
-base=$SMM_BASE size=0|size is zero
+base=0x10000000 size=12345|size is not page-aligned
+base=0x10000000 size=0|size is zero
 size=0|size is zero
 size=1M1|invalid size= value
 size=64MB|invalid size= value
@@ -16,7 +16,7 @@ base=nowhere size=1M|invalid base= value
 base=0x1000000 size=1M|range overlaps System RAM
 base=0x13f00000 size=2M|range overlaps System RAM
 base=0x80000000 size=1M|range is not reserved
-base=$SMM_BASE000000 size=1M|physical address width
+base=0x10000000000000 size=1M|physical address width
 size=4G|too large to borrow'
 
 ktap_header
