@@ -32,6 +32,11 @@
 #   smm_expect_kerr CMD...      CMD between the two markers; CMD's status
 #   smm_unprivileged CMD...     CMD as nobody (uid/gid 65534, no capabilities)
 #   smm_kasan                   true on a KASAN kernel (make check-debug)
+#   smm_reserved_range BASE BYTES  true if that range is a top-level
+#                               reserved region in /proc/iomem
+#   smm_real_walks_unsupported  true (printing why) when the module refuses
+#                               walks of real page tables on this CPU
+#   SMM_BASE, SMM_BIG_BASE      the VM's 64 MiB and 1 GiB reserved ranges
 #   kasan_quarantine_kb         what a KASAN kernel may hold back from MemFree
 #   smm_free_kb                 the kernel's free memory in kB: MemFree plus
 #                               its per-CPU lists, after dropping the page
@@ -98,6 +103,15 @@ smm_free_kb() {
 }
 
 smm_load() { insmod "$SMM_KO" "$@"; }
+
+# Is [BASE, BASE + BYTES) a top-level reserved region in /proc/iomem?
+# "Reserved" for memmap= (x86), "reserved" for a no-map reserved-memory
+# node of the device tree (arm64).
+smm_reserved_range() {
+	local range
+	range=$(printf '%08x-%08x' $(($1)) $(($1 + $2 - 1)))
+	grep -qi "^$range : reserved" /proc/iomem
+}
 
 # Does the loaded module refuse walks of real page tables on this
 # architecture (module/arch.h: no decoder for its entries in the core

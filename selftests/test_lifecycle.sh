@@ -102,11 +102,7 @@ ktap_check "unreclaimable slab usage grown by 1 % (or 128 kB) at most" grown_1pc
 # (scripts/vm.sh) always reserves the 1 GiB range: without it, or when
 # the module does not load on it, the check fails.
 unload_during_dumps() {
-	local range
-	# a top-level region: "Reserved" for memmap= (x86), "reserved" for a
-	# no-map reserved-memory node (arm64)
-	range=$(printf '%08x-%08x' $((SMM_BIG_BASE)) $((SMM_BIG_BASE + 0x40000000 - 1)))
-	grep -qi "^$range : reserved" /proc/iomem ||
+	smm_reserved_range "$SMM_BIG_BASE" 0x40000000 ||
 		{ echo "no 1 GiB reserved range at $SMM_BIG_BASE"; return 1; }
 	smm_load base=$SMM_BIG_BASE size=1G || return 1
 	smmctl page alloc order 0 count 4096 reserve > /dev/null || return 1
