@@ -40,8 +40,9 @@
 #   arm64   Debian's arm64 kernel in qemu-system-aarch64 (vm.sh's
 #           SMM_ARCH=arm64: the module, tools and selftests cross-built,
 #           the ranges reserved in the device tree): the allocator's
-#           tests, borrowed mode, and the walker's, which skip while the
-#           module refuses real page-table walks on arm64 (module/arch.h)
+#           and the slab layer's tests, both modes, shadow spaces, frame
+#           dumps, and the walker's, which skip while the module refuses
+#           real page-table walks on arm64 (module/arch.h)
 #
 # The module is built for that kernel from a copy of the sources in
 # build/vm-FLAVOUR/src (so the generic build in module/ stays as it is);
@@ -142,6 +143,8 @@ arm64)
 	export SMM_ARCH=arm64
 	default_tests=test_buddy.sh,test_slab.sh,test_stress.sh,test_genl.sh
 	default_tests+=,test_debugfs.sh,test_lifecycle.sh,test_borrowed.sh
+	default_tests+=,test_reserved.sh,test_cycles.sh,test_frames.sh
+	default_tests+=,test_space.sh,test_slab_debug.sh,test_dump_intr.sh
 	default_tests+=,test_pt_walk.sh,test_pt_race.sh
 	set -- --timeout 1800 "$@"
 	;;
