@@ -5,6 +5,10 @@
 #   make            module (W=1, warnings are errors) and tools
 #   make vm         boot the Debian kernel in QEMU with the module loaded
 #                   on a reserved range and the tools on PATH (a shell)
+#   make ARCH=arm64, make vm ARCH=arm64
+#                   the module, tools and selftests cross-built for
+#                   Debian's arm64 kernel in build/arm64 (scripts/
+#                   build-arm64.sh); the arm64 guest (qemu-system-aarch64)
 #   make check      host unit tests of the core (ASan/UBSan) and of the
 #                   tools, then every selftest in the VM; ends with
 #                   "N passed, N failed, N skipped"
@@ -28,7 +32,18 @@ KDIR		?= /lib/modules/$(KVER)/build
 MODULE		:= module/shadowmm.ko
 KBUILD_FLAGS	:= W=1 KCFLAGS=-Werror
 
+ifeq ($(ARCH),arm64)
+all:
+	@scripts/deps.sh arm64
+	scripts/build-arm64.sh > /dev/null
+vm:
+	@scripts/deps.sh arm64
+	SMM_ARCH=arm64 scripts/vm.sh shell
+else
 all: module tools selftests
+vm: deps all
+	scripts/vm.sh shell
+endif
 
 deps:
 	@scripts/deps.sh
@@ -85,9 +100,6 @@ test-tree:
 	python3 scripts/check-tree.py | tee build/host/tree.tap; exit $${PIPESTATUS[0]}
 
 test-host: test-core test-tsan test-tools test-fuzz test-names test-tree
-
-vm: deps all
-	scripts/vm.sh shell
 
 # After the generic Debian kernel, the suite runs on other kernels
 # (scripts/vm-flavour.sh): FLAVOURS lists them. la48: the page-table

@@ -25,6 +25,7 @@
 #include <linux/sched/mm.h>
 #include <linux/sched/task.h>
 
+#include "arch.h"
 #include "smm.h"
 #include "netlink.h"
 #include "core/space.h"
@@ -59,6 +60,11 @@ static int smm_nl_pt_target(struct netlink_callback *cb, struct smm_nl_pt_ctx *c
 	if (n != 1) {
 		NL_SET_ERR_MSG(cb->extack, "give exactly one of pid, kernel or space");
 		return -EINVAL;
+	}
+	if (!tb[SHADOWMM_A_PT_SPACE] && !smm_arch_walks_real_tables()) {
+		NL_SET_ERR_MSG(cb->extack,
+			       "walking real page tables is not supported on this architecture yet");
+		return -EOPNOTSUPP;
 	}
 	if (tb[SHADOWMM_A_PT_PID]) {
 		ctx->target = SMM_PT_PID;

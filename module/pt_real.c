@@ -50,6 +50,7 @@
 #include <linux/slab.h>
 #include <linux/vmalloc.h>
 
+#include "arch.h"
 #include "smm.h"
 #include "core/walk.h"
 
@@ -157,10 +158,10 @@ static int smm_pt_real_read(void *priv, unsigned int level, u64 parent, u64 va, 
 	return -EINVAL;
 }
 
-/* Levels of the running kernel's paging: 5 only where the CPU has la57. */
+/* Levels of the running kernel's paging (module/arch.h). */
 unsigned int smm_pt_paging_levels(void)
 {
-	return pgtable_l5_enabled() ? 5 : 4;
+	return smm_arch_paging_levels();
 }
 
 /*

@@ -9,8 +9,8 @@
 #include <linux/ioport.h>
 #include <linux/mm.h>
 #include <linux/module.h>
-#include <asm/processor.h>
 
+#include "arch.h"
 #include "smm.h"
 #include "core/param.h"
 
@@ -30,7 +30,9 @@ static int smm_cover_one(struct resource *res, void *arg)
 
 /*
  * True when [base, base + size) is covered, without gaps, by resources
- * the kernel marked reserved (memmap=nn$ss and e820 "Reserved" ranges).
+ * the kernel marked reserved (memmap=nn$ss and e820 "Reserved" ranges on
+ * x86, no-map reserved-memory nodes of the device tree on arm64: see
+ * module/arch.h).
  * region_intersects() alone would accept a range that is half reserved
  * and half not described at all.
  */
@@ -38,14 +40,14 @@ static bool smm_range_is_reserved(u64 base, u64 size)
 {
 	struct smm_cover c = { .next = base };
 
-	walk_iomem_res_desc(IORES_DESC_RESERVED, IORESOURCE_MEM, base,
+	walk_iomem_res_desc(smm_arch_reserved_desc(), IORESOURCE_MEM, base,
 			    base + size - 1, &c, smm_cover_one);
-	return c.next >= base + size;
+	return c.next >= base + size && smm_arch_range_is_unmapped_ram(base, size);
 }
 
 static const char *smm_reserved_why(u64 base, u64 size)
 {
-	const char *why = smm_check_range(base, size, boot_cpu_data.x86_phys_bits);
+	const char *why = smm_check_range(base, size, smm_arch_phys_bits());
 
 	if (why)
 		return why;
@@ -53,7 +55,7 @@ static const char *smm_reserved_why(u64 base, u64 size)
 			      IORES_DESC_NONE) != REGION_DISJOINT)
 		return "range overlaps System RAM";
 	if (!smm_range_is_reserved(base, size))
-		return "range is not reserved (boot with memmap=SIZE$BASE)";
+		return "range is not reserved (" SMM_ARCH_RESERVE_HINT ")";
 	return NULL;
 }
 

@@ -10,6 +10,9 @@ set -euo pipefail
 #   deps.sh rt          also Debian's PREEMPT_RT kernel and its headers
 #   deps.sh stress      also stress-ng, to press on the guest's own kernel
 #   deps.sh bench       also valgrind, for make bench's instruction counts
+#   deps.sh arm64       also the cross compiler, qemu-system-aarch64 and dtc,
+#                       then Debian's arm64 kernel and the guest's arm64
+#                       programs, unpacked in a cache (scripts/deps-arm64.sh)
 PKGS=(
 	gcc make libc6-dev			# the tools and the module
 	clang					# libFuzzer on the core
@@ -26,7 +29,10 @@ for group in "$@"; do
 	rt)	PKGS+=(linux-image-rt-amd64 linux-headers-rt-amd64) ;;
 	stress)	PKGS+=(stress-ng) ;;
 	bench)	PKGS+=(valgrind) ;;
-	*)	echo "usage: deps.sh [debug] [rt] [stress] [bench]" >&2; exit 2 ;;
+	arm64)	PKGS+=(gcc-aarch64-linux-gnu libc6-dev-arm64-cross qemu-system-arm
+		       device-tree-compiler linux-kbuild-6.1)
+		arm64=1 ;;
+	*)	echo "usage: deps.sh [debug] [rt] [stress] [bench] [arm64]" >&2; exit 2 ;;
 	esac
 done
 
@@ -43,9 +49,15 @@ missing_pkgs() {
 	command -v python3 >/dev/null || echo python3
 }
 
+# The arm64 kernel and guest programs, once the host packages are there.
+arm64_cache() {
+	[ -z "${arm64:-}" ] || "$(dirname "$0")/deps-arm64.sh" > /dev/null
+}
+
 mapfile -t missing < <(missing_pkgs)
 if [ ${#missing[@]} -eq 0 ]; then
 	echo "deps: all ${#PKGS[@]} packages and python3 present, nothing to do"
+	arm64_cache
 	exit 0
 fi
 
@@ -56,5 +68,6 @@ if [ "$(id -u)" -ne 0 ]; then
 fi
 "${sudo[@]}" apt-get update -qq
 "${sudo[@]}" env DEBIAN_FRONTEND=noninteractive \
-	apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
+	apt-get -o DPkg::Lock::Timeout=900 install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
 echo "deps: installed ${missing[*]}"
+arm64_cache

@@ -24,10 +24,21 @@
 # SMM_HOST_BINS  host programs to add to jq, genl, setpriv and tmux
 # SMM_EXTRA_TESTS  more test scripts for /selftests/ (compare-output.sh's)
 # SMM_KVER       the guest kernel release (default scripts/kver.sh)
+# SMM_ARCH       arm64: an arm64 image, every program and library taken
+#                from the arm64 .debs scripts/deps-arm64.sh unpacked
+#                (SMM_ARM64_DIR/root) instead of the host, the selftests
+#                from SMM_SELFTESTS (build-arm64.sh's cross-built copy)
 set -euo pipefail
 
 top=$(cd "$(dirname "$0")/.." && pwd)
 out=$(realpath -m "${1:?usage: mkinitramfs.sh OUT.cpio.gz}")
+arch=${SMM_ARCH:-x86_64}
+case "$arch" in
+x86_64) sysroot='' ;;
+arm64) sysroot=${SMM_ARM64_DIR:-$HOME/.cache/shadowmm/arm64}/root ;;
+*) echo "mkinitramfs: SMM_ARCH is x86_64 or arm64, not '$arch'" >&2; exit 2 ;;
+esac
+selftests=${SMM_SELFTESTS:-selftests}
 kver=${SMM_KVER:-$("$top/scripts/kver.sh")}
 module=${SMM_MODULE:-module/shadowmm.ko}
 tools=${SMM_TOOLS:-tools/smmctl/smmctl tools/smmtop/smmtop}
@@ -56,13 +67,47 @@ from_top() {
 copy_same_path() {
 	[ -e "$root$1" ] && return 0
 	mkdir -p "$root$(dirname "$1")"
-	cp -L "$1" "$root$1"
+	cp -L "$sysroot$1" "$root$1"
 }
 
 # The shared libraries of an ELF program, by the paths ldd resolves;
 # nothing for static programs and scripts ("not a dynamic executable").
+# arm64: ldd cannot run the program, so its DT_NEEDED entries are looked
+# up in the sysroot's library directories, and theirs in turn; the paths
+# printed are the guest's (copy_same_path takes them from the sysroot).
 shared_libs() {
-	ldd "$1" 2>/dev/null | grep -o '/[^ ]*' || true
+	[ -n "$sysroot" ] || { ldd "$1" 2>/dev/null | grep -o '/[^ ]*' || true; return 0; }
+	local todo=("$1") seen=" " f lib dir
+	while [ ${#todo[@]} -gt 0 ]; do
+		f=${todo[0]}
+		todo=("${todo[@]:1}")
+		for lib in $(aarch64-linux-gnu-readelf -d "$f" 2>/dev/null |
+			     sed -n 's/.*Shared library: \[\(.*\)\]/\1/p'); do
+			case "$seen" in *" $lib "*) continue ;; esac
+			seen+="$lib "
+			for dir in /lib/aarch64-linux-gnu /usr/lib/aarch64-linux-gnu; do
+				if [ -e "$sysroot$dir/$lib" ]; then
+					echo "$dir/$lib"
+					todo+=("$sysroot$dir/$lib")
+					continue 2
+				fi
+			done
+			die "no $lib for ${f##*/} in $sysroot (add its package to scripts/deps-arm64.sh)"
+		done
+	done
+}
+
+# A program of the target: the host's on x86_64, else the sysroot's.
+target_program() {
+	local d
+	if [ -z "$sysroot" ]; then
+		command -v "$1"
+		return
+	fi
+	for d in /usr/bin /usr/sbin /bin /sbin; do
+		[ -x "$sysroot$d/$1" ] && { echo "$sysroot$d/$1"; return 0; }
+	done
+	return 1
 }
 
 # Put a program at DEST in the image, with its shared libraries.
@@ -93,11 +138,13 @@ add_layout() {
 
 add_busybox() {
 	local applet
-	[ -x /bin/busybox ] || die "no /bin/busybox (apt-get install busybox-static)"
-	ldd /bin/busybox >/dev/null 2>&1 && die "/bin/busybox is dynamic: install busybox-static"
-	cp /bin/busybox "$root/bin/busybox"
+	[ -x "$sysroot/bin/busybox" ] || die "no $sysroot/bin/busybox (busybox-static: scripts/deps.sh)"
+	[ -z "$(shared_libs "$sysroot/bin/busybox")" ] || die "$sysroot/bin/busybox is dynamic: install busybox-static"
+	cp "$sysroot/bin/busybox" "$root/bin/busybox"
 	# Every applet in /bin; the PATH puts /usr/bin first so the host
 	# programs copied there (setpriv) win over the applets of that name.
+	# The host's busybox names them: the arm64 one cannot run here, and
+	# both are Debian's busybox-static of the same release.
 	for applet in $(/bin/busybox --list); do
 		[ -e "$root/bin/$applet" ] || ln -s busybox "$root/bin/$applet"
 	done
@@ -128,11 +175,15 @@ add_tools() {
 add_host_programs() {
 	local b path
 	for b in $host_bins; do
-		path=$(command -v "$b") || die "host program $b not found (run scripts/deps.sh)"
+		path=$(target_program "$b") || die "program $b not found (run scripts/deps.sh${sysroot:+ arm64})"
 		copy_program "$path" "/usr/bin/$b"
 	done
 	# ld.so: ldd prints it without "=>"; copy it by name to be sure
-	copy_same_path /lib64/ld-linux-x86-64.so.2
+	if [ -n "$sysroot" ]; then
+		copy_same_path /lib/ld-linux-aarch64.so.1
+	else
+		copy_same_path /lib64/ld-linux-x86-64.so.2
+	fi
 }
 
 # kmod's insmod, rmmod, lsmod, modinfo in /usr/sbin: when the module's
@@ -142,7 +193,7 @@ add_host_programs() {
 # PATH, so the tests reach these through functions in selftests/lib.sh.
 add_kmod() {
 	local tool kmod
-	kmod=$(command -v kmod) || die "no kmod (run scripts/deps.sh)"
+	kmod=$(target_program kmod) || die "no kmod (run scripts/deps.sh)"
 	copy_program "$kmod" /usr/sbin/kmod
 	for tool in insmod rmmod lsmod modinfo modprobe; do
 		ln -s kmod "$root/usr/sbin/$tool"
@@ -152,7 +203,7 @@ add_kmod() {
 # The selftests, with the libraries of their compiled programs.
 add_selftests() {
 	local f lib
-	cp -r "$top/selftests" "$root/selftests"
+	cp -r "$(from_top "$selftests")" "$root/selftests"
 	for f in ${SMM_EXTRA_TESTS:-}; do
 		cp "$(from_top "$f")" "$root/selftests/"
 	done
@@ -160,7 +211,7 @@ add_selftests() {
 		for lib in $(shared_libs "$f"); do
 			copy_same_path "$lib"
 		done
-	done < <(find "$top/selftests" -type f -perm -u+x)
+	done < <(find "$root/selftests" -type f -perm -u+x)
 }
 
 # tmux refuses to start without a UTF-8 locale; glibc's C.UTF-8 is a
@@ -175,7 +226,8 @@ add_terminfo() {
 	local t dir
 	for t in $terminfo; do
 		for dir in /lib/terminfo /usr/share/terminfo; do
-			[ -e "$dir/${t:0:1}/$t" ] && copy_same_path "$dir/${t:0:1}/$t"
+			# the host's: terminfo is the same on every architecture
+			[ -e "$dir/${t:0:1}/$t" ] && sysroot='' copy_same_path "$dir/${t:0:1}/$t"
 		done
 	done
 	return 0

@@ -48,6 +48,12 @@
 #   smp4    the generic kernel on 4 vCPUs (oversubscribed on 2 cores: for
 #           correctness, not timing): the stress test for 60 s, with
 #           stress-ng's memory stressors pressing on the guest's kernel
+#   arm64   Debian's arm64 kernel in qemu-system-aarch64 (vm.sh's
+#           SMM_ARCH=arm64: the module, tools and selftests cross-built,
+#           the ranges reserved in the device tree): the allocator's
+#           and the slab layer's tests, both modes, shadow spaces, frame
+#           dumps, and the walker's, which skip while the module refuses
+#           real page-table walks on arm64 (module/arch.h)
 #
 # The module is built for that kernel from a copy of the sources in
 # build/vm-FLAVOUR/src (so the generic build in module/ stays as it is);
@@ -55,7 +61,7 @@
 set -euo pipefail
 
 top=$(cd "$(dirname "$0")/.." && pwd)
-flavour=${1:?usage: vm-flavour.sh debug|debug-fuzz|debug-quick|kcsan|rt|la48|holds|smp4 [vm.sh check options]}
+flavour=${1:?usage: vm-flavour.sh debug|debug-fuzz|debug-quick|kcsan|rt|la48|holds|smp4|arm64 [vm.sh check options]}
 shift
 out=$top/build/vm-$flavour
 
@@ -149,8 +155,18 @@ smp4)
 	export SMM_VM_APPEND="smm.env.SMM_STRESS_SECONDS=60 smm.env.SMM_STRESS_NG=1 ${SMM_VM_APPEND:-}"
 	default_tests=test_stress.sh
 	;;
+arm64)
+	"$top/scripts/deps.sh" arm64 >&2
+	export SMM_ARCH=arm64
+	default_tests=test_buddy.sh,test_slab.sh,test_stress.sh,test_genl.sh
+	default_tests+=,test_debugfs.sh,test_lifecycle.sh,test_borrowed.sh
+	default_tests+=,test_reserved.sh,test_cycles.sh,test_frames.sh
+	default_tests+=,test_space.sh,test_slab_debug.sh,test_dump_intr.sh
+	default_tests+=,test_pt_walk.sh,test_pt_race.sh
+	set -- --timeout 1800 "$@"
+	;;
 *)
-	echo "vm-flavour: unknown flavour '$flavour' (debug, debug-fuzz, debug-quick, kcsan, rt, la48, holds, smp4)" >&2
+	echo "vm-flavour: unknown flavour '$flavour' (debug, debug-fuzz, debug-quick, kcsan, rt, la48, holds, smp4, arm64)" >&2
 	exit 2
 	;;
 esac

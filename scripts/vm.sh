@@ -29,9 +29,22 @@
 #   SMM_KVER        kernel release (scripts/kver.sh; `scripts/kver.sh rt` for RT)
 #   SMM_VM_KERNEL   another bzImage (a debug build) instead of /boot/vmlinuz-$SMM_KVER
 #   SMM_HOST_TAP    check: host TAP files for check-log.py to count too
+#   SMM_ARCH        arm64: the arm64 guest (below)
 #   and SMM_MODULE, SMM_TOOLS, SMM_HOST_BINS of mkinitramfs.sh.
 #
 # QEMU runs under TCG: nested KVM does not work on the project's machines.
+#
+# SMM_ARCH=arm64 (make vm ARCH=arm64, vm-flavour.sh arm64): Debian's arm64
+# kernel from scripts/deps.sh arm64's cache, in qemu-system-aarch64 -M
+# virt -cpu max,pauth-impdef=on (QEMU's own pointer authentication
+# algorithm: the architected one costs TCG a few seconds of boot), 3G.
+# The module, tools and selftests are cross-built first (build-arm64.sh,
+# into build/arm64). memmap= is x86-only: the reserved ranges are
+# reserved-memory nodes with no-map in QEMU's own device tree (dumped with
+# -M virt,dumpdtb=, edited with dtc, booted with -dtb), inside the RAM
+# that starts at 0x40000000: 64M at 0x50000000 and 1G at 0xc0000000 (the
+# tests' SMM_BASE and SMM_BIG_BASE, passed as smm.env.*). SMM_VM_MEMMAP
+# and SMM_VM_MEMMAP2 do not apply; SMM_VM_CPU does (max,lpa2=off, ...).
 set -euo pipefail
 
 top=$(cd "$(dirname "$0")/.." && pwd)
@@ -56,9 +69,28 @@ while [ $# -gt 0 ]; do
 done
 case "$mode" in check|shell|bench) ;; *) usage ;; esac
 
-kver=${SMM_KVER:-$("$top/scripts/kver.sh")}
-kernel=${SMM_VM_KERNEL:-/boot/vmlinuz-$kver}
+arch=${SMM_ARCH:-x86_64}
 outdir=${SMM_VM_DIR:-$top/build/vm}
+case "$arch" in
+x86_64)
+	kver=${SMM_KVER:-$("$top/scripts/kver.sh")}
+	kernel=${SMM_VM_KERNEL:-/boot/vmlinuz-$kver}
+	;;
+arm64)
+	arm64_cache=${SMM_ARM64_DIR:-$HOME/.cache/shadowmm/arm64}
+	kver=${SMM_KVER:-$(cat "$arm64_cache/release" 2>/dev/null || true)}
+	[ -n "$kver" ] || { echo "vm: no arm64 kernel (run scripts/deps.sh arm64)" >&2; exit 1; }
+	kernel=${SMM_VM_KERNEL:-$arm64_cache/root/boot/vmlinuz-$kver}
+	if [ -z "${SMM_MODULE:-}" ]; then
+		"$top/scripts/build-arm64.sh" "$top/build/arm64" > /dev/null
+		export SMM_MODULE=$top/build/arm64/src/module/shadowmm.ko
+		export SMM_TOOLS="$top/build/arm64/src/tools/smmctl/smmctl $top/build/arm64/src/tools/smmtop/smmtop"
+		export SMM_SELFTESTS=$top/build/arm64/src/selftests
+	fi
+	export SMM_ARCH
+	;;
+*) echo "vm: SMM_ARCH is x86_64 or arm64, not '$arch'" >&2; exit 2 ;;
+esac
 initrd=$outdir/initramfs.cpio.gz
 log=$outdir/serial.log
 # Single quotes: the $ must reach the kernel as it is (memmap=SIZE$BASE).
@@ -71,14 +103,59 @@ memmap2=${SMM_VM_MEMMAP2-'1G$0x40000000'}
 mkdir -p "$outdir"
 SMM_KVER=$kver "$top/scripts/mkinitramfs.sh" "$initrd"
 
+# QEMU's device tree for the virt machine as this run configures it
+# (CPUs, memory), with the two reserved ranges added: $outdir/virt.dtb.
+arm64_dtb() {
+	local dtb=$outdir/virt.dtb
+	# the same machine, CPUs and memory, without a kernel
+	qemu-system-aarch64 -machine virt,dumpdtb="$dtb.orig" -accel tcg \
+		-cpu "${SMM_VM_CPU:-max,pauth-impdef=on}" -m "${SMM_VM_MEM:-3G}" \
+		-smp "${SMM_VM_SMP:-2}" -nographic > /dev/null 2>&1 ||
+		{ echo "vm: qemu-system-aarch64 could not dump its device tree" >&2; exit 1; }
+	dtc -q -I dtb -O dts "$dtb.orig" |
+		sed '$d' > "$dtb.dts"		# all but the root node's closing "};"
+	cat >> "$dtb.dts" <<-EOF
+
+		reserved-memory {
+			#address-cells = <0x02>;
+			#size-cells = <0x02>;
+			ranges;
+
+			shadowmm@50000000 {
+				reg = <0x00 0x50000000 0x00 0x04000000>;
+				no-map;
+			};
+
+			shadowmm@c0000000 {
+				reg = <0x00 0xc0000000 0x00 0x40000000>;
+				no-map;
+			};
+		};
+	};
+	EOF
+	dtc -q -I dts -O dtb -o "$dtb" "$dtb.dts"
+	rm -f "$dtb.orig"
+	echo "$dtb"
+}
+
 # An array keeps every argument one word: nothing re-splits the -append
 # string or expands its $.
-qemu=(qemu-system-x86_64 -accel tcg -cpu "${SMM_VM_CPU:-max}"
-      -m "${SMM_VM_MEM:-2G}" -smp "${SMM_VM_SMP:-2}"
-      -nographic -no-reboot -kernel "$kernel" -initrd "$initrd")
+if [ "$arch" = arm64 ]; then
+	# at least 3G: the 1G range and 64M come out of the guest's RAM
+	qemu=(qemu-system-aarch64 -machine virt -accel tcg
+	      -cpu "${SMM_VM_CPU:-max,pauth-impdef=on}"
+	      -m "${SMM_VM_MEM:-3G}" -smp "${SMM_VM_SMP:-2}"
+	      -nographic -no-reboot -kernel "$kernel" -initrd "$initrd")
+	qemu+=(-dtb "$(arm64_dtb)")
+	append="console=ttyAMA0 panic=-1 smm.env.SMM_BASE=0x50000000 smm.env.SMM_BIG_BASE=0xc0000000"
+else
+	qemu=(qemu-system-x86_64 -accel tcg -cpu "${SMM_VM_CPU:-max}"
+	      -m "${SMM_VM_MEM:-2G}" -smp "${SMM_VM_SMP:-2}"
+	      -nographic -no-reboot -kernel "$kernel" -initrd "$initrd")
+	append="console=ttyS0 panic=-1 memmap=$memmap${memmap2:+ memmap=$memmap2}"
+fi
 # shellcheck disable=SC2206 # words on purpose: QEMU options
 [ -z "${SMM_VM_QEMU:-}" ] || qemu+=($SMM_VM_QEMU)
-append="console=ttyS0 panic=-1 memmap=$memmap${memmap2:+ memmap=$memmap2}"
 
 # The host's TSC rate in kHz, from its kernel's calibration (or, with a
 # constant TSC, /proc/cpuinfo); nothing if neither says.
@@ -97,9 +174,10 @@ host_tsc_khz() {
 # host (a debug guest once found 266 MHz for 2,300, its clock ran seven
 # times fast and a 7,200 s test timeout struck after 1,466 s). The guest
 # still refines the rate against the HPET, within 1 %. Under -icount the
-# TSC counts instructions, and the guest calibrates it exactly.
-case "${SMM_VM_QEMU:-}" in
-*icount*) ;;
+# TSC counts instructions, and the guest calibrates it exactly; arm64's
+# generic timer has its rate in a register.
+case "$arch:${SMM_VM_QEMU:-}" in
+arm64:* | *icount*) ;;
 *)
 	tsc_khz=$(host_tsc_khz)
 	[ -z "$tsc_khz" ] || append+=" tsc_early_khz=$tsc_khz"
@@ -116,13 +194,14 @@ run_check() {
 	[ -z "${SMM_TEST_TIMEOUT:-}" ] || append+=" smm.timeout=$SMM_TEST_TIMEOUT"
 	# The paging mode the CPU model gives (both kernels have X86_5LEVEL):
 	# test_pt_walk fails if the guest runs another.
-	case "${SMM_VM_CPU:-max}" in
-	max*la57=off*) append+=" smm.env.SMM_PAGING_LEVELS=4" ;;
-	max | max,*) append+=" smm.env.SMM_PAGING_LEVELS=5" ;;
+	case "$arch:${SMM_VM_CPU:-max}" in
+	arm64:*) ;;	# fixed by the kernel's build (module/arch.h)
+	*:max*la57=off*) append+=" smm.env.SMM_PAGING_LEVELS=4" ;;
+	*:max | *:max,*) append+=" smm.env.SMM_PAGING_LEVELS=5" ;;
 	esac
 	append+=" ${SMM_VM_APPEND:-}"
 
-	echo "vm: $kver under TCG, ${SMM_VM_SMP:-2} vCPUs, ${SMM_VM_MEM:-2G}; log in $log"
+	echo "vm: $kver under TCG, ${SMM_VM_SMP:-2} vCPUs, ${SMM_VM_MEM:-$([ "$arch" = arm64 ] && echo 3G || echo 2G)}; log in $log"
 	start=$(date +%s)
 	# No terminal for QEMU (stdin /dev/null). --foreground keeps QEMU in
 	# our process group so Ctrl-C stops it too; -k: SIGKILL if SIGTERM
@@ -158,6 +237,7 @@ run_shell() {
 	local insmod=base=0x10000000,size=64M
 	# shellcheck disable=SC2016 # a literal $, as memmap= has it
 	[ "$memmap2" != '1G$0x40000000' ] || insmod=base=0x40000000,size=1G
+	[ "$arch" != arm64 ] || insmod=base=0xc0000000,size=1G
 	append+=" quiet smm.mode=shell smm.insmod=${SMM_VM_INSMOD-$insmod} smm.top=${SMM_VM_TOP:-1}"
 	# The guest cannot ask a serial line for the window size or type.
 	if size=$(stty size 2>/dev/null); then

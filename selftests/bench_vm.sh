@@ -12,7 +12,7 @@ B=/sys/kernel/debug/shadowmm/bench
 echo "bench: kernel $(uname -r)"
 echo "bench: cmdline $(cat /proc/cmdline)"
 echo "bench: cpus $(nproc)"
-if ! smm_load base=0x10000000 size=64M; then
+if ! smm_load base=$SMM_BASE size=64M; then
 	echo "bench: error cannot load the module"
 	exit 1
 fi
@@ -35,7 +35,7 @@ echo "bench: meminfo $(awk '/^MemAvailable:/ { print $2 " kB available" }' /proc
 smm_unload
 
 # FRAME_GET of the whole 1 GiB second range (memmap=1G$0x40000000).
-if smm_load base=0x40000000 size=1G; then
+if smm_load base=$SMM_BIG_BASE size=1G; then
 	"$(dirname "$0")/bench_frame_dump" "$REPS" ||
 		echo "bench: error frame-dump: bench_frame_dump exited $?"
 	smm_unload

@@ -19,7 +19,7 @@ alloc() { smmctl -j page alloc "$@" | jq -r '.handles[]'; }
 
 smm_unload
 ktap_check "insmod with zones=DMA:8M,DMA32:24M,Normal:rest" \
-	smm_load base=0x10000000 size=64M zones=DMA:8M,DMA32:24M,Normal:rest
+	smm_load base=$SMM_BASE size=64M zones=DMA:8M,DMA32:24M,Normal:rest
 
 z=$(zones)
 ktap_check "zone sizes" json_expect "$z" '[.zones[].managed] | join(" ")' "2048 6144 8192"

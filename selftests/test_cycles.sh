@@ -14,7 +14,7 @@ cycle() {
 	i=0
 	while [ "$i" -lt "$CYCLES" ]; do
 		if [ $((i % 2)) -eq 0 ]; then
-			params="base=0x10000000 size=64M" mode=reserved
+			params="base=$SMM_BASE size=64M" mode=reserved
 		else
 			params="size=16M" mode=borrowed
 		fi

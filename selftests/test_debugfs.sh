@@ -10,7 +10,7 @@ ktap_header
 ktap_plan 11
 
 smm_unload
-smm_load_or_fail base=0x10000000 size=64M zones=DMA:8M,DMA32:24M,Normal:rest
+smm_load_or_fail base=$SMM_BASE size=64M zones=DMA:8M,DMA32:24M,Normal:rest
 
 # every line of FILE matches the extended regex RE
 lines_match() {

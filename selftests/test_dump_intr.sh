@@ -15,7 +15,7 @@ ktap_header
 ktap_plan 9
 
 smm_unload
-ktap_check "insmod on 64 MiB" smm_load base=0x10000000 size=64M zones=DMA:8M,DMA32:24M,Normal:rest
+ktap_check "insmod on 64 MiB" smm_load base=$SMM_BASE size=64M zones=DMA:8M,DMA32:24M,Normal:rest
 
 # Every other page of 4096 allocated ones freed again: thousands of runs,
 # so a frame dump takes several batches (resumed, and checked between).

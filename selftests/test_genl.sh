@@ -20,7 +20,7 @@ UAPI=${SMM_UAPI:-/shadowmm/shadowmm.h}
 [ -r "$UAPI" ] || UAPI="$(dirname "$0")/../include/uapi/linux/shadowmm.h"
 
 smm_unload
-smm_load base=0x10000000 size=64M || smm_load_or_fail size=16M
+smm_load base=$SMM_BASE size=64M || smm_load_or_fail size=16M
 
 ctrl=$(genl ctrl get name shadowmm 2>&1)
 echo "$ctrl" | sed 's/^/# /'

@@ -64,7 +64,7 @@ cycles() {
 	CYCLES=$1
 	while [ "$i" -lt "$CYCLES" ]; do
 		if [ $((i % 2)) -eq 0 ]; then
-			p="base=0x10000000 size=64M"
+			p="base=$SMM_BASE size=64M"
 		else
 			p="size=16M"
 		fi
@@ -102,9 +102,9 @@ ktap_check "unreclaimable slab usage grown by 1 % (or 128 kB) at most" grown_1pc
 # (scripts/vm.sh) always reserves the 1 GiB range: without it, or when
 # the module does not load on it, the check fails.
 unload_during_dumps() {
-	grep -q '^40000000-7fffffff : Reserved' /proc/iomem ||
-		{ echo "no 1 GiB reserved range at 0x40000000 (memmap=1G\$0x40000000)"; return 1; }
-	smm_load base=0x40000000 size=1G || return 1
+	smm_reserved_range "$SMM_BIG_BASE" 0x40000000 ||
+		{ echo "no 1 GiB reserved range at $SMM_BIG_BASE"; return 1; }
+	smm_load base=$SMM_BIG_BASE size=1G || return 1
 	smmctl page alloc order 0 count 4096 reserve > /dev/null || return 1
 	for _ in 1 2 3; do
 		smmctl -j frame show > /dev/null 2>&1 &
@@ -118,7 +118,7 @@ ktap_check "nothing of the 1 GiB range is left claimed" sh -c '! grep -q shadowm
 # holds the module, so rmmod is refused until the run ends, then works,
 # and the threads freed everything before it could. The run is long (20 s)
 # so that a slow shell (KASAN, a busy host) still tries rmmod inside it.
-smm_load_or_fail base=0x10000000 size=64M
+smm_load_or_fail base=$SMM_BASE size=64M
 echo "2 20" > /sys/kernel/debug/shadowmm/stress &
 stress=$!
 # the open stress file holds the module: wait until it does (the

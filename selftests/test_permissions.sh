@@ -14,7 +14,7 @@ ktap_header
 ktap_plan 57
 
 smm_unload
-smm_load_or_fail base=0x10000000 size=64M
+smm_load_or_fail base=$SMM_BASE size=64M
 
 user() { smm_unprivileged smmctl "$@"; }
 # nobody in a user namespace of its own, where it is uid 0 with every

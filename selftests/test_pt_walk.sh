@@ -13,7 +13,11 @@ ktap_header
 ktap_plan 19
 
 smm_unload
-smm_load_or_fail base=0x10000000 size=64M
+smm_load_or_fail base=$SMM_BASE size=64M
+if why=$(smm_real_walks_unsupported); then
+	smm_unload
+	ktap_exit_skip_all "real page-table walks: $why"
+fi
 
 levels=5
 grep -qw la57 /proc/cpuinfo || levels=4

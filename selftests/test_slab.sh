@@ -15,7 +15,7 @@ ktap_header
 ktap_plan 40
 
 smm_unload
-smm_load_or_fail base=0x10000000 size=64M
+smm_load_or_fail base=$SMM_BASE size=64M
 
 check_ok() { smmctl check > /dev/null; }
 caches() { smmctl -j cache show; }

@@ -14,13 +14,13 @@ ktap_header
 ktap_plan 22
 
 smm_unload
-smm_load_or_fail base=0x10000000 size=64M
+smm_load_or_fail base=$SMM_BASE size=64M
 smmctl cache create plain size 64 red_zone > /dev/null
 h=$(smmctl -j obj alloc plain | jq -r '.handles[0]')
 ktap_check "corruption is refused without debug_corrupt=1" \
 	smm_refused "debug_corrupt=1" smmctl obj corrupt plain "$h" redzone
 smm_unload
-smm_load_or_fail base=0x10000000 size=64M debug_corrupt=1
+smm_load_or_fail base=$SMM_BASE size=64M debug_corrupt=1
 
 check_ok() { smmctl check > /dev/null; }
 # Object commands run on CPU 0, so freed objects go on that CPU's freelist

@@ -19,7 +19,7 @@ ktap_plan 31
 command -v smmtop > /dev/null || ktap_exit_skip_all "smmtop is not in the image"
 command -v tmux > /dev/null || ktap_exit_skip_all "tmux is not in the image"
 smm_unload
-smm_load_or_fail base=0x10000000 size=64M
+smm_load_or_fail base=$SMM_BASE size=64M
 export TERM=linux LC_ALL=C.UTF-8	# tmux wants a UTF-8 locale (mkinitramfs.sh adds it)
 tmp=$(mktemp -d)
 
@@ -278,7 +278,7 @@ ktap_check "events lost to a full socket (ENOBUFS) are noticed and logged" overf
 range="64 MiB"
 if grep -q '^40000000-7fffffff : Reserved' /proc/iomem; then
 	smm_unload
-	if smm_load base=0x40000000 size=1G; then
+	if smm_load base=$SMM_BIG_BASE size=1G; then
 		range="1 GiB"
 		for i in 1 2; do
 			hs=$(smmctl -j page alloc order 0 count 4096 reserve | jq -r '.handles[]' | awk 'NR % 2')
@@ -286,7 +286,7 @@ if grep -q '^40000000-7fffffff : Reserved' /proc/iomem; then
 			smmctl page free $hs > /dev/null
 		done
 	else
-		smm_load base=0x10000000 size=64M
+		smm_load base=$SMM_BASE size=64M
 	fi
 fi
 runs=$(smmctl -j frame show | jq '.runs | length')
