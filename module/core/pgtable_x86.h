@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: GPL-2.0 */
 /*
- * The x86-64 page-table entry format, as the hardware and Linux 6.1 read
- * it, for real tables and the shadow spaces alike.
+ * The x86-64 page-table entry format, as the hardware and Linux (6.1 and
+ * 6.12 alike) read it; included by pgtable.h, which describes the format.
  *
  *   63 62..59 58  52 51                      12 11  9 8 7 6 5 4 3 2 1 0
  *  +--+------+------+--------------------------+----+-+-+-+-+-+-+-+-+-+
@@ -18,10 +18,8 @@
  *  - swap (and migration, hwpoison...) entries: present and PROT_NONE
  *    clear, type in bits 63..59, offset inverted in bits 58..14.
  */
-#ifndef _SMM_CORE_PGTABLE_H
-#define _SMM_CORE_PGTABLE_H
-
-#include "env.h"
+#ifndef _SMM_CORE_PGTABLE_X86_H
+#define _SMM_CORE_PGTABLE_X86_H
 
 #define SMM_PTE_PRESENT		(1ULL << 0)
 #define SMM_PTE_RW		(1ULL << 1)
@@ -42,89 +40,62 @@
 #define SMM_SWP_TYPE_BITS	5
 #define SMM_SWP_OFFSET_SHIFT	(9 + SMM_SWP_TYPE_BITS)
 
-#define SMM_PT_ENTRIES		512
-#define SMM_PT_MAX_LEVELS	__SHADOWMM_PT_CNT
-
-/*
- * Bits of address one entry of @level maps: 12 + 9 per level below it.
- * Under 4-level paging P4D is folded into the PGD, whose entries then
- * map what a P4D entry would (PGDIR_SHIFT is 39, not 48).
- */
-static inline unsigned int smm_pt_shift(unsigned int level, unsigned int paging_levels)
+static inline bool smm_x86_huge_level(unsigned int level)
 {
-	if (level == SHADOWMM_PT_PGD && paging_levels == 4)
-		level = SHADOWMM_PT_P4D;
-	return SMM_PAGE_SHIFT + 9 * (SHADOWMM_PT_PTE - level);
+	return level == SHADOWMM_PT_PUD || level == SHADOWMM_PT_PMD;
 }
 
-static inline unsigned int smm_pt_index(unsigned int level, unsigned int paging_levels, u64 va)
-{
-	return (va >> smm_pt_shift(level, paging_levels)) & (SMM_PT_ENTRIES - 1);
-}
-
-/* Virtual address bits: 48 for 4-level paging, 57 for 5-level. */
-static inline unsigned int smm_pt_va_bits(unsigned int paging_levels)
-{
-	return SMM_PAGE_SHIFT + 9 * paging_levels;
-}
-
-/* Sign-extended from the top virtual address bit, as the CPU requires. */
-static inline bool smm_pt_canonical(u64 va, unsigned int paging_levels)
-{
-	unsigned int unused = 64 - smm_pt_va_bits(paging_levels);
-
-	return (u64)((s64)(va << unused) >> unused) == va;
-}
-
-static inline bool smm_pte_present(u64 e)
+static inline bool smm_x86_present(u64 e)
 {
 	return e & SMM_PTE_PRESENT;
 }
 
-static inline bool smm_pte_protnone(u64 e)
+static inline bool smm_x86_protnone(u64 e)
 {
 	return (e & (SMM_PTE_PRESENT | SMM_PTE_PROTNONE)) == SMM_PTE_PROTNONE;
 }
 
 /* Not empty, not present, not PROT_NONE: Linux keeps a swap entry there. */
-static inline bool smm_pte_swap(u64 e)
+static inline bool smm_x86_swap(u64 e)
 {
-	return e && !smm_pte_present(e) && !smm_pte_protnone(e);
+	return e && !smm_x86_present(e) && !smm_x86_protnone(e);
+}
+
+/* A huge bit where x86-64 has no huge pages (PGD, P4D): not followed. */
+static inline bool smm_x86_bad(unsigned int level, u64 e)
+{
+	return smm_x86_present(e) && (e & SMM_PTE_PSE) &&
+	       (level == SHADOWMM_PT_PGD || level == SHADOWMM_PT_P4D);
 }
 
 /* Does the walk stop at this entry of @level (leaf or nothing below)? */
-static inline bool smm_pte_leaf(unsigned int level, u64 e)
+static inline bool smm_x86_leaf(unsigned int level, u64 e)
 {
-	if (level == SHADOWMM_PT_PTE)
+	if (level == SHADOWMM_PT_PTE || !smm_x86_present(e))
 		return true;
-	if (!smm_pte_present(e))
-		return true;
-	return (level == SHADOWMM_PT_PUD || level == SHADOWMM_PT_PMD) && (e & SMM_PTE_PSE);
+	return (e & SMM_PTE_PSE) || smm_x86_bad(level, e);
 }
 
 /* The frame a leaf (or a table entry) points to; inverted when not present. */
-static inline u64 smm_pte_pfn(unsigned int level, u64 e)
+static inline u64 smm_x86_pfn(unsigned int level, u64 e)
 {
 	u64 mask = SMM_PTE_PFN_MASK;
 
-	if ((level == SHADOWMM_PT_PUD || level == SHADOWMM_PT_PMD) && (e & SMM_PTE_PSE))
-		mask &= ~((1ULL << smm_pt_shift(level, 4)) - 1);
-	if (!smm_pte_present(e))
+	if (smm_x86_huge_level(level) && (e & SMM_PTE_PSE))
+		mask &= ~((1ULL << (SMM_PAGE_SHIFT + 9 * (SHADOWMM_PT_PTE - level))) - 1);
+	if (!smm_x86_present(e))
 		e = ~e;
 	return (e & mask) >> SMM_PAGE_SHIFT;
 }
 
-static inline unsigned int smm_swp_type(u64 e)
+static inline unsigned int smm_x86_swp_type(u64 e)
 {
 	return e >> (64 - SMM_SWP_TYPE_BITS);
 }
 
-static inline u64 smm_swp_offset(u64 e)
+static inline u64 smm_x86_swp_offset(u64 e)
 {
 	return ~e << SMM_SWP_TYPE_BITS >> SMM_SWP_OFFSET_SHIFT;
 }
 
-u32 smm_pte_flags(unsigned int level, u64 e);
-u64 smm_pte_make(unsigned int level, u64 pfn, unsigned int prot, bool leaf);
-
-#endif /* _SMM_CORE_PGTABLE_H */
+#endif /* _SMM_CORE_PGTABLE_X86_H */

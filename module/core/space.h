@@ -1,7 +1,8 @@
 /* SPDX-License-Identifier: GPL-2.0 */
 /*
- * Shadow address spaces: page tables in the x86-64 format whose table
- * pages and mapped pages all come from the shadow buddy.
+ * Shadow address spaces: page tables in the running architecture's format
+ * (smm_pt_native(): x86-64, or arm64 in the running kernel's encodings)
+ * whose table pages and mapped pages all come from the shadow buddy.
  *
  * Every page of a space is an allocated block whose head says what it is:
  * SMM_FRAME_PGTABLE for a table page, SMM_FRAME_SPACE for a mapped page,
@@ -26,6 +27,7 @@ struct smm_space {
 	struct smm_mm *mm;
 	u32 id;
 	unsigned int levels;			/* 4 or 5 */
+	const struct smm_pt_fmt *fmt;		/* smm_pt_native(levels) */
 	u64 root;				/* frame index of the top table */
 	u64 tables[SMM_PT_MAX_LEVELS];		/* table pages, by level of their entries */
 	u64 mapped[SMM_SPACE_NR_SIZES];		/* pages mapped, by size */
@@ -50,10 +52,13 @@ static inline const struct smm_walk_ops *smm_space_ops(const struct smm_space *s
 	return &smm_space_walk_ops[s->levels == 5];
 }
 
-/* Lowest address past the space: its lower canonical half, as user space. */
+/*
+ * Lowest address past the space: the lower half of its virtual addresses
+ * (x86-64's user half; on arm64 half of TTBR0's range, 2^47 or 2^51).
+ */
 static inline u64 smm_space_limit(const struct smm_space *s)
 {
-	return 1ULL << (smm_pt_va_bits(s->levels) - 1);
+	return 1ULL << (smm_pt_va_bits(s->fmt) - 1);
 }
 
 #endif /* _SMM_CORE_SPACE_H */

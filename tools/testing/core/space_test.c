@@ -200,9 +200,9 @@ SMM_TEST(space_refusals_change_nothing)
 	ASSERT_STREQ(smm_space_check_map(&s, 0, 262145, 12, 0),
 		     "pages must be 1 to 262144 per request");
 	ASSERT_STREQ(smm_space_check_map(&s, 0x7ffffffff000ULL, 2, 12, 0),
-		     "range runs past the lower half of the space (2^47, or 2^56 with 5 levels)");
+		     "range runs past the lower half of the space's virtual addresses");
 	ASSERT_STREQ(smm_space_check_map(&s, 0x800000000000ULL, 1, 12, 0),
-		     "range runs past the lower half of the space (2^47, or 2^56 with 5 levels)");
+		     "range runs past the lower half of the space's virtual addresses");
 	ASSERT_STREQ(smm_space_check_map(&s, 0x10000000, 1, 12, 1U << 7), "unknown protection bits");
 	ASSERT_STREQ(smm_space_check_unmap(&s, 0x1000, 3, 12), "part of the range is not mapped");
 	ASSERT_STREQ(smm_space_check_unmap(&s, 0x300000, 1, 12),
