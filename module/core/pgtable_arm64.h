@@ -130,10 +130,18 @@ static inline bool smm_arm64_swap(const struct smm_pt_fmt *f, unsigned int level
 	       !smm_arm64_present_invalid(f, level, e);
 }
 
-/* A valid descriptor of a type its level does not have (see above). */
-static inline bool smm_arm64_bad(unsigned int level, u64 e)
+/*
+ * A valid descriptor of a type its level does not have (see above), or
+ * a leaf Linux keeps present (PROT_NONE, present-invalid) at a level
+ * without blocks above level 3.
+ */
+static inline bool smm_arm64_bad(const struct smm_pt_fmt *f, unsigned int level, u64 e)
 {
-	return smm_arm64_valid(e) && !(e & SMM_ARM64_TABLE) && !smm_arm64_block_level(level);
+	if (smm_arm64_valid(e))
+		return !(e & SMM_ARM64_TABLE) && !smm_arm64_block_level(level);
+	if (level != SHADOWMM_PT_PGD && level != SHADOWMM_PT_P4D)
+		return false;
+	return smm_arm64_protnone(f, level, e) || smm_arm64_present_invalid(f, level, e);
 }
 
 static inline bool smm_arm64_leaf(unsigned int level, u64 e)

@@ -61,11 +61,15 @@ static inline bool smm_x86_swap(u64 e)
 	return e && !smm_x86_present(e) && !smm_x86_protnone(e);
 }
 
-/* A huge bit where x86-64 has no huge pages (PGD, P4D): not followed. */
+/*
+ * A leaf where x86-64 has no huge pages (PGD, P4D): a present entry with
+ * the huge bit, or a PROT_NONE one. Reported, not followed.
+ */
 static inline bool smm_x86_bad(unsigned int level, u64 e)
 {
-	return smm_x86_present(e) && (e & SMM_PTE_PSE) &&
-	       (level == SHADOWMM_PT_PGD || level == SHADOWMM_PT_P4D);
+	if (level != SHADOWMM_PT_PGD && level != SHADOWMM_PT_P4D)
+		return false;
+	return (smm_x86_present(e) && (e & SMM_PTE_PSE)) || smm_x86_protnone(e);
 }
 
 /* Does the walk stop at this entry of @level (leaf or nothing below)? */

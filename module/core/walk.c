@@ -65,7 +65,7 @@ bool smm_pte_leaf(const struct smm_pt_fmt *f, unsigned int level, u64 e)
 
 bool smm_pte_bad(const struct smm_pt_fmt *f, unsigned int level, u64 e)
 {
-	return smm_pt_is_arm64(f) ? smm_arm64_bad(level, e) : smm_x86_bad(level, e);
+	return smm_pt_is_arm64(f) ? smm_arm64_bad(f, level, e) : smm_x86_bad(level, e);
 }
 
 u64 smm_pte_pfn(const struct smm_pt_fmt *f, unsigned int level, u64 e)
@@ -204,7 +204,7 @@ static u32 smm_arm64_leaf_flags(unsigned int level, u64 e)
 static u32 smm_arm64_flags(const struct smm_pt_fmt *f, unsigned int level, u64 e)
 {
 	if (smm_arm64_valid(e)) {
-		if (smm_arm64_bad(level, e))
+		if (smm_arm64_bad(f, level, e))
 			return SHADOWMM_PTF_PRESENT;
 		if (!smm_arm64_leaf(level, e))
 			return smm_arm64_table_flags(e);

@@ -512,4 +512,10 @@ SMM_TEST(walk_arm64_bad_descriptors_not_followed)
 	EXPECT_EQ(w.kind, SHADOWMM_PT_BAD);
 	EXPECT_EQ(w.nr, 1);
 	EXPECT_EQ(pt.reads, 1);
+	/* PROT_NONE at level -1 (no blocks there): bad, not a 2^48-byte page */
+	pt.t[0][3] = smm_pte_make(V610_52, PMD, 0x1000, SHADOWMM_PROT_NONE, true);
+	ASSERT_TRUE(smm_pte_protnone(V610_52, PMD, pt.t[0][3]));
+	ASSERT_EQ(smm_walk_va(&ops, &pt, 3ULL << 48, &w), 0);
+	EXPECT_EQ(w.kind, SHADOWMM_PT_BAD);
+	EXPECT_FALSE(smm_pte_bad(V610_52, PMD, pt.t[0][3]));
 }

@@ -203,4 +203,10 @@ SMM_TEST(walk_five_levels_swap_and_bad)
 	ASSERT_EQ(smm_walk_va(&ops, &pt, 1ULL << 48, &w), 0);
 	EXPECT_EQ(w.kind, SHADOWMM_PT_HOLE);
 	EXPECT_EQ(w.size, 1ULL << 48);
+	/* PROT_NONE where no huge page can be: bad as well, not a page */
+	pt.t[1][2] = (~0x1000ULL & SMM_PTE_PFN_MASK) | SMM_PTE_PROTNONE;
+	ASSERT_TRUE(smm_pte_protnone(X86_5, SHADOWMM_PT_P4D, pt.t[1][2]));
+	ASSERT_EQ(smm_walk_va(&ops, &pt, 2ULL << 39, &w), 0);
+	EXPECT_EQ(w.kind, SHADOWMM_PT_BAD);
+	EXPECT_EQ(w.nr, 2);
 }
