@@ -225,27 +225,40 @@ static int smm_space_read(void *priv, unsigned int level, u64 parent, u64 va, u6
 	return 0;
 }
 
-const struct smm_walk_ops smm_space_walk_ops[2] = {
-	{ .read = smm_space_read, .fmt = &SMM_PT_NATIVE_4 },
-	{ .read = smm_space_read, .fmt = &SMM_PT_NATIVE_5 },
-};
-
+/* Walk @va in the space's own tables, in its format. */
 int smm_space_walk(const struct smm_space *s, u64 va, struct smm_walk *w)
 {
-	return smm_walk_va(smm_space_ops(s), (void *)s, va, w);
+	const struct smm_walk_ops ops = { .read = smm_space_read, .fmt = s->fmt };
+
+	return smm_walk_va(&ops, (void *)s, va, w);
 }
 
-/* An empty space: only its root table. */
-int smm_space_init(struct smm_space *s, struct smm_mm *mm, u32 id, unsigned int levels)
+/*
+ * An empty space in format @fmt: only its root table. The module uses
+ * the running architecture's (smm_space_init()); the tests build spaces
+ * of every format on any host.
+ */
+int smm_space_init_fmt(struct smm_space *s, struct smm_mm *mm, u32 id,
+		       const struct smm_pt_fmt *fmt)
 {
 	memset(s, 0, sizeof(*s));
-	if (levels != 4 && levels != 5)
+	if (!fmt || (fmt->levels != 4 && fmt->levels != 5))
 		return -EINVAL;
 	s->mm = mm;
 	s->id = id;
-	s->levels = levels;
-	s->fmt = smm_pt_native(levels);
+	s->levels = fmt->levels;
+	s->fmt = fmt;
 	return smm_space_new_table(s, SHADOWMM_PT_PGD, &s->root);
+}
+
+/* An empty space of 4 or 5 levels in the running architecture's format. */
+int smm_space_init(struct smm_space *s, struct smm_mm *mm, u32 id, unsigned int levels)
+{
+	if (levels != 4 && levels != 5) {
+		memset(s, 0, sizeof(*s));
+		return -EINVAL;
+	}
+	return smm_space_init_fmt(s, mm, id, smm_pt_native(levels));
 }
 
 /* Everything back to the buddy: mapped pages, tables, the root. */

@@ -33,9 +33,9 @@ struct smm_space {
 	u64 mapped[SMM_SPACE_NR_SIZES];		/* pages mapped, by size */
 };
 
-extern const struct smm_walk_ops smm_space_walk_ops[2];	/* [0]: 4-level, [1]: 5-level */
-
 int smm_space_init(struct smm_space *s, struct smm_mm *mm, u32 id, unsigned int levels);
+int smm_space_init_fmt(struct smm_space *s, struct smm_mm *mm, u32 id,
+		       const struct smm_pt_fmt *fmt);
 void smm_space_destroy(struct smm_space *s);
 const char *smm_space_check_map(const struct smm_space *s, u64 va, u64 pages,
 				unsigned int shift, unsigned int prot);
@@ -46,11 +46,6 @@ const char *smm_space_check_unmap(const struct smm_space *s, u64 va, u64 pages,
 void smm_space_unmap(struct smm_space *s, u64 va, u64 pages, unsigned int shift);
 int smm_space_walk(const struct smm_space *s, u64 va, struct smm_walk *w);
 u64 smm_space_frames(const struct smm_space *s);
-
-static inline const struct smm_walk_ops *smm_space_ops(const struct smm_space *s)
-{
-	return &smm_space_walk_ops[s->levels == 5];
-}
 
 /*
  * Lowest address past the space: the lower half of its virtual addresses
