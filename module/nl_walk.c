@@ -53,8 +53,8 @@ static int smm_nl_pt_target(struct netlink_callback *cb, struct smm_nl_pt_ctx *c
 			    u64 *limit_lo, u64 *limit_hi)
 {
 	struct nlattr **tb = genl_dumpit_info(cb)->attrs;
-	unsigned int pl = smm_pt_paging_levels();
-	u64 half = 1ULL << (smm_pt_va_bits(pl) - 1);
+	const struct smm_pt_fmt *f = smm_pt_native(smm_pt_paging_levels());
+	u64 half = smm_pt_user_limit(f);
 	int n = !!tb[SHADOWMM_A_PT_PID] + !!tb[SHADOWMM_A_PT_KERNEL] + !!tb[SHADOWMM_A_PT_SPACE];
 
 	if (n != 1) {
@@ -118,7 +118,7 @@ static int smm_nl_pt_start(struct netlink_callback *cb, struct smm_nl_pt_ctx *ct
 	}
 	addr = nla_get_u64(addr_attr);
 	len = tb[SHADOWMM_A_PT_LEN] ? nla_get_u64(tb[SHADOWMM_A_PT_LEN]) : 1;
-	if (!smm_pt_canonical(addr, smm_pt_paging_levels())) {
+	if (!smm_pt_canonical(smm_pt_native(smm_pt_paging_levels()), addr)) {
 		NL_SET_ERR_MSG_ATTR(cb->extack, addr_attr,
 				    "address is not canonical for the paging in use");
 		return -ERANGE;
@@ -248,7 +248,7 @@ static int smm_nl_pt_walk_one(struct smm_nl_pt_ctx *ctx, struct mm_struct *mm, u
 		return smm_pt_real_walk_kernel(va, w);
 	default:
 		return smm_pt_real_walk_user(mm, va,
-					     1ULL << (smm_pt_va_bits(smm_pt_paging_levels()) - 1),
+					     smm_pt_user_limit(smm_pt_native(smm_pt_paging_levels())),
 					     w);
 	}
 }

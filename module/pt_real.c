@@ -173,7 +173,7 @@ int smm_pt_real_walk_user(struct mm_struct *mm, u64 va, u64 limit, struct smm_wa
 {
 	struct smm_walk_ops ops = {
 		.read = smm_pt_real_read,
-		.paging_levels = smm_pt_paging_levels(),
+		.fmt = smm_pt_native(smm_pt_paging_levels()),
 	};
 	struct smm_pt_real r = { .mm = mm };
 	struct vm_area_struct *vma;
@@ -193,7 +193,7 @@ int smm_pt_real_walk_kernel(u64 va, struct smm_walk *w)
 {
 	struct smm_walk_ops ops = {
 		.read = smm_pt_real_read,
-		.paging_levels = smm_pt_paging_levels(),
+		.fmt = smm_pt_native(smm_pt_paging_levels()),
 	};
 	struct smm_pt_real r = { .mm = current->active_mm, .kernel = true };
 	unsigned long flags;

@@ -38,7 +38,7 @@ static u64 smm_space_pfn(const struct smm_space *s, u64 idx)
 /* The frame index an entry of ours points to; false if it is not ours. */
 static bool smm_space_entry_idx(const struct smm_space *s, unsigned int level, u64 e, u64 *idx)
 {
-	return smm_range_pfn_to_idx(s->mm->range, smm_pte_pfn(level, e), idx);
+	return smm_range_pfn_to_idx(s->mm->range, smm_pte_pfn(s->fmt, level, e), idx);
 }
 
 static unsigned int smm_space_size_idx(unsigned int shift)
@@ -130,7 +130,7 @@ static int smm_space_descend(struct smm_space *s, u64 va, unsigned int leaf, boo
 		if (!t)
 			return -EFAULT;
 		p->table[level] = idx;
-		p->slot[level] = &t[smm_pt_index(level, s->levels, va)];
+		p->slot[level] = &t[smm_pt_index(s->fmt, level, va)];
 		if (level == leaf)
 			return level;
 		e = *p->slot[level];
@@ -140,8 +140,8 @@ static int smm_space_descend(struct smm_space *s, u64 va, unsigned int leaf, boo
 			ret = smm_space_new_table(s, smm_space_next(s, level), &idx);
 			if (ret)
 				return ret;
-			*p->slot[level] = smm_pte_make(level, smm_space_pfn(s, idx), 0, false);
-		} else if (smm_pte_leaf(level, e)) {
+			*p->slot[level] = smm_pte_make(s->fmt, level, smm_space_pfn(s, idx), 0, false);
+		} else if (smm_pte_leaf(s->fmt, level, e)) {
 			return alloc ? -EEXIST : (int)level;
 		} else if (WARN_ON_ONCE(!smm_space_entry_idx(s, level, e, &idx))) {
 			return -EFAULT;
@@ -170,7 +170,7 @@ static void smm_space_prune(struct smm_space *s, struct smm_space_path *p, unsig
 			    u64 va, u64 next, u64 end)
 {
 	while (level != SHADOWMM_PT_PGD) {
-		unsigned int up = smm_space_parent(s, level), shift = smm_pt_shift(up, s->levels);
+		unsigned int up = smm_space_parent(s, level), shift = smm_pt_shift(s->fmt, up);
 
 		if (next < end && next >> shift == va >> shift)
 			return;
@@ -195,7 +195,7 @@ static void smm_space_clear(struct smm_space *s, u64 va, u64 end)
 
 		if (level < 0)
 			return;
-		shift = smm_pt_shift(level, s->levels);
+		shift = smm_pt_shift(s->fmt, level);
 		next = (va & ~((1ULL << shift) - 1)) + (1ULL << shift);
 		e = *p.slot[level];
 		if (e && !WARN_ON_ONCE(!smm_space_entry_idx(s, level, e, &idx))) {
@@ -221,30 +221,44 @@ static int smm_space_read(void *priv, unsigned int level, u64 parent, u64 va, u6
 	t = smm_space_table(s, idx);
 	if (!t || WARN_ON_ONCE(smm_frame_type(&s->mm->frames[idx]) != SMM_FRAME_PGTABLE))
 		return -EFAULT;
-	*entry = READ_ONCE(t[smm_pt_index(level, s->levels, va)]);
+	*entry = READ_ONCE(t[smm_pt_index(s->fmt, level, va)]);
 	return 0;
 }
 
-const struct smm_walk_ops smm_space_walk_ops[2] = {
-	{ .read = smm_space_read, .paging_levels = 4 },
-	{ .read = smm_space_read, .paging_levels = 5 },
-};
-
+/* Walk @va in the space's own tables, in its format. */
 int smm_space_walk(const struct smm_space *s, u64 va, struct smm_walk *w)
 {
-	return smm_walk_va(smm_space_ops(s), (void *)s, va, w);
+	const struct smm_walk_ops ops = { .read = smm_space_read, .fmt = s->fmt };
+
+	return smm_walk_va(&ops, (void *)s, va, w);
 }
 
-/* An empty space: only its root table. */
-int smm_space_init(struct smm_space *s, struct smm_mm *mm, u32 id, unsigned int levels)
+/*
+ * An empty space in format @fmt: only its root table. The module uses
+ * the running architecture's (smm_space_init()); the tests build spaces
+ * of every format on any host.
+ */
+int smm_space_init_fmt(struct smm_space *s, struct smm_mm *mm, u32 id,
+		       const struct smm_pt_fmt *fmt)
 {
 	memset(s, 0, sizeof(*s));
-	if (levels != 4 && levels != 5)
+	if (!fmt || (fmt->levels != 4 && fmt->levels != 5))
 		return -EINVAL;
 	s->mm = mm;
 	s->id = id;
-	s->levels = levels;
+	s->levels = fmt->levels;
+	s->fmt = fmt;
 	return smm_space_new_table(s, SHADOWMM_PT_PGD, &s->root);
+}
+
+/* An empty space of 4 or 5 levels in the running architecture's format. */
+int smm_space_init(struct smm_space *s, struct smm_mm *mm, u32 id, unsigned int levels)
+{
+	if (levels != 4 && levels != 5) {
+		memset(s, 0, sizeof(*s));
+		return -EINVAL;
+	}
+	return smm_space_init_fmt(s, mm, id, smm_pt_native(levels));
 }
 
 /* Everything back to the buddy: mapped pages, tables, the root. */
@@ -281,7 +295,7 @@ static const char *smm_space_check_range(const struct smm_space *s, u64 va, u64 
 	if (va & ((1ULL << shift) - 1))
 		return "address is not aligned to the page size";
 	if (va >= smm_space_limit(s) || pages > (smm_space_limit(s) - va) >> shift)
-		return "range runs past the lower half of the space (2^47, or 2^56 with 5 levels)";
+		return "range runs past the lower half of the space's virtual addresses";
 	return NULL;
 }
 
@@ -324,7 +338,7 @@ int smm_space_map(struct smm_space *s, u64 va, u64 pages, unsigned int shift,
 					    SMM_FRAME_SPACE, &data);
 		if (ret < 0)
 			break;
-		*p.slot[level] = smm_pte_make(level, smm_space_pfn(s, data), prot, true);
+		*p.slot[level] = smm_pte_make(s->fmt, level, smm_space_pfn(s, data), prot, true);
 		s->mapped[smm_space_size_idx(shift)]++;
 		if (!((i + 1) % SMM_SPACE_RESCHED))
 			smm_cond_resched();

@@ -1,7 +1,8 @@
 /* SPDX-License-Identifier: GPL-2.0 */
 /*
- * Shadow address spaces: page tables in the x86-64 format whose table
- * pages and mapped pages all come from the shadow buddy.
+ * Shadow address spaces: page tables in the running architecture's format
+ * (smm_pt_native(): x86-64, or arm64 in the running kernel's encodings)
+ * whose table pages and mapped pages all come from the shadow buddy.
  *
  * Every page of a space is an allocated block whose head says what it is:
  * SMM_FRAME_PGTABLE for a table page, SMM_FRAME_SPACE for a mapped page,
@@ -26,14 +27,15 @@ struct smm_space {
 	struct smm_mm *mm;
 	u32 id;
 	unsigned int levels;			/* 4 or 5 */
+	const struct smm_pt_fmt *fmt;		/* smm_pt_native(levels) */
 	u64 root;				/* frame index of the top table */
 	u64 tables[SMM_PT_MAX_LEVELS];		/* table pages, by level of their entries */
 	u64 mapped[SMM_SPACE_NR_SIZES];		/* pages mapped, by size */
 };
 
-extern const struct smm_walk_ops smm_space_walk_ops[2];	/* [0]: 4-level, [1]: 5-level */
-
 int smm_space_init(struct smm_space *s, struct smm_mm *mm, u32 id, unsigned int levels);
+int smm_space_init_fmt(struct smm_space *s, struct smm_mm *mm, u32 id,
+		       const struct smm_pt_fmt *fmt);
 void smm_space_destroy(struct smm_space *s);
 const char *smm_space_check_map(const struct smm_space *s, u64 va, u64 pages,
 				unsigned int shift, unsigned int prot);
@@ -45,15 +47,13 @@ void smm_space_unmap(struct smm_space *s, u64 va, u64 pages, unsigned int shift)
 int smm_space_walk(const struct smm_space *s, u64 va, struct smm_walk *w);
 u64 smm_space_frames(const struct smm_space *s);
 
-static inline const struct smm_walk_ops *smm_space_ops(const struct smm_space *s)
-{
-	return &smm_space_walk_ops[s->levels == 5];
-}
-
-/* Lowest address past the space: its lower canonical half, as user space. */
+/*
+ * Lowest address past the space: the lower half of its virtual addresses
+ * (x86-64's user half; on arm64 half of TTBR0's range, 2^47 or 2^51).
+ */
 static inline u64 smm_space_limit(const struct smm_space *s)
 {
-	return 1ULL << (smm_pt_va_bits(s->levels) - 1);
+	return 1ULL << (smm_pt_va_bits(s->fmt) - 1);
 }
 
 #endif /* _SMM_CORE_SPACE_H */

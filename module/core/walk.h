@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: GPL-2.0 */
 /*
- * One page-table walker over any tables in the x86-64 entry format: the
+ * One page-table walker over tables in any format of pgtable.h: the
  * real ones of a process or of the kernel (the backend lives in the
  * kernel glue, on the kernel's accessors and locks) and the shadow
  * spaces' (the backend lives in space.c). A backend only answers "the
@@ -15,11 +15,13 @@
 struct smm_walk_ops {
 	/*
 	 * Read the entry of @level for @va into *@entry. @parent is the
-	 * entry one level up that led here, 0 at the top. Returns 0 or
+	 * entry one level up that led here, 0 at the top. On arm64 the
+	 * walker also reads the other entries of a contiguous range, with
+	 * the same @level and @parent and their own @va. Returns 0 or
 	 * -errno, which ends the walk with that error.
 	 */
 	int (*read)(void *priv, unsigned int level, u64 parent, u64 va, u64 *entry);
-	unsigned int paging_levels;	/* 4 or 5 */
+	const struct smm_pt_fmt *fmt;	/* the tables' format and paging levels */
 };
 
 struct smm_walk_level {

@@ -162,7 +162,7 @@ int smmc_corrupt_kind(const char *name);
 
 /* walk.c: PT_WALK */
 #define SMMC_PT_LEVELS	__SHADOWMM_PT_CNT
-#define SMMC_PTF_BITS	13
+#define SMMC_PTF_BITS	16
 
 extern const char *const smmc_pt_level_names[SMMC_PT_LEVELS];
 extern const char *const smmc_pt_kind_names[__SHADOWMM_PT_KIND_CNT];

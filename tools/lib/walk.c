@@ -18,7 +18,7 @@ const char *const smmc_pt_kind_names[__SHADOWMM_PT_KIND_CNT] = {
 /* Flag names, bit i of SHADOWMM_PTF_*. */
 const char *const smmc_ptf_names[SMMC_PTF_BITS] = {
 	"present", "write", "user", "write-through", "cache-disable", "accessed", "dirty",
-	"huge", "global", "nx", "protnone", "soft-dirty", "swap",
+	"huge", "global", "nx", "protnone", "soft-dirty", "swap", "contiguous", "dbm", "special",
 };
 
 static const enum mnl_attr_data_type smmc_pt_types[SHADOWMM_A_PT_MAX + 1] = {

@@ -347,7 +347,10 @@ enum shadowmm_pt_level {
 #define SHADOWMM_PTF_PROTNONE		(1U << 10)	/* PROT_NONE: mapped, not present */
 #define SHADOWMM_PTF_SOFT_DIRTY		(1U << 11)
 #define SHADOWMM_PTF_SWAP		(1U << 12)	/* a swap (or migration) entry */
-#define SHADOWMM_PTF_ALL		((1U << 13) - 1)
+#define SHADOWMM_PTF_CONT		(1U << 13)	/* arm64: contiguous hint */
+#define SHADOWMM_PTF_DBM		(1U << 14)	/* arm64: DBM (Linux's PTE_WRITE) */
+#define SHADOWMM_PTF_SPECIAL		(1U << 15)	/* arm64: PTE_SPECIAL (no struct page) */
+#define SHADOWMM_PTF_ALL		((1U << 16) - 1)
 
 /* What a walk step ended on (SHADOWMM_A_PT_KIND) */
 enum shadowmm_pt_kind {

@@ -7,7 +7,10 @@
 #include <string.h>
 
 #include "harness.h"
-#include "../../../module/core/walk.h"
+#include "fake_pt.h"
+
+#define X86	(&smm_pt_x86_48)
+#define X86_5	(&smm_pt_x86_57)
 
 #ifndef EXPECT_FALSE
 #define EXPECT_FALSE(a)		_SMM_CMP(!!(a), ==, 0, 0)
@@ -24,21 +27,21 @@ static u64 swp_entry(unsigned int type, u64 offset)
 SMM_TEST(pgtable_flags_of_a_pte)
 {
 	u64 e = 0x8000000123456867ULL | SMM_PTE_SOFT_DIRTY | SMM_PTE_GLOBAL;
-	u32 f = smm_pte_flags(SHADOWMM_PT_PTE, e);
+	u32 f = smm_pte_flags(X86, SHADOWMM_PT_PTE, e);
 
 	EXPECT_EQ(f, SHADOWMM_PTF_PRESENT | SHADOWMM_PTF_WRITE | SHADOWMM_PTF_USER |
 		     SHADOWMM_PTF_ACCESSED | SHADOWMM_PTF_DIRTY | SHADOWMM_PTF_NX |
 		     SHADOWMM_PTF_SOFT_DIRTY | SHADOWMM_PTF_GLOBAL);
-	EXPECT_EQ(smm_pte_pfn(SHADOWMM_PT_PTE, e), 0x123456);
-	EXPECT_TRUE(smm_pte_leaf(SHADOWMM_PT_PTE, e));
+	EXPECT_EQ(smm_pte_pfn(X86, SHADOWMM_PT_PTE, e), 0x123456);
+	EXPECT_TRUE(smm_pte_leaf(X86, SHADOWMM_PT_PTE, e));
 	/* bit 7 is PAT on a PTE, not huge */
-	EXPECT_EQ(smm_pte_flags(SHADOWMM_PT_PTE, 0x81) & SHADOWMM_PTF_HUGE, 0);
+	EXPECT_EQ(smm_pte_flags(X86, SHADOWMM_PT_PTE, 0x81) & SHADOWMM_PTF_HUGE, 0);
 	/* a table entry: dirty and global mean nothing there */
-	f = smm_pte_flags(SHADOWMM_PT_PMD, 0x1000067 | SMM_PTE_GLOBAL);
+	f = smm_pte_flags(X86, SHADOWMM_PT_PMD, 0x1000067 | SMM_PTE_GLOBAL);
 	EXPECT_EQ(f, SHADOWMM_PTF_PRESENT | SHADOWMM_PTF_WRITE | SHADOWMM_PTF_USER |
 		     SHADOWMM_PTF_ACCESSED);
-	EXPECT_EQ(smm_pte_flags(SHADOWMM_PT_PTE, 0x18), SHADOWMM_PTF_SWAP);	/* not present */
-	EXPECT_EQ(smm_pte_flags(SHADOWMM_PT_PTE, 0x19),
+	EXPECT_EQ(smm_pte_flags(X86, SHADOWMM_PT_PTE, 0x18), SHADOWMM_PTF_SWAP);	/* not present */
+	EXPECT_EQ(smm_pte_flags(X86, SHADOWMM_PT_PTE, 0x19),
 		  SHADOWMM_PTF_PRESENT | SHADOWMM_PTF_PWT | SHADOWMM_PTF_PCD);
 }
 
@@ -51,30 +54,30 @@ SMM_TEST(pgtable_huge_leaves)
 	u64 pmd = 0x40201000ULL | SMM_PTE_PRESENT | SMM_PTE_PSE;	/* PAT set */
 	u64 pud = 0x80000000ULL | 0x3000 | SMM_PTE_PRESENT | SMM_PTE_PSE;
 
-	EXPECT_TRUE(smm_pte_leaf(SHADOWMM_PT_PMD, pmd));
-	EXPECT_EQ(smm_pte_pfn(SHADOWMM_PT_PMD, pmd), 0x40200);
-	EXPECT_EQ(smm_pte_flags(SHADOWMM_PT_PMD, pmd) & SHADOWMM_PTF_HUGE, SHADOWMM_PTF_HUGE);
-	EXPECT_EQ(smm_pte_pfn(SHADOWMM_PT_PUD, pud), 0x80000);
-	EXPECT_TRUE(smm_pte_leaf(SHADOWMM_PT_PUD, pud));
-	EXPECT_FALSE(smm_pte_leaf(SHADOWMM_PT_PUD, pud & ~SMM_PTE_PSE));
+	EXPECT_TRUE(smm_pte_leaf(X86, SHADOWMM_PT_PMD, pmd));
+	EXPECT_EQ(smm_pte_pfn(X86, SHADOWMM_PT_PMD, pmd), 0x40200);
+	EXPECT_EQ(smm_pte_flags(X86, SHADOWMM_PT_PMD, pmd) & SHADOWMM_PTF_HUGE, SHADOWMM_PTF_HUGE);
+	EXPECT_EQ(smm_pte_pfn(X86, SHADOWMM_PT_PUD, pud), 0x80000);
+	EXPECT_TRUE(smm_pte_leaf(X86, SHADOWMM_PT_PUD, pud));
+	EXPECT_FALSE(smm_pte_leaf(X86, SHADOWMM_PT_PUD, pud & ~SMM_PTE_PSE));
 }
 
 /* PROT_NONE keeps its protection bits and stores the frame inverted. */
 SMM_TEST(pgtable_protnone)
 {
-	u64 e = smm_pte_make(SHADOWMM_PT_PTE, 0x1234,
+	u64 e = smm_pte_make(X86, SHADOWMM_PT_PTE, 0x1234,
 			     SHADOWMM_PROT_NONE | SHADOWMM_PROT_WRITE | SHADOWMM_PROT_USER, true);
 
-	ASSERT_FALSE(smm_pte_present(e));
-	ASSERT_TRUE(smm_pte_protnone(e));
-	EXPECT_FALSE(smm_pte_swap(e));
-	EXPECT_EQ(smm_pte_pfn(SHADOWMM_PT_PTE, e), 0x1234);
+	ASSERT_FALSE(smm_pte_present(X86, e));
+	ASSERT_TRUE(smm_pte_protnone(X86, SHADOWMM_PT_PTE, e));
+	EXPECT_FALSE(smm_pte_swap(X86, SHADOWMM_PT_PTE, e));
+	EXPECT_EQ(smm_pte_pfn(X86, SHADOWMM_PT_PTE, e), 0x1234);
 	EXPECT_EQ((e >> 12) & 0xffff, (~0x1234ULL) & 0xffff);	/* inverted in place */
-	EXPECT_EQ(smm_pte_flags(SHADOWMM_PT_PTE, e), SHADOWMM_PTF_PROTNONE | SHADOWMM_PTF_WRITE |
+	EXPECT_EQ(smm_pte_flags(X86, SHADOWMM_PT_PTE, e), SHADOWMM_PTF_PROTNONE | SHADOWMM_PTF_WRITE |
 		  SHADOWMM_PTF_USER | SHADOWMM_PTF_NX);
-	e = smm_pte_make(SHADOWMM_PT_PMD, 0x40000, SHADOWMM_PROT_NONE, true);
-	EXPECT_EQ(smm_pte_pfn(SHADOWMM_PT_PMD, e), 0x40000);
-	EXPECT_TRUE(smm_pte_leaf(SHADOWMM_PT_PMD, e));
+	e = smm_pte_make(X86, SHADOWMM_PT_PMD, 0x40000, SHADOWMM_PROT_NONE, true);
+	EXPECT_EQ(smm_pte_pfn(X86, SHADOWMM_PT_PMD, e), 0x40000);
+	EXPECT_TRUE(smm_pte_leaf(X86, SHADOWMM_PT_PMD, e));
 }
 
 /* Swap entries: type on top, offset inverted below, soft-dirty in bit 1. */
@@ -88,57 +91,31 @@ SMM_TEST(pgtable_swap_entries)
 	for (i = 0; i < ARRAY_SIZE(cases); i++) {
 		u64 e = swp_entry(cases[i].type, cases[i].offset);
 
-		ASSERT_TRUE(smm_pte_swap(e));
-		EXPECT_EQ(smm_swp_type(e), cases[i].type);
-		EXPECT_EQ(smm_swp_offset(e), cases[i].offset);
-		EXPECT_EQ(smm_pte_flags(SHADOWMM_PT_PTE, e) & ~SHADOWMM_PTF_SOFT_DIRTY,
+		ASSERT_TRUE(smm_pte_swap(X86, SHADOWMM_PT_PTE, e));
+		EXPECT_EQ(smm_swp_type(X86, e), cases[i].type);
+		EXPECT_EQ(smm_swp_offset(X86, e), cases[i].offset);
+		EXPECT_EQ(smm_pte_flags(X86, SHADOWMM_PT_PTE, e) & ~SHADOWMM_PTF_SOFT_DIRTY,
 			  SHADOWMM_PTF_SWAP);
 	}
-	EXPECT_EQ(smm_pte_flags(SHADOWMM_PT_PTE, swp_entry(1, 5) | SMM_PTE_RW),
+	EXPECT_EQ(smm_pte_flags(X86, SHADOWMM_PT_PTE, swp_entry(1, 5) | SMM_PTE_RW),
 		  SHADOWMM_PTF_SWAP | SHADOWMM_PTF_SOFT_DIRTY);
 }
 
 SMM_TEST(pgtable_canonical_and_indices)
 {
-	EXPECT_TRUE(smm_pt_canonical(0x00007fffffffffffULL, 4));
-	EXPECT_FALSE(smm_pt_canonical(0x0000800000000000ULL, 4));
-	EXPECT_TRUE(smm_pt_canonical(0xffff800000000000ULL, 4));
-	EXPECT_FALSE(smm_pt_canonical(0xff00000000000000ULL, 4));
-	EXPECT_TRUE(smm_pt_canonical(0x0000800000000000ULL, 5));
-	EXPECT_TRUE(smm_pt_canonical(0xff00000000000000ULL, 5));
-	EXPECT_FALSE(smm_pt_canonical(0x0100000000000000ULL, 5));
-	EXPECT_EQ(smm_pt_shift(SHADOWMM_PT_PGD, 4), 39);
-	EXPECT_EQ(smm_pt_shift(SHADOWMM_PT_PGD, 5), 48);
-	EXPECT_EQ(smm_pt_shift(SHADOWMM_PT_PMD, 5), 21);
-	EXPECT_EQ(smm_pt_index(SHADOWMM_PT_PGD, 4, 0x00007fffffffffffULL), 255);
-	EXPECT_EQ(smm_pt_index(SHADOWMM_PT_PGD, 5, 0xff00000000000000ULL), 256);
-	EXPECT_EQ(smm_pt_index(SHADOWMM_PT_PTE, 4, 0x5000), 5);
-}
-
-/*
- * A fake backend: tables are arrays named by the "pfn" in their parent
- * entry, so the walker is tested without the shadow buddy.
- */
-struct fake_pt {
-	u64 t[8][SMM_PT_ENTRIES];	/* table n has pfn n + 1 */
-	unsigned int paging_levels, reads;
-};
-
-static int fake_read(void *priv, unsigned int level, u64 parent, u64 va, u64 *entry)
-{
-	struct fake_pt *pt = priv;
-	u64 n = parent ? smm_pte_pfn(SHADOWMM_PT_PTE, parent) - 1 : 0;
-
-	if (n >= 8)
-		return -EFAULT;
-	pt->reads++;
-	*entry = pt->t[n][smm_pt_index(level, pt->paging_levels, va)];
-	return 0;
-}
-
-static u64 fake_table(unsigned int n)
-{
-	return smm_pte_make(SHADOWMM_PT_PGD, n + 1, 0, false);
+	EXPECT_TRUE(smm_pt_canonical(X86, 0x00007fffffffffffULL));
+	EXPECT_FALSE(smm_pt_canonical(X86, 0x0000800000000000ULL));
+	EXPECT_TRUE(smm_pt_canonical(X86, 0xffff800000000000ULL));
+	EXPECT_FALSE(smm_pt_canonical(X86, 0xff00000000000000ULL));
+	EXPECT_TRUE(smm_pt_canonical(X86_5, 0x0000800000000000ULL));
+	EXPECT_TRUE(smm_pt_canonical(X86_5, 0xff00000000000000ULL));
+	EXPECT_FALSE(smm_pt_canonical(X86_5, 0x0100000000000000ULL));
+	EXPECT_EQ(smm_pt_shift(X86, SHADOWMM_PT_PGD), 39);
+	EXPECT_EQ(smm_pt_shift(X86_5, SHADOWMM_PT_PGD), 48);
+	EXPECT_EQ(smm_pt_shift(X86_5, SHADOWMM_PT_PMD), 21);
+	EXPECT_EQ(smm_pt_index(X86, SHADOWMM_PT_PGD, 0x00007fffffffffffULL), 255);
+	EXPECT_EQ(smm_pt_index(X86_5, SHADOWMM_PT_PGD, 0xff00000000000000ULL), 256);
+	EXPECT_EQ(smm_pt_index(X86, SHADOWMM_PT_PTE, 0x5000), 5);
 }
 
 /*
@@ -151,17 +128,16 @@ static u64 fake_table(unsigned int n)
 SMM_TEST(walk_four_levels_with_folded_p4d)
 {
 	static struct fake_pt pt;
-	struct smm_walk_ops ops = { .read = fake_read, .paging_levels = 4 };
+	struct smm_walk_ops ops = { .read = fake_read, .fmt = X86 };
 	u64 base = 1ULL << 39;
 	struct smm_walk w;
 
-	memset(&pt, 0, sizeof(pt));
-	pt.paging_levels = 4;
-	pt.t[0][1] = fake_table(1);
-	pt.t[1][0] = smm_pte_make(SHADOWMM_PT_PUD, 0x40000, SHADOWMM_PROT_WRITE, true);
-	pt.t[1][1] = fake_table(2);
-	pt.t[2][3] = fake_table(3);
-	pt.t[3][7] = smm_pte_make(SHADOWMM_PT_PTE, 0x777, SHADOWMM_PROT_USER, true);
+	fake_init(&pt, X86, 0);
+	pt.t[0][1] = fake_table(&pt, 1);
+	pt.t[1][0] = smm_pte_make(X86, SHADOWMM_PT_PUD, 0x40000, SHADOWMM_PROT_WRITE, true);
+	pt.t[1][1] = fake_table(&pt, 2);
+	pt.t[2][3] = fake_table(&pt, 3);
+	pt.t[3][7] = smm_pte_make(X86, SHADOWMM_PT_PTE, 0x777, SHADOWMM_PROT_USER, true);
 
 	ASSERT_EQ(smm_walk_va(&ops, &pt, base + 0x12345678, &w), 0);
 	EXPECT_EQ(w.kind, SHADOWMM_PT_PAGE);
@@ -202,16 +178,15 @@ SMM_TEST(walk_four_levels_with_folded_p4d)
 SMM_TEST(walk_five_levels_swap_and_bad)
 {
 	static struct fake_pt pt;
-	struct smm_walk_ops ops = { .read = fake_read, .paging_levels = 5 };
+	struct smm_walk_ops ops = { .read = fake_read, .fmt = X86_5 };
 	struct smm_walk w;
 
-	memset(&pt, 0, sizeof(pt));
-	pt.paging_levels = 5;
-	pt.t[0][0] = fake_table(1);		/* P4D */
-	pt.t[1][0] = fake_table(2);		/* PUD */
+	fake_init(&pt, X86_5, 0);
+	pt.t[0][0] = fake_table(&pt, 1);		/* P4D */
+	pt.t[1][0] = fake_table(&pt, 2);		/* PUD */
 	pt.t[1][1] = 0x1000 | SMM_PTE_PRESENT | SMM_PTE_PSE;	/* no huge P4D on x86 */
-	pt.t[2][0] = fake_table(3);		/* PMD */
-	pt.t[3][0] = fake_table(4);		/* PTE */
+	pt.t[2][0] = fake_table(&pt, 3);		/* PMD */
+	pt.t[3][0] = fake_table(&pt, 4);		/* PTE */
 	pt.t[4][2] = swp_entry(3, 0x4242);
 
 	ASSERT_EQ(smm_walk_va(&ops, &pt, 0x2000, &w), 0);
@@ -228,4 +203,10 @@ SMM_TEST(walk_five_levels_swap_and_bad)
 	ASSERT_EQ(smm_walk_va(&ops, &pt, 1ULL << 48, &w), 0);
 	EXPECT_EQ(w.kind, SHADOWMM_PT_HOLE);
 	EXPECT_EQ(w.size, 1ULL << 48);
+	/* PROT_NONE where no huge page can be: bad as well, not a page */
+	pt.t[1][2] = (~0x1000ULL & SMM_PTE_PFN_MASK) | SMM_PTE_PROTNONE;
+	ASSERT_TRUE(smm_pte_protnone(X86_5, SHADOWMM_PT_P4D, pt.t[1][2]));
+	ASSERT_EQ(smm_walk_va(&ops, &pt, 2ULL << 39, &w), 0);
+	EXPECT_EQ(w.kind, SHADOWMM_PT_BAD);
+	EXPECT_EQ(w.nr, 2);
 }

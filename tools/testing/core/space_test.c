@@ -136,6 +136,72 @@ SMM_TEST(space_map_translate_unmap)
 }
 
 /*
+ * Spaces in the arm64 formats, as the module builds them on arm64: 48-bit
+ * (4 levels) with 6.1's encodings and 52-bit LPA2 (5 levels, 16-entry top
+ * table) with 6.10+'s. 8 writable user pages at 0x400000, a 2 MiB
+ * PROT_NONE page at 0x40000000 and one page at the top of the space's
+ * half (2^47 - 4K, or 2^51 - 4K: top index 7 of 16):
+ *
+ *   48-bit: PGD[0] -> PUD[0] -> PMD[2] -> PTE[0..7], PUD[1] -> PMD[0] block
+ *           PGD[255] -> PUD[511] -> PMD[511] -> PTE[511]
+ *   52-bit: the same below PGD[0] -> P4D[0], and PGD[7] -> P4D[511] -> ...
+ */
+SMM_TEST(space_arm64_formats)
+{
+	const struct smm_pt_fmt *fmts[] = { &smm_pt_arm64_v61_48, &smm_pt_arm64_v610_52 };
+	unsigned int i, k;
+
+	for (i = 0; i < ARRAY_SIZE(fmts); i++) {
+		const struct smm_pt_fmt *f = fmts[i];
+		u64 top = (1ULL << (f->va_bits - 1)) - 4096;
+		struct space_env e;
+		struct smm_space s;
+		struct smm_walk w;
+
+		ASSERT_EQ(space_env_init(&e, 4096), 0);
+		ASSERT_EQ(smm_space_init_fmt(&s, &e.t.mm, 7, f), 0);
+		EXPECT_EQ(smm_space_limit(&s), top + 4096);
+		ASSERT_EQ(smm_space_map(&s, 0x400000, 8, 12,
+					SHADOWMM_PROT_WRITE | SHADOWMM_PROT_USER), 0);
+		ASSERT_EQ(smm_space_map(&s, 0x40000000, 1, 21, SHADOWMM_PROT_NONE), 0);
+		ASSERT_EQ(smm_space_map(&s, top, 1, 12, SHADOWMM_PROT_EXEC), 0);
+		EXPECT_EQ(s.tables[SHADOWMM_PT_PTE], 2);
+		EXPECT_EQ(s.tables[SHADOWMM_PT_PMD], 3);
+		EXPECT_EQ(s.tables[SHADOWMM_PT_P4D], f->levels == 5 ? 2 : 0);
+
+		for (k = 0; k < 8; k++) {
+			ASSERT_EQ(smm_space_walk(&s, 0x400000 + k * 4096 + 5, &w), 0);
+			ASSERT_EQ(w.kind, SHADOWMM_PT_PAGE);
+			EXPECT_EQ(frame_type_of_pfn(&e, w.pfn), SMM_FRAME_SPACE);
+			EXPECT_EQ(w.flags, SHADOWMM_PTF_PRESENT | SHADOWMM_PTF_WRITE |
+				  SHADOWMM_PTF_USER | SHADOWMM_PTF_ACCESSED | SHADOWMM_PTF_NX |
+				  SHADOWMM_PTF_DBM);
+			/* the leaf really is an arm64 page descriptor */
+			EXPECT_EQ(w.lv[w.nr - 1].entry & 3, 3);
+		}
+		ASSERT_EQ(smm_space_walk(&s, 0x40000000 + 0x3000, &w), 0);
+		ASSERT_EQ(w.kind, SHADOWMM_PT_PAGE);
+		EXPECT_EQ(w.size, 2ULL << 20);
+		EXPECT_EQ(w.flags & (SHADOWMM_PTF_PRESENT | SHADOWMM_PTF_PROTNONE |
+				     SHADOWMM_PTF_HUGE), SHADOWMM_PTF_PROTNONE | SHADOWMM_PTF_HUGE);
+		EXPECT_EQ(frame_type_of_pfn(&e, w.pfn - 3), SMM_FRAME_SPACE);
+		ASSERT_EQ(smm_space_walk(&s, top, &w), 0);
+		ASSERT_EQ(w.kind, SHADOWMM_PT_PAGE);
+		EXPECT_EQ(w.lv[0].index, f->levels == 5 ? 7 : 255);
+		EXPECT_EQ(w.flags & (SHADOWMM_PTF_NX | SHADOWMM_PTF_GLOBAL | SHADOWMM_PTF_WRITE), 0);
+		EXPECT_EQ(smm_test_check(&e.t.mm), 0);
+
+		ASSERT_EQ(smm_space_check_unmap(&s, 0x400000, 8, 12), NULL);
+		smm_space_unmap(&s, 0x400000, 8, 12);
+		EXPECT_EQ(s.tables[SHADOWMM_PT_PTE], 1);
+		smm_space_destroy(&s);
+		EXPECT_EQ(space_env_free(&e), e.free0);
+		EXPECT_EQ(smm_test_check(&e.t.mm), 0);
+		space_env_destroy(&e);
+	}
+}
+
+/*
  * 2 MiB pages are order-9 blocks mapped by one PMD entry each, with no
  * PTE table; every 4 KiB inside translates to the block's frames in turn.
  */
@@ -200,9 +266,9 @@ SMM_TEST(space_refusals_change_nothing)
 	ASSERT_STREQ(smm_space_check_map(&s, 0, 262145, 12, 0),
 		     "pages must be 1 to 262144 per request");
 	ASSERT_STREQ(smm_space_check_map(&s, 0x7ffffffff000ULL, 2, 12, 0),
-		     "range runs past the lower half of the space (2^47, or 2^56 with 5 levels)");
+		     "range runs past the lower half of the space's virtual addresses");
 	ASSERT_STREQ(smm_space_check_map(&s, 0x800000000000ULL, 1, 12, 0),
-		     "range runs past the lower half of the space (2^47, or 2^56 with 5 levels)");
+		     "range runs past the lower half of the space's virtual addresses");
 	ASSERT_STREQ(smm_space_check_map(&s, 0x10000000, 1, 12, 1U << 7), "unknown protection bits");
 	ASSERT_STREQ(smm_space_check_unmap(&s, 0x1000, 3, 12), "part of the range is not mapped");
 	ASSERT_STREQ(smm_space_check_unmap(&s, 0x300000, 1, 12),

@@ -1,0 +1,49 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * A fake walker backend for the page-table tests: tables are arrays
+ * named by the frame number in their parent entry (table n has frame
+ * base + n + 1; table 0 is the top), so the walker and the decoders are
+ * tested without the shadow buddy, in any format of pgtable.h.
+ */
+#ifndef _SMM_TEST_FAKE_PT_H
+#define _SMM_TEST_FAKE_PT_H
+
+#include <string.h>
+
+#include "../../../module/core/walk.h"
+
+#define FAKE_PT_TABLES	8
+
+struct fake_pt {
+	u64 t[FAKE_PT_TABLES][SMM_PT_ENTRIES];
+	const struct smm_pt_fmt *fmt;
+	u64 base;			/* frame of table n is base + n + 1 */
+	unsigned int reads;
+};
+
+static inline int fake_read(void *priv, unsigned int level, u64 parent, u64 va, u64 *entry)
+{
+	struct fake_pt *pt = priv;
+	u64 n = parent ? smm_pte_pfn(pt->fmt, SHADOWMM_PT_PTE, parent) - pt->base - 1 : 0;
+
+	if (n >= FAKE_PT_TABLES)
+		return -EFAULT;
+	pt->reads++;
+	*entry = pt->t[n][smm_pt_index(pt->fmt, level, va)];
+	return 0;
+}
+
+static inline void fake_init(struct fake_pt *pt, const struct smm_pt_fmt *fmt, u64 base)
+{
+	memset(pt, 0, sizeof(*pt));
+	pt->fmt = fmt;
+	pt->base = base;
+}
+
+/* A table entry of the format pointing to fake table @n. */
+static inline u64 fake_table(const struct fake_pt *pt, unsigned int n)
+{
+	return smm_pte_make(pt->fmt, SHADOWMM_PT_PGD, pt->base + n + 1, 0, false);
+}
+
+#endif /* _SMM_TEST_FAKE_PT_H */
