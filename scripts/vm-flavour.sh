@@ -28,8 +28,14 @@
 #   kcsan   the KCSAN kernel (debug-kernel.sh kcsan; make check-debug):
 #           the stress test for 60 s, the fuzzer and the walker's race
 #           test, where a data race is a "BUG: KCSAN" report in the log
-#   rt      Debian's PREEMPT_RT kernel (linux-image-rt-amd64), where
+#   rt      Debian's PREEMPT_RT kernel of the series SMM_KVER (make's
+#           KVER) is in, 6.1 by default (linux-image-rt-amd64), where
 #           spinlocks sleep and locking mistakes show
+#   k612    Debian bookworm's 6.12 kernel (linux-image-6.12-amd64), every
+#           selftest, whatever KVER says: the module's build and
+#           behaviour on the newer kernel (module/compat.h)
+#   k612-rt the same on 6.12's PREEMPT_RT flavour (PREEMPT_RT is
+#           mainline there)
 #   la48    the generic kernel on a CPU without la57: 4-level paging
 #           (-cpu max has la57 under QEMU 7.2's TCG, so the generic run
 #           is 5-level); the page-table walker's test unless --tests says
@@ -44,7 +50,7 @@
 set -euo pipefail
 
 top=$(cd "$(dirname "$0")/.." && pwd)
-flavour=${1:?usage: vm-flavour.sh debug|debug-fuzz|debug-quick|kcsan|rt|la48|smp4 [vm.sh check options]}
+flavour=${1:?usage: vm-flavour.sh debug|debug-fuzz|debug-quick|kcsan|rt|k612|k612-rt|la48|smp4 [vm.sh check options]}
 shift
 out=$top/build/vm-$flavour
 
@@ -115,10 +121,22 @@ kcsan)
 	set -- --timeout 3600 "$@"
 	default_tests=test_stress.sh,test_nl_fuzz.sh,test_pt_race.sh
 	;;
-rt)
-	"$top/scripts/deps.sh" rt >&2
+rt | k612 | k612-rt)
+	case "$flavour" in
+	rt)	series=${SMM_KVER:-${SMM_KSERIES:-6.1}} kind=rt ;;
+	k612)	series=6.12 kind=generic ;;
+	k612-rt) series=6.12 kind=rt ;;
+	esac
+	series=$(grep -oE '^[0-9]+\.[0-9]+' <<<"$series")
+	# the deps.sh group of that kernel: rt (6.1's), 6.12, 6.12-rt
+	case "$series-$kind" in
+	6.1-rt) group=rt ;;
+	*-generic) group=$series ;;
+	*) group=$series-rt ;;
+	esac
+	"$top/scripts/deps.sh" "$group" >&2
 	export SMM_KVER SMM_MODULE
-	SMM_KVER=$("$top/scripts/kver.sh" rt)
+	SMM_KVER=$("$top/scripts/kver.sh" "$kind" "$series")
 	SMM_MODULE=$(build_module "/lib/modules/$SMM_KVER/build")
 	set -- --timeout 1800 "$@"
 	;;
@@ -133,7 +151,7 @@ smp4)
 	default_tests=test_stress.sh
 	;;
 *)
-	echo "vm-flavour: unknown flavour '$flavour' (debug, debug-fuzz, debug-quick, kcsan, rt, la48, smp4)" >&2
+	echo "vm-flavour: unknown flavour '$flavour' (debug, debug-fuzz, debug-quick, kcsan, rt, k612, k612-rt, la48, smp4)" >&2
 	exit 2
 	;;
 esac
