@@ -12,6 +12,7 @@
 #   make check      host unit tests of the core (ASan/UBSan) and of the
 #                   tools, then every selftest in the VM; ends with
 #                   "N passed, N failed, N skipped"
+#   make check-full make check on every kernel and flavour (6.12 too)
 #   make check-debug  the generic kernel, then every selftest at full size
 #                   on the debug kernel (KASAN, lockdep, kmemleak), then
 #                   stress, fuzz and walk races on the KCSAN kernel
@@ -21,14 +22,20 @@
 #   make sparse     the module through sparse (C=2)
 #   make clean
 #
-# The host kernel cannot load modules (see Documentation/design.rst), so
-# the module is built against the installed Debian kernel's headers
-# unless the running kernel has them. KDIR= overrides.
+# The kernel: KVER= names what the module is built for and what make vm,
+# make check and make bench boot, a series of Debian's (6.1, the default,
+# or 6.12) or a release (6.12.117+deb12-amd64; `uname -r` to insmod on a
+# test machine). scripts/kver.sh maps a series to its newest installed
+# release once per run (KREL, expanded on first use, after deps), and
+# every sub-make and script gets that release: a kernel installed
+# meanwhile changes nothing. KDIR= overrides the headers alone.
 
 SHELL		:= /bin/bash
-KVER		?= $(shell if [ -d /lib/modules/$$(uname -r)/build ]; then uname -r; \
-			   else scripts/kver.sh 2>/dev/null; fi)
-KDIR		?= /lib/modules/$(KVER)/build
+KVER		?= 6.1
+KSERIES		:= $(shell echo '$(KVER)' | grep -oE '^[0-9]+\.[0-9]+')
+KREL		= $(eval KREL := $$(or $$(shell scripts/kver.sh generic $(KVER)), \
+		    $$(error no kernel for KVER=$(KVER) (above): run 'make deps', or give KVER= or KDIR=)))$(KREL)
+KDIR		?= /lib/modules/$(KREL)/build
 MODULE		:= module/shadowmm.ko
 KBUILD_FLAGS	:= W=1 KCFLAGS=-Werror
 
@@ -42,14 +49,15 @@ vm:
 else
 all: module tools selftests
 vm: deps all
-	scripts/vm.sh shell
+	SMM_KVER=$(KREL) scripts/vm.sh shell
 endif
 
+# Debian's packages of the series KVER names (6.1's are always there).
 deps:
-	@scripts/deps.sh
+	@scripts/deps.sh $(filter 6.12,$(KSERIES))
 
 module:
-	@test -d "$(KDIR)" || { echo "no kernel headers at '$(KDIR)': run 'make deps' or set KDIR=" >&2; exit 1; }
+	@test -d "$(KDIR)" || { echo "no kernel headers at '$(KDIR)': run 'make deps' or set KVER= or KDIR=" >&2; exit 1; }
 	$(MAKE) -C $(KDIR) M=$(CURDIR) $(KBUILD_FLAGS) modules
 
 sparse:
@@ -113,22 +121,37 @@ test-host: test-core test-tsan test-tools test-fuzz test-names test-tree
 # fuzzed messages instead. One report and one closing line judge every
 # run. TESTS=a,b runs only those selftests (and,
 # unless FLAVOURS= is given too, on the generic kernel only); VM_TIMEOUT=
-# bounds the generic VM run.
-FLAVOURS	?= $(if $(TESTS),,la48 holds rt smp4 debug-quick)
+# bounds the generic VM run. k612: every selftest on Debian's 6.12
+# kernel; k612-rt: its PREEMPT_RT flavour, 9 tests here (every selftest
+# in make check-full). 6.1's PREEMPT_RT run (rt) is in make check-full
+# only: one RT kernel keeps make check under an hour on 2 cores.
+# arm64 runs in make check-full.
+FLAVOURS	?= $(if $(TESTS),,la48 holds k612 k612-rt smp4 debug-quick)
+FULL_FLAVOURS	:= la48 holds rt smp4 debug-quick k612 k612-rt arm64
 HOST_TAP	:= $(addprefix build/host/,core.tap tsan.tap fuzz.tap test_json.tap test_nl.tap \
 		   test_smmctl.tap test_smmtop.tap names.tap tree.tap)
 
 # Build, the host tests and the generic kernel's run, judged later with
 # the other kernels' by check and check-debug.
 check-generic:
-	$(MAKE) all
-	$(MAKE) test-host
-	scripts/vm.sh check --no-judge $(if $(TESTS),--tests $(TESTS)) $(if $(VM_TIMEOUT),--timeout $(VM_TIMEOUT))
+	$(MAKE) all KVER=$(KREL)
+	$(MAKE) test-host KVER=$(KREL)
+	SMM_KVER=$(KREL) scripts/vm.sh check --no-judge $(if $(TESTS),--tests $(TESTS)) $(if $(VM_TIMEOUT),--timeout $(VM_TIMEOUT))
 
+# The flavours get KVER's release: rt boots the RT kernel of its series,
+# la48 and smp4 the release itself; k612, k612-rt and the debug kernels
+# name their own.
 check: deps
-	$(MAKE) check-generic
-	for f in $(FLAVOURS); do scripts/vm-flavour.sh $$f --no-judge $(if $(TESTS),--tests $(TESTS)) || exit; done
+	$(MAKE) check-generic KVER=$(KREL)
+	for f in $(FLAVOURS); do SMM_KVER=$(KREL) scripts/vm-flavour.sh $$f --no-judge $(if $(TESTS),--tests $(TESTS)) || exit; done
 	python3 scripts/check-log.py build/vm/serial.log $(HOST_TAP) $(foreach f,$(FLAVOURS),$(f)=build/vm-$(f)/serial.log)
+
+# Every kernel and flavour in one judged run, for a maintainer before a
+# release: KVER's generic kernel (6.1), its PREEMPT_RT flavour, 4-level
+# paging, the 4 GiB hold-time run, 4 vCPUs, the debug kernel's quick
+# tier, 6.12 generic and PREEMPT_RT with every selftest, and arm64.
+check-full:
+	SMM_FLAVOUR_FULL=1 $(MAKE) check FLAVOURS="$(FULL_FLAVOURS)"
 
 # The generic kernel, then every selftest at full size on the debug
 # kernel, in two VMs at once: the million fuzzed messages (debug-fuzz,
@@ -145,7 +168,7 @@ DEBUG_LOGS	:= debug=build/vm-debug/serial.log \
 		   kcsan=build/vm-kcsan/serial.log)
 
 check-debug: deps
-	$(MAKE) check-generic
+	$(MAKE) check-generic KVER=$(KREL)
 	scripts/debug-kernel.sh > /dev/null
 	$(if $(TESTS),,scripts/debug-kernel.sh kcsan > /dev/null)
 	$(if $(TESTS),scripts/vm-flavour.sh debug --no-judge --tests $(TESTS), \
@@ -166,13 +189,15 @@ bench: deps all
 	@mkdir -p build/bench
 	tools/testing/core/bench_native build/bench/native.json
 	$(MAKE) -C tools bench-smmtop
-	SMM_VM_MEM=$${SMM_VM_MEM:-3G} SMM_BENCH_NATIVE=build/bench/native.json scripts/vm.sh bench
+	SMM_KVER=$(KREL) SMM_VM_MEM=$${SMM_VM_MEM:-3G} SMM_BENCH_NATIVE=build/bench/native.json scripts/vm.sh bench
 
+# kbuild's clean only where there are headers to run it with
 clean:
-	-$(MAKE) -C $(KDIR) M=$(CURDIR) clean
+	$(if $(filter command line environment,$(origin KDIR))$(shell scripts/kver.sh generic $(KVER) 2>/dev/null), \
+	  -$(MAKE) -C $(KDIR) M=$(CURDIR) clean)
 	$(MAKE) -C tools clean
 	$(MAKE) -C tools/testing/core clean
 	$(MAKE) -C selftests clean
 	rm -rf build
 
-.PHONY: all deps bench module sparse tools selftests test-core test-tsan test-tools test-fuzz test-names test-tree test-host vm check-generic check check-debug clean
+.PHONY: all deps bench module sparse tools selftests test-core test-tsan test-tools test-fuzz test-names test-tree test-host vm check-generic check check-full check-debug clean

@@ -9,6 +9,7 @@
  * knows to dump again. A dump nothing changed under is never flagged.
  */
 #include "smm.h"
+#include "compat.h"
 #include "netlink.h"
 #include "core/frames.h"
 
@@ -28,7 +29,7 @@ struct smm_nl_frame_ctx {
  */
 static int smm_nl_frame_range(struct netlink_callback *cb, struct smm_nl_frame_ctx *ctx)
 {
-	struct nlattr **tb = genl_dumpit_info(cb)->attrs;
+	struct nlattr **tb = smm_genl_dump_attrs(cb);
 	u64 span = smm_dev.range.span, start = 0, count;
 
 	if (tb[SHADOWMM_A_FRAME_START])

@@ -27,6 +27,7 @@
 
 #include "arch.h"
 #include "smm.h"
+#include "compat.h"
 #include "netlink.h"
 #include "core/space.h"
 
@@ -52,7 +53,7 @@ struct smm_nl_pt_ctx {
 static int smm_nl_pt_target(struct netlink_callback *cb, struct smm_nl_pt_ctx *ctx,
 			    u64 *limit_lo, u64 *limit_hi)
 {
-	struct nlattr **tb = genl_dumpit_info(cb)->attrs;
+	struct nlattr **tb = smm_genl_dump_attrs(cb);
 	const struct smm_pt_fmt *f = smm_pt_native(smm_pt_paging_levels());
 	u64 half = smm_pt_user_limit(f);
 	int n = !!tb[SHADOWMM_A_PT_PID] + !!tb[SHADOWMM_A_PT_KERNEL] + !!tb[SHADOWMM_A_PT_SPACE];
@@ -104,7 +105,7 @@ static int smm_nl_pt_target(struct netlink_callback *cb, struct smm_nl_pt_ctx *c
  */
 static int smm_nl_pt_start(struct netlink_callback *cb, struct smm_nl_pt_ctx *ctx)
 {
-	struct nlattr **tb = genl_dumpit_info(cb)->attrs;
+	struct nlattr **tb = smm_genl_dump_attrs(cb);
 	struct nlattr *addr_attr = tb[SHADOWMM_A_PT_ADDR];
 	u64 addr, len, lo, hi;
 	int ret;

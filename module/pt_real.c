@@ -12,11 +12,12 @@
  * inside a VMA are walked; between VMAs the answer is a hole found
  * without reading a table. The read lock alone does not keep tables
  * alive: munmap() removes the VMAs under the write lock, downgrades it to
- * read (mmap_write_downgrade() in do_mas_align_munmap(), 6.1) and only
- * then frees the tables (unmap_region() -> free_pgtables()), and since
- * 6.5 khugepaged's retract_page_tables() frees file-backed PTE tables
- * without the mmap lock at all (pte_free_defer(), after an RCU grace
- * period). What does hold:
+ * read (mmap_write_downgrade() in do_mas_align_munmap() on 6.1,
+ * vms_complete_munmap_vmas() on 6.12) and only then frees the tables
+ * (free_pgtables()), and since 6.5 khugepaged's retract_page_tables()
+ * and MADV_COLLAPSE's collapse_pte_mapped_thp() free file-backed PTE
+ * tables under the read lock or none at all (pte_free_defer(), after an
+ * RCU grace period). What does hold:
  *  - free_pgtables() frees a table only when no VMA left in the tree
  *    overlaps what the table maps (free_pgd_range() between the floor
  *    and ceiling of the neighbouring VMAs), so every table on the path
@@ -24,12 +25,14 @@
  *    pagemap is safe for the same reason: walk_page_range() walks VMAs);
  *  - the PGD, P4D, PUD and PMD tables of a live VMA are freed only under
  *    the write lock, and a PMD that the walker reads as a table may change
- *    to huge or empty (THP collapse, split, zap), so the PTE table is
- *    mapped with pte_offset_map_lock(): on 6.5+ it takes rcu_read_lock()
- *    and returns NULL when the PMD no longer points to a PTE table, and
- *    under the table's lock the walker checks that the PMD still holds
- *    the entry it followed. Either change is "the tables changed under the
- *    walk" (-EAGAIN), which user space sees as that extack.
+ *    to huge or empty (THP collapse, split, zap; on 6.5+ also a retracted
+ *    PTE table, freed after an RCU grace period), so the PTE is
+ *    read with smm_pte_read_ro() (compat.h: on 6.5+ under
+ *    rcu_read_lock(), the steps of the kernel's __pte_offset_map(), which
+ *    is not exported), which fails unless the PMD holds the entry the
+ *    walker followed both before and after the PTE is read. Either
+ *    change is "the tables changed under the walk" (-EAGAIN), which user
+ *    space sees as that extack.
  *
  * Kernel tables: init_mm (and its lock, which ptdump takes) is not
  * exported to modules. The kernel half of every process's PGD is the
@@ -52,6 +55,7 @@
 
 #include "arch.h"
 #include "smm.h"
+#include "compat.h"
 #include "core/walk.h"
 
 /*
@@ -107,25 +111,27 @@ struct smm_pt_real {
 	pmd_t *pmd;
 };
 
+/*
+ * The PTE of @va below the PMD entry @parent the walker followed. A
+ * process's entry is read with smm_pte_read_ro() (compat.h: under
+ * rcu_read_lock() on 6.5+, where PTE tables are freed with RCU), which
+ * fails if the PMD does not hold @parent before and after the read: a PMD
+ * that changed meanwhile (retracted, collapsed, zapped) makes the entry
+ * stale, and the walk reports -EAGAIN rather than an entry of a table that
+ * is no longer there.
+ */
 static int smm_pt_real_pte(struct smm_pt_real *r, u64 parent, u64 va, u64 *entry)
 {
-	spinlock_t *ptl;
-	pte_t *pte;
+	pte_t pte;
 
 	if (r->kernel) {
 		*entry = pte_val(READ_ONCE(*pte_offset_kernel(r->pmd, va)));
 		return 0;
 	}
 	smm_walk_delay();
-	pte = pte_offset_map_lock(r->mm, r->pmd, va, &ptl);
-	if (!pte)			/* 6.5+: no PTE table there any more */
+	if (!smm_pte_read_ro(r->pmd, va, __pmd(parent), &pte))
 		return -EAGAIN;
-	if (pmd_val(READ_ONCE(*r->pmd)) != parent) {
-		pte_unmap_unlock(pte, ptl);
-		return -EAGAIN;
-	}
-	*entry = pte_val(READ_ONCE(*pte));
-	pte_unmap_unlock(pte, ptl);
+	*entry = pte_val(pte);
 	return 0;
 }
 

@@ -45,9 +45,9 @@
 #include <linux/seq_file.h>
 #include <linux/slab.h>
 #include <linux/string.h>
-#include <asm/unaligned.h>
 
 #include "smm.h"
+#include "compat.h"		/* get/put_unaligned_le64() */
 
 #define SMM_STRESS_MAX_THREADS	16
 #define SMM_STRESS_MAX_SECONDS	600

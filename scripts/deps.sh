@@ -8,6 +8,12 @@ set -euo pipefail
 #   deps.sh             what make, make check and make vm need
 #   deps.sh debug       also what building the debug kernel needs
 #   deps.sh rt          also Debian's PREEMPT_RT kernel and its headers
+#   deps.sh 6.12        also Debian bookworm's 6.12 kernel and its headers
+#                       (linux-headers-6.12.*+deb12-amd64 through the
+#                       series' meta-packages, which follow its point
+#                       releases), and pahole: 6.12's headers carry
+#                       vmlinux, so kbuild adds BTF to the module
+#   deps.sh 6.12-rt     the same for 6.12's PREEMPT_RT flavour
 #   deps.sh stress      also stress-ng, to press on the guest's own kernel
 #   deps.sh bench       also valgrind, for make bench's instruction counts
 #   deps.sh arm64       also the cross compiler, qemu-system-aarch64 and dtc,
@@ -27,14 +33,19 @@ for group in "$@"; do
 	case "$group" in
 	debug)	PKGS+=(linux-source-6.1 bc flex bison libelf-dev libssl-dev xz-utils) ;;
 	rt)	PKGS+=(linux-image-rt-amd64 linux-headers-rt-amd64) ;;
+	6.12)	PKGS+=(linux-image-6.12-amd64 linux-headers-6.12-amd64 dwarves) ;;
+	6.12-rt) PKGS+=(linux-image-6.12-rt-amd64 linux-headers-6.12-rt-amd64 dwarves) ;;
 	stress)	PKGS+=(stress-ng) ;;
 	bench)	PKGS+=(valgrind) ;;
 	arm64)	PKGS+=(gcc-aarch64-linux-gnu libc6-dev-arm64-cross qemu-system-arm
 		       device-tree-compiler linux-kbuild-6.1)
 		arm64=1 ;;
-	*)	echo "usage: deps.sh [debug] [rt] [stress] [bench] [arm64]" >&2; exit 2 ;;
+	*)	echo "usage: deps.sh [debug] [rt] [6.12] [6.12-rt] [stress] [bench] [arm64]" >&2; exit 2 ;;
 	esac
 done
+
+# a package two groups share (dwarves) once
+mapfile -t PKGS < <(printf '%s\n' "${PKGS[@]}" | awk '!seen[$0]++')
 
 # dpkg-query prints nothing for packages it has never heard of, so ask for
 # each name and keep those whose status is not "installed".
@@ -66,8 +77,11 @@ if [ "$(id -u)" -ne 0 ]; then
 	command -v sudo >/dev/null || { echo "deps: missing ${missing[*]}; need root to install" >&2; exit 1; }
 	sudo=(sudo)
 fi
-"${sudo[@]}" apt-get update -qq
+# Wait for another apt or dpkg (a second checkout's make) to finish
+# rather than fail on its lock.
+lock=(-o DPkg::Lock::Timeout=900)
+"${sudo[@]}" apt-get "${lock[@]}" update -qq
 "${sudo[@]}" env DEBIAN_FRONTEND=noninteractive \
-	apt-get -o DPkg::Lock::Timeout=900 install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
+	apt-get "${lock[@]}" install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
 echo "deps: installed ${missing[*]}"
 arm64_cache

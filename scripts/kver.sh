@@ -1,25 +1,53 @@
 #!/usr/bin/env bash
 # SPDX-License-Identifier: GPL-2.0
 # Print the installed Debian kernel release to build against and boot,
-# e.g. 6.1.0-56-amd64: the newest /lib/modules/<release> ending in -amd64
-# that has headers (build/) and a /boot/vmlinuz-<release>.
+# e.g. 6.1.0-57-amd64: the newest /lib/modules/<release> of one series
+# ending in -amd64 that has headers (build/) and a /boot/vmlinuz-<release>.
 #
-#   kver.sh       the generic flavour (-rt- and -cloud- are left out: a
-#                 `*-amd64` glob matches them too once they are installed)
-#   kver.sh rt    the PREEMPT_RT flavour instead
+#   kver.sh [generic|rt] [KVER]
 #
-# Only releases of one series count, 6.1 unless SMM_KSERIES says another
-# (6.12): installing a newer kernel never changes what is built and booted.
-# The number moves with every Debian point release: never hard-code it.
+#   generic       the generic flavour (the default; -rt- and -cloud- are
+#                 left out: a `*-amd64` glob matches them too once they
+#                 are installed)
+#   rt            the PREEMPT_RT flavour instead
+#   KVER          a series, 6.1 (the default) or 6.12: its newest release
+#                 of that flavour; or a release (6.12.117+deb12-amd64,
+#                 `uname -r` on a test machine): generic prints it back
+#                 if its headers are installed, rt prints the newest RT
+#                 release of its series
+#
+# Without KVER the series is SMM_KSERIES's, else 6.1: installing a newer
+# kernel never changes what is built and booted. make resolves KVER= here
+# once per run and hands the release to everything it starts. The number
+# moves with every Debian point release: never hard-code it.
 set -euo pipefail
 
-series=${SMM_KSERIES:-6.1}
+usage() { echo "usage: kver.sh [generic|rt] [SERIES|RELEASE]" >&2; exit 2; }
 
-want=${1:-generic}
-case "$want" in
-generic|rt) ;;
-*) echo "usage: kver.sh [rt]" >&2; exit 2 ;;
+want=generic
+case "${1:-}" in
+generic|rt) want=$1; shift ;;
 esac
+[ $# -le 1 ] || usage
+kver=${1:-${SMM_KSERIES:-6.1}}
+
+# A series is MAJOR.MINOR; anything else names a release.
+if [[ "$kver" =~ ^[0-9]+\.[0-9]+$ ]]; then
+	series=$kver
+elif [[ "$kver" =~ ^([0-9]+\.[0-9]+)[.-] ]]; then
+	series=${BASH_REMATCH[1]}
+	if [ "$want" = generic ]; then
+		[ -d "/lib/modules/$kver/build" ] || {
+			echo "kver: no headers for $kver (/lib/modules/$kver/build)" >&2
+			exit 1
+		}
+		echo "$kver"
+		exit 0
+	fi
+else
+	echo "kver: '$kver' is neither a series (6.1, 6.12) nor a release" >&2
+	exit 2
+fi
 
 # Does this release belong to the flavour asked for?
 flavour_ok() {
@@ -43,7 +71,14 @@ for dir in /lib/modules/*; do
 done
 
 if [ ${#releases[@]} -eq 0 ]; then
-	echo "kver: no $series $want -amd64 kernel with headers and /boot/vmlinuz (run scripts/deps.sh)" >&2
+	# the scripts/deps.sh group that installs it
+	group=$series-$want
+	case "$group" in
+	6.1-generic) group='' ;;
+	6.1-rt) group=rt ;;
+	*-generic) group=$series ;;
+	esac
+	echo "kver: no $series $want -amd64 kernel with headers and /boot/vmlinuz (run scripts/deps.sh${group:+ $group})" >&2
 	exit 1
 fi
 printf '%s\n' "${releases[@]}" | sort -V | tail -n 1

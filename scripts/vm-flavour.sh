@@ -28,8 +28,15 @@
 #   kcsan   the KCSAN kernel (debug-kernel.sh kcsan; make check-debug):
 #           the stress test for 60 s, the fuzzer and the walker's race
 #           test, where a data race is a "BUG: KCSAN" report in the log
-#   rt      Debian's PREEMPT_RT kernel (linux-image-rt-amd64), where
+#   rt      Debian's PREEMPT_RT kernel of the series SMM_KVER (make's
+#           KVER) is in, 6.1 by default (linux-image-rt-amd64), where
 #           spinlocks sleep and locking mistakes show
+#   k612    Debian bookworm's 6.12 kernel (linux-image-6.12-amd64), every
+#           selftest, whatever KVER says: the module's build and
+#           behaviour on the newer kernel (module/compat.h)
+#   k612-rt the same on 6.12's PREEMPT_RT flavour (PREEMPT_RT is
+#           mainline there): 9 tests in make check (below), every
+#           selftest with SMM_FLAVOUR_FULL=1 (make check-full)
 #   la48    the generic kernel on a CPU without la57: 4-level paging
 #           (-cpu max has la57 under QEMU 7.2's TCG, so the generic run
 #           is 5-level); the page-table walker's test unless --tests says
@@ -61,7 +68,7 @@
 set -euo pipefail
 
 top=$(cd "$(dirname "$0")/.." && pwd)
-flavour=${1:?usage: vm-flavour.sh debug|debug-fuzz|debug-quick|kcsan|rt|la48|holds|smp4|arm64 [vm.sh check options]}
+flavour=${1:?usage: vm-flavour.sh debug|debug-fuzz|debug-quick|kcsan|rt|k612|k612-rt|la48|holds|smp4|arm64 [vm.sh check options]}
 shift
 out=$top/build/vm-$flavour
 
@@ -132,12 +139,34 @@ kcsan)
 	set -- --timeout 3600 "$@"
 	default_tests=test_stress.sh,test_nl_fuzz.sh,test_pt_race.sh
 	;;
-rt)
-	"$top/scripts/deps.sh" rt >&2
+rt | k612 | k612-rt)
+	case "$flavour" in
+	rt)	series=${SMM_KVER:-${SMM_KSERIES:-6.1}} kind=rt ;;
+	k612)	series=6.12 kind=generic ;;
+	k612-rt) series=6.12 kind=rt ;;
+	esac
+	series=$(grep -oE '^[0-9]+\.[0-9]+' <<<"$series")
+	# the deps.sh group of that kernel: rt (6.1's), 6.12, 6.12-rt
+	case "$series-$kind" in
+	6.1-rt) group=rt ;;
+	*-generic) group=$series ;;
+	*) group=$series-rt ;;
+	esac
+	"$top/scripts/deps.sh" "$group" >&2
 	export SMM_KVER SMM_MODULE
-	SMM_KVER=$("$top/scripts/kver.sh" rt)
+	SMM_KVER=$("$top/scripts/kver.sh" "$kind" "$series")
 	SMM_MODULE=$(build_module "/lib/modules/$SMM_KVER/build")
 	set -- --timeout 1800 "$@"
+	# make check's RT run: the tests where sleeping spinlocks and
+	# preemption inside the allocator's locks matter most (every lock
+	# path, the walker's races, the fuzzer, concurrent dumps), about
+	# half of the suite's time; make check-full (SMM_FLAVOUR_FULL=1) and
+	# a run by hand give every selftest
+	if [ "$flavour" = k612-rt ] && [ "${SMM_FLAVOUR_FULL:-0}" != 1 ]; then
+		default_tests=test_buddy.sh,test_slab.sh,test_stress.sh,test_lifecycle.sh
+		default_tests+=,test_pt_walk.sh,test_pt_race.sh,test_nl_fuzz.sh
+		default_tests+=,test_dump_intr.sh,test_lock_holds.sh
+	fi
 	;;
 la48)
 	export SMM_VM_CPU=max,la57=off
@@ -166,7 +195,7 @@ arm64)
 	set -- --timeout 1800 "$@"
 	;;
 *)
-	echo "vm-flavour: unknown flavour '$flavour' (debug, debug-fuzz, debug-quick, kcsan, rt, la48, holds, smp4, arm64)" >&2
+	echo "vm-flavour: unknown flavour '$flavour' (debug, debug-fuzz, debug-quick, kcsan, rt, k612, k612-rt, la48, holds, smp4, arm64)" >&2
 	exit 2
 	;;
 esac

@@ -10,7 +10,11 @@
  * and its PMD table): it maps it, touches some pages, asks for THP
  * (MADV_HUGEPAGE, then MADV_COLLAPSE where the kernel has it), write-
  * protects and unprotects it, drops pages (MADV_DONTNEED) and unmaps it,
- * over and over. Meanwhile the parent walks the region and its edges
+ * over and over; every fifth round the region is shared memory (a memfd)
+ * whose PTE-mapped pages MADV_COLLAPSE turns into a THP, which on 6.5+
+ * retracts the PTE table under the mmap read lock and frees it after an
+ * RCU grace period (collapse_pte_mapped_thp(), pte_free_defer()): the
+ * kernel change module/compat.h's smm_pte_read_ro() is written for. Meanwhile the parent walks the region and its edges
  * through PT_WALK, one netlink dump per walk on one socket, for at least
  * SECONDS seconds and MIN_WALKS walks. Every walk must either complete
  * with steps that tile the range it asked for, or fail with EAGAIN ("the
@@ -25,6 +29,7 @@
  *	the parent walks pages and runs of 8 pages across the region, and
  *	now and then [base - 2 MiB, base + 6 MiB) and the whole 1 GiB
  */
+#define _GNU_SOURCE			/* memfd_create() */
 #include <errno.h>
 #include <signal.h>
 #include <stdio.h>
@@ -84,6 +89,23 @@ static void touch(char *p, size_t len, size_t stride)
 }
 
 /*
+ * The region as shared memory: a memfd of REGION bytes mapped at @base,
+ * the file closed (the mapping keeps it). NULL if the kernel refuses.
+ */
+static char *map_shared(char *base)
+{
+	int fd = memfd_create("pt_race", 0);
+	char *p = MAP_FAILED;
+
+	if (fd < 0)
+		return NULL;
+	if (!ftruncate(fd, REGION))
+		p = mmap(base, REGION, PROT_READ | PROT_WRITE, MAP_SHARED | MAP_FIXED, fd, 0);
+	close(fd);
+	return p == MAP_FAILED ? NULL : p;
+}
+
+/*
  * The child's loop, one kind of change per round so that every kind
  * overlaps many walks; runs until killed.
  */
@@ -92,12 +114,24 @@ static void mutate(char *base)
 	unsigned long round;
 
 	for (round = 0;; round++) {
-		char *p = mmap(base, REGION, PROT_READ | PROT_WRITE,
-			       MAP_PRIVATE | MAP_ANONYMOUS | MAP_FIXED, -1, 0);
+		char *p;
 
+		if (round % 5 == 4) {	/* shmem: a PTE table retracted */
+			p = map_shared(base);
+			if (!p)
+				_exit(3);
+			touch(p + HUGE, HUGE, PAGE);
+			madvise(p + HUGE, HUGE, MADV_HUGEPAGE);
+			madvise(p + HUGE, HUGE, MADV_COLLAPSE);
+			touch(p, HUGE, 32 * PAGE);
+			munmap(base, REGION);
+			continue;
+		}
+		p = mmap(base, REGION, PROT_READ | PROT_WRITE,
+			 MAP_PRIVATE | MAP_ANONYMOUS | MAP_FIXED, -1, 0);
 		if (p == MAP_FAILED)
 			_exit(2);
-		switch (round % 4) {
+		switch (round % 5) {
 		case 0:		/* sparse pages, then all dropped */
 			touch(p, REGION, 16 * PAGE);
 			madvise(p, REGION, MADV_DONTNEED);

@@ -21,9 +21,12 @@ if why=$(smm_real_walks_unsupported); then
 	smm_unload
 	ktap_finished
 fi
-# khugepaged and MADV_COLLAPSE need THP allowed for madvised ranges
+# khugepaged and MADV_COLLAPSE need THP allowed for madvised ranges, of
+# anonymous and of shared memory (pt_race's memfd rounds)
 thp=/sys/kernel/mm/transparent_hugepage/enabled
 [ -w "$thp" ] && echo madvise > "$thp"
+thp=/sys/kernel/mm/transparent_hugepage/shmem_enabled
+[ -w "$thp" ] && echo advise > "$thp"
 # A DEBUG_VM build of the module can pause between PMD and PTE table,
 # widening the window in which a table freed under the walk would be read
 delay=/sys/module/shadowmm/parameters/debug_walk_delay_us
@@ -31,7 +34,10 @@ if [ -w "$delay" ]; then
 	echo "${SMM_RACE_DELAY_US:-200}" > "$delay"
 	echo "# debug_walk_delay_us=$(cat "$delay"): a pause between PMD and PTE table"
 fi
+vmstat() { awk -v k="$1" '$1 == k { n = $2 } END { print n + 0 }' /proc/vmstat; }
+collapsed=$(vmstat thp_collapse_alloc)
 "$(dirname "$0")/pt_race" "${SMM_RACE_SECONDS:-30}" "${SMM_RACE_WALKS:-10000}"
 rc=$?
+echo "# THPs collapsed meanwhile (thp_collapse_alloc): $(($(vmstat thp_collapse_alloc) - collapsed))"
 smm_unload || rc=1
 exit $rc

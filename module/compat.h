@@ -1,0 +1,125 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * The kernel-API differences between the kernels shadowmm is built for
+ * (Debian's 6.1 and 6.12), each behind a small function or macro named
+ * for what it does, so that the code around it reads the same on both.
+ * LINUX_VERSION_CODE is tested here and nowhere else: a new kernel that
+ * changes an interface adds its case here.
+ *
+ *   smm_genl_dump_attrs(cb)    a dump request's parsed attributes
+ *   smm_pte_read_ro(pmdp, addr, expect, &val)
+ *                              one entry of a process's PTE table, if the
+ *                              PMD points to that table before and after
+ *   get/put_unaligned_le64()   through the header that has them
+ */
+#ifndef _SMM_COMPAT_H
+#define _SMM_COMPAT_H
+
+#include <linux/mm.h>
+#include <linux/pgtable.h>
+#include <linux/rcupdate.h>
+#include <linux/version.h>
+#include <net/genetlink.h>
+
+/* 6.12 moved asm/unaligned.h to linux/unaligned.h ("move asm/unaligned.h to linux/unaligned.h"). */
+#if LINUX_VERSION_CODE >= KERNEL_VERSION(6, 12, 0)
+#include <linux/unaligned.h>
+#else
+#include <asm/unaligned.h>
+#endif
+
+/*
+ * The attributes of a dump request, parsed and validated against the
+ * op's policy by genetlink before the first dumpit call. 6.6 moved them
+ * from struct genl_dumpit_info into the struct genl_info it now carries
+ * (genl_info_dump()).
+ */
+static inline struct nlattr **smm_genl_dump_attrs(struct netlink_callback *cb)
+{
+#if LINUX_VERSION_CODE >= KERNEL_VERSION(6, 6, 0)
+	return genl_info_dump(cb)->attrs;
+#else
+	return genl_dumpit_info(cb)->attrs;
+#endif
+}
+
+/*
+ * Is @pmd a PMD that points to a PTE table? Not empty, not a huge page
+ * (present, PROT_NONE or a device mapping), not a migration or other swap
+ * entry, not corrupt: the checks __pte_offset_map() makes on 6.5+, minus
+ * pmd_clear_bad(): shadowmm never writes a table it does not own.
+ */
+static inline bool smm_pmd_is_pte_table(pmd_t pmd)
+{
+	return !pmd_none(pmd) && pmd_present(pmd) && !pmd_trans_huge(pmd) &&
+	       !pmd_devmap(pmd) && !pmd_bad(pmd);
+}
+
+/*
+ * smm_pte_read_ro() - read the entry of @addr in the PTE table *@pmdp
+ * points to, if *@pmdp holds @expect (the PMD the walker read and
+ * followed) both before and after the read: true and the entry in *@val,
+ * or false when the PMD changed (or is no PTE table). No PTE lock: a
+ * read-only snapshot, checked by the PMD's second read. The caller holds
+ * the mmap read lock and walks only inside a VMA (pt_real.c), so neither
+ * munmap() nor exit frees the table; what else may happen differs:
+ *
+ * 6.5+ ("allow pte_offset_map[_lock]() to fail"): khugepaged's
+ *   retract_page_tables() and MADV_COLLAPSE's collapse_pte_mapped_thp()
+ *   clear a PMD under the PMD and PTE locks with the mmap lock held for
+ *   read or not at all, and free the PTE table after an RCU grace period
+ *   (pte_free_defer()). The kernel maps a table with __pte_offset_map():
+ *   rcu_read_lock(), the PMD read once, no table unless it is one,
+ *   pte_unmap() drops the RCU lock. 6.12 exports none of
+ *   __pte_offset_map(), __pte_offset_map_lock() or pte_offset_map_nolock()
+ *   (pte_offset_map_ro_nolock() comes in 6.13, not exported either), so
+ *   this does the same steps with the inlines (pmdp_get_lockless(),
+ *   __pte_map(), pte_unmap()), the pte_offset_map_ro_nolock() way: the
+ *   table read stays a valid (maybe disconnected) table until pte_unmap().
+ *
+ * 6.1: PTE tables are freed only under the mmap write lock (collapse,
+ *   retract_page_tables() with mmap_write_trylock()) or once their VMA is
+ *   gone (free_pgtables()); under the read lock a PMD inside a VMA that
+ *   points to a PTE table keeps pointing to it. pte_offset_map() is
+ *   pte_offset_kernel() there (no HIGHPTE on 64-bit), pte_unmap() a no-op,
+ *   and there is no pmdp_get_lockless() (a 64-bit PMD is one load).
+ */
+#if LINUX_VERSION_CODE >= KERNEL_VERSION(6, 5, 0)
+static inline bool smm_pte_read_ro(pmd_t *pmdp, unsigned long addr, pmd_t expect, pte_t *val)
+{
+	pmd_t pmdval;
+	pte_t *ptep;
+	bool same;
+
+	rcu_read_lock();
+	pmdval = pmdp_get_lockless(pmdp);
+	if (!pmd_same(pmdval, expect) || !smm_pmd_is_pte_table(pmdval)) {
+		rcu_read_unlock();
+		return false;
+	}
+	ptep = __pte_map(&pmdval, addr);
+	*val = ptep_get(ptep);
+	smp_rmb();			/* the entry before the PMD's second read */
+	same = pmd_same(pmdp_get_lockless(pmdp), expect);
+	pte_unmap(ptep);		/* and rcu_read_unlock() */
+	return same;
+}
+#else
+static inline bool smm_pte_read_ro(pmd_t *pmdp, unsigned long addr, pmd_t expect, pte_t *val)
+{
+	pmd_t pmdval = READ_ONCE(*pmdp);
+	pte_t *ptep;
+	bool same;
+
+	if (!pmd_same(pmdval, expect) || !smm_pmd_is_pte_table(pmdval))
+		return false;
+	ptep = pte_offset_map(&pmdval, addr);
+	*val = ptep_get(ptep);
+	smp_rmb();			/* the entry before the PMD's second read */
+	same = pmd_same(READ_ONCE(*pmdp), expect);
+	pte_unmap(ptep);
+	return same;
+}
+#endif
+
+#endif /* _SMM_COMPAT_H */
