@@ -6,7 +6,7 @@
  * slab_check.c (validation, CHECK's census) and slab_corrupt.c.
  */
 #include "slab.h"
-#include "handle.h"
+#include "owner.h"
 
 #define SMM_MIN_PARTIAL		5	/* mm/slub.c MIN_PARTIAL */
 #define SMM_MAX_PARTIAL		10	/* mm/slub.c MAX_PARTIAL */

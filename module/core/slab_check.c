@@ -18,7 +18,7 @@
  * cache's locks; the census chunks hold census_lock alone.
  */
 #include "slab.h"
-#include "handle.h"
+#include "owner.h"
 
 /*
  * One slab: its descriptor, its freelists (the header's and, when
