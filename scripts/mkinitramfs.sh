@@ -153,6 +153,10 @@ add_kmod() {
 add_selftests() {
 	local f lib
 	cp -r "$top/selftests" "$root/selftests"
+	# make bench's VM half (tools/testing/bench), beside lib.sh
+	for f in bench_vm.sh bench_pt_walk bench_frame_dump; do
+		if [ -e "$top/tools/testing/bench/$f" ]; then cp "$top/tools/testing/bench/$f" "$root/selftests/"; fi
+	done
 	for f in ${SMM_EXTRA_TESTS:-}; do
 		cp "$(from_top "$f")" "$root/selftests/"
 	done
@@ -160,7 +164,7 @@ add_selftests() {
 		for lib in $(shared_libs "$f"); do
 			copy_same_path "$lib"
 		done
-	done < <(find "$top/selftests" -type f -perm -u+x)
+	done < <(find "$root/selftests" -type f -perm -u+x)
 }
 
 # tmux refuses to start without a UTF-8 locale; glibc's C.UTF-8 is a
