@@ -68,6 +68,7 @@ tools:
 
 selftests: tools
 	$(MAKE) -C selftests
+	$(MAKE) -C tools/testing/bench vm
 
 # Every host test's TAP also goes to build/host/ (HOST_TAP), where the
 # VM run's closing line counts it; an old file goes first, so that a test
@@ -185,9 +186,9 @@ check-debug: deps
 # native rows' instructions.
 bench: deps all
 	@scripts/deps.sh bench
-	$(MAKE) -C tools/testing/core bench
+	$(MAKE) -C tools/testing/bench native
 	@mkdir -p build/bench
-	tools/testing/core/bench_native build/bench/native.json
+	tools/testing/bench/bench_native build/bench/native.json
 	$(MAKE) -C tools bench-smmtop
 	SMM_KVER=$(KREL) SMM_VM_MEM=$${SMM_VM_MEM:-3G} SMM_BENCH_NATIVE=build/bench/native.json scripts/vm.sh bench
 
@@ -197,6 +198,7 @@ clean:
 	  -$(MAKE) -C $(KDIR) M=$(CURDIR) clean)
 	$(MAKE) -C tools clean
 	$(MAKE) -C tools/testing/core clean
+	$(MAKE) -C tools/testing/bench clean
 	$(MAKE) -C selftests clean
 	rm -rf build
 

@@ -11,7 +11,7 @@
 #include "smm.h"
 #include "compat.h"
 #include "netlink.h"
-#include "core/frames.h"
+#include "core/frame_map.h"
 
 static const struct nla_policy smm_nl_frame_get_policy[SHADOWMM_A_FRAME_COUNT + 1] = {
 	[SHADOWMM_A_FRAME_START]	= { .type = NLA_U64 },

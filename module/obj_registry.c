@@ -9,7 +9,7 @@
  * double frees and foreign pointers are refused whatever the cache's
  * debug flags, and RESET knows which objects are user space's.
  *
- * Pages keep their handle's tag in the frame descriptor (core/handle.h)
+ * Pages keep their handle's tag in the frame descriptor (core/owner.h)
  * and spaces are a table of 64 ids (space_registry.c); objects share
  * frames, so their tags need this side table: three needs, three schemes.
  *

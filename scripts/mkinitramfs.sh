@@ -204,6 +204,13 @@ add_kmod() {
 add_selftests() {
 	local f lib
 	cp -r "$(from_top "$selftests")" "$root/selftests"
+	# make bench's VM half (tools/testing/bench), beside lib.sh; built
+	# for x86 only (make bench is not cross-built)
+	if [ "$arch" = x86_64 ]; then
+		for f in bench_vm.sh bench_pt_walk bench_frame_dump; do
+			if [ -e "$top/tools/testing/bench/$f" ]; then cp "$top/tools/testing/bench/$f" "$root/selftests/"; fi
+		done
+	fi
 	for f in ${SMM_EXTRA_TESTS:-}; do
 		cp "$(from_top "$f")" "$root/selftests/"
 	done

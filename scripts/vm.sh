@@ -227,7 +227,7 @@ run_bench() {
 	set +e
 	timeout --foreground -k 10 "$timeout" "${qemu[@]}" -append "$append" < /dev/null > "$log" 2>&1
 	set -e
-	exec python3 "$top/scripts/bench-report.py" "$log" "/boot/config-$kver" \
+	exec python3 "$top/tools/testing/bench/bench-report.py" "$log" "/boot/config-$kver" \
 		"${SMM_BENCH_JSON:-$top/build/bench/bench.json}" ${SMM_BENCH_NATIVE:-}
 }
 

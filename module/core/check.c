@@ -32,7 +32,7 @@
  * chunk the zone's pcp locks in CPU order, then its zone lock.
  */
 #include "mm.h"
-#include "handle.h"
+#include "owner.h"
 
 const char *const smm_hold_names[SMM_NR_HOLDS] = {
 	[SMM_HOLD_CHECK]	= "check",

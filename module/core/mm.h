@@ -19,7 +19,7 @@
  * CPU's cache line, as it always did.
  *
  * Whole-range operations (CHECK here, VALIDATE and the slab census in
- * slab_debug.c) never hold a spinlock for more than one chunk of about
+ * slab_check.c) never hold a spinlock for more than one chunk of about
  * SMM_SWEEP_FRAMES frames: they sweep the frame map with a cursor, and
  * the allocator keeps their census of what lies behind the cursor
  * current (the sweep fields below). Their outer mutexes (lock_all,

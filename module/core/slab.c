@@ -2,11 +2,11 @@
 /*
  * Slab caches: layout and order, the per-CPU fast path, the list slow
  * path, shrinking and destroying (see slab.h for the picture and the
- * lock order). Debugging (red zones, poison, owners, validation) is in
- * slab_debug.c.
+ * lock order). Debugging is in slab_debug.c (red zones, poison, owners),
+ * slab_check.c (validation, CHECK's census) and slab_corrupt.c.
  */
 #include "slab.h"
-#include "handle.h"
+#include "owner.h"
 
 #define SMM_MIN_PARTIAL		5	/* mm/slub.c MIN_PARTIAL */
 #define SMM_MAX_PARTIAL		10	/* mm/slub.c MAX_PARTIAL */
@@ -180,7 +180,7 @@ static u32 *smm_slab_list_head(struct smm_cache *c, unsigned int list)
 	return list == SMM_SLAB_FULL ? &c->full : &c->partial;
 }
 
-/* Lists change under the list lock; VALIDATE's counts follow (slab_debug.c). */
+/* Lists change under the list lock; VALIDATE's counts follow (slab_check.c). */
 static void smm_slab_list_add(struct smm_cache *c, u64 head, struct smm_slab *s,
 			      unsigned int list)
 {

@@ -38,7 +38,7 @@
  * census (one lock per chunk) and VALIDATE (one cache's locks per chunk)
  * see slab heads hold still; both sweep the frame map in chunks and
  * the hooks here keep their counts of what lies behind their cursors
- * current (slab_debug.c).
+ * current (slab_check.c).
  *
  * A CPU's lock is taken by that CPU on the fast path and by flushes and
  * validation from elsewhere, which take it nested under smm_slabs.mutex.
@@ -131,7 +131,7 @@ struct smm_cache {
 	u64 nr_slabs;		/* including the CPUs' active slabs */
 	u64 slabs_alloc, slabs_free;	/* taken from / given back to the buddy */
 
-	/* What lies behind the sweeps' cursors (slab_debug.c), kept current */
+	/* What lies behind the sweeps' cursors (slab_check.c), kept current */
 	u64 census_slabs;	/* CHECK: slabs below slabs->census_end; census_lock */
 	u64 sweep_end;		/* VALIDATE's cursor, 0 when none runs; list_lock */
 	u64 sweep_slabs;	/* slabs below it, and on each list: list_lock */
@@ -193,10 +193,15 @@ int smm_slabs_check(struct smm_slabs *s, char *why, size_t len);
 void smm_slab_debug_init(struct smm_cache *c, char *slot);
 unsigned int smm_slab_debug_alloc(struct smm_cache *c, char *slot, u64 pos, u64 owner);
 int smm_slab_debug_free(struct smm_cache *c, u64 pos);
+unsigned int smm_slab_debug_check(const struct smm_cache *c, const char *slot, u64 pos,
+				  bool free);
+int smm_slab_mark_free(const struct smm_cache *c, u64 head, const char *base, u32 off,
+		       u8 *free, bool report);
 void smm_slab_report(const struct smm_cache *c, u64 pos, const char *what);
+u64 smm_cache_owner(struct smm_cache *c, u64 pos);
+/* slab_corrupt.c */
 const char *smm_cache_corrupt_refusal(const struct smm_cache *c, unsigned int kind);
 int smm_cache_corrupt(struct smm_cache *c, u64 pos, unsigned int kind, unsigned int cpu);
-u64 smm_cache_owner(struct smm_cache *c, u64 pos);
 
 static inline u64 smm_slab_head(const struct smm_cache *c, u64 pos)
 {

@@ -1,9 +1,11 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * Slab debugging, after SLUB_DEBUG: red zones, poison and owners checked
- * on allocation and free, whole-cache validation, the lookups that let
- * netlink refuse foreign pointers and double frees with a reason, the
- * slab part of CHECK, and deliberate corruption for the tests.
+ * Slab debugging on every allocation and free, after SLUB_DEBUG: red
+ * zones, poison and owners (STORE_USER) set and checked per object, the
+ * reports, and the lookups that let netlink refuse foreign pointers and
+ * double frees with a reason. The whole-cache checks (VALIDATE, the
+ * slab part of CHECK) are in slab_check.c, deliberate corruption for the
+ * tests in slab_corrupt.c.
  *
  * A red zone (at least 8 bytes after the object) holds SMM_RED_ACTIVE
  * while the object is allocated and SMM_RED_INACTIVE while it is free,
@@ -14,9 +16,12 @@
  * Every problem is reported (smm_report(): the kernel log) naming the
  * cache, the slab's frame index and the object's offset in the slab,
  * and counted in the cache's errors.
+ *
+ * Locks: none taken by the hooks; slab.c calls them under the locks it
+ * holds (the CPU's lock for allocation and free). smm_cache_obj_lookup()
+ * takes each CPU's lock, then the list lock, one at a time.
  */
 #include "slab.h"
-#include "handle.h"
 
 void smm_slab_report(const struct smm_cache *c, u64 pos, const char *what)
 {
@@ -89,8 +94,8 @@ void smm_slab_debug_init(struct smm_cache *c, char *slot)
  * Check a slot against what its state says it must hold; report each
  * kind of damage once and return how many were found.
  */
-static unsigned int smm_slab_debug_check(const struct smm_cache *c, const char *slot, u64 pos,
-					 bool free)
+unsigned int smm_slab_debug_check(const struct smm_cache *c, const char *slot, u64 pos,
+				  bool free)
 {
 	unsigned int problems = 0;
 
@@ -178,8 +183,8 @@ u64 smm_cache_owner(struct smm_cache *c, u64 pos)
  * Stops at a pointer that leaves the slab or an object seen before
  * (reported when @report). Returns the objects marked, or -1 if broken.
  */
-static int smm_slab_mark_free(const struct smm_cache *c, u64 head, const char *base, u32 off,
-			      u8 *free, bool report)
+int smm_slab_mark_free(const struct smm_cache *c, u64 head, const char *base, u32 off,
+		       u8 *free, bool report)
 {
 	u64 pos0 = head << SMM_PAGE_SHIFT;
 	u32 n = 0, i;
@@ -256,383 +261,4 @@ const char *smm_cache_obj_lookup(struct smm_cache *c, u64 pos)
 		why = "object is not allocated (double free?)";
 	smm_free_array(free);
 	return why;
-}
-
-/* ---- validation ------------------------------------------------------ */
-
-/*
- * One slab: its descriptor, its freelists (the header's and, when
- * active, the CPU's @cpu_free), its in-use count, and with the debug
- * flags every slot's red zone and poison. Returns the problems found.
- */
-static u64 smm_slab_validate(struct smm_cache *c, u64 head, u32 cpu_free, bool active, u8 *free)
-{
-	const struct smm_frame *f = &c->mm->frames[head];
-	const char *base = smm_slab_pos_virt(c->mm, head << SMM_PAGE_SHIFT);
-	const struct smm_slab *s = (const struct smm_slab *)base;
-	u64 pos0 = head << SMM_PAGE_SHIFT, problems = 0;
-	int on_hdr, on_cpu = 0;
-	u32 i, off;
-
-	if (smm_frame_type(f) != SMM_FRAME_SLAB || smm_frame_owner(f) != SMM_OWNER_SLAB ||
-	    smm_frame_tag(f) != c->id || smm_frame_order(f) != c->order || !base) {
-		smm_slab_report(c, pos0, "slab descriptor does not name this cache");
-		return 1;
-	}
-	memset(free, 0, c->objects / 8 + 1);
-	on_hdr = smm_slab_mark_free(c, head, base, s->freelist, free, true);
-	if (active)
-		on_cpu = smm_slab_mark_free(c, head, base, cpu_free, free, true);
-	if (on_hdr < 0 || on_cpu < 0)
-		return 1;	/* the objects' states are unknown: stop here */
-	if (s->inuse != c->objects - on_hdr ||
-	    (!active && (s->list == SMM_SLAB_FULL) != (s->inuse == c->objects))) {
-		smm_slab_report(c, pos0, "in-use count disagrees with the freelist");
-		problems++;
-	}
-	if (!(c->flags & (SHADOWMM_CACHE_RED_ZONE | SHADOWMM_CACHE_POISON)))
-		return problems;
-	for (i = 0, off = c->first; i < c->objects; i++, off += c->size)
-		problems += smm_slab_debug_check(c, base + off, pos0 + off,
-						 free[i / 8] & (1U << (i % 8)));
-	return problems;
-}
-
-static void smm_cache_lock_all(struct smm_cache *c)
-{
-	unsigned int i;
-
-	for (i = 0; i < c->mm->nr_cpus; i++)
-		smm_lock_nest(&c->cpu[i].lock, &c->slabs->mutex);
-	smm_lock_nest(&c->list_lock, &c->slabs->mutex);
-}
-
-static void smm_cache_unlock_all(struct smm_cache *c)
-{
-	unsigned int i;
-
-	smm_unlock_nested(&c->list_lock);
-	for (i = c->mm->nr_cpus; i-- > 0; )
-		smm_unlock_nested(&c->cpu[i].lock);
-}
-
-static u32 smm_slab_list_first(const struct smm_cache *c, unsigned int list)
-{
-	return list == SMM_SLAB_FULL ? c->full : c->partial;
-}
-
-/*
- * Where the slab at @head sits: on a list, linked both ways with slabs
- * of that list (or its head), or active on exactly the CPU whose
- * freelist goes to *@cpu_free. Under all of @c's locks. Returns the
- * problems found (reported).
- */
-static u64 smm_slab_validate_place(struct smm_cache *c, u64 head, const struct smm_slab *s,
-				   u32 *cpu_free, bool *active)
-{
-	u64 pos0 = head << SMM_PAGE_SHIFT;
-	const struct smm_slab *n;
-	unsigned int i;
-
-	*active = false;
-	if (s->list == SMM_SLAB_ON_CPU) {
-		for (i = 0; i < c->mm->nr_cpus; i++) {
-			if (c->cpu[i].slab == head) {
-				*active = true;
-				*cpu_free = c->cpu[i].free;
-				return 0;
-			}
-		}
-		smm_slab_report(c, pos0, "slab is on no list and active on no CPU");
-		return 1;
-	}
-	if (s->list > SMM_SLAB_FULL) {
-		smm_slab_report(c, pos0, "slab names no list");
-		return 1;
-	}
-	if (s->prev == SMM_FRAME_NONE ? smm_slab_list_first(c, s->list) != head :
-	    !(n = smm_slab_at(c, s->prev)) || n->list != s->list || n->next != head) {
-		smm_slab_report(c, pos0, "slab lists are broken (bad back link)");
-		return 1;
-	}
-	if (s->next != SMM_FRAME_NONE &&
-	    (!(n = smm_slab_at(c, s->next)) || n->list != s->list || n->prev != head)) {
-		smm_slab_report(c, pos0, "slab lists are broken (bad link)");
-		return 1;
-	}
-	return 0;
-}
-
-/*
- * One chunk of VALIDATE's sweep of @c from *@next: every slab of @c whose
- * head lies there is validated and counted, until about SMM_SWEEP_FRAMES
- * frames were looked at (a slab counts its frames twice: it is read
- * whole). Under all of @c's locks, which keep its slab heads still.
- */
-static u64 smm_cache_validate_chunk(struct smm_cache *c, u64 *next, u8 *free)
-{
-	u64 idx = *next, seen = 0, problems = 0, t0;
-	struct smm_mm *mm = c->mm;
-
-	smm_cache_lock_all(c);
-	t0 = smm_clock_ns();
-	while (idx < mm->range->span && seen < SMM_SWEEP_FRAMES) {
-		struct smm_slab *s = smm_slab_at(c, idx);
-		u32 cpu_free = SMM_SLAB_END;
-		bool active;
-		u64 bad;
-
-		if (!s) {
-			idx++;
-			seen++;
-			continue;
-		}
-		bad = smm_slab_validate_place(c, idx, s, &cpu_free, &active);
-		if (!bad && s->list != SMM_SLAB_ON_CPU)
-			c->sweep_list[s->list]++;
-		c->sweep_slabs++;
-		problems += bad + smm_slab_validate(c, idx, cpu_free, active, free);
-		idx += 1ULL << c->order;
-		seen += 2ULL << c->order;
-	}
-	*next = idx;
-	c->sweep_end = idx;
-	smm_hold_end(mm, SMM_HOLD_VALIDATE, t0);
-	smm_cache_unlock_all(c);
-	return problems;
-}
-
-/*
- * The sweep reached the end: its counts are @c's slabs as they are now.
- * They must match the counters, and the list heads start their lists.
- * Under all of @c's locks.
- */
-static u64 smm_cache_validate_totals(struct smm_cache *c)
-{
-	u64 active = 0, problems = 0, on_cpu;
-	unsigned int i, list;
-
-	for (i = 0; i < c->mm->nr_cpus; i++)
-		active += c->cpu[i].slab != SMM_FRAME_NONE;
-	/* slabs on no list are the active ones (checked one by one) */
-	on_cpu = c->sweep_slabs - c->sweep_list[SMM_SLAB_PARTIAL] - c->sweep_list[SMM_SLAB_FULL];
-	if (c->sweep_slabs != c->nr_slabs || c->sweep_list[SMM_SLAB_PARTIAL] != c->nr_partial ||
-	    c->sweep_list[SMM_SLAB_FULL] != c->nr_full || on_cpu != active) {
-		smm_report("slab error: cache %s: %llu slabs found (%llu active, %llu partial, %llu full), nr_slabs=%llu (%llu active, %llu partial, %llu full)",
-			   c->name, (unsigned long long)c->sweep_slabs, (unsigned long long)on_cpu,
-			   (unsigned long long)c->sweep_list[SMM_SLAB_PARTIAL],
-			   (unsigned long long)c->sweep_list[SMM_SLAB_FULL],
-			   (unsigned long long)c->nr_slabs, (unsigned long long)active,
-			   (unsigned long long)c->nr_partial, (unsigned long long)c->nr_full);
-		problems++;
-	}
-	for (list = SMM_SLAB_PARTIAL; list <= SMM_SLAB_FULL; list++) {
-		u32 head = smm_slab_list_first(c, list);
-		const struct smm_slab *s = head != SMM_FRAME_NONE ? smm_slab_at(c, head) : NULL;
-
-		if (head != SMM_FRAME_NONE && (!s || s->list != list || s->prev != SMM_FRAME_NONE)) {
-			smm_slab_report(c, (u64)head << SMM_PAGE_SHIFT,
-					"slab lists are broken (a list's head is not its first slab)");
-			problems++;
-		}
-	}
-	return problems;
-}
-
-/*
- * validate_slab_cache(), while the cache is in use: sweep the frame map
- * in chunks, each under the cache's locks (every CPU's and the list
- * lock), validating every slab of the cache, active, partial and full;
- * the hooks in slab.c keep the counts of slabs behind the cursor current
- * (sweep_*), so at the end they are compared with the counters. Each
- * problem is reported; their number goes to *@nr_problems. Returns 0,
- * or -ENOMEM when the bitmap of free objects cannot be had: then nothing
- * was validated, and *@nr_problems is left alone rather than saying the
- * cache is clean. One VALIDATE or CHECK at a time (smm_slabs.mutex).
- */
-int smm_cache_validate(struct smm_cache *c, u64 *nr_problems)
-{
-	u8 *free = smm_zalloc_array(c->objects / 8 + 1, 1);
-	u64 problems = 0, next = 0;
-
-	if (!free)
-		return -ENOMEM;
-	smm_mutex_lock(&c->slabs->mutex);
-	smm_cache_lock_all(c);
-	c->sweep_slabs = 0;
-	memset(c->sweep_list, 0, sizeof(c->sweep_list));
-	smm_cache_unlock_all(c);
-	while (next < c->mm->range->span) {
-		problems += smm_cache_validate_chunk(c, &next, free);
-		smm_cond_resched();
-	}
-	smm_cache_lock_all(c);
-	problems += smm_cache_validate_totals(c);
-	c->sweep_end = 0;
-	c->cpu[0].stats.errors += problems;
-	smm_cache_unlock_all(c);
-	smm_mutex_unlock(&c->slabs->mutex);
-	smm_free_array(free);
-	*nr_problems = problems;
-	return 0;
-}
-
-/* ---- CHECK ----------------------------------------------------------- */
-
-#define smm_bad(fmt, ...)	(snprintf(why, len, fmt, ##__VA_ARGS__), -EUCLEAN)
-
-/*
- * One chunk of the census from *@next, under census_lock alone: slab
- * heads hold still under it (smm_slab_set_made()); every other frame
- * may change under the buddy's locks meanwhile, one store each, so one
- * load each here, and no other word ever reads as SLAB. Each SLAB head
- * names a live cache and has its order, and counts for that cache.
- */
-static int smm_slabs_census_chunk(struct smm_slabs *s, u64 *next, char *why, size_t len)
-{
-	struct smm_mm *mm = s->mm;
-	u64 idx = *next, end = min(idx + SMM_SWEEP_FRAMES, mm->range->span), t0;
-	int ret = 0;
-
-	smm_lock(&s->census_lock);
-	t0 = smm_clock_ns();
-	for (; idx < end; idx++) {
-		struct smm_frame fv = smm_frame_load(&mm->frames[idx]);
-		const struct smm_frame *f = &fv;
-		unsigned int id = smm_frame_tag(f);
-		struct smm_cache *c;
-
-		if (smm_frame_type(f) != SMM_FRAME_SLAB)
-			continue;
-		c = id < SMM_MAX_CACHES ? s->caches[id] : NULL;
-		if (smm_frame_owner(f) != SMM_OWNER_SLAB || !c) {
-			ret = smm_bad("frame %llu: a slab of no cache", (unsigned long long)idx);
-			break;
-		}
-		if (smm_frame_order(f) != c->order) {
-			ret = smm_bad("frame %llu: slab of order %u in %s (order %u)",
-				      (unsigned long long)idx, smm_frame_order(f), c->name, c->order);
-			break;
-		}
-		c->census_slabs++;
-	}
-	*next = idx;
-	s->census_end = idx;
-	smm_hold_end(mm, SMM_HOLD_CENSUS, t0);
-	smm_unlock(&s->census_lock);
-	return ret;
-}
-
-/*
- * The census is complete: each cache's count is its slabs as they are
- * now. Compare, one cache at a time under its locks and census_lock.
- */
-static int smm_slabs_census_totals(struct smm_slabs *s, char *why, size_t len)
-{
-	unsigned int id, i;
-	int ret = 0;
-
-	for (id = 0; id < SMM_MAX_CACHES && !ret; id++) {
-		struct smm_cache *c = s->caches[id];
-		u64 cpu_slabs = 0;
-
-		if (!c)
-			continue;
-		smm_cache_lock_all(c);
-		smm_lock(&s->census_lock);
-		for (i = 0; i < s->mm->nr_cpus; i++)
-			cpu_slabs += c->cpu[i].slab != SMM_FRAME_NONE;
-		if (c->census_slabs != c->nr_slabs ||
-		    cpu_slabs + c->nr_partial + c->nr_full != c->nr_slabs)
-			ret = smm_bad("cache %s: nr_slabs=%llu but %llu slab frames, %llu active + %llu partial + %llu full",
-				      c->name, (unsigned long long)c->nr_slabs,
-				      (unsigned long long)c->census_slabs,
-				      (unsigned long long)cpu_slabs,
-				      (unsigned long long)c->nr_partial,
-				      (unsigned long long)c->nr_full);
-		smm_unlock(&s->census_lock);
-		smm_cache_unlock_all(c);
-	}
-	return ret;
-}
-
-/*
- * CHECK's slab part, while the caches are in use: every SLAB head of the
- * frame map names a live cache and has its order, and each cache's slabs
- * (active + partial + full) add up to nr_slabs and to the SLAB heads
- * found. A sweep in chunks under census_lock; smm_slab_set_made() keeps
- * the counts behind the cursor current. The set of caches holds still
- * (smm_slabs.mutex).
- */
-int smm_slabs_check(struct smm_slabs *s, char *why, size_t len)
-{
-	u64 next = 0;
-	unsigned int id;
-	int ret = 0;
-
-	smm_mutex_lock(&s->mutex);
-	smm_lock(&s->census_lock);
-	for (id = 0; id < SMM_MAX_CACHES; id++)
-		if (s->caches[id])
-			s->caches[id]->census_slabs = 0;
-	smm_unlock(&s->census_lock);
-	while (!ret && next < s->mm->range->span) {
-		ret = smm_slabs_census_chunk(s, &next, why, len);
-		smm_cond_resched();
-	}
-	if (!ret)
-		ret = smm_slabs_census_totals(s, why, len);
-	smm_lock(&s->census_lock);
-	s->census_end = 0;
-	smm_unlock(&s->census_lock);
-	smm_mutex_unlock(&s->mutex);
-	if (!ret)
-		snprintf(why, len, "ok");
-	return ret;
-}
-
-/* ---- deliberate corruption (tests only) ------------------------------ */
-
-/* Why @kind of corruption cannot be done to @c (it would go unseen), or NULL. */
-const char *smm_cache_corrupt_refusal(const struct smm_cache *c, unsigned int kind)
-{
-	if (kind == SHADOWMM_CORRUPT_REDZONE && !(c->flags & SHADOWMM_CACHE_RED_ZONE))
-		return "red zone corruption needs a cache with red zones";
-	if (kind == SHADOWMM_CORRUPT_AFTER_FREE && !(c->flags & SHADOWMM_CACHE_POISON))
-		return "write after free needs a cache with poisoning";
-	return NULL;
-}
-
-/*
- * Damage the live object at @pos the way buggy code would, so tests can
- * prove detection: a byte past its end (needs a red zone), a write
- * after freeing it (needs poison), or an overwritten free pointer after
- * freeing it; -EOPNOTSUPP when smm_cache_corrupt_refusal() says why
- * not. The caller checked that @pos is a live object of @c and forgets
- * it for the kinds that free it.
- */
-int smm_cache_corrupt(struct smm_cache *c, u64 pos, unsigned int kind, unsigned int cpu)
-{
-	char *slot = smm_slab_pos_virt(c->mm, pos);
-
-	if (!slot)
-		return -EINVAL;
-	if (smm_cache_corrupt_refusal(c, kind))
-		return -EOPNOTSUPP;
-	switch (kind) {
-	case SHADOWMM_CORRUPT_REDZONE:
-		slot[c->object_size] = 0x42;
-		return 0;
-	case SHADOWMM_CORRUPT_AFTER_FREE:
-		if (smm_cache_free(c, pos, cpu))
-			return -EINVAL;
-		slot[0] = 0x42;
-		return 0;
-	case SHADOWMM_CORRUPT_FREELIST:
-		if (smm_cache_free(c, pos, cpu))
-			return -EINVAL;
-		*(u32 *)(slot + c->fp_offset) ^= 0x40000000U;
-		return 0;
-	}
-	return -EINVAL;
 }

@@ -13,7 +13,7 @@
  * and a map that runs out of memory half way is undone.
  */
 #include "space.h"
-#include "handle.h"
+#include "owner.h"
 
 #define SMM_SPACE_RESCHED	64	/* pages between smm_cond_resched() */
 

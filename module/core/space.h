@@ -6,7 +6,7 @@
  *
  * Every page of a space is an allocated block whose head says what it is:
  * SMM_FRAME_PGTABLE for a table page, SMM_FRAME_SPACE for a mapped page,
- * both with owner SMM_OWNER_SPACE and the space's id as tag (handle.h).
+ * both with owner SMM_OWNER_SPACE and the space's id as tag (owner.h).
  * Nothing else is kept per frame. Entries hold physical frame numbers,
  * the range's pfns (range.h), like real entries do: a shadow
  * translation is the physical address of shadowmm's memory. Table pages

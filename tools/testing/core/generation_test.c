@@ -17,7 +17,7 @@
 
 #include "harness.h"
 #include "common.h"
-#include "../../../module/core/frames.h"
+#include "../../../module/core/frame_map.h"
 #include "../../../module/core/handle.h"
 #include "../../../module/core/slab.h"
 #include "../../../module/core/space.h"

@@ -6,7 +6,7 @@
 #include "harness.h"
 #include "common.h"
 #include "../../../module/core/handle.h"
-#include "../../../module/core/frames.h"
+#include "../../../module/core/frame_map.h"
 
 static const struct smm_test_section sect8m[] = { { 0x10000, 2048 } };
 

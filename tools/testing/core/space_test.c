@@ -11,7 +11,7 @@
 #include "harness.h"
 #include "common.h"
 #include "../../../module/core/space.h"
-#include "../../../module/core/handle.h"
+#include "../../../module/core/owner.h"
 
 #ifndef EXPECT_FALSE
 #define EXPECT_FALSE(a)		_SMM_CMP(!!(a), ==, 0, 0)

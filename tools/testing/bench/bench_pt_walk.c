@@ -23,7 +23,7 @@
  *	bench_pt_walk [MiB [REPS]]	(1024 and 5 by default)
  *
  * Prints "bench: row pt-walk cpus 1 ours NS... kernel NS... ops PAGES"
- * (and the pread1 row) for scripts/bench-report.py, or
+ * (and the pread1 row) for bench-report.py, or
  * "bench: error pt-walk: why" and exits 1.
  */
 #include <fcntl.h>
@@ -34,7 +34,7 @@
 #include <time.h>
 #include <unistd.h>
 
-#include "../tools/lib/libsmm.h"
+#include "../../lib/libsmm.h"
 
 #define PAGE			4096UL
 #define PM_PRESENT		(1ULL << 63)

@@ -2,7 +2,7 @@
 # SPDX-License-Identifier: GPL-2.0
 # The in-VM half of `make bench` (not a selftest): runs each benchmark row
 # of /sys/kernel/debug/shadowmm/bench (see module/bench.c) and prints one
-# "bench:" line per row for scripts/bench-report.py.
+# "bench:" line per row for bench-report.py.
 . "$(dirname "$0")/lib.sh"
 
 OPS=${SMM_BENCH_OPS:-1000000}

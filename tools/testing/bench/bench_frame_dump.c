@@ -21,7 +21,7 @@
  *	bench_frame_dump [REPS]		(5 by default)
  *
  * Prints "bench: dump frame-dump buf B runs R batches N bytes_per_batch
- * X rate R1 R2 ..." per buffer size for scripts/bench-report.py, or
+ * X rate R1 R2 ..." per buffer size for bench-report.py, or
  * "bench: error frame-dump: why" and exits 1.
  */
 #include <stdio.h>
@@ -30,7 +30,7 @@
 #include <sys/types.h>
 #include <time.h>
 
-#include "../tools/lib/libsmm.h"
+#include "../../lib/libsmm.h"
 
 #define MAX_REPS	32
 #define ALLOC_CALLS	32		/* of SHADOWMM_PAGE_BATCH_MAX order-0 pages */

@@ -6,7 +6,7 @@
  * checks the generation around it (smm_mm_generation_moved(); the
  * netlink dump does, and flags NLM_F_DUMP_INTR).
  */
-#include "frames.h"
+#include "frame_map.h"
 
 static const u8 smm_state_of_type[SMM_FRAME_NR_TYPES] = {
 	[SMM_FRAME_TAIL]	= SHADOWMM_FRAME_PAGE,	/* only seen in a race */

@@ -3,8 +3,8 @@
  * The frame map: what every frame of the range is, as runs of frames in
  * the same state and pageblock migratetype (FRAME_GET, smmtop's map).
  */
-#ifndef _SMM_CORE_FRAMES_H
-#define _SMM_CORE_FRAMES_H
+#ifndef _SMM_CORE_FRAME_MAP_H
+#define _SMM_CORE_FRAME_MAP_H
 
 #include "mm.h"
 
@@ -17,4 +17,4 @@ struct smm_run {
 u64 smm_block_head(const struct smm_mm *mm, u64 idx);
 bool smm_next_run(const struct smm_mm *mm, u64 *pos, u64 end, struct smm_run *run);
 
-#endif /* _SMM_CORE_FRAMES_H */
+#endif /* _SMM_CORE_FRAME_MAP_H */
