@@ -185,7 +185,7 @@ arm64:* | *icount*) ;;
 esac
 
 run_check() {
-	local start rc status
+	local start rc status levels
 	# loglevel=4: only errors reach the console during boot; the tests'
 	# kernel log is dumped whole at the end. log_buf_len: room for all of
 	# it, so the expect-kerr markers are not rotated out.
@@ -195,7 +195,9 @@ run_check() {
 	# The paging mode the CPU model gives (both kernels have X86_5LEVEL):
 	# test_pt_walk fails if the guest runs another.
 	case "$arch:${SMM_VM_CPU:-max}" in
-	arm64:*) ;;	# fixed by the kernel's build (module/arch.h)
+	arm64:*)	# fixed by the kernel's build (module/arch.h): its config says
+		levels=$(sed -n 's/^CONFIG_PGTABLE_LEVELS=//p' "$arm64_cache/root/boot/config-$kver" 2>/dev/null)
+		[ -z "$levels" ] || append+=" smm.env.SMM_PAGING_LEVELS=$levels" ;;
 	*:max*la57=off*) append+=" smm.env.SMM_PAGING_LEVELS=4" ;;
 	*:max | *:max,*) append+=" smm.env.SMM_PAGING_LEVELS=5" ;;
 	esac
