@@ -176,4 +176,5 @@ case " $* " in
 *) [ -z "${default_tests:-}" ] || set -- --tests "$default_tests" "$@" ;;
 esac
 export SMM_VM_DIR=$out
+export SMM_VM_LABEL=$flavour
 exec "$top/scripts/vm.sh" check "$@"

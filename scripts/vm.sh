@@ -216,8 +216,10 @@ run_check() {
 	[ "$rc" -ne 124 ] && [ "$rc" -ne 137 ] || status="stopped by the ${timeout} s timeout"
 	echo "vm: QEMU $status after $(($(date +%s) - start)) s"
 	[ "$judge" = 1 ] || exit 0
+	# SMM_VM_LABEL (vm-flavour.sh): judged as make check judges that
+	# flavour's log, its tests named FLAVOUR/test_x.sh for expected-skips
 	# shellcheck disable=SC2086 # a list of files
-	exec python3 "$top/scripts/check-log.py" "$log" ${SMM_HOST_TAP:-}
+	exec python3 "$top/scripts/check-log.py" "${SMM_VM_LABEL:+$SMM_VM_LABEL=}$log" ${SMM_HOST_TAP:-}
 }
 
 # make bench: init_on_alloc=0 so the kernel does not zero the pages the
