@@ -59,16 +59,44 @@ static inline unsigned int smm_arch_paging_levels(void)
 }
 
 /*
- * Can the core decode this architecture's page-table entries, so that
- * walks of the real tables (a process's, the kernel's) mean something?
- * The core's decoder (core/pgtable.h) knows x86's format only; on arm64
- * such walks are refused with -EOPNOTSUPP until an arm64 decoder is in
- * the core. Walks of a space (the core's own tables) work everywhere.
+ * Walks of a process's tables need nothing of the architecture beyond the
+ * core's decoder (x86 and arm64 both): they follow VMAs under the mmap
+ * read lock and map PTE tables with pte_offset_map_lock() (pt_real.c).
+ *
+ * May the kernel's own tables be walked here? x86: yes, through the
+ * caller's active_mm with interrupts off (pt_real.c): the kernel half of
+ * every PGD is the kernel's, and a kernel table is freed only after a TLB
+ * flush by IPI, which waits for this CPU. arm64: no. The kernel's tables
+ * hang off TTBR1 (swapper_pg_dir), not off a process's PGD, and neither
+ * swapper_pg_dir nor init_mm is exported to modules; and arm64 frees
+ * kernel tables after a broadcast TLBI instruction, which does not wait
+ * for any CPU: pmd_free_pte_page() and pud_free_pmd_page() (a huge
+ * vmap/ioremap over a range that had smaller pages) clear the entry,
+ * call __flush_tlb_kernel_pgtable() and free the table at once, and
+ * memory hot remove (free_empty_tables()) does the same. A walker with
+ * interrupts off can still be reading that table, and the module has no
+ * lock those paths take. So kernel walks are refused on arm64 with
+ * -EOPNOTSUPP (nl_walk.c); see Documentation/pagetables.md.
  */
-static inline bool smm_arch_walks_real_tables(void)
+static inline bool smm_arch_walks_kernel_tables(void)
 {
 	return IS_ENABLED(CONFIG_X86);
 }
+
+#define SMM_ARCH_NO_KERNEL_WALK_WHY \
+	"walking the kernel's tables is not supported on this architecture (arm64 frees kernel page tables without waiting for readers)"
+
+#if defined(CONFIG_ARM64) && !defined(PTE_PRESENT_INVALID)
+/*
+ * The core decodes entries that are not valid (PROT_NONE, THP being
+ * split, swap) in Linux 6.1's arm64 encoding when the kernel has no
+ * PTE_PRESENT_INVALID (core/pgtable.h, SMM_PT_NATIVE_4). Check here, at
+ * build time against the kernel's headers, that it is that encoding.
+ */
+static_assert(PTE_PROT_NONE == BIT_ULL(58) && PMD_PRESENT_INVALID == BIT_ULL(59) &&
+	      __SWP_TYPE_SHIFT == 3 && __SWP_OFFSET_SHIFT == 8,
+	      "arm64 kernel without PTE_PRESENT_INVALID but not 6.1's encoding");
+#endif
 
 /*
  * The descriptor of a reserved range's resources in /proc/iomem. x86:

@@ -62,11 +62,6 @@ static int smm_nl_pt_target(struct netlink_callback *cb, struct smm_nl_pt_ctx *c
 		NL_SET_ERR_MSG(cb->extack, "give exactly one of pid, kernel or space");
 		return -EINVAL;
 	}
-	if (!tb[SHADOWMM_A_PT_SPACE] && !smm_arch_walks_real_tables()) {
-		NL_SET_ERR_MSG(cb->extack,
-			       "walking real page tables is not supported on this architecture yet");
-		return -EOPNOTSUPP;
-	}
 	if (tb[SHADOWMM_A_PT_PID]) {
 		ctx->target = SMM_PT_PID;
 		ctx->id = nla_get_u32(tb[SHADOWMM_A_PT_PID]);
@@ -136,6 +131,12 @@ static int smm_nl_pt_start(struct netlink_callback *cb, struct smm_nl_pt_ctx *ct
 		NL_SET_ERR_MSG_ATTR(cb->extack, tb[SHADOWMM_A_PT_LEN],
 				    "length runs past the end of the half the address is in");
 		return -ERANGE;
+	}
+	/* after the checks of the input, which hold on every architecture (arch.h) */
+	if (ctx->target == SMM_PT_KERNEL && !smm_arch_walks_kernel_tables()) {
+		NL_SET_ERR_MSG_ATTR(cb->extack, tb[SHADOWMM_A_PT_KERNEL],
+				    SMM_ARCH_NO_KERNEL_WALK_WHY);
+		return -EOPNOTSUPP;
 	}
 	ctx->pos = addr;
 	ctx->last = addr + (len - 1);

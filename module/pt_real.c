@@ -42,6 +42,9 @@
  * while this CPU has interrupts off, the way GUP-fast keeps user tables.
  * Only CAP_SYS_ADMIN may walk them (nl_walk.c): present or not, page
  * sizes and NX across the kernel half locate the kernel under KASLR.
+ * That holds on x86 only: arm64's kernel tables are not in the process's
+ * PGD and are freed after a broadcast TLBI, so kernel walks are refused
+ * there (module/arch.h, smm_arch_walks_kernel_tables()).
  */
 #include <linux/debugfs.h>
 #include <linux/delay.h>
@@ -205,6 +208,8 @@ int smm_pt_real_walk_kernel(u64 va, struct smm_walk *w)
 	unsigned long flags;
 	int ret;
 
+	if (!smm_arch_walks_kernel_tables())
+		return -EOPNOTSUPP;
 	local_irq_save(flags);
 	ret = smm_walk_va(&ops, &r, va, w);
 	local_irq_restore(flags);

@@ -2,7 +2,7 @@
 # SPDX-License-Identifier: GPL-2.0
 """Judge a test VM run from its serial log (and, optionally, host TAP files).
 
-    check-log.py [--expected-skips FILE] SERIAL_LOG [HOST.tap ...] [LABEL=SERIAL_LOG ...]
+    check-log.py [--expected-skips FILE] [LABEL=]SERIAL_LOG [HOST.tap ...] [LABEL=SERIAL_LOG ...]
 
 Arguments ending in .tap are host TAP files; the others are serial logs
 of VM runs, the first one plain and the others (other kernels: the debug
@@ -409,7 +409,11 @@ def main(argv):
             label, _, path = arg.partition('=')
             runs.append((label, path) if path else (None, arg))
 
-    judge_log(args[0], tally)
+    label, _, path = args[0].partition('=')
+    if path:
+        judge_log(path, tally, label)
+    else:
+        judge_log(args[0], tally)
     for label, path in runs:
         judge_log(path, tally, label)
 

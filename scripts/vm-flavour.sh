@@ -59,8 +59,8 @@
 #           SMM_ARCH=arm64: the module, tools and selftests cross-built,
 #           the ranges reserved in the device tree): the allocator's
 #           and the slab layer's tests, both modes, shadow spaces, frame
-#           dumps, and the walker's, which skip while the module refuses
-#           real page-table walks on arm64 (module/arch.h)
+#           dumps, and the walker's (process walks against pagemap, the
+#           race; kernel walks are refused on arm64, module/arch.h)
 #
 # The module is built for that kernel from a copy of the sources in
 # build/vm-FLAVOUR/src (so the generic build in module/ stays as it is);
@@ -205,4 +205,5 @@ case " $* " in
 *) [ -z "${default_tests:-}" ] || set -- --tests "$default_tests" "$@" ;;
 esac
 export SMM_VM_DIR=$out
+export SMM_VM_LABEL=$flavour
 exec "$top/scripts/vm.sh" check "$@"

@@ -34,8 +34,9 @@
 #   smm_kasan                   true on a KASAN kernel (make check-debug)
 #   smm_reserved_range BASE BYTES  true if that range is a top-level
 #                               reserved region in /proc/iomem
-#   smm_real_walks_unsupported  true (printing why) when the module refuses
-#                               walks of real page tables on this CPU
+#   smm_kernel_walks_unsupported  true (printing why) when the module
+#                               refuses walks of the kernel's page tables
+#                               on this architecture (arm64: module/arch.h)
 #   SMM_BASE, SMM_BIG_BASE      the VM's 64 MiB and 1 GiB reserved ranges
 #   kasan_quarantine_kb         what a KASAN kernel may hold back from MemFree
 #   smm_free_kb                 the kernel's free memory in kB: MemFree plus
@@ -113,13 +114,16 @@ smm_reserved_range() {
 	grep -qi "^$range : reserved" /proc/iomem
 }
 
-# Does the loaded module refuse walks of real page tables on this
-# architecture (module/arch.h: no decoder for its entries in the core
-# yet)? Asked of the module itself, so the walker's tests run again by
-# themselves once it walks; prints the refusal for a skip's reason.
-smm_real_walks_unsupported() {
-	local out
-	out=$(smmctl pt walk pid $$ addr 0x1000 2>&1) && return 1
+# Does the loaded module refuse walks of the kernel's page tables on this
+# architecture (module/arch.h, smm_arch_walks_kernel_tables(): arm64)?
+# Asked of the module itself with a kernel address it walks on x86 (its
+# debugfs kmalloc buffer; needs root); prints the refusal for a skip's
+# reason.
+smm_kernel_walks_unsupported() {
+	local va out
+	va=$(awk '$1 == "kmalloc" { print "0x" $2 }' /sys/kernel/debug/shadowmm/pt_kbuf 2>/dev/null)
+	[ -n "$va" ] || return 1
+	out=$(smmctl pt walk kernel addr "$va" 2>&1) && return 1
 	case "$out" in
 	*"not supported on this architecture"*) echo "$(uname -m): $out"; return 0 ;;
 	esac

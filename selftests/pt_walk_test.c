@@ -192,7 +192,11 @@ static void walk_region(struct cmp *c, uint64_t start, uint64_t len)
  */
 static void walk_everything(struct cmp *c, unsigned int levels)
 {
-	uint64_t half = 1ULL << (levels == 5 ? 56 : 47);
+#ifdef __aarch64__
+	uint64_t half = 1ULL << (levels == 5 ? 52 : 48);	/* TTBR0: 1 << VA_BITS */
+#else
+	uint64_t half = 1ULL << (levels == 5 ? 56 : 47);	/* the lower canonical half */
+#endif
 	int i;
 
 	for (i = 0; i < 3; i++) {

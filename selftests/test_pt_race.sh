@@ -14,13 +14,6 @@ if ! smm_load base=$SMM_BASE size=64M; then
 	ktap_fail "insmod base=$SMM_BASE size=64M"
 	ktap_finished
 fi
-if why=$(smm_real_walks_unsupported); then
-	ktap_header
-	ktap_plan 1
-	ktap_skip "walks race munmap/THP" "real page-table walks: $why"
-	smm_unload
-	ktap_finished
-fi
 # khugepaged and MADV_COLLAPSE need THP allowed for madvised ranges, of
 # anonymous and of shared memory (pt_race's memfd rounds)
 thp=/sys/kernel/mm/transparent_hugepage/enabled

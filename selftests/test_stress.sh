@@ -94,8 +94,7 @@ worker() {
 		[ $((n % 5)) -ne 0 ] || smmctl check > /dev/null || echo "worker $1: CHECK failed"
 		churn_cache "$1" "$n"
 		churn_space "$1"
-		[ "$real_walks" = 0 ] ||
-			smmctl -j pt walk pid $$ addr 0x400000 len 0x40000000 > /dev/null ||
+		smmctl -j pt walk pid $$ addr 0x400000 len 0x40000000 > /dev/null ||
 			echo "worker $1: pt walk failed"
 		n=$((n + 1))
 	done
@@ -103,12 +102,6 @@ worker() {
 		"$caches caches and $spaces mapped spaces created and destroyed"
 }
 
-# the shell's own tables, where the module walks real tables (module/arch.h)
-real_walks=1
-if why=$(smm_real_walks_unsupported); then
-	real_walks=0
-	ktap_print_msg "the workers walk no real page tables: $why"
-fi
 rm -f /tmp/stress.stop
 if [ "$STRESS_NG" = 1 ]; then
 	stress-ng --vm 2 --vm-bytes 20% --vm-method all --page-in --timeout "${SECONDS_}s" \
