@@ -19,6 +19,11 @@
 # identifier defined in both, with where. Missing objects fail the pair
 # (run make all first): a check that did not look cannot pass.
 #
+# One more TAP line keeps the core's internals inside the core: no file
+# of module/ outside module/core/ (the kernel glue) includes
+# core/mm_internal.h, the half of mm.h only the core's own files and the
+# host tests may use.
+#
 # SAME_MEANING lists the few names the kernel itself defines that both
 # layers define with the kernel's meaning (env.h stands in for the kernel
 # in the core's user-space build); nothing else may be shared.
@@ -67,7 +72,21 @@ where() { awk -F'\t' -v id="$1" '$1 == id { print $2; exit }' "$2"; }
 } > "$tmp/module"
 
 ktap_header
-ktap_plan ${#LAYERS[@]}
+ktap_plan $((${#LAYERS[@]} + 1))
+
+# The glue's sources: module/ without module/core/ (find, so a glue
+# subfolder added later is searched too).
+name="no file of module/ outside core/ includes core/mm_internal.h"
+mapfile -t glue < <(find module -path module/core -prune -o -type f -name '*.[ch]' -print | sort)
+if [ ${#glue[@]} = 0 ]; then
+	ktap_fail "$name" "no glue sources found under module/"
+elif grep -nE '^[[:space:]]*#[[:space:]]*include[[:space:]]*["<]([^">]*/)?mm_internal\.h[">]' \
+		"${glue[@]}" > "$tmp/internal"; then
+	ktap_fail "$name" "$(cat "$tmp/internal")"
+else
+	ktap_pass "$name"
+fi
+
 if ! ctags --version 2>/dev/null | grep -q 'Universal Ctags'; then
 	ktap_fail_rest "universal-ctags not found (scripts/deps.sh installs it)"
 	ktap_finished

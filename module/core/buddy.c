@@ -18,7 +18,7 @@
  * and by snapshots (zone.c): they are stored with WRITE_ONCE() so those
  * READ_ONCE()s see whole values and the race is a declared one.
  */
-#include "mm.h"
+#include "mm_internal.h"
 
 #define SMM_NO_IDX	(~0ULL)
 

@@ -31,7 +31,7 @@
  * Lock order: mm->lock_all (a mutex: one CHECK at a time), then per
  * chunk the zone's pcp locks in CPU order, then its zone lock.
  */
-#include "mm.h"
+#include "mm_internal.h"
 #include "owner.h"
 
 const char *const smm_hold_names[SMM_NR_HOLDS] = {

@@ -4,7 +4,7 @@
  * mm/vmstat.c computes /sys/kernel/debug/extfrag/{unusable,extfrag}_index,
  * in thousandths so that the same "%d.%03d" printing applies.
  */
-#include "mm.h"
+#include "mm_internal.h"
 
 /* fill_contig_page_info() */
 void smm_frag_info(const u64 nr_free[SMM_NR_ORDERS], unsigned int order, struct smm_frag *f)

@@ -3,6 +3,13 @@
  * The shadow memory manager: zones with buddy free areas and per-CPU page
  * lists over the frames of a range (range.h), after mm/page_alloc.c.
  *
+ * This header is the API the kernel glue (the files of module/ outside
+ * core/) may use: the structures it embeds or reads and the calls it
+ * makes. What only the core's own files need (the buddy's and the pcp
+ * lists' helpers, zone setup, the counters' and the generation's
+ * writers) is in mm_internal.h, which the glue never includes
+ * (scripts/check-names.sh).
+ *
  * Lock order (outermost first):
  *   smm_pcp.lock	one CPU's per-CPU lists of one zone
  *     smm_zone.lock	a zone's free areas, pageblock types, zone counters
@@ -20,9 +27,9 @@
  *
  * Whole-range operations (CHECK here, VALIDATE and the slab census in
  * slab_check.c) never hold a spinlock for more than one chunk of about
- * SMM_SWEEP_FRAMES frames: they sweep the frame map with a cursor, and
- * the allocator keeps their census of what lies behind the cursor
- * current (the sweep fields below). Their outer mutexes (lock_all,
+ * SMM_SWEEP_FRAMES frames (mm_internal.h): they sweep the frame map with
+ * a cursor, and the allocator keeps their census of what lies behind the
+ * cursor current (the sweep fields below). Their outer mutexes (lock_all,
  * smm_slabs.mutex) sleep; between chunks they cond_resched().
  */
 #ifndef _SMM_CORE_MM_H
@@ -32,6 +39,7 @@
 #include "frame.h"
 #include "range.h"
 
+/* Sizes: the glue loops over zones, migratetypes and pcp orders. */
 #define SMM_NR_ZONES		__SHADOWMM_ZONE_CNT
 #define SMM_NR_MT		__SHADOWMM_MT_CNT
 #define SMM_PAGEBLOCK_ORDER	9	/* 2 MiB, as HUGETLB_PAGE_ORDER on x86-64 */
@@ -39,6 +47,15 @@
 #define SMM_PCP_MAX_ORDER	3	/* PAGE_ALLOC_COSTLY_ORDER */
 #define SMM_NR_PCP_LISTS	((SMM_PCP_MAX_ORDER + 1) * SMM_NR_MT)
 
+/*
+ * The structures. They are here rather than in mm_internal.h because the
+ * glue embeds struct smm_mm in struct smm_dev (smm.h) and reads what they
+ * hold: a zone's name, span, present, managed and watermarks (nl_zone.c,
+ * nl_event.c, debugfs.c), a CPU's pcp count, high and batch (debugfs
+ * zoneinfo, nl_zone.c), the hold stats (debugfs lock_holds); the structs
+ * a zone and a pcp embed (free areas, the sweep census, stats) come with
+ * them. The glue writes none of their fields: only core calls do.
+ */
 enum smm_wmark { SMM_WMARK_MIN, SMM_WMARK_LOW, SMM_WMARK_HIGH, SMM_NR_WMARK };
 
 struct smm_free_area {
@@ -137,9 +154,6 @@ struct smm_mm {
 	struct smm_hold_stats holds[SMM_NR_HOLDS];
 };
 
-/* How many frames a sweep looks at under one taking of its locks. */
-#define SMM_SWEEP_FRAMES	256
-
 /* How the range is cut into zones: frames per zone from the start. */
 struct smm_zone_layout {
 	bool by_position;		/* else by physical address */
@@ -153,41 +167,36 @@ struct smm_mm_config {
 	u64 min_free_kbytes;		/* 0: derive as the kernel does */
 };
 
+/* page_alloc.c: life of the mm, and the generation lockless readers compare */
 int smm_mm_init(struct smm_mm *mm, struct smm_range *r, const struct smm_mm_config *cfg);
 void smm_mm_destroy(struct smm_mm *mm);
 u64 smm_mm_generation(const struct smm_mm *mm);
-u64 smm_zone_generation(const struct smm_mm *mm, unsigned int zone);
 bool smm_mm_generation_moved(const struct smm_mm *mm, u64 gen);
-bool smm_zone_generation_moved(const struct smm_mm *mm, unsigned int zone, u64 gen);
-void smm_frame_publish(struct smm_mm *mm, u64 idx, u64 word, unsigned int cpu);
 
+/* page_alloc.c, pcp.c: allocation and freeing, one block or many; the drain */
 int smm_alloc_pages(struct smm_mm *mm, unsigned int order, unsigned int gfp,
 		    unsigned int cpu, u64 *idx);
 void smm_free_pages(struct smm_mm *mm, u64 idx, unsigned int cpu);
 unsigned int smm_alloc_pages_bulk(struct smm_mm *mm, unsigned int gfp, unsigned int cpu,
 				  unsigned int nr, u64 *idx);
 void smm_free_pages_bulk(struct smm_mm *mm, unsigned int cpu, unsigned int nr, const u64 *idx);
-void smm_drain_pcp(struct smm_mm *mm, unsigned int cpu);
 void smm_drain_all_pcp(struct smm_mm *mm);
 
+/* check.c: CHECK, every invariant, the first broken one's reason in @why */
 int smm_check(struct smm_mm *mm, char *why, size_t len);
 
 /* check.c: lock hold accounting of the sweeps */
 extern const char *const smm_hold_names[SMM_NR_HOLDS];
-void smm_hold_end(struct smm_mm *mm, enum smm_hold_kind kind, u64 t0);
 void smm_hold_read(struct smm_mm *mm, enum smm_hold_kind kind, struct smm_hold_stats *st);
 void smm_hold_reset(struct smm_mm *mm);
 
-/* zone.c */
+/* zone.c: the zones= layout, parsed for smm_mm_config */
 const char *smm_parse_zones(const char *s, u64 nr_frames, struct smm_zone_layout *l);
-void smm_zones_setup(struct smm_mm *mm, const struct smm_zone_layout *l);
-void smm_zones_set_watermarks(struct smm_mm *mm, u64 min_free_kbytes);
-bool smm_zone_watermark_ok(const struct smm_zone *z, unsigned int order, u64 mark,
-			   unsigned int highest, unsigned int gfp);
-u64 smm_zone_pcp_frames(const struct smm_mm *mm, unsigned int zone);
-void smm_zone_nr_free(const struct smm_zone *z, u64 nr_free[SMM_NR_ORDERS]);
 
-/* What a reader outside the core sees of one zone, copied at one moment. */
+/*
+ * zone.c: what a reader outside the core sees of one zone, copied at one
+ * moment, and the few lockless reads the glue makes of a zone beside it.
+ */
 struct smm_zone_snapshot {
 	u64 free;				/* on the buddy's free lists */
 	u64 pcp_frames;				/* on the CPUs' lists */
@@ -200,27 +209,10 @@ struct smm_zone_snapshot {
 
 bool smm_zone_snapshot(struct smm_mm *mm, unsigned int zone, struct smm_zone_snapshot *s);
 
-static inline unsigned int smm_zone_of(const struct smm_mm *mm, u64 idx)
-{
-	unsigned int z = 0;
-
-	while (z < SMM_NR_ZONES - 1 && idx >= mm->zones[z].end)
-		z++;
-	return z;
-}
-
 static inline bool smm_zone_populated(const struct smm_zone *z)
 {
 	return z->managed != 0;
 }
-
-/*
- * Counters kept under a lock and read without it (smm_mm_generation(),
- * smm_zone_pcp_frames(), smm_cache_live()): each update is one store, so
- * those READ_ONCE()s race with it by design and see a whole value.
- */
-#define smm_count_add(var, n)	WRITE_ONCE(var, (var) + (n))
-#define smm_count_sub(var, n)	WRITE_ONCE(var, (var) - (n))
 
 /* Written under the zone lock, read without it too: one byte, read once. */
 static inline unsigned int smm_pageblock_mt(const struct smm_mm *mm, u64 idx)
@@ -234,66 +226,7 @@ static inline struct smm_pcp *smm_pcp_of(struct smm_mm *mm, unsigned int cpu,
 	return &mm->pcp[cpu * SMM_NR_ZONES + zone];
 }
 
-/* Migratetype of an allocation, from its flags (gfp_migratetype()). */
-static inline unsigned int smm_gfp_mt(unsigned int gfp)
-{
-	if (gfp & SHADOWMM_GFP_MOVABLE)
-		return SHADOWMM_MT_MOVABLE;
-	if (gfp & SHADOWMM_GFP_RECLAIMABLE)
-		return SHADOWMM_MT_RECLAIMABLE;
-	return SHADOWMM_MT_UNMOVABLE;
-}
-
-/* Highest zone an allocation may use, from its zone modifier (gfp_zone()). */
-static inline unsigned int smm_gfp_zone(unsigned int gfp)
-{
-	if (gfp & SHADOWMM_GFP_DMA)
-		return SHADOWMM_ZONE_DMA;
-	if (gfp & SHADOWMM_GFP_DMA32)
-		return SHADOWMM_ZONE_DMA32;
-	return SHADOWMM_ZONE_NORMAL;
-}
-
-/*
- * An owner's change to the head of a block it holds: @type and @data,
- * order and migratetype kept, published in one store that moves the
- * generation (smm_frame_publish()). The owner is the only writer of the
- * head while it holds the block, so the plain loads here are its own.
- */
-static inline void smm_frame_own(struct smm_mm *mm, u64 idx, unsigned int type, u64 data,
-				 unsigned int cpu)
-{
-	const struct smm_frame *f = &mm->frames[idx];
-
-	smm_frame_publish(mm, idx, smm_frame_head_word(type, smm_frame_order(f),
-						       smm_frame_mt(f), data), cpu);
-}
-
-/* buddy.c: the zone lock is held. */
-u64 __smm_rmqueue(struct smm_mm *mm, struct smm_zone *z, unsigned int order, unsigned int mt);
-void __smm_free_one(struct smm_mm *mm, struct smm_zone *z, u64 idx, unsigned int order,
-		    unsigned int mt);
-void smm_buddy_init_zone(struct smm_mm *mm, struct smm_zone *z);
-
-/* pcp.c */
-void smm_pcp_setup(struct smm_mm *mm);
-u64 smm_pcp_alloc(struct smm_mm *mm, struct smm_zone *z, unsigned int order,
-		  unsigned int mt, unsigned int cpu);
-void smm_pcp_free(struct smm_mm *mm, struct smm_zone *z, u64 idx, unsigned int order,
-		  unsigned int mt, unsigned int cpu);
-unsigned int smm_pcp_alloc_many(struct smm_mm *mm, struct smm_zone *z, unsigned int mt,
-				unsigned int cpu, unsigned int nr, u64 *idx);
-void smm_pcp_free_many(struct smm_mm *mm, struct smm_zone *z, unsigned int cpu,
-		       unsigned int nr, const u64 *idx);
-
 /* frag.c: per-order fragmentation, in thousandths as mm/vmstat.c keeps them */
-struct smm_frag {
-	u64 free_pages;
-	u64 free_blocks_total;
-	u64 free_blocks_suitable;
-};
-
-void smm_frag_info(const u64 nr_free[SMM_NR_ORDERS], unsigned int order, struct smm_frag *f);
 int smm_unusable_index(const u64 nr_free[SMM_NR_ORDERS], unsigned int order);
 int smm_extfrag_index(const u64 nr_free[SMM_NR_ORDERS], unsigned int order);
 

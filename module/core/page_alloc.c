@@ -4,7 +4,7 @@
  * per-CPU fast path for small orders and the buddy for the rest, and
  * setting up and tearing down the whole shadow mm.
  */
-#include "mm.h"
+#include "mm_internal.h"
 
 #define SMM_NO_IDX	(~0ULL)
 

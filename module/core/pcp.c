@@ -12,7 +12,7 @@
  * sums (smm_mm_generation()) then moves with every change, while the
  * fast path writes only the cache line its CPU already owns.
  */
-#include "mm.h"
+#include "mm_internal.h"
 
 #define SMM_NO_IDX	(~0ULL)
 

@@ -7,6 +7,7 @@
  */
 #include "slab.h"
 #include "owner.h"
+#include "mm_internal.h"
 
 #define SMM_MIN_PARTIAL		5	/* mm/slub.c MIN_PARTIAL */
 #define SMM_MAX_PARTIAL		10	/* mm/slub.c MAX_PARTIAL */

@@ -19,6 +19,7 @@
  */
 #include "slab.h"
 #include "owner.h"
+#include "mm_internal.h"
 
 /*
  * One slab: its descriptor, its freelists (the header's and, when

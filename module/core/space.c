@@ -14,6 +14,7 @@
  */
 #include "space.h"
 #include "owner.h"
+#include "mm_internal.h"
 
 #define SMM_SPACE_RESCHED	64	/* pages between smm_cond_resched() */
 

@@ -3,7 +3,7 @@
  * Zones: where they lie in the range, their watermarks and lowmem
  * reserves, computed the way mm/page_alloc.c computes them.
  */
-#include "mm.h"
+#include "mm_internal.h"
 #include "param.h"
 
 static const char *const smm_zone_names[SMM_NR_ZONES] = { "DMA", "DMA32", "Normal" };

@@ -3,7 +3,7 @@
 #ifndef _SMM_TEST_COMMON_H
 #define _SMM_TEST_COMMON_H
 
-#include "../../../module/core/mm.h"
+#include "../../../module/core/mm_internal.h"
 
 struct smm_test_mm {
 	struct smm_range range;

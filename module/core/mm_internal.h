@@ -1,0 +1,116 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * The shadow memory manager's internals: what only the core's own files
+ * (buddy.c, pcp.c, zone.c, page_alloc.c, check.c, frag.c and the slab and
+ * space layers over them) and the host tests call, as mm/internal.h is
+ * to mm/. The kernel glue (the files of module/ outside core/) includes
+ * mm.h, never this file; scripts/check-names.sh fails if it does.
+ *
+ * Lock order and the structures are in mm.h.
+ */
+#ifndef _SMM_CORE_MM_INTERNAL_H
+#define _SMM_CORE_MM_INTERNAL_H
+
+#include "mm.h"
+
+/* How many frames a sweep looks at under one taking of its locks. */
+#define SMM_SWEEP_FRAMES	256
+
+/*
+ * Counters kept under a lock and read without it (smm_mm_generation(),
+ * smm_zone_pcp_frames(), smm_cache_live()): each update is one store, so
+ * those READ_ONCE()s race with it by design and see a whole value.
+ */
+#define smm_count_add(var, n)	WRITE_ONCE(var, (var) + (n))
+#define smm_count_sub(var, n)	WRITE_ONCE(var, (var) - (n))
+
+/* page_alloc.c: one zone's generation, and the store that moves it */
+u64 smm_zone_generation(const struct smm_mm *mm, unsigned int zone);
+bool smm_zone_generation_moved(const struct smm_mm *mm, unsigned int zone, u64 gen);
+void smm_frame_publish(struct smm_mm *mm, u64 idx, u64 word, unsigned int cpu);
+
+/* pcp.c: one CPU's lists back to the buddy (smm_drain_all_pcp() is mm.h's) */
+void smm_drain_pcp(struct smm_mm *mm, unsigned int cpu);
+
+/* check.c: a sweep's chunk ends, its hold is counted */
+void smm_hold_end(struct smm_mm *mm, enum smm_hold_kind kind, u64 t0);
+
+/* zone.c */
+void smm_zones_setup(struct smm_mm *mm, const struct smm_zone_layout *l);
+void smm_zones_set_watermarks(struct smm_mm *mm, u64 min_free_kbytes);
+bool smm_zone_watermark_ok(const struct smm_zone *z, unsigned int order, u64 mark,
+			   unsigned int highest, unsigned int gfp);
+u64 smm_zone_pcp_frames(const struct smm_mm *mm, unsigned int zone);
+void smm_zone_nr_free(const struct smm_zone *z, u64 nr_free[SMM_NR_ORDERS]);
+
+static inline unsigned int smm_zone_of(const struct smm_mm *mm, u64 idx)
+{
+	unsigned int z = 0;
+
+	while (z < SMM_NR_ZONES - 1 && idx >= mm->zones[z].end)
+		z++;
+	return z;
+}
+
+/* Migratetype of an allocation, from its flags (gfp_migratetype()). */
+static inline unsigned int smm_gfp_mt(unsigned int gfp)
+{
+	if (gfp & SHADOWMM_GFP_MOVABLE)
+		return SHADOWMM_MT_MOVABLE;
+	if (gfp & SHADOWMM_GFP_RECLAIMABLE)
+		return SHADOWMM_MT_RECLAIMABLE;
+	return SHADOWMM_MT_UNMOVABLE;
+}
+
+/* Highest zone an allocation may use, from its zone modifier (gfp_zone()). */
+static inline unsigned int smm_gfp_zone(unsigned int gfp)
+{
+	if (gfp & SHADOWMM_GFP_DMA)
+		return SHADOWMM_ZONE_DMA;
+	if (gfp & SHADOWMM_GFP_DMA32)
+		return SHADOWMM_ZONE_DMA32;
+	return SHADOWMM_ZONE_NORMAL;
+}
+
+/*
+ * An owner's change to the head of a block it holds: @type and @data,
+ * order and migratetype kept, published in one store that moves the
+ * generation (smm_frame_publish()). The owner is the only writer of the
+ * head while it holds the block, so the plain loads here are its own.
+ */
+static inline void smm_frame_own(struct smm_mm *mm, u64 idx, unsigned int type, u64 data,
+				 unsigned int cpu)
+{
+	const struct smm_frame *f = &mm->frames[idx];
+
+	smm_frame_publish(mm, idx, smm_frame_head_word(type, smm_frame_order(f),
+						       smm_frame_mt(f), data), cpu);
+}
+
+/* buddy.c: the zone lock is held. */
+u64 __smm_rmqueue(struct smm_mm *mm, struct smm_zone *z, unsigned int order, unsigned int mt);
+void __smm_free_one(struct smm_mm *mm, struct smm_zone *z, u64 idx, unsigned int order,
+		    unsigned int mt);
+void smm_buddy_init_zone(struct smm_mm *mm, struct smm_zone *z);
+
+/* pcp.c */
+void smm_pcp_setup(struct smm_mm *mm);
+u64 smm_pcp_alloc(struct smm_mm *mm, struct smm_zone *z, unsigned int order,
+		  unsigned int mt, unsigned int cpu);
+void smm_pcp_free(struct smm_mm *mm, struct smm_zone *z, u64 idx, unsigned int order,
+		  unsigned int mt, unsigned int cpu);
+unsigned int smm_pcp_alloc_many(struct smm_mm *mm, struct smm_zone *z, unsigned int mt,
+				unsigned int cpu, unsigned int nr, u64 *idx);
+void smm_pcp_free_many(struct smm_mm *mm, struct smm_zone *z, unsigned int cpu,
+		       unsigned int nr, const u64 *idx);
+
+/* frag.c: the counts behind the indexes mm.h declares */
+struct smm_frag {
+	u64 free_pages;
+	u64 free_blocks_total;
+	u64 free_blocks_suitable;
+};
+
+void smm_frag_info(const u64 nr_free[SMM_NR_ORDERS], unsigned int order, struct smm_frag *f);
+
+#endif /* _SMM_CORE_MM_INTERNAL_H */
