@@ -54,7 +54,7 @@ static int smm_nl_pt_target(struct netlink_callback *cb, struct smm_nl_pt_ctx *c
 			    u64 *limit_lo, u64 *limit_hi)
 {
 	struct nlattr **tb = smm_genl_dump_attrs(cb);
-	const struct smm_pt_fmt *f = smm_pt_native(smm_pt_paging_levels());
+	const struct smm_pt_fmt *f = smm_pt_real_fmt();
 	u64 half = smm_pt_user_limit(f);
 	int n = !!tb[SHADOWMM_A_PT_PID] + !!tb[SHADOWMM_A_PT_KERNEL] + !!tb[SHADOWMM_A_PT_SPACE];
 
@@ -114,7 +114,7 @@ static int smm_nl_pt_start(struct netlink_callback *cb, struct smm_nl_pt_ctx *ct
 	}
 	addr = nla_get_u64(addr_attr);
 	len = tb[SHADOWMM_A_PT_LEN] ? nla_get_u64(tb[SHADOWMM_A_PT_LEN]) : 1;
-	if (!smm_pt_canonical(smm_pt_native(smm_pt_paging_levels()), addr)) {
+	if (!smm_pt_canonical(smm_pt_real_fmt(), addr)) {
 		NL_SET_ERR_MSG_ATTR(cb->extack, addr_attr,
 				    "address is not canonical for the paging in use");
 		return -ERANGE;
@@ -212,7 +212,7 @@ static int smm_nl_pt_fill(struct sk_buff *skb, const struct smm_walk *w, bool ad
 	struct nlattr *levels;
 	unsigned int i;
 
-	if (nla_put_u32(skb, SHADOWMM_A_PT_PAGING_LEVELS, smm_pt_paging_levels()) ||
+	if (nla_put_u32(skb, SHADOWMM_A_PT_PAGING_LEVELS, smm_pt_real_fmt()->levels) ||
 	    nla_put_u64_64bit(skb, SHADOWMM_A_PT_ADDR, w->va, SHADOWMM_A_PT_PAD) ||
 	    nla_put_u64_64bit(skb, SHADOWMM_A_PT_SIZE, w->size, SHADOWMM_A_PT_PAD) ||
 	    nla_put_u32(skb, SHADOWMM_A_PT_KIND, w->kind) ||
@@ -250,7 +250,7 @@ static int smm_nl_pt_walk_one(struct smm_nl_pt_ctx *ctx, struct mm_struct *mm, u
 		return smm_pt_real_walk_kernel(va, w);
 	default:
 		return smm_pt_real_walk_user(mm, va,
-					     smm_pt_user_limit(smm_pt_native(smm_pt_paging_levels())),
+					     smm_pt_user_limit(smm_pt_real_fmt()),
 					     w);
 	}
 }

@@ -167,10 +167,10 @@ static int smm_pt_real_read(void *priv, unsigned int level, u64 parent, u64 va, 
 	return -EINVAL;
 }
 
-/* Levels of the running kernel's paging (module/arch.h). */
-unsigned int smm_pt_paging_levels(void)
+/* The format of the running kernel's tables: its paging levels (arch.h). */
+const struct smm_pt_fmt *smm_pt_real_fmt(void)
 {
-	return smm_arch_paging_levels();
+	return smm_pt_native(smm_arch_paging_levels());
 }
 
 /*
@@ -182,7 +182,7 @@ int smm_pt_real_walk_user(struct mm_struct *mm, u64 va, u64 limit, struct smm_wa
 {
 	struct smm_walk_ops ops = {
 		.read = smm_pt_real_read,
-		.fmt = smm_pt_native(smm_pt_paging_levels()),
+		.fmt = smm_pt_real_fmt(),
 	};
 	struct smm_pt_real r = { .mm = mm };
 	struct vm_area_struct *vma;
@@ -202,7 +202,7 @@ int smm_pt_real_walk_kernel(u64 va, struct smm_walk *w)
 {
 	struct smm_walk_ops ops = {
 		.read = smm_pt_real_read,
-		.fmt = smm_pt_native(smm_pt_paging_levels()),
+		.fmt = smm_pt_real_fmt(),
 	};
 	struct smm_pt_real r = { .mm = current->active_mm, .kernel = true };
 	unsigned long flags;

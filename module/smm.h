@@ -98,7 +98,8 @@ u64 smm_spaces_destroy_all(void);
 /* page tables: pt_real.c walks the real ones */
 struct mm_struct;
 struct smm_walk;
-unsigned int smm_pt_paging_levels(void);
+struct smm_pt_fmt;
+const struct smm_pt_fmt *smm_pt_real_fmt(void);
 int smm_pt_real_walk_user(struct mm_struct *mm, u64 va, u64 limit, struct smm_walk *w);
 int smm_pt_real_walk_kernel(u64 va, struct smm_walk *w);
 void smm_pt_debugfs_init(struct dentry *dir);

@@ -5,7 +5,11 @@
 # ending in -amd64 that has headers (build/) and a /boot/vmlinuz-<release>.
 #
 #   kver.sh [generic|rt] [KVER]
+#   kver.sh --group [generic|rt] [KVER]
 #
+#   --group       print the scripts/deps.sh group that installs that
+#                 kernel instead ('' for 6.1's generic kernel, which
+#                 deps.sh installs with no group)
 #   generic       the generic flavour (the default; -rt- and -cloud- are
 #                 left out: a `*-amd64` glob matches them too once they
 #                 are installed)
@@ -22,8 +26,10 @@
 # moves with every Debian point release: never hard-code it.
 set -euo pipefail
 
-usage() { echo "usage: kver.sh [generic|rt] [SERIES|RELEASE]" >&2; exit 2; }
+usage() { echo "usage: kver.sh [--group] [generic|rt] [SERIES|RELEASE]" >&2; exit 2; }
 
+group_only=0
+[ "${1:-}" = --group ] && { group_only=1; shift; }
 want=generic
 case "${1:-}" in
 generic|rt) want=$1; shift ;;
@@ -36,7 +42,7 @@ if [[ "$kver" =~ ^[0-9]+\.[0-9]+$ ]]; then
 	series=$kver
 elif [[ "$kver" =~ ^([0-9]+\.[0-9]+)[.-] ]]; then
 	series=${BASH_REMATCH[1]}
-	if [ "$want" = generic ]; then
+	if [ "$want" = generic ] && [ $group_only = 0 ]; then
 		[ -d "/lib/modules/$kver/build" ] || {
 			echo "kver: no headers for $kver (/lib/modules/$kver/build)" >&2
 			exit 1
@@ -47,6 +53,18 @@ elif [[ "$kver" =~ ^([0-9]+\.[0-9]+)[.-] ]]; then
 else
 	echo "kver: '$kver' is neither a series (6.1, 6.12) nor a release" >&2
 	exit 2
+fi
+
+# the scripts/deps.sh group that installs the kernel asked for
+case "$series-$want" in
+6.1-generic) group='' ;;
+6.1-rt) group=rt ;;
+*-generic) group=$series ;;
+*) group=$series-rt ;;
+esac
+if [ $group_only = 1 ]; then
+	echo "$group"
+	exit 0
 fi
 
 # Does this release belong to the flavour asked for?
@@ -71,13 +89,6 @@ for dir in /lib/modules/*; do
 done
 
 if [ ${#releases[@]} -eq 0 ]; then
-	# the scripts/deps.sh group that installs it
-	group=$series-$want
-	case "$group" in
-	6.1-generic) group='' ;;
-	6.1-rt) group=rt ;;
-	*-generic) group=$series ;;
-	esac
 	echo "kver: no $series $want -amd64 kernel with headers and /boot/vmlinuz (run scripts/deps.sh${group:+ $group})" >&2
 	exit 1
 fi

@@ -146,13 +146,7 @@ rt | k612 | k612-rt)
 	k612-rt) series=6.12 kind=rt ;;
 	esac
 	series=$(grep -oE '^[0-9]+\.[0-9]+' <<<"$series")
-	# the deps.sh group of that kernel: rt (6.1's), 6.12, 6.12-rt
-	case "$series-$kind" in
-	6.1-rt) group=rt ;;
-	*-generic) group=$series ;;
-	*) group=$series-rt ;;
-	esac
-	"$top/scripts/deps.sh" "$group" >&2
+	"$top/scripts/deps.sh" "$("$top/scripts/kver.sh" --group "$kind" "$series")" >&2
 	export SMM_KVER SMM_MODULE
 	SMM_KVER=$("$top/scripts/kver.sh" "$kind" "$series")
 	SMM_MODULE=$(build_module "/lib/modules/$SMM_KVER/build")
