@@ -22,7 +22,8 @@
 #                tools/smmtop/smmtop): smmctl must exist, the others are
 #                skipped with a note when they are not built
 # SMM_HOST_BINS  host programs to add to jq, genl, setpriv and tmux
-# SMM_EXTRA_TESTS  more test scripts for /selftests/ (compare-output.sh's)
+# SMM_EXTRA_TESTS  more files for /selftests/ (compare-output.sh's script
+#                and its reference module)
 # SMM_KVER       the guest kernel release (default scripts/kver.sh)
 # SMM_ARCH       arm64: an arm64 image, every program and library taken
 #                from the arm64 .debs scripts/deps-arm64.sh unpacked

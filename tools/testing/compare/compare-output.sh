@@ -10,9 +10,11 @@
 #
 # On the host (TAP): smmctl's help at every level and its errors without
 # a module; smmtop's batch output, text and JSON, replaying one synthetic
-# capture (test_mkcap). In the VM (scripts/vm.sh check, with smmctl-ref
-# and test_same_output.sh added to the image): every read-only smmctl
-# command and the monitor against one module state; see that script.
+# capture (test_mkcap). In the VM (scripts/vm.sh check, with smmctl-ref,
+# REF's module and test_same_output.sh added to the image): every debugfs
+# file of REF's module and of this tree's in one state, then every
+# read-only smmctl command and the monitor; see that script. The module
+# of this tree is module/shadowmm.ko as make built it.
 # Exit 0 when everything printed the same.
 set -uo pipefail
 
@@ -24,9 +26,12 @@ out=$top/build/compare
 echo "# compare-output: $(git -C "$top" rev-parse --short "$ref") against the tree"
 rm -rf "$out"
 mkdir -p "$out/src"
-git -C "$top" archive "$ref" tools include | tar -x -C "$out/src" || exit 1
-make -s -C "$out/src/tools" smmctl/smmctl smmtop/smmtop > "$out/build-ref.log" 2>&1 ||
+git -C "$top" archive "$ref" Kbuild module tools include | tar -x -C "$out/src" || exit 1
+kdir=/lib/modules/${SMM_KVER:-$("$top/scripts/kver.sh")}/build
+{ make -s -C "$out/src/tools" smmctl/smmctl smmtop/smmtop &&
+  make -s -C "$kdir" M="$out/src" modules; } > "$out/build-ref.log" 2>&1 ||
 	{ cat "$out/build-ref.log"; exit 1; }
+cp "$out/src/module/shadowmm.ko" "$out/shadowmm-ref.ko"
 make -s -C "$top/tools" smmctl/smmctl smmtop/smmtop smmtop/test_mkcap > "$out/build.log" 2>&1 ||
 	{ cat "$out/build.log"; exit 1; }
 cp "$out/src/tools/smmctl/smmctl" "$out/smmctl-ref"
@@ -75,7 +80,7 @@ host=0
 
 echo "# compare-output: the VM part (build/vm-compare/serial.log)"
 SMM_TOOLS="tools/smmctl/smmctl tools/smmtop/smmtop build/compare/smmctl-ref" \
-SMM_EXTRA_TESTS=tools/testing/compare/test_same_output.sh \
+SMM_EXTRA_TESTS="tools/testing/compare/test_same_output.sh build/compare/shadowmm-ref.ko" \
 SMM_VM_DIR=$top/build/vm-compare \
 	"$top/scripts/vm.sh" check --tests test_same_output.sh --timeout 900
 vm=$?

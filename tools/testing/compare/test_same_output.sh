@@ -1,8 +1,10 @@
 #!/bin/sh
 # SPDX-License-Identifier: GPL-2.0
 # shellcheck shell=dash # busybox ash: POSIX sh plus `local`, as dash
-# smmctl and smmctl-ref (the same tool built from another git ref, see
-# compare-output.sh) against one module in one state: every read-only
+# The reference module (shadowmm-ref.ko, built from another git ref by
+# compare-output.sh) and this tree's, loaded in turn and driven into one
+# state: every debugfs file the same bytes. Then smmctl and smmctl-ref
+# (the same tool from that ref) against one module in one state: every read-only
 # command, in text, -j and -p, as root and for a few as nobody, and the
 # monitor's events, must print the same bytes to stdout and stderr and
 # exit the same. Runs in the VM only when compare-output.sh puts it
@@ -11,12 +13,18 @@
 . "$(dirname "$0")/lib.sh"
 
 REF=${SMM_REF_SMMCTL:-smmctl-ref}
+REF_KO=$(dirname "$0")/shadowmm-ref.ko
+DBG=/sys/kernel/debug/shadowmm
 A=/tmp/same.new B=/tmp/same.ref
 
 ktap_header
-command -v "$REF" > /dev/null || { ktap_plan 1; ktap_fail "$REF in the image" "not found"; ktap_finished; }
+for f in "$(command -v "$REF")" "$REF_KO"; do
+	[ -f "$f" ] || { ktap_plan 1; ktap_fail "$REF and $REF_KO in the image" "not found"; ktap_finished; }
+done
 smm_unload
-smm_load_or_fail base=0x10000000 size=64M
+# one CPU for everything that follows: the per-CPU lists and slabs that
+# the debugfs files show are then the same from one load to the next
+taskset -p 1 $$ > /dev/null
 
 # One state with something in every table: pages of two orders and
 # zones, a cache with red zones and poison and live objects, a space
@@ -29,7 +37,29 @@ setup() {
 	space=$(smmctl -j space create | jq -r .id) &&
 	smmctl space map "$space" addr 0x400000 pages 4
 } > /dev/null
-setup 2> $A.err || { ktap_plan 1; ktap_fail "setting up the state" "$(cat $A.err)"; ktap_finished; }
+
+# debugfs_state KO DIR: KO loaded, the state set up and checked, every
+# debugfs file copied to DIR; the numbers that differ from one load to
+# the next masked: lock_holds' times and pt_kbuf's addresses. The
+# module stays loaded.
+debugfs_state() {
+	local f
+	mkdir -p "$2"
+	insmod "$1" base=0x10000000 size=64M 2> $A.err && setup 2>> $A.err &&
+		smmctl check > /dev/null 2>> $A.err || return 1
+	for f in "$DBG"/*; do
+		cat "$f" > "$2/${f##*/}" 2>> $A.err || return 1
+	done
+	if [ -f "$2/lock_holds" ]; then
+		awk 'NR > 1 { $3 = "ns"; $4 = "ns" } { print }' "$2/lock_holds" > "$2/lock_holds.m" &&
+			mv "$2/lock_holds.m" "$2/lock_holds" || return 1
+	fi
+	[ ! -f "$2/pt_kbuf" ] || sed -i 's/[0-9a-f]\{8,\}/ADDR/g' "$2/pt_kbuf"
+}
+
+if ! { debugfs_state "$REF_KO" $B.dbg && smm_unload && debugfs_state "$SMM_KO" $A.dbg; }; then
+	ktap_plan 1; ktap_fail "setting up the state" "$(cat $A.err)"; ktap_finished
+fi
 
 # same [-u] ARGS...: both tools, their outputs and exit codes compared
 # (-u: as nobody). The diff, if any, is the failure's reason. $want says
@@ -57,7 +87,26 @@ set -- "info" "info show" "section show" "zone show" "zone show DMA32" "zone sho
 	"pt walk space $space addr 0x400000" "pt walk space $space addr 0x3ff000 len 0x6000"
 refused="zone show Foo|frame show x|cache show none-such|space translate 999 addr 0|pt walk space 999 addr 0"
 unpriv="info|section show|zone show|pt walk space $space addr 0x400000"
-ktap_plan $((($# + 5 + 4) * 3 + 2))
+ktap_plan $((($# + 5 + 4) * 3 + 2 + 1 + $(ls $B.dbg | wc -l)))
+
+# The debugfs files of the reference module and of this tree's, one
+# state each: every file of the reference still there, with the same
+# bytes. Files the tree added since are named, not compared.
+gone= added=
+for f in "$B.dbg"/*; do [ -f "$A.dbg/${f##*/}" ] || gone="$gone ${f##*/}"; done
+for f in "$A.dbg"/*; do [ -f "$B.dbg/${f##*/}" ] || added="$added ${f##*/}"; done
+if [ -z "$gone" ]; then
+	ktap_pass "every debugfs file of the reference is there${added:+ (new since:$added)}"
+else
+	ktap_fail "every debugfs file of the reference is there" "gone:$gone"
+fi
+for f in "$B.dbg"/*; do
+	if cmp -s "$f" "$A.dbg/${f##*/}"; then
+		ktap_pass "debugfs ${f##*/}"
+	else
+		ktap_fail "debugfs ${f##*/}" "$(diff "$f" "$A.dbg/${f##*/}" 2>&1 | head -n 40)"
+	fi
+done
 want="exit 0"
 for cmd in "$@"; do
 	for opt in "" -j -p; do
