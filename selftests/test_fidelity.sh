@@ -127,10 +127,13 @@ sed 's/^/#   /' $T/b1
 # shadow zone is as many order-10 blocks as forcing its vector takes
 # (those left free, and per lower order enough to carve it from), the
 # last one the rest of the 1 GiB range.
-awk '$4 ~ /^(DMA|DMA32|Normal)$/ {
+# (busybox awk has no ^: POW2 is 2^n by doubling)
+POW2='function pow2(n,  r) { r = 1; while (n-- > 0) r *= 2; return r }'
+awk "$POW2"'
+     $4 ~ /^(DMA|DMA32|Normal)$/ {
 	need = $15
 	for (o = 0; o < 10; o++)
-		need += int(($(5 + o) + 2 ^ (9 - o) - 1) / 2 ^ (9 - o))
+		need += int(($(5 + o) + pow2(9 - o) - 1) / pow2(9 - o))
 	print $4, need }' $T/b1 > $T/need
 fzones=$(awk '{ z[NR] = $1; n[NR] = $2 }
 	END { for (i = 1; i < NR; i++) printf "%s:%dM,", z[i], (n[i] > 0 ? n[i] : 1) * 4; print z[NR] ":rest" }' $T/need)
@@ -203,8 +206,8 @@ force_vector() {
 			free_file $T/take || return 1
 			: > $T/pieces
 			alloc_n "$o" "$zone" $((k << (10 - o))) $T/pieces || return 1
-			awk -v o="$o" -v want="$want" \
-				'int($2 / 2 ^ o) % 2 == 0 && n < want { print; n++ }' \
+			awk -v o="$o" -v want="$want" "$POW2"'
+			     int($2 / pow2(o)) % 2 == 0 && n < want { print; n++ }' \
 				$T/pieces > $T/free
 			free_file $T/free || return 1
 		fi
@@ -249,7 +252,7 @@ else
 		"$fneed order-10 blocks needed)" "$(cat $T/force.log)"
 fi
 
-smmctl page free all > /dev/null
+smm_loaded && smmctl page free all > /dev/null
 smm_unload
 rm -rf $T
 ktap_finished
