@@ -45,8 +45,16 @@ echo "$mfk" > /proc/sys/vm/min_free_kbytes
 #   ZONE managed N
 #   ZONE protection (...)
 #   ZONE cpu N high H batch B
+# A 6.7+ kernel (6.12) moves a pcp's high between high_min and high_max
+# as the CPU frees and allocates, and prints both: its high_min is the
+# high 6.1 sets (zone_highsize() of the low watermark), the shadow's.
 zoneinfo_digest() {
-	awk '$1 == "Node" { zone = $4; keep = (zone == "DMA" || zone == "DMA32" || zone == "Normal") }
+	awk 'function flush() {
+		if (cpu != "")
+			print zone, "cpu", cpu, "high", (hmin != "" ? hmin : high), "batch", batch
+		cpu = hmin = ""
+	     }
+	     $1 == "Node" { flush(); zone = $4; keep = (zone == "DMA" || zone == "DMA32" || zone == "Normal") }
 	     !keep { next }
 	     $1 == "boost" { boost = $2 }
 	     $1 == "min" && NF == 2 { min = $2 }
@@ -54,9 +62,12 @@ zoneinfo_digest() {
 	     $1 == "high" && NF == 2 { print zone, "wmark", min - boost, low - boost, $2 - boost }
 	     $1 == "managed" { print zone, "managed", $2 }
 	     $1 == "protection:" { p = $0; sub(/^ *protection: /, "", p); print zone, "protection", p }
-	     $1 == "cpu:" { cpu = $2 }
+	     $1 == "cpu:" { flush(); cpu = $2 }
 	     $1 == "high:" { high = $2 }
-	     $1 == "batch:" { print zone, "cpu", cpu, "high", high, "batch", $2 }' "$1"
+	     $1 == "batch:" { batch = $2 }
+	     $1 == "high_min:" { hmin = $2 }
+	     $1 == "node_unreclaimable:" { flush() }
+	     END { flush() }' "$1"
 }
 
 zoneinfo_digest /proc/zoneinfo > $T/guest.zi
