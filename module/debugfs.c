@@ -161,6 +161,26 @@ static void smm_zoneinfo_pagesets(struct seq_file *m, unsigned int zi)
 	}
 }
 
+/*
+ * Debian's 6.1 has MAX_NR_ZONES 5: DMA, DMA32, Normal, Movable and Device
+ * (CONFIG_ZONE_DEVICE), and zoneinfo prints a protection entry for each.
+ * The shadow has no Movable or Device zone: they are the kernel's empty
+ * ones, which add no managed pages to the sums of
+ * setup_per_zone_lowmem_reserve(), so their entries repeat the Normal
+ * entry (0 for Normal itself and an empty zone).
+ */
+#define SMM_KERNEL_NR_ZONES	5
+
+static void smm_zoneinfo_protection(struct seq_file *m, const struct smm_zone *z)
+{
+	unsigned int i;
+
+	seq_printf(m, "\n        protection: (%llu", z->lowmem_reserve[0]);
+	for (i = 1; i < SMM_KERNEL_NR_ZONES; i++)
+		seq_printf(m, ", %llu", z->lowmem_reserve[min_t(unsigned int, i, SMM_NR_ZONES - 1)]);
+	seq_putc(m, ')');
+}
+
 /* zoneinfo_show_print(), without the per-node and NUMA statistics */
 static void smm_zoneinfo_zone(struct seq_file *m, struct smm_zone *z, unsigned int zi,
 			      const struct smm_zone_snapshot *s)
@@ -175,10 +195,7 @@ static void smm_zoneinfo_zone(struct seq_file *m, struct smm_zone *z, unsigned i
 		   "\n        present  %llu\n        managed  %llu\n        cma      %d",
 		   s->free, 0, z->wmark[SMM_WMARK_MIN], z->wmark[SMM_WMARK_LOW],
 		   z->wmark[SMM_WMARK_HIGH], z->end - z->start, z->present, z->managed, 0);
-	seq_printf(m, "\n        protection: (%llu", z->lowmem_reserve[0]);
-	for (i = 1; i < SMM_NR_ZONES; i++)
-		seq_printf(m, ", %llu", z->lowmem_reserve[i]);
-	seq_putc(m, ')');
+	smm_zoneinfo_protection(m, z);
 	if (!smm_zone_populated(z)) {
 		seq_putc(m, '\n');
 		return;

@@ -12,6 +12,7 @@
 #define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
 
 #include <linux/cpumask.h>
+#include <linux/kstrtox.h>
 #include <linux/module.h>
 #include <linux/moduleparam.h>
 #include <linux/random.h>
@@ -35,6 +36,10 @@ static char *smm_param_min_free_kbytes = "0";
 module_param_named(min_free_kbytes, smm_param_min_free_kbytes, charp, 0444);
 MODULE_PARM_DESC(min_free_kbytes, "Reserve below the min watermarks, KiB (default 0: derived as the kernel does)");
 
+static char *smm_param_thp = "auto";
+module_param_named(thp, smm_param_thp, charp, 0444);
+MODULE_PARM_DESC(thp, "Derive min_free_kbytes as a kernel with THP enabled (khugepaged raises it): on, off or auto (default: as this kernel's build config)");
+
 static bool smm_param_pcp = true;
 module_param_named(pcp, smm_param_pcp, bool, 0444);
 MODULE_PARM_DESC(pcp, "Per-CPU page lists for orders 0-3 (default on)");
@@ -46,7 +51,7 @@ MODULE_PARM_DESC(debug_corrupt, "Allow OBJ_CORRUPT and the stress file's corrupt
 struct smm_dev smm_dev;
 
 struct smm_params {
-	u64 base, size, min_free_kbytes;
+	u64 base, size, min_free_kbytes;	/* or SMM_MIN_FREE_KBYTES_AUTO* */
 	bool reserved;
 	struct smm_zone_layout layout;
 };
@@ -62,10 +67,34 @@ static int smm_parse_param(const char *name, const char *val, u64 *out)
 	return ret ? -EINVAL : 0;
 }
 
+/*
+ * Is THP enabled in the running kernel, as khugepaged's
+ * set_recommended_min_free_kbytes() asks (hugepage_flags_enabled():
+ * "always" or "madvise")? Neither 6.1 nor 6.12 exports the flags
+ * (transparent_hugepage_flags) or a helper that reads them, so "auto"
+ * takes the kernel's build-time default: THP built in, and not
+ * TRANSPARENT_HUGEPAGE_NEVER (6.12's third choice). A kernel booted with
+ * transparent_hugepage=never, or switched at run time, needs thp=off/on.
+ */
+static int smm_thp_enabled(bool *on)
+{
+	if (!smm_param_thp || !strcmp(smm_param_thp, "auto")) {
+		*on = IS_ENABLED(CONFIG_TRANSPARENT_HUGEPAGE) &&
+		      !IS_ENABLED(CONFIG_TRANSPARENT_HUGEPAGE_NEVER);
+		return 0;
+	}
+	if (kstrtobool(smm_param_thp, on)) {
+		pr_err("invalid thp= value: '%s' (expected on, off or auto)\n", smm_param_thp);
+		return -EINVAL;
+	}
+	return 0;
+}
+
 /* Everything is checked before anything is claimed or allocated. */
 static int smm_params_parse(struct smm_params *p)
 {
 	const char *why;
+	bool thp;
 	int ret;
 
 	memset(p, 0, sizeof(*p));
@@ -77,6 +106,8 @@ static int smm_params_parse(struct smm_params *p)
 	if (!ret)
 		ret = smm_parse_param("min_free_kbytes", smm_param_min_free_kbytes,
 				      &p->min_free_kbytes);
+	if (!ret)
+		ret = smm_thp_enabled(&thp);
 	if (ret)
 		return ret;
 	if (p->min_free_kbytes > p->size >> 10 >> 2) {
@@ -84,6 +115,9 @@ static int smm_params_parse(struct smm_params *p)
 		       p->min_free_kbytes, p->size);
 		return -EINVAL;
 	}
+	/* min_free_kbytes= wins, as a value written to the kernel's sysctl does */
+	if (p->min_free_kbytes == SMM_MIN_FREE_KBYTES_AUTO && thp)
+		p->min_free_kbytes = SMM_MIN_FREE_KBYTES_AUTO_THP;
 	if (smm_param_zones && *smm_param_zones) {
 		why = smm_parse_zones(smm_param_zones, p->size >> PAGE_SHIFT, &p->layout);
 		if (why) {

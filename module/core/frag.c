@@ -22,7 +22,8 @@ void smm_frag_info(const u64 nr_free[SMM_NR_ORDERS], unsigned int order, struct 
 
 /*
  * unusable_free_index(): the share of free memory that cannot serve an
- * allocation of @order, 0 (all usable) to 1000 (none usable).
+ * allocation of @order, 0 (all usable) to 1000 (none usable). A zone
+ * with no free memory reads 1000, as in the kernel: nothing is usable.
  */
 int smm_unusable_index(const u64 nr_free[SMM_NR_ORDERS], unsigned int order)
 {
@@ -30,7 +31,7 @@ int smm_unusable_index(const u64 nr_free[SMM_NR_ORDERS], unsigned int order)
 
 	smm_frag_info(nr_free, order, &f);
 	if (!f.free_pages)
-		return 0;
+		return 1000;
 	return (f.free_pages - (f.free_blocks_suitable << order)) * 1000ULL / f.free_pages;
 }
 

@@ -164,8 +164,16 @@ struct smm_mm_config {
 	struct smm_zone_layout layout;
 	unsigned int nr_cpus;
 	bool pcp_enabled;
-	u64 min_free_kbytes;		/* 0: derive as the kernel does */
+	u64 min_free_kbytes;		/* KiB, or SMM_MIN_FREE_KBYTES_AUTO* */
 };
+
+/*
+ * smm_mm_config.min_free_kbytes derived as the kernel derives it at boot
+ * (zone.c, smm_zones_set_watermarks()): without THP, or with THP enabled
+ * (khugepaged raises it). Any other value is the user's, in KiB.
+ */
+#define SMM_MIN_FREE_KBYTES_AUTO	0ULL
+#define SMM_MIN_FREE_KBYTES_AUTO_THP	(~0ULL)
 
 /* page_alloc.c: life of the mm, and the generation lockless readers compare */
 int smm_mm_init(struct smm_mm *mm, struct smm_range *r, const struct smm_mm_config *cfg);

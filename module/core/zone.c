@@ -75,8 +75,8 @@ static const char *smm_parse_zone_item(const char *s, size_t len, int *zone, u64
 	size[len] = '\0';
 	if (smm_parse_size(size, &bytes))
 		return "zones= size is not a number";
-	if (!bytes || bytes % (SMM_PAGEBLOCK_FRAMES << SMM_PAGE_SHIFT))
-		return "zones= size is not a non-zero multiple of the 2 MiB pageblock";
+	if (!bytes || bytes % SMM_PAGE_SIZE)
+		return "zones= size is not a non-zero multiple of the 4 KiB page";
 	*frames = bytes >> SMM_PAGE_SHIFT;
 	return NULL;
 }
@@ -84,7 +84,10 @@ static const char *smm_parse_zone_item(const char *s, size_t len, int *zone, u64
 /*
  * Parse zones=, e.g. "DMA:8M,DMA32:24M,Normal:rest": zones by position
  * from the start of the range, in the kernel's zone order, each at most
- * once; "rest" only last; the sizes must cover the range exactly.
+ * once; "rest" only last; the sizes must cover the range exactly. A size
+ * is whole pages, not whole pageblocks: a kernel's zones hold any number
+ * of managed pages (the differential test gives the shadow the guest's),
+ * and the buddy and the pageblock moves keep to a zone's bounds.
  */
 const char *smm_parse_zones(const char *s, u64 nr_frames, struct smm_zone_layout *l)
 {
@@ -202,7 +205,13 @@ static u64 smm_int_sqrt(u64 x)
 	return lo;
 }
 
-/* calculate_min_free_kbytes(): sqrt(16 * lowmem KiB), within [128, 262144]. */
+/*
+ * calculate_min_free_kbytes(): sqrt(16 * lowmem KiB), within [128,
+ * 262144]. Lowmem is nr_free_buffer_pages(), the managed pages above each
+ * zone's high watermark: at boot (init_per_zone_wmark_min()) no watermark
+ * is set yet, so every managed page of every zone (all of the shadow's
+ * are at or below ZONE_NORMAL).
+ */
 static u64 smm_default_min_free_kbytes(const struct smm_mm *mm)
 {
 	u64 kbytes = 0, v;
@@ -212,6 +221,39 @@ static u64 smm_default_min_free_kbytes(const struct smm_mm *mm)
 		kbytes += mm->zones[z].managed << (SMM_PAGE_SHIFT - 10);
 	v = smm_int_sqrt(kbytes * 16);
 	return min(max(v, (u64)128), (u64)262144);
+}
+
+/* MIGRATE_PCPTYPES: the kernel's Unmovable, Movable and Reclaimable. */
+#define SMM_MIGRATE_PCPTYPES	3
+
+/*
+ * set_recommended_min_free_kbytes() of mm/khugepaged.c, which runs when
+ * khugepaged starts (THP enabled: "always" or "madvise"), after the
+ * watermarks of @min_free_kbytes are set: per populated zone up to
+ * ZONE_NORMAL (all of the shadow's), two pageblocks free to help
+ * fragmentation avoidance plus MIGRATE_PCPTYPES^2 for the fallbacks,
+ * capped at 5% of nr_free_buffer_pages() (managed above the current high
+ * watermarks). Raises, never lowers: returns the larger of the two.
+ */
+static u64 smm_thp_min_free_kbytes(const struct smm_mm *mm, u64 min_free_kbytes)
+{
+	u64 nr_zones = 0, buffer = 0, recommended;
+	unsigned int i;
+
+	for (i = 0; i < SMM_NR_ZONES; i++) {
+		const struct smm_zone *z = &mm->zones[i];
+
+		if (!smm_zone_populated(z))
+			continue;
+		nr_zones++;
+		if (z->managed > z->wmark[SMM_WMARK_HIGH])
+			buffer += z->managed - z->wmark[SMM_WMARK_HIGH];
+	}
+	recommended = SMM_PAGEBLOCK_FRAMES * nr_zones * 2;
+	recommended += SMM_PAGEBLOCK_FRAMES * nr_zones * SMM_MIGRATE_PCPTYPES * SMM_MIGRATE_PCPTYPES;
+	recommended = min(recommended, buffer / 20);
+	recommended <<= SMM_PAGE_SHIFT - 10;
+	return max(recommended, min_free_kbytes);
 }
 
 /*
@@ -243,16 +285,13 @@ static void smm_zones_set_lowmem_reserve(struct smm_mm *mm)
  * in proportion to their size; low and high sit above min by a quarter
  * of min or 0.1% of the zone, whichever is more.
  */
-void smm_zones_set_watermarks(struct smm_mm *mm, u64 min_free_kbytes)
+static void __smm_zones_set_watermarks(struct smm_mm *mm, u64 min_free_kbytes)
 {
 	u64 lowmem = 0, pages_min;
 	unsigned int i;
 
-	if (!min_free_kbytes)
-		min_free_kbytes = smm_default_min_free_kbytes(mm);
 	mm->min_free_kbytes = min_free_kbytes;
 	pages_min = min_free_kbytes >> (SMM_PAGE_SHIFT - 10);
-
 	for (i = 0; i < SMM_NR_ZONES; i++)
 		lowmem += mm->zones[i].managed;
 	for (i = 0; i < SMM_NR_ZONES; i++) {
@@ -263,6 +302,30 @@ void smm_zones_set_watermarks(struct smm_mm *mm, u64 min_free_kbytes)
 		z->wmark[SMM_WMARK_MIN] = tmp;
 		z->wmark[SMM_WMARK_LOW] = tmp + gap;
 		z->wmark[SMM_WMARK_HIGH] = tmp + 2 * gap;
+	}
+}
+
+/*
+ * The watermarks and lowmem reserves, at setup (before the per-CPU lists,
+ * whose high limit follows the low watermark). @min_free_kbytes is the
+ * user's value, or derived as the booting kernel derives it:
+ * SMM_MIN_FREE_KBYTES_AUTO as init_per_zone_wmark_min() does
+ * (calculate_min_free_kbytes()), SMM_MIN_FREE_KBYTES_AUTO_THP as a kernel
+ * with THP enabled ends up with, khugepaged's raise on top. A user's value
+ * is kept as it is, as the kernel keeps one written to the sysctl.
+ */
+void smm_zones_set_watermarks(struct smm_mm *mm, u64 min_free_kbytes)
+{
+	bool thp = min_free_kbytes == SMM_MIN_FREE_KBYTES_AUTO_THP;
+
+	if (min_free_kbytes == SMM_MIN_FREE_KBYTES_AUTO || thp)
+		min_free_kbytes = smm_default_min_free_kbytes(mm);
+	__smm_zones_set_watermarks(mm, min_free_kbytes);
+	if (thp) {
+		u64 raised = smm_thp_min_free_kbytes(mm, min_free_kbytes);
+
+		if (raised != min_free_kbytes)
+			__smm_zones_set_watermarks(mm, raised);
 	}
 	smm_zones_set_lowmem_reserve(mm);
 }

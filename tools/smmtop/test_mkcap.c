@@ -133,7 +133,7 @@ static int mk_unusable(const uint64_t *nr_free, unsigned int order)
 		if (o >= order)
 			suitable += nr_free[o] << (o - order);
 	}
-	return pages ? (pages - (suitable << order)) * 1000 / pages : 0;
+	return pages ? (pages - (suitable << order)) * 1000 / pages : 1000;
 }
 
 static int mk_extfrag(const uint64_t *nr_free, unsigned int order)

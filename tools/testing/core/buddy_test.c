@@ -120,8 +120,8 @@ SMM_TEST(zones_parameter)
 		     "zones= lists zones out of order or twice");
 	ASSERT_STREQ(smm_parse_zones("DMA:8M,DMA:8M", 16384, &l),
 		     "zones= lists zones out of order or twice");
-	ASSERT_STREQ(smm_parse_zones("DMA:3M,Normal:rest", 16384, &l),
-		     "zones= size is not a non-zero multiple of the 2 MiB pageblock");
+	ASSERT_STREQ(smm_parse_zones("DMA:3000,Normal:rest", 16384, &l),
+		     "zones= size is not a non-zero multiple of the 4 KiB page");
 	ASSERT_STREQ(smm_parse_zones("DMA:rest,Normal:8M", 16384, &l),
 		     "zones= has a zone after the one taking the rest");
 	ASSERT_STREQ(smm_parse_zones("DMA:8M,Normal:8M", 16384, &l),
@@ -320,8 +320,9 @@ SMM_TEST(fragmentation_indexes)
 	ASSERT_EQ(smm_extfrag_index(nr_free, 10), 1000 - (1000 + 100000 / 1024) / 100);
 	ASSERT_EQ(smm_unusable_index(whole, 10), 0);
 	ASSERT_EQ(smm_extfrag_index(whole, 10), -1000);
+	/* no free memory: all of it unusable, as unusable_free_index() says */
 	nr_free[0] = 0;
-	ASSERT_EQ(smm_unusable_index(nr_free, 3), 0);
+	ASSERT_EQ(smm_unusable_index(nr_free, 3), 1000);
 	ASSERT_EQ(smm_extfrag_index(nr_free, 3), 0);
 }
 
