@@ -45,7 +45,15 @@
 #define SMM_PAGEBLOCK_ORDER	9	/* 2 MiB, as HUGETLB_PAGE_ORDER on x86-64 */
 #define SMM_PAGEBLOCK_FRAMES	(1ULL << SMM_PAGEBLOCK_ORDER)
 #define SMM_PCP_MAX_ORDER	3	/* PAGE_ALLOC_COSTLY_ORDER */
-#define SMM_NR_PCP_LISTS	((SMM_PCP_MAX_ORDER + 1) * SMM_NR_MT)
+/*
+ * The per-CPU lists of 6.1 with CONFIG_TRANSPARENT_HUGEPAGE (Debian's):
+ * one per low order and migratetype, then two of pageblock order (THP),
+ * one for movable blocks and one for the rest (order_to_pindex()).
+ */
+#define SMM_PCP_THP_ORDER	SMM_PAGEBLOCK_ORDER
+#define SMM_NR_LOWORDER_PCP_LISTS ((SMM_PCP_MAX_ORDER + 1) * SMM_NR_MT)
+#define SMM_NR_PCP_LISTS	(SMM_NR_LOWORDER_PCP_LISTS + 2)
+#define SMM_PCP_BATCH_SCALE_MAX	5	/* CONFIG_PCP_BATCH_SCALE_MAX */
 
 /*
  * The structures. They are here rather than in mm_internal.h because the
@@ -79,17 +87,29 @@ struct smm_zone_stats {
 struct smm_pcp_stats {
 	u64 alloc[SMM_PCP_MAX_ORDER + 1];
 	u64 free[SMM_PCP_MAX_ORDER + 1];
+	u64 thp_alloc;			/* pageblock-order blocks */
+	u64 thp_free;
 	u64 refill;			/* batches taken from the buddy */
 	u64 drain;			/* batches given back to the buddy */
 };
 
+/*
+ * One CPU's lists of one zone, as struct per_cpu_pages: each list is
+ * doubly linked through the frames' prev/next, with its first block in
+ * lists[] and its last in tails[]. Frees and allocations work at the
+ * head (hot), refills append at the tail, drains take from the tail
+ * (cold). free_factor doubles the drain after each drain without an
+ * allocation between (nr_pcp_free()).
+ */
 struct smm_pcp {
 	smm_lock_t lock;
 	smm_seq_t seq;			/* write sections under lock */
 	u32 count;			/* frames on the lists */
 	u32 high;			/* drain a batch beyond this */
 	u32 batch;
-	u32 lists[SMM_NR_PCP_LISTS];	/* LIFO stacks linked through next */
+	u32 free_factor;		/* 0..SMM_PCP_BATCH_SCALE_MAX */
+	u32 lists[SMM_NR_PCP_LISTS];	/* heads, SMM_FRAME_NONE if empty */
+	u32 tails[SMM_NR_PCP_LISTS];
 	u64 sweep_end;			/* = its zone's sweep.end */
 	s64 sweep_delta;		/* frames pushed minus popped behind it */
 	struct smm_pcp_stats stats;
@@ -147,6 +167,7 @@ struct smm_mm {
 	u8 *pageblock_mt;		/* one migratetype per 2 MiB of index space */
 	struct smm_pcp *pcp;		/* [cpu * SMM_NR_ZONES + zone] */
 	unsigned int nr_cpus;
+	unsigned int nr_split_cpus;	/* zone_highsize()'s divisor */
 	bool pcp_enabled;
 	u64 min_free_kbytes;
 	smm_mutex_t lock_all;		/* one CHECK at a time */
@@ -162,7 +183,8 @@ struct smm_zone_layout {
 
 struct smm_mm_config {
 	struct smm_zone_layout layout;
-	unsigned int nr_cpus;
+	unsigned int nr_cpus;		/* CPU ids 0..nr_cpus-1 (nr_cpu_ids) */
+	unsigned int nr_split_cpus;	/* CPUs pcp high is split between; 0: nr_cpus */
 	bool pcp_enabled;
 	u64 min_free_kbytes;		/* 0: derive as the kernel does */
 };

@@ -36,10 +36,14 @@ static u32 smm_pcp_batchsize(u64 managed)
 	return smm_rounddown_pow2(batch + batch / 2) - 1 ? : 1;
 }
 
-/* zone_highsize(): the low watermark split between the CPUs. */
-static u32 smm_pcp_highsize(const struct smm_zone *z, u32 batch, unsigned int nr_cpus)
+/*
+ * zone_highsize(): the low watermark split between the CPUs of the
+ * zone's node (the glue's nr_split_cpus: the online CPUs, as the
+ * kernel counts them when it sets up the pagesets), at least 4 batches.
+ */
+static u32 smm_pcp_highsize(const struct smm_zone *z, u32 batch, unsigned int nr_split_cpus)
 {
-	u64 high = z->wmark[SMM_WMARK_LOW] / nr_cpus;
+	u64 high = z->wmark[SMM_WMARK_LOW] / nr_split_cpus;
 
 	return max(high, (u64)batch * 4);
 }
@@ -55,16 +59,13 @@ void smm_pcp_setup(struct smm_mm *mm)
 			smm_lock_init(&pcp->lock);
 			smm_seq_init(&pcp->seq, &pcp->lock);
 			pcp->batch = smm_pcp_batchsize(mm->zones[zi].managed);
-			pcp->high = smm_pcp_highsize(&mm->zones[zi], pcp->batch, mm->nr_cpus);
+			pcp->high = smm_pcp_highsize(&mm->zones[zi], pcp->batch,
+						     mm->nr_split_cpus);
+			pcp->free_factor = 0;
 			for (i = 0; i < SMM_NR_PCP_LISTS; i++)
-				pcp->lists[i] = SMM_FRAME_NONE;
+				pcp->lists[i] = pcp->tails[i] = SMM_FRAME_NONE;
 		}
 	}
-}
-
-static inline unsigned int smm_pindex(unsigned int order, unsigned int mt)
-{
-	return order * SMM_NR_MT + mt;
 }
 
 /* Lock @pcp and open a write section: what follows may change descriptors. */
@@ -81,25 +82,77 @@ static __always_inline void smm_pcp_unlock(struct smm_pcp *pcp)
 }
 
 /*
- * Push and pop keep CHECK's census current for blocks behind its cursor
- * (sweep_end, 0 when no CHECK runs; see check.c).
+ * The list operations keep CHECK's census current for blocks behind its
+ * cursor (sweep_end, 0 when no CHECK runs; see check.c). Each change of
+ * a descriptor is one store (frame.h); a list is consistent again when
+ * the pcp lock is dropped.
  */
-static void smm_pcp_push(struct smm_mm *mm, struct smm_pcp *pcp, u32 *list, u64 idx,
-			 unsigned int order, unsigned int mt)
+static __always_inline void smm_pcp_census(struct smm_pcp *pcp, u64 idx, s64 frames)
 {
-	smm_frame_set_linked(&mm->frames[idx], SMM_FRAME_PCP, order, mt, SMM_FRAME_NONE, *list);
-	*list = idx;
 	if (unlikely(idx < pcp->sweep_end))
-		pcp->sweep_delta += 1 << order;
+		pcp->sweep_delta += frames;
 }
 
-static u64 smm_pcp_pop(struct smm_mm *mm, struct smm_pcp *pcp, u32 *list, unsigned int order)
+/* list_add(): @idx becomes the first (hottest) block of list @p. */
+static __always_inline void smm_pcp_add_head(struct smm_mm *mm, struct smm_pcp *pcp,
+					     unsigned int p, u64 idx, unsigned int order,
+					     unsigned int mt)
 {
-	u64 idx = *list;
+	u32 head = pcp->lists[p];
 
-	*list = smm_frame_next(&mm->frames[idx]);
-	if (unlikely(idx < pcp->sweep_end))
-		pcp->sweep_delta -= 1 << order;
+	smm_frame_set_linked(&mm->frames[idx], SMM_FRAME_PCP, order, mt, SMM_FRAME_NONE, head);
+	if (head != SMM_FRAME_NONE)
+		smm_frame_set_prev(&mm->frames[head], idx);
+	else
+		pcp->tails[p] = idx;
+	pcp->lists[p] = idx;
+	smm_pcp_census(pcp, idx, 1LL << order);
+}
+
+/* list_add_tail(): @idx becomes the last (coldest) block of list @p. */
+static void smm_pcp_add_tail(struct smm_mm *mm, struct smm_pcp *pcp, unsigned int p, u64 idx,
+			     unsigned int order, unsigned int mt)
+{
+	u32 tail = pcp->tails[p];
+
+	smm_frame_set_linked(&mm->frames[idx], SMM_FRAME_PCP, order, mt, tail, SMM_FRAME_NONE);
+	if (tail != SMM_FRAME_NONE)
+		smm_frame_set_next(&mm->frames[tail], idx);
+	else
+		pcp->lists[p] = idx;
+	pcp->tails[p] = idx;
+	smm_pcp_census(pcp, idx, 1LL << order);
+}
+
+/* The first block of non-empty list @p leaves it (list_first_entry()). */
+static __always_inline u64 smm_pcp_del_head(struct smm_mm *mm, struct smm_pcp *pcp,
+					    unsigned int p, unsigned int order)
+{
+	u64 idx = pcp->lists[p];
+	u32 next = smm_frame_next(&mm->frames[idx]);
+
+	pcp->lists[p] = next;
+	if (next != SMM_FRAME_NONE)
+		smm_frame_set_prev(&mm->frames[next], SMM_FRAME_NONE);
+	else
+		pcp->tails[p] = SMM_FRAME_NONE;
+	smm_pcp_census(pcp, idx, -(1LL << order));
+	return idx;
+}
+
+/* The last block of non-empty list @p leaves it (list_last_entry()). */
+static u64 smm_pcp_del_tail(struct smm_mm *mm, struct smm_pcp *pcp, unsigned int p,
+			    unsigned int order)
+{
+	u64 idx = pcp->tails[p];
+	u32 prev = smm_frame_prev(&mm->frames[idx]);
+
+	pcp->tails[p] = prev;
+	if (prev != SMM_FRAME_NONE)
+		smm_frame_set_next(&mm->frames[prev], SMM_FRAME_NONE);
+	else
+		pcp->lists[p] = SMM_FRAME_NONE;
+	smm_pcp_census(pcp, idx, -(1LL << order));
 	return idx;
 }
 
@@ -113,21 +166,28 @@ static void smm_pcp_set_page(struct smm_mm *mm, u64 idx, unsigned int order, uns
 	smm_frame_set_head(&mm->frames[idx], SMM_FRAME_PAGE, order, mt);
 }
 
-/* rmqueue_bulk(): take a batch for one list under the zone lock. */
+/*
+ * rmqueue_bulk() as __rmqueue_pcplist() sizes it: a batch of order-0
+ * blocks, batch >> order (at least 2) of a higher order, but a batch of
+ * 1 (zones under 32 MiB) stays 1 at every order. The blocks go to the
+ * tail in the order the buddy gives them. Under the pcp lock; takes the
+ * zone lock.
+ */
 static bool smm_pcp_refill(struct smm_mm *mm, struct smm_zone *z, struct smm_pcp *pcp,
-			   unsigned int order, unsigned int mt)
+			   unsigned int p, unsigned int order, unsigned int mt)
 {
-	u32 *list = &pcp->lists[smm_pindex(order, mt)];
-	u32 n = order ? max(pcp->batch >> order, 2U) : pcp->batch;
+	u32 n = pcp->batch;
 	u32 i;
 
+	if (n > 1)
+		n = max(n >> order, 2U);
 	smm_lock(&z->lock);
 	for (i = 0; i < n; i++) {
 		u64 idx = __smm_rmqueue(mm, z, order, mt);
 
 		if (idx == SMM_NO_IDX)
 			break;
-		smm_pcp_push(mm, pcp, list, idx, order, mt);
+		smm_pcp_add_tail(mm, pcp, p, idx, order, mt);
 	}
 	smm_unlock(&z->lock);
 	if (!i)
@@ -138,100 +198,174 @@ static bool smm_pcp_refill(struct smm_mm *mm, struct smm_zone *z, struct smm_pcp
 }
 
 /*
- * free_pcppages_bulk(): give @count frames back to the buddy, taking the
- * lists in turn so no one order or type keeps its blocks forever.
- * Called with the pcp lock held; takes the zone lock.
+ * free_pcppages_bulk(): give @count frames back to the buddy. The lists
+ * are taken round-robin starting at @pindex (the list just freed to),
+ * each emptied from its cold tail before the next is looked at, until
+ * @count frames are gone (a block may overshoot it). Each block goes
+ * back as the type it was freed as. Called with the pcp lock held;
+ * takes the zone lock.
  */
 static void smm_pcp_free_bulk(struct smm_mm *mm, struct smm_zone *z, struct smm_pcp *pcp,
-			      u32 count)
+			      s64 count, unsigned int pindex)
 {
-	unsigned int pindex = 0, empty = 0;
+	unsigned int empty = 0;
 
-	count = min(count, pcp->count);
-	if (!count)
+	count = min(count, (s64)pcp->count);
+	if (count <= 0)
 		return;
 	smm_lock(&z->lock);
-	while (count) {
-		u32 *list = &pcp->lists[pindex];
-		unsigned int order = pindex / SMM_NR_MT;
-		u64 idx;
+	while (count > 0) {
+		unsigned int order = smm_pcp_order(pindex);
 
-		pindex = (pindex + 1) % SMM_NR_PCP_LISTS;
-		if (*list == SMM_FRAME_NONE) {
+		if (pcp->lists[pindex] == SMM_FRAME_NONE) {
 			/* count says frames are left but no list has any */
 			if (WARN_ON_ONCE(++empty == SMM_NR_PCP_LISTS))
 				break;
+			pindex = (pindex + 1) % SMM_NR_PCP_LISTS;
 			continue;
 		}
 		empty = 0;
-		idx = smm_pcp_pop(mm, pcp, list, order);
-		__smm_free_one(mm, z, idx, order, smm_frame_mt(&mm->frames[idx]));
-		smm_count_sub(pcp->count, 1U << order);
-		count -= min(count, 1U << order);
+		do {
+			u64 idx = smm_pcp_del_tail(mm, pcp, pindex, order);
+
+			__smm_free_one(mm, z, idx, order, smm_frame_mt(&mm->frames[idx]));
+			smm_count_sub(pcp->count, 1U << order);
+			count -= 1 << order;
+		} while (count > 0 && pcp->lists[pindex] != SMM_FRAME_NONE);
+		pindex = (pindex + 1) % SMM_NR_PCP_LISTS;
 	}
 	smm_unlock(&z->lock);
 	smm_count_add(pcp->stats.drain, 1);
 }
 
-/* rmqueue_pcplist(): the fast path. */
+/*
+ * nr_pcp_high() and nr_pcp_free(): how far the lists may grow, and how
+ * much a free past that gives back. Each drain with no allocation since
+ * the last one doubles (free_factor, up to batch << SCALE_MAX) while
+ * leaving at least a batch; a high-order free (orders 1-3) after such a
+ * drain gives everything back (free_high), so those blocks do not sit
+ * on a CPU that only frees. The shadow has no reclaim, so the kernel's
+ * "reclaim active: at most 4 batches" never applies.
+ */
+static __always_inline u32 smm_pcp_high(const struct smm_pcp *pcp, bool free_high)
+{
+	return free_high ? 0 : pcp->high;
+}
+
+static s64 smm_pcp_nr_free(struct smm_pcp *pcp, u32 high, bool free_high)
+{
+	s64 batch = pcp->batch, min_nr_free, max_nr_free;
+
+	if (unlikely(free_high))
+		return pcp->count;
+	if (unlikely(high < batch))
+		return 1;
+	min_nr_free = batch;
+	max_nr_free = (s64)high - batch;
+	batch <<= pcp->free_factor;
+	if (batch < max_nr_free && pcp->free_factor < SMM_PCP_BATCH_SCALE_MAX)
+		pcp->free_factor++;
+	return min(max(batch, min_nr_free), max_nr_free);	/* clamp() */
+}
+
+/* free_unref_page_commit(): one block onto its list; drain past high. */
+static __always_inline void smm_pcp_commit(struct smm_mm *mm, struct smm_zone *z,
+					   struct smm_pcp *pcp, u64 idx, unsigned int order,
+					   unsigned int mt)
+{
+	unsigned int p = smm_pcp_index(order, mt);
+	bool free_high;
+	u32 high;
+
+	smm_pcp_add_head(mm, pcp, p, idx, order, mt);
+	smm_count_add(pcp->count, 1U << order);
+	if (order <= SMM_PCP_MAX_ORDER)
+		smm_count_add(pcp->stats.free[order], 1);
+	else
+		smm_count_add(pcp->stats.thp_free, 1);
+	free_high = pcp->free_factor && order && order <= SMM_PCP_MAX_ORDER;
+	high = smm_pcp_high(pcp, free_high);
+	if (pcp->count >= high)
+		smm_pcp_free_bulk(mm, z, pcp, smm_pcp_nr_free(pcp, high, free_high), p);
+}
+
+/* __rmqueue_pcplist(): the first block of the list, refilled if empty. */
+static __always_inline u64 __smm_pcp_alloc(struct smm_mm *mm, struct smm_zone *z,
+					   struct smm_pcp *pcp, unsigned int order,
+					   unsigned int mt)
+{
+	unsigned int p = smm_pcp_index(order, mt);
+	u64 idx;
+
+	if (pcp->lists[p] == SMM_FRAME_NONE && !smm_pcp_refill(mm, z, pcp, p, order, mt))
+		return SMM_NO_IDX;
+	idx = smm_pcp_del_head(mm, pcp, p, order);
+	/* its own type: a THP list holds unmovable and reclaimable blocks */
+	smm_pcp_set_page(mm, idx, order, smm_frame_mt(&mm->frames[idx]));
+	smm_count_sub(pcp->count, 1U << order);
+	return idx;
+}
+
+/*
+ * rmqueue_pcplist(): the fast path. An allocation halves free_factor,
+ * so the drains shrink back once the CPU allocates again.
+ */
 u64 smm_pcp_alloc(struct smm_mm *mm, struct smm_zone *z, unsigned int order,
 		  unsigned int mt, unsigned int cpu)
 {
 	struct smm_pcp *pcp = smm_pcp_of(mm, cpu, z - mm->zones);
-	u32 *list = &pcp->lists[smm_pindex(order, mt)];
-	u64 idx = SMM_NO_IDX;
+	u64 idx;
 
 	smm_pcp_lock(pcp);
-	if (*list != SMM_FRAME_NONE || smm_pcp_refill(mm, z, pcp, order, mt)) {
-		idx = smm_pcp_pop(mm, pcp, list, order);
-		smm_pcp_set_page(mm, idx, order, mt);
-		smm_count_sub(pcp->count, 1U << order);
-		smm_count_add(pcp->stats.alloc[order], 1);
+	pcp->free_factor >>= 1;
+	idx = __smm_pcp_alloc(mm, z, pcp, order, mt);
+	if (idx != SMM_NO_IDX) {
+		if (order <= SMM_PCP_MAX_ORDER)
+			smm_count_add(pcp->stats.alloc[order], 1);
+		else
+			smm_count_add(pcp->stats.thp_alloc, 1);
 	}
 	smm_pcp_unlock(pcp);
 	return idx;
 }
 
-/* free_unref_page(): onto this CPU's list; a batch goes back past high. */
+/* free_unref_page(): onto this CPU's list; frames go back past high. */
 void smm_pcp_free(struct smm_mm *mm, struct smm_zone *z, u64 idx, unsigned int order,
 		  unsigned int mt, unsigned int cpu)
 {
 	struct smm_pcp *pcp = smm_pcp_of(mm, cpu, z - mm->zones);
 
 	smm_pcp_lock(pcp);
-	smm_pcp_push(mm, pcp, &pcp->lists[smm_pindex(order, mt)], idx, order, mt);
-	smm_count_add(pcp->count, 1U << order);
-	smm_count_add(pcp->stats.free[order], 1);
-	if (pcp->count >= pcp->high)
-		smm_pcp_free_bulk(mm, z, pcp, pcp->count - pcp->high + pcp->batch);
+	smm_pcp_commit(mm, z, pcp, idx, order, mt);
 	smm_pcp_unlock(pcp);
 }
 
 /*
  * The bulk fast path (__alloc_pages_bulk()): up to @nr order-0 blocks of
- * @mt under one taking of the pcp lock. Returns how many it got.
+ * @mt under one taking of the pcp lock. As in the kernel it leaves
+ * free_factor alone. Returns how many it got.
  */
 unsigned int smm_pcp_alloc_many(struct smm_mm *mm, struct smm_zone *z, unsigned int mt,
 				unsigned int cpu, unsigned int nr, u64 *idx)
 {
 	struct smm_pcp *pcp = smm_pcp_of(mm, cpu, z - mm->zones);
-	u32 *list = &pcp->lists[smm_pindex(0, mt)];
 	unsigned int n;
 
 	smm_pcp_lock(pcp);
 	for (n = 0; n < nr; n++) {
-		if (*list == SMM_FRAME_NONE && !smm_pcp_refill(mm, z, pcp, 0, mt))
+		idx[n] = __smm_pcp_alloc(mm, z, pcp, 0, mt);
+		if (idx[n] == SMM_NO_IDX)
 			break;
-		idx[n] = smm_pcp_pop(mm, pcp, list, 0);
-		smm_pcp_set_page(mm, idx[n], 0, mt);
 	}
-	smm_count_sub(pcp->count, n);
 	smm_count_add(pcp->stats.alloc[0], n);
 	smm_pcp_unlock(pcp);
 	return n;
 }
 
-/* Free @nr blocks of one zone onto @cpu's lists under one taking of the lock. */
+/*
+ * free_unref_page_list(): @nr blocks of one zone onto @cpu's lists under
+ * one taking of the lock, each committed as a single free would be.
+ */
 void smm_pcp_free_many(struct smm_mm *mm, struct smm_zone *z, unsigned int cpu,
 		       unsigned int nr, const u64 *idx)
 {
@@ -239,30 +373,34 @@ void smm_pcp_free_many(struct smm_mm *mm, struct smm_zone *z, unsigned int cpu,
 	unsigned int i;
 
 	smm_pcp_lock(pcp);
-	for (i = 0; i < nr; i++) {
-		unsigned int order = smm_frame_order(&mm->frames[idx[i]]);
-
-		smm_pcp_push(mm, pcp, &pcp->lists[smm_pindex(order, smm_pageblock_mt(mm, idx[i]))],
-			     idx[i], order, smm_pageblock_mt(mm, idx[i]));
-		smm_count_add(pcp->count, 1U << order);
-		smm_count_add(pcp->stats.free[order], 1);
-	}
-	if (pcp->count >= pcp->high)
-		smm_pcp_free_bulk(mm, z, pcp, pcp->count - pcp->high + pcp->batch);
+	for (i = 0; i < nr; i++)
+		smm_pcp_commit(mm, z, pcp, idx[i], smm_frame_order(&mm->frames[idx[i]]),
+			       smm_pageblock_mt(mm, idx[i]));
 	smm_pcp_unlock(pcp);
 }
 
-/* drain_pages(): everything @cpu holds goes back to the buddy. */
+/*
+ * drain_pages_zone(): everything @cpu holds goes back to the buddy, at
+ * most batch << SCALE_MAX frames per taking of its lock, from list 0 on.
+ */
 void smm_drain_pcp(struct smm_mm *mm, unsigned int cpu)
 {
 	unsigned int zi;
 
 	for (zi = 0; zi < SMM_NR_ZONES; zi++) {
 		struct smm_pcp *pcp = smm_pcp_of(mm, cpu, zi);
+		u32 count, left;
 
-		smm_pcp_lock(pcp);
-		smm_pcp_free_bulk(mm, &mm->zones[zi], pcp, pcp->count);
-		smm_pcp_unlock(pcp);
+		do {
+			smm_pcp_lock(pcp);
+			count = left = pcp->count;
+			if (count) {
+				smm_pcp_free_bulk(mm, &mm->zones[zi], pcp,
+						  min(count, pcp->batch << SMM_PCP_BATCH_SCALE_MAX), 0);
+				left = pcp->count;
+			}
+			smm_pcp_unlock(pcp);
+		} while (left && left < count);
 	}
 }
 
