@@ -231,6 +231,13 @@ struct smm_zone_snapshot {
 
 bool smm_zone_snapshot(struct smm_mm *mm, unsigned int zone, struct smm_zone_snapshot *s);
 
+/*
+ * pcp.c: the pageblock-order (THP) allocations and frees of zone @zone's
+ * per-CPU lists, summed over the CPUs (the snapshot's pcp stats hold
+ * orders 0-3): what the per-order counts add at order 9.
+ */
+void smm_zone_pcp_thp_stats(struct smm_mm *mm, unsigned int zone, u64 *alloc, u64 *free);
+
 static inline bool smm_zone_populated(const struct smm_zone *z)
 {
 	return z->managed != 0;
