@@ -214,7 +214,7 @@ static int smm_check_pcp_link(const struct smm_mm *mm, const struct smm_zone *z,
 	n = next >= z->start && next < z->end ? &mm->frames[next] : NULL;
 	if (!n || smm_frame_type(n) != SMM_FRAME_PCP || smm_frame_order(n) != smm_frame_order(f) ||
 	    smm_pcp_index(smm_frame_order(n), smm_frame_mt(n)) !=
-	    smm_pcp_index(smm_frame_order(f), smm_frame_mt(f)) || smm_frame_prev(n) != idx)
+	    smm_pcp_index(smm_frame_order(f), smm_frame_mt(f)))
 		return smm_bad("%s: pcp frame %llu links to frame %u, not a pcp block of its list",
 			       z->name, (unsigned long long)idx, next);
 	return 0;
@@ -361,7 +361,7 @@ static int smm_check_pcp_lists(struct smm_mm *mm, unsigned int zi, char *why, si
 		smm_lock(&pcp->lock);
 		t0 = smm_clock_ns();
 		for (p = 0; p < SMM_NR_PCP_LISTS && !ret; p++) {
-			u32 idx, last = SMM_FRAME_NONE;
+			u32 idx;
 
 			for (idx = pcp->lists[p]; idx != SMM_FRAME_NONE && !ret;
 			     idx = smm_frame_next(&mm->frames[idx])) {
@@ -372,17 +372,12 @@ static int smm_check_pcp_lists(struct smm_mm *mm, unsigned int zi, char *why, si
 						      cpu, z->name, p, idx);
 				else if (smm_frame_type(f) != SMM_FRAME_PCP ||
 					 smm_frame_order(f) != smm_pcp_order(p) ||
-					 smm_pcp_index(smm_frame_order(f), smm_frame_mt(f)) != p ||
-					 smm_frame_prev(f) != last)
+					 smm_pcp_index(smm_frame_order(f), smm_frame_mt(f)) != p)
 					ret = smm_bad("cpu %u %s pcp list %u: frame %u is not a free pcp block",
 						      cpu, z->name, p, idx);
 				else
 					frames += 1ULL << smm_frame_order(f);
-				last = idx;
 			}
-			if (!ret && pcp->tails[p] != last)
-				ret = smm_bad("cpu %u %s pcp list %u: tail %u, but the list ends at %u",
-					      cpu, z->name, p, pcp->tails[p], last);
 		}
 		if (!ret && frames != pcp->count)
 			ret = smm_bad("cpu %u %s: pcp count=%u but its lists hold %llu frames",

@@ -84,22 +84,23 @@ struct smm_zone_stats {
 };
 
 /* Fast-path events of one CPU in one zone, counted under its pcp lock. */
+#define SMM_PCP_THP_SLOT	(SMM_PCP_MAX_ORDER + 1)	/* stats of pageblock order */
+
 struct smm_pcp_stats {
-	u64 alloc[SMM_PCP_MAX_ORDER + 1];
-	u64 free[SMM_PCP_MAX_ORDER + 1];
-	u64 thp_alloc;			/* pageblock-order blocks */
-	u64 thp_free;
+	u64 alloc[SMM_PCP_THP_SLOT + 1];	/* orders 0-3, then THP */
+	u64 free[SMM_PCP_THP_SLOT + 1];
 	u64 refill;			/* batches taken from the buddy */
 	u64 drain;			/* batches given back to the buddy */
 };
 
 /*
- * One CPU's lists of one zone, as struct per_cpu_pages: each list is
- * doubly linked through the frames' prev/next, with its first block in
- * lists[] and its last in tails[]. Frees and allocations work at the
- * head (hot), refills append at the tail, drains take from the tail
- * (cold). free_factor doubles the drain after each drain without an
- * allocation between (nr_pcp_free()).
+ * One CPU's lists of one zone, as struct per_cpu_pages. Frees and
+ * allocations work at a list's head (hot), refills fill an empty list in
+ * the order the buddy gives, drains take from the tail (cold). The
+ * kernel's lists are doubly linked; these are linked through next only,
+ * so the fast path writes no neighbour's descriptor, and a drain finds
+ * the tail by walking (pcp.c). free_factor doubles the drain after each
+ * drain without an allocation between (nr_pcp_free()).
  */
 struct smm_pcp {
 	smm_lock_t lock;
@@ -109,7 +110,6 @@ struct smm_pcp {
 	u32 batch;
 	u32 free_factor;		/* 0..SMM_PCP_BATCH_SCALE_MAX */
 	u32 lists[SMM_NR_PCP_LISTS];	/* heads, SMM_FRAME_NONE if empty */
-	u32 tails[SMM_NR_PCP_LISTS];
 	u64 sweep_end;			/* = its zone's sweep.end */
 	s64 sweep_delta;		/* frames pushed minus popped behind it */
 	struct smm_pcp_stats stats;

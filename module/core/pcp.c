@@ -63,7 +63,7 @@ void smm_pcp_setup(struct smm_mm *mm)
 						     mm->nr_split_cpus);
 			pcp->free_factor = 0;
 			for (i = 0; i < SMM_NR_PCP_LISTS; i++)
-				pcp->lists[i] = pcp->tails[i] = SMM_FRAME_NONE;
+				pcp->lists[i] = SMM_FRAME_NONE;
 		}
 	}
 }
@@ -98,29 +98,9 @@ static __always_inline void smm_pcp_add_head(struct smm_mm *mm, struct smm_pcp *
 					     unsigned int p, u64 idx, unsigned int order,
 					     unsigned int mt)
 {
-	u32 head = pcp->lists[p];
-
-	smm_frame_set_linked(&mm->frames[idx], SMM_FRAME_PCP, order, mt, SMM_FRAME_NONE, head);
-	if (head != SMM_FRAME_NONE)
-		smm_frame_set_prev(&mm->frames[head], idx);
-	else
-		pcp->tails[p] = idx;
+	smm_frame_set_linked(&mm->frames[idx], SMM_FRAME_PCP, order, mt, SMM_FRAME_NONE,
+			     pcp->lists[p]);
 	pcp->lists[p] = idx;
-	smm_pcp_census(pcp, idx, 1LL << order);
-}
-
-/* list_add_tail(): @idx becomes the last (coldest) block of list @p. */
-static void smm_pcp_add_tail(struct smm_mm *mm, struct smm_pcp *pcp, unsigned int p, u64 idx,
-			     unsigned int order, unsigned int mt)
-{
-	u32 tail = pcp->tails[p];
-
-	smm_frame_set_linked(&mm->frames[idx], SMM_FRAME_PCP, order, mt, tail, SMM_FRAME_NONE);
-	if (tail != SMM_FRAME_NONE)
-		smm_frame_set_next(&mm->frames[tail], idx);
-	else
-		pcp->lists[p] = idx;
-	pcp->tails[p] = idx;
 	smm_pcp_census(pcp, idx, 1LL << order);
 }
 
@@ -129,31 +109,46 @@ static __always_inline u64 smm_pcp_del_head(struct smm_mm *mm, struct smm_pcp *p
 					    unsigned int p, unsigned int order)
 {
 	u64 idx = pcp->lists[p];
-	u32 next = smm_frame_next(&mm->frames[idx]);
 
-	pcp->lists[p] = next;
-	if (next != SMM_FRAME_NONE)
-		smm_frame_set_prev(&mm->frames[next], SMM_FRAME_NONE);
-	else
-		pcp->tails[p] = SMM_FRAME_NONE;
+	pcp->lists[p] = smm_frame_next(&mm->frames[idx]);
 	smm_pcp_census(pcp, idx, -(1LL << order));
 	return idx;
 }
 
-/* The last block of non-empty list @p leaves it (list_last_entry()). */
-static u64 smm_pcp_del_tail(struct smm_mm *mm, struct smm_pcp *pcp, unsigned int p,
-			    unsigned int order)
+/*
+ * The last @n blocks of list @p (all of it if it holds fewer), cut off
+ * and linked the other way round: the coldest first, as
+ * free_pcppages_bulk() takes them with list_last_entry(). Returns the
+ * first of them and sets *@taken to how many. Two walks of the list,
+ * reads only, then a reversal of the blocks leaving it.
+ */
+static u32 smm_pcp_cut_tail(struct smm_mm *mm, struct smm_pcp *pcp, unsigned int p, u32 n,
+			    u32 *taken)
 {
-	u64 idx = pcp->tails[p];
-	u32 prev = smm_frame_prev(&mm->frames[idx]);
+	u32 len = 0, idx, before, keep, rev = SMM_FRAME_NONE;
 
-	pcp->tails[p] = prev;
-	if (prev != SMM_FRAME_NONE)
-		smm_frame_set_next(&mm->frames[prev], SMM_FRAME_NONE);
-	else
+	for (idx = pcp->lists[p]; idx != SMM_FRAME_NONE; idx = smm_frame_next(&mm->frames[idx]))
+		len++;
+	n = min(n, len);
+	idx = pcp->lists[p];
+	if (len > n) {
+		/* the last block kept: the new tail */
+		for (before = idx, keep = len - n - 1; keep; keep--)
+			before = smm_frame_next(&mm->frames[before]);
+		idx = smm_frame_next(&mm->frames[before]);
+		smm_frame_set_next(&mm->frames[before], SMM_FRAME_NONE);
+	} else {
 		pcp->lists[p] = SMM_FRAME_NONE;
-	smm_pcp_census(pcp, idx, -(1LL << order));
-	return idx;
+	}
+	while (idx != SMM_FRAME_NONE) {
+		u32 next = smm_frame_next(&mm->frames[idx]);
+
+		smm_frame_set_next(&mm->frames[idx], rev);
+		rev = idx;
+		idx = next;
+	}
+	*taken = n;
+	return rev;
 }
 
 /*
@@ -176,9 +171,10 @@ static void smm_pcp_set_page(struct smm_mm *mm, u64 idx, unsigned int order, uns
 static bool smm_pcp_refill(struct smm_mm *mm, struct smm_zone *z, struct smm_pcp *pcp,
 			   unsigned int p, unsigned int order, unsigned int mt)
 {
-	u32 n = pcp->batch;
-	u32 i;
+	u32 n = pcp->batch, i, last = SMM_FRAME_NONE;
 
+	if (WARN_ON_ONCE(pcp->lists[p] != SMM_FRAME_NONE))
+		return true;
 	if (n > 1)
 		n = max(n >> order, 2U);
 	smm_lock(&z->lock);
@@ -187,7 +183,14 @@ static bool smm_pcp_refill(struct smm_mm *mm, struct smm_zone *z, struct smm_pcp
 
 		if (idx == SMM_NO_IDX)
 			break;
-		smm_pcp_add_tail(mm, pcp, p, idx, order, mt);
+		smm_frame_set_linked(&mm->frames[idx], SMM_FRAME_PCP, order, mt, SMM_FRAME_NONE,
+				     SMM_FRAME_NONE);
+		if (last != SMM_FRAME_NONE)
+			smm_frame_set_next(&mm->frames[last], idx);
+		else
+			pcp->lists[p] = idx;
+		last = idx;
+		smm_pcp_census(pcp, idx, 1LL << order);
 	}
 	smm_unlock(&z->lock);
 	if (!i)
@@ -216,6 +219,7 @@ static void smm_pcp_free_bulk(struct smm_mm *mm, struct smm_zone *z, struct smm_
 	smm_lock(&z->lock);
 	while (count > 0) {
 		unsigned int order = smm_pcp_order(pindex);
+		u32 idx, n;
 
 		if (pcp->lists[pindex] == SMM_FRAME_NONE) {
 			/* count says frames are left but no list has any */
@@ -225,13 +229,17 @@ static void smm_pcp_free_bulk(struct smm_mm *mm, struct smm_zone *z, struct smm_
 			continue;
 		}
 		empty = 0;
-		do {
-			u64 idx = smm_pcp_del_tail(mm, pcp, pindex, order);
+		/* blocks until count is gone: the last may overshoot it */
+		idx = smm_pcp_cut_tail(mm, pcp, pindex, (count + (1 << order) - 1) >> order, &n);
+		while (idx != SMM_FRAME_NONE) {
+			u32 next = smm_frame_next(&mm->frames[idx]);
 
+			smm_pcp_census(pcp, idx, -(1LL << order));
 			__smm_free_one(mm, z, idx, order, smm_frame_mt(&mm->frames[idx]));
-			smm_count_sub(pcp->count, 1U << order);
-			count -= 1 << order;
-		} while (count > 0 && pcp->lists[pindex] != SMM_FRAME_NONE);
+			idx = next;
+		}
+		smm_count_sub(pcp->count, n << order);
+		count -= (s64)n << order;
 		pindex = (pindex + 1) % SMM_NR_PCP_LISTS;
 	}
 	smm_unlock(&z->lock);
@@ -268,6 +276,12 @@ static s64 smm_pcp_nr_free(struct smm_pcp *pcp, u32 high, bool free_high)
 	return min(max(batch, min_nr_free), max_nr_free);	/* clamp() */
 }
 
+/* The stats slot of @order: itself up to order 3, then the THP slot. */
+static __always_inline unsigned int smm_pcp_stat_slot(unsigned int order)
+{
+	return order <= SMM_PCP_MAX_ORDER ? order : SMM_PCP_THP_SLOT;
+}
+
 /* free_unref_page_commit(): one block onto its list; drain past high. */
 static __always_inline void smm_pcp_commit(struct smm_mm *mm, struct smm_zone *z,
 					   struct smm_pcp *pcp, u64 idx, unsigned int order,
@@ -279,11 +293,8 @@ static __always_inline void smm_pcp_commit(struct smm_mm *mm, struct smm_zone *z
 
 	smm_pcp_add_head(mm, pcp, p, idx, order, mt);
 	smm_count_add(pcp->count, 1U << order);
-	if (order <= SMM_PCP_MAX_ORDER)
-		smm_count_add(pcp->stats.free[order], 1);
-	else
-		smm_count_add(pcp->stats.thp_free, 1);
-	free_high = pcp->free_factor && order && order <= SMM_PCP_MAX_ORDER;
+	smm_count_add(pcp->stats.free[smm_pcp_stat_slot(order)], 1);
+	free_high = order && pcp->free_factor && order <= SMM_PCP_MAX_ORDER;
 	high = smm_pcp_high(pcp, free_high);
 	if (pcp->count >= high)
 		smm_pcp_free_bulk(mm, z, pcp, smm_pcp_nr_free(pcp, high, free_high), p);
@@ -319,12 +330,8 @@ u64 smm_pcp_alloc(struct smm_mm *mm, struct smm_zone *z, unsigned int order,
 	smm_pcp_lock(pcp);
 	pcp->free_factor >>= 1;
 	idx = __smm_pcp_alloc(mm, z, pcp, order, mt);
-	if (idx != SMM_NO_IDX) {
-		if (order <= SMM_PCP_MAX_ORDER)
-			smm_count_add(pcp->stats.alloc[order], 1);
-		else
-			smm_count_add(pcp->stats.thp_alloc, 1);
-	}
+	if (idx != SMM_NO_IDX)
+		smm_count_add(pcp->stats.alloc[smm_pcp_stat_slot(order)], 1);
 	smm_pcp_unlock(pcp);
 	return idx;
 }
@@ -450,7 +457,7 @@ void smm_zone_pcp_thp_stats(struct smm_mm *mm, unsigned int zone, u64 *alloc, u6
 	for (cpu = 0; cpu < mm->nr_cpus; cpu++) {
 		const struct smm_pcp_stats *st = &smm_pcp_of(mm, cpu, zone)->stats;
 
-		*alloc += READ_ONCE(st->thp_alloc);
-		*free += READ_ONCE(st->thp_free);
+		*alloc += READ_ONCE(st->alloc[SMM_PCP_THP_SLOT]);
+		*free += READ_ONCE(st->free[SMM_PCP_THP_SLOT]);
 	}
 }
