@@ -1,10 +1,11 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
  * Per-CPU page lists: each CPU keeps a few free blocks of orders 0..3 per
- * zone and migratetype, so the common allocation and free touch only
- * that CPU's lists and lock, never the zone lock. The lists refill from
- * the buddy `batch` blocks at a time and drain back in batches when they
- * grow past `high`, as in mm/page_alloc.c.
+ * zone and migratetype, and of pageblock order (THP) on two lists, so
+ * the common allocation and free touch only that CPU's lists and lock,
+ * never the zone lock. The lists refill from the buddy `batch` blocks at
+ * a time and drain back when they grow past `high`, as 6.1's
+ * mm/page_alloc.c runs them (Documentation/fidelity.md, "Per-CPU lists").
  *
  * Every taking of a pcp lock that changes something is a write section
  * of that pcp's seqcount (smm_pcp_lock()), the refills and drains it
