@@ -16,6 +16,7 @@
 #include <linux/module.h>
 #include <linux/moduleparam.h>
 #include <linux/random.h>
+#include <linux/topology.h>
 
 #include "smm.h"
 #include "core/param.h"
@@ -136,11 +137,25 @@ static void smm_backing_teardown(struct smm_dev *d)
 		smm_borrowed_teardown(d);
 }
 
+/*
+ * zone_highsize() splits a zone's pcp high between the online CPUs of
+ * the zone's node. The shadow's range counts as the memory of the node
+ * the module loads on: on one node (the VMs) every online CPU. Counted
+ * once, at load: the kernel counts again on CPU hotplug, the shadow not.
+ */
+static unsigned int smm_split_cpus(void)
+{
+	unsigned int n = cpumask_weight(cpumask_of_node(numa_node_id()));
+
+	return n ? n : num_online_cpus();
+}
+
 static int smm_mm_setup(struct smm_dev *d, const struct smm_params *p)
 {
 	struct smm_mm_config cfg = {
 		.layout = p->layout,
 		.nr_cpus = nr_cpu_ids,
+		.nr_split_cpus = smm_split_cpus(),
 		.pcp_enabled = smm_param_pcp,
 		.min_free_kbytes = p->min_free_kbytes,
 	};

@@ -64,6 +64,7 @@ static u32 smm_event_level(const struct smm_zone *z, u64 free)
 static void smm_event_read(struct smm_mm *mm, unsigned int zi, struct smm_event_sample *s)
 {
 	struct smm_zone_snapshot snap;
+	u64 thp_alloc, thp_free;
 	unsigned int o;
 
 	memset(s, 0, sizeof(*s));
@@ -76,6 +77,9 @@ static void smm_event_read(struct smm_mm *mm, unsigned int zi, struct smm_event_
 		s->alloc += snap.pcp.alloc[o];
 		s->free += snap.pcp.free[o];
 	}
+	smm_zone_pcp_thp_stats(mm, zi, &thp_alloc, &thp_free);
+	s->alloc += thp_alloc;
+	s->free += thp_free;
 	s->alloc_fail = snap.stats.alloc_fail;
 	s->wmark_low = snap.stats.wmark_low;
 	s->wmark_min = snap.stats.wmark_min;

@@ -45,22 +45,29 @@ static int smm_nl_free_area_fill(struct sk_buff *skb, const struct smm_zone_snap
 	return 0;
 }
 
-static int smm_nl_stats_fill(struct sk_buff *skb, const struct smm_zone_snapshot *s)
+static int smm_nl_stats_fill(struct sk_buff *skb, struct smm_mm *mm, unsigned int zi,
+			     const struct smm_zone_snapshot *s)
 {
 	const struct smm_zone_stats *st = &s->stats;
-	u64 alloc[SMM_NR_ORDERS], free[SMM_NR_ORDERS], pcp_alloc = 0, pcp_free = 0;
+	u64 alloc[SMM_NR_ORDERS], free[SMM_NR_ORDERS], pcp_alloc, pcp_free;
 	struct nlattr *nest;
 	unsigned int o;
 
+	/* the THP lists' events first: they count at pageblock order */
+	smm_zone_pcp_thp_stats(mm, zi, &pcp_alloc, &pcp_free);
 	for (o = 0; o < SMM_NR_ORDERS; o++) {
 		alloc[o] = st->alloc[o];
 		free[o] = st->free[o];
 		if (o <= SMM_PCP_MAX_ORDER) {
 			alloc[o] += s->pcp.alloc[o];
 			free[o] += s->pcp.free[o];
-			pcp_alloc += s->pcp.alloc[o];
-			pcp_free += s->pcp.free[o];
 		}
+	}
+	alloc[SMM_PCP_THP_ORDER] += pcp_alloc;
+	free[SMM_PCP_THP_ORDER] += pcp_free;
+	for (o = 0; o <= SMM_PCP_MAX_ORDER; o++) {
+		pcp_alloc += s->pcp.alloc[o];
+		pcp_free += s->pcp.free[o];
 	}
 	nest = nla_nest_start(skb, SHADOWMM_A_ZONE_STATS);
 	if (!nest)
@@ -115,7 +122,7 @@ static int smm_nl_zone_fill(struct sk_buff *skb, struct smm_mm *mm, unsigned int
 	    nla_put_u32(skb, SHADOWMM_A_ZONE_PCP_BATCH, pcp->batch) ||
 	    smm_nl_free_area_fill(skb, s) ||
 	    smm_nl_put_u64_array(skb, SHADOWMM_A_ZONE_PAGEBLOCKS, s->pageblocks, SMM_NR_MT) ||
-	    smm_nl_stats_fill(skb, s))
+	    smm_nl_stats_fill(skb, mm, zi, s))
 		return -EMSGSIZE;
 	return 0;
 }

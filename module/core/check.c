@@ -213,7 +213,8 @@ static int smm_check_pcp_link(const struct smm_mm *mm, const struct smm_zone *z,
 		return 0;
 	n = next >= z->start && next < z->end ? &mm->frames[next] : NULL;
 	if (!n || smm_frame_type(n) != SMM_FRAME_PCP || smm_frame_order(n) != smm_frame_order(f) ||
-	    smm_frame_mt(n) != smm_frame_mt(f))
+	    smm_pcp_index(smm_frame_order(n), smm_frame_mt(n)) !=
+	    smm_pcp_index(smm_frame_order(f), smm_frame_mt(f)))
 		return smm_bad("%s: pcp frame %llu links to frame %u, not a pcp block of its list",
 			       z->name, (unsigned long long)idx, next);
 	return 0;
@@ -370,8 +371,8 @@ static int smm_check_pcp_lists(struct smm_mm *mm, unsigned int zi, char *why, si
 					ret = smm_bad("cpu %u %s pcp list %u: frame %u does not belong",
 						      cpu, z->name, p, idx);
 				else if (smm_frame_type(f) != SMM_FRAME_PCP ||
-					 smm_frame_order(f) != p / SMM_NR_MT ||
-					 smm_frame_mt(f) != p % SMM_NR_MT)
+					 smm_frame_order(f) != smm_pcp_order(p) ||
+					 smm_pcp_index(smm_frame_order(f), smm_frame_mt(f)) != p)
 					ret = smm_bad("cpu %u %s pcp list %u: frame %u is not a free pcp block",
 						      cpu, z->name, p, idx);
 				else

@@ -45,7 +45,15 @@
 #define SMM_PAGEBLOCK_ORDER	9	/* 2 MiB, as HUGETLB_PAGE_ORDER on x86-64 */
 #define SMM_PAGEBLOCK_FRAMES	(1ULL << SMM_PAGEBLOCK_ORDER)
 #define SMM_PCP_MAX_ORDER	3	/* PAGE_ALLOC_COSTLY_ORDER */
-#define SMM_NR_PCP_LISTS	((SMM_PCP_MAX_ORDER + 1) * SMM_NR_MT)
+/*
+ * The per-CPU lists of 6.1 with CONFIG_TRANSPARENT_HUGEPAGE (Debian's):
+ * one per low order and migratetype, then two of pageblock order (THP),
+ * one for movable blocks and one for the rest (order_to_pindex()).
+ */
+#define SMM_PCP_THP_ORDER	SMM_PAGEBLOCK_ORDER
+#define SMM_NR_LOWORDER_PCP_LISTS ((SMM_PCP_MAX_ORDER + 1) * SMM_NR_MT)
+#define SMM_NR_PCP_LISTS	(SMM_NR_LOWORDER_PCP_LISTS + 2)
+#define SMM_PCP_BATCH_SCALE_MAX	5	/* CONFIG_PCP_BATCH_SCALE_MAX */
 
 /*
  * The structures. They are here rather than in mm_internal.h because the
@@ -76,20 +84,32 @@ struct smm_zone_stats {
 };
 
 /* Fast-path events of one CPU in one zone, counted under its pcp lock. */
+#define SMM_PCP_THP_SLOT	(SMM_PCP_MAX_ORDER + 1)	/* stats of pageblock order */
+
 struct smm_pcp_stats {
-	u64 alloc[SMM_PCP_MAX_ORDER + 1];
-	u64 free[SMM_PCP_MAX_ORDER + 1];
+	u64 alloc[SMM_PCP_THP_SLOT + 1];	/* orders 0-3, then THP */
+	u64 free[SMM_PCP_THP_SLOT + 1];
 	u64 refill;			/* batches taken from the buddy */
 	u64 drain;			/* batches given back to the buddy */
 };
 
+/*
+ * One CPU's lists of one zone, as struct per_cpu_pages. Frees and
+ * allocations work at a list's head (hot), refills fill an empty list in
+ * the order the buddy gives, drains take from the tail (cold). The
+ * kernel's lists are doubly linked; these are linked through next only,
+ * so the fast path writes no neighbour's descriptor, and a drain finds
+ * the tail by walking (pcp.c). free_factor doubles the drain after each
+ * drain without an allocation between (nr_pcp_free()).
+ */
 struct smm_pcp {
 	smm_lock_t lock;
 	smm_seq_t seq;			/* write sections under lock */
 	u32 count;			/* frames on the lists */
 	u32 high;			/* drain a batch beyond this */
 	u32 batch;
-	u32 lists[SMM_NR_PCP_LISTS];	/* LIFO stacks linked through next */
+	u32 free_factor;		/* 0..SMM_PCP_BATCH_SCALE_MAX */
+	u32 lists[SMM_NR_PCP_LISTS];	/* heads, SMM_FRAME_NONE if empty */
 	u64 sweep_end;			/* = its zone's sweep.end */
 	s64 sweep_delta;		/* frames pushed minus popped behind it */
 	struct smm_pcp_stats stats;
@@ -147,6 +167,7 @@ struct smm_mm {
 	u8 *pageblock_mt;		/* one migratetype per 2 MiB of index space */
 	struct smm_pcp *pcp;		/* [cpu * SMM_NR_ZONES + zone] */
 	unsigned int nr_cpus;
+	unsigned int nr_split_cpus;	/* zone_highsize()'s divisor */
 	bool pcp_enabled;
 	u64 min_free_kbytes;
 	smm_mutex_t lock_all;		/* one CHECK at a time */
@@ -162,7 +183,8 @@ struct smm_zone_layout {
 
 struct smm_mm_config {
 	struct smm_zone_layout layout;
-	unsigned int nr_cpus;
+	unsigned int nr_cpus;		/* CPU ids 0..nr_cpus-1 (nr_cpu_ids) */
+	unsigned int nr_split_cpus;	/* CPUs pcp high is split between; 0: nr_cpus */
 	bool pcp_enabled;
 	u64 min_free_kbytes;		/* KiB, or SMM_MIN_FREE_KBYTES_AUTO* */
 };
@@ -216,6 +238,13 @@ struct smm_zone_snapshot {
 };
 
 bool smm_zone_snapshot(struct smm_mm *mm, unsigned int zone, struct smm_zone_snapshot *s);
+
+/*
+ * pcp.c: the pageblock-order (THP) allocations and frees of zone @zone's
+ * per-CPU lists, summed over the CPUs (the snapshot's pcp stats hold
+ * orders 0-3): what the per-order counts add at order 9.
+ */
+void smm_zone_pcp_thp_stats(struct smm_mm *mm, unsigned int zone, u64 *alloc, u64 *free);
 
 static inline bool smm_zone_populated(const struct smm_zone *z)
 {

@@ -93,6 +93,28 @@ void __smm_free_one(struct smm_mm *mm, struct smm_zone *z, u64 idx, unsigned int
 		    unsigned int mt);
 void smm_buddy_init_zone(struct smm_mm *mm, struct smm_zone *z);
 
+/*
+ * pcp_allowed_order(): the orders the per-CPU lists take (orders up to
+ * PAGE_ALLOC_COSTLY_ORDER and, with THP as in Debian's 6.1, pageblock
+ * order), and order_to_pindex()/pindex_to_order() for their lists.
+ */
+static inline bool smm_pcp_allowed_order(unsigned int order)
+{
+	return order <= SMM_PCP_MAX_ORDER || order == SMM_PCP_THP_ORDER;
+}
+
+static inline unsigned int smm_pcp_index(unsigned int order, unsigned int mt)
+{
+	if (order > SMM_PCP_MAX_ORDER)
+		return SMM_NR_LOWORDER_PCP_LISTS + (mt == SHADOWMM_MT_MOVABLE);
+	return order * SMM_NR_MT + mt;
+}
+
+static inline unsigned int smm_pcp_order(unsigned int pindex)
+{
+	return pindex >= SMM_NR_LOWORDER_PCP_LISTS ? SMM_PCP_THP_ORDER : pindex / SMM_NR_MT;
+}
+
 /* pcp.c */
 void smm_pcp_setup(struct smm_mm *mm);
 u64 smm_pcp_alloc(struct smm_mm *mm, struct smm_zone *z, unsigned int order,

@@ -13,7 +13,7 @@ static u64 smm_rmqueue(struct smm_mm *mm, struct smm_zone *z, unsigned int order
 {
 	u64 idx;
 
-	if (mm->pcp_enabled && order <= SMM_PCP_MAX_ORDER)
+	if (mm->pcp_enabled && smm_pcp_allowed_order(order))
 		return smm_pcp_alloc(mm, z, order, mt, cpu);
 
 	smm_lock(&z->lock);
@@ -141,7 +141,7 @@ void smm_free_pages(struct smm_mm *mm, u64 idx, unsigned int cpu)
 	z = &mm->zones[smm_zone_of(mm, idx)];
 	mt = smm_pageblock_mt(mm, idx);
 
-	if (mm->pcp_enabled && order <= SMM_PCP_MAX_ORDER) {
+	if (mm->pcp_enabled && smm_pcp_allowed_order(order)) {
 		smm_pcp_free(mm, z, idx, order, mt, cpu);
 		return;
 	}
@@ -191,7 +191,7 @@ static bool smm_pcp_block(const struct smm_mm *mm, u64 idx)
 {
 	return mm->pcp_enabled && idx < mm->range->span &&
 	       smm_frame_type(&mm->frames[idx]) == SMM_FRAME_PAGE &&
-	       smm_frame_order(&mm->frames[idx]) <= SMM_PCP_MAX_ORDER;
+	       smm_pcp_allowed_order(smm_frame_order(&mm->frames[idx]));
 }
 
 /* Free @nr blocks, taking each zone's pcp lock once per run of that zone. */
@@ -229,6 +229,7 @@ int smm_mm_init(struct smm_mm *mm, struct smm_range *r, const struct smm_mm_conf
 	mm->range = r;
 	mm->frames = r->frames;
 	mm->nr_cpus = cfg->nr_cpus;
+	mm->nr_split_cpus = cfg->nr_split_cpus ? : cfg->nr_cpus;
 	mm->pcp_enabled = cfg->pcp_enabled;
 	smm_mutex_init(&mm->lock_all);
 	smm_lock_init(&mm->hold_lock);

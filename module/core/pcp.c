@@ -1,10 +1,11 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
  * Per-CPU page lists: each CPU keeps a few free blocks of orders 0..3 per
- * zone and migratetype, so the common allocation and free touch only
- * that CPU's lists and lock, never the zone lock. The lists refill from
- * the buddy `batch` blocks at a time and drain back in batches when they
- * grow past `high`, as in mm/page_alloc.c.
+ * zone and migratetype, and of pageblock order (THP) on two lists, so
+ * the common allocation and free touch only that CPU's lists and lock,
+ * never the zone lock. The lists refill from the buddy `batch` blocks at
+ * a time and drain back when they grow past `high`, as 6.1's
+ * mm/page_alloc.c runs them (Documentation/fidelity.md, "Per-CPU lists").
  *
  * Every taking of a pcp lock that changes something is a write section
  * of that pcp's seqcount (smm_pcp_lock()), the refills and drains it
@@ -36,10 +37,14 @@ static u32 smm_pcp_batchsize(u64 managed)
 	return smm_rounddown_pow2(batch + batch / 2) - 1 ? : 1;
 }
 
-/* zone_highsize(): the low watermark split between the CPUs. */
-static u32 smm_pcp_highsize(const struct smm_zone *z, u32 batch, unsigned int nr_cpus)
+/*
+ * zone_highsize(): the low watermark split between the CPUs of the
+ * zone's node (the glue's nr_split_cpus: the online CPUs, as the
+ * kernel counts them when it sets up the pagesets), at least 4 batches.
+ */
+static u32 smm_pcp_highsize(const struct smm_zone *z, u32 batch, unsigned int nr_split_cpus)
 {
-	u64 high = z->wmark[SMM_WMARK_LOW] / nr_cpus;
+	u64 high = z->wmark[SMM_WMARK_LOW] / nr_split_cpus;
 
 	return max(high, (u64)batch * 4);
 }
@@ -55,16 +60,13 @@ void smm_pcp_setup(struct smm_mm *mm)
 			smm_lock_init(&pcp->lock);
 			smm_seq_init(&pcp->seq, &pcp->lock);
 			pcp->batch = smm_pcp_batchsize(mm->zones[zi].managed);
-			pcp->high = smm_pcp_highsize(&mm->zones[zi], pcp->batch, mm->nr_cpus);
+			pcp->high = smm_pcp_highsize(&mm->zones[zi], pcp->batch,
+						     mm->nr_split_cpus);
+			pcp->free_factor = 0;
 			for (i = 0; i < SMM_NR_PCP_LISTS; i++)
 				pcp->lists[i] = SMM_FRAME_NONE;
 		}
 	}
-}
-
-static inline unsigned int smm_pindex(unsigned int order, unsigned int mt)
-{
-	return order * SMM_NR_MT + mt;
 }
 
 /* Lock @pcp and open a write section: what follows may change descriptors. */
@@ -81,26 +83,73 @@ static __always_inline void smm_pcp_unlock(struct smm_pcp *pcp)
 }
 
 /*
- * Push and pop keep CHECK's census current for blocks behind its cursor
- * (sweep_end, 0 when no CHECK runs; see check.c).
+ * The list operations keep CHECK's census current for blocks behind its
+ * cursor (sweep_end, 0 when no CHECK runs; see check.c). Each change of
+ * a descriptor is one store (frame.h); a list is consistent again when
+ * the pcp lock is dropped.
  */
-static void smm_pcp_push(struct smm_mm *mm, struct smm_pcp *pcp, u32 *list, u64 idx,
-			 unsigned int order, unsigned int mt)
+static __always_inline void smm_pcp_census(struct smm_pcp *pcp, u64 idx, s64 frames)
 {
-	smm_frame_set_linked(&mm->frames[idx], SMM_FRAME_PCP, order, mt, SMM_FRAME_NONE, *list);
-	*list = idx;
 	if (unlikely(idx < pcp->sweep_end))
-		pcp->sweep_delta += 1 << order;
+		pcp->sweep_delta += frames;
 }
 
-static u64 smm_pcp_pop(struct smm_mm *mm, struct smm_pcp *pcp, u32 *list, unsigned int order)
+/* list_add(): @idx becomes the first (hottest) block of list @p. */
+static __always_inline void smm_pcp_add_head(struct smm_mm *mm, struct smm_pcp *pcp,
+					     unsigned int p, u64 idx, unsigned int order,
+					     unsigned int mt)
 {
-	u64 idx = *list;
+	smm_frame_set_linked(&mm->frames[idx], SMM_FRAME_PCP, order, mt, SMM_FRAME_NONE,
+			     pcp->lists[p]);
+	pcp->lists[p] = idx;
+	smm_pcp_census(pcp, idx, 1LL << order);
+}
 
-	*list = smm_frame_next(&mm->frames[idx]);
-	if (unlikely(idx < pcp->sweep_end))
-		pcp->sweep_delta -= 1 << order;
+/* The first block of non-empty list @p leaves it (list_first_entry()). */
+static __always_inline u64 smm_pcp_del_head(struct smm_mm *mm, struct smm_pcp *pcp,
+					    unsigned int p, unsigned int order)
+{
+	u64 idx = pcp->lists[p];
+
+	pcp->lists[p] = smm_frame_next(&mm->frames[idx]);
+	smm_pcp_census(pcp, idx, -(1LL << order));
 	return idx;
+}
+
+/*
+ * The last @n blocks of list @p (all of it if it holds fewer), cut off
+ * and linked the other way round: the coldest first, as
+ * free_pcppages_bulk() takes them with list_last_entry(). Returns the
+ * first of them and sets *@taken to how many. Two walks of the list,
+ * reads only, then a reversal of the blocks leaving it.
+ */
+static u32 smm_pcp_cut_tail(struct smm_mm *mm, struct smm_pcp *pcp, unsigned int p, u32 n,
+			    u32 *taken)
+{
+	u32 len = 0, idx, before, keep, rev = SMM_FRAME_NONE;
+
+	for (idx = pcp->lists[p]; idx != SMM_FRAME_NONE; idx = smm_frame_next(&mm->frames[idx]))
+		len++;
+	n = min(n, len);
+	idx = pcp->lists[p];
+	if (len > n) {
+		/* the last block kept: the new tail */
+		for (before = idx, keep = len - n - 1; keep; keep--)
+			before = smm_frame_next(&mm->frames[before]);
+		idx = smm_frame_next(&mm->frames[before]);
+		smm_frame_set_next(&mm->frames[before], SMM_FRAME_NONE);
+	} else {
+		pcp->lists[p] = SMM_FRAME_NONE;
+	}
+	while (idx != SMM_FRAME_NONE) {
+		u32 next = smm_frame_next(&mm->frames[idx]);
+
+		smm_frame_set_next(&mm->frames[idx], rev);
+		rev = idx;
+		idx = next;
+	}
+	*taken = n;
+	return rev;
 }
 
 /*
@@ -113,21 +162,36 @@ static void smm_pcp_set_page(struct smm_mm *mm, u64 idx, unsigned int order, uns
 	smm_frame_set_head(&mm->frames[idx], SMM_FRAME_PAGE, order, mt);
 }
 
-/* rmqueue_bulk(): take a batch for one list under the zone lock. */
+/*
+ * rmqueue_bulk() as __rmqueue_pcplist() sizes it: a batch of order-0
+ * blocks, batch >> order (at least 2) of a higher order, but a batch of
+ * 1 (zones under 32 MiB) stays 1 at every order. The blocks go to the
+ * tail in the order the buddy gives them. Under the pcp lock; takes the
+ * zone lock.
+ */
 static bool smm_pcp_refill(struct smm_mm *mm, struct smm_zone *z, struct smm_pcp *pcp,
-			   unsigned int order, unsigned int mt)
+			   unsigned int p, unsigned int order, unsigned int mt)
 {
-	u32 *list = &pcp->lists[smm_pindex(order, mt)];
-	u32 n = order ? max(pcp->batch >> order, 2U) : pcp->batch;
-	u32 i;
+	u32 n = pcp->batch, i, last = SMM_FRAME_NONE;
 
+	if (WARN_ON_ONCE(pcp->lists[p] != SMM_FRAME_NONE))
+		return true;
+	if (n > 1)
+		n = max(n >> order, 2U);
 	smm_lock(&z->lock);
 	for (i = 0; i < n; i++) {
 		u64 idx = __smm_rmqueue(mm, z, order, mt);
 
 		if (idx == SMM_NO_IDX)
 			break;
-		smm_pcp_push(mm, pcp, list, idx, order, mt);
+		smm_frame_set_linked(&mm->frames[idx], SMM_FRAME_PCP, order, mt, SMM_FRAME_NONE,
+				     SMM_FRAME_NONE);
+		if (last != SMM_FRAME_NONE)
+			smm_frame_set_next(&mm->frames[last], idx);
+		else
+			pcp->lists[p] = idx;
+		last = idx;
+		smm_pcp_census(pcp, idx, 1LL << order);
 	}
 	smm_unlock(&z->lock);
 	if (!i)
@@ -138,100 +202,178 @@ static bool smm_pcp_refill(struct smm_mm *mm, struct smm_zone *z, struct smm_pcp
 }
 
 /*
- * free_pcppages_bulk(): give @count frames back to the buddy, taking the
- * lists in turn so no one order or type keeps its blocks forever.
- * Called with the pcp lock held; takes the zone lock.
+ * free_pcppages_bulk(): give @count frames back to the buddy. The lists
+ * are taken round-robin starting at @pindex (the list just freed to),
+ * each emptied from its cold tail before the next is looked at, until
+ * @count frames are gone (a block may overshoot it). Each block goes
+ * back as the type it was freed as. Called with the pcp lock held;
+ * takes the zone lock.
  */
 static void smm_pcp_free_bulk(struct smm_mm *mm, struct smm_zone *z, struct smm_pcp *pcp,
-			      u32 count)
+			      s64 count, unsigned int pindex)
 {
-	unsigned int pindex = 0, empty = 0;
+	unsigned int empty = 0;
 
-	count = min(count, pcp->count);
-	if (!count)
+	count = min(count, (s64)pcp->count);
+	if (count <= 0)
 		return;
 	smm_lock(&z->lock);
-	while (count) {
-		u32 *list = &pcp->lists[pindex];
-		unsigned int order = pindex / SMM_NR_MT;
-		u64 idx;
+	while (count > 0) {
+		unsigned int order = smm_pcp_order(pindex);
+		u32 idx, n;
 
-		pindex = (pindex + 1) % SMM_NR_PCP_LISTS;
-		if (*list == SMM_FRAME_NONE) {
+		if (pcp->lists[pindex] == SMM_FRAME_NONE) {
 			/* count says frames are left but no list has any */
 			if (WARN_ON_ONCE(++empty == SMM_NR_PCP_LISTS))
 				break;
+			pindex = (pindex + 1) % SMM_NR_PCP_LISTS;
 			continue;
 		}
 		empty = 0;
-		idx = smm_pcp_pop(mm, pcp, list, order);
-		__smm_free_one(mm, z, idx, order, smm_frame_mt(&mm->frames[idx]));
-		smm_count_sub(pcp->count, 1U << order);
-		count -= min(count, 1U << order);
+		/* blocks until count is gone: the last may overshoot it */
+		idx = smm_pcp_cut_tail(mm, pcp, pindex, (count + (1 << order) - 1) >> order, &n);
+		while (idx != SMM_FRAME_NONE) {
+			u32 next = smm_frame_next(&mm->frames[idx]);
+
+			smm_pcp_census(pcp, idx, -(1LL << order));
+			__smm_free_one(mm, z, idx, order, smm_frame_mt(&mm->frames[idx]));
+			idx = next;
+		}
+		smm_count_sub(pcp->count, n << order);
+		count -= (s64)n << order;
+		pindex = (pindex + 1) % SMM_NR_PCP_LISTS;
 	}
 	smm_unlock(&z->lock);
 	smm_count_add(pcp->stats.drain, 1);
 }
 
-/* rmqueue_pcplist(): the fast path. */
+/*
+ * nr_pcp_high() and nr_pcp_free(): how far the lists may grow, and how
+ * much a free past that gives back. Each drain with no allocation since
+ * the last one doubles (free_factor, up to batch << SCALE_MAX) while
+ * leaving at least a batch; a high-order free (orders 1-3) after such a
+ * drain gives everything back (free_high), so those blocks do not sit
+ * on a CPU that only frees. The shadow has no reclaim, so the kernel's
+ * "reclaim active: at most 4 batches" never applies.
+ */
+static __always_inline u32 smm_pcp_high(const struct smm_pcp *pcp, bool free_high)
+{
+	return free_high ? 0 : pcp->high;
+}
+
+static s64 smm_pcp_nr_free(struct smm_pcp *pcp, u32 high, bool free_high)
+{
+	s64 batch = pcp->batch, min_nr_free, max_nr_free;
+
+	if (unlikely(free_high))
+		return pcp->count;
+	if (unlikely(high < batch))
+		return 1;
+	min_nr_free = batch;
+	max_nr_free = (s64)high - batch;
+	batch <<= pcp->free_factor;
+	if (batch < max_nr_free && pcp->free_factor < SMM_PCP_BATCH_SCALE_MAX)
+		pcp->free_factor++;
+	return min(max(batch, min_nr_free), max_nr_free);	/* clamp() */
+}
+
+/* The stats slot of @order: itself up to order 3, then the THP slot. */
+static __always_inline unsigned int smm_pcp_stat_slot(unsigned int order)
+{
+	return order <= SMM_PCP_MAX_ORDER ? order : SMM_PCP_THP_SLOT;
+}
+
+/* free_unref_page_commit(): one block onto its list; drain past high. */
+static __always_inline void smm_pcp_commit(struct smm_mm *mm, struct smm_zone *z,
+					   struct smm_pcp *pcp, u64 idx, unsigned int order,
+					   unsigned int mt)
+{
+	unsigned int p = smm_pcp_index(order, mt);
+	bool free_high;
+	u32 high;
+
+	smm_pcp_add_head(mm, pcp, p, idx, order, mt);
+	smm_count_add(pcp->count, 1U << order);
+	smm_count_add(pcp->stats.free[smm_pcp_stat_slot(order)], 1);
+	free_high = order && pcp->free_factor && order <= SMM_PCP_MAX_ORDER;
+	high = smm_pcp_high(pcp, free_high);
+	if (pcp->count >= high)
+		smm_pcp_free_bulk(mm, z, pcp, smm_pcp_nr_free(pcp, high, free_high), p);
+}
+
+/* __rmqueue_pcplist(): the first block of the list, refilled if empty. */
+static __always_inline u64 __smm_pcp_alloc(struct smm_mm *mm, struct smm_zone *z,
+					   struct smm_pcp *pcp, unsigned int order,
+					   unsigned int mt)
+{
+	unsigned int p = smm_pcp_index(order, mt);
+	u64 idx;
+
+	if (pcp->lists[p] == SMM_FRAME_NONE && !smm_pcp_refill(mm, z, pcp, p, order, mt))
+		return SMM_NO_IDX;
+	idx = smm_pcp_del_head(mm, pcp, p, order);
+	/* its own type: a THP list holds unmovable and reclaimable blocks */
+	smm_pcp_set_page(mm, idx, order, smm_frame_mt(&mm->frames[idx]));
+	smm_count_sub(pcp->count, 1U << order);
+	return idx;
+}
+
+/*
+ * rmqueue_pcplist(): the fast path. An allocation halves free_factor,
+ * so the drains shrink back once the CPU allocates again.
+ */
 u64 smm_pcp_alloc(struct smm_mm *mm, struct smm_zone *z, unsigned int order,
 		  unsigned int mt, unsigned int cpu)
 {
 	struct smm_pcp *pcp = smm_pcp_of(mm, cpu, z - mm->zones);
-	u32 *list = &pcp->lists[smm_pindex(order, mt)];
-	u64 idx = SMM_NO_IDX;
+	u64 idx;
 
 	smm_pcp_lock(pcp);
-	if (*list != SMM_FRAME_NONE || smm_pcp_refill(mm, z, pcp, order, mt)) {
-		idx = smm_pcp_pop(mm, pcp, list, order);
-		smm_pcp_set_page(mm, idx, order, mt);
-		smm_count_sub(pcp->count, 1U << order);
-		smm_count_add(pcp->stats.alloc[order], 1);
-	}
+	pcp->free_factor >>= 1;
+	idx = __smm_pcp_alloc(mm, z, pcp, order, mt);
+	if (idx != SMM_NO_IDX)
+		smm_count_add(pcp->stats.alloc[smm_pcp_stat_slot(order)], 1);
 	smm_pcp_unlock(pcp);
 	return idx;
 }
 
-/* free_unref_page(): onto this CPU's list; a batch goes back past high. */
+/* free_unref_page(): onto this CPU's list; frames go back past high. */
 void smm_pcp_free(struct smm_mm *mm, struct smm_zone *z, u64 idx, unsigned int order,
 		  unsigned int mt, unsigned int cpu)
 {
 	struct smm_pcp *pcp = smm_pcp_of(mm, cpu, z - mm->zones);
 
 	smm_pcp_lock(pcp);
-	smm_pcp_push(mm, pcp, &pcp->lists[smm_pindex(order, mt)], idx, order, mt);
-	smm_count_add(pcp->count, 1U << order);
-	smm_count_add(pcp->stats.free[order], 1);
-	if (pcp->count >= pcp->high)
-		smm_pcp_free_bulk(mm, z, pcp, pcp->count - pcp->high + pcp->batch);
+	smm_pcp_commit(mm, z, pcp, idx, order, mt);
 	smm_pcp_unlock(pcp);
 }
 
 /*
  * The bulk fast path (__alloc_pages_bulk()): up to @nr order-0 blocks of
- * @mt under one taking of the pcp lock. Returns how many it got.
+ * @mt under one taking of the pcp lock. As in the kernel it leaves
+ * free_factor alone. Returns how many it got.
  */
 unsigned int smm_pcp_alloc_many(struct smm_mm *mm, struct smm_zone *z, unsigned int mt,
 				unsigned int cpu, unsigned int nr, u64 *idx)
 {
 	struct smm_pcp *pcp = smm_pcp_of(mm, cpu, z - mm->zones);
-	u32 *list = &pcp->lists[smm_pindex(0, mt)];
 	unsigned int n;
 
 	smm_pcp_lock(pcp);
 	for (n = 0; n < nr; n++) {
-		if (*list == SMM_FRAME_NONE && !smm_pcp_refill(mm, z, pcp, 0, mt))
+		idx[n] = __smm_pcp_alloc(mm, z, pcp, 0, mt);
+		if (idx[n] == SMM_NO_IDX)
 			break;
-		idx[n] = smm_pcp_pop(mm, pcp, list, 0);
-		smm_pcp_set_page(mm, idx[n], 0, mt);
 	}
-	smm_count_sub(pcp->count, n);
 	smm_count_add(pcp->stats.alloc[0], n);
 	smm_pcp_unlock(pcp);
 	return n;
 }
 
-/* Free @nr blocks of one zone onto @cpu's lists under one taking of the lock. */
+/*
+ * free_unref_page_list(): @nr blocks of one zone onto @cpu's lists under
+ * one taking of the lock, each committed as a single free would be.
+ */
 void smm_pcp_free_many(struct smm_mm *mm, struct smm_zone *z, unsigned int cpu,
 		       unsigned int nr, const u64 *idx)
 {
@@ -239,30 +381,34 @@ void smm_pcp_free_many(struct smm_mm *mm, struct smm_zone *z, unsigned int cpu,
 	unsigned int i;
 
 	smm_pcp_lock(pcp);
-	for (i = 0; i < nr; i++) {
-		unsigned int order = smm_frame_order(&mm->frames[idx[i]]);
-
-		smm_pcp_push(mm, pcp, &pcp->lists[smm_pindex(order, smm_pageblock_mt(mm, idx[i]))],
-			     idx[i], order, smm_pageblock_mt(mm, idx[i]));
-		smm_count_add(pcp->count, 1U << order);
-		smm_count_add(pcp->stats.free[order], 1);
-	}
-	if (pcp->count >= pcp->high)
-		smm_pcp_free_bulk(mm, z, pcp, pcp->count - pcp->high + pcp->batch);
+	for (i = 0; i < nr; i++)
+		smm_pcp_commit(mm, z, pcp, idx[i], smm_frame_order(&mm->frames[idx[i]]),
+			       smm_pageblock_mt(mm, idx[i]));
 	smm_pcp_unlock(pcp);
 }
 
-/* drain_pages(): everything @cpu holds goes back to the buddy. */
+/*
+ * drain_pages_zone(): everything @cpu holds goes back to the buddy, at
+ * most batch << SCALE_MAX frames per taking of its lock, from list 0 on.
+ */
 void smm_drain_pcp(struct smm_mm *mm, unsigned int cpu)
 {
 	unsigned int zi;
 
 	for (zi = 0; zi < SMM_NR_ZONES; zi++) {
 		struct smm_pcp *pcp = smm_pcp_of(mm, cpu, zi);
+		u32 count, left;
 
-		smm_pcp_lock(pcp);
-		smm_pcp_free_bulk(mm, &mm->zones[zi], pcp, pcp->count);
-		smm_pcp_unlock(pcp);
+		do {
+			smm_pcp_lock(pcp);
+			count = left = pcp->count;
+			if (count) {
+				smm_pcp_free_bulk(mm, &mm->zones[zi], pcp,
+						  min(count, pcp->batch << SMM_PCP_BATCH_SCALE_MAX), 0);
+				left = pcp->count;
+			}
+			smm_pcp_unlock(pcp);
+		} while (left && left < count);
 	}
 }
 
@@ -302,4 +448,17 @@ u64 smm_zone_pcp_frames(const struct smm_mm *mm, unsigned int zone)
 	for (cpu = 0; cpu < mm->nr_cpus; cpu++)
 		n += READ_ONCE(mm->pcp[cpu * SMM_NR_ZONES + zone].count);
 	return n;
+}
+
+void smm_zone_pcp_thp_stats(struct smm_mm *mm, unsigned int zone, u64 *alloc, u64 *free)
+{
+	unsigned int cpu;
+
+	*alloc = *free = 0;
+	for (cpu = 0; cpu < mm->nr_cpus; cpu++) {
+		const struct smm_pcp_stats *st = &smm_pcp_of(mm, cpu, zone)->stats;
+
+		*alloc += READ_ONCE(st->alloc[SMM_PCP_THP_SLOT]);
+		*free += READ_ONCE(st->free[SMM_PCP_THP_SLOT]);
+	}
 }
