@@ -1,0 +1,40 @@
+#!/bin/sh
+# SPDX-License-Identifier: GPL-2.0
+# Objects and pages per slab against the guest kernel's own SLUB: for
+# every kmalloc cache, the shadow's debugfs slabinfo <objperslab> and
+# <pagesperslab> equal the guest's /proc/slabinfo line of the same name.
+# Both sides size their slabs for the same CPUs (the shadow's slab layer
+# uses num_present_cpus() as calculate_order() does), so any difference
+# is the shadow's layout: an in-slab header costs one object in 11 of
+# the 13 caches and fails here.
+. "$(dirname "$0")/lib.sh"
+
+D=/sys/kernel/debug/shadowmm
+SIZES="8 16 32 64 96 128 192 256 512 1024 2048 4096 8192"
+
+ktap_header
+ktap_plan 15
+
+smm_unload
+smm_load_or_fail base=$SMM_BASE size=64M
+ktap_print_msg "present CPUs: $(cat /sys/devices/system/cpu/present), online: $(nproc)"
+
+# per_slab FILE NAME: "<objperslab> <pagesperslab>" of cache NAME in FILE
+per_slab() { awk -v n="$2" '$1 == n { print $5, $6; exit }' "$1"; }
+# same NAME: the shadow's pair equals the kernel's (and both exist)
+same() {
+	mine=$(per_slab "$D/slabinfo" "$1")
+	theirs=$(per_slab /proc/slabinfo "$1")
+	echo "# $1: shadow '$mine', kernel '$theirs'"
+	[ -n "$mine" ] && [ "$mine" = "$theirs" ]
+}
+
+ktap_check "the guest's /proc/slabinfo is readable" test -r /proc/slabinfo
+ktap_check "the shadow's slabinfo lists 13 kmalloc caches" \
+	test "$(grep -c '^kmalloc-' "$D/slabinfo")" -eq 13
+for n in $SIZES; do
+	ktap_check "kmalloc-$n: objects and pages per slab as the kernel's" same "kmalloc-$n"
+done
+
+smm_unload
+ktap_finished
