@@ -21,11 +21,13 @@ ktap_print_msg "present CPUs: $(cat /sys/devices/system/cpu/present), online: $(
 
 # per_slab FILE NAME: "<objperslab> <pagesperslab>" of cache NAME in FILE
 per_slab() { awk -v n="$2" '$1 == n { print $5, $6; exit }' "$1"; }
-# same NAME: the shadow's pair equals the kernel's (and both exist)
+# kname SIZE: the kernel's name of kmalloc-SIZE (kmalloc_info[]: kmalloc-1k ...)
+kname() { if [ "$1" -ge 1024 ]; then echo "kmalloc-$(($1 / 1024))k"; else echo "kmalloc-$1"; fi; }
+# same SIZE: the shadow's pair for kmalloc-SIZE equals the kernel's (both exist)
 same() {
-	mine=$(per_slab "$D/slabinfo" "$1")
-	theirs=$(per_slab /proc/slabinfo "$1")
-	echo "# $1: shadow '$mine', kernel '$theirs'"
+	mine=$(per_slab "$D/slabinfo" "kmalloc-$1")
+	theirs=$(per_slab /proc/slabinfo "$(kname "$1")")
+	echo "# kmalloc-$1: shadow '$mine', kernel $(kname "$1") '$theirs'"
 	[ -n "$mine" ] && [ "$mine" = "$theirs" ]
 }
 
@@ -33,7 +35,7 @@ ktap_check "the guest's /proc/slabinfo is readable" test -r /proc/slabinfo
 ktap_check "the shadow's slabinfo lists 13 kmalloc caches" \
 	test "$(grep -c '^kmalloc-' "$D/slabinfo")" -eq 13
 for n in $SIZES; do
-	ktap_check "kmalloc-$n: objects and pages per slab as the kernel's" same "kmalloc-$n"
+	ktap_check "kmalloc-$n: objects and pages per slab as the kernel's" same "$n"
 done
 
 smm_unload
