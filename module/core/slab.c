@@ -6,7 +6,6 @@
  * slab_check.c (validation, CHECK's census) and slab_corrupt.c.
  */
 #include "slab.h"
-#include "owner.h"
 #include "mm_internal.h"
 
 #define SMM_MIN_PARTIAL		5	/* mm/slub.c MIN_PARTIAL */
@@ -51,9 +50,65 @@ void *smm_slab_pos_virt(const struct smm_mm *mm, u64 pos)
 	       (pos & (SMM_PAGE_SIZE - 1));
 }
 
+/* Descriptor @i of the pool; the caller got @i from a slab head or the pool. */
+static struct smm_slab *smm_slab_desc(const struct smm_slabs *s, u32 i)
+{
+	return READ_ONCE(s->desc_chunk[i >> SMM_SLAB_DESC_SHIFT]) + (i & (SMM_SLAB_DESC_CHUNK - 1));
+}
+
+/* The descriptor of the slab at @head, a SLAB head of @c (the caller's locks keep it). */
 static struct smm_slab *smm_slab_hdr(const struct smm_cache *c, u64 head)
 {
-	return smm_slab_pos_virt(c->mm, head << SMM_PAGE_SHIFT);
+	struct smm_frame f = smm_frame_load(&c->mm->frames[head]);
+
+	return smm_slab_desc(c->slabs, smm_slab_frame_desc(&f));
+}
+
+/*
+ * A free descriptor from the pool, or NULL: the free chain first, else
+ * the next never used one, whose chunk is allocated with the first of
+ * it. Called under a CPU's lock, so the chunk allocation must not sleep.
+ * Takes desc_lock, which nests inside every other lock of the layer.
+ */
+static struct smm_slab *smm_slab_desc_get(struct smm_slabs *s, u64 head)
+{
+	struct smm_slab *d = NULL, *chunk;
+	u32 i;
+
+	smm_lock(&s->desc_lock);
+	if (s->desc_free != SMM_SLAB_END) {
+		d = smm_slab_desc(s, s->desc_free);
+		s->desc_free = d->freelist;
+	} else if (s->desc_used < (u64)s->desc_chunks << SMM_SLAB_DESC_SHIFT) {
+		i = s->desc_used;
+		if (!(i & (SMM_SLAB_DESC_CHUNK - 1))) {
+			chunk = smm_zalloc_atomic(SMM_SLAB_DESC_CHUNK, sizeof(*chunk));
+			if (!chunk)
+				goto out;
+			WRITE_ONCE(s->desc_chunk[i >> SMM_SLAB_DESC_SHIFT], chunk);
+		}
+		d = smm_slab_desc(s, i);
+		d->idx = i;
+		s->desc_used++;
+	}
+	if (d) {
+		s->desc_live++;
+		d->head = head;
+	}
+out:
+	smm_unlock(&s->desc_lock);
+	return d;
+}
+
+/* Back to the pool: @d names no slab any more. Takes desc_lock. */
+static void smm_slab_desc_put(struct smm_slabs *s, struct smm_slab *d)
+{
+	smm_lock(&s->desc_lock);
+	d->head = SMM_FRAME_NONE;
+	d->freelist = s->desc_free;
+	s->desc_free = d->idx;
+	s->desc_live--;
+	smm_unlock(&s->desc_lock);
 }
 
 /* ---- layout and order ------------------------------------------------ */
@@ -71,11 +126,6 @@ static u32 smm_cache_alignment(u32 flags, u32 align, u32 size)
 	return ALIGN(max(align, (u32)SMM_SLAB_MIN_ALIGN), SMM_SLAB_MIN_ALIGN);
 }
 
-static u32 smm_slab_first(u32 align)
-{
-	return ALIGN((u32)sizeof(struct smm_slab), align);
-}
-
 static u32 smm_order_objects(unsigned int order, u32 size, u32 first)
 {
 	u32 bytes = SMM_PAGE_SIZE << order;
@@ -85,8 +135,8 @@ static u32 smm_order_objects(unsigned int order, u32 size, u32 first)
 
 /*
  * calc_slab_order(): the smallest order from the one that holds
- * @min_objects up to @max_order whose waste (what neither the header
- * nor the objects use) is at most 1/@fract of the slab.
+ * @min_objects up to @max_order whose waste (what the objects do not
+ * use) is at most 1/@fract of the slab.
  */
 static unsigned int smm_calc_slab_order(u32 size, u32 first, u32 min_objects,
 					unsigned int max_order, u32 fract)
@@ -109,7 +159,8 @@ static unsigned int smm_calc_slab_order(u32 size, u32 first, u32 min_objects,
  * calculate_order(): at least 4 * (fls(nr_cpus) + 1) objects per slab
  * while the waste stays within 1/16, then 1/8, then 1/4 of the slab;
  * failing that fewer objects, down to one object in the largest order.
- * The on-slab header counts as waste: it is part of bytes - n * size.
+ * @nr_cpus is num_present_cpus(), or nr_cpu_ids when that is 1 or less.
+ * @first is 0 (no header in the slab): the waste is SLUB's slab % size.
  */
 static int smm_calculate_order(u32 size, u32 first, unsigned int nr_cpus)
 {
@@ -159,7 +210,7 @@ static int smm_cache_layout(struct smm_cache *c, u32 size, u32 align, unsigned i
 	if (c->flags & SHADOWMM_CACHE_STORE_USER)
 		off += sizeof(u64);
 	c->size = ALIGN(off, c->align);
-	c->first = smm_slab_first(c->align);
+	c->first = 0;
 
 	order = smm_calculate_order(c->size, c->first, nr_cpus);
 	if (order < 0)
@@ -228,10 +279,11 @@ static void smm_slab_list_del(struct smm_cache *c, u64 head, struct smm_slab *s)
  * nr_slabs and the sweeps' counts of slabs behind their cursors move
  * together, under the list lock (held by the caller) and census_lock.
  */
-static void smm_slab_set_made(struct smm_cache *c, u64 head, bool made, unsigned int cpu)
+static void smm_slab_set_made(struct smm_cache *c, u64 head, const struct smm_slab *desc, bool made,
+			      unsigned int cpu)
 {
 	struct smm_slabs *s = c->slabs;
-	u64 data = made ? smm_owner_data(SMM_OWNER_SLAB, c->id) :
+	u64 data = made ? smm_slab_frame_data(c->id, desc->idx) :
 		   smm_frame_links(SMM_FRAME_NONE, SMM_FRAME_NONE);
 	s64 d = made ? 1 : -1;
 
@@ -248,23 +300,29 @@ static void smm_slab_set_made(struct smm_cache *c, u64 head, bool made, unsigned
 
 /*
  * Give an empty slab (on no list) back to the buddy: its head becomes
- * a PAGE head again, which is what smm_free_pages() takes. Under the
- * list lock (the buddy's locks come after it).
+ * a PAGE head again, which is what smm_free_pages() takes, and its
+ * descriptor goes back to the pool. Under the list lock (the buddy's
+ * locks come after it).
  */
 static void smm_slab_discard(struct smm_cache *c, u64 head, unsigned int cpu)
 {
+	struct smm_slab *d = smm_slab_hdr(c, head);
+
 	c->slabs_free++;
-	smm_slab_set_made(c, head, false, cpu);
+	smm_slab_set_made(c, head, d, false, cpu);
+	smm_slab_desc_put(c->slabs, d);
 	smm_free_pages(c->mm, head, cpu);
 }
 
 /*
- * allocate_slab(): a block from the buddy, with every slot on the
- * header's freelist in address order. No lock of the cache is needed:
- * nobody else knows the slab yet. The caller marks it SLAB for this
- * cache (smm_slab_set_made()) under the list lock.
+ * allocate_slab(): a block from the buddy and a descriptor from the
+ * pool, with every slot on the descriptor's freelist in address order.
+ * No lock of the cache is needed: nobody else knows the slab yet. The
+ * caller marks it SLAB for this cache (smm_slab_set_made()) under the
+ * list lock.
  */
-static struct smm_slab *smm_slab_new(struct smm_cache *c, unsigned int cpu, u64 *head)
+static struct smm_slab *smm_slab_new(struct smm_cache *c, unsigned int cpu, u64 *head,
+				     char **basep)
 {
 	struct smm_slab *s;
 	char *base;
@@ -273,12 +331,17 @@ static struct smm_slab *smm_slab_new(struct smm_cache *c, unsigned int cpu, u64 
 	if (smm_alloc_pages(c->mm, c->order, c->gfp, cpu, head))
 		return NULL;
 	base = smm_slab_pos_virt(c->mm, *head << SMM_PAGE_SHIFT);
-	if (WARN_ON_ONCE(!base)) {
+	s = base ? smm_slab_desc_get(c->slabs, *head) : NULL;
+	if (!s) {
+		WARN_ON_ONCE(!base);
 		smm_free_pages(c->mm, *head, cpu);
 		return NULL;
 	}
-	s = (struct smm_slab *)base;
-	memset(s, 0, sizeof(*s));
+	*basep = base;
+	s->freelist = 0;
+	s->inuse = 0;
+	s->list = SMM_SLAB_ON_CPU;
+	s->pad = 0;
 	s->prev = s->next = SMM_FRAME_NONE;
 	s->cpu = SMM_SLAB_NO_CPU;
 	for (i = 0, off = c->first; i < c->objects; i++, off += c->size) {
@@ -295,7 +358,8 @@ static void smm_slab_activate(struct smm_cache *c, struct smm_cache_cpu *cc, uns
 			      u64 head, struct smm_slab *s)
 {
 	cc->slab = head;
-	cc->base = (char *)s;
+	cc->base = smm_slab_pos_virt(c->mm, head << SMM_PAGE_SHIFT);
+	cc->desc = s;
 	cc->free = s->freelist;
 	s->freelist = SMM_SLAB_END;
 	s->inuse = c->objects;
@@ -321,7 +385,7 @@ static u64 smm_slab_file(struct smm_cache *c, u64 head, struct smm_slab *s, bool
 }
 
 /*
- * deactivate_slab(): hand the CPU's freelist back to the slab header,
+ * deactivate_slab(): hand the CPU's freelist back to the slab descriptor,
  * ahead of what remote frees put there, and file the slab. The walk is
  * bounded by the slab's object count and stops at a pointer that leaves
  * the slab, so a corrupted freelist loses objects but never memory
@@ -331,7 +395,7 @@ static u64 smm_slab_file(struct smm_cache *c, u64 head, struct smm_slab *s, bool
 static u64 smm_slab_deactivate(struct smm_cache *c, struct smm_cache_cpu *cc,
 			       bool discard, unsigned int cpu)
 {
-	struct smm_slab *s = (struct smm_slab *)cc->base;
+	struct smm_slab *s = cc->desc;
 	u64 head = cc->slab;
 	u32 off = cc->free, tail = SMM_SLAB_END, n = 0;
 
@@ -354,6 +418,7 @@ static u64 smm_slab_deactivate(struct smm_cache *c, struct smm_cache_cpu *cc,
 	cc->slab = SMM_FRAME_NONE;
 	cc->free = SMM_SLAB_END;
 	cc->base = NULL;
+	cc->desc = NULL;
 	return smm_slab_file(c, head, s, discard, cpu);
 }
 
@@ -361,7 +426,7 @@ static u64 smm_slab_deactivate(struct smm_cache *c, struct smm_cache_cpu *cc,
 
 /*
  * ___slab_alloc(): the active slab's freelist is empty. Take what remote
- * frees left on its header, else file it as full and take a partial
+ * frees left on its descriptor, else file it as full and take a partial
  * slab, else a new slab from the buddy (with the list lock dropped: the
  * buddy may drain every CPU's page lists). Under @cc's lock; returns
  * false when the buddy has nothing.
@@ -369,11 +434,12 @@ static u64 smm_slab_deactivate(struct smm_cache *c, struct smm_cache_cpu *cc,
 static bool smm_cache_refill(struct smm_cache *c, struct smm_cache_cpu *cc, unsigned int cpu)
 {
 	struct smm_slab *s;
+	char *base;
 	u64 head;
 
 	smm_lock(&c->list_lock);
 	if (cc->slab != SMM_FRAME_NONE) {
-		s = (struct smm_slab *)cc->base;
+		s = cc->desc;
 		if (s->freelist != SMM_SLAB_END) {
 			smm_slab_activate(c, cc, cpu, cc->slab, s);
 			smm_unlock(&c->list_lock);
@@ -391,11 +457,11 @@ static bool smm_cache_refill(struct smm_cache *c, struct smm_cache_cpu *cc, unsi
 	}
 	smm_unlock(&c->list_lock);
 
-	s = smm_slab_new(c, cpu, &head);
+	s = smm_slab_new(c, cpu, &head, &base);
 	if (!s)
 		return false;
 	smm_lock(&c->list_lock);
-	smm_slab_set_made(c, head, true, cpu);
+	smm_slab_set_made(c, head, s, true, cpu);
 	c->slabs_alloc++;
 	smm_unlock(&c->list_lock);
 	smm_slab_activate(c, cc, cpu, head, s);
@@ -459,22 +525,24 @@ void *smm_cache_alloc(struct smm_cache *c, unsigned int cpu, u64 owner, u64 *pos
 
 /*
  * __slab_free(): @pos is in a slab that is not this CPU's active one.
- * Push it on the slab header's freelist under the list lock; a slab
+ * Push it on the slab descriptor's freelist under the list lock; a slab
  * active on another CPU stays there, the others move between the lists
  * as they stop being full or become empty. Under @cc's lock.
  */
 static int smm_cache_free_slow(struct smm_cache *c, struct smm_cache_cpu *cc, u64 head,
 			       u32 off, unsigned int cpu)
 {
-	struct smm_slab *s = smm_slab_hdr(c, head);
+	char *base = smm_slab_pos_virt(c->mm, head << SMM_PAGE_SHIFT);
+	struct smm_slab *s;
 	bool was_full;
 
 	smm_lock(&c->list_lock);
-	if (unlikely(s->freelist == off || !s->inuse)) {
+	s = smm_slab_at(c, head);
+	if (unlikely(!s || !base || s->freelist == off || !s->inuse)) {
 		smm_unlock(&c->list_lock);
 		return -EINVAL;
 	}
-	smm_slab_fp_set(c, (char *)s, off, s->freelist);
+	smm_slab_fp_set(c, base, off, s->freelist);
 	s->freelist = off;
 	was_full = s->inuse == c->objects;
 	s->inuse--;
@@ -602,18 +670,28 @@ static u64 smm_cache_flush(struct smm_cache *c, bool discard, unsigned int cpu)
 	return frames;
 }
 
-/* The header of the slab of @c whose head is @idx, or NULL if there is none. */
+/*
+ * The descriptor of the slab of @c whose head is @idx, or NULL if there
+ * is none (or the head names a descriptor that is not its own).
+ */
 struct smm_slab *smm_slab_at(struct smm_cache *c, u64 idx)
 {
+	struct smm_slabs *s = c->slabs;
+	struct smm_slab *d;
 	struct smm_frame f;
+	u32 i;
 
 	if (idx >= c->mm->range->span)
 		return NULL;
 	f = smm_frame_load(&c->mm->frames[idx]);
 	if (smm_frame_type(&f) != SMM_FRAME_SLAB || smm_frame_owner(&f) != SMM_OWNER_SLAB ||
-	    smm_frame_tag(&f) != c->id)
+	    smm_slab_frame_cache(&f) != c->id)
 		return NULL;
-	return smm_slab_pos_virt(c->mm, idx << SMM_PAGE_SHIFT);
+	i = smm_slab_frame_desc(&f);
+	if (i >= READ_ONCE(s->desc_used))
+		return NULL;
+	d = smm_slab_desc(s, i);
+	return d->head == idx ? d : NULL;
 }
 
 /*
@@ -870,7 +948,7 @@ int smm_cache_create(struct smm_slabs *s, const char *name, u32 size, u32 align,
 	c = smm_cache_alloc_struct(s, name, flags);
 	if (!c)
 		return -ENOMEM;
-	ret = smm_cache_layout(c, size, align, s->mm->nr_cpus);
+	ret = smm_cache_layout(c, size, align, s->order_cpus);
 	if (ret)
 		goto err_free;
 
@@ -921,7 +999,7 @@ struct smm_cache *smm_kmalloc_cache(struct smm_slabs *s, size_t size)
  * The slab layer of @mm, with the kmalloc-8 .. kmalloc-8192 caches
  * (ids 0..12, hardened freelists as in a Debian kernel).
  */
-int smm_slabs_init(struct smm_slabs *s, struct smm_mm *mm, u32 seed)
+int smm_slabs_init(struct smm_slabs *s, struct smm_mm *mm, u32 seed, unsigned int order_cpus)
 {
 	char name[SMM_CACHE_NAME_LEN];
 	struct smm_cache *c;
@@ -931,8 +1009,16 @@ int smm_slabs_init(struct smm_slabs *s, struct smm_mm *mm, u32 seed)
 	memset(s, 0, sizeof(*s));
 	s->mm = mm;
 	s->seed = seed;
+	s->order_cpus = order_cpus ? order_cpus : mm->nr_cpus;
 	smm_mutex_init(&s->mutex);
 	smm_lock_init(&s->census_lock);
+	smm_lock_init(&s->desc_lock);
+	s->desc_free = SMM_SLAB_END;
+	/* at most one slab per frame: enough chunks for that, taken on demand */
+	s->desc_chunks = (mm->range->span + SMM_SLAB_DESC_CHUNK - 1) >> SMM_SLAB_DESC_SHIFT;
+	s->desc_chunk = smm_zalloc_array(s->desc_chunks, sizeof(*s->desc_chunk));
+	if (!s->desc_chunk)
+		return -ENOMEM;
 	for (i = 0; i < ARRAY_SIZE(smm_kmalloc_sizes); i++) {
 		snprintf(name, sizeof(name), "kmalloc-%u", smm_kmalloc_sizes[i]);
 		ret = smm_cache_create(s, name, smm_kmalloc_sizes[i], 0,
@@ -958,6 +1044,14 @@ void smm_slabs_destroy(struct smm_slabs *s)
 			__smm_cache_destroy(s, c, 0);
 	}
 	s->nr_kmalloc = 0;
+	WARN_ON_ONCE(s->desc_live);
+	for (i = 0; s->desc_chunk && i < s->desc_chunks; i++)
+		smm_free_array(s->desc_chunk[i]);
+	smm_free_array(s->desc_chunk);
+	s->desc_chunk = NULL;
+	s->desc_chunks = 0;
+	s->desc_used = 0;
+	s->desc_free = SMM_SLAB_END;
 }
 
 /* The cache whose slab holds @pos (any position in it), or NULL. */
@@ -979,7 +1073,7 @@ struct smm_cache *smm_cache_of_pos(struct smm_slabs *s, u64 pos)
 	if (smm_frame_type(&f) != SMM_FRAME_SLAB || smm_frame_owner(&f) != SMM_OWNER_SLAB ||
 	    h + (1ULL << smm_frame_order(&f)) <= idx)
 		return NULL;
-	i = smm_frame_tag(&f);
+	i = smm_slab_frame_cache(&f);
 	/* without smm_slabs.mutex: the caller keeps the cache alive */
 	return i < SMM_MAX_CACHES ? READ_ONCE(s->caches[i]) : NULL;
 }

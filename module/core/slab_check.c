@@ -22,21 +22,23 @@
 #include "mm_internal.h"
 
 /*
- * One slab: its descriptor, its freelists (the header's and, when
+ * One slab: its frame descriptor and its slab descriptor @s (which must
+ * name @head back), its freelists (@s's and, when
  * active, the CPU's @cpu_free), its in-use count, and with the debug
  * flags every slot's red zone and poison. Returns the problems found.
  */
-static u64 smm_slab_validate(struct smm_cache *c, u64 head, u32 cpu_free, bool active, u8 *free)
+static u64 smm_slab_validate(struct smm_cache *c, u64 head, const struct smm_slab *s,
+			     u32 cpu_free, bool active, u8 *free)
 {
 	const struct smm_frame *f = &c->mm->frames[head];
 	const char *base = smm_slab_pos_virt(c->mm, head << SMM_PAGE_SHIFT);
-	const struct smm_slab *s = (const struct smm_slab *)base;
 	u64 pos0 = head << SMM_PAGE_SHIFT, problems = 0;
 	int on_hdr, on_cpu = 0;
 	u32 i, off;
 
 	if (smm_frame_type(f) != SMM_FRAME_SLAB || smm_frame_owner(f) != SMM_OWNER_SLAB ||
-	    smm_frame_tag(f) != c->id || smm_frame_order(f) != c->order || !base) {
+	    smm_slab_frame_cache(f) != c->id || smm_frame_order(f) != c->order || !base ||
+	    s->head != head) {
 		smm_slab_report(c, pos0, "slab descriptor does not name this cache");
 		return 1;
 	}
@@ -152,7 +154,7 @@ static u64 smm_cache_validate_chunk(struct smm_cache *c, u64 *next, u8 *free)
 		if (!bad && s->list != SMM_SLAB_ON_CPU)
 			c->sweep_list[s->list]++;
 		c->sweep_slabs++;
-		problems += bad + smm_slab_validate(c, idx, cpu_free, active, free);
+		problems += bad + smm_slab_validate(c, idx, s, cpu_free, active, free);
 		idx += 1ULL << c->order;
 		seen += 2ULL << c->order;
 	}
@@ -247,7 +249,9 @@ int smm_cache_validate(struct smm_cache *c, u64 *nr_problems)
  * heads hold still under it (smm_slab_set_made()); every other frame
  * may change under the buddy's locks meanwhile, one store each, so one
  * load each here, and no other word ever reads as SLAB. Each SLAB head
- * names a live cache and has its order, and counts for that cache.
+ * names a live cache, has its order and names a descriptor that names
+ * it back (descriptors change hands only while their slab is unmade),
+ * and counts for that cache.
  */
 static int smm_slabs_census_chunk(struct smm_slabs *s, u64 *next, char *why, size_t len)
 {
@@ -260,12 +264,13 @@ static int smm_slabs_census_chunk(struct smm_slabs *s, u64 *next, char *why, siz
 	for (; idx < end; idx++) {
 		struct smm_frame fv = smm_frame_load(&mm->frames[idx]);
 		const struct smm_frame *f = &fv;
-		unsigned int id = smm_frame_tag(f);
+		unsigned int id;
 		struct smm_cache *c;
 
 		if (smm_frame_type(f) != SMM_FRAME_SLAB)
 			continue;
-		c = id < SMM_MAX_CACHES ? s->caches[id] : NULL;
+		id = smm_slab_frame_cache(f);
+		c = s->caches[id];
 		if (smm_frame_owner(f) != SMM_OWNER_SLAB || !c) {
 			ret = smm_bad("frame %llu: a slab of no cache", (unsigned long long)idx);
 			break;
@@ -273,6 +278,11 @@ static int smm_slabs_census_chunk(struct smm_slabs *s, u64 *next, char *why, siz
 		if (smm_frame_order(f) != c->order) {
 			ret = smm_bad("frame %llu: slab of order %u in %s (order %u)",
 				      (unsigned long long)idx, smm_frame_order(f), c->name, c->order);
+			break;
+		}
+		if (!smm_slab_at(c, idx)) {
+			ret = smm_bad("frame %llu: slab of %s names descriptor %u, which is not its own",
+				      (unsigned long long)idx, c->name, smm_slab_frame_desc(f));
 			break;
 		}
 		c->census_slabs++;

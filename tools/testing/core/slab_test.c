@@ -28,7 +28,7 @@ static int slab_test_init(struct slab_test *st, unsigned int cpus)
 
 	if (ret)
 		return ret;
-	ret = smm_slabs_init(&st->s, &st->t.mm, 0x12345678);
+	ret = smm_slabs_init(&st->s, &st->t.mm, 0x12345678, 0);
 	if (ret) {
 		smm_test_mm_destroy(&st->t);
 		return ret;
@@ -105,10 +105,11 @@ TEST_F(slab, slab_kmalloc_caches)
 
 /*
  * calculate_order() with 2 CPUs wants 12 objects per slab, waste at
- * most 1/16 (then 1/8, 1/4). The 24-byte header is waste:
- *   256 B:  order 0, (4096 - 24) / 256 = 15 objects, 256 B left = 1/16
- *   1 KiB:  order 2, 15 objects, 1000 B left <= 16 KiB / 16
- *   8 KiB:  order 3, 3 objects (12 impossible), 8168 B left <= 1/4
+ * most 1/16 (then 1/8, 1/4). No header in the slab: the slab is objects
+ * and waste, as SLUB's (kmalloc-256 16, kmalloc-8k 4 in /proc/slabinfo):
+ *   256 B:  order 0, 4096 / 256 = 16 objects, nothing left
+ *   1 KiB:  order 2, 16 objects, nothing left
+ *   8 KiB:  order 3, 4 objects (12 impossible), nothing left
  */
 TEST_F(slab, slab_order_like_slub)
 {
@@ -117,18 +118,18 @@ TEST_F(slab, slab_order_like_slub)
 
 	c = smm_cache_find(&st->s, "kmalloc-256");
 	ASSERT_EQ(c->order, 0);
-	ASSERT_EQ(c->objects, 15);
+	ASSERT_EQ(c->objects, 16);
 	c = smm_cache_find(&st->s, "kmalloc-1024");
 	ASSERT_EQ(c->order, 2);
-	ASSERT_EQ(c->objects, 15);
+	ASSERT_EQ(c->objects, 16);
 	c = smm_cache_find(&st->s, "kmalloc-8192");
 	ASSERT_EQ(c->order, 3);
-	ASSERT_EQ(c->objects, 3);
+	ASSERT_EQ(c->objects, 4);
 	/* hardware-cacheline alignment: 100 B objects in 128 B slots at 64 */
 	ASSERT_EQ(smm_cache_create(&st->s, "hw", 100, 0, SHADOWMM_CACHE_HWCACHE_ALIGN, &c), 0);
 	ASSERT_EQ(c->align, 64);
 	ASSERT_EQ(c->size, 128);
-	ASSERT_EQ(c->first, 64);
+	ASSERT_EQ(c->first, 0);
 	/* red zone + poison + owner: 24 -> 24 + 8 red + 8 fp + 8 owner */
 	ASSERT_EQ(smm_cache_create(&st->s, "dbg", 24, 0, SMM_CACHE_DEBUG_FLAGS, &c), 0);
 	ASSERT_EQ(c->red_end, 32);
@@ -198,32 +199,32 @@ TEST_F(slab, slab_10000_objects_back_to_start)
 /*
  * Fast and slow paths: CPU 0 allocates a slab's worth; CPU 1 frees them
  * (remote frees, slow); CPU 0 then refills from what CPU 1 left on the
- * slab header instead of taking a new slab.
+ * slab's descriptor instead of taking a new slab.
  */
 TEST_F(slab, slab_remote_free_refills)
 {
 	struct smm_cache_info info;
 	struct slab_test *st = &self->st;
 	struct smm_cache *c;
-	u64 pos[15], p2;
+	u64 pos[16], p2;
 	unsigned int i;
 
 	c = smm_cache_find(&st->s, "kmalloc-256");
-	for (i = 0; i < 15; i++)
+	for (i = 0; i < 16; i++)
 		ASSERT_TRUE(smm_cache_alloc(c, 0, 0, &pos[i]) != NULL);
 	ASSERT_EQ(c->nr_slabs, 1);
-	for (i = 0; i < 15; i++)
+	for (i = 0; i < 16; i++)
 		ASSERT_EQ(smm_cache_free(c, pos[i], 1), 0);
 	ASSERT_TRUE(smm_cache_alloc(c, 0, 0, &p2) != NULL);
 	ASSERT_EQ(c->nr_slabs, 1);
 	ASSERT_EQ(smm_slab_head(c, p2), smm_slab_head(c, pos[0]));
 	smm_cache_info(c, &info);
-	ASSERT_EQ(info.stats.alloc_fast, 14);
+	ASSERT_EQ(info.stats.alloc_fast, 15);
 	ASSERT_EQ(info.stats.alloc_slow, 2);
-	ASSERT_EQ(info.stats.free_slow, 15);
+	ASSERT_EQ(info.stats.free_slow, 16);
 	ASSERT_EQ(info.stats.free_fast, 0);
 	ASSERT_EQ(info.active_objs, 1);
-	ASSERT_EQ(info.num_objs, 15);
+	ASSERT_EQ(info.num_objs, 16);
 	ASSERT_EQ(smm_cache_free(c, p2, 0), 0);
 	ASSERT_EQ(slab_validate(c), 0);
 	ASSERT_EQ(slab_check(st), 0);
@@ -272,7 +273,7 @@ TEST_F(slab, slab_lookup_reasons)
 	ASSERT_STREQ(smm_cache_obj_lookup(a, pb), "object belongs to another cache");
 	ASSERT_STREQ(smm_cache_obj_lookup(a, pa + 1),
 		     "object is not on an object boundary (foreign pointer)");
-	ASSERT_STREQ(smm_cache_obj_lookup(a, pa & ~4095ULL),
+	ASSERT_STREQ(smm_cache_obj_lookup(a, (pa & ~4095ULL) + 4095),
 		     "object is not on an object boundary (foreign pointer)");
 	ASSERT_STREQ(smm_cache_obj_lookup(a, pfree), "object is not allocated (double free?)");
 	ASSERT_EQ(slab_validate(a), 0);
