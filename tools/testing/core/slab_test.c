@@ -474,3 +474,194 @@ SMM_TEST(slab_counts_creations_for_events)
 	ASSERT_EQ(strcmp(st.s.last_destroyed, "ev_b"), 0);
 	slab_test_destroy(&st);
 }
+
+/*
+ * The reference: 6.1's calculate_sizes() for a cache without debug
+ * flags (the object rounded up to a word, then to calculate_alignment())
+ * and calculate_order()/calc_slab_order() as mm/slub.c writes them
+ * (get_order() of min_objects objects as the first order tried, the
+ * waste slab_size % size), with slub_max_order 3 and 4 KiB pages.
+ */
+static unsigned int ref_fls(unsigned int n)
+{
+	return n ? 32 - __builtin_clz(n) : 0;
+}
+
+static unsigned int ref_get_order(unsigned long bytes)
+{
+	unsigned int order = 0;
+
+	while ((4096UL << order) < bytes)
+		order++;
+	return order;
+}
+
+static unsigned int ref_calc_slab_order(unsigned int size, unsigned int min_objects,
+					unsigned int max_order, unsigned int fract)
+{
+	unsigned int order;
+
+	for (order = ref_get_order((unsigned long)min_objects * size); order <= max_order;
+	     order++) {
+		unsigned int slab_size = 4096U << order;
+
+		if (slab_size % size <= slab_size / fract)
+			break;
+	}
+	return order;
+}
+
+static void ref_slub(unsigned int object_size, unsigned int align, bool hw, unsigned int cpus,
+		     unsigned int *size, unsigned int *order, unsigned int *objects)
+{
+	unsigned int min_objects, max_objects, fraction, ralign, o;
+
+	if (hw) {
+		for (ralign = 64; object_size <= ralign / 2; ralign /= 2)
+			;
+		align = align > ralign ? align : ralign;
+	}
+	align = align > 8 ? align : 8;
+	*size = (((object_size + 7) & ~7U) + align - 1) & ~(align - 1);
+	min_objects = 4 * (ref_fls(cpus) + 1);
+	max_objects = (4096U << 3) / *size;
+	if (min_objects > max_objects)
+		min_objects = max_objects;
+	for (; min_objects > 1; min_objects--) {
+		for (fraction = 16; fraction >= 4; fraction /= 2) {
+			o = ref_calc_slab_order(*size, min_objects, 3, fraction);
+			if (o <= 3)
+				goto done;
+		}
+	}
+	o = ref_calc_slab_order(*size, 1, 3, 1);
+done:
+	*order = o;
+	*objects = (4096U << o) / *size;
+}
+
+/*
+ * Objects and pages per slab equal SLUB's for every object size from 1
+ * to 8192 bytes, with alignments 0 to 4096, with and without
+ * hwcache_align, sized for 1, 2, 3, 4, 8 and 64 CPUs: created caches
+ * and, through the same path, the kmalloc caches.
+ */
+TEST_F(slab, slab_per_slab_as_slub)
+{
+	static const unsigned int cpus[] = { 1, 2, 3, 4, 8, 64 };
+	static const unsigned int aligns[] = { 0, 8, 16, 32, 64, 128, 256, 512, 4096 };
+	struct slab_test *st = &self->st;
+	unsigned int ci, ai, size, sz, order, objects, n = 0;
+	struct smm_cache *c;
+	char name[32];
+	int hw;
+
+	for (ci = 0; ci < ARRAY_SIZE(cpus); ci++) {
+		st->s.order_cpus = cpus[ci];
+		for (ai = 0; ai < ARRAY_SIZE(aligns); ai++) {
+			for (hw = 0; hw <= 1; hw++) {
+				for (size = 1; size <= 8192; size += size < 256 ? 1 : 7) {
+					snprintf(name, sizeof(name), "r%u", size);
+					ASSERT_EQ(smm_cache_create(&st->s, name, size, aligns[ai],
+								   hw ? SHADOWMM_CACHE_HWCACHE_ALIGN : 0,
+								   &c), 0);
+					ref_slub(size, aligns[ai], hw, cpus[ci], &sz, &order, &objects);
+					if (c->size != sz || c->order != order || c->objects != objects)
+						fprintf(stderr, "# size %u align %u hw %d cpus %u: %u/%u/%u, SLUB %u/%u/%u\n",
+							size, aligns[ai], hw, cpus[ci], c->size, c->order,
+							c->objects, sz, order, objects);
+					ASSERT_EQ(c->size, sz);
+					ASSERT_EQ(c->order, order);
+					ASSERT_EQ(c->objects, objects);
+					ASSERT_EQ(smm_cache_destroy(&st->s, c, false, 0), 0);
+					n++;
+				}
+			}
+		}
+	}
+	/* kmalloc-256 and kmalloc-8k as /proc/slabinfo shows them on 2 CPUs */
+	ref_slub(256, 0, false, 2, &sz, &order, &objects);
+	ASSERT_EQ(objects, 16);
+	ref_slub(8192, 0, false, 2, &sz, &order, &objects);
+	ASSERT_EQ(objects * 1000 + order, 4003);
+	fprintf(stderr, "# %u layouts as SLUB's\n", n);
+}
+
+/*
+ * The descriptors live outside the slabs: a full order-0 slab of
+ * kmalloc-64 is 64 objects and nothing else, every slab's head names a
+ * descriptor that names it back, descriptors are reused after their
+ * slab goes, and CHECK and VALIDATE find a head that names another
+ * slab's descriptor.
+ *
+ *   frame word (head): | desc idx | cache id | SLAB |  ->  pool[desc idx].head == frame
+ */
+TEST_F(slab, slab_descriptors_outside)
+{
+	struct slab_test *st = &self->st;
+	struct smm_cache *c = smm_cache_find(&st->s, "kmalloc-64");
+	struct smm_frame *f;
+	u64 pos[128], h0, h1, saved;
+	unsigned int i;
+	char why[128];
+
+	for (i = 0; i < 128; i++)
+		ASSERT_TRUE(smm_cache_alloc(c, 0, 0, &pos[i]) != NULL);
+	ASSERT_EQ(c->nr_slabs, 2);
+	h0 = smm_slab_head(c, pos[0]);
+	h1 = smm_slab_head(c, pos[64]);
+	ASSERT_TRUE(h0 != h1);
+	for (i = 0; i < 64; i++) {
+		ASSERT_EQ(smm_slab_head(c, pos[i]), h0);
+		ASSERT_EQ(pos[i] - (h0 << 12), (u64)i * 64);
+	}
+	ASSERT_TRUE(smm_slab_at(c, h0) != NULL);
+	ASSERT_EQ(smm_slab_at(c, h0)->head, h0);
+	ASSERT_EQ(smm_slab_at(c, h1)->head, h1);
+	ASSERT_TRUE(smm_slab_at(c, h0) != smm_slab_at(c, h1));
+	ASSERT_EQ(st->s.desc_live, 2);
+
+	/* head 0 names head 1's descriptor: both sweeps say so */
+	f = &st->t.mm.frames[h0];
+	saved = f->word;
+	f->word = st->t.mm.frames[h1].word;
+	ASSERT_EQ(smm_slabs_check(&st->s, why, sizeof(why)), -EUCLEAN);
+	ASSERT_TRUE(strstr(why, "not its own") != NULL);
+	ASSERT_TRUE(slab_validate(c) != 0);
+	f->word = saved;
+	ASSERT_EQ(slab_check(st), 0);
+
+	for (i = 0; i < 128; i++)
+		ASSERT_EQ(smm_cache_free(c, pos[i], 0), 0);
+	smm_cache_shrink(c, 0);
+	ASSERT_EQ(c->nr_slabs, 0);
+	ASSERT_EQ(st->s.desc_live, 0);
+	ASSERT_EQ(smm_slab_at(c, h0), NULL);
+	/* the pool hands the same descriptors out again: its high-water stays */
+	saved = st->s.desc_used;
+	for (i = 0; i < 128; i++)
+		ASSERT_TRUE(smm_cache_alloc(c, 0, 0, &pos[i]) != NULL);
+	ASSERT_EQ(st->s.desc_used, saved);
+	ASSERT_EQ(st->s.desc_live, 2);
+	ASSERT_EQ(slab_validate(c), 0);
+	ASSERT_EQ(slab_check(st), 0);
+}
+
+/* A descriptor chunk that cannot be had fails the allocation and leaks nothing. */
+TEST_F(slab, slab_descriptor_chunk_enomem)
+{
+	struct slab_test *st = &self->st;
+	struct smm_cache *c = smm_cache_find(&st->s, "kmalloc-64");
+	u64 pos;
+
+	ASSERT_EQ(st->s.desc_used, 0);
+	smm_user_fail_alloc = 1;
+	ASSERT_TRUE(smm_cache_alloc(c, 0, 0, &pos) == NULL);
+	smm_user_fail_alloc = 0;
+	ASSERT_EQ(slab_avail(st), st->avail0);
+	ASSERT_EQ(st->s.desc_live, 0);
+	ASSERT_TRUE(smm_cache_alloc(c, 0, 0, &pos) != NULL);
+	ASSERT_EQ(st->s.desc_live, 1);
+	ASSERT_EQ(smm_cache_free(c, pos, 0), 0);
+	ASSERT_EQ(slab_check(st), 0);
+}
