@@ -184,6 +184,30 @@ static int smm_calculate_order(u32 size, u32 first, unsigned int nr_cpus)
 }
 
 /*
+ * set_cpu_partial() and slub_set_cpu_partial(): how many objects a CPU's
+ * partial list should hold, by object size (none for debug caches, as
+ * kmem_cache_has_cpu_partial()), turned into a number of slabs assumed
+ * half full: kmalloc-64 120 objects, 4 slabs.
+ */
+static void smm_cache_set_cpu_partial(struct smm_cache *c)
+{
+	u32 n;
+
+	if (c->flags & SMM_CACHE_DEBUG_FLAGS)
+		n = 0;
+	else if (c->size >= SMM_PAGE_SIZE)
+		n = 6;
+	else if (c->size >= 1024)
+		n = 24;
+	else if (c->size >= 256)
+		n = 52;
+	else
+		n = 120;
+	c->cpu_partial = n;
+	c->cpu_partial_slabs = (n * 2 + c->objects - 1) / c->objects;
+}
+
+/*
  * calculate_sizes(): the slot is the object, then a red zone of at
  * least 8 bytes (RED_ZONE), then the free pointer when poison would
  * overwrite it inside the object (POISON) or it would reach into the red
@@ -222,6 +246,7 @@ static int smm_cache_layout(struct smm_cache *c, u32 size, u32 align, unsigned i
 	/* set_min_partial() */
 	c->min_partial = min(max(smm_ilog2(c->size) / 2, (unsigned int)SMM_MIN_PARTIAL),
 			     (unsigned int)SMM_MAX_PARTIAL);
+	smm_cache_set_cpu_partial(c);
 	return 0;
 }
 
@@ -312,6 +337,74 @@ static void smm_slab_discard(struct smm_cache *c, u64 head, unsigned int cpu)
 	smm_slab_set_made(c, head, d, false, cpu);
 	smm_slab_desc_put(c->slabs, d);
 	smm_free_pages(c->mm, head, cpu);
+}
+
+/* ---- the CPUs' partial lists (the CPU's lock and the list lock held) -- */
+
+/* Push @s, on no list, on @cc's partial list (@cc is CPU @cpu's). */
+static void smm_slab_cpu_partial_push(struct smm_cache *c, struct smm_cache_cpu *cc,
+				      unsigned int cpu, u64 head, struct smm_slab *s)
+{
+	if (unlikely(head < c->sweep_end))
+		c->sweep_list[SMM_SLAB_CPU_PARTIAL]++;
+	s->list = SMM_SLAB_CPU_PARTIAL;
+	s->cpu = cpu;
+	s->prev = SMM_FRAME_NONE;
+	s->next = cc->partial;
+	cc->partial = head;
+	cc->nr_partial++;
+}
+
+/* Pop the first slab of @cc's partial list (not empty); it is on no list then. */
+static struct smm_slab *smm_slab_cpu_partial_pop(struct smm_cache *c, struct smm_cache_cpu *cc,
+						 u64 *head)
+{
+	struct smm_slab *s;
+
+	*head = cc->partial;
+	s = smm_slab_hdr(c, *head);
+	if (unlikely(*head < c->sweep_end))
+		c->sweep_list[SMM_SLAB_CPU_PARTIAL]--;
+	cc->partial = s->next;
+	cc->nr_partial--;
+	s->list = SMM_SLAB_ON_CPU;
+	s->cpu = SMM_SLAB_NO_CPU;
+	s->next = SMM_FRAME_NONE;
+	return s;
+}
+
+static u64 smm_slab_file(struct smm_cache *c, u64 head, struct smm_slab *s, bool discard,
+			 unsigned int cpu);
+
+/*
+ * __unfreeze_partials(): every slab of @cc's partial list to the cache's
+ * lists, an empty one back to the buddy when min_partial slabs are on
+ * the partial list already (or @discard). Returns the frames given back.
+ */
+static u64 smm_slab_unfreeze_partials(struct smm_cache *c, struct smm_cache_cpu *cc,
+				      bool discard, unsigned int cpu)
+{
+	u64 frames = 0, head;
+	struct smm_slab *s;
+
+	while (cc->partial != SMM_FRAME_NONE) {
+		s = smm_slab_cpu_partial_pop(c, cc, &head);
+		frames += smm_slab_file(c, head, s, discard, cpu);
+	}
+	return frames;
+}
+
+/*
+ * put_cpu_partial(): @s, on no list, goes first on CPU @cpu's partial
+ * list. With @drain (a free made it partial) a list already holding
+ * cpu_partial_slabs slabs is first emptied to the cache's lists.
+ */
+static void smm_slab_put_cpu_partial(struct smm_cache *c, struct smm_cache_cpu *cc,
+				     unsigned int cpu, u64 head, struct smm_slab *s, bool drain)
+{
+	if (drain && cc->nr_partial >= c->cpu_partial_slabs)
+		smm_slab_unfreeze_partials(c, cc, false, cpu);
+	smm_slab_cpu_partial_push(c, cc, cpu, head, s);
 }
 
 /*
@@ -426,10 +519,13 @@ static u64 smm_slab_deactivate(struct smm_cache *c, struct smm_cache_cpu *cc,
 
 /*
  * ___slab_alloc(): the active slab's freelist is empty. Take what remote
- * frees left on its descriptor, else file it as full and take a partial
- * slab, else a new slab from the buddy (with the list lock dropped: the
- * buddy may drain every CPU's page lists). Under @cc's lock; returns
- * false when the buddy has nothing.
+ * frees left on its descriptor, else file it as full and take the first
+ * slab of this CPU's partial list, else the first of the cache's partial
+ * list, moving more of them to this CPU's list until it holds more than
+ * half of cpu_partial_slabs (get_partial_node()), else a new slab from
+ * the buddy (with the list lock dropped: the buddy may drain every CPU's
+ * page lists). Under @cc's lock; returns false when the buddy has
+ * nothing.
  */
 static bool smm_cache_refill(struct smm_cache *c, struct smm_cache_cpu *cc, unsigned int cpu)
 {
@@ -447,11 +543,27 @@ static bool smm_cache_refill(struct smm_cache *c, struct smm_cache_cpu *cc, unsi
 		}
 		smm_slab_deactivate(c, cc, false, cpu);
 	}
+	if (cc->partial != SMM_FRAME_NONE) {
+		s = smm_slab_cpu_partial_pop(c, cc, &head);
+		smm_slab_activate(c, cc, cpu, head, s);
+		smm_unlock(&c->list_lock);
+		return true;
+	}
 	if (c->partial != SMM_FRAME_NONE) {
+		unsigned int moved = 0;
+
 		head = c->partial;
 		s = smm_slab_hdr(c, head);
 		smm_slab_list_del(c, head, s);
 		smm_slab_activate(c, cc, cpu, head, s);
+		while (c->cpu_partial_slabs && c->partial != SMM_FRAME_NONE &&
+		       moved <= c->cpu_partial_slabs / 2) {
+			head = c->partial;
+			s = smm_slab_hdr(c, head);
+			smm_slab_list_del(c, head, s);
+			smm_slab_put_cpu_partial(c, cc, cpu, head, s, false);
+			moved++;
+		}
 		smm_unlock(&c->list_lock);
 		return true;
 	}
@@ -525,9 +637,12 @@ void *smm_cache_alloc(struct smm_cache *c, unsigned int cpu, u64 owner, u64 *pos
 
 /*
  * __slab_free(): @pos is in a slab that is not this CPU's active one.
- * Push it on the slab descriptor's freelist under the list lock; a slab
- * active on another CPU stays there, the others move between the lists
- * as they stop being full or become empty. Under @cc's lock.
+ * Push it on the slab descriptor's freelist under the list lock. A slab
+ * active on a CPU or on a CPU's partial list (frozen) stays there; a
+ * full one goes on this CPU's partial list (put_cpu_partial(), unless
+ * the cache has none: then to the partial list); an empty one on the
+ * partial list goes back to the buddy when min_partial slabs are there.
+ * Under @cc's lock.
  */
 static int smm_cache_free_slow(struct smm_cache *c, struct smm_cache_cpu *cc, u64 head,
 			       u32 off, unsigned int cpu)
@@ -547,7 +662,11 @@ static int smm_cache_free_slow(struct smm_cache *c, struct smm_cache_cpu *cc, u6
 	was_full = s->inuse == c->objects;
 	s->inuse--;
 	smm_count_add(cc->stats.free_slow, 1);
-	if (s->list != SMM_SLAB_ON_CPU && (was_full || !s->inuse)) {
+	if (s->list == SMM_SLAB_FULL && c->cpu_partial_slabs) {
+		smm_slab_list_del(c, head, s);
+		smm_slab_put_cpu_partial(c, cc, cpu, head, s, true);
+	} else if ((s->list == SMM_SLAB_PARTIAL || s->list == SMM_SLAB_FULL) &&
+		   (was_full || !s->inuse)) {
 		smm_slab_list_del(c, head, s);
 		smm_slab_file(c, head, s, false, cpu);
 	}
@@ -603,6 +722,23 @@ out_error:
 }
 
 /*
+ * count_partial(count_free): the free objects of the slabs on the
+ * cache's partial list, a walk of it as SLUB's. Under the list lock.
+ */
+static u64 smm_cache_count_partial_free(struct smm_cache *c)
+{
+	u64 head = c->partial, n = 0, free = 0;
+
+	while (head != SMM_FRAME_NONE && n++ < c->nr_partial) {
+		const struct smm_slab *s = smm_slab_hdr(c, head);
+
+		free += c->objects - s->inuse;
+		head = s->next;
+	}
+	return free;
+}
+
+/*
  * A snapshot for netlink and slabinfo. active_objs is exact (allocations
  * minus frees); SLUB's slabinfo counts objects on CPU freelists as
  * active too. The list lock and each CPU's lock are taken in turn.
@@ -621,18 +757,21 @@ void smm_cache_info(struct smm_cache *c, struct smm_cache_info *info)
 	info->order = c->order;
 	info->objects = c->objects;
 	info->builtin = c->builtin;
+	info->cpu_partial = c->cpu_partial;
 	smm_lock(&c->list_lock);
 	info->num_slabs = c->nr_slabs;
 	info->partial_slabs = c->nr_partial;
 	info->full_slabs = c->nr_full;
 	info->slabs_alloc = c->slabs_alloc;
 	info->slabs_free = c->slabs_free;
+	info->partial_free = smm_cache_count_partial_free(c);
 	smm_unlock(&c->list_lock);
 	for (i = 0; i < c->mm->nr_cpus; i++) {
 		struct smm_cache_cpu *cc = &c->cpu[i];
 
 		smm_lock(&cc->lock);
 		info->cpu_slabs += cc->slab != SMM_FRAME_NONE;
+		info->cpu_partial_slabs += cc->nr_partial;
 		info->stats.alloc_fast += cc->stats.alloc_fast;
 		info->stats.alloc_slow += cc->stats.alloc_slow;
 		info->stats.free_fast += cc->stats.free_fast;
@@ -649,7 +788,8 @@ void smm_cache_info(struct smm_cache *c, struct smm_cache_info *info)
 /* ---- flushing, shrinking, destroying --------------------------------- */
 
 /*
- * flush_cpu_slab() for every CPU: each CPU's lock, then the list lock.
+ * flush_cpu_slab() for every CPU: its active slab and its partial list
+ * back to the cache's lists; each CPU's lock, then the list lock.
  * Returns the frames of empty slabs given back on the way.
  */
 static u64 smm_cache_flush(struct smm_cache *c, bool discard, unsigned int cpu)
@@ -664,6 +804,7 @@ static u64 smm_cache_flush(struct smm_cache *c, bool discard, unsigned int cpu)
 		smm_lock(&c->list_lock);
 		if (cc->slab != SMM_FRAME_NONE)
 			frames += smm_slab_deactivate(c, cc, discard, cpu);
+		frames += smm_slab_unfreeze_partials(c, cc, discard, cpu);
 		smm_unlock(&c->list_lock);
 		smm_unlock(&cc->lock);
 	}
@@ -918,6 +1059,7 @@ static struct smm_cache *smm_cache_alloc_struct(struct smm_slabs *s, const char 
 		smm_lock_init(&c->cpu[i].lock);
 		c->cpu[i].slab = SMM_FRAME_NONE;
 		c->cpu[i].free = SMM_SLAB_END;
+		c->cpu[i].partial = SMM_FRAME_NONE;
 	}
 	return c;
 }

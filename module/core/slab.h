@@ -28,8 +28,11 @@
  * of a position is (pos >> 12) & ~(2^order - 1).
  *
  * Each CPU has an active slab whose freelist only it uses (the fast
- * path, under that CPU's own lock); the other slabs are on the cache's
- * partial or full list under the cache's list lock (the slow path).
+ * path, under that CPU's own lock) and a partial list of slabs it will
+ * use next (SLUB's per-CPU partial list, at most cpu_partial_slabs put
+ * there by frees); the other slabs are on the cache's partial or full
+ * list under the cache's list lock (the slow path). A CPU's partial list
+ * changes under that CPU's lock and the list lock together.
  *
  * Lock order (outermost first):
  *   smm_slabs.mutex		the set of caches; validate/check/destroy
@@ -77,7 +80,12 @@
 #define SMM_CACHE_DEBUG_FLAGS	(SHADOWMM_CACHE_RED_ZONE | SHADOWMM_CACHE_POISON | \
 				 SHADOWMM_CACHE_STORE_USER)
 
-enum smm_slab_list { SMM_SLAB_ON_CPU, SMM_SLAB_PARTIAL, SMM_SLAB_FULL };
+/*
+ * Where a slab is: active on a CPU, on the cache's (node's) partial or
+ * full list, or on a CPU's partial list (SLUB's frozen slabs of
+ * c->partial, put there by put_cpu_partial()).
+ */
+enum smm_slab_list { SMM_SLAB_ON_CPU, SMM_SLAB_PARTIAL, SMM_SLAB_FULL, SMM_SLAB_CPU_PARTIAL };
 
 /*
  * A slab's descriptor (SLUB's struct slab), in the descriptor pool; the
@@ -85,8 +93,8 @@ enum smm_slab_list { SMM_SLAB_ON_CPU, SMM_SLAB_PARTIAL, SMM_SLAB_FULL };
  */
 struct smm_slab {
 	u32 freelist;		/* free objects no CPU owns (offsets) */
-	u32 prev, next;		/* frame indices on the partial/full list */
-	u32 cpu;		/* the CPU it is active on, or SMM_SLAB_NO_CPU */
+	u32 prev, next;		/* frame indices on the partial/full list (next only on a CPU's) */
+	u32 cpu;		/* the CPU it is active on or on whose partial list, or SMM_SLAB_NO_CPU */
 	u32 head;		/* its head frame (SMM_FRAME_NONE when free) */
 	u32 idx;		/* its own index in the pool */
 	u16 inuse;		/* objects not on freelist */
@@ -116,6 +124,8 @@ struct smm_cache_cpu {
 	u32 free;		/* its first free object, or SMM_SLAB_END */
 	char *base;		/* its memory */
 	struct smm_slab *desc;	/* its descriptor */
+	u32 partial;		/* this CPU's partial list (SLUB's c->partial), or SMM_FRAME_NONE */
+	u32 nr_partial;		/* slabs on it; changes under this lock and the list lock */
 	struct smm_cache_cpu_stats stats;
 } __attribute__((aligned(64)));
 
@@ -142,6 +152,8 @@ struct smm_cache {
 	u32 slab_bytes;
 	u32 recip;		/* 2^32 / size rounded up: index without division */
 	u32 min_partial;
+	u32 cpu_partial;	/* set_cpu_partial(): objects; 0 with debug flags */
+	u32 cpu_partial_slabs;	/* slub_set_cpu_partial(): slabs a CPU's list holds */
 	u32 fp_key, fp_mul;	/* freelist hardening; 0 when off */
 
 	smm_lock_t list_lock;
@@ -154,7 +166,7 @@ struct smm_cache {
 	u64 census_slabs;	/* CHECK: slabs below slabs->census_end; census_lock */
 	u64 sweep_end;		/* VALIDATE's cursor, 0 when none runs; list_lock */
 	u64 sweep_slabs;	/* slabs below it, and on each list: list_lock */
-	u64 sweep_list[SMM_SLAB_FULL + 1];	/* [SMM_SLAB_ON_CPU] unused */
+	u64 sweep_list[SMM_SLAB_CPU_PARTIAL + 1];	/* [SMM_SLAB_ON_CPU] unused */
 
 	struct smm_cache_cpu *cpu;	/* [nr_cpus] */
 };
@@ -187,6 +199,9 @@ struct smm_cache_info {
 	u32 id, flags, object_size, size, align, order, objects;
 	bool builtin;
 	u64 active_objs, num_objs, num_slabs, partial_slabs, full_slabs, cpu_slabs;
+	u64 cpu_partial_slabs;	/* on the CPUs' partial lists */
+	u64 partial_free;	/* free objects of the partial list's slabs (count_partial()) */
+	u32 cpu_partial;	/* the cache's cpu_partial (objects) */
 	u64 slabs_alloc, slabs_free;
 	struct smm_cache_cpu_stats stats;	/* summed over CPUs */
 };
