@@ -105,7 +105,7 @@ ktap_check "slabinfo header is version 2.1's" header_ok
 ktap_check "slabinfo rows keep the kernel's layout" lines_match $D/slabinfo \
 	'^[A-Za-z0-9_.:-]+ +[0-9]+ +[0-9]+ +[0-9]+ +[0-9]+ +[0-9]+ : tunables +0 +0 +0 : slabdata +[0-9]+ +[0-9]+ +0$'
 agree() {
-	from_nl=$(caches | jq -r '.caches[] | "\(.name) \(.active_objs) \(.num_objs) \(.size) \(.objs_per_slab) \(pow(2; .order)) \(.num_slabs) \(.num_slabs)"' | sort)
+	from_nl=$(caches | jq -r '.caches[] | "\(.name) \(.slabinfo_active_objs) \(.num_objs) \(.size) \(.objs_per_slab) \(pow(2; .order)) \(.num_slabs) \(.num_slabs)"' | sort)
 	from_dbg=$(awk 'NR > 2 { print $1, $2, $3, $4, $5, $6, $14, $15 }' $D/slabinfo | sort)
 	[ "$from_nl" = "$from_dbg" ] && return 0
 	echo "netlink:"; echo "$from_nl"; echo "slabinfo:"; echo "$from_dbg"

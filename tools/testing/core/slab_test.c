@@ -665,3 +665,133 @@ TEST_F(slab, slab_descriptor_chunk_enomem)
 	ASSERT_EQ(smm_cache_free(c, pos, 0), 0);
 	ASSERT_EQ(slab_check(st), 0);
 }
+
+/*
+ * set_cpu_partial() and slub_set_cpu_partial() of 6.1: objects by slot
+ * size, then slabs assumed half full, DIV_ROUND_UP(2 * objects, per slab):
+ *   kmalloc-8    120 -> 1     kmalloc-64   120 -> 4   kmalloc-256  52 -> 7
+ *   kmalloc-1024  24 -> 3     kmalloc-4096   6 -> 2   kmalloc-8192  6 -> 3
+ * and none for a cache with debug flags (kmem_cache_has_cpu_partial()).
+ */
+TEST_F(slab, slab_cpu_partial_sizes)
+{
+	static const struct { const char *name; u32 objects, slabs; } want[] = {
+		{ "kmalloc-8", 120, 1 }, { "kmalloc-64", 120, 4 }, { "kmalloc-256", 52, 7 },
+		{ "kmalloc-1024", 24, 3 }, { "kmalloc-4096", 6, 2 }, { "kmalloc-8192", 6, 3 },
+	};
+	struct slab_test *st = &self->st;
+	struct smm_cache *c;
+	unsigned int i;
+
+	for (i = 0; i < ARRAY_SIZE(want); i++) {
+		c = smm_cache_find(&st->s, want[i].name);
+		ASSERT_EQ(c->cpu_partial, want[i].objects);
+		ASSERT_EQ(c->cpu_partial_slabs, want[i].slabs);
+	}
+	ASSERT_EQ(smm_cache_create(&st->s, "dbg", 64, 0, SHADOWMM_CACHE_RED_ZONE, &c), 0);
+	ASSERT_EQ(c->cpu_partial, 0);
+	ASSERT_EQ(c->cpu_partial_slabs, 0);
+}
+
+/*
+ * The slabs move as SLUB moves them (kmalloc-64: 64 objects a slab, a
+ * CPU's partial list holds 4 slabs):
+ *
+ *   CPU 0 allocates 6 slabs' worth     full: s0..s4       active(0): s5
+ *   CPU 1 frees one object of s0..s3   CPU 1's partial: s3 s2 s1 s0
+ *   CPU 1 frees one of s4              the list held 4: drained to the
+ *                                      partial list, then CPU 1's: s4
+ *   CPU 0 allocates once more          s5 full; the first partial slab
+ *                                      active, the next 3 to CPU 0's list
+ *                                      (more than half of 4: get_partial_node())
+ *   CPU 1 allocates                    takes s4 from its own list first
+ *
+ * slabinfo's active_objs counts every object but the free ones of the
+ * partial list's slabs (get_slabinfo()); shrink empties the CPUs' lists.
+ */
+TEST_F(slab, slab_cpu_partial_moves)
+{
+	struct slab_test *st = &self->st;
+	struct smm_cache *c = smm_cache_find(&st->s, "kmalloc-64");
+	struct smm_cache_info info;
+	static u64 pos[6 * 64];
+	u64 p, s4;
+	unsigned int i;
+
+	for (i = 0; i < 6 * 64; i++)
+		ASSERT_TRUE(smm_cache_alloc(c, 0, 0, &pos[i]) != NULL);
+	ASSERT_EQ(c->nr_slabs, 6);
+	ASSERT_EQ(c->nr_full, 5);
+	for (i = 0; i < 4; i++) {
+		ASSERT_EQ(smm_cache_free(c, pos[i * 64], 1), 0);
+		ASSERT_EQ(c->cpu[1].nr_partial, i + 1);
+		ASSERT_EQ(c->cpu[1].partial, smm_slab_head(c, pos[i * 64]));
+	}
+	ASSERT_EQ(c->nr_full, 1);
+	ASSERT_EQ(c->nr_partial, 0);
+	/* a fifth: drain the 4 to the partial list, then the new one on CPU 1's */
+	ASSERT_EQ(smm_cache_free(c, pos[4 * 64], 1), 0);
+	s4 = smm_slab_head(c, pos[4 * 64]);
+	ASSERT_EQ(c->cpu[1].nr_partial, 1);
+	ASSERT_EQ(c->cpu[1].partial, s4);
+	ASSERT_EQ(c->nr_partial, 4);
+	ASSERT_EQ(c->nr_full, 0);
+	smm_cache_info(c, &info);
+	ASSERT_EQ(info.cpu_partial_slabs, 1);
+	ASSERT_EQ(info.partial_free, 4);
+	ASSERT_EQ(info.num_objs - info.partial_free, 6 * 64 - 4);
+	ASSERT_EQ(info.active_objs, 6 * 64 - 5);
+	ASSERT_EQ(slab_validate(c), 0);
+	ASSERT_EQ(slab_check(st), 0);
+
+	/* CPU 0's active slab is full: one from the partial list, 3 more to its own */
+	ASSERT_TRUE(smm_cache_alloc(c, 0, 0, &p) != NULL);
+	ASSERT_EQ(c->cpu[0].nr_partial, 3);
+	ASSERT_EQ(c->nr_partial, 0);
+	ASSERT_EQ(c->nr_full, 1);
+	ASSERT_EQ(smm_slab_at(c, smm_slab_head(c, p))->list, SMM_SLAB_ON_CPU);
+	ASSERT_EQ(slab_validate(c), 0);
+	ASSERT_EQ(slab_check(st), 0);
+
+	/* CPU 1 has no active slab: its own partial list comes first */
+	ASSERT_TRUE(smm_cache_alloc(c, 1, 0, &pos[4 * 64]) != NULL);
+	ASSERT_EQ(smm_slab_head(c, pos[4 * 64]), s4);
+	ASSERT_EQ(c->cpu[1].nr_partial, 0);
+	ASSERT_EQ(c->cpu[1].slab, s4);
+
+	/* everything back; shrink empties the CPUs' lists and gives every slab back */
+	ASSERT_EQ(smm_cache_free(c, p, 0), 0);
+	for (i = 0; i < 6 * 64; i++)
+		if (i % 64 || i >= 4 * 64)
+			ASSERT_EQ(smm_cache_free(c, pos[i], i % 2), 0);
+	ASSERT_EQ(slab_validate(c), 0);
+	smm_cache_shrink(c, 0);
+	ASSERT_EQ(c->nr_slabs, 0);
+	ASSERT_EQ(c->cpu[0].nr_partial + c->cpu[1].nr_partial, 0);
+	ASSERT_EQ(slab_avail(st), st->avail0);
+	ASSERT_EQ(slab_check(st), 0);
+}
+
+/* Without per-CPU partial lists (debug flags) a full slab freed into goes to the partial list. */
+TEST_F(slab, slab_cpu_partial_off_for_debug)
+{
+	struct slab_test *st = &self->st;
+	struct smm_cache *c;
+	u64 pos[2 * 64];
+	unsigned int i;
+
+	ASSERT_EQ(smm_cache_create(&st->s, "dbg", 56, 0, SHADOWMM_CACHE_RED_ZONE, &c), 0);
+	ASSERT_EQ(c->objects, 64);
+	for (i = 0; i < 2 * 64; i++)
+		ASSERT_TRUE(smm_cache_alloc(c, 0, 0, &pos[i]) != NULL);
+	ASSERT_EQ(c->nr_full, 1);
+	ASSERT_EQ(smm_cache_free(c, pos[0], 1), 0);
+	ASSERT_EQ(c->cpu[1].nr_partial, 0);
+	ASSERT_EQ(c->nr_partial, 1);
+	ASSERT_EQ(c->nr_full, 0);
+	for (i = 1; i < 2 * 64; i++)
+		ASSERT_EQ(smm_cache_free(c, pos[i], 0), 0);
+	ASSERT_EQ(slab_validate(c), 0);
+	ASSERT_EQ(smm_cache_destroy(&st->s, c, false, 0), 0);
+	ASSERT_EQ(slab_check(st), 0);
+}
