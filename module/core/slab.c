@@ -89,7 +89,7 @@ static struct smm_slab *smm_slab_desc_get(struct smm_slabs *s, u64 head)
 		}
 		d = smm_slab_desc(s, i);
 		d->idx = i;
-		s->desc_used++;
+		WRITE_ONCE(s->desc_used, s->desc_used + 1);
 	}
 	if (d) {
 		s->desc_live++;
