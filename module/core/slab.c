@@ -257,20 +257,33 @@ static u32 *smm_slab_list_head(struct smm_cache *c, unsigned int list)
 	return list == SMM_SLAB_FULL ? &c->full : &c->partial;
 }
 
-/* Lists change under the list lock; VALIDATE's counts follow (slab_check.c). */
+/*
+ * Lists change under the list lock; VALIDATE's counts follow
+ * (slab_check.c). add_partial(): at the head, or with @tail at the end
+ * (the partial list only, which keeps its last slab).
+ */
 static void smm_slab_list_add(struct smm_cache *c, u64 head, struct smm_slab *s,
-			      unsigned int list)
+			      unsigned int list, bool tail)
 {
 	u32 *first = smm_slab_list_head(c, list);
 
 	if (unlikely(head < c->sweep_end))
 		c->sweep_list[list]++;
 	s->list = list;
-	s->prev = SMM_FRAME_NONE;
-	s->next = *first;
-	if (*first != SMM_FRAME_NONE)
-		smm_slab_hdr(c, *first)->prev = head;
-	*first = head;
+	if (list == SMM_SLAB_PARTIAL && tail && c->partial_tail != SMM_FRAME_NONE) {
+		s->next = SMM_FRAME_NONE;
+		s->prev = c->partial_tail;
+		smm_slab_hdr(c, c->partial_tail)->next = head;
+		c->partial_tail = head;
+	} else {
+		s->prev = SMM_FRAME_NONE;
+		s->next = *first;
+		if (*first != SMM_FRAME_NONE)
+			smm_slab_hdr(c, *first)->prev = head;
+		else if (list == SMM_SLAB_PARTIAL)
+			c->partial_tail = head;
+		*first = head;
+	}
 	if (list == SMM_SLAB_FULL)
 		c->nr_full++;
 	else
@@ -289,6 +302,8 @@ static void smm_slab_list_del(struct smm_cache *c, u64 head, struct smm_slab *s)
 		*first = s->next;
 	if (s->next != SMM_FRAME_NONE)
 		smm_slab_hdr(c, s->next)->prev = s->prev;
+	else if (s->list == SMM_SLAB_PARTIAL)
+		c->partial_tail = s->prev;
 	if (s->list == SMM_SLAB_FULL)
 		c->nr_full--;
 	else
@@ -374,12 +389,13 @@ static struct smm_slab *smm_slab_cpu_partial_pop(struct smm_cache *c, struct smm
 }
 
 static u64 smm_slab_file(struct smm_cache *c, u64 head, struct smm_slab *s, bool discard,
-			 unsigned int cpu);
+			 bool tail, unsigned int cpu);
 
 /*
- * __unfreeze_partials(): every slab of @cc's partial list to the cache's
- * lists, an empty one back to the buddy when min_partial slabs are on
- * the partial list already (or @discard). Returns the frames given back.
+ * __unfreeze_partials(): every slab of @cc's partial list to the end of
+ * the cache's partial list, an empty one back to the buddy when
+ * min_partial slabs are on the partial list already (or @discard).
+ * Returns the frames given back.
  */
 static u64 smm_slab_unfreeze_partials(struct smm_cache *c, struct smm_cache_cpu *cc,
 				      bool discard, unsigned int cpu)
@@ -389,7 +405,7 @@ static u64 smm_slab_unfreeze_partials(struct smm_cache *c, struct smm_cache_cpu 
 
 	while (cc->partial != SMM_FRAME_NONE) {
 		s = smm_slab_cpu_partial_pop(c, cc, &head);
-		frames += smm_slab_file(c, head, s, discard, cpu);
+		frames += smm_slab_file(c, head, s, discard, true, cpu);
 	}
 	return frames;
 }
@@ -463,23 +479,27 @@ static void smm_slab_activate(struct smm_cache *c, struct smm_cache_cpu *cc, uns
 /*
  * File a slab that is on no list by how full it is. An empty slab is
  * kept on the partial list while fewer than min_partial are there
- * (unless @discard), else it goes back to the buddy. Returns the frames
- * given back.
+ * (unless @discard), else it goes back to the buddy. A partial slab
+ * goes at the head of the partial list, or with @tail at its end
+ * (SLUB's DEACTIVATE_TO_TAIL). Returns the frames given back.
  */
 static u64 smm_slab_file(struct smm_cache *c, u64 head, struct smm_slab *s, bool discard,
-			 unsigned int cpu)
+			 bool tail, unsigned int cpu)
 {
 	if (!s->inuse && (discard || c->nr_partial >= c->min_partial)) {
 		smm_slab_discard(c, head, cpu);
 		return 1ULL << c->order;
 	}
-	smm_slab_list_add(c, head, s, s->inuse == c->objects ? SMM_SLAB_FULL : SMM_SLAB_PARTIAL);
+	smm_slab_list_add(c, head, s, s->inuse == c->objects ? SMM_SLAB_FULL : SMM_SLAB_PARTIAL,
+			  tail);
 	return 0;
 }
 
 /*
  * deactivate_slab(): hand the CPU's freelist back to the slab descriptor,
- * ahead of what remote frees put there, and file the slab. The walk is
+ * ahead of what remote frees put there, and file the slab: at the end
+ * of the partial list if the CPU's freelist still held objects, else at
+ * its head. The walk is
  * bounded by the slab's object count and stops at a pointer that leaves
  * the slab, so a corrupted freelist loses objects but never memory
  * outside the slab. Under @cc's lock and the list lock. Returns the
@@ -512,7 +532,7 @@ static u64 smm_slab_deactivate(struct smm_cache *c, struct smm_cache_cpu *cc,
 	cc->free = SMM_SLAB_END;
 	cc->base = NULL;
 	cc->desc = NULL;
-	return smm_slab_file(c, head, s, discard, cpu);
+	return smm_slab_file(c, head, s, discard, n > 0, cpu);
 }
 
 /* ---- the fast and slow paths ----------------------------------------- */
@@ -640,16 +660,16 @@ void *smm_cache_alloc(struct smm_cache *c, unsigned int cpu, u64 owner, u64 *pos
  * Push it on the slab descriptor's freelist under the list lock. A slab
  * active on a CPU or on a CPU's partial list (frozen) stays there; a
  * full one goes on this CPU's partial list (put_cpu_partial(), unless
- * the cache has none: then to the partial list); an empty one on the
- * partial list goes back to the buddy when min_partial slabs are there.
- * Under @cc's lock.
+ * the cache has none: then to the end of the partial list). A slab that
+ * becomes empty goes back to the buddy when min_partial slabs are on the
+ * partial list (itself included, as SLUB counts), else stays where it
+ * is. Under @cc's lock.
  */
 static int smm_cache_free_slow(struct smm_cache *c, struct smm_cache_cpu *cc, u64 head,
 			       u32 off, unsigned int cpu)
 {
 	char *base = smm_slab_pos_virt(c->mm, head << SMM_PAGE_SHIFT);
 	struct smm_slab *s;
-	bool was_full;
 
 	smm_lock(&c->list_lock);
 	s = smm_slab_at(c, head);
@@ -659,16 +679,18 @@ static int smm_cache_free_slow(struct smm_cache *c, struct smm_cache_cpu *cc, u6
 	}
 	smm_slab_fp_set(c, base, off, s->freelist);
 	s->freelist = off;
-	was_full = s->inuse == c->objects;
 	s->inuse--;
 	smm_count_add(cc->stats.free_slow, 1);
 	if (s->list == SMM_SLAB_FULL && c->cpu_partial_slabs) {
 		smm_slab_list_del(c, head, s);
 		smm_slab_put_cpu_partial(c, cc, cpu, head, s, true);
-	} else if ((s->list == SMM_SLAB_PARTIAL || s->list == SMM_SLAB_FULL) &&
-		   (was_full || !s->inuse)) {
+	} else if ((s->list == SMM_SLAB_PARTIAL || s->list == SMM_SLAB_FULL) && !s->inuse &&
+		   c->nr_partial >= c->min_partial) {
 		smm_slab_list_del(c, head, s);
-		smm_slab_file(c, head, s, false, cpu);
+		smm_slab_discard(c, head, cpu);
+	} else if (s->list == SMM_SLAB_FULL) {
+		smm_slab_list_del(c, head, s);
+		smm_slab_list_add(c, head, s, SMM_SLAB_PARTIAL, true);
 	}
 	smm_unlock(&c->list_lock);
 	return 0;
@@ -1054,7 +1076,7 @@ static struct smm_cache *smm_cache_alloc_struct(struct smm_slabs *s, const char 
 	c->mm = s->mm;
 	c->gfp = flags & SHADOWMM_CACHE_RECLAIM_ACCOUNT ? SHADOWMM_GFP_RECLAIMABLE : 0;
 	smm_lock_init(&c->list_lock);
-	c->partial = c->full = SMM_FRAME_NONE;
+	c->partial = c->full = c->partial_tail = SMM_FRAME_NONE;
 	for (i = 0; i < s->mm->nr_cpus; i++) {
 		smm_lock_init(&c->cpu[i].lock);
 		c->cpu[i].slab = SMM_FRAME_NONE;

@@ -158,6 +158,7 @@ struct smm_cache {
 
 	smm_lock_t list_lock;
 	u32 partial, full;	/* list heads: slab frame indices */
+	u32 partial_tail;	/* the partial list's last slab (add_partial(..., DEACTIVATE_TO_TAIL)) */
 	u64 nr_partial, nr_full;
 	u64 nr_slabs;		/* including the CPUs' active slabs */
 	u64 slabs_alloc, slabs_free;	/* taken from / given back to the buddy */

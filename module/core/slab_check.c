@@ -236,6 +236,15 @@ static u64 smm_cache_validate_totals(struct smm_cache *c)
 			problems++;
 		}
 	}
+	if ((c->partial == SMM_FRAME_NONE) != (c->partial_tail == SMM_FRAME_NONE) ||
+	    (c->partial_tail != SMM_FRAME_NONE &&
+	     (!smm_slab_at(c, c->partial_tail) ||
+	      smm_slab_at(c, c->partial_tail)->list != SMM_SLAB_PARTIAL ||
+	      smm_slab_at(c, c->partial_tail)->next != SMM_FRAME_NONE))) {
+		smm_report("slab error: cache %s: the partial list's tail is not its last slab",
+			   c->name);
+		problems++;
+	}
 	for (list = SMM_SLAB_PARTIAL; list <= SMM_SLAB_FULL; list++) {
 		u32 head = smm_slab_list_first(c, list);
 		const struct smm_slab *s = head != SMM_FRAME_NONE ? smm_slab_at(c, head) : NULL;
