@@ -261,8 +261,10 @@ DEFINE_SHOW_ATTRIBUTE(smm_unusable);
 /*
  * slabinfo: /proc/slabinfo 2.1 as SLUB prints it (mm/slab_common.c):
  * newest cache first, objsize is the slot stride, no tunables, and
- * active_slabs = num_slabs. active_objs is exact here (SLUB counts
- * objects on CPU freelists as active). nl_slab_lock keeps the caches.
+ * active_slabs = num_slabs. active_objs is get_slabinfo()'s: every
+ * object but the free ones of the partial list's slabs, so objects free
+ * in the CPUs' slabs and on their partial lists count as active.
+ * nl_slab_lock keeps the caches.
  */
 static int smm_slabinfo_show(struct seq_file *m, void *v)
 {
@@ -279,7 +281,8 @@ static int smm_slabinfo_show(struct seq_file *m, void *v)
 		if (!c)
 			continue;
 		smm_cache_info(c, &ci);
-		seq_printf(m, "%-17s %6llu %6llu %6u %4u %4d", ci.name, ci.active_objs, ci.num_objs,
+		seq_printf(m, "%-17s %6llu %6llu %6u %4u %4d", ci.name,
+			   ci.num_objs - ci.partial_free, ci.num_objs,
 			   ci.size, ci.objects, 1 << ci.order);
 		seq_printf(m, " : tunables %4u %4u %4u", 0, 0, 0);
 		seq_printf(m, " : slabdata %6llu %6llu %6lu\n", ci.num_slabs, ci.num_slabs, 0UL);

@@ -166,12 +166,23 @@ static int smm_mm_setup(struct smm_dev *d, const struct smm_params *p)
 	return ret;
 }
 
+/*
+ * The CPUs calculate_order() sizes slabs for, as SLUB does: the present
+ * ones, or nr_cpu_ids when that is one or none.
+ */
+static unsigned int smm_slab_order_cpus(void)
+{
+	unsigned int n = num_present_cpus();
+
+	return n <= 1 ? nr_cpu_ids : n;
+}
+
 /* The slab layer: its caches (core/slab.h) and the registry of user space's objects. */
 static int smm_slab_setup(struct smm_dev *d)
 {
 	mutex_init(&d->nl_slab_lock);
 	smm_objs_init(d);
-	return smm_slabs_init(&d->slabs, &d->mm, get_random_u32());
+	return smm_slabs_init(&d->slabs, &d->mm, get_random_u32(), smm_slab_order_cpus());
 }
 
 static void smm_slab_teardown(struct smm_dev *d)

@@ -117,6 +117,12 @@ static inline void *smm_zalloc_array(size_t n, size_t size)
 	return kvcalloc(n, size, GFP_KERNEL);
 }
 
+/* Small arrays under a spinlock (the slab descriptor pool's chunks): no sleeping. */
+static inline void *smm_zalloc_atomic(size_t n, size_t size)
+{
+	return kcalloc(n, size, GFP_NOWAIT | __GFP_NOWARN);
+}
+
 static inline void smm_free_array(void *p)
 {
 	kvfree(p);
@@ -307,6 +313,12 @@ static inline void *smm_zalloc_array(size_t n, size_t size)
 	if (p)
 		memset(p, 0, bytes);
 	return p;
+}
+
+/* The kernel's takes no sleeping allocation; here the same as the above. */
+static inline void *smm_zalloc_atomic(size_t n, size_t size)
+{
+	return smm_zalloc_array(n, size);
 }
 
 static inline void smm_free_array(void *p)

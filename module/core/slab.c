@@ -6,7 +6,6 @@
  * slab_check.c (validation, CHECK's census) and slab_corrupt.c.
  */
 #include "slab.h"
-#include "owner.h"
 #include "mm_internal.h"
 
 #define SMM_MIN_PARTIAL		5	/* mm/slub.c MIN_PARTIAL */
@@ -51,9 +50,65 @@ void *smm_slab_pos_virt(const struct smm_mm *mm, u64 pos)
 	       (pos & (SMM_PAGE_SIZE - 1));
 }
 
+/* Descriptor @i of the pool; the caller got @i from a slab head or the pool. */
+static struct smm_slab *smm_slab_desc(const struct smm_slabs *s, u32 i)
+{
+	return READ_ONCE(s->desc_chunk[i >> SMM_SLAB_DESC_SHIFT]) + (i & (SMM_SLAB_DESC_CHUNK - 1));
+}
+
+/* The descriptor of the slab at @head, a SLAB head of @c (the caller's locks keep it). */
 static struct smm_slab *smm_slab_hdr(const struct smm_cache *c, u64 head)
 {
-	return smm_slab_pos_virt(c->mm, head << SMM_PAGE_SHIFT);
+	struct smm_frame f = smm_frame_load(&c->mm->frames[head]);
+
+	return smm_slab_desc(c->slabs, smm_slab_frame_desc(&f));
+}
+
+/*
+ * A free descriptor from the pool, or NULL: the free chain first, else
+ * the next never used one, whose chunk is allocated with the first of
+ * it. Called under a CPU's lock, so the chunk allocation must not sleep.
+ * Takes desc_lock, which nests inside every other lock of the layer.
+ */
+static struct smm_slab *smm_slab_desc_get(struct smm_slabs *s, u64 head)
+{
+	struct smm_slab *d = NULL, *chunk;
+	u32 i;
+
+	smm_lock(&s->desc_lock);
+	if (s->desc_free != SMM_SLAB_END) {
+		d = smm_slab_desc(s, s->desc_free);
+		s->desc_free = d->freelist;
+	} else if (s->desc_used < (u64)s->desc_chunks << SMM_SLAB_DESC_SHIFT) {
+		i = s->desc_used;
+		if (!(i & (SMM_SLAB_DESC_CHUNK - 1))) {
+			chunk = smm_zalloc_atomic(SMM_SLAB_DESC_CHUNK, sizeof(*chunk));
+			if (!chunk)
+				goto out;
+			WRITE_ONCE(s->desc_chunk[i >> SMM_SLAB_DESC_SHIFT], chunk);
+		}
+		d = smm_slab_desc(s, i);
+		d->idx = i;
+		WRITE_ONCE(s->desc_used, s->desc_used + 1);
+	}
+	if (d) {
+		s->desc_live++;
+		d->head = head;
+	}
+out:
+	smm_unlock(&s->desc_lock);
+	return d;
+}
+
+/* Back to the pool: @d names no slab any more. Takes desc_lock. */
+static void smm_slab_desc_put(struct smm_slabs *s, struct smm_slab *d)
+{
+	smm_lock(&s->desc_lock);
+	d->head = SMM_FRAME_NONE;
+	d->freelist = s->desc_free;
+	s->desc_free = d->idx;
+	s->desc_live--;
+	smm_unlock(&s->desc_lock);
 }
 
 /* ---- layout and order ------------------------------------------------ */
@@ -71,11 +126,6 @@ static u32 smm_cache_alignment(u32 flags, u32 align, u32 size)
 	return ALIGN(max(align, (u32)SMM_SLAB_MIN_ALIGN), SMM_SLAB_MIN_ALIGN);
 }
 
-static u32 smm_slab_first(u32 align)
-{
-	return ALIGN((u32)sizeof(struct smm_slab), align);
-}
-
 static u32 smm_order_objects(unsigned int order, u32 size, u32 first)
 {
 	u32 bytes = SMM_PAGE_SIZE << order;
@@ -85,8 +135,8 @@ static u32 smm_order_objects(unsigned int order, u32 size, u32 first)
 
 /*
  * calc_slab_order(): the smallest order from the one that holds
- * @min_objects up to @max_order whose waste (what neither the header
- * nor the objects use) is at most 1/@fract of the slab.
+ * @min_objects up to @max_order whose waste (what the objects do not
+ * use) is at most 1/@fract of the slab.
  */
 static unsigned int smm_calc_slab_order(u32 size, u32 first, u32 min_objects,
 					unsigned int max_order, u32 fract)
@@ -109,7 +159,8 @@ static unsigned int smm_calc_slab_order(u32 size, u32 first, u32 min_objects,
  * calculate_order(): at least 4 * (fls(nr_cpus) + 1) objects per slab
  * while the waste stays within 1/16, then 1/8, then 1/4 of the slab;
  * failing that fewer objects, down to one object in the largest order.
- * The on-slab header counts as waste: it is part of bytes - n * size.
+ * @nr_cpus is num_present_cpus(), or nr_cpu_ids when that is 1 or less.
+ * @first is 0 (no header in the slab): the waste is SLUB's slab % size.
  */
 static int smm_calculate_order(u32 size, u32 first, unsigned int nr_cpus)
 {
@@ -130,6 +181,30 @@ static int smm_calculate_order(u32 size, u32 first, unsigned int nr_cpus)
 	}
 	order = smm_calc_slab_order(size, first, 1, SMM_SLAB_MAX_ORDER, 1);
 	return order <= SMM_SLAB_MAX_ORDER ? (int)order : -E2BIG;
+}
+
+/*
+ * set_cpu_partial() and slub_set_cpu_partial(): how many objects a CPU's
+ * partial list should hold, by object size (none for debug caches, as
+ * kmem_cache_has_cpu_partial()), turned into a number of slabs assumed
+ * half full: kmalloc-64 120 objects, 4 slabs.
+ */
+static void smm_cache_set_cpu_partial(struct smm_cache *c)
+{
+	u32 n;
+
+	if (c->flags & SMM_CACHE_DEBUG_FLAGS)
+		n = 0;
+	else if (c->size >= SMM_PAGE_SIZE)
+		n = 6;
+	else if (c->size >= 1024)
+		n = 24;
+	else if (c->size >= 256)
+		n = 52;
+	else
+		n = 120;
+	c->cpu_partial = n;
+	c->cpu_partial_slabs = (n * 2 + c->objects - 1) / c->objects;
 }
 
 /*
@@ -159,7 +234,7 @@ static int smm_cache_layout(struct smm_cache *c, u32 size, u32 align, unsigned i
 	if (c->flags & SHADOWMM_CACHE_STORE_USER)
 		off += sizeof(u64);
 	c->size = ALIGN(off, c->align);
-	c->first = smm_slab_first(c->align);
+	c->first = 0;
 
 	order = smm_calculate_order(c->size, c->first, nr_cpus);
 	if (order < 0)
@@ -171,6 +246,7 @@ static int smm_cache_layout(struct smm_cache *c, u32 size, u32 align, unsigned i
 	/* set_min_partial() */
 	c->min_partial = min(max(smm_ilog2(c->size) / 2, (unsigned int)SMM_MIN_PARTIAL),
 			     (unsigned int)SMM_MAX_PARTIAL);
+	smm_cache_set_cpu_partial(c);
 	return 0;
 }
 
@@ -181,20 +257,33 @@ static u32 *smm_slab_list_head(struct smm_cache *c, unsigned int list)
 	return list == SMM_SLAB_FULL ? &c->full : &c->partial;
 }
 
-/* Lists change under the list lock; VALIDATE's counts follow (slab_check.c). */
+/*
+ * Lists change under the list lock; VALIDATE's counts follow
+ * (slab_check.c). add_partial(): at the head, or with @tail at the end
+ * (the partial list only, which keeps its last slab).
+ */
 static void smm_slab_list_add(struct smm_cache *c, u64 head, struct smm_slab *s,
-			      unsigned int list)
+			      unsigned int list, bool tail)
 {
 	u32 *first = smm_slab_list_head(c, list);
 
 	if (unlikely(head < c->sweep_end))
 		c->sweep_list[list]++;
 	s->list = list;
-	s->prev = SMM_FRAME_NONE;
-	s->next = *first;
-	if (*first != SMM_FRAME_NONE)
-		smm_slab_hdr(c, *first)->prev = head;
-	*first = head;
+	if (list == SMM_SLAB_PARTIAL && tail && c->partial_tail != SMM_FRAME_NONE) {
+		s->next = SMM_FRAME_NONE;
+		s->prev = c->partial_tail;
+		smm_slab_hdr(c, c->partial_tail)->next = head;
+		c->partial_tail = head;
+	} else {
+		s->prev = SMM_FRAME_NONE;
+		s->next = *first;
+		if (*first != SMM_FRAME_NONE)
+			smm_slab_hdr(c, *first)->prev = head;
+		else if (list == SMM_SLAB_PARTIAL)
+			c->partial_tail = head;
+		*first = head;
+	}
 	if (list == SMM_SLAB_FULL)
 		c->nr_full++;
 	else
@@ -213,6 +302,8 @@ static void smm_slab_list_del(struct smm_cache *c, u64 head, struct smm_slab *s)
 		*first = s->next;
 	if (s->next != SMM_FRAME_NONE)
 		smm_slab_hdr(c, s->next)->prev = s->prev;
+	else if (s->list == SMM_SLAB_PARTIAL)
+		c->partial_tail = s->prev;
 	if (s->list == SMM_SLAB_FULL)
 		c->nr_full--;
 	else
@@ -228,10 +319,11 @@ static void smm_slab_list_del(struct smm_cache *c, u64 head, struct smm_slab *s)
  * nr_slabs and the sweeps' counts of slabs behind their cursors move
  * together, under the list lock (held by the caller) and census_lock.
  */
-static void smm_slab_set_made(struct smm_cache *c, u64 head, bool made, unsigned int cpu)
+static void smm_slab_set_made(struct smm_cache *c, u64 head, const struct smm_slab *desc, bool made,
+			      unsigned int cpu)
 {
 	struct smm_slabs *s = c->slabs;
-	u64 data = made ? smm_owner_data(SMM_OWNER_SLAB, c->id) :
+	u64 data = made ? smm_slab_frame_data(c->id, desc->idx) :
 		   smm_frame_links(SMM_FRAME_NONE, SMM_FRAME_NONE);
 	s64 d = made ? 1 : -1;
 
@@ -248,23 +340,98 @@ static void smm_slab_set_made(struct smm_cache *c, u64 head, bool made, unsigned
 
 /*
  * Give an empty slab (on no list) back to the buddy: its head becomes
- * a PAGE head again, which is what smm_free_pages() takes. Under the
- * list lock (the buddy's locks come after it).
+ * a PAGE head again, which is what smm_free_pages() takes, and its
+ * descriptor goes back to the pool. Under the list lock (the buddy's
+ * locks come after it).
  */
 static void smm_slab_discard(struct smm_cache *c, u64 head, unsigned int cpu)
 {
+	struct smm_slab *d = smm_slab_hdr(c, head);
+
 	c->slabs_free++;
-	smm_slab_set_made(c, head, false, cpu);
+	smm_slab_set_made(c, head, d, false, cpu);
+	smm_slab_desc_put(c->slabs, d);
 	smm_free_pages(c->mm, head, cpu);
 }
 
+/* ---- the CPUs' partial lists (the CPU's lock and the list lock held) -- */
+
+/* Push @s, on no list, on @cc's partial list (@cc is CPU @cpu's). */
+static void smm_slab_cpu_partial_push(struct smm_cache *c, struct smm_cache_cpu *cc,
+				      unsigned int cpu, u64 head, struct smm_slab *s)
+{
+	if (unlikely(head < c->sweep_end))
+		c->sweep_list[SMM_SLAB_CPU_PARTIAL]++;
+	s->list = SMM_SLAB_CPU_PARTIAL;
+	s->cpu = cpu;
+	s->prev = SMM_FRAME_NONE;
+	s->next = cc->partial;
+	cc->partial = head;
+	cc->nr_partial++;
+}
+
+/* Pop the first slab of @cc's partial list (not empty); it is on no list then. */
+static struct smm_slab *smm_slab_cpu_partial_pop(struct smm_cache *c, struct smm_cache_cpu *cc,
+						 u64 *head)
+{
+	struct smm_slab *s;
+
+	*head = cc->partial;
+	s = smm_slab_hdr(c, *head);
+	if (unlikely(*head < c->sweep_end))
+		c->sweep_list[SMM_SLAB_CPU_PARTIAL]--;
+	cc->partial = s->next;
+	cc->nr_partial--;
+	s->list = SMM_SLAB_ON_CPU;
+	s->cpu = SMM_SLAB_NO_CPU;
+	s->next = SMM_FRAME_NONE;
+	return s;
+}
+
+static u64 smm_slab_file(struct smm_cache *c, u64 head, struct smm_slab *s, bool discard,
+			 bool tail, unsigned int cpu);
+
 /*
- * allocate_slab(): a block from the buddy, with every slot on the
- * header's freelist in address order. No lock of the cache is needed:
- * nobody else knows the slab yet. The caller marks it SLAB for this
- * cache (smm_slab_set_made()) under the list lock.
+ * __unfreeze_partials(): every slab of @cc's partial list to the end of
+ * the cache's partial list, an empty one back to the buddy when
+ * min_partial slabs are on the partial list already (or @discard).
+ * Returns the frames given back.
  */
-static struct smm_slab *smm_slab_new(struct smm_cache *c, unsigned int cpu, u64 *head)
+static u64 smm_slab_unfreeze_partials(struct smm_cache *c, struct smm_cache_cpu *cc,
+				      bool discard, unsigned int cpu)
+{
+	u64 frames = 0, head;
+	struct smm_slab *s;
+
+	while (cc->partial != SMM_FRAME_NONE) {
+		s = smm_slab_cpu_partial_pop(c, cc, &head);
+		frames += smm_slab_file(c, head, s, discard, true, cpu);
+	}
+	return frames;
+}
+
+/*
+ * put_cpu_partial(): @s, on no list, goes first on CPU @cpu's partial
+ * list. With @drain (a free made it partial) a list already holding
+ * cpu_partial_slabs slabs is first emptied to the cache's lists.
+ */
+static void smm_slab_put_cpu_partial(struct smm_cache *c, struct smm_cache_cpu *cc,
+				     unsigned int cpu, u64 head, struct smm_slab *s, bool drain)
+{
+	if (drain && cc->nr_partial >= c->cpu_partial_slabs)
+		smm_slab_unfreeze_partials(c, cc, false, cpu);
+	smm_slab_cpu_partial_push(c, cc, cpu, head, s);
+}
+
+/*
+ * allocate_slab(): a block from the buddy and a descriptor from the
+ * pool, with every slot on the descriptor's freelist in address order.
+ * No lock of the cache is needed: nobody else knows the slab yet. The
+ * caller marks it SLAB for this cache (smm_slab_set_made()) under the
+ * list lock.
+ */
+static struct smm_slab *smm_slab_new(struct smm_cache *c, unsigned int cpu, u64 *head,
+				     char **basep)
 {
 	struct smm_slab *s;
 	char *base;
@@ -273,12 +440,17 @@ static struct smm_slab *smm_slab_new(struct smm_cache *c, unsigned int cpu, u64 
 	if (smm_alloc_pages(c->mm, c->order, c->gfp, cpu, head))
 		return NULL;
 	base = smm_slab_pos_virt(c->mm, *head << SMM_PAGE_SHIFT);
-	if (WARN_ON_ONCE(!base)) {
+	s = base ? smm_slab_desc_get(c->slabs, *head) : NULL;
+	if (!s) {
+		WARN_ON_ONCE(!base);
 		smm_free_pages(c->mm, *head, cpu);
 		return NULL;
 	}
-	s = (struct smm_slab *)base;
-	memset(s, 0, sizeof(*s));
+	*basep = base;
+	s->freelist = 0;
+	s->inuse = 0;
+	s->list = SMM_SLAB_ON_CPU;
+	s->pad = 0;
 	s->prev = s->next = SMM_FRAME_NONE;
 	s->cpu = SMM_SLAB_NO_CPU;
 	for (i = 0, off = c->first; i < c->objects; i++, off += c->size) {
@@ -295,7 +467,8 @@ static void smm_slab_activate(struct smm_cache *c, struct smm_cache_cpu *cc, uns
 			      u64 head, struct smm_slab *s)
 {
 	cc->slab = head;
-	cc->base = (char *)s;
+	cc->base = smm_slab_pos_virt(c->mm, head << SMM_PAGE_SHIFT);
+	cc->desc = s;
 	cc->free = s->freelist;
 	s->freelist = SMM_SLAB_END;
 	s->inuse = c->objects;
@@ -306,23 +479,27 @@ static void smm_slab_activate(struct smm_cache *c, struct smm_cache_cpu *cc, uns
 /*
  * File a slab that is on no list by how full it is. An empty slab is
  * kept on the partial list while fewer than min_partial are there
- * (unless @discard), else it goes back to the buddy. Returns the frames
- * given back.
+ * (unless @discard), else it goes back to the buddy. A partial slab
+ * goes at the head of the partial list, or with @tail at its end
+ * (SLUB's DEACTIVATE_TO_TAIL). Returns the frames given back.
  */
 static u64 smm_slab_file(struct smm_cache *c, u64 head, struct smm_slab *s, bool discard,
-			 unsigned int cpu)
+			 bool tail, unsigned int cpu)
 {
 	if (!s->inuse && (discard || c->nr_partial >= c->min_partial)) {
 		smm_slab_discard(c, head, cpu);
 		return 1ULL << c->order;
 	}
-	smm_slab_list_add(c, head, s, s->inuse == c->objects ? SMM_SLAB_FULL : SMM_SLAB_PARTIAL);
+	smm_slab_list_add(c, head, s, s->inuse == c->objects ? SMM_SLAB_FULL : SMM_SLAB_PARTIAL,
+			  tail);
 	return 0;
 }
 
 /*
- * deactivate_slab(): hand the CPU's freelist back to the slab header,
- * ahead of what remote frees put there, and file the slab. The walk is
+ * deactivate_slab(): hand the CPU's freelist back to the slab descriptor,
+ * ahead of what remote frees put there, and file the slab: at the end
+ * of the partial list if the CPU's freelist still held objects, else at
+ * its head. The walk is
  * bounded by the slab's object count and stops at a pointer that leaves
  * the slab, so a corrupted freelist loses objects but never memory
  * outside the slab. Under @cc's lock and the list lock. Returns the
@@ -331,7 +508,7 @@ static u64 smm_slab_file(struct smm_cache *c, u64 head, struct smm_slab *s, bool
 static u64 smm_slab_deactivate(struct smm_cache *c, struct smm_cache_cpu *cc,
 			       bool discard, unsigned int cpu)
 {
-	struct smm_slab *s = (struct smm_slab *)cc->base;
+	struct smm_slab *s = cc->desc;
 	u64 head = cc->slab;
 	u32 off = cc->free, tail = SMM_SLAB_END, n = 0;
 
@@ -354,26 +531,31 @@ static u64 smm_slab_deactivate(struct smm_cache *c, struct smm_cache_cpu *cc,
 	cc->slab = SMM_FRAME_NONE;
 	cc->free = SMM_SLAB_END;
 	cc->base = NULL;
-	return smm_slab_file(c, head, s, discard, cpu);
+	cc->desc = NULL;
+	return smm_slab_file(c, head, s, discard, n > 0, cpu);
 }
 
 /* ---- the fast and slow paths ----------------------------------------- */
 
 /*
  * ___slab_alloc(): the active slab's freelist is empty. Take what remote
- * frees left on its header, else file it as full and take a partial
- * slab, else a new slab from the buddy (with the list lock dropped: the
- * buddy may drain every CPU's page lists). Under @cc's lock; returns
- * false when the buddy has nothing.
+ * frees left on its descriptor, else file it as full and take the first
+ * slab of this CPU's partial list, else the first of the cache's partial
+ * list, moving more of them to this CPU's list until it holds more than
+ * half of cpu_partial_slabs (get_partial_node()), else a new slab from
+ * the buddy (with the list lock dropped: the buddy may drain every CPU's
+ * page lists). Under @cc's lock; returns false when the buddy has
+ * nothing.
  */
 static bool smm_cache_refill(struct smm_cache *c, struct smm_cache_cpu *cc, unsigned int cpu)
 {
 	struct smm_slab *s;
+	char *base;
 	u64 head;
 
 	smm_lock(&c->list_lock);
 	if (cc->slab != SMM_FRAME_NONE) {
-		s = (struct smm_slab *)cc->base;
+		s = cc->desc;
 		if (s->freelist != SMM_SLAB_END) {
 			smm_slab_activate(c, cc, cpu, cc->slab, s);
 			smm_unlock(&c->list_lock);
@@ -381,21 +563,37 @@ static bool smm_cache_refill(struct smm_cache *c, struct smm_cache_cpu *cc, unsi
 		}
 		smm_slab_deactivate(c, cc, false, cpu);
 	}
+	if (cc->partial != SMM_FRAME_NONE) {
+		s = smm_slab_cpu_partial_pop(c, cc, &head);
+		smm_slab_activate(c, cc, cpu, head, s);
+		smm_unlock(&c->list_lock);
+		return true;
+	}
 	if (c->partial != SMM_FRAME_NONE) {
+		unsigned int moved = 0;
+
 		head = c->partial;
 		s = smm_slab_hdr(c, head);
 		smm_slab_list_del(c, head, s);
 		smm_slab_activate(c, cc, cpu, head, s);
+		while (c->cpu_partial_slabs && c->partial != SMM_FRAME_NONE &&
+		       moved <= c->cpu_partial_slabs / 2) {
+			head = c->partial;
+			s = smm_slab_hdr(c, head);
+			smm_slab_list_del(c, head, s);
+			smm_slab_put_cpu_partial(c, cc, cpu, head, s, false);
+			moved++;
+		}
 		smm_unlock(&c->list_lock);
 		return true;
 	}
 	smm_unlock(&c->list_lock);
 
-	s = smm_slab_new(c, cpu, &head);
+	s = smm_slab_new(c, cpu, &head, &base);
 	if (!s)
 		return false;
 	smm_lock(&c->list_lock);
-	smm_slab_set_made(c, head, true, cpu);
+	smm_slab_set_made(c, head, s, true, cpu);
 	c->slabs_alloc++;
 	smm_unlock(&c->list_lock);
 	smm_slab_activate(c, cc, cpu, head, s);
@@ -459,29 +657,40 @@ void *smm_cache_alloc(struct smm_cache *c, unsigned int cpu, u64 owner, u64 *pos
 
 /*
  * __slab_free(): @pos is in a slab that is not this CPU's active one.
- * Push it on the slab header's freelist under the list lock; a slab
- * active on another CPU stays there, the others move between the lists
- * as they stop being full or become empty. Under @cc's lock.
+ * Push it on the slab descriptor's freelist under the list lock. A slab
+ * active on a CPU or on a CPU's partial list (frozen) stays there; a
+ * full one goes on this CPU's partial list (put_cpu_partial(), unless
+ * the cache has none: then to the end of the partial list). A slab that
+ * becomes empty goes back to the buddy when min_partial slabs are on the
+ * partial list (itself included, as SLUB counts), else stays where it
+ * is. Under @cc's lock.
  */
 static int smm_cache_free_slow(struct smm_cache *c, struct smm_cache_cpu *cc, u64 head,
 			       u32 off, unsigned int cpu)
 {
-	struct smm_slab *s = smm_slab_hdr(c, head);
-	bool was_full;
+	char *base = smm_slab_pos_virt(c->mm, head << SMM_PAGE_SHIFT);
+	struct smm_slab *s;
 
 	smm_lock(&c->list_lock);
-	if (unlikely(s->freelist == off || !s->inuse)) {
+	s = smm_slab_at(c, head);
+	if (unlikely(!s || !base || s->freelist == off || !s->inuse)) {
 		smm_unlock(&c->list_lock);
 		return -EINVAL;
 	}
-	smm_slab_fp_set(c, (char *)s, off, s->freelist);
+	smm_slab_fp_set(c, base, off, s->freelist);
 	s->freelist = off;
-	was_full = s->inuse == c->objects;
 	s->inuse--;
 	smm_count_add(cc->stats.free_slow, 1);
-	if (s->list != SMM_SLAB_ON_CPU && (was_full || !s->inuse)) {
+	if (s->list == SMM_SLAB_FULL && c->cpu_partial_slabs) {
 		smm_slab_list_del(c, head, s);
-		smm_slab_file(c, head, s, false, cpu);
+		smm_slab_put_cpu_partial(c, cc, cpu, head, s, true);
+	} else if ((s->list == SMM_SLAB_PARTIAL || s->list == SMM_SLAB_FULL) && !s->inuse &&
+		   c->nr_partial >= c->min_partial) {
+		smm_slab_list_del(c, head, s);
+		smm_slab_discard(c, head, cpu);
+	} else if (s->list == SMM_SLAB_FULL) {
+		smm_slab_list_del(c, head, s);
+		smm_slab_list_add(c, head, s, SMM_SLAB_PARTIAL, true);
 	}
 	smm_unlock(&c->list_lock);
 	return 0;
@@ -535,6 +744,23 @@ out_error:
 }
 
 /*
+ * count_partial(count_free): the free objects of the slabs on the
+ * cache's partial list, a walk of it as SLUB's. Under the list lock.
+ */
+static u64 smm_cache_count_partial_free(struct smm_cache *c)
+{
+	u64 head = c->partial, n = 0, free = 0;
+
+	while (head != SMM_FRAME_NONE && n++ < c->nr_partial) {
+		const struct smm_slab *s = smm_slab_hdr(c, head);
+
+		free += c->objects - s->inuse;
+		head = s->next;
+	}
+	return free;
+}
+
+/*
  * A snapshot for netlink and slabinfo. active_objs is exact (allocations
  * minus frees); SLUB's slabinfo counts objects on CPU freelists as
  * active too. The list lock and each CPU's lock are taken in turn.
@@ -553,18 +779,21 @@ void smm_cache_info(struct smm_cache *c, struct smm_cache_info *info)
 	info->order = c->order;
 	info->objects = c->objects;
 	info->builtin = c->builtin;
+	info->cpu_partial = c->cpu_partial;
 	smm_lock(&c->list_lock);
 	info->num_slabs = c->nr_slabs;
 	info->partial_slabs = c->nr_partial;
 	info->full_slabs = c->nr_full;
 	info->slabs_alloc = c->slabs_alloc;
 	info->slabs_free = c->slabs_free;
+	info->partial_free = smm_cache_count_partial_free(c);
 	smm_unlock(&c->list_lock);
 	for (i = 0; i < c->mm->nr_cpus; i++) {
 		struct smm_cache_cpu *cc = &c->cpu[i];
 
 		smm_lock(&cc->lock);
 		info->cpu_slabs += cc->slab != SMM_FRAME_NONE;
+		info->cpu_partial_slabs += cc->nr_partial;
 		info->stats.alloc_fast += cc->stats.alloc_fast;
 		info->stats.alloc_slow += cc->stats.alloc_slow;
 		info->stats.free_fast += cc->stats.free_fast;
@@ -581,7 +810,8 @@ void smm_cache_info(struct smm_cache *c, struct smm_cache_info *info)
 /* ---- flushing, shrinking, destroying --------------------------------- */
 
 /*
- * flush_cpu_slab() for every CPU: each CPU's lock, then the list lock.
+ * flush_cpu_slab() for every CPU: its active slab and its partial list
+ * back to the cache's lists; each CPU's lock, then the list lock.
  * Returns the frames of empty slabs given back on the way.
  */
 static u64 smm_cache_flush(struct smm_cache *c, bool discard, unsigned int cpu)
@@ -596,24 +826,35 @@ static u64 smm_cache_flush(struct smm_cache *c, bool discard, unsigned int cpu)
 		smm_lock(&c->list_lock);
 		if (cc->slab != SMM_FRAME_NONE)
 			frames += smm_slab_deactivate(c, cc, discard, cpu);
+		frames += smm_slab_unfreeze_partials(c, cc, discard, cpu);
 		smm_unlock(&c->list_lock);
 		smm_unlock(&cc->lock);
 	}
 	return frames;
 }
 
-/* The header of the slab of @c whose head is @idx, or NULL if there is none. */
+/*
+ * The descriptor of the slab of @c whose head is @idx, or NULL if there
+ * is none (or the head names a descriptor that is not its own).
+ */
 struct smm_slab *smm_slab_at(struct smm_cache *c, u64 idx)
 {
+	struct smm_slabs *s = c->slabs;
+	struct smm_slab *d;
 	struct smm_frame f;
+	u32 i;
 
 	if (idx >= c->mm->range->span)
 		return NULL;
 	f = smm_frame_load(&c->mm->frames[idx]);
 	if (smm_frame_type(&f) != SMM_FRAME_SLAB || smm_frame_owner(&f) != SMM_OWNER_SLAB ||
-	    smm_frame_tag(&f) != c->id)
+	    smm_slab_frame_cache(&f) != c->id)
 		return NULL;
-	return smm_slab_pos_virt(c->mm, idx << SMM_PAGE_SHIFT);
+	i = smm_slab_frame_desc(&f);
+	if (i >= READ_ONCE(s->desc_used))
+		return NULL;
+	d = smm_slab_desc(s, i);
+	return d->head == idx ? d : NULL;
 }
 
 /*
@@ -835,11 +1076,12 @@ static struct smm_cache *smm_cache_alloc_struct(struct smm_slabs *s, const char 
 	c->mm = s->mm;
 	c->gfp = flags & SHADOWMM_CACHE_RECLAIM_ACCOUNT ? SHADOWMM_GFP_RECLAIMABLE : 0;
 	smm_lock_init(&c->list_lock);
-	c->partial = c->full = SMM_FRAME_NONE;
+	c->partial = c->full = c->partial_tail = SMM_FRAME_NONE;
 	for (i = 0; i < s->mm->nr_cpus; i++) {
 		smm_lock_init(&c->cpu[i].lock);
 		c->cpu[i].slab = SMM_FRAME_NONE;
 		c->cpu[i].free = SMM_SLAB_END;
+		c->cpu[i].partial = SMM_FRAME_NONE;
 	}
 	return c;
 }
@@ -870,7 +1112,7 @@ int smm_cache_create(struct smm_slabs *s, const char *name, u32 size, u32 align,
 	c = smm_cache_alloc_struct(s, name, flags);
 	if (!c)
 		return -ENOMEM;
-	ret = smm_cache_layout(c, size, align, s->mm->nr_cpus);
+	ret = smm_cache_layout(c, size, align, s->order_cpus);
 	if (ret)
 		goto err_free;
 
@@ -921,7 +1163,7 @@ struct smm_cache *smm_kmalloc_cache(struct smm_slabs *s, size_t size)
  * The slab layer of @mm, with the kmalloc-8 .. kmalloc-8192 caches
  * (ids 0..12, hardened freelists as in a Debian kernel).
  */
-int smm_slabs_init(struct smm_slabs *s, struct smm_mm *mm, u32 seed)
+int smm_slabs_init(struct smm_slabs *s, struct smm_mm *mm, u32 seed, unsigned int order_cpus)
 {
 	char name[SMM_CACHE_NAME_LEN];
 	struct smm_cache *c;
@@ -931,8 +1173,16 @@ int smm_slabs_init(struct smm_slabs *s, struct smm_mm *mm, u32 seed)
 	memset(s, 0, sizeof(*s));
 	s->mm = mm;
 	s->seed = seed;
+	s->order_cpus = order_cpus ? order_cpus : mm->nr_cpus;
 	smm_mutex_init(&s->mutex);
 	smm_lock_init(&s->census_lock);
+	smm_lock_init(&s->desc_lock);
+	s->desc_free = SMM_SLAB_END;
+	/* at most one slab per frame: enough chunks for that, taken on demand */
+	s->desc_chunks = (mm->range->span + SMM_SLAB_DESC_CHUNK - 1) >> SMM_SLAB_DESC_SHIFT;
+	s->desc_chunk = smm_zalloc_array(s->desc_chunks, sizeof(*s->desc_chunk));
+	if (!s->desc_chunk)
+		return -ENOMEM;
 	for (i = 0; i < ARRAY_SIZE(smm_kmalloc_sizes); i++) {
 		snprintf(name, sizeof(name), "kmalloc-%u", smm_kmalloc_sizes[i]);
 		ret = smm_cache_create(s, name, smm_kmalloc_sizes[i], 0,
@@ -958,6 +1208,14 @@ void smm_slabs_destroy(struct smm_slabs *s)
 			__smm_cache_destroy(s, c, 0);
 	}
 	s->nr_kmalloc = 0;
+	WARN_ON_ONCE(s->desc_live);
+	for (i = 0; s->desc_chunk && i < s->desc_chunks; i++)
+		smm_free_array(s->desc_chunk[i]);
+	smm_free_array(s->desc_chunk);
+	s->desc_chunk = NULL;
+	s->desc_chunks = 0;
+	s->desc_used = 0;
+	s->desc_free = SMM_SLAB_END;
 }
 
 /* The cache whose slab holds @pos (any position in it), or NULL. */
@@ -979,7 +1237,7 @@ struct smm_cache *smm_cache_of_pos(struct smm_slabs *s, u64 pos)
 	if (smm_frame_type(&f) != SMM_FRAME_SLAB || smm_frame_owner(&f) != SMM_OWNER_SLAB ||
 	    h + (1ULL << smm_frame_order(&f)) <= idx)
 		return NULL;
-	i = smm_frame_tag(&f);
+	i = smm_slab_frame_cache(&f);
 	/* without smm_slabs.mutex: the caller keeps the cache alive */
 	return i < SMM_MAX_CACHES ? READ_ONCE(s->caches[i]) : NULL;
 }

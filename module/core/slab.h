@@ -3,34 +3,43 @@
  * Slab caches over the shadow buddy, after mm/slub.c.
  *
  * A slab is a buddy block of order 0..3 whose head descriptor is
- * SMM_FRAME_SLAB with owner SMM_OWNER_SLAB and the cache's id in its
- * data bits, so the frame map and CHECK see slabs without more memory.
- * Everything else a slab needs lives in the slab itself (on-slab
- * management, as SLAB's on-slab mode): a small header at its start, then
- * the objects. Free objects are chained through a free pointer stored in
+ * SMM_FRAME_SLAB with owner SMM_OWNER_SLAB; its data bits name the cache
+ * and the slab's descriptor (struct smm_slab), so the frame map and CHECK
+ * see slabs without more memory per frame. The descriptor lives outside
+ * the slab, in the slab layer's descriptor pool (kernel memory, chunks
+ * of SMM_SLAB_DESC_CHUNK taken on demand, as struct slab lives in the
+ * memmap and not in the slab), so the whole slab holds objects and
+ * objects per slab are SLUB's (Documentation/slab.md weighs the
+ * choices). Free objects are chained through a free pointer stored in
  * them (freelist), as in SLUB.
  *
  *   slab (2^order frames, aligned to its order in index space)
- *   +--------+-----+--------+--------+--------+-----+--------+------+
- *   | header | pad | slot 0 | slot 1 | slot 2 | ... | slot n | waste|
- *   +--------+-----+--------+--------+--------+-----+--------+------+
+ *   +--------+--------+--------+-----+--------+------+
+ *   | slot 0 | slot 1 | slot 2 | ... | slot n | waste|
+ *   +--------+--------+--------+-----+--------+------+
  *   slot: | object | red zone | free pointer | owner | align pad |
  *           (red zone, a separate free pointer and owner only with
  *            the debug flags that need them)
+ *
+ *   head frame's data: | desc idx >> 24 (3) | M=0 | desc idx & 0xffffff (24) | cache id (8) | owner |
  *
  * Objects are named by their *position*: frame index << 12 plus the byte
  * offset, i.e. the byte address in the frame index space. The slab head
  * of a position is (pos >> 12) & ~(2^order - 1).
  *
  * Each CPU has an active slab whose freelist only it uses (the fast
- * path, under that CPU's own lock); the other slabs are on the cache's
- * partial or full list under the cache's list lock (the slow path).
+ * path, under that CPU's own lock) and a partial list of slabs it will
+ * use next (SLUB's per-CPU partial list, at most cpu_partial_slabs put
+ * there by frees); the other slabs are on the cache's partial or full
+ * list under the cache's list lock (the slow path). A CPU's partial list
+ * changes under that CPU's lock and the list lock together.
  *
  * Lock order (outermost first):
  *   smm_slabs.mutex		the set of caches; validate/check/destroy
  *     smm_cache_cpu.lock	one CPU's active slab of one cache
  *       smm_cache.list_lock	partial/full lists, slab headers' freelists
  *         smm_slabs.census_lock	slab heads made and unmade
+ *         smm_slabs.desc_lock	the descriptor pool (innermost, alone)
  *           smm_pcp.lock, smm_zone.lock	(the buddy, see mm.h)
  *
  * A frame becomes or stops being a SLAB head, and nr_slabs moves with
@@ -47,6 +56,7 @@
 #define _SMM_CORE_SLAB_H
 
 #include "mm.h"
+#include "owner.h"
 
 #define SMM_SLAB_MAX_ORDER	SMM_PCP_MAX_ORDER	/* slub_max_order */
 #define SMM_SLAB_MAX_SIZE	8192			/* largest object */
@@ -70,17 +80,33 @@
 #define SMM_CACHE_DEBUG_FLAGS	(SHADOWMM_CACHE_RED_ZONE | SHADOWMM_CACHE_POISON | \
 				 SHADOWMM_CACHE_STORE_USER)
 
-enum smm_slab_list { SMM_SLAB_ON_CPU, SMM_SLAB_PARTIAL, SMM_SLAB_FULL };
+/*
+ * Where a slab is: active on a CPU, on the cache's (node's) partial or
+ * full list, or on a CPU's partial list (SLUB's frozen slabs of
+ * c->partial, put there by put_cpu_partial()).
+ */
+enum smm_slab_list { SMM_SLAB_ON_CPU, SMM_SLAB_PARTIAL, SMM_SLAB_FULL, SMM_SLAB_CPU_PARTIAL };
 
-/* The on-slab header, at offset 0 of every slab. */
+/*
+ * A slab's descriptor (SLUB's struct slab), in the descriptor pool; the
+ * head frame's word names it. Free descriptors are chained by freelist.
+ */
 struct smm_slab {
 	u32 freelist;		/* free objects no CPU owns (offsets) */
-	u32 prev, next;		/* frame indices on the partial/full list */
-	u32 cpu;		/* the CPU it is active on, or SMM_SLAB_NO_CPU */
+	u32 prev, next;		/* frame indices on the partial/full list (next only on a CPU's) */
+	u32 cpu;		/* the CPU it is active on or on whose partial list, or SMM_SLAB_NO_CPU */
+	u32 head;		/* its head frame (SMM_FRAME_NONE when free) */
+	u32 idx;		/* its own index in the pool */
 	u16 inuse;		/* objects not on freelist */
 	u8 list;		/* enum smm_slab_list */
 	u8 pad;
+	u32 pad2;
 };
+
+#define SMM_SLAB_DESC_SHIFT	7
+#define SMM_SLAB_DESC_CHUNK	(1U << SMM_SLAB_DESC_SHIFT)	/* descriptors per chunk: 4 KiB */
+#define SMM_SLAB_DESC_LOW	24	/* index bits in the tag, above the cache id */
+#define SMM_SLAB_DESC_HIGH_SHIFT	(SMM_TAG_SHIFT + 33)	/* above the mark bit */
 
 /* One CPU's events in one cache, counted under its lock. */
 struct smm_cache_cpu_stats {
@@ -97,6 +123,9 @@ struct smm_cache_cpu {
 	u32 slab;		/* head of the active slab, or SMM_FRAME_NONE */
 	u32 free;		/* its first free object, or SMM_SLAB_END */
 	char *base;		/* its memory */
+	struct smm_slab *desc;	/* its descriptor */
+	u32 partial;		/* this CPU's partial list (SLUB's c->partial), or SMM_FRAME_NONE */
+	u32 nr_partial;		/* slabs on it; changes under this lock and the list lock */
 	struct smm_cache_cpu_stats stats;
 } __attribute__((aligned(64)));
 
@@ -118,15 +147,18 @@ struct smm_cache {
 	u32 red_end;		/* object + red zone end here */
 	u32 fp_offset;		/* free pointer in the slot */
 	u32 owner_offset;	/* owner tag in the slot (STORE_USER) */
-	u32 first;		/* offset of slot 0 in the slab */
+	u32 first;		/* offset of slot 0 in the slab: 0, as SLUB */
 	u32 order, objects;
 	u32 slab_bytes;
 	u32 recip;		/* 2^32 / size rounded up: index without division */
 	u32 min_partial;
+	u32 cpu_partial;	/* set_cpu_partial(): objects; 0 with debug flags */
+	u32 cpu_partial_slabs;	/* slub_set_cpu_partial(): slabs a CPU's list holds */
 	u32 fp_key, fp_mul;	/* freelist hardening; 0 when off */
 
 	smm_lock_t list_lock;
 	u32 partial, full;	/* list heads: slab frame indices */
+	u32 partial_tail;	/* the partial list's last slab (add_partial(..., DEACTIVATE_TO_TAIL)) */
 	u64 nr_partial, nr_full;
 	u64 nr_slabs;		/* including the CPUs' active slabs */
 	u64 slabs_alloc, slabs_free;	/* taken from / given back to the buddy */
@@ -135,7 +167,7 @@ struct smm_cache {
 	u64 census_slabs;	/* CHECK: slabs below slabs->census_end; census_lock */
 	u64 sweep_end;		/* VALIDATE's cursor, 0 when none runs; list_lock */
 	u64 sweep_slabs;	/* slabs below it, and on each list: list_lock */
-	u64 sweep_list[SMM_SLAB_FULL + 1];	/* [SMM_SLAB_ON_CPU] unused */
+	u64 sweep_list[SMM_SLAB_CPU_PARTIAL + 1];	/* [SMM_SLAB_ON_CPU] unused */
 
 	struct smm_cache_cpu *cpu;	/* [nr_cpus] */
 };
@@ -149,6 +181,14 @@ struct smm_slabs {
 	struct smm_cache *caches[SMM_MAX_CACHES];	/* by id */
 	unsigned int nr_kmalloc;
 	u32 seed;		/* freelist hardening keys come from it */
+	unsigned int order_cpus;	/* calculate_order()'s CPUs: num_present_cpus() */
+	/* the descriptor pool: chunk[i >> SMM_SLAB_DESC_SHIFT] holds descriptor i */
+	smm_lock_t desc_lock;		/* desc_used, desc_free, desc_live, new chunks */
+	struct smm_slab **desc_chunk;	/* [desc_chunks], a chunk never goes before unload */
+	u32 desc_chunks;
+	u32 desc_used;			/* descriptors ever handed out (high-water) */
+	u32 desc_free;			/* first free descriptor, or SMM_SLAB_END */
+	u64 desc_live;			/* descriptors naming a slab */
 	/* for the events group, under mutex: caches ever created and destroyed */
 	u64 nr_created, nr_destroyed;
 	char last_created[SMM_CACHE_NAME_LEN], last_destroyed[SMM_CACHE_NAME_LEN];
@@ -160,11 +200,14 @@ struct smm_cache_info {
 	u32 id, flags, object_size, size, align, order, objects;
 	bool builtin;
 	u64 active_objs, num_objs, num_slabs, partial_slabs, full_slabs, cpu_slabs;
+	u64 cpu_partial_slabs;	/* on the CPUs' partial lists */
+	u64 partial_free;	/* free objects of the partial list's slabs (count_partial()) */
+	u32 cpu_partial;	/* the cache's cpu_partial (objects) */
 	u64 slabs_alloc, slabs_free;
 	struct smm_cache_cpu_stats stats;	/* summed over CPUs */
 };
 
-int smm_slabs_init(struct smm_slabs *s, struct smm_mm *mm, u32 seed);
+int smm_slabs_init(struct smm_slabs *s, struct smm_mm *mm, u32 seed, unsigned int order_cpus);
 void smm_slabs_destroy(struct smm_slabs *s);
 
 const char *smm_cache_check_args(const char *name, u32 size, u32 align, u32 flags);
@@ -202,6 +245,24 @@ u64 smm_cache_owner(struct smm_cache *c, u64 pos);
 /* slab_corrupt.c */
 const char *smm_cache_corrupt_refusal(const struct smm_cache *c, unsigned int kind);
 int smm_cache_corrupt(struct smm_cache *c, u64 pos, unsigned int kind, unsigned int cpu);
+
+/* The data bits of a slab head: owner SLAB, the cache, the descriptor. */
+static inline u64 smm_slab_frame_data(u32 id, u32 desc)
+{
+	return smm_owner_data(SMM_OWNER_SLAB, id | desc << 8) |
+	       (u64)(desc >> SMM_SLAB_DESC_LOW) << SMM_SLAB_DESC_HIGH_SHIFT;
+}
+
+static inline u32 smm_slab_frame_cache(const struct smm_frame *f)
+{
+	return smm_frame_tag(f) & (SMM_MAX_CACHES - 1);
+}
+
+static inline u32 smm_slab_frame_desc(const struct smm_frame *f)
+{
+	return smm_frame_tag(f) >> 8 |
+	       (u32)(smm_frame_data(f) >> SMM_SLAB_DESC_HIGH_SHIFT) << SMM_SLAB_DESC_LOW;
+}
 
 static inline u64 smm_slab_head(const struct smm_cache *c, u64 pos)
 {

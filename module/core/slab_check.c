@@ -22,21 +22,23 @@
 #include "mm_internal.h"
 
 /*
- * One slab: its descriptor, its freelists (the header's and, when
+ * One slab: its frame descriptor and its slab descriptor @s (which must
+ * name @head back), its freelists (@s's and, when
  * active, the CPU's @cpu_free), its in-use count, and with the debug
  * flags every slot's red zone and poison. Returns the problems found.
  */
-static u64 smm_slab_validate(struct smm_cache *c, u64 head, u32 cpu_free, bool active, u8 *free)
+static u64 smm_slab_validate(struct smm_cache *c, u64 head, const struct smm_slab *s,
+			     u32 cpu_free, bool active, u8 *free)
 {
 	const struct smm_frame *f = &c->mm->frames[head];
 	const char *base = smm_slab_pos_virt(c->mm, head << SMM_PAGE_SHIFT);
-	const struct smm_slab *s = (const struct smm_slab *)base;
 	u64 pos0 = head << SMM_PAGE_SHIFT, problems = 0;
 	int on_hdr, on_cpu = 0;
 	u32 i, off;
 
 	if (smm_frame_type(f) != SMM_FRAME_SLAB || smm_frame_owner(f) != SMM_OWNER_SLAB ||
-	    smm_frame_tag(f) != c->id || smm_frame_order(f) != c->order || !base) {
+	    smm_slab_frame_cache(f) != c->id || smm_frame_order(f) != c->order || !base ||
+	    s->head != head) {
 		smm_slab_report(c, pos0, "slab descriptor does not name this cache");
 		return 1;
 	}
@@ -83,6 +85,34 @@ static u32 smm_slab_list_first(const struct smm_cache *c, unsigned int list)
 }
 
 /*
+ * A slab on a CPU's partial list: that CPU's list holds it, within the
+ * list's count of slabs. Under all of @c's locks. Returns the problems.
+ */
+static u64 smm_slab_validate_cpu_partial(struct smm_cache *c, u64 head, const struct smm_slab *s)
+{
+	const struct smm_cache_cpu *cc;
+	const struct smm_slab *n;
+	u32 at, i;
+
+	if (s->cpu >= c->mm->nr_cpus) {
+		smm_slab_report(c, head << SMM_PAGE_SHIFT, "slab on the partial list of no CPU");
+		return 1;
+	}
+	cc = &c->cpu[s->cpu];
+	for (at = cc->partial, i = 0; at != SMM_FRAME_NONE && i < cc->nr_partial; i++) {
+		if (at == head)
+			return 0;
+		n = smm_slab_at(c, at);
+		if (!n || n->list != SMM_SLAB_CPU_PARTIAL)
+			break;
+		at = n->next;
+	}
+	smm_slab_report(c, head << SMM_PAGE_SHIFT,
+			"slab lists are broken (not on its CPU's partial list)");
+	return 1;
+}
+
+/*
  * Where the slab at @head sits: on a list, linked both ways with slabs
  * of that list (or its head), or active on exactly the CPU whose
  * freelist goes to *@cpu_free. Under all of @c's locks. Returns the
@@ -107,6 +137,8 @@ static u64 smm_slab_validate_place(struct smm_cache *c, u64 head, const struct s
 		smm_slab_report(c, pos0, "slab is on no list and active on no CPU");
 		return 1;
 	}
+	if (s->list == SMM_SLAB_CPU_PARTIAL)
+		return smm_slab_validate_cpu_partial(c, head, s);
 	if (s->list > SMM_SLAB_FULL) {
 		smm_slab_report(c, pos0, "slab names no list");
 		return 1;
@@ -152,7 +184,7 @@ static u64 smm_cache_validate_chunk(struct smm_cache *c, u64 *next, u8 *free)
 		if (!bad && s->list != SMM_SLAB_ON_CPU)
 			c->sweep_list[s->list]++;
 		c->sweep_slabs++;
-		problems += bad + smm_slab_validate(c, idx, cpu_free, active, free);
+		problems += bad + smm_slab_validate(c, idx, s, cpu_free, active, free);
 		idx += 1ULL << c->order;
 		seen += 2ULL << c->order;
 	}
@@ -170,21 +202,47 @@ static u64 smm_cache_validate_chunk(struct smm_cache *c, u64 *next, u8 *free)
  */
 static u64 smm_cache_validate_totals(struct smm_cache *c)
 {
-	u64 active = 0, problems = 0, on_cpu;
+	u64 active = 0, cpu_partial = 0, problems = 0, on_cpu;
 	unsigned int i, list;
 
-	for (i = 0; i < c->mm->nr_cpus; i++)
+	for (i = 0; i < c->mm->nr_cpus; i++) {
 		active += c->cpu[i].slab != SMM_FRAME_NONE;
+		cpu_partial += c->cpu[i].nr_partial;
+	}
 	/* slabs on no list are the active ones (checked one by one) */
-	on_cpu = c->sweep_slabs - c->sweep_list[SMM_SLAB_PARTIAL] - c->sweep_list[SMM_SLAB_FULL];
+	on_cpu = c->sweep_slabs - c->sweep_list[SMM_SLAB_PARTIAL] - c->sweep_list[SMM_SLAB_FULL] -
+		 c->sweep_list[SMM_SLAB_CPU_PARTIAL];
 	if (c->sweep_slabs != c->nr_slabs || c->sweep_list[SMM_SLAB_PARTIAL] != c->nr_partial ||
-	    c->sweep_list[SMM_SLAB_FULL] != c->nr_full || on_cpu != active) {
-		smm_report("slab error: cache %s: %llu slabs found (%llu active, %llu partial, %llu full), nr_slabs=%llu (%llu active, %llu partial, %llu full)",
+	    c->sweep_list[SMM_SLAB_FULL] != c->nr_full ||
+	    c->sweep_list[SMM_SLAB_CPU_PARTIAL] != cpu_partial || on_cpu != active) {
+		smm_report("slab error: cache %s: %llu slabs found (%llu active, %llu partial, %llu full, %llu on CPU partial lists), nr_slabs=%llu (%llu active, %llu partial, %llu full, %llu on CPU partial lists)",
 			   c->name, (unsigned long long)c->sweep_slabs, (unsigned long long)on_cpu,
 			   (unsigned long long)c->sweep_list[SMM_SLAB_PARTIAL],
 			   (unsigned long long)c->sweep_list[SMM_SLAB_FULL],
+			   (unsigned long long)c->sweep_list[SMM_SLAB_CPU_PARTIAL],
 			   (unsigned long long)c->nr_slabs, (unsigned long long)active,
-			   (unsigned long long)c->nr_partial, (unsigned long long)c->nr_full);
+			   (unsigned long long)c->nr_partial, (unsigned long long)c->nr_full,
+			   (unsigned long long)cpu_partial);
+		problems++;
+	}
+	for (i = 0; i < c->mm->nr_cpus; i++) {
+		u32 head = c->cpu[i].partial;
+		const struct smm_slab *s = head != SMM_FRAME_NONE ? smm_slab_at(c, head) : NULL;
+
+		if ((head == SMM_FRAME_NONE) != !c->cpu[i].nr_partial ||
+		    (head != SMM_FRAME_NONE && (!s || s->list != SMM_SLAB_CPU_PARTIAL || s->cpu != i))) {
+			smm_report("slab error: cache %s: CPU %u's partial list is broken",
+				   c->name, i);
+			problems++;
+		}
+	}
+	if ((c->partial == SMM_FRAME_NONE) != (c->partial_tail == SMM_FRAME_NONE) ||
+	    (c->partial_tail != SMM_FRAME_NONE &&
+	     (!smm_slab_at(c, c->partial_tail) ||
+	      smm_slab_at(c, c->partial_tail)->list != SMM_SLAB_PARTIAL ||
+	      smm_slab_at(c, c->partial_tail)->next != SMM_FRAME_NONE))) {
+		smm_report("slab error: cache %s: the partial list's tail is not its last slab",
+			   c->name);
 		problems++;
 	}
 	for (list = SMM_SLAB_PARTIAL; list <= SMM_SLAB_FULL; list++) {
@@ -247,7 +305,9 @@ int smm_cache_validate(struct smm_cache *c, u64 *nr_problems)
  * heads hold still under it (smm_slab_set_made()); every other frame
  * may change under the buddy's locks meanwhile, one store each, so one
  * load each here, and no other word ever reads as SLAB. Each SLAB head
- * names a live cache and has its order, and counts for that cache.
+ * names a live cache, has its order and names a descriptor that names
+ * it back (descriptors change hands only while their slab is unmade),
+ * and counts for that cache.
  */
 static int smm_slabs_census_chunk(struct smm_slabs *s, u64 *next, char *why, size_t len)
 {
@@ -260,12 +320,13 @@ static int smm_slabs_census_chunk(struct smm_slabs *s, u64 *next, char *why, siz
 	for (; idx < end; idx++) {
 		struct smm_frame fv = smm_frame_load(&mm->frames[idx]);
 		const struct smm_frame *f = &fv;
-		unsigned int id = smm_frame_tag(f);
+		unsigned int id;
 		struct smm_cache *c;
 
 		if (smm_frame_type(f) != SMM_FRAME_SLAB)
 			continue;
-		c = id < SMM_MAX_CACHES ? s->caches[id] : NULL;
+		id = smm_slab_frame_cache(f);
+		c = s->caches[id];
 		if (smm_frame_owner(f) != SMM_OWNER_SLAB || !c) {
 			ret = smm_bad("frame %llu: a slab of no cache", (unsigned long long)idx);
 			break;
@@ -273,6 +334,11 @@ static int smm_slabs_census_chunk(struct smm_slabs *s, u64 *next, char *why, siz
 		if (smm_frame_order(f) != c->order) {
 			ret = smm_bad("frame %llu: slab of order %u in %s (order %u)",
 				      (unsigned long long)idx, smm_frame_order(f), c->name, c->order);
+			break;
+		}
+		if (!smm_slab_at(c, idx)) {
+			ret = smm_bad("frame %llu: slab of %s names descriptor %u, which is not its own",
+				      (unsigned long long)idx, c->name, smm_slab_frame_desc(f));
 			break;
 		}
 		c->census_slabs++;
@@ -295,20 +361,23 @@ static int smm_slabs_census_totals(struct smm_slabs *s, char *why, size_t len)
 
 	for (id = 0; id < SMM_MAX_CACHES && !ret; id++) {
 		struct smm_cache *c = s->caches[id];
-		u64 cpu_slabs = 0;
+		u64 cpu_slabs = 0, cpu_partial = 0;
 
 		if (!c)
 			continue;
 		smm_cache_lock_all(c);
 		smm_lock(&s->census_lock);
-		for (i = 0; i < s->mm->nr_cpus; i++)
+		for (i = 0; i < s->mm->nr_cpus; i++) {
 			cpu_slabs += c->cpu[i].slab != SMM_FRAME_NONE;
+			cpu_partial += c->cpu[i].nr_partial;
+		}
 		if (c->census_slabs != c->nr_slabs ||
-		    cpu_slabs + c->nr_partial + c->nr_full != c->nr_slabs)
-			ret = smm_bad("cache %s: nr_slabs=%llu but %llu slab frames, %llu active + %llu partial + %llu full",
+		    cpu_slabs + cpu_partial + c->nr_partial + c->nr_full != c->nr_slabs)
+			ret = smm_bad("cache %s: nr_slabs=%llu but %llu slab frames, %llu active + %llu on CPU partial lists + %llu partial + %llu full",
 				      c->name, (unsigned long long)c->nr_slabs,
 				      (unsigned long long)c->census_slabs,
 				      (unsigned long long)cpu_slabs,
+				      (unsigned long long)cpu_partial,
 				      (unsigned long long)c->nr_partial,
 				      (unsigned long long)c->nr_full);
 		smm_unlock(&s->census_lock);

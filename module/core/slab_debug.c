@@ -213,6 +213,7 @@ static bool smm_slab_obj_free(struct smm_cache *c, u64 head, u32 off, u8 *free)
 {
 	const char *base = smm_slab_pos_virt(c->mm, head << SMM_PAGE_SHIFT);
 	u32 i = (u32)(((u64)(off - c->first) * c->recip) >> 32);
+	const struct smm_slab *d;
 	unsigned int cpu;
 
 	memset(free, 0, c->objects / 8 + 1);
@@ -225,7 +226,9 @@ static bool smm_slab_obj_free(struct smm_cache *c, u64 head, u32 off, u8 *free)
 		smm_unlock(&cc->lock);
 	}
 	smm_lock(&c->list_lock);
-	smm_slab_mark_free(c, head, base, ((const struct smm_slab *)base)->freelist, free, false);
+	d = smm_slab_at(c, head);
+	if (d)
+		smm_slab_mark_free(c, head, base, d->freelist, free, false);
 	smm_unlock(&c->list_lock);
 	return free[i / 8] & (1U << (i % 8));
 }

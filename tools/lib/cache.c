@@ -56,6 +56,9 @@ static const enum mnl_attr_data_type smmc_cache_types[SHADOWMM_A_CACHE_MAX + 1] 
 	[SHADOWMM_A_CACHE_PARTIAL_SLABS] = MNL_TYPE_U64,
 	[SHADOWMM_A_CACHE_FULL_SLABS]	 = MNL_TYPE_U64,
 	[SHADOWMM_A_CACHE_CPU_SLABS]	 = MNL_TYPE_U64,
+	[SHADOWMM_A_CACHE_CPU_PARTIAL]	 = MNL_TYPE_U32,
+	[SHADOWMM_A_CACHE_CPU_PARTIAL_SLABS] = MNL_TYPE_U64,
+	[SHADOWMM_A_CACHE_SLABINFO_ACTIVE] = MNL_TYPE_U64,
 	[SHADOWMM_A_CACHE_ALLOC_FAST]	 = MNL_TYPE_U64,
 	[SHADOWMM_A_CACHE_ALLOC_SLOW]	 = MNL_TYPE_U64,
 	[SHADOWMM_A_CACHE_FREE_FAST]	 = MNL_TYPE_U64,
@@ -103,6 +106,9 @@ int smmc_cache_parse(const struct nlmsghdr *nlh, void *cache)
 	c->slabs_alloc = smmc_attr_u64(tb[SHADOWMM_A_CACHE_SLABS_ALLOC], 0);
 	c->slabs_free = smmc_attr_u64(tb[SHADOWMM_A_CACHE_SLABS_FREE], 0);
 	c->errors = smmc_attr_u64(tb[SHADOWMM_A_CACHE_ERRORS], 0);
+	c->cpu_partial = smmc_attr_u32(tb[SHADOWMM_A_CACHE_CPU_PARTIAL], 0);
+	c->cpu_partial_slabs = smmc_attr_u64(tb[SHADOWMM_A_CACHE_CPU_PARTIAL_SLABS], 0);
+	c->slabinfo_active = smmc_attr_u64(tb[SHADOWMM_A_CACHE_SLABINFO_ACTIVE], 0);
 	return 0;
 }
 

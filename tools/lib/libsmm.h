@@ -142,6 +142,9 @@ struct smmc_cache {
 	uint64_t active_objs, num_objs, num_slabs, partial_slabs, full_slabs, cpu_slabs;
 	uint64_t alloc_fast, alloc_slow, free_fast, free_slow, alloc_fail;
 	uint64_t slabs_alloc, slabs_free, errors;
+	uint32_t cpu_partial;		/* objects a CPU's partial list aims at */
+	uint64_t cpu_partial_slabs;	/* slabs on the CPUs' partial lists */
+	uint64_t slabinfo_active;	/* active_objs as /proc/slabinfo counts them */
 };
 
 int smmc_caches_get(struct smmc_nl *nl, struct smmc_cache **caches, size_t *n);

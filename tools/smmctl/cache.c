@@ -47,7 +47,12 @@ static void print_cache(const struct smmc_cache *c)
 	smmc_print_u64(SMMC_PRINT_ANY, "num_slabs", " num_slabs %" PRIu64, c->num_slabs);
 	smmc_print_u64(SMMC_PRINT_ANY, "partial_slabs", " partial %" PRIu64, c->partial_slabs);
 	smmc_print_u64(SMMC_PRINT_ANY, "full_slabs", " full %" PRIu64, c->full_slabs);
-	smmc_print_u64(SMMC_PRINT_ANY, "cpu_slabs", " cpu %" PRIu64 "\n", c->cpu_slabs);
+	smmc_print_u64(SMMC_PRINT_ANY, "cpu_slabs", " cpu %" PRIu64, c->cpu_slabs);
+	smmc_print_u64(SMMC_PRINT_ANY, "cpu_partial_slabs", " cpu_partial %" PRIu64,
+		       c->cpu_partial_slabs);
+	smmc_print_uint(SMMC_PRINT_ANY, "cpu_partial", " (of %u objects)", c->cpu_partial);
+	smmc_print_u64(SMMC_PRINT_ANY, "slabinfo_active_objs", " slabinfo_active %" PRIu64 "\n",
+		       c->slabinfo_active);
 	smmc_print_u64(SMMC_PRINT_ANY, "alloc_fast", "  alloc_fast %" PRIu64, c->alloc_fast);
 	smmc_print_u64(SMMC_PRINT_ANY, "alloc_slow", " alloc_slow %" PRIu64, c->alloc_slow);
 	smmc_print_u64(SMMC_PRINT_ANY, "free_fast", " free_fast %" PRIu64, c->free_fast);

@@ -315,6 +315,9 @@ enum shadowmm_a_cache {
 	SHADOWMM_A_CACHE_FREED,		/* u64 (reply): objects or frames freed */
 	SHADOWMM_A_CACHE_PROBLEMS,	/* u64 (validate reply): problems found */
 	SHADOWMM_A_CACHE_CORRUPT,	/* u32: enum shadowmm_corrupt */
+	SHADOWMM_A_CACHE_CPU_PARTIAL,	/* u32: objects a CPU's partial list aims at (SLUB's cpu_partial) */
+	SHADOWMM_A_CACHE_CPU_PARTIAL_SLABS,	/* u64: slabs on the CPUs' partial lists */
+	SHADOWMM_A_CACHE_SLABINFO_ACTIVE,	/* u64: active_objs as /proc/slabinfo counts them */
 
 	__SHADOWMM_A_CACHE_CNT,
 	SHADOWMM_A_CACHE_MAX = __SHADOWMM_A_CACHE_CNT - 1

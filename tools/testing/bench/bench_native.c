@@ -156,7 +156,7 @@ static double slab_pairs_ns(int reps, u64 n)
 
 	if (smm_test_mm_init_mem(&t, &sec, 1, NULL, true, 1))
 		return -1;
-	if (smm_slabs_init(&s, &t.mm, 1)) {
+	if (smm_slabs_init(&s, &t.mm, 1, 0)) {
 		smm_test_mm_destroy(&t);
 		return -1;
 	}

@@ -102,7 +102,7 @@ SMM_TEST(generation_moves_on_slab_grow_and_shrink)
 	u64 per_slab = 2 * GEN_SECTION_STEP;
 
 	ASSERT_EQ(gen_init(&t), 0);
-	ASSERT_EQ(smm_slabs_init(&s, &t.mm, 0x5eed), 0);
+	ASSERT_EQ(smm_slabs_init(&s, &t.mm, 0x5eed, 0), 0);
 	c = smm_kmalloc_cache(&s, 256);
 	ASSERT_TRUE(c != NULL);
 	ASSERT_LE(c->order, SMM_PCP_MAX_ORDER);

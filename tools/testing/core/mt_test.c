@@ -550,7 +550,7 @@ static int mt_setup(struct mt_run *run, unsigned int nr_threads)
 	ret = smm_test_mm_init_mem(&run->t, secs, 2, "DMA32:32M,Normal:rest", true, nr_threads);
 	if (ret)
 		return ret;
-	ret = smm_slabs_init(&run->s, &run->t.mm, 0x5eed);
+	ret = smm_slabs_init(&run->s, &run->t.mm, 0x5eed, 0);
 	if (ret)
 		goto err_mm;
 	run->shared[0] = smm_cache_find(&run->s, "kmalloc-64");

@@ -196,7 +196,7 @@ static void sm_run(struct smm_test *_t, unsigned int cpus, u64 steps, u64 check_
 	printf("# seed %#llx, %u CPUs, %llu steps\n", (unsigned long long)seed, cpus,
 	       (unsigned long long)steps);
 	ASSERT_EQ(smm_test_mm_init_mem(&m.t, &sec, 1, NULL, true, cpus), 0);
-	ASSERT_EQ(smm_slabs_init(&m.s, &m.t.mm, (u32)seed), 0);
+	ASSERT_EQ(smm_slabs_init(&m.s, &m.t.mm, (u32)seed, 0), 0);
 	avail0 = smm_test_free_frames(&m.t.mm) + smm_test_pcp_frames(&m.t.mm);
 	for (i = 0; i < ARRAY_SIZE(m.caches); i++)
 		m.caches[i].live = calloc(SM_LIVE_MAX, sizeof(u64));

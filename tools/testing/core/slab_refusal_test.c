@@ -21,7 +21,7 @@ static int refusal_init(struct refusal_test *rt)
 	static const struct smm_test_section sec = { 0x10000, 4096 };
 	int ret = smm_test_mm_init_mem(&rt->t, &sec, 1, NULL, true, 1);
 
-	if (!ret && smm_slabs_init(&rt->s, &rt->t.mm, 0x12345678)) {
+	if (!ret && smm_slabs_init(&rt->s, &rt->t.mm, 0x12345678, 0)) {
 		smm_test_mm_destroy(&rt->t);
 		ret = -ENOMEM;
 	}

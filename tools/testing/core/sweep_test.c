@@ -128,7 +128,7 @@ static int sw_init(struct sw_state *st, u64 seed)
 	ret = smm_test_mm_init_mem(&st->t, &sec, 1, "DMA:8M,DMA32:24M,Normal:rest", true, 2);
 	if (ret)
 		return ret;
-	ret = smm_slabs_init(&st->s, &st->t.mm, 0x5eeb);
+	ret = smm_slabs_init(&st->s, &st->t.mm, 0x5eeb, 0);
 	if (!ret)
 		ret = smm_cache_create(&st->s, "sw-64", 64, 0, 0, &st->c[0]);
 	if (!ret)
