@@ -202,23 +202,31 @@ free_file() {
 	done < $T/lines
 }
 
+# take_all ZONE H10 REST: every free block of ZONE, largest first (no
+# block is split), the order-10 ones listed in H10, the others in REST
+take_all() {
+	local o have
+	for o in 10 9 8 7 6 5 4 3 2 1 0; do
+		have=$(smmctl -j zone show "$1" | jq -r ".zones[0].nr_free[$o]")
+		[ "$have" -gt 0 ] || continue
+		if [ "$o" = 10 ]; then
+			alloc_n 10 "$1" "$have" "$2" || return 1
+		else
+			alloc_n "$o" "$1" "$have" "$3" || return 1
+		fi
+	done
+}
+
 # force_vector ZONE N0 .. N10: make the shadow's ZONE (per-CPU lists off)
-# hold exactly that free-area vector
+# hold exactly that free-area vector. The zones below ZONE must have
+# nothing free: a request for ZONE that finds it under its watermark
+# goes on to the zones below, as the kernel's zonelist walk does.
 force_vector() {
-	local zone=$1 o want k have
+	local zone=$1 o want k
 	shift
 	: > $T/h10
 	: > $T/rest
-	# every free block of the zone, largest first: no block is split
-	for o in 10 9 8 7 6 5 4 3 2 1 0; do
-		have=$(smmctl -j zone show "$zone" | jq -r ".zones[0].nr_free[$o]")
-		[ "$have" -gt 0 ] || continue
-		if [ "$o" = 10 ]; then
-			alloc_n 10 "$zone" "$have" $T/h10 || return 1
-		else
-			alloc_n "$o" "$zone" "$have" $T/rest || return 1
-		fi
-	done
+	take_all "$zone" $T/h10 $T/rest || return 1
 	o=0
 	for want in "$@"; do
 		[ "$o" -lt 10 ] || break
@@ -251,11 +259,18 @@ forced=0
 if [ "$stable" = 1 ] && [ "$fneed" -le 256 ] &&
    smm_load base="$SMM_BIG_BASE" size=1G zones="$fzones" pcp=0 >> $T/force.log 2>&1; then
 	forced=1
+	# highest zone first, every lower zone taken whole until its turn
+	awk '$4 ~ /^(DMA|DMA32|Normal)$/' $T/b1 > $T/zones
+	while read -r _ _ _ zone _; do
+		: > $T/fill.$zone
+		take_all "$zone" $T/fill.$zone $T/fill.$zone < /dev/null >> $T/force.log 2>&1 || forced=0
+	done < $T/zones
+	tac $T/zones > $T/zones.r
 	while read -r _ _ _ zone v; do
-		case "$zone" in DMA | DMA32 | Normal) ;; *) continue ;; esac
+		free_file $T/fill.$zone < /dev/null >> $T/force.log 2>&1 || forced=0
 		# shellcheck disable=SC2086
 		force_vector "$zone" $v < /dev/null >> $T/force.log 2>&1 || forced=0
-	done < $T/b1
+	done < $T/zones.r
 fi
 
 # The rows of ZONE names in FILE, "zone NAME v0 .. v10" with single spaces.
