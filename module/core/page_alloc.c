@@ -34,14 +34,39 @@ static void smm_zone_count(struct smm_zone *z, u64 *counter)
 }
 
 /*
+ * gfp_to_alloc_flags(): the slow path's flags. The min watermark;
+ * __GFP_HIGH grants ALLOC_MIN_RESERVE; a request that cannot block
+ * (SHADOWMM_GFP_ATOMIC, no __GFP_DIRECT_RECLAIM) ALLOC_NON_BLOCK, and
+ * with __GFP_HIGH and an order above 0 (a high-order GFP_ATOMIC) the
+ * highatomic reserves. SHADOWMM_GFP_RESERVE (__GFP_MEMALLOC) is not
+ * here: as __gfp_pfmemalloc_flags(), it replaces these flags with
+ * ALLOC_NO_WATERMARKS after the first slow attempt (smm_alloc_pages()).
+ */
+unsigned int smm_gfp_to_alloc_flags(unsigned int gfp, unsigned int order)
+{
+	unsigned int alloc_flags = SMM_ALLOC_WMARK_MIN;
+
+	if (gfp & SHADOWMM_GFP_HIGH)
+		alloc_flags |= SMM_ALLOC_MIN_RESERVE;
+	if (gfp & SHADOWMM_GFP_ATOMIC) {
+		alloc_flags |= SMM_ALLOC_NON_BLOCK;
+		if (order && (alloc_flags & SMM_ALLOC_MIN_RESERVE))
+			alloc_flags |= SMM_ALLOC_HIGHATOMIC;
+	}
+	return alloc_flags;
+}
+
+/*
  * get_page_from_freelist(): walk the zones from the highest the flags
- * allow down to DMA, taking the first that stays above @wmark. Without
- * SHADOWMM_GFP_RESERVE no zone goes below its min watermark.
+ * allow down to DMA, taking the first that passes the watermark
+ * @alloc_flags name with the reserves they grant (ALLOC_NO_WATERMARKS
+ * skips the check).
  */
 static u64 smm_get_page_from_freelist(struct smm_mm *mm, unsigned int order, unsigned int gfp,
-				      unsigned int wmark, unsigned int cpu)
+				      unsigned int alloc_flags, unsigned int cpu)
 {
 	unsigned int highest = smm_gfp_zone(gfp), mt = smm_gfp_mt(gfp);
+	unsigned int wmark = alloc_flags & SMM_ALLOC_WMARK_MASK;
 	int preferred = -1, zi;
 
 	for (zi = highest; zi >= 0; zi--) {
@@ -52,8 +77,8 @@ static u64 smm_get_page_from_freelist(struct smm_mm *mm, unsigned int order, uns
 			continue;
 		if (preferred < 0)
 			preferred = zi;
-		if (!(gfp & SHADOWMM_GFP_RESERVE) &&
-		    !smm_zone_watermark_ok(z, order, z->wmark[wmark], highest, gfp)) {
+		if (!(alloc_flags & SMM_ALLOC_NO_WATERMARKS) &&
+		    !smm_zone_watermark_fast(z, order, z->wmark[wmark], highest, alloc_flags)) {
 			smm_zone_count(z, wmark == SMM_WMARK_LOW ? &z->stats.wmark_low
 								 : &z->stats.wmark_min);
 			continue;
@@ -91,30 +116,50 @@ static void smm_count_failure(struct smm_mm *mm, unsigned int gfp)
 
 /*
  * Allocate a block of 2^@order frames on behalf of @cpu (the caller keeps
- * itself on that CPU). As __alloc_pages(): first above the low watermark,
- * then down to min, then once more after draining every CPU's lists back
- * into the buddy, where the blocks can merge. There is no reclaim: the
- * shadow has nothing to reclaim, so that is where it fails.
+ * itself on that CPU), as __alloc_pages() decides:
+ *   1. the fast path: above the low watermark, no reserve;
+ *   2. the slow path: above min, less the reserves gfp_to_alloc_flags()
+ *      grants (smm_gfp_to_alloc_flags());
+ *   3. SHADOWMM_GFP_RESERVE (__GFP_MEMALLOC): no watermark at all;
+ *   4. a request that may block would now reclaim; the shadow has nothing
+ *      to reclaim, so it drains every CPU's lists back into the buddy
+ *      (where the blocks can merge) and tries once more, as the kernel
+ *      does after a reclaim. A request that cannot block
+ *      (SHADOWMM_GFP_ATOMIC) fails before this, as in the kernel.
  */
 int smm_alloc_pages(struct smm_mm *mm, unsigned int order, unsigned int gfp,
 		    unsigned int cpu, u64 *idx)
 {
+	unsigned int alloc_flags;
 	u64 got;
 
 	if (order > SMM_MAX_ORDER || (gfp & ~SHADOWMM_GFP_ALL) || cpu >= mm->nr_cpus)
 		return -EINVAL;
 
-	got = smm_get_page_from_freelist(mm, order, gfp, SMM_WMARK_LOW, cpu);
-	if (got == SMM_NO_IDX)
-		got = smm_get_page_from_freelist(mm, order, gfp, SMM_WMARK_MIN, cpu);
-	if (got == SMM_NO_IDX && mm->pcp_enabled) {
-		smm_drain_all_pcp(mm);
-		got = smm_get_page_from_freelist(mm, order, gfp, SMM_WMARK_MIN, cpu);
+	got = smm_get_page_from_freelist(mm, order, gfp, SMM_ALLOC_WMARK_LOW, cpu);
+	if (got != SMM_NO_IDX)
+		goto got_pg;
+	alloc_flags = smm_gfp_to_alloc_flags(gfp, order);
+	got = smm_get_page_from_freelist(mm, order, gfp, alloc_flags, cpu);
+	if (got != SMM_NO_IDX)
+		goto got_pg;
+	if (gfp & SHADOWMM_GFP_RESERVE) {
+		alloc_flags = SMM_ALLOC_NO_WATERMARKS;
+		got = smm_get_page_from_freelist(mm, order, gfp, alloc_flags, cpu);
+		if (got != SMM_NO_IDX)
+			goto got_pg;
 	}
-	if (got == SMM_NO_IDX) {
-		smm_count_failure(mm, gfp);
-		return -ENOMEM;
-	}
+	if ((gfp & SHADOWMM_GFP_ATOMIC) || !mm->pcp_enabled)
+		goto nopage;
+	smm_drain_all_pcp(mm);
+	got = smm_get_page_from_freelist(mm, order, gfp, alloc_flags, cpu);
+	if (got != SMM_NO_IDX)
+		goto got_pg;
+nopage:
+	smm_count_failure(mm, gfp);
+	return -ENOMEM;
+
+got_pg:
 	if (gfp & SHADOWMM_GFP_ZERO)
 		smm_clear_block(mm, got, order);
 	*idx = got;
@@ -155,8 +200,10 @@ void smm_free_pages(struct smm_mm *mm, u64 idx, unsigned int cpu)
 
 /*
  * __alloc_pages_bulk(): up to @nr order-0 blocks into @idx[]. The first
- * zone that stays above its low watermark by @nr serves as many as its
- * per-CPU lists can under one lock; single allocations do the rest.
+ * zone that stays above its low watermark by @nr (no reserve) serves as
+ * many as its per-CPU lists can under one lock; single allocations do
+ * the rest, and all of it when no zone passes (as in the kernel, also
+ * for SHADOWMM_GFP_RESERVE: only the single path skips the watermarks).
  * Returns how many blocks were allocated.
  */
 unsigned int smm_alloc_pages_bulk(struct smm_mm *mm, unsigned int gfp, unsigned int cpu,
@@ -172,9 +219,10 @@ unsigned int smm_alloc_pages_bulk(struct smm_mm *mm, unsigned int gfp, unsigned 
 
 		if (!smm_zone_populated(z))
 			continue;
-		if ((gfp & SHADOWMM_GFP_RESERVE) ||
-		    smm_zone_watermark_ok(z, 0, z->wmark[SMM_WMARK_LOW] + nr, highest, gfp))
-			n = smm_pcp_alloc_many(mm, z, smm_gfp_mt(gfp), cpu, nr, idx);
+		if (!smm_zone_watermark_fast(z, 0, z->wmark[SMM_WMARK_LOW] + nr, highest,
+					     SMM_ALLOC_WMARK_LOW))
+			continue;
+		n = smm_pcp_alloc_many(mm, z, smm_gfp_mt(gfp), cpu, nr, idx);
 		break;
 	}
 	if (gfp & SHADOWMM_GFP_ZERO)

@@ -268,21 +268,37 @@ void smm_zones_set_watermarks(struct smm_mm *mm, u64 min_free_kbytes)
 }
 
 /*
+ * __zone_watermark_unusable_free(): the free frames an attempt may not
+ * count: the rest of its own block (the order-0 check counts what stays
+ * free after the block is gone).
+ */
+static s64 smm_zone_unusable_free(unsigned int order)
+{
+	return (1LL << order) - 1;
+}
+
+/*
  * __zone_watermark_ok(): would the zone stay above @mark after giving a
- * block of @order? Above the lowmem reserve kept for @highest zone
- * allocations, and with some block of @order or larger actually free.
- * Reads the counters without the lock, as the kernel does: a stale value
- * only makes one allocation take the slower path.
+ * block of @order, with some block of @order or larger actually free?
+ * Above the lowmem reserve kept for @highest zone allocations. The
+ * reserves below the mark are what @alloc_flags grant: ALLOC_MIN_RESERVE
+ * (__GFP_HIGH) half of it, and with ALLOC_NON_BLOCK (cannot block) a
+ * quarter of what is left: min x 3/8 for GFP_ATOMIC. Reads the counters
+ * without the lock, as the kernel does: a stale value only makes one
+ * allocation take the slower path.
  */
 bool smm_zone_watermark_ok(const struct smm_zone *z, unsigned int order, u64 mark,
-			   unsigned int highest, unsigned int gfp)
+			   unsigned int highest, unsigned int alloc_flags)
 {
-	s64 free = (s64)READ_ONCE(z->free) - ((1LL << order) - 1);
+	s64 free = (s64)READ_ONCE(z->free) - smm_zone_unusable_free(order);
 	s64 min = mark;
 	unsigned int o, mt;
 
-	if (gfp & SHADOWMM_GFP_HIGH)
+	if ((alloc_flags & SMM_ALLOC_RESERVES) && (alloc_flags & SMM_ALLOC_MIN_RESERVE)) {
 		min -= min / 2;
+		if (alloc_flags & SMM_ALLOC_NON_BLOCK)
+			min -= min / 4;
+	}
 	if (free <= min + (s64)z->lowmem_reserve[highest])
 		return false;
 	if (!order)
@@ -292,6 +308,23 @@ bool smm_zone_watermark_ok(const struct smm_zone *z, unsigned int order, u64 mar
 			if (READ_ONCE(z->area[o].nr_free[mt]))
 				return true;
 	return false;
+}
+
+/*
+ * zone_watermark_fast(): the order-0 shortcut (what is free less what
+ * may not be used, above the mark with no reserve), then the full check.
+ */
+bool smm_zone_watermark_fast(const struct smm_zone *z, unsigned int order, u64 mark,
+			     unsigned int highest, unsigned int alloc_flags)
+{
+	if (!order) {
+		s64 usable = READ_ONCE(z->free);
+
+		usable -= min(usable, smm_zone_unusable_free(0));
+		if (usable > (s64)(mark + z->lowmem_reserve[highest]))
+			return true;
+	}
+	return smm_zone_watermark_ok(z, order, mark, highest, alloc_flags);
 }
 
 /* Free blocks per order, all migratetypes together (/proc/buddyinfo). */

@@ -1,0 +1,267 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * The allocator's decisions against 6.1's: which watermark an attempt
+ * checks and which reserves below it the request may use.
+ *
+ * The reference model below is written from mm/page_alloc.c's rules
+ * (Linux 6.1), not from the core's code:
+ *   - __alloc_pages() first calls get_page_from_freelist() with
+ *     ALLOC_WMARK_LOW and nothing else: no reserve, whatever the gfp;
+ *   - the slow path's gfp_to_alloc_flags(): ALLOC_WMARK_MIN, __GFP_HIGH
+ *     gives ALLOC_MIN_RESERVE, no __GFP_DIRECT_RECLAIM gives
+ *     ALLOC_NON_BLOCK (and with __GFP_HIGH at order > 0 ALLOC_HIGHATOMIC);
+ *   - __zone_watermark_ok(): min = mark; with ALLOC_MIN_RESERVE
+ *     min -= min / 2, then with ALLOC_NON_BLOCK min -= min / 4; the
+ *     zone passes when free - (2^order - 1) > min + lowmem_reserve and,
+ *     for order > 0, some free list of order >= the order is not empty;
+ *   - __GFP_MEMALLOC (SHADOWMM_GFP_RESERVE) then gets ALLOC_NO_WATERMARKS.
+ *
+ * The seed is printed; SMM_SEED=N replays a run.
+ */
+#include "harness.h"
+#include "common.h"
+
+#define WM_HIGH		SHADOWMM_GFP_HIGH
+#define WM_NOWAIT	SHADOWMM_GFP_ATOMIC		/* GFP_NOWAIT */
+#define WM_ATOMIC	(SHADOWMM_GFP_ATOMIC | SHADOWMM_GFP_HIGH)	/* GFP_ATOMIC */
+
+/* The model's mark for one attempt: @slow is gfp_to_alloc_flags()'s. */
+static s64 ref_min(u64 mark, unsigned int gfp, bool slow)
+{
+	s64 min = mark;
+
+	if (!slow || !(gfp & SHADOWMM_GFP_HIGH))
+		return min;
+	min -= min / 2;				/* ALLOC_MIN_RESERVE */
+	if (gfp & SHADOWMM_GFP_ATOMIC)
+		min -= min / 4;			/* ALLOC_NON_BLOCK */
+	return min;
+}
+
+/* The model's __zone_watermark_ok() on plain numbers. */
+static bool ref_wmark_ok(u64 free, unsigned int order, u64 mark, u64 lowmem,
+			 unsigned int gfp, bool slow, bool block_free)
+{
+	s64 f = (s64)free - ((1LL << order) - 1);
+
+	if (f <= ref_min(mark, gfp, slow) + (s64)lowmem)
+		return false;
+	return !order || block_free;
+}
+
+static u64 wm_rand(u64 *rng, u64 n)
+{
+	return smm_test_rand(rng) % n;
+}
+
+static unsigned int wm_gfp(u64 *rng)
+{
+	static const unsigned int g[] = {
+		0, WM_HIGH, WM_NOWAIT, WM_ATOMIC, SHADOWMM_GFP_RESERVE,
+		WM_ATOMIC | SHADOWMM_GFP_RESERVE, WM_HIGH | SHADOWMM_GFP_RESERVE,
+	};
+
+	return g[wm_rand(rng, ARRAY_SIZE(g))];
+}
+
+/*
+ * The watermark check alone, on a zone made up for each case: random
+ * free count, lowmem reserve, marks and free lists, every gfp the model
+ * knows, fast path (low, no reserve) and slow path (min with the
+ * reserves), compared with smm_zone_watermark_fast() given
+ * smm_gfp_to_alloc_flags().
+ */
+SMM_TEST(wmark_check_matches_the_kernel_rules)
+{
+	u64 rng = smm_test_seed(0x3a7e0001ULL), seed = rng;
+	unsigned int i, differ = 0;
+	static struct smm_zone z;
+
+	printf("# seed %#llx\n", (unsigned long long)seed);
+	for (i = 0; i < 20000; i++) {
+		unsigned int order = wm_rand(&rng, 4) ? wm_rand(&rng, 4) : wm_rand(&rng, SMM_NR_ORDERS);
+		unsigned int gfp = wm_gfp(&rng), highest = wm_rand(&rng, SMM_NR_ZONES);
+		u64 mark = wm_rand(&rng, 4096), lowmem = wm_rand(&rng, 3) ? 0 : wm_rand(&rng, 2048);
+		unsigned int o, mt, flags;
+		bool block = false, slow, want, got;
+
+		memset(&z, 0, sizeof(z));
+		z.free = wm_rand(&rng, 2 * (mark + lowmem) + 64);
+		z.lowmem_reserve[highest] = lowmem;
+		for (o = 0; o < SMM_NR_ORDERS; o++)
+			for (mt = 0; mt < SMM_NR_MT; mt++)
+				if (!wm_rand(&rng, 12)) {
+					z.area[o].nr_free[mt] = 1;
+					block |= o >= order;
+				}
+		slow = wm_rand(&rng, 2);
+		flags = slow ? smm_gfp_to_alloc_flags(gfp, order) : SMM_ALLOC_WMARK_LOW;
+		want = ref_wmark_ok(z.free, order, mark, lowmem, gfp, slow, block);
+		got = smm_zone_watermark_fast(&z, order, mark, highest, flags);
+		if (want != got && differ++ < 5)
+			printf("# free %llu order %u mark %llu lowmem %llu gfp %#x %s: core %d, kernel %d\n",
+			       (unsigned long long)z.free, order, (unsigned long long)mark,
+			       (unsigned long long)lowmem, gfp, slow ? "slow" : "fast", got, want);
+	}
+	ASSERT_EQ(differ, 0);
+}
+
+/*
+ * gfp_to_alloc_flags() case by case: which reserves each kind of request
+ * gets, with the kernel's flag values.
+ */
+SMM_TEST(wmark_gfp_to_alloc_flags)
+{
+	/* ALLOC_WMARK_MIN is WMARK_MIN, 0 */
+	ASSERT_EQ(smm_gfp_to_alloc_flags(0, 0), 0x00);			/* GFP_KERNEL */
+	ASSERT_EQ(smm_gfp_to_alloc_flags(0, 3), 0x00);
+	ASSERT_EQ(smm_gfp_to_alloc_flags(WM_HIGH, 0), 0x20);		/* MIN_RESERVE */
+	ASSERT_EQ(smm_gfp_to_alloc_flags(WM_HIGH, 3), 0x20);
+	ASSERT_EQ(smm_gfp_to_alloc_flags(WM_NOWAIT, 0), 0x10);		/* NON_BLOCK */
+	ASSERT_EQ(smm_gfp_to_alloc_flags(WM_NOWAIT, 2), 0x10);		/* no HIGHATOMIC */
+	ASSERT_EQ(smm_gfp_to_alloc_flags(WM_ATOMIC, 0), 0x30);
+	ASSERT_EQ(smm_gfp_to_alloc_flags(WM_ATOMIC, 1), 0x230);		/* + HIGHATOMIC */
+	ASSERT_EQ(smm_gfp_to_alloc_flags(SHADOWMM_GFP_RESERVE, 0), 0x00);
+}
+
+/* 64 MiB at 256 MiB: one DMA32 zone; min 256, low 320 (min_free_kbytes 1024). */
+static const struct smm_test_section wm64m[] = { { 0x10000, 16384 } };
+
+/* Allocate order-0 blocks (no watermark in the way) until @free are left. */
+static void wm_fill_to(struct smm_test *_t, struct smm_mm *mm, u64 free)
+{
+	struct smm_zone *z = &mm->zones[SHADOWMM_ZONE_DMA32];
+	u64 idx;
+
+	while (z->free > free)
+		ASSERT_EQ(smm_alloc_pages(mm, 0, SHADOWMM_GFP_RESERVE, 0, &idx), 0);
+}
+
+/*
+ * The kernel's arithmetic at min = 256, order 0, one zone:
+ *   GFP_KERNEL, GFP_NOWAIT   min 256: free 257 passes, 256 fails
+ *   __GFP_HIGH               256 - 128 = 128: 129 passes, 128 fails
+ *   GFP_ATOMIC               128 - 128 / 4 = 96: 97 passes, 96 fails
+ *   __GFP_MEMALLOC           no watermark: down to 0
+ * Each step allocates one block, so the free count falls by one.
+ */
+SMM_TEST(wmark_reserves_per_gfp)
+{
+	struct smm_test_mm t;
+	struct smm_zone *z;
+	u64 idx;
+
+	ASSERT_EQ(smm_test_mm_init(&t, wm64m, 1, NULL, false, 1), 0);
+	z = &t.mm.zones[SHADOWMM_ZONE_DMA32];
+	ASSERT_EQ(z->wmark[SMM_WMARK_MIN], 256);
+	ASSERT_EQ(z->wmark[SMM_WMARK_LOW], 320);
+
+	/* the fast path: low, no reserve, even for GFP_ATOMIC */
+	wm_fill_to(_t, &t.mm, 321);
+	ASSERT_EQ(smm_alloc_pages(&t.mm, 0, WM_ATOMIC, 0, &idx), 0);
+	ASSERT_EQ(z->stats.wmark_low, 0);
+	ASSERT_EQ(smm_alloc_pages(&t.mm, 0, WM_ATOMIC, 0, &idx), 0);
+	ASSERT_EQ(z->stats.wmark_low, 1);		/* 320 is not above low */
+
+	wm_fill_to(_t, &t.mm, 257);
+	ASSERT_EQ(smm_alloc_pages(&t.mm, 0, 0, 0, &idx), 0);
+	ASSERT_EQ(smm_alloc_pages(&t.mm, 0, 0, 0, &idx), -ENOMEM);
+	ASSERT_EQ(smm_alloc_pages(&t.mm, 0, WM_NOWAIT, 0, &idx), -ENOMEM);
+
+	wm_fill_to(_t, &t.mm, 129);
+	ASSERT_EQ(smm_alloc_pages(&t.mm, 0, WM_HIGH, 0, &idx), 0);
+	ASSERT_EQ(smm_alloc_pages(&t.mm, 0, WM_HIGH, 0, &idx), -ENOMEM);
+
+	wm_fill_to(_t, &t.mm, 97);
+	ASSERT_EQ(smm_alloc_pages(&t.mm, 0, WM_ATOMIC, 0, &idx), 0);
+	ASSERT_EQ(z->free, 96);
+	ASSERT_EQ(smm_alloc_pages(&t.mm, 0, WM_ATOMIC, 0, &idx), -ENOMEM);
+
+	wm_fill_to(_t, &t.mm, 0);
+	ASSERT_EQ(smm_alloc_pages(&t.mm, 0, SHADOWMM_GFP_RESERVE, 0, &idx), -ENOMEM);
+	ASSERT_EQ(smm_test_check(&t.mm), 0);
+	smm_test_mm_destroy(&t);
+}
+
+/*
+ * Order 2 counts the three frames after the first as used: at min 256
+ * GFP_ATOMIC passes with 100 free (100 - 3 = 97 > 96) and fails with 99;
+ * __GFP_HIGH alone fails with 100 (97 <= 128).
+ */
+SMM_TEST(wmark_reserves_high_order)
+{
+	struct smm_test_mm t;
+	struct smm_zone *z;
+	u64 idx;
+
+	ASSERT_EQ(smm_test_mm_init(&t, wm64m, 1, NULL, false, 1), 0);
+	z = &t.mm.zones[SHADOWMM_ZONE_DMA32];
+	wm_fill_to(_t, &t.mm, 100);
+	ASSERT_EQ(smm_alloc_pages(&t.mm, 2, WM_ATOMIC, 0, &idx), 0);
+	smm_free_pages(&t.mm, idx, 0);
+	ASSERT_EQ(z->free, 100);
+	ASSERT_EQ(smm_alloc_pages(&t.mm, 2, WM_HIGH, 0, &idx), -ENOMEM);	/* 97 <= 128 */
+	wm_fill_to(_t, &t.mm, 99);
+	ASSERT_EQ(smm_alloc_pages(&t.mm, 2, WM_ATOMIC, 0, &idx), -ENOMEM);	/* 96 <= 96 */
+	ASSERT_EQ(smm_test_check(&t.mm), 0);
+	smm_test_mm_destroy(&t);
+}
+
+/*
+ * The whole of smm_alloc_pages() against the model, one zone, no per-CPU
+ * lists: for random watermarks (min_free_kbytes), free counts around
+ * them, orders and gfps, the model says whether the request succeeds
+ * and whether the fast path (low, no reserve) had to give up first; the
+ * allocator's result and its wmark_low counter must agree.
+ */
+SMM_TEST(wmark_alloc_matches_the_kernel_rules)
+{
+	u64 rng = smm_test_seed(0x3a7e0002ULL), seed = rng;
+	struct smm_test_mm t;
+	struct smm_zone *z;
+	u64 *held, nr_held = 0;
+	unsigned int i, differ = 0;
+
+	printf("# seed %#llx\n", (unsigned long long)seed);
+	ASSERT_EQ(smm_test_mm_init(&t, wm64m, 1, NULL, false, 1), 0);
+	z = &t.mm.zones[SHADOWMM_ZONE_DMA32];
+	held = calloc(16384, sizeof(*held));
+	ASSERT_TRUE(held);
+	for (i = 0; i < 5000; i++) {
+		unsigned int order = wm_rand(&rng, 3) ? wm_rand(&rng, 3) : wm_rand(&rng, SMM_NR_ORDERS);
+		unsigned int gfp = wm_gfp(&rng), o, mt;
+		u64 target, lows = z->stats.wmark_low, idx;
+		bool block = false, fast, want, got;
+
+		smm_zones_set_watermarks(&t.mm, 128 + wm_rand(&rng, 4096));
+		target = wm_rand(&rng, z->wmark[SMM_WMARK_LOW] + 64);
+		while (z->free > target) {
+			ASSERT_EQ(smm_alloc_pages(&t.mm, 0, SHADOWMM_GFP_RESERVE, 0, &idx), 0);
+			held[nr_held++] = idx;
+		}
+		while (z->free < target)
+			smm_free_pages(&t.mm, held[--nr_held], 0);
+		for (o = order; o < SMM_NR_ORDERS; o++)
+			for (mt = 0; mt < SMM_NR_MT; mt++)
+				block |= z->area[o].nr_free[mt] != 0;
+
+		fast = ref_wmark_ok(z->free, order, z->wmark[SMM_WMARK_LOW], 0, gfp, false, block);
+		want = fast || ref_wmark_ok(z->free, order, z->wmark[SMM_WMARK_MIN], 0, gfp, true,
+					    block) || ((gfp & SHADOWMM_GFP_RESERVE) && block);
+		got = !smm_alloc_pages(&t.mm, order, gfp, 0, &idx);
+		if ((want != got || fast != (z->stats.wmark_low == lows)) && differ++ < 5)
+			printf("# free %llu min %llu order %u gfp %#x: core %d (low %s), kernel %d (low %s)\n",
+			       (unsigned long long)z->free + (got << order),
+			       (unsigned long long)z->wmark[SMM_WMARK_MIN], order, gfp, got,
+			       z->stats.wmark_low == lows ? "ok" : "failed", want,
+			       fast ? "ok" : "failed");
+		if (got)
+			smm_free_pages(&t.mm, idx, 0);
+	}
+	ASSERT_EQ(differ, 0);
+	while (nr_held)
+		smm_free_pages(&t.mm, held[--nr_held], 0);
+	free(held);
+	ASSERT_EQ(smm_test_check(&t.mm), 0);
+	smm_test_mm_destroy(&t);
+}
