@@ -214,8 +214,8 @@ static u64 smm_move_pageblock(struct smm_mm *mm, struct smm_zone *z, u64 idx,
 
 /*
  * steal_suitable_fallback(): take the fallback block at @idx for @start_mt.
- * A block of a whole pageblock or more changes type outright; otherwise,
- * when stealing is allowed, the pageblock's free blocks all move and the
+ * A block of a whole pageblock or more changes type outright; otherwise
+ * the zone's watermarks are boosted and, when stealing is allowed, the pageblock's free blocks all move and the
  * pageblock changes type if at least half of it is free or alike.
  */
 static void smm_steal_fallback(struct smm_mm *mm, struct smm_zone *z, u64 idx,
@@ -230,6 +230,8 @@ static void smm_steal_fallback(struct smm_mm *mm, struct smm_zone *z, u64 idx,
 		smm_count_add(z->stats.mt_steal, 1);
 		goto single_block;
 	}
+	/* a pageblock is about to mix types: raise the watermarks */
+	smm_boost_watermark(mm, z);
 	if (!whole_block)
 		goto single_block;
 

@@ -46,6 +46,7 @@
 #define SMM_PAGEBLOCK_FRAMES	(1ULL << SMM_PAGEBLOCK_ORDER)
 #define SMM_PCP_MAX_ORDER	3	/* PAGE_ALLOC_COSTLY_ORDER */
 #define SMM_NR_PCP_LISTS	((SMM_PCP_MAX_ORDER + 1) * SMM_NR_MT)
+#define SMM_WATERMARK_BOOST_FACTOR	15000	/* the kernel's default */
 
 /*
  * The structures. They are here rather than in mm_internal.h because the
@@ -116,6 +117,7 @@ struct smm_zone {
 	u64 managed;			/* frames the buddy manages */
 	u64 free;			/* frames on free lists (not on pcp lists) */
 	u64 wmark[SMM_NR_WMARK];
+	u64 watermark_boost;		/* raised by fallback steals (smm_boost_watermark()) */
 	u64 lowmem_reserve[SMM_NR_ZONES];
 	struct smm_free_area area[SMM_NR_ORDERS];
 	struct smm_zone_sweep sweep;
@@ -149,6 +151,7 @@ struct smm_mm {
 	unsigned int nr_cpus;
 	bool pcp_enabled;
 	u64 min_free_kbytes;
+	unsigned int watermark_boost_factor;	/* vm.watermark_boost_factor, 0: no boost */
 	smm_mutex_t lock_all;		/* one CHECK at a time */
 	smm_lock_t hold_lock;		/* holds[] */
 	struct smm_hold_stats holds[SMM_NR_HOLDS];
@@ -164,7 +167,8 @@ struct smm_mm_config {
 	struct smm_zone_layout layout;
 	unsigned int nr_cpus;
 	bool pcp_enabled;
-	u64 min_free_kbytes;		/* 0: derive as the kernel does */
+	u64 min_free_kbytes;
+	unsigned int watermark_boost_factor;	/* vm.watermark_boost_factor, 0: no boost */		/* 0: derive as the kernel does */
 };
 
 /* page_alloc.c: life of the mm, and the generation lockless readers compare */
@@ -213,6 +217,19 @@ static inline bool smm_zone_populated(const struct smm_zone *z)
 {
 	return z->managed != 0;
 }
+
+/*
+ * wmark_pages(): a watermark as the allocator and /proc/zoneinfo use it,
+ * raised by the boost. The boost is written under the zone lock and read
+ * without it, once.
+ */
+static inline u64 smm_wmark_pages(const struct smm_zone *z, enum smm_wmark w)
+{
+	return z->wmark[w] + READ_ONCE(z->watermark_boost);
+}
+
+/* zone.c: drop every zone's boost (what kswapd does once it balanced) */
+void smm_zones_clear_boost(struct smm_mm *mm);
 
 /* Written under the zone lock, read without it too: one byte, read once. */
 static inline unsigned int smm_pageblock_mt(const struct smm_mm *mm, u64 idx)

@@ -42,6 +42,7 @@ bool smm_zone_watermark_ok(const struct smm_zone *z, unsigned int order, u64 mar
 			   unsigned int highest, unsigned int alloc_flags);
 bool smm_zone_watermark_fast(const struct smm_zone *z, unsigned int order, u64 mark,
 			     unsigned int highest, unsigned int alloc_flags);
+bool smm_boost_watermark(const struct smm_mm *mm, struct smm_zone *z);
 u64 smm_zone_pcp_frames(const struct smm_mm *mm, unsigned int zone);
 void smm_zone_nr_free(const struct smm_zone *z, u64 nr_free[SMM_NR_ORDERS]);
 

@@ -78,7 +78,8 @@ static u64 smm_get_page_from_freelist(struct smm_mm *mm, unsigned int order, uns
 		if (preferred < 0)
 			preferred = zi;
 		if (!(alloc_flags & SMM_ALLOC_NO_WATERMARKS) &&
-		    !smm_zone_watermark_fast(z, order, z->wmark[wmark], highest, alloc_flags)) {
+		    !smm_zone_watermark_fast(z, order, smm_wmark_pages(z, wmark), highest,
+					     alloc_flags)) {
 			smm_zone_count(z, wmark == SMM_WMARK_LOW ? &z->stats.wmark_low
 								 : &z->stats.wmark_min);
 			continue;
@@ -219,7 +220,7 @@ unsigned int smm_alloc_pages_bulk(struct smm_mm *mm, unsigned int gfp, unsigned 
 
 		if (!smm_zone_populated(z))
 			continue;
-		if (!smm_zone_watermark_fast(z, 0, z->wmark[SMM_WMARK_LOW] + nr, highest,
+		if (!smm_zone_watermark_fast(z, 0, smm_wmark_pages(z, SMM_WMARK_LOW) + nr, highest,
 					     SMM_ALLOC_WMARK_LOW))
 			continue;
 		n = smm_pcp_alloc_many(mm, z, smm_gfp_mt(gfp), cpu, nr, idx);
@@ -286,6 +287,7 @@ int smm_mm_init(struct smm_mm *mm, struct smm_range *r, const struct smm_mm_conf
 		smm_mm_destroy(mm);
 		return -ENOMEM;
 	}
+	mm->watermark_boost_factor = SMM_WATERMARK_BOOST_FACTOR;
 	/* Like memmap_init(): every pageblock starts out movable. */
 	for (i = 0; i < nr_pageblocks; i++)
 		mm->pageblock_mt[i] = SHADOWMM_MT_MOVABLE;

@@ -263,6 +263,7 @@ void smm_zones_set_watermarks(struct smm_mm *mm, u64 min_free_kbytes)
 		z->wmark[SMM_WMARK_MIN] = tmp;
 		z->wmark[SMM_WMARK_LOW] = tmp + gap;
 		z->wmark[SMM_WMARK_HIGH] = tmp + 2 * gap;
+		z->watermark_boost = 0;
 	}
 	smm_zones_set_lowmem_reserve(mm);
 }
@@ -313,6 +314,8 @@ bool smm_zone_watermark_ok(const struct smm_zone *z, unsigned int order, u64 mar
 /*
  * zone_watermark_fast(): the order-0 shortcut (what is free less what
  * may not be used, above the mark with no reserve), then the full check.
+ * An order-0 __GFP_HIGH request at min ignores the boost: min is where
+ * boosting stops counting.
  */
 bool smm_zone_watermark_fast(const struct smm_zone *z, unsigned int order, u64 mark,
 			     unsigned int highest, unsigned int alloc_flags)
@@ -324,7 +327,64 @@ bool smm_zone_watermark_fast(const struct smm_zone *z, unsigned int order, u64 m
 		if (usable > (s64)(mark + z->lowmem_reserve[highest]))
 			return true;
 	}
-	return smm_zone_watermark_ok(z, order, mark, highest, alloc_flags);
+	if (smm_zone_watermark_ok(z, order, mark, highest, alloc_flags))
+		return true;
+	if (!order && (alloc_flags & SMM_ALLOC_MIN_RESERVE) && READ_ONCE(z->watermark_boost) &&
+	    (alloc_flags & SMM_ALLOC_WMARK_MASK) == SMM_ALLOC_WMARK_MIN)
+		return smm_zone_watermark_ok(z, 0, z->wmark[SMM_WMARK_MIN], highest, alloc_flags);
+	return false;
+}
+
+/* mult_frac(): @x * @n / @d without overflowing on the product. */
+static u64 smm_mult_frac(u64 x, u64 n, u64 d)
+{
+	return (x / d) * n + (x % d) * n / d;
+}
+
+/*
+ * boost_watermark(): a fallback that mixed migratetypes in a pageblock
+ * raises the zone's watermarks by a pageblock, up to
+ * watermark_boost_factor / 10000 of the high watermark (at least one
+ * pageblock), so that (in the kernel) kswapd reclaims ahead of further
+ * fallbacks. Zones smaller than four pageblocks are left alone, as is a
+ * zone whose high watermark is 0. Returns whether it boosted. The zone
+ * lock is held.
+ */
+bool smm_boost_watermark(const struct smm_mm *mm, struct smm_zone *z)
+{
+	u64 max_boost;
+
+	if (!mm->watermark_boost_factor)
+		return false;
+	if (SMM_PAGEBLOCK_FRAMES * 4 > z->managed)
+		return false;
+	max_boost = smm_mult_frac(z->wmark[SMM_WMARK_HIGH], mm->watermark_boost_factor, 10000);
+	if (!max_boost)
+		return false;
+	max_boost = max(max_boost, SMM_PAGEBLOCK_FRAMES);
+	WRITE_ONCE(z->watermark_boost, min(z->watermark_boost + SMM_PAGEBLOCK_FRAMES, max_boost));
+	return true;
+}
+
+/*
+ * The shadow has no kswapd (issue 17), which in the kernel drops the
+ * boost once it has balanced the node: here RESET drops it. Setting the
+ * watermarks (smm_zones_set_watermarks()) drops it too, as
+ * __setup_per_zone_wmarks() does.
+ */
+void smm_zones_clear_boost(struct smm_mm *mm)
+{
+	unsigned int i;
+
+	for (i = 0; i < SMM_NR_ZONES; i++) {
+		struct smm_zone *z = &mm->zones[i];
+
+		smm_lock(&z->lock);
+		smm_seq_write_begin(&z->seq);
+		WRITE_ONCE(z->watermark_boost, 0);
+		smm_seq_write_end(&z->seq);
+		smm_unlock(&z->lock);
+	}
 }
 
 /* Free blocks per order, all migratetypes together (/proc/buddyinfo). */

@@ -265,3 +265,124 @@ SMM_TEST(wmark_alloc_matches_the_kernel_rules)
 	ASSERT_EQ(smm_test_check(&t.mm), 0);
 	smm_test_mm_destroy(&t);
 }
+
+/* 4 GiB at 4 GiB: one Normal zone of 1,048,576 frames. */
+static const struct smm_test_section wm4g[] = { { 0x100000, 1048576 } };
+
+/* The first held block that starts a pageblock not used yet; 0 if none. */
+static u64 wm_fresh_pageblock_block(u64 *held, u64 n, u8 *used)
+{
+	u64 i;
+
+	for (i = 0; i < n; i++) {
+		if (held[i] == ~0ULL || held[i] % SMM_PAGEBLOCK_FRAMES || used[held[i] >> 9])
+			continue;
+		used[held[i] >> 9] = 1;
+		return i;
+	}
+	return n;
+}
+
+/*
+ * boost_watermark() on a 4 GiB Normal zone with the kernel's defaults:
+ * min_free_kbytes 8192, so min 2048, low 3096, high 4144, and the boost
+ * cap is 4144 x 15000 / 10000 = 6216. Each fallback steal of a block
+ * smaller than a pageblock adds a pageblock (512) to the boost:
+ *
+ *   steal:  1    2    3   ...  12    13    14
+ *   boost: 512 1024 1536 ... 6144  6216  6216
+ *
+ * The zone is filled with movable order-8 blocks; each round frees one
+ * that starts a pageblock not used before and asks for an unmovable
+ * order-8 block, which can only come from it.
+ */
+SMM_TEST(wmark_boost_steps_and_cap)
+{
+	struct smm_test_mm t;
+	struct smm_zone *z;
+	u64 *held, n = 0, idx, i;
+	unsigned int round;
+	u8 *used;
+
+	ASSERT_EQ(smm_test_mm_init(&t, wm4g, 1, NULL, false, 1), 0);
+	z = &t.mm.zones[SHADOWMM_ZONE_NORMAL];
+	ASSERT_EQ(z->managed, 1048576);
+	ASSERT_EQ(t.mm.min_free_kbytes, 8192);
+	ASSERT_EQ(z->wmark[SMM_WMARK_MIN], 2048);
+	ASSERT_EQ(z->wmark[SMM_WMARK_LOW], 3096);
+	ASSERT_EQ(z->wmark[SMM_WMARK_HIGH], 4144);
+	held = calloc(4096, sizeof(*held));
+	used = calloc(2048, 1);
+	ASSERT_TRUE(held && used);
+	while (!smm_alloc_pages(&t.mm, 8, SHADOWMM_GFP_MOVABLE | SHADOWMM_GFP_RESERVE, 0, &idx))
+		held[n++] = idx;
+	ASSERT_EQ(n, 4096);
+	ASSERT_EQ(z->watermark_boost, 0);		/* no fallback yet */
+	for (round = 1; round <= 14; round++) {
+		i = wm_fresh_pageblock_block(held, n, used);
+		ASSERT_LT(i, n);
+		smm_free_pages(&t.mm, held[i], 0);
+		held[i] = ~0ULL;
+		ASSERT_EQ(smm_alloc_pages(&t.mm, 8, SHADOWMM_GFP_RESERVE, 0, &idx), 0);
+		ASSERT_EQ(z->stats.mt_fallback, round);
+		ASSERT_EQ(z->watermark_boost, round < 13 ? 512 * round : 6216);
+	}
+	/* what zoneinfo prints: the marks with the boost */
+	ASSERT_EQ(smm_wmark_pages(z, SMM_WMARK_MIN), 2048 + 6216);
+	ASSERT_EQ(smm_wmark_pages(z, SMM_WMARK_HIGH), 4144 + 6216);
+	smm_zones_clear_boost(&t.mm);
+	ASSERT_EQ(z->watermark_boost, 0);
+	free(held);
+	free(used);
+	ASSERT_EQ(smm_test_check(&t.mm), 0);
+	smm_test_mm_destroy(&t);
+}
+
+/*
+ * The boost in the watermark check, 64 MiB DMA32 zone (min 256, low 320,
+ * high 384; cap max(384 x 1.5, 512) = 576): one steal boosts by 512, so
+ * a GFP_KERNEL request stops at min + boost = 768 free instead of 256.
+ * An order-0 __GFP_HIGH request at min ignores the boost
+ * (zone_watermark_fast()): with 200 free, (256 + 512) / 2 = 384 fails
+ * but 256 / 2 = 128 passes; order 1 has no such exception. A zone under
+ * four pageblocks, or a factor of 0, never boosts.
+ */
+SMM_TEST(wmark_boost_raises_the_marks)
+{
+	struct smm_test_mm t;
+	struct smm_zone *z;
+	u64 held[64], n = 0, idx, i;
+
+	ASSERT_EQ(smm_test_mm_init(&t, wm64m, 1, NULL, false, 1), 0);
+	z = &t.mm.zones[SHADOWMM_ZONE_DMA32];
+	while (!smm_alloc_pages(&t.mm, 8, SHADOWMM_GFP_MOVABLE | SHADOWMM_GFP_RESERVE, 0, &idx))
+		held[n++] = idx;
+	ASSERT_EQ(n, 64);
+	for (i = 0; i < 5; i++)
+		smm_free_pages(&t.mm, held[2 * i], 0);	/* five pageblocks, one half each */
+	ASSERT_EQ(smm_alloc_pages(&t.mm, 0, SHADOWMM_GFP_RESERVE, 0, &idx), 0);
+	ASSERT_EQ(z->watermark_boost, 512);
+	ASSERT_EQ(z->free, 5 * 256 - 1);
+	while (!smm_alloc_pages(&t.mm, 0, SHADOWMM_GFP_MOVABLE, 0, &idx))
+		;
+	ASSERT_EQ(z->watermark_boost, 512);
+	ASSERT_EQ(z->free, 768);
+	wm_fill_to(_t, &t.mm, 200);
+	ASSERT_EQ(smm_alloc_pages(&t.mm, 1, SHADOWMM_GFP_HIGH, 0, &idx), -ENOMEM);
+	ASSERT_EQ(smm_alloc_pages(&t.mm, 0, SHADOWMM_GFP_HIGH, 0, &idx), 0);
+	smm_zones_clear_boost(&t.mm);
+	ASSERT_EQ(smm_alloc_pages(&t.mm, 1, SHADOWMM_GFP_HIGH, 0, &idx), 0);	/* 199 - 1 > 128 */
+	ASSERT_EQ(smm_test_check(&t.mm), 0);
+	smm_test_mm_destroy(&t);
+
+	/* 6 MiB of DMA: 1536 frames, under 4 x 512 */
+	ASSERT_EQ(smm_test_mm_init(&t, wm64m, 1, "DMA:6M,DMA32:rest", false, 1), 0);
+	z = &t.mm.zones[SHADOWMM_ZONE_DMA];
+	ASSERT_EQ(z->managed, 1536);
+	ASSERT_FALSE(smm_boost_watermark(&t.mm, z));
+	ASSERT_TRUE(smm_boost_watermark(&t.mm, &t.mm.zones[SHADOWMM_ZONE_DMA32]));
+	t.mm.watermark_boost_factor = 0;
+	ASSERT_FALSE(smm_boost_watermark(&t.mm, &t.mm.zones[SHADOWMM_ZONE_DMA32]));
+	ASSERT_EQ(t.mm.zones[SHADOWMM_ZONE_DMA32].watermark_boost, 512);
+	smm_test_mm_destroy(&t);
+}
