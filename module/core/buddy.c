@@ -258,15 +258,19 @@ single_block:
  * __rmqueue_fallback(): move a block of another migratetype onto
  * @start_mt's lists. The largest block is taken, so that a steal claims
  * as much as possible at once; a movable request that may not steal takes
- * the smallest instead, to break up as little as possible.
+ * the smallest instead, to break up as little as possible. With
+ * ALLOC_NOFRAGMENT only whole pageblocks may change hands: the zone walk
+ * tries the next zone, and only then all zones again without the flag.
  */
 static bool __smm_rmqueue_fallback(struct smm_mm *mm, struct smm_zone *z, unsigned int order,
-				   unsigned int start_mt)
+				   unsigned int start_mt, unsigned int alloc_flags)
 {
+	int o, mt = -1, min_order = order;
 	bool can_steal = false;
-	int o, mt = -1;
 
-	for (o = SMM_MAX_ORDER; o >= (int)order; o--) {
+	if (order < SMM_PAGEBLOCK_ORDER && (alloc_flags & SMM_ALLOC_NOFRAGMENT))
+		min_order = SMM_PAGEBLOCK_ORDER;
+	for (o = SMM_MAX_ORDER; o >= min_order; o--) {
 		mt = smm_find_fallback(z, o, start_mt, &can_steal);
 		if (mt >= 0)
 			break;
@@ -286,22 +290,31 @@ static bool __smm_rmqueue_fallback(struct smm_mm *mm, struct smm_zone *z, unsign
 }
 
 /*
- * __rmqueue(): a block of @order for @mt, or SMM_NO_IDX. The block's head
- * becomes a PAGE head; the caller may retype it (the pcp lists do).
+ * __rmqueue(): a block of @order for @mt, or SMM_NO_IDX, falling back to
+ * other migratetypes as @alloc_flags allow (ALLOC_NOFRAGMENT). The
+ * block's head becomes a PAGE head; the caller may retype it (the pcp
+ * lists do).
  */
-u64 __smm_rmqueue(struct smm_mm *mm, struct smm_zone *z, unsigned int order, unsigned int mt)
+u64 __smm_rmqueue_flags(struct smm_mm *mm, struct smm_zone *z, unsigned int order,
+			unsigned int mt, unsigned int alloc_flags)
 {
 	u64 idx;
 
 	do {
 		idx = __smm_rmqueue_smallest(mm, z, order, mt);
-	} while (idx == SMM_NO_IDX && __smm_rmqueue_fallback(mm, z, order, mt));
+	} while (idx == SMM_NO_IDX && __smm_rmqueue_fallback(mm, z, order, mt, alloc_flags));
 
 	if (idx != SMM_NO_IDX) {
 		smm_frame_set_head(&mm->frames[idx], SMM_FRAME_PAGE, order, mt);
 		WRITE_ONCE(z->free, z->free - (1ULL << order));
 	}
 	return idx;
+}
+
+/* __rmqueue() with any fallback allowed: the per-CPU lists' refills. */
+u64 __smm_rmqueue(struct smm_mm *mm, struct smm_zone *z, unsigned int order, unsigned int mt)
+{
+	return __smm_rmqueue_flags(mm, z, order, mt, 0);
 }
 
 /*

@@ -110,6 +110,8 @@ static inline void smm_frame_own(struct smm_mm *mm, u64 idx, unsigned int type, 
 
 /* buddy.c: the zone lock is held. */
 u64 __smm_rmqueue(struct smm_mm *mm, struct smm_zone *z, unsigned int order, unsigned int mt);
+u64 __smm_rmqueue_flags(struct smm_mm *mm, struct smm_zone *z, unsigned int order,
+			unsigned int mt, unsigned int alloc_flags);
 void __smm_free_one(struct smm_mm *mm, struct smm_zone *z, u64 idx, unsigned int order,
 		    unsigned int mt);
 void smm_buddy_init_zone(struct smm_mm *mm, struct smm_zone *z);

@@ -8,8 +8,13 @@
 
 #define SMM_NO_IDX	(~0ULL)
 
+/*
+ * rmqueue(): small orders from the CPU's lists, the rest from the buddy
+ * under the zone lock. The lists' refills do not see @alloc_flags yet
+ * (ALLOC_NOFRAGMENT: Documentation/fidelity.md).
+ */
 static u64 smm_rmqueue(struct smm_mm *mm, struct smm_zone *z, unsigned int order,
-		       unsigned int mt, unsigned int cpu)
+		       unsigned int mt, unsigned int alloc_flags, unsigned int cpu)
 {
 	u64 idx;
 
@@ -18,7 +23,7 @@ static u64 smm_rmqueue(struct smm_mm *mm, struct smm_zone *z, unsigned int order
 
 	smm_lock(&z->lock);
 	smm_seq_write_begin(&z->seq);
-	idx = __smm_rmqueue(mm, z, order, mt);
+	idx = __smm_rmqueue_flags(mm, z, order, mt, alloc_flags);
 	if (idx != SMM_NO_IDX)
 		smm_count_add(z->stats.alloc[order], 1);
 	smm_seq_write_end(&z->seq);
@@ -56,19 +61,43 @@ unsigned int smm_gfp_to_alloc_flags(unsigned int gfp, unsigned int order)
 	return alloc_flags;
 }
 
+/* The zone an allocation prefers: the highest populated one it may use. */
+static int smm_preferred_zone(const struct smm_mm *mm, unsigned int gfp)
+{
+	int zi;
+
+	for (zi = smm_gfp_zone(gfp); zi >= 0; zi--)
+		if (smm_zone_populated(&mm->zones[zi]))
+			return zi;
+	return -1;
+}
+
+/*
+ * alloc_flags_nofragment(): an allocation that prefers Normal would
+ * rather use DMA32 than mix migratetypes in a Normal pageblock (the
+ * kernel assumes, on one node, that DMA32 is populated when Normal is).
+ */
+static unsigned int smm_alloc_flags_nofragment(const struct smm_mm *mm, unsigned int gfp)
+{
+	return smm_preferred_zone(mm, gfp) == SHADOWMM_ZONE_NORMAL ? SMM_ALLOC_NOFRAGMENT : 0;
+}
+
 /*
  * get_page_from_freelist(): walk the zones from the highest the flags
  * allow down to DMA, taking the first that passes the watermark
  * @alloc_flags name with the reserves they grant (ALLOC_NO_WATERMARKS
- * skips the check).
+ * skips the check). When no zone could serve without fragmenting
+ * (ALLOC_NOFRAGMENT), walk them all again without that care.
  */
 static u64 smm_get_page_from_freelist(struct smm_mm *mm, unsigned int order, unsigned int gfp,
 				      unsigned int alloc_flags, unsigned int cpu)
 {
 	unsigned int highest = smm_gfp_zone(gfp), mt = smm_gfp_mt(gfp);
 	unsigned int wmark = alloc_flags & SMM_ALLOC_WMARK_MASK;
-	int preferred = -1, zi;
+	int preferred, zi;
 
+retry:
+	preferred = -1;
 	for (zi = highest; zi >= 0; zi--) {
 		struct smm_zone *z = &mm->zones[zi];
 		u64 idx;
@@ -84,12 +113,16 @@ static u64 smm_get_page_from_freelist(struct smm_mm *mm, unsigned int order, uns
 								 : &z->stats.wmark_min);
 			continue;
 		}
-		idx = smm_rmqueue(mm, z, order, mt, cpu);
+		idx = smm_rmqueue(mm, z, order, mt, alloc_flags, cpu);
 		if (idx == SMM_NO_IDX)
 			continue;
 		if (zi != preferred)
 			smm_zone_count(z, &z->stats.zone_fallback);
 		return idx;
+	}
+	if (alloc_flags & SMM_ALLOC_NOFRAGMENT) {
+		alloc_flags &= ~SMM_ALLOC_NOFRAGMENT;
+		goto retry;
 	}
 	return SMM_NO_IDX;
 }
@@ -118,7 +151,9 @@ static void smm_count_failure(struct smm_mm *mm, unsigned int gfp)
 /*
  * Allocate a block of 2^@order frames on behalf of @cpu (the caller keeps
  * itself on that CPU), as __alloc_pages() decides:
- *   1. the fast path: above the low watermark, no reserve;
+ *   1. the fast path: above the low watermark, no reserve, and from
+ *      Normal without mixing pageblocks while another zone can serve
+ *      (ALLOC_NOFRAGMENT);
  *   2. the slow path: above min, less the reserves gfp_to_alloc_flags()
  *      grants (smm_gfp_to_alloc_flags());
  *   3. SHADOWMM_GFP_RESERVE (__GFP_MEMALLOC): no watermark at all;
@@ -137,7 +172,8 @@ int smm_alloc_pages(struct smm_mm *mm, unsigned int order, unsigned int gfp,
 	if (order > SMM_MAX_ORDER || (gfp & ~SHADOWMM_GFP_ALL) || cpu >= mm->nr_cpus)
 		return -EINVAL;
 
-	got = smm_get_page_from_freelist(mm, order, gfp, SMM_ALLOC_WMARK_LOW, cpu);
+	got = smm_get_page_from_freelist(mm, order, gfp,
+					 SMM_ALLOC_WMARK_LOW | smm_alloc_flags_nofragment(mm, gfp), cpu);
 	if (got != SMM_NO_IDX)
 		goto got_pg;
 	alloc_flags = smm_gfp_to_alloc_flags(gfp, order);
