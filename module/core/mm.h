@@ -61,6 +61,7 @@ enum smm_wmark { SMM_WMARK_MIN, SMM_WMARK_LOW, SMM_WMARK_HIGH, SMM_NR_WMARK };
 
 struct smm_free_area {
 	u32 head[SMM_NR_MT];		/* first free block, SMM_FRAME_NONE if empty */
+	u32 tail[SMM_NR_MT];		/* last free block, SMM_FRAME_NONE if empty */
 	u64 nr_free[SMM_NR_MT];		/* blocks on each list */
 };
 

@@ -332,7 +332,8 @@ int smm_mm_init(struct smm_mm *mm, struct smm_range *r, const struct smm_mm_conf
 	for (z = 0; z < SMM_NR_ZONES; z++) {
 		for (o = 0; o < SMM_NR_ORDERS; o++)
 			for (mt = 0; mt < SMM_NR_MT; mt++)
-				mm->zones[z].area[o].head[mt] = SMM_FRAME_NONE;
+				mm->zones[z].area[o].head[mt] = mm->zones[z].area[o].tail[mt] =
+					SMM_FRAME_NONE;
 		smm_buddy_init_zone(mm, &mm->zones[z]);
 	}
 	smm_zones_set_watermarks(mm, cfg->min_free_kbytes);

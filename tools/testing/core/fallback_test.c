@@ -128,3 +128,46 @@ SMM_TEST(nofragment_only_for_normal)
 	ASSERT_EQ(smm_test_check(&t.mm), 0);
 	smm_test_mm_destroy(&t);
 }
+
+/* 64 MiB at 256 MiB, one DMA32 zone. */
+static const struct smm_test_section fb_one[] = { { 0x10000, 16384 } };
+
+/*
+ * Where freed blocks go on their lists. The zone's memory was handed
+ * over to the tail of the lists in address order (FPI_TO_TAIL), so the
+ * first allocations count up from the zone's start: 0, 1, ... 7.
+ *
+ * Then 4 and 5 come back and merge into an order-1 block; 1 comes back
+ * alone (its buddy 0 is held, and 0's order-1 buddy 2 too): head of the
+ * order-0 list. 6 comes back alone too, but the block 6 would form with
+ * 7 has a free buddy, 4: once 7 comes back, two merges follow, so
+ * buddy_merge_likely() puts 6 at the tail, and the next order-0
+ * allocation takes 1, not 6.
+ *
+ *   [0 H][1 f][2 H][3 H][4  f  5 ][6 f][7 H]   H held, f free
+ */
+SMM_TEST(free_to_tail_when_merge_likely)
+{
+	struct smm_test_mm t;
+	struct smm_free_area *a0;
+	u64 idx, i;
+
+	ASSERT_EQ(smm_test_mm_init(&t, fb_one, 1, NULL, false, 1), 0);
+	a0 = &t.mm.zones[SHADOWMM_ZONE_DMA32].area[0];
+	for (i = 0; i < 8; i++) {
+		ASSERT_EQ(smm_alloc_pages(&t.mm, 0, SHADOWMM_GFP_MOVABLE, 0, &idx), 0);
+		ASSERT_EQ(idx, i);
+	}
+	smm_free_pages(&t.mm, 4, 0);
+	smm_free_pages(&t.mm, 5, 0);
+	smm_free_pages(&t.mm, 1, 0);
+	ASSERT_EQ(a0->head[SHADOWMM_MT_MOVABLE], 1);
+	smm_free_pages(&t.mm, 6, 0);
+	ASSERT_EQ(a0->nr_free[SHADOWMM_MT_MOVABLE], 2);
+	ASSERT_EQ(a0->head[SHADOWMM_MT_MOVABLE], 1);
+	ASSERT_EQ(a0->tail[SHADOWMM_MT_MOVABLE], 6);
+	ASSERT_EQ(smm_test_check(&t.mm), 0);
+	ASSERT_EQ(smm_alloc_pages(&t.mm, 0, SHADOWMM_GFP_MOVABLE, 0, &idx), 0);
+	ASSERT_EQ(idx, 1);
+	smm_test_mm_destroy(&t);
+}
