@@ -138,7 +138,7 @@ enum shadowmm_a_zone {
 	SHADOWMM_A_ZONE_MANAGED,	/* u64 */
 	SHADOWMM_A_ZONE_FREE,		/* u64: frames on the free lists */
 	SHADOWMM_A_ZONE_PCP,		/* u64: frames on per-CPU lists */
-	SHADOWMM_A_ZONE_WMARK_MIN,	/* u64 */
+	SHADOWMM_A_ZONE_WMARK_MIN,	/* u64: with the boost, as zoneinfo */
 	SHADOWMM_A_ZONE_WMARK_LOW,	/* u64 */
 	SHADOWMM_A_ZONE_WMARK_HIGH,	/* u64 */
 	SHADOWMM_A_ZONE_LOWMEM_RESERVE,	/* nest: u64 array by zone */
