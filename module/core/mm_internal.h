@@ -144,7 +144,7 @@ unsigned int smm_gfp_to_alloc_flags(unsigned int gfp, unsigned int order);
 /* pcp.c */
 void smm_pcp_setup(struct smm_mm *mm);
 u64 smm_pcp_alloc(struct smm_mm *mm, struct smm_zone *z, unsigned int order,
-		  unsigned int mt, unsigned int cpu);
+		  unsigned int mt, unsigned int alloc_flags, unsigned int cpu);
 void smm_pcp_free(struct smm_mm *mm, struct smm_zone *z, u64 idx, unsigned int order,
 		  unsigned int mt, unsigned int cpu);
 unsigned int smm_pcp_alloc_many(struct smm_mm *mm, struct smm_zone *z, unsigned int mt,

@@ -9,9 +9,8 @@
 #define SMM_NO_IDX	(~0ULL)
 
 /*
- * rmqueue(): small orders from the CPU's lists, the rest from the buddy
- * under the zone lock. The lists' refills do not see @alloc_flags yet
- * (ALLOC_NOFRAGMENT: Documentation/fidelity.md).
+ * rmqueue(): small orders from the CPU's lists (their refills steal as
+ * @alloc_flags allow), the rest from the buddy under the zone lock.
  */
 static u64 smm_rmqueue(struct smm_mm *mm, struct smm_zone *z, unsigned int order,
 		       unsigned int mt, unsigned int alloc_flags, unsigned int cpu)
@@ -19,7 +18,7 @@ static u64 smm_rmqueue(struct smm_mm *mm, struct smm_zone *z, unsigned int order
 	u64 idx;
 
 	if (mm->pcp_enabled && smm_pcp_allowed_order(order))
-		return smm_pcp_alloc(mm, z, order, mt, cpu);
+		return smm_pcp_alloc(mm, z, order, mt, alloc_flags, cpu);
 
 	smm_lock(&z->lock);
 	smm_seq_write_begin(&z->seq);

@@ -57,13 +57,13 @@ static unsigned int fb_pageblocks(const struct smm_mm *mm, unsigned int zi, unsi
  * stole an order-8 block there), it takes a whole free pageblock of
  * DMA32 (alloc_flags_nofragment(): ALLOC_NOFRAGMENT for Normal).
  */
-SMM_TEST(nofragment_spills_to_dma32)
+static void fb_spills_to_dma32(struct smm_test *_t, bool pcp)
 {
 	struct smm_test_mm t;
 	struct smm_zone *normal, *dma32;
 	u64 idx;
 
-	ASSERT_EQ(smm_test_mm_init(&t, fb64m, 1, FB_ZONES, false, 1), 0);
+	ASSERT_EQ(smm_test_mm_init(&t, fb64m, 1, FB_ZONES, pcp, 1), 0);
 	normal = &t.mm.zones[SHADOWMM_ZONE_NORMAL];
 	dma32 = &t.mm.zones[SHADOWMM_ZONE_DMA32];
 	fb_half_fill(_t, &t.mm, SHADOWMM_ZONE_NORMAL);
@@ -83,6 +83,17 @@ SMM_TEST(nofragment_spills_to_dma32)
 	ASSERT_EQ(smm_zone_of(&t.mm, idx), SHADOWMM_ZONE_NORMAL);
 	ASSERT_EQ(smm_test_check(&t.mm), 0);
 	smm_test_mm_destroy(&t);
+}
+
+SMM_TEST(nofragment_spills_to_dma32)
+{
+	fb_spills_to_dma32(_t, false);
+}
+
+/* The same through the per-CPU lists: their refill gets the flags (rmqueue_bulk()). */
+SMM_TEST(nofragment_spills_to_dma32_pcp)
+{
+	fb_spills_to_dma32(_t, true);
 }
 
 /*
