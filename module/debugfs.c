@@ -190,11 +190,13 @@ static void smm_zoneinfo_zone(struct seq_file *m, struct smm_zone *z, unsigned i
 	u64 pfn = 0;
 
 	seq_printf(m, "Node %d, zone %8s", 0, z->name);
-	seq_printf(m, "\n  pages free     %llu\n        boost    %d\n        min      %llu"
+	/* the marks as wmark_pages() reads them: boost included */
+	seq_printf(m, "\n  pages free     %llu\n        boost    %llu\n        min      %llu"
 		   "\n        low      %llu\n        high     %llu\n        spanned  %llu"
 		   "\n        present  %llu\n        managed  %llu\n        cma      %d",
-		   s->free, 0, z->wmark[SMM_WMARK_MIN], z->wmark[SMM_WMARK_LOW],
-		   z->wmark[SMM_WMARK_HIGH], z->end - z->start, z->present, z->managed, 0);
+		   s->free, READ_ONCE(z->watermark_boost), smm_wmark_pages(z, SMM_WMARK_MIN),
+		   smm_wmark_pages(z, SMM_WMARK_LOW), smm_wmark_pages(z, SMM_WMARK_HIGH),
+		   z->end - z->start, z->present, z->managed, 0);
 	smm_zoneinfo_protection(m, z);
 	if (!smm_zone_populated(z)) {
 		seq_putc(m, '\n');

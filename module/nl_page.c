@@ -204,8 +204,9 @@ static int smm_nl_page_free_prepare(struct sk_buff *skb, struct genl_info *info,
 /*
  * RESET: free everything user space allocated (pages, shadow spaces,
  * objects, and the caches it created), give the kmalloc caches' empty
- * slabs back and drain the per-CPU lists, so the free areas are back
- * where they were after loading. The reply counts the page frames freed.
+ * slabs back, drain the per-CPU lists and drop the watermark boosts
+ * (what kswapd would do, Documentation/fidelity.md), so the free areas
+ * and watermarks are back where they were after loading. The reply counts the page frames freed.
  */
 static int smm_nl_reset_prepare(struct sk_buff *skb, struct genl_info *info, void *data)
 {
@@ -218,6 +219,7 @@ static int smm_nl_reset_prepare(struct sk_buff *skb, struct genl_info *info, voi
 	mutex_lock(&d->nl_page_lock);
 	frames += smm_free_owned(&d->mm, SMM_OWNER_NETLINK);
 	smm_drain_all_pcp(&d->mm);
+	smm_zones_clear_boost(&d->mm);
 	mutex_unlock(&d->nl_page_lock);
 	*r = (struct smm_nl_u64) { frames, SHADOWMM_A_CHECK_FREED, SHADOWMM_A_CHECK_PAD };
 	return 0;

@@ -110,11 +110,11 @@ static int smm_nl_zone_fill(struct sk_buff *skb, struct smm_mm *mm, unsigned int
 	    nla_put_u64_64bit(skb, SHADOWMM_A_ZONE_MANAGED, z->managed, SHADOWMM_A_ZONE_PAD) ||
 	    nla_put_u64_64bit(skb, SHADOWMM_A_ZONE_FREE, s->free, SHADOWMM_A_ZONE_PAD) ||
 	    nla_put_u64_64bit(skb, SHADOWMM_A_ZONE_PCP, s->pcp_frames, SHADOWMM_A_ZONE_PAD) ||
-	    nla_put_u64_64bit(skb, SHADOWMM_A_ZONE_WMARK_MIN, z->wmark[SMM_WMARK_MIN],
+	    nla_put_u64_64bit(skb, SHADOWMM_A_ZONE_WMARK_MIN, smm_wmark_pages(z, SMM_WMARK_MIN),
 			      SHADOWMM_A_ZONE_PAD) ||
-	    nla_put_u64_64bit(skb, SHADOWMM_A_ZONE_WMARK_LOW, z->wmark[SMM_WMARK_LOW],
+	    nla_put_u64_64bit(skb, SHADOWMM_A_ZONE_WMARK_LOW, smm_wmark_pages(z, SMM_WMARK_LOW),
 			      SHADOWMM_A_ZONE_PAD) ||
-	    nla_put_u64_64bit(skb, SHADOWMM_A_ZONE_WMARK_HIGH, z->wmark[SMM_WMARK_HIGH],
+	    nla_put_u64_64bit(skb, SHADOWMM_A_ZONE_WMARK_HIGH, smm_wmark_pages(z, SMM_WMARK_HIGH),
 			      SHADOWMM_A_ZONE_PAD) ||
 	    smm_nl_put_u64_array(skb, SHADOWMM_A_ZONE_LOWMEM_RESERVE, z->lowmem_reserve,
 				 SMM_NR_ZONES) ||

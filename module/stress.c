@@ -236,7 +236,7 @@ static unsigned int smm_stress_gfp(u64 r)
 	};
 
 	return zone[r & 3] | mt[(r >> 2) & 3] | ((r >> 4) & 1 ? SHADOWMM_GFP_HIGH : 0) |
-	       ((r >> 5) & 7 ? 0 : SHADOWMM_GFP_ZERO);
+	       ((r >> 5) & 7 ? 0 : SHADOWMM_GFP_ZERO) | ((r >> 8) & 3 ? 0 : SHADOWMM_GFP_ATOMIC);
 }
 
 /*

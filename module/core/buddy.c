@@ -29,17 +29,31 @@ static const u8 smm_fallbacks[SMM_NR_MT][SMM_NR_MT - 1] = {
 	[SHADOWMM_MT_RECLAIMABLE] = { SHADOWMM_MT_UNMOVABLE,   SHADOWMM_MT_MOVABLE },
 };
 
-/* Make @idx a free block of @order and push it on its list. */
+/*
+ * Make @idx a free block of @order and put it on its list: at the head,
+ * where the next allocation takes it, or with @tail at the end, where it
+ * stays longest (add_to_free_list() and add_to_free_list_tail()).
+ */
 static __always_inline void smm_add_free(struct smm_mm *mm, struct smm_zone *z, u64 idx,
-			 unsigned int order, unsigned int mt)
+					 unsigned int order, unsigned int mt, bool tail)
 {
 	struct smm_free_area *a = &z->area[order];
-	u32 first = a->head[mt];
+	u32 first = a->head[mt], last = a->tail[mt];
 
-	smm_frame_set_linked(&mm->frames[idx], SMM_FRAME_FREE, order, mt, SMM_FRAME_NONE, first);
-	if (first != SMM_FRAME_NONE)
-		smm_frame_set_prev(&mm->frames[first], idx);
-	a->head[mt] = idx;
+	if (tail && last != SMM_FRAME_NONE) {
+		smm_frame_set_linked(&mm->frames[idx], SMM_FRAME_FREE, order, mt, last,
+				     SMM_FRAME_NONE);
+		smm_frame_set_next(&mm->frames[last], idx);
+		a->tail[mt] = idx;
+	} else {
+		smm_frame_set_linked(&mm->frames[idx], SMM_FRAME_FREE, order, mt, SMM_FRAME_NONE,
+				     first);
+		if (first != SMM_FRAME_NONE)
+			smm_frame_set_prev(&mm->frames[first], idx);
+		else
+			a->tail[mt] = idx;
+		a->head[mt] = idx;
+	}
 	WRITE_ONCE(a->nr_free[mt], a->nr_free[mt] + 1);
 	if (unlikely(idx < z->sweep.end))	/* behind CHECK's cursor */
 		z->sweep.nr_free[order][mt]++;
@@ -59,17 +73,20 @@ static __always_inline void smm_del_free(struct smm_mm *mm, struct smm_zone *z, 
 		a->head[mt] = next;
 	if (next != SMM_FRAME_NONE)
 		smm_frame_set_prev(&mm->frames[next], prev);
+	else
+		a->tail[mt] = prev;
 	WRITE_ONCE(a->nr_free[mt], a->nr_free[mt] - 1);
 	if (unlikely(idx < z->sweep.end))
 		z->sweep.nr_free[order][mt]--;
 }
 
+/* move_to_free_list(): to the tail of @mt's list. */
 static void smm_move_free(struct smm_mm *mm, struct smm_zone *z, u64 idx, unsigned int mt)
 {
 	unsigned int order = smm_frame_order(&mm->frames[idx]);
 
 	smm_del_free(mm, z, idx);
-	smm_add_free(mm, z, idx, order, mt);
+	smm_add_free(mm, z, idx, order, mt, true);
 }
 
 /*
@@ -91,12 +108,30 @@ static bool smm_is_free_buddy(const struct smm_mm *mm, const struct smm_zone *z,
 }
 
 /*
+ * buddy_merge_likely(): the block at @idx of @order could not merge with
+ * its buddy, but the block they would form has a free buddy of its own:
+ * once the missing buddy comes back, two merges follow. Such a block goes
+ * to the tail of its list, so that it is less likely to be taken before.
+ */
+static bool smm_buddy_merge_likely(const struct smm_mm *mm, const struct smm_zone *z, u64 idx,
+				   unsigned int order)
+{
+	u64 higher = idx & ~(1ULL << order);
+
+	if (order >= SMM_MAX_ORDER - 1)
+		return false;
+	return smm_is_free_buddy(mm, z, higher ^ (1ULL << (order + 1)), order + 1);
+}
+
+/*
  * __free_one_page(): return the block at @idx to the free lists, merging
  * it with its buddies. The head that ends up inside the merged block is
- * made a tail so that only the merged head describes it.
+ * made a tail so that only the merged head describes it. @to_tail is
+ * FPI_TO_TAIL (memory handed over at setup); otherwise the merged block
+ * goes to the tail when buddy_merge_likely() says so.
  */
-void __smm_free_one(struct smm_mm *mm, struct smm_zone *z, u64 idx, unsigned int order,
-		    unsigned int mt)
+static void smm_free_one(struct smm_mm *mm, struct smm_zone *z, u64 idx, unsigned int order,
+			 unsigned int mt, bool to_tail)
 {
 	WRITE_ONCE(z->free, z->free + (1ULL << order));
 	while (order < SMM_MAX_ORDER) {
@@ -109,7 +144,15 @@ void __smm_free_one(struct smm_mm *mm, struct smm_zone *z, u64 idx, unsigned int
 		idx = min(idx, buddy);
 		order++;
 	}
-	smm_add_free(mm, z, idx, order, mt);
+	if (!to_tail)
+		to_tail = smm_buddy_merge_likely(mm, z, idx, order);
+	smm_add_free(mm, z, idx, order, mt, to_tail);
+}
+
+void __smm_free_one(struct smm_mm *mm, struct smm_zone *z, u64 idx, unsigned int order,
+		    unsigned int mt)
+{
+	smm_free_one(mm, z, idx, order, mt, false);
 }
 
 /* expand(): split a block of order @high down to @low, freeing upper halves. */
@@ -118,7 +161,7 @@ static void smm_expand(struct smm_mm *mm, struct smm_zone *z, u64 idx, unsigned 
 {
 	while (high > low) {
 		high--;
-		smm_add_free(mm, z, idx + (1ULL << high), high, mt);
+		smm_add_free(mm, z, idx + (1ULL << high), high, mt, false);
 	}
 }
 
@@ -214,8 +257,8 @@ static u64 smm_move_pageblock(struct smm_mm *mm, struct smm_zone *z, u64 idx,
 
 /*
  * steal_suitable_fallback(): take the fallback block at @idx for @start_mt.
- * A block of a whole pageblock or more changes type outright; otherwise,
- * when stealing is allowed, the pageblock's free blocks all move and the
+ * A block of a whole pageblock or more changes type outright; otherwise
+ * the zone's watermarks are boosted and, when stealing is allowed, the pageblock's free blocks all move and the
  * pageblock changes type if at least half of it is free or alike.
  */
 static void smm_steal_fallback(struct smm_mm *mm, struct smm_zone *z, u64 idx,
@@ -230,6 +273,8 @@ static void smm_steal_fallback(struct smm_mm *mm, struct smm_zone *z, u64 idx,
 		smm_count_add(z->stats.mt_steal, 1);
 		goto single_block;
 	}
+	/* a pageblock is about to mix types: raise the watermarks */
+	smm_boost_watermark(mm, z);
 	if (!whole_block)
 		goto single_block;
 
@@ -256,15 +301,19 @@ single_block:
  * __rmqueue_fallback(): move a block of another migratetype onto
  * @start_mt's lists. The largest block is taken, so that a steal claims
  * as much as possible at once; a movable request that may not steal takes
- * the smallest instead, to break up as little as possible.
+ * the smallest instead, to break up as little as possible. With
+ * ALLOC_NOFRAGMENT only whole pageblocks may change hands: the zone walk
+ * tries the next zone, and only then all zones again without the flag.
  */
 static bool __smm_rmqueue_fallback(struct smm_mm *mm, struct smm_zone *z, unsigned int order,
-				   unsigned int start_mt)
+				   unsigned int start_mt, unsigned int alloc_flags)
 {
+	int o, mt = -1, min_order = order;
 	bool can_steal = false;
-	int o, mt = -1;
 
-	for (o = SMM_MAX_ORDER; o >= (int)order; o--) {
+	if (order < SMM_PAGEBLOCK_ORDER && (alloc_flags & SMM_ALLOC_NOFRAGMENT))
+		min_order = SMM_PAGEBLOCK_ORDER;
+	for (o = SMM_MAX_ORDER; o >= min_order; o--) {
 		mt = smm_find_fallback(z, o, start_mt, &can_steal);
 		if (mt >= 0)
 			break;
@@ -284,16 +333,19 @@ static bool __smm_rmqueue_fallback(struct smm_mm *mm, struct smm_zone *z, unsign
 }
 
 /*
- * __rmqueue(): a block of @order for @mt, or SMM_NO_IDX. The block's head
- * becomes a PAGE head; the caller may retype it (the pcp lists do).
+ * __rmqueue(): a block of @order for @mt, or SMM_NO_IDX, falling back to
+ * other migratetypes as @alloc_flags allow (ALLOC_NOFRAGMENT). The
+ * block's head becomes a PAGE head; the caller may retype it (the pcp
+ * lists do).
  */
-u64 __smm_rmqueue(struct smm_mm *mm, struct smm_zone *z, unsigned int order, unsigned int mt)
+u64 __smm_rmqueue_flags(struct smm_mm *mm, struct smm_zone *z, unsigned int order,
+			unsigned int mt, unsigned int alloc_flags)
 {
 	u64 idx;
 
 	do {
 		idx = __smm_rmqueue_smallest(mm, z, order, mt);
-	} while (idx == SMM_NO_IDX && __smm_rmqueue_fallback(mm, z, order, mt));
+	} while (idx == SMM_NO_IDX && __smm_rmqueue_fallback(mm, z, order, mt, alloc_flags));
 
 	if (idx != SMM_NO_IDX) {
 		smm_frame_set_head(&mm->frames[idx], SMM_FRAME_PAGE, order, mt);
@@ -302,9 +354,16 @@ u64 __smm_rmqueue(struct smm_mm *mm, struct smm_zone *z, unsigned int order, uns
 	return idx;
 }
 
+/* __rmqueue() with any fallback allowed: the per-CPU lists' refills. */
+u64 __smm_rmqueue(struct smm_mm *mm, struct smm_zone *z, unsigned int order, unsigned int mt)
+{
+	return __smm_rmqueue_flags(mm, z, order, mt, 0);
+}
+
 /*
  * Hand every frame of the zone's sections to the buddy, in the largest
- * aligned blocks that fit (memblock_free_all() does the same at boot).
+ * aligned blocks that fit, each to the tail of its list
+ * (memblock_free_all() and __free_pages_core() do the same at boot).
  */
 void smm_buddy_init_zone(struct smm_mm *mm, struct smm_zone *z)
 {
@@ -322,7 +381,7 @@ void smm_buddy_init_zone(struct smm_mm *mm, struct smm_zone *z)
 
 			while (order && ((idx & ((1ULL << order) - 1)) || idx + (1ULL << order) > hi))
 				order--;
-			__smm_free_one(mm, z, idx, order, smm_pageblock_mt(mm, idx));
+			smm_free_one(mm, z, idx, order, smm_pageblock_mt(mm, idx), true);
 			idx += 1ULL << order;
 		}
 		if (hi > lo)

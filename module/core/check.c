@@ -192,8 +192,12 @@ static int smm_check_free_links(const struct smm_mm *mm, const struct smm_zone *
 			return smm_bad("%s order %u type %u: frame %llu has a wrong back link",
 				       z->name, order, mt, (unsigned long long)idx);
 	}
-	if (next == SMM_FRAME_NONE)
+	if (next == SMM_FRAME_NONE) {
+		if (z->area[order].tail[mt] != idx)
+			return smm_bad("%s order %u type %u: frame %llu has no next link but is not the list's tail",
+				       z->name, order, mt, (unsigned long long)idx);
 		return 0;
+	}
 	n = next >= z->start && next < z->end ? &mm->frames[next] : NULL;
 	if (!n || smm_frame_type(n) != SMM_FRAME_FREE || smm_frame_order(n) != order ||
 	    smm_frame_mt(n) != mt || smm_frame_prev(n) != idx)
@@ -312,6 +316,7 @@ static int smm_check_totals(struct smm_mm *mm, unsigned int zi, const struct smm
 					       z->name, o, mt, (unsigned long long)found,
 					       (unsigned long long)want);
 			if ((f == NULL) != (want == 0) ||
+			    (z->area[o].tail[mt] == SMM_FRAME_NONE) != (want == 0) ||
 			    (f && (h < z->start || h >= z->end ||
 				   smm_frame_type(f) != SMM_FRAME_FREE || smm_frame_order(f) != o ||
 				   smm_frame_mt(f) != mt || smm_frame_prev(f) != SMM_FRAME_NONE)))

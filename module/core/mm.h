@@ -54,6 +54,7 @@
 #define SMM_NR_LOWORDER_PCP_LISTS ((SMM_PCP_MAX_ORDER + 1) * SMM_NR_MT)
 #define SMM_NR_PCP_LISTS	(SMM_NR_LOWORDER_PCP_LISTS + 2)
 #define SMM_PCP_BATCH_SCALE_MAX	5	/* CONFIG_PCP_BATCH_SCALE_MAX */
+#define SMM_WATERMARK_BOOST_FACTOR	15000	/* the kernel's default */
 
 /*
  * The structures. They are here rather than in mm_internal.h because the
@@ -68,6 +69,7 @@ enum smm_wmark { SMM_WMARK_MIN, SMM_WMARK_LOW, SMM_WMARK_HIGH, SMM_NR_WMARK };
 
 struct smm_free_area {
 	u32 head[SMM_NR_MT];		/* first free block, SMM_FRAME_NONE if empty */
+	u32 tail[SMM_NR_MT];		/* last free block, SMM_FRAME_NONE if empty */
 	u64 nr_free[SMM_NR_MT];		/* blocks on each list */
 };
 
@@ -136,6 +138,7 @@ struct smm_zone {
 	u64 managed;			/* frames the buddy manages */
 	u64 free;			/* frames on free lists (not on pcp lists) */
 	u64 wmark[SMM_NR_WMARK];
+	u64 watermark_boost;		/* raised by fallback steals (smm_boost_watermark()) */
 	u64 lowmem_reserve[SMM_NR_ZONES];
 	struct smm_free_area area[SMM_NR_ORDERS];
 	struct smm_zone_sweep sweep;
@@ -170,6 +173,7 @@ struct smm_mm {
 	unsigned int nr_split_cpus;	/* zone_highsize()'s divisor */
 	bool pcp_enabled;
 	u64 min_free_kbytes;
+	unsigned int watermark_boost_factor;	/* vm.watermark_boost_factor, 0: no boost */
 	smm_mutex_t lock_all;		/* one CHECK at a time */
 	smm_lock_t hold_lock;		/* holds[] */
 	struct smm_hold_stats holds[SMM_NR_HOLDS];
@@ -187,6 +191,7 @@ struct smm_mm_config {
 	unsigned int nr_split_cpus;	/* CPUs pcp high is split between; 0: nr_cpus */
 	bool pcp_enabled;
 	u64 min_free_kbytes;		/* KiB, or SMM_MIN_FREE_KBYTES_AUTO* */
+	unsigned int watermark_boost_factor;	/* vm.watermark_boost_factor, 0: no boost */
 };
 
 /*
@@ -250,6 +255,19 @@ static inline bool smm_zone_populated(const struct smm_zone *z)
 {
 	return z->managed != 0;
 }
+
+/*
+ * wmark_pages(): a watermark as the allocator and /proc/zoneinfo use it,
+ * raised by the boost. The boost is written under the zone lock and read
+ * without it, once.
+ */
+static inline u64 smm_wmark_pages(const struct smm_zone *z, enum smm_wmark w)
+{
+	return z->wmark[w] + READ_ONCE(z->watermark_boost);
+}
+
+/* zone.c: drop every zone's boost (what kswapd does once it balanced) */
+void smm_zones_clear_boost(struct smm_mm *mm);
 
 /* Written under the zone lock, read without it too: one byte, read once. */
 static inline unsigned int smm_pageblock_mt(const struct smm_mm *mm, u64 idx)

@@ -39,7 +39,10 @@ void smm_hold_end(struct smm_mm *mm, enum smm_hold_kind kind, u64 t0);
 void smm_zones_setup(struct smm_mm *mm, const struct smm_zone_layout *l);
 void smm_zones_set_watermarks(struct smm_mm *mm, u64 min_free_kbytes);
 bool smm_zone_watermark_ok(const struct smm_zone *z, unsigned int order, u64 mark,
-			   unsigned int highest, unsigned int gfp);
+			   unsigned int highest, unsigned int alloc_flags);
+bool smm_zone_watermark_fast(const struct smm_zone *z, unsigned int order, u64 mark,
+			     unsigned int highest, unsigned int alloc_flags);
+bool smm_boost_watermark(const struct smm_mm *mm, struct smm_zone *z);
 u64 smm_zone_pcp_frames(const struct smm_mm *mm, unsigned int zone);
 void smm_zone_nr_free(const struct smm_zone *z, u64 nr_free[SMM_NR_ORDERS]);
 
@@ -51,6 +54,24 @@ static inline unsigned int smm_zone_of(const struct smm_mm *mm, u64 idx)
 		z++;
 	return z;
 }
+
+/*
+ * The allocator's decisions, as mm/internal.h's ALLOC_* flags and with
+ * their values: the low bits index zone->wmark[], the others say which
+ * reserves an attempt may use. smm_gfp_to_alloc_flags() derives them
+ * from the shadow's GFP as gfp_to_alloc_flags() does (page_alloc.c).
+ */
+#define SMM_ALLOC_WMARK_MIN	SMM_WMARK_MIN
+#define SMM_ALLOC_WMARK_LOW	SMM_WMARK_LOW
+#define SMM_ALLOC_WMARK_HIGH	SMM_WMARK_HIGH
+#define SMM_ALLOC_NO_WATERMARKS	0x04	/* don't check watermarks at all */
+#define SMM_ALLOC_WMARK_MASK	(SMM_ALLOC_NO_WATERMARKS - 1)
+#define SMM_ALLOC_NON_BLOCK	0x10	/* cannot block: 25% of min, 62.5% with MIN_RESERVE */
+#define SMM_ALLOC_MIN_RESERVE	0x20	/* __GFP_HIGH: 50% of min */
+#define SMM_ALLOC_NOFRAGMENT	0x100	/* avoid mixing pageblock types */
+#define SMM_ALLOC_HIGHATOMIC	0x200	/* may use MIGRATE_HIGHATOMIC */
+/* The flags that allow allocations below the min watermark (no ALLOC_OOM here). */
+#define SMM_ALLOC_RESERVES	(SMM_ALLOC_NON_BLOCK | SMM_ALLOC_MIN_RESERVE | SMM_ALLOC_HIGHATOMIC)
 
 /* Migratetype of an allocation, from its flags (gfp_migratetype()). */
 static inline unsigned int smm_gfp_mt(unsigned int gfp)
@@ -89,6 +110,8 @@ static inline void smm_frame_own(struct smm_mm *mm, u64 idx, unsigned int type, 
 
 /* buddy.c: the zone lock is held. */
 u64 __smm_rmqueue(struct smm_mm *mm, struct smm_zone *z, unsigned int order, unsigned int mt);
+u64 __smm_rmqueue_flags(struct smm_mm *mm, struct smm_zone *z, unsigned int order,
+			unsigned int mt, unsigned int alloc_flags);
 void __smm_free_one(struct smm_mm *mm, struct smm_zone *z, u64 idx, unsigned int order,
 		    unsigned int mt);
 void smm_buddy_init_zone(struct smm_mm *mm, struct smm_zone *z);
@@ -115,10 +138,13 @@ static inline unsigned int smm_pcp_order(unsigned int pindex)
 	return pindex >= SMM_NR_LOWORDER_PCP_LISTS ? SMM_PCP_THP_ORDER : pindex / SMM_NR_MT;
 }
 
+/* page_alloc.c: what an attempt may do, from the request (gfp_to_alloc_flags()) */
+unsigned int smm_gfp_to_alloc_flags(unsigned int gfp, unsigned int order);
+
 /* pcp.c */
 void smm_pcp_setup(struct smm_mm *mm);
 u64 smm_pcp_alloc(struct smm_mm *mm, struct smm_zone *z, unsigned int order,
-		  unsigned int mt, unsigned int cpu);
+		  unsigned int mt, unsigned int alloc_flags, unsigned int cpu);
 void smm_pcp_free(struct smm_mm *mm, struct smm_zone *z, u64 idx, unsigned int order,
 		  unsigned int mt, unsigned int cpu);
 unsigned int smm_pcp_alloc_many(struct smm_mm *mm, struct smm_zone *z, unsigned int mt,

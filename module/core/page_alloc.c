@@ -8,17 +8,21 @@
 
 #define SMM_NO_IDX	(~0ULL)
 
+/*
+ * rmqueue(): small orders from the CPU's lists (their refills steal as
+ * @alloc_flags allow), the rest from the buddy under the zone lock.
+ */
 static u64 smm_rmqueue(struct smm_mm *mm, struct smm_zone *z, unsigned int order,
-		       unsigned int mt, unsigned int cpu)
+		       unsigned int mt, unsigned int alloc_flags, unsigned int cpu)
 {
 	u64 idx;
 
 	if (mm->pcp_enabled && smm_pcp_allowed_order(order))
-		return smm_pcp_alloc(mm, z, order, mt, cpu);
+		return smm_pcp_alloc(mm, z, order, mt, alloc_flags, cpu);
 
 	smm_lock(&z->lock);
 	smm_seq_write_begin(&z->seq);
-	idx = __smm_rmqueue(mm, z, order, mt);
+	idx = __smm_rmqueue_flags(mm, z, order, mt, alloc_flags);
 	if (idx != SMM_NO_IDX)
 		smm_count_add(z->stats.alloc[order], 1);
 	smm_seq_write_end(&z->seq);
@@ -34,16 +38,65 @@ static void smm_zone_count(struct smm_zone *z, u64 *counter)
 }
 
 /*
+ * gfp_to_alloc_flags(): the slow path's flags. The min watermark;
+ * __GFP_HIGH grants ALLOC_MIN_RESERVE; a request that cannot block
+ * (SHADOWMM_GFP_ATOMIC, no __GFP_DIRECT_RECLAIM) ALLOC_NON_BLOCK, and
+ * with __GFP_HIGH and an order above 0 (a high-order GFP_ATOMIC) the
+ * highatomic reserves. SHADOWMM_GFP_RESERVE (__GFP_MEMALLOC) is not
+ * here: as __gfp_pfmemalloc_flags(), it replaces these flags with
+ * ALLOC_NO_WATERMARKS after the first slow attempt (smm_alloc_pages()).
+ */
+unsigned int smm_gfp_to_alloc_flags(unsigned int gfp, unsigned int order)
+{
+	unsigned int alloc_flags = SMM_ALLOC_WMARK_MIN;
+
+	if (gfp & SHADOWMM_GFP_HIGH)
+		alloc_flags |= SMM_ALLOC_MIN_RESERVE;
+	if (gfp & SHADOWMM_GFP_ATOMIC) {
+		alloc_flags |= SMM_ALLOC_NON_BLOCK;
+		if (order && (alloc_flags & SMM_ALLOC_MIN_RESERVE))
+			alloc_flags |= SMM_ALLOC_HIGHATOMIC;
+	}
+	return alloc_flags;
+}
+
+/* The zone an allocation prefers: the highest populated one it may use. */
+static int smm_preferred_zone(const struct smm_mm *mm, unsigned int gfp)
+{
+	int zi;
+
+	for (zi = smm_gfp_zone(gfp); zi >= 0; zi--)
+		if (smm_zone_populated(&mm->zones[zi]))
+			return zi;
+	return -1;
+}
+
+/*
+ * alloc_flags_nofragment(): an allocation that prefers Normal would
+ * rather use DMA32 than mix migratetypes in a Normal pageblock (the
+ * kernel assumes, on one node, that DMA32 is populated when Normal is).
+ */
+static unsigned int smm_alloc_flags_nofragment(const struct smm_mm *mm, unsigned int gfp)
+{
+	return smm_preferred_zone(mm, gfp) == SHADOWMM_ZONE_NORMAL ? SMM_ALLOC_NOFRAGMENT : 0;
+}
+
+/*
  * get_page_from_freelist(): walk the zones from the highest the flags
- * allow down to DMA, taking the first that stays above @wmark. Without
- * SHADOWMM_GFP_RESERVE no zone goes below its min watermark.
+ * allow down to DMA, taking the first that passes the watermark
+ * @alloc_flags name with the reserves they grant (ALLOC_NO_WATERMARKS
+ * skips the check). When no zone could serve without fragmenting
+ * (ALLOC_NOFRAGMENT), walk them all again without that care.
  */
 static u64 smm_get_page_from_freelist(struct smm_mm *mm, unsigned int order, unsigned int gfp,
-				      unsigned int wmark, unsigned int cpu)
+				      unsigned int alloc_flags, unsigned int cpu)
 {
 	unsigned int highest = smm_gfp_zone(gfp), mt = smm_gfp_mt(gfp);
-	int preferred = -1, zi;
+	unsigned int wmark = alloc_flags & SMM_ALLOC_WMARK_MASK;
+	int preferred, zi;
 
+retry:
+	preferred = -1;
 	for (zi = highest; zi >= 0; zi--) {
 		struct smm_zone *z = &mm->zones[zi];
 		u64 idx;
@@ -52,18 +105,23 @@ static u64 smm_get_page_from_freelist(struct smm_mm *mm, unsigned int order, uns
 			continue;
 		if (preferred < 0)
 			preferred = zi;
-		if (!(gfp & SHADOWMM_GFP_RESERVE) &&
-		    !smm_zone_watermark_ok(z, order, z->wmark[wmark], highest, gfp)) {
+		if (!(alloc_flags & SMM_ALLOC_NO_WATERMARKS) &&
+		    !smm_zone_watermark_fast(z, order, smm_wmark_pages(z, wmark), highest,
+					     alloc_flags)) {
 			smm_zone_count(z, wmark == SMM_WMARK_LOW ? &z->stats.wmark_low
 								 : &z->stats.wmark_min);
 			continue;
 		}
-		idx = smm_rmqueue(mm, z, order, mt, cpu);
+		idx = smm_rmqueue(mm, z, order, mt, alloc_flags, cpu);
 		if (idx == SMM_NO_IDX)
 			continue;
 		if (zi != preferred)
 			smm_zone_count(z, &z->stats.zone_fallback);
 		return idx;
+	}
+	if (alloc_flags & SMM_ALLOC_NOFRAGMENT) {
+		alloc_flags &= ~SMM_ALLOC_NOFRAGMENT;
+		goto retry;
 	}
 	return SMM_NO_IDX;
 }
@@ -91,30 +149,53 @@ static void smm_count_failure(struct smm_mm *mm, unsigned int gfp)
 
 /*
  * Allocate a block of 2^@order frames on behalf of @cpu (the caller keeps
- * itself on that CPU). As __alloc_pages(): first above the low watermark,
- * then down to min, then once more after draining every CPU's lists back
- * into the buddy, where the blocks can merge. There is no reclaim: the
- * shadow has nothing to reclaim, so that is where it fails.
+ * itself on that CPU), as __alloc_pages() decides:
+ *   1. the fast path: above the low watermark, no reserve, and from
+ *      Normal without mixing pageblocks while another zone can serve
+ *      (ALLOC_NOFRAGMENT);
+ *   2. the slow path: above min, less the reserves gfp_to_alloc_flags()
+ *      grants (smm_gfp_to_alloc_flags());
+ *   3. SHADOWMM_GFP_RESERVE (__GFP_MEMALLOC): no watermark at all;
+ *   4. a request that may block would now reclaim; the shadow has nothing
+ *      to reclaim, so it drains every CPU's lists back into the buddy
+ *      (where the blocks can merge) and tries once more, as the kernel
+ *      does after a reclaim. A request that cannot block
+ *      (SHADOWMM_GFP_ATOMIC) fails before this, as in the kernel.
  */
 int smm_alloc_pages(struct smm_mm *mm, unsigned int order, unsigned int gfp,
 		    unsigned int cpu, u64 *idx)
 {
+	unsigned int alloc_flags;
 	u64 got;
 
 	if (order > SMM_MAX_ORDER || (gfp & ~SHADOWMM_GFP_ALL) || cpu >= mm->nr_cpus)
 		return -EINVAL;
 
-	got = smm_get_page_from_freelist(mm, order, gfp, SMM_WMARK_LOW, cpu);
-	if (got == SMM_NO_IDX)
-		got = smm_get_page_from_freelist(mm, order, gfp, SMM_WMARK_MIN, cpu);
-	if (got == SMM_NO_IDX && mm->pcp_enabled) {
-		smm_drain_all_pcp(mm);
-		got = smm_get_page_from_freelist(mm, order, gfp, SMM_WMARK_MIN, cpu);
+	got = smm_get_page_from_freelist(mm, order, gfp,
+					 SMM_ALLOC_WMARK_LOW | smm_alloc_flags_nofragment(mm, gfp), cpu);
+	if (got != SMM_NO_IDX)
+		goto got_pg;
+	alloc_flags = smm_gfp_to_alloc_flags(gfp, order);
+	got = smm_get_page_from_freelist(mm, order, gfp, alloc_flags, cpu);
+	if (got != SMM_NO_IDX)
+		goto got_pg;
+	if (gfp & SHADOWMM_GFP_RESERVE) {
+		alloc_flags = SMM_ALLOC_NO_WATERMARKS;
+		got = smm_get_page_from_freelist(mm, order, gfp, alloc_flags, cpu);
+		if (got != SMM_NO_IDX)
+			goto got_pg;
 	}
-	if (got == SMM_NO_IDX) {
-		smm_count_failure(mm, gfp);
-		return -ENOMEM;
-	}
+	if ((gfp & SHADOWMM_GFP_ATOMIC) || !mm->pcp_enabled)
+		goto nopage;
+	smm_drain_all_pcp(mm);
+	got = smm_get_page_from_freelist(mm, order, gfp, alloc_flags, cpu);
+	if (got != SMM_NO_IDX)
+		goto got_pg;
+nopage:
+	smm_count_failure(mm, gfp);
+	return -ENOMEM;
+
+got_pg:
 	if (gfp & SHADOWMM_GFP_ZERO)
 		smm_clear_block(mm, got, order);
 	*idx = got;
@@ -155,8 +236,10 @@ void smm_free_pages(struct smm_mm *mm, u64 idx, unsigned int cpu)
 
 /*
  * __alloc_pages_bulk(): up to @nr order-0 blocks into @idx[]. The first
- * zone that stays above its low watermark by @nr serves as many as its
- * per-CPU lists can under one lock; single allocations do the rest.
+ * zone that stays above its low watermark by @nr (no reserve) serves as
+ * many as its per-CPU lists can under one lock; single allocations do
+ * the rest, and all of it when no zone passes (as in the kernel, also
+ * for SHADOWMM_GFP_RESERVE: only the single path skips the watermarks).
  * Returns how many blocks were allocated.
  */
 unsigned int smm_alloc_pages_bulk(struct smm_mm *mm, unsigned int gfp, unsigned int cpu,
@@ -172,9 +255,10 @@ unsigned int smm_alloc_pages_bulk(struct smm_mm *mm, unsigned int gfp, unsigned 
 
 		if (!smm_zone_populated(z))
 			continue;
-		if ((gfp & SHADOWMM_GFP_RESERVE) ||
-		    smm_zone_watermark_ok(z, 0, z->wmark[SMM_WMARK_LOW] + nr, highest, gfp))
-			n = smm_pcp_alloc_many(mm, z, smm_gfp_mt(gfp), cpu, nr, idx);
+		if (!smm_zone_watermark_fast(z, 0, smm_wmark_pages(z, SMM_WMARK_LOW) + nr, highest,
+					     SMM_ALLOC_WMARK_LOW))
+			continue;
+		n = smm_pcp_alloc_many(mm, z, smm_gfp_mt(gfp), cpu, nr, idx);
 		break;
 	}
 	if (gfp & SHADOWMM_GFP_ZERO)
@@ -239,6 +323,7 @@ int smm_mm_init(struct smm_mm *mm, struct smm_range *r, const struct smm_mm_conf
 		smm_mm_destroy(mm);
 		return -ENOMEM;
 	}
+	mm->watermark_boost_factor = SMM_WATERMARK_BOOST_FACTOR;
 	/* Like memmap_init(): every pageblock starts out movable. */
 	for (i = 0; i < nr_pageblocks; i++)
 		mm->pageblock_mt[i] = SHADOWMM_MT_MOVABLE;
@@ -247,7 +332,8 @@ int smm_mm_init(struct smm_mm *mm, struct smm_range *r, const struct smm_mm_conf
 	for (z = 0; z < SMM_NR_ZONES; z++) {
 		for (o = 0; o < SMM_NR_ORDERS; o++)
 			for (mt = 0; mt < SMM_NR_MT; mt++)
-				mm->zones[z].area[o].head[mt] = SMM_FRAME_NONE;
+				mm->zones[z].area[o].head[mt] = mm->zones[z].area[o].tail[mt] =
+					SMM_FRAME_NONE;
 		smm_buddy_init_zone(mm, &mm->zones[z]);
 	}
 	smm_zones_set_watermarks(mm, cfg->min_free_kbytes);

@@ -170,7 +170,8 @@ static void smm_pcp_set_page(struct smm_mm *mm, u64 idx, unsigned int order, uns
  * zone lock.
  */
 static bool smm_pcp_refill(struct smm_mm *mm, struct smm_zone *z, struct smm_pcp *pcp,
-			   unsigned int p, unsigned int order, unsigned int mt)
+			   unsigned int p, unsigned int order, unsigned int mt,
+			   unsigned int alloc_flags)
 {
 	u32 n = pcp->batch, i, last = SMM_FRAME_NONE;
 
@@ -180,7 +181,7 @@ static bool smm_pcp_refill(struct smm_mm *mm, struct smm_zone *z, struct smm_pcp
 		n = max(n >> order, 2U);
 	smm_lock(&z->lock);
 	for (i = 0; i < n; i++) {
-		u64 idx = __smm_rmqueue(mm, z, order, mt);
+		u64 idx = __smm_rmqueue_flags(mm, z, order, mt, alloc_flags);
 
 		if (idx == SMM_NO_IDX)
 			break;
@@ -301,15 +302,20 @@ static __always_inline void smm_pcp_commit(struct smm_mm *mm, struct smm_zone *z
 		smm_pcp_free_bulk(mm, z, pcp, smm_pcp_nr_free(pcp, high, free_high), p);
 }
 
-/* __rmqueue_pcplist(): the first block of the list, refilled if empty. */
+/*
+ * __rmqueue_pcplist(): the first block of the list, refilled if empty
+ * (the refill steals from other types as @alloc_flags allow: not below a
+ * pageblock with ALLOC_NOFRAGMENT).
+ */
 static __always_inline u64 __smm_pcp_alloc(struct smm_mm *mm, struct smm_zone *z,
 					   struct smm_pcp *pcp, unsigned int order,
-					   unsigned int mt)
+					   unsigned int mt, unsigned int alloc_flags)
 {
 	unsigned int p = smm_pcp_index(order, mt);
 	u64 idx;
 
-	if (pcp->lists[p] == SMM_FRAME_NONE && !smm_pcp_refill(mm, z, pcp, p, order, mt))
+	if (pcp->lists[p] == SMM_FRAME_NONE &&
+	    !smm_pcp_refill(mm, z, pcp, p, order, mt, alloc_flags))
 		return SMM_NO_IDX;
 	idx = smm_pcp_del_head(mm, pcp, p, order);
 	/* its own type: a THP list holds unmovable and reclaimable blocks */
@@ -323,14 +329,14 @@ static __always_inline u64 __smm_pcp_alloc(struct smm_mm *mm, struct smm_zone *z
  * so the drains shrink back once the CPU allocates again.
  */
 u64 smm_pcp_alloc(struct smm_mm *mm, struct smm_zone *z, unsigned int order,
-		  unsigned int mt, unsigned int cpu)
+		  unsigned int mt, unsigned int alloc_flags, unsigned int cpu)
 {
 	struct smm_pcp *pcp = smm_pcp_of(mm, cpu, z - mm->zones);
 	u64 idx;
 
 	smm_pcp_lock(pcp);
 	pcp->free_factor >>= 1;
-	idx = __smm_pcp_alloc(mm, z, pcp, order, mt);
+	idx = __smm_pcp_alloc(mm, z, pcp, order, mt, alloc_flags);
 	if (idx != SMM_NO_IDX)
 		smm_count_add(pcp->stats.alloc[smm_pcp_stat_slot(order)], 1);
 	smm_pcp_unlock(pcp);
@@ -361,7 +367,7 @@ unsigned int smm_pcp_alloc_many(struct smm_mm *mm, struct smm_zone *z, unsigned 
 
 	smm_pcp_lock(pcp);
 	for (n = 0; n < nr; n++) {
-		idx[n] = __smm_pcp_alloc(mm, z, pcp, 0, mt);
+		idx[n] = __smm_pcp_alloc(mm, z, pcp, 0, mt, 0);
 		if (idx[n] == SMM_NO_IDX)
 			break;
 	}

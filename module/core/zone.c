@@ -302,6 +302,7 @@ static void __smm_zones_set_watermarks(struct smm_mm *mm, u64 min_free_kbytes)
 		z->wmark[SMM_WMARK_MIN] = tmp;
 		z->wmark[SMM_WMARK_LOW] = tmp + gap;
 		z->wmark[SMM_WMARK_HIGH] = tmp + 2 * gap;
+		z->watermark_boost = 0;
 	}
 }
 
@@ -331,21 +332,37 @@ void smm_zones_set_watermarks(struct smm_mm *mm, u64 min_free_kbytes)
 }
 
 /*
+ * __zone_watermark_unusable_free(): the free frames an attempt may not
+ * count: the rest of its own block (the order-0 check counts what stays
+ * free after the block is gone).
+ */
+static s64 smm_zone_unusable_free(unsigned int order)
+{
+	return (1LL << order) - 1;
+}
+
+/*
  * __zone_watermark_ok(): would the zone stay above @mark after giving a
- * block of @order? Above the lowmem reserve kept for @highest zone
- * allocations, and with some block of @order or larger actually free.
- * Reads the counters without the lock, as the kernel does: a stale value
- * only makes one allocation take the slower path.
+ * block of @order, with some block of @order or larger actually free?
+ * Above the lowmem reserve kept for @highest zone allocations. The
+ * reserves below the mark are what @alloc_flags grant: ALLOC_MIN_RESERVE
+ * (__GFP_HIGH) half of it, and with ALLOC_NON_BLOCK (cannot block) a
+ * quarter of what is left: min x 3/8 for GFP_ATOMIC. Reads the counters
+ * without the lock, as the kernel does: a stale value only makes one
+ * allocation take the slower path.
  */
 bool smm_zone_watermark_ok(const struct smm_zone *z, unsigned int order, u64 mark,
-			   unsigned int highest, unsigned int gfp)
+			   unsigned int highest, unsigned int alloc_flags)
 {
-	s64 free = (s64)READ_ONCE(z->free) - ((1LL << order) - 1);
+	s64 free = (s64)READ_ONCE(z->free) - smm_zone_unusable_free(order);
 	s64 min = mark;
 	unsigned int o, mt;
 
-	if (gfp & SHADOWMM_GFP_HIGH)
+	if ((alloc_flags & SMM_ALLOC_RESERVES) && (alloc_flags & SMM_ALLOC_MIN_RESERVE)) {
 		min -= min / 2;
+		if (alloc_flags & SMM_ALLOC_NON_BLOCK)
+			min -= min / 4;
+	}
 	if (free <= min + (s64)z->lowmem_reserve[highest])
 		return false;
 	if (!order)
@@ -355,6 +372,82 @@ bool smm_zone_watermark_ok(const struct smm_zone *z, unsigned int order, u64 mar
 			if (READ_ONCE(z->area[o].nr_free[mt]))
 				return true;
 	return false;
+}
+
+/*
+ * zone_watermark_fast(): the order-0 shortcut (what is free less what
+ * may not be used, above the mark with no reserve), then the full check.
+ * An order-0 __GFP_HIGH request at min ignores the boost: min is where
+ * boosting stops counting.
+ */
+bool smm_zone_watermark_fast(const struct smm_zone *z, unsigned int order, u64 mark,
+			     unsigned int highest, unsigned int alloc_flags)
+{
+	if (!order) {
+		s64 usable = READ_ONCE(z->free);
+
+		usable -= min(usable, smm_zone_unusable_free(0));
+		if (usable > (s64)(mark + z->lowmem_reserve[highest]))
+			return true;
+	}
+	if (smm_zone_watermark_ok(z, order, mark, highest, alloc_flags))
+		return true;
+	if (!order && (alloc_flags & SMM_ALLOC_MIN_RESERVE) && READ_ONCE(z->watermark_boost) &&
+	    (alloc_flags & SMM_ALLOC_WMARK_MASK) == SMM_ALLOC_WMARK_MIN)
+		return smm_zone_watermark_ok(z, 0, z->wmark[SMM_WMARK_MIN], highest, alloc_flags);
+	return false;
+}
+
+/* mult_frac(): @x * @n / @d without overflowing on the product. */
+static u64 smm_mult_frac(u64 x, u64 n, u64 d)
+{
+	return (x / d) * n + (x % d) * n / d;
+}
+
+/*
+ * boost_watermark(): a fallback that mixed migratetypes in a pageblock
+ * raises the zone's watermarks by a pageblock, up to
+ * watermark_boost_factor / 10000 of the high watermark (at least one
+ * pageblock), so that (in the kernel) kswapd reclaims ahead of further
+ * fallbacks. Zones smaller than four pageblocks are left alone, as is a
+ * zone whose high watermark is 0. Returns whether it boosted. The zone
+ * lock is held.
+ */
+bool smm_boost_watermark(const struct smm_mm *mm, struct smm_zone *z)
+{
+	u64 max_boost;
+
+	if (!mm->watermark_boost_factor)
+		return false;
+	if (SMM_PAGEBLOCK_FRAMES * 4 > z->managed)
+		return false;
+	max_boost = smm_mult_frac(z->wmark[SMM_WMARK_HIGH], mm->watermark_boost_factor, 10000);
+	if (!max_boost)
+		return false;
+	max_boost = max(max_boost, SMM_PAGEBLOCK_FRAMES);
+	WRITE_ONCE(z->watermark_boost, min(z->watermark_boost + SMM_PAGEBLOCK_FRAMES, max_boost));
+	return true;
+}
+
+/*
+ * The shadow has no kswapd (issue 17), which in the kernel drops the
+ * boost once it has balanced the node: here RESET drops it. Setting the
+ * watermarks (smm_zones_set_watermarks()) drops it too, as
+ * __setup_per_zone_wmarks() does.
+ */
+void smm_zones_clear_boost(struct smm_mm *mm)
+{
+	unsigned int i;
+
+	for (i = 0; i < SMM_NR_ZONES; i++) {
+		struct smm_zone *z = &mm->zones[i];
+
+		smm_lock(&z->lock);
+		smm_seq_write_begin(&z->seq);
+		WRITE_ONCE(z->watermark_boost, 0);
+		smm_seq_write_end(&z->seq);
+		smm_unlock(&z->lock);
+	}
 }
 
 /* Free blocks per order, all migratetypes together (/proc/buddyinfo). */

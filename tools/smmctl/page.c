@@ -129,5 +129,6 @@ const struct smm_cmd smmctl_page_cmds[] = {
 		"free blocks by handle (all or none), or every netlink allocation"),
 	SMM_CMD_END("ZONE := { DMA | DMA32 | Normal }\n"
 		    "TYPE := { Unmovable | Movable | Reclaimable }\n"
-		    "FLAG := { dma | dma32 | movable | reclaimable | zero | high | reserve }\n"),
+		    "FLAG := { dma | dma32 | movable | reclaimable | zero | high | reserve |\n"
+		    "         atomic }\n"),
 };

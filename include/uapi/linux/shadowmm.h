@@ -68,16 +68,19 @@ enum shadowmm_migratetype {
 
 /*
  * Shadow allocation flags (a small GFP). With no zone modifier the
- * allocation prefers NORMAL and falls back to DMA32, then DMA.
+ * allocation prefers NORMAL and falls back to DMA32, then DMA. The
+ * kernel's GFP_KERNEL is 0 here, GFP_NOWAIT is ATOMIC and GFP_ATOMIC is
+ * ATOMIC | HIGH (Documentation/fidelity.md).
  */
 #define SHADOWMM_GFP_DMA		(1U << 0)	/* zone modifier: DMA only */
 #define SHADOWMM_GFP_DMA32		(1U << 1)	/* zone modifier: DMA32 and below */
 #define SHADOWMM_GFP_MOVABLE		(1U << 2)	/* MIGRATE_MOVABLE */
 #define SHADOWMM_GFP_RECLAIMABLE	(1U << 3)	/* MIGRATE_RECLAIMABLE */
 #define SHADOWMM_GFP_ZERO		(1U << 4)	/* clear the memory */
-#define SHADOWMM_GFP_HIGH		(1U << 5)	/* may dip to half of min */
-#define SHADOWMM_GFP_RESERVE		(1U << 6)	/* may use the reserves below min */
-#define SHADOWMM_GFP_ALL		((1U << 7) - 1)
+#define SHADOWMM_GFP_HIGH		(1U << 5)	/* __GFP_HIGH: ALLOC_MIN_RESERVE */
+#define SHADOWMM_GFP_RESERVE		(1U << 6)	/* __GFP_MEMALLOC: ALLOC_NO_WATERMARKS */
+#define SHADOWMM_GFP_ATOMIC		(1U << 7)	/* cannot block: ALLOC_NON_BLOCK */
+#define SHADOWMM_GFP_ALL		((1U << 8) - 1)
 
 /* How the managed frames are backed. */
 enum shadowmm_mode {
@@ -135,7 +138,7 @@ enum shadowmm_a_zone {
 	SHADOWMM_A_ZONE_MANAGED,	/* u64 */
 	SHADOWMM_A_ZONE_FREE,		/* u64: frames on the free lists */
 	SHADOWMM_A_ZONE_PCP,		/* u64: frames on per-CPU lists */
-	SHADOWMM_A_ZONE_WMARK_MIN,	/* u64 */
+	SHADOWMM_A_ZONE_WMARK_MIN,	/* u64: with the boost, as zoneinfo */
 	SHADOWMM_A_ZONE_WMARK_LOW,	/* u64 */
 	SHADOWMM_A_ZONE_WMARK_HIGH,	/* u64 */
 	SHADOWMM_A_ZONE_LOWMEM_RESERVE,	/* nest: u64 array by zone */

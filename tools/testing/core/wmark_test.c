@@ -1,138 +1,388 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * min_free_kbytes as the booting kernel derives it, with and without THP
- * (calculate_min_free_kbytes(), then khugepaged's
- * set_recommended_min_free_kbytes()), the watermarks and reserves that
- * follow, and zones= sized in pages, as a guest's managed counts are.
- * The expected numbers are worked out by hand from the kernel's rules.
+ * The allocator's decisions against 6.1's: which watermark an attempt
+ * checks and which reserves below it the request may use.
+ *
+ * The reference model below is written from mm/page_alloc.c's rules
+ * (Linux 6.1), not from the core's code:
+ *   - __alloc_pages() first calls get_page_from_freelist() with
+ *     ALLOC_WMARK_LOW and nothing else: no reserve, whatever the gfp;
+ *   - the slow path's gfp_to_alloc_flags(): ALLOC_WMARK_MIN, __GFP_HIGH
+ *     gives ALLOC_MIN_RESERVE, no __GFP_DIRECT_RECLAIM gives
+ *     ALLOC_NON_BLOCK (and with __GFP_HIGH at order > 0 ALLOC_HIGHATOMIC);
+ *   - __zone_watermark_ok(): min = mark; with ALLOC_MIN_RESERVE
+ *     min -= min / 2, then with ALLOC_NON_BLOCK min -= min / 4; the
+ *     zone passes when free - (2^order - 1) > min + lowmem_reserve and,
+ *     for order > 0, some free list of order >= the order is not empty;
+ *   - __GFP_MEMALLOC (SHADOWMM_GFP_RESERVE) then gets ALLOC_NO_WATERMARKS.
+ *
+ * The seed is printed; SMM_SEED=N replays a run.
  */
 #include "harness.h"
 #include "common.h"
 
-/* A range of one section at @pfn, zones= @zones, min_free_kbytes @mfk. */
-static int wm_init(struct smm_test_mm *t, u64 pfn, u64 frames, const char *zones, u64 mfk)
-{
-	struct smm_mm_config cfg = { .nr_cpus = 2, .pcp_enabled = true, .min_free_kbytes = mfk };
-	int ret;
+#define WM_HIGH		SHADOWMM_GFP_HIGH
+#define WM_NOWAIT	SHADOWMM_GFP_ATOMIC		/* GFP_NOWAIT */
+#define WM_ATOMIC	(SHADOWMM_GFP_ATOMIC | SHADOWMM_GFP_HIGH)	/* GFP_ATOMIC */
 
-	ret = smm_range_init(&t->range, 1);
-	if (!ret)
-		ret = smm_range_add_section(&t->range, pfn, frames, NULL);
-	if (!ret)
-		ret = smm_range_finish(&t->range);
-	if (!ret && zones && smm_parse_zones(zones, t->range.nr_frames, &cfg.layout))
-		ret = -EINVAL;
-	if (!ret)
-		ret = smm_mm_init(&t->mm, &t->range, &cfg);
-	if (ret)
-		smm_range_destroy(&t->range);
-	return ret;
+/* The model's mark for one attempt: @slow is gfp_to_alloc_flags()'s. */
+static s64 ref_min(u64 mark, unsigned int gfp, bool slow)
+{
+	s64 min = mark;
+
+	if (!slow || !(gfp & SHADOWMM_GFP_HIGH))
+		return min;
+	min -= min / 2;				/* ALLOC_MIN_RESERVE */
+	if (gfp & SHADOWMM_GFP_ATOMIC)
+		min -= min / 4;			/* ALLOC_NON_BLOCK */
+	return min;
 }
 
-static void wm_destroy(struct smm_test_mm *t)
+/* The model's __zone_watermark_ok() on plain numbers. */
+static bool ref_wmark_ok(u64 free, unsigned int order, u64 mark, u64 lowmem,
+			 unsigned int gfp, bool slow, bool block_free)
 {
-	smm_mm_destroy(&t->mm);
-	smm_range_destroy(&t->range);
+	s64 f = (s64)free - ((1LL << order) - 1);
+
+	if (f <= ref_min(mark, gfp, slow) + (s64)lowmem)
+		return false;
+	return !order || block_free;
 }
 
-/*
- * 1 GiB as DMA 16 MiB (4096 pages) + DMA32 the rest (258048), Normal
- * empty. Bare: sqrt(16 * 1048576 KiB) = 4096 KiB. THP: two populated
- * zones, 512 * 2 * (2 + 3 * 3) = 11264 pages = 45056 KiB, under the cap
- * (5% of 260596 pages above the bare high watermarks: 13029).
- * Watermarks of 45056 KiB = 11264 pages: DMA min 11264 * 4096 / 262144
- * = 176, gap max(44, 4) = 44; DMA32 min 11088, gap max(2772, 258).
- */
-SMM_TEST(min_free_kbytes_thp_raise)
+static u64 wm_rand(u64 *rng, u64 n)
 {
-	struct smm_test_mm t;
-	struct smm_zone *dma, *dma32;
+	return smm_test_rand(rng) % n;
+}
 
-	ASSERT_EQ(wm_init(&t, 0x40000, 262144, "DMA:16M,DMA32:rest", SMM_MIN_FREE_KBYTES_AUTO), 0);
-	ASSERT_EQ(t.mm.min_free_kbytes, 4096);
-	wm_destroy(&t);
+static unsigned int wm_gfp(u64 *rng)
+{
+	static const unsigned int g[] = {
+		0, WM_HIGH, WM_NOWAIT, WM_ATOMIC, SHADOWMM_GFP_RESERVE,
+		WM_ATOMIC | SHADOWMM_GFP_RESERVE, WM_HIGH | SHADOWMM_GFP_RESERVE,
+	};
 
-	ASSERT_EQ(wm_init(&t, 0x40000, 262144, "DMA:16M,DMA32:rest",
-			  SMM_MIN_FREE_KBYTES_AUTO_THP), 0);
-	dma = &t.mm.zones[SHADOWMM_ZONE_DMA];
-	dma32 = &t.mm.zones[SHADOWMM_ZONE_DMA32];
-	ASSERT_EQ(t.mm.min_free_kbytes, 45056);
-	ASSERT_EQ(dma->wmark[SMM_WMARK_MIN], 176);
-	ASSERT_EQ(dma->wmark[SMM_WMARK_LOW], 220);
-	ASSERT_EQ(dma->wmark[SMM_WMARK_HIGH], 264);
-	ASSERT_EQ(dma32->wmark[SMM_WMARK_MIN], 11088);
-	ASSERT_EQ(dma32->wmark[SMM_WMARK_LOW], 13860);
-	ASSERT_EQ(dma32->wmark[SMM_WMARK_HIGH], 16632);
-	/* the reserves do not depend on min_free_kbytes: 258048 / 256 */
-	ASSERT_EQ(dma->lowmem_reserve[SHADOWMM_ZONE_DMA32], 1008);
-	ASSERT_EQ(dma->lowmem_reserve[SHADOWMM_ZONE_NORMAL], 1008);
-	ASSERT_EQ(dma32->lowmem_reserve[SHADOWMM_ZONE_NORMAL], 0);
-	wm_destroy(&t);
+	return g[wm_rand(rng, ARRAY_SIZE(g))];
 }
 
 /*
- * 64 MiB in three zones (2048, 6144, 8192 pages): bare 1024 KiB. THP
- * recommends 512 * 3 * 11 = 16896 pages, but the cap is 5% of the pages
- * above the bare high watermarks (48, 144, 192): 16000 / 20 = 800 pages,
- * 3200 KiB.
+ * The watermark check alone, on a zone made up for each case: random
+ * free count, lowmem reserve, marks and free lists, every gfp the model
+ * knows, fast path (low, no reserve) and slow path (min with the
+ * reserves), compared with smm_zone_watermark_fast() given
+ * smm_gfp_to_alloc_flags().
  */
-SMM_TEST(min_free_kbytes_thp_capped_at_5_percent)
+SMM_TEST(wmark_check_matches_the_kernel_rules)
 {
-	struct smm_test_mm t;
+	u64 rng = smm_test_seed(0x3a7e0001ULL), seed = rng;
+	unsigned int i, differ = 0;
+	static struct smm_zone z;
 
-	ASSERT_EQ(wm_init(&t, 0x10000, 16384, "DMA:8M,DMA32:24M,Normal:rest",
-			  SMM_MIN_FREE_KBYTES_AUTO_THP), 0);
-	ASSERT_EQ(t.mm.min_free_kbytes, 3200);
-	ASSERT_EQ(t.mm.zones[SHADOWMM_ZONE_DMA].wmark[SMM_WMARK_MIN], 100);
-	ASSERT_EQ(t.mm.zones[SHADOWMM_ZONE_NORMAL].wmark[SMM_WMARK_HIGH], 600);
-	wm_destroy(&t);
+	printf("# seed %#llx\n", (unsigned long long)seed);
+	for (i = 0; i < 20000; i++) {
+		unsigned int order = wm_rand(&rng, 4) ? wm_rand(&rng, 4) : wm_rand(&rng, SMM_NR_ORDERS);
+		unsigned int gfp = wm_gfp(&rng), highest = wm_rand(&rng, SMM_NR_ZONES);
+		u64 mark = wm_rand(&rng, 4096), lowmem = wm_rand(&rng, 3) ? 0 : wm_rand(&rng, 2048);
+		unsigned int o, mt, flags;
+		bool block = false, slow, want, got;
+
+		memset(&z, 0, sizeof(z));
+		z.free = wm_rand(&rng, 2 * (mark + lowmem) + 64);
+		z.lowmem_reserve[highest] = lowmem;
+		for (o = 0; o < SMM_NR_ORDERS; o++)
+			for (mt = 0; mt < SMM_NR_MT; mt++)
+				if (!wm_rand(&rng, 12)) {
+					z.area[o].nr_free[mt] = 1;
+					block |= o >= order;
+				}
+		slow = wm_rand(&rng, 2);
+		flags = slow ? smm_gfp_to_alloc_flags(gfp, order) : SMM_ALLOC_WMARK_LOW;
+		want = ref_wmark_ok(z.free, order, mark, lowmem, gfp, slow, block);
+		got = smm_zone_watermark_fast(&z, order, mark, highest, flags);
+		if (want != got && differ++ < 5)
+			printf("# free %llu order %u mark %llu lowmem %llu gfp %#x %s: core %d, kernel %d\n",
+			       (unsigned long long)z.free, order, (unsigned long long)mark,
+			       (unsigned long long)lowmem, gfp, slow ? "slow" : "fast", got, want);
+	}
+	ASSERT_EQ(differ, 0);
 }
 
 /*
- * 4 MiB of Normal (above 4 GiB): bare sqrt(16 * 4096) = 256 KiB; the
- * THP cap is 5% of 1024 - 96 = 928 pages: 46 pages, 184 KiB, below the
- * bare value, which khugepaged never lowers.
+ * gfp_to_alloc_flags() case by case: which reserves each kind of request
+ * gets, with the kernel's flag values.
  */
-SMM_TEST(min_free_kbytes_thp_never_lowers)
+SMM_TEST(wmark_gfp_to_alloc_flags)
 {
-	struct smm_test_mm t;
-
-	ASSERT_EQ(wm_init(&t, 0x100000, 1024, NULL, SMM_MIN_FREE_KBYTES_AUTO_THP), 0);
-	ASSERT_EQ(t.mm.min_free_kbytes, 256);
-	ASSERT_EQ(t.mm.zones[SHADOWMM_ZONE_NORMAL].wmark[SMM_WMARK_MIN], 64);
-	wm_destroy(&t);
+	/* ALLOC_WMARK_MIN is WMARK_MIN, 0 */
+	ASSERT_EQ(smm_gfp_to_alloc_flags(0, 0), 0x00);			/* GFP_KERNEL */
+	ASSERT_EQ(smm_gfp_to_alloc_flags(0, 3), 0x00);
+	ASSERT_EQ(smm_gfp_to_alloc_flags(WM_HIGH, 0), 0x20);		/* MIN_RESERVE */
+	ASSERT_EQ(smm_gfp_to_alloc_flags(WM_HIGH, 3), 0x20);
+	ASSERT_EQ(smm_gfp_to_alloc_flags(WM_NOWAIT, 0), 0x10);		/* NON_BLOCK */
+	ASSERT_EQ(smm_gfp_to_alloc_flags(WM_NOWAIT, 2), 0x10);		/* no HIGHATOMIC */
+	ASSERT_EQ(smm_gfp_to_alloc_flags(WM_ATOMIC, 0), 0x30);
+	ASSERT_EQ(smm_gfp_to_alloc_flags(WM_ATOMIC, 1), 0x230);		/* + HIGHATOMIC */
+	ASSERT_EQ(smm_gfp_to_alloc_flags(SHADOWMM_GFP_RESERVE, 0), 0x00);
 }
 
-/* The user's value is kept as it is, neither derived nor raised. */
-SMM_TEST(min_free_kbytes_user_value_kept)
-{
-	struct smm_test_mm t;
+/* 64 MiB at 256 MiB: one DMA32 zone; min 256, low 320 (min_free_kbytes 1024). */
+static const struct smm_test_section wm64m[] = { { 0x10000, 16384 } };
 
-	ASSERT_EQ(wm_init(&t, 0x40000, 262144, "DMA:16M,DMA32:rest", 2048), 0);
-	ASSERT_EQ(t.mm.min_free_kbytes, 2048);
-	/* 512 pages: DMA32 gets 512 * 258048 / 262144 = 504 */
-	ASSERT_EQ(t.mm.zones[SHADOWMM_ZONE_DMA32].wmark[SMM_WMARK_MIN], 504);
-	wm_destroy(&t);
+/* Allocate order-0 blocks (no watermark in the way) until @free are left. */
+static void wm_fill_to(struct smm_test *_t, struct smm_mm *mm, u64 free)
+{
+	struct smm_zone *z = &mm->zones[SHADOWMM_ZONE_DMA32];
+	u64 idx;
+
+	while (z->free > free)
+		ASSERT_EQ(smm_alloc_pages(mm, 0, SHADOWMM_GFP_RESERVE, 0, &idx), 0);
 }
 
 /*
- * zones= in pages, as a guest's managed counts are: 15880 KiB is 3970
- * pages; the DMA32 zone starts mid-pageblock and the range still
- * checks. Sizes that are not whole pages are refused.
+ * The kernel's arithmetic at min = 256, order 0, one zone:
+ *   GFP_KERNEL, GFP_NOWAIT   min 256: free 257 passes, 256 fails
+ *   __GFP_HIGH               256 - 128 = 128: 129 passes, 128 fails
+ *   GFP_ATOMIC               128 - 128 / 4 = 96: 97 passes, 96 fails
+ *   __GFP_MEMALLOC           no watermark: down to 0
+ * Each step allocates one block, so the free count falls by one.
  */
-SMM_TEST(zones_in_pages)
+SMM_TEST(wmark_reserves_per_gfp)
 {
-	struct smm_zone_layout l;
 	struct smm_test_mm t;
+	struct smm_zone *z;
+	u64 idx;
 
-	ASSERT_EQ(wm_init(&t, 0x40000, 262144, "DMA:15880K,DMA32:rest", 4096), 0);
-	ASSERT_EQ(t.mm.zones[SHADOWMM_ZONE_DMA].managed, 3970);
-	ASSERT_EQ(t.mm.zones[SHADOWMM_ZONE_DMA32].managed, 262144 - 3970);
-	ASSERT_EQ(t.mm.zones[SHADOWMM_ZONE_DMA32].start, 3970);
+	ASSERT_EQ(smm_test_mm_init(&t, wm64m, 1, NULL, false, 1), 0);
+	z = &t.mm.zones[SHADOWMM_ZONE_DMA32];
+	ASSERT_EQ(z->wmark[SMM_WMARK_MIN], 256);
+	ASSERT_EQ(z->wmark[SMM_WMARK_LOW], 320);
+
+	/* the fast path: low, no reserve, even for GFP_ATOMIC */
+	wm_fill_to(_t, &t.mm, 321);
+	ASSERT_EQ(smm_alloc_pages(&t.mm, 0, WM_ATOMIC, 0, &idx), 0);
+	ASSERT_EQ(z->stats.wmark_low, 0);
+	ASSERT_EQ(smm_alloc_pages(&t.mm, 0, WM_ATOMIC, 0, &idx), 0);
+	ASSERT_EQ(z->stats.wmark_low, 1);		/* 320 is not above low */
+
+	wm_fill_to(_t, &t.mm, 257);
+	ASSERT_EQ(smm_alloc_pages(&t.mm, 0, 0, 0, &idx), 0);
+	ASSERT_EQ(smm_alloc_pages(&t.mm, 0, 0, 0, &idx), -ENOMEM);
+	ASSERT_EQ(smm_alloc_pages(&t.mm, 0, WM_NOWAIT, 0, &idx), -ENOMEM);
+
+	wm_fill_to(_t, &t.mm, 129);
+	ASSERT_EQ(smm_alloc_pages(&t.mm, 0, WM_HIGH, 0, &idx), 0);
+	ASSERT_EQ(smm_alloc_pages(&t.mm, 0, WM_HIGH, 0, &idx), -ENOMEM);
+
+	wm_fill_to(_t, &t.mm, 97);
+	ASSERT_EQ(smm_alloc_pages(&t.mm, 0, WM_ATOMIC, 0, &idx), 0);
+	ASSERT_EQ(z->free, 96);
+	ASSERT_EQ(smm_alloc_pages(&t.mm, 0, WM_ATOMIC, 0, &idx), -ENOMEM);
+
+	wm_fill_to(_t, &t.mm, 0);
+	ASSERT_EQ(smm_alloc_pages(&t.mm, 0, SHADOWMM_GFP_RESERVE, 0, &idx), -ENOMEM);
 	ASSERT_EQ(smm_test_check(&t.mm), 0);
-	wm_destroy(&t);
-	ASSERT_STREQ(smm_parse_zones("DMA:4097,Normal:rest", 16384, &l),
-		     "zones= size is not a non-zero multiple of the 4 KiB page");
-	ASSERT_STREQ(smm_parse_zones("DMA:0,Normal:rest", 16384, &l),
-		     "zones= size is not a non-zero multiple of the 4 KiB page");
+	smm_test_mm_destroy(&t);
+}
+
+/*
+ * Order 2 counts the three frames after the first as used: at min 256
+ * GFP_ATOMIC passes with 100 free (100 - 3 = 97 > 96) and fails with 99;
+ * __GFP_HIGH alone fails with 100 (97 <= 128).
+ */
+SMM_TEST(wmark_reserves_high_order)
+{
+	struct smm_test_mm t;
+	struct smm_zone *z;
+	u64 idx;
+
+	ASSERT_EQ(smm_test_mm_init(&t, wm64m, 1, NULL, false, 1), 0);
+	z = &t.mm.zones[SHADOWMM_ZONE_DMA32];
+	wm_fill_to(_t, &t.mm, 100);
+	ASSERT_EQ(smm_alloc_pages(&t.mm, 2, WM_ATOMIC, 0, &idx), 0);
+	smm_free_pages(&t.mm, idx, 0);
+	ASSERT_EQ(z->free, 100);
+	ASSERT_EQ(smm_alloc_pages(&t.mm, 2, WM_HIGH, 0, &idx), -ENOMEM);	/* 97 <= 128 */
+	wm_fill_to(_t, &t.mm, 99);
+	ASSERT_EQ(smm_alloc_pages(&t.mm, 2, WM_ATOMIC, 0, &idx), -ENOMEM);	/* 96 <= 96 */
+	ASSERT_EQ(smm_test_check(&t.mm), 0);
+	smm_test_mm_destroy(&t);
+}
+
+/*
+ * The whole of smm_alloc_pages() against the model, one zone, no per-CPU
+ * lists: for random watermarks (min_free_kbytes), free counts around
+ * them, orders and gfps, the model says whether the request succeeds
+ * and whether the fast path (low, no reserve) had to give up first; the
+ * allocator's result and its wmark_low counter must agree.
+ */
+SMM_TEST(wmark_alloc_matches_the_kernel_rules)
+{
+	u64 rng = smm_test_seed(0x3a7e0002ULL), seed = rng;
+	struct smm_test_mm t;
+	struct smm_zone *z;
+	u64 *held, nr_held = 0;
+	unsigned int i, differ = 0;
+
+	printf("# seed %#llx\n", (unsigned long long)seed);
+	ASSERT_EQ(smm_test_mm_init(&t, wm64m, 1, NULL, false, 1), 0);
+	z = &t.mm.zones[SHADOWMM_ZONE_DMA32];
+	held = calloc(16384, sizeof(*held));
+	ASSERT_TRUE(held);
+	for (i = 0; i < 5000; i++) {
+		unsigned int order = wm_rand(&rng, 3) ? wm_rand(&rng, 3) : wm_rand(&rng, SMM_NR_ORDERS);
+		unsigned int gfp = wm_gfp(&rng), o, mt;
+		u64 target, lows = z->stats.wmark_low, idx;
+		bool block = false, fast, want, got;
+
+		smm_zones_set_watermarks(&t.mm, 128 + wm_rand(&rng, 4096));
+		target = wm_rand(&rng, z->wmark[SMM_WMARK_LOW] + 64);
+		while (z->free > target) {
+			ASSERT_EQ(smm_alloc_pages(&t.mm, 0, SHADOWMM_GFP_RESERVE, 0, &idx), 0);
+			held[nr_held++] = idx;
+		}
+		while (z->free < target)
+			smm_free_pages(&t.mm, held[--nr_held], 0);
+		for (o = order; o < SMM_NR_ORDERS; o++)
+			for (mt = 0; mt < SMM_NR_MT; mt++)
+				block |= z->area[o].nr_free[mt] != 0;
+
+		fast = ref_wmark_ok(z->free, order, z->wmark[SMM_WMARK_LOW], 0, gfp, false, block);
+		want = fast || ref_wmark_ok(z->free, order, z->wmark[SMM_WMARK_MIN], 0, gfp, true,
+					    block) || ((gfp & SHADOWMM_GFP_RESERVE) && block);
+		got = !smm_alloc_pages(&t.mm, order, gfp, 0, &idx);
+		if ((want != got || fast != (z->stats.wmark_low == lows)) && differ++ < 5)
+			printf("# free %llu min %llu order %u gfp %#x: core %d (low %s), kernel %d (low %s)\n",
+			       (unsigned long long)z->free + (got << order),
+			       (unsigned long long)z->wmark[SMM_WMARK_MIN], order, gfp, got,
+			       z->stats.wmark_low == lows ? "ok" : "failed", want,
+			       fast ? "ok" : "failed");
+		if (got)
+			smm_free_pages(&t.mm, idx, 0);
+	}
+	ASSERT_EQ(differ, 0);
+	while (nr_held)
+		smm_free_pages(&t.mm, held[--nr_held], 0);
+	free(held);
+	ASSERT_EQ(smm_test_check(&t.mm), 0);
+	smm_test_mm_destroy(&t);
+}
+
+/* 4 GiB at 4 GiB: one Normal zone of 1,048,576 frames. */
+static const struct smm_test_section wm4g[] = { { 0x100000, 1048576 } };
+
+/* The first held block that starts a pageblock not used yet; 0 if none. */
+static u64 wm_fresh_pageblock_block(u64 *held, u64 n, u8 *used)
+{
+	u64 i;
+
+	for (i = 0; i < n; i++) {
+		if (held[i] == ~0ULL || held[i] % SMM_PAGEBLOCK_FRAMES || used[held[i] >> 9])
+			continue;
+		used[held[i] >> 9] = 1;
+		return i;
+	}
+	return n;
+}
+
+/*
+ * boost_watermark() on a 4 GiB Normal zone with the kernel's defaults:
+ * min_free_kbytes 8192, so min 2048, low 3096, high 4144, and the boost
+ * cap is 4144 x 15000 / 10000 = 6216. Each fallback steal of a block
+ * smaller than a pageblock adds a pageblock (512) to the boost:
+ *
+ *   steal:  1    2    3   ...  12    13    14
+ *   boost: 512 1024 1536 ... 6144  6216  6216
+ *
+ * The zone is filled with movable order-8 blocks; each round frees one
+ * that starts a pageblock not used before and asks for an unmovable
+ * order-8 block, which can only come from it.
+ */
+SMM_TEST(wmark_boost_steps_and_cap)
+{
+	struct smm_test_mm t;
+	struct smm_zone *z;
+	u64 *held, n = 0, idx, i;
+	unsigned int round;
+	u8 *used;
+
+	ASSERT_EQ(smm_test_mm_init(&t, wm4g, 1, NULL, false, 1), 0);
+	z = &t.mm.zones[SHADOWMM_ZONE_NORMAL];
+	ASSERT_EQ(z->managed, 1048576);
+	ASSERT_EQ(t.mm.min_free_kbytes, 8192);
+	ASSERT_EQ(z->wmark[SMM_WMARK_MIN], 2048);
+	ASSERT_EQ(z->wmark[SMM_WMARK_LOW], 3096);
+	ASSERT_EQ(z->wmark[SMM_WMARK_HIGH], 4144);
+	held = calloc(4096, sizeof(*held));
+	used = calloc(2048, 1);
+	ASSERT_TRUE(held && used);
+	while (!smm_alloc_pages(&t.mm, 8, SHADOWMM_GFP_MOVABLE | SHADOWMM_GFP_RESERVE, 0, &idx))
+		held[n++] = idx;
+	ASSERT_EQ(n, 4096);
+	ASSERT_EQ(z->watermark_boost, 0);		/* no fallback yet */
+	for (round = 1; round <= 14; round++) {
+		i = wm_fresh_pageblock_block(held, n, used);
+		ASSERT_LT(i, n);
+		smm_free_pages(&t.mm, held[i], 0);
+		held[i] = ~0ULL;
+		ASSERT_EQ(smm_alloc_pages(&t.mm, 8, SHADOWMM_GFP_RESERVE, 0, &idx), 0);
+		ASSERT_EQ(z->stats.mt_fallback, round);
+		ASSERT_EQ(z->watermark_boost, round < 13 ? 512 * round : 6216);
+	}
+	/* what zoneinfo prints: the marks with the boost */
+	ASSERT_EQ(smm_wmark_pages(z, SMM_WMARK_MIN), 2048 + 6216);
+	ASSERT_EQ(smm_wmark_pages(z, SMM_WMARK_HIGH), 4144 + 6216);
+	smm_zones_clear_boost(&t.mm);
+	ASSERT_EQ(z->watermark_boost, 0);
+	free(held);
+	free(used);
+	ASSERT_EQ(smm_test_check(&t.mm), 0);
+	smm_test_mm_destroy(&t);
+}
+
+/*
+ * The boost in the watermark check, 64 MiB DMA32 zone (min 256, low 320,
+ * high 384; cap max(384 x 1.5, 512) = 576): one steal boosts by 512, so
+ * a GFP_KERNEL request stops at min + boost = 768 free instead of 256.
+ * An order-0 __GFP_HIGH request at min ignores the boost
+ * (zone_watermark_fast()): with 200 free, (256 + 512) / 2 = 384 fails
+ * but 256 / 2 = 128 passes; order 1 has no such exception. A zone under
+ * four pageblocks, or a factor of 0, never boosts.
+ */
+SMM_TEST(wmark_boost_raises_the_marks)
+{
+	struct smm_test_mm t;
+	struct smm_zone *z;
+	u64 held[64], n = 0, idx, i;
+
+	ASSERT_EQ(smm_test_mm_init(&t, wm64m, 1, NULL, false, 1), 0);
+	z = &t.mm.zones[SHADOWMM_ZONE_DMA32];
+	while (!smm_alloc_pages(&t.mm, 8, SHADOWMM_GFP_MOVABLE | SHADOWMM_GFP_RESERVE, 0, &idx))
+		held[n++] = idx;
+	ASSERT_EQ(n, 64);
+	for (i = 0; i < 5; i++)
+		smm_free_pages(&t.mm, held[2 * i], 0);	/* five pageblocks, one half each */
+	ASSERT_EQ(smm_alloc_pages(&t.mm, 0, SHADOWMM_GFP_RESERVE, 0, &idx), 0);
+	ASSERT_EQ(z->watermark_boost, 512);
+	ASSERT_EQ(z->free, 5 * 256 - 1);
+	while (!smm_alloc_pages(&t.mm, 0, SHADOWMM_GFP_MOVABLE, 0, &idx))
+		;
+	ASSERT_EQ(z->watermark_boost, 512);
+	ASSERT_EQ(z->free, 768);
+	wm_fill_to(_t, &t.mm, 200);
+	ASSERT_EQ(smm_alloc_pages(&t.mm, 1, SHADOWMM_GFP_HIGH, 0, &idx), -ENOMEM);
+	ASSERT_EQ(smm_alloc_pages(&t.mm, 0, SHADOWMM_GFP_HIGH, 0, &idx), 0);
+	smm_zones_clear_boost(&t.mm);
+	ASSERT_EQ(smm_alloc_pages(&t.mm, 1, SHADOWMM_GFP_HIGH, 0, &idx), 0);	/* 199 - 1 > 128 */
+	ASSERT_EQ(smm_test_check(&t.mm), 0);
+	smm_test_mm_destroy(&t);
+
+	/* 6 MiB of DMA: 1536 frames, under 4 x 512 */
+	ASSERT_EQ(smm_test_mm_init(&t, wm64m, 1, "DMA:6M,DMA32:rest", false, 1), 0);
+	z = &t.mm.zones[SHADOWMM_ZONE_DMA];
+	ASSERT_EQ(z->managed, 1536);
+	ASSERT_FALSE(smm_boost_watermark(&t.mm, z));
+	ASSERT_TRUE(smm_boost_watermark(&t.mm, &t.mm.zones[SHADOWMM_ZONE_DMA32]));
+	t.mm.watermark_boost_factor = 0;
+	ASSERT_FALSE(smm_boost_watermark(&t.mm, &t.mm.zones[SHADOWMM_ZONE_DMA32]));
+	ASSERT_EQ(t.mm.zones[SHADOWMM_ZONE_DMA32].watermark_boost, 512);
+	smm_test_mm_destroy(&t);
 }
