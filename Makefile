@@ -126,8 +126,9 @@ test-host: test-core test-tsan test-tools test-fuzz test-names test-tree
 # kernel; k612-rt: its PREEMPT_RT flavour, 9 tests here (every selftest
 # in make check-full). 6.1's PREEMPT_RT run (rt) is in make check-full
 # only: one RT kernel keeps make check under an hour on 2 cores.
-# arm64 runs in make check-full.
-FLAVOURS	?= $(if $(TESTS),,la48 holds k612 k612-rt smp4 debug-quick)
+# arm64: the walker's and the allocator's 5 tests here, all 15 in
+# make check-full.
+FLAVOURS	?= $(if $(TESTS),,la48 holds k612 k612-rt smp4 arm64 debug-quick)
 FULL_FLAVOURS	:= la48 holds rt smp4 debug-quick k612 k612-rt arm64
 HOST_TAP	:= $(addprefix build/host/,core.tap tsan.tap fuzz.tap test_json.tap test_nl.tap \
 		   test_smmctl.tap test_smmtop.tap names.tap tree.tap)
