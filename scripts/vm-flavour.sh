@@ -183,6 +183,9 @@ smp4)
 arm64)
 	"$top/scripts/deps.sh" arm64 >&2
 	export SMM_ARCH=arm64
+	# the arm64 kernel's release is deps-arm64.sh's (vm.sh reads it):
+	# make's SMM_KVER names the x86 kernel
+	unset SMM_KVER
 	# make check's arm64 run: the page allocator and the slab layer in
 	# a reserved range, shadow spaces, and the walker against pagemap
 	# and under races; make check-full runs the other ten too
