@@ -9,10 +9,11 @@ __thread unsigned int smm_user_fail_alloc;
 
 static int smm_test_mm_setup(struct smm_test_mm *t, const struct smm_test_section *s,
 			     unsigned int n, const char *zones, bool pcp, unsigned int cpus,
-			     bool mem, unsigned int split_cpus)
+			     bool mem, unsigned int split_cpus, u64 min_free_kbytes)
 {
 	struct smm_mm_config cfg = {
 		.nr_cpus = cpus, .nr_split_cpus = split_cpus, .pcp_enabled = pcp,
+		.min_free_kbytes = min_free_kbytes,
 	};
 	unsigned int i;
 	int ret;
@@ -47,21 +48,28 @@ static int smm_test_mm_setup(struct smm_test_mm *t, const struct smm_test_sectio
 int smm_test_mm_init(struct smm_test_mm *t, const struct smm_test_section *s, unsigned int n,
 		     const char *zones, bool pcp, unsigned int cpus)
 {
-	return smm_test_mm_setup(t, s, n, zones, pcp, cpus, false, 0);
+	return smm_test_mm_setup(t, s, n, zones, pcp, cpus, false, 0, 0);
 }
 
 /* As smm_test_mm_init(), with real memory behind every section (slabs). */
 int smm_test_mm_init_mem(struct smm_test_mm *t, const struct smm_test_section *s,
 			 unsigned int n, const char *zones, bool pcp, unsigned int cpus)
 {
-	return smm_test_mm_setup(t, s, n, zones, pcp, cpus, true, 0);
+	return smm_test_mm_setup(t, s, n, zones, pcp, cpus, true, 0, 0);
 }
 
 /* As smm_test_mm_init() with pcp, pcp high split between @split_cpus (0: @cpus). */
 int smm_test_mm_init_split(struct smm_test_mm *t, const struct smm_test_section *s,
 			   unsigned int n, unsigned int cpus, unsigned int split_cpus)
 {
-	return smm_test_mm_setup(t, s, n, NULL, true, cpus, false, split_cpus);
+	return smm_test_mm_setup(t, s, n, NULL, true, cpus, false, split_cpus, 0);
+}
+
+/* As smm_test_mm_init() with pcp, given min_free_kbytes (or SMM_MIN_FREE_KBYTES_AUTO*). */
+int smm_test_mm_init_mfk(struct smm_test_mm *t, const struct smm_test_section *s,
+			 unsigned int n, const char *zones, unsigned int cpus, u64 min_free_kbytes)
+{
+	return smm_test_mm_setup(t, s, n, zones, true, cpus, false, 0, min_free_kbytes);
 }
 
 void smm_test_mm_destroy(struct smm_test_mm *t)

@@ -21,6 +21,8 @@ int smm_test_mm_init_mem(struct smm_test_mm *t, const struct smm_test_section *s
 			 unsigned int n, const char *zones, bool pcp, unsigned int cpus);
 int smm_test_mm_init_split(struct smm_test_mm *t, const struct smm_test_section *s,
 			   unsigned int n, unsigned int cpus, unsigned int split_cpus);
+int smm_test_mm_init_mfk(struct smm_test_mm *t, const struct smm_test_section *s,
+			 unsigned int n, const char *zones, unsigned int cpus, u64 min_free_kbytes);
 void smm_test_mm_destroy(struct smm_test_mm *t);
 u64 smm_test_free_frames(const struct smm_mm *mm);
 u64 smm_test_pcp_frames(const struct smm_mm *mm);

@@ -12,27 +12,9 @@
 /* A range of one section at @pfn, zones= @zones, min_free_kbytes @mfk. */
 static int wm_init(struct smm_test_mm *t, u64 pfn, u64 frames, const char *zones, u64 mfk)
 {
-	struct smm_mm_config cfg = { .nr_cpus = 2, .pcp_enabled = true, .min_free_kbytes = mfk };
-	int ret;
+	const struct smm_test_section s = { pfn, frames };
 
-	ret = smm_range_init(&t->range, 1);
-	if (!ret)
-		ret = smm_range_add_section(&t->range, pfn, frames, NULL);
-	if (!ret)
-		ret = smm_range_finish(&t->range);
-	if (!ret && zones && smm_parse_zones(zones, t->range.nr_frames, &cfg.layout))
-		ret = -EINVAL;
-	if (!ret)
-		ret = smm_mm_init(&t->mm, &t->range, &cfg);
-	if (ret)
-		smm_range_destroy(&t->range);
-	return ret;
-}
-
-static void wm_destroy(struct smm_test_mm *t)
-{
-	smm_mm_destroy(&t->mm);
-	smm_range_destroy(&t->range);
+	return smm_test_mm_init_mfk(t, &s, 1, zones, 2, mfk);
 }
 
 /*
@@ -50,7 +32,7 @@ SMM_TEST(min_free_kbytes_thp_raise)
 
 	ASSERT_EQ(wm_init(&t, 0x40000, 262144, "DMA:16M,DMA32:rest", SMM_MIN_FREE_KBYTES_AUTO), 0);
 	ASSERT_EQ(t.mm.min_free_kbytes, 4096);
-	wm_destroy(&t);
+	smm_test_mm_destroy(&t);
 
 	ASSERT_EQ(wm_init(&t, 0x40000, 262144, "DMA:16M,DMA32:rest",
 			  SMM_MIN_FREE_KBYTES_AUTO_THP), 0);
@@ -67,7 +49,7 @@ SMM_TEST(min_free_kbytes_thp_raise)
 	ASSERT_EQ(dma->lowmem_reserve[SHADOWMM_ZONE_DMA32], 1008);
 	ASSERT_EQ(dma->lowmem_reserve[SHADOWMM_ZONE_NORMAL], 1008);
 	ASSERT_EQ(dma32->lowmem_reserve[SHADOWMM_ZONE_NORMAL], 0);
-	wm_destroy(&t);
+	smm_test_mm_destroy(&t);
 }
 
 /*
@@ -85,7 +67,7 @@ SMM_TEST(min_free_kbytes_thp_capped_at_5_percent)
 	ASSERT_EQ(t.mm.min_free_kbytes, 3200);
 	ASSERT_EQ(t.mm.zones[SHADOWMM_ZONE_DMA].wmark[SMM_WMARK_MIN], 100);
 	ASSERT_EQ(t.mm.zones[SHADOWMM_ZONE_NORMAL].wmark[SMM_WMARK_HIGH], 600);
-	wm_destroy(&t);
+	smm_test_mm_destroy(&t);
 }
 
 /*
@@ -100,7 +82,7 @@ SMM_TEST(min_free_kbytes_thp_never_lowers)
 	ASSERT_EQ(wm_init(&t, 0x100000, 1024, NULL, SMM_MIN_FREE_KBYTES_AUTO_THP), 0);
 	ASSERT_EQ(t.mm.min_free_kbytes, 256);
 	ASSERT_EQ(t.mm.zones[SHADOWMM_ZONE_NORMAL].wmark[SMM_WMARK_MIN], 64);
-	wm_destroy(&t);
+	smm_test_mm_destroy(&t);
 }
 
 /* The user's value is kept as it is, neither derived nor raised. */
@@ -112,7 +94,7 @@ SMM_TEST(min_free_kbytes_user_value_kept)
 	ASSERT_EQ(t.mm.min_free_kbytes, 2048);
 	/* 512 pages: DMA32 gets 512 * 258048 / 262144 = 504 */
 	ASSERT_EQ(t.mm.zones[SHADOWMM_ZONE_DMA32].wmark[SMM_WMARK_MIN], 504);
-	wm_destroy(&t);
+	smm_test_mm_destroy(&t);
 }
 
 /*
@@ -130,7 +112,7 @@ SMM_TEST(zones_in_pages)
 	ASSERT_EQ(t.mm.zones[SHADOWMM_ZONE_DMA32].managed, 262144 - 3970);
 	ASSERT_EQ(t.mm.zones[SHADOWMM_ZONE_DMA32].start, 3970);
 	ASSERT_EQ(smm_test_check(&t.mm), 0);
-	wm_destroy(&t);
+	smm_test_mm_destroy(&t);
 	ASSERT_STREQ(smm_parse_zones("DMA:4097,Normal:rest", 16384, &l),
 		     "zones= size is not a non-zero multiple of the 4 KiB page");
 	ASSERT_STREQ(smm_parse_zones("DMA:0,Normal:rest", 16384, &l),
