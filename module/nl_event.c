@@ -49,13 +49,29 @@ static struct smm_event_state {
 	u64 seq;			/* of the last message sent */
 } smm_event;
 
-static u32 smm_event_level(const struct smm_zone *z, u64 free)
+/*
+ * The zone's pressure level as the allocator would decide it: the
+ * highest watermark an order-0 request with no reserves (GFP_KERNEL)
+ * preferring this zone would pass, zone_watermark_fast()'s "free less
+ * what it may not use, above the mark" with the marks as the allocator
+ * reads them, boost included (wmark_pages()). What it may not use is
+ * the highatomic reserve (__zone_watermark_unusable_free() without
+ * ALLOC_RESERVES). So a zone whose boost was raised by a fallback steal
+ * reads below low as soon as a GFP_KERNEL request would go to the slow
+ * path there, and "above high" is free > high, where kswapd counts the
+ * zone balanced (pgdat_balanced()). Requests with reserves (__GFP_HIGH,
+ * atomic) may still succeed below min. Marks and free are one moment
+ * of the snapshot.
+ */
+static u32 smm_event_level(const struct smm_zone_snapshot *s)
 {
-	if (free < z->wmark[SMM_WMARK_MIN])
+	u64 usable = s->free - min(s->free, s->nr_reserved_highatomic);
+
+	if (usable <= s->wmark[SMM_WMARK_MIN])
 		return SHADOWMM_WMARK_BELOW_MIN;
-	if (free < z->wmark[SMM_WMARK_LOW])
+	if (usable <= s->wmark[SMM_WMARK_LOW])
 		return SHADOWMM_WMARK_BELOW_LOW;
-	if (free < z->wmark[SMM_WMARK_HIGH])
+	if (usable <= s->wmark[SMM_WMARK_HIGH])
 		return SHADOWMM_WMARK_BELOW_HIGH;
 	return SHADOWMM_WMARK_ABOVE_HIGH;
 }
@@ -84,7 +100,7 @@ static void smm_event_read(struct smm_mm *mm, unsigned int zi, struct smm_event_
 	s->wmark_low = snap.stats.wmark_low;
 	s->wmark_min = snap.stats.wmark_min;
 	/* the watermark checks look at the buddy's free frames, as the kernel's do */
-	s->level = smm_event_level(&mm->zones[zi], snap.free);
+	s->level = smm_event_level(&snap);
 	s->free_frames = snap.free + snap.pcp_frames;
 }
 

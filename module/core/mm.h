@@ -59,9 +59,10 @@
 /*
  * The structures. They are here rather than in mm_internal.h because the
  * glue embeds struct smm_mm in struct smm_dev (smm.h) and reads what they
- * hold: a zone's name, span, present, managed and watermarks (nl_zone.c,
- * nl_event.c, debugfs.c), a CPU's pcp count, high and batch (debugfs
- * zoneinfo, nl_zone.c), the hold stats (debugfs lock_holds); the structs
+ * hold: a zone's name, span, present, managed and lowmem reserves
+ * (nl_zone.c, debugfs.c; the watermarks, boost and counters through
+ * smm_zone_snapshot()), a CPU's pcp count, high, batch and free_factor
+ * (debugfs zoneinfo, nl_zone.c), the hold stats (debugfs lock_holds); the structs
  * a zone and a pcp embed (free areas, the sweep census, stats) come with
  * them. The glue writes none of their fields: only core calls do.
  */
@@ -139,6 +140,7 @@ struct smm_zone {
 	u64 free;			/* frames on free lists (not on pcp lists) */
 	u64 wmark[SMM_NR_WMARK];
 	u64 watermark_boost;		/* raised by fallback steals (smm_boost_watermark()) */
+	u64 nr_reserved_highatomic;	/* frames in MIGRATE_HIGHATOMIC pageblocks */
 	u64 lowmem_reserve[SMM_NR_ZONES];
 	struct smm_free_area area[SMM_NR_ORDERS];
 	struct smm_zone_sweep sweep;
@@ -235,6 +237,9 @@ const char *smm_parse_zones(const char *s, u64 nr_frames, struct smm_zone_layout
 struct smm_zone_snapshot {
 	u64 free;				/* on the buddy's free lists */
 	u64 pcp_frames;				/* on the CPUs' lists */
+	u64 watermark_boost;			/* at the moment of @wmark */
+	u64 wmark[SMM_NR_WMARK];		/* boost included, as smm_wmark_pages() */
+	u64 nr_reserved_highatomic;
 	u64 nr_free_mt[SMM_NR_ORDERS][SMM_NR_MT];
 	u64 nr_free[SMM_NR_ORDERS];		/* summed over migratetypes */
 	u64 pageblocks[SMM_NR_MT];		/* overlapping the zone, by type */

@@ -503,6 +503,11 @@ static void __smm_zone_snapshot(struct smm_mm *mm, unsigned int zi, struct smm_z
 	memset(s, 0, sizeof(*s));
 	smm_lock(&z->lock);
 	s->free = z->free;
+	/* the boost changes under the lock: the marks and it of one moment */
+	s->watermark_boost = z->watermark_boost;
+	for (o = 0; o < SMM_NR_WMARK; o++)
+		s->wmark[o] = z->wmark[o] + z->watermark_boost;
+	s->nr_reserved_highatomic = z->nr_reserved_highatomic;
 	for (o = 0; o < SMM_NR_ORDERS; o++)
 		for (mt = 0; mt < SMM_NR_MT; mt++)
 			s->nr_free_mt[o][mt] = z->area[o].nr_free[mt];
