@@ -32,6 +32,7 @@
 /* One zone's counters at one moment. */
 struct smm_event_sample {
 	u64 alloc, free, alloc_fail, wmark_low, wmark_min, free_frames;
+	u64 boost, nr_reserved_highatomic;
 	u32 level;
 };
 
@@ -102,6 +103,8 @@ static void smm_event_read(struct smm_mm *mm, unsigned int zi, struct smm_event_
 	/* the watermark checks look at the buddy's free frames, as the kernel's do */
 	s->level = smm_event_level(&snap);
 	s->free_frames = snap.free + snap.pcp_frames;
+	s->boost = snap.watermark_boost;
+	s->nr_reserved_highatomic = snap.nr_reserved_highatomic;
 }
 
 /* Under the set's mutex: it orders us after a whole creation or destruction. */
@@ -120,7 +123,9 @@ static bool smm_event_changed(const struct smm_event_sample *now,
 {
 	return now->alloc != prev->alloc || now->free != prev->free ||
 	       now->alloc_fail != prev->alloc_fail || now->wmark_low != prev->wmark_low ||
-	       now->wmark_min != prev->wmark_min || now->level != prev->level;
+	       now->wmark_min != prev->wmark_min || now->level != prev->level ||
+	       now->boost != prev->boost ||
+	       now->nr_reserved_highatomic != prev->nr_reserved_highatomic;
 }
 
 static int smm_event_zone_fill(struct sk_buff *skb, unsigned int zi,
@@ -145,7 +150,10 @@ static int smm_event_zone_fill(struct sk_buff *skb, unsigned int zi,
 	    nla_put_u64_64bit(skb, SHADOWMM_A_EVZONE_FREE_FRAMES, now->free_frames,
 			      SHADOWMM_A_EVZONE_PAD) ||
 	    nla_put_u32(skb, SHADOWMM_A_EVZONE_LEVEL, now->level) ||
-	    nla_put_u32(skb, SHADOWMM_A_EVZONE_LEVEL_PREV, prev->level)) {
+	    nla_put_u32(skb, SHADOWMM_A_EVZONE_LEVEL_PREV, prev->level) ||
+	    nla_put_u64_64bit(skb, SHADOWMM_A_EVZONE_BOOST, now->boost, SHADOWMM_A_EVZONE_PAD) ||
+	    nla_put_u64_64bit(skb, SHADOWMM_A_EVZONE_NR_RESERVED_HIGHATOMIC,
+			      now->nr_reserved_highatomic, SHADOWMM_A_EVZONE_PAD)) {
 		nla_nest_cancel(skb, nest);
 		return -EMSGSIZE;
 	}
@@ -179,7 +187,7 @@ static size_t smm_event_size(unsigned int nr_zones)
 {
 	size_t zone = nla_total_size(0) +			/* the zone's nest */
 		      3 * nla_total_size(sizeof(u32)) +		/* ID, LEVEL, LEVEL_PREV */
-		      6 * nla_total_size_64bit(sizeof(u64));	/* the counts */
+		      8 * nla_total_size_64bit(sizeof(u64));	/* the counts, boost, highatomic */
 
 	return nla_total_size_64bit(sizeof(u64)) +		/* SEQ */
 	       nla_total_size(sizeof(u32)) +			/* INTERVAL_MS */

@@ -503,6 +503,8 @@ enum shadowmm_a_event_zone {
 	SHADOWMM_A_EVZONE_FREE_FRAMES,	/* u64: free frames now, pcp included */
 	SHADOWMM_A_EVZONE_LEVEL,	/* u32: enum shadowmm_wmark_level now */
 	SHADOWMM_A_EVZONE_LEVEL_PREV,	/* u32: at the previous message */
+	SHADOWMM_A_EVZONE_BOOST,	/* u64: watermark boost now */
+	SHADOWMM_A_EVZONE_NR_RESERVED_HIGHATOMIC, /* u64: highatomic reserve now */
 
 	__SHADOWMM_A_EVZONE_CNT,
 	SHADOWMM_A_EVZONE_MAX = __SHADOWMM_A_EVZONE_CNT - 1
