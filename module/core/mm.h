@@ -55,6 +55,7 @@
 #define SMM_NR_PCP_LISTS	(SMM_NR_LOWORDER_PCP_LISTS + 2)
 #define SMM_PCP_BATCH_SCALE_MAX	5	/* CONFIG_PCP_BATCH_SCALE_MAX */
 #define SMM_WATERMARK_BOOST_FACTOR	15000	/* the kernel's default */
+#define SMM_WATERMARK_BOOST_FACTOR_MAX	2147483647U	/* the sysctl's: INT_MAX */
 
 /*
  * The structures. They are here rather than in mm_internal.h because the
@@ -273,6 +274,12 @@ static inline u64 smm_wmark_pages(const struct smm_zone *z, enum smm_wmark w)
 
 /* zone.c: drop every zone's boost (what kswapd does once it balanced) */
 void smm_zones_clear_boost(struct smm_mm *mm);
+
+/*
+ * zone.c: vm.watermark_boost_factor, 0 (no boost) to
+ * SMM_WATERMARK_BOOST_FACTOR_MAX; smm_mm_init() sets the kernel's default.
+ */
+int smm_set_watermark_boost_factor(struct smm_mm *mm, unsigned int factor);
 
 /* Written under the zone lock, read without it too: one byte, read once. */
 static inline unsigned int smm_pageblock_mt(const struct smm_mm *mm, u64 idx)
