@@ -7,7 +7,7 @@
 D=/sys/kernel/debug/shadowmm
 
 ktap_header
-ktap_plan 11
+ktap_plan 13
 
 smm_unload
 smm_load_or_fail base=$SMM_BASE size=64M zones=DMA:8M,DMA32:24M,Normal:rest
@@ -52,6 +52,19 @@ wm_nl=$(echo "$z" | jq -r '.zones[] | "\(.min) \(.low) \(.high) \(.managed)"')
 wm_fs=$(awk '/ min / { a = $2 } / low / { b = $2 } / high / { c = $2 }
 	     / managed / { print a, b, c, $2 }' $D/zoneinfo)
 ktap_check "zoneinfo watermarks and managed agree" same "$wm_nl" "$wm_fs"
+# the Unmovable and Reclaimable requests above fell back into movable
+# pageblocks, which boosts: the boost zoneinfo prints is the one ZONE_GET sends
+boost_nl=$(echo "$z" | jq -r '.zones[] | "\(.name) \(.boost)"')
+ktap_print_msg "boost: $(echo "$boost_nl" | tr '\n' ' ')"
+boost_fs=$(awk '/^Node/ { zone = $4 } /^        boost/ { print zone, $2 }' $D/zoneinfo)
+ktap_check "zoneinfo boost agrees with zone show's" same "$boost_nl" "$boost_fs"
+# a free_factor per online CPU in each populated zone, CPU ids as zoneinfo's pagesets
+ff_nl=$(echo "$z" | jq -r '.zones[] | select(.managed > 0) |
+	"\(.name) \([.pcp_free_factor[].cpu] | join(" "))"')
+ff_fs=$(awk '/^Node/ { if (s != "") print s; zone = $4; s = "" }
+	     /^    cpu: / { s = (s == "" ? zone " " $2 : s " " $2) }
+	     END { if (s != "") print s }' $D/zoneinfo)
+ktap_check "a pcp free_factor for each CPU zoneinfo lists" same "$ff_nl" "$ff_fs"
 
 ext_nl=$(echo "$z" | jq -r '.zones[] | select(.managed > 0) |
 	[.extfrag_index[] | tostring] | join(" ")')
