@@ -165,6 +165,7 @@ static int zone_show(int argc, char **argv)
 }
 
 const struct smm_cmd smmctl_zone_cmds[] = {
-	SMM_CMD("show", zone_show, "[ ZONE ]", "sizes, free areas, watermarks, counters"),
+	SMM_CMD("show", zone_show, "[ ZONE ]",
+		"sizes, free areas, watermarks and boost, pcp free_factor, counters"),
 	SMM_CMD_END("ZONE := { DMA | DMA32 | Normal }\n"),
 };
