@@ -83,25 +83,28 @@ ktap_check "pagetypeinfo headers" sh -c "head -4 $D/pagetypeinfo | grep -q '^Pag
 	grep -q '^Number of blocks type     Unmovable      Movable  Reclaimable   HighAtomic      Isolate \$' $D/pagetypeinfo"
 
 # A fallback steal from a block under a pageblock boosts the zone
-# (boost_watermark()): DMA32 (24 MiB) filled with movable
-# order-8 blocks, one freed, then an unmovable order-8 request, which
-# can only take it. The boost is a pageblock, zoneinfo's "boost" and
-# ZONE_GET's agree, and both raised the marks by it.
+# (boost_watermark()). DMA (8 MiB: four pageblocks, the least a zone
+# boosts with), the lowest zone, so that nothing spills below it: filled
+# with movable order-8 blocks (reserve: past its watermarks), one freed,
+# then an unmovable order-8 request, which can only take that one. The
+# boost is a pageblock; zoneinfo's "boost" and ZONE_GET's agree, and
+# both raised the marks by it.
 smmctl reset > /dev/null
-raw_min=$(smmctl -j zone show DMA32 | jq '.zones[0].min')
-n=$(smmctl -j zone show DMA32 | jq '.zones[0].free / 256 | floor')
-h=$(smmctl -j page alloc order 8 count "$n" zone DMA32 type Movable reserve | jq -r '.handles[0]')
+raw_min=$(smmctl -j zone show DMA | jq '.zones[0].min')
+n=$(smmctl -j zone show DMA | jq '.zones[0].free / 256 | floor')
+h=$(smmctl -j page alloc order 8 count "$n" zone DMA type Movable reserve | jq -r '.handles[0]')
 smmctl page free "$h" > /dev/null
-smmctl page alloc order 8 zone DMA32 type Unmovable reserve > /dev/null
-z=$(smmctl -j zone show DMA32)
+smmctl page alloc order 8 zone DMA type Unmovable reserve > /dev/null
+z=$(smmctl -j zone show DMA)
 boosted() {
-	nl=$(echo "$z" | jq -r '.zones[0] | "\(.boost) \(.min - .boost)"')
-	fs=$(awk '/^Node/ { zone = $4 } zone == "DMA32" && $1 == "boost" { b = $2 }
-		  zone == "DMA32" && $1 == "min" && NF == 2 { print b, $2 - b }' $D/zoneinfo)
-	echo "# DMA32 boost and min less boost: netlink '$nl', zoneinfo '$fs'; min before $raw_min"
-	[ "$nl" = "512 $raw_min" ] && [ "$fs" = "$nl" ]
+	nl=$(echo "$z" | jq -r '.zones[0] | "\(.boost) \(.min - .boost) \(.free)"')
+	fs=$(awk '/^Node/ { zone = $4 } zone == "DMA" && $1 == "boost" { b = $2 }
+		  zone == "DMA" && $1 == "min" && NF == 2 { m = $2 - b }
+		  zone == "DMA" && $1 == "managed" { print b, m }' $D/zoneinfo)
+	echo "# DMA boost, min less boost, free: netlink '$nl', zoneinfo '$fs'; min before $raw_min, $n blocks taken"
+	[ "$nl" = "512 $raw_min 0" ] && [ "$fs" = "512 $raw_min" ]
 }
-ktap_check "a steal boosts DMA32 by a pageblock; zoneinfo and zone show agree" boosted
+ktap_check "a steal boosts DMA by a pageblock; zoneinfo and zone show agree" boosted
 
 smmctl reset > /dev/null
 smm_unload
