@@ -38,6 +38,8 @@ static const enum mnl_attr_data_type smmc_evzone_types[SHADOWMM_A_EVZONE_MAX + 1
 	[SHADOWMM_A_EVZONE_FREE_FRAMES]	= MNL_TYPE_U64,
 	[SHADOWMM_A_EVZONE_LEVEL]	= MNL_TYPE_U32,
 	[SHADOWMM_A_EVZONE_LEVEL_PREV]	= MNL_TYPE_U32,
+	[SHADOWMM_A_EVZONE_BOOST]	= MNL_TYPE_U64,
+	[SHADOWMM_A_EVZONE_NR_RESERVED_HIGHATOMIC] = MNL_TYPE_U64,
 };
 
 static const struct smmc_attr_policy smmc_evzone_policy = SMMC_ATTR_POLICY(smmc_evzone_types);
@@ -68,6 +70,8 @@ static void smmc_evzone_parse(const struct nlattr *nest, struct smmc_event *ev)
 	z->wmark_low = smmc_attr_u64(tb[SHADOWMM_A_EVZONE_WMARK_LOW], 0);
 	z->wmark_min = smmc_attr_u64(tb[SHADOWMM_A_EVZONE_WMARK_MIN], 0);
 	z->free_frames = smmc_attr_u64(tb[SHADOWMM_A_EVZONE_FREE_FRAMES], 0);
+	z->boost = smmc_attr_u64(tb[SHADOWMM_A_EVZONE_BOOST], 0);
+	z->nr_reserved_highatomic = smmc_attr_u64(tb[SHADOWMM_A_EVZONE_NR_RESERVED_HIGHATOMIC], 0);
 	z->level = smmc_attr_u32(tb[SHADOWMM_A_EVZONE_LEVEL], 0) & 3;
 	z->level_prev = smmc_attr_u32(tb[SHADOWMM_A_EVZONE_LEVEL_PREV], 0) & 3;
 }
