@@ -136,7 +136,8 @@ test-host: test-core test-tsan test-tools test-fuzz test-names test-tree
 # arm64: the walker's and the allocator's 5 tests here, all 15 in
 # make check-full. arm64-612 (Debian's 6.12 arm64 kernel, 52-bit VA with
 # LPA2, 5 levels) and arm64-612-la48 (the same kernel on a CPU without
-# LPA2: 48-bit VA, 4 levels), the same 5 tests each, in make check-full only.
+# LPA2: 48-bit VA, 4 levels), in make check-full only (all 15 tests each
+# there; the 5 of arm64's make check run when run by hand).
 FLAVOURS	?= $(if $(TESTS),,la48 holds k612 k612-rt smp4 arm64 debug-quick)
 FULL_FLAVOURS	:= la48 holds rt smp4 debug-quick k612 k612-rt arm64 arm64-612 arm64-612-la48
 HOST_TAP	:= $(addprefix build/host/,core.tap tsan.tap fuzz.tap test_json.tap test_nl.tap \
