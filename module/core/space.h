@@ -20,6 +20,7 @@
 
 #include "mm.h"
 #include "walk.h"
+#include "vma.h"
 
 #define SMM_SPACE_NR_SIZES	3	/* 4K, 2M, 1G */
 
@@ -31,6 +32,7 @@ struct smm_space {
 	u64 root;				/* frame index of the top table */
 	u64 tables[SMM_PT_MAX_LEVELS];		/* table pages, by level of their entries */
 	u64 mapped[SMM_SPACE_NR_SIZES];		/* pages mapped, by size */
+	struct smm_vm vm;			/* VMAs and fault counts (vma.h) */
 };
 
 int smm_space_init(struct smm_space *s, struct smm_mm *mm, u32 id, unsigned int levels);
@@ -46,6 +48,13 @@ const char *smm_space_check_unmap(const struct smm_space *s, u64 va, u64 pages,
 void smm_space_unmap(struct smm_space *s, u64 va, u64 pages, unsigned int shift);
 int smm_space_walk(const struct smm_space *s, u64 va, struct smm_walk *w);
 u64 smm_space_frames(const struct smm_space *s);
+
+/* For demand paging (vma.c, fault.c) */
+u64 *smm_space_entry(struct smm_space *s, u64 va, unsigned int *level);
+int smm_space_map_anon(struct smm_space *s, u64 va, unsigned int prot, bool write);
+void smm_space_unmap_anon(struct smm_space *s, u64 va, u64 end);
+void *smm_space_page_mem(const struct smm_space *s, u64 pfn);
+bool smm_space_page_anon(const struct smm_space *s, u64 pfn);
 
 /*
  * Lowest address past the space: the lower half of its virtual addresses
