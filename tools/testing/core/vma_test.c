@@ -343,6 +343,55 @@ SMM_TEST(vma_explicit_pages_stay)
 	smm_test_mm_destroy(&t);
 }
 
+/*
+ * smm_vma_check() names each broken rule: an anonymous page outside
+ * every VMA, RSS off by one, VMAs out of order, mergeable ones apart,
+ * an unaligned one. Each is broken behind the core's back and undone.
+ */
+SMM_TEST(vma_check_catches_corruption)
+{
+	struct smm_test_mm t;
+	struct smm_access res;
+	struct smm_space s;
+	struct smm_vma keep;
+	const char *why;
+	char msg[160];
+
+	ASSERT_EQ(vma_env(&t, 256, true), 0);
+	ASSERT_EQ(smm_space_init(&s, &t.mm, 2, 4), 0);
+	ASSERT_EQ(smm_vma_mmap(&s, 0x400000, 2 * PG, RW, &why), 0);
+	ASSERT_EQ(smm_vma_mmap(&s, 0x500000, 2 * PG, RO, &why), 0);
+	ASSERT_EQ(do_access(&s, 0x400000, 2 * PG, SMM_ACCESS_WRITE, 1, &res), 0);
+	ASSERT_EQ(smm_vma_check(&s, msg, sizeof(msg)), 0);
+
+	s.vm.vma[0].end = 0x401000;		/* page 0x401000 now outside */
+	EXPECT_EQ(smm_vma_check(&s, msg, sizeof(msg)), -EUCLEAN);
+	ASSERT_STREQ(msg, "space 2: anonymous page at 0x401000 outside every VMA");
+	s.vm.vma[0].end = 0x402000;
+	s.vm.rss_anon++;
+	EXPECT_EQ(smm_vma_check(&s, msg, sizeof(msg)), -EUCLEAN);
+	ASSERT_STREQ(msg, "space 2: 2 anonymous pages mapped, RSS says 3");
+	s.vm.rss_anon--;
+	keep = s.vm.vma[0];
+	s.vm.vma[0] = s.vm.vma[1];
+	s.vm.vma[1] = keep;
+	EXPECT_EQ(smm_vma_check(&s, msg, sizeof(msg)), -EUCLEAN);
+	ASSERT_STREQ(msg, "space 2: VMAs 0 and 1 overlap or are out of order");
+	s.vm.vma[1] = s.vm.vma[0];
+	s.vm.vma[0] = keep;
+	s.vm.vma[1].start = 0x402000;
+	s.vm.vma[1].prot = RW;
+	EXPECT_EQ(smm_vma_check(&s, msg, sizeof(msg)), -EUCLEAN);
+	ASSERT_STREQ(msg, "space 2: VMAs 0 and 1 should have been merged");
+	s.vm.vma[1].prot = RO;
+	s.vm.vma[1].start = 0x500800;
+	EXPECT_EQ(smm_vma_check(&s, msg, sizeof(msg)), -EUCLEAN);
+	s.vm.vma[1].start = 0x500000;
+	EXPECT_EQ(smm_vma_check(&s, msg, sizeof(msg)), 0);
+	smm_space_destroy(&s);
+	smm_test_mm_destroy(&t);
+}
+
 /* The expected checksum of @n words of @value (or the pattern from @va). */
 static u64 csum_words(u64 csum, u64 va, u64 n, bool pattern, u64 value)
 {
