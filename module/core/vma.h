@@ -41,10 +41,10 @@ struct smm_space;
 
 /* What backs a VMA. File-backed VMAs come with the page cache. */
 enum smm_vma_kind {
-	SMM_VMA_ANON = 1,
+	SMM_VMA_ANON = SHADOWMM_VMA_ANON,
 };
 
-#define SMM_VMA_MAX_COUNT	65530	/* vm.max_map_count's default */
+#define SMM_VMA_MAX_COUNT	SHADOWMM_VMA_MAX_COUNT	/* vm.max_map_count's default */
 #define SMM_VMA_PROT_ALL	(SHADOWMM_PROT_WRITE | SHADOWMM_PROT_EXEC | SHADOWMM_PROT_NONE)
 
 struct smm_vma {
@@ -76,7 +76,7 @@ int smm_vma_check(const struct smm_space *s, char *why, size_t len);
  */
 #define SMM_ACCESS_WRITE	(1U << 0)
 #define SMM_ACCESS_PATTERN	(1U << 1)
-#define SMM_ACCESS_MAX_LEN	(1ULL << 30)	/* bytes per request */
+#define SMM_ACCESS_MAX_LEN	SHADOWMM_ACCESS_MAX	/* bytes per request */
 
 struct smm_access {
 	u64 pages;			/* pages touched, faulted ones included */
