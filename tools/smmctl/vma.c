@@ -136,7 +136,6 @@ int smmctl_space_access(int argc, char **argv)
 		return 1;
 	if (smmc_space_access(&smmctl_nl, &req, &res))
 		return smmctl_error();
-	smmc_open_json_object(NULL);
 	smmc_print_u64(SMMC_PRINT_ANY, "pages", "pages %" PRIu64, res.touched);
 	smmc_print_u64(SMMC_PRINT_ANY, "faults", " faults %" PRIu64, res.faults);
 	if (!a.write)
@@ -149,7 +148,6 @@ int smmctl_space_access(int argc, char **argv)
 		smmc_print_u64(SMMC_PRINT_ANY, "fault_addr", " at %#" PRIx64, res.fault_addr);
 		smmc_print_string(SMMC_PRINT_ANY, "reason", ": %s\n", res.reason);
 	}
-	smmc_close_json_object();
 	return res.signal ? 1 : 0;
 }
 
@@ -175,7 +173,6 @@ int smmctl_space_show_one(const char *word)
 		free(v);
 		return smmctl_error();
 	}
-	smmc_open_json_object(NULL);
 	smmc_print_uint(SMMC_PRINT_ANY, "id", "space %u\n", id);
 	smmc_open_json_array(SMMC_PRINT_JSON, "maps");
 	for (i = 0; i < n; i++) {
@@ -197,7 +194,6 @@ int smmctl_space_show_one(const char *word)
 	smmc_print_u64(SMMC_PRINT_ANY, "maj_flt", "maj_flt:\t%" PRIu64 "\n", vm.maj_flt);
 	smmc_print_u64(SMMC_PRINT_ANY, "pgfault", "pgfault:\t%" PRIu64 " (all spaces)\n",
 		       vm.pgfault);
-	smmc_close_json_object();
 	free(v);
 	return 0;
 }
