@@ -143,6 +143,7 @@ data_survives() {
 }
 ktap_check "what a write stored reads back (same value, same checksum)" data_survives
 smmctl space munmap "$vid" addr 0x404000 len 0x4000
+smmctl space show "$vid" | while IFS= read -r line; do ktap_print_msg "$line"; done
 ktap_check "munmap in the middle splits the VMA and frees its pages" json_expect \
 	"$(smmctl -j space show "$vid")" '"\(.maps | length) \(.VmRSS) \(.map_count)"' "3 68 3"
 ktap_check "overlapping mmap refused" smm_refused "overlaps a VMA" \
