@@ -7,6 +7,9 @@
  * Every page of a space is an allocated block whose head says what it is:
  * SMM_FRAME_PGTABLE for a table page, SMM_FRAME_SPACE for a mapped page,
  * both with owner SMM_OWNER_SPACE and the space's id as tag (owner.h).
+ * A page a fault mapped (demand paging, vma.h) also carries SMM_ANON_BIT
+ * and counts in the space's RSS (vm.rss_anon); whoever unmaps it, munmap
+ * or SPACE_UNMAP, takes it out again.
  * Nothing else is kept per frame. Entries hold physical frame numbers,
  * the range's pfns (range.h), like real entries do: a shadow
  * translation is the physical address of shadowmm's memory. Table pages
