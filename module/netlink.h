@@ -38,7 +38,11 @@ struct smm_nl_ops {
 /* The tables, each ended by an entry with cmd 0. */
 extern const struct smm_nl_ops smm_nl_info_ops[], smm_nl_zone_ops[], smm_nl_page_ops[],
 	smm_nl_frame_ops[], smm_nl_check_ops[], smm_nl_cache_ops[], smm_nl_obj_ops[],
-	smm_nl_walk_ops[], smm_nl_space_ops[];
+	smm_nl_walk_ops[], smm_nl_space_ops[], smm_nl_vma_ops[];
+
+/* nl_vma.c: a space's process part of a SPACE_GET message */
+struct smm_space;
+int smm_nl_space_put_vm(struct sk_buff *skb, const struct smm_space *s);
 
 /* Physical addresses go to CAP_SYS_ADMIN only, as /proc/PID/pagemap does. */
 static inline bool smm_nl_admin(const struct sk_buff *skb)

@@ -2,7 +2,8 @@
 /*
  * CHECK: stop the allocator (every pcp and zone lock), verify every
  * invariant and say which one broke first; then the same for the slab
- * caches (every cache's locks): slab frames against the caches' counts. A broken invariant is a bug
+ * caches (every cache's locks): slab frames against the caches' counts;
+ * then each shadow space's VMAs and faulted pages. A broken invariant is a bug
  * in shadowmm, so it is also logged.
  */
 #define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
@@ -29,6 +30,8 @@ static int smm_nl_check_prepare(struct sk_buff *skb, struct genl_info *info, voi
 	r->bad = smm_check(&smm_dev.mm, r->why, sizeof(r->why));
 	if (!r->bad)
 		r->bad = smm_slabs_check(&smm_dev.slabs, r->why, sizeof(r->why));
+	if (!r->bad)
+		r->bad = smm_spaces_check(r->why, sizeof(r->why));
 	if (r->bad)
 		pr_err("CHECK failed: %s\n", r->why);
 	return 0;

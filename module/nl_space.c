@@ -249,7 +249,8 @@ static int smm_nl_space_put(struct sk_buff *skb, const struct smm_space *s)
 	    nla_put_u64_64bit(skb, SHADOWMM_A_SPACE_FRAMES, smm_space_frames(s),
 			      SHADOWMM_A_SPACE_PAD) ||
 	    smm_nl_put_u64_array(skb, SHADOWMM_A_SPACE_TABLES, s->tables, SMM_PT_MAX_LEVELS) ||
-	    smm_nl_put_u64_array(skb, SHADOWMM_A_SPACE_MAPPED, s->mapped, SMM_SPACE_NR_SIZES))
+	    smm_nl_put_u64_array(skb, SHADOWMM_A_SPACE_MAPPED, s->mapped, SMM_SPACE_NR_SIZES) ||
+	    smm_nl_space_put_vm(skb, s))
 		return -EMSGSIZE;
 	return 0;
 }

@@ -94,6 +94,7 @@ void smm_space_changed(void);
 u32 smm_space_free_id(void);
 void smm_space_set(u32 id, struct smm_space *s);
 u64 smm_spaces_destroy_all(void);
+int smm_spaces_check(char *why, size_t len);
 
 /* page tables: pt_real.c walks the real ones */
 struct mm_struct;

@@ -88,3 +88,24 @@ u64 smm_spaces_destroy_all(void)
 	mutex_unlock(&smm_space_lock);
 	return frames;
 }
+
+/*
+ * CHECK's part for the spaces: each space's VMAs and faulted pages
+ * (smm_vma_check()), under smm_space_lock. Non-zero with the first
+ * broken rule in @why.
+ */
+int smm_spaces_check(char *why, size_t len)
+{
+	int ret = 0;
+	u32 id;
+
+	smm_space_lock_all();
+	for (id = 1; !ret && id <= SHADOWMM_SPACE_MAX; id++) {
+		struct smm_space *s = smm_space_find(id);
+
+		if (s)
+			ret = smm_vma_check(s, why, len);
+	}
+	smm_space_unlock_all();
+	return ret;
+}

@@ -137,6 +137,8 @@ static struct nlmsghdr *valid_space_op(struct fuzz *f)
 	static const uint8_t cmds[] = {
 		SHADOWMM_CMD_SPACE_CREATE, SHADOWMM_CMD_SPACE_MAP, SHADOWMM_CMD_SPACE_MAP,
 		SHADOWMM_CMD_SPACE_UNMAP, SHADOWMM_CMD_SPACE_TRANSLATE, SHADOWMM_CMD_SPACE_DESTROY,
+		SHADOWMM_CMD_SPACE_MMAP, SHADOWMM_CMD_SPACE_MUNMAP, SHADOWMM_CMD_SPACE_ACCESS,
+		SHADOWMM_CMD_SPACE_ACCESS,
 	};
 	uint32_t shift = rnd_below(4) ? SHADOWMM_PAGE_4K : SHADOWMM_PAGE_2M;
 	uint64_t va = rnd_below(64) << 21 | (shift == SHADOWMM_PAGE_4K ? rnd_below(512) << 12 : 0);
@@ -171,6 +173,15 @@ static struct nlmsghdr *valid_space_op(struct fuzz *f)
 	mnl_attr_put_u64(nlh, SHADOWMM_A_SPACE_ADDR, va);
 	if (cmd == SHADOWMM_CMD_SPACE_TRANSLATE)
 		return nlh;
+	if (cmd == SHADOWMM_CMD_SPACE_MMAP || cmd == SHADOWMM_CMD_SPACE_MUNMAP ||
+	    cmd == SHADOWMM_CMD_SPACE_ACCESS) {	/* VMAs and faults: a few pages */
+		mnl_attr_put_u64(nlh, SHADOWMM_A_SPACE_LEN, (1 + rnd_below(16)) << 12);
+		if (cmd == SHADOWMM_CMD_SPACE_MMAP)
+			mnl_attr_put_u32(nlh, SHADOWMM_A_SPACE_PROT, rnd_below(2));
+		if (cmd == SHADOWMM_CMD_SPACE_ACCESS && rnd_below(2))
+			mnl_attr_put(nlh, SHADOWMM_A_SPACE_WRITE, 0, NULL);
+		return nlh;
+	}
 	mnl_attr_put_u64(nlh, SHADOWMM_A_SPACE_PAGES, 1 + rnd_below(16));
 	mnl_attr_put_u32(nlh, SHADOWMM_A_SPACE_PAGE_SIZE, shift);
 	if (cmd == SHADOWMM_CMD_SPACE_MAP)

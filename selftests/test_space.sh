@@ -6,7 +6,9 @@
 # pages translated to the same frames, table pages counted by level and in
 # the frame map, bad requests refused with nothing changed, everything
 # unmapped, and the buddy's free counts and CHECK back to the baseline.
-# RESET destroys spaces too.
+# RESET destroys spaces too. Shadow processes: VMAs that merge and split,
+# accesses that fault pages in (RSS, faults, A/D bits), data read back,
+# SIGSEGV-like refusals, and everything freed with the space.
 . "$(dirname "$0")/lib.sh"
 
 BASE=0x40000000		# the sparse range: 1 GiB at 1 GiB, one PUD entry
@@ -15,7 +17,7 @@ NR=64
 HUGE=0x400000		# a 2M page this far into each of the first four steps
 
 ktap_header
-ktap_plan 19
+ktap_plan 31
 
 smm_unload
 smm_load_or_fail base=$SMM_BASE size=64M
@@ -113,6 +115,47 @@ smmctl space map 1 addr 0x100000000000 pages 300 write > /dev/null
 smmctl reset > /dev/null
 ktap_check "RESET destroys spaces" json_expect "$(smmctl -j space show)" '.spaces | length' 0
 ktap_check "allocated frames back to the baseline" test "$(smm_used_frames)" = "$base_used"
+
+# --- shadow processes: VMAs and demand paging ---
+vid=$(smmctl -j space create | jq -r .id)
+smmctl space mmap "$vid" addr 0x400000 len 0x10000 &&
+	smmctl space mmap "$vid" addr 0x410000 len 0x4000 &&
+	smmctl space mmap "$vid" addr 0x600000 len 0x1000 prot r--
+ktap_check "adjacent rw- mmaps merge into one VMA" json_expect "$(smmctl -j space show "$vid")" \
+	'[.maps[] | "\(.start)-\(.end) \(.perms)"] | join(",")' \
+	"$((0x400000))-$((0x414000)) rw-,$((0x600000))-$((0x601000)) r--"
+ktap_check "mmap maps nothing yet" json_expect "$(smmctl -j space show "$vid")" '.VmRSS' 0
+acc=$(smmctl -j space access "$vid" addr 0x400000 len 0x14000 write)
+ktap_check "a write of 20 pages faults 20 pages in" json_expect "$acc" '"\(.pages) \(.faults)"' "20 20"
+ktap_check "VmRSS, min_flt and pgfault count them" json_expect "$(smmctl -j space show "$vid")" \
+	'"\(.VmRSS) \(.min_flt) \(.maj_flt) \(.pgfault >= 20)"' "80 20 0 true"
+ktap_check "the MMU set accessed and dirty" json_expect \
+	"$(smmctl -j space translate "$vid" addr 0x403000)" \
+	'[.flags[] | select(. == "accessed" or . == "dirty")] | join(" ")' "accessed dirty"
+data_survives() {
+	local a b fresh
+	smmctl space access "$vid" addr 0x401000 len 4096 write value 0x1234 > /dev/null &&
+		smmctl space access "$vid" addr 0x402000 len 4096 write value 0x1234 > /dev/null || return 1
+	a=$(smmctl -j space access "$vid" addr 0x401000 len 4096 | jq -r .csum)
+	b=$(smmctl -j space access "$vid" addr 0x402000 len 4096 | jq -r .csum)
+	fresh=$(smmctl -j space access "$vid" addr 0x600000 len 4096 | jq -r .csum)
+	[ -n "$a" ] && [ "$a" = "$b" ] && [ "$a" != "$fresh" ] || { echo "csums $a $b fresh $fresh"; return 1; }
+}
+ktap_check "what a write stored reads back (same value, same checksum)" data_survives
+smmctl space munmap "$vid" addr 0x404000 len 0x4000
+smmctl space show "$vid" | while IFS= read -r line; do ktap_print_msg "$line"; done
+ktap_check "munmap in the middle splits the VMA and frees its pages" json_expect \
+	"$(smmctl -j space show "$vid")" '"\(.maps | length) \(.VmRSS) \(.map_count)"' "3 68 3"
+ktap_check "overlapping mmap refused" smm_refused "overlaps a VMA" \
+	smmctl space mmap "$vid" addr 0x40f000 len 0x2000
+ktap_check "a write to a read-only VMA is a SIGSEGV" smm_refused "write to a read-only mapping" \
+	smmctl space access "$vid" addr 0x600000 write
+ktap_check "an access outside every VMA is a SIGSEGV" smm_refused "no mapping at the address" \
+	smmctl space access "$vid" addr 0x405000
+ktap_check "CHECK passes with faulted pages" smmctl check
+smmctl space destroy "$vid"
+ktap_check "destroying the space frees its faulted pages" \
+	test "$(smm_used_frames)" = "$base_used"
 
 smm_unload
 ktap_finished

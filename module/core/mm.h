@@ -166,6 +166,15 @@ struct smm_hold_stats {
 	u64 total_ns;
 };
 
+/*
+ * Events of the shadow processes (vma.h), by /proc/vmstat's names.
+ * Written under the glue's space mutex, read with READ_ONCE().
+ */
+struct smm_vm_events {
+	u64 pgfault;			/* faults handled, as handle_mm_fault() counts */
+	u64 pgmajfault;			/* of which needed I/O: none until swap */
+};
+
 struct smm_mm {
 	struct smm_range *range;
 	struct smm_frame *frames;
@@ -180,6 +189,7 @@ struct smm_mm {
 	smm_mutex_t lock_all;		/* one CHECK at a time */
 	smm_lock_t hold_lock;		/* holds[] */
 	struct smm_hold_stats holds[SMM_NR_HOLDS];
+	struct smm_vm_events events;	/* shadow processes (vma.h) */
 };
 
 /* How the range is cut into zones: frames per zone from the start. */

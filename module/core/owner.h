@@ -6,10 +6,14 @@
  * An allocated head's 54 data bits hold its owner and, for netlink
  * allocations, a 32-bit tag (handle.h makes the handles from it).
  *
- *   data: 53        37 36  35          4 3     0
- *        +------------+---+-------------+-------+
- *        |     0      | M |     tag     | owner |   M: marked for freeing
- *        +------------+---+-------------+-------+
+ *   data: 53      38 37  36  35          4 3     0
+ *        +----------+---+---+-------------+-------+
+ *        |    0     | A | M |     tag     | owner |   M: marked for freeing
+ *        +----------+---+---+-------------+-------+
+ *
+ * A: an anonymous page a shadow space's fault handler mapped (fault.c),
+ * as PageAnon() tells the kernel's anonymous pages apart; a page mapped
+ * by SPACE_MAP has it clear (and counts in no RSS).
  */
 #ifndef _SMM_CORE_OWNER_H
 #define _SMM_CORE_OWNER_H
@@ -26,6 +30,7 @@ enum smm_owner {
 #define SMM_OWNER_BITS		4
 #define SMM_TAG_SHIFT		SMM_OWNER_BITS
 #define SMM_MARK_BIT		(1ULL << (SMM_TAG_SHIFT + 32))
+#define SMM_ANON_BIT		(1ULL << (SMM_TAG_SHIFT + 33))
 
 static inline u64 smm_owner_data(unsigned int owner, u32 tag)
 {

@@ -170,4 +170,13 @@ u32 smm_pte_flags(const struct smm_pt_fmt *f, unsigned int level, u64 e);
 u64 smm_pte_make(const struct smm_pt_fmt *f, unsigned int level, u64 pfn, unsigned int prot,
 		 bool leaf);
 
+/*
+ * The shadow MMU's view of a present leaf (fault.c): may a user-mode
+ * data access (a write with @write) use it without a fault, and the
+ * entry once the access went through, with the accessed bit set and on
+ * a write the dirty state, as the hardware records them.
+ */
+bool smm_pte_user_access(const struct smm_pt_fmt *f, u64 e, bool write);
+u64 smm_pte_hw_update(const struct smm_pt_fmt *f, u64 e, bool write);
+
 #endif /* _SMM_CORE_PGTABLE_H */

@@ -192,4 +192,29 @@ static inline bool smm_arm64_dirty(u64 e)
 	       ((e & SMM_ARM64_DBM) && !(e & SMM_ARM64_RDONLY));
 }
 
+/*
+ * What the MMU checks on an EL0 data access to a valid leaf: AP[1], and
+ * for a write AP[2] clear, or DBM set (FEAT_HAFDBS then clears AP[2]
+ * itself instead of faulting: the hardware half of pte_dirty()).
+ */
+static inline bool smm_arm64_user_access(u64 e, bool write)
+{
+	if (!smm_arm64_valid(e) || !(e & SMM_ARM64_USER))
+		return false;
+	return !write || !(e & SMM_ARM64_RDONLY) || (e & SMM_ARM64_DBM);
+}
+
+/*
+ * What FEAT_HAFDBS writes back into a leaf it used: AF, and on a write
+ * to a DBM (writable-clean) entry AP[2] cleared, which pte_dirty() reads
+ * as dirty. PTE_DIRTY (bit 55) is software's and stays as it is.
+ */
+static inline u64 smm_arm64_hw_update(u64 e, bool write)
+{
+	e |= SMM_ARM64_AF;
+	if (write && (e & SMM_ARM64_DBM))
+		e &= ~SMM_ARM64_RDONLY;
+	return e;
+}
+
 #endif /* _SMM_CORE_PGTABLE_ARM64_H */

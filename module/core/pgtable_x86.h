@@ -102,4 +102,19 @@ static inline u64 smm_x86_swp_offset(u64 e)
 	return ~e << SMM_SWP_TYPE_BITS >> SMM_SWP_OFFSET_SHIFT;
 }
 
+/*
+ * What the MMU checks on a user-mode data access to a present leaf: U,
+ * and RW for a write (CR0.WP makes it binding for the kernel too).
+ */
+static inline bool smm_x86_user_access(u64 e, bool write)
+{
+	return smm_x86_present(e) && (e & SMM_PTE_USER) && (!write || (e & SMM_PTE_RW));
+}
+
+/* What the MMU writes back into a leaf it used: A, and D on a write. */
+static inline u64 smm_x86_hw_update(u64 e, bool write)
+{
+	return e | SMM_PTE_ACCESSED | (write ? SMM_PTE_DIRTY : 0);
+}
+
 #endif /* _SMM_CORE_PGTABLE_X86_H */

@@ -63,16 +63,17 @@ static unsigned int smm_space_parent(const struct smm_space *s, unsigned int lev
 	return level == SHADOWMM_PT_PUD && s->levels == 4 ? SHADOWMM_PT_PGD : level - 1;
 }
 
-/* Take a block from the buddy and mark it @type of this space. */
+/* Take a block from the buddy and mark it @type of this space, with @flags (SMM_ANON_BIT). */
 static int smm_space_get(struct smm_space *s, unsigned int order, unsigned int gfp,
-			 unsigned int type, u64 *idx)
+			 unsigned int type, u64 flags, u64 *idx)
 {
 	unsigned int cpu = smm_cpu_get();
 	int ret;
 
 	ret = smm_alloc_pages(s->mm, order, gfp, cpu, idx);
 	if (!ret)
-		smm_frame_own(s->mm, *idx, type, smm_owner_data(SMM_OWNER_SPACE, s->id), cpu);
+		smm_frame_own(s->mm, *idx, type,
+			      smm_owner_data(SMM_OWNER_SPACE, s->id) | flags, cpu);
 	smm_cpu_put();
 	return ret;
 }
@@ -94,7 +95,7 @@ static void smm_space_put(struct smm_space *s, u64 idx, unsigned int type)
 
 static int smm_space_new_table(struct smm_space *s, unsigned int level, u64 *idx)
 {
-	int ret = smm_space_get(s, 0, SHADOWMM_GFP_ZERO, SMM_FRAME_PGTABLE, idx);
+	int ret = smm_space_get(s, 0, SHADOWMM_GFP_ZERO, SMM_FRAME_PGTABLE, 0, idx);
 
 	if (!ret)
 		s->tables[level]++;
@@ -183,8 +184,12 @@ static void smm_space_prune(struct smm_space *s, struct smm_space_path *p, unsig
 	}
 }
 
-/* Unmap whatever lies in [va, end), freeing pages and emptied tables. */
-static void smm_space_clear(struct smm_space *s, u64 va, u64 end)
+/*
+ * Unmap whatever lies in [va, end) (only anonymous pages with
+ * @anon_only), freeing pages and emptied tables. An anonymous page
+ * leaves the space's RSS whoever unmaps it.
+ */
+static void smm_space_clear(struct smm_space *s, u64 va, u64 end, bool anon_only)
 {
 	struct smm_space_path p;
 	unsigned long n = 0;
@@ -200,9 +205,14 @@ static void smm_space_clear(struct smm_space *s, u64 va, u64 end)
 		next = (va & ~((1ULL << shift) - 1)) + (1ULL << shift);
 		e = *p.slot[level];
 		if (e && !WARN_ON_ONCE(!smm_space_entry_idx(s, level, e, &idx))) {
-			*p.slot[level] = 0;
-			smm_space_put(s, idx, SMM_FRAME_SPACE);
-			s->mapped[smm_space_size_idx(shift)]--;
+			bool anon = smm_frame_data(&s->mm->frames[idx]) & SMM_ANON_BIT;
+
+			if (anon || !anon_only) {
+				*p.slot[level] = 0;
+				smm_space_put(s, idx, SMM_FRAME_SPACE);
+				s->mapped[smm_space_size_idx(shift)]--;
+				s->vm.rss_anon -= anon;
+			}
 		}
 		smm_space_prune(s, &p, level, va, next, end);
 		va = next;
@@ -267,8 +277,9 @@ void smm_space_destroy(struct smm_space *s)
 {
 	if (!s->mm)
 		return;
-	smm_space_clear(s, 0, smm_space_limit(s));
+	smm_space_clear(s, 0, smm_space_limit(s), false);
 	smm_space_free_table(s, SHADOWMM_PT_PGD, s->root);
+	smm_vma_destroy(s);
 	memset(s, 0, sizeof(*s));
 }
 
@@ -336,7 +347,7 @@ int smm_space_map(struct smm_space *s, u64 va, u64 pages, unsigned int shift,
 		ret = smm_space_descend(s, addr, level, true, &p);
 		if (ret >= 0)
 			ret = smm_space_get(s, shift - SMM_PAGE_SHIFT, SHADOWMM_GFP_MOVABLE,
-					    SMM_FRAME_SPACE, &data);
+					    SMM_FRAME_SPACE, 0, &data);
 		if (ret < 0)
 			break;
 		*p.slot[level] = smm_pte_make(s->fmt, level, smm_space_pfn(s, data), prot, true);
@@ -347,7 +358,7 @@ int smm_space_map(struct smm_space *s, u64 va, u64 pages, unsigned int shift,
 	if (ret >= 0)
 		return 0;
 	/* page i may have left new, empty tables: clear up to its end */
-	smm_space_clear(s, va, va + ((i + 1) << shift));
+	smm_space_clear(s, va, va + ((i + 1) << shift), false);
 	return ret;
 }
 
@@ -377,7 +388,7 @@ const char *smm_space_check_unmap(const struct smm_space *s, u64 va, u64 pages,
 
 void smm_space_unmap(struct smm_space *s, u64 va, u64 pages, unsigned int shift)
 {
-	smm_space_clear(s, va, va + (pages << shift));
+	smm_space_clear(s, va, va + (pages << shift), false);
 }
 
 /* Frames the space holds: its tables and its mapped pages. */
@@ -391,4 +402,79 @@ u64 smm_space_frames(const struct smm_space *s)
 	for (i = 0; i < SMM_SPACE_NR_SIZES; i++)
 		n += s->mapped[i] << (9 * i);
 	return n;
+}
+
+/*
+ * Hooks for demand paging (fault.c, vma.c). The entry that translates
+ * @va: a leaf at *@level, or the empty entry where the descent stopped
+ * (a missing table or page). NULL if the tables cannot be read.
+ */
+u64 *smm_space_entry(struct smm_space *s, u64 va, unsigned int *level)
+{
+	struct smm_space_path p;
+	int ret = smm_space_descend(s, va, SHADOWMM_PT_PTE, false, &p);
+
+	if (ret < 0)
+		return NULL;
+	*level = ret;
+	return p.slot[ret];
+}
+
+/*
+ * do_anonymous_page()'s mapping: a zeroed order-0 page of the user's
+ * movable kind (GFP_HIGHUSER_MOVABLE: no zone modifier, so the highest
+ * zone, MIGRATE_MOVABLE) at @va's PTE, missing tables made on the way,
+ * marked anonymous and charged to the RSS. The leaf carries @prot and
+ * the accessed bit, and the dirty state for a @write fault, as
+ * pte_mkyoung() and pte_mkdirty() leave it. All or nothing: on -ENOMEM
+ * the tables made for it are freed again.
+ */
+int smm_space_map_anon(struct smm_space *s, u64 va, unsigned int prot, bool write)
+{
+	struct smm_space_path p;
+	u64 idx, e;
+	int ret;
+
+	ret = smm_space_descend(s, va, SHADOWMM_PT_PTE, true, &p);
+	if (ret >= 0 && WARN_ON_ONCE(*p.slot[SHADOWMM_PT_PTE]))
+		ret = -EEXIST;
+	if (ret >= 0)
+		ret = smm_space_get(s, 0, SHADOWMM_GFP_MOVABLE | SHADOWMM_GFP_ZERO,
+				    SMM_FRAME_SPACE, SMM_ANON_BIT, &idx);
+	if (ret < 0) {
+		if (ret != -EEXIST)
+			smm_space_clear(s, va, va + SMM_PAGE_SIZE, true);
+		return ret;
+	}
+	e = smm_pte_make(s->fmt, SHADOWMM_PT_PTE, smm_space_pfn(s, idx), prot, true);
+	*p.slot[SHADOWMM_PT_PTE] = smm_pte_hw_update(s->fmt, e, write);
+	s->mapped[0]++;
+	s->vm.rss_anon++;
+	return 0;
+}
+
+/* munmap()'s zap: the anonymous pages in [va, end) unmapped and freed. */
+void smm_space_unmap_anon(struct smm_space *s, u64 va, u64 end)
+{
+	smm_space_clear(s, va, end, true);
+}
+
+/* The memory of the frame of pfn @pfn (ours), through its section's mapping. */
+void *smm_space_page_mem(const struct smm_space *s, u64 pfn)
+{
+	u64 idx;
+
+	if (WARN_ON_ONCE(!smm_range_pfn_to_idx(s->mm->range, pfn, &idx)))
+		return NULL;
+	return smm_space_table(s, idx);
+}
+
+/* Was the page of pfn @pfn (ours) mapped by a fault? */
+bool smm_space_page_anon(const struct smm_space *s, u64 pfn)
+{
+	u64 idx;
+
+	if (!smm_range_pfn_to_idx(s->mm->range, pfn, &idx))
+		return false;
+	return smm_frame_data(&s->mm->frames[idx]) & SMM_ANON_BIT;
 }

@@ -7,6 +7,9 @@
  * Every page of a space is an allocated block whose head says what it is:
  * SMM_FRAME_PGTABLE for a table page, SMM_FRAME_SPACE for a mapped page,
  * both with owner SMM_OWNER_SPACE and the space's id as tag (owner.h).
+ * A page a fault mapped (demand paging, vma.h) also carries SMM_ANON_BIT
+ * and counts in the space's RSS (vm.rss_anon); whoever unmaps it, munmap
+ * or SPACE_UNMAP, takes it out again.
  * Nothing else is kept per frame. Entries hold physical frame numbers,
  * the range's pfns (range.h), like real entries do: a shadow
  * translation is the physical address of shadowmm's memory. Table pages
@@ -20,6 +23,7 @@
 
 #include "mm.h"
 #include "walk.h"
+#include "vma.h"
 
 #define SMM_SPACE_NR_SIZES	3	/* 4K, 2M, 1G */
 
@@ -31,6 +35,7 @@ struct smm_space {
 	u64 root;				/* frame index of the top table */
 	u64 tables[SMM_PT_MAX_LEVELS];		/* table pages, by level of their entries */
 	u64 mapped[SMM_SPACE_NR_SIZES];		/* pages mapped, by size */
+	struct smm_vm vm;			/* VMAs and fault counts (vma.h) */
 };
 
 int smm_space_init(struct smm_space *s, struct smm_mm *mm, u32 id, unsigned int levels);
@@ -46,6 +51,13 @@ const char *smm_space_check_unmap(const struct smm_space *s, u64 va, u64 pages,
 void smm_space_unmap(struct smm_space *s, u64 va, u64 pages, unsigned int shift);
 int smm_space_walk(const struct smm_space *s, u64 va, struct smm_walk *w);
 u64 smm_space_frames(const struct smm_space *s);
+
+/* For demand paging (vma.c, fault.c) */
+u64 *smm_space_entry(struct smm_space *s, u64 va, unsigned int *level);
+int smm_space_map_anon(struct smm_space *s, u64 va, unsigned int prot, bool write);
+void smm_space_unmap_anon(struct smm_space *s, u64 va, u64 end);
+void *smm_space_page_mem(const struct smm_space *s, u64 pfn);
+bool smm_space_page_anon(const struct smm_space *s, u64 pfn);
 
 /*
  * Lowest address past the space: the lower half of its virtual addresses

@@ -312,6 +312,16 @@ u64 smm_pte_make(const struct smm_pt_fmt *f, unsigned int level, u64 pfn, unsign
 	return smm_x86_make(level, pfn, prot, leaf);
 }
 
+bool smm_pte_user_access(const struct smm_pt_fmt *f, u64 e, bool write)
+{
+	return smm_pt_is_arm64(f) ? smm_arm64_user_access(e, write) : smm_x86_user_access(e, write);
+}
+
+u64 smm_pte_hw_update(const struct smm_pt_fmt *f, u64 e, bool write)
+{
+	return smm_pt_is_arm64(f) ? smm_arm64_hw_update(e, write) : smm_x86_hw_update(e, write);
+}
+
 /* The level below @level: PGD is followed by PUD when P4D is folded. */
 static unsigned int smm_pt_next(const struct smm_pt_fmt *f, unsigned int level)
 {

@@ -244,6 +244,41 @@ int smmc_space_translate(struct smmc_nl *nl, uint32_t id, uint64_t addr,
 int smmc_space_destroy(struct smmc_nl *nl, uint32_t id);
 int smmc_spaces_get(struct smmc_nl *nl, struct smmc_space_info **v, size_t *n);
 
+/* vma.c: shadow processes (VMAs, accesses, fault counts) */
+struct smmc_vma {
+	uint64_t start, end;
+	uint32_t prot, kind;		/* SHADOWMM_PROT_*, SHADOWMM_VMA_ANON */
+};
+
+struct smmc_access_req {
+	uint32_t id;
+	uint64_t addr, len;
+	bool write, has_value;		/* a write without value stores each word's address */
+	uint64_t value;
+};
+
+struct smmc_access_res {
+	uint64_t touched, faults, csum;
+	uint32_t signal;		/* 0, or EFAULT/EACCES (SIGSEGV), ENOMEM */
+	uint64_t fault_addr;
+	char reason[128];
+};
+
+struct smmc_space_vm {
+	uint32_t id, nr_vmas;
+	bool found;
+	uint64_t frames, rss_anon, min_flt, maj_flt, pgfault;
+};
+
+int smmc_vma_prot_parse(const char *s, uint32_t *prot);
+const char *smmc_vma_prot_str(uint32_t prot, char *buf);
+int smmc_space_mmap(struct smmc_nl *nl, uint32_t id, uint64_t addr, uint64_t len, uint32_t prot);
+int smmc_space_munmap(struct smmc_nl *nl, uint32_t id, uint64_t addr, uint64_t len);
+int smmc_space_access(struct smmc_nl *nl, const struct smmc_access_req *req,
+		      struct smmc_access_res *res);
+int smmc_space_vmas(struct smmc_nl *nl, uint32_t id, struct smmc_vma **v, size_t *n);
+int smmc_space_vm_get(struct smmc_nl *nl, uint32_t id, struct smmc_space_vm *vm);
+
 /* event.c: the "events" multicast group */
 struct smmc_event_zone {
 	bool present;

@@ -61,4 +61,10 @@ extern const struct smm_cmd smmctl_obj_cmds[];		/* cache.c */
 extern const struct smm_cmd smmctl_pt_cmds[];		/* pt.c */
 extern const struct smm_cmd smmctl_space_cmds[];	/* space.c */
 
+/* vma.c: the shadow-process commands of smmctl_space_cmds */
+int smmctl_space_mmap(int argc, char **argv);
+int smmctl_space_munmap(int argc, char **argv);
+int smmctl_space_access(int argc, char **argv);
+int smmctl_space_show_one(const char *word);
+
 #endif /* _SMMCTL_H */

@@ -5,7 +5,8 @@
  * smmctl space unmap ID addr ADDR pages N [ size { 4K | 2M | 1G } ]
  * smmctl space translate ID addr ADDR
  * smmctl space destroy ID
- * smmctl space [ show ]
+ * smmctl space [ show [ ID ] ]
+ * smmctl space { mmap | munmap | access } ...	(vma.c)
  *
  * Shadow address spaces: page tables built from shadow buddy pages.
  */
@@ -210,6 +211,8 @@ static int space_show(int argc, char **argv)
 	size_t n, i;
 	int ret;
 
+	if (argc == 1)
+		return smmctl_space_show_one(argv[0]);
 	if (smmctl_no_args(argc, argv) || smmctl_connect())
 		return 1;
 	ret = smmc_spaces_get(&smmctl_nl, &v, &n);
@@ -226,7 +229,8 @@ static int space_show(int argc, char **argv)
 }
 
 const struct smm_cmd smmctl_space_cmds[] = {
-	SMM_CMD("show", space_show, NULL, "every space: table pages by level, pages mapped"),
+	SMM_CMD("show", space_show, "[ ID ]",
+		"every space: table pages by level, pages mapped; ID: its VMAs and RSS"),
 	SMM_CMD("create", space_create, "[ levels { 4 | 5 } ]",
 		"a space with its top-level table; prints its id"),
 	SMM_CMD("map", space_map, "ID addr ADDR pages N [ size SIZE ] [ PROT... ]",
@@ -236,6 +240,13 @@ const struct smm_cmd smmctl_space_cmds[] = {
 	SMM_CMD("translate", space_translate, "ID addr ADDR",
 		"the frame and flags ADDR translates to"),
 	SMM_CMD("destroy", space_destroy, "ID", "unmap everything, free every table"),
+	SMM_CMD("mmap", smmctl_space_mmap, "ID addr ADDR len LEN [ prot VMAPROT ]",
+		"an anonymous VMA (default rw-); pages come on first access"),
+	SMM_CMD("munmap", smmctl_space_munmap, "ID addr ADDR len LEN",
+		"remove the range's VMAs, splitting them, and free their faulted pages"),
+	SMM_CMD("access", smmctl_space_access, "ID addr ADDR [ len LEN ] [ write [ value V ] ]",
+		"touch the range as a CPU would (default 8 bytes, read)"),
 	SMM_CMD_END("SIZE := { 4K | 2M | 1G }\n"
-		    "PROT := { write | user | exec | global | none }\n"),
+		    "PROT := { write | user | exec | global | none }\n"
+		    "VMAPROT := { rw- | r-- | r-x | rwx | --- }\n"),
 };

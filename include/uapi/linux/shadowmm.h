@@ -43,6 +43,10 @@ enum shadowmm_cmd {
 	SHADOWMM_CMD_SPACE_DESTROY,	/* do (admin): a space and all it holds */
 	SHADOWMM_CMD_SPACE_GET,		/* dump: spaces and their statistics */
 	SHADOWMM_CMD_EVENT,		/* multicast "events" only: one per interval */
+	SHADOWMM_CMD_SPACE_MMAP,	/* do (admin): an anonymous VMA in a space */
+	SHADOWMM_CMD_SPACE_MUNMAP,	/* do (admin): VMAs of a range, and their pages */
+	SHADOWMM_CMD_SPACE_ACCESS,	/* do (admin): read or write a range, faulting pages in */
+	SHADOWMM_CMD_SPACE_VMA_GET,	/* dump: a space's VMAs, one message each */
 
 	__SHADOWMM_CMD_MAX,
 	SHADOWMM_CMD_MAX = __SHADOWMM_CMD_MAX - 1
@@ -433,6 +437,19 @@ enum shadowmm_a_ptl {
 #define SHADOWMM_SPACE_MAX		64	/* spaces at once */
 #define SHADOWMM_SPACE_MAP_MAX		262144	/* pages per SPACE_MAP/UNMAP request */
 
+/*
+ * Shadow processes: a VMA's protection is SHADOWMM_PROT_WRITE and
+ * SHADOWMM_PROT_EXEC (read implied, as Linux's protection_map[] gives
+ * on x86 and arm64) or SHADOWMM_PROT_NONE alone. An access reads or
+ * writes whole 64-bit words, at most SHADOWMM_ACCESS_MAX bytes; a fault
+ * it cannot resolve stops it (SIGNAL: EFAULT no VMA, EACCES against the
+ * protection, ENOMEM no memory) and is a reply, not an error, as a
+ * signal is to a tracer: the request itself was valid.
+ */
+#define SHADOWMM_VMA_ANON		1
+#define SHADOWMM_VMA_MAX_COUNT		65530	/* vm.max_map_count's default */
+#define SHADOWMM_ACCESS_MAX		(1ULL << 30)
+
 /* SPACE_CREATE, _MAP, _UNMAP, _TRANSLATE, _DESTROY, and the SPACE_GET dump */
 enum shadowmm_a_space {
 	SHADOWMM_A_SPACE_UNSPEC,
@@ -449,6 +466,22 @@ enum shadowmm_a_space {
 	SHADOWMM_A_SPACE_PHYS,		/* u64 (translate reply, admin): physical address */
 	SHADOWMM_A_SPACE_FLAGS,		/* u32 (translate reply): SHADOWMM_PTF_* of the leaf */
 	SHADOWMM_A_SPACE_FRAMES,	/* u64 (reply): frames the space holds, tables included */
+	/* shadow processes: VMAs and demand paging (SPACE_MMAP, _MUNMAP, _ACCESS, _VMA_GET) */
+	SHADOWMM_A_SPACE_LEN,		/* u64: bytes (mmap, munmap, access; a VMA's length) */
+	SHADOWMM_A_SPACE_WRITE,		/* flag (access): write instead of read */
+	SHADOWMM_A_SPACE_VALUE,		/* u64 (access): word to write; default each word's address */
+	SHADOWMM_A_SPACE_CSUM,		/* u64 (access reply): FNV-1a of the 64-bit words read */
+	SHADOWMM_A_SPACE_TOUCHED,	/* u64 (access reply): pages touched */
+	SHADOWMM_A_SPACE_FAULTS,	/* u64 (access reply): minor faults taken */
+	SHADOWMM_A_SPACE_SIGNAL,	/* u32 (access reply): errno of the fault that stopped it */
+	SHADOWMM_A_SPACE_FAULT_ADDR,	/* u64 (access reply): where it stopped */
+	SHADOWMM_A_SPACE_REASON,	/* string (access reply): why */
+	SHADOWMM_A_SPACE_RSS_ANON,	/* u64 (SPACE_GET): anonymous pages mapped (RssAnon) */
+	SHADOWMM_A_SPACE_MIN_FLT,	/* u64 (SPACE_GET): minor faults */
+	SHADOWMM_A_SPACE_MAJ_FLT,	/* u64 (SPACE_GET): major faults */
+	SHADOWMM_A_SPACE_NR_VMAS,	/* u32 (SPACE_GET): VMAs */
+	SHADOWMM_A_SPACE_VMA_KIND,	/* u32 (VMA_GET): SHADOWMM_VMA_ANON */
+	SHADOWMM_A_SPACE_PGFAULT,	/* u64 (SPACE_GET): the mm's pgfault, all spaces */
 
 	__SHADOWMM_A_SPACE_CNT,
 	SHADOWMM_A_SPACE_MAX = __SHADOWMM_A_SPACE_CNT - 1

@@ -1,0 +1,155 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * The shadow MMU and its page-fault handler (vma.h): a user-mode data
+ * access to a shadow space, page by page, as the CPU and then
+ * handle_mm_fault() would serve it.
+ *
+ * Per page: walk to the leaf. A present leaf that allows the access is
+ * used: the accessed bit (and on a write the dirty state) is set in it
+ * the way the hardware does (x86 A/D, arm64 AF and DBM's AP[2]), and the
+ * data are read or written through the section's mapping. Anything else
+ * is a fault, resolved as do_user_addr_fault() and do_anonymous_page()
+ * do, then the access is retried, as the CPU restarts the instruction:
+ *   - no VMA holds the address: SIGSEGV (SEGV_MAPERR), -EFAULT;
+ *   - the VMA's protection forbids it: SIGSEGV (SEGV_ACCERR), -EACCES;
+ *   - an entry is there but forbids it (a page of SPACE_MAP mapped
+ *     read-only, PROT_NONE or not for the user): -EACCES as well;
+ *   - nothing mapped: a zeroed order-0 page, the VMA's protection,
+ *     accessed set (dirty on a write fault): a minor fault.
+ *
+ * Simplified against mm/memory.c: a read fault allocates a page instead
+ * of mapping the shared zero page; no fault-around, no THP; no
+ * write-protect faults (faulted pages are mapped with their VMA's
+ * protection, nothing is ever shared copy-on-write); no userfaultfd.
+ * An access that faults stops there: the pages before stay touched, as
+ * a copy that faults half way has done part of its work.
+ */
+#include "space.h"
+#include "owner.h"
+
+/* Read or write the words of [va, end) (one page) at @mem, which maps @va's page. */
+static void smm_access_page(u64 *mem, u64 va, u64 end, unsigned int flags, u64 value,
+			    struct smm_access *res)
+{
+	u64 *w = mem + ((va & (SMM_PAGE_SIZE - 1)) >> 3);
+
+	for (; va < end; va += 8, w++) {
+		if (flags & SMM_ACCESS_WRITE)
+			WRITE_ONCE(*w, flags & SMM_ACCESS_PATTERN ? va : value);
+		else
+			res->csum = smm_access_csum(res->csum, READ_ONCE(*w));
+	}
+}
+
+/*
+ * The fault at @va (no usable entry): the VMA decides. @e is the entry
+ * found (0 when none); returns 0 once a page is mapped, else -errno
+ * with the reason.
+ */
+static int smm_fault(struct smm_space *s, u64 va, u64 e, bool write, const char **why)
+{
+	const struct smm_vma *vma = smm_vma_find(s, va);
+	int ret;
+
+	if (!vma && !e) {
+		*why = "SIGSEGV (SEGV_MAPERR): no mapping at the address";
+		return -EFAULT;
+	}
+	if (vma && vma->prot == SHADOWMM_PROT_NONE) {
+		*why = "SIGSEGV (SEGV_ACCERR): access to a PROT_NONE mapping";
+		return -EACCES;
+	}
+	if (vma && write && !(vma->prot & SHADOWMM_PROT_WRITE)) {
+		*why = "SIGSEGV (SEGV_ACCERR): write to a read-only mapping";
+		return -EACCES;
+	}
+	if (e) {
+		/* a page of SPACE_MAP that forbids this access: no VMA fixes it */
+		*why = "SIGSEGV (SEGV_ACCERR): the page's entry forbids the access";
+		return -EACCES;
+	}
+	/* handle_mm_fault(): counted before it can fail */
+	WRITE_ONCE(s->mm->events.pgfault, s->mm->events.pgfault + 1);
+	ret = smm_space_map_anon(s, va, vma->prot | SHADOWMM_PROT_USER, write);
+	if (ret) {
+		*why = "out of memory for the faulted page or its tables (VM_FAULT_OOM)";
+		return ret;
+	}
+	s->vm.min_flt++;
+	return 0;
+}
+
+/*
+ * Access [addr, addr + len) of @s as the CPU would, in user mode: read,
+ * or write (SMM_ACCESS_WRITE) @value or the address pattern into every
+ * 8-byte word. Fills @res: pages touched, faults taken, the checksum of
+ * what was read, and on failure the address that failed. Returns 0, or
+ * -EINVAL for a bad request, -EFAULT/-EACCES for a SIGSEGV, -ENOMEM when
+ * a fault found no memory (nothing of that page is left mapped), with
+ * the reason in *@why.
+ */
+int smm_space_access(struct smm_space *s, u64 addr, u64 len, unsigned int flags, u64 value,
+		     struct smm_access *res, const char **why)
+{
+	bool write = flags & SMM_ACCESS_WRITE;
+	u64 va = addr & ~7ULL, end, faulted = ~0ULL;
+	int ret;
+
+	memset(res, 0, sizeof(*res));
+	res->csum = SMM_ACCESS_CSUM_INIT;
+	*why = NULL;
+	if (flags & ~(SMM_ACCESS_WRITE | SMM_ACCESS_PATTERN)) {
+		*why = "unknown access flags";
+		return -EINVAL;
+	}
+	if (!len || len > SMM_ACCESS_MAX_LEN) {
+		*why = "length must be 1 byte to 1 GiB";
+		return -EINVAL;
+	}
+	if (addr >= smm_space_limit(s) || len > smm_space_limit(s) - addr) {
+		*why = "range runs past the lower half of the space's virtual addresses";
+		return -EINVAL;
+	}
+	end = (addr + len + 7) & ~7ULL;
+	while (va < end) {
+		u64 page_end = (va | (SMM_PAGE_SIZE - 1)) + 1, pfn, *mem;
+		unsigned int level;
+		u64 *slot = smm_space_entry(s, va, &level), e;
+
+		if (!slot) {
+			*why = "the space's tables cannot be read";
+			res->fault_addr = va;
+			return -EFAULT;
+		}
+		e = *slot;
+		if (!e || !smm_pte_user_access(s->fmt, e, write)) {
+			/* a page just faulted in serves the retry */
+			ret = WARN_ON_ONCE(faulted == va) ? -EFAULT : smm_fault(s, va, e, write, why);
+			if (ret == -EFAULT && faulted == va)
+				*why = "the faulted page does not allow the access";
+			if (ret) {
+				res->fault_addr = va;
+				return ret;
+			}
+			res->faults++;
+			faulted = va;
+			continue;	/* the CPU retries the access */
+		}
+		*slot = smm_pte_hw_update(s->fmt, e, write);
+		/* the frame of va's page inside a leaf of any size */
+		pfn = smm_pte_pfn(s->fmt, level, e) +
+		      ((va & ((1ULL << smm_pt_shift(s->fmt, level)) - 1)) >> SMM_PAGE_SHIFT);
+		mem = smm_space_page_mem(s, pfn);
+		if (!mem) {
+			*why = "the page's memory cannot be reached";
+			res->fault_addr = va;
+			return -EFAULT;
+		}
+		smm_access_page(mem, va, page_end < end ? page_end : end, flags, value, res);
+		res->pages++;
+		va = page_end;
+		if (!(res->pages % 64))
+			smm_cond_resched();
+	}
+	return 0;
+}

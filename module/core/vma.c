@@ -1,0 +1,278 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * The VMAs of a shadow address space (vma.h): mmap with merging, munmap
+ * with splitting, lookup, and the invariants CHECK verifies.
+ *
+ * What is simplified against mm/mmap.c: every VMA is anonymous and
+ * private, placed where the caller says (MAP_FIXED_NOREPLACE: no
+ * get_unmapped_area(), no overlap allowed); there is no mmap_min_addr,
+ * no stack or brk, no mprotect, no anon_vma (merging looks only at the
+ * protection and the kind), and refusals are checked whole before
+ * anything changes, so nothing is ever undone.
+ */
+#include "space.h"
+#include "owner.h"
+
+/* Index of the first VMA ending after @addr (nr if none): find_vma()'s. */
+static u32 smm_vma_index(const struct smm_vm *vm, u64 addr)
+{
+	u32 lo = 0, hi = vm->nr;
+
+	while (lo < hi) {
+		u32 mid = lo + (hi - lo) / 2;
+
+		if (vm->vma[mid].end <= addr)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	return lo;
+}
+
+/* The VMA holding @addr, or NULL: what a fault looks up. */
+const struct smm_vma *smm_vma_find(const struct smm_space *s, u64 addr)
+{
+	u32 i = smm_vma_index(&s->vm, addr);
+
+	if (i < s->vm.nr && s->vm.vma[i].start <= addr)
+		return &s->vm.vma[i];
+	return NULL;
+}
+
+/* Could @a and @b, touching, be one VMA? vma_merge()'s is_mergeable_vma(), for us. */
+static bool smm_vma_mergeable(const struct smm_vma *a, const struct smm_vma *b)
+{
+	return a->end == b->start && a->prot == b->prot && a->kind == b->kind;
+}
+
+/*
+ * Room for one more VMA in the array: it doubles, from 16, up to
+ * SMM_VMA_MAX_COUNT. The caller has checked the count.
+ */
+static int smm_vma_reserve(struct smm_vm *vm)
+{
+	struct smm_vma *v;
+	u32 cap;
+
+	if (vm->nr < vm->cap)
+		return 0;
+	cap = vm->cap ? vm->cap * 2 : 16;
+	if (cap > SMM_VMA_MAX_COUNT)
+		cap = SMM_VMA_MAX_COUNT;
+	v = smm_zalloc_array(cap, sizeof(*v));
+	if (!v)
+		return -ENOMEM;
+	if (vm->nr)
+		memcpy(v, vm->vma, vm->nr * sizeof(*v));
+	smm_free_array(vm->vma);
+	vm->vma = v;
+	vm->cap = cap;
+	return 0;
+}
+
+/* Open a slot at @i (after smm_vma_reserve()) and fill it. */
+static void smm_vma_insert(struct smm_vm *vm, u32 i, const struct smm_vma *new)
+{
+	memmove(&vm->vma[i + 1], &vm->vma[i], (vm->nr - i) * sizeof(*new));
+	vm->vma[i] = *new;
+	vm->nr++;
+}
+
+static void smm_vma_remove(struct smm_vm *vm, u32 i, u32 n)
+{
+	if (!n)
+		return;
+	memmove(&vm->vma[i], &vm->vma[i + n], (vm->nr - i - n) * sizeof(vm->vma[0]));
+	vm->nr -= n;
+}
+
+/* The checks mmap and munmap share: alignment, length, bounds. */
+static const char *smm_vma_check_range(const struct smm_space *s, u64 addr, u64 len)
+{
+	if (addr & (SMM_PAGE_SIZE - 1))
+		return "address is not page aligned";
+	if (!len)
+		return "length is 0";
+	if (len & (SMM_PAGE_SIZE - 1))
+		return "length is not a multiple of the page size";
+	if (addr >= smm_space_limit(s) || len > smm_space_limit(s) - addr)
+		return "range runs past the lower half of the space's virtual addresses";
+	return NULL;
+}
+
+/*
+ * mmap(addr, len, prot, MAP_PRIVATE | MAP_ANONYMOUS | MAP_FIXED_NOREPLACE):
+ * a new anonymous VMA [addr, addr + len), merged with a neighbour on
+ * either side that has the same protection and touches it (vma_merge()'s
+ * cases: extend the previous one, the next one, or join both). Nothing
+ * is mapped yet: pages come with the first access (fault.c).
+ *
+ * Refusals, with the reason in *@why: -EINVAL for a bad range or
+ * protection, -EEXIST for an overlap with a VMA, -ENOMEM beyond
+ * SMM_VMA_MAX_COUNT VMAs or without memory for the array.
+ */
+int smm_vma_mmap(struct smm_space *s, u64 addr, u64 len, unsigned int prot, const char **why)
+{
+	struct smm_vma new = { .start = addr, .end = addr + len, .prot = prot, .kind = SMM_VMA_ANON };
+	struct smm_vm *vm = &s->vm;
+	bool left, right;
+	u32 i;
+
+	*why = smm_vma_check_range(s, addr, len);
+	if (*why)
+		return -EINVAL;
+	if (prot & ~SMM_VMA_PROT_ALL) {
+		*why = "protection must be write, exec, or none alone";
+		return -EINVAL;
+	}
+	if ((prot & SHADOWMM_PROT_NONE) && prot != SHADOWMM_PROT_NONE) {
+		*why = "PROT_NONE excludes write and exec";
+		return -EINVAL;
+	}
+	i = smm_vma_index(vm, addr);
+	if (i < vm->nr && vm->vma[i].start < new.end) {
+		*why = "range overlaps a VMA of the space (MAP_FIXED_NOREPLACE)";
+		return -EEXIST;
+	}
+	left = i && smm_vma_mergeable(&vm->vma[i - 1], &new);
+	right = i < vm->nr && smm_vma_mergeable(&new, &vm->vma[i]);
+	if (left && right) {
+		vm->vma[i - 1].end = vm->vma[i].end;
+		smm_vma_remove(vm, i, 1);
+	} else if (left) {
+		vm->vma[i - 1].end = new.end;
+	} else if (right) {
+		vm->vma[i].start = addr;
+	} else {
+		if (vm->nr >= SMM_VMA_MAX_COUNT) {
+			*why = "too many VMAs in the space (vm.max_map_count, 65530)";
+			return -ENOMEM;
+		}
+		if (smm_vma_reserve(vm)) {
+			*why = "out of memory for the space's VMAs";
+			return -ENOMEM;
+		}
+		smm_vma_insert(vm, i, &new);
+	}
+	return 0;
+}
+
+/*
+ * munmap(addr, len): every VMA part inside [addr, addr + len) goes, and
+ * with it the anonymous pages faulted in there (zap_page_range()'s job;
+ * pages of SPACE_MAP stay). A VMA that sticks out on one side is
+ * trimmed; one that sticks out on both is split in two, as split_vma()
+ * does, which takes a VMA more: -ENOMEM when the space has
+ * SMM_VMA_MAX_COUNT already (__do_munmap()'s check) or no memory for the
+ * array. A range without VMAs is no error, as for munmap(2). All checks
+ * come first: a refusal changes nothing.
+ */
+int smm_vma_munmap(struct smm_space *s, u64 addr, u64 len, const char **why)
+{
+	struct smm_vm *vm = &s->vm;
+	u64 end = addr + len;
+	u32 i, j;
+
+	*why = smm_vma_check_range(s, addr, len);
+	if (*why)
+		return -EINVAL;
+	i = smm_vma_index(vm, addr);
+	if (i < vm->nr && vm->vma[i].start < addr && vm->vma[i].end > end) {
+		/* the middle of one VMA: split it, [start, addr) and [end, old end) */
+		struct smm_vma tail = vm->vma[i];
+
+		if (vm->nr >= SMM_VMA_MAX_COUNT) {
+			*why = "splitting the VMA would pass vm.max_map_count (65530)";
+			return -ENOMEM;
+		}
+		if (smm_vma_reserve(vm)) {
+			*why = "out of memory for the space's VMAs";
+			return -ENOMEM;
+		}
+		smm_space_unmap_anon(s, addr, end);
+		tail.start = end;
+		vm->vma[i].end = addr;
+		smm_vma_insert(vm, i + 1, &tail);
+		return 0;
+	}
+	smm_space_unmap_anon(s, addr, end);
+	/* a VMA starting before addr loses its end */
+	if (i < vm->nr && vm->vma[i].start < addr) {
+		vm->vma[i].end = addr;
+		i++;
+	}
+	/* those inside go; one ending after end loses its start */
+	for (j = i; j < vm->nr && vm->vma[j].end <= end; j++)
+		;
+	smm_vma_remove(vm, i, j - i);
+	if (i < vm->nr && vm->vma[i].start < end)
+		vm->vma[i].start = end;
+	return 0;
+}
+
+/* The space goes: its VMAs (its pages went with its tables). */
+void smm_vma_destroy(struct smm_space *s)
+{
+	smm_free_array(s->vm.vma);
+	memset(&s->vm, 0, sizeof(s->vm));
+}
+
+#define smm_vma_bad(fmt, ...)	(snprintf(why, len, fmt, ##__VA_ARGS__), -EUCLEAN)
+
+/*
+ * The space's process invariants, for CHECK and the tests: VMAs sorted,
+ * disjoint, whole pages inside the space, of a known protection and
+ * kind, no two mergeable ones side by side; every anonymous page a 4K
+ * leaf inside a VMA; rss_anon the number of them. Walks every mapped
+ * page (holes are skipped whole). Returns -EUCLEAN with the first broken
+ * rule in @why.
+ */
+int smm_vma_check(const struct smm_space *s, char *why, size_t len)
+{
+	const struct smm_vm *vm = &s->vm;
+	u64 va = 0, anon = 0, n = 0;
+	struct smm_walk w;
+	u32 i;
+
+	if (vm->nr > vm->cap || vm->nr > SMM_VMA_MAX_COUNT)
+		return smm_vma_bad("space %u: %u VMAs, room for %u", s->id, vm->nr, vm->cap);
+	for (i = 0; i < vm->nr; i++) {
+		const struct smm_vma *v = &vm->vma[i];
+
+		if (v->start >= v->end || ((v->start | v->end) & (SMM_PAGE_SIZE - 1)) ||
+		    v->end > smm_space_limit(s))
+			return smm_vma_bad("space %u: VMA %u [%#llx, %#llx) is not a page range of the space",
+					   s->id, i, (unsigned long long)v->start,
+					   (unsigned long long)v->end);
+		if (v->kind != SMM_VMA_ANON || (v->prot & ~SMM_VMA_PROT_ALL) ||
+		    ((v->prot & SHADOWMM_PROT_NONE) && v->prot != SHADOWMM_PROT_NONE))
+			return smm_vma_bad("space %u: VMA %u has kind %u, protection %#x",
+					   s->id, i, v->kind, v->prot);
+		if (i && vm->vma[i - 1].end > v->start)
+			return smm_vma_bad("space %u: VMAs %u and %u overlap or are out of order",
+					   s->id, i - 1, i);
+		if (i && smm_vma_mergeable(&vm->vma[i - 1], v))
+			return smm_vma_bad("space %u: VMAs %u and %u should have been merged",
+					   s->id, i - 1, i);
+	}
+	while (va < smm_space_limit(s)) {
+		if (smm_space_walk(s, va, &w))
+			return smm_vma_bad("space %u: tables unreadable at %#llx", s->id,
+					   (unsigned long long)va);
+		if (w.kind == SHADOWMM_PT_PAGE && smm_space_page_anon(s, w.pfn)) {
+			if (w.size != SMM_PAGE_SIZE || !smm_vma_find(s, w.start))
+				return smm_vma_bad("space %u: anonymous page at %#llx outside every VMA",
+						   s->id, (unsigned long long)w.start);
+			anon++;
+		}
+		if (!w.size || w.start + w.size <= va)
+			break;
+		va = w.start + w.size;
+		if (!(++n % 64))
+			smm_cond_resched();
+	}
+	if (anon != vm->rss_anon)
+		return smm_vma_bad("space %u: %llu anonymous pages mapped, RSS says %llu", s->id,
+				   (unsigned long long)anon, (unsigned long long)vm->rss_anon);
+	return 0;
+}
