@@ -9,6 +9,8 @@
  *    its order and migratetype (or is its list's head), no two free
  *    buddies are left unmerged, the FREE heads of each (order, type)
  *    number nr_free and add up to zone->free;
+ *  - the HighAtomic reserve: nr_reserved_highatomic is the frames of the
+ *    HighAtomic pageblocks overlapping the zone (so none lies across two);
  *  - per-CPU lists: each holds PCP heads of its order and type, adding
  *    up to the list's count, and the PCP frames of the zone to the sum;
  *  - page-table and space pages (core/space.h) are owned by a space,
@@ -294,6 +296,28 @@ static int smm_check_chunk(struct smm_mm *mm, unsigned int zi, struct smm_sweep 
 }
 
 /*
+ * nr_reserved_highatomic against the pageblocks: each HighAtomic one
+ * overlapping the zone counts a pageblock's frames. Under the zone lock,
+ * one byte per pageblock (2,048 for a 4 GiB zone).
+ */
+static int smm_check_highatomic(const struct smm_mm *mm, const struct smm_zone *z,
+				char *why, size_t len)
+{
+	u64 pb, last, n = 0;
+
+	if (z->end > z->start) {
+		last = (z->end - 1) >> SMM_PAGEBLOCK_ORDER;
+		for (pb = z->start >> SMM_PAGEBLOCK_ORDER; pb <= last; pb++)
+			n += mm->pageblock_mt[pb] == SHADOWMM_MT_HIGHATOMIC;
+	}
+	if (n * SMM_PAGEBLOCK_FRAMES != z->nr_reserved_highatomic)
+		return smm_bad("%s: nr_reserved_highatomic=%llu but %llu pageblocks are HighAtomic",
+			       z->name, (unsigned long long)z->nr_reserved_highatomic,
+			       (unsigned long long)n);
+	return 0;
+}
+
+/*
  * Zone @zi swept: the census (z->sweep and the pcps' deltas) is that of
  * the zone as it is now. Compare it with the zone's counters and check
  * the list heads, under the zone's locks. O(orders x types + CPUs).
@@ -345,7 +369,7 @@ static int smm_check_totals(struct smm_mm *mm, unsigned int zi, const struct smm
 	if (z->wmark[SMM_WMARK_MIN] > z->wmark[SMM_WMARK_LOW] ||
 	    z->wmark[SMM_WMARK_LOW] > z->wmark[SMM_WMARK_HIGH])
 		return smm_bad("%s: watermarks out of order", z->name);
-	return 0;
+	return smm_check_highatomic(mm, z, why, len);
 }
 
 /*
