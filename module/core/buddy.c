@@ -456,26 +456,22 @@ void smm_reserve_highatomic(struct smm_mm *mm, struct smm_zone *z, u64 idx)
 }
 
 /*
- * The pageblock(s) of the free HighAtomic block @idx of @order become
- * @mt: the first always (it may hold a block freed as HighAtomic after
- * its pageblock was given back), a further one of a block larger than a
- * pageblock only if it is still reserved. Each reserved one leaves the
- * count. The zone lock is held.
+ * The pageblock of the free HighAtomic block @idx becomes @mt, and
+ * leaves the count if it was reserved (it may be a pageblock given back
+ * already, whose block was freed as HighAtomic from a pcp list). As in
+ * the kernel only that pageblock changes, also under a block of order
+ * 10: a reserved pageblock in its upper half stays reserved and counted,
+ * and its frames go back to the reserve when they are next freed. The
+ * zone lock is held.
  */
-static void smm_unreserve_block(struct smm_mm *mm, struct smm_zone *z, u64 idx,
-				unsigned int order, unsigned int mt)
+static void smm_unreserve_block(struct smm_mm *mm, struct smm_zone *z, u64 idx, unsigned int mt)
 {
-	u64 first = idx >> SMM_PAGEBLOCK_ORDER, pb;
-	u64 last = (idx + (1ULL << order) - 1) >> SMM_PAGEBLOCK_ORDER;
+	u64 pb = idx >> SMM_PAGEBLOCK_ORDER;
 
-	for (pb = first; pb <= last; pb++) {
-		if (mm->pageblock_mt[pb] == SHADOWMM_MT_HIGHATOMIC)
-			WRITE_ONCE(z->nr_reserved_highatomic, z->nr_reserved_highatomic -
-				   min(z->nr_reserved_highatomic, SMM_PAGEBLOCK_FRAMES));
-		else if (pb != first)
-			continue;
-		WRITE_ONCE(mm->pageblock_mt[pb], mt);
-	}
+	if (mm->pageblock_mt[pb] == SHADOWMM_MT_HIGHATOMIC)
+		WRITE_ONCE(z->nr_reserved_highatomic, z->nr_reserved_highatomic -
+			   min(z->nr_reserved_highatomic, SMM_PAGEBLOCK_FRAMES));
+	WRITE_ONCE(mm->pageblock_mt[pb], mt);
 }
 
 /*
@@ -509,7 +505,7 @@ bool smm_unreserve_highatomic(struct smm_mm *mm, unsigned int highest, unsigned 
 			if (idx == SMM_FRAME_NONE)
 				continue;
 			smm_seq_write_begin(&z->seq);
-			smm_unreserve_block(mm, z, idx, o, mt);
+			smm_unreserve_block(mm, z, idx, mt);
 			moved = smm_move_pageblock(mm, z, idx, mt, &movable) != 0;
 			smm_seq_write_end(&z->seq);
 			if (moved) {

@@ -153,6 +153,29 @@ static int smm_check_block(struct smm_mm *mm, const struct smm_zone *z, u64 idx,
 	return 0;
 }
 
+/*
+ * Free buddies of pageblock order or more stay apart when their types
+ * differ and one is HighAtomic (__free_one_page(): only mergeable
+ * types merge across pageblocks), whichever of them came back last.
+ */
+static bool smm_merge_refused(const struct smm_mm *mm, u64 idx, u64 buddy, unsigned int order)
+{
+	unsigned int t[4] = {
+		smm_frame_mt(&mm->frames[idx]), smm_frame_mt(&mm->frames[buddy]),
+		smm_pageblock_mt(mm, idx), smm_pageblock_mt(mm, buddy),
+	};
+	unsigned int i;
+	bool ha = false, differ = false;
+
+	if (order < SMM_PAGEBLOCK_ORDER)
+		return false;
+	for (i = 0; i < 4; i++) {
+		ha |= t[i] >= SMM_NR_PCPTYPES;
+		differ |= t[i] != t[0];
+	}
+	return ha && differ;
+}
+
 static int smm_check_buddy_merged(const struct smm_mm *mm, const struct smm_zone *z,
 				  u64 idx, unsigned int order, char *why, size_t len)
 {
@@ -162,7 +185,8 @@ static int smm_check_buddy_merged(const struct smm_mm *mm, const struct smm_zone
 	if (order >= SMM_MAX_ORDER || buddy < z->start || buddy >= z->end)
 		return 0;
 	b = smm_frame_load(&mm->frames[buddy]);
-	if (smm_frame_type(&b) == SMM_FRAME_FREE && smm_frame_order(&b) == order)
+	if (smm_frame_type(&b) == SMM_FRAME_FREE && smm_frame_order(&b) == order &&
+	    !smm_merge_refused(mm, idx, buddy, order))
 		return smm_bad("frames %llu and %llu: free buddies of order %u not merged",
 			       (unsigned long long)idx, (unsigned long long)buddy, order);
 	return 0;
