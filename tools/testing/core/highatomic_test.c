@@ -124,7 +124,7 @@ SMM_TEST(highatomic_reserve_on_slow_atomic)
 {
 	struct smm_test_mm t;
 	struct smm_zone *z;
-	u64 held[32], idx, lows;
+	u64 held[32], idx, lows, res;
 	unsigned int n;
 
 	ha_setup(_t, &t, false, held, 3, 4096, &n);
@@ -154,6 +154,18 @@ SMM_TEST(highatomic_reserve_on_slow_atomic)
 	smm_free_pages(&t.mm, idx, 0);
 	ASSERT_EQ(ha_free(z), SMM_PAGEBLOCK_FRAMES);
 	ASSERT_EQ(z->area[9].nr_free[SHADOWMM_MT_HIGHATOMIC], 1);
+	ASSERT_EQ(smm_test_check(&t.mm), 0);
+
+	/*
+	 * The next slow GFP_ATOMIC request (1536 - 15 - 512 <= 1280 fails
+	 * the fast path) takes the reserve first, though two movable
+	 * pageblocks are free; no second pageblock is reserved.
+	 */
+	res = idx;
+	ASSERT_EQ(smm_alloc_pages(&t.mm, 4, HA_ATOMIC, 0, &idx), 0);
+	ASSERT_EQ(ha_pb(idx), ha_pb(res));
+	ASSERT_EQ(z->nr_reserved_highatomic, SMM_PAGEBLOCK_FRAMES);
+	smm_free_pages(&t.mm, idx, 0);
 	ASSERT_EQ(smm_test_check(&t.mm), 0);
 	smm_test_mm_destroy(&t);
 }
@@ -328,7 +340,9 @@ SMM_TEST(highatomic_order0_takes_reserve_last)
 	ASSERT_TRUE(ha_reserved(&t.mm, small[ns]));
 	ns++;
 
-	ASSERT_EQ(smm_alloc_pages(&t.mm, 0, SHADOWMM_GFP_MOVABLE, 0, &small[ns]), 0);
+	/* __GFP_HIGH passes the watermark (the reserve is not counted) */
+	ASSERT_EQ(smm_alloc_pages(&t.mm, 0, SHADOWMM_GFP_HIGH | SHADOWMM_GFP_MOVABLE, 0,
+				  &small[ns]), 0);
 	ASSERT_FALSE(ha_reserved(&t.mm, small[ns]));
 	ASSERT_EQ(z->nr_reserved_highatomic, 0);
 	ns++;
