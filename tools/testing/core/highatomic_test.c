@@ -167,6 +167,20 @@ SMM_TEST(highatomic_reserve_on_slow_atomic)
 	ASSERT_EQ(z->nr_reserved_highatomic, SMM_PAGEBLOCK_FRAMES);
 	smm_free_pages(&t.mm, idx, 0);
 	ASSERT_EQ(smm_test_check(&t.mm), 0);
+
+	/*
+	 * The reserved pageblock's buddy (held, movable) comes back: the two
+	 * stay apart (__free_one_page(): a HighAtomic pageblock merges with
+	 * no other type's), each on its own type's order-9 list.
+	 */
+	while (n && held[n - 1] != (res ^ SMM_PAGEBLOCK_FRAMES))
+		n--;
+	ASSERT_NE(n, 0);
+	smm_free_pages(&t.mm, held[n - 1], 0);
+	ASSERT_EQ(z->area[9].nr_free[SHADOWMM_MT_HIGHATOMIC], 1);
+	ASSERT_EQ(smm_frame_order(&t.mm.frames[res]), 9);
+	ASSERT_EQ(smm_frame_type(&t.mm.frames[res ^ SMM_PAGEBLOCK_FRAMES]), SMM_FRAME_FREE);
+	ASSERT_EQ(smm_test_check(&t.mm), 0);
 	smm_test_mm_destroy(&t);
 }
 
