@@ -75,9 +75,13 @@ ktap_check "pagetypeinfo headers" sh -c "head -4 $D/pagetypeinfo | grep -q '^Pag
 	grep -q '^Pages per block:  512\$' $D/pagetypeinfo &&
 	grep -q '^Number of blocks type     Unmovable      Movable  Reclaimable   HighAtomic      Isolate \$' $D/pagetypeinfo"
 
-# DMA filled down to its low watermark: a GFP_ATOMIC order-2 request
-# fails the fast path, is served by the slow one and reserves its
-# pageblock (reserve_highatomic_pageblock()): a HighAtomic block in DMA.
+# A fresh module (no boost, no stolen pageblock), DMA filled with movable
+# frames down to its low watermark: a GFP_ATOMIC order-2 request fails
+# the fast path, is served by the slow one and reserves its pageblock
+# (reserve_highatomic_pageblock()): a HighAtomic block in DMA.
+smmctl reset > /dev/null
+smm_unload
+smm_load_or_fail base=$SMM_BASE size=64M zones=DMA:8M,DMA32:24M,Normal:rest
 n=$(smmctl -j zone show | jq '.zones[] | select(.name == "DMA") | .free - .low')
 smmctl page alloc order 0 count "$n" zone DMA type Movable reserve > /dev/null
 smmctl page alloc order 2 zone DMA atomic high > /dev/null
