@@ -359,12 +359,7 @@ static bool __smm_rmqueue_fallback(struct smm_mm *mm, struct smm_zone *z, unsign
 	return true;
 }
 
-/*
- * __rmqueue(): a block of @order for @mt, or SMM_NO_IDX, falling back to
- * other migratetypes as @alloc_flags allow (ALLOC_NOFRAGMENT). The
- * block's head becomes a PAGE head; the caller may retype it (the pcp
- * lists do).
- */
+/* __rmqueue(): @mt's lists, then the fallbacks @alloc_flags allow; the raw block. */
 static u64 __smm_rmqueue_mt(struct smm_mm *mm, struct smm_zone *z, unsigned int order,
 			    unsigned int mt, unsigned int alloc_flags)
 {
@@ -387,6 +382,12 @@ static u64 smm_take(struct smm_mm *mm, struct smm_zone *z, u64 idx, unsigned int
 	return idx;
 }
 
+/*
+ * __rmqueue(): a block of @order for @mt, or SMM_NO_IDX, falling back to
+ * other migratetypes as @alloc_flags allow (ALLOC_NOFRAGMENT). The
+ * block's head becomes a PAGE head; the caller may retype it (the pcp
+ * lists do).
+ */
 u64 __smm_rmqueue_flags(struct smm_mm *mm, struct smm_zone *z, unsigned int order,
 			unsigned int mt, unsigned int alloc_flags)
 {
