@@ -14,8 +14,8 @@
  * As in the kernel, only populated zones appear, except in zoneinfo,
  * which shows empty zones in short. The shadow has one node, "Node 0",
  * and no per-node statistics, so zoneinfo leaves that block out. The
- * migratetypes the shadow lacks (HighAtomic, Isolate) are listed with
- * zero counts so every line keeps the kernel's layout.
+ * migratetype the shadow lacks (Isolate) is listed with zero counts so
+ * every line keeps the kernel's layout.
  *
  * Each zone is copied (smm_zone_snapshot()) and printed from the copy,
  * so the allocator is never held up by seq_file. The files are root-only: they

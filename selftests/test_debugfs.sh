@@ -7,7 +7,7 @@
 D=/sys/kernel/debug/shadowmm
 
 ktap_header
-ktap_plan 13
+ktap_plan 14
 
 smm_unload
 smm_load_or_fail base=$SMM_BASE size=64M zones=DMA:8M,DMA32:24M,Normal:rest
@@ -72,9 +72,9 @@ unu_fs=$(awk '{ s = ""; for (i = 5; i <= NF; i++) s = s (i > 5 ? " " : "") ($i +
 ktap_check "unusable_index agrees" same "$unu_nl" "$unu_fs"
 
 pt_nl=$(echo "$z" | jq -r '.zones[] | select(.managed > 0) | . as $z |
-	("Unmovable", "Movable", "Reclaimable") as $t |
+	("Unmovable", "Movable", "Reclaimable", "HighAtomic") as $t |
 	"\($z.name) \($t) \([$z.nr_free_mt[$t][] | tostring] | join(" "))"')
-pt_fs=$(awk '/, type / && $6 !~ /HighAtomic|Isolate/ {
+pt_fs=$(awk '/, type / && $6 != "Isolate" {
 	sub(",", "", $4); s = $4 " " $6; for (i = 7; i <= NF; i++) s = s " " $i; print s }' \
 	$D/pagetypeinfo)
 ktap_check "pagetypeinfo free counts agree" same "$pt_nl" "$pt_fs"
@@ -105,6 +105,20 @@ boosted() {
 	[ "$nl" = "512 $raw_min 0" ] && [ "$fs" = "512 $raw_min" ]
 }
 ktap_check "a steal boosts DMA by a pageblock; zoneinfo and zone show agree" boosted
+
+# A fresh module (no boost, no stolen pageblock), DMA filled with movable
+# frames down to its low watermark: a GFP_ATOMIC order-2 request fails
+# the fast path, is served by the slow one and reserves its pageblock
+# (reserve_highatomic_pageblock()): a HighAtomic block in DMA.
+smmctl reset > /dev/null
+smm_unload
+smm_load_or_fail base=$SMM_BASE size=64M zones=DMA:8M,DMA32:24M,Normal:rest
+n=$(smmctl -j zone show | jq '.zones[] | select(.name == "DMA") | .free - .low')
+smmctl page alloc order 0 count "$n" zone DMA type Movable reserve > /dev/null
+smmctl page alloc order 2 zone DMA atomic high > /dev/null
+ktap_check "atomic order-2 below low: a HighAtomic pageblock in DMA" \
+	awk '$4 == "DMA" && NF == 9 { found = 1; ok = $8 >= 1 } END { exit !(found && ok) }' \
+	$D/pagetypeinfo
 
 smmctl reset > /dev/null
 smm_unload

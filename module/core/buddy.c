@@ -22,8 +22,12 @@
 
 #define SMM_NO_IDX	(~0ULL)
 
-/* The kernel's fallbacks[]: which free lists each migratetype may raid. */
-static const u8 smm_fallbacks[SMM_NR_MT][SMM_NR_MT - 1] = {
+/*
+ * The kernel's fallbacks[]: which free lists each migratetype a request
+ * asks for may raid. HighAtomic is neither raided nor raiding: only
+ * rmqueue_buddy()'s explicit tries take from it (__smm_rmqueue_buddy()).
+ */
+static const u8 smm_fallbacks[SMM_NR_PCPTYPES][SMM_NR_PCPTYPES - 1] = {
 	[SHADOWMM_MT_UNMOVABLE]   = { SHADOWMM_MT_RECLAIMABLE, SHADOWMM_MT_MOVABLE },
 	[SHADOWMM_MT_MOVABLE]     = { SHADOWMM_MT_RECLAIMABLE, SHADOWMM_MT_UNMOVABLE },
 	[SHADOWMM_MT_RECLAIMABLE] = { SHADOWMM_MT_UNMOVABLE,   SHADOWMM_MT_MOVABLE },
@@ -139,6 +143,18 @@ static void smm_free_one(struct smm_mm *mm, struct smm_zone *z, u64 idx, unsigne
 
 		if (!smm_is_free_buddy(mm, z, buddy, order))
 			break;
+		/*
+		 * Whole pageblocks merge across types only when both are
+		 * mergeable (below MIGRATE_PCPTYPES): a HighAtomic block
+		 * never joins another type's, or the reserve's count would
+		 * follow blocks that are not on its lists.
+		 */
+		if (order >= SMM_PAGEBLOCK_ORDER) {
+			unsigned int buddy_mt = smm_pageblock_mt(mm, buddy);
+
+			if (mt != buddy_mt && (mt >= SMM_NR_PCPTYPES || buddy_mt >= SMM_NR_PCPTYPES))
+				break;
+		}
 		smm_del_free(mm, z, buddy);
 		smm_frame_set_tail(&mm->frames[max(idx, buddy)]);
 		idx = min(idx, buddy);
@@ -198,7 +214,7 @@ static int smm_find_fallback(const struct smm_zone *z, unsigned int order,
 {
 	unsigned int i;
 
-	for (i = 0; i < SMM_NR_MT - 1; i++) {
+	for (i = 0; i < SMM_NR_PCPTYPES - 1; i++) {
 		unsigned int mt = smm_fallbacks[start_mt][i];
 
 		if (z->area[order].nr_free[mt]) {
@@ -209,6 +225,13 @@ static int smm_find_fallback(const struct smm_zone *z, unsigned int order,
 	return -1;
 }
 
+/*
+ * change_pageblock_range(): a block of pageblock order or more changes
+ * type whole. A HighAtomic pageblock inside it (a block freed to a pcp
+ * list before its pageblock was reserved merges as its old type) stays
+ * reserved: the kernel looks at the first pageblock only and would leave
+ * nr_reserved_highatomic counting a block that is no longer reserved.
+ */
 static void smm_set_pageblock_range(struct smm_mm *mm, u64 idx, unsigned int order,
 				    unsigned int mt)
 {
@@ -216,7 +239,8 @@ static void smm_set_pageblock_range(struct smm_mm *mm, u64 idx, unsigned int ord
 	u64 end = (idx + (1ULL << order) - 1) >> SMM_PAGEBLOCK_ORDER;
 
 	for (; pb <= end; pb++)
-		WRITE_ONCE(mm->pageblock_mt[pb], mt);
+		if (mm->pageblock_mt[pb] != SHADOWMM_MT_HIGHATOMIC)
+			WRITE_ONCE(mm->pageblock_mt[pb], mt);
 }
 
 /*
@@ -268,6 +292,9 @@ static void smm_steal_fallback(struct smm_mm *mm, struct smm_zone *z, u64 idx,
 	unsigned int old_mt = smm_pageblock_mt(mm, idx);
 	u64 free, movable, alike;
 
+	/* a stale block of a reserved pageblock: the reserve keeps its block */
+	if (old_mt == SHADOWMM_MT_HIGHATOMIC)
+		goto single_block;
 	if (order >= SMM_PAGEBLOCK_ORDER) {
 		smm_set_pageblock_range(mm, idx, order, start_mt);
 		smm_count_add(z->stats.mt_steal, 1);
@@ -332,6 +359,29 @@ static bool __smm_rmqueue_fallback(struct smm_mm *mm, struct smm_zone *z, unsign
 	return true;
 }
 
+/* __rmqueue(): @mt's lists, then the fallbacks @alloc_flags allow; the raw block. */
+static u64 __smm_rmqueue_mt(struct smm_mm *mm, struct smm_zone *z, unsigned int order,
+			    unsigned int mt, unsigned int alloc_flags)
+{
+	u64 idx;
+
+	do {
+		idx = __smm_rmqueue_smallest(mm, z, order, mt);
+	} while (idx == SMM_NO_IDX && __smm_rmqueue_fallback(mm, z, order, mt, alloc_flags));
+	return idx;
+}
+
+/* A block off the free lists becomes a PAGE head of the request's @mt. */
+static u64 smm_take(struct smm_mm *mm, struct smm_zone *z, u64 idx, unsigned int order,
+		    unsigned int mt)
+{
+	if (idx != SMM_NO_IDX) {
+		smm_frame_set_head(&mm->frames[idx], SMM_FRAME_PAGE, order, mt);
+		WRITE_ONCE(z->free, z->free - (1ULL << order));
+	}
+	return idx;
+}
+
 /*
  * __rmqueue(): a block of @order for @mt, or SMM_NO_IDX, falling back to
  * other migratetypes as @alloc_flags allow (ALLOC_NOFRAGMENT). The
@@ -341,17 +391,132 @@ static bool __smm_rmqueue_fallback(struct smm_mm *mm, struct smm_zone *z, unsign
 u64 __smm_rmqueue_flags(struct smm_mm *mm, struct smm_zone *z, unsigned int order,
 			unsigned int mt, unsigned int alloc_flags)
 {
-	u64 idx;
+	return smm_take(mm, z, __smm_rmqueue_mt(mm, z, order, mt, alloc_flags), order, mt);
+}
 
-	do {
-		idx = __smm_rmqueue_smallest(mm, z, order, mt);
-	} while (idx == SMM_NO_IDX && __smm_rmqueue_fallback(mm, z, order, mt, alloc_flags));
+/*
+ * rmqueue_buddy(): a block straight from the buddy (orders the per-CPU
+ * lists do not take, or after they came back empty). A high-order
+ * atomic request (ALLOC_HIGHATOMIC) tries the HighAtomic reserve first;
+ * then the request's type and its fallbacks; and when those have
+ * nothing, a request that cannot block (ALLOC_NON_BLOCK, order 0 too)
+ * may still take from the reserve: failing it now is worse than failing
+ * a high-order atomic request later. Requests that may block never
+ * touch the reserve until it is given back (smm_unreserve_highatomic()).
+ */
+u64 __smm_rmqueue_buddy(struct smm_mm *mm, struct smm_zone *z, unsigned int order,
+			unsigned int mt, unsigned int alloc_flags)
+{
+	u64 idx = SMM_NO_IDX;
 
-	if (idx != SMM_NO_IDX) {
-		smm_frame_set_head(&mm->frames[idx], SMM_FRAME_PAGE, order, mt);
-		WRITE_ONCE(z->free, z->free - (1ULL << order));
+	if (alloc_flags & SMM_ALLOC_HIGHATOMIC)
+		idx = __smm_rmqueue_smallest(mm, z, order, SHADOWMM_MT_HIGHATOMIC);
+	if (idx == SMM_NO_IDX) {
+		idx = __smm_rmqueue_mt(mm, z, order, mt, alloc_flags);
+		if (idx == SMM_NO_IDX && (alloc_flags & SMM_ALLOC_NON_BLOCK))
+			idx = __smm_rmqueue_smallest(mm, z, order, SHADOWMM_MT_HIGHATOMIC);
 	}
-	return idx;
+	return smm_take(mm, z, idx, order, mt);
+}
+
+/*
+ * reserve_highatomic_pageblock(): after a high-order atomic allocation
+ * succeeded in zone @z, make the pageblock of its block (@idx) a
+ * HighAtomic reserve, its free blocks moved to the HighAtomic lists, so
+ * that the next such request finds order > 0 blocks that no other
+ * request may take. At most 1% of the zone's managed frames plus one
+ * pageblock are reserved, and only pageblocks of a type a request asks
+ * for (never an already reserved one). nr_reserved_highatomic counts
+ * the reserved pageblocks' frames. Unlike the kernel (whose zones are
+ * pageblock-aligned), a shadow zone may end inside a pageblock: such a
+ * pageblock is never reserved, so each reserved one is counted by one
+ * zone. Takes the zone lock.
+ */
+void smm_reserve_highatomic(struct smm_mm *mm, struct smm_zone *z, u64 idx)
+{
+	u64 max_managed = z->managed / 100 + SMM_PAGEBLOCK_FRAMES;
+	u64 start = idx & ~(SMM_PAGEBLOCK_FRAMES - 1), movable;
+	unsigned int mt;
+
+	/* racy, as the kernel's: rechecked under the lock */
+	if (READ_ONCE(z->nr_reserved_highatomic) >= max_managed)
+		return;
+	if (start < z->start || start + SMM_PAGEBLOCK_FRAMES > z->end)
+		return;
+	smm_lock(&z->lock);
+	mt = smm_pageblock_mt(mm, idx);
+	if (z->nr_reserved_highatomic < max_managed && mt < SMM_NR_PCPTYPES) {
+		smm_seq_write_begin(&z->seq);
+		WRITE_ONCE(z->nr_reserved_highatomic,
+			   z->nr_reserved_highatomic + SMM_PAGEBLOCK_FRAMES);
+		WRITE_ONCE(mm->pageblock_mt[idx >> SMM_PAGEBLOCK_ORDER], SHADOWMM_MT_HIGHATOMIC);
+		smm_move_pageblock(mm, z, idx, SHADOWMM_MT_HIGHATOMIC, &movable);
+		smm_seq_write_end(&z->seq);
+	}
+	smm_unlock(&z->lock);
+}
+
+/*
+ * The pageblock of the free HighAtomic block @idx becomes @mt, and
+ * leaves the count if it was reserved (it may be a pageblock given back
+ * already, whose block was freed as HighAtomic from a pcp list). As in
+ * the kernel only that pageblock changes, also under a block of order
+ * 10: a reserved pageblock in its upper half stays reserved and counted,
+ * and its frames go back to the reserve when they are next freed. The
+ * zone lock is held.
+ */
+static void smm_unreserve_block(struct smm_mm *mm, struct smm_zone *z, u64 idx, unsigned int mt)
+{
+	u64 pb = idx >> SMM_PAGEBLOCK_ORDER;
+
+	if (mm->pageblock_mt[pb] == SHADOWMM_MT_HIGHATOMIC)
+		WRITE_ONCE(z->nr_reserved_highatomic, z->nr_reserved_highatomic -
+			   min(z->nr_reserved_highatomic, SMM_PAGEBLOCK_FRAMES));
+	WRITE_ONCE(mm->pageblock_mt[pb], mt);
+}
+
+/*
+ * unreserve_highatomic_pageblock(): an allocation of @mt that may use
+ * zones up to @highest is about to fail; give one reserved pageblock
+ * back to @mt, from the highest zone down, taking the first free
+ * HighAtomic block of the lowest order and moving its pageblock's free
+ * blocks to @mt's lists (no stealing heuristics: the caller needs the
+ * frames). Without @force a zone keeps its last reserved pageblock.
+ * Returns whether a pageblock was given back. Takes each zone's lock.
+ */
+bool smm_unreserve_highatomic(struct smm_mm *mm, unsigned int highest, unsigned int mt,
+			      bool force)
+{
+	int zi;
+
+	for (zi = highest; zi >= 0; zi--) {
+		struct smm_zone *z = &mm->zones[zi];
+		unsigned int o;
+		u64 movable;
+
+		if (!smm_zone_populated(z))
+			continue;
+		if (!force && READ_ONCE(z->nr_reserved_highatomic) <= SMM_PAGEBLOCK_FRAMES)
+			continue;
+		smm_lock(&z->lock);
+		for (o = 0; o < SMM_NR_ORDERS; o++) {
+			u32 idx = z->area[o].head[SHADOWMM_MT_HIGHATOMIC];
+			bool moved;
+
+			if (idx == SMM_FRAME_NONE)
+				continue;
+			smm_seq_write_begin(&z->seq);
+			smm_unreserve_block(mm, z, idx, mt);
+			moved = smm_move_pageblock(mm, z, idx, mt, &movable) != 0;
+			smm_seq_write_end(&z->seq);
+			if (moved) {
+				smm_unlock(&z->lock);
+				return true;
+			}
+		}
+		smm_unlock(&z->lock);
+	}
+	return false;
 }
 
 /* __rmqueue() with any fallback allowed: the per-CPU lists' refills. */

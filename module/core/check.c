@@ -9,6 +9,8 @@
  *    its order and migratetype (or is its list's head), no two free
  *    buddies are left unmerged, the FREE heads of each (order, type)
  *    number nr_free and add up to zone->free;
+ *  - the HighAtomic reserve: nr_reserved_highatomic is the frames of the
+ *    HighAtomic pageblocks overlapping the zone (so none lies across two);
  *  - per-CPU lists: each holds PCP heads of its order and type, adding
  *    up to the list's count, and the PCP frames of the zone to the sum;
  *  - page-table and space pages (core/space.h) are owned by a space,
@@ -151,6 +153,29 @@ static int smm_check_block(struct smm_mm *mm, const struct smm_zone *z, u64 idx,
 	return 0;
 }
 
+/*
+ * Free buddies of pageblock order or more stay apart when their types
+ * differ and one is HighAtomic (__free_one_page(): only mergeable
+ * types merge across pageblocks), whichever of them came back last.
+ */
+static bool smm_merge_refused(const struct smm_mm *mm, u64 idx, u64 buddy, unsigned int order)
+{
+	unsigned int t[4] = {
+		smm_frame_mt(&mm->frames[idx]), smm_frame_mt(&mm->frames[buddy]),
+		smm_pageblock_mt(mm, idx), smm_pageblock_mt(mm, buddy),
+	};
+	unsigned int i;
+	bool ha = false, differ = false;
+
+	if (order < SMM_PAGEBLOCK_ORDER)
+		return false;
+	for (i = 0; i < 4; i++) {
+		ha |= t[i] >= SMM_NR_PCPTYPES;
+		differ |= t[i] != t[0];
+	}
+	return ha && differ;
+}
+
 static int smm_check_buddy_merged(const struct smm_mm *mm, const struct smm_zone *z,
 				  u64 idx, unsigned int order, char *why, size_t len)
 {
@@ -160,7 +185,8 @@ static int smm_check_buddy_merged(const struct smm_mm *mm, const struct smm_zone
 	if (order >= SMM_MAX_ORDER || buddy < z->start || buddy >= z->end)
 		return 0;
 	b = smm_frame_load(&mm->frames[buddy]);
-	if (smm_frame_type(&b) == SMM_FRAME_FREE && smm_frame_order(&b) == order)
+	if (smm_frame_type(&b) == SMM_FRAME_FREE && smm_frame_order(&b) == order &&
+	    !smm_merge_refused(mm, idx, buddy, order))
 		return smm_bad("frames %llu and %llu: free buddies of order %u not merged",
 			       (unsigned long long)idx, (unsigned long long)buddy, order);
 	return 0;
@@ -294,6 +320,28 @@ static int smm_check_chunk(struct smm_mm *mm, unsigned int zi, struct smm_sweep 
 }
 
 /*
+ * nr_reserved_highatomic against the pageblocks: each HighAtomic one
+ * overlapping the zone counts a pageblock's frames. Under the zone lock,
+ * one byte per pageblock (2,048 for a 4 GiB zone).
+ */
+static int smm_check_highatomic(const struct smm_mm *mm, const struct smm_zone *z,
+				char *why, size_t len)
+{
+	u64 pb, last, n = 0;
+
+	if (z->end > z->start) {
+		last = (z->end - 1) >> SMM_PAGEBLOCK_ORDER;
+		for (pb = z->start >> SMM_PAGEBLOCK_ORDER; pb <= last; pb++)
+			n += mm->pageblock_mt[pb] == SHADOWMM_MT_HIGHATOMIC;
+	}
+	if (n * SMM_PAGEBLOCK_FRAMES != z->nr_reserved_highatomic)
+		return smm_bad("%s: nr_reserved_highatomic=%llu but %llu pageblocks are HighAtomic",
+			       z->name, (unsigned long long)z->nr_reserved_highatomic,
+			       (unsigned long long)n);
+	return 0;
+}
+
+/*
  * Zone @zi swept: the census (z->sweep and the pcps' deltas) is that of
  * the zone as it is now. Compare it with the zone's counters and check
  * the list heads, under the zone's locks. O(orders x types + CPUs).
@@ -345,7 +393,7 @@ static int smm_check_totals(struct smm_mm *mm, unsigned int zi, const struct smm
 	if (z->wmark[SMM_WMARK_MIN] > z->wmark[SMM_WMARK_LOW] ||
 	    z->wmark[SMM_WMARK_LOW] > z->wmark[SMM_WMARK_HIGH])
 		return smm_bad("%s: watermarks out of order", z->name);
-	return 0;
+	return smm_check_highatomic(mm, z, why, len);
 }
 
 /*

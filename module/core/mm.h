@@ -41,7 +41,8 @@
 
 /* Sizes: the glue loops over zones, migratetypes and pcp orders. */
 #define SMM_NR_ZONES		__SHADOWMM_ZONE_CNT
-#define SMM_NR_MT		__SHADOWMM_MT_CNT
+#define SMM_NR_MT		__SHADOWMM_MT_CNT	/* with HighAtomic */
+#define SMM_NR_PCPTYPES		3	/* MIGRATE_PCPTYPES: the types a request asks for */
 #define SMM_PAGEBLOCK_ORDER	9	/* 2 MiB, as HUGETLB_PAGE_ORDER on x86-64 */
 #define SMM_PAGEBLOCK_FRAMES	(1ULL << SMM_PAGEBLOCK_ORDER)
 #define SMM_PCP_MAX_ORDER	3	/* PAGE_ALLOC_COSTLY_ORDER */
@@ -51,7 +52,7 @@
  * one for movable blocks and one for the rest (order_to_pindex()).
  */
 #define SMM_PCP_THP_ORDER	SMM_PAGEBLOCK_ORDER
-#define SMM_NR_LOWORDER_PCP_LISTS ((SMM_PCP_MAX_ORDER + 1) * SMM_NR_MT)
+#define SMM_NR_LOWORDER_PCP_LISTS ((SMM_PCP_MAX_ORDER + 1) * SMM_NR_PCPTYPES)
 #define SMM_NR_PCP_LISTS	(SMM_NR_LOWORDER_PCP_LISTS + 2)
 #define SMM_PCP_BATCH_SCALE_MAX	5	/* CONFIG_PCP_BATCH_SCALE_MAX */
 #define SMM_WATERMARK_BOOST_FACTOR	15000	/* the kernel's default */
@@ -141,7 +142,7 @@ struct smm_zone {
 	u64 free;			/* frames on free lists (not on pcp lists) */
 	u64 wmark[SMM_NR_WMARK];
 	u64 watermark_boost;		/* raised by fallback steals (smm_boost_watermark()) */
-	u64 nr_reserved_highatomic;	/* frames in MIGRATE_HIGHATOMIC pageblocks */
+	u64 nr_reserved_highatomic;	/* frames of its HighAtomic pageblocks (buddy.c) */
 	u64 lowmem_reserve[SMM_NR_ZONES];
 	struct smm_free_area area[SMM_NR_ORDERS];
 	struct smm_zone_sweep sweep;
@@ -254,6 +255,7 @@ struct smm_zone_snapshot {
 	u64 nr_free_mt[SMM_NR_ORDERS][SMM_NR_MT];
 	u64 nr_free[SMM_NR_ORDERS];		/* summed over migratetypes */
 	u64 pageblocks[SMM_NR_MT];		/* overlapping the zone, by type */
+	u64 nr_reserved_highatomic;		/* frames of HighAtomic pageblocks */
 	struct smm_zone_stats stats;
 	struct smm_pcp_stats pcp;		/* summed over the CPUs */
 };

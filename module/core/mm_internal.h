@@ -108,9 +108,16 @@ static inline void smm_frame_own(struct smm_mm *mm, u64 idx, unsigned int type, 
 						       smm_frame_mt(f), data), cpu);
 }
 
+/* buddy.c: the HighAtomic reserve; each takes the zone locks itself */
+void smm_reserve_highatomic(struct smm_mm *mm, struct smm_zone *z, u64 idx);
+bool smm_unreserve_highatomic(struct smm_mm *mm, unsigned int highest, unsigned int mt,
+			      bool force);
+
 /* buddy.c: the zone lock is held. */
 u64 __smm_rmqueue(struct smm_mm *mm, struct smm_zone *z, unsigned int order, unsigned int mt);
 u64 __smm_rmqueue_flags(struct smm_mm *mm, struct smm_zone *z, unsigned int order,
+			unsigned int mt, unsigned int alloc_flags);
+u64 __smm_rmqueue_buddy(struct smm_mm *mm, struct smm_zone *z, unsigned int order,
 			unsigned int mt, unsigned int alloc_flags);
 void __smm_free_one(struct smm_mm *mm, struct smm_zone *z, u64 idx, unsigned int order,
 		    unsigned int mt);
@@ -128,14 +135,17 @@ static inline bool smm_pcp_allowed_order(unsigned int order)
 
 static inline unsigned int smm_pcp_index(unsigned int order, unsigned int mt)
 {
+	/* free_unref_page(): a HighAtomic block goes on the movable list */
+	if (mt >= SMM_NR_PCPTYPES)
+		mt = SHADOWMM_MT_MOVABLE;
 	if (order > SMM_PCP_MAX_ORDER)
 		return SMM_NR_LOWORDER_PCP_LISTS + (mt == SHADOWMM_MT_MOVABLE);
-	return order * SMM_NR_MT + mt;
+	return order * SMM_NR_PCPTYPES + mt;
 }
 
 static inline unsigned int smm_pcp_order(unsigned int pindex)
 {
-	return pindex >= SMM_NR_LOWORDER_PCP_LISTS ? SMM_PCP_THP_ORDER : pindex / SMM_NR_MT;
+	return pindex >= SMM_NR_LOWORDER_PCP_LISTS ? SMM_PCP_THP_ORDER : pindex / SMM_NR_PCPTYPES;
 }
 
 /* page_alloc.c: what an attempt may do, from the request (gfp_to_alloc_flags()) */

@@ -10,19 +10,24 @@
 
 /*
  * rmqueue(): small orders from the CPU's lists (their refills steal as
- * @alloc_flags allow), the rest from the buddy under the zone lock.
+ * @alloc_flags allow), the rest, and what the lists could not give,
+ * from the buddy under the zone lock (where the HighAtomic reserve is:
+ * __smm_rmqueue_buddy()).
  */
 static u64 smm_rmqueue(struct smm_mm *mm, struct smm_zone *z, unsigned int order,
 		       unsigned int mt, unsigned int alloc_flags, unsigned int cpu)
 {
 	u64 idx;
 
-	if (mm->pcp_enabled && smm_pcp_allowed_order(order))
-		return smm_pcp_alloc(mm, z, order, mt, alloc_flags, cpu);
+	if (mm->pcp_enabled && smm_pcp_allowed_order(order)) {
+		idx = smm_pcp_alloc(mm, z, order, mt, alloc_flags, cpu);
+		if (idx != SMM_NO_IDX)
+			return idx;
+	}
 
 	smm_lock(&z->lock);
 	smm_seq_write_begin(&z->seq);
-	idx = __smm_rmqueue_flags(mm, z, order, mt, alloc_flags);
+	idx = __smm_rmqueue_buddy(mm, z, order, mt, alloc_flags);
 	if (idx != SMM_NO_IDX)
 		smm_count_add(z->stats.alloc[order], 1);
 	smm_seq_write_end(&z->seq);
@@ -86,7 +91,9 @@ static unsigned int smm_alloc_flags_nofragment(const struct smm_mm *mm, unsigned
  * allow down to DMA, taking the first that passes the watermark
  * @alloc_flags name with the reserves they grant (ALLOC_NO_WATERMARKS
  * skips the check). When no zone could serve without fragmenting
- * (ALLOC_NOFRAGMENT), walk them all again without that care.
+ * (ALLOC_NOFRAGMENT), walk them all again without that care. A
+ * high-order atomic success (ALLOC_HIGHATOMIC) reserves its pageblock
+ * for the next ones (smm_reserve_highatomic()).
  */
 static u64 smm_get_page_from_freelist(struct smm_mm *mm, unsigned int order, unsigned int gfp,
 				      unsigned int alloc_flags, unsigned int cpu)
@@ -117,6 +124,8 @@ retry:
 			continue;
 		if (zi != preferred)
 			smm_zone_count(z, &z->stats.zone_fallback);
+		if (alloc_flags & SMM_ALLOC_HIGHATOMIC)
+			smm_reserve_highatomic(mm, z, idx);
 		return idx;
 	}
 	if (alloc_flags & SMM_ALLOC_NOFRAGMENT) {
@@ -157,10 +166,19 @@ static void smm_count_failure(struct smm_mm *mm, unsigned int gfp)
  *      grants (smm_gfp_to_alloc_flags());
  *   3. SHADOWMM_GFP_RESERVE (__GFP_MEMALLOC): no watermark at all;
  *   4. a request that may block would now reclaim; the shadow has nothing
- *      to reclaim, so it drains every CPU's lists back into the buddy
- *      (where the blocks can merge) and tries once more, as the kernel
- *      does after a reclaim. A request that cannot block
- *      (SHADOWMM_GFP_ATOMIC) fails before this, as in the kernel.
+ *      to reclaim, so it does what __alloc_pages_direct_reclaim() does
+ *      when the attempt after a reclaim fails: gives back a HighAtomic
+ *      pageblock (smm_unreserve_highatomic(), each zone keeping one),
+ *      drains every CPU's lists back into the buddy (where the blocks can
+ *      merge) and tries once more. A request that cannot block
+ *      (SHADOWMM_GFP_ATOMIC) fails before this, as in the kernel;
+ *   5. a request that may block and is not costly (order <= 3) would now
+ *      go OOM in the kernel, after should_reclaim_retry() found no
+ *      progress: before it, the kernel gives the reserves back one
+ *      pageblock per retry, the last ones too (force). The shadow has
+ *      no OOM killer and does just that: gives back and retries while
+ *      there is a reserved pageblock left, then fails. A costly request
+ *      fails at 4, as the kernel's (no OOM for costly orders).
  */
 int smm_alloc_pages(struct smm_mm *mm, unsigned int order, unsigned int gfp,
 		    unsigned int cpu, u64 *idx)
@@ -185,12 +203,23 @@ int smm_alloc_pages(struct smm_mm *mm, unsigned int order, unsigned int gfp,
 		if (got != SMM_NO_IDX)
 			goto got_pg;
 	}
-	if ((gfp & SHADOWMM_GFP_ATOMIC) || !mm->pcp_enabled)
+	if (gfp & SHADOWMM_GFP_ATOMIC)
 		goto nopage;
-	smm_drain_all_pcp(mm);
-	got = smm_get_page_from_freelist(mm, order, gfp, alloc_flags, cpu);
-	if (got != SMM_NO_IDX)
-		goto got_pg;
+	if (smm_unreserve_highatomic(mm, smm_gfp_zone(gfp), smm_gfp_mt(gfp), false) ||
+	    mm->pcp_enabled) {
+		if (mm->pcp_enabled)
+			smm_drain_all_pcp(mm);
+		got = smm_get_page_from_freelist(mm, order, gfp, alloc_flags, cpu);
+		if (got != SMM_NO_IDX)
+			goto got_pg;
+	}
+	if (order > SMM_PCP_MAX_ORDER)
+		goto nopage;
+	while (smm_unreserve_highatomic(mm, smm_gfp_zone(gfp), smm_gfp_mt(gfp), true)) {
+		got = smm_get_page_from_freelist(mm, order, gfp, alloc_flags, cpu);
+		if (got != SMM_NO_IDX)
+			goto got_pg;
+	}
 nopage:
 	smm_count_failure(mm, gfp);
 	return -ENOMEM;

@@ -223,9 +223,6 @@ static u64 smm_default_min_free_kbytes(const struct smm_mm *mm)
 	return min(max(v, (u64)128), (u64)262144);
 }
 
-/* MIGRATE_PCPTYPES: the kernel's Unmovable, Movable and Reclaimable. */
-#define SMM_MIGRATE_PCPTYPES	3
-
 /*
  * set_recommended_min_free_kbytes() of mm/khugepaged.c, which runs when
  * khugepaged starts (THP enabled: "always" or "madvise"), after the
@@ -250,7 +247,7 @@ static u64 smm_thp_min_free_kbytes(const struct smm_mm *mm, u64 min_free_kbytes)
 			buffer += z->managed - z->wmark[SMM_WMARK_HIGH];
 	}
 	recommended = SMM_PAGEBLOCK_FRAMES * nr_zones * 2;
-	recommended += SMM_PAGEBLOCK_FRAMES * nr_zones * SMM_MIGRATE_PCPTYPES * SMM_MIGRATE_PCPTYPES;
+	recommended += SMM_PAGEBLOCK_FRAMES * nr_zones * SMM_NR_PCPTYPES * SMM_NR_PCPTYPES;
 	recommended = min(recommended, buffer / 20);
 	recommended <<= SMM_PAGE_SHIFT - 10;
 	return max(recommended, min_free_kbytes);
@@ -334,11 +331,18 @@ void smm_zones_set_watermarks(struct smm_mm *mm, u64 min_free_kbytes)
 /*
  * __zone_watermark_unusable_free(): the free frames an attempt may not
  * count: the rest of its own block (the order-0 check counts what stays
- * free after the block is gone).
+ * free after the block is gone) and, unless it may go below min
+ * (ALLOC_RESERVES), the HighAtomic reserve, whole: an over-estimate
+ * that spares a search of the reserve's lists.
  */
-static s64 smm_zone_unusable_free(unsigned int order)
+static s64 smm_zone_unusable_free(const struct smm_zone *z, unsigned int order,
+				  unsigned int alloc_flags)
 {
-	return (1LL << order) - 1;
+	s64 unusable = (1LL << order) - 1;
+
+	if (!(alloc_flags & SMM_ALLOC_RESERVES))
+		unusable += READ_ONCE(z->nr_reserved_highatomic);
+	return unusable;
 }
 
 /*
@@ -347,14 +351,17 @@ static s64 smm_zone_unusable_free(unsigned int order)
  * Above the lowmem reserve kept for @highest zone allocations. The
  * reserves below the mark are what @alloc_flags grant: ALLOC_MIN_RESERVE
  * (__GFP_HIGH) half of it, and with ALLOC_NON_BLOCK (cannot block) a
- * quarter of what is left: min x 3/8 for GFP_ATOMIC. Reads the counters
+ * quarter of what is left: min x 3/8 for GFP_ATOMIC. A block of @order
+ * or larger counts on the lists of the types requests ask for, and on
+ * the HighAtomic ones for a request that may use them (ALLOC_HIGHATOMIC).
+ * Reads the counters
  * without the lock, as the kernel does: a stale value only makes one
  * allocation take the slower path.
  */
 bool smm_zone_watermark_ok(const struct smm_zone *z, unsigned int order, u64 mark,
 			   unsigned int highest, unsigned int alloc_flags)
 {
-	s64 free = (s64)READ_ONCE(z->free) - smm_zone_unusable_free(order);
+	s64 free = (s64)READ_ONCE(z->free) - smm_zone_unusable_free(z, order, alloc_flags);
 	s64 min = mark;
 	unsigned int o, mt;
 
@@ -367,10 +374,14 @@ bool smm_zone_watermark_ok(const struct smm_zone *z, unsigned int order, u64 mar
 		return false;
 	if (!order)
 		return true;
-	for (o = order; o <= SMM_MAX_ORDER; o++)
-		for (mt = 0; mt < SMM_NR_MT; mt++)
+	for (o = order; o <= SMM_MAX_ORDER; o++) {
+		for (mt = 0; mt < SMM_NR_PCPTYPES; mt++)
 			if (READ_ONCE(z->area[o].nr_free[mt]))
 				return true;
+		if ((alloc_flags & SMM_ALLOC_HIGHATOMIC) &&
+		    READ_ONCE(z->area[o].nr_free[SHADOWMM_MT_HIGHATOMIC]))
+			return true;
+	}
 	return false;
 }
 
@@ -386,7 +397,8 @@ bool smm_zone_watermark_fast(const struct smm_zone *z, unsigned int order, u64 m
 	if (!order) {
 		s64 usable = READ_ONCE(z->free);
 
-		usable -= min(usable, smm_zone_unusable_free(0));
+		/* the reserve's count may over-estimate it */
+		usable -= min(usable, smm_zone_unusable_free(z, 0, alloc_flags));
 		if (usable > (s64)(mark + z->lowmem_reserve[highest]))
 			return true;
 	}
@@ -529,6 +541,7 @@ static void __smm_zone_snapshot(struct smm_mm *mm, unsigned int zi, struct smm_z
 		for (mt = 0; mt < SMM_NR_MT; mt++)
 			s->nr_free_mt[o][mt] = z->area[o].nr_free[mt];
 	s->stats = z->stats;
+	s->nr_reserved_highatomic = z->nr_reserved_highatomic;
 	smm_unlock(&z->lock);
 	smm_zone_count_pageblocks(mm, z, s->pageblocks);
 

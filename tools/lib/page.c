@@ -20,7 +20,8 @@ int smmc_gfp_flag(const char *name, uint32_t *flag)
 
 int smmc_mt_by_name(const char *name)
 {
-	return smmc_name_index(smmc_mt_names, SMMC_NR_MT, name);
+	/* the types a request may ask for: HighAtomic is only the reserve's */
+	return smmc_name_index(smmc_mt_names, SHADOWMM_MT_HIGHATOMIC, name);
 }
 
 static const enum mnl_attr_data_type smmc_page_types[SHADOWMM_A_PAGE_MAX + 1] = {

@@ -8,7 +8,9 @@
 #include "json_print.h"
 
 const char *const smmc_zone_names[SMMC_NR_ZONES] = { "DMA", "DMA32", "Normal" };
-const char *const smmc_mt_names[SMMC_NR_MT] = { "Unmovable", "Movable", "Reclaimable" };
+const char *const smmc_mt_names[SMMC_NR_MT] = {
+	"Unmovable", "Movable", "Reclaimable", "HighAtomic",
+};
 
 static const enum mnl_attr_data_type smmc_zone_types[SHADOWMM_A_ZONE_MAX + 1] = {
 	[SHADOWMM_A_ZONE_ID]		 = MNL_TYPE_U32,

@@ -190,6 +190,7 @@ static void mk_zone_msg(unsigned int id, unsigned int refresh)
 		mt[SHADOWMM_MT_UNMOVABLE] = z->nr_free[o] / 4;
 		mt[SHADOWMM_MT_MOVABLE] = z->nr_free[o] - z->nr_free[o] / 4;
 		mt[SHADOWMM_MT_RECLAIMABLE] = 0;
+		mt[SHADOWMM_MT_HIGHATOMIC] = 0;
 		mk_u64_array(nlh, SHADOWMM_A_AREA_NR_FREE_MT, mt, SMMC_NR_MT);
 		mnl_attr_put_u32(nlh, SHADOWMM_A_AREA_UNUSABLE, mk_unusable(z->nr_free, o));
 		mnl_attr_put_u32(nlh, SHADOWMM_A_AREA_EXTFRAG, (uint32_t)mk_extfrag(z->nr_free, o));

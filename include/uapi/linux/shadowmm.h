@@ -66,6 +66,7 @@ enum shadowmm_migratetype {
 	SHADOWMM_MT_UNMOVABLE,
 	SHADOWMM_MT_MOVABLE,
 	SHADOWMM_MT_RECLAIMABLE,
+	SHADOWMM_MT_HIGHATOMIC,		/* reserve of high-order atomic requests, never asked for */
 
 	__SHADOWMM_MT_CNT
 };

@@ -106,7 +106,7 @@ static void pm_free_bulk(struct pmodel *m, unsigned int cpu, s64 count, unsigned
 	while (count > 0) {
 		struct mlist *l = &p->l[pindex];
 		unsigned int order = pindex >= SMM_NR_LOWORDER_PCP_LISTS ? SMM_PCP_THP_ORDER
-									: pindex / SMM_NR_MT;
+									: pindex / SMM_NR_PCPTYPES;
 
 		while (count > 0 && l->n) {
 			l->n--;
@@ -123,10 +123,12 @@ static void pm_commit(struct pmodel *m, unsigned int cpu, u64 idx, unsigned int 
 {
 	struct mpcp *p = &m->cpu[cpu];
 	const struct smm_pcp *pcp = pm_pcp(m, cpu);
-	unsigned int mt = smm_pageblock_mt(&m->t.mm, idx);
+	unsigned int pbmt = smm_pageblock_mt(&m->t.mm, idx);
+	/* a HighAtomic block goes on the movable list (free_unref_page()) */
+	unsigned int mt = pbmt < SMM_NR_PCPTYPES ? pbmt : SHADOWMM_MT_MOVABLE;
 	unsigned int pindex = order > SMM_PCP_MAX_ORDER ?
 			      SMM_NR_LOWORDER_PCP_LISTS + (mt == SHADOWMM_MT_MOVABLE) :
-			      order * SMM_NR_MT + mt;
+			      order * SMM_NR_PCPTYPES + mt;
 	bool free_high = p->free_factor && order && order <= SMM_PCP_MAX_ORDER;
 	s64 high = free_high ? 0 : pcp->high, batch = pcp->batch, nr;
 
@@ -163,7 +165,7 @@ static u64 pm_zone_blocks(struct pmodel *m, unsigned int order)
 	u64 n = 0;
 
 	for (o = order; o < SMM_NR_ORDERS; o++)
-		for (mt = 0; mt < SMM_NR_MT; mt++)
+		for (mt = 0; mt < SMM_NR_PCPTYPES; mt++)
 			n += z->area[o].nr_free[mt] << (o - order);
 	return n;
 }
@@ -240,7 +242,7 @@ static int pm_compare(struct pmodel *m, const char *op)
  */
 static int pm_alloc(struct pmodel *m, unsigned int cpu, unsigned int order, unsigned int mt)
 {
-	static const unsigned int gfp_of[SMM_NR_MT] = {
+	static const unsigned int gfp_of[SMM_NR_PCPTYPES] = {
 		[SHADOWMM_MT_UNMOVABLE] = 0,
 		[SHADOWMM_MT_MOVABLE] = SHADOWMM_GFP_MOVABLE,
 		[SHADOWMM_MT_RECLAIMABLE] = SHADOWMM_GFP_RECLAIMABLE,
@@ -349,7 +351,7 @@ static int pm_free_bulk_op(struct pmodel *m, unsigned int cpu)
 /* __alloc_pages_bulk(): order 0, free_factor untouched. */
 static int pm_alloc_bulk_op(struct pmodel *m, unsigned int cpu, unsigned int mt)
 {
-	static const unsigned int gfp_of[SMM_NR_MT] = {
+	static const unsigned int gfp_of[SMM_NR_PCPTYPES] = {
 		[SHADOWMM_MT_MOVABLE] = SHADOWMM_GFP_MOVABLE,
 		[SHADOWMM_MT_RECLAIMABLE] = SHADOWMM_GFP_RECLAIMABLE,
 	};
@@ -467,7 +469,7 @@ static int pm_run(struct pmodel *m, u64 steps, u64 seed)
 	m->rng = seed;
 	for (m->steps = 0; m->steps < steps; m->steps++) {
 		u64 r = smm_test_rand(&m->rng);
-		unsigned int cpu, order, mt = r % SMM_NR_MT, pick = (r >> 8) % 1000;
+		unsigned int cpu, order, mt = r % SMM_NR_PCPTYPES, pick = (r >> 8) % 1000;
 		/* allocations lead while few blocks live, frees while many */
 		unsigned int alloc_bar = m->nr_live < 64 ? 820 : m->live_frames > 24576 ? 220 : 520;
 		int ret;

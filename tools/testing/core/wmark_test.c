@@ -14,6 +14,11 @@
  *     min -= min / 2, then with ALLOC_NON_BLOCK min -= min / 4; the
  *     zone passes when free - (2^order - 1) > min + lowmem_reserve and,
  *     for order > 0, some free list of order >= the order is not empty;
+ *   - __zone_watermark_unusable_free() and the list check: an attempt
+ *     without ALLOC_RESERVES (the fast path, and a slow path with neither
+ *     __GFP_HIGH nor a cannot-block request) also counts
+ *     nr_reserved_highatomic as unusable; the HighAtomic lists count as
+ *     a free block only with ALLOC_HIGHATOMIC;
  *   - __GFP_MEMALLOC (SHADOWMM_GFP_RESERVE) then gets ALLOC_NO_WATERMARKS.
  *
  * The seed is printed; SMM_SEED=N replays a run.
@@ -38,15 +43,21 @@ static s64 ref_min(u64 mark, unsigned int gfp, bool slow)
 	return min;
 }
 
-/* The model's __zone_watermark_ok() on plain numbers. */
+/*
+ * The model's __zone_watermark_ok() on plain numbers: @reserved is
+ * nr_reserved_highatomic, @block whether a list of a requested type has
+ * a block of @order or more, @block_ha whether a HighAtomic list has.
+ */
 static bool ref_wmark_ok(u64 free, unsigned int order, u64 mark, u64 lowmem,
-			 unsigned int gfp, bool slow, bool block_free)
+			 unsigned int gfp, bool slow, u64 reserved, bool block, bool block_ha)
 {
-	s64 f = (s64)free - ((1LL << order) - 1);
+	bool reserves = slow && (gfp & (SHADOWMM_GFP_HIGH | SHADOWMM_GFP_ATOMIC));
+	bool highatomic = slow && order && (gfp & WM_ATOMIC) == WM_ATOMIC;
+	s64 f = (s64)free - ((1LL << order) - 1) - (reserves ? 0 : (s64)reserved);
 
 	if (f <= ref_min(mark, gfp, slow) + (s64)lowmem)
 		return false;
-	return !order || block_free;
+	return !order || block || (highatomic && block_ha);
 }
 
 static u64 wm_rand(u64 *rng, u64 n)
@@ -83,25 +94,33 @@ SMM_TEST(wmark_check_matches_the_kernel_rules)
 		unsigned int gfp = wm_gfp(&rng), highest = wm_rand(&rng, SMM_NR_ZONES);
 		u64 mark = wm_rand(&rng, 4096), lowmem = wm_rand(&rng, 3) ? 0 : wm_rand(&rng, 2048);
 		unsigned int o, mt, flags;
-		bool block = false, slow, want, got;
+		bool block = false, block_ha = false, slow, want, got;
 
 		memset(&z, 0, sizeof(z));
 		z.free = wm_rand(&rng, 2 * (mark + lowmem) + 64);
 		z.lowmem_reserve[highest] = lowmem;
+		if (!wm_rand(&rng, 3))
+			z.nr_reserved_highatomic = wm_rand(&rng, 4) * SMM_PAGEBLOCK_FRAMES;
 		for (o = 0; o < SMM_NR_ORDERS; o++)
 			for (mt = 0; mt < SMM_NR_MT; mt++)
 				if (!wm_rand(&rng, 12)) {
 					z.area[o].nr_free[mt] = 1;
-					block |= o >= order;
+					if (mt == SHADOWMM_MT_HIGHATOMIC)
+						block_ha |= o >= order;
+					else
+						block |= o >= order;
 				}
 		slow = wm_rand(&rng, 2);
 		flags = slow ? smm_gfp_to_alloc_flags(gfp, order) : SMM_ALLOC_WMARK_LOW;
-		want = ref_wmark_ok(z.free, order, mark, lowmem, gfp, slow, block);
+		want = ref_wmark_ok(z.free, order, mark, lowmem, gfp, slow,
+				    z.nr_reserved_highatomic, block, block_ha);
 		got = smm_zone_watermark_fast(&z, order, mark, highest, flags);
 		if (want != got && differ++ < 5)
-			printf("# free %llu order %u mark %llu lowmem %llu gfp %#x %s: core %d, kernel %d\n",
-			       (unsigned long long)z.free, order, (unsigned long long)mark,
-			       (unsigned long long)lowmem, gfp, slow ? "slow" : "fast", got, want);
+			printf("# free %llu reserved %llu order %u mark %llu lowmem %llu gfp %#x %s: core %d, kernel %d\n",
+			       (unsigned long long)z.free,
+			       (unsigned long long)z.nr_reserved_highatomic, order,
+			       (unsigned long long)mark, (unsigned long long)lowmem, gfp,
+			       slow ? "slow" : "fast", got, want);
 	}
 	ASSERT_EQ(differ, 0);
 }
@@ -208,11 +227,32 @@ SMM_TEST(wmark_reserves_high_order)
 }
 
 /*
+ * One order-0 block for a fill, whatever lists have it: as a request
+ * that cannot block takes the HighAtomic reserve when nothing else is
+ * left (rmqueue_buddy()), so that a fill reaches any free count.
+ */
+static u64 wm_take(struct smm_mm *mm, struct smm_zone *z)
+{
+	u64 idx;
+
+	smm_lock(&z->lock);
+	idx = __smm_rmqueue_buddy(mm, z, 0, SHADOWMM_MT_MOVABLE, SMM_ALLOC_NON_BLOCK);
+	smm_unlock(&z->lock);
+	return idx;
+}
+
+/*
  * The whole of smm_alloc_pages() against the model, one zone, no per-CPU
  * lists: for random watermarks (min_free_kbytes), free counts around
  * them, orders and gfps, the model says whether the request succeeds
  * and whether the fast path (low, no reserve) had to give up first; the
- * allocator's result and its wmark_low counter must agree.
+ * allocator's result and its wmark_low counter must agree. High-order
+ * GFP_ATOMIC successes reserve HighAtomic pageblocks on the way, which
+ * the model reads back from the zone (nr_reserved_highatomic, the lists)
+ * before each request. A request that may block and that the model
+ * fails while a reserve exists would then give pageblocks back and
+ * retry (smm_unreserve_highatomic()): highatomic_test.c judges those,
+ * here they are counted and left out.
  */
 SMM_TEST(wmark_alloc_matches_the_kernel_rules)
 {
@@ -220,7 +260,7 @@ SMM_TEST(wmark_alloc_matches_the_kernel_rules)
 	struct smm_test_mm t;
 	struct smm_zone *z;
 	u64 *held, nr_held = 0;
-	unsigned int i, differ = 0;
+	unsigned int i, differ = 0, give_back = 0, reserved_seen = 0;
 
 	printf("# seed %#llx\n", (unsigned long long)seed);
 	ASSERT_EQ(smm_test_mm_init(&t, wm64m, 1, NULL, false, 1), 0);
@@ -230,25 +270,42 @@ SMM_TEST(wmark_alloc_matches_the_kernel_rules)
 	for (i = 0; i < 5000; i++) {
 		unsigned int order = wm_rand(&rng, 3) ? wm_rand(&rng, 3) : wm_rand(&rng, SMM_NR_ORDERS);
 		unsigned int gfp = wm_gfp(&rng), o, mt;
-		u64 target, lows = z->stats.wmark_low, idx;
-		bool block = false, fast, want, got;
+		u64 target, lows = z->stats.wmark_low, idx, res;
+		bool block = false, block_ha = false, fast, want, got;
 
 		smm_zones_set_watermarks(&t.mm, 128 + wm_rand(&rng, 4096));
 		target = wm_rand(&rng, z->wmark[SMM_WMARK_LOW] + 64);
 		while (z->free > target) {
-			ASSERT_EQ(smm_alloc_pages(&t.mm, 0, SHADOWMM_GFP_RESERVE, 0, &idx), 0);
+			idx = wm_take(&t.mm, z);
+			ASSERT_NE(idx, ~0ULL);
 			held[nr_held++] = idx;
 		}
 		while (z->free < target)
 			smm_free_pages(&t.mm, held[--nr_held], 0);
+		/* the fill may have stolen from a given-back (unmovable) block */
+		smm_zones_clear_boost(&t.mm);
 		for (o = order; o < SMM_NR_ORDERS; o++)
-			for (mt = 0; mt < SMM_NR_MT; mt++)
-				block |= z->area[o].nr_free[mt] != 0;
+			for (mt = 0; mt < SMM_NR_MT; mt++) {
+				if (mt == SHADOWMM_MT_HIGHATOMIC)
+					block_ha |= z->area[o].nr_free[mt] != 0;
+				else
+					block |= z->area[o].nr_free[mt] != 0;
+			}
+		res = z->nr_reserved_highatomic;
+		reserved_seen += res != 0;
 
-		fast = ref_wmark_ok(z->free, order, z->wmark[SMM_WMARK_LOW], 0, gfp, false, block);
+		fast = ref_wmark_ok(z->free, order, z->wmark[SMM_WMARK_LOW], 0, gfp, false, res,
+				    block, block_ha);
 		want = fast || ref_wmark_ok(z->free, order, z->wmark[SMM_WMARK_MIN], 0, gfp, true,
-					    block) || ((gfp & SHADOWMM_GFP_RESERVE) && block);
+					    res, block, block_ha) ||
+		       ((gfp & SHADOWMM_GFP_RESERVE) && block);
 		got = !smm_alloc_pages(&t.mm, order, gfp, 0, &idx);
+		if (!want && got && res && !(gfp & SHADOWMM_GFP_ATOMIC) &&
+		    fast == (z->stats.wmark_low == lows)) {
+			give_back++;
+			smm_free_pages(&t.mm, idx, 0);
+			continue;
+		}
 		if ((want != got || fast != (z->stats.wmark_low == lows)) && differ++ < 5)
 			printf("# free %llu min %llu order %u gfp %#x: core %d (low %s), kernel %d (low %s)\n",
 			       (unsigned long long)z->free + (got << order),
@@ -258,7 +315,10 @@ SMM_TEST(wmark_alloc_matches_the_kernel_rules)
 		if (got)
 			smm_free_pages(&t.mm, idx, 0);
 	}
+	printf("# %u requests with a HighAtomic reserve, %u served after giving it back\n",
+	       reserved_seen, give_back);
 	ASSERT_EQ(differ, 0);
+	ASSERT_NE(reserved_seen, 0);
 	while (nr_held)
 		smm_free_pages(&t.mm, held[--nr_held], 0);
 	free(held);
