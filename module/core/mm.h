@@ -251,11 +251,10 @@ struct smm_zone_snapshot {
 	u64 pcp_frames;				/* on the CPUs' lists */
 	u64 watermark_boost;			/* at the moment of @wmark */
 	u64 wmark[SMM_NR_WMARK];		/* boost included, as smm_wmark_pages() */
-	u64 nr_reserved_highatomic;
+	u64 nr_reserved_highatomic;		/* frames of HighAtomic pageblocks */
 	u64 nr_free_mt[SMM_NR_ORDERS][SMM_NR_MT];
 	u64 nr_free[SMM_NR_ORDERS];		/* summed over migratetypes */
 	u64 pageblocks[SMM_NR_MT];		/* overlapping the zone, by type */
-	u64 nr_reserved_highatomic;		/* frames of HighAtomic pageblocks */
 	struct smm_zone_stats stats;
 	struct smm_pcp_stats pcp;		/* summed over the CPUs */
 };

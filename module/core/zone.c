@@ -541,7 +541,6 @@ static void __smm_zone_snapshot(struct smm_mm *mm, unsigned int zi, struct smm_z
 		for (mt = 0; mt < SMM_NR_MT; mt++)
 			s->nr_free_mt[o][mt] = z->area[o].nr_free[mt];
 	s->stats = z->stats;
-	s->nr_reserved_highatomic = z->nr_reserved_highatomic;
 	smm_unlock(&z->lock);
 	smm_zone_count_pageblocks(mm, z, s->pageblocks);
 
