@@ -155,9 +155,4 @@ static inline uint32_t smmc_attr_u32(const struct nlattr *a, uint32_t dflt)
 	return a ? mnl_attr_get_u32(a) : dflt;
 }
 
-static inline uint8_t smmc_attr_u8(const struct nlattr *a, uint8_t dflt)
-{
-	return a ? mnl_attr_get_u8(a) : dflt;
-}
-
 #endif /* _SMMC_NL_H */
