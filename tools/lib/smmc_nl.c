@@ -98,23 +98,30 @@ int smmc_attr_parse_nested(const struct nlattr *nest, const struct smmc_attr_pol
 	return mnl_attr_parse_nested(nest, smmc_attr_cb, &ctx) < 0 ? -EBADMSG : 0;
 }
 
-/* What smmc_attr_parse() kept into the members @policy->fields name. */
+/*
+ * Each attribute smmc_attr_parse() kept in @tb into the member of @rec
+ * that @policy->fields names for it; a member whose attribute is absent
+ * keeps its value.
+ */
 void smmc_attr_store(const struct nlattr **tb, const struct smmc_attr_policy *policy, void *rec)
 {
 	const struct smmc_attr_field *f;
 	unsigned int type;
+	char *dst;
 
 	for (type = 0; type <= policy->max; type++) {
 		f = &policy->fields[type];
+		dst = (char *)rec + f->off;
 		if (!tb[type] || !f->len)
 			continue;
 		if (f->type == MNL_TYPE_NUL_STRING)
-			smmc_attr_strcpy((char *)rec + f->off, f->len, tb[type], "");
-		else if (f->type == MNL_TYPE_U8 || f->type == MNL_TYPE_FLAG)
-			*(bool *)((char *)rec + f->off) = f->type == MNL_TYPE_FLAG ||
-							  mnl_attr_get_u8(tb[type]);
+			smmc_attr_strcpy(dst, f->len, tb[type], "");
+		else if (f->type == MNL_TYPE_U8)
+			*(bool *)dst = mnl_attr_get_u8(tb[type]);
+		else if (f->type == MNL_TYPE_FLAG)
+			*(bool *)dst = true;
 		else
-			memcpy((char *)rec + f->off, mnl_attr_get_payload(tb[type]), f->len);
+			memcpy(dst, mnl_attr_get_payload(tb[type]), f->len);
 	}
 }
 

@@ -79,7 +79,7 @@ int smmc_nl_run(struct smmc_nl *nl, struct nlmsghdr *nlh, mnl_cb_t cb, void *dat
 struct smmc_attr_policy {
 	const enum mnl_attr_data_type *types;
 	unsigned int max;
-	const struct smmc_attr_field *fields;	/* instead of types: see below */
+	const struct smmc_attr_field *fields;	/* instead of types (below) */
 };
 
 #define SMMC_ATTR_POLICY(types)	{ (types), ARRAY_SIZE(types) - 1, NULL }
