@@ -8,7 +8,9 @@
 #   make ARCH=arm64, make vm ARCH=arm64
 #                   the module, tools and selftests cross-built for
 #                   Debian's arm64 kernel in build/arm64 (scripts/
-#                   build-arm64.sh); the arm64 guest (qemu-system-aarch64)
+#                   build-arm64.sh); the arm64 guest (qemu-system-aarch64).
+#                   KVER=6.12 (or its arm64 release): Debian's 6.12 arm64
+#                   kernel, in build/arm64-6.12
 #   make check      host unit tests of the core (ASan/UBSan) and of the
 #                   tools, then every selftest in the VM; ends with
 #                   "N passed, N failed, N skipped"
@@ -40,12 +42,17 @@ MODULE		:= module/shadowmm.ko
 KBUILD_FLAGS	:= W=1 KCFLAGS=-Werror
 
 ifeq ($(ARCH),arm64)
+# KVER: 6.1 (the default) or 6.12, or a release of either
+# (6.12.117+deb12-arm64); each series has its cache (deps-arm64.sh) and
+# build directory (build/arm64, build/arm64-6.12)
+ARM64_DEPS	:= arm64$(if $(filter 6.12,$(KSERIES)),-6.12)
+ARM64_ENV	:= SMM_ARM64_SERIES=$(KSERIES) $(if $(filter-out $(KSERIES),$(KVER)),SMM_KVER=$(KVER))
 all:
-	@scripts/deps.sh arm64
-	scripts/build-arm64.sh > /dev/null
+	@scripts/deps.sh $(ARM64_DEPS)
+	$(ARM64_ENV) scripts/build-arm64.sh > /dev/null
 vm:
-	@scripts/deps.sh arm64
-	SMM_ARCH=arm64 scripts/vm.sh shell
+	@scripts/deps.sh $(ARM64_DEPS)
+	$(ARM64_ENV) SMM_ARCH=arm64 scripts/vm.sh shell
 else
 all: module tools selftests
 vm: deps all
@@ -127,9 +134,12 @@ test-host: test-core test-tsan test-tools test-fuzz test-names test-tree
 # in make check-full). 6.1's PREEMPT_RT run (rt) is in make check-full
 # only: one RT kernel keeps make check under an hour on 2 cores.
 # arm64: the walker's and the allocator's 5 tests here, all 15 in
-# make check-full.
+# make check-full. arm64-612 (Debian's 6.12 arm64 kernel, 52-bit VA with
+# LPA2, 5 levels) and arm64-612-la48 (the same kernel on a CPU without
+# LPA2: 48-bit VA, 4 levels), in make check-full only (all 15 tests each
+# there; the 5 of arm64's make check run when run by hand).
 FLAVOURS	?= $(if $(TESTS),,la48 holds k612 k612-rt smp4 arm64 debug-quick)
-FULL_FLAVOURS	:= la48 holds rt smp4 debug-quick k612 k612-rt arm64
+FULL_FLAVOURS	:= la48 holds rt smp4 debug-quick k612 k612-rt arm64 arm64-612 arm64-612-la48
 HOST_TAP	:= $(addprefix build/host/,core.tap tsan.tap fuzz.tap test_json.tap test_nl.tap \
 		   test_smmctl.tap test_smmtop.tap names.tap tree.tap)
 

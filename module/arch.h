@@ -45,18 +45,30 @@ static inline unsigned int smm_arch_phys_bits(void)
 
 /*
  * Levels of the running kernel's page tables. x86: 5 only where the CPU
- * has la57 and the kernel enabled it, decided at boot. arm64: fixed when
- * the kernel was built (CONFIG_PGTABLE_LEVELS: 4 on Debian's 6.1, 48-bit
- * VA with 4 KiB pages).
+ * has la57 and the kernel enabled it, decided at boot. arm64: up to
+ * CONFIG_PGTABLE_LEVELS, the kernel's build. Debian's 6.1 builds 4 (48-bit
+ * VA, 4 KiB pages). Debian's 6.12 builds 5 (52-bit VA with LPA2), and
+ * folds the top level at boot when the CPU lacks FEAT_LPA2: it then runs
+ * 48-bit VA on 4 levels, entries without LPA2's OA[51:50] in bits 9:8
+ * (the SH field is back). pgtable_l5_enabled() says which, from the
+ * ARM64_HAS_VA52 capability (or TCR_EL1.T1SZ before capabilities are
+ * final), usable from a module; with 4 KiB pages Linux enables LPA2
+ * exactly when it enables 52-bit VA, so the level count also picks the
+ * descriptor format (core/pgtable.h, smm_pt_native()).
  */
 static inline unsigned int smm_arch_paging_levels(void)
 {
-#if defined(CONFIG_X86)
+#if defined(CONFIG_X86) || CONFIG_PGTABLE_LEVELS > 4
 	return pgtable_l5_enabled() ? 5 : 4;
 #else
 	return CONFIG_PGTABLE_LEVELS;
 #endif
 }
+
+/* The core decodes arm64's 4 KiB granule only (core/pgtable_arm64.h). */
+#if defined(CONFIG_ARM64) && !defined(CONFIG_ARM64_4K_PAGES)
+#error "shadowmm: arm64 kernels with 16 KiB or 64 KiB pages are not supported (core/pgtable_arm64.h)"
+#endif
 
 /*
  * Walks of a process's tables need nothing of the architecture beyond the

@@ -190,12 +190,16 @@ static void smm_zoneinfo_zone(struct seq_file *m, struct smm_zone *z, unsigned i
 	u64 pfn = 0;
 
 	seq_printf(m, "Node %d, zone %8s", 0, z->name);
-	/* the marks as wmark_pages() reads them: boost included */
+	/*
+	 * The marks as wmark_pages() reads them, boost included, and the
+	 * boost (zone->watermark_boost) from the snapshot: the values
+	 * ZONE_GET sends, taken together under the zone lock.
+	 */
 	seq_printf(m, "\n  pages free     %llu\n        boost    %llu\n        min      %llu"
 		   "\n        low      %llu\n        high     %llu\n        spanned  %llu"
 		   "\n        present  %llu\n        managed  %llu\n        cma      %d",
-		   s->free, READ_ONCE(z->watermark_boost), smm_wmark_pages(z, SMM_WMARK_MIN),
-		   smm_wmark_pages(z, SMM_WMARK_LOW), smm_wmark_pages(z, SMM_WMARK_HIGH),
+		   s->free, s->watermark_boost, s->wmark[SMM_WMARK_MIN],
+		   s->wmark[SMM_WMARK_LOW], s->wmark[SMM_WMARK_HIGH],
 		   z->end - z->start, z->present, z->managed, 0);
 	smm_zoneinfo_protection(m, z);
 	if (!smm_zone_populated(z)) {

@@ -41,6 +41,10 @@ static char *smm_param_thp = "auto";
 module_param_named(thp, smm_param_thp, charp, 0444);
 MODULE_PARM_DESC(thp, "Derive min_free_kbytes as a kernel with THP enabled (khugepaged raises it): on, off or auto (default: as this kernel's build config)");
 
+static char *smm_param_watermark_boost_factor = "15000";
+module_param_named(watermark_boost_factor, smm_param_watermark_boost_factor, charp, 0444);
+MODULE_PARM_DESC(watermark_boost_factor, "vm.watermark_boost_factor: a fallback steal raises the watermarks up to this / 10000 of high, 0 to 2147483647; 0: no boost (default 15000, the kernel's)");
+
 static bool smm_param_pcp = true;
 module_param_named(pcp, smm_param_pcp, bool, 0444);
 MODULE_PARM_DESC(pcp, "Per-CPU page lists for orders 0-3 (default on)");
@@ -53,6 +57,7 @@ struct smm_dev smm_dev;
 
 struct smm_params {
 	u64 base, size, min_free_kbytes;	/* or SMM_MIN_FREE_KBYTES_AUTO* */
+	u64 watermark_boost_factor;
 	bool reserved;
 	struct smm_zone_layout layout;
 };
@@ -65,6 +70,22 @@ static int smm_parse_param(const char *name, const char *val, u64 *out)
 	if (ret)
 		pr_err("invalid %s= value: '%s' (%s)\n", name, val ? val : "",
 		       ret == -ERANGE ? "too large" : "expected a number with optional K/M/G/T");
+	return ret ? -EINVAL : 0;
+}
+
+/*
+ * watermark_boost_factor= as vm.watermark_boost_factor takes it: a
+ * decimal from 0 (no boost) to INT_MAX (proc_dointvec_minmax() with
+ * extra1 = 0 and no ceiling).
+ */
+static int smm_parse_boost_factor(u64 *out)
+{
+	const char *val = smm_param_watermark_boost_factor ? : "";
+	int ret = smm_parse_decimal(val, SMM_WATERMARK_BOOST_FACTOR_MAX, out);
+
+	if (ret)
+		pr_err("invalid watermark_boost_factor= value: '%s' (expected a whole number from 0 to %u)\n",
+		       val, SMM_WATERMARK_BOOST_FACTOR_MAX);
 	return ret ? -EINVAL : 0;
 }
 
@@ -107,6 +128,8 @@ static int smm_params_parse(struct smm_params *p)
 	if (!ret)
 		ret = smm_parse_param("min_free_kbytes", smm_param_min_free_kbytes,
 				      &p->min_free_kbytes);
+	if (!ret)
+		ret = smm_parse_boost_factor(&p->watermark_boost_factor);
 	if (!ret)
 		ret = smm_thp_enabled(&thp);
 	if (ret)
@@ -158,11 +181,18 @@ static int smm_mm_setup(struct smm_dev *d, const struct smm_params *p)
 		.nr_split_cpus = smm_split_cpus(),
 		.pcp_enabled = smm_param_pcp,
 		.min_free_kbytes = p->min_free_kbytes,
+		.watermark_boost_factor = p->watermark_boost_factor,
 	};
 	int ret = smm_mm_init(&d->mm, &d->range, &cfg);
 
-	if (ret)
+	if (ret) {
 		pr_err("cannot set up the shadow mm (%d): size=%#llx\n", ret, d->size);
+		return ret;
+	}
+	/* before anything allocates: checked in smm_params_parse(), cannot fail */
+	ret = smm_set_watermark_boost_factor(&d->mm, p->watermark_boost_factor);
+	if (WARN_ON_ONCE(ret))
+		smm_mm_destroy(&d->mm);
 	return ret;
 }
 

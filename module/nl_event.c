@@ -32,6 +32,7 @@
 /* One zone's counters at one moment. */
 struct smm_event_sample {
 	u64 alloc, free, alloc_fail, wmark_low, wmark_min, free_frames;
+	u64 boost, nr_reserved_highatomic;
 	u32 level;
 };
 
@@ -49,13 +50,29 @@ static struct smm_event_state {
 	u64 seq;			/* of the last message sent */
 } smm_event;
 
-static u32 smm_event_level(const struct smm_zone *z, u64 free)
+/*
+ * The zone's pressure level as the allocator would decide it: the
+ * highest watermark an order-0 request with no reserves (GFP_KERNEL)
+ * preferring this zone would pass, zone_watermark_fast()'s "free less
+ * what it may not use, above the mark" with the marks as the allocator
+ * reads them, boost included (wmark_pages()). What it may not use is
+ * the highatomic reserve (__zone_watermark_unusable_free() without
+ * ALLOC_RESERVES). So a zone whose boost was raised by a fallback steal
+ * reads below low as soon as a GFP_KERNEL request would go to the slow
+ * path there, and "above high" is free > high, where kswapd counts the
+ * zone balanced (pgdat_balanced()). Requests with reserves (__GFP_HIGH,
+ * atomic) may still succeed below min. Marks and free are one moment
+ * of the snapshot.
+ */
+static u32 smm_event_level(const struct smm_zone_snapshot *s)
 {
-	if (free < z->wmark[SMM_WMARK_MIN])
+	u64 usable = s->free - min(s->free, s->nr_reserved_highatomic);
+
+	if (usable <= s->wmark[SMM_WMARK_MIN])
 		return SHADOWMM_WMARK_BELOW_MIN;
-	if (free < z->wmark[SMM_WMARK_LOW])
+	if (usable <= s->wmark[SMM_WMARK_LOW])
 		return SHADOWMM_WMARK_BELOW_LOW;
-	if (free < z->wmark[SMM_WMARK_HIGH])
+	if (usable <= s->wmark[SMM_WMARK_HIGH])
 		return SHADOWMM_WMARK_BELOW_HIGH;
 	return SHADOWMM_WMARK_ABOVE_HIGH;
 }
@@ -84,8 +101,10 @@ static void smm_event_read(struct smm_mm *mm, unsigned int zi, struct smm_event_
 	s->wmark_low = snap.stats.wmark_low;
 	s->wmark_min = snap.stats.wmark_min;
 	/* the watermark checks look at the buddy's free frames, as the kernel's do */
-	s->level = smm_event_level(&mm->zones[zi], snap.free);
+	s->level = smm_event_level(&snap);
 	s->free_frames = snap.free + snap.pcp_frames;
+	s->boost = snap.watermark_boost;
+	s->nr_reserved_highatomic = snap.nr_reserved_highatomic;
 }
 
 /* Under the set's mutex: it orders us after a whole creation or destruction. */
@@ -104,7 +123,9 @@ static bool smm_event_changed(const struct smm_event_sample *now,
 {
 	return now->alloc != prev->alloc || now->free != prev->free ||
 	       now->alloc_fail != prev->alloc_fail || now->wmark_low != prev->wmark_low ||
-	       now->wmark_min != prev->wmark_min || now->level != prev->level;
+	       now->wmark_min != prev->wmark_min || now->level != prev->level ||
+	       now->boost != prev->boost ||
+	       now->nr_reserved_highatomic != prev->nr_reserved_highatomic;
 }
 
 static int smm_event_zone_fill(struct sk_buff *skb, unsigned int zi,
@@ -129,7 +150,10 @@ static int smm_event_zone_fill(struct sk_buff *skb, unsigned int zi,
 	    nla_put_u64_64bit(skb, SHADOWMM_A_EVZONE_FREE_FRAMES, now->free_frames,
 			      SHADOWMM_A_EVZONE_PAD) ||
 	    nla_put_u32(skb, SHADOWMM_A_EVZONE_LEVEL, now->level) ||
-	    nla_put_u32(skb, SHADOWMM_A_EVZONE_LEVEL_PREV, prev->level)) {
+	    nla_put_u32(skb, SHADOWMM_A_EVZONE_LEVEL_PREV, prev->level) ||
+	    nla_put_u64_64bit(skb, SHADOWMM_A_EVZONE_BOOST, now->boost, SHADOWMM_A_EVZONE_PAD) ||
+	    nla_put_u64_64bit(skb, SHADOWMM_A_EVZONE_NR_RESERVED_HIGHATOMIC,
+			      now->nr_reserved_highatomic, SHADOWMM_A_EVZONE_PAD)) {
 		nla_nest_cancel(skb, nest);
 		return -EMSGSIZE;
 	}
@@ -163,7 +187,7 @@ static size_t smm_event_size(unsigned int nr_zones)
 {
 	size_t zone = nla_total_size(0) +			/* the zone's nest */
 		      3 * nla_total_size(sizeof(u32)) +		/* ID, LEVEL, LEVEL_PREV */
-		      6 * nla_total_size_64bit(sizeof(u64));	/* the counts */
+		      8 * nla_total_size_64bit(sizeof(u64));	/* the counts, boost, highatomic */
 
 	return nla_total_size_64bit(sizeof(u64)) +		/* SEQ */
 	       nla_total_size(sizeof(u32)) +			/* INTERVAL_MS */

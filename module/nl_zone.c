@@ -96,6 +96,31 @@ static int smm_nl_stats_fill(struct sk_buff *skb, struct smm_mm *mm, unsigned in
 	return 0;
 }
 
+/*
+ * Each online CPU's free_factor (nr_pcp_free()'s drain scale) as a nest
+ * of u32 numbered cpu + 1, the CPUs zoneinfo lists pagesets for. Read
+ * without the pcp lock, as the count is: one whole value each.
+ */
+static int smm_nl_pcp_free_factor_fill(struct sk_buff *skb, struct smm_mm *mm, unsigned int zi)
+{
+	struct nlattr *nest = nla_nest_start(skb, SHADOWMM_A_ZONE_PCP_FREE_FACTOR);
+	unsigned int cpu;
+
+	if (!nest)
+		return -EMSGSIZE;
+	for_each_online_cpu(cpu) {
+		if (cpu >= mm->nr_cpus)
+			break;
+		if (nla_put_u32(skb, cpu + 1, READ_ONCE(smm_pcp_of(mm, cpu, zi)->free_factor))) {
+			nla_nest_cancel(skb, nest);
+			return -EMSGSIZE;
+		}
+	}
+	nla_nest_end(skb, nest);
+	return 0;
+}
+
+/* The watermarks, boost and highatomic reserve from the snapshot: one moment. */
 static int smm_nl_zone_fill(struct sk_buff *skb, struct smm_mm *mm, unsigned int zi,
 			    const struct smm_zone_snapshot *s)
 {
@@ -110,11 +135,11 @@ static int smm_nl_zone_fill(struct sk_buff *skb, struct smm_mm *mm, unsigned int
 	    nla_put_u64_64bit(skb, SHADOWMM_A_ZONE_MANAGED, z->managed, SHADOWMM_A_ZONE_PAD) ||
 	    nla_put_u64_64bit(skb, SHADOWMM_A_ZONE_FREE, s->free, SHADOWMM_A_ZONE_PAD) ||
 	    nla_put_u64_64bit(skb, SHADOWMM_A_ZONE_PCP, s->pcp_frames, SHADOWMM_A_ZONE_PAD) ||
-	    nla_put_u64_64bit(skb, SHADOWMM_A_ZONE_WMARK_MIN, smm_wmark_pages(z, SMM_WMARK_MIN),
+	    nla_put_u64_64bit(skb, SHADOWMM_A_ZONE_WMARK_MIN, s->wmark[SMM_WMARK_MIN],
 			      SHADOWMM_A_ZONE_PAD) ||
-	    nla_put_u64_64bit(skb, SHADOWMM_A_ZONE_WMARK_LOW, smm_wmark_pages(z, SMM_WMARK_LOW),
+	    nla_put_u64_64bit(skb, SHADOWMM_A_ZONE_WMARK_LOW, s->wmark[SMM_WMARK_LOW],
 			      SHADOWMM_A_ZONE_PAD) ||
-	    nla_put_u64_64bit(skb, SHADOWMM_A_ZONE_WMARK_HIGH, smm_wmark_pages(z, SMM_WMARK_HIGH),
+	    nla_put_u64_64bit(skb, SHADOWMM_A_ZONE_WMARK_HIGH, s->wmark[SMM_WMARK_HIGH],
 			      SHADOWMM_A_ZONE_PAD) ||
 	    smm_nl_put_u64_array(skb, SHADOWMM_A_ZONE_LOWMEM_RESERVE, z->lowmem_reserve,
 				 SMM_NR_ZONES) ||
@@ -122,7 +147,11 @@ static int smm_nl_zone_fill(struct sk_buff *skb, struct smm_mm *mm, unsigned int
 	    nla_put_u32(skb, SHADOWMM_A_ZONE_PCP_BATCH, pcp->batch) ||
 	    smm_nl_free_area_fill(skb, s) ||
 	    smm_nl_put_u64_array(skb, SHADOWMM_A_ZONE_PAGEBLOCKS, s->pageblocks, SMM_NR_MT) ||
-	    smm_nl_stats_fill(skb, mm, zi, s))
+	    smm_nl_stats_fill(skb, mm, zi, s) ||
+	    nla_put_u64_64bit(skb, SHADOWMM_A_ZONE_BOOST, s->watermark_boost, SHADOWMM_A_ZONE_PAD) ||
+	    nla_put_u64_64bit(skb, SHADOWMM_A_ZONE_NR_RESERVED_HIGHATOMIC,
+			      s->nr_reserved_highatomic, SHADOWMM_A_ZONE_PAD) ||
+	    smm_nl_pcp_free_factor_fill(skb, mm, zi))
 		return -EMSGSIZE;
 	return 0;
 }

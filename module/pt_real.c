@@ -145,10 +145,21 @@ static int smm_pt_real_read(void *priv, unsigned int level, u64 parent, u64 va, 
 
 	switch (level) {
 	case SHADOWMM_PT_PGD:
+		/*
+		 * Under 4-level paging the P4D is folded and the walker's
+		 * PGD entry is p4d_offset()'s: the PGD entry itself where
+		 * the fold is the build's (arm64 6.1) or x86's (p4d_offset()
+		 * returns the PGD pointer), but on arm64 with 52-bit VA
+		 * folded at boot (6.12 without LPA2) pgd_offset() indexes a
+		 * 16-entry table by VA bits 51:48 and the real level-0 entry
+		 * is pgd_to_folded_p4d()'s, in the same page.
+		 */
 		r->pgd = pgd_offset(r->mm, va);
-		*entry = pgd_val(READ_ONCE(*r->pgd));
-		/* folded under 4-level paging: p4d_offset() is the PGD itself */
 		r->p4d = p4d_offset(r->pgd, va);
+		if (smm_arch_paging_levels() == 4)
+			*entry = p4d_val(READ_ONCE(*r->p4d));
+		else
+			*entry = pgd_val(READ_ONCE(*r->pgd));
 		return 0;
 	case SHADOWMM_PT_P4D:
 		*entry = p4d_val(READ_ONCE(*r->p4d));

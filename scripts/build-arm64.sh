@@ -9,25 +9,29 @@
 #   build/arm64/src/selftests/...               the compiled selftests
 #
 #   build-arm64.sh [OUT]   OUT: another directory than build/arm64
+#                          (SMM_ARM64_SERIES=6.12: build/arm64-6.12)
 #
 # The compiler is Debian's gcc-aarch64-linux-gnu (glibc from
 # libc6-dev-arm64-cross); the kernel headers and the libraries the tools
 # link with (libmnl, ncursesw) come from the arm64 .debs that
-# scripts/deps-arm64.sh unpacked (its cache: SMM_ARM64_DIR). Prints the
-# kernel release on stdout.
+# scripts/deps-arm64.sh unpacked (its cache: SMM_ARM64_DIR, by default
+# the one of SMM_ARM64_SERIES: 6.1, or 6.12 in ~/.cache/shadowmm/
+# arm64-6.12). Prints the kernel release on stdout.
 set -euo pipefail
 
 top=$(cd "$(dirname "$0")/.." && pwd)
-out=$(realpath -m "${1:-$top/build/arm64}")
-cache=${SMM_ARM64_DIR:-$HOME/.cache/shadowmm/arm64}
+series=${SMM_ARM64_SERIES:-6.1}
+suffix=$([ "$series" = 6.1 ] || echo "-$series")
+out=$(realpath -m "${1:-$top/build/arm64$suffix}")
+cache=${SMM_ARM64_DIR:-$HOME/.cache/shadowmm/arm64$suffix}
 sysroot=$cache/root
 cross=aarch64-linux-gnu-
 
-[ -f "$cache/release" ] || { echo "build-arm64: no arm64 kernel in $cache (run scripts/deps.sh arm64)" >&2; exit 1; }
+[ -f "$cache/release" ] || { echo "build-arm64: no arm64 kernel in $cache (run scripts/deps.sh arm64$suffix)" >&2; exit 1; }
 rel=$(cat "$cache/release")
 kdir=$sysroot/usr/src/linux-headers-$rel
-[ -d "$kdir" ] || { echo "build-arm64: no headers at $kdir (run scripts/deps.sh arm64)" >&2; exit 1; }
-command -v "${cross}gcc" >/dev/null || { echo "build-arm64: no ${cross}gcc (run scripts/deps.sh arm64)" >&2; exit 1; }
+[ -d "$kdir" ] || { echo "build-arm64: no headers at $kdir (run scripts/deps.sh arm64$suffix)" >&2; exit 1; }
+command -v "${cross}gcc" >/dev/null || { echo "build-arm64: no ${cross}gcc (run scripts/deps.sh arm64$suffix)" >&2; exit 1; }
 
 # The sources as the working tree has them, built products left out (git
 # ignores them); objects of an earlier run stay, so make rebuilds only

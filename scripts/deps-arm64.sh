@@ -5,7 +5,13 @@
 # guest's initramfs needs, downloaded as .debs and unpacked with
 # `dpkg-deb -x` into one directory, never installed:
 #
-#   ~/.cache/shadowmm/arm64/            (SMM_ARM64_DIR overrides)
+#   deps-arm64.sh [SERIES]   SERIES: 6.1 (the default) or 6.12, or
+#                            SMM_ARM64_SERIES; each series has a cache
+#                            of its own, so both kernels stay usable:
+#
+#   ~/.cache/shadowmm/arm64/            6.1 (SMM_ARM64_DIR overrides)
+#   ~/.cache/shadowmm/arm64-6.12/       6.12 (linux-image-6.12-arm64's
+#                                       release, e.g. 6.12.117+deb12-arm64)
 #     apt/        apt's state for the arm64 index, apart from the host's
 #     debs/       the downloaded .debs
 #     root/       all of them unpacked: boot/vmlinuz-REL, usr/src/
@@ -13,21 +19,32 @@
 #                 bin/busybox, usr/bin/jq, ...
 #     release     REL, e.g. 6.1.0-57-arm64
 #
+# The guest's programs are the same bookworm packages for both series: a
+# 6.12 cache starts from hard links to the 6.1 cache's .debs, when there.
+#
 # `dpkg --add-architecture arm64` would do the same through dpkg, but
 # then installing the arm64 headers wants to remove the native gcc,
 # clang, sparse and the amd64 headers: this script never touches dpkg's
 # database. The headers' Makefile includes the -common headers by an
 # absolute path, and their scripts/ and tools/ links point into
-# linux-kbuild-6.1: both are turned to the unpacked -common and the
-# host's own (amd64) linux-kbuild-6.1, so kbuild runs natively and only
-# the compiler crosses (aarch64-linux-gnu-gcc-12).
+# linux-kbuild-6.1 (6.12: linux-kbuild-6.12.N+deb12, of that very
+# release): both are turned to the unpacked -common and the host's own
+# (amd64) kbuild of the same version (scripts/deps.sh arm64 / arm64-6.12
+# installs it), so kbuild runs natively and only the compiler crosses
+# (aarch64-linux-gnu-gcc-12).
 #
 # Idempotent: a .deb already downloaded is not fetched again, and when
 # every one is unpacked (root/.done lists them) nothing is done at all.
 # Prints the release on stdout, what it did on stderr.
 set -euo pipefail
 
-cache=${SMM_ARM64_DIR:-$HOME/.cache/shadowmm/arm64}
+series=${1:-${SMM_ARM64_SERIES:-6.1}}
+case "$series" in
+6.1)	default_cache=$HOME/.cache/shadowmm/arm64 meta=linux-image-arm64 ;;
+6.12)	default_cache=$HOME/.cache/shadowmm/arm64-6.12 meta=linux-image-6.12-arm64 ;;
+*)	echo "deps-arm64: series 6.1 or 6.12, not '$series'" >&2; exit 2 ;;
+esac
+cache=${SMM_ARM64_DIR:-$default_cache}
 apt_dir=$cache/apt
 debs=$cache/debs
 root=$cache/root
@@ -96,10 +113,31 @@ update_index() {
 	fi
 }
 
-# The release of linux-image-arm64's kernel, e.g. 6.1.0-57-arm64.
+# The release of the series' meta-package's kernel, e.g. 6.1.0-57-arm64
+# (linux-image-arm64) or 6.12.117+deb12-arm64 (linux-image-6.12-arm64).
 kernel_release() {
-	apt_cache_arm64 depends linux-image-arm64 2>/dev/null |
-		sed -n 's/^ *Depends: linux-image-\([0-9.]*-[0-9]*-arm64\)$/\1/p' | head -n 1
+	apt_cache_arm64 depends "$meta" 2>/dev/null |
+		sed -n 's/^ *Depends: linux-image-\([0-9][0-9.]*[-+][^ ]*-arm64\)$/\1/p' | head -n 1
+}
+
+# The host's kbuild for REL: linux-kbuild-6.1 serves every 6.1 release,
+# 6.12's are per release (linux-kbuild-6.12.117+deb12).
+kbuild_dir() {
+	case "$1" in
+	6.1.*)	echo /usr/lib/linux-kbuild-6.1 ;;
+	*)	echo "/usr/lib/linux-kbuild-${1%-arm64}" ;;
+	esac
+}
+
+# A new series' cache starts from the 6.1 cache's guest .debs (the same
+# bookworm packages), hard-linked when on the same file system.
+seed_debs() {
+	local d=$HOME/.cache/shadowmm/arm64/debs f
+	[ "$series" != 6.1 ] && [ -d "$d" ] || return 0
+	for f in "$d"/*.deb; do
+		case "${f##*/}" in linux-*) continue ;; esac
+		[ -e "$debs/${f##*/}" ] || ln "$f" "$debs/" 2>/dev/null || cp "$f" "$debs/"
+	done
 }
 
 # Download the named packages' .debs into debs/ (those not there yet).
@@ -123,16 +161,17 @@ download() {
 # Point the headers at the unpacked -common (their Makefile includes it
 # by absolute path) and at the host's kbuild.
 fix_headers() {
-	local rel=$1 hdr=$root/usr/src/linux-headers-$1 common
+	local rel=$1 hdr=$root/usr/src/linux-headers-$1 common kb
 	common=$root/usr/src/linux-headers-${rel%-arm64}-common
-	[ -d /usr/lib/linux-kbuild-6.1/scripts ] ||
-		{ echo "deps-arm64: no /usr/lib/linux-kbuild-6.1 (apt-get install linux-kbuild-6.1)" >&2; exit 1; }
+	kb=$(kbuild_dir "$rel")
+	[ -d "$kb/scripts" ] ||
+		{ echo "deps-arm64: no $kb (apt-get install ${kb##*/})" >&2; exit 1; }
 	echo "include $common/Makefile" > "$hdr/Makefile"
-	ln -sfn /usr/lib/linux-kbuild-6.1/scripts "$hdr/scripts"
-	ln -sfn /usr/lib/linux-kbuild-6.1/tools "$hdr/tools"
+	ln -sfn "$kb/scripts" "$hdr/scripts"
+	[ ! -e "$kb/tools" ] || ln -sfn "$kb/tools" "$hdr/tools"
 	# the -common headers link to the same kbuild
-	[ ! -L "$common/scripts" ] || ln -sfn /usr/lib/linux-kbuild-6.1/scripts "$common/scripts"
-	[ ! -L "$common/tools" ] || ln -sfn /usr/lib/linux-kbuild-6.1/tools "$common/tools"
+	[ ! -L "$common/scripts" ] || ln -sfn "$kb/scripts" "$common/scripts"
+	[ ! -L "$common/tools" ] || ln -sfn "$kb/tools" "$common/tools"
 	# /lib/modules/REL/build in the sysroot, as on a real arm64 machine
 	mkdir -p "$root/lib/modules/$rel"
 	ln -sfn "$hdr" "$root/lib/modules/$rel/build"
@@ -166,6 +205,7 @@ if [ -f "$root/.done" ] && [ "$(cat "$root/.done")" = "$want_done" ] &&
 	exit 0
 fi
 
+seed_debs
 download "${pkgs[@]}"
 rm -f "$root/.done"
 for p in "${pkgs[@]}"; do

@@ -19,6 +19,11 @@ set -euo pipefail
 #   deps.sh arm64       also the cross compiler, qemu-system-aarch64 and dtc,
 #                       then Debian's arm64 kernel and the guest's arm64
 #                       programs, unpacked in a cache (scripts/deps-arm64.sh)
+#   deps.sh arm64-6.12  the same with Debian bookworm's 6.12 arm64 kernel
+#                       (linux-image-6.12-arm64: 52-bit VA, LPA2, 5 levels)
+#                       in a cache of its own (~/.cache/shadowmm/arm64-6.12);
+#                       the host's kbuild of that release comes with
+#                       linux-headers-6.12-amd64, and pahole for the BTF
 PKGS=(
 	gcc make libc6-dev			# the tools and the module
 	clang					# libFuzzer on the core
@@ -29,6 +34,7 @@ PKGS=(
 	universal-ctags				# scripts/check-names.sh
 	tmux					# smmtop's screen tests (host and VM)
 )
+arm64_series=()
 for group in "$@"; do
 	case "$group" in
 	debug)	PKGS+=(linux-source-6.1 bc flex bison libelf-dev libssl-dev xz-utils) ;;
@@ -39,8 +45,11 @@ for group in "$@"; do
 	bench)	PKGS+=(valgrind) ;;
 	arm64)	PKGS+=(gcc-aarch64-linux-gnu libc6-dev-arm64-cross qemu-system-arm
 		       device-tree-compiler linux-kbuild-6.1)
-		arm64=1 ;;
-	*)	echo "usage: deps.sh [debug] [rt] [6.12] [6.12-rt] [stress] [bench] [arm64]" >&2; exit 2 ;;
+		arm64_series+=(6.1) ;;
+	arm64-6.12) PKGS+=(gcc-aarch64-linux-gnu libc6-dev-arm64-cross qemu-system-arm
+		       device-tree-compiler linux-headers-6.12-amd64 dwarves)
+		arm64_series+=(6.12) ;;
+	*)	echo "usage: deps.sh [debug] [rt] [6.12] [6.12-rt] [stress] [bench] [arm64] [arm64-6.12]" >&2; exit 2 ;;
 	esac
 done
 
@@ -62,7 +71,10 @@ missing_pkgs() {
 
 # The arm64 kernel and guest programs, once the host packages are there.
 arm64_cache() {
-	[ -z "${arm64:-}" ] || "$(dirname "$0")/deps-arm64.sh" > /dev/null
+	local s
+	for s in "${arm64_series[@]}"; do
+		"$(dirname "$0")/deps-arm64.sh" "$s" > /dev/null
+	done
 }
 
 mapfile -t missing < <(missing_pkgs)

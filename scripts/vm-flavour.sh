@@ -63,6 +63,13 @@
 #           race; kernel walks are refused on arm64, module/arch.h):
 #           in make check the walker's and the allocator's core (5
 #           tests, below), all 15 with SMM_FLAVOUR_FULL=1 (make check-full)
+#   arm64-612  the same on Debian bookworm's 6.12 arm64 kernel (scripts/
+#           deps.sh arm64-6.12; built for 52-bit VA with LPA2) under -cpu
+#           max, which has FEAT_LPA2: 52-bit VA, 5 levels, LPA2
+#           descriptors. The same 5 tests, all 15 with SMM_FLAVOUR_FULL=1;
+#           make check-full only
+#   arm64-612-la48  that kernel under -cpu max,lpa2=off: it folds the top
+#           level at boot, 48-bit VA on 4 levels (make check-full only)
 #
 # The module is built for that kernel from a copy of the sources in
 # build/vm-FLAVOUR/src (so the generic build in module/ stays as it is);
@@ -70,7 +77,7 @@
 set -euo pipefail
 
 top=$(cd "$(dirname "$0")/.." && pwd)
-flavour=${1:?usage: vm-flavour.sh debug|debug-fuzz|debug-quick|kcsan|rt|k612|k612-rt|la48|holds|smp4|arm64 [vm.sh check options]}
+flavour=${1:?usage: vm-flavour.sh debug|debug-fuzz|debug-quick|kcsan|rt|k612|k612-rt|la48|holds|smp4|arm64|arm64-612|arm64-612-la48 [vm.sh check options]}
 shift
 out=$top/build/vm-$flavour
 
@@ -180,8 +187,15 @@ smp4)
 	export SMM_VM_APPEND="smm.env.SMM_STRESS_SECONDS=60 smm.env.SMM_STRESS_NG=1 ${SMM_VM_APPEND:-}"
 	default_tests=test_stress.sh
 	;;
-arm64)
-	"$top/scripts/deps.sh" arm64 >&2
+arm64 | arm64-612 | arm64-612-la48)
+	case "$flavour" in
+	arm64)	export SMM_ARM64_SERIES=6.1 ;;
+	arm64-612) export SMM_ARM64_SERIES=6.12 ;;
+	arm64-612-la48)
+		export SMM_ARM64_SERIES=6.12
+		export SMM_VM_CPU=${SMM_VM_CPU:-max,pauth-impdef=on,lpa2=off} ;;
+	esac
+	"$top/scripts/deps.sh" "arm64$([ "$SMM_ARM64_SERIES" = 6.1 ] || echo -6.12)" >&2
 	export SMM_ARCH=arm64
 	# the arm64 kernel's release is deps-arm64.sh's (vm.sh reads it):
 	# make's SMM_KVER names the x86 kernel
@@ -198,7 +212,7 @@ arm64)
 	set -- --timeout 1800 "$@"
 	;;
 *)
-	echo "vm-flavour: unknown flavour '$flavour' (debug, debug-fuzz, debug-quick, kcsan, rt, k612, k612-rt, la48, holds, smp4, arm64)" >&2
+	echo "vm-flavour: unknown flavour '$flavour' (debug, debug-fuzz, debug-quick, kcsan, rt, k612, k612-rt, la48, holds, smp4, arm64, arm64-612, arm64-612-la48)" >&2
 	exit 2
 	;;
 esac

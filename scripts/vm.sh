@@ -45,6 +45,10 @@
 # that starts at 0x40000000: 64M at 0x50000000 and 1G at 0xc0000000 (the
 # tests' SMM_BASE and SMM_BIG_BASE, passed as smm.env.*). SMM_VM_MEMMAP
 # and SMM_VM_MEMMAP2 do not apply; SMM_VM_CPU does (max,lpa2=off, ...).
+# SMM_ARM64_SERIES=6.12 (make vm ARCH=arm64 KVER=6.12...): Debian's 6.12
+# arm64 kernel (scripts/deps.sh arm64-6.12's cache, built into
+# build/arm64-6.12): 52-bit VA with LPA2 and 5 levels under -cpu max, 48-bit
+# and 4 levels under max,lpa2=off.
 set -euo pipefail
 
 top=$(cd "$(dirname "$0")/.." && pwd)
@@ -77,17 +81,22 @@ x86_64)
 	kernel=${SMM_VM_KERNEL:-/boot/vmlinuz-$kver}
 	;;
 arm64)
-	arm64_cache=${SMM_ARM64_DIR:-$HOME/.cache/shadowmm/arm64}
+	# the series' cache (deps-arm64.sh) and build directory: 6.1's
+	# build/arm64, 6.12's build/arm64-6.12
+	series=${SMM_ARM64_SERIES:-6.1}
+	suffix=$([ "$series" = 6.1 ] || echo "-$series")
+	arm64_cache=${SMM_ARM64_DIR:-$HOME/.cache/shadowmm/arm64$suffix}
 	kver=${SMM_KVER:-$(cat "$arm64_cache/release" 2>/dev/null || true)}
-	[ -n "$kver" ] || { echo "vm: no arm64 kernel (run scripts/deps.sh arm64)" >&2; exit 1; }
+	[ -n "$kver" ] || { echo "vm: no arm64 kernel (run scripts/deps.sh arm64$suffix)" >&2; exit 1; }
 	kernel=${SMM_VM_KERNEL:-$arm64_cache/root/boot/vmlinuz-$kver}
+	export SMM_ARCH SMM_ARM64_SERIES=$series SMM_ARM64_DIR=$arm64_cache
 	if [ -z "${SMM_MODULE:-}" ]; then
-		"$top/scripts/build-arm64.sh" "$top/build/arm64" > /dev/null
-		export SMM_MODULE=$top/build/arm64/src/module/shadowmm.ko
-		export SMM_TOOLS="$top/build/arm64/src/tools/smmctl/smmctl $top/build/arm64/src/tools/smmtop/smmtop"
-		export SMM_SELFTESTS=$top/build/arm64/src/selftests
+		b=$top/build/arm64$suffix
+		"$top/scripts/build-arm64.sh" "$b" > /dev/null
+		export SMM_MODULE=$b/src/module/shadowmm.ko
+		export SMM_TOOLS="$b/src/tools/smmctl/smmctl $b/src/tools/smmtop/smmtop"
+		export SMM_SELFTESTS=$b/src/selftests
 	fi
-	export SMM_ARCH
 	;;
 *) echo "vm: SMM_ARCH is x86_64 or arm64, not '$arch'" >&2; exit 2 ;;
 esac
@@ -195,8 +204,13 @@ run_check() {
 	# The paging mode the CPU model gives (both kernels have X86_5LEVEL):
 	# test_pt_walk fails if the guest runs another.
 	case "$arch:${SMM_VM_CPU:-max}" in
-	arm64:*)	# fixed by the kernel's build (module/arch.h): its config says
+	arm64:*)	# the kernel's build says how many (module/arch.h); a
+		# 5-level (52-bit VA, LPA2) kernel folds one at boot on a CPU
+		# without FEAT_LPA2 (lpa2=off): 48-bit VA, 4 levels
 		levels=$(sed -n 's/^CONFIG_PGTABLE_LEVELS=//p' "$arm64_cache/root/boot/config-$kver" 2>/dev/null)
+		case "$levels:${SMM_VM_CPU:-max}" in
+		5:*lpa2=off*) levels=4 ;;
+		esac
 		[ -z "$levels" ] || append+=" smm.env.SMM_PAGING_LEVELS=$levels" ;;
 	*:max*la57=off*) append+=" smm.env.SMM_PAGING_LEVELS=4" ;;
 	*:max | *:max,*) append+=" smm.env.SMM_PAGING_LEVELS=5" ;;

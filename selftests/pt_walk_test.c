@@ -14,9 +14,15 @@
  * walker reports without reading a table. Last, the whole user half:
  * every page of every VMA against pagemap, every hole outside the VMAs
  * against /proc/self/maps ([vvar] aside: pagemap does not read PFNMAP
- * mappings).
+ * mappings). Beyond the default mmap window: a page asked for at a
+ * high address (MAP_FIXED_NOREPLACE) is there under 5-level paging (arm64:
+ * 52-bit VA, a PGD index above 0 in LPA2's 16-entry top table; x86: la57)
+ * and matches pagemap; under 4 levels the kernel refuses it.
  *
  *	pt_walk_test LEVELS	(4 or 5: the paging mode the VM runs)
+ *	pt_walk_test --va-bits	print the user VA bits the kernel gives
+ *				(arm64: 52 or 48; x86: 57 or 48), from
+ *				whether that high page can be mapped
  */
 #include <fcntl.h>
 #include <stdio.h>
@@ -207,6 +213,34 @@ static void walk_everything(struct cmp *c, unsigned int levels)
 	}
 }
 
+/*
+ * An address past the 48-bit VA user space, inside the 5-level one:
+ * arm64 VA bits 51:48 = 0xa (PGD index 10 of 16), x86 bit 52 (PGD index
+ * 16 of 512). MAP_FIXED_NOREPLACE: the kernel maps it there or fails
+ * (ENOMEM past TASK_SIZE), it never picks another address.
+ */
+#ifdef __aarch64__
+#define HIGH_VA		0x000a000000000000ULL
+#define VA_BITS_5	52
+#else
+#define HIGH_VA		0x0010000000000000ULL
+#define VA_BITS_5	57
+#endif
+
+static char *map_high(void)
+{
+	void *p = mmap((void *)HIGH_VA, 4 * PAGE, PROT_READ | PROT_WRITE,
+		       MAP_PRIVATE | MAP_ANONYMOUS | MAP_FIXED_NOREPLACE, -1, 0);
+
+	if (p == MAP_FAILED)
+		return NULL;
+	if ((uint64_t)p != HIGH_VA) {	/* a kernel before 4.17 took it as a hint */
+		munmap(p, 4 * PAGE);
+		return NULL;
+	}
+	return p;
+}
+
 static void check(struct cmp *c, int ok, const char *name)
 {
 	if (c->bad)
@@ -229,8 +263,13 @@ int main(int argc, char **argv)
 	unsigned int levels = argc > 1 ? atoi(argv[1]) : 0;
 	char stack_buf[8 * PAGE];
 	struct cmp c;
-	char *heap, *anon, *huge_raw, *huge, *pn, *hole;
+	char *heap, *anon, *huge_raw, *huge, *pn, *hole, *high;
 
+	if (argc > 1 && !strcmp(argv[1], "--va-bits")) {
+		high = map_high();
+		printf("%d\n", high ? VA_BITS_5 : 48);
+		return 0;
+	}
 	printf("TAP version 13\n");
 	pagemap_fd = open("/proc/self/pagemap", O_RDONLY);
 	if (levels != 4 && levels != 5) {
@@ -241,7 +280,7 @@ int main(int argc, char **argv)
 		printf("1..0 # SKIP no pagemap or no shadowmm family\n");
 		return 4;
 	}
-	printf("1..8\n");
+	printf("1..9\n");
 
 	heap = malloc(64 * PAGE);
 	touch(heap, 64 * PAGE);
@@ -294,6 +333,19 @@ int main(int argc, char **argv)
 	walk_region(&c, (uint64_t)hole, 3 * PAGE);
 	check(&c, c.pages == 2 && c.holes == 0 && c.no_vma == PAGE,
 	      "an unmapped page is a hole outside every VMA");
+
+	/* the high page before the whole walk, so that it covers it too */
+	high = map_high();
+	if (high) {
+		touch(high, 2 * PAGE);		/* two present, two holes */
+		walk_region(&c, (uint64_t)high, 4 * PAGE);
+		printf("# %d-bit VA: %#llx mapped\n", VA_BITS_5, (unsigned long long)HIGH_VA);
+		check(&c, levels == 5 && c.pages == 2 && c.holes == 2,
+		      "a page past 48-bit VA maps exactly under 5 levels, matching pagemap");
+	} else {
+		printf("# 48-bit VA: %#llx refused\n", (unsigned long long)HIGH_VA);
+		tap(levels == 4, "a page past 48-bit VA maps exactly under 5 levels, matching pagemap");
+	}
 
 	find_pfnmap();
 	walk_everything(&c, levels);

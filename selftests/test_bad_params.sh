@@ -18,7 +18,9 @@ base=0x13f00000 size=2M|range overlaps System RAM
 base=0x80000000 size=1M|range is not reserved
 base=0x10000000000000 size=1M|physical address width
 size=4G|too large to borrow
-size=64M thp=maybe|invalid thp= value'
+size=64M thp=maybe|invalid thp= value
+size=64M watermark_boost_factor=-1|invalid watermark_boost_factor= value
+size=64M watermark_boost_factor=2147483648|invalid watermark_boost_factor= value'
 
 ktap_header
 ktap_plan "$(echo "$CASES" | wc -l)"

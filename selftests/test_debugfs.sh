@@ -7,7 +7,7 @@
 D=/sys/kernel/debug/shadowmm
 
 ktap_header
-ktap_plan 11
+ktap_plan 13
 
 smm_unload
 smm_load_or_fail base=$SMM_BASE size=64M zones=DMA:8M,DMA32:24M,Normal:rest
@@ -52,6 +52,13 @@ wm_nl=$(echo "$z" | jq -r '.zones[] | "\(.min) \(.low) \(.high) \(.managed)"')
 wm_fs=$(awk '/ min / { a = $2 } / low / { b = $2 } / high / { c = $2 }
 	     / managed / { print a, b, c, $2 }' $D/zoneinfo)
 ktap_check "zoneinfo watermarks and managed agree" same "$wm_nl" "$wm_fs"
+# a free_factor per online CPU in each populated zone, CPU ids as zoneinfo's pagesets
+ff_nl=$(echo "$z" | jq -r '.zones[] | select(.managed > 0) |
+	"\(.name) \([.pcp_free_factor[].cpu] | join(" "))"')
+ff_fs=$(awk '/^Node/ { if (s != "") print s; zone = $4; s = "" }
+	     /^    cpu: / { s = (s == "" ? zone " " $2 : s " " $2) }
+	     END { if (s != "") print s }' $D/zoneinfo)
+ktap_check "a pcp free_factor for each CPU zoneinfo lists" same "$ff_nl" "$ff_fs"
 
 ext_nl=$(echo "$z" | jq -r '.zones[] | select(.managed > 0) |
 	[.extfrag_index[] | tostring] | join(" ")')
@@ -74,6 +81,30 @@ ktap_check "pagetypeinfo free counts agree" same "$pt_nl" "$pt_fs"
 ktap_check "pagetypeinfo headers" sh -c "head -4 $D/pagetypeinfo | grep -q '^Page block order: 9\$' &&
 	grep -q '^Pages per block:  512\$' $D/pagetypeinfo &&
 	grep -q '^Number of blocks type     Unmovable      Movable  Reclaimable   HighAtomic      Isolate \$' $D/pagetypeinfo"
+
+# A fallback steal from a block under a pageblock boosts the zone
+# (boost_watermark()). DMA (8 MiB: four pageblocks, the least a zone
+# boosts with), the lowest zone, so that nothing spills below it: filled
+# with movable order-8 blocks (reserve: past its watermarks), one freed,
+# then an unmovable order-8 request, which can only take that one. The
+# boost is a pageblock; zoneinfo's "boost" and ZONE_GET's agree, and
+# both raised the marks by it.
+smmctl reset > /dev/null
+raw_min=$(smmctl -j zone show DMA | jq '.zones[0].min')
+n=$(smmctl -j zone show DMA | jq '.zones[0].free / 256 | floor')
+h=$(smmctl -j page alloc order 8 count "$n" zone DMA type Movable reserve | jq -r '.handles[0]')
+smmctl page free "$h" > /dev/null
+smmctl page alloc order 8 zone DMA type Unmovable reserve > /dev/null
+z=$(smmctl -j zone show DMA)
+boosted() {
+	nl=$(echo "$z" | jq -r '.zones[0] | "\(.boost) \(.min - .boost) \(.free)"')
+	fs=$(awk '/^Node/ { zone = $4 } zone == "DMA" && $1 == "boost" { b = $2 }
+		  zone == "DMA" && $1 == "min" && NF == 2 { m = $2 - b }
+		  zone == "DMA" && $1 == "managed" { print b, m }' $D/zoneinfo)
+	echo "# DMA boost, min less boost, free: netlink '$nl', zoneinfo '$fs'; min before $raw_min, $n blocks taken"
+	[ "$nl" = "512 $raw_min 0" ] && [ "$fs" = "512 $raw_min" ]
+}
+ktap_check "a steal boosts DMA by a pageblock; zoneinfo and zone show agree" boosted
 
 smmctl reset > /dev/null
 smm_unload

@@ -40,18 +40,36 @@ cat $T/ratio > /proc/sys/vm/lowmem_reserve_ratio
 mfk=$(cat /proc/sys/vm/min_free_kbytes)
 echo "$mfk" > /proc/sys/vm/min_free_kbytes
 
-# zoneinfo of DMA, DMA32, Normal, one line per field:
+# zoneinfo_digest FILE LAYOUT: zoneinfo of DMA, DMA32, Normal, one line
+# per field:
 #   ZONE wmark MIN LOW HIGH        (each less the zone's boost)
 #   ZONE managed N
-#   ZONE protection (...)
+#   ZONE protection UPPER R        (per zone UPPER of the guest's)
 #   ZONE pcphigh N H               (per CPU N)
 #   ZONE pcpbatch N B
+# The protection tuple has an entry per zone the kernel was built with
+# (MAX_NR_ZONES), in LAYOUT's order: Debian's 6.1 has five (DMA, DMA32,
+# Normal, Movable, Device), the debug kernels' tinyconfig no ZONE_DMA
+# and no ZONE_DEVICE, three. Each entry is named by its zone and those
+# the guest has are compared ("-" where FILE has none), so a tuple of
+# another length is compared where it is comparable and a missing entry
+# still differs. Only the zones the guest was built with are kept: the
+# shadow's DMA zone, empty, has no line in a kernel without ZONE_DMA.
 # A 6.7+ kernel moves a pcp's high between high_min and high_max as the
 # CPU frees and allocates; newer ones print both, and their high_min is
 # the high 6.1 sets (zone_highsize() of the low watermark), the shadow's.
 # 6.12 prints only the moving high: nothing to compare it with.
 zoneinfo_digest() {
-	awk -v dynamic="$dynamic_high" 'function flush() {
+	awk -v dynamic="$dynamic_high" -v layout="$2" -v against="$guest_zones" '
+	     BEGIN {
+		nl = split(layout, name, " ")
+		for (i = 1; i <= nl; i++)
+			at[name[i]] = i
+		na = split(against, upper, " ")
+		for (i = 1; i <= na; i++)
+			guest[upper[i]] = 1
+	     }
+	     function flush() {
 		if (cpu != "") {
 			if (hmin != "")
 				print zone, "pcphigh", cpu, hmin
@@ -61,14 +79,26 @@ zoneinfo_digest() {
 		}
 		cpu = hmin = ""
 	     }
-	     $1 == "Node" { flush(); zone = $4; keep = (zone == "DMA" || zone == "DMA32" || zone == "Normal") }
+	     $1 == "Node" {
+		flush()
+		zone = $4
+		keep = (zone in guest) && (zone == "DMA" || zone == "DMA32" || zone == "Normal")
+	     }
 	     !keep { next }
 	     $1 == "boost" { boost = $2 }
 	     $1 == "min" && NF == 2 { min = $2 }
 	     $1 == "low" && NF == 2 { low = $2 }
 	     $1 == "high" && NF == 2 { print zone, "wmark", min - boost, low - boost, $2 - boost }
 	     $1 == "managed" { print zone, "managed", $2 }
-	     $1 == "protection:" { p = $0; sub(/^ *protection: /, "", p); print zone, "protection", p }
+	     $1 == "protection:" {
+		p = $0
+		sub(/^ *protection: \(/, "", p)
+		sub(/\) *$/, "", p)
+		np = split(p, r, ", *")
+		for (i = 1; i <= na; i++)
+			print zone, "protection", upper[i], \
+				((upper[i] in at) && at[upper[i]] <= np ? r[at[upper[i]]] : "-")
+	     }
 	     $1 == "cpu:" { flush(); cpu = $2 }
 	     $1 == "high:" { high = $2 }
 	     $1 == "batch:" { batch = $2 }
@@ -79,7 +109,10 @@ zoneinfo_digest() {
 
 # Does this kernel move pcp->high (6.7+: "mm: tune PCP high automatically")?
 dynamic_high=$(uname -r | awk -F. '{ print ($1 > 6 || ($1 == 6 && $2 >= 7)) ? 1 : 0 }')
-zoneinfo_digest /proc/zoneinfo > $T/guest.zi
+# the guest's zones in index order: zoneinfo lists every zone, populated or not
+guest_zones=$(awk '$1 == "Node" { printf "%s%s", sep, $4; sep = " " }' /proc/zoneinfo)
+ktap_print_msg "guest zones (protection tuple order): $guest_zones"
+zoneinfo_digest /proc/zoneinfo "$guest_zones" > $T/guest.zi
 managed() { awk -v z="$1" '$1 == z && $2 == "managed" { print $3 }' $T/guest.zi; }
 dma=$(managed DMA) dma32=$(managed DMA32) normal=$(managed Normal)
 total=$((${dma:-0} + ${dma32:-0} + ${normal:-0}))
@@ -104,7 +137,8 @@ if [ $((total * 4096)) -gt $((1 << 30)) ]; then
 fi
 
 smm_load_or_fail base="$SMM_BIG_BASE" size="$((total * 4))K" zones="$zones" min_free_kbytes="$mfk"
-zoneinfo_digest $D/zoneinfo > $T/shadow.zi
+# the shadow's tuple: Debian's five zones (module/debugfs.c, SMM_KERNEL_NR_ZONES)
+zoneinfo_digest $D/zoneinfo "DMA DMA32 Normal Movable Device" > $T/shadow.zi
 
 # same_lines WHAT: the guest's and the shadow's lines of WHAT agree
 same_lines() {

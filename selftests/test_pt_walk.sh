@@ -7,8 +7,10 @@
 # flags; kernel addresses of module buffers walking to their physical
 # frames (x86; arm64 refuses kernel walks, module/arch.h); refusals of
 # bad input; what unprivileged callers see. Run under 5-level paging
-# (vm.sh's -cpu max) and 4-level (the la48 flavour) on x86, and 4-level
-# on arm64 (Debian's 6.1: 48-bit VA, CONFIG_PGTABLE_LEVELS=4).
+# (vm.sh's -cpu max) and 4-level (the la48 flavour) on x86, 4-level on
+# arm64 with Debian's 6.1 (48-bit VA, CONFIG_PGTABLE_LEVELS=4), and on
+# Debian's 6.12 arm64 with 5 (52-bit VA, LPA2: the arm64-612 flavour) and
+# 4 levels (-cpu max,lpa2=off: arm64-612-la48).
 . "$(dirname "$0")/lib.sh"
 
 ktap_header
@@ -18,12 +20,16 @@ smm_unload
 smm_load_or_fail base=$SMM_BASE size=64M
 
 # x86: 5 levels where the CPU has la57 (both kernels enable it). arm64:
-# fixed by the kernel's build, 4 on Debian's 6.1 (48-bit VA); vm.sh reads
-# CONFIG_PGTABLE_LEVELS from the booted kernel's config for the check below.
+# 4 on Debian's 6.1 (48-bit VA); on 6.12 (52-bit VA, LPA2) 5 where the CPU
+# has FEAT_LPA2, else 4 (folded at boot). /proc/cpuinfo does not say, so
+# ask the kernel: can a page past 48-bit VA be mapped (pt_walk_test
+# --va-bits)? vm.sh tells what the CPU model should give (below).
 case $(uname -m) in
 aarch64)
+	va_bits=$("$(dirname "$0")/pt_walk_test" --va-bits)	# TTBR0: 1 << VA_BITS
 	levels=4
-	va_bits=48		# the user half: TTBR0, 1 << VA_BITS
+	[ "$va_bits" != 52 ] || levels=5
+	ktap_print_msg "user VA: $va_bits bits"
 	;;
 *)
 	levels=5

@@ -55,13 +55,15 @@
 #define SMM_NR_PCP_LISTS	(SMM_NR_LOWORDER_PCP_LISTS + 2)
 #define SMM_PCP_BATCH_SCALE_MAX	5	/* CONFIG_PCP_BATCH_SCALE_MAX */
 #define SMM_WATERMARK_BOOST_FACTOR	15000	/* the kernel's default */
+#define SMM_WATERMARK_BOOST_FACTOR_MAX	2147483647U	/* the sysctl's: INT_MAX */
 
 /*
  * The structures. They are here rather than in mm_internal.h because the
  * glue embeds struct smm_mm in struct smm_dev (smm.h) and reads what they
- * hold: a zone's name, span, present, managed and watermarks (nl_zone.c,
- * nl_event.c, debugfs.c), a CPU's pcp count, high and batch (debugfs
- * zoneinfo, nl_zone.c), the hold stats (debugfs lock_holds); the structs
+ * hold: a zone's name, span, present, managed and lowmem reserves
+ * (nl_zone.c, debugfs.c; the watermarks, boost and counters through
+ * smm_zone_snapshot()), a CPU's pcp count, high, batch and free_factor
+ * (debugfs zoneinfo, nl_zone.c), the hold stats (debugfs lock_holds); the structs
  * a zone and a pcp embed (free areas, the sweep census, stats) come with
  * them. The glue writes none of their fields: only core calls do.
  */
@@ -139,6 +141,7 @@ struct smm_zone {
 	u64 free;			/* frames on free lists (not on pcp lists) */
 	u64 wmark[SMM_NR_WMARK];
 	u64 watermark_boost;		/* raised by fallback steals (smm_boost_watermark()) */
+	u64 nr_reserved_highatomic;	/* frames in MIGRATE_HIGHATOMIC pageblocks */
 	u64 lowmem_reserve[SMM_NR_ZONES];
 	struct smm_free_area area[SMM_NR_ORDERS];
 	struct smm_zone_sweep sweep;
@@ -235,6 +238,9 @@ const char *smm_parse_zones(const char *s, u64 nr_frames, struct smm_zone_layout
 struct smm_zone_snapshot {
 	u64 free;				/* on the buddy's free lists */
 	u64 pcp_frames;				/* on the CPUs' lists */
+	u64 watermark_boost;			/* at the moment of @wmark */
+	u64 wmark[SMM_NR_WMARK];		/* boost included, as smm_wmark_pages() */
+	u64 nr_reserved_highatomic;
 	u64 nr_free_mt[SMM_NR_ORDERS][SMM_NR_MT];
 	u64 nr_free[SMM_NR_ORDERS];		/* summed over migratetypes */
 	u64 pageblocks[SMM_NR_MT];		/* overlapping the zone, by type */
@@ -268,6 +274,12 @@ static inline u64 smm_wmark_pages(const struct smm_zone *z, enum smm_wmark w)
 
 /* zone.c: drop every zone's boost (what kswapd does once it balanced) */
 void smm_zones_clear_boost(struct smm_mm *mm);
+
+/*
+ * zone.c: vm.watermark_boost_factor, 0 (no boost) to
+ * SMM_WATERMARK_BOOST_FACTOR_MAX; smm_mm_init() sets the kernel's default.
+ */
+int smm_set_watermark_boost_factor(struct smm_mm *mm, unsigned int factor);
 
 /* Written under the zone lock, read without it too: one byte, read once. */
 static inline unsigned int smm_pageblock_mt(const struct smm_mm *mm, u64 idx)

@@ -68,6 +68,30 @@ int smm_parse_size(const char *s, u64 *out)
 	return 0;
 }
 
+/*
+ * A whole number in decimal, at most @max: what a sysctl such as
+ * vm.watermark_boost_factor takes (proc_dointvec_minmax() with a floor
+ * of 0). No sign, no suffix, no hex, nothing left over: -EINVAL;
+ * above @max: -ERANGE. *@out is written only on success.
+ */
+int smm_parse_decimal(const char *s, u64 max, u64 *out)
+{
+	u64 v = 0;
+	int d;
+
+	if (!s || smm_digit(*s, 10) < 0)
+		return -EINVAL;
+	for (; (d = smm_digit(*s, 10)) >= 0; s++) {
+		if (v > (max - d) / 10 || v * 10 + d > max)
+			return -ERANGE;
+		v = v * 10 + d;
+	}
+	if (*s)
+		return -EINVAL;
+	*out = v;
+	return 0;
+}
+
 /* The size rules shared by both backing modes; NULL when acceptable. */
 const char *smm_check_size(u64 size)
 {

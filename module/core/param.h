@@ -9,6 +9,7 @@
 #include "env.h"
 
 int smm_parse_size(const char *s, u64 *out);
+int smm_parse_decimal(const char *s, u64 max, u64 *out);
 const char *smm_check_range(u64 base, u64 size, unsigned int phys_bits);
 const char *smm_check_size(u64 size);
 

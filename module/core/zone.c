@@ -415,18 +415,35 @@ static u64 smm_mult_frac(u64 x, u64 n, u64 d)
  */
 bool smm_boost_watermark(const struct smm_mm *mm, struct smm_zone *z)
 {
+	unsigned int factor = READ_ONCE(mm->watermark_boost_factor);
 	u64 max_boost;
 
-	if (!mm->watermark_boost_factor)
+	if (!factor)
 		return false;
 	if (SMM_PAGEBLOCK_FRAMES * 4 > z->managed)
 		return false;
-	max_boost = smm_mult_frac(z->wmark[SMM_WMARK_HIGH], mm->watermark_boost_factor, 10000);
+	max_boost = smm_mult_frac(z->wmark[SMM_WMARK_HIGH], factor, 10000);
 	if (!max_boost)
 		return false;
 	max_boost = max(max_boost, SMM_PAGEBLOCK_FRAMES);
 	WRITE_ONCE(z->watermark_boost, min(z->watermark_boost + SMM_PAGEBLOCK_FRAMES, max_boost));
 	return true;
+}
+
+/*
+ * vm.watermark_boost_factor as a write to the sysctl sets it: 0 turns
+ * boosting off, any other value in range scales the cap. One whole
+ * value, written once; boost_watermark() reads it as the kernel reads
+ * the sysctl's int, without a lock (the module sets it at load, before
+ * the first allocation). A boost already raised stays until it is
+ * cleared, as in the kernel. Returns -ERANGE above the sysctl's maximum.
+ */
+int smm_set_watermark_boost_factor(struct smm_mm *mm, unsigned int factor)
+{
+	if (factor > SMM_WATERMARK_BOOST_FACTOR_MAX)
+		return -ERANGE;
+	WRITE_ONCE(mm->watermark_boost_factor, factor);
+	return 0;
 }
 
 /*
@@ -503,6 +520,11 @@ static void __smm_zone_snapshot(struct smm_mm *mm, unsigned int zi, struct smm_z
 	memset(s, 0, sizeof(*s));
 	smm_lock(&z->lock);
 	s->free = z->free;
+	/* the boost changes under the lock: the marks and it of one moment */
+	s->watermark_boost = z->watermark_boost;
+	for (o = 0; o < SMM_NR_WMARK; o++)
+		s->wmark[o] = z->wmark[o] + z->watermark_boost;
+	s->nr_reserved_highatomic = z->nr_reserved_highatomic;
 	for (o = 0; o < SMM_NR_ORDERS; o++)
 		for (mt = 0; mt < SMM_NR_MT; mt++)
 			s->nr_free_mt[o][mt] = z->area[o].nr_free[mt];

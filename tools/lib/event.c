@@ -40,6 +40,8 @@ static const struct smmc_attr_field smmc_evzone_fields[SHADOWMM_A_EVZONE_MAX + 1
 	[SHADOWMM_A_EVZONE_FREE_FRAMES]	= SMMC_EVZONE_U64(free_frames),
 	[SHADOWMM_A_EVZONE_LEVEL]	= SMMC_ATTR_U32(struct smmc_event_zone, level),
 	[SHADOWMM_A_EVZONE_LEVEL_PREV]	= SMMC_ATTR_U32(struct smmc_event_zone, level_prev),
+	[SHADOWMM_A_EVZONE_BOOST]	= SMMC_EVZONE_U64(boost),
+	[SHADOWMM_A_EVZONE_NR_RESERVED_HIGHATOMIC] = SMMC_EVZONE_U64(nr_reserved_highatomic),
 };
 
 static const struct smmc_attr_policy smmc_evzone_policy = SMMC_ATTR_FIELDS(smmc_evzone_fields);

@@ -74,13 +74,23 @@ struct smmc_zone_stats {
 	uint64_t pcp_alloc, pcp_free, pcp_refill, pcp_drain;
 };
 
+/* CPUs whose pcp free_factor a zone keeps; more are skipped */
+#define SMMC_PCP_MAX_CPUS	256
+
+struct smmc_pcp_cpu {
+	uint32_t cpu, free_factor;
+};
+
 struct smmc_zone {
 	uint32_t id;
 	char name[16];
 	uint64_t start, spanned, present, managed, free, pcp;
-	uint64_t wmark_min, wmark_low, wmark_high;
+	uint64_t wmark_min, wmark_low, wmark_high;	/* boost included */
+	uint64_t boost, nr_reserved_highatomic;
 	uint64_t lowmem_reserve[SMMC_NR_ZONES];
 	uint32_t pcp_high, pcp_batch;
+	unsigned int nr_pcp_cpus;		/* online CPUs, in CPU order */
+	struct smmc_pcp_cpu pcp_cpus[SMMC_PCP_MAX_CPUS];
 	uint64_t nr_free[SMMC_NR_ORDERS];
 	uint64_t nr_free_mt[SMMC_NR_ORDERS][SMMC_NR_MT];
 	int32_t unusable[SMMC_NR_ORDERS], extfrag[SMMC_NR_ORDERS];
@@ -104,7 +114,9 @@ struct smmc_field {
 
 #define SMMC_FIELD(type, key, member, width)	{ key, offsetof(type, member), width }
 
-extern const struct smmc_field smmc_zone_fields[6];	/* managed free pcp min low high */
+/* managed free pcp min low high boost nr_reserved_highatomic */
+#define SMMC_NR_ZONE_FIELDS	8
+extern const struct smmc_field smmc_zone_fields[SMMC_NR_ZONE_FIELDS];
 void smmc_print_fields(const void *rec, const struct smmc_field *f, unsigned int n, bool columns);
 
 /* page.c */
@@ -236,7 +248,7 @@ int smmc_spaces_get(struct smmc_nl *nl, struct smmc_space_info **v, size_t *n);
 struct smmc_event_zone {
 	bool present;
 	uint64_t alloc, free, alloc_fail, wmark_low, wmark_min;	/* in the interval */
-	uint64_t free_frames;
+	uint64_t free_frames, boost, nr_reserved_highatomic;	/* now */
 	uint32_t level, level_prev;	/* enum shadowmm_wmark_level */
 };
 

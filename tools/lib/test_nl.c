@@ -29,7 +29,7 @@
 
 #include "libsmm.h"
 
-#define NR_TESTS	39
+#define NR_TESTS	40
 #define PORTID		4242
 #define SEQ		77
 
@@ -452,9 +452,37 @@ static int run_cb(const struct smmc_run *run, void *data)
 	return 0;
 }
 
+/*
+ * One ZONE_GET message: Normal with its marks (boost included), the boost,
+ * the highatomic reserve and free_factor of CPUs 0 and 2 (1 and 3 offline),
+ * then members the parser must skip: 0, CPU 1 after 2, CPU 3 as a u64.
+ */
+static void put_zone(void)
+{
+	struct nlmsghdr *nlh = put_genl(SHADOWMM_CMD_ZONE_GET, NLM_F_MULTI, 5);
+	struct nlattr *ff;
+
+	mnl_attr_put_u32(nlh, SHADOWMM_A_ZONE_ID, 2);
+	mnl_attr_put_strz(nlh, SHADOWMM_A_ZONE_NAME, "Normal");
+	mnl_attr_put_u64(nlh, SHADOWMM_A_ZONE_MANAGED, 262144);
+	mnl_attr_put_u64(nlh, SHADOWMM_A_ZONE_WMARK_MIN, 1280);
+	mnl_attr_put_u64(nlh, SHADOWMM_A_ZONE_BOOST, 512);
+	mnl_attr_put_u64(nlh, SHADOWMM_A_ZONE_NR_RESERVED_HIGHATOMIC, 1024);
+	ff = mnl_attr_nest_start(nlh, SHADOWMM_A_ZONE_PCP_FREE_FACTOR);
+	mnl_attr_put_u32(nlh, 0 + 1, 3);
+	mnl_attr_put_u32(nlh, 2 + 1, 5);
+	mnl_attr_put_u32(nlh, 0, 4);
+	mnl_attr_put_u32(nlh, 1 + 1, 1);
+	mnl_attr_put_u64(nlh, 3 + 1, 2);
+	mnl_attr_nest_end(nlh, ff);
+	end_msg(nlh);
+}
+
 static void test_capture(void)
 {
+	struct smmc_zone zones[SMMC_NR_ZONES];
 	struct smmc_section *sec = NULL;
+	unsigned int nz = 0;
 	struct smmc_capture *c;
 	struct nlmsghdr *nlh;
 	struct nlattr *runs;
@@ -477,6 +505,8 @@ static void test_capture(void)
 	mnl_attr_nest_end(nlh, runs);
 	end_msg(nlh);
 	cap_reply(c, SHADOWMM_CMD_FRAME_GET);
+	put_zone();
+	cap_reply(c, SHADOWMM_CMD_ZONE_GET);
 	smmc_capture_close(c);
 
 	ret = smmc_nl_open_replay(&r, cap_path);
@@ -494,6 +524,14 @@ static void test_capture(void)
 	ret = smmc_sections_get(&r, &sec, &n);
 	CHECK(!ret && n == 2, "capture: wraps around for the next refresh");
 	free(sec);
+	ret = smmc_zones_get(&r, zones, &nz);
+	CHECK(!ret && nz == 1 && zones[0].wmark_min == 1280 && zones[0].boost == 512 &&
+	      zones[0].nr_reserved_highatomic == 1024 && zones[0].nr_pcp_cpus == 2 &&
+	      zones[0].pcp_cpus[0].cpu == 0 && zones[0].pcp_cpus[0].free_factor == 3 &&
+	      zones[0].pcp_cpus[1].cpu == 2 && zones[0].pcp_cpus[1].free_factor == 5,
+	      "capture: a zone's boost, highatomic reserve and per-CPU free_factor; a wrong "
+	      "size, a CPU out of order and member 0 skipped (%d, %u zones, %u CPUs)", ret, nz,
+	      nz ? zones[0].nr_pcp_cpus : 0);
 	ret = smmc_info_get(&r, &(struct smmc_info){ 0 });
 	CHECK_STR(r.err, "replay: the capture has no reply to this request",
 		  "capture: a request it has no reply for");
@@ -531,6 +569,7 @@ static void test_event_parse(void)
 		mnl_attr_put_u64(nlh, SHADOWMM_A_EVZONE_ALLOC_FAIL, 1);
 		mnl_attr_put_u32(nlh, SHADOWMM_A_EVZONE_LEVEL, SHADOWMM_WMARK_BELOW_LOW);
 		mnl_attr_put_u32(nlh, SHADOWMM_A_EVZONE_LEVEL_PREV, SHADOWMM_WMARK_ABOVE_HIGH);
+		mnl_attr_put_u64(nlh, SHADOWMM_A_EVZONE_BOOST, 1024);
 		mnl_attr_nest_end(nlh, z);
 	}
 	mnl_attr_nest_end(nlh, zones);
@@ -541,8 +580,9 @@ static void test_event_parse(void)
 	      "event: sequence and interval");
 	CHECK(ev.zones[2].present && ev.zones[2].alloc == 300 && ev.zones[2].free == 200 &&
 	      ev.zones[2].alloc_fail == 1 && ev.zones[2].level == SHADOWMM_WMARK_BELOW_LOW &&
-	      ev.zones[2].level_prev == SHADOWMM_WMARK_ABOVE_HIGH && !ev.zones[0].present,
-	      "event: a zone's counts and its watermark crossing; unknown zones skipped");
+	      ev.zones[2].level_prev == SHADOWMM_WMARK_ABOVE_HIGH && ev.zones[2].boost == 1024 &&
+	      !ev.zones[2].nr_reserved_highatomic && !ev.zones[0].present,
+	      "event: a zone's counts, boost and watermark crossing; unknown zones skipped");
 	CHECK(ev.caches_created == 3 && ev.caches_destroyed == 1 &&
 	      !strcmp(ev.cache_created, "dentry") && !ev.cache_destroyed[0],
 	      "event: caches created and destroyed, the last name; none absent");

@@ -28,6 +28,9 @@ static const enum mnl_attr_data_type smmc_zone_types[SHADOWMM_A_ZONE_MAX + 1] = 
 	[SHADOWMM_A_ZONE_FREE_AREA]	 = MNL_TYPE_NESTED,
 	[SHADOWMM_A_ZONE_PAGEBLOCKS]	 = MNL_TYPE_NESTED,
 	[SHADOWMM_A_ZONE_STATS]		 = MNL_TYPE_NESTED,
+	[SHADOWMM_A_ZONE_BOOST]		 = MNL_TYPE_U64,
+	[SHADOWMM_A_ZONE_NR_RESERVED_HIGHATOMIC] = MNL_TYPE_U64,
+	[SHADOWMM_A_ZONE_PCP_FREE_FACTOR] = MNL_TYPE_NESTED,
 };
 
 static const struct smmc_attr_policy smmc_zone_policy = SMMC_ATTR_POLICY(smmc_zone_types);
@@ -101,6 +104,34 @@ static void smmc_stats_parse(const struct nlattr *nest, struct smmc_zone_stats *
 	s->pcp_drain = smmc_attr_u64(tb[SHADOWMM_A_STATS_PCP_DRAIN], 0);
 }
 
+/*
+ * The per-CPU free_factor nest: members numbered cpu + 1, u32 each, in
+ * CPU order. A member of another type, or CPU ids that do not increase,
+ * are skipped; CPUs past SMMC_PCP_MAX_CPUS are left out.
+ */
+static void smmc_pcp_free_factor_parse(const struct nlattr *nest, struct smmc_zone *z)
+{
+	const struct nlattr *a;
+
+	z->nr_pcp_cpus = 0;
+	if (!nest)
+		return;
+	mnl_attr_for_each_nested(a, nest) {
+		unsigned int type = mnl_attr_get_type(a);
+		struct smmc_pcp_cpu *c;
+
+		if (!type || mnl_attr_validate(a, MNL_TYPE_U32) < 0)
+			continue;
+		if (z->nr_pcp_cpus == SMMC_PCP_MAX_CPUS)
+			break;
+		if (z->nr_pcp_cpus && type - 1 <= z->pcp_cpus[z->nr_pcp_cpus - 1].cpu)
+			continue;
+		c = &z->pcp_cpus[z->nr_pcp_cpus++];
+		c->cpu = type - 1;
+		c->free_factor = mnl_attr_get_u32(a);
+	}
+}
+
 struct smmc_zones_ctx {
 	struct smmc_zone *zones;
 	unsigned int n;
@@ -132,6 +163,9 @@ static int smmc_zone_cb(const struct nlmsghdr *nlh, void *data)
 	smmc_attr_u64_array(tb[SHADOWMM_A_ZONE_LOWMEM_RESERVE], z->lowmem_reserve, SMMC_NR_ZONES);
 	z->pcp_high = smmc_attr_u32(tb[SHADOWMM_A_ZONE_PCP_HIGH], 0);
 	z->pcp_batch = smmc_attr_u32(tb[SHADOWMM_A_ZONE_PCP_BATCH], 0);
+	z->boost = smmc_attr_u64(tb[SHADOWMM_A_ZONE_BOOST], 0);
+	z->nr_reserved_highatomic = smmc_attr_u64(tb[SHADOWMM_A_ZONE_NR_RESERVED_HIGHATOMIC], 0);
+	smmc_pcp_free_factor_parse(tb[SHADOWMM_A_ZONE_PCP_FREE_FACTOR], z);
 	if (tb[SHADOWMM_A_ZONE_FREE_AREA])
 		mnl_attr_for_each_nested(a, tb[SHADOWMM_A_ZONE_FREE_AREA])
 			if (smmc_area_parse(a, z))
@@ -151,13 +185,15 @@ int smmc_zones_get(struct smmc_nl *nl, struct smmc_zone zones[SMMC_NR_ZONES], un
 	return ret;
 }
 
-const struct smmc_field smmc_zone_fields[6] = {
+const struct smmc_field smmc_zone_fields[SMMC_NR_ZONE_FIELDS] = {
 	SMMC_FIELD(struct smmc_zone, "managed", managed, 9),
 	SMMC_FIELD(struct smmc_zone, "free", free, 9),
 	SMMC_FIELD(struct smmc_zone, "pcp", pcp, 7),
 	SMMC_FIELD(struct smmc_zone, "min", wmark_min, 7),
 	SMMC_FIELD(struct smmc_zone, "low", wmark_low, 7),
 	SMMC_FIELD(struct smmc_zone, "high", wmark_high, 7),
+	SMMC_FIELD(struct smmc_zone, "boost", boost, 7),
+	SMMC_FIELD(struct smmc_zone, "nr_reserved_highatomic", nr_reserved_highatomic, 10),
 };
 
 /* The @n fields @f of @rec, as " KEY VALUE" words or, with @columns, as columns. */

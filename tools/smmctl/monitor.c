@@ -27,6 +27,7 @@ struct monitor {
 static const struct smmc_field monitor_fields[] = {
 	EVZONE(alloc), EVZONE(free), EVZONE(alloc_fail),
 	EVZONE(wmark_low), EVZONE(wmark_min), EVZONE(free_frames),
+	EVZONE(boost), EVZONE(nr_reserved_highatomic),
 };
 
 static void monitor_zone(unsigned int zi, const struct smmc_event_zone *z)

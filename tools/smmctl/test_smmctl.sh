@@ -69,7 +69,7 @@ same_output() {
 NOFAM="Error: shadowmm: generic netlink family not found (is shadowmm.ko loaded?)"
 
 ktap_header
-ktap_plan 43
+ktap_plan 44
 
 expect "help lists the objects" 0 "where  OBJECT := { info | section | zone" - -- help
 expect "-h is help" 0 "Usage: smmctl [ OPTIONS ] OBJECT" - -- -h
@@ -138,6 +138,9 @@ expect "cache destroy: only force may follow" 1 - \
 expect "obj alloc: count out of range" 1 - "Error: count is 1 to 4096" -- obj alloc x count 0
 expect "obj corrupt: unknown kind" 1 - \
 	'Error: unknown corruption "zap" (redzone, after_free or freelist)' -- obj corrupt x 0x1 zap
+expect "zone show help names the boost and free_factor" 0 \
+	"show [ ZONE ]      sizes, free areas, watermarks and boost, pcp free_factor, counters" - \
+	-- zone help
 expect "monitor help" 0 "Usage: smmctl monitor [ count N ]" - -- monitor help
 expect "monitor: count 0 refused" 1 - "Error: count must be at least 1" -- monitor count 0
 expect "monitor: a word after the count" 1 - \

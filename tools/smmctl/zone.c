@@ -78,6 +78,24 @@ static void print_stats(const struct smmc_zone_stats *s)
 	smmc_close_json_object();
 }
 
+/* Each online CPU's pcp free_factor: " free_factor cpu0 0 cpu1 2", in JSON objects. */
+static void print_free_factor(const struct smmc_zone *z)
+{
+	unsigned int i;
+
+	if (z->nr_pcp_cpus)
+		smmc_print_text(" free_factor");
+	smmc_open_json_array(SMMC_PRINT_JSON, "pcp_free_factor");
+	for (i = 0; i < z->nr_pcp_cpus; i++) {
+		smmc_open_json_object(NULL);
+		smmc_print_uint(SMMC_PRINT_ANY, "cpu", " cpu%u", z->pcp_cpus[i].cpu);
+		smmc_print_uint(SMMC_PRINT_ANY, "free_factor", " %u", z->pcp_cpus[i].free_factor);
+		smmc_close_json_object();
+	}
+	smmc_close_json_array(SMMC_PRINT_JSON, NULL);
+	smmc_print_text("\n");
+}
+
 static void print_zone(const struct smmc_zone *z)
 {
 	unsigned int mt;
@@ -90,9 +108,12 @@ static void print_zone(const struct smmc_zone *z)
 	smmc_print_u64(SMMC_PRINT_ANY, "present", " present %" PRIu64, z->present);
 	smmc_print_u64(SMMC_PRINT_ANY, "managed", " managed %" PRIu64 "\n", z->managed);
 	smmc_print_text(" ");
-	smmc_print_fields(z, smmc_zone_fields + 1, 5, false);	/* free .. high */
+	/* free .. high, boost, nr_reserved_highatomic */
+	smmc_print_fields(z, smmc_zone_fields + 1, SMMC_NR_ZONE_FIELDS - 1, false);
+	smmc_print_text("\n ");
 	smmc_print_u64(SMMC_PRINT_ANY, "pcp_high", " pcp_high %" PRIu64, z->pcp_high);
-	smmc_print_u64(SMMC_PRINT_ANY, "pcp_batch", " pcp_batch %" PRIu64 "\n", z->pcp_batch);
+	smmc_print_u64(SMMC_PRINT_ANY, "pcp_batch", " pcp_batch %" PRIu64, z->pcp_batch);
+	print_free_factor(z);
 	print_u64_row("lowmem_reserve", "protection", z->lowmem_reserve, SMMC_NR_ZONES);
 	print_free_area(z);
 	smmc_print_text("  %-12s", "pageblocks");
@@ -144,6 +165,7 @@ static int zone_show(int argc, char **argv)
 }
 
 const struct smm_cmd smmctl_zone_cmds[] = {
-	SMM_CMD("show", zone_show, "[ ZONE ]", "sizes, free areas, watermarks, counters"),
+	SMM_CMD("show", zone_show, "[ ZONE ]",
+		"sizes, free areas, watermarks and boost, pcp free_factor, counters"),
 	SMM_CMD_END("ZONE := { DMA | DMA32 | Normal }\n"),
 };

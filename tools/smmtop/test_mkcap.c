@@ -161,6 +161,8 @@ static void mk_zone_msg(unsigned int id, unsigned int refresh)
 	struct nlmsghdr *nlh = mk_msg(SHADOWMM_CMD_ZONE_GET, NLM_F_MULTI);
 	uint64_t ops[SMMC_NR_ORDERS] = { 0 }, mt[SMMC_NR_MT];
 	uint64_t managed = id == 1 ? 0 : z->end - z->start, wmin = managed / 64;
+	/* Normal had a fallback steal: a pageblock of boost, and of highatomic reserve */
+	uint64_t boost = id == 2 ? 512 : 0;
 	struct nlattr *area, *stats;
 	unsigned int o;
 
@@ -172,9 +174,11 @@ static void mk_zone_msg(unsigned int id, unsigned int refresh)
 	mnl_attr_put_u64(nlh, SHADOWMM_A_ZONE_MANAGED, managed);
 	mnl_attr_put_u64(nlh, SHADOWMM_A_ZONE_FREE, id == 1 ? 0 : z->free);
 	mnl_attr_put_u64(nlh, SHADOWMM_A_ZONE_PCP, 0);
-	mnl_attr_put_u64(nlh, SHADOWMM_A_ZONE_WMARK_MIN, wmin);
-	mnl_attr_put_u64(nlh, SHADOWMM_A_ZONE_WMARK_LOW, wmin * 5 / 4);
-	mnl_attr_put_u64(nlh, SHADOWMM_A_ZONE_WMARK_HIGH, wmin * 3 / 2);
+	mnl_attr_put_u64(nlh, SHADOWMM_A_ZONE_WMARK_MIN, wmin + boost);
+	mnl_attr_put_u64(nlh, SHADOWMM_A_ZONE_WMARK_LOW, wmin * 5 / 4 + boost);
+	mnl_attr_put_u64(nlh, SHADOWMM_A_ZONE_WMARK_HIGH, wmin * 3 / 2 + boost);
+	mnl_attr_put_u64(nlh, SHADOWMM_A_ZONE_BOOST, boost);
+	mnl_attr_put_u64(nlh, SHADOWMM_A_ZONE_NR_RESERVED_HIGHATOMIC, boost);
 	if (id == 1)
 		goto out;
 	area = mnl_attr_nest_start(nlh, SHADOWMM_A_ZONE_FREE_AREA);

@@ -37,7 +37,7 @@ squeeze() {
 }
 
 ktap_header
-ktap_plan 58
+ktap_plan 60
 
 cap=$dir/cap64
 "$MKCAP" 64 16 3 "$cap" > "$dir/mkcap.out" || { echo "Bail out! test_mkcap failed"; exit 1; }
@@ -58,24 +58,26 @@ check "batch: line 2 is the range" \
 check "batch: line 3 totals the zones' free frames" \
 	"Frames: 16384 managed, $total_free free, 0 pcp, $((16384 - total_free)) used" "${L[2]}"
 check "batch: the zone table's heading" \
-	"ZONE MANAGED FREE PCP MIN LOW HIGH ALLOC/s FREE/s LEVEL" "$(squeeze "${L[4]}")"
+	"ZONE MANAGED FREE PCP MIN LOW HIGH BOOST HIGHATOMIC ALLOC/s FREE/s LEVEL" "$(squeeze "${L[4]}")"
 check "batch: DMA's row, no rates in the first snapshot" \
-	"DMA 4096 $dma_free 0 64 80 96 - - above high" "$(squeeze "${L[5]}")"
-check "batch: Normal's row" \
-	"Normal 12288 $normal_free 0 192 240 288 - - above high" "$(squeeze "${L[6]}")"
+	"DMA 4096 $dma_free 0 64 80 96 0 0 - - above high" "$(squeeze "${L[5]}")"
+check "batch: Normal's row, the marks with its boost of 512, a pageblock of highatomic reserve" \
+	"Normal 12288 $normal_free 0 704 752 800 512 512 - - above high" "$(squeeze "${L[6]}")"
 check "batch: the frame map's free frames equal the zones'" "$total_free" \
 	"$(grep -m1 '^FRAME MAP' "$dir/batch" | sed 's/.*; [0-9]* hole \([0-9]*\) free.*/\1/')"
 check "batch: 8 grid lines of 64 states" "8 8" \
 	"$(grep -m8 -c '^  |[._,#stm?]\{64\}|$' "$dir/batch") $(grep -m1 -A8 '^FRAME MAP' "$dir/batch" | grep -c '|$')"
 # the second snapshot comes 0.25 s (replayed) after the first: the
 # capture's counters grow by 1000 allocations and 900 frees per refresh
-check "batch: rates in the second snapshot" "DMA 4096 $dma_free 0 64 80 96 4000.000 3600.000 above high" \
+check "batch: rates in the second snapshot" "DMA 4096 $dma_free 0 64 80 96 0 0 4000.000 3600.000 above high" \
 	"$(grep -A1 '^ZONE' "$dir/batch" | sed -n 5p | tr -s ' ')"
 check "batch: two snapshots" 2 "$(grep -c '^smmtop - ' "$dir/batch")"
 
 "$SMMTOP" -b -j -n 1 --replay "$cap" > "$dir/json"
 check "batch -j: the zones' free frames" "$dma_free $normal_free" \
 	"$(jq -r '[.zones[].free] | join(" ")' "$dir/json" 2>&1)"
+check "batch -j: the zones' boost and highatomic reserve" "0 0 512 512" \
+	"$(jq -r '[.zones[] | .boost, .nr_reserved_highatomic] | join(" ")' "$dir/json" 2>&1)"
 check "batch -j: the frame map" "$total_free $((16384 - total_free))" \
 	"$(jq -r '"\(.frames.free) \(.frames.page + .frames.slab + .frames.pgtable)"' "$dir/json" 2>&1)"
 slab_frames=$(jq -r .frames.slab "$dir/json")
@@ -200,7 +202,8 @@ tmux -L "$sock" -f /dev/null new-session -d -s t -x 80 -y 24 \
 wait_for "screen: the header at 80x24 on a vt100" '^smmtop - shadowmm 0.1.0 on 6.1.0-capture (replay)'
 wait_for "screen: DMA's free frames as the capture has them" \
 	"^DMA  *\[.*\]  *$dma_free  *4096 "
-wait_for "screen: Normal's free frames" "^Normal  *\[.*\]  *$normal_free  *12288 "
+wait_for "screen: Normal's free frames and boost, no highatomic column at 80" \
+	"^Normal  *\[.*\]  *$normal_free  *12288  *512  *- *- *$"
 wait_for "screen: the frame map's legend" '^_ hole \. free , pcp # page s slab t pgtable m space'
 keys h
 wait_for "screen: h opens the help" 'this help (any key closes it)'
@@ -257,6 +260,9 @@ check "screen: raw entries and decoded flags" 1 \
 	"$(screen | grep -c '^  PTE  177  0x0000001000004067  present write user accessed dirty$')"
 keys Escape
 wait_gone "screen: Esc closes the walk" '^> Walk'
+tmux -L "$sock" resize-window -t t -x 120 -y 30
+wait_for "screen: at 120 columns Normal's highatomic reserve too" \
+	"^Normal  *\[.*\]  *$normal_free  *12288  *512  *512 "
 keys q
 wait_for "screen: q quits, exit 0" '^smmtop exited 0'
 

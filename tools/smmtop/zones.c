@@ -1,10 +1,11 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
  * Zones: per populated zone, free frames of the managed ones as a bar
- * with the min, low and high watermarks marked on it, and the
- * allocation and free rates since the previous refresh.
+ * with the min, low and high watermarks (boost included) marked on it,
+ * the watermark boost, the highatomic reserve when the screen is wide
+ * enough, and the allocation and free rates since the previous refresh.
  *
- *	Normal  [=============================l=h...........]  free  9812/16384 ...
+ *	Normal  [===================l=h....]  9812  16384  512  1000  900
  *
  * The bar fills with free frames: when its end passes left of a mark the
  * zone is below that watermark, and the bar turns yellow (below high)
@@ -15,6 +16,9 @@
 #include "smmtop.h"
 
 #define ZONES_BAR_MIN	10
+#define ZONES_BAR_WIDE	40	/* room for the highatomic column beside this */
+#define ZONES_COLS	(9 * 5)	/* free managed boost alloc/s free/s */
+#define ZONES_HA_COLS	11	/* " %10" highatomic */
 
 static unsigned int Zones_count(const struct smm_view *v)
 {
@@ -37,14 +41,22 @@ static int Zones_want(const struct smm_panel *p, const struct smm_view *v, int c
 	return Zones_rows(p, v);
 }
 
-/* 0 above high, 1 below high, 2 below low, 3 below min (free lists only). */
+/*
+ * 0 above high, 1 below high, 2 below low, 3 below min: the free lists
+ * less the highatomic reserve against the marks (boost included), as the
+ * module's events compute it (enum shadowmm_wmark_level): a mark is
+ * passed when free > mark.
+ */
 static unsigned int Zones_level(const struct smmc_zone *z)
 {
-	if (z->free < z->wmark_min)
+	uint64_t usable = z->free - (z->free < z->nr_reserved_highatomic ?
+				     z->free : z->nr_reserved_highatomic);
+
+	if (usable <= z->wmark_min)
 		return SHADOWMM_WMARK_BELOW_MIN;
-	if (z->free < z->wmark_low)
+	if (usable <= z->wmark_low)
 		return SHADOWMM_WMARK_BELOW_LOW;
-	if (z->free < z->wmark_high)
+	if (usable <= z->wmark_high)
 		return SHADOWMM_WMARK_BELOW_HIGH;
 	return SHADOWMM_WMARK_ABOVE_HIGH;
 }
@@ -92,13 +104,21 @@ static void Zones_bar(struct smm_panel *p, int row, const struct smmc_zone *z, i
 static void Zones_draw(struct smm_panel *p, const struct smm_view *v)
 {
 	int row = smm_panel_title(p, "Zones (free frames of managed; m l h: watermarks)");
-	int width = p->cols - 9 - 1 - 44;
+	int width = p->cols - 9 - 1 - ZONES_COLS;
+	bool ha = width - ZONES_HA_COLS >= ZONES_BAR_WIDE;
 	unsigned int z;
 
+	if (ha)
+		width -= ZONES_HA_COLS;
 	if (width < ZONES_BAR_MIN)
 		width = ZONES_BAR_MIN;
-	smm_panel_put(p, row++, 0, SMM_C_NORMAL, A_BOLD, "%-8s%-*s %8s %8s %8s %8s", "zone",
-		      width + 2, "", "free", "managed", "alloc/s", "free/s");
+	smm_panel_put(p, row, 0, SMM_C_NORMAL, A_BOLD, "%-8s%-*s %8s %8s %8s", "zone",
+		      width + 2, "", "free", "managed", "boost");
+	if (ha)
+		smm_panel_put(p, row, 9 + width + 1 + 27, SMM_C_NORMAL, A_BOLD, " %10s",
+			      "highatomic");
+	smm_panel_put(p, row++, 9 + width + 1 + 27 + (ha ? ZONES_HA_COLS : 0), SMM_C_NORMAL,
+		      A_BOLD, " %8s %8s", "alloc/s", "free/s");
 	for (z = 0; z < v->cur->nr_zones; z++) {
 		const struct smmc_zone *zn = &v->cur->zones[z];
 		double ra = Zones_rate(v, z, false), rf = Zones_rate(v, z, true);
@@ -113,7 +133,12 @@ static void Zones_draw(struct smm_panel *p, const struct smm_view *v)
 		smm_panel_put(p, row, 0, SMM_C_NORMAL, A_BOLD, "%-8s", zn->name);
 		Zones_bar(p, row, zn, width);
 		smm_panel_put(p, row, 9 + width + 1, SMM_C_NORMAL, 0, " %8" PRIu64 " %8" PRIu64
-			      " %8s %8s", zn->free + zn->pcp, zn->managed, a, f);
+			      " %8" PRIu64, zn->free + zn->pcp, zn->managed, zn->boost);
+		if (ha)
+			smm_panel_put(p, row, 9 + width + 1 + 27, SMM_C_NORMAL, 0, " %10" PRIu64,
+				      zn->nr_reserved_highatomic);
+		smm_panel_put(p, row, 9 + width + 1 + 27 + (ha ? ZONES_HA_COLS : 0), SMM_C_NORMAL, 0,
+			      " %8s %8s", a, f);
 		row++;
 	}
 }
@@ -132,8 +157,9 @@ static void Zones_batch(struct smm_panel *p, const struct smm_view *v)
 	unsigned int z;
 
 	(void)p;
-	smmc_print_text("\n%-8s %9s %9s %7s %7s %7s %7s %9s %9s %-10s\n", "ZONE", "MANAGED", "FREE",
-			"PCP", "MIN", "LOW", "HIGH", "ALLOC/s", "FREE/s", "LEVEL");
+	smmc_print_text("\n%-8s %9s %9s %7s %7s %7s %7s %7s %10s %9s %9s %-10s\n", "ZONE", "MANAGED",
+			"FREE", "PCP", "MIN", "LOW", "HIGH", "BOOST", "HIGHATOMIC", "ALLOC/s", "FREE/s",
+			"LEVEL");
 	smmc_open_json_array(SMMC_PRINT_JSON, "zones");
 	for (z = 0; z < v->cur->nr_zones; z++) {
 		const struct smmc_zone *zn = &v->cur->zones[z];

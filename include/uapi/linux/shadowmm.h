@@ -147,6 +147,9 @@ enum shadowmm_a_zone {
 	SHADOWMM_A_ZONE_FREE_AREA,	/* nest: SHADOWMM_A_ZONE_AREA by order */
 	SHADOWMM_A_ZONE_PAGEBLOCKS,	/* nest: u64 array by migratetype */
 	SHADOWMM_A_ZONE_STATS,		/* nest: enum shadowmm_a_stats */
+	SHADOWMM_A_ZONE_BOOST,		/* u64: watermark boost, in the marks above */
+	SHADOWMM_A_ZONE_NR_RESERVED_HIGHATOMIC,	/* u64: frames in highatomic pageblocks */
+	SHADOWMM_A_ZONE_PCP_FREE_FACTOR, /* nest: u32 by CPU (member cpu + 1), online CPUs */
 
 	__SHADOWMM_A_ZONE_CNT,
 	SHADOWMM_A_ZONE_MAX = __SHADOWMM_A_ZONE_CNT - 1
@@ -474,12 +477,17 @@ enum shadowmm_a_event {
 	SHADOWMM_A_EVENT_MAX = __SHADOWMM_A_EVENT_CNT - 1
 };
 
-/* Watermark level of a zone: where its free frames are. */
+/*
+ * Watermark level of a zone: where its free frames are against the marks
+ * the allocator uses (boost included), less the highatomic reserve, as
+ * an order-0 GFP_KERNEL request's check sees them: it passes a mark when
+ * free > mark, so "below" includes equal.
+ */
 enum shadowmm_wmark_level {
-	SHADOWMM_WMARK_ABOVE_HIGH,
-	SHADOWMM_WMARK_BELOW_HIGH,	/* low <= free < high */
-	SHADOWMM_WMARK_BELOW_LOW,	/* min <= free < low */
-	SHADOWMM_WMARK_BELOW_MIN,
+	SHADOWMM_WMARK_ABOVE_HIGH,	/* high < free */
+	SHADOWMM_WMARK_BELOW_HIGH,	/* low < free <= high */
+	SHADOWMM_WMARK_BELOW_LOW,	/* min < free <= low */
+	SHADOWMM_WMARK_BELOW_MIN,	/* free <= min */
 };
 
 /* One zone in an event (member zone + 1 of SHADOWMM_A_EVENT_ZONES) */
@@ -495,6 +503,8 @@ enum shadowmm_a_event_zone {
 	SHADOWMM_A_EVZONE_FREE_FRAMES,	/* u64: free frames now, pcp included */
 	SHADOWMM_A_EVZONE_LEVEL,	/* u32: enum shadowmm_wmark_level now */
 	SHADOWMM_A_EVZONE_LEVEL_PREV,	/* u32: at the previous message */
+	SHADOWMM_A_EVZONE_BOOST,	/* u64: watermark boost now */
+	SHADOWMM_A_EVZONE_NR_RESERVED_HIGHATOMIC, /* u64: highatomic reserve now */
 
 	__SHADOWMM_A_EVZONE_CNT,
 	SHADOWMM_A_EVZONE_MAX = __SHADOWMM_A_EVZONE_CNT - 1

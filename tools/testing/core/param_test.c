@@ -54,6 +54,38 @@ SMM_TEST(parse_size_refuses_overflow)
 	ASSERT_EQ(smm_parse_size("16777215T", &v), 0);
 }
 
+/*
+ * watermark_boost_factor=: a decimal from 0 to the sysctl's INT_MAX, no
+ * sign, suffix or hex; nothing written on a refusal.
+ */
+SMM_TEST(parse_decimal_as_the_sysctl)
+{
+	static const char *const bad[] = { "", "-1", "+5", "0x10", "15k", "1 ", " 1", "1.5" };
+	unsigned int i;
+	u64 v;
+
+	ASSERT_EQ(smm_parse_decimal("0", 2147483647, &v), 0);
+	ASSERT_EQ(v, 0);
+	ASSERT_EQ(smm_parse_decimal("15000", 2147483647, &v), 0);
+	ASSERT_EQ(v, 15000);
+	ASSERT_EQ(smm_parse_decimal("2147483647", 2147483647, &v), 0);
+	ASSERT_EQ(v, 2147483647);
+	v = 7;
+	ASSERT_EQ(smm_parse_decimal("2147483648", 2147483647, &v), -ERANGE);
+	ASSERT_EQ(smm_parse_decimal("99999999999999999999999", 2147483647, &v), -ERANGE);
+	ASSERT_EQ(smm_parse_decimal("18446744073709551616", ~0ULL, &v), -ERANGE);
+	ASSERT_EQ(smm_parse_decimal("1", 0, &v), -ERANGE);
+	for (i = 0; i < ARRAY_SIZE(bad); i++) {
+		if (smm_parse_decimal(bad[i], 2147483647, &v) != -EINVAL)
+			printf("# accepted \"%s\"\n", bad[i]);
+		EXPECT_EQ(smm_parse_decimal(bad[i], 2147483647, &v), -EINVAL);
+	}
+	ASSERT_EQ(smm_parse_decimal(NULL, 2147483647, &v), -EINVAL);
+	ASSERT_EQ(v, 7);
+	ASSERT_EQ(smm_parse_decimal("18446744073709551615", ~0ULL, &v), 0);
+	ASSERT_EQ(v, ~0ULL);
+}
+
 SMM_TEST(check_range_reasons)
 {
 	ASSERT_STREQ(smm_check_range(0x10000000, 0, 46), "size is zero");

@@ -173,6 +173,41 @@ SMM_TEST(arm64_output_addresses)
 }
 
 /*
+ * Debian's 6.12 arm64 kernel is built for 52-bit VA with LPA2 and runs
+ * either way (module/arch.h): with FEAT_LPA2, 5 levels and OA[51:50] in
+ * bits 9:8; without it (QEMU's max,lpa2=off), 4 levels, and the kernel
+ * writes SH (PTE_MAYBE_SHARED = PTE_SHARED) into bits 9:8 again. The
+ * same bits are an address in one format and shareability in the
+ * other: the format the level count picks must be the one decoding.
+ */
+SMM_TEST(arm64_612_lpa2_off_keeps_sh_out_of_the_address)
+{
+	u64 page = P_SHARED | 0x777000ULL;		/* SH = 3 in bits 9:8 */
+	u64 block = 0x80200000ULL | T_BLOCK | AF | SHARED | USER | NG | PXN | UXN;
+
+	EXPECT_EQ(V610->levels, 4);
+	EXPECT_EQ(V610->va_bits, 48);
+	EXPECT_FALSE(V610->lpa2);
+	EXPECT_EQ(V610_52->levels, 5);
+	EXPECT_EQ(V610_52->va_bits, 52);
+	EXPECT_TRUE(V610_52->lpa2);
+	/* lpa2=off: SH is not address */
+	EXPECT_EQ(smm_pte_pfn(V610, PTE, page), 0x777);
+	EXPECT_EQ(smm_pte_pfn(V610, PMD, block), 0x80200);
+	/* the same bits under LPA2 are OA[51:50] */
+	EXPECT_EQ(smm_pte_pfn(V610_52, PTE, page), 0x777 + (3ULL << (50 - 12)));
+	EXPECT_EQ(smm_pte_pfn(V610_52, PMD, block), 0x80200 + (3ULL << (50 - 12)));
+	/* 48-bit VA folds the top: level 0 indexes VA bits 47:39, 512 entries */
+	EXPECT_EQ(smm_pt_entries(V610, PGD), 512);
+	EXPECT_EQ(smm_pt_shift(V610, PGD), 39);
+	EXPECT_EQ(smm_pt_index(V610, PGD, 0x0000ff8000000000ULL), 511);
+	EXPECT_EQ(smm_pt_index(V610_52, PGD, 0x0000ff8000000000ULL), 0);
+	EXPECT_EQ(smm_pt_index(V610_52, P4D, 0x0000ff8000000000ULL), 511);
+	EXPECT_FALSE(smm_pt_canonical(V610, 0x000a000000000000ULL));
+	EXPECT_TRUE(smm_pt_canonical(V610_52, 0x000a000000000000ULL));
+}
+
+/*
  * PROT_NONE, as each kernel encodes PAGE_NONE: 6.1 sets bit 58; 6.10+
  * marks the entry present-invalid with nG and tells PROT_NONE from a
  * huge PMD being split by !AP[1] and UXN.

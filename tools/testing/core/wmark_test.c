@@ -339,6 +339,94 @@ SMM_TEST(wmark_boost_steps_and_cap)
 }
 
 /*
+ * Fill the 4 GiB layout's Normal zone with movable order-8 blocks, then
+ * @rounds times free one that starts a fresh pageblock and take an
+ * unmovable order-8 block, which only a fallback steal can give: the
+ * boost after each steal goes to @boost[].
+ */
+static void wm_boost_rounds(struct smm_test *_t, unsigned int factor,
+			    unsigned int rounds, u64 *boost)
+{
+	struct smm_test_mm t;
+	struct smm_zone *z;
+	u64 *held, n = 0, idx, i;
+	unsigned int round;
+	u8 *used;
+
+	ASSERT_EQ(smm_test_mm_init(&t, wm4g, 1, NULL, false, 1), 0);
+	ASSERT_EQ(t.mm.watermark_boost_factor, 15000);	/* the kernel's default */
+	ASSERT_EQ(smm_set_watermark_boost_factor(&t.mm, factor), 0);
+	z = &t.mm.zones[SHADOWMM_ZONE_NORMAL];
+	held = calloc(4096, sizeof(*held));
+	used = calloc(2048, 1);
+	ASSERT_TRUE(held && used);
+	while (!smm_alloc_pages(&t.mm, 8, SHADOWMM_GFP_MOVABLE | SHADOWMM_GFP_RESERVE, 0, &idx))
+		held[n++] = idx;
+	ASSERT_EQ(n, 4096);
+	for (round = 0; round < rounds; round++) {
+		i = wm_fresh_pageblock_block(held, n, used);
+		ASSERT_LT(i, n);
+		smm_free_pages(&t.mm, held[i], 0);
+		held[i] = ~0ULL;
+		ASSERT_EQ(smm_alloc_pages(&t.mm, 8, SHADOWMM_GFP_RESERVE, 0, &idx), 0);
+		ASSERT_EQ(z->stats.mt_fallback, round + 1);
+		boost[round] = z->watermark_boost;
+	}
+	free(held);
+	free(used);
+	ASSERT_EQ(smm_test_check(&t.mm), 0);
+	smm_test_mm_destroy(&t);
+}
+
+/*
+ * vm.watermark_boost_factor scales boost_watermark()'s cap, high x
+ * factor / 10000 (mult_frac()), never under a pageblock; 0 turns the
+ * boost off. 4 GiB Normal, high 4144:
+ *
+ *   factor    cap                         boost after steals 1..6
+ *   0         (none)                      0    0    0    0    0    0
+ *   100       max(41, 512) = 512          512  512  512  512  512  512
+ *   5000      2072                        512 1024 1536 2048 2072 2072
+ *   15000     6216                        512 1024 1536 2048 2560 3072
+ *
+ * The factor is the sysctl's int: above INT_MAX is refused.
+ */
+SMM_TEST(wmark_boost_factor_scales_the_cap)
+{
+	static const struct {
+		unsigned int factor;
+		u64 boost[6];
+	} cases[] = {
+		{ 0, { 0, 0, 0, 0, 0, 0 } },
+		{ 100, { 512, 512, 512, 512, 512, 512 } },
+		{ 5000, { 512, 1024, 1536, 2048, 2072, 2072 } },
+		{ 15000, { 512, 1024, 1536, 2048, 2560, 3072 } },
+	};
+	struct smm_mm mm = { .watermark_boost_factor = 7 };
+	unsigned int c, r;
+	u64 boost[6];
+
+	for (c = 0; c < ARRAY_SIZE(cases); c++) {
+		wm_boost_rounds(_t, cases[c].factor, 6, boost);
+		if (_t->failed)
+			return;
+		for (r = 0; r < 6; r++) {
+			if (boost[r] != cases[c].boost[r])
+				printf("# factor %u, steal %u: expected boost %llu, saw %llu\n",
+				       cases[c].factor, r + 1,
+				       (unsigned long long)cases[c].boost[r],
+				       (unsigned long long)boost[r]);
+			EXPECT_EQ(boost[r], cases[c].boost[r]);
+		}
+	}
+	ASSERT_EQ(smm_set_watermark_boost_factor(&mm, SMM_WATERMARK_BOOST_FACTOR_MAX), 0);
+	ASSERT_EQ(mm.watermark_boost_factor, SMM_WATERMARK_BOOST_FACTOR_MAX);
+	ASSERT_EQ(smm_set_watermark_boost_factor(&mm, SMM_WATERMARK_BOOST_FACTOR_MAX + 1U),
+		  -ERANGE);
+	ASSERT_EQ(mm.watermark_boost_factor, SMM_WATERMARK_BOOST_FACTOR_MAX);
+}
+
+/*
  * The boost in the watermark check, 64 MiB DMA32 zone (min 256, low 320,
  * high 384; cap max(384 x 1.5, 512) = 576): one steal boosts by 512, so
  * a GFP_KERNEL request stops at min + boost = 768 free instead of 256.

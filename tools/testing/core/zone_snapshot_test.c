@@ -138,3 +138,53 @@ SMM_TEST(zone_snapshot_pageblocks_in_chunks)
 	smm_free_pages(&t.mm, idx, 0);
 	smm_test_mm_destroy(&t);
 }
+
+/*
+ * The watermarks, the boost and the highatomic reserve come from one
+ * hold of the zone lock: after a boost (64 MiB DMA32: min 256, low 320,
+ * high 384, one pageblock of boost) each mark is the raw mark plus the
+ * boost, as smm_wmark_pages() reads it, and the boost is there too; the
+ * reserve is copied as the zone has it. Clearing the boost drops it from
+ * the next copy's marks.
+ */
+SMM_TEST(zone_snapshot_boost_and_marks)
+{
+	static const enum smm_wmark w[] = { SMM_WMARK_MIN, SMM_WMARK_LOW, SMM_WMARK_HIGH };
+	static const u64 raw[] = { 256, 320, 384 };
+	struct smm_zone_snapshot s;
+	struct smm_test_mm t;
+	struct smm_zone *z;
+	unsigned int i;
+
+	ASSERT_EQ(smm_test_mm_init(&t, snap64m, 1, NULL, false, 1), 0);
+	z = &t.mm.zones[SHADOWMM_ZONE_DMA32];
+	for (i = 0; i < 3; i++)
+		ASSERT_EQ(z->wmark[w[i]], raw[i]);
+	ASSERT_TRUE(smm_zone_snapshot(&t.mm, SHADOWMM_ZONE_DMA32, &s));
+	EXPECT_EQ(s.watermark_boost, 0);
+	EXPECT_EQ(s.nr_reserved_highatomic, 0);
+	for (i = 0; i < 3; i++)
+		EXPECT_EQ(s.wmark[w[i]], raw[i]);
+
+	smm_lock(&z->lock);
+	ASSERT_TRUE(smm_boost_watermark(&t.mm, z));
+	z->nr_reserved_highatomic = 512;
+	smm_unlock(&z->lock);
+	ASSERT_TRUE(smm_zone_snapshot(&t.mm, SHADOWMM_ZONE_DMA32, &s));
+	EXPECT_EQ(s.watermark_boost, 512);
+	EXPECT_EQ(s.nr_reserved_highatomic, 512);
+	for (i = 0; i < 3; i++) {
+		EXPECT_EQ(s.wmark[w[i]], raw[i] + 512);
+		EXPECT_EQ(s.wmark[w[i]], smm_wmark_pages(z, w[i]));
+	}
+
+	smm_zones_clear_boost(&t.mm);
+	ASSERT_TRUE(smm_zone_snapshot(&t.mm, SHADOWMM_ZONE_DMA32, &s));
+	EXPECT_EQ(s.watermark_boost, 0);
+	for (i = 0; i < 3; i++)
+		EXPECT_EQ(s.wmark[w[i]], raw[i]);
+	smm_lock(&z->lock);
+	z->nr_reserved_highatomic = 0;
+	smm_unlock(&z->lock);
+	smm_test_mm_destroy(&t);
+}
