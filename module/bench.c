@@ -96,7 +96,6 @@ static int smm_bench_slab_kernel(void)
 	return 0;
 }
 
-/* The slab rows' two caches; built in, so netlink cannot destroy ours. */
 /*
  * The slab rows' two caches. Ours is built in, so netlink cannot destroy
  * it, and made and destroyed under nl_slab_lock, as the walks over every

@@ -336,7 +336,8 @@ static const struct file_operations smm_dbg_cmd_fops = {
 	.release	= single_release,
 };
 
-void smm_debugfs_cmd(struct dentry *dir, const char *name, const struct smm_dbg_cmd *cmd)
+static void smm_debugfs_cmd(struct dentry *dir, const char *name,
+			    const struct smm_dbg_cmd *cmd)
 {
 	debugfs_create_file(name, 0600, dir, (void *)cmd, &smm_dbg_cmd_fops);
 }

@@ -94,9 +94,12 @@ int smm_nl_u64_fill(struct sk_buff *skb, const void *data)
 	return nla_put_u64_64bit(skb, r->attr, r->v, r->pad);
 }
 
-size_t smm_nl_batch_size(u32 count)
+/* The reply to a batch of the COUNT attribute @count (1 when absent). */
+size_t smm_nl_batch_size(const struct nlattr *count)
 {
-	return nla_total_size(0) + count * nla_total_size_64bit(sizeof(u64));
+	u32 n = count ? nla_get_u32(count) : 1;
+
+	return nla_total_size(0) + n * nla_total_size_64bit(sizeof(u64));
 }
 
 /*

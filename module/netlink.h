@@ -86,7 +86,7 @@ struct smm_nl_batch {
 	u16 nest, type, pad;
 };
 
-size_t smm_nl_batch_size(u32 count);
+size_t smm_nl_batch_size(const struct nlattr *count);
 int smm_nl_batch_alloc(struct smm_nl_batch *b, u32 count, int (*get)(void *ctx, u64 *handle),
 		       void (*put)(void *ctx, u64 handle), void *ctx);
 int smm_nl_batch_fill(struct sk_buff *skb, const void *data);

@@ -64,9 +64,7 @@ static void smm_nl_obj_put(void *ctx, u64 handle)
 
 static size_t smm_nl_obj_alloc_size(const struct genl_info *info)
 {
-	struct nlattr *a = info->attrs[SHADOWMM_A_CACHE_COUNT];
-
-	return smm_nl_batch_size(a ? nla_get_u32(a) : 1);
+	return smm_nl_batch_size(info->attrs[SHADOWMM_A_CACHE_COUNT]);
 }
 
 static int smm_nl_obj_alloc_prepare(struct sk_buff *skb, struct genl_info *info, void *data)

@@ -103,9 +103,7 @@ static void smm_nl_page_put(void *ctx, u64 handle)
 
 static size_t smm_nl_page_alloc_size(const struct genl_info *info)
 {
-	struct nlattr *a = info->attrs[SHADOWMM_A_PAGE_COUNT];
-
-	return smm_nl_batch_size(a ? nla_get_u32(a) : 1);
+	return smm_nl_batch_size(info->attrs[SHADOWMM_A_PAGE_COUNT]);
 }
 
 static int smm_nl_page_alloc_prepare(struct sk_buff *skb, struct genl_info *info, void *data)

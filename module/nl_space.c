@@ -113,8 +113,9 @@ static int smm_nl_space_range(struct genl_info *info, u64 *va, u64 *pages, unsig
  * change, all under smm_space_lock. A map that runs out of memory undoes
  * itself in the core.
  */
-static int smm_nl_space_change(struct genl_info *info, bool map)
+static int smm_nl_space_change_prepare(struct sk_buff *skb, struct genl_info *info, void *data)
 {
+	bool map = info->genlhdr->cmd == SHADOWMM_CMD_SPACE_MAP;
 	struct nlattr *prot_attr = info->attrs[SHADOWMM_A_SPACE_PROT];
 	unsigned int shift, prot = prot_attr ? nla_get_u32(prot_attr) : 0;
 	struct smm_space *s;
@@ -150,16 +151,6 @@ static int smm_nl_space_change(struct genl_info *info, bool map)
 out_unlock:
 	smm_space_unlock_all();
 	return ret;
-}
-
-static int smm_nl_space_map_prepare(struct sk_buff *skb, struct genl_info *info, void *data)
-{
-	return smm_nl_space_change(info, true);
-}
-
-static int smm_nl_space_unmap_prepare(struct sk_buff *skb, struct genl_info *info, void *data)
-{
-	return smm_nl_space_change(info, false);
 }
 
 /* Under smm_space_lock: walk @va, or say why not. */
@@ -288,8 +279,8 @@ static int smm_nl_space_get_dumpit(struct sk_buff *skb, struct netlink_callback 
 const struct smm_nl_ops smm_nl_space_ops[] = {
 	SMM_NL_SPACE_OP(CREATE, .data_size = sizeof(u32), .reply_size = smm_nl_space_create_size,
 			.prepare = smm_nl_space_create_prepare, .fill = smm_nl_space_create_fill),
-	SMM_NL_SPACE_OP(MAP, .prepare = smm_nl_space_map_prepare),
-	SMM_NL_SPACE_OP(UNMAP, .prepare = smm_nl_space_unmap_prepare),
+	SMM_NL_SPACE_OP(MAP, .prepare = smm_nl_space_change_prepare),
+	SMM_NL_SPACE_OP(UNMAP, .prepare = smm_nl_space_change_prepare),
 	{
 		.cmd		= SHADOWMM_CMD_SPACE_TRANSLATE,	/* anyone; frames to admins */
 		SMM_NL_POLICY(smm_nl_space_policy),

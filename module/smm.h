@@ -53,7 +53,6 @@ struct smm_dbg_cmd {
 	int (*show)(struct seq_file *m, void *v);
 };
 
-void smm_debugfs_cmd(struct dentry *dir, const char *name, const struct smm_dbg_cmd *cmd);
 extern const struct smm_dbg_cmd smm_bench_cmd;	/* bench.c */
 extern const struct smm_dbg_cmd smm_stress_cmd;	/* stress.c */
 void smm_debugfs_exit(struct smm_dev *d);

@@ -192,11 +192,7 @@ static size_t smm_stress_block_find_bad(const void *p, unsigned int order, u64 k
 /* Where the glue mapped a block's frames: NULL if nowhere. */
 static void *smm_stress_virt(u64 idx)
 {
-	const struct smm_section *s = smm_range_section_of(smm_dev.mm.range, idx);
-
-	if (!s || !s->virt)
-		return NULL;
-	return s->virt + ((idx - s->start) << SMM_PAGE_SHIFT);
+	return smm_slab_pos_virt(&smm_dev.mm, idx << SMM_PAGE_SHIFT);
 }
 
 /* Count one corrupt block or object; the run's first one is also logged. */

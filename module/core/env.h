@@ -182,7 +182,6 @@ void AnnotateIgnoreReadsEnd(const char *file, int line);
 #define data_race(expr)	(expr)
 #endif
 #define ARRAY_SIZE(a)	(sizeof(a) / sizeof((a)[0]))
-#define BIT(n)		(1UL << (n))
 #define min(a, b)	((a) < (b) ? (a) : (b))
 #define max(a, b)	((a) > (b) ? (a) : (b))
 #define ALIGN(x, a)	(((x) + ((typeof(x))(a) - 1)) & ~((typeof(x))(a) - 1))
@@ -202,7 +201,6 @@ extern unsigned long smm_user_warnings;
 	}								\
 	__c;								\
 })
-#define WARN_ON(cond)	WARN_ON_ONCE(cond)
 
 typedef pthread_spinlock_t smm_lock_t;
 #define smm_lock_init(l)	pthread_spin_init(l, PTHREAD_PROCESS_PRIVATE)

@@ -103,6 +103,12 @@ static inline unsigned int smm_pt_shift(const struct smm_pt_fmt *f, unsigned int
 	return SMM_PAGE_SHIFT + 9 * (SHADOWMM_PT_PTE - level);
 }
 
+/* The level below @level: PGD is followed by PUD when P4D is folded. */
+static inline unsigned int smm_pt_next(const struct smm_pt_fmt *f, unsigned int level)
+{
+	return level == SHADOWMM_PT_PGD && f->levels == 4 ? SHADOWMM_PT_PUD : level + 1;
+}
+
 /* Entries in a table of @level: 512, or what the VA bits leave for the top. */
 static inline unsigned int smm_pt_entries(const struct smm_pt_fmt *f, unsigned int level)
 {

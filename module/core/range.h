@@ -52,9 +52,4 @@ const struct smm_section *smm_range_section_of(const struct smm_range *r, u64 id
 bool smm_range_idx_to_pfn(const struct smm_range *r, u64 idx, u64 *pfn);
 bool smm_range_pfn_to_idx(const struct smm_range *r, u64 pfn, u64 *idx);
 
-static inline u64 smm_range_bytes(const struct smm_range *r)
-{
-	return r->nr_frames << SMM_PAGE_SHIFT;
-}
-
 #endif /* _SMM_CORE_RANGE_H */

@@ -496,6 +496,17 @@ static u64 smm_slab_file(struct smm_cache *c, u64 head, struct smm_slab *s, bool
 }
 
 /*
+ * The free pointer of the object at @off of the active slab leaves the
+ * slab: report and count it; the objects after it on the freelist are lost.
+ */
+static void smm_cache_bad_fp(struct smm_cache *c, struct smm_cache_cpu *cc, u32 off)
+{
+	smm_slab_report(c, ((u64)cc->slab << SMM_PAGE_SHIFT) + off,
+			"freelist pointer corrupted (objects after it are lost)");
+	cc->stats.errors++;
+}
+
+/*
  * deactivate_slab(): hand the CPU's freelist back to the slab descriptor,
  * ahead of what remote frees put there, and file the slab: at the end
  * of the partial list if the CPU's freelist still held objects, else at
@@ -517,11 +528,8 @@ static u64 smm_slab_deactivate(struct smm_cache *c, struct smm_cache_cpu *cc,
 		n++;
 		off = smm_slab_fp_get(c, cc->base, off);
 	}
-	if (off != SMM_SLAB_END) {
-		smm_slab_report(c, (head << SMM_PAGE_SHIFT) + (tail != SMM_SLAB_END ? tail : 0),
-				"freelist pointer corrupted (objects after it are lost)");
-		cc->stats.errors++;
-	}
+	if (off != SMM_SLAB_END)
+		smm_cache_bad_fp(c, cc, tail != SMM_SLAB_END ? tail : 0);
 	if (tail != SMM_SLAB_END) {
 		smm_slab_fp_set(c, cc->base, tail, s->freelist);
 		s->freelist = cc->free;
@@ -598,17 +606,6 @@ static bool smm_cache_refill(struct smm_cache *c, struct smm_cache_cpu *cc, unsi
 	smm_unlock(&c->list_lock);
 	smm_slab_activate(c, cc, cpu, head, s);
 	return true;
-}
-
-/*
- * The free pointer of the object at @off leaves the slab: report it; the
- * caller hands the object out and gives up the rest of the freelist.
- */
-static void smm_cache_bad_fp(struct smm_cache *c, struct smm_cache_cpu *cc, u32 off)
-{
-	smm_slab_report(c, ((u64)cc->slab << SMM_PAGE_SHIFT) + off,
-			"freelist pointer corrupted (objects after it are lost)");
-	cc->stats.errors++;
 }
 
 /*

@@ -23,29 +23,26 @@
  */
 #include "slab.h"
 
-void smm_slab_report(const struct smm_cache *c, u64 pos, const char *what)
-{
-	u64 head = smm_slab_head(c, pos);
-
-	smm_report("slab error: cache %s slab %llu offset %llu: %s", c->name,
-		   (unsigned long long)head,
-		   (unsigned long long)(pos - (head << SMM_PAGE_SHIFT)), what);
-}
-
-/* A report about a live object names its owner too (STORE_USER). */
+/* A report about a live object (@slot not NULL) names its owner too (STORE_USER). */
 static void smm_slab_report_live(const struct smm_cache *c, const char *slot, u64 pos,
 				 const char *what)
 {
 	u64 head = smm_slab_head(c, pos);
 
-	if (!(c->flags & SHADOWMM_CACHE_STORE_USER)) {
-		smm_slab_report(c, pos, what);
-		return;
-	}
-	smm_report("slab error: cache %s slab %llu offset %llu: %s (owner %llu)", c->name,
-		   (unsigned long long)head,
-		   (unsigned long long)(pos - (head << SMM_PAGE_SHIFT)), what,
-		   (unsigned long long)*(const u64 *)(slot + c->owner_offset));
+	if (!slot || !(c->flags & SHADOWMM_CACHE_STORE_USER))
+		smm_report("slab error: cache %s slab %llu offset %llu: %s", c->name,
+			   (unsigned long long)head,
+			   (unsigned long long)(pos - (head << SMM_PAGE_SHIFT)), what);
+	else
+		smm_report("slab error: cache %s slab %llu offset %llu: %s (owner %llu)", c->name,
+			   (unsigned long long)head,
+			   (unsigned long long)(pos - (head << SMM_PAGE_SHIFT)), what,
+			   (unsigned long long)*(const u64 *)(slot + c->owner_offset));
+}
+
+void smm_slab_report(const struct smm_cache *c, u64 pos, const char *what)
+{
+	smm_slab_report_live(c, NULL, pos, what);
 }
 
 /* The first byte of [from, to) of @slot that is not @v, or -1. */
@@ -79,7 +76,7 @@ static void smm_slab_set_red(const struct smm_cache *c, char *slot, u8 v)
 	memset(slot + c->object_size, v, c->red_end - c->object_size);
 }
 
-/* A fresh slot of a new slab: free, so red zone inactive and poisoned. */
+/* A free slot (of a new slab, or just freed): red zone inactive, poisoned, no owner. */
 void smm_slab_debug_init(struct smm_cache *c, char *slot)
 {
 	if (c->flags & SHADOWMM_CACHE_RED_ZONE)
@@ -157,12 +154,8 @@ int smm_slab_debug_free(struct smm_cache *c, u64 pos)
 			return -EINVAL;
 		}
 		problems = smm_slab_debug_check(c, slot, pos, false);
-		smm_slab_set_red(c, slot, SMM_RED_INACTIVE);
 	}
-	if (c->flags & SHADOWMM_CACHE_POISON)
-		smm_slab_poison(c, slot);
-	if (c->flags & SHADOWMM_CACHE_STORE_USER)
-		*(u64 *)(slot + c->owner_offset) = 0;
+	smm_slab_debug_init(c, slot);
 	return problems;
 }
 

@@ -53,11 +53,6 @@ static unsigned int smm_space_leaf_level(unsigned int shift)
 	return SHADOWMM_PT_PTE - smm_space_size_idx(shift);
 }
 
-static unsigned int smm_space_next(const struct smm_space *s, unsigned int level)
-{
-	return level == SHADOWMM_PT_PGD && s->levels == 4 ? SHADOWMM_PT_PUD : level + 1;
-}
-
 static unsigned int smm_space_parent(const struct smm_space *s, unsigned int level)
 {
 	return level == SHADOWMM_PT_PUD && s->levels == 4 ? SHADOWMM_PT_PGD : level - 1;
@@ -139,7 +134,7 @@ static int smm_space_descend(struct smm_space *s, u64 va, unsigned int leaf, boo
 		if (!e && !alloc)
 			return level;
 		if (!e) {
-			ret = smm_space_new_table(s, smm_space_next(s, level), &idx);
+			ret = smm_space_new_table(s, smm_pt_next(s->fmt, level), &idx);
 			if (ret)
 				return ret;
 			*p->slot[level] = smm_pte_make(s->fmt, level, smm_space_pfn(s, idx), 0, false);
@@ -148,7 +143,7 @@ static int smm_space_descend(struct smm_space *s, u64 va, unsigned int leaf, boo
 		} else if (WARN_ON_ONCE(!smm_space_entry_idx(s, level, e, &idx))) {
 			return -EFAULT;
 		}
-		level = smm_space_next(s, level);
+		level = smm_pt_next(s->fmt, level);
 	}
 }
 

@@ -322,14 +322,6 @@ u64 smm_pte_hw_update(const struct smm_pt_fmt *f, u64 e, bool write)
 	return smm_pt_is_arm64(f) ? smm_arm64_hw_update(e, write) : smm_x86_hw_update(e, write);
 }
 
-/* The level below @level: PGD is followed by PUD when P4D is folded. */
-static unsigned int smm_pt_next(const struct smm_pt_fmt *f, unsigned int level)
-{
-	if (level == SHADOWMM_PT_PGD && f->levels == 4)
-		return SHADOWMM_PT_PUD;
-	return level + 1;
-}
-
 static void smm_walk_record(struct smm_walk *w, const struct smm_pt_fmt *f, unsigned int level,
 			    unsigned int index, bool folded, u64 e)
 {

@@ -40,39 +40,42 @@ int smmc_corrupt_kind(const char *name)
 	return smmc_name_index(kinds, ARRAY_SIZE(kinds), name);
 }
 
-static const enum mnl_attr_data_type smmc_cache_types[SHADOWMM_A_CACHE_MAX + 1] = {
-	[SHADOWMM_A_CACHE_NAME]		 = MNL_TYPE_NUL_STRING,
-	[SHADOWMM_A_CACHE_OBJECT_SIZE]	 = MNL_TYPE_U32,
-	[SHADOWMM_A_CACHE_ALIGN]	 = MNL_TYPE_U32,
-	[SHADOWMM_A_CACHE_FLAGS]	 = MNL_TYPE_U32,
-	[SHADOWMM_A_CACHE_ID]		 = MNL_TYPE_U32,
-	[SHADOWMM_A_CACHE_BUILTIN]	 = MNL_TYPE_U8,
-	[SHADOWMM_A_CACHE_SIZE]		 = MNL_TYPE_U32,
-	[SHADOWMM_A_CACHE_ORDER]	 = MNL_TYPE_U32,
-	[SHADOWMM_A_CACHE_OBJS_PER_SLAB] = MNL_TYPE_U32,
-	[SHADOWMM_A_CACHE_ACTIVE_OBJS]	 = MNL_TYPE_U64,
-	[SHADOWMM_A_CACHE_NUM_OBJS]	 = MNL_TYPE_U64,
-	[SHADOWMM_A_CACHE_NUM_SLABS]	 = MNL_TYPE_U64,
-	[SHADOWMM_A_CACHE_PARTIAL_SLABS] = MNL_TYPE_U64,
-	[SHADOWMM_A_CACHE_FULL_SLABS]	 = MNL_TYPE_U64,
-	[SHADOWMM_A_CACHE_CPU_SLABS]	 = MNL_TYPE_U64,
-	[SHADOWMM_A_CACHE_CPU_PARTIAL]	 = MNL_TYPE_U32,
-	[SHADOWMM_A_CACHE_CPU_PARTIAL_SLABS] = MNL_TYPE_U64,
-	[SHADOWMM_A_CACHE_SLABINFO_ACTIVE] = MNL_TYPE_U64,
-	[SHADOWMM_A_CACHE_ALLOC_FAST]	 = MNL_TYPE_U64,
-	[SHADOWMM_A_CACHE_ALLOC_SLOW]	 = MNL_TYPE_U64,
-	[SHADOWMM_A_CACHE_FREE_FAST]	 = MNL_TYPE_U64,
-	[SHADOWMM_A_CACHE_FREE_SLOW]	 = MNL_TYPE_U64,
-	[SHADOWMM_A_CACHE_ALLOC_FAIL]	 = MNL_TYPE_U64,
-	[SHADOWMM_A_CACHE_SLABS_ALLOC]	 = MNL_TYPE_U64,
-	[SHADOWMM_A_CACHE_SLABS_FREE]	 = MNL_TYPE_U64,
-	[SHADOWMM_A_CACHE_ERRORS]	 = MNL_TYPE_U64,
-	[SHADOWMM_A_CACHE_HANDLES]	 = MNL_TYPE_NESTED,
-	[SHADOWMM_A_CACHE_FREED]	 = MNL_TYPE_U64,
-	[SHADOWMM_A_CACHE_PROBLEMS]	 = MNL_TYPE_U64,
+#define SMMC_CACHE_U32(m)	SMMC_ATTR_U32(struct smmc_cache, m)
+#define SMMC_CACHE_U64(m)	SMMC_ATTR_U64(struct smmc_cache, m)
+
+static const struct smmc_attr_field smmc_cache_fields[SHADOWMM_A_CACHE_MAX + 1] = {
+	[SHADOWMM_A_CACHE_NAME]		 = SMMC_ATTR_STR(struct smmc_cache, name),
+	[SHADOWMM_A_CACHE_OBJECT_SIZE]	 = SMMC_CACHE_U32(object_size),
+	[SHADOWMM_A_CACHE_ALIGN]	 = SMMC_CACHE_U32(align),
+	[SHADOWMM_A_CACHE_FLAGS]	 = SMMC_CACHE_U32(flags),
+	[SHADOWMM_A_CACHE_ID]		 = SMMC_CACHE_U32(id),
+	[SHADOWMM_A_CACHE_BUILTIN]	 = SMMC_ATTR_BOOL(struct smmc_cache, builtin),
+	[SHADOWMM_A_CACHE_SIZE]		 = SMMC_CACHE_U32(size),
+	[SHADOWMM_A_CACHE_ORDER]	 = SMMC_CACHE_U32(order),
+	[SHADOWMM_A_CACHE_OBJS_PER_SLAB] = SMMC_CACHE_U32(objs_per_slab),
+	[SHADOWMM_A_CACHE_ACTIVE_OBJS]	 = SMMC_CACHE_U64(active_objs),
+	[SHADOWMM_A_CACHE_NUM_OBJS]	 = SMMC_CACHE_U64(num_objs),
+	[SHADOWMM_A_CACHE_NUM_SLABS]	 = SMMC_CACHE_U64(num_slabs),
+	[SHADOWMM_A_CACHE_PARTIAL_SLABS] = SMMC_CACHE_U64(partial_slabs),
+	[SHADOWMM_A_CACHE_FULL_SLABS]	 = SMMC_CACHE_U64(full_slabs),
+	[SHADOWMM_A_CACHE_CPU_SLABS]	 = SMMC_CACHE_U64(cpu_slabs),
+	[SHADOWMM_A_CACHE_CPU_PARTIAL]	 = SMMC_CACHE_U32(cpu_partial),
+	[SHADOWMM_A_CACHE_CPU_PARTIAL_SLABS] = SMMC_CACHE_U64(cpu_partial_slabs),
+	[SHADOWMM_A_CACHE_SLABINFO_ACTIVE] = SMMC_CACHE_U64(slabinfo_active),
+	[SHADOWMM_A_CACHE_ALLOC_FAST]	 = SMMC_CACHE_U64(alloc_fast),
+	[SHADOWMM_A_CACHE_ALLOC_SLOW]	 = SMMC_CACHE_U64(alloc_slow),
+	[SHADOWMM_A_CACHE_FREE_FAST]	 = SMMC_CACHE_U64(free_fast),
+	[SHADOWMM_A_CACHE_FREE_SLOW]	 = SMMC_CACHE_U64(free_slow),
+	[SHADOWMM_A_CACHE_ALLOC_FAIL]	 = SMMC_CACHE_U64(alloc_fail),
+	[SHADOWMM_A_CACHE_SLABS_ALLOC]	 = SMMC_CACHE_U64(slabs_alloc),
+	[SHADOWMM_A_CACHE_SLABS_FREE]	 = SMMC_CACHE_U64(slabs_free),
+	[SHADOWMM_A_CACHE_ERRORS]	 = SMMC_CACHE_U64(errors),
+	[SHADOWMM_A_CACHE_HANDLES]	 = { MNL_TYPE_NESTED },
+	[SHADOWMM_A_CACHE_FREED]	 = { MNL_TYPE_U64 },
+	[SHADOWMM_A_CACHE_PROBLEMS]	 = { MNL_TYPE_U64 },
 };
 
-static const struct smmc_attr_policy smmc_cache_policy = SMMC_ATTR_POLICY(smmc_cache_types);
+static const struct smmc_attr_policy smmc_cache_policy = SMMC_ATTR_FIELDS(smmc_cache_fields);
 
 /* One CACHE_GET message into the struct smmc_cache at @cache (a smmc_dump's parse). */
 int smmc_cache_parse(const struct nlmsghdr *nlh, void *cache)
@@ -83,32 +86,8 @@ int smmc_cache_parse(const struct nlmsghdr *nlh, void *cache)
 	memset(c, 0, sizeof(*c));
 	if (smmc_attr_parse(nlh, &smmc_cache_policy, tb))
 		return -EBADMSG;
+	smmc_attr_store(tb, &smmc_cache_policy, c);
 	smmc_attr_strcpy(c->name, sizeof(c->name), tb[SHADOWMM_A_CACHE_NAME], "?");
-	c->id = smmc_attr_u32(tb[SHADOWMM_A_CACHE_ID], 0);
-	c->builtin = smmc_attr_u8(tb[SHADOWMM_A_CACHE_BUILTIN], 0);
-	c->object_size = smmc_attr_u32(tb[SHADOWMM_A_CACHE_OBJECT_SIZE], 0);
-	c->align = smmc_attr_u32(tb[SHADOWMM_A_CACHE_ALIGN], 0);
-	c->flags = smmc_attr_u32(tb[SHADOWMM_A_CACHE_FLAGS], 0);
-	c->size = smmc_attr_u32(tb[SHADOWMM_A_CACHE_SIZE], 0);
-	c->order = smmc_attr_u32(tb[SHADOWMM_A_CACHE_ORDER], 0);
-	c->objs_per_slab = smmc_attr_u32(tb[SHADOWMM_A_CACHE_OBJS_PER_SLAB], 0);
-	c->active_objs = smmc_attr_u64(tb[SHADOWMM_A_CACHE_ACTIVE_OBJS], 0);
-	c->num_objs = smmc_attr_u64(tb[SHADOWMM_A_CACHE_NUM_OBJS], 0);
-	c->num_slabs = smmc_attr_u64(tb[SHADOWMM_A_CACHE_NUM_SLABS], 0);
-	c->partial_slabs = smmc_attr_u64(tb[SHADOWMM_A_CACHE_PARTIAL_SLABS], 0);
-	c->full_slabs = smmc_attr_u64(tb[SHADOWMM_A_CACHE_FULL_SLABS], 0);
-	c->cpu_slabs = smmc_attr_u64(tb[SHADOWMM_A_CACHE_CPU_SLABS], 0);
-	c->alloc_fast = smmc_attr_u64(tb[SHADOWMM_A_CACHE_ALLOC_FAST], 0);
-	c->alloc_slow = smmc_attr_u64(tb[SHADOWMM_A_CACHE_ALLOC_SLOW], 0);
-	c->free_fast = smmc_attr_u64(tb[SHADOWMM_A_CACHE_FREE_FAST], 0);
-	c->free_slow = smmc_attr_u64(tb[SHADOWMM_A_CACHE_FREE_SLOW], 0);
-	c->alloc_fail = smmc_attr_u64(tb[SHADOWMM_A_CACHE_ALLOC_FAIL], 0);
-	c->slabs_alloc = smmc_attr_u64(tb[SHADOWMM_A_CACHE_SLABS_ALLOC], 0);
-	c->slabs_free = smmc_attr_u64(tb[SHADOWMM_A_CACHE_SLABS_FREE], 0);
-	c->errors = smmc_attr_u64(tb[SHADOWMM_A_CACHE_ERRORS], 0);
-	c->cpu_partial = smmc_attr_u32(tb[SHADOWMM_A_CACHE_CPU_PARTIAL], 0);
-	c->cpu_partial_slabs = smmc_attr_u64(tb[SHADOWMM_A_CACHE_CPU_PARTIAL_SLABS], 0);
-	c->slabinfo_active = smmc_attr_u64(tb[SHADOWMM_A_CACHE_SLABINFO_ACTIVE], 0);
 	return 0;
 }
 

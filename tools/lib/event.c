@@ -16,33 +16,35 @@
 
 #define SMMC_EVENTS_BUF_SIZE	(16 * 1024)
 
-static const enum mnl_attr_data_type smmc_event_types[SHADOWMM_A_EVENT_MAX + 1] = {
-	[SHADOWMM_A_EVENT_SEQ]		= MNL_TYPE_U64,
-	[SHADOWMM_A_EVENT_INTERVAL_MS]	= MNL_TYPE_U32,
-	[SHADOWMM_A_EVENT_ZONES]	= MNL_TYPE_NESTED,
-	[SHADOWMM_A_EVENT_CACHES_CREATED]   = MNL_TYPE_U64,
-	[SHADOWMM_A_EVENT_CACHES_DESTROYED] = MNL_TYPE_U64,
-	[SHADOWMM_A_EVENT_CACHE_CREATED]    = MNL_TYPE_NUL_STRING,
-	[SHADOWMM_A_EVENT_CACHE_DESTROYED]  = MNL_TYPE_NUL_STRING,
+static const struct smmc_attr_field smmc_event_fields[SHADOWMM_A_EVENT_MAX + 1] = {
+	[SHADOWMM_A_EVENT_SEQ]		= SMMC_ATTR_U64(struct smmc_event, seq),
+	[SHADOWMM_A_EVENT_INTERVAL_MS]	= SMMC_ATTR_U32(struct smmc_event, interval_ms),
+	[SHADOWMM_A_EVENT_ZONES]	= { MNL_TYPE_NESTED },
+	[SHADOWMM_A_EVENT_CACHES_CREATED]   = SMMC_ATTR_U64(struct smmc_event, caches_created),
+	[SHADOWMM_A_EVENT_CACHES_DESTROYED] = SMMC_ATTR_U64(struct smmc_event, caches_destroyed),
+	[SHADOWMM_A_EVENT_CACHE_CREATED]    = SMMC_ATTR_STR(struct smmc_event, cache_created),
+	[SHADOWMM_A_EVENT_CACHE_DESTROYED]  = SMMC_ATTR_STR(struct smmc_event, cache_destroyed),
 };
 
-static const struct smmc_attr_policy smmc_event_policy = SMMC_ATTR_POLICY(smmc_event_types);
+static const struct smmc_attr_policy smmc_event_policy = SMMC_ATTR_FIELDS(smmc_event_fields);
 
-static const enum mnl_attr_data_type smmc_evzone_types[SHADOWMM_A_EVZONE_MAX + 1] = {
-	[SHADOWMM_A_EVZONE_ID]		= MNL_TYPE_U32,
-	[SHADOWMM_A_EVZONE_ALLOC]	= MNL_TYPE_U64,
-	[SHADOWMM_A_EVZONE_FREE]	= MNL_TYPE_U64,
-	[SHADOWMM_A_EVZONE_ALLOC_FAIL]	= MNL_TYPE_U64,
-	[SHADOWMM_A_EVZONE_WMARK_LOW]	= MNL_TYPE_U64,
-	[SHADOWMM_A_EVZONE_WMARK_MIN]	= MNL_TYPE_U64,
-	[SHADOWMM_A_EVZONE_FREE_FRAMES]	= MNL_TYPE_U64,
-	[SHADOWMM_A_EVZONE_LEVEL]	= MNL_TYPE_U32,
-	[SHADOWMM_A_EVZONE_LEVEL_PREV]	= MNL_TYPE_U32,
-	[SHADOWMM_A_EVZONE_BOOST]	= MNL_TYPE_U64,
-	[SHADOWMM_A_EVZONE_NR_RESERVED_HIGHATOMIC] = MNL_TYPE_U64,
+#define SMMC_EVZONE_U64(m)	SMMC_ATTR_U64(struct smmc_event_zone, m)
+
+static const struct smmc_attr_field smmc_evzone_fields[SHADOWMM_A_EVZONE_MAX + 1] = {
+	[SHADOWMM_A_EVZONE_ID]		= { MNL_TYPE_U32 },
+	[SHADOWMM_A_EVZONE_ALLOC]	= SMMC_EVZONE_U64(alloc),
+	[SHADOWMM_A_EVZONE_FREE]	= SMMC_EVZONE_U64(free),
+	[SHADOWMM_A_EVZONE_ALLOC_FAIL]	= SMMC_EVZONE_U64(alloc_fail),
+	[SHADOWMM_A_EVZONE_WMARK_LOW]	= SMMC_EVZONE_U64(wmark_low),
+	[SHADOWMM_A_EVZONE_WMARK_MIN]	= SMMC_EVZONE_U64(wmark_min),
+	[SHADOWMM_A_EVZONE_FREE_FRAMES]	= SMMC_EVZONE_U64(free_frames),
+	[SHADOWMM_A_EVZONE_LEVEL]	= SMMC_ATTR_U32(struct smmc_event_zone, level),
+	[SHADOWMM_A_EVZONE_LEVEL_PREV]	= SMMC_ATTR_U32(struct smmc_event_zone, level_prev),
+	[SHADOWMM_A_EVZONE_BOOST]	= SMMC_EVZONE_U64(boost),
+	[SHADOWMM_A_EVZONE_NR_RESERVED_HIGHATOMIC] = SMMC_EVZONE_U64(nr_reserved_highatomic),
 };
 
-static const struct smmc_attr_policy smmc_evzone_policy = SMMC_ATTR_POLICY(smmc_evzone_types);
+static const struct smmc_attr_policy smmc_evzone_policy = SMMC_ATTR_FIELDS(smmc_evzone_fields);
 
 const char *const smmc_wmark_level_names[4] = {
 	[SHADOWMM_WMARK_ABOVE_HIGH]	= "above high",
@@ -63,17 +65,11 @@ static void smmc_evzone_parse(const struct nlattr *nest, struct smmc_event *ev)
 	if (id >= SMMC_NR_ZONES)
 		return;		/* a zone we do not know: skip */
 	z = &ev->zones[id];
+	memset(z, 0, sizeof(*z));
 	z->present = true;
-	z->alloc = smmc_attr_u64(tb[SHADOWMM_A_EVZONE_ALLOC], 0);
-	z->free = smmc_attr_u64(tb[SHADOWMM_A_EVZONE_FREE], 0);
-	z->alloc_fail = smmc_attr_u64(tb[SHADOWMM_A_EVZONE_ALLOC_FAIL], 0);
-	z->wmark_low = smmc_attr_u64(tb[SHADOWMM_A_EVZONE_WMARK_LOW], 0);
-	z->wmark_min = smmc_attr_u64(tb[SHADOWMM_A_EVZONE_WMARK_MIN], 0);
-	z->free_frames = smmc_attr_u64(tb[SHADOWMM_A_EVZONE_FREE_FRAMES], 0);
-	z->boost = smmc_attr_u64(tb[SHADOWMM_A_EVZONE_BOOST], 0);
-	z->nr_reserved_highatomic = smmc_attr_u64(tb[SHADOWMM_A_EVZONE_NR_RESERVED_HIGHATOMIC], 0);
-	z->level = smmc_attr_u32(tb[SHADOWMM_A_EVZONE_LEVEL], 0) & 3;
-	z->level_prev = smmc_attr_u32(tb[SHADOWMM_A_EVZONE_LEVEL_PREV], 0) & 3;
+	smmc_attr_store(tb, &smmc_evzone_policy, z);
+	z->level &= 3;
+	z->level_prev &= 3;
 }
 
 /* A SHADOWMM_CMD_EVENT message into @ev; -EBADMSG if malformed. */
@@ -84,17 +80,10 @@ int smmc_event_parse(const struct nlmsghdr *nlh, struct smmc_event *ev)
 	memset(ev, 0, sizeof(*ev));
 	if (smmc_attr_parse(nlh, &smmc_event_policy, tb))
 		return -EBADMSG;
-	ev->seq = smmc_attr_u64(tb[SHADOWMM_A_EVENT_SEQ], 0);
-	ev->interval_ms = smmc_attr_u32(tb[SHADOWMM_A_EVENT_INTERVAL_MS], 0);
+	smmc_attr_store(tb, &smmc_event_policy, ev);
 	if (tb[SHADOWMM_A_EVENT_ZONES])
 		mnl_attr_for_each_nested(a, tb[SHADOWMM_A_EVENT_ZONES])
 			smmc_evzone_parse(a, ev);
-	ev->caches_created = smmc_attr_u64(tb[SHADOWMM_A_EVENT_CACHES_CREATED], 0);
-	ev->caches_destroyed = smmc_attr_u64(tb[SHADOWMM_A_EVENT_CACHES_DESTROYED], 0);
-	smmc_attr_strcpy(ev->cache_created, sizeof(ev->cache_created),
-			 tb[SHADOWMM_A_EVENT_CACHE_CREATED], "");
-	smmc_attr_strcpy(ev->cache_destroyed, sizeof(ev->cache_destroyed),
-			 tb[SHADOWMM_A_EVENT_CACHE_DESTROYED], "");
 	return 0;
 }
 

@@ -4,21 +4,24 @@
 
 #include "libsmm.h"
 
-static const enum mnl_attr_data_type smmc_info_types[SHADOWMM_A_INFO_MAX + 1] = {
-	[SHADOWMM_A_INFO_BASE]		= MNL_TYPE_U64,
-	[SHADOWMM_A_INFO_SIZE]		= MNL_TYPE_U64,
-	[SHADOWMM_A_INFO_PAGE_SIZE]	= MNL_TYPE_U32,
-	[SHADOWMM_A_INFO_NR_FRAMES]	= MNL_TYPE_U64,
-	[SHADOWMM_A_INFO_SPAN_FRAMES]	= MNL_TYPE_U64,
-	[SHADOWMM_A_INFO_MODE]		= MNL_TYPE_U32,
-	[SHADOWMM_A_INFO_NR_SECTIONS]	= MNL_TYPE_U32,
-	[SHADOWMM_A_INFO_DESC_BYTES]	= MNL_TYPE_U32,
-	[SHADOWMM_A_INFO_VERSION]	= MNL_TYPE_NUL_STRING,
-	[SHADOWMM_A_INFO_KERNEL]	= MNL_TYPE_NUL_STRING,
-	[SHADOWMM_A_INFO_MAX_ORDER]	= MNL_TYPE_U32,
+#define SMMC_INFO_U32(m)	SMMC_ATTR_U32(struct smmc_info, m)
+#define SMMC_INFO_U64(m)	SMMC_ATTR_U64(struct smmc_info, m)
+
+static const struct smmc_attr_field smmc_info_fields[SHADOWMM_A_INFO_MAX + 1] = {
+	[SHADOWMM_A_INFO_BASE]		= SMMC_INFO_U64(base),
+	[SHADOWMM_A_INFO_SIZE]		= SMMC_INFO_U64(size),
+	[SHADOWMM_A_INFO_PAGE_SIZE]	= SMMC_INFO_U32(page_size),
+	[SHADOWMM_A_INFO_NR_FRAMES]	= SMMC_INFO_U64(nr_frames),
+	[SHADOWMM_A_INFO_SPAN_FRAMES]	= SMMC_INFO_U64(span_frames),
+	[SHADOWMM_A_INFO_MODE]		= SMMC_INFO_U32(mode),
+	[SHADOWMM_A_INFO_NR_SECTIONS]	= SMMC_INFO_U32(nr_sections),
+	[SHADOWMM_A_INFO_DESC_BYTES]	= SMMC_INFO_U32(desc_bytes),
+	[SHADOWMM_A_INFO_VERSION]	= SMMC_ATTR_STR(struct smmc_info, version),
+	[SHADOWMM_A_INFO_KERNEL]	= SMMC_ATTR_STR(struct smmc_info, kernel),
+	[SHADOWMM_A_INFO_MAX_ORDER]	= SMMC_INFO_U32(max_order),
 };
 
-static const struct smmc_attr_policy smmc_info_policy = SMMC_ATTR_POLICY(smmc_info_types);
+static const struct smmc_attr_policy smmc_info_policy = SMMC_ATTR_FIELDS(smmc_info_fields);
 
 const char *smmc_mode_name(uint32_t mode)
 {
@@ -44,17 +47,7 @@ int smmc_info_parse(const struct nlmsghdr *nlh, struct smmc_info *info)
 	if (smmc_attr_parse(nlh, &smmc_info_policy, tb))
 		return -EBADMSG;
 	info->has_base = tb[SHADOWMM_A_INFO_BASE];
-	info->base = smmc_attr_u64(tb[SHADOWMM_A_INFO_BASE], 0);
-	info->size = smmc_attr_u64(tb[SHADOWMM_A_INFO_SIZE], 0);
-	info->nr_frames = smmc_attr_u64(tb[SHADOWMM_A_INFO_NR_FRAMES], 0);
-	info->span_frames = smmc_attr_u64(tb[SHADOWMM_A_INFO_SPAN_FRAMES], 0);
-	info->page_size = smmc_attr_u32(tb[SHADOWMM_A_INFO_PAGE_SIZE], 0);
-	info->mode = smmc_attr_u32(tb[SHADOWMM_A_INFO_MODE], 0);
-	info->nr_sections = smmc_attr_u32(tb[SHADOWMM_A_INFO_NR_SECTIONS], 0);
-	info->desc_bytes = smmc_attr_u32(tb[SHADOWMM_A_INFO_DESC_BYTES], 0);
-	info->max_order = smmc_attr_u32(tb[SHADOWMM_A_INFO_MAX_ORDER], 0);
-	smmc_attr_strcpy(info->version, sizeof(info->version), tb[SHADOWMM_A_INFO_VERSION], "");
-	smmc_attr_strcpy(info->kernel, sizeof(info->kernel), tb[SHADOWMM_A_INFO_KERNEL], "");
+	smmc_attr_store(tb, &smmc_info_policy, info);
 	return 0;
 }
 

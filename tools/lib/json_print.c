@@ -93,6 +93,9 @@ static int utf8_len(const unsigned char *s)
 	return n;
 }
 
+/* The characters JSON escapes with a letter, and their letters. */
+static const char json_esc_in[] = "\"\\\b\f\n\r\t", json_esc_out[] = "\"\\bfnrt";
+
 static void json_string(const char *str)
 {
 	const unsigned char *s = (const unsigned char *)str;
@@ -101,43 +104,22 @@ static void json_string(const char *str)
 
 	fputc('"', f);
 	while (*s) {
-		switch (*s) {
-		case '"':
-			fputs("\\\"", f);
-			break;
-		case '\\':
-			fputs("\\\\", f);
-			break;
-		case '\b':
-			fputs("\\b", f);
-			break;
-		case '\f':
-			fputs("\\f", f);
-			break;
-		case '\n':
-			fputs("\\n", f);
-			break;
-		case '\r':
-			fputs("\\r", f);
-			break;
-		case '\t':
-			fputs("\\t", f);
-			break;
-		default:
-			if (*s < 0x20) {
-				fprintf(f, "\\u%04x", *s);
-				break;
-			}
+		const char *e = strchr(json_esc_in, *s);
+
+		if (e) {
+			fputc('\\', f);
+			fputc(json_esc_out[e - json_esc_in], f);
+			s++;
+		} else if (*s < 0x20) {
+			fprintf(f, "\\u%04x", *s++);
+		} else {
 			n = utf8_len(s);
-			if (!n) {
+			if (n)
+				fwrite(s, 1, n, f);
+			else
 				fputs("\\ufffd", f);
-				break;
-			}
-			fwrite(s, 1, n, f);
-			s += n;
-			continue;
+			s += n ? n : 1;
 		}
-		s++;
 	}
 	fputc('"', f);
 }
@@ -272,45 +254,22 @@ void smmc_print_string(enum smmc_output_type t, const char *key, const char *fmt
 	}
 }
 
-void smmc_print_u64(enum smmc_output_type t, const char *key, const char *fmt, uint64_t v)
-{
-	if (print_as_json(t)) {
-		json_member(key);
-		fprintf(out(), "%" PRIu64, v);
-	} else if (print_as_text(t, fmt)) {
-		fprintf(out(), fmt, v);
-	}
+/* The numbers: the JSON value printed with @jfmt, the text with the caller's format. */
+#define SMMC_PRINT_NUM(name, type, jfmt)						\
+void name(enum smmc_output_type t, const char *key, const char *fmt, type v)		\
+{											\
+	if (print_as_json(t)) {								\
+		json_member(key);							\
+		fprintf(out(), jfmt, v);						\
+	} else if (print_as_text(t, fmt)) {						\
+		fprintf(out(), fmt, v);							\
+	}										\
 }
 
-void smmc_print_s64(enum smmc_output_type t, const char *key, const char *fmt, int64_t v)
-{
-	if (print_as_json(t)) {
-		json_member(key);
-		fprintf(out(), "%" PRId64, v);
-	} else if (print_as_text(t, fmt)) {
-		fprintf(out(), fmt, v);
-	}
-}
-
-void smmc_print_uint(enum smmc_output_type t, const char *key, const char *fmt, unsigned int v)
-{
-	if (print_as_json(t)) {
-		json_member(key);
-		fprintf(out(), "%u", v);
-	} else if (print_as_text(t, fmt)) {
-		fprintf(out(), fmt, v);
-	}
-}
-
-void smmc_print_int(enum smmc_output_type t, const char *key, const char *fmt, int v)
-{
-	if (print_as_json(t)) {
-		json_member(key);
-		fprintf(out(), "%d", v);
-	} else if (print_as_text(t, fmt)) {
-		fprintf(out(), fmt, v);
-	}
-}
+SMMC_PRINT_NUM(smmc_print_u64, uint64_t, "%" PRIu64)
+SMMC_PRINT_NUM(smmc_print_s64, int64_t, "%" PRId64)
+SMMC_PRINT_NUM(smmc_print_uint, unsigned int, "%u")
+SMMC_PRINT_NUM(smmc_print_int, int, "%d")
 
 /* JSON true/false; the text format takes the word as a string. */
 void smmc_print_bool(enum smmc_output_type t, const char *key, const char *fmt, bool v)

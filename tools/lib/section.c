@@ -7,14 +7,14 @@
 /* Sections do not change while the module is loaded; a retry is cheap. */
 #define SMMC_SECTION_DUMP_TRIES	3
 
-static const enum mnl_attr_data_type smmc_section_types[SHADOWMM_A_SECTION_MAX + 1] = {
-	[SHADOWMM_A_SECTION_INDEX]	= MNL_TYPE_U32,
-	[SHADOWMM_A_SECTION_BASE]	= MNL_TYPE_U64,
-	[SHADOWMM_A_SECTION_START]	= MNL_TYPE_U64,
-	[SHADOWMM_A_SECTION_NR_FRAMES]	= MNL_TYPE_U64,
+static const struct smmc_attr_field smmc_section_fields[SHADOWMM_A_SECTION_MAX + 1] = {
+	[SHADOWMM_A_SECTION_INDEX]	= SMMC_ATTR_U32(struct smmc_section, index),
+	[SHADOWMM_A_SECTION_BASE]	= SMMC_ATTR_U64(struct smmc_section, base),
+	[SHADOWMM_A_SECTION_START]	= SMMC_ATTR_U64(struct smmc_section, start),
+	[SHADOWMM_A_SECTION_NR_FRAMES]	= SMMC_ATTR_U64(struct smmc_section, nr_frames),
 };
 
-static const struct smmc_attr_policy smmc_section_policy = SMMC_ATTR_POLICY(smmc_section_types);
+static const struct smmc_attr_policy smmc_section_policy = SMMC_ATTR_FIELDS(smmc_section_fields);
 
 /*
  * One SECTION_GET message into the struct smmc_section at @section (a
@@ -28,11 +28,8 @@ int smmc_section_parse(const struct nlmsghdr *nlh, void *section)
 	memset(s, 0, sizeof(*s));
 	if (smmc_attr_parse(nlh, &smmc_section_policy, tb))
 		return -EBADMSG;
-	s->index = smmc_attr_u32(tb[SHADOWMM_A_SECTION_INDEX], 0);
 	s->has_base = tb[SHADOWMM_A_SECTION_BASE];
-	s->base = smmc_attr_u64(tb[SHADOWMM_A_SECTION_BASE], 0);
-	s->start = smmc_attr_u64(tb[SHADOWMM_A_SECTION_START], 0);
-	s->nr_frames = smmc_attr_u64(tb[SHADOWMM_A_SECTION_NR_FRAMES], 0);
+	smmc_attr_store(tb, &smmc_section_policy, s);
 	return 0;
 }
 

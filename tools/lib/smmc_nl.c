@@ -53,7 +53,7 @@ static int smmc_attr_cb(const struct nlattr *attr, void *data)
 
 	if (mnl_attr_type_valid(attr, ctx->policy->max) < 0)
 		return MNL_CB_OK;
-	t = ctx->policy->types[type];
+	t = ctx->policy->fields ? ctx->policy->fields[type].type : ctx->policy->types[type];
 	if (t == MNL_TYPE_UNSPEC)
 		return MNL_CB_OK;
 	if (mnl_attr_validate(attr, t) < 0) {
@@ -96,6 +96,33 @@ int smmc_attr_parse_nested(const struct nlattr *nest, const struct smmc_attr_pol
 
 	memset(tb, 0, (policy->max + 1) * sizeof(*tb));
 	return mnl_attr_parse_nested(nest, smmc_attr_cb, &ctx) < 0 ? -EBADMSG : 0;
+}
+
+/*
+ * Each attribute smmc_attr_parse() kept in @tb into the member of @rec
+ * that @policy->fields names for it; a member whose attribute is absent
+ * keeps its value.
+ */
+void smmc_attr_store(const struct nlattr **tb, const struct smmc_attr_policy *policy, void *rec)
+{
+	const struct smmc_attr_field *f;
+	unsigned int type;
+	char *dst;
+
+	for (type = 0; type <= policy->max; type++) {
+		f = &policy->fields[type];
+		dst = (char *)rec + f->off;
+		if (!tb[type] || !f->len)
+			continue;
+		if (f->type == MNL_TYPE_NUL_STRING)
+			smmc_attr_strcpy(dst, f->len, tb[type], "");
+		else if (f->type == MNL_TYPE_U8)
+			*(bool *)dst = mnl_attr_get_u8(tb[type]);
+		else if (f->type == MNL_TYPE_FLAG)
+			*(bool *)dst = true;
+		else
+			memcpy(dst, mnl_attr_get_payload(tb[type]), f->len);
+	}
 }
 
 /*

@@ -79,14 +79,44 @@ int smmc_nl_run(struct smmc_nl *nl, struct nlmsghdr *nlh, mnl_cb_t cb, void *dat
 struct smmc_attr_policy {
 	const enum mnl_attr_data_type *types;
 	unsigned int max;
+	const struct smmc_attr_field *fields;	/* instead of types (below) */
 };
 
-#define SMMC_ATTR_POLICY(types)	{ (types), ARRAY_SIZE(types) - 1 }
+#define SMMC_ATTR_POLICY(types)	{ (types), ARRAY_SIZE(types) - 1, NULL }
+
+/*
+ * A policy that also says where each attribute of a reply goes: a table
+ * by attribute type of its mnl data type and the member of the record
+ * it fills (len 0: validated, kept in tb[], stored by hand). After
+ * smmc_attr_parse(), smmc_attr_store() copies each attribute present
+ * into the record; a U8 is a bool, a FLAG's presence sets a bool.
+ *
+ *	static const struct smmc_attr_field foo_fields[SHADOWMM_A_FOO_MAX + 1] = {
+ *		[SHADOWMM_A_FOO_BAR] = SMMC_ATTR_U64(struct smmc_foo, bar),
+ *	};
+ *	static const struct smmc_attr_policy foo_policy = SMMC_ATTR_FIELDS(foo_fields);
+ */
+struct smmc_attr_field {
+	enum mnl_attr_data_type type;
+	uint16_t off, len;
+};
+
+/* The member @m of @rec, checked at build time to be @n bytes (any size if @n is 0). */
+#define SMMC_ATTR_MEMBER(t, rec, m, n)						\
+	{ (t), offsetof(rec, m), sizeof(((rec *)0)->m) +				\
+	  0 * sizeof(struct { int x : !(n) || sizeof(((rec *)0)->m) == (n) ? 1 : -1; }) }
+#define SMMC_ATTR_U64(rec, m)	SMMC_ATTR_MEMBER(MNL_TYPE_U64, rec, m, 8)
+#define SMMC_ATTR_U32(rec, m)	SMMC_ATTR_MEMBER(MNL_TYPE_U32, rec, m, 4)
+#define SMMC_ATTR_BOOL(rec, m)	SMMC_ATTR_MEMBER(MNL_TYPE_U8, rec, m, sizeof(bool))
+#define SMMC_ATTR_FLAG(rec, m)	SMMC_ATTR_MEMBER(MNL_TYPE_FLAG, rec, m, sizeof(bool))
+#define SMMC_ATTR_STR(rec, m)	SMMC_ATTR_MEMBER(MNL_TYPE_NUL_STRING, rec, m, 0)
+#define SMMC_ATTR_FIELDS(fields) { NULL, ARRAY_SIZE(fields) - 1, (fields) }
 
 int smmc_attr_parse(const struct nlmsghdr *nlh, const struct smmc_attr_policy *policy,
 		    const struct nlattr **tb);
 int smmc_attr_parse_nested(const struct nlattr *nest, const struct smmc_attr_policy *policy,
 			   const struct nlattr **tb);
+void smmc_attr_store(const struct nlattr **tb, const struct smmc_attr_policy *policy, void *rec);
 unsigned int smmc_attr_u64_array(const struct nlattr *nest, uint64_t *v, unsigned int n);
 void smmc_attr_strcpy(char *dst, size_t len, const struct nlattr *a, const char *dflt);
 
@@ -123,11 +153,6 @@ static inline uint64_t smmc_attr_u64(const struct nlattr *a, uint64_t dflt)
 static inline uint32_t smmc_attr_u32(const struct nlattr *a, uint32_t dflt)
 {
 	return a ? mnl_attr_get_u32(a) : dflt;
-}
-
-static inline uint8_t smmc_attr_u8(const struct nlattr *a, uint8_t dflt)
-{
-	return a ? mnl_attr_get_u8(a) : dflt;
 }
 
 #endif /* _SMMC_NL_H */

@@ -21,30 +21,33 @@ const char *const smmc_ptf_names[SMMC_PTF_BITS] = {
 	"huge", "global", "nx", "protnone", "soft-dirty", "swap", "contiguous", "dbm", "special",
 };
 
-static const enum mnl_attr_data_type smmc_pt_types[SHADOWMM_A_PT_MAX + 1] = {
-	[SHADOWMM_A_PT_PAGING_LEVELS]	= MNL_TYPE_U32,
-	[SHADOWMM_A_PT_ADDR]		= MNL_TYPE_U64,
-	[SHADOWMM_A_PT_SIZE]		= MNL_TYPE_U64,
-	[SHADOWMM_A_PT_KIND]		= MNL_TYPE_U32,
-	[SHADOWMM_A_PT_LEVELS]		= MNL_TYPE_NESTED,
-	[SHADOWMM_A_PT_PFN]		= MNL_TYPE_U64,
-	[SHADOWMM_A_PT_IN_SHADOW]	= MNL_TYPE_U8,
-	[SHADOWMM_A_PT_SWAP_TYPE]	= MNL_TYPE_U32,
-	[SHADOWMM_A_PT_SWAP_OFFSET]	= MNL_TYPE_U64,
-	[SHADOWMM_A_PT_NO_VMA]		= MNL_TYPE_FLAG,
+#define SMMC_PT_U32(m)	SMMC_ATTR_U32(struct smmc_pt_step, m)
+#define SMMC_PT_U64(m)	SMMC_ATTR_U64(struct smmc_pt_step, m)
+
+static const struct smmc_attr_field smmc_pt_fields[SHADOWMM_A_PT_MAX + 1] = {
+	[SHADOWMM_A_PT_PAGING_LEVELS]	= SMMC_PT_U32(paging_levels),
+	[SHADOWMM_A_PT_ADDR]		= SMMC_PT_U64(addr),
+	[SHADOWMM_A_PT_SIZE]		= SMMC_PT_U64(size),
+	[SHADOWMM_A_PT_KIND]		= SMMC_PT_U32(kind),
+	[SHADOWMM_A_PT_LEVELS]		= { MNL_TYPE_NESTED },
+	[SHADOWMM_A_PT_PFN]		= SMMC_PT_U64(pfn),
+	[SHADOWMM_A_PT_IN_SHADOW]	= SMMC_ATTR_BOOL(struct smmc_pt_step, in_shadow),
+	[SHADOWMM_A_PT_SWAP_TYPE]	= SMMC_PT_U32(swap_type),
+	[SHADOWMM_A_PT_SWAP_OFFSET]	= SMMC_PT_U64(swap_offset),
+	[SHADOWMM_A_PT_NO_VMA]		= SMMC_ATTR_FLAG(struct smmc_pt_step, no_vma),
 };
 
-static const struct smmc_attr_policy smmc_pt_policy = SMMC_ATTR_POLICY(smmc_pt_types);
+static const struct smmc_attr_policy smmc_pt_policy = SMMC_ATTR_FIELDS(smmc_pt_fields);
 
-static const enum mnl_attr_data_type smmc_ptl_types[SHADOWMM_A_PTL_MAX + 1] = {
-	[SHADOWMM_A_PTL_LEVEL]	= MNL_TYPE_U32,
-	[SHADOWMM_A_PTL_INDEX]	= MNL_TYPE_U32,
-	[SHADOWMM_A_PTL_ENTRY]	= MNL_TYPE_U64,
-	[SHADOWMM_A_PTL_FLAGS]	= MNL_TYPE_U32,
-	[SHADOWMM_A_PTL_FOLDED]	= MNL_TYPE_FLAG,
+static const struct smmc_attr_field smmc_ptl_fields[SHADOWMM_A_PTL_MAX + 1] = {
+	[SHADOWMM_A_PTL_LEVEL]	= SMMC_ATTR_U32(struct smmc_pt_level, level),
+	[SHADOWMM_A_PTL_INDEX]	= SMMC_ATTR_U32(struct smmc_pt_level, index),
+	[SHADOWMM_A_PTL_ENTRY]	= SMMC_ATTR_U64(struct smmc_pt_level, entry),
+	[SHADOWMM_A_PTL_FLAGS]	= SMMC_ATTR_U32(struct smmc_pt_level, flags),
+	[SHADOWMM_A_PTL_FOLDED]	= SMMC_ATTR_FLAG(struct smmc_pt_level, folded),
 };
 
-static const struct smmc_attr_policy smmc_ptl_policy = SMMC_ATTR_POLICY(smmc_ptl_types);
+static const struct smmc_attr_policy smmc_ptl_policy = SMMC_ATTR_FIELDS(smmc_ptl_fields);
 
 static void smmc_pt_levels_parse(const struct nlattr *nest, struct smmc_pt_step *st)
 {
@@ -57,14 +60,10 @@ static void smmc_pt_levels_parse(const struct nlattr *nest, struct smmc_pt_step 
 		    smmc_attr_parse_nested(a, &smmc_ptl_policy, tb))
 			continue;
 		l = &st->lv[st->nr++];
-		l->level = smmc_attr_u32(tb[SHADOWMM_A_PTL_LEVEL], 0);
+		smmc_attr_store(tb, &smmc_ptl_policy, l);
 		if (l->level >= SMMC_PT_LEVELS)
 			l->level = 0;
-		l->index = smmc_attr_u32(tb[SHADOWMM_A_PTL_INDEX], 0);
-		l->flags = smmc_attr_u32(tb[SHADOWMM_A_PTL_FLAGS], 0);
-		l->folded = tb[SHADOWMM_A_PTL_FOLDED] != NULL;
 		l->has_entry = tb[SHADOWMM_A_PTL_ENTRY] != NULL;
-		l->entry = smmc_attr_u64(tb[SHADOWMM_A_PTL_ENTRY], 0);
 	}
 }
 
@@ -83,18 +82,10 @@ static int smmc_pt_step_cb(const struct nlmsghdr *nlh, void *data)
 	if (smmc_attr_parse(nlh, &smmc_pt_policy, tb))
 		return MNL_CB_ERROR;
 	memset(&st, 0, sizeof(st));
-	st.paging_levels = smmc_attr_u32(tb[SHADOWMM_A_PT_PAGING_LEVELS], 0);
-	st.addr = smmc_attr_u64(tb[SHADOWMM_A_PT_ADDR], 0);
-	st.size = smmc_attr_u64(tb[SHADOWMM_A_PT_SIZE], 0);
-	st.kind = smmc_attr_u32(tb[SHADOWMM_A_PT_KIND], 0);
+	smmc_attr_store(tb, &smmc_pt_policy, &st);
 	if (st.kind >= __SHADOWMM_PT_KIND_CNT)
 		st.kind = 0;
 	st.has_pfn = tb[SHADOWMM_A_PT_PFN] != NULL;
-	st.pfn = smmc_attr_u64(tb[SHADOWMM_A_PT_PFN], 0);
-	st.in_shadow = smmc_attr_u8(tb[SHADOWMM_A_PT_IN_SHADOW], 0);
-	st.swap_type = smmc_attr_u32(tb[SHADOWMM_A_PT_SWAP_TYPE], 0);
-	st.swap_offset = smmc_attr_u64(tb[SHADOWMM_A_PT_SWAP_OFFSET], 0);
-	st.no_vma = tb[SHADOWMM_A_PT_NO_VMA] != NULL;
 	if (tb[SHADOWMM_A_PT_LEVELS])
 		smmc_pt_levels_parse(tb[SHADOWMM_A_PT_LEVELS], &st);
 	ret = ctx->cb(&st, ctx->data);

@@ -54,7 +54,8 @@ debugfs_state() {
 		awk 'NR > 1 { $3 = "ns"; $4 = "ns" } { print }' "$2/lock_holds" > "$2/lock_holds.m" &&
 			mv "$2/lock_holds.m" "$2/lock_holds" || return 1
 	fi
-	[ ! -f "$2/pt_kbuf" ] || sed -i 's/[0-9a-f]\{8,\}/ADDR/g' "$2/pt_kbuf"
+	# every address, the physical ones too, which have 7 digits as often as 8
+	[ ! -f "$2/pt_kbuf" ] || sed -i 's/ \(0x\)\{0,1\}[0-9a-f]\{1,\}/ ADDR/g' "$2/pt_kbuf"
 }
 
 if ! { debugfs_state "$REF_KO" $B.dbg && smm_unload && debugfs_state "$SMM_KO" $A.dbg; }; then
