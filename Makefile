@@ -17,7 +17,8 @@
 #   make check-full make check on every kernel and flavour (6.12 too)
 #   make check-debug  the generic kernel, then every selftest at full size
 #                   on the debug kernel (KASAN, lockdep, kmemleak), then
-#                   stress, fuzz and walk races on the KCSAN kernel
+#                   stress, fuzz and walk races on the KCSAN kernel; both
+#                   built from linux-source of KVER's series (6.1 or 6.12)
 #   make bench      benchmarks: native core rows and smmtop's refresh, then
 #                   ratios against the kernel's allocators in one VM run
 #                   (table + JSON)
@@ -179,9 +180,16 @@ DEBUG_LOGS	:= debug=build/vm-debug/serial.log \
 		   $(if $(TESTS),,debug-fuzz=build/vm-debug-fuzz/serial.log \
 		   kcsan=build/vm-kcsan/serial.log)
 
+# The debug kernels (and debug-quick in make check) are built from the
+# linux-source of KVER's series: make check-debug KVER=6.12 builds and
+# boots 6.12's.
+export SMM_DEBUG_SERIES := $(KSERIES)
+DEBUG_DEPS	:= debug$(filter-out -6.1,-$(KSERIES))
+
 check-debug: deps
+	@scripts/deps.sh $(DEBUG_DEPS)
 	$(MAKE) check-generic KVER=$(KREL)
-	scripts/debug-kernel.sh > /dev/null
+	scripts/debug-kernel.sh kasan > /dev/null
 	$(if $(TESTS),,scripts/debug-kernel.sh kcsan > /dev/null)
 	$(if $(TESTS),scripts/vm-flavour.sh debug --no-judge --tests $(TESTS), \
 	  scripts/vm-flavour.sh debug-fuzz --no-judge > build/vm-debug-fuzz.console 2>&1 & fuzz=$$!; \

@@ -4,33 +4,47 @@
 # print the path of its build tree, for KDIR= and for booting its
 # arch/x86/boot/bzImage.
 #
-#   debug-kernel.sh [kasan|kcsan]
+#   debug-kernel.sh [kasan|kcsan] [6.1|6.12]
 #
-# Debian's linux-source-6.1, `make tinyconfig`, then a fragment merged over
-# it, then bzImage and modules:
+# Debian's linux-source of the series (6.1 unless named, or
+# SMM_DEBUG_SERIES), `make tinyconfig`, then a fragment merged over it,
+# then bzImage and modules:
 #   kasan (default)  scripts/debug-kernel.config: what the VM needs, and
 #                    KASAN, lockdep, kmemleak, DEBUG_VM, UBSAN, ...
 #   kcsan            the same file up to its "# the checkers" section,
 #                    then scripts/debug-kernel-kcsan.config: the data-race
 #                    detector (KCSAN and KASAN exclude each other)
-# The tree is cached outside the checkout, in $SMM_CACHE_DIR (default
-# ~/.cache/shadowmm), keyed by the fragment, the source package's version
-# and the compiler, so only the first run pays (about 10 minutes on 2 idle
-# cores; a changed fragment starts from a copy of the last tree of the same
-# kind and rebuilds what changed). Progress goes to stderr, the build's
-# output to build.log inside the tree.
+# 6.12 adds scripts/debug-kernel-6.12.config to either. The tree is
+# cached outside the checkout, in $SMM_CACHE_DIR (default
+# ~/.cache/shadowmm; 6.12's trees are named debug-kernel-6.12-* and
+# debug-kernel-kcsan-6.12-*), keyed by the fragment, the source package's
+# version and the compiler, so only the first run pays (about 10 minutes
+# on 2 idle cores; a changed fragment starts from a copy of the last tree
+# of the same kind and series and rebuilds what changed). Progress goes to
+# stderr, the build's output to build.log inside the tree.
 set -euo pipefail
 
 top=$(cd "$(dirname "$0")/.." && pwd)
 kind=${1:-kasan}
+series=${2:-${SMM_DEBUG_SERIES:-6.1}}
+case "$series" in
+6.1 | 6.12) ;;
+*)
+	echo "debug-kernel: series 6.1 or 6.12, not '$series'" >&2
+	exit 2
+	;;
+esac
+# The fragment: the kind's, then what the series needs on top
+# (scripts/debug-kernel-6.12.config: 6.12's tinyconfig picks SLUB_TINY,
+# which rules KASAN out).
+fragment=$(mktemp)
+trap 'rm -f "$fragment"' EXIT
 case "$kind" in
 kasan)
-	fragment=$top/scripts/debug-kernel.config
+	cat "$top/scripts/debug-kernel.config" > "$fragment"
 	prefix=debug-kernel
 	;;
 kcsan)
-	fragment=$(mktemp)
-	trap 'rm -f "$fragment"' EXIT
 	{
 		sed '/^# the checkers/,$d' "$top/scripts/debug-kernel.config"
 		cat "$top/scripts/debug-kernel-kcsan.config"
@@ -38,18 +52,22 @@ kcsan)
 	prefix=debug-kernel-kcsan
 	;;
 *)
-	echo "usage: debug-kernel.sh [kasan|kcsan]" >&2
+	echo "usage: debug-kernel.sh [kasan|kcsan] [6.1|6.12]" >&2
 	exit 2
 	;;
 esac
-tarball=/usr/src/linux-source-6.1.tar.xz
+[ "$series" = 6.1 ] || cat "$top/scripts/debug-kernel-$series.config" >> "$fragment"
+# 6.1's trees keep the names they had before 6.12 came, so their cache stays
+[ "$series" = 6.1 ] || prefix=$prefix-$series
+tarball=/usr/src/linux-source-$series.tar.xz
 cache=${SMM_CACHE_DIR:-${XDG_CACHE_HOME:-${HOME:-/var/cache}/.cache}/shadowmm}
 
 die() { echo "debug-kernel: $*" >&2; exit 1; }
 say() { echo "debug-kernel: $*" >&2; }
 
-[ -r "$tarball" ] || die "no $tarball (run scripts/deps.sh debug)"
-srcver=$(dpkg-query -W -f='${Version}' linux-source-6.1)
+deps=debug$([ "$series" = 6.1 ] || echo "-$series")
+[ -r "$tarball" ] || die "no $tarball (run scripts/deps.sh $deps)"
+srcver=$(dpkg-query -W -f='${Version}' "linux-source-$series")
 key=$({ cat "$fragment"; echo "$srcver"; gcc --version | head -n 1; } | sha256sum | cut -c1-16)
 tree=$cache/$prefix-$key
 

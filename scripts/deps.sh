@@ -7,6 +7,8 @@ set -euo pipefail
 
 #   deps.sh             what make, make check and make vm need
 #   deps.sh debug       also what building the debug kernel needs
+#   deps.sh debug-6.12  the same for a debug kernel from linux-source-6.12
+#                       (make check-debug KVER=6.12), and pahole (BTF)
 #   deps.sh rt          also Debian's PREEMPT_RT kernel and its headers
 #   deps.sh 6.12        also Debian bookworm's 6.12 kernel and its headers
 #                       (linux-headers-6.12.*+deb12-amd64 through the
@@ -38,6 +40,7 @@ arm64_series=()
 for group in "$@"; do
 	case "$group" in
 	debug)	PKGS+=(linux-source-6.1 bc flex bison libelf-dev libssl-dev xz-utils) ;;
+	debug-6.12) PKGS+=(linux-source-6.12 bc flex bison libelf-dev libssl-dev xz-utils dwarves) ;;
 	rt)	PKGS+=(linux-image-rt-amd64 linux-headers-rt-amd64) ;;
 	6.12)	PKGS+=(linux-image-6.12-amd64 linux-headers-6.12-amd64 dwarves) ;;
 	6.12-rt) PKGS+=(linux-image-6.12-rt-amd64 linux-headers-6.12-rt-amd64 dwarves) ;;
@@ -49,7 +52,7 @@ for group in "$@"; do
 	arm64-6.12) PKGS+=(gcc-aarch64-linux-gnu libc6-dev-arm64-cross qemu-system-arm
 		       device-tree-compiler linux-headers-6.12-amd64 dwarves)
 		arm64_series+=(6.12) ;;
-	*)	echo "usage: deps.sh [debug] [rt] [6.12] [6.12-rt] [stress] [bench] [arm64] [arm64-6.12]" >&2; exit 2 ;;
+	*)	echo "usage: deps.sh [debug] [debug-6.12] [rt] [6.12] [6.12-rt] [stress] [bench] [arm64] [arm64-6.12]" >&2; exit 2 ;;
 	esac
 done
 

@@ -4,7 +4,9 @@
 #
 #   vm-flavour.sh FLAVOUR [vm.sh check options: --tests a,b --no-judge ...]
 #
-#   debug   a debug build of linux-source-6.1 (scripts/debug-kernel.sh:
+#   debug   a debug build of linux-source-6.1, or of 6.12 with
+#           SMM_DEBUG_SERIES=6.12 (make check-debug KVER=6.12; the same for
+#           debug-fuzz, debug-quick and kcsan) (scripts/debug-kernel.sh:
 #           KASAN, lockdep, kmemleak, DEBUG_VM, UBSAN), booted with
 #           kmemleak=on; the guest asks kmemleak for a scan after the
 #           tests, so a leak fails the run like a WARNING. Every test but
@@ -93,10 +95,14 @@ build_module() {
 	echo "$src/module/shadowmm.ko"
 }
 
+# The debug kernels' series: 6.1 unless SMM_DEBUG_SERIES says 6.12.
+debug_series=${SMM_DEBUG_SERIES:-6.1}
+debug_deps=debug$([ "$debug_series" = 6.1 ] || echo "-$debug_series")
+
 case "$flavour" in
 debug | debug-fuzz | debug-quick)
-	"$top/scripts/deps.sh" debug >&2
-	kdir=$("$top/scripts/debug-kernel.sh")
+	"$top/scripts/deps.sh" "$debug_deps" >&2
+	kdir=$("$top/scripts/debug-kernel.sh" kasan "$debug_series")
 	export SMM_KVER SMM_VM_KERNEL SMM_MODULE
 	SMM_KVER=$(make -s -C "$kdir" kernelrelease)
 	SMM_VM_KERNEL=$kdir/arch/x86/boot/bzImage
@@ -135,8 +141,8 @@ debug | debug-fuzz | debug-quick)
 	set -- --timeout 3600 "$@"
 	;;
 kcsan)
-	"$top/scripts/deps.sh" debug >&2
-	kdir=$("$top/scripts/debug-kernel.sh" kcsan)
+	"$top/scripts/deps.sh" "$debug_deps" >&2
+	kdir=$("$top/scripts/debug-kernel.sh" kcsan "$debug_series")
 	export SMM_KVER SMM_VM_KERNEL SMM_MODULE
 	SMM_KVER=$(make -s -C "$kdir" kernelrelease)
 	SMM_VM_KERNEL=$kdir/arch/x86/boot/bzImage
