@@ -48,6 +48,8 @@ static struct smm_event_state {
 	struct smm_event_caches caches_prev;
 	bool have_prev;			/* prev is a reading of the last interval */
 	u64 seq;			/* of the last message sent */
+	/* the work's copy of a zone: too large for its stack under KASAN */
+	struct smm_zone_snapshot snap;
 } smm_event;
 
 /*
@@ -77,34 +79,37 @@ static u32 smm_event_level(const struct smm_zone_snapshot *s)
 	return SHADOWMM_WMARK_ABOVE_HIGH;
 }
 
-/* The zone's counters, from the snapshot ZONE_GET sends, summed over orders. */
+/*
+ * The zone's counters, from the snapshot ZONE_GET sends, summed over
+ * orders. From the event work alone: smm_event.snap is its scratch copy.
+ */
 static void smm_event_read(struct smm_mm *mm, unsigned int zi, struct smm_event_sample *s)
 {
-	struct smm_zone_snapshot snap;
+	struct smm_zone_snapshot *snap = &smm_event.snap;
 	u64 thp_alloc, thp_free;
 	unsigned int o;
 
 	memset(s, 0, sizeof(*s));
-	smm_zone_snapshot(mm, zi, &snap);
+	smm_zone_snapshot(mm, zi, snap);
 	for (o = 0; o < SMM_NR_ORDERS; o++) {
-		s->alloc += snap.stats.alloc[o];
-		s->free += snap.stats.free[o];
+		s->alloc += snap->stats.alloc[o];
+		s->free += snap->stats.free[o];
 	}
 	for (o = 0; o <= SMM_PCP_MAX_ORDER; o++) {
-		s->alloc += snap.pcp.alloc[o];
-		s->free += snap.pcp.free[o];
+		s->alloc += snap->pcp.alloc[o];
+		s->free += snap->pcp.free[o];
 	}
 	smm_zone_pcp_thp_stats(mm, zi, &thp_alloc, &thp_free);
 	s->alloc += thp_alloc;
 	s->free += thp_free;
-	s->alloc_fail = snap.stats.alloc_fail;
-	s->wmark_low = snap.stats.wmark_low;
-	s->wmark_min = snap.stats.wmark_min;
+	s->alloc_fail = snap->stats.alloc_fail;
+	s->wmark_low = snap->stats.wmark_low;
+	s->wmark_min = snap->stats.wmark_min;
 	/* the watermark checks look at the buddy's free frames, as the kernel's do */
-	s->level = smm_event_level(&snap);
-	s->free_frames = snap.free + snap.pcp_frames;
-	s->boost = snap.watermark_boost;
-	s->nr_reserved_highatomic = snap.nr_reserved_highatomic;
+	s->level = smm_event_level(snap);
+	s->free_frames = snap->free + snap->pcp_frames;
+	s->boost = snap->watermark_boost;
+	s->nr_reserved_highatomic = snap->nr_reserved_highatomic;
 }
 
 /* Under the set's mutex: it orders us after a whole creation or destruction. */
