@@ -12,30 +12,33 @@ const char *const smmc_mt_names[SMMC_NR_MT] = {
 	"Unmovable", "Movable", "Reclaimable", "HighAtomic",
 };
 
-static const enum mnl_attr_data_type smmc_zone_types[SHADOWMM_A_ZONE_MAX + 1] = {
-	[SHADOWMM_A_ZONE_ID]		 = MNL_TYPE_U32,
-	[SHADOWMM_A_ZONE_NAME]		 = MNL_TYPE_NUL_STRING,
-	[SHADOWMM_A_ZONE_START]		 = MNL_TYPE_U64,
-	[SHADOWMM_A_ZONE_SPANNED]	 = MNL_TYPE_U64,
-	[SHADOWMM_A_ZONE_PRESENT]	 = MNL_TYPE_U64,
-	[SHADOWMM_A_ZONE_MANAGED]	 = MNL_TYPE_U64,
-	[SHADOWMM_A_ZONE_FREE]		 = MNL_TYPE_U64,
-	[SHADOWMM_A_ZONE_PCP]		 = MNL_TYPE_U64,
-	[SHADOWMM_A_ZONE_WMARK_MIN]	 = MNL_TYPE_U64,
-	[SHADOWMM_A_ZONE_WMARK_LOW]	 = MNL_TYPE_U64,
-	[SHADOWMM_A_ZONE_WMARK_HIGH]	 = MNL_TYPE_U64,
-	[SHADOWMM_A_ZONE_LOWMEM_RESERVE] = MNL_TYPE_NESTED,
-	[SHADOWMM_A_ZONE_PCP_HIGH]	 = MNL_TYPE_U32,
-	[SHADOWMM_A_ZONE_PCP_BATCH]	 = MNL_TYPE_U32,
-	[SHADOWMM_A_ZONE_FREE_AREA]	 = MNL_TYPE_NESTED,
-	[SHADOWMM_A_ZONE_PAGEBLOCKS]	 = MNL_TYPE_NESTED,
-	[SHADOWMM_A_ZONE_STATS]		 = MNL_TYPE_NESTED,
-	[SHADOWMM_A_ZONE_BOOST]		 = MNL_TYPE_U64,
-	[SHADOWMM_A_ZONE_NR_RESERVED_HIGHATOMIC] = MNL_TYPE_U64,
-	[SHADOWMM_A_ZONE_PCP_FREE_FACTOR] = MNL_TYPE_NESTED,
+#define SMMC_ZONE_U32(m)	SMMC_ATTR_U32(struct smmc_zone, m)
+#define SMMC_ZONE_U64(m)	SMMC_ATTR_U64(struct smmc_zone, m)
+
+static const struct smmc_attr_field smmc_zone_attr_fields[SHADOWMM_A_ZONE_MAX + 1] = {
+	[SHADOWMM_A_ZONE_ID]		 = SMMC_ZONE_U32(id),
+	[SHADOWMM_A_ZONE_NAME]		 = SMMC_ATTR_STR(struct smmc_zone, name),
+	[SHADOWMM_A_ZONE_START]		 = SMMC_ZONE_U64(start),
+	[SHADOWMM_A_ZONE_SPANNED]	 = SMMC_ZONE_U64(spanned),
+	[SHADOWMM_A_ZONE_PRESENT]	 = SMMC_ZONE_U64(present),
+	[SHADOWMM_A_ZONE_MANAGED]	 = SMMC_ZONE_U64(managed),
+	[SHADOWMM_A_ZONE_FREE]		 = SMMC_ZONE_U64(free),
+	[SHADOWMM_A_ZONE_PCP]		 = SMMC_ZONE_U64(pcp),
+	[SHADOWMM_A_ZONE_WMARK_MIN]	 = SMMC_ZONE_U64(wmark_min),
+	[SHADOWMM_A_ZONE_WMARK_LOW]	 = SMMC_ZONE_U64(wmark_low),
+	[SHADOWMM_A_ZONE_WMARK_HIGH]	 = SMMC_ZONE_U64(wmark_high),
+	[SHADOWMM_A_ZONE_LOWMEM_RESERVE] = { MNL_TYPE_NESTED },
+	[SHADOWMM_A_ZONE_PCP_HIGH]	 = SMMC_ZONE_U32(pcp_high),
+	[SHADOWMM_A_ZONE_PCP_BATCH]	 = SMMC_ZONE_U32(pcp_batch),
+	[SHADOWMM_A_ZONE_FREE_AREA]	 = { MNL_TYPE_NESTED },
+	[SHADOWMM_A_ZONE_PAGEBLOCKS]	 = { MNL_TYPE_NESTED },
+	[SHADOWMM_A_ZONE_STATS]		 = { MNL_TYPE_NESTED },
+	[SHADOWMM_A_ZONE_BOOST]		 = SMMC_ZONE_U64(boost),
+	[SHADOWMM_A_ZONE_NR_RESERVED_HIGHATOMIC] = SMMC_ZONE_U64(nr_reserved_highatomic),
+	[SHADOWMM_A_ZONE_PCP_FREE_FACTOR] = { MNL_TYPE_NESTED },
 };
 
-static const struct smmc_attr_policy smmc_zone_policy = SMMC_ATTR_POLICY(smmc_zone_types);
+static const struct smmc_attr_policy smmc_zone_policy = SMMC_ATTR_FIELDS(smmc_zone_attr_fields);
 
 static const enum mnl_attr_data_type smmc_area_types[SHADOWMM_A_AREA_MAX + 1] = {
 	[SHADOWMM_A_AREA_ORDER]		= MNL_TYPE_U32,
@@ -47,22 +50,24 @@ static const enum mnl_attr_data_type smmc_area_types[SHADOWMM_A_AREA_MAX + 1] = 
 
 static const struct smmc_attr_policy smmc_area_policy = SMMC_ATTR_POLICY(smmc_area_types);
 
-static const enum mnl_attr_data_type smmc_stats_types[SHADOWMM_A_STATS_MAX + 1] = {
-	[SHADOWMM_A_STATS_ALLOC]	 = MNL_TYPE_NESTED,
-	[SHADOWMM_A_STATS_FREE]		 = MNL_TYPE_NESTED,
-	[SHADOWMM_A_STATS_MT_FALLBACK]	 = MNL_TYPE_U64,
-	[SHADOWMM_A_STATS_MT_STEAL]	 = MNL_TYPE_U64,
-	[SHADOWMM_A_STATS_ZONE_FALLBACK] = MNL_TYPE_U64,
-	[SHADOWMM_A_STATS_WMARK_LOW]	 = MNL_TYPE_U64,
-	[SHADOWMM_A_STATS_WMARK_MIN]	 = MNL_TYPE_U64,
-	[SHADOWMM_A_STATS_ALLOC_FAIL]	 = MNL_TYPE_U64,
-	[SHADOWMM_A_STATS_PCP_ALLOC]	 = MNL_TYPE_U64,
-	[SHADOWMM_A_STATS_PCP_FREE]	 = MNL_TYPE_U64,
-	[SHADOWMM_A_STATS_PCP_REFILL]	 = MNL_TYPE_U64,
-	[SHADOWMM_A_STATS_PCP_DRAIN]	 = MNL_TYPE_U64,
+#define SMMC_STATS_U64(m)	SMMC_ATTR_U64(struct smmc_zone_stats, m)
+
+static const struct smmc_attr_field smmc_stats_attr_fields[SHADOWMM_A_STATS_MAX + 1] = {
+	[SHADOWMM_A_STATS_ALLOC]	 = { MNL_TYPE_NESTED },
+	[SHADOWMM_A_STATS_FREE]		 = { MNL_TYPE_NESTED },
+	[SHADOWMM_A_STATS_MT_FALLBACK]	 = SMMC_STATS_U64(mt_fallback),
+	[SHADOWMM_A_STATS_MT_STEAL]	 = SMMC_STATS_U64(mt_steal),
+	[SHADOWMM_A_STATS_ZONE_FALLBACK] = SMMC_STATS_U64(zone_fallback),
+	[SHADOWMM_A_STATS_WMARK_LOW]	 = SMMC_STATS_U64(wmark_low),
+	[SHADOWMM_A_STATS_WMARK_MIN]	 = SMMC_STATS_U64(wmark_min),
+	[SHADOWMM_A_STATS_ALLOC_FAIL]	 = SMMC_STATS_U64(alloc_fail),
+	[SHADOWMM_A_STATS_PCP_ALLOC]	 = SMMC_STATS_U64(pcp_alloc),
+	[SHADOWMM_A_STATS_PCP_FREE]	 = SMMC_STATS_U64(pcp_free),
+	[SHADOWMM_A_STATS_PCP_REFILL]	 = SMMC_STATS_U64(pcp_refill),
+	[SHADOWMM_A_STATS_PCP_DRAIN]	 = SMMC_STATS_U64(pcp_drain),
 };
 
-static const struct smmc_attr_policy smmc_stats_policy = SMMC_ATTR_POLICY(smmc_stats_types);
+static const struct smmc_attr_policy smmc_stats_policy = SMMC_ATTR_FIELDS(smmc_stats_attr_fields);
 
 int smmc_zone_by_name(const char *name)
 {
@@ -94,16 +99,7 @@ static void smmc_stats_parse(const struct nlattr *nest, struct smmc_zone_stats *
 		return;
 	smmc_attr_u64_array(tb[SHADOWMM_A_STATS_ALLOC], s->alloc, SMMC_NR_ORDERS);
 	smmc_attr_u64_array(tb[SHADOWMM_A_STATS_FREE], s->free, SMMC_NR_ORDERS);
-	s->mt_fallback = smmc_attr_u64(tb[SHADOWMM_A_STATS_MT_FALLBACK], 0);
-	s->mt_steal = smmc_attr_u64(tb[SHADOWMM_A_STATS_MT_STEAL], 0);
-	s->zone_fallback = smmc_attr_u64(tb[SHADOWMM_A_STATS_ZONE_FALLBACK], 0);
-	s->wmark_low = smmc_attr_u64(tb[SHADOWMM_A_STATS_WMARK_LOW], 0);
-	s->wmark_min = smmc_attr_u64(tb[SHADOWMM_A_STATS_WMARK_MIN], 0);
-	s->alloc_fail = smmc_attr_u64(tb[SHADOWMM_A_STATS_ALLOC_FAIL], 0);
-	s->pcp_alloc = smmc_attr_u64(tb[SHADOWMM_A_STATS_PCP_ALLOC], 0);
-	s->pcp_free = smmc_attr_u64(tb[SHADOWMM_A_STATS_PCP_FREE], 0);
-	s->pcp_refill = smmc_attr_u64(tb[SHADOWMM_A_STATS_PCP_REFILL], 0);
-	s->pcp_drain = smmc_attr_u64(tb[SHADOWMM_A_STATS_PCP_DRAIN], 0);
+	smmc_attr_store(tb, &smmc_stats_policy, s);
 }
 
 /*
@@ -151,22 +147,9 @@ static int smmc_zone_cb(const struct nlmsghdr *nlh, void *data)
 		return MNL_CB_OK;	/* more zones than we know: skip */
 	z = &ctx->zones[ctx->n++];
 	memset(z, 0, sizeof(*z));
-	z->id = smmc_attr_u32(tb[SHADOWMM_A_ZONE_ID], 0);
+	smmc_attr_store(tb, &smmc_zone_policy, z);
 	smmc_attr_strcpy(z->name, sizeof(z->name), tb[SHADOWMM_A_ZONE_NAME], "?");
-	z->start = smmc_attr_u64(tb[SHADOWMM_A_ZONE_START], 0);
-	z->spanned = smmc_attr_u64(tb[SHADOWMM_A_ZONE_SPANNED], 0);
-	z->present = smmc_attr_u64(tb[SHADOWMM_A_ZONE_PRESENT], 0);
-	z->managed = smmc_attr_u64(tb[SHADOWMM_A_ZONE_MANAGED], 0);
-	z->free = smmc_attr_u64(tb[SHADOWMM_A_ZONE_FREE], 0);
-	z->pcp = smmc_attr_u64(tb[SHADOWMM_A_ZONE_PCP], 0);
-	z->wmark_min = smmc_attr_u64(tb[SHADOWMM_A_ZONE_WMARK_MIN], 0);
-	z->wmark_low = smmc_attr_u64(tb[SHADOWMM_A_ZONE_WMARK_LOW], 0);
-	z->wmark_high = smmc_attr_u64(tb[SHADOWMM_A_ZONE_WMARK_HIGH], 0);
 	smmc_attr_u64_array(tb[SHADOWMM_A_ZONE_LOWMEM_RESERVE], z->lowmem_reserve, SMMC_NR_ZONES);
-	z->pcp_high = smmc_attr_u32(tb[SHADOWMM_A_ZONE_PCP_HIGH], 0);
-	z->pcp_batch = smmc_attr_u32(tb[SHADOWMM_A_ZONE_PCP_BATCH], 0);
-	z->boost = smmc_attr_u64(tb[SHADOWMM_A_ZONE_BOOST], 0);
-	z->nr_reserved_highatomic = smmc_attr_u64(tb[SHADOWMM_A_ZONE_NR_RESERVED_HIGHATOMIC], 0);
 	smmc_pcp_free_factor_parse(tb[SHADOWMM_A_ZONE_PCP_FREE_FACTOR], z);
 	if (tb[SHADOWMM_A_ZONE_FREE_AREA])
 		mnl_attr_for_each_nested(a, tb[SHADOWMM_A_ZONE_FREE_AREA])
