@@ -51,7 +51,11 @@
 #                               true if jq -r FILTER prints EXPECTED, else
 #                               says what it saw (for ktap_check)
 
-. "$(dirname "$0")/ktap.sh"
+# ktap.sh lies beside this file: in the test's directory, or in /selftests
+# for the VM's interactive shell (ENV=/selftests/lib.sh, $0 the shell)
+smm_ktap_dir=$(dirname "$0")
+[ -r "$smm_ktap_dir/ktap.sh" ] || smm_ktap_dir=/selftests
+. "$smm_ktap_dir/ktap.sh"
 
 SMM_KO=${SMM_KO:-/shadowmm/shadowmm.ko}
 # The VM's reserved ranges: 64 MiB at SMM_BASE and 1 GiB at SMM_BIG_BASE
