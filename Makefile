@@ -149,7 +149,7 @@ test-host: test-core test-tsan test-tools test-fuzz test-names test-tree test-ma
 FLAVOURS	?= $(if $(TESTS),,la48 holds k612 k612-rt smp4 arm64 debug-quick)
 FULL_FLAVOURS	:= la48 holds rt smp4 debug-quick k612 k612-rt arm64 arm64-612 arm64-612-la48
 HOST_TAP	:= $(addprefix build/host/,core.tap tsan.tap fuzz.tap test_json.tap test_nl.tap \
-		   test_smmctl.tap test_smmtop.tap names.tap tree.tap man.tap)
+		   test_smmctl.tap test_completion.tap test_smmtop.tap names.tap tree.tap man.tap)
 
 # Build, the host tests and the generic kernel's run, judged later with
 # the other kernels' by check and check-debug.
