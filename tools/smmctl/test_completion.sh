@@ -103,7 +103,7 @@ ktap_check "no module: no names, no messages" nomod
 
 # every object and command of smmctl's help is offered
 all_offered() {
-	local obj cmds want got bad=0
+	local obj cmd cmds want got have bad=0
 	want=$("$SMMCTL" help | sed -n 's/^where  OBJECT := { \(.*\) }$/\1/p' | tr -d '|')
 	[[ -n $want ]] || { echo "no objects in smmctl help"; return 1; }
 	got=" $(complete_line "$SMMCTL ") "
@@ -111,7 +111,7 @@ all_offered() {
 		[[ $got == *" $obj "* ]] || { echo "object $obj not offered"; bad=1; }
 		cmds=$("$SMMCTL" "$obj" help | sed -n 's/^where  COMMAND := { \(.*\) }$/\1/p' | tr -d '|')
 		[[ -n $cmds ]] || continue
-		local have=" $(complete_line "$SMMCTL $obj ") "
+		have=" $(complete_line "$SMMCTL $obj ") "
 		for cmd in $cmds; do
 			[[ $have == *" $cmd "* ]] || { echo "command $obj $cmd not offered"; bad=1; }
 		done
