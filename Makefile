@@ -116,7 +116,14 @@ test-tree:
 	@mkdir -p build/host
 	python3 scripts/check-tree.py | tee build/host/tree.tap; exit $${PIPESTATUS[0]}
 
-test-host: test-core test-tsan test-tools test-fuzz test-names test-tree
+# The man pages (Documentation/man/test_man.sh): mandoc's lint, and
+# smmctl.8 against smmctl's own help; TAP in build/host/man.tap.
+test-man: tools
+	@rm -f build/host/man.tap
+	@mkdir -p build/host
+	Documentation/man/test_man.sh tools/smmctl/smmctl | tee build/host/man.tap; exit $${PIPESTATUS[0]}
+
+test-host: test-core test-tsan test-tools test-fuzz test-names test-tree test-man
 
 # After the generic Debian kernel, the suite runs on other kernels
 # (scripts/vm-flavour.sh): FLAVOURS lists them. la48: the page-table
@@ -142,7 +149,7 @@ test-host: test-core test-tsan test-tools test-fuzz test-names test-tree
 FLAVOURS	?= $(if $(TESTS),,la48 holds k612 k612-rt smp4 arm64 debug-quick)
 FULL_FLAVOURS	:= la48 holds rt smp4 debug-quick k612 k612-rt arm64 arm64-612 arm64-612-la48
 HOST_TAP	:= $(addprefix build/host/,core.tap tsan.tap fuzz.tap test_json.tap test_nl.tap \
-		   test_smmctl.tap test_smmtop.tap names.tap tree.tap)
+		   test_smmctl.tap test_completion.tap test_smmtop.tap names.tap tree.tap man.tap)
 
 # Build, the host tests and the generic kernel's run, judged later with
 # the other kernels' by check and check-debug.
@@ -221,4 +228,4 @@ clean:
 	$(MAKE) -C selftests clean
 	rm -rf build
 
-.PHONY: all deps bench module sparse tools selftests test-core test-tsan test-tools test-fuzz test-names test-tree test-host vm check-generic check check-full check-debug clean
+.PHONY: all deps bench module sparse tools selftests test-core test-tsan test-tools test-fuzz test-names test-tree test-man test-host vm check-generic check check-full check-debug clean

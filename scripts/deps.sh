@@ -35,6 +35,7 @@ PKGS=(
 	sparse iproute2 jq			# make sparse; genl and jq in the tests
 	universal-ctags				# scripts/check-names.sh
 	tmux					# smmtop's screen tests (host and VM)
+	mandoc					# make test-man: mandoc -T lint of the man pages
 )
 arm64_series=()
 for group in "$@"; do

@@ -1,0 +1,122 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0
+# smmctl.bash-completion in bash, without a module: COMP_WORDS and
+# COMP_CWORD set by hand, _smmctl run, COMPREPLY compared. TAP output;
+# exit 1 on any failure.
+#
+#   test_completion.sh [SMMCTL]     (default: the smmctl next to this script)
+#
+# The module's names come from a stand-in smmctl (FAKE below) that prints
+# `smmctl -j zone|cache|space show' JSON as smmctl prints it; the real
+# smmctl, with no module on the host, must give nothing and print
+# nothing. Every object of `smmctl help' and command of `smmctl OBJECT
+# help' must be offered, so the completion cannot fall behind the tool.
+
+DIR=$(cd "$(dirname "$0")" && pwd)
+SMMCTL=${1:-$DIR/smmctl}
+TMP=$(mktemp -d)
+trap 'rm -rf "$TMP"' EXIT
+
+. "$DIR/../../selftests/ktap.sh"
+. "$DIR/smmctl.bash-completion"
+
+# A module with zones DMA, DMA32, Normal, caches kmalloc-8, kmalloc-16 and
+# "demo" (a flag array after each name, as cache.c prints), spaces 1 and 3.
+FAKE=$TMP/smmctl
+cat > "$FAKE" <<'EOS'
+#!/bin/sh
+[ "$1" = -j ] || exit 1
+case "$2 $3" in
+"zone show") echo '{"zones":[{"id":0,"name":"DMA","managed":4096},{"id":1,"name":"DMA32","managed":8192},{"id":2,"name":"Normal","managed":4096}]}' ;;
+"cache show") echo '{"caches":[{"name":"kmalloc-8","id":0,"flags":["hardened"]},{"name":"kmalloc-16","id":1,"flags":[]},{"name":"demo","id":7,"flags":["red_zone"]}]}' ;;
+"space show") echo '{"spaces":[{"id":1,"levels":4,"frames":3,"tables":{"PGD":1},"mapped":{"4K":2}},{"id":3,"levels":5,"frames":1,"tables":{"PGD":1},"mapped":{"4K":0}}]}' ;;
+*) exit 1 ;;
+esac
+EOS
+chmod +x "$FAKE"
+
+# complete LINE: COMPREPLY for LINE (the last word the one completed; a
+# line ending in a space completes an empty word), sorted, one line
+complete_line() {
+	local line=$1
+	read -ra COMP_WORDS <<< "$line"
+	[[ $line == *" " ]] && COMP_WORDS+=("")
+	COMP_CWORD=$((${#COMP_WORDS[@]} - 1))
+	COMP_LINE=$line
+	COMP_POINT=${#line}
+	COMPREPLY=(unset)
+	_smmctl
+	printf '%s\n' "${COMPREPLY[@]}" | sort | tr '\n' ' ' | sed 's/ $//'
+}
+
+# expect NAME LINE WANT: LINE completes to WANT (words sorted as `sort')
+expect() {
+	local got
+	got=$(complete_line "$2")
+	if [[ $got == "$3" ]]; then
+		ktap_pass "$1"
+	else
+		ktap_fail "$1" "line: '$2'" "want: '$3'" "got:  '$got'"
+	fi
+}
+
+# sorted WORDS...: the words as complete_line prints them
+sorted() { printf '%s\n' "$@" | sort | tr '\n' ' ' | sed 's/ $//'; }
+
+ktap_header
+ktap_plan 21
+
+registered() { [[ $(complete -p smmctl) == "complete -F _smmctl smmctl" ]]; }
+ktap_check "complete -F _smmctl smmctl" registered
+expect "objects" "smmctl " \
+	"$(sorted info section zone page frame cache obj check reset pt space monitor help)"
+expect "options" "smmctl -" "$(sorted -j -p -V -h --json --pretty --version --help)"
+expect "an object after options" "smmctl -j -p ca" "cache"
+expect "cache's commands" "smmctl cache " "$(sorted show create destroy shrink validate help)"
+expect "prefixes resolve (pa al)" "$FAKE pa al order 2 " \
+	"$(sorted zone type count dma dma32 movable reclaimable zero high reserve atomic)"
+expect "page alloc's first keyword" "$FAKE page alloc " "order"
+expect "used keywords not offered again" "$FAKE page alloc order 2 zone Normal movable " \
+	"$(sorted type count dma dma32 reclaimable zero high reserve atomic)"
+expect "migratetypes after type" "$FAKE page alloc order 0 type M" "Movable"
+expect "zone names from the module" "$FAKE page alloc order 0 zone " "$(sorted DMA DMA32 Normal)"
+expect "zone names by prefix" "$FAKE zone show DMA" "$(sorted DMA DMA32)"
+expect "cache names from the module" "$FAKE cache destroy k" "$(sorted kmalloc-16 kmalloc-8)"
+expect "force after the name" "$FAKE cache destroy demo " "force"
+expect "corrupt's KIND" "$FAKE obj corrupt demo 0x100000001 " "$(sorted after_free freelist redzone)"
+expect "space ids from the module" "$FAKE space map " "$(sorted 1 3 help)"
+expect "map's keywords" "$FAKE space map 1 addr 0x400000 pages 2 " \
+	"$(sorted size write user exec global none)"
+expect "sizes" "$FAKE space map 1 addr 0x400000 pages 2 size " "$(sorted 1G 2M 4K)"
+expect "mmap's prot" "$FAKE space mmap 3 addr 0 len 4096 prot " "$(sorted rw- r-- r-x rwx ---)"
+expect "space ids in pt walk" "$FAKE pt walk space " "$(sorted 1 3)"
+
+# no module: nothing offered, nothing printed (stderr included)
+nomod() {
+	local out
+	out=$(complete_line "$SMMCTL cache show " 2>&1)
+	[[ $out == "help" ]] || { echo "cache show: '$out'"; return 1; }
+	out=$(complete_line "$SMMCTL page alloc order 0 zone " 2>&1)
+	[[ -z $out ]] || { echo "zone: '$out'"; return 1; }
+}
+ktap_check "no module: no names, no messages" nomod
+
+# every object and command of smmctl's help is offered
+all_offered() {
+	local obj cmd cmds want got have bad=0
+	want=$("$SMMCTL" help | sed -n 's/^where  OBJECT := { \(.*\) }$/\1/p' | tr -d '|')
+	[[ -n $want ]] || { echo "no objects in smmctl help"; return 1; }
+	got=" $(complete_line "$SMMCTL ") "
+	for obj in $want; do
+		[[ $got == *" $obj "* ]] || { echo "object $obj not offered"; bad=1; }
+		cmds=$("$SMMCTL" "$obj" help | sed -n 's/^where  COMMAND := { \(.*\) }$/\1/p' | tr -d '|')
+		[[ -n $cmds ]] || continue
+		have=" $(complete_line "$SMMCTL $obj ") "
+		for cmd in $cmds; do
+			[[ $have == *" $cmd "* ]] || { echo "command $obj $cmd not offered"; bad=1; }
+		done
+	done
+	return $bad
+}
+ktap_check "every object and command of smmctl's help offered" all_offered
+ktap_finished
