@@ -45,6 +45,7 @@ int smmctl_error(void);
 int smmctl_no_args(int argc, char **argv);
 int smmctl_bad_arg(const char *word);
 int smmctl_parse_u64(const char *word, const char *what, uint64_t *v);
+int smmctl_space_id(const char *word, uint32_t *id);
 int smmctl_print_handles(uint64_t *handles, uint32_t n);
 
 /* the objects, one file each */

@@ -17,7 +17,8 @@
 
 #include "smmctl.h"
 
-static int space_id(const char *word, uint32_t *id)
+/* A space id as the user typed it: 1 to SHADOWMM_SPACE_MAX. */
+int smmctl_space_id(const char *word, uint32_t *id)
 {
 	uint64_t v;
 
@@ -54,7 +55,7 @@ static int space_range_args(int argc, char **argv, struct smmc_space_range *r, u
 
 	memset(r, 0, sizeof(*r));
 	r->page_shift = SHADOWMM_PAGE_4K;
-	if (argc < 1 || space_id(argv[0], &r->id))
+	if (argc < 1 || smmctl_space_id(argv[0], &r->id))
 		goto usage;
 	for (argc--, argv++; argc > 0; argc--, argv++) {
 		bool more = argc > 1;
@@ -144,7 +145,7 @@ static int space_translate(int argc, char **argv)
 		fprintf(stderr, "Error: usage: smmctl space translate ID addr ADDR\n");
 		return 1;
 	}
-	if (space_id(argv[0], &id) || smmctl_parse_u64(argv[2], "address", &addr) ||
+	if (smmctl_space_id(argv[0], &id) || smmctl_parse_u64(argv[2], "address", &addr) ||
 	    smmctl_connect())
 		return 1;
 	if (smmc_space_translate(&smmctl_nl, id, addr, &x))
@@ -172,7 +173,7 @@ static int space_destroy(int argc, char **argv)
 		fprintf(stderr, "Error: usage: smmctl space destroy ID\n");
 		return 1;
 	}
-	if (space_id(argv[0], &id) || smmctl_connect())
+	if (smmctl_space_id(argv[0], &id) || smmctl_connect())
 		return 1;
 	if (smmc_space_destroy(&smmctl_nl, id))
 		return smmctl_error();

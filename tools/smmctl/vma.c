@@ -16,20 +16,6 @@
 
 #include "smmctl.h"
 
-static int vma_space_id(const char *word, uint32_t *id)
-{
-	uint64_t v;
-
-	if (smmctl_parse_u64(word, "space id", &v))
-		return -1;
-	if (!v || v > SHADOWMM_SPACE_MAX) {
-		fprintf(stderr, "Error: space id is 1 to %u\n", SHADOWMM_SPACE_MAX);
-		return -1;
-	}
-	*id = v;
-	return 0;
-}
-
 /* What the words after ID may say; each command allows some of them. */
 struct vma_args {
 	uint32_t id, prot;
@@ -42,7 +28,7 @@ enum { VMA_ARG_PROT = 1, VMA_ARG_WRITE = 2 };
 static int vma_parse(int argc, char **argv, unsigned int allow, struct vma_args *a)
 {
 	memset(a, 0, sizeof(*a));
-	if (argc < 1 || vma_space_id(argv[0], &a->id))
+	if (argc < 1 || smmctl_space_id(argv[0], &a->id))
 		return -1;
 	for (argc--, argv++; argc > 0; argc--, argv++) {
 		bool more = argc > 1;
@@ -164,7 +150,7 @@ int smmctl_space_show_one(const char *word)
 	char perms[4];
 	int ret;
 
-	if (vma_space_id(word, &id) || smmctl_connect())
+	if (smmctl_space_id(word, &id) || smmctl_connect())
 		return 1;
 	if (smmc_space_vm_get(&smmctl_nl, id, &vm))
 		return smmctl_error();
