@@ -26,6 +26,11 @@ set -euo pipefail
 #                       in a cache of its own (~/.cache/shadowmm/arm64-6.12);
 #                       the host's kbuild of that release comes with
 #                       linux-headers-6.12-amd64, and pahole for the BTF
+#   deps.sh promtool    also promtool (make test-host's check of smmctl
+#                       stats' Prometheus output): bookworm's prometheus
+#                       .deb downloaded, never installed (it is a daemon),
+#                       and only usr/bin/promtool unpacked into
+#                       ~/.cache/shadowmm/promtool/ (SMM_PROMTOOL_DIR)
 PKGS=(
 	gcc make libc6-dev			# the tools and the module
 	clang					# libFuzzer on the core
@@ -38,6 +43,7 @@ PKGS=(
 	mandoc					# make test-man: mandoc -T lint of the man pages
 )
 arm64_series=()
+want_promtool=0
 for group in "$@"; do
 	case "$group" in
 	debug)	PKGS+=(linux-source-6.1 bc flex bison libelf-dev libssl-dev xz-utils) ;;
@@ -53,7 +59,8 @@ for group in "$@"; do
 	arm64-6.12) PKGS+=(gcc-aarch64-linux-gnu libc6-dev-arm64-cross qemu-system-arm
 		       device-tree-compiler linux-headers-6.12-amd64 dwarves)
 		arm64_series+=(6.12) ;;
-	*)	echo "usage: deps.sh [debug] [debug-6.12] [rt] [6.12] [6.12-rt] [stress] [bench] [arm64] [arm64-6.12]" >&2; exit 2 ;;
+	promtool) want_promtool=1 ;;
+	*)	echo "usage: deps.sh [debug] [debug-6.12] [rt] [6.12] [6.12-rt] [stress] [bench] [arm64] [arm64-6.12] [promtool]" >&2; exit 2 ;;
 	esac
 done
 
@@ -81,10 +88,31 @@ arm64_cache() {
 	done
 }
 
+# promtool alone, from the prometheus .deb (apt-get download needs no
+# root; dpkg-deb's tar stream gives the one file). Idempotent: nothing is
+# fetched when the binary is there and runs.
+promtool_cache() {
+	local dir=${SMM_PROMTOOL_DIR:-$HOME/.cache/shadowmm/promtool} deb
+	[ "$want_promtool" = 1 ] || return 0
+	"$dir/usr/bin/promtool" --version > /dev/null 2>&1 && return 0
+	mkdir -p "$dir/debs"
+	deb=$(find "$dir/debs" -name 'prometheus_*.deb' | head -1)
+	if [ -z "$deb" ]; then
+		(cd "$dir/debs" && apt-get -q -o DPkg::Lock::Timeout=900 download prometheus) > /dev/null 2>&1 ||
+			{ echo "deps: apt-get download prometheus failed" >&2; return 1; }
+		deb=$(find "$dir/debs" -name 'prometheus_*.deb' | head -1)
+	fi
+	dpkg-deb --fsys-tarfile "$deb" | tar -x -C "$dir" ./usr/bin/promtool
+	"$dir/usr/bin/promtool" --version > /dev/null 2>&1 ||
+		{ echo "deps: $dir/usr/bin/promtool does not run" >&2; return 1; }
+	echo "deps: promtool unpacked into $dir/usr/bin" >&2
+}
+
 mapfile -t missing < <(missing_pkgs)
 if [ ${#missing[@]} -eq 0 ]; then
 	echo "deps: all ${#PKGS[@]} packages and python3 present, nothing to do"
 	arm64_cache
+	promtool_cache
 	exit 0
 fi
 
@@ -101,3 +129,4 @@ lock=(-o DPkg::Lock::Timeout=900)
 	apt-get "${lock[@]}" install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
 echo "deps: installed ${missing[*]}"
 arm64_cache
+promtool_cache

@@ -33,7 +33,10 @@ static const struct smm_cmd smmctl_objects[] = {
 	SMM_OBJ("space",   smmctl_space_cmds,	"shadow address spaces"),
 	SMM_CMD("monitor", smmctl_monitor, "[ count N ]",
 		"print the allocator's events as they come"),
-	SMM_CMD_END("OPTIONS := { -j[son] | -p[retty] | -V[ersion] | -h[elp] }\n"),
+	SMM_OBJ("stats",   smmctl_stats_cmds,	"metrics in the Prometheus text format"),
+	SMM_CMD_END("OPTIONS := { -j[son] | -p[retty] | -P[rometheus] | -V[ersion] | -h[elp] }\n"
+		    "       -P: smmctl stats show prometheus, the words after it its own\n"
+		    "       --replay FILE: answers from a capture of smmtop --record, not the module\n"),
 };
 
 /* ---- help ---- */
@@ -191,7 +194,7 @@ static int smmctl_dispatch(const struct smm_cmd *cmds, int argc, char **argv, bo
 /* Open the netlink socket on first use, so that help needs no module. */
 int smmctl_connect(void)
 {
-	if (smmctl_nl.sock)
+	if (smmctl_nl.sock || smmctl_nl.replay)
 		return 0;
 	if (smmc_nl_open(&smmctl_nl))
 		return smmctl_error();
@@ -264,21 +267,32 @@ int main(int argc, char **argv)
 	static const struct option opts[] = {
 		{ "json",	no_argument, NULL, 'j' },
 		{ "pretty",	no_argument, NULL, 'p' },
+		{ "prometheus",	no_argument, NULL, 'P' },
+		{ "replay",	required_argument, NULL, 'R' },
 		{ "version",	no_argument, NULL, 'V' },
 		{ "help",	no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 }
 	};
-	bool json = false;
-	int opt;
+	static char *prometheus[] = { "stats", "show", "prometheus" };
+	bool json = false, prom = false;
+	const char *replay = NULL;
+	char **words;
+	int opt, ret;
 
 	/* "+": options end at the first word, which may start with '-' later */
-	while ((opt = getopt_long(argc, argv, "+jpVh", opts, NULL)) != -1) {
+	while ((opt = getopt_long(argc, argv, "+jpPVh", opts, NULL)) != -1) {
 		switch (opt) {
 		case 'j':
 			json = true;
 			break;
 		case 'p':
 			smmc_set_json_pretty(true);	/* only JSON is pretty-printed */
+			break;
+		case 'P':
+			prom = true;
+			break;
+		case 'R':
+			replay = optarg;
 			break;
 		case 'V':
 			printf("smmctl %s (shadowmm netlink version %d)\n", SMMCTL_VERSION,
@@ -294,6 +308,23 @@ int main(int argc, char **argv)
 	}
 	argc -= optind;
 	argv += optind;
+	if (replay && smmc_nl_open_replay(&smmctl_nl, replay))
+		return smmctl_error();
+	if (prom) {
+		/* -P WORDS...: stats show prometheus WORDS... */
+		words = calloc(argc + ARRAY_SIZE(prometheus) + 1, sizeof(*words));
+		if (!words) {
+			fprintf(stderr, "Error: %s\n", strerror(ENOMEM));
+			return 1;
+		}
+		memcpy(words, prometheus, sizeof(prometheus));
+		memcpy(words + ARRAY_SIZE(prometheus), argv, argc * sizeof(*argv));
+		argc += ARRAY_SIZE(prometheus);
+		argv = words;
+	}
 	smmc_new_json_obj(json);
-	return smmctl_finish(smmctl_dispatch(smmctl_objects, argc, argv, true));
+	ret = smmctl_finish(smmctl_dispatch(smmctl_objects, argc, argv, true));
+	if (prom)
+		free(argv);
+	return ret;
 }

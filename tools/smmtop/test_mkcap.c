@@ -5,7 +5,8 @@
  * refresh (INFO_GET, ZONE_GET, FRAME_GET, CACHE_GET) for a reserved
  * range of SIZE_MIB, REFRESHES times with growing counters, and one
  * PT_WALK reply (a 4-level walk to a 4 KiB page, P4D folded) for the walk
- * view whatever address it asks for.
+ * view whatever address it asks for, and one SPACE_GET dump of two shadow
+ * address spaces (smmctl stats' test).
  *
  * The frame map alternates free and allocated runs of 1 .. 2 * AVG_RUN
  * frames from a fixed pseudo-random sequence (the same file every time);
@@ -16,8 +17,9 @@
  * and its fragmentation indexes follow mm/vmstat.c's formulas, so
  * everything agrees the way the module's replies agree.
  *
- * Prints one line per zone, "zone NAME free N managed M", and one per
- * cache, "cache NAME objs N active A slabs S", for the tests.
+ * Prints one line per zone, "zone NAME free N managed M", one per
+ * cache, "cache NAME objs N active A slabs S", and one per space,
+ * "space ID frames F rss_anon R", for the tests.
  */
 #include <inttypes.h>
 #include <stdio.h>
@@ -312,6 +314,53 @@ static void mk_walk(void)
 	mk_done(SHADOWMM_CMD_PT_WALK);
 }
 
+/* Shadow address spaces as SPACE_GET dumps them; the tests know their numbers. */
+static const struct mk_space {
+	uint32_t id, levels, vmas;
+	uint64_t tables[SMMC_PT_LEVELS], mapped[SMMC_SPACE_SIZES];
+	uint64_t rss_anon, min_flt, maj_flt;
+} mk_spaces[] = {
+	{ 1, 4, 0, { 1, 0, 1, 1, 2 }, { 300, 1, 0 }, 0, 0, 0 },
+	{ 7, 5, 3, { 1, 1, 1, 1, 1 }, { 40, 0, 0 }, 40, 40, 0 },
+};
+
+#define MK_NR_SPACES	(sizeof(mk_spaces) / sizeof(mk_spaces[0]))
+
+/* A space's frames: its tables, 4K pages, and 2M pages of 512 frames (no 1G here). */
+static uint64_t mk_space_frames(const struct mk_space *sp)
+{
+	uint64_t f = sp->mapped[0] + 512 * sp->mapped[1];
+	unsigned int l;
+
+	for (l = 0; l < SMMC_PT_LEVELS; l++)
+		f += sp->tables[l];
+	return f;
+}
+
+static void mk_spaces_dump(void)
+{
+	struct nlmsghdr *nlh;
+	unsigned int i;
+
+	for (i = 0; i < MK_NR_SPACES; i++) {
+		const struct mk_space *sp = &mk_spaces[i];
+
+		nlh = mk_msg(SHADOWMM_CMD_SPACE_GET, NLM_F_MULTI);
+		mnl_attr_put_u32(nlh, SHADOWMM_A_SPACE_ID, sp->id);
+		mnl_attr_put_u32(nlh, SHADOWMM_A_SPACE_LEVELS, sp->levels);
+		mnl_attr_put_u64(nlh, SHADOWMM_A_SPACE_FRAMES, mk_space_frames(sp));
+		mk_u64_array(nlh, SHADOWMM_A_SPACE_TABLES, sp->tables, SMMC_PT_LEVELS);
+		mk_u64_array(nlh, SHADOWMM_A_SPACE_MAPPED, sp->mapped, SMMC_SPACE_SIZES);
+		mnl_attr_put_u64(nlh, SHADOWMM_A_SPACE_RSS_ANON, sp->rss_anon);
+		mnl_attr_put_u64(nlh, SHADOWMM_A_SPACE_MIN_FLT, sp->min_flt);
+		mnl_attr_put_u64(nlh, SHADOWMM_A_SPACE_MAJ_FLT, sp->maj_flt);
+		mnl_attr_put_u32(nlh, SHADOWMM_A_SPACE_NR_VMAS, sp->vmas);
+		mk_end(nlh);
+	}
+	mk_flush(SHADOWMM_CMD_SPACE_GET, true);
+	mk_done(SHADOWMM_CMD_SPACE_GET);
+}
+
 /* What an allocated run holds: mostly pages, some slabs and page tables. */
 static uint32_t mk_used_state(unsigned int k)
 {
@@ -394,6 +443,7 @@ int main(int argc, char **argv)
 		mk_caches_dump();
 	}
 	mk_walk();
+	mk_spaces_dump();
 	smmc_capture_close(cap);
 	printf("zone DMA free %" PRIu64 " managed %" PRIu64 "\n", zones[0].free, MK_DMA_FRAMES);
 	printf("zone Normal free %" PRIu64 " managed %" PRIu64 "\n", zones[1].free,
@@ -402,5 +452,8 @@ int main(int argc, char **argv)
 		printf("cache %s objs %" PRIu64 " active %" PRIu64 " slabs %" PRIu64 "\n",
 		       mk_caches[r].name, mk_caches[r].slabs * mk_caches[r].per_slab,
 		       mk_caches[r].active, mk_caches[r].slabs);
+	for (r = 0; r < MK_NR_SPACES; r++)
+		printf("space %u frames %" PRIu64 " rss_anon %" PRIu64 "\n", mk_spaces[r].id,
+		       mk_space_frames(&mk_spaces[r]), mk_spaces[r].rss_anon);
 	return 0;
 }
