@@ -123,7 +123,17 @@ test-man: tools
 	@mkdir -p build/host
 	Documentation/man/test_man.sh tools/smmctl/smmctl | tee build/host/man.tap; exit $${PIPESTATUS[0]}
 
-test-host: test-core test-tsan test-tools test-fuzz test-names test-tree test-man
+# smmctl stats' Prometheus output from a replayed capture, through
+# Debian's promtool (scripts/deps.sh promtool unpacks it, once) and
+# selftests/prom_check.awk; TAP in build/host/prometheus.tap.
+test-prom:
+	@rm -f build/host/prometheus.tap
+	@mkdir -p build/host
+	@scripts/deps.sh promtool > /dev/null || echo "test-prom: no promtool, its checks skip" >&2
+	$(MAKE) -C tools smmctl/smmctl-asan smmtop/test_mkcap
+	tools/smmctl/test_stats.sh tools/smmctl/smmctl-asan tools/smmtop/test_mkcap | tee build/host/prometheus.tap; exit $${PIPESTATUS[0]}
+
+test-host: test-core test-tsan test-tools test-fuzz test-names test-tree test-man test-prom
 
 # After the generic Debian kernel, the suite runs on other kernels
 # (scripts/vm-flavour.sh): FLAVOURS lists them. la48: the page-table
@@ -149,7 +159,8 @@ test-host: test-core test-tsan test-tools test-fuzz test-names test-tree test-ma
 FLAVOURS	?= $(if $(TESTS),,la48 holds k612 k612-rt smp4 arm64 debug-quick)
 FULL_FLAVOURS	:= la48 holds rt smp4 debug-quick k612 k612-rt arm64 arm64-612 arm64-612-la48
 HOST_TAP	:= $(addprefix build/host/,core.tap tsan.tap fuzz.tap test_json.tap test_nl.tap \
-		   test_smmctl.tap test_completion.tap test_smmtop.tap names.tap tree.tap man.tap)
+		   test_smmctl.tap test_completion.tap test_smmtop.tap names.tap tree.tap man.tap \
+		   prometheus.tap)
 
 # Build, the host tests and the generic kernel's run, judged later with
 # the other kernels' by check and check-debug.
@@ -228,4 +239,4 @@ clean:
 	$(MAKE) -C selftests clean
 	rm -rf build
 
-.PHONY: all deps bench module sparse tools selftests test-core test-tsan test-tools test-fuzz test-names test-tree test-man test-host vm check-generic check check-full check-debug clean
+.PHONY: all deps bench module sparse tools selftests test-core test-tsan test-tools test-fuzz test-names test-tree test-man test-prom test-host vm check-generic check check-full check-debug clean

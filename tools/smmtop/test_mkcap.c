@@ -1,12 +1,13 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * test_mkcap SIZE_MIB AVG_RUN REFRESHES OUT: a synthetic capture for the
+ * test_mkcap SIZE_MIB AVG_RUN REFRESHES OUT [NAME]: a synthetic capture for the
  * screen tests and the benchmark, built as the module would answer one
  * refresh (INFO_GET, ZONE_GET, FRAME_GET, CACHE_GET) for a reserved
  * range of SIZE_MIB, REFRESHES times with growing counters, and one
  * PT_WALK reply (a 4-level walk to a 4 KiB page, P4D folded) for the walk
  * view whatever address it asks for, and one SPACE_GET dump of two shadow
- * address spaces (smmctl stats' test).
+ * address spaces (smmctl stats' test). NAME renames the last cache: a
+ * name the module would refuse, to see a tool print it safely.
  *
  * The frame map alternates free and allocated runs of 1 .. 2 * AVG_RUN
  * frames from a fixed pseudo-random sequence (the same file every time);
@@ -251,12 +252,19 @@ static const struct mk_cache {
 
 #define MK_NR_CACHES	(sizeof(mk_caches) / sizeof(mk_caches[0]))
 
+static const char *mk_last_cache_name;	/* NAME, or NULL */
+
+static const char *mk_cache_name(unsigned int i)
+{
+	return i == MK_NR_CACHES - 1 && mk_last_cache_name ? mk_last_cache_name : mk_caches[i].name;
+}
+
 static void mk_cache_msg(unsigned int i)
 {
 	const struct mk_cache *c = &mk_caches[i];
 	struct nlmsghdr *nlh = mk_msg(SHADOWMM_CMD_CACHE_GET, NLM_F_MULTI);
 
-	mnl_attr_put_strz(nlh, SHADOWMM_A_CACHE_NAME, c->name);
+	mnl_attr_put_strz(nlh, SHADOWMM_A_CACHE_NAME, mk_cache_name(i));
 	mnl_attr_put_u32(nlh, SHADOWMM_A_CACHE_ID, i + 1);
 	mnl_attr_put_u8(nlh, SHADOWMM_A_CACHE_BUILTIN, c->builtin);
 	mnl_attr_put_u32(nlh, SHADOWMM_A_CACHE_OBJECT_SIZE, c->object_size);
@@ -423,11 +431,13 @@ int main(int argc, char **argv)
 	uint64_t frames;
 	unsigned int avg, refreshes, r;
 
-	if (argc != 5 || !(frames = strtoull(argv[1], NULL, 0) << 8) || frames <= MK_DMA_FRAMES ||
+	if ((argc != 5 && argc != 6) || !(frames = strtoull(argv[1], NULL, 0) << 8) || frames <= MK_DMA_FRAMES ||
 	    !(avg = strtoul(argv[2], NULL, 0)) || !(refreshes = strtoul(argv[3], NULL, 0))) {
-		fprintf(stderr, "usage: test_mkcap SIZE_MIB(>16) AVG_RUN REFRESHES OUT\n");
+		fprintf(stderr, "usage: test_mkcap SIZE_MIB(>16) AVG_RUN REFRESHES OUT [NAME]\n");
 		return 2;
 	}
+	if (argc == 6)
+		mk_last_cache_name = argv[5];
 	buf = malloc(MK_DGRAM * 2);
 	if (!buf || smmc_capture_create(&cap, argv[4])) {
 		perror(argv[4]);
@@ -450,7 +460,7 @@ int main(int argc, char **argv)
 	       frames - MK_DMA_FRAMES);
 	for (r = 0; r < MK_NR_CACHES; r++)
 		printf("cache %s objs %" PRIu64 " active %" PRIu64 " slabs %" PRIu64 "\n",
-		       mk_caches[r].name, mk_caches[r].slabs * mk_caches[r].per_slab,
+		       mk_cache_name(r), mk_caches[r].slabs * mk_caches[r].per_slab,
 		       mk_caches[r].active, mk_caches[r].slabs);
 	for (r = 0; r < MK_NR_SPACES; r++)
 		printf("space %u frames %" PRIu64 " rss_anon %" PRIu64 "\n", mk_spaces[r].id,
