@@ -64,13 +64,14 @@ expect() {
 sorted() { printf '%s\n' "$@" | sort | tr '\n' ' ' | sed 's/ $//'; }
 
 ktap_header
-ktap_plan 21
+ktap_plan 25
 
 registered() { [[ $(complete -p smmctl) == "complete -F _smmctl smmctl" ]]; }
 ktap_check "complete -F _smmctl smmctl" registered
 expect "objects" "smmctl " \
-	"$(sorted info section zone page frame cache obj check reset pt space monitor help)"
-expect "options" "smmctl -" "$(sorted -j -p -V -h --json --pretty --version --help)"
+	"$(sorted info section zone page frame cache obj check reset pt space monitor stats help)"
+expect "options" "smmctl -" \
+	"$(sorted -j -p -P -V -h --json --pretty --prometheus --replay --version --help)"
 expect "an object after options" "smmctl -j -p ca" "cache"
 expect "cache's commands" "smmctl cache " "$(sorted show create destroy shrink validate help)"
 expect "prefixes resolve (pa al)" "$FAKE pa al order 2 " \
@@ -90,6 +91,11 @@ expect "map's keywords" "$FAKE space map 1 addr 0x400000 pages 2 " \
 expect "sizes" "$FAKE space map 1 addr 0x400000 pages 2 size " "$(sorted 1G 2M 4K)"
 expect "mmap's prot" "$FAKE space mmap 3 addr 0 len 4096 prot " "$(sorted rw- r-- r-x rwx ---)"
 expect "space ids in pt walk" "$FAKE pt walk space " "$(sorted 1 3)"
+expect "stats show's words" "smmctl stats show " "$(sorted prometheus output help)"
+touch "$TMP/shadowmm.prom"
+expect "a file after output" "smmctl stats show prometheus output $TMP/shadowm" "$TMP/shadowmm.prom"
+expect "-P: stats show's words" "smmctl -P " "$(sorted prometheus output help)"
+expect "a file after --replay, then the objects" "smmctl --replay $TMP/shadowmm.prom i" "info"
 
 # no module: nothing offered, nothing printed (stderr included)
 nomod() {
