@@ -29,7 +29,7 @@ smmctl page alloc order 3 count 10 > /dev/null
 smmctl page alloc order 0 count 100 type Unmovable > /dev/null
 smmctl cache create prom_c size 100 > /dev/null
 smmctl obj alloc prom_c count 5 > /dev/null
-sid=$(smmctl space create)
+sid=$(smmctl -j space create | jq -r .id)
 smmctl space mmap "$sid" addr 0x400000 len 0x10000 > /dev/null
 smmctl space access "$sid" addr 0x400000 len 0x6000 write > /dev/null
 
@@ -79,7 +79,8 @@ seen="$(sample slab_objects_active '{cache="prom_c"}') $(sample slab_objects '{c
 ktap_check "the cache's objects active and total, and slabs" same "$want" "$seen"
 
 s=$(smmctl -j space show)
-want="$((6 * page)) $(($(json_get "$s" ".spaces[] | select(.id == $sid) | .frames") * page))"
+frames=$(json_get "$s" ".spaces[] | select(.id == $sid) | .frames") || frames=-1
+want="$((6 * page)) $((frames * page))"
 seen="$(sample space_rss_anon_bytes "{space=\"$sid\"}") $(sample space_memory_bytes "{space=\"$sid\"}")"
 ktap_check "the space's RSS (6 pages written) and memory" same "$want" "$seen"
 

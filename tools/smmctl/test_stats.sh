@@ -6,7 +6,8 @@
 # newline, two spaces) through Debian's promtool check metrics and
 # selftests/prom_check.awk, each shown to reject broken input; its
 # numbers against the capture and against smmctl -j zone show; the
-# atomic output FILE, also when a request fails; -P; the errors. TAP
+# atomic output FILE, also when a request fails; -P; the errors; the
+# systemd and cron examples of Documentation/examples/. TAP
 # output; exit 1 on any failure. Without promtool (scripts/deps.sh
 # promtool) its checks skip and say so.
 #
@@ -40,7 +41,7 @@ sample() {
 }
 
 ktap_header
-ktap_plan 34
+ktap_plan 37
 
 cap=$dir/cap
 weird=$'mk_"q\\x\ny'
@@ -205,6 +206,32 @@ smm stats show output "$dir/none/x.prom" > "$dir/stdout" 2> "$dir/err"
 check "output FILE: a directory that is not there is an error" \
 	"1 Error: $dir/none/x.prom.tmp.X: No such file or directory" \
 	"$? $(sed 's/prom\.tmp\.[0-9]*:/prom.tmp.X:/' "$dir/err")"
+
+# ---- Documentation/examples: what they run writes the file ----
+
+ex=$here/../../Documentation/examples
+mkdir -p "$dir/ex"
+# run_example LINE: LINE's smmctl command, on the capture, into $dir/ex
+run_example() {
+	local cmd=${1#*/usr/local/bin/smmctl }
+	cmd=${cmd//\/var\/lib\/prometheus\/node-exporter/$dir/ex}
+	rm -f "$dir/ex/shadowmm.prom"
+	# shellcheck disable=SC2086 # the example's words
+	smm $cmd && cmp "$dir/out" "$dir/ex/shadowmm.prom"
+}
+ktap_check "the service's ExecStart writes the file" \
+	run_example "$(grep '^ExecStart=' "$ex/shadowmm-metrics.service")"
+ktap_check "the cron line's command writes the file" \
+	run_example "$(grep '^\* \* \* \* \* root ' "$ex/shadowmm-metrics.cron")"
+if command -v systemd-analyze > /dev/null; then
+	mkdir -p "$dir/units"
+	sed "s|/usr/local/bin/smmctl|$SMMCTL|" "$ex/shadowmm-metrics.service" > "$dir/units/shadowmm-metrics.service"
+	cp "$ex/shadowmm-metrics.timer" "$dir/units/"
+	ktap_check "systemd-analyze verify accepts the timer and the service" \
+		systemd-analyze verify "$dir/units/shadowmm-metrics.timer" "$dir/units/shadowmm-metrics.service"
+else
+	ktap_skip "systemd-analyze verify accepts the timer and the service" "no systemd-analyze"
+fi
 
 # ---- errors ----
 
