@@ -21,7 +21,7 @@ smm_unload
 smm_load_or_fail base="$SMM_BASE" size=64M zones=DMA:8M,DMA32:24M,Normal:rest
 tmp=$(mktemp -d)
 
-same() { [ "$1" = "$2" ] || { printf 'expected:\n%s\nseen:\n%s\n' "$1" "$2"; return 1; }; }
+same() { [ -n "$1" ] && [ "$1" = "$2" ] || { printf 'expected:\n%s\nseen:\n%s\n' "$1" "$2"; return 1; }; }
 # sample NAME LABELS: one series' value in $tmp/out
 sample() { awk -v s="shadowmm_$1$2" '$1 == s { print $2 }' "$tmp/out"; }
 
@@ -37,6 +37,8 @@ smmctl stats > "$tmp/out" 2> "$tmp/err"
 ktap_check "stats: exit 0, nothing on stderr" same "0 0" "$? $(wc -c < "$tmp/err")"
 families=$(grep -c '^# TYPE ' "$tmp/out")
 samples=$(grep -vc '^#' "$tmp/out")
+ktap_print_msg "$families families, $samples samples; the zones' free bytes:"
+grep '^shadowmm_zone_free_bytes' "$tmp/out" | sed 's/^/# /'
 ktap_check "prom_check.awk accepts the output" same \
 	"prom_check: $families families, $samples samples" "$(awk -f "$CHECK" "$tmp/out" 2>&1)"
 
