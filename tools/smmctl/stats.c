@@ -18,9 +18,9 @@
  * FILE, so a reader sees the old file or the new one, never a part.
  *
  * Adding a family of metrics (the vmstat counters, say): write a
- * function "static int stats_foo(struct smm_prom *p)" that asks the
+ * function "static int stats_foo(struct smmctl_prom *p)" that asks the
  * module through the client library (0, or smmctl_error()'s 1) and
- * prints with smm_prom_family() and smm_prom_sample(); add it to
+ * prints with smmctl_prom_family() and smmctl_prom_sample(); add it to
  * stats_sources[].
  */
 #include <errno.h>
@@ -35,7 +35,7 @@
 
 #define STATS_DUMP_TRIES	5	/* a zone dump that raced with a change */
 
-struct smm_prom {
+struct smmctl_prom {
 	FILE *f;			/* an open_memstream() */
 	uint64_t page_size;		/* bytes, from INFO_GET */
 	unsigned int nr_orders;		/* orders the module has, at most SMMC_NR_ORDERS */
@@ -47,7 +47,7 @@ struct smm_prom {
  * @s with the escapes the format requires: in a label value backslash,
  * double quote and newline; in HELP text backslash and newline.
  */
-static void smm_prom_escaped(FILE *f, const char *s, bool quote)
+static void smmctl_prom_escaped(FILE *f, const char *s, bool quote)
 {
 	for (; *s; s++) {
 		if (*s == '\\')
@@ -66,13 +66,13 @@ static void smm_prom_escaped(FILE *f, const char *s, bool quote)
  * if @name ends in "_total", else a "gauge" (this exporter has no other
  * types), so the suffix rule cannot be broken by mistake.
  */
-static void smm_prom_family(struct smm_prom *p, const char *name, const char *help)
+static void smmctl_prom_family(struct smmctl_prom *p, const char *name, const char *help)
 {
 	size_t len = strlen(name);
 	bool counter = len > 6 && !strcmp(name + len - 6, "_total");
 
 	fprintf(p->f, "# HELP shadowmm_%s ", name);
-	smm_prom_escaped(p->f, help, false);
+	smmctl_prom_escaped(p->f, help, false);
 	fprintf(p->f, "\n# TYPE shadowmm_%s %s\n", name, counter ? "counter" : "gauge");
 }
 
@@ -80,7 +80,7 @@ static void smm_prom_family(struct smm_prom *p, const char *name, const char *he
  * One sample of shadowmm_@name: the label pairs (name, value, ...,
  * NULL) in braces, values escaped, then @value as text.
  */
-static void smm_prom_sample(struct smm_prom *p, const char *name, const char *value, ...)
+static void smmctl_prom_sample(struct smmctl_prom *p, const char *name, const char *value, ...)
 {
 	const char *label, *sep = "{";
 	va_list ap;
@@ -89,7 +89,7 @@ static void smm_prom_sample(struct smm_prom *p, const char *name, const char *va
 	va_start(ap, value);
 	while ((label = va_arg(ap, const char *))) {
 		fprintf(p->f, "%s%s=\"", sep, label);
-		smm_prom_escaped(p->f, va_arg(ap, const char *), true);
+		smmctl_prom_escaped(p->f, va_arg(ap, const char *), true);
 		fputc('"', p->f);
 		sep = ",";
 	}
@@ -98,23 +98,23 @@ static void smm_prom_sample(struct smm_prom *p, const char *name, const char *va
 }
 
 /* Numbers as sample values and label values; each call has its own buffer. */
-struct smm_num {
+struct stats_num {
 	char s[32];
 };
 
-static struct smm_num smm_u64(uint64_t v)
+static struct stats_num stats_u64(uint64_t v)
 {
-	struct smm_num n;
+	struct stats_num n;
 
 	snprintf(n.s, sizeof(n.s), "%" PRIu64, v);
 	return n;
 }
 
 /* Thousandths as a fraction: -1000 is "-1.000", 523 is "0.523". */
-static struct smm_num smm_milli(int32_t v)
+static struct stats_num stats_milli(int32_t v)
 {
 	int64_t a = v < 0 ? -(int64_t)v : v;
-	struct smm_num n;
+	struct stats_num n;
 
 	snprintf(n.s, sizeof(n.s), "%s%" PRId64 ".%03" PRId64, v < 0 ? "-" : "", a / 1000,
 		 a % 1000);
@@ -123,7 +123,7 @@ static struct smm_num smm_milli(int32_t v)
 
 /* ---- info ---- */
 
-static int stats_info(struct smm_prom *p)
+static int stats_info(struct smmctl_prom *p)
 {
 	struct smmc_info info;
 
@@ -131,13 +131,13 @@ static int stats_info(struct smm_prom *p)
 		return smmctl_error();
 	p->page_size = info.page_size;
 	p->nr_orders = info.max_order + 1 < SMMC_NR_ORDERS ? info.max_order + 1 : SMMC_NR_ORDERS;
-	smm_prom_family(p, "info", "The module: its version, the kernel it runs on, how it got its range (always 1).");
-	smm_prom_sample(p, "info", "1", "version", info.version, "kernel", info.kernel,
+	smmctl_prom_family(p, "info", "The module: its version, the kernel it runs on, how it got its range (always 1).");
+	smmctl_prom_sample(p, "info", "1", "version", info.version, "kernel", info.kernel,
 			"mode", smmc_mode_name(info.mode), NULL);
-	smm_prom_family(p, "range_bytes", "Size of the physical range the shadow allocator manages.");
-	smm_prom_sample(p, "range_bytes", smm_u64(info.size).s, NULL);
-	smm_prom_family(p, "page_size_bytes", "Size of a frame (a base page).");
-	smm_prom_sample(p, "page_size_bytes", smm_u64(info.page_size).s, NULL);
+	smmctl_prom_family(p, "range_bytes", "Size of the physical range the shadow allocator manages.");
+	smmctl_prom_sample(p, "range_bytes", stats_u64(info.size).s, NULL);
+	smmctl_prom_family(p, "page_size_bytes", "Size of a frame (a base page).");
+	smmctl_prom_sample(p, "page_size_bytes", stats_u64(info.page_size).s, NULL);
 	return 0;
 }
 
@@ -191,62 +191,62 @@ static const struct stats_zone_metric stats_zone_metrics[] = {
 	for ((z) = (zones); (z) < (zones) + (n); (z)++)			\
 		if ((z)->managed)
 
-static void stats_zone_scalars(struct smm_prom *p, const struct smmc_zone *zones, unsigned int n)
+static void stats_zone_scalars(struct smmctl_prom *p, const struct smmc_zone *zones, unsigned int n)
 {
 	const struct stats_zone_metric *m;
 	const struct smmc_zone *z;
 	uint64_t v;
 
 	for (m = stats_zone_metrics; m < stats_zone_metrics + ARRAY_SIZE(stats_zone_metrics); m++) {
-		smm_prom_family(p, m->name, m->help);
+		smmctl_prom_family(p, m->name, m->help);
 		for_each_populated(z, zones, n) {
 			v = *(const uint64_t *)((const char *)z + m->off);
-			smm_prom_sample(p, m->name, smm_u64(m->pages ? v * p->page_size : v).s,
+			smmctl_prom_sample(p, m->name, stats_u64(m->pages ? v * p->page_size : v).s,
 					"zone", z->name, NULL);
 		}
 	}
 }
 
 /* Free blocks by order and migratetype, and the pageblocks of each migratetype. */
-static void stats_zone_free_area(struct smm_prom *p, const struct smmc_zone *zones, unsigned int n)
+static void stats_zone_free_area(struct smmctl_prom *p, const struct smmc_zone *zones, unsigned int n)
 {
 	const struct smmc_zone *z;
 	unsigned int o, mt;
 
-	smm_prom_family(p, "zone_free_blocks",
+	smmctl_prom_family(p, "zone_free_blocks",
 			"Free blocks of 2^order pages on the zone's free lists, by migratetype.");
 	for_each_populated(z, zones, n)
 		for (o = 0; o < p->nr_orders; o++)
 			for (mt = 0; mt < SMMC_NR_MT; mt++)
-				smm_prom_sample(p, "zone_free_blocks", smm_u64(z->nr_free_mt[o][mt]).s,
-						"zone", z->name, "order", smm_u64(o).s,
+				smmctl_prom_sample(p, "zone_free_blocks", stats_u64(z->nr_free_mt[o][mt]).s,
+						"zone", z->name, "order", stats_u64(o).s,
 						"migratetype", smmc_mt_names[mt], NULL);
-	smm_prom_family(p, "zone_pageblocks", "Pageblocks of the zone, by migratetype.");
+	smmctl_prom_family(p, "zone_pageblocks", "Pageblocks of the zone, by migratetype.");
 	for_each_populated(z, zones, n)
 		for (mt = 0; mt < SMMC_NR_MT; mt++)
-			smm_prom_sample(p, "zone_pageblocks", smm_u64(z->pageblocks[mt]).s,
+			smmctl_prom_sample(p, "zone_pageblocks", stats_u64(z->pageblocks[mt]).s,
 					"zone", z->name, "migratetype", smmc_mt_names[mt], NULL);
 }
 
 /* A per-order family: thousandths as fractions (@milli) or counts. */
-static void stats_zone_orders(struct smm_prom *p, const struct smmc_zone *zones, unsigned int n,
+static void stats_zone_orders(struct smmctl_prom *p, const struct smmc_zone *zones, unsigned int n,
 			      const char *name, const char *help, size_t off, bool milli)
 {
 	const struct smmc_zone *z;
 	const char *rec;
 	unsigned int o;
 
-	smm_prom_family(p, name, help);
+	smmctl_prom_family(p, name, help);
 	for_each_populated(z, zones, n) {
 		rec = (const char *)z + off;
 		for (o = 0; o < p->nr_orders; o++)
-			smm_prom_sample(p, name, milli ? smm_milli(((const int32_t *)rec)[o]).s :
-					smm_u64(((const uint64_t *)rec)[o]).s,
-					"zone", z->name, "order", smm_u64(o).s, NULL);
+			smmctl_prom_sample(p, name, milli ? stats_milli(((const int32_t *)rec)[o]).s :
+					stats_u64(((const uint64_t *)rec)[o]).s,
+					"zone", z->name, "order", stats_u64(o).s, NULL);
 	}
 }
 
-static int stats_zones(struct smm_prom *p)
+static int stats_zones(struct smmctl_prom *p)
 {
 	struct smmc_zone zones[SMMC_NR_ZONES];
 	unsigned int n = 0;
@@ -303,7 +303,7 @@ static const struct stats_cache_metric stats_cache_metrics[] = {
 	CACHE("slab_errors_total", errors, "Corruption and misuse the cache detected."),
 };
 
-static int stats_caches(struct smm_prom *p)
+static int stats_caches(struct smmctl_prom *p)
 {
 	const struct stats_cache_metric *m;
 	struct smmc_cache *caches;
@@ -315,20 +315,20 @@ static int stats_caches(struct smm_prom *p)
 	for (m = stats_cache_metrics; m < stats_cache_metrics + ARRAY_SIZE(stats_cache_metrics);
 	     m++) {
 		if (m->help)
-			smm_prom_family(p, m->name, m->help);
+			smmctl_prom_family(p, m->name, m->help);
 		for (i = 0; i < n; i++) {
 			v = *(const uint64_t *)((const char *)&caches[i] + m->off);
 			if (m->path)
-				smm_prom_sample(p, m->name, smm_u64(v).s, "cache", caches[i].name,
+				smmctl_prom_sample(p, m->name, stats_u64(v).s, "cache", caches[i].name,
 						"path", m->path, NULL);
 			else
-				smm_prom_sample(p, m->name, smm_u64(v).s, "cache", caches[i].name, NULL);
+				smmctl_prom_sample(p, m->name, stats_u64(v).s, "cache", caches[i].name, NULL);
 		}
 	}
-	smm_prom_family(p, "slab_memory_bytes", "Memory in the cache's slabs.");
+	smmctl_prom_family(p, "slab_memory_bytes", "Memory in the cache's slabs.");
 	for (i = 0; i < n; i++)
-		smm_prom_sample(p, "slab_memory_bytes",
-				smm_u64((caches[i].num_slabs * p->page_size) << caches[i].order).s,
+		smmctl_prom_sample(p, "slab_memory_bytes",
+				stats_u64((caches[i].num_slabs * p->page_size) << caches[i].order).s,
 				"cache", caches[i].name, NULL);
 	free(caches);
 	return 0;
@@ -340,7 +340,7 @@ static const char *const stats_page_sizes[SMMC_SPACE_SIZES] = { "4K", "2M", "1G"
 static const unsigned int stats_page_shifts[SMMC_SPACE_SIZES] = { 12, 21, 30 };
 
 /* What SPACE_GET says of each space; vm[] the RSS and faults, one request per space. */
-static void stats_space_families(struct smm_prom *p, const struct smmc_space_info *s,
+static void stats_space_families(struct smmctl_prom *p, const struct smmc_space_info *s,
 				 const struct smmc_space_vm *vm, size_t n)
 {
 	char id[16];
@@ -352,30 +352,30 @@ static void stats_space_families(struct smm_prom *p, const struct smmc_space_inf
 		snprintf(id, sizeof(id), "%u", s[i].id);		\
 		stmt;							\
 	}
-	smm_prom_family(p, "space_memory_bytes", "Memory the space holds, page tables included.");
-	EACH_SPACE(smm_prom_sample(p, "space_memory_bytes", smm_u64(s[i].frames * p->page_size).s,
+	smmctl_prom_family(p, "space_memory_bytes", "Memory the space holds, page tables included.");
+	EACH_SPACE(smmctl_prom_sample(p, "space_memory_bytes", stats_u64(s[i].frames * p->page_size).s,
 				   "space", id, NULL));
-	smm_prom_family(p, "space_page_table_bytes", "Memory in the space's page tables, by level.");
+	smmctl_prom_family(p, "space_page_table_bytes", "Memory in the space's page tables, by level.");
 	EACH_SPACE(for (l = 0; l < SMMC_PT_LEVELS; l++)
-			   smm_prom_sample(p, "space_page_table_bytes",
-					   smm_u64(s[i].tables[l] * p->page_size).s, "space", id,
+			   smmctl_prom_sample(p, "space_page_table_bytes",
+					   stats_u64(s[i].tables[l] * p->page_size).s, "space", id,
 					   "level", smmc_pt_level_names[l], NULL));
-	smm_prom_family(p, "space_mapped_bytes", "Memory the space maps, by page size.");
+	smmctl_prom_family(p, "space_mapped_bytes", "Memory the space maps, by page size.");
 	EACH_SPACE(for (l = 0; l < SMMC_SPACE_SIZES; l++)
-			   smm_prom_sample(p, "space_mapped_bytes",
-					   smm_u64(s[i].mapped[l] << stats_page_shifts[l]).s,
+			   smmctl_prom_sample(p, "space_mapped_bytes",
+					   stats_u64(s[i].mapped[l] << stats_page_shifts[l]).s,
 					   "space", id, "page_size", stats_page_sizes[l], NULL));
-	smm_prom_family(p, "space_rss_anon_bytes",
+	smmctl_prom_family(p, "space_rss_anon_bytes",
 			"Anonymous memory faulted into the space's VMAs (RssAnon).");
-	EACH_SPACE(smm_prom_sample(p, "space_rss_anon_bytes", smm_u64(vm[i].rss_anon * p->page_size).s,
+	EACH_SPACE(smmctl_prom_sample(p, "space_rss_anon_bytes", stats_u64(vm[i].rss_anon * p->page_size).s,
 				   "space", id, NULL));
-	smm_prom_family(p, "space_vmas", "VMAs of the space.");
-	EACH_SPACE(smm_prom_sample(p, "space_vmas", smm_u64(vm[i].nr_vmas).s, "space", id, NULL));
-	smm_prom_family(p, "space_minor_faults_total", "Minor faults taken in the space.");
-	EACH_SPACE(smm_prom_sample(p, "space_minor_faults_total", smm_u64(vm[i].min_flt).s,
+	smmctl_prom_family(p, "space_vmas", "VMAs of the space.");
+	EACH_SPACE(smmctl_prom_sample(p, "space_vmas", stats_u64(vm[i].nr_vmas).s, "space", id, NULL));
+	smmctl_prom_family(p, "space_minor_faults_total", "Minor faults taken in the space.");
+	EACH_SPACE(smmctl_prom_sample(p, "space_minor_faults_total", stats_u64(vm[i].min_flt).s,
 				   "space", id, NULL));
-	smm_prom_family(p, "space_major_faults_total", "Major faults taken in the space.");
-	EACH_SPACE(smm_prom_sample(p, "space_major_faults_total", smm_u64(vm[i].maj_flt).s,
+	smmctl_prom_family(p, "space_major_faults_total", "Major faults taken in the space.");
+	EACH_SPACE(smmctl_prom_sample(p, "space_major_faults_total", stats_u64(vm[i].maj_flt).s,
 				   "space", id, NULL));
 #undef EACH_SPACE
 }
@@ -384,7 +384,7 @@ static void stats_space_families(struct smm_prom *p, const struct smmc_space_inf
  * The spaces, then each one's VMA counts. A space destroyed between the
  * two requests is left out (its slot dropped), not an error.
  */
-static int stats_spaces(struct smm_prom *p)
+static int stats_spaces(struct smmctl_prom *p)
 {
 	struct smmc_space_info *s;
 	struct smmc_space_vm *vm = NULL;
@@ -422,7 +422,7 @@ err_free:
 /* ---- the command ---- */
 
 /* Each source asks the module and prints its families; info first (page size, orders). */
-static int (*const stats_sources[])(struct smm_prom *p) = {
+static int (*const stats_sources[])(struct smmctl_prom *p) = {
 	stats_info,
 	stats_zones,
 	stats_caches,
@@ -476,7 +476,7 @@ err:
 
 static int stats_show(int argc, char **argv)
 {
-	struct smm_prom p = { .page_size = 4096, .nr_orders = SMMC_NR_ORDERS };
+	struct smmctl_prom p = { .page_size = 4096, .nr_orders = SMMC_NR_ORDERS };
 	const char *output = NULL;
 	char *buf = NULL;
 	size_t len = 0, i;
