@@ -15,7 +15,7 @@ D=/sys/kernel/debug/shadowmm
 CHECK=$(dirname "$0")/prom_check.awk
 
 ktap_header
-ktap_plan 14
+ktap_plan 15
 
 smm_unload
 smm_load_or_fail base="$SMM_BASE" size=64M zones=DMA:8M,DMA32:24M,Normal:rest
@@ -106,6 +106,9 @@ fi
 smmctl reset > /dev/null
 smmctl space destroy "$sid" > /dev/null 2>&1
 smmctl cache destroy prom_c force > /dev/null 2>&1
+smmctl stats > "$tmp/none" 2>&1
+ktap_check "no space: no space family, not even its HELP" same "0 0" \
+	"$? $(grep -c 'shadowmm_space_' "$tmp/none")"
 smm_unload
 smmctl stats show output "$tmp/node/shadowmm.prom" > "$tmp/stdout" 2> "$tmp/err"
 ktap_check "without the module: exit 1, nothing printed, FILE as it was" same \

@@ -37,6 +37,8 @@
 
 struct smmctl_prom {
 	FILE *f;			/* an open_memstream() */
+	const char *family, *help;	/* the family samples go to */
+	bool announced;			/* its HELP and TYPE are out */
 	uint64_t page_size;		/* bytes, from INFO_GET */
 	unsigned int nr_orders;		/* orders the module has, at most SMMC_NR_ORDERS */
 };
@@ -62,29 +64,41 @@ static void smmctl_prom_escaped(FILE *f, const char *s, bool quote)
 }
 
 /*
- * The # HELP and # TYPE lines of the family shadowmm_@name: a "counter"
- * if @name ends in "_total", else a "gauge" (this exporter has no other
- * types), so the suffix rule cannot be broken by mistake.
+ * Start the family shadowmm_@name. Its # HELP and # TYPE lines go out
+ * with its first sample, so a family without samples (no spaces) prints
+ * nothing. The type is "counter" if @name ends in "_total", else
+ * "gauge" (this exporter has no other types), so the suffix rule cannot
+ * be broken by mistake.
  */
 static void smmctl_prom_family(struct smmctl_prom *p, const char *name, const char *help)
 {
-	size_t len = strlen(name);
-	bool counter = len > 6 && !strcmp(name + len - 6, "_total");
+	p->family = name;
+	p->help = help;
+	p->announced = false;
+}
 
-	fprintf(p->f, "# HELP shadowmm_%s ", name);
-	smmctl_prom_escaped(p->f, help, false);
-	fprintf(p->f, "\n# TYPE shadowmm_%s %s\n", name, counter ? "counter" : "gauge");
+static void smmctl_prom_announce(struct smmctl_prom *p)
+{
+	size_t len = strlen(p->family);
+	bool counter = len > 6 && !strcmp(p->family + len - 6, "_total");
+
+	fprintf(p->f, "# HELP shadowmm_%s ", p->family);
+	smmctl_prom_escaped(p->f, p->help, false);
+	fprintf(p->f, "\n# TYPE shadowmm_%s %s\n", p->family, counter ? "counter" : "gauge");
+	p->announced = true;
 }
 
 /*
- * One sample of shadowmm_@name: the label pairs (name, value, ...,
- * NULL) in braces, values escaped, then @value as text.
+ * One sample of shadowmm_@name, the family last started: the label pairs
+ * (name, value, ..., NULL) in braces, values escaped, then @value as text.
  */
 static void smmctl_prom_sample(struct smmctl_prom *p, const char *name, const char *value, ...)
 {
 	const char *label, *sep = "{";
 	va_list ap;
 
+	if (!p->announced)
+		smmctl_prom_announce(p);
 	fprintf(p->f, "shadowmm_%s", name);
 	va_start(ap, value);
 	while ((label = va_arg(ap, const char *))) {
