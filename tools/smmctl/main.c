@@ -277,7 +277,7 @@ int main(int argc, char **argv)
 	bool json = false, prom = false;
 	const char *replay = NULL;
 	char **words;
-	int opt, ret;
+	int opt, ret, n;
 
 	/* "+": options end at the first word, which may start with '-' later */
 	while ((opt = getopt_long(argc, argv, "+jpPVh", opts, NULL)) != -1) {
@@ -311,15 +311,16 @@ int main(int argc, char **argv)
 	if (replay && smmc_nl_open_replay(&smmctl_nl, replay))
 		return smmctl_error();
 	if (prom) {
-		/* -P WORDS...: stats show prometheus WORDS... */
-		words = calloc(argc + ARRAY_SIZE(prometheus) + 1, sizeof(*words));
+		/* -P WORDS...: stats show prometheus WORDS...; -P help: stats show help */
+		n = argc && !strcmp(argv[0], "help") ? 2 : ARRAY_SIZE(prometheus);
+		words = calloc(argc + n + 1, sizeof(*words));
 		if (!words) {
 			fprintf(stderr, "Error: %s\n", strerror(ENOMEM));
 			return 1;
 		}
-		memcpy(words, prometheus, sizeof(prometheus));
-		memcpy(words + ARRAY_SIZE(prometheus), argv, argc * sizeof(*argv));
-		argc += ARRAY_SIZE(prometheus);
+		memcpy(words, prometheus, n * sizeof(*words));
+		memcpy(words + n, argv, argc * sizeof(*argv));
+		argc += n;
 		argv = words;
 	}
 	smmc_new_json_obj(json);

@@ -41,7 +41,7 @@ sample() {
 }
 
 ktap_header
-ktap_plan 37
+ktap_plan 38
 
 cap=$dir/cap
 weird=$'mk_"q\\x\ny'
@@ -243,5 +243,8 @@ check "an unknown format" '1 Error: unexpected argument "json", try "smmctl stat
 	"$? $(cat "$dir/err")"
 smm stats show output > /dev/null 2> "$dir/err"
 check "output without a file" "1 Error: output needs a file name" "$? $(cat "$dir/err")"
+"$SMMCTL" -P help > "$dir/stdout" 2>&1
+check "-P help is stats show's help" "0 Usage: smmctl stats show [ FORMAT ] [ output FILE ]" \
+	"$? $(head -1 "$dir/stdout")"
 
 ktap_finished
