@@ -260,6 +260,7 @@ struct smm_zone_snapshot {
 	u64 alloc_blocks[SMM_NR_ORDERS];	/* allocated: buddy + pcp lists */
 	u64 free_blocks[SMM_NR_ORDERS];		/* freed: buddy + pcp lists */
 	u64 alloc_total, free_total;		/* the two summed over orders */
+	u64 alloc_pages, free_pages;		/* the same in pages: blocks << order */
 	u64 pcp_alloc, pcp_free;		/* pcp.alloc[], pcp.free[] summed */
 };
 

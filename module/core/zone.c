@@ -572,6 +572,8 @@ static void __smm_zone_snapshot(struct smm_mm *mm, unsigned int zi, struct smm_z
 		s->free_blocks[o] += s->stats.free[o];
 		s->alloc_total += s->alloc_blocks[o];
 		s->free_total += s->free_blocks[o];
+		s->alloc_pages += s->alloc_blocks[o] << o;
+		s->free_pages += s->free_blocks[o] << o;
 	}
 }
 
