@@ -10,6 +10,7 @@
  *   extfrag_index    /sys/kernel/debug/extfrag/extfrag_index
  *   unusable_index   /sys/kernel/debug/extfrag/unusable_index
  *   slabinfo         /proc/slabinfo (version 2.1)
+ *   vmstat           /proc/vmstat: the counters the shadow keeps (core/vmstat.h)
  *
  * As in the kernel, only populated zones appear, except in zoneinfo,
  * which shows empty zones in short. The shadow has one node, "Node 0",
@@ -27,6 +28,7 @@
 #include <linux/uaccess.h>
 
 #include "smm.h"
+#include "core/vmstat.h"
 
 /* The kernel's migratetype_names[] of a Debian 6.1 kernel (no CMA). */
 static const char *const smm_mt_names[] = {
@@ -298,6 +300,21 @@ static int smm_slabinfo_show(struct seq_file *m, void *v)
 }
 DEFINE_SHOW_ATTRIBUTE(smm_slabinfo);
 
+/* vmstat_show(): "name value" lines, the core's table's names and order. */
+static int smm_vmstat_show(struct seq_file *m, void *v)
+{
+	u64 *val = smm_vmstat_collect(m->private);
+	unsigned int i;
+
+	if (!val)
+		return -ENOMEM;
+	for (i = 0; i < smm_vmstat_nr; i++)
+		seq_printf(m, "%s %llu\n", smm_vmstat_items[i].name, val[i]);
+	kfree(val);
+	return 0;
+}
+DEFINE_SHOW_ATTRIBUTE(smm_vmstat);
+
 /*
  * A command file: what is written (one short line) runs cmd->run, reading
  * shows cmd->show. The benchmarks and the stress threads use it.
@@ -386,6 +403,7 @@ int smm_debugfs_init(struct smm_dev *d)
 	debugfs_create_file("extfrag_index", 0400, d->debugfs, mm, &smm_extfrag_fops);
 	debugfs_create_file("unusable_index", 0400, d->debugfs, mm, &smm_unusable_fops);
 	debugfs_create_file("slabinfo", 0400, d->debugfs, d, &smm_slabinfo_fops);
+	debugfs_create_file("vmstat", 0400, d->debugfs, d, &smm_vmstat_fops);
 	smm_debugfs_cmd(d->debugfs, "bench", &smm_bench_cmd);
 	smm_debugfs_cmd(d->debugfs, "stress", &smm_stress_cmd);
 	smm_debugfs_cmd(d->debugfs, "lock_holds", &smm_holds_cmd);

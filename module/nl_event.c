@@ -86,22 +86,11 @@ static u32 smm_event_level(const struct smm_zone_snapshot *s)
 static void smm_event_read(struct smm_mm *mm, unsigned int zi, struct smm_event_sample *s)
 {
 	struct smm_zone_snapshot *snap = &smm_event.snap;
-	u64 thp_alloc, thp_free;
-	unsigned int o;
 
 	memset(s, 0, sizeof(*s));
 	smm_zone_snapshot(mm, zi, snap);
-	for (o = 0; o < SMM_NR_ORDERS; o++) {
-		s->alloc += snap->stats.alloc[o];
-		s->free += snap->stats.free[o];
-	}
-	for (o = 0; o <= SMM_PCP_MAX_ORDER; o++) {
-		s->alloc += snap->pcp.alloc[o];
-		s->free += snap->pcp.free[o];
-	}
-	smm_zone_pcp_thp_stats(mm, zi, &thp_alloc, &thp_free);
-	s->alloc += thp_alloc;
-	s->free += thp_free;
+	s->alloc = snap->alloc_total;
+	s->free = snap->free_total;
 	s->alloc_fail = snap->stats.alloc_fail;
 	s->wmark_low = snap->stats.wmark_low;
 	s->wmark_min = snap->stats.wmark_min;

@@ -45,35 +45,15 @@ static int smm_nl_free_area_fill(struct sk_buff *skb, const struct smm_zone_snap
 	return 0;
 }
 
-static int smm_nl_stats_fill(struct sk_buff *skb, struct smm_mm *mm, unsigned int zi,
-			     const struct smm_zone_snapshot *s)
+static int smm_nl_stats_fill(struct sk_buff *skb, const struct smm_zone_snapshot *s)
 {
 	const struct smm_zone_stats *st = &s->stats;
-	u64 alloc[SMM_NR_ORDERS], free[SMM_NR_ORDERS], pcp_alloc, pcp_free;
-	struct nlattr *nest;
-	unsigned int o;
+	struct nlattr *nest = nla_nest_start(skb, SHADOWMM_A_ZONE_STATS);
 
-	/* the THP lists' events first: they count at pageblock order */
-	smm_zone_pcp_thp_stats(mm, zi, &pcp_alloc, &pcp_free);
-	for (o = 0; o < SMM_NR_ORDERS; o++) {
-		alloc[o] = st->alloc[o];
-		free[o] = st->free[o];
-		if (o <= SMM_PCP_MAX_ORDER) {
-			alloc[o] += s->pcp.alloc[o];
-			free[o] += s->pcp.free[o];
-		}
-	}
-	alloc[SMM_PCP_THP_ORDER] += pcp_alloc;
-	free[SMM_PCP_THP_ORDER] += pcp_free;
-	for (o = 0; o <= SMM_PCP_MAX_ORDER; o++) {
-		pcp_alloc += s->pcp.alloc[o];
-		pcp_free += s->pcp.free[o];
-	}
-	nest = nla_nest_start(skb, SHADOWMM_A_ZONE_STATS);
 	if (!nest)
 		return -EMSGSIZE;
-	if (smm_nl_put_u64_array(skb, SHADOWMM_A_STATS_ALLOC, alloc, SMM_NR_ORDERS) ||
-	    smm_nl_put_u64_array(skb, SHADOWMM_A_STATS_FREE, free, SMM_NR_ORDERS) ||
+	if (smm_nl_put_u64_array(skb, SHADOWMM_A_STATS_ALLOC, s->alloc_blocks, SMM_NR_ORDERS) ||
+	    smm_nl_put_u64_array(skb, SHADOWMM_A_STATS_FREE, s->free_blocks, SMM_NR_ORDERS) ||
 	    nla_put_u64_64bit(skb, SHADOWMM_A_STATS_MT_FALLBACK, st->mt_fallback,
 			      SHADOWMM_A_STATS_PAD) ||
 	    nla_put_u64_64bit(skb, SHADOWMM_A_STATS_MT_STEAL, st->mt_steal, SHADOWMM_A_STATS_PAD) ||
@@ -83,8 +63,8 @@ static int smm_nl_stats_fill(struct sk_buff *skb, struct smm_mm *mm, unsigned in
 	    nla_put_u64_64bit(skb, SHADOWMM_A_STATS_WMARK_MIN, st->wmark_min, SHADOWMM_A_STATS_PAD) ||
 	    nla_put_u64_64bit(skb, SHADOWMM_A_STATS_ALLOC_FAIL, st->alloc_fail,
 			      SHADOWMM_A_STATS_PAD) ||
-	    nla_put_u64_64bit(skb, SHADOWMM_A_STATS_PCP_ALLOC, pcp_alloc, SHADOWMM_A_STATS_PAD) ||
-	    nla_put_u64_64bit(skb, SHADOWMM_A_STATS_PCP_FREE, pcp_free, SHADOWMM_A_STATS_PAD) ||
+	    nla_put_u64_64bit(skb, SHADOWMM_A_STATS_PCP_ALLOC, s->pcp_alloc, SHADOWMM_A_STATS_PAD) ||
+	    nla_put_u64_64bit(skb, SHADOWMM_A_STATS_PCP_FREE, s->pcp_free, SHADOWMM_A_STATS_PAD) ||
 	    nla_put_u64_64bit(skb, SHADOWMM_A_STATS_PCP_REFILL, s->pcp.refill,
 			      SHADOWMM_A_STATS_PAD) ||
 	    nla_put_u64_64bit(skb, SHADOWMM_A_STATS_PCP_DRAIN, s->pcp.drain,
@@ -147,7 +127,7 @@ static int smm_nl_zone_fill(struct sk_buff *skb, struct smm_mm *mm, unsigned int
 	    nla_put_u32(skb, SHADOWMM_A_ZONE_PCP_BATCH, pcp->batch) ||
 	    smm_nl_free_area_fill(skb, s) ||
 	    smm_nl_put_u64_array(skb, SHADOWMM_A_ZONE_PAGEBLOCKS, s->pageblocks, SMM_NR_MT) ||
-	    smm_nl_stats_fill(skb, mm, zi, s) ||
+	    smm_nl_stats_fill(skb, s) ||
 	    nla_put_u64_64bit(skb, SHADOWMM_A_ZONE_BOOST, s->watermark_boost, SHADOWMM_A_ZONE_PAD) ||
 	    nla_put_u64_64bit(skb, SHADOWMM_A_ZONE_NR_RESERVED_HIGHATOMIC,
 			      s->nr_reserved_highatomic, SHADOWMM_A_ZONE_PAD) ||

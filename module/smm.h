@@ -95,6 +95,9 @@ void smm_space_set(u32 id, struct smm_space *s);
 u64 smm_spaces_destroy_all(void);
 int smm_spaces_check(char *why, size_t len);
 
+/* nl_vmstat.c: every vmstat counter (core/vmstat.h), a new array to kfree() */
+u64 *smm_vmstat_collect(struct smm_dev *d);
+
 /* page tables: pt_real.c walks the real ones */
 struct mm_struct;
 struct smm_walk;

@@ -131,7 +131,7 @@ debug | debug-fuzz | debug-quick)
 		default_tests+=,test_cycles.sh,test_debugfs.sh,test_frames.sh
 		default_tests+=,test_genl.sh,test_lifecycle.sh,test_nl_fuzz.sh
 		default_tests+=,test_pt_race.sh,test_pt_walk.sh,test_reserved.sh
-		default_tests+=,test_slab_debug.sh,test_stress.sh
+		default_tests+=,test_slab_debug.sh,test_stress.sh,test_vmstat.sh
 	fi
 	export SMM_VM_APPEND="kmemleak=on $sizes ${SMM_VM_APPEND:-}"
 	# KASAN and lockdep make every test several times slower under TCG.

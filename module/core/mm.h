@@ -255,18 +255,16 @@ struct smm_zone_snapshot {
 	u64 nr_free_mt[SMM_NR_ORDERS][SMM_NR_MT];
 	u64 nr_free[SMM_NR_ORDERS];		/* summed over migratetypes */
 	u64 pageblocks[SMM_NR_MT];		/* overlapping the zone, by type */
-	struct smm_zone_stats stats;
-	struct smm_pcp_stats pcp;		/* summed over the CPUs */
+	struct smm_zone_stats stats;		/* the buddy's own */
+	struct smm_pcp_stats pcp;		/* summed over the CPUs, THP slot too */
+	u64 alloc_blocks[SMM_NR_ORDERS];	/* allocated: buddy + pcp lists */
+	u64 free_blocks[SMM_NR_ORDERS];		/* freed: buddy + pcp lists */
+	u64 alloc_total, free_total;		/* the two summed over orders */
+	u64 alloc_pages, free_pages;		/* the same in pages: blocks << order */
+	u64 pcp_alloc, pcp_free;		/* pcp.alloc[], pcp.free[] summed */
 };
 
 bool smm_zone_snapshot(struct smm_mm *mm, unsigned int zone, struct smm_zone_snapshot *s);
-
-/*
- * pcp.c: the pageblock-order (THP) allocations and frees of zone @zone's
- * per-CPU lists, summed over the CPUs (the snapshot's pcp stats hold
- * orders 0-3): what the per-order counts add at order 9.
- */
-void smm_zone_pcp_thp_stats(struct smm_mm *mm, unsigned int zone, u64 *alloc, u64 *free);
 
 static inline bool smm_zone_populated(const struct smm_zone *z)
 {

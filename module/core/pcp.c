@@ -455,16 +455,3 @@ u64 smm_zone_pcp_frames(const struct smm_mm *mm, unsigned int zone)
 		n += READ_ONCE(mm->pcp[cpu * SMM_NR_ZONES + zone].count);
 	return n;
 }
-
-void smm_zone_pcp_thp_stats(struct smm_mm *mm, unsigned int zone, u64 *alloc, u64 *free)
-{
-	unsigned int cpu;
-
-	*alloc = *free = 0;
-	for (cpu = 0; cpu < mm->nr_cpus; cpu++) {
-		const struct smm_pcp_stats *st = &smm_pcp_of(mm, cpu, zone)->stats;
-
-		*alloc += READ_ONCE(st->alloc[SMM_PCP_THP_SLOT]);
-		*free += READ_ONCE(st->free[SMM_PCP_THP_SLOT]);
-	}
-}

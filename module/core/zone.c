@@ -522,7 +522,8 @@ static void smm_zone_count_pageblocks(struct smm_mm *mm, struct smm_zone *z,
 /*
  * One copy of zone @zi: free areas, counters and stats under the zone
  * lock in one hold; the pageblock types in chunks; the per-CPU lists'
- * counts read without their locks (each a whole value, smm_count_add()).
+ * counts read without their locks (each a whole value, smm_count_add()),
+ * then the totals readers want: per order, buddy and pcp lists together.
  */
 static void __smm_zone_snapshot(struct smm_mm *mm, unsigned int zi, struct smm_zone_snapshot *s)
 {
@@ -550,7 +551,7 @@ static void __smm_zone_snapshot(struct smm_mm *mm, unsigned int zi, struct smm_z
 	for (cpu = 0; cpu < mm->nr_cpus; cpu++) {
 		const struct smm_pcp_stats *p = &smm_pcp_of(mm, cpu, zi)->stats;
 
-		for (o = 0; o <= SMM_PCP_MAX_ORDER; o++) {
+		for (o = 0; o <= SMM_PCP_THP_SLOT; o++) {
 			s->pcp.alloc[o] += READ_ONCE(p->alloc[o]);
 			s->pcp.free[o] += READ_ONCE(p->free[o]);
 		}
@@ -558,6 +559,22 @@ static void __smm_zone_snapshot(struct smm_mm *mm, unsigned int zi, struct smm_z
 		s->pcp.drain += READ_ONCE(p->drain);
 	}
 	s->pcp_frames = smm_zone_pcp_frames(mm, zi);
+	/* the totals: the THP slot's events count at pageblock order */
+	for (o = 0; o <= SMM_PCP_THP_SLOT; o++) {
+		mt = o < SMM_PCP_THP_SLOT ? o : SMM_PCP_THP_ORDER;
+		s->alloc_blocks[mt] += s->pcp.alloc[o];
+		s->free_blocks[mt] += s->pcp.free[o];
+		s->pcp_alloc += s->pcp.alloc[o];
+		s->pcp_free += s->pcp.free[o];
+	}
+	for (o = 0; o < SMM_NR_ORDERS; o++) {
+		s->alloc_blocks[o] += s->stats.alloc[o];
+		s->free_blocks[o] += s->stats.free[o];
+		s->alloc_total += s->alloc_blocks[o];
+		s->free_total += s->free_blocks[o];
+		s->alloc_pages += s->alloc_blocks[o] << o;
+		s->free_pages += s->free_blocks[o] << o;
+	}
 }
 
 /*

@@ -4,7 +4,7 @@
  * no name means one thing here and another in module/): each object's
  * requests and replies as plain C structs, one file per object (info.c,
  * section.c, zone.c, page.c, frame.c, check.c, cache.c, walk.c, space.c,
- * event.c), on the netlink plumbing of smmc_nl.c (with the one parser of
+ * event.c, vmstat.c), on the netlink plumbing of smmc_nl.c (with the one parser of
  * counts and handles in replies) and capture.c (replies recorded and
  * replayed); array.c holds the growable arrays, the one dump-into-an-
  * array helper and the name tables' lookup; units.c sizes in words;
@@ -308,5 +308,15 @@ int smmc_events_fd(const struct smmc_events *ev);
 int smmc_events_read(struct smmc_events *ev, void (*cb)(const struct smmc_event *e, void *data),
 		     void *data);
 void smmc_events_close(struct smmc_events *ev);
+
+/* vmstat.c: counters by /proc/vmstat's names, as the module lists them */
+struct smmc_vmstat {
+	char name[64];
+	uint64_t value;
+};
+
+int smmc_vmstat_get(struct smmc_nl *nl, struct smmc_vmstat **v, size_t *n);
+const struct smmc_vmstat *smmc_vmstat_find(const struct smmc_vmstat *v, size_t n,
+					   const char *name);
 
 #endif /* _SMMC_LIBSMM_H */

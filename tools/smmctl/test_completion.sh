@@ -21,7 +21,8 @@ trap 'rm -rf "$TMP"' EXIT
 . "$DIR/smmctl.bash-completion"
 
 # A module with zones DMA, DMA32, Normal, caches kmalloc-8, kmalloc-16 and
-# "demo" (a flag array after each name, as cache.c prints), spaces 1 and 3.
+# "demo" (a flag array after each name, as cache.c prints), spaces 1 and
+# 3, and three vmstat counters.
 FAKE=$TMP/smmctl
 cat > "$FAKE" <<'EOS'
 #!/bin/sh
@@ -29,6 +30,7 @@ cat > "$FAKE" <<'EOS'
 case "$2 $3" in
 "zone show") echo '{"zones":[{"id":0,"name":"DMA","managed":4096},{"id":1,"name":"DMA32","managed":8192},{"id":2,"name":"Normal","managed":4096}]}' ;;
 "cache show") echo '{"caches":[{"name":"kmalloc-8","id":0,"flags":["hardened"]},{"name":"kmalloc-16","id":1,"flags":[]},{"name":"demo","id":7,"flags":["red_zone"]}]}' ;;
+"vmstat ") echo '{"nr_free_pages":100,"pgalloc_dma32":7,"pgfree":3}' ;;
 "space show") echo '{"spaces":[{"id":1,"levels":4,"frames":3,"tables":{"PGD":1},"mapped":{"4K":2}},{"id":3,"levels":5,"frames":1,"tables":{"PGD":1},"mapped":{"4K":0}}]}' ;;
 *) exit 1 ;;
 esac
@@ -64,12 +66,12 @@ expect() {
 sorted() { printf '%s\n' "$@" | sort | tr '\n' ' ' | sed 's/ $//'; }
 
 ktap_header
-ktap_plan 25
+ktap_plan 27
 
 registered() { [[ $(complete -p smmctl) == "complete -F _smmctl smmctl" ]]; }
 ktap_check "complete -F _smmctl smmctl" registered
 expect "objects" "smmctl " \
-	"$(sorted info section zone page frame cache obj check reset pt space monitor stats help)"
+	"$(sorted info section zone page frame cache obj check reset pt space vmstat monitor stats help)"
 expect "options" "smmctl -" \
 	"$(sorted -j -p -P -V -h --json --pretty --prometheus --replay --version --help)"
 expect "an object after options" "smmctl -j -p ca" "cache"
@@ -96,6 +98,9 @@ touch "$TMP/shadowmm.prom"
 expect "a file after output" "smmctl stats show prometheus output $TMP/shadowm" "$TMP/shadowmm.prom"
 expect "-P: stats show's words" "smmctl -P " "$(sorted prometheus output help)"
 expect "a file after --replay, then the objects" "smmctl --replay $TMP/shadowmm.prom i" "info"
+expect "vmstat counters from the module" "$FAKE vmstat " \
+	"$(sorted nr_free_pages pgalloc_dma32 pgfree show help)"
+expect "vmstat counters not given again" "$FAKE vmstat show pgfree pg" "pgalloc_dma32"
 
 # no module: nothing offered, nothing printed (stderr included)
 nomod() {

@@ -47,6 +47,7 @@ enum shadowmm_cmd {
 	SHADOWMM_CMD_SPACE_MUNMAP,	/* do (admin): VMAs of a range, and their pages */
 	SHADOWMM_CMD_SPACE_ACCESS,	/* do (admin): read or write a range, faulting pages in */
 	SHADOWMM_CMD_SPACE_VMA_GET,	/* dump: a space's VMAs, one message each */
+	SHADOWMM_CMD_VMSTAT_GET,	/* do: counters by /proc/vmstat's names */
 
 	__SHADOWMM_CMD_MAX,
 	SHADOWMM_CMD_MAX = __SHADOWMM_CMD_MAX - 1
@@ -542,6 +543,33 @@ enum shadowmm_a_event_zone {
 
 	__SHADOWMM_A_EVZONE_CNT,
 	SHADOWMM_A_EVZONE_MAX = __SHADOWMM_A_EVZONE_CNT - 1
+};
+
+/*
+ * SHADOWMM_CMD_VMSTAT_GET reply: the counters the shadow keeps, by the
+ * names /proc/vmstat gives them and in its order, each a nest of its
+ * name and value; which counters exist is the module's to say, so a new
+ * one needs no change here. The request takes no attribute.
+ */
+enum shadowmm_a_vmstat {
+	SHADOWMM_A_VMSTAT_UNSPEC,
+	SHADOWMM_A_VMSTAT_COUNTERS,	/* nest: SHADOWMM_A_VMSTAT_COUNTER each */
+
+	__SHADOWMM_A_VMSTAT_CNT,
+	SHADOWMM_A_VMSTAT_MAX = __SHADOWMM_A_VMSTAT_CNT - 1
+};
+
+/* One counter (SHADOWMM_A_VMSTAT_COUNTER) */
+#define SHADOWMM_A_VMSTAT_COUNTER	1
+
+enum shadowmm_a_vmstat_counter {
+	SHADOWMM_A_VMSTAT_CTR_UNSPEC,
+	SHADOWMM_A_VMSTAT_CTR_PAD,
+	SHADOWMM_A_VMSTAT_CTR_NAME,	/* string: e.g. "pgfree" */
+	SHADOWMM_A_VMSTAT_CTR_VALUE,	/* u64 */
+
+	__SHADOWMM_A_VMSTAT_CTR_CNT,
+	SHADOWMM_A_VMSTAT_CTR_MAX = __SHADOWMM_A_VMSTAT_CTR_CNT - 1
 };
 
 #endif /* _UAPI_LINUX_SHADOWMM_H */

@@ -344,6 +344,61 @@ static u64 wm_fresh_pageblock_block(u64 *held, u64 n, u8 *used)
 }
 
 /*
+ * Fill the 4 GiB layout's Normal zone with movable order-8 blocks, then
+ * @rounds times free one that starts a fresh pageblock and take an
+ * unmovable order-8 block, which only a fallback steal can give: the
+ * boost after each steal goes to @boost[]. With @keep the mm is left
+ * there, on success, for the caller to look at and destroy; else it is
+ * checked and destroyed here. On a failure nothing is left.
+ */
+static void wm_boost_rounds(struct smm_test *_t, struct smm_test_mm *keep,
+			    unsigned int factor, unsigned int rounds, u64 *boost)
+{
+	struct smm_test_mm own, *t = keep ? keep : &own;
+	struct smm_zone *z;
+	u64 *held, n = 0, idx, i;
+	unsigned int round = 0;
+	u8 *used;
+
+	ASSERT_EQ(smm_test_mm_init(t, wm4g, 1, NULL, false, 1), 0);
+	held = calloc(4096, sizeof(*held));
+	used = calloc(2048, 1);
+	if (t->mm.watermark_boost_factor != 15000 ||	/* the kernel's default */
+	    smm_set_watermark_boost_factor(&t->mm, factor) || !held || !used)
+		goto out;
+	z = &t->mm.zones[SHADOWMM_ZONE_NORMAL];
+	while (!smm_alloc_pages(&t->mm, 8, SHADOWMM_GFP_MOVABLE | SHADOWMM_GFP_RESERVE, 0, &idx))
+		held[n++] = idx;
+	if (n != 4096 || z->watermark_boost)	/* no fallback yet */
+		goto out;
+	for (round = 0; round < rounds; round++) {
+		i = wm_fresh_pageblock_block(held, n, used);
+		if (i >= n)
+			goto out;
+		smm_free_pages(&t->mm, held[i], 0);
+		held[i] = ~0ULL;
+		if (smm_alloc_pages(&t->mm, 8, SHADOWMM_GFP_RESERVE, 0, &idx) ||
+		    z->stats.mt_fallback != round + 1)
+			goto out;
+		boost[round] = z->watermark_boost;
+	}
+	free(held);
+	free(used);
+	if (!keep) {
+		EXPECT_EQ(smm_test_check(&t->mm), 0);
+		smm_test_mm_destroy(t);
+	}
+	return;
+out:
+	printf("# boost rounds: factor %u: failed after %llu movable blocks, steal %u\n",
+	       factor, (unsigned long long)n, round + 1);
+	_t->failed = 1;
+	free(held);
+	free(used);
+	smm_test_mm_destroy(t);
+}
+
+/*
  * boost_watermark() on a 4 GiB Normal zone with the kernel's defaults:
  * min_free_kbytes 8192, so min 2048, low 3096, high 4144, and the boost
  * cap is 4144 x 15000 / 10000 = 6216. Each fallback steal of a block
@@ -360,81 +415,26 @@ SMM_TEST(wmark_boost_steps_and_cap)
 {
 	struct smm_test_mm t;
 	struct smm_zone *z;
-	u64 *held, n = 0, idx, i;
+	u64 boost[14];
 	unsigned int round;
-	u8 *used;
 
-	ASSERT_EQ(smm_test_mm_init(&t, wm4g, 1, NULL, false, 1), 0);
+	wm_boost_rounds(_t, &t, 15000, 14, boost);
+	if (_t->failed)
+		return;
 	z = &t.mm.zones[SHADOWMM_ZONE_NORMAL];
-	ASSERT_EQ(z->managed, 1048576);
-	ASSERT_EQ(t.mm.min_free_kbytes, 8192);
-	ASSERT_EQ(z->wmark[SMM_WMARK_MIN], 2048);
-	ASSERT_EQ(z->wmark[SMM_WMARK_LOW], 3096);
-	ASSERT_EQ(z->wmark[SMM_WMARK_HIGH], 4144);
-	held = calloc(4096, sizeof(*held));
-	used = calloc(2048, 1);
-	ASSERT_TRUE(held && used);
-	while (!smm_alloc_pages(&t.mm, 8, SHADOWMM_GFP_MOVABLE | SHADOWMM_GFP_RESERVE, 0, &idx))
-		held[n++] = idx;
-	ASSERT_EQ(n, 4096);
-	ASSERT_EQ(z->watermark_boost, 0);		/* no fallback yet */
-	for (round = 1; round <= 14; round++) {
-		i = wm_fresh_pageblock_block(held, n, used);
-		ASSERT_LT(i, n);
-		smm_free_pages(&t.mm, held[i], 0);
-		held[i] = ~0ULL;
-		ASSERT_EQ(smm_alloc_pages(&t.mm, 8, SHADOWMM_GFP_RESERVE, 0, &idx), 0);
-		ASSERT_EQ(z->stats.mt_fallback, round);
-		ASSERT_EQ(z->watermark_boost, round < 13 ? 512 * round : 6216);
-	}
+	EXPECT_EQ(z->managed, 1048576);
+	EXPECT_EQ(t.mm.min_free_kbytes, 8192);
+	EXPECT_EQ(z->wmark[SMM_WMARK_MIN], 2048);
+	EXPECT_EQ(z->wmark[SMM_WMARK_LOW], 3096);
+	EXPECT_EQ(z->wmark[SMM_WMARK_HIGH], 4144);
+	for (round = 1; round <= 14; round++)
+		EXPECT_EQ(boost[round - 1], round < 13 ? 512 * round : 6216);
 	/* what zoneinfo prints: the marks with the boost */
-	ASSERT_EQ(smm_wmark_pages(z, SMM_WMARK_MIN), 2048 + 6216);
-	ASSERT_EQ(smm_wmark_pages(z, SMM_WMARK_HIGH), 4144 + 6216);
+	EXPECT_EQ(smm_wmark_pages(z, SMM_WMARK_MIN), 2048 + 6216);
+	EXPECT_EQ(smm_wmark_pages(z, SMM_WMARK_HIGH), 4144 + 6216);
 	smm_zones_clear_boost(&t.mm);
-	ASSERT_EQ(z->watermark_boost, 0);
-	free(held);
-	free(used);
-	ASSERT_EQ(smm_test_check(&t.mm), 0);
-	smm_test_mm_destroy(&t);
-}
-
-/*
- * Fill the 4 GiB layout's Normal zone with movable order-8 blocks, then
- * @rounds times free one that starts a fresh pageblock and take an
- * unmovable order-8 block, which only a fallback steal can give: the
- * boost after each steal goes to @boost[].
- */
-static void wm_boost_rounds(struct smm_test *_t, unsigned int factor,
-			    unsigned int rounds, u64 *boost)
-{
-	struct smm_test_mm t;
-	struct smm_zone *z;
-	u64 *held, n = 0, idx, i;
-	unsigned int round;
-	u8 *used;
-
-	ASSERT_EQ(smm_test_mm_init(&t, wm4g, 1, NULL, false, 1), 0);
-	ASSERT_EQ(t.mm.watermark_boost_factor, 15000);	/* the kernel's default */
-	ASSERT_EQ(smm_set_watermark_boost_factor(&t.mm, factor), 0);
-	z = &t.mm.zones[SHADOWMM_ZONE_NORMAL];
-	held = calloc(4096, sizeof(*held));
-	used = calloc(2048, 1);
-	ASSERT_TRUE(held && used);
-	while (!smm_alloc_pages(&t.mm, 8, SHADOWMM_GFP_MOVABLE | SHADOWMM_GFP_RESERVE, 0, &idx))
-		held[n++] = idx;
-	ASSERT_EQ(n, 4096);
-	for (round = 0; round < rounds; round++) {
-		i = wm_fresh_pageblock_block(held, n, used);
-		ASSERT_LT(i, n);
-		smm_free_pages(&t.mm, held[i], 0);
-		held[i] = ~0ULL;
-		ASSERT_EQ(smm_alloc_pages(&t.mm, 8, SHADOWMM_GFP_RESERVE, 0, &idx), 0);
-		ASSERT_EQ(z->stats.mt_fallback, round + 1);
-		boost[round] = z->watermark_boost;
-	}
-	free(held);
-	free(used);
-	ASSERT_EQ(smm_test_check(&t.mm), 0);
+	EXPECT_EQ(z->watermark_boost, 0);
+	EXPECT_EQ(smm_test_check(&t.mm), 0);
 	smm_test_mm_destroy(&t);
 }
 
@@ -467,7 +467,7 @@ SMM_TEST(wmark_boost_factor_scales_the_cap)
 	u64 boost[6];
 
 	for (c = 0; c < ARRAY_SIZE(cases); c++) {
-		wm_boost_rounds(_t, cases[c].factor, 6, boost);
+		wm_boost_rounds(_t, NULL, cases[c].factor, 6, boost);
 		if (_t->failed)
 			return;
 		for (r = 0; r < 6; r++) {

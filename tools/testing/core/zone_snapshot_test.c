@@ -188,3 +188,47 @@ SMM_TEST(zone_snapshot_boost_and_marks)
 	smm_unlock(&z->lock);
 	smm_test_mm_destroy(&t);
 }
+
+/*
+ * The totals readers print (ZONE_GET's per-order counts, the events'
+ * sums, vmstat's pgalloc_* and pgfree): per order, what the buddy served
+ * directly and what the CPUs' lists served, the THP lists' blocks at
+ * pageblock order. Two CPUs: four order-0 blocks and one order-3 and one
+ * order-9 block through the lists, one order-5 block from the buddy;
+ * then one of each order-0, 5 and 9 given back.
+ */
+SMM_TEST(zone_snapshot_totals)
+{
+	static const unsigned int order[] = { 0, 0, 0, 0, 3, 5, 9 };
+	u64 idx[ARRAY_SIZE(order)], nr = 0;
+	struct smm_zone_snapshot s;
+	struct smm_test_mm t;
+	unsigned int i, o;
+
+	ASSERT_EQ(smm_test_mm_init(&t, snap64m, 1, NULL, true, 2), 0);
+	for (i = 0; i < ARRAY_SIZE(order); i++)
+		ASSERT_EQ(smm_alloc_pages(&t.mm, order[i], SHADOWMM_GFP_MOVABLE, i % 2, &idx[i]), 0);
+	smm_free_pages(&t.mm, idx[0], 1);
+	smm_free_pages(&t.mm, idx[5], 0);
+	smm_free_pages(&t.mm, idx[6], 1);
+	ASSERT_TRUE(smm_zone_snapshot(&t.mm, SHADOWMM_ZONE_DMA32, &s));
+	for (o = 0; o < SMM_NR_ORDERS; o++) {
+		EXPECT_EQ(s.alloc_blocks[o], (u64)(o == 0 ? 4 : o == 3 || o == 5 || o == 9));
+		EXPECT_EQ(s.free_blocks[o], (u64)(o == 0 || o == 5 || o == 9));
+		nr += s.alloc_blocks[o] << o;
+	}
+	EXPECT_EQ(nr, 4 + 8 + 32 + 512);
+	EXPECT_EQ(s.alloc_total, 7);
+	EXPECT_EQ(s.free_total, 3);
+	EXPECT_EQ(s.stats.alloc[5], 1);
+	EXPECT_EQ(s.stats.free[5], 1);
+	EXPECT_EQ(s.pcp.alloc[SMM_PCP_THP_SLOT], 1);
+	EXPECT_EQ(s.pcp.free[SMM_PCP_THP_SLOT], 1);
+	EXPECT_EQ(s.pcp_alloc, 6);
+	EXPECT_EQ(s.pcp_free, 2);
+	for (i = 1; i < ARRAY_SIZE(order); i++)
+		if (i != 5 && i != 6)
+			smm_free_pages(&t.mm, idx[i], 0);
+	EXPECT_EQ(smm_test_check(&t.mm), 0);
+	smm_test_mm_destroy(&t);
+}

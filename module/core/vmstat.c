@@ -1,0 +1,141 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * The shadow's counters by /proc/vmstat's names (vmstat.h): the table,
+ * in vmstat_text[]'s order, and the two readers.
+ *
+ * What each name counts here, against the kernel:
+ *   nr_free_pages	frames on the buddy's free lists (NR_FREE_PAGES: not
+ *			those on the CPUs' lists, as zoneinfo prints it)
+ *   numa_hit, numa_local	blocks allocated: one node, every allocation is
+ *			local and a hit (zone_statistics() counts once per
+ *			allocation, whatever its order)
+ *   nr_slab_*		pages of the slabs of caches created with (or
+ *			without) RECLAIM_ACCOUNT (NR_SLAB_*_B, shown in pages)
+ *   nr_anon_pages	pages faulted into spaces and mapped (MM_ANONPAGES)
+ *   nr_page_table_pages	table pages of every space, the root included
+ *   pgalloc_<zone>	pages allocated in the zone, buddy and pcp lists
+ *   pgfree		pages freed, to the buddy or the pcp lists
+ *   pgfault, pgmajfault	faults handled by the shadow fault path
+ */
+#include "vmstat.h"
+#include "slab.h"
+#include "space.h"
+
+#define SMM_VS(nm, s, a, type, field)					\
+	{ .name = nm, .src = s, .arg = a, .off = offsetof(type, field),	\
+	  .n = sizeof(((type *)0)->field) / sizeof(u64) }
+#define VS_ZONES(nm, field)	SMM_VS(nm, SMM_VS_ZONE, SMM_NR_ZONES, struct smm_zone_snapshot, field)
+#define VS_ZONE(nm, z, field)	SMM_VS(nm, SMM_VS_ZONE, z, struct smm_zone_snapshot, field)
+#define VS_MM(nm, field)	SMM_VS(nm, SMM_VS_MM, 0, struct smm_mm, field)
+#define VS_SPACES(nm, field)	SMM_VS(nm, SMM_VS_SPACE, 0, struct smm_space, field)
+#define VS_SLAB(nm, reclaimable) { .name = nm, .src = SMM_VS_SLAB, .arg = reclaimable, .n = 1 }
+
+const struct smm_vmstat_item smm_vmstat_items[] = {
+	VS_ZONES("nr_free_pages", free),
+	VS_ZONES("numa_hit", alloc_total),
+	VS_ZONES("numa_local", alloc_total),
+	VS_SLAB("nr_slab_reclaimable", 1),
+	VS_SLAB("nr_slab_unreclaimable", 0),
+	VS_SPACES("nr_anon_pages", vm.rss_anon),
+	VS_SPACES("nr_page_table_pages", tables),
+	VS_ZONE("pgalloc_dma", SHADOWMM_ZONE_DMA, alloc_pages),
+	VS_ZONE("pgalloc_dma32", SHADOWMM_ZONE_DMA32, alloc_pages),
+	VS_ZONE("pgalloc_normal", SHADOWMM_ZONE_NORMAL, alloc_pages),
+	VS_ZONES("pgfree", free_pages),
+	VS_MM("pgfault", events.pgfault),
+	VS_MM("pgmajfault", events.pgmajfault),
+};
+
+const unsigned int smm_vmstat_nr = ARRAY_SIZE(smm_vmstat_items);
+
+/* The @n u64s at @off of @base, summed; each read once (written without our locks). */
+static u64 smm_vmstat_sum(const void *base, const struct smm_vmstat_item *it)
+{
+	const u64 *p = (const u64 *)((const char *)base + it->off);
+	u64 v = 0;
+	unsigned int i;
+
+	for (i = 0; i < it->n; i++)
+		v += READ_ONCE(p[i]);
+	return v;
+}
+
+/*
+ * Pages of the slabs of every cache, reclaimable ones (the buddy's
+ * RECLAIMABLE type, RECLAIM_ACCOUNT) in @pages[1], others in @pages[0].
+ * Under the set's mutex, so no cache comes or goes; each cache's slab
+ * count is read once, without its list lock.
+ */
+static void smm_vmstat_slab_pages(struct smm_slabs *slabs, u64 pages[2])
+{
+	unsigned int i;
+
+	pages[0] = pages[1] = 0;
+	if (!slabs)
+		return;
+	smm_mutex_lock(&slabs->mutex);
+	for (i = 0; i < SMM_MAX_CACHES; i++) {
+		const struct smm_cache *c = slabs->caches[i];
+
+		if (c)
+			pages[!!(c->gfp & SHADOWMM_GFP_RECLAIMABLE)] +=
+				READ_ONCE(c->nr_slabs) << c->order;
+	}
+	smm_mutex_unlock(&slabs->mutex);
+}
+
+/*
+ * Fill @val[smm_vmstat_nr] in one pass: one snapshot per zone (each
+ * consistent in itself, smm_zone_snapshot()) whose items take their
+ * part, then the mm's events and the slab pages (@slabs may be NULL: no
+ * slab layer, 0). Space items are left at 0 for smm_vmstat_add_space().
+ * Takes and drops the zone locks and the slab set's mutex; may sleep.
+ * Returns 0 or -ENOMEM (no room for the snapshot).
+ */
+int smm_vmstat_read(struct smm_mm *mm, struct smm_slabs *slabs, u64 *val)
+{
+	struct smm_zone_snapshot *snap = smm_zalloc_array(1, sizeof(*snap));
+	const struct smm_vmstat_item *it;
+	u64 slab[2];
+	unsigned int i, zi;
+
+	if (!snap)
+		return -ENOMEM;
+	memset(val, 0, smm_vmstat_nr * sizeof(*val));
+	for (zi = 0; zi < SMM_NR_ZONES; zi++) {
+		smm_zone_snapshot(mm, zi, snap);
+		for (i = 0, it = smm_vmstat_items; i < smm_vmstat_nr; i++, it++)
+			if (it->src == SMM_VS_ZONE && (it->arg == zi || it->arg == SMM_NR_ZONES))
+				val[i] += smm_vmstat_sum(snap, it);
+	}
+	smm_free_array(snap);
+	smm_vmstat_slab_pages(slabs, slab);
+	for (i = 0, it = smm_vmstat_items; i < smm_vmstat_nr; i++, it++) {
+		if (it->src == SMM_VS_MM)
+			val[i] = smm_vmstat_sum(mm, it);
+		else if (it->src == SMM_VS_SLAB)
+			val[i] = slab[it->arg];
+	}
+	return 0;
+}
+
+/* Add space @s's counters to @val; the caller serialises the spaces. */
+void smm_vmstat_add_space(const struct smm_space *s, u64 *val)
+{
+	unsigned int i;
+
+	for (i = 0; i < smm_vmstat_nr; i++)
+		if (smm_vmstat_items[i].src == SMM_VS_SPACE)
+			val[i] += smm_vmstat_sum(s, &smm_vmstat_items[i]);
+}
+
+/* The index of counter @name, or -1. */
+int smm_vmstat_find(const char *name)
+{
+	unsigned int i;
+
+	for (i = 0; i < smm_vmstat_nr; i++)
+		if (!strcmp(smm_vmstat_items[i].name, name))
+			return i;
+	return -1;
+}

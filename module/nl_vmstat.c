@@ -1,0 +1,111 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * VMSTAT_GET, and the reading it shares with debugfs's vmstat file: the
+ * shadow's counters by /proc/vmstat's names (core/vmstat.h), each a nest
+ * of {name, value}, so that a counter added to the core's table reaches
+ * smmctl with no change to the uapi or the library.
+ *
+ * No GENL_ADMIN_PERM, as ZONE_GET: counts of pages and events say nothing
+ * of where the range lies (no physical address, no frame number).
+ */
+#include <linux/slab.h>
+
+#include "smm.h"
+#include "netlink.h"
+#include "core/space.h"
+#include "core/vmstat.h"
+
+/*
+ * Every counter into a new array of smm_vmstat_nr values (kfree() it):
+ * the zones, the mm and the slab caches, then each space under
+ * smm_space_lock (taken after the core's locks are dropped, never
+ * inside them). Returns NULL when out of memory.
+ */
+u64 *smm_vmstat_collect(struct smm_dev *d)
+{
+	u64 *val = kmalloc_array(smm_vmstat_nr, sizeof(*val), GFP_KERNEL);
+	u32 id;
+
+	if (!val)
+		return NULL;
+	if (smm_vmstat_read(&d->mm, &d->slabs, val)) {
+		kfree(val);
+		return NULL;
+	}
+	smm_space_lock_all();
+	for (id = 1; id <= SHADOWMM_SPACE_MAX; id++) {
+		struct smm_space *s = smm_space_find(id);
+
+		if (s)
+			smm_vmstat_add_space(s, val);
+	}
+	smm_space_unlock_all();
+	return val;
+}
+
+struct smm_nl_vmstat {
+	u64 *val;
+};
+
+/* The names are the table's: the size follows it. */
+static size_t smm_nl_vmstat_size(const struct genl_info *info)
+{
+	size_t size = nla_total_size(0);	/* COUNTERS */
+	unsigned int i;
+
+	for (i = 0; i < smm_vmstat_nr; i++)
+		size += nla_total_size(0) +
+			nla_total_size(strlen(smm_vmstat_items[i].name) + 1) +
+			nla_total_size_64bit(sizeof(u64));
+	return size;
+}
+
+static int smm_nl_vmstat_prepare(struct sk_buff *skb, struct genl_info *info, void *data)
+{
+	struct smm_nl_vmstat *r = data;
+
+	r->val = smm_vmstat_collect(&smm_dev);
+	return r->val ? 0 : -ENOMEM;
+}
+
+static int smm_nl_vmstat_fill(struct sk_buff *skb, const void *data)
+{
+	const struct smm_nl_vmstat *r = data;
+	struct nlattr *nest = nla_nest_start(skb, SHADOWMM_A_VMSTAT_COUNTERS), *ctr;
+	unsigned int i;
+
+	if (!nest)
+		return -EMSGSIZE;
+	for (i = 0; i < smm_vmstat_nr; i++) {
+		ctr = nla_nest_start(skb, SHADOWMM_A_VMSTAT_COUNTER);
+		if (!ctr ||
+		    nla_put_string(skb, SHADOWMM_A_VMSTAT_CTR_NAME, smm_vmstat_items[i].name) ||
+		    nla_put_u64_64bit(skb, SHADOWMM_A_VMSTAT_CTR_VALUE, r->val[i],
+				      SHADOWMM_A_VMSTAT_CTR_PAD)) {
+			nla_nest_cancel(skb, nest);
+			return -EMSGSIZE;
+		}
+		nla_nest_end(skb, ctr);
+	}
+	nla_nest_end(skb, nest);
+	return 0;
+}
+
+static void smm_nl_vmstat_cleanup(void *data)
+{
+	struct smm_nl_vmstat *r = data;
+
+	kfree(r->val);
+}
+
+const struct smm_nl_ops smm_nl_vmstat_ops[] = {
+	{
+		.cmd		= SHADOWMM_CMD_VMSTAT_GET,
+		.data_size	= sizeof(struct smm_nl_vmstat),
+		.reply_size	= smm_nl_vmstat_size,
+		.prepare	= smm_nl_vmstat_prepare,
+		.fill		= smm_nl_vmstat_fill,
+		.cleanup	= smm_nl_vmstat_cleanup,
+	},
+	{ }
+};
