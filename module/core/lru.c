@@ -28,6 +28,11 @@
 #include "lru.h"
 #include "mm_internal.h"
 
+const char *const smm_lru_zone_names[SMM_NR_LRU_LISTS] = {
+	"nr_zone_inactive_anon", "nr_zone_active_anon", "nr_zone_inactive_file",
+	"nr_zone_active_file", "nr_zone_unevictable",
+};
+
 /* The end of a list: record numbers start at 1, so zeroed lists are empty. */
 #define SMM_LRU_NIL	0U
 

@@ -68,6 +68,7 @@ struct smm_lru_rec {
 	u64 va;
 };
 
+_Static_assert(sizeof(struct smm_lru_rec) == 32, "an LRU record is 32 bytes");
 #define SMM_LRU_RECS_PER_PAGE	(SMM_PAGE_SIZE / sizeof(struct smm_lru_rec))
 
 /* A zone's lists, as struct lruvec (one per node and memcg in the kernel). */
@@ -133,6 +134,9 @@ u64 smm_shrink_active_list(struct smm_mm *mm, unsigned int zone, u64 nr_to_scan)
 void smm_shrink_inactive_list(struct smm_mm *mm, unsigned int zone, u64 nr_to_scan,
 			      smm_pageout_t pageout, void *priv, struct smm_lru_scan *res);
 int smm_folio_referenced(struct smm_mm *mm, const struct smm_lru_rec *r);
+
+/* zoneinfo's names of the counts, by list */
+extern const char *const smm_lru_zone_names[SMM_NR_LRU_LISTS];
 
 /* Reading: a record by number or by frame, a list's counts */
 struct smm_lru_rec *smm_lru_rec_at(const struct smm_mm *mm, u32 r);

@@ -97,12 +97,28 @@ static int touch(struct smm_space *s, u64 va, u64 pages)
 	return smm_space_access(s, va, pages * PG, 0, 0, &res, &why);
 }
 
+/* The flags of @va's record, 0 if none. */
+static u32 flags_of(struct smm_test_mm *t, struct smm_space *s, u64 va)
+{
+	const struct smm_lru_rec *x = rec_of(t, s, va);
+
+	return x ? x->flags : 0;
+}
+
 /* The list @va's page is on, -1 if none. */
 static int list_of(struct smm_test_mm *t, struct smm_space *s, u64 va)
 {
 	const struct smm_lru_rec *x = rec_of(t, s, va);
 
 	return x ? (int)(x->flags & SMM_LRU_F_LIST) : -1;
+}
+
+/* The address in record @r, ~0 if there is no such record. */
+static u64 va_at(struct smm_test_mm *t, u32 r)
+{
+	const struct smm_lru_rec *x = r ? smm_lru_rec_at(&t->mm, r) : NULL;
+
+	return x ? x->va : ~0ULL;
 }
 
 /* A pageout that reclaims by unmapping, or refuses with -EAGAIN. */
@@ -157,10 +173,8 @@ SMM_TEST(lru_fault_goes_inactive)
 			EXPECT_TRUE(young(&s, BASE + i * PG));
 		}
 		/* newest at the head */
-		EXPECT_EQ(smm_lru_rec_at(&t.mm, t.mm.zones[env_zone(&t)].lruvec.head[INA])->va,
-			  BASE + 7 * PG);
-		EXPECT_EQ(smm_lru_rec_at(&t.mm, t.mm.zones[env_zone(&t)].lruvec.tail[INA])->va,
-			  BASE);
+		EXPECT_EQ(va_at(&t, t.mm.zones[env_zone(&t)].lruvec.head[INA]), BASE + 7 * PG);
+		EXPECT_EQ(va_at(&t, t.mm.zones[env_zone(&t)].lruvec.tail[INA]), BASE);
 		EXPECT_EQ(t.mm.lru_pool.recs, 8);
 		EXPECT_EQ(t.mm.lru_pool.pages, 1);
 		EXPECT_EQ(lru_check(&t.mm), 0);
@@ -192,7 +206,7 @@ SMM_TEST(lru_referenced_twice_activates)
 	EXPECT_EQ(sc.kept, 2);
 	EXPECT_EQ(sc.activated, 0);
 	EXPECT_EQ(!!(young(&s, BASE)), 0);
-	EXPECT_TRUE(rec_of(&t, &s, BASE)->flags & SMM_LRU_F_REFERENCED);
+	EXPECT_TRUE(flags_of(&t, &s, BASE) & SMM_LRU_F_REFERENCED);
 	/* the second page only is used again */
 	ASSERT_EQ(touch(&s, BASE + PG, 1), 0);
 	smm_shrink_inactive_list(&t.mm, env_zone(&t), 32, NULL, NULL, &sc);
@@ -201,7 +215,7 @@ SMM_TEST(lru_referenced_twice_activates)
 	EXPECT_EQ(list_of(&t, &s, BASE + PG), ACT);
 	EXPECT_EQ(list_of(&t, &s, BASE), INA);
 	/* not referenced, no pageout: RECLAIM keeps it, PG_referenced gone */
-	EXPECT_EQ(!!(rec_of(&t, &s, BASE)->flags & SMM_LRU_F_REFERENCED), 0);
+	EXPECT_EQ(!!(flags_of(&t, &s, BASE) & SMM_LRU_F_REFERENCED), 0);
 	EXPECT_EQ(t.mm.lru_events.pgscan, 4);
 	EXPECT_EQ(t.mm.lru_events.pgactivate, 1);
 	EXPECT_EQ(t.mm.lru_events.pgsteal, 0);
@@ -248,7 +262,7 @@ SMM_TEST(lru_active_aging_deactivates)
 		/* the activation order: the scan took the tail (BASE) first */
 		EXPECT_EQ(l, i >= 35 ? ACT : INA);
 		EXPECT_EQ(young(&s, BASE + i * PG), i >= 35 && i < 20);
-		EXPECT_TRUE(rec_of(&t, &s, BASE + i * PG)->flags & SMM_LRU_F_REFERENCED);
+		EXPECT_TRUE(flags_of(&t, &s, BASE + i * PG) & SMM_LRU_F_REFERENCED);
 	}
 	EXPECT_EQ(!!(smm_inactive_is_low(&t.mm, env_zone(&t))), 0);
 	EXPECT_EQ(lru_check(&t.mm), 0);
@@ -560,7 +574,7 @@ static int model_compare(struct smm_test_mm *t, struct smm_space *s, const struc
 			return -1;
 		}
 		for (i = 0; i < m->n[l]; i++) {
-			const struct smm_lru_rec *x = smm_lru_rec_at(&t->mm, r);
+			const struct smm_lru_rec *x = r ? smm_lru_rec_at(&t->mm, r) : NULL;
 
 			if (!x || x->va != BASE + m->list[l][i] * PG) {
 				printf("# list %u position %u: %#llx, model page %u\n", l, i,
