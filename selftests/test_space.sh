@@ -17,7 +17,7 @@ NR=64
 HUGE=0x400000		# a 2M page this far into each of the first four steps
 
 ktap_header
-ktap_plan 35
+ktap_plan 36
 
 smm_unload
 smm_load_or_fail base=$SMM_BASE size=64M
@@ -164,6 +164,8 @@ ktap_check "a write to a read-only VMA is a SIGSEGV" smm_refused "write to a rea
 ktap_check "an access outside every VMA is a SIGSEGV" smm_refused "no mapping at the address" \
 	smmctl space access "$vid" addr 0x405000
 ktap_check "munmap took its pages off the LRU" test "$(lru_counts)" = "17 0"
+ktap_check "their records fill part of one page of state lru" \
+	test "$(smmctl -j frame show | jq '[.runs[] | select(.state == "lru") | .count] | add')" = 1
 ktap_check "CHECK passes with faulted pages" smmctl check
 smmctl space destroy "$vid"
 ktap_check "destroying the space empties the LRU lists" test "$(lru_counts)" = "0 0"
