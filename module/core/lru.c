@@ -102,7 +102,10 @@ void smm_lru_destroy(struct smm_mm *mm)
 	p->dir_cap = 0;
 }
 
-/* Free-list links of the pool (prev/next of free records), pool lock held. */
+/*
+ * Free record @r onto the pool's free list (its prev/next are the free
+ * list's links while it is free), pool lock held.
+ */
 static void smm_pool_push(struct smm_mm *mm, u32 r, struct smm_lru_rec *rec)
 {
 	struct smm_lru_pool *p = &mm->lru_pool;
@@ -116,6 +119,7 @@ static void smm_pool_push(struct smm_mm *mm, u32 r, struct smm_lru_rec *rec)
 	p->free_head = r;
 }
 
+/* A free record off the pool's free list, pool lock held. */
 static void smm_pool_unlink(struct smm_mm *mm, struct smm_lru_rec *rec)
 {
 	struct smm_lru_pool *p = &mm->lru_pool;
@@ -245,9 +249,8 @@ static void smm_lru_link(struct smm_mm *mm, struct smm_lruvec *v, u32 r,
 	WRITE_ONCE(v->nr[lru], v->nr[lru] + 1);
 }
 
-/* list_del(): @r off its list, lru_lock held. */
-static void smm_lru_unlink(struct smm_mm *mm, struct smm_lruvec *v, u32 r,
-			   struct smm_lru_rec *x)
+/* list_del(): @x off its list, lru_lock held. */
+static void smm_lru_unlink(struct smm_mm *mm, struct smm_lruvec *v, struct smm_lru_rec *x)
 {
 	unsigned int lru = x->flags & SMM_LRU_F_LIST;
 
@@ -261,7 +264,6 @@ static void smm_lru_unlink(struct smm_mm *mm, struct smm_lruvec *v, u32 r,
 		v->tail[lru] = x->prev;
 	x->prev = x->next = SMM_LRU_NIL;
 	WRITE_ONCE(v->nr[lru], v->nr[lru] - 1);
-	(void)r;
 }
 
 /*
@@ -304,12 +306,12 @@ void smm_lru_del(struct smm_mm *mm, u64 frame)
 	if (x->flags & SMM_LRU_F_ISOLATED)
 		WRITE_ONCE(v->nr_isolated_anon, v->nr_isolated_anon - 1);
 	else
-		smm_lru_unlink(mm, v, r, x);
+		smm_lru_unlink(mm, v, x);
 	smm_unlock(&v->lock);
 	smm_lru_rec_free(mm, r);
 }
 
-/* The record of an anonymous page, or NULL. Under the space mutex. */
+/* The record of the anonymous page at @frame, or NULL. Under the space mutex. */
 const struct smm_lru_rec *smm_lru_rec_of(const struct smm_mm *mm, u64 frame)
 {
 	struct smm_frame f = smm_frame_load(&mm->frames[frame]);
@@ -320,6 +322,10 @@ const struct smm_lru_rec *smm_lru_rec_of(const struct smm_mm *mm, u64 frame)
 	return smm_lru_rec_at(mm, smm_anon_rec(&f));
 }
 
+/*
+ * Pages on list @lru of zone @zone: written under the lru_lock, read
+ * without it, one whole value (zoneinfo, ZONE_GET).
+ */
 u64 smm_lru_count(struct smm_mm *mm, unsigned int zone, enum smm_lru_list lru)
 {
 	return READ_ONCE(mm->zones[zone].lruvec.nr[lru]);
@@ -371,6 +377,7 @@ int smm_folio_referenced(struct smm_mm *mm, const struct smm_lru_rec *x)
 	return 1;
 }
 
+/* int_sqrt(): the integer square root, bit by bit. */
 static u64 smm_int_sqrt64(u64 x)
 {
 	u64 r = 0, b = 1ULL << 62;
@@ -420,7 +427,7 @@ static unsigned int smm_lru_isolate(struct smm_mm *mm, struct smm_lruvec *v, uns
 		u32 r = v->tail[lru];
 		struct smm_lru_rec *x = smm_lru_rec_at(mm, r);
 
-		smm_lru_unlink(mm, v, r, x);
+		smm_lru_unlink(mm, v, x);
 		x->flags |= SMM_LRU_F_ISOLATED;
 		batch[n++] = r;
 	}
