@@ -209,6 +209,10 @@ static void smm_zoneinfo_zone(struct seq_file *m, struct smm_zone *z, unsigned i
 		return;
 	}
 	seq_printf(m, "\n      %-12s %llu", "nr_free_pages", s->free);
+	/* NR_ZONE_LRU_BASE + lru, in enum lru_list's order (core/lru.h) */
+	for (i = 0; i < SMM_NR_LRU_LISTS; i++)
+		seq_printf(m, "\n      %-12s %llu", smm_lru_zone_names[i],
+			   smm_lru_count(mm, zi, i));
 	smm_zoneinfo_pagesets(m, zi);
 	for (i = z->start; i < z->end; i++)
 		if (smm_range_idx_to_pfn(mm->range, i, &pfn))

@@ -76,6 +76,18 @@ static int smm_nl_stats_fill(struct sk_buff *skb, const struct smm_zone_snapshot
 	return 0;
 }
 
+/* The zone's LRU list sizes (core/lru.h), zoneinfo's nr_zone_* counts. */
+static int smm_nl_lru_fill(struct sk_buff *skb, struct smm_mm *mm, unsigned int zi)
+{
+	unsigned int lru;
+
+	for (lru = 0; lru < SMM_NR_LRU_LISTS; lru++)
+		if (nla_put_u64_64bit(skb, SHADOWMM_A_ZONE_NR_INACTIVE_ANON + lru,
+				      smm_lru_count(mm, zi, lru), SHADOWMM_A_ZONE_PAD))
+			return -EMSGSIZE;
+	return 0;
+}
+
 /*
  * Each online CPU's free_factor (nr_pcp_free()'s drain scale) as a nest
  * of u32 numbered cpu + 1, the CPUs zoneinfo lists pagesets for. Read
@@ -131,7 +143,8 @@ static int smm_nl_zone_fill(struct sk_buff *skb, struct smm_mm *mm, unsigned int
 	    nla_put_u64_64bit(skb, SHADOWMM_A_ZONE_BOOST, s->watermark_boost, SHADOWMM_A_ZONE_PAD) ||
 	    nla_put_u64_64bit(skb, SHADOWMM_A_ZONE_NR_RESERVED_HIGHATOMIC,
 			      s->nr_reserved_highatomic, SHADOWMM_A_ZONE_PAD) ||
-	    smm_nl_pcp_free_factor_fill(skb, mm, zi))
+	    smm_nl_pcp_free_factor_fill(skb, mm, zi) ||
+	    smm_nl_lru_fill(skb, mm, zi))
 		return -EMSGSIZE;
 	return 0;
 }

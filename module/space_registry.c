@@ -91,7 +91,8 @@ u64 smm_spaces_destroy_all(void)
 
 /*
  * CHECK's part for the spaces: each space's VMAs and faulted pages
- * (smm_vma_check()), under smm_space_lock. Non-zero with the first
+ * (smm_vma_check()), then the LRU lists and their rmap (smm_lru_check()),
+ * under smm_space_lock. Non-zero with the first
  * broken rule in @why.
  */
 int smm_spaces_check(char *why, size_t len)
@@ -106,6 +107,8 @@ int smm_spaces_check(char *why, size_t len)
 		if (s)
 			ret = smm_vma_check(s, why, len);
 	}
+	if (!ret)
+		ret = smm_lru_check(&smm_dev.mm, why, len);
 	smm_space_unlock_all();
 	return ret;
 }

@@ -17,7 +17,7 @@ NR=64
 HUGE=0x400000		# a 2M page this far into each of the first four steps
 
 ktap_header
-ktap_plan 31
+ktap_plan 36
 
 smm_unload
 smm_load_or_fail base=$SMM_BASE size=64M
@@ -127,6 +127,17 @@ ktap_check "adjacent rw- mmaps merge into one VMA" json_expect "$(smmctl -j spac
 ktap_check "mmap maps nothing yet" json_expect "$(smmctl -j space show "$vid")" '.VmRSS' 0
 acc=$(smmctl -j space access "$vid" addr 0x400000 len 0x14000 write)
 ktap_check "a write of 20 pages faults 20 pages in" json_expect "$acc" '"\(.pages) \(.faults)"' "20 20"
+# the LRU: zoneinfo's nr_zone_* lines and ZONE_GET's lru counts, summed over zones
+lru_counts() {
+	local fs nl
+	fs=$(awk '$1 == "nr_zone_inactive_anon" { i += $2 } $1 == "nr_zone_active_anon" { a += $2 }
+		  END { print i + 0, a + 0 }' /sys/kernel/debug/shadowmm/zoneinfo)
+	nl=$(smmctl -j zone show | jq -r '"\([.zones[].lru.inactive_anon] | add) \([.zones[].lru.active_anon] | add)"')
+	[ "$fs" = "$nl" ] || { echo "zoneinfo $fs, netlink $nl"; return 1; }
+	echo "$fs"
+}
+ktap_check "faulted pages are on the inactive anon lists (zoneinfo = ZONE_GET)" \
+	test "$(lru_counts)" = "20 0"
 ktap_check "VmRSS, min_flt and pgfault count them" json_expect "$(smmctl -j space show "$vid")" \
 	'"\(.VmRSS) \(.min_flt) \(.maj_flt) \(.pgfault >= 20)"' "80 20 0 true"
 ktap_check "the MMU set accessed and dirty" json_expect \
@@ -152,8 +163,14 @@ ktap_check "a write to a read-only VMA is a SIGSEGV" smm_refused "write to a rea
 	smmctl space access "$vid" addr 0x600000 write
 ktap_check "an access outside every VMA is a SIGSEGV" smm_refused "no mapping at the address" \
 	smmctl space access "$vid" addr 0x405000
+ktap_check "munmap took its pages off the LRU" test "$(lru_counts)" = "17 0"
+ktap_check "their records fill part of one page of state lru" \
+	test "$(smmctl -j frame show | jq '[.runs[] | select(.state == "lru") | .count] | add')" = 1
 ktap_check "CHECK passes with faulted pages" smmctl check
 smmctl space destroy "$vid"
+ktap_check "destroying the space empties the LRU lists" test "$(lru_counts)" = "0 0"
+ktap_check "and gives the LRU record pages back" \
+	test "$(smmctl -j frame show | jq '[.runs[]? | select(.state == "lru")] | length')" = 0
 ktap_check "destroying the space frees its faulted pages" \
 	test "$(smm_used_frames)" = "$base_used"
 

@@ -118,8 +118,8 @@ int smm_space_access(struct smm_space *s, u64 addr, u64 len, unsigned int flags,
 
 		if (!slot) {
 			*why = "the space's tables cannot be read";
-			res->fault_addr = va;
-			return -EFAULT;
+			ret = -EFAULT;
+			goto fail;
 		}
 		e = *slot;
 		if (!e || !smm_pte_user_access(s->fmt, e, write)) {
@@ -127,10 +127,8 @@ int smm_space_access(struct smm_space *s, u64 addr, u64 len, unsigned int flags,
 			ret = WARN_ON_ONCE(faulted == va) ? -EFAULT : smm_fault(s, va, e, write, why);
 			if (ret == -EFAULT && faulted == va)
 				*why = "the faulted page does not allow the access";
-			if (ret) {
-				res->fault_addr = va;
-				return ret;
-			}
+			if (ret)
+				goto fail;
 			res->faults++;
 			faulted = va;
 			continue;	/* the CPU retries the access */
@@ -142,8 +140,8 @@ int smm_space_access(struct smm_space *s, u64 addr, u64 len, unsigned int flags,
 		mem = smm_space_page_mem(s, pfn);
 		if (!mem) {
 			*why = "the page's memory cannot be reached";
-			res->fault_addr = va;
-			return -EFAULT;
+			ret = -EFAULT;
+			goto fail;
 		}
 		smm_access_page(mem, va, page_end < end ? page_end : end, flags, value, res);
 		res->pages++;
@@ -152,4 +150,7 @@ int smm_space_access(struct smm_space *s, u64 addr, u64 len, unsigned int flags,
 			smm_cond_resched();
 	}
 	return 0;
+fail:
+	res->fault_addr = va;
+	return ret;
 }

@@ -48,6 +48,7 @@ enum smm_frame_type {
 	SMM_FRAME_SLAB,		/* head of a slab */
 	SMM_FRAME_PGTABLE,	/* a page-table page of a shadow space */
 	SMM_FRAME_SPACE,	/* data mapped into a shadow space */
+	SMM_FRAME_LRU,		/* records of LRU pages and their rmap (lru.h) */
 	SMM_FRAME_NR_TYPES
 };
 

@@ -23,6 +23,7 @@ const char *smm_handle_lookup(const struct smm_mm *mm, u64 handle, u64 *idx)
 	case SMM_FRAME_SLAB:
 	case SMM_FRAME_PGTABLE:
 	case SMM_FRAME_SPACE:
+	case SMM_FRAME_LRU:
 		return "handle belongs to another kind of allocation";
 	default:
 		return "handle names no allocated block (already freed?)";

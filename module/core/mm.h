@@ -38,6 +38,7 @@
 #include "env.h"
 #include "frame.h"
 #include "range.h"
+#include "lru.h"
 
 /* Sizes: the glue loops over zones, migratetypes and pcp orders. */
 #define SMM_NR_ZONES		__SHADOWMM_ZONE_CNT
@@ -147,6 +148,7 @@ struct smm_zone {
 	struct smm_free_area area[SMM_NR_ORDERS];
 	struct smm_zone_sweep sweep;
 	struct smm_zone_stats stats;
+	struct smm_lruvec lruvec;	/* anon LRU lists (lru.h), made on first use */
 };
 
 /*
@@ -191,6 +193,9 @@ struct smm_mm {
 	smm_lock_t hold_lock;		/* holds[] */
 	struct smm_hold_stats holds[SMM_NR_HOLDS];
 	struct smm_vm_events events;	/* shadow processes (vma.h) */
+	bool lru_ready;			/* lru locks initialised (lru.c) */
+	struct smm_lru_pool lru_pool;	/* LRU records (lru.h) */
+	struct smm_lru_events lru_events;	/* reclaim's counters (lru.h) */
 };
 
 /* How the range is cut into zones: frames per zone from the start. */

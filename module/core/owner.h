@@ -14,6 +14,16 @@
  * A: an anonymous page a shadow space's fault handler mapped (fault.c),
  * as PageAnon() tells the kernel's anonymous pages apart; a page mapped
  * by SPACE_MAP has it clear (and counts in no RSS).
+ *
+ * A shadow space's page (owner SPACE) needs only 8 bits of the tag for
+ * its space's id (at most SHADOWMM_SPACE_MAX = 64). An anonymous page
+ * keeps the number of its LRU record (lru.h) in the other 24 bits of
+ * the tag (low part) and in bits 38-53 (high part):
+ *
+ *   data: 53     38 37  36  35        12 11      4 3     0
+ *        +---------+---+---+------------+---------+-------+
+ *        | rec hi  | 1 | M |   rec lo   |space id | owner |
+ *        +---------+---+---+------------+---------+-------+
  */
 #ifndef _SMM_CORE_OWNER_H
 #define _SMM_CORE_OWNER_H
@@ -37,6 +47,25 @@ static inline u64 smm_owner_data(unsigned int owner, u32 tag)
 	return owner | (u64)tag << SMM_TAG_SHIFT;
 }
 
+#define SMM_SPACE_ID_BITS	8
+#define SMM_ANON_REC_LO_BITS	(32 - SMM_SPACE_ID_BITS)
+#define SMM_ANON_REC_HI_SHIFT	(SMM_TAG_SHIFT + 34)
+
+/* The space id in a SPACE page's tag. */
+static inline u32 smm_space_tag_id(u32 tag)
+{
+	return tag & SMM_FRAME_MASK(SMM_SPACE_ID_BITS);
+}
+
+/* The data of an anonymous page of space @id whose LRU record is @rec. */
+static inline u64 smm_anon_data(u32 id, u32 rec)
+{
+	u32 tag = id | (rec & SMM_FRAME_MASK(SMM_ANON_REC_LO_BITS)) << SMM_SPACE_ID_BITS;
+
+	return smm_owner_data(SMM_OWNER_SPACE, tag) | SMM_ANON_BIT |
+	       (u64)(rec >> SMM_ANON_REC_LO_BITS) << SMM_ANON_REC_HI_SHIFT;
+}
+
 static inline unsigned int smm_frame_owner(const struct smm_frame *f)
 {
 	return smm_frame_data(f) & SMM_FRAME_MASK(SMM_OWNER_BITS);
@@ -45,6 +74,15 @@ static inline unsigned int smm_frame_owner(const struct smm_frame *f)
 static inline u32 smm_frame_tag(const struct smm_frame *f)
 {
 	return smm_frame_data(f) >> SMM_TAG_SHIFT;
+}
+
+/* The LRU record number of an anonymous page (0: none). */
+static inline u32 smm_anon_rec(const struct smm_frame *f)
+{
+	u64 d = smm_frame_data(f);
+
+	return (u32)(d >> SMM_ANON_REC_HI_SHIFT) << SMM_ANON_REC_LO_BITS |
+	       smm_frame_tag(f) >> SMM_SPACE_ID_BITS;
 }
 
 u64 smm_free_owned(struct smm_mm *mm, unsigned int owner);

@@ -80,7 +80,7 @@ static void smm_space_put(struct smm_space *s, u64 idx, unsigned int type)
 	unsigned int cpu;
 
 	if (WARN_ON_ONCE(smm_frame_type(f) != type || smm_frame_owner(f) != SMM_OWNER_SPACE ||
-			 smm_frame_tag(f) != s->id))
+			 smm_space_tag_id(smm_frame_tag(f)) != s->id))
 		return;
 	cpu = smm_cpu_get();
 	smm_frame_own(s->mm, idx, SMM_FRAME_PAGE, smm_frame_data(f), cpu);
@@ -204,6 +204,9 @@ static void smm_space_clear(struct smm_space *s, u64 va, u64 end, bool anon_only
 
 			if (anon || !anon_only) {
 				*p.slot[level] = 0;
+				/* the one place an anonymous page is freed: off the LRU */
+				if (anon)
+					smm_lru_del(s->mm, idx);
 				smm_space_put(s, idx, SMM_FRAME_SPACE);
 				s->mapped[smm_space_size_idx(shift)]--;
 				s->vm.rss_anon -= anon;
@@ -421,30 +424,38 @@ u64 *smm_space_entry(struct smm_space *s, u64 va, unsigned int *level)
  * zone, MIGRATE_MOVABLE) at @va's PTE, missing tables made on the way,
  * marked anonymous and charged to the RSS. The leaf carries @prot and
  * the accessed bit, and the dirty state for a @write fault, as
- * pte_mkyoung() and pte_mkdirty() leave it. All or nothing: on -ENOMEM
- * the tables made for it are freed again.
+ * pte_mkyoung() and pte_mkdirty() leave it. The page gets its LRU
+ * record first (the reverse map, lru.h) and goes on the inactive anon
+ * list last. All or nothing: on -ENOMEM the record, the page and the
+ * tables made for it are freed again.
  */
 int smm_space_map_anon(struct smm_space *s, u64 va, unsigned int prot, bool write)
 {
 	struct smm_space_path p;
 	u64 idx, e;
+	u32 rec;
 	int ret;
 
+	ret = smm_lru_rec_alloc(s->mm, &rec);
+	if (ret)
+		return ret;
 	ret = smm_space_descend(s, va, SHADOWMM_PT_PTE, true, &p);
 	if (ret >= 0 && WARN_ON_ONCE(*p.slot[SHADOWMM_PT_PTE]))
 		ret = -EEXIST;
 	if (ret >= 0)
 		ret = smm_space_get(s, 0, SHADOWMM_GFP_MOVABLE | SHADOWMM_GFP_ZERO,
-				    SMM_FRAME_SPACE, SMM_ANON_BIT, &idx);
+				    SMM_FRAME_SPACE, smm_anon_data(s->id, rec), &idx);
 	if (ret < 0) {
 		if (ret != -EEXIST)
 			smm_space_clear(s, va, va + SMM_PAGE_SIZE, true);
+		smm_lru_rec_free(s->mm, rec);
 		return ret;
 	}
 	e = smm_pte_make(s->fmt, SHADOWMM_PT_PTE, smm_space_pfn(s, idx), prot, true);
 	*p.slot[SHADOWMM_PT_PTE] = smm_pte_hw_update(s->fmt, e, write);
 	s->mapped[0]++;
 	s->vm.rss_anon++;
+	smm_lru_add_new(s->mm, rec, s, va, idx);
 	return 0;
 }
 

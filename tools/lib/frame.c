@@ -14,6 +14,7 @@ const char *const smmc_state_names[__SHADOWMM_FRAME_CNT] = {
 	[SHADOWMM_FRAME_SLAB]	= "slab",
 	[SHADOWMM_FRAME_PGTABLE] = "pgtable",
 	[SHADOWMM_FRAME_SPACE]	= "space",
+	[SHADOWMM_FRAME_LRU]	= "lru",
 };
 
 static const enum mnl_attr_data_type smmc_frame_types[SHADOWMM_A_FRAME_MAX + 1] = {

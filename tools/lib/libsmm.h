@@ -81,12 +81,17 @@ struct smmc_pcp_cpu {
 	uint32_t cpu, free_factor;
 };
 
+/* The LRU lists, in enum lru_list's order, by zoneinfo's names without nr_zone_ */
+#define SMMC_NR_LRU_LISTS	5
+extern const char *const smmc_lru_names[SMMC_NR_LRU_LISTS];
+
 struct smmc_zone {
 	uint32_t id;
 	char name[16];
 	uint64_t start, spanned, present, managed, free, pcp;
 	uint64_t wmark_min, wmark_low, wmark_high;	/* boost included */
 	uint64_t boost, nr_reserved_highatomic;
+	uint64_t nr_lru[SMMC_NR_LRU_LISTS];	/* inactive_anon .. unevictable */
 	uint64_t lowmem_reserve[SMMC_NR_ZONES];
 	uint32_t pcp_high, pcp_batch;
 	unsigned int nr_pcp_cpus;		/* online CPUs, in CPU order */

@@ -36,6 +36,11 @@ static const struct smmc_attr_field smmc_zone_attr_fields[SHADOWMM_A_ZONE_MAX + 
 	[SHADOWMM_A_ZONE_BOOST]		 = SMMC_ZONE_U64(boost),
 	[SHADOWMM_A_ZONE_NR_RESERVED_HIGHATOMIC] = SMMC_ZONE_U64(nr_reserved_highatomic),
 	[SHADOWMM_A_ZONE_PCP_FREE_FACTOR] = { MNL_TYPE_NESTED },
+	[SHADOWMM_A_ZONE_NR_INACTIVE_ANON] = SMMC_ZONE_U64(nr_lru[0]),
+	[SHADOWMM_A_ZONE_NR_ACTIVE_ANON] = SMMC_ZONE_U64(nr_lru[1]),
+	[SHADOWMM_A_ZONE_NR_INACTIVE_FILE] = SMMC_ZONE_U64(nr_lru[2]),
+	[SHADOWMM_A_ZONE_NR_ACTIVE_FILE] = SMMC_ZONE_U64(nr_lru[3]),
+	[SHADOWMM_A_ZONE_NR_UNEVICTABLE] = SMMC_ZONE_U64(nr_lru[4]),
 };
 
 static const struct smmc_attr_policy smmc_zone_policy = SMMC_ATTR_FIELDS(smmc_zone_attr_fields);
@@ -169,6 +174,10 @@ int smmc_zones_get(struct smmc_nl *nl, struct smmc_zone zones[SMMC_NR_ZONES], un
 	*n = ctx.n;
 	return ret;
 }
+
+const char *const smmc_lru_names[SMMC_NR_LRU_LISTS] = {
+	"inactive_anon", "active_anon", "inactive_file", "active_file", "unevictable",
+};
 
 const struct smmc_field smmc_zone_fields[SMMC_NR_ZONE_FIELDS] = {
 	SMMC_FIELD(struct smmc_zone, "managed", managed, 9),

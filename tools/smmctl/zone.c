@@ -23,6 +23,22 @@ static void print_u64_row(const char *key, const char *label, const uint64_t *v,
 	smmc_print_text("\n");
 }
 
+/* "  LABEL name v name v ..." in text, an object of @names under @key in JSON. */
+static void print_u64_named(const char *key, const char *label, const char *const *names,
+			    const uint64_t *v, unsigned int n)
+{
+	unsigned int i;
+
+	smmc_print_text("  %-12s", label);
+	smmc_open_json_object(key);
+	for (i = 0; i < n; i++) {
+		smmc_print_text(" %s", names[i]);
+		smmc_print_u64(SMMC_PRINT_ANY, names[i], " %" PRIu64, v[i]);
+	}
+	smmc_close_json_object();
+	smmc_print_text("\n");
+}
+
 static void print_milli_row(const char *key, const int32_t *v)
 {
 	unsigned int o;
@@ -124,6 +140,7 @@ static void print_zone(const struct smmc_zone *z)
 	}
 	smmc_close_json_object();
 	smmc_print_text("\n");
+	print_u64_named("lru", "lru", smmc_lru_names, z->nr_lru, SMMC_NR_LRU_LISTS);
 	print_stats(&z->stats);
 	smmc_close_json_object();
 }

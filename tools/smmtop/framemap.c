@@ -28,6 +28,7 @@ static const char fm_chars[__SHADOWMM_FRAME_CNT] = {
 	[SHADOWMM_FRAME_SLAB]	= 's',
 	[SHADOWMM_FRAME_PGTABLE] = 't',
 	[SHADOWMM_FRAME_SPACE]	= 'm',
+	[SHADOWMM_FRAME_LRU]	= 'l',
 };
 
 static const int fm_colors[__SHADOWMM_FRAME_CNT] = {
@@ -38,6 +39,7 @@ static const int fm_colors[__SHADOWMM_FRAME_CNT] = {
 	[SHADOWMM_FRAME_SLAB]	= SMM_C_SLAB,
 	[SHADOWMM_FRAME_PGTABLE] = SMM_C_PGTABLE,
 	[SHADOWMM_FRAME_SPACE]	= SMM_C_SPACE,
+	[SHADOWMM_FRAME_LRU]	= SMM_C_PGTABLE,
 };
 
 struct FrameMap {

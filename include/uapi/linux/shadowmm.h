@@ -156,6 +156,11 @@ enum shadowmm_a_zone {
 	SHADOWMM_A_ZONE_BOOST,		/* u64: watermark boost, in the marks above */
 	SHADOWMM_A_ZONE_NR_RESERVED_HIGHATOMIC,	/* u64: frames in highatomic pageblocks */
 	SHADOWMM_A_ZONE_PCP_FREE_FACTOR, /* nest: u32 by CPU (member cpu + 1), online CPUs */
+	SHADOWMM_A_ZONE_NR_INACTIVE_ANON,	/* u64: pages on the LRU lists, */
+	SHADOWMM_A_ZONE_NR_ACTIVE_ANON,		/* as zoneinfo's nr_zone_* lines */
+	SHADOWMM_A_ZONE_NR_INACTIVE_FILE,
+	SHADOWMM_A_ZONE_NR_ACTIVE_FILE,
+	SHADOWMM_A_ZONE_NR_UNEVICTABLE,
 
 	__SHADOWMM_A_ZONE_CNT,
 	SHADOWMM_A_ZONE_MAX = __SHADOWMM_A_ZONE_CNT - 1
@@ -225,6 +230,7 @@ enum shadowmm_frame_state {
 	SHADOWMM_FRAME_SLAB,		/* a slab */
 	SHADOWMM_FRAME_PGTABLE,		/* a page-table page of a shadow space */
 	SHADOWMM_FRAME_SPACE,		/* mapped into a shadow space */
+	SHADOWMM_FRAME_LRU,		/* LRU records and reverse map of anon pages */
 
 	__SHADOWMM_FRAME_CNT
 };

@@ -1,0 +1,679 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * LRU lists, the reverse map and aging of anonymous pages (lru.h), after
+ * Linux 6.1's mm/vmscan.c (shrink_active_list(), shrink_inactive_list(),
+ * shrink_folio_list()'s folio_check_references(), isolate_lru_folios(),
+ * inactive_is_low(), move_folios_to_lru()), mm/swap.c
+ * (lru_cache_add_inactive_or_unevictable()) and mm/rmap.c
+ * (folio_referenced()).
+ *
+ * Lock order (outermost first):
+ *   the glue's space mutex (smm_space_lock)   every caller of this file
+ *     smm_lruvec.lock (lru_lock)              one zone's lists and counts
+ *     smm_lru_pool.lock                       the free records, a leaf
+ * The buddy's pcp and zone locks are taken by the pool's page allocations
+ * and frees, which run with no lru_lock or pool lock held: the space
+ * mutex nests them, nothing here does. A record's fields other than its
+ * links are written by whoever holds the space mutex; the links and
+ * flags of a record on a list under its zone's lru_lock.
+ *
+ * The lists and the pool are set up on the first record (smm_lru_ready):
+ * an mm that never faults a page costs nothing, and smm_mm_init() stays
+ * as it is. Links are record numbers from 1; 0 (SMM_LRU_NIL) ends a
+ * list, so a zeroed lruvec is a valid empty one. The pool's directory
+ * lives while the pool has pages: it goes with the last one.
+ */
+#include "space.h"
+#include "owner.h"
+#include "lru.h"
+#include "mm_internal.h"
+
+const char *const smm_lru_zone_names[SMM_NR_LRU_LISTS] = {
+	"nr_zone_inactive_anon", "nr_zone_active_anon", "nr_zone_inactive_file",
+	"nr_zone_active_file", "nr_zone_unevictable",
+};
+
+/* The end of a list: record numbers start at 1, so zeroed lists are empty. */
+#define SMM_LRU_NIL	0U
+
+/* Record number @r (from 1), in its pool page. */
+struct smm_lru_rec *smm_lru_rec_at(const struct smm_mm *mm, u32 r)
+{
+	const struct smm_lru_pool *p = &mm->lru_pool;
+	u32 n = (r - 1) / SMM_LRU_RECS_PER_PAGE;
+	const struct smm_section *sec;
+	u32 frame;
+
+	if (WARN_ON_ONCE(!r || n >= p->dir_cap || p->dir[n] == SMM_LRU_NONE))
+		return NULL;
+	frame = p->dir[n];
+	sec = smm_range_section_of(mm->range, frame);
+	if (WARN_ON_ONCE(!sec || !sec->virt))
+		return NULL;
+	return (struct smm_lru_rec *)((char *)sec->virt + ((frame - sec->start) << SMM_PAGE_SHIFT)) +
+	       (r - 1) % SMM_LRU_RECS_PER_PAGE;
+}
+
+/*
+ * The directory and the locks, once: a directory slot per possible pool
+ * page (span / SMM_LRU_RECS_PER_PAGE + 1: there are never more records
+ * than frames). Called under the space mutex. Freed by smm_lru_destroy()
+ * or when the last pool page goes.
+ */
+static int smm_lru_setup(struct smm_mm *mm)
+{
+	struct smm_lru_pool *p = &mm->lru_pool;
+	u32 cap = mm->range->span / SMM_LRU_RECS_PER_PAGE + 1, i;
+	unsigned int z;
+
+	if (p->dir)
+		return 0;
+	if (!mm->lru_ready) {
+		smm_lock_init(&p->lock);
+		for (z = 0; z < SMM_NR_ZONES; z++)
+			smm_lock_init(&mm->zones[z].lruvec.lock);
+		mm->lru_ready = true;
+	}
+	p->dir = smm_zalloc_array(cap, sizeof(*p->dir));
+	p->used = smm_zalloc_array(cap, sizeof(*p->used));
+	if (!p->dir || !p->used) {
+		smm_free_array(p->dir);
+		smm_free_array(p->used);
+		p->dir = NULL;
+		p->used = NULL;
+		return -ENOMEM;
+	}
+	for (i = 0; i < cap; i++)
+		p->dir[i] = SMM_LRU_NONE;
+	p->dir_cap = cap;
+	return 0;
+}
+
+/* The directory, once no record is left. */
+void smm_lru_destroy(struct smm_mm *mm)
+{
+	struct smm_lru_pool *p = &mm->lru_pool;
+
+	WARN_ON_ONCE(p->pages || p->recs);
+	smm_free_array(p->dir);
+	smm_free_array(p->used);
+	p->dir = NULL;
+	p->used = NULL;
+	p->dir_cap = 0;
+}
+
+/*
+ * Free record @r onto the pool's free list (its prev/next are the free
+ * list's links while it is free), pool lock held.
+ */
+static void smm_pool_push(struct smm_mm *mm, u32 r, struct smm_lru_rec *rec)
+{
+	struct smm_lru_pool *p = &mm->lru_pool;
+
+	rec->flags = 0;
+	rec->space = NULL;
+	rec->prev = SMM_LRU_NIL;
+	rec->next = p->free_head;
+	if (p->free_head)
+		smm_lru_rec_at(mm, p->free_head)->prev = r;
+	p->free_head = r;
+}
+
+/* A free record off the pool's free list, pool lock held. */
+static void smm_pool_unlink(struct smm_mm *mm, struct smm_lru_rec *rec)
+{
+	struct smm_lru_pool *p = &mm->lru_pool;
+
+	if (rec->prev)
+		smm_lru_rec_at(mm, rec->prev)->next = rec->next;
+	else
+		p->free_head = rec->next;
+	if (rec->next)
+		smm_lru_rec_at(mm, rec->next)->prev = rec->prev;
+}
+
+/*
+ * A new pool page from the buddy (unmovable, as page tables are), typed
+ * SMM_FRAME_LRU, its records pushed on the free list. No lock held on
+ * entry: the buddy takes its own.
+ */
+static int smm_pool_grow(struct smm_mm *mm)
+{
+	struct smm_lru_pool *p = &mm->lru_pool;
+	unsigned int cpu;
+	u32 n, i;
+	u64 idx;
+	int ret;
+
+	for (n = 0; n < p->dir_cap && p->dir[n] != SMM_LRU_NONE; n++)
+		;
+	if (WARN_ON_ONCE(n == p->dir_cap))
+		return -ENOMEM;
+	cpu = smm_cpu_get();
+	ret = smm_alloc_pages(mm, 0, SHADOWMM_GFP_ZERO, cpu, &idx);
+	if (!ret)
+		smm_frame_own(mm, idx, SMM_FRAME_LRU, smm_owner_data(SMM_OWNER_NONE, 0), cpu);
+	smm_cpu_put();
+	if (ret) {
+		p->grow_fail++;
+		return ret;
+	}
+	smm_lock(&p->lock);
+	p->dir[n] = idx;
+	p->used[n] = 0;
+	p->pages++;
+	for (i = SMM_LRU_RECS_PER_PAGE; i > 0; i--) {
+		u32 r = n * SMM_LRU_RECS_PER_PAGE + i;
+
+		smm_pool_push(mm, r, smm_lru_rec_at(mm, r));
+	}
+	smm_unlock(&p->lock);
+	return 0;
+}
+
+/*
+ * A free record for a page about to be faulted in, its number in *@rec.
+ * Grows the pool by a page when none is free; -ENOMEM when the buddy
+ * has none, with nothing changed. Under the space mutex.
+ */
+int smm_lru_rec_alloc(struct smm_mm *mm, u32 *rec)
+{
+	struct smm_lru_pool *p = &mm->lru_pool;
+	struct smm_lru_rec *x;
+	int ret;
+
+	ret = smm_lru_setup(mm);
+	if (!ret && !p->free_head)
+		ret = smm_pool_grow(mm);
+	if (ret)
+		return ret;
+	smm_lock(&p->lock);
+	*rec = p->free_head;
+	x = smm_lru_rec_at(mm, *rec);
+	smm_pool_unlink(mm, x);
+	memset(x, 0, sizeof(*x));
+	x->flags = SMM_LRU_F_USED;
+	p->used[(*rec - 1) / SMM_LRU_RECS_PER_PAGE]++;
+	p->recs++;
+	smm_unlock(&p->lock);
+	return 0;
+}
+
+/*
+ * Record @r back to the pool; its page goes back to the buddy with its
+ * last record (its records leave the free list first).
+ */
+void smm_lru_rec_free(struct smm_mm *mm, u32 r)
+{
+	struct smm_lru_pool *p = &mm->lru_pool;
+	u32 n = (r - 1) / SMM_LRU_RECS_PER_PAGE, i;
+	struct smm_lru_rec *x = smm_lru_rec_at(mm, r);
+	unsigned int cpu;
+	u64 idx;
+
+	if (!x)
+		return;
+	smm_lock(&p->lock);
+	smm_pool_push(mm, r, x);
+	p->recs--;
+	if (--p->used[n]) {
+		smm_unlock(&p->lock);
+		return;
+	}
+	for (i = 1; i <= SMM_LRU_RECS_PER_PAGE; i++)
+		smm_pool_unlink(mm, smm_lru_rec_at(mm, n * SMM_LRU_RECS_PER_PAGE + i));
+	idx = p->dir[n];
+	p->dir[n] = SMM_LRU_NONE;
+	p->pages--;
+	smm_unlock(&p->lock);
+	cpu = smm_cpu_get();
+	smm_frame_own(mm, idx, SMM_FRAME_PAGE, smm_owner_data(SMM_OWNER_NONE, 0), cpu);
+	smm_free_pages(mm, idx, cpu);
+	smm_cpu_put();
+	if (!p->pages)
+		smm_lru_destroy(mm);
+}
+
+/* list_add(): @r at the head (newest end) of @lru, lru_lock held. */
+static void smm_lru_link(struct smm_mm *mm, struct smm_lruvec *v, u32 r,
+			 struct smm_lru_rec *x, unsigned int lru)
+{
+	x->prev = SMM_LRU_NIL;
+	x->next = v->head[lru];
+	if (v->head[lru])
+		smm_lru_rec_at(mm, v->head[lru])->prev = r;
+	else
+		v->tail[lru] = r;
+	v->head[lru] = r;
+	x->flags = (x->flags & ~SMM_LRU_F_LIST) | lru;
+	WRITE_ONCE(v->nr[lru], v->nr[lru] + 1);
+}
+
+/* list_del(): @x off its list, lru_lock held. */
+static void smm_lru_unlink(struct smm_mm *mm, struct smm_lruvec *v, struct smm_lru_rec *x)
+{
+	unsigned int lru = x->flags & SMM_LRU_F_LIST;
+
+	if (x->prev)
+		smm_lru_rec_at(mm, x->prev)->next = x->next;
+	else
+		v->head[lru] = x->next;
+	if (x->next)
+		smm_lru_rec_at(mm, x->next)->prev = x->prev;
+	else
+		v->tail[lru] = x->prev;
+	x->prev = x->next = SMM_LRU_NIL;
+	WRITE_ONCE(v->nr[lru], v->nr[lru] - 1);
+}
+
+/*
+ * lru_cache_add_inactive_or_unevictable(): a page just faulted in, mapped
+ * at @va of @s, goes to the head of its zone's inactive anon list (the
+ * 5.9+ rule: new anonymous pages start inactive, and must prove
+ * themselves by a second reference). Nothing is unevictable (no mlock).
+ * The kernel batches these adds per CPU (lru_add pagevecs); here each
+ * goes to the list at once.
+ */
+void smm_lru_add_new(struct smm_mm *mm, u32 r, struct smm_space *s, u64 va, u64 frame)
+{
+	struct smm_lruvec *v = &mm->zones[smm_zone_of(mm, frame)].lruvec;
+	struct smm_lru_rec *x = smm_lru_rec_at(mm, r);
+
+	if (!x)
+		return;
+	x->frame = frame;
+	x->space = s;
+	x->va = va;
+	smm_lock(&v->lock);
+	smm_lru_link(mm, v, r, x, SMM_LRU_INACTIVE_ANON);
+	smm_unlock(&v->lock);
+}
+
+/*
+ * The page at @frame leaves the LRU as it is freed (space.c's one free
+ * path of anonymous pages): off its list, or, if a scan holds it
+ * isolated, out of the isolated count; its record back to the pool.
+ */
+void smm_lru_del(struct smm_mm *mm, u64 frame)
+{
+	struct smm_lruvec *v = &mm->zones[smm_zone_of(mm, frame)].lruvec;
+	u32 r = smm_anon_rec(&mm->frames[frame]);
+	struct smm_lru_rec *x = smm_lru_rec_at(mm, r);
+
+	if (!x || WARN_ON_ONCE(!(x->flags & SMM_LRU_F_USED) || x->frame != frame))
+		return;
+	smm_lock(&v->lock);
+	if (x->flags & SMM_LRU_F_ISOLATED)
+		WRITE_ONCE(v->nr_isolated_anon, v->nr_isolated_anon - 1);
+	else
+		smm_lru_unlink(mm, v, x);
+	smm_unlock(&v->lock);
+	smm_lru_rec_free(mm, r);
+}
+
+/* The record of the anonymous page at @frame, or NULL. Under the space mutex. */
+const struct smm_lru_rec *smm_lru_rec_of(const struct smm_mm *mm, u64 frame)
+{
+	struct smm_frame f = smm_frame_load(&mm->frames[frame]);
+
+	if (smm_frame_type(&f) != SMM_FRAME_SPACE || !(smm_frame_data(&f) & SMM_ANON_BIT) ||
+	    !mm->lru_pool.dir)
+		return NULL;
+	return smm_lru_rec_at(mm, smm_anon_rec(&f));
+}
+
+/*
+ * Pages on list @lru of zone @zone: written under the lru_lock, read
+ * without it, one whole value (zoneinfo, ZONE_GET).
+ */
+u64 smm_lru_count(struct smm_mm *mm, unsigned int zone, enum smm_lru_list lru)
+{
+	return READ_ONCE(mm->zones[zone].lruvec.nr[lru]);
+}
+
+/* The accessed bit of a leaf: x86's A, arm64's AF. */
+static u64 smm_pte_young_bit(const struct smm_pt_fmt *f)
+{
+	return f->arch == SMM_PT_ARM64 ? SMM_ARM64_AF : SMM_PTE_ACCESSED;
+}
+
+/*
+ * The PTE of @x's space that maps @x's frame at @x's va, or NULL when it
+ * does not (a broken rmap).
+ */
+static u64 *smm_rmap_pte(struct smm_mm *mm, const struct smm_lru_rec *x)
+{
+	struct smm_space *s = x->space;
+	unsigned int level;
+	u64 *slot, idx;
+
+	if (!s || s->mm != mm)
+		return NULL;
+	slot = smm_space_entry(s, x->va, &level);
+	if (!slot || level != SHADOWMM_PT_PTE || !*slot ||
+	    !smm_pte_leaf(s->fmt, level, *slot) ||
+	    !smm_range_pfn_to_idx(mm->range, smm_pte_pfn(s->fmt, level, *slot), &idx) ||
+	    idx != x->frame)
+		return NULL;
+	return slot;
+}
+
+/*
+ * folio_referenced(): through the reverse map, the PTEs mapping the page
+ * that were accessed since the last look, each one's accessed bit
+ * cleared (ptep_clear_flush_young(); no TLB to flush here). One PTE per
+ * page: returns 0 or 1. The space mutex held.
+ */
+int smm_folio_referenced(struct smm_mm *mm, const struct smm_lru_rec *x)
+{
+	u64 *pte = smm_rmap_pte(mm, x), young;
+
+	if (WARN_ON_ONCE(!pte))
+		return 0;
+	young = smm_pte_young_bit(x->space->fmt);
+	if (!(*pte & young))
+		return 0;
+	*pte &= ~young;
+	return 1;
+}
+
+/* int_sqrt(): the integer square root, bit by bit. */
+static u64 smm_int_sqrt64(u64 x)
+{
+	u64 r = 0, b = 1ULL << 62;
+
+	while (b > x)
+		b >>= 2;
+	while (b) {
+		if (x >= r + b) {
+			x -= r + b;
+			r = (r >> 1) + b;
+		} else {
+			r >>= 1;
+		}
+		b >>= 2;
+	}
+	return r;
+}
+
+/*
+ * inactive_is_low() for the anon lists: the inactive list should hold
+ * at least 1/inactive_ratio of the pages, inactive_ratio being
+ * int_sqrt(10 * size in GiB), or 1 below 1 GiB.
+ */
+bool smm_inactive_is_low(struct smm_mm *mm, unsigned int zone)
+{
+	const struct smm_lruvec *v = &mm->zones[zone].lruvec;
+	u64 inactive = READ_ONCE(v->nr[SMM_LRU_INACTIVE_ANON]);
+	u64 active = READ_ONCE(v->nr[SMM_LRU_ACTIVE_ANON]);
+	u64 gb = (inactive + active) >> (30 - SMM_PAGE_SHIFT);
+	u64 ratio = gb ? smm_int_sqrt64(10 * gb) : 1;
+
+	return inactive * ratio < active;
+}
+
+/*
+ * isolate_lru_folios(): up to @nr records from the tail (oldest end) of
+ * @lru into @batch, oldest first, flagged isolated and counted in
+ * nr_isolated_anon while off the lists. Returns how many.
+ */
+static unsigned int smm_lru_isolate(struct smm_mm *mm, struct smm_lruvec *v, unsigned int lru,
+				    unsigned int nr, u32 *batch)
+{
+	unsigned int n = 0;
+
+	smm_lock(&v->lock);
+	while (n < nr && v->tail[lru]) {
+		u32 r = v->tail[lru];
+		struct smm_lru_rec *x = smm_lru_rec_at(mm, r);
+
+		smm_lru_unlink(mm, v, x);
+		x->flags |= SMM_LRU_F_ISOLATED;
+		batch[n++] = r;
+	}
+	WRITE_ONCE(v->nr_isolated_anon, v->nr_isolated_anon + n);
+	smm_unlock(&v->lock);
+	return n;
+}
+
+/* move_folios_to_lru() of one record: to the head of @lru, isolation over. */
+static void smm_lru_putback(struct smm_mm *mm, struct smm_lruvec *v, u32 r, unsigned int lru)
+{
+	struct smm_lru_rec *x = smm_lru_rec_at(mm, r);
+
+	smm_lock(&v->lock);
+	x->flags &= ~SMM_LRU_F_ISOLATED;
+	WRITE_ONCE(v->nr_isolated_anon, v->nr_isolated_anon - 1);
+	smm_lru_link(mm, v, r, x, lru);
+	smm_unlock(&v->lock);
+}
+
+#define smm_lru_event_add(mm, ev, n) \
+	WRITE_ONCE((mm)->lru_events.ev, (mm)->lru_events.ev + (n))
+
+/*
+ * shrink_active_list() for the anon lists: @nr_to_scan pages taken from
+ * the active list's tail in batches of SWAP_CLUSTER_MAX (pgrefill), each
+ * one's referenced bits read and cleared through the rmap, and, since
+ * 6.1 keeps only referenced executable file pages active, every anon
+ * page moved to the inactive list's head (pgdeactivate), referenced or
+ * not. At most the list's length at the start is scanned (a pass of
+ * get_scan_count() never asks for more). Returns the pages deactivated.
+ * The space mutex held.
+ */
+u64 smm_shrink_active_list(struct smm_mm *mm, unsigned int zone, u64 nr_to_scan)
+{
+	struct smm_lruvec *v = &mm->zones[zone].lruvec;
+	u32 batch[SMM_SWAP_CLUSTER_MAX];
+	u64 done = 0;
+
+	if (!mm->lru_ready)
+		return 0;
+	/* at most the list once, as get_scan_count() sizes a pass */
+	nr_to_scan = min(nr_to_scan, READ_ONCE(v->nr[SMM_LRU_ACTIVE_ANON]));
+	while (nr_to_scan) {
+		unsigned int n = smm_lru_isolate(mm, v, SMM_LRU_ACTIVE_ANON,
+						 min(nr_to_scan, (u64)SMM_SWAP_CLUSTER_MAX), batch);
+		unsigned int i;
+
+		if (!n)
+			break;
+		nr_to_scan -= n;
+		smm_lru_event_add(mm, pgrefill, n);
+		for (i = 0; i < n; i++) {
+			struct smm_lru_rec *x = smm_lru_rec_at(mm, batch[i]);
+
+			smm_folio_referenced(mm, x);
+			/* folio_clear_active(): PG_referenced stays as it was */
+			smm_lru_putback(mm, v, batch[i], SMM_LRU_INACTIVE_ANON);
+		}
+		smm_lru_event_add(mm, pgdeactivate, n);
+		done += n;
+		smm_cond_resched();
+	}
+	return done;
+}
+
+enum smm_folioref { SMM_FOLIOREF_RECLAIM, SMM_FOLIOREF_KEEP, SMM_FOLIOREF_ACTIVATE };
+
+/*
+ * folio_check_references() for an anon page: referenced PTEs and
+ * PG_referenced before (cleared by the look) decide. A page referenced
+ * again after a first KEEP, or by more than one PTE, is activated; a
+ * first reference sets PG_referenced and keeps it inactive; no
+ * reference: reclaim.
+ */
+static enum smm_folioref smm_check_references(struct smm_mm *mm, struct smm_lru_rec *x)
+{
+	int referenced_ptes = smm_folio_referenced(mm, x);
+	bool referenced_folio = x->flags & SMM_LRU_F_REFERENCED;
+
+	x->flags &= ~SMM_LRU_F_REFERENCED;
+	if (referenced_ptes) {
+		x->flags |= SMM_LRU_F_REFERENCED;
+		if (referenced_folio || referenced_ptes > 1)
+			return SMM_FOLIOREF_ACTIVATE;
+		return SMM_FOLIOREF_KEEP;
+	}
+	return SMM_FOLIOREF_RECLAIM;
+}
+
+/*
+ * shrink_inactive_list() and shrink_folio_list() for the anon lists:
+ * @nr_to_scan pages from the inactive list's tail in batches of
+ * SWAP_CLUSTER_MAX (pgscan), each judged by smm_check_references():
+ * ACTIVATE to the active list (pgactivate), KEEP back to the inactive
+ * list, RECLAIM through @pageout (pgsteal when it returns 0 and the page
+ * is gone; an error activates it, as a failed add_to_swap() does).
+ * Without @pageout, RECLAIM keeps the page. At most the list's length
+ * at the start is scanned, so no page is looked at twice in one call
+ * (get_scan_count() sizes a pass by the list). The pages of a batch go
+ * back in the order they were taken, each to its list's head. The space
+ * mutex held; @pageout called without lru locks.
+ */
+void smm_shrink_inactive_list(struct smm_mm *mm, unsigned int zone, u64 nr_to_scan,
+			      smm_pageout_t pageout, void *priv, struct smm_lru_scan *res)
+{
+	struct smm_lruvec *v = &mm->zones[zone].lruvec;
+	u32 batch[SMM_SWAP_CLUSTER_MAX];
+
+	memset(res, 0, sizeof(*res));
+	if (!mm->lru_ready)
+		return;
+	nr_to_scan = min(nr_to_scan, READ_ONCE(v->nr[SMM_LRU_INACTIVE_ANON]));
+	while (nr_to_scan) {
+		unsigned int n = smm_lru_isolate(mm, v, SMM_LRU_INACTIVE_ANON,
+						 min(nr_to_scan, (u64)SMM_SWAP_CLUSTER_MAX), batch);
+		unsigned int i;
+
+		if (!n)
+			break;
+		nr_to_scan -= n;
+		res->scanned += n;
+		smm_lru_event_add(mm, pgscan, n);
+		for (i = 0; i < n; i++) {
+			struct smm_lru_rec *x = smm_lru_rec_at(mm, batch[i]);
+			enum smm_folioref ref = smm_check_references(mm, x);
+
+			if (ref == SMM_FOLIOREF_RECLAIM && pageout) {
+				if (!pageout(priv, x->space, x->va, x->frame)) {
+					/* freed: smm_lru_del() ended its isolation */
+					res->reclaimed++;
+					smm_lru_event_add(mm, pgsteal, 1);
+					continue;
+				}
+				ref = SMM_FOLIOREF_ACTIVATE;
+			}
+			if (ref == SMM_FOLIOREF_ACTIVATE) {
+				res->activated++;
+				smm_lru_event_add(mm, pgactivate, 1);
+				smm_lru_putback(mm, v, batch[i], SMM_LRU_ACTIVE_ANON);
+			} else {
+				res->kept++;
+				smm_lru_putback(mm, v, batch[i], SMM_LRU_INACTIVE_ANON);
+			}
+		}
+		smm_cond_resched();
+	}
+}
+
+#define smm_lru_bad(fmt, ...)	(snprintf(why, len, fmt, ##__VA_ARGS__), -EUCLEAN)
+
+/* One zone's lists walked head to tail: links, flags, the rmap of each. */
+static int smm_lru_check_zone(struct smm_mm *mm, unsigned int zi, u64 *on_lists,
+			      char *why, size_t len)
+{
+	struct smm_lruvec *v = &mm->zones[zi].lruvec;
+	unsigned int lru;
+	int ret = 0;
+
+	smm_lock(&v->lock);
+	if (v->nr_isolated_anon)
+		ret = smm_lru_bad("zone %u: %llu pages isolated outside a scan", zi,
+				  (unsigned long long)v->nr_isolated_anon);
+	for (lru = 0; !ret && lru < SMM_NR_LRU_LISTS; lru++) {
+		u32 r = v->head[lru], prev = SMM_LRU_NIL;
+		u64 n = 0;
+
+		while (r && !ret) {
+			const struct smm_lru_rec *x = smm_lru_rec_at(mm, r);
+			struct smm_frame f;
+
+			if (!x)
+				ret = smm_lru_bad("zone %u list %u: record %u outside the pool", zi, lru, r);
+			else if (++n > v->nr[lru])
+				ret = smm_lru_bad("zone %u list %u: longer than its count %llu", zi, lru,
+						  (unsigned long long)v->nr[lru]);
+			else if (x->prev != prev || (x->flags & SMM_LRU_F_LIST) != lru ||
+				 (x->flags & (SMM_LRU_F_USED | SMM_LRU_F_ISOLATED)) != SMM_LRU_F_USED)
+				ret = smm_lru_bad("zone %u list %u: record %u has bad links or flags %#x",
+						  zi, lru, r, x->flags);
+			else if (x->frame >= mm->range->span || smm_zone_of(mm, x->frame) != zi)
+				ret = smm_lru_bad("zone %u list %u: record %u's frame %u is not in the zone",
+						  zi, lru, r, x->frame);
+			if (ret)
+				break;
+			f = smm_frame_load(&mm->frames[x->frame]);
+			if (smm_frame_type(&f) != SMM_FRAME_SPACE || smm_frame_owner(&f) != SMM_OWNER_SPACE ||
+			    !(smm_frame_data(&f) & SMM_ANON_BIT) || smm_anon_rec(&f) != r)
+				ret = smm_lru_bad("frame %u: record %u's page is not an anonymous page pointing back to it",
+						  x->frame, r);
+			else if (!x->space || smm_space_tag_id(smm_frame_tag(&f)) != x->space->id)
+				ret = smm_lru_bad("frame %u: the rmap names another space than the frame's",
+						  x->frame);
+			else if (!smm_rmap_pte(mm, x))
+				ret = smm_lru_bad("frame %u: no PTE of space %u maps it at %#llx", x->frame,
+						  x->space->id, (unsigned long long)x->va);
+			prev = r;
+			r = x->next;
+		}
+		if (!ret && (n != v->nr[lru] || v->tail[lru] != prev))
+			ret = smm_lru_bad("zone %u list %u: %llu records, count %llu, or a bad tail", zi,
+					  lru, (unsigned long long)n, (unsigned long long)v->nr[lru]);
+		if (!ret && lru != SMM_LRU_INACTIVE_ANON && lru != SMM_LRU_ACTIVE_ANON && n)
+			ret = smm_lru_bad("zone %u list %u: file or unevictable pages without a page cache",
+					  zi, lru);
+		*on_lists += n;
+	}
+	smm_unlock(&v->lock);
+	return ret;
+}
+
+/*
+ * CHECK of the LRU: each zone's lists (smm_lru_check_zone()), then every
+ * anonymous page of the range counted: as many as records on the lists
+ * (each of which points back to its page, so every anonymous page is on
+ * exactly one list), and the pool's counts. Under the space mutex, no
+ * scan running.
+ */
+int smm_lru_check(struct smm_mm *mm, char *why, size_t len)
+{
+	struct smm_lru_pool *p = &mm->lru_pool;
+	u64 on_lists = 0, anon = 0, pool = 0, idx;
+	unsigned int zi;
+	int ret = 0;
+
+	for (zi = 0; zi < SMM_NR_ZONES && !ret && mm->lru_ready; zi++)
+		ret = smm_lru_check_zone(mm, zi, &on_lists, why, len);
+	if (ret)
+		return ret;
+	for (idx = 0; idx < mm->range->span; idx++) {
+		struct smm_frame f = smm_frame_load(&mm->frames[idx]);
+
+		if (smm_frame_type(&f) == SMM_FRAME_SPACE && (smm_frame_data(&f) & SMM_ANON_BIT))
+			anon++;
+		pool += smm_frame_type(&f) == SMM_FRAME_LRU;
+		if (!(idx % 65536))
+			smm_cond_resched();
+	}
+	if (anon != on_lists)
+		return smm_lru_bad("%llu anonymous pages, %llu on LRU lists", (unsigned long long)anon,
+				   (unsigned long long)on_lists);
+	if (anon != p->recs || pool != p->pages ||
+	    p->recs > p->pages * SMM_LRU_RECS_PER_PAGE)
+		return smm_lru_bad("record pool: %llu records in use for %llu pages, %llu pool pages for %llu frames typed lru",
+				   (unsigned long long)p->recs, (unsigned long long)anon,
+				   (unsigned long long)p->pages, (unsigned long long)pool);
+	snprintf(why, len, "ok");
+	return 0;
+}
