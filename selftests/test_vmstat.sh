@@ -79,18 +79,21 @@ ktap_check "pgalloc, pgfree, numa_hit move by a PAGE_ALLOC/PAGE_FREE pair" page_
 # a space: its root table; 4 faults under one PUD, PMD and PTE table
 space_faults() {
 	t0=$(val nr_page_table_pages) r0=$(val nr_anon_pages) p0=$(val pgfault)
+	l0=$(val nr_inactive_anon)
 	id=$(smmctl -j space create levels 4 | jq -r .id) || return 1
 	delta nr_page_table_pages "$t0" "$(val nr_page_table_pages)" 1 || return 1
 	smmctl space mmap "$id" addr 0x400000 len 16384 > /dev/null &&
 		smmctl space access "$id" addr 0x400000 len 16384 write > /dev/null || return 1
 	delta pgfault "$p0" "$(val pgfault)" 4 &&
 		delta nr_anon_pages "$r0" "$(val nr_anon_pages)" 4 &&
-		delta nr_page_table_pages "$t0" "$(val nr_page_table_pages)" 4 || return 1
+		delta nr_page_table_pages "$t0" "$(val nr_page_table_pages)" 4 &&
+		delta nr_inactive_anon "$l0" "$(val nr_inactive_anon)" 4 || return 1
 	smmctl space destroy "$id" || return 1
-	delta nr_anon_pages "$r0" "$(val nr_anon_pages)" 0 &&
+	delta nr_inactive_anon "$l0" "$(val nr_inactive_anon)" 0 &&
+		delta nr_anon_pages "$r0" "$(val nr_anon_pages)" 0 &&
 		delta nr_page_table_pages "$t0" "$(val nr_page_table_pages)" 0
 }
-ktap_check "pgfault, nr_anon_pages, nr_page_table_pages follow a space" space_faults
+ktap_check "pgfault, nr_anon_pages, nr_page_table_pages, nr_inactive_anon follow a space" space_faults
 
 # one object of a RECLAIM_ACCOUNT cache: one slab, counted reclaimable
 slab_pages() {

@@ -16,6 +16,11 @@
  *   pgalloc_<zone>	pages allocated in the zone, buddy and pcp lists
  *   pgfree		pages freed, to the buddy or the pcp lists
  *   pgfault, pgmajfault	faults handled by the shadow fault path
+ *   nr_zone_*, nr_<lru>	pages on each LRU list (lru.h); a zone's list is
+ *			its node's here, one node; nr_isolated_anon: off
+ *			the lists in a scan
+ *   pgactivate ... pgsteal_anon	the scans' events (lru.c); every page on
+ *			the lists is anonymous, so pgscan/pgsteal are _anon
  */
 #include "vmstat.h"
 #include "slab.h"
@@ -28,22 +33,39 @@
 #define VS_ZONE(nm, z, field)	SMM_VS(nm, SMM_VS_ZONE, z, struct smm_zone_snapshot, field)
 #define VS_MM(nm, field)	SMM_VS(nm, SMM_VS_MM, 0, struct smm_mm, field)
 #define VS_SPACES(nm, field)	SMM_VS(nm, SMM_VS_SPACE, 0, struct smm_space, field)
+#define VS_LRU(nm, field)	SMM_VS(nm, SMM_VS_LRU, 0, struct smm_lruvec, field)
 #define VS_SLAB(nm, reclaimable) { .name = nm, .src = SMM_VS_SLAB, .arg = reclaimable, .n = 1 }
 
 const struct smm_vmstat_item smm_vmstat_items[] = {
 	VS_ZONES("nr_free_pages", free),
+	VS_LRU("nr_zone_inactive_anon", nr[SMM_LRU_INACTIVE_ANON]),
+	VS_LRU("nr_zone_active_anon", nr[SMM_LRU_ACTIVE_ANON]),
+	VS_LRU("nr_zone_inactive_file", nr[SMM_LRU_INACTIVE_FILE]),
+	VS_LRU("nr_zone_active_file", nr[SMM_LRU_ACTIVE_FILE]),
+	VS_LRU("nr_zone_unevictable", nr[SMM_LRU_UNEVICTABLE]),
 	VS_ZONES("numa_hit", alloc_total),
 	VS_ZONES("numa_local", alloc_total),
+	VS_LRU("nr_inactive_anon", nr[SMM_LRU_INACTIVE_ANON]),
+	VS_LRU("nr_active_anon", nr[SMM_LRU_ACTIVE_ANON]),
+	VS_LRU("nr_inactive_file", nr[SMM_LRU_INACTIVE_FILE]),
+	VS_LRU("nr_active_file", nr[SMM_LRU_ACTIVE_FILE]),
+	VS_LRU("nr_unevictable", nr[SMM_LRU_UNEVICTABLE]),
 	VS_SLAB("nr_slab_reclaimable", 1),
 	VS_SLAB("nr_slab_unreclaimable", 0),
+	VS_LRU("nr_isolated_anon", nr_isolated_anon),
 	VS_SPACES("nr_anon_pages", vm.rss_anon),
 	VS_SPACES("nr_page_table_pages", tables),
 	VS_ZONE("pgalloc_dma", SHADOWMM_ZONE_DMA, alloc_pages),
 	VS_ZONE("pgalloc_dma32", SHADOWMM_ZONE_DMA32, alloc_pages),
 	VS_ZONE("pgalloc_normal", SHADOWMM_ZONE_NORMAL, alloc_pages),
 	VS_ZONES("pgfree", free_pages),
+	VS_MM("pgactivate", lru_events.pgactivate),
+	VS_MM("pgdeactivate", lru_events.pgdeactivate),
 	VS_MM("pgfault", events.pgfault),
 	VS_MM("pgmajfault", events.pgmajfault),
+	VS_MM("pgrefill", lru_events.pgrefill),
+	VS_MM("pgscan_anon", lru_events.pgscan),
+	VS_MM("pgsteal_anon", lru_events.pgsteal),
 };
 
 const unsigned int smm_vmstat_nr = ARRAY_SIZE(smm_vmstat_items);
@@ -115,6 +137,9 @@ int smm_vmstat_read(struct smm_mm *mm, struct smm_slabs *slabs, u64 *val)
 			val[i] = smm_vmstat_sum(mm, it);
 		else if (it->src == SMM_VS_SLAB)
 			val[i] = slab[it->arg];
+		else if (it->src == SMM_VS_LRU)
+			for (zi = 0; zi < SMM_NR_ZONES; zi++)
+				val[i] += smm_vmstat_sum(&mm->zones[zi].lruvec, it);
 	}
 	return 0;
 }

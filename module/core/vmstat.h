@@ -6,7 +6,7 @@
  *
  * One table, smm_vmstat_items[] (vmstat.c), says for each name where its
  * value lies: a u64 (or an array of them, summed) of a zone snapshot, of
- * the mm, of every space, or the pages of one kind of slab cache. A new
+ * the mm, of every space, of the zones' LRU lists, or the pages of one kind of slab cache. A new
  * counter is one line there. Only what the shadow counts is listed: no
  * name stands for a feature it lacks (Documentation/debugfs.md).
  *
@@ -29,6 +29,7 @@ enum smm_vmstat_src {
 	SMM_VS_MM,	/* struct smm_mm */
 	SMM_VS_SPACE,	/* struct smm_space, summed over the spaces */
 	SMM_VS_SLAB,	/* slab pages of caches reclaimable (@arg 1) or not (0) */
+	SMM_VS_LRU,	/* struct smm_lruvec, summed over the zones */
 };
 
 struct smm_vmstat_item {

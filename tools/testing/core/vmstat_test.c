@@ -157,7 +157,10 @@ SMM_TEST(vmstat_counts_move_exactly)
 	EXPECT_EQ(vs_get(v0, "pgalloc_dma"), 0);
 	EXPECT_EQ(vs_get(v0, "pgalloc_normal"), 0);
 
-	/* a space: its root table, then 4 faults under one PUD, PMD and PTE table */
+	/*
+	 * a space: its root table, then 4 faults under one PUD, PMD and PTE
+	 * table, their LRU records in one pool page (lru.h)
+	 */
 	ASSERT_EQ(smm_space_init(&s, &t.mm, 1, 4), 0);
 	ASSERT_EQ(vs_read(&t.mm, &sl, &s, 1, v1), 0);
 	EXPECT_EQ(vs_get(v1, "nr_page_table_pages") - vs_get(v0, "nr_page_table_pages"), 1);
@@ -169,10 +172,14 @@ SMM_TEST(vmstat_counts_move_exactly)
 	EXPECT_EQ(vs_get(v0, "pgmajfault"), 0);
 	EXPECT_EQ(vs_get(v0, "nr_anon_pages") - vs_get(v1, "nr_anon_pages"), 4);
 	EXPECT_EQ(vs_get(v0, "nr_page_table_pages") - vs_get(v1, "nr_page_table_pages"), 3);
-	EXPECT_EQ(vs_get(v0, "pgalloc_dma32") - vs_get(v1, "pgalloc_dma32"), 4 + 3);
+	EXPECT_EQ(vs_get(v0, "pgalloc_dma32") - vs_get(v1, "pgalloc_dma32"), 4 + 3 + 1);
+	EXPECT_EQ(vs_get(v0, "nr_inactive_anon"), 4);
+	EXPECT_EQ(vs_get(v0, "nr_zone_inactive_anon"), 4);
+	EXPECT_EQ(vs_get(v0, "nr_active_anon"), 0);
 	smm_space_destroy(&s);
 	ASSERT_EQ(vs_read(&t.mm, &sl, NULL, 0, v1), 0);
-	EXPECT_EQ(vs_get(v1, "pgfree") - vs_get(v0, "pgfree"), 4 + 4);
+	EXPECT_EQ(vs_get(v1, "pgfree") - vs_get(v0, "pgfree"), 4 + 4 + 1);
+	EXPECT_EQ(vs_get(v1, "nr_inactive_anon"), 0);
 	EXPECT_EQ(vs_get(v1, "pgfault"), vs_get(v0, "pgfault"));
 
 	/* one slab of a RECLAIM_ACCOUNT cache, one of a plain one */
