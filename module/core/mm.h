@@ -173,8 +173,11 @@ struct smm_hold_stats {
  */
 struct smm_vm_events {
 	u64 pgfault;			/* faults handled, as handle_mm_fault() counts */
-	u64 pgmajfault;			/* of which needed I/O: none until swap */
+	u64 pgmajfault;			/* of which needed I/O: swap-ins (swap.h) */
+	u64 pswpin, pswpout;		/* pages read from and written to swap */
 };
+
+struct smm_swap;
 
 struct smm_mm {
 	struct smm_range *range;
@@ -191,6 +194,7 @@ struct smm_mm {
 	smm_lock_t hold_lock;		/* holds[] */
 	struct smm_hold_stats holds[SMM_NR_HOLDS];
 	struct smm_vm_events events;	/* shadow processes (vma.h) */
+	struct smm_swap *swap;		/* the swap area (swap.h), NULL when off */
 };
 
 /* How the range is cut into zones: frames per zone from the start. */
