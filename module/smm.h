@@ -95,6 +95,10 @@ void smm_space_set(u32 id, struct smm_space *s);
 u64 smm_spaces_destroy_all(void);
 int smm_spaces_check(char *why, size_t len);
 
+/* nl_swap.c: the swap area's teardown (after the spaces) and debugfs file */
+void smm_swap_teardown(void);
+void smm_swap_debugfs_init(struct dentry *dir);
+
 /* page tables: pt_real.c walks the real ones */
 struct mm_struct;
 struct smm_walk;
