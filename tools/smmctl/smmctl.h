@@ -61,6 +61,8 @@ extern const struct smm_cmd smmctl_cache_cmds[];	/* cache.c */
 extern const struct smm_cmd smmctl_obj_cmds[];		/* cache.c */
 extern const struct smm_cmd smmctl_pt_cmds[];		/* pt.c */
 extern const struct smm_cmd smmctl_space_cmds[];	/* space.c */
+extern const struct smm_cmd smmctl_swap_cmds[];		/* swap.c */
+int smmctl_space_pageout(int argc, char **argv);	/* swap.c */
 
 /* vma.c: the shadow-process commands of smmctl_space_cmds */
 int smmctl_space_mmap(int argc, char **argv);
