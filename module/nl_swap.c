@@ -29,13 +29,8 @@
 
 #define SMM_SWAP_PRIORITY	(-2)	/* what swapon gives the first area without -p */
 
-static struct netlink_range_validation smm_nl_swap_size_range = {
-	.min = 1,
-	.max = SHADOWMM_SWAP_MAX_BYTES,
-};
-
 static const struct nla_policy smm_nl_swap_policy[SHADOWMM_A_SWAP_SIZE + 1] = {
-	[SHADOWMM_A_SWAP_SIZE]	= NLA_POLICY_FULL_RANGE(NLA_U64, &smm_nl_swap_size_range),
+	[SHADOWMM_A_SWAP_SIZE]	= { .type = NLA_U64 },	/* checked with reasons below */
 };
 
 static struct netlink_range_validation smm_nl_pageout_addr_range = {
