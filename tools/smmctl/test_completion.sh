@@ -64,12 +64,12 @@ expect() {
 sorted() { printf '%s\n' "$@" | sort | tr '\n' ' ' | sed 's/ $//'; }
 
 ktap_header
-ktap_plan 21
+ktap_plan 24
 
 registered() { [[ $(complete -p smmctl) == "complete -F _smmctl smmctl" ]]; }
 ktap_check "complete -F _smmctl smmctl" registered
 expect "objects" "smmctl " \
-	"$(sorted info section zone page frame cache obj check reset pt space monitor help)"
+	"$(sorted info section zone page frame cache obj check reset pt space swap monitor help)"
 expect "options" "smmctl -" "$(sorted -j -p -V -h --json --pretty --version --help)"
 expect "an object after options" "smmctl -j -p ca" "cache"
 expect "cache's commands" "smmctl cache " "$(sorted show create destroy shrink validate help)"
@@ -90,6 +90,9 @@ expect "map's keywords" "$FAKE space map 1 addr 0x400000 pages 2 " \
 expect "sizes" "$FAKE space map 1 addr 0x400000 pages 2 size " "$(sorted 1G 2M 4K)"
 expect "mmap's prot" "$FAKE space mmap 3 addr 0 len 4096 prot " "$(sorted rw- r-- r-x rwx ---)"
 expect "space ids in pt walk" "$FAKE pt walk space " "$(sorted 1 3)"
+expect "swap's commands" "smmctl swap " "$(sorted show on off help)"
+expect "swap on's keyword" "smmctl swap on " "$(sorted size help)"
+expect "pageout's keywords" "$FAKE space pageout 1 addr 0x400000 " "len"
 
 # no module: nothing offered, nothing printed (stderr included)
 nomod() {
