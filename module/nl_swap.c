@@ -100,8 +100,15 @@ static int smm_nl_swap_on_prepare(struct sk_buff *skb, struct genl_info *info, v
 				    "swap size over the limit: an eighth of RAM, at most 4 GiB (SWAP_GET shows it)");
 		return -E2BIG;
 	}
+	smm_space_lock_all();
+	ret = smm_dev.mm.swap ? -EBUSY : 0;
+	smm_space_unlock_all();
+	if (ret) {	/* checked again when it is attached */
+		NL_SET_ERR_MSG_ATTR(info->extack, a, "a swap area is on already (one area, type 0)");
+		return ret;
+	}
 	sw = kzalloc(sizeof(*sw), GFP_KERNEL);
-	mem = vmalloc(slots << SMM_PAGE_SHIFT);
+	mem = __vmalloc(slots << SMM_PAGE_SHIFT, GFP_KERNEL | __GFP_NOWARN);
 	ret = sw && mem ? smm_swap_init(sw, mem, slots) : -ENOMEM;
 	if (ret) {
 		NL_SET_ERR_MSG(info->extack, "out of memory for the swap area");
