@@ -85,7 +85,7 @@ ktap_check "swap off when off refused" smm_refused "no swap area is on" smmctl s
 ktap_check "pageout without swap refused" smm_refused "no swap area is on" \
 	smmctl space pageout "$id" addr $A len $LEN
 ktap_check "pageout on a missing space refused" smm_refused "no such space" \
-	smmctl space pageout 99 addr $A len $LEN
+	smmctl space pageout 63 addr $A len $LEN
 ktap_check "pageout of an unaligned range refused" smm_refused "page aligned" \
 	sh -c "smmctl swap on size 1M && smmctl space pageout $id addr $((A + 8)) len 0x1000"
 
