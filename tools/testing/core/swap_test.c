@@ -415,6 +415,14 @@ SMM_TEST(swap_off_and_out_of_memory)
 	ASSERT_EQ(smm_swap_off(&e.t.mm, &off, &why), 0);
 	EXPECT_EQ(off, &e.sw);
 	EXPECT_EQ(sw_check(&e.t.mm, sps, 2), 0);
+	/* swapoff maps the pages old and clean, as unuse_pte() does */
+	{
+		struct smm_walk w;
+
+		ASSERT_EQ(smm_space_walk(&s[1], BASE, &w), 0);
+		EXPECT_EQ(w.kind, SHADOWMM_PT_PAGE);
+		ASSERT_FALSE(w.flags & (SHADOWMM_PTF_ACCESSED | SHADOWMM_PTF_DIRTY));
+	}
 	for (k = 0; k < 2; k++) {
 		for (i = 0; i < pages; i++) {
 			ASSERT_EQ(sw_access(&s[k], BASE + i * PG, PG, false, 0, &res), 0);
