@@ -615,3 +615,53 @@ SMM_TEST(swap_random_against_model)
 	EXPECT_EQ(e.t.mm.swap ? e.t.mm.swap->inuse : 0, 0);
 	sw_env_destroy(&e);
 }
+
+/* CHECK finds each kind of broken swap state, with its reason; mended, it passes. */
+SMM_TEST(swap_check_catches_corruption)
+{
+	struct smm_space *sp;
+	struct smm_access res;
+	struct smm_space s;
+	struct sw_env e;
+	const char *why;
+	u64 done;
+	u32 c;
+
+	ASSERT_EQ(sw_env_init(&e, 512, 3 * SMM_SWAP_CLUSTER), 0);
+	ASSERT_EQ(smm_space_init(&s, &e.t.mm, 1, 4), 0);
+	sp = &s;
+	ASSERT_EQ(smm_vma_mmap(&s, BASE, 4 * PG, RW, &why), 0);
+	ASSERT_EQ(sw_access(&s, BASE, 4 * PG, true, 3, &res), 0);
+	ASSERT_EQ(smm_swap_pageout(&s, BASE, 2 * PG, &done, &why), 0);
+	ASSERT_EQ(sw_check(&e.t.mm, &sp, 1), 0);
+
+	/* a slot used that no entry names */
+	e.sw.map[700] = 1;
+	ASSERT_NE(sw_check(&e.t.mm, &sp, 1), 0);
+	e.sw.map[700] = 0;
+	/* inuse off by one */
+	e.sw.inuse++;
+	ASSERT_NE(sw_check(&e.t.mm, &sp, 1), 0);
+	e.sw.inuse--;
+	/* VmSwap off by one */
+	s.vm.swap_ents++;
+	ASSERT_NE(sw_check(&e.t.mm, &sp, 1), 0);
+	s.vm.swap_ents--;
+	/* a cluster's count */
+	e.sw.cl[1].count++;
+	ASSERT_NE(sw_check(&e.t.mm, &sp, 1), 0);
+	e.sw.cl[1].count--;
+	/* the free list loses its cluster */
+	c = e.sw.free_head;
+	ASSERT_NE(c, SMM_SWAP_NONE);
+	e.sw.free_head = e.sw.free_tail = SMM_SWAP_NONE;
+	ASSERT_NE(sw_check(&e.t.mm, &sp, 1), 0);
+	e.sw.free_head = e.sw.free_tail = c;
+	/* the header slot */
+	e.sw.map[0] = 0;
+	ASSERT_NE(sw_check(&e.t.mm, &sp, 1), 0);
+	e.sw.map[0] = SMM_SWAP_MAP_BAD;
+	EXPECT_EQ(sw_check(&e.t.mm, &sp, 1), 0);
+	smm_space_destroy(&s);
+	sw_env_destroy(&e);
+}
