@@ -272,6 +272,7 @@ static void __exit smm_exit(void)
 	smm_nl_unregister();
 	smm_debugfs_exit(d);
 	smm_spaces_destroy_all();
+	smm_swap_teardown();
 	smm_slab_teardown(d);
 	smm_mm_destroy(&d->mm);
 	smm_backing_teardown(d);

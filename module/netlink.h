@@ -38,7 +38,7 @@ struct smm_nl_ops {
 /* The tables, each ended by an entry with cmd 0. */
 extern const struct smm_nl_ops smm_nl_info_ops[], smm_nl_zone_ops[], smm_nl_page_ops[],
 	smm_nl_frame_ops[], smm_nl_check_ops[], smm_nl_cache_ops[], smm_nl_obj_ops[],
-	smm_nl_walk_ops[], smm_nl_space_ops[], smm_nl_vma_ops[];
+	smm_nl_walk_ops[], smm_nl_space_ops[], smm_nl_vma_ops[], smm_nl_swap_ops[];
 extern const struct smm_nl_ops smm_nl_vmstat_ops[];
 
 /* nl_vma.c: a space's process part of a SPACE_GET message */

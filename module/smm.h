@@ -97,6 +97,9 @@ int smm_spaces_check(char *why, size_t len);
 
 /* nl_vmstat.c: every vmstat counter (core/vmstat.h), a new array to kfree() */
 u64 *smm_vmstat_collect(struct smm_dev *d);
+/* nl_swap.c: the swap area's teardown (after the spaces) and debugfs file */
+void smm_swap_teardown(void);
+void smm_swap_debugfs_init(struct dentry *dir);
 
 /* page tables: pt_real.c walks the real ones */
 struct mm_struct;

@@ -14,6 +14,7 @@
 
 #include "smm.h"
 #include "core/space.h"
+#include "core/swap.h"
 
 static DEFINE_MUTEX(smm_space_lock);
 static struct smm_space *smm_spaces[SHADOWMM_SPACE_MAX];
@@ -91,24 +92,39 @@ u64 smm_spaces_destroy_all(void)
 
 /*
  * CHECK's part for the spaces: each space's VMAs and faulted pages
- * (smm_vma_check()), then the LRU lists and their rmap (smm_lru_check()),
+ * (smm_vma_check()), its swap entries, and the swap area against them
+ * all (core/swap.h), then the LRU lists and their rmap (smm_lru_check()),
  * under smm_space_lock. Non-zero with the first
  * broken rule in @why.
  */
 int smm_spaces_check(char *why, size_t len)
 {
+	struct smm_mm *mm = &smm_dev.mm;
+	u8 *seen = NULL;
 	int ret = 0;
 	u32 id;
 
 	smm_space_lock_all();
+	if (mm->swap) {
+		seen = kvzalloc(mm->swap->slots, GFP_KERNEL);
+		if (!seen) {
+			snprintf(why, len, "out of memory for the swap check");
+			ret = -ENOMEM;
+		}
+	}
 	for (id = 1; !ret && id <= SHADOWMM_SPACE_MAX; id++) {
 		struct smm_space *s = smm_space_find(id);
 
 		if (s)
 			ret = smm_vma_check(s, why, len);
+		if (s && !ret)
+			ret = smm_swap_check_space(s, seen, why, len);
 	}
+	if (!ret && seen)
+		ret = smm_swap_check(mm, seen, why, len);
 	if (!ret)
-		ret = smm_lru_check(&smm_dev.mm, why, len);
+		ret = smm_lru_check(mm, why, len);
 	smm_space_unlock_all();
+	kvfree(seen);
 	return ret;
 }

@@ -209,7 +209,7 @@ arm64 | arm64-612 | arm64-612-la48)
 	# make check's arm64 run: the page allocator and the slab layer in
 	# a reserved range, shadow spaces, and the walker against pagemap
 	# and under races; make check-full runs the other ten too
-	default_tests=test_buddy.sh,test_slab.sh,test_space.sh,test_pt_walk.sh,test_pt_race.sh
+	default_tests=test_buddy.sh,test_slab.sh,test_space.sh,test_swap.sh,test_pt_walk.sh,test_pt_race.sh
 	if [ "${SMM_FLAVOUR_FULL:-0}" = 1 ]; then
 		default_tests+=,test_stress.sh,test_genl.sh,test_debugfs.sh,test_lifecycle.sh
 		default_tests+=,test_borrowed.sh,test_reserved.sh,test_cycles.sh,test_frames.sh

@@ -15,7 +15,9 @@
  *   - an entry is there but forbids it (a page of SPACE_MAP mapped
  *     read-only, PROT_NONE or not for the user): -EACCES as well;
  *   - nothing mapped: a zeroed order-0 page, the VMA's protection,
- *     accessed set (dirty on a write fault): a minor fault.
+ *     accessed set (dirty on a write fault): a minor fault;
+ *   - a swap entry: the page read back from swap (swap.c,
+ *     do_swap_page()): a major fault.
  *
  * Simplified against mm/memory.c: a read fault allocates a page instead
  * of mapping the shared zero page; no fault-around, no THP; no
@@ -26,6 +28,7 @@
  */
 #include "space.h"
 #include "owner.h"
+#include "swap.h"
 
 /* Read or write the words of [va, end) (one page) at @mem, which maps @va's page. */
 static void smm_access_page(u64 *mem, u64 va, u64 end, unsigned int flags, u64 value,
@@ -62,6 +65,11 @@ static int smm_fault(struct smm_space *s, u64 va, u64 e, bool write, const char 
 	if (vma && write && !(vma->prot & SHADOWMM_PROT_WRITE)) {
 		*why = "SIGSEGV (SEGV_ACCERR): write to a read-only mapping";
 		return -EACCES;
+	}
+	if (vma && e && smm_pte_swap(s->fmt, SHADOWMM_PT_PTE, e)) {
+		/* do_swap_page(): a major fault (swap.c) */
+		WRITE_ONCE(s->mm->events.pgfault, s->mm->events.pgfault + 1);
+		return smm_swap_fault(s, va, e, vma->prot | SHADOWMM_PROT_USER, write, why);
 	}
 	if (e) {
 		/* a page of SPACE_MAP that forbids this access: no VMA fixes it */

@@ -175,8 +175,11 @@ struct smm_hold_stats {
  */
 struct smm_vm_events {
 	u64 pgfault;			/* faults handled, as handle_mm_fault() counts */
-	u64 pgmajfault;			/* of which needed I/O: none until swap */
+	u64 pgmajfault;			/* of which needed I/O: swap-ins (swap.h) */
+	u64 pswpin, pswpout;		/* pages read from and written to swap */
 };
+
+struct smm_swap;
 
 struct smm_mm {
 	struct smm_range *range;
@@ -196,6 +199,7 @@ struct smm_mm {
 	bool lru_ready;			/* lru locks initialised (lru.c) */
 	struct smm_lru_pool lru_pool;	/* LRU records (lru.h) */
 	struct smm_lru_events lru_events;	/* reclaim's counters (lru.h) */
+	struct smm_swap *swap;		/* the swap area (swap.h), NULL when off */
 };
 
 /* How the range is cut into zones: frames per zone from the start. */

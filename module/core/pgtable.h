@@ -172,6 +172,7 @@ bool smm_pte_bad(const struct smm_pt_fmt *f, unsigned int level, u64 e);
 u64 smm_pte_pfn(const struct smm_pt_fmt *f, unsigned int level, u64 e);
 unsigned int smm_swp_type(const struct smm_pt_fmt *f, u64 e);
 u64 smm_swp_offset(const struct smm_pt_fmt *f, u64 e);
+u64 smm_swp_entry(const struct smm_pt_fmt *f, unsigned int type, u64 offset);
 u32 smm_pte_flags(const struct smm_pt_fmt *f, unsigned int level, u64 e);
 u64 smm_pte_make(const struct smm_pt_fmt *f, unsigned int level, u64 pfn, unsigned int prot,
 		 bool leaf);

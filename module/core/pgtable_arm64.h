@@ -185,6 +185,22 @@ static inline u64 smm_arm64_swp_offset(const struct smm_pt_fmt *f, u64 e)
 	return (e >> shift) & ((1ULL << SMM_ARM64_SWP_OFFSET_BITS) - 1);
 }
 
+/*
+ * The swap entry of (@type, @offset) as __swp_entry() writes it in the
+ * format's encoding (6.1: type 7:3, offset 57:8; 6.10+: type 10:6,
+ * offset 61:12), valid and the other software bits clear. Offset 0 with
+ * type 0 would be an empty entry: swap areas never hand out slot 0.
+ */
+static inline u64 smm_arm64_swp_entry(const struct smm_pt_fmt *f, unsigned int type, u64 offset)
+{
+	bool v610 = smm_arm64_v610(f);
+
+	return ((u64)(type & ((1U << SMM_ARM64_SWP_TYPE_BITS) - 1)) <<
+		(v610 ? SMM_ARM64_V610_SWP_TYPE_SHIFT : SMM_ARM64_V61_SWP_TYPE_SHIFT)) |
+	       ((offset & ((1ULL << SMM_ARM64_SWP_OFFSET_BITS) - 1)) <<
+		(v610 ? SMM_ARM64_V610_SWP_OFFSET_SHIFT : SMM_ARM64_V61_SWP_OFFSET_SHIFT));
+}
+
 /* pte_dirty(): the software dirty bit, or DBM with AP[2] cleared by hardware. */
 static inline bool smm_arm64_dirty(u64 e)
 {

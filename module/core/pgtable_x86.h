@@ -16,7 +16,7 @@
  *  - PROT_NONE: present clear, bit 8 set. Its frame number is stored
  *    inverted (the L1TF mitigation), and so is any non-present entry's.
  *  - swap (and migration, hwpoison...) entries: present and PROT_NONE
- *    clear, type in bits 63..59, offset inverted in bits 58..14.
+ *    clear, type in bits 63..59, offset inverted in bits 58..9.
  */
 #ifndef _SMM_CORE_PGTABLE_X86_H
 #define _SMM_CORE_PGTABLE_X86_H
@@ -100,6 +100,18 @@ static inline unsigned int smm_x86_swp_type(u64 e)
 static inline u64 smm_x86_swp_offset(u64 e)
 {
 	return ~e << SMM_SWP_TYPE_BITS >> SMM_SWP_OFFSET_SHIFT;
+}
+
+/*
+ * The swap entry of (@type, @offset) as __swp_entry() writes it: type in
+ * bits 63..59, the offset inverted in bits 58..9, bits 8..0 clear (not
+ * present, not PROT_NONE, neither soft-dirty nor exclusive here). The
+ * decoders above read back what this writes for offsets below 2^50.
+ */
+static inline u64 smm_x86_swp_entry(unsigned int type, u64 offset)
+{
+	return ((u64)type << (64 - SMM_SWP_TYPE_BITS)) |
+	       (~offset << SMM_SWP_OFFSET_SHIFT >> SMM_SWP_TYPE_BITS);
 }
 
 /*

@@ -14,6 +14,7 @@
  */
 #include "space.h"
 #include "owner.h"
+#include "swap.h"
 #include "mm_internal.h"
 
 #define SMM_SPACE_RESCHED	64	/* pages between smm_cond_resched() */
@@ -180,9 +181,43 @@ static void smm_space_prune(struct smm_space *s, struct smm_space_path *p, unsig
 }
 
 /*
+ * The one path a mapped page of 2^@shift bytes, frame @idx, leaves its
+ * leaf @slot by: munmap, SPACE_UNMAP, teardown (@e 0) and swap-out (@e
+ * the swap entry that replaces it). The page goes back to the buddy; an
+ * anonymous page leaves the space's RSS.
+ */
+static void smm_space_zap_leaf(struct smm_space *s, u64 *slot, u64 idx, unsigned int shift,
+			       u64 e)
+{
+	bool anon = smm_frame_data(&s->mm->frames[idx]) & SMM_ANON_BIT;
+
+	*slot = e;
+	/* the one place an anonymous page is freed: off the LRU */
+	if (anon)
+		smm_lru_del(s->mm, idx);
+	smm_space_put(s, idx, SMM_FRAME_SPACE);
+	s->mapped[smm_space_size_idx(shift)]--;
+	s->vm.rss_anon -= anon;
+}
+
+/*
+ * Swap-out's unmap (swap.c): the anonymous 4K page at the PTE @slot of
+ * @s freed through smm_space_zap_leaf(), the PTE left holding @swp.
+ */
+void smm_space_zap_anon_pte(struct smm_space *s, u64 *slot, u64 swp)
+{
+	u64 idx;
+
+	if (WARN_ON_ONCE(!smm_space_entry_idx(s, SHADOWMM_PT_PTE, *slot, &idx)))
+		return;
+	smm_space_zap_leaf(s, slot, idx, SMM_PAGE_SHIFT, swp);
+}
+
+/*
  * Unmap whatever lies in [va, end) (only anonymous pages with
  * @anon_only), freeing pages and emptied tables. An anonymous page
- * leaves the space's RSS whoever unmaps it.
+ * leaves the space's RSS whoever unmaps it; a swap entry (anonymous
+ * too) gives its slot back, as zap_pte_range()'s swap branch does.
  */
 static void smm_space_clear(struct smm_space *s, u64 va, u64 end, bool anon_only)
 {
@@ -199,18 +234,14 @@ static void smm_space_clear(struct smm_space *s, u64 va, u64 end, bool anon_only
 		shift = smm_pt_shift(s->fmt, level);
 		next = (va & ~((1ULL << shift) - 1)) + (1ULL << shift);
 		e = *p.slot[level];
-		if (e && !WARN_ON_ONCE(!smm_space_entry_idx(s, level, e, &idx))) {
+		if (e && smm_pte_swap(s->fmt, level, e)) {
+			smm_swap_free_entry(s, e);
+			*p.slot[level] = 0;
+		} else if (e && !WARN_ON_ONCE(!smm_space_entry_idx(s, level, e, &idx))) {
 			bool anon = smm_frame_data(&s->mm->frames[idx]) & SMM_ANON_BIT;
 
-			if (anon || !anon_only) {
-				*p.slot[level] = 0;
-				/* the one place an anonymous page is freed: off the LRU */
-				if (anon)
-					smm_lru_del(s->mm, idx);
-				smm_space_put(s, idx, SMM_FRAME_SPACE);
-				s->mapped[smm_space_size_idx(shift)]--;
-				s->vm.rss_anon -= anon;
-			}
+			if (anon || !anon_only)
+				smm_space_zap_leaf(s, p.slot[level], idx, shift, 0);
 		}
 		smm_space_prune(s, &p, level, va, next, end);
 		va = next;
@@ -431,28 +462,56 @@ u64 *smm_space_entry(struct smm_space *s, u64 va, unsigned int *level)
  */
 int smm_space_map_anon(struct smm_space *s, u64 va, unsigned int prot, bool write)
 {
+	return smm_space_map_anon_from(s, va, prot, true, write, NULL);
+}
+
+/*
+ * smm_space_map_anon(), and swap-in's mapping (swap.c) when @src is not
+ * NULL: then @va's PTE holds a swap entry (its tables exist), the page
+ * is not zeroed but filled with the 4 KiB at @src, and the PTE gets the
+ * accessed bit only if @young (a fault; swapoff maps pages old, as
+ * unuse_pte() does). On -ENOMEM the swap entry stays as it was.
+ */
+int smm_space_map_anon_from(struct smm_space *s, u64 va, unsigned int prot, bool young,
+			    bool write, const void *src)
+{
+	unsigned int gfp = SHADOWMM_GFP_MOVABLE | (src ? 0 : SHADOWMM_GFP_ZERO);
 	struct smm_space_path p;
-	u64 idx, e;
+	u64 idx, e, old;
+	void *mem;
 	u32 rec;
 	int ret;
 
 	ret = smm_lru_rec_alloc(s->mm, &rec);
 	if (ret)
 		return ret;
-	ret = smm_space_descend(s, va, SHADOWMM_PT_PTE, true, &p);
-	if (ret >= 0 && WARN_ON_ONCE(*p.slot[SHADOWMM_PT_PTE]))
-		ret = -EEXIST;
+	ret = smm_space_descend(s, va, SHADOWMM_PT_PTE, !src, &p);
+	if (ret >= 0 && ret != SHADOWMM_PT_PTE)
+		ret = -EFAULT;	/* a swap entry's tables went missing */
+	if (ret >= 0) {
+		old = *p.slot[SHADOWMM_PT_PTE];
+		if (WARN_ON_ONCE(src ? !smm_pte_swap(s->fmt, SHADOWMM_PT_PTE, old) : !!old))
+			ret = -EEXIST;
+	}
 	if (ret >= 0)
-		ret = smm_space_get(s, 0, SHADOWMM_GFP_MOVABLE | SHADOWMM_GFP_ZERO,
-				    SMM_FRAME_SPACE, smm_anon_data(s->id, rec), &idx);
+		ret = smm_space_get(s, 0, gfp, SMM_FRAME_SPACE, smm_anon_data(s->id, rec), &idx);
 	if (ret < 0) {
-		if (ret != -EEXIST)
+		if (ret != -EEXIST && !src)
 			smm_space_clear(s, va, va + SMM_PAGE_SIZE, true);
 		smm_lru_rec_free(s->mm, rec);
 		return ret;
 	}
+	if (src) {
+		mem = smm_space_table(s, idx);
+		if (WARN_ON_ONCE(!mem)) {
+			smm_space_put(s, idx, SMM_FRAME_SPACE);
+			smm_lru_rec_free(s->mm, rec);
+			return -EFAULT;
+		}
+		memcpy(mem, src, SMM_PAGE_SIZE);
+	}
 	e = smm_pte_make(s->fmt, SHADOWMM_PT_PTE, smm_space_pfn(s, idx), prot, true);
-	*p.slot[SHADOWMM_PT_PTE] = smm_pte_hw_update(s->fmt, e, write);
+	*p.slot[SHADOWMM_PT_PTE] = young ? smm_pte_hw_update(s->fmt, e, write) : e;
 	s->mapped[0]++;
 	s->vm.rss_anon++;
 	smm_lru_add_new(s->mm, rec, s, va, idx);

@@ -55,6 +55,9 @@ u64 smm_space_frames(const struct smm_space *s);
 /* For demand paging (vma.c, fault.c) */
 u64 *smm_space_entry(struct smm_space *s, u64 va, unsigned int *level);
 int smm_space_map_anon(struct smm_space *s, u64 va, unsigned int prot, bool write);
+int smm_space_map_anon_from(struct smm_space *s, u64 va, unsigned int prot, bool young,
+			    bool write, const void *src);
+void smm_space_zap_anon_pte(struct smm_space *s, u64 *slot, u64 swp);
 void smm_space_unmap_anon(struct smm_space *s, u64 va, u64 end);
 void *smm_space_page_mem(const struct smm_space *s, u64 pfn);
 bool smm_space_page_anon(const struct smm_space *s, u64 pfn);

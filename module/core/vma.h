@@ -58,6 +58,7 @@ struct smm_vm {
 	struct smm_vma *vma;		/* sorted by start, disjoint */
 	u32 nr, cap;			/* VMAs, and room in vma[] */
 	u64 rss_anon;			/* MM_ANONPAGES: pages faulted in, mapped */
+	u64 swap_ents;			/* MM_SWAPENTS: swap entries (VmSwap, swap.h) */
 	u64 min_flt, maj_flt;		/* the task's minor and major faults */
 };
 

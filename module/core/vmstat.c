@@ -16,6 +16,7 @@
  *   pgalloc_<zone>	pages allocated in the zone, buddy and pcp lists
  *   pgfree		pages freed, to the buddy or the pcp lists
  *   pgfault, pgmajfault	faults handled by the shadow fault path
+ *   pswpin, pswpout	pages read from and written to the swap area (swap.c)
  *   nr_zone_*, nr_<lru>	pages on each LRU list (lru.h); a zone's list is
  *			its node's here, one node; nr_isolated_anon: off
  *			the lists in a scan
@@ -55,6 +56,8 @@ const struct smm_vmstat_item smm_vmstat_items[] = {
 	VS_LRU("nr_isolated_anon", nr_isolated_anon),
 	VS_SPACES("nr_anon_pages", vm.rss_anon),
 	VS_SPACES("nr_page_table_pages", tables),
+	VS_MM("pswpin", events.pswpin),
+	VS_MM("pswpout", events.pswpout),
 	VS_ZONE("pgalloc_dma", SHADOWMM_ZONE_DMA, alloc_pages),
 	VS_ZONE("pgalloc_dma32", SHADOWMM_ZONE_DMA32, alloc_pages),
 	VS_ZONE("pgalloc_normal", SHADOWMM_ZONE_NORMAL, alloc_pages),

@@ -83,6 +83,13 @@ u64 smm_swp_offset(const struct smm_pt_fmt *f, u64 e)
 	return smm_pt_is_arm64(f) ? smm_arm64_swp_offset(f, e) : smm_x86_swp_offset(e);
 }
 
+/* A PTE holding the swap entry (@type, @offset), in the format's encoding. */
+u64 smm_swp_entry(const struct smm_pt_fmt *f, unsigned int type, u64 offset)
+{
+	return smm_pt_is_arm64(f) ? smm_arm64_swp_entry(f, type, offset) :
+				    smm_x86_swp_entry(type, offset);
+}
+
 /* What a present x86-64 entry of @level says, in uapi flags. */
 static u32 smm_x86_present_flags(unsigned int level, u64 e)
 {

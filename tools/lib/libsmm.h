@@ -273,6 +273,7 @@ struct smmc_space_vm {
 	uint32_t id, nr_vmas;
 	bool found;
 	uint64_t frames, rss_anon, min_flt, maj_flt, pgfault;
+	uint64_t swap;			/* swap entries (VmSwap), pages */
 };
 
 int smmc_vma_prot_parse(const char *s, uint32_t *prot);
@@ -283,6 +284,21 @@ int smmc_space_access(struct smmc_nl *nl, const struct smmc_access_req *req,
 		      struct smmc_access_res *res);
 int smmc_space_vmas(struct smmc_nl *nl, uint32_t id, struct smmc_vma **v, size_t *n);
 int smmc_space_vm_get(struct smmc_nl *nl, uint32_t id, struct smmc_space_vm *vm);
+
+/* swap.c: the swap area, and MADV_PAGEOUT on a space */
+struct smmc_swap {
+	bool on;
+	uint64_t size, used, limit;	/* bytes */
+	int32_t priority;
+	uint32_t clusters, clusters_free;
+	uint64_t pswpin, pswpout, pgmajfault;
+};
+
+int smmc_swap_on(struct smmc_nl *nl, uint64_t size);
+int smmc_swap_off(struct smmc_nl *nl);
+int smmc_swap_get(struct smmc_nl *nl, struct smmc_swap *sw);
+int smmc_space_pageout(struct smmc_nl *nl, uint32_t id, uint64_t addr, uint64_t len,
+		       uint64_t *done);
 
 /* event.c: the "events" multicast group */
 struct smmc_event_zone {

@@ -27,6 +27,7 @@ static const enum mnl_attr_data_type smmc_vma_types[SHADOWMM_A_SPACE_MAX + 1] = 
 	[SHADOWMM_A_SPACE_NR_VMAS]	= MNL_TYPE_U32,
 	[SHADOWMM_A_SPACE_VMA_KIND]	= MNL_TYPE_U32,
 	[SHADOWMM_A_SPACE_PGFAULT]	= MNL_TYPE_U64,
+	[SHADOWMM_A_SPACE_SWAP]		= MNL_TYPE_U64,
 };
 
 static const struct smmc_attr_policy smmc_vma_policy = SMMC_ATTR_POLICY(smmc_vma_types);
@@ -173,6 +174,7 @@ static int smmc_space_vm_cb(const struct nlmsghdr *nlh, void *data)
 	vm->maj_flt = smmc_attr_u64(tb[SHADOWMM_A_SPACE_MAJ_FLT], 0);
 	vm->nr_vmas = smmc_attr_u32(tb[SHADOWMM_A_SPACE_NR_VMAS], 0);
 	vm->pgfault = smmc_attr_u64(tb[SHADOWMM_A_SPACE_PGFAULT], 0);
+	vm->swap = smmc_attr_u64(tb[SHADOWMM_A_SPACE_SWAP], 0);
 	return MNL_CB_OK;
 }
 

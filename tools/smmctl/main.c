@@ -31,6 +31,7 @@ static const struct smm_cmd smmctl_objects[] = {
 	SMM_CMD("reset",   smmctl_reset, NULL,	"free every shadow allocation"),
 	SMM_OBJ("pt",	   smmctl_pt_cmds,	"walk real or shadow page tables"),
 	SMM_OBJ("space",   smmctl_space_cmds,	"shadow address spaces"),
+	SMM_OBJ("swap",	   smmctl_swap_cmds,	"the shadow swap area: on, off, show"),
 	SMM_CMD("vmstat",  smmctl_vmstat, "[ show ] [ NAME... ]",
 		"counters by /proc/vmstat's names, \"name value\" a line"),
 	SMM_CMD("monitor", smmctl_monitor, "[ count N ]",

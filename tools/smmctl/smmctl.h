@@ -63,6 +63,8 @@ extern const struct smm_cmd smmctl_pt_cmds[];		/* pt.c */
 extern const struct smm_cmd smmctl_space_cmds[];	/* space.c */
 extern const struct smm_cmd smmctl_stats_cmds[];	/* stats.c */
 int smmctl_vmstat(int argc, char **argv);		/* vmstat.c */
+extern const struct smm_cmd smmctl_swap_cmds[];		/* swap.c */
+int smmctl_space_pageout(int argc, char **argv);	/* swap.c */
 
 /* vma.c: the shadow-process commands of smmctl_space_cmds */
 int smmctl_space_mmap(int argc, char **argv);

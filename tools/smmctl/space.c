@@ -247,6 +247,8 @@ const struct smm_cmd smmctl_space_cmds[] = {
 		"remove the range's VMAs, splitting them, and free their faulted pages"),
 	SMM_CMD("access", smmctl_space_access, "ID addr ADDR [ len LEN ] [ write [ value V ] ]",
 		"touch the range as a CPU would (default 8 bytes, read)"),
+	SMM_CMD("pageout", smmctl_space_pageout, "ID addr ADDR len LEN",
+		"MADV_PAGEOUT: write the range's anonymous pages to swap"),
 	SMM_CMD_END("SIZE := { 4K | 2M | 1G }\n"
 		    "PROT := { write | user | exec | global | none }\n"
 		    "VMAPROT := { rw- | r-- | r-x | rwx | --- }\n"),

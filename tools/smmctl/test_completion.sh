@@ -66,12 +66,12 @@ expect() {
 sorted() { printf '%s\n' "$@" | sort | tr '\n' ' ' | sed 's/ $//'; }
 
 ktap_header
-ktap_plan 27
+ktap_plan 30
 
 registered() { [[ $(complete -p smmctl) == "complete -F _smmctl smmctl" ]]; }
 ktap_check "complete -F _smmctl smmctl" registered
 expect "objects" "smmctl " \
-	"$(sorted info section zone page frame cache obj check reset pt space vmstat monitor stats help)"
+	"$(sorted info section zone page frame cache obj check reset pt space swap vmstat monitor stats help)"
 expect "options" "smmctl -" \
 	"$(sorted -j -p -P -V -h --json --pretty --prometheus --replay --version --help)"
 expect "an object after options" "smmctl -j -p ca" "cache"
@@ -101,6 +101,9 @@ expect "a file after --replay, then the objects" "smmctl --replay $TMP/shadowmm.
 expect "vmstat counters from the module" "$FAKE vmstat " \
 	"$(sorted nr_free_pages pgalloc_dma32 pgfree show help)"
 expect "vmstat counters not given again" "$FAKE vmstat show pgfree pg" "pgalloc_dma32"
+expect "swap's commands" "smmctl swap " "$(sorted show on off help)"
+expect "swap on's keyword" "smmctl swap on " "$(sorted size help)"
+expect "pageout's keywords" "$FAKE space pageout 1 addr 0x400000 " "len"
 
 # no module: nothing offered, nothing printed (stderr included)
 nomod() {

@@ -172,7 +172,7 @@ int smmctl_space_show_one(const char *word)
 	smmc_close_json_array(SMMC_PRINT_JSON, NULL);
 	smmc_print_u64(SMMC_PRINT_ANY, "VmRSS", "VmRSS:\t%8" PRIu64 " kB\n", vm.rss_anon * 4);
 	smmc_print_u64(SMMC_PRINT_ANY, "RssAnon", "RssAnon:\t%8" PRIu64 " kB\n", vm.rss_anon * 4);
-	smmc_print_u64(SMMC_PRINT_ANY, "VmSwap", "VmSwap:\t%8" PRIu64 " kB\n", (uint64_t)0);
+	smmc_print_u64(SMMC_PRINT_ANY, "VmSwap", "VmSwap:\t%8" PRIu64 " kB\n", vm.swap * 4);
 	smmc_print_u64(SMMC_PRINT_ANY, "VmPTE", "VmPTE:\t%8" PRIu64 " kB\n",
 		       (vm.frames - vm.rss_anon) * 4);
 	smmc_print_uint(SMMC_PRINT_ANY, "map_count", "map_count:\t%u\n", vm.nr_vmas);

@@ -48,6 +48,10 @@ enum shadowmm_cmd {
 	SHADOWMM_CMD_SPACE_ACCESS,	/* do (admin): read or write a range, faulting pages in */
 	SHADOWMM_CMD_SPACE_VMA_GET,	/* dump: a space's VMAs, one message each */
 	SHADOWMM_CMD_VMSTAT_GET,	/* do: counters by /proc/vmstat's names */
+	SHADOWMM_CMD_SWAP_ON,		/* do (admin): a swap area of SWAP_SIZE bytes */
+	SHADOWMM_CMD_SWAP_OFF,		/* do (admin): every page back in, the area freed */
+	SHADOWMM_CMD_SWAP_GET,		/* do: the area, as /proc/swaps, and its counters */
+	SHADOWMM_CMD_SPACE_PAGEOUT,	/* do (admin): MADV_PAGEOUT on a range of a space */
 
 	__SHADOWMM_CMD_MAX,
 	SHADOWMM_CMD_MAX = __SHADOWMM_CMD_MAX - 1
@@ -490,6 +494,8 @@ enum shadowmm_a_space {
 	SHADOWMM_A_SPACE_NR_VMAS,	/* u32 (SPACE_GET): VMAs */
 	SHADOWMM_A_SPACE_VMA_KIND,	/* u32 (VMA_GET): SHADOWMM_VMA_ANON */
 	SHADOWMM_A_SPACE_PGFAULT,	/* u64 (SPACE_GET): the mm's pgfault, all spaces */
+	SHADOWMM_A_SPACE_SWAP,		/* u64 (SPACE_GET): swap entries (VmSwap, pages) */
+	SHADOWMM_A_SPACE_PAGED_OUT,	/* u64 (PAGEOUT reply): pages written to swap */
 
 	__SHADOWMM_A_SPACE_CNT,
 	SHADOWMM_A_SPACE_MAX = __SHADOWMM_A_SPACE_CNT - 1
@@ -576,6 +582,31 @@ enum shadowmm_a_vmstat_counter {
 
 	__SHADOWMM_A_VMSTAT_CTR_CNT,
 	SHADOWMM_A_VMSTAT_CTR_MAX = __SHADOWMM_A_VMSTAT_CTR_CNT - 1
+};
+
+/*
+ * SHADOWMM_CMD_SWAP_ON / _OFF / _GET: one swap area (type 0) of memory
+ * the module allocates outside the range; sizes in bytes, as /proc/swaps
+ * shows KiB. The module refuses areas over SHADOWMM_SWAP_MAX_BYTES or
+ * over an eighth of the machine's RAM.
+ */
+#define SHADOWMM_SWAP_MAX_BYTES		(4ULL << 30)
+
+enum shadowmm_a_swap {
+	SHADOWMM_A_SWAP_UNSPEC,
+	SHADOWMM_A_SWAP_PAD,
+	SHADOWMM_A_SWAP_SIZE,		/* u64: bytes asked for (ON); usable (GET) */
+	SHADOWMM_A_SWAP_USED,		/* u64 (GET): bytes in use */
+	SHADOWMM_A_SWAP_PRIORITY,	/* s32 (GET): as swapon gives the first area, -2 */
+	SHADOWMM_A_SWAP_CLUSTERS,	/* u32 (GET): clusters of 256 slots */
+	SHADOWMM_A_SWAP_CLUSTERS_FREE,	/* u32 (GET): on the free-cluster list */
+	SHADOWMM_A_SWAP_PSWPIN,		/* u64 (GET): pages read from swap, ever */
+	SHADOWMM_A_SWAP_PSWPOUT,	/* u64 (GET): pages written to swap, ever */
+	SHADOWMM_A_SWAP_PGMAJFAULT,	/* u64 (GET): major faults, ever */
+	SHADOWMM_A_SWAP_LIMIT,		/* u64 (GET): the largest size SWAP_ON accepts */
+
+	__SHADOWMM_A_SWAP_CNT,
+	SHADOWMM_A_SWAP_MAX = __SHADOWMM_A_SWAP_CNT - 1
 };
 
 #endif /* _UAPI_LINUX_SHADOWMM_H */

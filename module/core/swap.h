@@ -1,0 +1,98 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * The shadow swap area (swap.c), after mm/swapfile.c: one area (type 0;
+ * the kernel has MAX_SWAPFILES of them, one is enough to show the
+ * mechanism), whose slots are 4 KiB pages of memory the glue allocates
+ * outside the shadow range (vmalloc; malloc in the tests): swap must add
+ * memory, as a disk does, not take it from the range it relieves.
+ *
+ *  - swap_map: one byte per slot, the number of swap entries that point
+ *    to it (0 free; 1 here, as nothing shares anonymous pages without
+ *    fork); slot 0 is SMM_SWAP_MAP_BAD, the place of the kernel's swap
+ *    header, so that no swap entry is offset 0.
+ *  - Clusters of SMM_SWAP_CLUSTER slots (SWAPFILE_CLUSTER) with a count
+ *    of used slots, a free-cluster list (FIFO: freed clusters go to the
+ *    tail, allocations take the head) and one cluster being filled (the
+ *    kernel has one per CPU, percpu_cluster; the glue serialises every
+ *    swap operation, so one is all a single allocator could use). When
+ *    no cluster is free, slots are found by scanning swap_map from a
+ *    next-slot hint (cluster_next), wrapping, as scan_swap_map_slots()
+ *    falls back to. A last cluster cut short by the area's end counts
+ *    its missing slots as used (setup_clusters()): it is never free.
+ *  - Swap-out of one anonymous order-0 page (smm_swap_out_page(), the
+ *    shape reclaim's pageout will call), MADV_PAGEOUT over a range,
+ *    swap-in on a fault (do_swap_page()), slots freed by munmap and
+ *    teardown (zap_pte_range()), swapoff (try_to_unuse()).
+ *
+ * Simplified against the kernel: no swap cache (a swapped-in page frees
+ * its slot at once, as the kernel does when vm_swap_full()), hence no
+ * readahead, no sharing of a slot and no continuation counts; no
+ * discard, no priorities. These are left for the next step.
+ *
+ * Locking: the glue serialises every call that touches the area or a
+ * space under its one space mutex (space_registry.c); the core takes no
+ * lock of its own here. The buddy takes its own locks.
+ */
+#ifndef _SMM_CORE_SWAP_H
+#define _SMM_CORE_SWAP_H
+
+#include "env.h"
+
+struct smm_mm;
+struct smm_space;
+
+#define SMM_SWAP_CLUSTER	256		/* SWAPFILE_CLUSTER */
+#define SMM_SWAP_MAP_MAX	0x3e		/* SWAP_MAP_MAX: users of one slot */
+#define SMM_SWAP_MAP_BAD	0x3f		/* SWAP_MAP_BAD: never handed out */
+#define SMM_SWAP_NONE		(~0U)		/* no cluster */
+#define SMM_SWAP_TYPE		0		/* the one area's type in entries */
+#define SMM_SWAP_MAX_SLOTS	(1ULL << 30)	/* 4 TiB: cluster numbers fit in u32 */
+
+struct smm_swap_cluster {
+	u32 count;			/* slots used (or past the area's end) */
+	u32 next;			/* next on the free list, or SMM_SWAP_NONE */
+};
+
+struct smm_swap {
+	void *data;			/* slots * 4 KiB, the glue's memory */
+	u64 slots;			/* slot 0 (the header) included */
+	u8 *map;			/* swap_map */
+	struct smm_swap_cluster *cl;
+	u32 nr_clusters;
+	u32 free_head, free_tail;	/* free clusters, FIFO */
+	u32 nr_free;			/* clusters on the free list */
+	u32 cur;			/* cluster being filled, or SMM_SWAP_NONE */
+	u64 cur_next;			/* next slot to try in it */
+	u64 next;			/* the scan's hint (cluster_next) */
+	u64 inuse;			/* inuse_pages */
+};
+
+/* The life of an area, and swapon/swapoff on an mm. */
+int smm_swap_init(struct smm_swap *sw, void *data, u64 slots);
+void smm_swap_destroy(struct smm_swap *sw);
+int smm_swap_on(struct smm_mm *mm, struct smm_swap *sw, const char **why);
+int smm_swap_unuse(struct smm_space *s, const char **why);
+int smm_swap_off(struct smm_mm *mm, struct smm_swap **sw, const char **why);
+
+/* Slots usable: the header slot is not (/proc/swaps' Size). */
+static inline u64 smm_swap_size(const struct smm_swap *sw)
+{
+	return sw->slots - 1;
+}
+
+/* Swap-out, MADV_PAGEOUT, swap-in on a fault, a slot freed by an unmap. */
+int smm_swap_out_page(struct smm_space *s, u64 va, const char **why);
+int smm_swap_pageout(struct smm_space *s, u64 addr, u64 len, u64 *done, const char **why);
+int smm_swap_fault(struct smm_space *s, u64 va, u64 e, unsigned int prot, bool write,
+		   const char **why);
+void smm_swap_free_entry(struct smm_space *s, u64 e);
+
+/*
+ * CHECK: each space's swap entries counted into @seen (one byte per
+ * slot, zeroed by the caller, sw->slots long) by smm_swap_check_space(),
+ * then smm_swap_check() compares them with swap_map and the clusters.
+ */
+int smm_swap_check_space(const struct smm_space *s, u8 *seen, char *why, size_t len);
+int smm_swap_check(const struct smm_mm *mm, const u8 *seen, char *why, size_t len);
+
+#endif /* _SMM_CORE_SWAP_H */
