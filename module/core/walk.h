@@ -47,6 +47,29 @@ struct smm_walk {
 };
 
 int smm_walk_va(const struct smm_walk_ops *ops, void *priv, u64 va, struct smm_walk *w);
+int smm_walk_leaf(const struct smm_walk_ops *ops, void *priv, unsigned int level, u64 parent,
+		  u64 e, struct smm_walk *w);
 void smm_walk_no_vma(struct smm_walk *w, u64 va, u64 end);
+
+/*
+ * Leaf runs (walk_runs.c), the PT_WALK leaves mode: the leaves of a
+ * range as struct shadowmm_pt_run, neighbours joined (uapi shadowmm.h
+ * says when). The caller owns run[] (max entries) and sets pfns when the
+ * reader may see frames; steps bounds the entries one call reads.
+ */
+struct smm_runs {
+	struct shadowmm_pt_run *run;
+	unsigned int nr, max;
+	unsigned int steps;		/* entries left to read in this call */
+	bool pfns;			/* frames are shown, and must follow on */
+};
+
+/* A walk of one address, for backends that only offer that (a space). */
+typedef int (*smm_walk_va_fn)(void *priv, u64 va, struct smm_walk *w);
+
+bool smm_runs_add(struct smm_runs *r, const struct smm_walk *w);
+int smm_walk_leaves(const struct smm_walk_ops *ops, void *priv, u64 *pos, u64 last,
+		    struct smm_runs *r);
+int smm_walk_leaves_by(smm_walk_va_fn walk, void *priv, u64 *pos, u64 last, struct smm_runs *r);
 
 #endif /* _SMM_CORE_WALK_H */
