@@ -64,7 +64,7 @@ expect() {
 sorted() { printf '%s\n' "$@" | sort | tr '\n' ' ' | sed 's/ $//'; }
 
 ktap_header
-ktap_plan 21
+ktap_plan 22
 
 registered() { [[ $(complete -p smmctl) == "complete -F _smmctl smmctl" ]]; }
 ktap_check "complete -F _smmctl smmctl" registered
@@ -90,6 +90,7 @@ expect "map's keywords" "$FAKE space map 1 addr 0x400000 pages 2 " \
 expect "sizes" "$FAKE space map 1 addr 0x400000 pages 2 size " "$(sorted 1G 2M 4K)"
 expect "mmap's prot" "$FAKE space mmap 3 addr 0 len 4096 prot " "$(sorted rw- r-- r-x rwx ---)"
 expect "space ids in pt walk" "$FAKE pt walk space " "$(sorted 1 3)"
+expect "pt walk's keywords, leaves once" "$FAKE pt walk space 1 addr 0 leaves " "$(sorted len)"
 
 # no module: nothing offered, nothing printed (stderr included)
 nomod() {
