@@ -178,6 +178,39 @@ static int smm_pt_real_read(void *priv, unsigned int level, u64 parent, u64 va, 
 	return -EINVAL;
 }
 
+/*
+ * The walker's read_n(): @n entries of @level from @va's on, in one table.
+ * A PTE table is read at once (one mapping, one PMD check for the lot);
+ * other levels one entry at a time through smm_pt_real_read().
+ */
+static int smm_pt_real_read_n(void *priv, unsigned int level, u64 parent, u64 va,
+			      unsigned int n, u64 *entries)
+{
+	struct smm_pt_real *r = priv;
+	unsigned int i;
+	pte_t *ptep;
+	int ret;
+
+	if (level != SHADOWMM_PT_PTE) {
+		for (i = 0; i < n; i++) {
+			ret = smm_pt_real_read(priv, level, parent,
+					       va + ((u64)i << smm_pt_shift(smm_pt_real_fmt(), level)),
+					       &entries[i]);
+			if (ret)
+				return ret;
+		}
+		return 0;
+	}
+	if (r->kernel) {
+		ptep = pte_offset_kernel(r->pmd, va);
+		for (i = 0; i < n; i++)
+			entries[i] = pte_val(READ_ONCE(ptep[i]));
+		return 0;
+	}
+	smm_walk_delay();
+	return smm_ptes_read_ro(r->pmd, va, __pmd(parent), entries, n) ? 0 : -EAGAIN;
+}
+
 /* The format of the running kernel's tables: its paging levels (arch.h). */
 const struct smm_pt_fmt *smm_pt_real_fmt(void)
 {
@@ -238,6 +271,7 @@ int smm_pt_real_leaves_user(struct mm_struct *mm, u64 *pos, u64 last, struct smm
 {
 	struct smm_walk_ops ops = {
 		.read = smm_pt_real_read,
+		.read_n = smm_pt_real_read_n,
 		.fmt = smm_pt_real_fmt(),
 	};
 	struct smm_pt_real rr = { .mm = mm };
@@ -272,6 +306,7 @@ int smm_pt_real_leaves_kernel(u64 *pos, u64 last, struct smm_runs *r)
 {
 	struct smm_walk_ops ops = {
 		.read = smm_pt_real_read,
+		.read_n = smm_pt_real_read_n,
 		.fmt = smm_pt_real_fmt(),
 	};
 	struct smm_pt_real rr = { .mm = current->active_mm, .kernel = true };

@@ -265,6 +265,20 @@ static u64 smm_arm64_oa(const struct smm_pt_fmt *f, u64 pfn)
 }
 
 /*
+ * The bits of @e other than its output address, and its frame in *@pfn.
+ * Flags and kind never depend on the address bits, so two present leaves
+ * of one level with the same such bits decode alike: the leaves walk
+ * decodes a table's run of like entries once (walk_runs.c).
+ */
+u64 smm_pte_attrs(const struct smm_pt_fmt *f, unsigned int level, u64 e, u64 *pfn)
+{
+	*pfn = smm_pte_pfn(f, level, e);
+	if (smm_pt_is_arm64(f))
+		return e ^ smm_arm64_oa(f, *pfn);
+	return e ^ ((*pfn << SMM_PAGE_SHIFT) & SMM_PTE_PFN_MASK);
+}
+
+/*
  * An arm64 descriptor for the shadow tables, as Linux writes them: a
  * table descriptor (type 11, no limits), or a page/block with @prot's
  * protection on _PAGE_DEFAULT (AF, inner shareable unless LPA2, Normal

@@ -21,6 +21,12 @@ struct smm_walk_ops {
 	 * -errno, which ends the walk with that error.
 	 */
 	int (*read)(void *priv, unsigned int level, u64 parent, u64 va, u64 *entry);
+	/*
+	 * Optional, for the leaves walk: @n entries of @level from @va's on,
+	 * all in the one table below @parent, into @entries. 0 or -errno.
+	 */
+	int (*read_n)(void *priv, unsigned int level, u64 parent, u64 va, unsigned int n,
+		      u64 *entries);
 	const struct smm_pt_fmt *fmt;	/* the tables' format and paging levels */
 };
 
@@ -50,6 +56,7 @@ int smm_walk_va(const struct smm_walk_ops *ops, void *priv, u64 va, struct smm_w
 int smm_walk_leaf(const struct smm_walk_ops *ops, void *priv, unsigned int level, u64 parent,
 		  u64 e, struct smm_walk *w);
 void smm_walk_no_vma(struct smm_walk *w, u64 va, u64 end);
+u64 smm_pte_attrs(const struct smm_pt_fmt *f, unsigned int level, u64 e, u64 *pfn);
 
 /*
  * Leaf runs (walk_runs.c), the PT_WALK leaves mode: the leaves of a

@@ -87,24 +87,52 @@ static enum smm_leaves_next smm_leaves_take(struct smm_runs *r, const struct smm
 	return SMM_LEAVES_ON;
 }
 
+#define SMM_LEAVES_BATCH	32	/* entries read at once along a table */
+
+/*
+ * Read the next entries of @level's table from @pos into @buf: up to the
+ * table's end, @last, and SMM_LEAVES_BATCH, through ops->read_n when the
+ * backend has it (one entry at a time otherwise). *@n gets how many.
+ */
+static int smm_leaves_fill(const struct smm_walk_ops *ops, void *priv, unsigned int level,
+			   u64 parent, u64 pos, u64 last, u64 *buf, unsigned int *n)
+{
+	const struct smm_pt_fmt *f = ops->fmt;
+	unsigned int shift = smm_pt_shift(f, level);
+	u64 want = smm_pt_entries(f, level) - smm_pt_index(f, level, pos);
+
+	want = min(want, ((last - pos) >> shift) + 1);
+	want = min(want, (u64)SMM_LEAVES_BATCH);
+	if (!ops->read_n) {
+		*n = 1;
+		return ops->read(priv, level, parent, pos, buf);
+	}
+	*n = want;
+	return ops->read_n(priv, level, parent, pos, want, buf);
+}
+
 /*
  * Add the leaves of [*@pos, @last] to @r through @ops. Returns 1 when
  * the range is done, 0 when run[] is full or r->steps are spent (*@pos
  * is where to go on), or the backend's error (*@pos at the entry that
  * failed). Inside one table the entries after the first are read below
- * the parent the first walk followed; the backend checks that parent
- * still holds (pt_real.c), so this is the same picture a walk of each
- * address from the top would give.
+ * the parent the first walk followed, a batch at a time; the backend
+ * checks that parent still holds (pt_real.c), so this is the same
+ * picture a walk of each address from the top would give. A page (kind
+ * PAGE) whose bits other than the address are those of the last decoded
+ * one has its flags and kind (smm_pte_attrs()); arm64 contiguous ranges,
+ * whose flags gather their neighbours', are decoded each time.
  */
 int smm_walk_leaves(const struct smm_walk_ops *ops, void *priv, u64 *pos, u64 last,
 		    struct smm_runs *r)
 {
 	const struct smm_pt_fmt *f = ops->fmt;
 	const struct smm_walk_level *l;
+	u64 buf[SMM_LEAVES_BATCH], parent, e, key = 0, pfn;
+	unsigned int level, i, have;
 	enum smm_leaves_next next;
 	struct smm_walk w;
-	unsigned int level;
-	u64 parent, e;
+	bool cached;
 	int ret;
 
 	for (;;) {
@@ -120,17 +148,31 @@ int smm_walk_leaves(const struct smm_walk_ops *ops, void *priv, u64 *pos, u64 la
 			l--;
 		level = l->level;
 		parent = l > w.lv ? l[-1].entry : 0;
+		cached = false;
 		/* along the table, until it ends or holds a table */
-		while (smm_pt_index(f, level, *pos)) {
-			ret = ops->read(priv, level, parent, *pos, &e);
-			if (ret)
-				return ret;
-			if (!smm_pte_leaf(f, level, e))
-				break;
-			w.va = *pos;
-			ret = smm_walk_leaf(ops, priv, level, parent, e, &w);
-			if (ret)
-				return ret;
+		for (i = have = 0; smm_pt_index(f, level, *pos); ) {
+			if (i == have) {
+				ret = smm_leaves_fill(ops, priv, level, parent, *pos, last, buf, &have);
+				if (ret)
+					return ret;
+				i = 0;
+			}
+			e = buf[i++];
+			if (cached && smm_pte_attrs(f, level, e, &pfn) == key) {
+				w.va = w.start = *pos;	/* size, kind, flags: as the last */
+				w.pfn = pfn;
+			} else {
+				if (!smm_pte_leaf(f, level, e))
+					break;
+				w.va = *pos;
+				ret = smm_walk_leaf(ops, priv, level, parent, e, &w);
+				if (ret)
+					return ret;
+				cached = w.kind == SHADOWMM_PT_PAGE &&
+					 !(f->arch == SMM_PT_ARM64 && (e & SMM_ARM64_CONT));
+				if (cached)
+					key = smm_pte_attrs(f, level, e, &pfn);
+			}
 			next = smm_leaves_take(r, &w, pos, last);
 			if (next != SMM_LEAVES_ON)
 				return next == SMM_LEAVES_DONE;
