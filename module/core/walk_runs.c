@@ -64,18 +64,16 @@ bool smm_runs_add(struct smm_runs *r, const struct smm_walk *w)
 enum smm_leaves_next { SMM_LEAVES_ON, SMM_LEAVES_DONE, SMM_LEAVES_STOP };
 
 /*
- * Keep @w if it is a page and step *@pos past it. DONE when the range
- * [.., @last] is (the next address is past it or wrapped to 0); STOP when
- * run[] is full (*@pos stays: the next call walks the page again) or the
- * call's steps are spent.
+ * Step *@pos past @w. DONE when the range [.., @last] is (the next
+ * address is past it or wrapped to 0); STOP when the call's steps are
+ * spent. smm_leaves_take() first keeps @w if it is a page, STOP when
+ * run[] is full (*@pos stays: the next call walks the page again).
  */
-static enum smm_leaves_next smm_leaves_take(struct smm_runs *r, const struct smm_walk *w,
+static enum smm_leaves_next smm_leaves_step(struct smm_runs *r, const struct smm_walk *w,
 					    u64 *pos, u64 last)
 {
 	u64 next = w->start + w->size;
 
-	if (w->kind == SHADOWMM_PT_PAGE && !smm_runs_add(r, w))
-		return SMM_LEAVES_STOP;
 	if (!next || next - 1 >= last)
 		return SMM_LEAVES_DONE;
 	*pos = next;
@@ -85,6 +83,30 @@ static enum smm_leaves_next smm_leaves_take(struct smm_runs *r, const struct smm
 	}
 	r->steps--;
 	return SMM_LEAVES_ON;
+}
+
+static enum smm_leaves_next smm_leaves_take(struct smm_runs *r, const struct smm_walk *w,
+					    u64 *pos, u64 last)
+{
+	if (w->kind == SHADOWMM_PT_PAGE && !smm_runs_add(r, w))
+		return SMM_LEAVES_STOP;
+	return smm_leaves_step(r, w, pos, last);
+}
+
+/*
+ * May the PTE after @e, if it is @e + 4 KiB, join @w's run as it is? It
+ * then maps the next frame with the same bits, so the same flags: when
+ * @e is a present 4K page whose frame is a plain field from bit 12 up
+ * (x86-64, arm64 without LPA2) and no arm64 contiguous range gathers its
+ * flags from elsewhere.
+ */
+static bool smm_leaves_tight(const struct smm_pt_fmt *f, unsigned int level, u64 e,
+			     const struct smm_walk *w)
+{
+	if (level != SHADOWMM_PT_PTE || w->kind != SHADOWMM_PT_PAGE ||
+	    !(w->flags & SHADOWMM_PTF_PRESENT))
+		return false;
+	return f->arch != SMM_PT_ARM64 || (!f->lpa2 && !(e & SMM_ARM64_CONT));
 }
 
 #define SMM_LEAVES_BATCH	32	/* entries read at once along a table */
@@ -128,11 +150,11 @@ int smm_walk_leaves(const struct smm_walk_ops *ops, void *priv, u64 *pos, u64 la
 {
 	const struct smm_pt_fmt *f = ops->fmt;
 	const struct smm_walk_level *l;
-	u64 buf[SMM_LEAVES_BATCH], parent, e, key = 0, pfn;
+	u64 buf[SMM_LEAVES_BATCH], parent, e, key = 0, pfn, prev = 0;
 	unsigned int level, i, have;
 	enum smm_leaves_next next;
 	struct smm_walk w;
-	bool cached;
+	bool cached, tight;
 	int ret;
 
 	for (;;) {
@@ -148,9 +170,9 @@ int smm_walk_leaves(const struct smm_walk_ops *ops, void *priv, u64 *pos, u64 la
 			l--;
 		level = l->level;
 		parent = l > w.lv ? l[-1].entry : 0;
-		cached = false;
+		cached = tight = false;
 		/* along the table, until it ends or holds a table */
-		for (i = have = 0; smm_pt_index(f, level, *pos); ) {
+		for (i = have = 0; smm_pt_index(f, level, *pos); prev = e) {
 			if (i == have) {
 				ret = smm_leaves_fill(ops, priv, level, parent, *pos, last, buf, &have);
 				if (ret)
@@ -158,6 +180,17 @@ int smm_walk_leaves(const struct smm_walk_ops *ops, void *priv, u64 *pos, u64 la
 				i = 0;
 			}
 			e = buf[i++];
+			if (tight && e == prev + SMM_PAGE_SIZE &&
+			    r->run[r->nr - 1].pages != 0xffffffffU) {
+				/* the next frame, same bits: one more page of the last run */
+				r->run[r->nr - 1].pages++;
+				w.va = w.start = *pos;
+				w.pfn++;
+				next = smm_leaves_step(r, &w, pos, last);
+				if (next != SMM_LEAVES_ON)
+					return next == SMM_LEAVES_DONE;
+				continue;
+			}
 			if (cached && smm_pte_attrs(f, level, e, &pfn) == key) {
 				w.va = w.start = *pos;	/* size, kind, flags: as the last */
 				w.pfn = pfn;
@@ -176,6 +209,7 @@ int smm_walk_leaves(const struct smm_walk_ops *ops, void *priv, u64 *pos, u64 la
 			next = smm_leaves_take(r, &w, pos, last);
 			if (next != SMM_LEAVES_ON)
 				return next == SMM_LEAVES_DONE;
+			tight = smm_leaves_tight(f, level, e, &w);
 		}
 	}
 }
