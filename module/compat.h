@@ -10,6 +10,7 @@
  *   smm_pte_read_ro(pmdp, addr, expect, &val)
  *                              one entry of a process's PTE table, if the
  *                              PMD points to that table before and after
+ *                              (smm_ptes_read_ro(): n entries of it)
  *   get/put_unaligned_le64()   through the header that has them
  */
 #ifndef _SMM_COMPAT_H
@@ -121,5 +122,46 @@ static inline bool smm_pte_read_ro(pmd_t *pmdp, unsigned long addr, pmd_t expect
 	return same;
 }
 #endif
+
+/*
+ * smm_ptes_read_ro() - @n entries from @addr's on, in the PTE table *@pmdp
+ * points to (all in that table), under the same rule as smm_pte_read_ro():
+ * the PMD holds @expect before and after the reads. One mapping and one
+ * pair of PMD reads for the lot (the leaves walk, core/walk_runs.c).
+ */
+static inline bool smm_ptes_read_ro(pmd_t *pmdp, unsigned long addr, pmd_t expect, u64 *vals,
+				    unsigned int n)
+{
+	pmd_t pmdval;
+	pte_t *ptep;
+	unsigned int i;
+	bool same;
+
+#if LINUX_VERSION_CODE >= KERNEL_VERSION(6, 5, 0)
+	rcu_read_lock();
+	pmdval = pmdp_get_lockless(pmdp);
+	if (!pmd_same(pmdval, expect) || !smm_pmd_is_pte_table(pmdval)) {
+		rcu_read_unlock();
+		return false;
+	}
+	ptep = __pte_map(&pmdval, addr);
+	for (i = 0; i < n; i++)
+		vals[i] = pte_val(ptep_get(ptep + i));
+	smp_rmb();			/* the entries before the PMD's second read */
+	same = pmd_same(pmdp_get_lockless(pmdp), expect);
+	pte_unmap(ptep);		/* and rcu_read_unlock() */
+#else
+	pmdval = READ_ONCE(*pmdp);
+	if (!pmd_same(pmdval, expect) || !smm_pmd_is_pte_table(pmdval))
+		return false;
+	ptep = pte_offset_map(&pmdval, addr);
+	for (i = 0; i < n; i++)
+		vals[i] = pte_val(ptep_get(ptep + i));
+	smp_rmb();			/* the entries before the PMD's second read */
+	same = pmd_same(READ_ONCE(*pmdp), expect);
+	pte_unmap(ptep);
+#endif
+	return same;
+}
 
 #endif /* _SMM_COMPAT_H */

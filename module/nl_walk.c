@@ -4,7 +4,9 @@
  * process's tables (PID), the kernel's (KERNEL) or a shadow space's
  * (SPACE), one message per step: a page, or a run of empty entries (a
  * hole), so a sparse range costs what is mapped, not its length. The dump resumes across batches at the next step; each batch
- * walks at most SMM_PT_BATCH_STEPS steps.
+ * walks at most SMM_PT_BATCH_STEPS steps. With LEAVES, only the leaves,
+ * as runs packed in one attribute per message (core/walk_runs.c; the
+ * uapi header says what joins a run), one message per batch.
  *
  * Locks: a process's mm is looked up again and its mmap lock taken
  * (killable) for each batch, so a batch is one consistent picture and no
@@ -32,13 +34,18 @@
 #include "core/space.h"
 
 #define SMM_PT_BATCH_STEPS	256
+/* Leaves mode: entries read per message, which bounds a lock's hold (~ms under TCG). */
+#define SMM_PT_LEAVES_STEPS	16384
+#define SMM_PT_LEAVES_RUNS	2048	/* runs per message at most, room permitting */
 
-static const struct nla_policy smm_nl_pt_walk_policy[SHADOWMM_A_PT_LEN + 1] = {
+/* Reply-only attributes stay NLA_UNSPEC: strict validation refuses them. */
+static const struct nla_policy smm_nl_pt_walk_policy[SHADOWMM_A_PT_LEAVES + 1] = {
 	[SHADOWMM_A_PT_PID]	= NLA_POLICY_MIN(NLA_U32, 1),
 	[SHADOWMM_A_PT_KERNEL]	= { .type = NLA_FLAG },
 	[SHADOWMM_A_PT_SPACE]	= NLA_POLICY_RANGE(NLA_U32, 1, SHADOWMM_SPACE_MAX),
 	[SHADOWMM_A_PT_ADDR]	= { .type = NLA_U64 },
 	[SHADOWMM_A_PT_LEN]	= NLA_POLICY_MIN(NLA_U64, 1),
+	[SHADOWMM_A_PT_LEAVES]	= { .type = NLA_FLAG },
 };
 
 enum smm_pt_target { SMM_PT_PID = 1, SMM_PT_KERNEL, SMM_PT_SPACE };
@@ -47,6 +54,7 @@ struct smm_nl_pt_ctx {
 	u64 pos, last;			/* next address, last address (inclusive) */
 	u32 target, id;			/* enum smm_pt_target; pid or space id */
 	bool started, done;
+	bool leaves;			/* leaves mode: runs, not steps */
 };
 
 /* Which tables, and is [addr, addr + len) a range they can hold? */
@@ -140,6 +148,7 @@ static int smm_nl_pt_start(struct netlink_callback *cb, struct smm_nl_pt_ctx *ct
 	}
 	ctx->pos = addr;
 	ctx->last = addr + (len - 1);
+	ctx->leaves = !!tb[SHADOWMM_A_PT_LEAVES];
 	ctx->started = true;
 	return 0;
 }
@@ -321,6 +330,93 @@ static int smm_nl_pt_batch(struct sk_buff *skb, struct netlink_callback *cb,
 	return 0;
 }
 
+/* A space's walk of one address, for smm_walk_leaves_by(). */
+static int smm_nl_pt_space_walk(void *priv, u64 va, struct smm_walk *w)
+{
+	return smm_space_walk(priv, va, w);
+}
+
+/* The leaves from ctx->pos into @r, from the target's tables; its lock is held. */
+static int smm_nl_pt_leaves(struct smm_nl_pt_ctx *ctx, struct mm_struct *mm,
+			    struct smm_runs *r)
+{
+	struct smm_space *s;
+
+	switch (ctx->target) {
+	case SMM_PT_SPACE:
+		s = smm_space_find(ctx->id);
+		if (!s)
+			return -ENOENT;
+		return smm_walk_leaves_by(smm_nl_pt_space_walk, s, &ctx->pos, ctx->last, r);
+	case SMM_PT_KERNEL:
+		return smm_pt_real_leaves_kernel(&ctx->pos, ctx->last, r);
+	default:
+		return smm_pt_real_leaves_user(mm, &ctx->pos, ctx->last, r);
+	}
+}
+
+/*
+ * Leaves mode: one message of runs, as many as the skb has room for (at
+ * most SMM_PT_LEAVES_RUNS), built in place in the RUNS attribute, which
+ * is then cut to the runs made. A message with no runs is kept while the
+ * range goes on (the dump must not look finished) and dropped at its end.
+ * Frames only to CAP_SYS_ADMIN, who alone sees runs split where frames do.
+ */
+static int smm_nl_pt_leaves_batch(struct sk_buff *skb, struct netlink_callback *cb,
+				  struct smm_nl_pt_ctx *ctx, struct mm_struct *mm)
+{
+	const size_t sz = sizeof(struct shadowmm_pt_run);
+	struct smm_runs r = {
+		.steps = SMM_PT_LEAVES_STEPS,
+		.pfns = smm_nl_admin(cb->skb),
+	};
+	struct nlattr *attr;
+	int room, ret;
+	void *hdr;
+
+	hdr = smm_nl_dump_put(skb, cb, SHADOWMM_CMD_PT_WALK);
+	if (!hdr)
+		return -EMSGSIZE;
+	if (nla_put_u32(skb, SHADOWMM_A_PT_PAGING_LEVELS, smm_pt_real_fmt()->levels))
+		goto err_cancel;
+	room = skb_tailroom(skb) - nla_total_size_64bit(0);
+	if (room < (int)sz)
+		goto err_cancel;
+	r.max = min_t(size_t, room / sz, SMM_PT_LEAVES_RUNS);
+	attr = nla_reserve_64bit(skb, SHADOWMM_A_PT_RUNS, r.max * sz, SHADOWMM_A_PT_PAD);
+	if (!attr)
+		goto err_cancel;
+	r.run = nla_data(attr);
+	ret = smm_nl_pt_leaves(ctx, mm, &r);
+	if (ret < 0) {
+		genlmsg_cancel(skb, hdr);
+		return ret;
+	}
+	ctx->done = ret == 1;
+	if (!r.nr && ctx->done) {
+		genlmsg_cancel(skb, hdr);
+		return 0;
+	}
+	/* the attribute is last in the skb: cut the runs not made */
+	attr->nla_len = nla_attr_size(r.nr * sz);
+	skb_trim(skb, skb->len - (r.max - r.nr) * sz);
+	genlmsg_end(skb, hdr);
+	return 0;
+
+err_cancel:
+	genlmsg_cancel(skb, hdr);
+	return -EMSGSIZE;
+}
+
+/* One batch of either mode; the target's lock is held. */
+static int smm_nl_pt_batch_any(struct sk_buff *skb, struct netlink_callback *cb,
+			       struct smm_nl_pt_ctx *ctx, struct mm_struct *mm)
+{
+	if (ctx->leaves)
+		return smm_nl_pt_leaves_batch(skb, cb, ctx, mm);
+	return smm_nl_pt_batch(skb, cb, ctx, mm);
+}
+
 static int smm_nl_pt_batch_pid(struct sk_buff *skb, struct netlink_callback *cb,
 			       struct smm_nl_pt_ctx *ctx)
 {
@@ -332,7 +428,7 @@ static int smm_nl_pt_batch_pid(struct sk_buff *skb, struct netlink_callback *cb,
 		return ret;
 	ret = mmap_read_lock_killable(mm);
 	if (!ret) {
-		ret = smm_nl_pt_batch(skb, cb, ctx, mm);
+		ret = smm_nl_pt_batch_any(skb, cb, ctx, mm);
 		mmap_read_unlock(mm);
 	}
 	mmput(mm);
@@ -361,13 +457,13 @@ static int smm_nl_pt_walk_dumpit(struct sk_buff *skb, struct netlink_callback *c
 	case SMM_PT_SPACE:
 		smm_space_lock_all();
 		cb->seq = smm_space_generation() ? : 1;
-		ret = smm_nl_pt_batch(skb, cb, ctx, NULL);
+		ret = smm_nl_pt_batch_any(skb, cb, ctx, NULL);
 		smm_space_unlock_all();
 		if (ret == -ENOENT)
 			NL_SET_ERR_MSG(cb->extack, "the space was destroyed during the walk");
 		break;
 	default:
-		ret = smm_nl_pt_batch(skb, cb, ctx, NULL);
+		ret = smm_nl_pt_batch_any(skb, cb, ctx, NULL);
 	}
 	return ret ? ret : skb->len;
 }

@@ -178,6 +178,39 @@ static int smm_pt_real_read(void *priv, unsigned int level, u64 parent, u64 va, 
 	return -EINVAL;
 }
 
+/*
+ * The walker's read_n(): @n entries of @level from @va's on, in one table.
+ * A PTE table is read at once (one mapping, one PMD check for the lot);
+ * other levels one entry at a time through smm_pt_real_read().
+ */
+static int smm_pt_real_read_n(void *priv, unsigned int level, u64 parent, u64 va,
+			      unsigned int n, u64 *entries)
+{
+	struct smm_pt_real *r = priv;
+	unsigned int i;
+	pte_t *ptep;
+	int ret;
+
+	if (level != SHADOWMM_PT_PTE) {
+		for (i = 0; i < n; i++) {
+			ret = smm_pt_real_read(priv, level, parent,
+					       va + ((u64)i << smm_pt_shift(smm_pt_real_fmt(), level)),
+					       &entries[i]);
+			if (ret)
+				return ret;
+		}
+		return 0;
+	}
+	if (r->kernel) {
+		ptep = pte_offset_kernel(r->pmd, va);
+		for (i = 0; i < n; i++)
+			entries[i] = pte_val(READ_ONCE(ptep[i]));
+		return 0;
+	}
+	smm_walk_delay();
+	return smm_ptes_read_ro(r->pmd, va, __pmd(parent), entries, n) ? 0 : -EAGAIN;
+}
+
 /* The format of the running kernel's tables: its paging levels (arch.h). */
 const struct smm_pt_fmt *smm_pt_real_fmt(void)
 {
@@ -225,6 +258,76 @@ int smm_pt_real_walk_kernel(u64 va, struct smm_walk *w)
 	ret = smm_walk_va(&ops, &r, va, w);
 	local_irq_restore(flags);
 	return ret;
+}
+
+/*
+ * The leaves of [*@pos, @last] in @mm's tables as runs (core/walk_runs.c),
+ * VMA by VMA: between VMAs nothing is read, as smm_pt_real_walk_user()
+ * does. The caller holds @mm's mmap read lock. Returns 1 when the range
+ * is done, 0 when @r is full or its steps are spent (*@pos goes on), or
+ * -EAGAIN when the tables changed under the walk.
+ */
+int smm_pt_real_leaves_user(struct mm_struct *mm, u64 *pos, u64 last, struct smm_runs *r)
+{
+	struct smm_walk_ops ops = {
+		.read = smm_pt_real_read,
+		.read_n = smm_pt_real_read_n,
+		.fmt = smm_pt_real_fmt(),
+	};
+	struct smm_pt_real rr = { .mm = mm };
+	struct vm_area_struct *vma;
+	u64 end;
+	int ret;
+
+	lockdep_assert_held(&mm->mmap_lock);
+	for (;;) {
+		vma = find_vma(mm, *pos);
+		if (!vma || vma->vm_start > last)
+			return 1;
+		if (*pos < vma->vm_start)
+			*pos = vma->vm_start;
+		end = min_t(u64, last, vma->vm_end - 1);
+		ret = smm_walk_leaves(&ops, &rr, pos, end, r);
+		if (ret <= 0 || end == last)
+			return ret;
+		*pos = vma->vm_end;
+	}
+}
+
+/* Kernel entries read with interrupts off at a time (see the top of this file). */
+#define SMM_PT_KERNEL_CHUNK	512U
+
+/*
+ * The leaves of [*@pos, @last] in the kernel's tables, as
+ * smm_pt_real_walk_kernel() reads them, with interrupts off for at most
+ * SMM_PT_KERNEL_CHUNK entries at a time. Returns as smm_walk_leaves().
+ */
+int smm_pt_real_leaves_kernel(u64 *pos, u64 last, struct smm_runs *r)
+{
+	struct smm_walk_ops ops = {
+		.read = smm_pt_real_read,
+		.read_n = smm_pt_real_read_n,
+		.fmt = smm_pt_real_fmt(),
+	};
+	struct smm_pt_real rr = { .mm = current->active_mm, .kernel = true };
+	unsigned int steps = r->steps, chunk;
+	unsigned long flags;
+	int ret;
+
+	if (!smm_arch_walks_kernel_tables())
+		return -EOPNOTSUPP;
+	while (steps) {
+		chunk = min(steps, SMM_PT_KERNEL_CHUNK);
+		r->steps = chunk;
+		local_irq_save(flags);
+		ret = smm_walk_leaves(&ops, &rr, pos, last, r);
+		local_irq_restore(flags);
+		steps -= chunk - r->steps;
+		if (ret || r->steps)		/* done, failed, or run[] full */
+			return ret;
+		cond_resched();
+	}
+	return 0;
 }
 
 /*

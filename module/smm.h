@@ -108,6 +108,9 @@ struct smm_pt_fmt;
 const struct smm_pt_fmt *smm_pt_real_fmt(void);
 int smm_pt_real_walk_user(struct mm_struct *mm, u64 va, u64 limit, struct smm_walk *w);
 int smm_pt_real_walk_kernel(u64 va, struct smm_walk *w);
+struct smm_runs;
+int smm_pt_real_leaves_user(struct mm_struct *mm, u64 *pos, u64 last, struct smm_runs *r);
+int smm_pt_real_leaves_kernel(u64 *pos, u64 last, struct smm_runs *r);
 void smm_pt_debugfs_init(struct dentry *dir);
 void smm_pt_debugfs_exit(void);
 

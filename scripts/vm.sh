@@ -240,6 +240,8 @@ run_check() {
 # shadow does not zero either (zeroing would dominate under TCG).
 run_bench() {
 	append+=" loglevel=4 log_buf_len=4M init_on_alloc=0 smm.mode=bench ${SMM_VM_APPEND:-}"
+	# SMM_BENCH_ROWS="pt-walk ...": only those groups (bench_vm.sh)
+	[ -z "${SMM_BENCH_ROWS:-}" ] || append+=" smm.env.SMM_BENCH_ROWS=${SMM_BENCH_ROWS// /,}"
 	log=$outdir/bench.log
 	echo "vm: benchmarks on $kver under TCG, ${SMM_VM_SMP:-2} vCPUs; log in $log"
 	set +e

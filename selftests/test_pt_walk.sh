@@ -6,7 +6,8 @@
 # `smmctl pt walk pid $$ addr <stack>` showing every level with decoded
 # flags; kernel addresses of module buffers walking to their physical
 # frames (x86; arm64 refuses kernel walks, module/arch.h); refusals of
-# bad input; what unprivileged callers see. Run under 5-level paging
+# bad input; what unprivileged callers see; the leaves mode (runs) against
+# the per-level walk's pages, of this shell and of a shadow space. Run under 5-level paging
 # (vm.sh's -cpu max) and 4-level (the la48 flavour) on x86, 4-level on
 # arm64 with Debian's 6.1 (48-bit VA, CONFIG_PGTABLE_LEVELS=4), and on
 # Debian's 6.12 arm64 with 5 (52-bit VA, LPA2: the arm64-612 flavour) and
@@ -14,7 +15,7 @@
 . "$(dirname "$0")/lib.sh"
 
 ktap_header
-ktap_plan 19
+ktap_plan 23
 
 smm_unload
 smm_load_or_fail base=$SMM_BASE size=64M
@@ -135,6 +136,60 @@ user_sees_no_frames() {
 ktap_check "unprivileged: no frame numbers or raw entries" user_sees_no_frames
 ktap_check "unprivileged: not another user's process" refused "not allowed" \
 	smm_unprivileged smmctl pt walk pid 1 addr 0x1000
+
+# The leaves mode: the runs of a process's whole user half, expanded page
+# by page, are the pages of the per-level walk (start, frame, size, flags).
+# shellcheck disable=SC2016 # jq's $vars
+leaves_pages='[.runs[] | . as $r | range(0; $r.pages) |
+	{a: ($r.addr + . * pow(2; $r.shift)), p: ($r.pfn + . * pow(2; $r.shift - 12)),
+	 s: pow(2; $r.shift), f: ($r.flags | join(","))}]'
+# shellcheck disable=SC2016
+walk_pages='[.steps[] | select(.kind == "page") | (.addr % .size) as $o |
+	{a: (.addr - $o), p: (.pfn - $o / 4096), s: .size, f: (.levels[-1].flags | join(","))}]'
+leaves_equal_walk() {
+	local a b n
+	a=$(smmctl -j pt walk "$@" leaves | jq -c "$leaves_pages") || return 1
+	b=$(smmctl -j pt walk "$@" | jq -c "$walk_pages") || return 1
+	n=$(printf '%s' "$b" | jq length)
+	ktap_print_msg "pt walk $*: $n pages, in $(smmctl -j pt walk "$@" leaves | jq '.runs | length') runs"
+	[ "$n" -gt 0 ] || { echo "no page in the walk"; return 1; }
+	[ "$a" = "$b" ] && return 0
+	echo "runs expanded: $(printf '%s' "$a" | head -c 600)"
+	echo "walk:          $(printf '%s' "$b" | head -c 600)"
+	return 1
+}
+# a sleeping process: its tables stay as they are between the two walks
+# (this shell's would not: each fork write-protects its pages)
+sleep 60 &
+sleeper=$!
+sleep 1
+ktap_check "leaves: a sleeping process's runs are its walk's pages" \
+	leaves_equal_walk pid "$sleeper" addr 0 len "$user_len"
+kill "$sleeper"
+
+space_leaves() {
+	local id ret=0
+	id=$(smmctl -j space create | jq -r .id) || return 1
+	smmctl space map "$id" addr 0x400000 pages 8 write user &&
+	smmctl space map "$id" addr 0x40a000 pages 2 &&
+	smmctl space map "$id" addr 0x600000 pages 1 size 2M write || ret=1
+	[ $ret = 1 ] || leaves_equal_walk space "$id" addr 0 len 0x1000000 || ret=1
+	# 8 writable pages, 2 read-only after a hole, one 2M page: 3 runs at least
+	[ $ret = 1 ] || json_expect "$(smmctl -j pt walk space "$id" addr 0 len 0x1000000 leaves)" \
+		'[.runs[].pages] | add' 11 || ret=1
+	smmctl space destroy "$id"
+	return $ret
+}
+ktap_check "leaves: a shadow space's runs are its walk's pages" space_leaves
+
+# shellcheck disable=SC2016 # $$ is the unprivileged shell's
+user_leaves_no_frames() {
+	json_expect "$(smm_unprivileged sh -c 'exec smmctl -j pt walk pid $$ addr 0 len '"$user_len"' leaves')" \
+		'[(.runs | length > 0), ([.runs[].pfn] | all(. == 0))] | join(" ")' "true true"
+}
+ktap_check "leaves, unprivileged: runs without frames" user_leaves_no_frames
+ktap_check "leaves of the kernel's tables: CAP_SYS_ADMIN only" refused "CAP_SYS_ADMIN" \
+	smm_unprivileged smmctl pt walk kernel addr 0xffffffff81000000 leaves
 
 smm_unload
 ktap_finished

@@ -272,6 +272,20 @@ static u64 smm_arm64_oa(const struct smm_pt_fmt *f, u64 pfn)
 }
 
 /*
+ * The bits of @e other than its output address, and its frame in *@pfn.
+ * Flags and kind never depend on the address bits, so two present leaves
+ * of one level with the same such bits decode alike: the leaves walk
+ * decodes a table's run of like entries once (walk_runs.c).
+ */
+u64 smm_pte_attrs(const struct smm_pt_fmt *f, unsigned int level, u64 e, u64 *pfn)
+{
+	*pfn = smm_pte_pfn(f, level, e);
+	if (smm_pt_is_arm64(f))
+		return e ^ smm_arm64_oa(f, *pfn);
+	return e ^ ((*pfn << SMM_PAGE_SHIFT) & SMM_PTE_PFN_MASK);
+}
+
+/*
  * An arm64 descriptor for the shadow tables, as Linux writes them: a
  * table descriptor (type 11, no limits), or a page/block with @prot's
  * protection on _PAGE_DEFAULT (AF, inner shareable unless LPA2, Normal
@@ -399,6 +413,31 @@ static void smm_walk_finish(struct smm_walk *w, const struct smm_pt_fmt *f, unsi
 }
 
 /*
+ * What the leaf @e of @level (read below @parent) says about w->va: the
+ * end of every walk, the full one (smm_walk_va()) and the leaves walk's
+ * next entry of the same table (walk_runs.c). On arm64 a valid
+ * contiguous PTE or PMD leaf reports the A/D bits of its whole range.
+ * Returns 0 or the backend's error.
+ */
+int smm_walk_leaf(const struct smm_walk_ops *ops, void *priv, unsigned int level, u64 parent,
+		  u64 e, struct smm_walk *w)
+{
+	const struct smm_pt_fmt *f = ops->fmt;
+	u64 gathered;
+	int ret;
+
+	smm_walk_finish(w, f, level, smm_pt_shift(f, level), e);
+	if (smm_pt_is_arm64(f) && w->kind == SHADOWMM_PT_PAGE && smm_arm64_valid(e) &&
+	    (e & SMM_ARM64_CONT) && (level == SHADOWMM_PT_PTE || level == SHADOWMM_PT_PMD)) {
+		gathered = smm_walk_cont_gather(ops, priv, level, parent, w->va, e, &ret);
+		if (ret)
+			return ret;
+		w->flags = smm_pte_flags(f, level, gathered);
+	}
+	return 0;
+}
+
+/*
  * Walk @va down from the top through @ops, in the format ops->fmt. Every
  * level read is recorded in w->lv[], top first, with a folded P4D after a
  * 4-level PGD. On arm64 a valid contiguous PTE or PMD leaf reports the
@@ -408,8 +447,8 @@ static void smm_walk_finish(struct smm_walk *w, const struct smm_pt_fmt *f, unsi
 int smm_walk_va(const struct smm_walk_ops *ops, void *priv, u64 va, struct smm_walk *w)
 {
 	const struct smm_pt_fmt *f = ops->fmt;
-	unsigned int level = SHADOWMM_PT_PGD, shift;
-	u64 parent = 0, e, gathered;
+	unsigned int level = SHADOWMM_PT_PGD;
+	u64 parent = 0, e;
 	int ret;
 
 	memset(w, 0, sizeof(*w));
@@ -417,7 +456,6 @@ int smm_walk_va(const struct smm_walk_ops *ops, void *priv, u64 va, struct smm_w
 	if (WARN_ON_ONCE(!f || (f->levels != 4 && f->levels != 5)))
 		return -EINVAL;
 	for (;;) {
-		shift = smm_pt_shift(f, level);
 		ret = ops->read(priv, level, parent, va, &e);
 		if (ret)
 			return ret;
@@ -429,16 +467,9 @@ int smm_walk_va(const struct smm_walk_ops *ops, void *priv, u64 va, struct smm_w
 		parent = e;
 		level = smm_pt_next(f, level);
 	}
-	smm_walk_finish(w, f, level, shift, e);
-	if (smm_pt_is_arm64(f) && w->kind == SHADOWMM_PT_PAGE && smm_arm64_valid(e) &&
-	    (e & SMM_ARM64_CONT) && (level == SHADOWMM_PT_PTE || level == SHADOWMM_PT_PMD)) {
-		gathered = smm_walk_cont_gather(ops, priv, level, parent, va, e, &ret);
-		if (ret)
-			return ret;
-		w->flags = smm_pte_flags(f, level, gathered);
-		w->lv[w->nr - 1].flags = w->flags;
-	}
-	return 0;
+	ret = smm_walk_leaf(ops, priv, level, parent, e, w);
+	w->lv[w->nr - 1].flags = w->flags;	/* an arm64 range's A/D bits */
+	return ret;
 }
 
 /*

@@ -21,6 +21,12 @@ struct smm_walk_ops {
 	 * -errno, which ends the walk with that error.
 	 */
 	int (*read)(void *priv, unsigned int level, u64 parent, u64 va, u64 *entry);
+	/*
+	 * Optional, for the leaves walk: @n entries of @level from @va's on,
+	 * all in the one table below @parent, into @entries. 0 or -errno.
+	 */
+	int (*read_n)(void *priv, unsigned int level, u64 parent, u64 va, unsigned int n,
+		      u64 *entries);
 	const struct smm_pt_fmt *fmt;	/* the tables' format and paging levels */
 };
 
@@ -47,6 +53,30 @@ struct smm_walk {
 };
 
 int smm_walk_va(const struct smm_walk_ops *ops, void *priv, u64 va, struct smm_walk *w);
+int smm_walk_leaf(const struct smm_walk_ops *ops, void *priv, unsigned int level, u64 parent,
+		  u64 e, struct smm_walk *w);
 void smm_walk_no_vma(struct smm_walk *w, u64 va, u64 end);
+u64 smm_pte_attrs(const struct smm_pt_fmt *f, unsigned int level, u64 e, u64 *pfn);
+
+/*
+ * Leaf runs (walk_runs.c), the PT_WALK leaves mode: the leaves of a
+ * range as struct shadowmm_pt_run, neighbours joined (uapi shadowmm.h
+ * says when). The caller owns run[] (max entries) and sets pfns when the
+ * reader may see frames; steps bounds the entries one call reads.
+ */
+struct smm_runs {
+	struct shadowmm_pt_run *run;
+	unsigned int nr, max;
+	unsigned int steps;		/* entries left to read in this call */
+	bool pfns;			/* frames are shown, and must follow on */
+};
+
+/* A walk of one address, for backends that only offer that (a space). */
+typedef int (*smm_walk_va_fn)(void *priv, u64 va, struct smm_walk *w);
+
+bool smm_runs_add(struct smm_runs *r, const struct smm_walk *w);
+int smm_walk_leaves(const struct smm_walk_ops *ops, void *priv, u64 *pos, u64 last,
+		    struct smm_runs *r);
+int smm_walk_leaves_by(smm_walk_va_fn walk, void *priv, u64 *pos, u64 last, struct smm_runs *r);
 
 #endif /* _SMM_CORE_WALK_H */

@@ -194,6 +194,7 @@ struct smmc_pt_req {
 	enum smmc_pt_target target;
 	uint32_t id;			/* pid or space id */
 	uint64_t addr, len;		/* len 0: one address */
+	bool leaves;			/* leaves mode: smmc_pt_leaves() sets it */
 };
 
 struct smmc_pt_level {
@@ -216,8 +217,24 @@ struct smmc_pt_step {
 
 typedef int (*smmc_pt_cb)(const struct smmc_pt_step *step, void *data);
 int smmc_pt_walk(struct smmc_nl *nl, const struct smmc_pt_req *req, smmc_pt_cb cb, void *data);
+/*
+ * The leaves mode: leaf translations as runs of pages of one size with
+ * equal flags and, for CAP_SYS_ADMIN, frames following on (pfn is 0
+ * without it). uapi shadowmm.h says what joins a run.
+ */
+struct smmc_pt_run {
+	uint64_t addr, pfn;		/* first page and its frame */
+	uint64_t pages;			/* of 1 << shift bytes */
+	uint32_t flags;			/* SHADOWMM_PTF_* */
+	unsigned int shift;
+};
+
+typedef int (*smmc_pt_run_cb)(const struct smmc_pt_run *run, void *data);
+int smmc_pt_leaves(struct smmc_nl *nl, const struct smmc_pt_req *req, smmc_pt_run_cb cb,
+		   void *data);
 /* walk_print.c: one step as smmctl pt walk prints it (json_print.h's output) */
 void smmc_pt_print_step(const struct smmc_pt_step *st);
+void smmc_pt_print_run(const struct smmc_pt_run *run);
 
 /* space.c: shadow address spaces */
 #define SMMC_SPACE_SIZES	3		/* 4K, 2M, 1G */

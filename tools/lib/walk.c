@@ -3,6 +3,8 @@
 #include <errno.h>
 #include <string.h>
 
+#include <linux/genetlink.h>
+
 #include "libsmm.h"
 
 const char *const smmc_pt_level_names[SMMC_PT_LEVELS] = { "PGD", "P4D", "PUD", "PMD", "PTE" };
@@ -96,15 +98,62 @@ static int smmc_pt_step_cb(const struct nlmsghdr *nlh, void *data)
 	return MNL_CB_OK;
 }
 
+struct smmc_pt_run_ctx {
+	smmc_pt_run_cb cb;
+	void *data;
+};
+
 /*
- * Each step of the walk @req asks for to @cb, which returns 0 or -errno
- * to stop. A process's walk is consistent batch by batch (its mmap lock
- * is taken per batch); a space's dump returns SMMC_NL_DUMP_INTR when the
- * space changed during it.
+ * The runs of one leaves-mode message to the callback, in order. RUNS is
+ * an array of the uapi's fixed struct, copied out run by run (the array
+ * need not be aligned in the receive buffer); other attributes are
+ * skipped, as newer modules may add some.
  */
-int smmc_pt_walk(struct smmc_nl *nl, const struct smmc_pt_req *req, smmc_pt_cb cb, void *data)
+static int smmc_pt_runs_cb(const struct nlmsghdr *nlh, void *data)
 {
-	struct smmc_pt_ctx ctx = { cb, data };
+	const size_t sz = sizeof(struct shadowmm_pt_run);
+	struct smmc_pt_run_ctx *ctx = data;
+	const struct nlattr *a;
+
+	mnl_attr_for_each(a, nlh, sizeof(struct genlmsghdr)) {
+		const uint8_t *p = mnl_attr_get_payload(a);
+		uint16_t len = mnl_attr_get_payload_len(a);
+		uint16_t off;
+
+		if (mnl_attr_get_type(a) != SHADOWMM_A_PT_RUNS)
+			continue;
+		if (len % sz) {
+			errno = EPROTO;
+			return MNL_CB_ERROR;
+		}
+		for (off = 0; off < len; off += sz) {
+			struct shadowmm_pt_run raw;
+			struct smmc_pt_run run;
+			int ret;
+
+			memcpy(&raw, p + off, sz);
+			if (raw.shift < 12 || raw.shift > 63 || !raw.pages) {
+				errno = EPROTO;
+				return MNL_CB_ERROR;
+			}
+			run.addr = raw.addr;
+			run.pfn = raw.pfn;
+			run.pages = raw.pages;
+			run.flags = raw.flags;
+			run.shift = raw.shift;
+			ret = ctx->cb(&run, ctx->data);
+			if (ret) {
+				errno = -ret;	/* smmc_nl_run() reports it */
+				return MNL_CB_ERROR;
+			}
+		}
+	}
+	return MNL_CB_OK;
+}
+
+/* The request of @req, in either mode. */
+static struct nlmsghdr *smmc_pt_request(struct smmc_nl *nl, const struct smmc_pt_req *req)
+{
 	struct nlmsghdr *nlh = smmc_nl_request(nl, SHADOWMM_CMD_PT_WALK, true);
 
 	switch (req->target) {
@@ -121,5 +170,38 @@ int smmc_pt_walk(struct smmc_nl *nl, const struct smmc_pt_req *req, smmc_pt_cb c
 	mnl_attr_put_u64(nlh, SHADOWMM_A_PT_ADDR, req->addr);
 	if (req->len)
 		mnl_attr_put_u64(nlh, SHADOWMM_A_PT_LEN, req->len);
-	return smmc_nl_run(nl, nlh, smmc_pt_step_cb, &ctx);
+	if (req->leaves)
+		mnl_attr_put(nlh, SHADOWMM_A_PT_LEAVES, 0, NULL);
+	return nlh;
+}
+
+/*
+ * Each run of leaves of @req's range to @cb, in address order; @cb
+ * returns 0 or -errno to stop. A run may start before the range and end
+ * after it (a huge page across its ends); runs never span two messages,
+ * so two runs in a row may be joinable. Consistency as smmc_pt_walk().
+ */
+int smmc_pt_leaves(struct smmc_nl *nl, const struct smmc_pt_req *req, smmc_pt_run_cb cb,
+		   void *data)
+{
+	struct smmc_pt_run_ctx ctx = { cb, data };
+	struct smmc_pt_req r = *req;
+
+	r.leaves = true;
+	return smmc_nl_run(nl, smmc_pt_request(nl, &r), smmc_pt_runs_cb, &ctx);
+}
+
+/*
+ * Each step of the walk @req asks for to @cb, which returns 0 or -errno
+ * to stop. A process's walk is consistent batch by batch (its mmap lock
+ * is taken per batch); a space's dump returns SMMC_NL_DUMP_INTR when the
+ * space changed during it.
+ */
+int smmc_pt_walk(struct smmc_nl *nl, const struct smmc_pt_req *req, smmc_pt_cb cb, void *data)
+{
+	struct smmc_pt_ctx ctx = { cb, data };
+	struct smmc_pt_req r = *req;
+
+	r.leaves = false;
+	return smmc_nl_run(nl, smmc_pt_request(nl, &r), smmc_pt_step_cb, &ctx);
 }

@@ -3,7 +3,8 @@
  * One step of a PT_WALK as smmctl pt walk prints it, in text or JSON
  * (json_print.h): the address, what it maps, then a line per level with
  * its index, raw entry and decoded flags. smmtop's batch mode prints its
- * walk the same way, so the two read alike.
+ * walk the same way, so the two read alike. A leaves-mode run is one
+ * line: address, first frame, pages, page size, flags.
  */
 #include <inttypes.h>
 
@@ -69,5 +70,22 @@ void smmc_pt_print_step(const struct smmc_pt_step *st)
 	for (i = 0; i < st->nr; i++)
 		smmc_pt_print_level(&st->lv[i]);
 	smmc_close_json_array(SMMC_PRINT_JSON, NULL);
+	smmc_close_json_object();
+}
+
+/* A run of leaves as one line, or an anonymous JSON object. */
+void smmc_pt_print_run(const struct smmc_pt_run *run)
+{
+	char size[32];
+
+	smmc_open_json_object(NULL);
+	smmc_print_u64(SMMC_PRINT_ANY, "addr", "0x%016" PRIx64, run->addr);
+	smmc_print_u64(SMMC_PRINT_ANY, "pfn", "  pfn %#-10" PRIx64, run->pfn);
+	smmc_print_u64(SMMC_PRINT_ANY, "pages", "  %8" PRIu64, run->pages);
+	smmc_print_uint(SMMC_PRINT_JSON, "shift", NULL, run->shift);
+	smmc_print_string(SMMC_PRINT_FP, NULL, " x %s",
+			  smmc_fmt_bytes(size, sizeof(size), 1ULL << run->shift));
+	smmc_pt_print_flags(run->flags);
+	smmc_print_text("\n");
 	smmc_close_json_object();
 }

@@ -1,12 +1,13 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * smmctl pt walk { pid PID | kernel | space ID } addr ADDR [ len LEN ]
+ * smmctl pt walk { pid PID | kernel | space ID } addr ADDR [ len LEN ] [ leaves ]
  *
  * Every level of the translation of ADDR (to ADDR + LEN), one step per
  * page or hole: the index, the raw entry and the decoded flags of each
  * level, then the frame and page size (or the hole's size, or the swap
  * entry). Raw entries and frame numbers need CAP_SYS_ADMIN, as
- * /proc/PID/pagemap's frame numbers do.
+ * /proc/PID/pagemap's frame numbers do. With "leaves", only the leaf
+ * translations, one line per run of pages (the leaves mode of PT_WALK).
  */
 #include <errno.h>
 #include <stdio.h>
@@ -14,7 +15,8 @@
 
 #include "smmctl.h"
 
-#define PT_STEPS_MAX	(1U << 20)	/* steps printed before giving up */
+#define PT_STEPS_MAX	(1U << 20)	/* steps (or runs) printed before giving up */
+#define PT_USAGE	"{ pid PID | kernel | space ID } addr ADDR [ len LEN ] [ leaves ]"
 
 static int pt_print_step(const struct smmc_pt_step *st, void *data)
 {
@@ -23,6 +25,16 @@ static int pt_print_step(const struct smmc_pt_step *st, void *data)
 	if (++*n > PT_STEPS_MAX)
 		return -E2BIG;
 	smmc_pt_print_step(st);
+	return 0;
+}
+
+static int pt_print_run(const struct smmc_pt_run *run, void *data)
+{
+	unsigned int *n = data;
+
+	if (++*n > PT_STEPS_MAX)
+		return -E2BIG;
+	smmc_pt_print_run(run);
 	return 0;
 }
 
@@ -37,6 +49,10 @@ static int pt_walk_args(int argc, char **argv, struct smmc_pt_req *req)
 
 		if (!strcmp(argv[0], "kernel")) {
 			req->target = SMMC_PT_TARGET_KERNEL;
+			continue;
+		}
+		if (!strcmp(argv[0], "leaves")) {
+			req->leaves = true;
 			continue;
 		}
 		if (!more)
@@ -67,8 +83,7 @@ static int pt_walk_args(int argc, char **argv, struct smmc_pt_req *req)
 		argv++;
 	}
 	if (!req->target || !has_addr) {
-		fprintf(stderr, "Error: usage: smmctl pt walk { pid PID | kernel | space ID } "
-				"addr ADDR [ len LEN ]\n");
+		fprintf(stderr, "Error: usage: smmctl pt walk " PT_USAGE "\n");
 		return -1;
 	}
 	return 0;
@@ -82,8 +97,11 @@ static int pt_walk(int argc, char **argv)
 
 	if (pt_walk_args(argc, argv, &req) || smmctl_connect())
 		return 1;
-	smmc_open_json_array(SMMC_PRINT_JSON, "steps");
-	ret = smmc_pt_walk(&smmctl_nl, &req, pt_print_step, &n);
+	smmc_open_json_array(SMMC_PRINT_JSON, req.leaves ? "runs" : "steps");
+	if (req.leaves)
+		ret = smmc_pt_leaves(&smmctl_nl, &req, pt_print_run, &n);
+	else
+		ret = smmc_pt_walk(&smmctl_nl, &req, pt_print_step, &n);
 	smmc_close_json_array(SMMC_PRINT_JSON, NULL);
 	if (ret == SMMC_NL_DUMP_INTR)
 		fprintf(stderr, "Warning: the space changed during the walk\n");
@@ -93,8 +111,8 @@ static int pt_walk(int argc, char **argv)
 }
 
 const struct smm_cmd smmctl_pt_cmds[] = {
-	SMM_CMD("walk", pt_walk, "{ pid PID | kernel | space ID } addr ADDR [ len LEN ]",
-		"every level of the translation of ADDR (to ADDR + LEN bytes)"),
+	SMM_CMD("walk", pt_walk, PT_USAGE,
+		"every level of the translation of ADDR (to ADDR + LEN bytes), or its leaves as runs"),
 	SMM_CMD_END("Raw entries and frame numbers are shown to CAP_SYS_ADMIN only.\n"
 		    "Without it, only processes of your own user can be walked.\n"),
 };

@@ -95,7 +95,7 @@ expect "pt walk help" 0 "Usage: smmctl pt walk { pid PID | kernel | space ID } a
 	pt walk help
 expect "space notes" 0 "SIZE := { 4K | 2M | 1G }" - -- space map help
 expect "pt walk needs an address" 1 - \
-	"Error: usage: smmctl pt walk { pid PID | kernel | space ID } addr ADDR [ len LEN ]" -- \
+	"Error: usage: smmctl pt walk { pid PID | kernel | space ID } addr ADDR [ len LEN ] [ leaves ]" -- \
 	pt walk pid 1
 expect "pid 0 is refused" 1 - 'Error: invalid pid "0"' -- pt walk pid 0 addr 0x1000
 expect "space id out of range" 1 - "Error: space id is 1 to 64" -- space destroy 65

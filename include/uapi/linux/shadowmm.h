@@ -13,6 +13,8 @@
 #ifndef _UAPI_LINUX_SHADOWMM_H
 #define _UAPI_LINUX_SHADOWMM_H
 
+#include <linux/types.h>
+
 #define SHADOWMM_GENL_NAME		"shadowmm"
 #define SHADOWMM_GENL_VERSION		1
 #define SHADOWMM_MCGRP_EVENTS		"events"
@@ -414,9 +416,38 @@ enum shadowmm_a_pt {
 	SHADOWMM_A_PT_SWAP_TYPE,	/* u32 (reply): of a swap entry */
 	SHADOWMM_A_PT_SWAP_OFFSET,	/* u64 (reply): of a swap entry */
 	SHADOWMM_A_PT_NO_VMA,		/* flag (reply): a hole outside every VMA, no table read */
+	SHADOWMM_A_PT_LEAVES,		/* flag (request): leaf runs only, see below */
+	SHADOWMM_A_PT_RUNS,		/* binary (reply): struct shadowmm_pt_run[] */
 
 	__SHADOWMM_A_PT_CNT,
 	SHADOWMM_A_PT_MAX = __SHADOWMM_A_PT_CNT - 1
+};
+
+/*
+ * The leaves mode (request flag SHADOWMM_A_PT_LEAVES): no levels and no
+ * holes, only the translations the leaves give, as runs. Each reply
+ * message carries PAGING_LEVELS and one RUNS attribute, an array of
+ * struct shadowmm_pt_run in address order (several hundred a message);
+ * the dump resumes at the next address as the per-level one does.
+ *  - A run is whole pages of one size (1 << shift bytes): it may start
+ *    before ADDR and end after ADDR + LEN when a huge page straddles them.
+ *  - Only present and PROT_NONE leaves (flags say which) make runs; empty
+ *    entries, swap and migration entries and entries the walker cannot
+ *    follow are skipped (the per-level mode shows them).
+ *  - A leaf joins the run before it when it follows it in virtual
+ *    memory, has the same page size and flags, and (CAP_SYS_ADMIN only)
+ *    its frame follows the run's last frame. Without CAP_SYS_ADMIN pfn is
+ *    0 and frames are neither shown nor compared, so a run's length says
+ *    nothing about physical memory.
+ *  - A run never spans two messages, nor holds more than 2^32 - 1 pages.
+ */
+struct shadowmm_pt_run {
+	__u64 addr;			/* first virtual address (page aligned) */
+	__u64 pfn;			/* first frame; 0 without CAP_SYS_ADMIN */
+	__u32 pages;			/* pages of 1 << shift bytes */
+	__u16 flags;			/* SHADOWMM_PTF_* of every leaf in the run */
+	__u8 shift;			/* page size: 12, 21 or 30 (x86-64, arm64 4K) */
+	__u8 reserved;			/* 0 */
 };
 
 /* One level of a walk step */

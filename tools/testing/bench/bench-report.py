@@ -28,6 +28,14 @@ ROWS = {
     # no goal in the issue: a figure to watch, ns per 4 KiB page
     'pt-walk': ('PT_WALK of 1 GiB touched vs /proc/self/pagemap, ns per page', None),
     'pt-walk-pread1': ('the same walk vs an 8-byte pread of pagemap per page', None),
+    # issue 22: the leaves mode at most half of pagemap's cost per page
+    'pt-leaves': ('PT_WALK leaves mode, 1 GiB THP off vs pagemap 64 KiB preads', 0.5),
+    'pt-leaves-thp': ('PT_WALK leaves mode, 1 GiB THP on vs pagemap 64 KiB preads', 0.5),
+}
+# the groups of rows bench_vm.sh runs (SMM_BENCH_ROWS), and what each measures
+GROUPS = {
+    'alloc': ('order0', 'order0-buddy', 'order3', 'order9', 'bulk16', 'slab256'),
+    'pt-walk': ('pt-walk', 'pt-walk-pread1', 'pt-leaves', 'pt-leaves-thp'),
 }
 # the receive buffer sizes bench_frame_dump must report
 DUMP_BUFS = (4096, 8192, 16384, 32768, 65536)
@@ -153,8 +161,13 @@ def main(argv):
               'emulated': 'QEMU TCG: absolute ns are emulated, compare ratios only',
               'rows': {}}
     failed = list(errors)
+    groups = meta.get('groups', 'alloc pt-walk frame-dump').split()
+    report['groups'] = groups
+    partial = set(groups) != {'alloc', 'pt-walk', 'frame-dump'}
     print('%-14s %10s %10s %7s %6s  %s' % ('row', 'ours ns', 'kernel ns', 'ratio', 'goal', 'what'))
     for name, (what, goal) in ROWS.items():
+        if not any(name in GROUPS[g] for g in groups if g in GROUPS):
+            continue
         r = rows.get(name)
         if not r or not r['ours'] or not r['kernel']:
             failed.append('%s: not measured' % name)
@@ -170,7 +183,9 @@ def main(argv):
                                                  fmt_goal(goal), what,
                                                  '' if met else '  (above goal)'))
     one, two = rows.get('order0'), rows.get('order0-2cpu')
-    if one and two and one['ours'] and two['ours']:
+    if 'alloc' not in groups:
+        pass
+    elif one and two and one['ours'] and two['ours']:
         s_ours = statistics.median(two['ours']) / statistics.median(one['ours'])
         s_kern = statistics.median(two['kernel']) / statistics.median(one['kernel'])
         report['rows']['scaling-2cpu'] = {'ours': round(s_ours, 3), 'kernel': round(s_kern, 3),
@@ -181,7 +196,9 @@ def main(argv):
     else:
         failed.append('order0-2cpu: not measured')
     one, two = rows.get('slab256'), rows.get('slab256-2cpu')
-    if one and two and one['ours'] and two['ours']:
+    if 'alloc' not in groups:
+        pass
+    elif one and two and one['ours'] and two['ours']:
         s_ours = statistics.median(two['ours']) / statistics.median(one['ours'])
         s_kern = statistics.median(two['kernel']) / statistics.median(one['kernel'])
         report['rows']['scaling-slab-2cpu'] = {
@@ -195,14 +212,35 @@ def main(argv):
     if meta.get('ptwalk-bytes-per-page'):
         print('%-14s %10s %10s %7s %6s  reply bytes per page: walker (pagemap: 8)' % (
             'pt-walk-bytes', meta['ptwalk-bytes-per-page'], '8', '', ''))
-    failed += report_dumps(dumps, report)
-    failed += report_native(argv[4] if len(argv) > 4 else None, report)
+    for key, name, what in (
+            ('ptleaves-bytes-per-page', 'pt-leaves-bytes', 'leaves mode, THP off'),
+            ('ptleaves-thp-bytes-per-page', 'pt-leaves-thp-b', 'leaves mode, THP on'),
+            ('pt-leaves-thp-huge', 'pt-leaves-huge', 'THP on: fraction of the region in 2 MiB pages')):
+        if 'pt-walk' not in groups:
+            break
+        if not meta.get(key):
+            failed.append('%s: not measured' % key)
+            continue
+        report[key.replace('-', '_')] = float(meta[key])
+        print('%-14s %10s %10s %7s %6s  %s%s' % (name, meta[key], '8' if 'bytes' in key else '',
+                                                 '', '', what,
+                                                 ' (pagemap: 8 bytes per page)'
+                                                 if 'bytes' in key else ''))
+    if meta.get('thp'):
+        report['thp'] = meta['thp']
+    if 'frame-dump' in groups:
+        failed += report_dumps(dumps, report)
+    if not partial:
+        failed += report_native(argv[4] if len(argv) > 4 else None, report)
     os.makedirs(os.path.dirname(os.path.abspath(argv[3])), exist_ok=True)
     with open(argv[3], 'w') as f:
         json.dump(report, f, indent=2)
         f.write('\n')
     for why in failed:
         print('bench: FAILED: %s' % why)
+    if partial:
+        print('bench: PARTIAL: only %s were run (SMM_BENCH_ROWS); native rows skipped' %
+              ' '.join(groups))
     print(os.path.abspath(argv[3]))
     return 1 if failed else 0
 

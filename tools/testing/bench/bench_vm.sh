@@ -5,17 +5,31 @@
 # "bench:" line per row for bench-report.py.
 . "$(dirname "$0")/lib.sh"
 
+#
+# SMM_BENCH_ROWS picks groups of rows (all by default): alloc (the
+# debugfs rows), pt-walk (bench_pt_walk's), frame-dump; the log says
+# which, and bench-report.py then asks only for those.
+
 OPS=${SMM_BENCH_OPS:-1000000}
 REPS=${SMM_BENCH_REPS:-5}
+ROWS=$(echo "${SMM_BENCH_ROWS:-alloc pt-walk frame-dump}" | tr , " ")
 B=/sys/kernel/debug/shadowmm/bench
+
+# picked GROUP: is the group in $ROWS?
+picked() {
+	case " $ROWS " in *" $1 "*) return 0 ;; esac
+	return 1
+}
 
 echo "bench: kernel $(uname -r)"
 echo "bench: cmdline $(cat /proc/cmdline)"
 echo "bench: cpus $(nproc)"
+echo "bench: groups $ROWS"
 if ! smm_load base=$SMM_BASE size=64M; then
 	echo "bench: error cannot load the module"
 	exit 1
 fi
+picked alloc &&
 for row in order0 order0-buddy order3 order9 bulk16 order0-2cpu slab256 slab256-2cpu; do
 	ops=$OPS
 	# a bulk16 operation is 16 pages: the same number of pages per block
@@ -30,12 +44,17 @@ done
 # The real walker against pagemap over a touched region of
 # SMM_BENCH_PT_MIB (1 GiB: make bench boots the VM with 3G so it fits).
 echo "bench: meminfo $(awk '/^MemAvailable:/ { print $2 " kB available" }' /proc/meminfo)"
-"$(dirname "$0")/bench_pt_walk" "${SMM_BENCH_PT_MIB:-1024}" "$REPS" ||
-	echo "bench: error pt-walk: bench_pt_walk exited $?"
+if picked pt-walk; then
+	echo "bench: thp $(cat /sys/kernel/mm/transparent_hugepage/enabled 2>/dev/null)"
+	"$(dirname "$0")/bench_pt_walk" "${SMM_BENCH_PT_MIB:-1024}" "$REPS" ||
+		echo "bench: error pt-walk: bench_pt_walk exited $?"
+fi
 smm_unload
 
 # FRAME_GET of the whole 1 GiB second range (memmap=1G$0x40000000).
-if smm_load base=$SMM_BIG_BASE size=1G; then
+if ! picked frame-dump; then
+	:
+elif smm_load base=$SMM_BIG_BASE size=1G; then
 	"$(dirname "$0")/bench_frame_dump" "$REPS" ||
 		echo "bench: error frame-dump: bench_frame_dump exited $?"
 	smm_unload

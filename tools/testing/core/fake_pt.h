@@ -28,6 +28,8 @@ static inline int fake_read(void *priv, unsigned int level, u64 parent, u64 va, 
 
 	if (n >= FAKE_PT_TABLES)
 		return -EFAULT;
+	if (level == SHADOWMM_PT_P4D && pt->fmt->levels == 4)
+		return -EINVAL;		/* folded: never read (pt_real.c has no table there) */
 	pt->reads++;
 	*entry = pt->t[n][smm_pt_index(pt->fmt, level, va)];
 	return 0;
