@@ -60,7 +60,7 @@ usage() {
 
 mode=${1:-}
 [ $# -gt 0 ] && shift
-tests='' timeout=900 judge=1
+tests='' timeout=1800 judge=1
 while [ $# -gt 0 ]; do
 	case "$1" in
 	--tests) tests=${2:?--tests needs a list}; shift 2 ;;
