@@ -147,8 +147,9 @@ test-host: test-core test-tsan test-tools test-fuzz test-names test-tree test-ma
 # fuzzed messages instead. One report and one closing line judge every
 # run. TESTS=a,b runs only those selftests (and,
 # unless FLAVOURS= is given too, on the generic kernel only); VM_TIMEOUT=
-# bounds the generic VM run. k612: every selftest on Debian's 6.12
-# kernel; k612-rt: its PREEMPT_RT flavour, 9 tests here (every selftest
+# bounds the generic VM run. k612-rt: Debian's 6.12 PREEMPT_RT
+# kernel, 9 tests; k612: its generic kernel, every other selftest (each
+# selftest runs on 6.12 once here; both run every one
 # in make check-full). 6.1's PREEMPT_RT run (rt) is in make check-full
 # only: one RT kernel keeps make check under an hour on 2 cores.
 # arm64: the walker's and the allocator's 5 tests here, all 15 in
