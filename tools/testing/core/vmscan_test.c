@@ -405,3 +405,109 @@ SMM_TEST(vmscan_reclaim_flag_not_user_settable)
 {
 	EXPECT_EQ(SMM_GFP_DIRECT_RECLAIM & SHADOWMM_GFP_ALL, 0);
 }
+
+/*
+ * Active aging: a set made active (referenced in two scans) and then
+ * left idle is deactivated while the inactive list is low, and the
+ * deactivated part goes to swap while a stream of twice the free memory
+ * passes, until the lists balance; without aging it would sit on the
+ * active list for ever.
+ */
+SMM_TEST(vmscan_idle_active_set_is_aged_out)
+{
+	struct smm_test_swap e;
+	struct smm_lru_scan res;
+	struct smm_space s;
+	struct smm_mm *mm;
+	u64 a, b, i, csum, a_out = 0;
+	const char *why;
+	int pass;
+
+	ASSERT_EQ(smm_test_swap_init_pcp(&e, VS_FRAMES, 4096, false), 0);
+	mm = &e.t.mm;
+	ASSERT_EQ(smm_space_init(&s, mm, 1, 4), 0);
+	a = vs_zone(&e)->free / 2;
+	b = vs_zone(&e)->free * 2;
+	ASSERT_EQ(smm_vma_mmap(&s, BASE, (a + b) * PG, RW, &why), 0);
+	for (i = 0; i < a; i++)
+		ASSERT_EQ(vs_write(&s, BASE + i * PG, i + 3), 0);
+	/* two scans that find every page of A referenced: KEEP, then ACTIVATE */
+	for (pass = 0; pass < 2; pass++) {
+		for (i = 0; pass && i < a; i++)
+			ASSERT_EQ(vs_read(&s, BASE + i * PG, &csum), 0);
+		smm_shrink_inactive_list(mm, VS_ZONE, a, NULL, NULL, &res);
+	}
+	ASSERT_EQ(smm_lru_count(mm, VS_ZONE, SMM_LRU_ACTIVE_ANON), a);
+	for (i = 0; i < b; i++)
+		ASSERT_EQ(vs_write(&s, BASE + (a + i) * PG, i), 0);
+	for (i = 0; i < a; i++)
+		a_out += !vs_resident(&s, BASE + i * PG);
+	printf("# idle active set of %llu pages: %llu swapped after a stream of %llu; "
+	       "pgdeactivate %llu; lists: %llu inactive, %llu active\n", (unsigned long long)a,
+	       (unsigned long long)a_out, (unsigned long long)b,
+	       (unsigned long long)mm->lru_events.pgdeactivate,
+	       (unsigned long long)smm_lru_count(mm, VS_ZONE, SMM_LRU_INACTIVE_ANON),
+	       (unsigned long long)smm_lru_count(mm, VS_ZONE, SMM_LRU_ACTIVE_ANON));
+	/* aged until the lists balance (ratio 1 below 1 GiB): not all of A */
+	EXPECT_TRUE(a_out > 0);
+	EXPECT_TRUE(mm->lru_events.pgdeactivate >= a_out);
+	EXPECT_TRUE(!smm_inactive_is_low(mm, VS_ZONE));
+	for (i = 0; i < a; i++) {
+		ASSERT_EQ(vs_read(&s, BASE + i * PG, &csum), 0);
+		ASSERT_EQ(csum, vs_csum_of(i + 3));
+	}
+	ASSERT_EQ(vs_check(mm, &s), 0);
+	smm_space_destroy(&s);
+	smm_test_swap_destroy(&e);
+}
+
+/*
+ * An LRU record whose pool must grow with free at min gets its page
+ * through direct reclaim (the fault path's first allocation), and
+ * without SMM_GFP_DIRECT_RECLAIM the same request fails.
+ */
+SMM_TEST(vmscan_pool_growth_reclaims)
+{
+	u64 pages, stall0, i, csum, eaten[1024];
+	unsigned int n = 0, nr = 0;
+	struct smm_test_swap e;
+	struct smm_space s;
+	struct smm_mm *mm;
+	const char *why;
+	u32 *recs, rec;
+
+	ASSERT_EQ(smm_test_swap_init_pcp(&e, VS_FRAMES, 4096, false), 0);
+	mm = &e.t.mm;
+	recs = calloc(VS_FRAMES, sizeof(*recs));
+	ASSERT_TRUE(recs != NULL);
+	ASSERT_EQ(smm_space_init(&s, mm, 1, 4), 0);
+	pages = vs_zone(&e)->free * 3 / 4;
+	ASSERT_EQ(smm_vma_mmap(&s, BASE, pages * PG, RW, &why), 0);
+	for (i = 0; i < pages; i++)
+		ASSERT_EQ(vs_write(&s, BASE + i * PG, i), 0);
+	/* free down to min, every free record taken */
+	while (n < ARRAY_SIZE(eaten) && !smm_alloc_pages(mm, 0, 0, 0, &eaten[n]))
+		n++;
+	ASSERT_TRUE(n < ARRAY_SIZE(eaten));
+	while (nr < VS_FRAMES - 1 && mm->lru_pool.free_head && !smm_lru_rec_alloc(mm, 0, &recs[nr]))
+		nr++;
+	ASSERT_TRUE(nr < VS_FRAMES - 1);
+	ASSERT_EQ(smm_lru_rec_alloc(mm, 0, &rec), -ENOMEM);
+	stall0 = mm->reclaim.allocstall[VS_ZONE];
+	ASSERT_EQ(smm_lru_rec_alloc(mm, SMM_GFP_DIRECT_RECLAIM, &recs[nr]), 0);
+	nr++;
+	EXPECT_TRUE(mm->reclaim.allocstall[VS_ZONE] > stall0);
+	EXPECT_TRUE(mm->reclaim.pgsteal_direct > 0);
+	while (nr)
+		smm_lru_rec_free(mm, recs[--nr]);
+	free(recs);
+	while (n)
+		smm_free_pages(mm, eaten[--n], 0);
+	ASSERT_EQ(vs_check(mm, &s), 0);
+	for (i = 0; i < pages; i++) {
+		ASSERT_EQ(vs_read(&s, BASE + i * PG, &csum), 0);
+		ASSERT_EQ(csum, vs_csum_of(i));
+	}
+	smm_space_destroy(&s);
+	smm_test_swap_destroy(&e);
+}
