@@ -243,6 +243,12 @@ static int __init smm_init(void)
 		pr_err("cannot create the kmalloc caches (%d)\n", ret);
 		goto err_mm;
 	}
+	ret = smm_kshadowd_start(&d->mm);
+	if (ret) {
+		pr_err("cannot start kshadowd (%d)\n", ret);
+		smm_slab_teardown(d);
+		goto err_mm;
+	}
 	smm_debugfs_init(d);
 	ret = smm_nl_register();
 	if (ret) {
@@ -257,6 +263,7 @@ static int __init smm_init(void)
 
 err_debugfs:
 	smm_debugfs_exit(d);
+	smm_kshadowd_stop();
 	smm_slab_teardown(d);
 err_mm:
 	smm_mm_destroy(&d->mm);
@@ -271,6 +278,8 @@ static void __exit smm_exit(void)
 
 	smm_nl_unregister();
 	smm_debugfs_exit(d);
+	/* its passes read the spaces (the LRU's rmap): stopped before they go */
+	smm_kshadowd_stop();
 	smm_spaces_destroy_all();
 	smm_swap_teardown();
 	smm_slab_teardown(d);
