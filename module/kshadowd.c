@@ -19,9 +19,10 @@
  * by the lists), drops it and cond_resched()s, so faults and netlink
  * commands get the lock between passes.
  *
- * Sleep, as kswapd_try_to_sleep(): when the node is balanced, a short
- * nap (HZ/10); woken during it -> kswapd_low_wmark_hit_quickly; not
- * balanced after it -> kswapd_high_wmark_hit_quickly; else sleep until
+ * Sleep, as kswapd_try_to_sleep(): when the node is balanced (or
+ * hopeless: 16 runs in a row freed nothing), a short nap (HZ/10); woken
+ * during it -> kswapd_low_wmark_hit_quickly; not balanced after it ->
+ * kswapd_high_wmark_hit_quickly, and another run; else sleep until
  * woken. The kernel also wakes kcompactd and resets the order there;
  * there is no compaction here.
  *
@@ -85,20 +86,33 @@ static bool smm_kshadowd_woken(void)
 }
 
 /*
- * kswapd_try_to_sleep(): the short nap when balanced, the counters
- * when it was cut short, then the long sleep.
+ * prepare_kswapd_sleep(): sleep when balanced for the request, or when
+ * the node is hopeless (16 runs in a row freed nothing: direct reclaim
+ * is left to deal with it, and the core no longer wakes us).
+ */
+static bool smm_kshadowd_may_sleep(struct smm_mm *mm, unsigned int order, unsigned int highest)
+{
+	return READ_ONCE(mm->kswapd_failures) >= SMM_MAX_RECLAIM_RETRIES ||
+	       smm_pgdat_balanced(mm, order, highest);
+}
+
+/*
+ * kswapd_try_to_sleep(): a short nap when it may sleep, the counters
+ * when the nap was cut short (low) or the node was unbalanced after it
+ * (high), else the long sleep until woken. Returns with the node
+ * needing a pass (or the thread stopping).
  */
 static void smm_kshadowd_try_to_sleep(struct smm_mm *mm, unsigned int order,
 				      unsigned int highest)
 {
 	long remaining = 0;
 
-	if (smm_pgdat_balanced(mm, order, highest))
+	if (smm_kshadowd_may_sleep(mm, order, highest))
 		remaining = wait_event_interruptible_timeout(smm_kshadowd.wait,
 							     smm_kshadowd_woken(), HZ / 10);
 	if (kthread_should_stop())
 		return;
-	if (!remaining && !smm_kshadowd_woken() && smm_pgdat_balanced(mm, order, highest)) {
+	if (!remaining && !smm_kshadowd_woken() && smm_kshadowd_may_sleep(mm, order, highest)) {
 		wait_event_interruptible(smm_kshadowd.wait, smm_kshadowd_woken());
 		return;
 	}
@@ -107,6 +121,13 @@ static void smm_kshadowd_try_to_sleep(struct smm_mm *mm, unsigned int order,
 	smm_space_unlock_all();
 }
 
+/*
+ * kswapd(): sleep, take the request a wakeup left (or keep the last one
+ * when it runs again unbalanced), one balance_pgdat() under the spaces'
+ * lock, again. A run that frees nothing counts a failure (core), so an
+ * unbalanced node without anything to reclaim ends in the long sleep
+ * after 16 runs.
+ */
 static int smm_kshadowd_fn(void *arg)
 {
 	struct smm_mm *mm = arg;
@@ -114,12 +135,15 @@ static int smm_kshadowd_fn(void *arg)
 
 	while (!kthread_should_stop()) {
 		struct smm_balance_result res;
+		unsigned int o, h;
 
 		smm_kshadowd_try_to_sleep(mm, order, highest);
 		if (kthread_should_stop())
 			break;
-		if (!smm_kshadowd_take(&order, &highest))
-			continue;
+		if (smm_kshadowd_take(&o, &h)) {
+			order = o;
+			highest = h;
+		}
 		smm_space_lock_all();
 		smm_balance_pgdat(mm, order, highest, &res);
 		smm_space_unlock_all();
