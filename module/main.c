@@ -19,6 +19,7 @@
 #include <linux/topology.h>
 
 #include "smm.h"
+#include "core/vmscan.h"
 #include "core/param.h"
 
 static char *smm_param_base;
@@ -45,6 +46,10 @@ static char *smm_param_watermark_boost_factor = "15000";
 module_param_named(watermark_boost_factor, smm_param_watermark_boost_factor, charp, 0444);
 MODULE_PARM_DESC(watermark_boost_factor, "vm.watermark_boost_factor: a fallback steal raises the watermarks up to this / 10000 of high, 0 to 2147483647; 0: no boost (default 15000, the kernel's)");
 
+static char *smm_param_swappiness = "60";
+module_param_named(swappiness, smm_param_swappiness, charp, 0444);
+MODULE_PARM_DESC(swappiness, "vm.swappiness, 0 to 200 (default 60): with 0, proactive reclaim (RECLAIM) swaps nothing, as cgroup reclaim");
+
 static bool smm_param_pcp = true;
 module_param_named(pcp, smm_param_pcp, bool, 0444);
 MODULE_PARM_DESC(pcp, "Per-CPU page lists for orders 0-3 (default on)");
@@ -58,6 +63,7 @@ struct smm_dev smm_dev;
 struct smm_params {
 	u64 base, size, min_free_kbytes;	/* or SMM_MIN_FREE_KBYTES_AUTO* */
 	u64 watermark_boost_factor;
+	u64 swappiness;
 	bool reserved;
 	struct smm_zone_layout layout;
 };
@@ -70,6 +76,18 @@ static int smm_parse_param(const char *name, const char *val, u64 *out)
 	if (ret)
 		pr_err("invalid %s= value: '%s' (%s)\n", name, val ? val : "",
 		       ret == -ERANGE ? "too large" : "expected a number with optional K/M/G/T");
+	return ret ? -EINVAL : 0;
+}
+
+/* swappiness= as vm.swappiness takes it: a decimal from 0 to 200 */
+static int smm_parse_swappiness(u64 *out)
+{
+	const char *val = smm_param_swappiness ? : "";
+	int ret = smm_parse_decimal(val, SMM_SWAPPINESS_MAX, out);
+
+	if (ret)
+		pr_err("invalid swappiness= value: '%s' (expected a whole number from 0 to %u)\n",
+		       val, SMM_SWAPPINESS_MAX);
 	return ret ? -EINVAL : 0;
 }
 
@@ -131,6 +149,8 @@ static int smm_params_parse(struct smm_params *p)
 	if (!ret)
 		ret = smm_parse_boost_factor(&p->watermark_boost_factor);
 	if (!ret)
+		ret = smm_parse_swappiness(&p->swappiness);
+	if (!ret)
 		ret = smm_thp_enabled(&thp);
 	if (ret)
 		return ret;
@@ -191,6 +211,8 @@ static int smm_mm_setup(struct smm_dev *d, const struct smm_params *p)
 	}
 	/* before anything allocates: checked in smm_params_parse(), cannot fail */
 	ret = smm_set_watermark_boost_factor(&d->mm, p->watermark_boost_factor);
+	if (!ret)
+		ret = smm_set_swappiness(&d->mm, p->swappiness);
 	if (WARN_ON_ONCE(ret))
 		smm_mm_destroy(&d->mm);
 	return ret;
@@ -243,6 +265,12 @@ static int __init smm_init(void)
 		pr_err("cannot create the kmalloc caches (%d)\n", ret);
 		goto err_mm;
 	}
+	ret = smm_kshadowd_start(&d->mm);
+	if (ret) {
+		pr_err("cannot start kshadowd (%d)\n", ret);
+		smm_slab_teardown(d);
+		goto err_mm;
+	}
 	smm_debugfs_init(d);
 	ret = smm_nl_register();
 	if (ret) {
@@ -257,6 +285,7 @@ static int __init smm_init(void)
 
 err_debugfs:
 	smm_debugfs_exit(d);
+	smm_kshadowd_stop();
 	smm_slab_teardown(d);
 err_mm:
 	smm_mm_destroy(&d->mm);
@@ -271,6 +300,8 @@ static void __exit smm_exit(void)
 
 	smm_nl_unregister();
 	smm_debugfs_exit(d);
+	/* its passes read the spaces (the LRU's rmap): stopped before they go */
+	smm_kshadowd_stop();
 	smm_spaces_destroy_all();
 	smm_swap_teardown();
 	smm_slab_teardown(d);

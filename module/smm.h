@@ -97,6 +97,10 @@ int smm_spaces_check(char *why, size_t len);
 
 /* nl_vmstat.c: every vmstat counter (core/vmstat.h), a new array to kfree() */
 u64 *smm_vmstat_collect(struct smm_dev *d);
+/* kshadowd.c: the reclaim thread, started after the mm, stopped before the spaces go */
+int smm_kshadowd_start(struct smm_mm *mm);
+void smm_kshadowd_stop(void);
+
 /* nl_swap.c: the swap area's teardown (after the spaces) and debugfs file */
 void smm_swap_teardown(void);
 void smm_swap_debugfs_init(struct dentry *dir);

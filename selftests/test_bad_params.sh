@@ -20,7 +20,9 @@ base=0x10000000000000 size=1M|physical address width
 size=4G|too large to borrow
 size=64M thp=maybe|invalid thp= value
 size=64M watermark_boost_factor=-1|invalid watermark_boost_factor= value
-size=64M watermark_boost_factor=2147483648|invalid watermark_boost_factor= value'
+size=64M watermark_boost_factor=2147483648|invalid watermark_boost_factor= value
+size=64M swappiness=201|invalid swappiness= value
+size=64M swappiness=-1|invalid swappiness= value'
 
 ktap_header
 ktap_plan "$(echo "$CASES" | wc -l)"

@@ -135,9 +135,12 @@ static void smm_pool_unlink(struct smm_mm *mm, struct smm_lru_rec *rec)
 /*
  * A new pool page from the buddy (unmovable, as page tables are), typed
  * SMM_FRAME_LRU, its records pushed on the free list. No lock held on
- * entry: the buddy takes its own.
+ * entry: the buddy takes its own. The page is taken before its
+ * directory slot is chosen: a direct reclaim on the way (@gfp) frees
+ * records and may give pool pages back, the directory with the last
+ * (it is made again then).
  */
-static int smm_pool_grow(struct smm_mm *mm)
+static int smm_pool_grow(struct smm_mm *mm, unsigned int gfp)
 {
 	struct smm_lru_pool *p = &mm->lru_pool;
 	unsigned int cpu;
@@ -145,18 +148,24 @@ static int smm_pool_grow(struct smm_mm *mm)
 	u64 idx;
 	int ret;
 
-	for (n = 0; n < p->dir_cap && p->dir[n] != SMM_LRU_NONE; n++)
-		;
-	if (WARN_ON_ONCE(n == p->dir_cap))
-		return -ENOMEM;
-	cpu = smm_cpu_get();
-	ret = smm_alloc_pages(mm, 0, SHADOWMM_GFP_ZERO, cpu, &idx);
-	if (!ret)
-		smm_frame_own(mm, idx, SMM_FRAME_LRU, smm_owner_data(SMM_OWNER_NONE, 0), cpu);
-	smm_cpu_put();
+	ret = smm_alloc_pages_reclaim(mm, 0, SHADOWMM_GFP_ZERO | gfp, &cpu, &idx);
 	if (ret) {
 		p->grow_fail++;
 		return ret;
+	}
+	smm_frame_own(mm, idx, SMM_FRAME_LRU, smm_owner_data(SMM_OWNER_NONE, 0), cpu);
+	smm_cpu_put();
+	ret = smm_lru_setup(mm);
+	for (n = 0; !ret && n < p->dir_cap && p->dir[n] != SMM_LRU_NONE; n++)
+		;
+	if (ret || WARN_ON_ONCE(n == p->dir_cap)) {
+		cpu = smm_cpu_get();
+		smm_frame_own(mm, idx, SMM_FRAME_PAGE, smm_owner_data(SMM_OWNER_NONE, 0), cpu);
+		smm_free_pages(mm, idx, cpu);
+		smm_cpu_put();
+		if (!p->pages)
+			smm_lru_destroy(mm);
+		return -ENOMEM;
 	}
 	smm_lock(&p->lock);
 	p->dir[n] = idx;
@@ -174,9 +183,10 @@ static int smm_pool_grow(struct smm_mm *mm)
 /*
  * A free record for a page about to be faulted in, its number in *@rec.
  * Grows the pool by a page when none is free; -ENOMEM when the buddy
- * has none, with nothing changed. Under the space mutex.
+ * has none, with nothing changed. @gfp: 0, or SMM_GFP_DIRECT_RECLAIM
+ * for a fault that may reclaim to grow the pool. Under the space mutex.
  */
-int smm_lru_rec_alloc(struct smm_mm *mm, u32 *rec)
+int smm_lru_rec_alloc(struct smm_mm *mm, unsigned int gfp, u32 *rec)
 {
 	struct smm_lru_pool *p = &mm->lru_pool;
 	struct smm_lru_rec *x;
@@ -184,7 +194,7 @@ int smm_lru_rec_alloc(struct smm_mm *mm, u32 *rec)
 
 	ret = smm_lru_setup(mm);
 	if (!ret && !p->free_head)
-		ret = smm_pool_grow(mm);
+		ret = smm_pool_grow(mm, gfp);
 	if (ret)
 		return ret;
 	smm_lock(&p->lock);

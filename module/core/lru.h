@@ -123,7 +123,7 @@ struct smm_lru_scan {
 void smm_lru_destroy(struct smm_mm *mm);
 
 /* The fault's and the free path's (space.c) */
-int smm_lru_rec_alloc(struct smm_mm *mm, u32 *rec);
+int smm_lru_rec_alloc(struct smm_mm *mm, unsigned int gfp, u32 *rec);
 void smm_lru_rec_free(struct smm_mm *mm, u32 rec);
 void smm_lru_add_new(struct smm_mm *mm, u32 rec, struct smm_space *s, u64 va, u64 frame);
 void smm_lru_del(struct smm_mm *mm, u64 frame);

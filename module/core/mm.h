@@ -87,6 +87,7 @@ struct smm_zone_stats {
 	u64 wmark_low;			/* attempts that found free below low */
 	u64 wmark_min;			/* attempts that found free below min */
 	u64 alloc_fail;			/* allocations that preferred this zone and failed */
+	u64 kswapd_wake;		/* kshadowd woken for a request below low here */
 };
 
 /* Fast-path events of one CPU in one zone, counted under its pcp lock. */
@@ -179,6 +180,19 @@ struct smm_vm_events {
 	u64 pswpin, pswpout;		/* pages read from and written to swap */
 };
 
+/*
+ * Reclaim's events by /proc/vmstat's names (vmscan.c), written under the
+ * spaces' lock (every reclaim runs under it), read with READ_ONCE().
+ */
+struct smm_reclaim_events {
+	u64 pgsteal_kswapd, pgsteal_direct;
+	u64 pgscan_kswapd, pgscan_direct;
+	u64 allocstall[SMM_NR_ZONES];	/* direct reclaims, by the request's zone */
+	u64 kswapd_low_wmark_hit_quickly;
+	u64 kswapd_high_wmark_hit_quickly;
+	u64 pageoutrun;			/* balance_pgdat() runs */
+};
+
 struct smm_swap;
 
 struct smm_mm {
@@ -200,6 +214,15 @@ struct smm_mm {
 	struct smm_lru_pool lru_pool;	/* LRU records (lru.h) */
 	struct smm_lru_events lru_events;	/* reclaim's counters (lru.h) */
 	struct smm_swap *swap;		/* the swap area (swap.h), NULL when off */
+	struct smm_reclaim_events reclaim;	/* vmscan.h */
+	unsigned int swappiness;	/* vm.swappiness (vmscan.h) */
+	unsigned int kswapd_failures;	/* balance_pgdat() runs in a row that freed nothing */
+	/*
+	 * wakeup_kswapd()'s target, set by the glue (kshadowd.c), NULL in
+	 * tests unless one sets it: called from any allocation, with or
+	 * without the spaces' lock, so it must not sleep nor take that lock.
+	 */
+	void (*wake_kswapd)(struct smm_mm *mm, unsigned int order, unsigned int highest);
 };
 
 /* How the range is cut into zones: frames per zone from the start. */
@@ -231,10 +254,22 @@ void smm_mm_destroy(struct smm_mm *mm);
 u64 smm_mm_generation(const struct smm_mm *mm);
 bool smm_mm_generation_moved(const struct smm_mm *mm, u64 gen);
 
+/*
+ * An allocation flag the core's own callers add, outside
+ * SHADOWMM_GFP_ALL so that the netlink path (whose policy masks with
+ * SHADOWMM_GFP_ALL) cannot set it: "may reclaim directly, the spaces'
+ * lock is held" (__GFP_DIRECT_RECLAIM's "may sleep and reclaim", plus
+ * the lock reclaim needs). Only the fault path (space.c, lru.c's pool)
+ * sets it, through smm_alloc_pages_reclaim().
+ */
+#define SMM_GFP_DIRECT_RECLAIM	(1U << 16)
+
 /* page_alloc.c, pcp.c: allocation and freeing, one block or many; the drain */
 int smm_alloc_pages(struct smm_mm *mm, unsigned int order, unsigned int gfp,
 		    unsigned int cpu, u64 *idx);
 void smm_free_pages(struct smm_mm *mm, u64 idx, unsigned int cpu);
+int smm_alloc_pages_reclaim(struct smm_mm *mm, unsigned int order, unsigned int gfp,
+			    unsigned int *cpu, u64 *idx);
 unsigned int smm_alloc_pages_bulk(struct smm_mm *mm, unsigned int gfp, unsigned int cpu,
 				  unsigned int nr, u64 *idx);
 void smm_free_pages_bulk(struct smm_mm *mm, unsigned int cpu, unsigned int nr, const u64 *idx);

@@ -5,6 +5,7 @@
  * setting up and tearing down the whole shadow mm.
  */
 #include "mm_internal.h"
+#include "vmscan.h"
 
 #define SMM_NO_IDX	(~0ULL)
 
@@ -157,6 +158,33 @@ static void smm_count_failure(struct smm_mm *mm, unsigned int gfp)
 }
 
 /*
+ * wake_all_kswapds() for one node: the zones up to the request's highest
+ * that are below their low watermark count a wakeup, and kshadowd is
+ * woken once (smm_wakeup_kshadowd() decides whether it is worth it).
+ * No lock needed beyond the zone lock of the count.
+ */
+static void smm_wake_kshadowd(struct smm_mm *mm, unsigned int order, unsigned int gfp)
+{
+	unsigned int highest = smm_gfp_zone(gfp);
+	bool low = false;
+	int zi;
+
+	if (!mm->wake_kswapd)
+		return;
+	for (zi = highest; zi >= 0; zi--) {
+		struct smm_zone *z = &mm->zones[zi];
+
+		if (smm_zone_populated(z) &&
+		    !smm_zone_watermark_ok(z, order, smm_wmark_pages(z, SMM_WMARK_LOW), highest, 0)) {
+			smm_zone_count(z, &z->stats.kswapd_wake);
+			low = true;
+		}
+	}
+	if (low)
+		smm_wakeup_kshadowd(mm, order, highest);
+}
+
+/*
  * Allocate a block of 2^@order frames on behalf of @cpu (the caller keeps
  * itself on that CPU), as __alloc_pages() decides:
  *   1. the fast path: above the low watermark, no reserve, and from
@@ -165,8 +193,13 @@ static void smm_count_failure(struct smm_mm *mm, unsigned int gfp)
  *   2. the slow path: above min, less the reserves gfp_to_alloc_flags()
  *      grants (smm_gfp_to_alloc_flags());
  *   3. SHADOWMM_GFP_RESERVE (__GFP_MEMALLOC): no watermark at all;
- *   4. a request that may block would now reclaim; the shadow has nothing
- *      to reclaim, so it does what __alloc_pages_direct_reclaim() does
+ *   4. a request that may reclaim (SMM_GFP_DIRECT_RECLAIM: the fault
+ *      path, which holds the spaces' lock) gets -EAGAIN here, nothing
+ *      counted: smm_alloc_pages_reclaim() reclaims with the CPU no
+ *      longer pinned and calls again. Every request that missed the low
+ *      watermark on the fast path woke kshadowd first. Any other
+ *      request that may block keeps the older behaviour: it does what
+ *      __alloc_pages_direct_reclaim() does
  *      when the attempt after a reclaim fails: gives back a HighAtomic
  *      pageblock (smm_unreserve_highatomic(), each zone keeping one),
  *      drains every CPU's lists back into the buddy (where the blocks can
@@ -186,13 +219,16 @@ int smm_alloc_pages(struct smm_mm *mm, unsigned int order, unsigned int gfp,
 	unsigned int alloc_flags;
 	u64 got;
 
-	if (order > SMM_MAX_ORDER || (gfp & ~SHADOWMM_GFP_ALL) || cpu >= mm->nr_cpus)
+	if (order > SMM_MAX_ORDER || (gfp & ~(SHADOWMM_GFP_ALL | SMM_GFP_DIRECT_RECLAIM)) ||
+	    cpu >= mm->nr_cpus)
 		return -EINVAL;
 
 	got = smm_get_page_from_freelist(mm, order, gfp,
 					 SMM_ALLOC_WMARK_LOW | smm_alloc_flags_nofragment(mm, gfp), cpu);
 	if (got != SMM_NO_IDX)
 		goto got_pg;
+	/* wake_all_kswapds(): every request has __GFP_KSWAPD_RECLAIM here */
+	smm_wake_kshadowd(mm, order, gfp);
 	alloc_flags = smm_gfp_to_alloc_flags(gfp, order);
 	got = smm_get_page_from_freelist(mm, order, gfp, alloc_flags, cpu);
 	if (got != SMM_NO_IDX)
@@ -205,6 +241,8 @@ int smm_alloc_pages(struct smm_mm *mm, unsigned int order, unsigned int gfp,
 	}
 	if (gfp & SHADOWMM_GFP_ATOMIC)
 		goto nopage;
+	if (gfp & SMM_GFP_DIRECT_RECLAIM)
+		return -EAGAIN;	/* smm_alloc_pages_reclaim() reclaims, unpinned */
 	if (smm_unreserve_highatomic(mm, smm_gfp_zone(gfp), smm_gfp_mt(gfp), false) ||
 	    mm->pcp_enabled) {
 		if (mm->pcp_enabled)
@@ -229,6 +267,47 @@ got_pg:
 		smm_clear_block(mm, got, order);
 	*idx = got;
 	return 0;
+}
+
+/*
+ * An allocation that may reclaim directly: __alloc_pages_slowpath()'s
+ * loop around __alloc_pages_direct_reclaim(), with should_reclaim_retry()
+ * simplified. The caller holds the spaces' lock and does not hold a CPU
+ * (reclaim swaps out, frees and may cond_resched()); on success the
+ * CPU the block was taken for is pinned and in *@cpu, for the caller to
+ * own the frame and smm_cpu_put(). Without SMM_GFP_DIRECT_RECLAIM in
+ * @gfp it is one smm_alloc_pages(). With it: each attempt that reaches
+ * the reclaim step (-EAGAIN) unpins, reclaims (smm_try_to_free_pages(),
+ * which counts allocstall), drains the CPUs' lists where the freed
+ * pages went (the kernel drains only after a failed attempt; the
+ * watermarks count only the buddy's free pages, so the shadow drains
+ * each time) and tries again, while a reclaim made progress, at most
+ * MAX_RECLAIM_RETRIES times; the kernel also gives up when even every
+ * reclaimable page could not lift a zone over its watermark. The last
+ * attempt goes without the flag, down the older path (HighAtomic given
+ * back, lists drained, failure counted) to -ENOMEM.
+ */
+int smm_alloc_pages_reclaim(struct smm_mm *mm, unsigned int order, unsigned int gfp,
+			    unsigned int *cpu, u64 *idx)
+{
+	unsigned int retries, flag = gfp & SMM_GFP_DIRECT_RECLAIM;
+	int ret;
+
+	for (retries = 0; ; retries++) {
+		*cpu = smm_cpu_get();
+		ret = smm_alloc_pages(mm, order, gfp, *cpu, idx);
+		if (ret != -EAGAIN)
+			break;
+		smm_cpu_put();
+		if (!smm_try_to_free_pages(mm, order, gfp) ||
+		    retries == SMM_MAX_RECLAIM_RETRIES)
+			gfp &= ~flag;
+		if (mm->pcp_enabled)
+			smm_drain_all_pcp(mm);
+	}
+	if (ret)
+		smm_cpu_put();
+	return ret;
 }
 
 /*
@@ -353,6 +432,7 @@ int smm_mm_init(struct smm_mm *mm, struct smm_range *r, const struct smm_mm_conf
 		return -ENOMEM;
 	}
 	mm->watermark_boost_factor = SMM_WATERMARK_BOOST_FACTOR;
+	mm->swappiness = SMM_SWAPPINESS_DEFAULT;
 	/* Like memmap_init(): every pageblock starts out movable. */
 	for (i = 0; i < nr_pageblocks; i++)
 		mm->pageblock_mt[i] = SHADOWMM_MT_MOVABLE;

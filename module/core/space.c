@@ -59,19 +59,23 @@ static unsigned int smm_space_parent(const struct smm_space *s, unsigned int lev
 	return level == SHADOWMM_PT_PUD && s->levels == 4 ? SHADOWMM_PT_PGD : level - 1;
 }
 
-/* Take a block from the buddy and mark it @type of this space, with @flags (SMM_ANON_BIT). */
+/*
+ * Take a block from the buddy and mark it @type of this space, with
+ * @flags (SMM_ANON_BIT); with SMM_GFP_DIRECT_RECLAIM in @gfp reclaiming
+ * on the way if need be (smm_alloc_pages_reclaim(): no CPU held here).
+ */
 static int smm_space_get(struct smm_space *s, unsigned int order, unsigned int gfp,
 			 unsigned int type, u64 flags, u64 *idx)
 {
-	unsigned int cpu = smm_cpu_get();
+	unsigned int cpu;
 	int ret;
 
-	ret = smm_alloc_pages(s->mm, order, gfp, cpu, idx);
-	if (!ret)
-		smm_frame_own(s->mm, *idx, type,
-			      smm_owner_data(SMM_OWNER_SPACE, s->id) | flags, cpu);
+	ret = smm_alloc_pages_reclaim(s->mm, order, gfp, &cpu, idx);
+	if (ret)
+		return ret;
+	smm_frame_own(s->mm, *idx, type, smm_owner_data(SMM_OWNER_SPACE, s->id) | flags, cpu);
 	smm_cpu_put();
-	return ret;
+	return 0;
 }
 
 /* Give a block of @type back to the buddy, as the PAGE it was handed out as. */
@@ -89,9 +93,10 @@ static void smm_space_put(struct smm_space *s, u64 idx, unsigned int type)
 	smm_cpu_put();
 }
 
-static int smm_space_new_table(struct smm_space *s, unsigned int level, u64 *idx)
+static int smm_space_new_table(struct smm_space *s, unsigned int level, unsigned int gfp,
+			       u64 *idx)
 {
-	int ret = smm_space_get(s, 0, SHADOWMM_GFP_ZERO, SMM_FRAME_PGTABLE, 0, idx);
+	int ret = smm_space_get(s, 0, SHADOWMM_GFP_ZERO | gfp, SMM_FRAME_PGTABLE, 0, idx);
 
 	if (!ret)
 		s->tables[level]++;
@@ -116,6 +121,7 @@ struct smm_space_path {
  * above @leaf get new tables. Returns the level reached, or -errno.
  */
 static int smm_space_descend(struct smm_space *s, u64 va, unsigned int leaf, bool alloc,
+			     unsigned int gfp,
 			     struct smm_space_path *p)
 {
 	unsigned int level = SHADOWMM_PT_PGD;
@@ -135,7 +141,7 @@ static int smm_space_descend(struct smm_space *s, u64 va, unsigned int leaf, boo
 		if (!e && !alloc)
 			return level;
 		if (!e) {
-			ret = smm_space_new_table(s, smm_pt_next(s->fmt, level), &idx);
+			ret = smm_space_new_table(s, smm_pt_next(s->fmt, level), gfp, &idx);
 			if (ret)
 				return ret;
 			*p->slot[level] = smm_pte_make(s->fmt, level, smm_space_pfn(s, idx), 0, false);
@@ -225,7 +231,7 @@ static void smm_space_clear(struct smm_space *s, u64 va, u64 end, bool anon_only
 	unsigned long n = 0;
 
 	while (va < end) {
-		int level = smm_space_descend(s, va, SHADOWMM_PT_PTE, false, &p);
+		int level = smm_space_descend(s, va, SHADOWMM_PT_PTE, false, 0, &p);
 		unsigned int shift;
 		u64 e, idx, next;
 
@@ -288,7 +294,7 @@ int smm_space_init_fmt(struct smm_space *s, struct smm_mm *mm, u32 id,
 	s->id = id;
 	s->levels = fmt->levels;
 	s->fmt = fmt;
-	return smm_space_new_table(s, SHADOWMM_PT_PGD, &s->root);
+	return smm_space_new_table(s, SHADOWMM_PT_PGD, 0, &s->root);
 }
 
 /* An empty space of 4 or 5 levels in the running architecture's format. */
@@ -373,7 +379,7 @@ int smm_space_map(struct smm_space *s, u64 va, u64 pages, unsigned int shift,
 	for (i = 0; i < pages; i++) {
 		u64 addr = va + (i << shift);
 
-		ret = smm_space_descend(s, addr, level, true, &p);
+		ret = smm_space_descend(s, addr, level, true, 0, &p);
 		if (ret >= 0)
 			ret = smm_space_get(s, shift - SMM_PAGE_SHIFT, SHADOWMM_GFP_MOVABLE,
 					    SMM_FRAME_SPACE, 0, &data);
@@ -441,7 +447,7 @@ u64 smm_space_frames(const struct smm_space *s)
 u64 *smm_space_entry(struct smm_space *s, u64 va, unsigned int *level)
 {
 	struct smm_space_path p;
-	int ret = smm_space_descend(s, va, SHADOWMM_PT_PTE, false, &p);
+	int ret = smm_space_descend(s, va, SHADOWMM_PT_PTE, false, 0, &p);
 
 	if (ret < 0)
 		return NULL;
@@ -471,21 +477,29 @@ int smm_space_map_anon(struct smm_space *s, u64 va, unsigned int prot, bool writ
  * is not zeroed but filled with the 4 KiB at @src, and the PTE gets the
  * accessed bit only if @young (a fault; swapoff maps pages old, as
  * unuse_pte() does). On -ENOMEM the swap entry stays as it was.
+ *
+ * A fault (@young) may reclaim directly: its record, tables and page are
+ * asked for with SMM_GFP_DIRECT_RECLAIM, since every fault runs under
+ * the spaces' lock that reclaim needs (mm.h). Reclaim swaps other pages
+ * out, which frees pages and records but never a table, so the path
+ * descended stays valid. Swapoff does not reclaim: it would swap out
+ * what it brings back.
  */
 int smm_space_map_anon_from(struct smm_space *s, u64 va, unsigned int prot, bool young,
 			    bool write, const void *src)
 {
-	unsigned int gfp = SHADOWMM_GFP_MOVABLE | (src ? 0 : SHADOWMM_GFP_ZERO);
+	unsigned int reclaim = young ? SMM_GFP_DIRECT_RECLAIM : 0;
+	unsigned int gfp = SHADOWMM_GFP_MOVABLE | (src ? 0 : SHADOWMM_GFP_ZERO) | reclaim;
 	struct smm_space_path p;
 	u64 idx, e, old;
 	void *mem;
 	u32 rec;
 	int ret;
 
-	ret = smm_lru_rec_alloc(s->mm, &rec);
+	ret = smm_lru_rec_alloc(s->mm, reclaim, &rec);
 	if (ret)
 		return ret;
-	ret = smm_space_descend(s, va, SHADOWMM_PT_PTE, !src, &p);
+	ret = smm_space_descend(s, va, SHADOWMM_PT_PTE, !src, reclaim, &p);
 	if (ret >= 0 && ret != SHADOWMM_PT_PTE)
 		ret = -EFAULT;	/* a swap entry's tables went missing */
 	if (ret >= 0) {

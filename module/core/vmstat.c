@@ -22,6 +22,12 @@
  *			the lists in a scan
  *   pgactivate ... pgsteal_anon	the scans' events (lru.c); every page on
  *			the lists is anonymous, so pgscan/pgsteal are _anon
+ *   allocstall_<zone>	direct reclaims, by the request's highest zone (vmscan.c)
+ *   pgscan_kswapd ... pgsteal_direct	inactive pages scanned and reclaimed by
+ *			kshadowd and by direct reclaim (proactive reclaim is
+ *			cgroup reclaim: in pgscan_anon/pgsteal_anon only)
+ *   kswapd_*_wmark_hit_quickly, pageoutrun	kshadowd's sleeps cut short
+ *			and its balance_pgdat() runs
  */
 #include "vmstat.h"
 #include "slab.h"
@@ -61,14 +67,24 @@ const struct smm_vmstat_item smm_vmstat_items[] = {
 	VS_ZONE("pgalloc_dma", SHADOWMM_ZONE_DMA, alloc_pages),
 	VS_ZONE("pgalloc_dma32", SHADOWMM_ZONE_DMA32, alloc_pages),
 	VS_ZONE("pgalloc_normal", SHADOWMM_ZONE_NORMAL, alloc_pages),
+	VS_MM("allocstall_dma", reclaim.allocstall[SHADOWMM_ZONE_DMA]),
+	VS_MM("allocstall_dma32", reclaim.allocstall[SHADOWMM_ZONE_DMA32]),
+	VS_MM("allocstall_normal", reclaim.allocstall[SHADOWMM_ZONE_NORMAL]),
 	VS_ZONES("pgfree", free_pages),
 	VS_MM("pgactivate", lru_events.pgactivate),
 	VS_MM("pgdeactivate", lru_events.pgdeactivate),
 	VS_MM("pgfault", events.pgfault),
 	VS_MM("pgmajfault", events.pgmajfault),
 	VS_MM("pgrefill", lru_events.pgrefill),
+	VS_MM("pgsteal_kswapd", reclaim.pgsteal_kswapd),
+	VS_MM("pgsteal_direct", reclaim.pgsteal_direct),
+	VS_MM("pgscan_kswapd", reclaim.pgscan_kswapd),
+	VS_MM("pgscan_direct", reclaim.pgscan_direct),
 	VS_MM("pgscan_anon", lru_events.pgscan),
 	VS_MM("pgsteal_anon", lru_events.pgsteal),
+	VS_MM("kswapd_low_wmark_hit_quickly", reclaim.kswapd_low_wmark_hit_quickly),
+	VS_MM("kswapd_high_wmark_hit_quickly", reclaim.kswapd_high_wmark_hit_quickly),
+	VS_MM("pageoutrun", reclaim.pageoutrun),
 };
 
 const unsigned int smm_vmstat_nr = ARRAY_SIZE(smm_vmstat_items);

@@ -314,6 +314,7 @@ struct smmc_swap {
 int smmc_swap_on(struct smmc_nl *nl, uint64_t size);
 int smmc_swap_off(struct smmc_nl *nl);
 int smmc_swap_get(struct smmc_nl *nl, struct smmc_swap *sw);
+int smmc_reclaim(struct smmc_nl *nl, uint64_t pages, uint64_t *done);
 int smmc_space_pageout(struct smmc_nl *nl, uint32_t id, uint64_t addr, uint64_t len,
 		       uint64_t *done);
 

@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * The shadow swap area: SWAP_ON, SWAP_OFF, SWAP_GET, and SPACE_PAGEOUT
- * (MADV_PAGEOUT on a range of a space).
+ * The shadow swap area: SWAP_ON, SWAP_OFF, SWAP_GET, SPACE_PAGEOUT
+ * (MADV_PAGEOUT on a range of a space), and RECLAIM (memory.reclaim).
  */
 #include <errno.h>
 #include <string.h>
@@ -84,5 +84,24 @@ int smmc_space_pageout(struct smmc_nl *nl, uint32_t id, uint64_t addr, uint64_t 
 	mnl_attr_put_u32(nlh, SHADOWMM_A_SPACE_ID, id);
 	mnl_attr_put_u64(nlh, SHADOWMM_A_SPACE_ADDR, addr);
 	mnl_attr_put_u64(nlh, SHADOWMM_A_SPACE_LEN, len);
+	return smmc_nl_run(nl, nlh, smmc_reply_u64_cb, &r);
+}
+
+static const enum mnl_attr_data_type smmc_reclaim_types[SHADOWMM_A_RECLAIM_MAX + 1] = {
+	[SHADOWMM_A_RECLAIM_PAGES]	= MNL_TYPE_U64,
+};
+
+static const struct smmc_attr_policy smmc_reclaim_policy = SMMC_ATTR_POLICY(smmc_reclaim_types);
+
+/* Proactive reclaim (memory.reclaim) of @pages pages; *@done: pages reclaimed. */
+int smmc_reclaim(struct smmc_nl *nl, uint64_t pages, uint64_t *done)
+{
+	struct nlmsghdr *nlh = smmc_nl_request(nl, SHADOWMM_CMD_RECLAIM, false);
+	struct smmc_reply_u64 r = {
+		.policy = &smmc_reclaim_policy, .type = SHADOWMM_A_RECLAIM_PAGES, .v = done,
+	};
+
+	*done = 0;
+	mnl_attr_put_u64(nlh, SHADOWMM_A_RECLAIM_PAGES, pages);
 	return smmc_nl_run(nl, nlh, smmc_reply_u64_cb, &r);
 }

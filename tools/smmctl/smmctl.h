@@ -65,6 +65,7 @@ extern const struct smm_cmd smmctl_stats_cmds[];	/* stats.c */
 int smmctl_vmstat(int argc, char **argv);		/* vmstat.c */
 extern const struct smm_cmd smmctl_swap_cmds[];		/* swap.c */
 int smmctl_space_pageout(int argc, char **argv);	/* swap.c */
+extern const struct smm_cmd smmctl_reclaim_cmds[];	/* swap.c */
 
 /* vma.c: the shadow-process commands of smmctl_space_cmds */
 int smmctl_space_mmap(int argc, char **argv);

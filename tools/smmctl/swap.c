@@ -2,6 +2,7 @@
 /*
  * smmctl swap { show | on size SIZE | off }
  * smmctl space pageout ID addr ADDR len LEN
+ * smmctl reclaim { pages N | size SIZE }
  *
  * The shadow swap area (one, type 0, memory the module allocates), shown
  * as /proc/swaps shows an area, with its clusters and the swap counters
@@ -137,4 +138,57 @@ const struct smm_cmd smmctl_swap_cmds[] = {
 	SMM_CMD("off", swap_off, NULL,
 		"every swapped page back in, then the area freed"),
 	SMM_CMD_END("One area (type 0); its first page is the header's, as swapon's.\n"),
+};
+
+/*
+ * reclaim { pages N | size SIZE }: proactive reclaim, as a write to
+ * memory.reclaim (which takes bytes: SIZE is rounded down to pages, as
+ * page_counter_memparse() does). Prints the pages reclaimed.
+ */
+static int reclaim_run(uint64_t pages)
+{
+	uint64_t done;
+
+	if (!pages) {
+		fprintf(stderr, "Error: nothing to reclaim: give at least one page\n");
+		return 1;
+	}
+	if (smmctl_connect())
+		return 1;
+	if (smmc_reclaim(&smmctl_nl, pages, &done))
+		return smmctl_error();
+	smmc_print_u64(SMMC_PRINT_ANY, "reclaimed", "reclaimed %" PRIu64 "\n", done);
+	return 0;
+}
+
+static int reclaim_pages(int argc, char **argv)
+{
+	uint64_t pages;
+
+	if (argc != 1) {
+		fprintf(stderr, "Error: usage: smmctl reclaim pages N\n");
+		return 1;
+	}
+	if (smmctl_parse_u64(argv[0], "pages", &pages))
+		return 1;
+	return reclaim_run(pages);
+}
+
+static int reclaim_size(int argc, char **argv)
+{
+	uint64_t size;
+
+	if (argc != 1) {
+		fprintf(stderr, "Error: usage: smmctl reclaim size SIZE\n");
+		return 1;
+	}
+	if (swap_parse_size(argv[0], &size))
+		return 1;
+	return reclaim_run(size / 4096);
+}
+
+const struct smm_cmd smmctl_reclaim_cmds[] = {
+	SMM_CMD("pages", reclaim_pages, "N", "reclaim N pages (swap them out), as memory.reclaim"),
+	SMM_CMD("size", reclaim_size, "SIZE", "reclaim SIZE bytes, rounded down to pages"),
+	SMM_CMD_END("SIZE := BYTES[K|M|G]\n"),
 };

@@ -54,6 +54,7 @@ enum shadowmm_cmd {
 	SHADOWMM_CMD_SWAP_OFF,		/* do (admin): every page back in, the area freed */
 	SHADOWMM_CMD_SWAP_GET,		/* do: the area, as /proc/swaps, and its counters */
 	SHADOWMM_CMD_SPACE_PAGEOUT,	/* do (admin): MADV_PAGEOUT on a range of a space */
+	SHADOWMM_CMD_RECLAIM,		/* do (admin): proactive reclaim, as memory.reclaim */
 
 	__SHADOWMM_CMD_MAX,
 	SHADOWMM_CMD_MAX = __SHADOWMM_CMD_MAX - 1
@@ -638,6 +639,24 @@ enum shadowmm_a_swap {
 
 	__SHADOWMM_A_SWAP_CNT,
 	SHADOWMM_A_SWAP_MAX = __SHADOWMM_A_SWAP_CNT - 1
+};
+
+/*
+ * SHADOWMM_CMD_RECLAIM: proactive reclaim of RECLAIM_PAGES pages (what
+ * memory.reclaim does with a size: smmctl converts bytes to pages,
+ * rounding down). The reply carries RECLAIM_PAGES: the pages reclaimed
+ * (a batch of 32 may overshoot). -EAGAIN, as memory.reclaim, when 16
+ * rounds in a row reclaimed nothing.
+ */
+#define SHADOWMM_RECLAIM_MAX_PAGES	(1ULL << 40)
+
+enum shadowmm_a_reclaim {
+	SHADOWMM_A_RECLAIM_UNSPEC,
+	SHADOWMM_A_RECLAIM_PAD,
+	SHADOWMM_A_RECLAIM_PAGES,	/* u64: pages asked for; in the reply, reclaimed */
+
+	__SHADOWMM_A_RECLAIM_CNT,
+	SHADOWMM_A_RECLAIM_MAX = __SHADOWMM_A_RECLAIM_CNT - 1
 };
 
 #endif /* _UAPI_LINUX_SHADOWMM_H */

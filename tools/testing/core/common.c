@@ -112,3 +112,31 @@ int smm_test_check(struct smm_mm *mm)
 		printf("# CHECK: %s\n", why);
 	return ret;
 }
+
+int smm_test_swap_init_pcp(struct smm_test_swap *e, u64 frames, u64 slots, bool pcp)
+{
+	const struct smm_test_section sec = { SMM_TEST_SWAP_PFN, frames };
+	const char *why;
+	int ret = smm_test_mm_init_mem(&e->t, &sec, 1, NULL, pcp, 1);
+
+	if (ret)
+		return ret;
+	e->data = calloc(slots, SMM_PAGE_SIZE);
+	if (!e->data)
+		return -ENOMEM;
+	ret = smm_swap_init(&e->sw, e->data, slots);
+	return ret ? ret : smm_swap_on(&e->t.mm, &e->sw, &why);
+}
+
+int smm_test_swap_init(struct smm_test_swap *e, u64 frames, u64 slots)
+{
+	return smm_test_swap_init_pcp(e, frames, slots, true);
+}
+
+void smm_test_swap_destroy(struct smm_test_swap *e)
+{
+	e->t.mm.swap = NULL;
+	smm_swap_destroy(&e->sw);
+	free(e->data);
+	smm_test_mm_destroy(&e->t);
+}

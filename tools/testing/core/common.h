@@ -4,6 +4,7 @@
 #define _SMM_TEST_COMMON_H
 
 #include "../../../module/core/mm_internal.h"
+#include "../../../module/core/swap.h"
 
 struct smm_test_mm {
 	struct smm_range range;
@@ -27,6 +28,24 @@ void smm_test_mm_destroy(struct smm_test_mm *t);
 u64 smm_test_free_frames(const struct smm_mm *mm);
 u64 smm_test_pcp_frames(const struct smm_mm *mm);
 int smm_test_check(struct smm_mm *mm);
+
+/*
+ * A test's mm of @frames frames at pfn SMM_TEST_SWAP_PFN (one section
+ * with memory, default zones, one CPU) and a swap area of @slots slots
+ * switched on (malloc'd, as the glue vmallocs): swap_test.c and
+ * vmscan_test.c. _pcp: with or without per-CPU lists.
+ */
+#define SMM_TEST_SWAP_PFN	0x10000ULL
+
+struct smm_test_swap {
+	struct smm_test_mm t;
+	struct smm_swap sw;
+	void *data;
+};
+
+int smm_test_swap_init(struct smm_test_swap *e, u64 frames, u64 slots);
+int smm_test_swap_init_pcp(struct smm_test_swap *e, u64 frames, u64 slots, bool pcp);
+void smm_test_swap_destroy(struct smm_test_swap *e);
 
 /* xorshift64*: fast, and the same sequence on every machine. */
 static inline u64 smm_test_rand(u64 *state)

@@ -17,7 +17,7 @@
 #include "../../../module/core/swap.h"
 #include "../../../module/core/owner.h"
 
-#define SW_PFN		0x10000ULL
+#define SW_PFN		SMM_TEST_SWAP_PFN
 #define PG		4096ULL
 #define RW		SHADOWMM_PROT_WRITE
 #define BASE		0x400000ULL
@@ -25,37 +25,6 @@
 static const struct smm_pt_fmt *const sw_fmts[] = {
 	&smm_pt_x86_48, &smm_pt_x86_57, &smm_pt_arm64_v61_48, &smm_pt_arm64_v610_52,
 };
-
-/* A test's mm and its swap area of @slots slots (malloc'd, as the glue vmallocs). */
-struct sw_env {
-	struct smm_test_mm t;
-	struct smm_swap sw;
-	void *data;
-};
-
-static int sw_env_init(struct sw_env *e, u64 frames, u64 slots)
-{
-	const struct smm_test_section sec = { SW_PFN, frames };
-	const char *why;
-	int ret = smm_test_mm_init_mem(&e->t, &sec, 1, NULL, true, 1);
-
-	if (ret)
-		return ret;
-	e->data = calloc(slots, PG);
-	if (!e->data)
-		return -ENOMEM;
-	ret = smm_swap_init(&e->sw, e->data, slots);
-	return ret ? ret : smm_swap_on(&e->t.mm, &e->sw, &why);
-}
-
-static void sw_env_destroy(struct sw_env *e)
-{
-	if (e->t.mm.swap)
-		e->t.mm.swap = NULL;
-	smm_swap_destroy(&e->sw);
-	free(e->data);
-	smm_test_mm_destroy(&e->t);
-}
 
 /* CHECK of the area against @n spaces, with the VMA and frame rules. */
 static int sw_check(struct smm_mm *mm, struct smm_space *const *s, unsigned int n)
@@ -145,11 +114,11 @@ SMM_TEST(swap_data_survive)
 		struct smm_space *sp;
 		struct smm_access res;
 		struct smm_space s;
-		struct sw_env e;
+		struct smm_test_swap e;
 		const char *why;
 		u64 csum, done, i;
 
-		ASSERT_EQ(sw_env_init(&e, 512, 64), 0);
+		ASSERT_EQ(smm_test_swap_init(&e, 512, 64), 0);
 		ASSERT_EQ(smm_space_init_fmt(&s, &e.t.mm, 1, sw_fmts[f]), 0);
 		sp = &s;
 		ASSERT_EQ(smm_vma_mmap(&s, BASE, 8 * PG, RW, &why), 0);
@@ -189,7 +158,7 @@ SMM_TEST(swap_data_survive)
 		}
 		EXPECT_EQ(sw_check(&e.t.mm, &sp, 1), 0);
 		smm_space_destroy(&s);
-		sw_env_destroy(&e);
+		smm_test_swap_destroy(&e);
 	}
 }
 
@@ -206,11 +175,11 @@ SMM_TEST(swap_cluster_order_and_reuse)
 	struct smm_space *sp;
 	struct smm_access res;
 	struct smm_space s;
-	struct sw_env e;
+	struct smm_test_swap e;
 	const char *why;
 	u64 i, *slot_of;
 
-	ASSERT_EQ(sw_env_init(&e, 1024, slots), 0);
+	ASSERT_EQ(smm_test_swap_init(&e, 1024, slots), 0);
 	EXPECT_EQ(e.sw.nr_clusters, 4);
 	EXPECT_EQ(e.sw.nr_free, 2);
 	ASSERT_EQ(smm_space_init(&s, &e.t.mm, 1, 4), 0);
@@ -265,7 +234,7 @@ SMM_TEST(swap_cluster_order_and_reuse)
 	EXPECT_EQ(e.sw.cur, 2);
 	EXPECT_EQ(sw_check(&e.t.mm, NULL, 0), 0);
 	free(slot_of);
-	sw_env_destroy(&e);
+	smm_test_swap_destroy(&e);
 }
 
 /* Every refusal names its reason and leaves the page as it was. */
@@ -275,11 +244,11 @@ SMM_TEST(swap_refusals)
 	struct smm_access res;
 	struct smm_swap other;
 	struct smm_space s;
-	struct sw_env e;
+	struct smm_test_swap e;
 	const char *why;
 	u64 done, buf[8];
 
-	ASSERT_EQ(sw_env_init(&e, 2048, 16), 0);
+	ASSERT_EQ(smm_test_swap_init(&e, 2048, 16), 0);
 	ASSERT_EQ(smm_space_init(&s, &e.t.mm, 1, 4), 0);
 	sp = &s;
 	ASSERT_EQ(smm_vma_mmap(&s, BASE, 4 * PG, RW, &why), 0);
@@ -340,7 +309,7 @@ SMM_TEST(swap_refusals)
 	EXPECT_EQ(smm_swap_pageout(&s, BASE, PG, &done, &why), -ENODEV);
 	EXPECT_EQ(s.vm.rss_anon, 1);
 	smm_space_destroy(&s);
-	sw_env_destroy(&e);
+	smm_test_swap_destroy(&e);
 }
 
 /* Take every free frame of @mm; returns how many (their indices in @idx). */
@@ -365,12 +334,12 @@ SMM_TEST(swap_off_and_out_of_memory)
 	struct smm_access res;
 	struct smm_space s[2];
 	struct smm_swap *off;
-	struct sw_env e;
+	struct smm_test_swap e;
 	const char *why;
 	u64 *eaten, n, i, done;
 	unsigned int k;
 
-	ASSERT_EQ(sw_env_init(&e, 512, 128), 0);
+	ASSERT_EQ(smm_test_swap_init(&e, 512, 128), 0);
 	eaten = calloc(512, sizeof(*eaten));
 	ASSERT_TRUE(eaten);
 	for (k = 0; k < 2; k++) {
@@ -436,7 +405,7 @@ SMM_TEST(swap_off_and_out_of_memory)
 		smm_space_destroy(&s[k]);
 	}
 	free(eaten);
-	sw_env_destroy(&e);
+	smm_test_swap_destroy(&e);
 }
 
 /*
@@ -459,7 +428,7 @@ struct rm_page {
 
 static struct rm_page rm[RM_SPACES][RM_PAGES];
 
-static int rm_compare(struct sw_env *e, struct smm_space *s, struct smm_space *const *sps)
+static int rm_compare(struct smm_test_swap *e, struct smm_space *s, struct smm_space *const *sps)
 {
 	u64 rss[RM_SPACES] = { 0 }, swp[RM_SPACES] = { 0 }, total = 0;
 	unsigned int k, p;
@@ -501,13 +470,13 @@ SMM_TEST(swap_random_against_model)
 	unsigned int step, k, p, n, i;
 	struct smm_access res;
 	struct smm_swap *off;
-	struct sw_env e;
+	struct smm_test_swap e;
 	const char *why;
 	u64 done, paged = 0, full = 0, offs = 0;
 	int ret;
 
 	/* 24 slots against 2 x 96 pages: swap fills up now and then */
-	ASSERT_EQ(sw_env_init(&e, 1024, 25), 0);
+	ASSERT_EQ(smm_test_swap_init(&e, 1024, 25), 0);
 	memset(rm, 0, sizeof(rm));
 	for (k = 0; k < RM_SPACES; k++) {
 		ASSERT_EQ(smm_space_init(&s[k], &e.t.mm, k + 1, 4), 0);
@@ -616,7 +585,7 @@ SMM_TEST(swap_random_against_model)
 	for (k = 0; k < RM_SPACES; k++)
 		smm_space_destroy(&s[k]);
 	EXPECT_EQ(e.t.mm.swap ? e.t.mm.swap->inuse : 0, 0);
-	sw_env_destroy(&e);
+	smm_test_swap_destroy(&e);
 }
 
 /* CHECK finds each kind of broken swap state, with its reason; mended, it passes. */
@@ -625,12 +594,12 @@ SMM_TEST(swap_check_catches_corruption)
 	struct smm_space *sp;
 	struct smm_access res;
 	struct smm_space s;
-	struct sw_env e;
+	struct smm_test_swap e;
 	const char *why;
 	u64 done;
 	u32 c;
 
-	ASSERT_EQ(sw_env_init(&e, 512, 3 * SMM_SWAP_CLUSTER), 0);
+	ASSERT_EQ(smm_test_swap_init(&e, 512, 3 * SMM_SWAP_CLUSTER), 0);
 	ASSERT_EQ(smm_space_init(&s, &e.t.mm, 1, 4), 0);
 	sp = &s;
 	ASSERT_EQ(smm_vma_mmap(&s, BASE, 4 * PG, RW, &why), 0);
@@ -666,5 +635,5 @@ SMM_TEST(swap_check_catches_corruption)
 	e.sw.map[0] = SMM_SWAP_MAP_BAD;
 	EXPECT_EQ(sw_check(&e.t.mm, &sp, 1), 0);
 	smm_space_destroy(&s);
-	sw_env_destroy(&e);
+	smm_test_swap_destroy(&e);
 }

@@ -1,0 +1,337 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * Reclaim that runs, after mm/vmscan.c of Linux 6.1 without MGLRU
+ * (vmscan.h): shrink_node() over the zones' anon lists with swap-out
+ * as the pageout, direct reclaim, balance_pgdat() for kshadowd and
+ * memory.reclaim's proactive reclaim. The lists' aging and scanning
+ * themselves are lru.c's. Every function here that scans holds (its
+ * caller holds) the spaces' lock.
+ */
+#include "mm_internal.h"
+#include "vmscan.h"
+#include "swap.h"
+#include "space.h"
+
+#define smm_reclaim_add(mm, ev, n) \
+	WRITE_ONCE((mm)->reclaim.ev, (mm)->reclaim.ev + (n))
+
+/*
+ * The pageout of a scan: swap-out of the record's page (swap.c); @priv
+ * is the scan control, which counts the pages swap-out refused (they
+ * are activated, as after a failed add_to_swap()).
+ */
+static int smm_vmscan_pageout(void *priv, struct smm_space *s, u64 va, u64 frame)
+{
+	struct smm_scan_control *sc = priv;
+	const char *why;
+	int ret;
+
+	/* the rmap names a page of the space (CHECK holds it so) */
+	if (WARN_ON_ONCE(smm_frame_type(&s->mm->frames[frame]) != SMM_FRAME_SPACE))
+		return -EINVAL;
+	ret = smm_swap_out_page(s, va, &why);
+	if (ret)
+		sc->nr_refused++;
+	return ret;
+}
+
+/*
+ * can_reclaim_anon_pages(): a free swap slot. Without one,
+ * get_scan_count() scans no anon list at all (SCAN_FILE), and here
+ * there is no other list.
+ */
+static bool smm_can_reclaim_anon(const struct smm_mm *mm)
+{
+	const struct smm_swap *sw = mm->swap;
+
+	return sw && sw->inuse < smm_swap_size(sw);
+}
+
+/* The kind's pgscan_/pgsteal_ pair; proactive (cgroup) reclaim counts in neither. */
+static void smm_vmscan_count(struct smm_mm *mm, enum smm_reclaim_kind kind,
+			     u64 scanned, u64 reclaimed)
+{
+	if (kind == SMM_RECLAIM_KSWAPD) {
+		smm_reclaim_add(mm, pgscan_kswapd, scanned);
+		smm_reclaim_add(mm, pgsteal_kswapd, reclaimed);
+	} else if (kind == SMM_RECLAIM_DIRECT) {
+		smm_reclaim_add(mm, pgscan_direct, scanned);
+		smm_reclaim_add(mm, pgsteal_direct, reclaimed);
+	}
+}
+
+/*
+ * shrink_lruvec() for zone @zi's anon lists: each list's size >>
+ * priority to scan (get_scan_count() with SCAN_ANON: no file pages),
+ * taken in batches of SWAP_CLUSTER_MAX in the kernel's list order,
+ * inactive then active; the active list is aged only when the inactive
+ * one is low at the start (prepare_scan_count()'s may_deactivate). The
+ * pass stops once it reclaimed sc->nr_to_reclaim (the kernel then also
+ * rescales the other lists' goals: with one list there is none). After
+ * the pass the active list is aged once more if the inactive list is
+ * still low, as shrink_lruvec() ends.
+ */
+static void smm_shrink_lruvec(struct smm_mm *mm, unsigned int zi, struct smm_scan_control *sc)
+{
+	u64 nr_inactive = smm_lru_count(mm, zi, SMM_LRU_INACTIVE_ANON) >> sc->priority;
+	u64 nr_active = smm_lru_count(mm, zi, SMM_LRU_ACTIVE_ANON) >> sc->priority;
+	bool deactivate = smm_inactive_is_low(mm, zi);
+	u64 reclaimed = 0;
+
+	while (nr_inactive) {
+		struct smm_lru_scan res;
+		u64 n = min(nr_inactive, (u64)SMM_SWAP_CLUSTER_MAX);
+
+		nr_inactive -= n;
+		smm_shrink_inactive_list(mm, zi, n, smm_vmscan_pageout, sc, &res);
+		sc->nr_scanned += res.scanned;
+		sc->nr_reclaimed += res.reclaimed;
+		reclaimed += res.reclaimed;
+		smm_vmscan_count(mm, sc->kind, res.scanned, res.reclaimed);
+		if (deactivate && nr_active) {
+			n = min(nr_active, (u64)SMM_SWAP_CLUSTER_MAX);
+			nr_active -= n;
+			smm_shrink_active_list(mm, zi, n);
+		}
+		if (reclaimed >= sc->nr_to_reclaim)
+			break;
+	}
+	if (smm_inactive_is_low(mm, zi))
+		smm_shrink_active_list(mm, zi, SMM_SWAP_CLUSTER_MAX);
+}
+
+/*
+ * shrink_node(): one pass over the lists of every zone up to
+ * sc->reclaim_idx (the kernel's node lists hold the pages of all its
+ * zones and skip those above reclaim_idx; the shadow keeps a list per
+ * zone, so the pass visits the eligible zones, lowest first, and ends
+ * once sc->nr_to_reclaim is reached). Without a free swap slot, or
+ * without may_swap, no anon page is scanned: no active aging either,
+ * as can_age_anon_pages() says. A pass that reclaimed resets
+ * kswapd_failures, as in the kernel. The spaces' lock held.
+ */
+void smm_shrink_node(struct smm_mm *mm, struct smm_scan_control *sc)
+{
+	u64 before = sc->nr_reclaimed;
+	unsigned int zi;
+
+	if (!sc->may_swap || !smm_can_reclaim_anon(mm) || !mm->lru_ready)
+		return;
+	for (zi = 0; zi <= sc->reclaim_idx && zi < SMM_NR_ZONES; zi++) {
+		if (!smm_zone_populated(&mm->zones[zi]))
+			continue;
+		smm_shrink_lruvec(mm, zi, sc);
+		if (sc->nr_reclaimed - before >= sc->nr_to_reclaim)
+			break;
+	}
+	if (sc->nr_reclaimed != before)
+		WRITE_ONCE(mm->kswapd_failures, 0);
+}
+
+/* The highest populated zone a request of @gfp may use, or 0. */
+static unsigned int smm_reclaim_idx(const struct smm_mm *mm, unsigned int gfp)
+{
+	int zi;
+
+	for (zi = smm_gfp_zone(gfp); zi > 0; zi--)
+		if (smm_zone_populated(&mm->zones[zi]))
+			break;
+	return zi;
+}
+
+/*
+ * try_to_free_pages() and do_try_to_free_pages(): SWAP_CLUSTER_MAX
+ * pages wanted, one allocstall for the request's zone, passes of
+ * shrink_node() from DEF_PRIORITY down to 0 until enough came back.
+ * Returns the pages reclaimed. The spaces' lock held.
+ */
+u64 smm_try_to_free_pages(struct smm_mm *mm, unsigned int order, unsigned int gfp)
+{
+	struct smm_scan_control sc = {
+		.nr_to_reclaim = SMM_SWAP_CLUSTER_MAX,
+		.reclaim_idx = smm_reclaim_idx(mm, gfp),
+		.order = order,
+		.kind = SMM_RECLAIM_DIRECT,
+		.may_swap = true,
+	};
+
+	smm_reclaim_add(mm, allocstall[sc.reclaim_idx], 1);
+	for (sc.priority = SMM_DEF_PRIORITY; sc.priority >= 0; sc.priority--) {
+		sc.nr_scanned = 0;
+		smm_shrink_node(mm, &sc);
+		if (sc.nr_reclaimed >= sc.nr_to_reclaim)
+			break;
+	}
+	return sc.nr_reclaimed;
+}
+
+bool smm_pgdat_balanced(struct smm_mm *mm, unsigned int order, unsigned int highest)
+{
+	bool managed = false;
+	unsigned int zi;
+
+	for (zi = 0; zi <= highest && zi < SMM_NR_ZONES; zi++) {
+		const struct smm_zone *z = &mm->zones[zi];
+
+		if (!smm_zone_populated(z))
+			continue;
+		managed = true;
+		if (smm_zone_watermark_ok(z, order, smm_wmark_pages(z, SMM_WMARK_HIGH), highest, 0))
+			return true;
+	}
+	return !managed;
+}
+
+/* pgdat_watermark_boosted(): a zone up to @highest has a boost. */
+static u64 smm_boost_pages(const struct smm_mm *mm, unsigned int highest)
+{
+	u64 boost = 0;
+	unsigned int zi;
+
+	for (zi = 0; zi <= highest && zi < SMM_NR_ZONES; zi++)
+		boost += READ_ONCE(mm->zones[zi].watermark_boost);
+	return boost;
+}
+
+/*
+ * balance_pgdat(), simplified: passes of shrink_node() from DEF_PRIORITY
+ * down to 1 until pgdat_balanced() says some eligible zone is above its
+ * high watermark (boost included) for the request. Each pass asks for
+ * the eligible zones' high watermarks (at least SWAP_CLUSTER_MAX each,
+ * kswapd_shrink_node()); the priority drops after a pass that scanned
+ * less than that or reclaimed nothing. A boosted node is first
+ * reclaimed without swap, as boost reclaim avoids it (here that frees
+ * nothing, so it ends at once), and the boosts are cleared at the end.
+ * A run that freed nothing counts a kswapd failure; after
+ * MAX_RECLAIM_RETRIES of them kshadowd is no longer woken until some
+ * reclaim frees pages again. Dropped against the kernel: compaction
+ * wakeups, writeback throttling, the order-0 fallback for high orders
+ * (kswapd_shrink_node() lowering sc->order), the NUMA promotion mark.
+ * The spaces' lock held.
+ */
+void smm_balance_pgdat(struct smm_mm *mm, unsigned int order, unsigned int highest,
+		       struct smm_balance_result *res)
+{
+	struct smm_scan_control sc = { .kind = SMM_RECLAIM_KSWAPD, .order = order };
+	u64 nr_boost_reclaim, boosted;
+	unsigned int zi;
+
+	if (highest >= SMM_NR_ZONES)
+		highest = SMM_NR_ZONES - 1;
+	memset(res, 0, sizeof(*res));
+	res->priority = SMM_DEF_PRIORITY;
+	smm_reclaim_add(mm, pageoutrun, 1);
+	nr_boost_reclaim = boosted = smm_boost_pages(mm, highest);
+restart:
+	sc.priority = SMM_DEF_PRIORITY;
+	do {
+		u64 before = sc.nr_reclaimed, got;
+		bool balanced, raise_priority = true;
+
+		sc.reclaim_idx = highest;
+		balanced = smm_pgdat_balanced(mm, order, highest);
+		if (!balanced && nr_boost_reclaim) {
+			nr_boost_reclaim = 0;
+			goto restart;
+		}
+		if (!nr_boost_reclaim && balanced)
+			break;
+		sc.may_swap = !nr_boost_reclaim;
+		sc.nr_scanned = 0;
+		sc.nr_to_reclaim = 0;
+		for (zi = 0; zi <= highest; zi++)
+			if (smm_zone_populated(&mm->zones[zi]))
+				sc.nr_to_reclaim += max(smm_wmark_pages(&mm->zones[zi], SMM_WMARK_HIGH),
+							(u64)SMM_SWAP_CLUSTER_MAX);
+		res->priority = sc.priority;
+		smm_shrink_node(mm, &sc);
+		if (sc.nr_scanned >= sc.nr_to_reclaim)
+			raise_priority = false;
+		got = sc.nr_reclaimed - before;
+		res->nr_scanned += sc.nr_scanned;
+		nr_boost_reclaim -= min(nr_boost_reclaim, got);
+		if (nr_boost_reclaim && !got)
+			break;
+		if (raise_priority || !got)
+			sc.priority--;
+		smm_cond_resched();
+	} while (sc.priority >= 1);
+
+	if (!sc.nr_reclaimed)
+		WRITE_ONCE(mm->kswapd_failures, mm->kswapd_failures + 1);
+	if (boosted)
+		smm_zones_clear_boost(mm);
+	res->nr_reclaimed = sc.nr_reclaimed;
+	res->balanced = smm_pgdat_balanced(mm, order, highest);
+}
+
+/*
+ * memory.reclaim (memory_reclaim() and try_to_free_mem_cgroup_pages()):
+ * passes of shrink_node() over every zone from DEF_PRIORITY down to 0
+ * for what is still wanted, until @pages were reclaimed; a round that
+ * reclaimed nothing uses up one of MAX_RECLAIM_RETRIES retries, and
+ * when they are gone the answer is -EAGAIN, as the kernel's. With
+ * swappiness 0 cgroup reclaim scans no anon page, so it reclaims
+ * nothing here. *@reclaimed says how many pages came back either way.
+ * The spaces' lock held.
+ */
+int smm_proactive_reclaim(struct smm_mm *mm, u64 pages, u64 *reclaimed)
+{
+	unsigned int retries = SMM_MAX_RECLAIM_RETRIES;
+
+	*reclaimed = 0;
+	while (*reclaimed < pages) {
+		struct smm_scan_control sc = {
+			.nr_to_reclaim = max(pages - *reclaimed, (u64)SMM_SWAP_CLUSTER_MAX),
+			.reclaim_idx = SMM_NR_ZONES - 1,
+			.kind = SMM_RECLAIM_PROACTIVE,
+			.may_swap = READ_ONCE(mm->swappiness) != 0,
+		};
+
+		for (sc.priority = SMM_DEF_PRIORITY; sc.priority >= 0; sc.priority--) {
+			sc.nr_scanned = 0;
+			smm_shrink_node(mm, &sc);
+			if (sc.nr_reclaimed >= sc.nr_to_reclaim)
+				break;
+		}
+		*reclaimed += sc.nr_reclaimed;
+		if (!sc.nr_reclaimed && !retries--)
+			return -EAGAIN;
+		smm_cond_resched();
+	}
+	return 0;
+}
+
+/*
+ * wakeup_kswapd(): not for a hopeless node (MAX_RECLAIM_RETRIES failed
+ * runs in a row) nor for one already balanced for the request and not
+ * boosted; else the glue's callback. No lock: the fields read are read
+ * once.
+ */
+void smm_wakeup_kshadowd(struct smm_mm *mm, unsigned int order, unsigned int highest)
+{
+	void (*wake)(struct smm_mm *, unsigned int, unsigned int) = READ_ONCE(mm->wake_kswapd);
+
+	if (!wake || READ_ONCE(mm->kswapd_failures) >= SMM_MAX_RECLAIM_RETRIES)
+		return;
+	if (smm_pgdat_balanced(mm, order, highest) && !smm_boost_pages(mm, highest))
+		return;
+	wake(mm, order, highest);
+}
+
+/* Called by kshadowd with the spaces' lock held (its counters' lock). */
+void smm_kshadowd_hit_quickly(struct smm_mm *mm, bool low)
+{
+	if (low)
+		smm_reclaim_add(mm, kswapd_low_wmark_hit_quickly, 1);
+	else
+		smm_reclaim_add(mm, kswapd_high_wmark_hit_quickly, 1);
+}
+
+int smm_set_swappiness(struct smm_mm *mm, unsigned int swappiness)
+{
+	if (swappiness > SMM_SWAPPINESS_MAX)
+		return -EINVAL;
+	WRITE_ONCE(mm->swappiness, swappiness);
+	return 0;
+}

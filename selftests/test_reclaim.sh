@@ -1,0 +1,101 @@
+#!/bin/sh
+# SPDX-License-Identifier: GPL-2.0
+# Reclaim that runs (issue 17 step 3): with swap on, a shadow process 1.5
+# times the free memory of the range (all zones) written in chunks of
+# 1 MiB: every chunk succeeds; kshadowd woke and scanned
+# (pgscan_kswapd, pageoutrun), direct reclaim ran when a chunk, written
+# under the spaces' lock, outran it (allocstall_*, pgsteal_direct); free
+# comes back above high within 10 s; every chunk reads back its checksum
+# through swap-ins; proactive reclaim (smmctl reclaim pages/size) moves
+# pswpout by what it says; refusals with their reasons; CHECK; rmmod
+# with kshadowd running and pages in swap.
+. "$(dirname "$0")/lib.sh"
+
+D=/sys/kernel/debug/shadowmm
+A=0x40000000		# the VMA's start
+CHUNK=0x100000		# 1 MiB: 256 pages per space access
+
+ktap_header
+ktap_plan 14
+
+smm_unload
+smm_load_or_fail base=$SMM_BASE size=64M
+
+val() { awk -v n="$1" '$1 == n { print $2 }' $D/vmstat; }
+sum() { awk -v p="$1" 'index($1, p) == 1 { s += $2 } END { print s + 0 }' $D/vmstat; }
+balanced() {
+	smmctl -j zone show |
+		jq -e '[.zones[] | select(.managed > 0) | .free > .high] | any' > /dev/null
+}
+
+ktap_check "swap on 96M" smmctl swap on size 96M
+free=$(smmctl -j zone show | jq '[.zones[] | .free + .pcp] | add')
+chunks=$(( (free * 3 / 2 * 4096 + CHUNK - 1) / CHUNK ))
+len=$(( chunks * CHUNK ))
+ktap_print_msg "free $free pages: $chunks chunks of 1 MiB"
+id=$(smmctl -j space create | jq -r .id)
+smmctl space mmap "$id" addr $A len $len
+
+write_all() {
+	i=0
+	while [ $i -lt $chunks ]; do
+		a=$((A + i * CHUNK))
+		smmctl space access "$id" addr $a len $CHUNK write > /dev/null ||
+			{ echo "chunk $i failed"; return 1; }
+		c=$(smmctl -j space access "$id" addr $a len $CHUNK | jq -r .csum) || return 1
+		echo "$c" >> /tmp/reclaim.csum
+		i=$((i + 1))
+	done
+}
+rm -f /tmp/reclaim.csum
+ktap_check "a space 1.5x the free memory written chunk by chunk" write_all
+ktap_check "kshadowd woke and scanned (pgscan_kswapd, pageoutrun)" \
+	sh -c "test $(val pgscan_kswapd) -gt 0 && test $(val pageoutrun) -gt 0"
+ktap_print_msg "pgscan_kswapd $(val pgscan_kswapd) pgsteal_kswapd $(val pgsteal_kswapd)" \
+	"pgscan_direct $(val pgscan_direct) pgsteal_direct $(val pgsteal_direct)" \
+	"allocstall $(sum allocstall_) pswpout $(val pswpout)"
+ktap_check "direct reclaim when the workload outran it (allocstall, pgsteal_direct)" \
+	sh -c "test $(sum allocstall_) -gt 0 && test $(val pgsteal_direct) -gt 0"
+ktap_check "pages went to swap (pswpout = pgsteal_kswapd + pgsteal_direct)" \
+	test "$(val pswpout)" -eq $(( $(val pgsteal_kswapd) + $(val pgsteal_direct) ))
+wait_balanced() {
+	n=0
+	while ! balanced; do
+		n=$((n + 1))
+		[ $n -gt 100 ] && { smmctl zone show; return 1; }
+		sleep 0.1
+	done
+}
+ktap_check "free back above high within 10 s" wait_balanced
+ktap_check "CHECK passes under pressure" smmctl check
+
+read_all() {
+	i=0
+	while read -r want; do
+		got=$(smmctl -j space access "$id" addr $((A + i * CHUNK)) len $CHUNK | jq -r .csum)
+		[ "$got" = "$want" ] || { echo "chunk $i: $got, want $want"; return 1; }
+		i=$((i + 1))
+	done < /tmp/reclaim.csum
+	[ $i -eq $chunks ] || { echo "$i chunks read"; return 1; }
+}
+ktap_check "every chunk reads back its checksum (through swap-in)" read_all
+ktap_check "and pswpin counted the swap-ins" test "$(val pswpin)" -gt 0
+
+proactive() {
+	out0=$(val pswpout)
+	got=$(smmctl -j reclaim pages "$1" | jq .reclaimed) || return 1
+	d=$(( $(val pswpout) - out0 ))
+	[ "$got" -ge "$1" ] && [ "$d" -eq "$got" ] ||
+		{ echo "asked $1, reclaimed $got, pswpout moved $d"; return 1; }
+}
+ktap_check "reclaim pages 100 moves pswpout by what it reclaimed (>= 100)" proactive 100
+ktap_check "reclaim size 400K reclaims at least 100 pages" \
+	sh -c "test \$(smmctl -j reclaim size 400K | jq .reclaimed) -ge 100"
+ktap_check "reclaim pages 0 refused" smm_refused "at least one page" smmctl reclaim pages 0
+ktap_check "rmmod with kshadowd running and pages in swap" smm_unload
+smm_load_or_fail base=$SMM_BASE size=64M
+ktap_check "reclaim with nothing to reclaim: EAGAIN and the reason" \
+	smm_refused "made no progress" smmctl reclaim pages 10
+smm_unload
+rm -f /tmp/reclaim.csum
+ktap_finished
