@@ -7,10 +7,10 @@
  * changes an interface adds its case here.
  *
  *   smm_genl_dump_attrs(cb)    a dump request's parsed attributes
- *   smm_pte_read_ro(pmdp, addr, expect, &val)
- *                              one entry of a process's PTE table, if the
+ *   smm_ptes_read_ro(pmdp, addr, expect, vals, n)
+ *                              n entries of a process's PTE table, if the
  *                              PMD points to that table before and after
- *                              (smm_ptes_read_ro(): n entries of it)
+ *                              (smm_pte_read_ro(): one entry)
  *   get/put_unaligned_le64()   through the header that has them
  */
 #ifndef _SMM_COMPAT_H
@@ -57,10 +57,11 @@ static inline bool smm_pmd_is_pte_table(pmd_t pmd)
 }
 
 /*
- * smm_pte_read_ro() - read the entry of @addr in the PTE table *@pmdp
- * points to, if *@pmdp holds @expect (the PMD the walker read and
- * followed) both before and after the read: true and the entry in *@val,
- * or false when the PMD changed (or is no PTE table). No PTE lock: a
+ * smm_ptes_read_ro() - read @n entries from @addr's on in the PTE table
+ * *@pmdp points to (all in that table), if *@pmdp holds @expect (the PMD
+ * the walker read and followed) both before and after the reads: true and
+ * the entries in @vals, or false when the PMD changed (or is no PTE
+ * table). One mapping and one pair of PMD reads for the lot. No PTE lock: a
  * read-only snapshot, checked by the PMD's second read. The caller holds
  * the mmap read lock and walks only inside a VMA (pt_real.c), so neither
  * munmap() nor exit frees the table; what else may happen differs:
@@ -84,50 +85,6 @@ static inline bool smm_pmd_is_pte_table(pmd_t pmd)
  *   points to a PTE table keeps pointing to it. pte_offset_map() is
  *   pte_offset_kernel() there (no HIGHPTE on 64-bit), pte_unmap() a no-op,
  *   and there is no pmdp_get_lockless() (a 64-bit PMD is one load).
- */
-#if LINUX_VERSION_CODE >= KERNEL_VERSION(6, 5, 0)
-static inline bool smm_pte_read_ro(pmd_t *pmdp, unsigned long addr, pmd_t expect, pte_t *val)
-{
-	pmd_t pmdval;
-	pte_t *ptep;
-	bool same;
-
-	rcu_read_lock();
-	pmdval = pmdp_get_lockless(pmdp);
-	if (!pmd_same(pmdval, expect) || !smm_pmd_is_pte_table(pmdval)) {
-		rcu_read_unlock();
-		return false;
-	}
-	ptep = __pte_map(&pmdval, addr);
-	*val = ptep_get(ptep);
-	smp_rmb();			/* the entry before the PMD's second read */
-	same = pmd_same(pmdp_get_lockless(pmdp), expect);
-	pte_unmap(ptep);		/* and rcu_read_unlock() */
-	return same;
-}
-#else
-static inline bool smm_pte_read_ro(pmd_t *pmdp, unsigned long addr, pmd_t expect, pte_t *val)
-{
-	pmd_t pmdval = READ_ONCE(*pmdp);
-	pte_t *ptep;
-	bool same;
-
-	if (!pmd_same(pmdval, expect) || !smm_pmd_is_pte_table(pmdval))
-		return false;
-	ptep = pte_offset_map(&pmdval, addr);
-	*val = ptep_get(ptep);
-	smp_rmb();			/* the entry before the PMD's second read */
-	same = pmd_same(READ_ONCE(*pmdp), expect);
-	pte_unmap(ptep);
-	return same;
-}
-#endif
-
-/*
- * smm_ptes_read_ro() - @n entries from @addr's on, in the PTE table *@pmdp
- * points to (all in that table), under the same rule as smm_pte_read_ro():
- * the PMD holds @expect before and after the reads. One mapping and one
- * pair of PMD reads for the lot (the leaves walk, core/walk_runs.c).
  */
 static inline bool smm_ptes_read_ro(pmd_t *pmdp, unsigned long addr, pmd_t expect, u64 *vals,
 				    unsigned int n)
@@ -162,6 +119,17 @@ static inline bool smm_ptes_read_ro(pmd_t *pmdp, unsigned long addr, pmd_t expec
 	pte_unmap(ptep);
 #endif
 	return same;
+}
+
+/* smm_pte_read_ro() - the one entry of @addr, as smm_ptes_read_ro() reads n. */
+static inline bool smm_pte_read_ro(pmd_t *pmdp, unsigned long addr, pmd_t expect, pte_t *val)
+{
+	u64 v;
+
+	if (!smm_ptes_read_ro(pmdp, addr, expect, &v, 1))
+		return false;
+	*val = __pte(v);
+	return true;
 }
 
 #endif /* _SMM_COMPAT_H */

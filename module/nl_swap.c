@@ -108,7 +108,8 @@ static int smm_nl_swap_on_prepare(struct sk_buff *skb, struct genl_info *info, v
 		return ret;
 	}
 	sw = kzalloc(sizeof(*sw), GFP_KERNEL);
-	mem = __vmalloc(slots << SMM_PAGE_SHIFT, GFP_KERNEL | __GFP_NOWARN);
+	/* up to RAM/8 at once: fail rather than wake the real OOM killer */
+	mem = __vmalloc(slots << SMM_PAGE_SHIFT, GFP_KERNEL | __GFP_RETRY_MAYFAIL | __GFP_NOWARN);
 	ret = sw && mem ? smm_swap_init(sw, mem, slots) : -ENOMEM;
 	if (ret) {
 		NL_SET_ERR_MSG(info->extack, "out of memory for the swap area");

@@ -589,6 +589,9 @@ void smm_shrink_inactive_list(struct smm_mm *mm, unsigned int zone, u64 nr_to_sc
 
 #define smm_lru_bad(fmt, ...)	(snprintf(why, len, fmt, ##__VA_ARGS__), -EUCLEAN)
 
+/* records CHECK walks per hold of a zone's lru_lock (each walk reads a PTE) */
+#define SMM_LRU_CHECK_CHUNK	4096
+
 /* One zone's lists walked head to tail: links, flags, the rmap of each. */
 static int smm_lru_check_zone(struct smm_mm *mm, unsigned int zi, u64 *on_lists,
 			      char *why, size_t len)
@@ -636,6 +639,16 @@ static int smm_lru_check_zone(struct smm_mm *mm, unsigned int zi, u64 *on_lists,
 						  x->space->id, (unsigned long long)x->va);
 			prev = r;
 			r = x->next;
+			/*
+			 * a bounded hold: the lists change only under the
+			 * space mutex, which the caller keeps, so the walk
+			 * goes on from r after the break
+			 */
+			if (!(n % SMM_LRU_CHECK_CHUNK)) {
+				smm_unlock(&v->lock);
+				smm_cond_resched();
+				smm_lock(&v->lock);
+			}
 		}
 		if (!ret && (n != v->nr[lru] || v->tail[lru] != prev))
 			ret = smm_lru_bad("zone %u list %u: %llu records, count %llu, or a bad tail", zi,

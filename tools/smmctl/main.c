@@ -105,6 +105,12 @@ static void smmctl_help_cmd(FILE *f, const struct smm_cmd *cmds, const struct sm
 
 /* ---- dispatch ---- */
 
+/* The command smmctl_dispatch() runs, and the table it is in. */
+static struct {
+	const struct smm_cmd *cmds, *c;
+	bool top;
+} smmctl_running;
+
 static bool smmctl_is_prefix(const char *word, const char *name)
 {
 	return *word && !strncmp(word, name, strlen(word));
@@ -186,11 +192,19 @@ static int smmctl_dispatch(const struct smm_cmd *cmds, int argc, char **argv, bo
 	smmctl_path_push(c->name);
 	if (c->sub)
 		return smmctl_dispatch(c->sub, argc, argv, false);
-	if (argc > 0 && !strcmp(argv[0], "help")) {
-		smmctl_help_cmd(stdout, cmds, c, top);
-		return 0;
-	}
+	smmctl_running.cmds = cmds;
+	smmctl_running.c = c;
+	smmctl_running.top = top;
+	if (argc > 0 && !strcmp(argv[0], "help"))
+		return smmctl_help_running();
 	return c->fn(argc, argv);
+}
+
+/* The help of the command running, for one that takes words first ("vmstat show help"). */
+int smmctl_help_running(void)
+{
+	smmctl_help_cmd(stdout, smmctl_running.cmds, smmctl_running.c, smmctl_running.top);
+	return 0;
 }
 
 /* ---- helpers for the commands ---- */

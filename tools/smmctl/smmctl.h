@@ -43,6 +43,7 @@ extern struct smmc_nl smmctl_nl;
 int smmctl_connect(void);
 int smmctl_error(void);
 int smmctl_no_args(int argc, char **argv);
+int smmctl_help_running(void);
 int smmctl_bad_arg(const char *word);
 int smmctl_parse_u64(const char *word, const char *what, uint64_t *v);
 int smmctl_space_id(const char *word, uint32_t *id);

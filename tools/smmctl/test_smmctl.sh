@@ -69,7 +69,7 @@ same_output() {
 NOFAM="Error: shadowmm: generic netlink family not found (is shadowmm.ko loaded?)"
 
 ktap_header
-ktap_plan 44
+ktap_plan 45
 
 expect "help lists the objects" 0 "where  OBJECT := { info | section | zone" - -- help
 expect "-h is help" 0 "Usage: smmctl [ OPTIONS ] OBJECT" - -- -h
@@ -94,6 +94,7 @@ expect "bad number" 1 - 'Error: invalid start "12x"' -- frame show 12x
 expect "pt walk help" 0 "Usage: smmctl pt walk { pid PID | kernel | space ID } addr ADDR" - -- \
 	pt walk help
 expect "space notes" 0 "SIZE := { 4K | 2M | 1G }" - -- space map help
+same_output "vmstat show help: its usage, not a counter named help" vmstat help -- vmstat show help
 expect "pt walk needs an address" 1 - \
 	"Error: usage: smmctl pt walk { pid PID | kernel | space ID } addr ADDR [ len LEN ] [ leaves ]" -- \
 	pt walk pid 1

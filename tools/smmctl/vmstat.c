@@ -26,6 +26,8 @@ int smmctl_vmstat(int argc, char **argv)
 	if (argc > 0 && !strcmp(argv[0], "show")) {
 		argc--;
 		argv++;
+		if (argc > 0 && !strcmp(argv[0], "help"))
+			return smmctl_help_running();
 	}
 	if (smmctl_connect())
 		return 1;
