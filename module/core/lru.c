@@ -133,6 +133,21 @@ static void smm_pool_unlink(struct smm_mm *mm, struct smm_lru_rec *rec)
 }
 
 /*
+ * Pool page @idx back to the buddy, out of the directory already; the
+ * directory goes with the last page. No lock held: the buddy takes its own.
+ */
+static void smm_pool_page_free(struct smm_mm *mm, u64 idx)
+{
+	unsigned int cpu = smm_cpu_get();
+
+	smm_frame_own(mm, idx, SMM_FRAME_PAGE, smm_owner_data(SMM_OWNER_NONE, 0), cpu);
+	smm_free_pages(mm, idx, cpu);
+	smm_cpu_put();
+	if (!mm->lru_pool.pages)
+		smm_lru_destroy(mm);
+}
+
+/*
  * A new pool page from the buddy (unmovable, as page tables are), typed
  * SMM_FRAME_LRU, its records pushed on the free list. No lock held on
  * entry: the buddy takes its own. The page is taken before its
@@ -159,12 +174,7 @@ static int smm_pool_grow(struct smm_mm *mm, unsigned int gfp)
 	for (n = 0; !ret && n < p->dir_cap && p->dir[n] != SMM_LRU_NONE; n++)
 		;
 	if (ret || WARN_ON_ONCE(n == p->dir_cap)) {
-		cpu = smm_cpu_get();
-		smm_frame_own(mm, idx, SMM_FRAME_PAGE, smm_owner_data(SMM_OWNER_NONE, 0), cpu);
-		smm_free_pages(mm, idx, cpu);
-		smm_cpu_put();
-		if (!p->pages)
-			smm_lru_destroy(mm);
+		smm_pool_page_free(mm, idx);
 		return -ENOMEM;
 	}
 	smm_lock(&p->lock);
@@ -218,7 +228,6 @@ void smm_lru_rec_free(struct smm_mm *mm, u32 r)
 	struct smm_lru_pool *p = &mm->lru_pool;
 	u32 n = (r - 1) / SMM_LRU_RECS_PER_PAGE, i;
 	struct smm_lru_rec *x = smm_lru_rec_at(mm, r);
-	unsigned int cpu;
 	u64 idx;
 
 	if (!x)
@@ -236,12 +245,7 @@ void smm_lru_rec_free(struct smm_mm *mm, u32 r)
 	p->dir[n] = SMM_LRU_NONE;
 	p->pages--;
 	smm_unlock(&p->lock);
-	cpu = smm_cpu_get();
-	smm_frame_own(mm, idx, SMM_FRAME_PAGE, smm_owner_data(SMM_OWNER_NONE, 0), cpu);
-	smm_free_pages(mm, idx, cpu);
-	smm_cpu_put();
-	if (!p->pages)
-		smm_lru_destroy(mm);
+	smm_pool_page_free(mm, idx);
 }
 
 /* list_add(): @r at the head (newest end) of @lru, lru_lock held. */
