@@ -208,7 +208,7 @@ add_selftests() {
 	# make bench's VM half (tools/testing/bench), beside lib.sh; built
 	# for x86 only (make bench is not cross-built)
 	if [ "$arch" = x86_64 ]; then
-		for f in bench_vm.sh bench_pt_walk bench_frame_dump; do
+		for f in bench_vm.sh bench_pt_walk bench_frame_dump bench_fault; do
 			if [ -e "$top/tools/testing/bench/$f" ]; then cp "$top/tools/testing/bench/$f" "$root/selftests/"; fi
 		done
 	fi

@@ -31,11 +31,14 @@ ROWS = {
     # issue 22: the leaves mode at most half of pagemap's cost per page
     'pt-leaves': ('PT_WALK leaves mode, 1 GiB THP off vs pagemap 64 KiB preads', 0.5),
     'pt-leaves-thp': ('PT_WALK leaves mode, 1 GiB THP on vs pagemap 64 KiB preads', 0.5),
+    # issue 17: ns per minor fault, ours against the kernel's; no goal given
+    'fault': ('anon fault + 4 KiB written: SPACE_ACCESS vs a user loop, per page', None),
 }
 # the groups of rows bench_vm.sh runs (SMM_BENCH_ROWS), and what each measures
 GROUPS = {
     'alloc': ('order0', 'order0-buddy', 'order3', 'order9', 'bulk16', 'slab256'),
     'pt-walk': ('pt-walk', 'pt-walk-pread1', 'pt-leaves', 'pt-leaves-thp'),
+    'fault': ('fault',),
 }
 # the receive buffer sizes bench_frame_dump must report
 DUMP_BUFS = (4096, 8192, 16384, 32768, 65536)
@@ -127,6 +130,26 @@ def report_dumps(dumps, report):
     return failed
 
 
+def report_reclaim(line, report):
+    """The reclaim rate: pages kshadowd and direct reclaim took per second."""
+    if not line:
+        return ['reclaim: not measured']
+    words = line.split()
+    kv = dict(zip(words[0::2], words[1::2]))
+    secs = float(kv['seconds'])
+    kswapd, direct = int(kv['kswapd']), int(kv['direct'])
+    if not secs or not kswapd + direct:
+        return ['reclaim: nothing reclaimed while %s pages were written' % kv['pages']]
+    report['reclaim'] = {'pages_written': int(kv['pages']), 'seconds': secs,
+                         'pgsteal_kswapd': kswapd, 'pgsteal_direct': direct,
+                         'kswapd_pages_per_s': round(kswapd / secs),
+                         'direct_pages_per_s': round(direct / secs)}
+    print('%-14s %10.0f %10s %7s %6s  pages/s kshadowd reclaimed (direct: %.0f/s) '
+          'writing %s pages, 1.5x free, with swap' % ('reclaim', kswapd / secs, '-', '', '',
+                                                       direct / secs, kv['pages']))
+    return []
+
+
 def report_native(path, report):
     """Instructions per pair from callgrind, in bench_native's JSON."""
     failed = []
@@ -161,9 +184,9 @@ def main(argv):
               'emulated': 'QEMU TCG: absolute ns are emulated, compare ratios only',
               'rows': {}}
     failed = list(errors)
-    groups = meta.get('groups', 'alloc pt-walk frame-dump').split()
+    groups = meta.get('groups', 'alloc pt-walk fault frame-dump').split()
     report['groups'] = groups
-    partial = set(groups) != {'alloc', 'pt-walk', 'frame-dump'}
+    partial = set(groups) != {'alloc', 'pt-walk', 'fault', 'frame-dump'}
     print('%-14s %10s %10s %7s %6s  %s' % ('row', 'ours ns', 'kernel ns', 'ratio', 'goal', 'what'))
     for name, (what, goal) in ROWS.items():
         if not any(name in GROUPS[g] for g in groups if g in GROUPS):
@@ -226,6 +249,8 @@ def main(argv):
                                                  '', '', what,
                                                  ' (pagemap: 8 bytes per page)'
                                                  if 'bytes' in key else ''))
+    if 'fault' in groups:
+        failed += report_reclaim(meta.get('reclaim'), report)
     if meta.get('thp'):
         report['thp'] = meta['thp']
     if 'frame-dump' in groups:

@@ -7,12 +7,14 @@
 
 #
 # SMM_BENCH_ROWS picks groups of rows (all by default): alloc (the
-# debugfs rows), pt-walk (bench_pt_walk's), frame-dump; the log says
-# which, and bench-report.py then asks only for those.
+# debugfs rows), pt-walk (bench_pt_walk's), fault (bench_fault's: the
+# shadow's faults against the kernel's, and the reclaim rate),
+# frame-dump; the log says which, and bench-report.py then asks only
+# for those.
 
 OPS=${SMM_BENCH_OPS:-1000000}
 REPS=${SMM_BENCH_REPS:-5}
-ROWS=$(echo "${SMM_BENCH_ROWS:-alloc pt-walk frame-dump}" | tr , " ")
+ROWS=$(echo "${SMM_BENCH_ROWS:-alloc pt-walk fault frame-dump}" | tr , " ")
 B=/sys/kernel/debug/shadowmm/bench
 
 # picked GROUP: is the group in $ROWS?
@@ -48,6 +50,11 @@ if picked pt-walk; then
 	echo "bench: thp $(cat /sys/kernel/mm/transparent_hugepage/enabled 2>/dev/null)"
 	"$(dirname "$0")/bench_pt_walk" "${SMM_BENCH_PT_MIB:-1024}" "$REPS" ||
 		echo "bench: error pt-walk: bench_pt_walk exited $?"
+fi
+# 32 MiB of faults, half the range; then the range 1.5 times over, with swap
+if picked fault; then
+	"$(dirname "$0")/bench_fault" 32 "$REPS" ||
+		echo "bench: error fault: bench_fault exited $?"
 fi
 smm_unload
 
