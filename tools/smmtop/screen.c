@@ -26,6 +26,7 @@ static const char *const smm_help_text[] = {
 	"  < >        refresh interval: shorter / longer (sort column in Slabs)",
 	"  r          refresh now",
 	"  w          walk an address: [pid] PID ADDR, space ID ADDR, kernel ADDR",
+	"  v          the pressure panel: LRU lists, reclaim rates, swap, spaces",
 	NULL,
 };
 
@@ -219,6 +220,26 @@ static int smm_screen_input(struct smm_screen *s, struct smm_view *v, int ch)
 	return SMM_KEY_HANDLED | SMM_KEY_REDRAW;
 }
 
+/*
+ * 'v': show the pressure panel and focus it, or hide it and give its
+ * focus to the next panel that has rows.
+ */
+static int smm_screen_pressure(struct smm_screen *s, struct smm_view *v)
+{
+	unsigned int i;
+
+	v->pressure_on = !v->pressure_on;
+	for (i = 0; i < s->nr_panels; i++) {
+		if (strcmp(s->panels[i]->cls->name, "Pressure"))
+			continue;
+		if (v->pressure_on)
+			s->focus = i;
+		else if (s->focus == i)
+			s->focus = smm_screen_next(s, v, 1);
+	}
+	return SMM_KEY_HANDLED | SMM_KEY_REDRAW;
+}
+
 /* The screen's keys first, then the focused panel's. */
 int smm_screen_key(struct smm_screen *s, struct smm_view *v, int ch)
 {
@@ -253,6 +274,8 @@ int smm_screen_key(struct smm_screen *s, struct smm_view *v, int ch)
 	case 'f':
 		s->zoomed = !s->zoomed;
 		return SMM_KEY_HANDLED | SMM_KEY_REDRAW;
+	case 'v':
+		return smm_screen_pressure(s, v);
 	case ' ':
 	case 'p':
 		v->paused = !v->paused;
