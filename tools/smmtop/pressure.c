@@ -449,7 +449,7 @@ static const struct smm_panel_class Pressure_class = {
 	.key		= Pressure_key,
 	.batch		= Pressure_batch,
 	.delete		= Pressure_delete,
-	.keys_help	= "  v          pressure: show / hide; s < > step the spaces' sort; I reverse",
+	.keys_help	= "  s < > I    pressure: the spaces' next / previous sort column; I reverse",
 	.grab_keys	= "<>",
 };
 

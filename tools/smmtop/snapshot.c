@@ -90,6 +90,14 @@ static int smm_snap_pressure(struct smmc_nl *nl, struct smm_snap *s)
 	s->has_vmstat = !ret;
 	if (ret && !smm_snap_absent(nl, ret))
 		return ret;
+	/*
+	 * A replayed capture without counters was recorded before the panel:
+	 * a SPACE_GET it holds (smmctl's) belongs to no refresh, and asking
+	 * for it would move the replay past the refreshes that follow.
+	 */
+	s->has_swap = s->has_spaces = false;
+	if (ret && nl->replay)
+		return 0;
 	ret = smmc_swap_get(nl, &s->swap);
 	s->has_swap = !ret;
 	if (ret && !smm_snap_absent(nl, ret))
