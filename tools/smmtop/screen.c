@@ -95,7 +95,7 @@ static void smm_screen_status(const struct smm_screen *s, const struct smm_view 
 			 "Enter, Esc cancels): %s_", s->line);
 	else
 		snprintf(buf, sizeof(buf), " %s%s  h:help q:quit Tab:focus f:alone space:pause "
-			 "<>:interval w:walk", v->paused ? "[PAUSED] " : "", v->status);
+			 "<>:interval w:walk v:pressure", v->paused ? "[PAUSED] " : "", v->status);
 	attrset(smm_attr(SMM_C_TITLE, 0));
 	mvhline(rows - 1, 0, ' ', cols);
 	mvaddnstr(rows - 1, 0, buf, cols);
@@ -221,14 +221,16 @@ static int smm_screen_input(struct smm_screen *s, struct smm_view *v, int ch)
 }
 
 /*
- * 'v': show the pressure panel and focus it, or hide it and give its
- * focus to the next panel that has rows.
+ * 'v': show the pressure panel, focused and alone under the header (so
+ * its zones and spaces fit at 80x24; 'f' shows the others too), or hide
+ * it and give its focus to the next panel that has rows.
  */
 static int smm_screen_pressure(struct smm_screen *s, struct smm_view *v)
 {
 	unsigned int i;
 
 	v->pressure_on = !v->pressure_on;
+	s->zoomed = v->pressure_on;
 	for (i = 0; i < s->nr_panels; i++) {
 		if (strcmp(s->panels[i]->cls->name, "Pressure"))
 			continue;
