@@ -295,8 +295,8 @@ lru_rows_match() {
 		seen=$(sed -n '/^PRESSURE:/,/^COUNTER/p' "$tmp/press" | grep "^$z " | tr -s ' ')
 		[ "$seen" = "$want" ] || { echo "expected \"$want\", saw \"$seen\""; return 1; }
 	done
-	sed -n '/^PRESSURE:/,/^COUNTER/p' "$tmp/press" | grep -q '^Normal  *[1-9]' ||
-		{ echo "no anonymous pages on Normal's LRU lists"; cat "$tmp/press"; return 1; }
+	sed -n '/^PRESSURE:/,/^COUNTER/p' "$tmp/press" | awk 'NR > 2 && $2 + $3 > 0 { n++ } END { exit !n }' ||
+		{ echo "no anonymous pages on any zone's LRU lists"; cat "$tmp/press"; return 1; }
 }
 ktap_check "pressure: each zone's five LRU lists equal smmctl -j zone show's" lru_rows_match
 # total NAME: the counter's total in the batch panel

@@ -234,7 +234,7 @@ static void pr_swap_str(char *buf, size_t len, const struct smm_snap *s)
 	uint64_t used = s->swap.used / page, total = s->swap.size / page;
 
 	if (!s->has_swap)
-		snprintf(buf, len, "swap: none in the capture");
+		snprintf(buf, len, "swap: no SWAP_GET reply");
 	else if (!s->swap.on)
 		snprintf(buf, len, "swap off");
 	else
