@@ -68,17 +68,18 @@ static int smm_snap_caches(struct smmc_nl *nl, struct smm_snap *s)
 	return ret == SMMC_NL_DUMP_INTR ? 0 : ret;
 }
 
+/* A request the capture has no reply to, or that the module does not know. */
+static bool smm_snap_absent(struct smmc_nl *nl, int ret)
+{
+	return (ret == -ENOENT && nl->replay) || ret == -EOPNOTSUPP;
+}
+
 /*
  * What the pressure panel draws from: the vmstat counters, the swap area
  * and the spaces. A capture recorded before these existed, or a module
  * without them, leaves them absent (has_* false) rather than failing the
  * refresh; a space dump the module changed meanwhile is kept as it came.
  */
-static bool smm_snap_absent(struct smmc_nl *nl, int ret)
-{
-	return (ret == -ENOENT && nl->replay) || ret == -EOPNOTSUPP;
-}
-
 static int smm_snap_pressure(struct smmc_nl *nl, struct smm_snap *s)
 {
 	int ret;
@@ -86,6 +87,9 @@ static int smm_snap_pressure(struct smmc_nl *nl, struct smm_snap *s)
 	free(s->vmstat);
 	s->vmstat = NULL;
 	s->nr_vmstat = 0;
+	free(s->spaces);
+	s->spaces = NULL;
+	s->nr_spaces = 0;
 	ret = smmc_vmstat_get(nl, &s->vmstat, &s->nr_vmstat);
 	s->has_vmstat = !ret;
 	if (ret && !smm_snap_absent(nl, ret))
@@ -102,9 +106,6 @@ static int smm_snap_pressure(struct smmc_nl *nl, struct smm_snap *s)
 	s->has_swap = !ret;
 	if (ret && !smm_snap_absent(nl, ret))
 		return ret;
-	free(s->spaces);
-	s->spaces = NULL;
-	s->nr_spaces = 0;
 	ret = smmc_spaces_get(nl, &s->spaces, &s->nr_spaces);
 	s->has_spaces = !ret || ret == SMMC_NL_DUMP_INTR;
 	if (ret && ret != SMMC_NL_DUMP_INTR && !smm_snap_absent(nl, ret))
