@@ -255,6 +255,8 @@ struct smmc_space_info {
 	uint64_t frames;
 	uint64_t tables[SMMC_PT_LEVELS];
 	uint64_t mapped[SMMC_SPACE_SIZES];
+	uint64_t rss_anon, swap;	/* pages: VmRSS (anonymous), VmSwap */
+	uint32_t nr_vmas;
 };
 
 int smmc_prot_flag(const char *name, uint32_t *prot);
