@@ -264,9 +264,9 @@ write_chunks() {
 	done
 }
 write_chunks 0 "$chunks" || ktap_print_msg "writing the space failed"
-# quiet: free back above high, so kshadowd sleeps and counters hold still
+# quiet: free back above low, so kshadowd sleeps and counters hold still
 n=0
-while ! smmctl -j zone show | jq -e '[.zones[] | select(.managed > 0) | .free > .high] | any' > /dev/null &&
+while ! smmctl -j zone show | jq -e '[.zones[] | select(.managed > 0) | .free > .low] | any' > /dev/null &&
 	[ $n -lt 100 ]; do
 	sleep 0.1
 	n=$((n + 1))
@@ -376,6 +376,9 @@ rates_match() {
 ktap_check "pressure: scan, steal and swap rates are the totals' growth per second" rates_match
 # the screen: v shows the panel, focused, the spaces sorted by RSS
 tmux -f /dev/null new-session -d -s top -x 100 -y 40 "smmtop -d 0.5; echo smmtop exited \$?; sleep 600"
+# a key sent before smmtop's curses screen is up is lost (a busy host
+# starts it late): wait for its header first
+wait_for "^smmtop - shadowmm .* on $(uname -r)" > /dev/null
 tmux send-keys -t top v
 ktap_check "screen: v shows the pressure panel, focused, with swap use" \
 	wait_for '^> Pressure: swap [0-9]*/[0-9]* pages (.*); spaces sorted by rss$'
