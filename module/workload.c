@@ -189,7 +189,7 @@ int smm_workload_start(const struct smm_workload_args *a, const char **why)
 	smm_space_unlock_all();
 	if (ret)
 		goto out;
-	t = kthread_run(smm_workload_fn, r, "smm_run/%u", a->space);
+	t = kthread_run(smm_workload_fn, r, "smm_workload/%u", a->space);
 	ret = PTR_ERR_OR_ZERO(t);
 	*why = "cannot start the workload's thread";
 	if (!ret)
