@@ -215,6 +215,8 @@ static int smm_mm_setup(struct smm_dev *d, const struct smm_params *p)
 		ret = smm_set_swappiness(&d->mm, p->swappiness);
 	if (WARN_ON_ONCE(ret))
 		smm_mm_destroy(&d->mm);
+	else
+		smm_spaces_oom_setup(&d->mm);
 	return ret;
 }
 

@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * SPACE_CREATE, _MAP, _UNMAP, _TRANSLATE, _DESTROY and the SPACE_GET
+ * SPACE_CREATE, _MAP, _UNMAP, _TRANSLATE, _DESTROY, _SET and the SPACE_GET
  * dump: shadow address spaces (core/space.h) by id, 1 to
  * SHADOWMM_SPACE_MAX, found in the registry (space_registry.c) under
  * its one lock. Every request is checked whole before it changes
@@ -11,6 +11,7 @@
 #include "smm.h"
 #include "netlink.h"
 #include "core/space.h"
+#include "core/oom.h"
 
 static struct netlink_range_validation smm_nl_pages_range = {
 	.min = 1,
@@ -30,6 +31,12 @@ static const struct nla_policy smm_nl_space_policy[SHADOWMM_A_SPACE_PROT + 1] = 
 	[SHADOWMM_A_SPACE_PAGE_SIZE]	= NLA_POLICY_RANGE(NLA_U32, SHADOWMM_PAGE_4K,
 							   SHADOWMM_PAGE_1G),
 	[SHADOWMM_A_SPACE_PROT]		= NLA_POLICY_MASK(NLA_U32, SHADOWMM_PROT_ALL),
+};
+
+/* SPACE_SET: a space and the settings to change; the core checks their values. */
+static const struct nla_policy smm_nl_space_set_policy[SHADOWMM_A_SPACE_OOM_SCORE_ADJ + 1] = {
+	[SHADOWMM_A_SPACE_ID]		 = NLA_POLICY_RANGE(NLA_U32, 1, SHADOWMM_SPACE_MAX),
+	[SHADOWMM_A_SPACE_OOM_SCORE_ADJ] = { .type = NLA_S32 },
 };
 
 /* The space a request names, with an extack when there is none. */
@@ -234,6 +241,36 @@ static int smm_nl_space_destroy_prepare(struct sk_buff *skb, struct genl_info *i
 	return s ? 0 : -ENOENT;
 }
 
+/*
+ * SET: /proc/PID/oom_score_adj's write for a space (-1000..1000, the
+ * core's check names a bad value). A killed space still takes it.
+ */
+static int smm_nl_space_set_prepare(struct sk_buff *skb, struct genl_info *info, void *data)
+{
+	struct nlattr *adj = info->attrs[SHADOWMM_A_SPACE_OOM_SCORE_ADJ];
+	struct smm_space *s;
+	const char *why;
+	int ret;
+
+	if (!adj) {
+		NL_SET_ERR_MSG(info->extack, "nothing to set: give oom_score_adj");
+		return -EINVAL;
+	}
+	smm_space_lock_all();
+	s = smm_nl_space_of(info);
+	ret = -ENOENT;
+	if (!s)
+		goto out_unlock;
+	ret = smm_oom_set_score_adj(s, nla_get_s32(adj), &why);
+	if (ret)
+		smm_nl_set_err(info->extack, adj, why);
+	else
+		smm_space_changed();
+out_unlock:
+	smm_space_unlock_all();
+	return ret;
+}
+
 static int smm_nl_space_put(struct sk_buff *skb, const struct smm_space *s)
 {
 	if (nla_put_u32(skb, SHADOWMM_A_SPACE_ID, s->id) ||
@@ -291,6 +328,12 @@ const struct smm_nl_ops smm_nl_space_ops[] = {
 		.fill		= smm_nl_space_translate_fill,
 	},
 	SMM_NL_SPACE_OP(DESTROY, .prepare = smm_nl_space_destroy_prepare),
+	{
+		.cmd		= SHADOWMM_CMD_SPACE_SET,
+		.flags		= GENL_ADMIN_PERM,
+		SMM_NL_POLICY(smm_nl_space_set_policy),
+		.prepare	= smm_nl_space_set_prepare,
+	},
 	{ .cmd = SHADOWMM_CMD_SPACE_GET, .dumpit = smm_nl_space_get_dumpit },
 	{ }
 };

@@ -10,6 +10,7 @@
 #include "netlink.h"
 #include "compat.h"
 #include "core/space.h"
+#include "core/oom.h"
 
 static struct netlink_range_validation smm_nl_vma_addr_range = {
 	.min = 0,
@@ -118,7 +119,8 @@ static size_t smm_nl_vma_access_size(const struct genl_info *info)
 /*
  * ACCESS: the core's MMU on [addr, addr + len). A bad request is an
  * error with the core's reason; a fault that stopped the access (SIGSEGV
- * or out of memory) is part of the reply.
+ * out of memory, or the OOM killer killing this very space) is part of
+ * the reply. A space killed before is refused (-ESRCH).
  */
 static int smm_nl_vma_access_prepare(struct sk_buff *skb, struct genl_info *info, void *data)
 {
@@ -144,6 +146,13 @@ static int smm_nl_vma_access_prepare(struct sk_buff *skb, struct genl_info *info
 	ret = -ENOENT;
 	if (!s)
 		goto out_unlock;
+	ret = -ESRCH;
+	if (s->vm.oom_killed) {
+		/* killed before: a refusal; killed by this access: a signal */
+		NL_SET_ERR_MSG_ATTR(info->extack, info->attrs[SHADOWMM_A_SPACE_ID],
+				    SMM_OOM_KILLED_WHY);
+		goto out_unlock;
+	}
 	ret = smm_space_access(s, addr, len, flags, value ? nla_get_u64(value) : 0, &r->res,
 			       &r->why);
 	if (ret == -EINVAL) {
@@ -185,7 +194,9 @@ int smm_nl_space_put_vm(struct sk_buff *skb, const struct smm_space *s)
 	    nla_put_u32(skb, SHADOWMM_A_SPACE_NR_VMAS, s->vm.nr) ||
 	    nla_put_u64_64bit(skb, SHADOWMM_A_SPACE_SWAP, s->vm.swap_ents, SHADOWMM_A_SPACE_PAD) ||
 	    nla_put_u64_64bit(skb, SHADOWMM_A_SPACE_PGFAULT, READ_ONCE(s->mm->events.pgfault),
-			      SHADOWMM_A_SPACE_PAD))
+			      SHADOWMM_A_SPACE_PAD) ||
+	    nla_put_s32(skb, SHADOWMM_A_SPACE_OOM_SCORE_ADJ, s->vm.oom_score_adj) ||
+	    (s->vm.oom_killed && nla_put_flag(skb, SHADOWMM_A_SPACE_OOM_KILLED)))
 		return -EMSGSIZE;
 	return 0;
 }

@@ -94,6 +94,7 @@ u32 smm_space_free_id(void);
 void smm_space_set(u32 id, struct smm_space *s);
 u64 smm_spaces_destroy_all(void);
 int smm_spaces_check(char *why, size_t len);
+void smm_spaces_oom_setup(struct smm_mm *mm);
 
 /* nl_vmstat.c: every vmstat counter (core/vmstat.h), a new array to kfree() */
 u64 *smm_vmstat_collect(struct smm_dev *d);

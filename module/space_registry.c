@@ -9,12 +9,19 @@
  * requests are bounded (SHADOWMM_SPACE_MAP_MAX pages) and reschedule
  * as they go, so nothing waits long. Lock order: smm_space_lock, then
  * the allocator's own locks (core/mm.h).
+ *
+ * The OOM killer (core/oom.h) sees the spaces through
+ * smm_spaces_oom_setup()'s callbacks, called from a fault, which holds
+ * smm_space_lock already.
  */
+#define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
+
 #include <linux/slab.h>
 
 #include "smm.h"
 #include "core/space.h"
 #include "core/swap.h"
+#include "core/oom.h"
 
 static DEFINE_MUTEX(smm_space_lock);
 static struct smm_space *smm_spaces[SHADOWMM_SPACE_MAX];
@@ -127,4 +134,40 @@ int smm_spaces_check(char *why, size_t len)
 	smm_space_unlock_all();
 	kvfree(seen);
 	return ret;
+}
+
+/* mm->oom_for_each_space: every space by id, with smm_space_lock held by the fault. */
+static void smm_spaces_oom_for_each(struct smm_mm *mm, int (*fn)(struct smm_space *s, void *arg),
+				    void *arg)
+{
+	unsigned int i;
+
+	lockdep_assert_held(&smm_space_lock);
+	for (i = 0; i < SHADOWMM_SPACE_MAX; i++)
+		if (smm_spaces[i] && fn(smm_spaces[i], arg))
+			return;
+}
+
+/*
+ * mm->oom_report: the kernel's dump_header() first line and
+ * __oom_kill_process()'s "Out of memory: Killed process" line, for a
+ * space, at KERN_ERR. The victim changed, so dumps restart.
+ */
+static void smm_spaces_oom_report(struct smm_mm *mm, const struct smm_oom_report *r)
+{
+	lockdep_assert_held(&smm_space_lock);
+	pr_warn("space %u invoked oom-killer: order=0, totalpages=%llu\n", r->trigger,
+		r->totalpages);
+	pr_err("Out of memory: Killed space %u total-vm:%llukB, anon-rss:%llukB, swap:%llukB, pgtables:%llukB oom_score_adj:%d\n",
+	       r->victim, r->total_vm << (PAGE_SHIFT - 10), r->anon_rss << (PAGE_SHIFT - 10),
+	       r->swap_ents << (PAGE_SHIFT - 10), r->pgtables << (PAGE_SHIFT - 10),
+	       r->oom_score_adj);
+	smm_space_gen++;
+}
+
+/* At load, after the mm is set up: the OOM killer's view of the registry. */
+void smm_spaces_oom_setup(struct smm_mm *mm)
+{
+	mm->oom_for_each_space = smm_spaces_oom_for_each;
+	mm->oom_report = smm_spaces_oom_report;
 }

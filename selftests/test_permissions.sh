@@ -11,7 +11,7 @@
 . "$(dirname "$0")/lib.sh"
 
 ktap_header
-ktap_plan 57
+ktap_plan 59
 
 smm_unload
 smm_load_or_fail base=$SMM_BASE size=64M
@@ -70,6 +70,7 @@ permissions() {
 	ktap_check "$who: space map: EPERM" denied space map "$sid" addr 0x400000 pages 1
 	ktap_check "$who: space unmap: EPERM" denied space unmap "$sid" addr 0x200000 pages 1
 	ktap_check "$who: space destroy: EPERM" denied space destroy "$sid"
+	ktap_check "$who: space set: EPERM" denied space set "$sid" oom_score_adj -1000
 	ktap_check "$who: space show is readable" json_expect "$($who -j space show)" \
 		'.spaces[0].frames' 6
 	ktap_check "$who: space translate: no frame or physical address" json_expect \

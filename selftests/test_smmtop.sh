@@ -14,7 +14,7 @@
 . "$(dirname "$0")/lib.sh"
 
 ktap_header
-ktap_plan 31
+ktap_plan 42
 
 command -v smmtop > /dev/null || ktap_exit_skip_all "smmtop is not in the image"
 command -v tmux > /dev/null || ktap_exit_skip_all "tmux is not in the image"
@@ -240,6 +240,168 @@ batch_walk() {
 }
 ktap_check "batch -w: the walk of the shell's stack as smmctl pt walk prints it" batch_walk
 
+# ---- the pressure panel: swap on, a space 1.5x the free memory ----
+
+smm_unload
+smm_load_or_fail base=$SMM_BASE size=64M
+A=0x40000000 CHUNK=0x100000
+smmctl swap on size 64M > /dev/null
+free=$(smmctl -j zone show | jq '[.zones[] | .free + .pcp] | add')
+chunks=$(( (free * 3 / 2 * 4096 + CHUNK - 1) / CHUNK ))
+# a small space first (the lower ID, the smaller RSS), then the large one
+small=$(smmctl -j space create | jq -r .id)
+smmctl space mmap "$small" addr $A len $CHUNK > /dev/null
+smmctl space access "$small" addr $A len $CHUNK write > /dev/null
+id=$(smmctl -j space create | jq -r .id)
+smmctl space mmap "$id" addr $A len $((chunks * CHUNK)) > /dev/null
+# write_chunks FROM TO: chunks FROM .. TO-1 of the space written
+write_chunks() {
+	i=$1
+	while [ "$i" -lt "$2" ]; do
+		smmctl space access "$id" addr $((A + i * CHUNK)) len $CHUNK write > /dev/null ||
+			{ echo "chunk $i failed"; return 1; }
+		i=$((i + 1))
+	done
+}
+write_chunks 0 "$chunks" || ktap_print_msg "writing the space failed"
+# quiet: free back above high, so kshadowd sleeps and counters hold still
+n=0
+while ! smmctl -j zone show | jq -e '[.zones[] | select(.managed > 0) | .free > .high] | any' > /dev/null &&
+	[ $n -lt 100 ]; do
+	sleep 0.1
+	n=$((n + 1))
+done
+# a batch snapshot between two equal vmstat readings, so both tools saw
+# the same counters (three tries); the readings go to files, since
+# ktap_check runs the check in a subshell
+stable_batch() {
+	for _ in 1 2 3; do
+		smmctl -j vmstat > "$tmp/vm"
+		smmctl -j zone show > "$tmp/zones"
+		smmtop -b -n 1 > "$tmp/press" 2>&1
+		[ "$(cat "$tmp/vm")" = "$(smmctl -j vmstat)" ] &&
+			[ "$(cat "$tmp/zones")" = "$(smmctl -j zone show)" ] && return 0
+	done
+	echo "the counters kept moving"
+	return 1
+}
+ktap_check "pressure: a batch snapshot while the counters hold still" stable_batch
+vm=$(cat "$tmp/vm")
+zones=$(cat "$tmp/zones")
+lru_rows_match() {
+	for z in $(populated "$zones"); do
+		want="$z $(printf '%s\n' "$zones" | jq -r --arg n "$z" '.zones[] | select(.name == $n) |
+			.lru | "\(.inactive_anon) \(.active_anon) \(.inactive_file) \(.active_file) \(.unevictable)"')"
+		seen=$(sed -n '/^PRESSURE:/,/^COUNTER/p' "$tmp/press" | grep "^$z " | tr -s ' ')
+		[ "$seen" = "$want" ] || { echo "expected \"$want\", saw \"$seen\""; return 1; }
+	done
+	sed -n '/^PRESSURE:/,/^COUNTER/p' "$tmp/press" | awk 'NR > 2 && $2 + $3 > 0 { n++ } END { exit !n }' ||
+		{ echo "no anonymous pages on any zone's LRU lists"; cat "$tmp/press"; return 1; }
+}
+ktap_check "pressure: each zone's five LRU lists equal smmctl -j zone show's" lru_rows_match
+# total NAME: the counter's total in the batch panel
+total() { sed -n '/^COUNTER/,/^efficiency/p' "$tmp/press" | awk -v n="$1" '$1 == n { print $2 }'; }
+vs() { printf '%s\n' "$vm" | jq -r --arg n "$1" '.[$n] // empty'; }
+counters_match() {
+	for c in pgscan_kswapd pgscan_direct pgsteal_kswapd pgsteal_direct pswpin pswpout oom_kill; do
+		[ "$(total $c)" = "$(vs $c)" ] ||
+			{ echo "$c: smmtop \"$(total $c)\", smmctl vmstat \"$(vs $c)\""; return 1; }
+	done
+	stall=$(printf '%s\n' "$vm" | jq '[to_entries[] | select(.key | startswith("allocstall_")) | .value] | add')
+	[ "$(total allocstall)" = "$stall" ] ||
+		{ echo "allocstall: smmtop $(total allocstall), smmctl vmstat's allocstall_* $stall"; return 1; }
+	[ "$(total pgscan_kswapd)" -gt 0 ] && [ "$(total pswpout)" -gt 0 ] ||
+		{ echo "no reclaim seen: pgscan_kswapd $(total pgscan_kswapd) pswpout $(total pswpout)"; return 1; }
+}
+ktap_check "pressure: counter totals equal smmctl vmstat's (oom_kill when listed), reclaim ran" \
+	counters_match
+ktap_print_msg "oom_kill in the module's vmstat: $(vs oom_kill | grep -q . && echo yes || echo no)"
+efficiency_match() {
+	st=$(( $(vs pgsteal_kswapd) + $(vs pgsteal_direct) ))
+	sc=$(( $(vs pgscan_kswapd) + $(vs pgscan_direct) ))
+	e=$((st * 1000 / sc))
+	want="$((e / 10)).$((e % 10))00"
+	seen=$(awk '$1 == "efficiency_pct" { print $2 }' "$tmp/press")
+	[ "$seen" = "$want" ] || { echo "expected $want% (stolen $st of $sc scanned), saw $seen"; return 1; }
+}
+ktap_check "pressure: the reclaim efficiency is pgsteal over pgscan of smmctl's counters" \
+	efficiency_match
+swap_match() {
+	sw=$(smmctl -j swap show)
+	want="swap used $(($(json_get "$sw" .used_kb) / 4)) total $(($(json_get "$sw" .size_kb) / 4)) pages"
+	seen=$(grep '^swap used ' "$tmp/press")
+	[ "$seen" = "$want" ] || { echo "expected \"$want\", saw \"$seen\""; return 1; }
+}
+ktap_check "pressure: swap used and total equal smmctl swap show's" swap_match
+space_row_match() {
+	sp=$(smmctl -j space show "$id")
+	pte=$(smmctl -j space show | jq --argjson i "$id" '.spaces[] | select(.id == $i) | [.tables[]] | add * 4')
+	want="$id $(json_get "$sp" .VmRSS) $(json_get "$sp" .VmSwap) $pte $(json_get "$sp" .map_count)"
+	seen=$(sed -n '/^SPACES:/,/^$/p' "$tmp/press" | awk -v i="$id" '$1 == i { print $1, $2, $3, $4, $5 }')
+	[ "$seen" = "$want" ] || { echo "expected \"$want\", saw \"$seen\""; return 1; }
+	[ "$(json_get "$sp" .VmSwap)" -gt 0 ] || { echo "nothing of the space in swap"; return 1; }
+}
+ktap_check "pressure: the space's RSS, swap, page tables and VMAs equal smmctl space show's" \
+	space_row_match
+# rates while a workload runs (the space written again: swap-ins, and
+# reclaim writing pages out again): two snapshots 1 s apart once kswapd
+# scans; the second's rate is the growth of its total over the time
+# between the two, 1 s and a refresh's own time
+(write_chunks 0 "$chunks") > /dev/null 2>&1 &
+writer=$!
+s0=$(smmctl -j vmstat | jq .pgscan_kswapd)
+n=0
+while [ "$(smmctl -j vmstat | jq .pgscan_kswapd)" = "$s0" ] && [ $n -lt 100 ]; do
+	sleep 0.2
+	n=$((n + 1))
+done
+smmtop -b -n 2 -d 1 > "$tmp/rates" 2>&1
+wait "$writer"
+rate_of() {
+	sed -n '/^COUNTER/,/^efficiency/p' "$tmp/rates" | awk -v n="$1" '$1 == n { print $2, $3 }' | tr '\n' ' '
+}
+# each rate is its total's growth over the time between the snapshots,
+# 1 s and a refresh's own: R within (T2 - T1) / [1, 3]; kswapd scanned
+rates_match() {
+	for c in pgscan_kswapd pgsteal_kswapd pswpin pswpout; do
+		# "T1 - T2 R" of the first and second snapshot
+		# shellcheck disable=SC2046 # the four words
+		set -- $(rate_of $c)
+		[ "$#" = 4 ] && [ "$2" = "-" ] || { echo "$c: $*"; cat "$tmp/rates"; return 1; }
+		awk -v t1="$1" -v t2="$3" -v r="$4" -v c=$c 'BEGIN { d = t2 - t1
+			exit !(d >= 0 && r <= d * 1.01 && r >= d / 3 && (d > 0 || c != "pgscan_kswapd")) }' ||
+			{ echo "$c: totals $1 then $3, rate $4"; cat "$tmp/rates"; return 1; }
+	done
+}
+ktap_check "pressure: scan, steal and swap rates are the totals' growth per second" rates_match
+# the screen: v shows the panel, focused, the spaces sorted by RSS
+tmux -f /dev/null new-session -d -s top -x 100 -y 40 "smmtop -d 0.5; echo smmtop exited \$?; sleep 600"
+tmux send-keys -t top v
+ktap_check "screen: v shows the pressure panel, focused, with swap use" \
+	wait_for '^> Pressure: swap [0-9]*/[0-9]* pages (.*); spaces sorted by rss$'
+first_space() { screen | grep -A1 '^ *ID\*\?  *RSS kB' | sed -n 2p | awk '{ print $1 }'; }
+# sorted_by NAME FIELD SORT: the title names NAME and the first space is
+# the one smmctl -j space show ID's FIELD puts first under sort -k2,2SORT
+sorted_by() {
+	wait_for "spaces sorted by $1" || return 1
+	want=$(for s in $small $id; do echo "$s $(smmctl -j space show "$s" | jq "$2")"; done |
+		sort -k2,2"$3" -k1,1n | head -1 | cut -d' ' -f1)
+	i=0
+	while [ "$(first_space)" != "$want" ] && [ $i -lt 50 ]; do sleep 0.2; i=$((i + 1)); done
+	[ "$(first_space)" = "$want" ] || { echo "expected space $want first"; screen; return 1; }
+}
+ktap_check "screen: the space with the most RSS first" sorted_by rss .VmRSS nr
+tmux send-keys -t top '<'
+ktap_check "screen: < sorts the spaces by ID, lowest first" sorted_by id .id n
+tmux send-keys -t top I
+ktap_check "screen: I reverses it" sorted_by 'id, reversed' .id nr
+tmux send-keys -t top q
+wait_for '^smmtop exited 0' > /dev/null
+tmux kill-server
+smmctl space destroy "$id" > /dev/null
+smmctl space destroy "$small" > /dev/null
+smmctl swap off > /dev/null
+
 # ---- events lost: smmtop dumps again ----
 
 # A reader too slow for the events (here: stopped) loses some when its
@@ -295,8 +457,8 @@ runs=$(smmctl -j frame show | jq '.runs | length')
 # emulation's speed (and the host's load) cancels out: smmtop's CPU time
 # per refresh against that of one `smmctl -j frame show` (the reference:
 # a process that fetches the same frame map through the same library and
-# prints it). A refresh fetches that map too, plus three small dumps
-# (zones, caches, events), and draws one 80x24 screen, but pays neither
+# prints it). A refresh fetches that map too, plus small dumps and
+# replies (zones, caches, vmstat, swap, spaces, events), and draws one 80x24 screen, but pays neither
 # an exec nor JSON for thousands of runs: in three runs of 2026-12-02 a
 # refresh took a sixth to a fifth of a reference call (4.3, 4.6 and 6.8
 # ticks against 26.4, 29.0 and 68.0, the last on a busier host). The

@@ -19,6 +19,9 @@
  *   - a swap entry: the page read back from swap (swap.c,
  *     do_swap_page()): a major fault.
  *
+ * A fault that finds no memory even after reclaim calls the OOM killer
+ * once (oom.h) and retries once if another space was killed.
+ *
  * Simplified against mm/memory.c: a read fault allocates a page instead
  * of mapping the shared zero page; no fault-around, no THP; no
  * write-protect faults (faulted pages are mapped with their VMA's
@@ -29,6 +32,7 @@
 #include "space.h"
 #include "owner.h"
 #include "swap.h"
+#include "oom.h"
 
 /* Read or write the words of [va, end) (one page) at @mem, which maps @va's page. */
 static void smm_access_page(u64 *mem, u64 va, u64 end, unsigned int flags, u64 value,
@@ -42,6 +46,20 @@ static void smm_access_page(u64 *mem, u64 va, u64 end, unsigned int flags, u64 v
 		else
 			res->csum = smm_access_csum(res->csum, READ_ONCE(*w));
 	}
+}
+
+/*
+ * VM_FAULT_OOM after reclaim: the OOM killer once (oom.h). Returns 0
+ * when another space was killed (the fault retries once), -ESRCH when
+ * @s itself was, else -ENOMEM, with the reason.
+ */
+static int smm_fault_oom(struct smm_space *s, const char **why)
+{
+	int ret = smm_out_of_memory(s->mm, s);
+
+	if (ret == -ESRCH)
+		*why = SMM_OOM_KILLED_WHY;
+	return ret;
 }
 
 /*
@@ -69,7 +87,18 @@ static int smm_fault(struct smm_space *s, u64 va, u64 e, bool write, const char 
 	if (vma && e && smm_pte_swap(s->fmt, SHADOWMM_PT_PTE, e)) {
 		/* do_swap_page(): a major fault (swap.c) */
 		WRITE_ONCE(s->mm->events.pgfault, s->mm->events.pgfault + 1);
-		return smm_swap_fault(s, va, e, vma->prot | SHADOWMM_PROT_USER, write, why);
+		ret = smm_swap_fault(s, va, e, vma->prot | SHADOWMM_PROT_USER, write, why);
+		if (ret == -ENOMEM) {
+			const char *oom_why = *why;
+
+			ret = smm_fault_oom(s, why);
+			if (!ret)
+				ret = smm_swap_fault(s, va, e, vma->prot | SHADOWMM_PROT_USER,
+						     write, why);
+			else if (ret == -ENOMEM)
+				*why = oom_why;
+		}
+		return ret;
 	}
 	if (e) {
 		/* a page of SPACE_MAP that forbids this access: no VMA fixes it */
@@ -79,6 +108,13 @@ static int smm_fault(struct smm_space *s, u64 va, u64 e, bool write, const char 
 	/* handle_mm_fault(): counted before it can fail */
 	WRITE_ONCE(s->mm->events.pgfault, s->mm->events.pgfault + 1);
 	ret = smm_space_map_anon(s, va, vma->prot | SHADOWMM_PROT_USER, write);
+	if (ret == -ENOMEM) {
+		ret = smm_fault_oom(s, why);
+		if (!ret)
+			ret = smm_space_map_anon(s, va, vma->prot | SHADOWMM_PROT_USER, write);
+		if (ret == -ESRCH)
+			return ret;
+	}
 	if (ret) {
 		*why = "out of memory for the faulted page or its tables (VM_FAULT_OOM)";
 		return ret;
@@ -93,8 +129,9 @@ static int smm_fault(struct smm_space *s, u64 va, u64 e, bool write, const char 
  * 8-byte word. Fills @res: pages touched, faults taken, the checksum of
  * what was read, and on failure the address that failed. Returns 0, or
  * -EINVAL for a bad request, -EFAULT/-EACCES for a SIGSEGV, -ENOMEM when
- * a fault found no memory (nothing of that page is left mapped), with
- * the reason in *@why.
+ * a fault found no memory even after the OOM killer (nothing of that
+ * page is left mapped), -ESRCH when the space was killed by the OOM
+ * killer (before, or by this very fault), with the reason in *@why.
  */
 int smm_space_access(struct smm_space *s, u64 addr, u64 len, unsigned int flags, u64 value,
 		     struct smm_access *res, const char **why)
@@ -117,6 +154,10 @@ int smm_space_access(struct smm_space *s, u64 addr, u64 len, unsigned int flags,
 	if (addr >= smm_space_limit(s) || len > smm_space_limit(s) - addr) {
 		*why = "range runs past the lower half of the space's virtual addresses";
 		return -EINVAL;
+	}
+	if (s->vm.oom_killed) {
+		*why = SMM_OOM_KILLED_WHY;
+		return -ESRCH;
 	}
 	end = (addr + len + 7) & ~7ULL;
 	while (va < end) {

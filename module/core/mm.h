@@ -178,6 +178,7 @@ struct smm_vm_events {
 	u64 pgfault;			/* faults handled, as handle_mm_fault() counts */
 	u64 pgmajfault;			/* of which needed I/O: swap-ins (swap.h) */
 	u64 pswpin, pswpout;		/* pages read from and written to swap */
+	u64 oom_kill;			/* spaces the OOM killer killed (oom.h) */
 };
 
 /*
@@ -194,6 +195,8 @@ struct smm_reclaim_events {
 };
 
 struct smm_swap;
+struct smm_space;
+struct smm_oom_report;
 
 struct smm_mm {
 	struct smm_range *range;
@@ -223,6 +226,15 @@ struct smm_mm {
 	 * without the spaces' lock, so it must not sleep nor take that lock.
 	 */
 	void (*wake_kswapd)(struct smm_mm *mm, unsigned int order, unsigned int highest);
+	/*
+	 * The OOM killer's view of the glue's spaces (oom.h), NULL in tests
+	 * unless one sets them; called with the spaces' lock held, so they
+	 * must not take it. for_each_space calls @fn on every space until it
+	 * returns non-zero; report logs a kill (struct smm_oom_report).
+	 */
+	void (*oom_for_each_space)(struct smm_mm *mm, int (*fn)(struct smm_space *s, void *arg),
+				   void *arg);
+	void (*oom_report)(struct smm_mm *mm, const struct smm_oom_report *r);
 };
 
 /* How the range is cut into zones: frames per zone from the start. */

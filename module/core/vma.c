@@ -108,8 +108,9 @@ static const char *smm_vma_check_range(const struct smm_space *s, u64 addr, u64 
  * is mapped yet: pages come with the first access (fault.c).
  *
  * Refusals, with the reason in *@why: -EINVAL for a bad range or
- * protection, -EEXIST for an overlap with a VMA, -ENOMEM beyond
- * SMM_VMA_MAX_COUNT VMAs or without memory for the array.
+ * protection, -ESRCH on a space the OOM killer killed, -EEXIST for an
+ * overlap with a VMA, -ENOMEM beyond SMM_VMA_MAX_COUNT VMAs or without
+ * memory for the array.
  */
 int smm_vma_mmap(struct smm_space *s, u64 addr, u64 len, unsigned int prot, const char **why)
 {
@@ -118,6 +119,10 @@ int smm_vma_mmap(struct smm_space *s, u64 addr, u64 len, unsigned int prot, cons
 	bool left, right;
 	u32 i;
 
+	if (vm->oom_killed) {
+		*why = "the space was killed by the OOM killer";
+		return -ESRCH;
+	}
 	*why = smm_vma_check_range(s, addr, len);
 	if (*why)
 		return -EINVAL;

@@ -60,6 +60,8 @@ struct smm_vm {
 	u64 rss_anon;			/* MM_ANONPAGES: pages faulted in, mapped */
 	u64 swap_ents;			/* MM_SWAPENTS: swap entries (VmSwap, swap.h) */
 	u64 min_flt, maj_flt;		/* the task's minor and major faults */
+	int oom_score_adj;		/* -1000..1000 (oom.h); -1000: never killed */
+	bool oom_killed;		/* killed: access and mmap refused */
 };
 
 /* vma.c */

@@ -28,6 +28,7 @@
  *			cgroup reclaim: in pgscan_anon/pgsteal_anon only)
  *   kswapd_*_wmark_hit_quickly, pageoutrun	kshadowd's sleeps cut short
  *			and its balance_pgdat() runs
+ *   oom_kill		spaces killed by the OOM killer (oom.c)
  */
 #include "vmstat.h"
 #include "slab.h"
@@ -85,6 +86,7 @@ const struct smm_vmstat_item smm_vmstat_items[] = {
 	VS_MM("kswapd_low_wmark_hit_quickly", reclaim.kswapd_low_wmark_hit_quickly),
 	VS_MM("kswapd_high_wmark_hit_quickly", reclaim.kswapd_high_wmark_hit_quickly),
 	VS_MM("pageoutrun", reclaim.pageoutrun),
+	VS_MM("oom_kill", events.oom_kill),
 };
 
 const unsigned int smm_vmstat_nr = ARRAY_SIZE(smm_vmstat_items);

@@ -255,6 +255,8 @@ struct smmc_space_info {
 	uint64_t frames;
 	uint64_t tables[SMMC_PT_LEVELS];
 	uint64_t mapped[SMMC_SPACE_SIZES];
+	uint64_t rss_anon, swap;	/* pages: VmRSS (anonymous), VmSwap */
+	uint32_t nr_vmas;
 };
 
 int smmc_prot_flag(const char *name, uint32_t *prot);
@@ -281,7 +283,7 @@ struct smmc_access_req {
 
 struct smmc_access_res {
 	uint64_t touched, faults, csum;
-	uint32_t signal;		/* 0, or EFAULT/EACCES (SIGSEGV), ENOMEM */
+	uint32_t signal;		/* 0, or EFAULT/EACCES (SIGSEGV), ENOMEM, ESRCH (OOM-killed) */
 	uint64_t fault_addr;
 	char reason[128];
 };
@@ -291,6 +293,8 @@ struct smmc_space_vm {
 	bool found;
 	uint64_t frames, rss_anon, min_flt, maj_flt, pgfault;
 	uint64_t swap;			/* swap entries (VmSwap), pages */
+	int32_t oom_score_adj;		/* -1000..1000 */
+	bool oom_killed;		/* killed by the OOM killer */
 };
 
 int smmc_vma_prot_parse(const char *s, uint32_t *prot);
@@ -301,6 +305,7 @@ int smmc_space_access(struct smmc_nl *nl, const struct smmc_access_req *req,
 		      struct smmc_access_res *res);
 int smmc_space_vmas(struct smmc_nl *nl, uint32_t id, struct smmc_vma **v, size_t *n);
 int smmc_space_vm_get(struct smmc_nl *nl, uint32_t id, struct smmc_space_vm *vm);
+int smmc_space_set_oom_score_adj(struct smmc_nl *nl, uint32_t id, int32_t adj);
 
 /* swap.c: the swap area, and MADV_PAGEOUT on a space */
 struct smmc_swap {

@@ -25,6 +25,9 @@ static const enum mnl_attr_data_type smmc_space_types[SHADOWMM_A_SPACE_MAX + 1] 
 	[SHADOWMM_A_SPACE_PHYS]		= MNL_TYPE_U64,
 	[SHADOWMM_A_SPACE_FLAGS]	= MNL_TYPE_U32,
 	[SHADOWMM_A_SPACE_FRAMES]	= MNL_TYPE_U64,
+	[SHADOWMM_A_SPACE_RSS_ANON]	= MNL_TYPE_U64,
+	[SHADOWMM_A_SPACE_NR_VMAS]	= MNL_TYPE_U32,
+	[SHADOWMM_A_SPACE_SWAP]		= MNL_TYPE_U64,
 };
 
 static const struct smmc_attr_policy smmc_space_policy = SMMC_ATTR_POLICY(smmc_space_types);
@@ -133,6 +136,9 @@ static int smmc_spaces_cb(const struct nlmsghdr *nlh, void *data)
 		smmc_attr_u64_array(tb[SHADOWMM_A_SPACE_TABLES], s->tables, SMMC_PT_LEVELS);
 	if (tb[SHADOWMM_A_SPACE_MAPPED])
 		smmc_attr_u64_array(tb[SHADOWMM_A_SPACE_MAPPED], s->mapped, SMMC_SPACE_SIZES);
+	s->rss_anon = smmc_attr_u64(tb[SHADOWMM_A_SPACE_RSS_ANON], 0);
+	s->swap = smmc_attr_u64(tb[SHADOWMM_A_SPACE_SWAP], 0);
+	s->nr_vmas = smmc_attr_u32(tb[SHADOWMM_A_SPACE_NR_VMAS], 0);
 	return MNL_CB_OK;
 }
 

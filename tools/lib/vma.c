@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
  * Shadow processes: SPACE_MMAP, _MUNMAP, _ACCESS, the SPACE_VMA_GET dump,
- * and a space's process counters from the SPACE_GET dump.
+ * a space's process counters from the SPACE_GET dump, and SPACE_SET.
  */
 #include <errno.h>
 #include <stdio.h>
@@ -28,6 +28,8 @@ static const enum mnl_attr_data_type smmc_vma_types[SHADOWMM_A_SPACE_MAX + 1] = 
 	[SHADOWMM_A_SPACE_VMA_KIND]	= MNL_TYPE_U32,
 	[SHADOWMM_A_SPACE_PGFAULT]	= MNL_TYPE_U64,
 	[SHADOWMM_A_SPACE_SWAP]		= MNL_TYPE_U64,
+	[SHADOWMM_A_SPACE_OOM_SCORE_ADJ] = MNL_TYPE_U32,
+	[SHADOWMM_A_SPACE_OOM_KILLED]	= MNL_TYPE_FLAG,
 };
 
 static const struct smmc_attr_policy smmc_vma_policy = SMMC_ATTR_POLICY(smmc_vma_types);
@@ -175,6 +177,8 @@ static int smmc_space_vm_cb(const struct nlmsghdr *nlh, void *data)
 	vm->nr_vmas = smmc_attr_u32(tb[SHADOWMM_A_SPACE_NR_VMAS], 0);
 	vm->pgfault = smmc_attr_u64(tb[SHADOWMM_A_SPACE_PGFAULT], 0);
 	vm->swap = smmc_attr_u64(tb[SHADOWMM_A_SPACE_SWAP], 0);
+	vm->oom_score_adj = (int32_t)smmc_attr_u32(tb[SHADOWMM_A_SPACE_OOM_SCORE_ADJ], 0);
+	vm->oom_killed = tb[SHADOWMM_A_SPACE_OOM_KILLED] != NULL;
 	return MNL_CB_OK;
 }
 
@@ -193,4 +197,14 @@ int smmc_space_vm_get(struct smmc_nl *nl, uint32_t id, struct smmc_space_vm *vm)
 		return -ENOENT;
 	}
 	return ret;
+}
+
+/* SPACE_SET: space @id's oom_score_adj (-1000..1000; the module checks). */
+int smmc_space_set_oom_score_adj(struct smmc_nl *nl, uint32_t id, int32_t adj)
+{
+	struct nlmsghdr *nlh = smmc_nl_request(nl, SHADOWMM_CMD_SPACE_SET, false);
+
+	mnl_attr_put_u32(nlh, SHADOWMM_A_SPACE_ID, id);
+	mnl_attr_put_u32(nlh, SHADOWMM_A_SPACE_OOM_SCORE_ADJ, (uint32_t)adj);
+	return smmc_nl_run(nl, nlh, NULL, NULL);
 }

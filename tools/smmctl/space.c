@@ -5,11 +5,14 @@
  * smmctl space unmap ID addr ADDR pages N [ size { 4K | 2M | 1G } ]
  * smmctl space translate ID addr ADDR
  * smmctl space destroy ID
+ * smmctl space set ID oom_score_adj N
  * smmctl space [ show [ ID ] ]
  * smmctl space { mmap | munmap | access } ...	(vma.c)
  *
  * Shadow address spaces: page tables built from shadow buddy pages.
  */
+#include <errno.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -180,6 +183,32 @@ static int space_destroy(int argc, char **argv)
 	return 0;
 }
 
+/* "oom_score_adj N": N a decimal integer, -1000 to 1000 checked by the module. */
+static int space_set(int argc, char **argv)
+{
+	uint32_t id;
+	char *end;
+	long adj;
+
+	if (argc != 3 || strcmp(argv[1], "oom_score_adj")) {
+		fprintf(stderr, "Error: usage: smmctl space set ID oom_score_adj N\n");
+		return 1;
+	}
+	if (smmctl_space_id(argv[0], &id))
+		return 1;
+	errno = 0;
+	adj = strtol(argv[2], &end, 10);
+	if (!*argv[2] || *end || errno || adj < INT32_MIN || adj > INT32_MAX) {
+		fprintf(stderr, "Error: invalid oom_score_adj \"%s\"\n", argv[2]);
+		return 1;
+	}
+	if (smmctl_connect())
+		return 1;
+	if (smmc_space_set_oom_score_adj(&smmctl_nl, id, (int32_t)adj))
+		return smmctl_error();
+	return 0;
+}
+
 static void space_print(const struct smmc_space_info *s)
 {
 	static const char *const sizes[SMMC_SPACE_SIZES] = { "4K", "2M", "1G" };
@@ -241,6 +270,8 @@ const struct smm_cmd smmctl_space_cmds[] = {
 	SMM_CMD("translate", space_translate, "ID addr ADDR",
 		"the frame and flags ADDR translates to"),
 	SMM_CMD("destroy", space_destroy, "ID", "unmap everything, free every table"),
+	SMM_CMD("set", space_set, "ID oom_score_adj N",
+		"N from -1000 (never OOM-killed) to 1000, as /proc/PID/oom_score_adj"),
 	SMM_CMD("mmap", smmctl_space_mmap, "ID addr ADDR len LEN [ prot VMAPROT ]",
 		"an anonymous VMA (default rw-); pages come on first access"),
 	SMM_CMD("munmap", smmctl_space_munmap, "ID addr ADDR len LEN",

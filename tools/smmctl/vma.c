@@ -130,6 +130,7 @@ int smmctl_space_access(int argc, char **argv)
 	if (res.signal) {
 		smmc_print_string(SMMC_PRINT_ANY, "error", "%s",
 				  res.signal == ENOMEM ? "ENOMEM" :
+				  res.signal == ESRCH ? "ESRCH" :
 				  res.signal == EACCES ? "EACCES" : "EFAULT");
 		smmc_print_u64(SMMC_PRINT_ANY, "fault_addr", " at %#" PRIx64, res.fault_addr);
 		smmc_print_string(SMMC_PRINT_ANY, "reason", ": %s\n", res.reason);
@@ -180,6 +181,8 @@ int smmctl_space_show_one(const char *word)
 	smmc_print_u64(SMMC_PRINT_ANY, "maj_flt", "maj_flt:\t%" PRIu64 "\n", vm.maj_flt);
 	smmc_print_u64(SMMC_PRINT_ANY, "pgfault", "pgfault:\t%" PRIu64 " (all spaces)\n",
 		       vm.pgfault);
+	smmc_print_int(SMMC_PRINT_ANY, "oom_score_adj", "oom_score_adj:\t%d\n", vm.oom_score_adj);
+	smmc_print_bool(SMMC_PRINT_ANY, "oom_killed", "oom_killed:\t%s\n", vm.oom_killed);
 	free(v);
 	return 0;
 }

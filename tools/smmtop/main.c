@@ -31,7 +31,8 @@ struct smmtop {
 	bool batch, json, mono, bench;
 	long count;				/* refreshes before quitting; 0: no limit */
 	const char *sort;			/* -s: the slab table's sort key */
-	struct smm_panel *slabs;
+	const char *space_sort;			/* -o: the spaces' sort column */
+	struct smm_panel *slabs, *pressure;
 	const char *record, *replay;
 };
 
@@ -46,7 +47,8 @@ static void smmtop_on_signal(int sig)
 static void usage(FILE *f)
 {
 	fprintf(f,
-		"Usage: smmtop [ -b ] [ -n COUNT ] [ -d SECONDS ] [ -s KEY ] [ -w WHAT ] [ -j ] [ -m ]\n"
+		"Usage: smmtop [ -b ] [ -n COUNT ] [ -d SECONDS ] [ -s KEY ] [ -o COLUMN ] [ -w WHAT ]\n"
+		"              [ -j ] [ -m ]\n"
 		"              [ --record FILE | --replay FILE [ --bench ] ]\n"
 		"  -b, --batch         plain-text snapshots on stdout, as top -b\n"
 		"  -n, --iterations N  quit after N refreshes\n"
@@ -54,6 +56,8 @@ static void usage(FILE *f)
 		"  -s, --sort KEY      sort the slab table by slabtop's KEY: o objects (default),\n"
 		"                      a active, u use, z object size, l slabs, b objects per\n"
 		"                      slab, c cache size, n name\n"
+		"  -o, --sort-spaces C sort the pressure panel's spaces by C: rss (default), swap,\n"
+		"                      pte, vmas, id\n"
 		"  -w, --walk WHAT     walk an address every refresh: PID ADDR, pid PID ADDR,\n"
 		"                      space ID ADDR or kernel ADDR (as the w key)\n"
 		"  -j, --json          batch mode: one JSON object per refresh\n"
@@ -72,6 +76,7 @@ static int smmtop_options(struct smmtop *t, int argc, char **argv)
 		{ "iterations", required_argument, NULL, 'n' },
 		{ "delay", required_argument, NULL, 'd' },
 		{ "sort", required_argument, NULL, 's' },
+		{ "sort-spaces", required_argument, NULL, 'o' },
 		{ "walk", required_argument, NULL, 'w' },
 		{ "json", no_argument, NULL, 'j' },
 		{ "mono", no_argument, NULL, 'm' },
@@ -85,7 +90,7 @@ static int smmtop_options(struct smmtop *t, int argc, char **argv)
 	char *end, err[128];
 	int c;
 
-	while ((c = getopt_long(argc, argv, "bn:d:s:w:jmVh", opts, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, "bn:d:s:o:w:jmVh", opts, NULL)) != -1) {
 		switch (c) {
 		case 'b':
 			t->batch = true;
@@ -109,6 +114,9 @@ static int smmtop_options(struct smmtop *t, int argc, char **argv)
 			break;
 		case 's':
 			t->sort = optarg;
+			break;
+		case 'o':
+			t->space_sort = optarg;
 			break;
 		case 'w':
 			if (smm_walk_parse(optarg, &t->view.walk, err, sizeof(err))) {
@@ -273,7 +281,8 @@ static int smmtop_screen_init(struct smmtop *t)
 {
 	struct smm_screen *s = &t->screen;
 	struct smm_panel *(*const ctors[])(void) = {
-		Header_new, Zones_new, FreeArea_new, FrameMap_new, Slabs_new, Walk_new, Events_new,
+		Header_new, Zones_new, FreeArea_new, FrameMap_new, Slabs_new, Pressure_new, Walk_new,
+		Events_new,
 	};
 	unsigned int i;
 
@@ -284,6 +293,8 @@ static int smmtop_screen_init(struct smmtop *t)
 		s->nr_panels++;
 		if (ctors[i] == Slabs_new)
 			t->slabs = s->panels[i];
+		if (ctors[i] == Pressure_new)
+			t->pressure = s->panels[i];
 	}
 	s->focus = 1;
 	return 0;
@@ -473,6 +484,12 @@ int main(int argc, char **argv)
 	}
 	if (t.sort && (strlen(t.sort) != 1 || Slabs_sort_by(t.slabs, t.sort[0]))) {
 		fprintf(stderr, "smmtop: -s wants one of o a u z l b c n, not \"%s\"\n", t.sort);
+		smmtop_screen_exit(&t);
+		return 2;
+	}
+	if (t.space_sort && Pressure_sort_by(t.pressure, t.space_sort)) {
+		fprintf(stderr, "smmtop: -o wants one of rss swap pte vmas id, not \"%s\"\n",
+			t.space_sort);
 		smmtop_screen_exit(&t);
 		return 2;
 	}

@@ -26,6 +26,7 @@ static const char *const smm_help_text[] = {
 	"  < >        refresh interval: shorter / longer (sort column in Slabs)",
 	"  r          refresh now",
 	"  w          walk an address: [pid] PID ADDR, space ID ADDR, kernel ADDR",
+	"  v          the pressure panel: LRU lists, reclaim rates, swap, spaces",
 	NULL,
 };
 
@@ -94,7 +95,7 @@ static void smm_screen_status(const struct smm_screen *s, const struct smm_view 
 			 "Enter, Esc cancels): %s_", s->line);
 	else
 		snprintf(buf, sizeof(buf), " %s%s  h:help q:quit Tab:focus f:alone space:pause "
-			 "<>:interval w:walk", v->paused ? "[PAUSED] " : "", v->status);
+			 "<>:interval w:walk v:pressure", v->paused ? "[PAUSED] " : "", v->status);
 	attrset(smm_attr(SMM_C_TITLE, 0));
 	mvhline(rows - 1, 0, ' ', cols);
 	mvaddnstr(rows - 1, 0, buf, cols);
@@ -219,6 +220,28 @@ static int smm_screen_input(struct smm_screen *s, struct smm_view *v, int ch)
 	return SMM_KEY_HANDLED | SMM_KEY_REDRAW;
 }
 
+/*
+ * 'v': show the pressure panel, focused and alone under the header (so
+ * its zones and spaces fit at 80x24; 'f' shows the others too), or hide
+ * it and give its focus to the next panel that has rows.
+ */
+static int smm_screen_pressure(struct smm_screen *s, struct smm_view *v)
+{
+	unsigned int i;
+
+	v->pressure_on = !v->pressure_on;
+	s->zoomed = v->pressure_on;
+	for (i = 0; i < s->nr_panels; i++) {
+		if (strcmp(s->panels[i]->cls->name, "Pressure"))
+			continue;
+		if (v->pressure_on)
+			s->focus = i;
+		else if (s->focus == i)
+			s->focus = smm_screen_next(s, v, 1);
+	}
+	return SMM_KEY_HANDLED | SMM_KEY_REDRAW;
+}
+
 /* The screen's keys first, then the focused panel's. */
 int smm_screen_key(struct smm_screen *s, struct smm_view *v, int ch)
 {
@@ -253,6 +276,8 @@ int smm_screen_key(struct smm_screen *s, struct smm_view *v, int ch)
 	case 'f':
 		s->zoomed = !s->zoomed;
 		return SMM_KEY_HANDLED | SMM_KEY_REDRAW;
+	case 'v':
+		return smm_screen_pressure(s, v);
 	case ' ':
 	case 'p':
 		v->paused = !v->paused;

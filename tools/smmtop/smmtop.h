@@ -3,13 +3,14 @@
  * smmtop: the live dashboard of the shadow memory manager.
  *
  * Every refresh fetches one snapshot (snapshot.c: INFO_GET, ZONE_GET,
- * FRAME_GET, CACHE_GET, and PT_WALK when a walk is asked for, through the client library, or from a capture being
+ * FRAME_GET, CACHE_GET, VMSTAT_GET, SWAP_GET, SPACE_GET, and PT_WALK when
+ * a walk is asked for, through the client library, or from a capture being
  * replayed) into a struct smm_view, and every panel draws from that view
  * alone; no panel talks to the kernel.
  *
  * Panels are small classes, after htop's Panel: a struct smm_panel_class
  * of function pointers per kind of panel (header, zones, free area,
- * frame map, slabs, walk, events), instances made by Type_new(), drawn into the
+ * frame map, slabs, pressure, walk, events), instances made by Type_new(), drawn into the
  * rectangle the layout gives them, handed the keys while focused (their
  * handler returns SMM_KEY_* flags), and printed as plain text in batch
  * mode. Documentation/smmtop.md says how to add one.
@@ -37,6 +38,14 @@ struct smm_snap {
 	struct smmc_cache *caches;		/* the slab caches, as CACHE_GET lists them */
 	size_t nr_caches;
 	bool has_caches;			/* false: a capture made before caches existed */
+	struct smmc_vmstat *vmstat;		/* the counters, as VMSTAT_GET lists them */
+	size_t nr_vmstat;
+	bool has_vmstat;			/* false: a capture (or module) without them */
+	struct smmc_swap swap;
+	bool has_swap;
+	struct smmc_space_info *spaces;		/* the spaces, as SPACE_GET dumps them */
+	size_t nr_spaces;
+	bool has_spaces;
 	struct smmc_pt_step walk;		/* the view's walk, when it asks for one */
 	int walk_ret;				/* 0, or why the walk failed: walk_err */
 	char walk_err[128];
@@ -71,6 +80,7 @@ struct smm_view {
 	char status[128];			/* the bottom line's message, "" if none */
 	struct smmc_pt_req walk;			/* walked each refresh when walk_on */
 	bool walk_on;
+	bool pressure_on;			/* the pressure panel is shown ('v') */
 };
 
 int smm_snap_fetch(struct smmc_nl *nl, struct smm_snap *s);
@@ -151,6 +161,9 @@ struct smm_panel *FreeArea_new(void);
 struct smm_panel *FrameMap_new(void);
 struct smm_panel *Slabs_new(void);
 int Slabs_sort_by(struct smm_panel *p, int key);
+struct smm_panel *Pressure_new(void);
+int Pressure_sort_by(struct smm_panel *p, const char *name);
+bool smm_vmstat_get(const struct smm_snap *s, const char *name, uint64_t *v);
 struct smm_panel *Walk_new(void);
 int smm_walk_parse(const char *line, struct smmc_pt_req *req, char *err, size_t len);
 struct smm_panel *Events_new(void);

@@ -68,6 +68,61 @@ static int smm_snap_caches(struct smmc_nl *nl, struct smm_snap *s)
 	return ret == SMMC_NL_DUMP_INTR ? 0 : ret;
 }
 
+/* A request the capture has no reply to, or that the module does not know. */
+static bool smm_snap_absent(struct smmc_nl *nl, int ret)
+{
+	return (ret == -ENOENT && nl->replay) || ret == -EOPNOTSUPP;
+}
+
+/*
+ * What the pressure panel draws from: the vmstat counters, the swap area
+ * and the spaces. A capture recorded before these existed, or a module
+ * without them, leaves them absent (has_* false) rather than failing the
+ * refresh; a space dump the module changed meanwhile is kept as it came.
+ */
+static int smm_snap_pressure(struct smmc_nl *nl, struct smm_snap *s)
+{
+	int ret;
+
+	free(s->vmstat);
+	s->vmstat = NULL;
+	s->nr_vmstat = 0;
+	free(s->spaces);
+	s->spaces = NULL;
+	s->nr_spaces = 0;
+	ret = smmc_vmstat_get(nl, &s->vmstat, &s->nr_vmstat);
+	s->has_vmstat = !ret;
+	if (ret && !smm_snap_absent(nl, ret))
+		return ret;
+	/*
+	 * A replayed capture without counters was recorded before the panel:
+	 * a SPACE_GET it holds (smmctl's) belongs to no refresh, and asking
+	 * for it would move the replay past the refreshes that follow.
+	 */
+	s->has_swap = s->has_spaces = false;
+	if (ret && nl->replay)
+		return 0;
+	ret = smmc_swap_get(nl, &s->swap);
+	s->has_swap = !ret;
+	if (ret && !smm_snap_absent(nl, ret))
+		return ret;
+	ret = smmc_spaces_get(nl, &s->spaces, &s->nr_spaces);
+	s->has_spaces = !ret || ret == SMMC_NL_DUMP_INTR;
+	if (ret && ret != SMMC_NL_DUMP_INTR && !smm_snap_absent(nl, ret))
+		return ret;
+	return 0;
+}
+
+/* @name's value in the snapshot's vmstat; false when it has no such counter. */
+bool smm_vmstat_get(const struct smm_snap *s, const char *name, uint64_t *v)
+{
+	const struct smmc_vmstat *c = s->has_vmstat ?
+				      smmc_vmstat_find(s->vmstat, s->nr_vmstat, name) : NULL;
+
+	*v = c ? c->value : 0;
+	return c;
+}
+
 /* Fetch a whole snapshot into @s (its runs array is reused). */
 int smm_snap_fetch(struct smmc_nl *nl, struct smm_snap *s)
 {
@@ -87,6 +142,8 @@ int smm_snap_fetch(struct smmc_nl *nl, struct smm_snap *s)
 	if (!ret)
 		ret = smm_snap_caches(nl, s);
 	if (!ret)
+		ret = smm_snap_pressure(nl, s);
+	if (!ret)
 		s->time = smm_now();
 	return ret;
 }
@@ -98,6 +155,12 @@ void smm_snap_free(struct smm_snap *s)
 	free(s->caches);
 	s->caches = NULL;
 	s->nr_caches = 0;
+	free(s->vmstat);
+	s->vmstat = NULL;
+	s->nr_vmstat = 0;
+	free(s->spaces);
+	s->spaces = NULL;
+	s->nr_spaces = 0;
 	s->nr_runs = s->runs_cap = 0;
 }
 

@@ -5,9 +5,14 @@
  * refresh (INFO_GET, ZONE_GET, FRAME_GET, CACHE_GET) for a reserved
  * range of SIZE_MIB, REFRESHES times with growing counters, and one
  * PT_WALK reply (a 4-level walk to a 4 KiB page, P4D folded) for the walk
- * view whatever address it asks for, and one SPACE_GET dump of two shadow
- * address spaces (smmctl stats' test). NAME renames the last cache: a
- * name the module would refuse, to see a tool print it safely.
+ * view whatever address it asks for; each refresh also with a VMSTAT_GET
+ * and a SWAP_GET reply whose reclaim counters grow by known steps, and a
+ * SPACE_GET dump of two shadow address spaces (smmtop's pressure panel,
+ * smmctl stats' test). NAME renames the last cache: a
+ * name the module would refuse, to see a tool print it safely. With
+ * MKCAP_OLD=1 in the environment the VMSTAT_GET and SWAP_GET replies are
+ * left out and the one SPACE_GET dump comes last, as in a capture
+ * recorded before the pressure panel.
  *
  * The frame map alternates free and allocated runs of 1 .. 2 * AVG_RUN
  * frames from a fixed pseudo-random sequence (the same file every time);
@@ -20,7 +25,7 @@
  *
  * Prints one line per zone, "zone NAME free N managed M", one per
  * cache, "cache NAME objs N active A slabs S", and one per space,
- * "space ID frames F rss_anon R", for the tests.
+ * "space ID frames F rss_anon R swap S tables T vmas V", for the tests.
  */
 #include <inttypes.h>
 #include <stdio.h>
@@ -90,10 +95,23 @@ static void mk_done(uint8_t cmd)
 	mk_flush(cmd, false);
 }
 
+/* The ack closing a do request's reply, and the reply flushed. */
+static void mk_ack(uint8_t cmd)
+{
+	struct nlmsghdr *nlh = mnl_nlmsg_put_header(buf + used);
+	struct nlmsgerr *e;
+
+	nlh->nlmsg_type = NLMSG_ERROR;
+	nlh->nlmsg_flags = NLM_F_CAPPED;
+	e = mnl_nlmsg_put_extra_header(nlh, sizeof(*e));
+	e->error = 0;
+	mk_end(nlh);
+	mk_flush(cmd, true);
+}
+
 static void mk_info(uint64_t frames)
 {
 	struct nlmsghdr *nlh = mk_msg(SHADOWMM_CMD_INFO_GET, 0);
-	struct nlmsgerr *e;
 
 	mnl_attr_put_u64(nlh, SHADOWMM_A_INFO_BASE, 0x40000000);
 	mnl_attr_put_u64(nlh, SHADOWMM_A_INFO_SIZE, frames * 4096);
@@ -107,13 +125,61 @@ static void mk_info(uint64_t frames)
 	mnl_attr_put_strz(nlh, SHADOWMM_A_INFO_KERNEL, "6.1.0-capture");
 	mnl_attr_put_u32(nlh, SHADOWMM_A_INFO_MAX_ORDER, MK_MAX_ORDER);
 	mk_end(nlh);
-	nlh = mnl_nlmsg_put_header(buf + used);
-	nlh->nlmsg_type = NLMSG_ERROR;
-	nlh->nlmsg_flags = NLM_F_CAPPED;
-	e = mnl_nlmsg_put_extra_header(nlh, sizeof(*e));
-	e->error = 0;
+	mk_ack(SHADOWMM_CMD_INFO_GET);
+}
+
+/*
+ * The reclaim counters at refresh @r: each grows by a fixed step per
+ * refresh (kswapd scans 400 a refresh over 1000 before the first, steals
+ * 300; direct reclaim scans 100, steals 50), so the tests know the
+ * totals, the rates and the efficiencies. oom_kill stays at 1.
+ */
+static const struct mk_counter {
+	const char *name;
+	uint64_t base, step;
+} mk_counters[] = {
+	{ "nr_free_pages",	0,    0 },
+	{ "pswpin",		0,    10 },
+	{ "pswpout",		0,    200 },
+	{ "allocstall_dma",	0,    1 },
+	{ "allocstall_normal",	0,    2 },
+	{ "pgsteal_kswapd",	0,    300 },
+	{ "pgsteal_direct",	0,    50 },
+	{ "pgscan_kswapd",	1000, 400 },
+	{ "pgscan_direct",	0,    100 },
+	{ "oom_kill",		1,    0 },
+};
+
+static void mk_vmstat(unsigned int r)
+{
+	struct nlmsghdr *nlh = mk_msg(SHADOWMM_CMD_VMSTAT_GET, 0);
+	struct nlattr *all = mnl_attr_nest_start(nlh, SHADOWMM_A_VMSTAT_COUNTERS), *c;
+	unsigned int i;
+
+	for (i = 0; i < sizeof(mk_counters) / sizeof(mk_counters[0]); i++) {
+		c = mnl_attr_nest_start(nlh, SHADOWMM_A_VMSTAT_COUNTER);
+		mnl_attr_put_strz(nlh, SHADOWMM_A_VMSTAT_CTR_NAME, mk_counters[i].name);
+		mnl_attr_put_u64(nlh, SHADOWMM_A_VMSTAT_CTR_VALUE,
+				 mk_counters[i].base + mk_counters[i].step * r);
+		mnl_attr_nest_end(nlh, c);
+	}
+	mnl_attr_nest_end(nlh, all);
 	mk_end(nlh);
-	mk_flush(SHADOWMM_CMD_INFO_GET, true);
+	mk_ack(SHADOWMM_CMD_VMSTAT_GET);
+}
+
+/* A 64 MiB swap area, 100 more pages used each refresh. */
+static void mk_swap(unsigned int r)
+{
+	struct nlmsghdr *nlh = mk_msg(SHADOWMM_CMD_SWAP_GET, 0);
+
+	mnl_attr_put_u64(nlh, SHADOWMM_A_SWAP_SIZE, 64ULL << 20);
+	mnl_attr_put_u64(nlh, SHADOWMM_A_SWAP_USED, 100ULL * r * 4096);
+	mnl_attr_put_u32(nlh, SHADOWMM_A_SWAP_PRIORITY, (uint32_t)-2);
+	mnl_attr_put_u64(nlh, SHADOWMM_A_SWAP_PSWPIN, 10ULL * r);
+	mnl_attr_put_u64(nlh, SHADOWMM_A_SWAP_PSWPOUT, 200ULL * r);
+	mk_end(nlh);
+	mk_ack(SHADOWMM_CMD_SWAP_GET);
 }
 
 static void mk_u64_array(struct nlmsghdr *nlh, int type, const uint64_t *v, unsigned int n)
@@ -182,6 +248,14 @@ static void mk_zone_msg(unsigned int id, unsigned int refresh)
 	mnl_attr_put_u64(nlh, SHADOWMM_A_ZONE_WMARK_HIGH, wmin * 3 / 2 + boost);
 	mnl_attr_put_u64(nlh, SHADOWMM_A_ZONE_BOOST, boost);
 	mnl_attr_put_u64(nlh, SHADOWMM_A_ZONE_NR_RESERVED_HIGHATOMIC, boost);
+	if (id == 1)
+		goto out;
+	/* LRU lists: DMA 10 20 0 0 1, Normal 30 40 0 0 3, plus 5 inactive anon a refresh */
+	mnl_attr_put_u64(nlh, SHADOWMM_A_ZONE_NR_INACTIVE_ANON, (id ? 30 : 10) + 5 * refresh);
+	mnl_attr_put_u64(nlh, SHADOWMM_A_ZONE_NR_ACTIVE_ANON, id ? 40 : 20);
+	mnl_attr_put_u64(nlh, SHADOWMM_A_ZONE_NR_INACTIVE_FILE, 0);
+	mnl_attr_put_u64(nlh, SHADOWMM_A_ZONE_NR_ACTIVE_FILE, 0);
+	mnl_attr_put_u64(nlh, SHADOWMM_A_ZONE_NR_UNEVICTABLE, id ? 3 : 1);
 	if (id == 1)
 		goto out;
 	area = mnl_attr_nest_start(nlh, SHADOWMM_A_ZONE_FREE_AREA);
@@ -326,10 +400,10 @@ static void mk_walk(void)
 static const struct mk_space {
 	uint32_t id, levels, vmas;
 	uint64_t tables[SMMC_PT_LEVELS], mapped[SMMC_SPACE_SIZES];
-	uint64_t rss_anon, min_flt, maj_flt;
+	uint64_t rss_anon, min_flt, maj_flt, swap;
 } mk_spaces[] = {
-	{ 1, 4, 0, { 1, 0, 1, 1, 2 }, { 300, 1, 0 }, 0, 0, 0 },
-	{ 7, 5, 3, { 1, 1, 1, 1, 1 }, { 40, 0, 0 }, 40, 40, 0 },
+	{ 1, 4, 0, { 1, 0, 1, 1, 2 }, { 300, 1, 0 }, 0, 0, 0, 0 },
+	{ 7, 5, 3, { 1, 1, 1, 1, 1 }, { 40, 0, 0 }, 40, 40, 0, 25 },
 };
 
 #define MK_NR_SPACES	(sizeof(mk_spaces) / sizeof(mk_spaces[0]))
@@ -363,6 +437,7 @@ static void mk_spaces_dump(void)
 		mnl_attr_put_u64(nlh, SHADOWMM_A_SPACE_MIN_FLT, sp->min_flt);
 		mnl_attr_put_u64(nlh, SHADOWMM_A_SPACE_MAJ_FLT, sp->maj_flt);
 		mnl_attr_put_u32(nlh, SHADOWMM_A_SPACE_NR_VMAS, sp->vmas);
+		mnl_attr_put_u64(nlh, SHADOWMM_A_SPACE_SWAP, sp->swap);
 		mk_end(nlh);
 	}
 	mk_flush(SHADOWMM_CMD_SPACE_GET, true);
@@ -430,6 +505,8 @@ int main(int argc, char **argv)
 {
 	uint64_t frames;
 	unsigned int avg, refreshes, r;
+	const char *env = getenv("MKCAP_OLD");
+	bool old = env && !strcmp(env, "1");
 
 	if ((argc != 5 && argc != 6) || !(frames = strtoull(argv[1], NULL, 0) << 8) || frames <= MK_DMA_FRAMES ||
 	    !(avg = strtoul(argv[2], NULL, 0)) || !(refreshes = strtoul(argv[3], NULL, 0))) {
@@ -446,14 +523,28 @@ int main(int argc, char **argv)
 	zones[0] = (struct mk_zone){ .start = 0, .end = MK_DMA_FRAMES };
 	zones[1] = (struct mk_zone){ .start = MK_DMA_FRAMES, .end = frames };
 	mk_frames(frames, avg, true);
+	/*
+	 * The walk first: a replayed refresh finds the next refresh's replies
+	 * after its own, and the last reply is SPACE_GET's (smmctl stats'
+	 * test cuts it off).
+	 */
+	if (!old)
+		mk_walk();
 	for (r = 1; r <= refreshes; r++) {
 		mk_info(frames);
 		mk_zones(r);
 		mk_frames(frames, avg, false);
 		mk_caches_dump();
+		if (!old) {
+			mk_vmstat(r);
+			mk_swap(r);
+			mk_spaces_dump();
+		}
 	}
-	mk_walk();
-	mk_spaces_dump();
+	if (old) {
+		mk_walk();
+		mk_spaces_dump();
+	}
 	smmc_capture_close(cap);
 	printf("zone DMA free %" PRIu64 " managed %" PRIu64 "\n", zones[0].free, MK_DMA_FRAMES);
 	printf("zone Normal free %" PRIu64 " managed %" PRIu64 "\n", zones[1].free,
@@ -463,7 +554,10 @@ int main(int argc, char **argv)
 		       mk_cache_name(r), mk_caches[r].slabs * mk_caches[r].per_slab,
 		       mk_caches[r].active, mk_caches[r].slabs);
 	for (r = 0; r < MK_NR_SPACES; r++)
-		printf("space %u frames %" PRIu64 " rss_anon %" PRIu64 "\n", mk_spaces[r].id,
-		       mk_space_frames(&mk_spaces[r]), mk_spaces[r].rss_anon);
+		printf("space %u frames %" PRIu64 " rss_anon %" PRIu64 " swap %" PRIu64
+		       " tables %" PRIu64 " vmas %u\n", mk_spaces[r].id,
+		       mk_space_frames(&mk_spaces[r]), mk_spaces[r].rss_anon, mk_spaces[r].swap,
+		       mk_spaces[r].tables[0] + mk_spaces[r].tables[1] + mk_spaces[r].tables[2] +
+		       mk_spaces[r].tables[3] + mk_spaces[r].tables[4], mk_spaces[r].vmas);
 	return 0;
 }

@@ -37,7 +37,7 @@ squeeze() {
 }
 
 ktap_header
-ktap_plan 60
+ktap_plan 77
 
 cap=$dir/cap64
 "$MKCAP" 64 16 3 "$cap" > "$dir/mkcap.out" || { echo "Bail out! test_mkcap failed"; exit 1; }
@@ -132,6 +132,47 @@ check "batch -j --walk: a walk array of one step, as smmctl's steps" \
 	"page 4096 107187 PGD,P4D,PUD,PMD,PTE" \
 	"$(jq -r '.walk[0] | "\(.kind) \(.size) \(.pfn) \([.levels[].level] | join(","))"' \
 		"$dir/walk.json" 2>&1)"
+
+# ---- the pressure panel: test_mkcap's counters grow by fixed steps ----
+
+# section NAME FILE: the lines of batch section NAME (to the blank line), squeezed, ";"-joined
+section() { sed -n "/^$1:/,/^\$/p" "$2" | sed '/^$/d' | while read -r l; do printf '%s;' "$(squeeze "$l")"; done; }
+mapfile -t P < <(section PRESSURE "$dir/batch" | tr ';' '\n')
+check "batch: the pressure panel's LRU lists per zone, first snapshot" \
+	"PRESSURE:;LRU INACTIVE_ANON ACTIVE_ANON INACTIVE_FILE ACTIVE_FILE UNEVICTABLE;DMA 15 20 0 0 1;Normal 35 40 0 0 3;" \
+	"$(printf '%s;' "${P[@]:0:4}")"
+check "batch: first snapshot: counter totals, no rates, the efficiency since load" \
+	"COUNTER TOTAL PER_SEC;pgscan_kswapd 1400 -;pgscan_direct 100 -;pgsteal_kswapd 300 -;pgsteal_direct 50 -;allocstall 3 -;pswpin 10 -;pswpout 200 -;oom_kill 1 -;efficiency_pct 23.300 -;swap used 100 total 16384 pages;" \
+	"$(printf '%s;' "${P[@]:4:11}")"
+mapfile -t P2 < <(sed -n '/^PRESSURE:/,$p' "$dir/batch" | sed '1,/^EVENTS/d' | sed -n '/^PRESSURE:/,/^$/p' | while read -r l; do squeeze "$l"; done)
+check "batch: second snapshot: rates 0.25 s on (pages/s), the interval's efficiency 350/500" \
+	"pgscan_kswapd 1800 1600.000;pgscan_direct 200 400.000;pgsteal_kswapd 600 1200.000;pgsteal_direct 100 200.000;allocstall 6 12.000;pswpin 20 40.000;pswpout 400 800.000;oom_kill 1 0.000;efficiency_pct 35.000 70.000;swap used 200 total 16384 pages;" \
+	"$(printf '%s;' "${P2[@]:5:10}")"
+check "batch: the spaces, most RSS first, in kB as smmctl space show's VmRSS" \
+	"SPACES: 2, sorted by rss;ID RSS_KB SWAP_KB PTE_KB VMAS;7 160 100 20 3;1 0 0 20 0;" \
+	"$(section SPACES "$dir/batch" | cut -d';' -f1-4);"
+"$SMMTOP" -b -n 1 -o id --replay "$cap" > "$dir/by_id"
+check "batch -o id: the spaces by ID, lowest first" \
+	"SPACES: 2, sorted by id;ID RSS_KB SWAP_KB PTE_KB VMAS;1 0 0 20 0;7 160 100 20 3;" \
+	"$(section SPACES "$dir/by_id")"
+"$SMMTOP" -b -n 1 --sort-spaces swap --replay "$cap" > "$dir/by_swap"
+check "batch --sort-spaces swap: most swap first" "SPACES: 2, sorted by swap;7;1;" \
+	"$(section SPACES "$dir/by_swap" | tr ';' '\n' | awk 'NR == 1 { printf "%s;", $0 } NR > 2 && NF { printf "%s;", $1 }')"
+"$SMMTOP" -b -j -n 2 -d 0.25 --replay "$cap" > "$dir/pjson"
+check "batch -j: the second snapshot's pressure counters, efficiency, swap" \
+	"1800 1600 400 70 35 200 16384 true" \
+	"$(jq -rs '.[1].pressure | "\(.counters.pgscan_kswapd.total) \(.counters.pgscan_kswapd.rate) \(.counters.pgscan_direct.rate) \(.efficiency_interval) \(.efficiency) \(.swap_used) \(.swap_total) \(.swap_on)"' "$dir/pjson" 2>&1)"
+check "batch -j: the LRU lists and the spaces" "DMA 15 20 0 0 1;Normal 35 40 0 0 3;7 160 100 20 3;1 0 0 20 0;" \
+	"$(jq -rj '.[0] | (.pressure.lru[] | "\(.name) \(.inactive_anon) \(.active_anon) \(.inactive_file) \(.active_file) \(.unevictable);"), (.spaces[] | "\(.id) \(.rss_kb) \(.swap_kb) \(.pte_kb) \(.nr_vmas);")' <(jq -s . "$dir/pjson") 2>&1)"
+# a capture made before the panel: no VMSTAT_GET, SWAP_GET; SPACE_GET once, last
+MKCAP_OLD=1 "$MKCAP" 64 16 3 "$dir/old" > /dev/null
+"$SMMTOP" -b -n 2 -d 0.25 --replay "$dir/old" > "$dir/oldb" 2> "$dir/err"
+check "an old capture: exit 0, no pressure section, the zones' rates as before" \
+	"0 0 0 DMA 4096 $dma_free 0 64 80 96 0 0 4000.000 3600.000 above high" \
+	"$? $(wc -c < "$dir/err") $(grep -c '^PRESSURE:' "$dir/oldb") $(grep -A1 '^ZONE' "$dir/oldb" | sed -n 5p | tr -s ' ')"
+"$SMMTOP" -b -n 1 -o x --replay "$cap" > /dev/null 2> "$dir/err"
+check "-o x is refused" "2 smmtop: -o wants one of rss swap pte vmas id, not \"x\"" \
+	"$? $(cat "$dir/err")"
 
 # ---- options and bad input ----
 
@@ -260,6 +301,19 @@ check "screen: raw entries and decoded flags" 1 \
 	"$(screen | grep -c '^  PTE  177  0x0000001000004067  present write user accessed dirty$')"
 keys Escape
 wait_gone "screen: Esc closes the walk" '^> Walk'
+keys v
+wait_for "screen: v shows the pressure panel, focused, its title with swap and oom_kill" \
+	'^> Pressure: swap [0-9]*/16384 pages ([0-9.]*%), oom_kill 1; spaces sorted by rss$'
+wait_for "screen: the LRU lists of Normal" '^Normal  *3[0-9]  *40  *0  *0  *3$'
+wait_for "screen: the rates of the replay's counters, the interval's efficiency" \
+	'^scan/s kswapd 1600 direct 400  steal/s kswapd 1200 direct 200  efficiency 70.0%$'
+first_space() { screen | grep -A1 '^ *ID\*\?  *RSS kB' | sed -n 2p | awk '{ print $1 }'; }
+check "screen: the space with the most RSS first" 7 "$(first_space)"
+keys '<'
+wait_for "screen: < sorts the spaces by ID while Pressure has focus" 'spaces sorted by id$'
+check "screen: by ID, space 1 first" 1 "$(first_space)"
+keys v
+wait_gone "screen: v hides it again" '^> Pressure'
 tmux -L "$sock" resize-window -t t -x 120 -y 30
 wait_for "screen: at 120 columns Normal's highatomic reserve too" \
 	"^Normal  *\[.*\]  *$normal_free  *12288  *512  *512 "

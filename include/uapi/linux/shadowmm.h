@@ -55,6 +55,7 @@ enum shadowmm_cmd {
 	SHADOWMM_CMD_SWAP_GET,		/* do: the area, as /proc/swaps, and its counters */
 	SHADOWMM_CMD_SPACE_PAGEOUT,	/* do (admin): MADV_PAGEOUT on a range of a space */
 	SHADOWMM_CMD_RECLAIM,		/* do (admin): proactive reclaim, as memory.reclaim */
+	SHADOWMM_CMD_SPACE_SET,		/* do (admin): a space's settings (OOM_SCORE_ADJ) */
 	SHADOWMM_CMD_WORKLOAD_START,	/* do (admin): a workload on a space's VMAs */
 	SHADOWMM_CMD_WORKLOAD_STOP,	/* do (admin): the space's workload stopped */
 	SHADOWMM_CMD_WORKLOAD_GET,	/* dump (admin): the workloads and their counts */
@@ -483,6 +484,8 @@ enum shadowmm_a_ptl {
 
 #define SHADOWMM_SPACE_MAX		64	/* spaces at once */
 #define SHADOWMM_SPACE_MAP_MAX		262144	/* pages per SPACE_MAP/UNMAP request */
+#define SHADOWMM_OOM_SCORE_ADJ_MIN	(-1000)	/* OOM_SCORE_ADJ_MIN: never OOM-killed */
+#define SHADOWMM_OOM_SCORE_ADJ_MAX	1000	/* OOM_SCORE_ADJ_MAX */
 
 /*
  * Shadow processes: a VMA's protection is SHADOWMM_PROT_WRITE and
@@ -531,6 +534,8 @@ enum shadowmm_a_space {
 	SHADOWMM_A_SPACE_PGFAULT,	/* u64 (SPACE_GET): the mm's pgfault, all spaces */
 	SHADOWMM_A_SPACE_SWAP,		/* u64 (SPACE_GET): swap entries (VmSwap, pages) */
 	SHADOWMM_A_SPACE_PAGED_OUT,	/* u64 (PAGEOUT reply): pages written to swap */
+	SHADOWMM_A_SPACE_OOM_SCORE_ADJ,	/* s32 (SET; SPACE_GET): -1000..1000, -1000 never killed */
+	SHADOWMM_A_SPACE_OOM_KILLED,	/* flag (SPACE_GET): killed by the OOM killer */
 
 	__SHADOWMM_A_SPACE_CNT,
 	SHADOWMM_A_SPACE_MAX = __SHADOWMM_A_SPACE_CNT - 1

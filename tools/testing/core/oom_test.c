@@ -1,0 +1,388 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * The shadow OOM killer (core/oom.h): badness and its ordering
+ * (oom_score_adj, ties, -1000 never chosen), a kill that frees every
+ * page and swap slot of the victim and leaves it refusing access and
+ * mmap, and a fault under exhaustion with swap off that kills exactly
+ * one space, the biggest, while the others keep every page.
+ *
+ *   range: [ space 1 | space 2 (biggest) | space 3 | free ... ]
+ *   space 4 faults past the free memory -> space 2 is killed,
+ *   its frames come back, space 4's fault retries and succeeds.
+ */
+#include <stdlib.h>
+#include <string.h>
+
+#include "harness.h"
+#include "common.h"
+#include "../../../module/core/space.h"
+#include "../../../module/core/swap.h"
+#include "../../../module/core/oom.h"
+#include "../../../module/core/lru.h"
+
+#define PG		4096ULL
+#define RW		SHADOWMM_PROT_WRITE
+#define BASE		0x400000ULL
+#define OOM_SPACES	4
+
+/* A test mm with swap, up to OOM_SPACES spaces the killer sees, and its reports. */
+struct oom_env {
+	struct smm_test_swap e;
+	struct smm_space s[OOM_SPACES];
+	unsigned int n;			/* spaces set up */
+	unsigned int reports;
+	struct smm_oom_report last;
+};
+
+static struct oom_env *oom_env_of(struct smm_mm *mm)
+{
+	return (struct oom_env *)((char *)mm - offsetof(struct oom_env, e.t.mm));
+}
+
+/* The glue's iterator: every space of the env, in id order. */
+static void oom_for_each(struct smm_mm *mm, int (*fn)(struct smm_space *s, void *arg), void *arg)
+{
+	struct oom_env *env = oom_env_of(mm);
+	unsigned int i;
+
+	for (i = 0; i < env->n; i++)
+		if (fn(&env->s[i], arg))
+			return;
+}
+
+static void oom_report(struct smm_mm *mm, const struct smm_oom_report *r)
+{
+	struct oom_env *env = oom_env_of(mm);
+
+	env->reports++;
+	env->last = *r;
+	printf("# Out of memory: Killed space %u total-vm:%llukB, anon-rss:%llukB, swap:%llukB, pgtables:%llukB oom_score_adj:%d\n",
+	       r->victim, (unsigned long long)r->total_vm * 4, (unsigned long long)r->anon_rss * 4,
+	       (unsigned long long)r->swap_ents * 4, (unsigned long long)r->pgtables * 4,
+	       r->oom_score_adj);
+}
+
+/* @frames frames, @slots swap slots, @n spaces with a VMA of @vma_pages each. */
+static int oom_env_init(struct oom_env *env, u64 frames, u64 slots, unsigned int n, u64 vma_pages)
+{
+	const char *why;
+	unsigned int i;
+	int ret;
+
+	memset(env, 0, sizeof(*env));
+	ret = smm_test_swap_init(&env->e, frames, slots);
+	if (ret)
+		return ret;
+	env->e.t.mm.oom_for_each_space = oom_for_each;
+	env->e.t.mm.oom_report = oom_report;
+	for (i = 0; i < n; i++) {
+		ret = smm_space_init(&env->s[i], &env->e.t.mm, i + 1, 4);
+		if (!ret)
+			ret = smm_vma_mmap(&env->s[i], BASE, vma_pages * PG, RW, &why);
+		if (ret)
+			return ret;
+		env->n++;
+	}
+	return 0;
+}
+
+static void oom_env_destroy(struct oom_env *env)
+{
+	unsigned int i;
+
+	for (i = 0; i < env->n; i++)
+		smm_space_destroy(&env->s[i]);
+	smm_test_swap_destroy(&env->e);
+}
+
+/* CHECK: every space's VMAs, RSS and swap entries, the area, the LRU, the buddy. */
+static int oom_check(struct oom_env *env)
+{
+	struct smm_mm *mm = &env->e.t.mm;
+	u8 *seen = calloc(mm->swap ? mm->swap->slots : 1, 1);
+	char why[200];
+	unsigned int i;
+	int ret = 0;
+
+	for (i = 0; !ret && i < env->n; i++) {
+		ret = smm_vma_check(&env->s[i], why, sizeof(why));
+		if (!ret)
+			ret = smm_swap_check_space(&env->s[i], mm->swap ? seen : NULL, why,
+						   sizeof(why));
+	}
+	if (!ret)
+		ret = smm_swap_check(mm, seen, why, sizeof(why));
+	if (!ret)
+		ret = smm_lru_check(mm, why, sizeof(why));
+	free(seen);
+	if (ret)
+		printf("# %s\n", why);
+	return ret ? ret : smm_test_check(mm);
+}
+
+/* Write @pages pages of @s, page i holding @tag + i in every word. */
+static int oom_write(struct smm_space *s, u64 pages, u64 tag)
+{
+	struct smm_access res;
+	const char *why;
+	u64 i;
+	int ret;
+
+	for (i = 0; i < pages; i++) {
+		ret = smm_space_access(s, BASE + i * PG, PG, SMM_ACCESS_WRITE, tag + i, &res, &why);
+		if (ret)
+			return ret;
+	}
+	return 0;
+}
+
+/* The checksum a read of those @pages returns, and the one the space gives. */
+static u64 oom_csum_want(u64 pages, u64 tag)
+{
+	u64 c = SMM_ACCESS_CSUM_INIT, i, w;
+
+	for (i = 0; i < pages; i++)
+		for (w = 0; w < PG / 8; w++)
+			c = smm_access_csum(c, tag + i);
+	return c;
+}
+
+static int oom_csum(struct smm_space *s, u64 pages, u64 *csum)
+{
+	struct smm_access res;
+	const char *why;
+	int ret = smm_space_access(s, BASE, pages * PG, 0, 0, &res, &why);
+
+	*csum = res.csum;
+	return ret;
+}
+
+/*
+ * Badness is RSS + swap entries + table pages + adj * (totalpages / 1000);
+ * the highest is chosen, a tie goes to the last; -1000 and killed spaces
+ * are never chosen; adj outside -1000..1000 is refused.
+ */
+SMM_TEST(oom_badness_ordering)
+{
+	struct oom_env env;
+	struct smm_mm *mm;
+	const char *why;
+	u64 total, done;
+	s64 points;
+
+	ASSERT_EQ(oom_env_init(&env, 4096, 256, 3, 64), 0);
+	mm = &env.e.t.mm;
+	total = smm_oom_totalpages(mm);
+	EXPECT_EQ(total, mm->zones[SHADOWMM_ZONE_DMA].managed + mm->zones[SHADOWMM_ZONE_DMA32].managed +
+			 mm->zones[SHADOWMM_ZONE_NORMAL].managed + 255);
+	ASSERT_GE(total / 1000, 4);
+	ASSERT_EQ(oom_write(&env.s[0], 10, 100), 0);
+	ASSERT_EQ(oom_write(&env.s[1], 30, 200), 0);
+	ASSERT_EQ(oom_write(&env.s[2], 20, 300), 0);
+	/* space 3: 8 of its 20 pages to swap: still 20 points for them */
+	ASSERT_EQ(smm_swap_pageout(&env.s[2], BASE, 8 * PG, &done, &why), 0);
+	ASSERT_EQ(done, 8);
+	/* 4 levels of tables for one 2 MiB run: 4 table pages each */
+	EXPECT_EQ(smm_oom_badness(&env.s[0], total), 10 + 4);
+	EXPECT_EQ(smm_oom_badness(&env.s[1], total), 30 + 4);
+	EXPECT_EQ(smm_oom_badness(&env.s[2], total), 12 + 8 + 4);
+	EXPECT_EQ(smm_oom_select(mm, &points), &env.s[1]);
+	EXPECT_EQ(points, 34);
+
+	/* +3 * (total / 1000) lifts space 1 over space 2 */
+	ASSERT_EQ(smm_oom_set_score_adj(&env.s[0], 6, &why), 0);
+	EXPECT_EQ(smm_oom_badness(&env.s[0], total), 14 + 6 * (s64)(total / 1000));
+	EXPECT_EQ(smm_oom_select(mm, &points), &env.s[0]);
+	/* a negative adj can make the points negative: still a candidate */
+	ASSERT_EQ(smm_oom_set_score_adj(&env.s[0], -999, &why), 0);
+	EXPECT_TRUE(smm_oom_badness(&env.s[0], total) < 0);
+	EXPECT_EQ(smm_oom_select(mm, &points), &env.s[1]);
+
+	/* a tie goes to the last candidate, as oom_evaluate_task() */
+	ASSERT_EQ(smm_oom_set_score_adj(&env.s[0], 0, &why), 0);
+	ASSERT_EQ(oom_write(&env.s[0], 30, 100), 0);
+	EXPECT_EQ(smm_oom_badness(&env.s[0], total), smm_oom_badness(&env.s[1], total));
+	EXPECT_EQ(smm_oom_select(mm, &points), &env.s[1]);
+
+	/* -1000: never, whatever it holds */
+	ASSERT_EQ(smm_oom_set_score_adj(&env.s[1], -1000, &why), 0);
+	EXPECT_EQ(smm_oom_badness(&env.s[1], total), SMM_OOM_POINTS_MIN);
+	EXPECT_EQ(smm_oom_select(mm, &points), &env.s[0]);
+	ASSERT_EQ(smm_oom_set_score_adj(&env.s[0], -1000, &why), 0);
+	ASSERT_EQ(smm_oom_set_score_adj(&env.s[2], -1000, &why), 0);
+	EXPECT_EQ(smm_oom_select(mm, &points), NULL);
+	EXPECT_EQ(points, SMM_OOM_POINTS_MIN);
+
+	/* refusals leave the value as it was */
+	EXPECT_EQ(smm_oom_set_score_adj(&env.s[2], 1001, &why), -EINVAL);
+	ASSERT_STREQ(why, "oom_score_adj must be -1000 to 1000");
+	EXPECT_EQ(smm_oom_set_score_adj(&env.s[2], -1001, &why), -EINVAL);
+	EXPECT_EQ(env.s[2].vm.oom_score_adj, -1000);
+	ASSERT_EQ(smm_oom_set_score_adj(&env.s[2], 1000, &why), 0);
+	EXPECT_EQ(smm_oom_badness(&env.s[2], total), 24 + 1000 * (s64)(total / 1000));
+
+	/* no iterator: no candidate at all */
+	mm->oom_for_each_space = NULL;
+	EXPECT_EQ(smm_oom_select(mm, &points), NULL);
+	EXPECT_EQ(oom_check(&env), 0);
+	oom_env_destroy(&env);
+}
+
+/*
+ * A kill frees every anonymous page and swap slot of the victim (the
+ * free frames and the area's inuse back to what they were before its
+ * faults), counts oom_kill, and leaves a space that refuses access and
+ * mmap but can still be shown and destroyed; the others are untouched.
+ */
+SMM_TEST(oom_kill_frees_everything)
+{
+	struct smm_oom_report r;
+	struct smm_access res;
+	struct oom_env env;
+	struct smm_mm *mm;
+	u64 free0, csum, done;
+	const char *why;
+
+	ASSERT_EQ(oom_env_init(&env, 1024, 256, 2, 128), 0);
+	mm = &env.e.t.mm;
+	smm_drain_all_pcp(mm);
+	free0 = smm_test_free_frames(mm);
+	ASSERT_EQ(oom_write(&env.s[1], 128, 1), 0);
+	smm_drain_all_pcp(mm);
+	free0 -= free0 - smm_test_free_frames(mm);	/* space 2's pages taken */
+	ASSERT_EQ(oom_write(&env.s[0], 100, 7), 0);
+	ASSERT_EQ(smm_swap_pageout(&env.s[0], BASE + 40 * PG, 50 * PG, &done, &why), 0);
+	ASSERT_EQ(done, 50);
+	EXPECT_EQ(env.e.sw.inuse, 50);
+	EXPECT_EQ(env.s[0].vm.rss_anon, 50);
+	EXPECT_EQ(env.s[0].vm.swap_ents, 50);
+
+	smm_oom_kill_space(&env.s[0], &r);
+	EXPECT_EQ(r.victim, 1);
+	EXPECT_EQ(r.anon_rss, 50);
+	EXPECT_EQ(r.swap_ents, 50);
+	EXPECT_EQ(r.pgtables, 4);
+	EXPECT_EQ(r.total_vm, 128);
+	EXPECT_EQ(mm->events.oom_kill, 1);
+	EXPECT_TRUE(env.s[0].vm.oom_killed);
+	EXPECT_EQ(env.s[0].vm.rss_anon, 0);
+	EXPECT_EQ(env.s[0].vm.swap_ents, 0);
+	EXPECT_EQ(env.e.sw.inuse, 0);
+	/* every frame back but the root table */
+	EXPECT_EQ(smm_space_frames(&env.s[0]), 1);
+	smm_drain_all_pcp(mm);
+	EXPECT_EQ(smm_test_free_frames(mm), free0);
+
+	/* the corpse refuses access and mmap, and is never chosen again */
+	EXPECT_EQ(smm_space_access(&env.s[0], BASE, 8, 0, 0, &res, &why), -ESRCH);
+	ASSERT_STREQ(why, SMM_OOM_KILLED_WHY);
+	EXPECT_EQ(smm_space_access(&env.s[0], BASE, 8, SMM_ACCESS_WRITE, 1, &res, &why), -ESRCH);
+	EXPECT_EQ(smm_vma_mmap(&env.s[0], 0x10000000, PG, RW, &why), -ESRCH);
+	ASSERT_STREQ(why, "the space was killed by the OOM killer");
+	EXPECT_EQ(smm_oom_badness(&env.s[0], smm_oom_totalpages(mm)), SMM_OOM_POINTS_MIN);
+	EXPECT_EQ(env.s[0].vm.nr, 1);	/* its VMAs stay for show */
+
+	/* space 2 untouched */
+	ASSERT_EQ(oom_csum(&env.s[1], 128, &csum), 0);
+	EXPECT_EQ(csum, oom_csum_want(128, 1));
+	EXPECT_EQ(oom_check(&env), 0);
+	oom_env_destroy(&env);
+}
+
+/*
+ * Swap off, three spaces, the middle one the biggest: a fourth space
+ * faulting past the free memory kills exactly one space, the biggest,
+ * reported once, and gets all its pages; the two others keep every page
+ * (checksums). The same with the biggest protected (-1000): the next
+ * biggest goes. Then with every other space protected, the faulting
+ * space kills itself: -ESRCH.
+ */
+SMM_TEST(oom_fault_kills_the_biggest)
+{
+	static const u64 sizes[3] = { 100, 900, 300 };
+	struct smm_access res;
+	struct oom_env env;
+	struct smm_mm *mm;
+	u64 free_now, want, csum;
+	const char *why;
+	unsigned int i;
+	int ret;
+
+	ASSERT_EQ(oom_env_init(&env, 2048, 64, 4, 2048), 0);
+	mm = &env.e.t.mm;
+	mm->swap = NULL;	/* swapoff before anything went out */
+	for (i = 0; i < 3; i++)
+		ASSERT_EQ(oom_write(&env.s[i], sizes[i], (i + 1) << 20), 0);
+	EXPECT_EQ(env.reports, 0);
+	smm_drain_all_pcp(mm);
+	free_now = smm_test_free_frames(mm);
+	/* past the free memory, but less than the biggest space gives back */
+	ASSERT_TRUE(free_now + 40 < sizes[1]);
+	want = free_now + 40;
+	printf("# free %llu, space 4 writes %llu pages\n", (unsigned long long)free_now,
+	       (unsigned long long)want);
+	ret = oom_write(&env.s[3], want, 4 << 20);
+	EXPECT_EQ(ret, 0);
+	EXPECT_EQ(env.reports, 1);
+	EXPECT_EQ(mm->events.oom_kill, 1);
+	EXPECT_EQ(env.last.victim, 2);
+	EXPECT_EQ(env.last.trigger, 4);
+	EXPECT_EQ(env.last.anon_rss, 900);
+	EXPECT_EQ(env.last.swap_ents, 0);
+	for (i = 0; i < 4; i++)
+		EXPECT_EQ(env.s[i].vm.oom_killed, i == 1);
+	EXPECT_EQ(env.s[3].vm.rss_anon, want);
+	for (i = 0; i < 3; i += 2) {
+		ASSERT_EQ(oom_csum(&env.s[i], sizes[i], &csum), 0);
+		EXPECT_EQ(csum, oom_csum_want(sizes[i], (i + 1) << 20));
+		EXPECT_EQ(env.s[i].vm.rss_anon, sizes[i]);
+	}
+	ASSERT_EQ(oom_csum(&env.s[3], want, &csum), 0);
+	EXPECT_EQ(csum, oom_csum_want(want, 4 << 20));
+	EXPECT_EQ(oom_check(&env), 0);
+
+	/* the biggest left (space 4) protected: space 3 (300) goes next */
+	ASSERT_EQ(smm_oom_set_score_adj(&env.s[3], -1000, &why), 0);
+	ASSERT_EQ(smm_vma_mmap(&env.s[3], 0x10000000, 2048 * PG, RW, &why), 0);
+	for (i = 0; i < 2048; i++) {
+		ret = smm_space_access(&env.s[3], 0x10000000 + i * PG, PG, SMM_ACCESS_WRITE, 9,
+				       &res, &why);
+		if (ret || env.reports == 2)
+			break;
+	}
+	EXPECT_EQ(ret, 0);
+	EXPECT_EQ(env.reports, 2);
+	EXPECT_EQ(env.last.victim, 3);
+	EXPECT_TRUE(env.s[2].vm.oom_killed);
+	ASSERT_EQ(oom_csum(&env.s[0], sizes[0], &csum), 0);
+	EXPECT_EQ(csum, oom_csum_want(sizes[0], 1 << 20));
+	EXPECT_EQ(oom_check(&env), 0);
+
+	/* space 1 protected too, space 4 unprotected: it kills itself */
+	ASSERT_EQ(smm_oom_set_score_adj(&env.s[0], -1000, &why), 0);
+	ASSERT_EQ(smm_oom_set_score_adj(&env.s[3], 0, &why), 0);
+	for (; i < 2048; i++) {
+		ret = smm_space_access(&env.s[3], 0x10000000 + i * PG, PG, SMM_ACCESS_WRITE, 9,
+				       &res, &why);
+		if (ret)
+			break;
+	}
+	EXPECT_EQ(ret, -ESRCH);
+	ASSERT_STREQ(why, SMM_OOM_KILLED_WHY);
+	EXPECT_EQ(env.reports, 3);
+	EXPECT_EQ(env.last.victim, 4);
+	EXPECT_EQ(env.last.trigger, 4);
+	EXPECT_EQ(env.s[3].vm.rss_anon, 0);
+	EXPECT_EQ(mm->events.oom_kill, 3);
+	ASSERT_EQ(oom_csum(&env.s[0], sizes[0], &csum), 0);
+	EXPECT_EQ(csum, oom_csum_want(sizes[0], 1 << 20));
+	EXPECT_EQ(oom_check(&env), 0);
+
+	/* only -1000 left: no victim, -ENOMEM as without the killer */
+	ret = oom_write(&env.s[0], 2048, 5);
+	EXPECT_EQ(ret, -ENOMEM);
+	EXPECT_EQ(env.reports, 3);
+	EXPECT_EQ(env.s[0].vm.oom_killed, false);
+	EXPECT_EQ(oom_check(&env), 0);
+	oom_env_destroy(&env);
+}
