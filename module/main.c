@@ -302,7 +302,8 @@ static void __exit smm_exit(void)
 
 	smm_nl_unregister();
 	smm_debugfs_exit(d);
-	/* its passes read the spaces (the LRU's rmap): stopped before they go */
+	/* their accesses and its passes read the spaces: stopped before they go */
+	smm_workloads_stop_all();
 	smm_kshadowd_stop();
 	smm_spaces_destroy_all();
 	smm_swap_teardown();

@@ -232,6 +232,7 @@ static int smm_nl_space_destroy_prepare(struct sk_buff *skb, struct genl_info *i
 	smm_space_lock_all();
 	s = smm_nl_space_of(info);
 	if (s) {
+		smm_workloads_space_gone(s->id);	/* its workload ends, not a later space's */
 		smm_space_set(s->id, NULL);
 		smm_space_destroy(s);
 	}

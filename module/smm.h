@@ -98,6 +98,24 @@ void smm_spaces_oom_setup(struct smm_mm *mm);
 
 /* nl_vmstat.c: every vmstat counter (core/vmstat.h), a new array to kfree() */
 u64 *smm_vmstat_collect(struct smm_dev *d);
+/* workload.c: the workload generator's threads (space run), stopped before the spaces go */
+struct smm_workload_args {
+	u32 space, pattern, param, rate, write_pct, seconds;
+};
+
+struct smm_workload_state {
+	struct smm_workload_args args;
+	u64 accesses, faults;
+	bool running;
+	const char *reason;		/* NULL while running */
+};
+
+int smm_workload_start(const struct smm_workload_args *a, const char **why);
+int smm_workload_stop(u32 space);
+void smm_workloads_stop_all(void);
+void smm_workloads_space_gone(u32 space);
+unsigned int smm_workload_get(unsigned int idx, struct smm_workload_state *st);
+
 /* kshadowd.c: the reclaim thread, started after the mm, stopped before the spaces go */
 int smm_kshadowd_start(struct smm_mm *mm);
 void smm_kshadowd_stop(void);

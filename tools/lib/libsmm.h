@@ -353,6 +353,19 @@ int smmc_events_read(struct smmc_events *ev, void (*cb)(const struct smmc_event 
 		     void *data);
 void smmc_events_close(struct smmc_events *ev);
 
+/* workload.c: the workload generator (space run / stop / workloads) */
+struct smmc_workload {
+	uint32_t space, pattern, param, rate, write_pct, seconds;
+	uint32_t running;		/* 1 running, 0 ended (reason says why) */
+	uint64_t accesses, faults;
+	char reason[128];
+};
+
+extern const char *const smmc_workload_patterns[3];	/* by SHADOWMM_WORKLOAD_* */
+int smmc_workload_start(struct smmc_nl *nl, const struct smmc_workload *w);
+int smmc_workload_stop(struct smmc_nl *nl, uint32_t space);
+int smmc_workloads_get(struct smmc_nl *nl, struct smmc_workload **v, size_t *n);
+
 /* vmstat.c: counters by /proc/vmstat's names, as the module lists them */
 struct smmc_vmstat {
 	char name[64];

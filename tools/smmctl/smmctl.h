@@ -66,6 +66,9 @@ extern const struct smm_cmd smmctl_stats_cmds[];	/* stats.c */
 int smmctl_vmstat(int argc, char **argv);		/* vmstat.c */
 extern const struct smm_cmd smmctl_swap_cmds[];		/* swap.c */
 int smmctl_space_pageout(int argc, char **argv);	/* swap.c */
+int smmctl_space_run(int argc, char **argv);		/* workload.c */
+int smmctl_space_stop(int argc, char **argv);
+int smmctl_space_workloads(int argc, char **argv);
 extern const struct smm_cmd smmctl_reclaim_cmds[];	/* swap.c */
 
 /* vma.c: the shadow-process commands of smmctl_space_cmds */

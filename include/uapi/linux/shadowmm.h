@@ -56,6 +56,9 @@ enum shadowmm_cmd {
 	SHADOWMM_CMD_SPACE_PAGEOUT,	/* do (admin): MADV_PAGEOUT on a range of a space */
 	SHADOWMM_CMD_RECLAIM,		/* do (admin): proactive reclaim, as memory.reclaim */
 	SHADOWMM_CMD_SPACE_SET,		/* do (admin): a space's settings (OOM_SCORE_ADJ) */
+	SHADOWMM_CMD_WORKLOAD_START,	/* do (admin): a workload on a space's VMAs */
+	SHADOWMM_CMD_WORKLOAD_STOP,	/* do (admin): the space's workload stopped */
+	SHADOWMM_CMD_WORKLOAD_GET,	/* dump (admin): the workloads and their counts */
 
 	__SHADOWMM_CMD_MAX,
 	SHADOWMM_CMD_MAX = __SHADOWMM_CMD_MAX - 1
@@ -662,6 +665,45 @@ enum shadowmm_a_reclaim {
 
 	__SHADOWMM_A_RECLAIM_CNT,
 	SHADOWMM_A_RECLAIM_MAX = __SHADOWMM_A_RECLAIM_CNT - 1
+};
+
+/*
+ * SHADOWMM_CMD_WORKLOAD_START / _STOP / _GET: the workload generator. START
+ * runs a kernel thread that accesses WORKLOAD_SPACE's VMAs (every page of
+ * them, in address order, numbered from 0) WORKLOAD_RATE times a second by
+ * WORKLOAD_PATTERN, WORKLOAD_WRITE_PCT % of them writes, for WORKLOAD_SECONDS (0:
+ * until stopped). One workload per space, at most
+ * SHADOWMM_WORKLOAD_MAX_WORKLOADS at once. It ends by itself when its time
+ * is up, the space goes or an access fails (SIGSEGV, out of memory):
+ * WORKLOAD_GET then says WORKLOAD_STATE 0 and WORKLOAD_REASON. STOP ends it and
+ * forgets it; rmmod stops every one.
+ */
+#define SHADOWMM_WORKLOAD_MAX_WORKLOADS	8
+#define SHADOWMM_WORKLOAD_MAX_RATE	100000	/* accesses per second */
+#define SHADOWMM_WORKLOAD_MAX_SECONDS	86400
+
+enum shadowmm_workload_pattern {
+	SHADOWMM_WORKLOAD_SEQ,		/* page 0, 1, 2, ... and again */
+	SHADOWMM_WORKLOAD_RANDOM,	/* uniform */
+	SHADOWMM_WORKLOAD_HOT_COLD,	/* WORKLOAD_PARAM % to the first fifth */
+};
+
+enum shadowmm_a_workload {
+	SHADOWMM_A_WORKLOAD_UNSPEC,
+	SHADOWMM_A_WORKLOAD_PAD,
+	SHADOWMM_A_WORKLOAD_SPACE,	/* u32: the space's id */
+	SHADOWMM_A_WORKLOAD_PATTERN,	/* u32: enum shadowmm_workload_pattern */
+	SHADOWMM_A_WORKLOAD_PARAM,	/* u32: HOT_COLD's percentage */
+	SHADOWMM_A_WORKLOAD_RATE,	/* u32: accesses per second */
+	SHADOWMM_A_WORKLOAD_WRITE_PCT,	/* u32: % of the accesses that write */
+	SHADOWMM_A_WORKLOAD_SECONDS,	/* u32: 0, until stopped */
+	SHADOWMM_A_WORKLOAD_ACCESSES,	/* u64 (GET): accesses done */
+	SHADOWMM_A_WORKLOAD_FAULTS,	/* u64 (GET): faults they took */
+	SHADOWMM_A_WORKLOAD_STATE,	/* u32 (GET): 1 running, 0 ended */
+	SHADOWMM_A_WORKLOAD_REASON,	/* string (GET): why it ended */
+
+	__SHADOWMM_A_WORKLOAD_CNT,
+	SHADOWMM_A_WORKLOAD_MAX = __SHADOWMM_A_WORKLOAD_CNT - 1
 };
 
 #endif /* _UAPI_LINUX_SHADOWMM_H */
