@@ -74,6 +74,17 @@ static bool smm_snap_absent(struct smmc_nl *nl, int ret)
 	return (ret == -ENOENT && nl->replay) || ret == -EOPNOTSUPP;
 }
 
+/* The pressure panel's vmstat and spaces, freed and emptied. */
+static void smm_snap_pressure_free(struct smm_snap *s)
+{
+	free(s->vmstat);
+	s->vmstat = NULL;
+	s->nr_vmstat = 0;
+	free(s->spaces);
+	s->spaces = NULL;
+	s->nr_spaces = 0;
+}
+
 /*
  * What the pressure panel draws from: the vmstat counters, the swap area
  * and the spaces. A capture recorded before these existed, or a module
@@ -84,12 +95,7 @@ static int smm_snap_pressure(struct smmc_nl *nl, struct smm_snap *s)
 {
 	int ret;
 
-	free(s->vmstat);
-	s->vmstat = NULL;
-	s->nr_vmstat = 0;
-	free(s->spaces);
-	s->spaces = NULL;
-	s->nr_spaces = 0;
+	smm_snap_pressure_free(s);
 	ret = smmc_vmstat_get(nl, &s->vmstat, &s->nr_vmstat);
 	s->has_vmstat = !ret;
 	if (ret && !smm_snap_absent(nl, ret))
@@ -155,12 +161,7 @@ void smm_snap_free(struct smm_snap *s)
 	free(s->caches);
 	s->caches = NULL;
 	s->nr_caches = 0;
-	free(s->vmstat);
-	s->vmstat = NULL;
-	s->nr_vmstat = 0;
-	free(s->spaces);
-	s->spaces = NULL;
-	s->nr_spaces = 0;
+	smm_snap_pressure_free(s);
 	s->nr_runs = s->runs_cap = 0;
 }
 
