@@ -380,8 +380,8 @@ tmux -f /dev/null new-session -d -s top -x 100 -y 40 "smmtop -d 0.5; echo smmtop
 # starts it late): wait for its header first
 wait_for "^smmtop - shadowmm .* on $(uname -r)" > /dev/null
 tmux send-keys -t top v
-ktap_check "screen: v shows the pressure panel, focused, with swap use" \
-	wait_for '^> Pressure: swap [0-9]*/[0-9]* pages (.*); spaces sorted by rss$'
+ktap_check "screen: v shows the pressure panel, focused, with swap use and oom_kill" \
+	wait_for '^> Pressure: swap [0-9]*/[0-9]* pages ([0-9.]*%), oom_kill [0-9]*; spaces sorted by rss$'
 first_space() { screen | grep -A1 '^ *ID\*\?  *RSS kB' | sed -n 2p | awk '{ print $1 }'; }
 # sorted_by NAME FIELD SORT: the title names NAME and the first space is
 # the one smmctl -j space show ID's FIELD puts first under sort -k2,2SORT
