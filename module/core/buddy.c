@@ -473,6 +473,8 @@ static void smm_unreserve_block(struct smm_mm *mm, struct smm_zone *z, u64 idx, 
 		WRITE_ONCE(z->nr_reserved_highatomic, z->nr_reserved_highatomic -
 			   min(z->nr_reserved_highatomic, SMM_PAGEBLOCK_FRAMES));
 	WRITE_ONCE(mm->pageblock_mt[pb], mt);
+	/* its free blocks move unmerged: CHECK's merge rule knows (check.c) */
+	WRITE_ONCE(z->highatomic_given_back, z->highatomic_given_back + 1);
 }
 
 /*

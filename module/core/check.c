@@ -157,8 +157,14 @@ static int smm_check_block(struct smm_mm *mm, const struct smm_zone *z, u64 idx,
  * Free buddies of pageblock order or more stay apart when their types
  * differ and one is HighAtomic (__free_one_page(): only mergeable
  * types merge across pageblocks), whichever of them came back last.
+ * Once a zone has given a reserved pageblock back, they may also stay
+ * apart with equal types: unreserve_highatomic_pageblock() moves the
+ * pageblock's free blocks to the new type's lists without merging them
+ * with a buddy kept apart before (move_freepages_block()), so the
+ * kernel's lists hold such pairs too until one of them is allocated.
  */
-static bool smm_merge_refused(const struct smm_mm *mm, u64 idx, u64 buddy, unsigned int order)
+static bool smm_merge_refused(const struct smm_mm *mm, const struct smm_zone *z, u64 idx,
+			      u64 buddy, unsigned int order)
 {
 	unsigned int t[4] = {
 		smm_frame_mt(&mm->frames[idx]), smm_frame_mt(&mm->frames[buddy]),
@@ -169,6 +175,8 @@ static bool smm_merge_refused(const struct smm_mm *mm, u64 idx, u64 buddy, unsig
 
 	if (order < SMM_PAGEBLOCK_ORDER)
 		return false;
+	if (READ_ONCE(z->highatomic_given_back))
+		return true;
 	for (i = 0; i < 4; i++) {
 		ha |= t[i] >= SMM_NR_PCPTYPES;
 		differ |= t[i] != t[0];
@@ -186,7 +194,7 @@ static int smm_check_buddy_merged(const struct smm_mm *mm, const struct smm_zone
 		return 0;
 	b = smm_frame_load(&mm->frames[buddy]);
 	if (smm_frame_type(&b) == SMM_FRAME_FREE && smm_frame_order(&b) == order &&
-	    !smm_merge_refused(mm, idx, buddy, order))
+	    !smm_merge_refused(mm, z, idx, buddy, order))
 		return smm_bad("frames %llu and %llu: free buddies of order %u not merged",
 			       (unsigned long long)idx, (unsigned long long)buddy, order);
 	return 0;

@@ -145,6 +145,7 @@ struct smm_zone {
 	u64 wmark[SMM_NR_WMARK];
 	u64 watermark_boost;		/* raised by fallback steals (smm_boost_watermark()) */
 	u64 nr_reserved_highatomic;	/* frames of its HighAtomic pageblocks (buddy.c) */
+	u64 highatomic_given_back;	/* pageblocks smm_unreserve_block() gave back */
 	u64 lowmem_reserve[SMM_NR_ZONES];
 	struct smm_free_area area[SMM_NR_ORDERS];
 	struct smm_zone_sweep sweep;
