@@ -157,6 +157,9 @@ test-host: test-core test-tsan test-tools test-fuzz test-names test-tree test-ma
 # LPA2, 5 levels) and arm64-612-la48 (the same kernel on a CPU without
 # LPA2: 48-bit VA, 4 levels), in make check-full only (all 15 tests each
 # there; the 5 of arm64's make check run when run by hand).
+# scripts/check-flavours.sh runs them: debug-quick in the background
+# beside la48, holds and arm64 (checks a busy host cannot move), then the
+# others one at a time.
 FLAVOURS	?= $(if $(TESTS),,la48 holds k612 k612-rt smp4 arm64 debug-quick)
 FULL_FLAVOURS	:= la48 holds rt smp4 debug-quick k612 k612-rt arm64 arm64-612 arm64-612-la48
 HOST_TAP	:= $(addprefix build/host/,core.tap tsan.tap fuzz.tap test_json.tap test_nl.tap \
@@ -175,7 +178,7 @@ check-generic:
 # name their own.
 check: deps
 	$(MAKE) check-generic KVER=$(KREL)
-	for f in $(FLAVOURS); do SMM_KVER=$(KREL) scripts/vm-flavour.sh $$f --no-judge $(if $(TESTS),--tests $(TESTS)) || exit; done
+	SMM_KVER=$(KREL) scripts/check-flavours.sh $(FLAVOURS) -- $(if $(TESTS),--tests $(TESTS))
 	python3 scripts/check-log.py build/vm/serial.log $(HOST_TAP) $(foreach f,$(FLAVOURS),$(f)=build/vm-$(f)/serial.log)
 
 # Every kernel and flavour in one judged run, for a maintainer before a

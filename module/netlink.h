@@ -106,6 +106,10 @@ int smm_nl_handles_check(struct genl_info *info, const struct nlattr *nest, int 
 /* nl_cache.c: the cache a request names, with an extack when there is none */
 struct smm_cache *smm_nl_cache_get(struct genl_info *info);
 
+/* nl_vmstat.c: the counters as a nest, all or those that differ from @prev */
+size_t smm_nl_vmstat_size_all(void);
+int smm_nl_put_vmstat(struct sk_buff *skb, int attrtype, const u64 *val, const u64 *prev);
+
 /* nl_event.c: the "events" multicast group */
 void smm_nl_event_start(void);
 void smm_nl_event_stop(void);

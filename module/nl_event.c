@@ -19,13 +19,21 @@
  * message per cache. A burst of a thousand creations reads as one count
  * and the last name.
  *
+ * vmstat (issue 17): the work also reads every vmstat counter (the array
+ * VMSTAT_GET sends, smm_vmstat_collect()) and sends those whose value
+ * changed, with their values now, as VMSTAT_GET names them; and the OOM
+ * killer's kills since the last message with the last victim. A kill
+ * thus reaches a listener within an interval, without a message per kill.
+ *
  * The work runs alone (one instance, rearming itself); smm_nl_event_stop()
  * cancels it before the family and the mm go away.
  */
+#include <linux/slab.h>
 #include <linux/workqueue.h>
 
 #include "smm.h"
 #include "netlink.h"
+#include "core/vmstat.h"
 
 #define SMM_EVENT_INTERVAL_MS	1000
 
@@ -46,6 +54,8 @@ static struct smm_event_state {
 	struct delayed_work work;
 	struct smm_event_sample prev[SMM_NR_ZONES];
 	struct smm_event_caches caches_prev;
+	u64 *vmstat_prev;		/* smm_vmstat_nr values, NULL before a reading */
+	struct smm_oom_kills oom_prev;
 	bool have_prev;			/* prev is a reading of the last interval */
 	u64 seq;			/* of the last message sent */
 	/* the work's copy of a zone: too large for its stack under KASAN */
@@ -176,6 +186,21 @@ static int smm_event_caches_fill(struct sk_buff *skb, const struct smm_event_cac
 	return 0;
 }
 
+/* The kills since the last message, and the last victim, when there were any. */
+static int smm_event_oom_fill(struct sk_buff *skb, const struct smm_oom_kills *now)
+{
+	u64 kills = now->kills - smm_event.oom_prev.kills;
+
+	if (!kills)
+		return 0;
+	if (nla_put_u64_64bit(skb, SHADOWMM_A_EVENT_OOM_KILLS, kills, SHADOWMM_A_EVENT_PAD) ||
+	    nla_put_u32(skb, SHADOWMM_A_EVENT_OOM_VICTIM, now->victim) ||
+	    nla_put_u64_64bit(skb, SHADOWMM_A_EVENT_OOM_VICTIM_PAGES, now->victim_pages,
+			      SHADOWMM_A_EVENT_PAD))
+		return -EMSGSIZE;
+	return 0;
+}
+
 /* The size of a message for @nr_zones zones, computed before it is filled. */
 static size_t smm_event_size(unsigned int nr_zones)
 {
@@ -188,16 +213,25 @@ static size_t smm_event_size(unsigned int nr_zones)
 	       nla_total_size(0) +				/* ZONES */
 	       nr_zones * zone +
 	       2 * nla_total_size_64bit(sizeof(u64)) +		/* CACHES_CREATED, _DESTROYED */
-	       2 * nla_total_size(SMM_CACHE_NAME_LEN);		/* their last names */
+	       2 * nla_total_size(SMM_CACHE_NAME_LEN) +		/* their last names */
+	       smm_nl_vmstat_size_all() +			/* VMSTAT, at most all */
+	       2 * nla_total_size_64bit(sizeof(u64)) +		/* OOM_KILLS, _VICTIM_PAGES */
+	       nla_total_size(sizeof(u32));			/* OOM_VICTIM */
 }
+
+/* What the work read in one interval, beside the zones. */
+struct smm_event_now {
+	struct smm_event_caches caches;
+	u64 *vmstat;			/* NULL: none this time (out of memory) */
+	struct smm_oom_kills oom;
+};
 
 /*
  * One message with every populated zone; the caller knows something
  * changed. On failure the caller keeps its previous reading, so the next
  * message covers this interval too.
  */
-static int smm_event_send(const struct smm_event_sample *now,
-			  const struct smm_event_caches *caches)
+static int smm_event_send(const struct smm_event_sample *now, const struct smm_event_now *n)
 {
 	struct smm_mm *mm = &smm_dev.mm;
 	struct nlattr *zones;
@@ -222,7 +256,10 @@ static int smm_event_send(const struct smm_event_sample *now,
 		    smm_event_zone_fill(skb, zi, &now[zi], &smm_event.prev[zi]))
 			goto err_free;
 	nla_nest_end(skb, zones);
-	if (smm_event_caches_fill(skb, caches))
+	if (smm_event_caches_fill(skb, &n->caches) || smm_event_oom_fill(skb, &n->oom))
+		goto err_free;
+	if (n->vmstat && smm_event.vmstat_prev &&
+	    smm_nl_put_vmstat(skb, SHADOWMM_A_EVENT_VMSTAT, n->vmstat, smm_event.vmstat_prev))
 		goto err_free;
 	genlmsg_end(skb, hdr);
 	smm_event.seq++;
@@ -235,11 +272,34 @@ err_free:
 	return -EMSGSIZE;
 }
 
+/* Did a vmstat counter or the kills change since the last message? */
+static bool smm_event_vm_changed(const struct smm_event_now *n)
+{
+	if (n->oom.kills != smm_event.oom_prev.kills)
+		return true;
+	return n->vmstat && smm_event.vmstat_prev &&
+	       memcmp(n->vmstat, smm_event.vmstat_prev, smm_vmstat_nr * sizeof(u64));
+}
+
+/* The reading becomes the previous one: what the next message is against. */
+static void smm_event_keep(const struct smm_event_sample *now, struct smm_event_now *n)
+{
+	memcpy(smm_event.prev, now, sizeof(smm_event.prev));
+	smm_event.caches_prev = n->caches;
+	smm_event.oom_prev = n->oom;
+	if (n->vmstat) {
+		kfree(smm_event.vmstat_prev);
+		smm_event.vmstat_prev = n->vmstat;
+		n->vmstat = NULL;
+	}
+	smm_event.have_prev = true;
+}
+
 static void smm_event_work(struct work_struct *work)
 {
 	struct smm_event_sample now[SMM_NR_ZONES] = {};
-	struct smm_event_caches caches;
 	struct smm_mm *mm = &smm_dev.mm;
+	struct smm_event_now n;
 	bool changed = false;
 	unsigned int zi;
 
@@ -253,14 +313,15 @@ static void smm_event_work(struct work_struct *work)
 		smm_event_read(mm, zi, &now[zi]);
 		changed |= smm_event_changed(&now[zi], &smm_event.prev[zi]);
 	}
-	smm_event_read_caches(&smm_dev.slabs, &caches);
-	changed |= caches.created != smm_event.caches_prev.created ||
-		   caches.destroyed != smm_event.caches_prev.destroyed;
-	if (smm_event.have_prev && changed && smm_event_send(now, &caches))
-		goto rearm;
-	memcpy(smm_event.prev, now, sizeof(now));
-	smm_event.caches_prev = caches;
-	smm_event.have_prev = true;
+	smm_event_read_caches(&smm_dev.slabs, &n.caches);
+	changed |= n.caches.created != smm_event.caches_prev.created ||
+		   n.caches.destroyed != smm_event.caches_prev.destroyed;
+	n.vmstat = smm_vmstat_collect(&smm_dev);
+	smm_spaces_oom_kills(&n.oom);
+	changed |= smm_event_vm_changed(&n);
+	if (!smm_event.have_prev || !changed || !smm_event_send(now, &n))
+		smm_event_keep(now, &n);
+	kfree(n.vmstat);
 rearm:
 	schedule_delayed_work(&smm_event.work, msecs_to_jiffies(SMM_EVENT_INTERVAL_MS));
 }
@@ -276,4 +337,6 @@ void smm_nl_event_start(void)
 void smm_nl_event_stop(void)
 {
 	cancel_delayed_work_sync(&smm_event.work);
+	kfree(smm_event.vmstat_prev);
+	smm_event.vmstat_prev = NULL;
 }

@@ -47,10 +47,13 @@ struct smm_nl_vmstat {
 	u64 *val;
 };
 
-/* The names are the table's: the size follows it. */
-static size_t smm_nl_vmstat_size(const struct genl_info *info)
+/*
+ * The size of smm_nl_put_vmstat()'s nest with every counter: the names
+ * are the table's, so the size follows it.
+ */
+size_t smm_nl_vmstat_size_all(void)
 {
-	size_t size = nla_total_size(0);	/* COUNTERS */
+	size_t size = nla_total_size(0);	/* the nest */
 	unsigned int i;
 
 	for (i = 0; i < smm_vmstat_nr; i++)
@@ -58,6 +61,11 @@ static size_t smm_nl_vmstat_size(const struct genl_info *info)
 			nla_total_size(strlen(smm_vmstat_items[i].name) + 1) +
 			nla_total_size_64bit(sizeof(u64));
 	return size;
+}
+
+static size_t smm_nl_vmstat_size(const struct genl_info *info)
+{
+	return smm_nl_vmstat_size_all();
 }
 
 static int smm_nl_vmstat_prepare(struct sk_buff *skb, struct genl_info *info, void *data)
@@ -68,19 +76,26 @@ static int smm_nl_vmstat_prepare(struct sk_buff *skb, struct genl_info *info, vo
 	return r->val ? 0 : -ENOMEM;
 }
 
-static int smm_nl_vmstat_fill(struct sk_buff *skb, const void *data)
+/*
+ * A nest @attrtype of SHADOWMM_A_VMSTAT_COUNTER nests, {name, value} each,
+ * for every counter of @val, or with @prev only for those whose value
+ * differs from @prev's (the events group's "what changed"). Cancels the
+ * nest and returns -EMSGSIZE when the message is full.
+ */
+int smm_nl_put_vmstat(struct sk_buff *skb, int attrtype, const u64 *val, const u64 *prev)
 {
-	const struct smm_nl_vmstat *r = data;
-	struct nlattr *nest = nla_nest_start(skb, SHADOWMM_A_VMSTAT_COUNTERS), *ctr;
+	struct nlattr *nest = nla_nest_start(skb, attrtype), *ctr;
 	unsigned int i;
 
 	if (!nest)
 		return -EMSGSIZE;
 	for (i = 0; i < smm_vmstat_nr; i++) {
+		if (prev && prev[i] == val[i])
+			continue;
 		ctr = nla_nest_start(skb, SHADOWMM_A_VMSTAT_COUNTER);
 		if (!ctr ||
 		    nla_put_string(skb, SHADOWMM_A_VMSTAT_CTR_NAME, smm_vmstat_items[i].name) ||
-		    nla_put_u64_64bit(skb, SHADOWMM_A_VMSTAT_CTR_VALUE, r->val[i],
+		    nla_put_u64_64bit(skb, SHADOWMM_A_VMSTAT_CTR_VALUE, val[i],
 				      SHADOWMM_A_VMSTAT_CTR_PAD)) {
 			nla_nest_cancel(skb, nest);
 			return -EMSGSIZE;
@@ -89,6 +104,13 @@ static int smm_nl_vmstat_fill(struct sk_buff *skb, const void *data)
 	}
 	nla_nest_end(skb, nest);
 	return 0;
+}
+
+static int smm_nl_vmstat_fill(struct sk_buff *skb, const void *data)
+{
+	const struct smm_nl_vmstat *r = data;
+
+	return smm_nl_put_vmstat(skb, SHADOWMM_A_VMSTAT_COUNTERS, r->val, NULL);
 }
 
 static void smm_nl_vmstat_cleanup(void *data)

@@ -96,6 +96,15 @@ u64 smm_spaces_destroy_all(void);
 int smm_spaces_check(char *why, size_t len);
 void smm_spaces_oom_setup(struct smm_mm *mm);
 
+/* The OOM kills so far and the last one's victim, for the events group. */
+struct smm_oom_kills {
+	u64 kills;
+	u32 victim;			/* space id, 0 before the first kill */
+	u64 victim_pages;		/* its anon RSS and swap entries, freed */
+};
+
+void smm_spaces_oom_kills(struct smm_oom_kills *k);
+
 /* nl_vmstat.c: every vmstat counter (core/vmstat.h), a new array to kfree() */
 u64 *smm_vmstat_collect(struct smm_dev *d);
 /* workload.c: the workload generator's threads (space run), stopped before the spaces go */

@@ -148,6 +148,9 @@ static void smm_spaces_oom_for_each(struct smm_mm *mm, int (*fn)(struct smm_spac
 			return;
 }
 
+/* What smm_spaces_oom_report() recorded: under smm_space_lock. */
+static struct smm_oom_kills smm_oom_kills;
+
 /*
  * mm->oom_report: the kernel's dump_header() first line and
  * __oom_kill_process()'s "Out of memory: Killed process" line, for a
@@ -162,7 +165,18 @@ static void smm_spaces_oom_report(struct smm_mm *mm, const struct smm_oom_report
 	       r->victim, r->total_vm << (PAGE_SHIFT - 10), r->anon_rss << (PAGE_SHIFT - 10),
 	       r->swap_ents << (PAGE_SHIFT - 10), r->pgtables << (PAGE_SHIFT - 10),
 	       r->oom_score_adj);
+	smm_oom_kills.kills++;
+	smm_oom_kills.victim = r->victim;
+	smm_oom_kills.victim_pages = r->anon_rss + r->swap_ents;
 	smm_space_gen++;
+}
+
+/* A copy of the kill counts, one moment of them: under smm_space_lock. */
+void smm_spaces_oom_kills(struct smm_oom_kills *k)
+{
+	mutex_lock(&smm_space_lock);
+	*k = smm_oom_kills;
+	mutex_unlock(&smm_space_lock);
 }
 
 /* At load, after the mm is set up: the OOM killer's view of the registry. */

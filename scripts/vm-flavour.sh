@@ -178,7 +178,6 @@ rt | k612 | k612-rt)
 	# preemption inside the allocator's locks matter most (every lock
 	# path, the walker's races, the fuzzer, concurrent dumps), about
 	# half of the suite's time; make check-full (SMM_FLAVOUR_FULL=1) and
-	# a run by hand give every selftest
 	# a run by hand give every selftest. k612 then runs the others, so
 	# that make check runs every selftest on 6.12 once, in 6.12's two
 	# VMs, not the 9 twice (9 minutes of make check's hour)

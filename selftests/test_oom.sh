@@ -7,7 +7,8 @@
 # others read back their checksums, the kernel log has the report
 # ("Out of memory: Killed space N ..."), vmstat oom_kill is 1, the
 # killed space refuses access and mmap (ESRCH) but shows and is
-# destroyed. Then oom_score_adj -1000 protects the two biggest: a fifth
+# destroyed; `smmctl monitor vmstat` hears of the kill on the events
+# group (victim, pages, oom_kill's new value). Then oom_score_adj -1000 protects the two biggest: a fifth
 # (protected) space writing 35% kills the smallest one. Refusals of bad
 # values (1001, -1001, no such space); CHECK; rmmod.
 . "$(dirname "$0")/lib.sh"
@@ -16,7 +17,7 @@ D=/sys/kernel/debug/shadowmm
 A=0x40000000		# every space's VMA starts here
 
 ktap_header
-ktap_plan 17
+ktap_plan 19
 
 smm_unload
 smm_load_or_fail base=$SMM_BASE size=64M
@@ -47,6 +48,13 @@ ktap_check "swap off: three spaces written (15%, 40%, 25% of free)" \
 	test "$rc" -eq 0 -a "$(smmctl -j swap show | jq .on)" = false
 ktap_check "vmstat oom_kill 0 before" test "$(val oom_kill)" -eq 0
 
+# the events group: a listener hears of the kill (and of oom_kill's
+# change, with "vmstat") within an interval; the first reading after it
+# joins is its baseline, so it joins an interval and more before the kill
+mon=/tmp/test_oom.monitor
+smmctl -j monitor vmstat > $mon 2>&1 &
+monpid=$!
+sleep 2
 smm_expect_kerr_begin
 s4=$(new_space $p4 0x4444)
 rc=$?
@@ -57,6 +65,22 @@ ktap_check "exactly one space killed, the biggest" \
 ktap_check "vmstat oom_kill 1" test "$(val oom_kill)" -eq 1
 report() { dmesg | grep -E "shadowmm: Out of memory: Killed space $s2 total-vm:[0-9]+kB, anon-rss:[0-9]+kB, swap:0kB, pgtables:[0-9]+kB oom_score_adj:0"; }
 ktap_check "the kernel log has the report" report
+heard() { jq -s 'map(select(.oom_kill)) | .[0]' $mon 2> /dev/null; }
+for i in 1 2 3 4 5 6 7 8 9 10; do
+	[ "$(heard | jq -r '.oom_kill.space // empty' 2> /dev/null)" = "$s2" ] && break
+	sleep 1
+done
+kill $monpid 2> /dev/null; wait $monpid 2> /dev/null
+event() {
+	[ "$(heard | jq -r '.oom_kill.space')" = "$s2" ] &&
+		[ "$(heard | jq -r '.oom_kill.kills')" -eq 1 ] &&
+		[ "$(heard | jq -r '.oom_kill.pages')" -ge "$p2" ] && return 0
+	cat $mon
+	return 1
+}
+ktap_check "an event on the events group names the victim (monitor)" event
+ktap_check "the same event's vmstat has oom_kill 1" \
+	test "$(heard | jq -r '.vmstat.oom_kill')" = 1
 others() {
 	[ "$(csum "$s1" $p1)" = "$c1" ] && [ "$(csum "$s3" $p3)" = "$c3" ] &&
 		[ "$(smmctl -j space show "$s4" | jq .RssAnon)" -eq $(( p4 * 4 )) ] &&

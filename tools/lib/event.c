@@ -24,6 +24,10 @@ static const struct smmc_attr_field smmc_event_fields[SHADOWMM_A_EVENT_MAX + 1] 
 	[SHADOWMM_A_EVENT_CACHES_DESTROYED] = SMMC_ATTR_U64(struct smmc_event, caches_destroyed),
 	[SHADOWMM_A_EVENT_CACHE_CREATED]    = SMMC_ATTR_STR(struct smmc_event, cache_created),
 	[SHADOWMM_A_EVENT_CACHE_DESTROYED]  = SMMC_ATTR_STR(struct smmc_event, cache_destroyed),
+	[SHADOWMM_A_EVENT_VMSTAT]	= { MNL_TYPE_NESTED },
+	[SHADOWMM_A_EVENT_OOM_KILLS]	= SMMC_ATTR_U64(struct smmc_event, oom_kills),
+	[SHADOWMM_A_EVENT_OOM_VICTIM]	= SMMC_ATTR_U32(struct smmc_event, oom_victim),
+	[SHADOWMM_A_EVENT_OOM_VICTIM_PAGES] = SMMC_ATTR_U64(struct smmc_event, oom_victim_pages),
 };
 
 static const struct smmc_attr_policy smmc_event_policy = SMMC_ATTR_FIELDS(smmc_event_fields);
@@ -84,6 +88,9 @@ int smmc_event_parse(const struct nlmsghdr *nlh, struct smmc_event *ev)
 	if (tb[SHADOWMM_A_EVENT_ZONES])
 		mnl_attr_for_each_nested(a, tb[SHADOWMM_A_EVENT_ZONES])
 			smmc_evzone_parse(a, ev);
+	if (tb[SHADOWMM_A_EVENT_VMSTAT])
+		ev->nr_vmstat = smmc_vmstat_parse_nest(tb[SHADOWMM_A_EVENT_VMSTAT], ev->vmstat,
+						       SMMC_EVENT_VMSTAT_MAX);
 	return 0;
 }
 

@@ -331,12 +331,25 @@ struct smmc_event_zone {
 	uint32_t level, level_prev;	/* enum shadowmm_wmark_level */
 };
 
+/* vmstat.c: counters by /proc/vmstat's names, as the module lists them */
+struct smmc_vmstat {
+	char name[64];
+	uint64_t value;
+};
+
+#define SMMC_EVENT_VMSTAT_MAX	160	/* counters an event keeps; more are dropped */
+
 struct smmc_event {
 	uint64_t seq;
 	uint32_t interval_ms;
 	struct smmc_event_zone zones[SMMC_NR_ZONES];
 	uint64_t caches_created, caches_destroyed;	/* in the interval */
 	char cache_created[32], cache_destroyed[32];	/* the last ones, "" if none */
+	uint64_t oom_kills;				/* in the interval */
+	uint32_t oom_victim;				/* the last one, with oom_kills */
+	uint64_t oom_victim_pages;
+	size_t nr_vmstat;				/* counters that changed: */
+	struct smmc_vmstat vmstat[SMMC_EVENT_VMSTAT_MAX];	/* their values now */
 };
 
 struct smmc_events {
@@ -366,13 +379,8 @@ int smmc_workload_start(struct smmc_nl *nl, const struct smmc_workload *w);
 int smmc_workload_stop(struct smmc_nl *nl, uint32_t space);
 int smmc_workloads_get(struct smmc_nl *nl, struct smmc_workload **v, size_t *n);
 
-/* vmstat.c: counters by /proc/vmstat's names, as the module lists them */
-struct smmc_vmstat {
-	char name[64];
-	uint64_t value;
-};
-
 int smmc_vmstat_get(struct smmc_nl *nl, struct smmc_vmstat **v, size_t *n);
+size_t smmc_vmstat_parse_nest(const struct nlattr *nest, struct smmc_vmstat *v, size_t max);
 const struct smmc_vmstat *smmc_vmstat_find(const struct smmc_vmstat *v, size_t n,
 					   const char *name);
 

@@ -29,7 +29,7 @@
 
 #include "libsmm.h"
 
-#define NR_TESTS	40
+#define NR_TESTS	42
 #define PORTID		4242
 #define SEQ		77
 
@@ -550,6 +550,16 @@ static void test_capture(void)
 	unlink(cap_path);
 }
 
+/* One SHADOWMM_A_VMSTAT_COUNTER nest, as the module puts it */
+static void put_vmstat_ctr(struct nlmsghdr *nlh, const char *name, uint64_t value)
+{
+	struct nlattr *c = mnl_attr_nest_start(nlh, SHADOWMM_A_VMSTAT_COUNTER);
+
+	mnl_attr_put_strz(nlh, SHADOWMM_A_VMSTAT_CTR_NAME, name);
+	mnl_attr_put_u64(nlh, SHADOWMM_A_VMSTAT_CTR_VALUE, value);
+	mnl_attr_nest_end(nlh, c);
+}
+
 static void test_event_parse(void)
 {
 	struct nlmsghdr *nlh = put_genl(SHADOWMM_CMD_EVENT, 0, 0);
@@ -576,6 +586,14 @@ static void test_event_parse(void)
 	mnl_attr_put_u64(nlh, SHADOWMM_A_EVENT_CACHES_CREATED, 3);
 	mnl_attr_put_u64(nlh, SHADOWMM_A_EVENT_CACHES_DESTROYED, 1);
 	mnl_attr_put_strz(nlh, SHADOWMM_A_EVENT_CACHE_CREATED, "dentry");
+	mnl_attr_put_u64(nlh, SHADOWMM_A_EVENT_OOM_KILLS, 2);
+	mnl_attr_put_u32(nlh, SHADOWMM_A_EVENT_OOM_VICTIM, 5);
+	mnl_attr_put_u64(nlh, SHADOWMM_A_EVENT_OOM_VICTIM_PAGES, 4096);
+	z = mnl_attr_nest_start(nlh, SHADOWMM_A_EVENT_VMSTAT);
+	put_vmstat_ctr(nlh, "pgscan_kswapd", 1234);
+	mnl_attr_put_u32(nlh, 9, 1);			/* not a counter: skipped */
+	put_vmstat_ctr(nlh, "oom_kill", 2);
+	mnl_attr_nest_end(nlh, z);
 	CHECK(!smmc_event_parse(nlh, &ev) && ev.seq == 42 && ev.interval_ms == 1000,
 	      "event: sequence and interval");
 	CHECK(ev.zones[2].present && ev.zones[2].alloc == 300 && ev.zones[2].free == 200 &&
@@ -586,6 +604,12 @@ static void test_event_parse(void)
 	CHECK(ev.caches_created == 3 && ev.caches_destroyed == 1 &&
 	      !strcmp(ev.cache_created, "dentry") && !ev.cache_destroyed[0],
 	      "event: caches created and destroyed, the last name; none absent");
+	CHECK(ev.oom_kills == 2 && ev.oom_victim == 5 && ev.oom_victim_pages == 4096,
+	      "event: OOM kills, the last victim and the pages it held");
+	CHECK(ev.nr_vmstat == 2 && !strcmp(ev.vmstat[0].name, "pgscan_kswapd") &&
+	      ev.vmstat[0].value == 1234 && !strcmp(ev.vmstat[1].name, "oom_kill") &&
+	      ev.vmstat[1].value == 2,
+	      "event: the vmstat counters that changed, in order, other members skipped");
 	used = 0;
 }
 

@@ -28,28 +28,50 @@ struct smmc_vmstat_ctx {
 	size_t n, cap;
 };
 
+/* One SHADOWMM_A_VMSTAT_COUNTER nest into @c: 0, or -1 for another member or one without a name. */
+static int smmc_vmstat_ctr_parse(const struct nlattr *a, struct smmc_vmstat *c)
+{
+	const struct nlattr *ctr[SHADOWMM_A_VMSTAT_CTR_MAX + 1];
+
+	if (mnl_attr_get_type(a) != SHADOWMM_A_VMSTAT_COUNTER ||
+	    smmc_attr_parse_nested(a, &smmc_vmstat_ctr_policy, ctr) ||
+	    !ctr[SHADOWMM_A_VMSTAT_CTR_NAME])
+		return -1;
+	memset(c, 0, sizeof(*c));
+	smmc_attr_store(ctr, &smmc_vmstat_ctr_policy, c);
+	return 0;
+}
+
+/*
+ * The counters of a nest (VMSTAT_GET's COUNTERS, an event's VMSTAT) into
+ * @v, at most @max; returns how many.
+ */
+size_t smmc_vmstat_parse_nest(const struct nlattr *nest, struct smmc_vmstat *v, size_t max)
+{
+	const struct nlattr *a;
+	size_t n = 0;
+
+	mnl_attr_for_each_nested(a, nest)
+		if (n < max && !smmc_vmstat_ctr_parse(a, &v[n]))
+			n++;
+	return n;
+}
+
 /* Each counter with a name; other members of the nest are skipped. */
 static int smmc_vmstat_cb(const struct nlmsghdr *nlh, void *data)
 {
 	const struct nlattr *tb[SHADOWMM_A_VMSTAT_MAX + 1], *a;
-	const struct nlattr *ctr[SHADOWMM_A_VMSTAT_CTR_MAX + 1];
 	struct smmc_vmstat_ctx *ctx = data;
-	struct smmc_vmstat *c;
 
 	if (smmc_attr_parse(nlh, &smmc_vmstat_policy, tb) || !tb[SHADOWMM_A_VMSTAT_COUNTERS])
 		return MNL_CB_ERROR;
 	mnl_attr_for_each_nested(a, tb[SHADOWMM_A_VMSTAT_COUNTERS]) {
-		if (mnl_attr_get_type(a) != SHADOWMM_A_VMSTAT_COUNTER ||
-		    smmc_attr_parse_nested(a, &smmc_vmstat_ctr_policy, ctr) ||
-		    !ctr[SHADOWMM_A_VMSTAT_CTR_NAME])
-			continue;
 		if (smmc_array_reserve((void **)&ctx->v, &ctx->cap, ctx->n, sizeof(*ctx->v), 32)) {
 			errno = ENOMEM;
 			return MNL_CB_ERROR;
 		}
-		c = &ctx->v[ctx->n++];
-		memset(c, 0, sizeof(*c));
-		smmc_attr_store(ctr, &smmc_vmstat_ctr_policy, c);
+		if (!smmc_vmstat_ctr_parse(a, &ctx->v[ctx->n]))
+			ctx->n++;
 	}
 	return MNL_CB_OK;
 }

@@ -35,7 +35,7 @@ static const struct smm_cmd smmctl_objects[] = {
 	SMM_OBJ("reclaim", smmctl_reclaim_cmds,	"proactive reclaim, as memory.reclaim"),
 	SMM_CMD("vmstat",  smmctl_vmstat, "[ show ] [ NAME... ]",
 		"counters by /proc/vmstat's names, \"name value\" a line"),
-	SMM_CMD("monitor", smmctl_monitor, "[ count N ]",
+	SMM_CMD("monitor", smmctl_monitor, "[ count N ] [ vmstat ]",
 		"print the allocator's events as they come"),
 	SMM_OBJ("stats",   smmctl_stats_cmds,	"metrics in the Prometheus text format"),
 	SMM_CMD_END("OPTIONS := { -j[son] | -p[retty] | -P[rometheus] | -V[ersion] | -h[elp] }\n"

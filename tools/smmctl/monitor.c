@@ -1,10 +1,12 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * smmctl monitor [ count N ]: the module's events as they come, as ip
- * monitor prints rtnetlink's: a block per event (one a second at most,
- * and only when something changed), each zone's counts over the interval
- * and the slab caches created and destroyed; with -j one JSON object per
- * event and line, for scripts. Runs until interrupted, or N events.
+ * smmctl monitor [ count N ] [ vmstat ]: the module's events as they come,
+ * as ip monitor prints rtnetlink's: a block per event (one a second at
+ * most, and only when something changed), each zone's counts over the
+ * interval, the slab caches created and destroyed, the OOM killer's
+ * kills, and with "vmstat" the vmstat counters that changed, with their
+ * values now; with -j one JSON object per event and line, for scripts.
+ * Runs until interrupted, or N events.
  *
  * Events can be lost: the kernel drops them when our socket is full (we
  * learn it from ENOBUFS) and the numbering then jumps. Both are said on
@@ -18,7 +20,7 @@
 #include "smmctl.h"
 
 struct monitor {
-	bool json;
+	bool json, vmstat;
 	uint64_t count, seen, last_seq;	/* count 0: no limit */
 };
 
@@ -61,6 +63,38 @@ static void monitor_caches(const struct smmc_event *e)
 	smmc_print_text("\n");
 }
 
+/* "  oom-kill space 3 pages 2048 kills 1": the OOM killer's part, when it killed */
+static void monitor_oom(const struct smmc_event *e)
+{
+	if (!e->oom_kills)
+		return;
+	smmc_open_json_object("oom_kill");
+	smmc_print_uint(SMMC_PRINT_ANY, "space", "  oom-kill space %u", e->oom_victim);
+	smmc_print_u64(SMMC_PRINT_ANY, "pages", " pages %" PRIu64, e->oom_victim_pages);
+	smmc_print_u64(SMMC_PRINT_ANY, "kills", " kills %" PRIu64 "\n", e->oom_kills);
+	smmc_close_json_object();
+}
+
+/*
+ * The vmstat counters that changed, with their values now: one line,
+ * "  vmstat NAME VALUE ...", as /proc/vmstat's pairs; -j an object.
+ */
+static void monitor_vmstat(const struct smmc_event *e, bool all)
+{
+	size_t i;
+
+	if (!e->nr_vmstat || !all)
+		return;
+	smmc_open_json_object("vmstat");
+	smmc_print_text("  vmstat");
+	for (i = 0; i < e->nr_vmstat; i++) {
+		smmc_print_text(" %s", e->vmstat[i].name);
+		smmc_print_u64(SMMC_PRINT_ANY, e->vmstat[i].name, " %" PRIu64, e->vmstat[i].value);
+	}
+	smmc_print_text("\n");
+	smmc_close_json_object();
+}
+
 static void monitor_event(const struct smmc_event *e, void *data)
 {
 	struct monitor *m = data;
@@ -81,21 +115,30 @@ static void monitor_event(const struct smmc_event *e, void *data)
 			monitor_zone(zi, &e->zones[zi]);
 	smmc_close_json_array(SMMC_PRINT_JSON, NULL);
 	monitor_caches(e);
+	monitor_oom(e);
+	monitor_vmstat(e, m->vmstat);
 	smmc_delete_json_obj();
 	fflush(stdout);
 }
 
+/* [ count N ] [ vmstat ], in any order */
 static int monitor_args(int argc, char **argv, struct monitor *m)
 {
-	if (!argc)
-		return 0;
-	if (argc != 2 || strcmp(argv[0], "count"))
-		return smmctl_bad_arg(argv[argc > 2 && !strcmp(argv[0], "count") ? 2 : 0]);
-	if (smmctl_parse_u64(argv[1], "count", &m->count))
-		return -1;
-	if (!m->count) {
-		fprintf(stderr, "Error: count must be at least 1\n");
-		return -1;
+	int i;
+
+	for (i = 0; i < argc; i++) {
+		if (!strcmp(argv[i], "vmstat")) {
+			m->vmstat = true;
+			continue;
+		}
+		if (strcmp(argv[i], "count") || i + 1 == argc)
+			return smmctl_bad_arg(argv[i]);
+		if (smmctl_parse_u64(argv[++i], "count", &m->count))
+			return -1;
+		if (!m->count) {
+			fprintf(stderr, "Error: count must be at least 1\n");
+			return -1;
+		}
 	}
 	return 0;
 }

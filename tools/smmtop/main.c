@@ -196,9 +196,19 @@ static void smmtop_event_caches(struct smm_evlog *l, const struct smmc_event *e,
 	smm_evlog_add(l, SMM_C_SLAB, "%s caches %s%s in %u ms", ts, made, gone, e->interval_ms);
 }
 
+/* "OOM killed space 3 (2048 pages freed)": the OOM killer's part of an event. */
+static void smmtop_event_oom(struct smm_evlog *l, const struct smmc_event *e, const char *ts)
+{
+	if (!e->oom_kills)
+		return;
+	smm_evlog_add(l, SMM_C_BAD, "%s OOM killed space %u (%" PRIu64 " pages freed)%s", ts,
+		      e->oom_victim, e->oom_victim_pages, e->oom_kills > 1 ? " and others" : "");
+}
+
 /*
  * One line per zone that did something, one for the slab caches created
- * or destroyed; gaps in the sequence say events were lost.
+ * or destroyed, one for OOM kills; gaps in the sequence say events were
+ * lost.
  */
 static void smmtop_event(const struct smmc_event *e, void *data)
 {
@@ -232,6 +242,7 @@ static void smmtop_event(const struct smmc_event *e, void *data)
 			      smmc_zone_names[zi], z->alloc, z->free, e->interval_ms, fail, cross);
 	}
 	smmtop_event_caches(l, e, ts);
+	smmtop_event_oom(l, e, ts);
 }
 
 /*

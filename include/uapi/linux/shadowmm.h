@@ -543,9 +543,9 @@ enum shadowmm_a_space {
 
 /*
  * SHADOWMM_CMD_EVENT, on the "events" multicast group: at most one message
- * per interval, aggregated from the zone counters and the slab layer's
- * cache creations and destructions, sent only when someone listens and
- * something changed. A listener that misses messages (its
+ * per interval, aggregated from the zone counters, the slab layer's
+ * cache creations and destructions, the vmstat counters and the OOM
+ * killer's kills, sent only when someone listens and something changed. A listener that misses messages (its
  * socket overflowed: ENOBUFS) or sees SEQ jump should dump ZONE_GET again.
  */
 enum shadowmm_a_event {
@@ -559,6 +559,16 @@ enum shadowmm_a_event {
 	SHADOWMM_A_EVENT_CACHES_DESTROYED,	/* u64: caches destroyed in the interval */
 	SHADOWMM_A_EVENT_CACHE_CREATED,		/* string: the last one created, if any */
 	SHADOWMM_A_EVENT_CACHE_DESTROYED,	/* string: the last one destroyed, if any */
+	/*
+	 * vmstat (issue 17): the counters whose value changed in the
+	 * interval, with their values now, as VMSTAT_GET sends them (a nest
+	 * of SHADOWMM_A_VMSTAT_COUNTER, enum shadowmm_a_vmstat_counter)
+	 */
+	SHADOWMM_A_EVENT_VMSTAT,
+	/* the OOM killer, sent when it killed in the interval */
+	SHADOWMM_A_EVENT_OOM_KILLS,		/* u64: spaces killed in the interval */
+	SHADOWMM_A_EVENT_OOM_VICTIM,		/* u32: the last one's id */
+	SHADOWMM_A_EVENT_OOM_VICTIM_PAGES,	/* u64: its anon RSS and swap entries, freed */
 
 	__SHADOWMM_A_EVENT_CNT,
 	SHADOWMM_A_EVENT_MAX = __SHADOWMM_A_EVENT_CNT - 1
