@@ -488,6 +488,7 @@ int main(int argc, char **argv)
 	smm_view_init(&t.view, 1.0);
 	if (smmtop_options(&t, argc, argv))
 		return 2;
+	t.view.pressure_always = t.batch;
 	t.mono |= getenv("NO_COLOR") && *getenv("NO_COLOR");
 	if (smmtop_screen_init(&t)) {
 		fprintf(stderr, "smmtop: out of memory\n");

@@ -239,7 +239,8 @@ static int smm_screen_pressure(struct smm_screen *s, struct smm_view *v)
 		else if (s->focus == i)
 			s->focus = smm_screen_next(s, v, 1);
 	}
-	return SMM_KEY_HANDLED | SMM_KEY_REDRAW;
+	/* its counters are fetched only while it is shown: fetch them now */
+	return SMM_KEY_HANDLED | SMM_KEY_REDRAW | (v->pressure_on ? SMM_KEY_REFETCH : 0);
 }
 
 /* The screen's keys first, then the focused panel's. */

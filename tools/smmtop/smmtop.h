@@ -81,9 +81,10 @@ struct smm_view {
 	struct smmc_pt_req walk;			/* walked each refresh when walk_on */
 	bool walk_on;
 	bool pressure_on;			/* the pressure panel is shown ('v') */
+	bool pressure_always;			/* batch mode: its counters every refresh */
 };
 
-int smm_snap_fetch(struct smmc_nl *nl, struct smm_snap *s);
+int smm_snap_fetch(struct smmc_nl *nl, struct smm_snap *s, bool pressure);
 void smm_snap_free(struct smm_snap *s);
 void smm_view_init(struct smm_view *v, double interval);
 int smm_view_refresh(struct smm_view *v, struct smmc_nl *nl);

@@ -129,8 +129,12 @@ bool smm_vmstat_get(const struct smm_snap *s, const char *name, uint64_t *v)
 	return c;
 }
 
-/* Fetch a whole snapshot into @s (its runs array is reused). */
-int smm_snap_fetch(struct smmc_nl *nl, struct smm_snap *s)
+/*
+ * Fetch a whole snapshot into @s (its runs array is reused); the pressure
+ * panel's counters only when @pressure (the panel shown, or batch mode),
+ * so that a hidden panel costs the module three requests less a refresh.
+ */
+int smm_snap_fetch(struct smmc_nl *nl, struct smm_snap *s, bool pressure)
 {
 	int ret, i;
 
@@ -147,8 +151,12 @@ int smm_snap_fetch(struct smmc_nl *nl, struct smm_snap *s)
 	ret = smm_snap_frames(nl, s);
 	if (!ret)
 		ret = smm_snap_caches(nl, s);
-	if (!ret)
+	if (!ret && pressure) {
 		ret = smm_snap_pressure(nl, s);
+	} else if (!ret) {
+		smm_snap_pressure_free(s);
+		s->has_vmstat = s->has_swap = s->has_spaces = false;
+	}
 	if (!ret)
 		s->time = smm_now();
 	return ret;
@@ -224,7 +232,7 @@ static void smm_snap_walk(struct smmc_nl *nl, struct smm_snap *s, const struct s
 int smm_view_refresh(struct smm_view *v, struct smmc_nl *nl)
 {
 	struct smm_snap *next = v->cur == &v->snaps[0] ? &v->snaps[1] : &v->snaps[0];
-	int ret = smm_snap_fetch(nl, next);
+	int ret = smm_snap_fetch(nl, next, v->pressure_on || v->pressure_always);
 
 	if (ret)
 		return ret;
