@@ -35,9 +35,10 @@ ktap_check "debugfs vm/: the same values, one line each" dbg_reads
 # __setup_per_zone_wmarks() computes them from its managed pages, in
 # zone show and in debugfs zoneinfo
 wmarks_match() {
-	total=$(smmctl -j zone show | jq '[.zones[].managed] | add')
+	zones=$(smmctl -j zone show)
+	total=$(echo "$zones" | jq '[.zones[].managed] | add')
 	pmin=$(($1 / 4))
-	smmctl -j zone show | jq -r '.zones[] | "\(.name) \(.managed) \(.min) \(.low) \(.high)"' |
+	echo "$zones" | jq -r '.zones[] | "\(.name) \(.managed) \(.min) \(.low) \(.high)"' |
 	while read -r name managed min low high; do
 		wmin=$((pmin * managed / total))
 		gap=$((managed * $2 / 10000))
@@ -125,10 +126,12 @@ smmctl vm set min_free_kbytes 1024
 free_total() { smmctl -j zone show | jq '[.zones[] | .free + .pcp] | add'; }
 # down to 1000 free pages in all: under the low watermarks 16384 KiB
 # gives every zone (DMA's 640 + its lowmem reserve), above the 1024 KiB ones
-while f=$(free_total) && [ "$f" -gt 1000 ]; do
-	n=$((f - 1000))
-	[ $n -gt 1024 ] && n=1024
-	smmctl page alloc order 0 count $n > /dev/null || break
+n=$(($(free_total) - 1000))
+while [ $n -gt 0 ]; do
+	c=$n
+	[ $c -gt 4096 ] && c=4096
+	smmctl page alloc order 0 count $c > /dev/null || break
+	n=$((n - c))
 done
 pageoutrun() { awk '$1 == "pageoutrun" { print $2 }' $D/vmstat; }
 run0=$(pageoutrun)
