@@ -340,8 +340,9 @@ void smm_zones_set_watermarks(struct smm_mm *mm, u64 min_free_kbytes)
 }
 
 /*
- * The largest min_free_kbytes the shadow takes, at load (main.c) and at
- * run time: a quarter of the range's frames, in KiB. The kernel's sysctl
+ * The largest min_free_kbytes the shadow takes at run time: a quarter of
+ * the range's frames, in KiB, the bound main.c checks min_free_kbytes=
+ * against at load (a quarter of size=). The kernel's sysctl
  * has no ceiling (INT_MAX); a reserve past a quarter would leave the
  * shadow's small range mostly unusable.
  */
