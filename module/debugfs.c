@@ -409,6 +409,7 @@ int smm_debugfs_init(struct smm_dev *d)
 	debugfs_create_file("slabinfo", 0400, d->debugfs, d, &smm_slabinfo_fops);
 	debugfs_create_file("vmstat", 0400, d->debugfs, d, &smm_vmstat_fops);
 	smm_swap_debugfs_init(d->debugfs);
+	smm_sysctl_debugfs_init(d->debugfs);
 	smm_debugfs_cmd(d->debugfs, "bench", &smm_bench_cmd);
 	smm_debugfs_cmd(d->debugfs, "stress", &smm_stress_cmd);
 	smm_debugfs_cmd(d->debugfs, "lock_holds", &smm_holds_cmd);

@@ -46,6 +46,10 @@ static char *smm_param_watermark_boost_factor = "15000";
 module_param_named(watermark_boost_factor, smm_param_watermark_boost_factor, charp, 0444);
 MODULE_PARM_DESC(watermark_boost_factor, "vm.watermark_boost_factor: a fallback steal raises the watermarks up to this / 10000 of high, 0 to 2147483647; 0: no boost (default 15000, the kernel's)");
 
+static char *smm_param_watermark_scale_factor = "10";
+module_param_named(watermark_scale_factor, smm_param_watermark_scale_factor, charp, 0444);
+MODULE_PARM_DESC(watermark_scale_factor, "vm.watermark_scale_factor: low and high sit this / 10000 of a zone above min (at least min / 4), 1 to 3000 (default 10, the kernel's); also debugfs vm/ and SYSCTL_SET at run time");
+
 static char *smm_param_swappiness = "60";
 module_param_named(swappiness, smm_param_swappiness, charp, 0444);
 MODULE_PARM_DESC(swappiness, "vm.swappiness, 0 to 200 (default 60): with 0, proactive reclaim (RECLAIM) swaps nothing, as cgroup reclaim");
@@ -63,6 +67,7 @@ struct smm_dev smm_dev;
 struct smm_params {
 	u64 base, size, min_free_kbytes;	/* or SMM_MIN_FREE_KBYTES_AUTO* */
 	u64 watermark_boost_factor;
+	u64 watermark_scale_factor;
 	u64 swappiness;
 	bool reserved;
 	struct smm_zone_layout layout;
@@ -108,6 +113,24 @@ static int smm_parse_boost_factor(u64 *out)
 }
 
 /*
+ * watermark_scale_factor= as vm.watermark_scale_factor takes it: a
+ * decimal from 1 to 3000 (proc_dointvec_minmax() with SYSCTL_ONE and
+ * 3000).
+ */
+static int smm_parse_scale_factor(u64 *out)
+{
+	const char *val = smm_param_watermark_scale_factor ? : "";
+	int ret = smm_parse_decimal(val, SMM_WATERMARK_SCALE_FACTOR_MAX, out);
+
+	if (!ret && *out < SMM_WATERMARK_SCALE_FACTOR_MIN)
+		ret = -ERANGE;
+	if (ret)
+		pr_err("invalid watermark_scale_factor= value: '%s' (expected a whole number from %u to %u)\n",
+		       val, SMM_WATERMARK_SCALE_FACTOR_MIN, SMM_WATERMARK_SCALE_FACTOR_MAX);
+	return ret ? -EINVAL : 0;
+}
+
+/*
  * Is THP enabled in the running kernel, as khugepaged's
  * set_recommended_min_free_kbytes() asks (hugepage_flags_enabled():
  * "always" or "madvise")? Neither 6.1 nor 6.12 exports the flags
@@ -148,6 +171,8 @@ static int smm_params_parse(struct smm_params *p)
 				      &p->min_free_kbytes);
 	if (!ret)
 		ret = smm_parse_boost_factor(&p->watermark_boost_factor);
+	if (!ret)
+		ret = smm_parse_scale_factor(&p->watermark_scale_factor);
 	if (!ret)
 		ret = smm_parse_swappiness(&p->swappiness);
 	if (!ret)
@@ -202,6 +227,7 @@ static int smm_mm_setup(struct smm_dev *d, const struct smm_params *p)
 		.pcp_enabled = smm_param_pcp,
 		.min_free_kbytes = p->min_free_kbytes,
 		.watermark_boost_factor = p->watermark_boost_factor,
+		.watermark_scale_factor = p->watermark_scale_factor,
 	};
 	int ret = smm_mm_init(&d->mm, &d->range, &cfg);
 

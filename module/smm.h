@@ -133,6 +133,9 @@ void smm_kshadowd_stop(void);
 void smm_swap_teardown(void);
 void smm_swap_debugfs_init(struct dentry *dir);
 
+/* nl_sysctl.c: debugfs vm/, the tunables as /proc/sys/vm has them */
+void smm_sysctl_debugfs_init(struct dentry *dir);
+
 /* page tables: pt_real.c walks the real ones */
 struct mm_struct;
 struct smm_walk;

@@ -21,6 +21,8 @@ size=4G|too large to borrow
 size=64M thp=maybe|invalid thp= value
 size=64M watermark_boost_factor=-1|invalid watermark_boost_factor= value
 size=64M watermark_boost_factor=2147483648|invalid watermark_boost_factor= value
+size=64M watermark_scale_factor=0|invalid watermark_scale_factor= value
+size=64M watermark_scale_factor=3001|invalid watermark_scale_factor= value
 size=64M swappiness=201|invalid swappiness= value
 size=64M swappiness=-1|invalid swappiness= value'
 

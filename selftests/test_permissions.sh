@@ -11,7 +11,7 @@
 . "$(dirname "$0")/lib.sh"
 
 ktap_header
-ktap_plan 59
+ktap_plan 64
 
 smm_unload
 smm_load_or_fail base=$SMM_BASE size=64M
@@ -91,12 +91,16 @@ permissions() {
 	ktap_check "$who: obj alloc: EPERM" denied obj alloc perm
 	ktap_check "$who: obj free: EPERM" denied obj free perm "$o"
 	ktap_check "$who: obj corrupt: EPERM" denied obj corrupt perm "$o" redzone
+	ktap_check "$who: vm show is readable" json_expect "$($who -j vm show)" .swappiness 60
+	ktap_check "$who: vm set: EPERM" denied vm set swappiness 10 min_free_kbytes 2048
 }
+vm0=$(smmctl -j vm show | jq -c .)
 permissions user
 permissions userns
 
 objs_kept() { [ "$(smmctl -j cache show perm | jq '.caches[0].active_objs')" = 1 ]; }
 ktap_check "the refused requests changed no cache" objs_kept
+ktap_check "the refused vm sets changed no tunable" test "$(smmctl -j vm show | jq -c .)" = "$vm0"
 kernel_walk_admin() { json_expect "$(smmctl -j pt walk kernel addr "$kva")" '.steps[0].kind' page; }
 ktap_check "root walks the kernel's tables" kernel_walk_admin
 # The events group is open to anyone: its messages carry counts, no

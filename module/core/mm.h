@@ -18,6 +18,12 @@
  * from any CPU; it is never contended otherwise, so the fast path takes
  * no shared lock. The zone lock is the slow path's, as in the kernel.
  *
+ * smm_mm.sysctl_lock (a mutex, outside both) makes the writers of the
+ * watermarks and pcp highs (zone.c, smm_set_min_free_kbytes() and
+ * smm_set_watermark_scale_factor()) one at a time, as setup_per_zone_wmarks()'s
+ * spinlock and pcp_batch_high_lock do; under it they take each zone lock,
+ * then each pcp lock, one at a time. Readers take none of them.
+ *
  * Each lock has a seqcount (smm_seq_t) its holder bumps around every
  * change a lockless reader could see: descriptors, free and pcp counts,
  * pageblock types. The generation of the mm, or of one zone, is the sum
@@ -58,6 +64,9 @@
 #define SMM_PCP_BATCH_SCALE_MAX	5	/* CONFIG_PCP_BATCH_SCALE_MAX */
 #define SMM_WATERMARK_BOOST_FACTOR	15000	/* the kernel's default */
 #define SMM_WATERMARK_BOOST_FACTOR_MAX	2147483647U	/* the sysctl's: INT_MAX */
+#define SMM_WATERMARK_SCALE_FACTOR	10	/* vm.watermark_scale_factor's default */
+#define SMM_WATERMARK_SCALE_FACTOR_MIN	1	/* its sysctl's range: SYSCTL_ONE.. */
+#define SMM_WATERMARK_SCALE_FACTOR_MAX	3000	/* ..3000 */
 
 /*
  * The structures. They are here rather than in mm_internal.h because the
@@ -208,8 +217,10 @@ struct smm_mm {
 	unsigned int nr_cpus;
 	unsigned int nr_split_cpus;	/* zone_highsize()'s divisor */
 	bool pcp_enabled;
-	u64 min_free_kbytes;
+	u64 min_free_kbytes;		/* vm.min_free_kbytes, written under sysctl_lock */
+	unsigned int watermark_scale_factor;	/* vm.watermark_scale_factor, likewise */
 	unsigned int watermark_boost_factor;	/* vm.watermark_boost_factor, 0: no boost */
+	smm_mutex_t sysctl_lock;	/* one writer of the watermarks at a time (zone.c) */
 	smm_mutex_t lock_all;		/* one CHECK at a time */
 	smm_lock_t hold_lock;		/* holds[] */
 	struct smm_hold_stats holds[SMM_NR_HOLDS];
@@ -251,6 +262,7 @@ struct smm_mm_config {
 	bool pcp_enabled;
 	u64 min_free_kbytes;		/* KiB, or SMM_MIN_FREE_KBYTES_AUTO* */
 	unsigned int watermark_boost_factor;	/* vm.watermark_boost_factor, 0: no boost */
+	unsigned int watermark_scale_factor;	/* vm.watermark_scale_factor, 0: the default */
 };
 
 /*
@@ -335,7 +347,7 @@ static inline bool smm_zone_populated(const struct smm_zone *z)
  */
 static inline u64 smm_wmark_pages(const struct smm_zone *z, enum smm_wmark w)
 {
-	return z->wmark[w] + READ_ONCE(z->watermark_boost);
+	return READ_ONCE(z->wmark[w]) + READ_ONCE(z->watermark_boost);
 }
 
 /* zone.c: drop every zone's boost (what kswapd does once it balanced) */
@@ -346,6 +358,20 @@ void smm_zones_clear_boost(struct smm_mm *mm);
  * SMM_WATERMARK_BOOST_FACTOR_MAX; smm_mm_init() sets the kernel's default.
  */
 int smm_set_watermark_boost_factor(struct smm_mm *mm, unsigned int factor);
+
+/*
+ * zone.c: vm.min_free_kbytes (0 to a quarter of the range, in KiB) and
+ * vm.watermark_scale_factor (1 to 3000) at run time, as their sysctl
+ * handlers: the watermarks and the per-CPU highs recomputed
+ * (setup_per_zone_wmarks()). -EINVAL with the reason in @why, nothing
+ * changed. The _check variants only validate (all before any, for a
+ * request that sets several). Sleep: they take mm->sysctl_lock.
+ */
+int smm_check_min_free_kbytes(const struct smm_mm *mm, u64 kbytes, const char **why);
+int smm_check_watermark_scale_factor(unsigned int factor, const char **why);
+int smm_set_min_free_kbytes(struct smm_mm *mm, u64 kbytes, const char **why);
+int smm_set_watermark_scale_factor(struct smm_mm *mm, unsigned int factor, const char **why);
+u64 smm_min_free_kbytes_max(const struct smm_mm *mm);
 
 /* Written under the zone lock, read without it too: one byte, read once. */
 static inline unsigned int smm_pageblock_mt(const struct smm_mm *mm, u64 idx)

@@ -31,6 +31,7 @@ void smm_frame_publish(struct smm_mm *mm, u64 idx, u64 word, unsigned int cpu);
 
 /* pcp.c: one CPU's lists back to the buddy (smm_drain_all_pcp() is mm.h's) */
 void smm_drain_pcp(struct smm_mm *mm, unsigned int cpu);
+void smm_pcp_update_high(struct smm_mm *mm);
 
 /* check.c: a sweep's chunk ends, its hold is counted */
 void smm_hold_end(struct smm_mm *mm, enum smm_hold_kind kind, u64 t0);

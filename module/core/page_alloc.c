@@ -424,6 +424,7 @@ int smm_mm_init(struct smm_mm *mm, struct smm_range *r, const struct smm_mm_conf
 	mm->nr_split_cpus = cfg->nr_split_cpus ? : cfg->nr_cpus;
 	mm->pcp_enabled = cfg->pcp_enabled;
 	smm_mutex_init(&mm->lock_all);
+	smm_mutex_init(&mm->sysctl_lock);
 	smm_lock_init(&mm->hold_lock);
 	mm->pageblock_mt = smm_zalloc_array(nr_pageblocks, 1);
 	mm->pcp = smm_zalloc_pcp(mm->nr_cpus * SMM_NR_ZONES);
@@ -432,6 +433,7 @@ int smm_mm_init(struct smm_mm *mm, struct smm_range *r, const struct smm_mm_conf
 		return -ENOMEM;
 	}
 	mm->watermark_boost_factor = SMM_WATERMARK_BOOST_FACTOR;
+	mm->watermark_scale_factor = cfg->watermark_scale_factor ? : SMM_WATERMARK_SCALE_FACTOR;
 	mm->swappiness = SMM_SWAPPINESS_DEFAULT;
 	/* Like memmap_init(): every pageblock starts out movable. */
 	for (i = 0; i < nr_pageblocks; i++)

@@ -44,7 +44,7 @@ static u32 smm_pcp_batchsize(u64 managed)
  */
 static u32 smm_pcp_highsize(const struct smm_zone *z, u32 batch, unsigned int nr_split_cpus)
 {
-	u64 high = z->wmark[SMM_WMARK_LOW] / nr_split_cpus;
+	u64 high = READ_ONCE(z->wmark[SMM_WMARK_LOW]) / nr_split_cpus;
 
 	return max(high, (u64)batch * 4);
 }
@@ -65,6 +65,30 @@ void smm_pcp_setup(struct smm_mm *mm)
 			pcp->free_factor = 0;
 			for (i = 0; i < SMM_NR_PCP_LISTS; i++)
 				pcp->lists[i] = SMM_FRAME_NONE;
+		}
+	}
+}
+
+/*
+ * zone_pcp_update(zone, 0), after the watermarks moved: every CPU's high
+ * follows the zone's new low watermark (the batch follows the managed
+ * pages, which do not change). Written under each pcp lock, so the fast
+ * path (which reads high under it) sees the old or the new one; a list
+ * above a lowered high drains on its next free, as the kernel's does.
+ * The caller serialises writers (mm->sysctl_lock).
+ */
+void smm_pcp_update_high(struct smm_mm *mm)
+{
+	unsigned int cpu, zi;
+
+	for (cpu = 0; cpu < mm->nr_cpus; cpu++) {
+		for (zi = 0; zi < SMM_NR_ZONES; zi++) {
+			struct smm_pcp *pcp = smm_pcp_of(mm, cpu, zi);
+			u32 high = smm_pcp_highsize(&mm->zones[zi], pcp->batch, mm->nr_split_cpus);
+
+			smm_lock(&pcp->lock);
+			pcp->high = high;
+			smm_unlock(&pcp->lock);
 		}
 	}
 }

@@ -328,9 +328,20 @@ void smm_kshadowd_hit_quickly(struct smm_mm *mm, bool low)
 		smm_reclaim_add(mm, kswapd_high_wmark_hit_quickly, 1);
 }
 
+int smm_check_swappiness(unsigned int swappiness, const char **why)
+{
+	if (swappiness > SMM_SWAPPINESS_MAX) {
+		*why = "swappiness is out of range (0 to 200)";
+		return -EINVAL;
+	}
+	return 0;
+}
+
 int smm_set_swappiness(struct smm_mm *mm, unsigned int swappiness)
 {
-	if (swappiness > SMM_SWAPPINESS_MAX)
+	const char *why;
+
+	if (smm_check_swappiness(swappiness, &why))
 		return -EINVAL;
 	WRITE_ONCE(mm->swappiness, swappiness);
 	return 0;

@@ -17,9 +17,6 @@ static const u64 smm_zone_phys_end[SMM_NR_ZONES - 1] = {
 /* The kernel's sysctl_lowmem_reserve_ratio defaults. */
 static const u32 smm_lowmem_reserve_ratio[SMM_NR_ZONES] = { 256, 256, 32 };
 
-/* Watermark gaps are at least 0.1% of the zone (watermark_scale_factor). */
-#define SMM_WATERMARK_SCALE_FACTOR	10
-
 static bool smm_name_is(const char *s, size_t len, const char *name)
 {
 	size_t i;
@@ -190,6 +187,12 @@ void smm_zones_setup(struct smm_mm *mm, const struct smm_zone_layout *l)
 	}
 }
 
+/* mult_frac(): @x * @n / @d without overflowing on the product. */
+static u64 smm_mult_frac(u64 x, u64 n, u64 d)
+{
+	return (x / d) * n + (x % d) * n / d;
+}
+
 static u64 smm_int_sqrt(u64 x)
 {
 	u64 lo = 0, hi = 1ULL << 32;
@@ -280,26 +283,34 @@ static void smm_zones_set_lowmem_reserve(struct smm_mm *mm)
 /*
  * __setup_per_zone_wmarks(): min_free_kbytes is split between the zones
  * in proportion to their size; low and high sit above min by a quarter
- * of min or 0.1% of the zone, whichever is more.
+ * of min or watermark_scale_factor / 10000 of the zone (0.1% by
+ * default), whichever is more. Each zone's marks are written under its
+ * lock, so CHECK (which holds it) sees them in order; the allocator
+ * reads them without it, one READ_ONCE() per mark (smm_wmark_pages()),
+ * and may mix an old mark with a new one for one check, as the kernel's
+ * may. The boost is dropped, as the kernel drops it. Writers are
+ * serialised by mm->sysctl_lock (or run before anything else, at init).
  */
 static void __smm_zones_set_watermarks(struct smm_mm *mm, u64 min_free_kbytes)
 {
 	u64 lowmem = 0, pages_min;
 	unsigned int i;
 
-	mm->min_free_kbytes = min_free_kbytes;
+	WRITE_ONCE(mm->min_free_kbytes, min_free_kbytes);
 	pages_min = min_free_kbytes >> (SMM_PAGE_SHIFT - 10);
 	for (i = 0; i < SMM_NR_ZONES; i++)
 		lowmem += mm->zones[i].managed;
 	for (i = 0; i < SMM_NR_ZONES; i++) {
 		struct smm_zone *z = &mm->zones[i];
 		u64 tmp = lowmem ? pages_min * z->managed / lowmem : 0;
-		u64 gap = max(tmp >> 2, z->managed * SMM_WATERMARK_SCALE_FACTOR / 10000);
+		u64 gap = max(tmp >> 2, smm_mult_frac(z->managed, mm->watermark_scale_factor, 10000));
 
-		z->wmark[SMM_WMARK_MIN] = tmp;
-		z->wmark[SMM_WMARK_LOW] = tmp + gap;
-		z->wmark[SMM_WMARK_HIGH] = tmp + 2 * gap;
-		z->watermark_boost = 0;
+		smm_lock(&z->lock);
+		WRITE_ONCE(z->wmark[SMM_WMARK_MIN], tmp);
+		WRITE_ONCE(z->wmark[SMM_WMARK_LOW], tmp + gap);
+		WRITE_ONCE(z->wmark[SMM_WMARK_HIGH], tmp + 2 * gap);
+		WRITE_ONCE(z->watermark_boost, 0);
+		smm_unlock(&z->lock);
 	}
 }
 
@@ -326,6 +337,82 @@ void smm_zones_set_watermarks(struct smm_mm *mm, u64 min_free_kbytes)
 			__smm_zones_set_watermarks(mm, raised);
 	}
 	smm_zones_set_lowmem_reserve(mm);
+}
+
+/*
+ * The largest min_free_kbytes the shadow takes at run time: a quarter of
+ * the range's frames, in KiB, the bound main.c checks min_free_kbytes=
+ * against at load (a quarter of size=). The kernel's sysctl
+ * has no ceiling (INT_MAX); a reserve past a quarter would leave the
+ * shadow's small range mostly unusable.
+ */
+u64 smm_min_free_kbytes_max(const struct smm_mm *mm)
+{
+	return (mm->range->nr_frames << (SMM_PAGE_SHIFT - 10)) / 4;
+}
+
+int smm_check_min_free_kbytes(const struct smm_mm *mm, u64 kbytes, const char **why)
+{
+	if (kbytes > smm_min_free_kbytes_max(mm)) {
+		*why = "min_free_kbytes exceeds a quarter of the range";
+		return -EINVAL;
+	}
+	return 0;
+}
+
+int smm_check_watermark_scale_factor(unsigned int factor, const char **why)
+{
+	if (factor < SMM_WATERMARK_SCALE_FACTOR_MIN || factor > SMM_WATERMARK_SCALE_FACTOR_MAX) {
+		*why = "watermark_scale_factor is out of range (1 to 3000)";
+		return -EINVAL;
+	}
+	return 0;
+}
+
+/*
+ * setup_per_zone_wmarks() after a sysctl write: the watermarks from the
+ * current min_free_kbytes and watermark_scale_factor (boosts dropped),
+ * then every CPU's pcp high (zone_pcp_update()). Not the lowmem reserves
+ * (their own sysctl's), as in the kernel; the shadow keeps no
+ * totalreserve_pages, which the kernel also refreshes here. Called with
+ * mm->sysctl_lock held.
+ */
+static void __smm_setup_per_zone_wmarks(struct smm_mm *mm)
+{
+	__smm_zones_set_watermarks(mm, mm->min_free_kbytes);
+	smm_pcp_update_high(mm);
+}
+
+/*
+ * min_free_kbytes_sysctl_handler(): the value written is the user's and
+ * stays until the next write or reload; the shadow never derives it
+ * again after load (no memory hotplug, khugepaged's raise only at load).
+ */
+int smm_set_min_free_kbytes(struct smm_mm *mm, u64 kbytes, const char **why)
+{
+	int ret = smm_check_min_free_kbytes(mm, kbytes, why);
+
+	if (ret)
+		return ret;
+	smm_mutex_lock(&mm->sysctl_lock);
+	WRITE_ONCE(mm->min_free_kbytes, kbytes);
+	__smm_setup_per_zone_wmarks(mm);
+	smm_mutex_unlock(&mm->sysctl_lock);
+	return 0;
+}
+
+/* watermark_scale_factor_sysctl_handler(): the gaps above min move. */
+int smm_set_watermark_scale_factor(struct smm_mm *mm, unsigned int factor, const char **why)
+{
+	int ret = smm_check_watermark_scale_factor(factor, why);
+
+	if (ret)
+		return ret;
+	smm_mutex_lock(&mm->sysctl_lock);
+	WRITE_ONCE(mm->watermark_scale_factor, factor);
+	__smm_setup_per_zone_wmarks(mm);
+	smm_mutex_unlock(&mm->sysctl_lock);
+	return 0;
 }
 
 /*
@@ -406,14 +493,9 @@ bool smm_zone_watermark_fast(const struct smm_zone *z, unsigned int order, u64 m
 		return true;
 	if (!order && (alloc_flags & SMM_ALLOC_MIN_RESERVE) && READ_ONCE(z->watermark_boost) &&
 	    (alloc_flags & SMM_ALLOC_WMARK_MASK) == SMM_ALLOC_WMARK_MIN)
-		return smm_zone_watermark_ok(z, 0, z->wmark[SMM_WMARK_MIN], highest, alloc_flags);
+		return smm_zone_watermark_ok(z, 0, READ_ONCE(z->wmark[SMM_WMARK_MIN]), highest,
+					     alloc_flags);
 	return false;
-}
-
-/* mult_frac(): @x * @n / @d without overflowing on the product. */
-static u64 smm_mult_frac(u64 x, u64 n, u64 d)
-{
-	return (x / d) * n + (x % d) * n / d;
 }
 
 /*

@@ -323,6 +323,20 @@ int smmc_reclaim(struct smmc_nl *nl, uint64_t pages, uint64_t *done);
 int smmc_space_pageout(struct smmc_nl *nl, uint32_t id, uint64_t addr, uint64_t len,
 		       uint64_t *done);
 
+/* sysctl.c: the reclaim tunables by /proc/sys/vm's names */
+#define SMMC_SYSCTL_NR	3
+extern const char *const smmc_sysctl_names[SMMC_SYSCTL_NR];
+
+struct smmc_sysctl {
+	bool has[SMMC_SYSCTL_NR];	/* GET: sent by the module; SET: to send */
+	uint64_t v[SMMC_SYSCTL_NR];
+};
+
+int smmc_sysctl_index(const char *name);
+bool smmc_sysctl_is_u32(int i);
+int smmc_sysctl_get(struct smmc_nl *nl, struct smmc_sysctl *s);
+int smmc_sysctl_set(struct smmc_nl *nl, const struct smmc_sysctl *s);
+
 /* event.c: the "events" multicast group */
 struct smmc_event_zone {
 	bool present;

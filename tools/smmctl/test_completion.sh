@@ -66,12 +66,12 @@ expect() {
 sorted() { printf '%s\n' "$@" | sort | tr '\n' ' ' | sed 's/ $//'; }
 
 ktap_header
-ktap_plan 35
+ktap_plan 39
 
 registered() { [[ $(complete -p smmctl) == "complete -F _smmctl smmctl" ]]; }
 ktap_check "complete -F _smmctl smmctl" registered
 expect "objects" "smmctl " \
-	"$(sorted info section zone page frame cache obj check reset pt space swap reclaim vmstat monitor stats help)"
+	"$(sorted info section zone page frame cache obj check reset pt space swap reclaim vm vmstat monitor stats help)"
 expect "options" "smmctl -" \
 	"$(sorted -j -p -P -V -h --json --pretty --prometheus --replay --version --help)"
 expect "an object after options" "smmctl -j -p ca" "cache"
@@ -102,6 +102,11 @@ expect "vmstat counters from the module" "$FAKE vmstat " \
 	"$(sorted nr_free_pages pgalloc_dma32 pgfree show help)"
 expect "vmstat counters not given again" "$FAKE vmstat show pgfree pg" "pgalloc_dma32"
 expect "swap's commands" "smmctl swap " "$(sorted show on off help)"
+expect "vm's commands" "smmctl vm " "$(sorted show set help)"
+expect "vm show's names, not given again" "smmctl vm show swappiness " \
+	"$(sorted min_free_kbytes watermark_scale_factor)"
+expect "vm set: no word for a value" "smmctl vm set swappiness " ""
+expect "vm set: the next name" "smmctl vm set swappiness 0 w" "watermark_scale_factor"
 expect "swap on's keyword" "smmctl swap on " "$(sorted size help)"
 expect "pageout's keywords" "$FAKE space pageout 1 addr 0x400000 " "len"
 expect "set's keyword" "$FAKE space set 3 " "oom_score_adj"

@@ -59,6 +59,8 @@ enum shadowmm_cmd {
 	SHADOWMM_CMD_WORKLOAD_START,	/* do (admin): a workload on a space's VMAs */
 	SHADOWMM_CMD_WORKLOAD_STOP,	/* do (admin): the space's workload stopped */
 	SHADOWMM_CMD_WORKLOAD_GET,	/* dump (admin): the workloads and their counts */
+	SHADOWMM_CMD_SYSCTL_GET,	/* do: the reclaim tunables, as /proc/sys/vm */
+	SHADOWMM_CMD_SYSCTL_SET,	/* do (admin): any of them, all or nothing */
 
 	__SHADOWMM_CMD_MAX,
 	SHADOWMM_CMD_MAX = __SHADOWMM_CMD_MAX - 1
@@ -714,6 +716,28 @@ enum shadowmm_a_workload {
 
 	__SHADOWMM_A_WORKLOAD_CNT,
 	SHADOWMM_A_WORKLOAD_MAX = __SHADOWMM_A_WORKLOAD_CNT - 1
+};
+
+/*
+ * SHADOWMM_CMD_SYSCTL_GET / _SET: the reclaim tunables by /proc/sys/vm's
+ * names, with the kernel's ranges (Documentation/reclaim.md, Tunables).
+ * GET replies all three; SET takes any of them, checks every one before
+ * it changes any, and refuses the request whole, naming the bad one.
+ * MIN_FREE_KBYTES is at most a quarter of the range (checked by the
+ * module; the policy's ceiling is the sysctl's INT_MAX).
+ */
+#define SHADOWMM_WATERMARK_SCALE_FACTOR_MAX	3000
+#define SHADOWMM_SWAPPINESS_MAX			200
+
+enum shadowmm_a_sysctl {
+	SHADOWMM_A_SYSCTL_UNSPEC,
+	SHADOWMM_A_SYSCTL_PAD,
+	SHADOWMM_A_SYSCTL_MIN_FREE_KBYTES,	/* u64: vm.min_free_kbytes, KiB */
+	SHADOWMM_A_SYSCTL_WATERMARK_SCALE_FACTOR, /* u32: 1 to 3000 */
+	SHADOWMM_A_SYSCTL_SWAPPINESS,		/* u32: 0 to 200 */
+
+	__SHADOWMM_A_SYSCTL_CNT,
+	SHADOWMM_A_SYSCTL_MAX = __SHADOWMM_A_SYSCTL_CNT - 1
 };
 
 #endif /* _UAPI_LINUX_SHADOWMM_H */
