@@ -8,6 +8,7 @@
  */
 #include "smm.h"
 #include "netlink.h"
+#include "core/workload.h"
 
 static struct netlink_range_validation smm_nl_workload_rate = {
 	.min = 1, .max = SHADOWMM_WORKLOAD_MAX_RATE,
@@ -20,7 +21,7 @@ static struct netlink_range_validation smm_nl_workload_seconds = {
 static const struct nla_policy smm_nl_workload_policy[SHADOWMM_A_WORKLOAD_SECONDS + 1] = {
 	[SHADOWMM_A_WORKLOAD_SPACE]		= NLA_POLICY_MIN(NLA_U32, 1),
 	[SHADOWMM_A_WORKLOAD_PATTERN]	= NLA_POLICY_MAX(NLA_U32, SHADOWMM_WORKLOAD_ZIPF),
-	[SHADOWMM_A_WORKLOAD_PARAM]		= NLA_POLICY_MAX(NLA_U32, SHADOWMM_WORKLOAD_ZIPF_MAX),
+	[SHADOWMM_A_WORKLOAD_PARAM]		= NLA_POLICY_MAX(NLA_U32, SMM_ZIPF_S_MAX),
 	[SHADOWMM_A_WORKLOAD_RATE]		= NLA_POLICY_FULL_RANGE(NLA_U32, &smm_nl_workload_rate),
 	[SHADOWMM_A_WORKLOAD_WRITE_PCT]	= NLA_POLICY_MAX(NLA_U32, 100),
 	[SHADOWMM_A_WORKLOAD_SECONDS]	= NLA_POLICY_FULL_RANGE(NLA_U32, &smm_nl_workload_seconds),
@@ -37,7 +38,7 @@ static u32 smm_nl_workload_param(u32 pattern)
 {
 	if (pattern == SHADOWMM_WORKLOAD_HOT_COLD)
 		return 80;
-	return pattern == SHADOWMM_WORKLOAD_ZIPF ? SHADOWMM_WORKLOAD_ZIPF_DEFAULT : 0;
+	return pattern == SHADOWMM_WORKLOAD_ZIPF ? SMM_ZIPF_S_DEFAULT : 0;
 }
 
 /*

@@ -52,7 +52,7 @@ int smm_workload_init(struct smm_workload_gen *g, u32 pattern, u32 param, u32 wr
 		return -EINVAL;
 	}
 	if (pattern == SHADOWMM_WORKLOAD_ZIPF &&
-	    (param < SHADOWMM_WORKLOAD_ZIPF_MIN || param > SHADOWMM_WORKLOAD_ZIPF_MAX)) {
+	    (param < SMM_ZIPF_S_MIN || param > SMM_ZIPF_S_MAX)) {
 		*why = "zipf's exponent is 0.01-4.00 (1-400 hundredths)";
 		return -EINVAL;
 	}

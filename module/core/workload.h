@@ -18,6 +18,10 @@
  * ([2^o, 3*2^(o-1)) and [3*2^(o-1), 2^(o+1))) up to 2^48 pages, more
  * than any space's VMAs can hold (a 57-bit address space).
  */
+#define SMM_ZIPF_S_MIN		1	/* zipf's exponent in hundredths: 0.01 */
+#define SMM_ZIPF_S_MAX		400	/* 4.00 */
+#define SMM_ZIPF_S_DEFAULT	99	/* 0.99, as YCSB */
+
 #define SMM_ZIPF_SINGLES	32
 #define SMM_ZIPF_MAX_BITS	48
 #define SMM_ZIPF_BUCKETS	(SMM_ZIPF_SINGLES + 2 * (SMM_ZIPF_MAX_BITS - 5))

@@ -59,7 +59,7 @@ static int parse_zipf(const char *word, uint32_t *v)
 	}
 	for (; places < 2; places++)
 		x *= 10;
-	if (!digits || x < SHADOWMM_WORKLOAD_ZIPF_MIN || x > SHADOWMM_WORKLOAD_ZIPF_MAX)
+	if (!digits || x < SMMC_ZIPF_S_MIN || x > SMMC_ZIPF_S_MAX)
 		goto bad;
 	*v = x;
 	return 0;
@@ -90,7 +90,7 @@ static int parse_pattern(int argc, char **argv, struct smmc_workload *w, int *us
 	*used = 1;
 	w->param = p == SHADOWMM_WORKLOAD_HOT_COLD ? 80 : 0;
 	if (p == SHADOWMM_WORKLOAD_ZIPF)
-		w->param = SHADOWMM_WORKLOAD_ZIPF_DEFAULT;
+		w->param = SMMC_ZIPF_S_DEFAULT;
 	if (p < SHADOWMM_WORKLOAD_HOT_COLD || argc < 2 || !is_number(argv[1]))
 		return 0;
 	*used = 2;

@@ -686,12 +686,8 @@ enum shadowmm_workload_pattern {
 	SHADOWMM_WORKLOAD_SEQ,		/* page 0, 1, 2, ... and again */
 	SHADOWMM_WORKLOAD_RANDOM,	/* uniform */
 	SHADOWMM_WORKLOAD_HOT_COLD,	/* WORKLOAD_PARAM % to the first fifth */
-	SHADOWMM_WORKLOAD_ZIPF,		/* page r-1 with weight 1/r^(WORKLOAD_PARAM/100) */
+	SHADOWMM_WORKLOAD_ZIPF,		/* page r-1 with weight 1/r^(PARAM/100), 1-400 */
 };
-
-#define SHADOWMM_WORKLOAD_ZIPF_MIN	1	/* exponent in hundredths: 0.01 */
-#define SHADOWMM_WORKLOAD_ZIPF_MAX	400	/* 4.00 */
-#define SHADOWMM_WORKLOAD_ZIPF_DEFAULT	99	/* 0.99, as YCSB */
 
 enum shadowmm_a_workload {
 	SHADOWMM_A_WORKLOAD_UNSPEC,
