@@ -22,6 +22,9 @@
 #   make bench      benchmarks: native core rows and smmtop's refresh, then
 #                   ratios against the kernel's allocators in one VM run
 #                   (table + JSON)
+#   make demo       memory pressure in the VM, stage by stage in smmtop's
+#                   batch mode (scripts/demo.sh pressure); not part of
+#                   make check
 #   make sparse     the module through sparse (C=2)
 #   make clean
 #
@@ -233,6 +236,11 @@ bench: deps all
 	$(MAKE) -C tools bench-smmtop
 	SMM_KVER=$(KREL) SMM_VM_MEM=$${SMM_VM_MEM:-3G} SMM_BENCH_NATIVE=build/bench/native.json scripts/vm.sh bench
 
+# The pressure demo (Documentation/reclaim.md, "The demo"): zone below
+# low, kshadowd, swap, OOM kill; build/demo/pressure.txt.
+demo: deps all
+	SMM_KVER=$(KREL) scripts/demo.sh pressure
+
 # kbuild's clean only where there are headers to run it with
 clean:
 	$(if $(filter command line environment,$(origin KDIR))$(shell scripts/kver.sh generic $(KVER) 2>/dev/null), \
@@ -243,4 +251,4 @@ clean:
 	$(MAKE) -C selftests clean
 	rm -rf build
 
-.PHONY: all deps bench module sparse tools selftests test-core test-tsan test-tools test-fuzz test-names test-tree test-man test-prom test-host vm check-generic check check-full check-debug clean
+.PHONY: all deps bench demo module sparse tools selftests test-core test-tsan test-tools test-fuzz test-names test-tree test-man test-prom test-host vm check-generic check check-full check-debug clean

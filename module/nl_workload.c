@@ -8,6 +8,7 @@
  */
 #include "smm.h"
 #include "netlink.h"
+#include "core/workload.h"
 
 static struct netlink_range_validation smm_nl_workload_rate = {
 	.min = 1, .max = SHADOWMM_WORKLOAD_MAX_RATE,
@@ -19,8 +20,8 @@ static struct netlink_range_validation smm_nl_workload_seconds = {
 
 static const struct nla_policy smm_nl_workload_policy[SHADOWMM_A_WORKLOAD_SECONDS + 1] = {
 	[SHADOWMM_A_WORKLOAD_SPACE]		= NLA_POLICY_MIN(NLA_U32, 1),
-	[SHADOWMM_A_WORKLOAD_PATTERN]	= NLA_POLICY_MAX(NLA_U32, SHADOWMM_WORKLOAD_HOT_COLD),
-	[SHADOWMM_A_WORKLOAD_PARAM]		= NLA_POLICY_MAX(NLA_U32, 100),
+	[SHADOWMM_A_WORKLOAD_PATTERN]	= NLA_POLICY_MAX(NLA_U32, SHADOWMM_WORKLOAD_ZIPF),
+	[SHADOWMM_A_WORKLOAD_PARAM]		= NLA_POLICY_MAX(NLA_U32, SMM_ZIPF_S_MAX),
 	[SHADOWMM_A_WORKLOAD_RATE]		= NLA_POLICY_FULL_RANGE(NLA_U32, &smm_nl_workload_rate),
 	[SHADOWMM_A_WORKLOAD_WRITE_PCT]	= NLA_POLICY_MAX(NLA_U32, 100),
 	[SHADOWMM_A_WORKLOAD_SECONDS]	= NLA_POLICY_FULL_RANGE(NLA_U32, &smm_nl_workload_seconds),
@@ -32,9 +33,19 @@ static u32 smm_nl_workload_u32(const struct genl_info *info, int type, u32 dflt)
 	return info->attrs[type] ? nla_get_u32(info->attrs[type]) : dflt;
 }
 
+/* PARAM's default: hot-cold 80 %, zipf 0.99 (YCSB's), none for the others. */
+static u32 smm_nl_workload_param(u32 pattern)
+{
+	if (pattern == SHADOWMM_WORKLOAD_HOT_COLD)
+		return 80;
+	return pattern == SHADOWMM_WORKLOAD_ZIPF ? SMM_ZIPF_S_DEFAULT : 0;
+}
+
 /*
  * A workload on SPACE: PATTERN and RATE required, PARAM for hot-cold
- * (80 when absent), WRITE_PCT 0 and SECONDS 0 (until stopped) by default.
+ * and zipf (smm_nl_workload_param() when absent; the core checks its
+ * range per pattern), WRITE_PCT 0 and SECONDS 0 (until stopped) by
+ * default.
  */
 static int smm_nl_workload_start_prepare(struct sk_buff *skb, struct genl_info *info, void *data)
 {
@@ -50,7 +61,7 @@ static int smm_nl_workload_start_prepare(struct sk_buff *skb, struct genl_info *
 	a.space = nla_get_u32(info->attrs[SHADOWMM_A_WORKLOAD_SPACE]);
 	a.pattern = nla_get_u32(info->attrs[SHADOWMM_A_WORKLOAD_PATTERN]);
 	a.param = smm_nl_workload_u32(info, SHADOWMM_A_WORKLOAD_PARAM,
-				 a.pattern == SHADOWMM_WORKLOAD_HOT_COLD ? 80 : 0);
+				      smm_nl_workload_param(a.pattern));
 	a.rate = nla_get_u32(info->attrs[SHADOWMM_A_WORKLOAD_RATE]);
 	a.write_pct = smm_nl_workload_u32(info, SHADOWMM_A_WORKLOAD_WRITE_PCT, 0);
 	a.seconds = smm_nl_workload_u32(info, SHADOWMM_A_WORKLOAD_SECONDS, 0);

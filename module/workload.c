@@ -149,23 +149,40 @@ static void smm_workload_free(struct smm_workload *r)
 	smm_space_unlock_all();
 }
 
+/* Slot @r takes workload @a with generator @gen, running. Spaces' lock held. */
+static void smm_workload_slot_fill(struct smm_workload *r, const struct smm_workload_args *a,
+				   const struct smm_workload_gen *gen)
+{
+	memset(r, 0, sizeof(*r));
+	r->space = a->space;
+	r->rate = a->rate;
+	r->seconds = a->seconds;
+	r->gen = *gen;
+	r->running = true;
+}
+
 /*
  * Starts a workload on space @a->space, replacing an ended one there.
  * -ENOENT no such space, -EBUSY one runs there, -ENOSPC every slot
- * taken, -EINVAL a bad pattern (*@why says which), or the kthread's
- * error.
+ * taken, -EINVAL a bad pattern (*@why says which), -ENOMEM, or the
+ * kthread's error. The generator (zipf's table: about 1 KiB) is built
+ * on the heap, not the stack, and copied into the slot.
  */
 int smm_workload_start(const struct smm_workload_args *a, const char **why)
 {
-	struct smm_workload_gen gen;
+	struct smm_workload_gen *gen;
 	struct task_struct *t;
 	struct smm_workload *r;
 	unsigned int i;
 	int ret;
 
-	ret = smm_workload_init(&gen, a->pattern, a->param, a->write_pct, get_random_u64(), why);
+	gen = kmalloc(sizeof(*gen), GFP_KERNEL);
+	*why = "no memory for the workload's generator";
+	if (!gen)
+		return -ENOMEM;
+	ret = smm_workload_init(gen, a->pattern, a->param, a->write_pct, get_random_u64(), why);
 	if (ret)
-		return ret;
+		goto out_free;
 	mutex_lock(&smm_workloads_lock);
 	r = smm_workload_of(a->space);
 	ret = -EBUSY;
@@ -184,8 +201,7 @@ int smm_workload_start(const struct smm_workload_args *a, const char **why)
 	ret = smm_space_find(a->space) ? 0 : -ENOENT;
 	*why = "no such space";
 	if (!ret)
-		*r = (struct smm_workload) { .space = a->space, .rate = a->rate, .seconds = a->seconds,
-					.gen = gen, .running = true };
+		smm_workload_slot_fill(r, a, gen);
 	smm_space_unlock_all();
 	if (ret)
 		goto out;
@@ -196,6 +212,8 @@ int smm_workload_start(const struct smm_workload_args *a, const char **why)
 		r->task = t;
 out:
 	mutex_unlock(&smm_workloads_lock);
+out_free:
+	kfree(gen);
 	return ret;
 }
 

@@ -8,6 +8,12 @@
 #       build/vm/serial.log (and the terminal), judge it with check-log.py
 #       and exit with its status; SEC (default 900) bounds the whole VM;
 #       --no-judge: only run and log (make check judges every run at once)
+#   vm.sh demo NAME [--timeout SEC]
+#       a scripted demo (make demo: scripts/demo.sh): scripts/demo-NAME.sh
+#       run in the guest; the serial console to the terminal and
+#       $SMM_VM_DIR/serial.log, the demo's own output (between its markers)
+#       to $SMM_VM_DIR/NAME.txt; exits 0 when it printed
+#       "==== SMM DEMO OK ====", else 1
 #   vm.sh shell
 #       interactive: the module loaded on the reserved range, a shell on
 #       the console; exit the shell (or Ctrl-A X) to quit
@@ -54,13 +60,13 @@ set -euo pipefail
 top=$(cd "$(dirname "$0")/.." && pwd)
 
 usage() {
-	echo "usage: vm.sh check [--tests a,b] [--timeout SEC] [--no-judge] | vm.sh bench | vm.sh shell" >&2
+	echo "usage: vm.sh check [--tests a,b] [--timeout SEC] [--no-judge] | vm.sh bench | vm.sh demo NAME [--timeout SEC] | vm.sh shell" >&2
 	exit 2
 }
 
 mode=${1:-}
 [ $# -gt 0 ] && shift
-tests='' timeout=1800 judge=1
+tests='' timeout=1800 judge=1 demo=''
 while [ $# -gt 0 ]; do
 	case "$1" in
 	--tests) tests=${2:?--tests needs a list}; shift 2 ;;
@@ -68,10 +74,19 @@ while [ $# -gt 0 ]; do
 	--timeout) timeout=${2:?--timeout needs seconds}; shift 2 ;;
 	--timeout=*) timeout=${1#*=}; shift ;;
 	--no-judge) judge=0; shift ;;
-	*) usage ;;
+	-*) usage ;;
+	*)
+		if [ "$mode" != demo ] || [ -n "$demo" ]; then usage; fi
+		demo=$1
+		shift
+		;;
 	esac
 done
-case "$mode" in check|shell|bench) ;; *) usage ;; esac
+case "$mode" in check|shell|bench) ;; demo) [ -n "$demo" ] || usage ;; *) usage ;; esac
+if [ "$mode" = demo ]; then
+	[ -r "$top/scripts/demo-$demo.sh" ] || { echo "vm: no scripts/demo-$demo.sh" >&2; exit 2; }
+	export SMM_EXTRA_TESTS="${SMM_EXTRA_TESTS:-} scripts/demo-$demo.sh"
+fi
 
 arch=${SMM_ARCH:-x86_64}
 outdir=${SMM_VM_DIR:-$top/build/vm}
@@ -249,6 +264,22 @@ run_bench() {
 	set -e
 	exec python3 "$top/tools/testing/bench/bench-report.py" "$log" "/boot/config-$kver" \
 		"${SMM_BENCH_JSON:-$top/build/bench/bench.json}" ${SMM_BENCH_NATIVE:-}
+}
+
+# vm.sh demo NAME: as check boots, the demo's script instead of the tests.
+run_demo() {
+	local rc out=$outdir/$demo.txt
+	append+=" loglevel=4 log_buf_len=4M smm.mode=demo smm.demo=$demo ${SMM_VM_APPEND:-}"
+	echo "vm: the $demo demo on $kver under TCG; log in $log, the demo in $out"
+	set +e
+	timeout --foreground -k 10 "$timeout" "${qemu[@]}" -append "$append" < /dev/null 2>&1 | tee "$log"
+	rc=${PIPESTATUS[0]}
+	set -e
+	tr -d '\r' < "$log" | sed -n '/^==== SMM DEMO BEGIN ====/,/^==== SMM DEMO END/p' > "$out"
+	[ "$rc" -ne 124 ] && [ "$rc" -ne 137 ] ||
+		{ echo "vm: the demo stopped by the ${timeout} s timeout" >&2; exit 1; }
+	grep -q '^==== SMM DEMO OK ====' "$out" || { echo "vm: the $demo demo did not finish OK" >&2; exit 1; }
+	echo "vm: the $demo demo: $out"
 }
 
 run_shell() {

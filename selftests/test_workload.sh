@@ -5,7 +5,8 @@
 # accesses faulted a page in (VmRSS agrees); a running random one counts
 # on and is listed running; a second one on the same space, a space that
 # does not exist, bad words and a ninth workload are refused with their
-# reasons; stop forgets it; destroying its space ends it; with swap on, a
+# reasons; stop forgets it; zipf runs and is listed with its exponent,
+# zipf 0 and 5 are refused; destroying its space ends it; with swap on, a
 # seq workload over a space 1.5 times the free memory wakes kshadowd and
 # fills swap, and CHECK holds; rmmod with workloads running.
 . "$(dirname "$0")/lib.sh"
@@ -13,7 +14,7 @@
 A=0x40000000
 
 ktap_header
-ktap_plan 13
+ktap_plan 14
 
 smm_unload
 smm_load_or_fail base=$SMM_BASE size=64M
@@ -73,7 +74,7 @@ ktap_check "a second workload on a space is refused" \
 	expect_err "a workload runs on that space" smmctl space run "$s1" pattern seq rate 10
 ktap_check "no such space" expect_err "no such space" smmctl space run 63 pattern seq rate 10
 ktap_check "bad words: pattern, rate 0, write 101, for 0" sh -c '
-	smmctl space run 1 pattern zipf rate 10 2>&1 | grep -q "is not seq, random or hot-cold" &&
+	smmctl space run 1 pattern zipfian rate 10 2>&1 | grep -q "is not seq, random, hot-cold or zipf" &&
 	smmctl space run 1 pattern seq rate 0 2>&1 | grep -q "is not 1-100000" &&
 	smmctl space run 1 pattern seq rate 1 write 101 2>&1 | grep -q "not a percentage" &&
 	smmctl space run 1 pattern seq rate 1 for 0 2>&1 | grep -q "is not 1-86400 seconds" &&
@@ -85,6 +86,25 @@ stop_it() {
 	expect_err "no workload on that space" smmctl space stop "$s1"
 }
 ktap_check "stop forgets it; stopping again is refused" stop_it
+
+# zipf: 0.99 by default, listed so; a hot head, so fewer faults than
+# accesses (1,000 draws over 4,096 pages at 0.99 touch about 400)
+zipf_runs() {
+	smmctl space run "$s1" pattern zipf rate 1000 for 1 || return 1
+	smmctl space workloads | grep -q "^space $s1 pattern zipf 0.99 rate 1000 " ||
+		{ smmctl space workloads; return 1; }
+	wait_ended "$s1" 20 || return 1
+	acc=$(wl "$s1" accesses) f=$(wl "$s1" faults)
+	echo "# zipf 0.99: $acc accesses, $f faults: $(wl "$s1" reason)"
+	[ "$(wl "$s1" reason)" = "its time was up" ] && [ "$acc" -ge 500 ] &&
+		[ "$f" -lt $((acc * 3 / 4)) ] || return 1
+	smmctl space stop "$s1" && smmctl space run "$s1" pattern zipf 1.5 rate 10 || return 1
+	[ "$(wl "$s1" zipf_s)" = 1.5 ] || { echo "zipf_s $(wl "$s1" zipf_s)"; return 1; }
+	smmctl space stop "$s1" || return 1
+	expect_err "is not 0.01-4.00" smmctl space run "$s1" pattern zipf 0 rate 10 &&
+		expect_err "is not 0.01-4.00" smmctl space run "$s1" pattern zipf 5 rate 10
+}
+ktap_check "zipf runs (0.99 by default, listed so); zipf 0 and zipf 5 refused" zipf_runs
 
 destroyed() {
 	s=$(space_of 1048576) && smmctl space run "$s" pattern random rate 100 || return 1

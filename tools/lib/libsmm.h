@@ -388,7 +388,11 @@ struct smmc_workload {
 	char reason[128];
 };
 
-extern const char *const smmc_workload_patterns[3];	/* by SHADOWMM_WORKLOAD_* */
+extern const char *const smmc_workload_patterns[4];
+/* zipf's exponent in hundredths (the module's core/workload.h says the same) */
+#define SMMC_ZIPF_S_MIN		1
+#define SMMC_ZIPF_S_MAX		400
+#define SMMC_ZIPF_S_DEFAULT	99	/* 0.99, as YCSB */	/* by SHADOWMM_WORKLOAD_* */
 int smmc_workload_start(struct smmc_nl *nl, const struct smmc_workload *w);
 int smmc_workload_stop(struct smmc_nl *nl, uint32_t space);
 int smmc_workloads_get(struct smmc_nl *nl, struct smmc_workload **v, size_t *n);

@@ -24,7 +24,7 @@ static const struct smmc_attr_field smmc_workload_fields[SHADOWMM_A_WORKLOAD_MAX
 
 static const struct smmc_attr_policy smmc_workload_policy = SMMC_ATTR_FIELDS(smmc_workload_fields);
 
-const char *const smmc_workload_patterns[3] = { "seq", "random", "hot-cold" };
+const char *const smmc_workload_patterns[4] = { "seq", "random", "hot-cold", "zipf" };
 
 /* A workload on @w->space by @w's pattern, rate, writes and time. */
 int smmc_workload_start(struct smmc_nl *nl, const struct smmc_workload *w)
@@ -33,7 +33,7 @@ int smmc_workload_start(struct smmc_nl *nl, const struct smmc_workload *w)
 
 	mnl_attr_put_u32(nlh, SHADOWMM_A_WORKLOAD_SPACE, w->space);
 	mnl_attr_put_u32(nlh, SHADOWMM_A_WORKLOAD_PATTERN, w->pattern);
-	if (w->pattern == SHADOWMM_WORKLOAD_HOT_COLD)
+	if (w->pattern == SHADOWMM_WORKLOAD_HOT_COLD || w->pattern == SHADOWMM_WORKLOAD_ZIPF)
 		mnl_attr_put_u32(nlh, SHADOWMM_A_WORKLOAD_PARAM, w->param);
 	mnl_attr_put_u32(nlh, SHADOWMM_A_WORKLOAD_RATE, w->rate);
 	mnl_attr_put_u32(nlh, SHADOWMM_A_WORKLOAD_WRITE_PCT, w->write_pct);

@@ -281,7 +281,7 @@ const struct smm_cmd smmctl_space_cmds[] = {
 	SMM_CMD("pageout", smmctl_space_pageout, "ID addr ADDR len LEN",
 		"MADV_PAGEOUT: write the range's anonymous pages to swap"),
 	SMM_CMD("run", smmctl_space_run,
-		"ID pattern { seq | random | hot-cold [ PCT ] } rate N [ write PCT ] [ for SECONDS ]",
+		"ID pattern { seq | random | hot-cold [ PCT ] | zipf [ S ] } rate N [ write PCT ] [ for SECONDS ]",
 		"a kernel thread accessing the space's VMAs N times a second"),
 	SMM_CMD("stop", smmctl_space_stop, "ID", "stop the space's workload and forget it"),
 	SMM_CMD("workloads", smmctl_space_workloads, "",

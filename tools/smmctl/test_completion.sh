@@ -66,7 +66,7 @@ expect() {
 sorted() { printf '%s\n' "$@" | sort | tr '\n' ' ' | sed 's/ $//'; }
 
 ktap_header
-ktap_plan 39
+ktap_plan 40
 
 registered() { [[ $(complete -p smmctl) == "complete -F _smmctl smmctl" ]]; }
 ktap_check "complete -F _smmctl smmctl" registered
@@ -112,7 +112,8 @@ expect "pageout's keywords" "$FAKE space pageout 1 addr 0x400000 " "len"
 expect "set's keyword" "$FAKE space set 3 " "oom_score_adj"
 expect "nothing after set's value" "$FAKE space set 3 oom_score_adj -1000 " ""
 expect "run's keywords, pattern given" "$FAKE space run 1 pattern seq " "$(sorted rate write for)"
-expect "run's patterns" "$FAKE space run 1 pattern " "$(sorted seq random hot-cold)"
+expect "run's patterns" "$FAKE space run 1 pattern " "$(sorted seq random hot-cold zipf)"
+expect "run's keywords after zipf's exponent" "$FAKE space run 1 pattern zipf 1.2 " "$(sorted rate write for)"
 expect "pt walk's keywords, leaves once" "$FAKE pt walk space 1 addr 0 leaves " "$(sorted len)"
 
 # no module: nothing offered, nothing printed (stderr included)

@@ -69,7 +69,7 @@ same_output() {
 NOFAM="Error: shadowmm: generic netlink family not found (is shadowmm.ko loaded?)"
 
 ktap_header
-ktap_plan 45
+ktap_plan 47
 
 expect "help lists the objects" 0 "where  OBJECT := { info | section | zone" - -- help
 expect "-h is help" 0 "Usage: smmctl [ OPTIONS ] OBJECT" - -- -h
@@ -146,5 +146,11 @@ expect "monitor help" 0 "Usage: smmctl monitor [ count N ]" - -- monitor help
 expect "monitor: count 0 refused" 1 - "Error: count must be at least 1" -- monitor count 0
 expect "monitor: a word after the count" 1 - \
 	'Error: unexpected argument "x", try "smmctl monitor help".' -- monitor count 1 x
+expect "space run: zipf's exponent above 4.00 refused" 1 - \
+	'Error: zipf exponent "4.01" is not 0.01-4.00 (at most two decimals)' -- \
+	space run 1 pattern zipf 4.01 rate 10
+expect "space run: zipf's exponent has two decimals at most" 1 - \
+	'Error: zipf exponent "0.995" is not 0.01-4.00 (at most two decimals)' -- \
+	space run 1 pattern zipf 0.995 rate 10
 
 ktap_finished

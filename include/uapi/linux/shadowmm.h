@@ -698,6 +698,7 @@ enum shadowmm_workload_pattern {
 	SHADOWMM_WORKLOAD_SEQ,		/* page 0, 1, 2, ... and again */
 	SHADOWMM_WORKLOAD_RANDOM,	/* uniform */
 	SHADOWMM_WORKLOAD_HOT_COLD,	/* WORKLOAD_PARAM % to the first fifth */
+	SHADOWMM_WORKLOAD_ZIPF,		/* page r-1 with weight 1/r^(PARAM/100), 1-400 */
 };
 
 enum shadowmm_a_workload {
@@ -705,7 +706,7 @@ enum shadowmm_a_workload {
 	SHADOWMM_A_WORKLOAD_PAD,
 	SHADOWMM_A_WORKLOAD_SPACE,	/* u32: the space's id */
 	SHADOWMM_A_WORKLOAD_PATTERN,	/* u32: enum shadowmm_workload_pattern */
-	SHADOWMM_A_WORKLOAD_PARAM,	/* u32: HOT_COLD's percentage */
+	SHADOWMM_A_WORKLOAD_PARAM,	/* u32: HOT_COLD's percentage, ZIPF's exponent x100 */
 	SHADOWMM_A_WORKLOAD_RATE,	/* u32: accesses per second */
 	SHADOWMM_A_WORKLOAD_WRITE_PCT,	/* u32: % of the accesses that write */
 	SHADOWMM_A_WORKLOAD_SECONDS,	/* u32: 0, until stopped */

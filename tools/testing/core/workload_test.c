@@ -6,6 +6,9 @@
  * the first fifth, writes come at their share; bad parameters are
  * refused; the page numbering follows the VMAs in address order.
  */
+#include <math.h>
+#include <stdlib.h>
+
 #include "harness.h"
 #include "common.h"
 #include "../../../module/core/workload.h"
@@ -114,4 +117,136 @@ SMM_TEST(workload_pages_follow_the_vmas)
 	EXPECT_EQ(smm_workload_addr(&s, 4), 0x41000);
 	smm_space_destroy(&s);
 	smm_test_swap_destroy(&env);
+}
+
+/*
+ * ZIPF against the exact distribution, computed in double here: rank r
+ * (page r-1) has probability r^-S / sum_{i=1..n} i^-S. The fixed-point
+ * sampler's ranks 1..10 and rank deciles (pages [n*i/10, n*(i+1)/10))
+ * must each be within 5 standard deviations of the expected count, plus
+ * 0.1 % of the draws for the sampler's own rounding. Uniform (or hot-
+ * cold) draws miss by hundreds of sigmas at every S below.
+ */
+#define ZIPF_DRAWS	200000
+
+/* The exact probabilities of ranks [lo, hi) (1-based) out of n at exponent s. */
+static double zipf_share(double s, uint64_t n, uint64_t lo, uint64_t hi)
+{
+	double all = 0, part = 0;
+	uint64_t r;
+
+	for (r = 1; r <= n; r++) {
+		double w = pow((double)r, -s);
+
+		all += w;
+		if (r >= lo && r < hi)
+			part += w;
+	}
+	return part / all;
+}
+
+/* Is @seen within tolerance of ZIPF_DRAWS * @p? Says both when not. */
+static int zipf_close(uint64_t seen, double p, const char *what, uint64_t a, uint64_t b)
+{
+	double want = ZIPF_DRAWS * p, tol = 5 * sqrt(want * (1 - p)) + ZIPF_DRAWS * 0.001;
+
+	if (fabs((double)seen - want) <= tol)
+		return 1;
+	printf("# %s [%" PRIu64 ", %" PRIu64 "): expected %.1f +- %.1f draws, seen %" PRIu64 "\n",
+	       what, a, b, want, tol, seen);
+	return 0;
+}
+
+/* @draws ZIPF samples over @n pages at exponent @s100/100 against the exact law; 1 if close. */
+static int zipf_check(struct smm_test *_t, u32 s100, uint64_t n)
+{
+	struct smm_workload_gen *g = malloc(sizeof(*g));
+	uint64_t top[10] = { 0 }, dec[10] = { 0 }, i, ok = 1;
+	const char *why;
+	double s = s100 / 100.0;
+	bool w;
+
+	if (!g || smm_workload_init(g, SHADOWMM_WORKLOAD_ZIPF, s100, 0, 7, &why))
+		abort();
+	for (i = 0; i < ZIPF_DRAWS; i++) {
+		uint64_t idx = smm_workload_next(g, n, &w);
+
+		if (idx >= n) {
+			printf("# S %u n %" PRIu64 ": page %" PRIu64 " out of range\n", s100, n, idx);
+			_t->failed = 1;
+			free(g);
+			return 0;
+		}
+		if (idx < 10)
+			top[idx]++;
+		if (n >= 10)
+			dec[idx * 10 / n]++;
+	}
+	free(g);
+	for (i = 0; i < 10 && i < n; i++)
+		ok &= zipf_close(top[i], zipf_share(s, n, i + 1, i + 2), "rank", i + 1, i + 2);
+	for (i = 0; i < 10 && n >= 10; i++)
+		ok &= zipf_close(dec[i], zipf_share(s, n, n * i / 10 + 1, n * (i + 1) / 10 + 1),
+				 "decile ranks", n * i / 10 + 1, n * (i + 1) / 10 + 1);
+	if (!ok) {
+		printf("# zipf S %.2f over %" PRIu64 " pages is off\n", s, n);
+		_t->failed = 1;
+	}
+	return ok;
+}
+
+SMM_TEST(workload_zipf_matches_the_exact_law)
+{
+	static const u32 exps[] = { 50, 99, 120, 200 };
+	static const uint64_t pages[] = { 1, 2, 1000, 1 << 20 };
+	unsigned int i, j;
+
+	for (i = 0; i < ARRAY_SIZE(exps); i++)
+		for (j = 0; j < ARRAY_SIZE(pages); j++)
+			zipf_check(_t, exps[i], pages[j]);
+}
+
+/* The exponent's bounds: 0.01 to 4.00; the extremes stay in range. */
+SMM_TEST(workload_zipf_bounds)
+{
+	struct smm_workload_gen *g = malloc(sizeof(*g));
+	const char *why = NULL;
+	uint64_t i, first = 0;
+	bool w;
+
+	ASSERT_TRUE(g != NULL);
+	EXPECT_EQ(smm_workload_init(g, SHADOWMM_WORKLOAD_ZIPF, 0, 0, 1, &why), -EINVAL);
+	EXPECT_TRUE(why != NULL);
+	EXPECT_EQ(smm_workload_init(g, SHADOWMM_WORKLOAD_ZIPF, 401, 0, 1, &why), -EINVAL);
+	EXPECT_EQ(smm_workload_init(g, SHADOWMM_WORKLOAD_ZIPF, 400, 0, 1, &why), 0);
+	for (i = 0; i < 10000; i++)
+		first += smm_workload_next(g, 1ULL << 40, &w) == 0;
+	/* S = 4: rank 1 is 1/zeta(4) = 92.4 % of the draws */
+	EXPECT_TRUE(first >= 9100 && first <= 9380);
+	EXPECT_EQ(smm_workload_init(g, SHADOWMM_WORKLOAD_ZIPF, 1, 0, 1, &why), 0);
+	for (i = 0; i < 10000; i++)
+		ASSERT_LT(smm_workload_next(g, 1ULL << 47, &w), 1ULL << 47);
+	/* the VMAs shrink: the table follows */
+	for (i = 0; i < 1000; i++)
+		ASSERT_LT(smm_workload_next(g, 3, &w), 3);
+	free(g);
+}
+
+/* The fixed-point log2 and powers against libm: relative error below 1e-7. */
+SMM_TEST(workload_zipf_fixed_point)
+{
+	static const uint64_t xs[] = { 1, 2, 3, 7, 1000, 12345, 1ULL << 20, 999999937, 1ULL << 47 };
+	unsigned int i;
+
+	for (i = 0; i < ARRAY_SIZE(xs); i++) {
+		double l = smm_zipf_log2(xs[i]) / 4294967296.0;
+		double wgt = smm_zipf_weight(1, 99 * smm_zipf_log2(xs[i]) / 100, 60) / 0x1p60;
+		double want = pow((double)xs[i], -0.99);
+
+		EXPECT_TRUE(fabs(l - log2((double)xs[i])) < 1e-8);
+		if (fabs(wgt - want) > 1e-7 * want + 0x1p-58) {
+			printf("# %" PRIu64 "^-0.99: expected %.12g, seen %.12g\n", xs[i], want, wgt);
+			_t->failed = 1;
+		}
+	}
 }
