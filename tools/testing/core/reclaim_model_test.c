@@ -463,7 +463,10 @@ static int rmr_respawn(struct rmr_env *env, unsigned int k)
 	return smm_space_init(&env->s[k], &env->e.t.mm, k + 1, 4);
 }
 
-static const s64 rmr_score_adj[] = { SMM_OOM_SCORE_ADJ_MIN, SMM_OOM_SCORE_ADJ_MIN, SMM_OOM_SCORE_ADJ_MIN, 0 };
+/* oom_score_adj steps: -1000 three times in four, so that all four are there now and then */
+static const s64 rmr_score_adj[] = {
+	SMM_OOM_SCORE_ADJ_MIN, SMM_OOM_SCORE_ADJ_MIN, SMM_OOM_SCORE_ADJ_MIN, 0,
+};
 
 /* One random step; 0 when the core did what the model allows. */
 static int rmr_step(struct rmr_env *env, unsigned int op, unsigned int k, unsigned int p,
@@ -510,7 +513,7 @@ static int rmr_step(struct rmr_env *env, unsigned int op, unsigned int k, unsign
 		env->st.swapons++;
 		return smm_swap_on(mm, &env->e.sw, &why);
 	}
-	if (op < 97)	/* -1000 half the time: with all four there, no victim */
+	if (op < 97)	/* with all four at -1000, a fault finds no victim */
 		return smm_oom_set_score_adj(&env->s[k], rmr_score_adj[n % 4], &why);
 	return rmr_respawn(env, k);
 }
