@@ -149,7 +149,8 @@ static int smm_nl_cache_fill(struct sk_buff *skb, const struct smm_cache_info *c
 	    SMM_PUT64(ERRORS, ci->stats.errors) ||
 	    nla_put_u32(skb, SHADOWMM_A_CACHE_CPU_PARTIAL, ci->cpu_partial) ||
 	    SMM_PUT64(CPU_PARTIAL_SLABS, ci->cpu_partial_slabs) ||
-	    SMM_PUT64(SLABINFO_ACTIVE, ci->num_objs - ci->partial_free))
+	    SMM_PUT64(SLABINFO_ACTIVE, ci->num_objs - ci->partial_free) ||
+	    SMM_PUT64(NR_CACHED, ci->cached))
 		return -EMSGSIZE;
 #undef SMM_PUT64
 	return 0;

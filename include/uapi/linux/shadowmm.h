@@ -347,6 +347,8 @@ enum shadowmm_a_cache {
 	SHADOWMM_A_CACHE_CPU_PARTIAL,	/* u32: objects a CPU's partial list aims at (SLUB's cpu_partial) */
 	SHADOWMM_A_CACHE_CPU_PARTIAL_SLABS,	/* u64: slabs on the CPUs' partial lists */
 	SHADOWMM_A_CACHE_SLABINFO_ACTIVE,	/* u64: active_objs as /proc/slabinfo counts them */
+	SHADOWMM_A_CACHE_CACHED,	/* flag (alloc): park the objects on the cache's LRU, no handles */
+	SHADOWMM_A_CACHE_NR_CACHED,	/* u64: cached objects, freed by the cache's shrinker */
 
 	__SHADOWMM_A_CACHE_CNT,
 	SHADOWMM_A_CACHE_MAX = __SHADOWMM_A_CACHE_CNT - 1
