@@ -1119,6 +1119,12 @@ int smm_cache_create(struct smm_slabs *s, const char *name, u32 size, u32 align,
 	ret = smm_cache_layout(c, size, align, s->order_cpus);
 	if (ret)
 		goto err_free;
+	/* before the set's mutex: the registry never nests under it */
+	if (flags & SHADOWMM_CACHE_RECLAIM_ACCOUNT) {
+		ret = smm_shrinker_register(&s->shrinkers, &c->shrinker);
+		if (ret)
+			goto err_free;
+	}
 
 	smm_mutex_lock(&s->mutex);
 	ret = -ENOSPC;
@@ -1137,20 +1143,19 @@ int smm_cache_create(struct smm_slabs *s, const char *name, u32 size, u32 align,
 			c->fp_key = smm_cache_key(s, c->id);
 			c->fp_mul = SMM_FP_MUL;
 		}
-		if (flags & SHADOWMM_CACHE_RECLAIM_ACCOUNT)
-			ret = smm_shrinker_register(&s->shrinkers, &c->shrinker);
-	}
-	if (!ret) {
 		WRITE_ONCE(s->caches[c->id], c);
 		s->nr_created++;
 		memcpy(s->last_created, c->name, sizeof(s->last_created));
 	}
 	smm_mutex_unlock(&s->mutex);
 	if (ret)
-		goto err_free;
+		goto err_unregister;
 	*out = c;
 	return 0;
 
+err_unregister:
+	if (c->shrinker.id >= 0)
+		smm_shrinker_unregister(&s->shrinkers, &c->shrinker);
 err_free:
 	smm_cache_free_struct(c);
 	return ret;

@@ -4,7 +4,8 @@
  * caches (core/slab_shrink.c): do_shrink_slab()'s proportion and
  * deferral against a hand computation; reclaim without swap freeing
  * cached objects, counting slabs_scanned and the slab frames it gave
- * back; objects held by users never freed; a cache destroyed with its
+ * back; kshadowd balancing a node from cached objects alone; objects
+ * held by users never freed; a cache destroyed with its
  * shrinker registered; a cache that is not reclaimable refusing.
  *
  *   index 0                                             4096
@@ -281,5 +282,41 @@ SMM_TEST(shrink_unreclaimable_cache_refuses_cached)
 	EXPECT_EQ(c->shrinker.id, -1);
 	EXPECT_EQ(smm_cache_live(c), 0);
 	EXPECT_TRUE(smm_cache_cached_refusal(smm_kmalloc_cache(&e.s, 64)) != NULL);
+	sh_env_destroy(&e);
+}
+
+/*
+ * kshadowd shrinks too: cached objects fill the zone until it is below
+ * its high watermark; balance_pgdat() (swap off, no LRU page) brings it
+ * back from the shrinker alone, counting slabs_scanned and no pgscan.
+ */
+SMM_TEST(shrink_kshadowd_balances_from_cached_objects)
+{
+	struct smm_balance_result res;
+	struct smm_cache *c;
+	struct sh_env e;
+	struct smm_mm *mm;
+	u64 n = 0;
+
+	ASSERT_EQ(sh_env_init(&e), 0);
+	mm = &e.t.mm;
+	ASSERT_EQ(smm_cache_create(&e.s, "icache", 512, 0, SHADOWMM_CACHE_RECLAIM_ACCOUNT, &c), 0);
+	while (smm_pgdat_balanced(mm, 0, SHADOWMM_ZONE_NORMAL) && n < 1000000) {
+		ASSERT_EQ(smm_cache_alloc_cached(c, 256), 0);
+		n += 256;
+	}
+	ASSERT_TRUE(!smm_pgdat_balanced(mm, 0, SHADOWMM_ZONE_NORMAL));
+	smm_balance_pgdat(mm, 0, SHADOWMM_ZONE_NORMAL, &res);
+	printf("# %llu cached: kshadowd reclaimed %llu pages, slabs_scanned %llu, cached %llu\n",
+	       (unsigned long long)n, (unsigned long long)res.nr_reclaimed,
+	       (unsigned long long)mm->reclaim.slabs_scanned,
+	       (unsigned long long)smm_cache_nr_cached(c));
+	EXPECT_TRUE(res.nr_reclaimed > 0);
+	EXPECT_TRUE(res.balanced);
+	EXPECT_TRUE(mm->reclaim.slabs_scanned > 0);
+	EXPECT_EQ(mm->reclaim.pgscan_kswapd, 0);
+	EXPECT_TRUE(smm_cache_nr_cached(c) < n);
+	EXPECT_EQ(mm->kswapd_failures, 0);
+	EXPECT_EQ(smm_test_check(mm), 0);
 	sh_env_destroy(&e);
 }
