@@ -206,6 +206,27 @@ static int smm_nl_cache_shrink_prepare(struct sk_buff *skb, struct genl_info *in
 	return c ? 0 : -EINVAL;
 }
 
+/* Nothing but the command: a strict policy refuses any attribute. */
+static const struct nla_policy smm_nl_cache_drop_policy[SHADOWMM_A_CACHE_PAD + 1] = { };
+
+/*
+ * CACHE_DROP: drop_caches' 2, every reclaimable cache's cached objects
+ * freed through its shrinker (core/shrinker.c). Under the spaces' lock,
+ * which reclaim's counters are kept under; the shrinkers' registry keeps
+ * the caches from going meanwhile. Replies the objects freed.
+ */
+static int smm_nl_cache_drop_prepare(struct sk_buff *skb, struct genl_info *info, void *data)
+{
+	struct smm_nl_u64 *r = data;
+	u64 pages, freed;
+
+	smm_space_lock_all();
+	freed = smm_drop_slab(&smm_dev.mm, &pages);
+	smm_space_unlock_all();
+	*r = (struct smm_nl_u64) { freed, SHADOWMM_A_CACHE_FREED, SHADOWMM_A_CACHE_PAD };
+	return 0;
+}
+
 /*
  * One cache, or every cache when no name is given. Problems go to the
  * log. A cache the core could not validate (no memory for its bitmap)
@@ -286,5 +307,7 @@ const struct smm_nl_ops smm_nl_cache_ops[] = {
 			SMM_NL_U64_REPLY),
 	SMM_NL_CACHE_OP(VALIDATE, smm_nl_cache_name_policy,
 			.prepare = smm_nl_cache_validate_prepare, SMM_NL_U64_REPLY),
+	SMM_NL_CACHE_OP(DROP, smm_nl_cache_drop_policy, .prepare = smm_nl_cache_drop_prepare,
+			SMM_NL_U64_REPLY),
 	{ }
 };

@@ -7,14 +7,15 @@
 # reclaims from the shrinker alone: slabs_scanned grows, the cached
 # count drops, nr_slab_reclaimable falls; the held objects survive
 # (obj free frees all 8 after); a cache without reclaim_account refuses
-# cached objects with the reason and nothing allocated; destroy without
-# force frees the cached objects; CHECK.
+# cached objects with the reason and nothing allocated; cache drop
+# (drop_caches 2) frees every cached object; destroy without force
+# frees the cached objects; CHECK.
 . "$(dirname "$0")/lib.sh"
 
 D=/sys/kernel/debug/shadowmm
 
 ktap_header
-ktap_plan 12
+ktap_plan 14
 
 smm_unload
 smm_load_or_fail base=$SMM_BASE size=64M
@@ -45,6 +46,16 @@ ktap_check "held objects survive: obj free frees all 8" \
 smmctl cache create plain size 64 > /dev/null
 ktap_check "a cache without reclaim_account refuses cached" \
 	smm_refused "reclaimable cache" smmctl obj alloc plain count 10 cached
+ktap_check "obj alloc dentry count 100 cached, again" smmctl obj alloc dentry count 100 cached
+drop_all() {
+	want=$(cached dentry)
+	got=$(smmctl -j cache drop | jq .freed) || return 1
+	left=$(cached dentry)
+	[ "$got" -eq "$want" ] && [ "$left" -eq 0 ] ||
+		{ echo "cached $want, drop freed $got, $left left"; return 1; }
+}
+ktap_check "cache drop frees every cached object (drop_caches 2)" drop_all
+smmctl obj alloc dentry count 50 cached > /dev/null
 ktap_check "destroy without force frees the cached objects" \
 	sh -c "smmctl cache destroy dentry && smmctl cache destroy plain"
 ktap_check "CHECK" smmctl check

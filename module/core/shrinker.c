@@ -4,6 +4,7 @@
  * proportion, as mm/vmscan.c of Linux 6.1 computes it.
  */
 #include "shrinker.h"
+#include "mm.h"
 
 void smm_shrinkers_init(struct smm_shrinker_list *l)
 {
@@ -116,4 +117,28 @@ u64 smm_shrink_slab(struct smm_shrinker_list *l, int priority, u64 *scanned, u64
 	smm_mutex_unlock(&l->mutex);
 	*pages = sc.reclaimed_pages;
 	return freed;
+}
+
+/*
+ * drop_slab() of 6.1 for the one node: rounds of shrink_slab() at
+ * priority 0 while a round freed more than 2^round objects (1, 2, 4
+ * ...), so a cache refilled as fast as it is freed cannot hold it
+ * forever. Before 5.19 the rule was "until a round frees 10 or fewer".
+ */
+u64 smm_drop_slab(struct smm_mm *mm, u64 *pages)
+{
+	u64 freed, total = 0, scanned, got;
+	unsigned int shift = 0;
+
+	*pages = 0;
+	if (!mm->shrinkers)
+		return 0;
+	do {
+		freed = smm_shrink_slab(mm->shrinkers, 0, &scanned, &got);
+		WRITE_ONCE(mm->reclaim.slabs_scanned, mm->reclaim.slabs_scanned + scanned);
+		*pages += got;
+		total += freed;
+		smm_cond_resched();
+	} while (shift < 64 && (freed >> shift++) > 1);
+	return total;
 }

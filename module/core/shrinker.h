@@ -72,4 +72,14 @@ u64 smm_do_shrink_slab(struct smm_shrink_control *sc, struct smm_shrinker *sh, i
  */
 u64 smm_shrink_slab(struct smm_shrinker_list *l, int priority, u64 *scanned, u64 *pages);
 
+struct smm_mm;
+
+/*
+ * drop_slab() (echo 2 > drop_caches): shrink_slab() at priority 0 until
+ * a round frees no more than 1 << its number (6.1's (freed >> shift++)
+ * > 1). Returns objects freed, *@pages the frames given back; counts
+ * slabs_scanned. The spaces' lock held (the counter's), no slab lock.
+ */
+u64 smm_drop_slab(struct smm_mm *mm, u64 *pages);
+
 #endif /* _SMM_CORE_SHRINKER_H */

@@ -144,6 +144,12 @@ int smmc_cache_shrink(struct smmc_nl *nl, const char *name, uint64_t *frames)
 				  frames);
 }
 
+/* drop_caches' 2: every reclaimable cache's cached objects; *@freed objects. */
+int smmc_cache_drop(struct smmc_nl *nl, uint64_t *freed)
+{
+	return smmc_cache_u64_req(nl, SHADOWMM_CMD_CACHE_DROP, NULL, SHADOWMM_A_CACHE_FREED, freed);
+}
+
 int smmc_cache_validate(struct smmc_nl *nl, const char *name, uint64_t *problems)
 {
 	return smmc_cache_u64_req(nl, SHADOWMM_CMD_CACHE_VALIDATE, name,

@@ -171,6 +171,7 @@ int smmc_cache_create(struct smmc_nl *nl, const char *name, uint32_t size, uint3
 		      uint32_t flags);
 int smmc_cache_destroy(struct smmc_nl *nl, const char *name, bool force);
 int smmc_cache_shrink(struct smmc_nl *nl, const char *name, uint64_t *frames);
+int smmc_cache_drop(struct smmc_nl *nl, uint64_t *freed);
 int smmc_cache_validate(struct smmc_nl *nl, const char *name, uint64_t *problems);
 int smmc_obj_alloc(struct smmc_nl *nl, const char *name, uint32_t count, uint64_t *handles,
 		   uint32_t *n);

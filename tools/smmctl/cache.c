@@ -170,6 +170,21 @@ static int cache_shrink(int argc, char **argv)
 	return 0;
 }
 
+/* drop_caches' 2: the shrinkers of every reclaimable cache, to the end. */
+static int cache_drop(int argc, char **argv)
+{
+	uint64_t freed;
+
+	if (argc)
+		return smmctl_bad_arg(argv[0]);
+	if (smmctl_connect())
+		return 1;
+	if (smmc_cache_drop(&smmctl_nl, &freed))
+		return smmctl_error();
+	smmc_print_u64(SMMC_PRINT_ANY, "freed", "freed %" PRIu64 " cached objects\n", freed);
+	return 0;
+}
+
 /* Problems go to the kernel log; the count is printed, and any fails. */
 static int cache_validate(int argc, char **argv)
 {
@@ -195,6 +210,8 @@ const struct smm_cmd smmctl_cache_cmds[] = {
 	SMM_CMD("shrink", cache_shrink, "NAME", "give empty slabs back to the buddy"),
 	SMM_CMD("validate", cache_validate, "[ NAME ]",
 		"check every slab (of every cache); problems go to the kernel log"),
+	SMM_CMD("drop", cache_drop, "",
+		"free every cached object through the shrinkers (drop_caches 2)"),
 	SMM_CMD_END("FLAG := { hwcache_align | red_zone | poison | store_user |\n"
 		    "          reclaim_account | hardened }\n"),
 };

@@ -75,7 +75,7 @@ expect "objects" "smmctl " \
 expect "options" "smmctl -" \
 	"$(sorted -j -p -P -V -h --json --pretty --prometheus --replay --version --help)"
 expect "an object after options" "smmctl -j -p ca" "cache"
-expect "cache's commands" "smmctl cache " "$(sorted show create destroy shrink validate help)"
+expect "cache's commands" "smmctl cache " "$(sorted show create destroy shrink validate drop help)"
 expect "prefixes resolve (pa al)" "$FAKE pa al order 2 " \
 	"$(sorted zone type count dma dma32 movable reclaimable zero high reserve atomic)"
 expect "page alloc's first keyword" "$FAKE page alloc " "order"

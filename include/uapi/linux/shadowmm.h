@@ -59,6 +59,7 @@ enum shadowmm_cmd {
 	SHADOWMM_CMD_WORKLOAD_START,	/* do (admin): a workload on a space's VMAs */
 	SHADOWMM_CMD_WORKLOAD_STOP,	/* do (admin): the space's workload stopped */
 	SHADOWMM_CMD_WORKLOAD_GET,	/* dump (admin): the workloads and their counts */
+	SHADOWMM_CMD_CACHE_DROP,	/* do (admin): every shrinker to the end, as drop_caches 2 */
 
 	__SHADOWMM_CMD_MAX,
 	SHADOWMM_CMD_MAX = __SHADOWMM_CMD_MAX - 1

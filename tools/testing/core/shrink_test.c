@@ -320,3 +320,35 @@ SMM_TEST(shrink_kshadowd_balances_from_cached_objects)
 	EXPECT_EQ(smm_test_check(mm), 0);
 	sh_env_destroy(&e);
 }
+
+/*
+ * drop_slab() (CACHE_DROP): rounds at priority 0 free every cached
+ * object of every reclaimable cache, whatever their number, and leave
+ * held objects; slabs_scanned counts them; a second drop frees nothing.
+ */
+SMM_TEST(shrink_drop_slab_empties_every_cache)
+{
+	struct smm_cache *a, *b;
+	struct sh_env e;
+	u64 held, pages, freed;
+
+	ASSERT_EQ(sh_env_init(&e), 0);
+	ASSERT_EQ(smm_cache_create(&e.s, "a", 64, 0, SHADOWMM_CACHE_RECLAIM_ACCOUNT, &a), 0);
+	ASSERT_EQ(smm_cache_create(&e.s, "b", 1000, 0, SHADOWMM_CACHE_RECLAIM_ACCOUNT, &b), 0);
+	ASSERT_EQ(smm_cache_alloc_cached(a, 5000), 0);
+	ASSERT_EQ(smm_cache_alloc_cached(b, 7), 0);
+	ASSERT_TRUE(smm_cache_alloc(b, 0, 1, &held) != NULL);
+	freed = smm_drop_slab(&e.t.mm, &pages);
+	printf("# drop: %llu objects, %llu pages, slabs_scanned %llu\n", (unsigned long long)freed,
+	       (unsigned long long)pages, (unsigned long long)e.t.mm.reclaim.slabs_scanned);
+	EXPECT_EQ(freed, 5007);
+	EXPECT_EQ(smm_cache_nr_cached(a), 0);
+	EXPECT_EQ(smm_cache_nr_cached(b), 0);
+	EXPECT_EQ(smm_cache_live(b), 1);
+	EXPECT_TRUE(pages > 0);
+	EXPECT_TRUE(e.t.mm.reclaim.slabs_scanned >= 5007);
+	EXPECT_EQ(smm_drop_slab(&e.t.mm, &pages), 0);
+	EXPECT_EQ(smm_cache_free(b, held, 0), 0);
+	EXPECT_EQ(smm_test_check(&e.t.mm), 0);
+	sh_env_destroy(&e);
+}
