@@ -185,7 +185,7 @@ struct smm_cache {
 	u64 *lru;			/* [lru_cap] positions, from lru_first on */
 	u64 lru_cap, lru_first;
 	u64 nr_cached;
-	struct smm_shrinker shrinker;	/* registered with the first cached object */
+	struct smm_shrinker shrinker;	/* registered at creation, reclaimable caches only */
 };
 
 /* The slab layer of one shadow mm: every cache, by id. */
