@@ -149,7 +149,8 @@ static int smm_nl_cache_fill(struct sk_buff *skb, const struct smm_cache_info *c
 	    SMM_PUT64(ERRORS, ci->stats.errors) ||
 	    nla_put_u32(skb, SHADOWMM_A_CACHE_CPU_PARTIAL, ci->cpu_partial) ||
 	    SMM_PUT64(CPU_PARTIAL_SLABS, ci->cpu_partial_slabs) ||
-	    SMM_PUT64(SLABINFO_ACTIVE, ci->num_objs - ci->partial_free))
+	    SMM_PUT64(SLABINFO_ACTIVE, ci->num_objs - ci->partial_free) ||
+	    SMM_PUT64(NR_CACHED, ci->cached))
 		return -EMSGSIZE;
 #undef SMM_PUT64
 	return 0;
@@ -203,6 +204,27 @@ static int smm_nl_cache_shrink_prepare(struct sk_buff *skb, struct genl_info *in
 					   SHADOWMM_A_CACHE_FREED, SHADOWMM_A_CACHE_PAD };
 	mutex_unlock(&d->nl_slab_lock);
 	return c ? 0 : -EINVAL;
+}
+
+/* Nothing but the command: a strict policy refuses any attribute. */
+static const struct nla_policy smm_nl_cache_drop_policy[SHADOWMM_A_CACHE_PAD + 1] = { };
+
+/*
+ * CACHE_DROP: drop_caches' 2, every reclaimable cache's cached objects
+ * freed through its shrinker (core/shrinker.c). Under the spaces' lock,
+ * which reclaim's counters are kept under; the shrinkers' registry keeps
+ * the caches from going meanwhile. Replies the objects freed.
+ */
+static int smm_nl_cache_drop_prepare(struct sk_buff *skb, struct genl_info *info, void *data)
+{
+	struct smm_nl_u64 *r = data;
+	u64 pages, freed;
+
+	smm_space_lock_all();
+	freed = smm_drop_slab(&smm_dev.mm, &pages);
+	smm_space_unlock_all();
+	*r = (struct smm_nl_u64) { freed, SHADOWMM_A_CACHE_FREED, SHADOWMM_A_CACHE_PAD };
+	return 0;
 }
 
 /*
@@ -285,5 +307,7 @@ const struct smm_nl_ops smm_nl_cache_ops[] = {
 			SMM_NL_U64_REPLY),
 	SMM_NL_CACHE_OP(VALIDATE, smm_nl_cache_name_policy,
 			.prepare = smm_nl_cache_validate_prepare, SMM_NL_U64_REPLY),
+	SMM_NL_CACHE_OP(DROP, smm_nl_cache_drop_policy, .prepare = smm_nl_cache_drop_prepare,
+			SMM_NL_U64_REPLY),
 	{ }
 };

@@ -14,9 +14,10 @@
 #include "netlink.h"
 #include "core/slab.h"
 
-static const struct nla_policy smm_nl_obj_alloc_policy[SHADOWMM_A_CACHE_COUNT + 1] = {
+static const struct nla_policy smm_nl_obj_alloc_policy[SHADOWMM_A_CACHE_CACHED + 1] = {
 	[SHADOWMM_A_CACHE_NAME]		= { .type = NLA_NUL_STRING, .len = SMM_CACHE_NAME_LEN - 1 },
 	[SHADOWMM_A_CACHE_COUNT]	= NLA_POLICY_RANGE(NLA_U32, 1, SHADOWMM_OBJ_BATCH_MAX),
+	[SHADOWMM_A_CACHE_CACHED]	= { .type = NLA_FLAG },
 };
 
 static const struct nla_policy smm_nl_obj_handle_policy[SHADOWMM_A_CACHE_HANDLE + 1] = {
@@ -67,9 +68,32 @@ static size_t smm_nl_obj_alloc_size(const struct genl_info *info)
 	return smm_nl_batch_size(info->attrs[SHADOWMM_A_CACHE_COUNT]);
 }
 
+/*
+ * OBJ_ALLOC with CACHED: the objects go on the reclaimable cache's LRU
+ * (core/slab_shrink.c), all or none, and the reply's handle nest is
+ * empty: nobody holds them, the cache's shrinker frees them. Under
+ * nl_slab_lock, so the cache stays.
+ */
+static int smm_nl_obj_alloc_cached(struct genl_info *info, struct smm_cache *c, u32 count)
+{
+	const char *why = smm_cache_cached_refusal(c);
+	int ret;
+
+	if (why) {
+		smm_nl_set_err(info->extack, info->attrs[SHADOWMM_A_CACHE_CACHED], why);
+		return -EINVAL;
+	}
+	ret = smm_cache_alloc_cached(c, count);
+	if (ret)
+		NL_SET_ERR_MSG(info->extack,
+			       "not enough free memory for every object asked for; nothing was allocated");
+	return ret;
+}
+
 static int smm_nl_obj_alloc_prepare(struct sk_buff *skb, struct genl_info *info, void *data)
 {
 	struct nlattr *a = info->attrs[SHADOWMM_A_CACHE_COUNT];
+	u32 count = a ? nla_get_u32(a) : 1;
 	struct smm_nl_batch *b = data;
 	struct smm_dev *d = &smm_dev;
 	struct smm_cache *c;
@@ -79,9 +103,13 @@ static int smm_nl_obj_alloc_prepare(struct sk_buff *skb, struct genl_info *info,
 				     .type = SHADOWMM_A_CACHE_HANDLE, .pad = SHADOWMM_A_CACHE_PAD };
 	mutex_lock(&d->nl_slab_lock);
 	c = smm_nl_cache_get(info);
+	if (c && nla_get_flag(info->attrs[SHADOWMM_A_CACHE_CACHED])) {
+		ret = smm_nl_obj_alloc_cached(info, c, count);
+		mutex_unlock(&d->nl_slab_lock);
+		return ret;
+	}
 	if (c)
-		ret = smm_nl_batch_alloc(b, a ? nla_get_u32(a) : 1, smm_nl_obj_get,
-					 smm_nl_obj_put, c);
+		ret = smm_nl_batch_alloc(b, count, smm_nl_obj_get, smm_nl_obj_put, c);
 	mutex_unlock(&d->nl_slab_lock);
 	if (ret && b->handles)
 		NL_SET_ERR_MSG(info->extack,

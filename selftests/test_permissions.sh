@@ -11,7 +11,7 @@
 . "$(dirname "$0")/lib.sh"
 
 ktap_header
-ktap_plan 64
+ktap_plan 66
 
 smm_unload
 smm_load_or_fail base=$SMM_BASE size=64M
@@ -88,6 +88,7 @@ permissions() {
 	ktap_check "$who: cache destroy: EPERM" denied cache destroy perm force
 	ktap_check "$who: cache shrink: EPERM" denied cache shrink perm
 	ktap_check "$who: cache validate: EPERM" denied cache validate
+	ktap_check "$who: cache drop: EPERM" denied cache drop
 	ktap_check "$who: obj alloc: EPERM" denied obj alloc perm
 	ktap_check "$who: obj free: EPERM" denied obj free perm "$o"
 	ktap_check "$who: obj corrupt: EPERM" denied obj corrupt perm "$o" redzone

@@ -202,10 +202,12 @@ struct smm_reclaim_events {
 	u64 kswapd_low_wmark_hit_quickly;
 	u64 kswapd_high_wmark_hit_quickly;
 	u64 pageoutrun;			/* balance_pgdat() runs */
+	u64 slabs_scanned;		/* objects shrinkers scanned (shrink_slab()) */
 };
 
 struct smm_swap;
 struct smm_space;
+struct smm_shrinker_list;
 struct smm_oom_report;
 
 struct smm_mm {
@@ -230,6 +232,7 @@ struct smm_mm {
 	struct smm_lru_events lru_events;	/* reclaim's counters (lru.h) */
 	struct smm_swap *swap;		/* the swap area (swap.h), NULL when off */
 	struct smm_reclaim_events reclaim;	/* vmscan.h */
+	struct smm_shrinker_list *shrinkers;	/* the slab layer's (shrinker.h), NULL without one */
 	unsigned int swappiness;	/* vm.swappiness (vmscan.h) */
 	unsigned int kswapd_failures;	/* balance_pgdat() runs in a row that freed nothing */
 	/*

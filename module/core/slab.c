@@ -785,6 +785,7 @@ void smm_cache_info(struct smm_cache *c, struct smm_cache_info *info)
 	info->slabs_free = c->slabs_free;
 	info->partial_free = smm_cache_count_partial_free(c);
 	smm_unlock(&c->list_lock);
+	info->cached = smm_cache_nr_cached(c);
 	for (i = 0; i < c->mm->nr_cpus; i++) {
 		struct smm_cache_cpu *cc = &c->cpu[i];
 
@@ -961,12 +962,15 @@ static void smm_cache_free_struct(struct smm_cache *c)
 }
 
 /*
- * Tear a cache down whatever it holds: every CPU's slab back, every slab
+ * Tear a cache down whatever it holds: its shrinker out and its cached
+ * objects freed (slab_shrink.c), every CPU's slab back, every slab
  * to the buddy, the cache out of the set. The caller makes sure nobody
  * uses the cache any more and forgets its objects.
  */
 void __smm_cache_destroy(struct smm_slabs *s, struct smm_cache *c, unsigned int cpu)
 {
+	/* no shrinker may scan it any more; its cached objects go first */
+	smm_cache_shrinker_exit(c);
 	/* slabs first: CHECK must never see a slab of a cache it cannot find */
 	smm_cache_flush(c, true, cpu);
 	smm_cache_discard_all(c, cpu);
@@ -985,7 +989,9 @@ void __smm_cache_destroy(struct smm_slabs *s, struct smm_cache *c, unsigned int 
 /*
  * Why smm_cache_destroy() refuses @c, or NULL: built-in caches (kmalloc,
  * and those the module uses itself; *@err = -EPERM), and caches with
- * live objects unless @force (-EBUSY). The caller keeps the cache alive.
+ * live objects unless @force (-EBUSY). Cached objects are not live for
+ * this (destroy frees them, as unmounting prunes unused dentries). The
+ * caller keeps the cache alive.
  */
 const char *smm_cache_destroy_refusal(const struct smm_cache *c, bool force, int *err)
 {
@@ -993,7 +999,7 @@ const char *smm_cache_destroy_refusal(const struct smm_cache *c, bool force, int
 	if (c->builtin)
 		return "the kmalloc caches are built in and cannot be destroyed";
 	*err = -EBUSY;
-	if (!force && smm_cache_live(c))
+	if (!force && smm_cache_live(c) > smm_cache_nr_cached(c))
 		return "cache has live objects (force frees them)";
 	*err = 0;
 	return NULL;
@@ -1073,6 +1079,7 @@ static struct smm_cache *smm_cache_alloc_struct(struct smm_slabs *s, const char 
 	c->mm = s->mm;
 	c->gfp = flags & SHADOWMM_CACHE_RECLAIM_ACCOUNT ? SHADOWMM_GFP_RECLAIMABLE : 0;
 	smm_lock_init(&c->list_lock);
+	smm_cache_shrinker_init(c);
 	c->partial = c->full = c->partial_tail = SMM_FRAME_NONE;
 	for (i = 0; i < s->mm->nr_cpus; i++) {
 		smm_lock_init(&c->cpu[i].lock);
@@ -1112,6 +1119,12 @@ int smm_cache_create(struct smm_slabs *s, const char *name, u32 size, u32 align,
 	ret = smm_cache_layout(c, size, align, s->order_cpus);
 	if (ret)
 		goto err_free;
+	/* before the set's mutex: the registry never nests under it */
+	if (flags & SHADOWMM_CACHE_RECLAIM_ACCOUNT) {
+		ret = smm_shrinker_register(&s->shrinkers, &c->shrinker);
+		if (ret)
+			goto err_free;
+	}
 
 	smm_mutex_lock(&s->mutex);
 	ret = -ENOSPC;
@@ -1136,10 +1149,13 @@ int smm_cache_create(struct smm_slabs *s, const char *name, u32 size, u32 align,
 	}
 	smm_mutex_unlock(&s->mutex);
 	if (ret)
-		goto err_free;
+		goto err_unregister;
 	*out = c;
 	return 0;
 
+err_unregister:
+	if (c->shrinker.id >= 0)
+		smm_shrinker_unregister(&s->shrinkers, &c->shrinker);
 err_free:
 	smm_cache_free_struct(c);
 	return ret;
@@ -1172,6 +1188,8 @@ int smm_slabs_init(struct smm_slabs *s, struct smm_mm *mm, u32 seed, unsigned in
 	s->seed = seed;
 	s->order_cpus = order_cpus ? order_cpus : mm->nr_cpus;
 	smm_mutex_init(&s->mutex);
+	smm_shrinkers_init(&s->shrinkers);
+	mm->shrinkers = &s->shrinkers;
 	smm_lock_init(&s->census_lock);
 	smm_lock_init(&s->desc_lock);
 	s->desc_free = SMM_SLAB_END;

@@ -41,6 +41,9 @@
  *         smm_slabs.census_lock	slab heads made and unmade
  *         smm_slabs.desc_lock	the descriptor pool (innermost, alone)
  *           smm_pcp.lock, smm_zone.lock	(the buddy, see mm.h)
+ * A reclaimable cache's cached-object mutex (smm_cache.lru_mutex) is
+ * taken before all of those but smm_slabs.mutex, and under the
+ * shrinkers' registry mutex when reclaim scans (shrinker.h, slab_shrink.c).
  *
  * A frame becomes or stops being a SLAB head, and nr_slabs moves with
  * it, under the cache's list lock and census_lock together, so CHECK's
@@ -57,6 +60,7 @@
 
 #include "mm.h"
 #include "owner.h"
+#include "shrinker.h"
 
 #define SMM_SLAB_MAX_ORDER	SMM_PCP_MAX_ORDER	/* slub_max_order */
 #define SMM_SLAB_MAX_SIZE	8192			/* largest object */
@@ -170,6 +174,18 @@ struct smm_cache {
 	u64 sweep_list[SMM_SLAB_CPU_PARTIAL + 1];	/* [SMM_SLAB_ON_CPU] unused */
 
 	struct smm_cache_cpu *cpu;	/* [nr_cpus] */
+
+	/*
+	 * Cached objects (RECLAIM_ACCOUNT caches only, slab_shrink.c):
+	 * allocated, no one's, kept on the cache's LRU as unused dentries
+	 * are, oldest first, for the shrinker to free. A ring of positions
+	 * under lru_mutex; nr_cached is read without it.
+	 */
+	smm_mutex_t lru_mutex;
+	u64 *lru;			/* [lru_cap] positions, from lru_first on */
+	u64 lru_cap, lru_first;
+	u64 nr_cached;
+	struct smm_shrinker shrinker;	/* registered at creation, reclaimable caches only */
 };
 
 /* The slab layer of one shadow mm: every cache, by id. */
@@ -181,6 +197,7 @@ struct smm_slabs {
 	struct smm_cache *caches[SMM_MAX_CACHES];	/* by id */
 	unsigned int nr_kmalloc;
 	u32 seed;		/* freelist hardening keys come from it */
+	struct smm_shrinker_list shrinkers;	/* the caches' shrinkers (mm->shrinkers points here) */
 	unsigned int order_cpus;	/* calculate_order()'s CPUs: num_present_cpus() */
 	/* the descriptor pool: chunk[i >> SMM_SLAB_DESC_SHIFT] holds descriptor i */
 	smm_lock_t desc_lock;		/* desc_used, desc_free, desc_live, new chunks */
@@ -204,6 +221,7 @@ struct smm_cache_info {
 	u64 partial_free;	/* free objects of the partial list's slabs (count_partial()) */
 	u32 cpu_partial;	/* the cache's cpu_partial (objects) */
 	u64 slabs_alloc, slabs_free;
+	u64 cached;		/* objects on the cache's LRU (slab_shrink.c) */
 	struct smm_cache_cpu_stats stats;	/* summed over CPUs */
 };
 
@@ -231,6 +249,15 @@ void smm_cache_info(struct smm_cache *c, struct smm_cache_info *info);
 const char *smm_cache_obj_lookup(struct smm_cache *c, u64 pos);
 void *smm_slab_pos_virt(const struct smm_mm *mm, u64 pos);
 int smm_slabs_check(struct smm_slabs *s, char *why, size_t len);
+
+/* slab_shrink.c: cached objects and the cache's shrinker */
+const char *smm_cache_cached_refusal(const struct smm_cache *c);
+int smm_cache_alloc_cached(struct smm_cache *c, u64 count);
+int smm_cache_cache_objs(struct smm_cache *c, const u64 *pos, u64 count);
+u64 smm_cache_drop_cached(struct smm_cache *c, u64 nr, u64 *pages);
+void smm_cache_shrinker_init(struct smm_cache *c);
+void smm_cache_shrinker_exit(struct smm_cache *c);
+u64 smm_cache_nr_cached(const struct smm_cache *c);
 
 /* slab_debug.c */
 void smm_slab_debug_init(struct smm_cache *c, char *slot);

@@ -11,6 +11,7 @@
 #include "vmscan.h"
 #include "swap.h"
 #include "space.h"
+#include "shrinker.h"
 
 #define smm_reclaim_add(mm, ev, n) \
 	WRITE_ONCE((mm)->reclaim.ev, (mm)->reclaim.ev + (n))
@@ -101,13 +102,36 @@ static void smm_shrink_lruvec(struct smm_mm *mm, unsigned int zi, struct smm_sca
 }
 
 /*
+ * shrink_node_memcgs()'s shrink_slab() call and shrink_node()'s
+ * reclaim_state: every shrinker at sc->priority, the objects scanned
+ * counted in slabs_scanned, the slab frames given back to the buddy
+ * added to sc->nr_reclaimed (reclaimed_slab). The kernel calls it for
+ * every kind of reclaim after the lists, whatever may_swap says; so
+ * does this. Shrinkers free whole objects, not pages of the zones up
+ * to reclaim_idx only: a slab freed is counted whatever its zone, as
+ * the kernel counts reclaimed_slab. The spaces' lock held; takes the
+ * shrinkers' registry mutex (shrinker.h).
+ */
+static void smm_shrink_slab_pass(struct smm_mm *mm, struct smm_scan_control *sc)
+{
+	u64 scanned, pages;
+
+	if (!mm->shrinkers)
+		return;
+	smm_shrink_slab(mm->shrinkers, sc->priority, &scanned, &pages);
+	smm_reclaim_add(mm, slabs_scanned, scanned);
+	sc->nr_reclaimed += pages;
+}
+
+/*
  * shrink_node(): one pass over the lists of every zone up to
  * sc->reclaim_idx (the kernel's node lists hold the pages of all its
  * zones and skip those above reclaim_idx; the shadow keeps a list per
  * zone, so the pass visits the eligible zones, lowest first, and ends
  * once sc->nr_to_reclaim is reached). Without a free swap slot, or
  * without may_swap, no anon page is scanned: no active aging either,
- * as can_age_anon_pages() says. A pass that reclaimed resets
+ * as can_age_anon_pages() says. Then the shrinkers, whatever the lists
+ * did (smm_shrink_slab_pass()). A pass that reclaimed resets
  * kswapd_failures, as in the kernel. The spaces' lock held.
  */
 void smm_shrink_node(struct smm_mm *mm, struct smm_scan_control *sc)
@@ -116,7 +140,7 @@ void smm_shrink_node(struct smm_mm *mm, struct smm_scan_control *sc)
 	unsigned int zi;
 
 	if (!sc->may_swap || !smm_can_reclaim_anon(mm) || !mm->lru_ready)
-		return;
+		goto shrink_slab;
 	for (zi = 0; zi <= sc->reclaim_idx && zi < SMM_NR_ZONES; zi++) {
 		if (!smm_zone_populated(&mm->zones[zi]))
 			continue;
@@ -124,6 +148,8 @@ void smm_shrink_node(struct smm_mm *mm, struct smm_scan_control *sc)
 		if (sc->nr_reclaimed - before >= sc->nr_to_reclaim)
 			break;
 	}
+shrink_slab:
+	smm_shrink_slab_pass(mm, sc);
 	if (sc->nr_reclaimed != before)
 		WRITE_ONCE(mm->kswapd_failures, 0);
 }

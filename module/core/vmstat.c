@@ -26,6 +26,7 @@
  *   pgscan_kswapd ... pgsteal_direct	inactive pages scanned and reclaimed by
  *			kshadowd and by direct reclaim (proactive reclaim is
  *			cgroup reclaim: in pgscan_anon/pgsteal_anon only)
+ *   slabs_scanned	objects the shrinkers scanned (shrinker.c, vmscan.c)
  *   kswapd_*_wmark_hit_quickly, pageoutrun	kshadowd's sleeps cut short
  *			and its balance_pgdat() runs
  *   oom_kill		spaces killed by the OOM killer (oom.c)
@@ -83,6 +84,7 @@ const struct smm_vmstat_item smm_vmstat_items[] = {
 	VS_MM("pgscan_direct", reclaim.pgscan_direct),
 	VS_MM("pgscan_anon", lru_events.pgscan),
 	VS_MM("pgsteal_anon", lru_events.pgsteal),
+	VS_MM("slabs_scanned", reclaim.slabs_scanned),
 	VS_MM("kswapd_low_wmark_hit_quickly", reclaim.kswapd_low_wmark_hit_quickly),
 	VS_MM("kswapd_high_wmark_hit_quickly", reclaim.kswapd_high_wmark_hit_quickly),
 	VS_MM("pageoutrun", reclaim.pageoutrun),

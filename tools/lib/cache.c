@@ -62,6 +62,7 @@ static const struct smmc_attr_field smmc_cache_fields[SHADOWMM_A_CACHE_MAX + 1] 
 	[SHADOWMM_A_CACHE_CPU_PARTIAL]	 = SMMC_CACHE_U32(cpu_partial),
 	[SHADOWMM_A_CACHE_CPU_PARTIAL_SLABS] = SMMC_CACHE_U64(cpu_partial_slabs),
 	[SHADOWMM_A_CACHE_SLABINFO_ACTIVE] = SMMC_CACHE_U64(slabinfo_active),
+	[SHADOWMM_A_CACHE_NR_CACHED] = SMMC_CACHE_U64(cached),
 	[SHADOWMM_A_CACHE_ALLOC_FAST]	 = SMMC_CACHE_U64(alloc_fast),
 	[SHADOWMM_A_CACHE_ALLOC_SLOW]	 = SMMC_CACHE_U64(alloc_slow),
 	[SHADOWMM_A_CACHE_FREE_FAST]	 = SMMC_CACHE_U64(free_fast),
@@ -143,6 +144,12 @@ int smmc_cache_shrink(struct smmc_nl *nl, const char *name, uint64_t *frames)
 				  frames);
 }
 
+/* drop_caches' 2: every reclaimable cache's cached objects; *@freed objects. */
+int smmc_cache_drop(struct smmc_nl *nl, uint64_t *freed)
+{
+	return smmc_cache_u64_req(nl, SHADOWMM_CMD_CACHE_DROP, NULL, SHADOWMM_A_CACHE_FREED, freed);
+}
+
 int smmc_cache_validate(struct smmc_nl *nl, const char *name, uint64_t *problems)
 {
 	return smmc_cache_u64_req(nl, SHADOWMM_CMD_CACHE_VALIDATE, name,
@@ -165,6 +172,20 @@ int smmc_obj_alloc(struct smmc_nl *nl, const char *name, uint32_t count, uint64_
 	ret = smmc_nl_run(nl, nlh, smmc_reply_u64_cb, &r);
 	*n = r.n;
 	return ret;
+}
+
+/*
+ * @count objects of a reclaimable cache parked on its LRU (OBJ_ALLOC
+ * with CACHED): no handles come back, the cache's shrinker frees them.
+ */
+int smmc_obj_alloc_cached(struct smmc_nl *nl, const char *name, uint32_t count)
+{
+	struct nlmsghdr *nlh = smmc_nl_request(nl, SHADOWMM_CMD_OBJ_ALLOC, false);
+
+	mnl_attr_put_strz(nlh, SHADOWMM_A_CACHE_NAME, name);
+	mnl_attr_put_u32(nlh, SHADOWMM_A_CACHE_COUNT, count);
+	mnl_attr_put(nlh, SHADOWMM_A_CACHE_CACHED, 0, NULL);
+	return smmc_nl_run(nl, nlh, NULL, NULL);
 }
 
 int smmc_obj_free(struct smmc_nl *nl, const char *name, const uint64_t *handles, uint32_t n,

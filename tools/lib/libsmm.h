@@ -162,6 +162,7 @@ struct smmc_cache {
 	uint32_t cpu_partial;		/* objects a CPU's partial list aims at */
 	uint64_t cpu_partial_slabs;	/* slabs on the CPUs' partial lists */
 	uint64_t slabinfo_active;	/* active_objs as /proc/slabinfo counts them */
+	uint64_t cached;		/* objects on a reclaimable cache's LRU (its shrinker's) */
 };
 
 int smmc_caches_get(struct smmc_nl *nl, struct smmc_cache **caches, size_t *n);
@@ -170,9 +171,11 @@ int smmc_cache_create(struct smmc_nl *nl, const char *name, uint32_t size, uint3
 		      uint32_t flags);
 int smmc_cache_destroy(struct smmc_nl *nl, const char *name, bool force);
 int smmc_cache_shrink(struct smmc_nl *nl, const char *name, uint64_t *frames);
+int smmc_cache_drop(struct smmc_nl *nl, uint64_t *freed);
 int smmc_cache_validate(struct smmc_nl *nl, const char *name, uint64_t *problems);
 int smmc_obj_alloc(struct smmc_nl *nl, const char *name, uint32_t count, uint64_t *handles,
 		   uint32_t *n);
+int smmc_obj_alloc_cached(struct smmc_nl *nl, const char *name, uint32_t count);
 int smmc_obj_free(struct smmc_nl *nl, const char *name, const uint64_t *handles, uint32_t n,
 		  uint64_t *freed);
 int smmc_obj_corrupt(struct smmc_nl *nl, const char *name, uint64_t handle, uint32_t kind);

@@ -2,7 +2,7 @@
 /*
  * smmctl cache { show [ NAME ] | create NAME size N [ align A ] [ FLAG... ] |
  *                destroy NAME [ force ] | shrink NAME | validate [ NAME ] }
- * smmctl obj { alloc NAME [ count N ] | free NAME HANDLE... |
+ * smmctl obj { alloc NAME [ count N ] [ cached ] | free NAME HANDLE... |
  *              corrupt NAME HANDLE KIND }
  *
  * Slab caches and their objects. Objects allocated through netlink are
@@ -51,8 +51,9 @@ static void print_cache(const struct smmc_cache *c)
 	smmc_print_u64(SMMC_PRINT_ANY, "cpu_partial_slabs", " cpu_partial %" PRIu64,
 		       c->cpu_partial_slabs);
 	smmc_print_uint(SMMC_PRINT_ANY, "cpu_partial", " (of %u objects)", c->cpu_partial);
-	smmc_print_u64(SMMC_PRINT_ANY, "slabinfo_active_objs", " slabinfo_active %" PRIu64 "\n",
+	smmc_print_u64(SMMC_PRINT_ANY, "slabinfo_active_objs", " slabinfo_active %" PRIu64,
 		       c->slabinfo_active);
+	smmc_print_u64(SMMC_PRINT_ANY, "cached", " cached %" PRIu64 "\n", c->cached);
 	smmc_print_u64(SMMC_PRINT_ANY, "alloc_fast", "  alloc_fast %" PRIu64, c->alloc_fast);
 	smmc_print_u64(SMMC_PRINT_ANY, "alloc_slow", " alloc_slow %" PRIu64, c->alloc_slow);
 	smmc_print_u64(SMMC_PRINT_ANY, "free_fast", " free_fast %" PRIu64, c->free_fast);
@@ -169,6 +170,21 @@ static int cache_shrink(int argc, char **argv)
 	return 0;
 }
 
+/* drop_caches' 2: the shrinkers of every reclaimable cache, to the end. */
+static int cache_drop(int argc, char **argv)
+{
+	uint64_t freed;
+
+	if (argc)
+		return smmctl_bad_arg(argv[0]);
+	if (smmctl_connect())
+		return 1;
+	if (smmc_cache_drop(&smmctl_nl, &freed))
+		return smmctl_error();
+	smmc_print_u64(SMMC_PRINT_ANY, "freed", "freed %" PRIu64 " cached objects\n", freed);
+	return 0;
+}
+
 /* Problems go to the kernel log; the count is printed, and any fails. */
 static int cache_validate(int argc, char **argv)
 {
@@ -194,17 +210,33 @@ const struct smm_cmd smmctl_cache_cmds[] = {
 	SMM_CMD("shrink", cache_shrink, "NAME", "give empty slabs back to the buddy"),
 	SMM_CMD("validate", cache_validate, "[ NAME ]",
 		"check every slab (of every cache); problems go to the kernel log"),
+	SMM_CMD("drop", cache_drop, "",
+		"free every cached object through the shrinkers (drop_caches 2)"),
 	SMM_CMD_END("FLAG := { hwcache_align | red_zone | poison | store_user |\n"
 		    "          reclaim_account | hardened }\n"),
 };
+
+/* obj alloc's cached: N objects parked on the cache's LRU, no handles. */
+static int obj_alloc_cached(const char *name, uint32_t count)
+{
+	if (smmctl_connect())
+		return 1;
+	if (smmc_obj_alloc_cached(&smmctl_nl, name, count))
+		return smmctl_error();
+	smmc_print_uint(SMMC_PRINT_ANY, "cached", "cached %u objects\n", count);
+	return 0;
+}
 
 static int obj_alloc(int argc, char **argv)
 {
 	uint64_t *handles, v;
 	uint32_t count = 1, n;
+	bool cached = argc > 1 && !strcmp(argv[argc - 1], "cached");
 
+	if (cached)
+		argc--;
 	if (argc != 1 && !(argc == 3 && !strcmp(argv[1], "count"))) {
-		fprintf(stderr, "Error: usage: smmctl obj alloc NAME [ count N ]\n");
+		fprintf(stderr, "Error: usage: smmctl obj alloc NAME [ count N ] [ cached ]\n");
 		return 1;
 	}
 	if (argc == 3) {
@@ -214,6 +246,8 @@ static int obj_alloc(int argc, char **argv)
 		}
 		count = v;
 	}
+	if (cached)
+		return obj_alloc_cached(argv[0], count);
 	if (smmctl_connect())
 		return 1;
 	handles = calloc(count, sizeof(*handles));
@@ -285,8 +319,9 @@ static int obj_corrupt(int argc, char **argv)
 }
 
 const struct smm_cmd smmctl_obj_cmds[] = {
-	SMM_CMD("alloc", obj_alloc, "NAME [ count N ]",
-		"allocate N objects from cache NAME, print their handles"),
+	SMM_CMD("alloc", obj_alloc, "NAME [ count N ] [ cached ]",
+		"allocate N objects from cache NAME, print their handles\n"
+		"          (cached: park them on a reclaimable cache's LRU, no handles)"),
 	SMM_CMD("free", obj_free, "NAME HANDLE...", "free objects by handle (all or none)"),
 	SMM_CMD("corrupt", obj_corrupt, "NAME HANDLE KIND",
 		"damage an object on purpose (module loaded with debug_corrupt=1)"),

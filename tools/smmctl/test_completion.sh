@@ -66,7 +66,7 @@ expect() {
 sorted() { printf '%s\n' "$@" | sort | tr '\n' ' ' | sed 's/ $//'; }
 
 ktap_header
-ktap_plan 40
+ktap_plan 41
 
 registered() { [[ $(complete -p smmctl) == "complete -F _smmctl smmctl" ]]; }
 ktap_check "complete -F _smmctl smmctl" registered
@@ -75,7 +75,7 @@ expect "objects" "smmctl " \
 expect "options" "smmctl -" \
 	"$(sorted -j -p -P -V -h --json --pretty --prometheus --replay --version --help)"
 expect "an object after options" "smmctl -j -p ca" "cache"
-expect "cache's commands" "smmctl cache " "$(sorted show create destroy shrink validate help)"
+expect "cache's commands" "smmctl cache " "$(sorted show create destroy shrink validate drop help)"
 expect "prefixes resolve (pa al)" "$FAKE pa al order 2 " \
 	"$(sorted zone type count dma dma32 movable reclaimable zero high reserve atomic)"
 expect "page alloc's first keyword" "$FAKE page alloc " "order"
@@ -86,6 +86,7 @@ expect "zone names from the module" "$FAKE page alloc order 0 zone " "$(sorted D
 expect "zone names by prefix" "$FAKE zone show DMA" "$(sorted DMA DMA32)"
 expect "cache names from the module" "$FAKE cache destroy k" "$(sorted kmalloc-16 kmalloc-8)"
 expect "force after the name" "$FAKE cache destroy demo " "force"
+expect "obj alloc's keywords" "$FAKE obj alloc demo " "$(sorted count cached)"
 expect "corrupt's KIND" "$FAKE obj corrupt demo 0x100000001 " "$(sorted after_free freelist redzone)"
 expect "space ids from the module" "$FAKE space map " "$(sorted 1 3 help)"
 expect "map's keywords" "$FAKE space map 1 addr 0x400000 pages 2 " \

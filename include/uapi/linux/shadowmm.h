@@ -61,6 +61,7 @@ enum shadowmm_cmd {
 	SHADOWMM_CMD_WORKLOAD_GET,	/* dump (admin): the workloads and their counts */
 	SHADOWMM_CMD_SYSCTL_GET,	/* do: the reclaim tunables, as /proc/sys/vm */
 	SHADOWMM_CMD_SYSCTL_SET,	/* do (admin): any of them, all or nothing */
+	SHADOWMM_CMD_CACHE_DROP,	/* do (admin): every shrinker to the end, as drop_caches 2 */
 
 	__SHADOWMM_CMD_MAX,
 	SHADOWMM_CMD_MAX = __SHADOWMM_CMD_MAX - 1
@@ -349,6 +350,8 @@ enum shadowmm_a_cache {
 	SHADOWMM_A_CACHE_CPU_PARTIAL,	/* u32: objects a CPU's partial list aims at (SLUB's cpu_partial) */
 	SHADOWMM_A_CACHE_CPU_PARTIAL_SLABS,	/* u64: slabs on the CPUs' partial lists */
 	SHADOWMM_A_CACHE_SLABINFO_ACTIVE,	/* u64: active_objs as /proc/slabinfo counts them */
+	SHADOWMM_A_CACHE_CACHED,	/* flag (alloc): park the objects on the cache's LRU, no handles */
+	SHADOWMM_A_CACHE_NR_CACHED,	/* u64: cached objects, freed by the cache's shrinker */
 
 	__SHADOWMM_A_CACHE_CNT,
 	SHADOWMM_A_CACHE_MAX = __SHADOWMM_A_CACHE_CNT - 1

@@ -20,6 +20,8 @@
  *     it creates and destroys (destroy refused exactly while it holds
  *     objects); objects of the shared caches are often freed into slabs
  *     active on another thread's CPU (the remote slow path);
+ *   - cached objects parked in its own cache when that is reclaimable,
+ *     and shrink_slab() over every reclaimable cache (theirs included);
  *   - draining its pcp lists, shrinking a shared cache (which flushes
  *     every CPU's active slab), VALIDATE of a shared cache, CHECK of the
  *     buddy and of the slab layer, and cache snapshots, all concurrent
@@ -87,6 +89,7 @@ struct mt_thread {
 	u64 blocks_alloc, blocks_free;
 	u64 obj_alloc[MT_SHARED], obj_free[MT_SHARED];
 	u64 own_alloc, own_free, own_destroyed, checks, validates;
+	u64 cached, slabs_scanned;	/* objects parked, and scanned by its shrink_slab()s */
 	char error[200];	/* the first thing that went wrong */
 };
 
@@ -373,6 +376,7 @@ static int mt_own_cache(struct mt_thread *th)
 	static const u32 flags[] = {
 		0, SHADOWMM_CACHE_HARDENED, SHADOWMM_CACHE_RED_ZONE | SHADOWMM_CACHE_POISON,
 		SHADOWMM_CACHE_HWCACHE_ALIGN | SHADOWMM_CACHE_STORE_USER,
+		SHADOWMM_CACHE_RECLAIM_ACCOUNT,
 	};
 	char name[SMM_CACHE_NAME_LEN];
 	int ret;
@@ -393,6 +397,31 @@ static int mt_own_cache(struct mt_thread *th)
 		th->own = NULL;
 		th->own_destroyed++;
 	}
+	return 0;
+}
+
+/*
+ * Shrinkers beside everything else: park up to 64 cached objects in
+ * the thread's own cache when it is reclaimable, or run shrink_slab()
+ * at a random priority over every registered cache, the other threads'
+ * own caches included while they create, fill and destroy them.
+ */
+static int mt_shrink(struct mt_thread *th)
+{
+	u64 scanned, pages;
+	int ret;
+
+	if (th->own && !smm_cache_cached_refusal(th->own) && mt_rand(th) % 2) {
+		u64 n = 1 + mt_rand(th) % 64;
+
+		ret = smm_cache_alloc_cached(th->own, n);
+		if (ret)
+			return mt_fail(th, "caching objects in %s: %d", th->own->name, ret);
+		th->cached += n;
+		return 0;
+	}
+	smm_shrink_slab(&th->run->s.shrinkers, mt_rand(th) % 13, &scanned, &pages);
+	th->slabs_scanned += scanned;
 	return 0;
 }
 
@@ -484,8 +513,10 @@ static int mt_step(struct mt_thread *th)
 		return mt_alloc_obj(th);
 	if (r < 970)
 		return mt_free_obj(th);
-	if (r < 976)
+	if (r < 973)
 		return mt_own_cache(th);
+	if (r < 976)
+		return mt_shrink(th);
 	if (r < 982) {
 		smm_drain_pcp(&th->run->t.mm, th->cpu);
 		return 0;
@@ -636,7 +667,7 @@ static int mt_zones_as_started(struct mt_run *run)
 
 static void mt_summary(const struct mt_run *run)
 {
-	u64 blocks = 0, objs = 0, caches = 0, checks = 0, validates = 0;
+	u64 blocks = 0, objs = 0, caches = 0, checks = 0, validates = 0, cached = 0, scanned = 0;
 	unsigned int i, k;
 
 	for (i = 0; i < run->nr_threads; i++) {
@@ -649,11 +680,15 @@ static void mt_summary(const struct mt_run *run)
 		caches += th->own_destroyed;
 		checks += th->checks;
 		validates += th->validates;
+		cached += th->cached;
+		scanned += th->slabs_scanned;
 	}
 	printf("# %u threads: %llu blocks, %llu objects, %llu own caches destroyed, %llu CHECKs, %llu VALIDATEs\n",
 	       run->nr_threads, (unsigned long long)blocks, (unsigned long long)objs,
 	       (unsigned long long)caches, (unsigned long long)checks,
 	       (unsigned long long)validates);
+	printf("# %llu objects cached, %llu scanned by shrink_slab()\n",
+	       (unsigned long long)cached, (unsigned long long)scanned);
 }
 
 /*
