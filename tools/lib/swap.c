@@ -59,6 +59,7 @@ static int smmc_swap_cb(const struct nlmsghdr *nlh, void *data)
 	sw->pswpin = smmc_attr_u64(tb[SHADOWMM_A_SWAP_PSWPIN], 0);
 	sw->pswpout = smmc_attr_u64(tb[SHADOWMM_A_SWAP_PSWPOUT], 0);
 	sw->pgmajfault = smmc_attr_u64(tb[SHADOWMM_A_SWAP_PGMAJFAULT], 0);
+	sw->cached = smmc_attr_u64(tb[SHADOWMM_A_SWAP_CACHED], 0);
 	sw->limit = smmc_attr_u64(tb[SHADOWMM_A_SWAP_LIMIT], 0);
 	return MNL_CB_OK;
 }
