@@ -18,6 +18,7 @@ static const enum mnl_attr_data_type smmc_swap_types[SHADOWMM_A_SWAP_MAX + 1] = 
 	[SHADOWMM_A_SWAP_PSWPOUT]	= MNL_TYPE_U64,
 	[SHADOWMM_A_SWAP_PGMAJFAULT]	= MNL_TYPE_U64,
 	[SHADOWMM_A_SWAP_LIMIT]		= MNL_TYPE_U64,
+	[SHADOWMM_A_SWAP_CACHED]	= MNL_TYPE_U64,
 };
 
 static const struct smmc_attr_policy smmc_swap_policy = SMMC_ATTR_POLICY(smmc_swap_types);
