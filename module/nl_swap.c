@@ -166,11 +166,12 @@ struct smm_nl_swap_info {
 	u64 size, used, limit;
 	u32 clusters, clusters_free;
 	u64 pswpin, pswpout, pgmajfault;
+	u64 cached;			/* pages in the swap cache */
 };
 
 static size_t smm_nl_swap_get_size(const struct genl_info *info)
 {
-	return 7 * nla_total_size_64bit(sizeof(u64)) + 3 * nla_total_size(sizeof(u32));
+	return 8 * nla_total_size_64bit(sizeof(u64)) + 3 * nla_total_size(sizeof(u32));
 }
 
 static void smm_swap_read(struct smm_nl_swap_info *r)
@@ -188,6 +189,7 @@ static void smm_swap_read(struct smm_nl_swap_info *r)
 	r->pswpin = READ_ONCE(smm_dev.mm.events.pswpin);
 	r->pswpout = READ_ONCE(smm_dev.mm.events.pswpout);
 	r->pgmajfault = READ_ONCE(smm_dev.mm.events.pgmajfault);
+	r->cached = READ_ONCE(smm_dev.mm.nr_swapcached);
 }
 
 static int smm_nl_swap_get_prepare(struct sk_buff *skb, struct genl_info *info, void *data)
@@ -206,7 +208,8 @@ static int smm_nl_swap_get_fill(struct sk_buff *skb, const void *data)
 	    nla_put_u64_64bit(skb, SHADOWMM_A_SWAP_PSWPIN, r->pswpin, SHADOWMM_A_SWAP_PAD) ||
 	    nla_put_u64_64bit(skb, SHADOWMM_A_SWAP_PSWPOUT, r->pswpout, SHADOWMM_A_SWAP_PAD) ||
 	    nla_put_u64_64bit(skb, SHADOWMM_A_SWAP_PGMAJFAULT, r->pgmajfault,
-			      SHADOWMM_A_SWAP_PAD))
+			      SHADOWMM_A_SWAP_PAD) ||
+	    nla_put_u64_64bit(skb, SHADOWMM_A_SWAP_CACHED, r->cached, SHADOWMM_A_SWAP_PAD))
 		return -EMSGSIZE;
 	if (!r->on)
 		return 0;

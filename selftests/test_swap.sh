@@ -2,8 +2,10 @@
 # SPDX-License-Identifier: GPL-2.0
 # The shadow swap area: swap on, a pattern written into a shadow process,
 # MADV_PAGEOUT writes it to swap (VmSwap, used, pswpout, swap entries in
-# the PTEs decoded by the walker), reads bring it back through major
-# faults with the same checksum, a full area refuses and changes nothing,
+# the PTEs decoded by the walker), reads bring it back with the same
+# checksum through 2 major faults that read the rest ahead into the swap
+# cache (swap_ra, swap_ra_hit, SwapCached; the slots kept while the area
+# is less than half full), a full area refuses and changes nothing,
 # munmap frees slots, swap off brings every page back, /proc/swaps'
 # format in debugfs, bad input refused with its reason, CHECK throughout,
 # and rmmod with swap on and pages in it.
@@ -14,7 +16,7 @@ A=0x400000		# the VMA: 16 pages
 LEN=0x10000
 
 ktap_header
-ktap_plan 24
+ktap_plan 25
 
 smm_unload
 smm_load_or_fail base=$SMM_BASE size=64M
@@ -57,10 +59,20 @@ ktap_check "CHECK passes with pages in swap" smmctl check
 pgmaj=$(swap | jq .pgmajfault)
 acc=$(smmctl -j space access "$id" addr $A len $LEN)
 ktap_check "a read brings the data back: same checksum" json_expect "$acc" '.csum' "$csum"
-ktap_check "16 major faults, swap empty again" json_expect "$(show)" \
-	'"\(.maj_flt) \(.VmSwap) \(.VmRSS)"' "16 0 64"
-ktap_check "pgmajfault and pswpin count them" json_expect "$(swap)" \
-	'"\(.pgmajfault - $m) \(.pswpin) \(.used_kb)"' "16 16 0" --argjson m "$pgmaj"
+# slots 256..271: a major fault at 256 and 264 reads the other 7 of its window ahead
+ktap_check "2 major faults, VmSwap 0, VmRSS 64 kB" json_expect "$(show)" \
+	'"\(.maj_flt) \(.VmSwap) \(.VmRSS)"' "2 0 64"
+ktap_check "pgmajfault and pswpin count them; slots kept, 64 kB SwapCached" json_expect \
+	"$(swap)" '"\(.pgmajfault - $m) \(.pswpin) \(.used_kb) \(.cached_kb)"' "2 16 64 64" \
+	--argjson m "$pgmaj"
+vmstat_ra() {
+	local got
+	got=$(awk '$1 == "swap_ra" || $1 == "swap_ra_hit" || $1 == "nr_swapcached" { printf "%s=%s ", $1, $2 }' \
+		$D/vmstat)
+	[ "$got" = "nr_swapcached=16 swap_ra=14 swap_ra_hit=14 " ] || { echo "vmstat: $got"; return 1; }
+	smmctl check > /dev/null
+}
+ktap_check "vmstat: 14 read ahead, 14 hits, 16 cached; CHECK passes" vmstat_ra
 
 # a small area: 4 usable slots
 smmctl swap off

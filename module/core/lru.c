@@ -26,6 +26,7 @@
 #include "space.h"
 #include "owner.h"
 #include "lru.h"
+#include "swap.h"
 #include "mm_internal.h"
 
 const char *const smm_lru_zone_names[SMM_NR_LRU_LISTS] = {
@@ -304,6 +305,28 @@ void smm_lru_add_new(struct smm_mm *mm, u32 r, struct smm_space *s, u64 va, u64 
 }
 
 /*
+ * A page read ahead into the swap cache for @slot (swap.c): unmapped, so
+ * its record names no space (the rmap of an unmapped swap-cache page is
+ * its slot), flagged PG_swapcache and PG_readahead, at the head of its
+ * zone's inactive anon list as add_to_swap_cache()'s caller puts it.
+ */
+void smm_lru_add_cached(struct smm_mm *mm, u32 r, u64 frame, u32 slot)
+{
+	struct smm_lruvec *v = &mm->zones[smm_zone_of(mm, frame)].lruvec;
+	struct smm_lru_rec *x = smm_lru_rec_at(mm, r);
+
+	if (!x)
+		return;
+	x->frame = frame;
+	x->space = NULL;
+	x->va = 0;
+	x->flags |= SMM_LRU_F_SWAPCACHE | SMM_LRU_F_READAHEAD | slot << SMM_LRU_SLOT_SHIFT;
+	smm_lock(&v->lock);
+	smm_lru_link(mm, v, r, x, SMM_LRU_INACTIVE_ANON);
+	smm_unlock(&v->lock);
+}
+
+/*
  * The page at @frame leaves the LRU as it is freed (space.c's one free
  * path of anonymous pages): off its list, or, if a scan holds it
  * isolated, out of the isolated count; its record back to the pool.
@@ -334,6 +357,12 @@ const struct smm_lru_rec *smm_lru_rec_of(const struct smm_mm *mm, u64 frame)
 	    !mm->lru_pool.dir)
 		return NULL;
 	return smm_lru_rec_at(mm, smm_anon_rec(&f));
+}
+
+/* smm_lru_rec_of() for its owner, who changes the rmap or the flags. */
+struct smm_lru_rec *smm_lru_rec_of_mut(struct smm_mm *mm, u64 frame)
+{
+	return (struct smm_lru_rec *)smm_lru_rec_of(mm, frame);
 }
 
 /*
@@ -376,12 +405,16 @@ static u64 *smm_rmap_pte(struct smm_mm *mm, const struct smm_lru_rec *x)
  * folio_referenced(): through the reverse map, the PTEs mapping the page
  * that were accessed since the last look, each one's accessed bit
  * cleared (ptep_clear_flush_young(); no TLB to flush here). One PTE per
- * page: returns 0 or 1. The space mutex held.
+ * page: returns 0 or 1; 0 for an unmapped page of the swap cache (no
+ * PTE maps it). The space mutex held.
  */
 int smm_folio_referenced(struct smm_mm *mm, const struct smm_lru_rec *x)
 {
-	u64 *pte = smm_rmap_pte(mm, x), young;
+	u64 *pte, young;
 
+	if (!x->space && (x->flags & SMM_LRU_F_SWAPCACHE))
+		return 0;
+	pte = smm_rmap_pte(mm, x);
 	if (WARN_ON_ONCE(!pte))
 		return 0;
 	young = smm_pte_young_bit(x->space->fmt);
@@ -570,7 +603,7 @@ void smm_shrink_inactive_list(struct smm_mm *mm, unsigned int zone, u64 nr_to_sc
 			enum smm_folioref ref = smm_check_references(mm, x);
 
 			if (ref == SMM_FOLIOREF_RECLAIM && pageout) {
-				if (!pageout(priv, x->space, x->va, x->frame)) {
+				if (!pageout(priv, mm, x->space, x->va, x->frame)) {
 					/* freed: smm_lru_del() ended its isolation */
 					res->reclaimed++;
 					smm_lru_event_add(mm, pgsteal, 1);
@@ -595,6 +628,16 @@ void smm_shrink_inactive_list(struct smm_mm *mm, unsigned int zone, u64 nr_to_sc
 
 /* records CHECK walks per hold of a zone's lru_lock (each walk reads a PTE) */
 #define SMM_LRU_CHECK_CHUNK	4096
+
+/* Does the swap cache hold @x's page at the slot @x names? */
+static bool smm_lru_check_cached(const struct smm_mm *mm, const struct smm_lru_rec *x)
+{
+	const struct smm_swap *sw = mm->swap;
+	u32 slot = smm_lru_rec_slot(x->flags);
+
+	return sw && slot && slot < sw->slots && sw->cache[slot] == x->frame + 1 &&
+	       (sw->map[slot] & SMM_SWAP_HAS_CACHE);
+}
 
 /* One zone's lists walked head to tail: links, flags, the rmap of each. */
 static int smm_lru_check_zone(struct smm_mm *mm, unsigned int zi, u64 *on_lists,
@@ -635,6 +678,11 @@ static int smm_lru_check_zone(struct smm_mm *mm, unsigned int zi, u64 *on_lists,
 			    !(smm_frame_data(&f) & SMM_ANON_BIT) || smm_anon_rec(&f) != r)
 				ret = smm_lru_bad("frame %u: record %u's page is not an anonymous page pointing back to it",
 						  x->frame, r);
+			else if ((x->flags & SMM_LRU_F_SWAPCACHE) && !smm_lru_check_cached(mm, x))
+				ret = smm_lru_bad("frame %u: a swap-cache page the cache does not hold at slot %u",
+						  x->frame, smm_lru_rec_slot(x->flags));
+			else if (!x->space && (x->flags & SMM_LRU_F_SWAPCACHE))
+				;	/* unmapped in the swap cache: its slot is its rmap */
 			else if (!x->space || smm_space_tag_id(smm_frame_tag(&f)) != x->space->id)
 				ret = smm_lru_bad("frame %u: the rmap names another space than the frame's",
 						  x->frame);

@@ -15,6 +15,8 @@
  *	frame		the page's frame index
  *	flags		the list it is on, PG_referenced, isolated
  *	space, va	the reverse map: the one space and address mapping it
+ *			(space NULL, va 0: an unmapped page of the swap
+ *			cache, read ahead; its slot in the flags, swap.h)
  *
  * A record is found from its page in O(1): the anonymous page's
  * descriptor holds the record number (owner.h, smm_anon_rec()); record
@@ -59,6 +61,15 @@ enum smm_lru_list {
 #define SMM_LRU_F_REFERENCED	(1U << 3)	/* PG_referenced */
 #define SMM_LRU_F_ISOLATED	(1U << 4)	/* off the lists for a scan */
 #define SMM_LRU_F_USED		(1U << 5)	/* the record is in use */
+#define SMM_LRU_F_SWAPCACHE	(1U << 6)	/* PG_swapcache: the page of a slot */
+#define SMM_LRU_F_READAHEAD	(1U << 7)	/* PG_readahead: read ahead, not yet hit */
+#define SMM_LRU_SLOT_SHIFT	8		/* a swap-cache page's slot, 24 bits */
+
+/* The slot of a swap-cache page's record (swap.h). */
+static inline u32 smm_lru_rec_slot(u32 flags)
+{
+	return flags >> SMM_LRU_SLOT_SHIFT;
+}
 
 struct smm_lru_rec {
 	u32 prev, next;
@@ -107,12 +118,14 @@ struct smm_lru_events {
 
 /*
  * The pageout callback of a scan: reclaim the page of @rec's space at
- * @rec's va. Returns 0 once the page was freed through the anonymous
+ * @rec's va (@s NULL, @va 0: an unmapped page of the swap cache, to be
+ * dropped from it). Returns 0 once the page was freed through the anonymous
  * free path (smm_space_unmap_anon(): it leaves the LRU there), or
  * -errno to keep it: it is activated, as 6.1 does when add_to_swap()
  * fails. Called without lru locks, with the spaces' lock held.
  */
-typedef int (*smm_pageout_t)(void *priv, struct smm_space *s, u64 va, u64 frame);
+typedef int (*smm_pageout_t)(void *priv, struct smm_mm *mm, struct smm_space *s, u64 va,
+			     u64 frame);
 
 /* What one shrink_inactive_list() step did. */
 struct smm_lru_scan {
@@ -126,6 +139,7 @@ void smm_lru_destroy(struct smm_mm *mm);
 int smm_lru_rec_alloc(struct smm_mm *mm, unsigned int gfp, u32 *rec);
 void smm_lru_rec_free(struct smm_mm *mm, u32 rec);
 void smm_lru_add_new(struct smm_mm *mm, u32 rec, struct smm_space *s, u64 va, u64 frame);
+void smm_lru_add_cached(struct smm_mm *mm, u32 rec, u64 frame, u32 slot);
 void smm_lru_del(struct smm_mm *mm, u64 frame);
 
 /* Aging and scanning, zone by zone */
@@ -141,6 +155,7 @@ extern const char *const smm_lru_zone_names[SMM_NR_LRU_LISTS];
 /* Reading: a record by number or by frame, a list's counts */
 struct smm_lru_rec *smm_lru_rec_at(const struct smm_mm *mm, u32 r);
 const struct smm_lru_rec *smm_lru_rec_of(const struct smm_mm *mm, u64 frame);
+struct smm_lru_rec *smm_lru_rec_of_mut(struct smm_mm *mm, u64 frame);
 u64 smm_lru_count(struct smm_mm *mm, unsigned int zone, enum smm_lru_list lru);
 
 /* CHECK of the lists and the rmap; the spaces' lock held */

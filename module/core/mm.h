@@ -188,6 +188,7 @@ struct smm_vm_events {
 	u64 pgfault;			/* faults handled, as handle_mm_fault() counts */
 	u64 pgmajfault;			/* of which needed I/O: swap-ins (swap.h) */
 	u64 pswpin, pswpout;		/* pages read from and written to swap */
+	u64 swap_ra, swap_ra_hit;	/* pages read ahead; of which faulted on */
 	u64 oom_kill;			/* spaces the OOM killer killed (oom.h) */
 };
 
@@ -231,6 +232,7 @@ struct smm_mm {
 	struct smm_lru_pool lru_pool;	/* LRU records (lru.h) */
 	struct smm_lru_events lru_events;	/* reclaim's counters (lru.h) */
 	struct smm_swap *swap;		/* the swap area (swap.h), NULL when off */
+	u64 nr_swapcached;		/* NR_SWAPCACHE: pages in the swap cache */
 	struct smm_reclaim_events reclaim;	/* vmscan.h */
 	struct smm_shrinker_list *shrinkers;	/* the slab layer's (shrinker.h), NULL without one */
 	unsigned int swappiness;	/* vm.swappiness (vmscan.h) */

@@ -15,6 +15,7 @@
 #include "space.h"
 #include "owner.h"
 #include "swap.h"
+#include "lru.h"
 #include "mm_internal.h"
 
 #define SMM_SPACE_RESCHED	64	/* pages between smm_cond_resched() */
@@ -90,6 +91,30 @@ static void smm_space_put(struct smm_space *s, u64 idx, unsigned int type)
 	cpu = smm_cpu_get();
 	smm_frame_own(s->mm, idx, SMM_FRAME_PAGE, smm_frame_data(f), cpu);
 	smm_free_pages(s->mm, idx, cpu);
+	smm_cpu_put();
+}
+
+/* The memory of frame @idx, or NULL (its section unmapped). */
+static void *smm_frame_mem(struct smm_mm *mm, u64 idx)
+{
+	const struct smm_section *sec = smm_range_section_of(mm->range, idx);
+
+	if (!sec || !sec->virt)
+		return NULL;
+	return (char *)sec->virt + ((idx - sec->start) << SMM_PAGE_SHIFT);
+}
+
+/* A SPACE page no space maps (the swap cache's) back to the buddy. */
+static void smm_space_cache_free_page(struct smm_mm *mm, u64 idx)
+{
+	const struct smm_frame *f = &mm->frames[idx];
+	unsigned int cpu;
+
+	if (WARN_ON_ONCE(smm_frame_type(f) != SMM_FRAME_SPACE))
+		return;
+	cpu = smm_cpu_get();
+	smm_frame_own(mm, idx, SMM_FRAME_PAGE, smm_frame_data(f), cpu);
+	smm_free_pages(mm, idx, cpu);
 	smm_cpu_put();
 }
 
@@ -196,9 +221,13 @@ static void smm_space_zap_leaf(struct smm_space *s, u64 *slot, u64 idx, unsigned
 			       u64 e)
 {
 	bool anon = smm_frame_data(&s->mm->frames[idx]) & SMM_ANON_BIT;
+	const struct smm_lru_rec *x = anon ? smm_lru_rec_of(s->mm, idx) : NULL;
 
 	*slot = e;
-	/* the one place an anonymous page is freed: off the LRU */
+	/* a page of the swap cache: its slot goes with it (swap-out took it out before) */
+	if (x && (x->flags & SMM_LRU_F_SWAPCACHE))
+		smm_swap_cache_unmap(s, idx, smm_lru_rec_slot(x->flags));
+	/* the one place a mapped anonymous page is freed: off the LRU */
 	if (anon)
 		smm_lru_del(s->mm, idx);
 	smm_space_put(s, idx, SMM_FRAME_SPACE);
@@ -468,7 +497,7 @@ u64 *smm_space_entry(struct smm_space *s, u64 va, unsigned int *level)
  */
 int smm_space_map_anon(struct smm_space *s, u64 va, unsigned int prot, bool write)
 {
-	return smm_space_map_anon_from(s, va, prot, true, write, NULL);
+	return smm_space_map_anon_from(s, va, prot, true, write, NULL, NULL);
 }
 
 /*
@@ -483,10 +512,10 @@ int smm_space_map_anon(struct smm_space *s, u64 va, unsigned int prot, bool writ
  * the spaces' lock that reclaim needs (mm.h). Reclaim swaps other pages
  * out, which frees pages and records but never a table, so the path
  * descended stays valid. Swapoff does not reclaim: it would swap out
- * what it brings back.
+ * what it brings back. The page's frame in *@frame if not NULL.
  */
 int smm_space_map_anon_from(struct smm_space *s, u64 va, unsigned int prot, bool young,
-			    bool write, const void *src)
+			    bool write, const void *src, u64 *frame)
 {
 	unsigned int reclaim = young ? SMM_GFP_DIRECT_RECLAIM : 0;
 	unsigned int gfp = SHADOWMM_GFP_MOVABLE | (src ? 0 : SHADOWMM_GFP_ZERO) | reclaim;
@@ -529,7 +558,86 @@ int smm_space_map_anon_from(struct smm_space *s, u64 va, unsigned int prot, bool
 	s->mapped[0]++;
 	s->vm.rss_anon++;
 	smm_lru_add_new(s->mm, rec, s, va, idx);
+	if (frame)
+		*frame = idx;
 	return 0;
+}
+
+/*
+ * A page read ahead into the swap cache for @slot of the space with id
+ * @id (the slot's owner, swap.h): an LRU record and a movable order-0
+ * page, neither reclaiming (readahead is a guess: it takes what is
+ * free, as __read_swap_cache_async() gives up quietly), filled with
+ * the 4 KiB at @src, owned by that space as an anonymous page, on the
+ * inactive anon list unmapped (smm_lru_add_cached()). -ENOMEM with
+ * nothing changed.
+ */
+int smm_space_cache_new(struct smm_mm *mm, u32 id, u32 slot, const void *src, u64 *frame)
+{
+	unsigned int cpu;
+	void *mem;
+	u32 rec;
+	int ret;
+
+	ret = smm_lru_rec_alloc(mm, 0, &rec);
+	if (ret)
+		return ret;
+	ret = smm_alloc_pages_reclaim(mm, 0, SHADOWMM_GFP_MOVABLE, &cpu, frame);
+	if (ret) {
+		smm_lru_rec_free(mm, rec);
+		return ret;
+	}
+	smm_frame_own(mm, *frame, SMM_FRAME_SPACE, smm_anon_data(id, rec), cpu);
+	smm_cpu_put();
+	mem = smm_frame_mem(mm, *frame);
+	if (WARN_ON_ONCE(!mem)) {
+		smm_space_cache_free_page(mm, *frame);
+		smm_lru_rec_free(mm, rec);
+		return -EFAULT;
+	}
+	memcpy(mem, src, SMM_PAGE_SIZE);
+	smm_lru_add_cached(mm, rec, *frame, slot);
+	return 0;
+}
+
+/*
+ * A swap-cache hit (do_swap_page() finding the page): the cached page
+ * @frame, unmapped, mapped at @va of @s in place of its swap entry, as
+ * smm_space_map_anon_from() would map a new one (@young, @write); its
+ * record's rmap set, PG_readahead left for the caller to read. Nothing
+ * is allocated: the swap entry's tables exist. -EFAULT if they do not.
+ */
+int smm_space_map_cached(struct smm_space *s, u64 va, unsigned int prot, bool young, bool write,
+			 u64 frame)
+{
+	struct smm_lru_rec *x = smm_lru_rec_of_mut(s->mm, frame);
+	struct smm_space_path p;
+	u64 e;
+
+	if (WARN_ON_ONCE(!x || x->space ||
+			 smm_space_tag_id(smm_frame_tag(&s->mm->frames[frame])) != s->id))
+		return -EFAULT;
+	if (smm_space_descend(s, va, SHADOWMM_PT_PTE, false, 0, &p) != SHADOWMM_PT_PTE ||
+	    WARN_ON_ONCE(!smm_pte_swap(s->fmt, SHADOWMM_PT_PTE, *p.slot[SHADOWMM_PT_PTE])))
+		return -EFAULT;
+	e = smm_pte_make(s->fmt, SHADOWMM_PT_PTE, smm_space_pfn(s, frame), prot, true);
+	*p.slot[SHADOWMM_PT_PTE] = young ? smm_pte_hw_update(s->fmt, e, write) : e;
+	s->mapped[0]++;
+	s->vm.rss_anon++;
+	x->space = s;
+	x->va = va;
+	return 0;
+}
+
+/*
+ * An unmapped page of the swap cache freed (swap.c drops it from the
+ * cache first): off the LRU, back to the buddy. No space needed: the
+ * page is in none's tables.
+ */
+void smm_space_cache_free(struct smm_mm *mm, u64 frame)
+{
+	smm_lru_del(mm, frame);
+	smm_space_cache_free_page(mm, frame);
 }
 
 /* munmap()'s zap: the anonymous pages in [va, end) unmapped and freed. */

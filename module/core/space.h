@@ -56,7 +56,13 @@ u64 smm_space_frames(const struct smm_space *s);
 u64 *smm_space_entry(struct smm_space *s, u64 va, unsigned int *level);
 int smm_space_map_anon(struct smm_space *s, u64 va, unsigned int prot, bool write);
 int smm_space_map_anon_from(struct smm_space *s, u64 va, unsigned int prot, bool young,
-			    bool write, const void *src);
+			    bool write, const void *src, u64 *frame);
+
+/* The swap cache's pages (swap.c): read ahead unmapped, mapped on a hit, dropped */
+int smm_space_cache_new(struct smm_mm *mm, u32 id, u32 slot, const void *src, u64 *frame);
+int smm_space_map_cached(struct smm_space *s, u64 va, unsigned int prot, bool young, bool write,
+			 u64 frame);
+void smm_space_cache_free(struct smm_mm *mm, u64 frame);
 void smm_space_zap_anon_pte(struct smm_space *s, u64 *slot, u64 swp);
 void smm_space_unmap_anon(struct smm_space *s, u64 va, u64 end);
 void *smm_space_page_mem(const struct smm_space *s, u64 pfn);

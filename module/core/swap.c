@@ -4,9 +4,16 @@
  * of anonymous pages, swap-in on a fault, swapoff, and CHECK's rules.
  *
  * Invariants, for CHECK and the tests:
- *  - swap_map[0] is SMM_SWAP_MAP_BAD, every other slot 0 or 1, and the
- *    slots at 1 are exactly those the spaces' swap entries name, each
- *    once; inuse is their number, each space's swap_ents its share;
+ *  - swap_map[0] is SMM_SWAP_MAP_BAD; every other slot's count is 0 or
+ *    1, 1 exactly for the slots the spaces' swap entries name, each
+ *    once, by the space owner[] names; SMM_SWAP_HAS_CACHE is set
+ *    exactly for the slots cache[] gives a page; a slot is in use when
+ *    either is; inuse is their number, each space's swap_ents its
+ *    share of the entries;
+ *  - a cached page is an anonymous page of the slot's owner whose LRU
+ *    record is flagged swap cache with that slot: unmapped (record
+ *    space NULL) when the count is 1, mapped by the owner when it is
+ *    0; mm->nr_swapcached counts the cached pages;
  *  - a cluster's count is its slots in use plus those past the area's
  *    end plus the header's; a cluster is on the free list if and only
  *    if its count is 0 and it is not the cluster being filled.
@@ -14,6 +21,7 @@
 #include "swap.h"
 #include "space.h"
 #include "owner.h"
+#include "lru.h"
 
 /* The 4 KiB of slot @off. */
 static void *smm_swap_slot_mem(const struct smm_swap *sw, u64 off)
@@ -64,7 +72,9 @@ int smm_swap_init(struct smm_swap *sw, void *data, u64 slots)
 	sw->nr_clusters = (slots + SMM_SWAP_CLUSTER - 1) / SMM_SWAP_CLUSTER;
 	sw->map = smm_zalloc_array(slots, 1);
 	sw->cl = smm_zalloc_array(sw->nr_clusters, sizeof(*sw->cl));
-	if (!sw->map || !sw->cl) {
+	sw->cache = smm_zalloc_array(slots, sizeof(*sw->cache));
+	sw->owner = smm_zalloc_array(slots, 1);
+	if (!sw->map || !sw->cl || !sw->cache || !sw->owner) {
 		smm_swap_destroy(sw);
 		return -ENOMEM;
 	}
@@ -89,6 +99,8 @@ void smm_swap_destroy(struct smm_swap *sw)
 {
 	smm_free_array(sw->map);
 	smm_free_array(sw->cl);
+	smm_free_array(sw->cache);
+	smm_free_array(sw->owner);
 	memset(sw, 0, sizeof(*sw));
 }
 
@@ -145,14 +157,17 @@ static u64 smm_swap_alloc_slot(struct smm_swap *sw)
 }
 
 /*
- * Slot @off given back (swap_entry_free()): a cluster left empty goes to
- * the tail of the free list, unless it is the one being filled.
+ * Slot @off given back (swap_entry_free()), its last entry and its
+ * cached page gone: a cluster left empty goes to the tail of the free
+ * list, unless it is the one being filled.
  */
 static void smm_swap_put_slot(struct smm_swap *sw, u64 off)
 {
 	u32 c = off / SMM_SWAP_CLUSTER;
 
+	WARN_ON_ONCE(sw->cache[off]);
 	sw->map[off] = 0;
+	sw->owner[off] = 0;
 	sw->inuse--;
 	if (!--sw->cl[c].count && c != sw->cur)
 		smm_swap_cluster_add_tail(sw, c);
@@ -176,9 +191,133 @@ static u64 smm_swap_entry_slot(const struct smm_space *s, u64 e)
 	u64 off = smm_swp_offset(s->fmt, e);
 
 	if (!sw || smm_swp_type(s->fmt, e) != SMM_SWAP_TYPE || !off || off >= sw->slots ||
-	    !sw->map[off] || sw->map[off] == SMM_SWAP_MAP_BAD)
+	    !SMM_SWAP_COUNT(sw->map[off]) || sw->map[off] == SMM_SWAP_MAP_BAD)
 		return 0;
 	return off;
+}
+
+/* add_to_swap_cache(): @frame becomes slot @off's page in the cache. */
+static void smm_swap_cache_add(struct smm_mm *mm, u64 off, u64 frame)
+{
+	struct smm_swap *sw = mm->swap;
+
+	WARN_ON_ONCE(sw->cache[off]);
+	sw->cache[off] = frame + 1;
+	sw->map[off] |= SMM_SWAP_HAS_CACHE;
+	WRITE_ONCE(mm->nr_swapcached, mm->nr_swapcached + 1);
+}
+
+/*
+ * __delete_from_swap_cache() and put_swap_folio(): slot @off has no
+ * page in the cache any more; a slot no entry names is given back.
+ */
+static void smm_swap_cache_del(struct smm_mm *mm, u64 off)
+{
+	struct smm_swap *sw = mm->swap;
+
+	sw->cache[off] = 0;
+	sw->map[off] &= ~SMM_SWAP_HAS_CACHE;
+	WRITE_ONCE(mm->nr_swapcached, mm->nr_swapcached - 1);
+	if (!sw->map[off])
+		smm_swap_put_slot(sw, off);
+}
+
+/* The record of a page of the cache leaves it: no slot, no PG_readahead. */
+static void smm_swap_rec_uncache(struct smm_lru_rec *x)
+{
+	x->flags &= ~(SMM_LRU_F_SWAPCACHE | SMM_LRU_F_READAHEAD) &
+		    ((1U << SMM_LRU_SLOT_SHIFT) - 1);
+}
+
+/*
+ * folio_free_swap() of the mapped page @frame of slot @off (its record
+ * @x): the page leaves the cache and the slot goes back; the page stays
+ * mapped, an anonymous page as any other.
+ */
+static void smm_swap_free_mapped(struct smm_mm *mm, u64 off, struct smm_lru_rec *x)
+{
+	smm_swap_rec_uncache(x);
+	smm_swap_cache_del(mm, off);
+}
+
+/* The frame index of pfn @pfn, which is ours (the caller checked it). */
+static u64 smm_space_pfn_idx(const struct smm_space *s, u64 pfn)
+{
+	u64 idx = 0;
+
+	WARN_ON_ONCE(!smm_range_pfn_to_idx(s->mm->range, pfn, &idx));
+	return idx;
+}
+
+/*
+ * Swap-out of a mapped page of the swap cache (shrink_folio_list() on a
+ * swap-cache folio): its slot still holds what the page held when it
+ * came in, unless the page was written since (the PTE's dirty state,
+ * pte_dirty(), as try_to_unmap() moves it to the folio). Clean: nothing
+ * is written (no pswpout), the cache just lets go of it
+ * (__remove_mapping()). Dirty: written to its slot again (pageout(),
+ * pswpout +1). Either way the PTE gets the slot's swap entry back and
+ * the page is freed. The PTE @pte holding @e; the page's memory @mem,
+ * its record @x.
+ */
+static int smm_swap_out_cached(struct smm_space *s, u64 *pte, u64 e, const void *mem,
+			       struct smm_lru_rec *x)
+{
+	struct smm_swap *sw = s->mm->swap;
+	u32 off = smm_lru_rec_slot(x->flags);
+
+	if (WARN_ON_ONCE(!off || off >= sw->slots || sw->map[off] != SMM_SWAP_HAS_CACHE ||
+			 sw->owner[off] != s->id))
+		return -EFAULT;
+	if (smm_pte_flags(s->fmt, SHADOWMM_PT_PTE, e) & SHADOWMM_PTF_DIRTY) {
+		memcpy(smm_swap_slot_mem(sw, off), mem, SMM_PAGE_SIZE);
+		WRITE_ONCE(s->mm->events.pswpout, s->mm->events.pswpout + 1);
+	}
+	sw->map[off] = 1;	/* the entry's count: the slot stays in use */
+	smm_swap_rec_uncache(x);
+	smm_swap_cache_del(s->mm, off);
+	smm_space_zap_anon_pte(s, pte, smm_swp_entry(s->fmt, SMM_SWAP_TYPE, off));
+	s->vm.swap_ents++;
+	return 0;
+}
+
+/*
+ * An unmapped page of the swap cache reclaimed (shrink_folio_list() on
+ * a readahead page nobody faulted on): its slot holds its data, so it
+ * is only dropped from the cache and freed; the swap entry that names
+ * the slot stays. @frame's record says the slot. The spaces' lock held.
+ */
+int smm_swap_cache_reclaim(struct smm_mm *mm, u64 frame, const char **why)
+{
+	struct smm_lru_rec *x = smm_lru_rec_of_mut(mm, frame);
+	struct smm_swap *sw = mm->swap;
+	u32 off = x ? smm_lru_rec_slot(x->flags) : 0;
+
+	if (WARN_ON_ONCE(!sw || !x || x->space || !(x->flags & SMM_LRU_F_SWAPCACHE) ||
+			 !off || off >= sw->slots || sw->cache[off] != frame + 1 ||
+			 sw->map[off] != (SMM_SWAP_HAS_CACHE | 1))) {
+		*why = "not an unmapped page of the swap cache";
+		return -EINVAL;
+	}
+	smm_swap_cache_del(mm, off);
+	smm_space_cache_free(mm, frame);
+	return 0;
+}
+
+/*
+ * zap_pte_range() on a mapped page of the swap cache (space.c, before
+ * the page is freed): slot @slot, which only the cache held, goes back
+ * with it (free_swap_and_cache()).
+ */
+void smm_swap_cache_unmap(struct smm_space *s, u64 frame, u32 slot)
+{
+	struct smm_swap *sw = s->mm->swap;
+	struct smm_lru_rec *x = smm_lru_rec_of_mut(s->mm, frame);
+
+	if (WARN_ON_ONCE(!sw || !x || !slot || slot >= sw->slots ||
+			 sw->cache[slot] != frame + 1 || sw->map[slot] != SMM_SWAP_HAS_CACHE))
+		return;
+	smm_swap_free_mapped(s->mm, slot, x);
 }
 
 /*
@@ -186,7 +325,8 @@ static u64 smm_swap_entry_slot(const struct smm_space *s, u64 e)
  * MADV_PAGEOUT and reclaim's pageout do): a slot taken, the page copied
  * into it, the architecture's swap entry (type 0, the slot) written in
  * the PTE, the page freed by space.c's smm_space_zap_anon_pte(). RSS
- * anon -1, VmSwap +1, pswpout +1. Returns 0, or -errno with the reason
+ * anon -1, VmSwap +1, pswpout +1. A page of the swap cache goes back to
+ * its slot (smm_swap_out_cached()): written only if dirty. Returns 0, or -errno with the reason
  * and the page left as it was: -ENODEV no swap on, -EINVAL a bad
  * address or a page that is not order-0 anonymous (SPACE_MAP's, huge
  * leaves), -ENOENT nothing mapped, -EALREADY swapped out already,
@@ -196,6 +336,7 @@ int smm_swap_out_page(struct smm_space *s, u64 va, const char **why)
 {
 	struct smm_swap *sw = s->mm->swap;
 	unsigned int level;
+	struct smm_lru_rec *x;
 	u64 *slot, e, pfn, off;
 	void *mem;
 
@@ -239,11 +380,15 @@ int smm_swap_out_page(struct smm_space *s, u64 va, const char **why)
 		*why = "the page's memory cannot be reached";
 		return -EFAULT;
 	}
+	x = smm_lru_rec_of_mut(s->mm, smm_space_pfn_idx(s, pfn));
+	if (x && (x->flags & SMM_LRU_F_SWAPCACHE))
+		return smm_swap_out_cached(s, slot, e, mem, x);
 	off = smm_swap_alloc_slot(sw);
 	if (!off) {
 		*why = "the swap area is full";
 		return -ENOSPC;
 	}
+	sw->owner[off] = s->id;
 	memcpy(smm_swap_slot_mem(sw, off), mem, SMM_PAGE_SIZE);
 	smm_space_zap_anon_pte(s, slot, smm_swp_entry(s->fmt, SMM_SWAP_TYPE, off));
 	s->vm.swap_ents++;
@@ -317,66 +462,169 @@ int smm_swap_pageout(struct smm_space *s, u64 addr, u64 len, u64 *done, const ch
 }
 
 /*
- * The page of swap entry @e at @va brought back: a movable order-0
- * page filled from the slot and mapped with @prot (accessed with
- * @young, dirty on a @write), the slot freed (no swap cache), VmSwap
- * -1, RSS +1, pswpin +1. -EFAULT for an entry that names no slot in use
- * (do_swap_page()'s SIGBUS), -ENOMEM leaving the entry as it was.
+ * swap_cluster_readahead()'s window around slot @off: every slot of the
+ * SMM_SWAP_RA_PAGES-aligned window that swap entries name and that has
+ * no page in the cache is read into it, unmapped, for the space that
+ * owns it (swap_ra +1 and pswpin +1 each). Stops quietly at the first
+ * page memory cannot give without reclaim: readahead is a guess.
+ */
+static void smm_swap_readahead(struct smm_mm *mm, u64 off)
+{
+	struct smm_swap *sw = mm->swap;
+	u64 i = off & ~(u64)(SMM_SWAP_RA_PAGES - 1), end = i + SMM_SWAP_RA_PAGES, frame;
+
+	if (end > sw->slots)
+		end = sw->slots;
+	for (; i < end; i++) {
+		if (i == off || sw->cache[i] || sw->map[i] == SMM_SWAP_MAP_BAD ||
+		    !SMM_SWAP_COUNT(sw->map[i]))
+			continue;
+		if (smm_space_cache_new(mm, sw->owner[i], i, smm_swap_slot_mem(sw, i), &frame))
+			break;
+		smm_swap_cache_add(mm, i, frame);
+		WRITE_ONCE(mm->events.pswpin, mm->events.pswpin + 1);
+		WRITE_ONCE(mm->events.swap_ra, mm->events.swap_ra + 1);
+	}
+}
+
+/*
+ * The page of swap entry @e at @va brought back (do_swap_page()), mapped
+ * with @prot (accessed with @young, dirty on a @write); VmSwap -1, RSS
+ * +1. A page in the swap cache is mapped as it is (a hit: *@hit set,
+ * swap_ra_hit +1 if it was read ahead). Else a movable order-0 page is
+ * filled from the slot (pswpin +1) and, with @fault, joins the cache
+ * and the slots of its window are read ahead (smm_swap_readahead()).
+ * The slot is then kept, the page in the cache with a valid copy,
+ * unless should_try_to_free_swap(): a @write fault (the page is
+ * exclusive: nothing shares it), the area more than half full
+ * (vm_swap_full()), or not a @fault (swapoff frees every slot). -EFAULT
+ * for an entry that names no slot in use (do_swap_page()'s SIGBUS),
+ * -ENOMEM leaving the entry as it was.
  */
 static int smm_swap_in(struct smm_space *s, u64 va, u64 e, unsigned int prot, bool young,
-		       bool write, const char **why)
+		       bool write, bool fault, bool *hit, const char **why)
 {
-	u64 off = smm_swap_entry_slot(s, e);
+	struct smm_mm *mm = s->mm;
+	u64 off = smm_swap_entry_slot(s, e), frame;
+	struct smm_lru_rec *x;
 	int ret;
 
+	*hit = false;
 	if (!off) {
 		*why = "SIGBUS: the swap entry names no slot in use";
 		return -EFAULT;
 	}
-	ret = smm_space_map_anon_from(s, va, prot, young, write,
-				      smm_swap_slot_mem(s->mm->swap, off));
-	if (ret) {
-		*why = ret == -ENOMEM ? "out of memory for the swapped-in page (VM_FAULT_OOM)" :
-					"the swap entry's tables cannot be read";
-		return ret;
+	if (mm->swap->cache[off]) {
+		frame = mm->swap->cache[off] - 1;
+		ret = smm_space_map_cached(s, va, prot, young, write, frame);
+		x = smm_lru_rec_of_mut(mm, frame);
+		if (ret || WARN_ON_ONCE(!x)) {
+			*why = "the swap entry's tables or its cached page cannot be read";
+			return -EFAULT;
+		}
+		*hit = true;
+		if (x->flags & SMM_LRU_F_READAHEAD) {
+			x->flags &= ~SMM_LRU_F_READAHEAD;
+			WRITE_ONCE(mm->events.swap_ra_hit, mm->events.swap_ra_hit + 1);
+		}
+	} else {
+		ret = smm_space_map_anon_from(s, va, prot, young, write,
+					      smm_swap_slot_mem(mm->swap, off), &frame);
+		if (ret) {
+			*why = ret == -ENOMEM ? "out of memory for the swapped-in page (VM_FAULT_OOM)" :
+						"the swap entry's tables cannot be read";
+			return ret;
+		}
+		WRITE_ONCE(mm->events.pswpin, mm->events.pswpin + 1);
+		x = smm_lru_rec_of_mut(mm, frame);
+		smm_swap_cache_add(mm, off, frame);
+		if (x)
+			x->flags |= SMM_LRU_F_SWAPCACHE | (u32)off << SMM_LRU_SLOT_SHIFT;
+		if (fault)
+			smm_swap_readahead(mm, off);
 	}
-	smm_swap_put_slot(s->mm->swap, off);
+	/* the PTE's entry is gone: only the cache holds the slot now */
+	mm->swap->map[off] &= ~(u8)1;
 	s->vm.swap_ents--;
-	WRITE_ONCE(s->mm->events.pswpin, s->mm->events.pswpin + 1);
+	if (x && (!fault || write || smm_swap_full(mm->swap)))
+		smm_swap_free_mapped(mm, off, x);
 	return 0;
 }
 
 /*
  * do_swap_page(): the fault at @va found swap entry @e; the page comes
- * back with @prot, accessed, dirty on a @write. A major fault: the
- * space's maj_flt and the mm's pgmajfault +1. Errors as smm_swap_in().
+ * back with @prot, accessed, dirty on a @write. A page found in the
+ * swap cache is a minor fault (the space's min_flt); one read from the
+ * slot a major fault (maj_flt and the mm's pgmajfault +1). Errors as
+ * smm_swap_in().
  */
 int smm_swap_fault(struct smm_space *s, u64 va, u64 e, unsigned int prot, bool write,
 		   const char **why)
 {
-	int ret = smm_swap_in(s, va, e, prot, true, write, why);
+	bool hit;
+	int ret = smm_swap_in(s, va, e, prot, true, write, true, &hit, why);
 
 	if (ret)
 		return ret;
+	if (hit) {
+		s->vm.min_flt++;
+		return 0;
+	}
 	s->vm.maj_flt++;
 	WRITE_ONCE(s->mm->events.pgmajfault, s->mm->events.pgmajfault + 1);
 	return 0;
 }
 
-/* zap_pte_range()'s swap branch (space.c): the slot of entry @e freed. */
+/*
+ * zap_pte_range()'s swap branch (space.c, free_swap_and_cache()): the
+ * slot of entry @e freed, and the page read ahead for it, if any, with
+ * it.
+ */
 void smm_swap_free_entry(struct smm_space *s, u64 e)
 {
-	u64 off = smm_swap_entry_slot(s, e);
+	u64 off = smm_swap_entry_slot(s, e), frame;
+	struct smm_swap *sw = s->mm->swap;
 
 	if (WARN_ON_ONCE(!off))
 		return;
-	smm_swap_put_slot(s->mm->swap, off);
 	s->vm.swap_ents--;
+	sw->map[off] &= ~(u8)1;
+	if (sw->cache[off]) {
+		frame = sw->cache[off] - 1;
+		smm_swap_cache_del(s->mm, off);
+		smm_space_cache_free(s->mm, frame);
+	} else {
+		smm_swap_put_slot(sw, off);
+	}
+}
+
+/*
+ * try_to_unuse()'s pass over the swap cache for @s: each page of the
+ * cache that @s maps lets go of its slot (the page stays mapped); the
+ * unmapped ones are mapped by the walk of smm_swap_unuse().
+ */
+static void smm_swap_unuse_cached(struct smm_space *s)
+{
+	struct smm_swap *sw = s->mm->swap;
+	struct smm_lru_rec *x;
+	u64 off;
+
+	for (off = 1; off < sw->slots; off++) {
+		if (!(off % 65536))
+			smm_cond_resched();
+		if (!sw->cache[off] || sw->owner[off] != s->id || SMM_SWAP_COUNT(sw->map[off]))
+			continue;
+		x = smm_lru_rec_of_mut(s->mm, sw->cache[off] - 1);
+		if (!WARN_ON_ONCE(!x))
+			smm_swap_free_mapped(s->mm, off, x);
+	}
 }
 
 /*
  * try_to_unuse() for one space: every swap entry of @s brought back in,
- * mapped old with its VMA's protection (unuse_pte()). Returns 0, or
+ * mapped old with its VMA's protection (unuse_pte()), from the swap
+ * cache when it holds the page; every slot of @s's pages leaves the
+ * cache. Returns 0, or
  * -ENOMEM at the first page memory could not hold (the entries not
  * reached stay, nothing is lost), -EFAULT for a bad entry, with the
  * reason.
@@ -385,9 +633,13 @@ int smm_swap_unuse(struct smm_space *s, const char **why)
 {
 	u64 va = 0, n = 0;
 	struct smm_walk w;
+	bool hit;
 	int ret;
 
-	if (!s->mm->swap || !s->vm.swap_ents)
+	if (!s->mm->swap)
+		return 0;
+	smm_swap_unuse_cached(s);
+	if (!s->vm.swap_ents)
 		return 0;
 	while (va < smm_space_limit(s)) {
 		if (smm_space_walk(s, va, &w)) {
@@ -402,7 +654,8 @@ int smm_swap_unuse(struct smm_space *s, const char **why)
 				return -EFAULT;
 			}
 			ret = smm_swap_in(s, w.start, w.lv[w.nr - 1].entry,
-					  vma->prot | SHADOWMM_PROT_USER, false, false, why);
+					  vma->prot | SHADOWMM_PROT_USER, false, false, false, &hit,
+					  why);
 			if (ret == -ENOMEM)
 				*why = "out of memory: swap stays on with the pages that could not come back";
 			if (ret)
@@ -464,6 +717,10 @@ int smm_swap_check_space(const struct smm_space *s, u8 *seen, char *why, size_t 
 				return smm_swap_bad("space %u: swap entry %#llx at %#llx names no slot of the area",
 						    s->id, (unsigned long long)w.lv[w.nr - 1].entry,
 						    (unsigned long long)w.start);
+			if (sw->owner[off] != s->id)
+				return smm_swap_bad("space %u: slot %llu of its entry at %#llx is owned by space %u",
+						    s->id, (unsigned long long)off,
+						    (unsigned long long)w.start, sw->owner[off]);
 			if (seen[off] < 0xff)
 				seen[off]++;
 			ents++;
@@ -481,26 +738,85 @@ int smm_swap_check_space(const struct smm_space *s, u8 *seen, char *why, size_t 
 }
 
 /*
+ * CHECK of slot @off's page in the swap cache: an anonymous page of the
+ * slot's owner (so no other slot's), its record flagged swap cache for
+ * this slot (so the page is in the cache once), mapped by the owner
+ * exactly when no swap entry names the slot.
+ */
+static int smm_swap_check_cached(const struct smm_mm *mm, u64 off, char *why, size_t len)
+{
+	const struct smm_swap *sw = mm->swap;
+	u64 frame = sw->cache[off] - 1;
+	const struct smm_lru_rec *x;
+	struct smm_frame f;
+
+	if (!(sw->map[off] & SMM_SWAP_HAS_CACHE))
+		return smm_swap_bad("swap: slot %llu has a cached page, swap_map %#x says none",
+				    (unsigned long long)off, sw->map[off]);
+	if (frame >= mm->range->span)
+		return smm_swap_bad("swap: slot %llu's cached frame %llu is outside the range",
+				    (unsigned long long)off, (unsigned long long)frame);
+	f = smm_frame_load(&mm->frames[frame]);
+	x = smm_lru_rec_of(mm, frame);
+	if (!x || smm_space_tag_id(smm_frame_tag(&f)) != sw->owner[off])
+		return smm_swap_bad("swap: slot %llu's cached frame %llu is not an anonymous page of space %u",
+				    (unsigned long long)off, (unsigned long long)frame, sw->owner[off]);
+	if (!(x->flags & SMM_LRU_F_SWAPCACHE) || smm_lru_rec_slot(x->flags) != off)
+		return smm_swap_bad("swap: slot %llu's cached frame %llu: its record names slot %u (flags %#x)",
+				    (unsigned long long)off, (unsigned long long)frame,
+				    smm_lru_rec_slot(x->flags), x->flags);
+	if (!x->space != !!SMM_SWAP_COUNT(sw->map[off]) ||
+	    (x->space && x->space->id != sw->owner[off]))
+		return smm_swap_bad("swap: slot %llu's cached frame %llu is %smapped with %u swap entries",
+				    (unsigned long long)off, (unsigned long long)frame,
+				    x->space ? "" : "not ", SMM_SWAP_COUNT(sw->map[off]));
+	if ((x->flags & SMM_LRU_F_READAHEAD) && x->space)
+		return smm_swap_bad("swap: slot %llu's page is mapped yet still marked read ahead",
+				    (unsigned long long)off);
+	return 0;
+}
+
+/*
  * CHECK for the area, after smm_swap_check_space() on every space:
- * swap_map equals the entries counted in @seen, inuse their sum, the
- * clusters' counts and free list as swap.h says.
+ * swap_map's counts equal the entries counted in @seen, its cache bits
+ * the swap cache, each cached page as smm_swap_check_cached() says,
+ * inuse the slots in use, the clusters' counts and free list as swap.h
+ * says.
  */
 int smm_swap_check(const struct smm_mm *mm, const u8 *seen, char *why, size_t len)
 {
 	const struct smm_swap *sw = mm->swap;
-	u64 off, used = 0, cnt;
+	u64 off, used = 0, cnt, cached = 0;
 	u32 c, on_list = 0, i;
 
 	if (!sw)
-		return 0;
+		return mm->nr_swapcached ? smm_swap_bad("swap: %llu pages cached without an area",
+							(unsigned long long)mm->nr_swapcached) : 0;
 	if (sw->map[0] != SMM_SWAP_MAP_BAD || seen[0])
 		return smm_swap_bad("swap: slot 0 (the header) is in use");
 	for (off = 1; off < sw->slots; off++) {
-		if (sw->map[off] != seen[off])
-			return smm_swap_bad("swap: slot %llu: swap_map %u, %u swap entries name it",
+		if (SMM_SWAP_COUNT(sw->map[off]) != seen[off] ||
+		    (sw->map[off] & ~(SMM_SWAP_HAS_CACHE | 1)))
+			return smm_swap_bad("swap: slot %llu: swap_map %#x, %u swap entries name it",
 					    (unsigned long long)off, sw->map[off], seen[off]);
-		used += sw->map[off];
+		if (sw->cache[off]) {
+			int ret = smm_swap_check_cached(mm, off, why, len);
+
+			if (ret)
+				return ret;
+			cached++;
+		} else if (sw->map[off] & SMM_SWAP_HAS_CACHE) {
+			return smm_swap_bad("swap: slot %llu says it has a cached page, the cache has none",
+					    (unsigned long long)off);
+		}
+		used += sw->map[off] != 0;
+		if (!(off % 65536))
+			smm_cond_resched();
 	}
+	if (cached != mm->nr_swapcached)
+		return smm_swap_bad("swap: %llu pages in the swap cache, SwapCached says %llu",
+				    (unsigned long long)cached,
+				    (unsigned long long)mm->nr_swapcached);
 	if (used != sw->inuse)
 		return smm_swap_bad("swap: %llu slots used, inuse says %llu",
 				    (unsigned long long)used, (unsigned long long)sw->inuse);

@@ -24,10 +24,29 @@
  *    swap-in on a fault (do_swap_page()), slots freed by munmap and
  *    teardown (zap_pte_range()), swapoff (try_to_unuse()).
  *
- * Simplified against the kernel: no swap cache (a swapped-in page frees
- * its slot at once, as the kernel does when vm_swap_full()), hence no
- * readahead, no sharing of a slot and no continuation counts; no
- * discard, no priorities. These are left for the next step.
+ *  - The swap cache (swap_state.c): cache[] gives each slot's page in
+ *    memory (frame + 1, 0 none), 4 bytes a slot; owner[] the id of the
+ *    space whose swap entry took the slot, 1 byte a slot (so a page
+ *    read ahead for a slot of another space is charged to that space,
+ *    and that space's teardown drops it). swap_map counts the entries
+ *    in its low bits and says SMM_SWAP_HAS_CACHE while the slot has a
+ *    page in the cache. A cached page is an anonymous page with an LRU
+ *    record flagged SMM_LRU_F_SWAPCACHE that names its slot (lru.h):
+ *    mapped (the PTE present, the slot's count 0) after a swap-in that
+ *    kept the slot, or unmapped (the PTE still the swap entry, count
+ *    1, the record's space NULL) after a readahead.
+ *  - Swap-in readahead (swap_cluster_readahead()): a fault that misses
+ *    the cache reads the SMM_SWAP_RA_PAGES-aligned window of slots
+ *    around its own (page_cluster 3), every slot in use without a
+ *    cached page, into the cache and onto the inactive anon list.
+ *
+ * Simplified against the kernel: no sharing of a slot and no
+ * continuation counts; no discard, no priorities; no VMA-based
+ * readahead (6.1 uses it on SSDs; the cluster one is its fallback);
+ * no readahead window scaling (page_cluster fixed at 3).
+ *
+ * Bytes per slot: 4 KiB of data, 1 of swap_map, 4 of cache[], 1 of
+ * owner[], and a cluster's 8 bytes per 256 slots.
  *
  * Locking: the glue serialises every call that touches the area or a
  * space under its one space mutex (space_registry.c); the core takes no
@@ -46,7 +65,11 @@ struct smm_space;
 #define SMM_SWAP_MAP_BAD	0x3f		/* SWAP_MAP_BAD: never handed out */
 #define SMM_SWAP_NONE		(~0U)		/* no cluster */
 #define SMM_SWAP_TYPE		0		/* the one area's type in entries */
-#define SMM_SWAP_MAX_SLOTS	(1ULL << 30)	/* 4 TiB: cluster numbers fit in u32 */
+#define SMM_SWAP_HAS_CACHE	0x40		/* SWAP_HAS_CACHE: a page in the cache */
+#define SMM_SWAP_COUNT(m)	((m) & 0x3f)	/* swap_count(): the entries' users */
+/* 64 GiB: the slot fits the 24 bits an LRU record keeps for it (lru.h) */
+#define SMM_SWAP_MAX_SLOTS	(1ULL << 24)
+#define SMM_SWAP_RA_PAGES	8		/* 1 << page_cluster (vm.page-cluster 3) */
 
 struct smm_swap_cluster {
 	u32 count;			/* slots used (or past the area's end) */
@@ -65,6 +88,8 @@ struct smm_swap {
 	u64 cur_next;			/* next slot to try in it */
 	u64 next;			/* the scan's hint (cluster_next) */
 	u64 inuse;			/* inuse_pages */
+	u32 *cache;			/* the swap cache: slot -> frame + 1, 0 none */
+	u8 *owner;			/* slot -> the space id of its entry */
 };
 
 /* The life of an area, and swapon/swapoff on an mm. */
@@ -86,6 +111,16 @@ int smm_swap_pageout(struct smm_space *s, u64 addr, u64 len, u64 *done, const ch
 int smm_swap_fault(struct smm_space *s, u64 va, u64 e, unsigned int prot, bool write,
 		   const char **why);
 void smm_swap_free_entry(struct smm_space *s, u64 e);
+
+/* The swap cache: a mapped page's slot dropped (zap), an unmapped page reclaimed. */
+void smm_swap_cache_unmap(struct smm_space *s, u64 frame, u32 slot);
+int smm_swap_cache_reclaim(struct smm_mm *mm, u64 frame, const char **why);
+
+/* vm_swap_full(): more than half the slots in use. */
+static inline bool smm_swap_full(const struct smm_swap *sw)
+{
+	return sw->inuse * 2 > smm_swap_size(sw);
+}
 
 /*
  * CHECK: each space's swap entries counted into @seen (one byte per

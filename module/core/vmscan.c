@@ -17,20 +17,28 @@
 	WRITE_ONCE((mm)->reclaim.ev, (mm)->reclaim.ev + (n))
 
 /*
- * The pageout of a scan: swap-out of the record's page (swap.c); @priv
- * is the scan control, which counts the pages swap-out refused (they
- * are activated, as after a failed add_to_swap()).
+ * The pageout of a scan: swap-out of the record's page (swap.c), or,
+ * for a page of the swap cache no space maps (@s NULL: read ahead and
+ * never faulted on), its drop from the cache; @priv is the scan
+ * control, which counts the pages swap-out refused (they are
+ * activated, as after a failed add_to_swap()).
  */
-static int smm_vmscan_pageout(void *priv, struct smm_space *s, u64 va, u64 frame)
+static int smm_vmscan_pageout(void *priv, struct smm_mm *mm, struct smm_space *s, u64 va,
+			      u64 frame)
 {
 	struct smm_scan_control *sc = priv;
 	const char *why;
 	int ret;
 
+	if (!s) {
+		ret = smm_swap_cache_reclaim(mm, frame, &why);
+		goto out;
+	}
 	/* the rmap names a page of the space (CHECK holds it so) */
 	if (WARN_ON_ONCE(smm_frame_type(&s->mm->frames[frame]) != SMM_FRAME_SPACE))
 		return -EINVAL;
 	ret = smm_swap_out_page(s, va, &why);
+out:
 	if (ret)
 		sc->nr_refused++;
 	return ret;

@@ -17,6 +17,9 @@
  *   pgfree		pages freed, to the buddy or the pcp lists
  *   pgfault, pgmajfault	faults handled by the shadow fault path
  *   pswpin, pswpout	pages read from and written to the swap area (swap.c)
+ *   nr_swapcached	pages in the swap cache (swap.h: SwapCached)
+ *   swap_ra, swap_ra_hit	pages read ahead on a swap-in fault, and of
+ *			those the ones a later fault found in the cache
  *   nr_zone_*, nr_<lru>	pages on each LRU list (lru.h); a zone's list is
  *			its node's here, one node; nr_isolated_anon: off
  *			the lists in a scan
@@ -64,6 +67,7 @@ const struct smm_vmstat_item smm_vmstat_items[] = {
 	VS_LRU("nr_isolated_anon", nr_isolated_anon),
 	VS_SPACES("nr_anon_pages", vm.rss_anon),
 	VS_SPACES("nr_page_table_pages", tables),
+	VS_MM("nr_swapcached", nr_swapcached),
 	VS_MM("pswpin", events.pswpin),
 	VS_MM("pswpout", events.pswpout),
 	VS_ZONE("pgalloc_dma", SHADOWMM_ZONE_DMA, alloc_pages),
@@ -89,6 +93,8 @@ const struct smm_vmstat_item smm_vmstat_items[] = {
 	VS_MM("kswapd_high_wmark_hit_quickly", reclaim.kswapd_high_wmark_hit_quickly),
 	VS_MM("pageoutrun", reclaim.pageoutrun),
 	VS_MM("oom_kill", events.oom_kill),
+	VS_MM("swap_ra", events.swap_ra),
+	VS_MM("swap_ra_hit", events.swap_ra_hit),
 };
 
 const unsigned int smm_vmstat_nr = ARRAY_SIZE(smm_vmstat_items);

@@ -317,6 +317,7 @@ struct smmc_swap {
 	int32_t priority;
 	uint32_t clusters, clusters_free;
 	uint64_t pswpin, pswpout, pgmajfault;
+	uint64_t cached;		/* pages in the swap cache (SwapCached) */
 };
 
 int smmc_swap_on(struct smmc_nl *nl, uint64_t size);

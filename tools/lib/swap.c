@@ -18,6 +18,7 @@ static const enum mnl_attr_data_type smmc_swap_types[SHADOWMM_A_SWAP_MAX + 1] = 
 	[SHADOWMM_A_SWAP_PSWPOUT]	= MNL_TYPE_U64,
 	[SHADOWMM_A_SWAP_PGMAJFAULT]	= MNL_TYPE_U64,
 	[SHADOWMM_A_SWAP_LIMIT]		= MNL_TYPE_U64,
+	[SHADOWMM_A_SWAP_CACHED]	= MNL_TYPE_U64,
 };
 
 static const struct smmc_attr_policy smmc_swap_policy = SMMC_ATTR_POLICY(smmc_swap_types);
@@ -59,6 +60,7 @@ static int smmc_swap_cb(const struct nlmsghdr *nlh, void *data)
 	sw->pswpin = smmc_attr_u64(tb[SHADOWMM_A_SWAP_PSWPIN], 0);
 	sw->pswpout = smmc_attr_u64(tb[SHADOWMM_A_SWAP_PSWPOUT], 0);
 	sw->pgmajfault = smmc_attr_u64(tb[SHADOWMM_A_SWAP_PGMAJFAULT], 0);
+	sw->cached = smmc_attr_u64(tb[SHADOWMM_A_SWAP_CACHED], 0);
 	sw->limit = smmc_attr_u64(tb[SHADOWMM_A_SWAP_LIMIT], 0);
 	return MNL_CB_OK;
 }

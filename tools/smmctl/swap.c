@@ -92,6 +92,7 @@ static int swap_show(int argc, char **argv)
 	smmc_print_u64(SMMC_PRINT_ANY, "pswpin", "pswpin %" PRIu64 "\n", sw.pswpin);
 	smmc_print_u64(SMMC_PRINT_ANY, "pswpout", "pswpout %" PRIu64 "\n", sw.pswpout);
 	smmc_print_u64(SMMC_PRINT_ANY, "pgmajfault", "pgmajfault %" PRIu64 "\n", sw.pgmajfault);
+	smmc_print_u64(SMMC_PRINT_ANY, "cached_kb", "SwapCached %" PRIu64 " kB\n", sw.cached * 4);
 	return 0;
 }
 

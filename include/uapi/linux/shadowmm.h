@@ -659,6 +659,7 @@ enum shadowmm_a_swap {
 	SHADOWMM_A_SWAP_PSWPOUT,	/* u64 (GET): pages written to swap, ever */
 	SHADOWMM_A_SWAP_PGMAJFAULT,	/* u64 (GET): major faults, ever */
 	SHADOWMM_A_SWAP_LIMIT,		/* u64 (GET): the largest size SWAP_ON accepts */
+	SHADOWMM_A_SWAP_CACHED,		/* u64 (GET): pages in the swap cache (SwapCached) */
 
 	__SHADOWMM_A_SWAP_CNT,
 	SHADOWMM_A_SWAP_MAX = __SHADOWMM_A_SWAP_CNT - 1

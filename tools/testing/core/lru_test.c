@@ -129,11 +129,12 @@ struct pageout_ctl {
 	bool by_vpn;
 };
 
-static int test_pageout(void *priv, struct smm_space *s, u64 va, u64 frame)
+static int test_pageout(void *priv, struct smm_mm *mm, struct smm_space *s, u64 va, u64 frame)
 {
 	struct pageout_ctl *c = priv;
 
 	(void)frame;
+	(void)mm;
 	c->calls++;
 	if (c->by_vpn ? !(((va >> 12) + c->step) % 3) : c->refuse)
 		return -EAGAIN;

@@ -138,15 +138,24 @@ SMM_TEST(swap_data_survive)
 			EXPECT_EQ(sw_slot_of(&s, BASE + i * PG), 1 + i);
 		EXPECT_EQ(sw_check(&e.t.mm, &sp, 1), 0);
 
+		/*
+		 * slots 1..8: the fault at slot 1 reads 2..7 ahead (window
+		 * 0..7, 0 the header), slot 8 opens the next window; the
+		 * slots stay, the pages in the swap cache (8 of 63 in use)
+		 */
 		ASSERT_EQ(sw_access(&s, BASE, 8 * PG, false, 0, &res), 0);
 		EXPECT_EQ(res.csum, csum);
 		EXPECT_EQ(res.faults, 8);
-		EXPECT_EQ(s.vm.maj_flt, 8);
-		EXPECT_EQ(e.t.mm.events.pgmajfault, 8);
+		EXPECT_EQ(s.vm.maj_flt, 2);
+		EXPECT_EQ(s.vm.min_flt, 8 + 6);
+		EXPECT_EQ(e.t.mm.events.pgmajfault, 2);
 		EXPECT_EQ(e.t.mm.events.pswpin, 8);
+		EXPECT_EQ(e.t.mm.events.swap_ra, 6);
+		EXPECT_EQ(e.t.mm.events.swap_ra_hit, 6);
 		EXPECT_EQ(s.vm.rss_anon, 8);
 		EXPECT_EQ(s.vm.swap_ents, 0);
-		EXPECT_EQ(e.sw.inuse, 0);
+		EXPECT_EQ(e.sw.inuse, 8);
+		EXPECT_EQ(e.t.mm.nr_swapcached, 8);
 		/* a read fault maps the page accessed, not dirty */
 		{
 			struct smm_walk w;
@@ -410,13 +419,21 @@ SMM_TEST(swap_off_and_out_of_memory)
 
 /*
  * Random steps against a model of every page of a window in two spaces:
- * absent / present / swapped, and its value (each page holds one value
- * in every word). mmap, write, read (checksum), pageout of a range,
- * munmap, swapoff and swapon; after every step the core's entries,
- * counts and CHECK equal the model's.
+ * absent / present / swapped, its value (each page holds one value in
+ * every word), and the swap cache: a present page may keep its slot
+ * (a copy in swap, clean or dirty), a swapped page may have a page in
+ * the cache (read ahead). The model knows each page's slot (read from
+ * the walker at pageout: which slot is the allocator's business, tested
+ * above) and predicts from it the readahead window of a major fault,
+ * hits, the slot freed when swap is more than half full or on a write
+ * fault, writes skipped for clean pages, and pswpin, pswpout, swap_ra,
+ * swap_ra_hit, SwapCached and inuse. mmap, write, read (checksum),
+ * pageout of a range, munmap, swapoff and swapon; after every step the
+ * core's entries, counts and CHECK equal the model's.
  */
 #define RM_PAGES	96
 #define RM_SPACES	2
+#define RM_SLOTS	25
 
 enum { RM_ABSENT, RM_PRESENT, RM_SWAPPED };
 
@@ -424,13 +441,85 @@ struct rm_page {
 	bool vma;
 	u8 state;
 	u64 value;
+	u64 slot;	/* present: the slot it keeps (0 none); swapped: its slot */
+	bool cached;	/* swapped: a page in the swap cache */
+	bool ra;	/* swapped and cached: read ahead, not yet hit */
+	bool dirty;	/* present with a slot: written since it came in */
 };
 
 static struct rm_page rm[RM_SPACES][RM_PAGES];
 
+struct rm_events {
+	u64 pswpin, pswpout, swap_ra, swap_ra_hit, maj;
+};
+
+static struct rm_events rm_ev;
+
+/* Slots the model holds: swapped pages' and present pages' kept ones. */
+static u64 rm_slots_used(void)
+{
+	u64 n = 0;
+	unsigned int k, p;
+
+	for (k = 0; k < RM_SPACES; k++)
+		for (p = 0; p < RM_PAGES; p++)
+			n += rm[k][p].state != RM_ABSENT && rm[k][p].slot;
+	return n;
+}
+
+static u64 rm_cached(void)
+{
+	u64 n = 0;
+	unsigned int k, p;
+
+	for (k = 0; k < RM_SPACES; k++)
+		for (p = 0; p < RM_PAGES; p++)
+			n += (rm[k][p].state == RM_PRESENT && rm[k][p].slot) ||
+			     (rm[k][p].state == RM_SWAPPED && rm[k][p].cached);
+	return n;
+}
+
+/*
+ * The model of a fault on swapped page (@k, @p): a hit maps the cached
+ * page; a miss reads it and every other swapped page of its window
+ * (slots aligned to 8) without a cached page. The slot stays unless
+ * @write or more than half the slots are in use.
+ */
+static void rm_swap_in(unsigned int k, unsigned int p, bool write)
+{
+	struct rm_page *x = &rm[k][p];
+	u64 lo = x->slot & ~7ULL;
+	unsigned int j, q;
+
+	if (x->cached) {
+		rm_ev.swap_ra_hit += x->ra;
+	} else {
+		rm_ev.pswpin++;
+		rm_ev.maj++;
+		for (j = 0; j < RM_SPACES; j++) {
+			for (q = 0; q < RM_PAGES; q++) {
+				struct rm_page *y = &rm[j][q];
+
+				if (y == x || y->state != RM_SWAPPED || y->cached ||
+				    y->slot < lo || y->slot >= lo + 8)
+					continue;
+				y->cached = y->ra = true;
+				rm_ev.pswpin++;
+				rm_ev.swap_ra++;
+			}
+		}
+	}
+	x->state = RM_PRESENT;
+	x->cached = x->ra = false;
+	x->dirty = false;
+	if (write || rm_slots_used() * 2 > RM_SLOTS - 1)
+		x->slot = 0;
+}
+
 static int rm_compare(struct smm_test_swap *e, struct smm_space *s, struct smm_space *const *sps)
 {
-	u64 rss[RM_SPACES] = { 0 }, swp[RM_SPACES] = { 0 }, total = 0;
+	u64 rss[RM_SPACES] = { 0 }, swp[RM_SPACES] = { 0 };
+	const struct smm_vm_events *ev = &e->t.mm.events;
 	unsigned int k, p;
 	struct smm_walk w;
 
@@ -442,7 +531,8 @@ static int rm_compare(struct smm_test_swap *e, struct smm_space *s, struct smm_s
 				return -1;
 			kind = w.kind == SHADOWMM_PT_PAGE ? RM_PRESENT :
 			       w.kind == SHADOWMM_PT_SWAP ? RM_SWAPPED : RM_ABSENT;
-			if (kind != want || (!!smm_vma_find(&s[k], BASE + p * PG)) != rm[k][p].vma) {
+			if (kind != want || (!!smm_vma_find(&s[k], BASE + p * PG)) != rm[k][p].vma ||
+			    (want == RM_SWAPPED && w.swap_offset != rm[k][p].slot)) {
 				printf("# space %u page %u: state %u, model %u\n", k, p, kind, want);
 				return -1;
 			}
@@ -456,11 +546,60 @@ static int rm_compare(struct smm_test_swap *e, struct smm_space *s, struct smm_s
 			       (unsigned long long)swp[k]);
 			return -1;
 		}
-		total += swp[k];
 	}
-	if (e->t.mm.swap && e->t.mm.swap->inuse != total)
+	if ((e->t.mm.swap && e->t.mm.swap->inuse != rm_slots_used()) ||
+	    e->t.mm.nr_swapcached != rm_cached()) {
+		printf("# inuse %llu cached %llu, model %llu %llu\n",
+		       (unsigned long long)(e->t.mm.swap ? e->t.mm.swap->inuse : 0),
+		       (unsigned long long)e->t.mm.nr_swapcached,
+		       (unsigned long long)rm_slots_used(), (unsigned long long)rm_cached());
 		return -1;
+	}
+	if (ev->pswpin != rm_ev.pswpin || ev->pswpout != rm_ev.pswpout ||
+	    ev->swap_ra != rm_ev.swap_ra || ev->swap_ra_hit != rm_ev.swap_ra_hit ||
+	    ev->pgmajfault != rm_ev.maj) {
+		printf("# pswpin %llu pswpout %llu swap_ra %llu hit %llu maj %llu, model %llu %llu %llu %llu %llu\n",
+		       (unsigned long long)ev->pswpin, (unsigned long long)ev->pswpout,
+		       (unsigned long long)ev->swap_ra, (unsigned long long)ev->swap_ra_hit,
+		       (unsigned long long)ev->pgmajfault, (unsigned long long)rm_ev.pswpin,
+		       (unsigned long long)rm_ev.pswpout, (unsigned long long)rm_ev.swap_ra,
+		       (unsigned long long)rm_ev.swap_ra_hit, (unsigned long long)rm_ev.maj);
+		return -1;
+	}
 	return sw_check(&e->t.mm, sps, RM_SPACES);
+}
+
+/* The model of MADV_PAGEOUT over [p, p + n) of space @k: returns the error it expects. */
+static int rm_pageout(struct smm_space *sk, unsigned int k, unsigned int p, unsigned int n,
+		      u64 avail, u64 *done)
+{
+	unsigned int i;
+	bool hole = false;
+
+	*done = 0;
+	for (i = p; i < p + n; i++)
+		hole |= !rm[k][i].vma;
+	for (i = p; i < p + n; i++) {
+		struct rm_page *x = &rm[k][i];
+
+		if (x->state != RM_PRESENT)
+			continue;
+		if (!x->slot) {
+			if (!avail)
+				return -ENOSPC;
+			avail--;
+			rm_ev.pswpout++;
+			x->slot = sw_slot_of(sk, BASE + i * PG);
+		} else {
+			rm_ev.pswpout += x->dirty;
+			if (sw_slot_of(sk, BASE + i * PG) != x->slot)
+				x->slot = ~0ULL;	/* the compare says so */
+		}
+		x->state = RM_SWAPPED;
+		x->cached = x->ra = x->dirty = false;
+		(*done)++;
+	}
+	return hole ? -ENOMEM : 0;
 }
 
 SMM_TEST(swap_random_against_model)
@@ -472,12 +611,13 @@ SMM_TEST(swap_random_against_model)
 	struct smm_swap *off;
 	struct smm_test_swap e;
 	const char *why;
-	u64 done, paged = 0, full = 0, offs = 0;
+	u64 done, paged = 0, full = 0, offs = 0, clean = 0;
 	int ret;
 
 	/* 24 slots against 2 x 96 pages: swap fills up now and then */
-	ASSERT_EQ(smm_test_swap_init(&e, 1024, 25), 0);
+	ASSERT_EQ(smm_test_swap_init(&e, 1024, RM_SLOTS), 0);
 	memset(rm, 0, sizeof(rm));
+	memset(&rm_ev, 0, sizeof(rm_ev));
 	for (k = 0; k < RM_SPACES; k++) {
 		ASSERT_EQ(smm_space_init(&s[k], &e.t.mm, k + 1, 4), 0);
 		sps[k] = &s[k];
@@ -499,7 +639,7 @@ SMM_TEST(swap_random_against_model)
 			ASSERT_EQ(smm_vma_mmap(&s[k], BASE + p * PG, n * PG, RW, &why), 0);
 			for (i = p; i < p + n; i++)
 				rm[k][i].vma = true;
-		} else if (op < 40) {	/* write a value into one page */
+		} else if (op < 35) {	/* write a value into one page */
 			u64 v = smm_test_rand(&st);
 
 			ret = sw_access(&s[k], BASE + p * PG, PG, true, v, &res);
@@ -508,50 +648,41 @@ SMM_TEST(swap_random_against_model)
 			} else {
 				ASSERT_EQ(ret, 0);
 				EXPECT_EQ(res.faults, rm[k][p].state != RM_PRESENT);
+				if (rm[k][p].state == RM_SWAPPED)
+					rm_swap_in(k, p, true);
 				rm[k][p].state = RM_PRESENT;
 				rm[k][p].value = v;
+				rm[k][p].dirty = true;
 			}
 		} else if (op < 55) {	/* read one page: its value comes back */
 			ret = sw_access(&s[k], BASE + p * PG, PG, false, 0, &res);
 			if (!rm[k][p].vma) {
 				ASSERT_EQ(ret, -EFAULT);
 			} else {
-				u64 maj = s[k].vm.maj_flt;
-				bool was_swapped = rm[k][p].state == RM_SWAPPED;
-
 				ASSERT_EQ(ret, 0);
 				if (rm[k][p].state == RM_ABSENT)
 					rm[k][p].value = 0;
 				EXPECT_EQ(res.csum, sw_csum_of(1, rm[k][p].value));
-				(void)maj;
+				if (rm[k][p].state == RM_SWAPPED)
+					rm_swap_in(k, p, false);
 				rm[k][p].state = RM_PRESENT;
-				if (was_swapped)
-					ASSERT_NE(s[k].vm.maj_flt, 0);
 			}
 		} else if (op < 80) {	/* MADV_PAGEOUT over [p, p + n) */
 			u64 avail = e.t.mm.swap ? smm_swap_size(e.t.mm.swap) - e.t.mm.swap->inuse : 0;
-			u64 want = 0;
-			bool hole = false;
+			u64 want_done, out0 = rm_ev.pswpout;
+			int want;
 
-			for (i = p; i < p + n; i++) {
-				want += rm[k][i].state == RM_PRESENT;
-				hole |= !rm[k][i].vma;
-			}
 			ret = smm_swap_pageout(&s[k], BASE + p * PG, n * PG, &done, &why);
 			if (!e.t.mm.swap) {
 				ASSERT_EQ(ret, -ENODEV);
 				continue;
 			}
-			EXPECT_EQ(done, want < avail ? want : avail);
-			EXPECT_EQ(ret, want > avail ? -ENOSPC : hole ? -ENOMEM : 0);
+			want = rm_pageout(&s[k], k, p, n, avail, &want_done);
+			EXPECT_EQ(done, want_done);
+			EXPECT_EQ(ret, want);
 			paged += done;
+			clean += done - (rm_ev.pswpout - out0);
 			full += ret == -ENOSPC;
-			for (i = p; i < p + n && done; i++) {
-				if (rm[k][i].state == RM_PRESENT) {
-					rm[k][i].state = RM_SWAPPED;
-					done--;
-				}
-			}
 		} else if (op < 90) {	/* munmap */
 			ASSERT_EQ(smm_vma_munmap(&s[k], BASE + p * PG, n * PG, &why), 0);
 			for (i = p; i < p + n; i++)
@@ -563,9 +694,22 @@ SMM_TEST(swap_random_against_model)
 				ASSERT_EQ(smm_swap_unuse(&s[i], &why), 0);
 			ASSERT_EQ(smm_swap_off(&e.t.mm, &off, &why), 0);
 			offs++;
-			for (i = 0; i < RM_SPACES * RM_PAGES; i++)
-				if (rm[i / RM_PAGES][i % RM_PAGES].state == RM_SWAPPED)
-					rm[i / RM_PAGES][i % RM_PAGES].state = RM_PRESENT;
+			for (i = 0; i < RM_SPACES * RM_PAGES; i++) {
+				struct rm_page *x = &rm[i / RM_PAGES][i % RM_PAGES];
+
+				/*
+				 * an uncached one is read; a cached one mapped (no
+				 * pswpin), a hit if read ahead (lookup_swap_cache())
+				 */
+				if (x->state == RM_SWAPPED) {
+					rm_ev.pswpin += !x->cached;
+					rm_ev.swap_ra_hit += x->ra;
+				}
+				if (x->state != RM_ABSENT)
+					x->state = RM_PRESENT;
+				x->slot = 0;
+				x->cached = x->ra = x->dirty = false;
+			}
 		} else {		/* swapon again */
 			if (e.t.mm.swap)
 				continue;
@@ -577,14 +721,18 @@ SMM_TEST(swap_random_against_model)
 			ASSERT_TRUE(0);
 		}
 	}
-	printf("# seed %#llx: %llu pages swapped out, %llu pageouts found swap full, %llu major faults, %llu swapoffs\n",
-	       (unsigned long long)seed, (unsigned long long)paged, (unsigned long long)full,
-	       (unsigned long long)(s[0].vm.maj_flt + s[1].vm.maj_flt), (unsigned long long)offs);
+	printf("# seed %#llx: %llu pages swapped out (%llu clean, not written), %llu pageouts found swap full, %llu major faults, %llu read ahead, %llu hits, %llu swapoffs\n",
+	       (unsigned long long)seed, (unsigned long long)paged, (unsigned long long)clean,
+	       (unsigned long long)full, (unsigned long long)rm_ev.maj,
+	       (unsigned long long)rm_ev.swap_ra, (unsigned long long)rm_ev.swap_ra_hit,
+	       (unsigned long long)offs);
 	/* the sequence reached every state it is meant to test */
-	EXPECT_TRUE(paged && full && offs && s[0].vm.maj_flt + s[1].vm.maj_flt);
+	EXPECT_TRUE(paged && full && offs && rm_ev.maj && clean && rm_ev.swap_ra &&
+		    rm_ev.swap_ra_hit);
 	for (k = 0; k < RM_SPACES; k++)
 		smm_space_destroy(&s[k]);
 	EXPECT_EQ(e.t.mm.swap ? e.t.mm.swap->inuse : 0, 0);
+	EXPECT_EQ(e.t.mm.nr_swapcached, 0);
 	smm_test_swap_destroy(&e);
 }
 
