@@ -100,17 +100,6 @@ struct smm_space *smm_oom_select(struct smm_mm *mm, s64 *points)
 	return c.chosen;
 }
 
-/* VMAs' pages: total_vm. */
-static u64 smm_oom_total_vm(const struct smm_space *s)
-{
-	u64 pages = 0;
-	u32 i;
-
-	for (i = 0; i < s->vm.nr; i++)
-		pages += (s->vm.vma[i].end - s->vm.vma[i].start) >> SMM_PAGE_SHIFT;
-	return pages;
-}
-
 /*
  * __oom_kill_process() and exit_mmap() in one: what the report prints
  * read first, then every anonymous page and swap entry of @s freed
@@ -124,7 +113,7 @@ void smm_oom_kill_space(struct smm_space *s, struct smm_oom_report *r)
 {
 	r->victim = s->id;
 	r->oom_score_adj = s->vm.oom_score_adj;
-	r->total_vm = smm_oom_total_vm(s);
+	r->total_vm = smm_vma_pages(s);
 	r->anon_rss = s->vm.rss_anon;
 	r->swap_ents = s->vm.swap_ents;
 	r->pgtables = smm_oom_pgtables(s);

@@ -29,6 +29,17 @@ static u32 smm_vma_index(const struct smm_vm *vm, u64 addr)
 	return lo;
 }
 
+/* The pages of the space's VMAs: mm->total_vm. Spaces' lock held. */
+u64 smm_vma_pages(const struct smm_space *s)
+{
+	u64 pages = 0;
+	u32 i;
+
+	for (i = 0; i < s->vm.nr; i++)
+		pages += (s->vm.vma[i].end - s->vm.vma[i].start) >> SMM_PAGE_SHIFT;
+	return pages;
+}
+
 /* The VMA holding @addr, or NULL: what a fault looks up. */
 const struct smm_vma *smm_vma_find(const struct smm_space *s, u64 addr)
 {

@@ -67,6 +67,7 @@ struct smm_vm {
 /* vma.c */
 int smm_vma_mmap(struct smm_space *s, u64 addr, u64 len, unsigned int prot, const char **why);
 int smm_vma_munmap(struct smm_space *s, u64 addr, u64 len, const char **why);
+u64 smm_vma_pages(const struct smm_space *s);
 const struct smm_vma *smm_vma_find(const struct smm_space *s, u64 addr);
 void smm_vma_destroy(struct smm_space *s);
 int smm_vma_check(const struct smm_space *s, char *why, size_t len);

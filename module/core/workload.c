@@ -281,15 +281,10 @@ u64 smm_workload_next(struct smm_workload_gen *g, u64 pages, bool *write)
 	}
 }
 
-/* The pages of the space's VMAs. Spaces' lock held. */
+/* The pages the workload draws from: all of the space's VMAs. Spaces' lock held. */
 u64 smm_workload_pages(const struct smm_space *s)
 {
-	u64 pages = 0;
-	u32 i;
-
-	for (i = 0; i < s->vm.nr; i++)
-		pages += (s->vm.vma[i].end - s->vm.vma[i].start) >> SMM_PAGE_SHIFT;
-	return pages;
+	return smm_vma_pages(s);
 }
 
 /* The address of page @idx of the VMAs (idx < smm_workload_pages()). Spaces' lock held. */
