@@ -1,6 +1,8 @@
 // SPDX-License-Identifier: GPL-2.0
 #include "harness.h"
 #include "common.h"
+#include "../../../module/core/lru.h"
+#include "../../../module/core/vma.h"
 
 /* The environment's knobs (module/core/env.h): each thread's own. */
 __thread unsigned int smm_user_cpu;
@@ -111,6 +113,34 @@ int smm_test_check(struct smm_mm *mm)
 	if (ret)
 		printf("# CHECK: %s\n", why);
 	return ret;
+}
+
+/*
+ * The reclaim tests' CHECK: each of the @n spaces' VMAs and swap entries,
+ * then (with @area) the swap area against the entries they hold, the
+ * LRU lists and reverse map, and the buddy. Prints the reason.
+ */
+int smm_test_check_reclaim(struct smm_mm *mm, const struct smm_space *const *s, unsigned int n,
+			   bool area)
+{
+	u8 *seen = calloc(mm->swap ? mm->swap->slots : 1, 1);
+	char why[200];
+	unsigned int i;
+	int ret = seen ? 0 : -ENOMEM;
+
+	for (i = 0; !ret && i < n; i++) {
+		ret = smm_vma_check(s[i], why, sizeof(why));
+		if (!ret)
+			ret = smm_swap_check_space(s[i], mm->swap ? seen : NULL, why, sizeof(why));
+	}
+	if (!ret && area)
+		ret = smm_swap_check(mm, seen, why, sizeof(why));
+	if (!ret)
+		ret = smm_lru_check(mm, why, sizeof(why));
+	free(seen);
+	if (ret)
+		printf("# %s\n", why);
+	return ret ? ret : smm_test_check(mm);
 }
 
 int smm_test_swap_init_pcp(struct smm_test_swap *e, u64 frames, u64 slots, bool pcp)

@@ -29,6 +29,10 @@ u64 smm_test_free_frames(const struct smm_mm *mm);
 u64 smm_test_pcp_frames(const struct smm_mm *mm);
 int smm_test_check(struct smm_mm *mm);
 
+struct smm_space;
+int smm_test_check_reclaim(struct smm_mm *mm, const struct smm_space *const *s, unsigned int n,
+			   bool area);
+
 /*
  * A test's mm of @frames frames at pfn SMM_TEST_SWAP_PFN (one section
  * with memory, default zones, one CPU) and a swap area of @slots slots

@@ -326,25 +326,12 @@ static int mtr_init_mm(struct mtr_run *run, unsigned int cpus)
 /* CHECK of everything, spaces' lock held (or every thread joined). */
 static int mtr_check(struct mtr_run *run)
 {
-	struct smm_mm *mm = &run->e.t.mm;
-	u8 *seen = calloc(mm->swap ? mm->swap->slots : 1, 1);
-	char why[200];
+	const struct smm_space *sp[MTR_MAX_WORKERS];
 	unsigned int i;
-	int ret = seen ? 0 : -ENOMEM;
 
-	for (i = 0; !ret && i < run->nr_workers; i++) {
-		ret = smm_vma_check(&run->w[i].s, why, sizeof(why));
-		if (!ret)
-			ret = smm_swap_check_space(&run->w[i].s, seen, why, sizeof(why));
-	}
-	if (!ret)
-		ret = smm_swap_check(mm, seen, why, sizeof(why));
-	if (!ret)
-		ret = smm_lru_check(mm, why, sizeof(why));
-	free(seen);
-	if (ret)
-		printf("# %s\n", why);
-	return ret ? ret : smm_test_check(mm);
+	for (i = 0; i < run->nr_workers; i++)
+		sp[i] = &run->w[i].s;
+	return smm_test_check_reclaim(&run->e.t.mm, sp, run->nr_workers, true);
 }
 
 /* Every page of every worker reads back the value it wrote last; joined. */

@@ -98,26 +98,12 @@ static void oom_env_destroy(struct oom_env *env)
 /* CHECK: every space's VMAs, RSS and swap entries, the area, the LRU, the buddy. */
 static int oom_check(struct oom_env *env)
 {
-	struct smm_mm *mm = &env->e.t.mm;
-	u8 *seen = calloc(mm->swap ? mm->swap->slots : 1, 1);
-	char why[200];
+	const struct smm_space *sp[OOM_SPACES];
 	unsigned int i;
-	int ret = 0;
 
-	for (i = 0; !ret && i < env->n; i++) {
-		ret = smm_vma_check(&env->s[i], why, sizeof(why));
-		if (!ret)
-			ret = smm_swap_check_space(&env->s[i], mm->swap ? seen : NULL, why,
-						   sizeof(why));
-	}
-	if (!ret)
-		ret = smm_swap_check(mm, seen, why, sizeof(why));
-	if (!ret)
-		ret = smm_lru_check(mm, why, sizeof(why));
-	free(seen);
-	if (ret)
-		printf("# %s\n", why);
-	return ret ? ret : smm_test_check(mm);
+	for (i = 0; i < env->n; i++)
+		sp[i] = &env->s[i];
+	return smm_test_check_reclaim(&env->e.t.mm, sp, env->n, true);
 }
 
 /* Write @pages pages of @s, page i holding @tag + i in every word. */

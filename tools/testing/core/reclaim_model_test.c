@@ -177,44 +177,18 @@ static const u64 *rmr_page_mem(struct rmr_env *env, unsigned int k, unsigned int
  */
 static int rmr_check(struct rmr_env *env, bool spaces)
 {
-	struct smm_mm *mm = &env->e.t.mm;
-	u8 *seen = calloc(mm->swap ? mm->swap->slots : 1, 1);
-	char why[200];
+	const struct smm_space *sp[RMR_SPACES];
 	unsigned int k;
-	int ret = seen ? 0 : -ENOMEM;
 
-	for (k = 0; spaces && !ret && k < RMR_SPACES; k++) {
-		ret = smm_vma_check(&env->s[k], why, sizeof(why));
-		if (!ret)
-			ret = smm_swap_check_space(&env->s[k], mm->swap ? seen : NULL, why,
-						   sizeof(why));
-	}
-	if (spaces && !ret)
-		ret = smm_swap_check(mm, seen, why, sizeof(why));
-	if (!ret)
-		ret = smm_lru_check(mm, why, sizeof(why));
-	free(seen);
-	if (ret)
-		printf("# %s\n", why);
-	return ret ? ret : smm_test_check(mm);
+	for (k = 0; k < RMR_SPACES; k++)
+		sp[k] = &env->s[k];
+	return smm_test_check_reclaim(&env->e.t.mm, sp, spaces ? RMR_SPACES : 0, spaces);
 }
 
 /* CHECK once every space is gone: the area holds nothing, the LRU and the buddy agree. */
 static int rmr_check_empty(struct rmr_env *env)
 {
-	struct smm_mm *mm = &env->e.t.mm;
-	u8 *seen = calloc(mm->swap ? mm->swap->slots : 1, 1);
-	char why[200];
-	int ret = seen ? 0 : -ENOMEM;
-
-	if (!ret)
-		ret = smm_swap_check(mm, seen, why, sizeof(why));
-	if (!ret)
-		ret = smm_lru_check(mm, why, sizeof(why));
-	free(seen);
-	if (ret)
-		printf("# %s\n", why);
-	return ret ? ret : smm_test_check(mm);
+	return smm_test_check_reclaim(&env->e.t.mm, NULL, 0, true);
 }
 
 /* The model drops the pages of every space the OOM killer chose since the last step. */

@@ -30,21 +30,9 @@
 /* CHECK of the area and the LRU against one space, with the frame rules. */
 static int sc_check(struct smm_mm *mm, struct smm_space *s)
 {
-	u8 *seen = calloc(mm->swap ? mm->swap->slots : 1, 1);
-	char why[200];
-	int ret;
+	const struct smm_space *sp = s;
 
-	ret = smm_vma_check(s, why, sizeof(why));
-	if (!ret)
-		ret = smm_swap_check_space(s, mm->swap ? seen : NULL, why, sizeof(why));
-	if (!ret)
-		ret = smm_swap_check(mm, seen, why, sizeof(why));
-	if (!ret)
-		ret = smm_lru_check(mm, why, sizeof(why));
-	free(seen);
-	if (ret)
-		printf("# %s\n", why);
-	return ret ? ret : smm_test_check(mm);
+	return smm_test_check_reclaim(mm, &sp, 1, true);
 }
 
 /* Read (or write @value into) page @i; returns the checksum read, faults in *@faults. */

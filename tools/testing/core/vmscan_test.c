@@ -32,20 +32,7 @@ static struct smm_zone *vs_zone(struct smm_test_swap *e)
 /* CHECK of everything: the buddy, the lists and rmap, the swap area against @s. */
 static int vs_check(struct smm_mm *mm, const struct smm_space *s)
 {
-	u8 *seen = calloc(mm->swap ? mm->swap->slots : 1, 1);
-	char why[200];
-	int ret = smm_vma_check(s, why, sizeof(why));
-
-	if (!ret && mm->swap)
-		ret = smm_swap_check_space(s, seen, why, sizeof(why));
-	if (!ret && mm->swap)
-		ret = smm_swap_check(mm, seen, why, sizeof(why));
-	if (!ret)
-		ret = smm_lru_check(mm, why, sizeof(why));
-	free(seen);
-	if (ret)
-		printf("# %s\n", why);
-	return ret ? ret : smm_test_check(mm);
+	return smm_test_check_reclaim(mm, &s, 1, true);
 }
 
 static int vs_write(struct smm_space *s, u64 va, u64 value)
