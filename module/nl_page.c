@@ -13,6 +13,7 @@
 #include "smm.h"
 #include "netlink.h"
 #include "core/handle.h"
+#include "core/oom.h"
 
 static const struct nla_policy smm_nl_page_alloc_policy[SHADOWMM_A_PAGE_COUNT + 1] = {
 	[SHADOWMM_A_PAGE_ORDER]		= NLA_POLICY_MAX(NLA_U32, SMM_MAX_ORDER),
@@ -76,17 +77,33 @@ struct smm_nl_page_req {
 	unsigned int order, gfp;
 };
 
-/* One block of a PAGE_ALLOC batch, tagged as user space's. Under nl_page_lock. */
+/*
+ * One block of a PAGE_ALLOC batch, tagged as user space's. A request
+ * that reaches the reclaim step (-EAGAIN: it may block, and every
+ * watermark and reserve it may use is missed) takes the spaces' lock
+ * and goes on as __alloc_pages_slowpath(): direct reclaim, then the OOM
+ * killer (smm_alloc_pages_oom()). Under nl_page_lock, which is taken
+ * before the spaces' lock and never inside it.
+ */
 static int smm_nl_page_get(void *ctx, u64 *handle)
 {
 	const struct smm_nl_page_req *req = ctx;
 	struct smm_dev *d = &smm_dev;
+	unsigned int cpu;
 	u64 idx;
 	u32 tag;
 	int ret;
 
-	ret = smm_alloc_pages(&d->mm, req->order, req->gfp, smm_cpu_get(), &idx);
+	ret = smm_alloc_pages(&d->mm, req->order, req->gfp | SMM_GFP_DIRECT_RECLAIM,
+			      smm_cpu_get(), &idx);
 	smm_cpu_put();
+	if (ret == -EAGAIN) {
+		smm_space_lock_all();
+		ret = smm_alloc_pages_oom(&d->mm, req->order, req->gfp, &cpu, &idx);
+		smm_space_unlock_all();
+		if (!ret)
+			smm_cpu_put();
+	}
 	if (ret)
 		return ret;
 	tag = ++d->nl_page_tag ? : ++d->nl_page_tag;

@@ -159,8 +159,12 @@ static struct smm_oom_kills smm_oom_kills;
 static void smm_spaces_oom_report(struct smm_mm *mm, const struct smm_oom_report *r)
 {
 	lockdep_assert_held(&smm_space_lock);
-	pr_warn("space %u invoked oom-killer: order=0, totalpages=%llu\n", r->trigger,
-		r->totalpages);
+	if (r->trigger)
+		pr_warn("space %u invoked oom-killer: order=%u, totalpages=%llu\n", r->trigger,
+			r->order, r->totalpages);
+	else
+		pr_warn("%s invoked oom-killer: order=%u, totalpages=%llu (a PAGE_ALLOC)\n",
+			current->comm, r->order, r->totalpages);
 	pr_err("Out of memory: Killed space %u total-vm:%llukB, anon-rss:%llukB, swap:%llukB, pgtables:%llukB oom_score_adj:%d\n",
 	       r->victim, r->total_vm << (PAGE_SHIFT - 10), r->anon_rss << (PAGE_SHIFT - 10),
 	       r->swap_ents << (PAGE_SHIFT - 10), r->pgtables << (PAGE_SHIFT - 10),

@@ -218,7 +218,7 @@ static void valid_op(struct fuzz *f, struct nlmsghdr **out)
 		mnl_attr_put_u32(nlh, SHADOWMM_A_PAGE_ORDER, rnd_below(12));
 		mnl_attr_put_u32(nlh, SHADOWMM_A_PAGE_COUNT, 1 + rnd_below(8));
 		if (rnd() & 1)
-			mnl_attr_put_u32(nlh, SHADOWMM_A_PAGE_FLAGS, rnd_below(1 << 8));
+			mnl_attr_put_u32(nlh, SHADOWMM_A_PAGE_FLAGS, rnd_below(SHADOWMM_GFP_ALL + 1));
 	}
 	*out = nlh;
 }

@@ -55,7 +55,7 @@ static void smm_access_page(u64 *mem, u64 va, u64 end, unsigned int flags, u64 v
  */
 static int smm_fault_oom(struct smm_space *s, const char **why)
 {
-	int ret = smm_out_of_memory(s->mm, s);
+	int ret = smm_out_of_memory(s->mm, s, 0);
 
 	if (ret == -ESRCH)
 		*why = SMM_OOM_KILLED_WHY;

@@ -289,8 +289,9 @@ bool smm_mm_generation_moved(const struct smm_mm *mm, u64 gen);
  * SHADOWMM_GFP_ALL so that the netlink path (whose policy masks with
  * SHADOWMM_GFP_ALL) cannot set it: "may reclaim directly, the spaces'
  * lock is held" (__GFP_DIRECT_RECLAIM's "may sleep and reclaim", plus
- * the lock reclaim needs). Only the fault path (space.c, lru.c's pool)
- * sets it, through smm_alloc_pages_reclaim().
+ * the lock reclaim needs). The fault path (space.c, lru.c's pool) sets
+ * it through smm_alloc_pages_reclaim(), the glue's PAGE_ALLOC through
+ * smm_alloc_pages_oom() (oom.h), each under the spaces' lock.
  */
 #define SMM_GFP_DIRECT_RECLAIM	(1U << 16)
 

@@ -124,14 +124,15 @@ void smm_oom_kill_space(struct smm_space *s, struct smm_oom_report *r)
 
 /*
  * out_of_memory() for a fault of @trigger that found no memory after
- * reclaim: select the victim, kill it, report it through the glue.
- * Returns 0 when a space other than @trigger was killed (the fault
- * retries), -ESRCH when @trigger itself was (the fault fails with that),
- * -ENOMEM when there was no victim.
+ * reclaim (or, @trigger NULL, for another allocation of @order: the
+ * glue's PAGE_ALLOC): select the victim, kill it, report it through the
+ * glue. Returns 0 when a space other than @trigger was killed (the
+ * allocation retries), -ESRCH when @trigger itself was (the fault fails
+ * with that), -ENOMEM when there was no victim.
  */
-int smm_out_of_memory(struct smm_mm *mm, struct smm_space *trigger)
+int smm_out_of_memory(struct smm_mm *mm, struct smm_space *trigger, unsigned int order)
 {
-	struct smm_oom_report r = { .trigger = trigger->id };
+	struct smm_oom_report r = { .trigger = trigger ? trigger->id : 0, .order = order };
 	struct smm_space *victim;
 	s64 points;
 
@@ -155,4 +156,41 @@ int smm_oom_set_score_adj(struct smm_space *s, s64 adj, const char **why)
 	}
 	s->vm.oom_score_adj = adj;
 	return 0;
+}
+
+/*
+ * __alloc_pages_may_oom()'s conditions: the killer helps a request that
+ * may block and retry (no ATOMIC, no NORETRY), of an order that is not
+ * costly ("the OOM killer will not help higher order allocs"), that may
+ * use Normal ("the OOM killer does not needlessly kill tasks for
+ * lowmem": highest_zoneidx < ZONE_NORMAL).
+ */
+static bool smm_alloc_may_oom(unsigned int order, unsigned int gfp)
+{
+	return !(gfp & (SHADOWMM_GFP_ATOMIC | SHADOWMM_GFP_NORETRY | SHADOWMM_GFP_DMA |
+			SHADOWMM_GFP_DMA32)) && order <= SMM_PCP_MAX_ORDER;
+}
+
+/*
+ * An allocation outside the fault path that may reclaim and go OOM, as
+ * __alloc_pages_slowpath() for GFP_KERNEL: smm_alloc_pages_reclaim()
+ * (direct reclaim, its retries, the reserves given back), then, when
+ * smm_alloc_may_oom(), the OOM killer and another try after each kill,
+ * until the allocation succeeds or there is no victim left (each kill
+ * takes one candidate away: a killed space is none, so this ends).
+ * Returns as smm_alloc_pages_reclaim(): 0 with the block in *@idx and
+ * *@cpu pinned, or -ENOMEM with nothing pinned. Lock: the spaces' lock,
+ * held by the caller (reclaim and the killer read and free the spaces).
+ */
+int smm_alloc_pages_oom(struct smm_mm *mm, unsigned int order, unsigned int gfp,
+			unsigned int *cpu, u64 *idx)
+{
+	int ret;
+
+	gfp |= SMM_GFP_DIRECT_RECLAIM;
+	do {
+		ret = smm_alloc_pages_reclaim(mm, order, gfp, cpu, idx);
+	} while (ret == -ENOMEM && smm_alloc_may_oom(order, gfp) &&
+		 !smm_out_of_memory(mm, NULL, order));
+	return ret;
 }

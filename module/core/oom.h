@@ -10,7 +10,10 @@
  * holds is freed through the unmap path (smm_space_zap_leaf() and
  * zap_pte_range()'s swap branch), and it is marked oom_killed, so that
  * access and mmap on it are refused (-ESRCH) while show and destroy
- * still work. The fault then retries its allocation once.
+ * still work. The fault then retries its allocation once. The glue's
+ * PAGE_ALLOC goes through smm_alloc_pages_oom(): reclaim, then the
+ * killer under __alloc_pages_may_oom()'s conditions, as many times as
+ * it takes or while there is a victim.
  *
  * The core cannot see the list of spaces (the glue's registry), so the
  * glue gives an iterator (mm->oom_for_each_space) and a reporter
@@ -37,7 +40,8 @@ struct smm_space;
 /* What the kill report prints (the kernel's __oom_kill_process() line). */
 struct smm_oom_report {
 	u32 victim;			/* the space killed */
-	u32 trigger;			/* the space whose fault invoked the killer */
+	u32 trigger;			/* the space whose fault invoked the killer, 0: none */
+	unsigned int order;		/* of the allocation that failed */
 	int oom_score_adj;		/* the victim's */
 	s64 points;			/* its badness */
 	u64 total_vm;			/* pages in its VMAs */
@@ -54,7 +58,9 @@ u64 smm_oom_totalpages(const struct smm_mm *mm);
 s64 smm_oom_badness(const struct smm_space *s, u64 totalpages);
 struct smm_space *smm_oom_select(struct smm_mm *mm, s64 *points);
 void smm_oom_kill_space(struct smm_space *s, struct smm_oom_report *r);
-int smm_out_of_memory(struct smm_mm *mm, struct smm_space *trigger);
+int smm_out_of_memory(struct smm_mm *mm, struct smm_space *trigger, unsigned int order);
+int smm_alloc_pages_oom(struct smm_mm *mm, unsigned int order, unsigned int gfp,
+			unsigned int *cpu, u64 *idx);
 int smm_oom_set_score_adj(struct smm_space *s, s64 adj, const char **why);
 
 #endif /* _SMM_CORE_OOM_H */

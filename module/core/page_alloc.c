@@ -208,10 +208,12 @@ static void smm_wake_kshadowd(struct smm_mm *mm, unsigned int order, unsigned in
  *   5. a request that may block and is not costly (order <= 3) would now
  *      go OOM in the kernel, after should_reclaim_retry() found no
  *      progress: before it, the kernel gives the reserves back one
- *      pageblock per retry, the last ones too (force). The shadow has
- *      no OOM killer and does just that: gives back and retries while
- *      there is a reserved pageblock left, then fails. A costly request
- *      fails at 4, as the kernel's (no OOM for costly orders).
+ *      pageblock per retry, the last ones too (force). The shadow does
+ *      just that: gives back and retries while there is a reserved
+ *      pageblock left, then fails; a caller holding the spaces' lock
+ *      then calls the OOM killer (smm_alloc_pages_oom(), oom.c). A
+ *      costly request fails at 4, as the kernel's (no OOM for costly
+ *      orders).
  */
 int smm_alloc_pages(struct smm_mm *mm, unsigned int order, unsigned int gfp,
 		    unsigned int cpu, u64 *idx)
@@ -270,6 +272,17 @@ got_pg:
 }
 
 /*
+ * __alloc_pages_slowpath()'s two ways out of its retry loop after one
+ * direct reclaim: __GFP_NORETRY, and a costly order (above
+ * PAGE_ALLOC_COSTLY_ORDER) without __GFP_RETRY_MAYFAIL (which the
+ * shadow does not have).
+ */
+static bool smm_alloc_noretry(unsigned int order, unsigned int gfp)
+{
+	return (gfp & SHADOWMM_GFP_NORETRY) || order > SMM_PCP_MAX_ORDER;
+}
+
+/*
  * An allocation that may reclaim directly: __alloc_pages_slowpath()'s
  * loop around __alloc_pages_direct_reclaim(), with should_reclaim_retry()
  * simplified. The caller holds the spaces' lock and does not hold a CPU
@@ -282,7 +295,8 @@ got_pg:
  * pages went (the kernel drains only after a failed attempt; the
  * watermarks count only the buddy's free pages, so the shadow drains
  * each time) and tries again, while a reclaim made progress, at most
- * MAX_RECLAIM_RETRIES times; the kernel also gives up when even every
+ * MAX_RECLAIM_RETRIES times, and only once for NORETRY or a costly
+ * order (smm_alloc_noretry()); the kernel also gives up when even every
  * reclaimable page could not lift a zone over its watermark. The last
  * attempt goes without the flag, down the older path (HighAtomic given
  * back, lists drained, failure counted) to -ENOMEM.
@@ -300,7 +314,7 @@ int smm_alloc_pages_reclaim(struct smm_mm *mm, unsigned int order, unsigned int 
 			break;
 		smm_cpu_put();
 		if (!smm_try_to_free_pages(mm, order, gfp) ||
-		    retries == SMM_MAX_RECLAIM_RETRIES)
+		    retries == SMM_MAX_RECLAIM_RETRIES || smm_alloc_noretry(order, gfp))
 			gfp &= ~flag;
 		if (mm->pcp_enabled)
 			smm_drain_all_pcp(mm);

@@ -130,5 +130,5 @@ const struct smm_cmd smmctl_page_cmds[] = {
 	SMM_CMD_END("ZONE := { DMA | DMA32 | Normal }\n"
 		    "TYPE := { Unmovable | Movable | Reclaimable }\n"
 		    "FLAG := { dma | dma32 | movable | reclaimable | zero | high | reserve |\n"
-		    "         atomic }\n"),
+		    "         atomic | noretry }\n"),
 };

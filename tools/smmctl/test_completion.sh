@@ -77,10 +77,10 @@ expect "options" "smmctl -" \
 expect "an object after options" "smmctl -j -p ca" "cache"
 expect "cache's commands" "smmctl cache " "$(sorted show create destroy shrink validate drop help)"
 expect "prefixes resolve (pa al)" "$FAKE pa al order 2 " \
-	"$(sorted zone type count dma dma32 movable reclaimable zero high reserve atomic)"
+	"$(sorted zone type count dma dma32 movable reclaimable zero high reserve atomic noretry)"
 expect "page alloc's first keyword" "$FAKE page alloc " "order"
 expect "used keywords not offered again" "$FAKE page alloc order 2 zone Normal movable " \
-	"$(sorted type count dma dma32 reclaimable zero high reserve atomic)"
+	"$(sorted type count dma dma32 reclaimable zero high reserve atomic noretry)"
 expect "migratetypes after type" "$FAKE page alloc order 0 type M" "Movable"
 expect "zone names from the module" "$FAKE page alloc order 0 zone " "$(sorted DMA DMA32 Normal)"
 expect "zone names by prefix" "$FAKE zone show DMA" "$(sorted DMA DMA32)"

@@ -90,7 +90,10 @@ enum shadowmm_migratetype {
  * Shadow allocation flags (a small GFP). With no zone modifier the
  * allocation prefers NORMAL and falls back to DMA32, then DMA. The
  * kernel's GFP_KERNEL is 0 here, GFP_NOWAIT is ATOMIC and GFP_ATOMIC is
- * ATOMIC | HIGH (Documentation/fidelity.md).
+ * ATOMIC | HIGH (Documentation/fidelity.md). A request without ATOMIC
+ * may reclaim directly and, below order 4 and not for DMA or DMA32
+ * alone, call the OOM killer; NORETRY reclaims once and never kills
+ * (Documentation/reclaim.md).
  */
 #define SHADOWMM_GFP_DMA		(1U << 0)	/* zone modifier: DMA only */
 #define SHADOWMM_GFP_DMA32		(1U << 1)	/* zone modifier: DMA32 and below */
@@ -100,7 +103,8 @@ enum shadowmm_migratetype {
 #define SHADOWMM_GFP_HIGH		(1U << 5)	/* __GFP_HIGH: ALLOC_MIN_RESERVE */
 #define SHADOWMM_GFP_RESERVE		(1U << 6)	/* __GFP_MEMALLOC: ALLOC_NO_WATERMARKS */
 #define SHADOWMM_GFP_ATOMIC		(1U << 7)	/* cannot block: ALLOC_NON_BLOCK */
-#define SHADOWMM_GFP_ALL		((1U << 8) - 1)
+#define SHADOWMM_GFP_NORETRY		(1U << 8)	/* __GFP_NORETRY: one reclaim, no OOM */
+#define SHADOWMM_GFP_ALL		((1U << 9) - 1)
 
 /* How the managed frames are backed. */
 enum shadowmm_mode {

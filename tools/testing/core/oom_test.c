@@ -372,3 +372,161 @@ SMM_TEST(oom_fault_kills_the_biggest)
 	EXPECT_EQ(oom_check(&env), 0);
 	oom_env_destroy(&env);
 }
+
+/* Direct reclaims so far, every zone's allocstall. */
+static u64 oom_allocstall(const struct smm_mm *mm)
+{
+	u64 n = 0;
+	unsigned int z;
+
+	for (z = 0; z < SMM_NR_ZONES; z++)
+		n += mm->reclaim.allocstall[z];
+	return n;
+}
+
+/* What takes every free frame: past every watermark, no pageblock stolen. */
+#define OOM_FILL	(SHADOWMM_GFP_MOVABLE | SHADOWMM_GFP_RESERVE)
+
+/* Take every free frame into @held (from *@n on): past every watermark. */
+static void oom_fill(struct smm_mm *mm, u64 *held, u64 *n, u64 max)
+{
+	while (*n < max && !smm_alloc_pages(mm, 0, OOM_FILL, smm_cpu_get(), &held[*n])) {
+		smm_cpu_put();
+		(*n)++;
+	}
+	smm_cpu_put();
+}
+
+/* The glue's PAGE_ALLOC for one block: smm_alloc_pages_oom(), CPU given back. */
+static int oom_page_alloc(struct smm_mm *mm, unsigned int order, unsigned int gfp, u64 *idx)
+{
+	unsigned int cpu;
+	int ret = smm_alloc_pages_oom(mm, order, gfp, &cpu, idx);
+
+	if (!ret)
+		smm_cpu_put();
+	return ret;
+}
+
+/*
+ * Allocations outside the fault path (the glue's PAGE_ALLOC) under
+ * exhaustion with swap off, as __alloc_pages_slowpath(): ATOMIC fails
+ * without reclaim; NORETRY, a costly order and a DMA32-only request
+ * reclaim once and fail without the OOM killer; a GFP_KERNEL-like
+ * order-0 request kills the biggest space (no trigger space: 0 in the
+ * report) and gets a page, the others keeping theirs; further requests
+ * kill the rest one at a time, then fail with no victim left.
+ */
+SMM_TEST(oom_page_alloc_kills_as_gfp_says)
+{
+	static const u64 sizes[3] = { 100, 900, 300 };
+	u64 *held, n = 0, stall, idx, csum;
+	struct oom_env env;
+	struct smm_mm *mm;
+	unsigned int i;
+
+	ASSERT_EQ(oom_env_init(&env, 2048, 64, 3, 2048), 0);
+	mm = &env.e.t.mm;
+	mm->swap = NULL;
+	for (i = 0; i < 3; i++)
+		ASSERT_EQ(oom_write(&env.s[i], sizes[i], (i + 1) << 20), 0);
+	held = calloc(2048, sizeof(*held));
+	ASSERT_TRUE(held != NULL);
+	oom_fill(mm, held, &n, 2048);
+	ASSERT_TRUE(n > 0);
+
+	stall = oom_allocstall(mm);
+	EXPECT_EQ(oom_page_alloc(mm, 0, SHADOWMM_GFP_ATOMIC, &idx), -ENOMEM);
+	EXPECT_EQ(oom_allocstall(mm), stall);
+	EXPECT_EQ(oom_page_alloc(mm, 0, SHADOWMM_GFP_NORETRY, &idx), -ENOMEM);
+	EXPECT_EQ(oom_allocstall(mm), stall + 1);
+	EXPECT_EQ(oom_page_alloc(mm, 0, SHADOWMM_GFP_DMA32, &idx), -ENOMEM);
+	EXPECT_EQ(oom_page_alloc(mm, 4, 0, &idx), -ENOMEM);
+	EXPECT_EQ(oom_allocstall(mm), stall + 3);
+	EXPECT_EQ(env.reports, 0);
+
+	ASSERT_EQ(oom_page_alloc(mm, 0, 0, &held[n]), 0);
+	n++;
+	EXPECT_EQ(env.reports, 1);
+	EXPECT_EQ(env.last.victim, 2);
+	EXPECT_EQ(env.last.trigger, 0);
+	EXPECT_EQ(env.last.order, 0);
+	EXPECT_EQ(env.last.anon_rss, 900);
+	for (i = 0; i < 3; i += 2) {
+		ASSERT_EQ(oom_csum(&env.s[i], sizes[i], &csum), 0);
+		EXPECT_EQ(csum, oom_csum_want(sizes[i], (i + 1) << 20));
+	}
+	EXPECT_EQ(oom_check(&env), 0);
+
+	/* the rest of the memory, then the two other spaces, then nothing */
+	while (n < 2048 && !oom_page_alloc(mm, 0, 0, &held[n]))
+		n++;
+	EXPECT_TRUE(n < 2048);
+	EXPECT_EQ(env.reports, 3);
+	EXPECT_EQ(mm->events.oom_kill, 3);
+	for (i = 0; i < 3; i++)
+		EXPECT_TRUE(env.s[i].vm.oom_killed);
+	EXPECT_EQ(oom_page_alloc(mm, 0, 0, &idx), -ENOMEM);
+	EXPECT_EQ(env.reports, 3);
+	while (n)
+		smm_free_pages(mm, held[--n], 0);
+	free(held);
+	EXPECT_EQ(oom_check(&env), 0);
+	oom_env_destroy(&env);
+}
+
+/*
+ * With swap on, the space's 600 pages interleaved with held ones (so
+ * that what reclaim frees never merges above order 0): NORETRY reclaims
+ * once (not enough to pass min) and fails; a costly order (4) reclaims
+ * once and fails; a GFP_KERNEL-like request, memory taken again,
+ * reclaims while that makes progress and succeeds without a kill. The
+ * watermark boost the space's first page table raised (an unmovable
+ * steal) is cleared first, as kshadowd would.
+ */
+SMM_TEST(oom_page_alloc_reclaims_before_killing)
+{
+	u64 *held, n = 0, idx, csum, stall, out;
+	struct smm_access res;
+	struct oom_env env;
+	struct smm_mm *mm;
+	const char *why;
+	unsigned int i;
+
+	ASSERT_EQ(oom_env_init(&env, 2048, 1024, 1, 2048), 0);
+	mm = &env.e.t.mm;
+	held = calloc(2048, sizeof(*held));
+	ASSERT_TRUE(held != NULL);
+	for (i = 0; i < 600; i++) {
+		ASSERT_EQ(smm_space_access(&env.s[0], BASE + i * PG, PG, SMM_ACCESS_WRITE,
+					   (1 << 20) + i, &res, &why), 0);
+		ASSERT_EQ(smm_alloc_pages(mm, 0, OOM_FILL, smm_cpu_get(), &held[n++]), 0);
+		smm_cpu_put();
+	}
+	oom_fill(mm, held, &n, 2048);
+	smm_zones_clear_boost(mm);
+
+	stall = oom_allocstall(mm);
+	EXPECT_EQ(oom_page_alloc(mm, 0, SHADOWMM_GFP_MOVABLE | SHADOWMM_GFP_NORETRY, &idx),
+		  -ENOMEM);
+	EXPECT_EQ(oom_allocstall(mm), stall + 1);
+	out = mm->events.pswpout;
+	EXPECT_TRUE(out > 0 && out < 90);
+	EXPECT_EQ(oom_page_alloc(mm, 4, SHADOWMM_GFP_MOVABLE, &idx), -ENOMEM);
+	EXPECT_EQ(oom_allocstall(mm), stall + 2);
+
+	oom_fill(mm, held, &n, 2048);
+	ASSERT_EQ(oom_page_alloc(mm, 0, SHADOWMM_GFP_MOVABLE, &held[n]), 0);
+	n++;
+	EXPECT_TRUE(oom_allocstall(mm) >= stall + 4);
+	EXPECT_EQ(env.reports, 0);
+	printf("# allocstall %llu, pswpout %llu\n", (unsigned long long)(oom_allocstall(mm) - stall),
+	       (unsigned long long)mm->events.pswpout);
+	while (n)
+		smm_free_pages(mm, held[--n], 0);
+	free(held);
+	ASSERT_EQ(oom_csum(&env.s[0], 600, &csum), 0);
+	EXPECT_EQ(csum, oom_csum_want(600, 1 << 20));
+	EXPECT_EQ(oom_check(&env), 0);
+	oom_env_destroy(&env);
+}
