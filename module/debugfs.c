@@ -320,6 +320,29 @@ static int smm_vmstat_show(struct seq_file *m, void *v)
 DEFINE_SHOW_ATTRIBUTE(smm_vmstat);
 
 /*
+ * kshadowd: its balance_pgdat() runs (core/mm.h struct smm_kswapd_runs),
+ * "name value" lines as vmstat's: runs, those that ended balanced at the
+ * high watermark, shrink_node() passes in all and the most one run
+ * took, and the last run's passes, pages reclaimed and end. One copy
+ * under the spaces' lock, which every run holds.
+ */
+static int smm_kshadowd_show(struct seq_file *m, void *v)
+{
+	struct smm_mm *mm = m->private;
+	struct smm_kswapd_runs k;
+
+	smm_space_lock_all();
+	k = mm->kswapd_runs;
+	smm_space_unlock_all();
+	seq_printf(m, "runs %llu\nbalanced %llu\npasses %llu\npasses_max %llu\n",
+		   k.runs, k.balanced, k.passes, k.passes_max);
+	seq_printf(m, "last_passes %llu\nlast_reclaimed %llu\nlast_balanced %d\n",
+		   k.last_passes, k.last_reclaimed, k.last_balanced);
+	return 0;
+}
+DEFINE_SHOW_ATTRIBUTE(smm_kshadowd);
+
+/*
  * A command file: what is written (one short line) runs cmd->run, reading
  * shows cmd->show. The benchmarks and the stress threads use it.
  */
@@ -408,6 +431,7 @@ int smm_debugfs_init(struct smm_dev *d)
 	debugfs_create_file("unusable_index", 0400, d->debugfs, mm, &smm_unusable_fops);
 	debugfs_create_file("slabinfo", 0400, d->debugfs, d, &smm_slabinfo_fops);
 	debugfs_create_file("vmstat", 0400, d->debugfs, d, &smm_vmstat_fops);
+	debugfs_create_file("kshadowd", 0400, d->debugfs, mm, &smm_kshadowd_fops);
 	smm_swap_debugfs_init(d->debugfs);
 	smm_sysctl_debugfs_init(d->debugfs);
 	smm_debugfs_cmd(d->debugfs, "bench", &smm_bench_cmd);

@@ -10,14 +10,16 @@
 # destroyed; `smmctl monitor vmstat` hears of the kill on the events
 # group (victim, pages, oom_kill's new value). Then oom_score_adj -1000 protects the two biggest: a fifth
 # (protected) space writing 35% kills the smallest one. Refusals of bad
-# values (1001, -1001, no such space); CHECK; rmmod.
+# values (1001, -1001, no such space). PAGE_ALLOC under exhaustion:
+# noretry fails and kills nothing, without it the OOM killer kills the
+# one space and the allocation succeeds. CHECK; rmmod.
 . "$(dirname "$0")/lib.sh"
 
 D=/sys/kernel/debug/shadowmm
 A=0x40000000		# every space's VMA starts here
 
 ktap_header
-ktap_plan 19
+ktap_plan 22
 
 smm_unload
 smm_load_or_fail base=$SMM_BASE size=64M
@@ -121,6 +123,36 @@ ktap_check "oom_score_adj 1001 refused" \
 ktap_check "oom_score_adj -1001 refused" \
 	smm_refused "oom_score_adj must be -1000 to 1000" smmctl space set "$s3" oom_score_adj -1001
 ktap_check "no such space refused" smm_refused "no such space" smmctl space set 60 oom_score_adj 0
+# PAGE_ALLOC as GFP_KERNEL: every other space gone, a new one holds
+# half of the free memory; batches of 1024 pages with noretry
+# (__GFP_NORETRY) take the rest and then fail without a kill; the same
+# batch without it reclaims (nothing: swap is off), calls the OOM killer,
+# which kills the space, and succeeds
+for id in $(smmctl -j space show | jq -r '.spaces[].id'); do smmctl space destroy "$id"; done
+p6=$(( free * 50 / 100 ))
+s6=$(new_space $p6 0x6666)
+noretry() {
+	n=0
+	while smmctl page alloc order 0 count 1024 noretry > /dev/null 2>&1; do
+		n=$((n + 1))
+		[ $n -gt 64 ] && return 1
+	done
+	smm_refused "nothing was allocated" smmctl page alloc order 0 count 1024 noretry &&
+		[ "$(killed "$s6")" = false ] && [ "$(val oom_kill)" -eq 2 ]
+}
+ktap_check "page alloc noretry: fails when memory runs out, kills nothing" noretry
+smm_expect_kerr_begin
+smmctl page alloc order 0 count 1024 > /dev/null
+alloc_rc=$?
+smm_expect_kerr_end
+gfp_kernel() {
+	[ "$alloc_rc" -eq 0 ] && [ "$(killed "$s6")" = true ] && [ "$(val oom_kill)" -eq 3 ] &&
+		dmesg | grep -q "shadowmm: smmctl invoked oom-killer: order=0, totalpages=[0-9]* (a PAGE_ALLOC)" &&
+		dmesg | grep -q "shadowmm: Out of memory: Killed space $s6 "
+}
+ktap_check "page alloc without it: the OOM killer kills the space, the allocation succeeds" \
+	gfp_kernel
+ktap_check "every netlink page freed" smmctl page free all
 ktap_check "CHECK passes" smmctl check
 ktap_check "rmmod" smm_unload
 ktap_finished

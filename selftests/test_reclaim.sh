@@ -9,7 +9,9 @@
 # faulting under the spaces' lock, outran it (allocstall_*, pgsteal_direct); free
 # comes back above low within 10 s (kshadowd, woken below low, reclaims
 # to high and sleeps; the writes after that may leave free between low
-# and high, where nothing wakes it, as kswapd); every 1 MiB chunk reads
+# and high, where nothing wakes it, as kswapd), and kshadowd's record
+# (debugfs kshadowd) shows every run ended above high within a bounded
+# number of passes; every 1 MiB chunk reads
 # back the checksum it had after the workload, through swap-ins;
 # proactive reclaim (smmctl reclaim pages/size) reclaims what it says,
 # writing only what the swap cache does not hold clean; refusals with their reasons; CHECK; rmmod
@@ -21,7 +23,7 @@ A=0x40000000		# the VMA's start
 CHUNK=0x100000		# 1 MiB: 256 pages per space access
 
 ktap_header
-ktap_plan 14
+ktap_plan 15
 
 smm_unload
 smm_load_or_fail base=$SMM_BASE size=64M
@@ -97,6 +99,21 @@ wait_above_low() {
 	done
 }
 ktap_check "free back above low within 10 s" wait_above_low
+# kshadowd's own record of its runs (debugfs kshadowd): with swap to
+# spare and nothing else allocating while a run holds the spaces' lock,
+# every run ended with free above the high watermark (pgdat_balanced()),
+# each within balance_pgdat()'s bound of 2 x DEF_PRIORITY passes
+ks() { awk -v n="$1" '$1 == n { print $2 }' $D/kshadowd; }
+balanced_at_high() {
+	[ "$(ks runs)" -gt 0 ] && [ "$(ks balanced)" -eq "$(ks runs)" ] &&
+		[ "$(ks passes_max)" -le 24 ] && [ "$(ks runs)" -eq "$(val pageoutrun)" ] && return 0
+	cat $D/kshadowd
+	return 1
+}
+ktap_check "every kshadowd run ended above the high watermark, within 24 passes" \
+	balanced_at_high
+ktap_print_msg "kshadowd: $(ks runs) runs, $(ks passes) passes, at most $(ks passes_max) in one"
+
 ktap_check "CHECK passes under pressure" smmctl check
 sum_all > /tmp/reclaim.csum
 

@@ -206,6 +206,22 @@ struct smm_reclaim_events {
 	u64 slabs_scanned;		/* objects shrinkers scanned (shrink_slab()) */
 };
 
+/*
+ * kshadowd's runs of smm_balance_pgdat(), which no /proc/vmstat counter
+ * shows (the kernel's tracepoints mm_vmscan_kswapd_wake/sleep do): how
+ * many ended with the node balanced at the high watermark, and how many
+ * passes of shrink_node() they took. Under the spaces' lock; the
+ * debugfs file kshadowd prints them.
+ */
+struct smm_kswapd_runs {
+	u64 runs;			/* pageoutrun, from the same runs */
+	u64 balanced;			/* ended pgdat_balanced() */
+	u64 passes;			/* shrink_node() passes, all runs */
+	u64 passes_max;			/* the most one run took */
+	u64 last_passes, last_reclaimed;
+	bool last_balanced;
+};
+
 struct smm_swap;
 struct smm_space;
 struct smm_shrinker_list;
@@ -234,6 +250,7 @@ struct smm_mm {
 	struct smm_swap *swap;		/* the swap area (swap.h), NULL when off */
 	u64 nr_swapcached;		/* NR_SWAPCACHE: pages in the swap cache */
 	struct smm_reclaim_events reclaim;	/* vmscan.h */
+	struct smm_kswapd_runs kswapd_runs;	/* vmscan.h */
 	struct smm_shrinker_list *shrinkers;	/* the slab layer's (shrinker.h), NULL without one */
 	unsigned int swappiness;	/* vm.swappiness (vmscan.h) */
 	unsigned int kswapd_failures;	/* balance_pgdat() runs in a row that freed nothing */

@@ -228,6 +228,22 @@ static u64 smm_boost_pages(const struct smm_mm *mm, unsigned int highest)
 }
 
 /*
+ * A run's result into kshadowd's record (struct smm_kswapd_runs), what
+ * the kernel's mm_vmscan_kswapd_sleep tracepoint lets one follow. The
+ * spaces' lock held.
+ */
+static void smm_kswapd_runs_add(struct smm_kswapd_runs *k, const struct smm_balance_result *res)
+{
+	WRITE_ONCE(k->runs, k->runs + 1);
+	WRITE_ONCE(k->balanced, k->balanced + res->balanced);
+	WRITE_ONCE(k->passes, k->passes + res->passes);
+	WRITE_ONCE(k->passes_max, max(k->passes_max, (u64)res->passes));
+	WRITE_ONCE(k->last_passes, res->passes);
+	WRITE_ONCE(k->last_reclaimed, res->nr_reclaimed);
+	WRITE_ONCE(k->last_balanced, res->balanced);
+}
+
+/*
  * balance_pgdat(), simplified: passes of shrink_node() from DEF_PRIORITY
  * down to 1 until pgdat_balanced() says some eligible zone is above its
  * high watermark (boost included) for the request. Each pass asks for
@@ -241,6 +257,8 @@ static u64 smm_boost_pages(const struct smm_mm *mm, unsigned int highest)
  * reclaim frees pages again. Dropped against the kernel: compaction
  * wakeups, writeback throttling, the order-0 fallback for high orders
  * (kswapd_shrink_node() lowering sc->order), the NUMA promotion mark.
+ * At most 2 x DEF_PRIORITY passes: DEF_PRIORITY down to 1, once more
+ * after the boost restart. The run is recorded in mm->kswapd_runs.
  * The spaces' lock held.
  */
 void smm_balance_pgdat(struct smm_mm *mm, unsigned int order, unsigned int highest,
@@ -278,6 +296,7 @@ restart:
 				sc.nr_to_reclaim += max(smm_wmark_pages(&mm->zones[zi], SMM_WMARK_HIGH),
 							(u64)SMM_SWAP_CLUSTER_MAX);
 		res->priority = sc.priority;
+		res->passes++;
 		smm_shrink_node(mm, &sc);
 		if (sc.nr_scanned >= sc.nr_to_reclaim)
 			raise_priority = false;
@@ -297,6 +316,7 @@ restart:
 		smm_zones_clear_boost(mm);
 	res->nr_reclaimed = sc.nr_reclaimed;
 	res->balanced = smm_pgdat_balanced(mm, order, highest);
+	smm_kswapd_runs_add(&mm->kswapd_runs, res);
 }
 
 /*

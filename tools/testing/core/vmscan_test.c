@@ -195,6 +195,14 @@ SMM_TEST(vmscan_kshadowd_wakes_and_balances)
 	EXPECT_EQ(mm->reclaim.pgsteal_direct, direct);
 	EXPECT_EQ(mm->reclaim.pageoutrun, 1);
 	EXPECT_EQ(mm->kswapd_failures, 0);
+	/* the run's record: balanced, within the bound of passes */
+	EXPECT_TRUE(res.passes > 0 && res.passes <= 2 * SMM_DEF_PRIORITY);
+	EXPECT_EQ(mm->kswapd_runs.runs, 1);
+	EXPECT_EQ(mm->kswapd_runs.balanced, 1);
+	EXPECT_EQ(mm->kswapd_runs.passes, res.passes);
+	EXPECT_EQ(mm->kswapd_runs.passes_max, res.passes);
+	EXPECT_EQ(mm->kswapd_runs.last_reclaimed, res.nr_reclaimed);
+	EXPECT_TRUE(mm->kswapd_runs.last_balanced);
 	ASSERT_EQ(vs_check(mm, &s), 0);
 
 	/* balanced: no pass, nothing more reclaimed, no wakeup for a request */
@@ -203,6 +211,10 @@ SMM_TEST(vmscan_kshadowd_wakes_and_balances)
 	EXPECT_EQ(res.nr_scanned, 0);
 	EXPECT_TRUE(res.balanced);
 	EXPECT_EQ(mm->reclaim.pageoutrun, 2);
+	EXPECT_EQ(res.passes, 0);
+	EXPECT_EQ(mm->kswapd_runs.runs, 2);
+	EXPECT_EQ(mm->kswapd_runs.balanced, 2);
+	EXPECT_EQ(mm->kswapd_runs.last_passes, 0);
 	vs_wakes = 0;
 	smm_wakeup_kshadowd(mm, 0, SHADOWMM_ZONE_NORMAL);
 	EXPECT_EQ(vs_wakes, 0);
