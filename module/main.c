@@ -230,6 +230,7 @@ static int smm_mm_setup(struct smm_dev *d, const struct smm_params *p)
 		.watermark_scale_factor = p->watermark_scale_factor,
 	};
 	int ret = smm_mm_init(&d->mm, &d->range, &cfg);
+	const char *why;
 
 	if (ret) {
 		pr_err("cannot set up the shadow mm (%d): size=%#llx\n", ret, d->size);
@@ -238,7 +239,7 @@ static int smm_mm_setup(struct smm_dev *d, const struct smm_params *p)
 	/* before anything allocates: checked in smm_params_parse(), cannot fail */
 	ret = smm_set_watermark_boost_factor(&d->mm, p->watermark_boost_factor);
 	if (!ret)
-		ret = smm_set_swappiness(&d->mm, p->swappiness);
+		ret = smm_set_swappiness(&d->mm, p->swappiness, &why);
 	if (WARN_ON_ONCE(ret))
 		smm_mm_destroy(&d->mm);
 	else

@@ -72,9 +72,7 @@ static int smm_sysctl_swappiness_check(const struct smm_mm *mm, u64 v, const cha
 
 static int smm_sysctl_swappiness_set(struct smm_mm *mm, u64 v, const char **why)
 {
-	int ret = smm_sysctl_swappiness_check(mm, v, why);
-
-	return ret ? : smm_set_swappiness(mm, v);
+	return smm_set_swappiness(mm, min_t(u64, v, U32_MAX), why);
 }
 
 static const struct smm_sysctl smm_sysctls[] = {

@@ -391,12 +391,12 @@ int smm_check_swappiness(unsigned int swappiness, const char **why)
 	return 0;
 }
 
-int smm_set_swappiness(struct smm_mm *mm, unsigned int swappiness)
+int smm_set_swappiness(struct smm_mm *mm, unsigned int swappiness, const char **why)
 {
-	const char *why;
+	int ret = smm_check_swappiness(swappiness, why);
 
-	if (smm_check_swappiness(swappiness, &why))
-		return -EINVAL;
+	if (ret)
+		return ret;
 	WRITE_ONCE(mm->swappiness, swappiness);
 	return 0;
 }

@@ -108,6 +108,6 @@ void smm_kshadowd_hit_quickly(struct smm_mm *mm, bool low);
 
 /* vm.swappiness, 0..200: -EINVAL beyond (the reason in @why for _check) */
 int smm_check_swappiness(unsigned int swappiness, const char **why);
-int smm_set_swappiness(struct smm_mm *mm, unsigned int swappiness);
+int smm_set_swappiness(struct smm_mm *mm, unsigned int swappiness, const char **why);
 
 #endif /* _SMM_CORE_VMSCAN_H */

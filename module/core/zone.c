@@ -374,12 +374,13 @@ int smm_check_watermark_scale_factor(unsigned int factor, const char **why)
  * current min_free_kbytes and watermark_scale_factor (boosts dropped),
  * then every CPU's pcp high (zone_pcp_update()). Not the lowmem reserves
  * (their own sysctl's), as in the kernel; the shadow keeps no
- * totalreserve_pages, which the kernel also refreshes here. Called with
+ * totalreserve_pages, which the kernel also refreshes here. Stores
+ * @min_free_kbytes (__smm_zones_set_watermarks() does). Called with
  * mm->sysctl_lock held.
  */
-static void __smm_setup_per_zone_wmarks(struct smm_mm *mm)
+static void __smm_setup_per_zone_wmarks(struct smm_mm *mm, u64 min_free_kbytes)
 {
-	__smm_zones_set_watermarks(mm, mm->min_free_kbytes);
+	__smm_zones_set_watermarks(mm, min_free_kbytes);
 	smm_pcp_update_high(mm);
 }
 
@@ -395,8 +396,7 @@ int smm_set_min_free_kbytes(struct smm_mm *mm, u64 kbytes, const char **why)
 	if (ret)
 		return ret;
 	smm_mutex_lock(&mm->sysctl_lock);
-	WRITE_ONCE(mm->min_free_kbytes, kbytes);
-	__smm_setup_per_zone_wmarks(mm);
+	__smm_setup_per_zone_wmarks(mm, kbytes);
 	smm_mutex_unlock(&mm->sysctl_lock);
 	return 0;
 }
@@ -410,7 +410,7 @@ int smm_set_watermark_scale_factor(struct smm_mm *mm, unsigned int factor, const
 		return ret;
 	smm_mutex_lock(&mm->sysctl_lock);
 	WRITE_ONCE(mm->watermark_scale_factor, factor);
-	__smm_setup_per_zone_wmarks(mm);
+	__smm_setup_per_zone_wmarks(mm, mm->min_free_kbytes);
 	smm_mutex_unlock(&mm->sysctl_lock);
 	return 0;
 }

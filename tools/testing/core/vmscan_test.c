@@ -273,13 +273,13 @@ SMM_TEST(vmscan_proactive_reclaim)
 	ASSERT_EQ(vs_check(mm, &s), 0);
 
 	/* swappiness 0: cgroup reclaim leaves anon alone */
-	ASSERT_EQ(smm_set_swappiness(mm, 0), 0);
+	ASSERT_EQ(smm_set_swappiness(mm, 0, &why), 0);
 	out0 = mm->events.pswpout;
 	EXPECT_EQ(smm_proactive_reclaim(mm, 10, &got), -EAGAIN);
 	EXPECT_EQ(got, 0);
 	EXPECT_EQ(mm->events.pswpout, out0);
-	EXPECT_EQ(smm_set_swappiness(mm, 201), -EINVAL);
-	ASSERT_EQ(smm_set_swappiness(mm, 200), 0);
+	EXPECT_EQ(smm_set_swappiness(mm, 201, &why), -EINVAL);
+	ASSERT_EQ(smm_set_swappiness(mm, 200, &why), 0);
 
 	/* the area (99 usable slots) fills: what fits goes, then -EAGAIN */
 	EXPECT_EQ(smm_proactive_reclaim(mm, 200, &got), -EAGAIN);
