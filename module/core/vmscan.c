@@ -237,7 +237,7 @@ static void smm_kswapd_runs_add(struct smm_kswapd_runs *k, const struct smm_bala
 	WRITE_ONCE(k->runs, k->runs + 1);
 	WRITE_ONCE(k->balanced, k->balanced + res->balanced);
 	WRITE_ONCE(k->passes, k->passes + res->passes);
-	WRITE_ONCE(k->passes_max, max(k->passes_max, (u64)res->passes));
+	WRITE_ONCE(k->passes_max, max(k->passes_max, res->passes));
 	WRITE_ONCE(k->last_passes, res->passes);
 	WRITE_ONCE(k->last_reclaimed, res->nr_reclaimed);
 	WRITE_ONCE(k->last_balanced, res->balanced);

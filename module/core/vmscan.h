@@ -68,7 +68,7 @@ struct smm_balance_result {
 	u64 nr_reclaimed;
 	u64 nr_scanned;
 	int priority;			/* the last pass's, SMM_DEF_PRIORITY if none */
-	unsigned int passes;		/* shrink_node() passes */
+	u64 passes;			/* shrink_node() passes */
 	bool balanced;			/* pgdat_balanced() at the end */
 };
 
