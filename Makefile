@@ -26,6 +26,13 @@
 #                   batch mode (scripts/demo.sh pressure); not part of
 #                   make check
 #   make sparse     the module through sparse (C=2)
+#   make install    the module into /lib/modules/KREL/updates (depmod),
+#                   smmctl and smmtop into PREFIX/sbin, man pages and
+#                   completion under PREFIX/share (PREFIX=/usr/local,
+#                   DESTDIR honoured: scripts/install.sh); make uninstall
+#   make dkms       the module's sources to /usr/src/shadowmm-VERSION,
+#                   dkms add, build and install for KREL (dkms.conf:
+#                   rebuilt for every kernel installed later)
 #   make clean
 #
 # The kernel: KVER= names what the module is built for and what make vm,
@@ -136,7 +143,30 @@ test-prom:
 	$(MAKE) -C tools smmctl/smmctl-asan smmtop/test_mkcap
 	tools/smmctl/test_stats.sh tools/smmctl/smmctl-asan tools/smmtop/test_mkcap | tee build/host/prometheus.tap; exit $${PIPESTATUS[0]}
 
-test-host: test-core test-tsan test-tools test-fuzz test-names test-tree test-man test-prom
+# make install/uninstall into a DESTDIR, then DKMS for 6.1 and 6.12
+# (scripts/test-install.sh, root); TAP in build/host/install.tap.
+test-install: all
+	@rm -f build/host/install.tap
+	@mkdir -p build/host
+	KREL=$(KREL) scripts/test-install.sh | tee build/host/install.tap; exit $${PIPESTATUS[0]}
+
+test-host: test-core test-tsan test-tools test-fuzz test-names test-tree test-man test-prom \
+	   test-install
+
+# Install as any out-of-tree module and tool set (scripts/install.sh).
+PREFIX		?= /usr/local
+install: all
+	KREL=$(KREL) PREFIX=$(PREFIX) DESTDIR=$(DESTDIR) scripts/install.sh install
+
+uninstall:
+	KREL=$(KREL) PREFIX=$(PREFIX) DESTDIR=$(DESTDIR) scripts/install.sh uninstall
+
+dkms: deps
+	@scripts/deps.sh dkms
+	scripts/install.sh dkms-src
+	dkms status shadowmm/$$(awk -F'"' '/^PACKAGE_VERSION=/ { print $$2 }' dkms.conf) | grep -q . || \
+	  dkms add shadowmm/$$(awk -F'"' '/^PACKAGE_VERSION=/ { print $$2 }' dkms.conf)
+	dkms install shadowmm/$$(awk -F'"' '/^PACKAGE_VERSION=/ { print $$2 }' dkms.conf) -k $(KREL)
 
 # After the generic Debian kernel, the suite runs on other kernels
 # (scripts/vm-flavour.sh): FLAVOURS lists them. la48: the page-table
@@ -167,7 +197,7 @@ FLAVOURS	?= $(if $(TESTS),,la48 holds k612 k612-rt smp4 arm64 debug-quick)
 FULL_FLAVOURS	:= la48 holds rt smp4 debug-quick k612 k612-rt arm64 arm64-612 arm64-612-la48
 HOST_TAP	:= $(addprefix build/host/,core.tap tsan.tap fuzz.tap test_json.tap test_nl.tap \
 		   test_smmctl.tap test_completion.tap test_smmtop.tap names.tap tree.tap man.tap \
-		   prometheus.tap)
+		   prometheus.tap install.tap)
 
 # Build, the host tests and the generic kernel's run, judged later with
 # the other kernels' by check and check-debug.
@@ -251,4 +281,4 @@ clean:
 	$(MAKE) -C selftests clean
 	rm -rf build
 
-.PHONY: all deps bench demo module sparse tools selftests test-core test-tsan test-tools test-fuzz test-names test-tree test-man test-prom test-host vm check-generic check check-full check-debug clean
+.PHONY: all deps bench demo install uninstall dkms test-install module sparse tools selftests test-core test-tsan test-tools test-fuzz test-names test-tree test-man test-prom test-host vm check-generic check check-full check-debug clean

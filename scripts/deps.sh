@@ -26,6 +26,7 @@ set -euo pipefail
 #                       in a cache of its own (~/.cache/shadowmm/arm64-6.12);
 #                       the host's kbuild of that release comes with
 #                       linux-headers-6.12-amd64, and pahole for the BTF
+#   deps.sh dkms        also Debian's dkms (make dkms, make test-install)
 #   deps.sh promtool    also promtool (make test-host's check of smmctl
 #                       stats' Prometheus output): bookworm's prometheus
 #                       .deb downloaded, never installed (it is a daemon),
@@ -53,6 +54,7 @@ for group in "$@"; do
 	6.12-rt) PKGS+=(linux-image-6.12-rt-amd64 linux-headers-6.12-rt-amd64 dwarves) ;;
 	stress)	PKGS+=(stress-ng) ;;
 	bench)	PKGS+=(valgrind) ;;
+	dkms)	PKGS+=(dkms) ;;
 	arm64)	PKGS+=(gcc-aarch64-linux-gnu libc6-dev-arm64-cross qemu-system-arm
 		       device-tree-compiler linux-kbuild-6.1)
 		arm64_series+=(6.1) ;;
@@ -60,7 +62,7 @@ for group in "$@"; do
 		       device-tree-compiler linux-headers-6.12-amd64 dwarves)
 		arm64_series+=(6.12) ;;
 	promtool) want_promtool=1 ;;
-	*)	echo "usage: deps.sh [debug] [debug-6.12] [rt] [6.12] [6.12-rt] [stress] [bench] [arm64] [arm64-6.12] [promtool]" >&2; exit 2 ;;
+	*)	echo "usage: deps.sh [debug] [debug-6.12] [rt] [6.12] [6.12-rt] [stress] [bench] [arm64] [arm64-6.12] [dkms] [promtool]" >&2; exit 2 ;;
 	esac
 done
 
