@@ -74,6 +74,27 @@ static inline unsigned int smm_zone_of(const struct smm_mm *mm, u64 idx)
 /* The flags that allow allocations below the min watermark (no ALLOC_OOM here). */
 #define SMM_ALLOC_RESERVES	(SMM_ALLOC_NON_BLOCK | SMM_ALLOC_MIN_RESERVE | SMM_ALLOC_HIGHATOMIC)
 
+/*
+ * zone_watermark_fast()'s order-0 shortcut, inline for the allocation
+ * fast path (smm_alloc_pages()) and the shortcut of the full check: what
+ * is free less what the attempt may not count (the HighAtomic reserve,
+ * whole, unless @alloc_flags grant reserves) stays above @mark and the
+ * lowmem reserve. Lockless reads, as the kernel's.
+ */
+static __always_inline bool smm_zone_watermark_order0(const struct smm_zone *z, u64 mark,
+						      unsigned int highest,
+						      unsigned int alloc_flags)
+{
+	s64 usable = READ_ONCE(z->free);
+	s64 unusable = 0;
+
+	if (!(alloc_flags & SMM_ALLOC_RESERVES))
+		unusable = READ_ONCE(z->nr_reserved_highatomic);
+	/* the reserve's count may over-estimate it */
+	usable -= min(usable, unusable);
+	return usable > (s64)(mark + z->lowmem_reserve[highest]);
+}
+
 /* Migratetype of an allocation, from its flags (gfp_migratetype()). */
 static inline unsigned int smm_gfp_mt(unsigned int gfp)
 {
@@ -156,7 +177,9 @@ unsigned int smm_gfp_to_alloc_flags(unsigned int gfp, unsigned int order);
 void smm_pcp_setup(struct smm_mm *mm);
 u64 smm_pcp_alloc(struct smm_mm *mm, struct smm_zone *z, unsigned int order,
 		  unsigned int mt, unsigned int alloc_flags, unsigned int cpu);
-void smm_pcp_free(struct smm_mm *mm, struct smm_zone *z, u64 idx, unsigned int order,
+u64 smm_pcp_alloc_fast(struct smm_mm *mm, unsigned int zone, unsigned int order,
+		       unsigned int mt, unsigned int cpu);
+void smm_pcp_free(struct smm_mm *mm, unsigned int zone, u64 idx, unsigned int order,
 		  unsigned int mt, unsigned int cpu);
 unsigned int smm_pcp_alloc_many(struct smm_mm *mm, struct smm_zone *z, unsigned int mt,
 				unsigned int cpu, unsigned int nr, u64 *idx);

@@ -367,14 +367,50 @@ u64 smm_pcp_alloc(struct smm_mm *mm, struct smm_zone *z, unsigned int order,
 	return idx;
 }
 
+/*
+ * rmqueue_pcplist() when the list holds a block: smm_pcp_alloc() without
+ * the refill, for the allocation fast path. An empty list is left as it
+ * was (no write section, free_factor untouched) and SMM_NO_IDX returned,
+ * so the caller's full path does exactly what it would have done. The
+ * descriptor is read once: its link and its type come from that load.
+ */
+u64 smm_pcp_alloc_fast(struct smm_mm *mm, unsigned int zone, unsigned int order,
+		       unsigned int mt, unsigned int cpu)
+{
+	struct smm_pcp *pcp = smm_pcp_of(mm, cpu, zone);
+	unsigned int p = smm_pcp_index(order, mt);
+	struct smm_frame f;
+	u32 idx;
+
+	smm_lock(&pcp->lock);
+	idx = pcp->lists[p];
+	if (unlikely(idx == SMM_FRAME_NONE)) {
+		smm_unlock(&pcp->lock);
+		return SMM_NO_IDX;
+	}
+	smm_seq_write_begin(&pcp->seq);
+	pcp->free_factor >>= 1;
+	f = mm->frames[idx];
+	pcp->lists[p] = smm_frame_next(&f);
+	smm_pcp_census(pcp, idx, -(1LL << order));
+	/* its own type: a THP list holds unmovable and reclaimable blocks */
+	smm_frame_store(&mm->frames[idx],
+			smm_frame_head_word(SMM_FRAME_PAGE, order, smm_frame_mt(&f),
+					    smm_frame_links(SMM_FRAME_NONE, SMM_FRAME_NONE)));
+	smm_count_sub(pcp->count, 1U << order);
+	smm_count_add(pcp->stats.alloc[smm_pcp_stat_slot(order)], 1);
+	smm_pcp_unlock(pcp);
+	return idx;
+}
+
 /* free_unref_page(): onto this CPU's list; frames go back past high. */
-void smm_pcp_free(struct smm_mm *mm, struct smm_zone *z, u64 idx, unsigned int order,
+void smm_pcp_free(struct smm_mm *mm, unsigned int zone, u64 idx, unsigned int order,
 		  unsigned int mt, unsigned int cpu)
 {
-	struct smm_pcp *pcp = smm_pcp_of(mm, cpu, z - mm->zones);
+	struct smm_pcp *pcp = smm_pcp_of(mm, cpu, zone);
 
 	smm_pcp_lock(pcp);
-	smm_pcp_commit(mm, z, pcp, idx, order, mt);
+	smm_pcp_commit(mm, &mm->zones[zone], pcp, idx, order, mt);
 	smm_pcp_unlock(pcp);
 }
 
