@@ -15,6 +15,21 @@
  * from the buddy under the zone lock (where the HighAtomic reserve is:
  * __smm_rmqueue_buddy()).
  */
+static u64 smm_rmqueue_buddy(struct smm_mm *mm, struct smm_zone *z, unsigned int order,
+			     unsigned int mt, unsigned int alloc_flags)
+{
+	u64 idx;
+
+	smm_lock(&z->lock);
+	smm_seq_write_begin(&z->seq);
+	idx = __smm_rmqueue_buddy(mm, z, order, mt, alloc_flags);
+	if (idx != SMM_NO_IDX)
+		smm_count_add(z->stats.alloc[order], 1);
+	smm_seq_write_end(&z->seq);
+	smm_unlock(&z->lock);
+	return idx;
+}
+
 static u64 smm_rmqueue(struct smm_mm *mm, struct smm_zone *z, unsigned int order,
 		       unsigned int mt, unsigned int alloc_flags, unsigned int cpu)
 {
@@ -25,15 +40,7 @@ static u64 smm_rmqueue(struct smm_mm *mm, struct smm_zone *z, unsigned int order
 		if (idx != SMM_NO_IDX)
 			return idx;
 	}
-
-	smm_lock(&z->lock);
-	smm_seq_write_begin(&z->seq);
-	idx = __smm_rmqueue_buddy(mm, z, order, mt, alloc_flags);
-	if (idx != SMM_NO_IDX)
-		smm_count_add(z->stats.alloc[order], 1);
-	smm_seq_write_end(&z->seq);
-	smm_unlock(&z->lock);
-	return idx;
+	return smm_rmqueue_buddy(mm, z, order, mt, alloc_flags);
 }
 
 static void smm_zone_count(struct smm_zone *z, u64 *counter)
@@ -281,24 +288,26 @@ got_pg:
 }
 
 /*
- * The common case of step 1, straight-line: a valid request of an order
- * the per-CPU lists take, whose preferred zone passes the low watermark
- * (the order-0 shortcut inline, the full check for orders 1-3) and
- * whose list there holds a block. It is the first thing
- * smm_get_page_from_freelist() would try, with the same outcome; when
- * any of it does not hold, nothing has changed and the full path runs
- * from the start (smm_alloc_pages_slow()), which also refills the list.
+ * The common case of step 1, straight-line: a valid request whose
+ * preferred zone passes the low watermark (the order-0 shortcut inline)
+ * and serves it, from the CPU's list when the lists take the order and
+ * it holds a block, else from the buddy (ALLOC_NOFRAGMENT as step 1
+ * sets it). It is the first thing smm_get_page_from_freelist() would
+ * try, with the same outcome; when any of it does not hold, nothing
+ * has changed (a failed buddy attempt steals nothing) and the full path
+ * runs from the start (smm_alloc_pages_slow()), which also refills an
+ * empty list.
  */
 int smm_alloc_pages(struct smm_mm *mm, unsigned int order, unsigned int gfp,
 		    unsigned int cpu, u64 *idx)
 {
 	unsigned int highest = smm_gfp_zone(gfp);
 	int zi = mm->preferred_zone[highest];
-	const struct smm_zone *z;
+	struct smm_zone *z;
 	u64 mark, got;
 
-	if (unlikely(order > SMM_PCP_MAX_ORDER || (gfp & ~SHADOWMM_GFP_ALL) ||
-		     cpu >= mm->nr_cpus || !READ_ONCE(mm->pcp_enabled) || zi < 0))
+	if (unlikely(order > SMM_MAX_ORDER || (gfp & ~SHADOWMM_GFP_ALL) ||
+		     cpu >= mm->nr_cpus || zi < 0))
 		goto slow;
 	z = &mm->zones[zi];
 	mark = smm_wmark_pages(z, SMM_WMARK_LOW);
@@ -308,7 +317,12 @@ int smm_alloc_pages(struct smm_mm *mm, unsigned int order, unsigned int gfp,
 	} else if (!smm_zone_watermark_fast(z, order, mark, highest, SMM_ALLOC_WMARK_LOW)) {
 		goto slow;
 	}
-	got = smm_pcp_alloc_fast(mm, zi, order, smm_gfp_mt(gfp), cpu);
+	if (likely(mm->pcp_enabled && smm_pcp_allowed_order(order)))
+		got = smm_pcp_alloc_fast(mm, zi, order, smm_gfp_mt(gfp), cpu);
+	else
+		got = smm_rmqueue_buddy(mm, z, order, smm_gfp_mt(gfp),
+					SMM_ALLOC_WMARK_LOW | (zi == SHADOWMM_ZONE_NORMAL ?
+							       SMM_ALLOC_NOFRAGMENT : 0));
 	if (unlikely(got == SMM_NO_IDX))
 		goto slow;
 	if (unlikely(gfp & SHADOWMM_GFP_ZERO))
