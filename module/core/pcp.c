@@ -93,31 +93,6 @@ void smm_pcp_update_high(struct smm_mm *mm)
 	}
 }
 
-/* Lock @pcp and open a write section: what follows may change descriptors. */
-static __always_inline void smm_pcp_lock(struct smm_pcp *pcp)
-{
-	smm_lock(&pcp->lock);
-	smm_seq_write_begin(&pcp->seq);
-}
-
-static __always_inline void smm_pcp_unlock(struct smm_pcp *pcp)
-{
-	smm_seq_write_end(&pcp->seq);
-	smm_unlock(&pcp->lock);
-}
-
-/*
- * The list operations keep CHECK's census current for blocks behind its
- * cursor (sweep_end, 0 when no CHECK runs; see check.c). Each change of
- * a descriptor is one store (frame.h); a list is consistent again when
- * the pcp lock is dropped.
- */
-static __always_inline void smm_pcp_census(struct smm_pcp *pcp, u64 idx, s64 frames)
-{
-	if (unlikely(idx < pcp->sweep_end))
-		pcp->sweep_delta += frames;
-}
-
 /* list_add(): @idx becomes the first (hottest) block of list @p. */
 static __always_inline void smm_pcp_add_head(struct smm_mm *mm, struct smm_pcp *pcp,
 					     unsigned int p, u64 idx, unsigned int order,
@@ -302,12 +277,6 @@ static s64 smm_pcp_nr_free(struct smm_pcp *pcp, u32 high, bool free_high)
 	return min(max(batch, min_nr_free), max_nr_free);	/* clamp() */
 }
 
-/* The stats slot of @order: itself up to order 3, then the THP slot. */
-static __always_inline unsigned int smm_pcp_stat_slot(unsigned int order)
-{
-	return order <= SMM_PCP_MAX_ORDER ? order : SMM_PCP_THP_SLOT;
-}
-
 /* free_unref_page_commit(): one block onto its list; drain past high. */
 static __always_inline void smm_pcp_commit(struct smm_mm *mm, struct smm_zone *z,
 					   struct smm_pcp *pcp, u64 idx, unsigned int order,
@@ -363,42 +332,6 @@ u64 smm_pcp_alloc(struct smm_mm *mm, struct smm_zone *z, unsigned int order,
 	idx = __smm_pcp_alloc(mm, z, pcp, order, mt, alloc_flags);
 	if (idx != SMM_NO_IDX)
 		smm_count_add(pcp->stats.alloc[smm_pcp_stat_slot(order)], 1);
-	smm_pcp_unlock(pcp);
-	return idx;
-}
-
-/*
- * rmqueue_pcplist() when the list holds a block: smm_pcp_alloc() without
- * the refill, for the allocation fast path. An empty list is left as it
- * was (no write section, free_factor untouched) and SMM_NO_IDX returned,
- * so the caller's full path does exactly what it would have done. The
- * descriptor is read once: its link and its type come from that load.
- */
-u64 smm_pcp_alloc_fast(struct smm_mm *mm, unsigned int zone, unsigned int order,
-		       unsigned int mt, unsigned int cpu)
-{
-	struct smm_pcp *pcp = smm_pcp_of(mm, cpu, zone);
-	unsigned int p = smm_pcp_index(order, mt);
-	struct smm_frame f;
-	u32 idx;
-
-	smm_lock(&pcp->lock);
-	idx = pcp->lists[p];
-	if (unlikely(idx == SMM_FRAME_NONE)) {
-		smm_unlock(&pcp->lock);
-		return SMM_NO_IDX;
-	}
-	smm_seq_write_begin(&pcp->seq);
-	pcp->free_factor >>= 1;
-	f = mm->frames[idx];
-	pcp->lists[p] = smm_frame_next(&f);
-	smm_pcp_census(pcp, idx, -(1LL << order));
-	/* its own type: a THP list holds unmovable and reclaimable blocks */
-	smm_frame_store(&mm->frames[idx],
-			smm_frame_head_word(SMM_FRAME_PAGE, order, smm_frame_mt(&f),
-					    smm_frame_links(SMM_FRAME_NONE, SMM_FRAME_NONE)));
-	smm_count_sub(pcp->count, 1U << order);
-	smm_count_add(pcp->stats.alloc[smm_pcp_stat_slot(order)], 1);
 	smm_pcp_unlock(pcp);
 	return idx;
 }
