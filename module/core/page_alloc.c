@@ -317,7 +317,9 @@ int smm_alloc_pages(struct smm_mm *mm, unsigned int order, unsigned int gfp,
 	} else if (!smm_zone_watermark_fast(z, order, mark, highest, SMM_ALLOC_WMARK_LOW)) {
 		goto slow;
 	}
-	if (likely(mm->pcp_enabled && smm_pcp_allowed_order(order)))
+	if (likely(mm->pcp_enabled && !order))	/* constants folded */
+		got = smm_pcp_alloc_fast(mm, zi, 0, smm_gfp_mt(gfp), cpu);
+	else if (mm->pcp_enabled && smm_pcp_allowed_order(order))
 		got = smm_pcp_alloc_fast(mm, zi, order, smm_gfp_mt(gfp), cpu);
 	else
 		got = smm_rmqueue_buddy(mm, z, order, smm_gfp_mt(gfp),

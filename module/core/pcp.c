@@ -343,7 +343,11 @@ void smm_pcp_free(struct smm_mm *mm, unsigned int zone, u64 idx, unsigned int or
 	struct smm_pcp *pcp = smm_pcp_of(mm, cpu, zone);
 
 	smm_pcp_lock(pcp);
-	smm_pcp_commit(mm, &mm->zones[zone], pcp, idx, order, mt);
+	/* order 0, the common case, compiled with its constants folded */
+	if (likely(!order))
+		smm_pcp_commit(mm, &mm->zones[zone], pcp, idx, 0, mt);
+	else
+		smm_pcp_commit(mm, &mm->zones[zone], pcp, idx, order, mt);
 	smm_pcp_unlock(pcp);
 }
 
