@@ -63,13 +63,16 @@ static __always_inline void smm_add_free(struct smm_mm *mm, struct smm_zone *z, 
 		z->sweep.nr_free[order][mt]++;
 }
 
-/* Unlink the free block at @idx; its descriptor names its list. */
-static __always_inline void smm_del_free(struct smm_mm *mm, struct smm_zone *z, u64 idx)
+/*
+ * Unlink the free block at @idx of @order whose descriptor word the
+ * caller read (@f: it names the list); the zone lock keeps it so.
+ */
+static __always_inline void __smm_del_free(struct smm_mm *mm, struct smm_zone *z, u64 idx,
+					   unsigned int order, struct smm_frame f)
 {
-	struct smm_frame *f = &mm->frames[idx];
-	unsigned int order = smm_frame_order(f), mt = smm_frame_mt(f);
+	unsigned int mt = smm_frame_mt(&f);
 	struct smm_free_area *a = &z->area[order];
-	u32 prev = smm_frame_prev(f), next = smm_frame_next(f);
+	u32 prev = smm_frame_prev(&f), next = smm_frame_next(&f);
 
 	if (prev != SMM_FRAME_NONE)
 		smm_frame_set_next(&mm->frames[prev], next);
@@ -82,6 +85,14 @@ static __always_inline void smm_del_free(struct smm_mm *mm, struct smm_zone *z, 
 	WRITE_ONCE(a->nr_free[mt], a->nr_free[mt] - 1);
 	if (unlikely(idx < z->sweep.end))
 		z->sweep.nr_free[order][mt]--;
+}
+
+/* Unlink the free block at @idx; its descriptor names its list. */
+static __always_inline void smm_del_free(struct smm_mm *mm, struct smm_zone *z, u64 idx)
+{
+	struct smm_frame f = mm->frames[idx];
+
+	__smm_del_free(mm, z, idx, smm_frame_order(&f), f);
 }
 
 /* move_to_free_list(): to the tail of @mt's list. */
@@ -100,6 +111,13 @@ static void smm_move_free(struct smm_mm *mm, struct smm_zone *z, u64 idx, unsign
  * FREE is only ever written under the zone lock we hold; anything else
  * there may be changing under a pcp lock or an owner, hence one load.
  */
+static __always_inline bool smm_free_head_of(const struct smm_frame *f, unsigned int order)
+{
+	/* type and order in one compare of the word's low byte */
+	return (f->word & SMM_FRAME_MASK(SMM_FRAME_MT_SHIFT)) ==
+	       smm_frame_head_word(SMM_FRAME_FREE, order, 0, 0);
+}
+
 static bool smm_is_free_buddy(const struct smm_mm *mm, const struct smm_zone *z,
 			      u64 buddy, unsigned int order)
 {
@@ -108,7 +126,7 @@ static bool smm_is_free_buddy(const struct smm_mm *mm, const struct smm_zone *z,
 	if (buddy < z->start || buddy >= z->end)
 		return false;
 	f = smm_frame_load(&mm->frames[buddy]);	/* held by someone else when not FREE */
-	return smm_frame_type(&f) == SMM_FRAME_FREE && smm_frame_order(&f) == order;
+	return smm_free_head_of(&f, order);
 }
 
 /*
@@ -137,11 +155,20 @@ static bool smm_buddy_merge_likely(const struct smm_mm *mm, const struct smm_zon
 static void smm_free_one(struct smm_mm *mm, struct smm_zone *z, u64 idx, unsigned int order,
 			 unsigned int mt, bool to_tail)
 {
+	/* the zone lock keeps these still: loaded once, not per level */
+	struct smm_frame *frames = mm->frames;
+	const u64 start = z->start, end = z->end;
+
 	WRITE_ONCE(z->free, z->free + (1ULL << order));
 	while (order < SMM_MAX_ORDER) {
 		u64 buddy = idx ^ (1ULL << order);
+		struct smm_frame f;
 
-		if (!smm_is_free_buddy(mm, z, buddy, order))
+		/* smm_is_free_buddy(), with the word kept for the unlink */
+		if (buddy < start || buddy >= end)
+			break;
+		f = smm_frame_load(&frames[buddy]);
+		if (!smm_free_head_of(&f, order))
 			break;
 		/*
 		 * Whole pageblocks merge across types only when both are
@@ -155,8 +182,8 @@ static void smm_free_one(struct smm_mm *mm, struct smm_zone *z, u64 idx, unsigne
 			if (mt != buddy_mt && (mt >= SMM_NR_PCPTYPES || buddy_mt >= SMM_NR_PCPTYPES))
 				break;
 		}
-		smm_del_free(mm, z, buddy);
-		smm_frame_set_tail(&mm->frames[max(idx, buddy)]);
+		__smm_del_free(mm, z, buddy, order, f);
+		smm_frame_set_tail(&frames[max(idx, buddy)]);
 		idx = min(idx, buddy);
 		order++;
 	}

@@ -236,6 +236,12 @@ struct smm_mm {
 	unsigned int nr_cpus;
 	unsigned int nr_split_cpus;	/* zone_highsize()'s divisor */
 	bool pcp_enabled;
+	/*
+	 * The first populated zone at or below each zone, -1 when none: the
+	 * zone an allocation of that highest zone prefers (set once at
+	 * init, the zones never change), for the fast path.
+	 */
+	int preferred_zone[SMM_NR_ZONES];
 	u64 min_free_kbytes;		/* vm.min_free_kbytes, written under sysctl_lock */
 	unsigned int watermark_scale_factor;	/* vm.watermark_scale_factor, likewise */
 	unsigned int watermark_boost_factor;	/* vm.watermark_boost_factor, 0: no boost */
@@ -282,6 +288,12 @@ struct smm_mm_config {
 	unsigned int nr_cpus;		/* CPU ids 0..nr_cpus-1 (nr_cpu_ids) */
 	unsigned int nr_split_cpus;	/* CPUs pcp high is split between; 0: nr_cpus */
 	bool pcp_enabled;
+	/*
+	 * The first populated zone at or below each zone, -1 when none: the
+	 * zone an allocation of that highest zone prefers (set once at
+	 * init, the zones never change), for the fast path.
+	 */
+	int preferred_zone[SMM_NR_ZONES];
 	u64 min_free_kbytes;		/* KiB, or SMM_MIN_FREE_KBYTES_AUTO* */
 	unsigned int watermark_boost_factor;	/* vm.watermark_boost_factor, 0: no boost */
 	unsigned int watermark_scale_factor;	/* vm.watermark_scale_factor, 0: the default */

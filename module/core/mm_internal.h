@@ -74,6 +74,27 @@ static inline unsigned int smm_zone_of(const struct smm_mm *mm, u64 idx)
 /* The flags that allow allocations below the min watermark (no ALLOC_OOM here). */
 #define SMM_ALLOC_RESERVES	(SMM_ALLOC_NON_BLOCK | SMM_ALLOC_MIN_RESERVE | SMM_ALLOC_HIGHATOMIC)
 
+/*
+ * zone_watermark_fast()'s order-0 shortcut, inline for the allocation
+ * fast path (smm_alloc_pages()) and the shortcut of the full check: what
+ * is free less what the attempt may not count (the HighAtomic reserve,
+ * whole, unless @alloc_flags grant reserves) stays above @mark and the
+ * lowmem reserve. Lockless reads, as the kernel's.
+ */
+static __always_inline bool smm_zone_watermark_order0(const struct smm_zone *z, u64 mark,
+						      unsigned int highest,
+						      unsigned int alloc_flags)
+{
+	s64 usable = READ_ONCE(z->free);
+	s64 unusable = 0;
+
+	if (!(alloc_flags & SMM_ALLOC_RESERVES))
+		unusable = READ_ONCE(z->nr_reserved_highatomic);
+	/* the reserve's count may over-estimate it */
+	usable -= min(usable, unusable);
+	return usable > (s64)(mark + z->lowmem_reserve[highest]);
+}
+
 /* Migratetype of an allocation, from its flags (gfp_migratetype()). */
 static inline unsigned int smm_gfp_mt(unsigned int gfp)
 {
@@ -156,12 +177,82 @@ unsigned int smm_gfp_to_alloc_flags(unsigned int gfp, unsigned int order);
 void smm_pcp_setup(struct smm_mm *mm);
 u64 smm_pcp_alloc(struct smm_mm *mm, struct smm_zone *z, unsigned int order,
 		  unsigned int mt, unsigned int alloc_flags, unsigned int cpu);
-void smm_pcp_free(struct smm_mm *mm, struct smm_zone *z, u64 idx, unsigned int order,
+void smm_pcp_free(struct smm_mm *mm, unsigned int zone, u64 idx, unsigned int order,
 		  unsigned int mt, unsigned int cpu);
 unsigned int smm_pcp_alloc_many(struct smm_mm *mm, struct smm_zone *z, unsigned int mt,
 				unsigned int cpu, unsigned int nr, u64 *idx);
 void smm_pcp_free_many(struct smm_mm *mm, struct smm_zone *z, unsigned int cpu,
 		       unsigned int nr, const u64 *idx);
+
+/* pcp.c's fast path, inline where page_alloc.c calls it */
+/* Lock @pcp and open a write section: what follows may change descriptors. */
+static __always_inline void smm_pcp_lock(struct smm_pcp *pcp)
+{
+	smm_lock(&pcp->lock);
+	smm_seq_write_begin(&pcp->seq);
+}
+
+static __always_inline void smm_pcp_unlock(struct smm_pcp *pcp)
+{
+	smm_seq_write_end(&pcp->seq);
+	smm_unlock(&pcp->lock);
+}
+
+/*
+ * The list operations keep CHECK's census current for blocks behind its
+ * cursor (sweep_end, 0 when no CHECK runs; see check.c). Each change of
+ * a descriptor is one store (frame.h); a list is consistent again when
+ * the pcp lock is dropped.
+ */
+static __always_inline void smm_pcp_census(struct smm_pcp *pcp, u64 idx, s64 frames)
+{
+	if (unlikely(idx < pcp->sweep_end))
+		pcp->sweep_delta += frames;
+}
+
+/* The stats slot of @order: itself up to order 3, then the THP slot. */
+static __always_inline unsigned int smm_pcp_stat_slot(unsigned int order)
+{
+	return order <= SMM_PCP_MAX_ORDER ? order : SMM_PCP_THP_SLOT;
+}
+
+/*
+ * rmqueue_pcplist() when the list holds a block: pcp.c's smm_pcp_alloc()
+ * without the refill, inline in the allocation fast path. An empty list
+ * is left as it was (no write section, free_factor untouched) and
+ * SMM_NO_IDX returned,
+ * so the caller's full path does exactly what it would have done. The
+ * descriptor is read once: its link and its type come from that load.
+ */
+static __always_inline u64 smm_pcp_alloc_fast(struct smm_mm *mm, unsigned int zone,
+					      unsigned int order, unsigned int mt,
+					      unsigned int cpu)
+{
+	struct smm_pcp *pcp = smm_pcp_of(mm, cpu, zone);
+	unsigned int p = smm_pcp_index(order, mt);
+	struct smm_frame f;
+	u32 idx;
+
+	smm_lock(&pcp->lock);
+	idx = pcp->lists[p];
+	if (unlikely(idx == SMM_FRAME_NONE)) {
+		smm_unlock(&pcp->lock);
+		return ~0ULL;	/* SMM_NO_IDX */
+	}
+	smm_seq_write_begin(&pcp->seq);
+	pcp->free_factor >>= 1;
+	f = mm->frames[idx];
+	pcp->lists[p] = smm_frame_next(&f);
+	smm_pcp_census(pcp, idx, -(1LL << order));
+	/* its own type: a THP list holds unmovable and reclaimable blocks */
+	smm_frame_store(&mm->frames[idx],
+			smm_frame_head_word(SMM_FRAME_PAGE, order, smm_frame_mt(&f),
+					    smm_frame_links(SMM_FRAME_NONE, SMM_FRAME_NONE)));
+	smm_count_sub(pcp->count, 1U << order);
+	smm_count_add(pcp->stats.alloc[smm_pcp_stat_slot(order)], 1);
+	smm_pcp_unlock(pcp);
+	return idx;
+}
 
 /* frag.c: the counts behind the indexes mm.h declares */
 struct smm_frag {

@@ -15,6 +15,21 @@
  * from the buddy under the zone lock (where the HighAtomic reserve is:
  * __smm_rmqueue_buddy()).
  */
+static u64 smm_rmqueue_buddy(struct smm_mm *mm, struct smm_zone *z, unsigned int order,
+			     unsigned int mt, unsigned int alloc_flags)
+{
+	u64 idx;
+
+	smm_lock(&z->lock);
+	smm_seq_write_begin(&z->seq);
+	idx = __smm_rmqueue_buddy(mm, z, order, mt, alloc_flags);
+	if (idx != SMM_NO_IDX)
+		smm_count_add(z->stats.alloc[order], 1);
+	smm_seq_write_end(&z->seq);
+	smm_unlock(&z->lock);
+	return idx;
+}
+
 static u64 smm_rmqueue(struct smm_mm *mm, struct smm_zone *z, unsigned int order,
 		       unsigned int mt, unsigned int alloc_flags, unsigned int cpu)
 {
@@ -25,15 +40,7 @@ static u64 smm_rmqueue(struct smm_mm *mm, struct smm_zone *z, unsigned int order
 		if (idx != SMM_NO_IDX)
 			return idx;
 	}
-
-	smm_lock(&z->lock);
-	smm_seq_write_begin(&z->seq);
-	idx = __smm_rmqueue_buddy(mm, z, order, mt, alloc_flags);
-	if (idx != SMM_NO_IDX)
-		smm_count_add(z->stats.alloc[order], 1);
-	smm_seq_write_end(&z->seq);
-	smm_unlock(&z->lock);
-	return idx;
+	return smm_rmqueue_buddy(mm, z, order, mt, alloc_flags);
 }
 
 static void smm_zone_count(struct smm_zone *z, u64 *counter)
@@ -69,12 +76,23 @@ unsigned int smm_gfp_to_alloc_flags(unsigned int gfp, unsigned int order)
 /* The zone an allocation prefers: the highest populated one it may use. */
 static int smm_preferred_zone(const struct smm_mm *mm, unsigned int gfp)
 {
-	int zi;
+	return mm->preferred_zone[smm_gfp_zone(gfp)];
+}
 
-	for (zi = smm_gfp_zone(gfp); zi >= 0; zi--)
-		if (smm_zone_populated(&mm->zones[zi]))
-			return zi;
-	return -1;
+/* smm_mm_init(): the preferred zone of each highest zone, once. */
+static void smm_set_preferred_zones(struct smm_mm *mm)
+{
+	int highest, zi;
+
+	for (highest = 0; highest < SMM_NR_ZONES; highest++) {
+		mm->preferred_zone[highest] = -1;
+		for (zi = highest; zi >= 0; zi--) {
+			if (smm_zone_populated(&mm->zones[zi])) {
+				mm->preferred_zone[highest] = zi;
+				break;
+			}
+		}
+	}
 }
 
 /*
@@ -215,8 +233,8 @@ static void smm_wake_kshadowd(struct smm_mm *mm, unsigned int order, unsigned in
  *      costly request fails at 4, as the kernel's (no OOM for costly
  *      orders).
  */
-int smm_alloc_pages(struct smm_mm *mm, unsigned int order, unsigned int gfp,
-		    unsigned int cpu, u64 *idx)
+static noinline int smm_alloc_pages_slow(struct smm_mm *mm, unsigned int order,
+					 unsigned int gfp, unsigned int cpu, u64 *idx)
 {
 	unsigned int alloc_flags;
 	u64 got;
@@ -283,6 +301,54 @@ static bool smm_alloc_noretry(unsigned int order, unsigned int gfp)
 }
 
 /*
+ * The common case of step 1, straight-line: a valid request whose
+ * preferred zone passes the low watermark (the order-0 shortcut inline)
+ * and serves it, from the CPU's list when the lists take the order and
+ * it holds a block, else from the buddy (ALLOC_NOFRAGMENT as step 1
+ * sets it). It is the first thing smm_get_page_from_freelist() would
+ * try, with the same outcome; when any of it does not hold, nothing
+ * has changed (a failed buddy attempt steals nothing) and the full path
+ * runs from the start (smm_alloc_pages_slow()), which also refills an
+ * empty list.
+ */
+int smm_alloc_pages(struct smm_mm *mm, unsigned int order, unsigned int gfp,
+		    unsigned int cpu, u64 *idx)
+{
+	unsigned int highest = smm_gfp_zone(gfp);
+	int zi = mm->preferred_zone[highest];
+	struct smm_zone *z;
+	u64 mark, got;
+
+	if (unlikely(order > SMM_MAX_ORDER || (gfp & ~(SHADOWMM_GFP_ALL | SMM_GFP_DIRECT_RECLAIM)) ||
+		     cpu >= mm->nr_cpus || zi < 0))
+		goto slow;
+	z = &mm->zones[zi];
+	mark = smm_wmark_pages(z, SMM_WMARK_LOW);
+	if (likely(!order)) {
+		if (unlikely(!smm_zone_watermark_order0(z, mark, highest, SMM_ALLOC_WMARK_LOW)))
+			goto slow;
+	} else if (!smm_zone_watermark_fast(z, order, mark, highest, SMM_ALLOC_WMARK_LOW)) {
+		goto slow;
+	}
+	if (likely(mm->pcp_enabled && !order))	/* constants folded */
+		got = smm_pcp_alloc_fast(mm, zi, 0, smm_gfp_mt(gfp), cpu);
+	else if (mm->pcp_enabled && smm_pcp_allowed_order(order))
+		got = smm_pcp_alloc_fast(mm, zi, order, smm_gfp_mt(gfp), cpu);
+	else
+		got = smm_rmqueue_buddy(mm, z, order, smm_gfp_mt(gfp),
+					SMM_ALLOC_WMARK_LOW | (zi == SHADOWMM_ZONE_NORMAL ?
+							       SMM_ALLOC_NOFRAGMENT : 0));
+	if (unlikely(got == SMM_NO_IDX))
+		goto slow;
+	if (unlikely(gfp & SHADOWMM_GFP_ZERO))
+		smm_clear_block(mm, got, order);
+	*idx = got;
+	return 0;
+slow:
+	return smm_alloc_pages_slow(mm, order, gfp, cpu, idx);
+}
+
+/*
  * An allocation that may reclaim directly: __alloc_pages_slowpath()'s
  * loop around __alloc_pages_direct_reclaim(), with should_reclaim_retry()
  * simplified. The caller holds the spaces' lock and does not hold a CPU
@@ -324,36 +390,42 @@ int smm_alloc_pages_reclaim(struct smm_mm *mm, unsigned int order, unsigned int 
 	return ret;
 }
 
-/*
- * Free the block whose head is @idx (a PAGE head). It goes back under
- * the migratetype of its pageblock, as the kernel frees to the pageblock's
- * type, not the allocation's.
- */
-void smm_free_pages(struct smm_mm *mm, u64 idx, unsigned int cpu)
+/* A block the per-CPU lists do not take goes straight back to the buddy. */
+static noinline void smm_free_pages_buddy(struct smm_mm *mm, unsigned int zone, u64 idx,
+					  unsigned int order, unsigned int mt)
 {
-	const struct smm_frame *f;
-	unsigned int order, mt;
-	struct smm_zone *z;
+	struct smm_zone *z = &mm->zones[zone];
 
-	if (WARN_ON_ONCE(idx >= mm->range->span || cpu >= mm->nr_cpus))
-		return;
-	f = &mm->frames[idx];
-	if (WARN_ON_ONCE(smm_frame_type(f) != SMM_FRAME_PAGE))
-		return;
-	order = smm_frame_order(f);
-	z = &mm->zones[smm_zone_of(mm, idx)];
-	mt = smm_pageblock_mt(mm, idx);
-
-	if (mm->pcp_enabled && smm_pcp_allowed_order(order)) {
-		smm_pcp_free(mm, z, idx, order, mt, cpu);
-		return;
-	}
 	smm_lock(&z->lock);
 	smm_seq_write_begin(&z->seq);
 	__smm_free_one(mm, z, idx, order, mt);
 	smm_count_add(z->stats.free[order], 1);
 	smm_seq_write_end(&z->seq);
 	smm_unlock(&z->lock);
+}
+
+/*
+ * Free the block whose head is @idx (a PAGE head). It goes back under
+ * the migratetype of its pageblock, as the kernel frees to the pageblock's
+ * type, not the allocation's. The descriptor is read once: the caller
+ * owns the block, nobody else writes it.
+ */
+void smm_free_pages(struct smm_mm *mm, u64 idx, unsigned int cpu)
+{
+	struct smm_frame f;
+	unsigned int order, zone;
+
+	if (WARN_ON_ONCE(idx >= mm->range->span || cpu >= mm->nr_cpus))
+		return;
+	f = mm->frames[idx];
+	if (WARN_ON_ONCE(smm_frame_type(&f) != SMM_FRAME_PAGE))
+		return;
+	order = smm_frame_order(&f);
+	zone = smm_zone_of(mm, idx);
+	if (likely(mm->pcp_enabled && smm_pcp_allowed_order(order)))
+		smm_pcp_free(mm, zone, idx, order, smm_pageblock_mt(mm, idx), cpu);
+	else
+		smm_free_pages_buddy(mm, zone, idx, order, smm_pageblock_mt(mm, idx));
 }
 
 /*
@@ -461,6 +533,7 @@ int smm_mm_init(struct smm_mm *mm, struct smm_range *r, const struct smm_mm_conf
 					SMM_FRAME_NONE;
 		smm_buddy_init_zone(mm, &mm->zones[z]);
 	}
+	smm_set_preferred_zones(mm);
 	smm_zones_set_watermarks(mm, cfg->min_free_kbytes);
 	smm_pcp_setup(mm);
 	return 0;

@@ -93,31 +93,6 @@ void smm_pcp_update_high(struct smm_mm *mm)
 	}
 }
 
-/* Lock @pcp and open a write section: what follows may change descriptors. */
-static __always_inline void smm_pcp_lock(struct smm_pcp *pcp)
-{
-	smm_lock(&pcp->lock);
-	smm_seq_write_begin(&pcp->seq);
-}
-
-static __always_inline void smm_pcp_unlock(struct smm_pcp *pcp)
-{
-	smm_seq_write_end(&pcp->seq);
-	smm_unlock(&pcp->lock);
-}
-
-/*
- * The list operations keep CHECK's census current for blocks behind its
- * cursor (sweep_end, 0 when no CHECK runs; see check.c). Each change of
- * a descriptor is one store (frame.h); a list is consistent again when
- * the pcp lock is dropped.
- */
-static __always_inline void smm_pcp_census(struct smm_pcp *pcp, u64 idx, s64 frames)
-{
-	if (unlikely(idx < pcp->sweep_end))
-		pcp->sweep_delta += frames;
-}
-
 /* list_add(): @idx becomes the first (hottest) block of list @p. */
 static __always_inline void smm_pcp_add_head(struct smm_mm *mm, struct smm_pcp *pcp,
 					     unsigned int p, u64 idx, unsigned int order,
@@ -302,12 +277,6 @@ static s64 smm_pcp_nr_free(struct smm_pcp *pcp, u32 high, bool free_high)
 	return min(max(batch, min_nr_free), max_nr_free);	/* clamp() */
 }
 
-/* The stats slot of @order: itself up to order 3, then the THP slot. */
-static __always_inline unsigned int smm_pcp_stat_slot(unsigned int order)
-{
-	return order <= SMM_PCP_MAX_ORDER ? order : SMM_PCP_THP_SLOT;
-}
-
 /* free_unref_page_commit(): one block onto its list; drain past high. */
 static __always_inline void smm_pcp_commit(struct smm_mm *mm, struct smm_zone *z,
 					   struct smm_pcp *pcp, u64 idx, unsigned int order,
@@ -368,13 +337,17 @@ u64 smm_pcp_alloc(struct smm_mm *mm, struct smm_zone *z, unsigned int order,
 }
 
 /* free_unref_page(): onto this CPU's list; frames go back past high. */
-void smm_pcp_free(struct smm_mm *mm, struct smm_zone *z, u64 idx, unsigned int order,
+void smm_pcp_free(struct smm_mm *mm, unsigned int zone, u64 idx, unsigned int order,
 		  unsigned int mt, unsigned int cpu)
 {
-	struct smm_pcp *pcp = smm_pcp_of(mm, cpu, z - mm->zones);
+	struct smm_pcp *pcp = smm_pcp_of(mm, cpu, zone);
 
 	smm_pcp_lock(pcp);
-	smm_pcp_commit(mm, z, pcp, idx, order, mt);
+	/* order 0, the common case, compiled with its constants folded */
+	if (likely(!order))
+		smm_pcp_commit(mm, &mm->zones[zone], pcp, idx, 0, mt);
+	else
+		smm_pcp_commit(mm, &mm->zones[zone], pcp, idx, order, mt);
 	smm_pcp_unlock(pcp);
 }
 

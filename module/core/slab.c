@@ -609,19 +609,17 @@ static bool smm_cache_refill(struct smm_cache *c, struct smm_cache_cpu *cc, unsi
 }
 
 /*
- * Allocate one object on behalf of @cpu (the caller stays on it) and
- * return its memory, its position in *@pos. The fast path pops the
- * active slab's freelist under the CPU's own lock: no shared lock, no
- * division, no scan. @owner is kept with the object (STORE_USER).
+ * smm_cache_alloc() past its fast path: the active slab's freelist is
+ * empty (refill, perhaps more than once), or the cache has debug flags.
+ * Under @cc's lock, which it drops. Counts as smm_cache_alloc() always did.
  */
-void *smm_cache_alloc(struct smm_cache *c, unsigned int cpu, u64 owner, u64 *pos)
+static noinline void *smm_cache_alloc_slow(struct smm_cache *c, struct smm_cache_cpu *cc,
+					   unsigned int cpu, u64 owner, u64 *pos)
 {
-	struct smm_cache_cpu *cc = &c->cpu[cpu];
 	bool slow = false;
 	u32 off, next;
 	char *obj;
 
-	smm_lock(&cc->lock);
 	for (;;) {
 		off = cc->free;
 		if (likely(off != SMM_SLAB_END)) {
@@ -650,6 +648,41 @@ void *smm_cache_alloc(struct smm_cache *c, unsigned int cpu, u64 owner, u64 *pos
 		cc->stats.errors += smm_slab_debug_alloc(c, obj, *pos, owner);
 	smm_unlock(&cc->lock);
 	return obj;
+}
+
+/*
+ * Allocate one object on behalf of @cpu (the caller stays on it) and
+ * return its memory, its position in *@pos. The fast path pops the
+ * active slab's freelist under the CPU's own lock: no shared lock, no
+ * division, no scan, straight-line when the cache has no debug flags
+ * and the next free pointer is sound; anything else goes on under the
+ * lock in smm_cache_alloc_slow(). @owner is kept with the object
+ * (STORE_USER).
+ */
+void *smm_cache_alloc(struct smm_cache *c, unsigned int cpu, u64 owner, u64 *pos)
+{
+	struct smm_cache_cpu *cc = &c->cpu[cpu];
+	u32 off, next;
+	char *base;
+
+	/* the flags never change after creation: no lock needed to read them */
+	if (unlikely(c->flags & SMM_CACHE_DEBUG_FLAGS)) {
+		smm_lock(&cc->lock);
+		return smm_cache_alloc_slow(c, cc, cpu, owner, pos);
+	}
+	smm_lock(&cc->lock);
+	off = cc->free;
+	if (unlikely(off == SMM_SLAB_END))
+		return smm_cache_alloc_slow(c, cc, cc - c->cpu, 0, pos);
+	base = cc->base;
+	next = smm_slab_fp_get(c, base, off);
+	if (unlikely(next != SMM_SLAB_END && !smm_slab_slot_ok(c, next)))
+		return smm_cache_alloc_slow(c, cc, cc - c->cpu, 0, pos);
+	smm_count_add(cc->stats.alloc_fast, 1);
+	cc->free = next;
+	*pos = ((u64)cc->slab << SMM_PAGE_SHIFT) + off;
+	smm_unlock(&cc->lock);
+	return base + off;
 }
 
 /*
@@ -694,21 +727,14 @@ static int smm_cache_free_slow(struct smm_cache *c, struct smm_cache_cpu *cc, u6
 }
 
 /*
- * Free the object at @pos on behalf of @cpu. An object of the CPU's
- * active slab goes on its freelist (the fast path); any other takes the
- * slow path. The naive double free (the object already heads the
- * freelist it would go on) is refused as SLUB's hardened
- * set_freepointer() check does; the debug flags catch the rest.
- * Returns 0, or -EINVAL for a free that was refused and reported.
+ * smm_cache_free() past its fast path, under @cc's lock, which it drops:
+ * the debug checks, a free to another slab, a refused double free.
  */
-int smm_cache_free(struct smm_cache *c, u64 pos, unsigned int cpu)
+static noinline int smm_cache_free_locked(struct smm_cache *c, struct smm_cache_cpu *cc, u64 pos,
+					  u64 head, u32 off, unsigned int cpu)
 {
-	struct smm_cache_cpu *cc = &c->cpu[cpu];
-	u64 head = smm_slab_head(c, pos);
-	u32 off = (u32)(pos - (head << SMM_PAGE_SHIFT));
 	int ret = 0;
 
-	smm_lock(&cc->lock);
 	if (unlikely(c->flags & SMM_CACHE_DEBUG_FLAGS)) {
 		ret = smm_slab_debug_free(c, pos);
 		if (ret < 0)
@@ -738,6 +764,33 @@ out_error:
 	cc->stats.errors++;
 	smm_unlock(&cc->lock);
 	return ret;
+}
+
+/*
+ * Free the object at @pos on behalf of @cpu. An object of the CPU's
+ * active slab goes on its freelist (the fast path); any other takes the
+ * slow path. The naive double free (the object already heads the
+ * freelist it would go on) is refused as SLUB's hardened
+ * set_freepointer() check does; the debug flags catch the rest.
+ * Returns 0, or -EINVAL for a free that was refused and reported.
+ */
+int smm_cache_free(struct smm_cache *c, u64 pos, unsigned int cpu)
+{
+	struct smm_cache_cpu *cc = &c->cpu[cpu];
+	u64 head;
+	u32 off;
+
+	smm_lock(&cc->lock);
+	head = smm_slab_head(c, pos);
+	off = (u32)(pos - (head << SMM_PAGE_SHIFT));
+	if (likely(!(c->flags & SMM_CACHE_DEBUG_FLAGS) && head == cc->slab && off != cc->free)) {
+		smm_slab_fp_set(c, cc->base, off, cc->free);
+		cc->free = off;
+		smm_count_add(cc->stats.free_fast, 1);
+		smm_unlock(&cc->lock);
+		return 0;
+	}
+	return smm_cache_free_locked(c, cc, pos, head, off, cc - c->cpu);
 }
 
 /*

@@ -481,14 +481,8 @@ bool smm_zone_watermark_ok(const struct smm_zone *z, unsigned int order, u64 mar
 bool smm_zone_watermark_fast(const struct smm_zone *z, unsigned int order, u64 mark,
 			     unsigned int highest, unsigned int alloc_flags)
 {
-	if (!order) {
-		s64 usable = READ_ONCE(z->free);
-
-		/* the reserve's count may over-estimate it */
-		usable -= min(usable, smm_zone_unusable_free(z, 0, alloc_flags));
-		if (usable > (s64)(mark + z->lowmem_reserve[highest]))
-			return true;
-	}
+	if (!order && smm_zone_watermark_order0(z, mark, highest, alloc_flags))
+		return true;
 	if (smm_zone_watermark_ok(z, order, mark, highest, alloc_flags))
 		return true;
 	if (!order && (alloc_flags & SMM_ALLOC_MIN_RESERVE) && READ_ONCE(z->watermark_boost) &&

@@ -42,11 +42,12 @@ GROUPS = {
 }
 # the receive buffer sizes bench_frame_dump must report
 DUMP_BUFS = (4096, 8192, 16384, 32768, 65536)
-# native instruction counts from callgrind, keys of bench_native's JSON
+# native instruction counts from callgrind, keys of bench_native's JSON,
+# and issue 22's goals (at most that many instructions per pair)
 CALLGRIND = {
-    'pcp': ('instructions_per_pcp_pair', 'order-0 pair through the per-CPU lists'),
-    'buddy': ('instructions_per_buddy_pair', 'order-0 pair, buddy alone'),
-    'slab': ('instructions_per_slab256_pair', '256-byte object pair (kmalloc-256)'),
+    'pcp': ('instructions_per_pcp_pair', 'order-0 pair through the per-CPU lists', 150),
+    'buddy': ('instructions_per_buddy_pair', 'order-0 pair, buddy alone', 700),
+    'slab': ('instructions_per_slab256_pair', '256-byte object pair (kmalloc-256)', 80),
 }
 CONFIG_KEYS = ('CONFIG_PREEMPT', 'CONFIG_PREEMPT_VOLUNTARY', 'CONFIG_PREEMPT_NONE',
                'CONFIG_PREEMPT_RT', 'CONFIG_SLAB_FREELIST_HARDENED',
@@ -162,13 +163,18 @@ def report_native(path, report):
         failed.append('native rows: no %s' % (path or 'native JSON given'))
     print()
     print('callgrind (native core, -O2): instructions per pair, 200k-pair run minus 100k')
-    for name, (key, what) in CALLGRIND.items():
+    print('%-16s %8s %6s  %s' % ('row', 'instr', 'goal', 'what'))
+    goals = report.setdefault('callgrind', {})
+    for name, (key, what, goal) in CALLGRIND.items():
         ir = native.get(key)
         if ir is None or ir <= 0:
             failed.append('callgrind-%s: not measured' % name)
-            print('%-16s %8s  %s' % ('callgrind-' + name, '-', what))
+            print('%-16s %8s %6d  %s' % ('callgrind-' + name, '-', goal, what))
         else:
-            print('%-16s %8.0f  %s' % ('callgrind-' + name, ir, what))
+            met = ir <= goal
+            goals[name] = dict(instructions=round(ir), goal=goal, meets_goal=met)
+            print('%-16s %8.0f %6d  %s%s' % ('callgrind-' + name, ir, goal, what,
+                                            '' if met else '  (above goal)'))
     return failed
 
 
