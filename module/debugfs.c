@@ -307,7 +307,7 @@ DEFINE_SHOW_ATTRIBUTE(smm_slabinfo);
 /* vmstat_show(): "name value" lines, the core's table's names and order. */
 static int smm_vmstat_show(struct seq_file *m, void *v)
 {
-	u64 *val = smm_vmstat_collect(m->private);
+	u64 *val = smm_vmstat_collect(m->private, NULL);
 	unsigned int i;
 
 	if (!val)

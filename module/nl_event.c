@@ -316,8 +316,7 @@ static void smm_event_work(struct work_struct *work)
 	smm_event_read_caches(&smm_dev.slabs, &n.caches);
 	changed |= n.caches.created != smm_event.caches_prev.created ||
 		   n.caches.destroyed != smm_event.caches_prev.destroyed;
-	n.vmstat = smm_vmstat_collect(&smm_dev);
-	smm_spaces_oom_kills(&n.oom);
+	n.vmstat = smm_vmstat_collect(&smm_dev, &n.oom);
 	changed |= smm_event_vm_changed(&n);
 	if (!smm_event.have_prev || !changed || !smm_event_send(now, &n))
 		smm_event_keep(now, &n);

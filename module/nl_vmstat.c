@@ -17,28 +17,33 @@
 
 /*
  * Every counter into a new array of smm_vmstat_nr values (kfree() it):
- * the zones, the mm and the slab caches, then each space under
- * smm_space_lock (taken after the core's locks are dropped, never
- * inside them). Returns NULL when out of memory.
+ * the zones, the mm and the slab caches, then each space, all under
+ * smm_space_lock (which the core's locks nest inside), so that the
+ * counters reclaim, faults and the OOM killer move under it are one
+ * moment's; with @oom, the OOM killer's kills of that same moment.
+ * Returns NULL when out of memory.
  */
-u64 *smm_vmstat_collect(struct smm_dev *d)
+u64 *smm_vmstat_collect(struct smm_dev *d, struct smm_oom_kills *oom)
 {
 	u64 *val = kmalloc_array(smm_vmstat_nr, sizeof(*val), GFP_KERNEL);
 	u32 id;
 
 	if (!val)
 		return NULL;
+	smm_space_lock_all();
 	if (smm_vmstat_read(&d->mm, &d->slabs, val)) {
+		smm_space_unlock_all();
 		kfree(val);
 		return NULL;
 	}
-	smm_space_lock_all();
 	for (id = 1; id <= SHADOWMM_SPACE_MAX; id++) {
 		struct smm_space *s = smm_space_find(id);
 
 		if (s)
 			smm_vmstat_add_space(s, val);
 	}
+	if (oom)
+		__smm_spaces_oom_kills(oom);
 	smm_space_unlock_all();
 	return val;
 }
@@ -72,7 +77,7 @@ static int smm_nl_vmstat_prepare(struct sk_buff *skb, struct genl_info *info, vo
 {
 	struct smm_nl_vmstat *r = data;
 
-	r->val = smm_vmstat_collect(&smm_dev);
+	r->val = smm_vmstat_collect(&smm_dev, NULL);
 	return r->val ? 0 : -ENOMEM;
 }
 

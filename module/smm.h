@@ -103,10 +103,10 @@ struct smm_oom_kills {
 	u64 victim_pages;		/* its anon RSS and swap entries, freed */
 };
 
-void smm_spaces_oom_kills(struct smm_oom_kills *k);
+void __smm_spaces_oom_kills(struct smm_oom_kills *k);
 
 /* nl_vmstat.c: every vmstat counter (core/vmstat.h), a new array to kfree() */
-u64 *smm_vmstat_collect(struct smm_dev *d);
+u64 *smm_vmstat_collect(struct smm_dev *d, struct smm_oom_kills *oom);
 /* workload.c: the workload generator's threads (space run), stopped before the spaces go */
 struct smm_workload_args {
 	u32 space, pattern, param, rate, write_pct, seconds;

@@ -175,12 +175,11 @@ static void smm_spaces_oom_report(struct smm_mm *mm, const struct smm_oom_report
 	smm_space_gen++;
 }
 
-/* A copy of the kill counts, one moment of them: under smm_space_lock. */
-void smm_spaces_oom_kills(struct smm_oom_kills *k)
+/* A copy of the kill counts; the caller holds smm_space_lock. */
+void __smm_spaces_oom_kills(struct smm_oom_kills *k)
 {
-	mutex_lock(&smm_space_lock);
+	lockdep_assert_held(&smm_space_lock);
 	*k = smm_oom_kills;
-	mutex_unlock(&smm_space_lock);
 }
 
 /* At load, after the mm is set up: the OOM killer's view of the registry. */
