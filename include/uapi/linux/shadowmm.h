@@ -62,6 +62,10 @@ enum shadowmm_cmd {
 	SHADOWMM_CMD_SYSCTL_GET,	/* do: the reclaim tunables, as /proc/sys/vm */
 	SHADOWMM_CMD_SYSCTL_SET,	/* do (admin): any of them, all or nothing */
 	SHADOWMM_CMD_CACHE_DROP,	/* do (admin): every shrinker to the end, as drop_caches 2 */
+	SHADOWMM_CMD_FILE_OPEN,		/* do (admin): a shadow inode over a real file */
+	SHADOWMM_CMD_FILE_READ,		/* do (admin): bytes read through the shadow page cache */
+	SHADOWMM_CMD_FILE_GET,		/* dump (admin): the shadow inodes, as fincore */
+	SHADOWMM_CMD_FILE_CLOSE,	/* do (admin): the inode's pages dropped, the file closed */
 
 	__SHADOWMM_CMD_MAX,
 	SHADOWMM_CMD_MAX = __SHADOWMM_CMD_MAX - 1
@@ -743,6 +747,42 @@ enum shadowmm_a_sysctl {
 
 	__SHADOWMM_A_SYSCTL_CNT,
 	SHADOWMM_A_SYSCTL_MAX = __SHADOWMM_A_SYSCTL_CNT - 1
+};
+
+/*
+ * SHADOWMM_CMD_FILE_OPEN / _READ / _GET / _CLOSE: the shadow page cache
+ * over real files (Documentation/pagecache.md). OPEN opens FILE_PATH
+ * read-only in the kernel (a regular file of at most
+ * SHADOWMM_FILE_MAX_BYTES) and replies FILE_ID and FILE_SIZE (the size
+ * seen at open: reads stop there). READ replies FILE_LEN bytes (at most
+ * SHADOWMM_FILE_READ_MAX, fewer at the end of the file) from FILE_OFFSET
+ * as FILE_DATA, read through the shadow page cache, with this read's
+ * FILE_HITS and FILE_MISSES (pages). GET dumps every inode: id, path,
+ * size, pages cached (FILE_NRPAGES) and its hits and misses ever. CLOSE
+ * drops the inode's pages and closes the file. All need CAP_NET_ADMIN:
+ * the module opens the path with its own rights, and a path can say
+ * what a user may not see.
+ */
+#define SHADOWMM_FILE_MAX		16		/* shadow inodes at once */
+#define SHADOWMM_FILE_MAX_BYTES		(4ULL << 30)	/* the largest file */
+#define SHADOWMM_FILE_READ_MAX		32768		/* bytes per READ: one attribute */
+#define SHADOWMM_FILE_PATH_MAX		4096		/* PATH_MAX, the NUL included */
+
+enum shadowmm_a_file {
+	SHADOWMM_A_FILE_UNSPEC,
+	SHADOWMM_A_FILE_PAD,
+	SHADOWMM_A_FILE_ID,		/* u32: 1 to SHADOWMM_FILE_MAX */
+	SHADOWMM_A_FILE_PATH,		/* string: OPEN's path; GET's, as given */
+	SHADOWMM_A_FILE_SIZE,		/* u64: bytes, i_size at open */
+	SHADOWMM_A_FILE_OFFSET,		/* u64 (READ): the first byte */
+	SHADOWMM_A_FILE_LEN,		/* u32 (READ): bytes wanted, 1 to SHADOWMM_FILE_READ_MAX */
+	SHADOWMM_A_FILE_DATA,		/* binary (READ reply): the bytes read */
+	SHADOWMM_A_FILE_HITS,		/* u64: pages found cached (READ: this read; GET: ever) */
+	SHADOWMM_A_FILE_MISSES,		/* u64: pages read from the file (likewise) */
+	SHADOWMM_A_FILE_NRPAGES,	/* u64 (GET): pages in the cache now */
+
+	__SHADOWMM_A_FILE_CNT,
+	SHADOWMM_A_FILE_MAX = __SHADOWMM_A_FILE_CNT - 1
 };
 
 #endif /* _UAPI_LINUX_SHADOWMM_H */
