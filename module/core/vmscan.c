@@ -164,16 +164,19 @@ static void smm_shrink_lruvec(struct smm_mm *mm, unsigned int zi, struct smm_sca
 		nr[lru] = (smm_lru_count(mm, zi, lru) >> sc->priority) *
 			  fraction[lru >= SMM_LRU_INACTIVE_FILE] / denom;
 
-	while (nr[SMM_LRU_INACTIVE_ANON] || nr[SMM_LRU_INACTIVE_FILE]) {
+	/* shrink_lruvec()'s loop condition: the active anon list alone does not keep it going */
+	while (nr[SMM_LRU_INACTIVE_ANON] || nr[SMM_LRU_ACTIVE_FILE] || nr[SMM_LRU_INACTIVE_FILE]) {
 		for (lru = SMM_LRU_INACTIVE_ANON; lru <= SMM_LRU_INACTIVE_FILE; lru += 2) {
 			bool file = lru == SMM_LRU_INACTIVE_FILE;
 			u64 n = min(nr[lru], (u64)SMM_SWAP_CLUSTER_MAX);
 
-			if (!n)
-				continue;
-			nr[lru] -= n;
-			reclaimed += smm_shrink_inactive_step(mm, zi, file, n, sc);
-			if (deactivate[file] && nr[lru + 1]) {
+			if (n) {
+				nr[lru] -= n;
+				reclaimed += smm_shrink_inactive_step(mm, zi, file, n, sc);
+			}
+			if (!deactivate[file]) {
+				nr[lru + 1] = 0;	/* not scanned at all this pass */
+			} else if (nr[lru + 1]) {
 				n = min(nr[lru + 1], (u64)SMM_SWAP_CLUSTER_MAX);
 				nr[lru + 1] -= n;
 				if (file)
