@@ -18,7 +18,7 @@ MIB8=8388608
 A=0x400000
 
 ktap_header
-ktap_plan 20
+ktap_plan 19
 
 smm_unload
 smm_load_or_fail base=$SMM_BASE size=64M

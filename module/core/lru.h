@@ -36,7 +36,9 @@
  * record is in use, because a space's every anonymous page leaves the
  * LRU (smm_space_clear()) before the struct goes (smm_space_destroy()),
  * and the record maps exactly one PTE: the anonymous pages of shadowmm
- * are never shared (no fork, no KSM).
+ * are never shared (no fork, no KSM). A file record's inode pointer is valid likewise:
+ * smm_inode_destroy() removes every page of the inode (and its record)
+ * before the inode goes, under the same lock.
  *
  * Locks: see lru.c. Callers of everything that reads the rmap (aging,
  * scanning, smm_lru_check()) hold the spaces' lock, the glue's one
