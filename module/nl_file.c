@@ -38,11 +38,17 @@ static_assert(SMM_FILE_MAX_BYTES == SHADOWMM_FILE_MAX_BYTES);
 /* id - 1 -> file; under the spaces' lock */
 static struct smm_nl_file *smm_files[SHADOWMM_FILE_MAX];
 
+/* a range policy's min and max are s16: 32768 needs the full form */
+static struct netlink_range_validation smm_nl_file_len_range = {
+	.min = 1,
+	.max = SHADOWMM_FILE_READ_MAX,
+};
+
 static const struct nla_policy smm_nl_file_policy[SHADOWMM_A_FILE_MAX + 1] = {
 	[SHADOWMM_A_FILE_ID]	 = NLA_POLICY_RANGE(NLA_U32, 1, SHADOWMM_FILE_MAX),
 	[SHADOWMM_A_FILE_PATH]	 = { .type = NLA_NUL_STRING, .len = SHADOWMM_FILE_PATH_MAX - 1 },
 	[SHADOWMM_A_FILE_OFFSET] = { .type = NLA_U64 },
-	[SHADOWMM_A_FILE_LEN]	 = NLA_POLICY_RANGE(NLA_U32, 1, SHADOWMM_FILE_READ_MAX),
+	[SHADOWMM_A_FILE_LEN]	 = NLA_POLICY_FULL_RANGE(NLA_U32, &smm_nl_file_len_range),
 };
 
 /* The core's read callback: @len bytes at @off, all of them or -EIO. */
@@ -316,12 +322,13 @@ static int smm_nl_file_get_dumpit(struct sk_buff *skb, struct netlink_callback *
 	return skb->len;
 }
 
-/* The entry of id @id off the registry, its pages dropped; the lock held. */
-static struct smm_nl_file *smm_nl_file_remove(u32 id)
+/* The entry of id @id off the registry, its pages dropped (added to *@pages); the lock held. */
+static struct smm_nl_file *smm_nl_file_remove(u32 id, u64 *pages)
 {
 	struct smm_nl_file *nf = smm_files[id - 1];
 
 	if (nf) {
+		*pages += nf->ino->nrpages;
 		smm_inode_destroy(nf->ino);
 		smm_files[id - 1] = NULL;
 	}
@@ -332,11 +339,12 @@ static struct smm_nl_file *smm_nl_file_remove(u32 id)
 static int smm_nl_file_close_prepare(struct sk_buff *skb, struct genl_info *info, void *data)
 {
 	struct smm_nl_file *nf;
+	u64 pages = 0;
 
 	smm_space_lock_all();
 	nf = smm_nl_file_get(info);
 	if (!IS_ERR(nf))
-		smm_nl_file_remove(nf->ino->id);
+		smm_nl_file_remove(nf->ino->id, &pages);
 	smm_space_unlock_all();
 	if (IS_ERR(nf))
 		return PTR_ERR(nf);
@@ -344,18 +352,23 @@ static int smm_nl_file_close_prepare(struct sk_buff *skb, struct genl_info *info
 	return 0;
 }
 
-/* rmmod: every file closed, before the mm goes. */
-void smm_files_close_all(void)
+/*
+ * RESET and rmmod: every file closed, its pages dropped (rmmod: before
+ * the mm goes). Returns the page-cache frames freed.
+ */
+u64 smm_files_close_all(void)
 {
 	struct smm_nl_file *gone[SHADOWMM_FILE_MAX];
+	u64 pages = 0;
 	u32 id;
 
 	smm_space_lock_all();
 	for (id = 1; id <= SHADOWMM_FILE_MAX; id++)
-		gone[id - 1] = smm_nl_file_remove(id);
+		gone[id - 1] = smm_nl_file_remove(id, &pages);
 	smm_space_unlock_all();
 	for (id = 0; id < SHADOWMM_FILE_MAX; id++)
 		smm_nl_file_free(gone[id]);
+	return pages;
 }
 
 const struct smm_nl_ops smm_nl_file_ops[] = {
