@@ -6,9 +6,12 @@
  * (reclaim, close), filemap_read() (the read path: a hit or a miss per
  * page, folio_mark_accessed() once per read).
  *
+ * Readahead: mm/readahead.c's page_cache_sync_ra(), page_cache_async_ra()
+ * and ondemand_readahead() with get_init_ra_size() and get_next_ra_size()
+ * (smm_ondemand_readahead() below).
+ *
  * Lock: the spaces' lock (smm_space_lock_all() in the glue) around every
- * call, held by reclaim too; the LRU's own locks are lru.c's. No read
- * ahead yet: a read brings in exactly the pages it asks for.
+ * call, held by reclaim too; the LRU's own locks are lru.c's.
  */
 #include "filemap.h"
 #include "lru.h"
@@ -112,6 +115,8 @@ static void smm_filemap_free_frame(struct smm_mm *mm, u64 frame)
 static void smm_filemap_remove(struct smm_inode *ino, u64 index, u64 frame)
 {
 	smm_filemap_erase(ino, index);
+	if (smm_lru_file_flags(ino->mm, frame, 0, 0) & SMM_LRU_F_FILE_RA)
+		ino->ra_wasted++;
 	smm_lru_del(ino->mm, frame);
 	smm_filemap_free_frame(ino->mm, frame);
 }
@@ -166,6 +171,8 @@ int smm_inode_create(struct smm_mm *mm, u32 id, u64 size, smm_file_read_t read, 
 	ino->nr_chunks = (ino->nr_index + SMM_FILEMAP_CHUNK - 1) / SMM_FILEMAP_CHUNK;
 	ino->read = read;
 	ino->ctx = ctx;
+	ino->prev_pos = -1;
+	ino->ra.ra_pages = SMM_RA_PAGES_DEFAULT;
 	if (ino->nr_chunks) {
 		ino->chunk = smm_zalloc_array(ino->nr_chunks, sizeof(*ino->chunk));
 		ino->chunk_used = smm_zalloc_array(ino->nr_chunks, sizeof(*ino->chunk_used));
@@ -184,6 +191,15 @@ err_free_index:
 err_nomem:
 	*why = "out of memory for the inode's index";
 	return -ENOMEM;
+}
+
+/* The largest readahead window of @ino, 0 (none) to SMM_RA_PAGES_MAX pages. */
+int smm_inode_set_ra_pages(struct smm_inode *ino, u32 pages)
+{
+	if (pages > SMM_RA_PAGES_MAX)
+		return -EINVAL;
+	ino->ra.ra_pages = pages;
+	return 0;
 }
 
 /* The inode of id @id, or NULL. The spaces' lock held. */
@@ -231,15 +247,16 @@ void smm_inode_destroy(struct smm_inode *ino)
 
 /*
  * A miss (filemap_create_folio() of 6.1): a record and a movable page
- * taken as a fault takes them (direct reclaim allowed: the spaces' lock
- * is held), the file's bytes of page @index read into it (the tail past
+ * taken as a fault takes them (@gfp SMM_GFP_DIRECT_RECLAIM: direct
+ * reclaim allowed, the spaces' lock is held; 0 for readahead, which
+ * gives up rather than reclaim, as readahead_gfp_mask()'s NORETRY), the file's bytes of page @index read into it (the tail past
  * i_size zeroed), then the page enters the index and the inactive file
  * list (filemap_add_folio()). Reclaim during the allocation may drop
  * other pages of this inode, so the index is touched only after it. On
  * any error (the callback's -EIO, -ENOMEM) everything taken is given
  * back: nothing is left half-inserted. pgpgin +4 (KiB) per page read.
  */
-static int smm_filemap_read_page(struct smm_inode *ino, u64 index, u64 *frame)
+static int smm_filemap_read_page(struct smm_inode *ino, u64 index, unsigned int gfp, u64 *frame)
 {
 	struct smm_mm *mm = ino->mm;
 	u64 off = index << SMM_PAGE_SHIFT;
@@ -249,11 +266,10 @@ static int smm_filemap_read_page(struct smm_inode *ino, u64 index, u64 *frame)
 	u32 rec;
 	int ret;
 
-	ret = smm_lru_rec_alloc(mm, SMM_GFP_DIRECT_RECLAIM, &rec);
+	ret = smm_lru_rec_alloc(mm, gfp, &rec);
 	if (ret)
 		return ret;
-	ret = smm_alloc_pages_reclaim(mm, 0, SHADOWMM_GFP_MOVABLE | SMM_GFP_DIRECT_RECLAIM,
-				      &cpu, frame);
+	ret = smm_alloc_pages_reclaim(mm, 0, SHADOWMM_GFP_MOVABLE | gfp, &cpu, frame);
 	if (ret)
 		goto err_free_rec;
 	smm_frame_own(mm, *frame, SMM_FRAME_PAGE, smm_file_data(rec), cpu);
@@ -278,10 +294,157 @@ err_free_rec:
 	return ret;
 }
 
+/* get_init_ra_size(): the first window for a read of @size pages. */
+static u64 smm_ra_init_size(u64 size, u64 max)
+{
+	u64 n = 1;
+
+	while (n < size)
+		n <<= 1;
+	if (n <= max / 32)
+		return n * 4;
+	if (n <= max / 4)
+		return n * 2;
+	return max;
+}
+
+/* get_next_ra_size(): the window after @ra's: x4 while small, x2, then max. */
+static u64 smm_ra_next_size(const struct smm_file_ra *ra, u64 max)
+{
+	if (ra->size < max / 16)
+		return 4 * ra->size;
+	if (ra->size <= max / 2)
+		return 2 * ra->size;
+	return max;
+}
+
 /*
- * filemap_read(): @len bytes of @ino at @off, page by page: a page in
- * the index is a hit, one that is not is read in (a miss,
- * smm_filemap_read_page()); its part of the range goes to @copy, and it
+ * page_cache_ra_unbounded() through do_page_cache_ra(): pages [start,
+ * start + nr), cut at i_size, read in unless cached, the one @lookahead
+ * from the end marked PG_readahead; those at or past @req_end (beyond
+ * the read that asked) flagged SMM_LRU_F_FILE_RA and counted in
+ * ra_read. Stops quietly at the first page that cannot be had without
+ * reclaim or read: readahead is a guess, the read itself retries.
+ */
+static void smm_ra_read(struct smm_inode *ino, u64 start, u64 nr, u64 lookahead, u64 req_end)
+{
+	u64 i, frame;
+
+	if (start >= ino->nr_index)
+		return;
+	nr = min(nr, ino->nr_index - start);
+	for (i = 0; i < nr; i++) {
+		u32 set = 0;
+
+		if (smm_filemap_get_folio(ino, start + i) != SMM_FILEMAP_NONE)
+			continue;
+		if (smm_filemap_read_page(ino, start + i, 0, &frame))
+			break;
+		if (i + lookahead == nr)
+			set |= SMM_LRU_F_READAHEAD;
+		if (start + i >= req_end) {
+			set |= SMM_LRU_F_FILE_RA;
+			ino->ra_read++;
+		}
+		if (set)
+			smm_lru_file_flags(ino->mm, frame, set, 0);
+	}
+}
+
+/*
+ * ondemand_readahead() of 6.1 for a read of @req pages at @index, found
+ * missing (@marker false: page_cache_sync_ra()) or at a PG_readahead
+ * page (@marker true: page_cache_async_ra()). The window moves on and
+ * grows when the read is where it expected (the marker, or the
+ * window's end); a marker without that state restarts from the next
+ * missing page; a read at 0, larger than ra_pages, or right after the
+ * previous one (prev_pos) starts a window of get_init_ra_size(); any
+ * other miss is a random read and reads only its own pages. The
+ * kernel's context readahead (page_cache_prev_miss() history) is not
+ * copied: a read not sequential to the last one is random here.
+ */
+static void smm_ondemand_readahead(struct smm_inode *ino, bool marker, u64 index, u64 req)
+{
+	struct smm_file_ra *ra = &ino->ra;
+	u64 max = ra->ra_pages, prev, next;
+
+	if (!index)
+		goto initial;
+	if (index == ra->start + ra->size - ra->async_size || index == ra->start + ra->size) {
+		ra->start += ra->size;
+		ra->size = smm_ra_next_size(ra, max);
+		ra->async_size = ra->size;
+		goto readit;
+	}
+	if (marker) {
+		for (next = index + 1; next < index + 1 + max &&
+		     smm_filemap_get_folio(ino, next) != SMM_FILEMAP_NONE; next++)
+			;
+		if (next - index > max)
+			return;
+		ra->start = next;
+		ra->size = next - index + req;
+		ra->size = smm_ra_next_size(ra, max);
+		ra->async_size = ra->size;
+		goto readit;
+	}
+	prev = (u64)ino->prev_pos >> SMM_PAGE_SHIFT;
+	if (req > max || index - prev <= 1)
+		goto initial;
+	smm_ra_read(ino, index, req, 0, index + req);
+	return;
+initial:
+	ra->start = index;
+	ra->size = smm_ra_init_size(req, max);
+	ra->async_size = ra->size > req ? ra->size - req : ra->size;
+readit:
+	if (!marker && index == ra->start && ra->size == ra->async_size) {
+		next = smm_ra_next_size(ra, max);
+		if (ra->size + next <= max) {
+			ra->async_size = next;
+			ra->size += next;
+		} else {
+			ra->size = max;
+			ra->async_size = max >> 1;
+		}
+	}
+	smm_ra_read(ino, ra->start, ra->size, ra->async_size, index + req);
+}
+
+/*
+ * What a read of pages [first, last] finds before it reads anything:
+ * the pages cached (hits; a hit on a page read ahead and never read is
+ * a readahead hit, counted once) and not (misses), as fincore would
+ * have counted them then. A page reclaim drops during the read is read
+ * again but stays counted as found.
+ */
+static void smm_filemap_count(struct smm_inode *ino, u64 first, u64 last,
+			      struct smm_file_read_res *res)
+{
+	u64 index, frame;
+
+	for (index = first; index <= last; index++) {
+		frame = smm_filemap_get_folio(ino, index);
+		if (frame == SMM_FILEMAP_NONE) {
+			res->misses++;
+			continue;
+		}
+		res->hits++;
+		if (smm_lru_file_flags(ino->mm, frame, 0, SMM_LRU_F_FILE_RA) & SMM_LRU_F_FILE_RA)
+			res->ra_hits++;
+	}
+	ino->hits += res->hits;
+	ino->misses += res->misses;
+	ino->ra_hits += res->ra_hits;
+}
+
+/*
+ * filemap_read(): @len bytes of @ino at @off, page by page, counted
+ * first (smm_filemap_count()); a page missing from the index starts
+ * page_cache_sync_ra() (smm_ondemand_readahead()), and is read alone
+ * (smm_filemap_read_page(), with direct reclaim) if readahead did not
+ * bring it; a page carrying PG_readahead, the marker clears and starts
+ * page_cache_async_ra(). Each page's part of the range goes to @copy, and it
  * is marked accessed (folio_mark_accessed(): PG_referenced, then the
  * active list on a second read), except the first page when it is the
  * page the previous read ended in (filemap_read()'s pos_same_folio()
@@ -294,7 +457,7 @@ err_free_rec:
 int smm_file_read(struct smm_inode *ino, u64 off, u64 len, smm_file_copy_t copy, void *priv,
 		  struct smm_file_read_res *res, const char **why)
 {
-	u64 end, index, first, frame;
+	u64 end, index, first, last, frame;
 	int ret;
 
 	memset(res, 0, sizeof(*res));
@@ -302,24 +465,29 @@ int smm_file_read(struct smm_inode *ino, u64 off, u64 len, smm_file_copy_t copy,
 		return 0;
 	end = off + min(len, ino->size - off);
 	first = off >> SMM_PAGE_SHIFT;
-	for (index = first; index << SMM_PAGE_SHIFT < end; index++) {
+	last = (end - 1) >> SMM_PAGE_SHIFT;
+	smm_filemap_count(ino, first, last, res);
+	for (index = first; index <= last; index++) {
 		u64 from = max(off, index << SMM_PAGE_SHIFT);
 		u64 to = min(end, (index + 1) << SMM_PAGE_SHIFT);
 		const void *mem;
 
 		frame = smm_filemap_get_folio(ino, index);
-		if (frame != SMM_FILEMAP_NONE) {
-			res->hits++;
-			ino->hits++;
-		} else {
-			ret = smm_filemap_read_page(ino, index, &frame);
+		if (frame == SMM_FILEMAP_NONE && ino->ra.ra_pages) {
+			smm_ondemand_readahead(ino, false, index, last + 1 - index);
+			frame = smm_filemap_get_folio(ino, index);
+		} else if (frame != SMM_FILEMAP_NONE &&
+			   (smm_lru_file_flags(ino->mm, frame, 0, SMM_LRU_F_READAHEAD) &
+			    SMM_LRU_F_READAHEAD)) {
+			smm_ondemand_readahead(ino, true, index, last + 1 - index);
+		}
+		if (frame == SMM_FILEMAP_NONE) {
+			ret = smm_filemap_read_page(ino, index, SMM_GFP_DIRECT_RECLAIM, &frame);
 			if (ret) {
 				*why = ret == -ENOMEM ? "out of memory for a page-cache page" :
 							"the file could not be read";
 				return ret;
 			}
-			res->misses++;
-			ino->misses++;
 		}
 		mem = smm_filemap_mem(ino->mm, frame);
 		ret = mem ? copy(priv, from, (const char *)mem + (from & (SMM_PAGE_SIZE - 1)),
@@ -328,11 +496,14 @@ int smm_file_read(struct smm_inode *ino, u64 off, u64 len, smm_file_copy_t copy,
 			*why = "the bytes read could not be copied out";
 			return ret;
 		}
-		if (index != first || index + 1 != ino->prev_index)
+		/* a page this read's readahead brought in is read now: no longer ahead */
+		smm_lru_file_flags(ino->mm, frame, 0, SMM_LRU_F_FILE_RA);
+		if (index != first || ino->prev_pos <= 0 ||
+		    index != (u64)(ino->prev_pos - 1) >> SMM_PAGE_SHIFT)
 			smm_folio_mark_accessed(ino->mm, frame);
+		ino->prev_pos = to;
 		smm_cond_resched();
 	}
-	ino->prev_index = ((end - 1) >> SMM_PAGE_SHIFT) + 1;
 	return 0;
 }
 

@@ -25,6 +25,10 @@
  * (smm_file_data()). Its LRU record is on a file list, with the inode in
  * place of the space and the page index in place of the va (lru.h).
  *
+ * Readahead after mm/readahead.c's on-demand algorithm (filemap.c,
+ * smm_ondemand_readahead()): a window per inode, sized at a sequential
+ * miss, moved and grown at the PG_readahead page, up to ra_pages.
+ *
  * Locking: the glue calls everything here with the spaces' lock held
  * (smm_space_lock_all()), the lock reclaim runs under, which is what
  * keeps an inode, its index and its pages still while reclaim looks at
@@ -41,6 +45,19 @@ struct smm_mm;
 #define SMM_FILE_MAX_BYTES	(4ULL << 30)	/* the largest file a shadow inode takes */
 #define SMM_FILEMAP_CHUNK	512U		/* index entries per chunk: 2 MiB of file */
 #define SMM_FILEMAP_NONE	(~0ULL)		/* no page at this index */
+#define SMM_RA_PAGES_DEFAULT	32U		/* VM_READAHEAD_PAGES: 128 KiB, bdi->ra_pages */
+#define SMM_RA_PAGES_MAX	1024U		/* 4 MiB: the largest window a file may have */
+
+/*
+ * struct file_ra_state: the on-demand readahead window, pages
+ * [start, start + size), of which the last async_size are read ahead of
+ * need; the page at start + size - async_size carries PG_readahead.
+ * ra_pages is the largest window (0: no readahead).
+ */
+struct smm_file_ra {
+	u64 start, size, async_size;
+	u32 ra_pages;
+};
 
 /* The glue's file: @len bytes at @off into @buf; 0 or -errno (a short read is -EIO). */
 typedef int (*smm_file_read_t)(void *ctx, u64 off, void *buf, size_t len);
@@ -60,14 +77,19 @@ struct smm_inode {
 	u32 nr_chunks;
 	u64 nrpages;			/* mapping->nrpages */
 	u64 hits, misses;		/* pages found in the cache by reads, and read in */
-	u64 prev_index;			/* file_ra_state.prev_pos's page + 1; 0: no read yet */
+	s64 prev_pos;			/* file_ra_state.prev_pos: the byte after the last read, -1 */
+	struct smm_file_ra ra;		/* file_ra_state */
+	u64 ra_read;			/* pages read ahead of any read */
+	u64 ra_hits;			/* of which a read found (each once) */
+	u64 ra_wasted;			/* of which reclaim dropped before any read */
 	smm_file_read_t read;
 	void *ctx;			/* the glue's struct file */
 };
 
-/* What one smm_file_read() did. */
+/* What one smm_file_read() did, in pages of the range read. */
 struct smm_file_read_res {
-	u64 hits, misses;
+	u64 hits, misses;		/* cached when the read began, or not */
+	u64 ra_hits;			/* of the hits: read ahead, not read before */
 };
 
 /* Life of an inode; the spaces' lock held. */
@@ -75,6 +97,7 @@ int smm_inode_create(struct smm_mm *mm, u32 id, u64 size, smm_file_read_t read, 
 		     struct smm_inode **out, const char **why);
 void smm_inode_destroy(struct smm_inode *ino);
 struct smm_inode *smm_inode_find(struct smm_mm *mm, u32 id);
+int smm_inode_set_ra_pages(struct smm_inode *ino, u32 pages);
 
 /* filemap_read(): @len bytes at @off through the cache into @copy. */
 int smm_file_read(struct smm_inode *ino, u64 off, u64 len, smm_file_copy_t copy, void *priv,

@@ -401,6 +401,27 @@ void smm_folio_mark_accessed(struct smm_mm *mm, u64 frame)
 }
 
 /*
+ * The page cache's flags of a file page's record (PG_readahead,
+ * SMM_LRU_F_FILE_RA): @set and @clear applied under the lru_lock, the
+ * flags before returned (0 for a frame that is not a file page).
+ */
+u32 smm_lru_file_flags(struct smm_mm *mm, u64 frame, u32 set, u32 clear)
+{
+	struct smm_lruvec *v = &mm->zones[smm_zone_of(mm, frame)].lruvec;
+	struct smm_lru_rec *x = smm_lru_rec_of_mut(mm, frame);
+	u32 old;
+
+	if (WARN_ON_ONCE(!x || !smm_lru_is_file(x->flags) ||
+			 ((set | clear) & ~(SMM_LRU_F_READAHEAD | SMM_LRU_F_FILE_RA))))
+		return 0;
+	smm_lock(&v->lock);
+	old = x->flags;
+	x->flags = (old & ~clear) | set;
+	smm_unlock(&v->lock);
+	return old;
+}
+
+/*
  * The page at @frame leaves the LRU as it is freed (space.c's one free
  * path of anonymous pages): off its list, or, if a scan holds it
  * isolated, out of the isolated count; its record back to the pool.

@@ -74,6 +74,8 @@ enum smm_lru_list {
 #define SMM_LRU_F_SWAPCACHE	(1U << 6)	/* PG_swapcache: the page of a slot */
 #define SMM_LRU_F_READAHEAD	(1U << 7)	/* PG_readahead: read ahead, not yet hit */
 #define SMM_LRU_SLOT_SHIFT	8		/* a swap-cache page's slot, 24 bits */
+/* a page-cache page has no slot: its record uses bit 8 for the page cache's own flag */
+#define SMM_LRU_F_FILE_RA	(1U << 8)	/* read ahead of any read, not yet read (filemap.c) */
 
 /* The slot of a swap-cache page's record (swap.h). */
 static inline u32 smm_lru_rec_slot(u32 flags)
@@ -170,6 +172,7 @@ void smm_lru_del(struct smm_mm *mm, u64 frame);
 /* The page cache's (filemap.c): a new page, and folio_mark_accessed() */
 void smm_lru_add_file(struct smm_mm *mm, u32 rec, struct smm_inode *ino, u64 index, u64 frame);
 void smm_folio_mark_accessed(struct smm_mm *mm, u64 frame);
+u32 smm_lru_file_flags(struct smm_mm *mm, u64 frame, u32 set, u32 clear);
 
 /* Aging and scanning, zone by zone */
 bool smm_inactive_is_low(struct smm_mm *mm, unsigned int zone);
