@@ -34,6 +34,7 @@ struct smm_nl_file {
 };
 
 static_assert(SMM_FILE_MAX_BYTES == SHADOWMM_FILE_MAX_BYTES);
+static_assert(SMM_RA_PAGES_MAX == SHADOWMM_FILE_RA_PAGES_MAX);
 
 /* id - 1 -> file; under the spaces' lock */
 static struct smm_nl_file *smm_files[SHADOWMM_FILE_MAX];
@@ -49,6 +50,7 @@ static const struct nla_policy smm_nl_file_policy[SHADOWMM_A_FILE_MAX + 1] = {
 	[SHADOWMM_A_FILE_PATH]	 = { .type = NLA_NUL_STRING, .len = SHADOWMM_FILE_PATH_MAX - 1 },
 	[SHADOWMM_A_FILE_OFFSET] = { .type = NLA_U64 },
 	[SHADOWMM_A_FILE_LEN]	 = NLA_POLICY_FULL_RANGE(NLA_U32, &smm_nl_file_len_range),
+	[SHADOWMM_A_FILE_RA_PAGES] = NLA_POLICY_MAX(NLA_U32, SHADOWMM_FILE_RA_PAGES_MAX),
 };
 
 /* The core's read callback: @len bytes at @off, all of them or -EIO. */
@@ -131,7 +133,8 @@ static struct file *smm_nl_file_open_path(const char *path, const char **why)
 
 /*
  * FILE_OPEN: PATH opened read-only, a shadow inode of its size made
- * under the smallest free id. Refused: no path, a file that cannot be
+ * under the smallest free id, its largest readahead window RA_PAGES if
+ * given (the policy bounds it). Refused: no path, a file that cannot be
  * opened, not a regular file, larger than 4 GiB, every id in use.
  */
 static int smm_nl_file_open_prepare(struct sk_buff *skb, struct genl_info *info, void *data)
@@ -172,8 +175,12 @@ static int smm_nl_file_open_prepare(struct sk_buff *skb, struct genl_info *info,
 		ret = smm_inode_create(&smm_dev.mm, id, r->size, smm_file_kread, nf, &nf->ino,
 				       &why);
 	}
-	if (!ret)
+	if (!ret) {
 		smm_files[id - 1] = nf;
+		if (info->attrs[SHADOWMM_A_FILE_RA_PAGES])
+			smm_inode_set_ra_pages(nf->ino,
+					       nla_get_u32(info->attrs[SHADOWMM_A_FILE_RA_PAGES]));
+	}
 	smm_space_unlock_all();
 	if (ret)
 		goto err_free;
@@ -208,7 +215,7 @@ static size_t smm_nl_file_read_size(const struct genl_info *info)
 {
 	const struct nlattr *a = info->attrs[SHADOWMM_A_FILE_LEN];
 
-	return nla_total_size(a ? nla_get_u32(a) : 0) + 2 * nla_total_size_64bit(sizeof(u64));
+	return nla_total_size(a ? nla_get_u32(a) : 0) + 3 * nla_total_size_64bit(sizeof(u64));
 }
 
 /* The core's copy callback: into the reply's buffer. */
@@ -269,7 +276,8 @@ static int smm_nl_file_read_fill(struct sk_buff *skb, const void *data)
 
 	if (nla_put(skb, SHADOWMM_A_FILE_DATA, r->len, r->buf) ||
 	    nla_put_u64_64bit(skb, SHADOWMM_A_FILE_HITS, r->res.hits, SHADOWMM_A_FILE_PAD) ||
-	    nla_put_u64_64bit(skb, SHADOWMM_A_FILE_MISSES, r->res.misses, SHADOWMM_A_FILE_PAD))
+	    nla_put_u64_64bit(skb, SHADOWMM_A_FILE_MISSES, r->res.misses, SHADOWMM_A_FILE_PAD) ||
+	    nla_put_u64_64bit(skb, SHADOWMM_A_FILE_RA_HITS, r->res.ra_hits, SHADOWMM_A_FILE_PAD))
 		return -EMSGSIZE;
 	return 0;
 }
@@ -291,7 +299,12 @@ static int smm_nl_file_put(struct sk_buff *skb, const struct smm_nl_file *nf)
 	    nla_put_u64_64bit(skb, SHADOWMM_A_FILE_SIZE, ino->size, SHADOWMM_A_FILE_PAD) ||
 	    nla_put_u64_64bit(skb, SHADOWMM_A_FILE_NRPAGES, ino->nrpages, SHADOWMM_A_FILE_PAD) ||
 	    nla_put_u64_64bit(skb, SHADOWMM_A_FILE_HITS, ino->hits, SHADOWMM_A_FILE_PAD) ||
-	    nla_put_u64_64bit(skb, SHADOWMM_A_FILE_MISSES, ino->misses, SHADOWMM_A_FILE_PAD))
+	    nla_put_u64_64bit(skb, SHADOWMM_A_FILE_MISSES, ino->misses, SHADOWMM_A_FILE_PAD) ||
+	    nla_put_u32(skb, SHADOWMM_A_FILE_RA_PAGES, ino->ra.ra_pages) ||
+	    nla_put_u32(skb, SHADOWMM_A_FILE_RA_SIZE, ino->ra.size) ||
+	    nla_put_u64_64bit(skb, SHADOWMM_A_FILE_RA_READ, ino->ra_read, SHADOWMM_A_FILE_PAD) ||
+	    nla_put_u64_64bit(skb, SHADOWMM_A_FILE_RA_HITS, ino->ra_hits, SHADOWMM_A_FILE_PAD) ||
+	    nla_put_u64_64bit(skb, SHADOWMM_A_FILE_RA_WASTED, ino->ra_wasted, SHADOWMM_A_FILE_PAD))
 		return -EMSGSIZE;
 	return 0;
 }

@@ -1,9 +1,12 @@
 #!/bin/sh
 # SPDX-License-Identifier: GPL-2.0
 # The shadow page cache over a real file: an 8 MiB file of random bytes
-# opened and read whole through the shadow (2048 misses, its SHA-256
-# equal to the real file's, nr_file_pages 2048, pgpgin 8192 KiB); read
-# again, all hits and the same bytes; file show as fincore; directories,
+# opened and read whole through the shadow in 32 KiB requests (its
+# SHA-256 equal to the real file's, nr_file_pages 2048, pgpgin 8192 KiB):
+# readahead grows its window to 32 pages, so only the first request
+# misses (8 pages) and the other 2040 pages are readahead hits; read
+# again, all hits and the same bytes; file show as fincore; random reads
+# of a second open read nothing ahead; directories,
 # devices, missing paths and bad ids refused with their reasons; with
 # swap off, a shadow process pressing memory makes reclaim drop file
 # pages (nr_file_pages falls, pgsteal_file counted) and its writes all
@@ -18,7 +21,7 @@ MIB8=8388608
 A=0x400000
 
 ktap_header
-ktap_plan 19
+ktap_plan 21
 
 smm_unload
 smm_load_or_fail base=$SMM_BASE size=64M
@@ -35,8 +38,8 @@ ktap_check "file open: id 1, size 8 MiB" json_expect "$open" '"\(.id) \(.size)"'
 
 rm -f $OUT
 rd=$(smmctl -j file read "$id" offset 0 len $MIB8 -o $OUT)
-ktap_check "the first read: 2048 misses, no hit" json_expect "$rd" \
-	'"\(.bytes) \(.hits) \(.misses)"' "$MIB8 0 2048"
+ktap_check "the first read: 8 misses, 2040 hits, all read ahead" json_expect "$rd" \
+	'"\(.bytes) \(.misses) \(.hits) \(.ra_hits)"' "$MIB8 8 2040 2040"
 ktap_check "its bytes have the real file's SHA-256" test "$(sha $OUT)" = "$want"
 ktap_check "nr_file_pages 2048, pgpgin 8192 KiB" test \
 	"$(vmstat nr_file_pages) $(vmstat pgpgin)" = "2048 8192"
@@ -53,7 +56,21 @@ ktap_check "read twice: every page active" test \
 	"$(vmstat nr_active_file) $(vmstat nr_inactive_file)" = "2048 0"
 ktap_check "file show as fincore: path, size, pages, hits, misses" json_expect \
 	"$(smmctl -j file show "$id")" \
-	'.files[0] | "\(.path) \(.size) \(.pages) \(.hits) \(.misses)"' "$DATA $MIB8 2048 2048 2048"
+	'.files[0] | "\(.path) \(.size) \(.pages) \(.hits) \(.misses)"' "$DATA $MIB8 2048 4088 8"
+ktap_check "readahead: window 32 (its max), 2040 read ahead, all hit, none wasted" json_expect \
+	"$(smmctl -j file show "$id")" \
+	'.files[0] | "\(.ra_size) \(.ra_pages) \(.ra_read) \(.ra_hits) \(.ra_wasted)"' "32 32 2040 2040 0"
+random_reads() {
+	local id2 p
+	id2=$(smmctl -j file open $DATA | jq -r .id) || return 1
+	for p in 1000 500 1500 250 1750 100; do
+		smmctl file read "$id2" offset $((p * 4096 + 7)) len 100 > /dev/null || return 1
+	done
+	json_expect "$(smmctl -j file show "$id2")" \
+		'.files[0] | "\(.pages) \(.misses) \(.ra_read)"' "6 6 0" || return 1
+	smmctl file close "$id2"
+}
+ktap_check "random reads of a second open read nothing ahead" random_reads
 ktap_check "a read across the end is cut at it" json_expect \
 	"$(smmctl -j file read "$id" offset $((MIB8 - 100)) len 4096)" '"\(.bytes) \(.hits)"' "100 1"
 

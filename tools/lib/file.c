@@ -16,6 +16,11 @@ static const struct smmc_attr_field smmc_file_fields[SHADOWMM_A_FILE_MAX + 1] = 
 	[SHADOWMM_A_FILE_HITS]		= SMMC_ATTR_U64(struct smmc_file, hits),
 	[SHADOWMM_A_FILE_MISSES]	= SMMC_ATTR_U64(struct smmc_file, misses),
 	[SHADOWMM_A_FILE_NRPAGES]	= SMMC_ATTR_U64(struct smmc_file, nrpages),
+	[SHADOWMM_A_FILE_RA_PAGES]	= SMMC_ATTR_U32(struct smmc_file, ra_pages),
+	[SHADOWMM_A_FILE_RA_SIZE]	= SMMC_ATTR_U32(struct smmc_file, ra_size),
+	[SHADOWMM_A_FILE_RA_READ]	= SMMC_ATTR_U64(struct smmc_file, ra_read),
+	[SHADOWMM_A_FILE_RA_HITS]	= SMMC_ATTR_U64(struct smmc_file, ra_hits),
+	[SHADOWMM_A_FILE_RA_WASTED]	= SMMC_ATTR_U64(struct smmc_file, ra_wasted),
 };
 
 static const struct smmc_attr_policy smmc_file_policy = SMMC_ATTR_FIELDS(smmc_file_fields);
@@ -24,6 +29,7 @@ static const enum mnl_attr_data_type smmc_file_read_types[SHADOWMM_A_FILE_MAX + 
 	[SHADOWMM_A_FILE_DATA]		= MNL_TYPE_BINARY,
 	[SHADOWMM_A_FILE_HITS]		= MNL_TYPE_U64,
 	[SHADOWMM_A_FILE_MISSES]	= MNL_TYPE_U64,
+	[SHADOWMM_A_FILE_RA_HITS]	= MNL_TYPE_U64,
 };
 
 static const struct smmc_attr_policy smmc_file_read_policy = SMMC_ATTR_POLICY(smmc_file_read_types);
@@ -39,13 +45,19 @@ static int smmc_file_one_cb(const struct nlmsghdr *nlh, void *data)
 	return MNL_CB_OK;
 }
 
-/* @path opened read-only by the module: its id and size in @f. */
-int smmc_file_open(struct smmc_nl *nl, const char *path, struct smmc_file *f)
+/*
+ * @path opened read-only by the module, its largest readahead window
+ * @ra_pages (SMMC_FILE_RA_DEFAULT: the module's default): its id and
+ * size in @f.
+ */
+int smmc_file_open(struct smmc_nl *nl, const char *path, int64_t ra_pages, struct smmc_file *f)
 {
 	struct nlmsghdr *nlh = smmc_nl_request(nl, SHADOWMM_CMD_FILE_OPEN, false);
 
 	memset(f, 0, sizeof(*f));
 	mnl_attr_put_strz(nlh, SHADOWMM_A_FILE_PATH, path);
+	if (ra_pages != SMMC_FILE_RA_DEFAULT)
+		mnl_attr_put_u32(nlh, SHADOWMM_A_FILE_RA_PAGES, (uint32_t)ra_pages);
 	return smmc_nl_run(nl, nlh, smmc_file_one_cb, f);
 }
 
@@ -76,6 +88,7 @@ static int smmc_file_read_cb(const struct nlmsghdr *nlh, void *data)
 	r->done = n;
 	r->hits = smmc_attr_u64(tb[SHADOWMM_A_FILE_HITS], 0);
 	r->misses = smmc_attr_u64(tb[SHADOWMM_A_FILE_MISSES], 0);
+	r->ra_hits = smmc_attr_u64(tb[SHADOWMM_A_FILE_RA_HITS], 0);
 	return MNL_CB_OK;
 }
 
@@ -88,7 +101,7 @@ int smmc_file_read(struct smmc_nl *nl, uint32_t id, struct smmc_file_read *r)
 {
 	struct nlmsghdr *nlh = smmc_nl_request(nl, SHADOWMM_CMD_FILE_READ, false);
 
-	r->done = r->hits = r->misses = 0;
+	r->done = r->hits = r->misses = r->ra_hits = 0;
 	mnl_attr_put_u32(nlh, SHADOWMM_A_FILE_ID, id);
 	mnl_attr_put_u64(nlh, SHADOWMM_A_FILE_OFFSET, r->off);
 	mnl_attr_put_u32(nlh, SHADOWMM_A_FILE_LEN, r->len);

@@ -1,12 +1,13 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * smmctl file { show [ ID ] | open PATH | read ID offset O len L [ -o OUT ] | close ID }
+ * smmctl file { show [ ID ] | open PATH [ ra PAGES ] | read ID offset O len L [ -o OUT ] | close ID }
  *
  * The shadow page cache over real files: open gives a shadow inode (an
  * id) for a file the module opens read-only; read reads a range through
  * the shadow page cache (the bytes to OUT, the pages found cached and
  * read in printed); show lists the files as fincore does (size, pages
- * cached) with their hits and misses; close drops the cached pages.
+ * cached) with their hits, misses and readahead; close drops the cached
+ * pages.
  */
 #include <errno.h>
 #include <stdio.h>
@@ -42,6 +43,11 @@ static void file_print(const struct smmc_file *f)
 	smmc_print_u64(SMMC_PRINT_ANY, "pages", " pages %" PRIu64, f->nrpages);
 	smmc_print_u64(SMMC_PRINT_ANY, "hits", " hits %" PRIu64, f->hits);
 	smmc_print_u64(SMMC_PRINT_ANY, "misses", " misses %" PRIu64 "\n", f->misses);
+	smmc_print_uint(SMMC_PRINT_ANY, "ra_size", "    readahead window %u", f->ra_size);
+	smmc_print_uint(SMMC_PRINT_ANY, "ra_pages", " max %u", f->ra_pages);
+	smmc_print_u64(SMMC_PRINT_ANY, "ra_read", " read %" PRIu64, f->ra_read);
+	smmc_print_u64(SMMC_PRINT_ANY, "ra_hits", " hits %" PRIu64, f->ra_hits);
+	smmc_print_u64(SMMC_PRINT_ANY, "ra_wasted", " wasted %" PRIu64 "\n", f->ra_wasted);
 	smmc_close_json_object();
 }
 
@@ -76,15 +82,27 @@ static int file_show(int argc, char **argv)
 
 static int file_open(int argc, char **argv)
 {
+	int64_t ra = SMMC_FILE_RA_DEFAULT;
 	struct smmc_file f;
+	uint64_t v;
 
-	if (argc != 1) {
-		fprintf(stderr, "Error: usage: smmctl file open PATH\n");
+	if (argc != 1 && (argc != 3 || strcmp(argv[1], "ra"))) {
+		fprintf(stderr, "Error: usage: smmctl file open PATH [ ra PAGES ]\n");
 		return 1;
+	}
+	if (argc == 3) {
+		if (smmctl_parse_u64(argv[2], "readahead pages", &v))
+			return 1;
+		if (v > SHADOWMM_FILE_RA_PAGES_MAX) {
+			fprintf(stderr, "Error: readahead pages \"%s\" is not 0-%u\n", argv[2],
+				SHADOWMM_FILE_RA_PAGES_MAX);
+			return 1;
+		}
+		ra = (int64_t)v;
 	}
 	if (smmctl_connect())
 		return 1;
-	if (smmc_file_open(&smmctl_nl, argv[0], &f))
+	if (smmc_file_open(&smmctl_nl, argv[0], ra, &f))
 		return smmctl_error();
 	smmc_print_uint(SMMC_PRINT_ANY, "id", "file %u", f.id);
 	smmc_print_u64(SMMC_PRINT_ANY, "size", " size %" PRIu64 "\n", f.size);
@@ -144,7 +162,7 @@ static int file_read_args(int argc, char **argv, uint64_t *off, uint64_t *len, c
 static int file_read(int argc, char **argv)
 {
 	static char buf[SHADOWMM_FILE_READ_MAX];
-	uint64_t off = 0, len = 0, total = 0, hits = 0, misses = 0;
+	uint64_t off = 0, len = 0, total = 0, hits = 0, misses = 0, ra_hits = 0;
 	const char *out = NULL;
 	FILE *fp = NULL;
 	uint32_t id;
@@ -176,6 +194,7 @@ static int file_read(int argc, char **argv)
 		}
 		hits += r.hits;
 		misses += r.misses;
+		ra_hits += r.ra_hits;
 		total += r.done;
 		if (fp && r.done && fwrite(buf, 1, r.done, fp) != r.done) {
 			fprintf(stderr, "Error: cannot write \"%s\": %s\n", out, strerror(errno));
@@ -187,7 +206,8 @@ static int file_read(int argc, char **argv)
 	}
 	smmc_print_u64(SMMC_PRINT_ANY, "bytes", "read %" PRIu64 " bytes", total);
 	smmc_print_u64(SMMC_PRINT_ANY, "hits", " hits %" PRIu64, hits);
-	smmc_print_u64(SMMC_PRINT_ANY, "misses", " misses %" PRIu64 "\n", misses);
+	smmc_print_u64(SMMC_PRINT_ANY, "misses", " misses %" PRIu64, misses);
+	smmc_print_u64(SMMC_PRINT_ANY, "ra_hits", " readahead hits %" PRIu64 "\n", ra_hits);
 out_close:
 	if (fp && fclose(fp) && !ret) {
 		fprintf(stderr, "Error: cannot write \"%s\": %s\n", out, strerror(errno));
@@ -199,11 +219,12 @@ out_close:
 const struct smm_cmd smmctl_file_cmds[] = {
 	SMM_CMD("show", file_show, "[ ID ]",
 		"open files as fincore shows them: size, pages cached, hits, misses"),
-	SMM_CMD("open", file_open, "PATH",
+	SMM_CMD("open", file_open, "PATH [ ra PAGES ]",
 		"a shadow inode over a regular file, opened read-only by the module"),
 	SMM_CMD("read", file_read, "ID offset O len L [ -o OUT ]",
 		"bytes through the shadow page cache (to OUT), pages hit and missed"),
 	SMM_CMD("close", file_close, "ID",
 		"the file's pages dropped from the shadow page cache, the file closed"),
-	SMM_CMD_END("ID := 1-16; files larger than 4 GiB are refused; all need CAP_NET_ADMIN.\n"),
+	SMM_CMD_END("ID := 1-16; files larger than 4 GiB are refused; all need CAP_NET_ADMIN.\n"
+		    "PAGES := the largest readahead window, 0 (none) to 1024; 32 by default.\n"),
 };

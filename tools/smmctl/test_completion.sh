@@ -66,7 +66,7 @@ expect() {
 sorted() { printf '%s\n' "$@" | sort | tr '\n' ' ' | sed 's/ $//'; }
 
 ktap_header
-ktap_plan 45
+ktap_plan 46
 
 registered() { [[ $(complete -p smmctl) == "complete -F _smmctl smmctl" ]]; }
 ktap_check "complete -F _smmctl smmctl" registered
@@ -111,6 +111,7 @@ expect "vm set: the next name" "smmctl vm set swappiness 0 w" "watermark_scale_f
 expect "swap on's keyword" "smmctl swap on " "$(sorted size help)"
 expect "file's commands" "smmctl file " "$(sorted show open read close help)"
 expect "a path after file open" "smmctl file open $TMP/shadowm" "$TMP/shadowmm.prom"
+expect "file open's ra after the path" "smmctl file open /tmp/x " "ra"
 expect "file read's keywords, offset given" "smmctl file read 1 offset 0 " "$(sorted len -o)"
 expect "a file after file read's -o" "smmctl file read 1 offset 0 len 4096 -o $TMP/shadowm" "$TMP/shadowmm.prom"
 expect "pageout's keywords" "$FAKE space pageout 1 addr 0x400000 " "len"

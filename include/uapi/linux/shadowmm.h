@@ -757,8 +757,11 @@ enum shadowmm_a_sysctl {
  * seen at open: reads stop there). READ replies FILE_LEN bytes (at most
  * SHADOWMM_FILE_READ_MAX, fewer at the end of the file) from FILE_OFFSET
  * as FILE_DATA, read through the shadow page cache, with this read's
- * FILE_HITS and FILE_MISSES (pages). GET dumps every inode: id, path,
- * size, pages cached (FILE_NRPAGES) and its hits and misses ever. CLOSE
+ * FILE_HITS and FILE_MISSES (pages cached or not when it began) and
+ * FILE_RA_HITS. OPEN's optional FILE_RA_PAGES bounds the file's readahead
+ * window (0: none). GET dumps every inode: id, path, size, pages cached
+ * (FILE_NRPAGES), its hits and misses ever, and its readahead: window,
+ * largest window, pages read ahead, hit, wasted. CLOSE
  * drops the inode's pages and closes the file. All need CAP_NET_ADMIN:
  * the module opens the path with its own rights, and a path can say
  * what a user may not see.
@@ -767,6 +770,7 @@ enum shadowmm_a_sysctl {
 #define SHADOWMM_FILE_MAX_BYTES		(4ULL << 30)	/* the largest file */
 #define SHADOWMM_FILE_READ_MAX		32768		/* bytes per READ: one attribute */
 #define SHADOWMM_FILE_PATH_MAX		4096		/* PATH_MAX, the NUL included */
+#define SHADOWMM_FILE_RA_PAGES_MAX	1024		/* a 4 MiB readahead window */
 
 enum shadowmm_a_file {
 	SHADOWMM_A_FILE_UNSPEC,
@@ -780,6 +784,12 @@ enum shadowmm_a_file {
 	SHADOWMM_A_FILE_HITS,		/* u64: pages found cached (READ: this read; GET: ever) */
 	SHADOWMM_A_FILE_MISSES,		/* u64: pages read from the file (likewise) */
 	SHADOWMM_A_FILE_NRPAGES,	/* u64 (GET): pages in the cache now */
+	SHADOWMM_A_FILE_RA_PAGES,	/* u32: the largest readahead window (OPEN: 0 to
+					 * SHADOWMM_FILE_RA_PAGES_MAX, 32 if absent) */
+	SHADOWMM_A_FILE_RA_SIZE,	/* u32 (GET): the readahead window now, pages */
+	SHADOWMM_A_FILE_RA_READ,	/* u64 (GET): pages read ahead of any read */
+	SHADOWMM_A_FILE_RA_HITS,	/* u64: of the hits, pages read ahead (READ: this read) */
+	SHADOWMM_A_FILE_RA_WASTED,	/* u64 (GET): pages read ahead, dropped unread */
 
 	__SHADOWMM_A_FILE_CNT,
 	SHADOWMM_A_FILE_MAX = __SHADOWMM_A_FILE_CNT - 1
