@@ -391,8 +391,8 @@ restart:
  * for what is still wanted, until @pages were reclaimed; a round that
  * reclaimed nothing uses up one of MAX_RECLAIM_RETRIES retries, and
  * when they are gone the answer is -EAGAIN, as the kernel's. With
- * swappiness 0 cgroup reclaim scans no anon page, so it reclaims
- * nothing here. *@reclaimed says how many pages came back either way.
+ * swappiness 0 cgroup reclaim scans no anon page, so only page-cache
+ * pages are reclaimed. *@reclaimed says how many pages came back either way.
  * The spaces' lock held.
  */
 int smm_proactive_reclaim(struct smm_mm *mm, u64 pages, u64 *reclaimed)
