@@ -333,6 +333,7 @@ static void __exit smm_exit(void)
 	smm_workloads_stop_all();
 	smm_kshadowd_stop();
 	smm_spaces_destroy_all();
+	smm_files_close_all();
 	smm_swap_teardown();
 	smm_slab_teardown(d);
 	smm_mm_destroy(&d->mm);

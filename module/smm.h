@@ -133,6 +133,9 @@ void smm_kshadowd_stop(void);
 void smm_swap_teardown(void);
 void smm_swap_debugfs_init(struct dentry *dir);
 
+/* nl_file.c: the shadow page cache's files, all closed by RESET and at rmmod (frames freed) */
+u64 smm_files_close_all(void);
+
 /* nl_sysctl.c: debugfs vm/, the tunables as /proc/sys/vm has them */
 void smm_sysctl_debugfs_init(struct dentry *dir);
 

@@ -5,13 +5,14 @@
 # page tables of its own processes and shadow spaces, without physical
 # addresses, frame numbers or raw entries; every command that changes
 # state (or stops the allocator, like CHECK) and every walk of the
-# kernel's tables fails with EPERM and changes nothing. The same user in
+# kernel's tables fails with EPERM and changes nothing; so does every
+# file command (the module opens paths with its own rights). The same user in
 # a user namespace of its own (unshare -Ur: uid 0 and every capability
 # there) is refused all the same.
 . "$(dirname "$0")/lib.sh"
 
 ktap_header
-ktap_plan 66
+ktap_plan 74
 
 smm_unload
 smm_load_or_fail base=$SMM_BASE size=64M
@@ -44,6 +45,8 @@ smmctl space map "$sid" addr 0x200000 pages 2 write > /dev/null
 smmctl cache create perm size 64 > /dev/null
 o=$(smmctl -j obj alloc perm | jq -r '.handles[0]')
 kva=$(awk '$1 == "kmalloc" { print "0x" $2 }' /sys/kernel/debug/shadowmm/pt_kbuf)
+echo "shadowmm permissions" > /tmp/perm.file
+fid=$(smmctl -j file open /tmp/perm.file | jq -r .id)
 
 # What WHO (user or userns) may read, and every refusal, with the
 # state each refusal must leave as it was (smm_refused counts frames).
@@ -94,6 +97,10 @@ permissions() {
 	ktap_check "$who: obj corrupt: EPERM" denied obj corrupt perm "$o" redzone
 	ktap_check "$who: vm show is readable" json_expect "$($who -j vm show)" .swappiness 60
 	ktap_check "$who: vm set: EPERM" denied vm set swappiness 10 min_free_kbytes 2048
+	ktap_check "$who: file open: EPERM" denied file open /tmp/perm.file
+	ktap_check "$who: file read: EPERM" denied file read "$fid" offset 0 len 10
+	ktap_check "$who: file show: EPERM" denied file show
+	ktap_check "$who: file close: EPERM" denied file close "$fid"
 }
 vm0=$(smmctl -j vm show | jq -c .)
 permissions user
@@ -126,6 +133,8 @@ no_address() { ! printf '%s\n' "$ev" | grep -q ' at 0x'; }
 ktap_check "events reach an unprivileged listener" has_event_line
 ktap_check "smmtop shows no physical address to an unprivileged user" no_address
 
+smmctl file close "$fid"
+rm -f /tmp/perm.file
 smmctl reset > /dev/null
 smm_unload
 ktap_finished

@@ -27,6 +27,7 @@
 #include "owner.h"
 #include "lru.h"
 #include "swap.h"
+#include "filemap.h"
 #include "mm_internal.h"
 
 const char *const smm_lru_zone_names[SMM_NR_LRU_LISTS] = {
@@ -36,6 +37,25 @@ const char *const smm_lru_zone_names[SMM_NR_LRU_LISTS] = {
 
 /* The end of a list: record numbers start at 1, so zeroed lists are empty. */
 #define SMM_LRU_NIL	0U
+
+/*
+ * The LRU record number an LRU page's descriptor holds: an anonymous
+ * page's (owner.h), a page-cache page's tag; 0 for any other frame.
+ */
+static u32 smm_lru_rec_nr(const struct smm_frame *f)
+{
+	if (smm_frame_type(f) == SMM_FRAME_SPACE && (smm_frame_data(f) & SMM_ANON_BIT))
+		return smm_anon_rec(f);
+	if (smm_frame_is_file(f))
+		return smm_frame_tag(f);
+	return 0;
+}
+
+/* The isolated count of the lists @flags's list belongs to (anon or file). */
+static u64 *smm_lru_isolated(struct smm_lruvec *v, u32 flags)
+{
+	return smm_lru_is_file(flags) ? &v->nr_isolated_file : &v->nr_isolated_anon;
+}
 
 /* Record number @r (from 1), in its pool page. */
 struct smm_lru_rec *smm_lru_rec_at(const struct smm_mm *mm, u32 r)
@@ -327,6 +347,81 @@ void smm_lru_add_cached(struct smm_mm *mm, u32 r, u64 frame, u32 slot)
 }
 
 /*
+ * folio_add_lru() of a page just added to the page cache
+ * (filemap_add_folio()): the head of its zone's inactive file list, its
+ * rmap the inode and the page index. Not yet referenced: the read that
+ * brought it in marks it accessed (smm_folio_mark_accessed()).
+ */
+void smm_lru_add_file(struct smm_mm *mm, u32 r, struct smm_inode *ino, u64 index, u64 frame)
+{
+	struct smm_lruvec *v = &mm->zones[smm_zone_of(mm, frame)].lruvec;
+	struct smm_lru_rec *x = smm_lru_rec_at(mm, r);
+
+	if (!x)
+		return;
+	x->frame = frame;
+	x->inode = ino;
+	x->va = index;
+	smm_lock(&v->lock);
+	smm_lru_link(mm, v, r, x, SMM_LRU_INACTIVE_FILE);
+	smm_unlock(&v->lock);
+}
+
+/*
+ * folio_mark_accessed() of 6.1 mm/swap.c (without MGLRU) for a page-cache
+ * page a read used: not referenced -> PG_referenced; referenced and
+ * inactive -> to the active list's head (folio_activate(), pgactivate)
+ * with PG_referenced cleared; active and referenced: nothing. So a page
+ * read twice (by two reads, filemap_read() marks once per read) goes
+ * active. A page isolated by a scan is not moved (the kernel's
+ * folio_activate() skips folios off the LRU); no scan runs here, the
+ * spaces' lock held.
+ */
+void smm_folio_mark_accessed(struct smm_mm *mm, u64 frame)
+{
+	struct smm_lruvec *v = &mm->zones[smm_zone_of(mm, frame)].lruvec;
+	struct smm_lru_rec *x = smm_lru_rec_of_mut(mm, frame);
+	u32 r;
+
+	if (WARN_ON_ONCE(!x || !smm_lru_is_file(x->flags)))
+		return;
+	if (!(x->flags & SMM_LRU_F_REFERENCED)) {
+		x->flags |= SMM_LRU_F_REFERENCED;
+		return;
+	}
+	if ((x->flags & SMM_LRU_F_LIST) == SMM_LRU_ACTIVE_FILE || (x->flags & SMM_LRU_F_ISOLATED))
+		return;
+	r = smm_lru_rec_nr(&mm->frames[frame]);
+	smm_lock(&v->lock);
+	smm_lru_unlink(mm, v, x);
+	smm_lru_link(mm, v, r, x, SMM_LRU_ACTIVE_FILE);
+	x->flags &= ~SMM_LRU_F_REFERENCED;
+	smm_unlock(&v->lock);
+	WRITE_ONCE(mm->lru_events.pgactivate, mm->lru_events.pgactivate + 1);
+}
+
+/*
+ * The page cache's flags of a file page's record (PG_readahead,
+ * SMM_LRU_F_FILE_RA): @set and @clear applied under the lru_lock, the
+ * flags before returned (0 for a frame that is not a file page).
+ */
+u32 smm_lru_file_flags(struct smm_mm *mm, u64 frame, u32 set, u32 clear)
+{
+	struct smm_lruvec *v = &mm->zones[smm_zone_of(mm, frame)].lruvec;
+	struct smm_lru_rec *x = smm_lru_rec_of_mut(mm, frame);
+	u32 old;
+
+	if (WARN_ON_ONCE(!x || !smm_lru_is_file(x->flags) ||
+			 ((set | clear) & ~(SMM_LRU_F_READAHEAD | SMM_LRU_F_FILE_RA))))
+		return 0;
+	smm_lock(&v->lock);
+	old = x->flags;
+	x->flags = (old & ~clear) | set;
+	smm_unlock(&v->lock);
+	return old;
+}
+
+/*
  * The page at @frame leaves the LRU as it is freed (space.c's one free
  * path of anonymous pages): off its list, or, if a scan holds it
  * isolated, out of the isolated count; its record back to the pool.
@@ -334,29 +429,34 @@ void smm_lru_add_cached(struct smm_mm *mm, u32 r, u64 frame, u32 slot)
 void smm_lru_del(struct smm_mm *mm, u64 frame)
 {
 	struct smm_lruvec *v = &mm->zones[smm_zone_of(mm, frame)].lruvec;
-	u32 r = smm_anon_rec(&mm->frames[frame]);
+	u32 r = smm_lru_rec_nr(&mm->frames[frame]);
 	struct smm_lru_rec *x = smm_lru_rec_at(mm, r);
 
 	if (!x || WARN_ON_ONCE(!(x->flags & SMM_LRU_F_USED) || x->frame != frame))
 		return;
 	smm_lock(&v->lock);
-	if (x->flags & SMM_LRU_F_ISOLATED)
-		WRITE_ONCE(v->nr_isolated_anon, v->nr_isolated_anon - 1);
-	else
+	if (x->flags & SMM_LRU_F_ISOLATED) {
+		u64 *iso = smm_lru_isolated(v, x->flags);
+
+		WRITE_ONCE(*iso, *iso - 1);
+	} else
 		smm_lru_unlink(mm, v, x);
 	smm_unlock(&v->lock);
 	smm_lru_rec_free(mm, r);
 }
 
-/* The record of the anonymous page at @frame, or NULL. Under the space mutex. */
+/*
+ * The record of the anonymous or page-cache page at @frame, or NULL.
+ * Under the space mutex.
+ */
 const struct smm_lru_rec *smm_lru_rec_of(const struct smm_mm *mm, u64 frame)
 {
 	struct smm_frame f = smm_frame_load(&mm->frames[frame]);
+	u32 r = smm_lru_rec_nr(&f);
 
-	if (smm_frame_type(&f) != SMM_FRAME_SPACE || !(smm_frame_data(&f) & SMM_ANON_BIT) ||
-	    !mm->lru_pool.dir)
+	if (!r || !mm->lru_pool.dir)
 		return NULL;
-	return smm_lru_rec_at(mm, smm_anon_rec(&f));
+	return smm_lru_rec_at(mm, r);
 }
 
 /* smm_lru_rec_of() for its owner, who changes the rmap or the flags. */
@@ -412,8 +512,8 @@ int smm_folio_referenced(struct smm_mm *mm, const struct smm_lru_rec *x)
 {
 	u64 *pte, young;
 
-	if (!x->space && (x->flags & SMM_LRU_F_SWAPCACHE))
-		return 0;
+	if (smm_lru_is_file(x->flags) || (!x->space && (x->flags & SMM_LRU_F_SWAPCACHE)))
+		return 0;	/* no PTE maps it: unmapped swap cache, page cache */
 	pte = smm_rmap_pte(mm, x);
 	if (WARN_ON_ONCE(!pte))
 		return 0;
@@ -448,15 +548,26 @@ static u64 smm_int_sqrt64(u64 x)
  * at least 1/inactive_ratio of the pages, inactive_ratio being
  * int_sqrt(10 * size in GiB), or 1 below 1 GiB.
  */
-bool smm_inactive_is_low(struct smm_mm *mm, unsigned int zone)
+static bool smm_lru_inactive_is_low(struct smm_mm *mm, unsigned int zone, unsigned int lru)
 {
 	const struct smm_lruvec *v = &mm->zones[zone].lruvec;
-	u64 inactive = READ_ONCE(v->nr[SMM_LRU_INACTIVE_ANON]);
-	u64 active = READ_ONCE(v->nr[SMM_LRU_ACTIVE_ANON]);
+	u64 inactive = READ_ONCE(v->nr[lru]);
+	u64 active = READ_ONCE(v->nr[lru + 1]);
 	u64 gb = (inactive + active) >> (30 - SMM_PAGE_SHIFT);
 	u64 ratio = gb ? smm_int_sqrt64(10 * gb) : 1;
 
 	return inactive * ratio < active;
+}
+
+bool smm_inactive_is_low(struct smm_mm *mm, unsigned int zone)
+{
+	return smm_lru_inactive_is_low(mm, zone, SMM_LRU_INACTIVE_ANON);
+}
+
+/* inactive_is_low() for the file lists: the same ratio (6.1 has one rule for both). */
+bool smm_inactive_file_is_low(struct smm_mm *mm, unsigned int zone)
+{
+	return smm_lru_inactive_is_low(mm, zone, SMM_LRU_INACTIVE_FILE);
 }
 
 /*
@@ -478,7 +589,10 @@ static unsigned int smm_lru_isolate(struct smm_mm *mm, struct smm_lruvec *v, uns
 		x->flags |= SMM_LRU_F_ISOLATED;
 		batch[n++] = r;
 	}
-	WRITE_ONCE(v->nr_isolated_anon, v->nr_isolated_anon + n);
+	if (lru == SMM_LRU_INACTIVE_FILE || lru == SMM_LRU_ACTIVE_FILE)
+		WRITE_ONCE(v->nr_isolated_file, v->nr_isolated_file + n);
+	else
+		WRITE_ONCE(v->nr_isolated_anon, v->nr_isolated_anon + n);
 	smm_unlock(&v->lock);
 	return n;
 }
@@ -487,10 +601,11 @@ static unsigned int smm_lru_isolate(struct smm_mm *mm, struct smm_lruvec *v, uns
 static void smm_lru_putback(struct smm_mm *mm, struct smm_lruvec *v, u32 r, unsigned int lru)
 {
 	struct smm_lru_rec *x = smm_lru_rec_at(mm, r);
+	u64 *iso = smm_lru_isolated(v, x->flags);
 
 	smm_lock(&v->lock);
 	x->flags &= ~SMM_LRU_F_ISOLATED;
-	WRITE_ONCE(v->nr_isolated_anon, v->nr_isolated_anon - 1);
+	WRITE_ONCE(*iso, *iso - 1);
 	smm_lru_link(mm, v, r, x, lru);
 	smm_unlock(&v->lock);
 }
@@ -508,7 +623,8 @@ static void smm_lru_putback(struct smm_mm *mm, struct smm_lruvec *v, u32 r, unsi
  * get_scan_count() never asks for more). Returns the pages deactivated.
  * The space mutex held.
  */
-u64 smm_shrink_active_list(struct smm_mm *mm, unsigned int zone, u64 nr_to_scan)
+static u64 __smm_shrink_active(struct smm_mm *mm, unsigned int zone, unsigned int inactive,
+			       u64 nr_to_scan)
 {
 	struct smm_lruvec *v = &mm->zones[zone].lruvec;
 	u32 batch[SMM_SWAP_CLUSTER_MAX];
@@ -517,9 +633,9 @@ u64 smm_shrink_active_list(struct smm_mm *mm, unsigned int zone, u64 nr_to_scan)
 	if (!mm->lru_ready)
 		return 0;
 	/* at most the list once, as get_scan_count() sizes a pass */
-	nr_to_scan = min(nr_to_scan, READ_ONCE(v->nr[SMM_LRU_ACTIVE_ANON]));
+	nr_to_scan = min(nr_to_scan, READ_ONCE(v->nr[inactive + 1]));
 	while (nr_to_scan) {
-		unsigned int n = smm_lru_isolate(mm, v, SMM_LRU_ACTIVE_ANON,
+		unsigned int n = smm_lru_isolate(mm, v, inactive + 1,
 						 min(nr_to_scan, (u64)SMM_SWAP_CLUSTER_MAX), batch);
 		unsigned int i;
 
@@ -532,13 +648,29 @@ u64 smm_shrink_active_list(struct smm_mm *mm, unsigned int zone, u64 nr_to_scan)
 
 			smm_folio_referenced(mm, x);
 			/* folio_clear_active(): PG_referenced stays as it was */
-			smm_lru_putback(mm, v, batch[i], SMM_LRU_INACTIVE_ANON);
+			smm_lru_putback(mm, v, batch[i], inactive);
 		}
 		smm_lru_event_add(mm, pgdeactivate, n);
 		done += n;
 		smm_cond_resched();
 	}
 	return done;
+}
+
+u64 smm_shrink_active_list(struct smm_mm *mm, unsigned int zone, u64 nr_to_scan)
+{
+	return __smm_shrink_active(mm, zone, SMM_LRU_INACTIVE_ANON, nr_to_scan);
+}
+
+/*
+ * shrink_active_list() for the file lists: the same steps. Every page
+ * cache page is unmapped (no file mappings yet), so none is referenced
+ * through a PTE, and none is kept active as a referenced VM_EXEC page
+ * would be: all are deactivated.
+ */
+u64 smm_shrink_active_file(struct smm_mm *mm, unsigned int zone, u64 nr_to_scan)
+{
+	return __smm_shrink_active(mm, zone, SMM_LRU_INACTIVE_FILE, nr_to_scan);
 }
 
 enum smm_folioref { SMM_FOLIOREF_RECLAIM, SMM_FOLIOREF_KEEP, SMM_FOLIOREF_ACTIVATE };
@@ -578,18 +710,20 @@ static enum smm_folioref smm_check_references(struct smm_mm *mm, struct smm_lru_
  * back in the order they were taken, each to its list's head. The space
  * mutex held; @pageout called without lru locks.
  */
-void smm_shrink_inactive_list(struct smm_mm *mm, unsigned int zone, u64 nr_to_scan,
-			      smm_pageout_t pageout, void *priv, struct smm_lru_scan *res)
+static void __smm_shrink_inactive(struct smm_mm *mm, unsigned int zone, unsigned int lru,
+				  u64 nr_to_scan, smm_pageout_t pageout, void *priv,
+				  struct smm_lru_scan *res)
 {
 	struct smm_lruvec *v = &mm->zones[zone].lruvec;
+	bool file = lru == SMM_LRU_INACTIVE_FILE;
 	u32 batch[SMM_SWAP_CLUSTER_MAX];
 
 	memset(res, 0, sizeof(*res));
 	if (!mm->lru_ready)
 		return;
-	nr_to_scan = min(nr_to_scan, READ_ONCE(v->nr[SMM_LRU_INACTIVE_ANON]));
+	nr_to_scan = min(nr_to_scan, READ_ONCE(v->nr[lru]));
 	while (nr_to_scan) {
-		unsigned int n = smm_lru_isolate(mm, v, SMM_LRU_INACTIVE_ANON,
+		unsigned int n = smm_lru_isolate(mm, v, lru,
 						 min(nr_to_scan, (u64)SMM_SWAP_CLUSTER_MAX), batch);
 		unsigned int i;
 
@@ -597,16 +731,23 @@ void smm_shrink_inactive_list(struct smm_mm *mm, unsigned int zone, u64 nr_to_sc
 			break;
 		nr_to_scan -= n;
 		res->scanned += n;
-		smm_lru_event_add(mm, pgscan, n);
+		if (file)
+			smm_lru_event_add(mm, pgscan_file, n);
+		else
+			smm_lru_event_add(mm, pgscan, n);
 		for (i = 0; i < n; i++) {
 			struct smm_lru_rec *x = smm_lru_rec_at(mm, batch[i]);
 			enum smm_folioref ref = smm_check_references(mm, x);
 
 			if (ref == SMM_FOLIOREF_RECLAIM && pageout) {
-				if (!pageout(priv, mm, x->space, x->va, x->frame)) {
+				/* a file page's rmap is its inode: the pageout gets no space */
+				if (!pageout(priv, mm, file ? NULL : x->space, x->va, x->frame)) {
 					/* freed: smm_lru_del() ended its isolation */
 					res->reclaimed++;
-					smm_lru_event_add(mm, pgsteal, 1);
+					if (file)
+						smm_lru_event_add(mm, pgsteal_file, 1);
+					else
+						smm_lru_event_add(mm, pgsteal, 1);
 					continue;
 				}
 				ref = SMM_FOLIOREF_ACTIVATE;
@@ -614,14 +755,33 @@ void smm_shrink_inactive_list(struct smm_mm *mm, unsigned int zone, u64 nr_to_sc
 			if (ref == SMM_FOLIOREF_ACTIVATE) {
 				res->activated++;
 				smm_lru_event_add(mm, pgactivate, 1);
-				smm_lru_putback(mm, v, batch[i], SMM_LRU_ACTIVE_ANON);
+				smm_lru_putback(mm, v, batch[i], lru + 1);
 			} else {
 				res->kept++;
-				smm_lru_putback(mm, v, batch[i], SMM_LRU_INACTIVE_ANON);
+				smm_lru_putback(mm, v, batch[i], lru);
 			}
 		}
 		smm_cond_resched();
 	}
+}
+
+void smm_shrink_inactive_list(struct smm_mm *mm, unsigned int zone, u64 nr_to_scan,
+			      smm_pageout_t pageout, void *priv, struct smm_lru_scan *res)
+{
+	__smm_shrink_inactive(mm, zone, SMM_LRU_INACTIVE_ANON, nr_to_scan, pageout, priv, res);
+}
+
+/*
+ * shrink_inactive_list() for the file lists: the same judgement, which
+ * for an unmapped page-cache page is always RECLAIM (no PTE references
+ * it; 6.1's FOLIOREF_RECLAIM_CLEAN when PG_referenced was set), and the
+ * pageout drops the clean page from the cache (pgscan_file,
+ * pgsteal_file). Without @pageout nothing is reclaimed.
+ */
+void smm_shrink_inactive_file(struct smm_mm *mm, unsigned int zone, u64 nr_to_scan,
+			      smm_pageout_t pageout, void *priv, struct smm_lru_scan *res)
+{
+	__smm_shrink_inactive(mm, zone, SMM_LRU_INACTIVE_FILE, nr_to_scan, pageout, priv, res);
 }
 
 #define smm_lru_bad(fmt, ...)	(snprintf(why, len, fmt, ##__VA_ARGS__), -EUCLEAN)
@@ -640,7 +800,20 @@ static bool smm_lru_check_cached(const struct smm_mm *mm, const struct smm_lru_r
 }
 
 /* One zone's lists walked head to tail: links, flags, the rmap of each. */
-static int smm_lru_check_zone(struct smm_mm *mm, unsigned int zi, u64 *on_lists,
+/* A file list's record: a page-cache page pointing back to it, no slot. */
+static int smm_lru_check_file_rec(const struct smm_lru_rec *x, u32 r, const struct smm_frame *f,
+				  char *why, size_t len)
+{
+	if (!smm_frame_is_file(f) || smm_frame_tag(f) != r)
+		return smm_lru_bad("frame %u: record %u on a file list is not a page-cache page pointing back to it",
+				   x->frame, r);
+	if (x->flags & SMM_LRU_F_SWAPCACHE || !x->inode)
+		return smm_lru_bad("frame %u: a page-cache page's record %u with a slot or no inode",
+				   x->frame, r);
+	return 0;
+}
+
+static int smm_lru_check_zone(struct smm_mm *mm, unsigned int zi, u64 *on_lists, u64 *on_file,
 			      char *why, size_t len)
 {
 	struct smm_lruvec *v = &mm->zones[zi].lruvec;
@@ -648,9 +821,10 @@ static int smm_lru_check_zone(struct smm_mm *mm, unsigned int zi, u64 *on_lists,
 	int ret = 0;
 
 	smm_lock(&v->lock);
-	if (v->nr_isolated_anon)
-		ret = smm_lru_bad("zone %u: %llu pages isolated outside a scan", zi,
-				  (unsigned long long)v->nr_isolated_anon);
+	if (v->nr_isolated_anon || v->nr_isolated_file)
+		ret = smm_lru_bad("zone %u: %llu anon and %llu file pages isolated outside a scan", zi,
+				  (unsigned long long)v->nr_isolated_anon,
+				  (unsigned long long)v->nr_isolated_file);
 	for (lru = 0; !ret && lru < SMM_NR_LRU_LISTS; lru++) {
 		u32 r = v->head[lru], prev = SMM_LRU_NIL;
 		u64 n = 0;
@@ -674,7 +848,9 @@ static int smm_lru_check_zone(struct smm_mm *mm, unsigned int zi, u64 *on_lists,
 			if (ret)
 				break;
 			f = smm_frame_load(&mm->frames[x->frame]);
-			if (smm_frame_type(&f) != SMM_FRAME_SPACE || smm_frame_owner(&f) != SMM_OWNER_SPACE ||
+			if (smm_lru_is_file(lru))
+				ret = smm_lru_check_file_rec(x, r, &f, why, len);
+			else if (smm_frame_type(&f) != SMM_FRAME_SPACE || smm_frame_owner(&f) != SMM_OWNER_SPACE ||
 			    !(smm_frame_data(&f) & SMM_ANON_BIT) || smm_anon_rec(&f) != r)
 				ret = smm_lru_bad("frame %u: record %u's page is not an anonymous page pointing back to it",
 						  x->frame, r);
@@ -705,10 +881,12 @@ static int smm_lru_check_zone(struct smm_mm *mm, unsigned int zi, u64 *on_lists,
 		if (!ret && (n != v->nr[lru] || v->tail[lru] != prev))
 			ret = smm_lru_bad("zone %u list %u: %llu records, count %llu, or a bad tail", zi,
 					  lru, (unsigned long long)n, (unsigned long long)v->nr[lru]);
-		if (!ret && lru != SMM_LRU_INACTIVE_ANON && lru != SMM_LRU_ACTIVE_ANON && n)
-			ret = smm_lru_bad("zone %u list %u: file or unevictable pages without a page cache",
-					  zi, lru);
-		*on_lists += n;
+		if (!ret && lru == SMM_LRU_UNEVICTABLE && n)
+			ret = smm_lru_bad("zone %u: unevictable pages without mlock", zi);
+		if (smm_lru_is_file(lru))
+			*on_file += n;
+		else
+			*on_lists += n;
 	}
 	smm_unlock(&v->lock);
 	return ret;
@@ -718,18 +896,24 @@ static int smm_lru_check_zone(struct smm_mm *mm, unsigned int zi, u64 *on_lists,
  * CHECK of the LRU: each zone's lists (smm_lru_check_zone()), then every
  * anonymous page of the range counted: as many as records on the lists
  * (each of which points back to its page, so every anonymous page is on
- * exactly one list), and the pool's counts. Under the space mutex, no
- * scan running.
+ * exactly one list), the page cache's indices (smm_filemap_check()),
+ * every page-cache page counted as the file lists' records, the
+ * indices' entries and nr_file_pages (each record points back to its
+ * page and each index entry to a page whose record names that inode and
+ * index: one list and one index entry per page), and the pool's counts.
+ * Under the space mutex, no scan running.
  */
 int smm_lru_check(struct smm_mm *mm, char *why, size_t len)
 {
 	struct smm_lru_pool *p = &mm->lru_pool;
-	u64 on_lists = 0, anon = 0, pool = 0, idx;
+	u64 on_lists = 0, on_file = 0, anon = 0, file = 0, cached = 0, pool = 0, idx;
 	unsigned int zi;
 	int ret = 0;
 
 	for (zi = 0; zi < SMM_NR_ZONES && !ret && mm->lru_ready; zi++)
-		ret = smm_lru_check_zone(mm, zi, &on_lists, why, len);
+		ret = smm_lru_check_zone(mm, zi, &on_lists, &on_file, why, len);
+	if (!ret)
+		ret = smm_filemap_check(mm, &cached, why, len);
 	if (ret)
 		return ret;
 	for (idx = 0; idx < mm->range->span; idx++) {
@@ -737,6 +921,7 @@ int smm_lru_check(struct smm_mm *mm, char *why, size_t len)
 
 		if (smm_frame_type(&f) == SMM_FRAME_SPACE && (smm_frame_data(&f) & SMM_ANON_BIT))
 			anon++;
+		file += smm_frame_is_file(&f);
 		pool += smm_frame_type(&f) == SMM_FRAME_LRU;
 		if (!(idx % 65536))
 			smm_cond_resched();
@@ -744,10 +929,15 @@ int smm_lru_check(struct smm_mm *mm, char *why, size_t len)
 	if (anon != on_lists)
 		return smm_lru_bad("%llu anonymous pages, %llu on LRU lists", (unsigned long long)anon,
 				   (unsigned long long)on_lists);
-	if (anon != p->recs || pool != p->pages ||
+	if (file != on_file || file != cached || file != READ_ONCE(mm->nr_file_pages))
+		return smm_lru_bad("%llu page-cache pages, %llu on file lists, %llu in the inodes' indices, nr_file_pages %llu",
+				   (unsigned long long)file, (unsigned long long)on_file,
+				   (unsigned long long)cached,
+				   (unsigned long long)READ_ONCE(mm->nr_file_pages));
+	if (anon + file != p->recs || pool != p->pages ||
 	    p->recs > p->pages * SMM_LRU_RECS_PER_PAGE)
 		return smm_lru_bad("record pool: %llu records in use for %llu pages, %llu pool pages for %llu frames typed lru",
-				   (unsigned long long)p->recs, (unsigned long long)anon,
+				   (unsigned long long)p->recs, (unsigned long long)(anon + file),
 				   (unsigned long long)p->pages, (unsigned long long)pool);
 	snprintf(why, len, "ok");
 	return 0;

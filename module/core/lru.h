@@ -17,6 +17,13 @@
  *	space, va	the reverse map: the one space and address mapping it
  *			(space NULL, va 0: an unmapped page of the swap
  *			cache, read ahead; its slot in the flags, swap.h)
+ *	inode, va	a page-cache page (filemap.h), on a file list: its
+ *			shadow inode in place of the space, its page index in
+ *			place of the va (folio->mapping, folio->index); file
+ *			pages are mapped by no space yet, so they have no PTE
+ *			to look at. Its frame is SMM_FRAME_PAGE with owner
+ *			SMM_OWNER_FILE and the record number as tag; the
+ *			list bits (a file list) are its PG_swapbacked clear.
  *
  * A record is found from its page in O(1): the anonymous page's
  * descriptor holds the record number (owner.h, smm_anon_rec()); record
@@ -29,7 +36,9 @@
  * record is in use, because a space's every anonymous page leaves the
  * LRU (smm_space_clear()) before the struct goes (smm_space_destroy()),
  * and the record maps exactly one PTE: the anonymous pages of shadowmm
- * are never shared (no fork, no KSM).
+ * are never shared (no fork, no KSM). A file record's inode pointer is valid likewise:
+ * smm_inode_destroy() removes every page of the inode (and its record)
+ * before the inode goes, under the same lock.
  *
  * Locks: see lru.c. Callers of everything that reads the rmap (aging,
  * scanning, smm_lru_check()) hold the spaces' lock, the glue's one
@@ -42,6 +51,7 @@
 
 struct smm_mm;
 struct smm_space;
+struct smm_inode;
 
 /* enum lru_list, in the kernel's order */
 enum smm_lru_list {
@@ -64,6 +74,8 @@ enum smm_lru_list {
 #define SMM_LRU_F_SWAPCACHE	(1U << 6)	/* PG_swapcache: the page of a slot */
 #define SMM_LRU_F_READAHEAD	(1U << 7)	/* PG_readahead: read ahead, not yet hit */
 #define SMM_LRU_SLOT_SHIFT	8		/* a swap-cache page's slot, 24 bits */
+/* a page-cache page has no slot: its record uses bit 8 for the page cache's own flag */
+#define SMM_LRU_F_FILE_RA	(1U << 8)	/* read ahead of any read, not yet read (filemap.c) */
 
 /* The slot of a swap-cache page's record (swap.h). */
 static inline u32 smm_lru_rec_slot(u32 flags)
@@ -75,9 +87,20 @@ struct smm_lru_rec {
 	u32 prev, next;
 	u32 frame;
 	u32 flags;
-	struct smm_space *space;
-	u64 va;
+	union {
+		struct smm_space *space;	/* an anon page's */
+		struct smm_inode *inode;	/* a file page's (on a file list) */
+	};
+	u64 va;					/* the anon page's address, the file page's index */
 };
+
+/* folio_is_file_lru(): the record is on (or isolated from) a file list. */
+static inline bool smm_lru_is_file(u32 flags)
+{
+	u32 lru = flags & SMM_LRU_F_LIST;
+
+	return lru == SMM_LRU_INACTIVE_FILE || lru == SMM_LRU_ACTIVE_FILE;
+}
 
 _Static_assert(sizeof(struct smm_lru_rec) == 32, "an LRU record is 32 bytes");
 #define SMM_LRU_RECS_PER_PAGE	(SMM_PAGE_SIZE / sizeof(struct smm_lru_rec))
@@ -89,6 +112,7 @@ struct smm_lruvec {
 	u32 tail[SMM_NR_LRU_LISTS];		/* oldest: where scans take from */
 	u64 nr[SMM_NR_LRU_LISTS];		/* NR_ZONE_INACTIVE_ANON + list */
 	u64 nr_isolated_anon;			/* NR_ISOLATED_ANON */
+	u64 nr_isolated_file;			/* NR_ISOLATED_FILE */
 };
 
 /*
@@ -109,8 +133,10 @@ struct smm_lru_pool {
 
 /* Reclaim's events, by /proc/vmstat's names; under the spaces' lock. */
 struct smm_lru_events {
-	u64 pgscan;			/* isolated from an inactive list */
+	u64 pgscan;			/* isolated from an inactive anon list */
 	u64 pgsteal;			/* of which reclaimed */
+	u64 pgscan_file;		/* isolated from an inactive file list */
+	u64 pgsteal_file;		/* of which reclaimed (dropped from the cache) */
 	u64 pgactivate;			/* moved to an active list */
 	u64 pgdeactivate;		/* moved to an inactive list */
 	u64 pgrefill;			/* isolated from an active list */
@@ -119,7 +145,8 @@ struct smm_lru_events {
 /*
  * The pageout callback of a scan: reclaim the page of @rec's space at
  * @rec's va (@s NULL, @va 0: an unmapped page of the swap cache, to be
- * dropped from it). Returns 0 once the page was freed through the anonymous
+ * dropped from it; @s NULL on a file list: a page-cache page, @va its
+ * index, to be dropped from the cache). Returns 0 once the page was freed through the anonymous
  * free path (smm_space_unmap_anon(): it leaves the LRU there), or
  * -errno to keep it: it is activated, as 6.1 does when add_to_swap()
  * fails. Called without lru locks, with the spaces' lock held.
@@ -142,12 +169,23 @@ void smm_lru_add_new(struct smm_mm *mm, u32 rec, struct smm_space *s, u64 va, u6
 void smm_lru_add_cached(struct smm_mm *mm, u32 rec, u64 frame, u32 slot);
 void smm_lru_del(struct smm_mm *mm, u64 frame);
 
+/* The page cache's (filemap.c): a new page, and folio_mark_accessed() */
+void smm_lru_add_file(struct smm_mm *mm, u32 rec, struct smm_inode *ino, u64 index, u64 frame);
+void smm_folio_mark_accessed(struct smm_mm *mm, u64 frame);
+u32 smm_lru_file_flags(struct smm_mm *mm, u64 frame, u32 set, u32 clear);
+
 /* Aging and scanning, zone by zone */
 bool smm_inactive_is_low(struct smm_mm *mm, unsigned int zone);
 u64 smm_shrink_active_list(struct smm_mm *mm, unsigned int zone, u64 nr_to_scan);
 void smm_shrink_inactive_list(struct smm_mm *mm, unsigned int zone, u64 nr_to_scan,
 			      smm_pageout_t pageout, void *priv, struct smm_lru_scan *res);
 int smm_folio_referenced(struct smm_mm *mm, const struct smm_lru_rec *r);
+
+/* The same for the file lists (the pageout gets a NULL space for a file page) */
+bool smm_inactive_file_is_low(struct smm_mm *mm, unsigned int zone);
+u64 smm_shrink_active_file(struct smm_mm *mm, unsigned int zone, u64 nr_to_scan);
+void smm_shrink_inactive_file(struct smm_mm *mm, unsigned int zone, u64 nr_to_scan,
+			      smm_pageout_t pageout, void *priv, struct smm_lru_scan *res);
 
 /* zoneinfo's names of the counts, by list */
 extern const char *const smm_lru_zone_names[SMM_NR_LRU_LISTS];

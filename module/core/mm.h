@@ -224,6 +224,7 @@ struct smm_kswapd_runs {
 
 struct smm_swap;
 struct smm_space;
+struct smm_inode;
 struct smm_shrinker_list;
 struct smm_oom_report;
 
@@ -255,6 +256,9 @@ struct smm_mm {
 	struct smm_lru_events lru_events;	/* reclaim's counters (lru.h) */
 	struct smm_swap *swap;		/* the swap area (swap.h), NULL when off */
 	u64 nr_swapcached;		/* NR_SWAPCACHE: pages in the swap cache */
+	struct smm_inode *inodes;	/* the page cache's shadow inodes (filemap.h) */
+	u64 nr_file_pages;		/* NR_FILE_PAGES: pages in the page cache */
+	u64 pgpgin;			/* PGPGIN: KiB read into the page cache */
 	struct smm_reclaim_events reclaim;	/* vmscan.h */
 	struct smm_kswapd_runs kswapd_runs;	/* vmscan.h */
 	struct smm_shrinker_list *shrinkers;	/* the slab layer's (shrinker.h), NULL without one */

@@ -35,6 +35,7 @@ enum smm_owner {
 	SMM_OWNER_NETLINK,	/* PAGE_ALLOC; freed by PAGE_FREE or RESET */
 	SMM_OWNER_SLAB,
 	SMM_OWNER_SPACE,
+	SMM_OWNER_FILE,		/* the page cache's (filemap.h): the tag is the LRU record */
 };
 
 #define SMM_OWNER_BITS		4
@@ -83,6 +84,12 @@ static inline u32 smm_anon_rec(const struct smm_frame *f)
 
 	return (u32)(d >> SMM_ANON_REC_HI_SHIFT) << SMM_ANON_REC_LO_BITS |
 	       smm_frame_tag(f) >> SMM_SPACE_ID_BITS;
+}
+
+/* A page-cache page (filemap.h): a PAGE head owned by the page cache. */
+static inline bool smm_frame_is_file(const struct smm_frame *f)
+{
+	return smm_frame_type(f) == SMM_FRAME_PAGE && smm_frame_owner(f) == SMM_OWNER_FILE;
 }
 
 u64 smm_free_owned(struct smm_mm *mm, unsigned int owner);

@@ -12,14 +12,18 @@
 #include "swap.h"
 #include "space.h"
 #include "shrinker.h"
+#include "lru.h"
+#include "filemap.h"
 
 #define smm_reclaim_add(mm, ev, n) \
 	WRITE_ONCE((mm)->reclaim.ev, (mm)->reclaim.ev + (n))
 
 /*
  * The pageout of a scan: swap-out of the record's page (swap.c), or,
- * for a page of the swap cache no space maps (@s NULL: read ahead and
- * never faulted on), its drop from the cache; @priv is the scan
+ * for a page no space maps (@s NULL), its drop from its cache: a
+ * page-cache page (on a file list) from the page cache (filemap.c,
+ * always clean), a page of the swap cache (read ahead and never
+ * faulted on) from the swap cache; @priv is the scan
  * control, which counts the pages swap-out refused (they are
  * activated, as after a failed add_to_swap()).
  */
@@ -31,7 +35,12 @@ static int smm_vmscan_pageout(void *priv, struct smm_mm *mm, struct smm_space *s
 	int ret;
 
 	if (!s) {
-		ret = smm_swap_cache_reclaim(mm, frame, &why);
+		const struct smm_lru_rec *x = smm_lru_rec_of(mm, frame);
+
+		if (x && smm_lru_is_file(x->flags))
+			ret = smm_filemap_reclaim(mm, frame);
+		else
+			ret = smm_swap_cache_reclaim(mm, frame, &why);
 		goto out;
 	}
 	/* the rmap names a page of the space (CHECK holds it so) */
@@ -80,33 +89,109 @@ static void smm_vmscan_count(struct smm_mm *mm, enum smm_reclaim_kind kind,
  * the pass the active list is aged once more if the inactive list is
  * still low, as shrink_lruvec() ends.
  */
-static void smm_shrink_lruvec(struct smm_mm *mm, unsigned int zi, struct smm_scan_control *sc)
+/*
+ * get_scan_count()'s split between anon and file for zone @zi, as
+ * fractions @fraction[0] (anon), @fraction[1] (file) of @denominator:
+ *  - no anon scan allowed (no free swap slot, !may_swap): SCAN_FILE;
+ *  - no file page in the zone: SCAN_ANON (the list the kernel's
+ *    file_is_tiny case falls back to; with no page cache this is the
+ *    rule the anon-only reclaim always had);
+ *  - priority 0 with swappiness: SCAN_EQUAL;
+ *  - else SCAN_FRACT with swappiness and 200 - swappiness, the costs of
+ *    the two kinds taken as equal (the kernel weighs them by
+ *    lru_note_cost()'s recent rotations and refaults, which the shadow
+ *    does not track yet). swappiness 0 scans no anon page.
+ */
+static void smm_get_scan_count(struct smm_mm *mm, unsigned int zi, struct smm_scan_control *sc,
+			       bool anon_ok, u64 fraction[2], u64 *denominator)
 {
-	u64 nr_inactive = smm_lru_count(mm, zi, SMM_LRU_INACTIVE_ANON) >> sc->priority;
-	u64 nr_active = smm_lru_count(mm, zi, SMM_LRU_ACTIVE_ANON) >> sc->priority;
-	bool deactivate = smm_inactive_is_low(mm, zi);
-	u64 reclaimed = 0;
+	unsigned int swappiness = READ_ONCE(mm->swappiness);
+	u64 file = smm_lru_count(mm, zi, SMM_LRU_INACTIVE_FILE) +
+		   smm_lru_count(mm, zi, SMM_LRU_ACTIVE_FILE);
 
-	while (nr_inactive) {
-		struct smm_lru_scan res;
-		u64 n = min(nr_inactive, (u64)SMM_SWAP_CLUSTER_MAX);
+	*denominator = 1;
+	fraction[0] = anon_ok;
+	fraction[1] = !anon_ok;
+	if (!anon_ok || !file)
+		return;
+	if (!sc->priority && swappiness) {
+		fraction[0] = fraction[1] = 1;
+		return;
+	}
+	fraction[0] = swappiness;
+	fraction[1] = SMM_SWAPPINESS_MAX - swappiness;
+	*denominator = SMM_SWAPPINESS_MAX;
+}
 
-		nr_inactive -= n;
+/* One inactive step of @file's kind: counted in the scan control and the events. */
+static u64 smm_shrink_inactive_step(struct smm_mm *mm, unsigned int zi, bool file, u64 n,
+				    struct smm_scan_control *sc)
+{
+	struct smm_lru_scan res;
+
+	if (file)
+		smm_shrink_inactive_file(mm, zi, n, smm_vmscan_pageout, sc, &res);
+	else
 		smm_shrink_inactive_list(mm, zi, n, smm_vmscan_pageout, sc, &res);
-		sc->nr_scanned += res.scanned;
-		sc->nr_reclaimed += res.reclaimed;
-		reclaimed += res.reclaimed;
-		smm_vmscan_count(mm, sc->kind, res.scanned, res.reclaimed);
-		if (deactivate && nr_active) {
-			n = min(nr_active, (u64)SMM_SWAP_CLUSTER_MAX);
-			nr_active -= n;
-			smm_shrink_active_list(mm, zi, n);
+	sc->nr_scanned += res.scanned;
+	sc->nr_reclaimed += res.reclaimed;
+	smm_vmscan_count(mm, sc->kind, res.scanned, res.reclaimed);
+	return res.reclaimed;
+}
+
+/*
+ * shrink_lruvec() for zone @zi: each list's size >> priority, times its
+ * kind's fraction (smm_get_scan_count()), scanned in batches of
+ * SWAP_CLUSTER_MAX in the kernel's list order: the anon lists' step
+ * (inactive, then the active list if the inactive one was low at the
+ * start: prepare_scan_count()'s may_deactivate), then the file lists'
+ * step likewise. The pass stops once it reclaimed sc->nr_to_reclaim
+ * (the kernel then rescales the other lists' goals, which is not
+ * copied). After the pass each kind's active list is aged once more if
+ * its inactive list is still low (for anon only when anon may be
+ * scanned), as shrink_lruvec() ends. With no file page and anon
+ * allowed this is step for step the anon-only pass it replaced.
+ */
+static void smm_shrink_lruvec(struct smm_mm *mm, unsigned int zi, struct smm_scan_control *sc,
+			      bool anon_ok)
+{
+	u64 fraction[2], denom, nr[SMM_NR_LRU_LISTS] = { 0 }, reclaimed = 0;
+	bool deactivate[2] = { smm_inactive_is_low(mm, zi), smm_inactive_file_is_low(mm, zi) };
+	unsigned int lru;
+
+	smm_get_scan_count(mm, zi, sc, anon_ok, fraction, &denom);
+	for (lru = SMM_LRU_INACTIVE_ANON; lru <= SMM_LRU_ACTIVE_FILE; lru++)
+		nr[lru] = (smm_lru_count(mm, zi, lru) >> sc->priority) *
+			  fraction[lru >= SMM_LRU_INACTIVE_FILE] / denom;
+
+	/* shrink_lruvec()'s loop condition: the active anon list alone does not keep it going */
+	while (nr[SMM_LRU_INACTIVE_ANON] || nr[SMM_LRU_ACTIVE_FILE] || nr[SMM_LRU_INACTIVE_FILE]) {
+		for (lru = SMM_LRU_INACTIVE_ANON; lru <= SMM_LRU_INACTIVE_FILE; lru += 2) {
+			bool file = lru == SMM_LRU_INACTIVE_FILE;
+			u64 n = min(nr[lru], (u64)SMM_SWAP_CLUSTER_MAX);
+
+			if (n) {
+				nr[lru] -= n;
+				reclaimed += smm_shrink_inactive_step(mm, zi, file, n, sc);
+			}
+			if (!deactivate[file]) {
+				nr[lru + 1] = 0;	/* not scanned at all this pass */
+			} else if (nr[lru + 1]) {
+				n = min(nr[lru + 1], (u64)SMM_SWAP_CLUSTER_MAX);
+				nr[lru + 1] -= n;
+				if (file)
+					smm_shrink_active_file(mm, zi, n);
+				else
+					smm_shrink_active_list(mm, zi, n);
+			}
 		}
 		if (reclaimed >= sc->nr_to_reclaim)
 			break;
 	}
-	if (smm_inactive_is_low(mm, zi))
+	if (anon_ok && smm_inactive_is_low(mm, zi))
 		smm_shrink_active_list(mm, zi, SMM_SWAP_CLUSTER_MAX);
+	if (smm_inactive_file_is_low(mm, zi))
+		smm_shrink_active_file(mm, zi, SMM_SWAP_CLUSTER_MAX);
 }
 
 /*
@@ -144,15 +229,16 @@ static void smm_shrink_slab_pass(struct smm_mm *mm, struct smm_scan_control *sc)
  */
 void smm_shrink_node(struct smm_mm *mm, struct smm_scan_control *sc)
 {
+	bool anon_ok = sc->may_swap && smm_can_reclaim_anon(mm);
 	u64 before = sc->nr_reclaimed;
 	unsigned int zi;
 
-	if (!sc->may_swap || !smm_can_reclaim_anon(mm) || !mm->lru_ready)
+	if ((!anon_ok && !READ_ONCE(mm->nr_file_pages)) || !mm->lru_ready)
 		goto shrink_slab;
 	for (zi = 0; zi <= sc->reclaim_idx && zi < SMM_NR_ZONES; zi++) {
 		if (!smm_zone_populated(&mm->zones[zi]))
 			continue;
-		smm_shrink_lruvec(mm, zi, sc);
+		smm_shrink_lruvec(mm, zi, sc, anon_ok);
 		if (sc->nr_reclaimed - before >= sc->nr_to_reclaim)
 			break;
 	}
@@ -325,8 +411,8 @@ restart:
  * for what is still wanted, until @pages were reclaimed; a round that
  * reclaimed nothing uses up one of MAX_RECLAIM_RETRIES retries, and
  * when they are gone the answer is -EAGAIN, as the kernel's. With
- * swappiness 0 cgroup reclaim scans no anon page, so it reclaims
- * nothing here. *@reclaimed says how many pages came back either way.
+ * swappiness 0 cgroup reclaim scans no anon page, so only page-cache
+ * pages are reclaimed. *@reclaimed says how many pages came back either way.
  * The spaces' lock held.
  */
 int smm_proactive_reclaim(struct smm_mm *mm, u64 pages, u64 *reclaimed)

@@ -9,11 +9,12 @@
  * (smm_proactive_reclaim(), memory.reclaim's).
  *
  * A pass is sized by priority as get_scan_count() sizes it: each list's
- * length >> priority, DEF_PRIORITY (12) down to 0. Only anon lists hold
- * pages here, so the scan balance is SCAN_ANON while swap has a free
- * slot and nothing at all without one (get_scan_count() with
- * !can_reclaim_anon_pages()). The pageout of a page is swap-out of its
- * record's (space, va) (smm_swap_out_page()).
+ * length >> priority, DEF_PRIORITY (12) down to 0, split between anon
+ * and file as vmscan.c's smm_get_scan_count() says (SCAN_ANON with no
+ * page-cache page, SCAN_FILE without a free swap slot, else swappiness
+ * against 200 - swappiness). The pageout of an anon page is swap-out of
+ * its record's (space, va) (smm_swap_out_page()); of a page-cache page
+ * its drop from the cache (smm_filemap_reclaim(): always clean).
  *
  * Who counts what, as 6.1 counts it: kshadowd's scans in pgscan_kswapd
  * and pgsteal_kswapd, direct reclaim's in pgscan_direct and

@@ -18,13 +18,18 @@
  *   pgfault, pgmajfault	faults handled by the shadow fault path
  *   pswpin, pswpout	pages read from and written to the swap area (swap.c)
  *   nr_swapcached	pages in the swap cache (swap.h: SwapCached)
+ *   nr_file_pages	pages in the page cache (filemap.h); nr_isolated_file:
+ *			file pages off the lists in a scan
+ *   pgpgin		KiB read into the page cache, 4 per page read (the
+ *			kernel counts the sectors of its block I/O, shown in KiB)
  *   swap_ra, swap_ra_hit	pages read ahead on a swap-in fault, and of
  *			those the ones a later fault found in the cache
  *   nr_zone_*, nr_<lru>	pages on each LRU list (lru.h); a zone's list is
  *			its node's here, one node; nr_isolated_anon: off
  *			the lists in a scan
- *   pgactivate ... pgsteal_anon	the scans' events (lru.c); every page on
- *			the lists is anonymous, so pgscan/pgsteal are _anon
+ *   pgactivate ... pgsteal_file	the scans' events (lru.c), pgscan and
+ *			pgsteal by the kind of list; pgactivate also counts
+ *			the page-cache reads that activate (folio_mark_accessed())
  *   allocstall_<zone>	direct reclaims, by the request's highest zone (vmscan.c)
  *   pgscan_kswapd ... pgsteal_direct	inactive pages scanned and reclaimed by
  *			kshadowd and by direct reclaim (proactive reclaim is
@@ -65,9 +70,12 @@ const struct smm_vmstat_item smm_vmstat_items[] = {
 	VS_SLAB("nr_slab_reclaimable", 1),
 	VS_SLAB("nr_slab_unreclaimable", 0),
 	VS_LRU("nr_isolated_anon", nr_isolated_anon),
+	VS_LRU("nr_isolated_file", nr_isolated_file),
 	VS_SPACES("nr_anon_pages", vm.rss_anon),
+	VS_MM("nr_file_pages", nr_file_pages),
 	VS_SPACES("nr_page_table_pages", tables),
 	VS_MM("nr_swapcached", nr_swapcached),
+	VS_MM("pgpgin", pgpgin),
 	VS_MM("pswpin", events.pswpin),
 	VS_MM("pswpout", events.pswpout),
 	VS_ZONE("pgalloc_dma", SHADOWMM_ZONE_DMA, alloc_pages),
@@ -87,7 +95,9 @@ const struct smm_vmstat_item smm_vmstat_items[] = {
 	VS_MM("pgscan_kswapd", reclaim.pgscan_kswapd),
 	VS_MM("pgscan_direct", reclaim.pgscan_direct),
 	VS_MM("pgscan_anon", lru_events.pgscan),
+	VS_MM("pgscan_file", lru_events.pgscan_file),
 	VS_MM("pgsteal_anon", lru_events.pgsteal),
+	VS_MM("pgsteal_file", lru_events.pgsteal_file),
 	VS_MM("slabs_scanned", reclaim.slabs_scanned),
 	VS_MM("kswapd_low_wmark_hit_quickly", reclaim.kswapd_low_wmark_hit_quickly),
 	VS_MM("kswapd_high_wmark_hit_quickly", reclaim.kswapd_high_wmark_hit_quickly),

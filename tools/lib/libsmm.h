@@ -406,4 +406,31 @@ size_t smmc_vmstat_parse_nest(const struct nlattr *nest, struct smmc_vmstat *v, 
 const struct smmc_vmstat *smmc_vmstat_find(const struct smmc_vmstat *v, size_t n,
 					   const char *name);
 
+/* file.c: the shadow page cache over real files (file open / read / show / close) */
+struct smmc_file {
+	uint32_t id;
+	char path[SHADOWMM_FILE_PATH_MAX];
+	uint64_t size;			/* bytes, at open */
+	uint64_t nrpages;		/* pages cached now */
+	uint64_t hits, misses;		/* pages, ever */
+	uint32_t ra_pages, ra_size;	/* readahead: the largest window, the window now */
+	uint64_t ra_read, ra_hits, ra_wasted;	/* pages read ahead, of which hit, dropped unread */
+};
+
+#define SMMC_FILE_RA_DEFAULT	(-1)	/* smmc_file_open(): the module's readahead window */
+
+struct smmc_file_read {
+	uint64_t off;			/* in: the first byte */
+	uint32_t len;			/* in: bytes wanted, at most SHADOWMM_FILE_READ_MAX */
+	void *buf;			/* in: room for len bytes */
+	uint32_t done;			/* out: bytes read */
+	uint64_t hits, misses;		/* out: pages */
+	uint64_t ra_hits;		/* out: of the hits, pages read ahead */
+};
+
+int smmc_file_open(struct smmc_nl *nl, const char *path, int64_t ra_pages, struct smmc_file *f);
+int smmc_file_read(struct smmc_nl *nl, uint32_t id, struct smmc_file_read *r);
+int smmc_files_get(struct smmc_nl *nl, struct smmc_file **v, size_t *n);
+int smmc_file_close(struct smmc_nl *nl, uint32_t id);
+
 #endif /* _SMMC_LIBSMM_H */

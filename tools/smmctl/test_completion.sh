@@ -66,12 +66,12 @@ expect() {
 sorted() { printf '%s\n' "$@" | sort | tr '\n' ' ' | sed 's/ $//'; }
 
 ktap_header
-ktap_plan 41
+ktap_plan 46
 
 registered() { [[ $(complete -p smmctl) == "complete -F _smmctl smmctl" ]]; }
 ktap_check "complete -F _smmctl smmctl" registered
 expect "objects" "smmctl " \
-	"$(sorted info section zone page frame cache obj check reset pt space swap reclaim vm vmstat monitor stats help)"
+	"$(sorted info section zone page frame cache obj check reset pt space swap reclaim vm file vmstat monitor stats help)"
 expect "options" "smmctl -" \
 	"$(sorted -j -p -P -V -h --json --pretty --prometheus --replay --version --help)"
 expect "an object after options" "smmctl -j -p ca" "cache"
@@ -109,6 +109,11 @@ expect "vm show's names, not given again" "smmctl vm show swappiness " \
 expect "vm set: no word for a value" "smmctl vm set swappiness " ""
 expect "vm set: the next name" "smmctl vm set swappiness 0 w" "watermark_scale_factor"
 expect "swap on's keyword" "smmctl swap on " "$(sorted size help)"
+expect "file's commands" "smmctl file " "$(sorted show open read close help)"
+expect "a path after file open" "smmctl file open $TMP/shadowm" "$TMP/shadowmm.prom"
+expect "file open's ra after the path" "smmctl file open /tmp/x " "ra"
+expect "file read's keywords, offset given" "smmctl file read 1 offset 0 " "$(sorted len -o)"
+expect "a file after file read's -o" "smmctl file read 1 offset 0 len 4096 -o $TMP/shadowm" "$TMP/shadowmm.prom"
 expect "pageout's keywords" "$FAKE space pageout 1 addr 0x400000 " "len"
 expect "set's keyword" "$FAKE space set 3 " "oom_score_adj"
 expect "nothing after set's value" "$FAKE space set 3 oom_score_adj -1000 " ""

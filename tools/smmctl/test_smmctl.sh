@@ -69,7 +69,7 @@ same_output() {
 NOFAM="Error: shadowmm: generic netlink family not found (is shadowmm.ko loaded?)"
 
 ktap_header
-ktap_plan 47
+ktap_plan 52
 
 expect "help lists the objects" 0 "where  OBJECT := { info | section | zone" - -- help
 expect "-h is help" 0 "Usage: smmctl [ OPTIONS ] OBJECT" - -- -h
@@ -152,5 +152,15 @@ expect "space run: zipf's exponent above 4.00 refused" 1 - \
 expect "space run: zipf's exponent has two decimals at most" 1 - \
 	'Error: zipf exponent "0.995" is not 0.01-4.00 (at most two decimals)' -- \
 	space run 1 pattern zipf 0.995 rate 10
+expect "file show: an id out of range" 1 - 'Error: file id "17" is not 1-16' -- file show 17
+expect "file open: ra out of range" 1 - 'Error: readahead pages "1025" is not 0-1024' -- \
+	file open /tmp ra 1025
+expect "file open: only ra may follow the path" 1 - \
+	"Error: usage: smmctl file open PATH [ ra PAGES ]" -- file open /tmp now 1
+expect "file read: offset and len are required" 1 - \
+	"Error: usage: smmctl file read ID offset O len L [ -o OUT ]" -- file read 1 offset 0
+expect "file read: an unknown word" 1 - \
+	'Error: unexpected argument "size", try "smmctl file read help".' -- \
+	file read 1 size 4 len 1
 
 ktap_finished

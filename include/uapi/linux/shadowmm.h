@@ -62,6 +62,10 @@ enum shadowmm_cmd {
 	SHADOWMM_CMD_SYSCTL_GET,	/* do: the reclaim tunables, as /proc/sys/vm */
 	SHADOWMM_CMD_SYSCTL_SET,	/* do (admin): any of them, all or nothing */
 	SHADOWMM_CMD_CACHE_DROP,	/* do (admin): every shrinker to the end, as drop_caches 2 */
+	SHADOWMM_CMD_FILE_OPEN,		/* do (admin): a shadow inode over a real file */
+	SHADOWMM_CMD_FILE_READ,		/* do (admin): bytes read through the shadow page cache */
+	SHADOWMM_CMD_FILE_GET,		/* dump (admin): the shadow inodes, as fincore */
+	SHADOWMM_CMD_FILE_CLOSE,	/* do (admin): the inode's pages dropped, the file closed */
 
 	__SHADOWMM_CMD_MAX,
 	SHADOWMM_CMD_MAX = __SHADOWMM_CMD_MAX - 1
@@ -747,6 +751,52 @@ enum shadowmm_a_sysctl {
 
 	__SHADOWMM_A_SYSCTL_CNT,
 	SHADOWMM_A_SYSCTL_MAX = __SHADOWMM_A_SYSCTL_CNT - 1
+};
+
+/*
+ * SHADOWMM_CMD_FILE_OPEN / _READ / _GET / _CLOSE: the shadow page cache
+ * over real files (Documentation/pagecache.md). OPEN opens FILE_PATH
+ * read-only in the kernel (a regular file of at most
+ * SHADOWMM_FILE_MAX_BYTES) and replies FILE_ID and FILE_SIZE (the size
+ * seen at open: reads stop there). READ replies FILE_LEN bytes (at most
+ * SHADOWMM_FILE_READ_MAX, fewer at the end of the file) from FILE_OFFSET
+ * as FILE_DATA, read through the shadow page cache, with this read's
+ * FILE_HITS and FILE_MISSES (pages cached or not when it began) and
+ * FILE_RA_HITS. OPEN's optional FILE_RA_PAGES bounds the file's readahead
+ * window (0: none). GET dumps every inode: id, path, size, pages cached
+ * (FILE_NRPAGES), its hits and misses ever, and its readahead: window,
+ * largest window, pages read ahead, hit, wasted. CLOSE
+ * drops the inode's pages and closes the file. All need CAP_NET_ADMIN:
+ * the module opens the path with its own rights, and a path can say
+ * what a user may not see.
+ */
+#define SHADOWMM_FILE_MAX		16		/* shadow inodes at once */
+#define SHADOWMM_FILE_MAX_BYTES		(4ULL << 30)	/* the largest file */
+#define SHADOWMM_FILE_READ_MAX		32768		/* bytes per READ: one attribute */
+#define SHADOWMM_FILE_PATH_MAX		4096		/* PATH_MAX, the NUL included */
+#define SHADOWMM_FILE_RA_PAGES_MAX	1024		/* a 4 MiB readahead window */
+
+enum shadowmm_a_file {
+	SHADOWMM_A_FILE_UNSPEC,
+	SHADOWMM_A_FILE_PAD,
+	SHADOWMM_A_FILE_ID,		/* u32: 1 to SHADOWMM_FILE_MAX */
+	SHADOWMM_A_FILE_PATH,		/* string: OPEN's path; GET's, as given */
+	SHADOWMM_A_FILE_SIZE,		/* u64: bytes, i_size at open */
+	SHADOWMM_A_FILE_OFFSET,		/* u64 (READ): the first byte */
+	SHADOWMM_A_FILE_LEN,		/* u32 (READ): bytes wanted, 1 to SHADOWMM_FILE_READ_MAX */
+	SHADOWMM_A_FILE_DATA,		/* binary (READ reply): the bytes read */
+	SHADOWMM_A_FILE_HITS,		/* u64: pages found cached (READ: this read; GET: ever) */
+	SHADOWMM_A_FILE_MISSES,		/* u64: pages read from the file (likewise) */
+	SHADOWMM_A_FILE_NRPAGES,	/* u64 (GET): pages in the cache now */
+	SHADOWMM_A_FILE_RA_PAGES,	/* u32: the largest readahead window (OPEN: 0 to
+					 * SHADOWMM_FILE_RA_PAGES_MAX, 32 if absent) */
+	SHADOWMM_A_FILE_RA_SIZE,	/* u32 (GET): the readahead window now, pages */
+	SHADOWMM_A_FILE_RA_READ,	/* u64 (GET): pages read ahead of any read */
+	SHADOWMM_A_FILE_RA_HITS,	/* u64: of the hits, pages read ahead (READ: this read) */
+	SHADOWMM_A_FILE_RA_WASTED,	/* u64 (GET): pages read ahead, dropped unread */
+
+	__SHADOWMM_A_FILE_CNT,
+	SHADOWMM_A_FILE_MAX = __SHADOWMM_A_FILE_CNT - 1
 };
 
 #endif /* _UAPI_LINUX_SHADOWMM_H */

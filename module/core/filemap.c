@@ -1,0 +1,598 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * The shadow page cache (filemap.h), after Linux 6.1's mm/filemap.c:
+ * filemap_get_folio() (a lookup in the index), filemap_add_folio() and
+ * folio_add_lru() (a page read in on a miss), __filemap_remove_folio()
+ * (reclaim, close), filemap_read() (the read path: a hit or a miss per
+ * page, folio_mark_accessed() once per read).
+ *
+ * Readahead: mm/readahead.c's page_cache_sync_ra(), page_cache_async_ra()
+ * and ondemand_readahead() with get_init_ra_size() and get_next_ra_size()
+ * (smm_ondemand_readahead() below).
+ *
+ * Lock: the spaces' lock (smm_space_lock_all() in the glue) around every
+ * call, held by reclaim too; the LRU's own locks are lru.c's.
+ */
+#include "filemap.h"
+#include "lru.h"
+#include "owner.h"
+#include "mm_internal.h"
+
+/* The data of a page-cache page whose LRU record is @rec (owner.h, lru.h). */
+u64 smm_file_data(u32 rec)
+{
+	return smm_owner_data(SMM_OWNER_FILE, rec);
+}
+
+/* The memory of frame @idx, or NULL (its section unmapped). */
+static void *smm_filemap_mem(struct smm_mm *mm, u64 idx)
+{
+	const struct smm_section *sec = smm_range_section_of(mm->range, idx);
+
+	if (!sec || !sec->virt)
+		return NULL;
+	return (char *)sec->virt + ((idx - sec->start) << SMM_PAGE_SHIFT);
+}
+
+/* The index entry of page @index (frame + 1, 0 empty), or NULL if its chunk is not there. */
+static u32 *smm_filemap_slot(const struct smm_inode *ino, u64 index)
+{
+	u32 *chunk;
+
+	if (index >= ino->nr_index)
+		return NULL;
+	chunk = ino->chunk[index / SMM_FILEMAP_CHUNK];
+	return chunk ? &chunk[index % SMM_FILEMAP_CHUNK] : NULL;
+}
+
+/* filemap_get_folio(): the frame cached at @index, or SMM_FILEMAP_NONE. */
+u64 smm_filemap_get_folio(const struct smm_inode *ino, u64 index)
+{
+	const u32 *slot = smm_filemap_slot(ino, index);
+
+	return slot && *slot ? *slot - 1 : SMM_FILEMAP_NONE;
+}
+
+/*
+ * The chunk of @index, made if missing (an env allocation, never the
+ * shadow buddy: so no reclaim runs here and the index does not change
+ * under the caller). -ENOMEM with nothing changed.
+ */
+static int smm_filemap_chunk_get(struct smm_inode *ino, u64 index)
+{
+	u32 n = index / SMM_FILEMAP_CHUNK;
+
+	if (ino->chunk[n])
+		return 0;
+	ino->chunk[n] = smm_zalloc_array(SMM_FILEMAP_CHUNK, sizeof(u32));
+	return ino->chunk[n] ? 0 : -ENOMEM;
+}
+
+/* The index's part of filemap_add_folio(): @frame at @index, the chunk there. */
+static void smm_filemap_insert(struct smm_inode *ino, u64 index, u64 frame)
+{
+	u32 *slot = smm_filemap_slot(ino, index);
+
+	if (WARN_ON_ONCE(!slot || *slot))
+		return;
+	*slot = frame + 1;
+	ino->chunk_used[index / SMM_FILEMAP_CHUNK]++;
+	ino->nrpages++;
+	WRITE_ONCE(ino->mm->nr_file_pages, ino->mm->nr_file_pages + 1);
+}
+
+/* The index's part of __filemap_remove_folio(): the entry cleared, an empty chunk freed. */
+static void smm_filemap_erase(struct smm_inode *ino, u64 index)
+{
+	u32 n = index / SMM_FILEMAP_CHUNK, *slot = smm_filemap_slot(ino, index);
+
+	if (WARN_ON_ONCE(!slot || !*slot))
+		return;
+	*slot = 0;
+	ino->nrpages--;
+	WRITE_ONCE(ino->mm->nr_file_pages, ino->mm->nr_file_pages - 1);
+	if (!--ino->chunk_used[n]) {
+		smm_free_array(ino->chunk[n]);
+		ino->chunk[n] = NULL;
+	}
+}
+
+/* A page-cache page (or one being made) back to the buddy, its record freed before. */
+static void smm_filemap_free_frame(struct smm_mm *mm, u64 frame)
+{
+	unsigned int cpu = smm_cpu_get();
+
+	smm_frame_own(mm, frame, SMM_FRAME_PAGE, smm_owner_data(SMM_OWNER_NONE, 0), cpu);
+	smm_free_pages(mm, frame, cpu);
+	smm_cpu_put();
+}
+
+/*
+ * __filemap_remove_folio() and the free that follows: page @index of
+ * @ino, at @frame, out of the index, off its LRU list (or out of the
+ * isolated count if a scan holds it), its record and frame freed.
+ */
+static void smm_filemap_remove(struct smm_inode *ino, u64 index, u64 frame)
+{
+	smm_filemap_erase(ino, index);
+	if (smm_lru_file_flags(ino->mm, frame, 0, 0) & SMM_LRU_F_FILE_RA)
+		ino->ra_wasted++;
+	smm_lru_del(ino->mm, frame);
+	smm_filemap_free_frame(ino->mm, frame);
+}
+
+/*
+ * Reclaim's pageout of a page-cache page (vmscan.c): every shadow file
+ * page is clean (the real file is never written, nothing writes the
+ * shadow's copy), so it is dropped from the cache and freed at once, as
+ * __remove_mapping() drops a clean page; a later read reads it again.
+ * -EINVAL when @frame is not a page-cache page its inode's index holds
+ * (a broken cache: the page is kept). The spaces' lock held.
+ */
+int smm_filemap_reclaim(struct smm_mm *mm, u64 frame)
+{
+	const struct smm_lru_rec *x = smm_lru_rec_of(mm, frame);
+	struct smm_frame f = smm_frame_load(&mm->frames[frame]);
+
+	if (WARN_ON_ONCE(!x || !smm_frame_is_file(&f) || !smm_lru_is_file(x->flags) ||
+			 !x->inode || smm_filemap_get_folio(x->inode, x->va) != frame))
+		return -EINVAL;
+	smm_filemap_remove(x->inode, x->va, frame);
+	return 0;
+}
+
+/*
+ * A shadow inode of @size bytes for the glue's file @ctx (read through
+ * @read), id @id, on the mm's list. Its index is sized now: the top
+ * level for the pages @size spans, no chunk yet. -EFBIG beyond
+ * SMM_FILE_MAX_BYTES, -EEXIST for an id in use, -ENOMEM; the reason in
+ * @why. The spaces' lock held.
+ */
+int smm_inode_create(struct smm_mm *mm, u32 id, u64 size, smm_file_read_t read, void *ctx,
+		     struct smm_inode **out, const char **why)
+{
+	struct smm_inode *ino;
+
+	if (size > SMM_FILE_MAX_BYTES) {
+		*why = "the file is larger than the shadow page cache takes (4 GiB)";
+		return -EFBIG;
+	}
+	if (!id || smm_inode_find(mm, id)) {
+		*why = "the inode id is in use";
+		return -EEXIST;
+	}
+	ino = smm_zalloc_array(1, sizeof(*ino));
+	if (!ino)
+		goto err_nomem;
+	ino->mm = mm;
+	ino->id = id;
+	ino->size = size;
+	ino->nr_index = (size + SMM_PAGE_SIZE - 1) >> SMM_PAGE_SHIFT;
+	ino->nr_chunks = (ino->nr_index + SMM_FILEMAP_CHUNK - 1) / SMM_FILEMAP_CHUNK;
+	ino->read = read;
+	ino->ctx = ctx;
+	ino->prev_pos = -1;
+	ino->ra.ra_pages = SMM_RA_PAGES_DEFAULT;
+	if (ino->nr_chunks) {
+		ino->chunk = smm_zalloc_array(ino->nr_chunks, sizeof(*ino->chunk));
+		ino->chunk_used = smm_zalloc_array(ino->nr_chunks, sizeof(*ino->chunk_used));
+		if (!ino->chunk || !ino->chunk_used)
+			goto err_free_index;
+	}
+	ino->next = mm->inodes;
+	mm->inodes = ino;
+	*out = ino;
+	return 0;
+
+err_free_index:
+	smm_free_array(ino->chunk);
+	smm_free_array(ino->chunk_used);
+	smm_free_array(ino);
+err_nomem:
+	*why = "out of memory for the inode's index";
+	return -ENOMEM;
+}
+
+/* The largest readahead window of @ino, 0 (none) to SMM_RA_PAGES_MAX pages. */
+int smm_inode_set_ra_pages(struct smm_inode *ino, u32 pages)
+{
+	if (pages > SMM_RA_PAGES_MAX)
+		return -EINVAL;
+	ino->ra.ra_pages = pages;
+	return 0;
+}
+
+/* The inode of id @id, or NULL. The spaces' lock held. */
+struct smm_inode *smm_inode_find(struct smm_mm *mm, u32 id)
+{
+	struct smm_inode *ino;
+
+	for (ino = mm->inodes; ino; ino = ino->next)
+		if (ino->id == id)
+			return ino;
+	return NULL;
+}
+
+/*
+ * The last close (iput() with truncate_inode_pages_final()): every
+ * cached page removed and freed, the index and the inode freed, the
+ * inode off the mm's list. The glue closes its file after. The spaces'
+ * lock held, so no scan holds one of its pages.
+ */
+void smm_inode_destroy(struct smm_inode *ino)
+{
+	struct smm_inode **pp;
+	u64 index, frame;
+	u32 n;
+
+	for (n = 0; n < ino->nr_chunks; n++) {
+		for (index = (u64)n * SMM_FILEMAP_CHUNK; ino->chunk[n] && index < ino->nr_index;
+		     index++) {
+			frame = smm_filemap_get_folio(ino, index);
+			if (frame != SMM_FILEMAP_NONE)
+				smm_filemap_remove(ino, index, frame);
+		}
+		smm_cond_resched();
+	}
+	WARN_ON_ONCE(ino->nrpages);
+	for (pp = &ino->mm->inodes; *pp; pp = &(*pp)->next)
+		if (*pp == ino) {
+			*pp = ino->next;
+			break;
+		}
+	smm_free_array(ino->chunk);
+	smm_free_array(ino->chunk_used);
+	smm_free_array(ino);
+}
+
+/*
+ * A miss (filemap_create_folio() of 6.1): a record and a movable page
+ * taken as a fault takes them (@gfp SMM_GFP_DIRECT_RECLAIM: direct
+ * reclaim allowed, the spaces' lock is held; 0 for readahead, which
+ * gives up rather than reclaim, as readahead_gfp_mask()'s NORETRY), the file's bytes of page @index read into it (the tail past
+ * i_size zeroed), then the page enters the index and the inactive file
+ * list (filemap_add_folio()). Reclaim during the allocation may drop
+ * other pages of this inode, so the index is touched only after it. On
+ * any error (the callback's -EIO, -ENOMEM) everything taken is given
+ * back: nothing is left half-inserted. pgpgin +4 (KiB) per page read.
+ */
+static int smm_filemap_read_page(struct smm_inode *ino, u64 index, unsigned int gfp, u64 *frame)
+{
+	struct smm_mm *mm = ino->mm;
+	u64 off = index << SMM_PAGE_SHIFT;
+	size_t n = min((u64)SMM_PAGE_SIZE, ino->size - off);
+	unsigned int cpu;
+	void *mem;
+	u32 rec;
+	int ret;
+
+	ret = smm_lru_rec_alloc(mm, gfp, &rec);
+	if (ret)
+		return ret;
+	ret = smm_alloc_pages_reclaim(mm, 0, SHADOWMM_GFP_MOVABLE | gfp, &cpu, frame);
+	if (ret)
+		goto err_free_rec;
+	smm_frame_own(mm, *frame, SMM_FRAME_PAGE, smm_file_data(rec), cpu);
+	smm_cpu_put();
+	mem = smm_filemap_mem(mm, *frame);
+	ret = mem ? ino->read(ino->ctx, off, mem, n) : -EFAULT;
+	if (!ret)
+		ret = smm_filemap_chunk_get(ino, index);
+	if (ret)
+		goto err_free_page;
+	if (n < SMM_PAGE_SIZE)
+		memset((char *)mem + n, 0, SMM_PAGE_SIZE - n);
+	smm_filemap_insert(ino, index, *frame);
+	smm_lru_add_file(mm, rec, ino, index, *frame);
+	WRITE_ONCE(mm->pgpgin, mm->pgpgin + SMM_PAGE_SIZE / 1024);
+	return 0;
+
+err_free_page:
+	smm_filemap_free_frame(mm, *frame);
+err_free_rec:
+	smm_lru_rec_free(mm, rec);
+	return ret;
+}
+
+/* get_init_ra_size(): the first window for a read of @size pages. */
+static u64 smm_ra_init_size(u64 size, u64 max)
+{
+	u64 n = 1;
+
+	while (n < size)
+		n <<= 1;
+	if (n <= max / 32)
+		return n * 4;
+	if (n <= max / 4)
+		return n * 2;
+	return max;
+}
+
+/* get_next_ra_size(): the window after @ra's: x4 while small, x2, then max. */
+static u64 smm_ra_next_size(const struct smm_file_ra *ra, u64 max)
+{
+	if (ra->size < max / 16)
+		return 4 * ra->size;
+	if (ra->size <= max / 2)
+		return 2 * ra->size;
+	return max;
+}
+
+/*
+ * page_cache_ra_unbounded() through do_page_cache_ra(): pages [start,
+ * start + nr), cut at i_size, read in unless cached, the one @lookahead
+ * from the end marked PG_readahead; those at or past @req_end (beyond
+ * the read that asked) flagged SMM_LRU_F_FILE_RA and counted in
+ * ra_read. Stops quietly at the first page that cannot be had without
+ * reclaim or read: readahead is a guess, the read itself retries.
+ */
+static void smm_ra_read(struct smm_inode *ino, u64 start, u64 nr, u64 lookahead, u64 req_end)
+{
+	u64 i, frame;
+
+	if (start >= ino->nr_index)
+		return;
+	nr = min(nr, ino->nr_index - start);
+	for (i = 0; i < nr; i++) {
+		u32 set = 0;
+
+		if (smm_filemap_get_folio(ino, start + i) != SMM_FILEMAP_NONE)
+			continue;
+		if (smm_filemap_read_page(ino, start + i, 0, &frame))
+			break;
+		if (i + lookahead == nr)
+			set |= SMM_LRU_F_READAHEAD;
+		if (start + i >= req_end) {
+			set |= SMM_LRU_F_FILE_RA;
+			ino->ra_read++;
+		}
+		if (set)
+			smm_lru_file_flags(ino->mm, frame, set, 0);
+	}
+}
+
+/*
+ * ondemand_readahead() of 6.1 for a read of @req pages at @index, found
+ * missing (@marker false: page_cache_sync_ra()) or at a PG_readahead
+ * page (@marker true: page_cache_async_ra()). The window moves on and
+ * grows when the read is where it expected (the marker, or the
+ * window's end); a marker without that state restarts from the next
+ * missing page; a read at 0, larger than ra_pages, or right after the
+ * previous one (prev_pos) starts a window of get_init_ra_size(); any
+ * other miss is a random read and reads only its own pages. The
+ * kernel's context readahead (page_cache_prev_miss() history) is not
+ * copied: a read not sequential to the last one is random here.
+ */
+static void smm_ondemand_readahead(struct smm_inode *ino, bool marker, u64 index, u64 req)
+{
+	struct smm_file_ra *ra = &ino->ra;
+	u64 max = ra->ra_pages, prev, next;
+
+	if (!index)
+		goto initial;
+	if (index == ra->start + ra->size - ra->async_size || index == ra->start + ra->size) {
+		ra->start += ra->size;
+		ra->size = smm_ra_next_size(ra, max);
+		ra->async_size = ra->size;
+		goto readit;
+	}
+	if (marker) {
+		for (next = index + 1; next < index + 1 + max &&
+		     smm_filemap_get_folio(ino, next) != SMM_FILEMAP_NONE; next++)
+			;
+		if (next - index > max)
+			return;
+		ra->start = next;
+		ra->size = next - index + req;
+		ra->size = smm_ra_next_size(ra, max);
+		ra->async_size = ra->size;
+		goto readit;
+	}
+	prev = (u64)ino->prev_pos >> SMM_PAGE_SHIFT;
+	if (req > max || index - prev <= 1)
+		goto initial;
+	smm_ra_read(ino, index, req, 0, index + req);
+	return;
+initial:
+	ra->start = index;
+	ra->size = smm_ra_init_size(req, max);
+	ra->async_size = ra->size > req ? ra->size - req : ra->size;
+readit:
+	if (!marker && index == ra->start && ra->size == ra->async_size) {
+		next = smm_ra_next_size(ra, max);
+		if (ra->size + next <= max) {
+			ra->async_size = next;
+			ra->size += next;
+		} else {
+			ra->size = max;
+			ra->async_size = max >> 1;
+		}
+	}
+	smm_ra_read(ino, ra->start, ra->size, ra->async_size, index + req);
+}
+
+/*
+ * What a read of pages [first, last] finds before it reads anything:
+ * the pages cached (hits; a hit on a page read ahead and never read is
+ * a readahead hit, counted once) and not (misses), as fincore would
+ * have counted them then. A page reclaim drops during the read is read
+ * again but stays counted as found.
+ */
+static void smm_filemap_count(struct smm_inode *ino, u64 first, u64 last,
+			      struct smm_file_read_res *res)
+{
+	u64 index, frame;
+
+	for (index = first; index <= last; index++) {
+		frame = smm_filemap_get_folio(ino, index);
+		if (frame == SMM_FILEMAP_NONE) {
+			res->misses++;
+			continue;
+		}
+		res->hits++;
+		if (smm_lru_file_flags(ino->mm, frame, 0, SMM_LRU_F_FILE_RA) & SMM_LRU_F_FILE_RA)
+			res->ra_hits++;
+	}
+	ino->hits += res->hits;
+	ino->misses += res->misses;
+	ino->ra_hits += res->ra_hits;
+}
+
+/*
+ * filemap_read(): @len bytes of @ino at @off, page by page, counted
+ * first (smm_filemap_count()); a page missing from the index starts
+ * page_cache_sync_ra() (smm_ondemand_readahead()), and is read alone
+ * (smm_filemap_read_page(), with direct reclaim) if readahead did not
+ * bring it; a page carrying PG_readahead, the marker clears and starts
+ * page_cache_async_ra(). Each page's part of the range goes to @copy, and it
+ * is marked accessed (folio_mark_accessed(): PG_referenced, then the
+ * active list on a second read), except the first page when it is the
+ * page the previous read ended in (filemap_read()'s pos_same_folio()
+ * test, so that small reads walking through one page do not activate
+ * it). A read from or past i_size returns nothing; one crossing it is
+ * cut there. Counts in @res and the inode. On an error the pages read so
+ * far stay cached and counted, and nothing is half-inserted. The
+ * spaces' lock held.
+ */
+int smm_file_read(struct smm_inode *ino, u64 off, u64 len, smm_file_copy_t copy, void *priv,
+		  struct smm_file_read_res *res, const char **why)
+{
+	u64 end, index, first, last, frame;
+	int ret;
+
+	memset(res, 0, sizeof(*res));
+	if (off >= ino->size || !len)
+		return 0;
+	end = off + min(len, ino->size - off);
+	first = off >> SMM_PAGE_SHIFT;
+	last = (end - 1) >> SMM_PAGE_SHIFT;
+	smm_filemap_count(ino, first, last, res);
+	for (index = first; index <= last; index++) {
+		u64 from = max(off, index << SMM_PAGE_SHIFT);
+		u64 to = min(end, (index + 1) << SMM_PAGE_SHIFT);
+		const void *mem;
+
+		frame = smm_filemap_get_folio(ino, index);
+		if (frame == SMM_FILEMAP_NONE && ino->ra.ra_pages) {
+			smm_ondemand_readahead(ino, false, index, last + 1 - index);
+			frame = smm_filemap_get_folio(ino, index);
+		} else if (frame != SMM_FILEMAP_NONE &&
+			   (smm_lru_file_flags(ino->mm, frame, 0, SMM_LRU_F_READAHEAD) &
+			    SMM_LRU_F_READAHEAD)) {
+			smm_ondemand_readahead(ino, true, index, last + 1 - index);
+		}
+		if (frame == SMM_FILEMAP_NONE) {
+			ret = smm_filemap_read_page(ino, index, SMM_GFP_DIRECT_RECLAIM, &frame);
+			if (ret) {
+				*why = ret == -ENOMEM ? "out of memory for a page-cache page" :
+							"the file could not be read";
+				return ret;
+			}
+		}
+		mem = smm_filemap_mem(ino->mm, frame);
+		ret = mem ? copy(priv, from, (const char *)mem + (from & (SMM_PAGE_SIZE - 1)),
+				 to - from) : -EFAULT;
+		if (ret) {
+			*why = "the bytes read could not be copied out";
+			return ret;
+		}
+		/* a page this read's readahead brought in is read now: no longer ahead */
+		smm_lru_file_flags(ino->mm, frame, 0, SMM_LRU_F_FILE_RA);
+		if (index != first || ino->prev_pos <= 0 ||
+		    index != (u64)(ino->prev_pos - 1) >> SMM_PAGE_SHIFT)
+			smm_folio_mark_accessed(ino->mm, frame);
+		ino->prev_pos = to;
+		smm_cond_resched();
+	}
+	return 0;
+}
+
+#define smm_filemap_bad(fmt, ...)	(snprintf(why, len, fmt, ##__VA_ARGS__), -EUCLEAN)
+
+/* One index entry: a page-cache page whose record names @ino and @index. */
+static int smm_filemap_check_entry(struct smm_mm *mm, const struct smm_inode *ino, u64 index,
+				   u64 frame, char *why, size_t len)
+{
+	const struct smm_lru_rec *x;
+	struct smm_frame f;
+
+	if (frame >= mm->range->span)
+		return smm_filemap_bad("inode %u index %llu: frame %llu outside the range", ino->id,
+				       (unsigned long long)index, (unsigned long long)frame);
+	f = smm_frame_load(&mm->frames[frame]);
+	if (!smm_frame_is_file(&f) || smm_frame_order(&f))
+		return smm_filemap_bad("inode %u index %llu: frame %llu is not a page-cache page",
+				       ino->id, (unsigned long long)index, (unsigned long long)frame);
+	x = smm_lru_rec_of(mm, frame);
+	if (!x || !(x->flags & SMM_LRU_F_USED) || !smm_lru_is_file(x->flags) ||
+	    x->frame != frame || x->inode != ino || x->va != index)
+		return smm_filemap_bad("inode %u index %llu: frame %llu's record does not say this file and index",
+				       ino->id, (unsigned long long)index, (unsigned long long)frame);
+	return 0;
+}
+
+/* One inode's index: entries, chunk counts, nrpages; its pages added to *@pages. */
+static int smm_filemap_check_inode(struct smm_mm *mm, const struct smm_inode *ino, u64 *pages,
+				   char *why, size_t len)
+{
+	u64 index, nr = 0;
+	u32 n, used;
+	int ret;
+
+	for (n = 0; n < ino->nr_chunks; n++) {
+		if (!ino->chunk[n]) {
+			if (ino->chunk_used[n])
+				return smm_filemap_bad("inode %u chunk %u: counted %u, not there",
+						       ino->id, n, ino->chunk_used[n]);
+			continue;
+		}
+		used = 0;
+		for (index = (u64)n * SMM_FILEMAP_CHUNK; index < (u64)(n + 1) * SMM_FILEMAP_CHUNK;
+		     index++) {
+			u32 e = ino->chunk[n][index % SMM_FILEMAP_CHUNK];
+
+			if (!e)
+				continue;
+			if (index >= ino->nr_index)
+				return smm_filemap_bad("inode %u: a page at index %llu past i_size",
+						       ino->id, (unsigned long long)index);
+			ret = smm_filemap_check_entry(mm, ino, index, e - 1, why, len);
+			if (ret)
+				return ret;
+			used++;
+		}
+		if (!used || used != ino->chunk_used[n])
+			return smm_filemap_bad("inode %u chunk %u: %u entries, counted %u", ino->id, n,
+					       used, ino->chunk_used[n]);
+		nr += used;
+	}
+	if (nr != ino->nrpages)
+		return smm_filemap_bad("inode %u: %llu pages in its index, nrpages %llu", ino->id,
+				       (unsigned long long)nr, (unsigned long long)ino->nrpages);
+	*pages += nr;
+	return 0;
+}
+
+/*
+ * CHECK of the page cache: every inode's index entries are page-cache
+ * pages whose LRU records name that inode and index, the chunk counts
+ * and nrpages match the entries; the pages of all indices in *@pages
+ * (smm_lru_check() compares them with the file lists, the file frames
+ * and nr_file_pages). The spaces' lock held.
+ */
+int smm_filemap_check(struct smm_mm *mm, u64 *pages, char *why, size_t len)
+{
+	const struct smm_inode *ino;
+	int ret;
+
+	*pages = 0;
+	for (ino = mm->inodes; ino; ino = ino->next) {
+		if (ino->mm != mm)
+			return smm_filemap_bad("inode %u belongs to another mm", ino->id);
+		ret = smm_filemap_check_inode(mm, ino, pages, why, len);
+		if (ret)
+			return ret;
+		smm_cond_resched();
+	}
+	return 0;
+}
