@@ -142,6 +142,11 @@ void smm_lru_add_new(struct smm_mm *mm, u32 rec, struct smm_space *s, u64 va, u6
 void smm_lru_add_cached(struct smm_mm *mm, u32 rec, u64 frame, u32 slot);
 void smm_lru_del(struct smm_mm *mm, u64 frame);
 
+/* Migration's (migrate.c): one page off its list, moved, back */
+bool smm_lru_isolate_page(struct smm_mm *mm, u64 frame);
+void smm_lru_move_isolated(struct smm_mm *mm, u64 from, u64 to);
+void smm_lru_putback_page(struct smm_mm *mm, u64 frame);
+
 /* Aging and scanning, zone by zone */
 bool smm_inactive_is_low(struct smm_mm *mm, unsigned int zone);
 u64 smm_shrink_active_list(struct smm_mm *mm, unsigned int zone, u64 nr_to_scan);

@@ -206,6 +206,18 @@ struct smm_reclaim_events {
 	u64 slabs_scanned;		/* objects shrinkers scanned (shrink_slab()) */
 };
 
+/*
+ * Migration's and compaction's events by /proc/vmstat's names
+ * (migrate.c, compaction.c), written under the spaces' lock (both run
+ * under it), read with READ_ONCE(). compact_stall and compact_daemon_wake
+ * stay 0 until direct compaction and kcompactd exist.
+ */
+struct smm_compact_events {
+	u64 pgmigrate_success, pgmigrate_fail;
+	u64 compact_migrate_scanned, compact_free_scanned, compact_isolated;
+	u64 compact_stall, compact_fail, compact_success, compact_daemon_wake;
+};
+
 struct smm_swap;
 struct smm_space;
 struct smm_shrinker_list;
@@ -234,6 +246,7 @@ struct smm_mm {
 	struct smm_swap *swap;		/* the swap area (swap.h), NULL when off */
 	u64 nr_swapcached;		/* NR_SWAPCACHE: pages in the swap cache */
 	struct smm_reclaim_events reclaim;	/* vmscan.h */
+	struct smm_compact_events compact;	/* migrate.h, compaction.h */
 	struct smm_shrinker_list *shrinkers;	/* the slab layer's (shrinker.h), NULL without one */
 	unsigned int swappiness;	/* vm.swappiness (vmscan.h) */
 	unsigned int kswapd_failures;	/* balance_pgdat() runs in a row that freed nothing */
