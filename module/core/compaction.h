@@ -27,12 +27,12 @@
 #define SMM_COMPACT_CLUSTER_MAX	32	/* COMPACT_CLUSTER_MAX: pages per batch */
 #define SMM_EXTFRAG_THRESHOLD	500	/* vm.extfrag_threshold's default, fixed here */
 
-/* enum compact_result, the values a run reports (the kernel has more) */
+/* enum compact_result, the values a run reports (the kernel has more), the uapi's */
 enum smm_compact_result {
-	SMM_COMPACT_SKIPPED,	/* not suitable: nothing done */
-	SMM_COMPACT_CONTINUE,	/* internal: go on */
-	SMM_COMPACT_COMPLETE,	/* the scanners met */
-	SMM_COMPACT_SUCCESS,	/* a block of the order is free */
+	SMM_COMPACT_SKIPPED = SHADOWMM_COMPACT_SKIPPED,		/* not suitable: nothing done */
+	SMM_COMPACT_CONTINUE = SHADOWMM_COMPACT_CONTINUE,	/* internal: go on */
+	SMM_COMPACT_COMPLETE = SHADOWMM_COMPACT_COMPLETE,	/* the scanners met */
+	SMM_COMPACT_SUCCESS = SHADOWMM_COMPACT_SUCCESS,		/* a block of the order is free */
 };
 
 /* What a run did in one zone. */

@@ -34,6 +34,8 @@ static const struct smm_cmd smmctl_objects[] = {
 	SMM_OBJ("swap",	   smmctl_swap_cmds,	"the shadow swap area: on, off, show"),
 	SMM_OBJ("reclaim", smmctl_reclaim_cmds,	"proactive reclaim, as memory.reclaim"),
 	SMM_OBJ("vm",	   smmctl_vm_cmds,	"reclaim tunables, as /proc/sys/vm"),
+	SMM_CMD("compact", smmctl_compact, "[ zone ZONE ] [ order N ]",
+		"compaction on demand, as /proc/sys/vm/compact_memory"),
 	SMM_CMD("vmstat",  smmctl_vmstat, "[ show ] [ NAME... ]",
 		"counters by /proc/vmstat's names, \"name value\" a line"),
 	SMM_CMD("monitor", smmctl_monitor, "[ count N ] [ vmstat ]",
