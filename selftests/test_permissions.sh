@@ -11,7 +11,7 @@
 . "$(dirname "$0")/lib.sh"
 
 ktap_header
-ktap_plan 66
+ktap_plan 68
 
 smm_unload
 smm_load_or_fail base=$SMM_BASE size=64M
@@ -94,6 +94,7 @@ permissions() {
 	ktap_check "$who: obj corrupt: EPERM" denied obj corrupt perm "$o" redzone
 	ktap_check "$who: vm show is readable" json_expect "$($who -j vm show)" .swappiness 60
 	ktap_check "$who: vm set: EPERM" denied vm set swappiness 10 min_free_kbytes 2048
+	ktap_check "$who: compact: EPERM" denied compact order 9
 }
 vm0=$(smmctl -j vm show | jq -c .)
 permissions user

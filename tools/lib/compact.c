@@ -62,7 +62,7 @@ int smmc_compact(struct smmc_nl *nl, int zone, int order, struct smmc_compact_zo
 
 	if (zone >= 0)
 		mnl_attr_put_u32(nlh, SHADOWMM_A_COMPACT_ZONE, zone);
-	if (order >= 0)
+	if (order != -1)
 		mnl_attr_put_u32(nlh, SHADOWMM_A_COMPACT_ORDER, (uint32_t)order);
 	ret = smmc_nl_run(nl, nlh, smmc_compact_cb, &ctx);
 	*n = ctx.n;

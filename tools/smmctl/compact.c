@@ -29,11 +29,12 @@ static int compact_parse(int argc, char **argv, int *zone, int *order)
 				return -1;
 			}
 		} else if (!strcmp(argv[0], "order")) {
+			/* any int: the module says what it takes (-1 .. 10) */
 			if (!strcmp(argv[1], "-1")) {
 				*order = -1;
 				continue;
 			}
-			if (smmctl_parse_u64(argv[1], "order", &v) || v > SHADOWMM_COMPACT_MAX_ORDER) {
+			if (smmctl_parse_u64(argv[1], "order", &v) || v > INT32_MAX) {
 				fprintf(stderr, "Error: order is -1 (the whole zone) or 0 to %d\n",
 					SHADOWMM_COMPACT_MAX_ORDER);
 				return -1;
@@ -65,7 +66,7 @@ static void compact_print(const struct smmc_compact_zone *z)
 int smmctl_compact(int argc, char **argv)
 {
 	struct smmc_compact_zone res[SMMC_NR_ZONES];
-	int zone = -1, order = -1;
+	int zone = -1, order = -1;	/* -1: not given */
 	unsigned int n, i;
 
 	if (argc > 0 && !strcmp(argv[0], "help"))
