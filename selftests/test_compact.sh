@@ -9,7 +9,8 @@
 # pgmigrate_success and compact_success counted, the fragmentation index
 # -1.000 after); smmctl compact (the whole zone) ends with the scanners
 # met; every stripe still mapped reads back the checksum it had; CHECK
-# passes; a bad order and an empty zone are refused with a message.
+# passes; a bad order and an empty zone are refused with a message;
+# vm.extfrag_threshold 1000 makes the order-9 run skipped.
 . "$(dirname "$0")/lib.sh"
 
 D=/sys/kernel/debug/shadowmm
@@ -17,7 +18,7 @@ A=0x40000000		# the VMA's start
 STRIPE=0x80000		# 512 KiB: 128 pages
 
 ktap_header
-ktap_plan 12
+ktap_plan 15
 
 smm_unload
 smm_load_or_fail base=$SMM_BASE size=16M zones=Normal:rest
@@ -63,6 +64,19 @@ ktap_check "order 11 refused with the policy's message" smm_refused "out of rang
 	smmctl compact order 11
 ktap_check "an empty zone refused" smm_refused "the zone is empty" smmctl compact zone DMA
 ktap_check "an unknown zone refused" smm_refused "unknown zone" smmctl compact zone HIGHMEM
+
+# vm.extfrag_threshold 1000: any index counts as lack of memory, order 9 is skipped
+ktap_check "vm set extfrag_threshold 1001 refused" smm_refused "out of range" \
+	smmctl vm set extfrag_threshold 1001
+skipped_at_1000() {
+	smmctl vm set extfrag_threshold 1000 || return 1
+	[ "$(cat $D/vm/extfrag_threshold)" = 1000 ] || { echo "vm/extfrag_threshold: $(cat $D/vm/extfrag_threshold)"; return 1; }
+	json_expect "$(smmctl -j compact zone Normal order 9)" \
+		'.zones[0] | "\(.result) \(.migrated) \(.migrate_scanned)"' "skipped 0 0"
+}
+ktap_check "extfrag_threshold 1000: compact order 9 skipped, nothing scanned" skipped_at_1000
+ktap_check "extfrag_threshold back to 500 through debugfs" sh -c \
+	"echo 500 > $D/vm/extfrag_threshold && smmctl -j vm show | jq -e '.extfrag_threshold == 500'"
 
 mig0=$(val pgmigrate_success)
 t0=$(date +%s)

@@ -87,7 +87,7 @@ const char *smm_compact_result_name(enum smm_compact_result r)
  * (the min, for costly orders the low, watermark plus compact_gap(),
  * twice the order's pages) or when, for a costly order, the
  * fragmentation index is 0 .. SMM_EXTFRAG_THRESHOLD (a failure would be
- * for lack of memory, not fragmentation), else CONTINUE. Order -1
+ * for lack of memory, not fragmentation; vm.extfrag_threshold), else CONTINUE. Order -1
  * always continues. Reads the zone without its lock, as the kernel does.
  */
 enum smm_compact_result smm_compaction_suitable(struct smm_mm *mm, unsigned int zone, int order)
@@ -111,10 +111,34 @@ enum smm_compact_result smm_compaction_suitable(struct smm_mm *mm, unsigned int 
 	if (order > SMM_PCP_MAX_ORDER) {
 		smm_zone_nr_free(z, nr_free);
 		fragindex = smm_extfrag_index(nr_free, order);
-		if (fragindex >= 0 && fragindex <= SMM_EXTFRAG_THRESHOLD)
+		if (fragindex >= 0 && fragindex <= (int)READ_ONCE(mm->extfrag_threshold))
 			return SMM_COMPACT_SKIPPED;	/* COMPACT_NOT_SUITABLE_ZONE */
 	}
 	return SMM_COMPACT_CONTINUE;
+}
+
+/* vm.extfrag_threshold's range, as its sysctl's: 0 to 1000. */
+int smm_check_extfrag_threshold(unsigned int threshold, const char **why)
+{
+	if (threshold > SMM_EXTFRAG_THRESHOLD_MAX) {
+		*why = "extfrag_threshold is out of range (0 to 1000)";
+		return -EINVAL;
+	}
+	return 0;
+}
+
+/*
+ * vm.extfrag_threshold at run time: one store, read once by each
+ * compaction_suitable(). -EINVAL out of range, nothing changed.
+ */
+int smm_set_extfrag_threshold(struct smm_mm *mm, unsigned int threshold)
+{
+	const char *why;
+
+	if (smm_check_extfrag_threshold(threshold, &why))
+		return -EINVAL;
+	WRITE_ONCE(mm->extfrag_threshold, threshold);
+	return 0;
 }
 
 /* compact_scanners_met(): both scanners in one pageblock, or crossed. */

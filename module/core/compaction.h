@@ -12,7 +12,8 @@
  * skipped when the zone has the block already, lacks the free memory to
  * compact into (min or low watermark plus compact_gap(), 2 << N), or
  * when N > PAGE_ALLOC_COSTLY_ORDER and the fragmentation index says a
- * failure would be for lack of memory (0 .. extfrag_threshold).
+ * failure would be for lack of memory (0 .. vm.extfrag_threshold, 500 by
+ * default, 0 to 1000 at run time: smm_set_extfrag_threshold()).
  *
  * Locking: the caller holds the spaces' lock (migration reads and writes
  * the spaces through the rmap); the zone, pcp and lru locks are taken
@@ -25,7 +26,6 @@
 #include "mm.h"
 
 #define SMM_COMPACT_CLUSTER_MAX	32	/* COMPACT_CLUSTER_MAX: pages per batch */
-#define SMM_EXTFRAG_THRESHOLD	500	/* vm.extfrag_threshold's default, fixed here */
 
 /* enum compact_result, the values a run reports (the kernel has more), the uapi's */
 enum smm_compact_result {
@@ -45,6 +45,8 @@ struct smm_compact_zone_res {
 
 const char *smm_compact_result_name(enum smm_compact_result r);
 enum smm_compact_result smm_compaction_suitable(struct smm_mm *mm, unsigned int zone, int order);
+int smm_check_extfrag_threshold(unsigned int threshold, const char **why);
+int smm_set_extfrag_threshold(struct smm_mm *mm, unsigned int threshold);
 int smm_compact_zone(struct smm_mm *mm, unsigned int zone, int order,
 		     struct smm_compact_zone_res *res);
 

@@ -67,6 +67,8 @@
 #define SMM_WATERMARK_SCALE_FACTOR	10	/* vm.watermark_scale_factor's default */
 #define SMM_WATERMARK_SCALE_FACTOR_MIN	1	/* its sysctl's range: SYSCTL_ONE.. */
 #define SMM_WATERMARK_SCALE_FACTOR_MAX	3000	/* ..3000 */
+#define SMM_EXTFRAG_THRESHOLD		500	/* vm.extfrag_threshold's default */
+#define SMM_EXTFRAG_THRESHOLD_MAX	1000	/* its sysctl's range: 0..1000 */
 
 /*
  * The structures. They are here rather than in mm_internal.h because the
@@ -249,6 +251,7 @@ struct smm_mm {
 	struct smm_compact_events compact;	/* migrate.h, compaction.h */
 	struct smm_shrinker_list *shrinkers;	/* the slab layer's (shrinker.h), NULL without one */
 	unsigned int swappiness;	/* vm.swappiness (vmscan.h) */
+	unsigned int extfrag_threshold;	/* vm.extfrag_threshold (compaction.h) */
 	unsigned int kswapd_failures;	/* balance_pgdat() runs in a row that freed nothing */
 	/*
 	 * wakeup_kswapd()'s target, set by the glue (kshadowd.c), NULL in

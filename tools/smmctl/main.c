@@ -33,7 +33,7 @@ static const struct smm_cmd smmctl_objects[] = {
 	SMM_OBJ("space",   smmctl_space_cmds,	"shadow address spaces"),
 	SMM_OBJ("swap",	   smmctl_swap_cmds,	"the shadow swap area: on, off, show"),
 	SMM_OBJ("reclaim", smmctl_reclaim_cmds,	"proactive reclaim, as memory.reclaim"),
-	SMM_OBJ("vm",	   smmctl_vm_cmds,	"reclaim tunables, as /proc/sys/vm"),
+	SMM_OBJ("vm",	   smmctl_vm_cmds,	"reclaim and compaction tunables, as /proc/sys/vm"),
 	SMM_CMD("compact", smmctl_compact, "[ zone ZONE ] [ order N ]",
 		"compaction on demand, as /proc/sys/vm/compact_memory"),
 	SMM_CMD("vmstat",  smmctl_vmstat, "[ show ] [ NAME... ]",
