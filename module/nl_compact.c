@@ -46,6 +46,7 @@ static int smm_nl_compact_prepare(struct sk_buff *skb, struct genl_info *info, v
 	struct smm_mm *mm = &smm_dev.mm;
 	struct smm_nl_compact *r = data;
 	unsigned int z, first = 0, last = SMM_NR_ZONES - 1;
+	u64 moved = 0;
 	int ret = 0;
 
 	if (za) {
@@ -61,8 +62,10 @@ static int smm_nl_compact_prepare(struct sk_buff *skb, struct genl_info *info, v
 			continue;
 		ret = smm_compact_zone(mm, z, order, &r->res[z]);
 		r->done[z] = !ret;
+		moved += r->res[z].migrated;
 	}
-	smm_space_changed();
+	if (moved)	/* the spaces' PTEs point elsewhere now */
+		smm_space_changed();
 	smm_space_unlock_all();
 	if (ret)
 		NL_SET_ERR_MSG(info->extack, "no memory for compaction's state");
