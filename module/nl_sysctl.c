@@ -1,10 +1,12 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * The reclaim tunables at run time, as /proc/sys/vm has them:
- * min_free_kbytes, watermark_scale_factor and swappiness, through
+ * The reclaim and compaction tunables at run time, as /proc/sys/vm has
+ * them: min_free_kbytes, watermark_scale_factor, swappiness and
+ * extfrag_threshold, through
  * SYSCTL_GET / SYSCTL_SET and through debugfs vm/<name>. One table says,
  * per tunable, its attribute, how to read it and the core's check and
- * set (core/zone.c, core/vmscan.c), so both doors validate alike.
+ * set (core/zone.c, core/vmscan.c, core/compaction.c), so both doors
+ * validate alike.
  *
  * Locking: none here. The core's setters take mm->sysctl_lock; readers
  * read each value once (READ_ONCE()). A SET of several values checks
@@ -21,6 +23,7 @@
 #include "smm.h"
 #include "netlink.h"
 #include "core/vmscan.h"
+#include "core/compaction.h"
 
 struct smm_sysctl {
 	const char *name;		/* /proc/sys/vm's */
@@ -75,6 +78,23 @@ static int smm_sysctl_swappiness_set(struct smm_mm *mm, u64 v, const char **why)
 	return smm_set_swappiness(mm, min_t(u64, v, U32_MAX), why);
 }
 
+static u64 smm_sysctl_extfrag_get(const struct smm_mm *mm)
+{
+	return READ_ONCE(mm->extfrag_threshold);
+}
+
+static int smm_sysctl_extfrag_check(const struct smm_mm *mm, u64 v, const char **why)
+{
+	return smm_check_extfrag_threshold(min_t(u64, v, U32_MAX), why);
+}
+
+static int smm_sysctl_extfrag_set(struct smm_mm *mm, u64 v, const char **why)
+{
+	int ret = smm_sysctl_extfrag_check(mm, v, why);
+
+	return ret ? : smm_set_extfrag_threshold(mm, v);
+}
+
 static const struct smm_sysctl smm_sysctls[] = {
 	{ "min_free_kbytes", SHADOWMM_A_SYSCTL_MIN_FREE_KBYTES,
 	  smm_sysctl_mfk_get, smm_sysctl_mfk_check, smm_sysctl_mfk_set },
@@ -82,6 +102,8 @@ static const struct smm_sysctl smm_sysctls[] = {
 	  smm_sysctl_wsf_get, smm_sysctl_wsf_check, smm_sysctl_wsf_set },
 	{ "swappiness", SHADOWMM_A_SYSCTL_SWAPPINESS,
 	  smm_sysctl_swappiness_get, smm_sysctl_swappiness_check, smm_sysctl_swappiness_set },
+	{ "extfrag_threshold", SHADOWMM_A_SYSCTL_EXTFRAG_THRESHOLD,
+	  smm_sysctl_extfrag_get, smm_sysctl_extfrag_check, smm_sysctl_extfrag_set },
 };
 
 /* The sysctl's own ceiling (an int); the quarter of the range is the core's. */
@@ -95,6 +117,8 @@ static const struct nla_policy smm_nl_sysctl_policy[SHADOWMM_A_SYSCTL_MAX + 1] =
 	[SHADOWMM_A_SYSCTL_WATERMARK_SCALE_FACTOR] =
 		NLA_POLICY_RANGE(NLA_U32, 1, SHADOWMM_WATERMARK_SCALE_FACTOR_MAX),
 	[SHADOWMM_A_SYSCTL_SWAPPINESS] = NLA_POLICY_MAX(NLA_U32, SHADOWMM_SWAPPINESS_MAX),
+	[SHADOWMM_A_SYSCTL_EXTFRAG_THRESHOLD] =
+		NLA_POLICY_MAX(NLA_U32, SHADOWMM_EXTFRAG_THRESHOLD_MAX),
 };
 
 static u64 smm_nl_sysctl_val(const struct nlattr *a)
@@ -149,7 +173,7 @@ struct smm_nl_sysctl_values {
 
 static size_t smm_nl_sysctl_get_size(const struct genl_info *info)
 {
-	return nla_total_size_64bit(sizeof(u64)) + 2 * nla_total_size(sizeof(u32));
+	return nla_total_size_64bit(sizeof(u64)) + 3 * nla_total_size(sizeof(u32));
 }
 
 static int smm_nl_sysctl_get_prepare(struct sk_buff *skb, struct genl_info *info, void *data)

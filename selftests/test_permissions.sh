@@ -12,7 +12,7 @@
 . "$(dirname "$0")/lib.sh"
 
 ktap_header
-ktap_plan 74
+ktap_plan 76
 
 smm_unload
 smm_load_or_fail base=$SMM_BASE size=64M
@@ -101,6 +101,7 @@ permissions() {
 	ktap_check "$who: file read: EPERM" denied file read "$fid" offset 0 len 10
 	ktap_check "$who: file show: EPERM" denied file show
 	ktap_check "$who: file close: EPERM" denied file close "$fid"
+	ktap_check "$who: compact: EPERM" denied compact order 9
 }
 vm0=$(smmctl -j vm show | jq -c .)
 permissions user

@@ -447,6 +447,27 @@ u64 __smm_rmqueue_buddy(struct smm_mm *mm, struct smm_zone *z, unsigned int orde
 }
 
 /*
+ * __isolate_free_page() and split_map_pages() for compaction's free
+ * scanner (compaction.c): the free block whose head is @idx off its
+ * list and out of the zone's free count, cut into 2^order order-0 PAGE
+ * heads of type @mt that the caller holds as migration targets and
+ * frees like any page. Returns the block's order. The zone lock held,
+ * in a write section of the zone's seqcount.
+ */
+unsigned int __smm_isolate_free_block(struct smm_mm *mm, struct smm_zone *z, u64 idx,
+				      unsigned int mt)
+{
+	unsigned int order = smm_frame_order(&mm->frames[idx]);
+	u64 i;
+
+	smm_del_free(mm, z, idx);
+	WRITE_ONCE(z->free, z->free - (1ULL << order));
+	for (i = 0; i < 1ULL << order; i++)
+		smm_frame_set_head(&mm->frames[idx + i], SMM_FRAME_PAGE, 0, mt);
+	return order;
+}
+
+/*
  * reserve_highatomic_pageblock(): after a high-order atomic allocation
  * succeeded in zone @z, make the pageblock of its block (@idx) a
  * HighAtomic reserve, its free blocks moved to the HighAtomic lists, so

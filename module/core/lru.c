@@ -610,6 +610,74 @@ static void smm_lru_putback(struct smm_mm *mm, struct smm_lruvec *v, u32 r, unsi
 	smm_unlock(&v->lock);
 }
 
+/*
+ * isolate_lru_page() of one page, for migration (migrate.c): the record
+ * of the anonymous page at @frame off its list, flagged isolated and
+ * counted in nr_isolated_anon. False, nothing changed, when the page
+ * has no record or a scan holds it isolated already. The space mutex
+ * held; takes the zone's lru_lock.
+ */
+bool smm_lru_isolate_page(struct smm_mm *mm, u64 frame)
+{
+	struct smm_lruvec *v = &mm->zones[smm_zone_of(mm, frame)].lruvec;
+	struct smm_lru_rec *x = smm_lru_rec_of_mut(mm, frame);
+	bool ok;
+
+	if (!x || WARN_ON_ONCE(!(x->flags & SMM_LRU_F_USED) || x->frame != frame))
+		return false;
+	smm_lock(&v->lock);
+	ok = !(x->flags & SMM_LRU_F_ISOLATED);
+	if (ok) {
+		smm_lru_unlink(mm, v, x);
+		x->flags |= SMM_LRU_F_ISOLATED;
+		WRITE_ONCE(v->nr_isolated_anon, v->nr_isolated_anon + 1);
+	}
+	smm_unlock(&v->lock);
+	return ok;
+}
+
+/*
+ * The isolated record of the page at @from now names @to, the frame its
+ * page moved to (the descriptor of @to holds the record number already).
+ * A move to another zone takes the isolated count along, each zone's
+ * under its own lru_lock, one after the other. The space mutex held.
+ */
+void smm_lru_move_isolated(struct smm_mm *mm, u64 from, u64 to)
+{
+	unsigned int zf = smm_zone_of(mm, from), zt = smm_zone_of(mm, to);
+	struct smm_lru_rec *x = smm_lru_rec_of_mut(mm, to);
+
+	if (WARN_ON_ONCE(!x || !(x->flags & SMM_LRU_F_ISOLATED) || x->frame != from))
+		return;
+	x->frame = to;
+	if (zf == zt)
+		return;
+	smm_lock(&mm->zones[zf].lruvec.lock);
+	WRITE_ONCE(mm->zones[zf].lruvec.nr_isolated_anon,
+		   mm->zones[zf].lruvec.nr_isolated_anon - 1);
+	smm_unlock(&mm->zones[zf].lruvec.lock);
+	smm_lock(&mm->zones[zt].lruvec.lock);
+	WRITE_ONCE(mm->zones[zt].lruvec.nr_isolated_anon,
+		   mm->zones[zt].lruvec.nr_isolated_anon + 1);
+	smm_unlock(&mm->zones[zt].lruvec.lock);
+}
+
+/*
+ * putback_lru_page(): the isolated page at @frame back at the head of
+ * the list it was taken from (its record keeps the list in its flags).
+ * The space mutex held.
+ */
+void smm_lru_putback_page(struct smm_mm *mm, u64 frame)
+{
+	struct smm_lruvec *v = &mm->zones[smm_zone_of(mm, frame)].lruvec;
+	u32 r = smm_anon_rec(&mm->frames[frame]);
+	struct smm_lru_rec *x = smm_lru_rec_at(mm, r);
+
+	if (!x || WARN_ON_ONCE(!(x->flags & SMM_LRU_F_ISOLATED) || x->frame != frame))
+		return;
+	smm_lru_putback(mm, v, r, x->flags & SMM_LRU_F_LIST);
+}
+
 #define smm_lru_event_add(mm, ev, n) \
 	WRITE_ONCE((mm)->lru_events.ev, (mm)->lru_events.ev + (n))
 

@@ -174,6 +174,11 @@ void smm_lru_add_file(struct smm_mm *mm, u32 rec, struct smm_inode *ino, u64 ind
 void smm_folio_mark_accessed(struct smm_mm *mm, u64 frame);
 u32 smm_lru_file_flags(struct smm_mm *mm, u64 frame, u32 set, u32 clear);
 
+/* Migration's (migrate.c): one page off its list, moved, back */
+bool smm_lru_isolate_page(struct smm_mm *mm, u64 frame);
+void smm_lru_move_isolated(struct smm_mm *mm, u64 from, u64 to);
+void smm_lru_putback_page(struct smm_mm *mm, u64 frame);
+
 /* Aging and scanning, zone by zone */
 bool smm_inactive_is_low(struct smm_mm *mm, unsigned int zone);
 u64 smm_shrink_active_list(struct smm_mm *mm, unsigned int zone, u64 nr_to_scan);

@@ -67,6 +67,8 @@
 #define SMM_WATERMARK_SCALE_FACTOR	10	/* vm.watermark_scale_factor's default */
 #define SMM_WATERMARK_SCALE_FACTOR_MIN	1	/* its sysctl's range: SYSCTL_ONE.. */
 #define SMM_WATERMARK_SCALE_FACTOR_MAX	3000	/* ..3000 */
+#define SMM_EXTFRAG_THRESHOLD		500	/* vm.extfrag_threshold's default */
+#define SMM_EXTFRAG_THRESHOLD_MAX	1000	/* its sysctl's range: 0..1000 */
 
 /*
  * The structures. They are here rather than in mm_internal.h because the
@@ -222,6 +224,18 @@ struct smm_kswapd_runs {
 	bool last_balanced;
 };
 
+/*
+ * Migration's and compaction's events by /proc/vmstat's names
+ * (migrate.c, compaction.c), written under the spaces' lock (both run
+ * under it), read with READ_ONCE(). compact_stall and compact_daemon_wake
+ * stay 0 until direct compaction and kcompactd exist.
+ */
+struct smm_compact_events {
+	u64 pgmigrate_success, pgmigrate_fail;
+	u64 compact_migrate_scanned, compact_free_scanned, compact_isolated;
+	u64 compact_stall, compact_fail, compact_success, compact_daemon_wake;
+};
+
 struct smm_swap;
 struct smm_space;
 struct smm_inode;
@@ -261,8 +275,10 @@ struct smm_mm {
 	u64 pgpgin;			/* PGPGIN: KiB read into the page cache */
 	struct smm_reclaim_events reclaim;	/* vmscan.h */
 	struct smm_kswapd_runs kswapd_runs;	/* vmscan.h */
+	struct smm_compact_events compact;	/* migrate.h, compaction.h */
 	struct smm_shrinker_list *shrinkers;	/* the slab layer's (shrinker.h), NULL without one */
 	unsigned int swappiness;	/* vm.swappiness (vmscan.h) */
+	unsigned int extfrag_threshold;	/* vm.extfrag_threshold (compaction.h) */
 	unsigned int kswapd_failures;	/* balance_pgdat() runs in a row that freed nothing */
 	/*
 	 * wakeup_kswapd()'s target, set by the glue (kshadowd.c), NULL in

@@ -144,6 +144,8 @@ u64 __smm_rmqueue_buddy(struct smm_mm *mm, struct smm_zone *z, unsigned int orde
 void __smm_free_one(struct smm_mm *mm, struct smm_zone *z, u64 idx, unsigned int order,
 		    unsigned int mt);
 void smm_buddy_init_zone(struct smm_mm *mm, struct smm_zone *z);
+unsigned int __smm_isolate_free_block(struct smm_mm *mm, struct smm_zone *z, u64 idx,
+				      unsigned int mt);
 
 /*
  * pcp_allowed_order(): the orders the per-CPU lists take (orders up to

@@ -321,6 +321,22 @@ void smm_swap_cache_unmap(struct smm_space *s, u64 frame, u32 slot)
 }
 
 /*
+ * folio_migrate_mapping() for a page of the swap cache (migrate.c): slot
+ * @slot's page moved from frame @from to frame @to, the cache updated.
+ * False, nothing changed, when the cache does not hold @from there.
+ * Under the spaces' lock, as every swap call.
+ */
+bool smm_swap_cache_move(struct smm_mm *mm, u32 slot, u64 from, u64 to)
+{
+	struct smm_swap *sw = mm->swap;
+
+	if (WARN_ON_ONCE(!sw || !slot || slot >= sw->slots || sw->cache[slot] != from + 1))
+		return false;
+	sw->cache[slot] = to + 1;
+	return true;
+}
+
+/*
  * Swap out the anonymous 4K page at @va of @s (one page of what
  * MADV_PAGEOUT and reclaim's pageout do): a slot taken, the page copied
  * into it, the architecture's swap entry (type 0, the slot) written in

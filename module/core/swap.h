@@ -115,6 +115,7 @@ void smm_swap_free_entry(struct smm_space *s, u64 e);
 /* The swap cache: a mapped page's slot dropped (zap), an unmapped page reclaimed. */
 void smm_swap_cache_unmap(struct smm_space *s, u64 frame, u32 slot);
 int smm_swap_cache_reclaim(struct smm_mm *mm, u64 frame, const char **why);
+bool smm_swap_cache_move(struct smm_mm *mm, u32 slot, u64 from, u64 to);
 
 /* vm_swap_full(): more than half the slots in use. */
 static inline bool smm_swap_full(const struct smm_swap *sw)

@@ -38,6 +38,13 @@
  *   kswapd_*_wmark_hit_quickly, pageoutrun	kshadowd's sleeps cut short
  *			and its balance_pgdat() runs
  *   oom_kill		spaces killed by the OOM killer (oom.c)
+ *   pgmigrate_*	anonymous pages migrated, and those that could not be
+ *			(migrate.c)
+ *   compact_*		what compaction's scanners looked at and isolated,
+ *			and runs for an order that ended with (or without) a
+ *			free block of it (compaction.c); compact_stall and
+ *			compact_daemon_wake are 0 until direct compaction and
+ *			kcompactd exist
  */
 #include "vmstat.h"
 #include "slab.h"
@@ -103,6 +110,15 @@ const struct smm_vmstat_item smm_vmstat_items[] = {
 	VS_MM("kswapd_high_wmark_hit_quickly", reclaim.kswapd_high_wmark_hit_quickly),
 	VS_MM("pageoutrun", reclaim.pageoutrun),
 	VS_MM("oom_kill", events.oom_kill),
+	VS_MM("pgmigrate_success", compact.pgmigrate_success),
+	VS_MM("pgmigrate_fail", compact.pgmigrate_fail),
+	VS_MM("compact_migrate_scanned", compact.compact_migrate_scanned),
+	VS_MM("compact_free_scanned", compact.compact_free_scanned),
+	VS_MM("compact_isolated", compact.compact_isolated),
+	VS_MM("compact_stall", compact.compact_stall),
+	VS_MM("compact_fail", compact.compact_fail),
+	VS_MM("compact_success", compact.compact_success),
+	VS_MM("compact_daemon_wake", compact.compact_daemon_wake),
 	VS_MM("swap_ra", events.swap_ra),
 	VS_MM("swap_ra_hit", events.swap_ra_hit),
 };

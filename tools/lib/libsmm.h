@@ -327,8 +327,19 @@ int smmc_reclaim(struct smmc_nl *nl, uint64_t pages, uint64_t *done);
 int smmc_space_pageout(struct smmc_nl *nl, uint32_t id, uint64_t addr, uint64_t len,
 		       uint64_t *done);
 
+/* compact.c: compaction on demand, one result per zone compacted */
+struct smmc_compact_zone {
+	uint32_t zone;			/* SHADOWMM_ZONE_* */
+	uint32_t result;		/* enum shadowmm_compact_result */
+	uint64_t migrated, failed, migrate_scanned, free_scanned;
+};
+
+int smmc_compact(struct smmc_nl *nl, int zone, int order, struct smmc_compact_zone *res,
+		 unsigned int *n);
+const char *smmc_compact_result_name(uint32_t result);
+
 /* sysctl.c: the reclaim tunables by /proc/sys/vm's names */
-#define SMMC_SYSCTL_NR	3
+#define SMMC_SYSCTL_NR	4
 extern const char *const smmc_sysctl_names[SMMC_SYSCTL_NR];
 
 struct smmc_sysctl {

@@ -1,7 +1,8 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
  * SYSCTL_GET and SYSCTL_SET: the reclaim tunables by /proc/sys/vm's
- * names (min_free_kbytes, watermark_scale_factor, swappiness). SET sends
+ * names (min_free_kbytes, watermark_scale_factor, swappiness,
+ * extfrag_threshold). SET sends
  * the ones marked in struct smmc_sysctl; the module takes all or none.
  */
 #include <errno.h>
@@ -12,19 +13,21 @@
 
 /* In the order GET lists them; the attribute of each, and its width. */
 const char *const smmc_sysctl_names[SMMC_SYSCTL_NR] = {
-	"min_free_kbytes", "watermark_scale_factor", "swappiness",
+	"min_free_kbytes", "watermark_scale_factor", "swappiness", "extfrag_threshold",
 };
 
 static const uint16_t smmc_sysctl_attrs[SMMC_SYSCTL_NR] = {
 	SHADOWMM_A_SYSCTL_MIN_FREE_KBYTES,
 	SHADOWMM_A_SYSCTL_WATERMARK_SCALE_FACTOR,
 	SHADOWMM_A_SYSCTL_SWAPPINESS,
+	SHADOWMM_A_SYSCTL_EXTFRAG_THRESHOLD,
 };
 
 static const enum mnl_attr_data_type smmc_sysctl_types[SHADOWMM_A_SYSCTL_MAX + 1] = {
 	[SHADOWMM_A_SYSCTL_MIN_FREE_KBYTES]		= MNL_TYPE_U64,
 	[SHADOWMM_A_SYSCTL_WATERMARK_SCALE_FACTOR]	= MNL_TYPE_U32,
 	[SHADOWMM_A_SYSCTL_SWAPPINESS]			= MNL_TYPE_U32,
+	[SHADOWMM_A_SYSCTL_EXTFRAG_THRESHOLD]		= MNL_TYPE_U32,
 };
 
 static const struct smmc_attr_policy smmc_sysctl_policy = SMMC_ATTR_POLICY(smmc_sysctl_types);

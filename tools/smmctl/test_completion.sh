@@ -66,12 +66,12 @@ expect() {
 sorted() { printf '%s\n' "$@" | sort | tr '\n' ' ' | sed 's/ $//'; }
 
 ktap_header
-ktap_plan 46
+ktap_plan 49
 
 registered() { [[ $(complete -p smmctl) == "complete -F _smmctl smmctl" ]]; }
 ktap_check "complete -F _smmctl smmctl" registered
 expect "objects" "smmctl " \
-	"$(sorted info section zone page frame cache obj check reset pt space swap reclaim vm file vmstat monitor stats help)"
+	"$(sorted info section zone page frame cache obj check reset pt space swap reclaim vm file compact vmstat monitor stats help)"
 expect "options" "smmctl -" \
 	"$(sorted -j -p -P -V -h --json --pretty --prometheus --replay --version --help)"
 expect "an object after options" "smmctl -j -p ca" "cache"
@@ -105,7 +105,7 @@ expect "vmstat counters not given again" "$FAKE vmstat show pgfree pg" "pgalloc_
 expect "swap's commands" "smmctl swap " "$(sorted show on off help)"
 expect "vm's commands" "smmctl vm " "$(sorted show set help)"
 expect "vm show's names, not given again" "smmctl vm show swappiness " \
-	"$(sorted min_free_kbytes watermark_scale_factor)"
+	"$(sorted min_free_kbytes watermark_scale_factor extfrag_threshold)"
 expect "vm set: no word for a value" "smmctl vm set swappiness " ""
 expect "vm set: the next name" "smmctl vm set swappiness 0 w" "watermark_scale_factor"
 expect "swap on's keyword" "smmctl swap on " "$(sorted size help)"
@@ -121,6 +121,9 @@ expect "run's keywords, pattern given" "$FAKE space run 1 pattern seq " "$(sorte
 expect "run's patterns" "$FAKE space run 1 pattern " "$(sorted seq random hot-cold zipf)"
 expect "run's keywords after zipf's exponent" "$FAKE space run 1 pattern zipf 1.2 " "$(sorted rate write for)"
 expect "pt walk's keywords, leaves once" "$FAKE pt walk space 1 addr 0 leaves " "$(sorted len)"
+expect "compact's keywords" "smmctl compact " "$(sorted zone order help)"
+expect "compact: zone names from the module" "$FAKE compact order 9 zone " "$(sorted DMA DMA32 Normal)"
+expect "compact: a keyword not given again" "$FAKE compact zone Normal " "order"
 
 # no module: nothing offered, nothing printed (stderr included)
 nomod() {

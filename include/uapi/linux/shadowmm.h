@@ -66,6 +66,7 @@ enum shadowmm_cmd {
 	SHADOWMM_CMD_FILE_READ,		/* do (admin): bytes read through the shadow page cache */
 	SHADOWMM_CMD_FILE_GET,		/* dump (admin): the shadow inodes, as fincore */
 	SHADOWMM_CMD_FILE_CLOSE,	/* do (admin): the inode's pages dropped, the file closed */
+	SHADOWMM_CMD_COMPACT,		/* do (admin): compaction of one zone or all, as compact_memory */
 
 	__SHADOWMM_CMD_MAX,
 	SHADOWMM_CMD_MAX = __SHADOWMM_CMD_MAX - 1
@@ -732,15 +733,16 @@ enum shadowmm_a_workload {
 };
 
 /*
- * SHADOWMM_CMD_SYSCTL_GET / _SET: the reclaim tunables by /proc/sys/vm's
+ * SHADOWMM_CMD_SYSCTL_GET / _SET: the reclaim and compaction tunables by /proc/sys/vm's
  * names, with the kernel's ranges (Documentation/reclaim.md, Tunables).
- * GET replies all three; SET takes any of them, checks every one before
+ * GET replies all four; SET takes any of them, checks every one before
  * it changes any, and refuses the request whole, naming the bad one.
  * MIN_FREE_KBYTES is at most a quarter of the range (checked by the
  * module; the policy's ceiling is the sysctl's INT_MAX).
  */
 #define SHADOWMM_WATERMARK_SCALE_FACTOR_MAX	3000
 #define SHADOWMM_SWAPPINESS_MAX			200
+#define SHADOWMM_EXTFRAG_THRESHOLD_MAX		1000
 
 enum shadowmm_a_sysctl {
 	SHADOWMM_A_SYSCTL_UNSPEC,
@@ -748,6 +750,7 @@ enum shadowmm_a_sysctl {
 	SHADOWMM_A_SYSCTL_MIN_FREE_KBYTES,	/* u64: vm.min_free_kbytes, KiB */
 	SHADOWMM_A_SYSCTL_WATERMARK_SCALE_FACTOR, /* u32: 1 to 3000 */
 	SHADOWMM_A_SYSCTL_SWAPPINESS,		/* u32: 0 to 200 */
+	SHADOWMM_A_SYSCTL_EXTFRAG_THRESHOLD,	/* u32: 0 to 1000 (compaction's) */
 
 	__SHADOWMM_A_SYSCTL_CNT,
 	SHADOWMM_A_SYSCTL_MAX = __SHADOWMM_A_SYSCTL_CNT - 1
@@ -797,6 +800,48 @@ enum shadowmm_a_file {
 
 	__SHADOWMM_A_FILE_CNT,
 	SHADOWMM_A_FILE_MAX = __SHADOWMM_A_FILE_CNT - 1
+};
+
+/*
+ * SHADOWMM_CMD_COMPACT: compaction on demand (Documentation/compaction.md).
+ * Request: COMPACT_ZONE (optional; absent: every populated zone) and
+ * COMPACT_ORDER (optional; absent or -1: the whole zone, as a write to
+ * /proc/sys/vm/compact_memory; 0 .. SHADOWMM_COMPACT_MAX_ORDER: until a
+ * free block of that order exists). Reply: one COMPACT_ZONE_RES nest per
+ * zone compacted, in zone order.
+ */
+#define SHADOWMM_COMPACT_MAX_ORDER	10	/* MAX_ORDER - 1 of 6.1 */
+
+enum shadowmm_compact_result {
+	SHADOWMM_COMPACT_SKIPPED,	/* COMPACT_SKIPPED: not suitable, nothing done */
+	SHADOWMM_COMPACT_CONTINUE,	/* never replied */
+	SHADOWMM_COMPACT_COMPLETE,	/* COMPACT_COMPLETE: the scanners met */
+	SHADOWMM_COMPACT_SUCCESS,	/* COMPACT_SUCCESS: a block of the order is free */
+};
+
+enum shadowmm_a_compact {
+	SHADOWMM_A_COMPACT_UNSPEC,
+	SHADOWMM_A_COMPACT_PAD,
+	SHADOWMM_A_COMPACT_ZONE,	/* u32: enum shadowmm_zone */
+	SHADOWMM_A_COMPACT_ORDER,	/* s32: -1 .. SHADOWMM_COMPACT_MAX_ORDER */
+	SHADOWMM_A_COMPACT_ZONE_RES,	/* nest (reply): enum shadowmm_a_compact_zone, one per zone */
+
+	__SHADOWMM_A_COMPACT_CNT,
+	SHADOWMM_A_COMPACT_MAX = __SHADOWMM_A_COMPACT_CNT - 1
+};
+
+enum shadowmm_a_compact_zone {
+	SHADOWMM_A_COMPACT_ZONE_UNSPEC,
+	SHADOWMM_A_COMPACT_ZONE_PAD,
+	SHADOWMM_A_COMPACT_ZONE_ID,		/* u32: enum shadowmm_zone */
+	SHADOWMM_A_COMPACT_ZONE_RESULT,		/* u32: enum shadowmm_compact_result */
+	SHADOWMM_A_COMPACT_ZONE_MIGRATED,	/* u64: pages moved */
+	SHADOWMM_A_COMPACT_ZONE_FAILED,		/* u64: isolated pages that did not move */
+	SHADOWMM_A_COMPACT_ZONE_MIGRATE_SCANNED, /* u64: frames the migrate scanner looked at */
+	SHADOWMM_A_COMPACT_ZONE_FREE_SCANNED,	/* u64: frames the free scanner looked at */
+
+	__SHADOWMM_A_COMPACT_ZONE_CNT,
+	SHADOWMM_A_COMPACT_ZONE_MAX = __SHADOWMM_A_COMPACT_ZONE_CNT - 1
 };
 
 #endif /* _UAPI_LINUX_SHADOWMM_H */

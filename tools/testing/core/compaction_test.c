@@ -1,0 +1,489 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * Migration and compaction (core/migrate.h, core/compaction.h): a page
+ * moves with its data, its PTE's bits and its LRU record; what cannot
+ * move is refused with a reason; compaction of a zone fragmented by a
+ * space's anonymous pages makes a free block of the order asked for
+ * whenever enough movable memory can move (a property over random
+ * layouts), leaving every page's data and mapping as they were, every
+ * unmovable page where it was, and CHECK whole.
+ *
+ * The test zone: 4096 frames (16 MiB) at pfn 0x10000, one zone (DMA32),
+ * eight pageblocks of 512 frames. Unmovable pages (tables, LRU records,
+ * netlink pages) steal pageblocks of their own at the bottom; the
+ * space's pages fill the rest, then half of them are unmapped:
+ *
+ *	pb 0     pb 1     pb 2  ...                       pb 7
+ *	[UUUu a ][a.a.a.a.][.aa..a.a] ...              [a..a.aa.]
+ *	U unmovable, a anonymous, . free (order 0 and 1 holes)
+ *
+ * Compaction for order 9 moves the a's of the lowest movable pageblocks
+ * into the holes of the highest until one pageblock is all free.
+ */
+#include <stdlib.h>
+#include <string.h>
+
+#include "harness.h"
+#include "common.h"
+#include "../../../module/core/space.h"
+#include "../../../module/core/owner.h"
+#include "../../../module/core/migrate.h"
+#include "../../../module/core/compaction.h"
+#include "../../../module/core/vmstat.h"
+
+#define PG		4096ULL
+#define RW		SHADOWMM_PROT_WRITE
+#define BASE		0x400000ULL
+#define CT_FRAMES	4096ULL
+#define CT_ZONE		SHADOWMM_ZONE_DMA32
+#define CT_MAX_PAGES	4096
+#define CT_MAX_UNMOV	64
+
+/* One layout: its space, which pages stay mapped with what, the unmovable pages. */
+struct ct_env {
+	struct smm_test_swap e;
+	struct smm_space s;
+	u64 pages;			/* pages of the VMA */
+	bool mapped[CT_MAX_PAGES];
+	u64 value[CT_MAX_PAGES];	/* what page i holds */
+	u32 flags[CT_MAX_PAGES];	/* its PTE's flags before */
+	u64 unmov[CT_MAX_UNMOV];	/* netlink pages, by frame */
+	unsigned int nr_unmov;
+};
+
+static struct ct_env *ct_new(u64 pages)
+{
+	struct ct_env *c = calloc(1, sizeof(*c));
+	const char *why;
+
+	if (!c || smm_test_swap_init(&c->e, CT_FRAMES, 256) ||
+	    smm_space_init(&c->s, &c->e.t.mm, 1, 4) ||
+	    smm_vma_mmap(&c->s, BASE, pages * PG, RW, &why)) {
+		free(c);
+		return NULL;
+	}
+	c->pages = pages;
+	return c;
+}
+
+static void ct_free(struct ct_env *c)
+{
+	smm_space_destroy(&c->s);
+	smm_free_owned(&c->e.t.mm, SMM_OWNER_NETLINK);
+	smm_test_swap_destroy(&c->e);
+	free(c);
+}
+
+static void *ct_mem(struct smm_mm *mm, u64 idx)
+{
+	const struct smm_section *sec = smm_range_section_of(mm->range, idx);
+
+	return (char *)sec->virt + ((idx - sec->start) << SMM_PAGE_SHIFT);
+}
+
+/* Page @i's PTE, or NULL. */
+static u64 *ct_pte(struct ct_env *c, u64 i)
+{
+	unsigned int level;
+	u64 *slot = smm_space_entry(&c->s, BASE + i * PG, &level);
+
+	return slot && level == SHADOWMM_PT_PTE && *slot ? slot : NULL;
+}
+
+/* The frame page @i is mapped at, or ~0. */
+static u64 ct_frame(struct ct_env *c, u64 i)
+{
+	u64 *pte = ct_pte(c, i), idx;
+
+	if (!pte || !smm_range_pfn_to_idx(c->e.t.mm.range,
+					  smm_pte_pfn(c->s.fmt, SHADOWMM_PT_PTE, *pte), &idx))
+		return ~0ULL;
+	return idx;
+}
+
+/* Write @value into every word of page @i (a write fault the first time). */
+static int ct_write(struct ct_env *c, u64 i, u64 value)
+{
+	struct smm_access res;
+	const char *why;
+
+	c->value[i] = value;
+	c->mapped[i] = true;
+	return smm_space_access(&c->s, BASE + i * PG, PG, SMM_ACCESS_WRITE, value, &res, &why);
+}
+
+static u64 ct_csum_of(u64 value)
+{
+	u64 sum = SMM_ACCESS_CSUM_INIT, i;
+
+	for (i = 0; i < PG / 8; i++)
+		sum = smm_access_csum(sum, value);
+	return sum;
+}
+
+/* An unmovable netlink page (PAGE_ALLOC's owner), its memory filled with its frame. */
+static int ct_unmovable(struct ct_env *c)
+{
+	struct smm_mm *mm = &c->e.t.mm;
+	u64 idx, *w;
+	unsigned int i;
+
+	if (c->nr_unmov == CT_MAX_UNMOV || smm_alloc_pages(mm, 0, 0, 0, &idx))
+		return -1;
+	smm_frame_own(mm, idx, SMM_FRAME_PAGE, smm_owner_data(SMM_OWNER_NETLINK, 7), 0);
+	w = ct_mem(mm, idx);
+	for (i = 0; i < PG / 8; i++)
+		w[i] = idx;
+	c->unmov[c->nr_unmov++] = idx;
+	return 0;
+}
+
+/* Unmap page @i (munmap of one page). */
+static int ct_unmap(struct ct_env *c, u64 i)
+{
+	const char *why;
+
+	c->mapped[i] = false;
+	return smm_vma_munmap(&c->s, BASE + i * PG, PG, &why);
+}
+
+/* Note each mapped page's PTE flags: what must survive a move. */
+static void ct_note_flags(struct ct_env *c)
+{
+	u64 i;
+
+	for (i = 0; i < c->pages; i++)
+		if (c->mapped[i])
+			c->flags[i] = smm_pte_flags(c->s.fmt, SHADOWMM_PT_PTE, *ct_pte(c, i));
+}
+
+/*
+ * Every mapped page reads back what was written and keeps its PTE's
+ * flags; every unmovable page is where it was, as it was; CHECK holds.
+ * Returns the first page (or 1000000 + unmovable index) that fails, -1 if none.
+ */
+static long ct_verify(struct ct_env *c)
+{
+	struct smm_mm *mm = &c->e.t.mm;
+	const struct smm_space *sp = &c->s;
+	struct smm_access res;
+	const char *why;
+	unsigned int j;
+	u64 i;
+
+	for (i = 0; i < c->pages; i++) {
+		u64 *pte;
+
+		if (!c->mapped[i])
+			continue;
+		pte = ct_pte(c, i);
+		if (!pte || smm_pte_flags(c->s.fmt, SHADOWMM_PT_PTE, *pte) != c->flags[i])
+			return i;
+		if (smm_space_access(&c->s, BASE + i * PG, PG, 0, 0, &res, &why) ||
+		    res.csum != ct_csum_of(c->value[i]) || res.faults)
+			return i;
+	}
+	for (j = 0; j < c->nr_unmov; j++) {
+		const struct smm_frame *f = &mm->frames[c->unmov[j]];
+		const u64 *w = ct_mem(mm, c->unmov[j]);
+
+		if (smm_frame_type(f) != SMM_FRAME_PAGE || smm_frame_owner(f) != SMM_OWNER_NETLINK ||
+		    w[0] != c->unmov[j] || w[PG / 8 - 1] != c->unmov[j])
+			return 1000000 + j;
+	}
+	return smm_test_check_reclaim(mm, &sp, 1, true) ? 2000000 : -1;
+}
+
+/* Free blocks of @order or more in the test zone, any type. */
+static u64 ct_free_blocks(struct smm_mm *mm, unsigned int order)
+{
+	u64 n = 0;
+	unsigned int o, mt;
+
+	for (o = order; o <= SMM_MAX_ORDER; o++)
+		for (mt = 0; mt < SMM_NR_MT; mt++)
+			n += mm->zones[CT_ZONE].area[o].nr_free[mt];
+	return n;
+}
+
+/* The head of some free block of the test zone. */
+static u64 ct_free_head(struct smm_mm *mm)
+{
+	unsigned int o;
+
+	for (o = 0; o <= SMM_MAX_ORDER; o++)
+		if (mm->zones[CT_ZONE].area[o].head[SHADOWMM_MT_MOVABLE] != SMM_FRAME_NONE)
+			return mm->zones[CT_ZONE].area[o].head[SHADOWMM_MT_MOVABLE];
+	return 0;
+}
+
+/*
+ * Could order 9 be made by moving pages, as the two scanners move them?
+ * Per movable pageblock from the bottom: its anonymous pages (a), its
+ * free pages (f), whether anything unmovable sits in it. A clean
+ * pageblock m becomes free when the anonymous pages of the movable
+ * pageblocks up to m fit in the free pages of those above it (the free
+ * scanner only looks above the migrate scanner), less a margin for the
+ * min watermark the free scanner keeps and a batch of targets.
+ */
+static bool ct_enough(struct smm_mm *mm)
+{
+	const struct smm_zone *z = &mm->zones[CT_ZONE];
+	u64 a[16] = { 0 }, f[16] = { 0 }, idx, below = 0, above;
+	bool clean[16], mov[16];
+	unsigned int nb = (z->end - z->start) / SMM_PAGEBLOCK_FRAMES, b, k;
+
+	for (b = 0; b < nb; b++) {
+		clean[b] = true;
+		mov[b] = smm_pageblock_mt(mm, z->start + b * SMM_PAGEBLOCK_FRAMES) ==
+			 SHADOWMM_MT_MOVABLE;
+	}
+	for (idx = z->start; idx < z->end;) {
+		const struct smm_frame *fr = &mm->frames[idx];
+		unsigned int t = smm_frame_type(fr), o = smm_frame_order(fr);
+
+		b = (idx - z->start) / SMM_PAGEBLOCK_FRAMES;
+		if (t == SMM_FRAME_FREE || t == SMM_FRAME_PCP)
+			f[b] += 1ULL << o;
+		else if (t == SMM_FRAME_SPACE && (smm_frame_data(fr) & SMM_ANON_BIT))
+			a[b]++;
+		else if (t != SMM_FRAME_TAIL)
+			clean[b] = false;
+		idx += t == SMM_FRAME_TAIL ? 1 : 1ULL << o;
+	}
+	for (b = 0; b < nb; b++) {
+		if (!mov[b])
+			continue;
+		below += a[b];
+		for (above = 0, k = b + 1; k < nb; k++)
+			if (mov[k])
+				above += f[k];
+		if (clean[b] && below + z->wmark[SMM_WMARK_MIN] + 2 * SMM_COMPACT_CLUSTER_MAX +
+				SMM_PAGEBLOCK_FRAMES / 2 <= above)
+			return true;
+	}
+	return false;
+}
+
+/*
+ * A layout from @seed: @pages pages faulted in order, an unmovable page
+ * now and then between them, then each page unmapped with probability
+ * 1/2 (or every other one), some of what stays swapped out and read
+ * back (mapped pages of the swap cache).
+ */
+static struct ct_env *ct_layout(u64 seed)
+{
+	u64 st = seed * 0x9e3779b97f4a7c15ULL + 1, pages = 2900 + smm_test_rand(&st) % 500, i;
+	bool checker = smm_test_rand(&st) % 2;
+	struct ct_env *c = ct_new(pages);
+	struct smm_access res;
+	const char *why;
+	u64 done;
+
+	if (!c)
+		return NULL;
+	for (i = 0; i < pages; i++) {
+		if (ct_write(c, i, smm_test_rand(&st)))
+			goto fail;
+		if (!(smm_test_rand(&st) % 128) && ct_unmovable(c))
+			goto fail;
+	}
+	for (i = 0; i < pages; i++)
+		if ((checker ? i % 2 : smm_test_rand(&st) % 2) && ct_unmap(c, i))
+			goto fail;
+	for (i = 0; i < pages; i += 97)
+		if (c->mapped[i] && !smm_swap_pageout(&c->s, BASE + i * PG, PG, &done, &why) &&
+		    (smm_space_access(&c->s, BASE + i * PG, PG, 0, 0, &res, &why) ||
+		     res.csum != ct_csum_of(c->value[i])))	/* read back: a swap-cache page */
+			goto fail;
+	smm_drain_all_pcp(&c->e.t.mm);
+	ct_note_flags(c);
+	return c;
+fail:
+	ct_free(c);
+	return NULL;
+}
+
+/*
+ * The property, over 40 random layouts (SMM_SEED picks the first):
+ * compaction for order 9 leaves a free block of order 9 whenever the
+ * zone was suitable and enough movable memory could move (ct_enough()),
+ * and in every case data, mappings, unmovable pages and CHECK intact.
+ * At least some layouts must be fragmented enough to need a move.
+ */
+SMM_TEST(compact_property_random_layouts)
+{
+	u64 seed0 = smm_test_seed(1), seed;
+	unsigned int moved_runs = 0, success = 0;
+
+	for (seed = seed0; seed < seed0 + 40; seed++) {
+		struct ct_env *c = ct_layout(seed);
+		struct smm_compact_zone_res res;
+		enum smm_compact_result before;
+		bool enough;
+
+		ASSERT_TRUE(c != NULL);
+		ASSERT_EQ(ct_verify(c), -1);
+		before = smm_compaction_suitable(&c->e.t.mm, CT_ZONE, 9);
+		enough = ct_enough(&c->e.t.mm);
+		ASSERT_EQ(smm_compact_zone(&c->e.t.mm, CT_ZONE, 9, &res), 0);
+		if (before != SMM_COMPACT_SKIPPED && enough && !ct_free_blocks(&c->e.t.mm, 9))
+			printf("# seed %llu: suitable, enough to move, no order-9 block (%s, %llu moved)\n",
+			       (unsigned long long)seed, smm_compact_result_name(res.result),
+			       (unsigned long long)res.migrated);
+		if (before != SMM_COMPACT_SKIPPED && enough)
+			EXPECT_TRUE(ct_free_blocks(&c->e.t.mm, 9) > 0);
+		if (res.result == SMM_COMPACT_SUCCESS)
+			EXPECT_TRUE(ct_free_blocks(&c->e.t.mm, 9) > 0);
+		EXPECT_EQ(res.failed, 0);
+		EXPECT_EQ(ct_verify(c), -1);
+		moved_runs += res.migrated > 0;
+		success += res.result == SMM_COMPACT_SUCCESS && res.migrated > 0;
+		ct_free(c);
+	}
+	printf("# %u of 40 layouts moved pages, %u made order 9 by moving\n", moved_runs, success);
+	EXPECT_TRUE(success >= 10);
+}
+
+/*
+ * Every other page of 3500 unmapped (a checkerboard: no free order-1
+ * block among them): order 9 was not free before, the run succeeds by
+ * moving pages, the counters say so, and the whole zone compacted
+ * after (order -1) leaves the scanners met (complete) with everything
+ * still intact.
+ */
+SMM_TEST(compact_checkerboard_order9_then_whole_zone)
+{
+	struct ct_env *c = ct_new(3500);
+	struct smm_mm *mm;
+	struct smm_compact_zone_res res;
+	u64 i, v[SMM_NR_ORDERS];
+	int fi;
+
+	ASSERT_TRUE(c != NULL);
+	mm = &c->e.t.mm;
+	for (i = 0; i < 3500; i++)
+		ASSERT_EQ(ct_write(c, i, 0x1000 + i), 0);
+	EXPECT_EQ(mm->events.pswpout, 0);	/* no reclaim: the layout is ours */
+	for (i = 0; i < 3500; i += 2)
+		ASSERT_EQ(ct_unmap(c, i), 0);
+	smm_drain_all_pcp(mm);
+	ct_note_flags(c);
+	ASSERT_EQ(ct_free_blocks(mm, 9), 0);
+	smm_zone_nr_free(&mm->zones[CT_ZONE], v);
+	fi = smm_extfrag_index(v, 9);
+	ASSERT_TRUE(fi > SMM_EXTFRAG_THRESHOLD);
+	ASSERT_EQ(smm_compact_zone(mm, CT_ZONE, 9, &res), 0);
+	ASSERT_STREQ(smm_compact_result_name(res.result), "success");
+	ASSERT_TRUE(ct_free_blocks(mm, 9) > 0);
+	ASSERT_TRUE(res.migrated > 0);
+	EXPECT_EQ(mm->compact.pgmigrate_success, res.migrated);
+	EXPECT_EQ(mm->compact.pgmigrate_fail, 0);
+	EXPECT_EQ(mm->compact.compact_success, 1);
+	EXPECT_EQ(mm->compact.compact_fail, 0);
+	EXPECT_EQ(mm->compact.compact_migrate_scanned, res.migrate_scanned);
+	EXPECT_EQ(mm->compact.compact_free_scanned, res.free_scanned);
+	EXPECT_EQ(mm->compact.compact_isolated, res.isolated);
+	EXPECT_EQ(ct_verify(c), -1);
+	/* again for order 9: there already, nothing to do */
+	ASSERT_EQ(smm_compact_zone(mm, CT_ZONE, 9, &res), 0);
+	ASSERT_STREQ(smm_compact_result_name(res.result), "success");
+	EXPECT_EQ(res.migrated, 0);
+	/* the whole zone: the scanners meet */
+	ASSERT_EQ(smm_compact_zone(mm, CT_ZONE, -1, &res), 0);
+	ASSERT_STREQ(smm_compact_result_name(res.result), "complete");
+	EXPECT_EQ(mm->compact.compact_success, 1);	/* order -1 counts no outcome */
+	EXPECT_EQ(ct_verify(c), -1);
+	ct_free(c);
+}
+
+/*
+ * compaction_suitable(): a zone whose free memory is mostly one block of
+ * order 10 has order 9 already (success, nothing done); a zone almost
+ * full is skipped for order 9 (less than low + compact_gap() free).
+ */
+SMM_TEST(compact_suitable_success_and_skipped)
+{
+	struct ct_env *c = ct_new(4000);
+	struct smm_compact_zone_res res;
+	u64 i;
+
+	ASSERT_TRUE(c != NULL);
+	EXPECT_EQ(smm_compaction_suitable(&c->e.t.mm, CT_ZONE, 9), SMM_COMPACT_SUCCESS);
+	for (i = 0; i < 3700; i++)
+		if (ct_write(c, i, i))
+			break;
+	smm_drain_all_pcp(&c->e.t.mm);
+	EXPECT_EQ(smm_compaction_suitable(&c->e.t.mm, CT_ZONE, 9), SMM_COMPACT_SKIPPED);
+	ASSERT_EQ(smm_compact_zone(&c->e.t.mm, CT_ZONE, 9, &res), 0);
+	EXPECT_EQ(res.result, SMM_COMPACT_SKIPPED);
+	EXPECT_EQ(res.migrate_scanned + res.free_scanned, 0);
+	EXPECT_EQ(c->e.t.mm.compact.compact_fail + c->e.t.mm.compact.compact_success, 0);
+	/* an empty zone is skipped whatever the order */
+	EXPECT_EQ(smm_compaction_suitable(&c->e.t.mm, SHADOWMM_ZONE_NORMAL, -1),
+		  SMM_COMPACT_SKIPPED);
+	ct_free(c);
+}
+
+/*
+ * smm_migrate_page() of one anonymous page: it moves to another frame,
+ * reads back the same, keeps its PTE's flags (dirty, accessed, write),
+ * its record follows; then every kind of page that cannot move is
+ * refused with its reason and counted in pgmigrate_fail.
+ */
+SMM_TEST(migrate_page_moves_and_refuses)
+{
+	struct ct_env *c = ct_new(16);
+	struct smm_mm *mm;
+	const char *why;
+	u64 from, to, fail0;
+
+	ASSERT_TRUE(c != NULL);
+	mm = &c->e.t.mm;
+	ASSERT_EQ(ct_write(c, 3, 0xabcdef), 0);
+	ASSERT_EQ(ct_unmovable(c), 0);
+	ct_note_flags(c);
+	from = ct_frame(c, 3);
+	ASSERT_EQ(smm_migrate_page(mm, from, &to, &why), 0);
+	ASSERT_NE(to, from);
+	EXPECT_EQ(ct_frame(c, 3), to);
+	EXPECT_EQ(smm_lru_rec_of(mm, to)->frame, to);
+	EXPECT_EQ(smm_frame_type(&mm->frames[from]) == SMM_FRAME_SPACE, 0);
+	EXPECT_EQ(mm->compact.pgmigrate_success, 1);
+	EXPECT_EQ(ct_verify(c), -1);
+	fail0 = mm->compact.pgmigrate_fail;
+	ASSERT_NE(smm_migrate_page(mm, c->unmov[0], &to, &why), 0);
+	ASSERT_STREQ(why, "a netlink page handle: unmovable (PAGE_ALLOC makes no movable promise)");
+	/* the space's top table */
+	ASSERT_EQ(smm_migrate_page(mm, c->s.root, &to, &why), -EBUSY);
+	ASSERT_STREQ(why, "a page-table page: unmovable");
+	ASSERT_EQ(smm_migrate_page(mm, mm->lru_pool.dir[0], &to, &why), -EBUSY);
+	ASSERT_STREQ(why, "a page of LRU records: unmovable");
+	ASSERT_EQ(smm_migrate_page(mm, ct_free_head(mm), &to, &why), -EBUSY);
+	ASSERT_STREQ(why, "a free page: nothing to move");
+	/* isolated by a scan: refused */
+	ASSERT_TRUE(smm_lru_isolate_page(mm, ct_frame(c, 3)));
+	ASSERT_EQ(smm_migrate_page(mm, ct_frame(c, 3), &to, &why), -EBUSY);
+	ASSERT_STREQ(why, "isolated by a scan (reclaim or compaction)");
+	smm_lru_putback_page(mm, ct_frame(c, 3));
+	EXPECT_EQ(mm->compact.pgmigrate_fail, fail0 + 5);
+	EXPECT_EQ(mm->compact.pgmigrate_success, 1);
+	EXPECT_EQ(ct_verify(c), -1);
+	ct_free(c);
+}
+
+/* The counters' names, in /proc/vmstat's order after oom_kill. */
+SMM_TEST(compact_vmstat_names_in_order)
+{
+	static const char *const names[] = {
+		"oom_kill", "pgmigrate_success", "pgmigrate_fail", "compact_migrate_scanned",
+		"compact_free_scanned", "compact_isolated", "compact_stall", "compact_fail",
+		"compact_success", "compact_daemon_wake", "swap_ra",
+	};
+	unsigned int i;
+
+	for (i = 1; i < sizeof(names) / sizeof(names[0]); i++) {
+		ASSERT_TRUE(smm_vmstat_find(names[i]) >= 0);
+		EXPECT_EQ(smm_vmstat_find(names[i]), smm_vmstat_find(names[i - 1]) + 1);
+	}
+}
