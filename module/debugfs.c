@@ -323,7 +323,9 @@ DEFINE_SHOW_ATTRIBUTE(smm_vmstat);
  * kshadowd: its balance_pgdat() runs (core/mm.h struct smm_kswapd_runs),
  * "name value" lines as vmstat's: runs, those that ended balanced at the
  * high watermark, shrink_node() passes in all and the most one run
- * took, and the last run's passes, pages reclaimed and end. One copy
+ * took, the passes since the last balanced end and the most it ever
+ * took from unbalanced to balanced, and the last run's passes, pages
+ * reclaimed and end. One copy
  * under the spaces' lock, which every run holds.
  */
 static int smm_kshadowd_show(struct seq_file *m, void *v)
@@ -336,6 +338,8 @@ static int smm_kshadowd_show(struct seq_file *m, void *v)
 	smm_space_unlock_all();
 	seq_printf(m, "runs %llu\nbalanced %llu\npasses %llu\npasses_max %llu\n",
 		   k.runs, k.balanced, k.passes, k.passes_max);
+	seq_printf(m, "unbalanced_passes %llu\npasses_to_balance_max %llu\n",
+		   k.unbalanced_passes, k.passes_to_balance_max);
 	seq_printf(m, "last_passes %llu\nlast_reclaimed %llu\nlast_balanced %d\n",
 		   k.last_passes, k.last_reclaimed, k.last_balanced);
 	return 0;

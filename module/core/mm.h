@@ -211,15 +211,19 @@ struct smm_reclaim_events {
 /*
  * kshadowd's runs of smm_balance_pgdat(), which no /proc/vmstat counter
  * shows (the kernel's tracepoints mm_vmscan_kswapd_wake/sleep do): how
- * many ended with the node balanced at the high watermark, and how many
- * passes of shrink_node() they took. Under the spaces' lock; the
- * debugfs file kshadowd prints them.
+ * many ended with the node balanced at the high watermark, how many
+ * passes of shrink_node() they took, and how many passes it took to get
+ * from unbalanced to balanced (a run may end unbalanced after its last
+ * priority; kshadowd then runs again without sleeping). Under the
+ * spaces' lock; the debugfs file kshadowd prints them.
  */
 struct smm_kswapd_runs {
 	u64 runs;			/* pageoutrun, from the same runs */
 	u64 balanced;			/* ended pgdat_balanced() */
 	u64 passes;			/* shrink_node() passes, all runs */
 	u64 passes_max;			/* the most one run took */
+	u64 unbalanced_passes;		/* since the last run that ended balanced */
+	u64 passes_to_balance_max;	/* the most passes from unbalanced to balanced */
 	u64 last_passes, last_reclaimed;
 	bool last_balanced;
 };

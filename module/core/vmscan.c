@@ -324,6 +324,12 @@ static void smm_kswapd_runs_add(struct smm_kswapd_runs *k, const struct smm_bala
 	WRITE_ONCE(k->balanced, k->balanced + res->balanced);
 	WRITE_ONCE(k->passes, k->passes + res->passes);
 	WRITE_ONCE(k->passes_max, max(k->passes_max, res->passes));
+	WRITE_ONCE(k->unbalanced_passes, k->unbalanced_passes + res->passes);
+	if (res->balanced) {
+		WRITE_ONCE(k->passes_to_balance_max,
+			   max(k->passes_to_balance_max, k->unbalanced_passes));
+		WRITE_ONCE(k->unbalanced_passes, 0);
+	}
 	WRITE_ONCE(k->last_passes, res->passes);
 	WRITE_ONCE(k->last_reclaimed, res->nr_reclaimed);
 	WRITE_ONCE(k->last_balanced, res->balanced);

@@ -201,6 +201,8 @@ SMM_TEST(vmscan_kshadowd_wakes_and_balances)
 	EXPECT_EQ(mm->kswapd_runs.balanced, 1);
 	EXPECT_EQ(mm->kswapd_runs.passes, res.passes);
 	EXPECT_EQ(mm->kswapd_runs.passes_max, res.passes);
+	EXPECT_EQ(mm->kswapd_runs.passes_to_balance_max, res.passes);
+	EXPECT_EQ(mm->kswapd_runs.unbalanced_passes, 0);
 	EXPECT_EQ(mm->kswapd_runs.last_reclaimed, res.nr_reclaimed);
 	EXPECT_TRUE(mm->kswapd_runs.last_balanced);
 	ASSERT_EQ(vs_check(mm, &s), 0);
@@ -344,6 +346,11 @@ SMM_TEST(vmscan_without_swap_fails_with_enomem)
 		EXPECT_TRUE(!res.balanced);
 	}
 	EXPECT_EQ(mm->kswapd_failures, SMM_MAX_RECLAIM_RETRIES);
+	/* unbalanced runs: their passes add up, none ended balanced */
+	EXPECT_EQ(mm->kswapd_runs.balanced, 0);
+	EXPECT_EQ(mm->kswapd_runs.passes_to_balance_max, 0);
+	EXPECT_EQ(mm->kswapd_runs.unbalanced_passes, mm->kswapd_runs.passes);
+	EXPECT_TRUE(mm->kswapd_runs.passes > 0);
 	vs_wakes = 0;
 	smm_wakeup_kshadowd(mm, 0, SHADOWMM_ZONE_NORMAL);
 	EXPECT_EQ(vs_wakes, 0);		/* hopeless: left to direct reclaim */
