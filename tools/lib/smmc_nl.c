@@ -17,6 +17,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
+#include <sys/socket.h>
 
 #include <linux/genetlink.h>
 #include <linux/netlink.h>
@@ -32,6 +33,7 @@
  * a PAGE_FREE of SHADOWMM_PAGE_BATCH_MAX handles takes 48 KiB.
  */
 #define SMMC_NL_BUF_SIZE		(128 * 1024)
+#define SMMC_NL_RCVBUF			(1024 * 1024)	/* SO_RCVBUF asked for: iproute2's */
 
 /* ---- attributes ---- */
 
@@ -541,7 +543,7 @@ static int smmc_nl_resolve(struct smmc_nl *nl)
  */
 int smmc_nl_open(struct smmc_nl *nl)
 {
-	int one = 1, ret;
+	int one = 1, rcvbuf = SMMC_NL_RCVBUF, ret;
 
 	memset(nl, 0, sizeof(*nl));
 	nl->seq = time(NULL);
@@ -561,6 +563,13 @@ int smmc_nl_open(struct smmc_nl *nl)
 	 */
 	mnl_socket_setsockopt(nl->sock, NETLINK_EXT_ACK, &one, sizeof(one));
 	mnl_socket_setsockopt(nl->sock, NETLINK_CAP_ACK, &one, sizeof(one));
+	/*
+	 * A receive buffer for the largest replies whatever the system's
+	 * default (rmem_default may be a few KiB: VMSTAT_GET's reply alone
+	 * is more), as iproute2's rtnl_open() asks for; the kernel caps it
+	 * at rmem_max, which still holds every reply here.
+	 */
+	setsockopt(mnl_socket_get_fd(nl->sock), SOL_SOCKET, SO_RCVBUF, &rcvbuf, sizeof(rcvbuf));
 	if (mnl_socket_bind(nl->sock, 0, MNL_SOCKET_AUTOPID) < 0) {
 		ret = smmc_nl_fail(nl, errno, "netlink bind: %s", strerror(errno));
 		goto err_close;
