@@ -20,7 +20,7 @@ set -uo pipefail
 
 top=$(cd "$(dirname "$0")/.." && pwd)
 . "$top/selftests/ktap.sh"
-cd "$top"
+cd "$top" || exit 1
 
 tmp=$(mktemp -d /tmp/smm-ksft.XXXXXX)
 trap 'rm -rf "$tmp"' EXIT
@@ -64,6 +64,7 @@ ktap_check "every listed test installed and executable" listed_installed
 sourced_installed() {
 	local f ref bad=0 n=0
 	for f in "$inst"/shadowmm/*.sh; do
+		# shellcheck disable=SC2013,SC2016 # names, no spaces; a literal $
 		for ref in $(grep -oE '\$\(dirname "\$0"\)/[A-Za-z0-9_./-]+|\$smm_ktap_dir/[A-Za-z0-9_./-]+' "$f" |
 			     sed 's|^[^/]*/||' | sort -u); do
 			n=$((n + 1))

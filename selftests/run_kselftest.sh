@@ -27,7 +27,8 @@
 # your own test machine"): SMM_KO, the module to insmod (default: the VM's
 # /shadowmm/shadowmm.ko, else the one modprobe would load, from modinfo);
 # SMM_BASE and SMM_BIG_BASE, the 64 MiB and 1 GiB reserved ranges (default
-# the VM's 0x10000000 and 0x40000000); smmctl and smmtop on PATH.
+# the VM's 0x10000000 and 0x40000000; SMM_HOLD_BASE follows SMM_BIG_BASE);
+# smmctl and smmtop on PATH. What is missing is said on stderr first.
 
 BASE_DIR=$(cd "$(dirname "$0")" && pwd -P) || exit 1
 COLLECTION=shadowmm
@@ -129,6 +130,25 @@ if [ -z "${SMM_KO:-}" ] && [ ! -r /shadowmm/shadowmm.ko ]; then
 fi
 [ -n "${SMM_KO:-}" ] && export SMM_KO
 command -v smmctl > /dev/null || echo "$0: no smmctl on PATH: make install, or PATH=.../tools/smmctl:\$PATH" >&2
+
+# The ranges (lib.sh's defaults are the VM's); test_lock_holds.sh takes
+# its own (SMM_HOLD_BASE, default 0x40000000): the 1 GiB one here.
+SMM_BASE=${SMM_BASE:-0x10000000}
+SMM_BIG_BASE=${SMM_BIG_BASE:-0x40000000}
+SMM_HOLD_BASE=${SMM_HOLD_BASE:-$SMM_BIG_BASE}
+export SMM_BASE SMM_BIG_BASE SMM_HOLD_BASE
+
+# reserved BASE BYTES: a top-level reserved region of /proc/iomem, as
+# lib.sh's smm_reserved_range (only root reads the addresses)
+reserved() {
+	grep -qi "^$(printf '%08x-%08x' $(($1)) $(($1 + $2 - 1))) : reserved" /proc/iomem
+}
+if [ "$(id -u)" = 0 ]; then
+	reserved "$SMM_BASE" 0x4000000 ||
+		echo "$0: no 64 MiB reserved range at SMM_BASE=$SMM_BASE: the tests that load the module on it fail (Documentation/testing.md)" >&2
+	reserved "$SMM_BIG_BASE" 0x40000000 ||
+		echo "$0: no 1 GiB reserved range at SMM_BIG_BASE=$SMM_BIG_BASE: the tests that need it skip or fail (Documentation/testing.md)" >&2
+fi
 
 SMM_TESTS=$(echo "$names" | tr ' ' ,)
 export SMM_TESTS
