@@ -133,6 +133,14 @@ test-man: tools
 	@mkdir -p build/host
 	Documentation/man/test_man.sh tools/smmctl/smmctl | tee build/host/man.tap; exit $${PIPESTATUS[0]}
 
+# The selftests installed as a kselftest directory (make -C selftests
+# install INSTALL_PATH=...), its list and files, and its run_kselftest.sh
+# on a fake collection (scripts/test-ksft.sh); TAP in build/host/ksft.tap.
+test-ksft: tools
+	@rm -f build/host/ksft.tap
+	@mkdir -p build/host
+	scripts/test-ksft.sh | tee build/host/ksft.tap; exit $${PIPESTATUS[0]}
+
 # smmctl stats' Prometheus output from a replayed capture, through
 # Debian's promtool (scripts/deps.sh promtool unpacks it, once) and
 # selftests/prom_check.awk; TAP in build/host/prometheus.tap.
@@ -151,7 +159,7 @@ test-install: all
 	KREL=$(KREL) scripts/test-install.sh | tee build/host/install.tap; exit $${PIPESTATUS[0]}
 
 test-host: test-core test-tsan test-tools test-fuzz test-names test-tree test-man test-prom \
-	   test-install
+	   test-ksft test-install
 
 # Install as any out-of-tree module and tool set (scripts/install.sh).
 PREFIX		?= /usr/local
@@ -197,7 +205,7 @@ FLAVOURS	?= $(if $(TESTS),,la48 holds k612 k612-rt smp4 arm64 debug-quick)
 FULL_FLAVOURS	:= la48 holds rt smp4 debug-quick k612 k612-rt arm64 arm64-612 arm64-612-la48
 HOST_TAP	:= $(addprefix build/host/,core.tap tsan.tap fuzz.tap test_json.tap test_nl.tap \
 		   test_smmctl.tap test_completion.tap test_smmtop.tap names.tap tree.tap man.tap \
-		   prometheus.tap install.tap)
+		   prometheus.tap ksft.tap install.tap)
 
 # Build, the host tests and the generic kernel's run, judged later with
 # the other kernels' by check and check-debug.
@@ -281,4 +289,4 @@ clean:
 	$(MAKE) -C selftests clean
 	rm -rf build
 
-.PHONY: all deps bench demo install uninstall dkms test-install module sparse tools selftests test-core test-tsan test-tools test-fuzz test-names test-tree test-man test-prom test-host vm check-generic check check-full check-debug clean
+.PHONY: all deps bench demo install uninstall dkms test-install module sparse tools selftests test-core test-tsan test-tools test-fuzz test-names test-tree test-man test-prom test-ksft test-host vm check-generic check check-full check-debug clean
