@@ -172,9 +172,9 @@ uninstall:
 dkms: deps
 	@scripts/deps.sh dkms
 	scripts/install.sh dkms-src
-	dkms status shadowmm/$$(awk -F'"' '/^PACKAGE_VERSION=/ { print $$2 }' dkms.conf) | grep -q . || \
-	  dkms add shadowmm/$$(awk -F'"' '/^PACKAGE_VERSION=/ { print $$2 }' dkms.conf)
-	dkms install shadowmm/$$(awk -F'"' '/^PACKAGE_VERSION=/ { print $$2 }' dkms.conf) -k $(KREL)
+	v=$$(scripts/install.sh version); \
+	  { dkms status shadowmm/$$v | grep -q . || dkms add shadowmm/$$v; } && \
+	  dkms install shadowmm/$$v -k $(KREL)
 
 # After the generic Debian kernel, the suite runs on other kernels
 # (scripts/vm-flavour.sh): FLAVOURS lists them. la48: the page-table

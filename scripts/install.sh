@@ -14,6 +14,7 @@
 #   install.sh dkms-src    the module's sources and dkms.conf into
 #                          $DESTDIR/usr/src/shadowmm-VERSION, where
 #                          `dkms add shadowmm/VERSION` finds them
+#   install.sh version     VERSION: the module's (module/smm.h)
 #
 # KREL (the kernel release, `uname -r` by default), PREFIX (/usr/local)
 # and DESTDIR (empty: the running system) come from the environment, as
@@ -100,5 +101,6 @@ install)	do_install ;;
 uninstall)	do_uninstall ;;
 files)		manifest | while read -r src dst mode; do echo "$dst"; done ;;
 dkms-src)	do_dkms_src ;;
-*)		echo "usage: install.sh {install|uninstall|files|dkms-src}" >&2; exit 2 ;;
+version)	version ;;
+*)		echo "usage: install.sh {install|uninstall|files|dkms-src|version}" >&2; exit 2 ;;
 esac

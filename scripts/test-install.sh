@@ -24,7 +24,7 @@ cd "$top"
 
 KREL=${KREL:-$(scripts/kver.sh generic 6.1)}
 dest=$(mktemp -d /tmp/smm-install.XXXXXX)
-version=$(sed -n 's/^#define SMM_VERSION[[:space:]]*"\(.*\)"$/\1/p' module/smm.h)
+version=$(scripts/install.sh version)
 dkms_added=0
 
 cleanup() {

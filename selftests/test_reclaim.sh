@@ -62,6 +62,9 @@ ktap_check "a zipf workload over 1.5x the free memory runs its 5 s" zipf_pressur
 ktap_print_msg "zipf 0.6: $(wl accesses) accesses, $(wl faults) faults, VmRSS" \
 	"$(smmctl -j space show "$id" | jq -r .VmRSS) kB, VmSwap $(smmctl -j space show "$id" | jq -r .VmSwap) kB"
 smmctl space stop "$id"
+sw=$(smmctl -j swap show)
+ktap_print_msg "swap used $(echo "$sw" | jq .used_kb) of $(echo "$sw" | jq .size_kb) kB," \
+	"SwapCached $(echo "$sw" | jq .cached_kb) kB, free $(smmctl -j zone show | jq '[.zones[] | .free] | add') pages"
 
 # the checksum of every 1 MiB chunk, read through swap-ins
 sum_all() {
@@ -78,7 +81,7 @@ ktap_print_msg "pgscan_kswapd $(val pgscan_kswapd) pgsteal_kswapd $(val pgsteal_
 	"pgscan_direct $(val pgscan_direct) pgsteal_direct $(val pgsteal_direct)" \
 	"allocstall $(sum allocstall_) pswpout $(val pswpout)"
 # on a slow kernel (KASAN) the workload may never outrun kshadowd: then
-# batches of 1024 netlink pages with noretry (one reclaim, never the OOM
+# batches of 256 movable netlink pages with noretry (one reclaim, never the OOM
 # killer) take free memory below min, where the allocation reclaims
 # directly as __alloc_pages_slowpath() does; the pages are freed again
 direct_by="the workload"
@@ -86,7 +89,7 @@ if [ "$(sum allocstall_)" -eq 0 ]; then
 	direct_by="a PAGE_ALLOC burst"
 	n=0
 	while [ "$(sum allocstall_)" -eq 0 ] && [ $n -lt 64 ] &&
-		smmctl page alloc order 0 count 1024 noretry > /dev/null 2>&1; do
+		smmctl page alloc order 0 count 256 movable noretry > /dev/null 2>&1; do
 		n=$((n + 1))
 	done
 	smmctl page free all
