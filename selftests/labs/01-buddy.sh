@@ -19,6 +19,7 @@ lab_01() {
 	# one frame: an order-10 block split ten times, one buddy left per order
 	a=$(lab_alloc order 0 movable)
 	lab_figure 01-buddy-split "cat $LAB_D/buddyinfo"
+	lab_figure 01-buddy-smmtop "smmtop -b -n 1 | sed -n '/^FREE AREA/,/^FRAME MAP/p' | sed '\$d'"
 	lab_check "01 buddy: one order-0 page splits an order-10 block: one free block of each order 0-9" \
 		lab_eq "buddyinfo Normal" "$(lab_buddy Normal)" "1 1 1 1 1 1 1 1 1 1 3"
 

@@ -49,6 +49,8 @@ lab_09() {
 	free=$(lab_zone Normal '.free + .pcp')
 	a=$(lab_09_space $((free * 3 / 2)))
 	lab_09_fill "$a" $((free * 3 / 2))
+	lab_figure 09-reclaim-smmtop "smmtop -b -n 2 -d 0.25 | awk '/^smmtop - / { n++ } n < 2 { next }
+		/^ZONE / || /^PRESSURE:/ { show = 1 } /^FREE AREA/ || /^FRAME MAP/ || /^SLABS:/ || /^EVENTS:/ { show = 0 } show'"
 	lab_figure 09-reclaim-kshadowd "grep -E '^(pgscan|pgsteal|allocstall|pswp|pageoutrun)' $LAB_D/vmstat; smmctl swap show"
 	lab_check "09 reclaim: writing 1.5 x the free memory woke kshadowd, which scanned (pageoutrun, pgscan_kswapd)" \
 		sh -c "test $(lab_vmstat pageoutrun) -gt 0 && test $(lab_vmstat pgscan_kswapd) -gt 0"
