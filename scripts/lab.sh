@@ -78,8 +78,8 @@ if [ "$figures" = 1 ]; then
 		END { printf "lab: %d figures in %s\n", n, dir }' "$SMM_VM_DIR/labs.txt"
 fi
 if [ "$wrong" = 1 ]; then
-	echo "lab: with every prediction inverted: $(grep -c '^not ok' "$SMM_VM_DIR/labs.txt") checks failed," \
-		"$(grep -c '^ok' "$SMM_VM_DIR/labs.txt") passed"
+	echo "lab: with every prediction inverted: $(grep -v 'selftests: shadowmm' "$SMM_VM_DIR/labs.txt" | grep -c '^not ok') checks failed," \
+		"$(grep -v 'selftests: shadowmm' "$SMM_VM_DIR/labs.txt" | grep -c '^ok') passed"
 fi
 tail -n 3 "$out"
 exit "$rc"
