@@ -76,6 +76,25 @@ if [ "$figures" = 1 ]; then
 		/^==== LAB FIGURE [^ ]+ ====$/ { f = dir "/" $4 ".txt"; printf "" > f; n++; next }
 		f { print > f }
 		END { printf "lab: %d figures in %s\n", n, dir }' "$SMM_VM_DIR/labs.txt"
+	# each page's "<!-- figure NAME -->" line: the fenced block after it
+	# becomes figures/NAME.txt (a figure this run did not make stays)
+	python3 - "$top/Documentation/labs" <<-'PY'
+	import pathlib, re, sys
+	labs = pathlib.Path(sys.argv[1])
+	block = re.compile(r'(<!-- figure (\S+) -->\n```text\n)(.*?)(^```$)', re.S | re.M)
+	for page in sorted(labs.glob('[0-9][0-9]-*.md')):
+	    def quote(m):
+	        fig = labs / 'figures' / (m.group(2) + '.txt')
+	        if not fig.exists():
+	            return m.group(0)
+	        text = fig.read_text().rstrip('\n').replace('\t', '    ')
+	        return m.group(1) + '\n'.join(l.rstrip() for l in text.split('\n')) + '\n' + m.group(4)
+	    old = page.read_text()
+	    new = block.sub(quote, old)
+	    if new != old:
+	        page.write_text(new)
+	        print(f'lab: figures quoted in {page.name}')
+	PY
 fi
 if [ "$wrong" = 1 ]; then
 	echo "lab: with every prediction inverted: $(grep -v 'selftests: shadowmm' "$SMM_VM_DIR/labs.txt" | grep -c '^not ok') checks failed," \
