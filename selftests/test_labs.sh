@@ -6,6 +6,7 @@
 # only those labs (scripts/lab.sh N passes it); SMM_LAB_WRONG=1 inverts
 # every prediction, so that every check is seen to fail.
 . "$(dirname "$0")/lib.sh"
+# shellcheck disable=SC2034 # read by the labs: sourced, not standalone
 LAB_SOURCED=1
 . "$(dirname "$0")/labs/lib-lab.sh"
 
@@ -33,6 +34,7 @@ ktap_plan "$plan"
 for f in $files; do
 	lab=$(basename "$f" .sh)
 	ktap_print_msg "==== lab $lab ===="
+	# shellcheck source=/dev/null # a lab: selftests/labs/NN-*.sh
 	. "$f"
 	"lab_$(echo "$lab" | cut -c1-2)"
 	smm_unload

@@ -5,6 +5,7 @@
 # 16 MiB, one zone (4 blocks of order 10), no per-CPU lists (pcp=0), so
 # every order-0 request goes to the free lists.
 [ -n "${LAB_SOURCED:-}" ] || . "$(dirname "$0")/lib-lab.sh"
+# shellcheck disable=SC2034 # read by test_labs.sh (its plan) and lab_standalone
 LAB_CHECKS=4
 
 lab_01() {

@@ -5,6 +5,7 @@
 # goes back onto the list; the list gives a batch or more back to the
 # buddy (a drain) only when it reaches high. 64 MiB, one zone.
 [ -n "${LAB_SOURCED:-}" ] || . "$(dirname "$0")/lib-lab.sh"
+# shellcheck disable=SC2034 # read by test_labs.sh (its plan) and lab_standalone
 LAB_CHECKS=4
 
 lab_02() {

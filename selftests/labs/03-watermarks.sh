@@ -9,6 +9,7 @@
 # refused while DMA still has frames a DMA32 request may take: the
 # DMA32 requests go on, from DMA32 and then, falling back, from DMA.
 [ -n "${LAB_SOURCED:-}" ] || . "$(dirname "$0")/lib-lab.sh"
+# shellcheck disable=SC2034 # read by test_labs.sh (its plan) and lab_standalone
 LAB_CHECKS=4
 
 # used ZONE: frames allocated in the zone

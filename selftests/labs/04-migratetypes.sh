@@ -8,6 +8,7 @@
 # and freeing everything does not give them back to Movable.
 # 64 MiB, one zone, no per-CPU lists (pcp=0).
 [ -n "${LAB_SOURCED:-}" ] || . "$(dirname "$0")/lib-lab.sh"
+# shellcheck disable=SC2034 # read by test_labs.sh (its plan) and lab_standalone
 LAB_CHECKS=4
 
 lab_04() {

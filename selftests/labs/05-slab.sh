@@ -7,6 +7,7 @@
 # freeing one object of the full first slab puts it on a partial list;
 # freeing all and shrinking gives every slab back to the buddy.
 [ -n "${LAB_SOURCED:-}" ] || . "$(dirname "$0")/lib-lab.sh"
+# shellcheck disable=SC2034 # read by test_labs.sh (its plan) and lab_standalone
 LAB_CHECKS=4
 
 lab_05_cache() { smmctl -j cache show lab | jq -r ".caches[0] | $1"; }

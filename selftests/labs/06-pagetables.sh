@@ -7,6 +7,7 @@
 # in the PMD, one level up; a page written to swap leaves a swap entry
 # in its PTE.
 [ -n "${LAB_SOURCED:-}" ] || . "$(dirname "$0")/lib-lab.sh"
+# shellcheck disable=SC2034 # read by test_labs.sh (its plan) and lab_standalone
 LAB_CHECKS=4
 
 A=0x40000000

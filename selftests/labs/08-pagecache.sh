@@ -6,6 +6,7 @@
 # so only a few reads miss; a second read finds every page cached; the
 # same file opened with readahead off (ra 0) misses every page.
 [ -n "${LAB_SOURCED:-}" ] || . "$(dirname "$0")/lib-lab.sh"
+# shellcheck disable=SC2034 # read by test_labs.sh (its plan) and lab_standalone
 LAB_CHECKS=4
 
 LAB_08_DATA=/tmp/lab08.data

@@ -9,6 +9,7 @@
 # larger than what is left of memory and swap together makes the OOM
 # killer kill the process of the highest badness: the first one.
 [ -n "${LAB_SOURCED:-}" ] || . "$(dirname "$0")/lib-lab.sh"
+# shellcheck disable=SC2034 # read by test_labs.sh (its plan) and lab_standalone
 LAB_CHECKS=4
 
 # lab_09_fill ID PAGES: write PAGES pages of space ID at 0x40000000, 1 MiB at a time

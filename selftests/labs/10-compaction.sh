@@ -8,6 +8,7 @@
 # lack of memory). compact order 9 migrates pages from the zone's start
 # into free pages at its end until an order-9 block is free.
 [ -n "${LAB_SOURCED:-}" ] || . "$(dirname "$0")/lib-lab.sh"
+# shellcheck disable=SC2034 # read by test_labs.sh (its plan) and lab_standalone
 LAB_CHECKS=3
 
 # free blocks of order 9 and 10, and extfrag_index(9), in Normal
