@@ -74,7 +74,7 @@ if [ "$figures" = 1 ]; then
 	awk -v dir="$top/Documentation/labs/figures" '
 		/^==== LAB FIGURE END ====$/ { if (f) close(f); f = ""; next }
 		/^==== LAB FIGURE [^ ]+ ====$/ { f = dir "/" $4 ".txt"; printf "" > f; n++; next }
-		f { print > f }
+		f { sub(/[ \t]+$/, ""); print > f }
 		END { printf "lab: %d figures in %s\n", n, dir }' "$SMM_VM_DIR/labs.txt"
 	# each page's "<!-- figure NAME -->" line: the fenced block after it
 	# becomes figures/NAME.txt (a figure this run did not make stays)
@@ -82,6 +82,8 @@ if [ "$figures" = 1 ]; then
 	import pathlib, re, sys
 	labs = pathlib.Path(sys.argv[1])
 	block = re.compile(r'(<!-- figure (\S+) -->\n```text\n)(.*?)(^```$)', re.S | re.M)
+	for fig in (labs / 'figures').glob('*.txt'):
+	    fig.write_text(fig.read_text().rstrip('\n') + '\n')   # no blank line at the end
 	for page in sorted(labs.glob('[0-9][0-9]-*.md')):
 	    def quote(m):
 	        fig = labs / 'figures' / (m.group(2) + '.txt')
