@@ -25,6 +25,10 @@
 #   make demo       memory pressure in the VM, stage by stage in smmtop's
 #                   batch mode (scripts/demo.sh pressure); not part of
 #                   make check
+#   make lab N=3    guided lab 3 in the VM, its predictions checked
+#                   (scripts/lab.sh; N=all: every lab, FIGURES=1: copy its
+#                   figures into Documentation/labs/figures/); make check
+#                   runs every lab through selftests/test_labs.sh
 #   make sparse     the module through sparse (C=2)
 #   make install    the module into /lib/modules/KREL/updates (depmod),
 #                   smmctl and smmtop into PREFIX/sbin, man pages and
@@ -279,6 +283,11 @@ bench: deps all
 demo: deps all
 	SMM_KVER=$(KREL) scripts/demo.sh pressure
 
+# A guided lab (Documentation/labs/): its commands in the VM, its
+# predictions checked, its output printed; build/lab/labs.txt.
+lab: deps all
+	SMM_KVER=$(KREL) scripts/lab.sh $(or $(N),all)$(if $(FIGURES), --figures)
+
 # kbuild's clean only where there are headers to run it with
 clean:
 	$(if $(filter command line environment,$(origin KDIR))$(shell scripts/kver.sh generic $(KVER) 2>/dev/null), \
@@ -289,4 +298,4 @@ clean:
 	$(MAKE) -C selftests clean
 	rm -rf build
 
-.PHONY: all deps bench demo install uninstall dkms test-install module sparse tools selftests test-core test-tsan test-tools test-fuzz test-names test-tree test-man test-prom test-ksft test-host vm check-generic check check-full check-debug clean
+.PHONY: all deps bench demo lab install uninstall dkms test-install module sparse tools selftests test-core test-tsan test-tools test-fuzz test-names test-tree test-man test-prom test-ksft test-host vm check-generic check check-full check-debug clean

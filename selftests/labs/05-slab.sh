@@ -1,0 +1,50 @@
+#!/bin/sh
+# SPDX-License-Identifier: GPL-2.0
+# Lab 5 (Documentation/labs/05-slab.md): a SLUB cache of 700-byte
+# objects. calculate_order() picks the smallest slab order that holds
+# at least 4 * (fls(nr_cpus) + 1) objects (12 on the VM's 2 CPUs) with
+# little waste; one object more than a slab holds opens a second slab;
+# freeing one object of the full first slab puts it on a partial list;
+# freeing all and shrinking gives every slab back to the buddy.
+[ -n "${LAB_SOURCED:-}" ] || . "$(dirname "$0")/lib-lab.sh"
+# shellcheck disable=SC2034 # read by test_labs.sh (its plan) and lab_standalone
+LAB_CHECKS=4
+
+lab_05_cache() { smmctl -j cache show lab | jq -r ".caches[0] | $1"; }
+
+lab_05() {
+	local per order size hs first
+
+	smm_unload
+	smm_load_or_fail base="$SMM_BASE" size=16M
+	smmctl cache create lab size 700 > /dev/null
+	lab_figure 05-slab-created "smmctl cache show lab"
+	per=$(lab_05_cache .objs_per_slab)
+	order=$(lab_05_cache .order)
+	size=$(lab_05_cache .size)
+	lab_note "$(nproc) CPUs: slot $size bytes, order $order, $per objects per slab"
+	lab_check "05 slab: order 2 (order 1 holds $((8192 / size)), fewer than 12), $((16384 / size)) objects of $size bytes" \
+		lab_eq "order objs_per_slab" "$order $per" "2 $((16384 / size))"
+
+	hs=$(smmctl -j obj alloc lab count $((per + 1)) | jq -r '.handles[]')
+	lab_figure 05-slab-two-slabs "smmctl cache show lab"
+	lab_check "05 slab: $((per + 1)) objects need a second slab" \
+		lab_eq "num_slabs active_objs" "$(lab_05_cache '"\(.num_slabs) \(.active_objs)"')" "2 $((per + 1))"
+
+	first=$(echo "$hs" | head -n 1)
+	smmctl obj free lab "$first" > /dev/null
+	lab_figure 05-slab-partial "smmctl cache show lab"
+	lab_check "05 slab: freeing one object of the full slab makes it partial (node or per-CPU partial list)" \
+		lab_eq "partial + cpu_partial, full" \
+		"$(lab_05_cache '"\(.partial_slabs + .cpu_partial_slabs) \(.full_slabs)"')" "1 0"
+
+	# shellcheck disable=SC2046 # the handles are words
+	smmctl obj free lab $(echo "$hs" | tail -n +2) > /dev/null
+	smmctl cache shrink lab > /dev/null
+	lab_check "05 slab: all freed and the cache shrunk: no slab left" \
+		lab_eq "num_slabs, slabs_alloc - slabs_free" \
+		"$(lab_05_cache '"\(.num_slabs) \(.slabs_alloc - .slabs_free)"')" "0 0"
+	smmctl cache destroy lab > /dev/null
+}
+
+[ -n "${LAB_SOURCED:-}" ] || lab_standalone lab_05

@@ -1,0 +1,50 @@
+#!/bin/sh
+# SPDX-License-Identifier: GPL-2.0
+# Lab 10 (Documentation/labs/10-compaction.md): compaction repairing
+# fragmentation. A shadow process fills a 16 MiB zone, then every other
+# 512 KiB of it is unmapped: half the memory is free but in 128-page
+# holes, so no free block of order 9 exists and the fragmentation index
+# for order 9 is near 1 (a failure would be for fragmentation, not for
+# lack of memory). compact order 9 migrates pages from the zone's start
+# into free pages at its end until an order-9 block is free.
+[ -n "${LAB_SOURCED:-}" ] || . "$(dirname "$0")/lib-lab.sh"
+# shellcheck disable=SC2034 # read by test_labs.sh (its plan) and lab_standalone
+LAB_CHECKS=3
+
+# free blocks of order 9 and 10, and extfrag_index(9), in Normal
+lab_10_high() { awk '$4 == "Normal" { print $14 + $15 }' "$LAB_D/buddyinfo"; }
+lab_10_frag9() { awk '$4 == "Normal" { print $14 }' "$LAB_D/extfrag_index"; }
+
+lab_10() {
+	local A=0x40000000 STRIPE=0x80000 z free low stripes len id i
+
+	smm_unload
+	smm_load_or_fail base="$SMM_BASE" size=16M zones=Normal:rest
+	z=$(smmctl -j zone show Normal | jq -c '.zones[0]')
+	free=$(echo "$z" | jq '.free + .pcp')
+	low=$(echo "$z" | jq '.low')
+	stripes=$(( (free - low - 64) * 4096 / STRIPE / 2 * 2 ))
+	len=$(( stripes * STRIPE ))
+	id=$(smmctl -j space create | jq -r .id)
+	smmctl space mmap "$id" addr $A len $len
+	smmctl space access "$id" addr $A len $len write > /dev/null
+	i=1
+	while [ $i -lt "$stripes" ]; do
+		smmctl space munmap "$id" addr $((A + i * STRIPE)) len $STRIPE
+		i=$((i + 2))
+	done
+	lab_note "$stripes stripes of 512 KiB, every other one unmapped"
+	lab_figure 10-compaction-fragmented "cat $LAB_D/buddyinfo $LAB_D/extfrag_index"
+	lab_check "10 compaction: fragmented: no free block of order 9 or 10, extfrag_index(9) above 0.5" \
+		sh -c "test $(lab_10_high) -eq 0 && awk -v f=$(lab_10_frag9) 'BEGIN { exit !(f > 0.5) }'"
+
+	lab_figure 10-compaction-run "smmctl compact zone Normal order 9"
+	lab_figure 10-compaction-after "cat $LAB_D/buddyinfo $LAB_D/extfrag_index; smmctl vmstat pgmigrate_success compact_success"
+	lab_check "10 compaction: compact order 9 frees an order-9 block, extfrag_index(9) -1.000" \
+		sh -c "test $(lab_10_high) -ge 1 && test $(lab_10_frag9) = -1.000"
+	lab_check "10 compaction: by migrating pages (pgmigrate_success, compact_success counted)" \
+		sh -c "test $(lab_vmstat pgmigrate_success) -gt 0 && test $(lab_vmstat compact_success) -eq 1"
+	smmctl space destroy "$id"
+}
+
+[ -n "${LAB_SOURCED:-}" ] || lab_standalone lab_10
