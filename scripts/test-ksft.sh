@@ -16,6 +16,10 @@
 #      kselftest's result lines, exit 1; -f exits 0; -S leaves the failing
 #      one out and exits 0; -s keeps the tests' output out of stdout and
 #      in output.log; -t runs the one asked
+#   4. on a machine without the reserved range a test needs (SMM_BASE at
+#      an address no machine reserves), the installed test_buddy.sh and
+#      test_pt_race.sh (which loads before any plan) skip every test,
+#      exit 4, and name the memmap= to boot with
 set -uo pipefail
 
 top=$(cd "$(dirname "$0")/.." && pwd)
@@ -28,7 +32,7 @@ inst=$tmp/install
 fake=$tmp/fake
 
 ktap_header
-ktap_plan 14
+ktap_plan 16
 
 # --- 1. the install ---
 
@@ -148,5 +152,22 @@ summary() {
 ktap_check "-s: results on stdout, the tests' output in output.log" summary
 ktap_check "-t runs only the test asked" ran_as 0 'ok 1 selftests: shadowmm: test_skip.sh # SKIP
 # Totals: pass:0 fail:0 skip:1' -t shadowmm:test_skip.sh
+
+# --- 4. the range-less machine ---
+
+# skips_all TEST SKIPS: exit 4, SKIPS skipped, memmap= named
+skips_all() {
+	local out rc
+	out=$(SMM_BASE=0x7f0000000000 timeout 60 "$inst/shadowmm/$1" 2>&1)
+	rc=$?
+	[ "$rc" -eq 4 ] && grep -qx "# Totals: pass:0 fail:0 skip:$2" <<< "$out" &&
+		grep -qF 'memmap=64M$0x7f0000000000' <<< "$out" && return 0
+	echo "exit $rc"
+	tail -n 5 <<< "$out"
+	return 1
+}
+ktap_check "without its reserved range a test skips all it planned (exit 4), naming memmap=" \
+	skips_all test_buddy.sh "$(sed -n 's/^ktap_plan \([0-9]*\)$/\1/p' selftests/test_buddy.sh)"
+ktap_check "a test that loads before its plan skips as one test" skips_all test_pt_race.sh 1
 
 ktap_finished

@@ -19,8 +19,16 @@
 #                               smm_load, or fail the test: insmod's error
 #                               and the module's last kernel log lines,
 #                               ktap_fail_rest, exit 1. A test that cannot
-#                               load the module tested nothing: a failure,
-#                               never a skip (make check would pass)
+#                               load the module tested nothing: a failure.
+#                               One exception: PARAMS with base=B size=S
+#                               name a range that is not reserved on this
+#                               machine (a kselftest install run on a
+#                               machine booted without memmap=): every
+#                               test left is skipped (exit 4), with the
+#                               boot parameter to add. In make check's VMs
+#                               the ranges are always reserved, and a skip
+#                               not in expected-skips fails the run
+#                               (check-log.py), so there it is a failure
 #   smm_unload                  rmmod shadowmm if loaded; 0 if not loaded
 #   smm_unload_retrying SECS    rmmod every 0.1 s while it is refused, for
 #                               at most SECS seconds; the refusals are left
@@ -118,6 +126,70 @@ smm_reserved_range() {
 	grep -qi "^$range : reserved" /proc/iomem
 }
 
+# smm_bytes SIZE: a module size parameter (4096, 64M, 1G) in bytes
+smm_bytes() {
+	case "$1" in
+	*[kK]) echo $((${1%?} << 10)) ;;
+	*[mM]) echo $((${1%?} << 20)) ;;
+	*[gG]) echo $((${1%?} << 30)) ;;
+	*) echo $(($1)) ;;
+	esac
+}
+
+# Is [BASE, BASE + BYTES) inside one top-level reserved region of
+# /proc/iomem (memmap= gives "Reserved", a no-map reserved-memory node
+# "reserved")? Needs root: /proc/iomem shows zeros to others.
+smm_range_reserved_within() {
+	local start end line
+	while read -r line; do
+		case "$line" in
+		[0-9a-fA-F]*" : "[Rr]eserved) ;;
+		*) continue ;;
+		esac
+		start=$((0x${line%%-*}))
+		line=${line#*-}
+		end=$((0x${line%% *}))
+		[ $(($1)) -ge "$start" ] && [ $(($1 + $2 - 1)) -le "$end" ] && return 0
+	done < /proc/iomem
+	return 1
+}
+
+# smm_range_missing PARAMS...: for module parameters with base=B (and
+# size=S, 64M by default, as the module's), print why the range cannot
+# be used and succeed when it is not reserved here; fail when there is
+# no base= (borrowed mode needs none) or the range is reserved.
+smm_range_missing() {
+	local p base="" size=64M bytes
+	for p in "$@"; do
+		case "$p" in
+		base=*) base=${p#base=} ;;
+		size=*) size=${p#size=} ;;
+		esac
+	done
+	[ -n "$base" ] || return 1
+	bytes=$(smm_bytes "$size")
+	smm_range_reserved_within "$base" "$bytes" && return 1
+	printf 'no reserved range holds base=%s size=%s: boot with memmap=%sM$%s (x86) or a no-map reserved-memory node (arm64), or set SMM_BASE\n' \
+		"$base" "$size" $(((bytes + (1 << 20) - 1) >> 20)) "$base"
+	return 0
+}
+
+# smm_need_range BASE SIZE: after ktap_plan, in a test that needs the
+# reserved range [BASE, BASE + SIZE): on a machine without it, every
+# planned test is skipped (exit 4) with the boot parameter to add (see
+# smm_load_or_fail for why make check's VMs still fail then)
+smm_need_range() { smm_skip_missing_range base="$1" size="$2"; }
+
+# smm_skip_missing_range PARAMS...: when smm_range_missing, skip every
+# planned test (a test without a plan yet reports one, skipped), exit 4
+smm_skip_missing_range() {
+	local why
+	why=$(smm_range_missing "$@") || return 0
+	[ -n "$_ktap_planned" ] || { ktap_header; ktap_plan 1; }
+	ktap_print_msg "$why"
+	ktap_exit_skip_all "$why"
+}
+
 # Does the loaded module refuse walks of the kernel's page tables on this
 # architecture (module/arch.h, smm_arch_walks_kernel_tables(): arm64)?
 # Asked of the module itself with a kernel address it walks on x86 (its
@@ -136,6 +208,7 @@ smm_kernel_walks_unsupported() {
 
 smm_load_or_fail() {
 	local out
+	smm_skip_missing_range "$@"
 	out=$(smm_load "$@" 2>&1) && return 0
 	ktap_fail_rest "insmod shadowmm.ko $* failed: ${out:-no message}" \
 		"$(dmesg | grep shadowmm | tail -n 5)"

@@ -7,6 +7,7 @@
 
 ktap_header
 ktap_plan 24
+smm_need_range "$SMM_BASE" 64M
 
 zones() { smmctl -j zone show; }
 zget() { json_get "$(zones)" "$1"; }

@@ -19,6 +19,7 @@ STRIPE=0x80000		# 512 KiB: 128 pages
 
 ktap_header
 ktap_plan 15
+smm_need_range "$SMM_BASE" 64M
 
 smm_unload
 smm_load_or_fail base=$SMM_BASE size=16M zones=Normal:rest

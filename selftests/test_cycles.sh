@@ -9,6 +9,7 @@ CYCLES=${SMM_CYCLES:-20}
 
 ktap_header
 ktap_plan 3
+smm_need_range "$SMM_BASE" 64M
 
 cycle() {
 	i=0

@@ -13,6 +13,7 @@ DUMP_INTR="$(dirname "$0")/dump_intr"
 
 ktap_header
 ktap_plan 9
+smm_need_range "$SMM_BASE" 64M
 
 smm_unload
 ktap_check "insmod on 64 MiB" smm_load base=$SMM_BASE size=64M zones=DMA:8M,DMA32:24M,Normal:rest

@@ -30,6 +30,7 @@ T=/tmp/fidelity.$$
 
 ktap_header
 ktap_plan 9
+smm_need_range "$SMM_BIG_BASE" 1G
 
 smm_unload
 mkdir -p $T

@@ -10,11 +10,7 @@ BASE=$SMM_BIG_BASE
 
 ktap_header
 ktap_plan 8
-
-if ! smm_reserved_range "$BASE" 0x40000000; then
-	ktap_print_msg "no 1 GiB reserved range at $BASE (x86: boot with memmap=1G\$$BASE)"
-	ktap_exit_skip_all "no 1 GiB reserved range"
-fi
+smm_need_range "$BASE" 1G
 
 smm_unload
 ktap_check "insmod on 1 GiB" smm_load base=$BASE size=1G

@@ -15,6 +15,7 @@
 
 ktap_header
 ktap_plan 10
+smm_need_range "$SMM_BASE" 64M
 
 UAPI=${SMM_UAPI:-/shadowmm/shadowmm.h}
 [ -r "$UAPI" ] || UAPI="$(dirname "$0")/../include/uapi/linux/shadowmm.h"

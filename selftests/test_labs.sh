@@ -31,6 +31,7 @@ done
 
 ktap_header
 ktap_plan "$plan"
+smm_need_range "$SMM_BASE" 64M
 for f in $files; do
 	lab=$(basename "$f" .sh)
 	ktap_print_msg "==== lab $lab ===="

@@ -20,6 +20,7 @@ A=0x40000000		# every space's VMA starts here
 
 ktap_header
 ktap_plan 22
+smm_need_range "$SMM_BASE" 64M
 
 smm_unload
 smm_load_or_fail base=$SMM_BASE size=64M

@@ -22,6 +22,7 @@ A=0x400000
 
 ktap_header
 ktap_plan 21
+smm_need_range "$SMM_BASE" 64M
 
 smm_unload
 smm_load_or_fail base=$SMM_BASE size=64M

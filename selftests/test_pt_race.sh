@@ -8,6 +8,7 @@
 . "$(dirname "$0")/lib.sh"
 
 smm_unload
+smm_need_range "$SMM_BASE" 64M
 if ! smm_load base=$SMM_BASE size=64M; then
 	ktap_header
 	ktap_plan 1

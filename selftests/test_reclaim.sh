@@ -25,6 +25,7 @@ CHUNK=0x100000		# 1 MiB: 256 pages per space access
 
 ktap_header
 ktap_plan 15
+smm_need_range "$SMM_BASE" 64M
 
 smm_unload
 smm_load_or_fail base=$SMM_BASE size=64M

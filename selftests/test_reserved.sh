@@ -11,11 +11,7 @@ SIZE=64M
 
 ktap_header
 ktap_plan 9
-
-if ! smm_reserved_range "$BASE" 0x4000000; then
-	ktap_print_msg "no reserved range at $BASE (x86: boot with memmap=64M\$$BASE)"
-	ktap_exit_skip_all "no reserved range at $BASE"
-fi
+smm_need_range "$BASE" $SIZE
 
 smm_unload
 ktap_check "insmod base=$BASE size=$SIZE" smm_load base=$BASE size=$SIZE

@@ -12,6 +12,7 @@ POS_MASK=$(( (1 << 40) - 1 ))
 
 ktap_header
 ktap_plan 22
+smm_need_range "$SMM_BASE" 64M
 
 smm_unload
 smm_load_or_fail base=$SMM_BASE size=64M

@@ -29,6 +29,7 @@ SMM_SLAB_MAX_SIZE=8192
 
 ktap_header
 ktap_plan 28
+smm_need_range "$SMM_BASE" 64M
 
 smm_unload
 smm_load_or_fail base=$SMM_BASE size=64M

@@ -15,6 +15,7 @@
 
 ktap_header
 ktap_plan 42
+smm_need_range "$SMM_BASE" 64M
 
 command -v smmtop > /dev/null || ktap_exit_skip_all "smmtop is not in the image"
 command -v tmux > /dev/null || ktap_exit_skip_all "tmux is not in the image"

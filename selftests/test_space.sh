@@ -18,6 +18,7 @@ HUGE=0x400000		# a 2M page this far into each of the first four steps
 
 ktap_header
 ktap_plan 36
+smm_need_range "$SMM_BASE" 64M
 
 smm_unload
 smm_load_or_fail base=$SMM_BASE size=64M

@@ -16,6 +16,7 @@ CHECK=$(dirname "$0")/prom_check.awk
 
 ktap_header
 ktap_plan 15
+smm_need_range "$SMM_BASE" 64M
 
 smm_unload
 smm_load_or_fail base="$SMM_BASE" size=64M zones=DMA:8M,DMA32:24M,Normal:rest

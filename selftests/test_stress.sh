@@ -25,6 +25,7 @@ STRESS_NG=${SMM_STRESS_NG:-0}
 
 ktap_header
 ktap_plan $((13 + STRESS_NG))
+smm_need_range "$SMM_BASE" 64M
 
 smm_unload
 smm_load_or_fail base=$SMM_BASE size=64M zones=DMA:8M,DMA32:24M,Normal:rest

@@ -17,6 +17,7 @@ LEN=0x10000
 
 ktap_header
 ktap_plan 25
+smm_need_range "$SMM_BASE" 64M
 
 smm_unload
 smm_load_or_fail base=$SMM_BASE size=64M

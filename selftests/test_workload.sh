@@ -15,6 +15,7 @@ A=0x40000000
 
 ktap_header
 ktap_plan 14
+smm_need_range "$SMM_BASE" 64M
 
 smm_unload
 smm_load_or_fail base=$SMM_BASE size=64M
