@@ -157,6 +157,8 @@ woken() {
 		"buddyinfo order 9+10 $(high), score $(score); $(tr '\n' ' ' < $D/kshadowd | cut -c1-120)"
 }
 ktap_check "kcompactd woken after kshadowd's order-9 run (compact_daemon_wake)" woken
+ktap_print_msg "compact_daemon_wake $(val compact_daemon_wake), buddyinfo order 9+10 $(high)," \
+	"$(tr '\n' ' ' < $D/compaction)"
 
 ktap_check "vm set compaction_proactiveness 101 refused" smm_refused "out of range" \
 	smmctl vm set compaction_proactiveness 101
@@ -184,6 +186,8 @@ proactive() {
 	[ "$(score)" -lt "$score0" ] && [ "$(val pgmigrate_success)" -gt "$mig0" ]
 }
 ktap_check "proactiveness 100: kcompactd lowers the score within 5 s" proactive
+ktap_print_msg "proactiveness 100: score $score0 -> $(score), $(($(val pgmigrate_success) - mig0))" \
+	"pages moved; $(grep -v '^zone' $D/compaction | tr '\n' ' ')"
 ktap_check "every stripe still reads back its checksum after kcompactd" test "$(sums)" = "$before"
 ktap_check "CHECK passes after kcompactd" smmctl check
 
