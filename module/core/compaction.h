@@ -8,7 +8,9 @@
  * isolates (free pages of movable pageblocks near the zone's end).
  *
  * Order -1 compacts the whole zone (echo 1 > /proc/sys/vm/compact_memory,
- * is_via_compact_memory()). An order N first asks compaction_suitable():
+ * is_via_compact_memory()); a proactive run (smm_compact_zone_mode())
+ * compacts the whole zone until its fragmentation score is at or below
+ * the low mark (compact_proactive.c). An order N first asks compaction_suitable():
  * skipped when the zone has the block already, lacks the free memory to
  * compact into (min or low watermark plus compact_gap(), 2 << N), or
  * when N > PAGE_ALLOC_COSTLY_ORDER and the fragmentation index says a

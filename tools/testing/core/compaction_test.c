@@ -6,7 +6,12 @@
  * space's anonymous pages makes a free block of the order asked for
  * whenever enough movable memory can move (a property over random
  * layouts), leaving every page's data and mapping as they were, every
- * unmovable page where it was, and CHECK whole.
+ * unmovable page where it was, and CHECK whole. The allocator's own
+ * compaction (compact_direct.c, compact_proactive.c): direct compaction
+ * of an order-9 PAGE_ALLOC, its refusal and deferral when only
+ * unmovable pages fragment the zone, the deferral helpers and
+ * should_compact_retry() alone, the fragmentation score by hand,
+ * proactive compaction and kcompactd's work.
  *
  * The test zone: 4096 frames (16 MiB) at pfn 0x10000, one zone (DMA32),
  * eight pageblocks of 512 frames. Unmovable pages (tables, LRU records,
