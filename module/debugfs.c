@@ -11,6 +11,7 @@
  *   unusable_index   /sys/kernel/debug/extfrag/unusable_index
  *   slabinfo         /proc/slabinfo (version 2.1)
  *   vmstat           /proc/vmstat: the counters the shadow keeps (core/vmstat.h)
+ *   compaction       fragmentation scores and deferral (kcompactd.c; no kernel file)
  *
  * As in the kernel, only populated zones appear, except in zoneinfo,
  * which shows empty zones in short. The shadow has one node, "Node 0",
@@ -438,6 +439,7 @@ int smm_debugfs_init(struct smm_dev *d)
 	debugfs_create_file("kshadowd", 0400, d->debugfs, mm, &smm_kshadowd_fops);
 	smm_swap_debugfs_init(d->debugfs);
 	smm_sysctl_debugfs_init(d->debugfs);
+	smm_kcompactd_debugfs_init(d->debugfs, mm);
 	smm_debugfs_cmd(d->debugfs, "bench", &smm_bench_cmd);
 	smm_debugfs_cmd(d->debugfs, "stress", &smm_stress_cmd);
 	smm_debugfs_cmd(d->debugfs, "lock_holds", &smm_holds_cmd);

@@ -23,8 +23,10 @@
  * hopeless: 16 runs in a row freed nothing), a short nap (HZ/10); woken
  * during it -> kswapd_low_wmark_hit_quickly; not balanced after it ->
  * kswapd_high_wmark_hit_quickly, and another run; else sleep until
- * woken. The kernel also wakes kcompactd and resets the order there;
- * there is no compaction here.
+ * woken. Before the nap, as the kernel, kcompactd is woken for the
+ * order the last run balanced for (smm_wakeup_kcompactd(): nothing for
+ * order 0). mm->kswapd_running is false while it naps or sleeps
+ * (task_is_running(): proactive compaction gives way to it otherwise).
  *
  * Locks: smm_kshadowd.lock (spinlock, leaf) guards the request fields;
  * the spaces' lock is taken only by the thread, never while holding it.
@@ -36,6 +38,7 @@
 
 #include "smm.h"
 #include "core/vmscan.h"
+#include "core/compaction.h"
 
 static struct {
 	struct task_struct *task;
@@ -107,13 +110,19 @@ static void smm_kshadowd_try_to_sleep(struct smm_mm *mm, unsigned int order,
 {
 	long remaining = 0;
 
-	if (smm_kshadowd_may_sleep(mm, order, highest))
+	if (smm_kshadowd_may_sleep(mm, order, highest)) {
+		smm_wakeup_kcompactd(mm, order, highest);
+		WRITE_ONCE(mm->kswapd_running, false);
 		remaining = wait_event_interruptible_timeout(smm_kshadowd.wait,
 							     smm_kshadowd_woken(), HZ / 10);
+		WRITE_ONCE(mm->kswapd_running, true);
+	}
 	if (kthread_should_stop())
 		return;
 	if (!remaining && !smm_kshadowd_woken() && smm_kshadowd_may_sleep(mm, order, highest)) {
+		WRITE_ONCE(mm->kswapd_running, false);
 		wait_event_interruptible(smm_kshadowd.wait, smm_kshadowd_woken());
+		WRITE_ONCE(mm->kswapd_running, true);
 		return;
 	}
 	smm_space_lock_all();

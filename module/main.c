@@ -300,6 +300,13 @@ static int __init smm_init(void)
 		smm_slab_teardown(d);
 		goto err_mm;
 	}
+	ret = smm_kcompactd_start(&d->mm);
+	if (ret) {
+		pr_err("cannot start kcompactd (%d)\n", ret);
+		smm_kshadowd_stop();
+		smm_slab_teardown(d);
+		goto err_mm;
+	}
 	smm_debugfs_init(d);
 	ret = smm_nl_register();
 	if (ret) {
@@ -314,6 +321,7 @@ static int __init smm_init(void)
 
 err_debugfs:
 	smm_debugfs_exit(d);
+	smm_kcompactd_stop();
 	smm_kshadowd_stop();
 	smm_slab_teardown(d);
 err_mm:
@@ -331,6 +339,7 @@ static void __exit smm_exit(void)
 	smm_debugfs_exit(d);
 	/* their accesses and its passes read the spaces: stopped before they go */
 	smm_workloads_stop_all();
+	smm_kcompactd_stop();
 	smm_kshadowd_stop();
 	smm_spaces_destroy_all();
 	smm_files_close_all();

@@ -1,8 +1,8 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
  * The reclaim and compaction tunables at run time, as /proc/sys/vm has
- * them: min_free_kbytes, watermark_scale_factor, swappiness and
- * extfrag_threshold, through
+ * them: min_free_kbytes, watermark_scale_factor, swappiness,
+ * extfrag_threshold and compaction_proactiveness, through
  * SYSCTL_GET / SYSCTL_SET and through debugfs vm/<name>. One table says,
  * per tunable, its attribute, how to read it and the core's check and
  * set (core/zone.c, core/vmscan.c, core/compaction.c), so both doors
@@ -95,6 +95,23 @@ static int smm_sysctl_extfrag_set(struct smm_mm *mm, u64 v, const char **why)
 	return ret ? : smm_set_extfrag_threshold(mm, v);
 }
 
+static u64 smm_sysctl_proactive_get(const struct smm_mm *mm)
+{
+	return READ_ONCE(mm->compaction_proactiveness);
+}
+
+static int smm_sysctl_proactive_check(const struct smm_mm *mm, u64 v, const char **why)
+{
+	return smm_check_compaction_proactiveness(min_t(u64, v, U32_MAX), why);
+}
+
+static int smm_sysctl_proactive_set(struct smm_mm *mm, u64 v, const char **why)
+{
+	int ret = smm_sysctl_proactive_check(mm, v, why);
+
+	return ret ? : smm_set_compaction_proactiveness(mm, v, why);
+}
+
 static const struct smm_sysctl smm_sysctls[] = {
 	{ "min_free_kbytes", SHADOWMM_A_SYSCTL_MIN_FREE_KBYTES,
 	  smm_sysctl_mfk_get, smm_sysctl_mfk_check, smm_sysctl_mfk_set },
@@ -104,6 +121,8 @@ static const struct smm_sysctl smm_sysctls[] = {
 	  smm_sysctl_swappiness_get, smm_sysctl_swappiness_check, smm_sysctl_swappiness_set },
 	{ "extfrag_threshold", SHADOWMM_A_SYSCTL_EXTFRAG_THRESHOLD,
 	  smm_sysctl_extfrag_get, smm_sysctl_extfrag_check, smm_sysctl_extfrag_set },
+	{ "compaction_proactiveness", SHADOWMM_A_SYSCTL_COMPACTION_PROACTIVENESS,
+	  smm_sysctl_proactive_get, smm_sysctl_proactive_check, smm_sysctl_proactive_set },
 };
 
 /* The sysctl's own ceiling (an int); the quarter of the range is the core's. */
@@ -119,6 +138,8 @@ static const struct nla_policy smm_nl_sysctl_policy[SHADOWMM_A_SYSCTL_MAX + 1] =
 	[SHADOWMM_A_SYSCTL_SWAPPINESS] = NLA_POLICY_MAX(NLA_U32, SHADOWMM_SWAPPINESS_MAX),
 	[SHADOWMM_A_SYSCTL_EXTFRAG_THRESHOLD] =
 		NLA_POLICY_MAX(NLA_U32, SHADOWMM_EXTFRAG_THRESHOLD_MAX),
+	[SHADOWMM_A_SYSCTL_COMPACTION_PROACTIVENESS] =
+		NLA_POLICY_MAX(NLA_U32, SHADOWMM_COMPACTION_PROACTIVENESS_MAX),
 };
 
 static u64 smm_nl_sysctl_val(const struct nlattr *a)

@@ -129,6 +129,11 @@ unsigned int smm_workload_get(unsigned int idx, struct smm_workload_state *st);
 int smm_kshadowd_start(struct smm_mm *mm);
 void smm_kshadowd_stop(void);
 
+/* kcompactd.c: the compaction thread, started after kshadowd, stopped before the spaces go */
+int smm_kcompactd_start(struct smm_mm *mm);
+void smm_kcompactd_stop(void);
+void smm_kcompactd_debugfs_init(struct dentry *dir, struct smm_mm *mm);
+
 /* nl_swap.c: the swap area's teardown (after the spaces) and debugfs file */
 void smm_swap_teardown(void);
 void smm_swap_debugfs_init(struct dentry *dir);

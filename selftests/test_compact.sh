@@ -11,6 +11,16 @@
 # met; every stripe still mapped reads back the checksum it had; CHECK
 # passes; a bad order and an empty zone are refused with a message;
 # vm.extfrag_threshold 1000 makes the order-9 run skipped.
+#
+# Then the checkerboard again (the module reloaded), for the allocator's own compaction
+# (vm.compaction_proactiveness 0 until then, so that kcompactd leaves
+# the layouts alone): an order-9 smmctl page alloc succeeds by direct
+# compaction (compact_stall and compact_success counted); kshadowd,
+# woken for order 9 by that request, wakes kcompactd when it gives up
+# (compact_daemon_wake); with proactiveness 0 nothing moves, with 100
+# kcompactd lowers the fragmentation score (debugfs compaction) within
+# seconds; 101 and -1 are refused with messages; rmmod with kcompactd
+# awake.
 . "$(dirname "$0")/lib.sh"
 
 D=/sys/kernel/debug/shadowmm
@@ -18,31 +28,39 @@ A=0x40000000		# the VMA's start
 STRIPE=0x80000		# 512 KiB: 128 pages
 
 ktap_header
-ktap_plan 15
+ktap_plan 26
 smm_need_range "$SMM_BASE" 64M
 
 smm_unload
 smm_load_or_fail base=$SMM_BASE size=16M zones=Normal:rest
 
 val() { awk -v n="$1" '$1 == n { print $2 }' $D/vmstat; }
+score() { awk '$1 == "zone" && $2 == "Normal" { print $4 }' $D/compaction; }
 # free blocks of order 9 and 10 in Normal, from buddyinfo
 high() { awk '$4 == "Normal" { print $14 + $15 }' $D/buddyinfo; }
 frag9() { awk '$4 == "Normal" { print $14 }' $D/extfrag_index; }
 
+# kcompactd's proactive checks off while the layouts are made
+ktap_check "vm set compaction_proactiveness 0 (the default 20 read first)" sh -c \
+	"[ \"\$(cat $D/vm/compaction_proactiveness)\" = 20 ] && smmctl vm set compaction_proactiveness 0"
+
 # the VMA: what is free less the low watermark and 64 pages, in stripes
-z=$(smmctl -j zone show Normal | jq '.zones[0]')
-free=$(echo "$z" | jq '.free + .pcp')
-low=$(echo "$z" | jq '.low')
-stripes=$(( (free - low - 64) * 4096 / STRIPE / 2 * 2 ))
-len=$(( stripes * STRIPE ))
-id=$(smmctl -j space create | jq -r .id)
-smmctl space mmap "$id" addr $A len $len
-smmctl space access "$id" addr $A len $len write > /dev/null
-i=1
-while [ $i -lt $stripes ]; do
-	smmctl space munmap "$id" addr $((A + i * STRIPE)) len $STRIPE
-	i=$((i + 2))
-done
+checkerboard() {
+	z=$(smmctl -j zone show Normal | jq '.zones[0]')
+	free=$(echo "$z" | jq '.free + .pcp')
+	low=$(echo "$z" | jq '.low')
+	stripes=$(( (free - low - 64) * 4096 / STRIPE / 2 * 2 ))
+	len=$(( stripes * STRIPE ))
+	id=$(smmctl -j space create | jq -r .id)
+	smmctl space mmap "$id" addr $A len $len
+	smmctl space access "$id" addr $A len $len write > /dev/null
+	i=1
+	while [ $i -lt $stripes ]; do
+		smmctl space munmap "$id" addr $((A + i * STRIPE)) len $STRIPE
+		i=$((i + 2))
+	done
+}
+checkerboard
 # the checksum of every stripe left, in one line (one jq: the guest is slow to fork)
 sums() {
 	i=0
@@ -91,10 +109,10 @@ ktap_check "extfrag_index(9) is -1.000: an order-9 allocation would succeed" \
 	test "$(frag9)" = "-1.000"
 counted() {
 	got="$(($(val pgmigrate_success) - mig0)) $(val compact_success) $(val compact_fail) $(val compact_stall)"
-	want="$(echo "$res" | jq '.zones[0].migrated') 1 0 0"
+	want="$(echo "$res" | jq '.zones[0].migrated') 0 0 0"
 	[ "$got" = "$want" ] || { echo "pgmigrate_success compact_success compact_fail compact_stall: $got, want $want"; return 1; }
 }
-ktap_check "vmstat: pgmigrate_success, compact_success 1, compact_fail and compact_stall 0" counted
+ktap_check "vmstat: pgmigrate_success; compact_success, _fail, _stall 0 (direct compaction's)" counted
 ktap_check "compact_* and pgmigrate_* in smmctl vmstat" json_expect \
 	"$(smmctl -j vmstat compact_migrate_scanned compact_isolated pgmigrate_fail)" \
 	'"\(.compact_migrate_scanned > 0) \(.compact_isolated > 0) \(.pgmigrate_fail)"' "true true 0"
@@ -106,6 +124,83 @@ ktap_check "compact, the whole zone: the scanners meet" json_expect "$res" \
 ktap_check "every stripe left reads back its checksum" test "$(sums)" = "$before"
 ktap_check "CHECK passes" smmctl check
 
+# --- direct compaction, kcompactd, proactive compaction ---
+# a fresh module, so that the faults take the frames in order again and
+# the checkerboard is one (after a destroy they come back in the free
+# lists' order, and unmapping every other stripe may free whole blocks)
+smmctl space destroy "$id"
+smm_unload
+smm_load_or_fail base=$SMM_BASE size=16M zones=Normal:rest
+smmctl vm set compaction_proactiveness 0
+checkerboard
+before=$(sums)
+stall0=$(val compact_stall)
+succ0=$(val compact_success)
+wake0=$(val compact_daemon_wake)
+ktap_print_msg "checkerboard again: buddyinfo order 9+10 $(high), score $(score)"
+t0=$(date +%s)
+out=$(smmctl -j page alloc order 9 zone Normal 2>&1)
+t1=$(date +%s)
+ktap_print_msg "page alloc order 9 in $((t1 - t0)) s: $out;" \
+	"compact_stall $(val compact_stall) compact_success $(val compact_success)" \
+	"compact_fail $(val compact_fail) allocstall_normal $(val allocstall_normal)"
+ktap_check "page alloc order 9 in the fragmented zone succeeds" json_expect "$out" \
+	'.handles | length' 1
+direct() {
+	got="$(($(val compact_stall) - stall0 > 0)) $(($(val compact_success) - succ0))"
+	[ "$got" = "1 1" ] || { echo "compact_stall rose, compact_success rose by: $got, want 1 1"; return 1; }
+}
+ktap_check "by direct compaction: compact_stall and compact_success counted" direct
+# kshadowd was woken for order 9; with no swap it cannot reclaim, and when
+# it gives up (16 runs) it wakes kcompactd, which compacts for order 9
+woken() {
+	n=0
+	while [ "$(val compact_daemon_wake)" = "$wake0" ] && [ $n -lt 20 ]; do
+		sleep 0.5
+		n=$((n + 1))
+	done
+	[ "$(val compact_daemon_wake)" -gt "$wake0" ] || { echo "compact_daemon_wake $(val compact_daemon_wake)"; return 1; }
+	ktap_print_msg "compact_daemon_wake $(val compact_daemon_wake) after $n half-seconds;" \
+		"buddyinfo order 9+10 $(high), score $(score); $(tr '\n' ' ' < $D/kshadowd | cut -c1-120)"
+}
+ktap_check "kcompactd woken after kshadowd's order-9 run (compact_daemon_wake)" woken
+ktap_print_msg "compact_daemon_wake $(val compact_daemon_wake), buddyinfo order 9+10 $(high)," \
+	"$(tr '\n' ' ' < $D/compaction)"
+
+ktap_check "vm set compaction_proactiveness 101 refused" smm_refused "out of range" \
+	smmctl vm set compaction_proactiveness 101
+ktap_check "vm set compaction_proactiveness -1 refused" smm_refused "invalid compaction_proactiveness" \
+	smmctl vm set compaction_proactiveness -1
+ktap_check "debugfs vm/compaction_proactiveness 101 refused" sh -c \
+	"! echo 101 > $D/vm/compaction_proactiveness 2>/dev/null && [ \"\$(cat $D/vm/compaction_proactiveness)\" = 0 ]"
+
+# proactiveness 0: kcompactd sleeps through the score, nothing moves
+sleep 1
+mig0=$(val pgmigrate_success)
+score0=$(score)
+sleep 2
+ktap_check "proactiveness 0: score $score0 (above 15) stays, nothing moves" sh -c \
+	"[ $score0 -gt 15 ] && [ \"$(score)\" = $score0 ] && [ \"$(val pgmigrate_success)\" = $mig0 ]"
+proactive() {
+	smmctl vm set compaction_proactiveness 100 || return 1
+	n=0
+	while [ "$(score)" -ge "$score0" ] && [ $n -lt 10 ]; do
+		sleep 0.5
+		n=$((n + 1))
+	done
+	ktap_print_msg "proactiveness 100: score $score0 -> $(score) in $n half-seconds," \
+		"$(($(val pgmigrate_success) - mig0)) pages moved; $(grep -v '^zone' $D/compaction | tr '\n' ' ')"
+	[ "$(score)" -lt "$score0" ] && [ "$(val pgmigrate_success)" -gt "$mig0" ]
+}
+ktap_check "proactiveness 100: kcompactd lowers the score within 5 s" proactive
+ktap_print_msg "proactiveness 100: score $score0 -> $(score), $(($(val pgmigrate_success) - mig0))" \
+	"pages moved; $(grep -v '^zone' $D/compaction | tr '\n' ' ')"
+ktap_check "every stripe still reads back its checksum after kcompactd" test "$(sums)" = "$before"
+ktap_check "CHECK passes after kcompactd" smmctl check
+
+# rmmod with kcompactd awake: proactiveness 100, a fresh trigger
+smmctl page free all
+smmctl vm set compaction_proactiveness 100
 smmctl space destroy "$id"
 smm_unload
 ktap_finished

@@ -25,7 +25,7 @@
  * mode, MIGRATE_SYNC_LIGHT as a user's request runs it, but the migrate
  * scanner skips every pageblock that is not movable (6.1's sync mode
  * would also empty unmovable pageblocks of their LRU pages); no
- * pageblock skip bits, no deferral, no cached scanner positions
+ * pageblock skip bits, no cached scanner positions
  * between runs, no fast free-page search (fast_isolate_freepages());
  * no contention checks (the spaces' lock serialises runs).
  */
@@ -42,6 +42,7 @@ struct smm_compact_control {
 	struct smm_zone *z;
 	unsigned int zi;
 	int order;			/* -1: the whole zone */
+	bool proactive;			/* proactive_compaction: until the score is low */
 	u64 migrate_pfn;		/* next frame the migrate scanner looks at */
 	u64 free_pfn;			/* start of the free scanner's pageblock */
 	u64 free_pos;			/* next frame it looks at in that pageblock */
@@ -76,6 +77,10 @@ const char *smm_compact_result_name(enum smm_compact_result r)
 		return "complete";
 	case SMM_COMPACT_SUCCESS:
 		return "success";
+	case SMM_COMPACT_DEFERRED:
+		return "deferred";
+	case SMM_COMPACT_PARTIAL_SKIPPED:
+		return "partial_skipped";
 	}
 	return "unknown";
 }
@@ -154,7 +159,23 @@ static bool smm_compact_can_steal(unsigned int order)
 }
 
 /*
- * __compact_finished(): COMPLETE once the scanners met; for an order,
+ * __compact_finished()'s proactive branch: PARTIAL_SKIPPED when
+ * kshadowd runs (compaction gives way), SUCCESS once the zone's
+ * fragmentation score is at or below the low mark, CONTINUE above it.
+ */
+static enum smm_compact_result smm_compact_finished_proactive(const struct smm_compact_control *cc)
+{
+	if (READ_ONCE(cc->mm->kswapd_running))
+		return SMM_COMPACT_PARTIAL_SKIPPED;
+	if (smm_fragmentation_score_zone(cc->mm, cc->zi) >
+	    smm_fragmentation_score_wmark(cc->mm, true))
+		return SMM_COMPACT_CONTINUE;
+	return SMM_COMPACT_SUCCESS;
+}
+
+/*
+ * __compact_finished(): COMPLETE once the scanners met; a proactive run
+ * by the score (above); for an order,
  * SUCCESS once a free block of that order or above is on the movable
  * lists, or on another type's lists and large enough for a movable
  * allocation to steal (find_suitable_fallback(), only_stealable);
@@ -166,6 +187,8 @@ static enum smm_compact_result smm_compact_finished(const struct smm_compact_con
 
 	if (smm_compact_met(cc))
 		return SMM_COMPACT_COMPLETE;
+	if (cc->proactive)
+		return smm_compact_finished_proactive(cc);
 	if (cc->order < 0)
 		return SMM_COMPACT_CONTINUE;
 	for (o = cc->order; o <= SMM_MAX_ORDER; o++) {
@@ -366,41 +389,40 @@ static void smm_compact_release(struct smm_compact_control *cc)
 	smm_cpu_put();
 }
 
-/* The run's counts into the mm's events, and the outcome of an order's run. */
-static void smm_compact_account(struct smm_mm *mm, const struct smm_compact_control *cc,
-				enum smm_compact_result r)
+/*
+ * The run's counts into the mm's events. compact_success and
+ * compact_fail are direct compaction's (compact_direct.c), as the
+ * kernel's: compact_zone() counts only what it scanned and isolated.
+ */
+static void smm_compact_account(struct smm_mm *mm, const struct smm_compact_control *cc)
 {
 	const struct smm_compact_zone_res *res = cc->res;
 
 	smm_compact_count(mm, compact_migrate_scanned, res->migrate_scanned);
 	smm_compact_count(mm, compact_free_scanned, res->free_scanned);
 	smm_compact_count(mm, compact_isolated, res->isolated);
-	if (cc->order < 0)
-		return;
-	if (r == SMM_COMPACT_SUCCESS)
-		smm_compact_count(mm, compact_success, 1);
-	else
-		smm_compact_count(mm, compact_fail, 1);
 }
 
 /*
- * compact_zone(): compact zone @zone for @order (-1: the whole zone),
- * what it did in *@res. The CPUs' lists are drained first and after
- * every batch, so that the pages freed come together in the buddy
- * (drain_local_pages() after each pageblock for an order, and
- * compact_memory's drain). An order first asks smm_compaction_suitable():
- * SKIPPED and SUCCESS end the run there, with nothing counted. Returns 0,
- * or -ENOMEM (no room for the run's state). The spaces' lock held.
+ * compact_zone(): compact zone @zone for @order (-1: the whole zone;
+ * with @proactive, until the zone's fragmentation score is at or below
+ * the low mark), what it did in *@res. The CPUs' lists are drained
+ * first and after every batch, so that the pages freed come together
+ * in the buddy (drain_local_pages() after each pageblock for an order,
+ * and compact_memory's drain). An order first asks
+ * smm_compaction_suitable(): SKIPPED and SUCCESS end the run there, with
+ * nothing counted. Returns 0, or -ENOMEM (no room for the run's state).
+ * The spaces' lock held.
  */
-int smm_compact_zone(struct smm_mm *mm, unsigned int zone, int order,
-		     struct smm_compact_zone_res *res)
+int smm_compact_zone_mode(struct smm_mm *mm, unsigned int zone, int order, bool proactive,
+			  struct smm_compact_zone_res *res)
 {
 	struct smm_compact_control *cc;
 	enum smm_compact_result r;
 
 	memset(res, 0, sizeof(*res));
 	smm_drain_all_pcp(mm);
-	r = smm_compaction_suitable(mm, zone, order);
+	r = smm_compaction_suitable(mm, zone, proactive ? -1 : order);
 	if (r != SMM_COMPACT_CONTINUE) {
 		res->result = r;
 		return 0;
@@ -411,7 +433,8 @@ int smm_compact_zone(struct smm_mm *mm, unsigned int zone, int order,
 	cc->mm = mm;
 	cc->z = &mm->zones[zone];
 	cc->zi = zone;
-	cc->order = order;
+	cc->order = proactive ? -1 : order;
+	cc->proactive = proactive;
 	cc->res = res;
 	cc->migrate_pfn = cc->z->start;
 	cc->free_pfn = smm_pageblock_start(cc->z->end - 1);
@@ -424,8 +447,15 @@ int smm_compact_zone(struct smm_mm *mm, unsigned int zone, int order,
 	}
 	smm_compact_release(cc);
 	smm_drain_all_pcp(mm);
-	smm_compact_account(mm, cc, r);
+	smm_compact_account(mm, cc);
 	res->result = r;
 	smm_free_array(cc);
 	return 0;
+}
+
+/* compact_zone() on demand, for an order or the whole zone (above). */
+int smm_compact_zone(struct smm_mm *mm, unsigned int zone, int order,
+		     struct smm_compact_zone_res *res)
+{
+	return smm_compact_zone_mode(mm, zone, order, false, res);
 }

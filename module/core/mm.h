@@ -69,6 +69,8 @@
 #define SMM_WATERMARK_SCALE_FACTOR_MAX	3000	/* ..3000 */
 #define SMM_EXTFRAG_THRESHOLD		500	/* vm.extfrag_threshold's default */
 #define SMM_EXTFRAG_THRESHOLD_MAX	1000	/* its sysctl's range: 0..1000 */
+#define SMM_COMPACTION_PROACTIVENESS	20	/* vm.compaction_proactiveness's default */
+#define SMM_COMPACTION_PROACTIVENESS_MAX 100	/* its range: 0..100 */
 
 /*
  * The structures. They are here rather than in mm_internal.h because the
@@ -231,13 +233,27 @@ struct smm_kswapd_runs {
 /*
  * Migration's and compaction's events by /proc/vmstat's names
  * (migrate.c, compaction.c), written under the spaces' lock (both run
- * under it), read with READ_ONCE(). compact_stall and compact_daemon_wake
- * stay 0 until direct compaction and kcompactd exist.
+ * under it), read with READ_ONCE(). compact_stall, compact_fail and
+ * compact_success count direct compactions (compact_direct.c: entered,
+ * the allocation failed after it, succeeded); compact_daemon_wake
+ * kcompactd's runs for an order (kcompactd_core.c).
  */
 struct smm_compact_events {
 	u64 pgmigrate_success, pgmigrate_fail;
 	u64 compact_migrate_scanned, compact_free_scanned, compact_isolated;
 	u64 compact_stall, compact_fail, compact_success, compact_daemon_wake;
+};
+
+/*
+ * A zone's deferred compaction (struct zone's compact_considered,
+ * compact_defer_shift, compact_order_failed; compact_direct.c), under
+ * the spaces' lock (every compaction runs under it); read without it
+ * for show.
+ */
+struct smm_compact_defer {
+	unsigned int considered;	/* attempts skipped since the last failure */
+	unsigned int defer_shift;	/* 1 << shift attempts are skipped, up to 6 */
+	int order_failed;		/* the lowest order that failed; orders below never defer */
 };
 
 struct smm_swap;
@@ -283,6 +299,14 @@ struct smm_mm {
 	struct smm_shrinker_list *shrinkers;	/* the slab layer's (shrinker.h), NULL without one */
 	unsigned int swappiness;	/* vm.swappiness (vmscan.h) */
 	unsigned int extfrag_threshold;	/* vm.extfrag_threshold (compaction.h) */
+	unsigned int compaction_proactiveness;	/* vm.compaction_proactiveness (compaction.h) */
+	struct smm_compact_defer compact_defer[SMM_NR_ZONES];	/* compaction.h */
+	/*
+	 * kswapd_is_running(): set by the glue while kshadowd works (between
+	 * its wakeup and its next sleep), read by proactive compaction,
+	 * which gives way to it. false in tests unless one sets it.
+	 */
+	bool kswapd_running;
 	unsigned int kswapd_failures;	/* balance_pgdat() runs in a row that freed nothing */
 	/*
 	 * wakeup_kswapd()'s target, set by the glue (kshadowd.c), NULL in
@@ -290,6 +314,13 @@ struct smm_mm {
 	 * without the spaces' lock, so it must not sleep nor take that lock.
 	 */
 	void (*wake_kswapd)(struct smm_mm *mm, unsigned int order, unsigned int highest);
+	/*
+	 * wakeup_kcompactd()'s target (kcompactd.c), NULL in tests unless
+	 * one sets it; same rules as wake_kswapd, and also called for a
+	 * change of vm.compaction_proactiveness (@order 0: the proactive
+	 * trigger).
+	 */
+	void (*wake_kcompactd)(struct smm_mm *mm, unsigned int order, unsigned int highest);
 	/*
 	 * The OOM killer's view of the glue's spaces (oom.h), NULL in tests
 	 * unless one sets them; called with the spaces' lock held, so they

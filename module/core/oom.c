@@ -24,6 +24,7 @@
 #include "oom.h"
 #include "space.h"
 #include "swap.h"
+#include "compaction.h"
 
 /* totalpages of constrained_alloc(): managed frames + swap slots. */
 u64 smm_oom_totalpages(const struct smm_mm *mm)
@@ -172,9 +173,11 @@ static bool smm_alloc_may_oom(unsigned int order, unsigned int gfp)
 }
 
 /*
- * An allocation outside the fault path that may reclaim and go OOM, as
- * __alloc_pages_slowpath() for GFP_KERNEL: smm_alloc_pages_reclaim()
- * (direct reclaim, its retries, the reserves given back), then, when
+ * An allocation outside the fault path that may reclaim, compact and go
+ * OOM, as __alloc_pages_slowpath() for GFP_KERNEL:
+ * smm_alloc_pages_compact() (direct compaction for orders above 0,
+ * direct reclaim, their retries, the reserves given back: compaction.h
+ * says why this caller may compact), then, when
  * smm_alloc_may_oom(), the OOM killer and another try after each kill,
  * until the allocation succeeds or there is no victim left (each kill
  * takes one candidate away: a killed space is none, so this ends).
@@ -189,7 +192,7 @@ int smm_alloc_pages_oom(struct smm_mm *mm, unsigned int order, unsigned int gfp,
 
 	gfp |= SMM_GFP_DIRECT_RECLAIM;
 	do {
-		ret = smm_alloc_pages_reclaim(mm, order, gfp, cpu, idx);
+		ret = smm_alloc_pages_compact(mm, order, gfp, cpu, idx);
 	} while (ret == -ENOMEM && smm_alloc_may_oom(order, gfp) &&
 		 !smm_out_of_memory(mm, NULL, order));
 	return ret;

@@ -522,6 +522,7 @@ int smm_mm_init(struct smm_mm *mm, struct smm_range *r, const struct smm_mm_conf
 	mm->watermark_scale_factor = cfg->watermark_scale_factor ? : SMM_WATERMARK_SCALE_FACTOR;
 	mm->swappiness = SMM_SWAPPINESS_DEFAULT;
 	mm->extfrag_threshold = SMM_EXTFRAG_THRESHOLD;
+	mm->compaction_proactiveness = SMM_COMPACTION_PROACTIVENESS;
 	/* Like memmap_init(): every pageblock starts out movable. */
 	for (i = 0; i < nr_pageblocks; i++)
 		mm->pageblock_mt[i] = SHADOWMM_MT_MOVABLE;

@@ -346,8 +346,9 @@ static void smm_kswapd_runs_add(struct smm_kswapd_runs *k, const struct smm_bala
  * nothing, so it ends at once), and the boosts are cleared at the end.
  * A run that freed nothing counts a kswapd failure; after
  * MAX_RECLAIM_RETRIES of them kshadowd is no longer woken until some
- * reclaim frees pages again. Dropped against the kernel: compaction
- * wakeups, writeback throttling, the order-0 fallback for high orders
+ * reclaim frees pages again. kcompactd is woken by kshadowd's glue
+ * before it naps (kshadowd.c), as kswapd_try_to_sleep() does. Dropped
+ * against the kernel: writeback throttling, the order-0 fallback for high orders
  * (kswapd_shrink_node() lowering sc->order), the NUMA promotion mark.
  * At most 2 x DEF_PRIORITY passes: DEF_PRIORITY down to 1, once more
  * after the boost restart. The run is recorded in mm->kswapd_runs.

@@ -40,11 +40,10 @@
  *   oom_kill		spaces killed by the OOM killer (oom.c)
  *   pgmigrate_*	anonymous pages migrated, and those that could not be
  *			(migrate.c)
- *   compact_*		what compaction's scanners looked at and isolated,
- *			and runs for an order that ended with (or without) a
- *			free block of it (compaction.c); compact_stall and
- *			compact_daemon_wake are 0 until direct compaction and
- *			kcompactd exist
+ *   compact_*		what compaction's scanners looked at and isolated
+ *			(compaction.c); direct compactions and whether the
+ *			allocation after them succeeded (compact_direct.c);
+ *			kcompactd's runs for an order (compact_proactive.c)
  */
 #include "vmstat.h"
 #include "slab.h"

@@ -339,7 +339,7 @@ int smmc_compact(struct smmc_nl *nl, int zone, int order, struct smmc_compact_zo
 const char *smmc_compact_result_name(uint32_t result);
 
 /* sysctl.c: the reclaim tunables by /proc/sys/vm's names */
-#define SMMC_SYSCTL_NR	4
+#define SMMC_SYSCTL_NR	5
 extern const char *const smmc_sysctl_names[SMMC_SYSCTL_NR];
 
 struct smmc_sysctl {
