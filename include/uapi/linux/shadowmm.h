@@ -507,7 +507,8 @@ enum shadowmm_a_ptl {
  * on x86 and arm64) or SHADOWMM_PROT_NONE alone. An access reads or
  * writes whole 64-bit words, at most SHADOWMM_ACCESS_MAX bytes; a fault
  * it cannot resolve stops it (SIGNAL: EFAULT no VMA, EACCES against the
- * protection, ENOMEM no memory) and is a reply, not an error, as a
+ * protection, ENOMEM no memory, ENXIO SIGBUS past a mapped file's end,
+ * EIO the file could not be read) and is a reply, not an error, as a
  * signal is to a tracer: the request itself was valid.
  */
 #define SHADOWMM_VMA_ANON		1
@@ -803,6 +804,7 @@ enum shadowmm_a_file {
 	SHADOWMM_A_FILE_RA_READ,	/* u64 (GET): pages read ahead of any read */
 	SHADOWMM_A_FILE_RA_HITS,	/* u64: of the hits, pages read ahead (READ: this read) */
 	SHADOWMM_A_FILE_RA_WASTED,	/* u64 (GET): pages read ahead, dropped unread */
+	SHADOWMM_A_FILE_MAPPINGS,	/* u32 (GET): file VMAs mapping it (i_mmap entries) */
 
 	__SHADOWMM_A_FILE_CNT,
 	SHADOWMM_A_FILE_MAX = __SHADOWMM_A_FILE_CNT - 1
