@@ -4,9 +4,11 @@
  * shadow MMU with its page-fault handler (fault.c), after mm/mmap.c and
  * mm/memory.c.
  *
- * A space's VMAs are anonymous areas [start, end) of whole pages with a
- * protection, kept in one array sorted by start, disjoint, and never two
- * mergeable ones side by side (same protection and kind, touching):
+ * A space's VMAs are areas [start, end) of whole pages with a
+ * protection, anonymous or mapping a shadow inode (SMM_VMA_FILE, from
+ * vm_pgoff, private or shared read-only: Documentation/pagecache.md),
+ * kept in one array sorted by start, disjoint, and never two mergeable
+ * ones side by side (anonymous, same protection, touching):
  * smm_vma_mmap() merges as vma_merge() does, smm_vma_munmap() splits as
  * __do_munmap() does. Lookups are a binary search, O(log n) like the
  * maple tree's walk; an insertion or a removal moves the tail of the
