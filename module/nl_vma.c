@@ -199,6 +199,11 @@ static int smm_nl_vma_access_prepare(struct sk_buff *skb, struct genl_info *info
 		NL_SET_ERR_MSG_ATTR(info->extack, value, "a value is for writes only");
 		return -EINVAL;
 	}
+	if (info->attrs[SHADOWMM_A_SPACE_FILE] || info->attrs[SHADOWMM_A_SPACE_OFFSET] ||
+	    info->attrs[SHADOWMM_A_SPACE_SHARED]) {
+		NL_SET_ERR_MSG(info->extack, "access takes no file, offset or sharing");
+		return -EINVAL;
+	}
 	if (write)
 		flags = SMM_ACCESS_WRITE | (value ? 0 : SMM_ACCESS_PATTERN);
 	smm_space_lock_all();

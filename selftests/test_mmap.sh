@@ -64,9 +64,10 @@ mapped() {
 	smmctl space mmap "$s1" addr $A len $((LEN + 4 * 4096)) prot rw- file "$id" private &&
 	smmctl space mmap "$s2" addr $B len $LEN file "$id" shared &&
 	json_expect "$(show "$s2")" '.maps[0] | "\(.file) \(.offset) \(.shared) \(.perms)"' \
-		"$id 0 true r--"
+		"$id 0 true r--" &&
+	json_expect "$(smmctl -j file show "$id")" '.files[0].mappings' 2
 }
-ktap_check "a private writable and a shared read-only mapping of the file" mapped
+ktap_check "a private writable and a shared read-only mapping of the file: 2 mappings" mapped
 
 one_page() {
 	json_expect "$(smmctl -j space access "$s1" addr $((A + 5 * 4096)) len 4096)" \

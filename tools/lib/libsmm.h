@@ -439,6 +439,7 @@ struct smmc_file {
 	uint64_t hits, misses;		/* pages, ever */
 	uint32_t ra_pages, ra_size;	/* readahead: the largest window, the window now */
 	uint64_t ra_read, ra_hits, ra_wasted;	/* pages read ahead, of which hit, dropped unread */
+	uint32_t mappings;		/* file VMAs mapping it (i_mmap entries) */
 };
 
 #define SMMC_FILE_RA_DEFAULT	(-1)	/* smmc_file_open(): the module's readahead window */
