@@ -301,6 +301,7 @@ static int smm_nl_file_put(struct sk_buff *skb, const struct smm_nl_file *nf)
 	    nla_put_u64_64bit(skb, SHADOWMM_A_FILE_HITS, ino->hits, SHADOWMM_A_FILE_PAD) ||
 	    nla_put_u64_64bit(skb, SHADOWMM_A_FILE_MISSES, ino->misses, SHADOWMM_A_FILE_PAD) ||
 	    nla_put_u32(skb, SHADOWMM_A_FILE_RA_PAGES, ino->ra.ra_pages) ||
+	    nla_put_u32(skb, SHADOWMM_A_FILE_MAPPINGS, ino->nr_immap) ||
 	    nla_put_u32(skb, SHADOWMM_A_FILE_RA_SIZE, ino->ra.size) ||
 	    nla_put_u64_64bit(skb, SHADOWMM_A_FILE_RA_READ, ino->ra_read, SHADOWMM_A_FILE_PAD) ||
 	    nla_put_u64_64bit(skb, SHADOWMM_A_FILE_RA_HITS, ino->ra_hits, SHADOWMM_A_FILE_PAD) ||
@@ -348,7 +349,10 @@ static struct smm_nl_file *smm_nl_file_remove(u32 id, u64 *pages)
 	return nf;
 }
 
-/* FILE_CLOSE: the inode's pages dropped from the cache, the file closed. */
+/*
+ * FILE_CLOSE: the inode's pages dropped from the cache, the file closed;
+ * refused (-EBUSY) while a file VMA of any space maps it.
+ */
 static int smm_nl_file_close_prepare(struct sk_buff *skb, struct genl_info *info, void *data)
 {
 	struct smm_nl_file *nf;
@@ -356,8 +360,14 @@ static int smm_nl_file_close_prepare(struct sk_buff *skb, struct genl_info *info
 
 	smm_space_lock_all();
 	nf = smm_nl_file_get(info);
-	if (!IS_ERR(nf))
+	if (!IS_ERR(nf) && nf->ino->nr_immap) {
+		/* the VMAs would point at a freed inode: munmap them first */
+		NL_SET_ERR_MSG_ATTR(info->extack, info->attrs[SHADOWMM_A_FILE_ID],
+				    "the file is mapped by a space (munmap or destroy it first)");
+		nf = ERR_PTR(-EBUSY);
+	} else if (!IS_ERR(nf)) {
 		smm_nl_file_remove(nf->ino->id, &pages);
+	}
 	smm_space_unlock_all();
 	if (IS_ERR(nf))
 		return PTR_ERR(nf);

@@ -11,6 +11,7 @@
 #include "compat.h"
 #include "core/space.h"
 #include "core/oom.h"
+#include "core/filemap.h"
 
 static struct netlink_range_validation smm_nl_vma_addr_range = {
 	.min = 0,
@@ -22,13 +23,21 @@ static struct netlink_range_validation smm_nl_vma_len_range = {
 	.max = 1ULL << 56,
 };
 
-static const struct nla_policy smm_nl_vma_policy[SHADOWMM_A_SPACE_VALUE + 1] = {
+static struct netlink_range_validation smm_nl_vma_offset_range = {
+	.min = 0,
+	.max = 16 * SMM_FILE_MAX_BYTES,	/* the core's largest file offset mapped */
+};
+
+static const struct nla_policy smm_nl_vma_policy[SHADOWMM_A_SPACE_SHARED + 1] = {
 	[SHADOWMM_A_SPACE_ID]		= NLA_POLICY_RANGE(NLA_U32, 1, SHADOWMM_SPACE_MAX),
 	[SHADOWMM_A_SPACE_ADDR]		= NLA_POLICY_FULL_RANGE(NLA_U64, &smm_nl_vma_addr_range),
 	[SHADOWMM_A_SPACE_LEN]		= NLA_POLICY_FULL_RANGE(NLA_U64, &smm_nl_vma_len_range),
 	[SHADOWMM_A_SPACE_PROT]		= NLA_POLICY_MASK(NLA_U32, SMM_VMA_PROT_ALL),
 	[SHADOWMM_A_SPACE_WRITE]	= { .type = NLA_FLAG },
 	[SHADOWMM_A_SPACE_VALUE]	= { .type = NLA_U64 },
+	[SHADOWMM_A_SPACE_FILE]		= NLA_POLICY_RANGE(NLA_U32, 1, SHADOWMM_FILE_MAX),
+	[SHADOWMM_A_SPACE_OFFSET]	= NLA_POLICY_FULL_RANGE(NLA_U64, &smm_nl_vma_offset_range),
+	[SHADOWMM_A_SPACE_SHARED]	= { .type = NLA_FLAG },
 };
 
 /* The space a request names, under smm_space_lock, with an extack when there is none. */
@@ -61,10 +70,55 @@ static int smm_nl_vma_range(struct genl_info *info, u64 *addr, u64 *len)
 	return 0;
 }
 
+/*
+ * The file attributes of a request: FILE for a file mapping, OFFSET and
+ * SHARED only with it, none of them for munmap. 0 or -EINVAL with the
+ * extack.
+ */
+static int smm_nl_vma_file_attrs(struct genl_info *info, bool map)
+{
+	struct nlattr **tb = info->attrs;
+	struct nlattr *extra = tb[SHADOWMM_A_SPACE_OFFSET] ? : tb[SHADOWMM_A_SPACE_SHARED];
+
+	if (!map && (tb[SHADOWMM_A_SPACE_FILE] || extra)) {
+		NL_SET_ERR_MSG_ATTR(info->extack, tb[SHADOWMM_A_SPACE_FILE] ? : extra,
+				    "munmap takes no file, offset or sharing");
+		return -EINVAL;
+	}
+	if (!tb[SHADOWMM_A_SPACE_FILE] && extra) {
+		NL_SET_ERR_MSG_ATTR(info->extack, extra, "offset and shared are for file mappings");
+		return -EINVAL;
+	}
+	return 0;
+}
+
+/*
+ * A file MMAP: the inode FILE names (FILE_OPEN's id), under the lock,
+ * mapped from OFFSET (default 0), MAP_SHARED with SHARED. -ENOENT for
+ * an unknown file.
+ */
+static int smm_nl_vma_mmap_file(struct genl_info *info, struct smm_space *s, u64 addr, u64 len,
+				unsigned int prot, const char **why)
+{
+	struct nlattr **tb = info->attrs;
+	struct smm_inode *ino = smm_inode_find(s->mm, nla_get_u32(tb[SHADOWMM_A_SPACE_FILE]));
+
+	if (!ino) {
+		NL_SET_ERR_MSG_ATTR(info->extack, tb[SHADOWMM_A_SPACE_FILE], "no such file");
+		*why = NULL;
+		return -ENOENT;
+	}
+	return smm_vma_mmap_file(s, addr, len, prot, ino,
+				 tb[SHADOWMM_A_SPACE_OFFSET] ?
+				 nla_get_u64(tb[SHADOWMM_A_SPACE_OFFSET]) : 0,
+				 nla_get_flag(tb[SHADOWMM_A_SPACE_SHARED]), why);
+}
+
 /* MMAP and MUNMAP: the core refuses with its reason, or changes the space. */
 static int smm_nl_vma_change(struct genl_info *info, bool map)
 {
 	struct nlattr *prot = info->attrs[SHADOWMM_A_SPACE_PROT];
+	unsigned int p = prot ? nla_get_u32(prot) : 0;
 	struct smm_space *s;
 	const char *why = NULL;
 	u64 addr, len;
@@ -77,14 +131,20 @@ static int smm_nl_vma_change(struct genl_info *info, bool map)
 		NL_SET_ERR_MSG_ATTR(info->extack, prot, "munmap takes no protection");
 		return -EINVAL;
 	}
+	ret = smm_nl_vma_file_attrs(info, map);
+	if (ret)
+		return ret;
 	smm_space_lock_all();
 	s = smm_nl_vma_space(info);
 	ret = -ENOENT;
 	if (!s)
 		goto out_unlock;
-	ret = map ? smm_vma_mmap(s, addr, len, prot ? nla_get_u32(prot) : 0, &why) :
-		    smm_vma_munmap(s, addr, len, &why);
-	if (ret)
+	if (map && info->attrs[SHADOWMM_A_SPACE_FILE])
+		ret = smm_nl_vma_mmap_file(info, s, addr, len, p, &why);
+	else
+		ret = map ? smm_vma_mmap(s, addr, len, p, &why) :
+			    smm_vma_munmap(s, addr, len, &why);
+	if (ret && why)
 		smm_nl_set_err(info->extack, info->attrs[SHADOWMM_A_SPACE_ADDR], why);
 	else
 		smm_space_changed();
@@ -139,6 +199,11 @@ static int smm_nl_vma_access_prepare(struct sk_buff *skb, struct genl_info *info
 		NL_SET_ERR_MSG_ATTR(info->extack, value, "a value is for writes only");
 		return -EINVAL;
 	}
+	if (info->attrs[SHADOWMM_A_SPACE_FILE] || info->attrs[SHADOWMM_A_SPACE_OFFSET] ||
+	    info->attrs[SHADOWMM_A_SPACE_SHARED]) {
+		NL_SET_ERR_MSG(info->extack, "access takes no file, offset or sharing");
+		return -EINVAL;
+	}
 	if (write)
 		flags = SMM_ACCESS_WRITE | (value ? 0 : SMM_ACCESS_PATTERN);
 	smm_space_lock_all();
@@ -189,6 +254,8 @@ int smm_nl_space_put_vm(struct sk_buff *skb, const struct smm_space *s)
 {
 	if (nla_put_u64_64bit(skb, SHADOWMM_A_SPACE_RSS_ANON, s->vm.rss_anon,
 			      SHADOWMM_A_SPACE_PAD) ||
+	    nla_put_u64_64bit(skb, SHADOWMM_A_SPACE_RSS_FILE, s->vm.rss_file,
+			      SHADOWMM_A_SPACE_PAD) ||
 	    nla_put_u64_64bit(skb, SHADOWMM_A_SPACE_MIN_FLT, s->vm.min_flt, SHADOWMM_A_SPACE_PAD) ||
 	    nla_put_u64_64bit(skb, SHADOWMM_A_SPACE_MAJ_FLT, s->vm.maj_flt, SHADOWMM_A_SPACE_PAD) ||
 	    nla_put_u32(skb, SHADOWMM_A_SPACE_NR_VMAS, s->vm.nr) ||
@@ -236,7 +303,12 @@ static int smm_nl_vma_get_dumpit(struct sk_buff *skb, struct netlink_callback *c
 		    nla_put_u64_64bit(skb, SHADOWMM_A_SPACE_LEN, v->end - v->start,
 				      SHADOWMM_A_SPACE_PAD) ||
 		    nla_put_u32(skb, SHADOWMM_A_SPACE_PROT, v->prot) ||
-		    nla_put_u32(skb, SHADOWMM_A_SPACE_VMA_KIND, v->kind)) {
+		    nla_put_u32(skb, SHADOWMM_A_SPACE_VMA_KIND, v->kind) ||
+		    (v->inode &&
+		     (nla_put_u32(skb, SHADOWMM_A_SPACE_FILE, v->inode->id) ||
+		      nla_put_u64_64bit(skb, SHADOWMM_A_SPACE_OFFSET, v->pgoff << PAGE_SHIFT,
+					SHADOWMM_A_SPACE_PAD) ||
+		      (v->shared && nla_put_flag(skb, SHADOWMM_A_SPACE_SHARED))))) {
 			genlmsg_cancel(skb, hdr);
 			break;
 		}

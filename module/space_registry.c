@@ -20,6 +20,7 @@
 
 #include "smm.h"
 #include "core/space.h"
+#include "core/filemap.h"
 #include "core/swap.h"
 #include "core/oom.h"
 
@@ -99,14 +100,16 @@ u64 smm_spaces_destroy_all(void)
 
 /*
  * CHECK's part for the spaces: each space's VMAs and faulted pages
- * (smm_vma_check()), its swap entries, and the swap area against them
- * all (core/swap.h), then the LRU lists and their rmap (smm_lru_check()),
+ * (smm_vma_check()), its swap entries, the page cache's i_mmap against
+ * the file VMAs and RssFile of them all (smm_filemap_check_rmap()), and
+ * the swap area against them all (core/swap.h), then the LRU lists and their rmap (smm_lru_check()),
  * under smm_space_lock. Non-zero with the first
  * broken rule in @why.
  */
 int smm_spaces_check(char *why, size_t len)
 {
 	struct smm_mm *mm = &smm_dev.mm;
+	u64 file_vmas = 0, rss_file = 0;
 	u8 *seen = NULL;
 	int ret = 0;
 	u32 id;
@@ -121,12 +124,18 @@ int smm_spaces_check(char *why, size_t len)
 	}
 	for (id = 1; !ret && id <= SHADOWMM_SPACE_MAX; id++) {
 		struct smm_space *s = smm_space_find(id);
+		u32 i;
 
 		if (s)
 			ret = smm_vma_check(s, why, len);
 		if (s && !ret)
 			ret = smm_swap_check_space(s, seen, why, len);
+		for (i = 0; s && i < s->vm.nr; i++)
+			file_vmas += s->vm.vma[i].kind == SMM_VMA_FILE;
+		rss_file += s ? s->vm.rss_file : 0;
 	}
+	if (!ret)
+		ret = smm_filemap_check_rmap(mm, file_vmas, rss_file, why, len);
 	if (!ret && seen)
 		ret = smm_swap_check(mm, seen, why, len);
 	if (!ret)

@@ -22,10 +22,18 @@
  * A fault that finds no memory even after reclaim calls the OOM killer
  * once (oom.h) and retries once if another space was killed.
  *
- * Simplified against mm/memory.c: a read fault allocates a page instead
- * of mapping the shared zero page; no fault-around, no THP; no
- * write-protect faults (faulted pages are mapped with their VMA's
- * protection, nothing is ever shared copy-on-write); no userfaultfd.
+ *   - a file VMA (filemap.h): past the file's last page SIGBUS; a read
+ *     fault maps the page-cache page read-only (do_read_fault():
+ *     filemap_fault(), read from the file on a miss, a major fault),
+ *     and maps its cached neighbours too (do_fault_around()); a write
+ *     fault on a private writable one copies the page into a new
+ *     anonymous page (do_cow_fault(), or wp_page_copy() when the
+ *     page-cache page was mapped read-only there already).
+ *
+ * Simplified against mm/memory.c: a read fault on an anonymous VMA
+ * allocates a page instead of mapping the shared zero page; no THP;
+ * anonymous pages are never shared copy-on-write (no fork yet); no
+ * userfaultfd.
  * An access that faults stops there: the pages before stay touched, as
  * a copy that faults half way has done part of its work.
  */
@@ -33,6 +41,8 @@
 #include "owner.h"
 #include "swap.h"
 #include "oom.h"
+#include "filemap.h"
+#include "lru.h"
 
 /* Read or write the words of [va, end) (one page) at @mem, which maps @va's page. */
 static void smm_access_page(u64 *mem, u64 va, u64 end, unsigned int flags, u64 value,
@@ -59,6 +69,150 @@ static int smm_fault_oom(struct smm_space *s, const char **why)
 
 	if (ret == -ESRCH)
 		*why = SMM_OOM_KILLED_WHY;
+	return ret;
+}
+
+#define SMM_FAULT_AROUND_BYTES	(64 * 1024)	/* fault_around_bytes' default */
+#define SMM_PTE_TABLE_BYTES	(SMM_PT_ENTRIES * SMM_PAGE_SIZE)	/* what one PTE table maps */
+
+/*
+ * do_fault_around() and filemap_map_pages(): around the read fault at
+ * @va of the file VMA @v, the fault_around_bytes window aligned on
+ * itself, cut at the VMA, the PTE table of @va and the file's last
+ * page, every page that is cached (uptodate: a shadow page is read
+ * whole before it enters the cache) and not PG_readahead is mapped
+ * read-only at its empty PTE. No read, no allocation: the table is
+ * @va's. Mapped old (not accessed), as arm64's
+ * arch_wants_old_prefaulted_pte() asks; x86 maps them young.
+ */
+static void smm_fault_around(struct smm_space *s, const struct smm_vma *v, u64 va)
+{
+	u64 from = va & ~(SMM_FAULT_AROUND_BYTES - 1), to = from + SMM_FAULT_AROUND_BYTES;
+	u64 table = va & ~(SMM_PTE_TABLE_BYTES - 1), a, index, frame, *slot;
+	const struct smm_lru_rec *x;
+	unsigned int level;
+
+	from = max(max(from, v->start), table);
+	to = min(min(to, v->end), table + SMM_PTE_TABLE_BYTES);
+	for (a = from; a < to; a += SMM_PAGE_SIZE) {
+		index = smm_vma_index_of(v, a);
+		if (index >= v->inode->nr_index)
+			break;
+		if (a == va)
+			continue;
+		frame = smm_filemap_get_folio(v->inode, index);
+		if (frame == SMM_FILEMAP_NONE)
+			continue;
+		x = smm_lru_rec_of(s->mm, frame);
+		if (!x || (x->flags & SMM_LRU_F_READAHEAD))
+			continue;
+		slot = smm_space_entry(s, a, &level);
+		if (slot && level == SHADOWMM_PT_PTE && !*slot)
+			smm_space_set_file_pte(s, slot, frame, v->prot, false);
+	}
+}
+
+/*
+ * The copy of a private file page (do_cow_fault(), wp_page_copy()): the
+ * page-cache page @frame's bytes copied out first (reclaim during the
+ * new page's allocation may drop the cached page), @va's PTE cleared if
+ * it mapped @frame (@slot not NULL), then a new anonymous page with the
+ * bytes mapped there writable. The cached page is left as it was, for
+ * every other mapping and for reads. -ENOMEM with the PTE empty.
+ */
+static int smm_fault_cow(struct smm_space *s, const struct smm_vma *v, u64 va, u64 *slot,
+			 u64 frame)
+{
+	void *buf = smm_zalloc_array(1, SMM_PAGE_SIZE);
+	int ret;
+
+	if (!buf)
+		return -ENOMEM;
+	ret = smm_filemap_copy_page(s->mm, frame, buf);
+	if (!ret) {
+		if (slot)
+			smm_space_zap_file_pte(s, slot);
+		ret = smm_space_map_anon_copy(s, va, v->prot | SHADOWMM_PROT_USER, true, buf);
+	}
+	smm_free_array(buf);
+	return ret;
+}
+
+/*
+ * The fault at @va of the file VMA @v (__handle_mm_fault() to
+ * do_fault()): @e a present PTE that forbids the access (a write to
+ * the read-only page-cache page of a private writable VMA: COW) or 0.
+ * Counted major when the page was read from the file. Returns 0 once
+ * a page is mapped, else -errno with the reason: -ENXIO for SIGBUS
+ * past the file's last page, -ENOMEM (VM_FAULT_OOM), -EIO.
+ */
+static int smm_fault_file_page(struct smm_space *s, const struct smm_vma *v, u64 va, u64 e,
+			       bool write, const char **why)
+{
+	u64 index = smm_vma_index_of(v, va), frame, *slot = NULL;
+	unsigned int level;
+	bool major = false;
+	int ret;
+
+	if (e) {
+		/* wp_page_copy(): the PTE maps the cached page read-only */
+		slot = smm_space_entry(s, va, &level);
+		if (!write || !slot || level != SHADOWMM_PT_PTE ||
+		    !smm_space_pte_frame(s, e, &frame) ||
+		    !smm_frame_is_file(&s->mm->frames[frame])) {
+			*why = "SIGSEGV (SEGV_ACCERR): the page's entry forbids the access";
+			return -EACCES;
+		}
+		return smm_fault_cow(s, v, va, slot, frame) ? -ENOMEM : 0;
+	}
+	ret = smm_space_pte_alloc(s, va, &slot);
+	if (!ret)
+		ret = smm_filemap_fault(v->inode, index, &frame, &major, why);
+	if (ret)
+		return ret;
+	if (major) {
+		WRITE_ONCE(s->mm->events.pgmajfault, s->mm->events.pgmajfault + 1);
+		s->vm.maj_flt++;
+	} else {
+		s->vm.min_flt++;
+	}
+	if (write)
+		return smm_fault_cow(s, v, va, NULL, frame);
+	smm_space_set_file_pte(s, slot, frame, v->prot, true);
+	smm_fault_around(s, v, va);
+	return 0;
+}
+
+/*
+ * A fault on a file VMA: SIGBUS past the file, else the page, with
+ * one OOM kill and retry on -ENOMEM as the anonymous fault does.
+ */
+static int smm_fault_file(struct smm_space *s, const struct smm_vma *v, u64 va, u64 e,
+			  bool write, const char **why)
+{
+	int ret;
+
+	if (smm_vma_index_of(v, va) >= v->inode->nr_index) {
+		*why = "SIGBUS (BUS_ADRERR): access beyond the end of the file";
+		return -ENXIO;
+	}
+	/* handle_mm_fault(): counted before it can fail */
+	WRITE_ONCE(s->mm->events.pgfault, s->mm->events.pgfault + 1);
+	ret = smm_fault_file_page(s, v, va, e, write, why);
+	if (ret == -ENOMEM) {
+		unsigned int level;
+		u64 *slot;
+
+		ret = smm_fault_oom(s, why);
+		/* a failed copy may have cleared the PTE: look again */
+		slot = ret ? NULL : smm_space_entry(s, va, &level);
+		if (!ret)
+			ret = slot ? smm_fault_file_page(s, v, va, *slot, write, why) : -EFAULT;
+		if (ret == -ESRCH)
+			return ret;
+		if (ret == -ENOMEM)
+			*why = "out of memory for the faulted page or its tables (VM_FAULT_OOM)";
+	}
 	return ret;
 }
 
@@ -100,6 +254,8 @@ static int smm_fault(struct smm_space *s, u64 va, u64 e, bool write, const char 
 		}
 		return ret;
 	}
+	if (vma && vma->kind == SMM_VMA_FILE)
+		return smm_fault_file(s, vma, va, e, write, why);
 	if (e) {
 		/* a page of SPACE_MAP that forbids this access: no VMA fixes it */
 		*why = "SIGSEGV (SEGV_ACCERR): the page's entry forbids the access";

@@ -17,6 +17,7 @@
 #include "lru.h"
 #include "owner.h"
 #include "mm_internal.h"
+#include "space.h"
 
 /* The data of a page-cache page whose LRU record is @rec (owner.h, lru.h). */
 u64 smm_file_data(u32 rec)
@@ -122,10 +123,12 @@ static void smm_filemap_remove(struct smm_inode *ino, u64 index, u64 frame)
 }
 
 /*
- * Reclaim's pageout of a page-cache page (vmscan.c): every shadow file
- * page is clean (the real file is never written, nothing writes the
- * shadow's copy), so it is dropped from the cache and freed at once, as
- * __remove_mapping() drops a clean page; a later read reads it again.
+ * Reclaim's pageout of a page-cache page (vmscan.c): every PTE mapping
+ * it is cleared through i_mmap (try_to_unmap()); every shadow file
+ * page is clean (the real file is never written, private writes copy,
+ * shared ones are refused), so it is then dropped from the cache and
+ * freed at once, as __remove_mapping() drops a clean page; a later read
+ * or fault reads it again. -EBUSY (kept) if a PTE still maps it.
  * -EINVAL when @frame is not a page-cache page its inode's index holds
  * (a broken cache: the page is kept). The spaces' lock held.
  */
@@ -137,6 +140,10 @@ int smm_filemap_reclaim(struct smm_mm *mm, u64 frame)
 	if (WARN_ON_ONCE(!x || !smm_frame_is_file(&f) || !smm_lru_is_file(x->flags) ||
 			 !x->inode || smm_filemap_get_folio(x->inode, x->va) != frame))
 		return -EINVAL;
+	/* shrink_folio_list(): try_to_unmap() first; a page still mapped is kept */
+	smm_filemap_unmap(x->inode, x->va, frame);
+	if (smm_filemap_mapcount(x->inode, x->va, frame))
+		return -EBUSY;
 	smm_filemap_remove(x->inode, x->va, frame);
 	return 0;
 }
@@ -214,7 +221,8 @@ struct smm_inode *smm_inode_find(struct smm_mm *mm, u32 id)
 }
 
 /*
- * The last close (iput() with truncate_inode_pages_final()): every
+ * The last close (iput() with truncate_inode_pages_final()), of an
+ * inode no VMA maps (the glue refuses to close a mapped file): every
  * cached page removed and freed, the index and the inode freed, the
  * inode off the mm's list. The glue closes its file after. The spaces'
  * lock held, so no scan holds one of its pages.
@@ -234,7 +242,8 @@ void smm_inode_destroy(struct smm_inode *ino)
 		}
 		smm_cond_resched();
 	}
-	WARN_ON_ONCE(ino->nrpages);
+	WARN_ON_ONCE(ino->nrpages || ino->nr_immap);
+	smm_free_array(ino->i_mmap);
 	for (pp = &ino->mm->inodes; *pp; pp = &(*pp)->next)
 		if (*pp == ino) {
 			*pp = ino->next;
@@ -504,6 +513,263 @@ int smm_file_read(struct smm_inode *ino, u64 off, u64 len, smm_file_copy_t copy,
 		ino->prev_pos = to;
 		smm_cond_resched();
 	}
+	return 0;
+}
+
+/* The 4 KiB of the page-cache page @frame into @buf (COW's copy, fault.c). */
+int smm_filemap_copy_page(struct smm_mm *mm, u64 frame, void *buf)
+{
+	const void *mem = smm_filemap_mem(mm, frame);
+
+	if (!mem)
+		return -EFAULT;
+	memcpy(buf, mem, SMM_PAGE_SIZE);
+	return 0;
+}
+
+/* The i_mmap slot of (@s, @start), or -1. */
+static int smm_immap_find(const struct smm_inode *ino, const struct smm_space *s, u64 start)
+{
+	u32 i;
+
+	for (i = 0; i < ino->nr_immap; i++)
+		if (ino->i_mmap[i].space == s && ino->i_mmap[i].start == start)
+			return i;
+	return -1;
+}
+
+bool smm_immap_has(const struct smm_inode *ino, const struct smm_space *s, u64 start)
+{
+	return smm_immap_find(ino, s, start) >= 0;
+}
+
+/*
+ * vma_interval_tree_insert(): the file VMA of @s starting at @start on
+ * @ino's i_mmap. The array doubles from 4 up to SMM_IMMAP_MAX; -ENOMEM
+ * with the reason beyond it or without memory, nothing changed.
+ */
+int smm_immap_add(struct smm_inode *ino, struct smm_space *s, u64 start, const char **why)
+{
+	struct smm_immap *a;
+	u32 cap;
+
+	if (ino->nr_immap >= SMM_IMMAP_MAX) {
+		*why = "the file is mapped by too many VMAs (i_mmap holds 256)";
+		return -ENOMEM;
+	}
+	if (ino->nr_immap == ino->cap_immap) {
+		cap = ino->cap_immap ? min(ino->cap_immap * 2, SMM_IMMAP_MAX) : 4;
+		a = smm_zalloc_array(cap, sizeof(*a));
+		if (!a) {
+			*why = "out of memory for the file's i_mmap";
+			return -ENOMEM;
+		}
+		if (ino->nr_immap)
+			memcpy(a, ino->i_mmap, ino->nr_immap * sizeof(*a));
+		smm_free_array(ino->i_mmap);
+		ino->i_mmap = a;
+		ino->cap_immap = cap;
+	}
+	ino->i_mmap[ino->nr_immap].space = s;
+	ino->i_mmap[ino->nr_immap].start = start;
+	ino->nr_immap++;
+	return 0;
+}
+
+/* vma_interval_tree_remove(): the last entry takes the slot; the array goes with the last. */
+void smm_immap_del(struct smm_inode *ino, const struct smm_space *s, u64 start)
+{
+	int i = smm_immap_find(ino, s, start);
+
+	if (WARN_ON_ONCE(i < 0))
+		return;
+	ino->i_mmap[i] = ino->i_mmap[--ino->nr_immap];
+	if (!ino->nr_immap) {
+		smm_free_array(ino->i_mmap);
+		ino->i_mmap = NULL;
+		ino->cap_immap = 0;
+	}
+}
+
+/* The entry of a VMA whose front munmap trimmed: its new start. */
+void smm_immap_move(struct smm_inode *ino, const struct smm_space *s, u64 from, u64 to)
+{
+	int i = smm_immap_find(ino, s, from);
+
+	if (!WARN_ON_ONCE(i < 0))
+		ino->i_mmap[i].start = to;
+}
+
+/* What one PTE of a rmap walk does: count, test-and-clear young, or clear. */
+enum smm_rmap_op { SMM_RMAP_COUNT, SMM_RMAP_YOUNG, SMM_RMAP_UNMAP };
+
+/*
+ * rmap_walk_file(): for every VMA on @ino's i_mmap whose file range
+ * holds @index, the PTE at vma->start + (index - pgoff) pages, if it
+ * maps @frame (a COWed anon page there, a swap entry or nothing is
+ * skipped); @op applied to each. Returns the PTEs found (for
+ * SMM_RMAP_YOUNG: of which were young). O(i_mmap entries) VMA lookups
+ * and walks. The spaces' lock held.
+ */
+static u32 smm_rmap_walk_file(struct smm_inode *ino, u64 index, u64 frame, enum smm_rmap_op op)
+{
+	u32 i, n = 0;
+
+	for (i = 0; i < ino->nr_immap; i++) {
+		struct smm_space *s = ino->i_mmap[i].space;
+		const struct smm_vma *v = smm_vma_find(s, ino->i_mmap[i].start);
+		unsigned int level;
+		u64 *pte, f, va;
+
+		if (WARN_ON_ONCE(!v || v->inode != ino || v->start != ino->i_mmap[i].start))
+			continue;
+		if (index < v->pgoff || index - v->pgoff >= (v->end - v->start) >> SMM_PAGE_SHIFT)
+			continue;
+		va = v->start + ((index - v->pgoff) << SMM_PAGE_SHIFT);
+		pte = smm_space_entry(s, va, &level);
+		if (!pte || level != SHADOWMM_PT_PTE || !smm_space_pte_frame(s, *pte, &f) ||
+		    f != frame)
+			continue;
+		if (op == SMM_RMAP_YOUNG) {
+			u64 young = smm_pte_young_bit(s->fmt);
+
+			if (!(*pte & young))
+				continue;
+			*pte &= ~young;
+		} else if (op == SMM_RMAP_UNMAP) {
+			smm_space_zap_file_pte(s, pte);
+		}
+		n++;
+	}
+	return n;
+}
+
+/* folio_mapcount() of the cached page @frame at @index: its PTEs, by the i_mmap walk. */
+u32 smm_filemap_mapcount(struct smm_inode *ino, u64 index, u64 frame)
+{
+	return smm_rmap_walk_file(ino, index, frame, SMM_RMAP_COUNT);
+}
+
+/* folio_referenced() of a page-cache page (lru.c): its young PTEs, each cleared. */
+int smm_filemap_referenced(struct smm_mm *mm, const struct smm_lru_rec *x)
+{
+	if (WARN_ON_ONCE(!x->inode || x->inode->mm != mm))
+		return 0;
+	return smm_rmap_walk_file(x->inode, x->va, x->frame, SMM_RMAP_YOUNG);
+}
+
+/* try_to_unmap() of a page-cache page: every PTE mapping it cleared, RssFile down. */
+void smm_filemap_unmap(struct smm_inode *ino, u64 index, u64 frame)
+{
+	smm_rmap_walk_file(ino, index, frame, SMM_RMAP_UNMAP);
+}
+
+/*
+ * do_sync_mmap_readahead() for a fault that missed at @index, without
+ * VM_SEQ_READ or VM_RAND_READ: read-around, a window of ra_pages
+ * centred on the fault ([index - ra_pages / 2, + ra_pages), cut at 0
+ * and i_size), its last ra_pages / 4 pages marked with PG_readahead's
+ * page. The kernel stops reading around after MMAP_LOTSAMISS misses
+ * (ra->mmap_miss): not copied.
+ */
+static void smm_filemap_read_around(struct smm_inode *ino, u64 index)
+{
+	struct smm_file_ra *ra = &ino->ra;
+	u64 half = ra->ra_pages / 2;
+
+	ra->start = index > half ? index - half : 0;
+	ra->size = ra->ra_pages;
+	ra->async_size = ra->ra_pages / 4;
+	smm_ra_read(ino, ra->start, ra->size, ra->async_size, index + 1);
+}
+
+/*
+ * filemap_fault(): the page-cache page of @ino at @index (below
+ * nr_index: the caller raised SIGBUS past it) in *@frame. Cached: a
+ * hit, and a PG_readahead page there starts page_cache_async_ra()
+ * (do_async_mmap_readahead()). Not cached: read-around
+ * (smm_filemap_read_around()), then the page itself read with direct
+ * reclaim if readahead did not bring it; *@major set (VM_FAULT_MAJOR).
+ * Counted in the inode's hits or misses, as reads are. -ENOMEM or
+ * -EIO with the reason; nothing half-inserted. The spaces' lock held.
+ */
+int smm_filemap_fault(struct smm_inode *ino, u64 index, u64 *frame, bool *major,
+		      const char **why)
+{
+	int ret;
+
+	*major = false;
+	*frame = smm_filemap_get_folio(ino, index);
+	if (*frame != SMM_FILEMAP_NONE) {
+		ino->hits++;
+		if (smm_lru_file_flags(ino->mm, *frame, 0, SMM_LRU_F_FILE_RA) & SMM_LRU_F_FILE_RA)
+			ino->ra_hits++;
+		if (ino->ra.ra_pages &&
+		    (smm_lru_file_flags(ino->mm, *frame, 0, SMM_LRU_F_READAHEAD) &
+		     SMM_LRU_F_READAHEAD))
+			smm_ondemand_readahead(ino, true, index, 1);
+		return 0;
+	}
+	*major = true;
+	ino->misses++;
+	ino->maj_faults++;
+	if (ino->ra.ra_pages) {
+		smm_filemap_read_around(ino, index);
+		*frame = smm_filemap_get_folio(ino, index);
+		if (*frame != SMM_FILEMAP_NONE) {
+			/* the faulting page is wanted now: not a readahead page */
+			smm_lru_file_flags(ino->mm, *frame, 0, SMM_LRU_F_FILE_RA);
+			return 0;
+		}
+	}
+	ret = smm_filemap_read_page(ino, index, SMM_GFP_DIRECT_RECLAIM, frame);
+	if (ret)
+		*why = ret == -ENOMEM ? "out of memory for a page-cache page (VM_FAULT_OOM)" :
+					"SIGBUS (BUS_ADRERR): the file could not be read";
+	return ret;
+}
+
+/*
+ * The rmap against the spaces: @file_vmas file VMAs and @rss_file
+ * PTEs of page-cache pages counted by the glue over every space (after
+ * smm_vma_check() found each VMA on its inode's i_mmap and each PTE on
+ * the cache's page for its index). Here: i_mmap entries as many, each
+ * one once and a file VMA of its inode, and the i_mmap walk of every
+ * cached page finds as many PTEs (so mapcounts agree).
+ */
+int smm_filemap_check_rmap(struct smm_mm *mm, u64 file_vmas, u64 rss_file, char *why,
+			   size_t len)
+{
+	struct smm_inode *ino;
+	u64 entries = 0, mapped = 0, index, frame;
+	u32 i;
+
+	for (ino = mm->inodes; ino; ino = ino->next)
+		entries += ino->nr_immap;
+	if (entries != file_vmas)
+		return snprintf(why, len, "%llu i_mmap entries, %llu file VMAs in the spaces",
+				(unsigned long long)entries, (unsigned long long)file_vmas), -EUCLEAN;
+	for (ino = mm->inodes; ino; ino = ino->next) {
+		for (i = 0; i < ino->nr_immap; i++) {
+			const struct smm_vma *v = smm_vma_find(ino->i_mmap[i].space,
+							       ino->i_mmap[i].start);
+
+			if (!v || v->inode != ino || v->start != ino->i_mmap[i].start ||
+			    smm_immap_find(ino, ino->i_mmap[i].space, v->start) != (int)i)
+				return snprintf(why, len, "inode %u: i_mmap entry %u is not a file VMA of the inode, or twice there",
+						ino->id, i), -EUCLEAN;
+		}
+		for (index = 0; ino->nr_immap && index < ino->nr_index; index++) {
+			frame = smm_filemap_get_folio(ino, index);
+			if (frame != SMM_FILEMAP_NONE)
+				mapped += smm_filemap_mapcount(ino, index, frame);
+			if (!(index % 4096))
+				smm_cond_resched();
+		}
+	}
+	if (mapped != rss_file)
+		return snprintf(why, len, "the i_mmap walk finds %llu PTEs of page-cache pages, RssFile of the spaces says %llu",
+				(unsigned long long)mapped, (unsigned long long)rss_file), -EUCLEAN;
 	return 0;
 }
 

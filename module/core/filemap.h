@@ -41,6 +41,8 @@
 #include "env.h"
 
 struct smm_mm;
+struct smm_space;
+struct smm_lru_rec;
 
 #define SMM_FILE_MAX_BYTES	(4ULL << 30)	/* the largest file a shadow inode takes */
 #define SMM_FILEMAP_CHUNK	512U		/* index entries per chunk: 2 MiB of file */
@@ -57,6 +59,20 @@ struct smm_mm;
 struct smm_file_ra {
 	u64 start, size, async_size;
 	u32 ra_pages;
+};
+
+/*
+ * i_mmap: the file VMAs mapping an inode, as struct address_space's
+ * i_mmap interval tree, here an array of (space, VMA start) (a VMA is
+ * found again by smm_vma_find(); the entry follows its start when
+ * munmap trims the front, a split adds one). At most SMM_IMMAP_MAX
+ * entries per inode: a mmap or split beyond is refused (-ENOMEM).
+ */
+#define SMM_IMMAP_MAX		256U
+
+struct smm_immap {
+	struct smm_space *space;
+	u64 start;
 };
 
 /* The glue's file: @len bytes at @off into @buf; 0 or -errno (a short read is -EIO). */
@@ -84,6 +100,9 @@ struct smm_inode {
 	u64 ra_wasted;			/* of which reclaim dropped before any read */
 	smm_file_read_t read;
 	void *ctx;			/* the glue's struct file */
+	struct smm_immap *i_mmap;	/* the file VMAs mapping it, unordered */
+	u32 nr_immap, cap_immap;
+	u64 maj_faults;			/* faults that read the page (misses, counted there too) */
 };
 
 /* What one smm_file_read() did, in pages of the range read. */
@@ -108,6 +127,32 @@ u64 smm_filemap_get_folio(const struct smm_inode *ino, u64 index);
 
 /* Reclaim's pageout of a clean page-cache page: out of the cache, freed. */
 int smm_filemap_reclaim(struct smm_mm *mm, u64 frame);
+
+/* i_mmap (vma.c): a file VMA's entry added, removed, moved with its start */
+int smm_immap_add(struct smm_inode *ino, struct smm_space *s, u64 start, const char **why);
+void smm_immap_del(struct smm_inode *ino, const struct smm_space *s, u64 start);
+void smm_immap_move(struct smm_inode *ino, const struct smm_space *s, u64 from, u64 to);
+bool smm_immap_has(const struct smm_inode *ino, const struct smm_space *s, u64 start);
+
+/* filemap_fault() (fault.c): the page at @index, read (with read-around) on a miss */
+int smm_filemap_fault(struct smm_inode *ino, u64 index, u64 *frame, bool *major,
+		      const char **why);
+
+int smm_filemap_copy_page(struct smm_mm *mm, u64 frame, void *buf);
+
+/* The rmap of a page-cache page through i_mmap (rmap_walk_file()) */
+u32 smm_filemap_mapcount(struct smm_inode *ino, u64 index, u64 frame);
+int smm_filemap_referenced(struct smm_mm *mm, const struct smm_lru_rec *x);
+void smm_filemap_unmap(struct smm_inode *ino, u64 index, u64 frame);
+
+/*
+ * CHECK of the rmap against the spaces (the glue sums them): i_mmap
+ * entries as many as file VMAs (each VMA found on its inode's by
+ * smm_vma_check()), every entry a file VMA of its inode, and the PTEs
+ * the i_mmap walk finds as many as the spaces' RssFile.
+ */
+int smm_filemap_check_rmap(struct smm_mm *mm, u64 file_vmas, u64 rss_file, char *why,
+			   size_t len);
 
 /* The data of a page-cache page whose LRU record is @rec (owner.h's layout). */
 u64 smm_file_data(u32 rec);

@@ -475,7 +475,7 @@ u64 smm_lru_count(struct smm_mm *mm, unsigned int zone, enum smm_lru_list lru)
 }
 
 /* The accessed bit of a leaf: x86's A, arm64's AF. */
-static u64 smm_pte_young_bit(const struct smm_pt_fmt *f)
+u64 smm_pte_young_bit(const struct smm_pt_fmt *f)
 {
 	return f->arch == SMM_PT_ARM64 ? SMM_ARM64_AF : SMM_PTE_ACCESSED;
 }
@@ -504,16 +504,20 @@ static u64 *smm_rmap_pte(struct smm_mm *mm, const struct smm_lru_rec *x)
 /*
  * folio_referenced(): through the reverse map, the PTEs mapping the page
  * that were accessed since the last look, each one's accessed bit
- * cleared (ptep_clear_flush_young(); no TLB to flush here). One PTE per
- * page: returns 0 or 1; 0 for an unmapped page of the swap cache (no
- * PTE maps it). The space mutex held.
+ * cleared (ptep_clear_flush_young(); no TLB to flush here). An anon
+ * page has one PTE: 0 or 1; 0 for an unmapped page of the swap cache
+ * (no PTE maps it). A page-cache page's PTEs are found through its
+ * inode's i_mmap (rmap_walk_file(), filemap.c): 0 to its mapcount.
+ * The space mutex held.
  */
 int smm_folio_referenced(struct smm_mm *mm, const struct smm_lru_rec *x)
 {
 	u64 *pte, young;
 
-	if (smm_lru_is_file(x->flags) || (!x->space && (x->flags & SMM_LRU_F_SWAPCACHE)))
-		return 0;	/* no PTE maps it: unmapped swap cache, page cache */
+	if (smm_lru_is_file(x->flags))
+		return smm_filemap_referenced(mm, x);	/* through its inode's i_mmap */
+	if (!x->space && (x->flags & SMM_LRU_F_SWAPCACHE))
+		return 0;	/* no PTE maps it: unmapped swap cache */
 	pte = smm_rmap_pte(mm, x);
 	if (WARN_ON_ONCE(!pte))
 		return 0;
@@ -731,10 +735,10 @@ u64 smm_shrink_active_list(struct smm_mm *mm, unsigned int zone, u64 nr_to_scan)
 }
 
 /*
- * shrink_active_list() for the file lists: the same steps. Every page
- * cache page is unmapped (no file mappings yet), so none is referenced
- * through a PTE, and none is kept active as a referenced VM_EXEC page
- * would be: all are deactivated.
+ * shrink_active_list() for the file lists: the same steps. A mapped
+ * page's young PTEs are cleared through i_mmap on the way; none is kept
+ * active as a referenced VM_EXEC page would be (shadow VMAs carry no
+ * executable-text rule): all are deactivated.
  */
 u64 smm_shrink_active_file(struct smm_mm *mm, unsigned int zone, u64 nr_to_scan)
 {
@@ -840,10 +844,13 @@ void smm_shrink_inactive_list(struct smm_mm *mm, unsigned int zone, u64 nr_to_sc
 }
 
 /*
- * shrink_inactive_list() for the file lists: the same judgement, which
- * for an unmapped page-cache page is always RECLAIM (no PTE references
- * it; 6.1's FOLIOREF_RECLAIM_CLEAN when PG_referenced was set), and the
- * pageout drops the clean page from the cache (pgscan_file,
+ * shrink_inactive_list() for the file lists: the same judgement
+ * (folio_check_references() for a file page without VM_EXEC: young
+ * PTEs through i_mmap, a mapped page referenced twice or by two PTEs
+ * activated, once kept), which for an unmapped page-cache page is
+ * always RECLAIM (6.1's FOLIOREF_RECLAIM_CLEAN when PG_referenced was
+ * set), and the pageout unmaps the clean page from every PTE
+ * (try_to_unmap()) and drops it from the cache (pgscan_file,
  * pgsteal_file). Without @pageout nothing is reclaimed.
  */
 void smm_shrink_inactive_file(struct smm_mm *mm, unsigned int zone, u64 nr_to_scan,

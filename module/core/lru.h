@@ -19,9 +19,12 @@
  *			cache, read ahead; its slot in the flags, swap.h)
  *	inode, va	a page-cache page (filemap.h), on a file list: its
  *			shadow inode in place of the space, its page index in
- *			place of the va (folio->mapping, folio->index); file
- *			pages are mapped by no space yet, so they have no PTE
- *			to look at. Its frame is SMM_FRAME_PAGE with owner
+ *			place of the va (folio->mapping, folio->index); the
+ *			PTEs mapping it (any number of spaces and file VMAs)
+ *			are found through the inode's i_mmap, as
+ *			rmap_walk_file() does, and its mapcount is computed
+ *			by that walk (filemap.c), not stored: the record
+ *			stays 32 bytes. Its frame is SMM_FRAME_PAGE with owner
  *			SMM_OWNER_FILE and the record number as tag; the
  *			list bits (a file list) are its PG_swapbacked clear.
  *
@@ -52,6 +55,7 @@
 struct smm_mm;
 struct smm_space;
 struct smm_inode;
+struct smm_pt_fmt;
 
 /* enum lru_list, in the kernel's order */
 enum smm_lru_list {
@@ -185,6 +189,7 @@ u64 smm_shrink_active_list(struct smm_mm *mm, unsigned int zone, u64 nr_to_scan)
 void smm_shrink_inactive_list(struct smm_mm *mm, unsigned int zone, u64 nr_to_scan,
 			      smm_pageout_t pageout, void *priv, struct smm_lru_scan *res);
 int smm_folio_referenced(struct smm_mm *mm, const struct smm_lru_rec *r);
+u64 smm_pte_young_bit(const struct smm_pt_fmt *f);
 
 /* The same for the file lists (the pageout gets a NULL space for a file page) */
 bool smm_inactive_file_is_low(struct smm_mm *mm, unsigned int zone);

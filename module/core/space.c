@@ -223,6 +223,11 @@ static void smm_space_zap_leaf(struct smm_space *s, u64 *slot, u64 idx, unsigned
 	bool anon = smm_frame_data(&s->mm->frames[idx]) & SMM_ANON_BIT;
 	const struct smm_lru_rec *x = anon ? smm_lru_rec_of(s->mm, idx) : NULL;
 
+	if (smm_frame_is_file(&s->mm->frames[idx])) {
+		/* a page-cache page: only unmapped, it stays in the cache (filemap.h) */
+		smm_space_zap_file_pte(s, slot);
+		return;
+	}
 	*slot = e;
 	/* a page of the swap cache: its slot goes with it (swap-out took it out before) */
 	if (x && (x->flags & SMM_LRU_F_SWAPCACHE))
@@ -249,8 +254,8 @@ void smm_space_zap_anon_pte(struct smm_space *s, u64 *slot, u64 swp)
 }
 
 /*
- * Unmap whatever lies in [va, end) (only anonymous pages with
- * @anon_only), freeing pages and emptied tables. An anonymous page
+ * Unmap whatever lies in [va, end) (only the pages faults mapped,
+ * anonymous and page-cache ones, with @anon_only), freeing pages and emptied tables. An anonymous page
  * leaves the space's RSS whoever unmaps it; a swap entry (anonymous
  * too) gives its slot back, as zap_pte_range()'s swap branch does.
  */
@@ -275,7 +280,8 @@ static void smm_space_clear(struct smm_space *s, u64 va, u64 end, bool anon_only
 		} else if (e && !WARN_ON_ONCE(!smm_space_entry_idx(s, level, e, &idx))) {
 			bool anon = smm_frame_data(&s->mm->frames[idx]) & SMM_ANON_BIT;
 
-			if (anon || !anon_only)
+			/* demand-paged pages go with anon_only: anonymous and page-cache */
+			if (anon || !anon_only || smm_frame_is_file(&s->mm->frames[idx]))
 				smm_space_zap_leaf(s, p.slot[level], idx, shift, 0);
 		}
 		smm_space_prune(s, &p, level, va, next, end);
@@ -514,8 +520,8 @@ int smm_space_map_anon(struct smm_space *s, u64 va, unsigned int prot, bool writ
  * descended stays valid. Swapoff does not reclaim: it would swap out
  * what it brings back. The page's frame in *@frame if not NULL.
  */
-int smm_space_map_anon_from(struct smm_space *s, u64 va, unsigned int prot, bool young,
-			    bool write, const void *src, u64 *frame)
+static int smm_space_map_anon_page(struct smm_space *s, u64 va, unsigned int prot, bool young,
+				   bool write, const void *src, bool swapin, u64 *frame)
 {
 	unsigned int reclaim = young ? SMM_GFP_DIRECT_RECLAIM : 0;
 	unsigned int gfp = SHADOWMM_GFP_MOVABLE | (src ? 0 : SHADOWMM_GFP_ZERO) | reclaim;
@@ -528,18 +534,18 @@ int smm_space_map_anon_from(struct smm_space *s, u64 va, unsigned int prot, bool
 	ret = smm_lru_rec_alloc(s->mm, reclaim, &rec);
 	if (ret)
 		return ret;
-	ret = smm_space_descend(s, va, SHADOWMM_PT_PTE, !src, reclaim, &p);
+	ret = smm_space_descend(s, va, SHADOWMM_PT_PTE, !swapin, reclaim, &p);
 	if (ret >= 0 && ret != SHADOWMM_PT_PTE)
 		ret = -EFAULT;	/* a swap entry's tables went missing */
 	if (ret >= 0) {
 		old = *p.slot[SHADOWMM_PT_PTE];
-		if (WARN_ON_ONCE(src ? !smm_pte_swap(s->fmt, SHADOWMM_PT_PTE, old) : !!old))
+		if (WARN_ON_ONCE(swapin ? !smm_pte_swap(s->fmt, SHADOWMM_PT_PTE, old) : !!old))
 			ret = -EEXIST;
 	}
 	if (ret >= 0)
 		ret = smm_space_get(s, 0, gfp, SMM_FRAME_SPACE, smm_anon_data(s->id, rec), &idx);
 	if (ret < 0) {
-		if (ret != -EEXIST && !src)
+		if (ret != -EEXIST && !swapin)
 			smm_space_clear(s, va, va + SMM_PAGE_SIZE, true);
 		smm_lru_rec_free(s->mm, rec);
 		return ret;
@@ -561,6 +567,81 @@ int smm_space_map_anon_from(struct smm_space *s, u64 va, unsigned int prot, bool
 	if (frame)
 		*frame = idx;
 	return 0;
+}
+
+int smm_space_map_anon_from(struct smm_space *s, u64 va, unsigned int prot, bool young,
+			    bool write, const void *src, u64 *frame)
+{
+	return smm_space_map_anon_page(s, va, prot, young, write, src, !!src, frame);
+}
+
+/*
+ * wp_page_copy() and do_cow_fault()'s page: a new anonymous page at
+ * @va's empty PTE (tables made as needed, direct reclaim allowed),
+ * filled with the 4 KiB at @src (the page-cache page's bytes, copied
+ * by the caller before: reclaim here may drop the cached page), mapped
+ * young with @prot (dirty on a @write), on the anon LRU with its rmap.
+ * All or nothing, as smm_space_map_anon().
+ */
+int smm_space_map_anon_copy(struct smm_space *s, u64 va, unsigned int prot, bool write,
+			    const void *src)
+{
+	return smm_space_map_anon_page(s, va, prot, true, write, src, false, NULL);
+}
+
+/*
+ * __pte_alloc() for a file fault: the tables down to @va's PTE made as
+ * needed (direct reclaim allowed: reclaim never frees a table, so the
+ * slot stays valid across the page-cache lookup and read that follow),
+ * the PTE slot in *@slot. On -ENOMEM the tables made are freed again.
+ */
+int smm_space_pte_alloc(struct smm_space *s, u64 va, u64 **slot)
+{
+	struct smm_space_path p;
+	int ret = smm_space_descend(s, va, SHADOWMM_PT_PTE, true, SMM_GFP_DIRECT_RECLAIM, &p);
+
+	if (ret >= 0 && ret != SHADOWMM_PT_PTE)
+		ret = -EFAULT;
+	if (ret < 0) {
+		if (ret != -EEXIST)
+			smm_space_clear(s, va, va + SMM_PAGE_SIZE, true);
+		return ret;
+	}
+	*slot = p.slot[SHADOWMM_PT_PTE];
+	return 0;
+}
+
+/*
+ * do_set_pte() for a page-cache page: @frame mapped at the empty PTE
+ * @slot of @s read-only (@prot without write: a private mapping's
+ * write copies, a shared one is read-only in this step), accessed if
+ * @young (fault-around maps its neighbours old, as on arm64), counted
+ * in RssFile. Not in mapped[]: the frame is the page cache's, not the
+ * space's (smm_space_frames()). The spaces' lock held.
+ */
+void smm_space_set_file_pte(struct smm_space *s, u64 *slot, u64 frame, unsigned int prot,
+			    bool young)
+{
+	u64 e = smm_pte_make(s->fmt, SHADOWMM_PT_PTE, smm_space_pfn(s, frame),
+			     (prot & ~SHADOWMM_PROT_WRITE) | SHADOWMM_PROT_USER, true);
+
+	*slot = young ? smm_pte_hw_update(s->fmt, e, false) : e;
+	s->vm.rss_file++;
+}
+
+/* A page-cache page's PTE cleared (munmap, COW, try_to_unmap()): out of RssFile, not freed. */
+void smm_space_zap_file_pte(struct smm_space *s, u64 *slot)
+{
+	*slot = 0;
+	s->vm.rss_file--;
+}
+
+/* The frame a present 4K leaf @e of @s maps, or false. */
+bool smm_space_pte_frame(const struct smm_space *s, u64 e, u64 *frame)
+{
+	return e && !smm_pte_swap(s->fmt, SHADOWMM_PT_PTE, e) &&
+	       smm_pte_leaf(s->fmt, SHADOWMM_PT_PTE, e) &&
+	       smm_space_entry_idx(s, SHADOWMM_PT_PTE, e, frame);
 }
 
 /*

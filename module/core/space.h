@@ -9,7 +9,9 @@
  * both with owner SMM_OWNER_SPACE and the space's id as tag (owner.h).
  * A page a fault mapped (demand paging, vma.h) also carries SMM_ANON_BIT
  * and counts in the space's RSS (vm.rss_anon); whoever unmaps it, munmap
- * or SPACE_UNMAP, takes it out again.
+ * or SPACE_UNMAP, takes it out again. A page-cache page a fault on a
+ * file VMA mapped stays the page cache's (filemap.h): it counts in
+ * vm.rss_file, not in mapped[], and unmapping only clears its PTE.
  * Nothing else is kept per frame. Entries hold physical frame numbers,
  * the range's pfns (range.h), like real entries do: a shadow
  * translation is the physical address of shadowmm's memory. Table pages
@@ -57,6 +59,15 @@ u64 *smm_space_entry(struct smm_space *s, u64 va, unsigned int *level);
 int smm_space_map_anon(struct smm_space *s, u64 va, unsigned int prot, bool write);
 int smm_space_map_anon_from(struct smm_space *s, u64 va, unsigned int prot, bool young,
 			    bool write, const void *src, u64 *frame);
+
+/* File mappings (fault.c, filemap.c): page-cache pages in PTEs, and COW copies */
+int smm_space_map_anon_copy(struct smm_space *s, u64 va, unsigned int prot, bool write,
+			    const void *src);
+int smm_space_pte_alloc(struct smm_space *s, u64 va, u64 **slot);
+void smm_space_set_file_pte(struct smm_space *s, u64 *slot, u64 frame, unsigned int prot,
+			    bool young);
+void smm_space_zap_file_pte(struct smm_space *s, u64 *slot);
+bool smm_space_pte_frame(const struct smm_space *s, u64 e, u64 *frame);
 
 /* The swap cache's pages (swap.c): read ahead unmapped, mapped on a hit, dropped */
 int smm_space_cache_new(struct smm_mm *mm, u32 id, u32 slot, const void *src, u64 *frame);

@@ -3,8 +3,9 @@
  * The VMAs of a shadow address space (vma.h): mmap with merging, munmap
  * with splitting, lookup, and the invariants CHECK verifies.
  *
- * What is simplified against mm/mmap.c: every VMA is anonymous and
- * private, placed where the caller says (MAP_FIXED_NOREPLACE: no
+ * What is simplified against mm/mmap.c: a VMA is anonymous and private,
+ * or maps a shadow inode (SMM_VMA_FILE: MAP_PRIVATE, or MAP_SHARED
+ * read-only), placed where the caller says (MAP_FIXED_NOREPLACE: no
  * get_unmapped_area(), no overlap allowed); there is no mmap_min_addr,
  * no stack or brk, no mprotect, no anon_vma (merging looks only at the
  * protection and the kind), and refusals are checked whole before
@@ -12,6 +13,7 @@
  */
 #include "space.h"
 #include "owner.h"
+#include "filemap.h"
 
 /* Index of the first VMA ending after @addr (nr if none): find_vma()'s. */
 static u32 smm_vma_index(const struct smm_vm *vm, u64 addr)
@@ -50,10 +52,15 @@ const struct smm_vma *smm_vma_find(const struct smm_space *s, u64 addr)
 	return NULL;
 }
 
-/* Could @a and @b, touching, be one VMA? vma_merge()'s is_mergeable_vma(), for us. */
+/*
+ * Could @a and @b, touching, be one VMA? vma_merge()'s is_mergeable_vma(),
+ * for us. File VMAs are never merged (the kernel merges those with
+ * contiguous vm_pgoff of one file): each keeps its own i_mmap entry.
+ */
 static bool smm_vma_mergeable(const struct smm_vma *a, const struct smm_vma *b)
 {
-	return a->end == b->start && a->prot == b->prot && a->kind == b->kind;
+	return a->end == b->start && a->prot == b->prot && a->kind == b->kind &&
+	       a->kind == SMM_VMA_ANON;
 }
 
 /*
@@ -111,6 +118,79 @@ static const char *smm_vma_check_range(const struct smm_space *s, u64 addr, u64 
 	return NULL;
 }
 
+/* How far into a file a VMA may reach: 16 times the largest file (filemap.h). */
+#define SMM_VMA_FILE_MAX_OFF	(16 * SMM_FILE_MAX_BYTES)
+
+/* The checks every mmap shares: the space alive, the range, the protection. */
+static int smm_vma_mmap_checks(struct smm_space *s, u64 addr, u64 len, unsigned int prot,
+			       const char **why)
+{
+	if (s->vm.oom_killed) {
+		*why = "the space was killed by the OOM killer";
+		return -ESRCH;
+	}
+	*why = smm_vma_check_range(s, addr, len);
+	if (*why)
+		return -EINVAL;
+	if (prot & ~SMM_VMA_PROT_ALL) {
+		*why = "protection must be write, exec, or none alone";
+		return -EINVAL;
+	}
+	if ((prot & SHADOWMM_PROT_NONE) && prot != SHADOWMM_PROT_NONE) {
+		*why = "PROT_NONE excludes write and exec";
+		return -EINVAL;
+	}
+	return 0;
+}
+
+/*
+ * Insert @new (checked) where it belongs: refused on overlap, merged
+ * with a touching mergeable neighbour (anon only), or a slot of its
+ * own. A file VMA's i_mmap entry is added first (filemap.c), and taken
+ * out again if the array cannot grow: a refusal changes nothing.
+ */
+static int smm_vma_place(struct smm_space *s, const struct smm_vma *new, const char **why)
+{
+	struct smm_vm *vm = &s->vm;
+	bool left, right;
+	u32 i;
+	int ret;
+
+	i = smm_vma_index(vm, new->start);
+	if (i < vm->nr && vm->vma[i].start < new->end) {
+		*why = "range overlaps a VMA of the space (MAP_FIXED_NOREPLACE)";
+		return -EEXIST;
+	}
+	left = i && smm_vma_mergeable(&vm->vma[i - 1], new);
+	right = i < vm->nr && smm_vma_mergeable(new, &vm->vma[i]);
+	if (left && right) {
+		vm->vma[i - 1].end = vm->vma[i].end;
+		smm_vma_remove(vm, i, 1);
+	} else if (left) {
+		vm->vma[i - 1].end = new->end;
+	} else if (right) {
+		vm->vma[i].start = new->start;
+	} else {
+		if (vm->nr >= SMM_VMA_MAX_COUNT) {
+			*why = "too many VMAs in the space (vm.max_map_count, 65530)";
+			return -ENOMEM;
+		}
+		if (new->inode) {
+			ret = smm_immap_add(new->inode, s, new->start, why);
+			if (ret)
+				return ret;
+		}
+		if (smm_vma_reserve(vm)) {
+			if (new->inode)
+				smm_immap_del(new->inode, s, new->start);
+			*why = "out of memory for the space's VMAs";
+			return -ENOMEM;
+		}
+		smm_vma_insert(vm, i, new);
+	}
+	return 0;
+}
+
 /*
  * mmap(addr, len, prot, MAP_PRIVATE | MAP_ANONYMOUS | MAP_FIXED_NOREPLACE):
  * a new anonymous VMA [addr, addr + len), merged with a neighbour on
@@ -126,68 +206,76 @@ static const char *smm_vma_check_range(const struct smm_space *s, u64 addr, u64 
 int smm_vma_mmap(struct smm_space *s, u64 addr, u64 len, unsigned int prot, const char **why)
 {
 	struct smm_vma new = { .start = addr, .end = addr + len, .prot = prot, .kind = SMM_VMA_ANON };
-	struct smm_vm *vm = &s->vm;
-	bool left, right;
-	u32 i;
+	int ret = smm_vma_mmap_checks(s, addr, len, prot, why);
 
-	if (vm->oom_killed) {
-		*why = "the space was killed by the OOM killer";
-		return -ESRCH;
-	}
-	*why = smm_vma_check_range(s, addr, len);
-	if (*why)
+	return ret ? ret : smm_vma_place(s, &new, why);
+}
+
+/*
+ * mmap(addr, len, prot, MAP_PRIVATE or MAP_SHARED | MAP_FIXED_NOREPLACE,
+ * file, offset): a file VMA of @ino from byte @offset, on the inode's
+ * i_mmap (filemap.h). Nothing is mapped yet: pages come with faults
+ * (fault.c). As mmap(2), a range past the file's end is allowed; a
+ * touch there is SIGBUS (fault.c). Refusals as smm_vma_mmap()'s, and:
+ * -EINVAL for an offset not page aligned or one that overflows with
+ * the length, -EOPNOTSUPP for MAP_SHARED with PROT_WRITE (shared
+ * writes, dirty pages and writeback come later), -ENOMEM when the
+ * inode's i_mmap is full (SMM_IMMAP_MAX). The spaces' lock held.
+ */
+int smm_vma_mmap_file(struct smm_space *s, u64 addr, u64 len, unsigned int prot,
+		      struct smm_inode *ino, u64 offset, bool shared, const char **why)
+{
+	struct smm_vma new = {
+		.start = addr, .end = addr + len, .prot = prot, .kind = SMM_VMA_FILE,
+		.inode = ino, .pgoff = offset >> SMM_PAGE_SHIFT, .shared = shared,
+	};
+	int ret = smm_vma_mmap_checks(s, addr, len, prot, why);
+
+	if (ret)
+		return ret;
+	if (offset & (SMM_PAGE_SIZE - 1)) {
+		*why = "file offset is not page aligned";
 		return -EINVAL;
-	if (prot & ~SMM_VMA_PROT_ALL) {
-		*why = "protection must be write, exec, or none alone";
+	}
+	if (offset > SMM_VMA_FILE_MAX_OFF || len > SMM_VMA_FILE_MAX_OFF - offset) {
+		*why = "file offset plus length is past 64 GiB (the largest file offset mapped)";
 		return -EINVAL;
 	}
-	if ((prot & SHADOWMM_PROT_NONE) && prot != SHADOWMM_PROT_NONE) {
-		*why = "PROT_NONE excludes write and exec";
-		return -EINVAL;
+	if (shared && (prot & SHADOWMM_PROT_WRITE)) {
+		*why = "shared writable file mappings are not supported yet";
+		return -EOPNOTSUPP;
 	}
-	i = smm_vma_index(vm, addr);
-	if (i < vm->nr && vm->vma[i].start < new.end) {
-		*why = "range overlaps a VMA of the space (MAP_FIXED_NOREPLACE)";
-		return -EEXIST;
-	}
-	left = i && smm_vma_mergeable(&vm->vma[i - 1], &new);
-	right = i < vm->nr && smm_vma_mergeable(&new, &vm->vma[i]);
-	if (left && right) {
-		vm->vma[i - 1].end = vm->vma[i].end;
-		smm_vma_remove(vm, i, 1);
-	} else if (left) {
-		vm->vma[i - 1].end = new.end;
-	} else if (right) {
-		vm->vma[i].start = addr;
-	} else {
-		if (vm->nr >= SMM_VMA_MAX_COUNT) {
-			*why = "too many VMAs in the space (vm.max_map_count, 65530)";
-			return -ENOMEM;
-		}
-		if (smm_vma_reserve(vm)) {
-			*why = "out of memory for the space's VMAs";
-			return -ENOMEM;
-		}
-		smm_vma_insert(vm, i, &new);
-	}
-	return 0;
+	return smm_vma_place(s, &new, why);
+}
+
+/* A file VMA loses its first @bytes: vm_pgoff moves on, its i_mmap entry with its start. */
+static void smm_vma_trim_front(struct smm_space *s, struct smm_vma *v, u64 bytes)
+{
+	if (v->inode)
+		smm_immap_move(v->inode, s, v->start, v->start + bytes);
+	v->pgoff += v->inode ? bytes >> SMM_PAGE_SHIFT : 0;
+	v->start += bytes;
 }
 
 /*
  * munmap(addr, len): every VMA part inside [addr, addr + len) goes, and
- * with it the anonymous pages faulted in there (zap_page_range()'s job;
- * pages of SPACE_MAP stay). A VMA that sticks out on one side is
- * trimmed; one that sticks out on both is split in two, as split_vma()
- * does, which takes a VMA more: -ENOMEM when the space has
- * SMM_VMA_MAX_COUNT already (__do_munmap()'s check) or no memory for the
- * array. A range without VMAs is no error, as for munmap(2). All checks
- * come first: a refusal changes nothing.
+ * with it the pages faulted in there (zap_page_range()'s job: anonymous
+ * pages freed, page-cache pages only unmapped, they stay cached; pages
+ * of SPACE_MAP stay). A VMA that sticks out on one side is trimmed; one
+ * that sticks out on both is split in two, as split_vma() does, which
+ * takes a VMA more: -ENOMEM when the space has SMM_VMA_MAX_COUNT already
+ * (__do_munmap()'s check), no memory for the array, or (a file VMA) no
+ * room in its inode's i_mmap for the tail. A file VMA's i_mmap entry
+ * follows its start; it goes with the VMA. A range without VMAs is no
+ * error, as for munmap(2). All checks come first: a refusal changes
+ * nothing.
  */
 int smm_vma_munmap(struct smm_space *s, u64 addr, u64 len, const char **why)
 {
 	struct smm_vm *vm = &s->vm;
 	u64 end = addr + len;
 	u32 i, j;
+	int ret;
 
 	*why = smm_vma_check_range(s, addr, len);
 	if (*why)
@@ -205,6 +293,12 @@ int smm_vma_munmap(struct smm_space *s, u64 addr, u64 len, const char **why)
 			*why = "out of memory for the space's VMAs";
 			return -ENOMEM;
 		}
+		if (tail.inode) {
+			ret = smm_immap_add(tail.inode, s, end, why);
+			if (ret)
+				return ret;
+			tail.pgoff += (end - tail.start) >> SMM_PAGE_SHIFT;
+		}
 		smm_space_unmap_anon(s, addr, end);
 		tail.start = end;
 		vm->vma[i].end = addr;
@@ -219,35 +313,85 @@ int smm_vma_munmap(struct smm_space *s, u64 addr, u64 len, const char **why)
 	}
 	/* those inside go; one ending after end loses its start */
 	for (j = i; j < vm->nr && vm->vma[j].end <= end; j++)
-		;
+		if (vm->vma[j].inode)
+			smm_immap_del(vm->vma[j].inode, s, vm->vma[j].start);
 	smm_vma_remove(vm, i, j - i);
 	if (i < vm->nr && vm->vma[i].start < end)
-		vm->vma[i].start = end;
+		smm_vma_trim_front(s, &vm->vma[i], end - vm->vma[i].start);
 	return 0;
 }
 
-/* The space goes: its VMAs (its pages went with its tables). */
+/* The space goes: its VMAs, off their inodes' i_mmap (its pages went with its tables). */
 void smm_vma_destroy(struct smm_space *s)
 {
+	u32 i;
+
+	for (i = 0; i < s->vm.nr; i++)
+		if (s->vm.vma[i].inode)
+			smm_immap_del(s->vm.vma[i].inode, s, s->vm.vma[i].start);
 	smm_free_array(s->vm.vma);
 	memset(&s->vm, 0, sizeof(s->vm));
 }
 
 #define smm_vma_bad(fmt, ...)	(snprintf(why, len, fmt, ##__VA_ARGS__), -EUCLEAN)
 
+/* A file VMA's own rules: an inode, on whose i_mmap it is; an anon VMA has none. */
+static int smm_vma_check_kind(const struct smm_space *s, u32 i, char *why, size_t len)
+{
+	const struct smm_vma *v = &s->vm.vma[i];
+
+	if ((v->kind != SMM_VMA_ANON && v->kind != SMM_VMA_FILE) ||
+	    (v->kind == SMM_VMA_FILE) != !!v->inode || (v->shared && !v->inode))
+		return smm_vma_bad("space %u: VMA %u has kind %u and %s inode", s->id, i, v->kind,
+				   v->inode ? "an" : "no");
+	if (v->inode && (v->inode->mm != s->mm || !smm_immap_has(v->inode, s, v->start)))
+		return smm_vma_bad("space %u: file VMA %u at %#llx is not on its inode's i_mmap",
+				   s->id, i, (unsigned long long)v->start);
+	if (v->shared && (v->prot & SHADOWMM_PROT_WRITE))
+		return smm_vma_bad("space %u: VMA %u is a shared writable file mapping", s->id, i);
+	return 0;
+}
+
+/*
+ * A page-cache page mapped at @w->start: a read-only 4K PTE inside a
+ * file VMA whose inode caches exactly this frame at the VMA's index
+ * for the address.
+ */
+static int smm_vma_check_file_page(const struct smm_space *s, const struct smm_walk *w,
+				   u64 frame, char *why, size_t len)
+{
+	const struct smm_vma *v = smm_vma_find(s, w->start);
+
+	if (w->size != SMM_PAGE_SIZE || !v || !v->inode)
+		return smm_vma_bad("space %u: page-cache page at %#llx outside every file VMA",
+				   s->id, (unsigned long long)w->start);
+	if (smm_filemap_get_folio(v->inode, smm_vma_index_of(v, w->start)) != frame)
+		return smm_vma_bad("space %u: PTE at %#llx maps frame %llu, not the cache's page of index %llu",
+				   s->id, (unsigned long long)w->start, (unsigned long long)frame,
+				   (unsigned long long)smm_vma_index_of(v, w->start));
+	if (w->flags & SHADOWMM_PTF_WRITE)
+		return smm_vma_bad("space %u: page-cache page at %#llx mapped writable",
+				   s->id, (unsigned long long)w->start);
+	return 0;
+}
+
 /*
  * The space's process invariants, for CHECK and the tests: VMAs sorted,
  * disjoint, whole pages inside the space, of a known protection and
- * kind, no two mergeable ones side by side; every anonymous page a 4K
- * leaf inside a VMA; rss_anon the number of them. Walks every mapped
- * page (holes are skipped whole). Returns -EUCLEAN with the first broken
- * rule in @why.
+ * kind, no two mergeable ones side by side, each file VMA on its
+ * inode's i_mmap; every anonymous page a 4K leaf inside a VMA, every
+ * page-cache page a read-only 4K leaf of the cache's frame for its
+ * index in a file VMA; rss_anon and rss_file the numbers of them. Walks
+ * every mapped page (holes are skipped whole). Returns -EUCLEAN with the
+ * first broken rule in @why.
  */
 int smm_vma_check(const struct smm_space *s, char *why, size_t len)
 {
 	const struct smm_vm *vm = &s->vm;
-	u64 va = 0, anon = 0, n = 0;
+	u64 va = 0, anon = 0, file = 0, n = 0, idx;
 	struct smm_walk w;
+	struct smm_frame f;
+	int ret;
 	u32 i;
 
 	if (vm->nr > vm->cap || vm->nr > SMM_VMA_MAX_COUNT)
@@ -260,10 +404,13 @@ int smm_vma_check(const struct smm_space *s, char *why, size_t len)
 			return smm_vma_bad("space %u: VMA %u [%#llx, %#llx) is not a page range of the space",
 					   s->id, i, (unsigned long long)v->start,
 					   (unsigned long long)v->end);
-		if (v->kind != SMM_VMA_ANON || (v->prot & ~SMM_VMA_PROT_ALL) ||
+		if ((v->prot & ~SMM_VMA_PROT_ALL) ||
 		    ((v->prot & SHADOWMM_PROT_NONE) && v->prot != SHADOWMM_PROT_NONE))
 			return smm_vma_bad("space %u: VMA %u has kind %u, protection %#x",
 					   s->id, i, v->kind, v->prot);
+		ret = smm_vma_check_kind(s, i, why, len);
+		if (ret)
+			return ret;
 		if (i && vm->vma[i - 1].end > v->start)
 			return smm_vma_bad("space %u: VMAs %u and %u overlap or are out of order",
 					   s->id, i - 1, i);
@@ -280,6 +427,13 @@ int smm_vma_check(const struct smm_space *s, char *why, size_t len)
 				return smm_vma_bad("space %u: anonymous page at %#llx outside every VMA",
 						   s->id, (unsigned long long)w.start);
 			anon++;
+		} else if (w.kind == SHADOWMM_PT_PAGE &&
+			   smm_range_pfn_to_idx(s->mm->range, w.pfn, &idx) &&
+			   (f = smm_frame_load(&s->mm->frames[idx]), smm_frame_is_file(&f))) {
+			ret = smm_vma_check_file_page(s, &w, idx, why, len);
+			if (ret)
+				return ret;
+			file++;
 		}
 		if (!w.size || w.start + w.size <= va)
 			break;
@@ -290,5 +444,8 @@ int smm_vma_check(const struct smm_space *s, char *why, size_t len)
 	if (anon != vm->rss_anon)
 		return smm_vma_bad("space %u: %llu anonymous pages mapped, RSS says %llu", s->id,
 				   (unsigned long long)anon, (unsigned long long)vm->rss_anon);
+	if (file != vm->rss_file)
+		return smm_vma_bad("space %u: %llu page-cache pages mapped, RssFile says %llu", s->id,
+				   (unsigned long long)file, (unsigned long long)vm->rss_file);
 	return 0;
 }

@@ -4,9 +4,11 @@
  * shadow MMU with its page-fault handler (fault.c), after mm/mmap.c and
  * mm/memory.c.
  *
- * A space's VMAs are anonymous areas [start, end) of whole pages with a
- * protection, kept in one array sorted by start, disjoint, and never two
- * mergeable ones side by side (same protection and kind, touching):
+ * A space's VMAs are areas [start, end) of whole pages with a
+ * protection, anonymous or mapping a shadow inode (SMM_VMA_FILE, from
+ * vm_pgoff, private or shared read-only: Documentation/pagecache.md),
+ * kept in one array sorted by start, disjoint, and never two mergeable
+ * ones side by side (anonymous, same protection, touching):
  * smm_vma_mmap() merges as vma_merge() does, smm_vma_munmap() splits as
  * __do_munmap() does. Lookups are a binary search, O(log n) like the
  * maple tree's walk; an insertion or a removal moves the tail of the
@@ -38,10 +40,12 @@
 #include "env.h"
 
 struct smm_space;
+struct smm_inode;
 
-/* What backs a VMA. File-backed VMAs come with the page cache. */
+/* What backs a VMA: anonymous memory, or a shadow inode's pages (filemap.h). */
 enum smm_vma_kind {
 	SMM_VMA_ANON = SHADOWMM_VMA_ANON,
+	SMM_VMA_FILE = SHADOWMM_VMA_FILE,
 };
 
 #define SMM_VMA_MAX_COUNT	SHADOWMM_VMA_MAX_COUNT	/* vm.max_map_count's default */
@@ -51,13 +55,23 @@ struct smm_vma {
 	u64 start, end;			/* [start, end), page aligned */
 	u32 prot;			/* SMM_VMA_PROT_ALL bits */
 	u32 kind;			/* enum smm_vma_kind */
+	struct smm_inode *inode;	/* SMM_VMA_FILE: vm_file's inode, else NULL */
+	u64 pgoff;			/* SMM_VMA_FILE: vm_pgoff, the file page at start */
+	bool shared;			/* SMM_VMA_FILE: MAP_SHARED (read-only in this step) */
 };
+
+/* The file page index of @va inside the file VMA @v: linear_page_index(). */
+static inline u64 smm_vma_index_of(const struct smm_vma *v, u64 va)
+{
+	return v->pgoff + ((va - v->start) >> SMM_PAGE_SHIFT);
+}
 
 /* A space's process side: its VMAs and its counters (task and mm's). */
 struct smm_vm {
 	struct smm_vma *vma;		/* sorted by start, disjoint */
 	u32 nr, cap;			/* VMAs, and room in vma[] */
 	u64 rss_anon;			/* MM_ANONPAGES: pages faulted in, mapped */
+	u64 rss_file;			/* MM_FILEPAGES: page-cache pages mapped (RssFile) */
 	u64 swap_ents;			/* MM_SWAPENTS: swap entries (VmSwap, swap.h) */
 	u64 min_flt, maj_flt;		/* the task's minor and major faults */
 	int oom_score_adj;		/* -1000..1000 (oom.h); -1000: never killed */
@@ -66,6 +80,8 @@ struct smm_vm {
 
 /* vma.c */
 int smm_vma_mmap(struct smm_space *s, u64 addr, u64 len, unsigned int prot, const char **why);
+int smm_vma_mmap_file(struct smm_space *s, u64 addr, u64 len, unsigned int prot,
+		      struct smm_inode *ino, u64 offset, bool shared, const char **why);
 int smm_vma_munmap(struct smm_space *s, u64 addr, u64 len, const char **why);
 u64 smm_vma_pages(const struct smm_space *s);
 const struct smm_vma *smm_vma_find(const struct smm_space *s, u64 addr);

@@ -21,6 +21,7 @@ static const struct smmc_attr_field smmc_file_fields[SHADOWMM_A_FILE_MAX + 1] = 
 	[SHADOWMM_A_FILE_RA_READ]	= SMMC_ATTR_U64(struct smmc_file, ra_read),
 	[SHADOWMM_A_FILE_RA_HITS]	= SMMC_ATTR_U64(struct smmc_file, ra_hits),
 	[SHADOWMM_A_FILE_RA_WASTED]	= SMMC_ATTR_U64(struct smmc_file, ra_wasted),
+	[SHADOWMM_A_FILE_MAPPINGS]	= SMMC_ATTR_U32(struct smmc_file, mappings),
 };
 
 static const struct smmc_attr_policy smmc_file_policy = SMMC_ATTR_FIELDS(smmc_file_fields);

@@ -274,7 +274,17 @@ int smmc_spaces_get(struct smmc_nl *nl, struct smmc_space_info **v, size_t *n);
 /* vma.c: shadow processes (VMAs, accesses, fault counts) */
 struct smmc_vma {
 	uint64_t start, end;
-	uint32_t prot, kind;		/* SHADOWMM_PROT_*, SHADOWMM_VMA_ANON */
+	uint32_t prot, kind;		/* SHADOWMM_PROT_*, SHADOWMM_VMA_ANON or _FILE */
+	uint32_t file;			/* a file VMA's FILE_ID, else 0 */
+	uint64_t offset;		/* a file VMA's offset in the file, bytes */
+	bool shared;			/* MAP_SHARED */
+};
+
+/* A file mapping's part of SPACE_MMAP (smmc_space_mmap_file()). */
+struct smmc_mmap_file {
+	uint32_t file;			/* FILE_OPEN's id */
+	uint64_t offset;		/* bytes, page aligned */
+	bool shared;			/* MAP_SHARED, else MAP_PRIVATE */
 };
 
 struct smmc_access_req {
@@ -295,6 +305,7 @@ struct smmc_space_vm {
 	uint32_t id, nr_vmas;
 	bool found;
 	uint64_t frames, rss_anon, min_flt, maj_flt, pgfault;
+	uint64_t rss_file;		/* page-cache pages mapped (RssFile) */
 	uint64_t swap;			/* swap entries (VmSwap), pages */
 	int32_t oom_score_adj;		/* -1000..1000 */
 	bool oom_killed;		/* killed by the OOM killer */
@@ -303,6 +314,8 @@ struct smmc_space_vm {
 int smmc_vma_prot_parse(const char *s, uint32_t *prot);
 const char *smmc_vma_prot_str(uint32_t prot, char *buf);
 int smmc_space_mmap(struct smmc_nl *nl, uint32_t id, uint64_t addr, uint64_t len, uint32_t prot);
+int smmc_space_mmap_file(struct smmc_nl *nl, uint32_t id, uint64_t addr, uint64_t len,
+			 uint32_t prot, const struct smmc_mmap_file *f);
 int smmc_space_munmap(struct smmc_nl *nl, uint32_t id, uint64_t addr, uint64_t len);
 int smmc_space_access(struct smmc_nl *nl, const struct smmc_access_req *req,
 		      struct smmc_access_res *res);
@@ -426,6 +439,7 @@ struct smmc_file {
 	uint64_t hits, misses;		/* pages, ever */
 	uint32_t ra_pages, ra_size;	/* readahead: the largest window, the window now */
 	uint64_t ra_read, ra_hits, ra_wasted;	/* pages read ahead, of which hit, dropped unread */
+	uint32_t mappings;		/* file VMAs mapping it (i_mmap entries) */
 };
 
 #define SMMC_FILE_RA_DEFAULT	(-1)	/* smmc_file_open(): the module's readahead window */

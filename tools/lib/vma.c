@@ -30,6 +30,10 @@ static const enum mnl_attr_data_type smmc_vma_types[SHADOWMM_A_SPACE_MAX + 1] = 
 	[SHADOWMM_A_SPACE_SWAP]		= MNL_TYPE_U64,
 	[SHADOWMM_A_SPACE_OOM_SCORE_ADJ] = MNL_TYPE_U32,
 	[SHADOWMM_A_SPACE_OOM_KILLED]	= MNL_TYPE_FLAG,
+	[SHADOWMM_A_SPACE_FILE]		= MNL_TYPE_U32,
+	[SHADOWMM_A_SPACE_OFFSET]	= MNL_TYPE_U64,
+	[SHADOWMM_A_SPACE_SHARED]	= MNL_TYPE_FLAG,
+	[SHADOWMM_A_SPACE_RSS_FILE]	= MNL_TYPE_U64,
 };
 
 static const struct smmc_attr_policy smmc_vma_policy = SMMC_ATTR_POLICY(smmc_vma_types);
@@ -81,6 +85,20 @@ int smmc_space_mmap(struct smmc_nl *nl, uint32_t id, uint64_t addr, uint64_t len
 	struct nlmsghdr *nlh = smmc_vma_req(nl, SHADOWMM_CMD_SPACE_MMAP, id, addr, len);
 
 	mnl_attr_put_u32(nlh, SHADOWMM_A_SPACE_PROT, prot);
+	return smmc_nl_run(nl, nlh, NULL, NULL);
+}
+
+/* mmap of FILE_OPEN's file @f->file from @f->offset, MAP_SHARED or MAP_PRIVATE. */
+int smmc_space_mmap_file(struct smmc_nl *nl, uint32_t id, uint64_t addr, uint64_t len,
+			 uint32_t prot, const struct smmc_mmap_file *f)
+{
+	struct nlmsghdr *nlh = smmc_vma_req(nl, SHADOWMM_CMD_SPACE_MMAP, id, addr, len);
+
+	mnl_attr_put_u32(nlh, SHADOWMM_A_SPACE_PROT, prot);
+	mnl_attr_put_u32(nlh, SHADOWMM_A_SPACE_FILE, f->file);
+	mnl_attr_put_u64(nlh, SHADOWMM_A_SPACE_OFFSET, f->offset);
+	if (f->shared)
+		mnl_attr_put(nlh, SHADOWMM_A_SPACE_SHARED, 0, NULL);
 	return smmc_nl_run(nl, nlh, NULL, NULL);
 }
 
@@ -143,6 +161,9 @@ static int smmc_vmas_cb(const struct nlmsghdr *nlh, void *data)
 	v->end = v->start + smmc_attr_u64(tb[SHADOWMM_A_SPACE_LEN], 0);
 	v->prot = smmc_attr_u32(tb[SHADOWMM_A_SPACE_PROT], 0);
 	v->kind = smmc_attr_u32(tb[SHADOWMM_A_SPACE_VMA_KIND], 0);
+	v->file = smmc_attr_u32(tb[SHADOWMM_A_SPACE_FILE], 0);
+	v->offset = smmc_attr_u64(tb[SHADOWMM_A_SPACE_OFFSET], 0);
+	v->shared = tb[SHADOWMM_A_SPACE_SHARED] != NULL;
 	return MNL_CB_OK;
 }
 
@@ -172,6 +193,7 @@ static int smmc_space_vm_cb(const struct nlmsghdr *nlh, void *data)
 	vm->found = true;
 	vm->frames = smmc_attr_u64(tb[SHADOWMM_A_SPACE_FRAMES], 0);
 	vm->rss_anon = smmc_attr_u64(tb[SHADOWMM_A_SPACE_RSS_ANON], 0);
+	vm->rss_file = smmc_attr_u64(tb[SHADOWMM_A_SPACE_RSS_FILE], 0);
 	vm->min_flt = smmc_attr_u64(tb[SHADOWMM_A_SPACE_MIN_FLT], 0);
 	vm->maj_flt = smmc_attr_u64(tb[SHADOWMM_A_SPACE_MAJ_FLT], 0);
 	vm->nr_vmas = smmc_attr_u32(tb[SHADOWMM_A_SPACE_NR_VMAS], 0);

@@ -42,7 +42,8 @@ static void file_print(const struct smmc_file *f)
 	smmc_print_u64(SMMC_PRINT_ANY, "size", " size %" PRIu64, f->size);
 	smmc_print_u64(SMMC_PRINT_ANY, "pages", " pages %" PRIu64, f->nrpages);
 	smmc_print_u64(SMMC_PRINT_ANY, "hits", " hits %" PRIu64, f->hits);
-	smmc_print_u64(SMMC_PRINT_ANY, "misses", " misses %" PRIu64 "\n", f->misses);
+	smmc_print_u64(SMMC_PRINT_ANY, "misses", " misses %" PRIu64, f->misses);
+	smmc_print_uint(SMMC_PRINT_ANY, "mappings", " mappings %u\n", f->mappings);
 	smmc_print_uint(SMMC_PRINT_ANY, "ra_size", "    readahead window %u", f->ra_size);
 	smmc_print_uint(SMMC_PRINT_ANY, "ra_pages", " max %u", f->ra_pages);
 	smmc_print_u64(SMMC_PRINT_ANY, "ra_read", " read %" PRIu64, f->ra_read);

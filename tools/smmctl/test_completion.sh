@@ -66,7 +66,7 @@ expect() {
 sorted() { printf '%s\n' "$@" | sort | tr '\n' ' ' | sed 's/ $//'; }
 
 ktap_header
-ktap_plan 49
+ktap_plan 51
 
 registered() { [[ $(complete -p smmctl) == "complete -F _smmctl smmctl" ]]; }
 ktap_check "complete -F _smmctl smmctl" registered
@@ -93,6 +93,10 @@ expect "map's keywords" "$FAKE space map 1 addr 0x400000 pages 2 " \
 	"$(sorted size write user exec global none)"
 expect "sizes" "$FAKE space map 1 addr 0x400000 pages 2 size " "$(sorted 1G 2M 4K)"
 expect "mmap's prot" "$FAKE space mmap 3 addr 0 len 4096 prot " "$(sorted rw- r-- r-x rwx ---)"
+expect "mmap's keywords" "$FAKE space mmap 3 addr 0 len 4096 " \
+	"$(sorted prot file offset private shared)"
+expect "private or shared once" "$FAKE space mmap 3 addr 0 len 4096 file 1 shared " \
+	"$(sorted prot offset)"
 expect "space ids in pt walk" "$FAKE pt walk space " "$(sorted 1 3)"
 expect "stats show's words" "smmctl stats show " "$(sorted prometheus output help)"
 touch "$TMP/shadowmm.prom"

@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * smmctl space mmap ID addr ADDR len LEN [ prot PROT ]
+ * smmctl space mmap ID addr ADDR len LEN [ prot PROT ] [ file FID [ offset O ] [ private | shared ] ]
  * smmctl space munmap ID addr ADDR len LEN
  * smmctl space access ID addr ADDR [ len LEN ] [ write [ value V ] ]
  * smmctl space show ID
@@ -21,9 +21,42 @@ struct vma_args {
 	uint32_t id, prot;
 	uint64_t addr, len, value;
 	bool has_addr, has_len, has_prot, write, has_value;
+	struct smmc_mmap_file file;	/* file.file 0: anonymous */
+	bool has_offset, has_sharing;
 };
 
-enum { VMA_ARG_PROT = 1, VMA_ARG_WRITE = 2 };
+enum { VMA_ARG_PROT = 1, VMA_ARG_WRITE = 2, VMA_ARG_FILE = 4 };
+
+/* mmap's file words: file FID, offset O, private, shared. 1 if taken, -1 on error, 0 not one. */
+static int vma_parse_file(int argc, char **argv, struct vma_args *a)
+{
+	uint64_t fid;
+
+	if (!strcmp(argv[0], "private") || !strcmp(argv[0], "shared")) {
+		a->file.shared = argv[0][0] == 's';
+		a->has_sharing = true;
+		return 1;
+	}
+	if (argc < 2)
+		return 0;
+	if (!strcmp(argv[0], "file")) {
+		if (smmctl_parse_u64(argv[1], "file id", &fid))
+			return -1;
+		if (!fid || fid > SHADOWMM_FILE_MAX) {
+			fprintf(stderr, "Error: file id must be 1 to %d\n", SHADOWMM_FILE_MAX);
+			return -1;
+		}
+		a->file.file = (uint32_t)fid;
+		return 2;
+	}
+	if (!strcmp(argv[0], "offset")) {
+		if (smmctl_parse_u64(argv[1], "offset", &a->file.offset))
+			return -1;
+		a->has_offset = true;
+		return 2;
+	}
+	return 0;
+}
 
 static int vma_parse(int argc, char **argv, unsigned int allow, struct vma_args *a)
 {
@@ -32,6 +65,7 @@ static int vma_parse(int argc, char **argv, unsigned int allow, struct vma_args 
 		return -1;
 	for (argc--, argv++; argc > 0; argc--, argv++) {
 		bool more = argc > 1;
+		int n;
 
 		if (more && !strcmp(argv[0], "addr")) {
 			if (smmctl_parse_u64(argv[1], "address", &a->addr))
@@ -48,6 +82,12 @@ static int vma_parse(int argc, char **argv, unsigned int allow, struct vma_args 
 				return -1;
 			}
 			a->has_prot = true;
+		} else if ((allow & VMA_ARG_FILE) && (n = vma_parse_file(argc, argv, a)) != 0) {
+			if (n < 0)
+				return -1;
+			argc -= n - 1;
+			argv += n - 1;
+			continue;
 		} else if ((allow & VMA_ARG_WRITE) && !strcmp(argv[0], "write")) {
 			a->write = true;
 			continue;
@@ -69,17 +109,23 @@ int smmctl_space_mmap(int argc, char **argv)
 {
 	struct vma_args a;
 
-	if (vma_parse(argc, argv, VMA_ARG_PROT, &a))
+	if (vma_parse(argc, argv, VMA_ARG_PROT | VMA_ARG_FILE, &a))
 		return 1;
 	if (!a.has_addr || !a.has_len) {
-		fprintf(stderr, "Error: usage: smmctl space mmap ID addr ADDR len LEN [ prot PROT ]\n");
+		fprintf(stderr, "Error: usage: smmctl space mmap ID addr ADDR len LEN [ prot PROT ] [ file FID [ offset O ] [ private | shared ] ]\n");
 		return 1;
 	}
+	if (!a.file.file && (a.has_offset || a.has_sharing)) {
+		fprintf(stderr, "Error: offset, private and shared are for file mappings (file FID)\n");
+		return 1;
+	}
+	/* rw- for an anonymous heap, r-- for a file */
 	if (!a.has_prot)
-		a.prot = SHADOWMM_PROT_WRITE;	/* rw-, as an anonymous heap */
+		a.prot = a.file.file ? 0 : SHADOWMM_PROT_WRITE;
 	if (smmctl_connect())
 		return 1;
-	if (smmc_space_mmap(&smmctl_nl, a.id, a.addr, a.len, a.prot))
+	if (a.file.file ? smmc_space_mmap_file(&smmctl_nl, a.id, a.addr, a.len, a.prot, &a.file) :
+			  smmc_space_mmap(&smmctl_nl, a.id, a.addr, a.len, a.prot))
 		return smmctl_error();
 	return 0;
 }
@@ -131,6 +177,8 @@ int smmctl_space_access(int argc, char **argv)
 		smmc_print_string(SMMC_PRINT_ANY, "error", "%s",
 				  res.signal == ENOMEM ? "ENOMEM" :
 				  res.signal == ESRCH ? "ESRCH" :
+				  res.signal == ENXIO ? "SIGBUS" :
+				  res.signal == EIO ? "EIO" :
 				  res.signal == EACCES ? "EACCES" : "EFAULT");
 		smmc_print_u64(SMMC_PRINT_ANY, "fault_addr", " at %#" PRIx64, res.fault_addr);
 		smmc_print_string(SMMC_PRINT_ANY, "reason", ": %s\n", res.reason);
@@ -166,13 +214,21 @@ int smmctl_space_show_one(const char *word)
 		smmc_open_json_object(NULL);
 		smmc_print_u64(SMMC_PRINT_ANY, "start", "%08" PRIx64, v[i].start);
 		smmc_print_u64(SMMC_PRINT_ANY, "end", "-%08" PRIx64, v[i].end);
-		smmc_print_string(SMMC_PRINT_ANY, "perms", " %sp 00000000 00:00 0\n",
+		smmc_print_string(SMMC_PRINT_ANY, "perms", " %s",
 				  smmc_vma_prot_str(v[i].prot, perms));
+		smmc_print_bool(SMMC_PRINT_JSON, "shared", NULL, v[i].shared);
+		smmc_print_text(v[i].shared ? "s" : "p");
+		smmc_print_u64(SMMC_PRINT_ANY, "offset", " %08" PRIx64 " 00:00 0", v[i].offset);
+		if (v[i].file)
+			smmc_print_uint(SMMC_PRINT_ANY, "file", "\tfile %u", v[i].file);
+		smmc_print_text("\n");
 		smmc_close_json_object();
 	}
 	smmc_close_json_array(SMMC_PRINT_JSON, NULL);
-	smmc_print_u64(SMMC_PRINT_ANY, "VmRSS", "VmRSS:\t%8" PRIu64 " kB\n", vm.rss_anon * 4);
+	smmc_print_u64(SMMC_PRINT_ANY, "VmRSS", "VmRSS:\t%8" PRIu64 " kB\n",
+		       (vm.rss_anon + vm.rss_file) * 4);
 	smmc_print_u64(SMMC_PRINT_ANY, "RssAnon", "RssAnon:\t%8" PRIu64 " kB\n", vm.rss_anon * 4);
+	smmc_print_u64(SMMC_PRINT_ANY, "RssFile", "RssFile:\t%8" PRIu64 " kB\n", vm.rss_file * 4);
 	smmc_print_u64(SMMC_PRINT_ANY, "VmSwap", "VmSwap:\t%8" PRIu64 " kB\n", vm.swap * 4);
 	smmc_print_u64(SMMC_PRINT_ANY, "VmPTE", "VmPTE:\t%8" PRIu64 " kB\n",
 		       (vm.frames - vm.rss_anon) * 4);

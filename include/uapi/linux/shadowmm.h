@@ -507,10 +507,12 @@ enum shadowmm_a_ptl {
  * on x86 and arm64) or SHADOWMM_PROT_NONE alone. An access reads or
  * writes whole 64-bit words, at most SHADOWMM_ACCESS_MAX bytes; a fault
  * it cannot resolve stops it (SIGNAL: EFAULT no VMA, EACCES against the
- * protection, ENOMEM no memory) and is a reply, not an error, as a
+ * protection, ENOMEM no memory, ENXIO SIGBUS past a mapped file's end,
+ * EIO the file could not be read) and is a reply, not an error, as a
  * signal is to a tracer: the request itself was valid.
  */
 #define SHADOWMM_VMA_ANON		1
+#define SHADOWMM_VMA_FILE		2	/* a mapping of a shadow inode (FILE_OPEN) */
 #define SHADOWMM_VMA_MAX_COUNT		65530	/* vm.max_map_count's default */
 #define SHADOWMM_ACCESS_MAX		(1ULL << 30)
 
@@ -550,6 +552,11 @@ enum shadowmm_a_space {
 	SHADOWMM_A_SPACE_PAGED_OUT,	/* u64 (PAGEOUT reply): pages written to swap */
 	SHADOWMM_A_SPACE_OOM_SCORE_ADJ,	/* s32 (SET; SPACE_GET): -1000..1000, -1000 never killed */
 	SHADOWMM_A_SPACE_OOM_KILLED,	/* flag (SPACE_GET): killed by the OOM killer */
+	/* file mappings (issue 18): SPACE_MMAP's optional attributes, VMA_GET's */
+	SHADOWMM_A_SPACE_FILE,		/* u32 (mmap, VMA_GET): the shadow inode's FILE_ID */
+	SHADOWMM_A_SPACE_OFFSET,	/* u64 (mmap, VMA_GET): byte offset in the file, page aligned */
+	SHADOWMM_A_SPACE_SHARED,	/* flag (mmap, VMA_GET): MAP_SHARED (default MAP_PRIVATE) */
+	SHADOWMM_A_SPACE_RSS_FILE,	/* u64 (SPACE_GET): page-cache pages mapped (RssFile) */
 
 	__SHADOWMM_A_SPACE_CNT,
 	SHADOWMM_A_SPACE_MAX = __SHADOWMM_A_SPACE_CNT - 1
@@ -799,6 +806,7 @@ enum shadowmm_a_file {
 	SHADOWMM_A_FILE_RA_READ,	/* u64 (GET): pages read ahead of any read */
 	SHADOWMM_A_FILE_RA_HITS,	/* u64: of the hits, pages read ahead (READ: this read) */
 	SHADOWMM_A_FILE_RA_WASTED,	/* u64 (GET): pages read ahead, dropped unread */
+	SHADOWMM_A_FILE_MAPPINGS,	/* u32 (GET): file VMAs mapping it (i_mmap entries) */
 
 	__SHADOWMM_A_FILE_CNT,
 	SHADOWMM_A_FILE_MAX = __SHADOWMM_A_FILE_CNT - 1

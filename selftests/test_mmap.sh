@@ -1,0 +1,165 @@
+#!/bin/sh
+# SPDX-License-Identifier: GPL-2.0
+# Memory-mapped files: a real 256 KiB file (page i filled with one
+# letter, A to Z over and over) opened without readahead and mapped by
+# two spaces, private writable in one, shared read-only in the other.
+# A reference space holds the same bytes in anonymous pages (each page
+# written with the letter's word), so a read's FNV-1a csum tells the
+# bytes apart. One page read faults once (a major fault), is cached
+# once and counted in both spaces' RssFile; the whole mapping reads the
+# file's bytes through both spaces; a private write copies the page
+# (RssAnon), the other space and the file still read the old bytes;
+# with swap off proactive reclaim unmaps mapped file pages through the
+# i_mmap rmap and drops them, and a second read faults them back with
+# the same bytes; the refusals with their messages (unknown file,
+# unaligned offset, shared writable, close of a mapped file, SIGBUS
+# past the end); munmap and destroy leave the pages cached; CHECK
+# throughout; rmmod with a file mapped.
+. "$(dirname "$0")/lib.sh"
+
+D=/sys/kernel/debug/shadowmm
+DATA=/tmp/mmap.data
+OUT=/tmp/mmap.out
+PAGES=64
+LEN=$((PAGES * 4096))
+A=0x40000000
+B=0x80000000
+R=0xc0000000
+
+ktap_header
+ktap_plan 13
+
+smm_unload
+smm_load_or_fail base=$SMM_BASE size=64M
+
+vmstat() { awk -v n="$1" '$1 == n { print $2 }' $D/vmstat; }
+letters=ABCDEFGHIJKLMNOPQRSTUVWXYZ
+letter() { printf '%s' "$letters" | cut -c $(( $1 % 26 + 1 )); }
+hexword() { printf '0x%s' "$(printf '%02x' "'$1" | sed 's/.*/&&&&&&&&/')"; }
+
+rm -f $DATA
+i=0
+while [ $i -lt $PAGES ]; do
+	head -c 4096 /dev/zero | tr '\0' "$(letter $i)" >> $DATA
+	i=$((i + 1))
+done
+
+# the reference: the same bytes in anonymous pages of space $ref
+ref=$(smmctl -j space create | jq -r .id)
+smmctl space mmap "$ref" addr $R len $LEN
+i=0
+while [ $i -lt $PAGES ]; do
+	smmctl space access "$ref" addr $((R + i * 4096)) len 4096 write \
+		value "$(hexword "$(letter $i)")" > /dev/null
+	i=$((i + 1))
+done
+csum() { smmctl -j space access "$1" addr "$2" len "${3:-4096}" | jq -r .csum; }
+refsum() { csum "$ref" $((R + $1 * 4096)) "${2:-4096}"; }
+show() { smmctl -j space show "$1"; }
+
+id=$(smmctl -j file open $DATA ra 0 | jq -r .id)
+s1=$(smmctl -j space create | jq -r .id)
+s2=$(smmctl -j space create | jq -r .id)
+mapped() {
+	smmctl space mmap "$s1" addr $A len $((LEN + 4 * 4096)) prot rw- file "$id" private &&
+	smmctl space mmap "$s2" addr $B len $LEN file "$id" shared &&
+	json_expect "$(show "$s2")" '.maps[0] | "\(.file) \(.offset) \(.shared) \(.perms)"' \
+		"$id 0 true r--" &&
+	json_expect "$(smmctl -j file show "$id")" '.files[0].mappings' 2
+}
+ktap_check "a private writable and a shared read-only mapping of the file: 2 mappings" mapped
+
+one_page() {
+	json_expect "$(smmctl -j space access "$s1" addr $((A + 5 * 4096)) len 4096)" \
+		'"\(.faults) \(.csum)"' "1 $(refsum 5)" || return 1
+	json_expect "$(smmctl -j space access "$s2" addr $((B + 5 * 4096)) len 4096)" \
+		'"\(.faults) \(.csum)"' "1 $(refsum 5)" || return 1
+	json_expect "$(show "$s1")" '"\(.maj_flt) \(.RssFile) \(.RssAnon)"' "1 4 0" || return 1
+	json_expect "$(show "$s2")" '"\(.maj_flt) \(.min_flt) \(.RssFile)"' "0 1 4" || return 1
+	test "$(vmstat nr_file_pages)" = 1
+}
+ktap_check "one page: one major fault, cached once, in both spaces' RssFile" one_page
+ktap_check "CHECK passes with a page mapped twice" smmctl check
+
+whole() {
+	want=$(refsum 0 $LEN)
+	test "$(csum "$s1" $A $LEN)" = "$want" && test "$(csum "$s2" $B $LEN)" = "$want" &&
+		test "$(vmstat nr_file_pages)" = $PAGES &&
+		json_expect "$(show "$s2")" .RssFile $((PAGES * 4))
+}
+ktap_check "the whole file read through both spaces: the file's bytes, cached once" whole
+
+cow() {
+	smmctl space access "$s1" addr $((A + 7 * 4096)) len 4096 write value 0x5a5a5a5a5a5a5a5a \
+		> /dev/null || return 1
+	test "$(csum "$s1" $((A + 7 * 4096)))" != "$(refsum 7)" || return 1
+	test "$(csum "$s2" $((B + 7 * 4096)))" = "$(refsum 7)" || return 1
+	json_expect "$(show "$s1")" '"\(.RssAnon) \(.RssFile)"' "4 $(((PAGES - 1) * 4))" || return 1
+	rm -f $OUT
+	smmctl file read "$id" offset $((7 * 4096)) len 4096 -o $OUT > /dev/null &&
+		dd if=$DATA bs=4096 skip=7 count=1 2> /dev/null | cmp -s - $OUT
+}
+ktap_check "a private write copies: the other space and the file read the old bytes" cow
+ktap_check "CHECK passes after the copy" smmctl check
+
+swap_off() { json_expect "$(smmctl -j swap show)" .on false; }
+reclaimed() {
+	swap_off || return 1
+	steal0=$(vmstat pgsteal_file)
+	smmctl reclaim pages $((PAGES * 2)) > /dev/null
+	file=$(vmstat nr_file_pages)
+	rss=$(show "$s2" | jq .RssFile)
+	ktap_print_msg "after reclaim: nr_file_pages $file, RssFile of the shared space $rss kB, pgsteal_file +$(( $(vmstat pgsteal_file) - steal0 ))"
+	[ "$file" -lt $PAGES ] && [ "$rss" -lt $((PAGES * 4)) ] && [ "$rss" = $((file * 4)) ]
+}
+ktap_check "swap off: reclaim unmaps mapped file pages from both spaces and drops them" reclaimed
+ktap_check "CHECK passes after reclaim" smmctl check
+
+refault() {
+	maj0=$(show "$s2" | jq .maj_flt)
+	test "$(csum "$s2" $B $LEN)" = "$(refsum 0 $LEN)" &&
+		[ "$(show "$s2" | jq .maj_flt)" -gt "$maj0" ] &&
+		json_expect "$(show "$s2")" .RssFile $((PAGES * 4)) &&
+		test "$(csum "$s1" $((A + 7 * 4096)))" != "$(refsum 7)"
+}
+ktap_check "faulted back in: major faults, the same bytes; the copy stays" refault
+
+refusals() {
+	smm_refused "no such file" smmctl space mmap "$s2" addr 0x10000000 len 4096 file 9 &&
+	smm_refused "not page aligned" \
+		smmctl space mmap "$s2" addr 0x10000000 len 4096 file "$id" offset 100 &&
+	smm_refused "shared writable file mappings are not supported yet" \
+		smmctl space mmap "$s2" addr 0x10000000 len 4096 prot rw- file "$id" shared &&
+	smm_refused "are for file mappings" smmctl space mmap "$s2" addr 0x10000000 len 4096 shared &&
+	smm_refused "is mapped by a space" smmctl file close "$id"
+}
+ktap_check "refusals with their reasons" refusals
+
+sigbus() {
+	out=$(smmctl space access "$s1" addr $((A + PAGES * 4096)) len 8 2>&1) && return 1
+	case "$out" in
+	*SIGBUS*"beyond the end of the file"*) ;;
+	*) echo "$out"; return 1 ;;
+	esac
+}
+ktap_check "a touch past the file's end: SIGBUS" sigbus
+
+unmapped() {
+	smmctl space munmap "$s1" addr $A len $((LEN + 4 * 4096)) || return 1
+	smmctl space destroy "$s2" || return 1
+	json_expect "$(show "$s1")" '"\(.RssFile) \(.RssAnon)"' "0 0" &&
+		test "$(vmstat nr_file_pages)" = $PAGES &&
+		json_expect "$(smmctl -j file show "$id")" '.files[0].pages' $PAGES &&
+		smmctl check > /dev/null
+}
+ktap_check "munmap and destroy leave the pages cached; CHECK passes" unmapped
+
+rmmod_mapped() {
+	smmctl space mmap "$s1" addr $A len $LEN file "$id" || return 1
+	smmctl space access "$s1" addr $A len $LEN > /dev/null || return 1
+	smm_unload
+}
+ktap_check "rmmod with a file mapped" rmmod_mapped
+rm -f $DATA $OUT
+
+ktap_finished
