@@ -20,6 +20,10 @@ lab_10() {
 
 	smm_unload
 	smm_load_or_fail base="$SMM_BASE" size=16M zones=Normal:rest
+	# kcompactd's proactive compaction (vm.compaction_proactiveness,
+	# 20 by default) would repair the holes on its own within a second:
+	# off, so that the lab sees them and the one compaction asked for
+	smmctl vm set compaction_proactiveness 0
 	z=$(smmctl -j zone show Normal | jq -c '.zones[0]')
 	free=$(echo "$z" | jq '.free + .pcp')
 	low=$(echo "$z" | jq '.low')
@@ -39,11 +43,11 @@ lab_10() {
 		sh -c "test $(lab_10_high) -eq 0 && awk -v f=$(lab_10_frag9) 'BEGIN { exit !(f > 0.5) }'"
 
 	lab_figure 10-compaction-run "smmctl compact zone Normal order 9"
-	lab_figure 10-compaction-after "cat $LAB_D/buddyinfo $LAB_D/extfrag_index; smmctl vmstat pgmigrate_success compact_success"
+	lab_figure 10-compaction-after "cat $LAB_D/buddyinfo $LAB_D/extfrag_index; smmctl vmstat pgmigrate_success compact_migrate_scanned compact_free_scanned"
 	lab_check "10 compaction: compact order 9 frees an order-9 block, extfrag_index(9) -1.000" \
 		sh -c "test $(lab_10_high) -ge 1 && test $(lab_10_frag9) = -1.000"
-	lab_check "10 compaction: by migrating pages (pgmigrate_success, compact_success counted)" \
-		sh -c "test $(lab_vmstat pgmigrate_success) -gt 0 && test $(lab_vmstat compact_success) -eq 1"
+	lab_check "10 compaction: by migrating pages (pgmigrate_success, both scanners counted)" \
+		sh -c "test $(lab_vmstat pgmigrate_success) -gt 0 && test $(lab_vmstat compact_migrate_scanned) -gt 0 && test $(lab_vmstat compact_free_scanned) -gt 0"
 	smmctl space destroy "$id"
 }
 
