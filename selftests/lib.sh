@@ -138,10 +138,11 @@ smm_bytes() {
 
 # Is [BASE, BASE + BYTES) inside one top-level reserved region of
 # /proc/iomem (memmap= gives "Reserved", a no-map reserved-memory node
-# "reserved")? Needs root: /proc/iomem shows zeros to others.
+# "reserved"; nested regions are indented, and read keeps the indent)?
+# Needs root: /proc/iomem shows zeros to others.
 smm_range_reserved_within() {
 	local start end line
-	while read -r line; do
+	while IFS= read -r line; do
 		case "$line" in
 		[0-9a-fA-F]*" : "[Rr]eserved) ;;
 		*) continue ;;
