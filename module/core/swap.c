@@ -240,6 +240,31 @@ static void smm_swap_free_mapped(struct smm_mm *mm, u64 off, struct smm_lru_rec 
 	smm_swap_cache_del(mm, off);
 }
 
+/*
+ * folio_free_swap() for an anonymous page that reclaim activates
+ * (shrink_folio_list()'s activate_locked: "not a candidate for swapping,
+ * so reclaim swap space" once vm_swap_full()): the mapped page of record
+ * @x leaves the swap cache and its slot goes back, unless a swap entry
+ * still names the slot (folio_swapped()). Without it, pages a read fault
+ * brought back while the area was at most half full keep their slots
+ * for good, and an area that fills up with them leaves reclaim no slot
+ * to swap anything else to. Returns true when the slot was freed. The
+ * spaces' lock held; @x isolated by the caller.
+ */
+bool smm_swap_free_activated(struct smm_mm *mm, struct smm_lru_rec *x)
+{
+	struct smm_swap *sw = mm->swap;
+	u32 off;
+
+	if (!sw || !(x->flags & SMM_LRU_F_SWAPCACHE) || !x->space || !smm_swap_full(sw))
+		return false;
+	off = smm_lru_rec_slot(x->flags);
+	if (WARN_ON_ONCE(!off || off >= sw->slots) || SMM_SWAP_COUNT(sw->map[off]))
+		return false;
+	smm_swap_free_mapped(mm, off, x);
+	return true;
+}
+
 /* The frame index of pfn @pfn, which is ours (the caller checked it). */
 static u64 smm_space_pfn_idx(const struct smm_space *s, u64 pfn)
 {

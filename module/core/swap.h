@@ -59,6 +59,7 @@
 
 struct smm_mm;
 struct smm_space;
+struct smm_lru_rec;
 
 #define SMM_SWAP_CLUSTER	256		/* SWAPFILE_CLUSTER */
 #define SMM_SWAP_MAP_MAX	0x3e		/* SWAP_MAP_MAX: users of one slot */
@@ -115,6 +116,7 @@ void smm_swap_free_entry(struct smm_space *s, u64 e);
 /* The swap cache: a mapped page's slot dropped (zap), an unmapped page reclaimed. */
 void smm_swap_cache_unmap(struct smm_space *s, u64 frame, u32 slot);
 int smm_swap_cache_reclaim(struct smm_mm *mm, u64 frame, const char **why);
+bool smm_swap_free_activated(struct smm_mm *mm, struct smm_lru_rec *x);
 bool smm_swap_cache_move(struct smm_mm *mm, u32 slot, u64 from, u64 to);
 
 /* vm_swap_full(): more than half the slots in use. */
