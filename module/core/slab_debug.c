@@ -246,6 +246,8 @@ const char *smm_cache_obj_lookup(struct smm_cache *c, u64 pos)
 		return "object does not point into a slab";
 	if (owner != c)
 		return "object belongs to another cache";
+	if (c->ops && c->ops->obj_lookup)
+		return c->ops->obj_lookup(c, pos);
 	head = smm_slab_head(c, pos);
 	off = (u32)(pos - (head << SMM_PAGE_SHIFT));
 	if (!smm_slab_slot_ok(c, off))
