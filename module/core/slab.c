@@ -1059,6 +1059,8 @@ void __smm_cache_destroy(struct smm_slabs *s, struct smm_cache *c, unsigned int 
 const char *smm_cache_destroy_refusal(const struct smm_cache *c, bool force, int *err)
 {
 	*err = -EPERM;
+	if (c->builtin && c == c->slabs->slob_heap)
+		return "slob-heap is built in: it holds the objects of every slob cache";
 	if (c->builtin)
 		return "the kmalloc caches are built in and cannot be destroyed";
 	*err = -EBUSY;
