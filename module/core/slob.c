@@ -102,6 +102,18 @@ static bool smm_slob_last(const char *base, u32 b)
 	return smm_slob_next(base, b) >= SMM_SLOB_PAGE_UNITS;
 }
 
+/*
+ * Is the free block at @b sound enough to follow: inside the page, and
+ * its successor after it? An overrun into a free block (SLOB has no red
+ * zones) can break either; the walks stop there rather than loop or
+ * read past the page, and VALIDATE reports the page.
+ */
+static bool smm_slob_sound(const char *base, u32 b)
+{
+	return b < SMM_SLOB_PAGE_UNITS && smm_slob_units(base, b) <= SMM_SLOB_PAGE_UNITS - b &&
+	       smm_slob_next(base, b) >= b + smm_slob_units(base, b);
+}
+
 static struct smm_slob_hdr *smm_slob_hdr(char *base, u32 b)
 {
 	return (struct smm_slob_hdr *)(base + b * SMM_SLOB_UNIT);
@@ -194,6 +206,8 @@ static u32 smm_slob_page_alloc(struct smm_cache *h, u64 head, struct smm_slab *s
 	u32 prev = SMM_SLOB_FAIL, cur = sp->freelist, avail, delta, next;
 
 	for (;;) {
+		if (unlikely(!smm_slob_sound(base, cur)))
+			return SMM_SLOB_FAIL;
 		avail = smm_slob_units(base, cur);
 		delta = (ALIGN(cur * SMM_SLOB_UNIT + SMM_SLOB_HDR, align) - SMM_SLOB_HDR) /
 			SMM_SLOB_UNIT - cur;
@@ -393,7 +407,7 @@ static bool __smm_slob_free(struct smm_cache *h, u64 head, struct smm_slab *sp, 
 	}
 	prev = sp->freelist;
 	next = smm_slob_next(base, prev);
-	while (b > next) {
+	while (b > next && smm_slob_sound(base, next)) {
 		prev = next;
 		next = smm_slob_next(base, prev);
 	}
@@ -548,14 +562,11 @@ static const char *smm_slob_walk(const struct smm_slab *sp, char *base,
 		if (++nr > SMM_SLOB_PAGE_UNITS)
 			return "page's blocks do not end";
 		if (b == f) {
-			u32 n = smm_slob_next(base, f);
-
-			if (b + smm_slob_units(base, f) > SMM_SLOB_PAGE_UNITS ||
-			    (n < SMM_SLOB_PAGE_UNITS && n < b + smm_slob_units(base, f)))
+			if (!smm_slob_sound(base, f))
 				return "free blocks overlap or leave the page";
 			free += smm_slob_units(base, f);
 			b += smm_slob_units(base, f);
-			f = n;
+			f = smm_slob_next(base, f);
 			continue;
 		}
 		if (f < b)

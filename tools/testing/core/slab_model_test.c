@@ -89,11 +89,11 @@ static int sm_create(struct slab_model *m, struct sm_cache *mc)
 	static const u32 aligns[] = { 0, 0, 8, 16, 64, 256 };
 	char name[SMM_CACHE_NAME_LEN];
 	u32 flags = sm_rand(m) & SHADOWMM_CACHE_ALL;
-	u32 policy;
+	u32 policy, nth = sm_rand(m) % __builtin_popcount(m->policies);
 
-	do
-		policy = sm_rand(m) % 3;
-	while (!(m->policies & 1U << policy));
+	/* the nth policy of the set, so no run of the generator can loop here */
+	for (policy = 0; !(m->policies & 1U << policy) || nth--; policy++)
+		;
 	if (policy == SMM_SLOB)	/* SLOB takes no debug, hardening or reclaim flags */
 		flags &= SHADOWMM_CACHE_HWCACHE_ALIGN;
 	snprintf(name, sizeof(name), "model-%llu", (unsigned long long)m->created++);
