@@ -1259,7 +1259,7 @@ int smm_cache_create_policy(struct smm_slabs *s, const char *name, u32 size, u32
 		}
 		WRITE_ONCE(s->caches[c->id], c);
 		if (flags & SMM_CACHE_SLOB_HEAP)
-			s->slob_heap = c;
+			WRITE_ONCE(s->slob_heap, c);
 		s->nr_created++;
 		memcpy(s->last_created, c->name, sizeof(s->last_created));
 	}
@@ -1369,6 +1369,7 @@ struct smm_cache *smm_cache_of_pos(struct smm_slabs *s, u64 pos)
 {
 	const struct smm_mm *mm = s->mm;
 	u64 idx = pos >> SMM_PAGE_SHIFT, h;
+	struct smm_cache *c;
 	struct smm_frame f;
 	unsigned int i;
 
@@ -1385,7 +1386,8 @@ struct smm_cache *smm_cache_of_pos(struct smm_slabs *s, u64 pos)
 		return NULL;
 	i = smm_slab_frame_cache(&f);
 	/* without smm_slabs.mutex: the caller keeps the cache alive */
-	if (unlikely(READ_ONCE(s->caches[i]) == s->slob_heap && s->slob_heap))
+	c = READ_ONCE(s->caches[i]);
+	if (unlikely(c && c == READ_ONCE(s->slob_heap)))
 		return smm_slob_cache_of_pos(s, pos);	/* the object's header names it */
-	return READ_ONCE(s->caches[i]);
+	return c;
 }

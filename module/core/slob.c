@@ -571,6 +571,8 @@ static const char *smm_slob_walk(const struct smm_slab *sp, char *base,
 		}
 		if (f < b)
 			return "free chain is not in address order";
+		if (b % (SMM_SLOB_HDR / SMM_SLOB_UNIT))	/* headers are 8-aligned, as objects */
+			return "allocated block is misaligned (a free block's size is corrupted)";
 		hd = smm_slob_hdr(base, b);
 		if (hd->magic != SMM_SLOB_MAGIC || hd->units <= SMM_SLOB_HDR / SMM_SLOB_UNIT ||
 		    b + hd->units > min(f, (u32)SMM_SLOB_PAGE_UNITS))
@@ -601,7 +603,7 @@ static bool smm_slob_count(void *arg, u32 b, const struct smm_slob_hdr *hd)
 
 	cs->blocks++;
 	cs->units += hd->units;
-	if (!o || o->heap != cs->c->slabs->slob_heap || o->policy != SMM_SLOB)
+	if (!o || o->policy != SMM_SLOB || !o->heap)
 		cs->bad++;
 	cs->mine += hd->cache == cs->c->id;
 	return false;
@@ -694,7 +696,7 @@ static u64 smm_slob_validate_totals(struct smm_cache *h, const struct smm_slob_c
 static int smm_slob_validate(struct smm_cache *c, u64 *nr_problems)
 {
 	struct smm_slabs *s = c->slabs;
-	struct smm_cache *h = s->slob_heap;
+	struct smm_cache *h = c->heap ? c->heap : c;	/* a SLOB cache's, or the heap */
 	struct smm_slob_census cs = { .s = s, .c = c };
 	u64 problems = 0, partial = 0, full = 0;
 	unsigned int i, l;
@@ -990,5 +992,5 @@ struct smm_cache *smm_slob_cache_of_pos(struct smm_slabs *s, u64 pos)
 	if (READ_ONCE(hd->magic) != SMM_SLOB_MAGIC)
 		return NULL;
 	c = READ_ONCE(s->caches[READ_ONCE(hd->cache) & (SMM_MAX_CACHES - 1)]);
-	return c && c->policy == SMM_SLOB && c->heap == s->slob_heap ? c : NULL;
+	return c && c->policy == SMM_SLOB && c->heap ? c : NULL;
 }
