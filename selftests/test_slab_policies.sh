@@ -42,7 +42,6 @@ run_policy() {
 	ktap_check "$p: 10,000 objects allocated" test "$(cache_get "p-$p" active_objs)" -eq 10000
 	ktap_check "$p: the frame map shows every slab frame" slab_frames_agree
 	ktap_check "$p: validate finds nothing with 10,000 live" smmctl cache validate "p-$p"
-	# shellcheck disable=SC2086
 	echo "$all" | shuffle 20 | xargs -n 1000 smmctl obj free "p-$p" > /dev/null
 	ktap_check "$p: freed in random order, none live" test "$(cache_get "p-$p" active_objs)" -eq 0
 	smmctl cache shrink "p-$p" > /dev/null

@@ -1113,20 +1113,6 @@ const char *smm_cache_check_args(const char *name, u32 size, u32 align, u32 flag
 	return NULL;
 }
 
-/* The name smmctl and slabinfo use for @policy. */
-const char *smm_slab_policy_name(u32 policy)
-{
-	switch (policy) {
-	case SMM_SLUB:
-		return "slub";
-	case SMM_SLAB:
-		return "slab";
-	case SMM_SLOB:
-		return "slob";
-	}
-	return "unknown";
-}
-
 /*
  * What is wrong with @policy for a cache with @flags, or NULL. SLOB had
  * none of the debug options, no freelist hardening and no reclaimable

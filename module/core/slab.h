@@ -286,7 +286,6 @@ void smm_slabs_destroy(struct smm_slabs *s);
 
 const char *smm_cache_check_args(const char *name, u32 size, u32 align, u32 flags);
 const char *smm_cache_check_policy(u32 policy, u32 flags);
-const char *smm_slab_policy_name(u32 policy);
 int smm_cache_create(struct smm_slabs *s, const char *name, u32 size, u32 align, u32 flags,
 		     struct smm_cache **out);
 int smm_cache_create_policy(struct smm_slabs *s, const char *name, u32 size, u32 align,
