@@ -95,13 +95,14 @@ smmctl cache create dbg size 64 red_zone > /dev/null
 d=$(obj_alloc dbg 1)
 smmctl obj corrupt dbg "$d" redzone > /dev/null
 ktap_check "slub with red zones: validate finds the overrun" \
-	smm_refused "problems found" smmctl cache validate dbg
+	smm_expect_kerr smm_refused "problems found" smmctl cache validate dbg
 ktap_check "slob has no debugging: corruption refused" \
 	smm_refused "no debugging" smmctl obj corrupt s "$a" redzone
 
 # --- RESET with live slob objects ---
 obj_alloc s 500 > /dev/null
-smmctl reset > /dev/null
+# reset frees the overrun object of dbg too, which reports it again
+smm_expect_kerr smmctl reset > /dev/null
 ktap_check "reset destroys the slob caches and frees their objects" json_expect "$(caches)" \
 	'"\([.caches[] | select(.builtin | not)] | length) \([.caches[].active_objs] | add) \([.caches[] | select(.name == "slob-heap") | .num_slabs] | add)"' "0 0 0"
 ktap_check "check passes at the end" check_ok
