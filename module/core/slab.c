@@ -430,8 +430,7 @@ static void smm_slab_put_cpu_partial(struct smm_cache *c, struct smm_cache_cpu *
  * caller marks it SLAB for this cache (smm_slab_set_made()) under the
  * list lock.
  */
-struct smm_slab *smm_slab_new(struct smm_cache *c, unsigned int cpu, u64 *head,
-				     char **basep)
+struct smm_slab *smm_slab_new(struct smm_cache *c, unsigned int cpu, u64 *head, char **basep)
 {
 	struct smm_slab *s;
 	char *base;
