@@ -736,9 +736,10 @@ static bool smm_slob_find_obj(void *arg, u32 b, const struct smm_slob_hdr *hd)
 }
 
 /*
- * Why @pos is no allocated object of small SLOB cache @c, or NULL (the
- * caller found @pos's header naming @c): the page must tile with a
- * block of @c starting right before it. Takes the heap's lock.
+ * Why @pos is no allocated object of small SLOB cache @c, or NULL: the
+ * page must be the heap's and tile with a block of @c starting right
+ * before @pos (a freed object's header names no cache any more, so the
+ * caller asks here too). Takes the heap's lock.
  */
 static const char *smm_slob_obj_lookup(struct smm_cache *c, u64 pos)
 {
@@ -755,7 +756,9 @@ static const char *smm_slob_obj_lookup(struct smm_cache *c, u64 pos)
 	smm_lock(&h->list_lock);
 	sp = smm_slab_at(h, pos >> SMM_PAGE_SHIFT);
 	base = sp ? smm_slob_base(h, pos >> SMM_PAGE_SHIFT) : NULL;
-	if (base && !smm_slob_walk(sp, base, smm_slob_find_obj, &cs) && cs.found == cs.mine)
+	if (!base)
+		why = "object does not point into a slab";
+	else if (!smm_slob_walk(sp, base, smm_slob_find_obj, &cs) && cs.found == cs.mine)
 		why = NULL;
 	smm_unlock(&h->list_lock);
 	return why;

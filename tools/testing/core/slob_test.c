@@ -249,7 +249,8 @@ TEST_F(slob, slob_double_free_refused)
 	EXPECT_EQ(smm_cache_free(c, p0, 0), 0);
 	/* the header's magic (its last 4 bytes) is cleared by the free */
 	EXPECT_EQ(*(u32 *)((char *)smm_slab_pos_virt(&st->t.mm, p0) - 4), 0);
-	EXPECT_TRUE(smm_cache_obj_lookup(c, p0) != NULL);
+	EXPECT_TRUE(smm_cache_obj_lookup(c, p0) != NULL &&
+		    !strcmp(smm_cache_obj_lookup(c, p0), "object is not allocated (double free?)"));
 	EXPECT_EQ(smm_cache_free(c, p0, 1), -EINVAL);
 	smm_cache_info(c, &ci);
 	EXPECT_EQ(ci.stats.errors, 2);
