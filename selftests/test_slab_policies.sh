@@ -22,7 +22,9 @@ check_ok() { smmctl check > /dev/null; }
 caches() { smmctl -j cache show; }
 cache_get() { json_get "$(caches)" "[.caches[] | select(.name == \"$1\") | .$2][0]"; }
 avail() { smmctl -j zone show | jq '[.zones[] | .free + .pcp] | add'; }
-obj_alloc() { smmctl -j obj alloc "$1" count "$2" | jq -r '.handles[]'; }
+# obj_alloc NAME COUNT: the handles, one per line, in smmctl's hex (jq's
+# doubles would round the handles of tags past 2^13 off their objects)
+obj_alloc() { smmctl obj alloc "$1" count "$2"; }
 # the lines of stdin in an order of seed $1
 shuffle() { awk -v s="$1" 'BEGIN { srand(s) } { printf "%.9f\t%s\n", rand(), $0 }' | sort -n | cut -f 2; }
 slab_frames_agree() {
