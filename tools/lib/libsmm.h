@@ -163,12 +163,17 @@ struct smmc_cache {
 	uint64_t cpu_partial_slabs;	/* slabs on the CPUs' partial lists */
 	uint64_t slabinfo_active;	/* active_objs as /proc/slabinfo counts them */
 	uint64_t cached;		/* objects on a reclaimable cache's LRU (its shrinker's) */
+	uint32_t policy;		/* enum shadowmm_cache_policy (0, SLUB, from older modules) */
 };
+
+#define SMMC_CACHE_POLICY_DEFAULT	UINT32_MAX	/* send none: the module's default */
 
 int smmc_caches_get(struct smmc_nl *nl, struct smmc_cache **caches, size_t *n);
 int smmc_cache_parse(const struct nlmsghdr *nlh, void *cache);	/* a struct smmc_cache */
 int smmc_cache_create(struct smmc_nl *nl, const char *name, uint32_t size, uint32_t align,
 		      uint32_t flags);
+int smmc_cache_create_policy(struct smmc_nl *nl, const char *name, uint32_t size,
+			     uint32_t align, uint32_t flags, uint32_t policy);
 int smmc_cache_destroy(struct smmc_nl *nl, const char *name, bool force);
 int smmc_cache_shrink(struct smmc_nl *nl, const char *name, uint64_t *frames);
 int smmc_cache_drop(struct smmc_nl *nl, uint64_t *freed);
@@ -182,6 +187,8 @@ int smmc_obj_corrupt(struct smmc_nl *nl, const char *name, uint64_t handle, uint
 int smmc_cache_flag(const char *name, uint32_t *flag);
 const char *smmc_cache_flag_name(unsigned int bit);
 int smmc_corrupt_kind(const char *name);
+int smmc_cache_policy_by_name(const char *name);
+const char *smmc_cache_policy_name(uint32_t policy);
 
 /* walk.c: PT_WALK */
 #define SMMC_PT_LEVELS	__SHADOWMM_PT_CNT

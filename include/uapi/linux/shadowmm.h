@@ -323,6 +323,19 @@ enum shadowmm_corrupt {
 	__SHADOWMM_CORRUPT_CNT
 };
 
+/*
+ * A cache's allocator, chosen at creation (Documentation/slab.md): the
+ * three designs the kernel had in mm/slub.c, mm/slab.c and mm/slob.c,
+ * here side by side.
+ */
+enum shadowmm_cache_policy {
+	SHADOWMM_CACHE_POLICY_SLUB,	/* the default */
+	SHADOWMM_CACHE_POLICY_SLAB,	/* mm/slab.c (v6.7): not built yet, refused */
+	SHADOWMM_CACHE_POLICY_SLOB,	/* mm/slob.c (v6.3) */
+
+	__SHADOWMM_CACHE_POLICY_CNT
+};
+
 enum shadowmm_a_cache {
 	SHADOWMM_A_CACHE_UNSPEC,
 	SHADOWMM_A_CACHE_PAD,
@@ -361,6 +374,7 @@ enum shadowmm_a_cache {
 	SHADOWMM_A_CACHE_SLABINFO_ACTIVE,	/* u64: active_objs as /proc/slabinfo counts them */
 	SHADOWMM_A_CACHE_CACHED,	/* flag (alloc): park the objects on the cache's LRU, no handles */
 	SHADOWMM_A_CACHE_NR_CACHED,	/* u64: cached objects, freed by the cache's shrinker */
+	SHADOWMM_A_CACHE_POLICY,	/* u32: enum shadowmm_cache_policy (create; GET replies) */
 
 	__SHADOWMM_A_CACHE_CNT,
 	SHADOWMM_A_CACHE_MAX = __SHADOWMM_A_CACHE_CNT - 1
