@@ -732,20 +732,25 @@ struct mm_model {
 	int file[MM_WIN];		/* -1: no VMA; else the file */
 	u64 index[MM_WIN];		/* its page index */
 	bool writable[MM_WIN];
-	bool written[MM_WIN];
+	bool shared[MM_WIN];		/* MAP_SHARED: a write goes to the page cache */
+	bool written[MM_WIN];		/* a private copy holds value[] */
 	u64 value[MM_WIN];
 };
 
 /*
  * The model: three spaces, two files (one with a short last page),
- * 4,000 random steps of: mmap a file VMA (private read-only, private
- * writable or shared read-only) at a random free place of a space's
- * window, munmap a random range (splits and trims included), read a
- * page (its bytes: the file's, or what this space wrote there), write
- * a page of a private writable VMA (COW), reclaim passes at random
- * priorities with swap off. CHECK (spaces, LRU, cache, i_mmap and
- * mapcounts against RssFile) every 50 steps; every frame back at the
- * end.
+ * a swap area, 4,000 random steps of: mmap a file VMA (private
+ * read-only, private writable, shared read-only, or shared writable
+ * on the file whose pages are all whole) at a random free place of a
+ * space's window, munmap a random range (splits and trims included),
+ * read a page (its bytes: what this space's private copy holds, else
+ * what the last shared write to that file page left, else the
+ * file's), write a page (COW when private; when shared the page-cache
+ * page itself, dirty, seen by every mapping), reclaim passes at random
+ * priorities (dirty file pages written back to the store and read back
+ * from it, anonymous copies swapped), fsync of a file. CHECK (spaces,
+ * swap, LRU, cache, dirty state, stores, i_mmap and mapcounts against
+ * RssFile) every 50 steps; every frame and slot back at the end.
  */
 SMM_TEST(mmap_random_against_model)
 {
@@ -754,20 +759,24 @@ SMM_TEST(mmap_random_against_model)
 	struct smm_space spaces[MM_SPACES], *sp[MM_SPACES];
 	struct smm_inode *ino[MM_FILES];
 	struct mm_model *m = calloc(MM_SPACES, sizeof(*m));
-	struct smm_test_mm t;
-	u64 seed = 0x3a9f, step, free0, file_reads = 0, cows = 0, sigbus = 0;
+	struct smm_test_swap e;
+	struct smm_test_mm *tp = &e.t;
+	/* the last shared write to each page of each file, if any */
+	bool fw[MM_FILES][80] = { { false } };
+	u64 fval[MM_FILES][80];
+	u64 seed = 0x3a9f, step, free0, file_reads = 0, cows = 0, sigbus = 0, shared_w = 0;
 	unsigned int i, p;
 	const char *why;
 
 	ASSERT_TRUE(m != NULL);
-	ASSERT_EQ(mm_init(&t), 0);
-	free0 = smm_test_free_frames(&t.mm);
+	ASSERT_EQ(smm_test_swap_init_pcp(&e, MM_FRAMES, 256, false), 0);
+	free0 = smm_test_free_frames(&tp->mm);
 	for (i = 0; i < MM_FILES; i++)
-		ASSERT_EQ(smm_inode_create(&t.mm, i + 1, f[i].size, mm_read, &f[i], &ino[i], &why),
+		ASSERT_EQ(smm_inode_create(&tp->mm, i + 1, f[i].size, mm_read, &f[i], &ino[i], &why),
 			  0);
 	for (i = 0; i < MM_SPACES; i++) {
 		sp[i] = &spaces[i];
-		ASSERT_EQ(smm_space_init(sp[i], &t.mm, i + 1, 4), 0);
+		ASSERT_EQ(smm_space_init(sp[i], &tp->mm, i + 1, 4), 0);
 		for (p = 0; p < MM_WIN; p++)
 			m[i].file[p] = -1;
 	}
@@ -784,20 +793,25 @@ SMM_TEST(mmap_random_against_model)
 		if (op < 3) {
 			unsigned int fi = (r >> 20) % MM_FILES, len = 1 + (r >> 24) % 8, k;
 			u64 pgoff = (r >> 32) % 40;
-			/* private ro, private rw (twice as likely), shared ro */
-			unsigned int kind = (r >> 40) % 4 == 3 ? 1 : (r >> 40) % 4;
+			/* private ro, private rw (twice as likely), shared ro, shared rw */
+			static const unsigned int kinds[6] = { 0, 1, 1, 2, 3, 3 };
+			unsigned int kind = kinds[(r >> 40) % 6];
+			bool shared = kind >= 2, wr = kind == 1 || kind == 3;
 			int ret;
 
 			if (p + len > MM_WIN)
 				len = MM_WIN - p;
+			if (kind == 3)	/* shared writes to the file of whole pages only */
+				fi = 1;
 			ret = smm_vma_mmap_file(s, MM_BASE + p * PG, len * PG,
-						kind == 1 ? SHADOWMM_PROT_WRITE : 0, ino[fi],
-						pgoff * PG, kind == 2, &why);
+						wr ? SHADOWMM_PROT_WRITE : 0, ino[fi],
+						pgoff * PG, shared, &why);
 			for (k = 0; k < len && ret == 0; k++) {
 				ASSERT_EQ(ms->file[p + k], -1);
 				ms->file[p + k] = fi;
 				ms->index[p + k] = pgoff + k;
-				ms->writable[p + k] = kind == 1;
+				ms->writable[p + k] = wr;
+				ms->shared[p + k] = shared;
 				ms->written[p + k] = false;
 			}
 			if (ret) {
@@ -820,9 +834,13 @@ SMM_TEST(mmap_random_against_model)
 				EXPECT_EQ(ret, -ENXIO);
 				sigbus++;
 			} else {
+				int fi = ms->file[p];
+				u64 ix = ms->index[p];
+				bool fwr = !ms->written[p] && fw[fi][ix];
+
 				ASSERT_EQ(ret, 0);
-				csum = mm_page_csum(&f[ms->file[p]], ms->index[p], ms->written[p],
-						    ms->value[p]);
+				csum = mm_page_csum(&f[fi], ix, ms->written[p] || fwr,
+						    fwr ? fval[fi][ix] : ms->value[p]);
 				EXPECT_EQ(res.csum, csum);
 				file_reads += !ms->written[p];
 			}
@@ -837,12 +855,21 @@ SMM_TEST(mmap_random_against_model)
 				EXPECT_EQ(ret, -EACCES);
 			} else if (!ms->written[p] && ms->index[p] * PG >= f[ms->file[p]].size) {
 				EXPECT_EQ(ret, -ENXIO);
+			} else if (ms->shared[p]) {
+				ASSERT_EQ(ret, 0);
+				fw[ms->file[p]][ms->index[p]] = true;
+				fval[ms->file[p]][ms->index[p]] = value;
+				shared_w++;
 			} else {
 				ASSERT_EQ(ret, 0);
 				cows += !ms->written[p];
 				ms->written[p] = true;
 				ms->value[p] = value;
 			}
+		} else if (op == 15 && (r >> 20) % 4 == 0) {
+			u64 got;
+
+			ASSERT_EQ(smm_file_sync(ino[(r >> 24) % MM_FILES], &got, &why), 0);
 		} else {
 			struct smm_scan_control sc = {
 				.nr_to_reclaim = SMM_SWAP_CLUSTER_MAX,
@@ -852,28 +879,34 @@ SMM_TEST(mmap_random_against_model)
 				.priority = (int)((r >> 20) % (SMM_DEF_PRIORITY + 1)),
 			};
 
-			smm_shrink_node(&t.mm, &sc);
+			smm_shrink_node(&tp->mm, &sc);
 		}
 		if (!(step % 50))
-			ASSERT_EQ(mm_check(&t.mm, sp, MM_SPACES), 0);
+			ASSERT_EQ(mm_check(&tp->mm, sp, MM_SPACES), 0);
 	}
-	EXPECT_EQ(mm_check(&t.mm, sp, MM_SPACES), 0);
+	EXPECT_EQ(mm_check(&tp->mm, sp, MM_SPACES), 0);
 	printf("# %llu file page reads, %llu copies, %llu SIGBUS, %llu file pages reclaimed, %llu major faults\n",
 	       (unsigned long long)file_reads, (unsigned long long)cows,
-	       (unsigned long long)sigbus, (unsigned long long)t.mm.lru_events.pgsteal_file,
-	       (unsigned long long)t.mm.events.pgmajfault);
+	       (unsigned long long)sigbus, (unsigned long long)tp->mm.lru_events.pgsteal_file,
+	       (unsigned long long)tp->mm.events.pgmajfault);
+	printf("# %llu shared writes, %llu pages dirtied, %llu written back, %llu store slots\n",
+	       (unsigned long long)shared_w, (unsigned long long)tp->mm.nr_dirtied,
+	       (unsigned long long)tp->mm.nr_written, (unsigned long long)e.sw.file_slots);
 	/* the sequence reaches every path */
 	EXPECT_TRUE(file_reads > 300 && cows > 50 && sigbus > 10);
-	EXPECT_TRUE(t.mm.lru_events.pgsteal_file > 50);
+	EXPECT_TRUE(tp->mm.lru_events.pgsteal_file > 50);
+	EXPECT_TRUE(shared_w > 50 && tp->mm.nr_written > 20);
 	for (i = 0; i < MM_SPACES; i++)
 		smm_space_destroy(sp[i]);
 	for (i = 0; i < MM_FILES; i++) {
 		EXPECT_EQ(ino[i]->nr_immap, 0);
 		smm_inode_destroy(ino[i]);
 	}
-	EXPECT_EQ(t.mm.nr_file_pages, 0);
-	EXPECT_EQ(smm_test_free_frames(&t.mm), free0);
-	EXPECT_EQ(smm_test_check(&t.mm), 0);
+	EXPECT_EQ(tp->mm.nr_file_pages, 0);
+	EXPECT_EQ(tp->mm.nr_dirty, 0);
+	EXPECT_EQ(e.sw.inuse, 0);
+	EXPECT_EQ(smm_test_free_frames(&tp->mm), free0);
+	EXPECT_EQ(smm_test_check(&tp->mm), 0);
 	free(m);
-	smm_test_mm_destroy(&t);
+	smm_test_swap_destroy(&e);
 }
