@@ -605,7 +605,7 @@ SMM_TEST(mmap_shared_write_dirties_and_writes_back)
 SMM_TEST(mmap_dirty_page_kept_without_swap)
 {
 	struct mm_file f = { .size = 4 * PG, .seed = 12 };
-	struct mm_file g = { .size = PG + 8, .seed = 13 };
+	struct mm_file g = { .size = 96, .seed = 13 };
 	struct smm_space a, *sp[1] = { &a };
 	struct smm_test_swap e;
 	struct smm_swap *sw;
