@@ -29,6 +29,12 @@
  * smm_ondemand_readahead()): a window per inode, sized at a sequential
  * miss, moved and grown at the PG_readahead page, up to ra_pages.
  *
+ * Shared writable mappings dirty pages (PG_dirty: SMM_LRU_F_DIRTY in
+ * the LRU record). Writeback (reclaim's pageout, smm_file_sync()) never
+ * writes the real file: a written page goes to the inode's shadow
+ * store, a swap slot per page index (swap.h's SMM_SWAP_OWNER_FILE),
+ * held until close; a later miss at that index reads the slot.
+ *
  * Locking: the glue calls everything here with the spaces' lock held
  * (smm_space_lock_all()), the lock reclaim runs under, which is what
  * keeps an inode, its index and its pages still while reclaim looks at

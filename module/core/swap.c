@@ -6,7 +6,9 @@
  * Invariants, for CHECK and the tests:
  *  - swap_map[0] is SMM_SWAP_MAP_BAD; every other slot's count is 0 or
  *    1, 1 exactly for the slots the spaces' swap entries name, each
- *    once, by the space owner[] names; SMM_SWAP_HAS_CACHE is set
+ *    once, by the space owner[] names, and for the slots of shadow
+ *    inodes' stores (owner[] SMM_SWAP_OWNER_FILE, no entry names them,
+ *    never cached; file_slots counts them, filemap.c checks the stores); SMM_SWAP_HAS_CACHE is set
  *    exactly for the slots cache[] gives a page; a slot is in use when
  *    either is; inuse is their number, each space's swap_ents its
  *    share of the entries;

@@ -8,7 +8,7 @@
  *
  *  - swap_map: one byte per slot, the number of swap entries that point
  *    to it (0 free; 1 here, as nothing shares anonymous pages without
- *    fork); slot 0 is SMM_SWAP_MAP_BAD, the place of the kernel's swap
+ *    fork; 1 also for a slot of a shadow inode's store, filemap.c); slot 0 is SMM_SWAP_MAP_BAD, the place of the kernel's swap
  *    header, so that no swap entry is offset 0.
  *  - Clusters of SMM_SWAP_CLUSTER slots (SWAPFILE_CLUSTER) with a count
  *    of used slots, a free-cluster list (FIFO: freed clusters go to the
