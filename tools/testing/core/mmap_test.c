@@ -764,7 +764,7 @@ SMM_TEST(mmap_random_against_model)
 	/* the last shared write to each page of each file, if any */
 	bool fw[MM_FILES][80] = { { false } };
 	u64 fval[MM_FILES][80];
-	u64 seed = 0x3a9f, step, free0, file_reads = 0, cows = 0, sigbus = 0, shared_w = 0;
+	u64 seed = smm_test_seed(0x3a9f), step, free0, file_reads = 0, cows = 0, sigbus = 0, shared_w = 0;
 	unsigned int i, p;
 	const char *why;
 
