@@ -357,8 +357,8 @@ static int smm_filemap_read_page(struct smm_inode *ino, u64 index, unsigned int 
 	mem = smm_filemap_mem(mm, *frame);
 	if (!mem)
 		ret = -EFAULT;
-	else if (smm_store_get(ino, index))
-		ret = smm_swap_file_read(mm, smm_store_get(ino, index), mem);	/* written back */
+	else if (smm_store_get(ino, index))	/* written back: the store, not the file */
+		ret = smm_swap_file_read(mm, smm_store_get(ino, index), mem);
 	else
 		ret = ino->read(ino->ctx, off, mem, n);
 	if (!ret)
@@ -838,8 +838,9 @@ int smm_file_sync(struct smm_inode *ino, u64 *written, const char **why)
 			continue;
 		ret = smm_filemap_writepage(ino, index, frame);
 		if (ret) {
-			*why = ret == -ENOSPC ? "no swap slot for the file's shadow store (swapon first)" :
-						"out of memory for the file's shadow store";
+			*why = ret == -ENOSPC ?
+			       "no swap slot for the file's shadow store (swapon first)" :
+			       "out of memory for the file's shadow store";
 			return ret;
 		}
 		(*written)++;
@@ -1050,13 +1051,13 @@ static int smm_filemap_check_store(struct smm_mm *mm, const struct smm_inode *in
 			if ((u64)n * SMM_FILEMAP_CHUNK + i >= ino->nr_index ||
 			    !smm_swap_file_slot_ok(mm, e) || seen[e]++)
 				return smm_filemap_bad("inode %u: the store's entry of index %llu names slot %u, not a store's slot of its own",
-						       ino->id,
-						       (unsigned long long)n * SMM_FILEMAP_CHUNK + i, e);
+						       ino->id, (unsigned long long)n *
+						       SMM_FILEMAP_CHUNK + i, e);
 			used++;
 		}
 		if (used != ino->store_used[n])
-			return smm_filemap_bad("inode %u store chunk %u: %u slots, counted %u", ino->id,
-					       n, used, ino->store_used[n]);
+			return smm_filemap_bad("inode %u store chunk %u: %u slots, counted %u",
+					       ino->id, n, used, ino->store_used[n]);
 		nr += used;
 	}
 	if (nr != ino->nr_stored)

@@ -111,7 +111,7 @@ struct smm_inode {
 	u64 maj_faults;			/* faults that read the page (misses, counted there too) */
 	u64 nr_dirty;			/* its pages with PG_dirty */
 	u64 written;			/* pages written back to its store */
-	u32 **store;			/* the shadow store: chunk n -> 512 swap slots, 0 none */
+	u32 **store;			/* the shadow store: chunk n -> 512 slots, 0 none */
 	u16 *store_used;		/* slots held per store chunk */
 	u64 nr_stored;			/* slots held in all */
 };
