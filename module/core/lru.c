@@ -412,7 +412,7 @@ u32 smm_lru_file_flags(struct smm_mm *mm, u64 frame, u32 set, u32 clear)
 	u32 old;
 
 	if (WARN_ON_ONCE(!x || !smm_lru_is_file(x->flags) ||
-			 ((set | clear) & ~(SMM_LRU_F_READAHEAD | SMM_LRU_F_FILE_RA))))
+			 ((set | clear) & ~(SMM_LRU_F_READAHEAD | SMM_LRU_F_FILE_RA | SMM_LRU_F_DIRTY))))
 		return 0;
 	smm_lock(&v->lock);
 	old = x->flags;

@@ -437,7 +437,7 @@ size_t smmc_vmstat_parse_nest(const struct nlattr *nest, struct smmc_vmstat *v, 
 const struct smmc_vmstat *smmc_vmstat_find(const struct smmc_vmstat *v, size_t n,
 					   const char *name);
 
-/* file.c: the shadow page cache over real files (file open / read / show / close) */
+/* file.c: the shadow page cache over real files (file open / read / show / close / sync) */
 struct smmc_file {
 	uint32_t id;
 	char path[SHADOWMM_FILE_PATH_MAX];
@@ -447,6 +447,9 @@ struct smmc_file {
 	uint32_t ra_pages, ra_size;	/* readahead: the largest window, the window now */
 	uint64_t ra_read, ra_hits, ra_wasted;	/* pages read ahead, of which hit, dropped unread */
 	uint32_t mappings;		/* file VMAs mapping it (i_mmap entries) */
+	uint64_t dirty;			/* pages dirty now (shared writes) */
+	uint64_t written;		/* pages written back to its shadow store, ever */
+	uint64_t stored;		/* pages in its shadow store (swap slots) */
 };
 
 #define SMMC_FILE_RA_DEFAULT	(-1)	/* smmc_file_open(): the module's readahead window */
@@ -464,5 +467,6 @@ int smmc_file_open(struct smmc_nl *nl, const char *path, int64_t ra_pages, struc
 int smmc_file_read(struct smmc_nl *nl, uint32_t id, struct smmc_file_read *r);
 int smmc_files_get(struct smmc_nl *nl, struct smmc_file **v, size_t *n);
 int smmc_file_close(struct smmc_nl *nl, uint32_t id);
+int smmc_file_sync(struct smmc_nl *nl, uint32_t id, uint64_t *written);
 
 #endif /* _SMMC_LIBSMM_H */

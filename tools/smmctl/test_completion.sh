@@ -66,7 +66,7 @@ expect() {
 sorted() { printf '%s\n' "$@" | sort | tr '\n' ' ' | sed 's/ $//'; }
 
 ktap_header
-ktap_plan 53
+ktap_plan 54
 
 registered() { [[ $(complete -p smmctl) == "complete -F _smmctl smmctl" ]]; }
 ktap_check "complete -F _smmctl smmctl" registered
@@ -116,7 +116,8 @@ expect "vm show's names, not given again" "smmctl vm show swappiness " \
 expect "vm set: no word for a value" "smmctl vm set swappiness " ""
 expect "vm set: the next name" "smmctl vm set swappiness 0 w" "watermark_scale_factor"
 expect "swap on's keyword" "smmctl swap on " "$(sorted size help)"
-expect "file's commands" "smmctl file " "$(sorted show open read close help)"
+expect "file's commands" "smmctl file " "$(sorted show open read close sync help)"
+expect "file sync: help before its id" "smmctl file sync " "help"
 expect "a path after file open" "smmctl file open $TMP/shadowm" "$TMP/shadowmm.prom"
 expect "file open's ra after the path" "smmctl file open /tmp/x " "ra"
 expect "file read's keywords, offset given" "smmctl file read 1 offset 0 " "$(sorted len -o)"
