@@ -12,8 +12,15 @@ LAB_CHECKS=4
 
 lab_05_cache() { smmctl -j cache show lab | jq -r ".caches[0] | $1"; }
 
+# fls(): the position of the highest bit set, 0 for 0
+lab_05_fls() {
+	local n=$1 b=0
+	while [ "$n" -gt 0 ]; do b=$((b + 1)); n=$((n >> 1)); done
+	echo "$b"
+}
+
 lab_05() {
-	local per order size hs first
+	local per order size hs first min want
 
 	smm_unload
 	smm_load_or_fail base="$SMM_BASE" size=16M
@@ -23,8 +30,14 @@ lab_05() {
 	order=$(lab_05_cache .order)
 	size=$(lab_05_cache .size)
 	lab_note "$(nproc) CPUs: slot $size bytes, order $order, $per objects per slab"
-	lab_check "05 slab: order 2 (order 1 holds $((8192 / size)), fewer than 12), $((16384 / size)) objects of $size bytes" \
-		lab_eq "order objs_per_slab" "$order $per" "2 $((16384 / size))"
+	# calculate_order()'s min_objects, 4 * (fls(nr_cpus) + 1), and the
+	# smallest order whose slab holds that many (12 and order 2 on two
+	# CPUs; the debug kernels boot with one: 8 and order 1)
+	min=$((4 * ($(lab_05_fls "$(nproc)") + 1)))
+	want=0
+	while [ $(((4096 << want) / size)) -lt "$min" ]; do want=$((want + 1)); done
+	lab_check "05 slab: order $want, the smallest whose slab holds $min ($(((4096 << want) / size)) objects of $size bytes)" \
+		lab_eq "order objs_per_slab" "$order $per" "$want $(((4096 << want) / size))"
 
 	hs=$(smmctl -j obj alloc lab count $((per + 1)) | jq -r '.handles[]')
 	lab_figure 05-slab-two-slabs "smmctl cache show lab"
