@@ -40,8 +40,11 @@
 #   smm_expect_kerr CMD...      CMD between the two markers; CMD's status
 #   smm_unprivileged CMD...     CMD as nobody (uid/gid 65534, no capabilities)
 #   smm_kasan                   true on a KASAN kernel (make check-debug)
-#   smm_reserved_range BASE BYTES  true if that range is a top-level
-#                               reserved region in /proc/iomem
+#   smm_need_range BASE SIZE    after ktap_plan: skip every planned test
+#                               (exit 4) when no top-level reserved region
+#                               of /proc/iomem holds [BASE, BASE + SIZE)
+#   smm_range_missing PARAMS... true, printing why, when PARAMS' base= and
+#                               size= name a range not reserved here
 #   smm_kernel_walks_unsupported  true (printing why) when the module
 #                               refuses walks of the kernel's page tables
 #                               on this architecture (arm64: module/arch.h)
@@ -117,15 +120,6 @@ smm_free_kb() {
 
 smm_load() { insmod "$SMM_KO" "$@"; }
 
-# Is [BASE, BASE + BYTES) a top-level reserved region in /proc/iomem?
-# "Reserved" for memmap= (x86), "reserved" for a no-map reserved-memory
-# node of the device tree (arm64).
-smm_reserved_range() {
-	local range
-	range=$(printf '%08x-%08x' $(($1)) $(($1 + $2 - 1)))
-	grep -qi "^$range : reserved" /proc/iomem
-}
-
 # smm_bytes SIZE: a module size parameter (4096, 64M, 1G) in bytes
 smm_bytes() {
 	case "$1" in
@@ -138,10 +132,11 @@ smm_bytes() {
 
 # Is [BASE, BASE + BYTES) inside one top-level reserved region of
 # /proc/iomem (memmap= gives "Reserved", a no-map reserved-memory node
-# "reserved")? Needs root: /proc/iomem shows zeros to others.
+# "reserved"; nested regions are indented, and read keeps the indent)?
+# Needs root: /proc/iomem shows zeros to others.
 smm_range_reserved_within() {
 	local start end line
-	while read -r line; do
+	while IFS= read -r line; do
 		case "$line" in
 		[0-9a-fA-F]*" : "[Rr]eserved) ;;
 		*) continue ;;
