@@ -416,10 +416,11 @@ bool smm_should_reclaim_retry(struct smm_mm *mm, unsigned int order, unsigned in
  * reclaimable pages could still lift a zone over min). As the
  * kernel's, the loop has no bound while reclaim makes progress: each
  * such loop takes pages off the LRU lists, which only holders of the
- * spaces' lock fill, or from the shrinkers' caches. The last attempt goes without the flag, down the older path
- * (HighAtomic given back, lists drained, failure counted) to -ENOMEM,
- * where the caller may call the OOM killer, as __alloc_pages_may_oom()
- * comes only after should_reclaim_retry() says stop.
+ * spaces' lock fill, or from the shrinkers' caches. The last attempt
+ * goes without the flag, down the older path (HighAtomic given back,
+ * lists drained, failure counted) to -ENOMEM, where the caller may
+ * call the OOM killer, as __alloc_pages_may_oom() comes only after
+ * should_reclaim_retry() says stop.
  */
 int smm_alloc_pages_reclaim(struct smm_mm *mm, unsigned int order, unsigned int gfp,
 			    unsigned int *cpu, u64 *idx)

@@ -69,10 +69,11 @@ static bool smm_can_reclaim_anon(const struct smm_mm *mm)
  * zone_reclaimable_pages(): the pages of zone @zi's file lists, and of
  * its anon lists when a swap slot is free (can_reclaim_anon_pages());
  * when that is none, the zone's free pages, as the 6.1 and 6.12 sources
- * built here count them (a stable fix, so that a zone with free pages
- * and nothing on its lists is not written off). The isolated pages are
- * not counted, as in the kernel. Lockless reads of the counters: an
- * estimate for the retry decisions (smm_should_reclaim_retry()).
+ * built here count them (the stable fix "account for free pages to
+ * prevent infinite Loop in throttle_direct_reclaim()"). The isolated
+ * pages are not counted, as in the kernel. Lockless reads of the
+ * counters: an estimate for the retry decisions
+ * (smm_should_reclaim_retry()). The spaces' lock held (the swap area).
  */
 u64 smm_zone_reclaimable_pages(struct smm_mm *mm, unsigned int zi)
 {
