@@ -797,3 +797,55 @@ SMM_TEST(oom_reclaim_progress_resets_the_loops)
 	EXPECT_EQ(oom_check(&env), 0);
 	oom_env_destroy(&env);
 }
+
+/*
+ * The same rule in direct compaction's loop (an order above 0, through
+ * smm_alloc_pages_compact()): k free frames under min, some of them
+ * whole order-1 blocks; the first reclaim, the toucher at work, frees
+ * nothing, but the zone has an order-1 block and could pass min with
+ * the space's pages, so the loop reclaims again instead of going OOM,
+ * and the order-1 request succeeds with no kill.
+ */
+SMM_TEST(oom_compact_loop_retries_after_a_fruitless_reclaim)
+{
+	u64 nr_free[SMM_NR_ORDERS], *held, n = 0, stall, steal, min, k;
+	struct retry_toucher t;
+	struct oom_env env;
+	struct smm_mm *mm;
+	struct smm_zone *z;
+	unsigned int o;
+	u64 blocks = 0;
+
+	held = calloc(2048, sizeof(*held));
+	ASSERT_TRUE(held != NULL);
+	ASSERT_EQ(retry_env_init(&env, &t, 1024, held, &n), 0);
+	mm = &env.e.t.mm;
+	z = &mm->zones[SHADOWMM_ZONE_DMA32];
+	min = smm_wmark_pages(z, SMM_WMARK_MIN);
+	for (k = min - 20; k; k--)
+		smm_free_pages(mm, held[--n], 0);
+	smm_drain_all_pcp(mm);
+	smm_zone_nr_free(z, nr_free);
+	for (o = 1; o < SMM_NR_ORDERS; o++)
+		blocks += nr_free[o];
+	printf("# min %llu, free %llu, blocks of order 1 and above %llu\n",
+	       (unsigned long long)min, (unsigned long long)z->free, (unsigned long long)blocks);
+	ASSERT_TRUE(blocks > 0 && z->free <= min);
+	stall = oom_allocstall(mm);
+	steal = mm->reclaim.pgsteal_direct;
+	t.until = stall + 1;
+
+	ASSERT_EQ(oom_page_alloc(mm, 1, SHADOWMM_GFP_MOVABLE, &held[n]), 0);
+	n++;
+	printf("# allocstall %llu, pgsteal_direct %llu\n",
+	       (unsigned long long)(oom_allocstall(mm) - stall),
+	       (unsigned long long)(mm->reclaim.pgsteal_direct - steal));
+	EXPECT_TRUE(t.calls > 0);
+	EXPECT_EQ(t.steal_seen, steal);
+	EXPECT_TRUE(oom_allocstall(mm) >= stall + 2);
+	EXPECT_EQ(env.reports, 0);
+	EXPECT_EQ(env.s[0].vm.oom_killed, false);
+	EXPECT_EQ(oom_check(&env), 0);
+	retry_env_destroy(&env, &t, held, n);
+	free(held);
+}
