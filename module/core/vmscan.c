@@ -65,6 +65,32 @@ static bool smm_can_reclaim_anon(const struct smm_mm *mm)
 	return sw && sw->inuse < smm_swap_size(sw);
 }
 
+/*
+ * zone_reclaimable_pages(): the pages of zone @zi's file lists, and of
+ * its anon lists when a swap slot is free (can_reclaim_anon_pages());
+ * when that is none, the zone's free pages, as the 6.1 and 6.12 sources
+ * built here count them (the stable fix "account for free pages to
+ * prevent infinite Loop in throttle_direct_reclaim()"). The isolated
+ * pages are not counted, as in the kernel. Lockless reads of the
+ * counters: an estimate for the retry decisions
+ * (smm_should_reclaim_retry()). The spaces' lock held (the swap area).
+ */
+u64 smm_zone_reclaimable_pages(struct smm_mm *mm, unsigned int zi)
+{
+	u64 nr = 0;
+
+	if (mm->lru_ready) {
+		nr = smm_lru_count(mm, zi, SMM_LRU_INACTIVE_FILE) +
+		     smm_lru_count(mm, zi, SMM_LRU_ACTIVE_FILE);
+		if (smm_can_reclaim_anon(mm))
+			nr += smm_lru_count(mm, zi, SMM_LRU_INACTIVE_ANON) +
+			      smm_lru_count(mm, zi, SMM_LRU_ACTIVE_ANON);
+	}
+	if (!nr)
+		nr = READ_ONCE(mm->zones[zi].free);
+	return nr;
+}
+
 /* The kind's pgscan_/pgsteal_ pair; proactive (cgroup) reclaim counts in neither. */
 static void smm_vmscan_count(struct smm_mm *mm, enum smm_reclaim_kind kind,
 			     u64 scanned, u64 reclaimed)
