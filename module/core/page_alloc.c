@@ -6,6 +6,7 @@
  */
 #include "mm_internal.h"
 #include "vmscan.h"
+#include "trace_hooks.h"
 
 #define SMM_NO_IDX	(~0ULL)
 
@@ -280,11 +281,13 @@ static noinline int smm_alloc_pages_slow(struct smm_mm *mm, unsigned int order,
 	}
 nopage:
 	smm_count_failure(mm, gfp);
+	smm_trace_page_alloc(mm, SMM_NO_IDX, order, gfp, smm_gfp_mt(gfp));
 	return -ENOMEM;
 
 got_pg:
 	if (gfp & SHADOWMM_GFP_ZERO)
 		smm_clear_block(mm, got, order);
+	smm_trace_page_alloc(mm, got, order, gfp, smm_gfp_mt(gfp));
 	*idx = got;
 	return 0;
 }
@@ -342,6 +345,7 @@ int smm_alloc_pages(struct smm_mm *mm, unsigned int order, unsigned int gfp,
 		goto slow;
 	if (unlikely(gfp & SHADOWMM_GFP_ZERO))
 		smm_clear_block(mm, got, order);
+	smm_trace_page_alloc(mm, got, order, gfp, smm_gfp_mt(gfp));
 	*idx = got;
 	return 0;
 slow:
@@ -422,6 +426,7 @@ void smm_free_pages(struct smm_mm *mm, u64 idx, unsigned int cpu)
 		return;
 	order = smm_frame_order(&f);
 	zone = smm_zone_of(mm, idx);
+	smm_trace_page_free(mm, idx, order);
 	if (likely(mm->pcp_enabled && smm_pcp_allowed_order(order)))
 		smm_pcp_free(mm, zone, idx, order, smm_pageblock_mt(mm, idx), cpu);
 	else
