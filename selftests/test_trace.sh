@@ -124,9 +124,12 @@ for i in 1 3 5 7 9 11 13 15; do
 done
 comp=$(smmctl -j compact)
 rec=$(smmctl -j reclaim pages 256)
-# below the low watermark: order-3 batches until one fails, then kshadowd runs
-i=0
-while [ $i -lt 16 ] && smmctl page alloc order 3 count 32 > /dev/null 2>&1; do i=$((i + 1)); done
+# just below the low watermark (above min: no OOM kill), one request more
+# on the slow path, and kshadowd runs
+z=$(smmctl -j zone show Normal | jq '.zones[0]')
+n=$(( ($(echo "$z" | jq '.free + .pcp - .low') + 8) / 8 ))
+smmctl page alloc order 3 count $n > /dev/null
+smmctl page alloc order 0 count 1 > /dev/null
 n=0
 while ! grep -q ' mm_vmscan_kswapd_wake: ' $T/trace && [ $n -lt 50 ]; do sleep 0.1; n=$((n + 1)); done
 trace_off /tmp/trace2
