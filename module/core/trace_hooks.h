@@ -10,8 +10,9 @@
  * paths while tracing is off. In user space the hooks are no-ops, so the
  * benchmarks count the same instructions; a build with SMM_TRACE_COUNT
  * (tools/testing/core's core_test) counts each hook's calls in the
- * calling thread's smm_user_trace[] and keeps the last call's two key
- * values, for trace_test.c to check each fires where the kernel's does.
+ * calling thread's smm_user_trace[], keeps the last call's two key
+ * values and their sums, for the host tests (trace_test.c among them)
+ * to check each fires where the kernel's does.
  *
  * Hooks (each one line where it fires):
  *   smm_trace_page_alloc(mm, idx, order, gfp, mt)   idx SMM_NO_IDX: failed
@@ -56,6 +57,7 @@ enum smm_trace_event {
 struct smm_trace_hits {
 	unsigned long count;
 	u64 a, b;		/* the last call's key values (see each hook) */
+	u64 sum_a, sum_b;	/* and their sums over the calls */
 };
 
 extern __thread struct smm_trace_hits smm_user_trace[SMM_TE_NR];
@@ -65,6 +67,8 @@ static inline void smm_user_trace_hit(enum smm_trace_event e, u64 a, u64 b)
 	smm_user_trace[e].count++;
 	smm_user_trace[e].a = a;
 	smm_user_trace[e].b = b;
+	smm_user_trace[e].sum_a += a;
+	smm_user_trace[e].sum_b += b;
 }
 #else
 #define smm_user_trace_hit(e, a, b)	((void)(e), (void)(a), (void)(b))
