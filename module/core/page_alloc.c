@@ -400,6 +400,7 @@ static noinline void smm_free_pages_buddy(struct smm_mm *mm, unsigned int zone, 
 {
 	struct smm_zone *z = &mm->zones[zone];
 
+	smm_trace_page_free(mm, idx, order);
 	smm_lock(&z->lock);
 	smm_seq_write_begin(&z->seq);
 	__smm_free_one(mm, z, idx, order, mt);
@@ -426,7 +427,6 @@ void smm_free_pages(struct smm_mm *mm, u64 idx, unsigned int cpu)
 		return;
 	order = smm_frame_order(&f);
 	zone = smm_zone_of(mm, idx);
-	smm_trace_page_free(mm, idx, order);
 	if (likely(mm->pcp_enabled && smm_pcp_allowed_order(order)))
 		smm_pcp_free(mm, zone, idx, order, smm_pageblock_mt(mm, idx), cpu);
 	else

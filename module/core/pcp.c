@@ -344,6 +344,7 @@ void smm_pcp_free(struct smm_mm *mm, unsigned int zone, u64 idx, unsigned int or
 {
 	struct smm_pcp *pcp = smm_pcp_of(mm, cpu, zone);
 
+	smm_trace_page_free(mm, idx, order);	/* smm_free_pages()'s, here: it stays a leaf */
 	smm_pcp_lock(pcp);
 	/* order 0, the common case, compiled with its constants folded */
 	if (likely(!order))
