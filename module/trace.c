@@ -10,7 +10,7 @@
  * pcp locks held for the buddy's events) and take no lock.
  */
 #include <linux/module.h>
-#include "core/mm_internal.h"
+#include "core/mm.h"
 #include "core/compaction.h"
 #include "core/slab.h"
 #include "trace_glue.h"
@@ -39,16 +39,10 @@ void smm_tp_page_free(const struct smm_mm *mm, u64 idx, unsigned int order)
 	trace_mm_page_free(smm_tp_pfn(mm, idx), order);
 }
 
-/*
- * percpu_refill as __rmqueue_smallest() computes it: the order and type
- * are ones the per-CPU lists hold (the kernel's MIGRATE_PCPTYPES are
- * the shadow's types below HighAtomic).
- */
 void smm_tp_page_alloc_zone_locked(const struct smm_mm *mm, u64 idx, unsigned int order,
-				   unsigned int mt)
+				   unsigned int mt, bool percpu_refill)
 {
-	trace_mm_page_alloc_zone_locked(smm_tp_pfn(mm, idx), order, mt,
-					smm_pcp_allowed_order(order) && mt < SHADOWMM_MT_HIGHATOMIC);
+	trace_mm_page_alloc_zone_locked(smm_tp_pfn(mm, idx), order, mt, percpu_refill);
 }
 
 void smm_tp_page_pcpu_drain(const struct smm_mm *mm, u64 idx, unsigned int order, unsigned int mt)

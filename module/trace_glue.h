@@ -22,7 +22,7 @@ void smm_tp_page_alloc(const struct smm_mm *mm, u64 idx, unsigned int order, uns
 		       unsigned int mt);
 void smm_tp_page_free(const struct smm_mm *mm, u64 idx, unsigned int order);
 void smm_tp_page_alloc_zone_locked(const struct smm_mm *mm, u64 idx, unsigned int order,
-				   unsigned int mt);
+				   unsigned int mt, bool percpu_refill);
 void smm_tp_page_pcpu_drain(const struct smm_mm *mm, u64 idx, unsigned int order, unsigned int mt);
 void smm_tp_cache_alloc(unsigned long call_site, const struct smm_cache *c, const void *obj);
 void smm_tp_cache_free(unsigned long call_site, const struct smm_cache *c, u64 pos);
@@ -39,9 +39,17 @@ void smm_tp_compaction(const struct smm_mm *mm, bool end, u64 start, u64 migrate
 		smm_tp_page_free(mm, idx, order);				\
 } while (0)
 
+/*
+ * percpu_refill as __rmqueue_smallest() computes it: the order and type
+ * are ones the per-CPU lists hold (the kernel's MIGRATE_PCPTYPES are
+ * the shadow's types below HighAtomic). The core's caller has
+ * smm_pcp_allowed_order() (core/mm_internal.h, which the glue does not
+ * include).
+ */
 #define smm_trace_page_alloc_zone_locked(mm, idx, order, mt) do {		\
 	if (trace_mm_page_alloc_zone_locked_enabled())				\
-		smm_tp_page_alloc_zone_locked(mm, idx, order, mt);		\
+		smm_tp_page_alloc_zone_locked(mm, idx, order, mt,		\
+			smm_pcp_allowed_order(order) && (mt) < SHADOWMM_MT_HIGHATOMIC); \
 } while (0)
 
 #define smm_trace_page_pcpu_drain(mm, idx, order, mt) do {			\

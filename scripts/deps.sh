@@ -18,9 +18,6 @@ set -euo pipefail
 #   deps.sh 6.12-rt     the same for 6.12's PREEMPT_RT flavour
 #   deps.sh stress      also stress-ng, to press on the guest's own kernel
 #   deps.sh bench       also valgrind, for make bench's instruction counts
-#   deps.sh trace       also trace-cmd and perf (linux-perf), for the VM's
-#                       test_trace.sh (vm.sh adds them to the guest when
-#                       they are installed)
 #   deps.sh arm64       also the cross compiler, qemu-system-aarch64 and dtc,
 #                       then Debian's arm64 kernel and the guest's arm64
 #                       programs, unpacked in a cache (scripts/deps-arm64.sh)
@@ -45,6 +42,7 @@ PKGS=(
 	universal-ctags				# scripts/check-names.sh
 	tmux					# smmtop's screen tests (host and VM)
 	mandoc					# make test-man: mandoc -T lint of the man pages
+	trace-cmd linux-perf			# test_trace.sh's recorders (vm.sh copies them in)
 )
 arm64_series=()
 want_promtool=0
@@ -57,7 +55,6 @@ for group in "$@"; do
 	6.12-rt) PKGS+=(linux-image-6.12-rt-amd64 linux-headers-6.12-rt-amd64 dwarves) ;;
 	stress)	PKGS+=(stress-ng) ;;
 	bench)	PKGS+=(valgrind) ;;
-	trace)	PKGS+=(trace-cmd linux-perf) ;;
 	dkms)	PKGS+=(dkms) ;;
 	arm64)	PKGS+=(gcc-aarch64-linux-gnu libc6-dev-arm64-cross qemu-system-arm
 		       device-tree-compiler linux-kbuild-6.1)
@@ -66,7 +63,7 @@ for group in "$@"; do
 		       device-tree-compiler linux-headers-6.12-amd64 dwarves)
 		arm64_series+=(6.12) ;;
 	promtool) want_promtool=1 ;;
-	*)	echo "usage: deps.sh [debug] [debug-6.12] [rt] [6.12] [6.12-rt] [stress] [bench] [trace] [arm64] [arm64-6.12] [dkms] [promtool]" >&2; exit 2 ;;
+	*)	echo "usage: deps.sh [debug] [debug-6.12] [rt] [6.12] [6.12-rt] [stress] [bench] [arm64] [arm64-6.12] [dkms] [promtool]" >&2; exit 2 ;;
 	esac
 done
 

@@ -16,7 +16,7 @@
 # are off. trace-cmd record -e shadowmm and perf record -e 'shadowmm:*'
 # record the same three allocations, each skipped (exit 4 semantics:
 # never a pass) when the tool is not in the image (scripts/deps.sh
-# trace on the host).
+# installs both on the host, vm.sh copies them in).
 . "$(dirname "$0")/lib.sh"
 
 A=0x40000000		# the space's VMA
@@ -184,7 +184,7 @@ if command -v trace-cmd > /dev/null; then
 	}
 	ktap_check "trace-cmd record -e shadowmm: mm_page_alloc order=2 three times" tc
 else
-	ktap_skip "trace-cmd record -e shadowmm" "trace-cmd not in the image (scripts/deps.sh trace)"
+	ktap_skip "trace-cmd record -e shadowmm" "trace-cmd not in the image (scripts/deps.sh installs it on the host)"
 fi
 if command -v perf > /dev/null; then
 	pf() {
@@ -196,7 +196,7 @@ if command -v perf > /dev/null; then
 	}
 	ktap_check "perf record -e 'shadowmm:*': mm_page_alloc order=2 three times" pf
 else
-	ktap_skip "perf record -e 'shadowmm:*'" "perf not in the image (scripts/deps.sh trace)"
+	ktap_skip "perf record -e 'shadowmm:*'" "perf not in the image (scripts/deps.sh installs linux-perf on the host)"
 fi
 
 smmctl swap off > /dev/null 2>&1
