@@ -6,6 +6,7 @@
  */
 #include "mm_internal.h"
 #include "vmscan.h"
+#include "trace_hooks.h"
 
 #define SMM_NO_IDX	(~0ULL)
 
@@ -280,11 +281,13 @@ static noinline int smm_alloc_pages_slow(struct smm_mm *mm, unsigned int order,
 	}
 nopage:
 	smm_count_failure(mm, gfp);
+	smm_trace_page_alloc(mm, SMM_NO_IDX, order, gfp, smm_gfp_mt(gfp));
 	return -ENOMEM;
 
 got_pg:
 	if (gfp & SHADOWMM_GFP_ZERO)
 		smm_clear_block(mm, got, order);
+	smm_trace_page_alloc(mm, got, order, gfp, smm_gfp_mt(gfp));
 	*idx = got;
 	return 0;
 }
@@ -342,6 +345,7 @@ int smm_alloc_pages(struct smm_mm *mm, unsigned int order, unsigned int gfp,
 		goto slow;
 	if (unlikely(gfp & SHADOWMM_GFP_ZERO))
 		smm_clear_block(mm, got, order);
+	smm_trace_page_alloc(mm, got, order, gfp, smm_gfp_mt(gfp));
 	*idx = got;
 	return 0;
 slow:
@@ -453,6 +457,7 @@ static noinline void smm_free_pages_buddy(struct smm_mm *mm, unsigned int zone, 
 {
 	struct smm_zone *z = &mm->zones[zone];
 
+	smm_trace_page_free(mm, idx, order);
 	smm_lock(&z->lock);
 	smm_seq_write_begin(&z->seq);
 	__smm_free_one(mm, z, idx, order, mt);

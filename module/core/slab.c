@@ -7,6 +7,7 @@
  */
 #include "slab.h"
 #include "mm_internal.h"
+#include "trace_hooks.h"
 
 #define SMM_MIN_PARTIAL		5	/* mm/slub.c MIN_PARTIAL */
 #define SMM_MAX_PARTIAL		10	/* mm/slub.c MAX_PARTIAL */
@@ -660,7 +661,8 @@ static noinline void *smm_cache_alloc_slow(struct smm_cache *c, struct smm_cache
  * lock in smm_cache_alloc_slow(). @owner is kept with the object
  * (STORE_USER).
  */
-void *smm_cache_alloc(struct smm_cache *c, unsigned int cpu, u64 owner, u64 *pos)
+static __always_inline void *__smm_cache_alloc(struct smm_cache *c, unsigned int cpu, u64 owner,
+					       u64 *pos)
 {
 	struct smm_cache_cpu *cc = &c->cpu[cpu];
 	u32 off, next;
@@ -684,6 +686,15 @@ void *smm_cache_alloc(struct smm_cache *c, unsigned int cpu, u64 owner, u64 *pos
 	*pos = ((u64)cc->slab << SMM_PAGE_SHIFT) + off;
 	smm_unlock(&cc->lock);
 	return base + off;
+}
+
+/* The above, traced as kmem_cache_alloc() is (a failure too: ptr NULL). */
+void *smm_cache_alloc(struct smm_cache *c, unsigned int cpu, u64 owner, u64 *pos)
+{
+	void *obj = __smm_cache_alloc(c, cpu, owner, pos);
+
+	smm_trace_cache_alloc(c, obj);
+	return obj;
 }
 
 /*
@@ -783,6 +794,7 @@ int smm_cache_free(struct smm_cache *c, u64 pos, unsigned int cpu)
 	u64 head;
 	u32 off;
 
+	smm_trace_cache_free(c, pos);
 	smm_lock(&cc->lock);
 	head = smm_slab_head(c, pos);
 	off = (u32)(pos - (head << SMM_PAGE_SHIFT));

@@ -14,6 +14,7 @@
 #include "shrinker.h"
 #include "lru.h"
 #include "filemap.h"
+#include "trace_hooks.h"
 
 #define smm_reclaim_add(mm, ev, n) \
 	WRITE_ONCE((mm)->reclaim.ev, (mm)->reclaim.ev + (n))
@@ -159,6 +160,7 @@ static u64 smm_shrink_inactive_step(struct smm_mm *mm, unsigned int zi, bool fil
 		smm_shrink_inactive_file(mm, zi, n, smm_vmscan_pageout, sc, &res);
 	else
 		smm_shrink_inactive_list(mm, zi, n, smm_vmscan_pageout, sc, &res);
+	smm_trace_lru_shrink_inactive(file, &res, sc->priority);
 	sc->nr_scanned += res.scanned;
 	sc->nr_reclaimed += res.reclaimed;
 	smm_vmscan_count(mm, sc->kind, res.scanned, res.reclaimed);
