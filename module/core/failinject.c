@@ -166,6 +166,18 @@ bool smm_fault_has(unsigned int target, unsigned int attr)
 	       target == SHADOWMM_FAULT_SLAB ? f->slab : false;
 }
 
+/* The setting's debugfs name ("probability", "min-order", ...), or NULL. */
+const char *smm_fault_name(unsigned int attr)
+{
+	return attr <= SHADOWMM_A_FAULT_MAX ? smm_fault_fields[attr].name : NULL;
+}
+
+/* Whether @attr is a counter (read-only). */
+bool smm_fault_is_counter(unsigned int attr)
+{
+	return attr <= SHADOWMM_A_FAULT_MAX && smm_fault_fields[attr].ro;
+}
+
 /* One value, read under the lock (the seed's bits as they are). */
 u64 smm_fault_get(struct smm_fault_attr *a, unsigned int attr)
 {

@@ -51,6 +51,8 @@ bool __smm_should_failslab(struct smm_fault_attr *a, u32 cache_flags, unsigned i
 
 /* One setting by its SHADOWMM_A_FAULT_* attribute, for netlink and debugfs alike. */
 bool smm_fault_has(unsigned int target, unsigned int attr);
+const char *smm_fault_name(unsigned int attr);
+bool smm_fault_is_counter(unsigned int attr);
 u64 smm_fault_get(struct smm_fault_attr *a, unsigned int attr);
 int smm_fault_check(unsigned int target, unsigned int attr, s64 v, const char **why);
 int smm_fault_set(struct smm_fault_attr *a, unsigned int target, unsigned int attr, s64 v,
