@@ -111,6 +111,16 @@ struct smm_cache *smm_nl_cache_get(struct genl_info *info);
 size_t smm_nl_vmstat_size_all(void);
 int smm_nl_put_vmstat(struct sk_buff *skb, int attrtype, const u64 *val, const u64 *prev);
 
+/*
+ * nl_fault.c: the failures fault injection has made (both targets), and
+ * the reason a batch allocation failed: @otherwise, or fault injection's
+ * when the count moved since @before (another caller's injected failure
+ * in between would be taken for this request's: fault injection is a
+ * testing aid, armed on purpose).
+ */
+u64 smm_nl_fault_failures(void);
+const char *smm_nl_alloc_failed(u64 before, const char *otherwise);
+
 /* nl_event.c: the "events" multicast group */
 void smm_nl_event_start(void);
 void smm_nl_event_stop(void);

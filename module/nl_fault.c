@@ -183,6 +183,23 @@ const struct smm_nl_ops smm_nl_fault_ops[] = {
 	{ }
 };
 
+u64 smm_nl_fault_failures(void)
+{
+	unsigned int target;
+	u64 n = 0;
+
+	for (target = 0; target < __SHADOWMM_FAULT_TARGET_CNT; target++)
+		n += smm_fault_get(&smm_dev.mm.fault[target], SHADOWMM_A_FAULT_FAILURES);
+	return n;
+}
+
+const char *smm_nl_alloc_failed(u64 before, const char *otherwise)
+{
+	return smm_nl_fault_failures() != before ?
+	       "fault injection failed an allocation (debugfs fail_page_alloc/, failslab/); nothing was allocated" :
+	       otherwise;
+}
+
 /* debugfs: a file names its target and setting. */
 struct smm_fault_file {
 	u8 target, attr;
