@@ -4,7 +4,7 @@
  * FAULT_SET, and debugfs fail_page_alloc/ and failslab/ laid out as the
  * kernel's (Documentation/fault-injection/fault-injection.rst), one file
  * per setting plus seed, calls and failures. Both doors go through the
- * core's smm_fault_check()/smm_fault_set(), so they validate alike.
+ * core's smm_fail_check()/smm_fail_set(), so they validate alike.
  *
  * Locking: none here; the core takes each target's lock. A SET checks
  * every value first, then sets them one by one: a caller in between may
@@ -62,7 +62,7 @@ static s64 smm_nl_fault_val(const struct nlattr *a)
 static int smm_nl_fault_set_prepare(struct sk_buff *skb, struct genl_info *info, void *data)
 {
 	const struct nlattr *t = info->attrs[SHADOWMM_A_FAULT_TARGET];
-	struct smm_fault_attr *fa;
+	struct smm_fail_attr *fa;
 	const char *why = NULL;
 	unsigned int target, attr, n = 0;
 	int ret;
@@ -72,14 +72,14 @@ static int smm_nl_fault_set_prepare(struct sk_buff *skb, struct genl_info *info,
 		return -EINVAL;
 	}
 	target = nla_get_u32(t);
-	fa = &smm_dev.mm.fault[target];
+	fa = &smm_dev.mm.fail[target];
 	for (attr = SHADOWMM_A_FAULT_PROBABILITY; attr <= SHADOWMM_A_FAULT_MAX; attr++) {
 		const struct nlattr *a = info->attrs[attr];
 
 		if (!a)
 			continue;
 		n++;
-		ret = smm_fault_check(target, attr, smm_nl_fault_val(a), &why);
+		ret = smm_fail_check(target, attr, smm_nl_fault_val(a), &why);
 		if (ret) {
 			smm_nl_set_err(info->extack, a, why);
 			return ret;
@@ -94,7 +94,7 @@ static int smm_nl_fault_set_prepare(struct sk_buff *skb, struct genl_info *info,
 
 		if (!a)
 			continue;
-		ret = smm_fault_set(fa, target, attr, smm_nl_fault_val(a), &why);
+		ret = smm_fail_set(fa, target, attr, smm_nl_fault_val(a), &why);
 		if (WARN_ON_ONCE(ret)) {	/* checked above; the checks depend on nothing that moves */
 			smm_nl_set_err(info->extack, a, why);
 			return ret;
@@ -122,8 +122,8 @@ static int smm_nl_fault_get_prepare(struct sk_buff *skb, struct genl_info *info,
 
 	for (target = 0; target < __SHADOWMM_FAULT_TARGET_CNT; target++)
 		for (attr = 0; attr <= SHADOWMM_A_FAULT_MAX; attr++)
-			if (smm_fault_has(target, attr))
-				r->v[target][attr] = smm_fault_get(&smm_dev.mm.fault[target], attr);
+			if (smm_fail_has(target, attr))
+				r->v[target][attr] = smm_fail_get(&smm_dev.mm.fail[target], attr);
 	return 0;
 }
 
@@ -158,7 +158,7 @@ static int smm_nl_fault_get_fill(struct sk_buff *skb, const void *data)
 		if (!nest || nla_put_u32(skb, SHADOWMM_A_FAULT_TARGET, target))
 			return -EMSGSIZE;
 		for (attr = 0; attr <= SHADOWMM_A_FAULT_MAX; attr++)
-			if (smm_fault_has(target, attr) &&
+			if (smm_fail_has(target, attr) &&
 			    smm_nl_fault_put(skb, attr, r->v[target][attr]))
 				return -EMSGSIZE;
 		nla_nest_end(skb, nest);
@@ -189,7 +189,7 @@ u64 smm_nl_fault_failures(void)
 	u64 n = 0;
 
 	for (target = 0; target < __SHADOWMM_FAULT_TARGET_CNT; target++)
-		n += smm_fault_get(&smm_dev.mm.fault[target], SHADOWMM_A_FAULT_FAILURES);
+		n += smm_fail_get(&smm_dev.mm.fail[target], SHADOWMM_A_FAULT_FAILURES);
 	return n;
 }
 
@@ -201,25 +201,25 @@ const char *smm_nl_alloc_failed(u64 before, const char *otherwise)
 }
 
 /* debugfs: a file names its target and setting. */
-struct smm_fault_file {
+struct smm_fail_file {
 	u8 target, attr;
 };
 
-static struct smm_fault_file smm_fault_files[__SHADOWMM_FAULT_TARGET_CNT][SHADOWMM_A_FAULT_MAX + 1];
+static struct smm_fail_file smm_fail_files[__SHADOWMM_FAULT_TARGET_CNT][SHADOWMM_A_FAULT_MAX + 1];
 
-static bool smm_fault_is_bool(unsigned int attr)
+static bool smm_fail_is_bool(unsigned int attr)
 {
 	return attr == SHADOWMM_A_FAULT_IGNORE_GFP_WAIT ||
 	       attr == SHADOWMM_A_FAULT_IGNORE_GFP_ATOMIC || attr == SHADOWMM_A_FAULT_CACHE_FILTER;
 }
 
 /* The value and a newline; bools as Y or N, as debugfs_create_bool() prints them. */
-static int smm_fault_show(struct seq_file *m, void *v)
+static int smm_fail_show(struct seq_file *m, void *v)
 {
-	const struct smm_fault_file *f = m->private;
-	u64 val = smm_fault_get(&smm_dev.mm.fault[f->target], f->attr);
+	const struct smm_fail_file *f = m->private;
+	u64 val = smm_fail_get(&smm_dev.mm.fail[f->target], f->attr);
 
-	if (smm_fault_is_bool(f->attr))
+	if (smm_fail_is_bool(f->attr))
 		seq_puts(m, val ? "Y\n" : "N\n");
 	else if (f->attr == SHADOWMM_A_FAULT_TIMES)
 		seq_printf(m, "%lld\n", (s64)val);
@@ -228,20 +228,20 @@ static int smm_fault_show(struct seq_file *m, void *v)
 	return 0;
 }
 
-static int smm_fault_open(struct inode *inode, struct file *file)
+static int smm_fail_open(struct inode *inode, struct file *file)
 {
-	return single_open(file, smm_fault_show, inode->i_private);
+	return single_open(file, smm_fail_show, inode->i_private);
 }
 
 /* The text written: a bool as kstrtobool() reads it, the seed unsigned, the rest signed. */
-static int smm_fault_parse(const struct smm_fault_file *f, const char __user *ubuf, size_t len,
+static int smm_fail_parse(const struct smm_fail_file *f, const char __user *ubuf, size_t len,
 			   s64 *v)
 {
 	bool b;
 	u64 u;
 	int ret;
 
-	if (smm_fault_is_bool(f->attr)) {
+	if (smm_fail_is_bool(f->attr)) {
 		ret = kstrtobool_from_user(ubuf, len, &b);
 		*v = b;
 	} else if (f->attr == SHADOWMM_A_FAULT_SEED) {
@@ -258,36 +258,36 @@ static int smm_fault_parse(const struct smm_fault_file *f, const char __user *ub
  * value out of range is -EINVAL with nothing changed, the reason in the
  * kernel log at debug level.
  */
-static ssize_t smm_fault_write(struct file *file, const char __user *ubuf, size_t len,
+static ssize_t smm_fail_write(struct file *file, const char __user *ubuf, size_t len,
 			       loff_t *ppos)
 {
-	const struct smm_fault_file *f = file_inode(file)->i_private;
+	const struct smm_fail_file *f = file_inode(file)->i_private;
 	const char *why = NULL;
 	s64 v;
 	int ret;
 
-	if (smm_fault_parse(f, ubuf, len, &v))
+	if (smm_fail_parse(f, ubuf, len, &v))
 		return -EINVAL;
-	ret = smm_fault_set(&smm_dev.mm.fault[f->target], f->target, f->attr, v, &why);
+	ret = smm_fail_set(&smm_dev.mm.fail[f->target], f->target, f->attr, v, &why);
 	if (ret) {
-		pr_debug("fault injection %s: %lld refused: %s\n", smm_fault_name(f->attr), v,
+		pr_debug("fault injection %s: %lld refused: %s\n", smm_fail_name(f->attr), v,
 			 why ? : "");
 		return ret;
 	}
 	return len;
 }
 
-static const struct file_operations smm_fault_fops = {
+static const struct file_operations smm_fail_fops = {
 	.owner		= THIS_MODULE,
-	.open		= smm_fault_open,
+	.open		= smm_fail_open,
 	.read		= seq_read,
-	.write		= smm_fault_write,
+	.write		= smm_fail_write,
 	.llseek		= seq_lseek,
 	.release	= single_release,
 };
 
 /* fail_page_alloc/ and failslab/, each with its target's settings and counters. */
-void smm_fault_debugfs_init(struct dentry *dir)
+void smm_fail_debugfs_init(struct dentry *dir)
 {
 	static const char *const dirs[__SHADOWMM_FAULT_TARGET_CNT] = {
 		[SHADOWMM_FAULT_PAGE_ALLOC] = "fail_page_alloc",
@@ -299,15 +299,15 @@ void smm_fault_debugfs_init(struct dentry *dir)
 		struct dentry *d = debugfs_create_dir(dirs[target], dir);
 
 		for (attr = 0; attr <= SHADOWMM_A_FAULT_MAX; attr++) {
-			struct smm_fault_file *f = &smm_fault_files[target][attr];
+			struct smm_fail_file *f = &smm_fail_files[target][attr];
 
-			if (!smm_fault_has(target, attr))
+			if (!smm_fail_has(target, attr))
 				continue;
 			f->target = target;
 			f->attr = attr;
-			debugfs_create_file(smm_fault_name(attr),
-					    smm_fault_is_counter(attr) ? 0400 : 0600, d, f,
-					    &smm_fault_fops);
+			debugfs_create_file(smm_fail_name(attr),
+					    smm_fail_is_counter(attr) ? 0400 : 0600, d, f,
+					    &smm_fail_fops);
 		}
 	}
 }

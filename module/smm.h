@@ -145,7 +145,7 @@ u64 smm_files_close_all(void);
 void smm_sysctl_debugfs_init(struct dentry *dir);
 
 /* nl_fault.c: debugfs fail_page_alloc/ and failslab/ (fault injection) */
-void smm_fault_debugfs_init(struct dentry *dir);
+void smm_fail_debugfs_init(struct dentry *dir);
 
 /* page tables: pt_real.c walks the real ones */
 struct mm_struct;

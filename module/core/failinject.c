@@ -9,19 +9,19 @@
  * filters (require-start/-end, reject-start/-end, stacktrace-depth) are
  * not here: the shadow's callers are the module's own, not tasks'.
  *
- * Locking: struct smm_fault_attr's lock, a leaf (failinject.h).
+ * Locking: struct smm_fail_attr's lock, a leaf (failinject.h).
  */
 #include "mm.h"
 
 /* One setting: its attribute, range and whose it is. */
-struct smm_fault_field {
+struct smm_fail_field {
 	s64 min, max;
 	bool page, slab;	/* the targets that have it */
 	bool ro;		/* a counter */
 	const char *name;	/* the debugfs file's, in refusals */
 };
 
-static const struct smm_fault_field smm_fault_fields[SHADOWMM_A_FAULT_MAX + 1] = {
+static const struct smm_fail_field smm_fail_fields[SHADOWMM_A_FAULT_MAX + 1] = {
 	[SHADOWMM_A_FAULT_PROBABILITY] = { 0, SHADOWMM_FAULT_PROBABILITY_MAX, true, true, false,
 					   "probability" },
 	[SHADOWMM_A_FAULT_INTERVAL] = { 1, U32_MAX, true, true, false, "interval" },
@@ -44,7 +44,7 @@ static const struct smm_fault_field smm_fault_fields[SHADOWMM_A_FAULT_MAX + 1] =
  * highmem requests, ATOMIC ones), failslab requests that may reclaim,
  * every cache (no cache filter).
  */
-void smm_fault_attr_init(struct smm_fault_attr *a, unsigned int target)
+void smm_fail_attr_init(struct smm_fail_attr *a, unsigned int target)
 {
 	memset(a, 0, sizeof(*a));
 	smm_lock_init(&a->lock);
@@ -52,7 +52,7 @@ void smm_fault_attr_init(struct smm_fault_attr *a, unsigned int target)
 	a->interval = 1;
 	a->times = 1;
 	a->verbose = 2;
-	a->seed = a->rng = SMM_FAULT_SEED_DEFAULT;
+	a->seed = a->rng = SMM_FAIL_SEED_DEFAULT;
 	a->ignore_gfp_wait = true;
 	if (target == SHADOWMM_FAULT_PAGE_ALLOC) {
 		a->min_order = SMM_FAIL_PAGE_MIN_ORDER;
@@ -61,7 +61,7 @@ void smm_fault_attr_init(struct smm_fault_attr *a, unsigned int target)
 }
 
 /* xorshift64* (Vigna), one step; a number in [0, @n): the high half of rand * n. */
-u32 smm_fault_rand_below(u64 *state, u32 n)
+u32 smm_fail_rand_below(u64 *state, u32 n)
 {
 	u64 x = *state;
 
@@ -73,7 +73,7 @@ u32 smm_fault_rand_below(u64 *state, u32 n)
 }
 
 /* fail_dump(): outside the lock, ratelimited. */
-static void smm_fault_dump(struct smm_fault_attr *a, u32 verbose)
+static void smm_fail_dump(struct smm_fail_attr *a, u32 verbose)
 {
 	if (!verbose || !smm_ratelimit(&a->ratelimit))
 		return;
@@ -90,7 +90,7 @@ static void smm_fault_dump(struct smm_fault_attr *a, u32 verbose)
  * probability. A failure spends one of times (unless -1). Counts every
  * call that gets past probability 0 (calls) and every failure.
  */
-bool smm_should_fail(struct smm_fault_attr *a, u64 size)
+bool smm_should_fail(struct smm_fail_attr *a, u64 size)
 {
 	bool fail = false;
 	u32 verbose;
@@ -109,7 +109,7 @@ bool smm_should_fail(struct smm_fault_attr *a, u64 size)
 	}
 	if (a->interval > 1 && ++a->count % a->interval)
 		goto out;
-	if (a->probability <= smm_fault_rand_below(&a->rng, 100))
+	if (a->probability <= smm_fail_rand_below(&a->rng, 100))
 		goto out;
 	if (a->times != -1)
 		a->times--;
@@ -119,7 +119,7 @@ out:
 	verbose = a->verbose;
 	smm_unlock(&a->lock);
 	if (fail)
-		smm_fault_dump(a, verbose);
+		smm_fail_dump(a, verbose);
 	return fail;
 }
 
@@ -129,7 +129,7 @@ out:
  * that may reclaim (ignore-gfp-wait) pass; the size is 1 << order, in
  * pages, as the kernel's. The shadow has no __GFP_NOFAIL.
  */
-bool __smm_should_fail_alloc_page(struct smm_fault_attr *a, unsigned int order, unsigned int gfp)
+bool __smm_should_fail_alloc_page(struct smm_fail_attr *a, unsigned int order, unsigned int gfp)
 {
 	if (order < READ_ONCE(a->min_order))
 		return false;
@@ -145,7 +145,7 @@ bool __smm_should_fail_alloc_page(struct smm_fault_attr *a, unsigned int order, 
  * SHADOWMM_CACHE_FAILSLAB fail; caches whose slabs may reclaim pass
  * with ignore-gfp-wait; the size is the object's.
  */
-bool __smm_should_failslab(struct smm_fault_attr *a, u32 cache_flags, unsigned int gfp, u32 size)
+bool __smm_should_failslab(struct smm_fail_attr *a, u32 cache_flags, unsigned int gfp, u32 size)
 {
 	if (READ_ONCE(a->cache_filter) && !(cache_flags & SHADOWMM_CACHE_FAILSLAB))
 		return false;
@@ -155,31 +155,31 @@ bool __smm_should_failslab(struct smm_fault_attr *a, u32 cache_flags, unsigned i
 }
 
 /* Whether @target has setting or counter @attr. */
-bool smm_fault_has(unsigned int target, unsigned int attr)
+bool smm_fail_has(unsigned int target, unsigned int attr)
 {
-	const struct smm_fault_field *f;
+	const struct smm_fail_field *f;
 
-	if (attr > SHADOWMM_A_FAULT_MAX || !smm_fault_fields[attr].name)
+	if (attr > SHADOWMM_A_FAULT_MAX || !smm_fail_fields[attr].name)
 		return false;
-	f = &smm_fault_fields[attr];
+	f = &smm_fail_fields[attr];
 	return target == SHADOWMM_FAULT_PAGE_ALLOC ? f->page :
 	       target == SHADOWMM_FAULT_SLAB ? f->slab : false;
 }
 
 /* The setting's debugfs name ("probability", "min-order", ...), or NULL. */
-const char *smm_fault_name(unsigned int attr)
+const char *smm_fail_name(unsigned int attr)
 {
-	return attr <= SHADOWMM_A_FAULT_MAX ? smm_fault_fields[attr].name : NULL;
+	return attr <= SHADOWMM_A_FAULT_MAX ? smm_fail_fields[attr].name : NULL;
 }
 
 /* Whether @attr is a counter (read-only). */
-bool smm_fault_is_counter(unsigned int attr)
+bool smm_fail_is_counter(unsigned int attr)
 {
-	return attr <= SHADOWMM_A_FAULT_MAX && smm_fault_fields[attr].ro;
+	return attr <= SHADOWMM_A_FAULT_MAX && smm_fail_fields[attr].ro;
 }
 
 /* One value, read under the lock (the seed's bits as they are). */
-u64 smm_fault_get(struct smm_fault_attr *a, unsigned int attr)
+u64 smm_fail_get(struct smm_fail_attr *a, unsigned int attr)
 {
 	u64 v = 0;
 
@@ -207,15 +207,15 @@ u64 smm_fault_get(struct smm_fault_attr *a, unsigned int attr)
  * the setting when the target has no such setting, it is a counter or
  * @v is out of its range. The seed takes any 64 bits.
  */
-int smm_fault_check(unsigned int target, unsigned int attr, s64 v, const char **why)
+int smm_fail_check(unsigned int target, unsigned int attr, s64 v, const char **why)
 {
-	const struct smm_fault_field *f;
+	const struct smm_fail_field *f;
 
-	if (!smm_fault_has(target, attr)) {
+	if (!smm_fail_has(target, attr)) {
 		*why = "not a setting of this target (min-order and ignore-gfp-atomic are fail_page_alloc's, cache-filter failslab's)";
 		return -EINVAL;
 	}
-	f = &smm_fault_fields[attr];
+	f = &smm_fail_fields[attr];
 	if (f->ro) {
 		*why = "a counter, not a setting";
 		return -EINVAL;
@@ -236,15 +236,15 @@ int smm_fault_check(unsigned int target, unsigned int attr, s64 v, const char **
 }
 
 /*
- * Set @attr of @target to @v after smm_fault_check(). Setting the seed
+ * Set @attr of @target to @v after smm_fail_check(). Setting the seed
  * restarts the generator (a seed of 0 stands for the default one, as
  * xorshift's state is never 0) and the interval's count, so a run can
  * be repeated from the same point.
  */
-int smm_fault_set(struct smm_fault_attr *a, unsigned int target, unsigned int attr, s64 v,
+int smm_fail_set(struct smm_fail_attr *a, unsigned int target, unsigned int attr, s64 v,
 		  const char **why)
 {
-	int ret = smm_fault_check(target, attr, v, why);
+	int ret = smm_fail_check(target, attr, v, why);
 
 	if (ret)
 		return ret;
@@ -257,7 +257,7 @@ int smm_fault_set(struct smm_fault_attr *a, unsigned int target, unsigned int at
 	case SHADOWMM_A_FAULT_VERBOSE: a->verbose = v; break;
 	case SHADOWMM_A_FAULT_SEED:
 		a->seed = v;
-		a->rng = v ? (u64)v : SMM_FAULT_SEED_DEFAULT;
+		a->rng = v ? (u64)v : SMM_FAIL_SEED_DEFAULT;
 		a->count = 0;
 		break;
 	case SHADOWMM_A_FAULT_MIN_ORDER: WRITE_ONCE(a->min_order, v); break;

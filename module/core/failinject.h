@@ -2,7 +2,7 @@
 /*
  * Fault injection: the kernel's fault-injection framework
  * (lib/fault-inject.c, mm/fail_page_alloc.c, mm/failslab.c) over the
- * shadow allocators. One struct smm_fault_attr per target (enum
+ * shadow allocators. One struct smm_fail_attr per target (enum
  * shadowmm_fault_target) in struct smm_mm; the page allocator's entry
  * (smm_alloc_pages()) asks smm_should_fail_alloc_page(), slab object
  * allocation (smm_cache_alloc()) smm_should_failslab(). Unarmed
@@ -19,10 +19,10 @@
 #include "env.h"
 
 /* The kernel's defaults (FAULT_ATTR_INITIALIZER, fail_page_alloc, failslab). */
-#define SMM_FAULT_SEED_DEFAULT		0x9e3779b97f4a7c15ULL
+#define SMM_FAIL_SEED_DEFAULT		0x9e3779b97f4a7c15ULL
 #define SMM_FAIL_PAGE_MIN_ORDER		1
 
-struct smm_fault_attr {
+struct smm_fail_attr {
 	smm_lock_t lock;
 	u32 probability;	/* percent; 0: off */
 	u32 interval;		/* 1 or more */
@@ -43,23 +43,23 @@ struct smm_fault_attr {
 struct smm_mm;
 struct smm_cache;
 
-void smm_fault_attr_init(struct smm_fault_attr *a, unsigned int target);
-u32 smm_fault_rand_below(u64 *state, u32 n);
-bool smm_should_fail(struct smm_fault_attr *a, u64 size);
-bool __smm_should_fail_alloc_page(struct smm_fault_attr *a, unsigned int order, unsigned int gfp);
-bool __smm_should_failslab(struct smm_fault_attr *a, u32 cache_flags, unsigned int gfp, u32 size);
+void smm_fail_attr_init(struct smm_fail_attr *a, unsigned int target);
+u32 smm_fail_rand_below(u64 *state, u32 n);
+bool smm_should_fail(struct smm_fail_attr *a, u64 size);
+bool __smm_should_fail_alloc_page(struct smm_fail_attr *a, unsigned int order, unsigned int gfp);
+bool __smm_should_failslab(struct smm_fail_attr *a, u32 cache_flags, unsigned int gfp, u32 size);
 
 /* One setting by its SHADOWMM_A_FAULT_* attribute, for netlink and debugfs alike. */
-bool smm_fault_has(unsigned int target, unsigned int attr);
-const char *smm_fault_name(unsigned int attr);
-bool smm_fault_is_counter(unsigned int attr);
-u64 smm_fault_get(struct smm_fault_attr *a, unsigned int attr);
-int smm_fault_check(unsigned int target, unsigned int attr, s64 v, const char **why);
-int smm_fault_set(struct smm_fault_attr *a, unsigned int target, unsigned int attr, s64 v,
+bool smm_fail_has(unsigned int target, unsigned int attr);
+const char *smm_fail_name(unsigned int attr);
+bool smm_fail_is_counter(unsigned int attr);
+u64 smm_fail_get(struct smm_fail_attr *a, unsigned int attr);
+int smm_fail_check(unsigned int target, unsigned int attr, s64 v, const char **why);
+int smm_fail_set(struct smm_fail_attr *a, unsigned int target, unsigned int attr, s64 v,
 		  const char **why);
 
 /* should_fail_alloc_page(): one load while the target is not armed. */
-static inline bool smm_should_fail_alloc_page(struct smm_fault_attr *a, unsigned int order,
+static inline bool smm_should_fail_alloc_page(struct smm_fail_attr *a, unsigned int order,
 					      unsigned int gfp)
 {
 	if (likely(!READ_ONCE(a->probability)))
@@ -68,7 +68,7 @@ static inline bool smm_should_fail_alloc_page(struct smm_fault_attr *a, unsigned
 }
 
 /* should_failslab(): one load while the target is not armed. */
-static inline bool smm_should_failslab(struct smm_fault_attr *a, u32 cache_flags,
+static inline bool smm_should_failslab(struct smm_fail_attr *a, u32 cache_flags,
 				       unsigned int gfp, u32 size)
 {
 	if (likely(!READ_ONCE(a->probability)))

@@ -337,7 +337,7 @@ struct smm_mm {
 				   void *arg);
 	void (*oom_report)(struct smm_mm *mm, const struct smm_oom_report *r);
 	/* fail_page_alloc and failslab, by enum shadowmm_fault_target (failinject.h) */
-	struct smm_fault_attr fault[__SHADOWMM_FAULT_TARGET_CNT];
+	struct smm_fail_attr fail[__SHADOWMM_FAULT_TARGET_CNT];
 };
 
 /* How the range is cut into zones: frames per zone from the start. */

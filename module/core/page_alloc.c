@@ -320,7 +320,7 @@ int smm_alloc_pages(struct smm_mm *mm, unsigned int order, unsigned int gfp,
 	struct smm_zone *z;
 	u64 mark, got;
 
-	if (smm_should_fail_alloc_page(&mm->fault[SHADOWMM_FAULT_PAGE_ALLOC], order, gfp))
+	if (smm_should_fail_alloc_page(&mm->fail[SHADOWMM_FAULT_PAGE_ALLOC], order, gfp))
 		return -ENOMEM;
 	if (unlikely(order > SMM_MAX_ORDER || (gfp & ~(SHADOWMM_GFP_ALL | SMM_GFP_DIRECT_RECLAIM)) ||
 		     cpu >= mm->nr_cpus || zi < 0))
@@ -527,7 +527,7 @@ int smm_mm_init(struct smm_mm *mm, struct smm_range *r, const struct smm_mm_conf
 	mm->extfrag_threshold = SMM_EXTFRAG_THRESHOLD;
 	mm->compaction_proactiveness = SMM_COMPACTION_PROACTIVENESS;
 	for (i = 0; i < __SHADOWMM_FAULT_TARGET_CNT; i++)
-		smm_fault_attr_init(&mm->fault[i], i);
+		smm_fail_attr_init(&mm->fail[i], i);
 	/* Like memmap_init(): every pageblock starts out movable. */
 	for (i = 0; i < nr_pageblocks; i++)
 		mm->pageblock_mt[i] = SHADOWMM_MT_MOVABLE;

@@ -666,7 +666,7 @@ void *smm_cache_alloc(struct smm_cache *c, unsigned int cpu, u64 owner, u64 *pos
 	u32 off, next;
 	char *base;
 
-	if (smm_should_failslab(&c->mm->fault[SHADOWMM_FAULT_SLAB], c->flags, c->gfp, c->object_size))
+	if (smm_should_failslab(&c->mm->fail[SHADOWMM_FAULT_SLAB], c->flags, c->gfp, c->object_size))
 		return NULL;
 	/* the flags never change after creation: no lock needed to read them */
 	if (unlikely(c->flags & SMM_CACHE_DEBUG_FLAGS)) {

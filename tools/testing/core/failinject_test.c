@@ -34,7 +34,7 @@ static int fi_set(struct smm_mm *mm, unsigned int target, unsigned int attr, s64
 {
 	const char *why = NULL;
 
-	return smm_fault_set(&mm->fault[target], target, attr, v, &why);
+	return smm_fail_set(&mm->fail[target], target, attr, v, &why);
 }
 
 /* Arm @target: probability @p, interval @i, times @n, no space, silent, seed @seed. */
@@ -61,7 +61,7 @@ static void fi_free_all(struct smm_mm *mm, const u64 *idx, unsigned int n)
  * Probability 10, interval 1, times -1, min-order 0, seed 42: FI_CALLS
  * order-0 allocations fail exactly where the same generator, stepped
  * once per call, draws below 10 (worked out here from
- * smm_fault_rand_below() and the seed); the counters say so; after
+ * smm_fail_rand_below() and the seed); the counters say so; after
  * freeing what succeeded CHECK passes and every frame is free.
  */
 SMM_TEST(failinject_probability_follows_seed)
@@ -77,7 +77,7 @@ SMM_TEST(failinject_probability_follows_seed)
 	ASSERT_EQ(fi_set(mm, SHADOWMM_FAULT_PAGE_ALLOC, SHADOWMM_A_FAULT_MIN_ORDER, 0), 0);
 	ASSERT_EQ(fi_arm(mm, SHADOWMM_FAULT_PAGE_ALLOC, 10, 1, -1, 42), 0);
 	for (i = 0; i < FI_CALLS; i++) {
-		bool fail = smm_fault_rand_below(&rng, 100) < 10;
+		bool fail = smm_fail_rand_below(&rng, 100) < 10;
 		int ret = smm_alloc_pages(mm, 0, 0, 0, &idx[i]);
 
 		expected += fail;
@@ -87,8 +87,8 @@ SMM_TEST(failinject_probability_follows_seed)
 	}
 	EXPECT_EQ(wrong, 0);
 	EXPECT_TRUE(expected > 20 && expected < 60);	/* about 10% of 400 */
-	EXPECT_EQ(smm_fault_get(&mm->fault[0], SHADOWMM_A_FAULT_CALLS), FI_CALLS);
-	EXPECT_EQ(smm_fault_get(&mm->fault[0], SHADOWMM_A_FAULT_FAILURES), expected);
+	EXPECT_EQ(smm_fail_get(&mm->fail[0], SHADOWMM_A_FAULT_CALLS), FI_CALLS);
+	EXPECT_EQ(smm_fail_get(&mm->fail[0], SHADOWMM_A_FAULT_FAILURES), expected);
 	EXPECT_EQ(smm_test_check(mm), 0);
 	fi_free_all(mm, idx, FI_CALLS);
 	EXPECT_EQ(smm_test_check(mm), 0);
@@ -117,9 +117,9 @@ SMM_TEST(failinject_interval_and_times)
 		if (ret)
 			idx[i] = ~0ULL;
 	}
-	EXPECT_EQ(smm_fault_get(&mm->fault[0], SHADOWMM_A_FAULT_TIMES), 0);
-	EXPECT_EQ(smm_fault_get(&mm->fault[0], SHADOWMM_A_FAULT_CALLS), 9);
-	EXPECT_EQ(smm_fault_get(&mm->fault[0], SHADOWMM_A_FAULT_FAILURES), 2);
+	EXPECT_EQ(smm_fail_get(&mm->fail[0], SHADOWMM_A_FAULT_TIMES), 0);
+	EXPECT_EQ(smm_fail_get(&mm->fail[0], SHADOWMM_A_FAULT_CALLS), 9);
+	EXPECT_EQ(smm_fail_get(&mm->fail[0], SHADOWMM_A_FAULT_FAILURES), 2);
 	fi_free_all(mm, idx, 9);
 	EXPECT_EQ(smm_test_check(mm), 0);
 	smm_test_mm_destroy(&t);
@@ -150,7 +150,7 @@ SMM_TEST(failinject_space)
 		if (ret)
 			idx[i] = ~0ULL;
 	}
-	EXPECT_EQ(smm_fault_get(&mm->fault[0], SHADOWMM_A_FAULT_SPACE), 1);
+	EXPECT_EQ(smm_fail_get(&mm->fail[0], SHADOWMM_A_FAULT_SPACE), 1);
 	fi_free_all(mm, idx, 5);
 	ASSERT_EQ(fi_set(mm, SHADOWMM_FAULT_PAGE_ALLOC, SHADOWMM_A_FAULT_SPACE, 5), 0);
 	EXPECT_EQ(smm_alloc_pages(mm, 2, 0, 0, &idx[0]), 0);
@@ -172,7 +172,7 @@ SMM_TEST(failinject_page_filters)
 {
 	struct smm_test_mm t;
 	struct smm_mm *mm = &t.mm;
-	struct smm_fault_attr *a = &mm->fault[SHADOWMM_FAULT_PAGE_ALLOC];
+	struct smm_fail_attr *a = &mm->fail[SHADOWMM_FAULT_PAGE_ALLOC];
 	unsigned int cpu;
 	u64 idx[3];
 
@@ -182,10 +182,10 @@ SMM_TEST(failinject_page_filters)
 	EXPECT_EQ(smm_alloc_pages(mm, 1, SHADOWMM_GFP_ATOMIC, 0, &idx[1]), 0);
 	EXPECT_EQ(smm_alloc_pages_reclaim(mm, 1, SMM_GFP_DIRECT_RECLAIM, &cpu, &idx[2]), 0);
 	smm_cpu_put();
-	EXPECT_EQ(smm_fault_get(a, SHADOWMM_A_FAULT_CALLS), 0);
+	EXPECT_EQ(smm_fail_get(a, SHADOWMM_A_FAULT_CALLS), 0);
 	fi_free_all(mm, idx, 3);
 	EXPECT_EQ(smm_alloc_pages(mm, 1, 0, 0, &idx[0]), -ENOMEM);
-	EXPECT_EQ(smm_fault_get(a, SHADOWMM_A_FAULT_CALLS), 1);
+	EXPECT_EQ(smm_fail_get(a, SHADOWMM_A_FAULT_CALLS), 1);
 
 	ASSERT_EQ(fi_set(mm, SHADOWMM_FAULT_PAGE_ALLOC, SHADOWMM_A_FAULT_MIN_ORDER, 0), 0);
 	ASSERT_EQ(fi_set(mm, SHADOWMM_FAULT_PAGE_ALLOC, SHADOWMM_A_FAULT_IGNORE_GFP_ATOMIC, 0), 0);
@@ -193,7 +193,7 @@ SMM_TEST(failinject_page_filters)
 	EXPECT_EQ(smm_alloc_pages(mm, 0, 0, 0, &idx[0]), -ENOMEM);
 	EXPECT_EQ(smm_alloc_pages(mm, 1, SHADOWMM_GFP_ATOMIC, 0, &idx[0]), -ENOMEM);
 	EXPECT_EQ(smm_alloc_pages_reclaim(mm, 1, SMM_GFP_DIRECT_RECLAIM, &cpu, &idx[0]), -ENOMEM);
-	EXPECT_EQ(smm_fault_get(a, SHADOWMM_A_FAULT_FAILURES), 4);
+	EXPECT_EQ(smm_fail_get(a, SHADOWMM_A_FAULT_FAILURES), 4);
 	EXPECT_EQ(smm_test_check(mm), 0);
 	smm_test_mm_destroy(&t);
 }
@@ -231,7 +231,7 @@ SMM_TEST(failinject_failslab_cache_filter)
 	ASSERT_TRUE(smm_cache_alloc(marked, 0, 0, &pos[0]) != NULL);
 	EXPECT_TRUE(smm_cache_alloc(marked, 0, 0, &pos[1]) == NULL);
 	EXPECT_EQ(smm_cache_free(marked, pos[0], 0), 0);
-	EXPECT_EQ(smm_fault_get(&mm->fault[SHADOWMM_FAULT_SLAB], SHADOWMM_A_FAULT_FAILURES), 3);
+	EXPECT_EQ(smm_fail_get(&mm->fail[SHADOWMM_FAULT_SLAB], SHADOWMM_A_FAULT_FAILURES), 3);
 
 	ASSERT_EQ(fi_set(mm, SHADOWMM_FAULT_SLAB, SHADOWMM_A_FAULT_PROBABILITY, 0), 0);
 	EXPECT_EQ(smm_slabs_check(&s, why, sizeof(why)), 0);
@@ -273,15 +273,15 @@ SMM_TEST(failinject_refuses_bad_values)
 	ASSERT_EQ(fi_init(&t), 0);
 	for (i = 0; i < ARRAY_SIZE(bad); i++) {
 		const char *why = NULL;
-		struct smm_fault_attr *fa = &mm->fault[bad[i].target % 2];
-		u64 before = smm_fault_get(fa, bad[i].attr);
+		struct smm_fail_attr *fa = &mm->fail[bad[i].target % 2];
+		u64 before = smm_fail_get(fa, bad[i].attr);
 
-		EXPECT_EQ(smm_fault_set(fa, bad[i].target, bad[i].attr, bad[i].v, &why), -EINVAL);
+		EXPECT_EQ(smm_fail_set(fa, bad[i].target, bad[i].attr, bad[i].v, &why), -EINVAL);
 		EXPECT_TRUE(why && strstr(why, bad[i].word));
-		EXPECT_EQ(smm_fault_get(fa, bad[i].attr), before);
+		EXPECT_EQ(smm_fail_get(fa, bad[i].attr), before);
 	}
 	for (a = SHADOWMM_A_FAULT_PROBABILITY; a <= SHADOWMM_A_FAULT_FAILURES; a++)
-		EXPECT_TRUE(smm_fault_has(SHADOWMM_FAULT_PAGE_ALLOC, a) !=
+		EXPECT_TRUE(smm_fail_has(SHADOWMM_FAULT_PAGE_ALLOC, a) !=
 			    (a == SHADOWMM_A_FAULT_CACHE_FILTER));
 	smm_test_mm_destroy(&t);
 }
