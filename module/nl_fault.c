@@ -115,6 +115,7 @@ static size_t smm_nl_fault_get_size(const struct genl_info *info)
 		(SHADOWMM_A_FAULT_MAX + 1) * nla_total_size_64bit(sizeof(u64)));
 }
 
+/* GET: every target's settings and counters, each read under its target's lock. */
 static int smm_nl_fault_get_prepare(struct sk_buff *skb, struct genl_info *info, void *data)
 {
 	struct smm_nl_fault_values *r = data;
@@ -147,6 +148,7 @@ static int smm_nl_fault_put(struct sk_buff *skb, unsigned int attr, u64 v)
 	}
 }
 
+/* One ENTRY nest per target: TARGET, then what the target has. */
 static int smm_nl_fault_get_fill(struct sk_buff *skb, const void *data)
 {
 	const struct smm_nl_fault_values *r = data;
@@ -183,6 +185,7 @@ const struct smm_nl_ops smm_nl_fault_ops[] = {
 	{ }
 };
 
+/* The failures of both targets (netlink.h says what for). */
 u64 smm_nl_fault_failures(void)
 {
 	unsigned int target;
@@ -193,6 +196,7 @@ u64 smm_nl_fault_failures(void)
 	return n;
 }
 
+/* A batch's failure reason: fault injection's when it failed something meanwhile. */
 const char *smm_nl_alloc_failed(u64 before, const char *otherwise)
 {
 	return smm_nl_fault_failures() != before ?

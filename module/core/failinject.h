@@ -40,9 +40,6 @@ struct smm_fail_attr {
 	smm_ratelimit_t ratelimit;	/* fail_dump()'s */
 };
 
-struct smm_mm;
-struct smm_cache;
-
 void smm_fail_attr_init(struct smm_fail_attr *a, unsigned int target);
 u32 smm_fail_rand_below(u64 *state, u32 n);
 bool smm_should_fail(struct smm_fail_attr *a, u64 size);
