@@ -285,3 +285,46 @@ SMM_TEST(failinject_refuses_bad_values)
 			    (a == SHADOWMM_A_FAULT_CACHE_FILTER));
 	smm_test_mm_destroy(&t);
 }
+
+/*
+ * A caller of the page allocator: slab growth. fail_page_alloc armed
+ * (probability 100, every order, ignore-gfp-wait off, failslab not):
+ * the first object of a new cache needs a slab, whose pages are
+ * refused, so the object is refused too and the cache counts the
+ * failure; nothing is left half made (CHECK of both layers, no frame
+ * taken). Disarmed, the same allocation succeeds.
+ */
+SMM_TEST(failinject_slab_growth_fails_cleanly)
+{
+	struct smm_test_mm t;
+	struct smm_mm *mm = &t.mm;
+	struct smm_cache_info info;
+	struct smm_slabs s;
+	struct smm_cache *c;
+	char why[160];
+	u64 pos, avail0;
+
+	ASSERT_EQ(fi_init(&t), 0);
+	ASSERT_EQ(smm_slabs_init(&s, mm, 0x12345678, 0), 0);
+	ASSERT_EQ(smm_cache_create(&s, "fi_grow", 512, 0, 0, &c), 0);
+	avail0 = fi_avail(mm);
+	ASSERT_EQ(fi_set(mm, SHADOWMM_FAULT_PAGE_ALLOC, SHADOWMM_A_FAULT_MIN_ORDER, 0), 0);
+	ASSERT_EQ(fi_set(mm, SHADOWMM_FAULT_PAGE_ALLOC, SHADOWMM_A_FAULT_IGNORE_GFP_WAIT, 0), 0);
+	ASSERT_EQ(fi_arm(mm, SHADOWMM_FAULT_PAGE_ALLOC, 100, 1, -1, 1), 0);
+	EXPECT_TRUE(smm_cache_alloc(c, 0, 0, &pos) == NULL);
+	smm_cache_info(c, &info);
+	EXPECT_EQ(info.stats.alloc_fail, 1);
+	EXPECT_EQ(info.num_slabs, 0);
+	EXPECT_EQ(fi_avail(mm), avail0);
+	EXPECT_EQ(smm_slabs_check(&s, why, sizeof(why)), 0);
+	EXPECT_EQ(smm_test_check(mm), 0);
+
+	ASSERT_EQ(fi_set(mm, SHADOWMM_FAULT_PAGE_ALLOC, SHADOWMM_A_FAULT_PROBABILITY, 0), 0);
+	ASSERT_TRUE(smm_cache_alloc(c, 0, 0, &pos) != NULL);
+	EXPECT_EQ(smm_cache_free(c, pos, 0), 0);
+	smm_cache_shrink(c, 0);
+	EXPECT_EQ(fi_avail(mm), avail0);
+	EXPECT_EQ(smm_test_check(mm), 0);
+	smm_slabs_destroy(&s);
+	smm_test_mm_destroy(&t);
+}
