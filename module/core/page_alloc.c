@@ -312,7 +312,8 @@ static bool smm_alloc_noretry(unsigned int order, unsigned int gfp)
  * try, with the same outcome; when any of it does not hold, nothing
  * has changed (a failed buddy attempt steals nothing) and the full path
  * runs from the start (smm_alloc_pages_slow()), which also refills an
- * empty list.
+ * empty list. Before all of it, as prepare_alloc_pages(), fault
+ * injection may fail the request (failinject.c).
  */
 int smm_alloc_pages(struct smm_mm *mm, unsigned int order, unsigned int gfp,
 		    unsigned int cpu, u64 *idx)
@@ -322,6 +323,8 @@ int smm_alloc_pages(struct smm_mm *mm, unsigned int order, unsigned int gfp,
 	struct smm_zone *z;
 	u64 mark, got;
 
+	if (smm_should_fail_alloc_page(&mm->fail[SHADOWMM_FAULT_PAGE_ALLOC], order, gfp))
+		return -ENOMEM;
 	if (unlikely(order > SMM_MAX_ORDER || (gfp & ~(SHADOWMM_GFP_ALL | SMM_GFP_DIRECT_RECLAIM)) ||
 		     cpu >= mm->nr_cpus || zi < 0))
 		goto slow;
@@ -585,6 +588,8 @@ int smm_mm_init(struct smm_mm *mm, struct smm_range *r, const struct smm_mm_conf
 	mm->swappiness = SMM_SWAPPINESS_DEFAULT;
 	mm->extfrag_threshold = SMM_EXTFRAG_THRESHOLD;
 	mm->compaction_proactiveness = SMM_COMPACTION_PROACTIVENESS;
+	for (i = 0; i < __SHADOWMM_FAULT_TARGET_CNT; i++)
+		smm_fail_attr_init(&mm->fail[i], i);
 	/* Like memmap_init(): every pageblock starts out movable. */
 	for (i = 0; i < nr_pageblocks; i++)
 		mm->pageblock_mt[i] = SHADOWMM_MT_MOVABLE;

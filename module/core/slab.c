@@ -659,7 +659,7 @@ static noinline void *smm_cache_alloc_slow(struct smm_cache *c, struct smm_cache
  * division, no scan, straight-line when the cache has no debug flags
  * and the next free pointer is sound; anything else goes on under the
  * lock in smm_cache_alloc_slow(). @owner is kept with the object
- * (STORE_USER).
+ * (STORE_USER). Fault injection (failslab) may fail it first.
  */
 static __always_inline void *__smm_cache_alloc(struct smm_cache *c, unsigned int cpu, u64 owner,
 					       u64 *pos)
@@ -668,6 +668,8 @@ static __always_inline void *__smm_cache_alloc(struct smm_cache *c, unsigned int
 	u32 off, next;
 	char *base;
 
+	if (smm_should_failslab(&c->mm->fail[SHADOWMM_FAULT_SLAB], c->flags, c->gfp, c->object_size))
+		return NULL;
 	/* the flags never change after creation: no lock needed to read them */
 	if (unlikely(c->flags & SMM_CACHE_DEBUG_FLAGS)) {
 		smm_lock(&cc->lock);
