@@ -146,11 +146,24 @@ ktap_print_msg "page alloc order 9 in $((t1 - t0)) s: $out;" \
 	"compact_fail $(val compact_fail) allocstall_normal $(val allocstall_normal)"
 ktap_check "page alloc order 9 in the fragmented zone succeeds" json_expect "$out" \
 	'.handles | length' 1
+# The request wakes kshadowd before it stalls, kshadowd (nothing to
+# reclaim without swap) wakes kcompactd, and kcompactd may compact the
+# block first while the request waits for the spaces' lock: then the
+# request takes that block without a stall, as it would in the kernel
+# (kswapd and kcompactd racing __alloc_pages_direct_compact()). Either
+# way compaction made the block; the host tests (compaction_test) check
+# direct compaction alone.
 direct() {
 	got="$(($(val compact_stall) - stall0 > 0)) $(($(val compact_success) - succ0))"
-	[ "$got" = "1 1" ] || { echo "compact_stall rose, compact_success rose by: $got, want 1 1"; return 1; }
+	[ "$got" != "1 1" ] || { echo "direct compaction made the block"; return 0; }
+	if [ "$got" = "0 0" ] && [ "$(val compact_daemon_wake)" != "$wake0" ]; then
+		echo "kcompactd (woken by kshadowd for this request) made the block before the request stalled"
+		return 0
+	fi
+	echo "compact_stall rose, compact_success rose by: $got, want 1 1 (or 0 0 and kcompactd woken)"
+	return 1
 }
-ktap_check "by direct compaction: compact_stall and compact_success counted" direct
+ktap_check "by compaction: compact_stall and compact_success counted, or kcompactd's run first" direct
 # kshadowd was woken for order 9; with no swap it cannot reclaim, and when
 # it gives up (16 runs) it wakes kcompactd, which compacts for order 9
 woken() {
