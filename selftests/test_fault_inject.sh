@@ -53,16 +53,18 @@ ktap_check "smmctl fault show reads what debugfs wrote" json_expect \
 	'.fail_page_alloc | "\(.probability) \(.interval) \(.times) \(.seed) \(.min_order) \(.ignore_gfp_wait)"' \
 	"10 1 -1 42 0 false"
 
-# run: N single PAGE_ALLOCs, "x" for a failure, "." for a block; every
-# failure must name fault injection; the blocks are freed at the end
-# (PATTERN, FAILED, BAD set)
-page_run() {
-	PATTERN='' FAILED=0 BAD='' handles=''
+# run COUNT CMD...: COUNT single allocations by CMD, "x" in PATTERN for
+# a failure, "." for a success (its handle kept in HANDLES); every
+# failure must name fault injection (PATTERN, FAILED, BAD, HANDLES set)
+alloc_run() {
+	n=$1
+	shift
+	PATTERN='' FAILED=0 BAD='' HANDLES=''
 	i=0
-	while [ $i -lt $N ]; do
-		if out=$(smmctl page alloc order 0 2>&1); then
+	while [ $i -lt "$n" ]; do
+		if out=$("$@" 2>&1); then
 			PATTERN="$PATTERN."
-			handles="$handles $out"
+			HANDLES="$HANDLES $out"
 		else
 			PATTERN="${PATTERN}x"
 			FAILED=$((FAILED + 1))
@@ -70,8 +72,12 @@ page_run() {
 		fi
 		i=$((i + 1))
 	done
+}
+# N single PAGE_ALLOCs of order 0, the blocks freed at the end
+page_run() {
+	alloc_run "$N" smmctl page alloc order 0
 	# shellcheck disable=SC2086 # a list of handles
-	[ -z "$handles" ] || smmctl page free $handles > /dev/null
+	[ -z "$HANDLES" ] || smmctl page free $HANDLES > /dev/null
 }
 calls0=$(cat $P/calls)
 fail0=$(cat $P/failures)
@@ -103,20 +109,8 @@ smmctl fault set slab probability 10 interval 1 times -1 seed 7 verbose 0 cache-
 	ignore-gfp-wait off
 calls0=$(cat $S/calls)
 fail0=$(cat $S/failures)
-obj_run() {
-	PATTERN='' FAILED=0 BAD=''
-	i=0
-	while [ $i -lt "$2" ]; do
-		if out=$(smmctl obj alloc "$1" 2>&1); then
-			PATTERN="$PATTERN."
-		else
-			PATTERN="${PATTERN}x"
-			FAILED=$((FAILED + 1))
-			case "$out" in *"$MSG"*) ;; *) BAD="$out" ;; esac
-		fi
-		i=$((i + 1))
-	done
-}
+# obj_run CACHE COUNT: COUNT single objects of CACHE, kept
+obj_run() { alloc_run "$2" smmctl obj alloc "$1"; }
 obj_run fi_marked $N
 ktap_print_msg "failslab seed 7: $PATTERN ($FAILED of $N failed)"
 ktap_check "obj alloc of the marked cache: failures and calls as failslab/ counts" \
