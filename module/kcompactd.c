@@ -19,7 +19,7 @@
  * Work: a request for an order: one smm_kcompactd_do_work() under the
  * spaces' lock. Otherwise every HPAGE_FRAG_CHECK_INTERVAL_MSEC (500 ms;
  * never while proactiveness is 0) or at the trigger: if the node's
- * fragmentation score is above the high mark, one
+ * fragmentation score (read without a lock) is above the high mark, one
  * smm_proactive_compact_node() under the spaces' lock; when the score did
  * not go down, the next check waits 500 ms << COMPACT_MAX_DEFER_SHIFT
  * (32 s).
@@ -102,15 +102,22 @@ static bool smm_kcompactd_should_stop(void)
 	return kthread_should_stop();
 }
 
-/* The proactive check: compact if the score is above high; the next timeout. */
+/*
+ * The proactive check: compact if the score is above high; the next
+ * timeout. The score reads the zones' free counts without a lock (as
+ * fragmentation_score_node() does), so the spaces' lock is taken only
+ * to compact, and the score read again under it.
+ */
 static long smm_kcompactd_proactive(struct smm_mm *mm, long timeout)
 {
 	bool progress = true;
 
-	smm_space_lock_all();
-	if (smm_should_proactive_compact_node(mm))
-		progress = smm_proactive_compact_node(mm);
-	smm_space_unlock_all();
+	if (smm_should_proactive_compact_node(mm)) {
+		smm_space_lock_all();
+		if (smm_should_proactive_compact_node(mm))
+			progress = smm_proactive_compact_node(mm);
+		smm_space_unlock_all();
+	}
 	WRITE_ONCE(smm_kcompactd.trigger, false);
 	return progress ? timeout : timeout << SMM_COMPACT_MAX_DEFER_SHIFT;
 }

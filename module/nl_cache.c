@@ -12,11 +12,13 @@
 #include "netlink.h"
 #include "core/slab.h"
 
-static const struct nla_policy smm_nl_cache_create_policy[SHADOWMM_A_CACHE_FLAGS + 1] = {
+/* the attributes between FLAGS and POLICY are not the request's: strict refuses them */
+static const struct nla_policy smm_nl_cache_create_policy[SHADOWMM_A_CACHE_POLICY + 1] = {
 	[SHADOWMM_A_CACHE_NAME]		= { .type = NLA_NUL_STRING, .len = SMM_CACHE_NAME_LEN - 1 },
 	[SHADOWMM_A_CACHE_OBJECT_SIZE]	= NLA_POLICY_RANGE(NLA_U32, 1, SMM_SLAB_MAX_SIZE),
 	[SHADOWMM_A_CACHE_ALIGN]	= NLA_POLICY_MAX(NLA_U32, SMM_PAGE_SIZE),
 	[SHADOWMM_A_CACHE_FLAGS]	= NLA_POLICY_MASK(NLA_U32, SHADOWMM_CACHE_ALL),
+	[SHADOWMM_A_CACHE_POLICY]	= NLA_POLICY_MAX(NLA_U32, __SHADOWMM_CACHE_POLICY_CNT - 1),
 };
 
 static const struct nla_policy smm_nl_cache_destroy_policy[SHADOWMM_A_CACHE_FORCE + 1] = {
@@ -64,6 +66,8 @@ static int smm_nl_cache_create_prepare(struct sk_buff *skb, struct genl_info *in
 	struct nlattr **tb = info->attrs;
 	u32 align = tb[SHADOWMM_A_CACHE_ALIGN] ? nla_get_u32(tb[SHADOWMM_A_CACHE_ALIGN]) : 0;
 	u32 flags = tb[SHADOWMM_A_CACHE_FLAGS] ? nla_get_u32(tb[SHADOWMM_A_CACHE_FLAGS]) : 0;
+	u32 policy = tb[SHADOWMM_A_CACHE_POLICY] ? nla_get_u32(tb[SHADOWMM_A_CACHE_POLICY]) :
+		     SMM_SLUB;
 	const char *name, *why;
 	struct smm_cache *c;
 	u32 size;
@@ -80,8 +84,13 @@ static int smm_nl_cache_create_prepare(struct sk_buff *skb, struct genl_info *in
 		smm_nl_set_err(info->extack, NULL, why);
 		return -EINVAL;
 	}
+	why = smm_cache_check_policy(policy, flags);
+	if (why) {
+		smm_nl_set_err(info->extack, tb[SHADOWMM_A_CACHE_POLICY], why);
+		return -EINVAL;
+	}
 	mutex_lock(&d->nl_slab_lock);
-	ret = smm_cache_create(&d->slabs, name, size, align, flags, &c);
+	ret = smm_cache_create_policy(&d->slabs, name, size, align, flags, policy, &c);
 	if (!ret)
 		d->nl_slab_gen++;
 	mutex_unlock(&d->nl_slab_lock);
@@ -132,6 +141,7 @@ static int smm_nl_cache_fill(struct sk_buff *skb, const struct smm_cache_info *c
 	    nla_put_u32(skb, SHADOWMM_A_CACHE_FLAGS, ci->flags) ||
 	    nla_put_u32(skb, SHADOWMM_A_CACHE_SIZE, ci->size) ||
 	    nla_put_u32(skb, SHADOWMM_A_CACHE_ORDER, ci->order) ||
+	    nla_put_u32(skb, SHADOWMM_A_CACHE_POLICY, ci->policy) ||
 	    nla_put_u32(skb, SHADOWMM_A_CACHE_OBJS_PER_SLAB, ci->objects) ||
 	    SMM_PUT64(ACTIVE_OBJS, ci->active_objs) ||
 	    SMM_PUT64(NUM_OBJS, ci->num_objs) ||

@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * FILE_OPEN, FILE_READ, FILE_GET and FILE_CLOSE: the shadow page cache of
+ * FILE_OPEN, FILE_READ, FILE_GET, FILE_CLOSE and FILE_SYNC: the shadow page cache of
  * core/filemap.h over real files, and the registry of the files it reads
  * (id -> struct file and the path given).
  *
@@ -10,6 +10,8 @@
  * every other admin command): an unprivileged caller could otherwise read
  * any file through the shadow. Its bytes are read with kernel_read(),
  * never written; the real page cache is left as kernel_read() leaves it.
+ * Pages written through shared mappings are written back to the inode's
+ * shadow store (swap slots, core/filemap.c), never to the file.
  * The size is the one seen at open: reads stop there, and a file that
  * shrank since fails the read of a missing page with -EIO.
  *
@@ -305,7 +307,10 @@ static int smm_nl_file_put(struct sk_buff *skb, const struct smm_nl_file *nf)
 	    nla_put_u32(skb, SHADOWMM_A_FILE_RA_SIZE, ino->ra.size) ||
 	    nla_put_u64_64bit(skb, SHADOWMM_A_FILE_RA_READ, ino->ra_read, SHADOWMM_A_FILE_PAD) ||
 	    nla_put_u64_64bit(skb, SHADOWMM_A_FILE_RA_HITS, ino->ra_hits, SHADOWMM_A_FILE_PAD) ||
-	    nla_put_u64_64bit(skb, SHADOWMM_A_FILE_RA_WASTED, ino->ra_wasted, SHADOWMM_A_FILE_PAD))
+	    nla_put_u64_64bit(skb, SHADOWMM_A_FILE_RA_WASTED, ino->ra_wasted, SHADOWMM_A_FILE_PAD) ||
+	    nla_put_u64_64bit(skb, SHADOWMM_A_FILE_DIRTY, ino->nr_dirty, SHADOWMM_A_FILE_PAD) ||
+	    nla_put_u64_64bit(skb, SHADOWMM_A_FILE_WRITTEN, ino->written, SHADOWMM_A_FILE_PAD) ||
+	    nla_put_u64_64bit(skb, SHADOWMM_A_FILE_STORED, ino->nr_stored, SHADOWMM_A_FILE_PAD))
 		return -EMSGSIZE;
 	return 0;
 }
@@ -376,6 +381,30 @@ static int smm_nl_file_close_prepare(struct sk_buff *skb, struct genl_info *info
 }
 
 /*
+ * FILE_SYNC: every dirty page of file ID written back to its shadow
+ * store (fsync); replies the pages written. Refused: a missing or
+ * unknown id; -ENOSPC without a swap area or a free slot, -ENOMEM, with
+ * the core's reason (the pages written before stay written).
+ */
+static int smm_nl_file_sync_prepare(struct sk_buff *skb, struct genl_info *info, void *data)
+{
+	struct smm_nl_u64 *r = data;
+	struct smm_nl_file *nf;
+	const char *why = NULL;
+	u64 written = 0;
+	int ret;
+
+	smm_space_lock_all();
+	nf = smm_nl_file_get(info);
+	ret = IS_ERR(nf) ? PTR_ERR(nf) : smm_file_sync(nf->ino, &written, &why);
+	smm_space_unlock_all();
+	if (ret && why)
+		smm_nl_set_err(info->extack, info->attrs[SHADOWMM_A_FILE_ID], why);
+	*r = (struct smm_nl_u64) { written, SHADOWMM_A_FILE_WRITTEN, SHADOWMM_A_FILE_PAD };
+	return ret;
+}
+
+/*
  * RESET and rmmod: every file closed, its pages dropped (rmmod: before
  * the mm goes). Returns the page-cache frames freed.
  */
@@ -424,6 +453,13 @@ const struct smm_nl_ops smm_nl_file_ops[] = {
 		.flags		= GENL_ADMIN_PERM,
 		SMM_NL_POLICY(smm_nl_file_policy),
 		.prepare	= smm_nl_file_close_prepare,
+	},
+	{
+		.cmd		= SHADOWMM_CMD_FILE_SYNC,
+		.flags		= GENL_ADMIN_PERM,
+		SMM_NL_POLICY(smm_nl_file_policy),
+		SMM_NL_U64_REPLY,
+		.prepare	= smm_nl_file_sync_prepare,
 	},
 	{ }
 };

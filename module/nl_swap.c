@@ -131,6 +131,8 @@ static int smm_nl_swap_on_prepare(struct sk_buff *skb, struct genl_info *info, v
  * SWAP_OFF: every space's swapped pages brought back in (try_to_unuse()),
  * then the area freed. Without memory for them all: -ENOMEM with the
  * reason, swap stays on with the pages that could not come back.
+ * Refused (-EBUSY) at once while shadow files' stores hold slots
+ * (core/filemap.c: their pages are not brought back; close the files).
  */
 static int smm_nl_swap_off_prepare(struct sk_buff *skb, struct genl_info *info, void *data)
 {
@@ -143,6 +145,10 @@ static int smm_nl_swap_off_prepare(struct sk_buff *skb, struct genl_info *info, 
 	if (!smm_dev.mm.swap) {
 		ret = -ENODEV;
 		why = "no swap area is on";
+	} else if (smm_dev.mm.swap->file_slots) {
+		/* refused before any page comes back in (smm_swap_off() says the same) */
+		ret = -EBUSY;
+		why = "written-back pages of shadow files are in swap: close the files first";
 	}
 	for (id = 1; !ret && id <= SHADOWMM_SPACE_MAX; id++) {
 		struct smm_space *s = smm_space_find(id);

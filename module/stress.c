@@ -442,7 +442,13 @@ static int smm_stress_run(unsigned int threads, unsigned int seconds, bool injec
 	smm_stress_last.threads = started;
 	smm_stress_last.seconds = seconds;
 	for (i = 0; i < started; i++) {
-		wait_for_completion(&t[i].done);
+		/*
+		 * Woken every few seconds: a run may last 600 s, and a task
+		 * that sleeps uninterrupted with no context switch for
+		 * hung_task_timeout_secs (120) is reported as hung.
+		 */
+		while (!wait_for_completion_timeout(&t[i].done, 10 * HZ))
+			;
 		smm_stress_add(&t[i]);
 	}
 	if (smm_stress_last.corrupt)

@@ -11,10 +11,17 @@
 # (RssAnon), the other space and the file still read the old bytes;
 # with swap off proactive reclaim unmaps mapped file pages through the
 # i_mmap rmap and drops them, and a second read faults them back with
-# the same bytes; the refusals with their messages (unknown file,
-# unaligned offset, shared writable, close of a mapped file, SIGBUS
-# past the end); munmap and destroy leave the pages cached; CHECK
-# throughout; rmmod with a file mapped.
+# the same bytes. Shared writes: two more spaces map the file shared
+# writable; a write through one dirties the page-cache page (nr_dirty,
+# file show's dirty) and the other and FILE_READ see the bytes, the
+# real file's SHA-256 unchanged; file sync writes the page back to the
+# shadow store in swap (nr_written, stored 1), swap off is refused while
+# the store holds it; a second write, reclaim with swap on writes it
+# back and drops it, and a later read brings the written bytes back
+# from the store. The refusals with their messages (unknown file,
+# unaligned offset, close of a mapped file, SIGBUS past the end);
+# munmap and destroy leave the pages cached; CHECK throughout; rmmod
+# with a file mapped and swap on.
 . "$(dirname "$0")/lib.sh"
 
 D=/sys/kernel/debug/shadowmm
@@ -27,7 +34,7 @@ B=0x80000000
 R=0xc0000000
 
 ktap_header
-ktap_plan 13
+ktap_plan 17
 
 smm_unload
 smm_load_or_fail base=$SMM_BASE size=64M
@@ -124,12 +131,77 @@ refault() {
 }
 ktap_check "faulted back in: major faults, the same bytes; the copy stays" refault
 
+# shared writable mappings: the written bytes are the page-cache page's
+sum0=$(sha256sum < $DATA)
+s3=$(smmctl -j space create | jq -r .id)
+s4=$(smmctl -j space create | jq -r .id)
+W=0x7777777777777777	# every byte 'w'
+wpage() { head -c 4096 /dev/zero | tr '\0' w; }
+read_page9() {
+	rm -f $OUT
+	smmctl file read "$id" offset $((9 * 4096)) len 4096 -o $OUT > /dev/null &&
+		wpage | cmp -s - $OUT
+}
+shared_write() {
+	smmctl space mmap "$s3" addr $A len $LEN prot rw- file "$id" shared &&
+	smmctl space mmap "$s4" addr $A len $LEN prot rw- file "$id" shared || return 1
+	before=$(vmstat nr_dirtied)
+	smmctl space access "$s3" addr $((A + 9 * 4096)) len 4096 write value $W > /dev/null ||
+		return 1
+	sum=$(csum "$s3" $((A + 9 * 4096)))
+	test "$sum" != "$(refsum 9)" && test "$(csum "$s4" $((A + 9 * 4096)))" = "$sum" &&
+		test "$(vmstat nr_dirty)" = 1 && test "$(vmstat nr_dirtied)" = $((before + 1)) &&
+		json_expect "$(smmctl -j file show "$id")" '.files[0].dirty' 1 &&
+		read_page9 && test "$(sha256sum < $DATA)" = "$sum0" && smmctl check > /dev/null
+}
+ktap_check "a shared write: the other space and file read see it, dirty, the real file unchanged" \
+	shared_write
+
+synced() {
+	smmctl swap on size 16M > /dev/null || return 1
+	json_expect "$(smmctl -j file sync "$id")" .written 1 &&
+		test "$(vmstat nr_dirty) $(vmstat nr_written) $(vmstat pgpgout)" = "0 1 4" &&
+		json_expect "$(smmctl -j file show "$id")" \
+			'.files[0] | "\(.dirty) \(.written) \(.stored)"' "0 1 1" &&
+		smm_refused "written-back pages of shadow files are in swap" smmctl swap off &&
+		smmctl check > /dev/null
+}
+ktap_check "file sync writes the page to the shadow store in swap; swap off refused" synced
+
+written_back() {
+	smmctl space access "$s4" addr $((A + 9 * 4096)) len 4096 write value $W > /dev/null &&
+		test "$(vmstat nr_dirty)" = 1 || return 1
+	# (ktap_check runs each check in a subshell: shared_write's $sum is not here)
+	sum=$(csum "$s4" $((A + 9 * 4096)))
+	n=0
+	while [ "$(vmstat nr_dirty)" != 0 ] && [ $n -lt 8 ]; do
+		# "no progress" (EAGAIN) is an answer here, not a failure
+		smmctl reclaim pages 256 > /dev/null 2>&1
+		n=$((n + 1))
+	done
+	ktap_print_msg "after $n reclaims: nr_written $(vmstat nr_written), nr_file_pages $(vmstat nr_file_pages)"
+	# a dirty page is cleaned by reclaim only as it is written back and dropped
+	got="$(vmstat nr_dirty) $(vmstat nr_written)"
+	[ "$got" = "0 2" ] || { echo "nr_dirty nr_written: $got"; return 1; }
+	json_expect "$(smmctl -j file show "$id")" '.files[0].stored' 1 || return 1
+	got=$(csum "$s3" $((A + 9 * 4096)))
+	[ "$got" = "$sum" ] || { echo "page 9 read back: csum $got, written $sum"; return 1; }
+	read_page9 || { echo "file read of page 9:"; od -c $OUT | head -3; return 1; }
+	test "$(sha256sum < $DATA)" = "$sum0" || { echo "the real file changed"; return 1; }
+	smmctl check > /dev/null
+}
+ktap_check "reclaim with swap on writes the dirty page back; read back from the store" written_back
+
+refill() {
+	csum "$s4" $A $LEN > /dev/null && test "$(vmstat nr_file_pages)" = $PAGES &&
+		smmctl space destroy "$s3" && smmctl space destroy "$s4" && smmctl check > /dev/null
+}
+ktap_check "the file faulted back in; the shared spaces destroyed; CHECK" refill
+
 refusals() {
 	smm_refused "no such file" smmctl space mmap "$s2" addr 0x10000000 len 4096 file 9 &&
 	smm_refused "not page aligned" \
 		smmctl space mmap "$s2" addr 0x10000000 len 4096 file "$id" offset 100 &&
-	smm_refused "shared writable file mappings are not supported yet" \
-		smmctl space mmap "$s2" addr 0x10000000 len 4096 prot rw- file "$id" shared &&
 	smm_refused "are for file mappings" smmctl space mmap "$s2" addr 0x10000000 len 4096 shared &&
 	smm_refused "is mapped by a space" smmctl file close "$id"
 }
@@ -159,7 +231,7 @@ rmmod_mapped() {
 	smmctl space access "$s1" addr $A len $LEN > /dev/null || return 1
 	smm_unload
 }
-ktap_check "rmmod with a file mapped" rmmod_mapped
+ktap_check "rmmod with a file mapped and its store in swap" rmmod_mapped
 rm -f $DATA $OUT
 
 ktap_finished

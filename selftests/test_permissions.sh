@@ -12,7 +12,7 @@
 . "$(dirname "$0")/lib.sh"
 
 ktap_header
-ktap_plan 76
+ktap_plan 78
 smm_need_range "$SMM_BASE" 64M
 
 smm_unload
@@ -102,6 +102,7 @@ permissions() {
 	ktap_check "$who: file read: EPERM" denied file read "$fid" offset 0 len 10
 	ktap_check "$who: file show: EPERM" denied file show
 	ktap_check "$who: file close: EPERM" denied file close "$fid"
+	ktap_check "$who: file sync: EPERM" denied file sync "$fid"
 	ktap_check "$who: compact: EPERM" denied compact order 9
 }
 vm0=$(smmctl -j vm show | jq -c .)

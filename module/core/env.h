@@ -148,6 +148,7 @@ typedef uint16_t u16;
 typedef uint32_t u32;
 typedef uint64_t u64;
 typedef int64_t s64;
+typedef int16_t s16;
 
 #ifndef __always_inline		/* glibc's sys/cdefs.h has one */
 #define __always_inline	inline __attribute__((__always_inline__))

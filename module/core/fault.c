@@ -28,7 +28,11 @@
  *     and maps its cached neighbours too (do_fault_around()); a write
  *     fault on a private writable one copies the page into a new
  *     anonymous page (do_cow_fault(), or wp_page_copy() when the
- *     page-cache page was mapped read-only there already).
+ *     page-cache page was mapped read-only there already); a write
+ *     fault on a shared writable one maps the page-cache page itself
+ *     writable and dirty and marks the page dirty (do_shared_fault(),
+ *     or wp_page_shared() on a read-only PTE: after a read fault, or
+ *     after writeback's page_mkclean()).
  *
  * Simplified against mm/memory.c: a read fault on an anonymous VMA
  * allocates a page instead of mapping the shared zero page; no THP;
@@ -141,7 +145,8 @@ static int smm_fault_cow(struct smm_space *s, const struct smm_vma *v, u64 va, u
 /*
  * The fault at @va of the file VMA @v (__handle_mm_fault() to
  * do_fault()): @e a present PTE that forbids the access (a write to
- * the read-only page-cache page of a private writable VMA: COW) or 0.
+ * the read-only page-cache page of a writable VMA: COW when private,
+ * made writable and dirty when shared) or 0.
  * Counted major when the page was read from the file. Returns 0 once
  * a page is mapped, else -errno with the reason: -ENXIO for SIGBUS
  * past the file's last page, -ENOMEM (VM_FAULT_OOM), -EIO.
@@ -155,13 +160,19 @@ static int smm_fault_file_page(struct smm_space *s, const struct smm_vma *v, u64
 	int ret;
 
 	if (e) {
-		/* wp_page_copy(): the PTE maps the cached page read-only */
+		/* do_wp_page(): the PTE maps the cached page read-only */
 		slot = smm_space_entry(s, va, &level);
 		if (!write || !slot || level != SHADOWMM_PT_PTE ||
 		    !smm_space_pte_frame(s, e, &frame) ||
 		    !smm_frame_is_file(&s->mm->frames[frame])) {
 			*why = "SIGSEGV (SEGV_ACCERR): the page's entry forbids the access";
 			return -EACCES;
+		}
+		if (v->shared) {
+			/* wp_page_shared(): made writable, the page dirtied */
+			smm_space_set_file_pte_write(s, slot, frame, v->prot);
+			smm_filemap_mark_dirty(s->mm, frame);
+			return 0;
 		}
 		return smm_fault_cow(s, v, va, slot, frame) ? -ENOMEM : 0;
 	}
@@ -175,6 +186,12 @@ static int smm_fault_file_page(struct smm_space *s, const struct smm_vma *v, u64
 		s->vm.maj_flt++;
 	} else {
 		s->vm.min_flt++;
+	}
+	if (write && v->shared) {
+		/* do_shared_fault(): mapped writable and dirty, no fault-around */
+		smm_space_set_file_pte_write(s, slot, frame, v->prot);
+		smm_filemap_mark_dirty(s->mm, frame);
+		return 0;
 	}
 	if (write)
 		return smm_fault_cow(s, v, va, NULL, frame);

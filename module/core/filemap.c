@@ -18,6 +18,9 @@
 #include "owner.h"
 #include "mm_internal.h"
 #include "space.h"
+#include "swap.h"
+
+static int smm_filemap_writepage(struct smm_inode *ino, u64 index, u64 frame);
 
 /* The data of a page-cache page whose LRU record is @rec (owner.h, lru.h). */
 u64 smm_file_data(u32 rec)
@@ -69,6 +72,61 @@ static int smm_filemap_chunk_get(struct smm_inode *ino, u64 index)
 	return ino->chunk[n] ? 0 : -ENOMEM;
 }
 
+/*
+ * The shadow store's entry of page @index (a swap slot, 0 none), or
+ * NULL when its chunk is not there; with @make the chunk is made (an
+ * env allocation, as the index's; NULL without memory).
+ */
+static u32 *smm_store_slot(struct smm_inode *ino, u64 index, bool make)
+{
+	u32 n = index / SMM_FILEMAP_CHUNK;
+
+	if (index >= ino->nr_index)
+		return NULL;
+	if (!ino->store && make) {
+		ino->store = smm_zalloc_array(ino->nr_chunks, sizeof(*ino->store));
+		ino->store_used = smm_zalloc_array(ino->nr_chunks, sizeof(*ino->store_used));
+		if (!ino->store || !ino->store_used) {
+			smm_free_array(ino->store);
+			smm_free_array(ino->store_used);
+			ino->store = NULL;
+			ino->store_used = NULL;
+			return NULL;
+		}
+	}
+	if (!ino->store)
+		return NULL;
+	if (!ino->store[n] && make)
+		ino->store[n] = smm_zalloc_array(SMM_FILEMAP_CHUNK, sizeof(u32));
+	return ino->store[n] ? &ino->store[n][index % SMM_FILEMAP_CHUNK] : NULL;
+}
+
+/* The store's slot of page @index, 0 when the page was never written back. */
+static u32 smm_store_get(struct smm_inode *ino, u64 index)
+{
+	const u32 *slot = smm_store_slot(ino, index, false);
+
+	return slot ? *slot : 0;
+}
+
+/* The last close: every slot of the store back to the swap area, the store freed. */
+static void smm_store_destroy(struct smm_inode *ino)
+{
+	u32 n, i;
+
+	for (n = 0; ino->store && n < ino->nr_chunks; n++) {
+		for (i = 0; ino->store[n] && i < SMM_FILEMAP_CHUNK; i++)
+			if (ino->store[n][i])
+				smm_swap_file_free(ino->mm, ino->store[n][i]);
+		smm_free_array(ino->store[n]);
+	}
+	smm_free_array(ino->store);
+	smm_free_array(ino->store_used);
+	ino->store = NULL;
+	ino->store_used = NULL;
+	ino->nr_stored = 0;
+}
+
 /* The index's part of filemap_add_folio(): @frame at @index, the chunk there. */
 static void smm_filemap_insert(struct smm_inode *ino, u64 index, u64 frame)
 {
@@ -115,6 +173,11 @@ static void smm_filemap_free_frame(struct smm_mm *mm, u64 frame)
  */
 static void smm_filemap_remove(struct smm_inode *ino, u64 index, u64 frame)
 {
+	if (smm_lru_file_flags(ino->mm, frame, 0, SMM_LRU_F_DIRTY) & SMM_LRU_F_DIRTY) {
+		/* close: what was not written back goes with the store */
+		ino->nr_dirty--;
+		WRITE_ONCE(ino->mm->nr_dirty, ino->mm->nr_dirty - 1);
+	}
 	smm_filemap_erase(ino, index);
 	if (smm_lru_file_flags(ino->mm, frame, 0, 0) & SMM_LRU_F_FILE_RA)
 		ino->ra_wasted++;
@@ -123,14 +186,18 @@ static void smm_filemap_remove(struct smm_inode *ino, u64 index, u64 frame)
 }
 
 /*
- * Reclaim's pageout of a page-cache page (vmscan.c): every PTE mapping
- * it is cleared through i_mmap (try_to_unmap()); every shadow file
- * page is clean (the real file is never written, private writes copy,
- * shared ones are refused), so it is then dropped from the cache and
- * freed at once, as __remove_mapping() drops a clean page; a later read
- * or fault reads it again. -EBUSY (kept) if a PTE still maps it.
- * -EINVAL when @frame is not a page-cache page its inode's index holds
- * (a broken cache: the page is kept). The spaces' lock held.
+ * Reclaim's pageout of a page-cache page (vmscan.c), shrink_folio_list()
+ * for a file folio: every PTE mapping it is cleared through i_mmap
+ * (try_to_unmap(), which moves dirty PTEs' state to the page); a dirty
+ * page is then written back to the inode's store (pageout(), written
+ * synchronously: clean at once) or kept when that cannot be done (no
+ * swap area, or no free slot: -ENOSPC, activated by the scan, as the
+ * kernel keeps a page it cannot write); the clean page is dropped from
+ * the cache and freed, as __remove_mapping() drops it; a later read or
+ * fault reads it again, from the store if it was written back. -EBUSY
+ * (kept) if a PTE still maps it. -EINVAL when @frame is not a
+ * page-cache page its inode's index holds (a broken cache: the page is
+ * kept). The spaces' lock held.
  */
 int smm_filemap_reclaim(struct smm_mm *mm, u64 frame)
 {
@@ -144,6 +211,8 @@ int smm_filemap_reclaim(struct smm_mm *mm, u64 frame)
 	smm_filemap_unmap(x->inode, x->va, frame);
 	if (smm_filemap_mapcount(x->inode, x->va, frame))
 		return -EBUSY;
+	if ((x->flags & SMM_LRU_F_DIRTY) && smm_filemap_writepage(x->inode, x->va, frame))
+		return -ENOSPC;
 	smm_filemap_remove(x->inode, x->va, frame);
 	return 0;
 }
@@ -242,7 +311,8 @@ void smm_inode_destroy(struct smm_inode *ino)
 		}
 		smm_cond_resched();
 	}
-	WARN_ON_ONCE(ino->nrpages || ino->nr_immap);
+	WARN_ON_ONCE(ino->nrpages || ino->nr_immap || ino->nr_dirty);
+	smm_store_destroy(ino);
 	smm_free_array(ino->i_mmap);
 	for (pp = &ino->mm->inodes; *pp; pp = &(*pp)->next)
 		if (*pp == ino) {
@@ -259,7 +329,8 @@ void smm_inode_destroy(struct smm_inode *ino)
  * taken as a fault takes them (@gfp SMM_GFP_DIRECT_RECLAIM: direct
  * reclaim allowed, the spaces' lock is held; 0 for readahead, which
  * gives up rather than reclaim, as readahead_gfp_mask()'s NORETRY), the file's bytes of page @index read into it (the tail past
- * i_size zeroed), then the page enters the index and the inactive file
+ * i_size zeroed; a page written back reads its store's slot instead,
+ * never the file), then the page enters the index and the inactive file
  * list (filemap_add_folio()). Reclaim during the allocation may drop
  * other pages of this inode, so the index is touched only after it. On
  * any error (the callback's -EIO, -ENOMEM) everything taken is given
@@ -284,7 +355,12 @@ static int smm_filemap_read_page(struct smm_inode *ino, u64 index, unsigned int 
 	smm_frame_own(mm, *frame, SMM_FRAME_PAGE, smm_file_data(rec), cpu);
 	smm_cpu_put();
 	mem = smm_filemap_mem(mm, *frame);
-	ret = mem ? ino->read(ino->ctx, off, mem, n) : -EFAULT;
+	if (!mem)
+		ret = -EFAULT;
+	else if (smm_store_get(ino, index))	/* written back: the store, not the file */
+		ret = smm_swap_file_read(mm, smm_store_get(ino, index), mem);
+	else
+		ret = ino->read(ino->ctx, off, mem, n);
 	if (!ret)
 		ret = smm_filemap_chunk_get(ino, index);
 	if (ret)
@@ -600,14 +676,15 @@ void smm_immap_move(struct smm_inode *ino, const struct smm_space *s, u64 from, 
 		ino->i_mmap[i].start = to;
 }
 
-/* What one PTE of a rmap walk does: count, test-and-clear young, or clear. */
-enum smm_rmap_op { SMM_RMAP_COUNT, SMM_RMAP_YOUNG, SMM_RMAP_UNMAP };
+/* What one PTE of a rmap walk does: count, test-and-clear young, clear, or clean. */
+enum smm_rmap_op { SMM_RMAP_COUNT, SMM_RMAP_YOUNG, SMM_RMAP_UNMAP, SMM_RMAP_MKCLEAN };
 
 /*
  * rmap_walk_file(): for every VMA on @ino's i_mmap whose file range
  * holds @index, the PTE at vma->start + (index - pgoff) pages, if it
  * maps @frame (a COWed anon page there, a swap entry or nothing is
- * skipped); @op applied to each. Returns the PTEs found (for
+ * skipped); @op applied to each (SMM_RMAP_MKCLEAN: page_mkclean_one(),
+ * write-protected and cleaned, a dirty PTE's state moved to the page). Returns the PTEs found (for
  * SMM_RMAP_YOUNG: of which were young). O(i_mmap entries) VMA lookups
  * and walks. The spaces' lock held.
  */
@@ -638,6 +715,9 @@ static u32 smm_rmap_walk_file(struct smm_inode *ino, u64 index, u64 frame, enum 
 			*pte &= ~young;
 		} else if (op == SMM_RMAP_UNMAP) {
 			smm_space_zap_file_pte(s, pte);
+		} else if (op == SMM_RMAP_MKCLEAN) {
+			if (smm_space_mkclean_file_pte(s, pte, v->prot))
+				smm_filemap_mark_dirty(ino->mm, frame);
 		}
 		n++;
 	}
@@ -662,6 +742,112 @@ int smm_filemap_referenced(struct smm_mm *mm, const struct smm_lru_rec *x)
 void smm_filemap_unmap(struct smm_inode *ino, u64 index, u64 frame)
 {
 	smm_rmap_walk_file(ino, index, frame, SMM_RMAP_UNMAP);
+}
+
+/*
+ * folio_mark_dirty() of the page-cache page @frame (a shared write
+ * fault, or a dirty PTE's state gathered by zap, try_to_unmap() or
+ * page_mkclean()): PG_dirty set, and counted when it was clean
+ * (nr_dirty, nr_dirtied: folio_account_dirtied()).
+ */
+void smm_filemap_mark_dirty(struct smm_mm *mm, u64 frame)
+{
+	const struct smm_lru_rec *x = smm_lru_rec_of(mm, frame);
+
+	if (WARN_ON_ONCE(!x || !smm_lru_is_file(x->flags) || !x->inode))
+		return;
+	if (smm_lru_file_flags(mm, frame, SMM_LRU_F_DIRTY, 0) & SMM_LRU_F_DIRTY)
+		return;
+	x->inode->nr_dirty++;
+	WRITE_ONCE(mm->nr_dirty, mm->nr_dirty + 1);
+	WRITE_ONCE(mm->nr_dirtied, mm->nr_dirtied + 1);
+}
+
+/* folio_test_dirty() of the page-cache page @frame. */
+bool smm_filemap_page_dirty(const struct smm_mm *mm, u64 frame)
+{
+	const struct smm_lru_rec *x = smm_lru_rec_of(mm, frame);
+
+	return x && smm_lru_is_file(x->flags) && (x->flags & SMM_LRU_F_DIRTY);
+}
+
+/*
+ * The writeback of one dirty page, @frame at @index of @ino, after
+ * folio_clear_dirty_for_io() and the file's writepage: every PTE
+ * mapping it write-protected and cleaned (page_mkclean(): the next
+ * write faults and dirties it again), PG_dirty cleared (nr_dirty - 1),
+ * under writeback (nr_writeback + 1) while its bytes (those before
+ * i_size) go to the inode's store, a swap slot (taken at the first
+ * writeback of the index, kept and rewritten after: the file's block),
+ * then written (nr_writeback - 1, nr_written + 1, pgpgout + 4 KiB).
+ * Synchronous: nr_writeback is back to 0 when it returns. -ENOSPC
+ * without a swap area or a free slot, -ENOMEM without memory for the
+ * store's chunk: the page is dirty again (folio_redirty_for_writepage()).
+ */
+static int smm_filemap_writepage(struct smm_inode *ino, u64 index, u64 frame)
+{
+	struct smm_mm *mm = ino->mm;
+	u64 off = index << SMM_PAGE_SHIFT;
+	const void *mem = smm_filemap_mem(mm, frame);
+	u32 *slot, had;
+	int ret;
+
+	smm_rmap_walk_file(ino, index, frame, SMM_RMAP_MKCLEAN);
+	if (!(smm_lru_file_flags(mm, frame, 0, SMM_LRU_F_DIRTY) & SMM_LRU_F_DIRTY))
+		return 0;
+	ino->nr_dirty--;
+	WRITE_ONCE(mm->nr_dirty, mm->nr_dirty - 1);
+	WRITE_ONCE(mm->nr_writeback, mm->nr_writeback + 1);
+	slot = mem && mm->swap ? smm_store_slot(ino, index, true) : NULL;
+	had = slot ? *slot : 0;
+	ret = !mem ? -EFAULT : !mm->swap ? -ENOSPC : !slot ? -ENOMEM :
+	      smm_swap_file_write(mm, slot, mem, min((u64)SMM_PAGE_SIZE, ino->size - off));
+	WRITE_ONCE(mm->nr_writeback, mm->nr_writeback - 1);
+	if (ret) {
+		smm_filemap_mark_dirty(mm, frame);
+		WRITE_ONCE(mm->nr_dirtied, mm->nr_dirtied - 1);	/* redirtied, not dirtied */
+		return ret;
+	}
+	if (!had) {
+		ino->store_used[index / SMM_FILEMAP_CHUNK]++;
+		ino->nr_stored++;
+	}
+	ino->written++;
+	WRITE_ONCE(mm->nr_written, mm->nr_written + 1);
+	WRITE_ONCE(mm->pgpgout, mm->pgpgout + SMM_PAGE_SIZE / 1024);
+	return 0;
+}
+
+/*
+ * fsync() of a shadow file (file_write_and_wait_range() over all of
+ * it): every dirty page written back (smm_filemap_writepage()), in
+ * index order; the pages stay cached, clean. The pages written in
+ * *@written. Stops at the first that cannot be written (-ENOSPC: no
+ * swap area or no free slot; -ENOMEM), with the reason; those before
+ * stay written. The spaces' lock held.
+ */
+int smm_file_sync(struct smm_inode *ino, u64 *written, const char **why)
+{
+	u64 index, frame;
+	int ret;
+
+	*written = 0;
+	for (index = 0; ino->nr_dirty && index < ino->nr_index; index++) {
+		frame = smm_filemap_get_folio(ino, index);
+		if (frame == SMM_FILEMAP_NONE || !smm_filemap_page_dirty(ino->mm, frame))
+			continue;
+		ret = smm_filemap_writepage(ino, index, frame);
+		if (ret) {
+			*why = ret == -ENOSPC ?
+			       "no swap slot for the file's shadow store (swapon first)" :
+			       "out of memory for the file's shadow store";
+			return ret;
+		}
+		(*written)++;
+		if (!(index % 512))
+			smm_cond_resched();
+	}
+	return 0;
 }
 
 /*
@@ -799,9 +985,9 @@ static int smm_filemap_check_entry(struct smm_mm *mm, const struct smm_inode *in
 
 /* One inode's index: entries, chunk counts, nrpages; its pages added to *@pages. */
 static int smm_filemap_check_inode(struct smm_mm *mm, const struct smm_inode *ino, u64 *pages,
-				   char *why, size_t len)
+				   u64 *dirty_pages, char *why, size_t len)
 {
-	u64 index, nr = 0;
+	u64 index, nr = 0, dirty = 0;
 	u32 n, used;
 	int ret;
 
@@ -825,6 +1011,7 @@ static int smm_filemap_check_inode(struct smm_mm *mm, const struct smm_inode *in
 			ret = smm_filemap_check_entry(mm, ino, index, e - 1, why, len);
 			if (ret)
 				return ret;
+			dirty += smm_filemap_page_dirty(mm, e - 1);
 			used++;
 		}
 		if (!used || used != ino->chunk_used[n])
@@ -835,30 +1022,111 @@ static int smm_filemap_check_inode(struct smm_mm *mm, const struct smm_inode *in
 	if (nr != ino->nrpages)
 		return smm_filemap_bad("inode %u: %llu pages in its index, nrpages %llu", ino->id,
 				       (unsigned long long)nr, (unsigned long long)ino->nrpages);
+	if (dirty != ino->nr_dirty)
+		return smm_filemap_bad("inode %u: %llu dirty pages in its index, it counts %llu",
+				       ino->id, (unsigned long long)dirty,
+				       (unsigned long long)ino->nr_dirty);
 	*pages += nr;
+	*dirty_pages += dirty;
 	return 0;
+}
+
+/*
+ * One inode's shadow store: every entry a slot of the swap area held
+ * for a file's store (smm_swap_file_slot_ok()), named by no other entry
+ * of any inode (@seen, one byte per slot), the chunk counts and
+ * nr_stored its entries; the slots added to *@slots.
+ */
+static int smm_filemap_check_store(struct smm_mm *mm, const struct smm_inode *ino, u8 *seen,
+				   u64 *slots, char *why, size_t len)
+{
+	u64 nr = 0;
+	u32 n, i, used, e;
+
+	for (n = 0; ino->store && n < ino->nr_chunks; n++) {
+		for (i = 0, used = 0; ino->store[n] && i < SMM_FILEMAP_CHUNK; i++) {
+			e = ino->store[n][i];
+			if (!e)
+				continue;
+			if ((u64)n * SMM_FILEMAP_CHUNK + i >= ino->nr_index ||
+			    !smm_swap_file_slot_ok(mm, e) || seen[e]++)
+				return smm_filemap_bad("inode %u: the store's entry of index %llu names slot %u, not a store's slot of its own",
+						       ino->id, (unsigned long long)n *
+						       SMM_FILEMAP_CHUNK + i, e);
+			used++;
+		}
+		if (used != ino->store_used[n])
+			return smm_filemap_bad("inode %u store chunk %u: %u slots, counted %u",
+					       ino->id, n, used, ino->store_used[n]);
+		nr += used;
+	}
+	if (nr != ino->nr_stored)
+		return smm_filemap_bad("inode %u: %llu slots in its store, nr_stored %llu", ino->id,
+				       (unsigned long long)nr, (unsigned long long)ino->nr_stored);
+	*slots += nr;
+	return 0;
+}
+
+/* The stores of every inode against the swap area's file slots. */
+static int smm_filemap_check_stores(struct smm_mm *mm, char *why, size_t len)
+{
+	const struct smm_swap *sw = mm->swap;
+	const struct smm_inode *ino;
+	u64 slots = 0;
+	u8 *seen;
+	int ret = 0;
+
+	if (!sw) {
+		for (ino = mm->inodes; ino; ino = ino->next)
+			if (ino->nr_stored)
+				return smm_filemap_bad("inode %u has a store without a swap area",
+						       ino->id);
+		return 0;
+	}
+	seen = smm_zalloc_array(sw->slots, 1);
+	if (!seen) {
+		snprintf(why, len, "out of memory for the store check");
+		return -ENOMEM;
+	}
+	for (ino = mm->inodes; !ret && ino; ino = ino->next)
+		ret = smm_filemap_check_store(mm, ino, seen, &slots, why, len);
+	smm_free_array(seen);
+	if (!ret && slots != sw->file_slots)
+		return smm_filemap_bad("the files' stores hold %llu slots, the swap area %llu",
+				       (unsigned long long)slots,
+				       (unsigned long long)sw->file_slots);
+	return ret;
 }
 
 /*
  * CHECK of the page cache: every inode's index entries are page-cache
  * pages whose LRU records name that inode and index, the chunk counts
- * and nrpages match the entries; the pages of all indices in *@pages
+ * and nrpages match the entries, the dirty ones each inode's nr_dirty
+ * and all of them nr_dirty (nr_writeback 0: writeback is synchronous);
+ * every store entry is a slot of the swap area's files' slots, each
+ * named once, as many as the area counts; the pages of all indices in *@pages
  * (smm_lru_check() compares them with the file lists, the file frames
  * and nr_file_pages). The spaces' lock held.
  */
 int smm_filemap_check(struct smm_mm *mm, u64 *pages, char *why, size_t len)
 {
 	const struct smm_inode *ino;
+	u64 dirty = 0;
 	int ret;
 
 	*pages = 0;
 	for (ino = mm->inodes; ino; ino = ino->next) {
 		if (ino->mm != mm)
 			return smm_filemap_bad("inode %u belongs to another mm", ino->id);
-		ret = smm_filemap_check_inode(mm, ino, pages, why, len);
+		ret = smm_filemap_check_inode(mm, ino, pages, &dirty, why, len);
 		if (ret)
 			return ret;
 		smm_cond_resched();
 	}
-	return 0;
+	if (dirty != READ_ONCE(mm->nr_dirty) || READ_ONCE(mm->nr_writeback))
+		return smm_filemap_bad("%llu dirty page-cache pages, nr_dirty %llu, nr_writeback %llu (writeback is synchronous)",
+				       (unsigned long long)dirty,
+				       (unsigned long long)READ_ONCE(mm->nr_dirty),
+				       (unsigned long long)READ_ONCE(mm->nr_writeback));
+	return smm_filemap_check_stores(mm, why, len);
 }

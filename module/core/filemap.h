@@ -29,6 +29,12 @@
  * smm_ondemand_readahead()): a window per inode, sized at a sequential
  * miss, moved and grown at the PG_readahead page, up to ra_pages.
  *
+ * Shared writable mappings dirty pages (PG_dirty: SMM_LRU_F_DIRTY in
+ * the LRU record). Writeback (reclaim's pageout, smm_file_sync()) never
+ * writes the real file: a written page goes to the inode's shadow
+ * store, a swap slot per page index (swap.h's SMM_SWAP_OWNER_FILE),
+ * held until close; a later miss at that index reads the slot.
+ *
  * Locking: the glue calls everything here with the spaces' lock held
  * (smm_space_lock_all()), the lock reclaim runs under, which is what
  * keeps an inode, its index and its pages still while reclaim looks at
@@ -103,6 +109,11 @@ struct smm_inode {
 	struct smm_immap *i_mmap;	/* the file VMAs mapping it, unordered */
 	u32 nr_immap, cap_immap;
 	u64 maj_faults;			/* faults that read the page (misses, counted there too) */
+	u64 nr_dirty;			/* its pages with PG_dirty */
+	u64 written;			/* pages written back to its store */
+	u32 **store;			/* the shadow store: chunk n -> 512 slots, 0 none */
+	u16 *store_used;		/* slots held per store chunk */
+	u64 nr_stored;			/* slots held in all */
 };
 
 /* What one smm_file_read() did, in pages of the range read. */
@@ -153,6 +164,15 @@ void smm_filemap_unmap(struct smm_inode *ino, u64 index, u64 frame);
  */
 int smm_filemap_check_rmap(struct smm_mm *mm, u64 file_vmas, u64 rss_file, char *why,
 			   size_t len);
+
+/*
+ * Dirty pages and writeback (shared writable mappings): folio_mark_dirty()
+ * of a page-cache page; writeback of its dirty pages into the inode's
+ * shadow store (swap slots, never the real file), as fsync() would.
+ */
+void smm_filemap_mark_dirty(struct smm_mm *mm, u64 frame);
+bool smm_filemap_page_dirty(const struct smm_mm *mm, u64 frame);
+int smm_file_sync(struct smm_inode *ino, u64 *written, const char **why);
 
 /* The data of a page-cache page whose LRU record is @rec (owner.h's layout). */
 u64 smm_file_data(u32 rec);

@@ -412,7 +412,7 @@ u32 smm_lru_file_flags(struct smm_mm *mm, u64 frame, u32 set, u32 clear)
 	u32 old;
 
 	if (WARN_ON_ONCE(!x || !smm_lru_is_file(x->flags) ||
-			 ((set | clear) & ~(SMM_LRU_F_READAHEAD | SMM_LRU_F_FILE_RA))))
+			 ((set | clear) & ~(SMM_LRU_F_READAHEAD | SMM_LRU_F_FILE_RA | SMM_LRU_F_DIRTY))))
 		return 0;
 	smm_lock(&v->lock);
 	old = x->flags;
@@ -773,7 +773,9 @@ static enum smm_folioref smm_check_references(struct smm_mm *mm, struct smm_lru_
  * shrink_inactive_list() and shrink_folio_list() for the anon lists:
  * @nr_to_scan pages from the inactive list's tail in batches of
  * SWAP_CLUSTER_MAX (pgscan), each judged by smm_check_references():
- * ACTIVATE to the active list (pgactivate), KEEP back to the inactive
+ * ACTIVATE to the active list (pgactivate; an anon page of the swap
+ * cache gives its slot back once the area is more than half full,
+ * smm_swap_free_activated()), KEEP back to the inactive
  * list, RECLAIM through @pageout (pgsteal when it returns 0 and the page
  * is gone; an error activates it, as a failed add_to_swap() does).
  * Without @pageout, RECLAIM keeps the page. At most the list's length
@@ -825,6 +827,9 @@ static void __smm_shrink_inactive(struct smm_mm *mm, unsigned int zone, unsigned
 				ref = SMM_FOLIOREF_ACTIVATE;
 			}
 			if (ref == SMM_FOLIOREF_ACTIVATE) {
+				/* activate_locked: no candidate for swap, its slot back */
+				if (!file)
+					smm_swap_free_activated(mm, x);
 				res->activated++;
 				smm_lru_event_add(mm, pgactivate, 1);
 				smm_lru_putback(mm, v, batch[i], lru + 1);

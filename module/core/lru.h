@@ -78,8 +78,9 @@ enum smm_lru_list {
 #define SMM_LRU_F_SWAPCACHE	(1U << 6)	/* PG_swapcache: the page of a slot */
 #define SMM_LRU_F_READAHEAD	(1U << 7)	/* PG_readahead: read ahead, not yet hit */
 #define SMM_LRU_SLOT_SHIFT	8		/* a swap-cache page's slot, 24 bits */
-/* a page-cache page has no slot: its record uses bit 8 for the page cache's own flag */
+/* a page-cache page has no slot: its record uses bits 8 and 9 for the page cache's own flags */
 #define SMM_LRU_F_FILE_RA	(1U << 8)	/* read ahead of any read, not yet read (filemap.c) */
+#define SMM_LRU_F_DIRTY		(1U << 9)	/* PG_dirty of a page-cache page (filemap.c) */
 
 /* The slot of a swap-cache page's record (swap.h). */
 static inline u32 smm_lru_rec_slot(u32 flags)

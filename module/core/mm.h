@@ -293,6 +293,11 @@ struct smm_mm {
 	struct smm_inode *inodes;	/* the page cache's shadow inodes (filemap.h) */
 	u64 nr_file_pages;		/* NR_FILE_PAGES: pages in the page cache */
 	u64 pgpgin;			/* PGPGIN: KiB read into the page cache */
+	u64 pgpgout;			/* PGPGOUT: KiB written back from it (filemap.c) */
+	u64 nr_dirty;			/* NR_FILE_DIRTY: page-cache pages with PG_dirty */
+	u64 nr_writeback;		/* NR_WRITEBACK: under writeback (0 at rest: synchronous) */
+	u64 nr_dirtied;			/* NR_DIRTIED: pages that became dirty */
+	u64 nr_written;			/* NR_WRITTEN: pages whose writeback completed */
 	struct smm_reclaim_events reclaim;	/* vmscan.h */
 	struct smm_kswapd_runs kswapd_runs;	/* vmscan.h */
 	struct smm_compact_events compact;	/* migrate.h, compaction.h */

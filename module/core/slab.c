@@ -57,7 +57,7 @@ static struct smm_slab *smm_slab_desc(const struct smm_slabs *s, u32 i)
 }
 
 /* The descriptor of the slab at @head, a SLAB head of @c (the caller's locks keep it). */
-static struct smm_slab *smm_slab_hdr(const struct smm_cache *c, u64 head)
+struct smm_slab *smm_slab_hdr(const struct smm_cache *c, u64 head)
 {
 	struct smm_frame f = smm_frame_load(&c->mm->frames[head]);
 
@@ -70,7 +70,7 @@ static struct smm_slab *smm_slab_hdr(const struct smm_cache *c, u64 head)
  * it. Called under a CPU's lock, so the chunk allocation must not sleep.
  * Takes desc_lock, which nests inside every other lock of the layer.
  */
-static struct smm_slab *smm_slab_desc_get(struct smm_slabs *s, u64 head)
+struct smm_slab *smm_slab_desc_get(struct smm_slabs *s, u64 head)
 {
 	struct smm_slab *d = NULL, *chunk;
 	u32 i;
@@ -114,7 +114,7 @@ static void smm_slab_desc_put(struct smm_slabs *s, struct smm_slab *d)
 /* ---- layout and order ------------------------------------------------ */
 
 /* calculate_alignment(): cache lines, halved while two objects fit one. */
-static u32 smm_cache_alignment(u32 flags, u32 align, u32 size)
+u32 smm_cache_alignment(u32 flags, u32 align, u32 size)
 {
 	if (flags & SHADOWMM_CACHE_HWCACHE_ALIGN) {
 		u32 ralign = SMM_SLAB_CACHELINE;
@@ -262,8 +262,8 @@ static u32 *smm_slab_list_head(struct smm_cache *c, unsigned int list)
  * (slab_check.c). add_partial(): at the head, or with @tail at the end
  * (the partial list only, which keeps its last slab).
  */
-static void smm_slab_list_add(struct smm_cache *c, u64 head, struct smm_slab *s,
-			      unsigned int list, bool tail)
+void smm_slab_list_add(struct smm_cache *c, u64 head, struct smm_slab *s, unsigned int list,
+		       bool tail)
 {
 	u32 *first = smm_slab_list_head(c, list);
 
@@ -290,7 +290,7 @@ static void smm_slab_list_add(struct smm_cache *c, u64 head, struct smm_slab *s,
 		c->nr_partial++;
 }
 
-static void smm_slab_list_del(struct smm_cache *c, u64 head, struct smm_slab *s)
+void smm_slab_list_del(struct smm_cache *c, u64 head, struct smm_slab *s)
 {
 	u32 *first = smm_slab_list_head(c, s->list);
 
@@ -319,8 +319,8 @@ static void smm_slab_list_del(struct smm_cache *c, u64 head, struct smm_slab *s)
  * nr_slabs and the sweeps' counts of slabs behind their cursors move
  * together, under the list lock (held by the caller) and census_lock.
  */
-static void smm_slab_set_made(struct smm_cache *c, u64 head, const struct smm_slab *desc, bool made,
-			      unsigned int cpu)
+void smm_slab_set_made(struct smm_cache *c, u64 head, const struct smm_slab *desc, bool made,
+		       unsigned int cpu)
 {
 	struct smm_slabs *s = c->slabs;
 	u64 data = made ? smm_slab_frame_data(c->id, desc->idx) :
@@ -344,7 +344,7 @@ static void smm_slab_set_made(struct smm_cache *c, u64 head, const struct smm_sl
  * descriptor goes back to the pool. Under the list lock (the buddy's
  * locks come after it).
  */
-static void smm_slab_discard(struct smm_cache *c, u64 head, unsigned int cpu)
+void smm_slab_discard(struct smm_cache *c, u64 head, unsigned int cpu)
 {
 	struct smm_slab *d = smm_slab_hdr(c, head);
 
@@ -430,8 +430,7 @@ static void smm_slab_put_cpu_partial(struct smm_cache *c, struct smm_cache_cpu *
  * caller marks it SLAB for this cache (smm_slab_set_made()) under the
  * list lock.
  */
-static struct smm_slab *smm_slab_new(struct smm_cache *c, unsigned int cpu, u64 *head,
-				     char **basep)
+struct smm_slab *smm_slab_new(struct smm_cache *c, unsigned int cpu, u64 *head, char **basep)
 {
 	struct smm_slab *s;
 	char *base;
@@ -450,7 +449,7 @@ static struct smm_slab *smm_slab_new(struct smm_cache *c, unsigned int cpu, u64 
 	s->freelist = 0;
 	s->inuse = 0;
 	s->list = SMM_SLAB_ON_CPU;
-	s->pad = 0;
+	s->sublist = 0;
 	s->prev = s->next = SMM_FRAME_NONE;
 	s->cpu = SMM_SLAB_NO_CPU;
 	for (i = 0, off = c->first; i < c->objects; i++, off += c->size) {
@@ -620,6 +619,8 @@ static noinline void *smm_cache_alloc_slow(struct smm_cache *c, struct smm_cache
 	u32 off, next;
 	char *obj;
 
+	if (unlikely(c->ops))
+		return c->ops->alloc(c, cc, cpu, pos);
 	for (;;) {
 		off = cc->free;
 		if (likely(off != SMM_SLAB_END)) {
@@ -735,6 +736,8 @@ static noinline int smm_cache_free_locked(struct smm_cache *c, struct smm_cache_
 {
 	int ret = 0;
 
+	if (unlikely(c->ops))
+		return c->ops->free(c, cc, pos, cpu);
 	if (unlikely(c->flags & SMM_CACHE_DEBUG_FLAGS)) {
 		ret = smm_slab_debug_free(c, pos);
 		if (ret < 0)
@@ -856,6 +859,9 @@ void smm_cache_info(struct smm_cache *c, struct smm_cache_info *info)
 	info->active_objs = info->stats.alloc_fast + info->stats.alloc_slow -
 			    info->stats.free_fast - info->stats.free_slow;
 	info->num_objs = info->num_slabs * c->objects;
+	info->policy = c->policy;
+	if (c->ops && c->ops->info)
+		c->ops->info(c, info);
 }
 
 /* ---- flushing, shrinking, destroying --------------------------------- */
@@ -1024,6 +1030,9 @@ void __smm_cache_destroy(struct smm_slabs *s, struct smm_cache *c, unsigned int 
 {
 	/* no shrinker may scan it any more; its cached objects go first */
 	smm_cache_shrinker_exit(c);
+	/* what the policy keeps beside SLUB's lists (SLOB: objects in the heap) */
+	if (c->ops && c->ops->destroy)
+		c->ops->destroy(c, cpu);
 	/* slabs first: CHECK must never see a slab of a cache it cannot find */
 	smm_cache_flush(c, true, cpu);
 	smm_cache_discard_all(c, cpu);
@@ -1049,6 +1058,8 @@ void __smm_cache_destroy(struct smm_slabs *s, struct smm_cache *c, unsigned int 
 const char *smm_cache_destroy_refusal(const struct smm_cache *c, bool force, int *err)
 {
 	*err = -EPERM;
+	if (c->builtin && c == c->slabs->slob_heap)
+		return "slob-heap is built in: it holds the objects of every slob cache";
 	if (c->builtin)
 		return "the kmalloc caches are built in and cannot be destroyed";
 	*err = -EBUSY;
@@ -1094,9 +1105,33 @@ const char *smm_cache_check_args(const char *name, u32 size, u32 align, u32 flag
 		return "object size must be 1 to 8192 bytes";
 	if (align && (!smm_is_pow2(align) || align > SMM_PAGE_SIZE))
 		return "alignment must be 0 or a power of two up to 4096";
-	if (flags & ~(SHADOWMM_CACHE_ALL | SMM_CACHE_BUILTIN))
+	if (flags & ~(SHADOWMM_CACHE_ALL | SMM_CACHE_INTERNAL))
 		return "unknown cache flags";
+	if (!(flags & SMM_CACHE_SLOB_HEAP) && smm_slob_name_reserved(name))
+		return "the name slob-heap is SLOB's own (the pages of every slob cache)";
 	return NULL;
+}
+
+/*
+ * What is wrong with @policy for a cache with @flags, or NULL. SLOB had
+ * none of the debug options, no freelist hardening and no reclaimable
+ * accounting of its own (its pages are shared by every SLOB cache), so
+ * those flags are refused rather than silently ignored.
+ */
+const char *smm_cache_check_policy(u32 policy, u32 flags)
+{
+	switch (policy) {
+	case SMM_SLUB:
+		return NULL;
+	case SMM_SLAB:
+		return "the slab policy (mm/slab.c) is not built yet";
+	case SMM_SLOB:
+		if (flags & (SMM_CACHE_DEBUG_FLAGS | SHADOWMM_CACHE_HARDENED |
+			     SHADOWMM_CACHE_RECLAIM_ACCOUNT))
+			return "slob caches take no flags but hwcache_align (SLOB had no debugging, hardening or reclaim accounting)";
+		return NULL;
+	}
+	return "unknown slab policy";
 }
 
 struct smm_cache *smm_cache_find(struct smm_slabs *s, const char *name)
@@ -1127,7 +1162,7 @@ static struct smm_cache *smm_cache_alloc_struct(struct smm_slabs *s, const char 
 	}
 	memcpy(c->name, name, strlen(name) + 1);
 	c->builtin = flags & SMM_CACHE_BUILTIN;
-	c->flags = flags & ~SMM_CACHE_BUILTIN;
+	c->flags = flags & ~SMM_CACHE_INTERNAL;
 	c->slabs = s;
 	c->mm = s->mm;
 	c->gfp = flags & SHADOWMM_CACHE_RECLAIM_ACCOUNT ? SHADOWMM_GFP_RECLAIMABLE : 0;
@@ -1151,25 +1186,36 @@ static u32 smm_cache_key(struct smm_slabs *s, u32 id)
 	return k ^ (k >> 16) ? : 0x5a5a5a5aU;
 }
 
+/* The layout of @policy: SLUB's calculate_sizes(), or the policy's. */
+static int smm_cache_policy_layout(struct smm_slabs *s, struct smm_cache *c, u32 size,
+				   u32 align, u32 flags, u32 policy)
+{
+	c->policy = policy;
+	if (policy == SMM_SLOB)
+		return smm_slob_layout(s, c, size, align, flags);
+	return smm_cache_layout(c, size, align, s->order_cpus);
+}
+
 /*
  * kmem_cache_create(): a cache named @name (unique) for objects of
- * @size bytes aligned to @align (0: 8), with SHADOWMM_CACHE_* @flags.
- * Returns -EINVAL for bad arguments, -EEXIST for a taken name, -ENOSPC
- * when every cache id is in use, -ENOMEM.
+ * @size bytes aligned to @align (0: 8), with SHADOWMM_CACHE_* @flags,
+ * served by @policy (enum smm_slab_policy). Returns -EINVAL for bad
+ * arguments, -EEXIST for a taken name, -ENOSPC when every cache id is
+ * in use, -ENOMEM.
  */
-int smm_cache_create(struct smm_slabs *s, const char *name, u32 size, u32 align, u32 flags,
-		     struct smm_cache **out)
+int smm_cache_create_policy(struct smm_slabs *s, const char *name, u32 size, u32 align,
+			    u32 flags, u32 policy, struct smm_cache **out)
 {
 	struct smm_cache *c;
 	unsigned int id;
 	int ret;
 
-	if (smm_cache_check_args(name, size, align, flags))
+	if (smm_cache_check_args(name, size, align, flags) || smm_cache_check_policy(policy, flags))
 		return -EINVAL;
 	c = smm_cache_alloc_struct(s, name, flags);
 	if (!c)
 		return -ENOMEM;
-	ret = smm_cache_layout(c, size, align, s->order_cpus);
+	ret = smm_cache_policy_layout(s, c, size, align, flags, policy);
 	if (ret)
 		goto err_free;
 	/* before the set's mutex: the registry never nests under it */
@@ -1197,6 +1243,8 @@ int smm_cache_create(struct smm_slabs *s, const char *name, u32 size, u32 align,
 			c->fp_mul = SMM_FP_MUL;
 		}
 		WRITE_ONCE(s->caches[c->id], c);
+		if (flags & SMM_CACHE_SLOB_HEAP)
+			WRITE_ONCE(s->slob_heap, c);
 		s->nr_created++;
 		memcpy(s->last_created, c->name, sizeof(s->last_created));
 	}
@@ -1212,6 +1260,13 @@ err_unregister:
 err_free:
 	smm_cache_free_struct(c);
 	return ret;
+}
+
+/* smm_cache_create_policy() for SLUB, the default. */
+int smm_cache_create(struct smm_slabs *s, const char *name, u32 size, u32 align, u32 flags,
+		     struct smm_cache **out)
+{
+	return smm_cache_create_policy(s, name, size, align, flags, SMM_SLUB, out);
 }
 
 /* kmalloc_slab(): the smallest size class that holds @size. */
@@ -1272,9 +1327,13 @@ void smm_slabs_destroy(struct smm_slabs *s)
 	for (i = 0; i < SMM_MAX_CACHES; i++) {
 		struct smm_cache *c = s->caches[i];
 
-		if (c)
+		/* the SLOB heap last: the SLOB caches' objects are in it */
+		if (c && c != s->slob_heap)
 			__smm_cache_destroy(s, c, 0);
 	}
+	if (s->slob_heap)
+		__smm_cache_destroy(s, s->slob_heap, 0);
+	s->slob_heap = NULL;
 	s->nr_kmalloc = 0;
 	WARN_ON_ONCE(s->desc_live);
 	for (i = 0; s->desc_chunk && i < s->desc_chunks; i++)
@@ -1286,11 +1345,16 @@ void smm_slabs_destroy(struct smm_slabs *s)
 	s->desc_free = SMM_SLAB_END;
 }
 
-/* The cache whose slab holds @pos (any position in it), or NULL. */
+/*
+ * The cache whose slab holds @pos (any position in it), or NULL. In the
+ * SLOB heap, whose pages all SLOB caches share, @pos must be an object's
+ * own position: its header names the cache (slob.c).
+ */
 struct smm_cache *smm_cache_of_pos(struct smm_slabs *s, u64 pos)
 {
 	const struct smm_mm *mm = s->mm;
 	u64 idx = pos >> SMM_PAGE_SHIFT, h;
+	struct smm_cache *c;
 	struct smm_frame f;
 	unsigned int i;
 
@@ -1307,5 +1371,8 @@ struct smm_cache *smm_cache_of_pos(struct smm_slabs *s, u64 pos)
 		return NULL;
 	i = smm_slab_frame_cache(&f);
 	/* without smm_slabs.mutex: the caller keeps the cache alive */
-	return i < SMM_MAX_CACHES ? READ_ONCE(s->caches[i]) : NULL;
+	c = READ_ONCE(s->caches[i]);
+	if (unlikely(c && c == READ_ONCE(s->slob_heap)))
+		return smm_slob_cache_of_pos(s, pos);	/* the object's header names it */
+	return c;
 }

@@ -54,6 +54,15 @@
  *
  * A CPU's lock is taken by that CPU on the fast path and by flushes and
  * validation from elsewhere, which take it nested under smm_slabs.mutex.
+ *
+ * Policies: each cache has one, fixed at creation (enum smm_slab_policy).
+ * SLUB's paths are this file's and slab.c's own; another policy's cache
+ * names a small ops table (struct smm_slab_ops) that the API calls
+ * reach only past SLUB's fast paths, which such a cache never takes
+ * (its CPUs never hold an active slab). SLOB (slob.c) keeps the pages of
+ * every small SLOB cache in one shared heap, itself a built-in cache
+ * ("slob"), whose list_lock is SLOB's slob_lock: it nests under a SLOB
+ * cache's CPU lock as a list lock does under its own cache's.
  */
 #ifndef _SMM_CORE_SLAB_H
 #define _SMM_CORE_SLAB_H
@@ -80,6 +89,9 @@
 
 /* Creation flag: a cache the module itself owns, never destroyed by users. */
 #define SMM_CACHE_BUILTIN	(1U << 31)
+/* Creation flag: the SLOB heap (slob.c), made by the first SLOB cache. */
+#define SMM_CACHE_SLOB_HEAP	(1U << 30)
+#define SMM_CACHE_INTERNAL	(SMM_CACHE_BUILTIN | SMM_CACHE_SLOB_HEAP)
 
 #define SMM_CACHE_DEBUG_FLAGS	(SHADOWMM_CACHE_RED_ZONE | SHADOWMM_CACHE_POISON | \
 				 SHADOWMM_CACHE_STORE_USER)
@@ -103,7 +115,7 @@ struct smm_slab {
 	u32 idx;		/* its own index in the pool */
 	u16 inuse;		/* objects not on freelist */
 	u8 list;		/* enum smm_slab_list */
-	u8 pad;
+	u8 sublist;		/* SLOB heap pages: which free list (enum smm_slob_list) */
 	u32 pad2;
 };
 
@@ -134,12 +146,45 @@ struct smm_cache_cpu {
 } __attribute__((aligned(64)));
 
 struct smm_slabs;
+struct smm_cache;
+struct smm_cache_info;
+
+/* A cache's allocator design: the uapi's values. */
+enum smm_slab_policy {
+	SMM_SLUB = SHADOWMM_CACHE_POLICY_SLUB,
+	SMM_SLAB = SHADOWMM_CACHE_POLICY_SLAB,
+	SMM_SLOB = SHADOWMM_CACHE_POLICY_SLOB,
+};
+
+/* SLOB's free lists of partially free pages, by the size asked (slob.c) */
+enum smm_slob_list { SMM_SLOB_SMALL, SMM_SLOB_MEDIUM, SMM_SLOB_LARGE, SMM_SLOB_NR_LISTS };
+
+/*
+ * What a policy other than SLUB does in place of SLUB's code. alloc and
+ * free are called with the CPU's lock held (smm_cache_alloc()'s and
+ * smm_cache_free()'s slow paths), and drop it; they count in that CPU's
+ * stats as SLUB does. A NULL member means SLUB's code serves (it finds
+ * nothing of SLUB's to do for such a cache, or the cache's own slabs
+ * follow SLUB's rules).
+ */
+struct smm_slab_ops {
+	void *(*alloc)(struct smm_cache *c, struct smm_cache_cpu *cc, unsigned int cpu,
+		       u64 *pos);
+	int (*free)(struct smm_cache *c, struct smm_cache_cpu *cc, u64 pos, unsigned int cpu);
+	int (*validate)(struct smm_cache *c, u64 *nr_problems);
+	void (*info)(struct smm_cache *c, struct smm_cache_info *info);	/* after SLUB's */
+	const char *(*obj_lookup)(struct smm_cache *c, u64 pos);
+	void (*destroy)(struct smm_cache *c, unsigned int cpu);	/* before SLUB's teardown */
+};
 
 struct smm_cache {
 	char name[SMM_CACHE_NAME_LEN];
 	u32 id;
 	u32 flags;		/* SHADOWMM_CACHE_* */
 	bool builtin;		/* kmalloc or the module's own: never destroyed by users */
+	u8 policy;		/* enum smm_slab_policy, fixed at creation */
+	const struct smm_slab_ops *ops;	/* NULL for SLUB */
+	struct smm_cache *heap;	/* a small SLOB cache's pages: the SLOB heap */
 	struct smm_slabs *slabs;
 	struct smm_mm *mm;
 	unsigned int gfp;	/* for the buddy: UNMOVABLE or RECLAIMABLE */
@@ -186,6 +231,15 @@ struct smm_cache {
 	u64 lru_cap, lru_first;
 	u64 nr_cached;
 	struct smm_shrinker shrinker;	/* registered at creation, reclaimable caches only */
+
+	/*
+	 * The SLOB heap only (slob.c), under its list_lock: the three
+	 * lists of partially free pages (slob_list[]; the full pages are
+	 * on the full list, nr_partial counts the pages on all three),
+	 * the blocks allocated from them and their units.
+	 */
+	u32 slob_list[SMM_SLOB_NR_LISTS], slob_tail[SMM_SLOB_NR_LISTS];
+	u64 slob_blocks, slob_units;
 };
 
 /* The slab layer of one shadow mm: every cache, by id. */
@@ -198,6 +252,7 @@ struct smm_slabs {
 	unsigned int nr_kmalloc;
 	u32 seed;		/* freelist hardening keys come from it */
 	struct smm_shrinker_list shrinkers;	/* the caches' shrinkers (mm->shrinkers points here) */
+	struct smm_cache *slob_heap;	/* SLOB's pages, made with the first SLOB cache; under mutex */
 	unsigned int order_cpus;	/* calculate_order()'s CPUs: num_present_cpus() */
 	/* the descriptor pool: chunk[i >> SMM_SLAB_DESC_SHIFT] holds descriptor i */
 	smm_lock_t desc_lock;		/* desc_used, desc_free, desc_live, new chunks */
@@ -216,6 +271,7 @@ struct smm_cache_info {
 	char name[SMM_CACHE_NAME_LEN];
 	u32 id, flags, object_size, size, align, order, objects;
 	bool builtin;
+	u32 policy;
 	u64 active_objs, num_objs, num_slabs, partial_slabs, full_slabs, cpu_slabs;
 	u64 cpu_partial_slabs;	/* on the CPUs' partial lists */
 	u64 partial_free;	/* free objects of the partial list's slabs (count_partial()) */
@@ -229,8 +285,11 @@ int smm_slabs_init(struct smm_slabs *s, struct smm_mm *mm, u32 seed, unsigned in
 void smm_slabs_destroy(struct smm_slabs *s);
 
 const char *smm_cache_check_args(const char *name, u32 size, u32 align, u32 flags);
+const char *smm_cache_check_policy(u32 policy, u32 flags);
 int smm_cache_create(struct smm_slabs *s, const char *name, u32 size, u32 align, u32 flags,
 		     struct smm_cache **out);
+int smm_cache_create_policy(struct smm_slabs *s, const char *name, u32 size, u32 align,
+			    u32 flags, u32 policy, struct smm_cache **out);
 const char *smm_cache_destroy_refusal(const struct smm_cache *c, bool force, int *err);
 int smm_cache_destroy(struct smm_slabs *s, struct smm_cache *c, bool force, unsigned int cpu);
 void __smm_cache_destroy(struct smm_slabs *s, struct smm_cache *c, unsigned int cpu);
@@ -249,6 +308,23 @@ void smm_cache_info(struct smm_cache *c, struct smm_cache_info *info);
 const char *smm_cache_obj_lookup(struct smm_cache *c, u64 pos);
 void *smm_slab_pos_virt(const struct smm_mm *mm, u64 pos);
 int smm_slabs_check(struct smm_slabs *s, char *why, size_t len);
+
+/* slab.c, for the other policies' files: SLUB's slabs and lists */
+struct smm_slab *smm_slab_hdr(const struct smm_cache *c, u64 head);
+struct smm_slab *smm_slab_desc_get(struct smm_slabs *s, u64 head);
+struct smm_slab *smm_slab_new(struct smm_cache *c, unsigned int cpu, u64 *head, char **basep);
+void smm_slab_set_made(struct smm_cache *c, u64 head, const struct smm_slab *desc, bool made,
+		       unsigned int cpu);
+void smm_slab_discard(struct smm_cache *c, u64 head, unsigned int cpu);
+void smm_slab_list_add(struct smm_cache *c, u64 head, struct smm_slab *s, unsigned int list,
+		       bool tail);
+void smm_slab_list_del(struct smm_cache *c, u64 head, struct smm_slab *s);
+u32 smm_cache_alignment(u32 flags, u32 align, u32 size);
+
+/* slob.c */
+int smm_slob_layout(struct smm_slabs *s, struct smm_cache *c, u32 size, u32 align, u32 flags);
+bool smm_slob_name_reserved(const char *name);
+struct smm_cache *smm_slob_cache_of_pos(struct smm_slabs *s, u64 pos);
 
 /* slab_shrink.c: cached objects and the cache's shrinker */
 const char *smm_cache_cached_refusal(const struct smm_cache *c);

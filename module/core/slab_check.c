@@ -271,9 +271,12 @@ static u64 smm_cache_validate_totals(struct smm_cache *c)
  */
 int smm_cache_validate(struct smm_cache *c, u64 *nr_problems)
 {
-	u8 *free = smm_zalloc_array(c->objects / 8 + 1, 1);
 	u64 problems = 0, next = 0;
+	u8 *free;
 
+	if (c->ops && c->ops->validate)
+		return c->ops->validate(c, nr_problems);
+	free = smm_zalloc_array(c->objects / 8 + 1, 1);
 	if (!free)
 		return -ENOMEM;
 	smm_mutex_lock(&c->slabs->mutex);

@@ -14,6 +14,8 @@
 /* Why @kind of corruption cannot be done to @c (it would go unseen), or NULL. */
 const char *smm_cache_corrupt_refusal(const struct smm_cache *c, unsigned int kind)
 {
+	if (c->policy == SMM_SLOB)
+		return "slob caches have no debugging: corruption would go unseen";
 	if (kind == SHADOWMM_CORRUPT_REDZONE && !(c->flags & SHADOWMM_CACHE_RED_ZONE))
 		return "red zone corruption needs a cache with red zones";
 	if (kind == SHADOWMM_CORRUPT_AFTER_FREE && !(c->flags & SHADOWMM_CACHE_POISON))

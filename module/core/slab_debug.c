@@ -242,10 +242,15 @@ const char *smm_cache_obj_lookup(struct smm_cache *c, u64 pos)
 	if ((pos >> SMM_PAGE_SHIFT) >= c->mm->range->span)
 		return "object is outside the range";
 	owner = smm_cache_of_pos(c->slabs, pos);
+	/* a freed SLOB object names no cache: the heap's walk says what it is */
+	if (!owner && c->heap)
+		return c->ops->obj_lookup(c, pos);
 	if (!owner)
 		return "object does not point into a slab";
 	if (owner != c)
 		return "object belongs to another cache";
+	if (c->ops && c->ops->obj_lookup)
+		return c->ops->obj_lookup(c, pos);
 	head = smm_slab_head(c, pos);
 	off = (u32)(pos - (head << SMM_PAGE_SHIFT));
 	if (!smm_slab_slot_ok(c, off))

@@ -16,6 +16,7 @@
 #include "owner.h"
 #include "swap.h"
 #include "lru.h"
+#include "filemap.h"
 #include "mm_internal.h"
 
 #define SMM_SPACE_RESCHED	64	/* pages between smm_cond_resched() */
@@ -614,7 +615,7 @@ int smm_space_pte_alloc(struct smm_space *s, u64 va, u64 **slot)
 /*
  * do_set_pte() for a page-cache page: @frame mapped at the empty PTE
  * @slot of @s read-only (@prot without write: a private mapping's
- * write copies, a shared one is read-only in this step), accessed if
+ * write copies, a shared one's write fault maps it writable), accessed if
  * @young (fault-around maps its neighbours old, as on arm64), counted
  * in RssFile. Not in mapped[]: the frame is the page cache's, not the
  * space's (smm_space_frames()). The spaces' lock held.
@@ -629,11 +630,57 @@ void smm_space_set_file_pte(struct smm_space *s, u64 *slot, u64 frame, unsigned 
 	s->vm.rss_file++;
 }
 
-/* A page-cache page's PTE cleared (munmap, COW, try_to_unmap()): out of RssFile, not freed. */
+/*
+ * A page-cache page's PTE cleared (munmap, COW, try_to_unmap()): out of
+ * RssFile, not freed. A dirty PTE's state moves to the page first
+ * (zap_pte_range() and try_to_unmap_one(): pte_dirty() ->
+ * folio_mark_dirty()).
+ */
 void smm_space_zap_file_pte(struct smm_space *s, u64 *slot)
 {
+	u64 frame;
+
+	if ((smm_pte_flags(s->fmt, SHADOWMM_PT_PTE, *slot) & SHADOWMM_PTF_DIRTY) &&
+	    smm_space_pte_frame(s, *slot, &frame))
+		smm_filemap_mark_dirty(s->mm, frame);
 	*slot = 0;
 	s->vm.rss_file--;
+}
+
+/*
+ * wp_page_shared() and do_shared_fault()'s finish_fault(): the
+ * page-cache page @frame mapped writable at @slot of a shared writable
+ * file VMA (@prot), young and dirty as the write that faulted leaves
+ * it (maybe_mkwrite(pte_mkdirty())); @slot empty (RssFile + 1) or
+ * holding the page read-only already. The caller marks the page dirty.
+ */
+void smm_space_set_file_pte_write(struct smm_space *s, u64 *slot, u64 frame, unsigned int prot)
+{
+	u64 e = smm_pte_make(s->fmt, SHADOWMM_PT_PTE, smm_space_pfn(s, frame),
+			     prot | SHADOWMM_PROT_USER, true);
+
+	if (!*slot)
+		s->vm.rss_file++;
+	*slot = smm_pte_hw_update(s->fmt, e, true);
+}
+
+/*
+ * page_mkclean_one() on one PTE of a page-cache page: made read-only
+ * and clean, its young state kept, so the next write faults and dirties
+ * the page again. Returns whether it was dirty (the caller moves that
+ * to the page: folio_clear_dirty_for_io() gathers it).
+ */
+bool smm_space_mkclean_file_pte(struct smm_space *s, u64 *slot, unsigned int prot)
+{
+	u32 fl = smm_pte_flags(s->fmt, SHADOWMM_PT_PTE, *slot);
+	u64 frame, e;
+
+	if (!smm_space_pte_frame(s, *slot, &frame))
+		return false;
+	e = smm_pte_make(s->fmt, SHADOWMM_PT_PTE, smm_space_pfn(s, frame),
+			 (prot & ~SHADOWMM_PROT_WRITE) | SHADOWMM_PROT_USER, true);
+	*slot = (fl & SHADOWMM_PTF_ACCESSED) ? smm_pte_hw_update(s->fmt, e, false) : e;
+	return fl & SHADOWMM_PTF_DIRTY;
 }
 
 /* The frame a present 4K leaf @e of @s maps, or false. */

@@ -67,6 +67,8 @@ int smm_space_pte_alloc(struct smm_space *s, u64 va, u64 **slot);
 void smm_space_set_file_pte(struct smm_space *s, u64 *slot, u64 frame, unsigned int prot,
 			    bool young);
 void smm_space_zap_file_pte(struct smm_space *s, u64 *slot);
+void smm_space_set_file_pte_write(struct smm_space *s, u64 *slot, u64 frame, unsigned int prot);
+bool smm_space_mkclean_file_pte(struct smm_space *s, u64 *slot, unsigned int prot);
 bool smm_space_pte_frame(const struct smm_space *s, u64 e, u64 *frame);
 
 /* The swap cache's pages (swap.c): read ahead unmapped, mapped on a hit, dropped */

@@ -6,7 +6,9 @@
  * Invariants, for CHECK and the tests:
  *  - swap_map[0] is SMM_SWAP_MAP_BAD; every other slot's count is 0 or
  *    1, 1 exactly for the slots the spaces' swap entries name, each
- *    once, by the space owner[] names; SMM_SWAP_HAS_CACHE is set
+ *    once, by the space owner[] names, and for the slots of shadow
+ *    inodes' stores (owner[] SMM_SWAP_OWNER_FILE, no entry names them,
+ *    never cached; file_slots counts them, filemap.c checks the stores); SMM_SWAP_HAS_CACHE is set
  *    exactly for the slots cache[] gives a page; a slot is in use when
  *    either is; inuse is their number, each space's swap_ents its
  *    share of the entries;
@@ -184,6 +186,62 @@ int smm_swap_on(struct smm_mm *mm, struct smm_swap *sw, const char **why)
 	return 0;
 }
 
+/*
+ * writepage of a shadow inode's store: the @n bytes at @src into slot
+ * *@slot, the rest of its 4 KiB zeroed (the page's part past i_size,
+ * as block_write_full_page() zeroes it), the slot taken first (owner
+ * SMM_SWAP_OWNER_FILE, count 1) when *@slot is 0.
+ * -ENOSPC without an area or a free slot (the page stays dirty).
+ */
+int smm_swap_file_write(struct smm_mm *mm, u32 *slot, const void *src, size_t n)
+{
+	struct smm_swap *sw = mm->swap;
+	u64 off = *slot;
+
+	if (!sw)
+		return WARN_ON_ONCE(off) ? -EFAULT : -ENOSPC;
+	if (!off) {
+		off = smm_swap_alloc_slot(sw);
+		if (!off)
+			return -ENOSPC;
+		sw->owner[off] = SMM_SWAP_OWNER_FILE;
+		sw->file_slots++;
+		*slot = off;
+	}
+	if (WARN_ON_ONCE(!smm_swap_file_slot_ok(mm, off)))
+		return -EFAULT;
+	memcpy(smm_swap_slot_mem(sw, off), src, n);
+	memset((char *)smm_swap_slot_mem(sw, off) + n, 0, SMM_PAGE_SIZE - n);
+	return 0;
+}
+
+/* Is @slot one a shadow inode's store holds (owner, count 1, no cached page)? */
+bool smm_swap_file_slot_ok(const struct smm_mm *mm, u32 slot)
+{
+	const struct smm_swap *sw = mm->swap;
+
+	return sw && slot && slot < sw->slots && sw->owner[slot] == SMM_SWAP_OWNER_FILE &&
+	       sw->map[slot] == 1 && !sw->cache[slot];
+}
+
+/* readpage from a shadow inode's store: slot @slot's 4 KiB into @dst. */
+int smm_swap_file_read(struct smm_mm *mm, u32 slot, void *dst)
+{
+	if (WARN_ON_ONCE(!smm_swap_file_slot_ok(mm, slot)))
+		return -EIO;
+	memcpy(dst, smm_swap_slot_mem(mm->swap, slot), SMM_PAGE_SIZE);
+	return 0;
+}
+
+/* A store's slot given back (the file closed). */
+void smm_swap_file_free(struct smm_mm *mm, u32 slot)
+{
+	if (WARN_ON_ONCE(!smm_swap_file_slot_ok(mm, slot)))
+		return;
+	mm->swap->file_slots--;
+	smm_swap_put_slot(mm->swap, slot);
+}
+
 /* The slot @e names in @s's mm's area, or 0 if @e names none in use. */
 static u64 smm_swap_entry_slot(const struct smm_space *s, u64 e)
 {
@@ -191,7 +249,8 @@ static u64 smm_swap_entry_slot(const struct smm_space *s, u64 e)
 	u64 off = smm_swp_offset(s->fmt, e);
 
 	if (!sw || smm_swp_type(s->fmt, e) != SMM_SWAP_TYPE || !off || off >= sw->slots ||
-	    !SMM_SWAP_COUNT(sw->map[off]) || sw->map[off] == SMM_SWAP_MAP_BAD)
+	    !SMM_SWAP_COUNT(sw->map[off]) || sw->map[off] == SMM_SWAP_MAP_BAD ||
+	    sw->owner[off] == SMM_SWAP_OWNER_FILE)
 		return 0;
 	return off;
 }
@@ -238,6 +297,31 @@ static void smm_swap_free_mapped(struct smm_mm *mm, u64 off, struct smm_lru_rec 
 {
 	smm_swap_rec_uncache(x);
 	smm_swap_cache_del(mm, off);
+}
+
+/*
+ * folio_free_swap() for an anonymous page that reclaim activates
+ * (shrink_folio_list()'s activate_locked: "not a candidate for swapping,
+ * so reclaim swap space" once vm_swap_full()): the mapped page of record
+ * @x leaves the swap cache and its slot goes back, unless a swap entry
+ * still names the slot (folio_swapped()). Without it, pages a read fault
+ * brought back while the area was at most half full keep their slots
+ * for good, and an area that fills up with them leaves reclaim no slot
+ * to swap anything else to. Returns true when the slot was freed. The
+ * spaces' lock held; @x isolated by the caller.
+ */
+bool smm_swap_free_activated(struct smm_mm *mm, struct smm_lru_rec *x)
+{
+	struct smm_swap *sw = mm->swap;
+	u32 off;
+
+	if (!sw || !(x->flags & SMM_LRU_F_SWAPCACHE) || !x->space || !smm_swap_full(sw))
+		return false;
+	off = smm_lru_rec_slot(x->flags);
+	if (WARN_ON_ONCE(!off || off >= sw->slots) || SMM_SWAP_COUNT(sw->map[off]))
+		return false;
+	smm_swap_free_mapped(mm, off, x);
+	return true;
 }
 
 /* The frame index of pfn @pfn, which is ours (the caller checked it). */
@@ -493,7 +577,7 @@ static void smm_swap_readahead(struct smm_mm *mm, u64 off)
 		end = sw->slots;
 	for (; i < end; i++) {
 		if (i == off || sw->cache[i] || sw->map[i] == SMM_SWAP_MAP_BAD ||
-		    !SMM_SWAP_COUNT(sw->map[i]))
+		    !SMM_SWAP_COUNT(sw->map[i]) || sw->owner[i] == SMM_SWAP_OWNER_FILE)
 			continue;
 		if (smm_space_cache_new(mm, sw->owner[i], i, smm_swap_slot_mem(sw, i), &frame))
 			break;
@@ -700,6 +784,10 @@ int smm_swap_off(struct smm_mm *mm, struct smm_swap **sw, const char **why)
 		*why = "no swap area is on";
 		return -ENODEV;
 	}
+	if (mm->swap->file_slots) {
+		*why = "written-back pages of shadow files are in swap: close the files first";
+		return -EBUSY;
+	}
 	if (mm->swap->inuse) {
 		*why = "swap entries remain: swap stays on";
 		return -EBUSY;
@@ -802,7 +890,7 @@ static int smm_swap_check_cached(const struct smm_mm *mm, u64 off, char *why, si
 int smm_swap_check(const struct smm_mm *mm, const u8 *seen, char *why, size_t len)
 {
 	const struct smm_swap *sw = mm->swap;
-	u64 off, used = 0, cnt, cached = 0;
+	u64 off, used = 0, cnt, cached = 0, files = 0;
 	u32 c, on_list = 0, i;
 
 	if (!sw)
@@ -811,6 +899,16 @@ int smm_swap_check(const struct smm_mm *mm, const u8 *seen, char *why, size_t le
 	if (sw->map[0] != SMM_SWAP_MAP_BAD || seen[0])
 		return smm_swap_bad("swap: slot 0 (the header) is in use");
 	for (off = 1; off < sw->slots; off++) {
+		if (sw->owner[off] == SMM_SWAP_OWNER_FILE) {
+			/* a store's slot: no entry, no cache (filemap.c counts them) */
+			if (!smm_swap_file_slot_ok(mm, off) || seen[off])
+				return smm_swap_bad("swap: slot %llu of a file's store: swap_map %#x, %u swap entries, cache %u",
+						    (unsigned long long)off, sw->map[off], seen[off],
+						    sw->cache[off]);
+			used++;
+			files++;
+			continue;
+		}
 		if (SMM_SWAP_COUNT(sw->map[off]) != seen[off] ||
 		    (sw->map[off] & ~(SMM_SWAP_HAS_CACHE | 1)))
 			return smm_swap_bad("swap: slot %llu: swap_map %#x, %u swap entries name it",
@@ -833,6 +931,9 @@ int smm_swap_check(const struct smm_mm *mm, const u8 *seen, char *why, size_t le
 		return smm_swap_bad("swap: %llu pages in the swap cache, SwapCached says %llu",
 				    (unsigned long long)cached,
 				    (unsigned long long)mm->nr_swapcached);
+	if (files != sw->file_slots)
+		return smm_swap_bad("swap: %llu slots of files' stores, file_slots says %llu",
+				    (unsigned long long)files, (unsigned long long)sw->file_slots);
 	if (used != sw->inuse)
 		return smm_swap_bad("swap: %llu slots used, inuse says %llu",
 				    (unsigned long long)used, (unsigned long long)sw->inuse);

@@ -8,7 +8,7 @@
  *
  *  - swap_map: one byte per slot, the number of swap entries that point
  *    to it (0 free; 1 here, as nothing shares anonymous pages without
- *    fork); slot 0 is SMM_SWAP_MAP_BAD, the place of the kernel's swap
+ *    fork; 1 also for a slot of a shadow inode's store, filemap.c); slot 0 is SMM_SWAP_MAP_BAD, the place of the kernel's swap
  *    header, so that no swap entry is offset 0.
  *  - Clusters of SMM_SWAP_CLUSTER slots (SWAPFILE_CLUSTER) with a count
  *    of used slots, a free-cluster list (FIFO: freed clusters go to the
@@ -59,6 +59,7 @@
 
 struct smm_mm;
 struct smm_space;
+struct smm_lru_rec;
 
 #define SMM_SWAP_CLUSTER	256		/* SWAPFILE_CLUSTER */
 #define SMM_SWAP_MAP_MAX	0x3e		/* SWAP_MAP_MAX: users of one slot */
@@ -70,6 +71,7 @@ struct smm_space;
 /* 64 GiB: the slot fits the 24 bits an LRU record keeps for it (lru.h) */
 #define SMM_SWAP_MAX_SLOTS	(1ULL << 24)
 #define SMM_SWAP_RA_PAGES	8		/* 1 << page_cluster (vm.page-cluster 3) */
+#define SMM_SWAP_OWNER_FILE	0xff		/* owner[] of a slot of a shadow inode's store */
 
 struct smm_swap_cluster {
 	u32 count;			/* slots used (or past the area's end) */
@@ -90,6 +92,7 @@ struct smm_swap {
 	u64 inuse;			/* inuse_pages */
 	u32 *cache;			/* the swap cache: slot -> frame + 1, 0 none */
 	u8 *owner;			/* slot -> the space id of its entry */
+	u64 file_slots;			/* slots shadow inodes' stores hold (filemap.c) */
 };
 
 /* The life of an area, and swapon/swapoff on an mm. */
@@ -115,7 +118,19 @@ void smm_swap_free_entry(struct smm_space *s, u64 e);
 /* The swap cache: a mapped page's slot dropped (zap), an unmapped page reclaimed. */
 void smm_swap_cache_unmap(struct smm_space *s, u64 frame, u32 slot);
 int smm_swap_cache_reclaim(struct smm_mm *mm, u64 frame, const char **why);
+bool smm_swap_free_activated(struct smm_mm *mm, struct smm_lru_rec *x);
 bool smm_swap_cache_move(struct smm_mm *mm, u32 slot, u64 from, u64 to);
+
+/*
+ * A shadow inode's store (filemap.c): a written-back page-cache page's
+ * 4 KiB in a slot of the area, owned by SMM_SWAP_OWNER_FILE, count 1,
+ * never in the swap cache, held until the file is closed, as shmem
+ * keeps a page's slot in its mapping (shmem_writepage()).
+ */
+int smm_swap_file_write(struct smm_mm *mm, u32 *slot, const void *src, size_t n);
+int smm_swap_file_read(struct smm_mm *mm, u32 slot, void *dst);
+void smm_swap_file_free(struct smm_mm *mm, u32 slot);
+bool smm_swap_file_slot_ok(const struct smm_mm *mm, u32 slot);
 
 /* vm_swap_full(): more than half the slots in use. */
 static inline bool smm_swap_full(const struct smm_swap *sw)

@@ -218,9 +218,7 @@ int smm_vma_mmap(struct smm_space *s, u64 addr, u64 len, unsigned int prot, cons
  * (fault.c). As mmap(2), a range past the file's end is allowed; a
  * touch there is SIGBUS (fault.c). Refusals as smm_vma_mmap()'s, and:
  * -EINVAL for an offset not page aligned or one that overflows with
- * the length, -EOPNOTSUPP for MAP_SHARED with PROT_WRITE (shared
- * writes, dirty pages and writeback come later), -ENOMEM when the
- * inode's i_mmap is full (SMM_IMMAP_MAX). The spaces' lock held.
+ * the length, -ENOMEM when the inode's i_mmap is full (SMM_IMMAP_MAX). The spaces' lock held.
  */
 int smm_vma_mmap_file(struct smm_space *s, u64 addr, u64 len, unsigned int prot,
 		      struct smm_inode *ino, u64 offset, bool shared, const char **why)
@@ -240,10 +238,6 @@ int smm_vma_mmap_file(struct smm_space *s, u64 addr, u64 len, unsigned int prot,
 	if (offset > SMM_VMA_FILE_MAX_OFF || len > SMM_VMA_FILE_MAX_OFF - offset) {
 		*why = "file offset plus length is past 64 GiB (the largest file offset mapped)";
 		return -EINVAL;
-	}
-	if (shared && (prot & SHADOWMM_PROT_WRITE)) {
-		*why = "shared writable file mappings are not supported yet";
-		return -EOPNOTSUPP;
 	}
 	return smm_vma_place(s, &new, why);
 }
@@ -347,15 +341,16 @@ static int smm_vma_check_kind(const struct smm_space *s, u32 i, char *why, size_
 	if (v->inode && (v->inode->mm != s->mm || !smm_immap_has(v->inode, s, v->start)))
 		return smm_vma_bad("space %u: file VMA %u at %#llx is not on its inode's i_mmap",
 				   s->id, i, (unsigned long long)v->start);
-	if (v->shared && (v->prot & SHADOWMM_PROT_WRITE))
-		return smm_vma_bad("space %u: VMA %u is a shared writable file mapping", s->id, i);
 	return 0;
 }
 
 /*
- * A page-cache page mapped at @w->start: a read-only 4K PTE inside a
- * file VMA whose inode caches exactly this frame at the VMA's index
- * for the address.
+ * A page-cache page mapped at @w->start: a 4K PTE inside a file VMA
+ * whose inode caches exactly this frame at the VMA's index for the
+ * address; read-only unless the VMA is shared and writable; writable
+ * or dirty only on a dirty page (the write fault dirtied it, and
+ * writeback write-protects and cleans every PTE before it cleans the
+ * page).
  */
 static int smm_vma_check_file_page(const struct smm_space *s, const struct smm_walk *w,
 				   u64 frame, char *why, size_t len)
@@ -369,9 +364,15 @@ static int smm_vma_check_file_page(const struct smm_space *s, const struct smm_w
 		return smm_vma_bad("space %u: PTE at %#llx maps frame %llu, not the cache's page of index %llu",
 				   s->id, (unsigned long long)w->start, (unsigned long long)frame,
 				   (unsigned long long)smm_vma_index_of(v, w->start));
-	if (w->flags & SHADOWMM_PTF_WRITE)
+	if ((w->flags & SHADOWMM_PTF_WRITE) && !(v->shared && (v->prot & SHADOWMM_PROT_WRITE)))
 		return smm_vma_bad("space %u: page-cache page at %#llx mapped writable",
 				   s->id, (unsigned long long)w->start);
+	/* a writable PTE comes with a write fault, which dirtied the page; writeback cleans it */
+	if ((w->flags & (SHADOWMM_PTF_WRITE | SHADOWMM_PTF_DIRTY)) &&
+	    !smm_filemap_page_dirty(s->mm, frame))
+		return smm_vma_bad("space %u: page-cache page at %#llx mapped %s, the page is clean",
+				   s->id, (unsigned long long)w->start,
+				   (w->flags & SHADOWMM_PTF_DIRTY) ? "dirty" : "writable");
 	return 0;
 }
 

@@ -6,7 +6,7 @@
  *
  * A space's VMAs are areas [start, end) of whole pages with a
  * protection, anonymous or mapping a shadow inode (SMM_VMA_FILE, from
- * vm_pgoff, private or shared read-only: Documentation/pagecache.md),
+ * vm_pgoff, private or shared: Documentation/pagecache.md),
  * kept in one array sorted by start, disjoint, and never two mergeable
  * ones side by side (anonymous, same protection, touching):
  * smm_vma_mmap() merges as vma_merge() does, smm_vma_munmap() splits as
@@ -57,7 +57,7 @@ struct smm_vma {
 	u32 kind;			/* enum smm_vma_kind */
 	struct smm_inode *inode;	/* SMM_VMA_FILE: vm_file's inode, else NULL */
 	u64 pgoff;			/* SMM_VMA_FILE: vm_pgoff, the file page at start */
-	bool shared;			/* SMM_VMA_FILE: MAP_SHARED (read-only in this step) */
+	bool shared;			/* SMM_VMA_FILE: MAP_SHARED (writes dirty the page-cache page) */
 };
 
 /* The file page index of @va inside the file VMA @v: linear_page_index(). */

@@ -22,6 +22,11 @@
  *			file pages off the lists in a scan
  *   pgpgin		KiB read into the page cache, 4 per page read (the
  *			kernel counts the sectors of its block I/O, shown in KiB)
+ *   nr_dirty, nr_writeback	page-cache pages dirty, and under writeback
+ *			(always 0 at rest: writeback is synchronous, filemap.c)
+ *   nr_dirtied, nr_written	pages that became dirty, and whose writeback
+ *			to the inode's shadow store completed
+ *   pgpgout		KiB written back from the page cache, 4 per page
  *   swap_ra, swap_ra_hit	pages read ahead on a swap-in fault, and of
  *			those the ones a later fault found in the cache
  *   nr_zone_*, nr_<lru>	pages on each LRU list (lru.h); a zone's list is
@@ -79,9 +84,14 @@ const struct smm_vmstat_item smm_vmstat_items[] = {
 	VS_LRU("nr_isolated_file", nr_isolated_file),
 	VS_SPACES("nr_anon_pages", vm.rss_anon),
 	VS_MM("nr_file_pages", nr_file_pages),
+	VS_MM("nr_dirty", nr_dirty),
+	VS_MM("nr_writeback", nr_writeback),
+	VS_MM("nr_dirtied", nr_dirtied),
+	VS_MM("nr_written", nr_written),
 	VS_SPACES("nr_page_table_pages", tables),
 	VS_MM("nr_swapcached", nr_swapcached),
 	VS_MM("pgpgin", pgpgin),
+	VS_MM("pgpgout", pgpgout),
 	VS_MM("pswpin", events.pswpin),
 	VS_MM("pswpout", events.pswpout),
 	VS_ZONE("pgalloc_dma", SHADOWMM_ZONE_DMA, alloc_pages),

@@ -40,6 +40,27 @@ int smmc_corrupt_kind(const char *name)
 	return smmc_name_index(kinds, ARRAY_SIZE(kinds), name);
 }
 
+static const char *const smmc_cache_policies[] = {
+	[SHADOWMM_CACHE_POLICY_SLUB] = "slub",
+	[SHADOWMM_CACHE_POLICY_SLAB] = "slab",
+	[SHADOWMM_CACHE_POLICY_SLOB] = "slob",
+};
+
+_Static_assert(ARRAY_SIZE(smmc_cache_policies) == __SHADOWMM_CACHE_POLICY_CNT,
+	       "a name per slab policy");
+
+/* The policy named @name, or -1. */
+int smmc_cache_policy_by_name(const char *name)
+{
+	return smmc_name_index(smmc_cache_policies, ARRAY_SIZE(smmc_cache_policies), name);
+}
+
+/* The name of @policy, or "?" for one this library does not know. */
+const char *smmc_cache_policy_name(uint32_t policy)
+{
+	return policy < ARRAY_SIZE(smmc_cache_policies) ? smmc_cache_policies[policy] : "?";
+}
+
 #define SMMC_CACHE_U32(m)	SMMC_ATTR_U32(struct smmc_cache, m)
 #define SMMC_CACHE_U64(m)	SMMC_ATTR_U64(struct smmc_cache, m)
 
@@ -63,6 +84,7 @@ static const struct smmc_attr_field smmc_cache_fields[SHADOWMM_A_CACHE_MAX + 1] 
 	[SHADOWMM_A_CACHE_CPU_PARTIAL_SLABS] = SMMC_CACHE_U64(cpu_partial_slabs),
 	[SHADOWMM_A_CACHE_SLABINFO_ACTIVE] = SMMC_CACHE_U64(slabinfo_active),
 	[SHADOWMM_A_CACHE_NR_CACHED] = SMMC_CACHE_U64(cached),
+	[SHADOWMM_A_CACHE_POLICY]	 = SMMC_CACHE_U32(policy),
 	[SHADOWMM_A_CACHE_ALLOC_FAST]	 = SMMC_CACHE_U64(alloc_fast),
 	[SHADOWMM_A_CACHE_ALLOC_SLOW]	 = SMMC_CACHE_U64(alloc_slow),
 	[SHADOWMM_A_CACHE_FREE_FAST]	 = SMMC_CACHE_U64(free_fast),
@@ -101,8 +123,13 @@ int smmc_caches_get(struct smmc_nl *nl, struct smmc_cache **caches, size_t *n)
 	return smmc_dump_array(nl, &d, (void **)caches, n);
 }
 
-int smmc_cache_create(struct smmc_nl *nl, const char *name, uint32_t size, uint32_t align,
-		      uint32_t flags)
+/*
+ * CACHE_CREATE with a slab policy (enum shadowmm_cache_policy), or
+ * SMMC_CACHE_POLICY_DEFAULT to send none (the module's default, and all
+ * a module older than policies understands).
+ */
+int smmc_cache_create_policy(struct smmc_nl *nl, const char *name, uint32_t size,
+			     uint32_t align, uint32_t flags, uint32_t policy)
 {
 	struct nlmsghdr *nlh = smmc_nl_request(nl, SHADOWMM_CMD_CACHE_CREATE, false);
 
@@ -112,7 +139,15 @@ int smmc_cache_create(struct smmc_nl *nl, const char *name, uint32_t size, uint3
 		mnl_attr_put_u32(nlh, SHADOWMM_A_CACHE_ALIGN, align);
 	if (flags)
 		mnl_attr_put_u32(nlh, SHADOWMM_A_CACHE_FLAGS, flags);
+	if (policy != SMMC_CACHE_POLICY_DEFAULT)
+		mnl_attr_put_u32(nlh, SHADOWMM_A_CACHE_POLICY, policy);
 	return smmc_nl_run(nl, nlh, NULL, NULL);
+}
+
+int smmc_cache_create(struct smmc_nl *nl, const char *name, uint32_t size, uint32_t align,
+		      uint32_t flags)
+{
+	return smmc_cache_create_policy(nl, name, size, align, flags, SMMC_CACHE_POLICY_DEFAULT);
 }
 
 int smmc_cache_destroy(struct smmc_nl *nl, const char *name, bool force)

@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
  * The shadow page cache over real files: FILE_OPEN, FILE_READ, the
- * FILE_GET dump (one message per file) and FILE_CLOSE.
+ * FILE_GET dump (one message per file), FILE_CLOSE and FILE_SYNC.
  */
 #include <errno.h>
 #include <stdlib.h>
@@ -22,6 +22,9 @@ static const struct smmc_attr_field smmc_file_fields[SHADOWMM_A_FILE_MAX + 1] = 
 	[SHADOWMM_A_FILE_RA_HITS]	= SMMC_ATTR_U64(struct smmc_file, ra_hits),
 	[SHADOWMM_A_FILE_RA_WASTED]	= SMMC_ATTR_U64(struct smmc_file, ra_wasted),
 	[SHADOWMM_A_FILE_MAPPINGS]	= SMMC_ATTR_U32(struct smmc_file, mappings),
+	[SHADOWMM_A_FILE_DIRTY]		= SMMC_ATTR_U64(struct smmc_file, dirty),
+	[SHADOWMM_A_FILE_WRITTEN]	= SMMC_ATTR_U64(struct smmc_file, written),
+	[SHADOWMM_A_FILE_STORED]	= SMMC_ATTR_U64(struct smmc_file, stored),
 };
 
 static const struct smmc_attr_policy smmc_file_policy = SMMC_ATTR_FIELDS(smmc_file_fields);
@@ -34,6 +37,12 @@ static const enum mnl_attr_data_type smmc_file_read_types[SHADOWMM_A_FILE_MAX + 
 };
 
 static const struct smmc_attr_policy smmc_file_read_policy = SMMC_ATTR_POLICY(smmc_file_read_types);
+
+static const enum mnl_attr_data_type smmc_file_sync_types[SHADOWMM_A_FILE_MAX + 1] = {
+	[SHADOWMM_A_FILE_WRITTEN]	= MNL_TYPE_U64,
+};
+
+static const struct smmc_attr_policy smmc_file_sync_policy = SMMC_ATTR_POLICY(smmc_file_sync_types);
 
 /* One FILE_GET or FILE_OPEN message into the record at @data. */
 static int smmc_file_one_cb(const struct nlmsghdr *nlh, void *data)
@@ -69,6 +78,21 @@ int smmc_file_close(struct smmc_nl *nl, uint32_t id)
 
 	mnl_attr_put_u32(nlh, SHADOWMM_A_FILE_ID, id);
 	return smmc_nl_run(nl, nlh, NULL, NULL);
+}
+
+/*
+ * fsync of file @id: every dirty page written back to its shadow store
+ * (swap slots; never the real file); the pages written in *@written.
+ */
+int smmc_file_sync(struct smmc_nl *nl, uint32_t id, uint64_t *written)
+{
+	struct nlmsghdr *nlh = smmc_nl_request(nl, SHADOWMM_CMD_FILE_SYNC, false);
+	struct smmc_reply_u64 r = { .policy = &smmc_file_sync_policy,
+				    .type = SHADOWMM_A_FILE_WRITTEN, .v = written };
+
+	*written = 0;
+	mnl_attr_put_u32(nlh, SHADOWMM_A_FILE_ID, id);
+	return smmc_nl_run(nl, nlh, smmc_reply_u64_cb, &r);
 }
 
 static int smmc_file_read_cb(const struct nlmsghdr *nlh, void *data)

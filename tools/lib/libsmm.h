@@ -163,12 +163,17 @@ struct smmc_cache {
 	uint64_t cpu_partial_slabs;	/* slabs on the CPUs' partial lists */
 	uint64_t slabinfo_active;	/* active_objs as /proc/slabinfo counts them */
 	uint64_t cached;		/* objects on a reclaimable cache's LRU (its shrinker's) */
+	uint32_t policy;		/* enum shadowmm_cache_policy (0, SLUB, from older modules) */
 };
+
+#define SMMC_CACHE_POLICY_DEFAULT	UINT32_MAX	/* send none: the module's default */
 
 int smmc_caches_get(struct smmc_nl *nl, struct smmc_cache **caches, size_t *n);
 int smmc_cache_parse(const struct nlmsghdr *nlh, void *cache);	/* a struct smmc_cache */
 int smmc_cache_create(struct smmc_nl *nl, const char *name, uint32_t size, uint32_t align,
 		      uint32_t flags);
+int smmc_cache_create_policy(struct smmc_nl *nl, const char *name, uint32_t size,
+			     uint32_t align, uint32_t flags, uint32_t policy);
 int smmc_cache_destroy(struct smmc_nl *nl, const char *name, bool force);
 int smmc_cache_shrink(struct smmc_nl *nl, const char *name, uint64_t *frames);
 int smmc_cache_drop(struct smmc_nl *nl, uint64_t *freed);
@@ -182,6 +187,8 @@ int smmc_obj_corrupt(struct smmc_nl *nl, const char *name, uint64_t handle, uint
 int smmc_cache_flag(const char *name, uint32_t *flag);
 const char *smmc_cache_flag_name(unsigned int bit);
 int smmc_corrupt_kind(const char *name);
+int smmc_cache_policy_by_name(const char *name);
+const char *smmc_cache_policy_name(uint32_t policy);
 
 /* walk.c: PT_WALK */
 #define SMMC_PT_LEVELS	__SHADOWMM_PT_CNT
@@ -430,7 +437,7 @@ size_t smmc_vmstat_parse_nest(const struct nlattr *nest, struct smmc_vmstat *v, 
 const struct smmc_vmstat *smmc_vmstat_find(const struct smmc_vmstat *v, size_t n,
 					   const char *name);
 
-/* file.c: the shadow page cache over real files (file open / read / show / close) */
+/* file.c: the shadow page cache over real files (file open / read / show / close / sync) */
 struct smmc_file {
 	uint32_t id;
 	char path[SHADOWMM_FILE_PATH_MAX];
@@ -440,6 +447,9 @@ struct smmc_file {
 	uint32_t ra_pages, ra_size;	/* readahead: the largest window, the window now */
 	uint64_t ra_read, ra_hits, ra_wasted;	/* pages read ahead, of which hit, dropped unread */
 	uint32_t mappings;		/* file VMAs mapping it (i_mmap entries) */
+	uint64_t dirty;			/* pages dirty now (shared writes) */
+	uint64_t written;		/* pages written back to its shadow store, ever */
+	uint64_t stored;		/* pages in its shadow store (swap slots) */
 };
 
 #define SMMC_FILE_RA_DEFAULT	(-1)	/* smmc_file_open(): the module's readahead window */
@@ -457,5 +467,6 @@ int smmc_file_open(struct smmc_nl *nl, const char *path, int64_t ra_pages, struc
 int smmc_file_read(struct smmc_nl *nl, uint32_t id, struct smmc_file_read *r);
 int smmc_files_get(struct smmc_nl *nl, struct smmc_file **v, size_t *n);
 int smmc_file_close(struct smmc_nl *nl, uint32_t id);
+int smmc_file_sync(struct smmc_nl *nl, uint32_t id, uint64_t *written);
 
 #endif /* _SMMC_LIBSMM_H */

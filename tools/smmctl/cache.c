@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * smmctl cache { show [ NAME ] | create NAME size N [ align A ] [ FLAG... ] |
+ * smmctl cache { show [ NAME ] |
+ *                create NAME size N [ align A ] [ policy slub|slab|slob ] [ FLAG... ] |
  *                destroy NAME [ force ] | shrink NAME | validate [ NAME ] }
  * smmctl obj { alloc NAME [ count N ] [ cached ] | free NAME HANDLE... |
  *              corrupt NAME HANDLE KIND }
@@ -39,6 +40,8 @@ static void print_cache(const struct smmc_cache *c)
 	smmc_print_uint(SMMC_PRINT_ANY, "size", " size %u", c->size);
 	smmc_print_uint(SMMC_PRINT_ANY, "align", " align %u", c->align);
 	smmc_print_uint(SMMC_PRINT_ANY, "order", " order %u", c->order);
+	smmc_print_string(SMMC_PRINT_ANY, "policy", " policy %s",
+			  smmc_cache_policy_name(c->policy));
 	smmc_print_uint(SMMC_PRINT_ANY, "objs_per_slab", " objs_per_slab %u", c->objs_per_slab);
 	print_cache_flags(c->flags);
 	smmc_print_text("\n");
@@ -95,12 +98,13 @@ static int cache_show(int argc, char **argv)
 
 static int cache_create(int argc, char **argv)
 {
-	uint32_t flags = 0, flag, size = 0, align = 0;
+	uint32_t flags = 0, flag, size = 0, align = 0, policy = SMMC_CACHE_POLICY_DEFAULT;
 	const char *name;
 	uint64_t v;
+	int p;
 
 	if (argc < 1) {
-		fprintf(stderr, "Error: usage: smmctl cache create NAME size N [ align A ] [ FLAG... ]\n");
+		fprintf(stderr, "Error: usage: smmctl cache create NAME size N [ align A ] [ policy slub|slab|slob ] [ FLAG... ]\n");
 		return 1;
 	}
 	name = argv[0];
@@ -119,6 +123,13 @@ static int cache_create(int argc, char **argv)
 				return 1;
 			}
 			align = v;
+		} else if (more && !strcmp(argv[0], "policy")) {
+			p = smmc_cache_policy_by_name(argv[1]);
+			if (p < 0) {
+				fprintf(stderr, "Error: policy is slub, slab or slob\n");
+				return 1;
+			}
+			policy = p;
 		} else if (!smmc_cache_flag(argv[0], &flag)) {
 			flags |= flag;
 			continue;
@@ -134,7 +145,7 @@ static int cache_create(int argc, char **argv)
 	}
 	if (smmctl_connect())
 		return 1;
-	if (smmc_cache_create(&smmctl_nl, name, size, align, flags))
+	if (smmc_cache_create_policy(&smmctl_nl, name, size, align, flags, policy))
 		return smmctl_error();
 	return 0;
 }
@@ -203,7 +214,7 @@ static int cache_validate(int argc, char **argv)
 
 const struct smm_cmd smmctl_cache_cmds[] = {
 	SMM_CMD("show", cache_show, "[ NAME ]", "caches: slabinfo columns and counters"),
-	SMM_CMD("create", cache_create, "NAME size N [ align A ] [ FLAG... ]",
+	SMM_CMD("create", cache_create, "NAME size N [ align A ] [ policy slub|slab|slob ] [ FLAG... ]",
 		"create a cache for objects of N bytes"),
 	SMM_CMD("destroy", cache_destroy, "NAME [ force ]",
 		"destroy a cache (force: even with live objects)"),

@@ -1,13 +1,15 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * smmctl file { show [ ID ] | open PATH [ ra PAGES ] | read ID offset O len L [ -o OUT ] | close ID }
+ * smmctl file { show [ ID ] | open PATH [ ra PAGES ] | read ID offset O len L [ -o OUT ] |
+ *               close ID | sync ID }
  *
  * The shadow page cache over real files: open gives a shadow inode (an
  * id) for a file the module opens read-only; read reads a range through
  * the shadow page cache (the bytes to OUT, the pages found cached and
  * read in printed); show lists the files as fincore does (size, pages
- * cached) with their hits, misses and readahead; close drops the cached
- * pages.
+ * cached) with their hits, misses and readahead, and the pages dirty,
+ * written back and stored; close drops the cached pages; sync writes the
+ * dirty pages back to the file's shadow store (never the real file).
  */
 #include <errno.h>
 #include <stdio.h>
@@ -49,6 +51,9 @@ static void file_print(const struct smmc_file *f)
 	smmc_print_u64(SMMC_PRINT_ANY, "ra_read", " read %" PRIu64, f->ra_read);
 	smmc_print_u64(SMMC_PRINT_ANY, "ra_hits", " hits %" PRIu64, f->ra_hits);
 	smmc_print_u64(SMMC_PRINT_ANY, "ra_wasted", " wasted %" PRIu64 "\n", f->ra_wasted);
+	smmc_print_u64(SMMC_PRINT_ANY, "dirty", "    dirty %" PRIu64, f->dirty);
+	smmc_print_u64(SMMC_PRINT_ANY, "written", " written %" PRIu64, f->written);
+	smmc_print_u64(SMMC_PRINT_ANY, "stored", " stored %" PRIu64 "\n", f->stored);
 	smmc_close_json_object();
 }
 
@@ -122,6 +127,24 @@ static int file_close(int argc, char **argv)
 		return 1;
 	if (smmc_file_close(&smmctl_nl, id))
 		return smmctl_error();
+	return 0;
+}
+
+/* fsync: the file's dirty pages written back to its shadow store; the count printed. */
+static int file_sync(int argc, char **argv)
+{
+	uint64_t written;
+	uint32_t id;
+
+	if (argc != 1) {
+		fprintf(stderr, "Error: usage: smmctl file sync ID\n");
+		return 1;
+	}
+	if (file_id(argv[0], &id) || smmctl_connect())
+		return 1;
+	if (smmc_file_sync(&smmctl_nl, id, &written))
+		return smmctl_error();
+	smmc_print_u64(SMMC_PRINT_ANY, "written", "written %" PRIu64 "\n", written);
 	return 0;
 }
 
@@ -226,6 +249,8 @@ const struct smm_cmd smmctl_file_cmds[] = {
 		"bytes through the shadow page cache (to OUT), pages hit and missed"),
 	SMM_CMD("close", file_close, "ID",
 		"the file's pages dropped from the shadow page cache, the file closed"),
+	SMM_CMD("sync", file_sync, "ID",
+		"dirty pages written back to the file's shadow store (swap), as fsync"),
 	SMM_CMD_END("ID := 1-16; files larger than 4 GiB are refused; all need CAP_NET_ADMIN.\n"
 		    "PAGES := the largest readahead window, 0 (none) to 1024; 32 by default.\n"),
 };

@@ -66,7 +66,7 @@ expect() {
 sorted() { printf '%s\n' "$@" | sort | tr '\n' ' ' | sed 's/ $//'; }
 
 ktap_header
-ktap_plan 51
+ktap_plan 54
 
 registered() { [[ $(complete -p smmctl) == "complete -F _smmctl smmctl" ]]; }
 ktap_check "complete -F _smmctl smmctl" registered
@@ -86,6 +86,9 @@ expect "zone names from the module" "$FAKE page alloc order 0 zone " "$(sorted D
 expect "zone names by prefix" "$FAKE zone show DMA" "$(sorted DMA DMA32)"
 expect "cache names from the module" "$FAKE cache destroy k" "$(sorted kmalloc-16 kmalloc-8)"
 expect "force after the name" "$FAKE cache destroy demo " "force"
+expect "cache create's keywords" "$FAKE cache create c size 64 " \
+	"$(sorted align policy hwcache_align red_zone poison store_user reclaim_account hardened)"
+expect "slab policies" "$FAKE cache create c size 64 policy " "$(sorted slub slab slob)"
 expect "obj alloc's keywords" "$FAKE obj alloc demo " "$(sorted count cached)"
 expect "corrupt's KIND" "$FAKE obj corrupt demo 0x100000001 " "$(sorted after_free freelist redzone)"
 expect "space ids from the module" "$FAKE space map " "$(sorted 1 3 help)"
@@ -113,7 +116,8 @@ expect "vm show's names, not given again" "smmctl vm show swappiness " \
 expect "vm set: no word for a value" "smmctl vm set swappiness " ""
 expect "vm set: the next name" "smmctl vm set swappiness 0 w" "watermark_scale_factor"
 expect "swap on's keyword" "smmctl swap on " "$(sorted size help)"
-expect "file's commands" "smmctl file " "$(sorted show open read close help)"
+expect "file's commands" "smmctl file " "$(sorted show open read close sync help)"
+expect "file sync: help before its id" "smmctl file sync " "help"
 expect "a path after file open" "smmctl file open $TMP/shadowm" "$TMP/shadowmm.prom"
 expect "file open's ra after the path" "smmctl file open /tmp/x " "ra"
 expect "file read's keywords, offset given" "smmctl file read 1 offset 0 " "$(sorted len -o)"

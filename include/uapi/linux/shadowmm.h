@@ -67,6 +67,7 @@ enum shadowmm_cmd {
 	SHADOWMM_CMD_FILE_GET,		/* dump (admin): the shadow inodes, as fincore */
 	SHADOWMM_CMD_FILE_CLOSE,	/* do (admin): the inode's pages dropped, the file closed */
 	SHADOWMM_CMD_COMPACT,		/* do (admin): compaction of one zone or all, as compact_memory */
+	SHADOWMM_CMD_FILE_SYNC,		/* do (admin): a file's dirty pages written back, as fsync */
 
 	__SHADOWMM_CMD_MAX,
 	SHADOWMM_CMD_MAX = __SHADOWMM_CMD_MAX - 1
@@ -323,6 +324,19 @@ enum shadowmm_corrupt {
 	__SHADOWMM_CORRUPT_CNT
 };
 
+/*
+ * A cache's allocator, chosen at creation (Documentation/slab.md): the
+ * three designs the kernel had in mm/slub.c, mm/slab.c and mm/slob.c,
+ * here side by side.
+ */
+enum shadowmm_cache_policy {
+	SHADOWMM_CACHE_POLICY_SLUB,	/* the default */
+	SHADOWMM_CACHE_POLICY_SLAB,	/* mm/slab.c (v6.7): not built yet, refused */
+	SHADOWMM_CACHE_POLICY_SLOB,	/* mm/slob.c (v6.3) */
+
+	__SHADOWMM_CACHE_POLICY_CNT
+};
+
 enum shadowmm_a_cache {
 	SHADOWMM_A_CACHE_UNSPEC,
 	SHADOWMM_A_CACHE_PAD,
@@ -361,6 +375,7 @@ enum shadowmm_a_cache {
 	SHADOWMM_A_CACHE_SLABINFO_ACTIVE,	/* u64: active_objs as /proc/slabinfo counts them */
 	SHADOWMM_A_CACHE_CACHED,	/* flag (alloc): park the objects on the cache's LRU, no handles */
 	SHADOWMM_A_CACHE_NR_CACHED,	/* u64: cached objects, freed by the cache's shrinker */
+	SHADOWMM_A_CACHE_POLICY,	/* u32: enum shadowmm_cache_policy (create; GET replies) */
 
 	__SHADOWMM_A_CACHE_CNT,
 	SHADOWMM_A_CACHE_MAX = __SHADOWMM_A_CACHE_CNT - 1
@@ -766,7 +781,7 @@ enum shadowmm_a_sysctl {
 };
 
 /*
- * SHADOWMM_CMD_FILE_OPEN / _READ / _GET / _CLOSE: the shadow page cache
+ * SHADOWMM_CMD_FILE_OPEN / _READ / _GET / _CLOSE / _SYNC: the shadow page cache
  * over real files (Documentation/pagecache.md). OPEN opens FILE_PATH
  * read-only in the kernel (a regular file of at most
  * SHADOWMM_FILE_MAX_BYTES) and replies FILE_ID and FILE_SIZE (the size
@@ -777,8 +792,14 @@ enum shadowmm_a_sysctl {
  * FILE_RA_HITS. OPEN's optional FILE_RA_PAGES bounds the file's readahead
  * window (0: none). GET dumps every inode: id, path, size, pages cached
  * (FILE_NRPAGES), its hits and misses ever, and its readahead: window,
- * largest window, pages read ahead, hit, wasted. CLOSE
- * drops the inode's pages and closes the file. All need CAP_NET_ADMIN:
+ * largest window, pages read ahead, hit, wasted; its dirty pages
+ * (FILE_DIRTY: written through shared writable mappings), the pages
+ * written back ever (FILE_WRITTEN) and held in its shadow store
+ * (FILE_STORED: swap slots; the real file is never written). SYNC
+ * (SHADOWMM_CMD_FILE_SYNC, FILE_ID) writes every dirty page back to the
+ * store, as fsync, and replies FILE_WRITTEN; without a swap area it is
+ * refused (-ENOSPC). CLOSE drops the inode's pages, its store and what
+ * was never written back, and closes the file. All need CAP_NET_ADMIN:
  * the module opens the path with its own rights, and a path can say
  * what a user may not see.
  */
@@ -807,6 +828,9 @@ enum shadowmm_a_file {
 	SHADOWMM_A_FILE_RA_HITS,	/* u64: of the hits, pages read ahead (READ: this read) */
 	SHADOWMM_A_FILE_RA_WASTED,	/* u64 (GET): pages read ahead, dropped unread */
 	SHADOWMM_A_FILE_MAPPINGS,	/* u32 (GET): file VMAs mapping it (i_mmap entries) */
+	SHADOWMM_A_FILE_DIRTY,		/* u64 (GET): pages dirty now (shared writes) */
+	SHADOWMM_A_FILE_WRITTEN,	/* u64: pages written back (GET: ever; SYNC: by this sync) */
+	SHADOWMM_A_FILE_STORED,		/* u64 (GET): pages in its shadow store (swap slots) */
 
 	__SHADOWMM_A_FILE_CNT,
 	SHADOWMM_A_FILE_MAX = __SHADOWMM_A_FILE_CNT - 1

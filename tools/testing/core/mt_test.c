@@ -379,12 +379,18 @@ static int mt_own_cache(struct mt_thread *th)
 		SHADOWMM_CACHE_RECLAIM_ACCOUNT,
 	};
 	char name[SMM_CACHE_NAME_LEN];
+	u32 f, policy;
 	int ret;
 
 	if (!th->own) {
 		snprintf(name, sizeof(name), "mt-%u-%u", th->cpu, th->own_made++);
-		ret = smm_cache_create(&th->run->s, name, 1 + mt_rand(th) % 2048, 0,
-				       flags[mt_rand(th) % ARRAY_SIZE(flags)], &th->own);
+		f = flags[mt_rand(th) % ARRAY_SIZE(flags)];
+		/* a third of them SLOB: the threads' SLOB caches share one heap */
+		policy = mt_rand(th) % 3 ? SMM_SLUB : SMM_SLOB;
+		if (policy == SMM_SLOB)
+			f &= SHADOWMM_CACHE_HWCACHE_ALIGN;
+		ret = smm_cache_create_policy(&th->run->s, name, 1 + mt_rand(th) % 2048, 0, f,
+					      policy, &th->own);
 		if (ret)
 			return mt_fail(th, "creating %s: %d", name, ret);
 		return 0;

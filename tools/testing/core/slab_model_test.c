@@ -15,6 +15,11 @@
  * of every cache run; at the end, with every user cache destroyed and
  * the kmalloc caches shrunk, every frame is free again.
  *
+ * The same model runs over each slab policy (SLUB, SLOB, or a mix of
+ * caches of both, whose SLOB caches share one heap of pages): the
+ * policy only changes how the objects are placed, never what the model
+ * may see.
+ *
  * The seed is printed; SMM_SEED=N replays a run.
  */
 #include "harness.h"
@@ -36,6 +41,7 @@ struct slab_model {
 	struct smm_slabs s;
 	struct sm_cache caches[SM_CACHES + 2];	/* + kmalloc-64, kmalloc-1024 */
 	unsigned int cpus;
+	u32 policies;			/* 1 << SMM_SLUB | 1 << SMM_SLOB: what new caches use */
 	u64 rng, created;
 	u64 nr_alloc, nr_free, nr_shrink, nr_destroy;
 };
@@ -83,11 +89,18 @@ static int sm_create(struct slab_model *m, struct sm_cache *mc)
 	static const u32 aligns[] = { 0, 0, 8, 16, 64, 256 };
 	char name[SMM_CACHE_NAME_LEN];
 	u32 flags = sm_rand(m) & SHADOWMM_CACHE_ALL;
+	u32 policy, nth = sm_rand(m) % __builtin_popcount(m->policies);
 
+	/* the nth policy of the set, so no run of the generator can loop here */
+	for (policy = 0; !(m->policies & 1U << policy) || nth--; policy++)
+		;
+	if (policy == SMM_SLOB)	/* SLOB takes no debug, hardening or reclaim flags */
+		flags &= SHADOWMM_CACHE_HWCACHE_ALIGN;
 	snprintf(name, sizeof(name), "model-%llu", (unsigned long long)m->created++);
 	mc->nr_live = 0;
-	return smm_cache_create(&m->s, name, sm_size(m), aligns[sm_rand(m) % ARRAY_SIZE(aligns)],
-				flags, &mc->c);
+	return smm_cache_create_policy(&m->s, name, sm_size(m),
+				       aligns[sm_rand(m) % ARRAY_SIZE(aligns)], flags, policy,
+				       &mc->c);
 }
 
 static int sm_alloc(struct slab_model *m, struct sm_cache *mc)
@@ -100,7 +113,7 @@ static int sm_alloc(struct slab_model *m, struct sm_cache *mc)
 		return 0;
 	p = smm_cache_alloc(mc->c, cpu, cpu + 1, &pos);
 	if (!p || smm_cache_of_pos(&m->s, pos) != mc->c ||
-	    p != smm_slab_pos_virt(&m->t.mm, pos))
+	    p != smm_slab_pos_virt(&m->t.mm, pos) || pos % mc->c->align)
 		return -1;
 	sm_fill(mc->c, p, pos);
 	m->nr_alloc++;
@@ -161,9 +174,9 @@ static int sm_step(struct slab_model *m)
 	else if (r < 995) {
 		smm_cache_shrink(mc->c, sm_rand(m) % m->cpus);
 		m->nr_shrink++;
-		/* nothing empty is left, and no CPU holds a slab */
+		/* nothing empty is left, and no CPU holds a slab (a SLOB cache in the heap has none) */
 		ret = mc->c->nr_partial + mc->c->nr_full != mc->c->nr_slabs ||
-		      mc->c->nr_slabs * mc->c->objects < mc->nr_live;
+		      (mc->c->objects && mc->c->nr_slabs * mc->c->objects < mc->nr_live);
 	}
 	else if (mc->c->builtin)
 		ret = 0;
@@ -182,8 +195,8 @@ static int sm_step(struct slab_model *m)
 	return mc->c && smm_cache_live(mc->c) != mc->nr_live ? -1 : 0;
 }
 
-static void sm_run(struct smm_test *_t, unsigned int cpus, u64 steps, u64 check_every,
-		   u64 seed)
+static void sm_run_policies(struct smm_test *_t, unsigned int cpus, u64 steps, u64 check_every,
+			    u64 seed, u32 policies)
 {
 	static const struct smm_test_section sec = { 0x40000, SM_FRAMES };
 	struct slab_model m;
@@ -192,6 +205,7 @@ static void sm_run(struct smm_test *_t, unsigned int cpus, u64 steps, u64 check_
 
 	memset(&m, 0, sizeof(m));
 	m.cpus = cpus;
+	m.policies = policies;
 	m.rng = seed;
 	printf("# seed %#llx, %u CPUs, %llu steps\n", (unsigned long long)seed, cpus,
 	       (unsigned long long)steps);
@@ -241,6 +255,12 @@ static void sm_run(struct smm_test *_t, unsigned int cpus, u64 steps, u64 check_
 	smm_test_mm_destroy(&m.t);
 }
 
+static void sm_run(struct smm_test *_t, unsigned int cpus, u64 steps, u64 check_every,
+		   u64 seed)
+{
+	sm_run_policies(_t, cpus, steps, check_every, seed, 1U << SMM_SLUB);
+}
+
 static u64 sm_seed(u64 dflt)
 {
 	return smm_test_seed(dflt);
@@ -262,4 +282,23 @@ SMM_TEST(slab_model_one_million_2cpu)
 SMM_TEST(slab_model_4cpu)
 {
 	sm_run(_t, 4, 200000, 20000, sm_seed(0x51ab0003));
+}
+
+/* SLOB caches only, every step checked: the heap's pages tile exactly. */
+SMM_TEST(slob_model_checked_every_step)
+{
+	sm_run_policies(_t, 2, 3000, 1, sm_seed(0x510b0001), 1U << SMM_SLOB);
+}
+
+/* 300,000 steps of SLOB caches on two CPUs, checked every 10,000. */
+SMM_TEST(slob_model_2cpu)
+{
+	sm_run_policies(_t, 2, 300000, 10000, sm_seed(0x510b0002), 1U << SMM_SLOB);
+}
+
+/* SLUB and SLOB caches side by side on four CPUs: one buddy, two designs. */
+SMM_TEST(slab_policies_mixed_4cpu)
+{
+	sm_run_policies(_t, 4, 200000, 20000, sm_seed(0x510b0003),
+			1U << SMM_SLUB | 1U << SMM_SLOB);
 }

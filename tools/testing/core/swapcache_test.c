@@ -22,6 +22,8 @@
 #include "../../../module/core/swap.h"
 #include "../../../module/core/vmscan.h"
 #include "../../../module/core/lru.h"
+#include "../../../module/core/walk.h"
+#include "../../../module/core/range.h"
 
 #define PG		4096ULL
 #define RW		SHADOWMM_PROT_WRITE
@@ -198,6 +200,74 @@ SMM_TEST(swapcache_reclaim_drops_readahead)
 		EXPECT_EQ(sc_touch(&s, i, false, 0, NULL), sc_csum_of(100 + i));
 	EXPECT_EQ(sc_check(&e.t.mm, &s), 0);
 	smm_space_destroy(&s);
+	smm_test_swap_destroy(&e);
+}
+
+/*
+ * shrink_folio_list()'s activate_locked: a page a read fault brought
+ * back while the area was at most half full keeps its slot; once the
+ * area is more than half full, a scan that activates the page (found
+ * referenced twice) gives the slot back (folio_free_swap()), and the
+ * page stays mapped with its data. While the area is at most half
+ * full, the same activation keeps the slot.
+ */
+static u32 sc_activate_twice(struct smm_test_swap *e, struct smm_space *s)
+{
+	const struct smm_lru_rec *x;
+	struct smm_walk w;
+	u64 idx;
+
+	struct smm_lru_scan res;
+	unsigned int pass, zi;
+
+	/* one scan each, without a pageout: KEEP (referenced), then ACTIVATE */
+	for (pass = 0; pass < 2; pass++) {
+		sc_touch(s, 0, false, 0, NULL);
+		for (zi = 0; zi < SMM_NR_ZONES; zi++)
+			smm_shrink_inactive_list(&e->t.mm, zi, 1024, NULL, NULL, &res);
+	}
+	if (smm_space_walk(s, BASE, &w) || w.kind != SHADOWMM_PT_PAGE ||
+	    !smm_range_pfn_to_idx(&e->t.range, w.pfn, &idx))
+		return ~0U;
+	x = smm_lru_rec_of(&e->t.mm, idx);
+	return x ? x->flags : ~0U;
+}
+
+SMM_TEST(swapcache_activation_frees_slot_when_full)
+{
+	struct smm_test_swap e;
+	struct smm_space s;
+	const char *why;
+	u64 done, inuse;
+	u32 flags;
+
+	/* 24 of 63 slots: the read-fault page 0 keeps slot 1 when activated */
+	ASSERT_EQ(sc_setup(&e, &s, 512, 64, 24), 0);
+	EXPECT_EQ(sc_touch(&s, 0, false, 0, NULL), sc_csum_of(100));
+	inuse = e.sw.inuse;
+	flags = sc_activate_twice(&e, &s);
+	EXPECT_TRUE(flags != ~0U && (flags & SMM_LRU_F_SWAPCACHE));
+	EXPECT_EQ(e.sw.inuse, inuse);
+	EXPECT_EQ(sc_check(&e.t.mm, &s), 0);
+	smm_space_destroy(&s);
+	smm_test_swap_destroy(&e);
+
+	/* then 10 more pages swapped out: 34 of 63, more than half full */
+	ASSERT_EQ(sc_setup(&e, &s, 512, 64, 24), 0);
+	EXPECT_EQ(sc_touch(&s, 0, false, 0, NULL), sc_csum_of(100));
+	ASSERT_EQ(smm_vma_mmap(&s, BASE + 64 * PG, 10 * PG, RW, &why), 0);
+	for (done = 0; done < 10; done++)
+		sc_touch(&s, 64 + done, true, 200 + done, NULL);
+	ASSERT_EQ(smm_swap_pageout(&s, BASE + 64 * PG, 10 * PG, &done, &why), 0);
+	EXPECT_TRUE(smm_swap_full(&e.sw));
+	inuse = e.sw.inuse;
+	flags = sc_activate_twice(&e, &s);
+	EXPECT_TRUE(flags != ~0U && !(flags & SMM_LRU_F_SWAPCACHE));
+	EXPECT_EQ(e.sw.inuse, inuse - 1);
+	EXPECT_EQ(sc_touch(&s, 0, false, 0, NULL), sc_csum_of(100));
+	EXPECT_EQ(sc_check(&e.t.mm, &s), 0);
+	smm_space_destroy(&s);
+	EXPECT_EQ(e.sw.inuse, 0);
 	smm_test_swap_destroy(&e);
 }
 

@@ -123,7 +123,7 @@ SMM_TEST(vmstat_names_are_the_kernels_in_order)
 SMM_TEST(vmstat_counts_move_exactly)
 {
 	static const unsigned int order[] = { 0, 0, 0, 2, 9 };
-	u64 v0[64], v1[64], idx[ARRAY_SIZE(order)], pages = 0, pos[2];
+	u64 v0[96], v1[96], idx[ARRAY_SIZE(order)], pages = 0, pos[2];
 	struct smm_cache *rcl, *unr;
 	struct smm_access res;
 	struct smm_test_mm t;
