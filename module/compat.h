@@ -12,6 +12,7 @@
  *                              PMD points to that table before and after
  *                              (smm_pte_read_ro(): one entry)
  *   get/put_unaligned_le64()   through the header that has them
+ *   smm_assign_str(dst, src)   a trace event's __string() field filled
  */
 #ifndef _SMM_COMPAT_H
 #define _SMM_COMPAT_H
@@ -131,5 +132,17 @@ static inline bool smm_pte_read_ro(pmd_t *pmdp, unsigned long addr, pmd_t expect
 	*val = __pte(v);
 	return true;
 }
+
+/*
+ * 6.10 dropped __assign_str()'s source argument: the field's __string()
+ * names it ("tracing: Remove __assign_str() second parameter"). Only a
+ * trace event's TP_fast_assign() expands this, where __assign_str() is
+ * defined (trace_shadowmm.h).
+ */
+#if LINUX_VERSION_CODE >= KERNEL_VERSION(6, 10, 0)
+#define smm_assign_str(dst, src)	__assign_str(dst)
+#else
+#define smm_assign_str(dst, src)	__assign_str(dst, src)
+#endif
 
 #endif /* _SMM_COMPAT_H */

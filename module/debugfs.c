@@ -439,6 +439,7 @@ int smm_debugfs_init(struct smm_dev *d)
 	debugfs_create_file("kshadowd", 0400, d->debugfs, mm, &smm_kshadowd_fops);
 	smm_swap_debugfs_init(d->debugfs);
 	smm_sysctl_debugfs_init(d->debugfs);
+	smm_fail_debugfs_init(d->debugfs);
 	smm_kcompactd_debugfs_init(d->debugfs, mm);
 	smm_debugfs_cmd(d->debugfs, "bench", &smm_bench_cmd);
 	smm_debugfs_cmd(d->debugfs, "stress", &smm_stress_cmd);

@@ -39,6 +39,7 @@
 #include "smm.h"
 #include "core/vmscan.h"
 #include "core/compaction.h"
+#include "trace_shadowmm.h"
 
 static struct {
 	struct task_struct *task;
@@ -153,6 +154,7 @@ static int smm_kshadowd_fn(void *arg)
 			order = o;
 			highest = h;
 		}
+		trace_mm_vmscan_kswapd_wake(0, highest, order);
 		smm_space_lock_all();
 		smm_balance_pgdat(mm, order, highest, &res);
 		smm_space_unlock_all();

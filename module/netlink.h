@@ -40,7 +40,7 @@ extern const struct smm_nl_ops smm_nl_info_ops[], smm_nl_zone_ops[], smm_nl_page
 	smm_nl_frame_ops[], smm_nl_check_ops[], smm_nl_cache_ops[], smm_nl_obj_ops[],
 	smm_nl_walk_ops[], smm_nl_space_ops[], smm_nl_vma_ops[], smm_nl_swap_ops[];
 extern const struct smm_nl_ops smm_nl_vmstat_ops[], smm_nl_reclaim_ops[], smm_nl_workload_ops[],
-	smm_nl_sysctl_ops[], smm_nl_file_ops[], smm_nl_compact_ops[];
+	smm_nl_sysctl_ops[], smm_nl_file_ops[], smm_nl_compact_ops[], smm_nl_fault_ops[];
 
 /* nl_vma.c: a space's process part of a SPACE_GET message */
 struct smm_space;
@@ -110,6 +110,16 @@ struct smm_cache *smm_nl_cache_get(struct genl_info *info);
 /* nl_vmstat.c: the counters as a nest, all or those that differ from @prev */
 size_t smm_nl_vmstat_size_all(void);
 int smm_nl_put_vmstat(struct sk_buff *skb, int attrtype, const u64 *val, const u64 *prev);
+
+/*
+ * nl_fault.c: the failures fault injection has made (both targets), and
+ * the reason a batch allocation failed: @otherwise, or fault injection's
+ * when the count moved since @before (another caller's injected failure
+ * in between would be taken for this request's: fault injection is a
+ * testing aid, armed on purpose).
+ */
+u64 smm_nl_fault_failures(void);
+const char *smm_nl_alloc_failed(u64 before, const char *otherwise);
 
 /* nl_event.c: the "events" multicast group */
 void smm_nl_event_start(void);

@@ -97,6 +97,7 @@ static int smm_nl_obj_alloc_prepare(struct sk_buff *skb, struct genl_info *info,
 	struct smm_nl_batch *b = data;
 	struct smm_dev *d = &smm_dev;
 	struct smm_cache *c;
+	u64 injected;
 	int ret = -EINVAL;
 
 	*b = (struct smm_nl_batch) { .nest = SHADOWMM_A_CACHE_HANDLES,
@@ -108,12 +109,13 @@ static int smm_nl_obj_alloc_prepare(struct sk_buff *skb, struct genl_info *info,
 		mutex_unlock(&d->nl_slab_lock);
 		return ret;
 	}
+	injected = smm_nl_fault_failures();
 	if (c)
 		ret = smm_nl_batch_alloc(b, count, smm_nl_obj_get, smm_nl_obj_put, c);
 	mutex_unlock(&d->nl_slab_lock);
 	if (ret && b->handles)
-		NL_SET_ERR_MSG(info->extack,
-			       "not enough free memory for every object asked for; nothing was allocated");
+		smm_nl_set_err(info->extack, NULL, smm_nl_alloc_failed(injected,
+			       "not enough free memory for every object asked for; nothing was allocated"));
 	return ret;
 }
 

@@ -130,6 +130,7 @@ static int smm_nl_page_alloc_prepare(struct sk_buff *skb, struct genl_info *info
 	struct nlattr **tb = info->attrs;
 	u32 count = tb[SHADOWMM_A_PAGE_COUNT] ? nla_get_u32(tb[SHADOWMM_A_PAGE_COUNT]) : 1;
 	struct smm_nl_page_req req;
+	u64 injected;
 	int ret;
 
 	if (!tb[SHADOWMM_A_PAGE_ORDER]) {
@@ -143,11 +144,12 @@ static int smm_nl_page_alloc_prepare(struct sk_buff *skb, struct genl_info *info
 	*b = (struct smm_nl_batch) { .nest = SHADOWMM_A_PAGE_HANDLES,
 				     .type = SHADOWMM_A_PAGE_HANDLE, .pad = SHADOWMM_A_PAGE_PAD };
 	mutex_lock(&d->nl_page_lock);
+	injected = smm_nl_fault_failures();
 	ret = smm_nl_batch_alloc(b, count, smm_nl_page_get, smm_nl_page_put, &req);
 	mutex_unlock(&d->nl_page_lock);
 	if (ret && b->handles)
-		NL_SET_ERR_MSG(info->extack,
-			       "not enough free memory for every block asked for; nothing was allocated");
+		smm_nl_set_err(info->extack, NULL, smm_nl_alloc_failed(injected,
+			       "not enough free memory for every block asked for; nothing was allocated"));
 	return ret;
 }
 

@@ -144,6 +144,9 @@ u64 smm_files_close_all(void);
 /* nl_sysctl.c: debugfs vm/, the tunables as /proc/sys/vm has them */
 void smm_sysctl_debugfs_init(struct dentry *dir);
 
+/* nl_fault.c: debugfs fail_page_alloc/ and failslab/ (fault injection) */
+void smm_fail_debugfs_init(struct dentry *dir);
+
 /* page tables: pt_real.c walks the real ones */
 struct mm_struct;
 struct smm_walk;

@@ -42,6 +42,7 @@ PKGS=(
 	universal-ctags				# scripts/check-names.sh
 	tmux					# smmtop's screen tests (host and VM)
 	mandoc					# make test-man: mandoc -T lint of the man pages
+	trace-cmd linux-perf			# test_trace.sh's recorders (vm.sh copies them in)
 )
 arm64_series=()
 want_promtool=0

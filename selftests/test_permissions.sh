@@ -5,14 +5,15 @@
 # page tables of its own processes and shadow spaces, without physical
 # addresses, frame numbers or raw entries; every command that changes
 # state (or stops the allocator, like CHECK) and every walk of the
-# kernel's tables fails with EPERM and changes nothing; so does every
+# kernel's tables fails with EPERM and changes nothing (fault injection's
+# settings readable, not settable); so does every
 # file command (the module opens paths with its own rights). The same user in
 # a user namespace of its own (unshare -Ur: uid 0 and every capability
 # there) is refused all the same.
 . "$(dirname "$0")/lib.sh"
 
 ktap_header
-ktap_plan 78
+ktap_plan 83
 smm_need_range "$SMM_BASE" 64M
 
 smm_unload
@@ -104,14 +105,20 @@ permissions() {
 	ktap_check "$who: file close: EPERM" denied file close "$fid"
 	ktap_check "$who: file sync: EPERM" denied file sync "$fid"
 	ktap_check "$who: compact: EPERM" denied compact order 9
+	ktap_check "$who: fault show is readable" json_expect "$($who -j fault show)" \
+		.fail_page_alloc.probability 0
+	ktap_check "$who: fault set: EPERM" denied fault set page probability 100 times -1
 }
 vm0=$(smmctl -j vm show | jq -c .)
+fault0=$(smmctl -j fault show | jq -c .)
 permissions user
 permissions userns
 
 objs_kept() { [ "$(smmctl -j cache show perm | jq '.caches[0].active_objs')" = 1 ]; }
 ktap_check "the refused requests changed no cache" objs_kept
 ktap_check "the refused vm sets changed no tunable" test "$(smmctl -j vm show | jq -c .)" = "$vm0"
+ktap_check "the refused fault sets changed no setting" \
+	test "$(smmctl -j fault show | jq -c .)" = "$fault0"
 kernel_walk_admin() { json_expect "$(smmctl -j pt walk kernel addr "$kva")" '.steps[0].kind' page; }
 ktap_check "root walks the kernel's tables" kernel_walk_admin
 # The events group is open to anyone: its messages carry counts, no

@@ -19,6 +19,7 @@
  * READ_ONCE()s see whole values and the race is a declared one.
  */
 #include "mm_internal.h"
+#include "trace_hooks.h"
 
 #define SMM_NO_IDX	(~0ULL)
 
@@ -405,6 +406,7 @@ static u64 smm_take(struct smm_mm *mm, struct smm_zone *z, u64 idx, unsigned int
 	if (idx != SMM_NO_IDX) {
 		smm_frame_set_head(&mm->frames[idx], SMM_FRAME_PAGE, order, mt);
 		WRITE_ONCE(z->free, z->free - (1ULL << order));
+		smm_trace_page_alloc_zone_locked(mm, idx, order, mt);
 	}
 	return idx;
 }

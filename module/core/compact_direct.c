@@ -13,7 +13,7 @@
  *       direct reclaim, attempt          (smm_try_to_free_pages())
  *       direct compaction at compact_priority (SYNC_LIGHT at first)
  *       NORETRY or costly: give up       (no __GFP_RETRY_MAYFAIL here)
- *       should_reclaim_retry()           (simplified, below)
+ *       should_reclaim_retry()           (smm_should_reclaim_retry())
  *       should_compact_retry()           (priority rises, retries)
  *   last attempt without reclaim, -ENOMEM (the caller may go OOM)
  *
@@ -275,34 +275,6 @@ static bool smm_compaction_zonelist_suitable(struct smm_mm *mm, unsigned int ord
 }
 
 /*
- * should_reclaim_retry() for an order above 0, simplified: reclaim
- * made progress, fewer than MAX_RECLAIM_RETRIES loops, and some zone
- * the request may use has a free block of the order (the kernel asks
- * __zone_watermark_ok() at the order with the reclaimable pages counted
- * as free: without a block of the order that fails whatever reclaim
- * frees, and the loop goes to compaction's retry instead).
- */
-static bool smm_compact_reclaim_retry(struct smm_mm *mm, unsigned int order, unsigned int gfp,
-				      u64 progress, unsigned int loops)
-{
-	u64 nr_free[SMM_NR_ORDERS];
-	unsigned int o;
-	int zi;
-
-	if (!progress || loops >= SMM_MAX_RECLAIM_RETRIES)
-		return false;
-	for (zi = smm_gfp_zone(gfp); zi >= 0; zi--) {
-		if (!smm_zone_populated(&mm->zones[zi]))
-			continue;
-		smm_zone_nr_free(&mm->zones[zi], nr_free);
-		for (o = order; o < SMM_NR_ORDERS; o++)
-			if (nr_free[o])
-				return true;
-	}
-	return false;
-}
-
-/*
  * The retry loop after the first attempts: reclaim, attempt, compact at
  * *@prio, then the retry decisions (see the top of the file). Returns
  * 0 with the block (CPU pinned) or -ENOMEM when the loop gives up.
@@ -311,7 +283,7 @@ static int smm_compact_slowpath_loop(struct smm_mm *mm, unsigned int order, unsi
 				     enum smm_compact_priority prio, unsigned int *cpu, u64 *idx)
 {
 	enum smm_compact_result cres;
-	unsigned int loops, retries = 0;
+	unsigned int loops, retries = 0, no_progress_loops = 0;
 	bool costly = order > SMM_PCP_MAX_ORDER;
 	u64 progress;
 	int ret;
@@ -328,7 +300,7 @@ static int smm_compact_slowpath_loop(struct smm_mm *mm, unsigned int order, unsi
 			return ret;
 		if ((gfp & SHADOWMM_GFP_NORETRY) || costly)
 			break;
-		if (smm_compact_reclaim_retry(mm, order, gfp, progress, loops))
+		if (smm_should_reclaim_retry(mm, order, gfp, progress, &no_progress_loops))
 			continue;
 		if (!progress ||
 		    !smm_should_compact_retry(order, cres, &prio, &retries,

@@ -32,6 +32,7 @@
 #include "compaction.h"
 #include "migrate.h"
 #include "mm_internal.h"
+#include "trace_hooks.h"
 
 /* Frames one run may hold as free targets: a batch plus one block below pageblock order. */
 #define SMM_COMPACT_FREE_MAX	(SMM_COMPACT_CLUSTER_MAX + (SMM_PAGEBLOCK_FRAMES >> 1))
@@ -352,6 +353,7 @@ static void smm_isolate_freepages(struct smm_compact_control *cc)
 static void smm_compact_migrate(struct smm_compact_control *cc)
 {
 	struct smm_mm *mm = cc->mm;
+	u64 moved = cc->res->migrated, failed = cc->res->failed;
 	unsigned int i;
 	const char *why;
 
@@ -377,6 +379,7 @@ static void smm_compact_migrate(struct smm_compact_control *cc)
 		smm_lru_putback_page(mm, dst);
 	}
 	cc->nr_migrate = 0;
+	smm_trace_migrate_pages(cc->res->migrated - moved, cc->res->failed - failed);
 }
 
 /* release_freepages(): the free pages no page moved into back to the buddy. */
@@ -439,12 +442,14 @@ int smm_compact_zone_mode(struct smm_mm *mm, unsigned int zone, int order, bool 
 	cc->migrate_pfn = cc->z->start;
 	cc->free_pfn = smm_pageblock_start(cc->z->end - 1);
 	cc->free_pos = max(cc->free_pfn, cc->z->start);
+	smm_trace_compaction_begin(mm, cc->z->start, cc->migrate_pfn, cc->free_pfn, cc->z->end);
 	while ((r = smm_compact_finished(cc)) == SMM_COMPACT_CONTINUE) {
 		if (smm_isolate_migratepages(cc))
 			smm_compact_migrate(cc);
 		smm_drain_all_pcp(mm);
 		smm_cond_resched();
 	}
+	smm_trace_compaction_end(mm, cc->z->start, cc->migrate_pfn, cc->free_pfn, cc->z->end, r);
 	smm_compact_release(cc);
 	smm_drain_all_pcp(mm);
 	smm_compact_account(mm, cc);

@@ -29,6 +29,8 @@
 #include <linux/sched.h>
 #include <linux/smp.h>
 #include <linux/sched/clock.h>
+#include <linux/ratelimit.h>
+#include <linux/printk.h>
 
 typedef spinlock_t smm_lock_t;
 #define smm_lock_init(l)	spin_lock_init(l)
@@ -131,6 +133,17 @@ static inline void smm_free_array(void *p)
 /* Problems the core finds in what it manages (slab corruption) go to the log. */
 #define smm_report(fmt, ...)	pr_err("shadowmm: " fmt "\n", ##__VA_ARGS__)
 
+/*
+ * fail_dump() of lib/fault-inject.c: a failure injected says so in the
+ * log (verbose 1) and shows the stack (verbose 2), ratelimited.
+ */
+typedef struct ratelimit_state smm_ratelimit_t;
+#define smm_ratelimit_init(r)	ratelimit_state_init(r, DEFAULT_RATELIMIT_INTERVAL, \
+						     DEFAULT_RATELIMIT_BURST)
+#define smm_ratelimit(r)	__ratelimit(r)
+#define smm_notice(fmt, ...)	pr_notice("shadowmm: " fmt "\n", ##__VA_ARGS__)
+#define smm_dump_stack()	dump_stack()
+
 #else /* user space */
 
 #include <stdbool.h>
@@ -148,7 +161,13 @@ typedef uint16_t u16;
 typedef uint32_t u32;
 typedef uint64_t u64;
 typedef int64_t s64;
+typedef int32_t s32;
 typedef int16_t s16;
+
+#define U32_MAX		UINT32_MAX
+#define S32_MAX		INT32_MAX
+#define S64_MIN		INT64_MIN
+#define S64_MAX		INT64_MAX
 
 #ifndef __always_inline		/* glibc's sys/cdefs.h has one */
 #define __always_inline	inline __attribute__((__always_inline__))
@@ -338,6 +357,16 @@ extern unsigned long smm_user_reports;
 	if (getenv("SMM_REPORTS"))					\
 		fprintf(stderr, "shadowmm: " fmt "\n", ##__VA_ARGS__);	\
 } while (0)
+
+/* fail_dump()'s log: not a report (nothing is wrong), printed with SMM_REPORTS=1. */
+typedef struct { int unused; } smm_ratelimit_t;
+#define smm_ratelimit_init(r)	((void)(r))
+#define smm_ratelimit(r)	((void)(r), true)
+#define smm_notice(fmt, ...) do {					\
+	if (getenv("SMM_REPORTS"))					\
+		fprintf(stderr, "shadowmm: " fmt "\n", ##__VA_ARGS__);	\
+} while (0)
+#define smm_dump_stack()	do { } while (0)
 
 #endif /* __KERNEL__ */
 

@@ -45,6 +45,7 @@
 #include "frame.h"
 #include "range.h"
 #include "lru.h"
+#include "failinject.h"
 
 /* Sizes: the glue loops over zones, migratetypes and pcp orders. */
 #define SMM_NR_ZONES		__SHADOWMM_ZONE_CNT
@@ -335,6 +336,8 @@ struct smm_mm {
 	void (*oom_for_each_space)(struct smm_mm *mm, int (*fn)(struct smm_space *s, void *arg),
 				   void *arg);
 	void (*oom_report)(struct smm_mm *mm, const struct smm_oom_report *r);
+	/* fail_page_alloc and failslab, by enum shadowmm_fault_target (failinject.h) */
+	struct smm_fail_attr fail[__SHADOWMM_FAULT_TARGET_CNT];
 };
 
 /* How the range is cut into zones: frames per zone from the start. */

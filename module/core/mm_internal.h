@@ -39,6 +39,8 @@ void smm_hold_end(struct smm_mm *mm, enum smm_hold_kind kind, u64 t0);
 /* zone.c */
 void smm_zones_setup(struct smm_mm *mm, const struct smm_zone_layout *l);
 void smm_zones_set_watermarks(struct smm_mm *mm, u64 min_free_kbytes);
+bool __smm_zone_watermark_ok(const struct smm_zone *z, unsigned int order, u64 mark,
+			     unsigned int highest, unsigned int alloc_flags, s64 free_pages);
 bool smm_zone_watermark_ok(const struct smm_zone *z, unsigned int order, u64 mark,
 			   unsigned int highest, unsigned int alloc_flags);
 bool smm_zone_watermark_fast(const struct smm_zone *z, unsigned int order, u64 mark,
@@ -174,6 +176,9 @@ static inline unsigned int smm_pcp_order(unsigned int pindex)
 
 /* page_alloc.c: what an attempt may do, from the request (gfp_to_alloc_flags()) */
 unsigned int smm_gfp_to_alloc_flags(unsigned int gfp, unsigned int order);
+/* page_alloc.c: should_reclaim_retry(), the slow path's reclaim loop decision */
+bool smm_should_reclaim_retry(struct smm_mm *mm, unsigned int order, unsigned int gfp,
+			      bool progress, unsigned int *no_progress_loops);
 
 /* pcp.c */
 void smm_pcp_setup(struct smm_mm *mm);

@@ -6,6 +6,7 @@
  */
 #include "mm_internal.h"
 #include "vmscan.h"
+#include "trace_hooks.h"
 
 #define SMM_NO_IDX	(~0ULL)
 
@@ -280,11 +281,13 @@ static noinline int smm_alloc_pages_slow(struct smm_mm *mm, unsigned int order,
 	}
 nopage:
 	smm_count_failure(mm, gfp);
+	smm_trace_page_alloc(mm, SMM_NO_IDX, order, gfp, smm_gfp_mt(gfp));
 	return -ENOMEM;
 
 got_pg:
 	if (gfp & SHADOWMM_GFP_ZERO)
 		smm_clear_block(mm, got, order);
+	smm_trace_page_alloc(mm, got, order, gfp, smm_gfp_mt(gfp));
 	*idx = got;
 	return 0;
 }
@@ -309,7 +312,8 @@ static bool smm_alloc_noretry(unsigned int order, unsigned int gfp)
  * try, with the same outcome; when any of it does not hold, nothing
  * has changed (a failed buddy attempt steals nothing) and the full path
  * runs from the start (smm_alloc_pages_slow()), which also refills an
- * empty list.
+ * empty list. Before all of it, as prepare_alloc_pages(), fault
+ * injection may fail the request (failinject.c).
  */
 int smm_alloc_pages(struct smm_mm *mm, unsigned int order, unsigned int gfp,
 		    unsigned int cpu, u64 *idx)
@@ -319,6 +323,8 @@ int smm_alloc_pages(struct smm_mm *mm, unsigned int order, unsigned int gfp,
 	struct smm_zone *z;
 	u64 mark, got;
 
+	if (smm_should_fail_alloc_page(&mm->fail[SHADOWMM_FAULT_PAGE_ALLOC], order, gfp))
+		return -ENOMEM;
 	if (unlikely(order > SMM_MAX_ORDER || (gfp & ~(SHADOWMM_GFP_ALL | SMM_GFP_DIRECT_RECLAIM)) ||
 		     cpu >= mm->nr_cpus || zi < 0))
 		goto slow;
@@ -342,6 +348,7 @@ int smm_alloc_pages(struct smm_mm *mm, unsigned int order, unsigned int gfp,
 		goto slow;
 	if (unlikely(gfp & SHADOWMM_GFP_ZERO))
 		smm_clear_block(mm, got, order);
+	smm_trace_page_alloc(mm, got, order, gfp, smm_gfp_mt(gfp));
 	*idx = got;
 	return 0;
 slow:
@@ -349,41 +356,98 @@ slow:
 }
 
 /*
+ * should_reclaim_retry() of Linux 6.1 (and 6.12, the same but for
+ * cpusets): after a direct reclaim whose next attempt failed, is
+ * another loop worth it? A reclaim that made @progress resets
+ * *@no_progress_loops for an order up to PAGE_ALLOC_COSTLY_ORDER (a
+ * costly order's progress says nothing of its blocks: it counts as
+ * none); else it counts one more, and more than MAX_RECLAIM_RETRIES in
+ * a row give up. Otherwise retry while some zone the request may use
+ * (highest first, as the zonelist) would pass its min watermark for
+ * @order, with the request's reserves and the lowmem reserve, if every
+ * reclaimable page were free: its free pages plus
+ * smm_zone_reclaimable_pages() (file LRU pages, anon ones only with a
+ * free swap slot). For an order above 0 the zone must also have a free
+ * block of the order already, as __zone_watermark_ok() asks.
+ *
+ * Left to the callers: the kernel's final unreserve_highatomic_pageblock()
+ * when the answer is no is the last attempt without the reclaim flag
+ * (smm_alloc_pages_slow()'s step 5); the cond_resched() is
+ * smm_try_to_free_pages()'s. No cpuset, no PF_WQ_WORKER sleep, no
+ * trace point. The spaces' lock held (the swap area's count is read).
+ */
+bool smm_should_reclaim_retry(struct smm_mm *mm, unsigned int order, unsigned int gfp,
+			      bool progress, unsigned int *no_progress_loops)
+{
+	unsigned int highest = smm_gfp_zone(gfp), alloc_flags;
+	int zi;
+
+	if (progress && order <= SMM_PCP_MAX_ORDER)
+		*no_progress_loops = 0;
+	else
+		(*no_progress_loops)++;
+	if (*no_progress_loops > SMM_MAX_RECLAIM_RETRIES)
+		return false;
+	/* __gfp_pfmemalloc_flags(): __GFP_MEMALLOC replaces the flags */
+	alloc_flags = gfp & SHADOWMM_GFP_RESERVE ? SMM_ALLOC_NO_WATERMARKS :
+						   smm_gfp_to_alloc_flags(gfp, order);
+	for (zi = highest; zi >= 0; zi--) {
+		struct smm_zone *z = &mm->zones[zi];
+		s64 available;
+
+		if (!smm_zone_populated(z))
+			continue;
+		available = READ_ONCE(z->free) + smm_zone_reclaimable_pages(mm, zi);
+		if (__smm_zone_watermark_ok(z, order, smm_wmark_pages(z, SMM_WMARK_MIN), highest,
+					    alloc_flags, available))
+			return true;
+	}
+	return false;
+}
+
+/*
  * An allocation that may reclaim directly: __alloc_pages_slowpath()'s
- * loop around __alloc_pages_direct_reclaim(), with should_reclaim_retry()
- * simplified. The caller holds the spaces' lock and does not hold a CPU
- * (reclaim swaps out, frees and may cond_resched()); on success the
- * CPU the block was taken for is pinned and in *@cpu, for the caller to
- * own the frame and smm_cpu_put(). Without SMM_GFP_DIRECT_RECLAIM in
- * @gfp it is one smm_alloc_pages(). With it: each attempt that reaches
- * the reclaim step (-EAGAIN) unpins, reclaims (smm_try_to_free_pages(),
- * which counts allocstall), drains the CPUs' lists where the freed
- * pages went (the kernel drains only after a failed attempt; the
- * watermarks count only the buddy's free pages, so the shadow drains
- * each time) and tries again, while a reclaim made progress, at most
- * MAX_RECLAIM_RETRIES times, and only once for NORETRY or a costly
- * order (smm_alloc_noretry()); the kernel also gives up when even every
- * reclaimable page could not lift a zone over its watermark. The last
- * attempt goes without the flag, down the older path (HighAtomic given
- * back, lists drained, failure counted) to -ENOMEM.
+ * loop around __alloc_pages_direct_reclaim(). The caller holds the
+ * spaces' lock and does not hold a CPU (reclaim swaps out, frees and
+ * may cond_resched()); on success the CPU the block was taken for is
+ * pinned and in *@cpu, for the caller to own the frame and
+ * smm_cpu_put(). Without SMM_GFP_DIRECT_RECLAIM in @gfp it is one
+ * smm_alloc_pages(). With it: each attempt that reaches the reclaim
+ * step (-EAGAIN) unpins, reclaims (smm_try_to_free_pages(), which
+ * counts allocstall), drains the CPUs' lists where the freed pages went
+ * (the kernel drains only after a failed attempt; the watermarks count
+ * only the buddy's free pages, so the shadow drains each time) and
+ * tries again: once only for NORETRY or a costly order
+ * (smm_alloc_noretry()), else while smm_should_reclaim_retry() says
+ * so (progress, or at most 16 fruitless loops in a row while the
+ * reclaimable pages could still lift a zone over min). As the
+ * kernel's, the loop has no bound while reclaim makes progress: each
+ * such loop takes pages off the LRU lists, which only holders of the
+ * spaces' lock fill, or from the shrinkers' caches. The last attempt
+ * goes without the flag, down the older path (HighAtomic given back,
+ * lists drained, failure counted) to -ENOMEM, where the caller may
+ * call the OOM killer, as __alloc_pages_may_oom() comes only after
+ * should_reclaim_retry() says stop.
  */
 int smm_alloc_pages_reclaim(struct smm_mm *mm, unsigned int order, unsigned int gfp,
 			    unsigned int *cpu, u64 *idx)
 {
-	unsigned int retries, flag = gfp & SMM_GFP_DIRECT_RECLAIM;
+	unsigned int no_progress_loops = 0, flag = gfp & SMM_GFP_DIRECT_RECLAIM;
+	u64 progress;
 	int ret;
 
-	for (retries = 0; ; retries++) {
+	for (;;) {
 		*cpu = smm_cpu_get();
 		ret = smm_alloc_pages(mm, order, gfp, *cpu, idx);
 		if (ret != -EAGAIN)
 			break;
 		smm_cpu_put();
-		if (!smm_try_to_free_pages(mm, order, gfp) ||
-		    retries == SMM_MAX_RECLAIM_RETRIES || smm_alloc_noretry(order, gfp))
-			gfp &= ~flag;
+		progress = smm_try_to_free_pages(mm, order, gfp);
 		if (mm->pcp_enabled)
 			smm_drain_all_pcp(mm);
+		if (smm_alloc_noretry(order, gfp) ||
+		    !smm_should_reclaim_retry(mm, order, gfp, progress, &no_progress_loops))
+			gfp &= ~flag;
 	}
 	if (ret)
 		smm_cpu_put();
@@ -396,6 +460,7 @@ static noinline void smm_free_pages_buddy(struct smm_mm *mm, unsigned int zone, 
 {
 	struct smm_zone *z = &mm->zones[zone];
 
+	smm_trace_page_free(mm, idx, order);
 	smm_lock(&z->lock);
 	smm_seq_write_begin(&z->seq);
 	__smm_free_one(mm, z, idx, order, mt);
@@ -523,6 +588,8 @@ int smm_mm_init(struct smm_mm *mm, struct smm_range *r, const struct smm_mm_conf
 	mm->swappiness = SMM_SWAPPINESS_DEFAULT;
 	mm->extfrag_threshold = SMM_EXTFRAG_THRESHOLD;
 	mm->compaction_proactiveness = SMM_COMPACTION_PROACTIVENESS;
+	for (i = 0; i < __SHADOWMM_FAULT_TARGET_CNT; i++)
+		smm_fail_attr_init(&mm->fail[i], i);
 	/* Like memmap_init(): every pageblock starts out movable. */
 	for (i = 0; i < nr_pageblocks; i++)
 		mm->pageblock_mt[i] = SHADOWMM_MT_MOVABLE;

@@ -14,6 +14,7 @@
  * fast path writes only the cache line its CPU already owns.
  */
 #include "mm_internal.h"
+#include "trace_hooks.h"
 
 #define SMM_NO_IDX	(~0ULL)
 
@@ -236,6 +237,7 @@ static void smm_pcp_free_bulk(struct smm_mm *mm, struct smm_zone *z, struct smm_
 			u32 next = smm_frame_next(&mm->frames[idx]);
 
 			smm_pcp_census(pcp, idx, -(1LL << order));
+			smm_trace_page_pcpu_drain(mm, idx, order, smm_frame_mt(&mm->frames[idx]));
 			__smm_free_one(mm, z, idx, order, smm_frame_mt(&mm->frames[idx]));
 			idx = next;
 		}
@@ -342,6 +344,7 @@ void smm_pcp_free(struct smm_mm *mm, unsigned int zone, u64 idx, unsigned int or
 {
 	struct smm_pcp *pcp = smm_pcp_of(mm, cpu, zone);
 
+	smm_trace_page_free(mm, idx, order);	/* smm_free_pages()'s, here: it stays a leaf */
 	smm_pcp_lock(pcp);
 	/* order 0, the common case, compiled with its constants folded */
 	if (likely(!order))

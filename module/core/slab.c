@@ -7,6 +7,7 @@
  */
 #include "slab.h"
 #include "mm_internal.h"
+#include "trace_hooks.h"
 
 #define SMM_MIN_PARTIAL		5	/* mm/slub.c MIN_PARTIAL */
 #define SMM_MAX_PARTIAL		10	/* mm/slub.c MAX_PARTIAL */
@@ -658,14 +659,17 @@ static noinline void *smm_cache_alloc_slow(struct smm_cache *c, struct smm_cache
  * division, no scan, straight-line when the cache has no debug flags
  * and the next free pointer is sound; anything else goes on under the
  * lock in smm_cache_alloc_slow(). @owner is kept with the object
- * (STORE_USER).
+ * (STORE_USER). Fault injection (failslab) may fail it first.
  */
-void *smm_cache_alloc(struct smm_cache *c, unsigned int cpu, u64 owner, u64 *pos)
+static __always_inline void *__smm_cache_alloc(struct smm_cache *c, unsigned int cpu, u64 owner,
+					       u64 *pos)
 {
 	struct smm_cache_cpu *cc = &c->cpu[cpu];
 	u32 off, next;
 	char *base;
 
+	if (smm_should_failslab(&c->mm->fail[SHADOWMM_FAULT_SLAB], c->flags, c->gfp, c->object_size))
+		return NULL;
 	/* the flags never change after creation: no lock needed to read them */
 	if (unlikely(c->flags & SMM_CACHE_DEBUG_FLAGS)) {
 		smm_lock(&cc->lock);
@@ -684,6 +688,15 @@ void *smm_cache_alloc(struct smm_cache *c, unsigned int cpu, u64 owner, u64 *pos
 	*pos = ((u64)cc->slab << SMM_PAGE_SHIFT) + off;
 	smm_unlock(&cc->lock);
 	return base + off;
+}
+
+/* The above, traced as kmem_cache_alloc() is (a failure too: ptr NULL). */
+void *smm_cache_alloc(struct smm_cache *c, unsigned int cpu, u64 owner, u64 *pos)
+{
+	void *obj = __smm_cache_alloc(c, cpu, owner, pos);
+
+	smm_trace_cache_alloc(c, obj);
+	return obj;
 }
 
 /*
@@ -783,6 +796,7 @@ int smm_cache_free(struct smm_cache *c, u64 pos, unsigned int cpu)
 	u64 head;
 	u32 off;
 
+	smm_trace_cache_free(c, pos);
 	smm_lock(&cc->lock);
 	head = smm_slab_head(c, pos);
 	off = (u32)(pos - (head << SMM_PAGE_SHIFT));

@@ -14,6 +14,7 @@
 #include "shrinker.h"
 #include "lru.h"
 #include "filemap.h"
+#include "trace_hooks.h"
 
 #define smm_reclaim_add(mm, ev, n) \
 	WRITE_ONCE((mm)->reclaim.ev, (mm)->reclaim.ev + (n))
@@ -63,6 +64,32 @@ static bool smm_can_reclaim_anon(const struct smm_mm *mm)
 	const struct smm_swap *sw = mm->swap;
 
 	return sw && sw->inuse < smm_swap_size(sw);
+}
+
+/*
+ * zone_reclaimable_pages(): the pages of zone @zi's file lists, and of
+ * its anon lists when a swap slot is free (can_reclaim_anon_pages());
+ * when that is none, the zone's free pages, as the 6.1 and 6.12 sources
+ * built here count them (the stable fix "account for free pages to
+ * prevent infinite Loop in throttle_direct_reclaim()"). The isolated
+ * pages are not counted, as in the kernel. Lockless reads of the
+ * counters: an estimate for the retry decisions
+ * (smm_should_reclaim_retry()). The spaces' lock held (the swap area).
+ */
+u64 smm_zone_reclaimable_pages(struct smm_mm *mm, unsigned int zi)
+{
+	u64 nr = 0;
+
+	if (mm->lru_ready) {
+		nr = smm_lru_count(mm, zi, SMM_LRU_INACTIVE_FILE) +
+		     smm_lru_count(mm, zi, SMM_LRU_ACTIVE_FILE);
+		if (smm_can_reclaim_anon(mm))
+			nr += smm_lru_count(mm, zi, SMM_LRU_INACTIVE_ANON) +
+			      smm_lru_count(mm, zi, SMM_LRU_ACTIVE_ANON);
+	}
+	if (!nr)
+		nr = READ_ONCE(mm->zones[zi].free);
+	return nr;
 }
 
 /* The kind's pgscan_/pgsteal_ pair; proactive (cgroup) reclaim counts in neither. */
@@ -133,6 +160,7 @@ static u64 smm_shrink_inactive_step(struct smm_mm *mm, unsigned int zi, bool fil
 		smm_shrink_inactive_file(mm, zi, n, smm_vmscan_pageout, sc, &res);
 	else
 		smm_shrink_inactive_list(mm, zi, n, smm_vmscan_pageout, sc, &res);
+	smm_trace_lru_shrink_inactive(file, &res, sc->priority);
 	sc->nr_scanned += res.scanned;
 	sc->nr_reclaimed += res.reclaimed;
 	smm_vmscan_count(mm, sc->kind, res.scanned, res.reclaimed);

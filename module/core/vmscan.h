@@ -80,6 +80,13 @@ void smm_shrink_node(struct smm_mm *mm, struct smm_scan_control *sc);
 u64 smm_try_to_free_pages(struct smm_mm *mm, unsigned int order, unsigned int gfp);
 
 /*
+ * zone_reclaimable_pages(): zone @zi's file LRU pages, its anon ones
+ * only with a free swap slot; its free pages when that is none.
+ * Lockless reads: an estimate.
+ */
+u64 smm_zone_reclaimable_pages(struct smm_mm *mm, unsigned int zi);
+
+/*
  * pgdat_balanced(): some zone up to @highest passes its high watermark
  * (boost included) for @order with the lowmem reserve for @highest; true
  * too when no zone up to @highest is managed. Reads without locks.

@@ -441,14 +441,15 @@ static s64 smm_zone_unusable_free(const struct smm_zone *z, unsigned int order,
  * quarter of what is left: min x 3/8 for GFP_ATOMIC. A block of @order
  * or larger counts on the lists of the types requests ask for, and on
  * the HighAtomic ones for a request that may use them (ALLOC_HIGHATOMIC).
- * Reads the counters
- * without the lock, as the kernel does: a stale value only makes one
- * allocation take the slower path.
+ * @free_pages is what counts as free (the zone's free pages, or
+ * should_reclaim_retry()'s estimate with its reclaimable pages). Reads
+ * the counters without the lock, as the kernel does: a stale value only
+ * makes one allocation take the slower path.
  */
-bool smm_zone_watermark_ok(const struct smm_zone *z, unsigned int order, u64 mark,
-			   unsigned int highest, unsigned int alloc_flags)
+bool __smm_zone_watermark_ok(const struct smm_zone *z, unsigned int order, u64 mark,
+			     unsigned int highest, unsigned int alloc_flags, s64 free_pages)
 {
-	s64 free = (s64)READ_ONCE(z->free) - smm_zone_unusable_free(z, order, alloc_flags);
+	s64 free = free_pages - smm_zone_unusable_free(z, order, alloc_flags);
 	s64 min = mark;
 	unsigned int o, mt;
 
@@ -470,6 +471,14 @@ bool smm_zone_watermark_ok(const struct smm_zone *z, unsigned int order, u64 mar
 			return true;
 	}
 	return false;
+}
+
+/* __zone_watermark_ok() with the zone's free pages now (zone_watermark_ok()). */
+bool smm_zone_watermark_ok(const struct smm_zone *z, unsigned int order, u64 mark,
+			   unsigned int highest, unsigned int alloc_flags)
+{
+	return __smm_zone_watermark_ok(z, order, mark, highest, alloc_flags,
+				       (s64)READ_ONCE(z->free));
 }
 
 /*

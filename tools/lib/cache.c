@@ -13,6 +13,7 @@
 /* The cache flags' names, bit by bit. */
 static const char *const smmc_cache_flag_bits[] = {
 	"hwcache_align", "red_zone", "poison", "store_user", "reclaim_account", "hardened",
+	"failslab",
 };
 
 _Static_assert((1U << ARRAY_SIZE(smmc_cache_flag_bits)) - 1 == SHADOWMM_CACHE_ALL,

@@ -372,6 +372,34 @@ bool smmc_sysctl_is_u32(int i);
 int smmc_sysctl_get(struct smmc_nl *nl, struct smmc_sysctl *s);
 int smmc_sysctl_set(struct smmc_nl *nl, const struct smmc_sysctl *s);
 
+/* fault.c: fault injection, fail_page_alloc ("page") and failslab ("slab") */
+#define SMMC_FAULT_NR_TARGETS	__SHADOWMM_FAULT_TARGET_CNT
+#define SMMC_FAULT_NR_SETTINGS	12
+extern const char *const smmc_fault_targets[SMMC_FAULT_NR_TARGETS];
+extern const char *const smmc_fault_dirs[SMMC_FAULT_NR_TARGETS];
+
+/* A setting (or, with min > max, a counter) by its debugfs name. */
+struct smmc_fault_setting {
+	const char *name;		/* debugfs's and smmctl's word */
+	const char *key;		/* JSON's */
+	uint16_t attr;			/* SHADOWMM_A_FAULT_* */
+	enum mnl_attr_data_type type;	/* on the wire (times and space: s32 as U32) */
+	int64_t min, max;		/* the seed: any 64 bits (min == max == 0) */
+	unsigned int targets;		/* bit per enum shadowmm_fault_target */
+};
+extern const struct smmc_fault_setting smmc_fault_settings[SMMC_FAULT_NR_SETTINGS];
+
+struct smmc_fault {
+	bool has[SHADOWMM_A_FAULT_MAX + 1];	/* GET: sent by the module; SET: to send */
+	int64_t v[SHADOWMM_A_FAULT_MAX + 1];	/* the seed's and counters' bits as u64 */
+};
+
+const struct smmc_fault_setting *smmc_fault_setting(const char *name);
+bool smmc_fault_has(const struct smmc_fault_setting *s, unsigned int t);
+int smmc_fault_target(const char *name);
+int smmc_fault_get(struct smmc_nl *nl, struct smmc_fault f[SMMC_FAULT_NR_TARGETS]);
+int smmc_fault_set(struct smmc_nl *nl, unsigned int target, const struct smmc_fault *f);
+
 /* event.c: the "events" multicast group */
 struct smmc_event_zone {
 	bool present;

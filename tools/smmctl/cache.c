@@ -224,7 +224,7 @@ const struct smm_cmd smmctl_cache_cmds[] = {
 	SMM_CMD("drop", cache_drop, "",
 		"free every cached object through the shrinkers (drop_caches 2)"),
 	SMM_CMD_END("FLAG := { hwcache_align | red_zone | poison | store_user |\n"
-		    "          reclaim_account | hardened }\n"),
+		    "          reclaim_account | hardened | failslab }\n"),
 };
 
 /* obj alloc's cached: N objects parked on the cache's LRU, no handles. */

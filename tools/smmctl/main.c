@@ -34,6 +34,7 @@ static const struct smm_cmd smmctl_objects[] = {
 	SMM_OBJ("swap",	   smmctl_swap_cmds,	"the shadow swap area: on, off, show"),
 	SMM_OBJ("reclaim", smmctl_reclaim_cmds,	"proactive reclaim, as memory.reclaim"),
 	SMM_OBJ("vm",	   smmctl_vm_cmds,	"reclaim and compaction tunables, as /proc/sys/vm"),
+	SMM_OBJ("fault",   smmctl_fault_cmds,	"fault injection, as fail_page_alloc and failslab"),
 	SMM_OBJ("file",	   smmctl_file_cmds,	"the shadow page cache over real files"),
 	SMM_CMD("compact", smmctl_compact, "[ zone ZONE ] [ order N ]",
 		"compaction on demand, as /proc/sys/vm/compact_memory"),

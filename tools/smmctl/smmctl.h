@@ -72,6 +72,7 @@ int smmctl_space_stop(int argc, char **argv);
 int smmctl_space_workloads(int argc, char **argv);
 extern const struct smm_cmd smmctl_reclaim_cmds[];	/* swap.c */
 extern const struct smm_cmd smmctl_vm_cmds[];		/* vm.c */
+extern const struct smm_cmd smmctl_fault_cmds[];	/* fault.c */
 extern const struct smm_cmd smmctl_file_cmds[];	/* file.c */
 
 /* vma.c: the shadow-process commands of smmctl_space_cmds */

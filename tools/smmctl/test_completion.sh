@@ -66,12 +66,12 @@ expect() {
 sorted() { printf '%s\n' "$@" | sort | tr '\n' ' ' | sed 's/ $//'; }
 
 ktap_header
-ktap_plan 54
+ktap_plan 59
 
 registered() { [[ $(complete -p smmctl) == "complete -F _smmctl smmctl" ]]; }
 ktap_check "complete -F _smmctl smmctl" registered
 expect "objects" "smmctl " \
-	"$(sorted info section zone page frame cache obj check reset pt space swap reclaim vm file compact vmstat monitor stats help)"
+	"$(sorted info section zone page frame cache obj check reset pt space swap reclaim vm fault file compact vmstat monitor stats help)"
 expect "options" "smmctl -" \
 	"$(sorted -j -p -P -V -h --json --pretty --prometheus --replay --version --help)"
 expect "an object after options" "smmctl -j -p ca" "cache"
@@ -87,7 +87,7 @@ expect "zone names by prefix" "$FAKE zone show DMA" "$(sorted DMA DMA32)"
 expect "cache names from the module" "$FAKE cache destroy k" "$(sorted kmalloc-16 kmalloc-8)"
 expect "force after the name" "$FAKE cache destroy demo " "force"
 expect "cache create's keywords" "$FAKE cache create c size 64 " \
-	"$(sorted align policy hwcache_align red_zone poison store_user reclaim_account hardened)"
+	"$(sorted align policy hwcache_align red_zone poison store_user reclaim_account hardened failslab)"
 expect "slab policies" "$FAKE cache create c size 64 policy " "$(sorted slub slab slob)"
 expect "obj alloc's keywords" "$FAKE obj alloc demo " "$(sorted count cached)"
 expect "corrupt's KIND" "$FAKE obj corrupt demo 0x100000001 " "$(sorted after_free freelist redzone)"
@@ -115,6 +115,13 @@ expect "vm show's names, not given again" "smmctl vm show swappiness " \
 	"$(sorted min_free_kbytes watermark_scale_factor extfrag_threshold compaction_proactiveness)"
 expect "vm set: no word for a value" "smmctl vm set swappiness " ""
 expect "vm set: the next name" "smmctl vm set swappiness 0 w" "watermark_scale_factor"
+expect "fault's commands" "smmctl fault " "$(sorted show set help)"
+expect "fault set: the targets" "smmctl fault set " "$(sorted page slab help)"
+expect "fault set page: its settings, not given again" "smmctl fault set page probability 10 " \
+	"$(sorted interval times space verbose seed ignore-gfp-wait min-order ignore-gfp-atomic)"
+expect "fault set slab: cache-filter, no min-order" "smmctl fault set slab c" "cache-filter"
+expect "fault set: on or off for a switch" "smmctl fault set page ignore-gfp-wait " \
+	"$(sorted on off)"
 expect "swap on's keyword" "smmctl swap on " "$(sorted size help)"
 expect "file's commands" "smmctl file " "$(sorted show open read close sync help)"
 expect "file sync: help before its id" "smmctl file sync " "help"

@@ -69,7 +69,7 @@ same_output() {
 NOFAM="Error: shadowmm: generic netlink family not found (is shadowmm.ko loaded?)"
 
 ktap_header
-ktap_plan 52
+ktap_plan 57
 
 expect "help lists the objects" 0 "where  OBJECT := { info | section | zone" - -- help
 expect "-h is help" 0 "Usage: smmctl [ OPTIONS ] OBJECT" - -- -h
@@ -162,5 +162,15 @@ expect "file read: offset and len are required" 1 - \
 expect "file read: an unknown word" 1 - \
 	'Error: unexpected argument "size", try "smmctl file read help".' -- \
 	file read 1 size 4 len 1
+expect "fault set: probability out of range, named" 1 - \
+	'Error: invalid probability "101": 0 to 100' -- fault set page probability 101
+expect "fault set: times below -1, named" 1 - 'Error: invalid times "-2": -1 to 2147483647' -- \
+	fault set slab times -2
+expect "fault set: min-order is fail_page_alloc's" 1 - \
+	"Error: min-order is not a setting of failslab" -- fault set slab min-order 1
+expect "fault set: a switch is on or off" 1 - 'Error: invalid cache-filter "yes": on or off' -- \
+	fault set slab cache-filter yes
+expect "fault show: an unknown target" 1 - \
+	'Error: unknown fault injection target "disk", try "page" or "slab".' -- fault show disk
 
 ktap_finished

@@ -68,6 +68,8 @@ enum shadowmm_cmd {
 	SHADOWMM_CMD_FILE_CLOSE,	/* do (admin): the inode's pages dropped, the file closed */
 	SHADOWMM_CMD_COMPACT,		/* do (admin): compaction of one zone or all, as compact_memory */
 	SHADOWMM_CMD_FILE_SYNC,		/* do (admin): a file's dirty pages written back, as fsync */
+	SHADOWMM_CMD_FAULT_GET,		/* do: fault injection settings and counters, per target */
+	SHADOWMM_CMD_FAULT_SET,		/* do (admin): one target's fault injection settings */
 
 	__SHADOWMM_CMD_MAX,
 	SHADOWMM_CMD_MAX = __SHADOWMM_CMD_MAX - 1
@@ -310,7 +312,8 @@ enum shadowmm_a_check {
 #define SHADOWMM_CACHE_STORE_USER	(1U << 3)	/* tag objects with their owner */
 #define SHADOWMM_CACHE_RECLAIM_ACCOUNT	(1U << 4)	/* slabs are RECLAIMABLE */
 #define SHADOWMM_CACHE_HARDENED		(1U << 5)	/* obfuscated freelist pointers */
-#define SHADOWMM_CACHE_ALL		((1U << 6) - 1)
+#define SHADOWMM_CACHE_FAILSLAB		(1U << 6)	/* SLAB_FAILSLAB: failslab's cache-filter picks it */
+#define SHADOWMM_CACHE_ALL		((1U << 7) - 1)
 
 #define SHADOWMM_OBJ_BATCH_MAX		4096
 #define SHADOWMM_OBJ_POS_BITS		40
@@ -876,6 +879,46 @@ enum shadowmm_a_compact_zone {
 
 	__SHADOWMM_A_COMPACT_ZONE_CNT,
 	SHADOWMM_A_COMPACT_ZONE_MAX = __SHADOWMM_A_COMPACT_ZONE_CNT - 1
+};
+
+/*
+ * SHADOWMM_CMD_FAULT_GET / _SET: fault injection, as the kernel's
+ * fail_page_alloc and failslab (Documentation/debugging.md). SET names
+ * one TARGET and any of its settings, checks all of them, then sets
+ * them (all or nothing); MIN_ORDER and IGNORE_GFP_ATOMIC are
+ * fail_page_alloc's only, CACHE_FILTER failslab's. GET replies one
+ * ENTRY per target with every setting and the two counters.
+ */
+enum shadowmm_fault_target {
+	SHADOWMM_FAULT_PAGE_ALLOC,	/* fail_page_alloc: the page allocator's entry */
+	SHADOWMM_FAULT_SLAB,		/* failslab: slab object allocation */
+
+	__SHADOWMM_FAULT_TARGET_CNT
+};
+
+#define SHADOWMM_FAULT_PROBABILITY_MAX	100
+#define SHADOWMM_FAULT_VERBOSE_MAX	2
+
+enum shadowmm_a_fault {
+	SHADOWMM_A_FAULT_UNSPEC,
+	SHADOWMM_A_FAULT_PAD,
+	SHADOWMM_A_FAULT_TARGET,	/* u32: enum shadowmm_fault_target */
+	SHADOWMM_A_FAULT_PROBABILITY,	/* u32: percent, 0 to 100 (0: off) */
+	SHADOWMM_A_FAULT_INTERVAL,	/* u32: fail one call in INTERVAL at most, 1 or more */
+	SHADOWMM_A_FAULT_TIMES,		/* s32: failures left, -1 unlimited */
+	SHADOWMM_A_FAULT_SPACE,		/* s32: bytes let through before any failure, 0 or more */
+	SHADOWMM_A_FAULT_VERBOSE,	/* u32: 0 silent, 1 a log line, 2 and a stack */
+	SHADOWMM_A_FAULT_SEED,		/* u64: the generator's seed (setting it restarts it) */
+	SHADOWMM_A_FAULT_MIN_ORDER,	/* u32: fail_page_alloc: orders below are never failed */
+	SHADOWMM_A_FAULT_IGNORE_GFP_WAIT, /* u8: requests that may reclaim directly never fail */
+	SHADOWMM_A_FAULT_IGNORE_GFP_ATOMIC, /* u8: fail_page_alloc: ATOMIC requests never fail */
+	SHADOWMM_A_FAULT_CACHE_FILTER,	/* u8: failslab: only SHADOWMM_CACHE_FAILSLAB caches fail */
+	SHADOWMM_A_FAULT_CALLS,		/* u64 (reply): calls that passed the filters, while armed */
+	SHADOWMM_A_FAULT_FAILURES,	/* u64 (reply): failures injected */
+	SHADOWMM_A_FAULT_ENTRY,		/* nest (GET reply): enum shadowmm_a_fault, one per target */
+
+	__SHADOWMM_A_FAULT_CNT,
+	SHADOWMM_A_FAULT_MAX = __SHADOWMM_A_FAULT_CNT - 1
 };
 
 #endif /* _UAPI_LINUX_SHADOWMM_H */

@@ -34,6 +34,7 @@
 #include "../../../module/core/owner.h"
 #include "../../../module/core/migrate.h"
 #include "../../../module/core/compaction.h"
+#include "../../../module/core/trace_hooks.h"
 #include "../../../module/core/vmstat.h"
 #include "../../../module/core/oom.h"
 
@@ -416,10 +417,17 @@ SMM_TEST(compact_checkerboard_order9_then_whole_zone)
 	smm_zone_nr_free(&mm->zones[CT_ZONE], v);
 	fi = smm_extfrag_index(v, 9);
 	ASSERT_TRUE(fi > SMM_EXTFRAG_THRESHOLD);
+	memset(smm_user_trace, 0, sizeof(smm_user_trace));
 	ASSERT_EQ(smm_compact_zone(mm, CT_ZONE, 9, &res), 0);
 	ASSERT_STREQ(smm_compact_result_name(res.result), "success");
 	ASSERT_TRUE(ct_free_blocks(mm, 9) > 0);
 	ASSERT_TRUE(res.migrated > 0);
+	/* the tracepoints: one run, its batches' migrate_pages() adding up */
+	EXPECT_EQ(smm_user_trace[SMM_TE_COMPACT_BEGIN].count, 1);
+	EXPECT_EQ(smm_user_trace[SMM_TE_COMPACT_END].count, 1);
+	EXPECT_EQ(smm_user_trace[SMM_TE_COMPACT_END].b, SMM_COMPACT_SUCCESS);
+	EXPECT_EQ(smm_user_trace[SMM_TE_MIGRATE].sum_a, res.migrated);
+	EXPECT_EQ(smm_user_trace[SMM_TE_MIGRATE].sum_b, res.failed);
 	EXPECT_EQ(mm->compact.pgmigrate_success, res.migrated);
 	EXPECT_EQ(mm->compact.pgmigrate_fail, 0);
 	/* compact_success/fail are direct compaction's: an on-demand run counts neither */

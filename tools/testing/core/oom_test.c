@@ -19,6 +19,8 @@
 #include "../../../module/core/swap.h"
 #include "../../../module/core/oom.h"
 #include "../../../module/core/lru.h"
+#include "../../../module/core/shrinker.h"
+#include "../../../module/core/vmscan.h"
 
 #define PG		4096ULL
 #define RW		SHADOWMM_PROT_WRITE
@@ -529,4 +531,321 @@ SMM_TEST(oom_page_alloc_reclaims_before_killing)
 	EXPECT_EQ(csum, oom_csum_want(600, 1 << 20));
 	EXPECT_EQ(oom_check(&env), 0);
 	oom_env_destroy(&env);
+}
+
+/*
+ * should_reclaim_retry()'s tests below: a space of RETRY_PAGES pages,
+ * every other frame held, so that each PAGE_ALLOC of order 0 reaches
+ * direct reclaim.
+ *
+ *   range: [ space 1: RETRY_PAGES pages | held ... | free: none ]
+ *
+ * A "toucher", the test's stand-in for the space's own thread using its
+ * memory while reclaim runs, is a shrinker: reclaim calls it after
+ * every pass over the lists (smm_shrink_node()), and it reads every page
+ * of the space, which makes each PTE young again. Each page the lists
+ * look at is then referenced: kept, activated, deactivated and
+ * activated again, never reclaimed. It touches during reclaim number
+ * @until (counted by allocstall) or, @until 0, always; only while the
+ * space is whole (a page swapped out would fault, in the middle of
+ * reclaim) and not killed. It frees nothing itself.
+ */
+#define RETRY_PAGES	600
+
+struct retry_toucher {
+	struct smm_shrinker sh;
+	struct smm_shrinker_list list;
+	struct smm_space *s;
+	u64 until;		/* the allocstall count it touches at, 0: any */
+	u64 calls;		/* passes it touched after */
+	u64 steal_seen;		/* pgsteal_direct at its last touch */
+};
+
+static u64 retry_touch(struct smm_shrinker *sh, struct smm_shrink_control *sc)
+{
+	struct retry_toucher *t = sh->priv;
+	struct smm_mm *mm = t->s->mm;
+	struct smm_access res;
+	const char *why;
+
+	(void)sc;
+	if ((t->until && oom_allocstall(mm) != t->until) || t->s->vm.oom_killed ||
+	    t->s->vm.rss_anon != RETRY_PAGES)
+		return 0;
+	if (!smm_space_access(t->s, BASE, RETRY_PAGES * PG, 0, 0, &res, &why))
+		t->calls++;
+	t->steal_seen = mm->reclaim.pgsteal_direct;
+	return 0;
+}
+
+static u64 retry_no_scan(struct smm_shrinker *sh, struct smm_shrink_control *sc)
+{
+	(void)sh;
+	(void)sc;
+	return SMM_SHRINK_STOP;
+}
+
+/* The env of the tests: @slots swap slots (0: swap off), the space written, the rest held. */
+static int retry_env_init(struct oom_env *env, struct retry_toucher *t, u64 slots, u64 *held,
+			  u64 *n)
+{
+	int ret;
+
+	ret = oom_env_init(env, 2048, slots ? slots : 64, 1, 2048);
+	if (ret)
+		return ret;
+	if (!slots)
+		env->e.t.mm.swap = NULL;	/* swapoff before anything went out */
+	ret = oom_write(&env->s[0], RETRY_PAGES, 1 << 20);
+	if (ret)
+		return ret;
+	memset(t, 0, sizeof(*t));
+	t->s = &env->s[0];
+	t->sh.count_objects = retry_touch;
+	t->sh.scan_objects = retry_no_scan;
+	t->sh.priv = t;
+	t->sh.seeks = SMM_DEFAULT_SEEKS;
+	smm_shrinkers_init(&t->list);
+	ret = smm_shrinker_register(&t->list, &t->sh);
+	if (ret)
+		return ret;
+	env->e.t.mm.shrinkers = &t->list;
+	oom_fill(&env->e.t.mm, held, n, 2048);
+	smm_zones_clear_boost(&env->e.t.mm);
+	return 0;
+}
+
+static void retry_env_destroy(struct oom_env *env, struct retry_toucher *t, u64 *held, u64 n)
+{
+	env->e.t.mm.shrinkers = NULL;
+	smm_shrinker_unregister(&t->list, &t->sh);
+	while (n)
+		smm_free_pages(&env->e.t.mm, held[--n], 0);
+	oom_env_destroy(env);
+}
+
+/*
+ * should_reclaim_retry(): a first direct reclaim that finds only
+ * referenced pages (the toucher at work during it) frees nothing; as
+ * the space's pages are reclaimable (swap has free slots), the zone
+ * could still pass min, so the kernel loops again instead of going
+ * OOM: the next reclaim (the toucher idle) finds the pages it
+ * deactivated unreferenced, swaps them out, and the allocation succeeds
+ * with no kill. (Giving up after the first fruitless reclaim kills the
+ * space here.)
+ */
+SMM_TEST(oom_reclaim_retries_after_a_fruitless_reclaim)
+{
+	struct retry_toucher t;
+	struct oom_env env;
+	struct smm_mm *mm;
+	u64 *held, n = 0, stall, steal, csum;
+
+	held = calloc(2048, sizeof(*held));
+	ASSERT_TRUE(held != NULL);
+	ASSERT_EQ(retry_env_init(&env, &t, 1024, held, &n), 0);
+	mm = &env.e.t.mm;
+	stall = oom_allocstall(mm);
+	steal = mm->reclaim.pgsteal_direct;
+	t.until = stall + 1;
+
+	ASSERT_EQ(oom_page_alloc(mm, 0, SHADOWMM_GFP_MOVABLE, &held[n]), 0);
+	n++;
+	printf("# toucher %llu passes, allocstall %llu, pgsteal_direct %llu\n",
+	       (unsigned long long)t.calls, (unsigned long long)(oom_allocstall(mm) - stall),
+	       (unsigned long long)(mm->reclaim.pgsteal_direct - steal));
+	EXPECT_TRUE(t.calls > 0);
+	EXPECT_EQ(t.steal_seen, steal);		/* the first reclaim freed nothing */
+	EXPECT_TRUE(oom_allocstall(mm) >= stall + 2);
+	EXPECT_TRUE(mm->reclaim.pgsteal_direct > steal);
+	EXPECT_EQ(env.reports, 0);
+	EXPECT_EQ(mm->events.oom_kill, 0);
+	EXPECT_EQ(env.s[0].vm.oom_killed, false);
+	ASSERT_EQ(oom_csum(&env.s[0], RETRY_PAGES, &csum), 0);
+	EXPECT_EQ(csum, oom_csum_want(RETRY_PAGES, 1 << 20));
+	EXPECT_EQ(oom_check(&env), 0);
+	retry_env_destroy(&env, &t, held, n);
+	free(held);
+}
+
+/*
+ * MAX_RECLAIM_RETRIES: with the toucher at work through every reclaim,
+ * none frees anything while the space's pages still count as
+ * reclaimable; the request loops until the 17th reclaim without
+ * progress (no_progress_loops > 16), then the OOM killer runs, once,
+ * and the allocation gets the victim's memory.
+ */
+SMM_TEST(oom_reclaim_no_progress_loops_bounded)
+{
+	struct retry_toucher t;
+	struct oom_env env;
+	struct smm_mm *mm;
+	u64 *held, n = 0, stall, steal;
+
+	held = calloc(2048, sizeof(*held));
+	ASSERT_TRUE(held != NULL);
+	ASSERT_EQ(retry_env_init(&env, &t, 1024, held, &n), 0);
+	mm = &env.e.t.mm;
+	stall = oom_allocstall(mm);
+	steal = mm->reclaim.pgsteal_direct;
+
+	ASSERT_EQ(oom_page_alloc(mm, 0, SHADOWMM_GFP_MOVABLE, &held[n]), 0);
+	n++;
+	printf("# toucher %llu passes, allocstall %llu\n", (unsigned long long)t.calls,
+	       (unsigned long long)(oom_allocstall(mm) - stall));
+	EXPECT_EQ(oom_allocstall(mm), stall + SMM_MAX_RECLAIM_RETRIES + 1);
+	EXPECT_EQ(mm->reclaim.pgsteal_direct, steal);
+	EXPECT_EQ(env.reports, 1);
+	EXPECT_EQ(env.last.victim, 1);
+	EXPECT_TRUE(env.s[0].vm.oom_killed);
+	EXPECT_EQ(oom_check(&env), 0);
+	retry_env_destroy(&env, &t, held, n);
+	free(held);
+}
+
+/*
+ * Nothing reclaimable: swap off, only anonymous pages. With no free
+ * page either, not even every reclaimable page could lift the zone
+ * over min: one reclaim, then the OOM killer. With k free pages, min / 2
+ * < k <= min, zone_reclaimable_pages() counts the free pages for the
+ * empty lists (the 6.1 and 6.12 sources built here do), so the zone
+ * would pass min with 2k: the request loops through the 17 fruitless
+ * reclaims MAX_RECLAIM_RETRIES allows, then the killer runs.
+ */
+SMM_TEST(oom_reclaim_nothing_reclaimable_goes_oom)
+{
+	struct retry_toucher t;
+	struct oom_env env;
+	struct smm_mm *mm;
+	struct smm_zone *z;
+	u64 *held, n = 0, stall, min, k, idx;
+
+	held = calloc(2048, sizeof(*held));
+	ASSERT_TRUE(held != NULL);
+	ASSERT_EQ(retry_env_init(&env, &t, 0, held, &n), 0);
+	mm = &env.e.t.mm;
+	z = &mm->zones[SHADOWMM_ZONE_DMA32];
+	t.until = ~0ULL;	/* the toucher stays idle */
+	smm_drain_all_pcp(mm);
+	ASSERT_EQ(z->free, 0);
+
+	stall = oom_allocstall(mm);
+	ASSERT_EQ(oom_page_alloc(mm, 0, SHADOWMM_GFP_MOVABLE, &idx), 0);
+	EXPECT_EQ(oom_allocstall(mm), stall + 1);
+	EXPECT_EQ(env.reports, 1);
+	EXPECT_TRUE(env.s[0].vm.oom_killed);
+
+	/* again, with k free frames: the victim's memory taken, k given back */
+	held[n++] = idx;
+	oom_fill(mm, held, &n, 2048);
+	min = smm_wmark_pages(z, SMM_WMARK_MIN);
+	k = min / 2 + 1;
+	ASSERT_TRUE(k <= min && n > k);
+	while (k--)
+		smm_free_pages(mm, held[--n], 0);
+	smm_drain_all_pcp(mm);
+	printf("# min %llu, free %llu\n", (unsigned long long)min, (unsigned long long)z->free);
+	stall = oom_allocstall(mm);
+	EXPECT_EQ(oom_page_alloc(mm, 0, SHADOWMM_GFP_MOVABLE, &idx), -ENOMEM);
+	EXPECT_EQ(oom_allocstall(mm), stall + SMM_MAX_RECLAIM_RETRIES + 1);
+	EXPECT_EQ(env.reports, 1);	/* no victim left */
+	EXPECT_EQ(oom_check(&env), 0);
+	retry_env_destroy(&env, &t, held, n);
+	free(held);
+}
+
+/*
+ * Progress resets no_progress_loops: with min_free_kbytes at its
+ * highest (a quarter of the range), a request needs the zone above a
+ * min of a thousand pages, which reclaim's 32 pages a loop reach only
+ * after far more than 16 loops. Every loop makes progress, so the
+ * kernel keeps going and the allocation succeeds with no kill (a count
+ * of all loops, progress or not, would give up at 17 and kill).
+ */
+SMM_TEST(oom_reclaim_progress_resets_the_loops)
+{
+	struct oom_env env;
+	struct smm_mm *mm;
+	u64 *held, n = 0, stall, csum, min;
+	const char *why;
+
+	held = calloc(4096, sizeof(*held));
+	ASSERT_TRUE(held != NULL);
+	ASSERT_EQ(oom_env_init(&env, 4096, 4096, 1, 4096), 0);
+	mm = &env.e.t.mm;
+	ASSERT_EQ(oom_write(&env.s[0], 2400, 1 << 20), 0);
+	oom_fill(mm, held, &n, 4096);
+	smm_zones_clear_boost(mm);
+	ASSERT_EQ(smm_set_min_free_kbytes(mm, smm_min_free_kbytes_max(mm), &why), 0);
+	min = smm_wmark_pages(&mm->zones[SHADOWMM_ZONE_DMA32], SMM_WMARK_MIN);
+	ASSERT_TRUE(min > (SMM_MAX_RECLAIM_RETRIES + 1) * SMM_SWAP_CLUSTER_MAX * 3 / 2);
+	stall = oom_allocstall(mm);
+
+	ASSERT_EQ(oom_page_alloc(mm, 0, SHADOWMM_GFP_MOVABLE, &held[n]), 0);
+	n++;
+	printf("# min %llu, allocstall %llu, pgsteal_direct %llu\n", (unsigned long long)min,
+	       (unsigned long long)(oom_allocstall(mm) - stall),
+	       (unsigned long long)mm->reclaim.pgsteal_direct);
+	EXPECT_TRUE(oom_allocstall(mm) > stall + SMM_MAX_RECLAIM_RETRIES + 1);
+	EXPECT_EQ(env.reports, 0);
+	EXPECT_EQ(env.s[0].vm.oom_killed, false);
+	while (n)
+		smm_free_pages(mm, held[--n], 0);
+	free(held);
+	ASSERT_EQ(oom_csum(&env.s[0], 2400, &csum), 0);
+	EXPECT_EQ(csum, oom_csum_want(2400, 1 << 20));
+	EXPECT_EQ(oom_check(&env), 0);
+	oom_env_destroy(&env);
+}
+
+/*
+ * The same rule in direct compaction's loop (an order above 0, through
+ * smm_alloc_pages_compact()): k free frames under min, some of them
+ * whole order-1 blocks; the first reclaim, the toucher at work, frees
+ * nothing, but the zone has an order-1 block and could pass min with
+ * the space's pages, so the loop reclaims again instead of going OOM,
+ * and the order-1 request succeeds with no kill.
+ */
+SMM_TEST(oom_compact_loop_retries_after_a_fruitless_reclaim)
+{
+	u64 nr_free[SMM_NR_ORDERS], *held, n = 0, stall, steal, min, k;
+	struct retry_toucher t;
+	struct oom_env env;
+	struct smm_mm *mm;
+	struct smm_zone *z;
+	unsigned int o;
+	u64 blocks = 0;
+
+	held = calloc(2048, sizeof(*held));
+	ASSERT_TRUE(held != NULL);
+	ASSERT_EQ(retry_env_init(&env, &t, 1024, held, &n), 0);
+	mm = &env.e.t.mm;
+	z = &mm->zones[SHADOWMM_ZONE_DMA32];
+	min = smm_wmark_pages(z, SMM_WMARK_MIN);
+	for (k = min - 20; k; k--)
+		smm_free_pages(mm, held[--n], 0);
+	smm_drain_all_pcp(mm);
+	smm_zone_nr_free(z, nr_free);
+	for (o = 1; o < SMM_NR_ORDERS; o++)
+		blocks += nr_free[o];
+	printf("# min %llu, free %llu, blocks of order 1 and above %llu\n",
+	       (unsigned long long)min, (unsigned long long)z->free, (unsigned long long)blocks);
+	ASSERT_TRUE(blocks > 0 && z->free <= min);
+	stall = oom_allocstall(mm);
+	steal = mm->reclaim.pgsteal_direct;
+	t.until = stall + 1;
+
+	ASSERT_EQ(oom_page_alloc(mm, 1, SHADOWMM_GFP_MOVABLE, &held[n]), 0);
+	n++;
+	printf("# allocstall %llu, pgsteal_direct %llu\n",
+	       (unsigned long long)(oom_allocstall(mm) - stall),
+	       (unsigned long long)(mm->reclaim.pgsteal_direct - steal));
+	EXPECT_TRUE(t.calls > 0);
+	EXPECT_EQ(t.steal_seen, steal);
+	EXPECT_TRUE(oom_allocstall(mm) >= stall + 2);
+	EXPECT_EQ(env.reports, 0);
+	EXPECT_EQ(env.s[0].vm.oom_killed, false);
+	EXPECT_EQ(oom_check(&env), 0);
+	retry_env_destroy(&env, &t, held, n);
+	free(held);
 }

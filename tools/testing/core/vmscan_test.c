@@ -17,6 +17,7 @@
 #include "../../../module/core/space.h"
 #include "../../../module/core/swap.h"
 #include "../../../module/core/vmscan.h"
+#include "../../../module/core/trace_hooks.h"
 
 #define PG		4096ULL
 #define RW		SHADOWMM_PROT_WRITE
@@ -262,7 +263,12 @@ SMM_TEST(vmscan_proactive_reclaim)
 
 	out0 = mm->events.pswpout;
 	scan_anon0 = mm->lru_events.pgscan;
+	memset(smm_user_trace, 0, sizeof(smm_user_trace));
 	ASSERT_EQ(smm_proactive_reclaim(mm, 40, &got), 0);
+	/* mm_vmscan_lru_shrink_inactive: each step's scanned and reclaimed add up */
+	EXPECT_TRUE(smm_user_trace[SMM_TE_SHRINK_INACTIVE].count > 0);
+	EXPECT_EQ(smm_user_trace[SMM_TE_SHRINK_INACTIVE].sum_a, mm->lru_events.pgscan - scan_anon0);
+	EXPECT_EQ(smm_user_trace[SMM_TE_SHRINK_INACTIVE].sum_b, got);
 	printf("# proactive 40: %llu reclaimed, %llu scanned\n", (unsigned long long)got,
 	       (unsigned long long)(mm->lru_events.pgscan - scan_anon0));
 	EXPECT_TRUE(got >= 40);
