@@ -321,8 +321,10 @@ def section(lines, name, end_names):
 
 
 def read_lines(path):
+    # NUL bytes: QEMU's serial line under load sometimes sends a few before
+    # a line (seen on smp4: "\0\0\0# ok 1 ..."), which would hide a result
     with open(path, errors='replace') as f:
-        return [l.rstrip('\r\n').replace('\r', '') for l in f]
+        return [l.rstrip('\r\n').replace('\r', '').replace('\0', '') for l in f]
 
 
 def print_report(tally):
