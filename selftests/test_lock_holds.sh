@@ -60,7 +60,8 @@ sweeper() {
 	while [ ! -e /tmp/holds.stop ]; do
 		smmctl check > /dev/null || echo "CHECK failed"
 		smmctl cache validate > /dev/null || echo "VALIDATE failed"
-		h=$(smmctl -j obj alloc holds count 512 2>/dev/null | jq -r '.handles[]' 2>/dev/null)
+		# handles in smmctl's hex: jq's doubles round large handles off their objects
+		h=$(smmctl obj alloc holds count 512 2>/dev/null)
 		# shellcheck disable=SC2086
 		[ -z "$h" ] || smmctl obj free holds $h > /dev/null || echo "obj free failed"
 		smmctl cache shrink holds > /dev/null || echo "shrink failed"

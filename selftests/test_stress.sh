@@ -84,7 +84,8 @@ worker() {
 			esac
 		fi
 		cat /sys/kernel/debug/shadowmm/buddyinfo /sys/kernel/debug/shadowmm/slabinfo > /dev/null
-		o=$(smmctl -j obj alloc kmalloc-$((64 << (n % 4))) count 16 2>/dev/null | jq -r '.handles[]' 2>/dev/null)
+		# handles in smmctl's hex: jq's doubles round large handles off their objects
+		o=$(smmctl obj alloc kmalloc-$((64 << (n % 4))) count 16 2>/dev/null)
 		# shellcheck disable=SC2086
 		[ -z "$o" ] || smmctl obj free kmalloc-$((64 << (n % 4))) $o > /dev/null ||
 			echo "worker $1: obj free failed"
