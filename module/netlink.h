@@ -45,6 +45,8 @@ extern const struct smm_nl_ops smm_nl_vmstat_ops[], smm_nl_reclaim_ops[], smm_nl
 /* nl_vma.c: a space's process part of a SPACE_GET message */
 struct smm_space;
 int smm_nl_space_put_vm(struct sk_buff *skb, const struct smm_space *s);
+/* nl_space.c: the space SPACE_ID names, or NULL with the extack (under smm_space_lock) */
+struct smm_space *smm_nl_space_of(struct nlattr **tb, struct netlink_ext_ack *extack);
 
 /* Physical addresses go to CAP_SYS_ADMIN only, as /proc/PID/pagemap does. */
 static inline bool smm_nl_admin(const struct sk_buff *skb)
