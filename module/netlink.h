@@ -99,6 +99,10 @@ void smm_nl_batch_cleanup(void *data);
 #define SMM_NL_BATCH_REPLY	.data_size = sizeof(struct smm_nl_batch), \
 				.fill = smm_nl_batch_fill, .cleanup = smm_nl_batch_cleanup
 
+int smm_nl_set_all(struct genl_info *info, u16 first, u16 last, const char *none,
+		   int (*apply)(void *priv, const struct nlattr *a, bool set, const char **why),
+		   void *priv);
+
 void *smm_nl_dump_put(struct sk_buff *skb, struct netlink_callback *cb, u8 cmd);
 int smm_nl_put_u64s(struct sk_buff *skb, int nest_type, int type, const u64 *v, unsigned int n,
 		    int pad);
