@@ -84,49 +84,24 @@ static int smm_parse_param(const char *name, const char *val, u64 *out)
 	return ret ? -EINVAL : 0;
 }
 
-/* swappiness= as vm.swappiness takes it: a decimal from 0 to 200 */
-static int smm_parse_swappiness(u64 *out)
-{
-	const char *val = smm_param_swappiness ? : "";
-	int ret = smm_parse_decimal(val, SMM_SWAPPINESS_MAX, out);
-
-	if (ret)
-		pr_err("invalid swappiness= value: '%s' (expected a whole number from 0 to %u)\n",
-		       val, SMM_SWAPPINESS_MAX);
-	return ret ? -EINVAL : 0;
-}
-
 /*
- * watermark_boost_factor= as vm.watermark_boost_factor takes it: a
- * decimal from 0 (no boost) to INT_MAX (proc_dointvec_minmax() with
- * extra1 = 0 and no ceiling).
+ * @name= as vm.@name takes it (proc_dointvec_minmax()): a decimal from
+ * @min to @max. swappiness: 0 to 200; watermark_boost_factor: 0 (no
+ * boost) to INT_MAX (extra1 = 0 and no ceiling); watermark_scale_factor:
+ * 1 to 3000 (SYSCTL_ONE and 3000).
  */
-static int smm_parse_boost_factor(u64 *out)
+static int smm_parse_sysctl_param(const char *name, const char *val, u64 min, u64 max,
+				  u64 *out)
 {
-	const char *val = smm_param_watermark_boost_factor ? : "";
-	int ret = smm_parse_decimal(val, SMM_WATERMARK_BOOST_FACTOR_MAX, out);
+	int ret;
 
-	if (ret)
-		pr_err("invalid watermark_boost_factor= value: '%s' (expected a whole number from 0 to %u)\n",
-		       val, SMM_WATERMARK_BOOST_FACTOR_MAX);
-	return ret ? -EINVAL : 0;
-}
-
-/*
- * watermark_scale_factor= as vm.watermark_scale_factor takes it: a
- * decimal from 1 to 3000 (proc_dointvec_minmax() with SYSCTL_ONE and
- * 3000).
- */
-static int smm_parse_scale_factor(u64 *out)
-{
-	const char *val = smm_param_watermark_scale_factor ? : "";
-	int ret = smm_parse_decimal(val, SMM_WATERMARK_SCALE_FACTOR_MAX, out);
-
-	if (!ret && *out < SMM_WATERMARK_SCALE_FACTOR_MIN)
+	val = val ? : "";
+	ret = smm_parse_decimal(val, max, out);
+	if (!ret && *out < min)
 		ret = -ERANGE;
 	if (ret)
-		pr_err("invalid watermark_scale_factor= value: '%s' (expected a whole number from %u to %u)\n",
-		       val, SMM_WATERMARK_SCALE_FACTOR_MIN, SMM_WATERMARK_SCALE_FACTOR_MAX);
+		pr_err("invalid %s= value: '%s' (expected a whole number from %llu to %llu)\n",
+		       name, val, min, max);
 	return ret ? -EINVAL : 0;
 }
 
@@ -170,11 +145,19 @@ static int smm_params_parse(struct smm_params *p)
 		ret = smm_parse_param("min_free_kbytes", smm_param_min_free_kbytes,
 				      &p->min_free_kbytes);
 	if (!ret)
-		ret = smm_parse_boost_factor(&p->watermark_boost_factor);
+		ret = smm_parse_sysctl_param("watermark_boost_factor",
+					     smm_param_watermark_boost_factor, 0,
+					     SMM_WATERMARK_BOOST_FACTOR_MAX,
+					     &p->watermark_boost_factor);
 	if (!ret)
-		ret = smm_parse_scale_factor(&p->watermark_scale_factor);
+		ret = smm_parse_sysctl_param("watermark_scale_factor",
+					     smm_param_watermark_scale_factor,
+					     SMM_WATERMARK_SCALE_FACTOR_MIN,
+					     SMM_WATERMARK_SCALE_FACTOR_MAX,
+					     &p->watermark_scale_factor);
 	if (!ret)
-		ret = smm_parse_swappiness(&p->swappiness);
+		ret = smm_parse_sysctl_param("swappiness", smm_param_swappiness, 0,
+					     SMM_SWAPPINESS_MAX, &p->swappiness);
 	if (!ret)
 		ret = smm_thp_enabled(&thp);
 	if (ret)

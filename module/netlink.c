@@ -211,6 +211,44 @@ int smm_nl_handles_check(struct genl_info *info, const struct nlattr *nest, int 
 	return 0;
 }
 
+/*
+ * A SET of several settings, all or nothing: @apply(@priv, a, false, ...)
+ * checks every attribute of [@first, @last] the request has before
+ * @apply(@priv, a, true, ...) sets each. The first refusal names its
+ * attribute; a request with none is refused with @none. The checks
+ * depend on nothing that moves, so a set after them cannot fail.
+ */
+int smm_nl_set_all(struct genl_info *info, u16 first, u16 last, const char *none,
+		   int (*apply)(void *priv, const struct nlattr *a, bool set, const char **why),
+		   void *priv)
+{
+	const char *why = NULL;
+	unsigned int n = 0;
+	int set, ret;
+	u16 attr;
+
+	for (set = 0; set <= 1; set++) {
+		for (attr = first; attr <= last; attr++) {
+			const struct nlattr *a = info->attrs[attr];
+
+			if (!a)
+				continue;
+			n++;
+			ret = apply(priv, a, set, &why);
+			WARN_ON_ONCE(ret && set);
+			if (ret) {
+				smm_nl_set_err(info->extack, a, why);
+				return ret;
+			}
+		}
+		if (!n) {
+			smm_nl_set_err(info->extack, NULL, none);
+			return -EINVAL;
+		}
+	}
+	return 0;
+}
+
 /* The genl ops in command order, from the tables; a command listed twice is a bug. */
 static void __init smm_nl_build_ops(void)
 {

@@ -45,6 +45,8 @@ extern const struct smm_nl_ops smm_nl_vmstat_ops[], smm_nl_reclaim_ops[], smm_nl
 /* nl_vma.c: a space's process part of a SPACE_GET message */
 struct smm_space;
 int smm_nl_space_put_vm(struct sk_buff *skb, const struct smm_space *s);
+/* nl_space.c: the space SPACE_ID names, or NULL with the extack (under smm_space_lock) */
+struct smm_space *smm_nl_space_of(struct nlattr **tb, struct netlink_ext_ack *extack);
 
 /* Physical addresses go to CAP_SYS_ADMIN only, as /proc/PID/pagemap does. */
 static inline bool smm_nl_admin(const struct sk_buff *skb)
@@ -96,6 +98,10 @@ void smm_nl_batch_cleanup(void *data);
 
 #define SMM_NL_BATCH_REPLY	.data_size = sizeof(struct smm_nl_batch), \
 				.fill = smm_nl_batch_fill, .cleanup = smm_nl_batch_cleanup
+
+int smm_nl_set_all(struct genl_info *info, u16 first, u16 last, const char *none,
+		   int (*apply)(void *priv, const struct nlattr *a, bool set, const char **why),
+		   void *priv);
 
 void *smm_nl_dump_put(struct sk_buff *skb, struct netlink_callback *cb, u8 cmd);
 int smm_nl_put_u64s(struct sk_buff *skb, int nest_type, int type, const u64 *v, unsigned int n,

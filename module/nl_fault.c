@@ -18,6 +18,7 @@
 #include <linux/kernel.h>
 #include <linux/seq_file.h>
 
+#include "compat.h"
 #include "smm.h"
 #include "netlink.h"
 
@@ -54,6 +55,15 @@ static s64 smm_nl_fault_val(const struct nlattr *a)
 	}
 }
 
+/* smm_nl_set_all()'s apply: check or set the setting @a names of target @fa. */
+static int smm_nl_fault_apply(void *fa, const struct nlattr *a, bool set, const char **why)
+{
+	unsigned int target = (struct smm_fail_attr *)fa - smm_dev.mm.fail;
+
+	return set ? smm_fail_set(fa, target, nla_type(a), smm_nl_fault_val(a), why) :
+		     smm_fail_check(target, nla_type(a), smm_nl_fault_val(a), why);
+}
+
 /*
  * SET: TARGET and at least one setting; every setting checked for the
  * target before any is set (all or nothing), the first refusal naming
@@ -62,45 +72,14 @@ static s64 smm_nl_fault_val(const struct nlattr *a)
 static int smm_nl_fault_set_prepare(struct sk_buff *skb, struct genl_info *info, void *data)
 {
 	const struct nlattr *t = info->attrs[SHADOWMM_A_FAULT_TARGET];
-	struct smm_fail_attr *fa;
-	const char *why = NULL;
-	unsigned int target, attr, n = 0;
-	int ret;
 
 	if (!t) {
 		NL_SET_ERR_MSG(info->extack, "missing fault injection target");
 		return -EINVAL;
 	}
-	target = nla_get_u32(t);
-	fa = &smm_dev.mm.fail[target];
-	for (attr = SHADOWMM_A_FAULT_PROBABILITY; attr <= SHADOWMM_A_FAULT_MAX; attr++) {
-		const struct nlattr *a = info->attrs[attr];
-
-		if (!a)
-			continue;
-		n++;
-		ret = smm_fail_check(target, attr, smm_nl_fault_val(a), &why);
-		if (ret) {
-			smm_nl_set_err(info->extack, a, why);
-			return ret;
-		}
-	}
-	if (!n) {
-		NL_SET_ERR_MSG(info->extack, "no fault injection setting to set");
-		return -EINVAL;
-	}
-	for (attr = SHADOWMM_A_FAULT_PROBABILITY; attr <= SHADOWMM_A_FAULT_MAX; attr++) {
-		const struct nlattr *a = info->attrs[attr];
-
-		if (!a)
-			continue;
-		ret = smm_fail_set(fa, target, attr, smm_nl_fault_val(a), &why);
-		if (WARN_ON_ONCE(ret)) {	/* checked above; the checks depend on nothing that moves */
-			smm_nl_set_err(info->extack, a, why);
-			return ret;
-		}
-	}
-	return 0;
+	return smm_nl_set_all(info, SHADOWMM_A_FAULT_PROBABILITY, SHADOWMM_A_FAULT_MAX,
+			      "no fault injection setting to set", smm_nl_fault_apply,
+			      &smm_dev.mm.fail[nla_get_u32(t)]);
 }
 
 struct smm_nl_fault_values {
@@ -232,11 +211,6 @@ static int smm_fail_show(struct seq_file *m, void *v)
 	return 0;
 }
 
-static int smm_fail_open(struct inode *inode, struct file *file)
-{
-	return single_open(file, smm_fail_show, inode->i_private);
-}
-
 /* The text written: a bool as kstrtobool() reads it, the seed unsigned, the rest signed. */
 static int smm_fail_parse(const struct smm_fail_file *f, const char __user *ubuf, size_t len,
 			   s64 *v)
@@ -281,14 +255,7 @@ static ssize_t smm_fail_write(struct file *file, const char __user *ubuf, size_t
 	return len;
 }
 
-static const struct file_operations smm_fail_fops = {
-	.owner		= THIS_MODULE,
-	.open		= smm_fail_open,
-	.read		= seq_read,
-	.write		= smm_fail_write,
-	.llseek		= seq_lseek,
-	.release	= single_release,
-};
+DEFINE_SHOW_STORE_ATTRIBUTE(smm_fail);
 
 /* fail_page_alloc/ and failslab/, each with its target's settings and counters. */
 void smm_fail_debugfs_init(struct dentry *dir)

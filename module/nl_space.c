@@ -39,19 +39,22 @@ static const struct nla_policy smm_nl_space_set_policy[SHADOWMM_A_SPACE_OOM_SCOR
 	[SHADOWMM_A_SPACE_OOM_SCORE_ADJ] = { .type = NLA_S32 },
 };
 
-/* The space a request names, with an extack when there is none. */
-static struct smm_space *smm_nl_space_of(struct genl_info *info)
+/*
+ * The space SPACE_ID in @tb names, with an extack when there is none
+ * (netlink.h). The caller holds smm_space_lock.
+ */
+struct smm_space *smm_nl_space_of(struct nlattr **tb, struct netlink_ext_ack *extack)
 {
-	struct nlattr *a = info->attrs[SHADOWMM_A_SPACE_ID];
+	struct nlattr *a = tb[SHADOWMM_A_SPACE_ID];
 	struct smm_space *s;
 
 	if (!a) {
-		NL_SET_ERR_MSG(info->extack, "missing space id");
+		NL_SET_ERR_MSG(extack, "missing space id");
 		return NULL;
 	}
 	s = smm_space_find(nla_get_u32(a));
 	if (!s)
-		NL_SET_ERR_MSG_ATTR(info->extack, a, "no such space");
+		NL_SET_ERR_MSG_ATTR(extack, a, "no such space");
 	return s;
 }
 
@@ -134,7 +137,7 @@ static int smm_nl_space_change_prepare(struct sk_buff *skb, struct genl_info *in
 	if (ret)
 		return ret;
 	smm_space_lock_all();
-	s = smm_nl_space_of(info);
+	s = smm_nl_space_of(info->attrs, info->extack);
 	ret = -ENOENT;
 	if (!s)
 		goto out_unlock;
@@ -164,7 +167,7 @@ out_unlock:
 static int smm_nl_space_walk(struct genl_info *info, u64 va, struct smm_walk *w)
 {
 	struct nlattr *a = info->attrs[SHADOWMM_A_SPACE_ADDR];
-	struct smm_space *s = smm_nl_space_of(info);
+	struct smm_space *s = smm_nl_space_of(info->attrs, info->extack);
 
 	if (!s)
 		return -ENOENT;
@@ -230,7 +233,7 @@ static int smm_nl_space_destroy_prepare(struct sk_buff *skb, struct genl_info *i
 	struct smm_space *s;
 
 	smm_space_lock_all();
-	s = smm_nl_space_of(info);
+	s = smm_nl_space_of(info->attrs, info->extack);
 	if (s) {
 		smm_workloads_space_gone(s->id);	/* its workload ends, not a later space's */
 		smm_space_set(s->id, NULL);
@@ -257,7 +260,7 @@ static int smm_nl_space_set_prepare(struct sk_buff *skb, struct genl_info *info,
 		return -EINVAL;
 	}
 	smm_space_lock_all();
-	s = smm_nl_space_of(info);
+	s = smm_nl_space_of(info->attrs, info->extack);
 	ret = -ENOENT;
 	if (!s)
 		goto out_unlock;

@@ -248,10 +248,9 @@ static int smm_nl_pageout_prepare(struct sk_buff *skb, struct genl_info *info, v
 		return -EINVAL;
 	}
 	smm_space_lock_all();
-	s = smm_space_find(nla_get_u32(tb[SHADOWMM_A_SPACE_ID]));
+	s = smm_nl_space_of(tb, info->extack);
 	if (!s) {
 		smm_space_unlock_all();
-		NL_SET_ERR_MSG_ATTR(info->extack, tb[SHADOWMM_A_SPACE_ID], "no such space");
 		return -ENOENT;
 	}
 	ret = smm_swap_pageout(s, nla_get_u64(tb[SHADOWMM_A_SPACE_ADDR]),

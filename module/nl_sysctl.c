@@ -20,6 +20,7 @@
 #include <linux/kernel.h>
 #include <linux/seq_file.h>
 
+#include "compat.h"
 #include "smm.h"
 #include "netlink.h"
 #include "core/vmscan.h"
@@ -33,10 +34,18 @@ struct smm_sysctl {
 	int (*set)(struct smm_mm *mm, u64 v, const char **why);
 };
 
-static u64 smm_sysctl_mfk_get(const struct smm_mm *mm)
-{
-	return READ_ONCE(mm->min_free_kbytes);
+/* smm_sysctl_NAME_get(): the value of mm->FIELD, read once without a lock. */
+#define SMM_SYSCTL_GET(name, field)					\
+static u64 smm_sysctl_ ## name ## _get(const struct smm_mm *mm)		\
+{									\
+	return READ_ONCE(mm->field);					\
 }
+
+SMM_SYSCTL_GET(mfk, min_free_kbytes)
+SMM_SYSCTL_GET(wsf, watermark_scale_factor)
+SMM_SYSCTL_GET(swappiness, swappiness)
+SMM_SYSCTL_GET(extfrag, extfrag_threshold)
+SMM_SYSCTL_GET(proactive, compaction_proactiveness)
 
 static int smm_sysctl_mfk_check(const struct smm_mm *mm, u64 v, const char **why)
 {
@@ -46,11 +55,6 @@ static int smm_sysctl_mfk_check(const struct smm_mm *mm, u64 v, const char **why
 static int smm_sysctl_mfk_set(struct smm_mm *mm, u64 v, const char **why)
 {
 	return smm_set_min_free_kbytes(mm, v, why);
-}
-
-static u64 smm_sysctl_wsf_get(const struct smm_mm *mm)
-{
-	return READ_ONCE(mm->watermark_scale_factor);
 }
 
 static int smm_sysctl_wsf_check(const struct smm_mm *mm, u64 v, const char **why)
@@ -63,11 +67,6 @@ static int smm_sysctl_wsf_set(struct smm_mm *mm, u64 v, const char **why)
 	return smm_set_watermark_scale_factor(mm, min_t(u64, v, U32_MAX), why);
 }
 
-static u64 smm_sysctl_swappiness_get(const struct smm_mm *mm)
-{
-	return READ_ONCE(mm->swappiness);
-}
-
 static int smm_sysctl_swappiness_check(const struct smm_mm *mm, u64 v, const char **why)
 {
 	return smm_check_swappiness(min_t(u64, v, U32_MAX), why);
@@ -76,11 +75,6 @@ static int smm_sysctl_swappiness_check(const struct smm_mm *mm, u64 v, const cha
 static int smm_sysctl_swappiness_set(struct smm_mm *mm, u64 v, const char **why)
 {
 	return smm_set_swappiness(mm, min_t(u64, v, U32_MAX), why);
-}
-
-static u64 smm_sysctl_extfrag_get(const struct smm_mm *mm)
-{
-	return READ_ONCE(mm->extfrag_threshold);
 }
 
 static int smm_sysctl_extfrag_check(const struct smm_mm *mm, u64 v, const char **why)
@@ -93,11 +87,6 @@ static int smm_sysctl_extfrag_set(struct smm_mm *mm, u64 v, const char **why)
 	int ret = smm_sysctl_extfrag_check(mm, v, why);
 
 	return ret ? : smm_set_extfrag_threshold(mm, v);
-}
-
-static u64 smm_sysctl_proactive_get(const struct smm_mm *mm)
-{
-	return READ_ONCE(mm->compaction_proactiveness);
 }
 
 static int smm_sysctl_proactive_check(const struct smm_mm *mm, u64 v, const char **why)
@@ -125,6 +114,9 @@ static const struct smm_sysctl smm_sysctls[] = {
 	  smm_sysctl_proactive_get, smm_sysctl_proactive_check, smm_sysctl_proactive_set },
 };
 
+static_assert(ARRAY_SIZE(smm_sysctls) ==
+	      SHADOWMM_A_SYSCTL_MAX - SHADOWMM_A_SYSCTL_MIN_FREE_KBYTES + 1);
+
 /* The sysctl's own ceiling (an int); the quarter of the range is the core's. */
 static struct netlink_range_validation smm_nl_mfk_range = {
 	.min = 0,
@@ -147,45 +139,24 @@ static u64 smm_nl_sysctl_val(const struct nlattr *a)
 	return nla_type(a) == SHADOWMM_A_SYSCTL_MIN_FREE_KBYTES ? nla_get_u64(a) : nla_get_u32(a);
 }
 
+/* smm_nl_set_all()'s apply: check or set the tunable @a names (smm_sysctls[] is in its order). */
+static int smm_nl_sysctl_apply(void *mm, const struct nlattr *a, bool set, const char **why)
+{
+	const struct smm_sysctl *s = &smm_sysctls[nla_type(a) - SHADOWMM_A_SYSCTL_MIN_FREE_KBYTES];
+	u64 v = smm_nl_sysctl_val(a);
+
+	return set ? s->set(mm, v, why) : s->check(mm, v, why);
+}
+
 /*
  * SET: every given value checked before any is set (all or nothing);
  * the first refusal names its attribute. At least one value.
  */
 static int smm_nl_sysctl_set_prepare(struct sk_buff *skb, struct genl_info *info, void *data)
 {
-	struct smm_mm *mm = &smm_dev.mm;
-	const char *why = NULL;
-	unsigned int i, n = 0;
-	int ret;
-
-	for (i = 0; i < ARRAY_SIZE(smm_sysctls); i++) {
-		const struct nlattr *a = info->attrs[smm_sysctls[i].attr];
-
-		if (!a)
-			continue;
-		n++;
-		ret = smm_sysctls[i].check(mm, smm_nl_sysctl_val(a), &why);
-		if (ret) {
-			smm_nl_set_err(info->extack, a, why);
-			return ret;
-		}
-	}
-	if (!n) {
-		NL_SET_ERR_MSG(info->extack, "no tunable to set");
-		return -EINVAL;
-	}
-	for (i = 0; i < ARRAY_SIZE(smm_sysctls); i++) {
-		const struct nlattr *a = info->attrs[smm_sysctls[i].attr];
-
-		if (!a)
-			continue;
-		ret = smm_sysctls[i].set(mm, smm_nl_sysctl_val(a), &why);
-		if (WARN_ON_ONCE(ret)) {	/* checked above; the checks depend on nothing that moves */
-			smm_nl_set_err(info->extack, a, why);
-			return ret;
-		}
-	}
-	return 0;
+	return smm_nl_set_all(info, SHADOWMM_A_SYSCTL_MIN_FREE_KBYTES,
+			      SHADOWMM_A_SYSCTL_MAX, "no tunable to set",
+			      smm_nl_sysctl_apply, &smm_dev.mm);
 }
 
 struct smm_nl_sysctl_values {
@@ -250,11 +221,6 @@ static int smm_sysctl_show(struct seq_file *m, void *v)
 	return 0;
 }
 
-static int smm_sysctl_open(struct inode *inode, struct file *file)
-{
-	return single_open(file, smm_sysctl_show, inode->i_private);
-}
-
 /*
  * A write is one decimal (a trailing newline allowed); bad text or a
  * value out of range is -EINVAL with nothing changed, the reason in the
@@ -279,14 +245,7 @@ static ssize_t smm_sysctl_write(struct file *file, const char __user *ubuf, size
 	return len;
 }
 
-static const struct file_operations smm_sysctl_fops = {
-	.owner		= THIS_MODULE,
-	.open		= smm_sysctl_open,
-	.read		= seq_read,
-	.write		= smm_sysctl_write,
-	.llseek		= seq_lseek,
-	.release	= single_release,
-};
+DEFINE_SHOW_STORE_ATTRIBUTE(smm_sysctl);
 
 void smm_sysctl_debugfs_init(struct dentry *dir)
 {

@@ -40,22 +40,6 @@ static const struct nla_policy smm_nl_vma_policy[SHADOWMM_A_SPACE_SHARED + 1] = 
 	[SHADOWMM_A_SPACE_SHARED]	= { .type = NLA_FLAG },
 };
 
-/* The space a request names, under smm_space_lock, with an extack when there is none. */
-static struct smm_space *smm_nl_vma_space(struct genl_info *info)
-{
-	struct nlattr *a = info->attrs[SHADOWMM_A_SPACE_ID];
-	struct smm_space *s;
-
-	if (!a) {
-		NL_SET_ERR_MSG(info->extack, "missing space id");
-		return NULL;
-	}
-	s = smm_space_find(nla_get_u32(a));
-	if (!s)
-		NL_SET_ERR_MSG_ATTR(info->extack, a, "no such space");
-	return s;
-}
-
 /* ADDR and LEN, both required. */
 static int smm_nl_vma_range(struct genl_info *info, u64 *addr, u64 *len)
 {
@@ -135,7 +119,7 @@ static int smm_nl_vma_change(struct genl_info *info, bool map)
 	if (ret)
 		return ret;
 	smm_space_lock_all();
-	s = smm_nl_vma_space(info);
+	s = smm_nl_space_of(info->attrs, info->extack);
 	ret = -ENOENT;
 	if (!s)
 		goto out_unlock;
@@ -207,7 +191,7 @@ static int smm_nl_vma_access_prepare(struct sk_buff *skb, struct genl_info *info
 	if (write)
 		flags = SMM_ACCESS_WRITE | (value ? 0 : SMM_ACCESS_PATTERN);
 	smm_space_lock_all();
-	s = smm_nl_vma_space(info);
+	s = smm_nl_space_of(info->attrs, info->extack);
 	ret = -ENOENT;
 	if (!s)
 		goto out_unlock;
@@ -286,10 +270,9 @@ static int smm_nl_vma_get_dumpit(struct sk_buff *skb, struct netlink_callback *c
 	}
 	smm_space_lock_all();
 	cb->seq = smm_space_generation() ? : 1;
-	s = smm_space_find(nla_get_u32(tb[SHADOWMM_A_SPACE_ID]));
+	s = smm_nl_space_of(tb, cb->extack);
 	if (!s) {
 		smm_space_unlock_all();
-		NL_SET_ERR_MSG_ATTR(cb->extack, tb[SHADOWMM_A_SPACE_ID], "no such space");
 		return -ENOENT;
 	}
 	for (i = cb->args[0]; i < s->vm.nr; i++) {

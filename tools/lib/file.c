@@ -4,7 +4,6 @@
  * FILE_GET dump (one message per file), FILE_CLOSE and FILE_SYNC.
  */
 #include <errno.h>
-#include <stdlib.h>
 #include <string.h>
 
 #include "libsmm.h"
@@ -133,36 +132,18 @@ int smmc_file_read(struct smmc_nl *nl, uint32_t id, struct smmc_file_read *r)
 	return smmc_nl_run(nl, nlh, smmc_file_read_cb, r);
 }
 
-struct smmc_files_ctx {
-	struct smmc_file *v;
-	size_t n, cap;
-};
-
-static int smmc_files_cb(const struct nlmsghdr *nlh, void *data)
+/* One FILE_GET message into the struct smmc_file at @f (a smmc_dump's parse). */
+static int smmc_file_parse(const struct nlmsghdr *nlh, void *f)
 {
-	struct smmc_files_ctx *ctx = data;
-
-	if (smmc_array_reserve((void **)&ctx->v, &ctx->cap, ctx->n, sizeof(*ctx->v), 4)) {
-		errno = ENOMEM;
-		return MNL_CB_ERROR;
-	}
-	memset(&ctx->v[ctx->n], 0, sizeof(*ctx->v));
-	return smmc_file_one_cb(nlh, &ctx->v[ctx->n++]);
+	memset(f, 0, sizeof(struct smmc_file));
+	return smmc_file_one_cb(nlh, f) == MNL_CB_OK ? 0 : -EBADMSG;
 }
 
-/* Every open file, into a malloc'ed *@v the caller frees. */
+/* Every open file, in an array the caller frees (smmc_dump_array()). */
 int smmc_files_get(struct smmc_nl *nl, struct smmc_file **v, size_t *n)
 {
-	struct smmc_files_ctx ctx = { 0 };
-	int ret;
+	static const struct smmc_dump d = { SHADOWMM_CMD_FILE_GET, sizeof(**v), 4, 1,
+					    smmc_file_parse };
 
-	ret = smmc_nl_run(nl, smmc_nl_request(nl, SHADOWMM_CMD_FILE_GET, true), smmc_files_cb,
-			  &ctx);
-	if (ret) {
-		free(ctx.v);
-		return ret;
-	}
-	*v = ctx.v;
-	*n = ctx.n;
-	return 0;
+	return smmc_dump_array(nl, &d, (void **)v, n);
 }

@@ -4,7 +4,6 @@
  * WORKLOAD_GET dump (one message per workload).
  */
 #include <errno.h>
-#include <stdlib.h>
 #include <string.h>
 
 #include "libsmm.h"
@@ -50,42 +49,23 @@ int smmc_workload_stop(struct smmc_nl *nl, uint32_t space)
 	return smmc_nl_run(nl, nlh, NULL, NULL);
 }
 
-struct smmc_workloads_ctx {
-	struct smmc_workload *v;
-	size_t n, cap;
-};
-
-static int smmc_workload_cb(const struct nlmsghdr *nlh, void *data)
+/* One WORKLOAD_GET message into the struct smmc_workload at @w (a smmc_dump's parse). */
+static int smmc_workload_parse(const struct nlmsghdr *nlh, void *w)
 {
 	const struct nlattr *tb[SHADOWMM_A_WORKLOAD_MAX + 1];
-	struct smmc_workloads_ctx *ctx = data;
-	struct smmc_workload *w;
 
+	memset(w, 0, sizeof(struct smmc_workload));
 	if (smmc_attr_parse(nlh, &smmc_workload_policy, tb))
-		return MNL_CB_ERROR;
-	if (smmc_array_reserve((void **)&ctx->v, &ctx->cap, ctx->n, sizeof(*ctx->v), 8)) {
-		errno = ENOMEM;
-		return MNL_CB_ERROR;
-	}
-	w = &ctx->v[ctx->n++];
-	memset(w, 0, sizeof(*w));
+		return -EBADMSG;
 	smmc_attr_store(tb, &smmc_workload_policy, w);
-	return MNL_CB_OK;
+	return 0;
 }
 
-/* Every workload, running or ended, into a malloc'ed *@v the caller frees. */
+/* Every workload, running or ended, in an array the caller frees (smmc_dump_array()). */
 int smmc_workloads_get(struct smmc_nl *nl, struct smmc_workload **v, size_t *n)
 {
-	struct smmc_workloads_ctx ctx = { 0 };
-	int ret;
+	static const struct smmc_dump d = { SHADOWMM_CMD_WORKLOAD_GET, sizeof(**v), 8, 1,
+					    smmc_workload_parse };
 
-	ret = smmc_nl_run(nl, smmc_nl_request(nl, SHADOWMM_CMD_WORKLOAD_GET, true),
-			  smmc_workload_cb, &ctx);
-	if (ret) {
-		free(ctx.v);
-		return ret;
-	}
-	*v = ctx.v;
-	*n = ctx.n;
-	return 0;
+	return smmc_dump_array(nl, &d, (void **)v, n);
 }
