@@ -90,7 +90,7 @@ static int frame_dump(struct smmc_nl *nl, struct counts *c)
 			    &c->frame_dumps, &c->frame_intr);
 }
 
-/* One zone dump, raw: the library's smmc_zones_get() does not retry either. */
+/* One zone dump, raw: the library's smmc_zones_get() would dump again while flagged. */
 static int zone_dump(struct smmc_nl *nl, struct counts *c)
 {
 	return dump_outcome(nl, smmc_nl_run(nl, smmc_nl_request(nl, SHADOWMM_CMD_ZONE_GET, true),

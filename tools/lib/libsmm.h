@@ -103,6 +103,7 @@ struct smmc_zone {
 	struct smmc_zone_stats stats;
 };
 
+#define SMMC_ZONE_DUMP_TRIES	5	/* dumps while a zone is flagged changing */
 int smmc_zones_get(struct smmc_nl *nl, struct smmc_zone zones[SMMC_NR_ZONES], unsigned int *n);
 int smmc_zone_by_name(const char *name);
 

@@ -18,6 +18,8 @@
  *  - a capture answers its requests again (wrapping around), refuses a
  *    request it has no reply for and a damaged file; frame runs parse
  *    inline with the same rules (unknown types skipped, wrong sizes not);
+ *  - zones are dumped again while a zone's message is flagged changing,
+ *    and the last dump is kept when every try was;
  *  - an event parses, skipping zones and attributes it does not know.
  *
  * TAP output; exit 1 on any failure.
@@ -29,7 +31,7 @@
 
 #include "libsmm.h"
 
-#define NR_TESTS	42
+#define NR_TESTS	44
 #define PORTID		4242
 #define SEQ		77
 
@@ -457,9 +459,9 @@ static int run_cb(const struct smmc_run *run, void *data)
  * the highatomic reserve and free_factor of CPUs 0 and 2 (1 and 3 offline),
  * then members the parser must skip: 0, CPU 1 after 2, CPU 3 as a u64.
  */
-static void put_zone(void)
+static void put_zone(uint16_t flags)
 {
-	struct nlmsghdr *nlh = put_genl(SHADOWMM_CMD_ZONE_GET, NLM_F_MULTI, 5);
+	struct nlmsghdr *nlh = put_genl(SHADOWMM_CMD_ZONE_GET, NLM_F_MULTI | flags, 5);
 	struct nlattr *ff;
 
 	mnl_attr_put_u32(nlh, SHADOWMM_A_ZONE_ID, 2);
@@ -505,7 +507,7 @@ static void test_capture(void)
 	mnl_attr_nest_end(nlh, runs);
 	end_msg(nlh);
 	cap_reply(c, SHADOWMM_CMD_FRAME_GET);
-	put_zone();
+	put_zone(0);
 	cap_reply(c, SHADOWMM_CMD_ZONE_GET);
 	smmc_capture_close(c);
 
@@ -548,6 +550,48 @@ static void test_capture(void)
 	CHECK(ret == -EBADMSG, "capture: a damaged record is refused (%s)", r.err);
 	smmc_nl_close(&r);
 	unlink(cap_path);
+}
+
+/*
+ * smmc_zones_get() over a capture whose ZONE_GET replies are @flagged
+ * dumps flagged NLM_F_DUMP_INTR, then a clean one.
+ */
+static int zones_after(unsigned int flagged, unsigned int *nz, uint64_t *wmark_min)
+{
+	struct smmc_zone zones[SMMC_NR_ZONES];
+	struct smmc_capture *c;
+	struct smmc_nl r;
+	unsigned int i;
+	int ret;
+
+	if (smmc_capture_create(&c, cap_path))
+		return -EIO;
+	for (i = 0; i <= flagged; i++) {
+		put_zone(i < flagged ? NLM_F_DUMP_INTR : 0);
+		cap_reply(c, SHADOWMM_CMD_ZONE_GET);
+	}
+	smmc_capture_close(c);
+	ret = smmc_nl_open_replay(&r, cap_path);
+	if (!ret)
+		ret = smmc_zones_get(&r, zones, nz);
+	*wmark_min = *nz ? zones[0].wmark_min : 0;
+	smmc_nl_close(&r);
+	unlink(cap_path);
+	return ret;
+}
+
+static void test_zone_retry(void)
+{
+	unsigned int flagged = SMMC_ZONE_DUMP_TRIES - 1, nz = 0;
+	uint64_t wmark_min;
+	int ret;
+
+	ret = zones_after(flagged, &nz, &wmark_min);
+	CHECK(!ret && nz == 1, "zones: dumped again while flagged, %u times (%d)", flagged, ret);
+	ret = zones_after(flagged + 1, &nz, &wmark_min);
+	CHECK(ret == SMMC_NL_DUMP_INTR && nz == 1 && wmark_min == 1280,
+	      "zones: the last of %d flagged dumps is kept, SMMC_NL_DUMP_INTR (%d, %u zones)",
+	      SMMC_ZONE_DUMP_TRIES, ret, nz);
 }
 
 /* One SHADOWMM_A_VMSTAT_COUNTER nest, as the module puts it */
@@ -629,6 +673,7 @@ int main(void)
 	test_units();
 	test_open();
 	test_capture();
+	test_zone_retry();
 	test_event_parse();
 	if (tests != NR_TESTS)
 		printf("# planned %d tests, ran %d\n", NR_TESTS, tests);

@@ -165,12 +165,25 @@ static int smmc_zone_cb(const struct nlmsghdr *nlh, void *data)
 	return MNL_CB_OK;
 }
 
+/*
+ * ZONE_GET, dumped again while the module flags a zone's message
+ * NLM_F_DUMP_INTR (it never saw that zone still while copying it),
+ * SMMC_ZONE_DUMP_TRIES times in all. Returns 0; SMMC_NL_DUMP_INTR with
+ * the last dump in @zones when every try was flagged (each zone's parts
+ * are whole, they may be of different moments: a zone under constant
+ * allocation on several CPUs); or -errno with nl->err saying why.
+ */
 int smmc_zones_get(struct smmc_nl *nl, struct smmc_zone zones[SMMC_NR_ZONES], unsigned int *n)
 {
-	struct smmc_zones_ctx ctx = { .zones = zones };
-	int ret = smmc_nl_run(nl, smmc_nl_request(nl, SHADOWMM_CMD_ZONE_GET, true), smmc_zone_cb,
-			      &ctx);
+	struct smmc_zones_ctx ctx;
+	unsigned int tries = 0;
+	int ret;
 
+	do {
+		ctx = (struct smmc_zones_ctx){ .zones = zones };
+		ret = smmc_nl_run(nl, smmc_nl_request(nl, SHADOWMM_CMD_ZONE_GET, true), smmc_zone_cb,
+				  &ctx);
+	} while (ret == SMMC_NL_DUMP_INTR && ++tries < SMMC_ZONE_DUMP_TRIES);
 	*n = ctx.n;
 	return ret;
 }

@@ -33,8 +33,6 @@
 
 #include "smmctl.h"
 
-#define STATS_DUMP_TRIES	5	/* a zone dump that raced with a change */
-
 struct smmctl_prom {
 	FILE *f;			/* an open_memstream() */
 	const char *family, *help;	/* the family samples go to */
@@ -264,14 +262,10 @@ static int stats_zones(struct smmctl_prom *p)
 {
 	struct smmc_zone zones[SMMC_NR_ZONES];
 	unsigned int n = 0;
-	int ret = 0, tries;
+	/* a zone that never stood still: its last copy, as zone show prints it */
+	int ret = smmc_zones_get(&smmctl_nl, zones, &n);
 
-	for (tries = 0; tries < STATS_DUMP_TRIES; tries++) {
-		ret = smmc_zones_get(&smmctl_nl, zones, &n);
-		if (ret != SMMC_NL_DUMP_INTR)
-			break;
-	}
-	if (ret)
+	if (ret && ret != SMMC_NL_DUMP_INTR)
 		return smmctl_error();
 	stats_zone_scalars(p, zones, n);
 	stats_zone_free_area(p, zones, n);

@@ -5,12 +5,6 @@
 
 #include "smmctl.h"
 
-/*
- * A zone message the zone changed under whatever the module tried is
- * flagged NLM_F_DUMP_INTR: dump again, as frame show does.
- */
-#define ZONE_DUMP_TRIES	5
-
 static void print_u64_row(const char *key, const char *label, const uint64_t *v, unsigned int n)
 {
 	unsigned int i;
@@ -149,7 +143,7 @@ static int zone_show(int argc, char **argv)
 {
 	struct smmc_zone zones[SMMC_NR_ZONES];
 	unsigned int n, i;
-	int only = -1, tries, ret = 0;
+	int only = -1, ret;
 
 	if (argc > 1)
 		return smmctl_bad_arg(argv[1]);
@@ -163,12 +157,16 @@ static int zone_show(int argc, char **argv)
 	}
 	if (smmctl_connect())
 		return 1;
-	for (tries = 0; tries < ZONE_DUMP_TRIES; tries++) {
-		ret = smmc_zones_get(&smmctl_nl, zones, &n);
-		if (ret != SMMC_NL_DUMP_INTR)
-			break;
-	}
-	if (ret)
+	/*
+	 * A zone allocated from on several CPUs at once may never stand still
+	 * while the module copies it: its last copy is printed with a warning,
+	 * as ip prints an interrupted dump.
+	 */
+	ret = smmc_zones_get(&smmctl_nl, zones, &n);
+	if (ret == SMMC_NL_DUMP_INTR)
+		fprintf(stderr, "Warning: the zones changed during each of %d dumps; each zone's numbers are whole but may be of different moments\n",
+			SMMC_ZONE_DUMP_TRIES);
+	else if (ret)
 		return smmctl_error();
 	smmc_open_json_array(SMMC_PRINT_JSON, "zones");
 	for (i = 0; i < n; i++) {

@@ -136,16 +136,12 @@ bool smm_vmstat_get(const struct smm_snap *s, const char *name, uint64_t *v)
  */
 int smm_snap_fetch(struct smmc_nl *nl, struct smm_snap *s, bool pressure)
 {
-	int ret, i;
+	int ret;
 
 	ret = smmc_info_get(nl, &s->info);
 	if (ret)
 		return ret;
-	for (i = 0; i < SMM_FRAME_TRIES; i++) {
-		ret = smmc_zones_get(nl, s->zones, &s->nr_zones);
-		if (ret != SMMC_NL_DUMP_INTR)
-			break;
-	}
+	ret = smmc_zones_get(nl, s->zones, &s->nr_zones);
 	if (ret && ret != SMMC_NL_DUMP_INTR)
 		return ret;
 	ret = smm_snap_frames(nl, s);
