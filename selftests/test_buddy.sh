@@ -16,7 +16,7 @@ avail() { zget "[.zones[] | select(.name == \"$1\") | .free + .pcp][0]"; }
 check_ok() { smmctl check > /dev/null; }
 
 # alloc ARGS...: print the handles, one per line
-alloc() { smmctl -j page alloc "$@" | jq -r '.handles[]'; }
+alloc() { smmctl page alloc "$@"; }
 
 smm_unload
 ktap_check "insmod with zones=DMA:8M,DMA32:24M,Normal:rest" \

@@ -34,7 +34,7 @@ for o in 0 1 2 3 4 5; do
 	smmctl page alloc order $o count 3 type Unmovable zone DMA32 > /dev/null
 	smmctl page alloc order $o count 2 type Reclaimable zone DMA > /dev/null
 done
-h=$(smmctl -j page alloc order 0 count 64 | jq -r '.handles[]' | awk 'NR % 3')
+h=$(smmctl page alloc order 0 count 64 | awk 'NR % 3')
 # shellcheck disable=SC2086
 smmctl page free $h > /dev/null
 smmctl page alloc order 10 > /dev/null
@@ -93,7 +93,7 @@ ktap_check "pagetypeinfo headers" sh -c "head -4 $D/pagetypeinfo | grep -q '^Pag
 smmctl reset > /dev/null
 raw_min=$(smmctl -j zone show DMA | jq '.zones[0].min')
 n=$(smmctl -j zone show DMA | jq '.zones[0].free / 256 | floor')
-h=$(smmctl -j page alloc order 8 count "$n" zone DMA type Movable reserve | jq -r '.handles[0]')
+h=$(smmctl page alloc order 8 count "$n" zone DMA type Movable reserve | head -n 1)
 smmctl page free "$h" > /dev/null
 smmctl page alloc order 8 zone DMA type Unmovable reserve > /dev/null
 z=$(smmctl -j zone show DMA)

@@ -20,8 +20,8 @@ ktap_check "insmod on 64 MiB" smm_load base=$SMM_BASE size=64M zones=DMA:8M,DMA3
 
 # Every other page of 4096 allocated ones freed again: thousands of runs,
 # so a frame dump takes several batches (resumed, and checked between).
-hs=$(smmctl -j page alloc order 0 count 4096 zone DMA32 type Unmovable reserve |
-	jq -r '.handles[]' | awk 'NR % 2')
+hs=$(smmctl page alloc order 0 count 4096 zone DMA32 type Unmovable reserve |
+	awk 'NR % 2')
 # shellcheck disable=SC2086
 smmctl page free $hs > /dev/null
 runs=$(json_get "$(smmctl -j frame show)" '.runs | length')

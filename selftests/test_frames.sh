@@ -18,8 +18,8 @@ span=$(json_get "$(smmctl -j info)" .span_frames)
 
 # 16384 single frames, every other one freed again: thousands of runs.
 for i in 1 2 3 4; do
-	hs=$(smmctl -j page alloc order 0 count 4096 zone DMA32 type Unmovable reserve |
-		jq -r '.handles[]' | awk 'NR % 2')
+	hs=$(smmctl page alloc order 0 count 4096 zone DMA32 type Unmovable reserve |
+		awk 'NR % 2')
 	# shellcheck disable=SC2086
 	smmctl page free $hs > /dev/null
 done

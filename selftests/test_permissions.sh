@@ -41,11 +41,11 @@ userns() {
 	smm_unprivileged unshare -Ur smmctl "$@"
 }
 
-h=$(smmctl -j page alloc order 0 | jq -r '.handles[0]')
+h=$(smmctl page alloc order 0 | head -n 1)
 sid=$(smmctl -j space create | jq -r .id)
 smmctl space map "$sid" addr 0x200000 pages 2 write > /dev/null
 smmctl cache create perm size 64 > /dev/null
-o=$(smmctl -j obj alloc perm | jq -r '.handles[0]')
+o=$(smmctl obj alloc perm | head -n 1)
 kva=$(awk '$1 == "kmalloc" { print "0x" $2 }' /sys/kernel/debug/shadowmm/pt_kbuf)
 echo "shadowmm permissions" > /tmp/perm.file
 fid=$(smmctl -j file open /tmp/perm.file | jq -r .id)
@@ -129,7 +129,7 @@ ktap_check "root walks the kernel's tables" kernel_walk_admin
 rm -f /tmp/perm.stop
 (
 	while [ ! -e /tmp/perm.stop ]; do
-		h=$(smmctl -j page alloc order 0 count 64 | jq -r '.handles[]')
+		h=$(smmctl page alloc order 0 count 64)
 		# shellcheck disable=SC2086 # a list of handles
 		smmctl page free $h > /dev/null
 		sleep 0.5

@@ -27,7 +27,7 @@ cached() { smmctl -j cache show "$1" | jq '.caches[0].cached'; }
 ktap_check "swap is off" json_expect "$(smmctl -j swap show)" .on false
 ktap_check "cache create dentry size 192 reclaim_account" \
 	smmctl cache create dentry size 192 reclaim_account
-held=$(smmctl -j obj alloc dentry count 8 | jq -r '.handles[]')
+held=$(smmctl obj alloc dentry count 8)
 ktap_check "8 objects held by handle" test "$(echo "$held" | wc -l)" -eq 8
 ktap_check "obj alloc dentry count 4000 cached" smmctl obj alloc dentry count 4000 cached
 ktap_check "cache show counts 4000 cached" test "$(cached dentry)" -eq 4000

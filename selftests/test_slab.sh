@@ -25,7 +25,7 @@ cache_get() { json_get "$(caches)" "[.caches[] | select(.name == \"$1\") | .$2][
 # frames not allocated (free + per-CPU), all zones
 avail() { smmctl -j zone show | jq '[.zones[] | .free + .pcp] | add'; }
 # obj_alloc NAME COUNT: the handles, one per line
-obj_alloc() { smmctl -j obj alloc "$1" count "$2" | jq -r '.handles[]'; }
+obj_alloc() { smmctl obj alloc "$1" count "$2"; }
 # what a refused obj request must not change: objects and frames in use
 slab_state() { echo "$(smm_used_frames) $(caches | jq -c '[.caches[] | .active_objs]')"; }
 refused() {

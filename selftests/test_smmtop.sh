@@ -447,7 +447,7 @@ if grep -q '^40000000-7fffffff : Reserved' /proc/iomem; then
 	if smm_load base=$SMM_BIG_BASE size=1G; then
 		range="1 GiB"
 		for i in 1 2; do
-			hs=$(smmctl -j page alloc order 0 count 4096 reserve | jq -r '.handles[]' | awk 'NR % 2')
+			hs=$(smmctl page alloc order 0 count 4096 reserve | awk 'NR % 2')
 			# shellcheck disable=SC2086 # a list of handles
 			smmctl page free $hs > /dev/null
 		done

@@ -73,7 +73,7 @@ churn_space() {
 worker() {
 	n=0 intr=0 caches=0 spaces=0
 	while [ ! -e /tmp/stress.stop ]; do
-		h=$(smmctl -j page alloc order $((n % 4)) count 8 2>/dev/null | jq -r '.handles[]' 2>/dev/null)
+		h=$(smmctl page alloc order $((n % 4)) count 8 2>/dev/null)
 		# a zone that never stood still is printed with a warning, exit 0
 		out=$(smmctl -j zone show 2>&1 > /dev/null) || echo "worker $1: zone show failed: $out"
 		# under constant change a frame dump may be flagged interrupted

@@ -69,10 +69,10 @@ field() { sed -n "s/.* $1=\([^ ]*\).*/\1/p"; }
 
 # --- phase 1: pages and objects ---
 trace_on
-h=$(smmctl -j page alloc order 2 count 3 | jq -r '.handles[]')
+h=$(smmctl page alloc order 2 count 3)
 smmctl page free $h > /dev/null
 smmctl cache create trc size 200 > /dev/null
-o=$(smmctl -j obj alloc trc count 1 | jq -r '.handles[]')
+o=$(smmctl obj alloc trc count 1)
 smmctl obj free trc "$o" > /dev/null
 trace_off /tmp/trace1
 ktap_print_msg "phase 1: $(wc -l < /tmp/trace1) events"
@@ -166,7 +166,7 @@ ktap_check "mm_vmscan_kswapd_wake: kshadowd woke (nid=0)" sh -c \
 
 quiet_off() {
 	echo > $T/trace
-	smmctl page free $(smmctl -j page alloc order 1 count 2 | jq -r '.handles[]') > /dev/null
+	smmctl page free $(smmctl page alloc order 1 count 2) > /dev/null
 	n=$(grep -vc '^#' $T/trace)
 	[ "$n" = 0 ] || { echo "$n events with the events off"; return 1; }
 }
@@ -177,7 +177,7 @@ cd /tmp || exit 1
 if command -v trace-cmd > /dev/null; then
 	tc() {
 		trace-cmd record -q -e shadowmm -o /tmp/trc.dat \
-			sh -c 'smmctl page free $(smmctl -j page alloc order 2 count 3 | jq -r ".handles[]")' \
+			sh -c 'smmctl page free $(smmctl page alloc order 2 count 3)' \
 			> /tmp/trc.out 2>&1 || { cat /tmp/trc.out; return 1; }
 		n=$(trace-cmd report -i /tmp/trc.dat 2>/dev/null | grep -c 'mm_page_alloc: .*order=2 ')
 		[ "$n" = 3 ] || { echo "trace-cmd report: mm_page_alloc order=2 $n times"; trace-cmd report -i /tmp/trc.dat | tail; return 1; }
@@ -189,7 +189,7 @@ fi
 if command -v perf > /dev/null; then
 	pf() {
 		perf record -q -e 'shadowmm:*' -a -o /tmp/perf.data -- \
-			sh -c 'smmctl page free $(smmctl -j page alloc order 2 count 3 | jq -r ".handles[]")' \
+			sh -c 'smmctl page free $(smmctl page alloc order 2 count 3)' \
 			> /tmp/perf.out 2>&1 || { cat /tmp/perf.out; return 1; }
 		n=$(perf script -i /tmp/perf.data 2>/dev/null | grep -c 'shadowmm:mm_page_alloc: .*order=2 ')
 		[ "$n" = 3 ] || { echo "perf script: mm_page_alloc order=2 $n times"; perf script -i /tmp/perf.data 2>&1 | tail; return 1; }

@@ -84,7 +84,7 @@ ktap_check "smmctl vmstat NAME... prints those, in the order asked" some
 # four order-3 blocks: 32 pages, 4 allocations; then freed
 page_pair() {
 	a0=$(pgalloc) f0=$(val pgfree) n0=$(val numa_hit)
-	h=$(smmctl -j page alloc order 3 count 4 | jq -r '.handles[]') || return 1
+	h=$(smmctl page alloc order 3 count 4) || return 1
 	a1=$(pgalloc) f1=$(val pgfree) n1=$(val numa_hit)
 	delta pgalloc_* "$a0" "$a1" 32 && delta pgfree "$f0" "$f1" 0 &&
 		delta numa_hit "$n0" "$n1" 4 || return 1
