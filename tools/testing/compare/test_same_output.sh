@@ -39,16 +39,18 @@ setup() {
 } > /dev/null
 
 # debugfs_state KO DIR: KO loaded, the state set up and checked, every
-# debugfs file copied to DIR; the numbers that differ from one load to
-# the next masked: lock_holds' times and pt_kbuf's addresses. The
-# module stays loaded.
+# debugfs file copied to DIR, those of a subdirectory as DIR/SUB.FILE
+# (vm/, fail_page_alloc/, failslab/); the numbers that differ from one
+# load to the next masked: lock_holds' times and pt_kbuf's addresses.
+# The module stays loaded.
 debugfs_state() {
-	local f
+	local f r
 	mkdir -p "$2"
 	insmod "$1" base=0x10000000 size=64M 2> $A.err && setup 2>> $A.err &&
 		smmctl check > /dev/null 2>> $A.err || return 1
-	for f in "$DBG"/*; do
-		cat "$f" > "$2/${f##*/}" 2>> $A.err || return 1
+	for f in $(find "$DBG" -type f | sort); do
+		r=${f#"$DBG"/}
+		cat "$f" > "$2/$(echo "$r" | tr / .)" 2>> $A.err || return 1
 	done
 	if [ -f "$2/lock_holds" ]; then
 		awk 'NR > 1 { $3 = "ns"; $4 = "ns" } { print }' "$2/lock_holds" > "$2/lock_holds.m" &&
