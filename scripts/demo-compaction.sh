@@ -19,7 +19,9 @@
 #      where it stopped, pgmigrate_success grew, the order-9 index -1
 #   3  the zone fragmented again (a second space, the same way, over
 #      what is free), vm.compaction_proactiveness 100: kcompactd
-#      compacts the zone on its own (more runs, pages migrated)
+#      compacts the whole zone on its own (run order -1; more runs,
+#      pages migrated): the knob is set between two snapshots 1 s
+#      apart, so that the second shows the rates of that run
 #
 # Each stage waits at most SMM_DEMO_STAGE_SECONDS (40) for its sign; a
 # stage that did not come is named after "==== SMM DEMO FAILED ====".
@@ -30,9 +32,16 @@ STAGE_SECONDS=${SMM_DEMO_STAGE_SECONDS:-40}
 missed=""
 
 # snapshot: smmtop's COMPACTION: section, the second of two batch
-# snapshots 0.25 s apart (so the counters have rates)
+# snapshots 0.25 s apart (so the counters have rates); or, once, the two
+# recorded in $PENDING (a stage that acts between its two snapshots)
+PENDING=/tmp/demo-compaction.pending
 snapshot() {
-	smmtop -b -n 2 -d 0.25 | awk '
+	if [ -s "$PENDING" ]; then
+		cat "$PENDING"
+		rm -f "$PENDING"
+	else
+		smmtop -b -n 2 -d 0.25
+	fi | awk '
 		/^smmtop - / { n++ }
 		n < 2 { next }
 		/^COMPACTION:/ { show = 1 }
@@ -101,7 +110,10 @@ runs0=$(normal_field 2)
 mig0=$(counter pgmigrate_success)
 echo "# fragmentation score: $(awk '$1 == "zone" { print $4 }' /sys/kernel/debug/shadowmm/compaction)"
 echo "# smmctl vm set compaction_proactiveness 100: kcompactd compacts above the score's high mark"
+smmtop -b -n 2 -d 1 > "$PENDING" &
+sleep 0.4
 smmctl vm set compaction_proactiveness 100
+wait
 stage "3. kcompactd's proactive compaction: more runs, pages migrated" "$SIGN_PROACTIVE" \
 	-v runs0="$runs0" -v mig0="$mig0"
 echo "# fragmentation score: $(awk '$1 == "zone" { print $4 }' /sys/kernel/debug/shadowmm/compaction)"

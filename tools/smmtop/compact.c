@@ -6,9 +6,11 @@
  * attributes: run count, scanning or done, the order it aims for, the
  * migrate scanner's frame and the free scanner's pageblock), a bar of
  * the zone with both scanners on it, and the fragmentation at that
- * order (extfrag and unusable index, and the unusable index at order 9
- * over the last refreshes); then the vmstat counters compaction moves,
- * with their rates between two snapshots:
+ * order (extfrag and unusable index; -1, a whole-zone run, shows them
+ * at pageblock order, 9), and, as wide as the screen allows, the
+ * unusable index at order 9 over the last refreshes (the free area's
+ * history, newest at the right); then the vmstat counters compaction
+ * moves, with their rates between two snapshots:
  *
  *	COMPACT  RUNS STATE    ORDER  MIGRATE     FREE  EXTFRAG UNUSABLE
  *	Normal      3 scanning     9     7168    12800    0.912    0.750
@@ -27,6 +29,7 @@
 
 #define CP_ORDER_DEFAULT	9	/* a whole-zone run: pageblock order */
 #define CP_BATCH_BAR		64
+#define CP_ROW_WIDTH		66	/* a zone's line before its history */
 
 /* The counters with a rate, in the order shown; the first four are per-second rates. */
 static const char *const cp_counters[] = {
@@ -52,7 +55,13 @@ static unsigned int cp_zones(const struct smm_snap *s)
 	return n;
 }
 
-/* The order the zone's last run aimed for, pageblock order for a whole-zone run. */
+/* The run's order, -1 for a whole zone (or no run yet). */
+static int cp_run_order(const struct smmc_zone *z)
+{
+	return z->compact_runs ? z->compact_order : -1;
+}
+
+/* The order whose indexes are shown: the run's, pageblock order for a whole-zone run. */
 static unsigned int cp_order(const struct smmc_zone *z)
 {
 	return z->compact_runs && z->compact_order >= 0 && z->compact_order < SMMC_NR_ORDERS ?
@@ -68,8 +77,9 @@ static const char *cp_state(const struct smmc_zone *z)
 
 /*
  * The zone as @n characters: '>' what the migrate scanner has passed,
- * 'M' where it is, '<' what the free scanner has passed (from the end),
- * 'F' its pageblock, '.' the rest; all '.' before any run.
+ * 'M' where it is, '<' what the free scanner has passed (from the end)
+ * and the migrate scanner has not, 'F' its pageblock, '.' the rest; all
+ * '.' before any run. Scanners that met and crossed read ">>F>>M<<".
  */
 static void cp_bar(char *buf, unsigned int n, const struct smmc_zone *z)
 {
@@ -88,7 +98,7 @@ static void cp_bar(char *buf, unsigned int n, const struct smmc_zone *z)
 		f = n - 1;
 	for (i = 0; i < m; i++)
 		buf[i] = '>';
-	for (i = f + 1; i < n; i++)
+	for (i = (f > m ? f : m) + 1; i < n; i++)
 		buf[i] = '<';
 	buf[f] = 'F';
 	buf[m] = 'M';
@@ -143,22 +153,38 @@ static const char *cp_milli(char *buf, size_t len, int v)
 	return buf;
 }
 
-/* A zone's line and its bar, from @row; the rows used. */
-static int cp_draw_zone(struct smm_panel *p, int row, const struct smmc_zone *z)
+/* Zone @zi's unusable index at order 9, one character a refresh, after its line. */
+static void cp_draw_hist(struct smm_panel *p, int row, const struct smm_view *v, unsigned int zi)
 {
+	int width = p->cols - CP_ROW_WIDTH - 2, col, s;
+
+	for (col = 0; col < width; col++) {
+		s = smm_hist_get(&v->hist, zi, width - 1 - col);
+		if (s >= 0)
+			smm_panel_putc(p, row, CP_ROW_WIDTH + 2 + col, s > 500 ? SMM_C_WARN : SMM_C_OK,
+				       0, smm_level_char(s, 1000));
+	}
+}
+
+/* Zone @zi's line, its history and its bar, from @row; the rows used. */
+static int cp_draw_zone(struct smm_panel *p, int row, const struct smm_view *v, unsigned int zi)
+{
+	const struct smmc_zone *z = &v->cur->zones[zi];
 	unsigned int o = cp_order(z), w = p->cols > 4 ? p->cols - 4 : 0;
-	char ef[16], un[16], mg[24] = "-", fr[24] = "-", bar[512];
+	char ef[16], un[16], ord[16] = "-", mg[24] = "-", fr[24] = "-", bar[512];
 
 	if (z->compact_runs) {
+		snprintf(ord, sizeof(ord), "%d", cp_run_order(z));
 		snprintf(mg, sizeof(mg), "%" PRIu64, z->compact_migrate_pfn);
 		snprintf(fr, sizeof(fr), "%" PRIu64, z->compact_free_pfn);
 	}
 	smm_panel_put(p, row, 0, z->compact_running ? SMM_C_WARN : SMM_C_NORMAL, 0,
-		      "%-8s %6" PRIu64 " %-8s %5u %8s %8s %8s %8s", z->name, z->compact_runs,
-		      cp_state(z), o, mg, fr, cp_milli(ef, sizeof(ef), z->extfrag[o]),
+		      "%-8s %6" PRIu64 " %-8s %5s %8s %8s %8s %8s", z->name, z->compact_runs,
+		      cp_state(z), ord, mg, fr, cp_milli(ef, sizeof(ef), z->extfrag[o]),
 		      cp_milli(un, sizeof(un), z->unusable[o]));
 	if (w >= sizeof(bar))
 		w = sizeof(bar) - 1;
+	cp_draw_hist(p, row, v, zi);
 	cp_bar(bar, w, z);
 	smm_panel_put(p, row + 1, 0, SMM_C_NORMAL, 0, "  |%s|", bar);
 	return 2;
@@ -178,7 +204,7 @@ static void Compaction_draw(struct smm_panel *p, const struct smm_view *v)
 		      "RUNS", "STATE", "ORDER", "MIGRATE", "FREE", "EXTFRAG", "UNUSABLE");
 	for (z = 0; z < s->nr_zones; z++)
 		if (s->zones[z].managed)
-			row += cp_draw_zone(p, row, &s->zones[z]);
+			row += cp_draw_zone(p, row, v, z);
 	for (i = 0; i < 4; i++) {
 		r = cp_rate(v, cp_counters[i], &d);
 		len += snprintf(line + len, sizeof(line) - len, "%s/s %s  ",
@@ -226,12 +252,13 @@ static void cp_batch_zone(const struct smmc_zone *z)
 	smmc_print_string(SMMC_PRINT_ANY, "name", "%-8s", z->name);
 	smmc_print_u64(SMMC_PRINT_ANY, "runs", " %6" PRIu64, z->compact_runs);
 	smmc_print_string(SMMC_PRINT_ANY, "state", " %-8s", cp_state(z));
-	smmc_print_uint(SMMC_PRINT_ANY, "order", " %5u", o);
+	smmc_print_uint(SMMC_PRINT_JSON, "index_order", NULL, o);
 	if (z->compact_runs) {
+		smmc_print_int(SMMC_PRINT_ANY, "order", " %5d", cp_run_order(z));
 		smmc_print_u64(SMMC_PRINT_ANY, "migrate_pfn", " %8" PRIu64, z->compact_migrate_pfn);
 		smmc_print_u64(SMMC_PRINT_ANY, "free_pfn", " %8" PRIu64, z->compact_free_pfn);
 	} else {
-		smmc_print_text(" %8s %8s", "-", "-");
+		smmc_print_text(" %5s %8s %8s", "-", "-", "-");
 	}
 	smmc_print_milli(SMMC_PRINT_ANY, "extfrag", " %8s", z->extfrag[o]);
 	smmc_print_milli(SMMC_PRINT_ANY, "unusable", " %8s\n", z->unusable[o]);
