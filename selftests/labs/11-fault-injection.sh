@@ -20,7 +20,7 @@ LAB_11_MSG="fault injection failed an allocation"
 # success, in LAB_11_PAT; the handles of the successes in LAB_11_H; a
 # failure whose message does not name fault injection in LAB_11_BAD
 lab_11_run() {
-	local n=$1 i=0 out
+	local n="$1" i=0 out
 	shift
 	LAB_11_PAT='' LAB_11_H='' LAB_11_BAD=''
 	while [ $i -lt "$n" ]; do

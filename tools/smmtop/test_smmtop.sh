@@ -37,7 +37,7 @@ squeeze() {
 }
 
 ktap_header
-ktap_plan 87
+ktap_plan 88
 
 cap=$dir/cap64
 "$MKCAP" 64 16 3 "$cap" > "$dir/mkcap.out" || { echo "Bail out! test_mkcap failed"; exit 1; }
@@ -191,6 +191,15 @@ check "batch -j: compaction's zones and a counter's rate" \
 	"DMA 0 never null;Normal 2 scanning 6144 13824 9;1600" \
 	"$(jq -rs '.[1].compaction | ([.zones[] | "\(.name) \(.runs) \(.state) \(.migrate_pfn)\(if .runs > 0 then " \(.free_pfn) \(.order)" else "" end)"] | join(";")) + ";\(.counters.pgmigrate_success.rate)"' "$dir/pjson" 2>&1)"
 check "an old capture (no counters): no compaction section" 0 "$(grep -c '^COMPACTION:' "$dir/oldb")"
+# refresh 6: the migrate scanner at 4096 + 6144 = 10240 is past the free
+# scanner's pageblock at 16384 - 512 - 6144 = 9728: they crossed; on 64
+# characters for Normal's 12288 frames, F at (9728 - 4096) * 64 / 12288 =
+# 29 and M at 32
+"$MKCAP" 64 16 6 "$dir/cap6" > /dev/null
+check "batch: scanners that crossed read >>F>>M<< on the bar" \
+	"Normal 6 scanning 9 10240 9728;|$(printf "%29s" | tr " " ">")F>>M$(printf "%31s" | tr " " "<")|" \
+	"$("$SMMTOP" -b -n 6 -d 0.25 --replay "$dir/cap6" | sed -n '/^COMPACTION:/,/^$/p' | grep -A1 '^Normal' |
+		tail -2 | while read -r l; do printf '%s;' "$(squeeze "$l" | cut -d' ' -f1-6)"; done | sed 's/;$//')"
 
 # ---- options and bad input ----
 
