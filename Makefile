@@ -22,9 +22,10 @@
 #   make bench      benchmarks: native core rows and smmtop's refresh, then
 #                   ratios against the kernel's allocators in one VM run
 #                   (table + JSON)
-#   make demo       memory pressure in the VM, stage by stage in smmtop's
-#                   batch mode (scripts/demo.sh pressure); not part of
-#                   make check
+#   make demo       the demos in the VM, stage by stage in smmtop's batch
+#                   mode: memory pressure, then compaction (scripts/demo.sh
+#                   pressure, compaction; DEMO=compaction: that one alone);
+#                   not part of make check
 #   make lab N=3    guided lab 3 in the VM, its predictions checked
 #                   (scripts/lab.sh; N=all: every lab, FIGURES=1: copy its
 #                   figures into Documentation/labs/figures/); make check
@@ -278,10 +279,13 @@ bench: deps all
 	$(MAKE) -C tools bench-smmtop
 	SMM_KVER=$(KREL) SMM_VM_MEM=$${SMM_VM_MEM:-3G} SMM_BENCH_NATIVE=build/bench/native.json scripts/vm.sh bench
 
-# The pressure demo (Documentation/reclaim.md, "The demo"): zone below
-# low, kshadowd, swap, OOM kill; build/demo/pressure.txt.
+# The demos, one VM boot each: pressure (Documentation/reclaim.md, "The
+# demo": zone below low, kshadowd, swap, OOM kill; build/demo/pressure.txt)
+# and compaction (Documentation/compaction.md, "Seen live": a zone
+# fragmented, compacted on demand and by kcompactd; build/demo/compaction.txt).
+DEMO ?= pressure compaction
 demo: deps all
-	SMM_KVER=$(KREL) scripts/demo.sh pressure
+	for d in $(DEMO); do SMM_KVER=$(KREL) scripts/demo.sh $$d || exit 1; done
 
 # A guided lab (Documentation/labs/): its commands in the VM, its
 # predictions checked, its output printed; build/lab/labs.txt.

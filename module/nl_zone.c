@@ -9,6 +9,7 @@
  */
 #include "smm.h"
 #include "netlink.h"
+#include "core/compaction.h"
 
 static int smm_nl_area_fill(struct sk_buff *skb, const struct smm_zone_snapshot *s, unsigned int o)
 {
@@ -112,6 +113,30 @@ static int smm_nl_pcp_free_factor_fill(struct sk_buff *skb, struct smm_mm *mm, u
 	return 0;
 }
 
+/*
+ * Where the zone's compaction run is, or the last one stopped
+ * (core/compaction.c's smm_compact_scan_snapshot(), no lock): the run
+ * count alone until a run has scanned.
+ */
+static int smm_nl_compact_scan_fill(struct sk_buff *skb, struct smm_mm *mm, unsigned int zi)
+{
+	struct smm_compact_scan sc;
+
+	smm_compact_scan_snapshot(mm, zi, &sc);
+	if (nla_put_u64_64bit(skb, SHADOWMM_A_ZONE_COMPACT_RUNS, sc.runs, SHADOWMM_A_ZONE_PAD))
+		return -EMSGSIZE;
+	if (!sc.runs)
+		return 0;
+	if (nla_put_u8(skb, SHADOWMM_A_ZONE_COMPACT_RUNNING, sc.running) ||
+	    nla_put_s32(skb, SHADOWMM_A_ZONE_COMPACT_ORDER, sc.order) ||
+	    nla_put_u64_64bit(skb, SHADOWMM_A_ZONE_COMPACT_MIGRATE_PFN, sc.migrate_pfn,
+			      SHADOWMM_A_ZONE_PAD) ||
+	    nla_put_u64_64bit(skb, SHADOWMM_A_ZONE_COMPACT_FREE_PFN, sc.free_pfn,
+			      SHADOWMM_A_ZONE_PAD))
+		return -EMSGSIZE;
+	return 0;
+}
+
 /* The watermarks, boost and highatomic reserve from the snapshot: one moment. */
 static int smm_nl_zone_fill(struct sk_buff *skb, struct smm_mm *mm, unsigned int zi,
 			    const struct smm_zone_snapshot *s)
@@ -144,7 +169,8 @@ static int smm_nl_zone_fill(struct sk_buff *skb, struct smm_mm *mm, unsigned int
 	    nla_put_u64_64bit(skb, SHADOWMM_A_ZONE_NR_RESERVED_HIGHATOMIC,
 			      s->nr_reserved_highatomic, SHADOWMM_A_ZONE_PAD) ||
 	    smm_nl_pcp_free_factor_fill(skb, mm, zi) ||
-	    smm_nl_lru_fill(skb, mm, zi))
+	    smm_nl_lru_fill(skb, mm, zi) ||
+	    smm_nl_compact_scan_fill(skb, mm, zi))
 		return -EMSGSIZE;
 	return 0;
 }

@@ -3,11 +3,16 @@
 # A scripted demo in the VM (make demo runs `demo.sh pressure` after
 # building the module and the tools):
 #
-#   demo.sh pressure
+#   demo.sh pressure | compaction
 #       a zone going below low, kshadowd reclaiming, swap filling and an
 #       OOM kill on a 64 MiB range, each stage as smmtop's batch mode
 #       shows it (scripts/demo-pressure.sh, run in the guest; the outline
 #       and a capture are in Documentation/reclaim.md, "The demo")
+#   demo.sh compaction
+#       a 16 MiB zone fragmented, compacted on demand, then by kcompactd's
+#       proactive compaction, each stage as smmtop's compaction view
+#       shows it (scripts/demo-compaction.sh; Documentation/compaction.md,
+#       "Seen live")
 #
 # The serial console goes to the terminal and build/demo/serial.log, the
 # demo's own output to build/demo/NAME.txt. Exits non-zero when a stage
@@ -19,8 +24,8 @@ set -euo pipefail
 top=$(cd "$(dirname "$0")/.." && pwd)
 name=${1:-}
 case "$name" in
-pressure) ;;
-*) echo "usage: demo.sh pressure" >&2; exit 2 ;;
+pressure | compaction) ;;
+*) echo "usage: demo.sh pressure | compaction" >&2; exit 2 ;;
 esac
 if [ ! -e "$top/module/shadowmm.ko" ] || [ ! -x "$top/tools/smmtop/smmtop" ]; then
 	echo "demo: build first (make demo does)" >&2

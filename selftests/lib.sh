@@ -296,3 +296,30 @@ json_expect() {
 	echo "expected '$want', saw '$got' (jq '$filter')"
 	return 1
 }
+
+# smm_fragment ZONE ADDR: fragment zone ZONE as lab 10, test_compact and
+# make demo's compaction scenario do: a new space maps what the zone has
+# free less its low watermark and 64 pages, in an even number of 512 KiB
+# stripes from ADDR, writes every page, then unmaps every other stripe:
+# about half the zone is free again, in 128-page holes, so no free block
+# of order 9 exists and its fragmentation index is near 1. Sets
+# SMM_FRAG_ID (the space) and SMM_FRAG_STRIPES (stripes mapped at first;
+# the even ones, 0, 2, ..., stay).
+SMM_FRAG_STRIPE=0x80000
+smm_fragment() {
+	local z free low len i
+	z=$(smmctl -j zone show "$1" | jq -c '.zones[0]')
+	free=$(echo "$z" | jq '.free + .pcp')
+	low=$(echo "$z" | jq '.low')
+	SMM_FRAG_STRIPES=$(( (free - low - 64) * 4096 / SMM_FRAG_STRIPE / 2 * 2 ))
+	len=$(( SMM_FRAG_STRIPES * SMM_FRAG_STRIPE ))
+	SMM_FRAG_ID=$(smmctl -j space create | jq -r .id)
+	smmctl space mmap "$SMM_FRAG_ID" addr "$2" len $len
+	smmctl space access "$SMM_FRAG_ID" addr "$2" len $len write > /dev/null
+	i=1
+	while [ $i -lt "$SMM_FRAG_STRIPES" ]; do
+		smmctl space munmap "$SMM_FRAG_ID" addr $(($2 + i * SMM_FRAG_STRIPE)) \
+			len $SMM_FRAG_STRIPE
+		i=$((i + 2))
+	done
+}

@@ -28,7 +28,7 @@ A=0x40000000		# the VMA's start
 STRIPE=0x80000		# 512 KiB: 128 pages
 
 ktap_header
-ktap_plan 26
+ktap_plan 27
 smm_need_range "$SMM_BASE" 64M
 
 smm_unload
@@ -44,21 +44,12 @@ frag9() { awk '$4 == "Normal" { print $14 }' $D/extfrag_index; }
 ktap_check "vm set compaction_proactiveness 0 (the default 20 read first)" sh -c \
 	"[ \"\$(cat $D/vm/compaction_proactiveness)\" = 20 ] && smmctl vm set compaction_proactiveness 0"
 
-# the VMA: what is free less the low watermark and 64 pages, in stripes
+# the VMA: what is free less the low watermark and 64 pages, in stripes,
+# every other one unmapped (lib.sh)
 checkerboard() {
-	z=$(smmctl -j zone show Normal | jq '.zones[0]')
-	free=$(echo "$z" | jq '.free + .pcp')
-	low=$(echo "$z" | jq '.low')
-	stripes=$(( (free - low - 64) * 4096 / STRIPE / 2 * 2 ))
-	len=$(( stripes * STRIPE ))
-	id=$(smmctl -j space create | jq -r .id)
-	smmctl space mmap "$id" addr $A len $len
-	smmctl space access "$id" addr $A len $len write > /dev/null
-	i=1
-	while [ $i -lt $stripes ]; do
-		smmctl space munmap "$id" addr $((A + i * STRIPE)) len $STRIPE
-		i=$((i + 2))
-	done
+	smm_fragment Normal $A
+	id=$SMM_FRAG_ID
+	stripes=$SMM_FRAG_STRIPES
 }
 checkerboard
 # the checksum of every stripe left, in one line (one jq: the guest is slow to fork)
@@ -113,6 +104,16 @@ counted() {
 	[ "$got" = "$want" ] || { echo "pgmigrate_success compact_success compact_fail compact_stall: $got, want $want"; return 1; }
 }
 ktap_check "vmstat: pgmigrate_success; compact_success, _fail, _stall 0 (direct compaction's)" counted
+# ZONE_GET's compaction state, as smmtop's compaction view reads it: the
+# run done, for order 9, the migrate scanner below the free scanner
+# (success before they met), both inside Normal
+scanners() {
+	zs=$(smmctl -j zone show Normal | jq '.zones[0] | "\(.start) \(.start + .spanned)"' -r)
+	json_expect "$(smmtop -b -j -n 1)" \
+		".compaction.zones[] | select(.name == \"Normal\") | \"\(.runs > 0) \(.state) \(.order) \(.migrate_pfn < .free_pfn) \(.migrate_pfn >= ${zs% *}) \(.free_pfn < ${zs#* })\"" \
+		"true done 9 true true true"
+}
+ktap_check "smmtop -j: Normal's run done, order 9, the scanners apart inside the zone" scanners
 ktap_check "compact_* and pgmigrate_* in smmctl vmstat" json_expect \
 	"$(smmctl -j vmstat compact_migrate_scanned compact_isolated pgmigrate_fail)" \
 	'"\(.compact_migrate_scanned > 0) \(.compact_isolated > 0) \(.pgmigrate_fail)"' "true true 0"

@@ -407,6 +407,42 @@ static void smm_compact_account(struct smm_mm *mm, const struct smm_compact_cont
 }
 
 /*
+ * The run's scanners where a reader can see them (mm->compact_scan[],
+ * smm_compact_scan_snapshot()): at the start with @start (runs counted),
+ * after every batch, and at the end with @running false. The spaces'
+ * lock held: one writer.
+ */
+static void smm_compact_publish(const struct smm_compact_control *cc, bool running, bool start)
+{
+	struct smm_compact_scan *sc = &cc->mm->compact_scan[cc->zi];
+
+	WRITE_ONCE(sc->migrate_pfn, cc->migrate_pfn);
+	WRITE_ONCE(sc->free_pfn, cc->free_pfn);
+	if (start) {
+		WRITE_ONCE(sc->order, cc->order);
+		WRITE_ONCE(sc->runs, sc->runs + 1);
+	}
+	WRITE_ONCE(sc->running, running);
+}
+
+/*
+ * Zone @zone's compaction state for show (ZONE_GET, smmtop): the run in
+ * progress or the last one, each field read once without a lock (a
+ * reader may see the scanners one batch apart). runs 0: no run yet.
+ */
+void smm_compact_scan_snapshot(const struct smm_mm *mm, unsigned int zone,
+			       struct smm_compact_scan *out)
+{
+	const struct smm_compact_scan *sc = &mm->compact_scan[zone];
+
+	out->runs = READ_ONCE(sc->runs);
+	out->migrate_pfn = READ_ONCE(sc->migrate_pfn);
+	out->free_pfn = READ_ONCE(sc->free_pfn);
+	out->order = READ_ONCE(sc->order);
+	out->running = READ_ONCE(sc->running);
+}
+
+/*
  * compact_zone(): compact zone @zone for @order (-1: the whole zone;
  * with @proactive, until the zone's fragmentation score is at or below
  * the low mark), what it did in *@res. The CPUs' lists are drained
@@ -443,12 +479,15 @@ int smm_compact_zone_mode(struct smm_mm *mm, unsigned int zone, int order, bool 
 	cc->free_pfn = smm_pageblock_start(cc->z->end - 1);
 	cc->free_pos = max(cc->free_pfn, cc->z->start);
 	smm_trace_compaction_begin(mm, cc->z->start, cc->migrate_pfn, cc->free_pfn, cc->z->end);
+	smm_compact_publish(cc, true, true);
 	while ((r = smm_compact_finished(cc)) == SMM_COMPACT_CONTINUE) {
 		if (smm_isolate_migratepages(cc))
 			smm_compact_migrate(cc);
+		smm_compact_publish(cc, true, false);
 		smm_drain_all_pcp(mm);
 		smm_cond_resched();
 	}
+	smm_compact_publish(cc, false, false);
 	smm_trace_compaction_end(mm, cc->z->start, cc->migrate_pfn, cc->free_pfn, cc->z->end, r);
 	smm_compact_release(cc);
 	smm_drain_all_pcp(mm);

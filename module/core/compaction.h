@@ -67,6 +67,8 @@ struct smm_compact_zone_res {
 };
 
 const char *smm_compact_result_name(enum smm_compact_result r);
+void smm_compact_scan_snapshot(const struct smm_mm *mm, unsigned int zone,
+			       struct smm_compact_scan *out);
 enum smm_compact_result smm_compaction_suitable(struct smm_mm *mm, unsigned int zone, int order);
 int smm_check_extfrag_threshold(unsigned int threshold, const char **why);
 int smm_set_extfrag_threshold(struct smm_mm *mm, unsigned int threshold);

@@ -257,6 +257,20 @@ struct smm_compact_defer {
 	int order_failed;		/* the lowest order that failed; orders below never defer */
 };
 
+/*
+ * Where a zone's compaction run is, or where the last one stopped
+ * (compaction.c), for show: written by the run (under the spaces'
+ * lock) field by field with WRITE_ONCE(), read without a lock by
+ * smm_compact_scan_snapshot(); a reader may see the two scanners one
+ * batch apart, never a torn value.
+ */
+struct smm_compact_scan {
+	u64 runs;			/* runs that scanned, since load; 0: the rest unset */
+	u64 migrate_pfn, free_pfn;	/* compact_control's two scanners */
+	int order;			/* the run's order, -1 the whole zone */
+	bool running;
+};
+
 struct smm_swap;
 struct smm_space;
 struct smm_inode;
@@ -307,6 +321,7 @@ struct smm_mm {
 	unsigned int extfrag_threshold;	/* vm.extfrag_threshold (compaction.h) */
 	unsigned int compaction_proactiveness;	/* vm.compaction_proactiveness (compaction.h) */
 	struct smm_compact_defer compact_defer[SMM_NR_ZONES];	/* compaction.h */
+	struct smm_compact_scan compact_scan[SMM_NR_ZONES];	/* compaction.h */
 	/*
 	 * kswapd_is_running(): set by the glue while kshadowd works (between
 	 * its wakeup and its next sleep), read by proactive compaction,

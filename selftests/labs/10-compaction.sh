@@ -16,7 +16,7 @@ lab_10_high() { awk '$4 == "Normal" { print $14 + $15 }' "$LAB_D/buddyinfo"; }
 lab_10_frag9() { awk '$4 == "Normal" { print $14 }' "$LAB_D/extfrag_index"; }
 
 lab_10() {
-	local A=0x40000000 STRIPE=0x80000 z free low stripes len id i
+	local A=0x40000000 stripes id
 
 	smm_unload
 	smm_load_or_fail base="$SMM_BASE" size=16M zones=Normal:rest
@@ -24,19 +24,9 @@ lab_10() {
 	# 20 by default) would repair the holes on its own within a second:
 	# off, so that the lab sees them and the one compaction asked for
 	smmctl vm set compaction_proactiveness 0
-	z=$(smmctl -j zone show Normal | jq -c '.zones[0]')
-	free=$(echo "$z" | jq '.free + .pcp')
-	low=$(echo "$z" | jq '.low')
-	stripes=$(( (free - low - 64) * 4096 / STRIPE / 2 * 2 ))
-	len=$(( stripes * STRIPE ))
-	id=$(smmctl -j space create | jq -r .id)
-	smmctl space mmap "$id" addr $A len $len
-	smmctl space access "$id" addr $A len $len write > /dev/null
-	i=1
-	while [ $i -lt "$stripes" ]; do
-		smmctl space munmap "$id" addr $((A + i * STRIPE)) len $STRIPE
-		i=$((i + 2))
-	done
+	smm_fragment Normal $A		# selftests/lib.sh
+	id=$SMM_FRAG_ID
+	stripes=$SMM_FRAG_STRIPES
 	lab_note "$stripes stripes of 512 KiB, every other one unmapped"
 	lab_figure 10-compaction-fragmented "cat $LAB_D/buddyinfo $LAB_D/extfrag_index"
 	lab_check "10 compaction: fragmented: no free block of order 9 or 10, extfrag_index(9) above 0.5" \

@@ -101,6 +101,10 @@ struct smmc_zone {
 	int32_t unusable[SMMC_NR_ORDERS], extfrag[SMMC_NR_ORDERS];
 	uint64_t pageblocks[SMMC_NR_MT];
 	struct smmc_zone_stats stats;
+	/* compaction: the run in progress or the last (runs 0: none, or an older module) */
+	uint64_t compact_runs, compact_migrate_pfn, compact_free_pfn;
+	int32_t compact_order;			/* -1: the whole zone */
+	bool compact_running;
 };
 
 #define SMMC_ZONE_DUMP_TRIES	5	/* dumps while a zone is flagged changing */

@@ -41,6 +41,11 @@ static const struct smmc_attr_field smmc_zone_attr_fields[SHADOWMM_A_ZONE_MAX + 
 	[SHADOWMM_A_ZONE_NR_INACTIVE_FILE] = SMMC_ZONE_U64(nr_lru[2]),
 	[SHADOWMM_A_ZONE_NR_ACTIVE_FILE] = SMMC_ZONE_U64(nr_lru[3]),
 	[SHADOWMM_A_ZONE_NR_UNEVICTABLE] = SMMC_ZONE_U64(nr_lru[4]),
+	[SHADOWMM_A_ZONE_COMPACT_RUNS]	 = SMMC_ZONE_U64(compact_runs),
+	[SHADOWMM_A_ZONE_COMPACT_RUNNING] = SMMC_ATTR_BOOL(struct smmc_zone, compact_running),
+	[SHADOWMM_A_ZONE_COMPACT_ORDER]	 = SMMC_ZONE_U32(compact_order),
+	[SHADOWMM_A_ZONE_COMPACT_MIGRATE_PFN] = SMMC_ZONE_U64(compact_migrate_pfn),
+	[SHADOWMM_A_ZONE_COMPACT_FREE_PFN] = SMMC_ZONE_U64(compact_free_pfn),
 };
 
 static const struct smmc_attr_policy smmc_zone_policy = SMMC_ATTR_FIELDS(smmc_zone_attr_fields);

@@ -4,6 +4,8 @@
  * run of frames showing the state most of its frames are in, by colour
  * and by a character of its own, so that it reads on a monochrome
  * terminal too. A cursor picks a cell; + zooms into it (4x), - out.
+ * In the compaction view ('C') the cells of each zone's two scanners
+ * read 'M' (migrate) and 'F' (free) over their state.
  *
  * Cells come from the snapshot's runs in one pass over the runs and one
  * over the cells: a run adds its overlap to each cell it covers.
@@ -122,6 +124,44 @@ static unsigned int fm_dominant(const uint32_t *n)
 	return best;
 }
 
+#define FM_NR_MARKS	(2 * SMMC_NR_ZONES)
+
+struct fm_mark {
+	uint64_t cell;
+	char c;
+};
+
+/*
+ * The scanners' cells in a view of @count frames from @start, @per a
+ * cell, when the compaction view is on: 'M' the migrate scanner's
+ * frame, 'F' the free scanner's pageblock, of each zone that has had a
+ * run. Returns how many are in the view.
+ */
+static unsigned int fm_marks(const struct smm_view *v, uint64_t start, uint64_t count,
+			     uint64_t per, struct fm_mark *m)
+{
+	const struct smm_snap *s = v->cur;
+	unsigned int z, n = 0;
+
+	if (!smm_compact_marks(v))
+		return 0;
+	for (z = 0; z < s->nr_zones; z++) {
+		const struct smmc_zone *zn = &s->zones[z];
+		const uint64_t pfn[2] = { zn->compact_migrate_pfn, zn->compact_free_pfn };
+		unsigned int k;
+
+		if (!zn->compact_runs)
+			continue;
+		for (k = 0; k < 2; k++) {
+			if (pfn[k] < start || pfn[k] >= start + count)
+				continue;
+			m[n].cell = (pfn[k] - start) / per;
+			m[n++].c = k ? 'F' : 'M';
+		}
+	}
+	return n;
+}
+
 static int FrameMap_rows(const struct smm_panel *p, const struct smm_view *v)
 {
 	(void)p, (void)v;
@@ -170,6 +210,8 @@ static void FrameMap_draw(struct smm_panel *p, const struct smm_view *v)
 	struct FrameMap *fm = p->priv;
 	int grid = p->rows - 3, row, col, cols = p->cols;
 	uint64_t start, count, per, ncells, c, cur;
+	struct fm_mark marks[FM_NR_MARKS];
+	unsigned int nmarks, k;
 
 	fm_view(fm, v, &start, &count);
 	if (grid < 1 || cols < 1 || !count) {
@@ -185,6 +227,7 @@ static void FrameMap_draw(struct smm_panel *p, const struct smm_view *v)
 			v->cur->runs_mixed ? " [changed during dump]" : "");
 	if (fm_fill(fm, v->cur, start, per, ncells))
 		return;
+	nmarks = fm_marks(v, start, count, per, marks);
 	cur = (fm->cursor - start) / per;
 	/* a row at a time: addchnstr() copies cells without the wide-character path */
 	for (row = 0; (uint64_t)row * cols < ncells; row++) {
@@ -195,6 +238,10 @@ static void FrameMap_draw(struct smm_panel *p, const struct smm_view *v)
 
 			line[col] = (chtype)(unsigned char)fm_chars[st] |
 				    smm_attr(fm_colors[st], c == cur && p->focus ? A_REVERSE : 0);
+			for (k = 0; k < nmarks; k++)
+				if (marks[k].cell == c)
+					line[col] = (chtype)(unsigned char)marks[k].c |
+						    smm_attr(SMM_C_BAD, A_BOLD | A_REVERSE);
 		}
 		mvaddchnstr(p->y + 1 + row, p->x, line, col);
 	}

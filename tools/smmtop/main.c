@@ -293,7 +293,7 @@ static int smmtop_screen_init(struct smmtop *t)
 	struct smm_screen *s = &t->screen;
 	struct smm_panel *(*const ctors[])(void) = {
 		Header_new, Zones_new, FreeArea_new, FrameMap_new, Slabs_new, Pressure_new, Walk_new,
-		Events_new,
+		Events_new, Compaction_new,
 	};
 	unsigned int i;
 

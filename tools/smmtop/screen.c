@@ -27,19 +27,30 @@ static const char *const smm_help_text[] = {
 	"  r          refresh now",
 	"  w          walk an address: [pid] PID ADDR, space ID ADDR, kernel ADDR",
 	"  v          the pressure panel: LRU lists, reclaim rates, swap, spaces",
+	"  C          the compaction view: scanners on the frame map, rates, fragmentation",
 	NULL,
 };
 
+/* The compaction view's panels: the header, the compaction panel and the frame map. */
+static bool smm_panel_compact(const struct smm_screen *s, unsigned int i)
+{
+	const char *name = s->panels[i]->cls->name;
+
+	return i == 0 || !strcmp(name, "Compaction") || !strcmp(name, "Frame map");
+}
+
 static bool smm_panel_visible(const struct smm_screen *s, unsigned int i)
 {
+	if (s->compact && !s->zoomed)
+		return i == s->focus || smm_panel_compact(s, i);
 	return !s->zoomed || i == 0 || i == s->focus;
 }
 
 /* Rows 0 .. rows-2: panels; the last row: the status line. */
 void smm_screen_layout(struct smm_screen *s, const struct smm_view *v, int rows, int cols)
 {
-	int want[8], got[8], left = rows - 1, y = 0;
-	unsigned int i, last = 0, order[8], n = 0;
+	int want[SMM_MAX_PANELS], got[SMM_MAX_PANELS], left = rows - 1, y = 0;
+	unsigned int i, last = 0, order[SMM_MAX_PANELS], n = 0;
 
 	for (i = 0; i < s->nr_panels; i++) {
 		struct smm_panel *p = s->panels[i];
@@ -95,7 +106,7 @@ static void smm_screen_status(const struct smm_screen *s, const struct smm_view 
 			 "Enter, Esc cancels): %s_", s->line);
 	else
 		snprintf(buf, sizeof(buf), " %s%s  h:help q:quit Tab:focus f:alone space:pause "
-			 "<>:interval w:walk v:pressure", v->paused ? "[PAUSED] " : "", v->status);
+			 "<>:interval w:walk v:pressure C:compaction", v->paused ? "[PAUSED] " : "", v->status);
 	attrset(smm_attr(SMM_C_TITLE, 0));
 	mvhline(rows - 1, 0, ' ', cols);
 	mvaddnstr(rows - 1, 0, buf, cols);
@@ -163,13 +174,18 @@ static int smm_screen_interval(struct smm_view *v, int dir)
 	return SMM_KEY_HANDLED | SMM_KEY_REDRAW;
 }
 
-/* The next panel from the focused one in @dir that has rows to show (Walk may not). */
+/*
+ * The next panel from the focused one in @dir that has rows to show (Walk
+ * may not), among the compaction view's while it is on.
+ */
 static unsigned int smm_screen_next(struct smm_screen *s, const struct smm_view *v, int dir)
 {
 	unsigned int i = s->focus, n;
 
 	for (n = 0; n < s->nr_panels; n++) {
 		i = (i + s->nr_panels + dir) % s->nr_panels;
+		if (s->compact && !smm_panel_compact(s, i))
+			continue;
 		if (s->panels[i]->cls->min_rows(s->panels[i], v) > 0)
 			break;
 	}
@@ -243,6 +259,33 @@ static int smm_screen_pressure(struct smm_screen *s, struct smm_view *v)
 	return SMM_KEY_HANDLED | SMM_KEY_REDRAW | (v->pressure_on ? SMM_KEY_REFETCH : 0);
 }
 
+/*
+ * 'C': the compaction view, the compaction panel focused above the frame
+ * map (whose scanner cells it marks) under the header, the other panels
+ * hidden ('f' shows the compaction panel alone); again: all panels back.
+ * The pressure view gives way to it.
+ */
+static int smm_screen_compact(struct smm_screen *s, struct smm_view *v)
+{
+	unsigned int i;
+
+	v->compact_on = !v->compact_on;
+	s->compact = v->compact_on;
+	s->zoomed = false;
+	if (v->compact_on)
+		v->pressure_on = false;
+	for (i = 0; i < s->nr_panels; i++) {
+		if (strcmp(s->panels[i]->cls->name, "Compaction"))
+			continue;
+		if (v->compact_on)
+			s->focus = i;
+		else if (s->focus == i)
+			s->focus = smm_screen_next(s, v, 1);
+	}
+	/* its counters are fetched only while it is shown: fetch them now */
+	return SMM_KEY_HANDLED | SMM_KEY_REDRAW | (v->compact_on ? SMM_KEY_REFETCH : 0);
+}
+
 /* The screen's keys first, then the focused panel's. */
 int smm_screen_key(struct smm_screen *s, struct smm_view *v, int ch)
 {
@@ -278,7 +321,11 @@ int smm_screen_key(struct smm_screen *s, struct smm_view *v, int ch)
 		s->zoomed = !s->zoomed;
 		return SMM_KEY_HANDLED | SMM_KEY_REDRAW;
 	case 'v':
+		if (v->compact_on)
+			smm_screen_compact(s, v);
 		return smm_screen_pressure(s, v);
+	case 'C':
+		return smm_screen_compact(s, v);
 	case ' ':
 	case 'p':
 		v->paused = !v->paused;

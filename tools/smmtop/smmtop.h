@@ -10,7 +10,7 @@
  *
  * Panels are small classes, after htop's Panel: a struct smm_panel_class
  * of function pointers per kind of panel (header, zones, free area,
- * frame map, slabs, pressure, walk, events), instances made by Type_new(), drawn into the
+ * frame map, slabs, pressure, walk, events, compaction), instances made by Type_new(), drawn into the
  * rectangle the layout gives them, handed the keys while focused (their
  * handler returns SMM_KEY_* flags), and printed as plain text in batch
  * mode. Documentation/smmtop.md says how to add one.
@@ -82,6 +82,7 @@ struct smm_view {
 	bool walk_on;
 	bool pressure_on;			/* the pressure panel is shown ('v') */
 	bool pressure_always;			/* batch mode: its counters every refresh */
+	bool compact_on;			/* the compaction view is shown ('C') */
 };
 
 int smm_snap_fetch(struct smmc_nl *nl, struct smm_snap *s, bool pressure);
@@ -168,6 +169,8 @@ bool smm_vmstat_get(const struct smm_snap *s, const char *name, uint64_t *v);
 struct smm_panel *Walk_new(void);
 int smm_walk_parse(const char *line, struct smmc_pt_req *req, char *err, size_t len);
 struct smm_panel *Events_new(void);
+struct smm_panel *Compaction_new(void);
+bool smm_compact_marks(const struct smm_view *v);
 
 /* sparkline and bar characters, ASCII so a vt100 shows them */
 extern const char smm_levels[];
@@ -175,10 +178,13 @@ char smm_level_char(uint64_t v, uint64_t max);
 
 /* ---- screen (screen.c) ---- */
 
+#define SMM_MAX_PANELS	10
+
 struct smm_screen {
-	struct smm_panel *panels[8];
+	struct smm_panel *panels[SMM_MAX_PANELS];
 	unsigned int nr_panels, focus;
 	bool help, zoomed;			/* zoomed: the focused panel alone */
+	bool compact;				/* 'C': the compaction panel and the frame map */
 	bool input;				/* the walk's input line is open */
 	char line[64];				/* what was typed into it */
 };

@@ -228,7 +228,7 @@ static void smm_snap_walk(struct smmc_nl *nl, struct smm_snap *s, const struct s
 int smm_view_refresh(struct smm_view *v, struct smmc_nl *nl)
 {
 	struct smm_snap *next = v->cur == &v->snaps[0] ? &v->snaps[1] : &v->snaps[0];
-	int ret = smm_snap_fetch(nl, next, v->pressure_on || v->pressure_always);
+	int ret = smm_snap_fetch(nl, next, v->pressure_on || v->pressure_always || v->compact_on);
 
 	if (ret)
 		return ret;

@@ -148,6 +148,12 @@ static const struct mk_counter {
 	{ "pgscan_kswapd",	1000, 400 },
 	{ "pgscan_direct",	0,    100 },
 	{ "oom_kill",		1,    0 },
+	{ "pgmigrate_success",	0,    400 },
+	{ "compact_migrate_scanned", 0, 2000 },
+	{ "compact_free_scanned", 0,  3000 },
+	{ "compact_isolated",	0,    800 },
+	{ "compact_stall",	0,    1 },
+	{ "compact_daemon_wake", 2,   1 },
 };
 
 static void mk_vmstat(unsigned int r)
@@ -223,6 +229,25 @@ static int mk_extfrag(const uint64_t *nr_free, unsigned int order)
 	return 1000 - (int)((1000 + pages * 1000 / (1ULL << order)) / blocks);
 }
 
+/*
+ * Compaction: none yet in DMA; in Normal run number REFRESH, order 9,
+ * still scanning, each scanner 1024 frames further in each refresh (the
+ * migrate scanner from the zone's start, the free scanner's pageblock
+ * from its last one).
+ */
+static void mk_compact(struct nlmsghdr *nlh, unsigned int id, unsigned int refresh)
+{
+	const struct mk_zone *z = &zones[1];
+
+	mnl_attr_put_u64(nlh, SHADOWMM_A_ZONE_COMPACT_RUNS, id == 2 ? refresh : 0);
+	if (id != 2)
+		return;
+	mnl_attr_put_u8(nlh, SHADOWMM_A_ZONE_COMPACT_RUNNING, 1);
+	mnl_attr_put_u32(nlh, SHADOWMM_A_ZONE_COMPACT_ORDER, 9);
+	mnl_attr_put_u64(nlh, SHADOWMM_A_ZONE_COMPACT_MIGRATE_PFN, z->start + 1024ULL * refresh);
+	mnl_attr_put_u64(nlh, SHADOWMM_A_ZONE_COMPACT_FREE_PFN, z->end - 512 - 1024ULL * refresh);
+}
+
 static void mk_zone_msg(unsigned int id, unsigned int refresh)
 {
 	static const char *const names[] = { "DMA", "DMA32", "Normal" };
@@ -256,6 +281,7 @@ static void mk_zone_msg(unsigned int id, unsigned int refresh)
 	mnl_attr_put_u64(nlh, SHADOWMM_A_ZONE_NR_INACTIVE_FILE, 0);
 	mnl_attr_put_u64(nlh, SHADOWMM_A_ZONE_NR_ACTIVE_FILE, 0);
 	mnl_attr_put_u64(nlh, SHADOWMM_A_ZONE_NR_UNEVICTABLE, id ? 3 : 1);
+	mk_compact(nlh, id, refresh);
 	if (id == 1)
 		goto out;
 	area = mnl_attr_nest_start(nlh, SHADOWMM_A_ZONE_FREE_AREA);

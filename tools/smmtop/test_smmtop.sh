@@ -4,7 +4,7 @@
 # (test_mkcap: a 64 MiB range, two zones, a known frame map) in batch
 # mode, checked line by line, and on a screen in tmux at 80x24, checked
 # after each key: panels, numbers, help, focus, zoom, migratetypes,
-# the slab table and its sorting, the walk view, resize, quit. Also the options it refuses, and the error without a
+# the slab table and its sorting, the walk view, the compaction view, resize, quit. Also the options it refuses, and the error without a
 # module. TAP output; exit 1 on any failure.
 #
 #   test_smmtop.sh [SMMTOP [MKCAP]]   (default: next to this script)
@@ -37,7 +37,7 @@ squeeze() {
 }
 
 ktap_header
-ktap_plan 77
+ktap_plan 88
 
 cap=$dir/cap64
 "$MKCAP" 64 16 3 "$cap" > "$dir/mkcap.out" || { echo "Bail out! test_mkcap failed"; exit 1; }
@@ -173,6 +173,33 @@ check "an old capture: exit 0, no pressure section, the zones' rates as before" 
 "$SMMTOP" -b -n 1 -o x --replay "$cap" > /dev/null 2> "$dir/err"
 check "-o x is refused" "2 smmtop: -o wants one of rss swap pte vmas id, not \"x\"" \
 	"$? $(cat "$dir/err")"
+
+# ---- the compaction view: test_mkcap's Normal has run N (refresh N) scanning for
+# order 9, each scanner 1024 frames further a refresh; DMA has had none ----
+
+mapfile -t K < <(section COMPACTION "$dir/batch" | tr ';' '\n')
+check "batch: compaction per zone, DMA without a run, first snapshot" \
+	"COMPACTION:;COMPACT RUNS STATE ORDER MIGRATE FREE EXTFRAG UNUSABLE;DMA 0 never - - -;|................................................................|" \
+	"${K[0]};${K[1]};$(echo "${K[2]}" | cut -d' ' -f1-6);${K[3]}"
+check "batch: Normal's run 1 at 4096 + 1024 and 16384 - 512 - 1024; M and F on its bar" \
+	"Normal 1 scanning 9 5120 14848;|>>>>>M..................................................F<<<<<<<|" \
+	"$(echo "${K[4]}" | cut -d' ' -f1-6);${K[5]}"
+check "batch: second snapshot: run 2, scanners 1024 frames on, the counters' rates over 0.25 s" \
+	"Normal 2 scanning 9 6144 13824;pgmigrate_success 800 1600.000;compact_isolated 1600 3200.000;compact_migrate_scanned 4000 8000.000;compact_free_scanned 6000 12000.000;compact_daemon_wake 4 4.000;compact_stall 2 4.000;" \
+	"$(echo "${K[17]}" | cut -d' ' -f1-6);$(printf '%s;' "${K[@]:20:6}")"
+check "batch -j: compaction's zones and a counter's rate" \
+	"DMA 0 never null;Normal 2 scanning 6144 13824 9;1600" \
+	"$(jq -rs '.[1].compaction | ([.zones[] | "\(.name) \(.runs) \(.state) \(.migrate_pfn)\(if .runs > 0 then " \(.free_pfn) \(.order)" else "" end)"] | join(";")) + ";\(.counters.pgmigrate_success.rate)"' "$dir/pjson" 2>&1)"
+check "an old capture (no counters): no compaction section" 0 "$(grep -c '^COMPACTION:' "$dir/oldb")"
+# refresh 6: the migrate scanner at 4096 + 6144 = 10240 is past the free
+# scanner's pageblock at 16384 - 512 - 6144 = 9728: they crossed; on 64
+# characters for Normal's 12288 frames, F at (9728 - 4096) * 64 / 12288 =
+# 29 and M at 32
+"$MKCAP" 64 16 6 "$dir/cap6" > /dev/null
+check "batch: scanners that crossed read >>F>>M<< on the bar" \
+	"Normal 6 scanning 9 10240 9728;|$(printf "%29s" | tr " " ">")F>>M$(printf "%31s" | tr " " "<")|" \
+	"$("$SMMTOP" -b -n 6 -d 0.25 --replay "$dir/cap6" | sed -n '/^COMPACTION:/,/^$/p' | grep -A1 '^Normal' |
+		tail -2 | while read -r l; do printf '%s;' "$(squeeze "$l" | cut -d' ' -f1-6)"; done | sed 's/;$//')"
 
 # ---- options and bad input ----
 
@@ -317,6 +344,16 @@ wait_gone "screen: v hides it again" '^> Pressure'
 tmux -L "$sock" resize-window -t t -x 120 -y 30
 wait_for "screen: at 120 columns Normal's highatomic reserve too" \
 	"^Normal  *\[.*\]  *$normal_free  *12288  *512  *512 "
+keys C
+wait_for "screen: C shows the compaction view, focused" '^> Compaction: the scanners are M and F on the frame map'
+wait_for "screen: Normal's run scanning for order 9, its bar with M and F" '^  |>*M\.*F<*|$'
+# the frame map's grid (between its title and its legend): one M and one F, Normal's
+fm_marks() { screen | sed -n '/^[> ]*Frame map:/,/^_ hole/p' | sed '1d;$d' | tr -cd 'MF'; }
+keys Tab Tab 0
+wait_for "screen: Tab, Tab: the frame map (after the header), 0 shows the whole range" '^> Frame map: frames 0-16383'
+check "screen: the scanners' cells on the frame map, migrate first" MF "$(fm_marks)"
+keys C
+wait_gone "screen: C again hides it, and the marks" '^> Compaction'
 keys q
 wait_for "screen: q quits, exit 0" '^smmtop exited 0'
 

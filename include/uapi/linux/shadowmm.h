@@ -187,6 +187,16 @@ enum shadowmm_a_zone {
 	SHADOWMM_A_ZONE_NR_INACTIVE_FILE,
 	SHADOWMM_A_ZONE_NR_ACTIVE_FILE,
 	SHADOWMM_A_ZONE_NR_UNEVICTABLE,
+	/*
+	 * Compaction in this zone (Documentation/compaction.md, "Seen
+	 * live"): the run in progress, or the last one; frames are indexes
+	 * as ZONE_START's. COMPACT_RUNS 0: none yet, the others absent.
+	 */
+	SHADOWMM_A_ZONE_COMPACT_RUNS,		/* u64: runs that scanned, since load */
+	SHADOWMM_A_ZONE_COMPACT_RUNNING,	/* u8: 1 while a run scans */
+	SHADOWMM_A_ZONE_COMPACT_ORDER,		/* s32: the run's order, -1 the whole zone */
+	SHADOWMM_A_ZONE_COMPACT_MIGRATE_PFN,	/* u64: the migrate scanner's next frame */
+	SHADOWMM_A_ZONE_COMPACT_FREE_PFN,	/* u64: the free scanner's pageblock */
 
 	__SHADOWMM_A_ZONE_CNT,
 	SHADOWMM_A_ZONE_MAX = __SHADOWMM_A_ZONE_CNT - 1

@@ -568,6 +568,54 @@ fail:
 }
 
 /*
+ * smm_compact_scan_snapshot(), what ZONE_GET and smmtop show: nothing
+ * before a run; after an order-9 run in the checkerboard, one run, not
+ * running, order 9, the migrate scanner past the pages it moved and the
+ * free scanner below the zone's end, apart (success before they met);
+ * a run that compaction_suitable() ends at once (the block is there)
+ * leaves them as they were; the whole zone leaves them met.
+ */
+SMM_TEST(compact_scan_snapshot_follows_the_run)
+{
+	struct ct_env *c = ct_checkerboard();
+	struct smm_compact_zone_res res;
+	struct smm_compact_scan sc, again;
+	const struct smm_zone *z;
+	struct smm_mm *mm;
+
+	ASSERT_TRUE(c != NULL);
+	mm = &c->e.t.mm;
+	z = &mm->zones[CT_ZONE];
+	smm_compact_scan_snapshot(mm, CT_ZONE, &sc);
+	EXPECT_EQ(sc.runs, 0);
+	EXPECT_TRUE(!sc.running);
+	ASSERT_EQ(smm_compact_zone(mm, CT_ZONE, 9, &res), 0);
+	ASSERT_EQ(res.result, SMM_COMPACT_SUCCESS);
+	smm_compact_scan_snapshot(mm, CT_ZONE, &sc);
+	EXPECT_EQ(sc.runs, 1);
+	EXPECT_TRUE(!sc.running);
+	EXPECT_EQ(sc.order, 9);
+	EXPECT_TRUE(sc.migrate_pfn > z->start && sc.migrate_pfn < z->end);
+	EXPECT_TRUE(sc.free_pfn >= z->start && sc.free_pfn < z->end - 1);
+	EXPECT_TRUE(sc.free_pfn / SMM_PAGEBLOCK_FRAMES > sc.migrate_pfn / SMM_PAGEBLOCK_FRAMES);
+	/* suitable says success: no scan, nothing published */
+	ASSERT_EQ(smm_compact_zone(mm, CT_ZONE, 9, &res), 0);
+	smm_compact_scan_snapshot(mm, CT_ZONE, &again);
+	EXPECT_EQ(again.runs, 1);
+	EXPECT_EQ(again.migrate_pfn, sc.migrate_pfn);
+	EXPECT_EQ(again.free_pfn, sc.free_pfn);
+	ASSERT_EQ(smm_compact_zone(mm, CT_ZONE, -1, &res), 0);
+	ASSERT_EQ(res.result, SMM_COMPACT_COMPLETE);
+	smm_compact_scan_snapshot(mm, CT_ZONE, &sc);
+	EXPECT_EQ(sc.runs, 2);
+	EXPECT_EQ(sc.order, -1);
+	EXPECT_TRUE(!sc.running);
+	EXPECT_TRUE(sc.free_pfn / SMM_PAGEBLOCK_FRAMES <= sc.migrate_pfn / SMM_PAGEBLOCK_FRAMES);
+	EXPECT_EQ(ct_verify(c), -1);
+	ct_free(c);
+}
+
+/*
  * Direct compaction in the PAGE_ALLOC path (smm_alloc_pages_oom()): an
  * order-9 request in the checkerboard, which has no free order-9 block
  * but enough movable pages, succeeds by the first (async) compaction,
