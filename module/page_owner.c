@@ -20,7 +20,6 @@
 #include "smm.h"
 #include "compat.h"
 #include "core/page_owner.h"
-#include "core/mm_internal.h"
 
 static bool smm_param_page_owner;
 module_param_named(page_owner, smm_param_page_owner, bool, 0444);

@@ -92,7 +92,7 @@ void __smm_page_owner_alloc(struct smm_mm *mm, u64 idx, unsigned int order, unsi
 	smm_po_write_begin(po);
 	po->state = SMM_PAGE_OWNER_ALLOCATED;
 	po->order = order;
-	po->gfp = gfp;
+	po->gfp = gfp & SHADOWMM_GFP_ALL;	/* users' flags, not the core's own */
 	po->mt = smm_gfp_mt(gfp);
 	po->last_migrate_reason = SMM_MR_NONE;
 	po->handle = handle;

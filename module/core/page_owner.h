@@ -71,7 +71,7 @@ struct smm_page_owner {
 	u8 order;
 	u8 mt;				/* the allocation's migratetype (gfp's) */
 	u8 last_migrate_reason;		/* enum smm_migrate_reason */
-	u32 gfp;			/* SHADOWMM_GFP_* */
+	u32 gfp;			/* SHADOWMM_GFP_* (SMM_GFP_DIRECT_RECLAIM dropped) */
 	u32 handle, free_handle;	/* stack depot handles, 0: no stack */
 	s32 pid, tgid;
 	u32 portid;

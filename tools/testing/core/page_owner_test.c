@@ -49,11 +49,13 @@ static unsigned int po_listed(const struct smm_mm *mm, u64 *pages)
 }
 
 /*
- * An order-3 movable block from the buddy path and an order-0 one from
- * the CPU's list: each head's record has the order, the flags, their
- * migratetype, the context (pid, tgid, comm, port), a stack and a time;
- * a tail of the order-3 block answers with its head's record; the walk
- * lists the two blocks, 9 pages.
+ * An order-3 movable block from the slow path (an empty list) and an
+ * order-0 one from the fast path (the CPU's list, refilled before by
+ * the same kind of request): each head's record has the order, the flags (the
+ * core's SMM_GFP_DIRECT_RECLAIM left out), their migratetype, the
+ * context (pid, tgid, comm, port), a stack and a time; a tail of the
+ * order-3 block answers with its head's record; the walk lists the two
+ * blocks, 9 pages.
  */
 SMM_TEST(page_owner_records_set_on_alloc)
 {
@@ -63,10 +65,14 @@ SMM_TEST(page_owner_records_set_on_alloc)
 
 	ASSERT_EQ(smm_test_mm_init(&t, &po_sec, 1, NULL, true, 1), 0);
 	ASSERT_EQ(smm_page_owner_init(&t.mm), 0);
+	/* a first order-0 block refills the list (the slow path); the next comes off it */
+	ASSERT_EQ(smm_alloc_pages(&t.mm, 0, SHADOWMM_GFP_RECLAIMABLE, 0, &small), 0);
+	smm_free_pages(&t.mm, small, 0);
 	po_as_smmctl();
-	ASSERT_EQ(smm_alloc_pages(&t.mm, 3, SHADOWMM_GFP_MOVABLE, 0, &big), 0);
+	ASSERT_EQ(smm_alloc_pages(&t.mm, 3, SHADOWMM_GFP_MOVABLE | SMM_GFP_DIRECT_RECLAIM, 0, &big), 0);
 	ASSERT_EQ(smm_alloc_pages(&t.mm, 0, SHADOWMM_GFP_RECLAIMABLE, 0, &small), 0);
 
+	/* the flags user space can name: the core's own reclaim bit is not one */
 	ASSERT_EQ(smm_page_owner_get(&t.mm, big, &head, &po), 0);
 	EXPECT_EQ(head, big);
 	EXPECT_EQ(po.state, SMM_PAGE_OWNER_ALLOCATED);
