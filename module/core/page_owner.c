@@ -202,9 +202,11 @@ static bool smm_po_allocated_type(unsigned int type)
 
 /*
  * read_page_owner()'s walk: from *@pos, the next head of an allocated
- * block whose record says allocated, of the order the descriptor has
- * (a record of another order is a stale one at an index that is a head
- * again, not yet through the allocator's hook). Its head in *@head, its
+ * block whose record says allocated, of the order the descriptor has.
+ * The frame's type alone already skips free blocks; the record's state
+ * and order are checked too, so that a head no hook saw (compaction's
+ * free scanner cuts free blocks into pages) is never listed with a
+ * stale record. Its head in *@head, its
  * record in *@po, and *@pos just past the block. Free blocks and holes
  * are stepped over whole. False at the end of the range.
  */
