@@ -213,3 +213,45 @@ SMM_TEST(page_owner_off_records_nothing)
 	EXPECT_EQ(smm_user_page_owner_stack, 100);	/* no stack was taken */
 	smm_test_mm_destroy(&t);
 }
+
+/*
+ * A head no hook saw: compaction's free scanner cuts a free block into
+ * PAGE heads it holds as migration targets (__smm_isolate_free_block()),
+ * without the allocator's entry. The freed record still at that index
+ * must not make the walk list it: four order-0 blocks, the first freed
+ * and isolated, three listed. Given back, CHECK holds.
+ *
+ *   0   1   2   3
+ *   [a] [b] [c] [d] ...    a freed, then isolated: a PAGE head, record freed
+ */
+SMM_TEST(page_owner_unhooked_head_not_listed)
+{
+	struct smm_test_mm t;
+	struct smm_page_owner po;
+	struct smm_zone *z;
+	u64 idx[4], head, pages;
+	unsigned int i;
+
+	ASSERT_EQ(smm_test_mm_init(&t, &po_sec, 1, NULL, false, 1), 0);
+	ASSERT_EQ(smm_page_owner_init(&t.mm), 0);
+	po_as_smmctl();
+	for (i = 0; i < 4; i++)
+		ASSERT_EQ(smm_alloc_pages(&t.mm, 0, 0, 0, &idx[i]), 0);
+	smm_free_pages(&t.mm, idx[0], 0);
+	z = &t.mm.zones[smm_zone_of(&t.mm, idx[0])];
+	ASSERT_EQ(smm_frame_type(&t.mm.frames[idx[0]]), SMM_FRAME_FREE);
+	smm_lock(&z->lock);
+	smm_seq_write_begin(&z->seq);
+	EXPECT_EQ(__smm_isolate_free_block(&t.mm, z, idx[0], SHADOWMM_MT_MOVABLE), 0);
+	smm_seq_write_end(&z->seq);
+	smm_unlock(&z->lock);
+	ASSERT_EQ(smm_frame_type(&t.mm.frames[idx[0]]), SMM_FRAME_PAGE);
+	ASSERT_EQ(smm_page_owner_get(&t.mm, idx[0], &head, &po), 0);
+	EXPECT_EQ(po.state, SMM_PAGE_OWNER_FREED);
+	EXPECT_EQ(po_listed(&t.mm, &pages), 3);
+	EXPECT_EQ(pages, 3);
+	for (i = 0; i < 4; i++)
+		smm_free_pages(&t.mm, idx[i], 0);
+	EXPECT_EQ(smm_test_check(&t.mm), 0);
+	smm_test_mm_destroy(&t);
+}
