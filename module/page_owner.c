@@ -162,7 +162,8 @@ static int smm_po_print(const struct smm_mm *mm, u64 head, const struct smm_page
 	n += scnprintf(buf + n, size - n, "PFN %llu type %s Block %llu type %s Flags %#llx(%s)\n",
 		       pfn, smm_po_mt_name(po->mt), pfn >> SMM_PAGEBLOCK_ORDER,
 		       smm_po_mt_name(smm_pageblock_mt(mm, head)), f.word,
-		       smm_po_type_names[type] ? : "unknown");
+		       type < SMM_FRAME_NR_TYPES && smm_po_type_names[type] ?
+		       smm_po_type_names[type] : "unknown");
 	n += smm_page_owner_snprint_stack(po->handle, buf + n, size - n);
 	if (po->last_migrate_reason != SMM_MR_NONE)
 		n += scnprintf(buf + n, size - n, "Page has been migrated, last migrate reason: %s\n",
