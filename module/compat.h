@@ -13,6 +13,7 @@
  *                              (smm_pte_read_ro(): one entry)
  *   get/put_unaligned_le64()   through the header that has them
  *   smm_assign_str(dst, src)   a trace event's __string() field filled
+ *   SMM_HAVE_STACKDEPOT        page_owner's stacks can be saved
  */
 #ifndef _SMM_COMPAT_H
 #define _SMM_COMPAT_H
@@ -29,6 +30,19 @@
 #include <linux/unaligned.h>
 #else
 #include <asm/unaligned.h>
+#endif
+
+/*
+ * page_owner's stacks (page_owner.c): stack_trace_save(), stack_depot_init(),
+ * stack_depot_save() and stack_depot_snprint() have the same signatures
+ * in 6.1 and 6.12 and are exported (GPL) by both; Debian builds both with
+ * CONFIG_STACKDEPOT=y and CONFIG_STACKTRACE=y. A kernel without either
+ * records no stacks: every record says "stack unavailable".
+ */
+#if IS_ENABLED(CONFIG_STACKDEPOT) && IS_ENABLED(CONFIG_STACKTRACE)
+#define SMM_HAVE_STACKDEPOT	1
+#include <linux/stackdepot.h>
+#include <linux/stacktrace.h>
 #endif
 
 /* 6.2 added DEFINE_SHOW_STORE_ATTRIBUTE(): DEFINE_SHOW_ATTRIBUTE() with NAME_write(). */

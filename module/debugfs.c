@@ -12,6 +12,7 @@
  *   slabinfo         /proc/slabinfo (version 2.1)
  *   vmstat           /proc/vmstat: the counters the shadow keeps (core/vmstat.h)
  *   compaction       fragmentation scores and deferral (kcompactd.c; no kernel file)
+ *   page_owner       /sys/kernel/debug/page_owner, with page_owner=on (page_owner.c)
  *
  * As in the kernel, only populated zones appear, except in zoneinfo,
  * which shows empty zones in short. The shadow has one node, "Node 0",
@@ -445,6 +446,7 @@ int smm_debugfs_init(struct smm_dev *d)
 	smm_debugfs_cmd(d->debugfs, "stress", &smm_stress_cmd);
 	smm_debugfs_cmd(d->debugfs, "lock_holds", &smm_holds_cmd);
 	smm_pt_debugfs_init(d->debugfs);
+	smm_page_owner_debugfs_init(d->debugfs, mm);
 	return 0;
 }
 

@@ -223,7 +223,10 @@ static int smm_mm_setup(struct smm_dev *d, const struct smm_params *p)
 	ret = smm_set_watermark_boost_factor(&d->mm, p->watermark_boost_factor);
 	if (!ret)
 		ret = smm_set_swappiness(&d->mm, p->swappiness, &why);
-	if (WARN_ON_ONCE(ret))
+	WARN_ON_ONCE(ret);
+	if (!ret)
+		ret = smm_page_owner_setup(&d->mm);
+	if (ret)
 		smm_mm_destroy(&d->mm);
 	else
 		smm_spaces_oom_setup(&d->mm);
@@ -309,6 +312,7 @@ err_debugfs:
 	smm_slab_teardown(d);
 err_mm:
 	smm_mm_destroy(&d->mm);
+	smm_page_owner_teardown();
 err_backing:
 	smm_backing_teardown(d);
 	return ret;
@@ -329,6 +333,7 @@ static void __exit smm_exit(void)
 	smm_swap_teardown();
 	smm_slab_teardown(d);
 	smm_mm_destroy(&d->mm);
+	smm_page_owner_teardown();
 	smm_backing_teardown(d);
 }
 

@@ -20,6 +20,7 @@ static const struct smm_nl_ops *const smm_nl_tables[] = {
 	smm_nl_cache_ops, smm_nl_obj_ops, smm_nl_walk_ops, smm_nl_space_ops, smm_nl_vma_ops,
 	smm_nl_vmstat_ops, smm_nl_swap_ops, smm_nl_reclaim_ops, smm_nl_workload_ops,
 	smm_nl_sysctl_ops, smm_nl_file_ops, smm_nl_compact_ops, smm_nl_fault_ops,
+	smm_nl_owner_ops,
 };
 
 static const struct smm_nl_ops *smm_nl_by_cmd[SHADOWMM_CMD_MAX + 1] __ro_after_init;
@@ -49,7 +50,7 @@ static int smm_nl_doit(struct sk_buff *skb, struct genl_info *info)
 	struct sk_buff *msg = NULL;
 	void *data = NULL, *hdr;
 	size_t size = 0;
-	int ret = -ENOMEM;
+	int ret = -ENOMEM, po_slot;
 
 	if (ops->data_size) {
 		data = kzalloc(ops->data_size, GFP_KERNEL);
@@ -62,7 +63,9 @@ static int smm_nl_doit(struct sk_buff *skb, struct genl_info *info)
 		if (!msg)
 			goto out_free_data;
 	}
+	po_slot = smm_page_owner_nl_enter(info->snd_portid);	/* page_owner's port */
 	ret = ops->prepare(skb, info, data);
+	smm_page_owner_nl_exit(po_slot);
 	if (ret || !msg)
 		goto out_cleanup;
 	hdr = genlmsg_put_reply(msg, info, &smm_nl_family, 0, ops->cmd);

@@ -147,6 +147,20 @@ void smm_sysctl_debugfs_init(struct dentry *dir);
 /* nl_fault.c: debugfs fail_page_alloc/ and failslab/ (fault injection) */
 void smm_fail_debugfs_init(struct dentry *dir);
 
+/*
+ * page_owner.c: page_owner=on's setup (before anything allocates) and
+ * teardown (after the mm), debugfs page_owner, the netlink port of the
+ * request a task serves (enter/exit around a doit), and the printing
+ * OWNER_GET shares with the file.
+ */
+struct smm_mm;
+int smm_page_owner_setup(struct smm_mm *mm);
+void smm_page_owner_teardown(void);
+void smm_page_owner_debugfs_init(struct dentry *dir, struct smm_mm *mm);
+int smm_page_owner_nl_enter(u32 portid);
+void smm_page_owner_nl_exit(int slot);
+int smm_page_owner_snprint_stack(u32 handle, char *buf, size_t size);
+
 /* page tables: pt_real.c walks the real ones */
 struct mm_struct;
 struct smm_walk;

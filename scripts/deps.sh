@@ -43,6 +43,7 @@ PKGS=(
 	tmux					# smmtop's screen tests (host and VM)
 	mandoc					# make test-man: mandoc -T lint of the man pages
 	trace-cmd linux-perf			# test_trace.sh's recorders (vm.sh copies them in)
+	linux-source-6.1			# test_page_owner.sh's page_owner_sort (selftests/Makefile)
 )
 arm64_series=()
 want_promtool=0

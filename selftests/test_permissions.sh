@@ -6,14 +6,15 @@
 # addresses, frame numbers or raw entries; every command that changes
 # state (or stops the allocator, like CHECK) and every walk of the
 # kernel's tables fails with EPERM and changes nothing (fault injection's
-# settings readable, not settable); so does every
+# settings readable, not settable; page_owner's records, which show kernel
+# stacks, not even readable); so does every
 # file command (the module opens paths with its own rights). The same user in
 # a user namespace of its own (unshare -Ur: uid 0 and every capability
 # there) is refused all the same.
 . "$(dirname "$0")/lib.sh"
 
 ktap_header
-ktap_plan 83
+ktap_plan 87
 smm_need_range "$SMM_BASE" 64M
 
 smm_unload
@@ -108,6 +109,8 @@ permissions() {
 	ktap_check "$who: fault show is readable" json_expect "$($who -j fault show)" \
 		.fail_page_alloc.probability 0
 	ktap_check "$who: fault set: EPERM" denied fault set page probability 100 times -1
+	ktap_check "$who: frame show owner FRAME: EPERM" denied frame show owner 0
+	ktap_check "$who: frame show owner (all): EPERM" denied frame show owner
 }
 vm0=$(smmctl -j vm show | jq -c .)
 fault0=$(smmctl -j fault show | jq -c .)

@@ -31,6 +31,7 @@
 #include <linux/sched/clock.h>
 #include <linux/ratelimit.h>
 #include <linux/printk.h>
+#include <linux/jump_label.h>
 
 typedef spinlock_t smm_lock_t;
 #define smm_lock_init(l)	spin_lock_init(l)
@@ -50,6 +51,7 @@ typedef seqcount_spinlock_t smm_seq_t;
 #define smm_seq_write_end(s)		write_seqcount_end(s)
 #define smm_seq_read(s)			raw_read_seqcount(s)
 #define smm_rmb()			smp_rmb()
+#define smm_wmb()			smp_wmb()
 
 /*
  * Taking every lock of a class at once (smm_mm_lock_all()) is legal only

@@ -8,6 +8,7 @@
 #include "migrate.h"
 #include "mm_internal.h"
 #include "owner.h"
+#include "page_owner.h"
 #include "space.h"
 #include "swap.h"
 
@@ -185,6 +186,7 @@ int smm_migrate_isolated(struct smm_mm *mm, u64 frame, u64 target, const char **
 	smm_frame_own(mm, target, SMM_FRAME_SPACE, smm_frame_data(&mm->frames[frame]), cpu);
 	smm_cpu_put();
 	smm_lru_move_isolated(mm, frame, target);
+	smm_page_owner_migrate(mm, frame, target, SMM_MR_COMPACTION);
 	smm_migrate_free_old(mm, frame);
 	smm_migrate_count(mm, pgmigrate_success);
 	return 0;
@@ -230,6 +232,7 @@ int smm_migrate_page(struct smm_mm *mm, u64 frame, u64 *to, const char **why)
 		smm_lru_putback_page(mm, frame);
 		return ret;
 	}
+	smm_page_owner_migrate(mm, target, target, SMM_MR_SYSCALL);	/* the reason only */
 	smm_lru_putback_page(mm, target);
 	*to = target;
 	return 0;

@@ -272,6 +272,7 @@ struct smm_compact_scan {
 };
 
 struct smm_swap;
+struct smm_page_owner;
 struct smm_space;
 struct smm_inode;
 struct smm_shrinker_list;
@@ -304,6 +305,7 @@ struct smm_mm {
 	struct smm_lru_pool lru_pool;	/* LRU records (lru.h) */
 	struct smm_lru_events lru_events;	/* reclaim's counters (lru.h) */
 	struct smm_swap *swap;		/* the swap area (swap.h), NULL when off */
+	struct smm_page_owner *page_owner;	/* per frame (page_owner.h), NULL when off */
 	u64 nr_swapcached;		/* NR_SWAPCACHE: pages in the swap cache */
 	struct smm_inode *inodes;	/* the page cache's shadow inodes (filemap.h) */
 	u64 nr_file_pages;		/* NR_FILE_PAGES: pages in the page cache */

@@ -7,6 +7,7 @@
 #include "mm_internal.h"
 #include "vmscan.h"
 #include "trace_hooks.h"
+#include "page_owner.h"
 
 #define SMM_NO_IDX	(~0ULL)
 
@@ -288,6 +289,7 @@ got_pg:
 	if (gfp & SHADOWMM_GFP_ZERO)
 		smm_clear_block(mm, got, order);
 	smm_trace_page_alloc(mm, got, order, gfp, smm_gfp_mt(gfp));
+	smm_page_owner_alloc(mm, got, order, gfp);
 	*idx = got;
 	return 0;
 }
@@ -349,6 +351,7 @@ int smm_alloc_pages(struct smm_mm *mm, unsigned int order, unsigned int gfp,
 	if (unlikely(gfp & SHADOWMM_GFP_ZERO))
 		smm_clear_block(mm, got, order);
 	smm_trace_page_alloc(mm, got, order, gfp, smm_gfp_mt(gfp));
+	smm_page_owner_alloc(mm, got, order, gfp);
 	*idx = got;
 	return 0;
 slow:
@@ -487,6 +490,7 @@ void smm_free_pages(struct smm_mm *mm, u64 idx, unsigned int cpu)
 		return;
 	order = smm_frame_order(&f);
 	zone = smm_zone_of(mm, idx);
+	smm_page_owner_free(mm, idx, order);
 	if (likely(mm->pcp_enabled && smm_pcp_allowed_order(order)))
 		smm_pcp_free(mm, zone, idx, order, smm_pageblock_mt(mm, idx), cpu);
 	else
@@ -523,6 +527,8 @@ unsigned int smm_alloc_pages_bulk(struct smm_mm *mm, unsigned int gfp, unsigned 
 	if (gfp & SHADOWMM_GFP_ZERO)
 		for (i = 0; i < n; i++)
 			smm_clear_block(mm, idx[i], 0);
+	for (i = 0; smm_page_owner_on() && i < n; i++)
+		__smm_page_owner_alloc(mm, idx[i], 0, gfp);
 	for (; n < nr; n++)
 		if (smm_alloc_pages(mm, 0, gfp, cpu, &idx[n]))
 			break;
@@ -540,7 +546,7 @@ static bool smm_pcp_block(const struct smm_mm *mm, u64 idx)
 /* Free @nr blocks, taking each zone's pcp lock once per run of that zone. */
 void smm_free_pages_bulk(struct smm_mm *mm, unsigned int cpu, unsigned int nr, const u64 *idx)
 {
-	unsigned int i = 0, j, zi;
+	unsigned int i = 0, j, k, zi;
 
 	while (i < nr) {
 		if (!smm_pcp_block(mm, idx[i])) {
@@ -551,6 +557,8 @@ void smm_free_pages_bulk(struct smm_mm *mm, unsigned int cpu, unsigned int nr, c
 		for (j = i + 1; j < nr && smm_pcp_block(mm, idx[j]) &&
 		     smm_zone_of(mm, idx[j]) == zi; j++)
 			;
+		for (k = i; smm_page_owner_on() && k < j; k++)
+			__smm_page_owner_free(mm, idx[k], smm_frame_order(&mm->frames[idx[k]]));
 		smm_pcp_free_many(mm, &mm->zones[zi], cpu, j - i, &idx[i]);
 		i = j;
 	}
@@ -610,6 +618,7 @@ int smm_mm_init(struct smm_mm *mm, struct smm_range *r, const struct smm_mm_conf
 
 void smm_mm_destroy(struct smm_mm *mm)
 {
+	smm_page_owner_destroy(mm);
 	smm_free_array(mm->pcp);
 	smm_free_array(mm->pageblock_mt);
 	memset(mm, 0, sizeof(*mm));

@@ -153,6 +153,25 @@ typedef int (*smmc_run_cb)(const struct smmc_run *run, void *data);
 int smmc_frames_get(struct smmc_nl *nl, uint64_t start, uint64_t count, smmc_run_cb cb,
 		    void *data);
 
+/* owner.c: page_owner's records (OWNER_GET), with the module loaded page_owner=on */
+#define SMMC_OWNER_NR_STATES	3
+#define SMMC_OWNER_STACK	2048
+
+struct smmc_owner {
+	uint64_t frame, pfn;		/* the block's head */
+	uint32_t state;			/* enum shadowmm_owner_state */
+	uint32_t order, flags, mt;
+	uint32_t pid, tgid, portid;
+	char comm[16];
+	uint64_t ts_nsec, free_ts_nsec;
+	char migrate_reason[32];	/* "" when never migrated */
+	char stack[SMMC_OWNER_STACK], free_stack[SMMC_OWNER_STACK];
+};
+
+extern const char *const smmc_owner_states[SMMC_OWNER_NR_STATES];
+typedef int (*smmc_owner_cb)(const struct smmc_owner *o, void *data);
+int smmc_owner_get(struct smmc_nl *nl, bool all, uint64_t frame, smmc_owner_cb cb, void *data);
+
 /* check.c */
 int smmc_check(struct smmc_nl *nl, bool *ok, char *reason, size_t len);
 

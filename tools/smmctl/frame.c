@@ -1,8 +1,12 @@
 // SPDX-License-Identifier: GPL-2.0
-/* smmctl frame [ show [ START [ COUNT ] ] ]: the frame map as runs */
+/*
+ * smmctl frame [ show [ START [ COUNT ] ] ]: the frame map as runs
+ * smmctl frame show owner [ FRAME ]: page_owner's records (OWNER_GET)
+ */
 #include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
 
 #include "smmctl.h"
 
@@ -34,6 +38,78 @@ static void print_run(const struct smmc_run *r)
 	smmc_close_json_object();
 }
 
+/* A stack's lines (" symbol+off/len [module]") as a JSON array or indented text. */
+static void print_stack(const char *key, const char *title, const char *stack)
+{
+	char line[256];
+	const char *p = stack, *nl;
+	size_t len;
+
+	if (!*stack)
+		return;
+	smmc_print_text("  %s:\n", title);
+	smmc_open_json_array(SMMC_PRINT_JSON, key);
+	for (; *p; p = nl + 1) {
+		nl = strchr(p, '\n');
+		if (!nl)
+			nl = p + strlen(p);
+		while (*p == ' ' && p < nl)
+			p++;
+		len = (size_t)(nl - p) < sizeof(line) - 1 ? (size_t)(nl - p) : sizeof(line) - 1;
+		memcpy(line, p, len);
+		line[len] = '\0';
+		smmc_print_string(SMMC_PRINT_ANY, NULL, "    %s\n", line);
+		if (!*nl)
+			break;
+	}
+	smmc_close_json_array(SMMC_PRINT_JSON, NULL);
+}
+
+static int print_owner(const struct smmc_owner *o, void *data)
+{
+	(void)data;
+	smmc_open_json_object(NULL);
+	smmc_print_u64(SMMC_PRINT_ANY, "frame", "frame %" PRIu64, o->frame);
+	smmc_print_u64(SMMC_PRINT_ANY, "pfn", " pfn %#" PRIx64, o->pfn);
+	smmc_print_string(SMMC_PRINT_ANY, "state", " %s", smmc_owner_states[o->state]);
+	smmc_print_uint(SMMC_PRINT_ANY, "order", " order %u", o->order);
+	smmc_print_uint(SMMC_PRINT_ANY, "flags", " flags %#x", o->flags);
+	smmc_print_string(SMMC_PRINT_ANY, "migratetype", " migratetype %s\n",
+			  o->mt < SMMC_NR_MT ? smmc_mt_names[o->mt] : "?");
+	smmc_print_uint(SMMC_PRINT_ANY, "pid", "  pid %u", o->pid);
+	smmc_print_uint(SMMC_PRINT_ANY, "tgid", " tgid %u", o->tgid);
+	smmc_print_string(SMMC_PRINT_ANY, "comm", " comm %s", o->comm);
+	smmc_print_uint(SMMC_PRINT_ANY, "portid", " port %u", o->portid);
+	smmc_print_u64(SMMC_PRINT_ANY, "ts_nsec", " ts %" PRIu64 " ns", o->ts_nsec);
+	smmc_print_u64(SMMC_PRINT_ANY, "free_ts_nsec", " free_ts %" PRIu64 " ns\n",
+		       o->free_ts_nsec);
+	if (o->migrate_reason[0])
+		smmc_print_string(SMMC_PRINT_ANY, "migrate_reason",
+				  "  last migrate reason: %s\n", o->migrate_reason);
+	print_stack("stack", "allocated at", o->stack);
+	print_stack("free_stack", "freed at", o->free_stack);
+	smmc_close_json_object();
+	return 0;
+}
+
+/* frame show owner [ FRAME ]: one block's record, or every allocated block's. */
+static int frame_show_owner(int argc, char **argv)
+{
+	uint64_t frame = 0;
+	int ret;
+
+	if (argc > 1)
+		return smmctl_bad_arg(argv[1]);
+	if (argc > 0 && smmctl_parse_u64(argv[0], "frame", &frame))
+		return 1;
+	if (smmctl_connect())
+		return 1;
+	smmc_open_json_array(SMMC_PRINT_JSON, "owners");
+	ret = smmc_owner_get(&smmctl_nl, argc == 0, frame, print_owner, NULL);
+	smmc_close_json_array(SMMC_PRINT_JSON, NULL);
+	return ret ? smmctl_error() : 0;
+}
+
 /*
  * The map is read without stopping the allocator; a dump that the
  * allocator interrupted is thrown away and taken again, so what is
@@ -46,6 +122,8 @@ static int frame_show(int argc, char **argv)
 	int tries, ret = 0;
 	size_t i;
 
+	if (argc > 0 && !strcmp(argv[0], "owner"))
+		return frame_show_owner(argc - 1, argv + 1);
 	if (argc > 2)
 		return smmctl_bad_arg(argv[2]);
 	if ((argc > 0 && smmctl_parse_u64(argv[0], "start", &start)) ||
@@ -77,7 +155,7 @@ static int frame_show(int argc, char **argv)
 }
 
 const struct smm_cmd smmctl_frame_cmds[] = {
-	SMM_CMD("show", frame_show, "[ START [ COUNT ] ]",
-		"runs of frames in one state, from frame START"),
+	SMM_CMD("show", frame_show, "[ START [ COUNT ] | owner [ FRAME ] ]",
+		"runs of frames in one state, from frame START; or page_owner's records"),
 	SMM_CMD_END(NULL),
 };

@@ -66,7 +66,7 @@ expect() {
 sorted() { printf '%s\n' "$@" | sort | tr '\n' ' ' | sed 's/ $//'; }
 
 ktap_header
-ktap_plan 59
+ktap_plan 61
 
 registered() { [[ $(complete -p smmctl) == "complete -F _smmctl smmctl" ]]; }
 ktap_check "complete -F _smmctl smmctl" registered
@@ -76,6 +76,8 @@ expect "options" "smmctl -" \
 	"$(sorted -j -p -P -V -h --json --pretty --prometheus --replay --version --help)"
 expect "an object after options" "smmctl -j -p ca" "cache"
 expect "cache's commands" "smmctl cache " "$(sorted show create destroy shrink validate drop help)"
+expect "frame show's owner" "smmctl frame show " "$(sorted owner help)"
+expect "frame show owner by prefix" "smmctl frame show o" "owner"
 expect "prefixes resolve (pa al)" "$FAKE pa al order 2 " \
 	"$(sorted zone type count dma dma32 movable reclaimable zero high reserve atomic noretry)"
 expect "page alloc's first keyword" "$FAKE page alloc " "order"

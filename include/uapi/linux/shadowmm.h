@@ -70,6 +70,7 @@ enum shadowmm_cmd {
 	SHADOWMM_CMD_FILE_SYNC,		/* do (admin): a file's dirty pages written back, as fsync */
 	SHADOWMM_CMD_FAULT_GET,		/* do: fault injection settings and counters, per target */
 	SHADOWMM_CMD_FAULT_SET,		/* do (admin): one target's fault injection settings */
+	SHADOWMM_CMD_OWNER_GET,		/* do/dump (admin): page_owner's record of blocks */
 
 	__SHADOWMM_CMD_MAX,
 	SHADOWMM_CMD_MAX = __SHADOWMM_CMD_MAX - 1
@@ -929,6 +930,43 @@ enum shadowmm_a_fault {
 
 	__SHADOWMM_A_FAULT_CNT,
 	SHADOWMM_A_FAULT_MAX = __SHADOWMM_A_FAULT_CNT - 1
+};
+
+/*
+ * SHADOWMM_CMD_OWNER_GET: page_owner (Documentation/debugging.md), with the
+ * module loaded page_owner=on. do: FRAME names any frame; the reply is the
+ * record of the block holding it (FRAME: the block's head), allocated or
+ * freed. dump (no FRAME): one message per allocated block, as
+ * /sys/kernel/debug/shadowmm/page_owner lists them. Admin only: stacks
+ * show kernel addresses' symbols and the layout of the range.
+ */
+enum shadowmm_owner_state {
+	SHADOWMM_OWNER_NONE,		/* never allocated while recording */
+	SHADOWMM_OWNER_ALLOCATED,
+	SHADOWMM_OWNER_FREED,
+};
+
+enum shadowmm_a_owner {
+	SHADOWMM_A_OWNER_UNSPEC,
+	SHADOWMM_A_OWNER_PAD,
+	SHADOWMM_A_OWNER_FRAME,		/* u64: a frame (request); the block's head (reply) */
+	SHADOWMM_A_OWNER_PFN,		/* u64: the head's physical frame number */
+	SHADOWMM_A_OWNER_STATE,		/* u32: enum shadowmm_owner_state */
+	SHADOWMM_A_OWNER_ORDER,		/* u32 */
+	SHADOWMM_A_OWNER_FLAGS,		/* u32: SHADOWMM_GFP_* of the allocation */
+	SHADOWMM_A_OWNER_MIGRATETYPE,	/* u32: the allocation's (its flags') */
+	SHADOWMM_A_OWNER_PID,		/* u32: the allocating task's pid, 0 none */
+	SHADOWMM_A_OWNER_TGID,		/* u32 */
+	SHADOWMM_A_OWNER_COMM,		/* string: its name (an in-kernel thread's too) */
+	SHADOWMM_A_OWNER_PORTID,	/* u32: the netlink port of the request, 0: in-kernel */
+	SHADOWMM_A_OWNER_TS,		/* u64: allocated at, ns (local_clock()) */
+	SHADOWMM_A_OWNER_FREE_TS,	/* u64: last freed at, ns, 0 never */
+	SHADOWMM_A_OWNER_MIGRATE_REASON, /* string: the last migration's reason, if moved */
+	SHADOWMM_A_OWNER_STACK,		/* string: the allocation's stack, a frame a line */
+	SHADOWMM_A_OWNER_FREE_STACK,	/* string: the last free's stack */
+
+	__SHADOWMM_A_OWNER_CNT,
+	SHADOWMM_A_OWNER_MAX = __SHADOWMM_A_OWNER_CNT - 1
 };
 
 #endif /* _UAPI_LINUX_SHADOWMM_H */

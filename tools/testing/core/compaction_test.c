@@ -32,6 +32,7 @@
 #include "common.h"
 #include "../../../module/core/space.h"
 #include "../../../module/core/owner.h"
+#include "../../../module/core/page_owner.h"
 #include "../../../module/core/migrate.h"
 #include "../../../module/core/compaction.h"
 #include "../../../module/core/trace_hooks.h"
@@ -486,18 +487,28 @@ SMM_TEST(compact_suitable_success_and_skipped)
 SMM_TEST(migrate_page_moves_and_refuses)
 {
 	struct ct_env *c = ct_new(16);
+	struct smm_page_owner po_from, po_to;
 	struct smm_mm *mm;
 	const char *why;
-	u64 from, to, fail0;
+	u64 from, to, fail0, head;
 
 	ASSERT_TRUE(c != NULL);
 	mm = &c->e.t.mm;
+	ASSERT_EQ(smm_page_owner_init(mm), 0);
 	ASSERT_EQ(ct_write(c, 3, 0xabcdef), 0);
 	ASSERT_EQ(ct_unmovable(c), 0);
 	ct_note_flags(c);
 	from = ct_frame(c, 3);
+	ASSERT_EQ(smm_page_owner_get(mm, from, &head, &po_from), 0);
 	ASSERT_EQ(smm_migrate_page(mm, from, &to, &why), 0);
 	ASSERT_NE(to, from);
+	/* folio_copy_owner(): the record follows, with the reason; the old page's is freed */
+	ASSERT_EQ(smm_page_owner_get(mm, to, &head, &po_to), 0);
+	EXPECT_EQ(po_to.state, SMM_PAGE_OWNER_ALLOCATED);
+	EXPECT_EQ(po_to.ts_nsec, po_from.ts_nsec);
+	EXPECT_EQ(po_to.last_migrate_reason, SMM_MR_SYSCALL);
+	ASSERT_EQ(smm_page_owner_get(mm, from, &head, &po_from), 0);
+	EXPECT_EQ(po_from.state, SMM_PAGE_OWNER_FREED);
 	EXPECT_EQ(ct_frame(c, 3), to);
 	EXPECT_EQ(smm_lru_rec_of(mm, to)->frame, to);
 	EXPECT_EQ(smm_frame_type(&mm->frames[from]) == SMM_FRAME_SPACE, 0);
