@@ -289,6 +289,8 @@ struct smm_cache_info {
 	u32 limit, batchcount, shared;
 	u32 colour, colour_off;
 	u64 free_slabs, shared_avail, reaped;
+	u64 array_avail;	/* objects in the CPUs' array caches */
+	u64 free_limit;
 	struct smm_cache_cpu_stats stats;	/* summed over CPUs */
 };
 

@@ -868,6 +868,7 @@ static const char *smm_slabp_obj_lookup(struct smm_cache *c, u64 pos)
 static void smm_slabp_info(struct smm_cache *c, struct smm_cache_info *info)
 {
 	struct smm_slab_node *n = c->node;
+	unsigned int i;
 
 	info->limit = n->limit;
 	info->batchcount = n->batchcount;
@@ -881,7 +882,13 @@ static void smm_slabp_info(struct smm_cache *c, struct smm_cache_info *info)
 	info->active_slabs = c->nr_slabs - n->free_slabs;
 	info->shared_avail = n->shared_ac ? n->shared_ac->avail : 0;
 	info->reaped = n->reaped;
+	info->free_limit = n->free_limit;
 	smm_unlock(&c->list_lock);
+	for (i = 0; i < c->mm->nr_cpus; i++) {
+		smm_lock(&c->cpu[i].lock);
+		info->array_avail += n->ac[i]->avail;
+		smm_unlock(&c->cpu[i].lock);
+	}
 }
 
 static const struct smm_slab_ops smm_slabp_ops = {
