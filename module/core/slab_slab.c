@@ -556,6 +556,13 @@ static void smm_slabp_reap(struct smm_cache *c, unsigned int cpu)
 	smm_unlock(&c->list_lock);
 }
 
+/* cache_reap() of one cache, if it is a SLAB one; the caller keeps it alive. */
+void smm_cache_reap(struct smm_cache *c, unsigned int cpu)
+{
+	if (c->ops == &smm_slabp_ops)
+		smm_slabp_reap(c, cpu);
+}
+
 /*
  * One cache_reap() pass over every SLAB cache; the glue calls it every
  * 2 s (REAPTIMEOUT_AC). The caller keeps the caches alive (the module's
@@ -568,8 +575,8 @@ void smm_slabs_reap(struct smm_slabs *s, unsigned int cpu)
 	for (id = 0; id < SMM_MAX_CACHES; id++) {
 		struct smm_cache *c = READ_ONCE(s->caches[id]);
 
-		if (c && c->ops == &smm_slabp_ops)
-			smm_slabp_reap(c, cpu);
+		if (c)
+			smm_cache_reap(c, cpu);
 		smm_cond_resched();
 	}
 }
