@@ -303,7 +303,7 @@ void smm_nl_cache_reset(struct smm_dev *d)
 
 		if (c && !c->builtin)
 			smm_cache_destroy(&d->slabs, c, true, smm_nl_any_cpu());
-		else if (c && c->id < d->slabs.nr_kmalloc)
+		else if (c && smm_cache_is_kmalloc(&d->slabs, c))
 			smm_cache_shrink(c, smm_nl_any_cpu());
 	}
 	d->nl_slab_gen++;

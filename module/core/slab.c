@@ -14,7 +14,7 @@
 #define SMM_FP_MUL		0x9e3779b1U
 
 /* The kmalloc size classes, as kmalloc_info[] (8 B .. 8 KiB). */
-static const u32 smm_kmalloc_sizes[] = {
+static const u32 smm_kmalloc_sizes[SMM_NR_KMALLOC] = {
 	8, 16, 32, 64, 96, 128, 192, 256, 512, 1024, 2048, 4096, 8192,
 };
 
@@ -1298,8 +1298,19 @@ struct smm_cache *smm_kmalloc_cache(struct smm_slabs *s, size_t size)
 
 	for (i = 0; i < s->nr_kmalloc; i++)
 		if (size <= smm_kmalloc_sizes[i])
-			return s->caches[i];
+			return s->kmalloc[i];
 	return NULL;
+}
+
+/* Is @c one of the kmalloc caches? */
+bool smm_cache_is_kmalloc(const struct smm_slabs *s, const struct smm_cache *c)
+{
+	unsigned int i;
+
+	for (i = 0; i < s->nr_kmalloc; i++)
+		if (s->kmalloc[i] == c)
+			return true;
+	return false;
 }
 
 /*
@@ -1346,7 +1357,7 @@ int smm_slabs_init_policy(struct smm_slabs *s, struct smm_mm *mm, u32 seed,
 			smm_slabs_destroy(s);
 			return ret;
 		}
-		s->nr_kmalloc++;
+		s->kmalloc[s->nr_kmalloc++] = c;
 	}
 	return 0;
 }

@@ -78,6 +78,7 @@
 #define SMM_SLAB_MIN_ALIGN	8
 #define SMM_SLAB_CACHELINE	64
 #define SMM_MAX_CACHES		256
+#define SMM_NR_KMALLOC		13	/* kmalloc-8 .. kmalloc-8192, 96 and 192 */
 #define SMM_CACHE_NAME_LEN	32			/* with the NUL */
 #define SMM_SLAB_END		0xffffffffU		/* end of a freelist */
 #define SMM_SLAB_NO_CPU		0xffffffffU
@@ -255,6 +256,7 @@ struct smm_slabs {
 	u64 census_end;			/* CHECK's cursor, 0 when none runs */
 	struct smm_cache *caches[SMM_MAX_CACHES];	/* by id */
 	unsigned int nr_kmalloc;
+	struct smm_cache *kmalloc[SMM_NR_KMALLOC];	/* by size class (ids differ with SLOB's heap) */
 	u32 kmalloc_policy;	/* enum smm_slab_policy of the kmalloc caches */
 	u32 seed;		/* freelist hardening keys come from it */
 	struct smm_shrinker_list shrinkers;	/* the caches' shrinkers (mm->shrinkers points here) */
@@ -312,6 +314,7 @@ struct smm_cache *smm_cache_find(struct smm_slabs *s, const char *name);
 struct smm_cache *smm_cache_of_pos(struct smm_slabs *s, u64 pos);
 struct smm_slab *smm_slab_at(struct smm_cache *c, u64 idx);
 struct smm_cache *smm_kmalloc_cache(struct smm_slabs *s, size_t size);
+bool smm_cache_is_kmalloc(const struct smm_slabs *s, const struct smm_cache *c);
 
 void *smm_cache_alloc(struct smm_cache *c, unsigned int cpu, u64 owner, u64 *pos);
 int smm_cache_free(struct smm_cache *c, u64 pos, unsigned int cpu);

@@ -462,3 +462,42 @@ SMM_TEST(slab_slab_kmalloc_policy)
 	smm_slabs_destroy(&s);
 	smm_test_mm_destroy(&t);
 }
+
+/*
+ * slab_policy=slob: the SLOB heap is made with the first kmalloc cache
+ * and takes a cache id before it, yet every size still finds its class,
+ * and the kmalloc caches are SLOB's; slab_policy=slab's likewise SLAB's.
+ */
+SMM_TEST(slab_slab_kmalloc_classes_any_policy)
+{
+	static const struct smm_test_section sec = { 0x10000, SLABP_TEST_FRAMES };
+	static const u32 policies[] = { SMM_SLUB, SMM_SLAB, SMM_SLOB };
+	static const struct { u32 size; const char *name; } cls[] = {
+		{ 1, "kmalloc-8" }, { 65, "kmalloc-96" }, { 200, "kmalloc-256" },
+		{ 4097, "kmalloc-8192" },
+	};
+	unsigned int p, i;
+
+	for (p = 0; p < ARRAY_SIZE(policies); p++) {
+		struct smm_test_mm t;
+		struct smm_slabs s;
+
+		ASSERT_EQ(smm_test_mm_init_mem(&t, &sec, 1, NULL, true, 2), 0);
+		ASSERT_EQ(smm_slabs_init_policy(&s, &t.mm, 1, 0, policies[p]), 0);
+		EXPECT_EQ(s.nr_kmalloc, SMM_NR_KMALLOC);
+		for (i = 0; i < ARRAY_SIZE(cls); i++) {
+			struct smm_cache *c = smm_kmalloc_cache(&s, cls[i].size);
+			u64 pos;
+
+			ASSERT_TRUE(c != NULL);
+			ASSERT_STREQ(c->name, cls[i].name);
+			EXPECT_EQ(c->policy, policies[p]);
+			EXPECT_TRUE(smm_cache_is_kmalloc(&s, c));
+			ASSERT_TRUE(smm_cache_alloc(c, 0, 0, &pos) != NULL);
+			EXPECT_EQ(smm_cache_free(c, pos, 1), 0);
+		}
+		EXPECT_TRUE(!s.slob_heap || !smm_cache_is_kmalloc(&s, s.slob_heap));
+		smm_slabs_destroy(&s);
+		smm_test_mm_destroy(&t);
+	}
+}
