@@ -581,18 +581,21 @@ void smm_slabs_reap(struct smm_slabs *s, unsigned int cpu)
 	}
 }
 
-/* Is any cache of @s a SLAB one (the glue's reaper runs while one is)? */
+/*
+ * Is any cache of @s a SLAB one (the glue's reaper runs while one is)?
+ * Under smm_slabs.mutex: a cache leaves caches[] under it before it is
+ * freed, so no caller needs to keep the caches alive.
+ */
 bool smm_slabs_have_slab(struct smm_slabs *s)
 {
+	bool found = false;
 	unsigned int id;
 
-	for (id = 0; id < SMM_MAX_CACHES; id++) {
-		struct smm_cache *c = READ_ONCE(s->caches[id]);
-
-		if (c && c->ops == &smm_slabp_ops)
-			return true;
-	}
-	return false;
+	smm_mutex_lock(&s->mutex);
+	for (id = 0; id < SMM_MAX_CACHES && !found; id++)
+		found = s->caches[id] && s->caches[id]->ops == &smm_slabp_ops;
+	smm_mutex_unlock(&s->mutex);
+	return found;
 }
 
 /*

@@ -131,8 +131,10 @@ TEST_F(slabp, slab_slab_layout)
 	struct smm_cache_info ci;
 	struct smm_cache *c;
 
+	EXPECT_TRUE(!smm_slabs_have_slab(&st->s));	/* the reaper has nothing to do */
 	c = slabp_create(st, "s256", 256, 0);
 	ASSERT_TRUE(c != NULL);
+	EXPECT_TRUE(smm_slabs_have_slab(&st->s));
 	slabp_info(c, &ci);
 	EXPECT_EQ(ci.objects, 16);
 	EXPECT_EQ(ci.order, 0);
