@@ -418,6 +418,7 @@ TEST_F(slabp, slab_slab_refusals)
 					  SMM_SLAB, &c), 0);
 	ASSERT_TRUE(c != NULL);
 	EXPECT_TRUE(smm_cache_corrupt_refusal(c, SHADOWMM_CORRUPT_REDZONE) != NULL);
+	EXPECT_TRUE(smm_cache_corrupt_refusal(c, SHADOWMM_CORRUPT_FREELIST) != NULL);
 }
 
 /*
