@@ -16,7 +16,9 @@
  * order0-2cpu (order0 on two CPUs at once, for scaling), and slab256 and
  * slab256-2cpu: a 256-byte object pair from a cache of ours (hardened
  * freelist, created for the run) against kmem_cache_alloc()/free() on a
- * 256-byte kernel cache made for the run.
+ * 256-byte kernel cache made for the run; slab256-slab and slab256-slob
+ * the same pair from a cache of ours of the SLAB or SLOB policy, against
+ * the same kernel cache, so the three policies compare in one run.
  *
  * A benchmark assumes nobody else uses the module meanwhile: order0-buddy
  * turns the per-CPU lists off for its duration.
@@ -43,6 +45,7 @@ struct smm_bench_row {
 	bool buddy_only;
 	bool bulk;
 	bool slab;
+	u32 policy;	/* the slab rows' cache: enum smm_slab_policy */
 };
 
 static const struct smm_bench_row smm_bench_rows[] = {
@@ -54,6 +57,8 @@ static const struct smm_bench_row smm_bench_rows[] = {
 	{ "order0-2cpu",  0, 2, false, false, false },
 	{ "slab256",	  0, 1, false, false, true },
 	{ "slab256-2cpu", 0, 2, false, false, true },
+	{ "slab256-slab", 0, 1, false, false, true, SMM_SLAB },
+	{ "slab256-slob", 0, 1, false, false, true, SMM_SLOB },
 };
 
 struct smm_bench_result {
@@ -101,7 +106,7 @@ static int smm_bench_slab_kernel(void)
  * it, and made and destroyed under nl_slab_lock, as the walks over every
  * cache (dumps, slabinfo, RESET) expect.
  */
-static int smm_bench_slab_setup(void)
+static int smm_bench_slab_setup(u32 policy)
 {
 	struct smm_dev *d = &smm_dev;
 	int ret;
@@ -110,8 +115,10 @@ static int smm_bench_slab_setup(void)
 	if (!smm_bench_kcache)
 		return -ENOMEM;
 	mutex_lock(&d->nl_slab_lock);
-	ret = smm_cache_create(&d->slabs, "bench-256", SMM_BENCH_SLAB_SIZE, 0,
-			       SHADOWMM_CACHE_HARDENED | SMM_CACHE_BUILTIN, &smm_bench_cache);
+	/* SLAB and SLOB have no free pointers to harden */
+	ret = smm_cache_create_policy(&d->slabs, "bench-256", SMM_BENCH_SLAB_SIZE, 0,
+				      (policy == SMM_SLUB ? SHADOWMM_CACHE_HARDENED : 0) |
+				      SMM_CACHE_BUILTIN, policy, &smm_bench_cache);
 	mutex_unlock(&d->nl_slab_lock);
 	if (ret) {
 		kmem_cache_destroy(smm_bench_kcache);
@@ -252,7 +259,7 @@ static int smm_bench_run(const struct smm_bench_row *row, u64 ops, unsigned int 
 	memset(res, 0, sizeof(*res));
 	res->row = row;
 	if (row->slab) {
-		ret = smm_bench_slab_setup();
+		ret = smm_bench_slab_setup(row->policy);
 		if (ret)
 			return ret;
 	}

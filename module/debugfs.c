@@ -278,6 +278,10 @@ DEFINE_SHOW_ATTRIBUTE(smm_unusable);
  * active_slabs = num_slabs. active_objs is get_slabinfo()'s: every
  * object but the free ones of the partial list's slabs, so objects free
  * in the CPUs' slabs and on their partial lists count as active.
+ * A SLAB cache's line is as 6.7's mm/slab.c printed it: the tunables
+ * (limit, batchcount, sharedfactor), active_objs all but the objects
+ * free on slabs (those in array caches count as active), active_slabs
+ * all but the free slabs, sharedavail the shared array's objects.
  * nl_slab_lock keeps the caches.
  */
 static int smm_slabinfo_show(struct seq_file *m, void *v)
@@ -298,8 +302,9 @@ static int smm_slabinfo_show(struct seq_file *m, void *v)
 		seq_printf(m, "%-17s %6llu %6llu %6u %4u %4d", ci.name,
 			   ci.num_objs - ci.partial_free, ci.num_objs,
 			   ci.size, ci.objects, 1 << ci.order);
-		seq_printf(m, " : tunables %4u %4u %4u", 0, 0, 0);
-		seq_printf(m, " : slabdata %6llu %6llu %6lu\n", ci.num_slabs, ci.num_slabs, 0UL);
+		seq_printf(m, " : tunables %4u %4u %4u", ci.limit, ci.batchcount, ci.shared);
+		seq_printf(m, " : slabdata %6llu %6llu %6llu\n", ci.active_slabs, ci.num_slabs,
+			   ci.shared_avail);
 	}
 	mutex_unlock(&d->nl_slab_lock);
 	return 0;

@@ -58,6 +58,10 @@ static bool smm_param_pcp = true;
 module_param_named(pcp, smm_param_pcp, bool, 0444);
 MODULE_PARM_DESC(pcp, "Per-CPU page lists for orders 0-3 (default on)");
 
+static char *smm_param_slab_policy = "slub";
+module_param_named(slab_policy, smm_param_slab_policy, charp, 0444);
+MODULE_PARM_DESC(slab_policy, "Allocator of the kmalloc-* caches, as CONFIG_SLUB/SLAB/SLOB chose one for all: slub, slab or slob (default slub)");
+
 bool smm_param_debug_corrupt;
 module_param_named(debug_corrupt, smm_param_debug_corrupt, bool, 0444);
 MODULE_PARM_DESC(debug_corrupt, "Allow OBJ_CORRUPT and the stress file's corrupt option, which damage memory on purpose (tests only; default off)");
@@ -69,6 +73,7 @@ struct smm_params {
 	u64 watermark_boost_factor;
 	u64 watermark_scale_factor;
 	u64 swappiness;
+	u32 slab_policy;	/* of the kmalloc caches: enum smm_slab_policy */
 	bool reserved;
 	struct smm_zone_layout layout;
 };
@@ -128,6 +133,24 @@ static int smm_thp_enabled(bool *on)
 	return 0;
 }
 
+/* slab_policy=: the kmalloc caches' allocator by name. */
+static int smm_parse_slab_policy(const char *val, u32 *out)
+{
+	static const char *const names[] = {
+		[SMM_SLUB] = "slub", [SMM_SLAB] = "slab", [SMM_SLOB] = "slob",
+	};
+	u32 i;
+
+	for (i = 0; i < ARRAY_SIZE(names); i++) {
+		if (names[i] && val && !strcmp(val, names[i])) {
+			*out = i;
+			return 0;
+		}
+	}
+	pr_err("invalid slab_policy= value: '%s' (expected slub, slab or slob)\n", val ? val : "");
+	return -EINVAL;
+}
+
 /* Everything is checked before anything is claimed or allocated. */
 static int smm_params_parse(struct smm_params *p)
 {
@@ -160,6 +183,8 @@ static int smm_params_parse(struct smm_params *p)
 					     SMM_SWAPPINESS_MAX, &p->swappiness);
 	if (!ret)
 		ret = smm_thp_enabled(&thp);
+	if (!ret)
+		ret = smm_parse_slab_policy(smm_param_slab_policy, &p->slab_policy);
 	if (ret)
 		return ret;
 	if (p->min_free_kbytes > p->size >> 10 >> 2) {
@@ -245,15 +270,24 @@ static unsigned int smm_slab_order_cpus(void)
 }
 
 /* The slab layer: its caches (core/slab.h) and the registry of user space's objects. */
-static int smm_slab_setup(struct smm_dev *d)
+static int smm_slab_setup(struct smm_dev *d, u32 policy)
 {
+	int ret;
+
 	mutex_init(&d->nl_slab_lock);
 	smm_objs_init(d);
-	return smm_slabs_init(&d->slabs, &d->mm, get_random_u32(), smm_slab_order_cpus());
+	smm_slab_reap_init(d);
+	ret = smm_slabs_init_policy(&d->slabs, &d->mm, get_random_u32(), smm_slab_order_cpus(),
+				    policy);
+	if (!ret)
+		smm_slab_reap_kick(d);	/* slab_policy=slab: the kmalloc caches are SLAB's */
+	return ret;
 }
 
+/* The reaper first: no pass may meet a cache on its way out. */
 static void smm_slab_teardown(struct smm_dev *d)
 {
+	smm_slab_reap_stop(d);
 	smm_objs_destroy(d);
 	smm_slabs_destroy(&d->slabs);
 }
@@ -275,7 +309,7 @@ static int __init smm_init(void)
 	ret = smm_mm_setup(d, &p);
 	if (ret)
 		goto err_backing;
-	ret = smm_slab_setup(d);
+	ret = smm_slab_setup(d, p.slab_policy);
 	if (ret) {
 		pr_err("cannot create the kmalloc caches (%d)\n", ret);
 		goto err_mm;

@@ -94,6 +94,8 @@ static int smm_nl_cache_create_prepare(struct sk_buff *skb, struct genl_info *in
 	if (!ret)
 		d->nl_slab_gen++;
 	mutex_unlock(&d->nl_slab_lock);
+	if (!ret)
+		smm_slab_reap_kick(d);
 	if (ret == -EEXIST)
 		NL_SET_ERR_MSG_ATTR(info->extack, tb[SHADOWMM_A_CACHE_NAME],
 				    "a cache with that name exists");
@@ -123,6 +125,9 @@ static int smm_nl_cache_destroy_prepare(struct sk_buff *skb, struct genl_info *i
 	smm_objs_forget(d, c);	/* a forced destroy frees them */
 	__smm_cache_destroy(&d->slabs, c, smm_nl_any_cpu());
 	d->nl_slab_gen++;
+	mutex_unlock(&d->nl_slab_lock);
+	smm_slab_reap_idle(d);
+	return 0;
 out_unlock:
 	mutex_unlock(&d->nl_slab_lock);
 	return ret;
@@ -298,11 +303,12 @@ void smm_nl_cache_reset(struct smm_dev *d)
 
 		if (c && !c->builtin)
 			smm_cache_destroy(&d->slabs, c, true, smm_nl_any_cpu());
-		else if (c && c->id < d->slabs.nr_kmalloc)
+		else if (c && smm_cache_is_kmalloc(&d->slabs, c))
 			smm_cache_shrink(c, smm_nl_any_cpu());
 	}
 	d->nl_slab_gen++;
 	mutex_unlock(&d->nl_slab_lock);
+	smm_slab_reap_idle(d);
 }
 
 #define SMM_NL_CACHE_OP(c, p, ...)	{ .cmd = SHADOWMM_CMD_CACHE_##c, .flags = GENL_ADMIN_PERM, \

@@ -13,6 +13,7 @@
 #include <linux/list.h>
 #include <linux/mutex.h>
 #include <linux/types.h>
+#include <linux/workqueue.h>
 #include <linux/xarray.h>
 #include <uapi/linux/shadowmm.h>
 
@@ -40,6 +41,7 @@ struct smm_dev {
 	struct xarray nl_objs;		/* netlink objects: position -> handle tag */
 	u32 nl_obj_tag;			/* last object tag, under nl_slab_lock */
 	u32 nl_slab_gen;		/* caches created/destroyed, for dumps */
+	struct delayed_work slab_reap;	/* cache_reap() of the SLAB caches (slab_reap.c) */
 };
 
 extern struct smm_dev smm_dev;
@@ -70,6 +72,12 @@ extern bool smm_param_debug_corrupt;	/* also the stress file's corrupt option */
 
 /* nl_cache.c: RESET's slab part */
 void smm_nl_cache_reset(struct smm_dev *d);
+
+/* slab_reap.c: cache_reap() of the SLAB caches every 2 s */
+void smm_slab_reap_init(struct smm_dev *d);
+void smm_slab_reap_kick(struct smm_dev *d);
+void smm_slab_reap_idle(struct smm_dev *d);
+void smm_slab_reap_stop(struct smm_dev *d);
 
 /* obj_registry.c: user space's slab objects; under nl_slab_lock */
 void smm_objs_init(struct smm_dev *d);

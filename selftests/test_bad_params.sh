@@ -24,7 +24,8 @@ size=64M watermark_boost_factor=2147483648|invalid watermark_boost_factor= value
 size=64M watermark_scale_factor=0|invalid watermark_scale_factor= value
 size=64M watermark_scale_factor=3001|invalid watermark_scale_factor= value
 size=64M swappiness=201|invalid swappiness= value
-size=64M swappiness=-1|invalid swappiness= value'
+size=64M swappiness=-1|invalid swappiness= value
+size=64M slab_policy=slub2|invalid slab_policy= value: '"'"'slub2'"'"''
 
 ktap_header
 ktap_plan "$(echo "$CASES" | wc -l)"

@@ -1,18 +1,20 @@
 #!/bin/sh
 # SPDX-License-Identifier: GPL-2.0
-# Slab policies side by side (issue 20): per policy (slub, slob) a cache
-# of 10,000 objects allocated through netlink, freed in random order,
-# the free counts back where they started and VALIDATE and CHECK clean;
-# SLOB's shared heap ("slob-heap": its pages, its units) and its big
-# objects straight from the buddy; refusals that name the reason (the
-# slab policy is not built yet, SLOB takes no debug flags, the heap is
-# built in); VALIDATE finds a corrupted object where the policy has
-# debugging (SLUB's red zone) and SLOB refuses the corruption it could
-# not see; RESET with live SLOB objects.
+# Slab policies side by side (issue 20): per policy (slub, slab, slob) a
+# cache of 10,000 objects allocated through netlink, freed in random
+# order, the free counts back where they started and VALIDATE and CHECK
+# clean; SLAB's slabinfo line (its tunables, slabdata) and cache_reap()
+# draining its arrays every 2 s; SLOB's shared heap ("slob-heap": its
+# pages, its units) and its big objects straight from the buddy;
+# refusals that name the reason (SLAB and SLOB take no debug flags, the
+# heap is built in); VALIDATE finds a corrupted object where the policy
+# has debugging (SLUB's red zone) and SLOB refuses the corruption it
+# could not see; RESET with live SLOB objects; a load with
+# slab_policy=slab whose kmalloc caches are SLAB's.
 . "$(dirname "$0")/lib.sh"
 
 ktap_header
-ktap_plan 29
+ktap_plan 42
 smm_need_range "$SMM_BASE" 64M
 
 smm_unload
@@ -65,8 +67,8 @@ ktap_check "the heap is built in, of 2-byte units, 2048 a page" json_expect \
 	"true 2 2048"
 
 # --- refusals ---
-ktap_check "policy slab is refused: not built yet" \
-	smm_refused "not built yet" smmctl cache create x size 64 policy slab
+ktap_check "slab refuses debug flags" \
+	smm_refused "no debug flags" smmctl cache create x size 64 policy slab red_zone
 ktap_check "an unknown policy is refused by smmctl" \
 	smm_refused "slub, slab or slob" smmctl cache create x size 64 policy slub2
 ktap_check "slob refuses debug flags" \
@@ -77,6 +79,7 @@ ktap_check "the heap cannot be destroyed" smm_refused "built in" smmctl cache de
 
 # --- the done-criterion per policy ---
 run_policy slub
+run_policy slab
 run_policy slob
 ktap_check "the heap gave every page back" test "$(cache_get slob-heap num_slabs)" -eq 0
 
@@ -101,6 +104,41 @@ ktap_check "slub with red zones: validate finds the overrun" \
 ktap_check "slob has no debugging: corruption refused" \
 	smm_refused "no debugging" smmctl obj corrupt s "$a" redzone
 
+# --- SLAB's slabinfo: real tunables; cache_reap() every 2 s ---
+D=/sys/kernel/debug/shadowmm
+slabinfo_of() { awk -v n="$1" '$1 == n' $D/slabinfo; }
+case $(cat /sys/devices/system/cpu/possible) in *-*|*,*) shared=8 ;; *) shared=0 ;; esac
+smmctl cache create t256 size 256 policy slab > /dev/null
+t=$(obj_alloc t256 300)
+tunables_ok() {
+	line=$(slabinfo_of t256)
+	echo "$line"
+	echo "$line" | awk -v sh="$shared" '$7 == ":" && $8 == "tunables" && $9 == 120 &&
+		$10 == 60 && $11 == sh && $12 == ":" && $13 == "slabdata" && $14 <= $15 &&
+		$4 == 256 && $5 == 16 { ok = 1 } END { exit !ok }'
+}
+ktap_check "slab: slabinfo shows limit 120, batchcount 60, sharedfactor $shared" tunables_ok
+ktap_check "slub: slabinfo's tunables stay 0 0 0" sh -c \
+	"awk '\$1 == \"dflt\"' $D/slabinfo | grep -q 'tunables    0    0    0'"
+# shellcheck disable=SC2086
+smmctl obj free t256 $t > /dev/null
+# the objects freed sit in array caches (active for slabinfo) until reaped
+freed_active=$(slabinfo_of t256 | awk '{ print $2 }')
+reaped() {
+	i=0
+	while [ "$i" -lt 30 ]; do
+		now=$(slabinfo_of t256 | awk '{ print $2 }')
+		[ "$now" -lt "$freed_active" ] && return 0
+		sleep 0.5
+		i=$((i + 1))
+	done
+	echo "active_objs still $now of $freed_active after 15 s"
+	return 1
+}
+ktap_check "cache_reap() drains the array caches within seconds" reaped
+ktap_check "slab: validate clean after reaping" smmctl cache validate t256
+smmctl cache destroy t256 > /dev/null
+
 # --- RESET with live slob objects ---
 obj_alloc s 500 > /dev/null
 # reset frees the overrun object of dbg too, which reports it again
@@ -108,6 +146,22 @@ smm_expect_kerr smmctl reset > /dev/null
 ktap_check "reset destroys the slob caches and frees their objects" json_expect "$(caches)" \
 	'"\([.caches[] | select(.builtin | not)] | length) \([.caches[].active_objs] | add) \([.caches[] | select(.name == "slob-heap") | .num_slabs] | add)"' "0 0 0"
 ktap_check "check passes at the end" check_ok
+
+# --- slab_policy=slab: the kmalloc caches are SLAB's ---
+smm_unload
+ktap_check "loads with slab_policy=slab" smm_load base=$SMM_BASE size=64M slab_policy=slab
+ktap_check "every kmalloc cache is slab" json_expect "$(caches)" \
+	'[.caches[] | select(.name | startswith("kmalloc-")) | .policy] | unique | join(" ")' "slab"
+ktap_check "kmalloc-256's slabinfo line has SLAB's tunables" sh -c \
+	"awk '\$1 == \"kmalloc-256\" && \$9 == 120 && \$10 == 60' $D/slabinfo | grep -q ."
+# shellcheck disable=SC2086
+slub_beside_slab() {
+	smmctl cache create q size 64 policy slub > /dev/null &&
+	q=$(obj_alloc q 100) && smmctl obj free q $q > /dev/null && smmctl cache destroy q &&
+	smmctl cache validate > /dev/null && smmctl check > /dev/null
+}
+ktap_check "a slub cache beside SLAB's kmalloc caches; validate and check clean" \
+	slub_beside_slab
 
 smm_unload
 ktap_finished

@@ -14,7 +14,7 @@
 #define SMM_FP_MUL		0x9e3779b1U
 
 /* The kmalloc size classes, as kmalloc_info[] (8 B .. 8 KiB). */
-static const u32 smm_kmalloc_sizes[] = {
+static const u32 smm_kmalloc_sizes[SMM_NR_KMALLOC] = {
 	8, 16, 32, 64, 96, 128, 192, 256, 512, 1024, 2048, 4096, 8192,
 };
 
@@ -874,6 +874,7 @@ void smm_cache_info(struct smm_cache *c, struct smm_cache_info *info)
 			    info->stats.free_fast - info->stats.free_slow;
 	info->num_objs = info->num_slabs * c->objects;
 	info->policy = c->policy;
+	info->active_slabs = info->num_slabs;
 	if (c->ops && c->ops->info)
 		c->ops->info(c, info);
 }
@@ -980,6 +981,8 @@ u64 smm_cache_shrink(struct smm_cache *c, unsigned int cpu)
 {
 	u64 frames;
 
+	if (c->ops && c->ops->shrink)
+		return c->ops->shrink(c, cpu);
 	frames = smm_cache_flush(c, true, cpu);
 	return frames + smm_cache_discard_empty(c, cpu);
 }
@@ -1030,6 +1033,7 @@ static void smm_cache_discard_all(struct smm_cache *c, unsigned int cpu)
 
 static void smm_cache_free_struct(struct smm_cache *c)
 {
+	smm_slabp_release(c);
 	smm_free_array(c->cpu);
 	smm_free_array(c);
 }
@@ -1138,7 +1142,9 @@ const char *smm_cache_check_policy(u32 policy, u32 flags)
 	case SMM_SLUB:
 		return NULL;
 	case SMM_SLAB:
-		return "the slab policy (mm/slab.c) is not built yet";
+		if (flags & SMM_CACHE_DEBUG_FLAGS)
+			return "slab caches take no debug flags (mm/slab.c's red zones, poison and owner tracking are not modelled)";
+		return NULL;
 	case SMM_SLOB:
 		if (flags & (SMM_CACHE_DEBUG_FLAGS | SHADOWMM_CACHE_HARDENED |
 			     SHADOWMM_CACHE_RECLAIM_ACCOUNT))
@@ -1207,6 +1213,8 @@ static int smm_cache_policy_layout(struct smm_slabs *s, struct smm_cache *c, u32
 	c->policy = policy;
 	if (policy == SMM_SLOB)
 		return smm_slob_layout(s, c, size, align, flags);
+	if (policy == SMM_SLAB)
+		return smm_slabp_layout(c, size, align);
 	return smm_cache_layout(c, size, align, s->order_cpus);
 }
 
@@ -1290,22 +1298,43 @@ struct smm_cache *smm_kmalloc_cache(struct smm_slabs *s, size_t size)
 
 	for (i = 0; i < s->nr_kmalloc; i++)
 		if (size <= smm_kmalloc_sizes[i])
-			return s->caches[i];
+			return s->kmalloc[i];
 	return NULL;
+}
+
+/* Is @c one of the kmalloc caches? */
+bool smm_cache_is_kmalloc(const struct smm_slabs *s, const struct smm_cache *c)
+{
+	unsigned int i;
+
+	for (i = 0; i < s->nr_kmalloc; i++)
+		if (s->kmalloc[i] == c)
+			return true;
+	return false;
 }
 
 /*
  * The slab layer of @mm, with the kmalloc-8 .. kmalloc-8192 caches
- * (ids 0..12, hardened freelists as in a Debian kernel).
+ * (ids 0..12) of @kmalloc_policy, as CONFIG_SLUB, CONFIG_SLAB or
+ * CONFIG_SLOB chose one allocator for all of them: SLUB's with
+ * hardened freelists as in a Debian kernel; SLAB's and SLOB's without
+ * (they have no free pointers to harden).
  */
-int smm_slabs_init(struct smm_slabs *s, struct smm_mm *mm, u32 seed, unsigned int order_cpus)
+int smm_slabs_init_policy(struct smm_slabs *s, struct smm_mm *mm, u32 seed,
+			  unsigned int order_cpus, u32 kmalloc_policy)
 {
+	u32 flags = SMM_CACHE_BUILTIN;
 	char name[SMM_CACHE_NAME_LEN];
 	struct smm_cache *c;
 	unsigned int i;
 	int ret;
 
+	if (smm_cache_check_policy(kmalloc_policy, 0))
+		return -EINVAL;
+	if (kmalloc_policy == SMM_SLUB)
+		flags |= SHADOWMM_CACHE_HARDENED;
 	memset(s, 0, sizeof(*s));
+	s->kmalloc_policy = kmalloc_policy;
 	s->mm = mm;
 	s->seed = seed;
 	s->order_cpus = order_cpus ? order_cpus : mm->nr_cpus;
@@ -1322,15 +1351,21 @@ int smm_slabs_init(struct smm_slabs *s, struct smm_mm *mm, u32 seed, unsigned in
 		return -ENOMEM;
 	for (i = 0; i < ARRAY_SIZE(smm_kmalloc_sizes); i++) {
 		snprintf(name, sizeof(name), "kmalloc-%u", smm_kmalloc_sizes[i]);
-		ret = smm_cache_create(s, name, smm_kmalloc_sizes[i], 0,
-				       SHADOWMM_CACHE_HARDENED | SMM_CACHE_BUILTIN, &c);
+		ret = smm_cache_create_policy(s, name, smm_kmalloc_sizes[i], 0, flags,
+					      kmalloc_policy, &c);
 		if (ret) {
 			smm_slabs_destroy(s);
 			return ret;
 		}
-		s->nr_kmalloc++;
+		s->kmalloc[s->nr_kmalloc++] = c;
 	}
 	return 0;
+}
+
+/* The slab layer with SLUB's kmalloc caches, the default. */
+int smm_slabs_init(struct smm_slabs *s, struct smm_mm *mm, u32 seed, unsigned int order_cpus)
+{
+	return smm_slabs_init_policy(s, mm, seed, order_cpus, SMM_SLUB);
 }
 
 /* Unload: every cache goes, with whatever it holds. */

@@ -62,7 +62,9 @@
  * (its CPUs never hold an active slab). SLOB (slob.c) keeps the pages of
  * every small SLOB cache in one shared heap, itself a built-in cache
  * ("slob"), whose list_lock is SLOB's slob_lock: it nests under a SLOB
- * cache's CPU lock as a list lock does under its own cache's.
+ * cache's CPU lock as a list lock does under its own cache's. SLAB
+ * (slab_slab.c) keeps each CPU's array cache under that CPU's lock and
+ * its free list and shared array under the list lock.
  */
 #ifndef _SMM_CORE_SLAB_H
 #define _SMM_CORE_SLAB_H
@@ -76,6 +78,7 @@
 #define SMM_SLAB_MIN_ALIGN	8
 #define SMM_SLAB_CACHELINE	64
 #define SMM_MAX_CACHES		256
+#define SMM_NR_KMALLOC		13	/* kmalloc-8 .. kmalloc-8192, 96 and 192 */
 #define SMM_CACHE_NAME_LEN	32			/* with the NUL */
 #define SMM_SLAB_END		0xffffffffU		/* end of a freelist */
 #define SMM_SLAB_NO_CPU		0xffffffffU
@@ -116,7 +119,7 @@ struct smm_slab {
 	u16 inuse;		/* objects not on freelist */
 	u8 list;		/* enum smm_slab_list */
 	u8 sublist;		/* SLOB heap pages: which free list (enum smm_slob_list) */
-	u32 pad2;
+	u32 s_mem;		/* SLAB (slab_slab.c): offset of object 0, the colour */
 };
 
 #define SMM_SLAB_DESC_SHIFT	7
@@ -147,6 +150,7 @@ struct smm_cache_cpu {
 
 struct smm_slabs;
 struct smm_cache;
+struct smm_slab_node;
 struct smm_cache_info;
 
 /* A cache's allocator design: the uapi's values. */
@@ -175,6 +179,7 @@ struct smm_slab_ops {
 	void (*info)(struct smm_cache *c, struct smm_cache_info *info);	/* after SLUB's */
 	const char *(*obj_lookup)(struct smm_cache *c, u64 pos);
 	void (*destroy)(struct smm_cache *c, unsigned int cpu);	/* before SLUB's teardown */
+	u64 (*shrink)(struct smm_cache *c, unsigned int cpu);	/* in place of SLUB's */
 };
 
 struct smm_cache {
@@ -185,6 +190,7 @@ struct smm_cache {
 	u8 policy;		/* enum smm_slab_policy, fixed at creation */
 	const struct smm_slab_ops *ops;	/* NULL for SLUB */
 	struct smm_cache *heap;	/* a small SLOB cache's pages: the SLOB heap */
+	struct smm_slab_node *node;	/* a SLAB cache's arrays, free list, tunables (slab_slab.c) */
 	struct smm_slabs *slabs;
 	struct smm_mm *mm;
 	unsigned int gfp;	/* for the buddy: UNMOVABLE or RECLAIMABLE */
@@ -250,6 +256,8 @@ struct smm_slabs {
 	u64 census_end;			/* CHECK's cursor, 0 when none runs */
 	struct smm_cache *caches[SMM_MAX_CACHES];	/* by id */
 	unsigned int nr_kmalloc;
+	struct smm_cache *kmalloc[SMM_NR_KMALLOC];	/* by size class (ids differ with SLOB's heap) */
+	u32 kmalloc_policy;	/* enum smm_slab_policy of the kmalloc caches */
 	u32 seed;		/* freelist hardening keys come from it */
 	struct smm_shrinker_list shrinkers;	/* the caches' shrinkers (mm->shrinkers points here) */
 	struct smm_cache *slob_heap;	/* SLOB's pages, made with the first SLOB cache; under mutex */
@@ -278,10 +286,19 @@ struct smm_cache_info {
 	u32 cpu_partial;	/* the cache's cpu_partial (objects) */
 	u64 slabs_alloc, slabs_free;
 	u64 cached;		/* objects on the cache's LRU (slab_shrink.c) */
+	u64 active_slabs;	/* slabinfo's: num_slabs but SLAB's free slabs */
+	/* SLAB only (0 otherwise): slabinfo's tunables and slabdata */
+	u32 limit, batchcount, shared;
+	u32 colour, colour_off;
+	u64 free_slabs, shared_avail, reaped;
+	u64 array_avail;	/* objects in the CPUs' array caches */
+	u64 free_limit;
 	struct smm_cache_cpu_stats stats;	/* summed over CPUs */
 };
 
 int smm_slabs_init(struct smm_slabs *s, struct smm_mm *mm, u32 seed, unsigned int order_cpus);
+int smm_slabs_init_policy(struct smm_slabs *s, struct smm_mm *mm, u32 seed,
+			  unsigned int order_cpus, u32 kmalloc_policy);
 void smm_slabs_destroy(struct smm_slabs *s);
 
 const char *smm_cache_check_args(const char *name, u32 size, u32 align, u32 flags);
@@ -297,6 +314,7 @@ struct smm_cache *smm_cache_find(struct smm_slabs *s, const char *name);
 struct smm_cache *smm_cache_of_pos(struct smm_slabs *s, u64 pos);
 struct smm_slab *smm_slab_at(struct smm_cache *c, u64 idx);
 struct smm_cache *smm_kmalloc_cache(struct smm_slabs *s, size_t size);
+bool smm_cache_is_kmalloc(const struct smm_slabs *s, const struct smm_cache *c);
 
 void *smm_cache_alloc(struct smm_cache *c, unsigned int cpu, u64 owner, u64 *pos);
 int smm_cache_free(struct smm_cache *c, u64 pos, unsigned int cpu);
@@ -325,6 +343,14 @@ u32 smm_cache_alignment(u32 flags, u32 align, u32 size);
 int smm_slob_layout(struct smm_slabs *s, struct smm_cache *c, u32 size, u32 align, u32 flags);
 bool smm_slob_name_reserved(const char *name);
 struct smm_cache *smm_slob_cache_of_pos(struct smm_slabs *s, u64 pos);
+
+/* slab_slab.c: the SLAB policy */
+int smm_slabp_layout(struct smm_cache *c, u32 size, u32 align);
+void smm_slabp_release(struct smm_cache *c);
+void smm_slabp_tunables(u32 size, unsigned int nr_cpus, u32 *limit, u32 *batch, u32 *shared);
+void smm_cache_reap(struct smm_cache *c, unsigned int cpu);
+void smm_slabs_reap(struct smm_slabs *s, unsigned int cpu);
+bool smm_slabs_have_slab(struct smm_slabs *s);
 
 /* slab_shrink.c: cached objects and the cache's shrinker */
 const char *smm_cache_cached_refusal(const struct smm_cache *c);

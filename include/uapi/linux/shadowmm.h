@@ -345,7 +345,7 @@ enum shadowmm_corrupt {
  */
 enum shadowmm_cache_policy {
 	SHADOWMM_CACHE_POLICY_SLUB,	/* the default */
-	SHADOWMM_CACHE_POLICY_SLAB,	/* mm/slab.c (v6.7): not built yet, refused */
+	SHADOWMM_CACHE_POLICY_SLAB,	/* mm/slab.c (v6.7): array caches (slab_slab.c) */
 	SHADOWMM_CACHE_POLICY_SLOB,	/* mm/slob.c (v6.3) */
 
 	__SHADOWMM_CACHE_POLICY_CNT

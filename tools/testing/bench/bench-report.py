@@ -25,6 +25,10 @@ ROWS = {
     'order9': ('order-9 pair vs alloc_pages/__free_pages', 1.0),
     'bulk16': ('16 order-0 pages vs alloc_pages_bulk_array', 1.0),
     'slab256': ('256-byte slab pair vs kmem_cache_alloc/kmem_cache_free', 1.0),
+    # the other two policies' pair against the same kernel cache: no goal,
+    # a comparison (Documentation/slab.md, "Policies side by side")
+    'slab256-slab': ('256-byte pair, a SLAB cache (array cache) vs kmem_cache_alloc/free', None),
+    'slab256-slob': ('256-byte pair, a SLOB cache (first fit) vs kmem_cache_alloc/free', None),
     # no goal in the issue: a figure to watch, ns per 4 KiB page
     'pt-walk': ('PT_WALK of 1 GiB touched vs /proc/self/pagemap, ns per page', None),
     'pt-walk-pread1': ('the same walk vs an 8-byte pread of pagemap per page', None),
@@ -36,7 +40,8 @@ ROWS = {
 }
 # the groups of rows bench_vm.sh runs (SMM_BENCH_ROWS), and what each measures
 GROUPS = {
-    'alloc': ('order0', 'order0-buddy', 'order3', 'order9', 'bulk16', 'slab256'),
+    'alloc': ('order0', 'order0-buddy', 'order3', 'order9', 'bulk16', 'slab256',
+              'slab256-slab', 'slab256-slob'),
     'pt-walk': ('pt-walk', 'pt-walk-pread1', 'pt-leaves', 'pt-leaves-thp'),
     'fault': ('fault',),
 }
@@ -48,6 +53,9 @@ CALLGRIND = {
     'pcp': ('instructions_per_pcp_pair', 'order-0 pair through the per-CPU lists', 150),
     'buddy': ('instructions_per_buddy_pair', 'order-0 pair, buddy alone', 700),
     'slab': ('instructions_per_slab256_pair', '256-byte object pair (kmalloc-256)', 80),
+    # SLAB's and SLOB's pair beside SLUB's: a comparison, no goal
+    'slab-slab': ('instructions_per_slab256_pair_slab', '256-byte pair, a SLAB cache', None),
+    'slab-slob': ('instructions_per_slab256_pair_slob', '256-byte pair, a SLOB cache', None),
 }
 CONFIG_KEYS = ('CONFIG_PREEMPT', 'CONFIG_PREEMPT_VOLUNTARY', 'CONFIG_PREEMPT_NONE',
                'CONFIG_PREEMPT_RT', 'CONFIG_SLAB_FREELIST_HARDENED',
@@ -163,17 +171,18 @@ def report_native(path, report):
         failed.append('native rows: no %s' % (path or 'native JSON given'))
     print()
     print('callgrind (native core, -O2): instructions per pair, 200k-pair run minus 100k')
-    print('%-16s %8s %6s  %s' % ('row', 'instr', 'goal', 'what'))
+    print('%-19s %8s %6s  %s' % ('row', 'instr', 'goal', 'what'))
     goals = report.setdefault('callgrind', {})
     for name, (key, what, goal) in CALLGRIND.items():
         ir = native.get(key)
+        shown = '-' if goal is None else '%d' % goal
         if ir is None or ir <= 0:
             failed.append('callgrind-%s: not measured' % name)
-            print('%-16s %8s %6d  %s' % ('callgrind-' + name, '-', goal, what))
+            print('%-19s %8s %6s  %s' % ('callgrind-' + name, '-', shown, what))
         else:
-            met = ir <= goal
+            met = goal is None or ir <= goal
             goals[name] = dict(instructions=round(ir), goal=goal, meets_goal=met)
-            print('%-16s %8.0f %6d  %s%s' % ('callgrind-' + name, ir, goal, what,
+            print('%-19s %8.0f %6s  %s%s' % ('callgrind-' + name, ir, shown, what,
                                             '' if met else '  (above goal)'))
     return failed
 

@@ -143,11 +143,14 @@ static int slab_pairs(struct smm_cache *c, u64 n)
 }
 
 /*
- * ns per kmalloc-256 alloc+free pair, best of @reps runs of @n (with
- * @reps 1 and a small @n: the run callgrind counts); -1 on failure.
+ * ns per 256-byte alloc+free pair, best of @reps runs of @n (with @reps
+ * 1 and a small @n: the run callgrind counts); -1 on failure. SLUB's is
+ * kmalloc-256 (hardened, as in a Debian kernel); SLAB's and SLOB's a
+ * cache "bench-256" of that policy (neither has free pointers to harden).
  */
-static double slab_pairs_ns(int reps, u64 n)
+static double slab_pairs_ns(int reps, u64 n, u32 policy)
 {
+	struct smm_cache *c = NULL;
 	struct smm_test_section sec = { 0x100000, 16384 };
 	double best = 1e30, t0, ns;
 	struct smm_test_mm t;
@@ -160,9 +163,13 @@ static double slab_pairs_ns(int reps, u64 n)
 		smm_test_mm_destroy(&t);
 		return -1;
 	}
+	if (policy == SMM_SLUB)
+		c = smm_kmalloc_cache(&s, 256);
+	else if (smm_cache_create_policy(&s, "bench-256", 256, 0, 0, policy, &c))
+		best = -1;
 	for (rep = 0; rep < reps && best > 0; rep++) {
 		t0 = now_ns();
-		if (slab_pairs(smm_kmalloc_cache(&s, 256), n))
+		if (slab_pairs(c, n))
 			best = -1;
 		ns = (now_ns() - t0) / n;
 		best = best > 0 && ns < best ? ns : best;
@@ -201,7 +208,11 @@ static int pairs_only(const char *kind, u64 n)
 	double ns;
 
 	if (!strcmp(kind, "slab"))
-		return slab_pairs_ns(1, n) < 0;
+		return slab_pairs_ns(1, n, SMM_SLUB) < 0;
+	if (!strcmp(kind, "slab-slab"))
+		return slab_pairs_ns(1, n, SMM_SLAB) < 0;
+	if (!strcmp(kind, "slab-slob"))
+		return slab_pairs_ns(1, n, SMM_SLOB) < 0;
 	if (strcmp(kind, "pcp") && strcmp(kind, "buddy"))
 		return 2;
 	if (setup(&t, 16384, !strcmp(kind, "pcp"), &ns))
@@ -211,7 +222,8 @@ static int pairs_only(const char *kind, u64 n)
 	return ns < 0;
 }
 
-static const char *const ir_kinds[] = { "pcp", "buddy", "slab" };
+/* "slab" is SLUB's kmalloc-256 (the goal's row); then SLAB's and SLOB's pair */
+static const char *const ir_kinds[] = { "pcp", "buddy", "slab", "slab-slab", "slab-slob" };
 #define NR_IR_KINDS	(sizeof(ir_kinds) / sizeof(ir_kinds[0]))
 
 /*
@@ -234,7 +246,7 @@ int main(int argc, char **argv)
 	double ir[NR_IR_KINDS];
 	struct smm_test_mm t;
 	unsigned int i, n = sizeof(sizes_mib) / sizeof(sizes_mib[0]);
-	double meta, ns, slab;
+	double meta, ns, slab, slab_slab, slab_slob;
 	FILE *out = NULL;
 
 	if (argc == 4 && !strcmp(argv[1], "--pairs"))
@@ -257,12 +269,16 @@ int main(int argc, char **argv)
 	smm_test_mm_destroy(&t);
 	printf("descriptor: %zu bytes per frame; all metadata: %.3f bytes per frame (1 GiB)\n",
 	       sizeof(struct smm_frame), meta);
-	slab = slab_pairs_ns(REPS, PAIRS);
-	if (slab < 0) {
+	slab = slab_pairs_ns(REPS, PAIRS, SMM_SLUB);
+	slab_slab = slab_pairs_ns(REPS, PAIRS, SMM_SLAB);
+	slab_slob = slab_pairs_ns(REPS, PAIRS, SMM_SLOB);
+	if (slab < 0 || slab_slab < 0 || slab_slob < 0) {
 		fprintf(stderr, "bench_native: a slab allocation failed\n");
 		return 1;
 	}
 	printf("slab: %.1f ns per 256-byte object pair (kmalloc-256, per-CPU fast path)\n", slab);
+	printf("slab policies, ns per 256-byte pair: slub %.1f, slab %.1f (array cache), slob %.1f (first fit)\n",
+	       slab, slab_slab, slab_slob);
 	for (i = 0; i < NR_IR_KINDS; i++) {
 		ir[i] = ir_per_pair(argv[0], ir_kinds[i]);
 		if (ir[i] < 0) {
@@ -291,8 +307,13 @@ int main(int argc, char **argv)
 		"  \"metadata_bytes_per_frame\": %.3f,\n  \"instructions_per_pcp_pair\": %.0f,\n"
 		"  \"instructions_per_buddy_pair\": %.0f,\n"
 		"  \"instructions_per_slab256_pair\": %.0f,\n"
-		"  \"slab256_ns_per_pair\": %.1f\n}\n",
-		sizeof(struct smm_frame), meta, ir[0], ir[1], ir[2], slab);
+		"  \"slab256_ns_per_pair\": %.1f,\n"
+		"  \"instructions_per_slab256_pair_slab\": %.0f,\n"
+		"  \"slab256_ns_per_pair_slab\": %.1f,\n"
+		"  \"instructions_per_slab256_pair_slob\": %.0f,\n"
+		"  \"slab256_ns_per_pair_slob\": %.1f\n}\n",
+		sizeof(struct smm_frame), meta, ir[0], ir[1], ir[2], slab, ir[3], slab_slab, ir[4],
+		slab_slob);
 	fclose(out);
 	return 0;
 }

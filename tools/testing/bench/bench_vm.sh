@@ -32,7 +32,8 @@ if ! smm_load base=$SMM_BASE size=64M; then
 	exit 1
 fi
 picked alloc &&
-for row in order0 order0-buddy order3 order9 bulk16 order0-2cpu slab256 slab256-2cpu; do
+for row in order0 order0-buddy order3 order9 bulk16 order0-2cpu slab256 slab256-2cpu \
+	   slab256-slab slab256-slob; do
 	ops=$OPS
 	# a bulk16 operation is 16 pages: the same number of pages per block
 	[ "$row" = bulk16 ] && ops=$((OPS / 16))

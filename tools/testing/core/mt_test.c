@@ -102,6 +102,7 @@ struct mt_run {
 	pthread_barrier_t start;
 	struct mt_thread th[MT_MAX_THREADS];
 	unsigned int nr_threads;
+	u32 kmalloc_policy;	/* SLAB: kmalloc and own caches SLAB's, reaped (slab_slab.c) */
 };
 
 static u64 mt_rand(struct mt_thread *th)
@@ -387,8 +388,13 @@ static int mt_own_cache(struct mt_thread *th)
 		f = flags[mt_rand(th) % ARRAY_SIZE(flags)];
 		/* a third of them SLOB: the threads' SLOB caches share one heap */
 		policy = mt_rand(th) % 3 ? SMM_SLUB : SMM_SLOB;
+		if (policy == SMM_SLUB && th->run->kmalloc_policy == SMM_SLAB)
+			policy = SMM_SLAB;
 		if (policy == SMM_SLOB)
 			f &= SHADOWMM_CACHE_HWCACHE_ALIGN;
+		if (policy == SMM_SLAB)
+			f &= ~(SHADOWMM_CACHE_RED_ZONE | SHADOWMM_CACHE_POISON |
+			       SHADOWMM_CACHE_STORE_USER);
 		ret = smm_cache_create_policy(&th->run->s, name, 1 + mt_rand(th) % 2048, 0, f,
 					      policy, &th->own);
 		if (ret)
@@ -528,7 +534,13 @@ static int mt_step(struct mt_thread *th)
 		return 0;
 	}
 	if (r < 986) {
-		smm_cache_shrink(th->run->shared[mt_rand(th) % MT_SHARED], th->cpu);
+		struct smm_cache *c = th->run->shared[mt_rand(th) % MT_SHARED];
+
+		/* with SLAB, half of them cache_reap() passes over a shared cache */
+		if (th->run->kmalloc_policy == SMM_SLAB && mt_rand(th) % 2)
+			smm_cache_reap(c, th->cpu);
+		else
+			smm_cache_shrink(c, th->cpu);
 		return 0;
 	}
 	if (r < 990)
@@ -574,7 +586,7 @@ static void *mt_thread_fn(void *arg)
 
 /* ---- the run ---------------------------------------------------------- */
 
-static int mt_setup(struct mt_run *run, unsigned int nr_threads)
+static int mt_setup(struct mt_run *run, unsigned int nr_threads, u32 kmalloc_policy)
 {
 	static const struct smm_test_section secs[] = {
 		{ 0x100000, MT_SECTION_FRAMES }, { 0x180000, MT_SECTION_FRAMES },
@@ -584,10 +596,11 @@ static int mt_setup(struct mt_run *run, unsigned int nr_threads)
 
 	memset(run, 0, sizeof(*run));
 	run->nr_threads = nr_threads;
+	run->kmalloc_policy = kmalloc_policy;
 	ret = smm_test_mm_init_mem(&run->t, secs, 2, "DMA32:32M,Normal:rest", true, nr_threads);
 	if (ret)
 		return ret;
-	ret = smm_slabs_init(&run->s, &run->t.mm, 0x5eed, 0);
+	ret = smm_slabs_init_policy(&run->s, &run->t.mm, 0x5eed, 0, kmalloc_policy);
 	if (ret)
 		goto err_mm;
 	run->shared[0] = smm_cache_find(&run->s, "kmalloc-64");
@@ -701,14 +714,14 @@ static void mt_summary(const struct mt_run *run)
  * Run @nr threads to the end and judge the final state. Returns 0 when
  * every check held; prints what was expected and seen otherwise.
  */
-static int mt_run_threads(unsigned int nr)
+static int mt_run_threads_policy(unsigned int nr, u32 kmalloc_policy)
 {
 	static struct mt_run run;
 	u64 seed = mt_seed();
 	unsigned int i, k, started = 0;
 	int bad = 0;
 
-	if (mt_setup(&run, nr)) {
+	if (mt_setup(&run, nr, kmalloc_policy)) {
 		printf("# setup failed\n");
 		return -1;
 	}
@@ -768,6 +781,22 @@ static int mt_run_threads(unsigned int nr)
 	}
 	mt_teardown(&run);
 	return bad ? -1 : 0;
+}
+
+static int mt_run_threads(unsigned int nr)
+{
+	return mt_run_threads_policy(nr, SMM_SLUB);
+}
+
+/*
+ * Four threads with slab_policy=slab: the kmalloc caches and the
+ * threads' own caches (but SLOB's) are SLAB's; array caches, the shared
+ * array and cache_reap() passes race with allocations and frees on the
+ * other CPUs, VALIDATE and CHECK.
+ */
+SMM_TEST(mt_4_threads_slab)
+{
+	ASSERT_EQ(mt_run_threads_policy(4, SMM_SLAB), 0);
 }
 
 /*

@@ -15,8 +15,10 @@
  * of every cache run; at the end, with every user cache destroyed and
  * the kmalloc caches shrunk, every frame is free again.
  *
- * The same model runs over each slab policy (SLUB, SLOB, or a mix of
- * caches of both, whose SLOB caches share one heap of pages): the
+ * The same model runs over each slab policy (SLUB, SLAB, SLOB, or a mix
+ * of caches of them, whose SLOB caches share one heap of pages; with
+ * SLAB, cache_reap() passes every 97 steps, and the kmalloc caches may
+ * be SLAB's too, as slab_policy=slab makes them): the
  * policy only changes how the objects are placed, never what the model
  * may see.
  *
@@ -96,6 +98,8 @@ static int sm_create(struct slab_model *m, struct sm_cache *mc)
 		;
 	if (policy == SMM_SLOB)	/* SLOB takes no debug, hardening or reclaim flags */
 		flags &= SHADOWMM_CACHE_HWCACHE_ALIGN;
+	if (policy == SMM_SLAB)	/* SLAB takes no debug flags */
+		flags &= ~SMM_CACHE_DEBUG_FLAGS;
 	snprintf(name, sizeof(name), "model-%llu", (unsigned long long)m->created++);
 	mc->nr_live = 0;
 	return smm_cache_create_policy(&m->s, name, sm_size(m),
@@ -195,8 +199,8 @@ static int sm_step(struct slab_model *m)
 	return mc->c && smm_cache_live(mc->c) != mc->nr_live ? -1 : 0;
 }
 
-static void sm_run_policies(struct smm_test *_t, unsigned int cpus, u64 steps, u64 check_every,
-			    u64 seed, u32 policies)
+static void sm_run_kmalloc(struct smm_test *_t, unsigned int cpus, u64 steps, u64 check_every,
+			   u64 seed, u32 policies, u32 kmalloc_policy)
 {
 	static const struct smm_test_section sec = { 0x40000, SM_FRAMES };
 	struct slab_model m;
@@ -210,7 +214,7 @@ static void sm_run_policies(struct smm_test *_t, unsigned int cpus, u64 steps, u
 	printf("# seed %#llx, %u CPUs, %llu steps\n", (unsigned long long)seed, cpus,
 	       (unsigned long long)steps);
 	ASSERT_EQ(smm_test_mm_init_mem(&m.t, &sec, 1, NULL, true, cpus), 0);
-	ASSERT_EQ(smm_slabs_init(&m.s, &m.t.mm, (u32)seed, 0), 0);
+	ASSERT_EQ(smm_slabs_init_policy(&m.s, &m.t.mm, (u32)seed, 0, kmalloc_policy), 0);
 	avail0 = smm_test_free_frames(&m.t.mm) + smm_test_pcp_frames(&m.t.mm);
 	for (i = 0; i < ARRAY_SIZE(m.caches); i++)
 		m.caches[i].live = calloc(SM_LIVE_MAX, sizeof(u64));
@@ -224,6 +228,9 @@ static void sm_run_policies(struct smm_test *_t, unsigned int cpus, u64 steps, u
 			_t->failed = 1;
 			break;
 		}
+		/* cache_reap()'s pass, as the module's work item makes every 2 s */
+		if (policies & 1U << SMM_SLAB && step % 97 == 0)
+			smm_slabs_reap(&m.s, step % cpus);
 		if (step % check_every == 0 && sm_check_all(&m)) {
 			printf("# step %llu: CHECK or VALIDATE failed\n", (unsigned long long)step);
 			_t->failed = 1;
@@ -253,6 +260,12 @@ static void sm_run_policies(struct smm_test *_t, unsigned int cpus, u64 steps, u
 	}
 	smm_slabs_destroy(&m.s);
 	smm_test_mm_destroy(&m.t);
+}
+
+static void sm_run_policies(struct smm_test *_t, unsigned int cpus, u64 steps, u64 check_every,
+			    u64 seed, u32 policies)
+{
+	sm_run_kmalloc(_t, cpus, steps, check_every, seed, policies, SMM_SLUB);
 }
 
 static void sm_run(struct smm_test *_t, unsigned int cpus, u64 steps, u64 check_every,
@@ -294,6 +307,31 @@ SMM_TEST(slob_model_checked_every_step)
 SMM_TEST(slob_model_2cpu)
 {
 	sm_run_policies(_t, 2, 300000, 10000, sm_seed(0x510b0002), 1U << SMM_SLOB);
+}
+
+/* SLAB caches only, every step checked: arrays, lists and slabs agree. */
+SMM_TEST(slab_slab_model_checked_every_step)
+{
+	sm_run_policies(_t, 2, 3000, 1, sm_seed(0x51ab0001), 1U << SMM_SLAB);
+}
+
+/* 300,000 steps of SLAB caches on two CPUs, checked every 10,000. */
+SMM_TEST(slab_slab_model_2cpu)
+{
+	sm_run_policies(_t, 2, 300000, 10000, sm_seed(0x51ab0002), 1U << SMM_SLAB);
+}
+
+/* SLAB's kmalloc caches (slab_policy=slab) under the model, with SLAB caches beside them. */
+SMM_TEST(slab_slab_model_kmalloc_slab)
+{
+	sm_run_kmalloc(_t, 2, 100000, 5000, sm_seed(0x51ab0003), 1U << SMM_SLAB, SMM_SLAB);
+}
+
+/* The three policies side by side on four CPUs: one buddy, three designs. */
+SMM_TEST(slab_policies_three_4cpu)
+{
+	sm_run_policies(_t, 4, 200000, 20000, sm_seed(0x51ab0004),
+			1U << SMM_SLUB | 1U << SMM_SLAB | 1U << SMM_SLOB);
 }
 
 /* SLUB and SLOB caches side by side on four CPUs: one buddy, two designs. */
