@@ -24,6 +24,8 @@
 #include "../../../module/core/lru.h"
 #include "../../../module/core/vmstat.h"
 #include "../../../module/core/workingset.h"
+#include "../../../module/core/space.h"
+#include "../../../module/core/vma.h"
 
 #define PG		4096ULL
 #define WS_FRAMES	1024		/* 4 MiB of shadow memory: max_nodes 16 */
@@ -382,7 +384,9 @@ static u64 ws_vs(const u64 *val, const char *name)
 /*
  * meminfo against the model: each line the sum it stands for, in kB:
  * MemTotal the zones' managed pages, MemFree the zones' free pages,
- * Active + Inactive the four lists, Active(file)/Inactive(file) the
+ * Active + Inactive the four lists (a space's eight anonymous pages,
+ * four of them activated by two scans that find them referenced, six
+ * active and two inactive file pages), AnonPages the space's, Active(file)/Inactive(file) the
  * lists, Cached nr_file_pages, SwapTotal/SwapFree the area, Slab the
  * two slab lines, MemAvailable si_mem_available()'s rule recomputed
  * here from the zones.
@@ -392,6 +396,10 @@ SMM_TEST(meminfo_lines_are_their_sums)
 	struct smm_test_swap e;
 	struct smm_mm *mm;
 	struct smm_inode *ino;
+	struct smm_space sp;
+	struct smm_access acc;
+	struct smm_lru_scan res;
+	const char *why;
 	u64 val[512], kb[SMM_NR_MEMINFO], total = 0, free = 0, low = 0, reserve = 0, lists = 0;
 	u64 pc, avail;
 	unsigned int z, j, l;
@@ -404,7 +412,17 @@ SMM_TEST(meminfo_lines_are_their_sums)
 	ASSERT_EQ(ws_make_active(ino, 6), 0);
 	ASSERT_EQ(ws_touch(ino, 20), 0);
 	ASSERT_EQ(ws_touch(ino, 21), 0);
+	ASSERT_EQ(smm_space_init(&sp, mm, 1, 4), 0);
+	ASSERT_EQ(smm_vma_mmap(&sp, 0x400000, 8 * PG, SHADOWMM_PROT_WRITE, &why), 0);
+	ASSERT_EQ(smm_space_access(&sp, 0x400000, 8 * PG, SMM_ACCESS_WRITE, 7, &acc, &why), 0);
+	for (j = 0; j < 2; j++) {
+		/* referenced at two scans in a row: activated */
+		ASSERT_EQ(smm_space_access(&sp, 0x400000, 4 * PG, SMM_ACCESS_WRITE, 7, &acc, &why), 0);
+		for (z = 0; z < SMM_NR_ZONES; z++)
+			smm_shrink_inactive_list(mm, z, 64, NULL, NULL, &res);
+	}
 	ASSERT_EQ(smm_vmstat_read(mm, NULL, val), 0);
+	smm_vmstat_add_space(&sp, val);
 	smm_meminfo_fill(mm, val, 0, kb);
 	for (z = 0; z < SMM_NR_ZONES; z++) {
 		const struct smm_zone *zn = &mm->zones[z];
@@ -426,6 +444,10 @@ SMM_TEST(meminfo_lines_are_their_sums)
 	EXPECT_EQ(kb[SMM_MI_ACTIVE_FILE], 6 * 4);
 	EXPECT_EQ(kb[SMM_MI_INACTIVE_FILE], 2 * 4);
 	EXPECT_EQ(kb[SMM_MI_ACTIVE], kb[SMM_MI_ACTIVE_ANON] + kb[SMM_MI_ACTIVE_FILE]);
+	EXPECT_EQ(kb[SMM_MI_ACTIVE_ANON], 4 * 4);
+	EXPECT_EQ(kb[SMM_MI_INACTIVE_ANON], 4 * 4);
+	EXPECT_EQ(kb[SMM_MI_ANONPAGES], 8 * 4);
+	EXPECT_EQ(kb[SMM_MI_PAGETABLES], ws_vs(val, "nr_page_table_pages") * 4);
 	EXPECT_EQ(kb[SMM_MI_CACHED], mm->nr_file_pages * 4);
 	EXPECT_EQ(kb[SMM_MI_CACHED], 8 * 4);
 	EXPECT_EQ(kb[SMM_MI_SWAPTOTAL], 63 * 4);
@@ -439,6 +461,7 @@ SMM_TEST(meminfo_lines_are_their_sums)
 	avail = free + pc > reserve ? free + pc - reserve : 0;
 	EXPECT_EQ(kb[SMM_MI_MEMAVAILABLE], avail * 4);
 	EXPECT_EQ(strcmp(smm_meminfo_names[SMM_MI_INACTIVE_FILE], "Inactive(file)"), 0);
+	smm_space_destroy(&sp);
 	smm_inode_destroy(ino);
 	smm_test_swap_destroy(&e);
 }
