@@ -373,6 +373,53 @@ SMM_TEST(workingset_check_catches_broken_shadows)
 	smm_test_mm_destroy(&t);
 }
 
+/*
+ * A file refault's workingset counts both anon lists when the swap area
+ * has room (6.1: the anon pages compete with it), not otherwise: two
+ * active file pages and a space's eight anonymous pages; a page
+ * refaulting at distance 10 is activated with swap on (2 + 8) and not
+ * with it off (2).
+ */
+static int ws_distance_10(struct smm_mm *mm, bool *activated)
+{
+	struct smm_inode *ino = ws_open(mm, 1, 8);
+	struct smm_space sp;
+	struct smm_access acc;
+	const char *why;
+	u64 act;
+
+	if (!ino || ws_make_active(ino, 2) || smm_space_init(&sp, mm, 1, 4))
+		return -1;
+	if (smm_vma_mmap(&sp, 0x400000, 8 * PG, SHADOWMM_PROT_WRITE, &why) ||
+	    smm_space_access(&sp, 0x400000, 8 * PG, SMM_ACCESS_WRITE, 7, &acc, &why) ||
+	    ws_touch(ino, 0) || ws_evict(ino, 0))
+		return -1;
+	act = mm->workingset.activate_file;
+	smm_workingset_age(mm, 9);
+	if (ws_touch(ino, 0))
+		return -1;
+	*activated = mm->workingset.activate_file > act;
+	smm_space_destroy(&sp);
+	smm_inode_destroy(ino);
+	return 0;
+}
+
+SMM_TEST(workingset_file_refault_counts_anon_with_swap_room)
+{
+	struct smm_test_swap e;
+	struct smm_test_mm t;
+	bool activated;
+
+	ASSERT_EQ(smm_test_swap_init(&e, WS_FRAMES, 64), 0);
+	ASSERT_EQ(ws_distance_10(&e.t.mm, &activated), 0);
+	EXPECT_TRUE(activated);
+	smm_test_swap_destroy(&e);
+	ASSERT_EQ(ws_init(&t), 0);
+	ASSERT_EQ(ws_distance_10(&t.mm, &activated), 0);
+	EXPECT_TRUE(!activated);
+	smm_test_mm_destroy(&t);
+}
+
 /* A vmstat reading of @mm with no spaces (none here). */
 static u64 ws_vs(const u64 *val, const char *name)
 {
