@@ -8,7 +8,8 @@
 # entries (workingset_nodes); a re-read of the small file refaults them
 # (workingset_refault_file rises) at a distance far below the active list,
 # so each refault is activated (workingset_activate_file rises as much);
-# CHECK throughout; close drops every shadow.
+# 16 anonymous pages paged out to swap and read back: 16 anon refaults,
+# all activated; CHECK throughout; close drops every shadow.
 . "$(dirname "$0")/lib.sh"
 
 D=/sys/kernel/debug/shadowmm
@@ -16,7 +17,7 @@ BIG=/tmp/ws.big
 SMALL=/tmp/ws.small
 
 ktap_header
-ktap_plan 10
+ktap_plan 11
 smm_need_range "$SMM_BASE" 64M
 
 smm_unload
@@ -86,6 +87,27 @@ ktap_check "the re-read refaults each evicted page, each activated (short distan
 ktap_check "the small file is whole again" test \
 	"$(smmctl -j file show "$small" | jq '.files[0].pages')" = 16
 ktap_check "CHECK passes after the refaults" smmctl check
+
+# anonymous pages: 16 swapped out (MADV_PAGEOUT) leave their shadows in
+# their slots; read back, each is a refault, activated (the file lists
+# make the workingset far larger than the distance)
+anon_refaults() {
+	local sid r0 a0 r a
+	smmctl swap on size 4M || return 1
+	sid=$(smmctl -j space create | jq -r .id) || return 1
+	smmctl space mmap "$sid" addr 0x400000 len 0x10000 &&
+		smmctl space access "$sid" addr 0x400000 len 0x10000 write > /dev/null || return 1
+	r0=$(vs workingset_refault_anon)
+	a0=$(vs workingset_activate_anon)
+	smmctl space pageout "$sid" addr 0x400000 len 0x10000 > /dev/null &&
+		smmctl space access "$sid" addr 0x400000 len 0x10000 > /dev/null || return 1
+	r=$(($(vs workingset_refault_anon) - r0))
+	a=$(($(vs workingset_activate_anon) - a0))
+	ktap_print_msg "swap-ins: workingset_refault_anon +$r, workingset_activate_anon +$a"
+	smmctl check > /dev/null && smmctl space destroy "$sid" && smmctl swap off || return 1
+	[ "$r" -eq 16 ] && [ "$a" -eq 16 ]
+}
+ktap_check "swapped-out pages read back: 16 anon refaults, all activated; CHECK" anon_refaults
 
 closed() {
 	smmctl file close "$small" && smmctl file close "$big" || return 1

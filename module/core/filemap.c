@@ -417,7 +417,7 @@ static int smm_filemap_read_page(struct smm_inode *ino, u64 index, unsigned int 
 		memset((char *)mem + n, 0, SMM_PAGE_SIZE - n);
 	shadow = smm_filemap_insert(ino, index, *frame);
 	if (shadow)
-		smm_workingset_refault(mm, shadow, &active, &workingset);
+		smm_workingset_refault(mm, shadow, true, &active, &workingset);
 	smm_lru_add_file(mm, rec, ino, index, *frame, active, workingset);
 	WRITE_ONCE(mm->pgpgin, mm->pgpgin + SMM_PAGE_SIZE / 1024);
 	return 0;

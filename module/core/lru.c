@@ -408,6 +408,27 @@ void smm_folio_mark_accessed(struct smm_mm *mm, u64 frame)
 }
 
 /*
+ * workingset_refault()'s folio_set_active() for an anonymous page just
+ * read from its swap slot (swap.c), already on the inactive anon list:
+ * moved to the active one's head (no pgactivate: the kernel sets the
+ * folio active before it reaches the LRU). A page a scan holds, or not
+ * on the inactive anon list, is left where it is.
+ */
+void smm_lru_activate_new(struct smm_mm *mm, u64 frame)
+{
+	struct smm_lruvec *v = &mm->zones[smm_zone_of(mm, frame)].lruvec;
+	struct smm_lru_rec *x = smm_lru_rec_of_mut(mm, frame);
+
+	if (!x || (x->flags & SMM_LRU_F_ISOLATED) ||
+	    (x->flags & SMM_LRU_F_LIST) != SMM_LRU_INACTIVE_ANON)
+		return;
+	smm_lock(&v->lock);
+	smm_lru_unlink(mm, v, x);
+	smm_lru_link(mm, v, smm_lru_rec_nr(&mm->frames[frame]), x, SMM_LRU_ACTIVE_ANON);
+	smm_unlock(&v->lock);
+}
+
+/*
  * The page cache's flags of a file page's record (PG_readahead,
  * SMM_LRU_F_FILE_RA): @set and @clear applied under the lru_lock, the
  * flags before returned (0 for a frame that is not a file page).
@@ -830,13 +851,10 @@ static void __smm_shrink_inactive(struct smm_mm *mm, unsigned int zone, unsigned
 				if (!pageout(priv, mm, file ? NULL : x->space, x->va, x->frame)) {
 					/* freed: smm_lru_del() ended its isolation */
 					res->reclaimed++;
-					if (file) {
+					if (file)
 						smm_lru_event_add(mm, pgsteal_file, 1);
-					} else {
+					else
 						smm_lru_event_add(mm, pgsteal, 1);
-						/* workingset_eviction()'s age, no shadow */
-						smm_workingset_age(mm, 1);
-					}
 					continue;
 				}
 				ref = SMM_FOLIOREF_ACTIVATE;

@@ -180,6 +180,8 @@ void smm_lru_add_file(struct smm_mm *mm, u32 rec, struct smm_inode *ino, u64 ind
 		      bool active, bool workingset);
 void smm_folio_mark_accessed(struct smm_mm *mm, u64 frame);
 u32 smm_lru_file_flags(struct smm_mm *mm, u64 frame, u32 set, u32 clear);
+/* swap.c's: an anonymous page just read from its slot, activated by its refault */
+void smm_lru_activate_new(struct smm_mm *mm, u64 frame);
 
 /* Migration's (migrate.c): one page off its list, moved, back */
 bool smm_lru_isolate_page(struct smm_mm *mm, u64 frame);

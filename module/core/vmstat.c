@@ -20,12 +20,13 @@
  *   nr_swapcached	pages in the swap cache (swap.h: SwapCached)
  *   nr_file_pages	pages in the page cache (filemap.h); nr_isolated_file:
  *			file pages off the lists in a scan
- *   workingset_*	refault detection of page-cache pages (workingset.h):
- *			chunks of the index holding shadow entries only
- *			(nodes) and those the cap freed (nodereclaim);
- *			refaults, activations and restores of file pages
- *			only: no shadow is left for an anonymous page, so
- *			the _anon names are not listed
+ *   workingset_*	refault detection (workingset.h): chunks of a
+ *			file's index holding shadow entries only (nodes)
+ *			and those the cap freed (nodereclaim); refaults
+ *			and activations of file pages and of anonymous
+ *			pages (their shadows in the swap slots); restores
+ *			of file pages only (anonymous pages carry no
+ *			PG_workingset here: restore_anon is not listed)
  *   pgpgin		KiB read into the page cache, 4 per page read (the
  *			kernel counts the sectors of its block I/O, shown in KiB)
  *   nr_dirty, nr_writeback	page-cache pages dirty, and under writeback
@@ -90,7 +91,9 @@ const struct smm_vmstat_item smm_vmstat_items[] = {
 	VS_LRU("nr_isolated_anon", nr_isolated_anon),
 	VS_LRU("nr_isolated_file", nr_isolated_file),
 	VS_MM("workingset_nodes", workingset.nodes),
+	VS_MM("workingset_refault_anon", workingset.refault_anon),
 	VS_MM("workingset_refault_file", workingset.refault_file),
+	VS_MM("workingset_activate_anon", workingset.activate_anon),
 	VS_MM("workingset_activate_file", workingset.activate_file),
 	VS_MM("workingset_restore_file", workingset.restore_file),
 	VS_MM("workingset_nodereclaim", workingset.nodereclaim),

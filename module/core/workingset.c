@@ -56,30 +56,45 @@ static bool smm_ws_swap_free(const struct smm_mm *mm)
 }
 
 /*
- * workingset_refault() of 6.1 for a file page: refault distance =
- * (age now - age at eviction) & EVICTION_MASK, counted
- * (workingset_refault_file); the workingset size is the active file
- * list, plus both anon lists when swap has room (the anon pages the
- * file page competes with); a distance at most that size activates the
- * page (workingset_activate_file, the age + 1), and a page that had been
- * in the workingset when evicted is restored (PG_workingset kept,
- * workingset_restore_file). lru_note_cost_refault() is not copied: the
- * shadow's scan balance keeps no cost (reclaim.md).
+ * workingset_refault() of 6.1: refault distance = (age now - age at
+ * eviction) & EVICTION_MASK, counted (workingset_refault_file or
+ * _anon); the workingset size is the active file list, plus for an
+ * anonymous page the inactive file list, plus when swap has room the
+ * active anon list, and for a file page the inactive anon list too (the
+ * pages each kind competes with); a distance at most that size
+ * activates the page (workingset_activate_*, the age + 1), and a file
+ * page that had been in the workingset when evicted is restored
+ * (PG_workingset kept, workingset_restore_file).
+ * lru_note_cost_refault() is not copied: the shadow's scan balance
+ * keeps no cost (reclaim.md).
  */
-void smm_workingset_refault(struct smm_mm *mm, u32 shadow, bool *active, bool *workingset)
+void smm_workingset_refault(struct smm_mm *mm, u32 shadow, bool file, bool *active,
+			    bool *workingset)
 {
 	u32 eviction = (shadow >> 1) & SMM_WS_EVICTION_MASK;
 	u64 distance = (mm->workingset.nonresident_age - eviction) & SMM_WS_EVICTION_MASK;
 	u64 size = smm_ws_lru(mm, SMM_LRU_ACTIVE_FILE);
 
 	*active = *workingset = false;
-	smm_ws_add(mm, refault_file, 1);
-	if (smm_ws_swap_free(mm))
-		size += smm_ws_lru(mm, SMM_LRU_ACTIVE_ANON) + smm_ws_lru(mm, SMM_LRU_INACTIVE_ANON);
+	if (file)
+		smm_ws_add(mm, refault_file, 1);
+	else
+		smm_ws_add(mm, refault_anon, 1);
+	if (!file)
+		size += smm_ws_lru(mm, SMM_LRU_INACTIVE_FILE);
+	if (smm_ws_swap_free(mm)) {
+		size += smm_ws_lru(mm, SMM_LRU_ACTIVE_ANON);
+		if (file)
+			size += smm_ws_lru(mm, SMM_LRU_INACTIVE_ANON);
+	}
 	if (distance > size)
 		return;
 	*active = true;
 	smm_workingset_age(mm, 1);
+	if (!file) {
+		smm_ws_add(mm, activate_anon, 1);
+		return;
+	}
 	smm_ws_add(mm, activate_file, 1);
 	if (shadow & 1) {
 		*workingset = true;

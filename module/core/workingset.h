@@ -19,10 +19,12 @@
  * (EVICTION_MASK: 30 bits, bucket_order 0: 2^30 pages is more than a
  * range can hold), bit 0 PG_workingset.
  *
- * The age moves by one page at each file eviction, at each anonymous
- * page reclaimed (the kernel's workingset_eviction() of a swap-cache
- * page; no shadow is left for anonymous pages here, see
- * Documentation/pagecache.md), at each activation by a scan
+ * Anonymous pages: an evicted page's swap slot keeps the shadow entry
+ * (swap.h's shadow[], where the kernel's swap cache xarray keeps it);
+ * a swap-in or swap readahead of the slot is the refault. PG_workingset
+ * is not tracked for them (no bit in their LRU record): never restored.
+ *
+ * The age moves by one page at each eviction, file or anonymous, at each activation by a scan
  * (move_folios_to_lru()), by a second read (folio_mark_accessed(): its
  * workingset_activation()) and by a refault that activates.
  *
@@ -70,7 +72,9 @@ struct smm_workingset {
 	u64 nonresident_age;		/* lruvec->nonresident_age, one for the shadow */
 	struct smm_wnode shadow_nodes;	/* the list's head (made on first use) */
 	u64 nodes;			/* WORKINGSET_NODES: chunks of shadows only */
+	u64 refault_anon;		/* WORKINGSET_REFAULT_ANON */
 	u64 refault_file;		/* WORKINGSET_REFAULT_FILE */
+	u64 activate_anon;		/* WORKINGSET_ACTIVATE_ANON */
 	u64 activate_file;		/* WORKINGSET_ACTIVATE_FILE */
 	u64 restore_file;		/* WORKINGSET_RESTORE_FILE */
 	u64 nodereclaim;		/* WORKINGSET_NODERECLAIM */
@@ -83,11 +87,13 @@ void smm_workingset_age(struct smm_mm *mm, u64 nr);
 u32 smm_workingset_eviction(struct smm_mm *mm, bool workingset);
 
 /*
- * workingset_refault() of a file page read in where @shadow was: counted;
- * *@active when its distance is within the workingset size, *@workingset
- * when it also was in the workingset at eviction (restored).
+ * workingset_refault() of a page (@file: a page-cache page; else an
+ * anonymous page read from its swap slot) read in where @shadow was:
+ * counted; *@active when its distance is within the workingset size,
+ * *@workingset when it also was in the workingset at eviction (restored).
  */
-void smm_workingset_refault(struct smm_mm *mm, u32 shadow, bool *active, bool *workingset);
+void smm_workingset_refault(struct smm_mm *mm, u32 shadow, bool file, bool *active,
+			    bool *workingset);
 
 /* The largest number of shadow-only chunks (count_shadow_nodes()'s max_nodes). */
 u64 smm_workingset_max_nodes(const struct smm_mm *mm);

@@ -26,6 +26,7 @@
 #include "../../../module/core/workingset.h"
 #include "../../../module/core/space.h"
 #include "../../../module/core/vma.h"
+#include "../../../module/core/walk.h"
 
 #define PG		4096ULL
 #define WS_FRAMES	1024		/* 4 MiB of shadow memory: max_nodes 16 */
@@ -508,6 +509,77 @@ SMM_TEST(meminfo_lines_are_their_sums)
 	avail = free + pc > reserve ? free + pc - reserve : 0;
 	EXPECT_EQ(kb[SMM_MI_MEMAVAILABLE], avail * 4);
 	EXPECT_EQ(strcmp(smm_meminfo_names[SMM_MI_INACTIVE_FILE], "Inactive(file)"), 0);
+	smm_space_destroy(&sp);
+	smm_inode_destroy(ino);
+	smm_test_swap_destroy(&e);
+}
+
+/*
+ * Anonymous pages: a page swapped out leaves a shadow entry in its slot
+ * (the age it was evicted at; the age + 1), its swap-in is a refault
+ * (workingset_refault_anon), the shadow gone. Without file pages the
+ * workingset of an anon refault (active file + inactive file + active
+ * anon with swap room) is empty: distance 1 is too long, the page stays
+ * inactive. With four inactive file pages it is activated (active
+ * anon list, workingset_activate_anon, the age + 1). A slot freed with its
+ * entry (munmap) drops its shadow.
+ *
+ *	space: | a0 | a1 | a2 | a3 |   swap: slot of a0 -> shadow, then a page again
+ */
+SMM_TEST(workingset_anon_refault_through_swap_slots)
+{
+	struct smm_test_swap e;
+	struct smm_mm *mm;
+	struct smm_space sp;
+	const struct smm_space *spp = &sp;
+	struct smm_access acc;
+	struct smm_inode *ino;
+	const struct smm_lru_rec *x;
+	struct smm_walk w;
+	const char *why;
+	u64 age, frame;
+
+	ASSERT_EQ(smm_test_swap_init(&e, WS_FRAMES, 64), 0);
+	mm = &e.t.mm;
+	ASSERT_EQ(smm_space_init(&sp, mm, 1, 4), 0);
+	ASSERT_EQ(smm_vma_mmap(&sp, 0x400000, 4 * PG, SHADOWMM_PROT_WRITE, &why), 0);
+	ASSERT_EQ(smm_space_access(&sp, 0x400000, 4 * PG, SMM_ACCESS_WRITE, 7, &acc, &why), 0);
+
+	age = mm->workingset.nonresident_age;
+	ASSERT_EQ(smm_swap_out_page(&sp, 0x400000, &why), 0);
+	EXPECT_EQ(mm->swap->nr_shadows, 1);
+	EXPECT_EQ(mm->workingset.nonresident_age, age + 1);
+	EXPECT_EQ(smm_test_check_reclaim(mm, &spp, 1, true), 0);
+	ASSERT_EQ(smm_space_access(&sp, 0x400000, 8, 0, 0, &acc, &why), 0);
+	EXPECT_EQ(mm->workingset.refault_anon, 1);
+	EXPECT_EQ(mm->workingset.activate_anon, 0);
+	EXPECT_EQ(mm->swap->nr_shadows, 0);
+	EXPECT_EQ(ws_lru(mm, SMM_LRU_ACTIVE_ANON), 0);
+	EXPECT_EQ(smm_test_check_reclaim(mm, &spp, 1, true), 0);
+
+	ino = ws_open(mm, 1, 8);
+	ASSERT_TRUE(ino != NULL);
+	for (age = 0; age < 4; age++)		/* four inactive file pages */
+		ASSERT_EQ(ws_touch(ino, age), 0);
+	ASSERT_EQ(smm_swap_out_page(&sp, 0x401000, &why), 0);
+	ASSERT_EQ(smm_space_access(&sp, 0x401000, 8, 0, 0, &acc, &why), 0);
+	EXPECT_EQ(mm->workingset.refault_anon, 2);
+	EXPECT_EQ(mm->workingset.activate_anon, 1);
+	EXPECT_EQ(mm->workingset.refault_file, 0);
+	EXPECT_EQ(ws_lru(mm, SMM_LRU_ACTIVE_ANON), 1);
+	ASSERT_EQ(smm_space_walk(&sp, 0x401000, &w), 0);
+	ASSERT_TRUE(smm_range_pfn_to_idx(&e.t.range, w.pfn, &frame));
+	x = smm_lru_rec_of(mm, frame);
+	ASSERT_TRUE(x != NULL);
+	EXPECT_EQ(x->flags & SMM_LRU_F_LIST, SMM_LRU_ACTIVE_ANON);
+	EXPECT_EQ(smm_test_check_reclaim(mm, &spp, 1, true), 0);
+
+	/* a shadow leaves with its slot */
+	ASSERT_EQ(smm_swap_out_page(&sp, 0x402000, &why), 0);
+	EXPECT_EQ(mm->swap->nr_shadows, 1);
+	ASSERT_EQ(smm_vma_munmap(&sp, 0x402000, PG, &why), 0);
+	EXPECT_EQ(mm->swap->nr_shadows, 0);
+	EXPECT_EQ(smm_test_check_reclaim(mm, &spp, 1, true), 0);
 	smm_space_destroy(&sp);
 	smm_inode_destroy(ino);
 	smm_test_swap_destroy(&e);
