@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: GPL-2.0 */
 /*
- * Workingset refault detection for the shadow page cache (workingset.c),
- * after Linux 6.1's mm/workingset.c.
+ * Workingset refault detection for page-cache and anonymous pages
+ * (workingset.c), after Linux 6.1's mm/workingset.c.
  *
  * When reclaim drops a clean page-cache page (filemap.c), the slot of its
  * index keeps a shadow entry instead of 0 (workingset_eviction()): the
@@ -24,9 +24,10 @@
  * a swap-in or swap readahead of the slot is the refault. PG_workingset
  * is not tracked for them (no bit in their LRU record): never restored.
  *
- * The age moves by one page at each eviction, file or anonymous, at each activation by a scan
- * (move_folios_to_lru()), by a second read (folio_mark_accessed(): its
- * workingset_activation()) and by a refault that activates.
+ * The age moves by one page at each eviction, file or anonymous, at
+ * each activation by a scan (move_folios_to_lru()), by a second read
+ * (folio_mark_accessed(): its workingset_activation()) and by a refault
+ * that activates.
  *
  * Shadow nodes: a chunk of an inode's index (filemap.h: 512 entries)
  * holding shadow entries and no page is the xa_node on the kernel's
