@@ -530,7 +530,8 @@ static u64 smm_slabp_drain_freelist(struct smm_cache *c, u64 tofree, unsigned in
  * used since the last pass), and every other pass (REAPTIMEOUT_NODE is
  * twice REAPTIMEOUT_AC) the shared array too and a fifth of
  * free_limit's worth of free slabs, unless the free list served a
- * refill since. Each CPU's lock then the list lock; @cpu for the buddy.
+ * refill since. Each CPU's lock then the list lock (which also counts the
+ * passes); @cpu for the buddy.
  */
 static void smm_slabp_reap(struct smm_cache *c, unsigned int cpu)
 {
@@ -544,15 +545,17 @@ static void smm_slabp_reap(struct smm_cache *c, unsigned int cpu)
 		smm_unlock(&c->list_lock);
 		smm_unlock(&c->cpu[i].lock);
 	}
-	if (n->reaps++ % 2)
-		return;
 	smm_lock(&c->list_lock);
+	/* the pass count under the list lock: reapers may run side by side */
+	if (n->reaps++ % 2)
+		goto out_unlock;
 	smm_slabp_drain(c, n->shared_ac, cpu);
 	if (n->free_touched)
 		n->free_touched = false;
 	else
 		n->reaped += smm_slabp_drain_freelist(c, (n->free_limit + 5 * c->objects - 1) /
 						       (5 * c->objects), cpu);
+out_unlock:
 	smm_unlock(&c->list_lock);
 }
 
