@@ -11,6 +11,7 @@
  *   unusable_index   /sys/kernel/debug/extfrag/unusable_index
  *   slabinfo         /proc/slabinfo (version 2.1)
  *   vmstat           /proc/vmstat: the counters the shadow keeps (core/vmstat.h)
+ *   meminfo          /proc/meminfo: the lines that make sense for the shadow (core/vmstat.h)
  *   compaction       fragmentation scores and deferral (kcompactd.c; no kernel file)
  *   page_owner       /sys/kernel/debug/page_owner, with page_owner=on (page_owner.c)
  *
@@ -31,6 +32,7 @@
 
 #include "smm.h"
 #include "core/vmstat.h"
+#include "core/filemap.h"
 
 /* The kernel's migratetype_names[] of a Debian 6.1 kernel (no CMA). */
 static const char *const smm_mt_names[] = {
@@ -327,6 +329,34 @@ static int smm_vmstat_show(struct seq_file *m, void *v)
 DEFINE_SHOW_ATTRIBUTE(smm_vmstat);
 
 /*
+ * meminfo: /proc/meminfo's format (show_val_kb(): the name and its colon
+ * padded to 16, the value right-aligned in 8, " kB"), the lines the
+ * shadow has (core/vmstat.h, smm_meminfo_fill()). A vmstat reading, then
+ * the mapped page-cache pages and the swap area under the spaces' lock:
+ * two moments, as the kernel's lines are read one by one.
+ */
+static int smm_meminfo_show(struct seq_file *m, void *v)
+{
+	struct smm_dev *d = m->private;
+	u64 *val = smm_vmstat_collect(d, NULL), kb[SMM_NR_MEMINFO];
+	char name[20];
+	unsigned int i;
+
+	if (!val)
+		return -ENOMEM;
+	smm_space_lock_all();
+	smm_meminfo_fill(&d->mm, val, smm_filemap_nr_mapped(&d->mm), kb);
+	smm_space_unlock_all();
+	kfree(val);
+	for (i = 0; i < SMM_NR_MEMINFO; i++) {
+		snprintf(name, sizeof(name), "%s:", smm_meminfo_names[i]);
+		seq_printf(m, "%-16s%8llu kB\n", name, kb[i]);
+	}
+	return 0;
+}
+DEFINE_SHOW_ATTRIBUTE(smm_meminfo);
+
+/*
  * kshadowd: its balance_pgdat() runs (core/mm.h struct smm_kswapd_runs),
  * "name value" lines as vmstat's: runs, those that ended balanced at the
  * high watermark, shrink_node() passes in all and the most one run
@@ -442,6 +472,7 @@ int smm_debugfs_init(struct smm_dev *d)
 	debugfs_create_file("unusable_index", 0400, d->debugfs, mm, &smm_unusable_fops);
 	debugfs_create_file("slabinfo", 0400, d->debugfs, d, &smm_slabinfo_fops);
 	debugfs_create_file("vmstat", 0400, d->debugfs, d, &smm_vmstat_fops);
+	debugfs_create_file("meminfo", 0400, d->debugfs, d, &smm_meminfo_fops);
 	debugfs_create_file("kshadowd", 0400, d->debugfs, mm, &smm_kshadowd_fops);
 	smm_swap_debugfs_init(d->debugfs);
 	smm_sysctl_debugfs_init(d->debugfs);

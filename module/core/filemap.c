@@ -54,7 +54,15 @@ u64 smm_filemap_get_folio(const struct smm_inode *ino, u64 index)
 {
 	const u32 *slot = smm_filemap_slot(ino, index);
 
-	return slot && *slot ? *slot - 1 : SMM_FILEMAP_NONE;
+	return slot && *slot && !smm_ws_is_shadow(*slot) ? *slot - 1 : SMM_FILEMAP_NONE;
+}
+
+/* The shadow entry at @index, 0 when the slot is empty or holds a page. */
+u32 smm_filemap_shadow(const struct smm_inode *ino, u64 index)
+{
+	const u32 *slot = smm_filemap_slot(ino, index);
+
+	return slot && smm_ws_is_shadow(*slot) ? *slot : 0;
 }
 
 /*
@@ -127,30 +135,53 @@ static void smm_store_destroy(struct smm_inode *ino)
 	ino->nr_stored = 0;
 }
 
-/* The index's part of filemap_add_folio(): @frame at @index, the chunk there. */
-static void smm_filemap_insert(struct smm_inode *ino, u64 index, u64 frame)
+/*
+ * The index's part of filemap_add_folio(): @frame at @index, the chunk
+ * there. A shadow entry in the slot is replaced and returned (the
+ * caller's workingset_refault()), 0 otherwise; the chunk leaves the
+ * shadow-node list if it was on it.
+ */
+static u32 smm_filemap_insert(struct smm_inode *ino, u64 index, u64 frame)
 {
-	u32 *slot = smm_filemap_slot(ino, index);
+	u32 n = index / SMM_FILEMAP_CHUNK, *slot = smm_filemap_slot(ino, index), shadow = 0;
 
-	if (WARN_ON_ONCE(!slot || *slot))
-		return;
+	if (WARN_ON_ONCE(!slot || (*slot && !smm_ws_is_shadow(*slot))))
+		return 0;
+	if (*slot) {
+		shadow = *slot;
+		ino->chunk_shadows[n]--;
+		ino->nr_shadows--;
+	} else {
+		ino->chunk_used[n]++;
+	}
 	*slot = frame + 1;
-	ino->chunk_used[index / SMM_FILEMAP_CHUNK]++;
 	ino->nrpages++;
 	WRITE_ONCE(ino->mm->nr_file_pages, ino->mm->nr_file_pages + 1);
+	if (shadow)
+		smm_workingset_update_node(ino, n);
+	return shadow;
 }
 
-/* The index's part of __filemap_remove_folio(): the entry cleared, an empty chunk freed. */
-static void smm_filemap_erase(struct smm_inode *ino, u64 index)
+/*
+ * The index's part of __filemap_remove_folio(): the entry cleared, or
+ * left as @shadow (page_cache_delete() with a shadow: reclaim's
+ * eviction), an empty chunk freed; a chunk left with shadows only joins
+ * the shadow-node list (which may free it: the caller looks no more).
+ */
+static void smm_filemap_erase(struct smm_inode *ino, u64 index, u32 shadow)
 {
 	u32 n = index / SMM_FILEMAP_CHUNK, *slot = smm_filemap_slot(ino, index);
 
-	if (WARN_ON_ONCE(!slot || !*slot))
+	if (WARN_ON_ONCE(!slot || !*slot || smm_ws_is_shadow(*slot)))
 		return;
-	*slot = 0;
+	*slot = shadow;
 	ino->nrpages--;
 	WRITE_ONCE(ino->mm->nr_file_pages, ino->mm->nr_file_pages - 1);
-	if (!--ino->chunk_used[n]) {
+	if (shadow) {
+		ino->chunk_shadows[n]++;
+		ino->nr_shadows++;
+		smm_workingset_update_node(ino, n);
+	} else if (!--ino->chunk_used[n]) {
 		smm_free_array(ino->chunk[n]);
 		ino->chunk[n] = NULL;
 	}
@@ -168,17 +199,18 @@ static void smm_filemap_free_frame(struct smm_mm *mm, u64 frame)
 
 /*
  * __filemap_remove_folio() and the free that follows: page @index of
- * @ino, at @frame, out of the index, off its LRU list (or out of the
- * isolated count if a scan holds it), its record and frame freed.
+ * @ino, at @frame, out of the index (its slot left to @shadow, 0 for
+ * none), off its LRU list (or out of the isolated count if a scan holds
+ * it), its record and frame freed.
  */
-static void smm_filemap_remove(struct smm_inode *ino, u64 index, u64 frame)
+static void smm_filemap_remove(struct smm_inode *ino, u64 index, u64 frame, u32 shadow)
 {
 	if (smm_lru_file_flags(ino->mm, frame, 0, SMM_LRU_F_DIRTY) & SMM_LRU_F_DIRTY) {
 		/* close: what was not written back goes with the store */
 		ino->nr_dirty--;
 		WRITE_ONCE(ino->mm->nr_dirty, ino->mm->nr_dirty - 1);
 	}
-	smm_filemap_erase(ino, index);
+	smm_filemap_erase(ino, index, shadow);
 	if (smm_lru_file_flags(ino->mm, frame, 0, 0) & SMM_LRU_F_FILE_RA)
 		ino->ra_wasted++;
 	smm_lru_del(ino->mm, frame);
@@ -193,8 +225,10 @@ static void smm_filemap_remove(struct smm_inode *ino, u64 index, u64 frame)
  * synchronously: clean at once) or kept when that cannot be done (no
  * swap area, or no free slot: -ENOSPC, activated by the scan, as the
  * kernel keeps a page it cannot write); the clean page is dropped from
- * the cache and freed, as __remove_mapping() drops it; a later read or
- * fault reads it again, from the store if it was written back. -EBUSY
+ * the cache and freed, as __remove_mapping() drops it, leaving a shadow
+ * entry in its slot (workingset_eviction(): the age and PG_workingset);
+ * a later read or fault reads it again, from the store if it was
+ * written back, and workingset_refault() judges it. -EBUSY
  * (kept) if a PTE still maps it. -EINVAL when @frame is not a
  * page-cache page its inode's index holds (a broken cache: the page is
  * kept). The spaces' lock held.
@@ -203,6 +237,7 @@ int smm_filemap_reclaim(struct smm_mm *mm, u64 frame)
 {
 	const struct smm_lru_rec *x = smm_lru_rec_of(mm, frame);
 	struct smm_frame f = smm_frame_load(&mm->frames[frame]);
+	u32 shadow;
 
 	if (WARN_ON_ONCE(!x || !smm_frame_is_file(&f) || !smm_lru_is_file(x->flags) ||
 			 !x->inode || smm_filemap_get_folio(x->inode, x->va) != frame))
@@ -213,7 +248,8 @@ int smm_filemap_reclaim(struct smm_mm *mm, u64 frame)
 		return -EBUSY;
 	if ((x->flags & SMM_LRU_F_DIRTY) && smm_filemap_writepage(x->inode, x->va, frame))
 		return -ENOSPC;
-	smm_filemap_remove(x->inode, x->va, frame);
+	shadow = smm_workingset_eviction(mm, x->flags & SMM_LRU_F_WORKINGSET);
+	smm_filemap_remove(x->inode, x->va, frame, shadow);
 	return 0;
 }
 
@@ -252,7 +288,9 @@ int smm_inode_create(struct smm_mm *mm, u32 id, u64 size, smm_file_read_t read, 
 	if (ino->nr_chunks) {
 		ino->chunk = smm_zalloc_array(ino->nr_chunks, sizeof(*ino->chunk));
 		ino->chunk_used = smm_zalloc_array(ino->nr_chunks, sizeof(*ino->chunk_used));
-		if (!ino->chunk || !ino->chunk_used)
+		ino->chunk_shadows = smm_zalloc_array(ino->nr_chunks, sizeof(*ino->chunk_shadows));
+		ino->wnode = smm_zalloc_array(ino->nr_chunks, sizeof(*ino->wnode));
+		if (!ino->chunk || !ino->chunk_used || !ino->chunk_shadows || !ino->wnode)
 			goto err_free_index;
 	}
 	ino->next = mm->inodes;
@@ -263,6 +301,8 @@ int smm_inode_create(struct smm_mm *mm, u32 id, u64 size, smm_file_read_t read, 
 err_free_index:
 	smm_free_array(ino->chunk);
 	smm_free_array(ino->chunk_used);
+	smm_free_array(ino->chunk_shadows);
+	smm_free_array(ino->wnode);
 	smm_free_array(ino);
 err_nomem:
 	*why = "out of memory for the inode's index";
@@ -292,6 +332,7 @@ struct smm_inode *smm_inode_find(struct smm_mm *mm, u32 id)
 /*
  * The last close (iput() with truncate_inode_pages_final()), of an
  * inode no VMA maps (the glue refuses to close a mapped file): every
+ * shadow entry dropped (its nodes off the shadow-node list), every
  * cached page removed and freed, the index and the inode freed, the
  * inode off the mm's list. The glue closes its file after. The spaces'
  * lock held, so no scan holds one of its pages.
@@ -302,16 +343,17 @@ void smm_inode_destroy(struct smm_inode *ino)
 	u64 index, frame;
 	u32 n;
 
+	smm_workingset_drop_inode(ino);
 	for (n = 0; n < ino->nr_chunks; n++) {
 		for (index = (u64)n * SMM_FILEMAP_CHUNK; ino->chunk[n] && index < ino->nr_index;
 		     index++) {
 			frame = smm_filemap_get_folio(ino, index);
 			if (frame != SMM_FILEMAP_NONE)
-				smm_filemap_remove(ino, index, frame);
+				smm_filemap_remove(ino, index, frame, 0);
 		}
 		smm_cond_resched();
 	}
-	WARN_ON_ONCE(ino->nrpages || ino->nr_immap || ino->nr_dirty);
+	WARN_ON_ONCE(ino->nrpages || ino->nr_immap || ino->nr_dirty || ino->nr_shadows);
 	smm_store_destroy(ino);
 	smm_free_array(ino->i_mmap);
 	for (pp = &ino->mm->inodes; *pp; pp = &(*pp)->next)
@@ -321,6 +363,8 @@ void smm_inode_destroy(struct smm_inode *ino)
 		}
 	smm_free_array(ino->chunk);
 	smm_free_array(ino->chunk_used);
+	smm_free_array(ino->chunk_shadows);
+	smm_free_array(ino->wnode);
 	smm_free_array(ino);
 }
 
@@ -331,7 +375,10 @@ void smm_inode_destroy(struct smm_inode *ino)
  * gives up rather than reclaim, as readahead_gfp_mask()'s NORETRY), the file's bytes of page @index read into it (the tail past
  * i_size zeroed; a page written back reads its store's slot instead,
  * never the file), then the page enters the index and the inactive file
- * list (filemap_add_folio()). Reclaim during the allocation may drop
+ * list (filemap_add_folio()), or the active one when a shadow entry was
+ * in its slot and workingset_refault() activates it (the shadow is read
+ * as the page goes in, after the allocation, as __filemap_add_folio()
+ * reads it under the xarray's lock). Reclaim during the allocation may drop
  * other pages of this inode, so the index is touched only after it. On
  * any error (the callback's -EIO, -ENOMEM) everything taken is given
  * back: nothing is left half-inserted. pgpgin +4 (KiB) per page read.
@@ -341,9 +388,10 @@ static int smm_filemap_read_page(struct smm_inode *ino, u64 index, unsigned int 
 	struct smm_mm *mm = ino->mm;
 	u64 off = index << SMM_PAGE_SHIFT;
 	size_t n = min((u64)SMM_PAGE_SIZE, ino->size - off);
+	bool active = false, workingset = false;
 	unsigned int cpu;
 	void *mem;
-	u32 rec;
+	u32 rec, shadow;
 	int ret;
 
 	ret = smm_lru_rec_alloc(mm, gfp, &rec);
@@ -367,8 +415,10 @@ static int smm_filemap_read_page(struct smm_inode *ino, u64 index, unsigned int 
 		goto err_free_page;
 	if (n < SMM_PAGE_SIZE)
 		memset((char *)mem + n, 0, SMM_PAGE_SIZE - n);
-	smm_filemap_insert(ino, index, *frame);
-	smm_lru_add_file(mm, rec, ino, index, *frame);
+	shadow = smm_filemap_insert(ino, index, *frame);
+	if (shadow)
+		smm_workingset_refault(mm, shadow, true, &active, &workingset);
+	smm_lru_add_file(mm, rec, ino, index, *frame, active, workingset);
 	WRITE_ONCE(mm->pgpgin, mm->pgpgin + SMM_PAGE_SIZE / 1024);
 	return 0;
 
@@ -987,18 +1037,18 @@ static int smm_filemap_check_entry(struct smm_mm *mm, const struct smm_inode *in
 static int smm_filemap_check_inode(struct smm_mm *mm, const struct smm_inode *ino, u64 *pages,
 				   u64 *dirty_pages, char *why, size_t len)
 {
-	u64 index, nr = 0, dirty = 0;
-	u32 n, used;
+	u64 index, nr = 0, dirty = 0, all_shadows = 0;
+	u32 n, used, shadows;
 	int ret;
 
 	for (n = 0; n < ino->nr_chunks; n++) {
 		if (!ino->chunk[n]) {
-			if (ino->chunk_used[n])
+			if (ino->chunk_used[n] || ino->chunk_shadows[n] || ino->wnode[n].next)
 				return smm_filemap_bad("inode %u chunk %u: counted %u, not there",
 						       ino->id, n, ino->chunk_used[n]);
 			continue;
 		}
-		used = 0;
+		used = shadows = 0;
 		for (index = (u64)n * SMM_FILEMAP_CHUNK; index < (u64)(n + 1) * SMM_FILEMAP_CHUNK;
 		     index++) {
 			u32 e = ino->chunk[n][index % SMM_FILEMAP_CHUNK];
@@ -1008,17 +1058,27 @@ static int smm_filemap_check_inode(struct smm_mm *mm, const struct smm_inode *in
 			if (index >= ino->nr_index)
 				return smm_filemap_bad("inode %u: a page at index %llu past i_size",
 						       ino->id, (unsigned long long)index);
+			used++;
+			if (smm_ws_is_shadow(e)) {
+				shadows++;
+				continue;
+			}
 			ret = smm_filemap_check_entry(mm, ino, index, e - 1, why, len);
 			if (ret)
 				return ret;
 			dirty += smm_filemap_page_dirty(mm, e - 1);
-			used++;
 		}
-		if (!used || used != ino->chunk_used[n])
-			return smm_filemap_bad("inode %u chunk %u: %u entries, counted %u", ino->id, n,
-					       used, ino->chunk_used[n]);
-		nr += used;
+		if (!used || used != ino->chunk_used[n] || shadows != ino->chunk_shadows[n])
+			return smm_filemap_bad("inode %u chunk %u: %u entries (%u shadows), counted %u (%u)",
+					       ino->id, n, used, shadows, ino->chunk_used[n],
+					       ino->chunk_shadows[n]);
+		nr += used - shadows;
+		all_shadows += shadows;
 	}
+	if (all_shadows != ino->nr_shadows)
+		return smm_filemap_bad("inode %u: %llu shadow entries in its index, nr_shadows %llu",
+				       ino->id, (unsigned long long)all_shadows,
+				       (unsigned long long)ino->nr_shadows);
 	if (nr != ino->nrpages)
 		return smm_filemap_bad("inode %u: %llu pages in its index, nrpages %llu", ino->id,
 				       (unsigned long long)nr, (unsigned long long)ino->nrpages);
@@ -1128,5 +1188,30 @@ int smm_filemap_check(struct smm_mm *mm, u64 *pages, char *why, size_t len)
 				       (unsigned long long)dirty,
 				       (unsigned long long)READ_ONCE(mm->nr_dirty),
 				       (unsigned long long)READ_ONCE(mm->nr_writeback));
-	return smm_filemap_check_stores(mm, why, len);
+	ret = smm_workingset_check(mm, why, len);
+	return ret ? ret : smm_filemap_check_stores(mm, why, len);
+}
+
+/*
+ * NR_FILE_MAPPED (meminfo's Mapped): the page-cache pages at least one
+ * PTE maps, found by the i_mmap walk of every cached page of every
+ * mapped inode (the kernel counts at the first and last mapping; the
+ * shadow keeps no mapcount, so this walks: O(cached pages x file VMAs)
+ * of mapped files). The spaces' lock held.
+ */
+u64 smm_filemap_nr_mapped(struct smm_mm *mm)
+{
+	struct smm_inode *ino;
+	u64 mapped = 0, index, frame;
+
+	for (ino = mm->inodes; ino; ino = ino->next) {
+		for (index = 0; ino->nr_immap && index < ino->nr_index; index++) {
+			frame = smm_filemap_get_folio(ino, index);
+			if (frame != SMM_FILEMAP_NONE && smm_filemap_mapcount(ino, index, frame))
+				mapped++;
+			if (!(index % 4096))
+				smm_cond_resched();
+		}
+	}
+	return mapped;
 }

@@ -13,8 +13,9 @@
  *
  * The index (struct address_space's i_pages xarray here) is a two-level
  * paged array: chunk n holds the frames of page indices n * 512 to
- * n * 512 + 511 (frame + 1, 0 empty: 4 bytes an entry, 2 KiB a chunk,
- * allocated with the chunk's first page and freed with its last), the
+ * n * 512 + 511 (frame + 1, 0 empty, or a shadow entry left by an
+ * evicted page, workingset.h: 4 bytes an entry, 2 KiB a chunk,
+ * allocated with the chunk's first page and freed with its last entry), the
  * top level one pointer and one count per chunk, sized at create from
  * the file's size. A file may be at most SMM_FILE_MAX_BYTES (4 GiB,
  * 2^20 pages): a top level of 2048 pointers at most, 16 KiB.
@@ -45,6 +46,7 @@
 #define _SMM_CORE_FILEMAP_H
 
 #include "env.h"
+#include "workingset.h"
 
 struct smm_mm;
 struct smm_space;
@@ -95,7 +97,10 @@ struct smm_inode {
 	u64 size;			/* i_size, as seen at open */
 	u64 nr_index;			/* pages the size spans */
 	u32 **chunk;			/* the index: chunk n -> 512 entries of frame + 1 */
-	u16 *chunk_used;		/* entries in use per chunk */
+	u16 *chunk_used;		/* entries in use per chunk: pages and shadows */
+	u16 *chunk_shadows;		/* of which shadow entries (workingset.h) */
+	struct smm_wnode *wnode;	/* per chunk: its place on the shadow-node list */
+	u64 nr_shadows;			/* shadow entries in the index (mapping->nrexceptional) */
 	u32 nr_chunks;
 	u64 nrpages;			/* mapping->nrpages */
 	u64 hits, misses;		/* pages found in the cache by reads, and read in */
@@ -135,6 +140,10 @@ int smm_file_read(struct smm_inode *ino, u64 off, u64 len, smm_file_copy_t copy,
 
 /* The index: filemap_get_folio() (the frame or SMM_FILEMAP_NONE). */
 u64 smm_filemap_get_folio(const struct smm_inode *ino, u64 index);
+/* The shadow entry at @index (workingset.h), 0 when there is none. */
+u32 smm_filemap_shadow(const struct smm_inode *ino, u64 index);
+/* NR_FILE_MAPPED: page-cache pages some PTE maps (an i_mmap walk per page). */
+u64 smm_filemap_nr_mapped(struct smm_mm *mm);
 
 /* Reclaim's pageout of a clean page-cache page: out of the cache, freed. */
 int smm_filemap_reclaim(struct smm_mm *mm, u64 frame);

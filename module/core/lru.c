@@ -348,11 +348,14 @@ void smm_lru_add_cached(struct smm_mm *mm, u32 r, u64 frame, u32 slot)
 
 /*
  * folio_add_lru() of a page just added to the page cache
- * (filemap_add_folio()): the head of its zone's inactive file list, its
- * rmap the inode and the page index. Not yet referenced: the read that
- * brought it in marks it accessed (smm_folio_mark_accessed()).
+ * (filemap_add_folio()): the head of its zone's inactive file list, or
+ * of the active one when workingset_refault() activated it (@active,
+ * with PG_workingset if @workingset: restored), its rmap the inode and
+ * the page index. Not yet referenced: the read that brought it in marks
+ * it accessed (smm_folio_mark_accessed()).
  */
-void smm_lru_add_file(struct smm_mm *mm, u32 r, struct smm_inode *ino, u64 index, u64 frame)
+void smm_lru_add_file(struct smm_mm *mm, u32 r, struct smm_inode *ino, u64 index, u64 frame,
+		      bool active, bool workingset)
 {
 	struct smm_lruvec *v = &mm->zones[smm_zone_of(mm, frame)].lruvec;
 	struct smm_lru_rec *x = smm_lru_rec_at(mm, r);
@@ -362,8 +365,10 @@ void smm_lru_add_file(struct smm_mm *mm, u32 r, struct smm_inode *ino, u64 index
 	x->frame = frame;
 	x->inode = ino;
 	x->va = index;
+	if (workingset)
+		x->flags |= SMM_LRU_F_WORKINGSET;
 	smm_lock(&v->lock);
-	smm_lru_link(mm, v, r, x, SMM_LRU_INACTIVE_FILE);
+	smm_lru_link(mm, v, r, x, active ? SMM_LRU_ACTIVE_FILE : SMM_LRU_INACTIVE_FILE);
 	smm_unlock(&v->lock);
 }
 
@@ -371,7 +376,8 @@ void smm_lru_add_file(struct smm_mm *mm, u32 r, struct smm_inode *ino, u64 index
  * folio_mark_accessed() of 6.1 mm/swap.c (without MGLRU) for a page-cache
  * page a read used: not referenced -> PG_referenced; referenced and
  * inactive -> to the active list's head (folio_activate(), pgactivate)
- * with PG_referenced cleared; active and referenced: nothing. So a page
+ * with PG_referenced cleared, the nonresident age + 1
+ * (workingset_activation()); active and referenced: nothing. So a page
  * read twice (by two reads, filemap_read() marks once per read) goes
  * active. A page isolated by a scan is not moved (the kernel's
  * folio_activate() skips folios off the LRU); no scan runs here, the
@@ -398,6 +404,28 @@ void smm_folio_mark_accessed(struct smm_mm *mm, u64 frame)
 	x->flags &= ~SMM_LRU_F_REFERENCED;
 	smm_unlock(&v->lock);
 	WRITE_ONCE(mm->lru_events.pgactivate, mm->lru_events.pgactivate + 1);
+	smm_workingset_age(mm, 1);
+}
+
+/*
+ * workingset_refault()'s folio_set_active() for an anonymous page just
+ * read from its swap slot (swap.c), already on the inactive anon list:
+ * moved to the active one's head (no pgactivate: the kernel sets the
+ * folio active before it reaches the LRU). A page a scan holds, or not
+ * on the inactive anon list, is left where it is.
+ */
+void smm_lru_activate_new(struct smm_mm *mm, u64 frame)
+{
+	struct smm_lruvec *v = &mm->zones[smm_zone_of(mm, frame)].lruvec;
+	struct smm_lru_rec *x = smm_lru_rec_of_mut(mm, frame);
+
+	if (!x || (x->flags & SMM_LRU_F_ISOLATED) ||
+	    (x->flags & SMM_LRU_F_LIST) != SMM_LRU_INACTIVE_ANON)
+		return;
+	smm_lock(&v->lock);
+	smm_lru_unlink(mm, v, x);
+	smm_lru_link(mm, v, smm_lru_rec_nr(&mm->frames[frame]), x, SMM_LRU_ACTIVE_ANON);
+	smm_unlock(&v->lock);
 }
 
 /*
@@ -719,7 +747,12 @@ static u64 __smm_shrink_active(struct smm_mm *mm, unsigned int zone, unsigned in
 			struct smm_lru_rec *x = smm_lru_rec_at(mm, batch[i]);
 
 			smm_folio_referenced(mm, x);
-			/* folio_clear_active(): PG_referenced stays as it was */
+			/*
+			 * folio_clear_active(): PG_referenced stays as it was;
+			 * folio_set_workingset() (a file page's record has the bit)
+			 */
+			if (inactive == SMM_LRU_INACTIVE_FILE)
+				x->flags |= SMM_LRU_F_WORKINGSET;
 			smm_lru_putback(mm, v, batch[i], inactive);
 		}
 		smm_lru_event_add(mm, pgdeactivate, n);
@@ -832,6 +865,8 @@ static void __smm_shrink_inactive(struct smm_mm *mm, unsigned int zone, unsigned
 					smm_swap_free_activated(mm, x);
 				res->activated++;
 				smm_lru_event_add(mm, pgactivate, 1);
+				/* move_folios_to_lru(): workingset_age_nonresident() */
+				smm_workingset_age(mm, 1);
 				smm_lru_putback(mm, v, batch[i], lru + 1);
 			} else {
 				res->kept++;

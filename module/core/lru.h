@@ -81,6 +81,7 @@ enum smm_lru_list {
 /* a page-cache page has no slot: its record uses bits 8 and 9 for the page cache's own flags */
 #define SMM_LRU_F_FILE_RA	(1U << 8)	/* read ahead of any read, not yet read (filemap.c) */
 #define SMM_LRU_F_DIRTY		(1U << 9)	/* PG_dirty of a page-cache page (filemap.c) */
+#define SMM_LRU_F_WORKINGSET	(1U << 10)	/* PG_workingset of a page-cache page (workingset.h) */
 
 /* The slot of a swap-cache page's record (swap.h). */
 static inline u32 smm_lru_rec_slot(u32 flags)
@@ -174,10 +175,13 @@ void smm_lru_add_new(struct smm_mm *mm, u32 rec, struct smm_space *s, u64 va, u6
 void smm_lru_add_cached(struct smm_mm *mm, u32 rec, u64 frame, u32 slot);
 void smm_lru_del(struct smm_mm *mm, u64 frame);
 
-/* The page cache's (filemap.c): a new page, and folio_mark_accessed() */
-void smm_lru_add_file(struct smm_mm *mm, u32 rec, struct smm_inode *ino, u64 index, u64 frame);
+/* The page cache's (filemap.c): a new page (active after a refault), folio_mark_accessed() */
+void smm_lru_add_file(struct smm_mm *mm, u32 rec, struct smm_inode *ino, u64 index, u64 frame,
+		      bool active, bool workingset);
 void smm_folio_mark_accessed(struct smm_mm *mm, u64 frame);
 u32 smm_lru_file_flags(struct smm_mm *mm, u64 frame, u32 set, u32 clear);
+/* swap.c's: an anonymous page just read from its slot, activated by its refault */
+void smm_lru_activate_new(struct smm_mm *mm, u64 frame);
 
 /* Migration's (migrate.c): one page off its list, moved, back */
 bool smm_lru_isolate_page(struct smm_mm *mm, u64 frame);

@@ -46,6 +46,7 @@
 #include "range.h"
 #include "lru.h"
 #include "failinject.h"
+#include "workingset.h"
 
 /* Sizes: the glue loops over zones, migratetypes and pcp orders. */
 #define SMM_NR_ZONES		__SHADOWMM_ZONE_CNT
@@ -315,6 +316,7 @@ struct smm_mm {
 	u64 nr_writeback;		/* NR_WRITEBACK: under writeback (0 at rest: synchronous) */
 	u64 nr_dirtied;			/* NR_DIRTIED: pages that became dirty */
 	u64 nr_written;			/* NR_WRITTEN: pages whose writeback completed */
+	struct smm_workingset workingset;	/* refault detection (workingset.h) */
 	struct smm_reclaim_events reclaim;	/* vmscan.h */
 	struct smm_kswapd_runs kswapd_runs;	/* vmscan.h */
 	struct smm_compact_events compact;	/* migrate.h, compaction.h */

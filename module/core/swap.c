@@ -16,6 +16,10 @@
  *    record is flagged swap cache with that slot: unmapped (record
  *    space NULL) when the count is 1, mapped by the owner when it is
  *    0; mm->nr_swapcached counts the cached pages;
+ *  - shadow[] holds the shadow entry (workingset.h) of a page evicted
+ *    to its slot: only where one swap entry names the slot and no page
+ *    is cached; taken by the page's swap-in, dropped with the slot;
+ *    nr_shadows counts them;
  *  - a cluster's count is its slots in use plus those past the area's
  *    end plus the header's; a cluster is on the free list if and only
  *    if its count is 0 and it is not the cluster being filled.
@@ -24,6 +28,7 @@
 #include "space.h"
 #include "owner.h"
 #include "lru.h"
+#include "workingset.h"
 
 /* The 4 KiB of slot @off. */
 static void *smm_swap_slot_mem(const struct smm_swap *sw, u64 off)
@@ -76,7 +81,8 @@ int smm_swap_init(struct smm_swap *sw, void *data, u64 slots)
 	sw->cl = smm_zalloc_array(sw->nr_clusters, sizeof(*sw->cl));
 	sw->cache = smm_zalloc_array(slots, sizeof(*sw->cache));
 	sw->owner = smm_zalloc_array(slots, 1);
-	if (!sw->map || !sw->cl || !sw->cache || !sw->owner) {
+	sw->shadow = smm_zalloc_array(slots, sizeof(*sw->shadow));
+	if (!sw->map || !sw->cl || !sw->cache || !sw->owner || !sw->shadow) {
 		smm_swap_destroy(sw);
 		return -ENOMEM;
 	}
@@ -103,6 +109,7 @@ void smm_swap_destroy(struct smm_swap *sw)
 	smm_free_array(sw->cl);
 	smm_free_array(sw->cache);
 	smm_free_array(sw->owner);
+	smm_free_array(sw->shadow);
 	memset(sw, 0, sizeof(*sw));
 }
 
@@ -158,16 +165,30 @@ static u64 smm_swap_alloc_slot(struct smm_swap *sw)
 	return 0;
 }
 
+/* Slot @off's shadow entry taken (a refault) or dropped (the slot freed); it is returned. */
+static u32 smm_swap_shadow_take(struct smm_swap *sw, u64 off)
+{
+	u32 shadow = sw->shadow[off];
+
+	if (shadow) {
+		sw->shadow[off] = 0;
+		sw->nr_shadows--;
+	}
+	return shadow;
+}
+
 /*
  * Slot @off given back (swap_entry_free()), its last entry and its
- * cached page gone: a cluster left empty goes to the tail of the free
- * list, unless it is the one being filled.
+ * cached page gone, its shadow entry with them (the kernel's
+ * clear_shadow_from_swap_cache()): a cluster left empty goes to the
+ * tail of the free list, unless it is the one being filled.
  */
 static void smm_swap_put_slot(struct smm_swap *sw, u64 off)
 {
 	u32 c = off / SMM_SWAP_CLUSTER;
 
 	WARN_ON_ONCE(sw->cache[off]);
+	smm_swap_shadow_take(sw, off);
 	sw->map[off] = 0;
 	sw->owner[off] = 0;
 	sw->inuse--;
@@ -281,6 +302,41 @@ static void smm_swap_cache_del(struct smm_mm *mm, u64 off)
 		smm_swap_put_slot(sw, off);
 }
 
+/*
+ * workingset_eviction() of an anonymous page whose data is in slot @off
+ * and which has just been freed (swap-out, or reclaim of an unmapped
+ * swap-cache page): the slot keeps a shadow entry, as the kernel's swap
+ * cache keeps one where the folio was; the age moves. PG_workingset is
+ * not tracked for anonymous pages (their record has no bit for it), so
+ * the shadow says "not workingset".
+ */
+static void smm_swap_evicted(struct smm_mm *mm, u64 off)
+{
+	struct smm_swap *sw = mm->swap;
+
+	if (!sw->shadow[off])
+		sw->nr_shadows++;
+	sw->shadow[off] = smm_workingset_eviction(mm, false);
+}
+
+/*
+ * A page read from slot @off into @frame (a swap-in, or swap
+ * readahead: add_to_swap_cache() finding a shadow): the shadow taken
+ * and judged by workingset_refault(); an activated page goes to the
+ * active anon list.
+ */
+static void smm_swap_refault(struct smm_mm *mm, u64 off, u64 frame)
+{
+	u32 shadow = smm_swap_shadow_take(mm->swap, off);
+	bool active, workingset;
+
+	if (!shadow)
+		return;
+	smm_workingset_refault(mm, shadow, false, &active, &workingset);
+	if (active)
+		smm_lru_activate_new(mm, frame);
+}
+
 /* The record of a page of the cache leaves it: no slot, no PG_readahead. */
 static void smm_swap_rec_uncache(struct smm_lru_rec *x)
 {
@@ -362,6 +418,7 @@ static int smm_swap_out_cached(struct smm_space *s, u64 *pte, u64 e, const void 
 	smm_swap_cache_del(s->mm, off);
 	smm_space_zap_anon_pte(s, pte, smm_swp_entry(s->fmt, SMM_SWAP_TYPE, off));
 	s->vm.swap_ents++;
+	smm_swap_evicted(s->mm, off);
 	return 0;
 }
 
@@ -385,6 +442,7 @@ int smm_swap_cache_reclaim(struct smm_mm *mm, u64 frame, const char **why)
 	}
 	smm_swap_cache_del(mm, off);
 	smm_space_cache_free(mm, frame);
+	smm_swap_evicted(mm, off);
 	return 0;
 }
 
@@ -493,6 +551,7 @@ int smm_swap_out_page(struct smm_space *s, u64 va, const char **why)
 	smm_space_zap_anon_pte(s, slot, smm_swp_entry(s->fmt, SMM_SWAP_TYPE, off));
 	s->vm.swap_ents++;
 	WRITE_ONCE(s->mm->events.pswpout, s->mm->events.pswpout + 1);
+	smm_swap_evicted(s->mm, off);
 	return 0;
 }
 
@@ -582,6 +641,7 @@ static void smm_swap_readahead(struct smm_mm *mm, u64 off)
 		if (smm_space_cache_new(mm, sw->owner[i], i, smm_swap_slot_mem(sw, i), &frame))
 			break;
 		smm_swap_cache_add(mm, i, frame);
+		smm_swap_refault(mm, i, frame);
 		WRITE_ONCE(mm->events.pswpin, mm->events.pswpin + 1);
 		WRITE_ONCE(mm->events.swap_ra, mm->events.swap_ra + 1);
 	}
@@ -640,6 +700,7 @@ static int smm_swap_in(struct smm_space *s, u64 va, u64 e, unsigned int prot, bo
 		smm_swap_cache_add(mm, off, frame);
 		if (x)
 			x->flags |= SMM_LRU_F_SWAPCACHE | (u32)off << SMM_LRU_SLOT_SHIFT;
+		smm_swap_refault(mm, off, frame);
 		if (fault)
 			smm_swap_readahead(mm, off);
 	}
@@ -890,7 +951,7 @@ static int smm_swap_check_cached(const struct smm_mm *mm, u64 off, char *why, si
 int smm_swap_check(const struct smm_mm *mm, const u8 *seen, char *why, size_t len)
 {
 	const struct smm_swap *sw = mm->swap;
-	u64 off, used = 0, cnt, cached = 0, files = 0;
+	u64 off, used = 0, cnt, cached = 0, files = 0, shadows = 0;
 	u32 c, on_list = 0, i;
 
 	if (!sw)
@@ -913,6 +974,15 @@ int smm_swap_check(const struct smm_mm *mm, const u8 *seen, char *why, size_t le
 		    (sw->map[off] & ~(SMM_SWAP_HAS_CACHE | 1)))
 			return smm_swap_bad("swap: slot %llu: swap_map %#x, %u swap entries name it",
 					    (unsigned long long)off, sw->map[off], seen[off]);
+		if (sw->shadow[off]) {
+			/* an evicted page's shadow: its slot named by one entry, no page */
+			if (!smm_ws_is_shadow(sw->shadow[off]) || sw->map[off] != 1 ||
+			    sw->owner[off] == SMM_SWAP_OWNER_FILE)
+				return smm_swap_bad("swap: slot %llu has a shadow entry %#x, swap_map %#x",
+						    (unsigned long long)off, sw->shadow[off],
+						    sw->map[off]);
+			shadows++;
+		}
 		if (sw->cache[off]) {
 			int ret = smm_swap_check_cached(mm, off, why, len);
 
@@ -931,6 +1001,9 @@ int smm_swap_check(const struct smm_mm *mm, const u8 *seen, char *why, size_t le
 		return smm_swap_bad("swap: %llu pages in the swap cache, SwapCached says %llu",
 				    (unsigned long long)cached,
 				    (unsigned long long)mm->nr_swapcached);
+	if (shadows != sw->nr_shadows)
+		return smm_swap_bad("swap: %llu shadow entries, nr_shadows says %llu",
+				    (unsigned long long)shadows, (unsigned long long)sw->nr_shadows);
 	if (files != sw->file_slots)
 		return smm_swap_bad("swap: %llu slots of files' stores, file_slots says %llu",
 				    (unsigned long long)files, (unsigned long long)sw->file_slots);

@@ -93,6 +93,8 @@ struct smm_swap {
 	u32 *cache;			/* the swap cache: slot -> frame + 1, 0 none */
 	u8 *owner;			/* slot -> the space id of its entry */
 	u64 file_slots;			/* slots shadow inodes' stores hold (filemap.c) */
+	u32 *shadow;			/* slot -> the shadow entry of its evicted page, 0 none */
+	u64 nr_shadows;			/* slots with one (workingset.h) */
 };
 
 /* The life of an area, and swapon/swapoff on an mm. */

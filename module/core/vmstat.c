@@ -20,6 +20,13 @@
  *   nr_swapcached	pages in the swap cache (swap.h: SwapCached)
  *   nr_file_pages	pages in the page cache (filemap.h); nr_isolated_file:
  *			file pages off the lists in a scan
+ *   workingset_*	refault detection (workingset.h): chunks of a
+ *			file's index holding shadow entries only (nodes)
+ *			and those the cap freed (nodereclaim); refaults
+ *			and activations of file pages and of anonymous
+ *			pages (their shadows in the swap slots); restores
+ *			of file pages only (anonymous pages carry no
+ *			PG_workingset here: restore_anon is not listed)
  *   pgpgin		KiB read into the page cache, 4 per page read (the
  *			kernel counts the sectors of its block I/O, shown in KiB)
  *   nr_dirty, nr_writeback	page-cache pages dirty, and under writeback
@@ -53,6 +60,7 @@
 #include "vmstat.h"
 #include "slab.h"
 #include "space.h"
+#include "swap.h"
 
 #define SMM_VS(nm, s, a, type, field)					\
 	{ .name = nm, .src = s, .arg = a, .off = offsetof(type, field),	\
@@ -82,6 +90,13 @@ const struct smm_vmstat_item smm_vmstat_items[] = {
 	VS_SLAB("nr_slab_unreclaimable", 0),
 	VS_LRU("nr_isolated_anon", nr_isolated_anon),
 	VS_LRU("nr_isolated_file", nr_isolated_file),
+	VS_MM("workingset_nodes", workingset.nodes),
+	VS_MM("workingset_refault_anon", workingset.refault_anon),
+	VS_MM("workingset_refault_file", workingset.refault_file),
+	VS_MM("workingset_activate_anon", workingset.activate_anon),
+	VS_MM("workingset_activate_file", workingset.activate_file),
+	VS_MM("workingset_restore_file", workingset.restore_file),
+	VS_MM("workingset_nodereclaim", workingset.nodereclaim),
 	VS_SPACES("nr_anon_pages", vm.rss_anon),
 	VS_MM("nr_file_pages", nr_file_pages),
 	VS_MM("nr_dirty", nr_dirty),
@@ -227,4 +242,102 @@ int smm_vmstat_find(const char *name)
 		if (!strcmp(smm_vmstat_items[i].name, name))
 			return i;
 	return -1;
+}
+
+/* /proc/meminfo's names, as fs/proc/meminfo.c prints them (the colon added there). */
+const char *const smm_meminfo_names[SMM_NR_MEMINFO] = {
+	"MemTotal", "MemFree", "MemAvailable", "Buffers", "Cached", "SwapCached", "Active",
+	"Inactive", "Active(anon)", "Inactive(anon)", "Active(file)", "Inactive(file)",
+	"Unevictable", "SwapTotal", "SwapFree", "Dirty", "Writeback", "AnonPages", "Mapped",
+	"Shmem", "KReclaimable", "Slab", "SReclaimable", "SUnreclaim", "PageTables",
+};
+
+/* The value of vmstat counter @name in @val (the table has it: 0 otherwise). */
+static u64 smm_vs(const u64 *val, const char *name)
+{
+	int i = smm_vmstat_find(name);
+
+	return WARN_ON_ONCE(i < 0) ? 0 : val[i];
+}
+
+/*
+ * si_mem_available() of 6.1 over the shadow's zones, in pages: free
+ * pages less totalreserve_pages (per zone its largest lowmem_reserve
+ * plus its high watermark, at most its managed pages:
+ * calculate_totalreserve_pages(), boost left out as it is when that
+ * runs), plus the file LRU pages less min(half of them, the zones' low
+ * watermarks), plus the reclaimable slab pages less min(half, low
+ * watermarks); 0 if that is negative. No NR_KERNEL_MISC_RECLAIMABLE.
+ */
+u64 smm_mem_available(const struct smm_mm *mm, const u64 *val)
+{
+	u64 wmark_low = 0, reserve = 0, pagecache, reclaimable;
+	s64 available;
+	unsigned int z, j;
+
+	for (z = 0; z < SMM_NR_ZONES; z++) {
+		const struct smm_zone *zn = &mm->zones[z];
+		u64 res = 0;
+
+		wmark_low += READ_ONCE(zn->wmark[SMM_WMARK_LOW]) + READ_ONCE(zn->watermark_boost);
+		for (j = z; j < SMM_NR_ZONES; j++)
+			res = max(res, READ_ONCE(zn->lowmem_reserve[j]));
+		res += READ_ONCE(zn->wmark[SMM_WMARK_HIGH]);
+		reserve += min(res, zn->managed);
+	}
+	available = (s64)smm_vs(val, "nr_free_pages") - (s64)reserve;
+	pagecache = smm_vs(val, "nr_active_file") + smm_vs(val, "nr_inactive_file");
+	pagecache -= min(pagecache / 2, wmark_low);
+	available += pagecache;
+	reclaimable = smm_vs(val, "nr_slab_reclaimable");
+	available += reclaimable - min(reclaimable / 2, wmark_low);
+	return available < 0 ? 0 : available;
+}
+
+/*
+ * meminfo_proc_show() for the shadow, each line in kB (pages << 2):
+ * MemTotal the zones' managed pages (totalram_pages()), MemFree
+ * nr_free_pages, Cached nr_file_pages (the shadow's swap cache is not
+ * in it, so nothing is subtracted), Buffers and Shmem 0 (no block
+ * device, no shmem), the LRU lines from the lists, SwapTotal and
+ * SwapFree the area's usable and free slots (0 without an area), Dirty
+ * and Writeback, AnonPages nr_anon_pages, Mapped @mapped, the slab
+ * lines from the caches' pages (KReclaimable: SReclaimable, no other
+ * reclaimable kernel memory), PageTables the spaces' table pages.
+ */
+void smm_meminfo_fill(struct smm_mm *mm, const u64 *val, u64 mapped, u64 kb[SMM_NR_MEMINFO])
+{
+	const struct smm_swap *sw = mm->swap;
+	u64 total = 0;
+	unsigned int z;
+
+	for (z = 0; z < SMM_NR_ZONES; z++)
+		total += mm->zones[z].managed;
+	kb[SMM_MI_MEMTOTAL] = total;
+	kb[SMM_MI_MEMFREE] = smm_vs(val, "nr_free_pages");
+	kb[SMM_MI_MEMAVAILABLE] = smm_mem_available(mm, val);
+	kb[SMM_MI_BUFFERS] = 0;
+	kb[SMM_MI_CACHED] = smm_vs(val, "nr_file_pages");
+	kb[SMM_MI_SWAPCACHED] = smm_vs(val, "nr_swapcached");
+	kb[SMM_MI_ACTIVE_ANON] = smm_vs(val, "nr_active_anon");
+	kb[SMM_MI_INACTIVE_ANON] = smm_vs(val, "nr_inactive_anon");
+	kb[SMM_MI_ACTIVE_FILE] = smm_vs(val, "nr_active_file");
+	kb[SMM_MI_INACTIVE_FILE] = smm_vs(val, "nr_inactive_file");
+	kb[SMM_MI_ACTIVE] = kb[SMM_MI_ACTIVE_ANON] + kb[SMM_MI_ACTIVE_FILE];
+	kb[SMM_MI_INACTIVE] = kb[SMM_MI_INACTIVE_ANON] + kb[SMM_MI_INACTIVE_FILE];
+	kb[SMM_MI_UNEVICTABLE] = smm_vs(val, "nr_unevictable");
+	kb[SMM_MI_SWAPTOTAL] = sw ? smm_swap_size(sw) : 0;
+	kb[SMM_MI_SWAPFREE] = sw ? smm_swap_size(sw) - READ_ONCE(sw->inuse) : 0;
+	kb[SMM_MI_DIRTY] = smm_vs(val, "nr_dirty");
+	kb[SMM_MI_WRITEBACK] = smm_vs(val, "nr_writeback");
+	kb[SMM_MI_ANONPAGES] = smm_vs(val, "nr_anon_pages");
+	kb[SMM_MI_MAPPED] = mapped;
+	kb[SMM_MI_SHMEM] = 0;
+	kb[SMM_MI_SRECLAIMABLE] = smm_vs(val, "nr_slab_reclaimable");
+	kb[SMM_MI_SUNRECLAIM] = smm_vs(val, "nr_slab_unreclaimable");
+	kb[SMM_MI_KRECLAIMABLE] = kb[SMM_MI_SRECLAIMABLE];
+	kb[SMM_MI_SLAB] = kb[SMM_MI_SRECLAIMABLE] + kb[SMM_MI_SUNRECLAIM];
+	kb[SMM_MI_PAGETABLES] = smm_vs(val, "nr_page_table_pages");
+	for (z = 0; z < SMM_NR_MEMINFO; z++)
+		kb[z] <<= SMM_PAGE_SHIFT - 10;
 }

@@ -47,4 +47,25 @@ int smm_vmstat_read(struct smm_mm *mm, struct smm_slabs *slabs, u64 *val);
 void smm_vmstat_add_space(const struct smm_space *s, u64 *val);
 int smm_vmstat_find(const char *name);
 
+/*
+ * The shadow's /proc/meminfo (fs/proc/meminfo.c of 6.1): the lines that
+ * make sense for it, in the kernel's order, each in kB. Filled from a
+ * vmstat reading (@val, spaces added) and the zones, the swap area and
+ * the page cache's mapped pages (@mapped, smm_filemap_nr_mapped());
+ * the spaces' lock held (the swap area).
+ */
+enum smm_meminfo_line {
+	SMM_MI_MEMTOTAL, SMM_MI_MEMFREE, SMM_MI_MEMAVAILABLE, SMM_MI_BUFFERS, SMM_MI_CACHED,
+	SMM_MI_SWAPCACHED, SMM_MI_ACTIVE, SMM_MI_INACTIVE, SMM_MI_ACTIVE_ANON,
+	SMM_MI_INACTIVE_ANON, SMM_MI_ACTIVE_FILE, SMM_MI_INACTIVE_FILE, SMM_MI_UNEVICTABLE,
+	SMM_MI_SWAPTOTAL, SMM_MI_SWAPFREE, SMM_MI_DIRTY, SMM_MI_WRITEBACK, SMM_MI_ANONPAGES,
+	SMM_MI_MAPPED, SMM_MI_SHMEM, SMM_MI_KRECLAIMABLE, SMM_MI_SLAB, SMM_MI_SRECLAIMABLE,
+	SMM_MI_SUNRECLAIM, SMM_MI_PAGETABLES, SMM_NR_MEMINFO
+};
+
+extern const char *const smm_meminfo_names[SMM_NR_MEMINFO];
+
+void smm_meminfo_fill(struct smm_mm *mm, const u64 *val, u64 mapped, u64 kb[SMM_NR_MEMINFO]);
+u64 smm_mem_available(const struct smm_mm *mm, const u64 *val);
+
 #endif /* _SMM_CORE_VMSTAT_H */
