@@ -99,6 +99,7 @@ int smm_swap_init(struct smm_swap *sw, void *data, u64 slots)
 		else
 			sw->cl[c].next = SMM_SWAP_NONE;
 	sw->next = 1;
+	sw->ra_hits = 4;	/* swapin_readahead_hits' start: a first window of 8 */
 	return 0;
 }
 
@@ -621,17 +622,66 @@ int smm_swap_pageout(struct smm_space *s, u64 addr, u64 len, u64 *done, const ch
 }
 
 /*
- * swap_cluster_readahead()'s window around slot @off: every slot of the
- * SMM_SWAP_RA_PAGES-aligned window that swap entries name and that has
- * no page in the cache is read into it, unmapped, for the space that
- * owns it (swap_ra +1 and pswpin +1 each). Stops quietly at the first
- * page memory cannot give without reclaim: readahead is a guess.
+ * __swapin_nr_pages(): the window for a fault at slot @off from @hits
+ * (read-ahead pages faulted on since the last window), the last
+ * fault's slot without hits @prev and the last window @last. Hits + 2
+ * rounded up to a power of two from 4; no hits: 1 unless @off is next
+ * to @prev (a sequential reader that has not hit yet, 2); never above
+ * SMM_SWAP_RA_PAGES nor below half of @last (no shrinking too fast).
+ */
+static u32 smm_swap_ra_pages(u64 prev, u64 off, u32 hits, u32 last)
+{
+	u32 pages = hits + 2, roundup = 4;
+
+	if (pages == 2) {
+		if (off != prev + 1 && off != prev - 1)
+			pages = 1;
+	} else {
+		while (roundup < pages)
+			roundup <<= 1;
+		pages = roundup;
+	}
+	if (pages > SMM_SWAP_RA_PAGES)
+		pages = SMM_SWAP_RA_PAGES;
+	if (pages < last / 2)
+		pages = last / 2;
+	return pages;
+}
+
+/*
+ * swapin_nr_pages(): the window of a fault at slot @off of @sw, a power
+ * of two; the hits are taken (zeroed), the slot kept as the last one
+ * without hits when there were none, the window kept as the last. The
+ * caller holds the space mutex, as for every change to the area.
+ */
+static u32 smm_swap_nr_pages(struct smm_swap *sw, u64 off)
+{
+	u32 hits = sw->ra_hits, pages;
+
+	sw->ra_hits = 0;
+	pages = smm_swap_ra_pages(sw->ra_prev, off, hits, sw->ra_win);
+	if (!hits)
+		sw->ra_prev = off;
+	sw->ra_win = pages;
+	return pages;
+}
+
+/*
+ * swap_cluster_readahead()'s window around slot @off: mask the window
+ * swapin_nr_pages() gives less 1 (0: no readahead), the slots from
+ * @off & ~mask to @off | mask (not the header, not past the area) that
+ * swap entries name and that have no page in the cache are read into
+ * it, unmapped, for the space that owns each (swap_ra +1 and pswpin +1
+ * each). Stops quietly at the first page memory cannot give without
+ * reclaim: readahead is a guess.
  */
 static void smm_swap_readahead(struct smm_mm *mm, u64 off)
 {
 	struct smm_swap *sw = mm->swap;
-	u64 i = off & ~(u64)(SMM_SWAP_RA_PAGES - 1), end = i + SMM_SWAP_RA_PAGES, frame;
+	u64 mask = smm_swap_nr_pages(sw, off) - 1, i = off & ~mask, end = (off | mask) + 1, frame;
 
+	if (!mask)
+		return;
 	if (end > sw->slots)
 		end = sw->slots;
 	for (; i < end; i++) {
@@ -686,6 +736,7 @@ static int smm_swap_in(struct smm_space *s, u64 va, u64 e, unsigned int prot, bo
 		if (x->flags & SMM_LRU_F_READAHEAD) {
 			x->flags &= ~SMM_LRU_F_READAHEAD;
 			WRITE_ONCE(mm->events.swap_ra_hit, mm->events.swap_ra_hit + 1);
+			mm->swap->ra_hits++;	/* lookup_swap_cache() */
 		}
 	} else {
 		ret = smm_space_map_anon_from(s, va, prot, young, write,

@@ -36,14 +36,19 @@
  *    kept the slot, or unmapped (the PTE still the swap entry, count
  *    1, the record's space NULL) after a readahead.
  *  - Swap-in readahead (swap_cluster_readahead()): a fault that misses
- *    the cache reads the SMM_SWAP_RA_PAGES-aligned window of slots
- *    around its own (page_cluster 3), every slot in use without a
- *    cached page, into the cache and onto the inactive anon list.
+ *    the cache reads the window of slots around its own, every slot in
+ *    use without a cached page, into the cache and onto the inactive
+ *    anon list. The window is swapin_nr_pages()'s, aligned to its size:
+ *    read-ahead pages faulted on since the last window (hits) + 2,
+ *    rounded up to a power of two from 4; with no hits 1 (no
+ *    readahead) unless the slot is next to the last one without hits;
+ *    at most SMM_SWAP_RA_PAGES (page_cluster 3), at least half the
+ *    last window.
  *
  * Simplified against the kernel: no sharing of a slot and no
  * continuation counts; no discard, no priorities; no VMA-based
  * readahead (6.1 uses it on SSDs; the cluster one is its fallback);
- * no readahead window scaling (page_cluster fixed at 3).
+ * page_cluster fixed at 3 (the window's maximum).
  *
  * Bytes per slot: 4 KiB of data, 1 of swap_map, 4 of cache[], 1 of
  * owner[], and a cluster's 8 bytes per 256 slots.
@@ -95,6 +100,10 @@ struct smm_swap {
 	u64 file_slots;			/* slots shadow inodes' stores hold (filemap.c) */
 	u32 *shadow;			/* slot -> the shadow entry of its evicted page, 0 none */
 	u64 nr_shadows;			/* slots with one (workingset.h) */
+	/* swapin_nr_pages()'s state, per area here (the kernel's are global) */
+	u32 ra_hits;			/* swapin_readahead_hits: read-ahead pages faulted on */
+	u32 ra_win;			/* last_readahead_pages: the last window */
+	u64 ra_prev;			/* prev_offset: the last fault's slot without hits */
 };
 
 /* The life of an area, and swapon/swapoff on an mm. */

@@ -140,8 +140,9 @@ SMM_TEST(swap_data_survive)
 
 		/*
 		 * slots 1..8: the fault at slot 1 reads 2..7 ahead (window
-		 * 0..7, 0 the header), slot 8 opens the next window; the
-		 * slots stay, the pages in the swap cache (8 of 63 in use)
+		 * 0..7, 0 the header: a new area's 4 hits + 2 make 8), slot 8
+		 * opens the next (6 hits + 2: 8 again); the slots stay, the
+		 * pages in the swap cache (8 of 63 in use)
 		 */
 		ASSERT_EQ(sw_access(&s, BASE, 8 * PG, false, 0, &res), 0);
 		EXPECT_EQ(res.csum, csum);
@@ -169,6 +170,89 @@ SMM_TEST(swap_data_survive)
 		smm_space_destroy(&s);
 		smm_test_swap_destroy(&e);
 	}
+}
+
+/*
+ * One read fault on page @r of @s: the pages it read ahead (swap_ra's
+ * change); *@maj set if it was a major fault.
+ */
+static u64 sw_ra_fault(struct smm_test_swap *e, struct smm_space *s, u64 r, bool *maj)
+{
+	u64 ra = e->t.mm.events.swap_ra, majf = s->vm.maj_flt;
+	struct smm_access res;
+
+	if (sw_access(s, BASE + r * PG, PG, false, 0, &res) || res.faults != 1)
+		return ~0ULL;
+	*maj = s->vm.maj_flt != majf;
+	return e->t.mm.events.swap_ra - ra;
+}
+
+/*
+ * swapin_nr_pages()'s adaptive window (128 pages in slots 256..383, 1024
+ * slots so none is freed on swap-in; r below is slot - 256, windows
+ * align alike). Random faults without hits shrink it to 1 (no
+ * readahead), halving at most each time: 8 (the start's 4 hits), 4, 2,
+ * 1, 1. Then sequential faults: next to the last slot without hits 2,
+ * each read-ahead page faulted on a hit: 4, 8, capped at 8 (9 hits + 2
+ * rounds up to 16). Each rule broken once fails here: 1 without the
+ * adjacency (r 102 reads nothing), no 1 without hits (r 60 reads r 61),
+ * no halving floor (r 10 reads nothing), no hits counted (r 104 reads
+ * nothing), no cap (window 16 at r 120).
+ */
+SMM_TEST(swap_readahead_window)
+{
+	/* r, pages read ahead, the window after (0: a hit, no window) */
+	static const struct { u64 r, ra, win; } steps[] = {
+		{ 40, 7, 8 },	/* 41..47 */
+		{ 10, 3, 4 },	/* 8, 9, 11: 1 by rule, half of 8 */
+		{ 25, 1, 2 },	/* 24 */
+		{ 60, 0, 1 },	/* no readahead */
+		{ 100, 0, 1 },
+		{ 101, 0, 2 },	/* next to 100: 100..101, 100 cached */
+		{ 102, 1, 2 },	/* 103 */
+		{ 103, 0, 0 },	/* hit */
+		{ 104, 3, 4 },	/* 1 hit + 2 -> 4: 105..107 */
+		{ 105, 0, 0 }, { 106, 0, 0 }, { 107, 0, 0 },
+		{ 108, 3, 8 },	/* 3 hits + 2 -> 8: 104..111, 109..111 */
+		{ 109, 0, 0 }, { 110, 0, 0 }, { 111, 0, 0 },
+		{ 112, 7, 8 },	/* 113..119 */
+		{ 113, 0, 0 }, { 114, 0, 0 }, { 115, 0, 0 }, { 116, 0, 0 },
+		{ 117, 0, 0 }, { 118, 0, 0 }, { 119, 0, 0 },
+		{ 120, 7, 8 },	/* 7 hits + 2 -> 16, capped */
+	};
+	struct smm_access res;
+	struct smm_space s, *sp = &s;
+	struct smm_test_swap e;
+	const char *why;
+	unsigned int i;
+	u64 done, ra;
+	bool maj;
+
+	ASSERT_EQ(smm_test_swap_init(&e, 1024, 1024), 0);
+	ASSERT_EQ(smm_space_init(&s, &e.t.mm, 1, 4), 0);
+	ASSERT_EQ(smm_vma_mmap(&s, BASE, 128 * PG, RW, &why), 0);
+	ASSERT_EQ(sw_access(&s, BASE, 128 * PG, true, 1, &res), 0);
+	ASSERT_EQ(smm_swap_pageout(&s, BASE, 128 * PG, &done, &why), 0);
+	ASSERT_EQ(done, 128);
+	for (i = 0; i < 128; i++)
+		ASSERT_EQ(sw_slot_of(&s, BASE + i * PG), 256 + i);
+	EXPECT_EQ(e.sw.ra_hits, 4);
+	for (i = 0; i < ARRAY_SIZE(steps); i++) {
+		ra = sw_ra_fault(&e, &s, steps[i].r, &maj);
+		if (ra != steps[i].ra || maj != !!steps[i].win ||
+		    (steps[i].win && e.sw.ra_win != steps[i].win)) {
+			printf("# r %llu: read ahead %llu, major %d, window %u; want %llu %d %llu\n",
+			       (unsigned long long)steps[i].r, (unsigned long long)ra, maj,
+			       e.sw.ra_win, (unsigned long long)steps[i].ra, !!steps[i].win,
+			       (unsigned long long)steps[i].win);
+			ASSERT_TRUE(0);
+		}
+	}
+	EXPECT_EQ(e.t.mm.events.swap_ra, 7 + 3 + 1 + 1 + 3 + 3 + 7 + 7);
+	EXPECT_EQ(e.sw.ra_hits, 0);
+	EXPECT_EQ(sw_check(&e.t.mm, &sp, 1), 0);
+	smm_space_destroy(&s);
+	smm_test_swap_destroy(&e);
 }
 
 /*
@@ -455,6 +539,35 @@ struct rm_events {
 
 static struct rm_events rm_ev;
 
+/* swapin_nr_pages()'s state: hits since the last window, it, prev_offset */
+static struct {
+	u64 hits, win, prev;
+} rm_ra;
+
+/*
+ * The model's swapin_nr_pages() for a miss at @slot: hits + 2 rounded up
+ * to a power of two from 4, or with no hits 1 unless next to prev (2);
+ * at most 8, at least half the last window. Hits taken; prev kept when
+ * there were none.
+ */
+static u64 rm_window(u64 slot)
+{
+	u64 pages = rm_ra.hits + 2;
+
+	if (!rm_ra.hits) {
+		if (slot != rm_ra.prev + 1 && slot + 1 != rm_ra.prev)
+			pages = 1;
+		rm_ra.prev = slot;
+	} else {
+		pages = pages <= 4 ? 4 : 8;
+	}
+	if (pages < rm_ra.win / 2)
+		pages = rm_ra.win / 2;
+	rm_ra.hits = 0;
+	rm_ra.win = pages;
+	return pages;
+}
+
 /* Slots the model holds: swapped pages' and present pages' kept ones. */
 static u64 rm_slots_used(void)
 {
@@ -481,27 +594,31 @@ static u64 rm_cached(void)
 
 /*
  * The model of a fault on swapped page (@k, @p): a hit maps the cached
- * page; a miss reads it and every other swapped page of its window
- * (slots aligned to 8) without a cached page. The slot stays unless
+ * page (a read-ahead one counts a hit for the next window); a miss
+ * reads it and every other swapped page of its window (rm_window()'s
+ * size, aligned to it) without a cached page. The slot stays unless
  * @write or more than half the slots are in use.
  */
 static void rm_swap_in(unsigned int k, unsigned int p, bool write)
 {
 	struct rm_page *x = &rm[k][p];
-	u64 lo = x->slot & ~7ULL;
+	u64 lo = 0, n = 0;
 	unsigned int j, q;
 
 	if (x->cached) {
 		rm_ev.swap_ra_hit += x->ra;
+		rm_ra.hits += x->ra;
 	} else {
+		n = rm_window(x->slot);
+		lo = x->slot & ~(n - 1);
 		rm_ev.pswpin++;
 		rm_ev.maj++;
 		for (j = 0; j < RM_SPACES; j++) {
 			for (q = 0; q < RM_PAGES; q++) {
 				struct rm_page *y = &rm[j][q];
 
-				if (y == x || y->state != RM_SWAPPED || y->cached ||
-				    y->slot < lo || y->slot >= lo + 8)
+				if (n == 1 || y == x || y->state != RM_SWAPPED || y->cached ||
+				    y->slot < lo || y->slot >= lo + n)
 					continue;
 				y->cached = y->ra = true;
 				rm_ev.pswpin++;
@@ -618,6 +735,8 @@ SMM_TEST(swap_random_against_model)
 	ASSERT_EQ(smm_test_swap_init(&e, 1024, RM_SLOTS), 0);
 	memset(rm, 0, sizeof(rm));
 	memset(&rm_ev, 0, sizeof(rm_ev));
+	rm_ra.hits = 4;
+	rm_ra.win = rm_ra.prev = 0;
 	for (k = 0; k < RM_SPACES; k++) {
 		ASSERT_EQ(smm_space_init(&s[k], &e.t.mm, k + 1, 4), 0);
 		sps[k] = &s[k];
@@ -704,6 +823,7 @@ SMM_TEST(swap_random_against_model)
 				if (x->state == RM_SWAPPED) {
 					rm_ev.pswpin += !x->cached;
 					rm_ev.swap_ra_hit += x->ra;
+					rm_ra.hits += x->ra;
 				}
 				if (x->state != RM_ABSENT)
 					x->state = RM_PRESENT;
