@@ -61,6 +61,9 @@ pgmaj=$(swap | jq .pgmajfault)
 acc=$(smmctl -j space access "$id" addr $A len $LEN)
 ktap_check "a read brings the data back: same checksum" json_expect "$acc" '.csum' "$csum"
 # slots 256..271: a major fault at 256 and 264 reads the other 7 of its window ahead
+# (swapin_nr_pages(): the new area's 4 hits + 2 round up to a window of 8 at 256;
+# the 7 read-ahead pages faulted on are 7 hits, + 2 = 16, capped at 8 at 264:
+# 14 read ahead, 14 hits, 16 cached, as with the fixed window)
 ktap_check "2 major faults, VmSwap 0, VmRSS 64 kB" json_expect "$(show)" \
 	'"\(.maj_flt) \(.VmSwap) \(.VmRSS)"' "2 0 64"
 ktap_check "pgmajfault and pswpin count them; slots kept, 64 kB SwapCached" json_expect \
