@@ -35,6 +35,7 @@ static const struct nla_policy smm_nl_fault_policy[SHADOWMM_A_FAULT_MAX + 1] = {
 	[SHADOWMM_A_FAULT_IGNORE_GFP_WAIT] = NLA_POLICY_MAX(NLA_U8, 1),
 	[SHADOWMM_A_FAULT_IGNORE_GFP_ATOMIC] = NLA_POLICY_MAX(NLA_U8, 1),
 	[SHADOWMM_A_FAULT_CACHE_FILTER] = NLA_POLICY_MAX(NLA_U8, 1),
+	[SHADOWMM_A_FAULT_ZONE] = NLA_POLICY_RANGE(NLA_S32, -1, __SHADOWMM_ZONE_CNT - 1),
 };
 
 /* A setting's value as the core takes it (the seed's 64 bits as they are). */
@@ -43,6 +44,7 @@ static s64 smm_nl_fault_val(const struct nlattr *a)
 	switch (nla_type(a)) {
 	case SHADOWMM_A_FAULT_TIMES:
 	case SHADOWMM_A_FAULT_SPACE:
+	case SHADOWMM_A_FAULT_ZONE:
 		return nla_get_s32(a);
 	case SHADOWMM_A_FAULT_SEED:
 		return (s64)nla_get_u64(a);
@@ -113,6 +115,7 @@ static int smm_nl_fault_put(struct sk_buff *skb, unsigned int attr, u64 v)
 	switch (attr) {
 	case SHADOWMM_A_FAULT_TIMES:
 	case SHADOWMM_A_FAULT_SPACE:
+	case SHADOWMM_A_FAULT_ZONE:
 		return nla_put_s32(skb, attr, (s32)v);
 	case SHADOWMM_A_FAULT_SEED:
 	case SHADOWMM_A_FAULT_CALLS:
@@ -204,7 +207,7 @@ static int smm_fail_show(struct seq_file *m, void *v)
 
 	if (smm_fail_is_bool(f->attr))
 		seq_puts(m, val ? "Y\n" : "N\n");
-	else if (f->attr == SHADOWMM_A_FAULT_TIMES)
+	else if (f->attr == SHADOWMM_A_FAULT_TIMES || f->attr == SHADOWMM_A_FAULT_ZONE)
 		seq_printf(m, "%lld\n", (s64)val);
 	else
 		seq_printf(m, "%llu\n", val);

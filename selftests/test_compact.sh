@@ -111,9 +111,16 @@ scanners() {
 	zs=$(smmctl -j zone show Normal | jq '.zones[0] | "\(.start) \(.start + .spanned)"' -r)
 	json_expect "$(smmtop -b -j -n 1)" \
 		".compaction.zones[] | select(.name == \"Normal\") | \"\(.runs > 0) \(.state) \(.order) \(.migrate_pfn < .free_pfn) \(.migrate_pfn >= ${zs% *}) \(.free_pfn < ${zs#* })\"" \
-		"true done 9 true true true"
+		"true done 9 true true true" || return 1
+	# smmctl zone show prints the same runs, and no scanners once done
+	runs=$(smmtop -b -j -n 1 | jq '.compaction.zones[] | select(.name == "Normal") | .runs')
+	line=$(smmctl zone show Normal | grep '^  compaction ')
+	[ "$(echo $line)" = "compaction runs $runs" ] ||
+		{ echo "zone show: '$line', runs $runs"; return 1; }
+	json_expect "$(smmctl -j zone show Normal)" \
+		'.zones[0].compaction | "\(.runs) \(.running) \(.order)"' "$runs false 9"
 }
-ktap_check "smmtop -j: Normal's run done, order 9, the scanners apart inside the zone" scanners
+ktap_check "smmtop -j and zone show: Normal's run done, order 9, the scanners apart inside the zone" scanners
 ktap_check "compact_* and pgmigrate_* in smmctl vmstat" json_expect \
 	"$(smmctl -j vmstat compact_migrate_scanned compact_isolated pgmigrate_fail)" \
 	'"\(.compact_migrate_scanned > 0) \(.compact_isolated > 0) \(.pgmigrate_fail)"' "true true 0"

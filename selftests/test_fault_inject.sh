@@ -9,6 +9,7 @@
 # filter fails only the marked cache's OBJ_ALLOCs, counted alike; a
 # fault (space access) whose page allocation is failed is an error;
 # CHECK passes after each run and RESET leaves every zone fully free;
+# the zone filter fails only requests whose highest zone it names;
 # smmctl fault set/show round trip through netlink and debugfs agree;
 # bad values are refused naming the setting (smmctl) or with EINVAL
 # (debugfs), nothing changed. Non-root: test_permissions.sh.
@@ -21,7 +22,7 @@ N=30
 MSG="fault injection failed an allocation"
 
 ktap_header
-ktap_plan 19
+ktap_plan 20
 smm_need_range "$SMM_BASE" 64M
 
 smm_unload
@@ -29,17 +30,17 @@ smm_load_or_fail base=$SMM_BASE size=16M
 
 files() { (cd "$1" && ls | tr '\n' ' '); }
 ktap_check "fail_page_alloc/: the kernel's files, and seed, calls, failures" test \
-	"$(files $P)" = "calls failures ignore-gfp-atomic ignore-gfp-wait interval min-order probability seed space times verbose "
+	"$(files $P)" = "calls failures ignore-gfp-atomic ignore-gfp-wait interval min-order probability seed space times verbose zone "
 ktap_check "failslab/: the kernel's files, and seed, calls, failures" test \
 	"$(files $S)" = "cache-filter calls failures ignore-gfp-wait interval probability seed space times verbose "
 defaults() {
 	got=$(for f in probability interval times space verbose min-order ignore-gfp-wait \
-			ignore-gfp-atomic; do cat $P/$f; done | tr '\n' ' ')
-	[ "$got" = "0 1 1 0 2 1 Y Y " ] || { echo "fail_page_alloc/: $got"; return 1; }
+			ignore-gfp-atomic zone; do cat $P/$f; done | tr '\n' ' ')
+	[ "$got" = "0 1 1 0 2 1 Y Y -1 " ] || { echo "fail_page_alloc/: $got"; return 1; }
 	got=$(cat $S/cache-filter $S/ignore-gfp-wait | tr '\n' ' ')
 	[ "$got" = "N Y " ] || { echo "failslab/: $got"; return 1; }
 }
-ktap_check "the kernel's defaults (times 1, verbose 2, min-order 1, ignore-gfp-wait Y)" defaults
+ktap_check "the kernel's defaults (times 1, verbose 2, min-order 1, ignore-gfp-wait Y), zone -1" defaults
 
 # PAGE_ALLOC may reclaim directly, so ignore-gfp-wait off; order 0, so min-order 0
 arm_page() {
@@ -142,6 +143,28 @@ smmctl reset > /dev/null
 ktap_check "RESET returns every zone to fully free" json_expect "$(smmctl -j zone show)" \
 	'[.zones[] | .free == .managed] | all' true
 
+# the zone filter: only requests whose highest zone is DMA32 fail
+zone_filter() {
+	smmctl fault set page probability 100 times -1 verbose 0 min-order 0 \
+		ignore-gfp-wait off zone DMA32 || return 1
+	[ "$(cat $P/zone)" = 1 ] || { echo "debugfs zone $(cat $P/zone), want 1"; return 1; }
+	json_expect "$(smmctl -j fault show page)" '.fail_page_alloc.zone' DMA32 || return 1
+	h=$(smmctl page alloc order 0) || { echo "a Normal request failed: $h"; return 1; }
+	smmctl page free "$h" > /dev/null
+	if out=$(smmctl page alloc order 0 dma32 2>&1); then
+		echo "a DMA32 request succeeded: $out"
+		return 1
+	fi
+	case "$out" in *"$MSG"*) ;; *) echo "not fault injection: $out"; return 1 ;; esac
+	echo 0 > $P/zone
+	h=$(smmctl page alloc order 0 dma32) || { echo "zone 0: a DMA32 request failed: $h"; return 1; }
+	smmctl page free "$h" > /dev/null
+	smmctl fault set page probability 0 zone any &&
+	[ "$(cat $P/zone)" = -1 ]
+}
+ktap_check "zone DMA32 (smmctl; debugfs 1): DMA32 requests fail, Normal ones not; zone 0 fails neither" \
+	zone_filter
+
 # netlink round trip, and debugfs agrees
 round_trip() {
 	smmctl fault set page probability 25 interval 3 times 5 space 7 verbose 0 seed 99 \
@@ -159,7 +182,8 @@ state() { smmctl -j fault show | jq -c '[.[] | del(.calls, .failures)]'; }
 refused() {
 	was=$(state)
 	for w in "101 probability" "-1 probability" "0 interval" "-2 times" "-1 space" \
-		 "3 verbose" "11 min-order" "maybe ignore-gfp-wait" "abc seed"; do
+		 "3 verbose" "11 min-order" "maybe ignore-gfp-wait" "abc seed" "-2 zone" \
+		 "DMA32 zone"; do
 		# shellcheck disable=SC2086 # two words: the value and the file
 		set -- $w
 		if echo "$1" > $P/$2 2> /dev/null; then
@@ -168,7 +192,8 @@ refused() {
 		fi
 	done
 	echo 2 > $S/cache-filter 2> /dev/null && { echo "cache-filter took 2"; return 1; }
-	for a in "probability 101" "interval 0" "times -2" "verbose 3" "min-order 11"; do
+	for a in "probability 101" "interval 0" "times -2" "verbose 3" "min-order 11" \
+		 "zone Device"; do
 		# shellcheck disable=SC2086 # a name and a value
 		if out=$(smmctl fault set page $a 2>&1); then
 			echo "fault set page $a succeeded"

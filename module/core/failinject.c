@@ -11,7 +11,7 @@
  *
  * Locking: struct smm_fail_attr's lock, a leaf (failinject.h).
  */
-#include "mm.h"
+#include "mm_internal.h"
 
 /* One setting: its attribute, range and whose it is. */
 struct smm_fail_field {
@@ -33,6 +33,7 @@ static const struct smm_fail_field smm_fail_fields[SHADOWMM_A_FAULT_MAX + 1] = {
 	[SHADOWMM_A_FAULT_IGNORE_GFP_WAIT] = { 0, 1, true, true, false, "ignore-gfp-wait" },
 	[SHADOWMM_A_FAULT_IGNORE_GFP_ATOMIC] = { 0, 1, true, false, false, "ignore-gfp-atomic" },
 	[SHADOWMM_A_FAULT_CACHE_FILTER] = { 0, 1, false, true, false, "cache-filter" },
+	[SHADOWMM_A_FAULT_ZONE] = { -1, __SHADOWMM_ZONE_CNT - 1, true, false, false, "zone" },
 	[SHADOWMM_A_FAULT_CALLS] = { 0, 0, true, true, true, "calls" },
 	[SHADOWMM_A_FAULT_FAILURES] = { 0, 0, true, true, true, "failures" },
 };
@@ -42,7 +43,7 @@ static const struct smm_fail_field smm_fail_fields[SHADOWMM_A_FAULT_MAX + 1] = {
  * verbose 2) and the targets' own defaults: fail_page_alloc ignores
  * orders below 1 and requests that may reclaim (and the analogue of
  * highmem requests, ATOMIC ones), failslab requests that may reclaim,
- * every cache (no cache filter).
+ * every cache (no cache filter); every zone (the shadow's own filter).
  */
 void smm_fail_attr_init(struct smm_fail_attr *a, unsigned int target)
 {
@@ -57,6 +58,7 @@ void smm_fail_attr_init(struct smm_fail_attr *a, unsigned int target)
 	if (target == SHADOWMM_FAULT_PAGE_ALLOC) {
 		a->min_order = SMM_FAIL_PAGE_MIN_ORDER;
 		a->ignore_gfp_atomic = true;
+		a->zone = -1;
 	}
 }
 
@@ -127,11 +129,19 @@ out:
  * __should_fail_alloc_page(): orders below min-order, ATOMIC requests
  * (ignore-gfp-atomic, where the kernel ignores highmem ones) and those
  * that may reclaim (ignore-gfp-wait) pass; the size is 1 << order, in
- * pages, as the kernel's. The shadow has no __GFP_NOFAIL.
+ * pages, as the kernel's. The shadow has no __GFP_NOFAIL. The zone
+ * filter is the shadow's own (the kernel's nearest is
+ * ignore-gfp-highmem): with one set, only requests whose zone modifier
+ * names that zone as their highest (smm_gfp_zone()) go on, so a test
+ * can fail GFP_DMA32 requests and leave the rest alone.
  */
 bool __smm_should_fail_alloc_page(struct smm_fail_attr *a, unsigned int order, unsigned int gfp)
 {
+	s32 zone = READ_ONCE(a->zone);
+
 	if (order < READ_ONCE(a->min_order))
+		return false;
+	if (zone >= 0 && smm_gfp_zone(gfp) != (unsigned int)zone)
 		return false;
 	if (READ_ONCE(a->ignore_gfp_atomic) && (gfp & SHADOWMM_GFP_ATOMIC))
 		return false;
@@ -195,6 +205,7 @@ u64 smm_fail_get(struct smm_fail_attr *a, unsigned int attr)
 	case SHADOWMM_A_FAULT_IGNORE_GFP_WAIT: v = a->ignore_gfp_wait; break;
 	case SHADOWMM_A_FAULT_IGNORE_GFP_ATOMIC: v = a->ignore_gfp_atomic; break;
 	case SHADOWMM_A_FAULT_CACHE_FILTER: v = a->cache_filter; break;
+	case SHADOWMM_A_FAULT_ZONE: v = (u64)(s64)a->zone; break;
 	case SHADOWMM_A_FAULT_CALLS: v = a->calls; break;
 	case SHADOWMM_A_FAULT_FAILURES: v = a->failures; break;
 	}
@@ -212,7 +223,7 @@ int smm_fail_check(unsigned int target, unsigned int attr, s64 v, const char **w
 	const struct smm_fail_field *f;
 
 	if (!smm_fail_has(target, attr)) {
-		*why = "not a setting of this target (min-order and ignore-gfp-atomic are fail_page_alloc's, cache-filter failslab's)";
+		*why = "not a setting of this target (min-order, ignore-gfp-atomic and zone are fail_page_alloc's, cache-filter failslab's)";
 		return -EINVAL;
 	}
 	f = &smm_fail_fields[attr];
@@ -228,6 +239,7 @@ int smm_fail_check(unsigned int target, unsigned int attr, s64 v, const char **w
 		case SHADOWMM_A_FAULT_SPACE: *why = "space: 0 or more"; break;
 		case SHADOWMM_A_FAULT_VERBOSE: *why = "verbose: 0, 1 or 2"; break;
 		case SHADOWMM_A_FAULT_MIN_ORDER: *why = "min-order: 0 to 10"; break;
+		case SHADOWMM_A_FAULT_ZONE: *why = "zone: -1 (any) or a zone's number (0 DMA, 1 DMA32, 2 Normal...)"; break;
 		default: *why = "ignore-gfp-wait, ignore-gfp-atomic, cache-filter: 0 or 1"; break;
 		}
 		return -EINVAL;
@@ -264,6 +276,7 @@ int smm_fail_set(struct smm_fail_attr *a, unsigned int target, unsigned int attr
 	case SHADOWMM_A_FAULT_IGNORE_GFP_WAIT: WRITE_ONCE(a->ignore_gfp_wait, v); break;
 	case SHADOWMM_A_FAULT_IGNORE_GFP_ATOMIC: WRITE_ONCE(a->ignore_gfp_atomic, v); break;
 	case SHADOWMM_A_FAULT_CACHE_FILTER: WRITE_ONCE(a->cache_filter, v); break;
+	case SHADOWMM_A_FAULT_ZONE: WRITE_ONCE(a->zone, v); break;
 	}
 	smm_unlock(&a->lock);
 	return 0;

@@ -34,6 +34,7 @@ struct smm_fail_attr {
 	u64 calls, failures;	/* since load: calls past the filters while armed, failures */
 	/* the target's filters */
 	u32 min_order;		/* fail_page_alloc */
+	s32 zone;		/* fail_page_alloc: only requests of this gfp_zone(); -1 any */
 	bool ignore_gfp_wait;	/* both: requests with SMM_GFP_DIRECT_RECLAIM */
 	bool ignore_gfp_atomic;	/* fail_page_alloc: SHADOWMM_GFP_ATOMIC requests */
 	bool cache_filter;	/* failslab: only SHADOWMM_CACHE_FAILSLAB caches */

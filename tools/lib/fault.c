@@ -39,6 +39,8 @@ const struct smmc_fault_setting smmc_fault_settings[SMMC_FAULT_NR_SETTINGS] = {
 	  MNL_TYPE_U8, 0, 1, SMMC_FAULT_PAGE },
 	{ "cache-filter", "cache_filter", SHADOWMM_A_FAULT_CACHE_FILTER, MNL_TYPE_U8, 0, 1,
 	  SMMC_FAULT_SLAB },
+	{ "zone", "zone", SHADOWMM_A_FAULT_ZONE, MNL_TYPE_U32, -1, SMMC_NR_ZONES - 1,
+	  SMMC_FAULT_PAGE },
 	{ "calls", "calls", SHADOWMM_A_FAULT_CALLS, MNL_TYPE_U64, 0, -1, SMMC_FAULT_BOTH },
 	{ "failures", "failures", SHADOWMM_A_FAULT_FAILURES, MNL_TYPE_U64, 0, -1,
 	  SMMC_FAULT_BOTH },
@@ -87,16 +89,18 @@ static const enum mnl_attr_data_type smmc_fault_types[SHADOWMM_A_FAULT_MAX + 1] 
 	[SHADOWMM_A_FAULT_CALLS]		= MNL_TYPE_U64,
 	[SHADOWMM_A_FAULT_FAILURES]		= MNL_TYPE_U64,
 	[SHADOWMM_A_FAULT_ENTRY]		= MNL_TYPE_NESTED,
+	[SHADOWMM_A_FAULT_ZONE]			= MNL_TYPE_U32,
 };
 
 static const struct smmc_attr_policy smmc_fault_policy = SMMC_ATTR_POLICY(smmc_fault_types);
 
-/* One attribute's value: times and space are signed 32 bits. */
+/* One attribute's value: times, space and zone are signed 32 bits. */
 static int64_t smmc_fault_value(const struct nlattr *a)
 {
 	switch (mnl_attr_get_type(a)) {
 	case SHADOWMM_A_FAULT_TIMES:
 	case SHADOWMM_A_FAULT_SPACE:
+	case SHADOWMM_A_FAULT_ZONE:
 		return (int32_t)mnl_attr_get_u32(a);
 	case SHADOWMM_A_FAULT_SEED:
 	case SHADOWMM_A_FAULT_CALLS:

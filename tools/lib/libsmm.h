@@ -398,7 +398,7 @@ int smmc_sysctl_set(struct smmc_nl *nl, const struct smmc_sysctl *s);
 
 /* fault.c: fault injection, fail_page_alloc ("page") and failslab ("slab") */
 #define SMMC_FAULT_NR_TARGETS	__SHADOWMM_FAULT_TARGET_CNT
-#define SMMC_FAULT_NR_SETTINGS	12
+#define SMMC_FAULT_NR_SETTINGS	13
 extern const char *const smmc_fault_targets[SMMC_FAULT_NR_TARGETS];
 extern const char *const smmc_fault_dirs[SMMC_FAULT_NR_TARGETS];
 
@@ -407,7 +407,7 @@ struct smmc_fault_setting {
 	const char *name;		/* debugfs's and smmctl's word */
 	const char *key;		/* JSON's */
 	uint16_t attr;			/* SHADOWMM_A_FAULT_* */
-	enum mnl_attr_data_type type;	/* on the wire (times and space: s32 as U32) */
+	enum mnl_attr_data_type type;	/* on the wire (times, space, zone: s32 as U32) */
 	int64_t min, max;		/* the seed: any 64 bits (min == max == 0) */
 	unsigned int targets;		/* bit per enum shadowmm_fault_target */
 };

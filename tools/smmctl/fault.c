@@ -32,12 +32,20 @@ static bool fault_is_bool(const struct smmc_fault_setting *s)
 	return s->type == MNL_TYPE_U8;
 }
 
-/* One setting, as debugfs's word and value; a bool as on or off (JSON: true, false). */
+/*
+ * One setting, as debugfs's word and value; a bool as on or off (JSON:
+ * true, false); the zone filter by the zone's name or "any" (debugfs
+ * has the number).
+ */
 static void fault_print_one(const struct smmc_fault_setting *s, int64_t v)
 {
 	if (fault_is_bool(s)) {
 		smmc_print_text(" %s %s", s->name, v ? "on" : "off");
 		smmc_print_bool(SMMC_PRINT_JSON, s->key, NULL, v);
+	} else if (s->attr == SHADOWMM_A_FAULT_ZONE) {
+		smmc_print_text(" %s", s->name);
+		smmc_print_string(SMMC_PRINT_ANY, s->key, " %s",
+				  v >= 0 && v < SMMC_NR_ZONES ? smmc_zone_names[v] : "any");
 	} else if (s->attr == SHADOWMM_A_FAULT_TIMES || s->attr == SHADOWMM_A_FAULT_SPACE) {
 		smmc_print_text(" %s", s->name);
 		smmc_print_s64(SMMC_PRINT_ANY, s->key, " %" PRId64, v);
@@ -83,10 +91,15 @@ static int fault_show(int argc, char **argv)
 	return 0;
 }
 
-/* @word as @s's value: on/off for a bool, else a number in its range. */
+/*
+ * @word as @s's value: on/off for a bool, a zone's name or "any" for the
+ * zone filter (or its number, as debugfs takes it), else a number in its
+ * range.
+ */
 static int fault_parse_value(const struct smmc_fault_setting *s, const char *word, int64_t *v)
 {
 	char *end;
+	int z;
 
 	if (fault_is_bool(s)) {
 		if (!strcmp(word, "on") || !strcmp(word, "1"))
@@ -96,6 +109,13 @@ static int fault_parse_value(const struct smmc_fault_setting *s, const char *wor
 		else
 			goto bad;
 		return 0;
+	}
+	if (s->attr == SHADOWMM_A_FAULT_ZONE) {
+		z = smmc_zone_by_name(word);
+		if (z >= 0 || !strcmp(word, "any")) {
+			*v = z >= 0 ? z : -1;
+			return 0;
+		}
 	}
 	errno = 0;
 	if (s->attr == SHADOWMM_A_FAULT_SEED) {
@@ -113,6 +133,9 @@ bad:
 		fprintf(stderr, "Error: invalid %s \"%s\": on or off\n", s->name, word);
 	else if (s->attr == SHADOWMM_A_FAULT_SEED)
 		fprintf(stderr, "Error: invalid seed \"%s\": a number of 64 bits\n", word);
+	else if (s->attr == SHADOWMM_A_FAULT_ZONE)
+		fprintf(stderr, "Error: invalid zone \"%s\": a zone's name, \"any\" or -1 to %d\n",
+			word, SMMC_NR_ZONES - 1);
 	else
 		fprintf(stderr, "Error: invalid %s \"%s\": %" PRId64 " to %" PRId64 "\n", s->name,
 			word, s->min, s->max);
@@ -176,10 +199,11 @@ const struct smm_cmd smmctl_fault_cmds[] = {
 		"set a target's settings, all or none (admin)"),
 	SMM_CMD_END("TARGET := { page | slab }  (fail_page_alloc, failslab)\n"
 		    "NAME := { probability | interval | times | space | verbose | seed |\n"
-		    "          ignore-gfp-wait | min-order | ignore-gfp-atomic | cache-filter }\n"
+		    "          ignore-gfp-wait | min-order | ignore-gfp-atomic | zone | cache-filter }\n"
 		    "       probability: 0 to 100 (percent); interval: 1 or more\n"
 		    "       times: -1 (unlimited) or more; space: 0 or more (pages, bytes)\n"
 		    "       verbose: 0 to 2; seed: 64 bits, restarts the generator\n"
 		    "       ignore-gfp-wait, ignore-gfp-atomic, cache-filter: on or off\n"
-		    "       min-order (0 to 10), ignore-gfp-atomic: page only; cache-filter: slab only\n"),
+		    "       min-order (0 to 10), ignore-gfp-atomic, zone (a name or any): page only;\n"
+		    "       cache-filter: slab only\n"),
 };

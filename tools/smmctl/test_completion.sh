@@ -66,7 +66,7 @@ expect() {
 sorted() { printf '%s\n' "$@" | sort | tr '\n' ' ' | sed 's/ $//'; }
 
 ktap_header
-ktap_plan 61
+ktap_plan 62
 
 registered() { [[ $(complete -p smmctl) == "complete -F _smmctl smmctl" ]]; }
 ktap_check "complete -F _smmctl smmctl" registered
@@ -120,10 +120,12 @@ expect "vm set: the next name" "smmctl vm set swappiness 0 w" "watermark_scale_f
 expect "fault's commands" "smmctl fault " "$(sorted show set help)"
 expect "fault set: the targets" "smmctl fault set " "$(sorted page slab help)"
 expect "fault set page: its settings, not given again" "smmctl fault set page probability 10 " \
-	"$(sorted interval times space verbose seed ignore-gfp-wait min-order ignore-gfp-atomic)"
+	"$(sorted interval times space verbose seed ignore-gfp-wait min-order ignore-gfp-atomic zone)"
 expect "fault set slab: cache-filter, no min-order" "smmctl fault set slab c" "cache-filter"
 expect "fault set: on or off for a switch" "smmctl fault set page ignore-gfp-wait " \
 	"$(sorted on off)"
+expect "fault set page zone: the module's zones, or any" "$FAKE fault set page zone " \
+	"$(sorted DMA DMA32 Normal any)"
 expect "swap on's keyword" "smmctl swap on " "$(sorted size help)"
 expect "file's commands" "smmctl file " "$(sorted show open read close sync help)"
 expect "file sync: help before its id" "smmctl file sync " "help"

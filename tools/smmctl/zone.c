@@ -106,6 +106,26 @@ static void print_free_factor(const struct smmc_zone *z)
 	smmc_print_text("\n");
 }
 
+/*
+ * The zone's compaction: runs since load and, while one scans, its
+ * order and the two scanners' positions (frame indexes, as
+ * compact_control's migrate_pfn and free_pfn); JSON has them always.
+ */
+static void print_compaction(const struct smmc_zone *z)
+{
+	enum smmc_output_type now = z->compact_running ? SMMC_PRINT_ANY : SMMC_PRINT_JSON;
+
+	smmc_open_json_object("compaction");
+	smmc_print_text("  %-12s", "compaction");
+	smmc_print_u64(SMMC_PRINT_ANY, "runs", " runs %" PRIu64, z->compact_runs);
+	smmc_print_bool(SMMC_PRINT_JSON, "running", NULL, z->compact_running);
+	smmc_print_int(now, "order", " running order %d", z->compact_order);
+	smmc_print_u64(now, "migrate_pfn", " migrate_pfn %" PRIu64, z->compact_migrate_pfn);
+	smmc_print_u64(now, "free_pfn", " free_pfn %" PRIu64, z->compact_free_pfn);
+	smmc_close_json_object();
+	smmc_print_text("\n");
+}
+
 static void print_zone(const struct smmc_zone *z)
 {
 	unsigned int mt;
@@ -135,6 +155,7 @@ static void print_zone(const struct smmc_zone *z)
 	smmc_close_json_object();
 	smmc_print_text("\n");
 	print_u64_named("lru", "lru", smmc_lru_names, z->nr_lru, SMMC_NR_LRU_LISTS);
+	print_compaction(z);
 	print_stats(&z->stats);
 	smmc_close_json_object();
 }

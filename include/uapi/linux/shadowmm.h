@@ -927,6 +927,9 @@ enum shadowmm_a_fault {
 	SHADOWMM_A_FAULT_CALLS,		/* u64 (reply): calls that passed the filters, while armed */
 	SHADOWMM_A_FAULT_FAILURES,	/* u64 (reply): failures injected */
 	SHADOWMM_A_FAULT_ENTRY,		/* nest (GET reply): enum shadowmm_a_fault, one per target */
+	SHADOWMM_A_FAULT_ZONE,		/* s32: fail_page_alloc: only requests whose highest zone
+					 * (the zone modifier's, gfp_zone()) is this enum
+					 * shadowmm_zone fail; -1 (the default): any */
 
 	__SHADOWMM_A_FAULT_CNT,
 	SHADOWMM_A_FAULT_MAX = __SHADOWMM_A_FAULT_CNT - 1

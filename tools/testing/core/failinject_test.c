@@ -3,7 +3,7 @@
  * Fault injection (failinject.c): should_fail_ex()'s order of checks
  * (times, space, interval, probability), the seeded generator that
  * makes a run repeat, fail_page_alloc's filters (min-order,
- * ignore-gfp-atomic, ignore-gfp-wait), failslab's cache filter, and
+ * ignore-gfp-atomic, ignore-gfp-wait, zone), failslab's cache filter, and
  * the allocators left whole by the failures: CHECK passes and every
  * frame is free again once what succeeded is freed.
  *
@@ -199,6 +199,46 @@ SMM_TEST(failinject_page_filters)
 }
 
 /*
+ * The zone filter (the shadow's own): with zone DMA32 only requests
+ * whose zone modifier makes DMA32 their highest zone fail; a request
+ * without one (highest Normal) passes the filter and is served from
+ * DMA32, the only zone here; with zone DMA neither fails; with -1 (any)
+ * both do. calls counts only what passed the filter.
+ */
+SMM_TEST(failinject_zone_filter)
+{
+	struct smm_test_mm t;
+	struct smm_mm *mm = &t.mm;
+	struct smm_fail_attr *a = &mm->fail[SHADOWMM_FAULT_PAGE_ALLOC];
+	u64 idx[2];
+
+	ASSERT_EQ(fi_init(&t), 0);
+	EXPECT_EQ((s64)smm_fail_get(a, SHADOWMM_A_FAULT_ZONE), -1);
+	ASSERT_EQ(fi_arm(mm, SHADOWMM_FAULT_PAGE_ALLOC, 100, 1, -1, 1), 0);
+	ASSERT_EQ(fi_set(mm, SHADOWMM_FAULT_PAGE_ALLOC, SHADOWMM_A_FAULT_MIN_ORDER, 0), 0);
+	ASSERT_EQ(fi_set(mm, SHADOWMM_FAULT_PAGE_ALLOC, SHADOWMM_A_FAULT_ZONE,
+			 SHADOWMM_ZONE_DMA32), 0);
+	EXPECT_EQ(smm_alloc_pages(mm, 0, 0, 0, &idx[0]), 0);
+	EXPECT_EQ(smm_alloc_pages(mm, 0, SHADOWMM_GFP_DMA32, 0, &idx[1]), -ENOMEM);
+	EXPECT_EQ(smm_fail_get(a, SHADOWMM_A_FAULT_CALLS), 1);
+	smm_free_pages(mm, idx[0], 0);
+
+	ASSERT_EQ(fi_set(mm, SHADOWMM_FAULT_PAGE_ALLOC, SHADOWMM_A_FAULT_ZONE,
+			 SHADOWMM_ZONE_DMA), 0);
+	EXPECT_EQ(smm_alloc_pages(mm, 0, 0, 0, &idx[0]), 0);
+	EXPECT_EQ(smm_alloc_pages(mm, 0, SHADOWMM_GFP_DMA32, 0, &idx[1]), 0);
+	fi_free_all(mm, idx, 2);
+	EXPECT_EQ(smm_fail_get(a, SHADOWMM_A_FAULT_CALLS), 1);
+
+	ASSERT_EQ(fi_set(mm, SHADOWMM_FAULT_PAGE_ALLOC, SHADOWMM_A_FAULT_ZONE, -1), 0);
+	EXPECT_EQ(smm_alloc_pages(mm, 0, 0, 0, &idx[0]), -ENOMEM);
+	EXPECT_EQ(smm_alloc_pages(mm, 0, SHADOWMM_GFP_DMA32, 0, &idx[1]), -ENOMEM);
+	EXPECT_EQ(smm_fail_get(a, SHADOWMM_A_FAULT_FAILURES), 3);
+	EXPECT_EQ(smm_test_check(mm), 0);
+	smm_test_mm_destroy(&t);
+}
+
+/*
  * failslab at probability 100, times -1: with cache-filter only the
  * cache created with SHADOWMM_CACHE_FAILSLAB fails; without it both
  * do. The object size is the call's size (space 100 lets a 64-byte
@@ -246,8 +286,9 @@ SMM_TEST(failinject_failslab_cache_filter)
 /*
  * Bad values are refused with a reason naming the setting, and change
  * nothing: probability 101, interval 0, times -2, verbose 3, min-order
- * 11, a bool 2, min-order and ignore-gfp-atomic on failslab,
- * cache-filter on fail_page_alloc, the counters.
+ * 11, a bool 2, zone -2 and past the last zone, min-order,
+ * ignore-gfp-atomic and zone on failslab, cache-filter on
+ * fail_page_alloc, the counters.
  */
 SMM_TEST(failinject_refuses_bad_values)
 {
@@ -263,6 +304,9 @@ SMM_TEST(failinject_refuses_bad_values)
 		{ SHADOWMM_FAULT_SLAB, SHADOWMM_A_FAULT_MIN_ORDER, 0, "min-order" },
 		{ SHADOWMM_FAULT_SLAB, SHADOWMM_A_FAULT_IGNORE_GFP_ATOMIC, 0, "ignore-gfp-atomic" },
 		{ SHADOWMM_FAULT_PAGE_ALLOC, SHADOWMM_A_FAULT_CACHE_FILTER, 1, "cache-filter" },
+		{ SHADOWMM_FAULT_PAGE_ALLOC, SHADOWMM_A_FAULT_ZONE, -2, "zone" },
+		{ SHADOWMM_FAULT_PAGE_ALLOC, SHADOWMM_A_FAULT_ZONE, __SHADOWMM_ZONE_CNT, "zone" },
+		{ SHADOWMM_FAULT_SLAB, SHADOWMM_A_FAULT_ZONE, 0, "zone" },
 		{ SHADOWMM_FAULT_PAGE_ALLOC, SHADOWMM_A_FAULT_CALLS, 0, "counter" },
 		{ 2, SHADOWMM_A_FAULT_PROBABILITY, 1, "target" },
 	};
