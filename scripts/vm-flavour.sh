@@ -19,7 +19,8 @@
 #   debug-quick  the same kernel in make check (and CI), sized to keep
 #           CI near 45 minutes: the tests that drive the module's kernel
 #           side hardest (loading and its refusals, both modes, buddy,
-#           debugfs, frame dumps, the fuzzer, stress, lifecycle, slab
+#           debugfs, fault injection's failed allocations (kmemleak
+#           scans after them), frame dumps, the fuzzer, stress, lifecycle, slab
 #           corruption, real page-table walks and their race with
 #           munmap/THP, widened by debug_walk_delay_us) with smaller sizes: 20,000
 #           fuzzed messages, 20 lifecycle and 5 load cycles, 10 s of
@@ -136,10 +137,11 @@ debug | debug-fuzz | debug-quick)
 		sizes="smm.env.SMM_FUZZ_MESSAGES=20000 smm.env.SMM_LIFECYCLE_CYCLES=20"
 		sizes+=" smm.env.SMM_CYCLES=5 smm.env.SMM_STRESS_SECONDS=10"
 		default_tests=test_bad_params.sh,test_borrowed.sh,test_buddy.sh
-		default_tests+=,test_cycles.sh,test_debugfs.sh,test_frames.sh
-		default_tests+=,test_genl.sh,test_lifecycle.sh,test_nl_fuzz.sh
-		default_tests+=,test_pt_race.sh,test_pt_walk.sh,test_reserved.sh
-		default_tests+=,test_slab_debug.sh,test_stress.sh,test_vmstat.sh
+		default_tests+=,test_cycles.sh,test_debugfs.sh,test_fault_inject.sh
+		default_tests+=,test_frames.sh,test_genl.sh,test_lifecycle.sh
+		default_tests+=,test_nl_fuzz.sh,test_pt_race.sh,test_pt_walk.sh
+		default_tests+=,test_reserved.sh,test_slab_debug.sh,test_stress.sh
+		default_tests+=,test_vmstat.sh
 	fi
 	export SMM_VM_APPEND="kmemleak=on $sizes ${SMM_VM_APPEND:-}"
 	# 6.12's KASAN kernel boots with 4-level paging: its identify_cpu()
