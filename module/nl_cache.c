@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
  * Slab caches through netlink: CACHE_CREATE, CACHE_DESTROY, the
- * CACHE_GET dump, CACHE_SHRINK, CACHE_VALIDATE, and RESET's slab part
+ * CACHE_GET dump, CACHE_SHRINK, CACHE_VALIDATE, CACHE_TUNE, and RESET's slab part
  * (see core/slab.h). The objects are nl_obj.c's.
  *
  * nl_slab_lock serialises these commands, the OBJ_* ones and RESET, so
@@ -165,7 +165,10 @@ static int smm_nl_cache_fill(struct sk_buff *skb, const struct smm_cache_info *c
 	    nla_put_u32(skb, SHADOWMM_A_CACHE_CPU_PARTIAL, ci->cpu_partial) ||
 	    SMM_PUT64(CPU_PARTIAL_SLABS, ci->cpu_partial_slabs) ||
 	    SMM_PUT64(SLABINFO_ACTIVE, ci->num_objs - ci->partial_free) ||
-	    SMM_PUT64(NR_CACHED, ci->cached))
+	    SMM_PUT64(NR_CACHED, ci->cached) ||
+	    nla_put_u32(skb, SHADOWMM_A_CACHE_LIMIT, ci->limit) ||
+	    nla_put_u32(skb, SHADOWMM_A_CACHE_BATCHCOUNT, ci->batchcount) ||
+	    nla_put_u32(skb, SHADOWMM_A_CACHE_SHARED, ci->shared))
 		return -EMSGSIZE;
 #undef SMM_PUT64
 	return 0;
@@ -285,6 +288,55 @@ static int smm_nl_cache_validate_prepare(struct sk_buff *skb, struct genl_info *
 	return 0;
 }
 
+/* ---- CACHE_TUNE -------------------------------------------------------- */
+
+/* the core names the bounds (smm_cache_tune_refusal()); the policy only the types */
+static const struct nla_policy smm_nl_cache_tune_policy[SHADOWMM_A_CACHE_SHARED + 1] = {
+	[SHADOWMM_A_CACHE_NAME]		= { .type = NLA_NUL_STRING, .len = SMM_CACHE_NAME_LEN - 1 },
+	[SHADOWMM_A_CACHE_LIMIT]	= { .type = NLA_U32 },
+	[SHADOWMM_A_CACHE_BATCHCOUNT]	= { .type = NLA_U32 },
+	[SHADOWMM_A_CACHE_SHARED]	= { .type = NLA_U32 },
+};
+
+/*
+ * CACHE_TUNE: /proc/slabinfo's write ("NAME limit batchcount shared"),
+ * for a SLAB cache. LIMIT and BATCHCOUNT are needed; without SHARED the
+ * cache keeps its shared factor. A refusal names the rule and changes
+ * nothing; so does -ENOMEM (the new arrays are made first).
+ */
+static int smm_nl_cache_tune_prepare(struct sk_buff *skb, struct genl_info *info, void *data)
+{
+	struct nlattr **tb = info->attrs;
+	struct smm_dev *d = &smm_dev;
+	struct smm_cache_info ci;
+	const char *why = NULL;
+	struct smm_cache *c;
+	u32 shared;
+	int ret = -EINVAL;
+
+	if (!tb[SHADOWMM_A_CACHE_LIMIT] || !tb[SHADOWMM_A_CACHE_BATCHCOUNT]) {
+		NL_SET_ERR_MSG(info->extack, "missing limit or batchcount");
+		return -EINVAL;
+	}
+	mutex_lock(&d->nl_slab_lock);
+	c = smm_nl_cache_get(info);
+	if (!c)
+		goto out_unlock;
+	smm_cache_info(c, &ci);
+	shared = tb[SHADOWMM_A_CACHE_SHARED] ? nla_get_u32(tb[SHADOWMM_A_CACHE_SHARED]) :
+		 ci.shared;
+	ret = smm_cache_tune(c, nla_get_u32(tb[SHADOWMM_A_CACHE_LIMIT]),
+			     nla_get_u32(tb[SHADOWMM_A_CACHE_BATCHCOUNT]), shared,
+			     smm_nl_any_cpu(), &why);
+	if (ret == -EINVAL)
+		smm_nl_set_err(info->extack, NULL, why);
+	else if (ret)
+		NL_SET_ERR_MSG(info->extack, "out of memory for the new arrays: nothing changed");
+out_unlock:
+	mutex_unlock(&d->nl_slab_lock);
+	return ret;
+}
+
 /* ---- RESET ---------------------------------------------------------- */
 
 /*
@@ -325,5 +377,6 @@ const struct smm_nl_ops smm_nl_cache_ops[] = {
 			.prepare = smm_nl_cache_validate_prepare, SMM_NL_U64_REPLY),
 	SMM_NL_CACHE_OP(DROP, smm_nl_cache_drop_policy, .prepare = smm_nl_cache_drop_prepare,
 			SMM_NL_U64_REPLY),
+	SMM_NL_CACHE_OP(TUNE, smm_nl_cache_tune_policy, .prepare = smm_nl_cache_tune_prepare),
 	{ }
 };

@@ -14,7 +14,7 @@
 . "$(dirname "$0")/lib.sh"
 
 ktap_header
-ktap_plan 87
+ktap_plan 89
 smm_need_range "$SMM_BASE" 64M
 
 smm_unload
@@ -95,6 +95,7 @@ permissions() {
 	ktap_check "$who: cache shrink: EPERM" denied cache shrink perm
 	ktap_check "$who: cache validate: EPERM" denied cache validate
 	ktap_check "$who: cache drop: EPERM" denied cache drop
+	ktap_check "$who: cache tune: EPERM" denied cache tune perm limit 8 batch 4
 	ktap_check "$who: obj alloc: EPERM" denied obj alloc perm
 	ktap_check "$who: obj free: EPERM" denied obj free perm "$o"
 	ktap_check "$who: obj corrupt: EPERM" denied obj corrupt perm "$o" redzone

@@ -3,8 +3,9 @@
 # Slab policies side by side (issue 20): per policy (slub, slab, slob) a
 # cache of 10,000 objects allocated through netlink, freed in random
 # order, the free counts back where they started and VALIDATE and CHECK
-# clean; SLAB's slabinfo line (its tunables, slabdata) and cache_reap()
-# draining its arrays every 2 s; SLOB's shared heap ("slob-heap": its
+# clean; SLAB's slabinfo line (its tunables, slabdata), cache_reap()
+# draining its arrays every 2 s, and cache tune (refused by name, or for
+# a SLUB cache); SLOB's shared heap ("slob-heap": its
 # pages, its units) and its big objects straight from the buddy;
 # refusals that name the reason (SLAB and SLOB take no debug flags, the
 # heap is built in); VALIDATE finds a corrupted object where the policy
@@ -14,7 +15,7 @@
 . "$(dirname "$0")/lib.sh"
 
 ktap_header
-ktap_plan 42
+ktap_plan 46
 smm_need_range "$SMM_BASE" 64M
 
 smm_unload
@@ -137,6 +138,30 @@ reaped() {
 }
 ktap_check "cache_reap() drains the array caches within seconds" reaped
 ktap_check "slab: validate clean after reaping" smmctl cache validate t256
+# --- cache tune: /proc/slabinfo's write (do_tune_cpucache()) ---
+[ "$shared" = 0 ] && tshared=0 || tshared=2
+t=$(obj_alloc t256 100)
+tuned() {
+	smmctl cache tune t256 limit 16 batch 8 shared 2 || return 1
+	json_expect "$(smmctl -j cache show t256)" \
+		'.caches[0] | "\(.limit) \(.batchcount) \(.shared) \(.active_objs)"' \
+		"16 8 $tshared 100" || return 1
+	slabinfo_of t256 | grep -q "tunables   16    8    $tshared" ||
+		{ slabinfo_of t256; return 1; }
+}
+ktap_check "cache tune limit 16 batch 8 shared 2: cache show and slabinfo say so, 100 still live" \
+	tuned
+ktap_check "tuned with live objects: validate clean" smmctl cache validate t256
+refused_unchanged() {
+	smm_refused "batchcount: 1 to the limit" smmctl cache tune t256 limit 8 batch 9 &&
+	smm_refused "limit: 1 to 4096" smmctl cache tune t256 limit 0 batch 1 &&
+	json_expect "$(smmctl -j cache show t256)" '.caches[0] | "\(.limit) \(.batchcount)"' "16 8"
+}
+ktap_check "batch above limit, limit 0: refused by name, nothing changed" refused_unchanged
+ktap_check "a slub cache has no tunables: refused" \
+	smm_refused "only a SLAB cache" smmctl cache tune dflt limit 8 batch 4
+# shellcheck disable=SC2086
+smmctl obj free t256 $t > /dev/null
 smmctl cache destroy t256 > /dev/null
 
 # --- RESET with live slob objects ---

@@ -348,6 +348,9 @@ struct smm_cache *smm_slob_cache_of_pos(struct smm_slabs *s, u64 pos);
 int smm_slabp_layout(struct smm_cache *c, u32 size, u32 align);
 void smm_slabp_release(struct smm_cache *c);
 void smm_slabp_tunables(u32 size, unsigned int nr_cpus, u32 *limit, u32 *batch, u32 *shared);
+const char *smm_cache_tune_refusal(const struct smm_cache *c, u32 limit, u32 batch, u32 shared);
+int smm_cache_tune(struct smm_cache *c, u32 limit, u32 batch, u32 shared, unsigned int cpu,
+		   const char **why);
 void smm_cache_reap(struct smm_cache *c, unsigned int cpu);
 void smm_slabs_reap(struct smm_slabs *s, unsigned int cpu);
 bool smm_slabs_have_slab(struct smm_slabs *s);

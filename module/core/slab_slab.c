@@ -56,6 +56,8 @@
 #define SMM_SLABP_BATCHREFILL	16	/* BATCHREFILL_LIMIT */
 #define SMM_SLABP_FREE		1	/* sublist of a free slab */
 #define SMM_SLABP_MAX_ORDER_HI	1	/* SLAB_MAX_ORDER_HI, above 32 MiB of memory */
+#define SMM_SLABP_LIMIT_MAX	4096	/* cache tune: objects per CPU array (the kernel: none) */
+#define SMM_SLABP_SHARED_MAX	64	/* cache tune: batches in the shared array (none) */
 
 typedef u16 smm_slabp_idx_t;		/* freelist_idx_t on 4 KiB pages */
 
@@ -419,10 +421,11 @@ static void *smm_slabp_alloc(struct smm_cache *c, struct smm_cache_cpu *cc, unsi
  */
 static void smm_slabp_flusharray(struct smm_cache *c, struct smm_slabp_ac *ac, unsigned int cpu)
 {
-	struct smm_slabp_ac *shared = c->node->shared_ac;
+	struct smm_slabp_ac *shared;
 	u32 batch = ac->batchcount;
 
 	smm_lock(&c->list_lock);
+	shared = c->node->shared_ac;	/* cache tune replaces it under the list lock */
 	if (shared && shared->limit > shared->avail) {
 		batch = min(batch, shared->limit - shared->avail);
 		memcpy(shared->entry + shared->avail, ac->entry, batch * sizeof(u64));
@@ -791,15 +794,17 @@ static int smm_slabp_validate(struct smm_cache *c, u64 *nr_problems)
 	unsigned int i;
 	u8 *seen;
 
+	/* the tunables stand still under the mutex (smm_slabp_tune()) */
+	smm_mutex_lock(&s->mutex);
 	seen = smm_zalloc_array(c->objects, 1);
 	objs = smm_zalloc_array((u64)c->mm->nr_cpus * n->limit + n->shared * n->batchcount + 1,
 				sizeof(u64));
 	if (!seen || !objs) {
+		smm_mutex_unlock(&s->mutex);
 		smm_free_array(seen);
 		smm_free_array(objs);
 		return -ENOMEM;
 	}
-	smm_mutex_lock(&s->mutex);
 	for (i = 0; i < c->mm->nr_cpus; i++)
 		smm_lock_nest(&c->cpu[i].lock, &s->mutex);
 	smm_lock_nest(&c->list_lock, &s->mutex);
@@ -883,12 +888,12 @@ static void smm_slabp_info(struct smm_cache *c, struct smm_cache_info *info)
 	struct smm_slab_node *n = c->node;
 	unsigned int i;
 
-	info->limit = n->limit;
-	info->batchcount = n->batchcount;
-	info->shared = n->shared;
 	info->colour = n->colour;
 	info->colour_off = n->colour_off;
 	smm_lock(&c->list_lock);
+	info->limit = n->limit;
+	info->batchcount = n->batchcount;
+	info->shared = n->shared;
 	info->partial_free = n->free_objects;
 	info->free_slabs = n->free_slabs;
 	info->partial_slabs = c->nr_partial - n->free_slabs;
@@ -1013,6 +1018,89 @@ static int smm_slabp_setup_node(struct smm_cache *c)
 	n->free_limit = (1 + nr_cpus) * n->batchcount + c->objects;
 	n->free_list = n->free_tail = SMM_FRAME_NONE;
 	return 0;
+}
+
+/*
+ * Why @limit, @batch, @shared cannot tune @c, or NULL: slabinfo_write()'s
+ * rules (limit and batchcount at least 1, batchcount at most limit),
+ * which 6.7 ignored silently and the shadow refuses, and bounds of its
+ * own on what one tune may allocate.
+ */
+const char *smm_cache_tune_refusal(const struct smm_cache *c, u32 limit, u32 batch, u32 shared)
+{
+	if (c->ops != &smm_slabp_ops)
+		return "only a SLAB cache has tunables (SLUB and SLOB print 0 in slabinfo)";
+	if (limit < 1 || limit > SMM_SLABP_LIMIT_MAX)
+		return "limit: 1 to 4096 objects per CPU";
+	if (batch < 1 || batch > limit)
+		return "batchcount: 1 to the limit";
+	if (shared > SMM_SLABP_SHARED_MAX)
+		return "shared: 0 to 64 batches";
+	return NULL;
+}
+
+/*
+ * do_tune_cpucache() and setup_kmem_cache_node(): new array caches of
+ * @limit objects moving @batch at a time on every CPU, and a shared
+ * array of @shared batches (none with 0 or one CPU, as
+ * enable_cpucache() decides), replacing the old ones, whose objects go
+ * back to their slabs (free_block()); free_limit follows the new
+ * batchcount. All arrays are allocated first: -ENOMEM changes nothing.
+ * Under smm_slabs.mutex (VALIDATE's), then each CPU's lock and the list
+ * lock in slab.h's order. Returns 0, -EINVAL with *@why, or -ENOMEM.
+ */
+int smm_cache_tune(struct smm_cache *c, u32 limit, u32 batch, u32 shared, unsigned int cpu,
+		   const char **why)
+{
+	unsigned int i, nr_cpus = c->mm->nr_cpus;
+	struct smm_slabp_ac **acs, *sh = NULL, *old_sh;
+	struct smm_slab_node *n = c->node;
+	int ret = -ENOMEM;
+
+	*why = smm_cache_tune_refusal(c, limit, batch, shared);
+	if (*why)
+		return -EINVAL;
+	if (nr_cpus < 2)
+		shared = 0;
+	acs = smm_zalloc_array(nr_cpus, sizeof(*acs));
+	if (!acs)
+		return -ENOMEM;
+	for (i = 0; i < nr_cpus; i++)
+		if (!(acs[i] = smm_slabp_ac_new(limit, batch)))
+			goto out;
+	if (shared && !(sh = smm_slabp_ac_new(shared * batch, 0xbaadf00d)))
+		goto out;
+
+	smm_mutex_lock(&c->slabs->mutex);
+	for (i = 0; i < nr_cpus; i++) {
+		struct smm_slabp_ac *old = n->ac[i];
+
+		smm_lock(&c->cpu[i].lock);
+		smm_lock(&c->list_lock);
+		n->ac[i] = acs[i];
+		smm_slabp_drain_locked(c, old, true, cpu);
+		smm_unlock(&c->list_lock);
+		smm_unlock(&c->cpu[i].lock);
+		acs[i] = old;		/* freed below */
+	}
+	smm_lock(&c->list_lock);
+	n->limit = limit;
+	n->batchcount = batch;
+	n->shared = shared;
+	n->free_limit = (1 + nr_cpus) * batch + c->objects;
+	smm_slabp_drain_locked(c, n->shared_ac, true, cpu);
+	old_sh = n->shared_ac;
+	n->shared_ac = sh;
+	sh = old_sh;		/* freed below */
+	smm_unlock(&c->list_lock);
+	smm_mutex_unlock(&c->slabs->mutex);
+	ret = 0;
+out:
+	for (i = 0; i < nr_cpus; i++)
+		smm_free_array(acs[i]);
+	smm_free_array(acs);
+	smm_free_array(sh);
+	return ret;
 }
 
 /*

@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
  * Slab caches: CACHE_CREATE, CACHE_DESTROY, CACHE_GET, CACHE_SHRINK,
- * CACHE_VALIDATE, OBJ_ALLOC, OBJ_FREE and OBJ_CORRUPT.
+ * CACHE_VALIDATE, CACHE_TUNE, OBJ_ALLOC, OBJ_FREE and OBJ_CORRUPT.
  */
 #include <errno.h>
 #include <string.h>
@@ -86,6 +86,9 @@ static const struct smmc_attr_field smmc_cache_fields[SHADOWMM_A_CACHE_MAX + 1] 
 	[SHADOWMM_A_CACHE_SLABINFO_ACTIVE] = SMMC_CACHE_U64(slabinfo_active),
 	[SHADOWMM_A_CACHE_NR_CACHED] = SMMC_CACHE_U64(cached),
 	[SHADOWMM_A_CACHE_POLICY]	 = SMMC_CACHE_U32(policy),
+	[SHADOWMM_A_CACHE_LIMIT]	 = SMMC_CACHE_U32(limit),
+	[SHADOWMM_A_CACHE_BATCHCOUNT]	 = SMMC_CACHE_U32(batchcount),
+	[SHADOWMM_A_CACHE_SHARED]	 = SMMC_CACHE_U32(shared),
 	[SHADOWMM_A_CACHE_ALLOC_FAST]	 = SMMC_CACHE_U64(alloc_fast),
 	[SHADOWMM_A_CACHE_ALLOC_SLOW]	 = SMMC_CACHE_U64(alloc_slow),
 	[SHADOWMM_A_CACHE_FREE_FAST]	 = SMMC_CACHE_U64(free_fast),
@@ -190,6 +193,23 @@ int smmc_cache_validate(struct smmc_nl *nl, const char *name, uint64_t *problems
 {
 	return smmc_cache_u64_req(nl, SHADOWMM_CMD_CACHE_VALIDATE, name,
 				  SHADOWMM_A_CACHE_PROBLEMS, problems);
+}
+
+/*
+ * CACHE_TUNE: a SLAB cache's limit and batchcount, and its shared factor
+ * unless @shared is SMMC_CACHE_SHARED_KEEP (/proc/slabinfo's write).
+ */
+int smmc_cache_tune(struct smmc_nl *nl, const char *name, uint32_t limit, uint32_t batch,
+		    uint32_t shared)
+{
+	struct nlmsghdr *nlh = smmc_nl_request(nl, SHADOWMM_CMD_CACHE_TUNE, false);
+
+	mnl_attr_put_strz(nlh, SHADOWMM_A_CACHE_NAME, name);
+	mnl_attr_put_u32(nlh, SHADOWMM_A_CACHE_LIMIT, limit);
+	mnl_attr_put_u32(nlh, SHADOWMM_A_CACHE_BATCHCOUNT, batch);
+	if (shared != SMMC_CACHE_SHARED_KEEP)
+		mnl_attr_put_u32(nlh, SHADOWMM_A_CACHE_SHARED, shared);
+	return smmc_nl_run(nl, nlh, NULL, NULL);
 }
 
 /* @handles holds @count entries; *n gets how many came back. */

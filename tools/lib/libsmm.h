@@ -188,6 +188,7 @@ struct smmc_cache {
 	uint64_t slabinfo_active;	/* active_objs as /proc/slabinfo counts them */
 	uint64_t cached;		/* objects on a reclaimable cache's LRU (its shrinker's) */
 	uint32_t policy;		/* enum shadowmm_cache_policy (0, SLUB, from older modules) */
+	uint32_t limit, batchcount, shared;	/* SLAB's tunables (0 for SLUB and SLOB) */
 };
 
 #define SMMC_CACHE_POLICY_DEFAULT	UINT32_MAX	/* send none: the module's default */
@@ -202,6 +203,9 @@ int smmc_cache_destroy(struct smmc_nl *nl, const char *name, bool force);
 int smmc_cache_shrink(struct smmc_nl *nl, const char *name, uint64_t *frames);
 int smmc_cache_drop(struct smmc_nl *nl, uint64_t *freed);
 int smmc_cache_validate(struct smmc_nl *nl, const char *name, uint64_t *problems);
+#define SMMC_CACHE_SHARED_KEEP	UINT32_MAX	/* tune: leave the shared factor */
+int smmc_cache_tune(struct smmc_nl *nl, const char *name, uint32_t limit, uint32_t batch,
+		    uint32_t shared);
 int smmc_obj_alloc(struct smmc_nl *nl, const char *name, uint32_t count, uint64_t *handles,
 		   uint32_t *n);
 int smmc_obj_alloc_cached(struct smmc_nl *nl, const char *name, uint32_t count);

@@ -2,7 +2,8 @@
 /*
  * smmctl cache { show [ NAME ] |
  *                create NAME size N [ align A ] [ policy slub|slab|slob ] [ FLAG... ] |
- *                destroy NAME [ force ] | shrink NAME | validate [ NAME ] }
+ *                destroy NAME [ force ] | shrink NAME | validate [ NAME ] |
+ *                tune NAME limit L batch B [ shared S ] }
  * smmctl obj { alloc NAME [ count N ] [ cached ] | free NAME HANDLE... |
  *              corrupt NAME HANDLE KIND }
  *
@@ -57,6 +58,11 @@ static void print_cache(const struct smmc_cache *c)
 	smmc_print_u64(SMMC_PRINT_ANY, "slabinfo_active_objs", " slabinfo_active %" PRIu64,
 		       c->slabinfo_active);
 	smmc_print_u64(SMMC_PRINT_ANY, "cached", " cached %" PRIu64 "\n", c->cached);
+	if (c->policy == SHADOWMM_CACHE_POLICY_SLAB) {
+		smmc_print_uint(SMMC_PRINT_ANY, "limit", "  tunables limit %u", c->limit);
+		smmc_print_uint(SMMC_PRINT_ANY, "batchcount", " batchcount %u", c->batchcount);
+		smmc_print_uint(SMMC_PRINT_ANY, "shared", " shared %u\n", c->shared);
+	}
 	smmc_print_u64(SMMC_PRINT_ANY, "alloc_fast", "  alloc_fast %" PRIu64, c->alloc_fast);
 	smmc_print_u64(SMMC_PRINT_ANY, "alloc_slow", " alloc_slow %" PRIu64, c->alloc_slow);
 	smmc_print_u64(SMMC_PRINT_ANY, "free_fast", " free_fast %" PRIu64, c->free_fast);
@@ -196,6 +202,47 @@ static int cache_drop(int argc, char **argv)
 	return 0;
 }
 
+/*
+ * /proc/slabinfo's write of a SLAB cache: limit and batch needed, shared
+ * kept unless given. The module checks the rules and names the one
+ * broken; here only that each word comes once with a number.
+ */
+static int cache_tune(int argc, char **argv)
+{
+	static const char *const words[] = { "limit", "batch", "shared" };
+	uint32_t v[3] = { 0, 0, SMMC_CACHE_SHARED_KEEP };
+	bool seen[3] = { false };
+	uint64_t n;
+	int a, w;
+
+	if (argc < 1 || !(argc % 2))
+		goto usage;
+	for (a = 1; a < argc; a += 2) {
+		for (w = 0; w < 3 && strcmp(argv[a], words[w]); w++)
+			;
+		if (w == 3 || seen[w])
+			goto usage;
+		if (smmctl_parse_u64(argv[a + 1], words[w], &n))
+			return 1;
+		if (n > UINT32_MAX - 1) {
+			fprintf(stderr, "Error: %s \"%s\" is too large\n", words[w], argv[a + 1]);
+			return 1;
+		}
+		v[w] = n;
+		seen[w] = true;
+	}
+	if (!seen[0] || !seen[1])
+		goto usage;
+	if (smmctl_connect())
+		return 1;
+	if (smmc_cache_tune(&smmctl_nl, argv[0], v[0], v[1], v[2]))
+		return smmctl_error();
+	return 0;
+usage:
+	fprintf(stderr, "Error: usage: smmctl cache tune NAME limit L batch B [ shared S ]\n");
+	return 1;
+}
+
 /* Problems go to the kernel log; the count is printed, and any fails. */
 static int cache_validate(int argc, char **argv)
 {
@@ -223,6 +270,8 @@ const struct smm_cmd smmctl_cache_cmds[] = {
 		"check every slab (of every cache); problems go to the kernel log"),
 	SMM_CMD("drop", cache_drop, "",
 		"free every cached object through the shrinkers (drop_caches 2)"),
+	SMM_CMD("tune", cache_tune, "NAME limit L batch B [ shared S ]",
+		"a SLAB cache's array sizes, as a write of /proc/slabinfo (admin)"),
 	SMM_CMD_END("FLAG := { hwcache_align | red_zone | poison | store_user |\n"
 		    "          reclaim_account | hardened | failslab }\n"),
 };

@@ -66,7 +66,7 @@ expect() {
 sorted() { printf '%s\n' "$@" | sort | tr '\n' ' ' | sed 's/ $//'; }
 
 ktap_header
-ktap_plan 62
+ktap_plan 63
 
 registered() { [[ $(complete -p smmctl) == "complete -F _smmctl smmctl" ]]; }
 ktap_check "complete -F _smmctl smmctl" registered
@@ -75,7 +75,7 @@ expect "objects" "smmctl " \
 expect "options" "smmctl -" \
 	"$(sorted -j -p -P -V -h --json --pretty --prometheus --replay --version --help)"
 expect "an object after options" "smmctl -j -p ca" "cache"
-expect "cache's commands" "smmctl cache " "$(sorted show create destroy shrink validate drop help)"
+expect "cache's commands" "smmctl cache " "$(sorted show create destroy shrink validate drop tune help)"
 expect "frame show's owner" "smmctl frame show " "$(sorted owner help)"
 expect "frame show owner by prefix" "smmctl frame show o" "owner"
 expect "prefixes resolve (pa al)" "$FAKE pa al order 2 " \
@@ -88,6 +88,7 @@ expect "zone names from the module" "$FAKE page alloc order 0 zone " "$(sorted D
 expect "zone names by prefix" "$FAKE zone show DMA" "$(sorted DMA DMA32)"
 expect "cache names from the module" "$FAKE cache destroy k" "$(sorted kmalloc-16 kmalloc-8)"
 expect "force after the name" "$FAKE cache destroy demo " "force"
+expect "cache tune: the words not given yet" "$FAKE cache tune demo limit 8 " "$(sorted batch shared)"
 expect "cache create's keywords" "$FAKE cache create c size 64 " \
 	"$(sorted align policy hwcache_align red_zone poison store_user reclaim_account hardened failslab)"
 expect "slab policies" "$FAKE cache create c size 64 policy " "$(sorted slub slab slob)"

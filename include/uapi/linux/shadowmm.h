@@ -71,6 +71,7 @@ enum shadowmm_cmd {
 	SHADOWMM_CMD_FAULT_GET,		/* do: fault injection settings and counters, per target */
 	SHADOWMM_CMD_FAULT_SET,		/* do (admin): one target's fault injection settings */
 	SHADOWMM_CMD_OWNER_GET,		/* do/dump (admin): page_owner's record of blocks */
+	SHADOWMM_CMD_CACHE_TUNE,	/* do (admin): a SLAB cache's limit, batchcount, shared */
 
 	__SHADOWMM_CMD_MAX,
 	SHADOWMM_CMD_MAX = __SHADOWMM_CMD_MAX - 1
@@ -390,6 +391,9 @@ enum shadowmm_a_cache {
 	SHADOWMM_A_CACHE_CACHED,	/* flag (alloc): park the objects on the cache's LRU, no handles */
 	SHADOWMM_A_CACHE_NR_CACHED,	/* u64: cached objects, freed by the cache's shrinker */
 	SHADOWMM_A_CACHE_POLICY,	/* u32: enum shadowmm_cache_policy (create; GET replies) */
+	SHADOWMM_A_CACHE_LIMIT,		/* u32: SLAB: objects a CPU's array holds (tune; GET) */
+	SHADOWMM_A_CACHE_BATCHCOUNT,	/* u32: SLAB: objects a refill or flush moves (tune; GET) */
+	SHADOWMM_A_CACHE_SHARED,	/* u32: SLAB: the shared array, in batches (tune; GET) */
 
 	__SHADOWMM_A_CACHE_CNT,
 	SHADOWMM_A_CACHE_MAX = __SHADOWMM_A_CACHE_CNT - 1

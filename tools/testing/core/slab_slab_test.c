@@ -422,6 +422,74 @@ TEST_F(slabp, slab_slab_refusals)
 }
 
 /*
+ * cache tune (do_tune_cpucache()): 600 objects of 256 bytes freed on CPU
+ * 1 leave 480 in the shared array and some in CPU 1's; tuned to limit
+ * 10, batchcount 5, shared 2, every old array's objects go back to the
+ * slabs (arrays hold nothing), the new arrays have the new sizes, and
+ * free_limit is (1 + 2) x 5 + 16. Then a free of 11 objects flushes a
+ * batch of 5 to the shared array (10 at most). Refusals change nothing:
+ * batchcount 0 or above limit, limit 0 or 4097, shared 65, a SLUB cache.
+ * VALIDATE and CHECK pass; shrunk, every frame is back.
+ */
+TEST_F(slabp, slab_slab_tune)
+{
+	struct slabp_test *st = &self->st;
+	struct smm_cache_info ci;
+	struct smm_cache *c = slabp_create(st, "t", 256, 0), *slub = NULL;
+	static const u32 bad[][3] = { { 10, 0, 2 }, { 10, 11, 2 }, { 0, 1, 0 }, { 4097, 5, 0 },
+				      { 10, 5, 65 } };
+	const char *why;
+	u64 pos[600];
+	unsigned int i;
+
+	ASSERT_TRUE(c != NULL);
+	for (i = 0; i < 600; i++)
+		ASSERT_TRUE(smm_cache_alloc(c, 1, 0, &pos[i]) != NULL);
+	for (i = 0; i < 600; i++)
+		EXPECT_EQ(smm_cache_free(c, pos[i], 1), 0);
+	slabp_info(c, &ci);
+	EXPECT_EQ(ci.shared_avail, 480);
+	EXPECT_TRUE(ci.array_avail > 0);
+
+	for (i = 0; i < ARRAY_SIZE(bad); i++) {
+		why = NULL;
+		EXPECT_EQ(smm_cache_tune(c, bad[i][0], bad[i][1], bad[i][2], 0, &why), -EINVAL);
+		EXPECT_TRUE(why != NULL);
+		slabp_info(c, &ci);
+		EXPECT_EQ(ci.limit, 120);
+		EXPECT_EQ(ci.shared_avail, 480);
+	}
+	ASSERT_EQ(smm_cache_create(&st->s, "t_slub", 256, 0, 0, &slub), 0);
+	EXPECT_EQ(smm_cache_tune(slub, 10, 5, 2, 0, &why), -EINVAL);
+	EXPECT_TRUE(why && strstr(why, "SLAB"));
+
+	ASSERT_EQ(smm_cache_tune(c, 10, 5, 2, 0, &why), 0);
+	slabp_info(c, &ci);
+	EXPECT_EQ(ci.limit, 10);
+	EXPECT_EQ(ci.batchcount, 5);
+	EXPECT_EQ(ci.shared, 2);
+	EXPECT_EQ(ci.array_avail, 0);
+	EXPECT_EQ(ci.shared_avail, 0);
+	EXPECT_EQ(ci.free_limit, 3 * 5 + 16);
+	EXPECT_EQ(ci.active_objs, 0);
+	EXPECT_EQ(slabp_validate(c), 0);
+
+	/* the new sizes at work: 11 frees on CPU 0 flush one batch of 5 */
+	for (i = 0; i < 11; i++)
+		ASSERT_TRUE(smm_cache_alloc(c, 0, 0, &pos[i]) != NULL);
+	for (i = 0; i < 11; i++)
+		EXPECT_EQ(smm_cache_free(c, pos[i], 0), 0);
+	slabp_info(c, &ci);
+	EXPECT_TRUE(ci.array_avail <= 10);
+	EXPECT_EQ(ci.shared_avail, 5);
+	EXPECT_EQ(slabp_validate(c), 0);
+	EXPECT_EQ(slabp_check(st), 0);
+	smm_cache_shrink(c, 0);
+	smm_cache_shrink(slub, 0);
+	EXPECT_EQ(slabp_avail(st), st->avail0);
+}
+
+/*
  * slab_policy=slab: the kmalloc caches are SLAB's (no hardening: SLAB
  * has no free pointers), 10,000 objects of kmalloc-256 come and go in
  * random order, and every frame comes back after a shrink.
