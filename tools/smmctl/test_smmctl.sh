@@ -123,7 +123,7 @@ else
 fi
 
 expect "cache help lists its commands" 0 \
-	"where  COMMAND := { show | create | destroy | shrink | validate | drop }" - -- cache help
+	"where  COMMAND := { show | create | destroy | shrink | validate | drop | tune }" - -- cache help
 expect "obj corrupt help names the kinds" 0 "KIND := { redzone | after_free | freelist }" - \
 	-- obj corrupt help
 same_output "prefix: ca cr = cache create" cache create help -- ca cr help

@@ -104,28 +104,6 @@ static void cp_bar(char *buf, unsigned int n, const struct smmc_zone *z)
 	buf[m] = 'M';
 }
 
-/* @name's value in @s; false when the module does not list it. */
-static bool cp_value(const struct smm_snap *s, const char *name, uint64_t *v)
-{
-	return smm_vmstat_get(s, name, v);
-}
-
-/* @name's increase since the previous snapshot and its rate per second; -1 when none. */
-static double cp_rate(const struct smm_view *v, const char *name, uint64_t *delta)
-{
-	uint64_t now, then;
-	double dt;
-
-	*delta = 0;
-	if (!v->prev || !cp_value(v->cur, name, &now) || !cp_value(v->prev, name, &then))
-		return -1;
-	dt = v->cur->time - v->prev->time;
-	if (dt <= 0 || now < then)
-		return -1;
-	*delta = now - then;
-	return *delta / dt;
-}
-
 /* Whether the frame map should mark the scanners: the view is on. */
 bool smm_compact_marks(const struct smm_view *v)
 {
@@ -206,7 +184,7 @@ static void Compaction_draw(struct smm_panel *p, const struct smm_view *v)
 		if (s->zones[z].managed)
 			row += cp_draw_zone(p, row, v, z);
 	for (i = 0; i < 4; i++) {
-		r = cp_rate(v, cp_counters[i], &d);
+		r = smm_vmstat_rate(v, cp_counters[i], &d);
 		len += snprintf(line + len, sizeof(line) - len, "%s/s %s  ",
 				cp_labels[i],
 				r < 0 ? "-" : smm_fmt_count(num, sizeof(num), (uint64_t)(r + 0.5), 6));
@@ -214,32 +192,13 @@ static void Compaction_draw(struct smm_panel *p, const struct smm_view *v)
 	smm_panel_put(p, row++, 0, SMM_C_NORMAL, 0, "%s", line);
 	len = 0;
 	for (i = 4; i < CP_NR_COUNTERS; i++) {
-		if (!cp_value(s, cp_counters[i], &total))
+		if (!smm_vmstat_get(s, cp_counters[i], &total))
 			continue;
-		cp_rate(v, cp_counters[i], &d);
+		smm_vmstat_rate(v, cp_counters[i], &d);
 		len += snprintf(line + len, sizeof(line) - len, "%s %" PRIu64 " (+%" PRIu64 ")  ",
 				cp_labels[i], total, d);
 	}
 	smm_panel_put(p, row, 0, SMM_C_NORMAL, 0, "%s", len ? line : "no compaction counters");
-}
-
-/* One counter's line: its name, the total now, and its rate ("-": none yet). */
-static void cp_batch_counter(const struct smm_view *v, const char *name)
-{
-	uint64_t total, d;
-	double r;
-
-	if (!cp_value(v->cur, name, &total))
-		return;
-	r = cp_rate(v, name, &d);
-	smmc_open_json_object(name);
-	smmc_print_string(SMMC_PRINT_FP, NULL, "%-24s", name);
-	smmc_print_u64(SMMC_PRINT_ANY, "total", " %12" PRIu64, total);
-	if (r < 0)
-		smmc_print_string(SMMC_PRINT_FP, NULL, " %12s\n", "-");
-	else
-		smmc_print_milli(SMMC_PRINT_ANY, "rate", " %12s\n", (int64_t)(r * 1000 + 0.5));
-	smmc_close_json_object();
 }
 
 /* A zone's line in batch mode, and its bar. */
@@ -291,7 +250,7 @@ static void Compaction_batch(struct smm_panel *p, const struct smm_view *v)
 	smmc_print_text("%-24s %12s %12s\n", "COUNTER", "TOTAL", "PER_SEC");
 	smmc_open_json_object("counters");
 	for (i = 0; i < CP_NR_COUNTERS; i++)
-		cp_batch_counter(v, cp_counters[i]);
+		smm_batch_counter(v, cp_counters[i], 24);
 	smmc_close_json_object();
 	smmc_close_json_object();
 }

@@ -106,47 +106,6 @@ static const struct smmc_space_info **Pressure_sort(struct Pressure *pr, const s
 }
 
 /*
- * The counter @name now, in the snapshot; "allocstall" is the sum of
- * allocstall_<zone>, as the kernel counts a stall in the zone asked for.
- */
-static bool pr_value(const struct smm_snap *s, const char *name, uint64_t *v)
-{
-	bool found = false;
-	size_t i;
-
-	if (strcmp(name, "allocstall"))
-		return smm_vmstat_get(s, name, v);
-	*v = 0;
-	for (i = 0; s->has_vmstat && i < s->nr_vmstat; i++) {
-		if (strncmp(s->vmstat[i].name, "allocstall_", 11))
-			continue;
-		*v += s->vmstat[i].value;
-		found = true;
-	}
-	return found;
-}
-
-/*
- * @name's growth since the previous snapshot into *@delta, and its rate
- * per second (-1: no previous snapshot, no such counter, or a counter
- * that went back: the module was reloaded, or a replay wrapped).
- */
-static double pr_rate(const struct smm_view *v, const char *name, uint64_t *delta)
-{
-	uint64_t now, then;
-	double dt;
-
-	*delta = 0;
-	if (!v->prev || !pr_value(v->cur, name, &now) || !pr_value(v->prev, name, &then))
-		return -1;
-	dt = v->cur->time - v->prev->time;
-	if (dt <= 0 || now < then)
-		return -1;
-	*delta = now - then;
-	return *delta / dt;
-}
-
-/*
  * Reclaim efficiency in tenths of a percent: pages stolen per page
  * scanned, kswapd and direct together, over the interval (@interval) or
  * since the module loaded; -1 when nothing was scanned.
@@ -160,17 +119,17 @@ static int64_t pr_efficiency(const struct smm_view *v, bool interval)
 
 	for (i = 0; i < 2; i++) {
 		if (interval) {
-			if (pr_rate(v, scan[i], &d) < 0)
+			if (smm_vmstat_rate(v, scan[i], &d) < 0)
 				return -1;
 			sc += d;
-			if (pr_rate(v, steal[i], &d) < 0)
+			if (smm_vmstat_rate(v, steal[i], &d) < 0)
 				return -1;
 			st += d;
 		} else {
-			if (!pr_value(v->cur, scan[i], &d))
+			if (!smm_vmstat_get(v->cur, scan[i], &d))
 				return -1;
 			sc += d;
-			if (!pr_value(v->cur, steal[i], &d))
+			if (!smm_vmstat_get(v->cur, steal[i], &d))
 				return -1;
 			st += d;
 		}
@@ -276,12 +235,12 @@ static void Pressure_draw(struct smm_panel *p, const struct smm_view *v)
 			      zn->nr_lru[2], zn->nr_lru[3], zn->nr_lru[4]);
 	}
 	for (i = 0; i < 4; i++)
-		pr_fmt_rate(r[i], sizeof(r[i]), pr_rate(v, pr_counters[i], &d));
+		pr_fmt_rate(r[i], sizeof(r[i]), smm_vmstat_rate(v, pr_counters[i], &d));
 	pr_fmt_eff(eff, sizeof(eff), pr_efficiency(v, true));
 	smm_panel_put(p, row++, 0, SMM_C_NORMAL, 0, "scan/s kswapd %s direct %s  steal/s kswapd %s "
 		      "direct %s  efficiency %s", r[0], r[1], r[2], r[3], eff);
 	for (i = 0; i < 3; i++)
-		pr_fmt_rate(r[i], sizeof(r[i]), pr_rate(v, pr_counters[4 + i], &d));
+		pr_fmt_rate(r[i], sizeof(r[i]), smm_vmstat_rate(v, pr_counters[4 + i], &d));
 	smm_panel_put(p, row++, 0, SMM_C_NORMAL, 0, "allocstall/s %s  pswpin/s %s  pswpout/s %s",
 		      r[0], r[1], r[2]);
 	for (c = 0, col = 0; c < PR_NR_COLS; c++, col += PR_COL_W) {
@@ -335,25 +294,6 @@ static int Pressure_key(struct smm_panel *p, struct smm_view *v, int ch)
 	return SMM_KEY_HANDLED | SMM_KEY_REDRAW;
 }
 
-/* One counter's line: its name, the total now, and its rate ("-": none yet). */
-static void pr_batch_counter(const struct smm_view *v, const char *name)
-{
-	uint64_t total, d;
-	double r;
-
-	if (!pr_value(v->cur, name, &total))
-		return;
-	r = pr_rate(v, name, &d);
-	smmc_open_json_object(name);
-	smmc_print_string(SMMC_PRINT_FP, NULL, "%-16s", name);
-	smmc_print_u64(SMMC_PRINT_ANY, "total", " %12" PRIu64, total);
-	if (r < 0)
-		smmc_print_string(SMMC_PRINT_FP, NULL, " %12s\n", "-");
-	else
-		smmc_print_milli(SMMC_PRINT_ANY, "rate", " %12s\n", (int64_t)(r * 1000 + 0.5));
-	smmc_close_json_object();
-}
-
 static void pr_batch_eff(const char *key, int64_t e, const char *fmt)
 {
 	if (e < 0)
@@ -399,7 +339,7 @@ static void Pressure_batch(struct smm_panel *p, const struct smm_view *v)
 	smmc_print_text("%-16s %12s %12s\n", "COUNTER", "TOTAL", "PER_SEC");
 	smmc_open_json_object("counters");
 	for (i = 0; i < PR_NR_COUNTERS; i++)
-		pr_batch_counter(v, pr_counters[i]);
+		smm_batch_counter(v, pr_counters[i], 16);
 	smmc_close_json_object();
 	smmc_print_text("%-16s", "efficiency_pct");
 	pr_batch_eff("efficiency", pr_efficiency(v, false), " %12s");

@@ -166,6 +166,8 @@ int Slabs_sort_by(struct smm_panel *p, int key);
 struct smm_panel *Pressure_new(void);
 int Pressure_sort_by(struct smm_panel *p, const char *name);
 bool smm_vmstat_get(const struct smm_snap *s, const char *name, uint64_t *v);
+double smm_vmstat_rate(const struct smm_view *v, const char *name, uint64_t *delta);
+void smm_batch_counter(const struct smm_view *v, const char *name, int width);
 struct smm_panel *Walk_new(void);
 int smm_walk_parse(const char *line, struct smmc_pt_req *req, char *err, size_t len);
 struct smm_panel *Events_new(void);

@@ -119,14 +119,73 @@ static int smm_snap_pressure(struct smmc_nl *nl, struct smm_snap *s)
 	return 0;
 }
 
-/* @name's value in the snapshot's vmstat; false when it has no such counter. */
+/*
+ * @name's value in the snapshot's vmstat; false when it has no such
+ * counter. "allocstall" is the sum of allocstall_<zone>, as the kernel
+ * counts a stall in the zone asked for.
+ */
 bool smm_vmstat_get(const struct smm_snap *s, const char *name, uint64_t *v)
 {
-	const struct smmc_vmstat *c = s->has_vmstat ?
-				      smmc_vmstat_find(s->vmstat, s->nr_vmstat, name) : NULL;
+	const struct smmc_vmstat *c;
+	bool found = false;
+	size_t i;
 
+	if (!strcmp(name, "allocstall")) {
+		*v = 0;
+		for (i = 0; s->has_vmstat && i < s->nr_vmstat; i++) {
+			if (strncmp(s->vmstat[i].name, "allocstall_", 11))
+				continue;
+			*v += s->vmstat[i].value;
+			found = true;
+		}
+		return found;
+	}
+	c = s->has_vmstat ? smmc_vmstat_find(s->vmstat, s->nr_vmstat, name) : NULL;
 	*v = c ? c->value : 0;
 	return c;
+}
+
+/*
+ * @name's growth since the previous snapshot into *@delta, and its rate
+ * per second (-1: no previous snapshot, no such counter, or a counter
+ * that went back: the module was reloaded, or a replay wrapped).
+ */
+double smm_vmstat_rate(const struct smm_view *v, const char *name, uint64_t *delta)
+{
+	uint64_t now, then;
+	double dt;
+
+	*delta = 0;
+	if (!v->prev || !smm_vmstat_get(v->cur, name, &now) ||
+	    !smm_vmstat_get(v->prev, name, &then))
+		return -1;
+	dt = v->cur->time - v->prev->time;
+	if (dt <= 0 || now < then)
+		return -1;
+	*delta = now - then;
+	return *delta / dt;
+}
+
+/*
+ * Batch mode: one counter's line, its name in @width columns, the total
+ * now and its rate ("-": none yet); JSON {"total": ..., "rate": ...}.
+ */
+void smm_batch_counter(const struct smm_view *v, const char *name, int width)
+{
+	uint64_t total, d;
+	double r;
+
+	if (!smm_vmstat_get(v->cur, name, &total))
+		return;
+	r = smm_vmstat_rate(v, name, &d);
+	smmc_open_json_object(name);
+	smmc_print_text("%-*s", width, name);
+	smmc_print_u64(SMMC_PRINT_ANY, "total", " %12" PRIu64, total);
+	if (r < 0)
+		smmc_print_string(SMMC_PRINT_FP, NULL, " %12s\n", "-");
+	else
+		smmc_print_milli(SMMC_PRINT_ANY, "rate", " %12s\n", (int64_t)(r * 1000 + 0.5));
+	smmc_close_json_object();
 }
 
 /*
