@@ -16,70 +16,25 @@
  *   [ colour 0/64/128/192 | obj 0 | ... | obj 9 | rest of the 256 ]
  */
 #include "harness.h"
-#include "common.h"
-#include "../../../module/core/slab.h"
-
-#define SLABP_TEST_FRAMES	4096
-
-struct slabp_test {
-	struct smm_test_mm t;
-	struct smm_slabs s;
-	u64 avail0;
-};
+#include "slab_common.h"
 
 FIXTURE(slabp) {
-	struct slabp_test st;
+	struct slab_test st;
 };
 
 FIXTURE_SETUP(slabp)
 {
-	static const struct smm_test_section sec = { 0x10000, SLABP_TEST_FRAMES };
-
-	ASSERT_EQ(smm_test_mm_init_mem(&self->st.t, &sec, 1, NULL, true, 2), 0);
-	ASSERT_EQ(smm_slabs_init(&self->st.s, &self->st.t.mm, 0x51ab51ab, 0), 0);
-	self->st.avail0 = smm_test_free_frames(&self->st.t.mm) +
-			  smm_test_pcp_frames(&self->st.t.mm);
+	ASSERT_EQ(slab_test_init(&self->st, 0x51ab51ab), 0);
 }
 
 FIXTURE_TEARDOWN(slabp)
 {
-	smm_slabs_destroy(&self->st.s);
-	smm_test_mm_destroy(&self->st.t);
+	slab_test_destroy(&self->st);
 }
 
-static u64 slabp_avail(struct slabp_test *st)
+static struct smm_cache *slabp_create(struct slab_test *st, const char *name, u32 size, u32 align)
 {
-	return smm_test_free_frames(&st->t.mm) + smm_test_pcp_frames(&st->t.mm);
-}
-
-static struct smm_cache *slabp_create(struct slabp_test *st, const char *name, u32 size,
-				      u32 align)
-{
-	struct smm_cache *c = NULL;
-
-	if (smm_cache_create_policy(&st->s, name, size, align, 0, SMM_SLAB, &c))
-		return NULL;
-	return c;
-}
-
-static u64 slabp_validate(struct smm_cache *c)
-{
-	u64 problems;
-
-	return smm_cache_validate(c, &problems) ? ~0ULL : problems;
-}
-
-static int slabp_check(struct slabp_test *st)
-{
-	char why[160];
-
-	if (smm_test_check(&st->t.mm))
-		return -1;
-	if (smm_slabs_check(&st->s, why, sizeof(why))) {
-		printf("# slab CHECK: %s\n", why);
-		return -1;
-	}
-	return 0;
+	return slab_test_create(st, name, size, align, SMM_SLAB);
 }
 
 static void slabp_info(struct smm_cache *c, struct smm_cache_info *ci)
@@ -127,7 +82,7 @@ SMM_TEST(slab_slab_tunables_table)
  */
 TEST_F(slabp, slab_slab_layout)
 {
-	struct slabp_test *st = &self->st;
+	struct slab_test *st = &self->st;
 	struct smm_cache_info ci;
 	struct smm_cache *c;
 
@@ -178,7 +133,7 @@ TEST_F(slabp, slab_slab_layout)
  */
 TEST_F(slabp, slab_slab_refill_in_batches)
 {
-	struct slabp_test *st = &self->st;
+	struct slab_test *st = &self->st;
 	struct smm_cache_info ci;
 	struct smm_cache *c = slabp_create(st, "r", 256, 0);
 	u64 pos[600], mine[17], a1;
@@ -209,12 +164,12 @@ TEST_F(slabp, slab_slab_refill_in_batches)
 	slabp_info(c, &ci);
 	EXPECT_EQ(ci.shared_avail, 480 - 16 - 60);
 	EXPECT_EQ(ci.array_avail, a1 + 59);
-	EXPECT_EQ(slabp_validate(c), 0);
+	EXPECT_EQ(slab_test_validate(c), 0);
 	for (i = 0; i < 17; i++)
 		EXPECT_EQ(smm_cache_free(c, mine[i], 0), 0);
-	EXPECT_EQ(slabp_validate(c), 0);
+	EXPECT_EQ(slab_test_validate(c), 0);
 	EXPECT_EQ(smm_cache_destroy(&st->s, c, false, 0), 0);
-	EXPECT_EQ(slabp_avail(st), st->avail0);
+	EXPECT_EQ(slab_test_avail(st), st->avail0);
 }
 
 /*
@@ -226,7 +181,7 @@ TEST_F(slabp, slab_slab_refill_in_batches)
  */
 TEST_F(slabp, slab_slab_flush_in_batches)
 {
-	struct slabp_test *st = &self->st;
+	struct slab_test *st = &self->st;
 	struct smm_cache_info ci;
 	struct smm_cache *c = slabp_create(st, "f", 256, 0);
 	u64 *pos = calloc(2000, sizeof(u64));
@@ -262,11 +217,11 @@ TEST_F(slabp, slab_slab_flush_in_batches)
 	EXPECT_EQ(ci.partial_free, ci.free_slabs * 16 + (ci.num_slabs - ci.free_slabs) * 16 -
 		  (ci.num_slabs * 16 - ci.partial_free));
 	EXPECT_EQ(ci.num_objs - ci.partial_free, ci.array_avail + ci.shared_avail);
-	EXPECT_EQ(slabp_validate(c), 0);
-	EXPECT_EQ(slabp_check(st), 0);
+	EXPECT_EQ(slab_test_validate(c), 0);
+	EXPECT_EQ(slab_test_check(st), 0);
 	free(pos);
 	EXPECT_EQ(smm_cache_destroy(&st->s, c, false, 0), 0);
-	EXPECT_EQ(slabp_avail(st), st->avail0);
+	EXPECT_EQ(slab_test_avail(st), st->avail0);
 }
 
 /*
@@ -279,7 +234,7 @@ TEST_F(slabp, slab_slab_flush_in_batches)
  */
 TEST_F(slabp, slab_slab_reap)
 {
-	struct slabp_test *st = &self->st;
+	struct slab_test *st = &self->st;
 	struct smm_cache_info ci;
 	struct smm_cache *c = slabp_create(st, "reap", 256, 0);
 	u64 pos[1200], a0, s0, f0;
@@ -317,9 +272,9 @@ TEST_F(slabp, slab_slab_reap)
 	EXPECT_EQ(ci.shared_avail, 0);
 	EXPECT_EQ(ci.free_slabs, 0);
 	EXPECT_EQ(ci.num_slabs, 0);
-	EXPECT_EQ(slabp_validate(c), 0);
-	EXPECT_EQ(slabp_avail(st), st->avail0);
-	EXPECT_EQ(slabp_check(st), 0);
+	EXPECT_EQ(slab_test_validate(c), 0);
+	EXPECT_EQ(slab_test_avail(st), st->avail0);
+	EXPECT_EQ(slab_test_check(st), 0);
 	(void)f0;
 }
 
@@ -330,7 +285,7 @@ TEST_F(slabp, slab_slab_reap)
  */
 TEST_F(slabp, slab_slab_colouring_cycles)
 {
-	struct slabp_test *st = &self->st;
+	struct slab_test *st = &self->st;
 	struct smm_cache *c = slabp_create(st, "col", 384, 0);
 	u64 pos[100], heads[10];
 	unsigned int i, n = 0, k;
@@ -360,9 +315,9 @@ TEST_F(slabp, slab_slab_colouring_cycles)
 	}
 	for (i = 0; i < 100; i++)
 		EXPECT_EQ(smm_cache_free(c, pos[i], 1), 0);
-	EXPECT_EQ(slabp_validate(c), 0);
+	EXPECT_EQ(slab_test_validate(c), 0);
 	EXPECT_EQ(smm_cache_destroy(&st->s, c, false, 0), 0);
-	EXPECT_EQ(slabp_avail(st), st->avail0);
+	EXPECT_EQ(slab_test_avail(st), st->avail0);
 }
 
 /*
@@ -373,7 +328,7 @@ TEST_F(slabp, slab_slab_colouring_cycles)
  */
 TEST_F(slabp, slab_slab_lookup_and_validate)
 {
-	struct slabp_test *st = &self->st;
+	struct slab_test *st = &self->st;
 	struct smm_cache *c = slabp_create(st, "lk", 200, 0);
 	unsigned long reports = smm_user_reports;
 	u64 a, b, problems;
@@ -387,7 +342,7 @@ TEST_F(slabp, slab_slab_lookup_and_validate)
 	EXPECT_TRUE(smm_cache_obj_lookup(c, a) != NULL);
 	EXPECT_EQ(smm_cache_free(c, a, 0), -EINVAL);
 	EXPECT_EQ(smm_user_reports - reports, 1);
-	EXPECT_EQ(slabp_validate(c), 0);
+	EXPECT_EQ(slab_test_validate(c), 0);
 	/* a count that lies: VALIDATE says so */
 	c->cpu[1].stats.alloc_slow++;
 	EXPECT_EQ(smm_cache_validate(c, &problems), 0);
@@ -397,13 +352,13 @@ TEST_F(slabp, slab_slab_lookup_and_validate)
 	EXPECT_EQ(smm_cache_free(c, b, 1), 0);
 	EXPECT_EQ(smm_cache_shrink(c, 0), 1);
 	EXPECT_TRUE(smm_cache_obj_lookup(c, b) != NULL);
-	EXPECT_EQ(slabp_check(st), 0);
+	EXPECT_EQ(slab_test_check(st), 0);
 }
 
 /* What SLAB never had here is refused with a reason; the rest is taken. */
 TEST_F(slabp, slab_slab_refusals)
 {
-	struct slabp_test *st = &self->st;
+	struct slab_test *st = &self->st;
 	struct smm_cache *c = NULL;
 
 	EXPECT_TRUE(smm_cache_check_policy(SMM_SLAB, SHADOWMM_CACHE_RED_ZONE) != NULL);
@@ -433,7 +388,7 @@ TEST_F(slabp, slab_slab_refusals)
  */
 TEST_F(slabp, slab_slab_tune)
 {
-	struct slabp_test *st = &self->st;
+	struct slab_test *st = &self->st;
 	struct smm_cache_info ci;
 	struct smm_cache *c = slabp_create(st, "t", 256, 0), *slub = NULL;
 	static const u32 bad[][3] = { { 10, 0, 2 }, { 10, 11, 2 }, { 0, 1, 0 }, { 4097, 5, 0 },
@@ -472,7 +427,7 @@ TEST_F(slabp, slab_slab_tune)
 	EXPECT_EQ(ci.shared_avail, 0);
 	EXPECT_EQ(ci.free_limit, 3 * 5 + 16);
 	EXPECT_EQ(ci.active_objs, 0);
-	EXPECT_EQ(slabp_validate(c), 0);
+	EXPECT_EQ(slab_test_validate(c), 0);
 
 	/* the new sizes at work: 11 frees on CPU 0 flush one batch of 5 */
 	for (i = 0; i < 11; i++)
@@ -482,11 +437,11 @@ TEST_F(slabp, slab_slab_tune)
 	slabp_info(c, &ci);
 	EXPECT_TRUE(ci.array_avail <= 10);
 	EXPECT_EQ(ci.shared_avail, 5);
-	EXPECT_EQ(slabp_validate(c), 0);
-	EXPECT_EQ(slabp_check(st), 0);
+	EXPECT_EQ(slab_test_validate(c), 0);
+	EXPECT_EQ(slab_test_check(st), 0);
 	smm_cache_shrink(c, 0);
 	smm_cache_shrink(slub, 0);
-	EXPECT_EQ(slabp_avail(st), st->avail0);
+	EXPECT_EQ(slab_test_avail(st), st->avail0);
 }
 
 /*
@@ -496,7 +451,7 @@ TEST_F(slabp, slab_slab_tune)
  */
 SMM_TEST(slab_slab_kmalloc_policy)
 {
-	static const struct smm_test_section sec = { 0x10000, SLABP_TEST_FRAMES };
+	static const struct smm_test_section sec = { 0x10000, SLAB_TEST_FRAMES };
 	struct smm_test_mm t;
 	struct smm_slabs s;
 	struct smm_cache *c;
@@ -541,7 +496,7 @@ SMM_TEST(slab_slab_kmalloc_policy)
  */
 SMM_TEST(slab_slab_kmalloc_classes_any_policy)
 {
-	static const struct smm_test_section sec = { 0x10000, SLABP_TEST_FRAMES };
+	static const struct smm_test_section sec = { 0x10000, SLAB_TEST_FRAMES };
 	static const u32 policies[] = { SMM_SLUB, SMM_SLAB, SMM_SLOB };
 	static const struct { u32 size; const char *name; } cls[] = {
 		{ 1, "kmalloc-8" }, { 65, "kmalloc-96" }, { 200, "kmalloc-256" },

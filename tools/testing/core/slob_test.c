@@ -15,69 +15,25 @@
  *   (a block: an 8-byte header, then the object, rounded to 2-byte units)
  */
 #include "harness.h"
-#include "common.h"
-#include "../../../module/core/slab.h"
-
-#define SLOB_TEST_FRAMES	4096
-
-struct slob_test {
-	struct smm_test_mm t;
-	struct smm_slabs s;
-	u64 avail0;
-};
+#include "slab_common.h"
 
 FIXTURE(slob) {
-	struct slob_test st;
+	struct slab_test st;
 };
 
 FIXTURE_SETUP(slob)
 {
-	static const struct smm_test_section sec = { 0x10000, SLOB_TEST_FRAMES };
-
-	ASSERT_EQ(smm_test_mm_init_mem(&self->st.t, &sec, 1, NULL, true, 2), 0);
-	ASSERT_EQ(smm_slabs_init(&self->st.s, &self->st.t.mm, 0x12345678, 0), 0);
-	self->st.avail0 = smm_test_free_frames(&self->st.t.mm) +
-			  smm_test_pcp_frames(&self->st.t.mm);
+	ASSERT_EQ(slab_test_init(&self->st, 0x12345678), 0);
 }
 
 FIXTURE_TEARDOWN(slob)
 {
-	smm_slabs_destroy(&self->st.s);
-	smm_test_mm_destroy(&self->st.t);
+	slab_test_destroy(&self->st);
 }
 
-static u64 slob_avail(struct slob_test *st)
+static struct smm_cache *slob_create(struct slab_test *st, const char *name, u32 size, u32 align)
 {
-	return smm_test_free_frames(&st->t.mm) + smm_test_pcp_frames(&st->t.mm);
-}
-
-static u64 slob_validate(struct smm_cache *c)
-{
-	u64 problems;
-
-	return smm_cache_validate(c, &problems) ? ~0ULL : problems;
-}
-
-static int slob_check(struct slob_test *st)
-{
-	char why[160];
-
-	if (smm_test_check(&st->t.mm))
-		return -1;
-	if (smm_slabs_check(&st->s, why, sizeof(why))) {
-		printf("# slab CHECK: %s\n", why);
-		return -1;
-	}
-	return 0;
-}
-
-static struct smm_cache *slob_create(struct slob_test *st, const char *name, u32 size, u32 align)
-{
-	struct smm_cache *c = NULL;
-
-	if (smm_cache_create_policy(&st->s, name, size, align, 0, SMM_SLOB, &c))
-		return NULL;
-	return c;
+	return slab_test_create(st, name, size, align, SMM_SLOB);
 }
 
 /*
@@ -88,7 +44,7 @@ static struct smm_cache *slob_create(struct slob_test *st, const char *name, u32
  */
 TEST_F(slob, slob_layout)
 {
-	struct slob_test *st = &self->st;
+	struct slab_test *st = &self->st;
 	struct smm_cache *c, *h;
 
 	ASSERT_TRUE(smm_cache_find(&st->s, "slob-heap") == NULL);
@@ -121,13 +77,13 @@ TEST_F(slob, slob_layout)
 	ASSERT_TRUE(c != NULL);
 	EXPECT_TRUE(c->heap == NULL);
 	/* nothing allocated: nothing taken */
-	EXPECT_EQ(slob_avail(st), st->avail0);
+	EXPECT_EQ(slab_test_avail(st), st->avail0);
 }
 
 /* What SLOB never had is refused, with a reason; so is the heap's name. */
 TEST_F(slob, slob_refusals)
 {
-	struct slob_test *st = &self->st;
+	struct slab_test *st = &self->st;
 	struct smm_cache *c = NULL;
 
 	EXPECT_TRUE(smm_cache_check_policy(SMM_SLOB, SHADOWMM_CACHE_RED_ZONE) != NULL);
@@ -162,7 +118,7 @@ TEST_F(slob, slob_refusals)
  */
 TEST_F(slob, slob_shared_heap_first_fit)
 {
-	struct slob_test *st = &self->st;
+	struct slab_test *st = &self->st;
 	struct smm_cache *a = slob_create(st, "a", 24, 0), *b = slob_create(st, "b", 40, 0);
 	u64 a0, b0, a1, a2, page;
 
@@ -180,14 +136,14 @@ TEST_F(slob, slob_shared_heap_first_fit)
 	EXPECT_EQ(smm_cache_free(b, b0, 0), 0);
 	ASSERT_TRUE(smm_cache_alloc(a, 1, 0, &a2) != NULL);
 	EXPECT_EQ(a2, b0);
-	EXPECT_EQ(slob_validate(a), 0);
-	EXPECT_EQ(slob_validate(st->s.slob_heap), 0);
-	EXPECT_EQ(slob_check(st), 0);
+	EXPECT_EQ(slab_test_validate(a), 0);
+	EXPECT_EQ(slab_test_validate(st->s.slob_heap), 0);
+	EXPECT_EQ(slab_test_check(st), 0);
 	EXPECT_EQ(smm_cache_free(a, a0, 1), 0);
 	EXPECT_EQ(smm_cache_free(a, a1, 0), 0);
 	EXPECT_EQ(smm_cache_free(a, a2, 0), 0);
 	EXPECT_EQ(st->s.slob_heap->nr_slabs, 0);
-	EXPECT_EQ(slob_avail(st), st->avail0);
+	EXPECT_EQ(slab_test_avail(st), st->avail0);
 }
 
 /*
@@ -198,7 +154,7 @@ TEST_F(slob, slob_shared_heap_first_fit)
 TEST_F(slob, slob_10000_objects_back_to_start)
 {
 	static u64 pos[10000];
-	struct slob_test *st = &self->st;
+	struct slab_test *st = &self->st;
 	struct smm_cache *c = slob_create(st, "done", 200, 0);
 	u64 rng = 0x510b, t;
 	unsigned int i, j;
@@ -214,8 +170,8 @@ TEST_F(slob, slob_10000_objects_back_to_start)
 	EXPECT_EQ(smm_cache_live(c), 10000);
 	/* 208-byte blocks: 19 to a 4096-byte page, 527 pages */
 	EXPECT_EQ(st->s.slob_heap->nr_slabs, (10000 + 18) / 19);
-	EXPECT_EQ(slob_validate(c), 0);
-	EXPECT_EQ(slob_check(st), 0);
+	EXPECT_EQ(slab_test_validate(c), 0);
+	EXPECT_EQ(slab_test_check(st), 0);
 	for (i = 10000; i > 1; i--) {
 		j = smm_test_rand(&rng) % i;
 		t = pos[j];
@@ -226,9 +182,9 @@ TEST_F(slob, slob_10000_objects_back_to_start)
 		ASSERT_EQ(smm_cache_free(c, pos[i], (i / 7) % 2), 0);
 	EXPECT_EQ(smm_cache_live(c), 0);
 	EXPECT_EQ(st->s.slob_heap->nr_slabs, 0);
-	EXPECT_EQ(slob_validate(c), 0);
-	EXPECT_EQ(slob_avail(st), st->avail0);
-	EXPECT_EQ(slob_check(st), 0);
+	EXPECT_EQ(slab_test_validate(c), 0);
+	EXPECT_EQ(slab_test_avail(st), st->avail0);
+	EXPECT_EQ(slab_test_check(st), 0);
 	EXPECT_EQ(smm_cache_destroy(&st->s, c, false, 0), 0);
 }
 
@@ -238,7 +194,7 @@ TEST_F(slob, slob_10000_objects_back_to_start)
  */
 TEST_F(slob, slob_double_free_refused)
 {
-	struct slob_test *st = &self->st;
+	struct slab_test *st = &self->st;
 	struct smm_cache *c = slob_create(st, "df", 64, 0);
 	struct smm_cache_info ci;
 	u64 p0, p1;
@@ -258,12 +214,12 @@ TEST_F(slob, slob_double_free_refused)
 	smm_cache_info(c, &ci);
 	EXPECT_EQ(ci.stats.errors, 2);
 	EXPECT_EQ(ci.active_objs, 1);
-	EXPECT_EQ(slob_validate(c), 0);
+	EXPECT_EQ(slab_test_validate(c), 0);
 	/* a forced destroy frees what is left: the page goes back */
 	EXPECT_EQ(smm_cache_destroy(&st->s, c, false, 0), -EBUSY);
 	EXPECT_EQ(smm_cache_destroy(&st->s, c, true, 0), 0);
 	EXPECT_EQ(st->s.slob_heap->nr_slabs, 0);
-	EXPECT_EQ(slob_avail(st), st->avail0);
+	EXPECT_EQ(slab_test_avail(st), st->avail0);
 }
 
 /*
@@ -273,7 +229,7 @@ TEST_F(slob, slob_double_free_refused)
  */
 TEST_F(slob, slob_alignment)
 {
-	struct slob_test *st = &self->st;
+	struct slab_test *st = &self->st;
 	struct smm_cache *c = slob_create(st, "al", 100, 256), *d = slob_create(st, "d", 10, 0);
 	u64 pos[40], q;
 	unsigned int i;
@@ -286,18 +242,18 @@ TEST_F(slob, slob_alignment)
 		ASSERT_TRUE(smm_cache_alloc(d, 0, 0, &q) != NULL);
 		EXPECT_EQ(q % 8, 0);
 	}
-	EXPECT_EQ(slob_validate(c), 0);
-	EXPECT_EQ(slob_validate(d), 0);
-	EXPECT_EQ(slob_check(st), 0);
+	EXPECT_EQ(slab_test_validate(c), 0);
+	EXPECT_EQ(slab_test_validate(d), 0);
+	EXPECT_EQ(slab_test_check(st), 0);
 	EXPECT_EQ(smm_cache_destroy(&st->s, c, true, 0), 0);
 	EXPECT_EQ(smm_cache_destroy(&st->s, d, true, 0), 0);
-	EXPECT_EQ(slob_avail(st), st->avail0);
+	EXPECT_EQ(slab_test_avail(st), st->avail0);
 }
 
 /* Big objects are slabs of one straight from the buddy; SLUB's VALIDATE serves them. */
 TEST_F(slob, slob_big_objects_from_buddy)
 {
-	struct slob_test *st = &self->st;
+	struct slab_test *st = &self->st;
 	struct smm_cache *c = slob_create(st, "big", 5000, 0);
 	u64 pos[3];
 	unsigned int i;
@@ -309,15 +265,15 @@ TEST_F(slob, slob_big_objects_from_buddy)
 		EXPECT_TRUE(smm_cache_of_pos(&st->s, pos[i]) == c);
 	}
 	EXPECT_EQ(c->nr_slabs, 3);
-	EXPECT_EQ(slob_avail(st), st->avail0 - 6);
-	EXPECT_EQ(slob_validate(c), 0);
-	EXPECT_EQ(slob_check(st), 0);
+	EXPECT_EQ(slab_test_avail(st), st->avail0 - 6);
+	EXPECT_EQ(slab_test_validate(c), 0);
+	EXPECT_EQ(slab_test_check(st), 0);
 	EXPECT_EQ(smm_cache_free(c, pos[1], 0), 0);
 	EXPECT_EQ(smm_cache_free(c, pos[1], 0), -EINVAL);
 	EXPECT_EQ(smm_cache_free(c, pos[0], 1), 0);
 	EXPECT_EQ(smm_cache_free(c, pos[2], 1), 0);
 	EXPECT_EQ(c->nr_slabs, 0);
-	EXPECT_EQ(slob_avail(st), st->avail0);
+	EXPECT_EQ(slab_test_avail(st), st->avail0);
 }
 
 /*
@@ -326,7 +282,7 @@ TEST_F(slob, slob_big_objects_from_buddy)
  */
 TEST_F(slob, slob_validate_catches_broken_header)
 {
-	struct slob_test *st = &self->st;
+	struct slab_test *st = &self->st;
 	struct smm_cache *c = slob_create(st, "hdr", 24, 0);
 	u64 p0, p1;
 	char *obj;
@@ -336,14 +292,14 @@ TEST_F(slob, slob_validate_catches_broken_header)
 	obj = smm_cache_alloc(c, 0, 0, &p0);
 	ASSERT_TRUE(obj != NULL);
 	ASSERT_TRUE(smm_cache_alloc(c, 0, 0, &p1) != NULL);
-	EXPECT_EQ(slob_validate(c), 0);
+	EXPECT_EQ(slab_test_validate(c), 0);
 	/* 32 bytes written into a 24-byte object: the next header's magic */
 	memcpy(&saved, obj + 24 + 4, 4);
 	memset(obj + 24 + 4, 0x42, 4);
-	EXPECT_TRUE(slob_validate(c) != 0);
+	EXPECT_TRUE(slab_test_validate(c) != 0);
 	EXPECT_EQ(smm_cache_free(c, p1, 0), -EINVAL);
 	memcpy(obj + 24 + 4, &saved, 4);
-	EXPECT_EQ(slob_validate(c), 0);
+	EXPECT_EQ(slab_test_validate(c), 0);
 	EXPECT_EQ(smm_cache_free(c, p1, 0), 0);
 	EXPECT_EQ(smm_cache_free(c, p0, 0), 0);
 }
@@ -354,7 +310,7 @@ TEST_F(slob, slob_validate_catches_broken_header)
  */
 TEST_F(slob, slob_info)
 {
-	struct slob_test *st = &self->st;
+	struct slab_test *st = &self->st;
 	struct smm_cache *c = slob_create(st, "inf", 24, 0);
 	struct smm_cache_info ci;
 	u64 p[3];
