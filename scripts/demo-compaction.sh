@@ -59,28 +59,6 @@ SIGN_COMPACTED='$1 == "Normal" && $2 >= 1 && $3 == "done" && $4 == 9 && $7 + 0 <
 SIGN_PROACTIVE='$1 == "Normal" && $2 > runs0 { a = 1 }
 	$1 == "pgmigrate_success" && $2 > mig0 { b = 1 } END { exit !(a && b) }'
 
-# stage TITLE SIGN [AWK-ARGS...]: snapshots until one shows SIGN
-# (STAGE_SECONDS at most), then that one under TITLE
-stage() {
-	t0=$(date +%s)
-	title=$1
-	sign=$2
-	shift 2
-	while :; do
-		snap=$(snapshot)
-		echo "$snap" | awk "$@" "$sign" && break
-		if [ $(($(date +%s) - t0)) -ge "$STAGE_SECONDS" ]; then
-			echo "# \"$title\" did not happen within $STAGE_SECONDS s"
-			echo "$snap"
-			missed="$missed, $title"
-			return 1
-		fi
-	done
-	echo
-	echo "---- $title (after $(($(date +%s) - t0)) s) ----"
-	echo "$snap"
-}
-
 # what the snapshot says of Normal (field N of its line) and a counter
 normal_field() { snapshot | awk -v n="$1" '$1 == "Normal" { print $n }'; }
 counter() { awk -v n="$1" '$1 == n { print $2 }' /sys/kernel/debug/shadowmm/vmstat; }
@@ -89,18 +67,18 @@ smm_unload
 smm_load base="$SMM_BASE" size=16M zones=Normal:rest || { echo "insmod failed"; exit 1; }
 smmctl vm set compaction_proactiveness 0
 echo "# shadowmm on 16 MiB at $SMM_BASE, one Normal zone; proactive compaction off"
-stage "0. idle: no compaction yet" 'BEGIN { exit 0 }'
+smm_demo_stage "0. idle: no compaction yet" 'BEGIN { exit 0 }'
 
 echo
 echo "# smm_fragment Normal 0x40000000: map what is free in 512 KiB stripes, unmap every other"
 smm_fragment Normal 0x40000000 > /dev/null
 a=$SMM_FRAG_ID
-stage "1. fragmented: half free in 128-page holes, no order-9 block" "$SIGN_FRAGMENTED"
+smm_demo_stage "1. fragmented: half free in 128-page holes, no order-9 block" "$SIGN_FRAGMENTED"
 
 echo
 echo "# smmctl compact zone Normal order 9"
 smmctl compact zone Normal order 9
-stage "2. compacted on demand: the scanners stopped apart, order 9 free" "$SIGN_COMPACTED"
+smm_demo_stage "2. compacted on demand: the scanners stopped apart, order 9 free" "$SIGN_COMPACTED"
 
 echo
 echo "# the zone fragmented again over what is free (a second space at 0x80000000)"
@@ -114,7 +92,7 @@ smmtop -b -n 2 -d 1 > "$PENDING" &
 sleep 0.4
 smmctl vm set compaction_proactiveness 100
 wait
-stage "3. kcompactd's proactive compaction: more runs, pages migrated" "$SIGN_PROACTIVE" \
+smm_demo_stage "3. kcompactd's proactive compaction: more runs, pages migrated" "$SIGN_PROACTIVE" \
 	-v runs0="$runs0" -v mig0="$mig0"
 echo "# fragmentation score: $(awk '$1 == "zone" { print $4 }' /sys/kernel/debug/shadowmm/compaction)"
 
@@ -125,11 +103,4 @@ done
 smmctl check > /dev/null 2>&1 || missed="$missed, CHECK after the demo"
 smm_unload
 
-if [ -n "$missed" ]; then
-	echo
-	echo "==== SMM DEMO FAILED ===="
-	echo "# stages that did not happen: ${missed#, }"
-	exit 1
-fi
-echo
-echo "==== SMM DEMO OK ===="
+smm_demo_finish

@@ -57,24 +57,6 @@ SIGN_SWAP_FULL='/^swap used/ && $3 * 10 >= $5 * 9 { f = 1 } END { exit !f }'
 # the OOM killer's count:
 SIGN_OOM='$1 == "oom_kill" && $2 > 0 { f = 1 } END { exit !f }'
 
-# stage TITLE SIGN: snapshots until one shows SIGN (STAGE_SECONDS at
-# most), then that one under TITLE; a miss is recorded in $missed and said
-stage() {
-	t0=$(date +%s)
-	while :; do
-		snap=$(snapshot)
-		echo "$snap" | awk "$2" && break
-		if [ $(($(date +%s) - t0)) -ge "$STAGE_SECONDS" ]; then
-			echo "# \"$1\" did not happen within $STAGE_SECONDS s"
-			missed="$missed, $1"
-			return 1
-		fi
-	done
-	echo
-	echo "---- $1 (after $(($(date +%s) - t0)) s) ----"
-	echo "$snap"
-}
-
 # space_of PAGES: a space with one rw- VMA of PAGES pages at A; its id
 space_of() {
 	s=$(smmctl -j space create | jq -r .id) &&
@@ -86,16 +68,16 @@ smm_load base="$SMM_BASE" size=64M || { echo "insmod failed"; exit 1; }
 smmctl swap on size 16M
 free=$(smmctl -j zone show | jq '[.zones[] | .free + .pcp] | add')
 echo "# shadowmm on 64 MiB at $SMM_BASE: $free pages free; swap on 16 MiB"
-stage "0. idle: every zone above high, swap empty" 'BEGIN { exit 0 }'
+smm_demo_stage "0. idle: every zone above high, swap empty" 'BEGIN { exit 0 }'
 
 a=$(space_of "$free")
 echo
 echo "# space $a: $free pages (the free memory)"
 echo "# smmctl space run $a pattern zipf 0.6 rate 100000 write 100"
 smmctl space run "$a" pattern zipf 0.6 rate 100000 write 100
-stage "1. a zone below low: kshadowd woken" "$SIGN_BELOW_LOW"
-stage "2. kshadowd reclaiming: pgscan_kswapd, pgsteal_kswapd grow" "$SIGN_KSWAPD"
-stage "3. swap filling: pswpout grows, a quarter of swap used" "$SIGN_SWAP_FILLING"
+smm_demo_stage "1. a zone below low: kshadowd woken" "$SIGN_BELOW_LOW"
+smm_demo_stage "2. kshadowd reclaiming: pgscan_kswapd, pgsteal_kswapd grow" "$SIGN_KSWAPD"
+smm_demo_stage "3. swap filling: pswpout grows, a quarter of swap used" "$SIGN_SWAP_FILLING"
 
 b=$(space_of "$free")
 echo
@@ -103,8 +85,8 @@ echo "# space $a's workload stopped (its pages stay); space $b: $free pages more
 echo "# smmctl space run $b pattern zipf 0.6 rate 500 write 100"
 smmctl space stop "$a"
 smmctl space run "$b" pattern zipf 0.6 rate 500 write 100
-stage "4. swap full: 90 % used" "$SIGN_SWAP_FULL"
-if stage "5. an OOM kill: oom_kill 1, the victim's memory and swap freed" "$SIGN_OOM"; then
+smm_demo_stage "4. swap full: 90 % used" "$SIGN_SWAP_FULL"
+if smm_demo_stage "5. an OOM kill: oom_kill 1, the victim's memory and swap freed" "$SIGN_OOM"; then
 	echo
 	echo "# the kernel log's report:"
 	dmesg | grep "shadowmm: Out of memory" | sed 's/^/    /' | grep . ||
@@ -118,14 +100,7 @@ for s in "$a" "$b"; do
 	smmctl space destroy "$s" 2> /dev/null
 done
 smmctl swap off
-stage "6. workloads stopped, spaces destroyed, swap off" 'BEGIN { exit 0 }'
+smm_demo_stage "6. workloads stopped, spaces destroyed, swap off" 'BEGIN { exit 0 }'
 smm_unload
 
-if [ -n "$missed" ]; then
-	echo
-	echo "==== SMM DEMO FAILED ===="
-	echo "# stages that did not happen: ${missed#, }"
-	exit 1
-fi
-echo
-echo "==== SMM DEMO OK ===="
+smm_demo_finish

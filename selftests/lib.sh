@@ -323,3 +323,44 @@ smm_fragment() {
 		i=$((i + 2))
 	done
 }
+
+# The scripted demos (scripts/demo-*.sh, make demo) share these two. Each
+# demo defines snapshot() (what smmtop shows now) and sets STAGE_SECONDS
+# and missed="".
+#
+# smm_demo_stage TITLE SIGN [AWK-ARGS...]: snapshots until awk with SIGN
+# (and AWK-ARGS, e.g. -v runs0=3) exits 0 on one (STAGE_SECONDS at
+# most), then that one under TITLE; a stage that did not come is said,
+# with the last snapshot, and added to $missed. Returns 1 then.
+smm_demo_stage() {
+	_t0=$(date +%s)
+	_title=$1
+	_sign=$2
+	shift 2
+	while :; do
+		_snap=$(snapshot)
+		echo "$_snap" | awk "$@" "$_sign" && break
+		if [ $(($(date +%s) - _t0)) -ge "$STAGE_SECONDS" ]; then
+			echo "# \"$_title\" did not happen within $STAGE_SECONDS s"
+			echo "$_snap"
+			missed="$missed, $_title"
+			return 1
+		fi
+	done
+	echo
+	echo "---- $_title (after $(($(date +%s) - _t0)) s) ----"
+	echo "$_snap"
+}
+
+# smm_demo_finish: the verdict vm.sh demo looks for, "==== SMM DEMO OK
+# ====" or "==== SMM DEMO FAILED ====" with the stages missed (exit 1).
+smm_demo_finish() {
+	if [ -n "$missed" ]; then
+		echo
+		echo "==== SMM DEMO FAILED ===="
+		echo "# stages that did not happen: ${missed#, }"
+		exit 1
+	fi
+	echo
+	echo "==== SMM DEMO OK ===="
+}
