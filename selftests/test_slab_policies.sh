@@ -7,15 +7,15 @@
 # draining its arrays every 2 s, and cache tune (refused by name, or for
 # a SLUB cache); SLOB's shared heap ("slob-heap": its
 # pages, its units) and its big objects straight from the buddy;
-# refusals that name the reason (SLAB and SLOB take no debug flags, the
-# heap is built in); VALIDATE finds a corrupted object where the policy
-# has debugging (SLUB's red zone) and SLOB refuses the corruption it
-# could not see; RESET with live SLOB objects; a load with
+# refusals that name the reason (SLAB takes no store_user, SLOB no debug
+# flags, the heap is built in); VALIDATE finds a corrupted object where
+# the policy has debugging (SLUB's red zone, SLAB's red zone and poison)
+# and SLOB refuses the corruption it could not see; RESET with live SLOB objects; a load with
 # slab_policy=slab whose kmalloc caches are SLAB's.
 . "$(dirname "$0")/lib.sh"
 
 ktap_header
-ktap_plan 46
+ktap_plan 48
 smm_need_range "$SMM_BASE" 64M
 
 smm_unload
@@ -68,8 +68,8 @@ ktap_check "the heap is built in, of 2-byte units, 2048 a page" json_expect \
 	"true 2 2048"
 
 # --- refusals ---
-ktap_check "slab refuses debug flags" \
-	smm_refused "no debug flags" smmctl cache create x size 64 policy slab red_zone
+ktap_check "slab refuses store_user (6.7's owner word is not modelled)" \
+	smm_refused "not store_user" smmctl cache create x size 64 policy slab store_user
 ktap_check "an unknown policy is refused by smmctl" \
 	smm_refused "slub, slab or slob" smmctl cache create x size 64 policy slub2
 ktap_check "slob refuses debug flags" \
@@ -104,6 +104,19 @@ ktap_check "slub with red zones: validate finds the overrun" \
 	smm_expect_kerr smm_refused "problems found" smmctl cache validate dbg
 ktap_check "slob has no debugging: corruption refused" \
 	smm_refused "no debugging" smmctl obj corrupt s "$a" redzone
+# SLAB's DEBUG build: red zones and poison, checked by VALIDATE
+smmctl cache create sdbg size 100 policy slab red_zone poison > /dev/null
+d=$(obj_alloc sdbg 3)
+smmctl cache validate sdbg > /dev/null
+# shellcheck disable=SC2086 # three handles
+set -- $d
+smmctl obj corrupt sdbg "$1" redzone > /dev/null
+ktap_check "slab with red zones: validate finds the overrun" \
+	smm_expect_kerr smm_refused "problems found" smmctl cache validate sdbg
+smmctl obj free sdbg "$1" > /dev/null 2>&1
+smmctl obj corrupt sdbg "$2" after_free > /dev/null
+ktap_check "slab with poison: validate finds the write after free (in an array cache)" \
+	smm_expect_kerr smm_refused "problems found" smmctl cache validate sdbg
 
 # --- SLAB's slabinfo: real tunables; cache_reap() every 2 s ---
 D=/sys/kernel/debug/shadowmm

@@ -1142,8 +1142,8 @@ const char *smm_cache_check_policy(u32 policy, u32 flags)
 	case SMM_SLUB:
 		return NULL;
 	case SMM_SLAB:
-		if (flags & SMM_CACHE_DEBUG_FLAGS)
-			return "slab caches take no debug flags (mm/slab.c's red zones, poison and owner tracking are not modelled)";
+		if (flags & SHADOWMM_CACHE_STORE_USER)
+			return "slab caches take red_zone and poison, not store_user (mm/slab.c's owner word is not modelled)";
 		return NULL;
 	case SMM_SLOB:
 		if (flags & (SMM_CACHE_DEBUG_FLAGS | SHADOWMM_CACHE_HARDENED |

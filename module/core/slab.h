@@ -368,6 +368,7 @@ u64 smm_cache_nr_cached(const struct smm_cache *c);
 void smm_slab_debug_init(struct smm_cache *c, char *slot);
 unsigned int smm_slab_debug_alloc(struct smm_cache *c, char *slot, u64 pos, u64 owner);
 int smm_slab_debug_free(struct smm_cache *c, u64 pos);
+int smm_slab_debug_free_slot(struct smm_cache *c, char *slot, u64 pos);
 unsigned int smm_slab_debug_check(const struct smm_cache *c, const char *slot, u64 pos,
 				  bool free);
 int smm_slab_mark_free(const struct smm_cache *c, u64 head, const char *base, u32 off,

@@ -16,8 +16,8 @@ const char *smm_cache_corrupt_refusal(const struct smm_cache *c, unsigned int ki
 {
 	if (c->policy == SMM_SLOB)
 		return "slob caches have no debugging: corruption would go unseen";
-	if (c->policy == SMM_SLAB)
-		return "slab caches take no debug flags here: corruption would go unseen";
+	if (c->policy == SMM_SLAB && kind == SHADOWMM_CORRUPT_FREELIST)
+		return "slab caches keep free objects in index arrays, not free pointers";
 	if (kind == SHADOWMM_CORRUPT_REDZONE && !(c->flags & SHADOWMM_CACHE_RED_ZONE))
 		return "red zone corruption needs a cache with red zones";
 	if (kind == SHADOWMM_CORRUPT_AFTER_FREE && !(c->flags & SHADOWMM_CACHE_POISON))

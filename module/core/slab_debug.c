@@ -139,7 +139,6 @@ int smm_slab_debug_free(struct smm_cache *c, u64 pos)
 {
 	u64 head = smm_slab_head(c, pos);
 	u32 off = (u32)(pos - (head << SMM_PAGE_SHIFT));
-	unsigned int problems = 0;
 	char *slot;
 
 	slot = smm_cache_of_pos(c->slabs, pos) == c && smm_slab_slot_ok(c, off) ?
@@ -148,6 +147,20 @@ int smm_slab_debug_free(struct smm_cache *c, u64 pos)
 		smm_slab_report(c, pos, "free of a pointer that is no object of this cache");
 		return -EINVAL;
 	}
+	return smm_slab_debug_free_slot(c, slot, pos);
+}
+
+/*
+ * The checks of a free at @slot, an object of @c (SLUB's
+ * free_debug_processing(), SLAB's cache_free_debugcheck()): with red
+ * zones an object already free is refused (-EINVAL, reported), an
+ * overrun reported and repaired; then the slot is made free (poison,
+ * red zone inactive). Returns the problems found.
+ */
+int smm_slab_debug_free_slot(struct smm_cache *c, char *slot, u64 pos)
+{
+	unsigned int problems = 0;
+
 	if (c->flags & SHADOWMM_CACHE_RED_ZONE) {
 		if (smm_slab_first_bad(slot, c->object_size, c->red_end, SMM_RED_INACTIVE) < 0) {
 			smm_slab_report(c, pos, "double free");

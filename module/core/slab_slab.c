@@ -44,11 +44,16 @@
  * list_lock, nested inside a CPU's lock as in SLUB (slab.h's order).
  * The glue keeps the caches alive across smm_slabs_reap().
  *
+ * Debugging (6.7's DEBUG build): red_zone and poison, with SLUB's
+ * per-byte values (slab_debug.c) set on new slabs, checked on every
+ * allocation and free (a free of an object whose red zone is inactive
+ * is a double free, refused), and by VALIDATE over every object.
+ *
  * Not modelled: off-slab index arrays (6.7 used them only when neither
  * OBJFREELIST nor the left-over fits the array: such caches keep it
  * on-slab here, with fewer objects), alien caches and nodes (one node),
- * debugging (red zones, poison, owner: a SLAB cache takes no debug
- * flag), slab_max_order as a boot parameter. Documentation/slab.md.
+ * the owner word (store_user) and the red zone before the object,
+ * slab_max_order as a boot parameter. Documentation/slab.md.
  */
 #include "slab.h"
 #include "mm_internal.h"
@@ -226,8 +231,11 @@ static struct smm_slab *smm_slabp_grow(struct smm_cache *c, unsigned int cpu, u3
 	else
 		s->freelist = c->slab_bytes - c->node->freelist_size;
 	fl = smm_slabp_fl(*basep, s);
-	for (i = 0; i < c->objects; i++)
+	for (i = 0; i < c->objects; i++) {
 		fl[i] = i;
+		if (unlikely(c->flags & SMM_CACHE_DEBUG_FLAGS))	/* cache_init_objs_debug() */
+			smm_slab_debug_init(c, *basep + colour + i * c->size);
+	}
 	return s;
 }
 
@@ -398,6 +406,7 @@ static void *smm_slabp_alloc(struct smm_cache *c, struct smm_cache_cpu *cc, unsi
 			     u64 *pos)
 {
 	struct smm_slabp_ac *ac = c->node->ac[cpu];
+	void *obj;
 
 	if (likely(ac->avail)) {
 		smm_count_add(cc->stats.alloc_fast, 1);
@@ -410,8 +419,12 @@ static void *smm_slabp_alloc(struct smm_cache *c, struct smm_cache_cpu *cc, unsi
 	}
 	ac->touched = 1;
 	*pos = ac->entry[--ac->avail];
+	obj = smm_slab_pos_virt(c->mm, *pos);
+	/* cache_alloc_debugcheck_after(): poison and red zone as freed */
+	if (unlikely(c->flags & SMM_CACHE_DEBUG_FLAGS))
+		cc->stats.errors += smm_slab_debug_alloc(c, obj, *pos, 0);
 	smm_unlock(&cc->lock);
-	return smm_slab_pos_virt(c->mm, *pos);
+	return obj;
 }
 
 /*
@@ -467,6 +480,17 @@ static int smm_slabp_free(struct smm_cache *c, struct smm_cache_cpu *cc, u64 pos
 		cc->stats.errors++;
 		smm_unlock(&cc->lock);
 		return -EINVAL;
+	}
+	/* cache_free_debugcheck(): verify_redzone_free(), then poison */
+	if (unlikely(c->flags & SMM_CACHE_DEBUG_FLAGS)) {
+		int problems = smm_slab_debug_free_slot(c, smm_slab_pos_virt(c->mm, pos), pos);
+
+		if (problems < 0) {
+			cc->stats.errors++;
+			smm_unlock(&cc->lock);
+			return problems;
+		}
+		cc->stats.errors += problems;
 	}
 	if (likely(ac->avail < ac->limit)) {
 		smm_count_add(cc->stats.free_fast, 1);
@@ -778,6 +802,67 @@ static u64 smm_slabp_validate_arrays(struct smm_cache *c, u64 *objs, u64 *total)
 	return problems;
 }
 
+/* Is @slot's red zone wholly inactive (or has the cache none to tell by)? */
+static bool smm_slabp_red_inactive(const struct smm_cache *c, const char *slot)
+{
+	u32 i;
+
+	if (!(c->flags & SHADOWMM_CACHE_RED_ZONE))
+		return true;
+	for (i = c->object_size; i < c->red_end; i++)
+		if ((u8)slot[i] != SMM_RED_INACTIVE)
+			return false;
+	return true;
+}
+
+/*
+ * DEBUG's checks over one slab's objects: a free one (on the slab) must
+ * hold its poison and an inactive red zone; any other is live (red zone
+ * active) or in an array cache (inactive, checked with the arrays).
+ */
+static u64 smm_slabp_validate_debug_slab(struct smm_cache *c, u64 head, u8 *seen)
+{
+	struct smm_slab *s = smm_slab_hdr(c, head);
+	char *base = smm_slabp_base(c, head);
+	smm_slabp_idx_t *fl = smm_slabp_fl(base, s);
+	u64 problems = 0, pos0 = head << SMM_PAGE_SHIFT;
+	u32 i;
+
+	memset(seen, 0, c->objects);
+	for (i = s->inuse; i < c->objects; i++)
+		seen[fl[i]] = 1;
+	for (i = 0; i < c->objects; i++) {
+		u32 off = s->s_mem + i * c->size;
+
+		if (seen[i])
+			problems += smm_slab_debug_check(c, base + off, pos0 + off, true);
+		else if (!smm_slabp_red_inactive(c, base + off))
+			problems += smm_slab_debug_check(c, base + off, pos0 + off, false);
+	}
+	return problems;
+}
+
+/*
+ * VALIDATE's debug pass (check_poison_obj() and the red zones of 6.7's
+ * DEBUG build), once the lists and arrays are sound: the @nr objects of
+ * the arrays (@objs) as free ones, then every slab's objects. Every lock
+ * of @c held.
+ */
+static u64 smm_slabp_validate_debug(struct smm_cache *c, const u64 *objs, u64 nr, u8 *seen)
+{
+	const u32 lists[] = { c->partial, c->full, c->node->free_list };
+	u64 problems = 0, k, head;
+	unsigned int l;
+
+	for (k = 0; k < nr; k++)
+		problems += smm_slab_debug_check(c, smm_slab_pos_virt(c->mm, objs[k]), objs[k],
+						 true);
+	for (l = 0; l < ARRAY_SIZE(lists); l++)
+		for (head = lists[l]; head != SMM_FRAME_NONE; head = smm_slab_hdr(c, head)->next)
+			problems += smm_slabp_validate_debug_slab(c, head, seen);
+	return problems;
+}
+
 /*
  * VALIDATE of a SLAB cache, every lock of it held in one go (under
  * smm_slabs.mutex): each list's slabs (their list, fill and index
@@ -812,6 +897,8 @@ static int smm_slabp_validate(struct smm_cache *c, u64 *nr_problems)
 	problems += smm_slabp_validate_list(c, c->full, false, SMM_SLAB_FULL, &cs, seen);
 	problems += smm_slabp_validate_list(c, n->free_list, true, SMM_SLAB_PARTIAL, &cs, seen);
 	problems += smm_slabp_validate_arrays(c, objs, &arrays);
+	if (!problems && (c->flags & SMM_CACHE_DEBUG_FLAGS))
+		problems += smm_slabp_validate_debug(c, objs, arrays, seen);
 	if (!problems && (cs.slabs != c->nr_slabs || cs.free_slabs != n->free_slabs ||
 			  cs.free_objs != n->free_objects ||
 			  cs.inuse != arrays + smm_cache_live(c))) {
@@ -1105,8 +1192,10 @@ out:
 
 /*
  * The layout of a SLAB cache, as __kmem_cache_create() of 6.7: the
- * size rounded to a word and to the alignment; OBJFREELIST_SLAB when
- * the index array of a slab fits in one object, else the array on-slab
+ * size rounded to a word and to the alignment (with red_zone, a word of
+ * red zone after the object first); OBJFREELIST_SLAB when the index
+ * array of a slab fits in one object and no debug flag poisons or
+ * checks the free objects, else the array on-slab
  * (at the slab's end); colour_off a cache line (or the alignment), as
  * many colours as the left-over holds. Then the array caches.
  */
@@ -1124,13 +1213,17 @@ int smm_slabp_layout(struct smm_cache *c, u32 size, u32 align)
 	c->node = n;
 	c->object_size = size;
 	c->align = smm_cache_alignment(c->flags, align, size);
-	c->size = ALIGN(ALIGN(size, 8), c->align);
-	c->red_end = c->owner_offset = size;
+	/* DEBUG's red zone: a word after the object (6.7: one before it too) */
+	c->red_end = c->owner_offset = c->flags & SHADOWMM_CACHE_RED_ZONE ?
+				       ALIGN(size, 8) + 8 : size;
+	c->size = ALIGN(ALIGN(c->red_end, 8), c->align);
 	c->fp_offset = 0;
 	c->first = 0;
 	c->min_partial = c->cpu_partial = c->cpu_partial_slabs = 0;
 	left = smm_slabp_order(c, c->size, true, max_order, &num, &order);
-	n->objfreelist = num && num * sizeof(smm_slabp_idx_t) <= size;
+	/* a poisoned free object cannot hold the index array */
+	n->objfreelist = num && num * sizeof(smm_slabp_idx_t) <= size &&
+			 !(c->flags & SMM_CACHE_DEBUG_FLAGS);
 	if (!n->objfreelist)
 		left = smm_slabp_order(c, c->size, false, max_order, &num, &order);
 	if (!num)

@@ -361,19 +361,104 @@ TEST_F(slabp, slab_slab_refusals)
 	struct slab_test *st = &self->st;
 	struct smm_cache *c = NULL;
 
-	EXPECT_TRUE(smm_cache_check_policy(SMM_SLAB, SHADOWMM_CACHE_RED_ZONE) != NULL);
-	EXPECT_TRUE(smm_cache_check_policy(SMM_SLAB, SHADOWMM_CACHE_POISON) != NULL);
 	EXPECT_TRUE(smm_cache_check_policy(SMM_SLAB, SHADOWMM_CACHE_STORE_USER) != NULL);
-	EXPECT_TRUE(smm_cache_check_policy(SMM_SLAB, SHADOWMM_CACHE_HWCACHE_ALIGN |
+	EXPECT_TRUE(smm_cache_check_policy(SMM_SLAB, SHADOWMM_CACHE_RED_ZONE |
+					   SHADOWMM_CACHE_POISON | SHADOWMM_CACHE_HWCACHE_ALIGN |
 					   SHADOWMM_CACHE_RECLAIM_ACCOUNT |
 					   SHADOWMM_CACHE_HARDENED) == NULL);
-	EXPECT_EQ(smm_cache_create_policy(&st->s, "x", 64, 0, SHADOWMM_CACHE_RED_ZONE, SMM_SLAB,
+	EXPECT_EQ(smm_cache_create_policy(&st->s, "x", 64, 0, SHADOWMM_CACHE_STORE_USER, SMM_SLAB,
 					  &c), -EINVAL);
 	EXPECT_EQ(smm_cache_create_policy(&st->s, "x", 64, 0, SHADOWMM_CACHE_RECLAIM_ACCOUNT,
 					  SMM_SLAB, &c), 0);
 	ASSERT_TRUE(c != NULL);
 	EXPECT_TRUE(smm_cache_corrupt_refusal(c, SHADOWMM_CORRUPT_REDZONE) != NULL);
+	EXPECT_TRUE(smm_cache_corrupt_refusal(c, SHADOWMM_CORRUPT_AFTER_FREE) != NULL);
 	EXPECT_TRUE(smm_cache_corrupt_refusal(c, SHADOWMM_CORRUPT_FREELIST) != NULL);
+}
+
+/*
+ * SLAB's DEBUG build: red_zone and poison on a 100-byte cache. The slot
+ * is the object, a word of red zone, aligned (112 bytes), the index
+ * array on-slab (no OBJFREELIST: a poisoned free object cannot hold
+ * it). New objects come poisoned with inactive red zones; an allocated
+ * one has an active red zone. An overrun of a live object, a write
+ * after free into an object in an array cache and one into an object
+ * free on its slab are each found by VALIDATE (and counted); a double
+ * free of an object in an array is refused; the allocation of the
+ * object written after free reports it. Without debug flags nothing is
+ * checked: the same 100-byte cache is 104 bytes a slot.
+ */
+TEST_F(slabp, slab_slab_debug)
+{
+	struct slab_test *st = &self->st;
+	struct smm_cache *c, *plain;
+	struct smm_cache_info ci;
+	unsigned long reports = smm_user_reports;
+	const char *why = NULL;
+	u64 pos[40], errs;
+	unsigned int i, j;
+	char *obj;
+
+	plain = slabp_create(st, "plain", 100, 0);
+	ASSERT_TRUE(plain != NULL);
+	EXPECT_EQ(plain->size, 104);
+	ASSERT_EQ(smm_cache_create_policy(&st->s, "dbg", 100, 0, SHADOWMM_CACHE_RED_ZONE |
+					  SHADOWMM_CACHE_POISON, SMM_SLAB, &c), 0);
+	EXPECT_EQ(c->size, 112);
+	EXPECT_EQ(c->red_end, 112);
+	slabp_info(c, &ci);
+	EXPECT_EQ(ci.objects, (4096 - 0) / (112 + 2));
+
+	for (i = 0; i < 40; i++)
+		ASSERT_TRUE(smm_cache_alloc(c, 0, 0, &pos[i]) != NULL);
+	obj = smm_slab_pos_virt(&st->t.mm, pos[0]);
+	EXPECT_EQ((u8)obj[100], SMM_RED_ACTIVE);
+	EXPECT_EQ(slab_test_validate(c), 0);
+
+	/* an overrun of a live object */
+	obj[100] = 0x42;
+	EXPECT_EQ(slab_test_validate(c), 1);
+	obj[100] = (char)SMM_RED_ACTIVE;
+	EXPECT_EQ(slab_test_validate(c), 0);
+
+	/* freed: in CPU 0's array, poisoned; a write after free; a double free */
+	EXPECT_EQ(smm_cache_free(c, pos[1], 0), 0);
+	obj = smm_slab_pos_virt(&st->t.mm, pos[1]);
+	EXPECT_EQ((u8)obj[0], SMM_POISON_FREE);
+	EXPECT_EQ((u8)obj[99], SMM_POISON_END);
+	EXPECT_EQ((u8)obj[100], SMM_RED_INACTIVE);
+	EXPECT_EQ(smm_cache_free(c, pos[2], 0), 0);
+	EXPECT_EQ(smm_cache_free(c, pos[1], 0), -EINVAL);
+	obj[7] = 0x42;
+	EXPECT_EQ(slab_test_validate(c), 1);
+	obj[7] = (char)SMM_POISON_FREE;
+	EXPECT_EQ(slab_test_validate(c), 0);
+
+	/* a write after free into an object free on its slab, which pos[0] keeps partial */
+	for (i = 3; i < 40; i++)
+		EXPECT_EQ(smm_cache_free(c, pos[i], 0), 0);
+	EXPECT_EQ(smm_cache_tune(c, 1, 1, 0, 0, &why), 0);	/* the arrays back to the slabs */
+	slabp_info(c, &ci);
+	EXPECT_EQ(ci.array_avail + ci.shared_avail, 0);
+	for (j = 1; j < 40 && smm_slab_head(c, pos[j]) != smm_slab_head(c, pos[0]); j++)
+		;
+	ASSERT_TRUE(j < 40);
+	obj = smm_slab_pos_virt(&st->t.mm, pos[j]);
+	obj[50] = 0x42;
+	EXPECT_EQ(slab_test_validate(c), 1);
+
+	/* allocating it reports the write after free and hands it out */
+	slabp_info(c, &ci);	/* VALIDATE counted its problem too */
+	errs = ci.stats.errors;
+	for (i = 1; i < 40; i++)
+		ASSERT_TRUE(smm_cache_alloc(c, 0, 0, &pos[i]) != NULL);
+	slabp_info(c, &ci);
+	EXPECT_EQ(ci.stats.errors, errs + 1);
+	for (i = 0; i < 40; i++)
+		EXPECT_EQ(smm_cache_free(c, pos[i], 0), 0);
+	EXPECT_EQ(slab_test_validate(c), 0);
+	EXPECT_TRUE(smm_user_reports > reports);
+	EXPECT_EQ(slab_test_check(st), 0);
 }
 
 /*

@@ -91,14 +91,14 @@ TEST_F(slob, slob_refusals)
 	EXPECT_TRUE(smm_cache_check_policy(SMM_SLOB, SHADOWMM_CACHE_HARDENED) != NULL);
 	EXPECT_TRUE(smm_cache_check_policy(SMM_SLOB, SHADOWMM_CACHE_RECLAIM_ACCOUNT) != NULL);
 	EXPECT_TRUE(smm_cache_check_policy(SMM_SLOB, SHADOWMM_CACHE_HWCACHE_ALIGN) == NULL);
-	/* SLAB is built: only its debug flags are refused (slab_slab_test.c) */
+	/* SLAB is built: only store_user is refused (slab_slab_test.c) */
 	EXPECT_TRUE(smm_cache_check_policy(SMM_SLAB, 0) == NULL);
-	EXPECT_TRUE(smm_cache_check_policy(SMM_SLAB, SHADOWMM_CACHE_RED_ZONE) != NULL);
+	EXPECT_TRUE(smm_cache_check_policy(SMM_SLAB, SHADOWMM_CACHE_STORE_USER) != NULL);
 	EXPECT_TRUE(smm_cache_check_policy(3, 0) != NULL);
 	EXPECT_EQ(smm_cache_create_policy(&st->s, "x", 64, 0, SHADOWMM_CACHE_POISON, SMM_SLOB, &c),
 		  -EINVAL);
-	EXPECT_EQ(smm_cache_create_policy(&st->s, "x", 64, 0, SHADOWMM_CACHE_POISON, SMM_SLAB, &c),
-		  -EINVAL);
+	EXPECT_EQ(smm_cache_create_policy(&st->s, "x", 64, 0, SHADOWMM_CACHE_STORE_USER, SMM_SLAB,
+					  &c), -EINVAL);
 	EXPECT_EQ(smm_cache_create_policy(&st->s, "slob-heap", 64, 0, 0, SMM_SLUB, &c), -EINVAL);
 	EXPECT_TRUE(c == NULL);
 	c = slob_create(st, "x", 64, 0);
