@@ -491,10 +491,14 @@ void smm_free_pages(struct smm_mm *mm, u64 idx, unsigned int cpu)
 	order = smm_frame_order(&f);
 	zone = smm_zone_of(mm, idx);
 	smm_page_owner_free(mm, idx, order);
-	if (likely(mm->pcp_enabled && smm_pcp_allowed_order(order)))
+	if (likely(mm->pcp_enabled && !order)) {	/* constants folded */
+		smm_trace_page_free(mm, idx, 0);
+		smm_pcp_free_fast(mm, zone, idx, smm_pageblock_mt(mm, idx), cpu);
+	} else if (mm->pcp_enabled && smm_pcp_allowed_order(order)) {
 		smm_pcp_free(mm, zone, idx, order, smm_pageblock_mt(mm, idx), cpu);
-	else
+	} else {
 		smm_free_pages_buddy(mm, zone, idx, order, smm_pageblock_mt(mm, idx));
+	}
 }
 
 /*
