@@ -183,16 +183,19 @@ static __always_inline u64 smm_merge(struct smm_mm *mm, struct smm_zone *z,
 {
 	const u64 start = z->start, end = z->end;
 	unsigned int o = *order;
+	/* 1 << o and what smm_free_head_of() compares, kept level to level */
+	u64 bit = 1ULL << o, want = smm_frame_head_word(SMM_FRAME_FREE, o, 0, 0);
 
-	for (; o < SMM_MAX_ORDER; o++) {
-		u64 buddy = idx ^ (1ULL << o);
+	for (; o < SMM_MAX_ORDER; o++, bit <<= 1, want += 1ULL << SMM_FRAME_ORDER_SHIFT) {
+		u64 buddy = idx ^ bit;
 		struct smm_frame f;
 
 		/* page_is_buddy(): smm_is_free_buddy(), the word kept for the unlink */
 		if (unlikely(o >= bound_order) && (buddy < start || buddy >= end))
 			break;
 		f = smm_frame_load(&frames[buddy]);
-		if (!smm_free_head_of(&f, o))
+		/* smm_free_head_of(): type and order in one compare */
+		if ((f.word & SMM_FRAME_MASK(SMM_FRAME_MT_SHIFT)) != want)
 			break;
 		/*
 		 * Whole pageblocks merge across types only when both are
@@ -207,8 +210,8 @@ static __always_inline u64 smm_merge(struct smm_mm *mm, struct smm_zone *z,
 				break;
 		}
 		__smm_del_free(frames, z, buddy, o, f, census_end);
-		smm_frame_set_tail(&frames[idx | (1ULL << o)]);	/* the higher of the two */
-		idx &= ~(1ULL << o);
+		smm_frame_set_tail(&frames[idx | bit]);	/* the higher of the two */
+		idx &= ~bit;
 	}
 	*order = o;
 	return idx;
