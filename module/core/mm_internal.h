@@ -264,12 +264,13 @@ static __always_inline u64 smm_pcp_alloc_fast(struct smm_mm *mm, unsigned int zo
 void smm_pcp_free_high(struct smm_mm *mm, struct smm_pcp *pcp, unsigned int p);
 
 /*
- * free_unref_page() of an order-0 block: pcp.c's smm_pcp_free() with the
- * order a constant, inline in smm_free_pages(). The descriptor's word is
- * made before the lock (only its next link comes from the list), and the
- * drain past high is out of line (smm_pcp_free_high()): the same stores
- * in the same order as smm_pcp_commit()'s, with fewer values live across
- * the lock call. The caller fires the free's trace hook.
+ * free_unref_page() of an order-0 block: pcp.c's smm_pcp_free() with
+ * the order a constant, inline in page_alloc.c's free path. The
+ * descriptor's word is made before the lock (only its next link comes
+ * from the list), and the drain past high is out of line
+ * (smm_pcp_free_high()): the same stores in the same order as
+ * smm_pcp_commit()'s, with fewer values live across the lock call. The
+ * caller fires the free's trace hook.
  */
 static __always_inline void smm_pcp_free_fast(struct smm_mm *mm, unsigned int zone, u64 idx,
 					      unsigned int mt, unsigned int cpu)
