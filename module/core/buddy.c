@@ -38,53 +38,74 @@ static const u8 smm_fallbacks[SMM_NR_PCPTYPES][SMM_NR_PCPTYPES - 1] = {
  * Make @idx a free block of @order and put it on its list: at the head,
  * where the next allocation takes it, or with @tail at the end, where it
  * stays longest (add_to_free_list() and add_to_free_list_tail()).
+ * @frames is mm->frames and @census_end the zone's sweep.end, both read
+ * once by the caller (the zone lock keeps them still): the loops pass a
+ * constant 0 when no CHECK runs, and the census hook compiles away.
  */
-static __always_inline void smm_add_free(struct smm_mm *mm, struct smm_zone *z, u64 idx,
-					 unsigned int order, unsigned int mt, bool tail)
+static __always_inline void __smm_add_free(struct smm_frame *frames, struct smm_zone *z,
+					   u64 idx, unsigned int order, unsigned int mt,
+					   bool tail, u64 census_end)
 {
 	struct smm_free_area *a = &z->area[order];
 	u32 first = a->head[mt], last = a->tail[mt];
 
 	if (tail && last != SMM_FRAME_NONE) {
-		smm_frame_set_linked(&mm->frames[idx], SMM_FRAME_FREE, order, mt, last,
+		smm_frame_set_linked(&frames[idx], SMM_FRAME_FREE, order, mt, last,
 				     SMM_FRAME_NONE);
-		smm_frame_set_next(&mm->frames[last], idx);
+		smm_frame_set_next(&frames[last], idx);
 		a->tail[mt] = idx;
 	} else {
-		smm_frame_set_linked(&mm->frames[idx], SMM_FRAME_FREE, order, mt, SMM_FRAME_NONE,
+		smm_frame_set_linked(&frames[idx], SMM_FRAME_FREE, order, mt, SMM_FRAME_NONE,
 				     first);
 		if (first != SMM_FRAME_NONE)
-			smm_frame_set_prev(&mm->frames[first], idx);
+			smm_frame_set_prev(&frames[first], idx);
 		else
 			a->tail[mt] = idx;
 		a->head[mt] = idx;
 	}
 	WRITE_ONCE(a->nr_free[mt], a->nr_free[mt] + 1);
-	if (unlikely(idx < z->sweep.end))	/* behind CHECK's cursor */
+	if (unlikely(idx < census_end))	/* behind CHECK's cursor */
 		z->sweep.nr_free[order][mt]++;
+}
+
+static __always_inline void smm_add_free(struct smm_mm *mm, struct smm_zone *z, u64 idx,
+					 unsigned int order, unsigned int mt, bool tail)
+{
+	__smm_add_free(mm->frames, z, idx, order, mt, tail, z->sweep.end);
 }
 
 /*
  * Unlink the free block at @idx of @order whose descriptor word the
  * caller read (@f: it names the list); the zone lock keeps it so.
+ * @frames and @census_end as for __smm_add_free().
  */
-static __always_inline void __smm_del_free(struct smm_mm *mm, struct smm_zone *z, u64 idx,
-					   unsigned int order, struct smm_frame f)
+static __always_inline void __smm_del_free(struct smm_frame *frames, struct smm_zone *z,
+					   u64 idx, unsigned int order, struct smm_frame f,
+					   u64 census_end)
 {
 	unsigned int mt = smm_frame_mt(&f);
 	struct smm_free_area *a = &z->area[order];
-	u32 prev = smm_frame_prev(&f), next = smm_frame_next(&f);
+	u32 prev, next;
 
+	/* alone on its list (every split and merge of a lone block): no decoding */
+	if (smm_frame_data(&f) == smm_frame_links(SMM_FRAME_NONE, SMM_FRAME_NONE)) {
+		a->head[mt] = SMM_FRAME_NONE;
+		a->tail[mt] = SMM_FRAME_NONE;
+		goto count;
+	}
+	prev = smm_frame_prev(&f);
+	next = smm_frame_next(&f);
 	if (prev != SMM_FRAME_NONE)
-		smm_frame_set_next(&mm->frames[prev], next);
+		smm_frame_set_next(&frames[prev], next);
 	else
 		a->head[mt] = next;
 	if (next != SMM_FRAME_NONE)
-		smm_frame_set_prev(&mm->frames[next], prev);
+		smm_frame_set_prev(&frames[next], prev);
 	else
 		a->tail[mt] = prev;
+count:
 	WRITE_ONCE(a->nr_free[mt], a->nr_free[mt] - 1);
-	if (unlikely(idx < z->sweep.end))
+	if (unlikely(idx < census_end))
 		z->sweep.nr_free[order][mt]--;
 }
 
@@ -93,7 +114,7 @@ static __always_inline void smm_del_free(struct smm_mm *mm, struct smm_zone *z, 
 {
 	struct smm_frame f = mm->frames[idx];
 
-	__smm_del_free(mm, z, idx, smm_frame_order(&f), f);
+	__smm_del_free(mm->frames, z, idx, smm_frame_order(&f), f, z->sweep.end);
 }
 
 /* move_to_free_list(): to the tail of @mt's list. */
@@ -147,6 +168,56 @@ static bool smm_buddy_merge_likely(const struct smm_mm *mm, const struct smm_zon
 }
 
 /*
+ * __free_one_page()'s merge loop: merge the block at @idx of *@order
+ * with its free buddies and return the head of the result (*@order its
+ * order). Each level is what the kernel's does: the buddy found with
+ * one xor and one load, unlinked, the head inside the merged block made
+ * a tail. The zone bound is asked only from @bound_order on: below it
+ * the zone's start and end are multiples of the block the two buddies
+ * form, so a buddy of a block in the zone is in the zone. @frames and
+ * @census_end as for __smm_add_free().
+ */
+static __always_inline u64 smm_merge(struct smm_mm *mm, struct smm_zone *z,
+				     struct smm_frame *frames, u64 idx, unsigned int *order,
+				     unsigned int mt, unsigned int bound_order, u64 census_end)
+{
+	const u64 start = z->start, end = z->end;
+	unsigned int o = *order;
+	/* 1 << o and what smm_free_head_of() compares, kept level to level */
+	u64 bit = 1ULL << o, want = smm_frame_head_word(SMM_FRAME_FREE, o, 0, 0);
+
+	for (; o < SMM_MAX_ORDER; o++, bit <<= 1, want += 1ULL << SMM_FRAME_ORDER_SHIFT) {
+		u64 buddy = idx ^ bit;
+		struct smm_frame f;
+
+		/* page_is_buddy(): smm_is_free_buddy(), the word kept for the unlink */
+		if (unlikely(o >= bound_order) && (buddy < start || buddy >= end))
+			break;
+		f = smm_frame_load(&frames[buddy]);
+		/* smm_free_head_of(): type and order in one compare */
+		if ((f.word & SMM_FRAME_MASK(SMM_FRAME_MT_SHIFT)) != want)
+			break;
+		/*
+		 * Whole pageblocks merge across types only when both are
+		 * mergeable (below MIGRATE_PCPTYPES): a HighAtomic block
+		 * never joins another type's, or the reserve's count would
+		 * follow blocks that are not on its lists.
+		 */
+		if (unlikely(o >= SMM_PAGEBLOCK_ORDER)) {
+			unsigned int buddy_mt = smm_pageblock_mt(mm, buddy);
+
+			if (mt != buddy_mt && (mt >= SMM_NR_PCPTYPES || buddy_mt >= SMM_NR_PCPTYPES))
+				break;
+		}
+		__smm_del_free(frames, z, buddy, o, f, census_end);
+		smm_frame_set_tail(&frames[idx | bit]);	/* the higher of the two */
+		idx &= ~bit;
+	}
+	*order = o;
+	return idx;
+}
+
+/*
  * __free_one_page(): return the block at @idx to the free lists, merging
  * it with its buddies. The head that ends up inside the merged block is
  * made a tail so that only the merged head describes it. @to_tail is
@@ -158,39 +229,19 @@ static void smm_free_one(struct smm_mm *mm, struct smm_zone *z, u64 idx, unsigne
 {
 	/* the zone lock keeps these still: loaded once, not per level */
 	struct smm_frame *frames = mm->frames;
-	const u64 start = z->start, end = z->end;
+	const u64 census_end = z->sweep.end;
+	/* the largest alignment both bounds share, MAX_ORDER at most */
+	unsigned int bound_order = __builtin_ctzll(z->start | z->end | (1ULL << SMM_MAX_ORDER));
 
 	WRITE_ONCE(z->free, z->free + (1ULL << order));
-	while (order < SMM_MAX_ORDER) {
-		u64 buddy = idx ^ (1ULL << order);
-		struct smm_frame f;
-
-		/* smm_is_free_buddy(), with the word kept for the unlink */
-		if (buddy < start || buddy >= end)
-			break;
-		f = smm_frame_load(&frames[buddy]);
-		if (!smm_free_head_of(&f, order))
-			break;
-		/*
-		 * Whole pageblocks merge across types only when both are
-		 * mergeable (below MIGRATE_PCPTYPES): a HighAtomic block
-		 * never joins another type's, or the reserve's count would
-		 * follow blocks that are not on its lists.
-		 */
-		if (order >= SMM_PAGEBLOCK_ORDER) {
-			unsigned int buddy_mt = smm_pageblock_mt(mm, buddy);
-
-			if (mt != buddy_mt && (mt >= SMM_NR_PCPTYPES || buddy_mt >= SMM_NR_PCPTYPES))
-				break;
-		}
-		__smm_del_free(mm, z, buddy, order, f);
-		smm_frame_set_tail(&frames[max(idx, buddy)]);
-		idx = min(idx, buddy);
-		order++;
-	}
+	/* two copies of the loop: without CHECK the census hook folds away */
+	if (likely(!census_end))
+		idx = smm_merge(mm, z, frames, idx, &order, mt, bound_order, 0);
+	else
+		idx = smm_merge(mm, z, frames, idx, &order, mt, bound_order, census_end);
 	if (!to_tail)
 		to_tail = smm_buddy_merge_likely(mm, z, idx, order);
-	smm_add_free(mm, z, idx, order, mt, to_tail);
+	__smm_add_free(frames, z, idx, order, mt, to_tail, census_end);
 }
 
 void __smm_free_one(struct smm_mm *mm, struct smm_zone *z, u64 idx, unsigned int order,
@@ -199,14 +250,30 @@ void __smm_free_one(struct smm_mm *mm, struct smm_zone *z, u64 idx, unsigned int
 	smm_free_one(mm, z, idx, order, mt, false);
 }
 
-/* expand(): split a block of order @high down to @low, freeing upper halves. */
-static void smm_expand(struct smm_mm *mm, struct smm_zone *z, u64 idx, unsigned int low,
-		       unsigned int high, unsigned int mt)
+/*
+ * expand(): split a block of order @high down to @low, freeing upper
+ * halves. @frames and @census_end as for __smm_add_free().
+ */
+static __always_inline void __smm_expand(struct smm_frame *frames, struct smm_zone *z, u64 idx,
+					 unsigned int low, unsigned int high, unsigned int mt,
+					 u64 census_end)
 {
 	while (high > low) {
 		high--;
-		smm_add_free(mm, z, idx + (1ULL << high), high, mt, false);
+		__smm_add_free(frames, z, idx + (1ULL << high), high, mt, false, census_end);
 	}
+}
+
+static void smm_expand(struct smm_mm *mm, struct smm_zone *z, u64 idx, unsigned int low,
+		       unsigned int high, unsigned int mt)
+{
+	u64 census_end = z->sweep.end;
+
+	/* two copies of the loop: without CHECK the census hook folds away */
+	if (likely(!census_end))
+		__smm_expand(mm->frames, z, idx, low, high, mt, 0);
+	else
+		__smm_expand(mm->frames, z, idx, low, high, mt, census_end);
 }
 
 static u64 __smm_rmqueue_smallest(struct smm_mm *mm, struct smm_zone *z, unsigned int order,

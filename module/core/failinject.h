@@ -56,11 +56,17 @@ int smm_fail_check(unsigned int target, unsigned int attr, s64 v, const char **w
 int smm_fail_set(struct smm_fail_attr *a, unsigned int target, unsigned int attr, s64 v,
 		  const char **why);
 
+/* Whether @a may fail anything (probability set): the fast paths' one load. */
+static inline bool smm_fail_armed(struct smm_fail_attr *a)
+{
+	return READ_ONCE(a->probability) != 0;
+}
+
 /* should_fail_alloc_page(): one load while the target is not armed. */
 static inline bool smm_should_fail_alloc_page(struct smm_fail_attr *a, unsigned int order,
 					      unsigned int gfp)
 {
-	if (likely(!READ_ONCE(a->probability)))
+	if (likely(!smm_fail_armed(a)))
 		return false;
 	return __smm_should_fail_alloc_page(a, order, gfp);
 }
@@ -69,7 +75,7 @@ static inline bool smm_should_fail_alloc_page(struct smm_fail_attr *a, unsigned 
 static inline bool smm_should_failslab(struct smm_fail_attr *a, u32 cache_flags,
 				       unsigned int gfp, u32 size)
 {
-	if (likely(!READ_ONCE(a->probability)))
+	if (likely(!smm_fail_armed(a)))
 		return false;
 	return __smm_should_failslab(a, cache_flags, gfp, size);
 }

@@ -261,6 +261,37 @@ static __always_inline u64 smm_pcp_alloc_fast(struct smm_mm *mm, unsigned int zo
 	return idx;
 }
 
+void smm_pcp_free_high(struct smm_mm *mm, struct smm_pcp *pcp, unsigned int p);
+
+/*
+ * free_unref_page() of an order-0 block: pcp.c's smm_pcp_free() with
+ * the order a constant, inline in page_alloc.c's free path. The
+ * descriptor's word is made before the lock (only its next link comes
+ * from the list), and the drain past high is out of line
+ * (smm_pcp_free_high()): the same stores in the same order as
+ * smm_pcp_commit()'s, with fewer values live across the lock call. The
+ * caller fires the free's trace hook.
+ */
+static __always_inline void smm_pcp_free_fast(struct smm_mm *mm, unsigned int zone, u64 idx,
+					      unsigned int mt, unsigned int cpu)
+{
+	struct smm_pcp *pcp = smm_pcp_of(mm, cpu, zone);
+	unsigned int p = smm_pcp_index(0, mt);
+	struct smm_frame *f = &mm->frames[idx];
+	u64 word = smm_frame_head_word(SMM_FRAME_PCP, 0, mt, smm_frame_links(SMM_FRAME_NONE, 0));
+
+	smm_pcp_lock(pcp);
+	/* smm_pcp_add_head(): list_add() */
+	smm_frame_store(f, word | (u64)pcp->lists[p] << SMM_FRAME_NEXT_SHIFT);
+	pcp->lists[p] = idx;
+	smm_pcp_census(pcp, idx, 1);
+	smm_count_add(pcp->count, 1);
+	smm_count_add(pcp->stats.free[0], 1);
+	if (unlikely(pcp->count >= pcp->high))
+		smm_pcp_free_high(mm, pcp, p);
+	smm_pcp_unlock(pcp);
+}
+
 /* frag.c: the counts behind the indexes mm.h declares */
 struct smm_frag {
 	u64 free_pages;

@@ -473,6 +473,18 @@ static noinline void smm_free_pages_buddy(struct smm_mm *mm, unsigned int zone, 
 }
 
 /*
+ * An order-0 block onto this CPU's list (smm_pcp_free_fast() inline),
+ * out of line: a tail call from smm_free_pages(), which then saves no
+ * registers for the buddy's frees.
+ */
+static noinline void smm_free_pages_pcp0(struct smm_mm *mm, unsigned int zone, u64 idx,
+					 unsigned int mt, unsigned int cpu)
+{
+	smm_trace_page_free(mm, idx, 0);
+	smm_pcp_free_fast(mm, zone, idx, mt, cpu);
+}
+
+/*
  * Free the block whose head is @idx (a PAGE head). It goes back under
  * the migratetype of its pageblock, as the kernel frees to the pageblock's
  * type, not the allocation's. The descriptor is read once: the caller
@@ -491,7 +503,9 @@ void smm_free_pages(struct smm_mm *mm, u64 idx, unsigned int cpu)
 	order = smm_frame_order(&f);
 	zone = smm_zone_of(mm, idx);
 	smm_page_owner_free(mm, idx, order);
-	if (likely(mm->pcp_enabled && smm_pcp_allowed_order(order)))
+	if (likely(mm->pcp_enabled && !order))	/* constants folded */
+		smm_free_pages_pcp0(mm, zone, idx, smm_pageblock_mt(mm, idx), cpu);
+	else if (mm->pcp_enabled && smm_pcp_allowed_order(order))
 		smm_pcp_free(mm, zone, idx, order, smm_pageblock_mt(mm, idx), cpu);
 	else
 		smm_free_pages_buddy(mm, zone, idx, order, smm_pageblock_mt(mm, idx));

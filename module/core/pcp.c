@@ -355,6 +355,18 @@ void smm_pcp_free(struct smm_mm *mm, unsigned int zone, u64 idx, unsigned int or
 }
 
 /*
+ * free_unref_page_commit()'s drain for an order-0 free that took the
+ * lists to high (smm_pcp_free_fast()): out of line, so the fast path
+ * keeps fewer values across its lock call. Under the pcp lock.
+ */
+void smm_pcp_free_high(struct smm_mm *mm, struct smm_pcp *pcp, unsigned int p)
+{
+	struct smm_zone *z = &mm->zones[(pcp - mm->pcp) % SMM_NR_ZONES];	/* smm_pcp_of() */
+
+	smm_pcp_free_bulk(mm, z, pcp, smm_pcp_nr_free(pcp, pcp->high, false), p);
+}
+
+/*
  * The bulk fast path (__alloc_pages_bulk()): up to @nr order-0 blocks of
  * @mt under one taking of the pcp lock. As in the kernel it leaves
  * free_factor alone. Returns how many it got.

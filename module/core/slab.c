@@ -653,28 +653,46 @@ static noinline void *smm_cache_alloc_slow(struct smm_cache *c, struct smm_cache
 }
 
 /*
+ * smm_cache_alloc() when failslab is armed or the cache has debug flags:
+ * the fault injection's verdict first, then all of it under @cpu's lock
+ * in smm_cache_alloc_slow() (which pops as the fast path does when the
+ * freelist holds an object). Out of line, so that @owner and @cpu do
+ * not live across the fast path's lock call.
+ */
+static noinline void *smm_cache_alloc_cold(struct smm_cache *c, unsigned int cpu, u64 owner,
+					   u64 *pos)
+{
+	struct smm_cache_cpu *cc = &c->cpu[cpu];
+
+	if (smm_should_failslab(&c->mm->fail[SHADOWMM_FAULT_SLAB], c->flags, c->gfp, c->object_size))
+		return NULL;
+	smm_lock(&cc->lock);
+	return smm_cache_alloc_slow(c, cc, cpu, owner, pos);
+}
+
+/*
  * Allocate one object on behalf of @cpu (the caller stays on it) and
  * return its memory, its position in *@pos. The fast path pops the
  * active slab's freelist under the CPU's own lock: no shared lock, no
- * division, no scan, straight-line when the cache has no debug flags
- * and the next free pointer is sound; anything else goes on under the
- * lock in smm_cache_alloc_slow(). @owner is kept with the object
- * (STORE_USER). Fault injection (failslab) may fail it first.
+ * division, no scan, straight-line when failslab is not armed, the
+ * cache has no debug flags and the next free pointer is sound (it is
+ * checked, smm_slab_slot_ok(), and hardened, smm_slab_fp_get(), always);
+ * anything else goes on under the lock in smm_cache_alloc_slow().
+ * @owner is kept with the object (STORE_USER, a debug flag). Fault
+ * injection (failslab) may fail it first (smm_cache_alloc_cold()).
  */
 static __always_inline void *__smm_cache_alloc(struct smm_cache *c, unsigned int cpu, u64 owner,
 					       u64 *pos)
 {
-	struct smm_cache_cpu *cc = &c->cpu[cpu];
+	struct smm_cache_cpu *cc;
 	u32 off, next;
 	char *base;
 
-	if (smm_should_failslab(&c->mm->fail[SHADOWMM_FAULT_SLAB], c->flags, c->gfp, c->object_size))
-		return NULL;
 	/* the flags never change after creation: no lock needed to read them */
-	if (unlikely(c->flags & SMM_CACHE_DEBUG_FLAGS)) {
-		smm_lock(&cc->lock);
-		return smm_cache_alloc_slow(c, cc, cpu, owner, pos);
-	}
+	if (unlikely(smm_fail_armed(&c->mm->fail[SHADOWMM_FAULT_SLAB]) ||
+		     (c->flags & SMM_CACHE_DEBUG_FLAGS)))
+		return smm_cache_alloc_cold(c, cpu, owner, pos);
+	cc = &c->cpu[cpu];
 	smm_lock(&cc->lock);
 	off = cc->free;
 	if (unlikely(off == SMM_SLAB_END))
