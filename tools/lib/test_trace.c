@@ -30,7 +30,7 @@
 
 #include "libsmm.h"
 
-#define NR_TESTS	41
+#define NR_TESTS	42
 
 static int tests, failed;
 
@@ -370,6 +370,10 @@ static void test_replay(void)
 	CHECK(st.live_frames == m->frames && st.live_frames == 2 && st.peak_frames == 7 &&
 	      st.live_objs == 2 && st.peak_objs == 3,
 	      "live frames 2 (as the model), peak 7; objects live 2, peak 3");
+	/* handles 1-3: pfns 0x100-0x102, 4: 0x200, 5: 0x101 again */
+	CHECK(!m->page_live[1] && !m->page_live[2] && m->page_live[3] && !m->page_live[4] &&
+	      m->page_live[5] && m->obj_live[1] && !m->obj_live[2] && m->obj_live[3],
+	      "the blocks left live are 0x102's and 0x101's second, the objects 0xa0's and 0xc0's");
 	CHECK(st.requests == 8, "requests: one per run (8, saw %" PRIu64 ")", st.requests);
 	memset(m, 0, sizeof(*m));
 	m->budget = 1 << 20;
