@@ -17,7 +17,7 @@ EV='mm_page_alloc|mm_page_free|mm_page_free_batched|kmalloc|kfree|kmem_cache_all
 CAP=/tmp/replay.trace
 
 ktap_header
-ktap_plan 12
+ktap_plan 13
 smm_need_range "$SMM_BASE" 64M
 
 smm_unload
@@ -30,7 +30,10 @@ counts() { printf '%s' "$1" | jq -c 'del(.file)'; }
 
 ktap_check "a capture of dd, find and tar holds kmem events" \
 	sh -c "\"$(dirname "$0")/trace_capture.sh\" $CAP && [ \$(grep -cE ': ($EV): ' $CAP) -gt 1000 ]"
-ktap_print_msg "the capture: $(wc -l < $CAP) lines; first event: $(grep -m1 -E ": mm_page_alloc: " $CAP)"
+ktap_print_msg "the capture: $(wc -l < $CAP) lines"
+for e in $(echo "$EV" | tr '|' ' '); do
+	ktap_print_msg "first $e: $(grep -m1 -E ": $e: " $CAP | sed 's/^.*[0-9]: //')"
+done
 
 before=$(used_sum)
 t0=$(date +%s)
@@ -49,6 +52,15 @@ ktap_check "every event replayed, skipped or refused once" \
 ktap_check "pages allocated and freed balance with what is live: the shadow's frames grew by live_frames" \
 	json_expect "$r1" '.live_frames' "$((after - before))"
 ktap_check "CHECK passes after the replay" smmctl check
+smmctl reset > /dev/null
+text_output() {
+	local out
+	out=$(smmctl trace replay $CAP pages limit 100) || return 1
+	printf '%s\n' "$out" | grep -q "^  replayed [0-9]*: page_allocs" &&
+		printf '%s\n' "$out" | grep -q "^  read mm_page_alloc [0-9]* mm_page_free [0-9]*" ||
+		{ echo "text output: $out"; return 1; }
+}
+ktap_check "the text output names each count (limit 100)" text_output
 
 smmctl reset > /dev/null
 r2=$(smmctl -j trace replay $CAP pages)

@@ -63,6 +63,15 @@ static int trace_replay_args(int argc, char **argv, const char **file,
 	return 0;
 }
 
+/* " NAME VALUE" in text, "NAME": VALUE in JSON */
+static void trace_print_named(const char *name, uint64_t v)
+{
+	char fmt[64];
+
+	snprintf(fmt, sizeof(fmt), " %s %%" PRIu64, name);
+	smmc_print_u64(SMMC_PRINT_ANY, name, fmt, v);
+}
+
 static void trace_replay_print(const char *file, const struct smmc_replay_stats *st)
 {
 	int i;
@@ -71,11 +80,11 @@ static void trace_replay_print(const char *file, const struct smmc_replay_stats 
 	smmc_print_u64(SMMC_PRINT_ANY, "lines", " lines %" PRIu64, st->lines);
 	smmc_print_u64(SMMC_PRINT_ANY, "events", " events %" PRIu64, st->events);
 	smmc_print_u64(SMMC_PRINT_ANY, "other", " other %" PRIu64, st->other);
-	smmc_print_u64(SMMC_PRINT_ANY, "lost", " lost_marks %" PRIu64 "\n", st->lost);
+	smmc_print_u64(SMMC_PRINT_ANY, "lost_marks", " lost_marks %" PRIu64 "\n", st->lost);
 	smmc_open_json_object("read");
 	smmc_print_text("  read");
 	for (i = 0; i < __SMMC_TRACE_EV_CNT; i++)
-		smmc_print_u64(SMMC_PRINT_ANY, smmc_trace_event_name(i), " %s", st->read[i]);
+		trace_print_named(smmc_trace_event_name(i), st->read[i]);
 	smmc_close_json_object();
 	smmc_print_nl();
 	smmc_print_u64(SMMC_PRINT_ANY, "replayed", "  replayed %" PRIu64, st->replayed);
@@ -87,7 +96,7 @@ static void trace_replay_print(const char *file, const struct smmc_replay_stats 
 	smmc_print_u64(SMMC_PRINT_ANY, "skipped", "  skipped %" PRIu64 ":", smmc_replay_skipped(st));
 	smmc_open_json_object("skips");
 	for (i = 0; i < __SMMC_SKIP_CNT; i++)
-		smmc_print_u64(SMMC_PRINT_ANY, smmc_replay_skip_name(i), " %s", st->skipped[i]);
+		trace_print_named(smmc_replay_skip_name(i), st->skipped[i]);
 	smmc_close_json_object();
 	smmc_print_nl();
 	smmc_print_u64(SMMC_PRINT_ANY, "failures", "  failures %" PRIu64, st->failures);
