@@ -88,6 +88,18 @@ ktap_check "a malformed file refused with its line ($bad), nothing changed" \
 ktap_check "a user without CAP_NET_ADMIN is refused" \
 	smm_refused "Operation not permitted" smm_unprivileged smmctl trace replay $CAP pages limit 10
 
+# about 100,000 events: copies of the capture one after the other (each
+# copy's frees match its own allocations again); the time is a diagnostic
+smmctl reset > /dev/null
+n=$(( 100000 / $(printf '%s' "$r1" | jq .events) + 1 ))
+i=0
+while [ "$i" -lt "$n" ]; do cat $CAP; i=$((i + 1)); done > $CAP.big
+t0=$(date +%s)
+big=$(smmctl -j trace replay $CAP.big pages)
+t1=$(date +%s)
+ktap_print_msg "$n copies: $(printf '%s' "$big" | jq -c '{events, replayed, requests, failures}') in $((t1 - t0)) s"
+rm -f $CAP.big
+
 smmctl reset > /dev/null
 ktap_check "RESET leaves every zone whole (as at load)" \
 	sh -c "[ \"\$(smmctl -j zone show | jq -c '[.zones[] | .managed - .free - .pcp]')\" = '$at_load' ]"
