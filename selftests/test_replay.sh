@@ -80,7 +80,9 @@ ktap_check "objects mode: the caches are SLAB's" sh -c \
 	"smmctl -j cache show | jq -e '[.caches[] | select(.name | startswith(\"replay-\")) | .policy] | unique == [\"slab\"]' > /dev/null"
 ktap_check "CHECK passes after the objects replay" smmctl check
 
-# a malformed copy: the 5th mm_page_alloc line loses its pfn
+# a malformed copy: the 5th mm_page_alloc line loses its pfn. RESET
+# first: the SLAB caches' reaping (every 2 s) would change the frames
+smmctl reset > /dev/null
 bad=$(grep -nE ": mm_page_alloc: " $CAP | sed -n 5p | cut -d: -f1)
 sed "${bad}s/ pfn=/ pfx=/" $CAP > $CAP.bad
 ktap_check "a malformed file refused with its line ($bad), nothing changed" \
