@@ -4,7 +4,7 @@
  * no name means one thing here and another in module/): each object's
  * requests and replies as plain C structs, one file per object (info.c,
  * section.c, zone.c, page.c, frame.c, check.c, cache.c, walk.c, space.c,
- * event.c, vmstat.c), on the netlink plumbing of smmc_nl.c (with the one parser of
+ * event.c, vmstat.c, trace.c), on the netlink plumbing of smmc_nl.c (with the one parser of
  * counts and handles in replies) and capture.c (replies recorded and
  * replayed); array.c holds the growable arrays, the one dump-into-an-
  * array helper and the name tables' lookup; units.c sizes in words;
@@ -17,6 +17,8 @@
  */
 #ifndef _SMMC_LIBSMM_H
 #define _SMMC_LIBSMM_H
+
+#include <stdio.h>
 
 #include "smmc_nl.h"
 
@@ -524,5 +526,83 @@ int smmc_file_read(struct smmc_nl *nl, uint32_t id, struct smmc_file_read *r);
 int smmc_files_get(struct smmc_nl *nl, struct smmc_file **v, size_t *n);
 int smmc_file_close(struct smmc_nl *nl, uint32_t id);
 int smmc_file_sync(struct smmc_nl *nl, uint32_t id, uint64_t *written);
+
+/*
+ * trace.c: a real kernel's kmem trace (tracefs "trace" text) read and
+ * replayed into the shadow (smmctl trace replay, Documentation/replay.md)
+ */
+enum smmc_trace_ev {
+	SMMC_TRACE_PAGE_ALLOC, SMMC_TRACE_PAGE_FREE, SMMC_TRACE_PAGE_FREE_BATCHED,
+	SMMC_TRACE_KMALLOC, SMMC_TRACE_KFREE, SMMC_TRACE_CACHE_ALLOC, SMMC_TRACE_CACHE_FREE,
+	__SMMC_TRACE_EV_CNT
+};
+
+struct smmc_trace_event {
+	enum smmc_trace_ev type;
+	uint64_t key;			/* pfn (page events) or ptr (slab events) */
+	uint32_t order;			/* page events */
+	uint32_t gfp;			/* allocations: SHADOWMM_GFP_* */
+	uint32_t bytes;			/* kmalloc, kmem_cache_alloc: bytes_alloc */
+	bool failed;			/* the traced kernel's allocation failed (NULL) */
+};
+
+enum smmc_replay_skip {
+	SMMC_SKIP_UNMATCHED,		/* free of a key not allocated in the trace */
+	SMMC_SKIP_NULL_FREE,		/* kfree(NULL) */
+	SMMC_SKIP_TRACE_FAILED,		/* the traced kernel's allocation failed */
+	SMMC_SKIP_AFTER_FAILURE,	/* free of an allocation the shadow refused */
+	SMMC_SKIP_DUPLICATE,		/* allocation of a key still live (its free was lost) */
+	SMMC_SKIP_LARGE,		/* object above SMMC_REPLAY_MAX_OBJECT */
+	SMMC_SKIP_MODE,			/* not of the kind asked for (pages, objects) */
+	SMMC_SKIP_LIMIT,		/* past the limit */
+	__SMMC_SKIP_CNT
+};
+
+struct smmc_replay_stats {
+	uint64_t lines, other, lost;		/* lines read; passed over; LOST marks */
+	uint64_t events, read[__SMMC_TRACE_EV_CNT];	/* the kmem events, by type */
+	uint64_t replayed, requests;		/* events replayed; netlink requests */
+	uint64_t page_allocs, page_frees, obj_allocs, obj_frees;	/* replayed */
+	uint64_t skipped[__SMMC_SKIP_CNT];
+	uint64_t failures;			/* allocations the shadow refused */
+	uint64_t peak_frames, live_frames, peak_objs, live_objs;
+	uint64_t caches;			/* created */
+};
+
+enum smmc_replay_mode { SMMC_REPLAY_ALL, SMMC_REPLAY_PAGES, SMMC_REPLAY_OBJECTS };
+
+struct smmc_replay_opts {
+	enum smmc_replay_mode mode;
+	uint32_t policy;		/* of the caches created, or SMMC_CACHE_POLICY_DEFAULT */
+	uint64_t limit;			/* events replayed at most, 0: all */
+};
+
+/* What a replay asks of the shadow (smmctl: netlink; tests: a model). */
+struct smmc_replay_ops {
+	/* all or nothing, -ENOMEM when refused for lack of memory */
+	int (*page_alloc)(void *ctx, uint32_t order, uint32_t gfp, uint32_t count,
+			  uint64_t *handles);
+	int (*page_free)(void *ctx, const uint64_t *handles, uint32_t n);
+	int (*cache_create)(void *ctx, const char *name, uint32_t size, uint32_t policy);
+	int (*obj_alloc)(void *ctx, const char *cache, uint32_t count, uint64_t *handles);
+	int (*obj_free)(void *ctx, const char *cache, const uint64_t *handles, uint32_t n);
+};
+
+#define SMMC_REPLAY_BATCH	1024	/* events per request at most */
+#define SMMC_REPLAY_MAX_CACHES	64
+#define SMMC_REPLAY_MAX_OBJECT	8192	/* the shadow's largest object (kmalloc-8k) */
+
+const char *smmc_trace_event_name(enum smmc_trace_ev ev);
+uint32_t smmc_trace_gfp(const char *text, int migratetype);
+int smmc_trace_parse_line(const char *line, struct smmc_trace_event *ev, bool *lost,
+			  const char **why);
+int smmc_trace_read(FILE *f, struct smmc_trace_event **evs, size_t *n,
+		    struct smmc_replay_stats *st, unsigned long *bad_line, const char **why);
+int smmc_replay(const struct smmc_trace_event *evs, size_t n, const struct smmc_replay_ops *ops,
+		void *ctx, const struct smmc_replay_opts *opts, struct smmc_replay_stats *st);
+void smmc_replay_cache_name(char *buf, size_t len, uint32_t size);
+const char *smmc_replay_skip_name(enum smmc_replay_skip s);
+uint64_t smmc_replay_skipped(const struct smmc_replay_stats *st);
+extern const struct smmc_replay_ops smmc_replay_nl_ops;	/* ctx: a struct smmc_nl */
 
 #endif /* _SMMC_LIBSMM_H */

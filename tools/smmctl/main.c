@@ -36,6 +36,7 @@ static const struct smm_cmd smmctl_objects[] = {
 	SMM_OBJ("vm",	   smmctl_vm_cmds,	"reclaim and compaction tunables, as /proc/sys/vm"),
 	SMM_OBJ("fault",   smmctl_fault_cmds,	"fault injection, as fail_page_alloc and failslab"),
 	SMM_OBJ("file",	   smmctl_file_cmds,	"the shadow page cache over real files"),
+	SMM_OBJ("trace",   smmctl_trace_cmds,	"replay a real kernel's allocation trace"),
 	SMM_CMD("compact", smmctl_compact, "[ zone ZONE ] [ order N ]",
 		"compaction on demand, as /proc/sys/vm/compact_memory"),
 	SMM_CMD("vmstat",  smmctl_vmstat, "[ show ] [ NAME... ]",

@@ -74,6 +74,7 @@ extern const struct smm_cmd smmctl_reclaim_cmds[];	/* swap.c */
 extern const struct smm_cmd smmctl_vm_cmds[];		/* vm.c */
 extern const struct smm_cmd smmctl_fault_cmds[];	/* fault.c */
 extern const struct smm_cmd smmctl_file_cmds[];	/* file.c */
+extern const struct smm_cmd smmctl_trace_cmds[];	/* trace.c */
 
 /* vma.c: the shadow-process commands of smmctl_space_cmds */
 int smmctl_space_mmap(int argc, char **argv);

@@ -66,12 +66,12 @@ expect() {
 sorted() { printf '%s\n' "$@" | sort | tr '\n' ' ' | sed 's/ $//'; }
 
 ktap_header
-ktap_plan 63
+ktap_plan 67
 
 registered() { [[ $(complete -p smmctl) == "complete -F _smmctl smmctl" ]]; }
 ktap_check "complete -F _smmctl smmctl" registered
 expect "objects" "smmctl " \
-	"$(sorted info section zone page frame cache obj check reset pt space swap reclaim vm fault file compact vmstat monitor stats help)"
+	"$(sorted info section zone page frame cache obj check reset pt space swap reclaim vm fault file trace compact vmstat monitor stats help)"
 expect "options" "smmctl -" \
 	"$(sorted -j -p -P -V -h --json --pretty --prometheus --replay --version --help)"
 expect "an object after options" "smmctl -j -p ca" "cache"
@@ -134,6 +134,12 @@ expect "a path after file open" "smmctl file open $TMP/shadowm" "$TMP/shadowmm.p
 expect "file open's ra after the path" "smmctl file open /tmp/x " "ra"
 expect "file read's keywords, offset given" "smmctl file read 1 offset 0 " "$(sorted len -o)"
 expect "a file after file read's -o" "smmctl file read 1 offset 0 len 4096 -o $TMP/shadowm" "$TMP/shadowmm.prom"
+expect "trace's commands" "smmctl trace " "$(sorted replay help)"
+expect "a file after trace replay" "smmctl trace replay $TMP/shadowm" "$TMP/shadowmm.prom"
+expect "trace replay's words after the file" "smmctl trace replay /tmp/t " \
+	"$(sorted pages objects all cache-policy limit)"
+expect "trace replay: a mode once, the policies" "smmctl trace replay /tmp/t pages cache-policy " \
+	"$(sorted slub slab slob)"
 expect "pageout's keywords" "$FAKE space pageout 1 addr 0x400000 " "len"
 expect "set's keyword" "$FAKE space set 3 " "oom_score_adj"
 expect "nothing after set's value" "$FAKE space set 3 oom_score_adj -1000 " ""

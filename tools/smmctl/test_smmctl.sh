@@ -69,7 +69,7 @@ same_output() {
 NOFAM="Error: shadowmm: generic netlink family not found (is shadowmm.ko loaded?)"
 
 ktap_header
-ktap_plan 57
+ktap_plan 62
 
 expect "help lists the objects" 0 "where  OBJECT := { info | section | zone" - -- help
 expect "-h is help" 0 "Usage: smmctl [ OPTIONS ] OBJECT" - -- -h
@@ -172,5 +172,17 @@ expect "fault set: a switch is on or off" 1 - 'Error: invalid cache-filter "yes"
 	fault set slab cache-filter yes
 expect "fault show: an unknown target" 1 - \
 	'Error: unknown fault injection target "disk", try "page" or "slab".' -- fault show disk
+printf '# tracer: nop\n  sh-1 [000] ..... 1.000001: kfree: call_site=f+0x1/0x2 ptr=00000000000000a0\n  sh-1 [000] ..... 1.000002: mm_page_free: page=0 pfn=0x10\n' > "$OUT.trace"
+expect "trace help" 0 "replay FILE [ pages | objects | all ] [ cache-policy POLICY ] [ limit N ]" - \
+	-- trace help
+expect "trace replay: a malformed line refused with its number, before any request" 1 - \
+	"Error: $OUT.trace:3: no order=NUMBER; nothing replayed" -- trace replay "$OUT.trace"
+expect "trace replay: a file that is not there" 1 - \
+	"Error: /nonexistent/trace: No such file or directory" -- trace replay /nonexistent/trace
+expect "trace replay: an unknown policy" 1 - "Error: cache-policy is slub, slab or slob" -- \
+	trace replay "$OUT.trace" cache-policy slib
+expect "trace replay: limit 0 refused" 1 - "Error: limit is a number of events, at least 1" -- \
+	trace replay "$OUT.trace" limit 0
+rm -f "$OUT.trace"
 
 ktap_finished
