@@ -59,12 +59,12 @@ SPACE='#fdae61' LRU='#fee08b' UNKNOWN='#000000'
 UNMOVABLE='#8c510a' MOVABLE='#01665e' RECLAIMABLE='#c51b7d'
 ZONE0='#1f77b4' ZONE1='#ff7f0e' ORDER9='#17becf'
 # frame K's cell centre at frame scale: 128 cells of 4 px a row from (10, 44)
-frame() { echo "$((10 + $1 % 128 * 4 + 2)),$((44 + $1 / 128 * 4 + 2)),$2"; }
+frame() { echo "$((10 + $1 % 128 * 4 + 2)),$((44 + ($1 / 128) * 4 + 2)),$2"; }
 # pageblock B's upper (state) and lower (migratetype) part: 32 cells of 16 px a row
-block() { echo "$((10 + $1 % 32 * 16 + 8)),$((44 + $1 / 32 * 16 + 4)),$2"; }
-block_mt() { echo "$((10 + $1 % 32 * 16 + 8)),$((44 + $1 / 32 * 16 + 14)),$2"; }
+block() { echo "$((10 + $1 % 32 * 16 + 8)),$((44 + ($1 / 32) * 16 + 4)),$2"; }
+block_mt() { echo "$((10 + $1 % 32 * 16 + 8)),$((44 + ($1 / 32) * 16 + 14)),$2"; }
 # legend entry I's swatch centre below a map whose legend starts at TOP: 4 a row, 128 x 18 px
-legend() { echo "$((10 + $1 % 4 * 128 + 6)),$(($2 + $1 / 4 * 18 + 6)),$3"; }
+legend() { echo "$((10 + $1 % 4 * 128 + 6)),$(($2 + ($1 / 4) * 18 + 6)),$3"; }
 # the point of sample I of 5 at value V (thousandths) of LO..HI on chart C:
 # plot x 70 + I * 540 / 4, y (60 + 250 C) + 180 - (V - LO) * 180 / (HI - LO)
 point() { echo "$((70 + $1 * 135)),$((60 + 250 * $2 + 180 - ($3 - $4) * 180 / ($5 - $4))),$6"; }
@@ -142,3 +142,5 @@ check "count 0 is refused, FILE kept" "1 Error: count is 1 to 3600 keep" "$? $(c
 "$SMMCTL" zone history count 2 interval 0.01 svg "$dir/keep.svg" > /dev/null 2>&1
 check "no module: exit 1, FILE kept, no temporary left" "1 keep 1" \
 	"$? $(cat "$dir/keep.svg") $(find "$dir" -name 'keep.svg*' | wc -l)"
+
+ktap_finished
