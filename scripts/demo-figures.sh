@@ -11,7 +11,9 @@
 # gzipped in base64 between "==== SMM FIGURE CAPTURE NAME ====" and
 # "==== SMM FIGURE END ====": history (the snapshots joined: a capture
 # is its magic and then records, so one refresh's files concatenate),
-# fragmented and compacted. The host draws them with smmctl --replay.
+# fragmented and compacted; then, the same way, three SVGs smmctl drew
+# live (live-map, live-pageblock, live-history). The host draws the
+# captures with smmctl --replay.
 . /selftests/lib.sh
 
 missed=""
@@ -58,6 +60,13 @@ sleep 3
 touch "$D/stop"
 wait "$sampler"
 snapshot "$D/compacted"
+# smmctl's live path on the module: the map just after that snapshot (the
+# zone idle: the same map; figures.sh compares it with the capture's),
+# and a short history sampled live
+SOURCE_DATE_EPOCH=0 smmctl frame show svg "$D/live-map.svg" || missed="$missed, live frame map"
+smmctl frame show svg "$D/live-pageblock.svg" scale pageblock || missed="$missed, live pageblocks"
+smmctl zone history count 3 interval 0.5 svg "$D/live-history.svg" || missed="$missed, live history"
+smmctl zone history count 2 interval 0.5
 set -- "$D"/s.*
 n=$#
 echo "# $n snapshots"
@@ -68,6 +77,9 @@ echo "# $n snapshots"
 print_capture history "$D/history"
 print_capture fragmented "$D/fragmented"
 print_capture compacted "$D/compacted"
+for f in live-map live-pageblock live-history; do
+	print_capture "$f" "$D/$f.svg"
+done
 smmctl space destroy "$SMM_FRAG_ID" 2> /dev/null
 smmctl cache destroy figures force > /dev/null 2>&1
 smmctl page free all > /dev/null 2>&1

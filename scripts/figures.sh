@@ -5,7 +5,9 @@
 #   figures.sh            boot the 6.1 VM (scripts/vm.sh demo figures: the
 #                         guest half is scripts/demo-figures.sh), keep the
 #                         captures it printed as Documentation/figures/
-#                         *.cap.gz, then draw them
+#                         *.cap.gz, then draw them; the SVGs smmctl drew
+#                         live in the guest go to build/figures/, checked
+#                         by xmllint, the live map against the capture's
 #   figures.sh --draw     only draw the committed captures again (no VM)
 #
 # Drawn with the tree's smmctl (make tools first):
@@ -29,7 +31,15 @@ case "${1:-}" in
 	for n in history fragmented compacted; do
 		sed -n "/^==== SMM FIGURE CAPTURE $n ====/,/^==== SMM FIGURE END ====/p" \
 			"$SMM_VM_DIR/figures.txt" | sed '1d;$d' | base64 -d > "$fig/$n.cap.gz"
-	done ;;
+	done
+	# what smmctl drew live in the guest: XML, and the live map the
+	# compacted capture's drawing but for the title's time
+	for n in live-map live-pageblock live-history; do
+		sed -n "/^==== SMM FIGURE CAPTURE $n ====/,/^==== SMM FIGURE END ====/p" \
+			"$SMM_VM_DIR/figures.txt" | sed '1d;$d' | base64 -d | gunzip > "$SMM_VM_DIR/$n.svg"
+		xmllint --noout "$SMM_VM_DIR/$n.svg"
+	done
+	live=1 ;;
 *)	echo "usage: figures.sh [--draw]" >&2; exit 2 ;;
 esac
 
@@ -41,4 +51,12 @@ done
 "$smmctl" --replay "$tmp/fragmented.cap" frame show svg "$fig/frame-map-fragmented.svg"
 "$smmctl" --replay "$tmp/compacted.cap" frame show svg "$fig/frame-map-compacted.svg"
 "$smmctl" --replay "$tmp/history.cap" zone history svg "$fig/zone-history.svg"
+if [ "${live:-0}" = 1 ]; then
+	if diff <(grep -v -e '<title>' -e 'a row;' "$SMM_VM_DIR/live-map.svg") \
+		<(grep -v -e '<title>' -e 'a row;' "$fig/frame-map-compacted.svg") > /dev/null; then
+		echo "figures: smmctl's live map in the guest is the compacted capture's, but for the time"
+	else
+		echo "figures: the live map differs from the compacted capture's (the zone moved?)" >&2
+	fi
+fi
 echo "figures: $fig"

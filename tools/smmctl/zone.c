@@ -301,7 +301,8 @@ static void zone_history_print(const struct smmc_svg_history *h, unsigned int i)
  * fewer; live, count dumps interval seconds apart. A dump the zones kept
  * interrupting is used as it is (smmc_zones_get's last), with a warning.
  */
-static int zone_history_take(const struct zone_history_args *a, struct smmc_svg_history *h)
+static int zone_history_take(const struct zone_history_args *a, struct smmc_svg_history *h,
+			     bool print)
 {
 	bool intr = false;
 	unsigned int i;
@@ -337,6 +338,8 @@ static int zone_history_take(const struct zone_history_args *a, struct smmc_svg_
 			intr = true;
 		else if (ret)
 			return smmctl_error();
+		if (print)
+			zone_history_print(h, i);
 	}
 	if (intr)
 		fprintf(stderr, "Warning: some samples' zones changed during each of %d dumps\n",
@@ -349,7 +352,6 @@ static int zone_history(int argc, char **argv)
 	struct zone_history_args a = { .interval = -1 };
 	struct smmc_svg_history h = { 0 };
 	char tmp[4096], when[64];
-	unsigned int i;
 	FILE *f;
 	int ret;
 
@@ -357,20 +359,20 @@ static int zone_history(int argc, char **argv)
 		return 1;
 	smmctl_svg_when(when, sizeof(when));
 	h.when = when;
-	ret = zone_history_take(&a, &h);
-	if (ret)
-		goto out;
-	if (a.svg) {
-		ret = 1;
-		f = smmctl_svg_create(a.svg, tmp, sizeof(tmp));
-		if (f)
-			ret = smmctl_svg_commit(f, tmp, a.svg, smmc_svg_zone_history(f, &h));
+	if (!a.svg) {
+		/* each sample printed as it is taken, as vmstat's lines */
+		smmc_open_json_array(SMMC_PRINT_JSON, "samples");
+		ret = zone_history_take(&a, &h, true);
+		smmc_close_json_array(SMMC_PRINT_JSON, NULL);
 		goto out;
 	}
-	smmc_open_json_array(SMMC_PRINT_JSON, "samples");
-	for (i = 0; i < h.nr_samples; i++)
-		zone_history_print(&h, i);
-	smmc_close_json_array(SMMC_PRINT_JSON, NULL);
+	ret = zone_history_take(&a, &h, false);
+	if (ret)
+		goto out;
+	ret = 1;
+	f = smmctl_svg_create(a.svg, tmp, sizeof(tmp));
+	if (f)
+		ret = smmctl_svg_commit(f, tmp, a.svg, smmc_svg_zone_history(f, &h));
 out:
 	free(h.zones);
 	free(h.nr_zones);
