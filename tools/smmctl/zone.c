@@ -225,6 +225,7 @@ struct zone_history_args {
 	const char *svg;
 };
 
+/* count N, interval S, svg FILE: each at most once is not enforced, the last wins. */
 static int zone_history_parse(int argc, char **argv, struct zone_history_args *a)
 {
 	char *end;
@@ -259,6 +260,7 @@ static int zone_history_parse(int argc, char **argv, struct zone_history_args *a
 	return 0;
 }
 
+/* @s seconds, whatever signals interrupt the sleep. */
 static void zone_history_sleep(double s)
 {
 	struct timespec ts = { (time_t)s, (long)((s - (time_t)s) * 1e9) };
@@ -347,6 +349,10 @@ static int zone_history_take(const struct zone_history_args *a, struct smmc_svg_
 	return 0;
 }
 
+/*
+ * zone history: the samples printed as they come (text or JSON), or
+ * drawn into FILE once all are taken (svg FILE), FILE replaced whole.
+ */
 static int zone_history(int argc, char **argv)
 {
 	struct zone_history_args a = { .interval = -1 };
