@@ -42,6 +42,7 @@ PKGS=(
 	universal-ctags				# scripts/check-names.sh
 	tmux					# smmtop's screen tests (host and VM)
 	mandoc					# make test-man: mandoc -T lint of the man pages
+	librsvg2-bin libxml2-utils		# test_svg.sh: rsvg-convert and xmllint on smmctl's SVGs
 	trace-cmd linux-perf			# test_trace.sh's recorders (vm.sh copies them in)
 	linux-source-6.1			# test_page_owner.sh's page_owner_sort (selftests/Makefile)
 )

@@ -219,3 +219,22 @@ void smmc_capture_close(struct smmc_capture *c)
 	free(c->data);
 	free(c);
 }
+
+/*
+ * How many replies to @cmd the capture holds: the snapshots of a
+ * recording (smmtop --record asks ZONE_GET once a refresh), which
+ * smmctl zone history reads in turn.
+ */
+unsigned int smmc_capture_count(const struct smmc_capture *c, uint8_t cmd)
+{
+	size_t pos = SMMC_CAP_MAGIC_LEN;
+	struct smmc_cap_rec rec;
+	unsigned int n = 0;
+
+	while (pos < c->size) {
+		smmc_capture_rec(c, pos, &rec);
+		n += rec.first && rec.cmd == cmd;
+		pos += sizeof(rec) + smmc_cap_pad(rec.len);
+	}
+	return n;
+}

@@ -605,4 +605,72 @@ const char *smmc_replay_skip_name(enum smmc_replay_skip s);
 uint64_t smmc_replay_skipped(const struct smmc_replay_stats *st);
 extern const struct smmc_replay_ops smmc_replay_nl_ops;	/* ctx: a struct smmc_nl */
 
+/*
+ * svg.c: pictures as plain SVG text. The geometry is fixed (the tests
+ * find cells and points by it): the frame map's cells start at
+ * (SMMC_SVG_MARGIN, SMMC_SVG_MAP_TOP), SMMC_SVG_FRAME_COLS cells of
+ * SMMC_SVG_FRAME_CELL pixels a row (frame scale) or SMMC_SVG_BLOCK_COLS
+ * of SMMC_SVG_BLOCK_CELL (pageblock scale); the legend below, swatches
+ * in SMMC_SVG_LEGEND_COLS columns. History charts are SMMC_SVG_CHART_H
+ * apart from SMMC_SVG_CHART_TOP, each plot SMMC_SVG_PLOT_W x
+ * SMMC_SVG_PLOT_H at x SMMC_SVG_PLOT_X, its legend at SMMC_SVG_LEGEND_X.
+ */
+#define SMMC_PAGEBLOCK_FRAMES	512	/* the module's pageblock_order 9 (core/mm.h) */
+#define SMMC_SVG_MARGIN		10
+#define SMMC_SVG_MAP_TOP	44
+#define SMMC_SVG_FRAME_COLS	128
+#define SMMC_SVG_FRAME_CELL	4
+#define SMMC_SVG_BLOCK_COLS	32
+#define SMMC_SVG_BLOCK_CELL	16
+#define SMMC_SVG_MAX_ROWS	4096	/* a taller map is refused: choose pageblock scale */
+#define SMMC_SVG_GAP		12
+#define SMMC_SVG_SWATCH		12
+#define SMMC_SVG_LEGEND_COLS	4
+#define SMMC_SVG_LEGEND_COL	128
+#define SMMC_SVG_LEGEND_ROW	18
+#define SMMC_SVG_HIST_W		760
+#define SMMC_SVG_CHART_TOP	60
+#define SMMC_SVG_CHART_H	250
+#define SMMC_SVG_PLOT_X		70
+#define SMMC_SVG_PLOT_W		540
+#define SMMC_SVG_PLOT_H		180
+#define SMMC_SVG_LEGEND_X	630
+#define SMMC_SVG_MARKER		6
+#define SMMC_SVG_MAX_MARKERS	100
+
+extern const char *const smmc_svg_state_colours[__SHADOWMM_FRAME_CNT];
+extern const char *const smmc_svg_mt_colours[SMMC_NR_MT];
+
+void smmc_svg_begin(FILE *f, unsigned int width, unsigned int height, const char *title);
+void smmc_svg_end(FILE *f);
+void smmc_svg_escape(FILE *f, const char *s);
+void smmc_svg_rect(FILE *f, unsigned int x, unsigned int y, unsigned int w, unsigned int h,
+		   const char *fill);
+void smmc_svg_line(FILE *f, double x1, double y1, double x2, double y2, const char *stroke,
+		   unsigned int width);
+void smmc_svg_text(FILE *f, double x, double y, const char *anchor, unsigned int size,
+		   const char *text);
+
+struct smmc_svg_map {
+	const struct smmc_run *runs;	/* sorted by start, not overlapping */
+	size_t nr_runs;
+	uint64_t start, count;		/* the frames drawn */
+	bool pageblock;			/* a cell per pageblock, not per frame */
+	const char *when;		/* the title's last words: when, or from what */
+};
+
+int smmc_svg_frame_map(FILE *f, const struct smmc_svg_map *m);
+unsigned int smmc_svg_map_legend_top(const struct smmc_svg_map *m);
+
+struct smmc_svg_history {
+	unsigned int nr_samples;
+	struct smmc_zone (*zones)[SMMC_NR_ZONES];	/* [sample][zone], as ZONE_GET dumped */
+	unsigned int *nr_zones;				/* [sample] */
+	double interval;		/* seconds between samples; 0: unknown */
+	const char *when;
+};
+
+int smmc_svg_zone_history(FILE *f, const struct smmc_svg_history *h);
+unsigned int smmc_svg_history_charts(const struct smmc_svg_history *h);
+
 #endif /* _SMMC_LIBSMM_H */

@@ -62,6 +62,7 @@ int smmc_capture_open(struct smmc_capture **cap, const char *path);
 ssize_t smmc_capture_get(struct smmc_capture *c, uint8_t cmd, bool first, uint32_t seq,
 			 uint32_t portid, void *buf, size_t size);
 void smmc_capture_close(struct smmc_capture *c);
+unsigned int smmc_capture_count(const struct smmc_capture *c, uint8_t cmd);
 
 struct nlmsghdr *smmc_nl_request(struct smmc_nl *nl, uint8_t cmd, bool dump);
 int smmc_nl_run(struct smmc_nl *nl, struct nlmsghdr *nlh, mnl_cb_t cb, void *data);

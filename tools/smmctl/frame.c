@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
  * smmctl frame [ show [ START [ COUNT ] ] ]: the frame map as runs
+ * smmctl frame show [ START [ COUNT ] ] svg FILE [ scale SCALE ]: as an SVG picture
  * smmctl frame show owner [ FRAME ]: page_owner's records (OWNER_GET)
  */
 #include <errno.h>
@@ -110,40 +111,108 @@ static int frame_show_owner(int argc, char **argv)
 	return ret ? smmctl_error() : 0;
 }
 
+/* frame show's words: START, COUNT, svg FILE, scale { frame | pageblock }. */
+struct frame_args {
+	uint64_t start, count;
+	const char *svg;
+	int scale;			/* -1: by size; 0: frame; 1: pageblock */
+};
+
+static int frame_parse(int argc, char **argv, struct frame_args *a)
+{
+	int i, nums = 0;
+
+	for (i = 0; i < argc; i++) {
+		if (!strcmp(argv[i], "svg") || !strcmp(argv[i], "scale")) {
+			if (i + 1 == argc) {
+				fprintf(stderr, "Error: %s needs an argument\n", argv[i]);
+				return 1;
+			}
+			if (argv[i][1] == 'v') {
+				a->svg = argv[++i];
+			} else if (!strcmp(argv[++i], "frame") || !strcmp(argv[i], "pageblock")) {
+				a->scale = argv[i][0] == 'p';
+			} else {
+				fprintf(stderr, "Error: scale is frame or pageblock, not \"%s\"\n", argv[i]);
+				return 1;
+			}
+		} else if (a->svg || a->scale >= 0 || nums == 2) {
+			return smmctl_bad_arg(argv[i]);
+		} else if (smmctl_parse_u64(argv[i], nums ? "count" : "start",
+					    nums ? &a->count : &a->start)) {
+			return 1;
+		} else if (nums++ && !a->count) {
+			fprintf(stderr, "Error: count must be at least 1\n");
+			return 1;
+		}
+	}
+	if (a->scale >= 0 && !a->svg) {
+		fprintf(stderr, "Error: scale is for svg FILE\n");
+		return 1;
+	}
+	return 0;
+}
+
+/*
+ * svg FILE: the runs drawn from @a->start to the end of the last run
+ * (COUNT frames when given); pageblock scale when asked, or by default
+ * when that is more than SMMC_SVG_AUTO_FRAMES frames, from the pageblock
+ * holding START.
+ */
+#define SMMC_SVG_AUTO_FRAMES	(64u << 10)
+
+static int frame_svg(const struct frame_args *a, const struct runs *runs)
+{
+	const struct smmc_run *last = runs->n ? &runs->v[runs->n - 1] : NULL;
+	uint64_t end = a->count ? a->start + a->count : last ? last->start + last->count : a->start;
+	struct smmc_svg_map m = { .runs = runs->v, .nr_runs = runs->n, .start = a->start };
+	char tmp[4096], when[64];
+	FILE *f;
+
+	m.pageblock = a->scale >= 0 ? a->scale : end - a->start > SMMC_SVG_AUTO_FRAMES;
+	if (m.pageblock)
+		m.start -= m.start % SMMC_PAGEBLOCK_FRAMES;
+	m.count = end > m.start ? end - m.start : 0;
+	smmctl_svg_when(when, sizeof(when));
+	m.when = when;
+	f = smmctl_svg_create(a->svg, tmp, sizeof(tmp));
+	if (!f)
+		return 1;
+	return smmctl_svg_commit(f, tmp, a->svg, smmc_svg_frame_map(f, &m));
+}
+
 /*
  * The map is read without stopping the allocator; a dump that the
  * allocator interrupted is thrown away and taken again, so what is
- * printed is one consistent picture.
+ * printed (or drawn) is one consistent picture.
  */
 static int frame_show(int argc, char **argv)
 {
-	uint64_t start = 0, count = 0;
+	struct frame_args a = { .scale = -1 };
 	struct runs runs = { 0 };
 	int tries, ret = 0;
 	size_t i;
 
 	if (argc > 0 && !strcmp(argv[0], "owner"))
 		return frame_show_owner(argc - 1, argv + 1);
-	if (argc > 2)
-		return smmctl_bad_arg(argv[2]);
-	if ((argc > 0 && smmctl_parse_u64(argv[0], "start", &start)) ||
-	    (argc > 1 && smmctl_parse_u64(argv[1], "count", &count)))
+	if (frame_parse(argc, argv, &a))
 		return 1;
-	if (argc > 1 && !count) {
-		fprintf(stderr, "Error: count must be at least 1\n");
-		return 1;
-	}
 	if (smmctl_connect())
 		return 1;
 	for (tries = 0; tries < FRAME_DUMP_TRIES; tries++) {
 		runs.n = 0;
-		ret = smmc_frames_get(&smmctl_nl, start, count, collect_run, &runs);
+		ret = smmc_frames_get(&smmctl_nl, a.start, a.count, collect_run, &runs);
 		if (ret != SMMC_NL_DUMP_INTR)
 			break;
 	}
 	if (ret) {
 		free(runs.v);
 		return smmctl_error();
+	}
+	if (a.svg) {
+		ret = frame_svg(&a, &runs);
+		free(runs.v);
+		return ret;
 	}
 	smmc_print_text("%10s %10s  %-8s %s\n", "start", "frames", "state", "migratetype");
 	smmc_open_json_array(SMMC_PRINT_JSON, "runs");
@@ -155,7 +224,8 @@ static int frame_show(int argc, char **argv)
 }
 
 const struct smm_cmd smmctl_frame_cmds[] = {
-	SMM_CMD("show", frame_show, "[ START [ COUNT ] | owner [ FRAME ] ]",
-		"runs of frames in one state, from frame START; or page_owner's records"),
-	SMM_CMD_END(NULL),
+	SMM_CMD("show", frame_show,
+		"[ START [ COUNT ] ] [ svg FILE [ scale SCALE ] ] | owner [ FRAME ]",
+		"runs of frames in one state, from frame START, or their picture; or page_owner's records"),
+	SMM_CMD_END("SCALE := { frame | pageblock }  (default: pageblock above 65536 frames)\n"),
 };

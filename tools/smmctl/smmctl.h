@@ -75,6 +75,10 @@ extern const struct smm_cmd smmctl_vm_cmds[];		/* vm.c */
 extern const struct smm_cmd smmctl_fault_cmds[];	/* fault.c */
 extern const struct smm_cmd smmctl_file_cmds[];	/* file.c */
 extern const struct smm_cmd smmctl_trace_cmds[];	/* trace.c */
+/* svg.c: frame show svg's and zone history svg's output file and time */
+FILE *smmctl_svg_create(const char *path, char *tmp, size_t len);
+int smmctl_svg_commit(FILE *f, const char *tmp, const char *path, int ret);
+void smmctl_svg_when(char *buf, size_t len);
 
 /* vma.c: the shadow-process commands of smmctl_space_cmds */
 int smmctl_space_mmap(int argc, char **argv);

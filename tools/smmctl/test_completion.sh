@@ -66,7 +66,7 @@ expect() {
 sorted() { printf '%s\n' "$@" | sort | tr '\n' ' ' | sed 's/ $//'; }
 
 ktap_header
-ktap_plan 67
+ktap_plan 73
 
 registered() { [[ $(complete -p smmctl) == "complete -F _smmctl smmctl" ]]; }
 ktap_check "complete -F _smmctl smmctl" registered
@@ -76,7 +76,13 @@ expect "options" "smmctl -" \
 	"$(sorted -j -p -P -V -h --json --pretty --prometheus --replay --version --help)"
 expect "an object after options" "smmctl -j -p ca" "cache"
 expect "cache's commands" "smmctl cache " "$(sorted show create destroy shrink validate drop tune help)"
-expect "frame show's owner" "smmctl frame show " "$(sorted owner help)"
+expect "frame show's owner and svg" "smmctl frame show " "$(sorted owner svg help)"
+expect "frame show START COUNT: svg" "smmctl frame show 0 4096 " "svg"
+expect "frame show svg FILE: scale" "smmctl frame show svg $TMP/map.svg " "scale"
+expect "frame show svg's scales" "smmctl frame show 0 svg x.svg scale " "$(sorted frame pageblock)"
+expect "zone's commands" "smmctl zone " "$(sorted show history help)"
+expect "zone history's keywords, a used one not again" "smmctl zone history count 5 " \
+	"$(sorted interval svg)"
 expect "frame show owner by prefix" "smmctl frame show o" "owner"
 expect "prefixes resolve (pa al)" "$FAKE pa al order 2 " \
 	"$(sorted zone type count dma dma32 movable reclaimable zero high reserve atomic noretry)"
@@ -107,6 +113,7 @@ expect "space ids in pt walk" "$FAKE pt walk space " "$(sorted 1 3)"
 expect "stats show's words" "smmctl stats show " "$(sorted prometheus output help)"
 touch "$TMP/shadowmm.prom"
 expect "a file after output" "smmctl stats show prometheus output $TMP/shadowm" "$TMP/shadowmm.prom"
+expect "zone history svg: a file" "smmctl zone history svg $TMP/shadowm" "$TMP/shadowmm.prom"
 expect "-P: stats show's words" "smmctl -P " "$(sorted prometheus output help)"
 expect "a file after --replay, then the objects" "smmctl --replay $TMP/shadowmm.prom i" "info"
 expect "vmstat counters from the module" "$FAKE vmstat " \
