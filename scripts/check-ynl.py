@@ -14,8 +14,8 @@ Checked, each a TAP test:
   1. the spec is YAML;
   2. it validates against the kernel's genetlink-legacy schema
      (python3-jsonschema; skipped without it or without DIR);
-  3. the kernel's YNL library loads it (lib/nlspec.py resolves every
-     reference: attribute sets, enums, nests; skipped without DIR);
+  3. the kernel's YNL library loads it (lib/nlspec.py builds its model
+     of the family; skipped without DIR);
   4. the family: name, version, the events group, as the header defines;
   5. commands: enum shadowmm_cmd's names and values are the spec's
      operations', in order, both ways; do, dump and admin as the
@@ -30,7 +30,14 @@ Checked, each a TAP test:
   8. flags: every group of single-bit #defines (1U << n) is a spec
      flags set, both ways (a group's *_ALL mask is not listed);
   9. constants: every other numeric #define is a spec const, both ways;
- 10. structs: struct shadowmm_pt_run's members and types are the spec's.
+ 10. structs: struct shadowmm_pt_run's members and types are the spec's;
+ 11. references: every nested-attributes, enum, attribute-set, request,
+     reply and event attribute and mcgrp the spec names exists (YNL's
+     loader checks few of them: a misspelled nest fails only when a
+     reply carrying it is decoded);
+then (unless --no-mutations) that the checks catch breakage: each of
+MUTATIONS, a changed copy of the spec or the header, must fail the test
+it names.
 
 The header is parsed, not compiled: enums (UNSPEC first; __*_CNT and
 *_MAX ignored), #defines and the one struct. An attribute whose comment
@@ -151,10 +158,12 @@ class Checker:
         self.failed = 0
         self.prefix = c_name(spec.get('name', '')) + '_'
         self.counts = {}
+        self.skipped = set()
 
     def result(self, desc, errors, skip=None):
         self.n += 1
         if skip:
+            self.skipped.add(self.n)
             print(f'ok {self.n} {desc} # SKIP {skip}')
             return
         for e in errors:
@@ -342,6 +351,44 @@ class Checker:
         spec = [(m['name'].replace('-', '_'), m['type']) for m in st[0]['members']]
         return compare_lists('member', [(n, t) for n, t in self.hdr.struct], spec)
 
+    # ---- 11: references ----
+    def references(self):
+        """Every name the spec refers to exists (YNL's loader resolves few of them)."""
+        errs = []
+        sets = {st['name']: {a['name'] for a in st['attributes']}
+                for st in self.spec['attribute-sets']}
+        defs = {d['name']: d['type'] for d in self.spec.get('definitions', [])}
+        groups = {g['name'] for g in self.spec.get('mcast-groups', {}).get('list', [])}
+        for st in self.spec['attribute-sets']:
+            for a in st['attributes']:
+                where = f'{st["name"]}.{a["name"]}'
+                if 'nested-attributes' in a and a['nested-attributes'] not in sets:
+                    errs.append(f'{where}: no attribute set {a["nested-attributes"]}')
+                if a['type'] == 'nest' and 'nested-attributes' not in a:
+                    errs.append(f'{where}: a nest without nested-attributes')
+                if a.get('sub-type') == 'nest' and 'nested-attributes' not in a:
+                    errs.append(f'{where}: an array of nests without nested-attributes')
+                if 'enum' in a and defs.get(a['enum']) not in ('enum', 'flags'):
+                    errs.append(f'{where}: no enum or flags {a["enum"]}')
+        for d in self.spec.get('definitions', []):
+            for m in d.get('members', []):
+                if 'enum' in m and defs.get(m['enum']) not in ('enum', 'flags'):
+                    errs.append(f'{d["name"]}.{m["name"]}: no enum or flags {m["enum"]}')
+        for op in self.spec['operations']['list']:
+            st = op.get('attribute-set')
+            if st not in sets:
+                errs.append(f'{op["name"]}: no attribute set {st}')
+                continue
+            lists = [op.get('event', {}).get('attributes', [])]
+            for kind in ('do', 'dump'):
+                for part in ('request', 'reply'):
+                    lists.append(op.get(kind, {}).get(part, {}).get('attributes', []))
+            for a in [a for lst in lists for a in lst if a not in sets[st]]:
+                errs.append(f'{op["name"]}: no attribute {a} in set {st}')
+            if 'mcgrp' in op and op['mcgrp'] not in groups:
+                errs.append(f'{op["name"]}: no multicast group {op["mcgrp"]}')
+        return errs
+
 
 def compare_lists(what, hdr, spec):
     """Both lists of (name, value) equal, in order; each difference named once."""
@@ -416,6 +463,8 @@ def run_checks(ck, spec_path, kernel_dir, yaml):
     ck.result('flags', ck.flags())
     ck.result('constants', ck.consts())
     ck.result('struct shadowmm_pt_run', ck.structs())
+    ck.result('references: sets, nests, enums, operations\' attributes, groups',
+              ck.references())
 
 
 def op(spec, name):
@@ -442,7 +491,9 @@ MUTATIONS = [
     ('admin-perm dropped from a command of the spec',
      lambda s: op(s, 'page-alloc').pop('flags'), None, 5),
     ('a nest\'s set misspelled in the spec',
-     lambda s: attr(s, 'zone', 'stats').update({'nested-attributes': 'stat'}), None, 3),
+     lambda s: attr(s, 'zone', 'stats').update({'nested-attributes': 'stat'}), None, 11),
+    ('a reply attribute the operation\'s set lacks',
+     lambda s: op(s, 'info-get')['do']['reply']['attributes'].append('frames'), None, 11),
     ('a key the schema does not know',
      lambda s: attr(s, 'page', 'handle').update({'multi-attrs': True}), None, 2),
     ('a command appended to the header',
@@ -472,6 +523,7 @@ def mutation(yaml, spec, header_text, kernel_dir, tmp, change, hchange):
         header_text = header_text.replace(hchange[0], hchange[1], 1)
     path = os.path.join(tmp, 'shadowmm.yaml')
     with open(path, 'w') as f:
+        f.write('# SPDX-License-Identifier: GPL-2.0\n')	# YNL refuses a spec without
         yaml.safe_dump(spec, f, sort_keys=False)
     ck = Checker(spec, Header(header_text))
     ck.n = 1
@@ -493,7 +545,7 @@ def main():
                     help='only check the spec, not that the checker catches breakage')
     args = ap.parse_args()
     print('TAP version 13')
-    print(f'1..{10 + (0 if args.no_mutations else len(MUTATIONS))}')
+    print(f'1..{11 + (0 if args.no_mutations else len(MUTATIONS))}')
     try:
         import yaml
     except ImportError:
@@ -518,13 +570,18 @@ def main():
         import tempfile
         with tempfile.TemporaryDirectory() as tmp:
             for what, change, hchange, want in MUTATIONS:
+                if want in ck.skipped:
+                    ck.result(f'caught: {what} (test {want} fails)', [],
+                              skip=f'test {want} skipped above')
+                    continue
                 try:
                     got = mutation(yaml, spec, header_text, args.kernel_dir, tmp, change, hchange)
                     errs = [] if want in got else [f'test {want} should fail, failed: {got}']
                 except Exception as e:	# a mutation that cannot be made is a failure
                     errs = [f'{type(e).__name__}: {e}']
                 ck.result(f'caught: {what} (test {want} fails)', errs)
-    print(f'# {ck.n - ck.failed} passed, {ck.failed} failed')
+    print(f'# {ck.n - ck.failed - len(ck.skipped)} passed, {ck.failed} failed, '
+          f'{len(ck.skipped)} skipped')
     return 1 if ck.failed else 0
 
 

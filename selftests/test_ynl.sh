@@ -92,6 +92,7 @@ alloc() {
 	echo "$a"
 	# kept in a file: ktap_check runs this in a subshell
 	echo "$a" | handles_of > /tmp/ynl-handles || return 1
+	# shellcheck disable=SC2046 # a word per frame
 	set -- $(frames_of "$(cat /tmp/ynl-handles)")
 	[ $# = 2 ] || return 1
 	for f in "$@"; do
