@@ -163,8 +163,29 @@ test-install: all
 	@mkdir -p build/host
 	KREL=$(KREL) scripts/test-install.sh | tee build/host/install.tap; exit $${PIPESTATUS[0]}
 
+# The YNL spec (Documentation/netlink/specs/shadowmm.yaml) against the
+# uapi header and the kernel's genetlink-legacy schema, and its load by the
+# kernel's YNL library (scripts/check-ynl.py); the schema and tools/net/ynl
+# come from Debian's linux-source-6.12, unpacked once into build/ynl/kernel.
+# Debian's python3 (python3-yaml, python3-jsonschema) when there is one.
+YNL_SOURCE	?= /usr/src/linux-source-6.12.tar.xz
+YNL_DIR		:= build/ynl/kernel
+PYTHON3		?= $(firstword $(wildcard /usr/bin/python3) python3)
+
+$(YNL_DIR)/tools/net/ynl/cli.py:
+	@test -f $(YNL_SOURCE) || { echo "test-ynl: no $(YNL_SOURCE) (scripts/deps.sh installs linux-source-6.12)" >&2; exit 1; }
+	rm -rf $(YNL_DIR) && mkdir -p $(YNL_DIR)
+	tar -xJf $(YNL_SOURCE) -C $(YNL_DIR) --strip-components=1 --wildcards \
+		'*/Documentation/netlink/genetlink-legacy.yaml' '*/tools/net/ynl/cli.py' \
+		'*/tools/net/ynl/lib/*.py'
+
+test-ynl: $(YNL_DIR)/tools/net/ynl/cli.py
+	@rm -f build/host/ynl.tap
+	@mkdir -p build/host
+	$(PYTHON3) scripts/check-ynl.py --kernel-dir $(YNL_DIR) | tee build/host/ynl.tap; exit $${PIPESTATUS[0]}
+
 test-host: test-core test-tsan test-tools test-fuzz test-names test-tree test-man test-prom \
-	   test-ksft test-install
+	   test-ksft test-install test-ynl
 
 # Install as any out-of-tree module and tool set (scripts/install.sh).
 PREFIX		?= /usr/local
@@ -210,7 +231,7 @@ FLAVOURS	?= $(if $(TESTS),,la48 holds k612 k612-rt smp4 arm64 debug-quick)
 FULL_FLAVOURS	:= la48 holds rt smp4 debug-quick k612 k612-rt arm64 arm64-612 arm64-612-la48
 HOST_TAP	:= $(addprefix build/host/,core.tap tsan.tap fuzz.tap test_json.tap test_nl.tap \
 		   test_smmctl.tap test_completion.tap test_smmtop.tap names.tap tree.tap man.tap \
-		   prometheus.tap ksft.tap install.tap)
+		   prometheus.tap ksft.tap install.tap ynl.tap)
 
 # Build, the host tests and the generic kernel's run, judged later with
 # the other kernels' by check and check-debug.
@@ -302,4 +323,4 @@ clean:
 	$(MAKE) -C selftests clean
 	rm -rf build
 
-.PHONY: all deps bench demo lab install uninstall dkms test-install module sparse tools selftests test-core test-tsan test-tools test-fuzz test-names test-tree test-man test-prom test-ksft test-host vm check-generic check check-full check-debug clean
+.PHONY: all deps bench demo lab install uninstall dkms test-install module sparse tools selftests test-core test-tsan test-tools test-fuzz test-names test-tree test-man test-prom test-ksft test-ynl test-host vm check-generic check check-full check-debug clean

@@ -45,6 +45,8 @@ PKGS=(
 	librsvg2-bin libxml2-utils		# test_svg.sh: rsvg-convert and xmllint on smmctl's SVGs
 	trace-cmd linux-perf			# test_trace.sh's recorders (vm.sh copies them in)
 	linux-source-6.1			# test_page_owner.sh's page_owner_sort (selftests/Makefile)
+	linux-source-6.12 python3-yaml python3-jsonschema	# make test-ynl: the kernel's YNL
+						# library and genetlink schema, checked with Debian's python3
 )
 arm64_series=()
 want_promtool=0

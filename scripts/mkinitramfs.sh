@@ -11,6 +11,7 @@
 #   /usr/sbin/insmod ...       kmod's module tools (busybox's are shadowed)
 #   /selftests/                the whole selftests/ directory
 #   /usr/lib/locale/C.utf8     for tmux, which wants a UTF-8 locale
+#   /usr/bin/python3, /usr/lib/python3.11, /shadowmm/ynl/   with SMM_PYTHON=1
 #   /lib/modules/<kver>/       empty (busybox modprobe/lsmod look there)
 #   /etc/passwd, /etc/group    root and nobody (65534) for unprivileged runs
 #
@@ -22,6 +23,12 @@
 #                tools/smmtop/smmtop): smmctl must exist, the others are
 #                skipped with a note when they are not built
 # SMM_HOST_BINS  host programs to add to jq, genl, setpriv and tmux
+# SMM_PYTHON     1: Debian's python3 and its standard library (less its
+#                tests, IDLE, tkinter and other tools: some 26 MB), PyYAML,
+#                the kernel's YNL CLI and library (tools/net/ynl of
+#                linux-source-6.12, which make test-ynl unpacks into
+#                build/ynl/kernel) and the family's spec in /shadowmm/ynl/,
+#                for test_ynl.sh; vm.sh sets it only when that test runs
 # SMM_EXTRA_TESTS  more files for /selftests/ (compare-output.sh's script
 #                and its reference module)
 # SMM_KVER       the guest kernel release (default scripts/kver.sh)
@@ -222,6 +229,45 @@ add_selftests() {
 	done < <(find "$root/selftests" -type f -perm -u+x)
 }
 
+# SMM_PYTHON=1 (above): python3 for the kernel's YNL tools. The
+# extension modules' libraries (libbz2, liblzma, libuuid, ...) come as a
+# program's do; without build/ynl/kernel the tools are left out (and
+# test_ynl.sh skips, saying so).
+add_python() {
+	local python ver f lib ynl=$top/build/ynl/kernel/tools/net/ynl
+	[ "${SMM_PYTHON:-0}" = 1 ] || return 0
+	[ -z "$sysroot" ] || { note "SMM_PYTHON: x86_64 guests only"; return 0; }
+	python=$(readlink -f /usr/bin/python3) || die "SMM_PYTHON: no /usr/bin/python3"
+	ver=${python##*/}
+	copy_program "$python" "/usr/bin/$ver"
+	ln -s "$ver" "$root/usr/bin/python3"
+	tar -C /usr/lib -cf - --exclude="$ver/test" --exclude="$ver/idlelib" \
+		--exclude="$ver/tkinter" --exclude="$ver/ensurepip" --exclude="$ver/lib2to3" \
+		--exclude="$ver/turtledemo" --exclude="$ver/pydoc_data" --exclude="$ver/config-*" \
+		"$ver" | tar -C "$root/usr/lib" -xf -
+	while IFS= read -r f; do
+		for lib in $(shared_libs "$f"); do
+			copy_same_path "$lib"
+		done
+	done < <(find "$root/usr/lib/$ver/lib-dynload" -name '*.so')
+	# PyYAML, with its C parser (libyaml): test_ynl.sh parses the spec
+	# with it, five times faster than the pure Python one
+	mkdir -p "$root/usr/lib/python3/dist-packages"
+	cp -r /usr/lib/python3/dist-packages/yaml "$root/usr/lib/python3/dist-packages/"
+	for f in "$root"/usr/lib/python3/dist-packages/yaml/_yaml.*.so; do
+		for lib in $(shared_libs "$f"); do
+			copy_same_path "$lib"
+		done
+	done
+	mkdir -p "$root/shadowmm/ynl"
+	cp "$top/Documentation/netlink/specs/shadowmm.yaml" "$root/shadowmm/ynl/"
+	if [ -f "$ynl/cli.py" ]; then
+		cp -r "$ynl/cli.py" "$ynl/lib" "$root/shadowmm/ynl/"
+	else
+		note "SMM_PYTHON: no $ynl (make test-ynl unpacks it): no YNL tools"
+	fi
+}
+
 # tmux refuses to start without a UTF-8 locale; glibc's C.UTF-8 is a
 # directory of its own (400 KiB).
 add_locale() {
@@ -265,4 +311,5 @@ add_kmod
 add_selftests
 add_terminfo
 add_locale
+add_python
 write_cpio

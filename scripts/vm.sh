@@ -36,7 +36,7 @@
 #   SMM_VM_KERNEL   another bzImage (a debug build) instead of /boot/vmlinuz-$SMM_KVER
 #   SMM_HOST_TAP    check: host TAP files for check-log.py to count too
 #   SMM_ARCH        arm64: the arm64 guest (below)
-#   and SMM_MODULE, SMM_TOOLS, SMM_HOST_BINS of mkinitramfs.sh.
+#   and SMM_MODULE, SMM_TOOLS, SMM_HOST_BINS, SMM_PYTHON of mkinitramfs.sh.
 #
 # QEMU runs under TCG: nested KVM does not work on the project's machines.
 #
@@ -135,6 +135,13 @@ if [ "$arch" = x86_64 ] && [ "$mode" = check ] &&
 		fi
 	done
 	export SMM_HOST_BINS
+fi
+
+# test_ynl.sh's python3 and the kernel's YNL tools (mkinitramfs.sh's
+# SMM_PYTHON: some 26 MB more in the image), only when that test runs.
+if [ "$arch" = x86_64 ] && [ "$mode" = check ] &&
+   { [ -z "$tests" ] || [[ ",$tests," == *,test_ynl.sh,* ]]; }; then
+	export SMM_PYTHON=${SMM_PYTHON:-1}
 fi
 
 mkdir -p "$outdir"
