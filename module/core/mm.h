@@ -403,6 +403,21 @@ u64 smm_mm_generation(const struct smm_mm *mm);
 bool smm_mm_generation_moved(const struct smm_mm *mm, u64 gen);
 
 /*
+ * GFP_HIGHUSER_MOVABLE: what user pages (a space's anonymous, swap-cache
+ * and page-cache pages) are asked for with, as do_anonymous_page() and
+ * the page cache ask: Movable first, then HighMem, Normal, DMA32, DMA.
+ */
+#define SMM_GFP_HIGHUSER_MOVABLE	(SHADOWMM_GFP_HIGHMEM | SHADOWMM_GFP_MOVABLE)
+
+/* GFP_ZONE_BAD: more than one of DMA, DMA32 and HIGHMEM. */
+static inline bool smm_gfp_zone_bad(unsigned int gfp)
+{
+	unsigned int m = gfp & (SHADOWMM_GFP_DMA | SHADOWMM_GFP_DMA32 | SHADOWMM_GFP_HIGHMEM);
+
+	return m & (m - 1);
+}
+
+/*
  * An allocation flag the core's own callers add, outside
  * SHADOWMM_GFP_ALL so that the netlink path (whose policy masks with
  * SHADOWMM_GFP_ALL) cannot set it: "may reclaim directly, the spaces'
@@ -411,12 +426,6 @@ bool smm_mm_generation_moved(const struct smm_mm *mm, u64 gen);
  * it through smm_alloc_pages_reclaim(), the glue's PAGE_ALLOC through
  * smm_alloc_pages_oom() (oom.h), each under the spaces' lock.
  */
-/*
- * GFP_HIGHUSER_MOVABLE: what user pages (a space's anonymous, swap-cache
- * and page-cache pages) are asked for with, as do_anonymous_page() and
- * the page cache ask: Movable first, then HighMem, Normal, DMA32, DMA.
- */
-#define SMM_GFP_HIGHUSER_MOVABLE	(SHADOWMM_GFP_HIGHMEM | SHADOWMM_GFP_MOVABLE)
 #define SMM_GFP_DIRECT_RECLAIM	(1U << 16)
 
 /* page_alloc.c, pcp.c: allocation and freeing, one block or many; the drain */

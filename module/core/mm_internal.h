@@ -137,14 +137,6 @@ static inline unsigned int smm_gfp_zone(unsigned int gfp)
 	return SHADOWMM_ZONE_NORMAL;
 }
 
-/* GFP_ZONE_BAD: more than one of DMA, DMA32 and HIGHMEM. */
-static inline bool smm_gfp_zone_bad(unsigned int gfp)
-{
-	unsigned int m = gfp & (SHADOWMM_GFP_DMA | SHADOWMM_GFP_DMA32 | SHADOWMM_GFP_HIGHMEM);
-
-	return m & (m - 1);
-}
-
 /* A zone that is not lowmem: never for slab, page tables, LRU records. */
 static inline bool smm_zone_is_high(unsigned int zone)
 {

@@ -170,7 +170,10 @@ enum shadowmm_a_section {
  * element i (order i, migratetype i, zone i).
  */
 
-/* SHADOWMM_CMD_ZONE_GET dump: one message per zone, populated or not */
+/*
+ * SHADOWMM_CMD_ZONE_GET dump: one message per zone, DMA, DMA32 and Normal
+ * populated or not, HighMem and Movable when populated
+ */
 enum shadowmm_a_zone {
 	SHADOWMM_A_ZONE_UNSPEC,
 	SHADOWMM_A_ZONE_PAD,
