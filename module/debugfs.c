@@ -14,6 +14,7 @@
  *   meminfo          /proc/meminfo: the lines that make sense for the shadow (core/vmstat.h)
  *   compaction       fragmentation scores and deferral (kcompactd.c; no kernel file)
  *   page_owner       /sys/kernel/debug/page_owner, with page_owner=on (page_owner.c)
+ *   kmap             HighMem's temporary maps (core/highmem.c; no kernel file)
  *
  * As in the kernel, only populated zones appear, except in zoneinfo,
  * which shows empty zones in short. The shadow has one node, "Node 0",
@@ -168,14 +169,14 @@ static void smm_zoneinfo_pagesets(struct seq_file *m, unsigned int zi)
 }
 
 /*
- * Debian's 6.1 has MAX_NR_ZONES 5: DMA, DMA32, Normal, Movable and Device
- * (CONFIG_ZONE_DEVICE), and zoneinfo prints a protection entry for each.
- * The shadow has no Movable or Device zone: they are the kernel's empty
- * ones, which add no managed pages to the sums of
- * setup_per_zone_lowmem_reserve(), so their entries repeat the Normal
- * entry (0 for Normal itself and an empty zone).
+ * zoneinfo prints a protection entry per zone the kernel was built with
+ * (MAX_NR_ZONES). The shadow is a kernel with every zone: DMA, DMA32,
+ * Normal, HighMem, Movable and, as Debian's 6.1 has CONFIG_ZONE_DEVICE,
+ * Device, which never manages a page: it adds nothing to the sums of
+ * setup_per_zone_lowmem_reserve(), so its entry repeats Movable's (the
+ * last zone's own entries are 0).
  */
-#define SMM_KERNEL_NR_ZONES	5
+#define SMM_KERNEL_NR_ZONES	(SMM_NR_ZONES + 1)
 
 static void smm_zoneinfo_protection(struct seq_file *m, const struct smm_zone *z)
 {
@@ -384,6 +385,23 @@ static int smm_kshadowd_show(struct seq_file *m, void *v)
 DEFINE_SHOW_ATTRIBUTE(smm_kshadowd);
 
 /*
+ * kmap: HighMem frames mapped for an access since load (kmap_local,
+ * what kmap_local_page() would count) and maps not given back yet
+ * (kmap_open: 0 between requests; CHECK reports one left open). The
+ * kernel keeps no such counter, so it is no vmstat line.
+ */
+static int smm_kmap_show(struct seq_file *m, void *v)
+{
+	struct smm_mm *mm = m->private;
+
+	seq_printf(m, "kmap_local %lld\nkmap_open %lld\n",
+		   (long long)smm_atomic64_read(&mm->kmap_local),
+		   (long long)smm_atomic64_read(&mm->kmap_open));
+	return 0;
+}
+DEFINE_SHOW_ATTRIBUTE(smm_kmap);
+
+/*
  * A command file: what is written (one short line) runs cmd->run, reading
  * shows cmd->show. The benchmarks and the stress threads use it.
  */
@@ -474,6 +492,7 @@ int smm_debugfs_init(struct smm_dev *d)
 	debugfs_create_file("vmstat", 0400, d->debugfs, d, &smm_vmstat_fops);
 	debugfs_create_file("meminfo", 0400, d->debugfs, d, &smm_meminfo_fops);
 	debugfs_create_file("kshadowd", 0400, d->debugfs, mm, &smm_kshadowd_fops);
+	debugfs_create_file("kmap", 0400, d->debugfs, mm, &smm_kmap_fops);
 	smm_swap_debugfs_init(d->debugfs);
 	smm_sysctl_debugfs_init(d->debugfs);
 	smm_fail_debugfs_init(d->debugfs);

@@ -32,7 +32,11 @@ MODULE_PARM_DESC(size, "Bytes to manage, with K/M/G/T suffix (default 64M)");
 
 static char *smm_param_zones;
 module_param_named(zones, smm_param_zones, charp, 0444);
-MODULE_PARM_DESC(zones, "Zones by position, e.g. DMA:8M,DMA32:24M,Normal:rest (default: by physical address)");
+MODULE_PARM_DESC(zones, "Zones by position, e.g. DMA:8M,DMA32:24M,Normal:rest; also HighMem:SIZE and Movable:SIZE (default: by physical address)");
+
+static char *smm_param_movablecore = "0";
+module_param_named(movablecore, smm_param_movablecore, charp, 0444);
+MODULE_PARM_DESC(movablecore, "Bytes at the top of the range for ZONE_MOVABLE, as the kernel's movablecore= (when zones= does not name Movable)");
 
 static char *smm_param_min_free_kbytes = "0";
 module_param_named(min_free_kbytes, smm_param_min_free_kbytes, charp, 0444);
@@ -87,6 +91,25 @@ static int smm_parse_param(const char *name, const char *val, u64 *out)
 		pr_err("invalid %s= value: '%s' (%s)\n", name, val ? val : "",
 		       ret == -ERANGE ? "too large" : "expected a number with optional K/M/G/T");
 	return ret ? -EINVAL : 0;
+}
+
+/* movablecore=: bytes of the range's top for Movable (core/zone.c checks it). */
+static int smm_parse_movablecore(struct smm_params *p)
+{
+	const char *why;
+	u64 bytes;
+	int ret;
+
+	ret = smm_parse_param("movablecore", smm_param_movablecore, &bytes);
+	if (ret)
+		return ret;
+	why = smm_check_movablecore(bytes, p->size >> PAGE_SHIFT, &p->layout);
+	if (why) {
+		pr_err("%s: movablecore=%s\n", why, smm_param_movablecore);
+		return -EINVAL;
+	}
+	p->layout.movablecore_frames = bytes >> PAGE_SHIFT;
+	return 0;
 }
 
 /*
@@ -202,7 +225,7 @@ static int smm_params_parse(struct smm_params *p)
 			return -EINVAL;
 		}
 	}
-	return 0;
+	return smm_parse_movablecore(p);
 }
 
 static void smm_backing_teardown(struct smm_dev *d)

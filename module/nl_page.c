@@ -17,7 +17,7 @@
 
 static const struct nla_policy smm_nl_page_alloc_policy[SHADOWMM_A_PAGE_COUNT + 1] = {
 	[SHADOWMM_A_PAGE_ORDER]		= NLA_POLICY_MAX(NLA_U32, SMM_MAX_ORDER),
-	[SHADOWMM_A_PAGE_ZONE]		= NLA_POLICY_MAX(NLA_U32, SHADOWMM_ZONE_NORMAL),
+	[SHADOWMM_A_PAGE_ZONE]		= NLA_POLICY_MAX(NLA_U32, SHADOWMM_ZONE_HIGHMEM),
 	[SHADOWMM_A_PAGE_MIGRATETYPE]	= NLA_POLICY_MAX(NLA_U32, SHADOWMM_MT_RECLAIMABLE),
 	[SHADOWMM_A_PAGE_FLAGS]		= NLA_POLICY_MASK(NLA_U32, SHADOWMM_GFP_ALL),
 	[SHADOWMM_A_PAGE_COUNT]		= NLA_POLICY_RANGE(NLA_U32, 1, SHADOWMM_PAGE_BATCH_MAX),
@@ -32,18 +32,25 @@ static const struct nla_policy smm_nl_page_free_policy[SHADOWMM_A_PAGE_ALL + 1] 
 	[SHADOWMM_A_PAGE_ALL]		= { .type = NLA_FLAG },
 };
 
-#define SMM_GFP_ZONES	(SHADOWMM_GFP_DMA | SHADOWMM_GFP_DMA32)
+#define SMM_GFP_ZONES	(SHADOWMM_GFP_DMA | SHADOWMM_GFP_DMA32 | SHADOWMM_GFP_HIGHMEM)
 #define SMM_GFP_MTS	(SHADOWMM_GFP_MOVABLE | SHADOWMM_GFP_RECLAIMABLE)
 
-/* ZONE and MIGRATETYPE are the friendly spelling of the flag bits. */
+/*
+ * ZONE and MIGRATETYPE are the friendly spelling of the flag bits: zone
+ * HighMem is __GFP_HIGHMEM; Movable has no modifier of its own (it is
+ * highmem with type Movable, GFP_HIGHUSER_MOVABLE), so the policy stops
+ * at HighMem. Two zone modifiers at once are GFP_ZONE_BAD.
+ */
 static int smm_nl_page_gfp(struct genl_info *info, unsigned int *gfp)
 {
-	static const unsigned int zone_gfp[] = { SHADOWMM_GFP_DMA, SHADOWMM_GFP_DMA32, 0 };
+	static const unsigned int zone_gfp[] = {
+		SHADOWMM_GFP_DMA, SHADOWMM_GFP_DMA32, 0, SHADOWMM_GFP_HIGHMEM,
+	};
 	static const unsigned int mt_gfp[] = { 0, SHADOWMM_GFP_MOVABLE, SHADOWMM_GFP_RECLAIMABLE };
 	struct nlattr **tb = info->attrs;
 	unsigned int g = tb[SHADOWMM_A_PAGE_FLAGS] ? nla_get_u32(tb[SHADOWMM_A_PAGE_FLAGS]) : 0;
 
-	if ((g & SMM_GFP_ZONES) == SMM_GFP_ZONES) {
+	if (smm_gfp_zone_bad(g)) {
 		NL_SET_ERR_MSG_ATTR(info->extack, tb[SHADOWMM_A_PAGE_FLAGS], "flags name two zones");
 		return -EINVAL;
 	}

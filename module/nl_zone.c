@@ -187,9 +187,13 @@ static int smm_nl_zone_get_dumpit(struct sk_buff *skb, struct netlink_callback *
 		return -ENOMEM;
 	cb->seq = 1;	/* each message is a snapshot of its own zone */
 	for (; zi < SMM_NR_ZONES; zi++) {
-		void *hdr = smm_nl_dump_put(skb, cb, SHADOWMM_CMD_ZONE_GET);
+		void *hdr;
 		bool still;
 
+		/* HighMem and Movable only when a layout gave them memory */
+		if (zi > SHADOWMM_ZONE_NORMAL && !smm_zone_populated(&mm->zones[zi]))
+			continue;
+		hdr = smm_nl_dump_put(skb, cb, SHADOWMM_CMD_ZONE_GET);
 		if (!hdr)
 			break;
 		still = smm_zone_snapshot(mm, zi, snap);

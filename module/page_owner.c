@@ -114,6 +114,7 @@ static int smm_po_gfp_names(unsigned int gfp, char *buf, size_t size)
 	static const char *const names[] = {
 		"__GFP_DMA", "__GFP_DMA32", "__GFP_MOVABLE", "__GFP_RECLAIMABLE",
 		"__GFP_ZERO", "__GFP_HIGH", "__GFP_MEMALLOC", NULL, "__GFP_NORETRY",
+		"__GFP_HIGHMEM",
 	};
 	int n = scnprintf(buf, size, "%s", gfp & SHADOWMM_GFP_ATOMIC ? "GFP_ATOMIC" : "GFP_KERNEL");
 	unsigned int bit;

@@ -73,7 +73,7 @@ ktap_check "fragmented: no free order-9 block, extfrag_index(9) > 0.500" fragmen
 ktap_check "order 11 refused with the policy's message" smm_refused "out of range" \
 	smmctl compact order 11
 ktap_check "an empty zone refused" smm_refused "the zone is empty" smmctl compact zone DMA
-ktap_check "an unknown zone refused" smm_refused "unknown zone" smmctl compact zone HIGHMEM
+ktap_check "an unknown zone refused" smm_refused "unknown zone" smmctl compact zone Device
 
 # vm.extfrag_threshold 1000: any index counts as lack of memory, order 9 is skipped
 ktap_check "vm set extfrag_threshold 1001 refused" smm_refused "out of range" \

@@ -14,7 +14,9 @@
  *  - per-CPU lists: each holds PCP heads of its order and type, adding
  *    up to the list's count, and the PCP frames of the zone to the sum;
  *  - page-table and space pages (core/space.h) are owned by a space,
- *    table pages single frames;
+ *    table pages single frames; slab, page-table and LRU record pages
+ *    never lie in HighMem or Movable (lowmem only, as GFP_KERNEL);
+ *  - no HighMem map is left open (highmem.c);
  *  - present = free + per-CPU + allocated (when nothing moved meanwhile);
  *    min <= low <= high.
  *
@@ -259,6 +261,24 @@ static int smm_check_pcp_link(const struct smm_mm *mm, const struct smm_zone *z,
 }
 
 /* What one block adds to the census, after its local checks. */
+/*
+ * Slab, page-table and LRU record pages are asked for without
+ * __GFP_HIGHMEM: the zonelist walk never reaches HighMem or Movable.
+ */
+static int smm_check_lowmem_only(const struct smm_mm *mm, const struct smm_zone *z, u64 idx,
+				 const struct smm_frame *f, char *why, size_t len)
+{
+	unsigned int zi = z - mm->zones, type = smm_frame_type(f);
+
+	if (!smm_zone_is_high(zi))
+		return 0;
+	if (type == SMM_FRAME_SLAB || type == SMM_FRAME_PGTABLE || type == SMM_FRAME_LRU)
+		return smm_bad("frame %llu: a %s page in %s (lowmem only)", (unsigned long long)idx,
+			       type == SMM_FRAME_SLAB ? "slab" :
+			       type == SMM_FRAME_PGTABLE ? "page-table" : "LRU record", z->name);
+	return 0;
+}
+
 static int smm_check_one(struct smm_mm *mm, struct smm_zone *z, u64 idx,
 			 const struct smm_frame *f, struct smm_sweep *sw, char *why, size_t len)
 {
@@ -279,6 +299,9 @@ static int smm_check_one(struct smm_mm *mm, struct smm_zone *z, u64 idx,
 		sw->pcp += 1ULL << order;
 		return smm_check_pcp_link(mm, z, idx, f, why, len);
 	default:
+		ret = smm_check_lowmem_only(mm, z, idx, f, why, len);
+		if (ret)
+			return ret;
 		if ((smm_frame_type(f) == SMM_FRAME_PGTABLE || smm_frame_type(f) == SMM_FRAME_SPACE) &&
 		    (smm_frame_owner(f) != SMM_OWNER_SPACE ||
 		     (smm_frame_type(f) == SMM_FRAME_PGTABLE && order)))
@@ -498,6 +521,9 @@ int smm_check(struct smm_mm *mm, char *why, size_t len)
 		return ret;
 	if (mm->zones[SMM_NR_ZONES - 1].end != mm->range->span || mm->zones[0].start)
 		return smm_bad("zones do not cover the range");
+	if (smm_kmap_open_wait(mm))
+		return smm_bad("%lld HighMem maps left open (kmap_local without kunmap_local)",
+			       (long long)smm_atomic64_read(&mm->kmap_open));
 	snprintf(why, len, "ok");
 	return 0;
 }

@@ -32,6 +32,14 @@
 #include <linux/ratelimit.h>
 #include <linux/printk.h>
 #include <linux/jump_label.h>
+#include <linux/atomic.h>
+
+/* A counter many CPUs move (highmem.c's kmap counts). */
+typedef atomic64_t smm_atomic64_t;
+#define smm_atomic64_inc(a)	atomic64_inc(a)
+#define smm_atomic64_dec(a)	atomic64_dec(a)
+#define smm_atomic64_read(a)	((s64)atomic64_read(a))
+#define smm_atomic64_set(a, v)	atomic64_set(a, v)
 
 typedef spinlock_t smm_lock_t;
 #define smm_lock_init(l)	spin_lock_init(l)
@@ -187,6 +195,13 @@ typedef int16_t s16;
  */
 #define READ_ONCE(x)	__atomic_load_n(&(x), __ATOMIC_RELAXED)
 #define WRITE_ONCE(x, v) __atomic_store_n(&(x), (v), __ATOMIC_RELAXED)
+
+/* A counter many threads move (highmem.c's kmap counts). */
+typedef struct { s64 counter; } smm_atomic64_t;
+#define smm_atomic64_inc(a)	((void)__atomic_fetch_add(&(a)->counter, 1, __ATOMIC_RELAXED))
+#define smm_atomic64_dec(a)	((void)__atomic_fetch_sub(&(a)->counter, 1, __ATOMIC_RELAXED))
+#define smm_atomic64_read(a)	__atomic_load_n(&(a)->counter, __ATOMIC_RELAXED)
+#define smm_atomic64_set(a, v)	__atomic_store_n(&(a)->counter, (v), __ATOMIC_RELAXED)
 
 /*
  * data_race(): a read whose race with plain writes is intended and

@@ -359,13 +359,14 @@ int smm_space_access(struct smm_space *s, u64 addr, u64 len, unsigned int flags,
 		/* the frame of va's page inside a leaf of any size */
 		pfn = smm_pte_pfn(s->fmt, level, e) +
 		      ((va & ((1ULL << smm_pt_shift(s->fmt, level)) - 1)) >> SMM_PAGE_SHIFT);
-		mem = smm_space_page_mem(s, pfn);
+		mem = smm_space_page_map(s, pfn);
 		if (!mem) {
 			*why = "the page's memory cannot be reached";
 			ret = -EFAULT;
 			goto fail;
 		}
 		smm_access_page(mem, va, page_end < end ? page_end : end, flags, value, res);
+		smm_space_page_unmap(s, pfn, mem);
 		res->pages++;
 		va = page_end;
 		if (!(res->pages % 64))

@@ -28,14 +28,18 @@ u64 smm_file_data(u32 rec)
 	return smm_owner_data(SMM_OWNER_FILE, rec);
 }
 
-/* The memory of frame @idx, or NULL (its section unmapped). */
-static void *smm_filemap_mem(struct smm_mm *mm, u64 idx)
+/*
+ * A page-cache page's bytes: mapped (kmap_local_page(), highmem.c) until
+ * smm_filemap_kunmap(); NULL when the frame has no memory.
+ */
+static void *smm_filemap_kmap(struct smm_mm *mm, u64 idx)
 {
-	const struct smm_section *sec = smm_range_section_of(mm->range, idx);
+	return smm_kmap_local_frame(mm, idx);
+}
 
-	if (!sec || !sec->virt)
-		return NULL;
-	return (char *)sec->virt + ((idx - sec->start) << SMM_PAGE_SHIFT);
+static void smm_filemap_kunmap(struct smm_mm *mm, u64 idx, const void *mem)
+{
+	smm_kunmap_local_frame(mm, idx, mem);
 }
 
 /* The index entry of page @index (frame + 1, 0 empty), or NULL if its chunk is not there. */
@@ -397,24 +401,25 @@ static int smm_filemap_read_page(struct smm_inode *ino, u64 index, unsigned int 
 	ret = smm_lru_rec_alloc(mm, gfp, &rec);
 	if (ret)
 		return ret;
-	ret = smm_alloc_pages_reclaim(mm, 0, SHADOWMM_GFP_MOVABLE | gfp, &cpu, frame);
+	ret = smm_alloc_pages_reclaim(mm, 0, SMM_GFP_HIGHUSER_MOVABLE | gfp, &cpu, frame);
 	if (ret)
 		goto err_free_rec;
 	smm_frame_own(mm, *frame, SMM_FRAME_PAGE, smm_file_data(rec), cpu);
 	smm_cpu_put();
-	mem = smm_filemap_mem(mm, *frame);
+	mem = smm_filemap_kmap(mm, *frame);
 	if (!mem)
 		ret = -EFAULT;
 	else if (smm_store_get(ino, index))	/* written back: the store, not the file */
 		ret = smm_swap_file_read(mm, smm_store_get(ino, index), mem);
 	else
 		ret = ino->read(ino->ctx, off, mem, n);
+	if (!ret && n < SMM_PAGE_SIZE)
+		memset((char *)mem + n, 0, SMM_PAGE_SIZE - n);
+	smm_filemap_kunmap(mm, *frame, mem);
 	if (!ret)
 		ret = smm_filemap_chunk_get(ino, index);
 	if (ret)
 		goto err_free_page;
-	if (n < SMM_PAGE_SIZE)
-		memset((char *)mem + n, 0, SMM_PAGE_SIZE - n);
 	shadow = smm_filemap_insert(ino, index, *frame);
 	if (shadow)
 		smm_workingset_refault(mm, shadow, true, &active, &workingset);
@@ -624,9 +629,10 @@ int smm_file_read(struct smm_inode *ino, u64 off, u64 len, smm_file_copy_t copy,
 				return ret;
 			}
 		}
-		mem = smm_filemap_mem(ino->mm, frame);
+		mem = smm_filemap_kmap(ino->mm, frame);
 		ret = mem ? copy(priv, from, (const char *)mem + (from & (SMM_PAGE_SIZE - 1)),
 				 to - from) : -EFAULT;
+		smm_filemap_kunmap(ino->mm, frame, mem);
 		if (ret) {
 			*why = "the bytes read could not be copied out";
 			return ret;
@@ -645,11 +651,12 @@ int smm_file_read(struct smm_inode *ino, u64 off, u64 len, smm_file_copy_t copy,
 /* The 4 KiB of the page-cache page @frame into @buf (COW's copy, fault.c). */
 int smm_filemap_copy_page(struct smm_mm *mm, u64 frame, void *buf)
 {
-	const void *mem = smm_filemap_mem(mm, frame);
+	const void *mem = smm_filemap_kmap(mm, frame);
 
 	if (!mem)
 		return -EFAULT;
 	memcpy(buf, mem, SMM_PAGE_SIZE);
+	smm_filemap_kunmap(mm, frame, mem);
 	return 0;
 }
 
@@ -838,7 +845,7 @@ static int smm_filemap_writepage(struct smm_inode *ino, u64 index, u64 frame)
 {
 	struct smm_mm *mm = ino->mm;
 	u64 off = index << SMM_PAGE_SHIFT;
-	const void *mem = smm_filemap_mem(mm, frame);
+	const void *mem;
 	u32 *slot, had;
 	int ret;
 
@@ -848,10 +855,12 @@ static int smm_filemap_writepage(struct smm_inode *ino, u64 index, u64 frame)
 	ino->nr_dirty--;
 	WRITE_ONCE(mm->nr_dirty, mm->nr_dirty - 1);
 	WRITE_ONCE(mm->nr_writeback, mm->nr_writeback + 1);
+	mem = smm_filemap_kmap(mm, frame);
 	slot = mem && mm->swap ? smm_store_slot(ino, index, true) : NULL;
 	had = slot ? *slot : 0;
 	ret = !mem ? -EFAULT : !mm->swap ? -ENOSPC : !slot ? -ENOMEM :
 	      smm_swap_file_write(mm, slot, mem, min((u64)SMM_PAGE_SIZE, ino->size - off));
+	smm_filemap_kunmap(mm, frame, mem);
 	WRITE_ONCE(mm->nr_writeback, mm->nr_writeback - 1);
 	if (ret) {
 		smm_filemap_mark_dirty(mm, frame);

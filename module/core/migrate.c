@@ -14,14 +14,24 @@
 
 #define smm_migrate_count(mm, ev)	WRITE_ONCE((mm)->compact.ev, (mm)->compact.ev + 1)
 
-/* The memory of frame @idx through its section's mapping, or NULL. */
-static void *smm_migrate_mem(const struct smm_mm *mm, u64 idx)
+/* Has frame @idx memory to copy through (its section mapped)? */
+static bool smm_migrate_has_mem(const struct smm_mm *mm, u64 idx)
 {
 	const struct smm_section *sec = smm_range_section_of(mm->range, idx);
 
-	if (!sec || !sec->virt)
-		return NULL;
-	return (char *)sec->virt + ((idx - sec->start) << SMM_PAGE_SHIFT);
+	return sec && sec->virt;
+}
+
+/* copy_highpage(): both frames mapped for the copy (highmem.c). */
+static void smm_migrate_copy(struct smm_mm *mm, u64 frame, u64 target)
+{
+	const void *src = smm_kmap_local_frame(mm, frame);
+	void *dst = smm_kmap_local_frame(mm, target);
+
+	if (!WARN_ON_ONCE(!src || !dst))
+		memcpy(dst, src, SMM_PAGE_SIZE);
+	smm_kunmap_local_frame(mm, target, dst);
+	smm_kunmap_local_frame(mm, frame, src);
 }
 
 /* Why the allocated head @f that is not an anonymous page cannot move. */
@@ -156,7 +166,6 @@ int smm_migrate_isolated(struct smm_mm *mm, u64 frame, u64 target, const char **
 {
 	const struct smm_lru_rec *x = smm_lru_rec_of(mm, frame);
 	struct smm_frame t = smm_frame_load(&mm->frames[target]);
-	void *src = smm_migrate_mem(mm, frame), *dst = smm_migrate_mem(mm, target);
 	unsigned int cpu;
 	int ret = -EINVAL;
 
@@ -164,7 +173,7 @@ int smm_migrate_isolated(struct smm_mm *mm, u64 frame, u64 target, const char **
 		*why = "not an isolated anonymous page";
 	else if (smm_frame_type(&t) != SMM_FRAME_PAGE || smm_frame_order(&t) || target == frame)
 		*why = "the target is not an order-0 page the caller holds";
-	else if (!src || !dst)
+	else if (!smm_migrate_has_mem(mm, frame) || !smm_migrate_has_mem(mm, target))
 		*why = "the page or the target has no mapping to copy through";
 	else if (!x->space && !(x->flags & SMM_LRU_F_SWAPCACHE))
 		*why = "an unmapped page outside the swap cache";
@@ -174,7 +183,7 @@ int smm_migrate_isolated(struct smm_mm *mm, u64 frame, u64 target, const char **
 		ret = 0;
 	if (ret)
 		goto fail;
-	memcpy(dst, src, SMM_PAGE_SIZE);
+	smm_migrate_copy(mm, frame, target);
 	if (x->space)
 		ret = smm_migrate_remap(mm, x, frame, target, why);
 	if (ret)

@@ -299,6 +299,12 @@ struct smm_mm {
 	unsigned int watermark_boost_factor;	/* vm.watermark_boost_factor, 0: no boost */
 	smm_mutex_t sysctl_lock;	/* one writer of the watermarks at a time (zone.c) */
 	smm_mutex_t lock_all;		/* one CHECK at a time */
+	/*
+	 * HighMem's temporary maps (highmem.c): maps of HighMem frames
+	 * taken (kmap_local_page()), and those not given back yet.
+	 */
+	smm_atomic64_t kmap_local;
+	smm_atomic64_t kmap_open;
 	smm_lock_t hold_lock;		/* holds[] */
 	struct smm_hold_stats holds[SMM_NR_HOLDS];
 	struct smm_vm_events events;	/* shadow processes (vma.h) */
@@ -363,6 +369,7 @@ struct smm_mm {
 struct smm_zone_layout {
 	bool by_position;		/* else by physical address */
 	u64 frames[SMM_NR_ZONES];	/* by_position: ~0ULL means "rest" */
+	u64 movablecore_frames;		/* movablecore=: the top frames into Movable */
 };
 
 struct smm_mm_config {
@@ -396,6 +403,21 @@ u64 smm_mm_generation(const struct smm_mm *mm);
 bool smm_mm_generation_moved(const struct smm_mm *mm, u64 gen);
 
 /*
+ * GFP_HIGHUSER_MOVABLE: what user pages (a space's anonymous, swap-cache
+ * and page-cache pages) are asked for with, as do_anonymous_page() and
+ * the page cache ask: Movable first, then HighMem, Normal, DMA32, DMA.
+ */
+#define SMM_GFP_HIGHUSER_MOVABLE	(SHADOWMM_GFP_HIGHMEM | SHADOWMM_GFP_MOVABLE)
+
+/* GFP_ZONE_BAD: more than one of DMA, DMA32 and HIGHMEM. */
+static inline bool smm_gfp_zone_bad(unsigned int gfp)
+{
+	unsigned int m = gfp & (SHADOWMM_GFP_DMA | SHADOWMM_GFP_DMA32 | SHADOWMM_GFP_HIGHMEM);
+
+	return m & (m - 1);
+}
+
+/*
  * An allocation flag the core's own callers add, outside
  * SHADOWMM_GFP_ALL so that the netlink path (whose policy masks with
  * SHADOWMM_GFP_ALL) cannot set it: "may reclaim directly, the spaces'
@@ -427,6 +449,7 @@ void smm_hold_reset(struct smm_mm *mm);
 
 /* zone.c: the zones= layout, parsed for smm_mm_config */
 const char *smm_parse_zones(const char *s, u64 nr_frames, struct smm_zone_layout *l);
+const char *smm_check_movablecore(u64 bytes, u64 nr_frames, const struct smm_zone_layout *l);
 
 /*
  * zone.c: what a reader outside the core sees of one zone, copied at one

@@ -36,6 +36,17 @@ void smm_pcp_update_high(struct smm_mm *mm);
 /* check.c: a sweep's chunk ends, its hold is counted */
 void smm_hold_end(struct smm_mm *mm, enum smm_hold_kind kind, u64 t0);
 
+/*
+ * highmem.c: a frame's bytes. HighMem frames only through a
+ * map/unmap pair (kmap_local_page()/kunmap_local()), lowmem ones at
+ * their permanent address too; smm_lowmem_frame() for frames that must
+ * never be HighMem (page tables, LRU records). NULL: no memory there.
+ */
+void *smm_kmap_local_frame(struct smm_mm *mm, u64 idx);
+void smm_kunmap_local_frame(struct smm_mm *mm, u64 idx, const void *addr);
+void *smm_lowmem_frame(const struct smm_mm *mm, u64 idx);
+u64 smm_kmap_open_wait(struct smm_mm *mm);
+
 /* zone.c */
 void smm_zones_setup(struct smm_mm *mm, const struct smm_zone_layout *l);
 void smm_zones_set_watermarks(struct smm_mm *mm, u64 min_free_kbytes);
@@ -107,14 +118,29 @@ static inline unsigned int smm_gfp_mt(unsigned int gfp)
 	return SHADOWMM_MT_UNMOVABLE;
 }
 
-/* Highest zone an allocation may use, from its zone modifier (gfp_zone()). */
+/*
+ * Highest zone an allocation may use, from its zone modifiers, as 6.1's
+ * gfp_zone() reads GFP_ZONE_TABLE: DMA or DMA32 (MOVABLE or not) name
+ * their zone; HIGHMEM alone HighMem; HIGHMEM | MOVABLE (GFP_HIGHUSER_MOVABLE)
+ * Movable; MOVABLE alone, or nothing, Normal. The table's bad pairs
+ * (smm_gfp_zone_bad(): HIGHMEM with DMA or DMA32, DMA with DMA32) are
+ * refused at the netlink door; here the lowest zone named wins.
+ */
 static inline unsigned int smm_gfp_zone(unsigned int gfp)
 {
 	if (gfp & SHADOWMM_GFP_DMA)
 		return SHADOWMM_ZONE_DMA;
 	if (gfp & SHADOWMM_GFP_DMA32)
 		return SHADOWMM_ZONE_DMA32;
+	if (gfp & SHADOWMM_GFP_HIGHMEM)
+		return gfp & SHADOWMM_GFP_MOVABLE ? SHADOWMM_ZONE_MOVABLE : SHADOWMM_ZONE_HIGHMEM;
 	return SHADOWMM_ZONE_NORMAL;
+}
+
+/* A zone that is not lowmem: never for slab, page tables, LRU records. */
+static inline bool smm_zone_is_high(unsigned int zone)
+{
+	return zone == SHADOWMM_ZONE_HIGHMEM || zone == SHADOWMM_ZONE_MOVABLE;
 }
 
 /*

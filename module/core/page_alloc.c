@@ -156,13 +156,18 @@ retry:
 	return SMM_NO_IDX;
 }
 
+/* kernel_init_pages(): clear_highpage() of each frame, mapped one at a time. */
 static void smm_clear_block(struct smm_mm *mm, u64 idx, unsigned int order)
 {
-	const struct smm_section *s = smm_range_section_of(mm->range, idx);
+	u64 i;
 
-	if (s && s->virt)
-		memset((char *)s->virt + ((idx - s->start) << SMM_PAGE_SHIFT), 0,
-		       SMM_PAGE_SIZE << order);
+	for (i = idx; i < idx + (1ULL << order); i++) {
+		void *mem = smm_kmap_local_frame(mm, i);
+
+		if (mem)
+			memset(mem, 0, SMM_PAGE_SIZE);
+		smm_kunmap_local_frame(mm, i, mem);
+	}
 }
 
 static void smm_count_failure(struct smm_mm *mm, unsigned int gfp)
@@ -242,7 +247,7 @@ static noinline int smm_alloc_pages_slow(struct smm_mm *mm, unsigned int order,
 	u64 got;
 
 	if (order > SMM_MAX_ORDER || (gfp & ~(SHADOWMM_GFP_ALL | SMM_GFP_DIRECT_RECLAIM)) ||
-	    cpu >= mm->nr_cpus)
+	    cpu >= mm->nr_cpus || smm_gfp_zone_bad(gfp))
 		return -EINVAL;
 
 	got = smm_get_page_from_freelist(mm, order, gfp,
@@ -286,6 +291,8 @@ nopage:
 	return -ENOMEM;
 
 got_pg:
+	/* the zonelist walk starts at gfp_zone(): never above it */
+	WARN_ON_ONCE(smm_zone_of(mm, got) > smm_gfp_zone(gfp));
 	if (gfp & SHADOWMM_GFP_ZERO)
 		smm_clear_block(mm, got, order);
 	smm_trace_page_alloc(mm, got, order, gfp, smm_gfp_mt(gfp));
@@ -328,7 +335,7 @@ int smm_alloc_pages(struct smm_mm *mm, unsigned int order, unsigned int gfp,
 	if (smm_should_fail_alloc_page(&mm->fail[SHADOWMM_FAULT_PAGE_ALLOC], order, gfp))
 		return -ENOMEM;
 	if (unlikely(order > SMM_MAX_ORDER || (gfp & ~(SHADOWMM_GFP_ALL | SMM_GFP_DIRECT_RECLAIM)) ||
-		     cpu >= mm->nr_cpus || zi < 0))
+		     cpu >= mm->nr_cpus || zi < 0 || smm_gfp_zone_bad(gfp)))
 		goto slow;
 	z = &mm->zones[zi];
 	mark = smm_wmark_pages(z, SMM_WMARK_LOW);

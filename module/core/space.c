@@ -21,14 +21,13 @@
 
 #define SMM_SPACE_RESCHED	64	/* pages between smm_cond_resched() */
 
-/* The memory of frame @idx, through its section's mapping. */
+/* A page table's memory: lowmem, at its permanent address (highmem.c). */
 static u64 *smm_space_table(const struct smm_space *s, u64 idx)
 {
-	const struct smm_section *sec = smm_range_section_of(s->mm->range, idx);
+	u64 *t = smm_lowmem_frame(s->mm, idx);
 
-	if (WARN_ON_ONCE(!sec || !sec->virt))
-		return NULL;
-	return (u64 *)((char *)sec->virt + ((idx - sec->start) << SMM_PAGE_SHIFT));
+	WARN_ON_ONCE(!t);
+	return t;
 }
 
 static u64 smm_space_pfn(const struct smm_space *s, u64 idx)
@@ -93,16 +92,6 @@ static void smm_space_put(struct smm_space *s, u64 idx, unsigned int type)
 	smm_frame_own(s->mm, idx, SMM_FRAME_PAGE, smm_frame_data(f), cpu);
 	smm_free_pages(s->mm, idx, cpu);
 	smm_cpu_put();
-}
-
-/* The memory of frame @idx, or NULL (its section unmapped). */
-static void *smm_frame_mem(struct smm_mm *mm, u64 idx)
-{
-	const struct smm_section *sec = smm_range_section_of(mm->range, idx);
-
-	if (!sec || !sec->virt)
-		return NULL;
-	return (char *)sec->virt + ((idx - sec->start) << SMM_PAGE_SHIFT);
 }
 
 /* A SPACE page no space maps (the swap cache's) back to the buddy. */
@@ -417,7 +406,7 @@ int smm_space_map(struct smm_space *s, u64 va, u64 pages, unsigned int shift,
 
 		ret = smm_space_descend(s, addr, level, true, 0, &p);
 		if (ret >= 0)
-			ret = smm_space_get(s, shift - SMM_PAGE_SHIFT, SHADOWMM_GFP_MOVABLE,
+			ret = smm_space_get(s, shift - SMM_PAGE_SHIFT, SMM_GFP_HIGHUSER_MOVABLE,
 					    SMM_FRAME_SPACE, 0, &data);
 		if (ret < 0)
 			break;
@@ -525,7 +514,7 @@ static int smm_space_map_anon_page(struct smm_space *s, u64 va, unsigned int pro
 				   bool write, const void *src, bool swapin, u64 *frame)
 {
 	unsigned int reclaim = young ? SMM_GFP_DIRECT_RECLAIM : 0;
-	unsigned int gfp = SHADOWMM_GFP_MOVABLE | (src ? 0 : SHADOWMM_GFP_ZERO) | reclaim;
+	unsigned int gfp = SMM_GFP_HIGHUSER_MOVABLE | (src ? 0 : SHADOWMM_GFP_ZERO) | reclaim;
 	struct smm_space_path p;
 	u64 idx, e, old;
 	void *mem;
@@ -552,13 +541,14 @@ static int smm_space_map_anon_page(struct smm_space *s, u64 va, unsigned int pro
 		return ret;
 	}
 	if (src) {
-		mem = smm_space_table(s, idx);
+		mem = smm_kmap_local_frame(s->mm, idx);
 		if (WARN_ON_ONCE(!mem)) {
 			smm_space_put(s, idx, SMM_FRAME_SPACE);
 			smm_lru_rec_free(s->mm, rec);
 			return -EFAULT;
 		}
 		memcpy(mem, src, SMM_PAGE_SIZE);
+		smm_kunmap_local_frame(s->mm, idx, mem);
 	}
 	e = smm_pte_make(s->fmt, SHADOWMM_PT_PTE, smm_space_pfn(s, idx), prot, true);
 	*p.slot[SHADOWMM_PT_PTE] = young ? smm_pte_hw_update(s->fmt, e, write) : e;
@@ -710,20 +700,21 @@ int smm_space_cache_new(struct smm_mm *mm, u32 id, u32 slot, const void *src, u6
 	ret = smm_lru_rec_alloc(mm, 0, &rec);
 	if (ret)
 		return ret;
-	ret = smm_alloc_pages_reclaim(mm, 0, SHADOWMM_GFP_MOVABLE, &cpu, frame);
+	ret = smm_alloc_pages_reclaim(mm, 0, SMM_GFP_HIGHUSER_MOVABLE, &cpu, frame);
 	if (ret) {
 		smm_lru_rec_free(mm, rec);
 		return ret;
 	}
 	smm_frame_own(mm, *frame, SMM_FRAME_SPACE, smm_anon_data(id, rec), cpu);
 	smm_cpu_put();
-	mem = smm_frame_mem(mm, *frame);
+	mem = smm_kmap_local_frame(mm, *frame);
 	if (WARN_ON_ONCE(!mem)) {
 		smm_space_cache_free_page(mm, *frame);
 		smm_lru_rec_free(mm, rec);
 		return -EFAULT;
 	}
 	memcpy(mem, src, SMM_PAGE_SIZE);
+	smm_kunmap_local_frame(mm, *frame, mem);
 	smm_lru_add_cached(mm, rec, *frame, slot);
 	return 0;
 }
@@ -774,14 +765,26 @@ void smm_space_unmap_anon(struct smm_space *s, u64 va, u64 end)
 	smm_space_clear(s, va, end, true);
 }
 
-/* The memory of the frame of pfn @pfn (ours), through its section's mapping. */
-void *smm_space_page_mem(const struct smm_space *s, u64 pfn)
+/*
+ * The memory of the page of pfn @pfn (ours), mapped (kmap_local_page())
+ * until smm_space_page_unmap(); NULL when it has none.
+ */
+void *smm_space_page_map(const struct smm_space *s, u64 pfn)
 {
 	u64 idx;
 
 	if (WARN_ON_ONCE(!smm_range_pfn_to_idx(s->mm->range, pfn, &idx)))
 		return NULL;
-	return smm_space_table(s, idx);
+	return smm_kmap_local_frame(s->mm, idx);
+}
+
+/* kunmap_local() of smm_space_page_map()'s @mem. */
+void smm_space_page_unmap(const struct smm_space *s, u64 pfn, const void *mem)
+{
+	u64 idx;
+
+	if (smm_range_pfn_to_idx(s->mm->range, pfn, &idx))
+		smm_kunmap_local_frame(s->mm, idx, mem);
 }
 
 /* Was the page of pfn @pfn (ours) mapped by a fault? */

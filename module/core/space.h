@@ -78,7 +78,8 @@ int smm_space_map_cached(struct smm_space *s, u64 va, unsigned int prot, bool yo
 void smm_space_cache_free(struct smm_mm *mm, u64 frame);
 void smm_space_zap_anon_pte(struct smm_space *s, u64 *slot, u64 swp);
 void smm_space_unmap_anon(struct smm_space *s, u64 va, u64 end);
-void *smm_space_page_mem(const struct smm_space *s, u64 pfn);
+void *smm_space_page_map(const struct smm_space *s, u64 pfn);
+void smm_space_page_unmap(const struct smm_space *s, u64 pfn, const void *mem);
 bool smm_space_page_anon(const struct smm_space *s, u64 pfn);
 
 /*

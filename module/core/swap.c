@@ -398,22 +398,26 @@ static u64 smm_space_pfn_idx(const struct smm_space *s, u64 pfn)
  * is written (no pswpout), the cache just lets go of it
  * (__remove_mapping()). Dirty: written to its slot again (pageout(),
  * pswpout +1). Either way the PTE gets the slot's swap entry back and
- * the page is freed. The PTE @pte holding @e; the page's memory @mem,
- * its record @x.
+ * the page is freed. The PTE @pte holding @e; the page's memory @mem
+ * (mapped by smm_space_page_map() of @pfn, unmapped here), its record @x.
  */
-static int smm_swap_out_cached(struct smm_space *s, u64 *pte, u64 e, const void *mem,
+static int smm_swap_out_cached(struct smm_space *s, u64 *pte, u64 e, u64 pfn, const void *mem,
 			       struct smm_lru_rec *x)
 {
 	struct smm_swap *sw = s->mm->swap;
 	u32 off = smm_lru_rec_slot(x->flags);
+	bool dirty = smm_pte_flags(s->fmt, SHADOWMM_PT_PTE, e) & SHADOWMM_PTF_DIRTY;
 
 	if (WARN_ON_ONCE(!off || off >= sw->slots || sw->map[off] != SMM_SWAP_HAS_CACHE ||
-			 sw->owner[off] != s->id))
+			 sw->owner[off] != s->id)) {
+		smm_space_page_unmap(s, pfn, mem);
 		return -EFAULT;
-	if (smm_pte_flags(s->fmt, SHADOWMM_PT_PTE, e) & SHADOWMM_PTF_DIRTY) {
-		memcpy(smm_swap_slot_mem(sw, off), mem, SMM_PAGE_SIZE);
-		WRITE_ONCE(s->mm->events.pswpout, s->mm->events.pswpout + 1);
 	}
+	if (dirty)
+		memcpy(smm_swap_slot_mem(sw, off), mem, SMM_PAGE_SIZE);
+	smm_space_page_unmap(s, pfn, mem);
+	if (dirty)
+		WRITE_ONCE(s->mm->events.pswpout, s->mm->events.pswpout + 1);
 	sw->map[off] = 1;	/* the entry's count: the slot stays in use */
 	smm_swap_rec_uncache(x);
 	smm_swap_cache_del(s->mm, off);
@@ -534,21 +538,23 @@ int smm_swap_out_page(struct smm_space *s, u64 va, const char **why)
 		*why = "not an anonymous page (pages of SPACE_MAP are not swapped)";
 		return -EINVAL;
 	}
-	mem = smm_space_page_mem(s, pfn);
+	mem = smm_space_page_map(s, pfn);
 	if (!mem) {
 		*why = "the page's memory cannot be reached";
 		return -EFAULT;
 	}
 	x = smm_lru_rec_of_mut(s->mm, smm_space_pfn_idx(s, pfn));
 	if (x && (x->flags & SMM_LRU_F_SWAPCACHE))
-		return smm_swap_out_cached(s, slot, e, mem, x);
+		return smm_swap_out_cached(s, slot, e, pfn, mem, x);
 	off = smm_swap_alloc_slot(sw);
 	if (!off) {
+		smm_space_page_unmap(s, pfn, mem);
 		*why = "the swap area is full";
 		return -ENOSPC;
 	}
 	sw->owner[off] = s->id;
 	memcpy(smm_swap_slot_mem(sw, off), mem, SMM_PAGE_SIZE);
+	smm_space_page_unmap(s, pfn, mem);
 	smm_space_zap_anon_pte(s, slot, smm_swp_entry(s->fmt, SMM_SWAP_TYPE, off));
 	s->vm.swap_ents++;
 	WRITE_ONCE(s->mm->events.pswpout, s->mm->events.pswpout + 1);

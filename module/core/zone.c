@@ -5,17 +5,27 @@
  */
 #include "mm_internal.h"
 #include "param.h"
+#include "lru.h"
 
-static const char *const smm_zone_names[SMM_NR_ZONES] = { "DMA", "DMA32", "Normal" };
+static const char *const smm_zone_names[SMM_NR_ZONES] = {
+	"DMA", "DMA32", "Normal", "HighMem", "Movable",
+};
 
-/* Physical zone boundaries on x86-64: DMA below 16 MiB, DMA32 below 4 GiB. */
-static const u64 smm_zone_phys_end[SMM_NR_ZONES - 1] = {
+/*
+ * Physical zone boundaries on x86-64: DMA below 16 MiB, DMA32 below 4 GiB,
+ * Normal the rest; HighMem and Movable only by position (zones=,
+ * movablecore=).
+ */
+static const u64 smm_zone_phys_end[SHADOWMM_ZONE_NORMAL] = {
 	(16ULL << 20) >> SMM_PAGE_SHIFT,
 	(4ULL << 30) >> SMM_PAGE_SHIFT,
 };
 
-/* The kernel's sysctl_lowmem_reserve_ratio defaults. */
-static const u32 smm_lowmem_reserve_ratio[SMM_NR_ZONES] = { 256, 256, 32 };
+/* 6.1's sysctl_lowmem_reserve_ratio defaults: 0 clears a zone's reserves. */
+static const u32 smm_lowmem_reserve_ratio[SMM_NR_ZONES] = { 256, 256, 32, 0, 0 };
+
+/* MAX_ORDER_NR_PAGES of 6.1: where find_zone_movable_pfns_for_nodes() rounds to. */
+#define SMM_MAX_ORDER_NR_PAGES	(1ULL << SMM_MAX_ORDER)
 
 static bool smm_name_is(const char *s, size_t len, const char *name)
 {
@@ -59,7 +69,7 @@ static const char *smm_parse_zone_item(const char *s, size_t len, int *zone, u64
 		return "zones= item without ':' (expected NAME:SIZE)";
 	*zone = smm_zone_by_name(s, n);
 	if (*zone < 0)
-		return "zones= names an unknown zone (DMA, DMA32 or Normal)";
+		return "zones= names an unknown zone (DMA, DMA32, Normal, HighMem or Movable)";
 	s += n + 1;
 	len -= n + 1;
 	if (smm_name_is(s, len, "rest")) {
@@ -79,7 +89,8 @@ static const char *smm_parse_zone_item(const char *s, size_t len, int *zone, u64
 }
 
 /*
- * Parse zones=, e.g. "DMA:8M,DMA32:24M,Normal:rest": zones by position
+ * Parse zones=, e.g. "DMA:8M,DMA32:24M,Normal:rest" or
+ * "DMA:4M,DMA32:12M,Normal:16M,HighMem:16M,Movable:rest": zones by position
  * from the start of the range, in the kernel's zone order, each at most
  * once; "rest" only last; the sizes must cover the range exactly. A size
  * is whole pages, not whole pageblocks: a kernel's zones hold any number
@@ -121,6 +132,9 @@ const char *smm_parse_zones(const char *s, u64 nr_frames, struct smm_zone_layout
 	}
 	if (last < 0)
 		return "zones= is empty";
+	if (!l->frames[SHADOWMM_ZONE_DMA] && !l->frames[SHADOWMM_ZONE_DMA32] &&
+	    !l->frames[SHADOWMM_ZONE_NORMAL])
+		return "zones= has no DMA, DMA32 or Normal memory (slab and page tables need lowmem)";
 	if (!rest && total != nr_frames)
 		return "zones= sizes do not cover the range (end with NAME:rest)";
 	if (rest && total == nr_frames)
@@ -160,6 +174,43 @@ static u64 smm_idx_after_frames(const struct smm_range *r, u64 n)
 	return r->span;
 }
 
+/*
+ * movablecore=, as find_zone_movable_pfns_for_nodes() takes it: the top
+ * @frames managed frames of the range out of the highest populated zone
+ * into Movable, Movable's start rounded up to MAX_ORDER_NR_PAGES (1024
+ * frames, counted from the range's start) and never below that zone's
+ * start (the kernel takes ZONE_MOVABLE from the highest zone only). The
+ * zones between them stay empty, at Movable's start.
+ */
+static void smm_zones_carve_movable(struct smm_mm *mm, u64 frames)
+{
+	const struct smm_range *r = mm->range;
+	int hi = SHADOWMM_ZONE_MOVABLE - 1;
+	u64 at;
+	int z;
+
+	if (!frames || frames >= r->nr_frames || smm_zone_populated(&mm->zones[SHADOWMM_ZONE_MOVABLE]))
+		return;
+	while (hi > 0 && mm->zones[hi].end == mm->zones[hi].start)
+		hi--;
+	at = smm_idx_after_frames(r, r->nr_frames - frames);
+	at = max(at, mm->zones[hi].start);
+	at = ALIGN(at, SMM_MAX_ORDER_NR_PAGES);
+	if (at >= mm->zones[hi].end)
+		return;
+	for (z = hi; z < SHADOWMM_ZONE_MOVABLE; z++) {
+		mm->zones[z].end = at;
+		if (z > hi)
+			mm->zones[z].start = at;
+	}
+	mm->zones[SHADOWMM_ZONE_MOVABLE].start = at;
+}
+
+/*
+ * The zones' spans: by position (zones=), or by physical address with
+ * Normal taking the rest and HighMem and Movable empty; then
+ * movablecore= carves Movable when zones= left it empty.
+ */
 void smm_zones_setup(struct smm_mm *mm, const struct smm_zone_layout *l)
 {
 	u64 start = 0, used = 0;
@@ -169,7 +220,7 @@ void smm_zones_setup(struct smm_mm *mm, const struct smm_zone_layout *l)
 		struct smm_zone *zone = &mm->zones[z];
 		u64 end;
 
-		if (z == SMM_NR_ZONES - 1)
+		if (z == SMM_NR_ZONES - 1 || (!l->by_position && z >= SHADOWMM_ZONE_NORMAL))
 			end = mm->range->span;
 		else if (!l->by_position)
 			end = smm_idx_of_pfn_bound(mm->range, smm_zone_phys_end[z]);
@@ -185,6 +236,25 @@ void smm_zones_setup(struct smm_mm *mm, const struct smm_zone_layout *l)
 		zone->end = max(end, start);
 		start = zone->end;
 	}
+	smm_zones_carve_movable(mm, l->movablecore_frames);
+}
+
+/*
+ * movablecore= at load: a non-zero multiple of the page below the range
+ * (the kernel caps it at the node's pages; the shadow's range needs some
+ * lowmem), and not with a zones= that names Movable itself.
+ */
+const char *smm_check_movablecore(u64 bytes, u64 nr_frames, const struct smm_zone_layout *l)
+{
+	if (!bytes)
+		return NULL;
+	if (bytes % SMM_PAGE_SIZE)
+		return "movablecore= is not a multiple of the 4 KiB page";
+	if (bytes >> SMM_PAGE_SHIFT >= nr_frames)
+		return "movablecore= leaves no memory below the Movable zone";
+	if (l->by_position && l->frames[SHADOWMM_ZONE_MOVABLE])
+		return "movablecore= and a zones= naming Movable both place the Movable zone";
+	return NULL;
 }
 
 /* mult_frac(): @x * @n / @d without overflowing on the product. */
@@ -212,15 +282,15 @@ static u64 smm_int_sqrt(u64 x)
  * calculate_min_free_kbytes(): sqrt(16 * lowmem KiB), within [128,
  * 262144]. Lowmem is nr_free_buffer_pages(), the managed pages above each
  * zone's high watermark: at boot (init_per_zone_wmark_min()) no watermark
- * is set yet, so every managed page of every zone (all of the shadow's
- * are at or below ZONE_NORMAL).
+ * is set yet, so every managed page of the zones up to gfp_zone(GFP_USER),
+ * Normal: HighMem and Movable do not count.
  */
 static u64 smm_default_min_free_kbytes(const struct smm_mm *mm)
 {
 	u64 kbytes = 0, v;
 	unsigned int z;
 
-	for (z = 0; z < SMM_NR_ZONES; z++)
+	for (z = 0; z <= SHADOWMM_ZONE_NORMAL; z++)
 		kbytes += mm->zones[z].managed << (SMM_PAGE_SHIFT - 10);
 	v = smm_int_sqrt(kbytes * 16);
 	return min(max(v, (u64)128), (u64)262144);
@@ -230,7 +300,7 @@ static u64 smm_default_min_free_kbytes(const struct smm_mm *mm)
  * set_recommended_min_free_kbytes() of mm/khugepaged.c, which runs when
  * khugepaged starts (THP enabled: "always" or "madvise"), after the
  * watermarks of @min_free_kbytes are set: per populated zone up to
- * ZONE_NORMAL (all of the shadow's), two pageblocks free to help
+ * ZONE_NORMAL (gfp_zone(GFP_USER)), two pageblocks free to help
  * fragmentation avoidance plus MIGRATE_PCPTYPES^2 for the fallbacks,
  * capped at 5% of nr_free_buffer_pages() (managed above the current high
  * watermarks). Raises, never lowers: returns the larger of the two.
@@ -240,7 +310,7 @@ static u64 smm_thp_min_free_kbytes(const struct smm_mm *mm, u64 min_free_kbytes)
 	u64 nr_zones = 0, buffer = 0, recommended;
 	unsigned int i;
 
-	for (i = 0; i < SMM_NR_ZONES; i++) {
+	for (i = 0; i <= SHADOWMM_ZONE_NORMAL; i++) {
 		const struct smm_zone *z = &mm->zones[i];
 
 		if (!smm_zone_populated(z))
@@ -260,6 +330,9 @@ static u64 smm_thp_min_free_kbytes(const struct smm_mm *mm, u64 min_free_kbytes)
  * setup_per_zone_lowmem_reserve(): an allocation that could have used a
  * higher zone must leave a lower zone this much above its watermark, so
  * that allocations which can only use the lower zone still find memory.
+ * As 6.1: entry j of zone i is the managed pages of zones i+1..j over
+ * zone i's ratio, all 0 when the ratio is 0 (HighMem, Movable) or the
+ * zone manages nothing; the last zone's (Movable) stay 0.
  */
 static void smm_zones_set_lowmem_reserve(struct smm_mm *mm)
 {
@@ -267,15 +340,15 @@ static void smm_zones_set_lowmem_reserve(struct smm_mm *mm)
 
 	for (i = 0; i < SMM_NR_ZONES; i++) {
 		struct smm_zone *z = &mm->zones[i];
+		u32 ratio = smm_lowmem_reserve_ratio[i];
+		bool clear = !ratio || !z->managed;
 		u64 upper = 0;
 
-		for (j = 0; j < SMM_NR_ZONES; j++)
+		for (j = 0; j <= i; j++)
 			z->lowmem_reserve[j] = 0;
-		if (!z->managed)
-			continue;
 		for (j = i + 1; j < SMM_NR_ZONES; j++) {
 			upper += mm->zones[j].managed;
-			z->lowmem_reserve[j] = upper / smm_lowmem_reserve_ratio[i];
+			z->lowmem_reserve[j] = clear ? 0 : upper / ratio;
 		}
 	}
 }
@@ -284,7 +357,10 @@ static void smm_zones_set_lowmem_reserve(struct smm_mm *mm)
  * __setup_per_zone_wmarks(): min_free_kbytes is split between the zones
  * in proportion to their size; low and high sit above min by a quarter
  * of min or watermark_scale_factor / 10000 of the zone (0.1% by
- * default), whichever is more. Each zone's marks are written under its
+ * default), whichever is more. HighMem's min is capped as 6.1 caps it
+ * (managed / 1024 within [SWAP_CLUSTER_MAX, 128], even for an empty
+ * zone) while its gaps are not; lowmem is every zone but HighMem (6.1
+ * still counts Movable; 6.2 caps Movable too). Each zone's marks are written under its
  * lock, so CHECK (which holds it) sees them in order; the allocator
  * reads them without it, one READ_ONCE() per mark (smm_wmark_pages()),
  * and may mix an old mark with a new one for one check, as the kernel's
@@ -299,16 +375,20 @@ static void __smm_zones_set_watermarks(struct smm_mm *mm, u64 min_free_kbytes)
 	WRITE_ONCE(mm->min_free_kbytes, min_free_kbytes);
 	pages_min = min_free_kbytes >> (SMM_PAGE_SHIFT - 10);
 	for (i = 0; i < SMM_NR_ZONES; i++)
-		lowmem += mm->zones[i].managed;
+		if (i != SHADOWMM_ZONE_HIGHMEM)
+			lowmem += mm->zones[i].managed;
 	for (i = 0; i < SMM_NR_ZONES; i++) {
 		struct smm_zone *z = &mm->zones[i];
 		u64 tmp = lowmem ? pages_min * z->managed / lowmem : 0;
 		u64 gap = max(tmp >> 2, smm_mult_frac(z->managed, mm->watermark_scale_factor, 10000));
+		u64 min = tmp;
 
+		if (i == SHADOWMM_ZONE_HIGHMEM)
+			min = min(max(z->managed / 1024, (u64)SMM_SWAP_CLUSTER_MAX), (u64)128);
 		smm_lock(&z->lock);
-		WRITE_ONCE(z->wmark[SMM_WMARK_MIN], tmp);
-		WRITE_ONCE(z->wmark[SMM_WMARK_LOW], tmp + gap);
-		WRITE_ONCE(z->wmark[SMM_WMARK_HIGH], tmp + 2 * gap);
+		WRITE_ONCE(z->wmark[SMM_WMARK_MIN], min);
+		WRITE_ONCE(z->wmark[SMM_WMARK_LOW], min + gap);
+		WRITE_ONCE(z->wmark[SMM_WMARK_HIGH], min + 2 * gap);
 		WRITE_ONCE(z->watermark_boost, 0);
 		smm_unlock(&z->lock);
 	}

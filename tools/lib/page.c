@@ -8,7 +8,7 @@
 /* The GFP flags' names, bit by bit. */
 static const char *const smmc_gfp_bits[] = {
 	"dma", "dma32", "movable", "reclaimable", "zero", "high", "reserve",
-	"atomic", "noretry",
+	"atomic", "noretry", "highmem",
 };
 
 _Static_assert((1U << ARRAY_SIZE(smmc_gfp_bits)) - 1 == SHADOWMM_GFP_ALL, "a name per GFP bit");

@@ -7,7 +7,9 @@
 #include "libsmm.h"
 #include "json_print.h"
 
-const char *const smmc_zone_names[SMMC_NR_ZONES] = { "DMA", "DMA32", "Normal" };
+const char *const smmc_zone_names[SMMC_NR_ZONES] = {
+	"DMA", "DMA32", "Normal", "HighMem", "Movable",
+};
 const char *const smmc_mt_names[SMMC_NR_MT] = {
 	"Unmovable", "Movable", "Reclaimable", "HighAtomic",
 };

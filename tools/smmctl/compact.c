@@ -24,7 +24,7 @@ static int compact_parse(int argc, char **argv, int *zone, int *order)
 		if (!strcmp(argv[0], "zone")) {
 			*zone = smmc_zone_by_name(argv[1]);
 			if (*zone < 0) {
-				fprintf(stderr, "Error: unknown zone \"%s\" (DMA, DMA32 or Normal)\n",
+				fprintf(stderr, "Error: unknown zone \"%s\" (DMA, DMA32, Normal, HighMem or Movable)\n",
 					argv[1]);
 				return -1;
 			}

@@ -38,9 +38,15 @@ static int page_alloc_args(int argc, char **argv, struct smmc_page_req *req)
 			req->count = v;
 		} else if (more && !strcmp(argv[0], "zone")) {
 			req->zone = smmc_zone_by_name(argv[1]);
+			if (req->zone == SHADOWMM_ZONE_MOVABLE) {
+				/* no zone modifier of its own: GFP_HIGHUSER_MOVABLE */
+				fprintf(stderr, "Error: the Movable zone is asked for with "
+						"\"highmem type Movable\"\n");
+				return -1;
+			}
 			if (req->zone < 0) {
 				fprintf(stderr,
-					"Error: unknown zone \"%s\" (DMA, DMA32 or Normal)\n",
+					"Error: unknown zone \"%s\" (DMA, DMA32, Normal or HighMem)\n",
 					argv[1]);
 				return -1;
 			}
@@ -127,8 +133,9 @@ const struct smm_cmd smmctl_page_cmds[] = {
 		"allocate COUNT blocks of 2^N frames, print their handles"),
 	SMM_CMD("free", page_free, "{ HANDLE... | all }",
 		"free blocks by handle (all or none), or every netlink allocation"),
-	SMM_CMD_END("ZONE := { DMA | DMA32 | Normal }\n"
+	SMM_CMD_END("ZONE := { DMA | DMA32 | Normal | HighMem }\n"
 		    "TYPE := { Unmovable | Movable | Reclaimable }\n"
 		    "FLAG := { dma | dma32 | movable | reclaimable | zero | high | reserve |\n"
-		    "         atomic | noretry }\n"),
+		    "         atomic | noretry | highmem }\n"
+		    "(highmem type Movable is GFP_HIGHUSER_MOVABLE: Movable, then HighMem ...)\n"),
 };

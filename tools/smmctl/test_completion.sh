@@ -85,10 +85,10 @@ expect "zone history's keywords, a used one not again" "smmctl zone history coun
 	"$(sorted interval svg)"
 expect "frame show owner by prefix" "smmctl frame show o" "owner"
 expect "prefixes resolve (pa al)" "$FAKE pa al order 2 " \
-	"$(sorted zone type count dma dma32 movable reclaimable zero high reserve atomic noretry)"
+	"$(sorted zone type count dma dma32 movable reclaimable zero high reserve atomic noretry highmem)"
 expect "page alloc's first keyword" "$FAKE page alloc " "order"
 expect "used keywords not offered again" "$FAKE page alloc order 2 zone Normal movable " \
-	"$(sorted type count dma dma32 reclaimable zero high reserve atomic noretry)"
+	"$(sorted type count dma dma32 reclaimable zero high reserve atomic noretry highmem)"
 expect "migratetypes after type" "$FAKE page alloc order 0 type M" "Movable"
 expect "zone names from the module" "$FAKE page alloc order 0 zone " "$(sorted DMA DMA32 Normal)"
 expect "zone names by prefix" "$FAKE zone show DMA" "$(sorted DMA DMA32)"

@@ -84,7 +84,7 @@ expect "an empty word matches nothing" 1 - 'Command "" not found, try "smmctl he
 expect "longer than any name" 1 - 'Command "infos" not found, try "smmctl help".' -- infos
 expect "info help" 0 "Usage: smmctl info [ COMMAND [ ARGS ] ]" - -- info help
 expect "help of one command" 0 "Usage: smmctl page alloc order N" - -- page alloc help
-expect "its table's notes too" 0 "ZONE := { DMA | DMA32 | Normal }" - -- page alloc help
+expect "its table's notes too" 0 "ZONE := { DMA | DMA32 | Normal | HighMem }" - -- page alloc help
 same_output "prefix: inf = info" info help -- inf help
 same_output "prefix: i s = info show" info show help -- i s help
 same_output "prefix: sec sh = section show" section show help -- sec sh help

@@ -185,7 +185,7 @@ static int zone_show(int argc, char **argv)
 	if (argc == 1) {
 		only = smmc_zone_by_name(argv[0]);
 		if (only < 0) {
-			fprintf(stderr, "Error: unknown zone \"%s\" (DMA, DMA32 or Normal)\n",
+			fprintf(stderr, "Error: unknown zone \"%s\" (DMA, DMA32, Normal, HighMem or Movable)\n",
 				argv[0]);
 			return 1;
 		}
@@ -390,5 +390,5 @@ const struct smm_cmd smmctl_zone_cmds[] = {
 		"sizes, free areas, watermarks and boost, pcp free_factor, counters"),
 	SMM_CMD("history", zone_history, "[ count N ] [ interval S ] [ svg FILE ]",
 		"free pages and extfrag index per order over time; live, or a capture's snapshots"),
-	SMM_CMD_END("ZONE := { DMA | DMA32 | Normal }\n"),
+	SMM_CMD_END("ZONE := { DMA | DMA32 | Normal | HighMem | Movable }\n"),
 };

@@ -77,11 +77,18 @@ enum shadowmm_cmd {
 	SHADOWMM_CMD_MAX = __SHADOWMM_CMD_MAX - 1
 };
 
-/* Shadow zones, in the kernel's order (lowest first). */
+/*
+ * Shadow zones, in the kernel's order (lowest first): a 32-bit kernel
+ * with every zone has DMA, DMA32, Normal, HighMem, Movable. No real
+ * config has both DMA32 and HighMem; the shadow has all five so that
+ * one layout shows every zone (Documentation/design.md, "Zones").
+ */
 enum shadowmm_zone {
 	SHADOWMM_ZONE_DMA,
 	SHADOWMM_ZONE_DMA32,
 	SHADOWMM_ZONE_NORMAL,
+	SHADOWMM_ZONE_HIGHMEM,		/* not permanently mapped: kmap_local-like access */
+	SHADOWMM_ZONE_MOVABLE,		/* movable allocations only (GFP_HIGHUSER_MOVABLE) */
 
 	__SHADOWMM_ZONE_CNT
 };
@@ -98,7 +105,10 @@ enum shadowmm_migratetype {
 
 /*
  * Shadow allocation flags (a small GFP). With no zone modifier the
- * allocation prefers NORMAL and falls back to DMA32, then DMA. The
+ * allocation prefers NORMAL and falls back to DMA32, then DMA; HIGHMEM
+ * lets it use HighMem, HIGHMEM | MOVABLE (GFP_HIGHUSER_MOVABLE) Movable
+ * and HighMem too, as 6.1's GFP_ZONE_TABLE (HIGHMEM with DMA or DMA32
+ * is refused, the table's GFP_ZONE_BAD). The
  * kernel's GFP_KERNEL is 0 here, GFP_NOWAIT is ATOMIC and GFP_ATOMIC is
  * ATOMIC | HIGH (Documentation/fidelity.md). A request without ATOMIC
  * may reclaim directly and, below order 4 and not for DMA or DMA32
@@ -114,7 +124,8 @@ enum shadowmm_migratetype {
 #define SHADOWMM_GFP_RESERVE		(1U << 6)	/* __GFP_MEMALLOC: ALLOC_NO_WATERMARKS */
 #define SHADOWMM_GFP_ATOMIC		(1U << 7)	/* cannot block: ALLOC_NON_BLOCK */
 #define SHADOWMM_GFP_NORETRY		(1U << 8)	/* __GFP_NORETRY: one reclaim, no OOM */
-#define SHADOWMM_GFP_ALL		((1U << 9) - 1)
+#define SHADOWMM_GFP_HIGHMEM		(1U << 9)	/* zone modifier: __GFP_HIGHMEM */
+#define SHADOWMM_GFP_ALL		((1U << 10) - 1)
 
 /* How the managed frames are backed. */
 enum shadowmm_mode {
@@ -160,12 +171,15 @@ enum shadowmm_a_section {
  * element i (order i, migratetype i, zone i).
  */
 
-/* SHADOWMM_CMD_ZONE_GET dump: one message per zone, populated or not */
+/*
+ * SHADOWMM_CMD_ZONE_GET dump: one message per zone, DMA, DMA32 and Normal
+ * populated or not, HighMem and Movable when populated
+ */
 enum shadowmm_a_zone {
 	SHADOWMM_A_ZONE_UNSPEC,
 	SHADOWMM_A_ZONE_PAD,
 	SHADOWMM_A_ZONE_ID,		/* u32: enum shadowmm_zone */
-	SHADOWMM_A_ZONE_NAME,		/* string: "DMA", "DMA32", "Normal" */
+	SHADOWMM_A_ZONE_NAME,		/* string: "DMA", "DMA32", "Normal", "HighMem", "Movable" */
 	SHADOWMM_A_ZONE_START,		/* u64: first frame index */
 	SHADOWMM_A_ZONE_SPANNED,	/* u64: frames spanned, holes included */
 	SHADOWMM_A_ZONE_PRESENT,	/* u64 */

@@ -114,8 +114,8 @@ SMM_TEST(zones_parameter)
 	ASSERT_EQ(l.frames[1], 6144);
 	ASSERT_EQ(l.frames[2], ~0ULL);
 	ASSERT_EQ(smm_parse_zones("dma32:32M,NORMAL:32M", 16384, &l), NULL);
-	ASSERT_STREQ(smm_parse_zones("DMA:8M,HIGHMEM:rest", 16384, &l),
-		     "zones= names an unknown zone (DMA, DMA32 or Normal)");
+	ASSERT_STREQ(smm_parse_zones("DMA:8M,Device:rest", 16384, &l),
+		     "zones= names an unknown zone (DMA, DMA32, Normal, HighMem or Movable)");
 	ASSERT_STREQ(smm_parse_zones("DMA32:8M,DMA:rest", 16384, &l),
 		     "zones= lists zones out of order or twice");
 	ASSERT_STREQ(smm_parse_zones("DMA:8M,DMA:8M", 16384, &l),

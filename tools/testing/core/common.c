@@ -170,3 +170,11 @@ void smm_test_swap_destroy(struct smm_test_swap *e)
 	free(e->data);
 	smm_test_mm_destroy(&e->t);
 }
+
+const u64 *smm_test_page_peek(const struct smm_space *s, u64 pfn)
+{
+	const u64 *mem = smm_space_page_map(s, pfn);
+
+	smm_space_page_unmap(s, pfn, mem);
+	return mem;
+}

@@ -5,6 +5,7 @@
 
 #include "../../../module/core/mm_internal.h"
 #include "../../../module/core/swap.h"
+#include "../../../module/core/space.h"
 
 struct smm_test_mm {
 	struct smm_range range;
@@ -25,6 +26,13 @@ int smm_test_mm_init_split(struct smm_test_mm *t, const struct smm_test_section 
 int smm_test_mm_init_mfk(struct smm_test_mm *t, const struct smm_test_section *s,
 			 unsigned int n, const char *zones, unsigned int cpus, u64 min_free_kbytes);
 void smm_test_mm_destroy(struct smm_test_mm *t);
+
+/*
+ * A test's look at a space page's bytes (pfn @pfn of @s): mapped and
+ * given back at once, so the kmap count stays balanced; the tests'
+ * buffer stays readable after.
+ */
+const u64 *smm_test_page_peek(const struct smm_space *s, u64 pfn);
 u64 smm_test_free_frames(const struct smm_mm *mm);
 u64 smm_test_pcp_frames(const struct smm_mm *mm);
 int smm_test_check(struct smm_mm *mm);

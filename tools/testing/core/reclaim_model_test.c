@@ -164,7 +164,7 @@ static const u64 *rmr_page_mem(struct rmr_env *env, unsigned int k, unsigned int
 		return NULL;
 	*kind = w.kind;
 	if (w.kind == SHADOWMM_PT_PAGE)
-		return smm_space_page_mem(&env->s[k], w.pfn);
+		return smm_test_page_peek(&env->s[k], w.pfn);
 	if (w.kind == SHADOWMM_PT_SWAP && mm->swap && w.swap_offset < mm->swap->slots)
 		return (const u64 *)((const char *)mm->swap->data + w.swap_offset * PG);
 	return NULL;

@@ -413,7 +413,8 @@ SMM_TEST(vma_data_written_reads_back)
 	struct smm_space s;
 	struct smm_walk w;
 	const char *why;
-	u64 c, *mem;
+	const u64 *mem;
+	u64 c;
 
 	ASSERT_EQ(vma_env(&t, 256, true), 0);
 	ASSERT_EQ(smm_space_init(&s, &t.mm, 1, 4), 0);
@@ -433,7 +434,7 @@ SMM_TEST(vma_data_written_reads_back)
 	ASSERT_EQ(do_access(&s, 0x402000, 2 * PG, 0, 0, &res), 0);
 	EXPECT_EQ(res.csum, csum_words(SMM_ACCESS_CSUM_INIT, 0x402000, 1024, true, 0));
 	ASSERT_EQ(smm_space_walk(&s, 0x403000, &w), 0);
-	mem = smm_space_page_mem(&s, w.pfn);
+	mem = smm_test_page_peek(&s, w.pfn);
 	ASSERT_TRUE(mem);
 	EXPECT_EQ(mem[0], 0x403000);
 	EXPECT_EQ(mem[511], 0x403ff8);
@@ -618,7 +619,7 @@ static int model_compare(struct smm_test_mm *t, struct smm_space *s)
 
 			if (smm_space_walk(s, va, &w))
 				return -1;
-			mem = smm_space_page_mem(s, w.pfn);
+			mem = smm_test_page_peek(s, w.pfn);
 			if (mem[0] != (m->pattern ? va : m->value) ||
 			    mem[511] != (m->pattern ? va + 4088 : m->value)) {
 				printf("# page %u: data %#llx, model %#llx\n", p,
