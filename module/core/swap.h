@@ -125,6 +125,8 @@ int smm_swap_pageout(struct smm_space *s, u64 addr, u64 len, u64 *done, const ch
 int smm_swap_fault(struct smm_space *s, u64 va, u64 e, unsigned int prot, bool write,
 		   const char **why);
 void smm_swap_free_entry(struct smm_space *s, u64 e);
+int smm_swap_fork_entry(struct smm_space *parent, struct smm_space *child, u64 e, u64 *ce,
+			const char **why);
 
 /* The swap cache: a mapped page's slot dropped (zap), an unmapped page reclaimed. */
 void smm_swap_cache_unmap(struct smm_space *s, u64 frame, u32 slot);
