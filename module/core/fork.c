@@ -320,7 +320,7 @@ int smm_anon_check(struct smm_space *s, char *why, size_t len)
 		    smm_space_page_anon(s, w.pfn) &&
 		    smm_range_pfn_to_idx(s->mm->range, w.pfn, &frame)) {
 			x = smm_lru_rec_of(s->mm, frame);
-			if (!x || x->va != w.start ||
+			if (!x || (x->va & ~(SMM_PAGE_SIZE - 1)) != w.start ||
 			    (x->space != s && (!s->anon_vma || !x->space ||
 					       x->space->anon_vma != s->anon_vma)))
 				return smm_anon_bad("space %u: anonymous page at %#llx (frame %llu) has an rmap outside its family",

@@ -34,6 +34,26 @@ static u64 fk_csum(u64 value)
 	return c;
 }
 
+/* The checksum of a page whose low half holds @lo and high half @hi. */
+static u64 fk_csum2(u64 lo, u64 hi)
+{
+	u64 c = SMM_ACCESS_CSUM_INIT, i;
+
+	for (i = 0; i < PG / 8; i++)
+		c = smm_access_csum(c, i < PG / 16 ? lo : hi);
+	return c;
+}
+
+/* A write of @value into half @half (0 low, 1 high) of page @page. */
+static int fk_write_half(struct smm_space *s, unsigned int page, unsigned int half, u64 value)
+{
+	struct smm_access res;
+	const char *why;
+
+	return smm_space_access(s, BASE + page * PG + half * (PG / 2), PG / 2, SMM_ACCESS_WRITE,
+				value, &res, &why);
+}
+
 static int fk_write(struct smm_space *s, unsigned int page, u64 value)
 {
 	struct smm_access res;
@@ -102,7 +122,7 @@ static int fk_new(struct smm_test_swap *e, struct smm_space *s, unsigned int i)
  */
 SMM_TEST(fork_random_against_model)
 {
-	u64 seed = smm_test_seed(0xf04c), model[FK_SPACES][FK_PAGES], before, done, got;
+	u64 seed = smm_test_seed(0xf04c), model[FK_SPACES][FK_PAGES][2], before, done, got;
 	struct smm_space s[FK_SPACES];
 	bool used[FK_SPACES] = { 0 };
 	struct smm_test_swap e;
@@ -128,17 +148,20 @@ SMM_TEST(fork_random_against_model)
 			continue;
 		}
 		if (op < 35) {
+			/* half a page: the other half is what the copy kept */
 			u64 v = smm_test_rand(&seed) | 1;
+			unsigned int h = v >> 63;
 
-			ASSERT_EQ(fk_write(&s[i], p, v), 0);
-			model[i][p] = v;
+			ASSERT_EQ(fk_write_half(&s[i], p, h, v), 0);
+			model[i][p][h] = v;
 		} else if (op < 65) {
 			got = fk_read(&s[i], p);
-			if (got != fk_csum(model[i][p]))
-				printf("# step %u: space %u page %u: read %#llx, model %#llx\n", step,
-				       i + 1, p, (unsigned long long)got,
-				       (unsigned long long)fk_csum(model[i][p]));
-			ASSERT_EQ(got, fk_csum(model[i][p]));
+			if (got != fk_csum2(model[i][p][0], model[i][p][1]))
+				printf("# step %u: space %u page %u: read %#llx, model %#llx %#llx\n",
+				       step, i + 1, p, (unsigned long long)got,
+				       (unsigned long long)model[i][p][0],
+				       (unsigned long long)model[i][p][1]);
+			ASSERT_EQ(got, fk_csum2(model[i][p][0], model[i][p][1]));
 		} else if (op < 78) {
 			for (j = 0; j < FK_SPACES && used[j]; j++)
 				;
@@ -150,7 +173,7 @@ SMM_TEST(fork_random_against_model)
 		} else if (op < 84) {
 			ASSERT_EQ(smm_vma_munmap(&s[i], BASE + p * PG, PG, &why), 0);
 			ASSERT_EQ(smm_vma_mmap(&s[i], BASE + p * PG, PG, RW, &why), 0);
-			model[i][p] = 0;
+			memset(model[i][p], 0, sizeof(model[i][p]));
 		} else if (op < 90) {
 			ASSERT_EQ(smm_swap_pageout(&s[i], BASE, FK_PAGES * PG, &done, &why), 0);
 		} else if (op < 94) {
