@@ -7,8 +7,8 @@
  * memory, as a disk does, not take it from the range it relieves.
  *
  *  - swap_map: one byte per slot, the number of swap entries that point
- *    to it (0 free; 1 here, as nothing shares anonymous pages without
- *    fork; 1 also for a slot of a shadow inode's store, filemap.c); slot 0 is SMM_SWAP_MAP_BAD, the place of the kernel's swap
+ *    to it (0 free; 1 here, as fork copies a slot for the child instead
+ *    of sharing it, fork.c; 1 also for a slot of a shadow inode's store, filemap.c); slot 0 is SMM_SWAP_MAP_BAD, the place of the kernel's swap
  *    header, so that no swap entry is offset 0.
  *  - Clusters of SMM_SWAP_CLUSTER slots (SWAPFILE_CLUSTER) with a count
  *    of used slots, a free-cluster list (FIFO: freed clusters go to the
