@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * SPACE_CREATE, _MAP, _UNMAP, _TRANSLATE, _DESTROY, _SET and the SPACE_GET
+ * SPACE_CREATE, _FORK, _MAP, _UNMAP, _TRANSLATE, _DESTROY, _SET and the SPACE_GET
  * dump: shadow address spaces (core/space.h) by id, 1 to
  * SHADOWMM_SPACE_MAX, found in the registry (space_registry.c) under
  * its one lock. Every request is checked whole before it changes
@@ -99,6 +99,46 @@ err_unlock:
 static int smm_nl_space_create_fill(struct sk_buff *skb, const void *data)
 {
 	return nla_put_u32(skb, SHADOWMM_A_SPACE_ID, *(const u32 *)data);
+}
+
+/*
+ * SPACE_FORK: fork() of space SPACE_ID (core/fork.c), the child's id
+ * in the reply. All or nothing: a refusal (no such space, every id
+ * taken, a killed parent, no memory or swap for the copy) leaves no
+ * child behind, with the reason in the extack.
+ */
+static int smm_nl_space_fork_prepare(struct sk_buff *skb, struct genl_info *info, void *data)
+{
+	struct smm_space *parent, *child;
+	const char *why = NULL;
+	u32 *id = data;
+	int ret;
+
+	child = kzalloc(sizeof(*child), GFP_KERNEL);
+	if (!child) {
+		NL_SET_ERR_MSG(info->extack, "out of memory for the child space");
+		return -ENOMEM;
+	}
+	smm_space_lock_all();
+	parent = smm_nl_space_of(info->attrs, info->extack);
+	ret = parent ? 0 : -ENOENT;
+	*id = parent ? smm_space_free_id() : 0;
+	if (parent && !*id) {
+		NL_SET_ERR_MSG(info->extack, "too many spaces (at most 64): destroy one first");
+		ret = -ENOSPC;
+	}
+	if (!ret)
+		ret = smm_space_fork(parent, child, *id, &why);
+	if (ret && why)
+		smm_nl_set_err(info->extack, info->attrs[SHADOWMM_A_SPACE_ID], why);
+	if (!ret)
+		smm_space_set(*id, child);
+	else if (parent)
+		smm_space_changed();	/* the parent's PTEs may be write-protected */
+	smm_space_unlock_all();
+	if (ret)
+		kfree(child);
+	return ret;
 }
 
 /* ADDR, PAGES and PAGE_SIZE of a map or unmap request. */
@@ -320,6 +360,8 @@ static int smm_nl_space_get_dumpit(struct sk_buff *skb, struct netlink_callback 
 const struct smm_nl_ops smm_nl_space_ops[] = {
 	SMM_NL_SPACE_OP(CREATE, .data_size = sizeof(u32), .reply_size = smm_nl_space_create_size,
 			.prepare = smm_nl_space_create_prepare, .fill = smm_nl_space_create_fill),
+	SMM_NL_SPACE_OP(FORK, .data_size = sizeof(u32), .reply_size = smm_nl_space_create_size,
+			.prepare = smm_nl_space_fork_prepare, .fill = smm_nl_space_create_fill),
 	SMM_NL_SPACE_OP(MAP, .prepare = smm_nl_space_change_prepare),
 	SMM_NL_SPACE_OP(UNMAP, .prepare = smm_nl_space_change_prepare),
 	{

@@ -14,7 +14,7 @@
 . "$(dirname "$0")/lib.sh"
 
 ktap_header
-ktap_plan 89
+ktap_plan 91
 smm_need_range "$SMM_BASE" 64M
 
 smm_unload
@@ -76,6 +76,7 @@ permissions() {
 	ktap_check "$who: space map: EPERM" denied space map "$sid" addr 0x400000 pages 1
 	ktap_check "$who: space unmap: EPERM" denied space unmap "$sid" addr 0x200000 pages 1
 	ktap_check "$who: space destroy: EPERM" denied space destroy "$sid"
+	ktap_check "$who: space fork: EPERM" denied space fork "$sid"
 	ktap_check "$who: space set: EPERM" denied space set "$sid" oom_score_adj -1000
 	ktap_check "$who: space show is readable" json_expect "$($who -j space show)" \
 		'.spaces[0].frames' 6

@@ -36,8 +36,11 @@
  *
  * Simplified against mm/memory.c: a read fault on an anonymous VMA
  * allocates a page instead of mapping the shared zero page; no THP;
- * anonymous pages are never shared copy-on-write (no fork yet); no
- * userfaultfd.
+ * no userfaultfd.
+ *
+ *   - a write to a present read-only anonymous page of a writable VMA
+ *     (shared after fork, fork.c): do_wp_page(), a copy while others
+ *     map it, the page itself made writable for its last mapper.
  * An access that faults stops there: the pages before stay touched, as
  * a copy that faults half way has done part of its work.
  */
@@ -233,6 +236,46 @@ static int smm_fault_file(struct smm_space *s, const struct smm_vma *v, u64 va, 
 	return ret;
 }
 
+/* Is @e a present 4K PTE of an anonymous page (a write fault on it is do_wp_page())? */
+static bool smm_fault_anon_wp(struct smm_space *s, u64 e)
+{
+	u64 frame;
+
+	return smm_space_pte_frame(s, e, &frame) &&
+	       (smm_frame_data(&s->mm->frames[frame]) & SMM_ANON_BIT);
+}
+
+/*
+ * A write to the read-only anonymous page @e maps at @va of the
+ * writable VMA @v (after fork, fork.c): do_wp_page(), with one OOM
+ * kill and retry on -ENOMEM. A minor fault.
+ */
+static int smm_fault_wp(struct smm_space *s, const struct smm_vma *v, u64 va, u64 e,
+			const char **why)
+{
+	unsigned int level;
+	u64 *slot, frame;
+	int ret;
+
+	WRITE_ONCE(s->mm->events.pgfault, s->mm->events.pgfault + 1);
+	slot = smm_space_entry(s, va, &level);
+	if (!slot || level != SHADOWMM_PT_PTE || !smm_space_pte_frame(s, e, &frame))
+		return -EFAULT;
+	ret = smm_do_wp_page(s, va, slot, frame, v->prot | SHADOWMM_PROT_USER, why);
+	if (ret == -ENOMEM) {
+		ret = smm_fault_oom(s, why);
+		slot = ret ? NULL : smm_space_entry(s, va, &level);
+		if (slot && smm_space_pte_frame(s, *slot, &frame))
+			ret = smm_do_wp_page(s, va, slot, frame, v->prot | SHADOWMM_PROT_USER,
+					     why);
+		else if (!ret)
+			ret = -EFAULT;
+	}
+	if (!ret)
+		s->vm.min_flt++;
+	return ret;
+}
+
 /*
  * The fault at @va (no usable entry): the VMA decides. @e is the entry
  * found (0 when none); returns 0 once a page is mapped, else -errno
@@ -271,6 +314,8 @@ static int smm_fault(struct smm_space *s, u64 va, u64 e, bool write, const char 
 		}
 		return ret;
 	}
+	if (vma && e && write && smm_fault_anon_wp(s, e))
+		return smm_fault_wp(s, vma, va, e, why);
 	if (vma && vma->kind == SMM_VMA_FILE)
 		return smm_fault_file(s, vma, va, e, write, why);
 	if (e) {

@@ -530,6 +530,27 @@ static u64 *smm_rmap_pte(struct smm_mm *mm, const struct smm_lru_rec *x)
 }
 
 /*
+ * folio_referenced() of an anonymous page of a forked space: every
+ * member of its family that maps it at the record's va (rmap_walk_anon()
+ * over the anon_vma), each young PTE counted and made old.
+ */
+static int smm_folio_referenced_anon(const struct smm_lru_rec *x)
+{
+	struct smm_space *m;
+	int n = 0;
+	u64 *pte;
+
+	for (m = x->space->anon_vma->head; m; m = m->av_next) {
+		pte = smm_space_pte_of(m, x->va, x->frame);
+		if (pte && (*pte & smm_pte_young_bit(m->fmt))) {
+			*pte &= ~smm_pte_young_bit(m->fmt);
+			n++;
+		}
+	}
+	return n;
+}
+
+/*
  * folio_referenced(): through the reverse map, the PTEs mapping the page
  * that were accessed since the last look, each one's accessed bit
  * cleared (ptep_clear_flush_young(); no TLB to flush here). An anon
@@ -546,6 +567,8 @@ int smm_folio_referenced(struct smm_mm *mm, const struct smm_lru_rec *x)
 		return smm_filemap_referenced(mm, x);	/* through its inode's i_mmap */
 	if (!x->space && (x->flags & SMM_LRU_F_SWAPCACHE))
 		return 0;	/* no PTE maps it: unmapped swap cache */
+	if (x->space && x->space->anon_vma)
+		return smm_folio_referenced_anon(x);	/* the family's PTEs (fork.c) */
 	pte = smm_rmap_pte(mm, x);
 	if (WARN_ON_ONCE(!pte))
 		return 0;

@@ -38,8 +38,12 @@
  * Invariant of the rmap: a record's space pointer is valid while the
  * record is in use, because a space's every anonymous page leaves the
  * LRU (smm_space_clear()) before the struct goes (smm_space_destroy()),
- * and the record maps exactly one PTE: the anonymous pages of shadowmm
- * are never shared (no fork, no KSM). A file record's inode pointer is valid likewise:
+ * and the record maps one PTE of its space. A space that was forked
+ * shares anonymous pages with its family (fork.c, an anon_vma): the
+ * record names one mapper, the frame's tag that mapper's id, and the
+ * other PTEs are found by looking up the record's va in each member of
+ * the space's family; the mapcount is counted by that walk, not stored
+ * (no KSM: nothing else shares an anonymous page). A file record's inode pointer is valid likewise:
  * smm_inode_destroy() removes every page of the inode (and its record)
  * before the inode goes, under the same lock.
  *

@@ -177,6 +177,9 @@ int smm_migrate_isolated(struct smm_mm *mm, u64 frame, u64 target, const char **
 		*why = "the page or the target has no mapping to copy through";
 	else if (!x->space && !(x->flags & SMM_LRU_F_SWAPCACHE))
 		*why = "an unmapped page outside the swap cache";
+	else if (x->space && x->space->anon_vma &&
+		 smm_anon_mapcount(x->space, x->va, frame) > 1)
+		*why = "a page shared copy-on-write after fork: not migrated while shared";
 	else if ((x->flags & SMM_LRU_F_SWAPCACHE) && !smm_migrate_cached(mm, x, frame))
 		*why = "the swap cache does not hold the page at its slot";
 	else

@@ -218,6 +218,17 @@ static void smm_space_zap_leaf(struct smm_space *s, u64 *slot, u64 idx, unsigned
 		smm_space_zap_file_pte(s, slot);
 		return;
 	}
+	if (x && s->anon_vma && smm_anon_mapcount(s, x->va, idx) > 1) {
+		/* page_remove_rmap() of a page others map after fork: it stays (fork.c) */
+		struct smm_space *to = x->space == s ? smm_anon_other_mapper(s, x->va, idx) : NULL;
+
+		*slot = e;
+		if (to)
+			smm_space_anon_retag(to, idx);
+		s->mapped[0]--;
+		s->vm.rss_anon--;
+		return;
+	}
 	*slot = e;
 	/* a page of the swap cache: its slot goes with it (swap-out took it out before) */
 	if (x && (x->flags & SMM_LRU_F_SWAPCACHE))
@@ -338,6 +349,7 @@ void smm_space_destroy(struct smm_space *s)
 	if (!s->mm)
 		return;
 	smm_space_clear(s, 0, smm_space_limit(s), false);
+	smm_anon_vma_unlink(s);
 	smm_space_free_table(s, SHADOWMM_PT_PGD, s->root);
 	smm_vma_destroy(s);
 	memset(s, 0, sizeof(*s));
@@ -795,4 +807,108 @@ bool smm_space_page_anon(const struct smm_space *s, u64 pfn)
 	if (!smm_range_pfn_to_idx(s->mm->range, pfn, &idx))
 		return false;
 	return smm_frame_data(&s->mm->frames[idx]) & SMM_ANON_BIT;
+}
+
+/*
+ * The PTE of @s that maps @frame at @va (a present 4K leaf), or NULL:
+ * one step of the anon rmap walk (fork.c).
+ */
+u64 *smm_space_pte_of(struct smm_space *s, u64 va, u64 frame)
+{
+	unsigned int level;
+	u64 *slot = smm_space_entry(s, va, &level), idx;
+
+	if (!slot || level != SHADOWMM_PT_PTE || !smm_space_pte_frame(s, *slot, &idx) ||
+	    idx != frame)
+		return NULL;
+	return slot;
+}
+
+/*
+ * The shared anonymous page @frame's record and owner tag move to @to,
+ * a space that maps it at the record's va, when the mapper they named
+ * lets go of it (fork.c): the rmap's record names a mapper, the tag its
+ * id (lru.h's invariants).
+ */
+void smm_space_anon_retag(struct smm_space *to, u64 frame)
+{
+	struct smm_lru_rec *x = smm_lru_rec_of_mut(to->mm, frame);
+	const struct smm_frame *f = &to->mm->frames[frame];
+	unsigned int cpu;
+
+	if (WARN_ON_ONCE(!x))
+		return;
+	x->space = to;
+	cpu = smm_cpu_get();
+	smm_frame_own(to->mm, frame, SMM_FRAME_SPACE,
+		      smm_anon_data(to->id, smm_anon_rec(f)) | (smm_frame_data(f) & SMM_MARK_BIT),
+		      cpu);
+	smm_cpu_put();
+}
+
+/*
+ * smm_space_pte_alloc() without direct reclaim, for fork: the tables
+ * down to @va's PTE, the slot in *@slot (the parent's PTEs that fork
+ * holds stay put: nothing is swapped out meanwhile). -ENOMEM with the
+ * tables made freed again.
+ */
+int smm_space_pte_alloc_noreclaim(struct smm_space *s, u64 va, u64 **slot)
+{
+	struct smm_space_path p;
+	int ret = smm_space_descend(s, va, SHADOWMM_PT_PTE, true, 0, &p);
+
+	if (ret >= 0 && ret != SHADOWMM_PT_PTE)
+		ret = -EFAULT;
+	if (ret < 0) {
+		if (ret != -EEXIST)
+			smm_space_clear(s, va, va + SMM_PAGE_SIZE, true);
+		return ret;
+	}
+	*slot = p.slot[SHADOWMM_PT_PTE];
+	return 0;
+}
+
+/*
+ * wp_page_copy()'s new page (fork.c): a new anonymous page with the
+ * bytes of @old, the shared page @s maps read-only at @va, allocated
+ * first (direct reclaim allowed: it never takes a shared page nor a
+ * table), then @s's mapping of @old dropped through
+ * smm_space_zap_leaf() (the others keep it) and the new page mapped
+ * there writable, young and dirty (@prot), on the anon LRU with its
+ * rmap. -ENOMEM with nothing changed.
+ */
+int smm_space_cow_anon(struct smm_space *s, u64 va, unsigned int prot, u64 old)
+{
+	struct smm_space_path p;
+	const void *src = smm_space_table(s, old);
+	u64 idx, e;
+	void *mem;
+	u32 rec;
+	int ret;
+
+	ret = smm_lru_rec_alloc(s->mm, SMM_GFP_DIRECT_RECLAIM, &rec);
+	if (ret)
+		return ret;
+	ret = smm_space_get(s, 0, SHADOWMM_GFP_MOVABLE | SMM_GFP_DIRECT_RECLAIM, SMM_FRAME_SPACE,
+			    smm_anon_data(s->id, rec), &idx);
+	if (ret) {
+		smm_lru_rec_free(s->mm, rec);
+		return ret;
+	}
+	mem = smm_space_table(s, idx);
+	if (WARN_ON_ONCE(!mem || !src ||
+			 smm_space_descend(s, va, SHADOWMM_PT_PTE, false, 0, &p) != SHADOWMM_PT_PTE ||
+			 !smm_space_pte_of(s, va, old))) {
+		smm_space_put(s, idx, SMM_FRAME_SPACE);
+		smm_lru_rec_free(s->mm, rec);
+		return -EFAULT;
+	}
+	memcpy(mem, src, SMM_PAGE_SIZE);
+	smm_space_zap_leaf(s, p.slot[SHADOWMM_PT_PTE], old, SMM_PAGE_SHIFT, 0);
+	e = smm_pte_make(s->fmt, SHADOWMM_PT_PTE, smm_space_pfn(s, idx), prot, true);
+	*p.slot[SHADOWMM_PT_PTE] = smm_pte_hw_update(s->fmt, e, true);
+	s->mapped[0]++;
+	s->vm.rss_anon++;
+	smm_lru_add_new(s->mm, rec, s, va, idx);
+	return 0;
 }

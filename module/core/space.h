@@ -29,6 +29,20 @@
 
 #define SMM_SPACE_NR_SIZES	3	/* 4K, 2M, 1G */
 
+/*
+ * The anon_vma of a fork family (fork.c): every space that may share
+ * anonymous pages with another, because one was forked from the other
+ * or both from a common ancestor. A shared page sits at the same
+ * address in each (fork copies addresses, and nothing moves a page:
+ * no mremap), so the address is the kernel's linear page index and the
+ * rmap walk of a page is one PTE lookup per member. A space never
+ * forked has none (NULL): its pages keep the one-PTE rmap of lru.h.
+ */
+struct smm_anon_vma {
+	struct smm_space *head;			/* members, linked by av_next */
+	u32 nr;					/* members */
+};
+
 struct smm_space {
 	struct smm_mm *mm;
 	u32 id;
@@ -38,6 +52,8 @@ struct smm_space {
 	u64 tables[SMM_PT_MAX_LEVELS];		/* table pages, by level of their entries */
 	u64 mapped[SMM_SPACE_NR_SIZES];		/* pages mapped, by size */
 	struct smm_vm vm;			/* VMAs and fault counts (vma.h) */
+	struct smm_anon_vma *anon_vma;		/* its fork family, NULL if never forked */
+	struct smm_space *av_next;		/* the next member of the family */
 };
 
 int smm_space_init(struct smm_space *s, struct smm_mm *mm, u32 id, unsigned int levels);
@@ -81,6 +97,19 @@ void smm_space_unmap_anon(struct smm_space *s, u64 va, u64 end);
 void *smm_space_page_map(const struct smm_space *s, u64 pfn);
 void smm_space_page_unmap(const struct smm_space *s, u64 pfn, const void *mem);
 bool smm_space_page_anon(const struct smm_space *s, u64 pfn);
+
+/* Fork and copy-on-write of anonymous pages (fork.c) */
+int smm_space_fork(struct smm_space *parent, struct smm_space *child, u32 id, const char **why);
+u32 smm_anon_mapcount(struct smm_space *s, u64 va, u64 frame);
+struct smm_space *smm_anon_other_mapper(struct smm_space *s, u64 va, u64 frame);
+void smm_anon_vma_unlink(struct smm_space *s);
+int smm_do_wp_page(struct smm_space *s, u64 va, u64 *slot, u64 frame, unsigned int prot,
+		   const char **why);
+int smm_anon_check(struct smm_space *s, char *why, size_t len);
+void smm_space_anon_retag(struct smm_space *to, u64 frame);
+u64 *smm_space_pte_of(struct smm_space *s, u64 va, u64 frame);
+int smm_space_pte_alloc_noreclaim(struct smm_space *s, u64 va, u64 **slot);
+int smm_space_cow_anon(struct smm_space *s, u64 va, unsigned int prot, u64 old);
 
 /*
  * Lowest address past the space: the lower half of its virtual addresses

@@ -544,6 +544,11 @@ int smm_swap_out_page(struct smm_space *s, u64 va, const char **why)
 		return -EFAULT;
 	}
 	x = smm_lru_rec_of_mut(s->mm, smm_space_pfn_idx(s, pfn));
+	if (s->anon_vma && smm_anon_mapcount(s, va, smm_space_pfn_idx(s, pfn)) > 1) {
+		/* Documentation/fork.md: shared pages stay until one mapper is left */
+		*why = "a page shared copy-on-write after fork: not swapped out while shared";
+		return -EBUSY;
+	}
 	if (x && (x->flags & SMM_LRU_F_SWAPCACHE))
 		return smm_swap_out_cached(s, slot, e, pfn, mem, x);
 	off = smm_swap_alloc_slot(sw);
@@ -559,6 +564,37 @@ int smm_swap_out_page(struct smm_space *s, u64 va, const char **why)
 	s->vm.swap_ents++;
 	WRITE_ONCE(s->mm->events.pswpout, s->mm->events.pswpout + 1);
 	smm_swap_evicted(s->mm, off);
+	return 0;
+}
+
+/*
+ * copy_nonpresent_pte() for a swap entry @e of @parent at fork,
+ * simplified: the child gets a slot of its own with a copy of the
+ * 4 KiB (the kernel raises the slot's count, swap_duplicate()),
+ * owned by @child and counted in its VmSwap; its entry in *@ce. The
+ * slot's bytes are the page's (a page of the swap cache for an entry
+ * is unmapped and clean). -ENOSPC when the area is full, -EFAULT for
+ * an entry naming no slot, with the reason.
+ */
+int smm_swap_fork_entry(struct smm_space *parent, struct smm_space *child, u64 e, u64 *ce,
+			const char **why)
+{
+	struct smm_swap *sw = parent->mm->swap;
+	u64 off = smm_swap_entry_slot(parent, e), new;
+
+	if (!off) {
+		*why = "a swap entry of the parent names no slot in use";
+		return -EFAULT;
+	}
+	new = smm_swap_alloc_slot(sw);
+	if (!new) {
+		*why = "the swap area is full (a copy for the child's swapped-out page)";
+		return -ENOSPC;
+	}
+	sw->owner[new] = child->id;
+	memcpy(smm_swap_slot_mem(sw, new), smm_swap_slot_mem(sw, off), SMM_PAGE_SIZE);
+	child->vm.swap_ents++;
+	*ce = smm_swp_entry(child->fmt, SMM_SWAP_TYPE, new);
 	return 0;
 }
 
@@ -605,9 +641,13 @@ int smm_swap_pageout(struct smm_space *s, u64 addr, u64 len, u64 *done, const ch
 		if (w.kind == SHADOWMM_PT_PAGE && w.size == SMM_PAGE_SIZE &&
 		    smm_space_page_anon(s, w.pfn)) {
 			ret = smm_swap_out_page(s, w.start, why);
+			/* madvise_cold_or_pageout_pte_range(): mapcount != 1 skipped */
+			if (ret == -EBUSY)
+				ret = 0;
+			else if (!ret)
+				(*done)++;
 			if (ret)
 				return ret;
-			(*done)++;
 		}
 		va = w.start + w.size > va ? w.start + w.size : va + SMM_PAGE_SIZE;
 		if (!(++n % 64))

@@ -7,8 +7,8 @@
  * memory, as a disk does, not take it from the range it relieves.
  *
  *  - swap_map: one byte per slot, the number of swap entries that point
- *    to it (0 free; 1 here, as nothing shares anonymous pages without
- *    fork; 1 also for a slot of a shadow inode's store, filemap.c); slot 0 is SMM_SWAP_MAP_BAD, the place of the kernel's swap
+ *    to it (0 free; 1 here, as fork copies a slot for the child instead
+ *    of sharing it, fork.c; 1 also for a slot of a shadow inode's store, filemap.c); slot 0 is SMM_SWAP_MAP_BAD, the place of the kernel's swap
  *    header, so that no swap entry is offset 0.
  *  - Clusters of SMM_SWAP_CLUSTER slots (SWAPFILE_CLUSTER) with a count
  *    of used slots, a free-cluster list (FIFO: freed clusters go to the
@@ -125,6 +125,8 @@ int smm_swap_pageout(struct smm_space *s, u64 addr, u64 len, u64 *done, const ch
 int smm_swap_fault(struct smm_space *s, u64 va, u64 e, unsigned int prot, bool write,
 		   const char **why);
 void smm_swap_free_entry(struct smm_space *s, u64 e);
+int smm_swap_fork_entry(struct smm_space *parent, struct smm_space *child, u64 e, u64 *ce,
+			const char **why);
 
 /* The swap cache: a mapped page's slot dropped (zap), an unmapped page reclaimed. */
 void smm_swap_cache_unmap(struct smm_space *s, u64 frame, u32 slot);

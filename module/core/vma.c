@@ -327,6 +327,41 @@ void smm_vma_destroy(struct smm_space *s)
 	memset(&s->vm, 0, sizeof(s->vm));
 }
 
+/*
+ * dup_mmap()'s VMA copy for fork: @dst (a new space, no VMAs) gets
+ * every VMA of @src, each file VMA on its inode's i_mmap as the
+ * child's own entry (vma_interval_tree_insert_after()). On -ENOMEM
+ * (the array, or a full i_mmap) @dst keeps what it got: the caller
+ * destroys it whole. The spaces' lock held.
+ */
+int smm_vma_dup(struct smm_space *dst, const struct smm_space *src, const char **why)
+{
+	const struct smm_vm *vm = &src->vm;
+	u32 i;
+	int ret;
+
+	if (!vm->nr)
+		return 0;
+	dst->vm.vma = smm_zalloc_array(vm->cap, sizeof(*vm->vma));
+	if (!dst->vm.vma) {
+		*why = "out of memory for the child's VMAs";
+		return -ENOMEM;
+	}
+	dst->vm.cap = vm->cap;
+	for (i = 0; i < vm->nr; i++) {
+		const struct smm_vma *v = &vm->vma[i];
+
+		if (v->inode) {
+			ret = smm_immap_add(v->inode, dst, v->start, why);
+			if (ret)
+				return ret;
+		}
+		dst->vm.vma[dst->vm.nr++] = *v;
+	}
+	dst->vm.oom_score_adj = vm->oom_score_adj;
+	return 0;
+}
+
 #define smm_vma_bad(fmt, ...)	(snprintf(why, len, fmt, ##__VA_ARGS__), -EUCLEAN)
 
 /* A file VMA's own rules: an inode, on whose i_mmap it is; an anon VMA has none. */
@@ -448,5 +483,6 @@ int smm_vma_check(const struct smm_space *s, char *why, size_t len)
 	if (file != vm->rss_file)
 		return smm_vma_bad("space %u: %llu page-cache pages mapped, RssFile says %llu", s->id,
 				   (unsigned long long)file, (unsigned long long)vm->rss_file);
-	return 0;
+	/* the anon rmap against the family's PTEs (fork.c): lookups only, nothing written */
+	return smm_anon_check((struct smm_space *)s, why, len);
 }

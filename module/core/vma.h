@@ -74,6 +74,8 @@ struct smm_vm {
 	u64 rss_file;			/* MM_FILEPAGES: page-cache pages mapped (RssFile) */
 	u64 swap_ents;			/* MM_SWAPENTS: swap entries (VmSwap, swap.h) */
 	u64 min_flt, maj_flt;		/* the task's minor and major faults */
+	u64 cow_faults;			/* wp_page_copy(): anonymous pages copied on write (fork.c) */
+	u64 cow_reuse;			/* wp_page_reuse(): the last mapper's write, no copy */
 	int oom_score_adj;		/* -1000..1000 (oom.h); -1000: never killed */
 	bool oom_killed;		/* killed: access and mmap refused */
 };
@@ -86,6 +88,7 @@ int smm_vma_munmap(struct smm_space *s, u64 addr, u64 len, const char **why);
 u64 smm_vma_pages(const struct smm_space *s);
 const struct smm_vma *smm_vma_find(const struct smm_space *s, u64 addr);
 void smm_vma_destroy(struct smm_space *s);
+int smm_vma_dup(struct smm_space *dst, const struct smm_space *src, const char **why);
 int smm_vma_check(const struct smm_space *s, char *why, size_t len);
 
 /*

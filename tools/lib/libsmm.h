@@ -301,6 +301,7 @@ struct smmc_space_info {
 
 int smmc_prot_flag(const char *name, uint32_t *prot);
 int smmc_space_create(struct smmc_nl *nl, uint32_t levels, uint32_t *id);
+int smmc_space_fork(struct smmc_nl *nl, uint32_t parent, uint32_t *id);
 int smmc_space_map(struct smmc_nl *nl, const struct smmc_space_range *r, uint32_t prot);
 int smmc_space_unmap(struct smmc_nl *nl, const struct smmc_space_range *r);
 int smmc_space_translate(struct smmc_nl *nl, uint32_t id, uint64_t addr,
@@ -342,6 +343,7 @@ struct smmc_space_vm {
 	uint32_t id, nr_vmas;
 	bool found;
 	uint64_t frames, rss_anon, min_flt, maj_flt, pgfault;
+	uint64_t cow_faults, cow_reuse;	/* wp_page_copy() and wp_page_reuse() after fork */
 	uint64_t rss_file;		/* page-cache pages mapped (RssFile) */
 	uint64_t swap;			/* swap entries (VmSwap), pages */
 	int32_t oom_score_adj;		/* -1000..1000 */

@@ -52,6 +52,16 @@ int smmc_space_create(struct smmc_nl *nl, uint32_t levels, uint32_t *id)
 	return smmc_nl_run(nl, nlh, smmc_space_id_cb, id);
 }
 
+/* SPACE_FORK: space @parent forked, the child's id in *@id. */
+int smmc_space_fork(struct smmc_nl *nl, uint32_t parent, uint32_t *id)
+{
+	struct nlmsghdr *nlh = smmc_nl_request(nl, SHADOWMM_CMD_SPACE_FORK, false);
+
+	*id = 0;
+	mnl_attr_put_u32(nlh, SHADOWMM_A_SPACE_ID, parent);
+	return smmc_nl_run(nl, nlh, smmc_space_id_cb, id);
+}
+
 static struct nlmsghdr *smmc_space_range_req(struct smmc_nl *nl, uint8_t cmd,
 					     const struct smmc_space_range *r)
 {

@@ -34,6 +34,8 @@ static const enum mnl_attr_data_type smmc_vma_types[SHADOWMM_A_SPACE_MAX + 1] = 
 	[SHADOWMM_A_SPACE_OFFSET]	= MNL_TYPE_U64,
 	[SHADOWMM_A_SPACE_SHARED]	= MNL_TYPE_FLAG,
 	[SHADOWMM_A_SPACE_RSS_FILE]	= MNL_TYPE_U64,
+	[SHADOWMM_A_SPACE_COW_FAULTS]	= MNL_TYPE_U64,
+	[SHADOWMM_A_SPACE_COW_REUSE]	= MNL_TYPE_U64,
 };
 
 static const struct smmc_attr_policy smmc_vma_policy = SMMC_ATTR_POLICY(smmc_vma_types);
@@ -196,6 +198,8 @@ static int smmc_space_vm_cb(const struct nlmsghdr *nlh, void *data)
 	vm->rss_file = smmc_attr_u64(tb[SHADOWMM_A_SPACE_RSS_FILE], 0);
 	vm->min_flt = smmc_attr_u64(tb[SHADOWMM_A_SPACE_MIN_FLT], 0);
 	vm->maj_flt = smmc_attr_u64(tb[SHADOWMM_A_SPACE_MAJ_FLT], 0);
+	vm->cow_faults = smmc_attr_u64(tb[SHADOWMM_A_SPACE_COW_FAULTS], 0);
+	vm->cow_reuse = smmc_attr_u64(tb[SHADOWMM_A_SPACE_COW_REUSE], 0);
 	vm->nr_vmas = smmc_attr_u32(tb[SHADOWMM_A_SPACE_NR_VMAS], 0);
 	vm->pgfault = smmc_attr_u64(tb[SHADOWMM_A_SPACE_PGFAULT], 0);
 	vm->swap = smmc_attr_u64(tb[SHADOWMM_A_SPACE_SWAP], 0);

@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
  * smmctl space create [ levels { 4 | 5 } ]
+ * smmctl space fork ID
  * smmctl space map ID addr ADDR pages N [ size { 4K | 2M | 1G } ] [ PROT... ]
  * smmctl space unmap ID addr ADDR pages N [ size { 4K | 2M | 1G } ]
  * smmctl space translate ID addr ADDR
@@ -183,6 +184,23 @@ static int space_destroy(int argc, char **argv)
 	return 0;
 }
 
+/* fork(): the child's id printed ("space N", -j {"id": N}). */
+static int space_fork(int argc, char **argv)
+{
+	uint32_t id, child;
+
+	if (argc != 1) {
+		fprintf(stderr, "Error: usage: smmctl space fork ID\n");
+		return 1;
+	}
+	if (smmctl_space_id(argv[0], &id) || smmctl_connect())
+		return 1;
+	if (smmc_space_fork(&smmctl_nl, id, &child))
+		return smmctl_error();
+	smmc_print_uint(SMMC_PRINT_ANY, "id", "space %u\n", child);
+	return 0;
+}
+
 /* "oom_score_adj N": N a decimal integer, -1000 to 1000 checked by the module. */
 static int space_set(int argc, char **argv)
 {
@@ -263,6 +281,8 @@ const struct smm_cmd smmctl_space_cmds[] = {
 		"every space: table pages by level, pages mapped; ID: its VMAs and RSS"),
 	SMM_CMD("create", space_create, "[ levels { 4 | 5 } ]",
 		"a space with its top-level table; prints its id"),
+	SMM_CMD("fork", space_fork, "ID",
+		"fork(): a child with the space's VMAs, its anonymous pages shared copy-on-write; prints its id"),
 	SMM_CMD("map", space_map, "ID addr ADDR pages N [ size SIZE ] [ PROT... ]",
 		"map N fresh pages of SIZE from ADDR (all or nothing)"),
 	SMM_CMD("unmap", space_unmap, "ID addr ADDR pages N [ size SIZE ]",

@@ -66,7 +66,7 @@ expect() {
 sorted() { printf '%s\n' "$@" | sort | tr '\n' ' ' | sed 's/ $//'; }
 
 ktap_header
-ktap_plan 73
+ktap_plan 75
 
 registered() { [[ $(complete -p smmctl) == "complete -F _smmctl smmctl" ]]; }
 ktap_check "complete -F _smmctl smmctl" registered
@@ -101,6 +101,8 @@ expect "slab policies" "$FAKE cache create c size 64 policy " "$(sorted slub sla
 expect "obj alloc's keywords" "$FAKE obj alloc demo " "$(sorted count cached)"
 expect "corrupt's KIND" "$FAKE obj corrupt demo 0x100000001 " "$(sorted after_free freelist redzone)"
 expect "space ids from the module" "$FAKE space map " "$(sorted 1 3 help)"
+expect "fork's space id" "$FAKE space fork " "$(sorted 1 3 help)"
+expect "fork takes one id" "$FAKE space fork 1 " ""
 expect "map's keywords" "$FAKE space map 1 addr 0x400000 pages 2 " \
 	"$(sorted size write user exec global none)"
 expect "sizes" "$FAKE space map 1 addr 0x400000 pages 2 size " "$(sorted 1G 2M 4K)"

@@ -235,6 +235,8 @@ int smmctl_space_show_one(const char *word)
 	smmc_print_uint(SMMC_PRINT_ANY, "map_count", "map_count:\t%u\n", vm.nr_vmas);
 	smmc_print_u64(SMMC_PRINT_ANY, "min_flt", "min_flt:\t%" PRIu64 "\n", vm.min_flt);
 	smmc_print_u64(SMMC_PRINT_ANY, "maj_flt", "maj_flt:\t%" PRIu64 "\n", vm.maj_flt);
+	smmc_print_u64(SMMC_PRINT_ANY, "cow_faults", "cow_faults:\t%" PRIu64 "\n", vm.cow_faults);
+	smmc_print_u64(SMMC_PRINT_ANY, "cow_reuse", "cow_reuse:\t%" PRIu64 "\n", vm.cow_reuse);
 	smmc_print_u64(SMMC_PRINT_ANY, "pgfault", "pgfault:\t%" PRIu64 " (all spaces)\n",
 		       vm.pgfault);
 	smmc_print_int(SMMC_PRINT_ANY, "oom_score_adj", "oom_score_adj:\t%d\n", vm.oom_score_adj);

@@ -72,6 +72,7 @@ enum shadowmm_cmd {
 	SHADOWMM_CMD_FAULT_SET,		/* do (admin): one target's fault injection settings */
 	SHADOWMM_CMD_OWNER_GET,		/* do/dump (admin): page_owner's record of blocks */
 	SHADOWMM_CMD_CACHE_TUNE,	/* do (admin): a SLAB cache's limit, batchcount, shared */
+	SHADOWMM_CMD_SPACE_FORK,	/* do (admin): SPACE_ID forked; replies the child's SPACE_ID */
 
 	__SHADOWMM_CMD_MAX,
 	SHADOWMM_CMD_MAX = __SHADOWMM_CMD_MAX - 1
@@ -604,6 +605,9 @@ enum shadowmm_a_space {
 	SHADOWMM_A_SPACE_OFFSET,	/* u64 (mmap, VMA_GET): byte offset in the file, page aligned */
 	SHADOWMM_A_SPACE_SHARED,	/* flag (mmap, VMA_GET): MAP_SHARED (default MAP_PRIVATE) */
 	SHADOWMM_A_SPACE_RSS_FILE,	/* u64 (SPACE_GET): page-cache pages mapped (RssFile) */
+	/* fork (issue 18): SPACE_GET's copy-on-write counts (Documentation/fork.md) */
+	SHADOWMM_A_SPACE_COW_FAULTS,	/* u64 (SPACE_GET): anonymous pages copied on write */
+	SHADOWMM_A_SPACE_COW_REUSE,	/* u64 (SPACE_GET): write faults that reused the page */
 
 	__SHADOWMM_A_SPACE_CNT,
 	SHADOWMM_A_SPACE_MAX = __SHADOWMM_A_SPACE_CNT - 1

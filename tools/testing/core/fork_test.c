@@ -1,0 +1,324 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * Fork and copy-on-write of anonymous memory (core/fork.c): random
+ * sequences of fork, write, read, munmap, pageout, reclaim and destroy
+ * against a model of each space's page contents (every read sees what
+ * that space last wrote or inherited; CHECK after every step), the COW
+ * counts (a write after fork copies once, the last mapper reuses), and
+ * swap around fork (shared pages are not swapped while shared, a fork
+ * of swapped-out pages gives the child the same bytes).
+ */
+#include <stdlib.h>
+#include <string.h>
+
+#include "harness.h"
+#include "common.h"
+#include "../../../module/core/space.h"
+#include "../../../module/core/swap.h"
+#include "../../../module/core/lru.h"
+#include "../../../module/core/vmscan.h"
+
+#define PG		4096ULL
+#define RW		SHADOWMM_PROT_WRITE
+#define BASE		0x400000ULL
+#define FK_PAGES	16
+#define FK_SPACES	4
+
+/* The checksum a read of one page holding @value in every word returns. */
+static u64 fk_csum(u64 value)
+{
+	u64 c = SMM_ACCESS_CSUM_INIT, i;
+
+	for (i = 0; i < PG / 8; i++)
+		c = smm_access_csum(c, value);
+	return c;
+}
+
+/* The checksum of a page whose low half holds @lo and high half @hi. */
+static u64 fk_csum2(u64 lo, u64 hi)
+{
+	u64 c = SMM_ACCESS_CSUM_INIT, i;
+
+	for (i = 0; i < PG / 8; i++)
+		c = smm_access_csum(c, i < PG / 16 ? lo : hi);
+	return c;
+}
+
+/* A write of @value into half @half (0 low, 1 high) of page @page. */
+static int fk_write_half(struct smm_space *s, unsigned int page, unsigned int half, u64 value)
+{
+	struct smm_access res;
+	const char *why;
+
+	return smm_space_access(s, BASE + page * PG + half * (PG / 2), PG / 2, SMM_ACCESS_WRITE,
+				value, &res, &why);
+}
+
+static int fk_write(struct smm_space *s, unsigned int page, u64 value)
+{
+	struct smm_access res;
+	const char *why;
+
+	return smm_space_access(s, BASE + page * PG, PG, SMM_ACCESS_WRITE, value, &res, &why);
+}
+
+/* The page's checksum, or 0 when the read failed. */
+static u64 fk_read(struct smm_space *s, unsigned int page)
+{
+	struct smm_access res;
+	const char *why;
+
+	if (smm_space_access(s, BASE + page * PG, PG, 0, 0, &res, &why))
+		return 0;
+	return res.csum;
+}
+
+/* The frame mapped at page @page of @s, or ~0. */
+static u64 fk_frame(const struct smm_space *s, unsigned int page)
+{
+	struct smm_walk w;
+	u64 idx;
+
+	if (smm_space_walk(s, BASE + page * PG, &w) || w.kind != SHADOWMM_PT_PAGE ||
+	    !smm_range_pfn_to_idx(s->mm->range, w.pfn, &idx))
+		return ~0ULL;
+	return idx;
+}
+
+/* The live spaces of @s[] in @live[], their count returned. */
+static unsigned int fk_live(struct smm_space *s, const bool *used, struct smm_space **live)
+{
+	unsigned int i, n = 0;
+
+	for (i = 0; i < FK_SPACES; i++)
+		if (used[i])
+			live[n++] = &s[i];
+	return n;
+}
+
+static int fk_check(struct smm_mm *mm, struct smm_space *s, const bool *used)
+{
+	struct smm_space *live[FK_SPACES];
+	unsigned int n = fk_live(s, used, live);
+
+	return smm_test_check_reclaim(mm, (const struct smm_space *const *)live, n, true);
+}
+
+/* A new space at slot @i with the test's VMA. */
+static int fk_new(struct smm_test_swap *e, struct smm_space *s, unsigned int i)
+{
+	const char *why;
+	int ret = smm_space_init(&s[i], &e->t.mm, i + 1, 4);
+
+	return ret ? ret : smm_vma_mmap(&s[i], BASE, FK_PAGES * PG, RW, &why);
+}
+
+/*
+ * Random fork/write/read/munmap/pageout/reclaim/destroy sequences on up
+ * to four spaces against a model of what each page of each space holds
+ * (0: never written, or unmapped since); CHECK (the mapcounts against
+ * the PTEs of every space) after every step; at the end every space
+ * destroyed gives back every frame.
+ */
+SMM_TEST(fork_random_against_model)
+{
+	u64 seed = smm_test_seed(0xf04c), model[FK_SPACES][FK_PAGES][2], before, done, got;
+	struct smm_space s[FK_SPACES];
+	bool used[FK_SPACES] = { 0 };
+	struct smm_test_swap e;
+	unsigned int step, i, j, p;
+	const char *why;
+
+	ASSERT_EQ(smm_test_swap_init(&e, 2048, 512), 0);
+	before = smm_test_free_frames(&e.t.mm) + smm_test_pcp_frames(&e.t.mm);
+	memset(model, 0, sizeof(model));
+	ASSERT_EQ(fk_new(&e, s, 0), 0);
+	used[0] = true;
+	for (step = 0; step < 3000; step++) {
+		unsigned int op = smm_test_rand(&seed) % 100;
+
+		i = smm_test_rand(&seed) % FK_SPACES;
+		p = smm_test_rand(&seed) % FK_PAGES;
+		if (!used[i]) {
+			if (op < 50)
+				continue;
+			ASSERT_EQ(fk_new(&e, s, i), 0);
+			used[i] = true;
+			memset(model[i], 0, sizeof(model[i]));
+			continue;
+		}
+		if (op < 35) {
+			/* half a page: the other half is what the copy kept */
+			u64 v = smm_test_rand(&seed) | 1;
+			unsigned int h = v >> 63;
+
+			ASSERT_EQ(fk_write_half(&s[i], p, h, v), 0);
+			model[i][p][h] = v;
+		} else if (op < 65) {
+			got = fk_read(&s[i], p);
+			if (got != fk_csum2(model[i][p][0], model[i][p][1]))
+				printf("# step %u: space %u page %u: read %#llx, model %#llx %#llx\n",
+				       step, i + 1, p, (unsigned long long)got,
+				       (unsigned long long)model[i][p][0],
+				       (unsigned long long)model[i][p][1]);
+			ASSERT_EQ(got, fk_csum2(model[i][p][0], model[i][p][1]));
+		} else if (op < 78) {
+			for (j = 0; j < FK_SPACES && used[j]; j++)
+				;
+			if (j == FK_SPACES)
+				continue;
+			ASSERT_EQ(smm_space_fork(&s[i], &s[j], j + 1, &why), 0);
+			used[j] = true;
+			memcpy(model[j], model[i], sizeof(model[j]));
+		} else if (op < 84) {
+			ASSERT_EQ(smm_vma_munmap(&s[i], BASE + p * PG, PG, &why), 0);
+			ASSERT_EQ(smm_vma_mmap(&s[i], BASE + p * PG, PG, RW, &why), 0);
+			memset(model[i][p], 0, sizeof(model[i][p]));
+		} else if (op < 90) {
+			ASSERT_EQ(smm_swap_pageout(&s[i], BASE, FK_PAGES * PG, &done, &why), 0);
+		} else if (op < 94) {
+			/* memory.reclaim's -EAGAIN: fewer pages than asked */
+			int r = smm_proactive_reclaim(&e.t.mm, 8, &got);
+
+			ASSERT_TRUE(r == 0 || r == -EAGAIN);
+		} else {
+			smm_space_destroy(&s[i]);
+			used[i] = false;
+		}
+		if (fk_check(&e.t.mm, s, used)) {
+			printf("# step %u op %u space %u page %u\n", step, op, i + 1, p);
+			ASSERT_EQ(fk_check(&e.t.mm, s, used), 0);
+		}
+	}
+	for (i = 0; i < FK_SPACES; i++)
+		if (used[i])
+			smm_space_destroy(&s[i]);
+	memset(used, 0, sizeof(used));
+	EXPECT_EQ(fk_check(&e.t.mm, s, used), 0);
+	EXPECT_EQ(e.sw.inuse, 0);
+	EXPECT_EQ(e.t.mm.lru_pool.pages, 0);
+	EXPECT_EQ(smm_test_free_frames(&e.t.mm) + smm_test_pcp_frames(&e.t.mm), before);
+	smm_test_swap_destroy(&e);
+}
+
+/*
+ * The counts of copy-on-write: fork copies no data page; a write in
+ * the child copies the page once (cow_faults 1, the parent's bytes
+ * unchanged, one page more); a second write there takes no fault; the
+ * parent's write to that page, mapped once again, reuses it without a
+ * copy (cow_reuse 1, no new page); RSS counts a shared page in each.
+ */
+SMM_TEST(fork_cow_counts)
+{
+	struct smm_space s[2];
+	bool used[FK_SPACES] = { true, true };
+	struct smm_test_swap e;
+	u64 free0, free1;
+	const char *why;
+	unsigned int p;
+
+	ASSERT_EQ(smm_test_swap_init(&e, 1024, 64), 0);
+	ASSERT_EQ(fk_new(&e, s, 0), 0);
+	for (p = 0; p < 4; p++)
+		ASSERT_EQ(fk_write(&s[0], p, 0x1000 + p), 0);
+	free0 = smm_test_free_frames(&e.t.mm);
+	ASSERT_EQ(smm_space_fork(&s[0], &s[1], 2, &why), 0);
+	free1 = smm_test_free_frames(&e.t.mm);
+	/* only the child's tables: a PGD, a PUD, a PMD and a PTE table (and the root) */
+	EXPECT_EQ(free0 - free1, smm_space_frames(&s[1]) - s[1].mapped[0]);
+	EXPECT_EQ(s[0].vm.rss_anon, 4);
+	EXPECT_EQ(s[1].vm.rss_anon, 4);
+	EXPECT_EQ(smm_anon_mapcount(&s[0], BASE, fk_frame(&s[0], 0)), 2);
+	EXPECT_EQ(fk_frame(&s[0], 0), fk_frame(&s[1], 0));
+	EXPECT_EQ(fk_read(&s[1], 2), fk_csum(0x1002));
+	EXPECT_EQ(fk_check(&e.t.mm, s, used), 0);
+
+	ASSERT_EQ(fk_write(&s[1], 0, 0xbeef), 0);
+	EXPECT_EQ(s[1].vm.cow_faults, 1);
+	EXPECT_EQ(s[1].vm.cow_reuse, 0);
+	EXPECT_EQ(smm_test_free_frames(&e.t.mm), free1 - 1);
+	EXPECT_EQ(fk_read(&s[0], 0), fk_csum(0x1000));
+	EXPECT_EQ(fk_read(&s[1], 0), fk_csum(0xbeef));
+	ASSERT_EQ(fk_write(&s[1], 0, 0xbeef2), 0);
+	EXPECT_EQ(s[1].vm.cow_faults, 1);
+	EXPECT_EQ(fk_check(&e.t.mm, s, used), 0);
+
+	/* the parent is the last mapper of page 0: reused, not copied */
+	ASSERT_EQ(fk_write(&s[0], 0, 0xcafe), 0);
+	EXPECT_EQ(s[0].vm.cow_faults, 0);
+	EXPECT_EQ(s[0].vm.cow_reuse, 1);
+	EXPECT_EQ(smm_test_free_frames(&e.t.mm), free1 - 1);
+	EXPECT_EQ(fk_read(&s[1], 0), fk_csum(0xbeef2));
+	EXPECT_EQ(fk_check(&e.t.mm, s, used), 0);
+
+	/* the parent goes: the child keeps its data, the shared pages are its own */
+	smm_space_destroy(&s[0]);
+	used[0] = false;
+	for (p = 1; p < 4; p++)
+		EXPECT_EQ(fk_read(&s[1], p), fk_csum(0x1000 + p));
+	EXPECT_EQ(fk_check(&e.t.mm, s, used), 0);
+	ASSERT_EQ(fk_write(&s[1], 3, 7), 0);
+	EXPECT_EQ(s[1].vm.cow_faults, 1);
+	EXPECT_EQ(s[1].vm.cow_reuse, 1);
+	smm_space_destroy(&s[1]);
+	smm_test_swap_destroy(&e);
+}
+
+/*
+ * Swap around fork: the shared pages are skipped by MADV_PAGEOUT and
+ * refused by reclaim while shared (mapcount 2); once each space wrote
+ * its copy, both swap out and fault their own bytes back; a fork of
+ * swapped-out pages gives the child slots of its own with the same
+ * bytes, and both read them back.
+ */
+SMM_TEST(fork_swap_shared)
+{
+	struct smm_space s[3];
+	bool used[FK_SPACES] = { true, true };
+	struct smm_test_swap e;
+	u64 done, got;
+	const char *why;
+	unsigned int p;
+
+	ASSERT_EQ(smm_test_swap_init(&e, 1024, 64), 0);
+	ASSERT_EQ(fk_new(&e, s, 0), 0);
+	for (p = 0; p < 4; p++)
+		ASSERT_EQ(fk_write(&s[0], p, 0x2000 + p), 0);
+	ASSERT_EQ(smm_space_fork(&s[0], &s[1], 2, &why), 0);
+	ASSERT_EQ(smm_swap_pageout(&s[0], BASE, 4 * PG, &done, &why), 0);
+	EXPECT_EQ(done, 0);
+	EXPECT_EQ(smm_swap_out_page(&s[1], BASE, &why), -EBUSY);
+	EXPECT_EQ(smm_proactive_reclaim(&e.t.mm, 64, &got), -EAGAIN);
+	EXPECT_EQ(got, 0);
+	EXPECT_EQ(e.sw.inuse, 0);
+	EXPECT_EQ(fk_check(&e.t.mm, s, used), 0);
+
+	/* the child's writes copy: then every page is mapped once and swaps */
+	for (p = 0; p < 4; p++)
+		ASSERT_EQ(fk_write(&s[1], p, 0x3000 + p), 0);
+	ASSERT_EQ(smm_swap_pageout(&s[0], BASE, 4 * PG, &done, &why), 0);
+	EXPECT_EQ(done, 4);
+	ASSERT_EQ(smm_swap_pageout(&s[1], BASE, 4 * PG, &done, &why), 0);
+	EXPECT_EQ(done, 4);
+	EXPECT_EQ(e.sw.inuse, 8);
+	EXPECT_EQ(fk_check(&e.t.mm, s, used), 0);
+
+	/* a fork of swapped-out pages: the child's own slots, the same bytes */
+	ASSERT_EQ(smm_space_fork(&s[0], &s[2], 3, &why), 0);
+	used[2] = true;
+	EXPECT_EQ(e.sw.inuse, 12);
+	EXPECT_EQ(s[2].vm.swap_ents, 4);
+	for (p = 0; p < 4; p++) {
+		EXPECT_EQ(fk_read(&s[2], p), fk_csum(0x2000 + p));
+		EXPECT_EQ(fk_read(&s[0], p), fk_csum(0x2000 + p));
+		EXPECT_EQ(fk_read(&s[1], p), fk_csum(0x3000 + p));
+	}
+	EXPECT_EQ(fk_check(&e.t.mm, s, used), 0);
+	smm_space_destroy(&s[0]);
+	smm_space_destroy(&s[1]);
+	smm_space_destroy(&s[2]);
+	memset(used, 0, sizeof(used));
+	EXPECT_EQ(fk_check(&e.t.mm, s, used), 0);
+	EXPECT_EQ(e.sw.inuse, 0);
+	smm_test_swap_destroy(&e);
+}
