@@ -403,6 +403,15 @@ SMM_TEST(cma_area_serves_movable_requests_only)
 	ASSERT_EQ(smm_alloc_pages(mm, 0, SHADOWMM_GFP_MOVABLE, 0, &idx), 0);
 	EXPECT_TRUE(idx < cma->base);
 	smm_free_pages(mm, idx, 0);
+	/* unmovable pages until more than half the free frames are CMA: movable takes CMA first */
+	while (smm_drain_all_pcp(mm), smm_zone_free_cma(z) * 2 <= z->free) {
+		ASSERT_EQ(smm_alloc_pages(mm, 0, 0, 0, &idx), 0);
+		smm_frame_own(mm, idx, SMM_FRAME_PAGE, smm_owner_data(SMM_OWNER_NETLINK, 1), 0);
+	}
+	ASSERT_TRUE(z->free > smm_zone_free_cma(z));	/* regular frames are left */
+	ASSERT_EQ(smm_alloc_pages(mm, 0, SHADOWMM_GFP_MOVABLE, 0, &idx), 0);
+	EXPECT_TRUE(idx >= cma->base);
+	smm_free_pages(mm, idx, 0);
 	while (!smm_alloc_pages(mm, 0, SHADOWMM_GFP_RECLAIMABLE | SHADOWMM_GFP_RESERVE, 0, &idx) &&
 	       n < IS_FRAMES) {
 		in_cma += idx >= cma->base;
@@ -475,7 +484,7 @@ SMM_TEST(cma_alloc_fails_cleanly_on_a_pinned_page)
 	struct smm_mm *mm;
 	struct smm_cma *cma;
 	const char *why;
-	u64 nl = ~0ULL, start, bad, tries = 0, held[IS_FRAMES / 2], nh = 0;
+	u64 nl = ~0ULL, start, bad, tries = 0, held[IS_FRAMES / 2], nh = 0, moved;
 
 	ASSERT_TRUE(c != NULL);
 	mm = &c->e.t.mm;
@@ -495,13 +504,95 @@ SMM_TEST(cma_alloc_fails_cleanly_on_a_pinned_page)
 		smm_frame_own(mm, held[--nh], SMM_FRAME_PAGE, smm_owner_data(SMM_OWNER_NONE, 0), 0),
 		smm_free_pages(mm, held[nh], 0);
 	ASSERT_EQ(is_write(c, 0, 7), 0);
+	ASSERT_EQ(is_write(c, 1, 8), 0);
 	is_snap(c, &before);
+	moved = mm->compact.pgmigrate_success;
 	EXPECT_EQ(smm_cma_alloc(mm, cma->count, 0, &start, &bad, &why), -EBUSY);
+	EXPECT_EQ(mm->compact.pgmigrate_success, moved);	/* refused before moving anything */
 	EXPECT_EQ(bad, nl);
 	ASSERT_STREQ(why, "a netlink page handle: unmovable (PAGE_ALLOC makes no movable promise)");
 	EXPECT_TRUE(is_same(c, &before));
 	EXPECT_EQ(cma->used, 0);
 	EXPECT_EQ(mm->compact.cma_alloc_fail, 1);
 	EXPECT_EQ(is_verify(c), 0);
+	is_free(c);
+}
+
+/* The frame page @i of the space is mapped at, or ~0. */
+static u64 is_frame_of(struct is_env *c, u64 i)
+{
+	unsigned int level;
+	u64 *slot = smm_space_entry(&c->s, BASE + i * PG, &level), idx;
+
+	if (!slot || level != SHADOWMM_PT_PTE || !*slot ||
+	    !smm_range_pfn_to_idx(c->e.t.mm.range, smm_pte_pfn(c->s.fmt, SHADOWMM_PT_PTE, *slot),
+				  &idx))
+		return ~0ULL;
+	return idx;
+}
+
+static u64 is_isolate_free(struct smm_zone *z)
+{
+	u64 n = 0;
+	unsigned int o;
+
+	for (o = 0; o < SMM_NR_ORDERS; o++)
+		n += z->area[o].nr_free[SHADOWMM_MT_ISOLATE] << o;
+	return n;
+}
+
+/*
+ * A page of an isolated pageblock freed (munmap) goes to the Isolate
+ * lists, not to a CPU's list where the next allocation would find it
+ * (free_unref_page()); and undo merges what isolation split: a free
+ * order-10 block half isolated is whole again after.
+ *
+ *   | order-10 free block |          | pageblock of space pages |
+ *   |  pb   | pb (ISO)    |          |       (ISO), one unmapped |
+ */
+SMM_TEST(isolate_frees_and_splits)
+{
+	struct is_env *c = is_new(0);
+	struct smm_isolation iso;
+	struct is_state before;
+	struct smm_mm *mm;
+	struct smm_zone *z;
+	const char *why;
+	u64 i, pb, bad, frame = ~0ULL, iso_free, h;
+
+	ASSERT_TRUE(c != NULL);
+	mm = &c->e.t.mm;
+	z = is_zone(c);
+	for (i = 0; i < 900; i++)
+		ASSERT_EQ(is_write(c, i, i), 0);
+	pb = is_movable_pageblock(c, z->start);
+	ASSERT_NE(pb, ~0ULL);
+	for (i = 0; i < 900 && frame == ~0ULL; i++)
+		if ((is_frame_of(c, i) & ~(PB - 1)) == pb)
+			frame = is_frame_of(c, i);
+	ASSERT_NE(frame, ~0ULL);
+	ASSERT_EQ(smm_start_isolate_page_range(mm, &iso, pb, PB, SHADOWMM_MT_MOVABLE, &bad, &why),
+		  0);
+	iso_free = is_isolate_free(z);
+	c->mapped[i - 1] = false;
+	ASSERT_EQ(smm_vma_munmap(&c->s, BASE + (i - 1) * PG, PG, &why), 0);
+	EXPECT_EQ(is_isolate_free(z), iso_free + 1);
+	EXPECT_TRUE(smm_frame_type(&mm->frames[frame]) != SMM_FRAME_PCP);
+	smm_undo_isolate_page_range(mm, &iso);
+	EXPECT_EQ(is_verify(c), 0);
+
+	/* the upper half of a free order-10 block isolated, then given back */
+	for (h = z->start; h < z->end; h += 2 * PB)
+		if (smm_frame_type(&mm->frames[h]) == SMM_FRAME_FREE &&
+		    smm_frame_order(&mm->frames[h]) == SMM_MAX_ORDER)
+			break;
+	ASSERT_TRUE(h < z->end);
+	is_snap(c, &before);
+	ASSERT_EQ(smm_start_isolate_page_range(mm, &iso, h + PB, PB, SHADOWMM_MT_MOVABLE, &bad,
+					       &why), 0);
+	EXPECT_EQ(smm_frame_order(&mm->frames[h]), SMM_PAGEBLOCK_ORDER);
+	smm_undo_isolate_page_range(mm, &iso);
+	EXPECT_TRUE(is_same(c, &before));
+	EXPECT_EQ(smm_test_check(mm), 0);
 	is_free(c);
 }
