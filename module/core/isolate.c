@@ -151,6 +151,8 @@ static const char *smm_isolate_pageblock(struct smm_mm *mm, struct smm_zone *z, 
  * After the drain: blocks that sat on CPU lists when their pageblock was
  * isolated came back under their old type; move them to the Isolate
  * lists (what free_pcppages_bulk()'s isolated_pageblocks check does).
+ * Frees since the isolation may have merged two isolated pageblocks
+ * into one block: cut it first, so that each walk starts on a head.
  */
 static void smm_isolate_fixup(struct smm_mm *mm, const struct smm_isolation *iso)
 {
@@ -160,6 +162,7 @@ static void smm_isolate_fixup(struct smm_mm *mm, const struct smm_isolation *iso
 	for (pb = iso->start; pb < iso->start + iso->count; pb += SMM_PAGEBLOCK_FRAMES) {
 		smm_lock(&z->lock);
 		smm_seq_write_begin(&z->seq);
+		__smm_split_at(mm, z, pb);
 		__smm_set_pageblock(mm, z, pb, SHADOWMM_MT_ISOLATE);
 		smm_seq_write_end(&z->seq);
 		smm_unlock(&z->lock);

@@ -434,10 +434,9 @@ SMM_TEST(cma_area_serves_movable_requests_only)
 }
 
 /*
- * cma alloc of two pageblocks while a space's pages fill the area: they
- * are migrated out, read back unchanged, the allocation is the stretch
- * asked for (aligned), and release gives it back: the area's free count
- * is whole again.
+ * cma alloc of the whole area while a space's pages fill part of it:
+ * each is migrated out once, reads back unchanged, the allocation is the
+ * area, and release gives it back.
  */
 SMM_TEST(cma_alloc_migrates_movable_pages_out)
 {
@@ -445,7 +444,7 @@ SMM_TEST(cma_alloc_migrates_movable_pages_out)
 	struct smm_mm *mm;
 	struct smm_cma *cma;
 	const char *why;
-	u64 i, start, bad, in_area = 0;
+	u64 i, start, bad, in_area = 0, moved;
 
 	ASSERT_TRUE(c != NULL);
 	mm = &c->e.t.mm;
@@ -456,11 +455,12 @@ SMM_TEST(cma_alloc_migrates_movable_pages_out)
 		in_area += smm_frame_type(&mm->frames[i]) == SMM_FRAME_SPACE;
 	printf("# %llu of the space's pages in the area\n", (unsigned long long)in_area);
 	ASSERT_TRUE(in_area > 0);
-	ASSERT_EQ(smm_cma_alloc(mm, 2 * PB, SMM_PAGEBLOCK_ORDER, &start, &bad, &why), 0);
-	EXPECT_TRUE(start >= cma->base && start + 2 * PB <= cma->base + cma->count);
-	EXPECT_EQ(start & (PB - 1), 0);
-	EXPECT_EQ(cma->used, 2 * PB);
-	for (i = start; i < start + 2 * PB; i++)
+	moved = mm->compact.pgmigrate_success;
+	ASSERT_EQ(smm_cma_alloc(mm, cma->count, SMM_PAGEBLOCK_ORDER, &start, &bad, &why), 0);
+	EXPECT_EQ(start, cma->base);
+	EXPECT_EQ(cma->used, cma->count);
+	EXPECT_EQ(mm->compact.pgmigrate_success, moved + in_area);	/* each moved once */
+	for (i = start; i < start + cma->count; i++)
 		ASSERT_EQ(smm_frame_type(&mm->frames[i]), SMM_FRAME_PAGE);
 	EXPECT_EQ(smm_pageblock_mt(mm, start), SHADOWMM_MT_CMA);
 	EXPECT_EQ(is_verify(c), 0);
