@@ -35,9 +35,13 @@
 #include "core/vmstat.h"
 #include "core/filemap.h"
 
-/* The kernel's migratetype_names[] of a Debian 6.1 kernel (no CMA). */
+/*
+ * The kernel's migratetype_names[] of 6.1 with CONFIG_CMA and
+ * CONFIG_MEMORY_ISOLATION (Debian's has no CMA: its files lack that
+ * column), in the order of enum shadowmm_migratetype.
+ */
 static const char *const smm_mt_names[] = {
-	"Unmovable", "Movable", "Reclaimable", "HighAtomic", "Isolate",
+	"Unmovable", "Movable", "Reclaimable", "HighAtomic", "CMA", "Isolate",
 };
 
 #define SMM_KERNEL_MT	ARRAY_SIZE(smm_mt_names)

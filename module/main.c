@@ -21,6 +21,7 @@
 #include "smm.h"
 #include "core/vmscan.h"
 #include "core/param.h"
+#include "core/cma.h"
 
 static char *smm_param_base;
 module_param_named(base, smm_param_base, charp, 0444);
@@ -62,6 +63,10 @@ static bool smm_param_pcp = true;
 module_param_named(pcp, smm_param_pcp, bool, 0444);
 MODULE_PARM_DESC(pcp, "Per-CPU page lists for orders 0-3 (default on)");
 
+static char *smm_param_cma = "0";
+module_param_named(cma, smm_param_cma, charp, 0444);
+MODULE_PARM_DESC(cma, "Bytes of CMA area at the top of the highest zone, whole 2 MiB pageblocks, K/M/G suffix (default 0: none)");
+
 static char *smm_param_slab_policy = "slub";
 module_param_named(slab_policy, smm_param_slab_policy, charp, 0444);
 MODULE_PARM_DESC(slab_policy, "Allocator of the kmalloc-* caches, as CONFIG_SLUB/SLAB/SLOB chose one for all: slub, slab or slob (default slub)");
@@ -74,6 +79,7 @@ struct smm_dev smm_dev;
 
 struct smm_params {
 	u64 base, size, min_free_kbytes;	/* or SMM_MIN_FREE_KBYTES_AUTO* */
+	u64 cma;				/* bytes of the CMA area, 0: none */
 	u64 watermark_boost_factor;
 	u64 watermark_scale_factor;
 	u64 swappiness;
@@ -205,6 +211,8 @@ static int smm_params_parse(struct smm_params *p)
 		ret = smm_parse_sysctl_param("swappiness", smm_param_swappiness, 0,
 					     SMM_SWAPPINESS_MAX, &p->swappiness);
 	if (!ret)
+		ret = smm_parse_param("cma", smm_param_cma, &p->cma);
+	if (!ret)
 		ret = smm_thp_enabled(&thp);
 	if (!ret)
 		ret = smm_parse_slab_policy(smm_param_slab_policy, &p->slab_policy);
@@ -272,6 +280,11 @@ static int smm_mm_setup(struct smm_dev *d, const struct smm_params *p)
 	if (!ret)
 		ret = smm_set_swappiness(&d->mm, p->swappiness, &why);
 	WARN_ON_ONCE(ret);
+	if (!ret) {
+		ret = smm_cma_init(&d->mm, p->cma >> PAGE_SHIFT, &why);
+		if (ret && why)
+			pr_err("%s: cma=%s\n", why, smm_param_cma);
+	}
 	if (!ret)
 		ret = smm_page_owner_setup(&d->mm);
 	if (ret)

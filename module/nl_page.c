@@ -227,7 +227,8 @@ static int smm_nl_page_free_prepare(struct sk_buff *skb, struct genl_info *info,
 
 /*
  * RESET: free everything user space allocated (pages, shadow spaces,
- * open files and their page cache, objects, and the caches it created),
+ * open files and their page cache, objects, and the caches it created,
+ * CMA allocations; offline ranges come back online),
  * give the kmalloc caches' empty slabs back, drain the per-CPU lists and drop the watermark boosts
  * (what kswapd would do, Documentation/fidelity.md), so the free areas
  * and watermarks are back where they were after loading. The reply counts the page frames freed.
@@ -240,6 +241,7 @@ static int smm_nl_reset_prepare(struct sk_buff *skb, struct genl_info *info, voi
 
 	frames = smm_spaces_destroy_all();
 	frames += smm_files_close_all();
+	smm_nl_range_reset(d);
 	smm_nl_cache_reset(d);
 	mutex_lock(&d->nl_page_lock);
 	frames += smm_free_owned(&d->mm, SMM_OWNER_NETLINK);

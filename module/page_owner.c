@@ -126,12 +126,12 @@ static int smm_po_gfp_names(unsigned int gfp, char *buf, size_t size)
 }
 
 static const char *const smm_po_mt_names[] = {
-	"Unmovable", "Movable", "Reclaimable", "HighAtomic",
+	"Unmovable", "Movable", "Reclaimable", "HighAtomic", "CMA", "Isolate",
 };
 
 static const char *const smm_po_type_names[SMM_FRAME_NR_TYPES] = {
 	[SMM_FRAME_PAGE] = "page", [SMM_FRAME_SLAB] = "slab", [SMM_FRAME_PGTABLE] = "pgtable",
-	[SMM_FRAME_SPACE] = "space", [SMM_FRAME_LRU] = "lru",
+	[SMM_FRAME_SPACE] = "space", [SMM_FRAME_LRU] = "lru", [SMM_FRAME_OFFLINE] = "offline",
 };
 
 static const char *smm_po_mt_name(unsigned int mt)

@@ -72,6 +72,8 @@ extern bool smm_param_debug_corrupt;	/* also the stress file's corrupt option */
 
 /* nl_cache.c: RESET's slab part */
 void smm_nl_cache_reset(struct smm_dev *d);
+/* nl_range.c: RESET's part: CMA allocations released, offline ranges onlined */
+void smm_nl_range_reset(struct smm_dev *d);
 
 /* slab_reap.c: cache_reap() of the SLAB caches every 2 s */
 void smm_slab_reap_init(struct smm_dev *d);

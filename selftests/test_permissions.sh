@@ -14,7 +14,7 @@
 . "$(dirname "$0")/lib.sh"
 
 ktap_header
-ktap_plan 91
+ktap_plan 103
 smm_need_range "$SMM_BASE" 64M
 
 smm_unload
@@ -108,6 +108,12 @@ permissions() {
 	ktap_check "$who: file close: EPERM" denied file close "$fid"
 	ktap_check "$who: file sync: EPERM" denied file sync "$fid"
 	ktap_check "$who: compact: EPERM" denied compact order 9
+	ktap_check "$who: range offline: EPERM" denied range offline 0 512
+	ktap_check "$who: range online: EPERM" denied range online 0 512
+	ktap_check "$who: range show: EPERM" denied range show
+	ktap_check "$who: cma alloc: EPERM" denied cma alloc 1
+	ktap_check "$who: cma free: EPERM" denied cma free 0
+	ktap_check "$who: cma show: EPERM" denied cma show
 	ktap_check "$who: fault show is readable" json_expect "$($who -j fault show)" \
 		.fail_page_alloc.probability 0
 	ktap_check "$who: fault set: EPERM" denied fault set page probability 100 times -1

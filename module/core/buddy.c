@@ -454,14 +454,38 @@ static bool __smm_rmqueue_fallback(struct smm_mm *mm, struct smm_zone *z, unsign
 	return true;
 }
 
-/* __rmqueue(): @mt's lists, then the fallbacks @alloc_flags allow; the raw block. */
+/*
+ * __rmqueue()'s CMA balance (6.1): a request that may use CMA
+ * (ALLOC_CMA: movable ones) takes from the CMA lists first when more
+ * than half of the zone's free frames are CMA ones, so that the area
+ * is used rather than left to fill last. Zones without a CMA area skip
+ * it on one load.
+ */
+static bool smm_cma_first(const struct smm_zone *z, unsigned int alloc_flags)
+{
+	return (alloc_flags & SMM_ALLOC_CMA) && unlikely(z->cma_pages) &&
+	       smm_zone_free_cma(z) > z->free / 2;
+}
+
+/*
+ * __rmqueue(): the CMA lists first when smm_cma_first() says so; then
+ * @mt's lists; when they are empty the CMA lists (__rmqueue_cma_fallback(),
+ * ALLOC_CMA only), then the fallbacks @alloc_flags allow; the raw block.
+ */
 static u64 __smm_rmqueue_mt(struct smm_mm *mm, struct smm_zone *z, unsigned int order,
 			    unsigned int mt, unsigned int alloc_flags)
 {
 	u64 idx;
 
+	if (unlikely(smm_cma_first(z, alloc_flags))) {
+		idx = __smm_rmqueue_smallest(mm, z, order, SHADOWMM_MT_CMA);
+		if (idx != SMM_NO_IDX)
+			return idx;
+	}
 	do {
 		idx = __smm_rmqueue_smallest(mm, z, order, mt);
+		if (idx == SMM_NO_IDX && (alloc_flags & SMM_ALLOC_CMA) && z->cma_pages)
+			idx = __smm_rmqueue_smallest(mm, z, order, SHADOWMM_MT_CMA);
 	} while (idx == SMM_NO_IDX && __smm_rmqueue_fallback(mm, z, order, mt, alloc_flags));
 	return idx;
 }
@@ -636,6 +660,72 @@ bool smm_unreserve_highatomic(struct smm_mm *mm, unsigned int highest, unsigned 
 		smm_unlock(&z->lock);
 	}
 	return false;
+}
+
+/*
+ * Cut the free block at @head, of an order above a pageblock's, into
+ * free pageblocks, each onto the list of its own pageblock's type:
+ * what isolate_single_pageblock() does to a free block that crosses the
+ * edge of a range being isolated, so that no free block spans an
+ * isolated and a non-isolated pageblock. The zone's free count does not
+ * change. The zone lock is held, in a write section.
+ */
+void __smm_split_free_pageblocks(struct smm_mm *mm, struct smm_zone *z, u64 head)
+{
+	unsigned int order = smm_frame_order(&mm->frames[head]);
+	u64 i;
+
+	if (order <= SMM_PAGEBLOCK_ORDER)
+		return;
+	smm_del_free(mm, z, head);
+	for (i = 0; i < 1ULL << order; i += SMM_PAGEBLOCK_FRAMES)
+		smm_add_free(mm, z, head + i, SMM_PAGEBLOCK_ORDER,
+			     smm_pageblock_mt(mm, head + i), false);
+}
+
+/*
+ * move_freepages_block() for isolation (isolate.c): the pageblock at
+ * @pb (aligned, no free block crossing its edges: split first) becomes
+ * @mt and its free blocks go to @mt's lists. Returns the free frames
+ * moved. The zone lock is held, in a write section.
+ */
+u64 __smm_set_pageblock(struct smm_mm *mm, struct smm_zone *z, u64 pb, unsigned int mt)
+{
+	u64 movable;
+
+	WRITE_ONCE(mm->pageblock_mt[pb >> SMM_PAGEBLOCK_ORDER], mt);
+	return smm_move_pageblock(mm, z, pb, mt, &movable);
+}
+
+/*
+ * __putback_isolated_page() for every free block of the pageblock at
+ * @pb (unset_migratetype_isolate()): each unlinked and freed again as
+ * @mt, merging with its buddies as far as they go, so that a range
+ * given back after isolation is merged as if it had never been
+ * isolated. A free block above pageblock order must have been split
+ * (__smm_split_free_pageblocks()). The tails a merge leaves behind are
+ * stepped over one by one: at most a pageblock's frames. The zone lock
+ * is held, in a write section.
+ */
+void __smm_refree_pageblock(struct smm_mm *mm, struct smm_zone *z, u64 pb, unsigned int mt)
+{
+	u64 i = pb, end = pb + SMM_PAGEBLOCK_FRAMES;
+
+	while (i < end) {
+		struct smm_frame f = mm->frames[i];
+		unsigned int order = smm_frame_order(&f);
+
+		if (smm_frame_type(&f) == SMM_FRAME_TAIL) {
+			i++;
+			continue;
+		}
+		if (smm_frame_type(&f) == SMM_FRAME_FREE) {
+			smm_del_free(mm, z, i);
+			WRITE_ONCE(z->free, z->free - (1ULL << order));
+			smm_free_one(mm, z, i, order, mt, false);
+		}
+		i += 1ULL << order;
+	}
 }
 
 /* __rmqueue() with any fallback allowed: the per-CPU lists' refills. */

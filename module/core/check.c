@@ -288,6 +288,11 @@ static int smm_check_one(struct smm_mm *mm, struct smm_zone *z, u64 idx,
 	switch (smm_frame_type(f)) {
 	case SMM_FRAME_HOLE:
 		return 0;
+	case SMM_FRAME_OFFLINE:	/* out of present and managed (isolate.c) */
+		if (order != SMM_PAGEBLOCK_ORDER || smm_pageblock_mt(mm, idx) != SHADOWMM_MT_ISOLATE)
+			return smm_bad("frame %llu: an offline block that is not an isolated pageblock",
+				       (unsigned long long)idx);
+		return 0;
 	case SMM_FRAME_FREE:
 		ret = smm_check_buddy_merged(mm, z, idx, order, why, len);
 		if (!ret)

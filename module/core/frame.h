@@ -8,17 +8,19 @@
  * N is described by its head alone, and the other 2^N - 1 frames are
  * TAIL. Walking the frames head to head therefore covers the whole range.
  *
- *   63          37 36          10 9  8 7    4 3    0
- *  +--------------+--------------+----+------+------+
- *  |     prev     |     next     | mt |order | type |   free, pcp
- *  +--------------+--------------+----+------+------+
- *  |          owner data         | mt |order | type |   allocated
- *  +-----------------------------+----+------+------+
+ *   63 62         37 36          11 10  8 7    4 3    0
+ *  +-+-------------+--------------+-----+------+------+
+ *  |0|    prev     |     next     | mt  |order | type |   free, pcp
+ *  +-+-------------+--------------+-----+------+------+
+ *  |0|        owner data          | mt  |order | type |   allocated
+ *  +-+----------------------------+-----+------+------+
  *
- * prev/next are frame indices (27 bits each, so at most 2^27 - 1 frames,
- * 512 GiB, per range) linking a block into a free list or a per-CPU list:
+ * prev/next are frame indices (26 bits each, so at most 2^26 - 1 frames,
+ * 256 GiB, per range) linking a block into a free list or a per-CPU list:
  * list operations stay O(1) and never touch the managed memory itself.
- * Allocated blocks reuse those 54 bits for whoever owns the block.
+ * Allocated blocks reuse those 52 bits for whoever owns the block. The
+ * migratetype takes 3 bits since CMA and Isolate joined HighAtomic
+ * (issue 20); the top bit is spare.
  *
  * Readers that hold no allocator lock (FRAME_GET, the owner walks, the
  * cache lookup) see a descriptor change as one event: every change is a
@@ -49,13 +51,14 @@ enum smm_frame_type {
 	SMM_FRAME_PGTABLE,	/* a page-table page of a shadow space */
 	SMM_FRAME_SPACE,	/* data mapped into a shadow space */
 	SMM_FRAME_LRU,		/* records of LRU pages and their rmap (lru.h) */
+	SMM_FRAME_OFFLINE,	/* a pageblock taken offline (isolate.h): out of the buddy */
 	SMM_FRAME_NR_TYPES
 };
 
 #define SMM_FRAME_TYPE_BITS	4
 #define SMM_FRAME_ORDER_BITS	4
-#define SMM_FRAME_MT_BITS	2
-#define SMM_FRAME_LINK_BITS	27
+#define SMM_FRAME_MT_BITS	3
+#define SMM_FRAME_LINK_BITS	26
 
 #define SMM_FRAME_ORDER_SHIFT	SMM_FRAME_TYPE_BITS
 #define SMM_FRAME_MT_SHIFT	(SMM_FRAME_ORDER_SHIFT + SMM_FRAME_ORDER_BITS)

@@ -18,6 +18,7 @@ static const u8 smm_state_of_type[SMM_FRAME_NR_TYPES] = {
 	[SMM_FRAME_PGTABLE]	= SHADOWMM_FRAME_PGTABLE,
 	[SMM_FRAME_SPACE]	= SHADOWMM_FRAME_SPACE,
 	[SMM_FRAME_LRU]		= SHADOWMM_FRAME_LRU,
+	[SMM_FRAME_OFFLINE]	= SHADOWMM_FRAME_HOLE,	/* offline: no memory, as a hole */
 };
 
 /*

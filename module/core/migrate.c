@@ -51,6 +51,8 @@ static const char *smm_migrate_refusal_type(const struct smm_frame *f)
 		return "a page-table page: unmovable";
 	case SMM_FRAME_LRU:
 		return "a page of LRU records: unmovable";
+	case SMM_FRAME_OFFLINE:
+		return "offline: no memory";
 	case SMM_FRAME_PAGE:
 		if (smm_frame_owner(f) == SMM_OWNER_NETLINK)
 			return "a netlink page handle: unmovable (PAGE_ALLOC makes no movable promise)";

@@ -50,7 +50,7 @@
 
 /* Sizes: the glue loops over zones, migratetypes and pcp orders. */
 #define SMM_NR_ZONES		__SHADOWMM_ZONE_CNT
-#define SMM_NR_MT		__SHADOWMM_MT_CNT	/* with HighAtomic */
+#define SMM_NR_MT		__SHADOWMM_MT_CNT	/* with HighAtomic, CMA, Isolate */
 #define SMM_NR_PCPTYPES		3	/* MIGRATE_PCPTYPES: the types a request asks for */
 #define SMM_PAGEBLOCK_ORDER	9	/* 2 MiB, as HUGETLB_PAGE_ORDER on x86-64 */
 #define SMM_PAGEBLOCK_FRAMES	(1ULL << SMM_PAGEBLOCK_ORDER)
@@ -161,6 +161,7 @@ struct smm_zone {
 	u64 watermark_boost;		/* raised by fallback steals (smm_boost_watermark()) */
 	u64 nr_reserved_highatomic;	/* frames of its HighAtomic pageblocks (buddy.c) */
 	u64 highatomic_given_back;	/* pageblocks smm_unreserve_block() gave back */
+	u64 cma_pages;			/* frames of its CMA area (cma.h), 0 without one */
 	u64 lowmem_reserve[SMM_NR_ZONES];
 	struct smm_free_area area[SMM_NR_ORDERS];
 	struct smm_zone_sweep sweep;
@@ -244,6 +245,7 @@ struct smm_compact_events {
 	u64 pgmigrate_success, pgmigrate_fail;
 	u64 compact_migrate_scanned, compact_free_scanned, compact_isolated;
 	u64 compact_stall, compact_fail, compact_success, compact_daemon_wake;
+	u64 cma_alloc_success, cma_alloc_fail;	/* cma.c (CONFIG_CMA's events) */
 };
 
 /*
@@ -278,6 +280,7 @@ struct smm_space;
 struct smm_inode;
 struct smm_shrinker_list;
 struct smm_oom_report;
+struct smm_cma;
 
 struct smm_mm {
 	struct smm_range *range;
@@ -332,6 +335,7 @@ struct smm_mm {
 	unsigned int compaction_proactiveness;	/* vm.compaction_proactiveness (compaction.h) */
 	struct smm_compact_defer compact_defer[SMM_NR_ZONES];	/* compaction.h */
 	struct smm_compact_scan compact_scan[SMM_NR_ZONES];	/* compaction.h */
+	struct smm_cma *cma;		/* the cma= area (cma.h), NULL without one */
 	/*
 	 * kswapd_is_running(): set by the glue while kshadowd works (between
 	 * its wakeup and its next sleep), read by proactive compaction,
@@ -461,6 +465,8 @@ struct smm_zone_snapshot {
 	u64 watermark_boost;			/* at the moment of @wmark */
 	u64 wmark[SMM_NR_WMARK];		/* boost included, as smm_wmark_pages() */
 	u64 nr_reserved_highatomic;		/* frames of HighAtomic pageblocks */
+	u64 free_cma;				/* NR_FREE_CMA_PAGES: on the CMA lists */
+	u64 cma_pages;				/* the zone's CMA area, frames */
 	u64 nr_free_mt[SMM_NR_ORDERS][SMM_NR_MT];
 	u64 nr_free[SMM_NR_ORDERS];		/* summed over migratetypes */
 	u64 pageblocks[SMM_NR_MT];		/* overlapping the zone, by type */

@@ -50,6 +50,7 @@ u64 smm_kmap_open_wait(struct smm_mm *mm);
 /* zone.c */
 void smm_zones_setup(struct smm_mm *mm, const struct smm_zone_layout *l);
 void smm_zones_set_watermarks(struct smm_mm *mm, u64 min_free_kbytes);
+void smm_zones_managed_changed(struct smm_mm *mm);
 bool __smm_zone_watermark_ok(const struct smm_zone *z, unsigned int order, u64 mark,
 			     unsigned int highest, unsigned int alloc_flags, s64 free_pages);
 bool smm_zone_watermark_ok(const struct smm_zone *z, unsigned int order, u64 mark,
@@ -84,15 +85,34 @@ static inline unsigned int smm_zone_of(const struct smm_mm *mm, u64 idx)
 #define SMM_ALLOC_MIN_RESERVE	0x20	/* __GFP_HIGH: 50% of min */
 #define SMM_ALLOC_NOFRAGMENT	0x100	/* avoid mixing pageblock types */
 #define SMM_ALLOC_HIGHATOMIC	0x200	/* may use MIGRATE_HIGHATOMIC */
+#define SMM_ALLOC_CMA		0x80	/* may use MIGRATE_CMA (movable requests) */
 /* The flags that allow allocations below the min watermark (no ALLOC_OOM here). */
 #define SMM_ALLOC_RESERVES	(SMM_ALLOC_NON_BLOCK | SMM_ALLOC_MIN_RESERVE | SMM_ALLOC_HIGHATOMIC)
+
+/*
+ * NR_FREE_CMA_PAGES of a zone: the frames on its CMA free lists (not
+ * the ones on pcp lists nor isolated ones, as the kernel counts them).
+ * Summed from the lists' counts rather than kept beside them, so that
+ * the buddy's list operations stay as they were; read only where the
+ * zone has a CMA area (cma_pages). Lockless, as the zone's free count.
+ */
+static inline u64 smm_zone_free_cma(const struct smm_zone *z)
+{
+	u64 n = 0;
+	unsigned int o;
+
+	for (o = 0; o < SMM_NR_ORDERS; o++)
+		n += READ_ONCE(z->area[o].nr_free[SHADOWMM_MT_CMA]) << o;
+	return n;
+}
 
 /*
  * zone_watermark_fast()'s order-0 shortcut, inline for the allocation
  * fast path (smm_alloc_pages()) and the shortcut of the full check: what
  * is free less what the attempt may not count (the HighAtomic reserve,
- * whole, unless @alloc_flags grant reserves) stays above @mark and the
- * lowmem reserve. Lockless reads, as the kernel's.
+ * whole, unless @alloc_flags grant reserves; the free CMA frames unless
+ * ALLOC_CMA) stays above @mark and the lowmem reserve. Lockless reads,
+ * as the kernel's.
  */
 static __always_inline bool smm_zone_watermark_order0(const struct smm_zone *z, u64 mark,
 						      unsigned int highest,
@@ -103,6 +123,8 @@ static __always_inline bool smm_zone_watermark_order0(const struct smm_zone *z, 
 
 	if (!(alloc_flags & SMM_ALLOC_RESERVES))
 		unusable = READ_ONCE(z->nr_reserved_highatomic);
+	if (!(alloc_flags & SMM_ALLOC_CMA) && unlikely(READ_ONCE(z->cma_pages)))
+		unusable += smm_zone_free_cma(z);
 	/* the reserve's count may over-estimate it */
 	usable -= min(usable, unusable);
 	return usable > (s64)(mark + z->lowmem_reserve[highest]);
@@ -116,6 +138,12 @@ static inline unsigned int smm_gfp_mt(unsigned int gfp)
 	if (gfp & SHADOWMM_GFP_RECLAIMABLE)
 		return SHADOWMM_MT_RECLAIMABLE;
 	return SHADOWMM_MT_UNMOVABLE;
+}
+
+/* gfp_to_alloc_flags_cma(): only movable requests may use CMA pageblocks. */
+static inline unsigned int smm_gfp_alloc_cma(unsigned int gfp)
+{
+	return smm_gfp_mt(gfp) == SHADOWMM_MT_MOVABLE ? SMM_ALLOC_CMA : 0;
 }
 
 /*
@@ -174,6 +202,9 @@ void __smm_free_one(struct smm_mm *mm, struct smm_zone *z, u64 idx, unsigned int
 void smm_buddy_init_zone(struct smm_mm *mm, struct smm_zone *z);
 unsigned int __smm_isolate_free_block(struct smm_mm *mm, struct smm_zone *z, u64 idx,
 				      unsigned int mt);
+void __smm_split_free_pageblocks(struct smm_mm *mm, struct smm_zone *z, u64 head);
+u64 __smm_set_pageblock(struct smm_mm *mm, struct smm_zone *z, u64 pb, unsigned int mt);
+void __smm_refree_pageblock(struct smm_mm *mm, struct smm_zone *z, u64 pb, unsigned int mt);
 
 /*
  * pcp_allowed_order(): the orders the per-CPU lists take (orders up to

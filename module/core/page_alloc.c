@@ -8,6 +8,7 @@
 #include "vmscan.h"
 #include "trace_hooks.h"
 #include "page_owner.h"
+#include "cma.h"
 
 #define SMM_NO_IDX	(~0ULL)
 
@@ -123,6 +124,7 @@ static u64 smm_get_page_from_freelist(struct smm_mm *mm, unsigned int order, uns
 	unsigned int wmark = alloc_flags & SMM_ALLOC_WMARK_MASK;
 	int preferred, zi;
 
+	alloc_flags |= smm_gfp_alloc_cma(gfp);	/* gfp_to_alloc_flags_cma() */
 retry:
 	preferred = -1;
 	for (zi = highest; zi >= 0; zi--) {
@@ -340,9 +342,11 @@ int smm_alloc_pages(struct smm_mm *mm, unsigned int order, unsigned int gfp,
 	z = &mm->zones[zi];
 	mark = smm_wmark_pages(z, SMM_WMARK_LOW);
 	if (likely(!order)) {
-		if (unlikely(!smm_zone_watermark_order0(z, mark, highest, SMM_ALLOC_WMARK_LOW)))
+		if (unlikely(!smm_zone_watermark_order0(z, mark, highest,
+							SMM_ALLOC_WMARK_LOW | smm_gfp_alloc_cma(gfp))))
 			goto slow;
-	} else if (!smm_zone_watermark_fast(z, order, mark, highest, SMM_ALLOC_WMARK_LOW)) {
+	} else if (!smm_zone_watermark_fast(z, order, mark, highest,
+					    SMM_ALLOC_WMARK_LOW | smm_gfp_alloc_cma(gfp))) {
 		goto slow;
 	}
 	if (likely(mm->pcp_enabled && !order))	/* constants folded */
@@ -351,8 +355,8 @@ int smm_alloc_pages(struct smm_mm *mm, unsigned int order, unsigned int gfp,
 		got = smm_pcp_alloc_fast(mm, zi, order, smm_gfp_mt(gfp), cpu);
 	else
 		got = smm_rmqueue_buddy(mm, z, order, smm_gfp_mt(gfp),
-					SMM_ALLOC_WMARK_LOW | (zi == SHADOWMM_ZONE_NORMAL ?
-							       SMM_ALLOC_NOFRAGMENT : 0));
+					SMM_ALLOC_WMARK_LOW | smm_gfp_alloc_cma(gfp) |
+					(zi == SHADOWMM_ZONE_NORMAL ? SMM_ALLOC_NOFRAGMENT : 0));
 	if (unlikely(got == SMM_NO_IDX))
 		goto slow;
 	if (unlikely(gfp & SHADOWMM_GFP_ZERO))
@@ -494,13 +498,15 @@ static noinline void smm_free_pages_pcp0(struct smm_mm *mm, unsigned int zone, u
 /*
  * Free the block whose head is @idx (a PAGE head). It goes back under
  * the migratetype of its pageblock, as the kernel frees to the pageblock's
- * type, not the allocation's. The descriptor is read once: the caller
+ * type, not the allocation's; a block of an isolated pageblock goes
+ * straight to the buddy's Isolate lists (free_unref_page()), so that no
+ * CPU list hands it out again. The descriptor is read once: the caller
  * owns the block, nobody else writes it.
  */
 void smm_free_pages(struct smm_mm *mm, u64 idx, unsigned int cpu)
 {
 	struct smm_frame f;
-	unsigned int order, zone;
+	unsigned int order, zone, mt;
 
 	if (WARN_ON_ONCE(idx >= mm->range->span || cpu >= mm->nr_cpus))
 		return;
@@ -509,13 +515,14 @@ void smm_free_pages(struct smm_mm *mm, u64 idx, unsigned int cpu)
 		return;
 	order = smm_frame_order(&f);
 	zone = smm_zone_of(mm, idx);
+	mt = smm_pageblock_mt(mm, idx);
 	smm_page_owner_free(mm, idx, order);
-	if (likely(mm->pcp_enabled && !order))	/* constants folded */
-		smm_free_pages_pcp0(mm, zone, idx, smm_pageblock_mt(mm, idx), cpu);
-	else if (mm->pcp_enabled && smm_pcp_allowed_order(order))
-		smm_pcp_free(mm, zone, idx, order, smm_pageblock_mt(mm, idx), cpu);
+	if (likely(mm->pcp_enabled && !order && mt != SHADOWMM_MT_ISOLATE))	/* constants folded */
+		smm_free_pages_pcp0(mm, zone, idx, mt, cpu);
+	else if (mm->pcp_enabled && smm_pcp_allowed_order(order) && mt != SHADOWMM_MT_ISOLATE)
+		smm_pcp_free(mm, zone, idx, order, mt, cpu);
 	else
-		smm_free_pages_buddy(mm, zone, idx, order, smm_pageblock_mt(mm, idx));
+		smm_free_pages_buddy(mm, zone, idx, order, mt);
 }
 
 /*
@@ -561,7 +568,8 @@ static bool smm_pcp_block(const struct smm_mm *mm, u64 idx)
 {
 	return mm->pcp_enabled && idx < mm->range->span &&
 	       smm_frame_type(&mm->frames[idx]) == SMM_FRAME_PAGE &&
-	       smm_pcp_allowed_order(smm_frame_order(&mm->frames[idx]));
+	       smm_pcp_allowed_order(smm_frame_order(&mm->frames[idx])) &&
+	       smm_pageblock_mt(mm, idx) != SHADOWMM_MT_ISOLATE;
 }
 
 /* Free @nr blocks, taking each zone's pcp lock once per run of that zone. */
@@ -639,6 +647,7 @@ int smm_mm_init(struct smm_mm *mm, struct smm_range *r, const struct smm_mm_conf
 
 void smm_mm_destroy(struct smm_mm *mm)
 {
+	smm_cma_destroy(mm);
 	smm_page_owner_destroy(mm);
 	smm_free_array(mm->pcp);
 	smm_free_array(mm->pageblock_mt);

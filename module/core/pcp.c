@@ -166,8 +166,9 @@ static void smm_pcp_set_page(struct smm_mm *mm, u64 idx, unsigned int order, uns
  * rmqueue_bulk() as __rmqueue_pcplist() sizes it: a batch of order-0
  * blocks, batch >> order (at least 2) of a higher order, but a batch of
  * 1 (zones under 32 MiB) stays 1 at every order. The blocks go to the
- * tail in the order the buddy gives them. Under the pcp lock; takes the
- * zone lock.
+ * tail in the order the buddy gives them; a block from a CMA pageblock
+ * is marked CMA (its pcppage migratetype), so that a drain gives it back
+ * to the CMA lists. Under the pcp lock; takes the zone lock.
  */
 static bool smm_pcp_refill(struct smm_mm *mm, struct smm_zone *z, struct smm_pcp *pcp,
 			   unsigned int p, unsigned int order, unsigned int mt,
@@ -185,8 +186,9 @@ static bool smm_pcp_refill(struct smm_mm *mm, struct smm_zone *z, struct smm_pcp
 
 		if (idx == SMM_NO_IDX)
 			break;
-		smm_frame_set_linked(&mm->frames[idx], SMM_FRAME_PCP, order, mt, SMM_FRAME_NONE,
-				     SMM_FRAME_NONE);
+		smm_frame_set_linked(&mm->frames[idx], SMM_FRAME_PCP, order,
+				     smm_pageblock_mt(mm, idx) == SHADOWMM_MT_CMA ? SHADOWMM_MT_CMA : mt,
+				     SMM_FRAME_NONE, SMM_FRAME_NONE);
 		if (last != SMM_FRAME_NONE)
 			smm_frame_set_next(&mm->frames[last], idx);
 		else

@@ -6,6 +6,7 @@
  * What each name counts here, against the kernel:
  *   nr_free_pages	frames on the buddy's free lists (NR_FREE_PAGES: not
  *			those on the CPUs' lists, as zoneinfo prints it)
+ *   nr_free_cma	of which on the CMA lists (cma.h; 0 without cma=)
  *   numa_hit, numa_local	blocks allocated: one node, every allocation is
  *			local and a hit (zone_statistics() counts once per
  *			allocation, whatever its order)
@@ -79,6 +80,7 @@ const struct smm_vmstat_item smm_vmstat_items[] = {
 	VS_LRU("nr_zone_inactive_file", nr[SMM_LRU_INACTIVE_FILE]),
 	VS_LRU("nr_zone_active_file", nr[SMM_LRU_ACTIVE_FILE]),
 	VS_LRU("nr_zone_unevictable", nr[SMM_LRU_UNEVICTABLE]),
+	VS_ZONES("nr_free_cma", free_cma),
 	VS_ZONES("numa_hit", alloc_total),
 	VS_ZONES("numa_local", alloc_total),
 	VS_LRU("nr_inactive_anon", nr[SMM_LRU_INACTIVE_ANON]),
@@ -252,6 +254,7 @@ const char *const smm_meminfo_names[SMM_NR_MEMINFO] = {
 	"Inactive", "Active(anon)", "Inactive(anon)", "Active(file)", "Inactive(file)",
 	"Unevictable", "SwapTotal", "SwapFree", "Dirty", "Writeback", "AnonPages", "Mapped",
 	"Shmem", "KReclaimable", "Slab", "SReclaimable", "SUnreclaim", "PageTables",
+	"CmaTotal", "CmaFree",
 };
 
 /* The value of vmstat counter @name in @val (the table has it: 0 otherwise). */
@@ -305,7 +308,8 @@ u64 smm_mem_available(const struct smm_mm *mm, const u64 *val)
  * SwapFree the area's usable and free slots (0 without an area), Dirty
  * and Writeback, AnonPages nr_anon_pages, Mapped @mapped, the slab
  * lines from the caches' pages (KReclaimable: SReclaimable, no other
- * reclaimable kernel memory), PageTables the spaces' table pages.
+ * reclaimable kernel memory), PageTables the spaces' table pages,
+ * CmaTotal the cma= area (the zones' cma_pages), CmaFree nr_free_cma.
  */
 void smm_meminfo_fill(struct smm_mm *mm, const u64 *val, u64 mapped, u64 kb[SMM_NR_MEMINFO])
 {
@@ -340,6 +344,10 @@ void smm_meminfo_fill(struct smm_mm *mm, const u64 *val, u64 mapped, u64 kb[SMM_
 	kb[SMM_MI_KRECLAIMABLE] = kb[SMM_MI_SRECLAIMABLE];
 	kb[SMM_MI_SLAB] = kb[SMM_MI_SRECLAIMABLE] + kb[SMM_MI_SUNRECLAIM];
 	kb[SMM_MI_PAGETABLES] = smm_vs(val, "nr_page_table_pages");
+	kb[SMM_MI_CMATOTAL] = 0;
+	for (z = 0; z < SMM_NR_ZONES; z++)
+		kb[SMM_MI_CMATOTAL] += READ_ONCE(mm->zones[z].cma_pages);
+	kb[SMM_MI_CMAFREE] = smm_vs(val, "nr_free_cma");
 	for (z = 0; z < SMM_NR_MEMINFO; z++)
 		kb[z] <<= SMM_PAGE_SHIFT - 10;
 }

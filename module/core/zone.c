@@ -481,6 +481,23 @@ int smm_set_min_free_kbytes(struct smm_mm *mm, u64 kbytes, const char **why)
 	return 0;
 }
 
+/*
+ * What memory hotplug does after adjust_managed_page_count() changed a
+ * zone's managed frames (offline_pages(), online_pages() through
+ * init_per_zone_wmark_min()): the watermarks shared out again, the
+ * lowmem reserves and the per-CPU highs recomputed. min_free_kbytes
+ * itself is kept (the kernel derives it again unless the user set it;
+ * the shadow does not know which it was). Sleeps: mm->sysctl_lock.
+ */
+void smm_zones_managed_changed(struct smm_mm *mm)
+{
+	smm_mutex_lock(&mm->sysctl_lock);
+	__smm_zones_set_watermarks(mm, mm->min_free_kbytes);
+	smm_zones_set_lowmem_reserve(mm);
+	smm_pcp_update_high(mm);
+	smm_mutex_unlock(&mm->sysctl_lock);
+}
+
 /* watermark_scale_factor_sysctl_handler(): the gaps above min move. */
 int smm_set_watermark_scale_factor(struct smm_mm *mm, unsigned int factor, const char **why)
 {
@@ -500,7 +517,8 @@ int smm_set_watermark_scale_factor(struct smm_mm *mm, unsigned int factor, const
  * count: the rest of its own block (the order-0 check counts what stays
  * free after the block is gone) and, unless it may go below min
  * (ALLOC_RESERVES), the HighAtomic reserve, whole: an over-estimate
- * that spares a search of the reserve's lists.
+ * that spares a search of the reserve's lists; and the free CMA frames
+ * unless the request may use them (ALLOC_CMA, CONFIG_CMA's term).
  */
 static s64 smm_zone_unusable_free(const struct smm_zone *z, unsigned int order,
 				  unsigned int alloc_flags)
@@ -509,6 +527,8 @@ static s64 smm_zone_unusable_free(const struct smm_zone *z, unsigned int order,
 
 	if (!(alloc_flags & SMM_ALLOC_RESERVES))
 		unusable += READ_ONCE(z->nr_reserved_highatomic);
+	if (!(alloc_flags & SMM_ALLOC_CMA) && READ_ONCE(z->cma_pages))
+		unusable += smm_zone_free_cma(z);
 	return unusable;
 }
 
@@ -548,6 +568,8 @@ bool __smm_zone_watermark_ok(const struct smm_zone *z, unsigned int order, u64 m
 				return true;
 		if ((alloc_flags & SMM_ALLOC_HIGHATOMIC) &&
 		    READ_ONCE(z->area[o].nr_free[SHADOWMM_MT_HIGHATOMIC]))
+			return true;
+		if ((alloc_flags & SMM_ALLOC_CMA) && READ_ONCE(z->area[o].nr_free[SHADOWMM_MT_CMA]))
 			return true;
 	}
 	return false;
@@ -706,6 +728,8 @@ static void __smm_zone_snapshot(struct smm_mm *mm, unsigned int zi, struct smm_z
 	for (o = 0; o < SMM_NR_ORDERS; o++)
 		for (mt = 0; mt < SMM_NR_MT; mt++)
 			s->nr_free_mt[o][mt] = z->area[o].nr_free[mt];
+	s->free_cma = smm_zone_free_cma(z);
+	s->cma_pages = z->cma_pages;
 	s->stats = z->stats;
 	smm_unlock(&z->lock);
 	smm_zone_count_pageblocks(mm, z, s->pageblocks);

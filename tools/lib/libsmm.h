@@ -390,6 +390,32 @@ int smmc_compact(struct smmc_nl *nl, int zone, int order, struct smmc_compact_zo
 		 unsigned int *n);
 const char *smmc_compact_result_name(uint32_t result);
 
+/* range.c: offline ranges (memory hot-remove) and the CMA area */
+struct smmc_range {
+	uint64_t start, count;		/* frame indexes */
+	uint32_t zone;
+};
+
+int smmc_range_offline(struct smmc_nl *nl, uint64_t start, uint64_t count);
+int smmc_range_online(struct smmc_nl *nl, uint64_t start, uint64_t count);
+int smmc_range_get(struct smmc_nl *nl, struct smmc_range *r, unsigned int max, unsigned int *n);
+
+#define SMMC_CMA_MAX_ALLOCS	SHADOWMM_CMA_MAX_ALLOCS
+
+struct smmc_cma {
+	uint64_t base, count, used, free;	/* frames */
+	uint32_t zone;
+	uint64_t alloc_success, alloc_fail;
+	unsigned int nr_allocs;
+	struct {
+		uint64_t handle, count;
+	} allocs[SMMC_CMA_MAX_ALLOCS];
+};
+
+int smmc_cma_alloc(struct smmc_nl *nl, uint64_t count, uint32_t align, uint64_t *handle);
+int smmc_cma_free(struct smmc_nl *nl, uint64_t handle);
+int smmc_cma_get(struct smmc_nl *nl, struct smmc_cma *c);
+
 /* sysctl.c: the reclaim tunables by /proc/sys/vm's names */
 #define SMMC_SYSCTL_NR	5
 extern const char *const smmc_sysctl_names[SMMC_SYSCTL_NR];

@@ -11,7 +11,7 @@ const char *const smmc_zone_names[SMMC_NR_ZONES] = {
 	"DMA", "DMA32", "Normal", "HighMem", "Movable",
 };
 const char *const smmc_mt_names[SMMC_NR_MT] = {
-	"Unmovable", "Movable", "Reclaimable", "HighAtomic",
+	"Unmovable", "Movable", "Reclaimable", "HighAtomic", "CMA", "Isolate",
 };
 
 #define SMMC_ZONE_U32(m)	SMMC_ATTR_U32(struct smmc_zone, m)

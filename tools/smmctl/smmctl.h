@@ -65,6 +65,8 @@ extern const struct smm_cmd smmctl_space_cmds[];	/* space.c */
 extern const struct smm_cmd smmctl_stats_cmds[];	/* stats.c */
 int smmctl_vmstat(int argc, char **argv);		/* vmstat.c */
 int smmctl_compact(int argc, char **argv);		/* compact.c */
+extern const struct smm_cmd smmctl_range_cmds[];	/* range.c */
+extern const struct smm_cmd smmctl_cma_cmds[];		/* cma.c */
 extern const struct smm_cmd smmctl_swap_cmds[];		/* swap.c */
 int smmctl_space_pageout(int argc, char **argv);	/* swap.c */
 int smmctl_space_run(int argc, char **argv);		/* workload.c */

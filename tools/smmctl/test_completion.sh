@@ -66,15 +66,18 @@ expect() {
 sorted() { printf '%s\n' "$@" | sort | tr '\n' ' ' | sed 's/ $//'; }
 
 ktap_header
-ktap_plan 75
+ktap_plan 78
 
 registered() { [[ $(complete -p smmctl) == "complete -F _smmctl smmctl" ]]; }
 ktap_check "complete -F _smmctl smmctl" registered
 expect "objects" "smmctl " \
-	"$(sorted info section zone page frame cache obj check reset pt space swap reclaim vm fault file trace compact vmstat monitor stats help)"
+	"$(sorted info section zone page frame cache obj check reset pt space swap reclaim vm fault file trace range cma compact vmstat monitor stats help)"
 expect "options" "smmctl -" \
 	"$(sorted -j -p -P -V -h --json --pretty --prometheus --replay --version --help)"
 expect "an object after options" "smmctl -j -p ca" "cache"
+expect "range's commands" "smmctl range " "$(sorted show offline online help)"
+expect "cma's commands" "smmctl cma " "$(sorted show alloc free help)"
+expect "cma alloc's align after COUNT" "smmctl cma alloc 512 " "align"
 expect "cache's commands" "smmctl cache " "$(sorted show create destroy shrink validate drop tune help)"
 expect "frame show's owner and svg" "smmctl frame show " "$(sorted owner svg help)"
 expect "frame show START COUNT: svg" "smmctl frame show 0 4096 " "svg"

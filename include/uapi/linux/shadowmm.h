@@ -73,6 +73,12 @@ enum shadowmm_cmd {
 	SHADOWMM_CMD_OWNER_GET,		/* do/dump (admin): page_owner's record of blocks */
 	SHADOWMM_CMD_CACHE_TUNE,	/* do (admin): a SLAB cache's limit, batchcount, shared */
 	SHADOWMM_CMD_SPACE_FORK,	/* do (admin): SPACE_ID forked; replies the child's SPACE_ID */
+	SHADOWMM_CMD_RANGE_OFFLINE,	/* do (admin): pageblocks taken offline, as memory hot-remove */
+	SHADOWMM_CMD_RANGE_ONLINE,	/* do (admin): an offline range given back */
+	SHADOWMM_CMD_RANGE_GET,		/* do (admin): the offline ranges */
+	SHADOWMM_CMD_CMA_ALLOC,		/* do (admin): a contiguous range from the CMA area, as cma_alloc() */
+	SHADOWMM_CMD_CMA_FREE,		/* do (admin): a CMA allocation back, as cma_release() */
+	SHADOWMM_CMD_CMA_GET,		/* do (admin): the CMA area, its use and allocations */
 
 	__SHADOWMM_CMD_MAX,
 	SHADOWMM_CMD_MAX = __SHADOWMM_CMD_MAX - 1
@@ -100,6 +106,8 @@ enum shadowmm_migratetype {
 	SHADOWMM_MT_MOVABLE,
 	SHADOWMM_MT_RECLAIMABLE,
 	SHADOWMM_MT_HIGHATOMIC,		/* reserve of high-order atomic requests, never asked for */
+	SHADOWMM_MT_CMA,		/* the cma= area: movable allocations only */
+	SHADOWMM_MT_ISOLATE,		/* isolated: never allocated (offline, cma alloc) */
 
 	__SHADOWMM_MT_CNT
 };
@@ -992,6 +1000,58 @@ enum shadowmm_a_owner {
 
 	__SHADOWMM_A_OWNER_CNT,
 	SHADOWMM_A_OWNER_MAX = __SHADOWMM_A_OWNER_CNT - 1
+};
+
+/*
+ * SHADOWMM_CMD_RANGE_OFFLINE / _ONLINE (Documentation/cma.md): RANGE_START
+ * and RANGE_COUNT, frame indexes (as FRAME_GET's), whole pageblocks of
+ * one zone. Offline migrates the range's movable pages out and takes
+ * its free pages out of the zone (present, managed); it is refused, the
+ * range unchanged, when a page there cannot move (the extack says why).
+ * Online gives an offline range back. SHADOWMM_CMD_RANGE_GET replies one
+ * RANGE_OFFLINE nest (START, COUNT, ZONE) per run of offline pageblocks.
+ */
+enum shadowmm_a_range {
+	SHADOWMM_A_RANGE_UNSPEC,
+	SHADOWMM_A_RANGE_PAD,
+	SHADOWMM_A_RANGE_START,		/* u64: first frame index */
+	SHADOWMM_A_RANGE_COUNT,		/* u64: frames, a multiple of 512 */
+	SHADOWMM_A_RANGE_ZONE,		/* u32 (reply): enum shadowmm_zone */
+	SHADOWMM_A_RANGE_OFFLINE,	/* nest (reply of GET): START, COUNT, ZONE */
+
+	__SHADOWMM_A_RANGE_CNT,
+	SHADOWMM_A_RANGE_MAX = __SHADOWMM_A_RANGE_CNT - 1
+};
+
+#define SHADOWMM_RANGE_MAX_REPLY	64	/* offline runs one RANGE_GET lists */
+
+/*
+ * SHADOWMM_CMD_CMA_ALLOC: CMA_COUNT frames (CMA_ALIGN: the first frame's
+ * alignment order, 0 .. SHADOWMM_CMA_MAX_ALIGN, default 0) from the area
+ * the load parameter cma= made; the reply's CMA_HANDLE (the first frame
+ * index) names it for CMA_FREE. CMA_GET replies the area (CMA_BASE,
+ * CMA_COUNT, CMA_ZONE), CMA_USED, the counters and one CMA_ALLOCATION
+ * nest (HANDLE, COUNT) per allocation held; without an area, -ENODEV.
+ */
+#define SHADOWMM_CMA_MAX_ALIGN		10
+#define SHADOWMM_CMA_MAX_ALLOCS		64
+
+enum shadowmm_a_cma {
+	SHADOWMM_A_CMA_UNSPEC,
+	SHADOWMM_A_CMA_PAD,
+	SHADOWMM_A_CMA_COUNT,		/* u64: frames (request, allocation, area) */
+	SHADOWMM_A_CMA_ALIGN,		/* u32: alignment order of the first frame */
+	SHADOWMM_A_CMA_HANDLE,		/* u64: an allocation's first frame index */
+	SHADOWMM_A_CMA_BASE,		/* u64 (GET): the area's first frame index */
+	SHADOWMM_A_CMA_ZONE,		/* u32 (GET): enum shadowmm_zone */
+	SHADOWMM_A_CMA_USED,		/* u64 (GET): frames handed out */
+	SHADOWMM_A_CMA_FREE,		/* u64 (GET): the area's frames on the free lists */
+	SHADOWMM_A_CMA_ALLOC_SUCCESS,	/* u64 (GET): cma_alloc_success */
+	SHADOWMM_A_CMA_ALLOC_FAIL,	/* u64 (GET): cma_alloc_fail */
+	SHADOWMM_A_CMA_ALLOCATION,	/* nest (GET): HANDLE, COUNT */
+
+	__SHADOWMM_A_CMA_CNT,
+	SHADOWMM_A_CMA_MAX = __SHADOWMM_A_CMA_CNT - 1
 };
 
 #endif /* _UAPI_LINUX_SHADOWMM_H */

@@ -105,9 +105,10 @@ SMM_TEST(wmark_check_matches_the_kernel_rules)
 			for (mt = 0; mt < SMM_NR_MT; mt++)
 				if (!wm_rand(&rng, 12)) {
 					z.area[o].nr_free[mt] = 1;
+					/* CMA lists count only with ALLOC_CMA (never here), Isolate never */
 					if (mt == SHADOWMM_MT_HIGHATOMIC)
 						block_ha |= o >= order;
-					else
+					else if (mt < SMM_NR_PCPTYPES)
 						block |= o >= order;
 				}
 		slow = wm_rand(&rng, 2);
