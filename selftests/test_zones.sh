@@ -2,7 +2,8 @@
 # SPDX-License-Identifier: GPL-2.0
 # HighMem and Movable (issue 20): zones= with all five zones, zoneinfo's
 # sections, watermarks (HighMem's clamped min) and protection tuples as
-# 6.1 computes them, a space's pages in Movable, slab and page tables in
+# 6.1 computes them, a space's pages in Movable (and their pageblock
+# taken offline and back, the data kept), slab and page tables in
 # lowmem, a highmem page alloc in HighMem (counted by the kmap file),
 # unmovable and movable-without-highmem requests never in Movable even
 # with lowmem exhausted, CHECK, RESET; movablecore=; bad specs refused.
@@ -12,7 +13,7 @@ D=/sys/kernel/debug/shadowmm
 ZONES=DMA:4M,DMA32:12M,Normal:16M,HighMem:16M,Movable:rest
 
 ktap_header
-ktap_plan 21
+ktap_plan 22
 smm_need_range "$SMM_BASE" 64M
 
 zones() { smmctl -j zone show; }
@@ -75,6 +76,21 @@ fault_64() {
 ktap_check "64 pages written through a space" fault_64
 ktap_check "the space's 64 pages are in Movable" test "$(used Movable)" -eq 64
 ktap_check "none in HighMem (Movable comes first)" test "$(used HighMem)" -eq 0
+# memory hot-remove of Movable (Documentation/cma.md): the pageblock
+# holding the space's pages goes offline, its pages migrated within Movable
+csum() { smmctl -j space access "$sid" addr 0x400000 len 0x40000 | jq -r .csum; }
+sum0=$(csum)
+mov_start=$(json_get "$(zones)" '[.zones[] | select(.name == "Movable") | .start][0]')
+first=$(smmctl -j frame show "$mov_start" | jq '[.runs[] | select(.state == "space")][0].start')
+pb=$((first / 512 * 512))
+offline_movable() {
+	smmctl range offline "$pb" 512 || return 1
+	[ "$(csum)" = "$sum0" ] || { echo "the space's data changed"; return 1; }
+	[ "$(used Movable)" -eq 64 ] || { echo "Movable uses $(used Movable)"; return 1; }
+	smmctl range online "$pb" 512 && smmctl check
+}
+ktap_check "range offline of the Movable pageblock with the space's pages, data kept, online" \
+	offline_movable
 
 # Slab: a cache and 2000 objects of 512 bytes (about 63 pages) stay in lowmem.
 slab_2000() {
