@@ -30,32 +30,11 @@
 #include <unistd.h>
 
 #include "libsmm.h"
+#include "test_check.h"
 
 #define NR_TESTS	44
 #define PORTID		4242
 #define SEQ		77
-
-static int tests, failed;
-
-#define CHECK(cond, ...)						\
-do {									\
-	bool __ok = (cond);						\
-									\
-	printf("%sok %d ", __ok ? "" : "not ", ++tests);		\
-	printf(__VA_ARGS__);						\
-	printf("\n");							\
-	if (!__ok) {							\
-		printf("# failed: %s (%s:%d)\n", #cond, __FILE__, __LINE__); \
-		failed++;						\
-	}								\
-} while (0)
-
-#define CHECK_STR(seen, want, name)					\
-do {									\
-	CHECK(!strcmp((seen), (want)), "%s", name);			\
-	if (strcmp((seen), (want)))					\
-		printf("# expected \"%s\"\n# saw      \"%s\"\n", (want), (seen)); \
-} while (0)
 
 /* ---- building replies ---- */
 

@@ -29,23 +29,9 @@
 #include <string.h>
 
 #include "libsmm.h"
+#include "test_check.h"
 
 #define NR_TESTS	42
-
-static int tests, failed;
-
-#define CHECK(cond, ...)						\
-do {									\
-	bool __ok = (cond);						\
-									\
-	printf("%sok %d ", __ok ? "" : "not ", ++tests);		\
-	printf(__VA_ARGS__);						\
-	printf("\n");							\
-	if (!__ok) {							\
-		printf("# failed: %s (%s:%d)\n", #cond, __FILE__, __LINE__); \
-		failed++;						\
-	}								\
-} while (0)
 
 /* 6.1's header: task-pid, [cpu], five irq-flag columns, seconds */
 #define H61	"            bash-4242    [001] d..1.   151.123456: "
