@@ -51,9 +51,9 @@ free_nl=$(echo "$z" | jq -r '.zones[] | select(.managed > 0) | "\(.name) \(.free
 free_fs=$(awk '/^Node/ { zone = $4 } /^  pages free/ { free = $3 }
 	$1 == "managed" && $2 > 0 { print zone, free }' $D/zoneinfo)
 ktap_check "zoneinfo pages free agrees" same "$free_nl" "$free_fs"
-wm_nl=$(echo "$z" | jq -r '.zones[] | "\(.min) \(.low) \(.high) \(.managed)"')
+wm_nl=$(echo "$z" | jq -r '.zones[] | select(.managed > 0) | "\(.min) \(.low) \(.high) \(.managed)"')
 wm_fs=$(awk '/ min / { a = $2 } / low / { b = $2 } / high / { c = $2 }
-	     / managed / { print a, b, c, $2 }' $D/zoneinfo)
+	     / managed / && $2 > 0 { print a, b, c, $2 }' $D/zoneinfo)
 ktap_check "zoneinfo watermarks and managed agree" same "$wm_nl" "$wm_fs"
 # a free_factor per online CPU in each populated zone, CPU ids as zoneinfo's pagesets
 ff_nl=$(echo "$z" | jq -r '.zones[] | select(.managed > 0) |
