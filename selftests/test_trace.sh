@@ -62,7 +62,7 @@ kernel_fields() {
 ktap_check "format: the kernel's (6.12's) field names and types" kernel_fields
 
 echo 4096 > $T/buffer_size_kb
-trace_on() { echo > $T/trace; echo 1 > $E/enable; }
+trace_on() { echo > $T/trace; echo 1 > $T/tracing_on; echo 1 > $E/enable; }
 trace_off() { echo 0 > $E/enable; grep -v '^#' $T/trace > "$1"; }
 ev() { grep " $1: " "$2"; }
 field() { sed -n "s/.* $1=\([^ ]*\).*/\1/p"; }

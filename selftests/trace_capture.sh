@@ -22,6 +22,9 @@ T=/sys/kernel/tracing
 [ -e $T/trace ] || mount -t tracefs nodev $T 2>/dev/null || T=/sys/kernel/debug/tracing
 [ -e $T/trace ] || { echo "trace_capture: no tracefs" >&2; exit 1; }
 
+# the ring buffer's on/off as it was, put back at the end (test_trace
+# and the kernel's own users find tracing as they left it)
+was_on=$(cat $T/tracing_on)
 echo 0 > $T/tracing_on
 echo "${SMM_TRACE_BUF:-4096}" > $T/buffer_size_kb
 echo > $T/trace
@@ -34,4 +37,5 @@ echo 0 > $T/tracing_on
 for e in $EVENTS; do echo 0 > "$T/events/kmem/$e/enable"; done
 cat $T/trace > "$out"
 echo > $T/trace
+echo "$was_on" > $T/tracing_on
 echo "trace_capture: $(grep -c ': [a-z_]*: ' "$out") event lines, $(grep -c 'LOST' "$out") LOST marks in $out"
