@@ -7,7 +7,7 @@
 D=/sys/kernel/debug/shadowmm
 
 ktap_header
-ktap_plan 16
+ktap_plan 14
 smm_need_range "$SMM_BASE" 64M
 
 smm_unload
@@ -122,12 +122,6 @@ smmctl page alloc order 2 zone DMA atomic high > /dev/null
 ktap_check "atomic order-2 below low: a HighAtomic pageblock in DMA" \
 	awk '$4 == "DMA" && NF == 10 { found = 1; ok = $8 >= 1 } END { exit !(found && ok) }' \
 	$D/pagetypeinfo
-# the reserve serves high-order atomic requests only (__zone_watermark_ok()
-# takes nr_reserved_highatomic off the free pages of any other request)
-ktap_check "then a normal order-2 request in DMA fails (noretry: no OOM kill)" \
-	smm_refused "" smmctl page alloc order 2 zone DMA noretry
-ktap_check "and an atomic order-2 request succeeds from the HighAtomic reserve" \
-	smmctl page alloc order 2 zone DMA atomic high
 
 smmctl reset > /dev/null
 smm_unload
