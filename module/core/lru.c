@@ -226,8 +226,12 @@ int smm_lru_rec_alloc(struct smm_mm *mm, unsigned int gfp, u32 *rec)
 	ret = smm_lru_setup(mm);
 	if (!ret && !p->free_head)
 		ret = smm_pool_grow(mm, gfp);
-	if (ret)
+	if (ret) {
+		/* the directory goes with the last pool page, or with none */
+		if (!p->pages)
+			smm_lru_destroy(mm);
 		return ret;
+	}
 	smm_lock(&p->lock);
 	*rec = p->free_head;
 	x = smm_lru_rec_at(mm, *rec);

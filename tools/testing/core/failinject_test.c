@@ -13,6 +13,7 @@
 #include "harness.h"
 #include "common.h"
 #include "../../../module/core/slab.h"
+#include "../../../module/core/lru.h"
 
 #define FI_FRAMES	4096
 #define FI_CALLS	400
@@ -234,6 +235,32 @@ SMM_TEST(failinject_zone_filter)
 	EXPECT_EQ(smm_alloc_pages(mm, 0, 0, 0, &idx[0]), -ENOMEM);
 	EXPECT_EQ(smm_alloc_pages(mm, 0, SHADOWMM_GFP_DMA32, 0, &idx[1]), -ENOMEM);
 	EXPECT_EQ(smm_fail_get(a, SHADOWMM_A_FAULT_FAILURES), 3);
+	EXPECT_EQ(smm_test_check(mm), 0);
+	smm_test_mm_destroy(&t);
+}
+
+/*
+ * The LRU record pool's first page refused (debug-quick's kmemleak found
+ * this): the directory smm_lru_setup() made for it goes again, as it
+ * goes with the last pool page, so nothing is left behind.
+ */
+SMM_TEST(failinject_lru_pool_first_page)
+{
+	struct smm_test_mm t;
+	struct smm_mm *mm = &t.mm;
+	u32 rec;
+
+	ASSERT_EQ(fi_init(&t), 0);
+	ASSERT_EQ(fi_arm(mm, SHADOWMM_FAULT_PAGE_ALLOC, 100, 1, -1, 1), 0);
+	ASSERT_EQ(fi_set(mm, SHADOWMM_FAULT_PAGE_ALLOC, SHADOWMM_A_FAULT_MIN_ORDER, 0), 0);
+	EXPECT_EQ(smm_lru_rec_alloc(mm, 0, &rec), -ENOMEM);
+	EXPECT_TRUE(mm->lru_pool.dir == NULL);
+	EXPECT_TRUE(mm->lru_pool.used == NULL);
+	EXPECT_EQ(mm->lru_pool.pages, 0);
+	ASSERT_EQ(fi_set(mm, SHADOWMM_FAULT_PAGE_ALLOC, SHADOWMM_A_FAULT_PROBABILITY, 0), 0);
+	ASSERT_EQ(smm_lru_rec_alloc(mm, 0, &rec), 0);
+	smm_lru_rec_free(mm, rec);
+	EXPECT_TRUE(mm->lru_pool.dir == NULL);
 	EXPECT_EQ(smm_test_check(mm), 0);
 	smm_test_mm_destroy(&t);
 }
