@@ -75,7 +75,12 @@ sed -n '1,/^$/p' /tmp/po.txt | sed 's/^/# /'
 if [ -x "$POS" ]; then
 	loads() {
 		"$POS" /tmp/po.txt /tmp/po.sorted > /tmp/po.log 2>&1 || { cat /tmp/po.log; return 1; }
-		want=$(grep -c '^Page allocated via' /tmp/po.txt)
+		# page_owner_sort's add_list() folds a block into the one before
+		# when their text without the PFN line is the same (one batch
+		# allocated within one tick of the clock): count as it does
+		want=$(awk 'BEGIN { RS = "" } { t = ""; n = split($0, l, "\n")
+			for (i = 1; i <= n; i++) if (l[i] !~ /^PFN /) t = t l[i] "\n"
+			if (t != prev) c++; prev = t } END { print c + 0 }' /tmp/po.txt)
 		grep -qx "loaded $want" /tmp/po.log || { echo "want loaded $want:"; cat /tmp/po.log; return 1; }
 	}
 	ktap_check "page_owner_sort loads every block of the file" loads
