@@ -879,7 +879,7 @@ static int smm_slabp_validate(struct smm_cache *c, u64 *nr_problems)
 	unsigned int i;
 	u8 *seen;
 
-	/* the tunables stand still under the mutex (smm_slabp_tune()) */
+	/* the tunables stand still under the mutex (smm_cache_tune()) */
 	smm_mutex_lock(&s->mutex);
 	seen = smm_zalloc_array(c->objects, 1);
 	objs = smm_zalloc_array((u64)c->mm->nr_cpus * n->limit + n->shared * n->batchcount + 1,
@@ -1152,11 +1152,16 @@ int smm_cache_tune(struct smm_cache *c, u32 limit, u32 batch, u32 shared, unsign
 	acs = smm_zalloc_array(nr_cpus, sizeof(*acs));
 	if (!acs)
 		return -ENOMEM;
-	for (i = 0; i < nr_cpus; i++)
-		if (!(acs[i] = smm_slabp_ac_new(limit, batch)))
+	for (i = 0; i < nr_cpus; i++) {
+		acs[i] = smm_slabp_ac_new(limit, batch);
+		if (!acs[i])
 			goto out;
-	if (shared && !(sh = smm_slabp_ac_new(shared * batch, 0xbaadf00d)))
-		goto out;
+	}
+	if (shared) {
+		sh = smm_slabp_ac_new(shared * batch, 0xbaadf00d);
+		if (!sh)
+			goto out;
+	}
 
 	smm_mutex_lock(&c->slabs->mutex);
 	for (i = 0; i < nr_cpus; i++) {
