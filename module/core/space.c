@@ -593,15 +593,14 @@ int smm_space_map_anon_copy(struct smm_space *s, u64 va, unsigned int prot, bool
 }
 
 /*
- * __pte_alloc() for a file fault: the tables down to @va's PTE made as
- * needed (direct reclaim allowed: reclaim never frees a table, so the
- * slot stays valid across the page-cache lookup and read that follow),
- * the PTE slot in *@slot. On -ENOMEM the tables made are freed again.
+ * __pte_alloc(): the tables down to @va's PTE made as needed with @gfp's
+ * reclaim rule, the PTE slot in *@slot. On -ENOMEM the tables made are
+ * freed again. The two callers below say why they reclaim or not.
  */
-int smm_space_pte_alloc(struct smm_space *s, u64 va, u64 **slot)
+static int __smm_space_pte_alloc(struct smm_space *s, u64 va, unsigned int gfp, u64 **slot)
 {
 	struct smm_space_path p;
-	int ret = smm_space_descend(s, va, SHADOWMM_PT_PTE, true, SMM_GFP_DIRECT_RECLAIM, &p);
+	int ret = smm_space_descend(s, va, SHADOWMM_PT_PTE, true, gfp, &p);
 
 	if (ret >= 0 && ret != SHADOWMM_PT_PTE)
 		ret = -EFAULT;
@@ -612,6 +611,16 @@ int smm_space_pte_alloc(struct smm_space *s, u64 va, u64 **slot)
 	}
 	*slot = p.slot[SHADOWMM_PT_PTE];
 	return 0;
+}
+
+/*
+ * __pte_alloc() for a file fault, direct reclaim allowed: reclaim never
+ * frees a table, so the slot stays valid across the page-cache lookup
+ * and read that follow.
+ */
+int smm_space_pte_alloc(struct smm_space *s, u64 va, u64 **slot)
+{
+	return __smm_space_pte_alloc(s, va, SMM_GFP_DIRECT_RECLAIM, slot);
 }
 
 /*
@@ -847,25 +856,12 @@ void smm_space_anon_retag(struct smm_space *to, u64 frame)
 }
 
 /*
- * smm_space_pte_alloc() without direct reclaim, for fork: the tables
- * down to @va's PTE, the slot in *@slot (the parent's PTEs that fork
- * holds stay put: nothing is swapped out meanwhile). -ENOMEM with the
- * tables made freed again.
+ * smm_space_pte_alloc() without direct reclaim, for fork: the parent's
+ * PTEs that fork holds stay put (nothing is swapped out meanwhile).
  */
 int smm_space_pte_alloc_noreclaim(struct smm_space *s, u64 va, u64 **slot)
 {
-	struct smm_space_path p;
-	int ret = smm_space_descend(s, va, SHADOWMM_PT_PTE, true, 0, &p);
-
-	if (ret >= 0 && ret != SHADOWMM_PT_PTE)
-		ret = -EFAULT;
-	if (ret < 0) {
-		if (ret != -EEXIST)
-			smm_space_clear(s, va, va + SMM_PAGE_SIZE, true);
-		return ret;
-	}
-	*slot = p.slot[SHADOWMM_PT_PTE];
-	return 0;
+	return __smm_space_pte_alloc(s, va, 0, slot);
 }
 
 /*
