@@ -14,38 +14,35 @@
 
 #define RANGE_MAX	64
 
-/* START COUNT, two numbers and nothing else. */
-static int range_args(int argc, char **argv, const char *cmd, uint64_t *start, uint64_t *count)
+/*
+ * range offline|online START COUNT: two numbers and nothing else, then
+ * @op (smmc_range_offline or smmc_range_online).
+ */
+static int range_change(int argc, char **argv, const char *cmd,
+			int (*op)(struct smmc_nl *, uint64_t, uint64_t))
 {
+	uint64_t start, count;
+
 	if (argc != 2) {
 		fprintf(stderr, "Error: usage: smmctl range %s START COUNT\n", cmd);
-		return -1;
+		return 1;
 	}
-	if (smmctl_parse_u64(argv[0], "START", start) || smmctl_parse_u64(argv[1], "COUNT", count))
-		return -1;
+	if (smmctl_parse_u64(argv[0], "START", &start) ||
+	    smmctl_parse_u64(argv[1], "COUNT", &count) || smmctl_connect())
+		return 1;
+	if (op(&smmctl_nl, start, count))
+		return smmctl_error();
 	return 0;
 }
 
 static int range_offline(int argc, char **argv)
 {
-	uint64_t start, count;
-
-	if (range_args(argc, argv, "offline", &start, &count) || smmctl_connect())
-		return 1;
-	if (smmc_range_offline(&smmctl_nl, start, count))
-		return smmctl_error();
-	return 0;
+	return range_change(argc, argv, "offline", smmc_range_offline);
 }
 
 static int range_online(int argc, char **argv)
 {
-	uint64_t start, count;
-
-	if (range_args(argc, argv, "online", &start, &count) || smmctl_connect())
-		return 1;
-	if (smmc_range_online(&smmctl_nl, start, count))
-		return smmctl_error();
-	return 0;
+	return range_change(argc, argv, "online", smmc_range_online);
 }
 
 /* "offline start S count C zone Z" a run. */
