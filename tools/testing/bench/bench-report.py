@@ -57,6 +57,11 @@ CALLGRIND = {
     'slab-slab': ('instructions_per_slab256_pair_slab', '256-byte pair, a SLAB cache', None),
     'slab-slob': ('instructions_per_slab256_pair_slob', '256-byte pair, a SLOB cache', None),
 }
+# the slab policies on two workloads (bench_slab_mix.c, in bench_native's
+# JSON as slab_mix): a comparison, no goal (Documentation/slab.md, "Side
+# by side on two workloads")
+SLAB_MIX_WORKLOADS = ('mix', 'longshort')
+SLAB_MIX_POLICIES = ('slub', 'slab', 'slob')
 CONFIG_KEYS = ('CONFIG_PREEMPT', 'CONFIG_PREEMPT_VOLUNTARY', 'CONFIG_PREEMPT_NONE',
                'CONFIG_PREEMPT_RT', 'CONFIG_SLAB_FREELIST_HARDENED',
                'CONFIG_INIT_ON_ALLOC_DEFAULT_ON', 'CONFIG_KASAN', 'CONFIG_PROVE_LOCKING',
@@ -184,6 +189,35 @@ def report_native(path, report):
             goals[name] = dict(instructions=round(ir), goal=goal, meets_goal=met)
             print('%-19s %8.0f %6s  %s%s' % ('callgrind-' + name, ir, shown, what,
                                             '' if met else '  (above goal)'))
+    if native:
+        failed += report_slab_mix(native, report)
+    return failed
+
+
+def report_slab_mix(native, report):
+    """The slab policies side by side: one row per workload and policy, no goal."""
+    failed = []
+    rows = {(r.get('workload'), r.get('policy')): r for r in native.get('slab_mix', [])}
+    print()
+    print('slab policies on two workloads (native, -O2; KiB at the end of the run; no goal)')
+    print('%-15s %7s %8s %6s %8s %8s %8s %8s %8s %7s' % (
+        'workload-policy', 'ns/op', 'instr/op', 'fast%', 'ovh-peak', 'ovh-end', 'live', 'internal', 'external',
+        'empty'))
+    out = report.setdefault('slab_mix', {})
+    for w in SLAB_MIX_WORKLOADS:
+        for p in SLAB_MIX_POLICIES:
+            name = '%s-%s' % (w, p)
+            r = rows.get((w, p))
+            if not r or r.get('instructions_per_op', 0) <= 0:
+                failed.append('slab mix %s: not measured' % name)
+                print('%-15s %7s' % (name, '-'))
+                continue
+            out[name] = r
+            print('%-15s %7.1f %8.0f %6.1f %8.2f %8.2f %8.0f %8.0f %8.0f %7.0f' % (
+                name, r['ns_per_op'], r['instructions_per_op'], 100 * r['fast_share'],
+                r['overhead_peak'],
+                r['overhead_end'], r['live_bytes'] / 1024, r['internal_bytes'] / 1024,
+                r['external_bytes'] / 1024, r['empty_bytes'] / 1024))
     return failed
 
 

@@ -6,6 +6,10 @@
  *   bench_native [OUT.json]           the table, and JSON to OUT.json
  *   bench_native --pairs KIND N       N pairs of KIND (pcp, buddy or slab)
  *                                     and nothing else: what callgrind counts
+ *   bench_native --slab-mix           only the slab policies on two
+ *                                     workloads (bench_slab_mix.c)
+ *   bench_native --slab-mix-run W P S one run of workload W on policy P,
+ *                                     steady part S units: what callgrind counts
  *
  * For range sizes from 16 MiB to 16 GiB: ns per order-0 alloc+free pair
  * through the per-CPU lists and through the buddy alone, ns per operation
@@ -15,8 +19,10 @@
  * and instructions per pair of each kind from valgrind --tool=callgrind
  * (repeatable whatever else the machine does): the difference between
  * runs of 200,000 and 100,000 pairs, so set-up and exit do not count.
- * Times are the best of 5 runs. Exits 1, saying which, when a row could
- * not be measured (valgrind missing included).
+ * Times are the best of 5 runs. Last, the slab policies side by side on
+ * a mixed-size and a long/short-lived workload (bench_slab_mix.c). Exits
+ * 1, saying which, when a row could not be measured (valgrind missing
+ * included).
  */
 #define _GNU_SOURCE
 #include <stdio.h>
@@ -26,6 +32,7 @@
 
 #include "common.h"
 #include "../../../module/core/slab.h"
+#include "bench_slab_mix.h"
 
 unsigned long smm_user_warnings;
 unsigned long smm_user_reports;
@@ -247,10 +254,16 @@ int main(int argc, char **argv)
 	struct smm_test_mm t;
 	unsigned int i, n = sizeof(sizes_mib) / sizeof(sizes_mib[0]);
 	double meta, ns, slab, slab_slab, slab_slob;
-	FILE *out = NULL;
+	char *mix_json = NULL;
+	size_t mix_len = 0;
+	FILE *out = NULL, *mix;
 
 	if (argc == 4 && !strcmp(argv[1], "--pairs"))
 		return pairs_only(argv[2], strtoull(argv[3], NULL, 0));
+	if (argc == 5 && !strcmp(argv[1], "--slab-mix-run"))
+		return bench_slab_mix_run_only(argv[2], argv[3], argv[4]);
+	if (argc == 2 && !strcmp(argv[1], "--slab-mix"))
+		return bench_slab_mix(argv[0], NULL);
 	printf("%-10s %12s %12s %12s %16s\n", "range", "pcp ns/pair", "buddy ns/pair",
 	       "churn ns/op", "startup ms/GiB");
 	for (i = 0; i < n; i++) {
@@ -288,15 +301,27 @@ int main(int argc, char **argv)
 		}
 		printf("callgrind: %.0f instructions per %s pair\n", ir[i], ir_kinds[i]);
 	}
+	/* the slab mix's JSON members, kept until the file is written */
+	mix = open_memstream(&mix_json, &mix_len);
+	if (!mix || bench_slab_mix(argv[0], mix)) {
+		if (mix)
+			fclose(mix);
+		free(mix_json);
+		return 1;
+	}
+	fclose(mix);
 
 	if (argc > 1)
 		out = fopen(argv[1], "w");
 	if (argc > 1 && !out) {
 		perror(argv[1]);
+		free(mix_json);
 		return 1;
 	}
-	if (!out)
+	if (!out) {
+		free(mix_json);
 		return 0;
+	}
 	fprintf(out, "{\n  \"ranges\": [\n");
 	for (i = 0; i < n; i++)
 		fprintf(out, "    {\"mib\": %llu, \"pcp_ns_per_pair\": %.1f, \"buddy_ns_per_pair\": %.1f, "
@@ -311,9 +336,11 @@ int main(int argc, char **argv)
 		"  \"instructions_per_slab256_pair_slab\": %.0f,\n"
 		"  \"slab256_ns_per_pair_slab\": %.1f,\n"
 		"  \"instructions_per_slab256_pair_slob\": %.0f,\n"
-		"  \"slab256_ns_per_pair_slob\": %.1f\n}\n",
+		"  \"slab256_ns_per_pair_slob\": %.1f,\n"
+		"  \"slab_mix\": [\n%s  ]\n}\n",
 		sizeof(struct smm_frame), meta, ir[0], ir[1], ir[2], slab, ir[3], slab_slab, ir[4],
-		slab_slob);
+		slab_slob, mix_json);
+	free(mix_json);
 	fclose(out);
 	return 0;
 }

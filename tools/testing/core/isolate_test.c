@@ -11,9 +11,11 @@
  *     takes the free pages out of the buddy and out of present and
  *     managed; online_pages() gives them back;
  *   - CMA pageblocks serve movable requests only (ALLOC_CMA), first when
- *     more than half of the zone's free frames are CMA (__rmqueue());
+ *     more than half of the zone's free frames are CMA (__rmqueue()'s
+ *     balance rule: the two then shrink together, request by request);
  *     cma_alloc() migrates movable pages out of the area and fails
- *     cleanly when an unmovable one is there.
+ *     cleanly when an unmovable one is there, found by the shadow's
+ *     pre-check before anything is isolated or migrated.
  *
  * One DMA32 zone of 16 MiB (8 pageblocks), one CPU with its lists, a
  * swap area, a shadow space whose anonymous pages are the movable ones
@@ -594,5 +596,145 @@ SMM_TEST(isolate_frees_and_splits)
 	smm_undo_isolate_page_range(mm, &iso);
 	EXPECT_TRUE(is_same(c, &before));
 	EXPECT_EQ(smm_test_check(mm), 0);
+	is_free(c);
+}
+
+/* Free frames on the zone's lists of migratetype @mt. */
+static u64 is_free_of(struct smm_zone *z, unsigned int mt)
+{
+	u64 n = 0;
+	unsigned int o;
+
+	for (o = 0; o < SMM_NR_ORDERS; o++)
+		n += z->area[o].nr_free[mt] << o;
+	return n;
+}
+
+/*
+ * __rmqueue()'s balance rule (6.1): a movable request takes from the CMA
+ * lists first exactly when more than half of the zone's free frames are
+ * CMA ones, even while its own Movable lists still have blocks. cma=8M
+ * (half the zone; the rest is a Movable and an Unmovable part, the
+ * latter holding the space's page tables); order-4 movable blocks (past
+ * the CPU lists, so each request meets the rule) one by one:
+ *
+ *   free: | Unmovable | Movable ..... | CMA (pb4 .. pb7) ......... |
+ *   CMA free >  free / 2: from the CMA lists, Movable blocks still there;
+ *   CMA free <= free / 2: from the Movable lists;
+ *   so the two alternate, CMA free within a block of half the free
+ *   frames, until the Movable lists run dry.
+ *
+ * Without the rule every request takes the Movable lists until they are
+ * empty, and the area fills last.
+ */
+SMM_TEST(cma_balance_rule_takes_cma_when_over_half_free)
+{
+	struct is_env *c = is_new(4 * PB);
+	u64 idx, from_cma = 0, from_movable = 0, n;
+	struct smm_mm *mm;
+	struct smm_zone *z;
+	struct smm_cma *cma;
+	bool over;
+
+	ASSERT_TRUE(c != NULL);
+	mm = &c->e.t.mm;
+	z = is_zone(c);
+	cma = mm->cma;
+	smm_drain_all_pcp(mm);
+	printf("# free %llu: CMA %llu, Movable %llu, Unmovable %llu\n", (unsigned long long)z->free,
+	       (unsigned long long)smm_zone_free_cma(z),
+	       (unsigned long long)is_free_of(z, SHADOWMM_MT_MOVABLE),
+	       (unsigned long long)is_free_of(z, SHADOWMM_MT_UNMOVABLE));
+	for (n = 0; n < IS_FRAMES / 16 && is_free_of(z, SHADOWMM_MT_MOVABLE) >= 16; n++) {
+		over = smm_zone_free_cma(z) * 2 > z->free;
+		ASSERT_EQ(smm_alloc_pages(mm, 4, SHADOWMM_GFP_MOVABLE | SHADOWMM_GFP_RESERVE, 0, &idx),
+			  0);
+		if (over != (idx >= cma->base)) {
+			printf("# block %llu: CMA free %llu of %llu, so %s expected, got frame %#llx "
+			       "(area from %#llx)\n", (unsigned long long)n,
+			       (unsigned long long)smm_zone_free_cma(z), (unsigned long long)z->free,
+			       over ? "CMA" : "a Movable list's", (unsigned long long)idx,
+			       (unsigned long long)cma->base);
+			_t->failed = 1;
+			break;
+		}
+		from_cma += over;
+		from_movable += !over;
+		/* CMA free stays within one block of half the free frames */
+		if (smm_zone_free_cma(z) * 2 + 2 * 16 < z->free ||
+		    smm_zone_free_cma(z) * 2 > z->free + 2 * 16) {
+			printf("# block %llu: CMA free %llu is not about half of %llu\n",
+			       (unsigned long long)n, (unsigned long long)smm_zone_free_cma(z),
+			       (unsigned long long)z->free);
+			_t->failed = 1;
+			break;
+		}
+	}
+	printf("# %llu blocks from the Movable lists, %llu from CMA\n",
+	       (unsigned long long)from_movable, (unsigned long long)from_cma);
+	EXPECT_TRUE(from_movable >= 16);
+	EXPECT_TRUE(from_cma >= 16);
+	EXPECT_EQ(smm_test_check(mm), 0);
+	is_free(c);
+}
+
+/*
+ * cma alloc's pre-check: the shadow looks for unmovable pages in the
+ * area's CMA pageblocks before isolating or migrating anything (6.1's
+ * has_unmovable_pages() passes CMA pageblocks for a CMA request and
+ * finds a pinned page only when migrating it fails, pages moved before
+ * staying moved). A space's pages fill part of the area, a netlink page
+ * pins it; a cma alloc of the whole area fails with that page and
+ * nothing has moved: no migration counted, every space page on the
+ * frame it had, lists, counts and pageblock types as before.
+ *
+ *   area: | pb4: space pages ... | pb5 ... netlink (pinned) ... | pb6 | pb7 |
+ */
+SMM_TEST(cma_alloc_precheck_moves_nothing_before_refusing)
+{
+	struct is_env *c = is_new(4 * PB);
+	u64 nl = ~0ULL, start, bad, moved, in_area = 0, i, tries = 0;
+	static u64 frame[IS_PAGES];
+	struct is_state before;
+	struct smm_mm *mm;
+	struct smm_cma *cma;
+	const char *why;
+
+	ASSERT_TRUE(c != NULL);
+	mm = &c->e.t.mm;
+	cma = mm->cma;
+	/* the area is half the zone: movable requests take it first */
+	for (i = 0; i < IS_PAGES / 2; i++)
+		ASSERT_EQ(is_write(c, i, 0x9c0000 + i), 0);
+	for (i = 0; i < IS_PAGES / 2; i++) {
+		frame[i] = is_frame_of(c, i);
+		in_area += frame[i] >= cma->base && frame[i] < cma->base + cma->count;
+	}
+	while (tries++ < IS_FRAMES && nl == ~0ULL) {
+		u64 idx = is_netlink_page(mm, SHADOWMM_GFP_MOVABLE);
+
+		ASSERT_NE(idx, ~0ULL);
+		if (idx >= cma->base && idx < cma->base + cma->count)
+			nl = idx;
+	}
+	printf("# %llu space pages in the area, the netlink page at %#llx\n",
+	       (unsigned long long)in_area, (unsigned long long)nl);
+	ASSERT_TRUE(in_area > 0);
+	ASSERT_NE(nl, ~0ULL);
+	is_snap(c, &before);
+	moved = mm->compact.pgmigrate_success;
+	EXPECT_EQ(smm_cma_alloc(mm, cma->count, SMM_PAGEBLOCK_ORDER, &start, &bad, &why), -EBUSY);
+	EXPECT_EQ(bad, nl);
+	EXPECT_EQ(mm->compact.pgmigrate_success, moved);	/* nothing migrated */
+	for (i = 0; i < IS_PAGES / 2; i++)
+		if (is_frame_of(c, i) != frame[i]) {
+			printf("# space page %llu moved from %#llx to %#llx\n", (unsigned long long)i,
+			       (unsigned long long)frame[i], (unsigned long long)is_frame_of(c, i));
+			_t->failed = 1;
+			break;
+		}
+	EXPECT_TRUE(is_same(c, &before));
+	EXPECT_EQ(cma->used, 0);
+	EXPECT_EQ(is_verify(c), 0);
 	is_free(c);
 }

@@ -20,7 +20,11 @@
  * SLAB, cache_reap() passes every 97 steps, and the kmalloc caches may
  * be SLAB's too, as slab_policy=slab makes them): the
  * policy only changes how the objects are placed, never what the model
- * may see.
+ * may see. Caches take random flags, debug flags included where the
+ * policy has them (SLUB: red_zone, poison, store_user; SLAB: red_zone
+ * and poison; SLOB: none), and the slab_slab_model_debug_* runs give
+ * every SLAB cache both; a debug check that fires (an error counted)
+ * fails the run as VALIDATE's problems do.
  *
  * The seed is printed; SMM_SEED=N replays a run.
  */
@@ -44,6 +48,7 @@ struct slab_model {
 	struct sm_cache caches[SM_CACHES + 2];	/* + kmalloc-64, kmalloc-1024 */
 	unsigned int cpus;
 	u32 policies;			/* 1 << SMM_SLUB | 1 << SMM_SLOB: what new caches use */
+	u32 slab_debug;			/* flags every new SLAB cache gets besides its random ones */
 	u64 rng, created;
 	u64 nr_alloc, nr_free, nr_shrink, nr_destroy;
 };
@@ -98,8 +103,8 @@ static int sm_create(struct slab_model *m, struct sm_cache *mc)
 		;
 	if (policy == SMM_SLOB)	/* SLOB takes no debug, hardening or reclaim flags */
 		flags &= SHADOWMM_CACHE_HWCACHE_ALIGN;
-	if (policy == SMM_SLAB)	/* SLAB takes no debug flags */
-		flags &= ~SMM_CACHE_DEBUG_FLAGS;
+	if (policy == SMM_SLAB)	/* SLAB takes red_zone and poison, not store_user */
+		flags = (flags | m->slab_debug) & ~SHADOWMM_CACHE_STORE_USER;
 	snprintf(name, sizeof(name), "model-%llu", (unsigned long long)m->created++);
 	mc->nr_live = 0;
 	return smm_cache_create_policy(&m->s, name, sm_size(m),
@@ -153,11 +158,23 @@ static int sm_check_all(struct slab_model *m)
 		return -1;
 	}
 	for (i = 0; i < ARRAY_SIZE(m->caches); i++) {
+		struct smm_cache_info info;
 		u64 problems = ~0ULL;
 
-		if (m->caches[i].c &&
-		    (smm_cache_validate(m->caches[i].c, &problems) || problems))
+		if (!m->caches[i].c)
+			continue;
+		if (smm_cache_validate(m->caches[i].c, &problems) || problems) {
+			printf("# VALIDATE of %s: %llu problems\n", m->caches[i].c->name,
+			       (unsigned long long)problems);
 			return -1;
+		}
+		/* the debug checks on alloc and free found nothing either */
+		smm_cache_info(m->caches[i].c, &info);
+		if (info.stats.errors) {
+			printf("# %s counted %llu errors, expected none\n", info.name,
+			       (unsigned long long)info.stats.errors);
+			return -1;
+		}
 	}
 	return 0;
 }
@@ -199,8 +216,13 @@ static int sm_step(struct slab_model *m)
 	return mc->c && smm_cache_live(mc->c) != mc->nr_live ? -1 : 0;
 }
 
+/*
+ * The model over caches of @policies, the kmalloc caches of
+ * @kmalloc_policy; every new SLAB cache gets @slab_debug's flags besides
+ * its random ones (0: only the random ones, a quarter with both).
+ */
 static void sm_run_kmalloc(struct smm_test *_t, unsigned int cpus, u64 steps, u64 check_every,
-			   u64 seed, u32 policies, u32 kmalloc_policy)
+			   u64 seed, u32 policies, u32 kmalloc_policy, u32 slab_debug)
 {
 	static const struct smm_test_section sec = { 0x40000, SM_FRAMES };
 	struct slab_model m;
@@ -210,6 +232,7 @@ static void sm_run_kmalloc(struct smm_test *_t, unsigned int cpus, u64 steps, u6
 	memset(&m, 0, sizeof(m));
 	m.cpus = cpus;
 	m.policies = policies;
+	m.slab_debug = slab_debug;
 	m.rng = seed;
 	printf("# seed %#llx, %u CPUs, %llu steps\n", (unsigned long long)seed, cpus,
 	       (unsigned long long)steps);
@@ -265,7 +288,7 @@ static void sm_run_kmalloc(struct smm_test *_t, unsigned int cpus, u64 steps, u6
 static void sm_run_policies(struct smm_test *_t, unsigned int cpus, u64 steps, u64 check_every,
 			    u64 seed, u32 policies)
 {
-	sm_run_kmalloc(_t, cpus, steps, check_every, seed, policies, SMM_SLUB);
+	sm_run_kmalloc(_t, cpus, steps, check_every, seed, policies, SMM_SLUB, 0);
 }
 
 static void sm_run(struct smm_test *_t, unsigned int cpus, u64 steps, u64 check_every,
@@ -324,7 +347,26 @@ SMM_TEST(slab_slab_model_2cpu)
 /* SLAB's kmalloc caches (slab_policy=slab) under the model, with SLAB caches beside them. */
 SMM_TEST(slab_slab_model_kmalloc_slab)
 {
-	sm_run_kmalloc(_t, 2, 100000, 5000, sm_seed(0x51ab0003), 1U << SMM_SLAB, SMM_SLAB);
+	sm_run_kmalloc(_t, 2, 100000, 5000, sm_seed(0x51ab0003), 1U << SMM_SLAB, SMM_SLAB, 0);
+}
+
+/*
+ * SLAB caches that all have red zones and poison (CONFIG_DEBUG_SLAB's
+ * paths: poisoned new slabs, checks on every alloc and free, VALIDATE
+ * of every object, in arrays or not), every step checked: no report,
+ * no error counted, the model's patterns intact.
+ */
+SMM_TEST(slab_slab_model_debug_checked_every_step)
+{
+	sm_run_kmalloc(_t, 2, 3000, 1, sm_seed(0x51ab0005), 1U << SMM_SLAB, SMM_SLUB,
+		       SHADOWMM_CACHE_RED_ZONE | SHADOWMM_CACHE_POISON);
+}
+
+/* The same on four CPUs for 200,000 steps (arrays, shared array, reaps), checked every 10,000. */
+SMM_TEST(slab_slab_model_debug_4cpu)
+{
+	sm_run_kmalloc(_t, 4, 200000, 10000, sm_seed(0x51ab0006), 1U << SMM_SLAB, SMM_SLUB,
+		       SHADOWMM_CACHE_RED_ZONE | SHADOWMM_CACHE_POISON);
 }
 
 /* The three policies side by side on four CPUs: one buddy, three designs. */
