@@ -31,8 +31,9 @@
 # (20) for its sign in the snapshot, the claims made from smmctl's
 # replies (the read's hits and misses, the bytes) are checked where they
 # are made; one that does not hold is named after
-# "==== SMM DEMO FAILED ====" and vm.sh demo exits 1. About 40 s under
-# TCG on the generic kernel (Documentation/pagecache.md, "The demo").
+# "==== SMM DEMO FAILED ====" and vm.sh demo exits 1. About 50 s under
+# TCG on the 6.1 generic kernel, from the module's load to the end
+# (Documentation/pagecache.md, "The demo").
 # shellcheck disable=SC2016 # the SIGN_ programs: awk's $, not the shell's
 . /selftests/lib.sh
 
