@@ -115,9 +115,10 @@ static int smm_snap_files(struct smmc_nl *nl, struct smm_snap *s)
 
 /*
  * What the pressure, compaction and page-cache panels draw from: the
- * vmstat counters, the swap area, the files and the spaces. A capture recorded before these existed, or a module
- * without them, leaves them absent (has_* false) rather than failing the
- * refresh; a space dump the module changed meanwhile is kept as it came.
+ * vmstat counters, the swap area, the files and the spaces. A capture
+ * recorded before these existed, or a module without them, leaves them
+ * absent (has_* false) rather than failing the refresh; a space dump the
+ * module changed meanwhile is kept as it came.
  */
 static int smm_snap_pressure(struct smmc_nl *nl, struct smm_snap *s)
 {
@@ -221,9 +222,10 @@ void smm_batch_counter(const struct smm_view *v, const char *name, int width)
 }
 
 /*
- * Fetch a whole snapshot into @s (its runs array is reused); the pressure
- * panel's counters only when @pressure (the panel shown, or batch mode),
- * so that a hidden panel costs the module three requests less a refresh.
+ * Fetch a whole snapshot into @s (its runs array is reused); the counters,
+ * swap, files and spaces only when @pressure (the pressure, compaction or
+ * page-cache panel shown, or batch mode), so that hidden panels cost the
+ * module four requests less a refresh.
  */
 int smm_snap_fetch(struct smmc_nl *nl, struct smm_snap *s, bool pressure)
 {
