@@ -23,8 +23,9 @@
 #                   ratios against the kernel's allocators in one VM run
 #                   (table + JSON)
 #   make demo       the demos in the VM, stage by stage in smmtop's batch
-#                   mode: memory pressure, then compaction (scripts/demo.sh
-#                   pressure, compaction; DEMO=compaction: that one alone);
+#                   mode: memory pressure, compaction, then the page cache
+#                   (scripts/demo.sh pressure, compaction, pagecache;
+#                   DEMO=pagecache: that one alone);
 #                   not part of make check
 #   make lab N=3    guided lab 3 in the VM, its predictions checked
 #                   (scripts/lab.sh; N=all: every lab, FIGURES=1: copy its
@@ -302,9 +303,11 @@ bench: deps all
 
 # The demos, one VM boot each: pressure (Documentation/reclaim.md, "The
 # demo": zone below low, kshadowd, swap, OOM kill; build/demo/pressure.txt)
-# and compaction (Documentation/compaction.md, "Seen live": a zone
-# fragmented, compacted on demand and by kcompactd; build/demo/compaction.txt).
-DEMO ?= pressure compaction
+# compaction (Documentation/compaction.md, "Seen live": a zone
+# fragmented, compacted on demand and by kcompactd; build/demo/compaction.txt)
+# and pagecache (Documentation/pagecache.md, "The demo": a file read twice,
+# readahead, swappiness 0 and 200 under pressure; build/demo/pagecache.txt).
+DEMO ?= pressure compaction pagecache
 demo: deps all
 	for d in $(DEMO); do SMM_KVER=$(KREL) scripts/demo.sh $$d || exit 1; done
 

@@ -20,12 +20,27 @@
  * the same pair from a cache of ours of the SLAB or SLOB policy, against
  * the same kernel cache, so the three policies compare in one run.
  *
+ * pagecache-hit and pagecache-miss take a file's path after REPS
+ * ("pagecache-hit OPS REPS PATH"; bench_vm.sh makes a 16 MiB file in the
+ * guest's tmpfs): a 4 KiB read of the file through a shadow inode made
+ * for the run (readahead off, so each read is one page) against a 4 KiB
+ * kernel_read() of the same page from the real page cache, warm. The hit
+ * row reads pages the shadow has cached (read once before the timing);
+ * the miss row pages it has not (a fresh inode for each pass over the
+ * file, made and dropped outside the timing): a miss allocates a shadow
+ * page, kernel_read()s the 4 KiB into it, indexes it and puts it on the
+ * LRU, then copies it out. Its kernel side is the same warm real read,
+ * the floor of our miss: a file in tmpfs has no real miss to measure
+ * (its pages are the file), and the VM has no block device.
+ *
  * A benchmark assumes nobody else uses the module meanwhile: order0-buddy
  * turns the per-CPU lists off for its duration.
  */
 #define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
 
 #include <linux/completion.h>
+#include <linux/file.h>
+#include <linux/fs.h>
 #include <linux/gfp.h>
 #include <linux/kthread.h>
 #include <linux/mutex.h>
@@ -33,6 +48,7 @@
 #include <linux/slab.h>
 
 #include "smm.h"
+#include "core/filemap.h"
 
 #define SMM_BENCH_MAX_REPS	15
 #define SMM_BENCH_MAX_CPUS	2
@@ -46,6 +62,8 @@ struct smm_bench_row {
 	bool bulk;
 	bool slab;
 	u32 policy;	/* the slab rows' cache: enum smm_slab_policy */
+	bool pagecache;	/* a 4 KiB file read: the shadow's page cache against the real one */
+	bool miss;	/* pagecache: pages the shadow has not cached */
 };
 
 static const struct smm_bench_row smm_bench_rows[] = {
@@ -59,6 +77,8 @@ static const struct smm_bench_row smm_bench_rows[] = {
 	{ "slab256-2cpu", 0, 2, false, false, true },
 	{ "slab256-slab", 0, 1, false, false, true, SMM_SLAB },
 	{ "slab256-slob", 0, 1, false, false, true, SMM_SLOB },
+	{ .name = "pagecache-hit",  .cpus = 1, .pagecache = true },
+	{ .name = "pagecache-miss", .cpus = 1, .pagecache = true, .miss = true },
 };
 
 struct smm_bench_result {
@@ -137,6 +157,198 @@ static void smm_bench_slab_teardown(void)
 	mutex_unlock(&d->nl_slab_lock);
 	smm_bench_kcache = NULL;
 	smm_bench_cache = NULL;
+}
+
+/* ---- the page-cache rows ---- */
+
+#define SMM_BENCH_PC_ID		0x80000000u	/* the run's inode: no FILE_OPEN id (1-16) */
+#define SMM_BENCH_PC_PATH	48
+
+/* The file of a page-cache row: the real one, the shadow inode over it, a page of buffer. */
+struct smm_bench_pc {
+	struct file *file;
+	u64 pages;		/* whole pages of the file, read in turn */
+	struct smm_inode *ino;
+	void *buf;
+};
+
+static struct smm_bench_pc smm_bench_pc;
+
+/* The inode's read callback: all @len bytes at @off through kernel_read(), or -EIO. */
+static int smm_bench_pc_kread(void *ctx, u64 off, void *buf, size_t len)
+{
+	loff_t pos = off;
+	ssize_t n = kernel_read(ctx, buf, len, &pos);
+
+	if (n < 0)
+		return n;
+	return (size_t)n == len ? 0 : -EIO;
+}
+
+/* The inode's copy callback: the page into the run's buffer. */
+static int smm_bench_pc_copy(void *priv, u64 off, const void *src, size_t len)
+{
+	memcpy(priv, src, min_t(size_t, len, PAGE_SIZE));
+	return 0;
+}
+
+/* A shadow inode over the file, readahead off; the spaces' lock taken here. */
+static int smm_bench_pc_ino_new(void)
+{
+	struct smm_bench_pc *pc = &smm_bench_pc;
+	const char *why;
+	int ret;
+
+	smm_space_lock_all();
+	ret = smm_inode_create(&smm_dev.mm, SMM_BENCH_PC_ID, pc->pages * PAGE_SIZE,
+			       smm_bench_pc_kread, pc->file, &pc->ino, &why);
+	if (!ret)
+		smm_inode_set_ra_pages(pc->ino, 0);
+	smm_space_unlock_all();
+	return ret;
+}
+
+static void smm_bench_pc_ino_free(void)
+{
+	struct smm_bench_pc *pc = &smm_bench_pc;
+
+	if (!pc->ino)
+		return;
+	smm_space_lock_all();
+	smm_inode_destroy(pc->ino);
+	smm_space_unlock_all();
+	pc->ino = NULL;
+}
+
+/*
+ * One 4 KiB read of page @index through the shadow, as FILE_READ reads
+ * (the spaces' lock around it); -EAGAIN when it was not the hit or the
+ * miss the row measures (reclaim dropped a page meanwhile).
+ */
+static int smm_bench_pc_read(u64 index, bool miss)
+{
+	struct smm_bench_pc *pc = &smm_bench_pc;
+	struct smm_file_read_res res;
+	const char *why;
+	int ret;
+
+	smm_space_lock_all();
+	ret = smm_file_read(pc->ino, index * PAGE_SIZE, PAGE_SIZE, smm_bench_pc_copy, pc->buf,
+			    &res, &why);
+	smm_space_unlock_all();
+	if (!ret && (miss ? res.misses : res.hits) != 1)
+		ret = -EAGAIN;
+	return ret;
+}
+
+static void smm_bench_pc_teardown(void)
+{
+	struct smm_bench_pc *pc = &smm_bench_pc;
+
+	smm_bench_pc_ino_free();
+	kfree(pc->buf);
+	if (pc->file)
+		fput(pc->file);
+	memset(pc, 0, sizeof(*pc));
+}
+
+/* The file at @path opened, its pages counted, the real page cache warmed. */
+static int smm_bench_pc_setup(const char *path)
+{
+	struct smm_bench_pc *pc = &smm_bench_pc;
+	loff_t pos;
+	u64 i;
+
+	pc->file = filp_open(path, O_RDONLY | O_LARGEFILE, 0);
+	if (IS_ERR(pc->file)) {
+		int ret = PTR_ERR(pc->file);
+
+		pc->file = NULL;
+		return ret;
+	}
+	pc->pages = i_size_read(file_inode(pc->file)) >> PAGE_SHIFT;
+	pc->buf = kmalloc(PAGE_SIZE, GFP_KERNEL);
+	if (!pc->buf || !pc->pages || !S_ISREG(file_inode(pc->file)->i_mode)) {
+		int ret = pc->buf ? -EINVAL : -ENOMEM;
+
+		smm_bench_pc_teardown();
+		return ret;
+	}
+	for (i = 0, pos = 0; i < pc->pages; i++)
+		if (kernel_read(pc->file, pc->buf, PAGE_SIZE, &pos) != PAGE_SIZE)
+			break;
+	return 0;
+}
+
+/*
+ * ns per 4 KiB read of ours over @ops reads, in passes over the file's
+ * pages: the hit row reads from one inode warmed before the timing, the
+ * miss row from a fresh inode each pass (made and dropped untimed).
+ */
+static int smm_bench_pc_ours(const struct smm_bench_row *row, u64 ops, u64 *ns)
+{
+	struct smm_bench_pc *pc = &smm_bench_pc;
+	u64 done = 0, t = 0, n, i, start;
+	int ret = 0;
+
+	while (done < ops && !ret) {
+		n = min(ops - done, pc->pages);
+		if (!pc->ino) {
+			ret = smm_bench_pc_ino_new();
+			for (i = 0; !ret && !row->miss && i < pc->pages; i++)
+				ret = smm_bench_pc_read(i, true);
+		}
+		start = ktime_get_ns();
+		for (i = 0; i < n && !ret; i++)
+			ret = smm_bench_pc_read(i, row->miss);
+		t += ktime_get_ns() - start;
+		if (row->miss)
+			smm_bench_pc_ino_free();
+		done += n;
+		cond_resched();
+	}
+	*ns = div64_u64(t, ops);
+	return ret;
+}
+
+/* ns per 4 KiB kernel_read() of the same pages from the real page cache (warm). */
+static int smm_bench_pc_kernel(u64 ops, u64 *ns)
+{
+	struct smm_bench_pc *pc = &smm_bench_pc;
+	u64 i, start = ktime_get_ns();
+	loff_t pos;
+
+	for (i = 0; i < ops; i++) {
+		pos = (i % pc->pages) * PAGE_SIZE;
+		if (kernel_read(pc->file, pc->buf, PAGE_SIZE, &pos) != PAGE_SIZE)
+			return -EIO;
+		if (!(i & 4095))
+			cond_resched();
+	}
+	*ns = div64_u64(ktime_get_ns() - start, ops);
+	return 0;
+}
+
+/* A page-cache row: @reps blocks of ours then the kernel's, in the writer's context. */
+static int smm_bench_pc_run(const struct smm_bench_row *row, u64 ops, unsigned int reps,
+			    const char *path)
+{
+	struct smm_bench_result *res = &smm_bench_last;
+	unsigned int r;
+	int ret;
+
+	if (!path[0])
+		return -EINVAL;
+	ret = smm_bench_pc_setup(path);
+	for (r = 0; r < reps && !ret; r++) {
+		ret = smm_bench_pc_ours(row, ops, &res->ours[r][0]);
+		if (!ret)
+			ret = smm_bench_pc_kernel(ops, &res->kernel[r][0]);
+		res->reps = r + 1;
+	}
+	if (smm_bench_pc.file)
+		smm_bench_pc_teardown();
+	return ret;
 }
 
 /* One operation of ours: an alloc+free pair, or a bulk of 16 and its bulk free. */
@@ -246,7 +458,8 @@ static int smm_bench_block(const struct smm_bench_row *row, bool kernel, u64 ops
 	return ret;
 }
 
-static int smm_bench_run(const struct smm_bench_row *row, u64 ops, unsigned int reps)
+static int smm_bench_run(const struct smm_bench_row *row, u64 ops, unsigned int reps,
+			 const char *path)
 {
 	struct smm_bench_result *res = &smm_bench_last;
 	struct smm_mm *mm = &smm_dev.mm;
@@ -258,6 +471,8 @@ static int smm_bench_run(const struct smm_bench_row *row, u64 ops, unsigned int 
 		return -EOPNOTSUPP;
 	memset(res, 0, sizeof(*res));
 	res->row = row;
+	if (row->pagecache)
+		return smm_bench_pc_run(row, ops, reps, path);
 	if (row->slab) {
 		ret = smm_bench_slab_setup(row->policy);
 		if (ret)
@@ -283,12 +498,12 @@ static int smm_bench_run(const struct smm_bench_row *row, u64 ops, unsigned int 
 
 static int smm_bench_cmd_run(char *line)
 {
+	char name[32], path[SMM_BENCH_PC_PATH] = "";
 	unsigned int reps, i;
-	char name[32];
 	u64 ops;
 	int ret;
 
-	if (sscanf(line, "%31s %llu %u", name, &ops, &reps) != 3 || !ops ||
+	if (sscanf(line, "%31s %llu %u %47s", name, &ops, &reps, path) < 3 || !ops ||
 	    !reps || reps > SMM_BENCH_MAX_REPS)
 		return -EINVAL;
 	for (i = 0; i < ARRAY_SIZE(smm_bench_rows); i++)
@@ -298,7 +513,7 @@ static int smm_bench_cmd_run(char *line)
 		return -ENOENT;
 
 	mutex_lock(&smm_bench_lock);
-	ret = smm_bench_run(&smm_bench_rows[i], ops, reps);
+	ret = smm_bench_run(&smm_bench_rows[i], ops, reps, path);
 	smm_bench_error = ret;
 	mutex_unlock(&smm_bench_lock);
 	return ret;

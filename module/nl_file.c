@@ -291,10 +291,30 @@ static void smm_nl_file_read_cleanup(void *data)
 	kvfree(r->buf);
 }
 
+/*
+ * @ino's cached pages some PTE maps: its share of meminfo's Mapped, by
+ * the same i_mmap walk per cached page as smm_filemap_nr_mapped() (the
+ * shadow keeps no mapcount), so O(cached pages x file VMAs), and nothing
+ * to walk for a file no VMA maps. The spaces' lock held.
+ */
+static u64 smm_nl_file_mapped(struct smm_inode *ino)
+{
+	u64 mapped = 0, index, frame;
+
+	for (index = 0; ino->nr_immap && index < ino->nr_index; index++) {
+		frame = smm_filemap_get_folio(ino, index);
+		if (frame != SMM_FILEMAP_NONE && smm_filemap_mapcount(ino, index, frame))
+			mapped++;
+		if (!(index % 4096))
+			cond_resched();
+	}
+	return mapped;
+}
+
 /* One GET message for @nf; the spaces' lock held (the path and counts stay still). */
 static int smm_nl_file_put(struct sk_buff *skb, const struct smm_nl_file *nf)
 {
-	const struct smm_inode *ino = nf->ino;
+	struct smm_inode *ino = nf->ino;
 
 	if (nla_put_u32(skb, SHADOWMM_A_FILE_ID, ino->id) ||
 	    nla_put_string(skb, SHADOWMM_A_FILE_PATH, nf->path) ||
@@ -310,7 +330,9 @@ static int smm_nl_file_put(struct sk_buff *skb, const struct smm_nl_file *nf)
 	    nla_put_u64_64bit(skb, SHADOWMM_A_FILE_RA_WASTED, ino->ra_wasted, SHADOWMM_A_FILE_PAD) ||
 	    nla_put_u64_64bit(skb, SHADOWMM_A_FILE_DIRTY, ino->nr_dirty, SHADOWMM_A_FILE_PAD) ||
 	    nla_put_u64_64bit(skb, SHADOWMM_A_FILE_WRITTEN, ino->written, SHADOWMM_A_FILE_PAD) ||
-	    nla_put_u64_64bit(skb, SHADOWMM_A_FILE_STORED, ino->nr_stored, SHADOWMM_A_FILE_PAD))
+	    nla_put_u64_64bit(skb, SHADOWMM_A_FILE_STORED, ino->nr_stored, SHADOWMM_A_FILE_PAD) ||
+	    nla_put_u64_64bit(skb, SHADOWMM_A_FILE_MAPPED, smm_nl_file_mapped(ino),
+			      SHADOWMM_A_FILE_PAD))
 		return -EMSGSIZE;
 	return 0;
 }

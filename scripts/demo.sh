@@ -1,9 +1,10 @@
 #!/usr/bin/env bash
 # SPDX-License-Identifier: GPL-2.0
-# A scripted demo in the VM (make demo runs `demo.sh pressure` after
-# building the module and the tools):
+# A scripted demo in the VM (make demo runs `demo.sh NAME` for each of
+# pressure, compaction and pagecache after building the module and the
+# tools):
 #
-#   demo.sh pressure | compaction
+#   demo.sh pressure | compaction | pagecache
 #       a zone going below low, kshadowd reclaiming, swap filling and an
 #       OOM kill on a 64 MiB range, each stage as smmtop's batch mode
 #       shows it (scripts/demo-pressure.sh, run in the guest; the outline
@@ -13,6 +14,13 @@
 #       proactive compaction, each stage as smmtop's compaction view
 #       shows it (scripts/demo-compaction.sh; Documentation/compaction.md,
 #       "Seen live")
+#   demo.sh pagecache
+#       a real file read twice through the shadow page cache (the second
+#       read all hits), readahead's window at its maximum, then memory
+#       pressure with swappiness 0 (file pages dropped) and 200 (anonymous
+#       pages pushed to swap), each stage as smmtop's page-cache panel
+#       shows it (scripts/demo-pagecache.sh; Documentation/pagecache.md,
+#       "The demo")
 #
 # The serial console goes to the terminal and build/demo/serial.log, the
 # demo's own output to build/demo/NAME.txt. Exits non-zero when a stage
@@ -24,8 +32,8 @@ set -euo pipefail
 top=$(cd "$(dirname "$0")/.." && pwd)
 name=${1:-}
 case "$name" in
-pressure | compaction) ;;
-*) echo "usage: demo.sh pressure | compaction" >&2; exit 2 ;;
+pressure | compaction | pagecache) ;;
+*) echo "usage: demo.sh pressure | compaction | pagecache" >&2; exit 2 ;;
 esac
 if [ ! -e "$top/module/shadowmm.ko" ] || [ ! -x "$top/tools/smmtop/smmtop" ]; then
 	echo "demo: build first (make demo does)" >&2

@@ -7,14 +7,16 @@
 # opens and closes, a resize redraws, q quits; then a created cache in
 # the slab table (batch rows against smmctl -j cache show, the panel's
 # counts, sorting), in the events panel and as slab frames in the map,
-# and the walk view on the shell's stack (and batch mode's, -w). Bounds
+# and the walk view on the shell's stack (and batch mode's, -w); the
+# page-cache panel's file row and meminfo lines against smmctl file show
+# and debugfs meminfo, and without the files when unprivileged. Bounds
 # smmtop's CPU use per refresh at a 1 s interval on the 1 GiB range by
 # that of smmctl -j frame show measured in the same run, and reports both
 # (emulated under TCG: not native figures).
 . "$(dirname "$0")/lib.sh"
 
 ktap_header
-ktap_plan 42
+ktap_plan 45
 smm_need_range "$SMM_BASE" 64M
 
 command -v smmtop > /dev/null || ktap_exit_skip_all "smmtop is not in the image"
@@ -405,6 +407,56 @@ tmux kill-server
 smmctl space destroy "$id" > /dev/null
 smmctl space destroy "$small" > /dev/null
 smmctl swap off > /dev/null
+
+# ---- the page-cache panel: a real 1 MiB file read one and a half
+# times through the shadow and 32 of its pages read through a mapping ----
+
+dd if=/dev/urandom of="$tmp/f" bs=64K count=16 2> /dev/null
+fid=$(smmctl -j file open "$tmp/f" | jq -r .id)
+smmctl file read "$fid" offset 0 len 1048576 > /dev/null
+smmctl file read "$fid" offset 0 len 524288 > /dev/null
+fs=$(smmctl -j space create | jq -r .id)
+smmctl space mmap "$fs" addr 0x40000000 len 0x100000 file "$fid" > /dev/null
+smmctl space access "$fs" addr 0x40000000 len 0x20000 > /dev/null
+smmtop -b -n 1 > "$tmp/pc" 2>&1
+# the file's row: ID SIZE_KB CACHED HIT_PCT RA_NOW RA_MAX DIRTY WRITTEN MAPPED PATH,
+# the hit ratio hits / (hits + misses) of smmctl's counts, MAPPED meminfo's Mapped
+file_row_match() {
+	f=$(smmctl -j file show "$fid" | jq -c '.files[0]')
+	h=$(json_get "$f" .hits)
+	m=$(json_get "$f" .misses)
+	p=$((h * 1000 / (h + m)))
+	mapped=$(($(awk '$1 == "Mapped:" { print $2 }' /sys/kernel/debug/shadowmm/meminfo) / 4))
+	want="$fid 1024 $(json_get "$f" .pages) $((p / 10)).$((p % 10))00 $(printf '%s' "$f" |
+		jq -r '"\(.ra_size) \(.ra_pages) \(.dirty) \(.written)"') $mapped $tmp/f"
+	seen=$(sed -n '/^FILES:/,/^$/p' "$tmp/pc" | awk -v i="$fid" '$1 == i' | tr -s ' ' | sed 's/^ //')
+	[ "$seen" = "$want" ] || { echo "expected \"$want\", saw \"$seen\""; return 1; }
+	[ "$mapped" -ge 32 ] && [ "$h" -gt 0 ] ||
+		{ echo "mapped $mapped (at least the 32 pages read), hits $h"; return 1; }
+}
+ktap_check "page cache: the file's row equals smmctl file show's, MAPPED meminfo's Mapped" \
+	file_row_match
+# the meminfo-like lines, each equal to debugfs meminfo's line
+pc_lines_match() {
+	for l in Cached 'Active(file)' 'Inactive(file)' Dirty Writeback Mapped; do
+		want=$(awk -v n="$l:" '$1 == n { print $2 }' /sys/kernel/debug/shadowmm/meminfo)
+		seen=$(sed -n '/^PAGECACHE:/,/^COUNTER/p' "$tmp/pc" | awk -v n="$l:" '$1 == n { print $2 }')
+		[ -n "$want" ] && [ "$seen" = "$want" ] ||
+			{ echo "$l: meminfo \"$want\" kB, smmtop \"$seen\" kB"; return 1; }
+	done
+}
+ktap_check "page cache: Cached, Active(file), Inactive(file), Dirty, Writeback, Mapped as debugfs meminfo" \
+	pc_lines_match
+# FILE_GET is an admin command (it names paths): an unprivileged smmtop
+# shows the counters and goes on without the files
+unpriv_files() {
+	out=$(smm_unprivileged smmtop -b -n 1 2>&1) || { echo "exit $?: $out"; return 1; }
+	[ "$(printf '%s\n' "$out" | grep -c '^PAGECACHE:\|^FILES:')" = 1 ] ||
+		{ printf '%s\n' "$out" | sed -n '/^PAGECACHE:/,$p'; return 1; }
+}
+ktap_check "page cache: unprivileged, the counters without the files (FILE_GET is admin)" unpriv_files
+smmctl space destroy "$fs" > /dev/null
+smmctl file close "$fid" > /dev/null
 
 # ---- events lost: smmtop dumps again ----
 

@@ -24,6 +24,7 @@ static const struct smmc_attr_field smmc_file_fields[SHADOWMM_A_FILE_MAX + 1] = 
 	[SHADOWMM_A_FILE_DIRTY]		= SMMC_ATTR_U64(struct smmc_file, dirty),
 	[SHADOWMM_A_FILE_WRITTEN]	= SMMC_ATTR_U64(struct smmc_file, written),
 	[SHADOWMM_A_FILE_STORED]	= SMMC_ATTR_U64(struct smmc_file, stored),
+	[SHADOWMM_A_FILE_MAPPED]	= SMMC_ATTR_U64(struct smmc_file, mapped),
 };
 
 static const struct smmc_attr_policy smmc_file_policy = SMMC_ATTR_FIELDS(smmc_file_fields);

@@ -536,6 +536,7 @@ struct smmc_file {
 	uint64_t dirty;			/* pages dirty now (shared writes) */
 	uint64_t written;		/* pages written back to its shadow store, ever */
 	uint64_t stored;		/* pages in its shadow store (swap slots) */
+	uint64_t mapped;		/* cached pages some PTE maps */
 };
 
 #define SMMC_FILE_RA_DEFAULT	(-1)	/* smmc_file_open(): the module's readahead window */

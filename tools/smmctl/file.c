@@ -53,7 +53,8 @@ static void file_print(const struct smmc_file *f)
 	smmc_print_u64(SMMC_PRINT_ANY, "ra_wasted", " wasted %" PRIu64 "\n", f->ra_wasted);
 	smmc_print_u64(SMMC_PRINT_ANY, "dirty", "    dirty %" PRIu64, f->dirty);
 	smmc_print_u64(SMMC_PRINT_ANY, "written", " written %" PRIu64, f->written);
-	smmc_print_u64(SMMC_PRINT_ANY, "stored", " stored %" PRIu64 "\n", f->stored);
+	smmc_print_u64(SMMC_PRINT_ANY, "stored", " stored %" PRIu64, f->stored);
+	smmc_print_u64(SMMC_PRINT_ANY, "mapped", " mapped %" PRIu64 "\n", f->mapped);
 	smmc_close_json_object();
 }
 

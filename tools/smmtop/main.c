@@ -32,7 +32,8 @@ struct smmtop {
 	long count;				/* refreshes before quitting; 0: no limit */
 	const char *sort;			/* -s: the slab table's sort key */
 	const char *space_sort;			/* -o: the spaces' sort column */
-	struct smm_panel *slabs, *pressure;
+	const char *file_sort;			/* --sort-files: the files' sort column */
+	struct smm_panel *slabs, *pressure, *pagecache;
 	const char *record, *replay;
 };
 
@@ -48,6 +49,7 @@ static void usage(FILE *f)
 {
 	fprintf(f,
 		"Usage: smmtop [ -b ] [ -n COUNT ] [ -d SECONDS ] [ -s KEY ] [ -o COLUMN ] [ -w WHAT ]\n"
+		"              [ --sort-files COLUMN ]\n"
 		"              [ -j ] [ -m ]\n"
 		"              [ --record FILE | --replay FILE [ --bench ] ]\n"
 		"  -b, --batch         plain-text snapshots on stdout, as top -b\n"
@@ -58,6 +60,8 @@ static void usage(FILE *f)
 		"                      slab, c cache size, n name\n"
 		"  -o, --sort-spaces C sort the pressure panel's spaces by C: rss (default), swap,\n"
 		"                      pte, vmas, id\n"
+		"      --sort-files C  sort the page-cache panel's files by C: cached (default),\n"
+		"                      size, hit, ra, dirty, written, mapped, id\n"
 		"  -w, --walk WHAT     walk an address every refresh: PID ADDR, pid PID ADDR,\n"
 		"                      space ID ADDR or kernel ADDR (as the w key)\n"
 		"  -j, --json          batch mode: one JSON object per refresh\n"
@@ -77,6 +81,7 @@ static int smmtop_options(struct smmtop *t, int argc, char **argv)
 		{ "delay", required_argument, NULL, 'd' },
 		{ "sort", required_argument, NULL, 's' },
 		{ "sort-spaces", required_argument, NULL, 'o' },
+		{ "sort-files", required_argument, NULL, 'S' },
 		{ "walk", required_argument, NULL, 'w' },
 		{ "json", no_argument, NULL, 'j' },
 		{ "mono", no_argument, NULL, 'm' },
@@ -117,6 +122,9 @@ static int smmtop_options(struct smmtop *t, int argc, char **argv)
 			break;
 		case 'o':
 			t->space_sort = optarg;
+			break;
+		case 'S':
+			t->file_sort = optarg;
 			break;
 		case 'w':
 			if (smm_walk_parse(optarg, &t->view.walk, err, sizeof(err))) {
@@ -293,7 +301,7 @@ static int smmtop_screen_init(struct smmtop *t)
 	struct smm_screen *s = &t->screen;
 	struct smm_panel *(*const ctors[])(void) = {
 		Header_new, Zones_new, FreeArea_new, FrameMap_new, Slabs_new, Pressure_new, Walk_new,
-		Events_new, Compaction_new,
+		Events_new, Compaction_new, PageCache_new,
 	};
 	unsigned int i;
 
@@ -306,6 +314,8 @@ static int smmtop_screen_init(struct smmtop *t)
 			t->slabs = s->panels[i];
 		if (ctors[i] == Pressure_new)
 			t->pressure = s->panels[i];
+		if (ctors[i] == PageCache_new)
+			t->pagecache = s->panels[i];
 	}
 	s->focus = 1;
 	return 0;
@@ -502,6 +512,12 @@ int main(int argc, char **argv)
 	if (t.space_sort && Pressure_sort_by(t.pressure, t.space_sort)) {
 		fprintf(stderr, "smmtop: -o wants one of rss swap pte vmas id, not \"%s\"\n",
 			t.space_sort);
+		smmtop_screen_exit(&t);
+		return 2;
+	}
+	if (t.file_sort && PageCache_sort_by(t.pagecache, t.file_sort)) {
+		fprintf(stderr, "smmtop: --sort-files wants one of cached size hit ra dirty written "
+			"mapped id, not \"%s\"\n", t.file_sort);
 		smmtop_screen_exit(&t);
 		return 2;
 	}

@@ -28,6 +28,7 @@ static const char *const smm_help_text[] = {
 	"  w          walk an address: [pid] PID ADDR, space ID ADDR, kernel ADDR",
 	"  v          the pressure panel: LRU lists, reclaim rates, swap, spaces",
 	"  C          the compaction view: scanners on the frame map, rates, fragmentation",
+	"  F          the page-cache panel: meminfo's file lines, refaults, the files",
 	NULL,
 };
 
@@ -106,7 +107,7 @@ static void smm_screen_status(const struct smm_screen *s, const struct smm_view 
 			 "Enter, Esc cancels): %s_", s->line);
 	else
 		snprintf(buf, sizeof(buf), " %s%s  h:help q:quit Tab:focus f:alone space:pause "
-			 "<>:interval w:walk v:pressure C:compaction", v->paused ? "[PAUSED] " : "", v->status);
+			 "<>:interval w:walk v:pressure C:compaction F:files", v->paused ? "[PAUSED] " : "", v->status);
 	attrset(smm_attr(SMM_C_TITLE, 0));
 	mvhline(rows - 1, 0, ' ', cols);
 	mvaddnstr(rows - 1, 0, buf, cols);
@@ -260,6 +261,32 @@ static int smm_screen_pressure(struct smm_screen *s, struct smm_view *v)
 }
 
 /*
+ * 'F': show the page-cache panel, focused and alone under the header (so
+ * its files fit at 80x24; 'f' shows the others too), or hide it and give
+ * its focus to the next panel that has rows. The pressure view gives
+ * way to it, and it to the pressure view.
+ */
+static int smm_screen_pagecache(struct smm_screen *s, struct smm_view *v)
+{
+	unsigned int i;
+
+	v->pagecache_on = !v->pagecache_on;
+	s->zoomed = v->pagecache_on;
+	if (v->pagecache_on)
+		v->pressure_on = false;
+	for (i = 0; i < s->nr_panels; i++) {
+		if (strcmp(s->panels[i]->cls->name, "Page cache"))
+			continue;
+		if (v->pagecache_on)
+			s->focus = i;
+		else if (s->focus == i)
+			s->focus = smm_screen_next(s, v, 1);
+	}
+	/* its files and counters are fetched only while it is shown: fetch them now */
+	return SMM_KEY_HANDLED | SMM_KEY_REDRAW | (v->pagecache_on ? SMM_KEY_REFETCH : 0);
+}
+
+/*
  * 'C': the compaction view, the compaction panel focused above the frame
  * map (whose scanner cells it marks) under the header, the other panels
  * hidden ('f' shows the compaction panel alone); again: all panels back.
@@ -323,9 +350,15 @@ int smm_screen_key(struct smm_screen *s, struct smm_view *v, int ch)
 	case 'v':
 		if (v->compact_on)
 			smm_screen_compact(s, v);
+		v->pagecache_on = false;
 		return smm_screen_pressure(s, v);
 	case 'C':
+		v->pagecache_on = false;
 		return smm_screen_compact(s, v);
+	case 'F':
+		if (v->compact_on)
+			smm_screen_compact(s, v);
+		return smm_screen_pagecache(s, v);
 	case ' ':
 	case 'p':
 		v->paused = !v->paused;

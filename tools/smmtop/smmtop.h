@@ -3,14 +3,14 @@
  * smmtop: the live dashboard of the shadow memory manager.
  *
  * Every refresh fetches one snapshot (snapshot.c: INFO_GET, ZONE_GET,
- * FRAME_GET, CACHE_GET, VMSTAT_GET, SWAP_GET, SPACE_GET, and PT_WALK when
+ * FRAME_GET, CACHE_GET, VMSTAT_GET, SWAP_GET, FILE_GET, SPACE_GET, and PT_WALK when
  * a walk is asked for, through the client library, or from a capture being
  * replayed) into a struct smm_view, and every panel draws from that view
  * alone; no panel talks to the kernel.
  *
  * Panels are small classes, after htop's Panel: a struct smm_panel_class
  * of function pointers per kind of panel (header, zones, free area,
- * frame map, slabs, pressure, walk, events, compaction), instances made by Type_new(), drawn into the
+ * frame map, slabs, pressure, walk, events, compaction, page cache), instances made by Type_new(), drawn into the
  * rectangle the layout gives them, handed the keys while focused (their
  * handler returns SMM_KEY_* flags), and printed as plain text in batch
  * mode. Documentation/smmtop.md says how to add one.
@@ -46,6 +46,10 @@ struct smm_snap {
 	struct smmc_space_info *spaces;		/* the spaces, as SPACE_GET dumps them */
 	size_t nr_spaces;
 	bool has_spaces;
+	struct smmc_file *files;		/* the open files, as FILE_GET dumps them */
+	size_t nr_files;
+	bool has_files;				/* false: see files_why */
+	char files_why[64];			/* why there is no FILE_GET reply */
 	struct smmc_pt_step walk;		/* the view's walk, when it asks for one */
 	int walk_ret;				/* 0, or why the walk failed: walk_err */
 	char walk_err[128];
@@ -83,6 +87,7 @@ struct smm_view {
 	bool pressure_on;			/* the pressure panel is shown ('v') */
 	bool pressure_always;			/* batch mode: its counters every refresh */
 	bool compact_on;			/* the compaction view is shown ('C') */
+	bool pagecache_on;			/* the page-cache panel is shown ('F') */
 };
 
 int smm_snap_fetch(struct smmc_nl *nl, struct smm_snap *s, bool pressure);
@@ -172,6 +177,8 @@ struct smm_panel *Walk_new(void);
 int smm_walk_parse(const char *line, struct smmc_pt_req *req, char *err, size_t len);
 struct smm_panel *Events_new(void);
 struct smm_panel *Compaction_new(void);
+struct smm_panel *PageCache_new(void);
+int PageCache_sort_by(struct smm_panel *p, const char *name);
 bool smm_compact_marks(const struct smm_view *v);
 
 /* sparkline and bar characters, ASCII so a vt100 shows them */

@@ -83,13 +83,42 @@ static void smm_snap_pressure_free(struct smm_snap *s)
 	free(s->spaces);
 	s->spaces = NULL;
 	s->nr_spaces = 0;
+	free(s->files);
+	s->files = NULL;
+	s->nr_files = 0;
 }
 
 /*
- * What the pressure panel draws from: the vmstat counters, the swap area
- * and the spaces. A capture recorded before these existed, or a module
- * without them, leaves them absent (has_* false) rather than failing the
- * refresh; a space dump the module changed meanwhile is kept as it came.
+ * The page-cache panel's files. FILE_GET is an admin command (it names
+ * paths): without CAP_NET_ADMIN, from a module without files, or in a
+ * capture recorded before the panel, the files are absent (has_files
+ * false, files_why says why) and the refresh goes on.
+ */
+static int smm_snap_files(struct smmc_nl *nl, struct smm_snap *s)
+{
+	int ret = smmc_files_get(nl, &s->files, &s->nr_files);
+
+	s->has_files = !ret || ret == SMMC_NL_DUMP_INTR;
+	s->files_why[0] = '\0';
+	if (s->has_files)
+		return 0;
+	if (ret == -EPERM) {
+		snprintf(s->files_why, sizeof(s->files_why), "FILE_GET needs CAP_NET_ADMIN");
+		return 0;
+	}
+	if (!smm_snap_absent(nl, ret))
+		return ret;
+	snprintf(s->files_why, sizeof(s->files_why), "%s",
+		 nl->replay ? "the capture has none" : "the module has no files");
+	return 0;
+}
+
+/*
+ * What the pressure, compaction and page-cache panels draw from: the
+ * vmstat counters, the swap area, the files and the spaces. A capture
+ * recorded before these existed, or a module without them, leaves them
+ * absent (has_* false) rather than failing the refresh; a space dump the
+ * module changed meanwhile is kept as it came.
  */
 static int smm_snap_pressure(struct smmc_nl *nl, struct smm_snap *s)
 {
@@ -105,12 +134,16 @@ static int smm_snap_pressure(struct smmc_nl *nl, struct smm_snap *s)
 	 * a SPACE_GET it holds (smmctl's) belongs to no refresh, and asking
 	 * for it would move the replay past the refreshes that follow.
 	 */
-	s->has_swap = s->has_spaces = false;
+	s->has_swap = s->has_spaces = s->has_files = false;
+	snprintf(s->files_why, sizeof(s->files_why), "the capture has none");
 	if (ret && nl->replay)
 		return 0;
 	ret = smmc_swap_get(nl, &s->swap);
 	s->has_swap = !ret;
 	if (ret && !smm_snap_absent(nl, ret))
+		return ret;
+	ret = smm_snap_files(nl, s);
+	if (ret)
 		return ret;
 	ret = smmc_spaces_get(nl, &s->spaces, &s->nr_spaces);
 	s->has_spaces = !ret || ret == SMMC_NL_DUMP_INTR;
@@ -189,9 +222,10 @@ void smm_batch_counter(const struct smm_view *v, const char *name, int width)
 }
 
 /*
- * Fetch a whole snapshot into @s (its runs array is reused); the pressure
- * panel's counters only when @pressure (the panel shown, or batch mode),
- * so that a hidden panel costs the module three requests less a refresh.
+ * Fetch a whole snapshot into @s (its runs array is reused); the counters,
+ * swap, files and spaces only when @pressure (the pressure, compaction or
+ * page-cache panel shown, or batch mode), so that hidden panels cost the
+ * module four requests less a refresh.
  */
 int smm_snap_fetch(struct smmc_nl *nl, struct smm_snap *s, bool pressure)
 {
@@ -210,7 +244,7 @@ int smm_snap_fetch(struct smmc_nl *nl, struct smm_snap *s, bool pressure)
 		ret = smm_snap_pressure(nl, s);
 	} else if (!ret) {
 		smm_snap_pressure_free(s);
-		s->has_vmstat = s->has_swap = s->has_spaces = false;
+		s->has_vmstat = s->has_swap = s->has_spaces = s->has_files = false;
 	}
 	if (!ret)
 		s->time = smm_now();
@@ -287,7 +321,8 @@ static void smm_snap_walk(struct smmc_nl *nl, struct smm_snap *s, const struct s
 int smm_view_refresh(struct smm_view *v, struct smmc_nl *nl)
 {
 	struct smm_snap *next = v->cur == &v->snaps[0] ? &v->snaps[1] : &v->snaps[0];
-	int ret = smm_snap_fetch(nl, next, v->pressure_on || v->pressure_always || v->compact_on);
+	int ret = smm_snap_fetch(nl, next, v->pressure_on || v->pressure_always || v->compact_on ||
+				 v->pagecache_on);
 
 	if (ret)
 		return ret;

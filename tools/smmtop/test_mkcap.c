@@ -7,11 +7,12 @@
  * PT_WALK reply (a 4-level walk to a 4 KiB page, P4D folded) for the walk
  * view whatever address it asks for; each refresh also with a VMSTAT_GET
  * and a SWAP_GET reply whose reclaim counters grow by known steps, and a
- * SPACE_GET dump of two shadow address spaces (smmtop's pressure panel,
- * smmctl stats' test). NAME renames the last cache: a
+ * FILE_GET dump of three open files (smmtop's page-cache panel: its
+ * vmstat counters are among VMSTAT_GET's) and a SPACE_GET dump of two
+ * shadow address spaces (smmtop's pressure panel, smmctl stats' test). NAME renames the last cache: a
  * name the module would refuse, to see a tool print it safely. With
- * MKCAP_OLD=1 in the environment the VMSTAT_GET and SWAP_GET replies are
- * left out and the one SPACE_GET dump comes last, as in a capture
+ * MKCAP_OLD=1 in the environment the VMSTAT_GET, SWAP_GET and FILE_GET
+ * replies are left out and the one SPACE_GET dump comes last, as in a capture
  * recorded before the pressure panel.
  *
  * The frame map alternates free and allocated runs of 1 .. 2 * AVG_RUN
@@ -154,6 +155,16 @@ static const struct mk_counter {
 	{ "compact_isolated",	0,    800 },
 	{ "compact_stall",	0,    1 },
 	{ "compact_daemon_wake", 2,   1 },
+	{ "nr_file_pages",	2112, 0 },
+	{ "nr_active_file",	2048, 0 },
+	{ "nr_inactive_file",	64,   0 },
+	{ "nr_dirty",		3,    0 },
+	{ "nr_writeback",	0,    0 },
+	{ "workingset_refault_file", 0, 16 },
+	{ "workingset_refault_anon", 0, 4 },
+	{ "workingset_activate_file", 0, 8 },
+	{ "workingset_activate_anon", 0, 2 },
+	{ "pgpgin",		8192, 64 },
 };
 
 static void mk_vmstat(unsigned int r)
@@ -470,6 +481,58 @@ static void mk_spaces_dump(void)
 	mk_done(SHADOWMM_CMD_SPACE_GET);
 }
 
+/*
+ * Open files as FILE_GET dumps them; the tests know their numbers: an
+ * 8 MiB file read once sequentially (8 misses, the rest readahead hits),
+ * a file with a path longer than any column, mapped and written through
+ * shared mappings, and a file never read.
+ */
+static const struct mk_file {
+	uint32_t id;
+	const char *path;
+	uint64_t size, nrpages, hits, misses;
+	uint32_t ra_pages, ra_size, mappings;
+	uint64_t dirty, written, stored, mapped;
+} mk_files[] = {
+	{ 1, "/tmp/f8m", 8 << 20, 2048, 2040, 8, 32, 32, 0, 0, 0, 0, 0 },
+	{ 3, "/srv/a/long/directory/name/that/goes/on/and/on/for/a/while/mapped.bin", 256 << 10,
+	  64, 100, 60, 0, 0, 2, 3, 5, 5, 64 },
+	{ 4, "/tmp/unread", 3 * 4096 + 100, 0, 0, 0, 32, 0, 0, 0, 0, 0, 0 },
+};
+
+#define MK_NR_FILES	(sizeof(mk_files) / sizeof(mk_files[0]))
+
+static void mk_files_dump(void)
+{
+	struct nlmsghdr *nlh;
+	unsigned int i;
+
+	for (i = 0; i < MK_NR_FILES; i++) {
+		const struct mk_file *f = &mk_files[i];
+
+		nlh = mk_msg(SHADOWMM_CMD_FILE_GET, NLM_F_MULTI);
+		mnl_attr_put_u32(nlh, SHADOWMM_A_FILE_ID, f->id);
+		mnl_attr_put_strz(nlh, SHADOWMM_A_FILE_PATH, f->path);
+		mnl_attr_put_u64(nlh, SHADOWMM_A_FILE_SIZE, f->size);
+		mnl_attr_put_u64(nlh, SHADOWMM_A_FILE_NRPAGES, f->nrpages);
+		mnl_attr_put_u64(nlh, SHADOWMM_A_FILE_HITS, f->hits);
+		mnl_attr_put_u64(nlh, SHADOWMM_A_FILE_MISSES, f->misses);
+		mnl_attr_put_u32(nlh, SHADOWMM_A_FILE_RA_PAGES, f->ra_pages);
+		mnl_attr_put_u32(nlh, SHADOWMM_A_FILE_MAPPINGS, f->mappings);
+		mnl_attr_put_u32(nlh, SHADOWMM_A_FILE_RA_SIZE, f->ra_size);
+		mnl_attr_put_u64(nlh, SHADOWMM_A_FILE_RA_READ, f->hits);
+		mnl_attr_put_u64(nlh, SHADOWMM_A_FILE_RA_HITS, f->hits);
+		mnl_attr_put_u64(nlh, SHADOWMM_A_FILE_RA_WASTED, 0);
+		mnl_attr_put_u64(nlh, SHADOWMM_A_FILE_DIRTY, f->dirty);
+		mnl_attr_put_u64(nlh, SHADOWMM_A_FILE_WRITTEN, f->written);
+		mnl_attr_put_u64(nlh, SHADOWMM_A_FILE_STORED, f->stored);
+		mnl_attr_put_u64(nlh, SHADOWMM_A_FILE_MAPPED, f->mapped);
+		mk_end(nlh);
+	}
+	mk_flush(SHADOWMM_CMD_FILE_GET, true);
+	mk_done(SHADOWMM_CMD_FILE_GET);
+}
+
 /* What an allocated run holds: mostly pages, some slabs and page tables. */
 static uint32_t mk_used_state(unsigned int k)
 {
@@ -564,6 +627,7 @@ int main(int argc, char **argv)
 		if (!old) {
 			mk_vmstat(r);
 			mk_swap(r);
+			mk_files_dump();
 			mk_spaces_dump();
 		}
 	}

@@ -4,7 +4,8 @@
 # (test_mkcap: a 64 MiB range, two zones, a known frame map) in batch
 # mode, checked line by line, and on a screen in tmux at 80x24, checked
 # after each key: panels, numbers, help, focus, zoom, migratetypes,
-# the slab table and its sorting, the walk view, the compaction view, resize, quit. Also the options it refuses, and the error without a
+# the slab table and its sorting, the walk view, the compaction view, the
+# page-cache panel, resize, quit. Also the options it refuses, and the error without a
 # module. TAP output; exit 1 on any failure.
 #
 #   test_smmtop.sh [SMMTOP [MKCAP]]   (default: next to this script)
@@ -37,7 +38,7 @@ squeeze() {
 }
 
 ktap_header
-ktap_plan 88
+ktap_plan 104
 
 cap=$dir/cap64
 "$MKCAP" 64 16 3 "$cap" > "$dir/mkcap.out" || { echo "Bail out! test_mkcap failed"; exit 1; }
@@ -201,6 +202,40 @@ check "batch: scanners that crossed read >>F>>M<< on the bar" \
 	"$("$SMMTOP" -b -n 6 -d 0.25 --replay "$dir/cap6" | sed -n '/^COMPACTION:/,/^$/p' | grep -A1 '^Normal' |
 		tail -2 | while read -r l; do printf '%s;' "$(squeeze "$l" | cut -d' ' -f1-6)"; done | sed 's/;$//')"
 
+# ---- the page-cache panel: test_mkcap's three files (an 8 MiB file read
+# once, 8 misses and 2,040 hits; a mapped file with a long path, 100 hits
+# and 60 misses, 3 dirty, 5 written, 64 mapped; a file never read) and
+# its file counters (Cached 2112 pages, Active(file) 2048, Inactive(file)
+# 64, Dirty 3; refaults and activations growing by fixed steps) ----
+
+long=/srv/a/long/directory/name/that/goes/on/and/on/for/a/while/mapped.bin
+check "batch: the page cache's meminfo lines in kB (Mapped: the files' mapped pages)" \
+	"PAGECACHE:;Cached: 8448 kB;Active(file): 8192 kB;Inactive(file): 256 kB;Dirty: 12 kB;Writeback: 0 kB;Mapped: 256 kB;" \
+	"$(section PAGECACHE "$dir/batch" | cut -d';' -f1-7);"
+mapfile -t F < <(sed -n '/^PAGECACHE:/,$p' "$dir/batch" | sed '1,/^EVENTS/d' | sed -n '/^PAGECACHE:/,/^$/p' | while read -r l; do squeeze "$l"; done)
+check "batch: second snapshot: the workingset's refaults and activations per second over 0.25 s" \
+	"workingset_refault_file 32 64.000;workingset_refault_anon 8 16.000;workingset_activate_file 16 32.000;workingset_activate_anon 4 8.000;pgpgin 8320 256.000;" \
+	"$(printf '%s;' "${F[@]:8:5}")"
+check "batch: the files, most cached first; hit ratio = hits / (hits + misses), - before any read" \
+	"FILES: 3, sorted by cached;ID SIZE_KB CACHED HIT_PCT RA_NOW RA_MAX DIRTY WRITTEN MAPPED PATH;1 8192 2048 99.600 32 32 0 0 0 /tmp/f8m;3 256 64 62.500 0 0 3 5 64 $long;4 12 0 - 0 32 0 0 0 /tmp/unread;" \
+	"$(section FILES "$dir/batch" | cut -d';' -f1-5);"
+"$SMMTOP" -b -n 1 --sort-files hit --replay "$cap" > "$dir/by_hit"
+check "batch --sort-files hit: best hit ratio first, the unread file last" \
+	"FILES: 3, sorted by hit;1;3;4;" \
+	"$(section FILES "$dir/by_hit" | tr ';' '\n' | awk 'NR == 1 { printf "%s;", $0 } NR > 2 && NF { printf "%s;", $1 }')"
+"$SMMTOP" -b -n 1 --sort-files mapped --replay "$cap" > "$dir/by_mapped"
+check "batch --sort-files mapped: the mapped file first" "3" \
+	"$(section FILES "$dir/by_mapped" | cut -d';' -f3 | cut -d' ' -f1)"
+check "batch -j: the page cache's lines, a rate, and a file's columns" \
+	"8448 256 64 3 62.5 100 60 0 0 3 5 64 $long" \
+	"$(jq -rs '.[1].pagecache | "\(.Cached) \(.Mapped) \(.counters.workingset_refault_file.rate)"' "$dir/pjson" 2>&1) $(jq -rs '.[1].files[1] | "\(.id) \(.hit_pct) \(.hits) \(.misses) \(.ra_size) \(.ra_pages) \(.dirty) \(.written) \(.mapped) \(.path)"' "$dir/pjson" 2>&1)"
+check "an old capture (no counters, no files): no page-cache section" 0 \
+	"$(grep -c '^PAGECACHE:\|^FILES:' "$dir/oldb")"
+"$SMMTOP" -b -n 1 --sort-files x --replay "$cap" > /dev/null 2> "$dir/err"
+check "--sort-files x is refused" \
+	"2 smmtop: --sort-files wants one of cached size hit ra dirty written mapped id, not \"x\"" \
+	"$? $(cat "$dir/err")"
+
 # ---- options and bad input ----
 
 "$SMMTOP" -b -w "pid x 0x1000" --replay "$cap" > /dev/null 2> "$dir/err"
@@ -354,6 +389,23 @@ wait_for "screen: Tab, Tab: the frame map (after the header), 0 shows the whole 
 check "screen: the scanners' cells on the frame map, migrate first" MF "$(fm_marks)"
 keys C
 wait_gone "screen: C again hides it, and the marks" '^> Compaction'
+keys F
+wait_for "screen: F shows the page-cache panel, focused" '^> Page cache: 3 files open; sorted by cached (F: off)$'
+wait_for "screen: its meminfo lines" '^Dirty 12 kB  Writeback 0 kB  Mapped 256 kB$'
+wait_for "screen: the refault and activation rates of the replay" \
+	'^refault/s file 64 anon 16  activate/s file 32 anon 8  pgpgin/s 256 kB$'
+# at 120 columns the path has 120 - 61 - 1 = 58: "..." and its last 55 characters
+check "screen: a file's row: hit ratio, window now/max, the path cut from the left" \
+	"3 256 64 62.5% 0/0 3 5 64 ...${long: -55}" \
+	"$(squeeze "$(screen | grep '^   3 ')")"
+first_file() { screen | grep -A1 '^ *ID  *SIZE kB' | sed -n 2p | awk '{ print $1 }'; }
+keys '>'
+wait_for "screen: > sorts the files by hit ratio while the panel has focus" 'sorted by hit (F: off)$'
+keys I
+wait_for "screen: I reverses it" 'sorted by hit, reversed (F: off)$'
+check "screen: reversed, the unread file first" 4 "$(first_file)"
+keys F
+wait_gone "screen: F again hides it" '^> Page cache'
 keys q
 wait_for "screen: q quits, exit 0" '^smmtop exited 0'
 

@@ -875,6 +875,7 @@ enum shadowmm_a_file {
 	SHADOWMM_A_FILE_DIRTY,		/* u64 (GET): pages dirty now (shared writes) */
 	SHADOWMM_A_FILE_WRITTEN,	/* u64: pages written back (GET: ever; SYNC: by this sync) */
 	SHADOWMM_A_FILE_STORED,		/* u64 (GET): pages in its shadow store (swap slots) */
+	SHADOWMM_A_FILE_MAPPED,		/* u64 (GET): cached pages some PTE maps (NR_FILE_MAPPED's share) */
 
 	__SHADOWMM_A_FILE_CNT,
 	SHADOWMM_A_FILE_MAX = __SHADOWMM_A_FILE_CNT - 1
