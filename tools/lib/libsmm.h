@@ -584,6 +584,7 @@ enum smmc_replay_skip {
 	SMMC_SKIP_LARGE,		/* object above SMMC_REPLAY_MAX_OBJECT */
 	SMMC_SKIP_MODE,			/* not of the kind asked for (pages, objects) */
 	SMMC_SKIP_LIMIT,		/* past the limit */
+	SMMC_SKIP_FREE_OF_LARGE,	/* free of an object skipped as large */
 	__SMMC_SKIP_CNT
 };
 

@@ -32,7 +32,7 @@
 #include "libsmm.h"
 #include "test_check.h"
 
-#define NR_TESTS	54
+#define NR_TESTS	56
 
 /* 6.1's header: task-pid, [cpu], five irq-flag columns, seconds */
 #define H61	"            bash-4242    [001] d..1.   151.123456: "
@@ -268,6 +268,9 @@ static void test_other_formats(void)
 	      ev.key == 0xffff888109b7c800ULL, "perf script: kmem:kmalloc");
 	ret = parse(HPERF "sched:sched_switch: prev_comm=bash prev_pid=1\n", &ev, &why);
 	CHECK(ret == 0, "perf script: another system's event passed over");
+	ret = parse(HPERF "kmem:kfree: call_site=vm_area_free+0x1c ptr=(nil)\n", &ev, &why);
+	CHECK(ret == 1 && ev.type == SMMC_TRACE_KFREE && ev.key == 0,
+	      "perf script: kfree(NULL) prints ptr=(nil)");
 	CHECK(parse("cpus=2\n", &ev, &why) == 0 && parse("version = 6\n", &ev, &why) == 0 &&
 	      parse("CPU 1 is empty\n", &ev, &why) == 0 &&
 	      parse("cpus=2x\n", &ev, &why) == -EINVAL,
@@ -459,6 +462,20 @@ static void test_failures(void)
 	read_text(PA(0x100, 0, 1) PA(0x101, 0, 1) PA(0x102, 0, 1), &evs, &n, &st);
 	smmc_replay(evs, n, &model_ops, m, &o, &st);
 	CHECK(st.page_allocs == 2 && st.skipped[SMMC_SKIP_LIMIT] == 1, "limit 2: 2 replayed, 1 skipped");
+	free(evs);
+
+	/* a large object's free is told from the free of an object allocated before */
+	memset(m, 0, sizeof(*m));
+	memset(&st, 0, sizeof(st));
+	m->budget = 100;
+	o.limit = 0;
+	o.mode = SMMC_REPLAY_OBJECTS;
+	read_text(KM(00000000000000d0, 16384) KF(00000000000000d0) KF(00000000000000e0), &evs, &n,
+		  &st);
+	smmc_replay(evs, n, &model_ops, m, &o, &st);
+	CHECK(st.skipped[SMMC_SKIP_LARGE] == 1 && st.skipped[SMMC_SKIP_FREE_OF_LARGE] == 1 &&
+	      st.skipped[SMMC_SKIP_UNMATCHED] == 1,
+	      "a large object and its free skipped (large, free_of_large), another free unmatched");
 	free(evs);
 	free(m);
 }

@@ -142,12 +142,15 @@ static bool smmc_trace_u64(const char *s, uint64_t *v)
 	return !errno && !*end;
 }
 
-/* A pointer as %p prints it: hex digits without 0x, or "(null)". */
+/*
+ * A pointer as %p prints it: hex digits without 0x, or "(null)"; as
+ * libtraceevent (trace-cmd, perf) prints it: 0x and hex, or "(nil)".
+ */
 static bool smmc_trace_ptr(const char *s, uint64_t *v)
 {
 	char *end;
 
-	if (!strcmp(s, "(null)")) {
+	if (!strcmp(s, "(null)") || !strcmp(s, "(nil)")) {
 		*v = 0;
 		return true;
 	}
@@ -412,6 +415,7 @@ struct smmc_replay_ent {
 	int32_t cache;		/* objects: index in the replay's caches */
 	uint8_t order;		/* pages */
 	bool failed;		/* the shadow refused it: its free is skipped */
+	bool large;		/* skipped as large: its free is skipped too */
 	bool pending;		/* in the batch not sent yet */
 };
 
@@ -692,8 +696,8 @@ static int smmc_replay_free(struct smmc_replay *r, struct smmc_replay_map *m, ui
 		r->st->skipped[key ? SMMC_SKIP_UNMATCHED : SMMC_SKIP_NULL_FREE]++;
 		return 0;
 	}
-	if (m->e[i].failed) {
-		r->st->skipped[SMMC_SKIP_AFTER_FAILURE]++;
+	if (m->e[i].failed || m->e[i].large) {
+		r->st->skipped[m->e[i].large ? SMMC_SKIP_FREE_OF_LARGE : SMMC_SKIP_AFTER_FAILURE]++;
 		smmc_map_del(m, i);
 		return 0;
 	}
@@ -723,12 +727,17 @@ static int smmc_replay_obj_alloc(struct smmc_replay *r, const struct smmc_trace_
 		r->st->skipped[SMMC_SKIP_TRACE_FAILED]++;
 		return 0;
 	}
-	if (ev->bytes > SMMC_REPLAY_MAX_OBJECT || !ev->bytes) {
-		r->st->skipped[SMMC_SKIP_LARGE]++;
-		return 0;
-	}
 	if (smmc_map_find(&r->objs, ev->key) >= 0) {
 		r->st->skipped[SMMC_SKIP_DUPLICATE]++;
+		return 0;
+	}
+	if (ev->bytes > SMMC_REPLAY_MAX_OBJECT || !ev->bytes) {
+		/* kept, so that its free is told from one of an older object */
+		r->st->skipped[SMMC_SKIP_LARGE]++;
+		i = smmc_map_add(&r->objs, ev->key);
+		if (i < 0)
+			return -ENOMEM;
+		r->objs.e[i].large = true;
 		return 0;
 	}
 	ret = smmc_replay_cache(r, ev->bytes, &cache);
@@ -895,6 +904,7 @@ static const char *const smmc_skip_names[__SMMC_SKIP_CNT] = {
 	[SMMC_SKIP_LARGE]		= "large",
 	[SMMC_SKIP_MODE]		= "mode",
 	[SMMC_SKIP_LIMIT]		= "limit",
+	[SMMC_SKIP_FREE_OF_LARGE]	= "free_of_large",
 };
 
 const char *smmc_replay_skip_name(enum smmc_replay_skip s)
