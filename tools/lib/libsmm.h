@@ -585,6 +585,7 @@ enum smmc_replay_skip {
 	SMMC_SKIP_MODE,			/* not of the kind asked for (pages, objects) */
 	SMMC_SKIP_LIMIT,		/* past the limit */
 	SMMC_SKIP_FREE_OF_LARGE,	/* free of an object skipped as large */
+	SMMC_SKIP_BATCHED,		/* mm_page_free_batched of a page mm_page_free freed */
 	__SMMC_SKIP_CNT
 };
 

@@ -32,7 +32,7 @@
 #include "libsmm.h"
 #include "test_check.h"
 
-#define NR_TESTS	56
+#define NR_TESTS	57
 
 /* 6.1's header: task-pid, [cpu], five irq-flag columns, seconds */
 #define H61	"            bash-4242    [001] d..1.   151.123456: "
@@ -462,6 +462,21 @@ static void test_failures(void)
 	read_text(PA(0x100, 0, 1) PA(0x101, 0, 1) PA(0x102, 0, 1), &evs, &n, &st);
 	smmc_replay(evs, n, &model_ops, m, &o, &st);
 	CHECK(st.page_allocs == 2 && st.skipped[SMMC_SKIP_LIMIT] == 1, "limit 2: 2 replayed, 1 skipped");
+	free(evs);
+
+	/* mm_page_free then mm_page_free_batched: one free; the batched one alone frees */
+	memset(m, 0, sizeof(*m));
+	memset(&st, 0, sizeof(st));
+	m->budget = 100;
+	o.limit = 0;
+	read_text(PA(0x100, 0, 1) PF(0x100, 0)
+		  H61 "mm_page_free_batched: page=0 pfn=0x100 order=0\n"
+		  PA(0x101, 0, 1) H61 "mm_page_free_batched: page=0 pfn=0x101 order=0\n"
+		  H61 "mm_page_free_batched: page=0 pfn=0x102 order=0\n", &evs, &n, &st);
+	smmc_replay(evs, n, &model_ops, m, &o, &st);
+	CHECK(st.page_frees == 2 && st.skipped[SMMC_SKIP_BATCHED] == 2 &&
+	      !st.skipped[SMMC_SKIP_UNMATCHED] && !m->bad_frees && m->frames == 0,
+	      "mm_page_free_batched after mm_page_free: one free (batched_twin); alone: a free");
 	free(evs);
 
 	/* a large object's free is told from the free of an object allocated before */

@@ -825,8 +825,20 @@ static int smmc_replay_one(struct smmc_replay *r, const struct smmc_trace_event 
 	switch (ev->type) {
 	case SMMC_TRACE_PAGE_ALLOC:
 		return smmc_replay_page_alloc(r, ev);
-	case SMMC_TRACE_PAGE_FREE:
 	case SMMC_TRACE_PAGE_FREE_BATCHED:
+		/*
+		 * free_unref_page_list() frees each page through
+		 * free_pages_prepare(), which traces mm_page_free, then traces
+		 * mm_page_free_batched for it: the second line of one free.
+		 * Only a page still live (a kernel that traced the batched
+		 * event alone) is freed by it.
+		 */
+		if (smmc_map_find(&r->pages, ev->key) < 0) {
+			r->st->skipped[SMMC_SKIP_BATCHED]++;
+			return 0;
+		}
+		return smmc_replay_free(r, &r->pages, ev->key, SMMC_BATCH_PAGE_FREE);
+	case SMMC_TRACE_PAGE_FREE:
 		return smmc_replay_free(r, &r->pages, ev->key, SMMC_BATCH_PAGE_FREE);
 	case SMMC_TRACE_KMALLOC:
 	case SMMC_TRACE_CACHE_ALLOC:
@@ -905,6 +917,7 @@ static const char *const smmc_skip_names[__SMMC_SKIP_CNT] = {
 	[SMMC_SKIP_MODE]		= "mode",
 	[SMMC_SKIP_LIMIT]		= "limit",
 	[SMMC_SKIP_FREE_OF_LARGE]	= "free_of_large",
+	[SMMC_SKIP_BATCHED]		= "batched_twin",
 };
 
 const char *smmc_replay_skip_name(enum smmc_replay_skip s)

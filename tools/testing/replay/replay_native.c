@@ -190,16 +190,20 @@ static void print_summary(bool json, const char *file, const struct smmc_replay_
 {
 	double rate = secs > 0 ? st->events / secs : 0;
 
+	int i;
+
 	if (json) {
 		printf("{\"file\":\"%s\",\"events\":%" PRIu64 ",\"replayed\":%" PRIu64
 		       ",\"page_allocs\":%" PRIu64 ",\"page_frees\":%" PRIu64 ",\"obj_allocs\":%"
-		       PRIu64 ",\"obj_frees\":%" PRIu64 ",\"skipped\":%" PRIu64 ",\"unmatched_free\":%"
-		       PRIu64 ",\"failures\":%" PRIu64 ",\"peak_frames\":%" PRIu64
-		       ",\"live_frames\":%" PRIu64 ",\"seconds\":%.6f,\"events_per_second\":%.0f}\n",
+		       PRIu64 ",\"obj_frees\":%" PRIu64 ",\"skipped\":%" PRIu64 ",\"skips\":{",
 		       file, st->events, st->replayed, st->page_allocs, st->page_frees,
-		       st->obj_allocs, st->obj_frees, smmc_replay_skipped(st),
-		       st->skipped[SMMC_SKIP_UNMATCHED], st->failures, st->peak_frames,
-		       st->live_frames, secs, rate);
+		       st->obj_allocs, st->obj_frees, smmc_replay_skipped(st));
+		for (i = 0; i < __SMMC_SKIP_CNT; i++)
+			printf("%s\"%s\":%" PRIu64, i ? "," : "", smmc_replay_skip_name(i),
+			       st->skipped[i]);
+		printf("},\"failures\":%" PRIu64 ",\"peak_frames\":%" PRIu64 ",\"live_frames\":%"
+		       PRIu64 ",\"seconds\":%.6f,\"events_per_second\":%.0f}\n", st->failures,
+		       st->peak_frames, st->live_frames, secs, rate);
 		return;
 	}
 	printf("trace %s: events %" PRIu64 " replayed %" PRIu64 " (page_allocs %" PRIu64

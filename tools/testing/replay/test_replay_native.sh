@@ -59,7 +59,7 @@ H='            bash 17506 [000] 68772.8946'
 } > "$t"
 
 echo "TAP version 13"
-echo "1..6"
+echo "1..8"
 "$bin" -j --size 4M --pcp off --cpus 1 --every 8 "$t" > "$t.out"
 check "replay_native ran: 3 lines (rows at 8 and 13 events, the summary)" \
 	test "$(wc -l < "$t.out")" = 3
@@ -82,4 +82,34 @@ check "after 13: unusable 0.007 and 1.000, extfrag -1.000 and 0.801; 2 Movable p
 check "every allocation and free matched: 9 allocated, 4 freed, nothing skipped or refused" \
 	expect 3 '[.events, .page_allocs, .page_frees, .skipped, .failures, .live_frames]' \
 	'[13,9,4,0,0,516]'
+
+# A real trace of this host, when it lets perf record the kmem
+# tracepoints (root, or perf_event_paranoid low enough): perf script's
+# text replayed (all mode), its matching against trace_match.awk's.
+awk_m=$(dirname "$0")/../../../selftests/trace_match.awk
+ev="-e kmem:mm_page_alloc -e kmem:mm_page_free -e kmem:mm_page_free_batched -e kmem:kmalloc"
+ev="$ev -e kmem:kfree -e kmem:kmem_cache_alloc -e kmem:kmem_cache_free"
+# shellcheck disable=SC2086
+if command -v perf > /dev/null &&
+   perf record -q $ev -a -o "$t.data" -- sh -c 'find /usr/include > /dev/null; sleep 0.2' \
+	> /dev/null 2>&1 && perf script -i "$t.data" > "$t.txt" 2> /dev/null; then
+	"$bin" -j --mode all --every 1000000000 "$t.txt" | tail -1 > "$t.out"
+	m=$(awk -f "$awk_m" "$t.txt")
+	echo "# host trace: $(wc -l < "$t.txt") lines; trace_match.awk: $m"
+	echo "# replay_native: $(cat "$t.out")"
+	matched() {
+		local want got
+		want=$(printf '%s' "$m" | jq -c '[.page_matched, .obj_matched, .before + .after_free]')
+		got=$(jq -c '[.page_frees, .obj_frees + .skips.free_of_large, .skips.unmatched_free]' "$t.out")
+		[ "$want" = "$got" ] || { echo "# matched, obj matched, unmatched: $got, want $want"; return 1; }
+	}
+	check "a perf trace of this host: every free matched as trace_match.awk matches it" matched
+	check "... every event replayed, skipped or refused once; no refusals" \
+		expect 1 '.replayed + .skipped + .failures == .events and .failures == 0 and .events > 0' true
+else
+	n=$((n + 2))
+	echo "ok $((n - 1)) a perf trace of this host # SKIP perf cannot record kmem events here"
+	echo "ok $n ... # SKIP the same"
+fi
+rm -f "$t.data" "$t.txt"
 [ "$fails" = 0 ]
