@@ -33,7 +33,7 @@
 #                build/ynl/kernel) and the family's spec in /shadowmm/ynl/,
 #                for test_ynl.sh; vm.sh sets it only when that test runs
 # SMM_UPDATES    1: the module installed for modprobe as on a real machine,
-#                in /lib/modules/<kver>/updates/dkms/shadowmm.ko when
+#                in /lib/modules/<kver>/updates/dkms/shadowmm.ko[.xz] when
 #                test-install left DKMS's build for that release in
 #                build/dkms/<kver>/ (and its srcversion is the module's:
 #                built from the same sources), else where make install
@@ -181,11 +181,12 @@ add_updates() {
 	local ko dkms_ko dest
 	[ "${SMM_UPDATES:-0}" = 1 ] || return 0
 	ko=$(from_top "$module")
-	dkms_ko=$top/build/dkms/$kver/shadowmm.ko
+	# shadowmm.ko, or .ko.xz where the kernel compresses its modules (6.12)
+	dkms_ko=$(ls "$top/build/dkms/$kver"/shadowmm.ko* 2> /dev/null | head -n 1)
 	dest=$root/lib/modules/$kver/updates/shadowmm.ko
-	if [ -f "$dkms_ko" ] &&
+	if [ -n "$dkms_ko" ] &&
 	   [ "$(modinfo -F srcversion "$dkms_ko")" = "$(modinfo -F srcversion "$ko")" ]; then
-		dest=$root/lib/modules/$kver/updates/dkms/shadowmm.ko
+		dest=$root/lib/modules/$kver/updates/dkms/${dkms_ko##*/}
 		ko=$dkms_ko
 	else
 		note "SMM_UPDATES: no DKMS build of these sources for $kver (make test-install):" \
@@ -193,7 +194,8 @@ add_updates() {
 	fi
 	install -D -m 0644 "$ko" "$dest"
 	# the kernel's own lists, empty: nothing else is in the image
-	touch "$root/lib/modules/$kver/modules.builtin" "$root/lib/modules/$kver/modules.order"
+	touch "$root/lib/modules/$kver/modules.builtin" "$root/lib/modules/$kver/modules.builtin.modinfo" \
+	      "$root/lib/modules/$kver/modules.order"
 	depmod -b "$root" "$kver" || die "depmod -b for $kver failed"
 }
 

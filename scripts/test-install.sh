@@ -105,8 +105,10 @@ dkms_for() {
 		{ echo "found at $(modinfo -k "$rel" -n shadowmm)"; return 1; }
 	# kept for the VM's modprobe test (mkinitramfs.sh SMM_UPDATES): the
 	# guest gets the module DKMS built, not one of the checkout's build
+	# (6.12's is shadowmm.ko.xz: Debian's 6.12 compresses its modules)
+	rm -rf "build/dkms/$rel"
 	mkdir -p "build/dkms/$rel"
-	cp "/lib/modules/$rel/updates/dkms/shadowmm.ko" "build/dkms/$rel/shadowmm.ko"
+	cp "$(modinfo -k "$rel" -n shadowmm)" "build/dkms/$rel/"
 }
 k61=$(scripts/kver.sh generic 6.1)
 k612=$(scripts/kver.sh generic 6.12)

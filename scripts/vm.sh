@@ -125,13 +125,18 @@ memmap=${SMM_VM_MEMMAP:-'64M$0x10000000'}
 memmap2=${SMM_VM_MEMMAP2-'1G$0x40000000'}
 [ -r "$kernel" ] || { echo "vm: no kernel at $kernel (run scripts/deps.sh)" >&2; exit 1; }
 
-# test_trace.sh's and test_replay.sh's recorders, trace-cmd and perf
-# (scripts/deps.sh), when the host has them and the test runs: perf's
-# libraries (python, perl) add some 30 MB to the image, so only then.
-if [ "$arch" = x86_64 ] && [ "$mode" = check ] &&
-   { [ -z "$tests" ] || [[ ",$tests," == *,test_trace.sh,* ]] ||
-     [[ ",$tests," == *,test_replay.sh,* ]]; }; then
-	for b in trace-cmd perf; do
+# test_trace.sh's recorders, trace-cmd and perf (scripts/deps.sh), when
+# the host has them and the test runs: perf's libraries (python, perl)
+# add some 30 MB to the image, so only then; test_replay.sh's, trace-cmd
+# alone (the host test replays a perf trace: make test-replay).
+if [ "$arch" = x86_64 ] && [ "$mode" = check ]; then
+	recorders=
+	if [ -z "$tests" ] || [[ ",$tests," == *,test_trace.sh,* ]]; then
+		recorders="trace-cmd perf"
+	elif [[ ",$tests," == *,test_replay.sh,* ]]; then
+		recorders=trace-cmd
+	fi
+	for b in $recorders; do
 		if command -v "$b" > /dev/null; then
 			SMM_HOST_BINS="${SMM_HOST_BINS:-} $b"
 		fi

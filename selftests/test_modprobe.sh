@@ -2,7 +2,8 @@
 # SPDX-License-Identifier: GPL-2.0
 # modprobe after an install (issue 21): the image carries the module
 # where DKMS installs it, /lib/modules/$(uname -r)/updates/dkms/ (the
-# module test-install's dkms build made for this release), or where make
+# module test-install's dkms build made for this release, compressed as
+# the release's own modules are: 6.12's .ko.xz), or where make
 # install puts it, updates/ (without such a build), with depmod's index
 # (mkinitramfs.sh SMM_UPDATES, which vm.sh sets when this test runs).
 # kmod's modprobe finds it through the index, loads it from updates/ with
@@ -14,7 +15,7 @@
 ktap_header
 ktap_plan 6
 rel=$(uname -r)
-ko=$(ls /lib/modules/"$rel"/updates/dkms/shadowmm.ko /lib/modules/"$rel"/updates/shadowmm.ko \
+ko=$(ls /lib/modules/"$rel"/updates/dkms/shadowmm.ko* /lib/modules/"$rel"/updates/shadowmm.ko \
 	2> /dev/null | head -n 1)
 if [ -z "$ko" ] || [ ! -x /usr/sbin/modprobe ]; then
 	ktap_exit_skip_all "no shadowmm.ko in /lib/modules/$rel/updates (vm.sh sets SMM_UPDATES for this test) or no kmod modprobe"
