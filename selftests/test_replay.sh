@@ -27,6 +27,8 @@
 EV='mm_page_alloc|mm_page_free|mm_page_free_batched|kmalloc|kfree|kmem_cache_alloc|kmem_cache_free'
 CAP=/tmp/replay.trace
 
+now_ms() { awk '{ printf "%d", $1 * 1000 }' /proc/uptime; }
+start=$(now_ms)
 ktap_header
 ktap_plan 18
 smm_need_range "$SMM_BASE" 64M
@@ -107,7 +109,6 @@ smmctl reset > /dev/null
 n=$(( 100000 / $(printf '%s' "$r1" | jq .events) + 1 ))
 i=0
 while [ "$i" -lt "$n" ]; do cat $CAP; i=$((i + 1)); done > $CAP.big
-now_ms() { awk '{ printf "%d", $1 * 1000 }' /proc/uptime; }
 t0=$(now_ms)
 big=$(smmctl -j trace replay $CAP.big pages)
 t1=$(now_ms)
@@ -123,9 +124,8 @@ ev_lines() { grep -cE "(: |kmem:)($EV): " "$1"; }
 # the replay's matching equals trace_match.awk's: page frees, object
 # frees (a large object's too), unmatched (never allocated in the file,
 # or freed already: pages of alloc_pages_bulk(), which is not traced)
-matched_as_awk() {	# JSON FILE
-	local m want got
-	m=$(awk -f "$(dirname "$0")/trace_match.awk" "$2")
+matched_as_awk() {	# JSON MATCH (trace_match.awk's line)
+	local m=$2 want got
 	want=$(printf '%s' "$m" | jq -c '[.page_matched, .obj_matched, .before + .after_free, 0]')
 	got=$(printf '%s' "$1" | jq -c '[.page_frees, .obj_frees + .skips.free_of_large, .skips.unmatched_free, .failures]')
 	[ "$want" = "$got" ] && return 0
@@ -133,25 +133,30 @@ matched_as_awk() {	# JSON FILE
 	return 1
 }
 smmctl reset > /dev/null
+ktap_print_msg "the tracefs part took $(($(now_ms) - start)) ms"
 if command -v trace-cmd > /dev/null; then
 	TC=/tmp/replay.tc
+	t0=$(now_ms)
 	# shellcheck disable=SC2086
 	ktap_check "trace-cmd record of dd, find and tar: its report holds kmem events" \
-		sh -c "trace-cmd record -q -b 4096 $KMEM -o /tmp/replay.dat sh -c '$WORK' > /dev/null 2>&1 &&
+		sh -c "trace-cmd record -q $KMEM -o /tmp/replay.dat sh -c '$WORK' > /dev/null 2>&1 &&
 		       trace-cmd report -i /tmp/replay.dat > $TC 2> /dev/null &&
 		       [ \$(grep -cE ': ($EV): ' $TC) -gt 1000 ]"
+	t1=$(now_ms)
+	ktap_print_msg "trace-cmd record and report: $((t1 - t0)) ms"
 	ktap_print_msg "trace-cmd report: $(wc -l < $TC) lines; its first, then events':"
 	ktap_print_msg "  $(head -n 1 $TC)"
 	for e in mm_page_alloc mm_page_free_batched kmem_cache_alloc kfree; do
 		ktap_print_msg "  $(grep -m1 -E ": $e: " $TC)"
 	done
 	rt=$(smmctl -j replay $TC all)
+	tm=$(awk -f "$(dirname "$0")/trace_match.awk" $TC)
 	ktap_print_msg "replay: $(printf '%s' "$rt" | jq -c '{events, replayed, page_allocs, page_frees, obj_allocs, obj_frees, skips, failures}')"
-	ktap_print_msg "trace_match.awk: $(awk -f "$(dirname "$0")/trace_match.awk" $TC)"
+	ktap_print_msg "trace_match.awk: $tm"
 	ktap_check "trace-cmd report text: events read = its lines of the seven events, each counted once" \
 		json_expect "$rt" ".events == $(ev_lines $TC) and .replayed + .skipped + .failures == .events" true
 	ktap_check "trace-cmd report text: every free matched as trace_match.awk matches it, none refused" \
-		matched_as_awk "$rt" $TC
+		matched_as_awk "$rt" "$tm"
 	smmctl reset > /dev/null
 	span=$(awk '{ for (i = 1; i < NF; i++) if ($i ~ /^[0-9]+\.[0-9]+:$/) { t = $i + 0; if (!f) f = t; l = t; break } }
 		    END { printf "%d", (l - f) * 1000 }' $TC)
