@@ -755,6 +755,7 @@ static int smmc_replay_obj_alloc(struct smmc_replay *r, const struct smmc_trace_
 	return 0;
 }
 
+/* CLOCK_MONOTONIC in nanoseconds: recorded speed's clock. */
 static uint64_t smmc_replay_now(void)
 {
 	struct timespec t;

@@ -85,6 +85,7 @@ out_free:
 	return ret;
 }
 
+/* Everything nrp_create() built, slab caches first. */
 void nrp_destroy(struct nrp *n)
 {
 	if (n->slabs_ready)
@@ -111,6 +112,7 @@ int nrp_page_alloc(void *ctx, uint32_t order, uint32_t gfp, uint32_t count, uint
 	return 0;
 }
 
+/* PAGE_FREE: each block back through CPU 0's lists (or the buddy, pcp off). */
 int nrp_page_free(void *ctx, const uint64_t *handles, uint32_t count)
 {
 	struct nrp *n = ctx;
@@ -121,6 +123,7 @@ int nrp_page_free(void *ctx, const uint64_t *handles, uint32_t count)
 	return 0;
 }
 
+/* CACHE_CREATE: -EEXIST for a name taken, as the module answers. */
 int nrp_cache_create(void *ctx, const char *name, uint32_t size, uint32_t policy)
 {
 	struct nrp *n = ctx;
@@ -135,6 +138,7 @@ int nrp_cache_create(void *ctx, const char *name, uint32_t size, uint32_t policy
 	return smm_cache_create_policy(&n->slabs, name, size, 0, 0, policy, &c);
 }
 
+/* OBJ_ALLOC: all or nothing, handles the objects' slab positions. */
 int nrp_obj_alloc(void *ctx, const char *cache, uint32_t count, uint64_t *handles)
 {
 	struct nrp *n = ctx;
@@ -153,6 +157,7 @@ int nrp_obj_alloc(void *ctx, const char *cache, uint32_t count, uint64_t *handle
 	return 0;
 }
 
+/* OBJ_FREE of objects nrp_obj_alloc() gave. */
 int nrp_obj_free(void *ctx, const char *cache, const uint64_t *handles, uint32_t count)
 {
 	struct nrp *n = ctx;

@@ -49,6 +49,7 @@ static const char *const nrp_mt_names[NRP_MTS] = {
 	"unmovable", "movable", "reclaimable", "highatomic", "cma", "isolate"
 };
 
+/* The synopsis, on a bad option. */
 static void usage(void)
 {
 	fprintf(stderr, "usage: replay_native [ --size SIZE ] [ --cpus N ] [ --pcp on|off ] "
@@ -80,6 +81,7 @@ static int parse_size(const char *s, uint64_t *out)
 	return 0;
 }
 
+/* A decimal number up to @max; -1 otherwise. */
 static int parse_num(const char *s, uint64_t max, uint64_t *out)
 {
 	char *end;
@@ -95,6 +97,7 @@ static void print_milli(char *buf, size_t len, int v)
 	snprintf(buf, len, "%s%d.%03d", v < 0 ? "-" : "", abs(v) / 1000, abs(v) % 1000);
 }
 
+/* The table's column names. */
 static void print_header(void)
 {
 	int o;
@@ -106,6 +109,7 @@ static void print_header(void)
 	       "pb", "unmov", "recl", "mixed");
 }
 
+/* One row of the fragmentation after @events events: the table's, or a JSON line. */
 static void print_row(const struct nrp_main *m, uint64_t events, const struct nrp_frag *f)
 {
 	char u3[16], u9[16], e3[16], e9[16];
@@ -185,6 +189,7 @@ static const struct smmc_replay_ops nrp_ops = {
 	.tick		= nrp_tick,
 };
 
+/* The last line: the replay's counts, as smmctl replay's, and its time. */
 static void print_summary(bool json, const char *file, const struct smmc_replay_stats *st,
 			  double secs)
 {
@@ -214,6 +219,7 @@ static void print_summary(bool json, const char *file, const struct smmc_replay_
 	       st->skipped[SMMC_SKIP_UNMATCHED], st->failures, st->peak_frames, secs, rate);
 }
 
+/* CLOCK_MONOTONIC in seconds. */
 static double now_s(void)
 {
 	struct timespec t;
@@ -328,6 +334,7 @@ static int parse_args(int argc, char **argv, struct nrp_params *p, struct smmc_r
 	return 0;
 }
 
+/* Read the whole file, build the core, replay with a row every --every events. */
 int main(int argc, char **argv)
 {
 	struct nrp_params p = { .cpus = 2, .pcp = true, .pcp_high = -1, .pcp_batch = -1,
