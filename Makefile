@@ -157,6 +157,15 @@ test-prom:
 	$(MAKE) -C tools smmctl/smmctl-asan smmtop/test_mkcap
 	tools/smmctl/test_stats.sh tools/smmctl/smmctl-asan tools/smmtop/test_mkcap | tee build/host/prometheus.tap; exit $${PIPESTATUS[0]}
 
+# The native replayer (tools/testing/replay) on a hand-written trace of
+# known fragmentation; TAP in build/host/replay.tap.
+test-replay:
+	@rm -f build/host/replay.tap
+	@mkdir -p build/host
+	$(MAKE) -C tools lib/libsmm.a
+	$(MAKE) -C tools/testing/replay replay_native
+	cd tools/testing/replay && ./test_replay_native.sh ./replay_native | tee $(CURDIR)/build/host/replay.tap; exit $${PIPESTATUS[0]}
+
 # make install/uninstall into a DESTDIR, then DKMS for 6.1 and 6.12
 # (scripts/test-install.sh, root); TAP in build/host/install.tap.
 test-install: all
@@ -186,7 +195,7 @@ test-ynl: $(YNL_DIR)/tools/net/ynl/cli.py
 	$(PYTHON3) scripts/check-ynl.py --kernel-dir $(YNL_DIR) | tee build/host/ynl.tap; exit $${PIPESTATUS[0]}
 
 test-host: test-core test-tsan test-tools test-fuzz test-names test-tree test-man test-prom \
-	   test-ksft test-install test-ynl
+	   test-ksft test-install test-ynl test-replay
 
 # Install as any out-of-tree module and tool set (scripts/install.sh).
 PREFIX		?= /usr/local
@@ -232,7 +241,7 @@ FLAVOURS	?= $(if $(TESTS),,la48 holds k612 k612-rt smp4 arm64 debug-quick)
 FULL_FLAVOURS	:= la48 holds rt smp4 debug-quick k612 k612-rt arm64 arm64-612 arm64-612-la48
 HOST_TAP	:= $(addprefix build/host/,core.tap tsan.tap fuzz.tap test_json.tap test_nl.tap \
 		   test_smmctl.tap test_completion.tap test_smmtop.tap names.tap tree.tap man.tap \
-		   prometheus.tap ksft.tap install.tap ynl.tap)
+		   prometheus.tap ksft.tap install.tap ynl.tap replay.tap)
 
 # Build, the host tests and the generic kernel's run, judged later with
 # the other kernels' by check and check-debug.
@@ -323,7 +332,8 @@ clean:
 	$(MAKE) -C tools clean
 	$(MAKE) -C tools/testing/core clean
 	$(MAKE) -C tools/testing/bench clean
+	$(MAKE) -C tools/testing/replay clean
 	$(MAKE) -C selftests clean
 	rm -rf build
 
-.PHONY: all deps bench demo lab install uninstall dkms test-install module sparse tools selftests test-core test-tsan test-tools test-fuzz test-names test-tree test-man test-prom test-ksft test-ynl test-host vm check-generic check check-full check-debug clean
+.PHONY: all deps bench demo lab install uninstall dkms test-install test-replay module sparse tools selftests test-core test-tsan test-tools test-fuzz test-names test-tree test-man test-prom test-ksft test-ynl test-host vm check-generic check check-full check-debug clean

@@ -7,12 +7,15 @@
 #   /shadowmm/shadowmm.ko      the module
 #   /shadowmm/shadowmm.h       its uapi header (test_genl reads the commands)
 #   /usr/bin/smmctl ...        our tools, with the shared libraries they use
+#   /usr/bin/replay_native     tools/testing/replay's, when built (x86)
 #   /usr/bin/jq, genl, setpriv, unshare, tmux  host programs the tests use, likewise
 #   /usr/sbin/insmod ...       kmod's module tools (busybox's are shadowed)
 #   /selftests/                the whole selftests/ directory
 #   /usr/lib/locale/C.utf8     for tmux, which wants a UTF-8 locale
 #   /usr/bin/python3, /usr/lib/python3.11, /shadowmm/ynl/   with SMM_PYTHON=1
-#   /lib/modules/<kver>/       empty (busybox modprobe/lsmod look there)
+#   /lib/modules/<kver>/       empty (busybox modprobe/lsmod look there); with
+#                              SMM_UPDATES=1 the module in updates/ and
+#                              depmod's index, for modprobe (test_modprobe.sh)
 #   /etc/passwd, /etc/group    root and nobody (65534) for unprivileged runs
 #
 #   mkinitramfs.sh OUT.cpio.gz
@@ -29,6 +32,13 @@
 #                linux-source-6.12, which make test-ynl unpacks into
 #                build/ynl/kernel) and the family's spec in /shadowmm/ynl/,
 #                for test_ynl.sh; vm.sh sets it only when that test runs
+# SMM_UPDATES    1: the module installed for modprobe as on a real machine,
+#                in /lib/modules/<kver>/updates/dkms/shadowmm.ko[.xz] when
+#                test-install left DKMS's build for that release in
+#                build/dkms/<kver>/ (and its srcversion is the module's:
+#                built from the same sources), else where make install
+#                puts it, updates/shadowmm.ko; then depmod -b for the
+#                image's tree, as a package's postinst runs depmod
 # SMM_EXTRA_TESTS  more files for /selftests/ (compare-output.sh's script
 #                and its reference module)
 # SMM_KVER       the guest kernel release (default scripts/kver.sh)
@@ -166,6 +176,29 @@ add_module() {
 	cp "$top/include/uapi/linux/shadowmm.h" "$root/shadowmm/shadowmm.h"
 }
 
+# SMM_UPDATES=1: the module where DKMS or make install puts it, indexed.
+add_updates() {
+	local ko dkms_ko dest
+	[ "${SMM_UPDATES:-0}" = 1 ] || return 0
+	ko=$(from_top "$module")
+	# shadowmm.ko, or .ko.xz where the kernel compresses its modules (6.12)
+	dkms_ko=$(ls "$top/build/dkms/$kver"/shadowmm.ko* 2> /dev/null | head -n 1)
+	dest=$root/lib/modules/$kver/updates/shadowmm.ko
+	if [ -n "$dkms_ko" ] &&
+	   [ "$(modinfo -F srcversion "$dkms_ko")" = "$(modinfo -F srcversion "$ko")" ]; then
+		dest=$root/lib/modules/$kver/updates/dkms/${dkms_ko##*/}
+		ko=$dkms_ko
+	else
+		note "SMM_UPDATES: no DKMS build of these sources for $kver (make test-install):" \
+		     "updates/shadowmm.ko as make install puts it"
+	fi
+	install -D -m 0644 "$ko" "$dest"
+	# the kernel's own lists, empty: nothing else is in the image
+	touch "$root/lib/modules/$kver/modules.builtin" "$root/lib/modules/$kver/modules.builtin.modinfo" \
+	      "$root/lib/modules/$kver/modules.order"
+	depmod -b "$root" "$kver" || die "depmod -b for $kver failed"
+}
+
 add_tools() {
 	local t path
 	for t in $tools; do
@@ -218,6 +251,9 @@ add_selftests() {
 		for f in bench_vm.sh bench_pt_walk bench_frame_dump bench_fault; do
 			if [ -e "$top/tools/testing/bench/$f" ]; then cp "$top/tools/testing/bench/$f" "$root/selftests/"; fi
 		done
+		# the native replayer, for test_replay.sh's comparison
+		f=$top/tools/testing/replay/replay_native
+		if [ -x "$f" ]; then copy_program "$f" /usr/bin/replay_native; fi
 	fi
 	for f in ${SMM_EXTRA_TESTS:-}; do
 		cp "$(from_top "$f")" "$root/selftests/"
@@ -305,6 +341,7 @@ write_cpio() {
 add_layout
 add_busybox
 add_module
+add_updates
 add_tools
 add_host_programs
 add_kmod

@@ -12,7 +12,9 @@
 #      Debian's 6.1 and 6.12 generic kernels (scripts/deps.sh 6.12 installs
 #      the second's headers): the module dkms installed has that kernel's
 #      vermagic and `modinfo -k RELEASE shadowmm` finds it through the
-#      module index (what modprobe uses); dkms remove takes it out of both
+#      module index (what modprobe uses); a copy of it goes to
+#      build/dkms/RELEASE/ for the VM's modprobe test (test_modprobe.sh,
+#      mkinitramfs.sh SMM_UPDATES); dkms remove takes it out of both
 #
 # Part 2 changes the host (/usr/src, /var/lib/dkms, /lib/modules/*/updates),
 # and undoes it on exit; it needs root, and skips (with the reason) without.
@@ -101,6 +103,12 @@ dkms_for() {
 	[ "${magic%% *}" = "$rel" ] || { echo "vermagic $magic, want $rel"; return 1; }
 	modinfo -k "$rel" -n shadowmm | grep -q "/lib/modules/$rel/updates/dkms/shadowmm.ko" ||
 		{ echo "found at $(modinfo -k "$rel" -n shadowmm)"; return 1; }
+	# kept for the VM's modprobe test (mkinitramfs.sh SMM_UPDATES): the
+	# guest gets the module DKMS built, not one of the checkout's build
+	# (6.12's is shadowmm.ko.xz: Debian's 6.12 compresses its modules)
+	rm -rf "build/dkms/$rel"
+	mkdir -p "build/dkms/$rel"
+	cp "$(modinfo -k "$rel" -n shadowmm)" "build/dkms/$rel/"
 }
 k61=$(scripts/kver.sh generic 6.1)
 k612=$(scripts/kver.sh generic 6.12)

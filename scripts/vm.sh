@@ -36,7 +36,8 @@
 #   SMM_VM_KERNEL   another bzImage (a debug build) instead of /boot/vmlinuz-$SMM_KVER
 #   SMM_HOST_TAP    check: host TAP files for check-log.py to count too
 #   SMM_ARCH        arm64: the arm64 guest (below)
-#   and SMM_MODULE, SMM_TOOLS, SMM_HOST_BINS, SMM_PYTHON of mkinitramfs.sh.
+#   and SMM_MODULE, SMM_TOOLS, SMM_HOST_BINS, SMM_PYTHON, SMM_UPDATES of
+#   mkinitramfs.sh.
 #
 # QEMU runs under TCG: nested KVM does not work on the project's machines.
 #
@@ -124,17 +125,39 @@ memmap=${SMM_VM_MEMMAP:-'64M$0x10000000'}
 memmap2=${SMM_VM_MEMMAP2-'1G$0x40000000'}
 [ -r "$kernel" ] || { echo "vm: no kernel at $kernel (run scripts/deps.sh)" >&2; exit 1; }
 
-# test_trace.sh's recorders, trace-cmd and perf (scripts/deps.sh),
-# when the host has them and the test runs: perf's libraries (python,
-# perl) add some 30 MB to the image, so only then.
-if [ "$arch" = x86_64 ] && [ "$mode" = check ] &&
-   { [ -z "$tests" ] || [[ ",$tests," == *,test_trace.sh,* ]]; }; then
-	for b in trace-cmd perf; do
+# test_trace.sh's recorders, trace-cmd and perf (scripts/deps.sh), when
+# the host has them and the test runs: perf's libraries (python, perl)
+# add some 30 MB to the image, so only then; test_replay.sh's, trace-cmd
+# alone (the host test replays a perf trace: make test-replay).
+if [ "$arch" = x86_64 ] && [ "$mode" = check ]; then
+	recorders=
+	if [ -z "$tests" ] || [[ ",$tests," == *,test_trace.sh,* ]]; then
+		recorders="trace-cmd perf"
+	elif [[ ",$tests," == *,test_replay.sh,* ]]; then
+		recorders=trace-cmd
+	fi
+	for b in $recorders; do
 		if command -v "$b" > /dev/null; then
 			SMM_HOST_BINS="${SMM_HOST_BINS:-} $b"
 		fi
 	done
 	export SMM_HOST_BINS
+fi
+
+# test_replay.sh's native replayer (tools/testing/replay, about 15 s to
+# build), only when that test runs; mkinitramfs.sh takes it when built.
+if [ "$arch" = x86_64 ] && [ "$mode" = check ] &&
+   { [ -z "$tests" ] || [[ ",$tests," == *,test_replay.sh,* ]]; }; then
+	make -s -C "$top/tools" lib/libsmm.a > /dev/null &&
+		make -s -C "$top/tools/testing/replay" replay_native > /dev/null ||
+		echo "vm: replay_native did not build: test_replay.sh skips its check" >&2
+fi
+
+# test_modprobe.sh's module in /lib/modules/<kver>/updates with depmod's
+# index (mkinitramfs.sh's SMM_UPDATES), only when that test runs.
+if [ "$mode" = check ] &&
+   { [ -z "$tests" ] || [[ ",$tests," == *,test_modprobe.sh,* ]]; }; then
+	export SMM_UPDATES=${SMM_UPDATES:-1}
 fi
 
 # test_ynl.sh's python3 and the kernel's YNL tools (mkinitramfs.sh's

@@ -87,6 +87,7 @@ if [ -x /usr/sbin/kmod ]; then
 	rmmod() { /usr/sbin/rmmod "$@"; }
 	lsmod() { /usr/sbin/lsmod "$@"; }
 	modinfo() { /usr/sbin/modinfo "$@"; }
+	modprobe() { /usr/sbin/modprobe "$@"; }
 fi
 
 smm_loaded() { [ -d /sys/module/shadowmm ]; }

@@ -573,6 +573,7 @@ struct smmc_trace_event {
 	uint32_t gfp;			/* allocations: SHADOWMM_GFP_* */
 	uint32_t bytes;			/* kmalloc, kmem_cache_alloc: bytes_alloc */
 	bool failed;			/* the traced kernel's allocation failed (NULL) */
+	uint64_t ts_ns;			/* the line's timestamp, in nanoseconds */
 };
 
 enum smmc_replay_skip {
@@ -584,6 +585,8 @@ enum smmc_replay_skip {
 	SMMC_SKIP_LARGE,		/* object above SMMC_REPLAY_MAX_OBJECT */
 	SMMC_SKIP_MODE,			/* not of the kind asked for (pages, objects) */
 	SMMC_SKIP_LIMIT,		/* past the limit */
+	SMMC_SKIP_FREE_OF_LARGE,	/* free of an object skipped as large */
+	SMMC_SKIP_BATCHED,		/* mm_page_free_batched of a page mm_page_free freed */
 	__SMMC_SKIP_CNT
 };
 
@@ -596,6 +599,7 @@ struct smmc_replay_stats {
 	uint64_t failures;			/* allocations the shadow refused */
 	uint64_t peak_frames, live_frames, peak_objs, live_objs;
 	uint64_t caches;			/* created */
+	uint64_t waits, waited_ns;		/* recorded speed: the pauses, their sum */
 };
 
 enum smmc_replay_mode { SMMC_REPLAY_ALL, SMMC_REPLAY_PAGES, SMMC_REPLAY_OBJECTS };
@@ -604,6 +608,8 @@ struct smmc_replay_opts {
 	enum smmc_replay_mode mode;
 	uint32_t policy;		/* of the caches created, or SMMC_CACHE_POLICY_DEFAULT */
 	uint64_t limit;			/* events replayed at most, 0: all */
+	double speed;			/* 0: as fast as possible; 1: recorded; 2: twice */
+	uint64_t every;			/* ops->tick every so many events, 0: never */
 };
 
 /* What a replay asks of the shadow (smmctl: netlink; tests: a model). */
@@ -615,11 +621,14 @@ struct smmc_replay_ops {
 	int (*cache_create)(void *ctx, const char *name, uint32_t size, uint32_t policy);
 	int (*obj_alloc)(void *ctx, const char *cache, uint32_t count, uint64_t *handles);
 	int (*obj_free)(void *ctx, const char *cache, const uint64_t *handles, uint32_t n);
+	/* optional: every opts->every events replayed (and at the end) */
+	int (*tick)(void *ctx, uint64_t events);
 };
 
 #define SMMC_REPLAY_BATCH	1024	/* events per request at most */
 #define SMMC_REPLAY_MAX_CACHES	64
 #define SMMC_REPLAY_MAX_OBJECT	8192	/* the shadow's largest object (kmalloc-8k) */
+#define SMMC_REPLAY_PACE_NS	1000000	/* recorded speed: events this close share a batch */
 
 const char *smmc_trace_event_name(enum smmc_trace_ev ev);
 uint32_t smmc_trace_gfp(const char *text, int migratetype);

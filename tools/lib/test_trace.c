@@ -27,16 +27,25 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include "libsmm.h"
 #include "test_check.h"
 
-#define NR_TESTS	42
+#define NR_TESTS	57
 
 /* 6.1's header: task-pid, [cpu], five irq-flag columns, seconds */
 #define H61	"            bash-4242    [001] d..1.   151.123456: "
 /* 6.12's as trace prints it with a task name holding a blank and a colon-free pid */
 #define H612	" kworker/u8:2 x-77      [000] ..... 2201.000017: "
+
+/*
+ * trace-cmd report's header (task-pid, [cpu], seconds: no irq flags by
+ * default) and perf script's (comm, pid, [cpu], seconds, the event with
+ * its system, padded to a column)
+ */
+#define HTC	"          <idle>-0     [001]   105.271366: "
+#define HPERF	"            bash 17506 [000] 68772.894614:        "
 
 /* ---- the model shadow ---- */
 
@@ -52,6 +61,8 @@ struct model {
 	uint32_t last_gfp;
 	char cache_names[8][32];
 	uint32_t cache_policy;
+	unsigned int ticks;
+	uint64_t tick_frames;
 };
 
 static int m_page_alloc(void *ctx, uint32_t order, uint32_t gfp, uint32_t count, uint64_t *h)
@@ -172,6 +183,9 @@ static void test_page_events(void)
 	ret = parse(H61 "mm_page_alloc: page=0000000000000000 pfn=0x0 order=3 migratetype=0 "
 		    "gfp_flags=GFP_NOWAIT|__GFP_NOWARN\n", &ev, &why);
 	CHECK(ret == 1 && ev.failed, "a failed allocation (page NULL, pfn 0) is marked failed");
+	ret = parse(H612 "mm_page_alloc: page=0000000000000000 pfn=0xffffffffffffffff order=3 "
+		    "migratetype=0 gfp_flags=GFP_NOWAIT|__GFP_NOWARN\n", &ev, &why);
+	CHECK(ret == 1 && ev.failed, "a failed allocation (pfn -1UL, 6.1 and 6.12) is marked failed");
 	ret = parse(H612 "mm_page_free: page=00000000c0ffee11 pfn=0x1a2b3 order=2\n", &ev, &why);
 	CHECK(ret == 1 && ev.type == SMMC_TRACE_PAGE_FREE && ev.key == 0x1a2b3 && ev.order == 2,
 	      "mm_page_free: pfn and order");
@@ -224,6 +238,45 @@ static void test_passed_over(void)
 	      parse(H61 "mm_page_alloc_zone_locked: page=00000000c0ffee11 pfn=0x1a2b3 order=0 "
 		    "migratetype=1 percpu_refill=1\n", &ev, &why) == 0,
 	      "other events (sched_switch, mm_page_alloc_zone_locked) passed over");
+}
+
+/* trace-cmd report and perf script text of the same events; timestamps */
+static void test_other_formats(void)
+{
+	struct smmc_trace_event ev;
+	const char *why;
+	int ret;
+
+	ret = parse(HTC "mm_page_alloc:        page=0xffffea0000a1b2c0 pfn=0x286cb order=1 "
+		    "migratetype=1 gfp_flags=GFP_HIGHUSER_MOVABLE|__GFP_COMP\n", &ev, &why);
+	CHECK(ret == 1 && ev.type == SMMC_TRACE_PAGE_ALLOC && ev.key == 0x286cb && ev.order == 1 &&
+	      ev.gfp == SHADOWMM_GFP_MOVABLE && ev.ts_ns == 105271366000ULL,
+	      "trace-cmd report: mm_page_alloc (name padded), timestamp 105.271366 s");
+	ret = parse(HTC "kmem_cache_free:      call_site=putname+0x50 ptr=0xffff888003a4b000 "
+		    "name=names_cache\n", &ev, &why);
+	CHECK(ret == 1 && ev.type == SMMC_TRACE_CACHE_FREE && ev.key == 0xffff888003a4b000ULL,
+	      "trace-cmd report: kmem_cache_free, ptr with 0x");
+	ret = parse(HPERF "kmem:mm_page_alloc: page=0x11c00c pfn=0x11c00c order=0 migratetype=0 "
+		    "gfp_flags=GFP_NOWAIT\n", &ev, &why);
+	CHECK(ret == 1 && ev.type == SMMC_TRACE_PAGE_ALLOC && ev.key == 0x11c00c &&
+	      ev.gfp == SHADOWMM_GFP_ATOMIC && ev.ts_ns == 68772894614000ULL,
+	      "perf script: kmem:mm_page_alloc (system prefix, padding), timestamp");
+	ret = parse(HPERF "kmem:kmalloc: call_site=load_elf_phdrs+0x49 ptr=0xffff888109b7c800 "
+		    "bytes_req=728 bytes_alloc=1024 gfp_flags=GFP_KERNEL node=-1 accounted=false\n",
+		    &ev, &why);
+	CHECK(ret == 1 && ev.type == SMMC_TRACE_KMALLOC && ev.bytes == 1024 &&
+	      ev.key == 0xffff888109b7c800ULL, "perf script: kmem:kmalloc");
+	ret = parse(HPERF "sched:sched_switch: prev_comm=bash prev_pid=1\n", &ev, &why);
+	CHECK(ret == 0, "perf script: another system's event passed over");
+	ret = parse(HPERF "kmem:kfree: call_site=vm_area_free+0x1c ptr=(nil)\n", &ev, &why);
+	CHECK(ret == 1 && ev.type == SMMC_TRACE_KFREE && ev.key == 0,
+	      "perf script: kfree(NULL) prints ptr=(nil)");
+	CHECK(parse("cpus=2\n", &ev, &why) == 0 && parse("version = 6\n", &ev, &why) == 0 &&
+	      parse("CPU 1 is empty\n", &ev, &why) == 0 &&
+	      parse("cpus=2x\n", &ev, &why) == -EINVAL,
+	      "trace-cmd report's header lines passed over (cpus=2x is not one)");
+	ret = parse("  bash-1 [000] 7.000000001: mm_page_free: page=0 pfn=0x1 order=0\n", &ev, &why);
+	CHECK(ret == 1 && ev.ts_ns == 7000000001ULL, "a nanosecond timestamp (trace-cmd -t)");
 }
 
 static void test_malformed(void)
@@ -410,6 +463,35 @@ static void test_failures(void)
 	smmc_replay(evs, n, &model_ops, m, &o, &st);
 	CHECK(st.page_allocs == 2 && st.skipped[SMMC_SKIP_LIMIT] == 1, "limit 2: 2 replayed, 1 skipped");
 	free(evs);
+
+	/* mm_page_free then mm_page_free_batched: one free; the batched one alone frees */
+	memset(m, 0, sizeof(*m));
+	memset(&st, 0, sizeof(st));
+	m->budget = 100;
+	o.limit = 0;
+	read_text(PA(0x100, 0, 1) PF(0x100, 0)
+		  H61 "mm_page_free_batched: page=0 pfn=0x100 order=0\n"
+		  PA(0x101, 0, 1) H61 "mm_page_free_batched: page=0 pfn=0x101 order=0\n"
+		  H61 "mm_page_free_batched: page=0 pfn=0x102 order=0\n", &evs, &n, &st);
+	smmc_replay(evs, n, &model_ops, m, &o, &st);
+	CHECK(st.page_frees == 2 && st.skipped[SMMC_SKIP_BATCHED] == 2 &&
+	      !st.skipped[SMMC_SKIP_UNMATCHED] && !m->bad_frees && m->frames == 0,
+	      "mm_page_free_batched after mm_page_free: one free (batched_twin); alone: a free");
+	free(evs);
+
+	/* a large object's free is told from the free of an object allocated before */
+	memset(m, 0, sizeof(*m));
+	memset(&st, 0, sizeof(st));
+	m->budget = 100;
+	o.limit = 0;
+	o.mode = SMMC_REPLAY_OBJECTS;
+	read_text(KM(00000000000000d0, 16384) KF(00000000000000d0) KF(00000000000000e0), &evs, &n,
+		  &st);
+	smmc_replay(evs, n, &model_ops, m, &o, &st);
+	CHECK(st.skipped[SMMC_SKIP_LARGE] == 1 && st.skipped[SMMC_SKIP_FREE_OF_LARGE] == 1 &&
+	      st.skipped[SMMC_SKIP_UNMATCHED] == 1,
+	      "a large object and its free skipped (large, free_of_large), another free unmatched");
+	free(evs);
 	free(m);
 }
 
@@ -438,17 +520,95 @@ static void test_batch(void)
 	free(m);
 }
 
+static uint64_t mono_ns(void)
+{
+	struct timespec t;
+
+	clock_gettime(CLOCK_MONOTONIC, &t);
+	return t.tv_sec * 1000000000ULL + t.tv_nsec;
+}
+
+static int m_tick(void *ctx, uint64_t events)
+{
+	struct model *m = ctx;
+
+	m->ticks++;
+	m->tick_frames += events == 2 ? m->frames : 0;
+	return 0;
+}
+
+/*
+ * speed: three events 40 ms apart take 80 ms or more at the recorded
+ * speed, half of that at speed 2, much less as fast as possible; each
+ * wait sends the open batch first. every 2: the tick after 2 events
+ * (the batch sent: 2 frames live) and at the end.
+ */
+static void test_speed(void)
+{
+	struct smmc_replay_opts o = { .policy = SMMC_CACHE_POLICY_DEFAULT };
+	struct smmc_replay_stats st = { 0 };
+	struct smmc_replay_ops ops = model_ops;
+	struct smmc_trace_event *evs;
+	struct model *m = calloc(1, sizeof(*m));
+	uint64_t t0, fast, rec, x2;
+	size_t n;
+
+	read_text("  a-1 [000] 10.000000: mm_page_alloc: page=0 pfn=0x1 order=0 migratetype=1 "
+		  "gfp_flags=GFP_KERNEL\n"
+		  "  a-1 [000] 10.040000: mm_page_alloc: page=0 pfn=0x2 order=0 migratetype=1 "
+		  "gfp_flags=GFP_KERNEL\n"
+		  "  a-1 [000] 10.080000: mm_page_alloc: page=0 pfn=0x3 order=0 migratetype=1 "
+		  "gfp_flags=GFP_KERNEL\n", &evs, &n, &st);
+	m->budget = 100;
+	t0 = mono_ns();
+	smmc_replay(evs, n, &model_ops, m, &o, &st);
+	fast = mono_ns() - t0;
+	CHECK(st.requests == 1 && st.waits == 0, "fast: one request, no waits");
+	memset(m, 0, sizeof(*m));
+	memset(&st, 0, sizeof(st));
+	m->budget = 100;
+	o.speed = 1;
+	t0 = mono_ns();
+	smmc_replay(evs, n, &model_ops, m, &o, &st);
+	rec = mono_ns() - t0;
+	CHECK(rec >= 80000000ULL && st.waits == 2 && st.requests == 3 && st.page_allocs == 3,
+	      "recorded speed: 2 waits, 3 requests, %" PRIu64 " ms (>= 80)", rec / 1000000);
+	memset(m, 0, sizeof(*m));
+	memset(&st, 0, sizeof(st));
+	m->budget = 100;
+	o.speed = 2;
+	t0 = mono_ns();
+	smmc_replay(evs, n, &model_ops, m, &o, &st);
+	x2 = mono_ns() - t0;
+	CHECK(x2 >= 40000000ULL && x2 < rec && fast < 40000000ULL,
+	      "speed 2: %" PRIu64 " ms (>= 40, < recorded); fast %" PRIu64 " ms", x2 / 1000000,
+	      fast / 1000000);
+	memset(m, 0, sizeof(*m));
+	memset(&st, 0, sizeof(st));
+	m->budget = 100;
+	o.speed = 0;
+	o.every = 2;
+	ops.tick = m_tick;
+	smmc_replay(evs, n, &ops, m, &o, &st);
+	CHECK(m->ticks == 2 && m->tick_frames == 2,
+	      "every 2: a tick after 2 events with their batch sent, one at the end");
+	free(evs);
+	free(m);
+}
+
 int main(void)
 {
 	printf("TAP version 13\n1..%d\n", NR_TESTS);
 	test_page_events();
 	test_slab_events();
 	test_passed_over();
+	test_other_formats();
 	test_malformed();
 	test_gfp();
 	test_replay();
 	test_failures();
 	test_batch();
+	test_speed();
 	if (tests != NR_TESTS)
 		printf("# planned %d tests, ran %d\n", NR_TESTS, tests);
 	return failed || tests != NR_TESTS ? 1 : 0;

@@ -27,6 +27,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include "libsmm.h"
 
@@ -48,12 +49,15 @@ const char *smmc_trace_event_name(enum smmc_trace_ev ev)
 /* ---- reading ------------------------------------------------------- */
 
 /*
- * The start of the event name: just after "DIGITS.DIGITS: " (the
- * timestamp column ends every line's header), or NULL.
+ * The start of the event name: after "DIGITS.DIGITS: " (the timestamp
+ * column ends every line's header in tracefs' trace, trace-cmd report and
+ * perf script text) and the blanks perf script pads the name with, or
+ * NULL. *@ns: the timestamp in nanoseconds (any number of decimals).
  */
-static const char *smmc_trace_after_stamp(const char *line)
+static const char *smmc_trace_after_stamp(const char *line, uint64_t *ns)
 {
-	const char *p, *q;
+	const char *p, *q, *frac;
+	uint64_t sec = 0, sub = 0, scale = 1000000000ULL;
 
 	for (p = strstr(line, ": "); p; p = strstr(p + 1, ": ")) {
 		q = p;
@@ -63,12 +67,46 @@ static const char *smmc_trace_after_stamp(const char *line)
 			q--;
 		if (q == line || q[-1] != '.')
 			continue;
-		q--;
+		frac = q--;
 		if (q == line || !isdigit((unsigned char)q[-1]))
 			continue;
-		return p + 2;
+		while (q > line && isdigit((unsigned char)q[-1]))
+			q--;
+		for (; *q != '.'; q++)
+			sec = sec * 10 + (*q - '0');
+		for (q = frac; q < p; q++) {
+			scale /= 10;
+			sub += (uint64_t)(*q - '0') * scale;
+		}
+		*ns = sec * 1000000000ULL + sub;
+		for (p += 2; *p == ' ' || *p == '\t'; p++)
+			;
+		return p;
 	}
 	return NULL;
+}
+
+/* @s starts with @digits... and nothing but a line end after them. */
+static bool smmc_trace_digits_to_eol(const char *s)
+{
+	if (!isdigit((unsigned char)*s))
+		return false;
+	while (isdigit((unsigned char)*s))
+		s++;
+	return !*s || *s == '\n' || *s == '\r';
+}
+
+/*
+ * A header line of trace-cmd report ("cpus=2", "version = 6", "CPU 1 is
+ * empty"): not an event, passed over.
+ */
+static bool smmc_trace_header(const char *line)
+{
+	if (!strncmp(line, "cpus=", 5))
+		return smmc_trace_digits_to_eol(line + 5);
+	if (!strncmp(line, "version = ", 10))
+		return true;
+	return !strncmp(line, "CPU ", 4) && strstr(line, " is empty");
 }
 
 /* The value of " KEY=" in @fields (up to the next blank), copied into @buf. */
@@ -104,12 +142,15 @@ static bool smmc_trace_u64(const char *s, uint64_t *v)
 	return !errno && !*end;
 }
 
-/* A pointer as %p prints it: hex digits without 0x, or "(null)". */
+/*
+ * A pointer as %p prints it: hex digits without 0x, or "(null)"; as
+ * libtraceevent (trace-cmd, perf) prints it: 0x and hex, or "(nil)".
+ */
 static bool smmc_trace_ptr(const char *s, uint64_t *v)
 {
 	char *end;
 
-	if (!strcmp(s, "(null)")) {
+	if (!strcmp(s, "(null)") || !strcmp(s, "(nil)")) {
 		*v = 0;
 		return true;
 	}
@@ -236,8 +277,8 @@ static bool smmc_trace_fields(const char *f, struct smmc_trace_event *ev, const 
 		if (!smmc_trace_field(f, "gfp_flags", gfp, sizeof(gfp)))
 			return *why = "no gfp_flags=", false;
 		ev->gfp = smmc_trace_gfp(gfp, n);
-		/* a failed allocation: page NULL, printed with pfn 0 */
-		ev->failed = ev->key == 0;
+		/* a failed allocation: page NULL, its pfn -1UL (0 in older kernels) */
+		ev->failed = ev->key == 0 || ev->key == UINT64_MAX;
 		return true;
 	case SMMC_TRACE_KMALLOC:
 	case SMMC_TRACE_CACHE_ALLOC:
@@ -271,6 +312,7 @@ int smmc_trace_parse_line(const char *line, struct smmc_trace_event *ev, bool *l
 			  const char **why)
 {
 	const char *name, *f;
+	uint64_t ns = 0;
 	size_t n;
 	int i;
 
@@ -283,7 +325,9 @@ int smmc_trace_parse_line(const char *line, struct smmc_trace_event *ev, bool *l
 		*lost = true;
 		return 0;
 	}
-	name = smmc_trace_after_stamp(line);
+	if (smmc_trace_header(line))
+		return 0;
+	name = smmc_trace_after_stamp(line, &ns);
 	if (!name) {
 		*why = "not a trace line (no \"SECONDS.MICROS: EVENT:\")";
 		return -EINVAL;
@@ -293,8 +337,18 @@ int smmc_trace_parse_line(const char *line, struct smmc_trace_event *ev, bool *l
 		*why = "no \"EVENT:\" after the timestamp";
 		return -EINVAL;
 	}
+	/* perf script names the event with its system: "kmem:mm_page_alloc:" */
+	if (name[n + 1] && !isspace((unsigned char)name[n + 1])) {
+		name += n + 1;
+		n = strcspn(name, ": \t\r\n");
+		if (name[n] != ':') {
+			*why = "no \"EVENT:\" after the timestamp";
+			return -EINVAL;
+		}
+	}
 	f = name + n + 1;
 	memset(ev, 0, sizeof(*ev));
+	ev->ts_ns = ns;
 	for (i = 0; i < __SMMC_TRACE_EV_CNT; i++)
 		if (strlen(smmc_trace_event_names[i]) == n &&
 		    !strncmp(name, smmc_trace_event_names[i], n))
@@ -361,6 +415,7 @@ struct smmc_replay_ent {
 	int32_t cache;		/* objects: index in the replay's caches */
 	uint8_t order;		/* pages */
 	bool failed;		/* the shadow refused it: its free is skipped */
+	bool large;		/* skipped as large: its free is skipped too */
 	bool pending;		/* in the batch not sent yet */
 };
 
@@ -454,6 +509,8 @@ struct smmc_replay {
 	int32_t ent[SMMC_REPLAY_BATCH];		/* the map entries of an allocation batch */
 	uint64_t handles[SMMC_REPLAY_BATCH];
 	uint64_t live_frames, live_objs;
+	bool paced;				/* t0 and ts0 set */
+	uint64_t t0, ts0;			/* the clock and the trace at the first event */
 };
 
 void smmc_replay_cache_name(char *buf, size_t len, uint32_t size)
@@ -639,8 +696,8 @@ static int smmc_replay_free(struct smmc_replay *r, struct smmc_replay_map *m, ui
 		r->st->skipped[key ? SMMC_SKIP_UNMATCHED : SMMC_SKIP_NULL_FREE]++;
 		return 0;
 	}
-	if (m->e[i].failed) {
-		r->st->skipped[SMMC_SKIP_AFTER_FAILURE]++;
+	if (m->e[i].failed || m->e[i].large) {
+		r->st->skipped[m->e[i].large ? SMMC_SKIP_FREE_OF_LARGE : SMMC_SKIP_AFTER_FAILURE]++;
 		smmc_map_del(m, i);
 		return 0;
 	}
@@ -670,12 +727,17 @@ static int smmc_replay_obj_alloc(struct smmc_replay *r, const struct smmc_trace_
 		r->st->skipped[SMMC_SKIP_TRACE_FAILED]++;
 		return 0;
 	}
-	if (ev->bytes > SMMC_REPLAY_MAX_OBJECT || !ev->bytes) {
-		r->st->skipped[SMMC_SKIP_LARGE]++;
-		return 0;
-	}
 	if (smmc_map_find(&r->objs, ev->key) >= 0) {
 		r->st->skipped[SMMC_SKIP_DUPLICATE]++;
+		return 0;
+	}
+	if (ev->bytes > SMMC_REPLAY_MAX_OBJECT || !ev->bytes) {
+		/* kept, so that its free is told from one of an older object */
+		r->st->skipped[SMMC_SKIP_LARGE]++;
+		i = smmc_map_add(&r->objs, ev->key);
+		if (i < 0)
+			return -ENOMEM;
+		r->objs.e[i].large = true;
 		return 0;
 	}
 	ret = smmc_replay_cache(r, ev->bytes, &cache);
@@ -693,6 +755,65 @@ static int smmc_replay_obj_alloc(struct smmc_replay *r, const struct smmc_trace_
 	return 0;
 }
 
+/* CLOCK_MONOTONIC in nanoseconds: recorded speed's clock. */
+static uint64_t smmc_replay_now(void)
+{
+	struct timespec t;
+
+	clock_gettime(CLOCK_MONOTONIC, &t);
+	return t.tv_sec * 1000000000ULL + t.tv_nsec;
+}
+
+/*
+ * Recorded speed (opts->speed > 0): before @ev, wait until as much time
+ * has passed since the first event as the trace says (divided by the
+ * speed). Events less than SMMC_REPLAY_PACE_NS ahead join the open batch;
+ * a wait sends it first, so the shadow sees each batch at its time.
+ */
+static int smmc_replay_pace(struct smmc_replay *r, const struct smmc_trace_event *ev)
+{
+	uint64_t now = smmc_replay_now(), due, ahead;
+	struct timespec t;
+	int ret;
+
+	if (!r->paced) {
+		r->paced = true;
+		r->t0 = now;
+		r->ts0 = ev->ts_ns;
+		return 0;
+	}
+	if (ev->ts_ns <= r->ts0)
+		return 0;
+	due = (uint64_t)((double)(ev->ts_ns - r->ts0) / r->opts->speed);
+	if (due <= now - r->t0 + SMMC_REPLAY_PACE_NS)
+		return 0;
+	ret = smmc_replay_flush(r);
+	if (ret)
+		return ret;
+	now = smmc_replay_now();
+	if (due <= now - r->t0)
+		return 0;
+	ahead = due - (now - r->t0);
+	t.tv_sec = ahead / 1000000000ULL;
+	t.tv_nsec = ahead % 1000000000ULL;
+	while (nanosleep(&t, &t) && errno == EINTR)
+		;
+	r->st->waits++;
+	r->st->waited_ns += ahead;
+	return 0;
+}
+
+/* Every opts->every events (and at the end): the batch sent, ops->tick called. */
+static int smmc_replay_tick(struct smmc_replay *r, uint64_t done, bool last)
+{
+	int ret;
+
+	if (!r->ops->tick || !r->opts->every || (!last && done % r->opts->every))
+		return 0;
+	ret = smmc_replay_flush(r);
+	return ret ? ret : r->ops->tick(r->ctx, done);
+}
+
 static bool smmc_replay_wanted(const struct smmc_replay_opts *o, enum smmc_trace_ev t)
 {
 	bool page = t <= SMMC_TRACE_PAGE_FREE_BATCHED;
@@ -705,8 +826,20 @@ static int smmc_replay_one(struct smmc_replay *r, const struct smmc_trace_event 
 	switch (ev->type) {
 	case SMMC_TRACE_PAGE_ALLOC:
 		return smmc_replay_page_alloc(r, ev);
-	case SMMC_TRACE_PAGE_FREE:
 	case SMMC_TRACE_PAGE_FREE_BATCHED:
+		/*
+		 * free_unref_page_list() frees each page through
+		 * free_pages_prepare(), which traces mm_page_free, then traces
+		 * mm_page_free_batched for it: the second line of one free.
+		 * Only a page still live (a kernel that traced the batched
+		 * event alone) is freed by it.
+		 */
+		if (smmc_map_find(&r->pages, ev->key) < 0) {
+			r->st->skipped[SMMC_SKIP_BATCHED]++;
+			return 0;
+		}
+		return smmc_replay_free(r, &r->pages, ev->key, SMMC_BATCH_PAGE_FREE);
+	case SMMC_TRACE_PAGE_FREE:
 		return smmc_replay_free(r, &r->pages, ev->key, SMMC_BATCH_PAGE_FREE);
 	case SMMC_TRACE_KMALLOC:
 	case SMMC_TRACE_CACHE_ALLOC:
@@ -749,12 +882,21 @@ int smmc_replay(const struct smmc_trace_event *evs, size_t n, const struct smmc_
 			st->skipped[SMMC_SKIP_LIMIT]++;
 			continue;
 		}
+		if (opts->speed > 0) {
+			ret = smmc_replay_pace(r, &evs[k]);
+			if (ret)
+				goto out_objs;
+		}
 		done++;
 		ret = smmc_replay_one(r, &evs[k]);
+		if (!ret)
+			ret = smmc_replay_tick(r, done, false);
 		if (ret)
 			goto out_objs;
 	}
 	ret = smmc_replay_flush(r);
+	if (!ret && (!opts->every || done % opts->every))
+		ret = smmc_replay_tick(r, done, true);
 out_objs:
 	st->live_frames = r->live_frames;
 	st->live_objs = r->live_objs;
@@ -775,6 +917,8 @@ static const char *const smmc_skip_names[__SMMC_SKIP_CNT] = {
 	[SMMC_SKIP_LARGE]		= "large",
 	[SMMC_SKIP_MODE]		= "mode",
 	[SMMC_SKIP_LIMIT]		= "limit",
+	[SMMC_SKIP_FREE_OF_LARGE]	= "free_of_large",
+	[SMMC_SKIP_BATCHED]		= "batched_twin",
 };
 
 const char *smmc_replay_skip_name(enum smmc_replay_skip s)

@@ -37,6 +37,9 @@ static const struct smm_cmd smmctl_objects[] = {
 	SMM_OBJ("fault",   smmctl_fault_cmds,	"fault injection, as fail_page_alloc and failslab"),
 	SMM_OBJ("file",	   smmctl_file_cmds,	"the shadow page cache over real files"),
 	SMM_OBJ("trace",   smmctl_trace_cmds,	"replay a real kernel's allocation trace"),
+	SMM_CMD("replay",  smmctl_replay, "FILE [ pages | objects | all ] [ cache-policy POLICY ] "
+		"[ limit N ] [ speed SPEED ]",
+		"replay a kernel's kmem trace (tracefs, trace-cmd report or perf script text)"),
 	SMM_OBJ("range",   smmctl_range_cmds,	"offline and online ranges, as memory hot-remove"),
 	SMM_OBJ("cma",	   smmctl_cma_cmds,	"the CMA area: alloc, free, show"),
 	SMM_CMD("compact", smmctl_compact, "[ zone ZONE ] [ order N ]",

@@ -65,6 +65,7 @@ extern const struct smm_cmd smmctl_space_cmds[];	/* space.c */
 extern const struct smm_cmd smmctl_stats_cmds[];	/* stats.c */
 int smmctl_vmstat(int argc, char **argv);		/* vmstat.c */
 int smmctl_compact(int argc, char **argv);		/* compact.c */
+int smmctl_replay(int argc, char **argv);		/* trace.c */
 extern const struct smm_cmd smmctl_range_cmds[];	/* range.c */
 extern const struct smm_cmd smmctl_cma_cmds[];		/* cma.c */
 extern const struct smm_cmd smmctl_swap_cmds[];		/* swap.c */

@@ -66,12 +66,12 @@ expect() {
 sorted() { printf '%s\n' "$@" | sort | tr '\n' ' ' | sed 's/ $//'; }
 
 ktap_header
-ktap_plan 78
+ktap_plan 81
 
 registered() { [[ $(complete -p smmctl) == "complete -F _smmctl smmctl" ]]; }
 ktap_check "complete -F _smmctl smmctl" registered
 expect "objects" "smmctl " \
-	"$(sorted info section zone page frame cache obj check reset pt space swap reclaim vm fault file trace range cma compact vmstat monitor stats help)"
+	"$(sorted info section zone page frame cache obj check reset pt space swap reclaim vm fault file trace replay range cma compact vmstat monitor stats help)"
 expect "options" "smmctl -" \
 	"$(sorted -j -p -P -V -h --json --pretty --prometheus --replay --version --help)"
 expect "an object after options" "smmctl -j -p ca" "cache"
@@ -149,7 +149,11 @@ expect "a file after file read's -o" "smmctl file read 1 offset 0 len 4096 -o $T
 expect "trace's commands" "smmctl trace " "$(sorted replay help)"
 expect "a file after trace replay" "smmctl trace replay $TMP/shadowm" "$TMP/shadowmm.prom"
 expect "trace replay's words after the file" "smmctl trace replay /tmp/t " \
-	"$(sorted pages objects all cache-policy limit)"
+	"$(sorted pages objects all cache-policy limit speed)"
+expect "a file after replay" "smmctl replay $TMP/shadowm" "$TMP/shadowmm.prom"
+expect "replay's speeds" "smmctl replay /tmp/t all speed " "$(sorted fast recorded x2)"
+expect "replay: speed given once, a mode once" "smmctl replay /tmp/t speed x2 objects " \
+	"$(sorted cache-policy limit)"
 expect "trace replay: a mode once, the policies" "smmctl trace replay /tmp/t pages cache-policy " \
 	"$(sorted slub slab slob)"
 expect "pageout's keywords" "$FAKE space pageout 1 addr 0x400000 " "len"

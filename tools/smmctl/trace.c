@@ -1,24 +1,56 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * smmctl trace replay FILE [ pages | objects | all ] [ cache-policy slub|slab|slob ]
- *                          [ limit N ]
+ * smmctl replay FILE [ pages | objects | all ] [ cache-policy slub|slab|slob ]
+ *                    [ limit N ] [ speed fast | recorded | xFACTOR ]
+ * smmctl trace replay FILE ...   the same (the older spelling)
  *
- * Replays a real kernel's kmem trace (the text of tracefs' "trace" file)
- * into the shadow: page allocations and frees as PAGE_ALLOC/PAGE_FREE,
+ * Replays a real kernel's kmem trace (the text of tracefs' "trace" file,
+ * of trace-cmd report or of perf script) into the shadow: page allocations and frees as PAGE_ALLOC/PAGE_FREE,
  * kmalloc/kmem_cache_alloc and their frees as objects of the caches
  * replay-SIZE (Documentation/replay.md). The whole file is read first: a
  * malformed line is refused with its number before anything is sent.
  * Prints what was read, replayed and skipped (by reason), the shadow's
  * refusals and the peaks; the shadow's state is zone show's, cache show's.
+ * speed recorded waits between batches to follow the trace's timestamps
+ * (xFACTOR: FACTOR times faster, x0.5 slower); fast (the default) does not
+ * wait.
  */
 #include <errno.h>
+#include <math.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "smmctl.h"
 
+#define REPLAY_ARGS "FILE [ pages | objects | all ] [ cache-policy POLICY ] [ limit N ] " \
+		    "[ speed SPEED ]"
+
+/* speed fast | recorded | xFACTOR (a positive number, x2 twice as fast) */
+static int trace_replay_speed(const char *arg, double *speed)
+{
+	char *end;
+	double v;
+
+	if (!strcmp(arg, "fast"))
+		return *speed = 0, 0;
+	if (!strcmp(arg, "recorded"))
+		return *speed = 1, 0;
+	if (arg[0] != 'x' || !arg[1])
+		goto bad;
+	errno = 0;
+	v = strtod(arg + 1, &end);
+	if (errno || *end || !isfinite(v) || v < 0.001 || v > 1000000)
+		goto bad;
+	*speed = v;
+	return 0;
+bad:
+	fprintf(stderr, "Error: speed is fast, recorded or xFACTOR (0.001 to 1000000, "
+			"x2: twice as fast), not \"%s\"\n", arg);
+	return -1;
+}
+
 static int trace_replay_args(int argc, char **argv, const char **file,
-			     struct smmc_replay_opts *o)
+			     struct smmc_replay_opts *o, const char **speed)
 {
 	uint64_t v;
 	int p;
@@ -26,8 +58,7 @@ static int trace_replay_args(int argc, char **argv, const char **file,
 	*o = (struct smmc_replay_opts) { .mode = SMMC_REPLAY_ALL,
 					 .policy = SMMC_CACHE_POLICY_DEFAULT };
 	if (argc < 1) {
-		fprintf(stderr, "Error: usage: smmctl trace replay FILE [ pages | objects | all ] "
-				"[ cache-policy slub|slab|slob ] [ limit N ]\n");
+		fprintf(stderr, "Error: usage: smmctl replay " REPLAY_ARGS "\n");
 		return -1;
 	}
 	*file = argv[0];
@@ -55,6 +86,11 @@ static int trace_replay_args(int argc, char **argv, const char **file,
 			}
 			o->limit = v;
 			argc--, argv++;
+		} else if (more && !strcmp(argv[0], "speed")) {
+			if (trace_replay_speed(argv[1], &o->speed))
+				return -1;
+			*speed = argv[1];
+			argc--, argv++;
 		} else {
 			smmctl_bad_arg(argv[0]);
 			return -1;
@@ -72,7 +108,8 @@ static void trace_print_named(const char *name, uint64_t v)
 	smmc_print_u64(SMMC_PRINT_ANY, name, fmt, v);
 }
 
-static void trace_replay_print(const char *file, const struct smmc_replay_stats *st)
+static void trace_replay_print(const char *file, const char *speed,
+			       const struct smmc_replay_stats *st)
 {
 	int i;
 
@@ -106,20 +143,24 @@ static void trace_replay_print(const char *file, const struct smmc_replay_stats 
 	smmc_print_u64(SMMC_PRINT_ANY, "live_frames", " live_frames %" PRIu64, st->live_frames);
 	smmc_print_u64(SMMC_PRINT_ANY, "peak_objs", " peak_objs %" PRIu64, st->peak_objs);
 	smmc_print_u64(SMMC_PRINT_ANY, "live_objs", " live_objs %" PRIu64 "\n", st->live_objs);
+	smmc_print_string(SMMC_PRINT_ANY, "speed", "  speed %s", speed);
+	smmc_print_u64(SMMC_PRINT_ANY, "waits", " waits %" PRIu64, st->waits);
+	smmc_print_u64(SMMC_PRINT_ANY, "waited_ms", " waited_ms %" PRIu64 "\n",
+		       st->waited_ns / 1000000);
 }
 
-static int trace_replay(int argc, char **argv)
+int smmctl_replay(int argc, char **argv)
 {
 	struct smmc_replay_stats st = { 0 };
 	struct smmc_trace_event *evs;
 	struct smmc_replay_opts o;
 	unsigned long bad = 0;
-	const char *file, *why = "";
+	const char *file, *why = "", *speed = "fast";
 	size_t n;
 	FILE *f;
 	int ret;
 
-	if (trace_replay_args(argc, argv, &file, &o))
+	if (trace_replay_args(argc, argv, &file, &o, &speed))
 		return 1;
 	f = strcmp(file, "-") ? fopen(file, "r") : stdin;
 	if (!f) {
@@ -150,14 +191,17 @@ static int trace_replay(int argc, char **argv)
 		fprintf(stderr, "Error: replay stopped after %" PRIu64 " events\n", st.replayed);
 		return 1;
 	}
-	trace_replay_print(file, &st);
+	trace_replay_print(file, speed, &st);
 	return 0;
 }
 
+#define REPLAY_HELP "FILE := kmem events as tracefs' trace, trace-cmd report or perf script " \
+		    "print them, or - (stdin)\n" \
+		    "POLICY := { slub | slab | slob }\n" \
+		    "SPEED := { fast | recorded | xFACTOR }   (fast: no waits, the default)\n"
+
 const struct smm_cmd smmctl_trace_cmds[] = {
-	SMM_CMD("replay", trace_replay,
-		"FILE [ pages | objects | all ] [ cache-policy POLICY ] [ limit N ]",
-		"replay a kernel's kmem trace (tracefs trace text) into the shadow"),
-	SMM_CMD_END("FILE := a copy of /sys/kernel/tracing/trace with kmem events, or - (stdin)\n"
-		    "POLICY := { slub | slab | slob }\n"),
+	SMM_CMD("replay", smmctl_replay, REPLAY_ARGS,
+		"replay a kernel's kmem trace into the shadow (as smmctl replay)"),
+	SMM_CMD_END(REPLAY_HELP),
 };
