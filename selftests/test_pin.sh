@@ -7,8 +7,9 @@
 # (its pinned count) and the data reads back; cma alloc of the whole
 # area is refused with the pin as the reason, nothing taken; munmap of
 # the range refused; unpin (nr_foll_pin_released), then the same cma
-# alloc succeeds with the data intact. A long-term pin moves the pages
-# out of the area first, so cma alloc succeeds while they are pinned.
+# alloc succeeds with the data intact: a long-term pin moves the pages
+# out of the area first, so cma alloc succeeds while they are pinned,
+# and again after unpin.
 # Fork of a pinned page gives the child its own copy at once: no COW
 # fault, the parent's bytes unchanged. Destroy drops the pins. CHECK
 # after each step. Non-root: test_permissions.sh.
@@ -34,8 +35,12 @@ sum0=$(csum)
 ktap_check "space pin: 2048 pages pinned, none faulted, none moved" json_expect \
 	"$(smmctl -j space pin "$id" addr $A len $LEN)" '"\(.pinned) \(.faulted) \(.migrated)"' \
 	"2048 0 0"
-ktap_check "space show: pinned 2048; nr_foll_pin_acquired 2048" sh -c \
-	"[ \$(smmctl -j space show $id | jq .pinned) = 2048 ] && [ \$(vmstat nr_foll_pin_acquired) = 2048 ]"
+pinned_is() {	# space $1 holds $2 pinned pages; vmstat $3 is $4
+	json_expect "$(smmctl -j space show "$1")" .pinned "$2" || return 1
+	[ "$(vmstat "$3")" = "$4" ] || { echo "$3: $(vmstat "$3"), expected $4"; return 1; }
+}
+ktap_check "space show: pinned 2048; nr_foll_pin_acquired 2048" \
+	pinned_is "$id" 2048 nr_foll_pin_acquired 2048
 
 compacted() {
 	out=$(smmctl -j compact) || return 1
@@ -50,14 +55,8 @@ ktap_check "nothing taken: used 0, alloc_fail 1" json_expect "$(smmctl -j cma sh
 	'"\(.used) \(.alloc_fail)"' "0 1"
 ktap_check "munmap of a pinned range refused" \
 	smm_refused "pinned" smmctl space munmap "$id" addr $A len $LEN
-ktap_check "unpin: pinned 0, nr_foll_pin_released 2048" sh -c \
-	"smmctl space unpin $id addr $A len $LEN && [ \$(smmctl -j space show $id | jq .pinned) = 0 ] &&
-	 [ \$(vmstat nr_foll_pin_released) = 2048 ]"
-cma_ok() {
-	h=$(smmctl -j cma alloc 1024 | jq -r .handle) || return 1
-	[ "$(csum)" = "$sum0" ] && smmctl cma free "$h" && smmctl check
-}
-ktap_check "after unpin cma alloc 1024 succeeds, the data reads back" cma_ok
+unpinned() { smmctl space unpin "$id" addr $A len $LEN && pinned_is "$id" 0 "$@"; }
+ktap_check "unpin: pinned 0, nr_foll_pin_released 2048" unpinned nr_foll_pin_released 2048
 
 longterm() {
 	out=$(smmctl -j space pin "$id" addr $A len $LEN longterm) || return 1
@@ -65,10 +64,19 @@ longterm() {
 	[ "$(echo "$out" | jq .migrated)" -gt 0 ] && [ "$(csum)" = "$sum0" ]
 }
 ktap_check "longterm pin moves the pages out of the CMA area first" longterm
+cma_ok() {
+	h=$(smmctl -j cma alloc 1024 | jq -r .handle) || return 1
+	[ "$(csum)" = "$sum0" ] && smmctl cma free "$h" && smmctl check
+}
 ktap_check "with them pinned long-term, cma alloc 1024 succeeds" cma_ok
-ktap_check "destroy drops the pins: released = acquired, check" sh -c \
-	"smmctl space destroy $id && [ \$(vmstat nr_foll_pin_released) = \$(vmstat nr_foll_pin_acquired) ] &&
-	 smmctl check"
+unpin_cma() { smmctl space unpin "$id" addr $A len $LEN && cma_ok; }
+ktap_check "unpin, then cma alloc 1024 succeeds, the data reads back" unpin_cma
+dropped() {
+	smmctl space pin "$id" addr $A len $LEN > /dev/null && smmctl space destroy "$id" &&
+	[ "$(vmstat nr_foll_pin_released)" = "$(vmstat nr_foll_pin_acquired)" ] &&
+	[ "$(vmstat nr_foll_pin_acquired)" = 6144 ] && smmctl check
+}
+ktap_check "destroy drops the pins: released = acquired (6144), check" dropped
 
 p=$(smmctl -j space create | jq -r .id)
 smmctl space mmap "$p" addr $A len 0x4000
