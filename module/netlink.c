@@ -20,7 +20,7 @@ static const struct smm_nl_ops *const smm_nl_tables[] = {
 	smm_nl_cache_ops, smm_nl_obj_ops, smm_nl_walk_ops, smm_nl_space_ops, smm_nl_vma_ops,
 	smm_nl_vmstat_ops, smm_nl_swap_ops, smm_nl_reclaim_ops, smm_nl_workload_ops,
 	smm_nl_sysctl_ops, smm_nl_file_ops, smm_nl_compact_ops, smm_nl_fault_ops,
-	smm_nl_range_ops, smm_nl_cma_ops,
+	smm_nl_range_ops, smm_nl_cma_ops, smm_nl_pin_ops,
 	smm_nl_owner_ops,
 };
 

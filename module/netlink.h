@@ -41,7 +41,7 @@ extern const struct smm_nl_ops smm_nl_info_ops[], smm_nl_zone_ops[], smm_nl_page
 	smm_nl_walk_ops[], smm_nl_space_ops[], smm_nl_vma_ops[], smm_nl_swap_ops[];
 extern const struct smm_nl_ops smm_nl_vmstat_ops[], smm_nl_reclaim_ops[], smm_nl_workload_ops[],
 	smm_nl_sysctl_ops[], smm_nl_file_ops[], smm_nl_compact_ops[], smm_nl_fault_ops[],
-	smm_nl_owner_ops[], smm_nl_range_ops[], smm_nl_cma_ops[];
+	smm_nl_owner_ops[], smm_nl_range_ops[], smm_nl_cma_ops[], smm_nl_pin_ops[];
 
 /* nl_vma.c: a space's process part of a SPACE_GET message */
 struct smm_space;

@@ -29,7 +29,7 @@ struct smm_nl_compact {
 static size_t smm_nl_compact_size(const struct genl_info *info)
 {
 	size_t zone = nla_total_size(0) + 2 * nla_total_size(sizeof(u32)) +
-		      4 * nla_total_size_64bit(sizeof(u64));
+		      5 * nla_total_size_64bit(sizeof(u64));
 
 	return SMM_NR_ZONES * zone;
 }
@@ -87,6 +87,8 @@ static int smm_nl_compact_put_zone(struct sk_buff *skb, unsigned int z,
 	    nla_put_u64_64bit(skb, SHADOWMM_A_COMPACT_ZONE_MIGRATE_SCANNED, res->migrate_scanned,
 			      SHADOWMM_A_COMPACT_ZONE_PAD) ||
 	    nla_put_u64_64bit(skb, SHADOWMM_A_COMPACT_ZONE_FREE_SCANNED, res->free_scanned,
+			      SHADOWMM_A_COMPACT_ZONE_PAD) ||
+	    nla_put_u64_64bit(skb, SHADOWMM_A_COMPACT_ZONE_PINNED, res->pinned,
 			      SHADOWMM_A_COMPACT_ZONE_PAD))
 		return -EMSGSIZE;
 	nla_nest_end(skb, nest);

@@ -246,6 +246,8 @@ int smm_nl_space_put_vm(struct sk_buff *skb, const struct smm_space *s)
 			      SHADOWMM_A_SPACE_PAD) ||
 	    nla_put_u64_64bit(skb, SHADOWMM_A_SPACE_COW_REUSE, s->vm.cow_reuse,
 			      SHADOWMM_A_SPACE_PAD) ||
+	    nla_put_u64_64bit(skb, SHADOWMM_A_SPACE_PINNED, smm_space_pinned_pages(s),
+			      SHADOWMM_A_SPACE_PAD) ||
 	    nla_put_u32(skb, SHADOWMM_A_SPACE_NR_VMAS, s->vm.nr) ||
 	    nla_put_u64_64bit(skb, SHADOWMM_A_SPACE_SWAP, s->vm.swap_ents, SHADOWMM_A_SPACE_PAD) ||
 	    nla_put_u64_64bit(skb, SHADOWMM_A_SPACE_PGFAULT, READ_ONCE(s->mm->events.pgfault),

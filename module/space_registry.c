@@ -103,6 +103,7 @@ u64 smm_spaces_destroy_all(void)
  * (smm_vma_check()), its swap entries, the page cache's i_mmap against
  * the file VMAs and RssFile of them all (smm_filemap_check_rmap()), and
  * the swap area against them all (core/swap.h), then the LRU lists and their rmap (smm_lru_check()),
+ * then the pin table against the pages (smm_pin_check()),
  * under smm_space_lock. Non-zero with the first
  * broken rule in @why.
  */
@@ -140,6 +141,8 @@ int smm_spaces_check(char *why, size_t len)
 		ret = smm_swap_check(mm, seen, why, len);
 	if (!ret)
 		ret = smm_lru_check(mm, why, len);
+	if (!ret)
+		ret = smm_pin_check(mm, why, len);
 	smm_space_unlock_all();
 	kvfree(seen);
 	return ret;

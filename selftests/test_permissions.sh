@@ -14,7 +14,7 @@
 . "$(dirname "$0")/lib.sh"
 
 ktap_header
-ktap_plan 103
+ktap_plan 107
 smm_need_range "$SMM_BASE" 64M
 
 smm_unload
@@ -78,6 +78,8 @@ permissions() {
 	ktap_check "$who: space destroy: EPERM" denied space destroy "$sid"
 	ktap_check "$who: space fork: EPERM" denied space fork "$sid"
 	ktap_check "$who: space set: EPERM" denied space set "$sid" oom_score_adj -1000
+	ktap_check "$who: space pin: EPERM" denied space pin "$sid" addr 0x400000 len 4096
+	ktap_check "$who: space unpin: EPERM" denied space unpin "$sid" addr 0x400000 len 4096
 	ktap_check "$who: space show is readable" json_expect "$($who -j space show)" \
 		'.spaces[0].frames' 6
 	ktap_check "$who: space translate: no frame or physical address" json_expect \

@@ -235,7 +235,11 @@ static void smm_isolate_migratepages_block(struct smm_compact_control *cc, u64 e
 		struct smm_frame f = smm_frame_load(&mm->frames[idx]);
 
 		cc->res->migrate_scanned++;
-		if (smm_frame_type(&f) == SMM_FRAME_SPACE && !smm_migrate_refusal(mm, idx) &&
+		if (smm_frame_type(&f) == SMM_FRAME_SPACE && smm_page_pinned(mm, idx)) {
+			/* folio_maybe_dma_pinned() anon pages: skipped, and counted */
+			cc->res->pinned++;
+			smm_pin_count_skipped(mm);
+		} else if (smm_frame_type(&f) == SMM_FRAME_SPACE && !smm_migrate_refusal(mm, idx) &&
 		    smm_lru_isolate_page(mm, idx)) {
 			cc->migratepages[cc->nr_migrate++] = idx;
 			cc->res->isolated++;

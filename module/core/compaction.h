@@ -64,6 +64,7 @@ struct smm_compact_zone_res {
 	u64 migrated, failed;		/* pages moved, pages that could not */
 	u64 migrate_scanned, free_scanned;
 	u64 isolated;			/* pages isolated by both scanners */
+	u64 pinned;			/* pinned pages the migrate scanner skipped (pin.h) */
 };
 
 const char *smm_compact_result_name(enum smm_compact_result r);

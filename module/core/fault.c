@@ -342,6 +342,38 @@ static int smm_fault(struct smm_space *s, u64 va, u64 e, bool write, const char 
 }
 
 /*
+ * faultin_page() for GUP (pin.c): the page at @va made present and
+ * accessible for a read, or a @write, through the same fault as an
+ * access would take (swap-in, COW break, a new page), without touching
+ * its bytes. 0 when it was so already or a fault made it so; -errno
+ * with the reason, as smm_space_access(). The spaces' lock held.
+ */
+int smm_space_fault_in(struct smm_space *s, u64 va, bool write, bool *faulted, const char **why)
+{
+	unsigned int level;
+	u64 *slot = smm_space_entry(s, va, &level);
+	int ret;
+
+	*faulted = false;
+	if (!slot) {
+		*why = "the space's tables cannot be read";
+		return -EFAULT;
+	}
+	if (*slot && smm_pte_user_access(s->fmt, *slot, write))
+		return 0;
+	ret = smm_fault(s, va, *slot, write, why);
+	if (ret)
+		return ret;
+	*faulted = true;
+	slot = smm_space_entry(s, va, &level);
+	if (!slot || !*slot || !smm_pte_user_access(s->fmt, *slot, write)) {
+		*why = "the faulted page does not allow the access";
+		return -EFAULT;
+	}
+	return 0;
+}
+
+/*
  * Access [addr, addr + len) of @s as the CPU would, in user mode: read,
  * or write (SMM_ACCESS_WRITE) @value or the address pattern into every
  * 8-byte word. Fills @res: pages touched, faults taken, the checksum of

@@ -30,6 +30,7 @@
 #include "swap.h"
 #include "lru.h"
 #include "filemap.h"
+#include "pin.h"
 
 /*
  * The PTE of member @m mapping @frame at @va, or NULL. The spaces'
@@ -183,6 +184,8 @@ static int smm_fork_page(struct smm_space *p, struct smm_space *c, const struct 
 	     (!smm_space_page_anon(p, smm_pte_pfn(p->fmt, level, *ps)) &&
 	      !smm_frame_is_file(&p->mm->frames[frame]))))
 		return 0;	/* SPACE_MAP's page */
+	if (!smm_pte_swap(p->fmt, level, *ps) && smm_page_pinned(p->mm, frame))
+		return smm_pin_fork_copy(p, c, va, frame, v->prot | SHADOWMM_PROT_USER, why);
 	ret = smm_space_pte_alloc_noreclaim(c, va, &cs);
 	if (ret) {
 		*why = "out of memory for the child's page tables";

@@ -9,6 +9,7 @@
 #include "mm_internal.h"
 #include "owner.h"
 #include "page_owner.h"
+#include "pin.h"
 #include "space.h"
 #include "swap.h"
 
@@ -81,6 +82,8 @@ const char *smm_migrate_refusal(const struct smm_mm *mm, u64 frame)
 		return smm_migrate_refusal_type(&f);
 	if (smm_frame_order(&f))
 		return "a block of several pages: only order-0 anonymous pages move";
+	if (smm_page_pinned(mm, frame))
+		return "pinned (FOLL_PIN): a page with a pin held does not move";
 	x = smm_lru_rec_of(mm, frame);
 	if (!x || !(x->flags & SMM_LRU_F_USED) || x->frame != frame)
 		return "an anonymous page without its LRU record";

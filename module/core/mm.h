@@ -47,6 +47,7 @@
 #include "lru.h"
 #include "failinject.h"
 #include "workingset.h"
+#include "pin.h"
 
 /* Sizes: the glue loops over zones, migratetypes and pcp orders. */
 #define SMM_NR_ZONES		__SHADOWMM_ZONE_CNT
@@ -336,6 +337,7 @@ struct smm_mm {
 	struct smm_compact_defer compact_defer[SMM_NR_ZONES];	/* compaction.h */
 	struct smm_compact_scan compact_scan[SMM_NR_ZONES];	/* compaction.h */
 	struct smm_cma *cma;		/* the cma= area (cma.h), NULL without one */
+	struct smm_pins pins;		/* pinned pages and their counts (pin.h) */
 	/*
 	 * kswapd_is_running(): set by the glue while kshadowd works (between
 	 * its wakeup and its next sleep), read by proactive compaction,

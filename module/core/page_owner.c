@@ -34,6 +34,7 @@ static const char *const smm_migrate_reason_names[SMM_MR_NR] = {
 	[SMM_MR_NONE]		= "none",
 	[SMM_MR_COMPACTION]	= "compaction",
 	[SMM_MR_SYSCALL]	= "syscall_or_cpuset",
+	[SMM_MR_LONGTERM_PIN]	= "longterm_pin",
 };
 
 const char *smm_migrate_reason_name(unsigned int reason)

@@ -54,6 +54,7 @@ enum smm_migrate_reason {
 	SMM_MR_NONE,			/* never migrated (the kernel's -1) */
 	SMM_MR_COMPACTION,		/* "compaction" */
 	SMM_MR_SYSCALL,			/* "syscall_or_cpuset": one page on request */
+	SMM_MR_LONGTERM_PIN,		/* "longterm_pin": out of Movable/CMA before a pin */
 	SMM_MR_NR
 };
 

@@ -17,6 +17,7 @@
 #include "swap.h"
 #include "lru.h"
 #include "filemap.h"
+#include "pin.h"
 #include "mm_internal.h"
 
 #define SMM_SPACE_RESCHED	64	/* pages between smm_cond_resched() */
@@ -233,9 +234,11 @@ static void smm_space_zap_leaf(struct smm_space *s, u64 *slot, u64 idx, unsigned
 	/* a page of the swap cache: its slot goes with it (swap-out took it out before) */
 	if (x && (x->flags & SMM_LRU_F_SWAPCACHE))
 		smm_swap_cache_unmap(s, idx, smm_lru_rec_slot(x->flags));
-	/* the one place a mapped anonymous page is freed: off the LRU */
-	if (anon)
+	/* the one place a mapped anonymous page is freed: off the LRU, its pins dropped */
+	if (anon) {
+		smm_pin_drop_frame(s->mm, idx);
 		smm_lru_del(s->mm, idx);
+	}
 	smm_space_put(s, idx, SMM_FRAME_SPACE);
 	s->mapped[smm_space_size_idx(shift)]--;
 	s->vm.rss_anon -= anon;
@@ -862,6 +865,18 @@ void smm_space_anon_retag(struct smm_space *to, u64 frame)
 int smm_space_pte_alloc_noreclaim(struct smm_space *s, u64 va, u64 **slot)
 {
 	return __smm_space_pte_alloc(s, va, 0, slot);
+}
+
+/*
+ * copy_present_page()'s page (pin.c): a new anonymous page at @va of
+ * the child @s with the 4 KiB at @src, tables made as needed, mapped
+ * with @prot and dirty but not young, on the anon LRU with its rmap;
+ * no reclaim (fork holds the parent's PTEs). All or nothing, as
+ * smm_space_map_anon().
+ */
+int smm_space_map_anon_fork(struct smm_space *s, u64 va, unsigned int prot, const void *src)
+{
+	return smm_space_map_anon_page(s, va, prot, false, true, src, false, NULL);
 }
 
 /*

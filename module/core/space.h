@@ -110,6 +110,7 @@ void smm_space_anon_retag(struct smm_space *to, u64 frame);
 u64 *smm_space_pte_of(struct smm_space *s, u64 va, u64 frame);
 int smm_space_pte_alloc_noreclaim(struct smm_space *s, u64 va, u64 **slot);
 int smm_space_cow_anon(struct smm_space *s, u64 va, unsigned int prot, u64 old);
+int smm_space_map_anon_fork(struct smm_space *s, u64 va, unsigned int prot, const void *src);
 
 /*
  * Lowest address past the space: the lower half of its virtual addresses

@@ -549,6 +549,11 @@ int smm_swap_out_page(struct smm_space *s, u64 va, const char **why)
 		*why = "a page shared copy-on-write after fork: not swapped out while shared";
 		return -EBUSY;
 	}
+	if (smm_page_pinned(s->mm, smm_space_pfn_idx(s, pfn))) {
+		/* try_to_unmap() fails on a pinned exclusive page: it stays (pin.h) */
+		*why = "pinned (FOLL_PIN): not swapped out while pinned";
+		return -EBUSY;
+	}
 	if (x && (x->flags & SMM_LRU_F_SWAPCACHE))
 		return smm_swap_out_cached(s, slot, e, pfn, mem, x);
 	off = smm_swap_alloc_slot(sw);

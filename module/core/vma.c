@@ -274,6 +274,10 @@ int smm_vma_munmap(struct smm_space *s, u64 addr, u64 len, const char **why)
 	*why = smm_vma_check_range(s, addr, len);
 	if (*why)
 		return -EINVAL;
+	if (smm_space_range_pinned(s, addr, end)) {
+		*why = "a page of the range is pinned: unpin it first";
+		return -EBUSY;
+	}
 	i = smm_vma_index(vm, addr);
 	if (i < vm->nr && vm->vma[i].start < addr && vm->vma[i].end > end) {
 		/* the middle of one VMA: split it, [start, addr) and [end, old end) */

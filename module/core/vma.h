@@ -118,5 +118,6 @@ static inline u64 smm_access_csum(u64 csum, u64 word)
 
 int smm_space_access(struct smm_space *s, u64 addr, u64 len, unsigned int flags, u64 value,
 		     struct smm_access *res, const char **why);
+int smm_space_fault_in(struct smm_space *s, u64 va, bool write, bool *faulted, const char **why);
 
 #endif /* _SMM_CORE_VMA_H */

@@ -35,6 +35,8 @@
  *   nr_dirtied, nr_written	pages that became dirty, and whose writeback
  *			to the inode's shadow store completed
  *   pgpgout		KiB written back from the page cache, 4 per page
+ *   nr_foll_pin_*	pins taken and dropped by SPACE_PIN/_UNPIN, a page
+ *			each (pin.c; a destroyed space's pins count as released)
  *   swap_ra, swap_ra_hit	pages read ahead on a swap-in fault, and of
  *			those the ones a later fault found in the cache
  *   nr_zone_*, nr_<lru>	pages on each LRU list (lru.h); a zone's list is
@@ -105,6 +107,8 @@ const struct smm_vmstat_item smm_vmstat_items[] = {
 	VS_MM("nr_writeback", nr_writeback),
 	VS_MM("nr_dirtied", nr_dirtied),
 	VS_MM("nr_written", nr_written),
+	VS_MM("nr_foll_pin_acquired", pins.acquired),
+	VS_MM("nr_foll_pin_released", pins.released),
 	VS_SPACES("nr_page_table_pages", tables),
 	VS_MM("nr_swapcached", nr_swapcached),
 	VS_MM("pgpgin", pgpgin),

@@ -16,6 +16,7 @@ static const struct smmc_attr_field smmc_compact_zone_fields[SHADOWMM_A_COMPACT_
 	[SHADOWMM_A_COMPACT_ZONE_FAILED]		= SMMC_CZ_U64(failed),
 	[SHADOWMM_A_COMPACT_ZONE_MIGRATE_SCANNED]	= SMMC_CZ_U64(migrate_scanned),
 	[SHADOWMM_A_COMPACT_ZONE_FREE_SCANNED]		= SMMC_CZ_U64(free_scanned),
+	[SHADOWMM_A_COMPACT_ZONE_PINNED]		= SMMC_CZ_U64(pinned),
 };
 
 static const struct smmc_attr_policy smmc_compact_zone_policy =

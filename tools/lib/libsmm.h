@@ -348,6 +348,18 @@ struct smmc_space_vm {
 	uint64_t swap;			/* swap entries (VmSwap), pages */
 	int32_t oom_score_adj;		/* -1000..1000 */
 	bool oom_killed;		/* killed by the OOM killer */
+	uint64_t pinned;		/* pages holding pins (SPACE_PIN) */
+};
+
+/* SPACE_PIN's request and reply */
+struct smmc_pin_req {
+	uint32_t id;
+	uint64_t addr, len;
+	bool write, longterm;		/* FOLL_WRITE, FOLL_LONGTERM */
+};
+
+struct smmc_pin_res {
+	uint64_t pinned, faulted, migrated;
 };
 
 int smmc_vma_prot_parse(const char *s, uint32_t *prot);
@@ -361,6 +373,8 @@ int smmc_space_access(struct smmc_nl *nl, const struct smmc_access_req *req,
 int smmc_space_vmas(struct smmc_nl *nl, uint32_t id, struct smmc_vma **v, size_t *n);
 int smmc_space_vm_get(struct smmc_nl *nl, uint32_t id, struct smmc_space_vm *vm);
 int smmc_space_set_oom_score_adj(struct smmc_nl *nl, uint32_t id, int32_t adj);
+int smmc_space_pin(struct smmc_nl *nl, const struct smmc_pin_req *req, struct smmc_pin_res *res);
+int smmc_space_unpin(struct smmc_nl *nl, uint32_t id, uint64_t addr, uint64_t len);
 
 /* swap.c: the swap area, and MADV_PAGEOUT on a space */
 struct smmc_swap {
@@ -384,6 +398,7 @@ struct smmc_compact_zone {
 	uint32_t zone;			/* SHADOWMM_ZONE_* */
 	uint32_t result;		/* enum shadowmm_compact_result */
 	uint64_t migrated, failed, migrate_scanned, free_scanned;
+	uint64_t pinned;		/* pinned pages the migrate scanner skipped */
 };
 
 int smmc_compact(struct smmc_nl *nl, int zone, int order, struct smmc_compact_zone *res,

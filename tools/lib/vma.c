@@ -36,6 +36,9 @@ static const enum mnl_attr_data_type smmc_vma_types[SHADOWMM_A_SPACE_MAX + 1] = 
 	[SHADOWMM_A_SPACE_RSS_FILE]	= MNL_TYPE_U64,
 	[SHADOWMM_A_SPACE_COW_FAULTS]	= MNL_TYPE_U64,
 	[SHADOWMM_A_SPACE_COW_REUSE]	= MNL_TYPE_U64,
+	[SHADOWMM_A_SPACE_LONGTERM]	= MNL_TYPE_FLAG,
+	[SHADOWMM_A_SPACE_PINNED]	= MNL_TYPE_U64,
+	[SHADOWMM_A_SPACE_MIGRATED]	= MNL_TYPE_U64,
 };
 
 static const struct smmc_attr_policy smmc_vma_policy = SMMC_ATTR_POLICY(smmc_vma_types);
@@ -201,6 +204,7 @@ static int smmc_space_vm_cb(const struct nlmsghdr *nlh, void *data)
 	vm->cow_faults = smmc_attr_u64(tb[SHADOWMM_A_SPACE_COW_FAULTS], 0);
 	vm->cow_reuse = smmc_attr_u64(tb[SHADOWMM_A_SPACE_COW_REUSE], 0);
 	vm->nr_vmas = smmc_attr_u32(tb[SHADOWMM_A_SPACE_NR_VMAS], 0);
+	vm->pinned = smmc_attr_u64(tb[SHADOWMM_A_SPACE_PINNED], 0);
 	vm->pgfault = smmc_attr_u64(tb[SHADOWMM_A_SPACE_PGFAULT], 0);
 	vm->swap = smmc_attr_u64(tb[SHADOWMM_A_SPACE_SWAP], 0);
 	vm->oom_score_adj = (int32_t)smmc_attr_u32(tb[SHADOWMM_A_SPACE_OOM_SCORE_ADJ], 0);
@@ -233,4 +237,38 @@ int smmc_space_set_oom_score_adj(struct smmc_nl *nl, uint32_t id, int32_t adj)
 	mnl_attr_put_u32(nlh, SHADOWMM_A_SPACE_ID, id);
 	mnl_attr_put_u32(nlh, SHADOWMM_A_SPACE_OOM_SCORE_ADJ, (uint32_t)adj);
 	return smmc_nl_run(nl, nlh, NULL, NULL);
+}
+
+static int smmc_pin_cb(const struct nlmsghdr *nlh, void *data)
+{
+	const struct nlattr *tb[SHADOWMM_A_SPACE_MAX + 1];
+	struct smmc_pin_res *r = data;
+
+	if (smmc_attr_parse(nlh, &smmc_vma_policy, tb))
+		return MNL_CB_ERROR;
+	r->pinned = smmc_attr_u64(tb[SHADOWMM_A_SPACE_PINNED], 0);
+	r->faulted = smmc_attr_u64(tb[SHADOWMM_A_SPACE_FAULTS], 0);
+	r->migrated = smmc_attr_u64(tb[SHADOWMM_A_SPACE_MIGRATED], 0);
+	return MNL_CB_OK;
+}
+
+/* SPACE_PIN: pin_user_pages() of a range, for writing and/or long-term. */
+int smmc_space_pin(struct smmc_nl *nl, const struct smmc_pin_req *req, struct smmc_pin_res *res)
+{
+	struct nlmsghdr *nlh = smmc_vma_req(nl, SHADOWMM_CMD_SPACE_PIN, req->id, req->addr,
+					    req->len);
+
+	memset(res, 0, sizeof(*res));
+	if (req->write)
+		mnl_attr_put(nlh, SHADOWMM_A_SPACE_WRITE, 0, NULL);
+	if (req->longterm)
+		mnl_attr_put(nlh, SHADOWMM_A_SPACE_LONGTERM, 0, NULL);
+	return smmc_nl_run(nl, nlh, smmc_pin_cb, res);
+}
+
+/* SPACE_UNPIN: one pin of each page of the range dropped (all or none). */
+int smmc_space_unpin(struct smmc_nl *nl, uint32_t id, uint64_t addr, uint64_t len)
+{
+	return smmc_nl_run(nl, smmc_vma_req(nl, SHADOWMM_CMD_SPACE_UNPIN, id, addr, len),
+			   NULL, NULL);
 }

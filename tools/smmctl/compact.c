@@ -58,8 +58,8 @@ static void compact_print(const struct smmc_compact_zone *z)
 	smmc_print_u64(SMMC_PRINT_ANY, "failed", " failed %" PRIu64, z->failed);
 	smmc_print_u64(SMMC_PRINT_ANY, "migrate_scanned", " migrate_scanned %" PRIu64,
 		       z->migrate_scanned);
-	smmc_print_u64(SMMC_PRINT_ANY, "free_scanned", " free_scanned %" PRIu64 "\n",
-		       z->free_scanned);
+	smmc_print_u64(SMMC_PRINT_ANY, "free_scanned", " free_scanned %" PRIu64, z->free_scanned);
+	smmc_print_u64(SMMC_PRINT_ANY, "pinned", " pinned %" PRIu64 "\n", z->pinned);
 	smmc_close_json_object();
 }
 

@@ -87,6 +87,8 @@ void smmctl_svg_when(char *buf, size_t len);
 int smmctl_space_mmap(int argc, char **argv);
 int smmctl_space_munmap(int argc, char **argv);
 int smmctl_space_access(int argc, char **argv);
+int smmctl_space_pin(int argc, char **argv);
+int smmctl_space_unpin(int argc, char **argv);
 int smmctl_space_show_one(const char *word);
 
 #endif /* _SMMCTL_H */

@@ -8,7 +8,7 @@
  * smmctl space destroy ID
  * smmctl space set ID oom_score_adj N
  * smmctl space [ show [ ID ] ]
- * smmctl space { mmap | munmap | access } ...	(vma.c)
+ * smmctl space { mmap | munmap | access | pin | unpin } ...	(vma.c)
  *
  * Shadow address spaces: page tables built from shadow buddy pages.
  */
@@ -299,6 +299,10 @@ const struct smm_cmd smmctl_space_cmds[] = {
 		"remove the range's VMAs, splitting them, and free their faulted pages"),
 	SMM_CMD("access", smmctl_space_access, "ID addr ADDR [ len LEN ] [ write [ value V ] ]",
 		"touch the range as a CPU would (default 8 bytes, read)"),
+	SMM_CMD("pin", smmctl_space_pin, "ID addr ADDR len LEN [ write ] [ longterm ]",
+		"pin_user_pages(): fault the range in and pin it; longterm moves it out of Movable and CMA first"),
+	SMM_CMD("unpin", smmctl_space_unpin, "ID addr ADDR len LEN",
+		"unpin_user_pages(): drop one pin of each page of the range"),
 	SMM_CMD("pageout", smmctl_space_pageout, "ID addr ADDR len LEN",
 		"MADV_PAGEOUT: write the range's anonymous pages to swap"),
 	SMM_CMD("run", smmctl_space_run,

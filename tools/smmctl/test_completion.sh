@@ -66,7 +66,7 @@ expect() {
 sorted() { printf '%s\n' "$@" | sort | tr '\n' ' ' | sed 's/ $//'; }
 
 ktap_header
-ktap_plan 81
+ktap_plan 83
 
 registered() { [[ $(complete -p smmctl) == "complete -F _smmctl smmctl" ]]; }
 ktap_check "complete -F _smmctl smmctl" registered
@@ -157,6 +157,8 @@ expect "replay: speed given once, a mode once" "smmctl replay /tmp/t speed x2 ob
 expect "trace replay: a mode once, the policies" "smmctl trace replay /tmp/t pages cache-policy " \
 	"$(sorted slub slab slob)"
 expect "pageout's keywords" "$FAKE space pageout 1 addr 0x400000 " "len"
+expect "pin's keywords, addr and len given" "$FAKE space pin 1 addr 0x400000 len 4096 " "$(sorted write longterm)"
+expect "unpin's keywords" "$FAKE space unpin 1 addr 0x400000 " "len"
 expect "set's keyword" "$FAKE space set 3 " "oom_score_adj"
 expect "nothing after set's value" "$FAKE space set 3 oom_score_adj -1000 " ""
 expect "run's keywords, pattern given" "$FAKE space run 1 pattern seq " "$(sorted rate write for)"

@@ -3,6 +3,8 @@
  * smmctl space mmap ID addr ADDR len LEN [ prot PROT ] [ file FID [ offset O ] [ private | shared ] ]
  * smmctl space munmap ID addr ADDR len LEN
  * smmctl space access ID addr ADDR [ len LEN ] [ write [ value V ] ]
+ * smmctl space pin ID addr ADDR len LEN [ write ] [ longterm ]
+ * smmctl space unpin ID addr ADDR len LEN
  * smmctl space show ID
  *
  * Shadow processes: anonymous VMAs, memory accesses through the shadow
@@ -23,9 +25,10 @@ struct vma_args {
 	bool has_addr, has_len, has_prot, write, has_value;
 	struct smmc_mmap_file file;	/* file.file 0: anonymous */
 	bool has_offset, has_sharing;
+	bool longterm;
 };
 
-enum { VMA_ARG_PROT = 1, VMA_ARG_WRITE = 2, VMA_ARG_FILE = 4 };
+enum { VMA_ARG_PROT = 1, VMA_ARG_WRITE = 2, VMA_ARG_FILE = 4, VMA_ARG_LONGTERM = 8 };
 
 /* mmap's file words: file FID, offset O, private, shared. 1 if taken, -1 on error, 0 not one. */
 static int vma_parse_file(int argc, char **argv, struct vma_args *a)
@@ -91,7 +94,11 @@ static int vma_parse(int argc, char **argv, unsigned int allow, struct vma_args 
 		} else if ((allow & VMA_ARG_WRITE) && !strcmp(argv[0], "write")) {
 			a->write = true;
 			continue;
-		} else if (more && a->write && !strcmp(argv[0], "value")) {
+		} else if ((allow & VMA_ARG_LONGTERM) && !strcmp(argv[0], "longterm")) {
+			a->longterm = true;
+			continue;
+		} else if (more && a->write && !(allow & VMA_ARG_LONGTERM) &&
+			   !strcmp(argv[0], "value")) {
 			if (smmctl_parse_u64(argv[1], "value", &a->value))
 				return -1;
 			a->has_value = true;
@@ -143,6 +150,49 @@ int smmctl_space_munmap(int argc, char **argv)
 	if (smmctl_connect())
 		return 1;
 	if (smmc_space_munmap(&smmctl_nl, a.id, a.addr, a.len))
+		return smmctl_error();
+	return 0;
+}
+
+/* pin_user_pages(): pages pinned, of which faulted in, and moved out of Movable/CMA. */
+int smmctl_space_pin(int argc, char **argv)
+{
+	struct smmc_pin_req req;
+	struct smmc_pin_res res;
+	struct vma_args a;
+
+	if (vma_parse(argc, argv, VMA_ARG_WRITE | VMA_ARG_LONGTERM, &a))
+		return 1;
+	if (!a.has_addr || !a.has_len) {
+		fprintf(stderr, "Error: usage: smmctl space pin ID addr ADDR len LEN [ write ] [ longterm ]\n");
+		return 1;
+	}
+	req = (struct smmc_pin_req){
+		.id = a.id, .addr = a.addr, .len = a.len, .write = a.write, .longterm = a.longterm,
+	};
+	if (smmctl_connect())
+		return 1;
+	if (smmc_space_pin(&smmctl_nl, &req, &res))
+		return smmctl_error();
+	smmc_print_u64(SMMC_PRINT_ANY, "pinned", "pinned %" PRIu64, res.pinned);
+	smmc_print_u64(SMMC_PRINT_ANY, "faulted", " faulted %" PRIu64, res.faulted);
+	smmc_print_u64(SMMC_PRINT_ANY, "migrated", " migrated %" PRIu64 "\n", res.migrated);
+	return 0;
+}
+
+int smmctl_space_unpin(int argc, char **argv)
+{
+	struct vma_args a;
+
+	if (vma_parse(argc, argv, 0, &a))
+		return 1;
+	if (!a.has_addr || !a.has_len) {
+		fprintf(stderr, "Error: usage: smmctl space unpin ID addr ADDR len LEN\n");
+		return 1;
+	}
+	if (smmctl_connect())
+		return 1;
+	if (smmc_space_unpin(&smmctl_nl, a.id, a.addr, a.len))
 		return smmctl_error();
 	return 0;
 }
@@ -237,6 +287,7 @@ int smmctl_space_show_one(const char *word)
 	smmc_print_u64(SMMC_PRINT_ANY, "maj_flt", "maj_flt:\t%" PRIu64 "\n", vm.maj_flt);
 	smmc_print_u64(SMMC_PRINT_ANY, "cow_faults", "cow_faults:\t%" PRIu64 "\n", vm.cow_faults);
 	smmc_print_u64(SMMC_PRINT_ANY, "cow_reuse", "cow_reuse:\t%" PRIu64 "\n", vm.cow_reuse);
+	smmc_print_u64(SMMC_PRINT_ANY, "pinned", "pinned:\t%" PRIu64 "\n", vm.pinned);
 	smmc_print_u64(SMMC_PRINT_ANY, "pgfault", "pgfault:\t%" PRIu64 " (all spaces)\n",
 		       vm.pgfault);
 	smmc_print_int(SMMC_PRINT_ANY, "oom_score_adj", "oom_score_adj:\t%d\n", vm.oom_score_adj);

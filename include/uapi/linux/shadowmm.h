@@ -79,6 +79,8 @@ enum shadowmm_cmd {
 	SHADOWMM_CMD_CMA_ALLOC,		/* do (admin): a contiguous range from the CMA area, as cma_alloc() */
 	SHADOWMM_CMD_CMA_FREE,		/* do (admin): a CMA allocation back, as cma_release() */
 	SHADOWMM_CMD_CMA_GET,		/* do (admin): the CMA area, its use and allocations */
+	SHADOWMM_CMD_SPACE_PIN,		/* do (admin): pin_user_pages() of a range of a space */
+	SHADOWMM_CMD_SPACE_UNPIN,	/* do (admin): unpin_user_pages() of a range of a space */
 
 	__SHADOWMM_CMD_MAX,
 	SHADOWMM_CMD_MAX = __SHADOWMM_CMD_MAX - 1
@@ -571,6 +573,7 @@ enum shadowmm_a_ptl {
 #define SHADOWMM_VMA_FILE		2	/* a mapping of a shadow inode (FILE_OPEN) */
 #define SHADOWMM_VMA_MAX_COUNT		65530	/* vm.max_map_count's default */
 #define SHADOWMM_ACCESS_MAX		(1ULL << 30)
+#define SHADOWMM_PIN_MAX_PAGES		65536	/* pages per SPACE_PIN/_UNPIN request */
 
 /* SPACE_CREATE, _MAP, _UNMAP, _TRANSLATE, _DESTROY, and the SPACE_GET dump */
 enum shadowmm_a_space {
@@ -616,6 +619,10 @@ enum shadowmm_a_space {
 	/* fork (issue 18): SPACE_GET's copy-on-write counts (Documentation/fork.md) */
 	SHADOWMM_A_SPACE_COW_FAULTS,	/* u64 (SPACE_GET): anonymous pages copied on write */
 	SHADOWMM_A_SPACE_COW_REUSE,	/* u64 (SPACE_GET): write faults that reused the page */
+	/* pins (Documentation/pin.md): SPACE_PIN/_UNPIN take ID, ADDR, LEN; PIN also WRITE */
+	SHADOWMM_A_SPACE_LONGTERM,	/* flag (pin): FOLL_LONGTERM, out of Movable and CMA first */
+	SHADOWMM_A_SPACE_PINNED,	/* u64 (pin reply: pages pinned; SPACE_GET: pages with pins) */
+	SHADOWMM_A_SPACE_MIGRATED,	/* u64 (pin reply): pages moved out of Movable or CMA */
 
 	__SHADOWMM_A_SPACE_CNT,
 	SHADOWMM_A_SPACE_MAX = __SHADOWMM_A_SPACE_CNT - 1
@@ -918,6 +925,7 @@ enum shadowmm_a_compact_zone {
 	SHADOWMM_A_COMPACT_ZONE_FAILED,		/* u64: isolated pages that did not move */
 	SHADOWMM_A_COMPACT_ZONE_MIGRATE_SCANNED, /* u64: frames the migrate scanner looked at */
 	SHADOWMM_A_COMPACT_ZONE_FREE_SCANNED,	/* u64: frames the free scanner looked at */
+	SHADOWMM_A_COMPACT_ZONE_PINNED,		/* u64: pinned pages the migrate scanner skipped */
 
 	__SHADOWMM_A_COMPACT_ZONE_CNT,
 	SHADOWMM_A_COMPACT_ZONE_MAX = __SHADOWMM_A_COMPACT_ZONE_CNT - 1

@@ -137,6 +137,8 @@ int smm_test_check_reclaim(struct smm_mm *mm, const struct smm_space *const *s, 
 		ret = smm_swap_check(mm, seen, why, sizeof(why));
 	if (!ret)
 		ret = smm_lru_check(mm, why, sizeof(why));
+	if (!ret)
+		ret = smm_pin_check(mm, why, sizeof(why));
 	free(seen);
 	if (ret)
 		printf("# %s\n", why);
