@@ -128,6 +128,11 @@ void smm_swap_free_entry(struct smm_space *s, u64 e);
 int smm_swap_fork_entry(struct smm_space *parent, struct smm_space *child, u64 e, u64 *ce,
 			const char **why);
 
+/* Shared slots after fork (fork.c, space.c): a leaving member's slots, an owner, a count. */
+void smm_swap_leave_family(struct smm_space *s);
+void smm_swap_cache_owner(struct smm_mm *mm, u32 slot, u32 id);
+u32 smm_swap_slot_count(const struct smm_mm *mm, u32 slot);
+
 /* The swap cache: a mapped page's slot dropped (zap), an unmapped page reclaimed. */
 void smm_swap_cache_unmap(struct smm_space *s, u64 frame, u32 slot);
 int smm_swap_cache_reclaim(struct smm_mm *mm, u64 frame, const char **why);
