@@ -18,6 +18,7 @@
 #include "../../../module/core/lru.h"
 #include "../../../module/core/vmscan.h"
 #include "../../../module/core/migrate.h"
+#include "../../../module/core/filemap.h"
 
 #define PG		4096ULL
 #define RW		SHADOWMM_PROT_WRITE
@@ -459,5 +460,122 @@ SMM_TEST(fork_migrate_shared)
 	EXPECT_EQ(fk_check(&e.t.mm, s, used), 0);
 	smm_space_destroy(&s[0]);
 	smm_space_destroy(&s[1]);
+	smm_test_swap_destroy(&e);
+}
+
+#define FK_FBASE	0x10000000ULL	/* the private file mapping */
+#define FK_SBASE	0x10200000ULL	/* the shared one */
+
+/* The fake file: every word of page i holds 0xf11e0000 + i. */
+static int fk_file_read(void *ctx, u64 off, void *buf, size_t len)
+{
+	u64 *w = buf, i;
+
+	(void)ctx;
+	for (i = 0; i < len / 8; i++)
+		w[i] = 0xf11e0000ULL + ((off + i * 8) >> 12);
+	return 0;
+}
+
+static u64 fk_read_at(struct smm_space *s, u64 va)
+{
+	struct smm_access res;
+	const char *why;
+
+	return smm_space_access(s, va, PG, 0, 0, &res, &why) ? 0 : res.csum;
+}
+
+static int fk_write_at(struct smm_space *s, u64 va, u64 value)
+{
+	struct smm_access res;
+	const char *why;
+
+	return smm_space_access(s, va, PG, SMM_ACCESS_WRITE, value, &res, &why);
+}
+
+static u64 fk_frame_at(const struct smm_space *s, u64 va)
+{
+	struct smm_walk w;
+	u64 idx;
+
+	if (smm_space_walk(s, va, &w) || w.kind != SHADOWMM_PT_PAGE ||
+	    !smm_range_pfn_to_idx(s->mm->range, w.pfn, &idx))
+		return ~0ULL;
+	return idx;
+}
+
+/*
+ * Fork over file VMAs: a private file mapping shares the page-cache
+ * page (the same frame in both, mapcount 2 through i_mmap) until one
+ * writes: that one gets an anonymous copy, the other and the file keep
+ * the file's bytes; a private page the parent had copied before the
+ * fork is shared copy-on-write like any anonymous page. A shared file
+ * mapping maps the same frame in both and each sees the other's
+ * writes. CHECK after every step.
+ */
+SMM_TEST(fork_file_vmas)
+{
+	struct smm_space s[2];
+	bool used[FK_SPACES] = { true, false };
+	struct smm_test_swap e;
+	struct smm_inode *ino;
+	u64 fr;
+	const char *why;
+
+	ASSERT_EQ(smm_test_swap_init(&e, 1024, 64), 0);
+	ASSERT_EQ(smm_inode_create(&e.t.mm, 1, 8 * PG, fk_file_read, NULL, &ino, &why), 0);
+	ASSERT_EQ(smm_space_init(&s[0], &e.t.mm, 1, 4), 0);
+	ASSERT_EQ(smm_vma_mmap_file(&s[0], FK_FBASE, 8 * PG, RW, ino, 0, false, &why), 0);
+	ASSERT_EQ(smm_vma_mmap_file(&s[0], FK_SBASE, 8 * PG, RW, ino, 0, true, &why), 0);
+	/* private: page 0 read (the cache's page), page 1 written (a copy) */
+	EXPECT_EQ(fk_read_at(&s[0], FK_FBASE), fk_csum(0xf11e0000));
+	ASSERT_EQ(fk_write_at(&s[0], FK_FBASE + PG, 0xa1), 0);
+	/* shared: page 2 written (the cache's page, dirty) */
+	ASSERT_EQ(fk_write_at(&s[0], FK_SBASE + 2 * PG, 0xb2), 0);
+	ASSERT_EQ(smm_space_fork(&s[0], &s[1], 2, &why), 0);
+	used[1] = true;
+	EXPECT_EQ(fk_check(&e.t.mm, s, used), 0);
+
+	/* private page 0: the same page-cache frame, mapcount 2, until the child writes */
+	fr = smm_filemap_get_folio(ino, 0);
+	EXPECT_EQ(fk_frame_at(&s[0], FK_FBASE), fr);
+	EXPECT_EQ(fk_frame_at(&s[1], FK_FBASE), fr);
+	EXPECT_EQ(smm_filemap_mapcount(ino, 0, fr), 2);
+	ASSERT_EQ(fk_write_at(&s[1], FK_FBASE, 0xc0), 0);
+	EXPECT_EQ(fk_read_at(&s[1], FK_FBASE), fk_csum(0xc0));
+	EXPECT_EQ(fk_read_at(&s[0], FK_FBASE), fk_csum(0xf11e0000));
+	EXPECT_EQ(smm_filemap_mapcount(ino, 0, fr), 1);
+	EXPECT_EQ(fk_check(&e.t.mm, s, used), 0);
+	/* private page 1: the parent's copy, now shared COW; the parent's write copies again */
+	EXPECT_EQ(fk_frame_at(&s[0], FK_FBASE + PG), fk_frame_at(&s[1], FK_FBASE + PG));
+	ASSERT_EQ(fk_write_at(&s[0], FK_FBASE + PG, 0xa2), 0);
+	EXPECT_EQ(fk_read_at(&s[1], FK_FBASE + PG), fk_csum(0xa1));
+	EXPECT_EQ(fk_read_at(&s[0], FK_FBASE + PG), fk_csum(0xa2));
+	EXPECT_EQ(s[0].vm.cow_faults, 1);
+	/* private page 3, never touched before fork: the file's bytes in both */
+	EXPECT_EQ(fk_read_at(&s[1], FK_FBASE + 3 * PG), fk_csum(0xf11e0003));
+	EXPECT_EQ(fk_check(&e.t.mm, s, used), 0);
+
+	/* shared page 2: one frame, each sees the other's writes */
+	EXPECT_EQ(fk_read_at(&s[1], FK_SBASE + 2 * PG), fk_csum(0xb2));
+	EXPECT_EQ(fk_frame_at(&s[1], FK_SBASE + 2 * PG), fk_frame_at(&s[0], FK_SBASE + 2 * PG));
+	ASSERT_EQ(fk_write_at(&s[1], FK_SBASE + 2 * PG, 0xb3), 0);
+	EXPECT_EQ(fk_read_at(&s[0], FK_SBASE + 2 * PG), fk_csum(0xb3));
+	ASSERT_EQ(fk_write_at(&s[0], FK_SBASE + 5 * PG, 0xb5), 0);
+	EXPECT_EQ(fk_read_at(&s[1], FK_SBASE + 5 * PG), fk_csum(0xb5));
+	EXPECT_EQ(fk_frame_at(&s[1], FK_SBASE + 5 * PG), smm_filemap_get_folio(ino, 5));
+	/* the private mapping of the same file page still reads the file's bytes */
+	EXPECT_EQ(fk_read_at(&s[0], FK_FBASE + 3 * PG), fk_csum(0xf11e0003));
+	EXPECT_EQ(fk_check(&e.t.mm, s, used), 0);
+
+	smm_space_destroy(&s[0]);
+	used[0] = false;
+	EXPECT_EQ(fk_read_at(&s[1], FK_FBASE + PG), fk_csum(0xa1));
+	EXPECT_EQ(fk_read_at(&s[1], FK_SBASE + 2 * PG), fk_csum(0xb3));
+	EXPECT_EQ(fk_check(&e.t.mm, s, used), 0);
+	smm_space_destroy(&s[1]);
+	smm_inode_destroy(ino);
+	used[1] = false;
+	EXPECT_EQ(fk_check(&e.t.mm, s, used), 0);
 	smm_test_swap_destroy(&e);
 }
