@@ -4,9 +4,10 @@
  * of anonymous pages, swap-in on a fault, swapoff, and CHECK's rules.
  *
  * Invariants, for CHECK and the tests:
- *  - swap_map[0] is SMM_SWAP_MAP_BAD; every other slot's count is 0 or
- *    1, 1 exactly for the slots the spaces' swap entries name, each
- *    once, by the space owner[] names, and for the slots of shadow
+ *  - swap_map[0] is SMM_SWAP_MAP_BAD; every other slot's count is the
+ *    number of the spaces' swap entries that name it (more than one
+ *    only within a fork family, whose member owner[] names), or 1 for
+ *    the slots of shadow
  *    inodes' stores (owner[] SMM_SWAP_OWNER_FILE, no entry names them,
  *    never cached; file_slots counts them, filemap.c checks the stores); SMM_SWAP_HAS_CACHE is set
  *    exactly for the slots cache[] gives a page; a slot is in use when
@@ -14,10 +15,12 @@
  *    share of the entries;
  *  - a cached page is an anonymous page of the slot's owner whose LRU
  *    record is flagged swap cache with that slot: unmapped (record
- *    space NULL) when the count is 1, mapped by the owner when it is
- *    0; mm->nr_swapcached counts the cached pages;
+ *    space NULL) only while an entry names the slot, else mapped, the
+ *    record naming the owner (a shared slot's page: read-only in every
+ *    member that maps it while entries remain, fork.c's CHECK);
+ *    mm->nr_swapcached counts the cached pages;
  *  - shadow[] holds the shadow entry (workingset.h) of a page evicted
- *    to its slot: only where one swap entry names the slot and no page
+ *    to its slot: only where swap entries name the slot and no page
  *    is cached; taken by the page's swap-in, dropped with the slot;
  *    nr_shadows counts them;
  *  - a cluster's count is its slots in use plus those past the area's
