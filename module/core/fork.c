@@ -136,9 +136,10 @@ static u64 smm_fork_wrprotect(struct smm_space *s, u64 e, unsigned int prot)
 /*
  * copy_present_pte() of the anonymous page @frame at @va: a mapped page
  * of the swap cache leaves it first (its slot goes back, or stays with
- * the family's swap entries that name it: swap.c), then the parent's PTE @ps and the child's empty @cs map it
- * write-protected (the child's old, pte_mkold()). The child's RSS and
- * mapped pages count it, as MM_ANONPAGES counts a shared page in each.
+ * the family's swap entries that name it: swap.c), then the parent's
+ * PTE @ps and the child's empty @cs map it write-protected (the
+ * child's old, pte_mkold()). The child's RSS and mapped pages count it,
+ * as MM_ANONPAGES counts a shared page in each.
  */
 static void smm_fork_anon(struct smm_space *p, struct smm_space *c, const struct smm_vma *v,
 			  u64 *ps, u64 *cs, u64 frame)

@@ -4,9 +4,12 @@
  * sequences of fork, write, read, munmap, pageout, reclaim and destroy
  * against a model of each space's page contents (every read sees what
  * that space last wrote or inherited; CHECK after every step), the COW
- * counts (a write after fork copies once, the last mapper reuses), and
- * swap around fork (shared pages are not swapped while shared, a fork
- * of swapped-out pages gives the child the same bytes).
+ * counts (a write after fork copies once, the last mapper reuses),
+ * swap around fork (reclaim swaps a shared page out of every mapper
+ * into one slot counting them, each faults it back through the swap
+ * cache; a fork of swapped-out pages shares their slots,
+ * swap_duplicate()), migration of a shared page, and fork over file
+ * VMAs (private: COW of the page-cache page; shared: one frame).
  */
 #include <stdlib.h>
 #include <string.h>
