@@ -153,7 +153,10 @@ static u64 smm_swap_alloc_slot(struct smm_swap *sw)
 				return smm_swap_take(sw, off);
 			}
 		}
-		sw->cur = SMM_SWAP_NONE;	/* full: the next free cluster */
+		/* full: the next free cluster; one emptied while filled is free again */
+		if (!sw->cl[sw->cur].count)
+			smm_swap_cluster_add_tail(sw, sw->cur);
+		sw->cur = SMM_SWAP_NONE;
 	}
 	if (sw->inuse >= smm_swap_size(sw))
 		return 0;
