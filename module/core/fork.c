@@ -19,9 +19,11 @@
  * still map, record and tag move to another mapper
  * (smm_space_anon_retag()).
  *
- * Shared pages are never in the swap cache (fork frees a mapped page's
- * slot first, folio_free_swap()), and are not swapped out (swap.c) nor
- * migrated (migrate.c) while shared: Documentation/fork.md says why.
+ * Shared pages are swapped out as try_to_unmap() does (swap.c: every
+ * family PTE gets the entry, the slot counts them), swap entries are
+ * shared at fork (swap_duplicate()), a slot's page of the swap cache
+ * may be mapped read-only by several members, and migration rewrites
+ * every family PTE (migrate.c): Documentation/fork.md.
  *
  * Locking: the spaces' lock (the glue's one mutex) over every call.
  */
@@ -134,10 +136,11 @@ static u64 smm_fork_wrprotect(struct smm_space *s, u64 e, unsigned int prot)
 
 /*
  * copy_present_pte() of the anonymous page @frame at @va: a mapped page
- * of the swap cache lets go of its slot first (it is shared from now
- * on), then the parent's PTE @ps and the child's empty @cs map it
- * write-protected (the child's old, pte_mkold()). The child's RSS and
- * mapped pages count it, as MM_ANONPAGES counts a shared page in each.
+ * of the swap cache leaves it first (its slot goes back, or stays with
+ * the family's swap entries that name it: swap.c), then the parent's
+ * PTE @ps and the child's empty @cs map it write-protected (the
+ * child's old, pte_mkold()). The child's RSS and mapped pages count it,
+ * as MM_ANONPAGES counts a shared page in each.
  */
 static void smm_fork_anon(struct smm_space *p, struct smm_space *c, const struct smm_vma *v,
 			  u64 *ps, u64 *cs, u64 frame)
@@ -192,7 +195,7 @@ static int smm_fork_page(struct smm_space *p, struct smm_space *c, const struct 
 		return ret;
 	}
 	if (smm_pte_swap(p->fmt, level, *ps)) {
-		/* copy_nonpresent_pte(): the child's own slot (swap.h) */
+		/* copy_nonpresent_pte(): swap_duplicate(), the same slot (swap.h) */
 		ret = smm_swap_fork_entry(p, c, *ps, &ce, why);
 		if (!ret)
 			*cs = ce;
@@ -235,12 +238,13 @@ static int smm_fork_vma(struct smm_space *p, struct smm_space *c, const struct s
  * format, gets a copy of every VMA (smm_vma_dup()) and of every page
  * those map: anonymous pages shared write-protected in both (the
  * family's rmap, above), page-cache pages mapped as in the parent,
- * swap entries copied into slots of the child's own (swap.h). Pages of
+ * swap entries shared (swap_duplicate(), swap.h). Pages of
  * SPACE_MAP are not copied. All or nothing: on a failure the child is
  * destroyed whole and the parent's pages are left write-protected
  * (harmless: the next write reuses a page mapped once, do_wp_page()).
  * Returns 0, -ESRCH for a parent the OOM killer killed, -ENOMEM,
- * -ENOSPC (swap full), with the reason in *@why. The spaces' lock held.
+ * -EBUSY (a swap slot's count at SWAP_MAP_MAX), with the reason in
+ * *@why. The spaces' lock held.
  */
 int smm_space_fork(struct smm_space *parent, struct smm_space *child, u32 id, const char **why)
 {
@@ -269,6 +273,23 @@ int smm_space_fork(struct smm_space *parent, struct smm_space *child, u32 id, co
 }
 
 /*
+ * wp_page_reuse() of a page of the swap cache whose slot swap entries of
+ * the family still name (a shared slot): the page leaves the cache
+ * before it is written, the slot keeps the bytes those entries will
+ * read (the page was read-only, so they are the same). The kernel
+ * copies there (folio_free_swap() fails while the slot is shared);
+ * leaving the cache costs no page.
+ */
+static void smm_wp_reuse_swapcache(struct smm_space *s, u64 frame)
+{
+	const struct smm_lru_rec *x = smm_lru_rec_of(s->mm, frame);
+	u32 slot = x ? smm_lru_rec_slot(x->flags) : 0;
+
+	if (x && (x->flags & SMM_LRU_F_SWAPCACHE) && smm_swap_slot_count(s->mm, slot))
+		smm_swap_cache_unmap(s, frame, slot);
+}
+
+/*
  * do_wp_page() on an anonymous page: a write to @frame, mapped
  * read-only at @slot (@va) of a writable VMA (@prot). Mapped once
  * (the last mapper, or never shared): wp_page_reuse(), the PTE made
@@ -287,6 +308,7 @@ int smm_do_wp_page(struct smm_space *s, u64 va, u64 *slot, u64 frame, unsigned i
 		u64 e = smm_pte_make(s->fmt, SHADOWMM_PT_PTE,
 				     smm_pte_pfn(s->fmt, SHADOWMM_PT_PTE, *slot), prot, true);
 
+		smm_wp_reuse_swapcache(s, frame);
 		*slot = smm_pte_hw_update(s->fmt, e, true);
 		s->vm.cow_reuse++;
 		return 0;
@@ -306,7 +328,8 @@ int smm_do_wp_page(struct smm_space *s, u64 va, u64 *slot, u64 frame, unsigned i
  * CHECK of @s's anonymous pages against every space of its family:
  * each page's record names @s, or (a forked space) a member of @s's
  * family that maps the page at the same address; a page mapped more
- * than once (the mapcount the walk counts) is mapped read-only in
+ * than once (the mapcount the walk counts), or a page of the swap
+ * cache whose slot swap entries still name, is mapped read-only in
  * every PTE. Walks every mapped page.
  */
 int smm_anon_check(struct smm_space *s, char *why, size_t len)
@@ -334,6 +357,11 @@ int smm_anon_check(struct smm_space *s, char *why, size_t len)
 				return smm_anon_bad("space %u: shared anonymous page at %#llx (mapcount %u) mapped writable",
 						    s->id, (unsigned long long)w.start,
 						    smm_anon_mapcount(s, w.start, frame));
+			if ((w.flags & SHADOWMM_PTF_WRITE) && (x->flags & SMM_LRU_F_SWAPCACHE) &&
+			    smm_swap_slot_count(s->mm, smm_lru_rec_slot(x->flags)))
+				return smm_anon_bad("space %u: page of the swap cache at %#llx mapped writable while %u swap entries name its slot",
+						    s->id, (unsigned long long)w.start,
+						    smm_swap_slot_count(s->mm, smm_lru_rec_slot(x->flags)));
 		}
 		if (!w.size || w.start + w.size <= va)
 			break;

@@ -107,18 +107,17 @@ static u64 smm_pte_move_pfn(const struct smm_pt_fmt *fmt, u64 e, u64 from, u64 t
 }
 
 /*
- * remove_migration_ptes() without the migration entry: the one PTE the
- * record @x names, mapping @from, now maps @to with its other bits as
- * they were. -EFAULT when the rmap does not lead to a PTE mapping @from.
+ * remove_migration_ptes() without the migration entry, for one PTE: the
+ * one of @s at @va, mapping @from, now maps @to with its other bits as
+ * they were. -EFAULT when it does not map @from.
  */
-static int smm_migrate_remap(struct smm_mm *mm, const struct smm_lru_rec *x, u64 from, u64 to,
-			     const char **why)
+static int smm_migrate_remap_one(struct smm_mm *mm, struct smm_space *s, u64 va, u64 from,
+				 u64 to, const char **why)
 {
-	struct smm_space *s = x->space;
 	u64 *slot, pfn_from, pfn_to, e, idx;
 	unsigned int level;
 
-	slot = s && s->mm == mm ? smm_space_entry(s, x->va, &level) : NULL;
+	slot = s && s->mm == mm ? smm_space_entry(s, va, &level) : NULL;
 	if (!slot || level != SHADOWMM_PT_PTE || !smm_pte_leaf(s->fmt, level, *slot) ||
 	    !smm_range_pfn_to_idx(mm->range, smm_pte_pfn(s->fmt, level, *slot), &idx) ||
 	    idx != from || !smm_range_idx_to_pfn(mm->range, from, &pfn_from) ||
@@ -133,6 +132,26 @@ static int smm_migrate_remap(struct smm_mm *mm, const struct smm_lru_rec *x, u64
 	}
 	WRITE_ONCE(*slot, e);
 	return 0;
+}
+
+/*
+ * remove_migration_ptes() over the rmap: every PTE that maps @from at
+ * the record @x's va, the record's space's (which CHECK says maps it)
+ * and, for a page shared after fork, every other member's of its family
+ * (rmap_walk_anon(), fork.c), now maps @to. The spaces' lock held, so
+ * nothing maps or unmaps the page between the PTEs. -EFAULT when the
+ * record's space does not map @from (nothing changed then).
+ */
+static int smm_migrate_remap(struct smm_mm *mm, const struct smm_lru_rec *x, u64 from, u64 to,
+			     const char **why)
+{
+	struct smm_space *s = x->space, *m;
+	int ret = smm_migrate_remap_one(mm, s, x->va, from, to, why);
+
+	for (m = !ret && s->anon_vma ? s->anon_vma->head : NULL; m; m = m->av_next)
+		if (m != s && smm_space_pte_of(m, x->va, from))
+			smm_migrate_remap_one(mm, m, x->va, from, to, why);
+	return ret;
 }
 
 /*
@@ -182,9 +201,6 @@ int smm_migrate_isolated(struct smm_mm *mm, u64 frame, u64 target, const char **
 		*why = "the page or the target has no mapping to copy through";
 	else if (!x->space && !(x->flags & SMM_LRU_F_SWAPCACHE))
 		*why = "an unmapped page outside the swap cache";
-	else if (x->space && x->space->anon_vma &&
-		 smm_anon_mapcount(x->space, x->va, frame) > 1)
-		*why = "a page shared copy-on-write after fork: not migrated while shared";
 	else if ((x->flags & SMM_LRU_F_SWAPCACHE) && !smm_migrate_cached(mm, x, frame))
 		*why = "the swap cache does not hold the page at its slot";
 	else

@@ -352,6 +352,7 @@ void smm_space_destroy(struct smm_space *s)
 	if (!s->mm)
 		return;
 	smm_space_clear(s, 0, smm_space_limit(s), false);
+	smm_swap_leave_family(s);
 	smm_anon_vma_unlink(s);
 	smm_space_free_table(s, SHADOWMM_PT_PGD, s->root);
 	smm_vma_destroy(s);
@@ -745,10 +746,13 @@ int smm_space_cache_new(struct smm_mm *mm, u32 id, u32 slot, const void *src, u6
 
 /*
  * A swap-cache hit (do_swap_page() finding the page): the cached page
- * @frame, unmapped, mapped at @va of @s in place of its swap entry, as
- * smm_space_map_anon_from() would map a new one (@young, @write); its
- * record's rmap set, PG_readahead left for the caller to read. Nothing
- * is allocated: the swap entry's tables exist. -EFAULT if they do not.
+ * @frame mapped at @va of @s in place of its swap entry, as
+ * smm_space_map_anon_from() would map a new one (@young, @write). An
+ * unmapped page's record and tag become @s's (its rmap); a page other
+ * members of @s's family map already (a shared slot, swap.c maps it
+ * read-only) keeps its record, which names one of them at the same va.
+ * PG_readahead is left for the caller to read. Nothing is allocated:
+ * the swap entry's tables exist. -EFAULT if they do not.
  */
 int smm_space_map_cached(struct smm_space *s, u64 va, unsigned int prot, bool young, bool write,
 			 u64 frame)
@@ -757,8 +761,9 @@ int smm_space_map_cached(struct smm_space *s, u64 va, unsigned int prot, bool yo
 	struct smm_space_path p;
 	u64 e;
 
-	if (WARN_ON_ONCE(!x || x->space ||
-			 smm_space_tag_id(smm_frame_tag(&s->mm->frames[frame])) != s->id))
+	if (WARN_ON_ONCE(!x || (x->space && (!s->anon_vma || x->space->anon_vma != s->anon_vma)) ||
+			 (!s->anon_vma &&
+			  smm_space_tag_id(smm_frame_tag(&s->mm->frames[frame])) != s->id)))
 		return -EFAULT;
 	if (smm_space_descend(s, va, SHADOWMM_PT_PTE, false, 0, &p) != SHADOWMM_PT_PTE ||
 	    WARN_ON_ONCE(!smm_pte_swap(s->fmt, SHADOWMM_PT_PTE, *p.slot[SHADOWMM_PT_PTE])))
@@ -767,8 +772,10 @@ int smm_space_map_cached(struct smm_space *s, u64 va, unsigned int prot, bool yo
 	*p.slot[SHADOWMM_PT_PTE] = young ? smm_pte_hw_update(s->fmt, e, write) : e;
 	s->mapped[0]++;
 	s->vm.rss_anon++;
-	x->space = s;
-	x->va = va;
+	if (!x->space) {
+		x->va = va;
+		smm_space_anon_retag(s, frame);
+	}
 	return 0;
 }
 
@@ -845,16 +852,28 @@ u64 *smm_space_pte_of(struct smm_space *s, u64 va, u64 frame)
 void smm_space_anon_retag(struct smm_space *to, u64 frame)
 {
 	struct smm_lru_rec *x = smm_lru_rec_of_mut(to->mm, frame);
-	const struct smm_frame *f = &to->mm->frames[frame];
-	unsigned int cpu;
 
 	if (WARN_ON_ONCE(!x))
 		return;
 	x->space = to;
-	cpu = smm_cpu_get();
-	smm_frame_own(to->mm, frame, SMM_FRAME_SPACE,
-		      smm_anon_data(to->id, smm_anon_rec(f)) | (smm_frame_data(f) & SMM_MARK_BIT),
-		      cpu);
+	smm_space_cache_retag(to->mm, frame, to->id);
+	/* a page of the swap cache: its slot's owner is its tag (swap.h) */
+	if (x->flags & SMM_LRU_F_SWAPCACHE)
+		smm_swap_cache_owner(to->mm, smm_lru_rec_slot(x->flags), to->id);
+}
+
+/*
+ * The anonymous page @frame's owner tag becomes space @id's, its record
+ * number and mark kept: a retag (above), or an unmapped page of the
+ * swap cache whose slot changes owner (swap.c).
+ */
+void smm_space_cache_retag(struct smm_mm *mm, u64 frame, u32 id)
+{
+	const struct smm_frame *f = &mm->frames[frame];
+	unsigned int cpu = smm_cpu_get();
+
+	smm_frame_own(mm, frame, SMM_FRAME_SPACE,
+		      smm_anon_data(id, smm_anon_rec(f)) | (smm_frame_data(f) & SMM_MARK_BIT), cpu);
 	smm_cpu_put();
 }
 
@@ -882,13 +901,13 @@ int smm_space_map_anon_fork(struct smm_space *s, u64 va, unsigned int prot, cons
 /*
  * wp_page_copy()'s new page (fork.c): a new anonymous page with the
  * bytes of @old, the shared page @s maps read-only at @va, allocated
- * first (direct reclaim allowed: it never takes a shared page nor a
- * table), then @s's mapping of @old dropped through
- * smm_space_zap_leaf() (the others keep it) and the new page mapped
- * there writable, young and dirty (@prot), on the anon LRU with its
- * rmap. -ENOMEM with nothing changed.
+ * first (direct reclaim allowed: smm_space_cow_anon() keeps @old off
+ * the LRU meanwhile, and reclaim takes no table), then @s's mapping of
+ * @old dropped through smm_space_zap_leaf() (the others keep it) and
+ * the new page mapped there writable, young and dirty (@prot), on the
+ * anon LRU with its rmap. -ENOMEM with nothing changed.
  */
-int smm_space_cow_anon(struct smm_space *s, u64 va, unsigned int prot, u64 old)
+static int smm_space_cow_copy(struct smm_space *s, u64 va, unsigned int prot, u64 old)
 {
 	struct smm_space_path p;
 	const void *src = smm_space_table(s, old);
@@ -922,4 +941,24 @@ int smm_space_cow_anon(struct smm_space *s, u64 va, unsigned int prot, u64 old)
 	s->vm.rss_anon++;
 	smm_lru_add_new(s->mm, rec, s, va, idx);
 	return 0;
+}
+
+/*
+ * wp_page_copy() of the shared page @old at @va of @s (fork.c):
+ * smm_space_cow_copy() with @old isolated from the LRU while the new
+ * page is allocated (direct reclaim may run, and it swaps shared pages
+ * out: the kernel's copy holds a reference, which makes reclaim keep
+ * the folio), put back after. -ENOMEM with nothing changed.
+ */
+int smm_space_cow_anon(struct smm_space *s, u64 va, unsigned int prot, u64 old)
+{
+	bool isolated;
+	int ret;
+
+	/* reclaim swaps shared pages out: @old stays off the lists meanwhile (its page ref) */
+	isolated = smm_lru_isolate_page(s->mm, old);
+	ret = smm_space_cow_copy(s, va, prot, old);
+	if (isolated)
+		smm_lru_putback_page(s->mm, old);
+	return ret;
 }

@@ -107,6 +107,7 @@ int smm_do_wp_page(struct smm_space *s, u64 va, u64 *slot, u64 frame, unsigned i
 		   const char **why);
 int smm_anon_check(struct smm_space *s, char *why, size_t len);
 void smm_space_anon_retag(struct smm_space *to, u64 frame);
+void smm_space_cache_retag(struct smm_mm *mm, u64 frame, u32 id);
 u64 *smm_space_pte_of(struct smm_space *s, u64 va, u64 frame);
 int smm_space_pte_alloc_noreclaim(struct smm_space *s, u64 va, u64 **slot);
 int smm_space_cow_anon(struct smm_space *s, u64 va, unsigned int prot, u64 old);

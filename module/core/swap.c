@@ -4,9 +4,10 @@
  * of anonymous pages, swap-in on a fault, swapoff, and CHECK's rules.
  *
  * Invariants, for CHECK and the tests:
- *  - swap_map[0] is SMM_SWAP_MAP_BAD; every other slot's count is 0 or
- *    1, 1 exactly for the slots the spaces' swap entries name, each
- *    once, by the space owner[] names, and for the slots of shadow
+ *  - swap_map[0] is SMM_SWAP_MAP_BAD; every other slot's count is the
+ *    number of the spaces' swap entries that name it (more than one
+ *    only within a fork family, whose member owner[] names), or 1 for
+ *    the slots of shadow
  *    inodes' stores (owner[] SMM_SWAP_OWNER_FILE, no entry names them,
  *    never cached; file_slots counts them, filemap.c checks the stores); SMM_SWAP_HAS_CACHE is set
  *    exactly for the slots cache[] gives a page; a slot is in use when
@@ -14,10 +15,12 @@
  *    share of the entries;
  *  - a cached page is an anonymous page of the slot's owner whose LRU
  *    record is flagged swap cache with that slot: unmapped (record
- *    space NULL) when the count is 1, mapped by the owner when it is
- *    0; mm->nr_swapcached counts the cached pages;
+ *    space NULL) only while an entry names the slot, else mapped, the
+ *    record naming the owner (a shared slot's page: read-only in every
+ *    member that maps it while entries remain, fork.c's CHECK);
+ *    mm->nr_swapcached counts the cached pages;
  *  - shadow[] holds the shadow entry (workingset.h) of a page evicted
- *    to its slot: only where one swap entry names the slot and no page
+ *    to its slot: only where swap entries name the slot and no page
  *    is cached; taken by the page's swap-in, dropped with the slot;
  *    nr_shadows counts them;
  *  - a cluster's count is its slots in use plus those past the area's
@@ -150,7 +153,10 @@ static u64 smm_swap_alloc_slot(struct smm_swap *sw)
 				return smm_swap_take(sw, off);
 			}
 		}
-		sw->cur = SMM_SWAP_NONE;	/* full: the next free cluster */
+		/* full: the next free cluster; one emptied while filled is free again */
+		if (!sw->cl[sw->cur].count)
+			smm_swap_cluster_add_tail(sw, sw->cur);
+		sw->cur = SMM_SWAP_NONE;
 	}
 	if (sw->inuse >= smm_swap_size(sw))
 		return 0;
@@ -391,25 +397,67 @@ static u64 smm_space_pfn_idx(const struct smm_space *s, u64 pfn)
 }
 
 /*
- * Swap-out of a mapped page of the swap cache (shrink_folio_list() on a
- * swap-cache folio): its slot still holds what the page held when it
- * came in, unless the page was written since (the PTE's dirty state,
- * pte_dirty(), as try_to_unmap() moves it to the folio). Clean: nothing
- * is written (no pswpout), the cache just lets go of it
- * (__remove_mapping()). Dirty: written to its slot again (pageout(),
- * pswpout +1). Either way the PTE gets the slot's swap entry back and
- * the page is freed. The PTE @pte holding @e; the page's memory @mem
- * (mapped by smm_space_page_map() of @pfn, unmapped here), its record @x.
+ * Is any PTE of @s's family that maps @frame at @va dirty (try_to_unmap()
+ * moving pte_dirty() to the folio)? One PTE without a family.
  */
-static int smm_swap_out_cached(struct smm_space *s, u64 *pte, u64 e, u64 pfn, const void *mem,
-			       struct smm_lru_rec *x)
+static bool smm_swap_family_dirty(struct smm_space *s, u64 va, u64 frame)
+{
+	struct smm_space *m = s->anon_vma ? s->anon_vma->head : s;
+	u64 *pte;
+
+	for (; m; m = s->anon_vma ? m->av_next : NULL) {
+		pte = smm_space_pte_of(m, va, frame);
+		if (pte && (smm_pte_flags(m->fmt, SHADOWMM_PT_PTE, *pte) & SHADOWMM_PTF_DIRTY))
+			return true;
+	}
+	return false;
+}
+
+/*
+ * try_to_unmap() of the anonymous page @frame at @va: every PTE of
+ * @s's family that maps it (only @s's without a family) gets the swap
+ * entry of slot @off, each counted in its space's VmSwap; the last one
+ * frees the page (space.c's smm_space_zap_leaf(): the others only drop
+ * their mapping). The caller set the slot's count to the mappers'
+ * number first (swap_duplicate() per PTE). The spaces' lock held.
+ */
+static void smm_swap_try_to_unmap(struct smm_space *s, u64 va, u64 frame, u64 off)
+{
+	struct smm_space *m = s->anon_vma ? s->anon_vma->head : s;
+	u64 *pte;
+
+	for (; m; m = s->anon_vma ? m->av_next : NULL) {
+		pte = smm_space_pte_of(m, va, frame);
+		if (!pte)
+			continue;
+		smm_space_zap_anon_pte(m, pte, smm_swp_entry(m->fmt, SMM_SWAP_TYPE, off));
+		m->vm.swap_ents++;
+	}
+}
+
+/*
+ * Swap-out of a mapped page of the swap cache (shrink_folio_list() on a
+ * swap-cache folio), mapped by @nr PTEs of @s's family at @va: its slot
+ * still holds what the page held when it came in, unless the page was
+ * written since (a PTE's dirty state, pte_dirty(), as try_to_unmap()
+ * moves it to the folio). Clean: nothing is written (no pswpout), the
+ * cache just lets go of it (__remove_mapping()). Dirty: written to its
+ * slot again (pageout(), pswpout +1). Either way every mapping PTE gets
+ * the slot's swap entry back, the count rises by @nr (entries of the
+ * family may name the slot already: a shared slot) and the page is
+ * freed. The page's memory @mem (mapped by smm_space_page_map() of
+ * @pfn, unmapped here), its record @x.
+ */
+static int smm_swap_out_cached(struct smm_space *s, u64 va, u64 frame, u64 pfn,
+			       const void *mem, struct smm_lru_rec *x, u32 nr)
 {
 	struct smm_swap *sw = s->mm->swap;
 	u32 off = smm_lru_rec_slot(x->flags);
-	bool dirty = smm_pte_flags(s->fmt, SHADOWMM_PT_PTE, e) & SHADOWMM_PTF_DIRTY;
+	bool dirty = smm_swap_family_dirty(s, va, frame);
 
-	if (WARN_ON_ONCE(!off || off >= sw->slots || sw->map[off] != SMM_SWAP_HAS_CACHE ||
-			 sw->owner[off] != s->id)) {
+	if (WARN_ON_ONCE(!off || off >= sw->slots || sw->cache[off] != frame + 1 ||
+			 !(sw->map[off] & SMM_SWAP_HAS_CACHE) ||
+			 SMM_SWAP_COUNT(sw->map[off]) + nr > SMM_SWAP_MAP_MAX)) {
 		smm_space_page_unmap(s, pfn, mem);
 		return -EFAULT;
 	}
@@ -418,11 +466,10 @@ static int smm_swap_out_cached(struct smm_space *s, u64 *pte, u64 e, u64 pfn, co
 	smm_space_page_unmap(s, pfn, mem);
 	if (dirty)
 		WRITE_ONCE(s->mm->events.pswpout, s->mm->events.pswpout + 1);
-	sw->map[off] = 1;	/* the entry's count: the slot stays in use */
+	sw->map[off] += nr;	/* the entries' count: the slot stays in use */
 	smm_swap_rec_uncache(x);
 	smm_swap_cache_del(s->mm, off);
-	smm_space_zap_anon_pte(s, pte, smm_swp_entry(s->fmt, SMM_SWAP_TYPE, off));
-	s->vm.swap_ents++;
+	smm_swap_try_to_unmap(s, va, frame, off);
 	smm_swap_evicted(s->mm, off);
 	return 0;
 }
@@ -441,7 +488,7 @@ int smm_swap_cache_reclaim(struct smm_mm *mm, u64 frame, const char **why)
 
 	if (WARN_ON_ONCE(!sw || !x || x->space || !(x->flags & SMM_LRU_F_SWAPCACHE) ||
 			 !off || off >= sw->slots || sw->cache[off] != frame + 1 ||
-			 sw->map[off] != (SMM_SWAP_HAS_CACHE | 1))) {
+			 !(sw->map[off] & SMM_SWAP_HAS_CACHE) || !SMM_SWAP_COUNT(sw->map[off]))) {
 		*why = "not an unmapped page of the swap cache";
 		return -EINVAL;
 	}
@@ -452,9 +499,13 @@ int smm_swap_cache_reclaim(struct smm_mm *mm, u64 frame, const char **why)
 }
 
 /*
- * zap_pte_range() on a mapped page of the swap cache (space.c, before
- * the page is freed): slot @slot, which only the cache held, goes back
- * with it (free_swap_and_cache()).
+ * A mapped page of the swap cache lets go of its slot: zap_pte_range()
+ * of its last mapping (space.c, before the page is freed), fork (the
+ * page is shared from then on), a write that reuses it (fork.c). Slot
+ * @slot goes back when only the cache held it (free_swap_and_cache());
+ * when swap entries of the family still name it (a shared slot,
+ * swap_duplicate()), it keeps their data: the page was mapped
+ * read-only while they did, so the slot's bytes are the page's.
  */
 void smm_swap_cache_unmap(struct smm_space *s, u64 frame, u32 slot)
 {
@@ -462,7 +513,7 @@ void smm_swap_cache_unmap(struct smm_space *s, u64 frame, u32 slot)
 	struct smm_lru_rec *x = smm_lru_rec_of_mut(s->mm, frame);
 
 	if (WARN_ON_ONCE(!sw || !x || !slot || slot >= sw->slots ||
-			 sw->cache[slot] != frame + 1 || sw->map[slot] != SMM_SWAP_HAS_CACHE))
+			 sw->cache[slot] != frame + 1 || !(sw->map[slot] & SMM_SWAP_HAS_CACHE)))
 		return;
 	smm_swap_free_mapped(s->mm, slot, x);
 }
@@ -487,21 +538,27 @@ bool smm_swap_cache_move(struct smm_mm *mm, u32 slot, u64 from, u64 to)
  * Swap out the anonymous 4K page at @va of @s (one page of what
  * MADV_PAGEOUT and reclaim's pageout do): a slot taken, the page copied
  * into it, the architecture's swap entry (type 0, the slot) written in
- * the PTE, the page freed by space.c's smm_space_zap_anon_pte(). RSS
- * anon -1, VmSwap +1, pswpout +1. A page of the swap cache goes back to
- * its slot (smm_swap_out_cached()): written only if dirty. Returns 0, or -errno with the reason
- * and the page left as it was: -ENODEV no swap on, -EINVAL a bad
- * address or a page that is not order-0 anonymous (SPACE_MAP's, huge
- * leaves), -ENOENT nothing mapped, -EALREADY swapped out already,
- * -ENOSPC the area is full.
+ * every PTE of the family that maps the page (try_to_unmap(), the
+ * slot's count their number), the page freed by space.c's
+ * smm_space_zap_anon_pte(). RSS anon -1 and VmSwap +1 in each mapper,
+ * pswpout +1. A page of the swap cache goes back to its slot
+ * (smm_swap_out_cached()): written only if dirty. @shared false
+ * refuses a page mapped more than once (-EBUSY: MADV_PAGEOUT's rule).
+ * Returns 0, or -errno with the reason and the page left as it was:
+ * -ENODEV no swap on, -EINVAL a bad address or a page that is not
+ * order-0 anonymous (SPACE_MAP's, huge leaves), -ENOENT nothing
+ * mapped, -EALREADY swapped out already, -ENOSPC the area is full,
+ * -EBUSY more mappers than a slot counts (SWAP_MAP_MAX; no
+ * continuation pages here).
  */
-int smm_swap_out_page(struct smm_space *s, u64 va, const char **why)
+static int smm_swap_out(struct smm_space *s, u64 va, bool shared, const char **why)
 {
 	struct smm_swap *sw = s->mm->swap;
 	unsigned int level;
 	struct smm_lru_rec *x;
-	u64 *slot, e, pfn, off;
+	u64 *slot, e, pfn, off, frame;
 	void *mem;
+	u32 nr;
 
 	if (!sw) {
 		*why = "no swap area is on";
@@ -538,68 +595,77 @@ int smm_swap_out_page(struct smm_space *s, u64 va, const char **why)
 		*why = "not an anonymous page (pages of SPACE_MAP are not swapped)";
 		return -EINVAL;
 	}
+	frame = smm_space_pfn_idx(s, pfn);
+	nr = s->anon_vma ? smm_anon_mapcount(s, va, frame) : 1;
+	if (nr > 1 && !shared) {
+		*why = "a page mapped by more than one space (MADV_PAGEOUT skips it)";
+		return -EBUSY;
+	}
+	if (nr > SMM_SWAP_MAP_MAX) {
+		*why = "more mappers than a swap slot counts (SWAP_MAP_MAX)";
+		return -EBUSY;
+	}
+	if (smm_page_pinned(s->mm, frame)) {
+		/* try_to_unmap() fails on a pinned exclusive page: it stays (pin.h) */
+		*why = "pinned (FOLL_PIN): not swapped out while pinned";
+		return -EBUSY;
+	}
 	mem = smm_space_page_map(s, pfn);
 	if (!mem) {
 		*why = "the page's memory cannot be reached";
 		return -EFAULT;
 	}
-	x = smm_lru_rec_of_mut(s->mm, smm_space_pfn_idx(s, pfn));
-	if (s->anon_vma && smm_anon_mapcount(s, va, smm_space_pfn_idx(s, pfn)) > 1) {
-		/* Documentation/fork.md: shared pages stay until one mapper is left */
-		*why = "a page shared copy-on-write after fork: not swapped out while shared";
-		return -EBUSY;
-	}
-	if (smm_page_pinned(s->mm, smm_space_pfn_idx(s, pfn))) {
-		/* try_to_unmap() fails on a pinned exclusive page: it stays (pin.h) */
-		*why = "pinned (FOLL_PIN): not swapped out while pinned";
-		return -EBUSY;
-	}
+	x = smm_lru_rec_of_mut(s->mm, frame);
 	if (x && (x->flags & SMM_LRU_F_SWAPCACHE))
-		return smm_swap_out_cached(s, slot, e, pfn, mem, x);
+		return smm_swap_out_cached(s, va, frame, pfn, mem, x, nr);
 	off = smm_swap_alloc_slot(sw);
 	if (!off) {
 		smm_space_page_unmap(s, pfn, mem);
 		*why = "the swap area is full";
 		return -ENOSPC;
 	}
-	sw->owner[off] = s->id;
+	/* the slot's owner: the page's (the record's mapper, the frame's tag) */
+	sw->owner[off] = x && x->space ? x->space->id : s->id;
 	memcpy(smm_swap_slot_mem(sw, off), mem, SMM_PAGE_SIZE);
 	smm_space_page_unmap(s, pfn, mem);
-	smm_space_zap_anon_pte(s, slot, smm_swp_entry(s->fmt, SMM_SWAP_TYPE, off));
-	s->vm.swap_ents++;
+	sw->map[off] = nr;
+	smm_swap_try_to_unmap(s, va, frame, off);
 	WRITE_ONCE(s->mm->events.pswpout, s->mm->events.pswpout + 1);
 	smm_swap_evicted(s->mm, off);
 	return 0;
 }
 
+/* Reclaim's pageout of the page at @va of @s: every mapper's PTE (smm_swap_out()). */
+int smm_swap_out_page(struct smm_space *s, u64 va, const char **why)
+{
+	return smm_swap_out(s, va, true, why);
+}
+
 /*
- * copy_nonpresent_pte() for a swap entry @e of @parent at fork,
- * simplified: the child gets a slot of its own with a copy of the
- * 4 KiB (the kernel raises the slot's count, swap_duplicate()),
- * owned by @child and counted in its VmSwap; its entry in *@ce. The
- * slot's bytes are the page's (a page of the swap cache for an entry
- * is unmapped and clean). -ENOSPC when the area is full, -EFAULT for
- * an entry naming no slot, with the reason.
+ * copy_nonpresent_pte() for a swap entry @e of @parent at fork:
+ * swap_duplicate(), the slot's count +1 and the child's PTE the same
+ * entry (*@ce), counted in the child's VmSwap. The slot's owner stays
+ * (a member of the family, as the child now is). -EBUSY when the count
+ * is at SWAP_MAP_MAX (the kernel chains continuation pages; not built
+ * here), -EFAULT for an entry naming no slot, with the reason.
  */
 int smm_swap_fork_entry(struct smm_space *parent, struct smm_space *child, u64 e, u64 *ce,
 			const char **why)
 {
 	struct smm_swap *sw = parent->mm->swap;
-	u64 off = smm_swap_entry_slot(parent, e), new;
+	u64 off = smm_swap_entry_slot(parent, e);
 
 	if (!off) {
 		*why = "a swap entry of the parent names no slot in use";
 		return -EFAULT;
 	}
-	new = smm_swap_alloc_slot(sw);
-	if (!new) {
-		*why = "the swap area is full (a copy for the child's swapped-out page)";
-		return -ENOSPC;
+	if (SMM_SWAP_COUNT(sw->map[off]) >= SMM_SWAP_MAP_MAX) {
+		*why = "a swap slot's count is at SWAP_MAP_MAX (no continuation pages)";
+		return -EBUSY;
 	}
-	sw->owner[new] = child->id;
-	memcpy(smm_swap_slot_mem(sw, new), smm_swap_slot_mem(sw, off), SMM_PAGE_SIZE);
+	sw->map[off]++;
 	child->vm.swap_ents++;
-	*ce = smm_swp_entry(child->fmt, SMM_SWAP_TYPE, new);
+	*ce = smm_swp_entry(child->fmt, SMM_SWAP_TYPE, off);
 	return 0;
 }
 
@@ -645,7 +711,7 @@ int smm_swap_pageout(struct smm_space *s, u64 addr, u64 len, u64 *done, const ch
 		}
 		if (w.kind == SHADOWMM_PT_PAGE && w.size == SMM_PAGE_SIZE &&
 		    smm_space_page_anon(s, w.pfn)) {
-			ret = smm_swap_out_page(s, w.start, why);
+			ret = smm_swap_out(s, w.start, false, why);
 			/* madvise_cold_or_pageout_pte_range(): mapcount != 1 skipped */
 			if (ret == -EBUSY)
 				ret = 0;
@@ -749,18 +815,92 @@ static void smm_swap_readahead(struct smm_mm *mm, u64 off)
 }
 
 /*
+ * One swap entry of slot @off gone (zap, a swap-in that took a copy):
+ * the count -1; at 0 the slot goes back with an unmapped page the
+ * cache holds for it (free_swap_and_cache()); a page of the cache that
+ * spaces map keeps the slot (the state after a swap-in that kept it).
+ */
+static void smm_swap_put_entry(struct smm_mm *mm, u64 off)
+{
+	struct smm_swap *sw = mm->swap;
+	const struct smm_lru_rec *x;
+	u64 frame;
+
+	sw->map[off]--;
+	if (SMM_SWAP_COUNT(sw->map[off]))
+		return;
+	if (!sw->cache[off]) {
+		smm_swap_put_slot(sw, off);
+		return;
+	}
+	frame = sw->cache[off] - 1;
+	x = smm_lru_rec_of(mm, frame);
+	if (x && x->space)
+		return;
+	smm_swap_cache_del(mm, off);
+	smm_space_cache_free(mm, frame);
+}
+
+/*
+ * A write fault on a swap entry whose page others share (do_swap_page()
+ * then do_wp_page()'s copy, in one step): other swap entries of the
+ * family name slot @off, or spaces map its page of the cache
+ * read-only. @s gets a page of its own with the slot's bytes (the
+ * same as the cached page's: that one is mapped read-only while the
+ * slot is shared), writable and dirty; its entry lets go of the slot
+ * (smm_swap_put_entry()). pswpin +1 when no page of the cache held the
+ * bytes. -ENOMEM leaving the entry as it was.
+ */
+static int smm_swap_in_copy(struct smm_space *s, u64 va, u64 off, unsigned int prot, bool young,
+			    const char **why)
+{
+	struct smm_mm *mm = s->mm;
+	u64 frame;
+	int ret;
+
+	ret = smm_space_map_anon_from(s, va, prot, young, true,
+				      smm_swap_slot_mem(mm->swap, off), &frame);
+	if (ret) {
+		*why = ret == -ENOMEM ? "out of memory for the swapped-in page (VM_FAULT_OOM)" :
+					"the swap entry's tables cannot be read";
+		return ret;
+	}
+	if (!mm->swap->cache[off])
+		WRITE_ONCE(mm->events.pswpin, mm->events.pswpin + 1);
+	s->vm.swap_ents--;
+	smm_swap_put_entry(mm, off);
+	return 0;
+}
+
+/* Does a space map slot @off's page of the swap cache? */
+static bool smm_swap_cache_mapped(const struct smm_mm *mm, u64 off)
+{
+	const struct smm_lru_rec *x;
+
+	if (!mm->swap->cache[off])
+		return false;
+	x = smm_lru_rec_of(mm, mm->swap->cache[off] - 1);
+	return x && x->space;
+}
+
+/*
  * The page of swap entry @e at @va brought back (do_swap_page()), mapped
  * with @prot (accessed with @young, dirty on a @write); VmSwap -1, RSS
  * +1. A page in the swap cache is mapped as it is (a hit: *@hit set,
  * swap_ra_hit +1 if it was read ahead). Else a movable order-0 page is
  * filled from the slot (pswpin +1) and, with @fault, joins the cache
  * and the slots of its window are read ahead (smm_swap_readahead()).
- * The slot is then kept, the page in the cache with a valid copy,
- * unless should_try_to_free_swap(): a @write fault (the page is
- * exclusive: nothing shares it), the area more than half full
- * (vm_swap_full()), or not a @fault (swapoff frees every slot). -EFAULT
- * for an entry that names no slot in use (do_swap_page()'s SIGBUS),
- * -ENOMEM leaving the entry as it was.
+ * A slot the family shares (other entries name it after fork or a
+ * shared swap-out, or spaces map its cached page): a read maps the
+ * cached page read-only (do_swap_page()'s "the slot is shared": a
+ * later write copies or, the last user, reuses), a @write takes a copy
+ * of its own (smm_swap_in_copy()). The slot is then kept, the page in
+ * the cache with a valid copy, unless no entry names it any more and
+ * should_try_to_free_swap(): a @write fault (the page is exclusive:
+ * nothing shares it), the area more than half full (vm_swap_full()),
+ * or not a @fault (swapoff frees every slot). -EFAULT for an entry that
+ * names no slot in use (do_swap_page()'s SIGBUS), -ENOMEM leaving the
+ * entry as it was.
  */
 static int smm_swap_in(struct smm_space *s, u64 va, u64 e, unsigned int prot, bool young,
 		       bool write, bool fault, bool *hit, const char **why)
@@ -768,6 +908,7 @@ static int smm_swap_in(struct smm_space *s, u64 va, u64 e, unsigned int prot, bo
 	struct smm_mm *mm = s->mm;
 	u64 off = smm_swap_entry_slot(s, e), frame;
 	struct smm_lru_rec *x;
+	bool shared;
 	int ret;
 
 	*hit = false;
@@ -775,6 +916,11 @@ static int smm_swap_in(struct smm_space *s, u64 va, u64 e, unsigned int prot, bo
 		*why = "SIGBUS: the swap entry names no slot in use";
 		return -EFAULT;
 	}
+	shared = SMM_SWAP_COUNT(mm->swap->map[off]) > 1 || smm_swap_cache_mapped(mm, off);
+	if (write && shared)
+		return smm_swap_in_copy(s, va, off, prot, young, why);
+	if (shared)
+		prot &= ~SHADOWMM_PROT_WRITE;
 	if (mm->swap->cache[off]) {
 		frame = mm->swap->cache[off] - 1;
 		ret = smm_space_map_cached(s, va, prot, young, write, frame);
@@ -800,16 +946,18 @@ static int smm_swap_in(struct smm_space *s, u64 va, u64 e, unsigned int prot, bo
 		WRITE_ONCE(mm->events.pswpin, mm->events.pswpin + 1);
 		x = smm_lru_rec_of_mut(mm, frame);
 		smm_swap_cache_add(mm, off, frame);
+		mm->swap->owner[off] = s->id;	/* the page's: its tag */
 		if (x)
 			x->flags |= SMM_LRU_F_SWAPCACHE | (u32)off << SMM_LRU_SLOT_SHIFT;
 		smm_swap_refault(mm, off, frame);
 		if (fault)
 			smm_swap_readahead(mm, off);
 	}
-	/* the PTE's entry is gone: only the cache holds the slot now */
-	mm->swap->map[off] &= ~(u8)1;
+	/* the PTE's entry is gone: the other entries and the cache hold the slot */
+	mm->swap->map[off]--;
 	s->vm.swap_ents--;
-	if (x && (!fault || write || smm_swap_full(mm->swap)))
+	if (x && !SMM_SWAP_COUNT(mm->swap->map[off]) &&
+	    (!fault || write || smm_swap_full(mm->swap)))
 		smm_swap_free_mapped(mm, off, x);
 	return 0;
 }
@@ -839,26 +987,69 @@ int smm_swap_fault(struct smm_space *s, u64 va, u64 e, unsigned int prot, bool w
 }
 
 /*
- * zap_pte_range()'s swap branch (space.c, free_swap_and_cache()): the
- * slot of entry @e freed, and the page read ahead for it, if any, with
- * it.
+ * zap_pte_range()'s swap branch (space.c, free_swap_and_cache()): @s's
+ * entry @e lets go of its slot; the last entry frees it, and the page
+ * read ahead for it, if any, with it (smm_swap_put_entry()).
  */
 void smm_swap_free_entry(struct smm_space *s, u64 e)
 {
-	u64 off = smm_swap_entry_slot(s, e), frame;
-	struct smm_swap *sw = s->mm->swap;
+	u64 off = smm_swap_entry_slot(s, e);
 
 	if (WARN_ON_ONCE(!off))
 		return;
 	s->vm.swap_ents--;
-	sw->map[off] &= ~(u8)1;
-	if (sw->cache[off]) {
-		frame = sw->cache[off] - 1;
-		smm_swap_cache_del(s->mm, off);
-		smm_space_cache_free(s->mm, frame);
-	} else {
-		smm_swap_put_slot(sw, off);
+	smm_swap_put_entry(s->mm, off);
+}
+
+/*
+ * A member of @s's family leaves it (destroy, space.c, after its
+ * entries and pages went): the slots it owns that other members' entries
+ * still name, and their unmapped pages of the cache, move to another
+ * member (owner[] names a live space of the family: swapin readahead
+ * charges it). O(slots), only for a space that was forked. The
+ * spaces' lock held.
+ */
+void smm_swap_leave_family(struct smm_space *s)
+{
+	struct smm_swap *sw = s->mm->swap;
+	struct smm_space *to;
+	u64 off;
+
+	if (!sw || !s->anon_vma)
+		return;
+	for (to = s->anon_vma->head; to && to == s; to = to->av_next)
+		;
+	for (off = 1; off < sw->slots; off++) {
+		if (!(off % 65536))
+			smm_cond_resched();
+		if (sw->owner[off] != s->id || !sw->map[off] || sw->map[off] == SMM_SWAP_MAP_BAD)
+			continue;
+		if (WARN_ON_ONCE(!to))
+			return;
+		sw->owner[off] = to->id;
+		if (sw->cache[off] && !smm_swap_cache_mapped(s->mm, off))
+			smm_space_cache_retag(s->mm, sw->cache[off] - 1, to->id);
 	}
+}
+
+/*
+ * The owner of slot @slot, whose page of the cache changes mapper
+ * (space.c's retag after fork): the page's new tag, @id.
+ */
+void smm_swap_cache_owner(struct smm_mm *mm, u32 slot, u32 id)
+{
+	struct smm_swap *sw = mm->swap;
+
+	if (!WARN_ON_ONCE(!sw || !slot || slot >= sw->slots || !sw->cache[slot]))
+		sw->owner[slot] = id;
+}
+
+/* The swap entries that name slot @slot (swap_count()), 0 without an area. */
+u32 smm_swap_slot_count(const struct smm_mm *mm, u32 slot)
+{
+	const struct smm_swap *sw = mm->swap;
+
+	return sw && slot && slot < sw->slots ? SMM_SWAP_COUNT(sw->map[slot]) : 0;
 }
 
 /*
@@ -962,6 +1153,19 @@ int smm_swap_off(struct smm_mm *mm, struct smm_swap **sw, const char **why)
 
 #define smm_swap_bad(fmt, ...)	(snprintf(why, len, fmt, ##__VA_ARGS__), -EUCLEAN)
 
+/* Is @id, a slot's owner, @s or a member of @s's family (a shared slot)? */
+static bool smm_swap_owner_ok(const struct smm_space *s, u32 id)
+{
+	const struct smm_space *m;
+
+	if (id == s->id)
+		return true;
+	for (m = s->anon_vma ? s->anon_vma->head : NULL; m; m = m->av_next)
+		if (m->id == id)
+			return true;
+	return false;
+}
+
 /*
  * CHECK for one space: each swap entry of @s is a 4K one inside a VMA
  * naming a slot of the area, counted into @seen (NULL: no area on, and
@@ -984,8 +1188,8 @@ int smm_swap_check_space(const struct smm_space *s, u8 *seen, char *why, size_t 
 				return smm_swap_bad("space %u: swap entry %#llx at %#llx names no slot of the area",
 						    s->id, (unsigned long long)w.lv[w.nr - 1].entry,
 						    (unsigned long long)w.start);
-			if (sw->owner[off] != s->id)
-				return smm_swap_bad("space %u: slot %llu of its entry at %#llx is owned by space %u",
+			if (!smm_swap_owner_ok(s, sw->owner[off]))
+				return smm_swap_bad("space %u: slot %llu of its entry at %#llx is owned by space %u, not of its family",
 						    s->id, (unsigned long long)off,
 						    (unsigned long long)w.start, sw->owner[off]);
 			if (seen[off] < 0xff)
@@ -1032,7 +1236,7 @@ static int smm_swap_check_cached(const struct smm_mm *mm, u64 off, char *why, si
 		return smm_swap_bad("swap: slot %llu's cached frame %llu: its record names slot %u (flags %#x)",
 				    (unsigned long long)off, (unsigned long long)frame,
 				    smm_lru_rec_slot(x->flags), x->flags);
-	if (!x->space != !!SMM_SWAP_COUNT(sw->map[off]) ||
+	if ((!x->space && !SMM_SWAP_COUNT(sw->map[off])) ||
 	    (x->space && x->space->id != sw->owner[off]))
 		return smm_swap_bad("swap: slot %llu's cached frame %llu is %smapped with %u swap entries",
 				    (unsigned long long)off, (unsigned long long)frame,
@@ -1073,12 +1277,14 @@ int smm_swap_check(const struct smm_mm *mm, const u8 *seen, char *why, size_t le
 			continue;
 		}
 		if (SMM_SWAP_COUNT(sw->map[off]) != seen[off] ||
-		    (sw->map[off] & ~(SMM_SWAP_HAS_CACHE | 1)))
+		    SMM_SWAP_COUNT(sw->map[off]) > SMM_SWAP_MAP_MAX ||
+		    (sw->map[off] & ~(SMM_SWAP_HAS_CACHE | 0x3f)))
 			return smm_swap_bad("swap: slot %llu: swap_map %#x, %u swap entries name it",
 					    (unsigned long long)off, sw->map[off], seen[off]);
 		if (sw->shadow[off]) {
 			/* an evicted page's shadow: its slot named by one entry, no page */
-			if (!smm_ws_is_shadow(sw->shadow[off]) || sw->map[off] != 1 ||
+			if (!smm_ws_is_shadow(sw->shadow[off]) || !SMM_SWAP_COUNT(sw->map[off]) ||
+			    (sw->map[off] & SMM_SWAP_HAS_CACHE) ||
 			    sw->owner[off] == SMM_SWAP_OWNER_FILE)
 				return smm_swap_bad("swap: slot %llu has a shadow entry %#x, swap_map %#x",
 						    (unsigned long long)off, sw->shadow[off],

@@ -7,9 +7,12 @@
  * memory, as a disk does, not take it from the range it relieves.
  *
  *  - swap_map: one byte per slot, the number of swap entries that point
- *    to it (0 free; 1 here, as fork copies a slot for the child instead
- *    of sharing it, fork.c; 1 also for a slot of a shadow inode's store, filemap.c); slot 0 is SMM_SWAP_MAP_BAD, the place of the kernel's swap
- *    header, so that no swap entry is offset 0.
+ *    to it (0 free; more than 1 for a slot a fork family shares: a fork
+ *    of a swapped-out page, swap_duplicate(), or reclaim of a page
+ *    several members map, try_to_unmap(), fork.c; at most
+ *    SMM_SWAP_MAP_MAX; 1 for a slot of a shadow inode's store,
+ *    filemap.c); slot 0 is SMM_SWAP_MAP_BAD, the place of the kernel's
+ *    swap header, so that no swap entry is offset 0.
  *  - Clusters of SMM_SWAP_CLUSTER slots (SWAPFILE_CLUSTER) with a count
  *    of used slots, a free-cluster list (FIFO: freed clusters go to the
  *    tail, allocations take the head) and one cluster being filled (the
@@ -32,9 +35,11 @@
  *    in its low bits and says SMM_SWAP_HAS_CACHE while the slot has a
  *    page in the cache. A cached page is an anonymous page with an LRU
  *    record flagged SMM_LRU_F_SWAPCACHE that names its slot (lru.h):
- *    mapped (the PTE present, the slot's count 0) after a swap-in that
- *    kept the slot, or unmapped (the PTE still the swap entry, count
- *    1, the record's space NULL) after a readahead.
+ *    mapped after a swap-in that kept the slot (by one space, count 0;
+ *    or, a shared slot, read-only by members of a fork family while
+ *    their other entries still count), or unmapped (the PTEs still swap
+ *    entries, count 1 or more, the record's space NULL) after a
+ *    readahead. owner[] of a shared slot is a member of the family.
  *  - Swap-in readahead (swap_cluster_readahead()): a fault that misses
  *    the cache reads the window of slots around its own, every slot in
  *    use without a cached page, into the cache and onto the inactive
@@ -45,8 +50,8 @@
  *    at most SMM_SWAP_RA_PAGES (page_cluster 3), at least half the
  *    last window.
  *
- * Simplified against the kernel: no sharing of a slot and no
- * continuation counts; no discard, no priorities; no VMA-based
+ * Simplified against the kernel: no continuation counts (a slot's
+ * users stop at SMM_SWAP_MAP_MAX); no discard, no priorities; no VMA-based
  * readahead (6.1 uses it on SSDs; the cluster one is its fallback);
  * page_cluster fixed at 3 (the window's maximum).
  *
@@ -127,6 +132,11 @@ int smm_swap_fault(struct smm_space *s, u64 va, u64 e, unsigned int prot, bool w
 void smm_swap_free_entry(struct smm_space *s, u64 e);
 int smm_swap_fork_entry(struct smm_space *parent, struct smm_space *child, u64 e, u64 *ce,
 			const char **why);
+
+/* Shared slots after fork (fork.c, space.c): a leaving member's slots, an owner, a count. */
+void smm_swap_leave_family(struct smm_space *s);
+void smm_swap_cache_owner(struct smm_mm *mm, u32 slot, u32 id);
+u32 smm_swap_slot_count(const struct smm_mm *mm, u32 slot);
 
 /* The swap cache: a mapped page's slot dropped (zap), an unmapped page reclaimed. */
 void smm_swap_cache_unmap(struct smm_space *s, u64 frame, u32 slot);
