@@ -76,4 +76,17 @@ static inline u64 smm_test_seed(u64 dflt)
 	return s ? strtoull(s, NULL, 0) : dflt;
 }
 
+/*
+ * What smm_space_access() reads back (its csum) from @pages pages whose
+ * every word is @value: the tests' way of checking a page's bytes.
+ */
+static inline u64 smm_test_csum_of(u64 pages, u64 value)
+{
+	u64 c = SMM_ACCESS_CSUM_INIT, i;
+
+	for (i = 0; i < pages * (SMM_PAGE_SIZE / 8); i++)
+		c = smm_access_csum(c, value);
+	return c;
+}
+
 #endif

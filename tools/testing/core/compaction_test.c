@@ -120,15 +120,6 @@ static int ct_write(struct ct_env *c, u64 i, u64 value)
 	return smm_space_access(&c->s, BASE + i * PG, PG, SMM_ACCESS_WRITE, value, &res, &why);
 }
 
-static u64 ct_csum_of(u64 value)
-{
-	u64 sum = SMM_ACCESS_CSUM_INIT, i;
-
-	for (i = 0; i < PG / 8; i++)
-		sum = smm_access_csum(sum, value);
-	return sum;
-}
-
 /*
  * Whether ct_unmovable() asks for a movable page: a netlink page in a
  * movable pageblock, among the anonymous pages, where both scanners
@@ -196,7 +187,7 @@ static long ct_verify(struct ct_env *c)
 		if (!pte || smm_pte_flags(c->s.fmt, SHADOWMM_PT_PTE, *pte) != c->flags[i])
 			return i;
 		if (smm_space_access(&c->s, BASE + i * PG, PG, 0, 0, &res, &why) ||
-		    res.csum != ct_csum_of(c->value[i]) || res.faults)
+		    res.csum != smm_test_csum_of(1, c->value[i]) || res.faults)
 			return i;
 	}
 	for (j = 0; j < c->nr_unmov; j++) {
@@ -310,7 +301,7 @@ static struct ct_env *ct_layout(u64 seed)
 	for (i = 0; i < pages; i += 97)
 		if (c->mapped[i] && !smm_swap_pageout(&c->s, BASE + i * PG, PG, &done, &why) &&
 		    (smm_space_access(&c->s, BASE + i * PG, PG, 0, 0, &res, &why) ||
-		     res.csum != ct_csum_of(c->value[i])))	/* read back: a swap-cache page */
+		     res.csum != smm_test_csum_of(1, c->value[i])))	/* read back: a swap-cache page */
 			goto fail;
 	smm_drain_all_pcp(&c->e.t.mm);
 	ct_note_flags(c);

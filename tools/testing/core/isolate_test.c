@@ -81,15 +81,6 @@ static void is_free(struct is_env *c)
 	free(c);
 }
 
-static u64 is_csum_of(u64 value)
-{
-	u64 sum = SMM_ACCESS_CSUM_INIT, i;
-
-	for (i = 0; i < PG / 8; i++)
-		sum = smm_access_csum(sum, value);
-	return sum;
-}
-
 static int is_write(struct is_env *c, u64 i, u64 value)
 {
 	struct smm_access res;
@@ -112,7 +103,7 @@ static int is_verify(struct is_env *c)
 		if (!c->mapped[i])
 			continue;
 		if (smm_space_access(&c->s, BASE + i * PG, PG, 0, 0, &res, &why) ||
-		    res.csum != is_csum_of(c->value[i]) || res.faults) {
+		    res.csum != smm_test_csum_of(1, c->value[i]) || res.faults) {
 			printf("# page %llu does not read back\n", (unsigned long long)i);
 			return -1;
 		}

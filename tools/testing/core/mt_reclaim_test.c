@@ -172,15 +172,6 @@ static u64 mtr_value(const struct mtr_worker *w, u64 p, u64 n)
 	return ((u64)(w->cpu + 1) << 56) ^ (p << 32) ^ (n + 1);
 }
 
-static u64 mtr_csum_of(u64 value)
-{
-	u64 c = SMM_ACCESS_CSUM_INIT, i;
-
-	for (i = 0; i < PG / 8; i++)
-		c = smm_access_csum(c, value);
-	return c;
-}
-
 /* One access of page @p of the worker's space; spaces' lock held. */
 static int mtr_access(struct mtr_worker *w, u64 p, bool write)
 {
@@ -201,7 +192,7 @@ static int mtr_access(struct mtr_worker *w, u64 p, bool write)
 		return 0;
 	}
 	w->reads++;
-	if (res.csum != mtr_csum_of(w->value[p]))
+	if (res.csum != smm_test_csum_of(1, w->value[p]))
 		return mtr_fail(w, "page %llu does not read back %#llx", (unsigned long long)p,
 				(unsigned long long)w->value[p]);
 	return 0;

@@ -73,15 +73,6 @@ static void pn_free(struct pn_env *c)
 	free(c);
 }
 
-static u64 pn_csum_of(u64 value)
-{
-	u64 sum = SMM_ACCESS_CSUM_INIT, i;
-
-	for (i = 0; i < PG / 8; i++)
-		sum = smm_access_csum(sum, value);
-	return sum;
-}
-
 static int pn_write(struct smm_space *s, u64 i, u64 value)
 {
 	struct smm_access res;
@@ -100,7 +91,7 @@ static bool pn_reads(struct smm_space *s, u64 i, u64 value, u64 *faults)
 		return false;
 	if (faults)
 		*faults = res.faults;
-	return res.csum == pn_csum_of(value);
+	return res.csum == smm_test_csum_of(1, value);
 }
 
 /* The frame page @i of @s is mapped at, or ~0. */

@@ -56,15 +56,6 @@ static int sw_access(struct smm_space *s, u64 addr, u64 len, bool write, u64 val
 }
 
 /* The checksum a read of @pages pages all holding @value returns. */
-static u64 sw_csum_of(u64 pages, u64 value)
-{
-	u64 c = SMM_ACCESS_CSUM_INIT, i;
-
-	for (i = 0; i < pages * (PG / 8); i++)
-		c = smm_access_csum(c, value);
-	return c;
-}
-
 /* The slot of @va's swap entry as the walker decodes it, or 0. */
 static u64 sw_slot_of(const struct smm_space *s, u64 va)
 {
@@ -491,7 +482,7 @@ SMM_TEST(swap_off_and_out_of_memory)
 	for (k = 0; k < 2; k++) {
 		for (i = 0; i < pages; i++) {
 			ASSERT_EQ(sw_access(&s[k], BASE + i * PG, PG, false, 0, &res), 0);
-			EXPECT_EQ(res.csum, sw_csum_of(1, k * 1000 + i));
+			EXPECT_EQ(res.csum, smm_test_csum_of(1, k * 1000 + i));
 			EXPECT_EQ(res.faults, 0);
 		}
 		EXPECT_EQ(s[k].vm.rss_anon, pages);
@@ -781,7 +772,7 @@ SMM_TEST(swap_random_against_model)
 				ASSERT_EQ(ret, 0);
 				if (rm[k][p].state == RM_ABSENT)
 					rm[k][p].value = 0;
-				EXPECT_EQ(res.csum, sw_csum_of(1, rm[k][p].value));
+				EXPECT_EQ(res.csum, smm_test_csum_of(1, rm[k][p].value));
 				if (rm[k][p].state == RM_SWAPPED)
 					rm_swap_in(k, p, false);
 				rm[k][p].state = RM_PRESENT;

@@ -51,15 +51,6 @@ static u64 sc_touch(struct smm_space *s, u64 i, bool write, u64 value, u64 *faul
 	return res.csum;
 }
 
-static u64 sc_csum_of(u64 value)
-{
-	u64 c = SMM_ACCESS_CSUM_INIT, i;
-
-	for (i = 0; i < PG / 8; i++)
-		c = smm_access_csum(c, value);
-	return c;
-}
-
 /* @pages pages at BASE, page i holding 100 + i, all swapped out to slots 1.. */
 static int sc_setup(struct smm_test_swap *e, struct smm_space *s, u64 frames, u64 slots,
 		    u64 pages)
@@ -91,7 +82,7 @@ SMM_TEST(swapcache_readahead_sequential)
 
 	ASSERT_EQ(sc_setup(&e, &s, 512, 64, 16), 0);
 	for (i = 7; i < 15; i++)
-		EXPECT_EQ(sc_touch(&s, i, false, 0, &faults), sc_csum_of(100 + i));
+		EXPECT_EQ(sc_touch(&s, i, false, 0, &faults), smm_test_csum_of(1, 100 + i));
 	EXPECT_EQ(faults, 8);
 	EXPECT_EQ(s.vm.maj_flt, 1);
 	EXPECT_EQ(e.t.mm.events.pgmajfault, 1);
@@ -122,8 +113,8 @@ SMM_TEST(swapcache_clean_not_rewritten)
 
 	ASSERT_EQ(sc_setup(&e, &s, 512, 64, 2), 0);
 	out = e.t.mm.events.pswpout;
-	EXPECT_EQ(sc_touch(&s, 0, false, 0, NULL), sc_csum_of(100));
-	EXPECT_EQ(sc_touch(&s, 1, false, 0, NULL), sc_csum_of(101));
+	EXPECT_EQ(sc_touch(&s, 0, false, 0, NULL), smm_test_csum_of(1, 100));
+	EXPECT_EQ(sc_touch(&s, 1, false, 0, NULL), smm_test_csum_of(1, 101));
 	EXPECT_EQ(e.t.mm.nr_swapcached, 2);
 	sc_touch(&s, 1, true, 7, NULL);		/* page 1 dirtied, its slot kept */
 	EXPECT_EQ(e.sw.inuse, 2);
@@ -134,8 +125,8 @@ SMM_TEST(swapcache_clean_not_rewritten)
 	EXPECT_EQ(e.t.mm.nr_swapcached, 0);
 	EXPECT_EQ(s.vm.swap_ents, 2);
 	EXPECT_EQ(sc_check(&e.t.mm, &s), 0);
-	EXPECT_EQ(sc_touch(&s, 0, false, 0, NULL), sc_csum_of(100));
-	EXPECT_EQ(sc_touch(&s, 1, false, 0, NULL), sc_csum_of(7));
+	EXPECT_EQ(sc_touch(&s, 0, false, 0, NULL), smm_test_csum_of(1, 100));
+	EXPECT_EQ(sc_touch(&s, 1, false, 0, NULL), smm_test_csum_of(1, 7));
 	EXPECT_EQ(sc_check(&e.t.mm, &s), 0);
 	smm_space_destroy(&s);
 	smm_test_swap_destroy(&e);
@@ -152,7 +143,7 @@ SMM_TEST(swapcache_full_or_write_frees_slot)
 
 	ASSERT_EQ(sc_setup(&e, &s, 512, 16, 8), 0);
 	EXPECT_TRUE(smm_swap_full(&e.sw));
-	EXPECT_EQ(sc_touch(&s, 0, false, 0, NULL), sc_csum_of(100));
+	EXPECT_EQ(sc_touch(&s, 0, false, 0, NULL), smm_test_csum_of(1, 100));
 	EXPECT_EQ(e.sw.inuse, 7);		/* slot 1 freed; 2..7 read ahead */
 	EXPECT_EQ(e.t.mm.nr_swapcached, 6);
 	EXPECT_EQ(sc_check(&e.t.mm, &s), 0);
@@ -166,8 +157,8 @@ SMM_TEST(swapcache_full_or_write_frees_slot)
 	EXPECT_EQ(e.sw.inuse, 6);
 	EXPECT_EQ(e.t.mm.nr_swapcached, 5);
 	EXPECT_EQ(e.t.mm.events.swap_ra_hit, 1);
-	EXPECT_EQ(sc_touch(&s, 0, false, 0, NULL), sc_csum_of(5));
-	EXPECT_EQ(sc_touch(&s, 1, false, 0, NULL), sc_csum_of(6));
+	EXPECT_EQ(sc_touch(&s, 0, false, 0, NULL), smm_test_csum_of(1, 5));
+	EXPECT_EQ(sc_touch(&s, 1, false, 0, NULL), smm_test_csum_of(1, 6));
 	EXPECT_EQ(sc_check(&e.t.mm, &s), 0);
 	smm_space_destroy(&s);
 	smm_test_swap_destroy(&e);
@@ -186,7 +177,7 @@ SMM_TEST(swapcache_reclaim_drops_readahead)
 	u64 out, i, got;
 
 	ASSERT_EQ(sc_setup(&e, &s, 512, 64, 16), 0);
-	EXPECT_EQ(sc_touch(&s, 7, false, 0, NULL), sc_csum_of(107));	/* slot 8: 9..15 ahead */
+	EXPECT_EQ(sc_touch(&s, 7, false, 0, NULL), smm_test_csum_of(1, 107));	/* slot 8: 9..15 ahead */
 	EXPECT_EQ(e.t.mm.nr_swapcached, 8);
 	out = e.t.mm.events.pswpout;
 	got = smm_try_to_free_pages(&e.t.mm, 0, SHADOWMM_GFP_MOVABLE);
@@ -197,7 +188,7 @@ SMM_TEST(swapcache_reclaim_drops_readahead)
 	EXPECT_EQ(e.sw.inuse, 16);
 	EXPECT_EQ(sc_check(&e.t.mm, &s), 0);
 	for (i = 0; i < 16; i++)
-		EXPECT_EQ(sc_touch(&s, i, false, 0, NULL), sc_csum_of(100 + i));
+		EXPECT_EQ(sc_touch(&s, i, false, 0, NULL), smm_test_csum_of(1, 100 + i));
 	EXPECT_EQ(sc_check(&e.t.mm, &s), 0);
 	smm_space_destroy(&s);
 	smm_test_swap_destroy(&e);
@@ -243,7 +234,7 @@ SMM_TEST(swapcache_activation_frees_slot_when_full)
 
 	/* 24 of 63 slots: the read-fault page 0 keeps slot 1 when activated */
 	ASSERT_EQ(sc_setup(&e, &s, 512, 64, 24), 0);
-	EXPECT_EQ(sc_touch(&s, 0, false, 0, NULL), sc_csum_of(100));
+	EXPECT_EQ(sc_touch(&s, 0, false, 0, NULL), smm_test_csum_of(1, 100));
 	inuse = e.sw.inuse;
 	flags = sc_activate_twice(&e, &s);
 	EXPECT_TRUE(flags != ~0U && (flags & SMM_LRU_F_SWAPCACHE));
@@ -254,7 +245,7 @@ SMM_TEST(swapcache_activation_frees_slot_when_full)
 
 	/* then 10 more pages swapped out: 34 of 63, more than half full */
 	ASSERT_EQ(sc_setup(&e, &s, 512, 64, 24), 0);
-	EXPECT_EQ(sc_touch(&s, 0, false, 0, NULL), sc_csum_of(100));
+	EXPECT_EQ(sc_touch(&s, 0, false, 0, NULL), smm_test_csum_of(1, 100));
 	ASSERT_EQ(smm_vma_mmap(&s, BASE + 64 * PG, 10 * PG, RW, &why), 0);
 	for (done = 0; done < 10; done++)
 		sc_touch(&s, 64 + done, true, 200 + done, NULL);
@@ -264,7 +255,7 @@ SMM_TEST(swapcache_activation_frees_slot_when_full)
 	flags = sc_activate_twice(&e, &s);
 	EXPECT_TRUE(flags != ~0U && !(flags & SMM_LRU_F_SWAPCACHE));
 	EXPECT_EQ(e.sw.inuse, inuse - 1);
-	EXPECT_EQ(sc_touch(&s, 0, false, 0, NULL), sc_csum_of(100));
+	EXPECT_EQ(sc_touch(&s, 0, false, 0, NULL), smm_test_csum_of(1, 100));
 	EXPECT_EQ(sc_check(&e.t.mm, &s), 0);
 	smm_space_destroy(&s);
 	EXPECT_EQ(e.sw.inuse, 0);
@@ -284,7 +275,7 @@ SMM_TEST(swapcache_swapoff_with_cached_pages)
 	u64 i, faults = 0;
 
 	ASSERT_EQ(sc_setup(&e, &s, 512, 64, 12), 0);
-	EXPECT_EQ(sc_touch(&s, 0, false, 0, NULL), sc_csum_of(100));
+	EXPECT_EQ(sc_touch(&s, 0, false, 0, NULL), smm_test_csum_of(1, 100));
 	EXPECT_EQ(e.t.mm.nr_swapcached, 7);
 	EXPECT_EQ(smm_swap_unuse(&s, &why), 0);
 	EXPECT_EQ(e.sw.inuse, 0);
@@ -292,7 +283,7 @@ SMM_TEST(swapcache_swapoff_with_cached_pages)
 	ASSERT_EQ(smm_swap_off(&e.t.mm, &off, &why), 0);
 	EXPECT_EQ(sc_check(&e.t.mm, &s), 0);
 	for (i = 0; i < 12; i++)
-		EXPECT_EQ(sc_touch(&s, i, false, 0, &faults), sc_csum_of(100 + i));
+		EXPECT_EQ(sc_touch(&s, i, false, 0, &faults), smm_test_csum_of(1, 100 + i));
 	EXPECT_EQ(faults, 0);
 	smm_space_destroy(&s);
 	smm_test_swap_destroy(&e);

@@ -55,15 +55,6 @@ static int vs_read(struct smm_space *s, u64 va, u64 *csum)
 	return ret;
 }
 
-static u64 vs_csum_of(u64 value)
-{
-	u64 c = SMM_ACCESS_CSUM_INIT, i;
-
-	for (i = 0; i < PG / 8; i++)
-		c = smm_access_csum(c, value);
-	return c;
-}
-
 /* Is @va's page present (not swapped out, not absent)? */
 static bool vs_resident(const struct smm_space *s, u64 va)
 {
@@ -130,7 +121,7 @@ SMM_TEST(vmscan_direct_reclaim_under_pressure)
 	/* every page reads back what was written, through swap-in and more reclaim */
 	for (i = 0; i < pages; i++) {
 		ASSERT_EQ(vs_read(&s, BASE + i * PG, &csum), 0);
-		ASSERT_EQ(csum, vs_csum_of(i + 1));
+		ASSERT_EQ(csum, smm_test_csum_of(1, i + 1));
 		ASSERT_TRUE(vs_zone(&e)->free >= vs_zone(&e)->wmark[SMM_WMARK_MIN]);
 	}
 	EXPECT_TRUE(mm->events.pswpin > 0);
@@ -225,7 +216,7 @@ SMM_TEST(vmscan_kshadowd_wakes_and_balances)
 
 	for (i = 0; i < pages; i++) {
 		ASSERT_EQ(vs_read(&s, BASE + i * PG, &csum), 0);
-		ASSERT_EQ(csum, vs_csum_of(i + 1));
+		ASSERT_EQ(csum, smm_test_csum_of(1, i + 1));
 	}
 	/* kswapd_try_to_sleep()'s counters */
 	smm_kshadowd_hit_quickly(mm, true);
@@ -297,7 +288,7 @@ SMM_TEST(vmscan_proactive_reclaim)
 	ASSERT_EQ(vs_check(mm, &s), 0);
 	for (i = 0; i < 300; i++) {
 		ASSERT_EQ(vs_read(&s, BASE + i * PG, &csum), 0);
-		ASSERT_EQ(csum, vs_csum_of(i + 7));
+		ASSERT_EQ(csum, smm_test_csum_of(1, i + 7));
 	}
 	smm_space_destroy(&s);
 	smm_test_swap_destroy(&e);
@@ -406,7 +397,7 @@ SMM_TEST(vmscan_hot_set_stays_cold_set_goes)
 	EXPECT_TRUE(mm->lru_events.pgactivate > 0);
 	for (h = 0; h < hot; h++) {
 		ASSERT_EQ(vs_read(&s, BASE + h * PG, &csum), 0);
-		ASSERT_EQ(csum, vs_csum_of(0xa000 + h));
+		ASSERT_EQ(csum, smm_test_csum_of(1, 0xa000 + h));
 	}
 	ASSERT_EQ(vs_check(mm, &s), 0);
 	smm_space_destroy(&s);
@@ -467,7 +458,7 @@ SMM_TEST(vmscan_idle_active_set_is_aged_out)
 	EXPECT_TRUE(!smm_inactive_is_low(mm, VS_ZONE));
 	for (i = 0; i < a; i++) {
 		ASSERT_EQ(vs_read(&s, BASE + i * PG, &csum), 0);
-		ASSERT_EQ(csum, vs_csum_of(i + 3));
+		ASSERT_EQ(csum, smm_test_csum_of(1, i + 3));
 	}
 	ASSERT_EQ(vs_check(mm, &s), 0);
 	smm_space_destroy(&s);
@@ -519,7 +510,7 @@ SMM_TEST(vmscan_pool_growth_reclaims)
 	ASSERT_EQ(vs_check(mm, &s), 0);
 	for (i = 0; i < pages; i++) {
 		ASSERT_EQ(vs_read(&s, BASE + i * PG, &csum), 0);
-		ASSERT_EQ(csum, vs_csum_of(i));
+		ASSERT_EQ(csum, smm_test_csum_of(1, i));
 	}
 	smm_space_destroy(&s);
 	smm_test_swap_destroy(&e);
