@@ -273,14 +273,16 @@ int smm_space_fork(struct smm_space *parent, struct smm_space *child, u32 id, co
 }
 
 /*
- * wp_page_reuse() of a page of the swap cache whose slot swap entries of
- * the family still name (a shared slot): the page leaves the cache
- * before it is written, the slot keeps the bytes those entries will
- * read (the page was read-only, so they are the same). The kernel
- * copies there (folio_free_swap() fails while the slot is shared);
- * leaving the cache costs no page.
+ * A page mapped once made exclusive (PageAnonExclusive) for a write
+ * (wp_page_reuse()) or a pin (gup_must_unshare()): if it is a page of
+ * the swap cache whose slot swap entries of the family still name (a
+ * shared slot), it leaves the cache, the slot keeping the bytes those
+ * entries will read (the page was read-only, so they are the same), so
+ * no other mapper's fault maps it again. The kernel copies there
+ * (folio_free_swap() fails while the slot is shared); leaving the cache
+ * costs no page. The spaces' lock held.
  */
-static void smm_wp_reuse_swapcache(struct smm_space *s, u64 frame)
+void smm_anon_make_exclusive(struct smm_space *s, u64 frame)
 {
 	const struct smm_lru_rec *x = smm_lru_rec_of(s->mm, frame);
 	u32 slot = x ? smm_lru_rec_slot(x->flags) : 0;
@@ -308,7 +310,7 @@ int smm_do_wp_page(struct smm_space *s, u64 va, u64 *slot, u64 frame, unsigned i
 		u64 e = smm_pte_make(s->fmt, SHADOWMM_PT_PTE,
 				     smm_pte_pfn(s->fmt, SHADOWMM_PT_PTE, *slot), prot, true);
 
-		smm_wp_reuse_swapcache(s, frame);
+		smm_anon_make_exclusive(s, frame);
 		*slot = smm_pte_hw_update(s->fmt, e, true);
 		s->vm.cow_reuse++;
 		return 0;

@@ -264,15 +264,23 @@ static int smm_pin_migrate(struct smm_mm *mm, u64 frame, u64 *to, const char **w
 /*
  * gup_must_unshare(): a page shared copy-on-write after fork is copied
  * for this space before it is pinned (FAULT_FLAG_UNSHARE; a write pin's
- * fault did it already), so that the pinned page is this space's alone.
+ * fault did it already), so that the pinned page is this space's alone;
+ * a page mapped once but still in the swap cache for a slot that other
+ * members' swap entries name leaves the cache, or their next fault
+ * would map the pinned page (smm_anon_make_exclusive()).
  */
 static int smm_pin_unshare(struct smm_space *s, const struct smm_vma *v, u64 va, u64 *frame,
 			   const char **why)
 {
 	int ret;
 
-	if (!s->anon_vma || smm_anon_mapcount(s, va, *frame) <= 1)
+	if (!s->anon_vma)
 		return 0;
+	if (smm_anon_mapcount(s, va, *frame) <= 1) {
+		/* a swap-cache page of a shared slot: not exclusive yet */
+		smm_anon_make_exclusive(s, *frame);
+		return 0;
+	}
 	ret = smm_space_cow_anon(s, va, v->prot | SHADOWMM_PROT_USER, *frame);
 	if (ret) {
 		*why = "out of memory for the unshared copy of the page";

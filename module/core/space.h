@@ -105,6 +105,7 @@ struct smm_space *smm_anon_other_mapper(struct smm_space *s, u64 va, u64 frame);
 void smm_anon_vma_unlink(struct smm_space *s);
 int smm_do_wp_page(struct smm_space *s, u64 va, u64 *slot, u64 frame, unsigned int prot,
 		   const char **why);
+void smm_anon_make_exclusive(struct smm_space *s, u64 frame);
 int smm_anon_check(struct smm_space *s, char *why, size_t len);
 void smm_space_anon_retag(struct smm_space *to, u64 frame);
 void smm_space_cache_retag(struct smm_mm *mm, u64 frame, u32 id);

@@ -22,6 +22,7 @@
 #include "../../../module/core/vmscan.h"
 #include "../../../module/core/migrate.h"
 #include "../../../module/core/filemap.h"
+#include "../../../module/core/pin.h"
 
 #define PG		4096ULL
 #define RW		SHADOWMM_PROT_WRITE
@@ -580,5 +581,34 @@ SMM_TEST(fork_file_vmas)
 	smm_inode_destroy(ino);
 	used[1] = false;
 	EXPECT_EQ(fk_check(&e.t.mm, s, used), 0);
+	smm_test_swap_destroy(&e);
+}
+
+/*
+ * A read pin of a page swapped in from a slot that another space of the
+ * family still names: the kernel's GUP unshares it (the page is not
+ * PageAnonExclusive while the swap count is over 1), so the other
+ * space's later fault maps the swap cache's copy, never the pinned page.
+ */
+SMM_TEST(fork_pin_of_shared_swap_slot_unshares)
+{
+	struct smm_space s[2];
+	bool used[FK_SPACES] = { true, true };
+	struct smm_test_swap e;
+	struct smm_pin_res r;
+	const char *why;
+
+	ASSERT_EQ(smm_test_swap_init(&e, 1024, 64), 0);
+	ASSERT_EQ(fk_new(&e, s, 0), 0);
+	ASSERT_EQ(fk_write(&s[0], 0, 0x2000), 0);
+	ASSERT_EQ(smm_space_fork(&s[0], &s[1], 2, &why), 0);
+	ASSERT_EQ(smm_swap_out_page(&s[1], BASE, &why), 0);
+	ASSERT_EQ(smm_space_pin(&s[0], BASE, PG, 0, &r, &why), 0);
+	EXPECT_EQ(fk_read(&s[1], 0), fk_csum(0x2000));
+	EXPECT_TRUE(fk_frame(&s[0], 0) != fk_frame(&s[1], 0));
+	EXPECT_EQ(fk_check(&e.t.mm, s, used), 0);
+	EXPECT_EQ(smm_space_unpin(&s[0], BASE, PG, &r.fail_addr, &why), 0);
+	smm_space_destroy(&s[1]);
+	smm_space_destroy(&s[0]);
 	smm_test_swap_destroy(&e);
 }
