@@ -31,6 +31,8 @@
 #                   base=0x10000000,size=64M; set empty to not load it)
 #   SMM_VM_TOP      shell: 0 to not start smmtop on the console
 #   SMM_TEST_TIMEOUT  check: seconds per test (run_tests.sh's 300 otherwise)
+#   SMM_VM_BOOT_TIMEOUT  check: seconds for the guest to reach /init (600);
+#                   a boot that does not, or panics first, is made once more
 #   SMM_VM_DIR      where the initramfs and log go (build/vm)
 #   SMM_KVER        kernel release (scripts/kver.sh; `scripts/kver.sh rt` for RT)
 #   SMM_VM_KERNEL   another bzImage (a debug build) instead of /boot/vmlinuz-$SMM_KVER
@@ -68,6 +70,7 @@ usage() {
 mode=${1:-}
 [ $# -gt 0 ] && shift
 tests='' timeout=1800 judge=1 demo=''
+boot_timeout=${SMM_VM_BOOT_TIMEOUT:-600}
 while [ $# -gt 0 ]; do
 	case "$1" in
 	--tests) tests=${2:?--tests needs a list}; shift 2 ;;
@@ -251,14 +254,37 @@ arm64:* | *icount*) ;;
 	;;
 esac
 
-# One boot of the check VM: its console to stdout and $log, QEMU's exit
-# status in rc. No terminal for QEMU (stdin /dev/null). --foreground
-# keeps QEMU in our process group so Ctrl-C stops it too; -k: SIGKILL if
-# SIGTERM was not enough.
+# One boot of the check VM: its console in $log and on stdout, QEMU's
+# exit status in rc. No terminal for QEMU (stdin /dev/null); -k: SIGKILL
+# if SIGTERM was not enough. QEMU runs in the background so that a boot
+# that never reaches /init can be stopped: boot_hung=1 when
+# "==== SMM TESTS BEGIN ====" did not come within $boot_timeout s
+# (SMM_VM_BOOT_TIMEOUT, 600: a debug kernel under a loaded TCG host
+# reaches /init in a few minutes at worst). A background job ignores
+# Ctrl-C, so the trap passes it on.
 boot_check() {
+	local pid tailpid waited=0
+	boot_hung=0
+	: > "$log"
 	set +e
-	timeout --foreground -k 10 "$timeout" "${qemu[@]}" -append "$append" < /dev/null 2>&1 | tee "$log"
-	rc=${PIPESTATUS[0]}
+	timeout -k 10 "$timeout" "${qemu[@]}" -append "$append" < /dev/null > "$log" 2>&1 &
+	pid=$!
+	trap 'kill "$pid" 2> /dev/null' INT TERM
+	tail -n +1 -f --pid="$pid" "$log" &
+	tailpid=$!
+	while kill -0 "$pid" 2> /dev/null && ! grep -q '^==== SMM TESTS BEGIN ====' "$log"; do
+		if [ "$waited" -ge "$boot_timeout" ]; then
+			boot_hung=1
+			kill "$pid"
+			break
+		fi
+		sleep 2
+		waited=$((waited + 2))
+	done
+	wait "$pid"
+	rc=$?
+	wait "$tailpid"
+	trap - INT TERM
 	set -e
 }
 
@@ -296,13 +322,23 @@ run_check() {
 	# (devtmpfs waking a CPU). It is booted once more, and said so; the
 	# first log is kept beside the second. A panic after the tests began
 	# is judged as it is.
-	if ! grep -q '^==== SMM TESTS BEGIN ====' "$log" && grep -q 'Kernel panic' "$log"; then
+	# A boot that printed nothing from /init in $boot_timeout s is
+	# stopped and booted again the same way (6.1 once sat silent for 22
+	# minutes after the firmware, at 180 % CPU, in a make check here).
+	if ! grep -q '^==== SMM TESTS BEGIN ====' "$log" &&
+	   { [ "$boot_hung" = 1 ] || grep -q 'Kernel panic' "$log"; }; then
 		mv "$log" "$log.boot1"
-		echo "vm: the guest kernel panicked in its own boot, before /init ran (no shadowmm code loaded; log in $log.boot1): booting it once more"
+		if [ "$boot_hung" = 1 ]; then
+			echo "vm: the guest did not reach /init in $boot_timeout s (no shadowmm code loaded; log in $log.boot1): booting it once more"
+		else
+			echo "vm: the guest kernel panicked in its own boot, before /init ran (no shadowmm code loaded; log in $log.boot1): booting it once more"
+		fi
 		boot_check
+		[ "$boot_hung" = 0 ] || echo "vm: the guest did not reach /init in $boot_timeout s again"
 	fi
 	status="exited ($rc)"
 	[ "$rc" -ne 124 ] && [ "$rc" -ne 137 ] || status="stopped by the ${timeout} s timeout"
+	[ "$boot_hung" = 0 ] || status="stopped: no /init in $boot_timeout s"
 	echo "vm: QEMU $status after $(($(date +%s) - start)) s"
 	[ "$judge" = 1 ] || exit 0
 	# SMM_VM_LABEL (vm-flavour.sh): judged as make check judges that
