@@ -132,36 +132,38 @@ claim "the second read: every page a hit, no miss" json_expect "$rd" '"\(.hits) 
 smm_demo_stage "2. the file read again: all hits, every page active" "$SIGN_ALL_ACTIVE"
 smmctl file close "$id"
 
+# pressure_stage SWAPPINESS TITLE SIGN AWK-ARGS...: press, then the
+# stage's sign awaited (with -v sid= the space's id), the file's cached
+# pages in $cached, the space and the file gone after
+pressure_stage() {
+	_sw=$1 _title=$2 _sign=$3
+	shift 3
+	ids=$(press "$_sw")
+	claim "space and file made, the pages written, the file read" test -n "$ids"
+	sid=${ids% *}
+	fid=${ids#* }
+	smm_demo_stage "$_title" "$_sign" "$@" -v sid="$sid"
+	cached=$(cached_of "$fid")
+	echo "# the file keeps $cached of its $pages pages cached"
+	smmctl space destroy "$sid" 2> /dev/null
+	smmctl file close "$fid" 2> /dev/null
+}
+
 p0=$(vmstat_of pswpout)
 f0=$(vmstat_of pgsteal_file)
 echo
 echo "# swappiness 0: a space writes $anon pages (half the free memory), then the file is read whole"
-ids=$(press 0)
-claim "space and file made, the pages written, the file read" test -n "$ids"
-sid=${ids% *}
-fid=${ids#* }
-smm_demo_stage "3. swappiness 0: reclaim drops file pages, swaps no anonymous page" \
+pressure_stage 0 "3. swappiness 0: reclaim drops file pages, swaps no anonymous page" \
 	"$SIGN_FILE_DROPPED" -v p0="$p0" -v f0="$f0" -v path=$DATA -v pages=$pages
-cached0=$(cached_of "$fid")
-echo "# the file keeps $cached0 of its $pages pages cached"
-smmctl space destroy "$sid" 2> /dev/null
-smmctl file close "$fid" 2> /dev/null
+cached0=$cached
 
 p0=$(vmstat_of pswpout)
 echo
 echo "# swappiness 200: the same"
-ids=$(press 200)
-claim "space and file made, the pages written, the file read" test -n "$ids"
-sid=${ids% *}
-fid=${ids#* }
-smm_demo_stage "4. swappiness 200: reclaim pushes the space's anonymous pages to swap" \
-	"$SIGN_ANON_SWAPPED" -v p0="$p0" -v sid="$sid"
-cached1=$(cached_of "$fid")
-echo "# the file keeps $cached1 of its $pages pages cached"
+pressure_stage 200 "4. swappiness 200: reclaim pushes the space's anonymous pages to swap" \
+	"$SIGN_ANON_SWAPPED" -v p0="$p0"
 claim "the file keeps more pages cached than with swappiness 0 ($cached0)" \
-	test "$cached1" -gt "$cached0"
-smmctl space destroy "$sid" 2> /dev/null
-smmctl file close "$fid" 2> /dev/null
+	test "$cached" -gt "$cached0"
 smmctl vm set swappiness 60 > /dev/null
 smmctl swap off
 rm -f $DATA

@@ -31,7 +31,7 @@
 #                   base=0x10000000,size=64M; set empty to not load it)
 #   SMM_VM_TOP      shell: 0 to not start smmtop on the console
 #   SMM_TEST_TIMEOUT  check: seconds per test (run_tests.sh's 300 otherwise)
-#   SMM_VM_BOOT_TIMEOUT  check: seconds for the guest to reach /init (600);
+#   SMM_VM_BOOT_TIMEOUT  check, bench, demo: seconds for the guest to reach /init (600);
 #                   a boot that does not, or panics first, is made once more
 #   SMM_VM_DIR      where the initramfs and log go (build/vm)
 #   SMM_KVER        kernel release (scripts/kver.sh; `scripts/kver.sh rt` for RT)
@@ -254,25 +254,28 @@ arm64:* | *icount*) ;;
 	;;
 esac
 
-# One boot of the check VM: its console in $log and on stdout, QEMU's
-# exit status in rc. No terminal for QEMU (stdin /dev/null); -k: SIGKILL
-# if SIGTERM was not enough. QEMU runs in the background so that a boot
-# that never reaches /init can be stopped: boot_hung=1 when
-# "==== SMM TESTS BEGIN ====" did not come within $boot_timeout s
+# One boot of the VM: its console in $log (and on stdout unless $2 is
+# "quiet"), QEMU's exit status in rc. No terminal for QEMU (stdin
+# /dev/null); -k: SIGKILL if SIGTERM was not enough. QEMU runs in the
+# background so that a boot that never reaches /init can be stopped:
+# boot_hung=1 when the mode's marker ($1: "==== SMM TESTS BEGIN ====",
+# or BENCH, DEMO) did not come within $boot_timeout s
 # (SMM_VM_BOOT_TIMEOUT, 600: a debug kernel under a loaded TCG host
 # reaches /init in a few minutes at worst). A background job ignores
 # Ctrl-C, so the trap passes it on.
-boot_check() {
-	local pid tailpid waited=0
+boot_once() {
+	local marker=$1 quiet=${2:-} pid tailpid='' waited=0
 	boot_hung=0
 	: > "$log"
 	set +e
 	timeout -k 10 "$timeout" "${qemu[@]}" -append "$append" < /dev/null > "$log" 2>&1 &
 	pid=$!
 	trap 'kill "$pid" 2> /dev/null' INT TERM
-	tail -n +1 -f --pid="$pid" "$log" &
-	tailpid=$!
-	while kill -0 "$pid" 2> /dev/null && ! grep -q '^==== SMM TESTS BEGIN ====' "$log"; do
+	if [ -z "$quiet" ]; then
+		tail -n +1 -f --pid="$pid" "$log" &
+		tailpid=$!
+	fi
+	while kill -0 "$pid" 2> /dev/null && ! grep -q "^$marker" "$log"; do
 		if [ "$waited" -ge "$boot_timeout" ]; then
 			boot_hung=1
 			kill "$pid"
@@ -283,9 +286,33 @@ boot_check() {
 	done
 	wait "$pid"
 	rc=$?
-	wait "$tailpid"
+	[ -z "$tailpid" ] || wait "$tailpid"
 	trap - INT TERM
 	set -e
+}
+
+# boot_once, and once more when the guest's own kernel failed before
+# /init printed the marker: a panic in its boot ran none of this
+# project's code (the module is loaded after the marker), and under
+# TCG that happened once in 6.12's initcalls (devtmpfs waking a CPU);
+# a boot silent for $boot_timeout s likewise (6.1 once sat silent for
+# 22 minutes after the firmware, at 180 % CPU, in a make check here).
+# Said on the output; the first log is kept as $log.boot1. A panic or
+# hang after the marker is judged as it is.
+boot() {
+	rm -f "$log.boot1"
+	boot_once "$@"
+	if ! grep -q "^$1" "$log" &&
+	   { [ "$boot_hung" = 1 ] || grep -q 'Kernel panic' "$log"; }; then
+		mv "$log" "$log.boot1"
+		if [ "$boot_hung" = 1 ]; then
+			echo "vm: the guest did not reach /init in $boot_timeout s (no shadowmm code loaded; log in $log.boot1): booting it once more"
+		else
+			echo "vm: the guest kernel panicked in its own boot, before /init ran (no shadowmm code loaded; log in $log.boot1): booting it once more"
+		fi
+		boot_once "$@"
+		[ "$boot_hung" = 0 ] || echo "vm: the guest did not reach /init in $boot_timeout s again"
+	fi
 }
 
 run_check() {
@@ -314,28 +341,7 @@ run_check() {
 
 	echo "vm: $kver under TCG, ${SMM_VM_SMP:-2} vCPUs, ${SMM_VM_MEM:-$([ "$arch" = arm64 ] && echo 3G || echo 2G)}; log in $log"
 	start=$(date +%s)
-	rm -f "$log.boot1"
-	boot_check
-	# A guest kernel that panics in its own boot, before /init printed
-	# anything, ran none of this project's code (the module is loaded by
-	# the tests): under TCG that happened once in 6.12's initcalls
-	# (devtmpfs waking a CPU). It is booted once more, and said so; the
-	# first log is kept beside the second. A panic after the tests began
-	# is judged as it is.
-	# A boot that printed nothing from /init in $boot_timeout s is
-	# stopped and booted again the same way (6.1 once sat silent for 22
-	# minutes after the firmware, at 180 % CPU, in a make check here).
-	if ! grep -q '^==== SMM TESTS BEGIN ====' "$log" &&
-	   { [ "$boot_hung" = 1 ] || grep -q 'Kernel panic' "$log"; }; then
-		mv "$log" "$log.boot1"
-		if [ "$boot_hung" = 1 ]; then
-			echo "vm: the guest did not reach /init in $boot_timeout s (no shadowmm code loaded; log in $log.boot1): booting it once more"
-		else
-			echo "vm: the guest kernel panicked in its own boot, before /init ran (no shadowmm code loaded; log in $log.boot1): booting it once more"
-		fi
-		boot_check
-		[ "$boot_hung" = 0 ] || echo "vm: the guest did not reach /init in $boot_timeout s again"
-	fi
+	boot '==== SMM TESTS BEGIN ===='
 	status="exited ($rc)"
 	[ "$rc" -ne 124 ] && [ "$rc" -ne 137 ] || status="stopped by the ${timeout} s timeout"
 	[ "$boot_hung" = 0 ] || status="stopped: no /init in $boot_timeout s"
@@ -355,9 +361,8 @@ run_bench() {
 	[ -z "${SMM_BENCH_ROWS:-}" ] || append+=" smm.env.SMM_BENCH_ROWS=${SMM_BENCH_ROWS// /,}"
 	log=$outdir/bench.log
 	echo "vm: benchmarks on $kver under TCG, ${SMM_VM_SMP:-2} vCPUs; log in $log"
-	set +e
-	timeout --foreground -k 10 "$timeout" "${qemu[@]}" -append "$append" < /dev/null > "$log" 2>&1
-	set -e
+	boot '==== SMM BENCH BEGIN ====' quiet
+	[ "$boot_hung" = 0 ] || { echo "vm: no benchmarks: the guest did not reach /init" >&2; exit 1; }
 	exec python3 "$top/tools/testing/bench/bench-report.py" "$log" "/boot/config-$kver" \
 		"${SMM_BENCH_JSON:-$top/build/bench/bench.json}" ${SMM_BENCH_NATIVE:-}
 }
@@ -367,10 +372,8 @@ run_demo() {
 	local rc out=$outdir/$demo.txt
 	append+=" loglevel=4 log_buf_len=4M smm.mode=demo smm.demo=$demo ${SMM_VM_APPEND:-}"
 	echo "vm: the $demo demo on $kver under TCG; log in $log, the demo in $out"
-	set +e
-	timeout --foreground -k 10 "$timeout" "${qemu[@]}" -append "$append" < /dev/null 2>&1 | tee "$log"
-	rc=${PIPESTATUS[0]}
-	set -e
+	boot '==== SMM DEMO BEGIN ===='
+	[ "$boot_hung" = 0 ] || { echo "vm: no demo: the guest did not reach /init" >&2; exit 1; }
 	tr -d '\r' < "$log" | sed -n '/^==== SMM DEMO BEGIN ====/,/^==== SMM DEMO END/p' > "$out"
 	[ "$rc" -ne 124 ] && [ "$rc" -ne 137 ] ||
 		{ echo "vm: the demo stopped by the ${timeout} s timeout" >&2; exit 1; }
