@@ -307,8 +307,10 @@ bench: deps all
 	$(MAKE) -C tools/testing/bench native
 	@mkdir -p build/bench
 	tools/testing/bench/bench_native build/bench/native.json
+	tools/testing/bench/bench_scale build/bench/scale.json
+	tools/testing/bench/bench_scale_unpadded build/bench/scale-unpadded.json
 	$(MAKE) -C tools bench-smmtop
-	SMM_KVER=$(KREL) SMM_VM_MEM=$${SMM_VM_MEM:-3G} SMM_BENCH_NATIVE=build/bench/native.json scripts/vm.sh bench
+	SMM_KVER=$(KREL) SMM_VM_MEM=$${SMM_VM_MEM:-3G} SMM_BENCH_NATIVE="build/bench/native.json build/bench/scale.json build/bench/scale-unpadded.json" scripts/vm.sh bench
 
 # The demos, one VM boot each: pressure (Documentation/reclaim.md, "The
 # demo": zone below low, kshadowd, swap, OOM kill; build/demo/pressure.txt)

@@ -106,6 +106,16 @@ struct smm_zone_stats {
 	u64 kswapd_wake;		/* kshadowd woken for a request below low here */
 };
 
+/*
+ * Per-CPU structures (a CPU's page lists, its slab of a cache) each start
+ * on a cache line of their own, as the kernel's per-CPU areas keep one
+ * CPU's fast path off the lines another CPU writes. bench_scale builds a
+ * variant with 8 to measure what the padding buys (performance.md).
+ */
+#ifndef SMM_CPU_ALIGN
+#define SMM_CPU_ALIGN	64
+#endif
+
 /* Fast-path events of one CPU in one zone, counted under its pcp lock. */
 #define SMM_PCP_THP_SLOT	(SMM_PCP_MAX_ORDER + 1)	/* stats of pageblock order */
 
@@ -136,7 +146,7 @@ struct smm_pcp {
 	u64 sweep_end;			/* = its zone's sweep.end */
 	s64 sweep_delta;		/* frames pushed minus popped behind it */
 	struct smm_pcp_stats stats;
-} __attribute__((aligned(64)));
+} __attribute__((aligned(SMM_CPU_ALIGN)));
 
 /*
  * CHECK's census of one zone while it sweeps (check.c): everything below

@@ -146,7 +146,7 @@ struct smm_cache_cpu {
 	u32 partial;		/* this CPU's partial list (SLUB's c->partial), or SMM_FRAME_NONE */
 	u32 nr_partial;		/* slabs on it; changes under this lock and the list lock */
 	struct smm_cache_cpu_stats stats;
-} __attribute__((aligned(64)));
+} __attribute__((aligned(SMM_CPU_ALIGN)));
 
 struct smm_slabs;
 struct smm_cache;

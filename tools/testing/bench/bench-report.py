@@ -2,7 +2,7 @@
 # SPDX-License-Identifier: GPL-2.0
 """Report `make bench`: the VM's benchmark rows as ratios, and the native rows.
 
-    bench-report.py BENCH_LOG KERNEL_CONFIG OUT.json [NATIVE.json]
+    bench-report.py BENCH_LOG KERNEL_CONFIG OUT.json [NATIVE.json SCALE.json SCALE-UNPADDED.json]
 
 Each VM row alternates blocks of ours and the kernel's in one run; the
 table shows medians (ns per operation, emulated under TCG: only the ratio
@@ -227,6 +227,42 @@ def report_slab_mix(native, report):
     return failed
 
 
+def report_scale(paths, report):
+    """bench_scale's rows (padded, then unpadded): shared/one and shared/private, goal 1.10."""
+    failed = []
+    print()
+    print('native scaling (bench_scale): ns per op, N threads pinned to cores, best of 5')
+    print('%-22s %7s %7s %7s %7s %7s %6s' % ('row', 'one', 'shared', 'private', '/one',
+                                            '/private', 'goal'))
+    if len(paths) < 2 or not all(os.path.exists(p) for p in paths):
+        return ['scaling rows: no bench_scale JSON (padded and unpadded) given']
+    for path in paths:
+        with open(path) as f:
+            scale = json.load(f)
+        unpadded = scale.get('unpadded')
+        rows = report.setdefault('scale-unpadded' if unpadded else 'scale', {})
+        rows['threads'], rows['cores'] = scale.get('threads'), scale.get('cores')
+        for kind, r in scale.get('rows', {}).items():
+            if not r.get('one') or not r.get('private'):
+                failed.append('scale-%s: not measured' % kind)
+                continue
+            s1, sp = r['shared'] / r['one'], r['shared'] / r['private']
+            goal = None if unpadded else 1.10
+            met = goal is None or (s1 <= goal and sp <= goal)
+            rows[kind] = dict(r, shared_over_one=round(s1, 3), shared_over_private=round(sp, 3),
+                              goal=goal, meets_goal=met)
+            name = 'scale-%s%s' % (kind, '-unpadded' if unpadded else '')
+            print('%-22s %7.1f %7.1f %7.1f %7.2f %7.2f %6s%s' % (
+                name, r['one'], r['shared'], r['private'], s1, sp, fmt_goal(goal),
+                '' if met else '  (above goal)'))
+        c = scale.get('control', {})
+        if c.get('line_each'):
+            print('%-22s %7.2f ns with a word per thread in one line, %.2f a line each: %.1fx' % (
+                'control' + ('-unpadded' if unpadded else ''), c['one_line'], c['line_each'],
+                c['one_line'] / c['line_each']))
+    return failed
+
+
 def main(argv):
     if len(argv) < 4:
         print(__doc__.strip(), file=sys.stderr)
@@ -312,6 +348,7 @@ def main(argv):
         failed += report_dumps(dumps, report)
     if not partial:
         failed += report_native(argv[4] if len(argv) > 4 else None, report)
+        failed += report_scale(argv[5:7], report)
     os.makedirs(os.path.dirname(os.path.abspath(argv[3])), exist_ok=True)
     with open(argv[3], 'w') as f:
         json.dump(report, f, indent=2)
