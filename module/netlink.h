@@ -35,6 +35,15 @@ struct smm_nl_ops {
 
 #define SMM_NL_POLICY(p)	.policy = (p), .maxattr = ARRAY_SIZE(p) - 1
 
+/*
+ * A table entry, one form for every request: SMM_NL_OP(CMD, fields...)
+ * is SHADOWMM_CMD_CMD with SMM_NL_POLICY() among the fields when it takes
+ * attributes; SMM_NL_ADMIN_OP, the same with GENL_ADMIN_PERM, for every
+ * request that changes state or shows the layout.
+ */
+#define SMM_NL_OP(c, ...)	{ .cmd = SHADOWMM_CMD_##c, __VA_ARGS__ }
+#define SMM_NL_ADMIN_OP(c, ...)	{ .cmd = SHADOWMM_CMD_##c, .flags = GENL_ADMIN_PERM, __VA_ARGS__ }
+
 /* The tables, each ended by an entry with cmd 0. */
 extern const struct smm_nl_ops smm_nl_info_ops[], smm_nl_zone_ops[], smm_nl_page_ops[],
 	smm_nl_frame_ops[], smm_nl_check_ops[], smm_nl_cache_ops[], smm_nl_obj_ops[],

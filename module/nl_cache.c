@@ -363,20 +363,19 @@ void smm_nl_cache_reset(struct smm_dev *d)
 	smm_slab_reap_idle(d);
 }
 
-#define SMM_NL_CACHE_OP(c, p, ...)	{ .cmd = SHADOWMM_CMD_CACHE_##c, .flags = GENL_ADMIN_PERM, \
-					  SMM_NL_POLICY(p), __VA_ARGS__ }
-
 const struct smm_nl_ops smm_nl_cache_ops[] = {
-	SMM_NL_CACHE_OP(CREATE, smm_nl_cache_create_policy, .prepare = smm_nl_cache_create_prepare),
-	SMM_NL_CACHE_OP(DESTROY, smm_nl_cache_destroy_policy,
+	SMM_NL_ADMIN_OP(CACHE_CREATE, SMM_NL_POLICY(smm_nl_cache_create_policy),
+			.prepare = smm_nl_cache_create_prepare),
+	SMM_NL_ADMIN_OP(CACHE_DESTROY, SMM_NL_POLICY(smm_nl_cache_destroy_policy),
 			.prepare = smm_nl_cache_destroy_prepare),
-	{ .cmd = SHADOWMM_CMD_CACHE_GET, .dumpit = smm_nl_cache_get_dumpit },
-	SMM_NL_CACHE_OP(SHRINK, smm_nl_cache_name_policy, .prepare = smm_nl_cache_shrink_prepare,
-			SMM_NL_U64_REPLY),
-	SMM_NL_CACHE_OP(VALIDATE, smm_nl_cache_name_policy,
+	SMM_NL_OP(CACHE_GET, .dumpit = smm_nl_cache_get_dumpit),
+	SMM_NL_ADMIN_OP(CACHE_SHRINK, SMM_NL_POLICY(smm_nl_cache_name_policy),
+			.prepare = smm_nl_cache_shrink_prepare, SMM_NL_U64_REPLY),
+	SMM_NL_ADMIN_OP(CACHE_VALIDATE, SMM_NL_POLICY(smm_nl_cache_name_policy),
 			.prepare = smm_nl_cache_validate_prepare, SMM_NL_U64_REPLY),
-	SMM_NL_CACHE_OP(DROP, smm_nl_cache_drop_policy, .prepare = smm_nl_cache_drop_prepare,
-			SMM_NL_U64_REPLY),
-	SMM_NL_CACHE_OP(TUNE, smm_nl_cache_tune_policy, .prepare = smm_nl_cache_tune_prepare),
+	SMM_NL_ADMIN_OP(CACHE_DROP, SMM_NL_POLICY(smm_nl_cache_drop_policy),
+			.prepare = smm_nl_cache_drop_prepare, SMM_NL_U64_REPLY),
+	SMM_NL_ADMIN_OP(CACHE_TUNE, SMM_NL_POLICY(smm_nl_cache_tune_policy),
+			.prepare = smm_nl_cache_tune_prepare),
 	{ }
 };

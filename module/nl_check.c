@@ -48,13 +48,8 @@ static int smm_nl_check_fill(struct sk_buff *skb, const void *data)
 }
 
 const struct smm_nl_ops smm_nl_check_ops[] = {
-	{
-		.cmd		= SHADOWMM_CMD_CHECK,
-		.flags		= GENL_ADMIN_PERM,
-		.data_size	= sizeof(struct smm_nl_check),
-		.reply_size	= smm_nl_check_size,
-		.prepare	= smm_nl_check_prepare,
-		.fill		= smm_nl_check_fill,
-	},
+	SMM_NL_ADMIN_OP(CHECK, .data_size = sizeof(struct smm_nl_check),
+			.reply_size = smm_nl_check_size, .prepare = smm_nl_check_prepare,
+			.fill = smm_nl_check_fill),
 	{ }
 };

@@ -146,26 +146,12 @@ static int smm_nl_cma_get_fill(struct sk_buff *skb, const void *data)
 }
 
 const struct smm_nl_ops smm_nl_cma_ops[] = {
-	{
-		.cmd		= SHADOWMM_CMD_CMA_ALLOC,
-		.flags		= GENL_ADMIN_PERM,
-		SMM_NL_POLICY(smm_nl_cma_alloc_policy),
-		.prepare	= smm_nl_cma_alloc_prepare,
-		SMM_NL_U64_REPLY,
-	},
-	{
-		.cmd		= SHADOWMM_CMD_CMA_FREE,
-		.flags		= GENL_ADMIN_PERM,
-		SMM_NL_POLICY(smm_nl_cma_free_policy),
-		.prepare	= smm_nl_cma_free_prepare,
-	},
-	{
-		.cmd		= SHADOWMM_CMD_CMA_GET,
-		.flags		= GENL_ADMIN_PERM,
-		.data_size	= sizeof(struct smm_nl_cma_get),
-		.reply_size	= smm_nl_cma_get_size,
-		.prepare	= smm_nl_cma_get_prepare,
-		.fill		= smm_nl_cma_get_fill,
-	},
+	SMM_NL_ADMIN_OP(CMA_ALLOC, SMM_NL_POLICY(smm_nl_cma_alloc_policy),
+			.prepare = smm_nl_cma_alloc_prepare, SMM_NL_U64_REPLY),
+	SMM_NL_ADMIN_OP(CMA_FREE, SMM_NL_POLICY(smm_nl_cma_free_policy),
+			.prepare = smm_nl_cma_free_prepare),
+	SMM_NL_ADMIN_OP(CMA_GET, .data_size = sizeof(struct smm_nl_cma_get),
+			.reply_size = smm_nl_cma_get_size, .prepare = smm_nl_cma_get_prepare,
+			.fill = smm_nl_cma_get_fill),
 	{ }
 };

@@ -107,14 +107,9 @@ static int smm_nl_compact_fill(struct sk_buff *skb, const void *data)
 }
 
 const struct smm_nl_ops smm_nl_compact_ops[] = {
-	{
-		.cmd		= SHADOWMM_CMD_COMPACT,
-		.flags		= GENL_ADMIN_PERM,
-		SMM_NL_POLICY(smm_nl_compact_policy),
-		.data_size	= sizeof(struct smm_nl_compact),
-		.reply_size	= smm_nl_compact_size,
-		.prepare	= smm_nl_compact_prepare,
-		.fill		= smm_nl_compact_fill,
-	},
+	SMM_NL_ADMIN_OP(COMPACT, SMM_NL_POLICY(smm_nl_compact_policy),
+			.data_size = sizeof(struct smm_nl_compact),
+			.reply_size = smm_nl_compact_size, .prepare = smm_nl_compact_prepare,
+			.fill = smm_nl_compact_fill),
 	{ }
 };

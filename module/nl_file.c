@@ -446,42 +446,18 @@ u64 smm_files_close_all(void)
 }
 
 const struct smm_nl_ops smm_nl_file_ops[] = {
-	{
-		.cmd		= SHADOWMM_CMD_FILE_OPEN,
-		.flags		= GENL_ADMIN_PERM,
-		SMM_NL_POLICY(smm_nl_file_policy),
-		.data_size	= sizeof(struct smm_nl_file_open),
-		.reply_size	= smm_nl_file_open_size,
-		.prepare	= smm_nl_file_open_prepare,
-		.fill		= smm_nl_file_open_fill,
-	},
-	{
-		.cmd		= SHADOWMM_CMD_FILE_READ,
-		.flags		= GENL_ADMIN_PERM,
-		SMM_NL_POLICY(smm_nl_file_policy),
-		.data_size	= sizeof(struct smm_nl_file_read),
-		.reply_size	= smm_nl_file_read_size,
-		.prepare	= smm_nl_file_read_prepare,
-		.fill		= smm_nl_file_read_fill,
-		.cleanup	= smm_nl_file_read_cleanup,
-	},
-	{
-		.cmd		= SHADOWMM_CMD_FILE_GET,
-		.flags		= GENL_ADMIN_PERM,
-		.dumpit		= smm_nl_file_get_dumpit,
-	},
-	{
-		.cmd		= SHADOWMM_CMD_FILE_CLOSE,
-		.flags		= GENL_ADMIN_PERM,
-		SMM_NL_POLICY(smm_nl_file_policy),
-		.prepare	= smm_nl_file_close_prepare,
-	},
-	{
-		.cmd		= SHADOWMM_CMD_FILE_SYNC,
-		.flags		= GENL_ADMIN_PERM,
-		SMM_NL_POLICY(smm_nl_file_policy),
-		SMM_NL_U64_REPLY,
-		.prepare	= smm_nl_file_sync_prepare,
-	},
+	SMM_NL_ADMIN_OP(FILE_OPEN, SMM_NL_POLICY(smm_nl_file_policy),
+			.data_size = sizeof(struct smm_nl_file_open),
+			.reply_size = smm_nl_file_open_size, .prepare = smm_nl_file_open_prepare,
+			.fill = smm_nl_file_open_fill),
+	SMM_NL_ADMIN_OP(FILE_READ, SMM_NL_POLICY(smm_nl_file_policy),
+			.data_size = sizeof(struct smm_nl_file_read),
+			.reply_size = smm_nl_file_read_size, .prepare = smm_nl_file_read_prepare,
+			.fill = smm_nl_file_read_fill, .cleanup = smm_nl_file_read_cleanup),
+	SMM_NL_ADMIN_OP(FILE_GET, .dumpit = smm_nl_file_get_dumpit),
+	SMM_NL_ADMIN_OP(FILE_CLOSE, SMM_NL_POLICY(smm_nl_file_policy),
+			.prepare = smm_nl_file_close_prepare),
+	SMM_NL_ADMIN_OP(FILE_SYNC, SMM_NL_POLICY(smm_nl_file_policy), SMM_NL_U64_REPLY,
+			.prepare = smm_nl_file_sync_prepare),
 	{ }
 };

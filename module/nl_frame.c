@@ -127,7 +127,7 @@ static int smm_nl_frame_get_dumpit(struct sk_buff *skb, struct netlink_callback 
 }
 
 const struct smm_nl_ops smm_nl_frame_ops[] = {
-	{ .cmd = SHADOWMM_CMD_FRAME_GET, .dumpit = smm_nl_frame_get_dumpit,
-	  SMM_NL_POLICY(smm_nl_frame_get_policy) },
+	SMM_NL_OP(FRAME_GET, SMM_NL_POLICY(smm_nl_frame_get_policy),
+		  .dumpit = smm_nl_frame_get_dumpit),
 	{ }
 };

@@ -89,13 +89,8 @@ static int smm_nl_section_get_dumpit(struct sk_buff *skb, struct netlink_callbac
 }
 
 const struct smm_nl_ops smm_nl_info_ops[] = {
-	{
-		.cmd		= SHADOWMM_CMD_INFO_GET,
-		.data_size	= sizeof(struct smm_nl_info),
-		.reply_size	= smm_nl_info_size,
-		.prepare	= smm_nl_info_prepare,
-		.fill		= smm_nl_info_fill,
-	},
-	{ .cmd = SHADOWMM_CMD_SECTION_GET, .dumpit = smm_nl_section_get_dumpit },
+	SMM_NL_OP(INFO_GET, .data_size = sizeof(struct smm_nl_info), .reply_size = smm_nl_info_size,
+		  .prepare = smm_nl_info_prepare, .fill = smm_nl_info_fill),
+	SMM_NL_OP(SECTION_GET, .dumpit = smm_nl_section_get_dumpit),
 	{ }
 };

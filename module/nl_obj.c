@@ -194,26 +194,12 @@ out_unlock:
 }
 
 const struct smm_nl_ops smm_nl_obj_ops[] = {
-	{
-		.cmd		= SHADOWMM_CMD_OBJ_ALLOC,
-		.flags		= GENL_ADMIN_PERM,
-		SMM_NL_POLICY(smm_nl_obj_alloc_policy),
-		.reply_size	= smm_nl_obj_alloc_size,
-		.prepare	= smm_nl_obj_alloc_prepare,
-		SMM_NL_BATCH_REPLY,
-	},
-	{
-		.cmd		= SHADOWMM_CMD_OBJ_FREE,
-		.flags		= GENL_ADMIN_PERM,
-		SMM_NL_POLICY(smm_nl_obj_free_policy),
-		.prepare	= smm_nl_obj_free_prepare,
-		SMM_NL_U64_REPLY,
-	},
-	{
-		.cmd		= SHADOWMM_CMD_OBJ_CORRUPT,
-		.flags		= GENL_ADMIN_PERM,
-		SMM_NL_POLICY(smm_nl_obj_corrupt_policy),
-		.prepare	= smm_nl_obj_corrupt_prepare,
-	},
+	SMM_NL_ADMIN_OP(OBJ_ALLOC, SMM_NL_POLICY(smm_nl_obj_alloc_policy),
+			.reply_size = smm_nl_obj_alloc_size, .prepare = smm_nl_obj_alloc_prepare,
+			SMM_NL_BATCH_REPLY),
+	SMM_NL_ADMIN_OP(OBJ_FREE, SMM_NL_POLICY(smm_nl_obj_free_policy),
+			.prepare = smm_nl_obj_free_prepare, SMM_NL_U64_REPLY),
+	SMM_NL_ADMIN_OP(OBJ_CORRUPT, SMM_NL_POLICY(smm_nl_obj_corrupt_policy),
+			.prepare = smm_nl_obj_corrupt_prepare),
 	{ }
 };

@@ -154,9 +154,9 @@ static int smm_nl_owner_dumpit(struct sk_buff *skb, struct netlink_callback *cb)
 }
 
 const struct smm_nl_ops smm_nl_owner_ops[] = {
-	{ .cmd = SHADOWMM_CMD_OWNER_GET, .flags = GENL_ADMIN_PERM,
-	  SMM_NL_POLICY(smm_nl_owner_policy), .data_size = sizeof(struct smm_nl_owner),
-	  .reply_size = smm_nl_owner_size, .prepare = smm_nl_owner_prepare,
-	  .fill = smm_nl_owner_fill, .dumpit = smm_nl_owner_dumpit },
+	SMM_NL_ADMIN_OP(OWNER_GET, SMM_NL_POLICY(smm_nl_owner_policy),
+			.data_size = sizeof(struct smm_nl_owner), .reply_size = smm_nl_owner_size,
+			.prepare = smm_nl_owner_prepare, .fill = smm_nl_owner_fill,
+			.dumpit = smm_nl_owner_dumpit),
 	{ }
 };

@@ -253,26 +253,11 @@ static int smm_nl_reset_prepare(struct sk_buff *skb, struct genl_info *info, voi
 }
 
 const struct smm_nl_ops smm_nl_page_ops[] = {
-	{
-		.cmd		= SHADOWMM_CMD_PAGE_ALLOC,
-		.flags		= GENL_ADMIN_PERM,
-		SMM_NL_POLICY(smm_nl_page_alloc_policy),
-		.reply_size	= smm_nl_page_alloc_size,
-		.prepare	= smm_nl_page_alloc_prepare,
-		SMM_NL_BATCH_REPLY,
-	},
-	{
-		.cmd		= SHADOWMM_CMD_PAGE_FREE,
-		.flags		= GENL_ADMIN_PERM,
-		SMM_NL_POLICY(smm_nl_page_free_policy),
-		.prepare	= smm_nl_page_free_prepare,
-		SMM_NL_U64_REPLY,
-	},
-	{
-		.cmd		= SHADOWMM_CMD_RESET,
-		.flags		= GENL_ADMIN_PERM,
-		.prepare	= smm_nl_reset_prepare,
-		SMM_NL_U64_REPLY,
-	},
+	SMM_NL_ADMIN_OP(PAGE_ALLOC, SMM_NL_POLICY(smm_nl_page_alloc_policy),
+			.reply_size = smm_nl_page_alloc_size, .prepare = smm_nl_page_alloc_prepare,
+			SMM_NL_BATCH_REPLY),
+	SMM_NL_ADMIN_OP(PAGE_FREE, SMM_NL_POLICY(smm_nl_page_free_policy),
+			.prepare = smm_nl_page_free_prepare, SMM_NL_U64_REPLY),
+	SMM_NL_ADMIN_OP(RESET, .prepare = smm_nl_reset_prepare, SMM_NL_U64_REPLY),
 	{ }
 };

@@ -133,20 +133,10 @@ out_unlock:
 }
 
 const struct smm_nl_ops smm_nl_pin_ops[] = {
-	{
-		.cmd		= SHADOWMM_CMD_SPACE_PIN,
-		.flags		= GENL_ADMIN_PERM,
-		SMM_NL_POLICY(smm_nl_pin_policy),
-		.data_size	= sizeof(struct smm_nl_pin),
-		.reply_size	= smm_nl_pin_size,
-		.prepare	= smm_nl_pin_prepare,
-		.fill		= smm_nl_pin_fill,
-	},
-	{
-		.cmd		= SHADOWMM_CMD_SPACE_UNPIN,
-		.flags		= GENL_ADMIN_PERM,
-		SMM_NL_POLICY(smm_nl_pin_policy),
-		.prepare	= smm_nl_unpin_prepare,
-	},
+	SMM_NL_ADMIN_OP(SPACE_PIN, SMM_NL_POLICY(smm_nl_pin_policy),
+			.data_size = sizeof(struct smm_nl_pin), .reply_size = smm_nl_pin_size,
+			.prepare = smm_nl_pin_prepare, .fill = smm_nl_pin_fill),
+	SMM_NL_ADMIN_OP(SPACE_UNPIN, SMM_NL_POLICY(smm_nl_pin_policy),
+			.prepare = smm_nl_unpin_prepare),
 	{ }
 };

@@ -135,25 +135,12 @@ static int smm_nl_range_get_fill(struct sk_buff *skb, const void *data)
 }
 
 const struct smm_nl_ops smm_nl_range_ops[] = {
-	{
-		.cmd		= SHADOWMM_CMD_RANGE_OFFLINE,
-		.flags		= GENL_ADMIN_PERM,
-		SMM_NL_POLICY(smm_nl_range_policy),
-		.prepare	= smm_nl_range_offline_prepare,
-	},
-	{
-		.cmd		= SHADOWMM_CMD_RANGE_ONLINE,
-		.flags		= GENL_ADMIN_PERM,
-		SMM_NL_POLICY(smm_nl_range_policy),
-		.prepare	= smm_nl_range_online_prepare,
-	},
-	{
-		.cmd		= SHADOWMM_CMD_RANGE_GET,
-		.flags		= GENL_ADMIN_PERM,
-		.data_size	= sizeof(struct smm_nl_range_list),
-		.reply_size	= smm_nl_range_get_size,
-		.prepare	= smm_nl_range_get_prepare,
-		.fill		= smm_nl_range_get_fill,
-	},
+	SMM_NL_ADMIN_OP(RANGE_OFFLINE, SMM_NL_POLICY(smm_nl_range_policy),
+			.prepare = smm_nl_range_offline_prepare),
+	SMM_NL_ADMIN_OP(RANGE_ONLINE, SMM_NL_POLICY(smm_nl_range_policy),
+			.prepare = smm_nl_range_online_prepare),
+	SMM_NL_ADMIN_OP(RANGE_GET, .data_size = sizeof(struct smm_nl_range_list),
+			.reply_size = smm_nl_range_get_size, .prepare = smm_nl_range_get_prepare,
+			.fill = smm_nl_range_get_fill),
 	{ }
 };

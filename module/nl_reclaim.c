@@ -52,12 +52,7 @@ static int smm_nl_reclaim_prepare(struct sk_buff *skb, struct genl_info *info, v
 }
 
 const struct smm_nl_ops smm_nl_reclaim_ops[] = {
-	{
-		.cmd		= SHADOWMM_CMD_RECLAIM,
-		.flags		= GENL_ADMIN_PERM,
-		SMM_NL_POLICY(smm_nl_reclaim_policy),
-		.prepare	= smm_nl_reclaim_prepare,
-		SMM_NL_U64_REPLY,
-	},
+	SMM_NL_ADMIN_OP(RECLAIM, SMM_NL_POLICY(smm_nl_reclaim_policy),
+			.prepare = smm_nl_reclaim_prepare, SMM_NL_U64_REPLY),
 	{ }
 };

@@ -354,31 +354,26 @@ static int smm_nl_space_get_dumpit(struct sk_buff *skb, struct netlink_callback 
 	return skb->len;
 }
 
-#define SMM_NL_SPACE_OP(c, ...)	{ .cmd = SHADOWMM_CMD_SPACE_##c, .flags = GENL_ADMIN_PERM, \
-				  SMM_NL_POLICY(smm_nl_space_policy), __VA_ARGS__ }
-
 const struct smm_nl_ops smm_nl_space_ops[] = {
-	SMM_NL_SPACE_OP(CREATE, .data_size = sizeof(u32), .reply_size = smm_nl_space_create_size,
+	SMM_NL_ADMIN_OP(SPACE_CREATE, SMM_NL_POLICY(smm_nl_space_policy), .data_size = sizeof(u32),
+			.reply_size = smm_nl_space_create_size,
 			.prepare = smm_nl_space_create_prepare, .fill = smm_nl_space_create_fill),
-	SMM_NL_SPACE_OP(FORK, .data_size = sizeof(u32), .reply_size = smm_nl_space_create_size,
-			.prepare = smm_nl_space_fork_prepare, .fill = smm_nl_space_create_fill),
-	SMM_NL_SPACE_OP(MAP, .prepare = smm_nl_space_change_prepare),
-	SMM_NL_SPACE_OP(UNMAP, .prepare = smm_nl_space_change_prepare),
-	{
-		.cmd		= SHADOWMM_CMD_SPACE_TRANSLATE,	/* anyone; frames to admins */
-		SMM_NL_POLICY(smm_nl_space_policy),
-		.data_size	= sizeof(struct smm_nl_translate),
-		.reply_size	= smm_nl_space_translate_size,
-		.prepare	= smm_nl_space_translate_prepare,
-		.fill		= smm_nl_space_translate_fill,
-	},
-	SMM_NL_SPACE_OP(DESTROY, .prepare = smm_nl_space_destroy_prepare),
-	{
-		.cmd		= SHADOWMM_CMD_SPACE_SET,
-		.flags		= GENL_ADMIN_PERM,
-		SMM_NL_POLICY(smm_nl_space_set_policy),
-		.prepare	= smm_nl_space_set_prepare,
-	},
-	{ .cmd = SHADOWMM_CMD_SPACE_GET, .dumpit = smm_nl_space_get_dumpit },
+	SMM_NL_ADMIN_OP(SPACE_FORK, SMM_NL_POLICY(smm_nl_space_policy), .data_size = sizeof(u32),
+			.reply_size = smm_nl_space_create_size, .prepare = smm_nl_space_fork_prepare,
+			.fill = smm_nl_space_create_fill),
+	SMM_NL_ADMIN_OP(SPACE_MAP, SMM_NL_POLICY(smm_nl_space_policy),
+			.prepare = smm_nl_space_change_prepare),
+	SMM_NL_ADMIN_OP(SPACE_UNMAP, SMM_NL_POLICY(smm_nl_space_policy),
+			.prepare = smm_nl_space_change_prepare),
+	/* anyone; frames to admins */
+	SMM_NL_OP(SPACE_TRANSLATE, SMM_NL_POLICY(smm_nl_space_policy),
+		  .data_size = sizeof(struct smm_nl_translate),
+		  .reply_size = smm_nl_space_translate_size,
+		  .prepare = smm_nl_space_translate_prepare, .fill = smm_nl_space_translate_fill),
+	SMM_NL_ADMIN_OP(SPACE_DESTROY, SMM_NL_POLICY(smm_nl_space_policy),
+			.prepare = smm_nl_space_destroy_prepare),
+	SMM_NL_ADMIN_OP(SPACE_SET, SMM_NL_POLICY(smm_nl_space_set_policy),
+			.prepare = smm_nl_space_set_prepare),
+	SMM_NL_OP(SPACE_GET, .dumpit = smm_nl_space_get_dumpit),
 	{ }
 };

@@ -301,30 +301,14 @@ void smm_swap_debugfs_init(struct dentry *dir)
 }
 
 const struct smm_nl_ops smm_nl_swap_ops[] = {
-	{
-		.cmd		= SHADOWMM_CMD_SWAP_ON,
-		.flags		= GENL_ADMIN_PERM,
-		SMM_NL_POLICY(smm_nl_swap_policy),
-		.prepare	= smm_nl_swap_on_prepare,
-	},
-	{
-		.cmd		= SHADOWMM_CMD_SWAP_OFF,
-		.flags		= GENL_ADMIN_PERM,
-		.prepare	= smm_nl_swap_off_prepare,
-	},
-	{
-		.cmd		= SHADOWMM_CMD_SWAP_GET,	/* anyone, as /proc/swaps */
-		.data_size	= sizeof(struct smm_nl_swap_info),
-		.reply_size	= smm_nl_swap_get_size,
-		.prepare	= smm_nl_swap_get_prepare,
-		.fill		= smm_nl_swap_get_fill,
-	},
-	{
-		.cmd		= SHADOWMM_CMD_SPACE_PAGEOUT,
-		.flags		= GENL_ADMIN_PERM,
-		SMM_NL_POLICY(smm_nl_pageout_policy),
-		.prepare	= smm_nl_pageout_prepare,
-		SMM_NL_U64_REPLY,
-	},
+	SMM_NL_ADMIN_OP(SWAP_ON, SMM_NL_POLICY(smm_nl_swap_policy),
+			.prepare = smm_nl_swap_on_prepare),
+	SMM_NL_ADMIN_OP(SWAP_OFF, .prepare = smm_nl_swap_off_prepare),
+	/* anyone, as /proc/swaps */
+	SMM_NL_OP(SWAP_GET, .data_size = sizeof(struct smm_nl_swap_info),
+		  .reply_size = smm_nl_swap_get_size, .prepare = smm_nl_swap_get_prepare,
+		  .fill = smm_nl_swap_get_fill),
+	SMM_NL_ADMIN_OP(SPACE_PAGEOUT, SMM_NL_POLICY(smm_nl_pageout_policy),
+			.prepare = smm_nl_pageout_prepare, SMM_NL_U64_REPLY),
 	{ }
 };

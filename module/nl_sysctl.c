@@ -196,19 +196,12 @@ static int smm_nl_sysctl_get_fill(struct sk_buff *skb, const void *data)
 }
 
 const struct smm_nl_ops smm_nl_sysctl_ops[] = {
-	{
-		.cmd		= SHADOWMM_CMD_SYSCTL_GET,	/* anyone, as /proc/sys/vm */
-		.data_size	= sizeof(struct smm_nl_sysctl_values),
-		.reply_size	= smm_nl_sysctl_get_size,
-		.prepare	= smm_nl_sysctl_get_prepare,
-		.fill		= smm_nl_sysctl_get_fill,
-	},
-	{
-		.cmd		= SHADOWMM_CMD_SYSCTL_SET,
-		.flags		= GENL_ADMIN_PERM,
-		SMM_NL_POLICY(smm_nl_sysctl_policy),
-		.prepare	= smm_nl_sysctl_set_prepare,
-	},
+	/* anyone, as /proc/sys/vm */
+	SMM_NL_OP(SYSCTL_GET, .data_size = sizeof(struct smm_nl_sysctl_values),
+		  .reply_size = smm_nl_sysctl_get_size, .prepare = smm_nl_sysctl_get_prepare,
+		  .fill = smm_nl_sysctl_get_fill),
+	SMM_NL_ADMIN_OP(SYSCTL_SET, SMM_NL_POLICY(smm_nl_sysctl_policy),
+			.prepare = smm_nl_sysctl_set_prepare),
 	{ }
 };
 

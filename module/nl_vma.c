@@ -308,19 +308,16 @@ static int smm_nl_vma_get_dumpit(struct sk_buff *skb, struct netlink_callback *c
 	return skb->len;
 }
 
-#define SMM_NL_VMA_OP(c, ...)	{ .cmd = SHADOWMM_CMD_SPACE_##c, .flags = GENL_ADMIN_PERM, \
-				  SMM_NL_POLICY(smm_nl_vma_policy), __VA_ARGS__ }
-
 const struct smm_nl_ops smm_nl_vma_ops[] = {
-	SMM_NL_VMA_OP(MMAP, .prepare = smm_nl_vma_mmap_prepare),
-	SMM_NL_VMA_OP(MUNMAP, .prepare = smm_nl_vma_munmap_prepare),
-	SMM_NL_VMA_OP(ACCESS, .data_size = sizeof(struct smm_nl_access),
-		      .reply_size = smm_nl_vma_access_size,
-		      .prepare = smm_nl_vma_access_prepare, .fill = smm_nl_vma_access_fill),
-	{
-		.cmd		= SHADOWMM_CMD_SPACE_VMA_GET,	/* anyone, as /proc/PID/maps */
-		SMM_NL_POLICY(smm_nl_vma_policy),
-		.dumpit		= smm_nl_vma_get_dumpit,
-	},
+	SMM_NL_ADMIN_OP(SPACE_MMAP, SMM_NL_POLICY(smm_nl_vma_policy),
+			.prepare = smm_nl_vma_mmap_prepare),
+	SMM_NL_ADMIN_OP(SPACE_MUNMAP, SMM_NL_POLICY(smm_nl_vma_policy),
+			.prepare = smm_nl_vma_munmap_prepare),
+	SMM_NL_ADMIN_OP(SPACE_ACCESS, SMM_NL_POLICY(smm_nl_vma_policy),
+			.data_size = sizeof(struct smm_nl_access),
+			.reply_size = smm_nl_vma_access_size, .prepare = smm_nl_vma_access_prepare,
+			.fill = smm_nl_vma_access_fill),
+	/* anyone, as /proc/PID/maps */
+	SMM_NL_OP(SPACE_VMA_GET, SMM_NL_POLICY(smm_nl_vma_policy), .dumpit = smm_nl_vma_get_dumpit),
 	{ }
 };

@@ -126,13 +126,8 @@ static void smm_nl_vmstat_cleanup(void *data)
 }
 
 const struct smm_nl_ops smm_nl_vmstat_ops[] = {
-	{
-		.cmd		= SHADOWMM_CMD_VMSTAT_GET,
-		.data_size	= sizeof(struct smm_nl_vmstat),
-		.reply_size	= smm_nl_vmstat_size,
-		.prepare	= smm_nl_vmstat_prepare,
-		.fill		= smm_nl_vmstat_fill,
-		.cleanup	= smm_nl_vmstat_cleanup,
-	},
+	SMM_NL_OP(VMSTAT_GET, .data_size = sizeof(struct smm_nl_vmstat),
+		  .reply_size = smm_nl_vmstat_size, .prepare = smm_nl_vmstat_prepare,
+		  .fill = smm_nl_vmstat_fill, .cleanup = smm_nl_vmstat_cleanup),
 	{ }
 };

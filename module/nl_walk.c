@@ -469,7 +469,6 @@ static int smm_nl_pt_walk_dumpit(struct sk_buff *skb, struct netlink_callback *c
 }
 
 const struct smm_nl_ops smm_nl_walk_ops[] = {
-	{ .cmd = SHADOWMM_CMD_PT_WALK, .dumpit = smm_nl_pt_walk_dumpit,
-	  SMM_NL_POLICY(smm_nl_pt_walk_policy) },
+	SMM_NL_OP(PT_WALK, SMM_NL_POLICY(smm_nl_pt_walk_policy), .dumpit = smm_nl_pt_walk_dumpit),
 	{ }
 };

@@ -128,10 +128,10 @@ static int smm_nl_workload_get_dumpit(struct sk_buff *skb, struct netlink_callba
 }
 
 const struct smm_nl_ops smm_nl_workload_ops[] = {
-	{ .cmd = SHADOWMM_CMD_WORKLOAD_START, .flags = GENL_ADMIN_PERM,
-	  SMM_NL_POLICY(smm_nl_workload_policy), .prepare = smm_nl_workload_start_prepare },
-	{ .cmd = SHADOWMM_CMD_WORKLOAD_STOP, .flags = GENL_ADMIN_PERM,
-	  SMM_NL_POLICY(smm_nl_workload_policy), .prepare = smm_nl_workload_stop_prepare },
-	{ .cmd = SHADOWMM_CMD_WORKLOAD_GET, .flags = GENL_ADMIN_PERM, .dumpit = smm_nl_workload_get_dumpit },
+	SMM_NL_ADMIN_OP(WORKLOAD_START, SMM_NL_POLICY(smm_nl_workload_policy),
+			.prepare = smm_nl_workload_start_prepare),
+	SMM_NL_ADMIN_OP(WORKLOAD_STOP, SMM_NL_POLICY(smm_nl_workload_policy),
+			.prepare = smm_nl_workload_stop_prepare),
+	SMM_NL_ADMIN_OP(WORKLOAD_GET, .dumpit = smm_nl_workload_get_dumpit),
 	{ }
 };

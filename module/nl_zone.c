@@ -211,6 +211,6 @@ static int smm_nl_zone_get_dumpit(struct sk_buff *skb, struct netlink_callback *
 }
 
 const struct smm_nl_ops smm_nl_zone_ops[] = {
-	{ .cmd = SHADOWMM_CMD_ZONE_GET, .dumpit = smm_nl_zone_get_dumpit },
+	SMM_NL_OP(ZONE_GET, .dumpit = smm_nl_zone_get_dumpit),
 	{ }
 };
