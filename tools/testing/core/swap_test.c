@@ -321,6 +321,58 @@ SMM_TEST(swap_cluster_order_and_reuse)
 	smm_test_swap_destroy(&e);
 }
 
+/*
+ * A cluster emptied while it is the one being filled: its slots are all
+ * taken (cluster 1, 256..511), then all freed, so it is empty but not on
+ * the free list (put_slot leaves the current cluster alone). The next
+ * allocation finds it full from its cursor and moves on to cluster 2;
+ * cluster 1 must then go back on the free list, and be taken from its
+ * start once cluster 2 is full. Without that it was lost until swapoff
+ * (CHECK: "0 clusters on the free list, 1 empty").
+ */
+SMM_TEST(swap_cluster_emptied_while_filled_is_free_again)
+{
+	const u64 slots = 3 * SMM_SWAP_CLUSTER + 10, c = SMM_SWAP_CLUSTER;
+	struct smm_space *sp;
+	struct smm_access res;
+	struct smm_space s;
+	struct smm_test_swap e;
+	const char *why;
+	u64 i;
+
+	ASSERT_EQ(smm_test_swap_init(&e, 1024, slots), 0);
+	ASSERT_EQ(smm_space_init(&s, &e.t.mm, 1, 4), 0);
+	sp = &s;
+	ASSERT_EQ(smm_vma_mmap(&s, BASE, 2 * c * PG, RW, &why), 0);
+	ASSERT_EQ(sw_access(&s, BASE, 2 * c * PG, true, 3, &res), 0);
+	for (i = 0; i < c; i++)
+		ASSERT_EQ(smm_swap_out_page(&s, BASE + i * PG, &why), 0);
+	EXPECT_EQ(sw_slot_of(&s, BASE + (c - 1) * PG), 2 * c - 1);
+	ASSERT_EQ(smm_vma_munmap(&s, BASE, c * PG, &why), 0);
+	EXPECT_EQ(e.sw.inuse, 0);
+	EXPECT_EQ(e.sw.cur, 1);
+	EXPECT_EQ(e.sw.nr_free, 1);		/* cluster 2; 1 is still being filled */
+
+	/* the next slot: cluster 1 left, full from its cursor; 2 taken, 1 free again */
+	ASSERT_EQ(smm_swap_out_page(&s, BASE + c * PG, &why), 0);
+	EXPECT_EQ(sw_slot_of(&s, BASE + c * PG), 2 * c);
+	EXPECT_EQ(e.sw.cur, 2);
+	EXPECT_EQ(e.sw.nr_free, 1);
+	EXPECT_EQ(sw_check(&e.t.mm, &sp, 1), 0);
+
+	/* cluster 2 filled: the next slot is cluster 1's first */
+	for (i = 1; i < c; i++)
+		ASSERT_EQ(smm_swap_out_page(&s, BASE + (c + i) * PG, &why), 0);
+	ASSERT_EQ(smm_vma_mmap(&s, BASE, PG, RW, &why), 0);
+	ASSERT_EQ(sw_access(&s, BASE, PG, true, 4, &res), 0);
+	ASSERT_EQ(smm_swap_out_page(&s, BASE, &why), 0);
+	EXPECT_EQ(sw_slot_of(&s, BASE), c);
+	EXPECT_EQ(e.sw.nr_free, 0);
+	EXPECT_EQ(sw_check(&e.t.mm, &sp, 1), 0);
+	smm_space_destroy(&s);
+	smm_test_swap_destroy(&e);
+}
+
 /* Every refusal names its reason and leaves the page as it was. */
 SMM_TEST(swap_refusals)
 {
