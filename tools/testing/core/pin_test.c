@@ -33,6 +33,7 @@
 #include "../../../module/core/migrate.h"
 #include "../../../module/core/compaction.h"
 #include "../../../module/core/cma.h"
+#include "../../../module/core/isolate.h"
 #include "../../../module/core/vmscan.h"
 
 #define PG		4096ULL
@@ -233,6 +234,48 @@ SMM_TEST(pin_cma_alloc_fails_then_succeeds_after_unpin)
 	ASSERT_EQ(smm_cma_alloc(c->mm, cma->count, 0, &start, &bad, &why), 0);
 	EXPECT_TRUE(pn_frame(&c->s, in) < cma->base);
 	EXPECT_TRUE(pn_reads(&c->s, in, 0xc0de00 + in, NULL));
+	EXPECT_EQ(pn_check(c), 0);
+	pn_free(c);
+}
+
+/*
+ * Offline (memory hot-remove) of the pageblock that holds a pinned page:
+ * refused with -EBUSY naming that frame and the pin, pageblock types and
+ * free counts as before, the page where it was; after unpin the same
+ * offline moves the page out (its bytes kept) and the block goes, and
+ * online gives it back.
+ */
+SMM_TEST(pin_offline_fails_then_succeeds_after_unpin)
+{
+	struct pn_env *c = pn_new(0);
+	struct pn_state before, after;
+	struct smm_pin_res pr;
+	const char *why;
+	u64 frame, pb, bad;
+
+	ASSERT_TRUE(c != NULL);
+	ASSERT_EQ(pn_write(&c->s, 7, 0x0ff1e7), 0);
+	frame = pn_frame(&c->s, 7);
+	ASSERT_NE(frame, ~0ULL);
+	pb = frame & ~(PB - 1);
+	ASSERT_EQ(pn_pin(&c->s, 7, 1, 0, &pr), 0);
+	pn_snap(c, &before);
+	bad = ~0ULL;
+	EXPECT_EQ(smm_offline_pages(c->mm, pb, PB, &bad, &why), -EBUSY);
+	EXPECT_EQ(bad, frame);
+	ASSERT_STREQ(why, PN_PIN_WHY);
+	pn_snap(c, &after);
+	EXPECT_EQ(memcmp(before.mt, after.mt, sizeof(before.mt)), 0);
+	EXPECT_EQ(before.free + before.pcp, after.free + after.pcp);
+	EXPECT_EQ(pn_frame(&c->s, 7), frame);
+	EXPECT_EQ(pn_check(c), 0);
+
+	ASSERT_EQ(pn_unpin(&c->s, 7, 1), 0);
+	ASSERT_EQ(smm_offline_pages(c->mm, pb, PB, &bad, &why), 0);
+	EXPECT_TRUE((pn_frame(&c->s, 7) & ~(PB - 1)) != pb);
+	EXPECT_TRUE(pn_reads(&c->s, 7, 0x0ff1e7, NULL));
+	EXPECT_EQ(pn_check(c), 0);
+	ASSERT_EQ(smm_online_pages(c->mm, pb, PB, &why), 0);
 	EXPECT_EQ(pn_check(c), 0);
 	pn_free(c);
 }
