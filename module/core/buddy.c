@@ -265,8 +265,8 @@ done:
  * FPI_TO_TAIL (memory handed over at setup); otherwise the merged block
  * goes to the tail when buddy_merge_likely() says so.
  */
-static void smm_free_one(struct smm_mm *mm, struct smm_zone *z, u64 idx, unsigned int order,
-			 unsigned int mt, bool to_tail)
+static __always_inline void __smm_free_one_inline(struct smm_mm *mm, struct smm_zone *z, u64 idx,
+						  unsigned int order, unsigned int mt, bool to_tail)
 {
 	/* the zone lock keeps these still: loaded once, not per level */
 	struct smm_frame *frames = mm->frames;
@@ -285,10 +285,34 @@ static void smm_free_one(struct smm_mm *mm, struct smm_zone *z, u64 idx, unsigne
 	__smm_add_free(frames, z, idx, order, mt, to_tail, census_end);
 }
 
+static void smm_free_one(struct smm_mm *mm, struct smm_zone *z, u64 idx, unsigned int order,
+			 unsigned int mt, bool to_tail)
+{
+	__smm_free_one_inline(mm, z, idx, order, mt, to_tail);
+}
+
 void __smm_free_one(struct smm_mm *mm, struct smm_zone *z, u64 idx, unsigned int order,
 		    unsigned int mt)
 {
 	smm_free_one(mm, z, idx, order, mt, false);
+}
+
+/*
+ * free_one_page(): a block straight back to the buddy (page_alloc.c's
+ * frees that the per-CPU lists do not take): __free_one_page() under
+ * the zone lock, in a write section of its seqcount, with the zone's
+ * count of such frees. One function with the merge inline, so that what
+ * the merge needs survives the lock call in the registers it uses.
+ */
+void smm_free_one_page(struct smm_mm *mm, struct smm_zone *z, u64 idx, unsigned int order,
+		       unsigned int mt)
+{
+	smm_lock(&z->lock);
+	smm_seq_write_begin(&z->seq);
+	__smm_free_one_inline(mm, z, idx, order, mt, false);
+	smm_count_add(z->stats.free[order], 1);
+	smm_seq_write_end(&z->seq);
+	smm_unlock(&z->lock);
 }
 
 /*
@@ -312,8 +336,8 @@ static __always_inline void __smm_expand(struct smm_frame *frames, struct smm_zo
 	}
 }
 
-static void smm_expand(struct smm_mm *mm, struct smm_zone *z, u64 idx, unsigned int low,
-		       unsigned int high, unsigned int mt)
+static __always_inline void smm_expand(struct smm_mm *mm, struct smm_zone *z, u64 idx,
+				       unsigned int low, unsigned int high, unsigned int mt)
 {
 	u64 census_end = z->sweep.end;
 
@@ -324,8 +348,8 @@ static void smm_expand(struct smm_mm *mm, struct smm_zone *z, u64 idx, unsigned 
 		__smm_expand(mm->frames, z, idx, low, high, mt, census_end);
 }
 
-static u64 __smm_rmqueue_smallest(struct smm_mm *mm, struct smm_zone *z, unsigned int order,
-				  unsigned int mt)
+static __always_inline u64 __smm_rmqueue_smallest_inline(struct smm_mm *mm, struct smm_zone *z,
+							  unsigned int order, unsigned int mt)
 {
 	unsigned int o;
 
@@ -339,6 +363,13 @@ static u64 __smm_rmqueue_smallest(struct smm_mm *mm, struct smm_zone *z, unsigne
 		return idx;
 	}
 	return SMM_NO_IDX;
+}
+
+/* __rmqueue_smallest(): the smallest block of @mt's lists, split down to @order. */
+static u64 __smm_rmqueue_smallest(struct smm_mm *mm, struct smm_zone *z, unsigned int order,
+				  unsigned int mt)
+{
+	return __smm_rmqueue_smallest_inline(mm, z, order, mt);
 }
 
 /*
@@ -585,6 +616,34 @@ u64 __smm_rmqueue_buddy(struct smm_mm *mm, struct smm_zone *z, unsigned int orde
 			idx = __smm_rmqueue_smallest(mm, z, order, SHADOWMM_MT_HIGHATOMIC);
 	}
 	return smm_take(mm, z, idx, order, mt);
+}
+
+/*
+ * rmqueue_buddy() with its lock: __smm_rmqueue_buddy() under the zone
+ * lock, in a write section of its seqcount, a success counted in the
+ * zone's buddy allocations. The common case first, with the split
+ * inline: no reserve to try first and no CMA balance, so @mt's own
+ * lists are what __smm_rmqueue_buddy() would try first; when they have
+ * nothing, nothing has changed and it runs whole.
+ */
+u64 smm_rmqueue_buddy(struct smm_mm *mm, struct smm_zone *z, unsigned int order, unsigned int mt,
+		      unsigned int alloc_flags)
+{
+	u64 idx = SMM_NO_IDX;
+
+	smm_lock(&z->lock);
+	smm_seq_write_begin(&z->seq);
+	if (likely(!(alloc_flags & SMM_ALLOC_HIGHATOMIC) && !smm_cma_first(z, alloc_flags)))
+		idx = __smm_rmqueue_smallest_inline(mm, z, order, mt);
+	if (likely(idx != SMM_NO_IDX))
+		idx = smm_take(mm, z, idx, order, mt);
+	else
+		idx = __smm_rmqueue_buddy(mm, z, order, mt, alloc_flags);
+	if (idx != SMM_NO_IDX)
+		smm_count_add(z->stats.alloc[order], 1);
+	smm_seq_write_end(&z->seq);
+	smm_unlock(&z->lock);
+	return idx;
 }
 
 /*

@@ -220,8 +220,14 @@ u64 __smm_rmqueue_flags(struct smm_mm *mm, struct smm_zone *z, unsigned int orde
 			unsigned int mt, unsigned int alloc_flags);
 u64 __smm_rmqueue_buddy(struct smm_mm *mm, struct smm_zone *z, unsigned int order,
 			unsigned int mt, unsigned int alloc_flags);
+/* buddy.c: __smm_rmqueue_buddy() with the zone lock taken and a success counted */
+u64 smm_rmqueue_buddy(struct smm_mm *mm, struct smm_zone *z, unsigned int order, unsigned int mt,
+		      unsigned int alloc_flags);
 void __smm_free_one(struct smm_mm *mm, struct smm_zone *z, u64 idx, unsigned int order,
 		    unsigned int mt);
+/* buddy.c: __smm_free_one() with the zone lock taken and the free counted */
+void smm_free_one_page(struct smm_mm *mm, struct smm_zone *z, u64 idx, unsigned int order,
+		       unsigned int mt);
 void smm_buddy_init_zone(struct smm_mm *mm, struct smm_zone *z);
 unsigned int __smm_isolate_free_block(struct smm_mm *mm, struct smm_zone *z, u64 idx,
 				      unsigned int mt);

@@ -18,21 +18,6 @@
  * from the buddy under the zone lock (where the HighAtomic reserve is:
  * __smm_rmqueue_buddy()).
  */
-static u64 smm_rmqueue_buddy(struct smm_mm *mm, struct smm_zone *z, unsigned int order,
-			     unsigned int mt, unsigned int alloc_flags)
-{
-	u64 idx;
-
-	smm_lock(&z->lock);
-	smm_seq_write_begin(&z->seq);
-	idx = __smm_rmqueue_buddy(mm, z, order, mt, alloc_flags);
-	if (idx != SMM_NO_IDX)
-		smm_count_add(z->stats.alloc[order], 1);
-	smm_seq_write_end(&z->seq);
-	smm_unlock(&z->lock);
-	return idx;
-}
-
 static u64 smm_rmqueue(struct smm_mm *mm, struct smm_zone *z, unsigned int order,
 		       unsigned int mt, unsigned int alloc_flags, unsigned int cpu)
 {
@@ -547,15 +532,8 @@ int smm_alloc_pages_reclaim(struct smm_mm *mm, unsigned int order, unsigned int 
 static noinline void smm_free_pages_buddy(struct smm_mm *mm, unsigned int zone, u64 idx,
 					  unsigned int order, unsigned int mt)
 {
-	struct smm_zone *z = &mm->zones[zone];
-
 	smm_trace_page_free(mm, idx, order);
-	smm_lock(&z->lock);
-	smm_seq_write_begin(&z->seq);
-	__smm_free_one(mm, z, idx, order, mt);
-	smm_count_add(z->stats.free[order], 1);
-	smm_seq_write_end(&z->seq);
-	smm_unlock(&z->lock);
+	smm_free_one_page(mm, &mm->zones[zone], idx, order, mt);
 }
 
 /*
