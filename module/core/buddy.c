@@ -38,9 +38,10 @@ static const u8 smm_fallbacks[SMM_NR_PCPTYPES][SMM_NR_PCPTYPES - 1] = {
  * Make @idx a free block of @order and put it on its list: at the head,
  * where the next allocation takes it, or with @tail at the end, where it
  * stays longest (add_to_free_list() and add_to_free_list_tail()), @a
- * being the zone's free area of @order. @frames is mm->frames and @census_end the zone's sweep.end, both read
- * once by the caller (the zone lock keeps them still): the loops pass a
- * constant 0 when no CHECK runs, and the census hook compiles away.
+ * being the zone's free area of @order. @frames is mm->frames and
+ * @census_end the zone's sweep.end, both read once by the caller (the
+ * zone lock keeps them still): the loops pass a constant 0 when no
+ * CHECK runs, and the census hook compiles away.
  */
 static __always_inline void __smm_add_free_area(struct smm_frame *frames, struct smm_zone *z,
 						struct smm_free_area *a, u64 idx,
@@ -200,9 +201,10 @@ static bool smm_buddy_merge_likely(const struct smm_mm *mm, const struct smm_zon
  * would follow blocks that are not on its lists).
  */
 static __always_inline bool smm_merge_level(struct smm_mm *mm, struct smm_zone *z,
-					    struct smm_frame *frames, u64 *idx, u64 bit, u64 want,
-					    struct smm_free_area *a, unsigned int o, unsigned int mt,
-					    bool checked, unsigned int bound_order, u64 census_end)
+					    struct smm_frame *frames, u64 *idx, u64 bit,
+					    u64 want, struct smm_free_area *a, unsigned int o,
+					    unsigned int mt, bool checked,
+					    unsigned int bound_order, u64 census_end)
 {
 	u64 buddy = *idx ^ bit;
 	struct smm_frame f;

@@ -354,8 +354,8 @@ static __always_inline int smm_alloc_done(struct smm_mm *mm, u64 got, unsigned i
 	return 0;
 }
 
-static noinline smm_noclone int smm_alloc_pages_any(struct smm_mm *mm, unsigned int order, unsigned int gfp,
-					unsigned int cpu, u64 *idx)
+static noinline smm_noclone int smm_alloc_pages_any(struct smm_mm *mm, unsigned int order,
+						    unsigned int gfp, unsigned int cpu, u64 *idx)
 {
 	const struct smm_fast_req *req = &mm->fast_req[smm_fast_req_index(gfp)];
 	int zi = req->zone;
@@ -390,8 +390,8 @@ slow:
 	return smm_alloc_pages_slow(mm, order, gfp, cpu, idx);
 }
 
-static noinline smm_noclone int smm_alloc_page_pcp(struct smm_mm *mm, unsigned int order, unsigned int gfp,
-				       unsigned int cpu, u64 *idx)
+static noinline smm_noclone int smm_alloc_page_pcp(struct smm_mm *mm, unsigned int order,
+						   unsigned int gfp, unsigned int cpu, u64 *idx)
 {
 	const struct smm_fast_req *req;
 	struct smm_pcp *pcp;
@@ -564,9 +564,15 @@ void smm_free_pages(struct smm_mm *mm, u64 idx, unsigned int cpu)
 	if (WARN_ON_ONCE(idx >= mm->range->span || cpu >= mm->nr_cpus))
 		return;
 	f = mm->frames[idx];
-	if (WARN_ON_ONCE(smm_frame_type(&f) != SMM_FRAME_PAGE))
-		return;
-	order = smm_frame_order(&f);
+	/* a PAGE head of order 0, type and order in one compare of the low byte */
+	if (likely((f.word & SMM_FRAME_MASK(SMM_FRAME_MT_SHIFT)) ==
+		   smm_frame_head_word(SMM_FRAME_PAGE, 0, 0, 0))) {
+		order = 0;
+	} else {
+		if (WARN_ON_ONCE(smm_frame_type(&f) != SMM_FRAME_PAGE))
+			return;
+		order = smm_frame_order(&f);
+	}
 	zone = smm_zone_of(mm, idx);
 	mt = smm_pageblock_mt(mm, idx);
 	smm_page_owner_free(mm, idx, order);
