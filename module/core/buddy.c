@@ -37,16 +37,17 @@ static const u8 smm_fallbacks[SMM_NR_PCPTYPES][SMM_NR_PCPTYPES - 1] = {
 /*
  * Make @idx a free block of @order and put it on its list: at the head,
  * where the next allocation takes it, or with @tail at the end, where it
- * stays longest (add_to_free_list() and add_to_free_list_tail()).
- * @frames is mm->frames and @census_end the zone's sweep.end, both read
- * once by the caller (the zone lock keeps them still): the loops pass a
- * constant 0 when no CHECK runs, and the census hook compiles away.
+ * stays longest (add_to_free_list() and add_to_free_list_tail()), @a
+ * being the zone's free area of @order. @frames is mm->frames and
+ * @census_end the zone's sweep.end, both read once by the caller (the
+ * zone lock keeps them still): the loops pass a constant 0 when no
+ * CHECK runs, and the census hook compiles away.
  */
-static __always_inline void __smm_add_free(struct smm_frame *frames, struct smm_zone *z,
-					   u64 idx, unsigned int order, unsigned int mt,
-					   bool tail, u64 census_end)
+static __always_inline void __smm_add_free_area(struct smm_frame *frames, struct smm_zone *z,
+						struct smm_free_area *a, u64 idx,
+						unsigned int order, unsigned int mt, bool tail,
+						u64 census_end)
 {
-	struct smm_free_area *a = &z->area[order];
 	u32 first = a->head[mt], last = a->tail[mt];
 
 	if (tail && last != SMM_FRAME_NONE) {
@@ -68,6 +69,14 @@ static __always_inline void __smm_add_free(struct smm_frame *frames, struct smm_
 		z->sweep.nr_free[order][mt]++;
 }
 
+/* The same, the list's free area (&z->area[@order]) found here. */
+static __always_inline void __smm_add_free(struct smm_frame *frames, struct smm_zone *z,
+					   u64 idx, unsigned int order, unsigned int mt,
+					   bool tail, u64 census_end)
+{
+	__smm_add_free_area(frames, z, &z->area[order], idx, order, mt, tail, census_end);
+}
+
 static __always_inline void smm_add_free(struct smm_mm *mm, struct smm_zone *z, u64 idx,
 					 unsigned int order, unsigned int mt, bool tail)
 {
@@ -76,15 +85,16 @@ static __always_inline void smm_add_free(struct smm_mm *mm, struct smm_zone *z, 
 
 /*
  * Unlink the free block at @idx of @order whose descriptor word the
- * caller read (@f: it names the list); the zone lock keeps it so.
- * @frames and @census_end as for __smm_add_free().
+ * caller read (@f: it names the list) from free area @a, the zone's of
+ * @order; the zone lock keeps it so. @frames and @census_end as for
+ * __smm_add_free().
  */
-static __always_inline void __smm_del_free(struct smm_frame *frames, struct smm_zone *z,
-					   u64 idx, unsigned int order, struct smm_frame f,
-					   u64 census_end)
+static __always_inline void __smm_del_free_area(struct smm_frame *frames, struct smm_zone *z,
+						struct smm_free_area *a, u64 idx,
+						unsigned int order, struct smm_frame f,
+						u64 census_end)
 {
 	unsigned int mt = smm_frame_mt(&f);
-	struct smm_free_area *a = &z->area[order];
 	u32 prev, next;
 
 	/* alone on its list (every split and merge of a lone block): no decoding */
@@ -107,6 +117,14 @@ count:
 	WRITE_ONCE(a->nr_free[mt], a->nr_free[mt] - 1);
 	if (unlikely(idx < census_end))
 		z->sweep.nr_free[order][mt]--;
+}
+
+/* The same, the list's free area (&z->area[@order]) found here. */
+static __always_inline void __smm_del_free(struct smm_frame *frames, struct smm_zone *z,
+					   u64 idx, unsigned int order, struct smm_frame f,
+					   u64 census_end)
+{
+	__smm_del_free_area(frames, z, &z->area[order], idx, order, f, census_end);
 }
 
 /* Unlink the free block at @idx; its descriptor names its list. */
@@ -168,51 +186,76 @@ static bool smm_buddy_merge_likely(const struct smm_mm *mm, const struct smm_zon
 }
 
 /*
+ * One level of __free_one_page()'s merge loop, as the kernel's: the
+ * buddy of the block at *@idx (*@bit its size) found with one xor and
+ * one load, page_is_buddy() as one compare of the word's low byte with
+ * *@want (FREE of this order), unlinked from free area *@a, the higher
+ * of the two made a tail. Returns false, changing nothing, when the
+ * buddy does not merge. With @checked, the two tests that only some
+ * levels need: the zone bound (from @bound_order on: below it the
+ * zone's start and end are multiples of the block the two buddies form,
+ * so a buddy of a block in the zone is in the zone) and, at pageblock
+ * order and above, the migratetypes (whole pageblocks merge across
+ * types only when both are mergeable, below MIGRATE_PCPTYPES: a
+ * HighAtomic block never joins another type's, or the reserve's count
+ * would follow blocks that are not on its lists).
+ */
+static __always_inline bool smm_merge_level(struct smm_mm *mm, struct smm_zone *z,
+					    struct smm_frame *frames, u64 *idx, u64 bit,
+					    u64 want, struct smm_free_area *a, unsigned int o,
+					    unsigned int mt, bool checked,
+					    unsigned int bound_order, u64 census_end)
+{
+	u64 buddy = *idx ^ bit;
+	struct smm_frame f;
+
+	if (checked && o >= bound_order && (buddy < z->start || buddy >= z->end))
+		return false;
+	f = smm_frame_load(&frames[buddy]);	/* held by someone else when not FREE */
+	if ((f.word & SMM_FRAME_MASK(SMM_FRAME_MT_SHIFT)) != want)
+		return false;
+	if (checked && o >= SMM_PAGEBLOCK_ORDER) {
+		unsigned int buddy_mt = smm_pageblock_mt(mm, buddy);
+
+		if (mt != buddy_mt && (mt >= SMM_NR_PCPTYPES || buddy_mt >= SMM_NR_PCPTYPES))
+			return false;
+	}
+	__smm_del_free_area(frames, z, a, buddy, o, f, census_end);
+	/* they differ in @bit only: the higher of the two a tail, the lower the head */
+	smm_frame_set_tail(&frames[*idx | buddy]);
+	*idx &= buddy;
+	return true;
+}
+
+/*
  * __free_one_page()'s merge loop: merge the block at @idx of *@order
  * with its free buddies and return the head of the result (*@order its
- * order). Each level is what the kernel's does: the buddy found with
- * one xor and one load, unlinked, the head inside the merged block made
- * a tail. The zone bound is asked only from @bound_order on: below it
- * the zone's start and end are multiples of the block the two buddies
- * form, so a buddy of a block in the zone is in the zone. @frames and
- * @census_end as for __smm_add_free().
+ * order), level by level (smm_merge_level()). The levels below both
+ * @bound_order and pageblock order need neither of its checks and run
+ * in a loop of their own; the free area, the buddy's distance and the
+ * compared word go from level to level with an add or a shift. @frames
+ * and @census_end as for __smm_add_free().
  */
 static __always_inline u64 smm_merge(struct smm_mm *mm, struct smm_zone *z,
 				     struct smm_frame *frames, u64 idx, unsigned int *order,
 				     unsigned int mt, unsigned int bound_order, u64 census_end)
 {
-	const u64 start = z->start, end = z->end;
+	const unsigned int plain = min(bound_order, (unsigned int)SMM_PAGEBLOCK_ORDER);
 	unsigned int o = *order;
-	/* 1 << o and what smm_free_head_of() compares, kept level to level */
+	struct smm_free_area *a = &z->area[o];
+	/* 1 << o and what page_is_buddy() compares, kept level to level */
 	u64 bit = 1ULL << o, want = smm_frame_head_word(SMM_FRAME_FREE, o, 0, 0);
+	const u64 step = 1ULL << SMM_FRAME_ORDER_SHIFT;
 
-	for (; o < SMM_MAX_ORDER; o++, bit <<= 1, want += 1ULL << SMM_FRAME_ORDER_SHIFT) {
-		u64 buddy = idx ^ bit;
-		struct smm_frame f;
-
-		/* page_is_buddy(): smm_is_free_buddy(), the word kept for the unlink */
-		if (unlikely(o >= bound_order) && (buddy < start || buddy >= end))
+	for (; o < plain; o++, a++, bit <<= 1, want += step)
+		if (!smm_merge_level(mm, z, frames, &idx, bit, want, a, o, mt, false, bound_order,
+				     census_end))
+			goto done;
+	for (; o < SMM_MAX_ORDER; o++, a++, bit <<= 1, want += step)
+		if (!smm_merge_level(mm, z, frames, &idx, bit, want, a, o, mt, true, bound_order,
+				     census_end))
 			break;
-		f = smm_frame_load(&frames[buddy]);
-		/* smm_free_head_of(): type and order in one compare */
-		if ((f.word & SMM_FRAME_MASK(SMM_FRAME_MT_SHIFT)) != want)
-			break;
-		/*
-		 * Whole pageblocks merge across types only when both are
-		 * mergeable (below MIGRATE_PCPTYPES): a HighAtomic block
-		 * never joins another type's, or the reserve's count would
-		 * follow blocks that are not on its lists.
-		 */
-		if (unlikely(o >= SMM_PAGEBLOCK_ORDER)) {
-			unsigned int buddy_mt = smm_pageblock_mt(mm, buddy);
-
-			if (mt != buddy_mt && (mt >= SMM_NR_PCPTYPES || buddy_mt >= SMM_NR_PCPTYPES))
-				break;
-		}
-		__smm_del_free(frames, z, buddy, o, f, census_end);
-		smm_frame_set_tail(&frames[idx | bit]);	/* the higher of the two */
-		idx &= ~bit;
-	}
+done:
 	*order = o;
 	return idx;
 }
@@ -224,8 +267,8 @@ static __always_inline u64 smm_merge(struct smm_mm *mm, struct smm_zone *z,
  * FPI_TO_TAIL (memory handed over at setup); otherwise the merged block
  * goes to the tail when buddy_merge_likely() says so.
  */
-static void smm_free_one(struct smm_mm *mm, struct smm_zone *z, u64 idx, unsigned int order,
-			 unsigned int mt, bool to_tail)
+static __always_inline void __smm_free_one_inline(struct smm_mm *mm, struct smm_zone *z, u64 idx,
+						  unsigned int order, unsigned int mt, bool to_tail)
 {
 	/* the zone lock keeps these still: loaded once, not per level */
 	struct smm_frame *frames = mm->frames;
@@ -244,6 +287,12 @@ static void smm_free_one(struct smm_mm *mm, struct smm_zone *z, u64 idx, unsigne
 	__smm_add_free(frames, z, idx, order, mt, to_tail, census_end);
 }
 
+static void smm_free_one(struct smm_mm *mm, struct smm_zone *z, u64 idx, unsigned int order,
+			 unsigned int mt, bool to_tail)
+{
+	__smm_free_one_inline(mm, z, idx, order, mt, to_tail);
+}
+
 void __smm_free_one(struct smm_mm *mm, struct smm_zone *z, u64 idx, unsigned int order,
 		    unsigned int mt)
 {
@@ -251,21 +300,46 @@ void __smm_free_one(struct smm_mm *mm, struct smm_zone *z, u64 idx, unsigned int
 }
 
 /*
+ * free_one_page(): a block straight back to the buddy (page_alloc.c's
+ * frees that the per-CPU lists do not take): __free_one_page() under
+ * the zone lock, in a write section of its seqcount, with the zone's
+ * count of such frees. One function with the merge inline, so that what
+ * the merge needs survives the lock call in the registers it uses.
+ */
+void smm_free_one_page(struct smm_mm *mm, struct smm_zone *z, u64 idx, unsigned int order,
+		       unsigned int mt)
+{
+	smm_lock(&z->lock);
+	smm_seq_write_begin(&z->seq);
+	__smm_free_one_inline(mm, z, idx, order, mt, false);
+	smm_count_add(z->stats.free[order], 1);
+	smm_seq_write_end(&z->seq);
+	smm_unlock(&z->lock);
+}
+
+/*
  * expand(): split a block of order @high down to @low, freeing upper
- * halves. @frames and @census_end as for __smm_add_free().
+ * halves; the free area and the half's size go from level to level
+ * with a subtraction and a shift. @frames and @census_end as for
+ * __smm_add_free().
  */
 static __always_inline void __smm_expand(struct smm_frame *frames, struct smm_zone *z, u64 idx,
 					 unsigned int low, unsigned int high, unsigned int mt,
 					 u64 census_end)
 {
+	struct smm_free_area *a = &z->area[high];
+	u64 size = 1ULL << high;
+
 	while (high > low) {
 		high--;
-		__smm_add_free(frames, z, idx + (1ULL << high), high, mt, false, census_end);
+		a--;
+		size >>= 1;
+		__smm_add_free_area(frames, z, a, idx + size, high, mt, false, census_end);
 	}
 }
 
-static void smm_expand(struct smm_mm *mm, struct smm_zone *z, u64 idx, unsigned int low,
-		       unsigned int high, unsigned int mt)
+static __always_inline void smm_expand(struct smm_mm *mm, struct smm_zone *z, u64 idx,
+				       unsigned int low, unsigned int high, unsigned int mt)
 {
 	u64 census_end = z->sweep.end;
 
@@ -276,8 +350,8 @@ static void smm_expand(struct smm_mm *mm, struct smm_zone *z, u64 idx, unsigned 
 		__smm_expand(mm->frames, z, idx, low, high, mt, census_end);
 }
 
-static u64 __smm_rmqueue_smallest(struct smm_mm *mm, struct smm_zone *z, unsigned int order,
-				  unsigned int mt)
+static __always_inline u64 __smm_rmqueue_smallest_inline(struct smm_mm *mm, struct smm_zone *z,
+							  unsigned int order, unsigned int mt)
 {
 	unsigned int o;
 
@@ -291,6 +365,13 @@ static u64 __smm_rmqueue_smallest(struct smm_mm *mm, struct smm_zone *z, unsigne
 		return idx;
 	}
 	return SMM_NO_IDX;
+}
+
+/* __rmqueue_smallest(): the smallest block of @mt's lists, split down to @order. */
+static u64 __smm_rmqueue_smallest(struct smm_mm *mm, struct smm_zone *z, unsigned int order,
+				  unsigned int mt)
+{
+	return __smm_rmqueue_smallest_inline(mm, z, order, mt);
 }
 
 /*
@@ -537,6 +618,34 @@ u64 __smm_rmqueue_buddy(struct smm_mm *mm, struct smm_zone *z, unsigned int orde
 			idx = __smm_rmqueue_smallest(mm, z, order, SHADOWMM_MT_HIGHATOMIC);
 	}
 	return smm_take(mm, z, idx, order, mt);
+}
+
+/*
+ * rmqueue_buddy() with its lock: __smm_rmqueue_buddy() under the zone
+ * lock, in a write section of its seqcount, a success counted in the
+ * zone's buddy allocations. The common case first, with the split
+ * inline: no reserve to try first and no CMA balance, so @mt's own
+ * lists are what __smm_rmqueue_buddy() would try first; when they have
+ * nothing, nothing has changed and it runs whole.
+ */
+u64 smm_rmqueue_buddy(struct smm_mm *mm, struct smm_zone *z, unsigned int order, unsigned int mt,
+		      unsigned int alloc_flags)
+{
+	u64 idx = SMM_NO_IDX;
+
+	smm_lock(&z->lock);
+	smm_seq_write_begin(&z->seq);
+	if (likely(!(alloc_flags & SMM_ALLOC_HIGHATOMIC) && !smm_cma_first(z, alloc_flags)))
+		idx = __smm_rmqueue_smallest_inline(mm, z, order, mt);
+	if (likely(idx != SMM_NO_IDX))
+		idx = smm_take(mm, z, idx, order, mt);
+	else
+		idx = __smm_rmqueue_buddy(mm, z, order, mt, alloc_flags);
+	if (idx != SMM_NO_IDX)
+		smm_count_add(z->stats.alloc[order], 1);
+	smm_seq_write_end(&z->seq);
+	smm_unlock(&z->lock);
+	return idx;
 }
 
 /*

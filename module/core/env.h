@@ -173,6 +173,7 @@ typedef uint64_t u64;
 typedef int64_t s64;
 typedef int32_t s32;
 typedef int16_t s16;
+typedef int8_t s8;
 
 #define U32_MAX		UINT32_MAX
 #define S32_MAX		INT32_MAX
@@ -392,5 +393,20 @@ typedef struct { int unused; } smm_ratelimit_t;
 
 #define SMM_PAGE_SHIFT		12
 #define SMM_PAGE_SIZE		(1UL << SMM_PAGE_SHIFT)
+
+/*
+ * A function out of line that also keeps its signature (GCC's noclone:
+ * no copy specialised for constant arguments), so that a tail call to it
+ * passes the caller's arguments where they already are. Nothing where
+ * the compiler does not know it.
+ */
+#if defined(__has_attribute)
+#if __has_attribute(__noclone__)
+#define smm_noclone	__attribute__((__noclone__))
+#endif
+#endif
+#ifndef smm_noclone
+#define smm_noclone
+#endif
 
 #endif /* _SMM_CORE_ENV_H */

@@ -293,6 +293,25 @@ struct smm_shrinker_list;
 struct smm_oom_report;
 struct smm_cma;
 
+/*
+ * The allocation fast path's reading of a request, decoded once per
+ * combination of the GFP bits that choose its zones and migratetype
+ * (DMA, DMA32, MOVABLE, RECLAIMABLE, HIGHMEM: smm_fast_req_index()),
+ * as 6.1 reads gfp_zone() from GFP_ZONE_TABLE: set at init
+ * (smm_set_fast_reqs(), page_alloc.c) beside preferred_zone[], read
+ * without a lock. @zone is -1 when the request must take the full path
+ * (no populated zone, or a pair of zone modifiers GFP_ZONE_BAD refuses).
+ */
+struct smm_fast_req {
+	s8 zone;			/* the preferred zone: preferred_zone[highest] */
+	u8 highest;			/* gfp_zone(): lowmem_reserve[]'s index */
+	u8 mt;				/* gfp_migratetype() */
+	u8 pindex;			/* order 0's pcp list: smm_pcp_index(0, mt) */
+	u32 alloc_flags;		/* step 1's: ALLOC_WMARK_LOW, _CMA, _NOFRAGMENT */
+};
+
+#define SMM_NR_FAST_REQ		32
+
 struct smm_mm {
 	struct smm_range *range;
 	struct smm_frame *frames;
@@ -308,6 +327,7 @@ struct smm_mm {
 	 * init, the zones never change), for the fast path.
 	 */
 	int preferred_zone[SMM_NR_ZONES];
+	struct smm_fast_req fast_req[SMM_NR_FAST_REQ];	/* by smm_fast_req_index() */
 	u64 min_free_kbytes;		/* vm.min_free_kbytes, written under sysctl_lock */
 	unsigned int watermark_scale_factor;	/* vm.watermark_scale_factor, likewise */
 	unsigned int watermark_boost_factor;	/* vm.watermark_boost_factor, 0: no boost */
@@ -541,6 +561,12 @@ static inline struct smm_pcp *smm_pcp_of(struct smm_mm *mm, unsigned int cpu,
 					 unsigned int zone)
 {
 	return &mm->pcp[cpu * SMM_NR_ZONES + zone];
+}
+
+/* The CPU of @pcp: smm_pcp_of() undone. */
+static inline unsigned int smm_pcp_cpu(const struct smm_mm *mm, const struct smm_pcp *pcp)
+{
+	return (pcp - mm->pcp) / SMM_NR_ZONES;
 }
 
 /* frag.c: per-order fragmentation, in thousandths as mm/vmstat.c keeps them */

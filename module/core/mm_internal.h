@@ -61,13 +61,22 @@ bool smm_boost_watermark(const struct smm_mm *mm, struct smm_zone *z);
 u64 smm_zone_pcp_frames(const struct smm_mm *mm, unsigned int zone);
 void smm_zone_nr_free(const struct smm_zone *z, u64 nr_free[SMM_NR_ORDERS]);
 
+/*
+ * The zone of frame @idx: the first zone whose end is above it, the last
+ * one past them all (page_zone()). The zones' ends never go down from
+ * one zone to the next (smm_zones_setup()), so two compares find Normal,
+ * three at most any zone.
+ */
 static inline unsigned int smm_zone_of(const struct smm_mm *mm, u64 idx)
 {
-	unsigned int z = 0;
-
-	while (z < SMM_NR_ZONES - 1 && idx >= mm->zones[z].end)
-		z++;
-	return z;
+	_Static_assert(SMM_NR_ZONES == 5, "smm_zone_of() knows five zones");
+	if (idx < mm->zones[SHADOWMM_ZONE_DMA32].end)
+		return idx < mm->zones[SHADOWMM_ZONE_DMA].end ? SHADOWMM_ZONE_DMA :
+								SHADOWMM_ZONE_DMA32;
+	if (idx < mm->zones[SHADOWMM_ZONE_NORMAL].end)
+		return SHADOWMM_ZONE_NORMAL;
+	return idx < mm->zones[SHADOWMM_ZONE_HIGHMEM].end ? SHADOWMM_ZONE_HIGHMEM :
+							     SHADOWMM_ZONE_MOVABLE;
 }
 
 /*
@@ -165,6 +174,20 @@ static inline unsigned int smm_gfp_zone(unsigned int gfp)
 	return SHADOWMM_ZONE_NORMAL;
 }
 
+/*
+ * The fast request of @gfp (mm.h's struct smm_fast_req): its slot is
+ * the four low GFP bits (DMA, DMA32, MOVABLE, RECLAIMABLE) and HIGHMEM,
+ * the only ones gfp_zone() and gfp_migratetype() read.
+ */
+#define SMM_FAST_REQ_HIGHMEM_SHIFT	5	/* GFP bit 9 to slot bit 4 */
+
+static inline unsigned int smm_fast_req_index(unsigned int gfp)
+{
+	return (gfp & (SHADOWMM_GFP_DMA | SHADOWMM_GFP_DMA32 | SHADOWMM_GFP_MOVABLE |
+		       SHADOWMM_GFP_RECLAIMABLE)) |
+	       (gfp & SHADOWMM_GFP_HIGHMEM) >> SMM_FAST_REQ_HIGHMEM_SHIFT;
+}
+
 /* A zone that is not lowmem: never for slab, page tables, LRU records. */
 static inline bool smm_zone_is_high(unsigned int zone)
 {
@@ -197,8 +220,14 @@ u64 __smm_rmqueue_flags(struct smm_mm *mm, struct smm_zone *z, unsigned int orde
 			unsigned int mt, unsigned int alloc_flags);
 u64 __smm_rmqueue_buddy(struct smm_mm *mm, struct smm_zone *z, unsigned int order,
 			unsigned int mt, unsigned int alloc_flags);
+/* buddy.c: __smm_rmqueue_buddy() with the zone lock taken and a success counted */
+u64 smm_rmqueue_buddy(struct smm_mm *mm, struct smm_zone *z, unsigned int order, unsigned int mt,
+		      unsigned int alloc_flags);
 void __smm_free_one(struct smm_mm *mm, struct smm_zone *z, u64 idx, unsigned int order,
 		    unsigned int mt);
+/* buddy.c: __smm_free_one() with the zone lock taken and the free counted */
+void smm_free_one_page(struct smm_mm *mm, struct smm_zone *z, u64 idx, unsigned int order,
+		       unsigned int mt);
 void smm_buddy_init_zone(struct smm_mm *mm, struct smm_zone *z);
 unsigned int __smm_isolate_free_block(struct smm_mm *mm, struct smm_zone *z, u64 idx,
 				      unsigned int mt);
@@ -281,19 +310,16 @@ static __always_inline unsigned int smm_pcp_stat_slot(unsigned int order)
 }
 
 /*
- * rmqueue_pcplist() when the list holds a block: pcp.c's smm_pcp_alloc()
- * without the refill, inline in the allocation fast path. An empty list
+ * rmqueue_pcplist() when @pcp's list @p (smm_pcp_index()) holds a block: pcp.c's
+ * smm_pcp_alloc() without the refill, inline in the allocation fast path. An empty list
  * is left as it was (no write section, free_factor untouched) and
  * SMM_NO_IDX returned,
  * so the caller's full path does exactly what it would have done. The
  * descriptor is read once: its link and its type come from that load.
  */
-static __always_inline u64 smm_pcp_alloc_fast(struct smm_mm *mm, unsigned int zone,
-					      unsigned int order, unsigned int mt,
-					      unsigned int cpu)
+static __always_inline u64 smm_pcp_alloc_fast(struct smm_mm *mm, struct smm_pcp *pcp,
+					      unsigned int order, unsigned int p)
 {
-	struct smm_pcp *pcp = smm_pcp_of(mm, cpu, zone);
-	unsigned int p = smm_pcp_index(order, mt);
 	struct smm_frame f;
 	u32 idx;
 
@@ -321,7 +347,7 @@ static __always_inline u64 smm_pcp_alloc_fast(struct smm_mm *mm, unsigned int zo
 void smm_pcp_free_high(struct smm_mm *mm, struct smm_pcp *pcp, unsigned int p);
 
 /*
- * free_unref_page() of an order-0 block: pcp.c's smm_pcp_free() with
+ * free_unref_page() of an order-0 block onto @pcp: pcp.c's smm_pcp_free() with
  * the order a constant, inline in page_alloc.c's free path. The
  * descriptor's word is made before the lock (only its next link comes
  * from the list), and the drain past high is out of line
@@ -329,22 +355,22 @@ void smm_pcp_free_high(struct smm_mm *mm, struct smm_pcp *pcp, unsigned int p);
  * smm_pcp_commit()'s, with fewer values live across the lock call. The
  * caller fires the free's trace hook.
  */
-static __always_inline void smm_pcp_free_fast(struct smm_mm *mm, unsigned int zone, u64 idx,
-					      unsigned int mt, unsigned int cpu)
+static __always_inline void smm_pcp_free_fast(struct smm_mm *mm, struct smm_pcp *pcp, u64 idx,
+					      unsigned int mt)
 {
-	struct smm_pcp *pcp = smm_pcp_of(mm, cpu, zone);
 	unsigned int p = smm_pcp_index(0, mt);
-	struct smm_frame *f = &mm->frames[idx];
 	u64 word = smm_frame_head_word(SMM_FRAME_PCP, 0, mt, smm_frame_links(SMM_FRAME_NONE, 0));
+	u32 count;
 
 	smm_pcp_lock(pcp);
-	/* smm_pcp_add_head(): list_add() */
-	smm_frame_store(f, word | (u64)pcp->lists[p] << SMM_FRAME_NEXT_SHIFT);
+	/* smm_pcp_add_head(): list_add(); mm->frames loaded after the lock call */
+	smm_frame_store(&mm->frames[idx], word | (u64)pcp->lists[p] << SMM_FRAME_NEXT_SHIFT);
 	pcp->lists[p] = idx;
 	smm_pcp_census(pcp, idx, 1);
-	smm_count_add(pcp->count, 1);
+	count = pcp->count + 1;		/* the value stored, not loaded again */
+	WRITE_ONCE(pcp->count, count);
 	smm_count_add(pcp->stats.free[0], 1);
-	if (unlikely(pcp->count >= pcp->high))
+	if (unlikely(count >= pcp->high))
 		smm_pcp_free_high(mm, pcp, p);
 	smm_pcp_unlock(pcp);
 }

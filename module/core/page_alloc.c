@@ -18,21 +18,6 @@
  * from the buddy under the zone lock (where the HighAtomic reserve is:
  * __smm_rmqueue_buddy()).
  */
-static u64 smm_rmqueue_buddy(struct smm_mm *mm, struct smm_zone *z, unsigned int order,
-			     unsigned int mt, unsigned int alloc_flags)
-{
-	u64 idx;
-
-	smm_lock(&z->lock);
-	smm_seq_write_begin(&z->seq);
-	idx = __smm_rmqueue_buddy(mm, z, order, mt, alloc_flags);
-	if (idx != SMM_NO_IDX)
-		smm_count_add(z->stats.alloc[order], 1);
-	smm_seq_write_end(&z->seq);
-	smm_unlock(&z->lock);
-	return idx;
-}
-
 static u64 smm_rmqueue(struct smm_mm *mm, struct smm_zone *z, unsigned int order,
 		       unsigned int mt, unsigned int alloc_flags, unsigned int cpu)
 {
@@ -106,6 +91,31 @@ static void smm_set_preferred_zones(struct smm_mm *mm)
 static unsigned int smm_alloc_flags_nofragment(const struct smm_mm *mm, unsigned int gfp)
 {
 	return smm_preferred_zone(mm, gfp) == SHADOWMM_ZONE_NORMAL ? SMM_ALLOC_NOFRAGMENT : 0;
+}
+
+/*
+ * smm_mm_init(), after smm_set_preferred_zones(): each fast request
+ * (mm.h), from the same helpers the full path calls on the GFP itself,
+ * so that both read a request alike. A bad pair of zone modifiers
+ * (smm_gfp_zone_bad()) and a request with no populated zone get -1: the
+ * full path refuses or fails them as before.
+ */
+static void smm_set_fast_reqs(struct smm_mm *mm)
+{
+	unsigned int slot, gfp;
+
+	for (slot = 0; slot < SMM_NR_FAST_REQ; slot++) {
+		struct smm_fast_req *r = &mm->fast_req[slot];
+
+		gfp = (slot & 0xf) | (slot & 0x10) << SMM_FAST_REQ_HIGHMEM_SHIFT;
+		WARN_ON_ONCE(smm_fast_req_index(gfp) != slot);
+		r->highest = smm_gfp_zone(gfp);
+		r->zone = smm_gfp_zone_bad(gfp) ? -1 : smm_preferred_zone(mm, gfp);
+		r->mt = smm_gfp_mt(gfp);
+		r->pindex = smm_pcp_index(0, r->mt);
+		r->alloc_flags = SMM_ALLOC_WMARK_LOW | smm_gfp_alloc_cma(gfp) |
+				 smm_alloc_flags_nofragment(mm, gfp);
+	}
 }
 
 /*
@@ -316,57 +326,107 @@ static bool smm_alloc_noretry(unsigned int order, unsigned int gfp)
 
 /*
  * The common case of step 1, straight-line: a valid request whose
- * preferred zone passes the low watermark (the order-0 shortcut inline)
- * and serves it, from the CPU's list when the lists take the order and
- * it holds a block, else from the buddy (ALLOC_NOFRAGMENT as step 1
- * sets it). It is the first thing smm_get_page_from_freelist() would
- * try, with the same outcome; when any of it does not hold, nothing
- * has changed (a failed buddy attempt steals nothing) and the full path
- * runs from the start (smm_alloc_pages_slow()), which also refills an
- * empty list. Before all of it, as prepare_alloc_pages(), fault
- * injection may fail the request (failinject.c).
+ * preferred zone passes the low watermark and serves it, from the CPU's
+ * list when the lists take the order and it holds a block, else from
+ * the buddy (ALLOC_NOFRAGMENT as step 1 sets it). It is the first thing
+ * smm_get_page_from_freelist() would try, with the same outcome; when
+ * any of it does not hold, nothing has changed (a failed buddy attempt
+ * steals nothing) and the full path runs from the start
+ * (smm_alloc_pages_slow()), which also refills an empty list. The
+ * request's zone, migratetype and flags come decoded from its fast
+ * request (mm->fast_req[], smm_set_fast_reqs()).
+ *
+ * smm_alloc_pages() is this for order 0 through the lists, the order a
+ * constant; smm_alloc_pages_any() for the rest, out of line, so that the
+ * order-0 path keeps fewer values in registers across its lock call
+ * (it finds its CPU again from the pcp when the list was empty:
+ * smm_pcp_cpu()). While fault injection is armed every request goes
+ * the second way, which asks it first, as prepare_alloc_pages() does.
  */
-int smm_alloc_pages(struct smm_mm *mm, unsigned int order, unsigned int gfp,
-		    unsigned int cpu, u64 *idx)
+static __always_inline int smm_alloc_done(struct smm_mm *mm, u64 got, unsigned int order,
+					  unsigned int gfp, unsigned int mt, u64 *idx)
 {
-	unsigned int highest = smm_gfp_zone(gfp);
-	int zi = mm->preferred_zone[highest];
-	struct smm_zone *z;
-	u64 mark, got;
-
-	if (smm_should_fail_alloc_page(&mm->fail[SHADOWMM_FAULT_PAGE_ALLOC], order, gfp))
-		return -ENOMEM;
-	if (unlikely(order > SMM_MAX_ORDER || (gfp & ~(SHADOWMM_GFP_ALL | SMM_GFP_DIRECT_RECLAIM)) ||
-		     cpu >= mm->nr_cpus || zi < 0 || smm_gfp_zone_bad(gfp)))
-		goto slow;
-	z = &mm->zones[zi];
-	mark = smm_wmark_pages(z, SMM_WMARK_LOW);
-	if (likely(!order)) {
-		if (unlikely(!smm_zone_watermark_order0(z, mark, highest,
-							SMM_ALLOC_WMARK_LOW | smm_gfp_alloc_cma(gfp))))
-			goto slow;
-	} else if (!smm_zone_watermark_fast(z, order, mark, highest,
-					    SMM_ALLOC_WMARK_LOW | smm_gfp_alloc_cma(gfp))) {
-		goto slow;
-	}
-	if (likely(mm->pcp_enabled && !order))	/* constants folded */
-		got = smm_pcp_alloc_fast(mm, zi, 0, smm_gfp_mt(gfp), cpu);
-	else if (mm->pcp_enabled && smm_pcp_allowed_order(order))
-		got = smm_pcp_alloc_fast(mm, zi, order, smm_gfp_mt(gfp), cpu);
-	else
-		got = smm_rmqueue_buddy(mm, z, order, smm_gfp_mt(gfp),
-					SMM_ALLOC_WMARK_LOW | smm_gfp_alloc_cma(gfp) |
-					(zi == SHADOWMM_ZONE_NORMAL ? SMM_ALLOC_NOFRAGMENT : 0));
-	if (unlikely(got == SMM_NO_IDX))
-		goto slow;
 	if (unlikely(gfp & SHADOWMM_GFP_ZERO))
 		smm_clear_block(mm, got, order);
-	smm_trace_page_alloc(mm, got, order, gfp, smm_gfp_mt(gfp));
+	smm_trace_page_alloc(mm, got, order, gfp, mt);
 	smm_page_owner_alloc(mm, got, order, gfp);
 	*idx = got;
 	return 0;
+}
+
+static noinline smm_noclone int smm_alloc_pages_any(struct smm_mm *mm, unsigned int order,
+						    unsigned int gfp, unsigned int cpu, u64 *idx)
+{
+	const struct smm_fast_req *req = &mm->fast_req[smm_fast_req_index(gfp)];
+	int zi = req->zone;
+	/* step 1 grants no reserve: the compiler drops their tests */
+	unsigned int wflags = SMM_ALLOC_WMARK_LOW | (req->alloc_flags & SMM_ALLOC_CMA);
+	struct smm_zone *z;
+	u64 mark, got;
+
+	/* prepare_alloc_pages()'s should_fail_alloc_page() */
+	if (smm_should_fail_alloc_page(&mm->fail[SHADOWMM_FAULT_PAGE_ALLOC], order, gfp))
+		return -ENOMEM;
+	if (unlikely(order > SMM_MAX_ORDER || (gfp & ~(SHADOWMM_GFP_ALL | SMM_GFP_DIRECT_RECLAIM)) ||
+		     cpu >= mm->nr_cpus || zi < 0))
+		goto slow;
+	z = &mm->zones[zi];
+	mark = smm_wmark_pages(z, SMM_WMARK_LOW);
+	if (likely(!order)) {	/* the lists off */
+		if (unlikely(!smm_zone_watermark_order0(z, mark, req->highest, wflags)))
+			goto slow;
+	} else if (!smm_zone_watermark_fast(z, order, mark, req->highest, wflags)) {
+		goto slow;
+	}
+	if (mm->pcp_enabled && smm_pcp_allowed_order(order))
+		got = smm_pcp_alloc_fast(mm, smm_pcp_of(mm, cpu, zi), order,
+					 smm_pcp_index(order, req->mt));
+	else
+		got = smm_rmqueue_buddy(mm, z, order, req->mt, req->alloc_flags);
+	if (unlikely(got == SMM_NO_IDX))
+		goto slow;
+	return smm_alloc_done(mm, got, order, gfp, req->mt, idx);
 slow:
 	return smm_alloc_pages_slow(mm, order, gfp, cpu, idx);
+}
+
+static noinline smm_noclone int smm_alloc_page_pcp(struct smm_mm *mm, unsigned int order,
+						   unsigned int gfp, unsigned int cpu, u64 *idx)
+{
+	const struct smm_fast_req *req;
+	struct smm_pcp *pcp;
+	struct smm_zone *z;
+	int zi;
+	u64 got;
+
+	(void)order;	/* 0: smm_alloc_pages()'s arguments as they came, for its tail call */
+	req = &mm->fast_req[smm_fast_req_index(gfp)];
+	zi = req->zone;
+	if (unlikely((gfp & ~(SHADOWMM_GFP_ALL | SMM_GFP_DIRECT_RECLAIM)) || cpu >= mm->nr_cpus ||
+		     zi < 0))
+		goto slow;
+	z = &mm->zones[zi];
+	if (unlikely(!smm_zone_watermark_order0(z, smm_wmark_pages(z, SMM_WMARK_LOW), req->highest,
+						SMM_ALLOC_WMARK_LOW |
+						(req->alloc_flags & SMM_ALLOC_CMA))))
+		goto slow;
+	pcp = smm_pcp_of(mm, cpu, zi);
+	got = smm_pcp_alloc_fast(mm, pcp, 0, req->pindex);
+	if (unlikely(got == SMM_NO_IDX))
+		return smm_alloc_pages_slow(mm, 0, gfp, smm_pcp_cpu(mm, pcp), idx);
+	return smm_alloc_done(mm, got, 0, gfp, req->mt, idx);
+slow:
+	return smm_alloc_pages_slow(mm, 0, gfp, cpu, idx);
+}
+
+int smm_alloc_pages(struct smm_mm *mm, unsigned int order, unsigned int gfp,
+		    unsigned int cpu, u64 *idx)
+{
+	/* fault injection armed: smm_alloc_pages_any() asks it */
+	if (likely(!order && mm->pcp_enabled &&
+		   !smm_fail_armed(&mm->fail[SHADOWMM_FAULT_PAGE_ALLOC])))
+		return smm_alloc_page_pcp(mm, 0, gfp, cpu, idx);
+	return smm_alloc_pages_any(mm, order, gfp, cpu, idx);
 }
 
 /*
@@ -472,15 +532,8 @@ int smm_alloc_pages_reclaim(struct smm_mm *mm, unsigned int order, unsigned int 
 static noinline void smm_free_pages_buddy(struct smm_mm *mm, unsigned int zone, u64 idx,
 					  unsigned int order, unsigned int mt)
 {
-	struct smm_zone *z = &mm->zones[zone];
-
 	smm_trace_page_free(mm, idx, order);
-	smm_lock(&z->lock);
-	smm_seq_write_begin(&z->seq);
-	__smm_free_one(mm, z, idx, order, mt);
-	smm_count_add(z->stats.free[order], 1);
-	smm_seq_write_end(&z->seq);
-	smm_unlock(&z->lock);
+	smm_free_one_page(mm, &mm->zones[zone], idx, order, mt);
 }
 
 /*
@@ -488,11 +541,11 @@ static noinline void smm_free_pages_buddy(struct smm_mm *mm, unsigned int zone, 
  * out of line: a tail call from smm_free_pages(), which then saves no
  * registers for the buddy's frees.
  */
-static noinline void smm_free_pages_pcp0(struct smm_mm *mm, unsigned int zone, u64 idx,
-					 unsigned int mt, unsigned int cpu)
+static noinline smm_noclone void smm_free_pages_pcp0(struct smm_mm *mm, struct smm_pcp *pcp,
+						     u64 idx, unsigned int mt)
 {
 	smm_trace_page_free(mm, idx, 0);
-	smm_pcp_free_fast(mm, zone, idx, mt, cpu);
+	smm_pcp_free_fast(mm, pcp, idx, mt);
 }
 
 /*
@@ -511,14 +564,20 @@ void smm_free_pages(struct smm_mm *mm, u64 idx, unsigned int cpu)
 	if (WARN_ON_ONCE(idx >= mm->range->span || cpu >= mm->nr_cpus))
 		return;
 	f = mm->frames[idx];
-	if (WARN_ON_ONCE(smm_frame_type(&f) != SMM_FRAME_PAGE))
-		return;
-	order = smm_frame_order(&f);
+	/* a PAGE head of order 0, type and order in one compare of the low byte */
+	if (likely((f.word & SMM_FRAME_MASK(SMM_FRAME_MT_SHIFT)) ==
+		   smm_frame_head_word(SMM_FRAME_PAGE, 0, 0, 0))) {
+		order = 0;
+	} else {
+		if (WARN_ON_ONCE(smm_frame_type(&f) != SMM_FRAME_PAGE))
+			return;
+		order = smm_frame_order(&f);
+	}
 	zone = smm_zone_of(mm, idx);
 	mt = smm_pageblock_mt(mm, idx);
 	smm_page_owner_free(mm, idx, order);
 	if (likely(mm->pcp_enabled && !order && mt != SHADOWMM_MT_ISOLATE))	/* constants folded */
-		smm_free_pages_pcp0(mm, zone, idx, mt, cpu);
+		smm_free_pages_pcp0(mm, smm_pcp_of(mm, cpu, zone), idx, mt);
 	else if (mm->pcp_enabled && smm_pcp_allowed_order(order) && mt != SHADOWMM_MT_ISOLATE)
 		smm_pcp_free(mm, zone, idx, order, mt, cpu);
 	else
@@ -640,6 +699,7 @@ int smm_mm_init(struct smm_mm *mm, struct smm_range *r, const struct smm_mm_conf
 		smm_buddy_init_zone(mm, &mm->zones[z]);
 	}
 	smm_set_preferred_zones(mm);
+	smm_set_fast_reqs(mm);
 	smm_zones_set_watermarks(mm, cfg->min_free_kbytes);
 	smm_pcp_setup(mm);
 	return 0;
