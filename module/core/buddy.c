@@ -730,30 +730,35 @@ bool smm_unreserve_highatomic(struct smm_mm *mm, unsigned int highest, unsigned 
  * block spans an isolated and a non-isolated pageblock; the halves stay
  * as large as they can, so that the pageblock, given back, merges into
  * the whole block again (at pageblock order 9 a block of order 10 is
- * two pageblocks either way; below it, cutting every pageblock apart
- * would leave buddies CHECK finds unmerged). The zone's free count does
- * not change. The zone lock is held, in a write section.
+ * two pageblocks either way, freed in the same order; below it,
+ * cutting every pageblock apart would leave buddies CHECK finds
+ * unmerged). The zone's free count does not change. The zone lock is held, in a write section.
  */
 void __smm_split_free_block(struct smm_mm *mm, struct smm_zone *z, u64 head, u64 pb)
 {
-	unsigned int order = smm_frame_order(&mm->frames[head]);
-	u64 half;
+	unsigned int order = smm_frame_order(&mm->frames[head]), n = 0;
+	unsigned int right_order[SMM_MAX_ORDER] = { 0 };
+	u64 right[SMM_MAX_ORDER] = { 0 }, half;
 
 	/* the second test says what holds anyway, for pageblock order 10 */
 	if (order <= SMM_PAGEBLOCK_ORDER || order > SMM_MAX_ORDER)
 		return;
 	smm_del_free(mm, z, head);
+	/* freed in address order, as the pageblocks once were: the lists' order kept */
 	while (order > SMM_PAGEBLOCK_ORDER) {
 		half = 1ULL << --order;
 		if (pb < head + half) {
-			smm_add_free(mm, z, head + half, order, smm_pageblock_mt(mm, head + half),
-				     false);
+			right[n] = head + half;
+			right_order[n++] = order;
 		} else {
 			smm_add_free(mm, z, head, order, smm_pageblock_mt(mm, head), false);
 			head += half;
 		}
 	}
 	smm_add_free(mm, z, head, order, smm_pageblock_mt(mm, head), false);
+	while (n--)
+		smm_add_free(mm, z, right[n], right_order[n], smm_pageblock_mt(mm, right[n]),
+			     false);
 }
 
 /*
