@@ -359,8 +359,8 @@ static int parse_args(int argc, char **argv, struct nrp_params *p, struct smmc_r
 		case O_FALLBACK:
 			pol = nrp_fallback_by_name(a);
 			if (pol < 0)
-				return fprintf(stderr, "replay_native: --fallback is kernel, nosteal "
-					       "or claim\n"), -1;
+				return fprintf(stderr, "replay_native: --fallback is kernel, "
+					       "nosteal or claim\n"), -1;
 			p->fallback = pol;
 			break;
 		case O_PB_ORDER:
