@@ -103,6 +103,12 @@ test-core:
 	@mkdir -p build/host
 	tools/testing/core/core_test | tee build/host/core.tap; exit $${PIPESTATUS[0]}
 
+# The core at pageblock orders 7 and 10 (replay_native's variants): the
+# tests that hold at any order; TAP in build/host/core-pb7.tap, core-pb10.tap.
+test-core-pb:
+	@rm -f build/host/core-pb7.tap build/host/core-pb10.tap
+	$(MAKE) -C tools/testing/core test-pb PB_TAP_DIR=$(CURDIR)/build/host
+
 test-tools:
 	$(MAKE) -C tools test TAP_DIR=$(CURDIR)/build/host
 
@@ -163,7 +169,7 @@ test-replay:
 	@rm -f build/host/replay.tap
 	@mkdir -p build/host
 	$(MAKE) -C tools lib/libsmm.a
-	$(MAKE) -C tools/testing/replay replay_native
+	$(MAKE) -C tools/testing/replay all
 	cd tools/testing/replay && ./test_replay_native.sh ./replay_native | tee $(CURDIR)/build/host/replay.tap; exit $${PIPESTATUS[0]}
 
 # make install/uninstall into a DESTDIR, then DKMS for 6.1 and 6.12
@@ -195,7 +201,7 @@ test-ynl: $(YNL_DIR)/tools/net/ynl/cli.py
 	$(PYTHON3) scripts/check-ynl.py --kernel-dir $(YNL_DIR) | tee build/host/ynl.tap; exit $${PIPESTATUS[0]}
 
 test-host: test-core test-tsan test-tools test-fuzz test-names test-tree test-man test-prom \
-	   test-ksft test-install test-ynl test-replay
+	   test-ksft test-install test-ynl test-replay test-core-pb
 
 # Install as any out-of-tree module and tool set (scripts/install.sh).
 PREFIX		?= /usr/local
@@ -241,7 +247,7 @@ FLAVOURS	?= $(if $(TESTS),,la48 holds k612 k612-rt smp4 arm64 debug-quick)
 FULL_FLAVOURS	:= la48 holds rt smp4 debug-quick k612 k612-rt arm64 arm64-612 arm64-612-la48
 HOST_TAP	:= $(addprefix build/host/,core.tap tsan.tap fuzz.tap test_json.tap test_nl.tap \
 		   test_smmctl.tap test_completion.tap test_smmtop.tap names.tap tree.tap man.tap \
-		   prometheus.tap ksft.tap install.tap ynl.tap replay.tap)
+		   prometheus.tap ksft.tap install.tap ynl.tap replay.tap core-pb7.tap core-pb10.tap)
 
 # Build, the host tests and the generic kernel's run, judged later with
 # the other kernels' by check and check-debug.
@@ -338,4 +344,4 @@ clean:
 	$(MAKE) -C selftests clean
 	rm -rf build
 
-.PHONY: all deps bench demo lab install uninstall dkms test-install test-replay module sparse tools selftests test-core test-tsan test-tools test-fuzz test-names test-tree test-man test-prom test-ksft test-ynl test-host vm check-generic check check-full check-debug clean
+.PHONY: all deps bench demo lab install uninstall dkms test-install test-replay test-core-pb module sparse tools selftests test-core test-tsan test-tools test-fuzz test-names test-tree test-man test-prom test-ksft test-ynl test-host vm check-generic check check-full check-debug clean

@@ -375,17 +375,72 @@ static u64 __smm_rmqueue_smallest(struct smm_mm *mm, struct smm_zone *z, unsigne
 }
 
 /*
- * can_steal_fallback(): large requests, and unmovable or reclaimable ones
- * (which would otherwise pollute many pageblocks), take whole pageblocks.
+ * The fallback rules, by policy (enum smm_fallback_policy, mm.h). All
+ * three raid the same lists in the same order (smm_fallbacks[]) and
+ * change the type of a free block of a whole pageblock or more outright
+ * (nothing else lives in it); they differ in what happens to a
+ * pageblock that is only partly free:
+ *
+ * - kernel: 6.1's. Unmovable and reclaimable requests, and large ones,
+ *   may steal (can_steal_fallback()); a steal moves the pageblock's free
+ *   blocks and claims the pageblock when at least half of it is free or
+ *   alike. The balance the other two bracket.
+ * - nosteal: can_steal_fallback() always says no: the fallback takes the
+ *   one block it needs (for a movable request the smallest, as the
+ *   kernel does then), and the pageblock keeps its type. Without claims
+ *   unmovable pages spread over movable pageblocks, each freed piece
+ *   going back to the movable lists: what grouping by mobility was made
+ *   to stop (mixed pageblocks, no steals).
+ * - claim: every fallback claims the raided pageblock, however full of
+ *   the other type it is. Unmovable pageblocks multiply, and the movable
+ *   pages left in them sit in blocks async compaction does not scan:
+ *   the other way to mix (a steal on every fallback).
  */
-static bool smm_can_steal(unsigned int order, unsigned int start_mt)
+static const char *const smm_fallback_names[SMM_NR_FALLBACK_POLICIES] = {
+	[SMM_FALLBACK_KERNEL]	= "kernel",
+	[SMM_FALLBACK_NOSTEAL]	= "nosteal",
+	[SMM_FALLBACK_CLAIM]	= "claim",
+};
+
+const char *smm_fallback_policy_name(unsigned int policy)
 {
+	return policy < SMM_NR_FALLBACK_POLICIES ? smm_fallback_names[policy] : NULL;
+}
+
+int smm_fallback_policy_by_name(const char *name)
+{
+	int i;
+
+	for (i = 0; i < SMM_NR_FALLBACK_POLICIES; i++)
+		if (!strcmp(name, smm_fallback_names[i]))
+			return i;
+	return -1;
+}
+
+/* Set before or between allocations; each fallback reads it once, under the zone lock. */
+int smm_set_fallback_policy(struct smm_mm *mm, unsigned int policy)
+{
+	if (policy >= SMM_NR_FALLBACK_POLICIES)
+		return -EINVAL;
+	WRITE_ONCE(mm->fallback_policy, policy);
+	return 0;
+}
+
+/*
+ * can_steal_fallback(): large requests, and unmovable or reclaimable ones
+ * (which would otherwise pollute many pageblocks), take whole pageblocks;
+ * under the other policies never (nosteal) or always (claim).
+ */
+static bool smm_can_steal(unsigned int policy, unsigned int order, unsigned int start_mt)
+{
+	if (unlikely(policy != SMM_FALLBACK_KERNEL))
+		return policy == SMM_FALLBACK_CLAIM;
 	if (order >= SMM_PAGEBLOCK_ORDER / 2)
 		return true;
 	return start_mt == SHADOWMM_MT_RECLAIMABLE || start_mt == SHADOWMM_MT_UNMOVABLE;
 }
 
-static int smm_find_fallback(const struct smm_zone *z, unsigned int order,
+static int smm_find_fallback(const struct smm_zone *z, unsigned int policy, unsigned int order,
 			     unsigned int start_mt, bool *can_steal)
 {
 	unsigned int i;
@@ -394,7 +449,7 @@ static int smm_find_fallback(const struct smm_zone *z, unsigned int order,
 		unsigned int mt = smm_fallbacks[start_mt][i];
 
 		if (z->area[order].nr_free[mt]) {
-			*can_steal = smm_can_steal(order, start_mt);
+			*can_steal = smm_can_steal(policy, order, start_mt);
 			return mt;
 		}
 	}
@@ -458,11 +513,13 @@ static u64 smm_move_pageblock(struct smm_mm *mm, struct smm_zone *z, u64 idx,
 /*
  * steal_suitable_fallback(): take the fallback block at @idx for @start_mt.
  * A block of a whole pageblock or more changes type outright; otherwise
- * the zone's watermarks are boosted and, when stealing is allowed, the pageblock's free blocks all move and the
- * pageblock changes type if at least half of it is free or alike.
+ * the zone's watermarks are boosted and, when stealing is allowed, the
+ * pageblock's free blocks all move and the pageblock changes type if at
+ * least half of it is free or alike (under SMM_FALLBACK_CLAIM whatever
+ * is free or alike).
  */
 static void smm_steal_fallback(struct smm_mm *mm, struct smm_zone *z, u64 idx,
-			       unsigned int start_mt, bool whole_block)
+			       unsigned int start_mt, bool whole_block, unsigned int policy)
 {
 	unsigned int order = smm_frame_order(&mm->frames[idx]);
 	unsigned int old_mt = smm_pageblock_mt(mm, idx);
@@ -490,7 +547,7 @@ static void smm_steal_fallback(struct smm_mm *mm, struct smm_zone *z, u64 idx,
 		alike = SMM_PAGEBLOCK_FRAMES - (free + movable);
 	else
 		alike = 0;
-	if (free + alike >= SMM_PAGEBLOCK_FRAMES / 2) {
+	if (free + alike >= SMM_PAGEBLOCK_FRAMES / 2 || policy == SMM_FALLBACK_CLAIM) {
 		WRITE_ONCE(mm->pageblock_mt[idx >> SMM_PAGEBLOCK_ORDER], start_mt);
 		smm_count_add(z->stats.mt_steal, 1);
 	}
@@ -511,13 +568,14 @@ single_block:
 static bool __smm_rmqueue_fallback(struct smm_mm *mm, struct smm_zone *z, unsigned int order,
 				   unsigned int start_mt, unsigned int alloc_flags)
 {
+	unsigned int policy = READ_ONCE(mm->fallback_policy);
 	int o, mt = -1, min_order = order;
 	bool can_steal = false;
 
 	if (order < SMM_PAGEBLOCK_ORDER && (alloc_flags & SMM_ALLOC_NOFRAGMENT))
 		min_order = SMM_PAGEBLOCK_ORDER;
 	for (o = SMM_MAX_ORDER; o >= min_order; o--) {
-		mt = smm_find_fallback(z, o, start_mt, &can_steal);
+		mt = smm_find_fallback(z, policy, o, start_mt, &can_steal);
 		if (mt >= 0)
 			break;
 	}
@@ -525,13 +583,13 @@ static bool __smm_rmqueue_fallback(struct smm_mm *mm, struct smm_zone *z, unsign
 		return false;
 	if (!can_steal && start_mt == SHADOWMM_MT_MOVABLE && o > (int)order) {
 		for (o = order; o <= SMM_MAX_ORDER; o++) {
-			mt = smm_find_fallback(z, o, start_mt, &can_steal);
+			mt = smm_find_fallback(z, policy, o, start_mt, &can_steal);
 			if (mt >= 0)
 				break;
 		}
 	}
 	z->stats.mt_fallback++;
-	smm_steal_fallback(mm, z, z->area[o].head[mt], start_mt, can_steal);
+	smm_steal_fallback(mm, z, z->area[o].head[mt], start_mt, can_steal, policy);
 	return true;
 }
 
@@ -772,24 +830,44 @@ bool smm_unreserve_highatomic(struct smm_mm *mm, unsigned int highest, unsigned 
 }
 
 /*
- * Cut the free block at @head, of an order above a pageblock's, into
- * free pageblocks, each onto the list of its own pageblock's type:
- * what isolate_single_pageblock() does to a free block that crosses the
- * edge of a range being isolated, so that no free block spans an
- * isolated and a non-isolated pageblock. The zone's free count does not
- * change. The zone lock is held, in a write section.
+ * split_free_page() at a pageblock: cut the free block at @head, of an
+ * order above a pageblock's, so that the pageblock of @pb (inside the
+ * block) is a free block of its own: halve it toward @pb, each half
+ * that does not hold @pb freed whole onto the list of its first
+ * pageblock's type. What isolate_single_pageblock() does to a free
+ * block that crosses the edge of a range being isolated, so that no free
+ * block spans an isolated and a non-isolated pageblock; the halves stay
+ * as large as they can, so that the pageblock, given back, merges into
+ * the whole block again (at pageblock order 9 a block of order 10 is
+ * two pageblocks either way, freed in the same order; below it,
+ * cutting every pageblock apart would leave buddies CHECK finds
+ * unmerged). The zone's free count does not change. The zone lock is held, in a write section.
  */
-void __smm_split_free_pageblocks(struct smm_mm *mm, struct smm_zone *z, u64 head)
+void __smm_split_free_block(struct smm_mm *mm, struct smm_zone *z, u64 head, u64 pb)
 {
-	unsigned int order = smm_frame_order(&mm->frames[head]);
-	u64 i;
+	unsigned int order = smm_frame_order(&mm->frames[head]), n = 0;
+	unsigned int right_order[SMM_MAX_ORDER] = { 0 };
+	u64 right[SMM_MAX_ORDER] = { 0 }, half;
 
-	if (order <= SMM_PAGEBLOCK_ORDER)
+	/* the second test says what holds anyway, for pageblock order 10 */
+	if (order <= SMM_PAGEBLOCK_ORDER || order > SMM_MAX_ORDER)
 		return;
 	smm_del_free(mm, z, head);
-	for (i = 0; i < 1ULL << order; i += SMM_PAGEBLOCK_FRAMES)
-		smm_add_free(mm, z, head + i, SMM_PAGEBLOCK_ORDER,
-			     smm_pageblock_mt(mm, head + i), false);
+	/* freed in address order, as the pageblocks once were: the lists' order kept */
+	while (order > SMM_PAGEBLOCK_ORDER) {
+		half = 1ULL << --order;
+		if (pb < head + half) {
+			right[n] = head + half;
+			right_order[n++] = order;
+		} else {
+			smm_add_free(mm, z, head, order, smm_pageblock_mt(mm, head), false);
+			head += half;
+		}
+	}
+	smm_add_free(mm, z, head, order, smm_pageblock_mt(mm, head), false);
+	while (n--)
+		smm_add_free(mm, z, right[n], right_order[n], smm_pageblock_mt(mm, right[n]),
+			     false);
 }
 
 /*
@@ -812,7 +890,7 @@ u64 __smm_set_pageblock(struct smm_mm *mm, struct smm_zone *z, u64 pb, unsigned 
  * @mt, merging with its buddies as far as they go, so that a range
  * given back after isolation is merged as if it had never been
  * isolated. A free block above pageblock order must have been split
- * (__smm_split_free_pageblocks()). The tails a merge leaves behind are
+ * (__smm_split_free_block()). The tails a merge leaves behind are
  * stepped over one by one: at most a pageblock's frames. The zone lock
  * is held, in a write section.
  */

@@ -24,7 +24,7 @@ static void smm_cma_activate_pageblock(struct smm_mm *mm, struct smm_zone *z, u6
 	smm_seq_write_begin(&z->seq);
 	f = mm->frames[h];
 	if (smm_frame_type(&f) == SMM_FRAME_FREE && smm_frame_order(&f) > SMM_PAGEBLOCK_ORDER)
-		__smm_split_free_pageblocks(mm, z, h);
+		__smm_split_free_block(mm, z, h, pb);
 	__smm_set_pageblock(mm, z, pb, SHADOWMM_MT_CMA);
 	__smm_refree_pageblock(mm, z, pb, SHADOWMM_MT_CMA);
 	WRITE_ONCE(z->cma_pages, z->cma_pages + SMM_PAGEBLOCK_FRAMES);

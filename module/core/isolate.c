@@ -108,7 +108,7 @@ static void __smm_split_at(struct smm_mm *mm, struct smm_zone *z, u64 pb)
 	struct smm_frame f = mm->frames[h];
 
 	if (smm_frame_type(&f) == SMM_FRAME_FREE && smm_frame_order(&f) > SMM_PAGEBLOCK_ORDER)
-		__smm_split_free_pageblocks(mm, z, h);
+		__smm_split_free_block(mm, z, h, pb);
 }
 
 /*

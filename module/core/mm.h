@@ -53,7 +53,18 @@
 #define SMM_NR_ZONES		__SHADOWMM_ZONE_CNT
 #define SMM_NR_MT		__SHADOWMM_MT_CNT	/* with HighAtomic, CMA, Isolate */
 #define SMM_NR_PCPTYPES		3	/* MIGRATE_PCPTYPES: the types a request asks for */
-#define SMM_PAGEBLOCK_ORDER	9	/* 2 MiB, as HUGETLB_PAGE_ORDER on x86-64 */
+/*
+ * pageblock_order: 9 (2 MiB, as HUGETLB_PAGE_ORDER on x86-64) in the
+ * module and every build but replay_native's variants, which set it with
+ * -DSMM_PAGEBLOCK_ORDER=N (tools/testing/replay/Makefile, N from 1 to
+ * SMM_MAX_ORDER, as the kernel's pageblock_order <= MAX_ORDER - 1).
+ */
+#ifndef SMM_PAGEBLOCK_ORDER
+#define SMM_PAGEBLOCK_ORDER	9
+#endif
+#if SMM_PAGEBLOCK_ORDER < 1 || SMM_PAGEBLOCK_ORDER > 10
+#error "SMM_PAGEBLOCK_ORDER is 1 to SMM_MAX_ORDER (10)"
+#endif
 #define SMM_PAGEBLOCK_FRAMES	(1ULL << SMM_PAGEBLOCK_ORDER)
 #define SMM_PCP_MAX_ORDER	3	/* PAGE_ALLOC_COSTLY_ORDER */
 /*
@@ -285,6 +296,19 @@ struct smm_compact_scan {
 	bool running;
 };
 
+/*
+ * The fallback rules (buddy.c, __smm_rmqueue_fallback()): what a request
+ * whose migratetype has nothing free does to the pageblock it raids.
+ * The module runs the kernel's; the others are for comparing policies
+ * on a replayed trace (replay_native --fallback, Documentation/replay.md).
+ */
+enum smm_fallback_policy {
+	SMM_FALLBACK_KERNEL,	/* 6.1: can_steal_fallback(), claim at half free or alike */
+	SMM_FALLBACK_NOSTEAL,	/* never claim a partly used pageblock: the one block only */
+	SMM_FALLBACK_CLAIM,	/* always claim the raided pageblock, however full */
+	SMM_NR_FALLBACK_POLICIES
+};
+
 struct smm_swap;
 struct smm_page_owner;
 struct smm_space;
@@ -331,6 +355,7 @@ struct smm_mm {
 	u64 min_free_kbytes;		/* vm.min_free_kbytes, written under sysctl_lock */
 	unsigned int watermark_scale_factor;	/* vm.watermark_scale_factor, likewise */
 	unsigned int watermark_boost_factor;	/* vm.watermark_boost_factor, 0: no boost */
+	unsigned int fallback_policy;	/* enum smm_fallback_policy, read on fallback only */
 	smm_mutex_t sysctl_lock;	/* one writer of the watermarks at a time (zone.c) */
 	smm_mutex_t lock_all;		/* one CHECK at a time */
 	/*
@@ -536,6 +561,16 @@ void smm_zones_clear_boost(struct smm_mm *mm);
  * SMM_WATERMARK_BOOST_FACTOR_MAX; smm_mm_init() sets the kernel's default.
  */
 int smm_set_watermark_boost_factor(struct smm_mm *mm, unsigned int factor);
+
+/*
+ * buddy.c: the fallback rules (enum smm_fallback_policy), -EINVAL for
+ * a value out of range; smm_mm_init() sets SMM_FALLBACK_KERNEL. Their
+ * names ("kernel", "nosteal", "claim"), NULL out of range, and the
+ * policy of a name, -1 if none.
+ */
+int smm_set_fallback_policy(struct smm_mm *mm, unsigned int policy);
+const char *smm_fallback_policy_name(unsigned int policy);
+int smm_fallback_policy_by_name(const char *name);
 
 /*
  * zone.c: vm.min_free_kbytes (0 to a quarter of the range, in KiB) and

@@ -231,7 +231,7 @@ void smm_free_one_page(struct smm_mm *mm, struct smm_zone *z, u64 idx, unsigned 
 void smm_buddy_init_zone(struct smm_mm *mm, struct smm_zone *z);
 unsigned int __smm_isolate_free_block(struct smm_mm *mm, struct smm_zone *z, u64 idx,
 				      unsigned int mt);
-void __smm_split_free_pageblocks(struct smm_mm *mm, struct smm_zone *z, u64 head);
+void __smm_split_free_block(struct smm_mm *mm, struct smm_zone *z, u64 head, u64 pb);
 u64 __smm_set_pageblock(struct smm_mm *mm, struct smm_zone *z, u64 pb, unsigned int mt);
 void __smm_refree_pageblock(struct smm_mm *mm, struct smm_zone *z, u64 pb, unsigned int mt);
 

@@ -680,6 +680,7 @@ int smm_mm_init(struct smm_mm *mm, struct smm_range *r, const struct smm_mm_conf
 		return -ENOMEM;
 	}
 	mm->watermark_boost_factor = SMM_WATERMARK_BOOST_FACTOR;
+	mm->fallback_policy = SMM_FALLBACK_KERNEL;
 	mm->watermark_scale_factor = cfg->watermark_scale_factor ? : SMM_WATERMARK_SCALE_FACTOR;
 	mm->swappiness = SMM_SWAPPINESS_DEFAULT;
 	mm->extfrag_threshold = SMM_EXTFRAG_THRESHOLD;

@@ -182,3 +182,150 @@ SMM_TEST(free_to_tail_when_merge_likely)
 	ASSERT_EQ(idx, 1);
 	smm_test_mm_destroy(&t);
 }
+
+/*
+ * The fallback policies (mm->fallback_policy, buddy.c). The zone's
+ * pageblocks are cut into quarters (order SMM_PAGEBLOCK_ORDER - 2, so
+ * that the tests hold at any pageblock order), all taken as movable,
+ * then @nfree odd quarters of each pageblock given back (never two
+ * buddies, so that they stay quarters):
+ *
+ *   nfree 2: [ held | free | held | free ]  half free: the kernel claims
+ *   nfree 1: [ held | held | held | free ]  a quarter: the kernel does not
+ *
+ * Then one unmovable order-0 request falls back (one DMA32 zone: no
+ * ALLOC_NOFRAGMENT) into the largest free movable block, a quarter.
+ */
+#define FB_QUARTER	(SMM_PAGEBLOCK_ORDER - 2)
+
+struct fb_policy_case {
+	unsigned int policy, nfree;
+	u64 steals;		/* mt_steal after the request */
+	bool claimed;		/* the raided pageblock became unmovable */
+};
+
+static void fb_quarter_fill(struct smm_test *_t, struct smm_mm *mm, unsigned int nfree)
+{
+	struct smm_zone *z = &mm->zones[SHADOWMM_ZONE_DMA32];
+	u64 idx, q, quarter = 1ULL << FB_QUARTER;
+
+	for (;;) {
+		smm_lock(&z->lock);
+		idx = __smm_rmqueue_flags(mm, z, FB_QUARTER, SHADOWMM_MT_MOVABLE, 0);
+		smm_unlock(&z->lock);
+		if (idx == ~0ULL)
+			break;
+	}
+	ASSERT_EQ(z->free, 0);
+	for (idx = z->start; idx < z->end; idx += SMM_PAGEBLOCK_FRAMES)
+		for (q = 5 - 2 * nfree; q < 4; q += 2)
+			smm_free_pages(mm, idx + q * quarter, 0);
+	ASSERT_EQ(z->free, (z->end - z->start) / 4 * nfree);
+}
+
+static void fb_policy_run(struct smm_test *_t, const struct fb_policy_case *c)
+{
+	struct smm_test_mm t;
+	struct smm_zone *z;
+	u64 idx, pb_free_movable;
+
+	ASSERT_EQ(smm_test_mm_init(&t, fb_one, 1, NULL, false, 1), 0);
+	z = &t.mm.zones[SHADOWMM_ZONE_DMA32];
+	ASSERT_EQ(t.mm.fallback_policy, SMM_FALLBACK_KERNEL);
+	ASSERT_EQ(smm_set_fallback_policy(&t.mm, c->policy), 0);
+	fb_quarter_fill(_t, &t.mm, c->nfree);
+	pb_free_movable = z->area[FB_QUARTER].nr_free[SHADOWMM_MT_MOVABLE];
+
+	ASSERT_EQ(smm_alloc_pages(&t.mm, 0, 0, 0, &idx), 0);
+	ASSERT_EQ(z->stats.mt_fallback, 1);
+	ASSERT_EQ(z->stats.mt_steal, c->steals);
+	ASSERT_EQ(smm_pageblock_mt(&t.mm, idx),
+		  c->claimed ? SHADOWMM_MT_UNMOVABLE : SHADOWMM_MT_MOVABLE);
+	ASSERT_EQ(fb_pageblocks(&t.mm, SHADOWMM_ZONE_DMA32, SHADOWMM_MT_UNMOVABLE), c->claimed);
+	/* the block taken was split: one unmovable free block per order below it */
+	ASSERT_EQ(z->area[FB_QUARTER - 1].nr_free[SHADOWMM_MT_UNMOVABLE], 1);
+	/*
+	 * A steal (kernel, claim) moves the pageblock's other free quarter
+	 * to the unmovable lists too; nosteal leaves it movable.
+	 */
+	if (c->nfree == 2)
+		ASSERT_EQ(z->area[FB_QUARTER].nr_free[SHADOWMM_MT_MOVABLE],
+			  pb_free_movable - (c->policy == SMM_FALLBACK_NOSTEAL ? 1 : 2));
+	ASSERT_EQ(smm_test_check(&t.mm), 0);
+	/* the page comes back to its pageblock's type, merging as far as before */
+	smm_free_pages(&t.mm, idx, 0);
+	ASSERT_EQ(smm_test_check(&t.mm), 0);
+	smm_test_mm_destroy(&t);
+}
+
+/* kernel, half free: the pageblock is claimed (free >= half). */
+SMM_TEST(fallback_policy_kernel_claims_half_free)
+{
+	fb_policy_run(_t, &(struct fb_policy_case){ SMM_FALLBACK_KERNEL, 2, 1, true });
+}
+
+/* kernel, a quarter free: not claimed; only the block moves. */
+SMM_TEST(fallback_policy_kernel_keeps_quarter_free)
+{
+	fb_policy_run(_t, &(struct fb_policy_case){ SMM_FALLBACK_KERNEL, 1, 0, false });
+}
+
+/* nosteal, half free: the kernel would claim; nosteal takes one quarter only. */
+SMM_TEST(fallback_policy_nosteal_takes_one_block)
+{
+	fb_policy_run(_t, &(struct fb_policy_case){ SMM_FALLBACK_NOSTEAL, 2, 0, false });
+}
+
+/* claim, a quarter free: the kernel would not claim; claim does. */
+SMM_TEST(fallback_policy_claim_takes_full_pageblock)
+{
+	fb_policy_run(_t, &(struct fb_policy_case){ SMM_FALLBACK_CLAIM, 1, 1, true });
+}
+
+/*
+ * Whole free pageblocks change type under every policy: nothing else
+ * lives in them. An empty zone, one unmovable request: the largest
+ * free block (of MAX_ORDER) becomes unmovable whole, 2^(10 - order)
+ * pageblocks, one steal, no boost.
+ */
+SMM_TEST(fallback_policy_whole_pageblocks_claimed_by_all)
+{
+	unsigned int p;
+
+	for (p = 0; p < SMM_NR_FALLBACK_POLICIES; p++) {
+		struct smm_test_mm t;
+		struct smm_zone *z;
+		u64 idx;
+
+		ASSERT_EQ(smm_test_mm_init(&t, fb_one, 1, NULL, false, 1), 0);
+		z = &t.mm.zones[SHADOWMM_ZONE_DMA32];
+		ASSERT_EQ(smm_set_fallback_policy(&t.mm, p), 0);
+		ASSERT_EQ(smm_alloc_pages(&t.mm, 0, 0, 0, &idx), 0);
+		ASSERT_EQ(z->stats.mt_steal, 1);
+		ASSERT_EQ(fb_pageblocks(&t.mm, SHADOWMM_ZONE_DMA32, SHADOWMM_MT_UNMOVABLE),
+			  1U << (SMM_MAX_ORDER - SMM_PAGEBLOCK_ORDER));
+		ASSERT_EQ(z->watermark_boost, 0);
+		ASSERT_EQ(smm_test_check(&t.mm), 0);
+		smm_test_mm_destroy(&t);
+	}
+}
+
+/* The setter refuses what is not a policy; names go both ways. */
+SMM_TEST(fallback_policy_names_and_bad_values)
+{
+	struct smm_test_mm t;
+	unsigned int p;
+
+	ASSERT_EQ(smm_test_mm_init(&t, fb_one, 1, NULL, false, 1), 0);
+	ASSERT_EQ(smm_set_fallback_policy(&t.mm, SMM_FALLBACK_CLAIM), 0);
+	ASSERT_EQ(smm_set_fallback_policy(&t.mm, SMM_NR_FALLBACK_POLICIES), -EINVAL);
+	ASSERT_EQ(smm_set_fallback_policy(&t.mm, ~0U), -EINVAL);
+	ASSERT_EQ(t.mm.fallback_policy, SMM_FALLBACK_CLAIM);
+	for (p = 0; p < SMM_NR_FALLBACK_POLICIES; p++)
+		ASSERT_EQ(smm_fallback_policy_by_name(smm_fallback_policy_name(p)), (int)p);
+	ASSERT_EQ(strcmp(smm_fallback_policy_name(SMM_FALLBACK_KERNEL), "kernel"), 0);
+	ASSERT_EQ(smm_fallback_policy_name(SMM_NR_FALLBACK_POLICIES) == NULL, 1);
+	ASSERT_EQ(smm_fallback_policy_by_name("Kernel"), -1);
+	ASSERT_EQ(smm_fallback_policy_by_name(""), -1);
+	smm_test_mm_destroy(&t);
+}

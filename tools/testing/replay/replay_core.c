@@ -45,7 +45,22 @@ static void nrp_set_pcp(struct nrp *n, const struct nrp_params *p)
 	}
 }
 
-/* The shadow for @p: range, zones, watermarks, pcp, slab caches. */
+unsigned int nrp_pageblock_order(void)
+{
+	return SMM_PAGEBLOCK_ORDER;
+}
+
+const char *nrp_fallback_name(unsigned int policy)
+{
+	return smm_fallback_policy_name(policy);
+}
+
+int nrp_fallback_by_name(const char *name)
+{
+	return smm_fallback_policy_by_name(name);
+}
+
+/* The shadow for @p: range, zones, watermarks, pcp, fallback rules, slab caches. */
 int nrp_create(const struct nrp_params *p, struct nrp **out)
 {
 	struct smm_test_section s = { NRP_PFN, p->frames };
@@ -69,6 +84,9 @@ int nrp_create(const struct nrp_params *p, struct nrp **out)
 	}
 	if (p->boost_factor >= 0)
 		n->t.mm.watermark_boost_factor = p->boost_factor;
+	ret = smm_set_fallback_policy(&n->t.mm, p->fallback);
+	if (ret)
+		goto out_mm;
 	nrp_set_pcp(n, p);
 	if (p->objects) {
 		ret = smm_slabs_init_policy(&n->slabs, &n->t.mm, 1, p->cpus, p->kmalloc_policy);

@@ -24,6 +24,7 @@ struct nrp_params {
 	uint64_t min_free_kbytes;	/* 0: derived as at boot */
 	bool objects;			/* slab caches wanted (the range gets memory) */
 	uint32_t kmalloc_policy;	/* the slab policy of the replay's caches */
+	unsigned int fallback;		/* the core's fallback rules (nrp_fallback_name()) */
 };
 
 struct nrp_frag {
@@ -37,6 +38,15 @@ struct nrp_frag {
 };
 
 struct nrp;
+
+/*
+ * The pageblock order this binary's core was built with (9, or a
+ * variant's -DSMM_PAGEBLOCK_ORDER); the fallback rules by name and
+ * number (the core's enum smm_fallback_policy): NULL or -1 for none.
+ */
+unsigned int nrp_pageblock_order(void);
+const char *nrp_fallback_name(unsigned int policy);
+int nrp_fallback_by_name(const char *name);
 
 int nrp_create(const struct nrp_params *p, struct nrp **out);
 void nrp_destroy(struct nrp *n);

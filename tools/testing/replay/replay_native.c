@@ -15,6 +15,9 @@
  *     --min-free-kbytes N    vm.min_free_kbytes (default: as at boot)
  *     --mode pages|objects|all   what is replayed (default pages)
  *     --slab-policy slub|slab|slob   the replay's caches (default slub)
+ *     --fallback kernel|nosteal|claim   the core's fallback rules (default kernel)
+ *     --pageblock-order 7|9|10   the core's pageblock order (default 9: the
+ *                            module's; 7 and 10 run replay_native-pb7, -pb10)
  *     --every N              a row every N events (default 10000) and at the end
  *     --limit N              at most N events
  *     -j                     JSON lines instead of the table
@@ -24,8 +27,16 @@
  * the fragmentation index for orders 3 and 9 as mm/vmstat.c computes
  * them (debugfs extfrag/unusable_index and extfrag_index: the core's
  * frag.c), pageblocks by type and the mixed ones. The last line is the
- * replay's counts (as smmctl replay's) and its time. The pageblock order
- * is the core's (9) and fallback has no switch: what the core offers.
+ * replay's counts (as smmctl replay's) and its time. The text table
+ * opens with a line of the pageblock order and the fallback rules; the
+ * JSON summary carries both.
+ *
+ * The pageblock order is a compile-time constant of the core
+ * (SMM_PAGEBLOCK_ORDER): the module's hot paths shift by it. So each
+ * order is a binary of its own, built beside this one (the Makefile's
+ * PB_ORDERS), and --pageblock-order N other than this binary's own
+ * replaces the process with replay_native-pbN (replay_native for 9),
+ * the same arguments passed on, before any file is read.
  */
 #define _GNU_SOURCE
 #include <errno.h>
@@ -35,6 +46,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
+#include <unistd.h>
 
 #include "libsmm.h"
 #include "replay_core.h"
@@ -44,6 +56,9 @@ struct nrp_main {
 	bool json;
 	uint64_t last;		/* events of the last row */
 };
+
+/* The pageblock orders built (tools/testing/replay/Makefile's PB_ORDERS, and 9). */
+static const unsigned int nrp_pb_orders[] = { 7, 9, 10 };
 
 static const char *const nrp_mt_names[NRP_MTS] = {
 	"unmovable", "movable", "reclaimable", "highatomic", "cma", "isolate"
@@ -56,6 +71,7 @@ static void usage(void)
 			"[ --pcp-high N ] [ --pcp-batch N ]\n"
 			"       [ --boost-factor N ] [ --min-free-kbytes N ] "
 			"[ --mode pages|objects|all ] [ --slab-policy slub|slab|slob ]\n"
+			"       [ --fallback kernel|nosteal|claim ] [ --pageblock-order 7|9|10 ]\n"
 			"       [ --every N ] [ --limit N ] [ -j ] FILE\n");
 }
 
@@ -97,11 +113,13 @@ static void print_milli(char *buf, size_t len, int v)
 	snprintf(buf, len, "%s%d.%03d", v < 0 ? "-" : "", abs(v) / 1000, abs(v) % 1000);
 }
 
-/* The table's column names. */
-static void print_header(void)
+/* The table's first line, the policies the core runs, and its column names. */
+static void print_header(unsigned int fallback)
 {
 	int o;
 
+	printf("# pageblock order %u (%u frames), fallback %s\n", nrp_pageblock_order(),
+	       1U << nrp_pageblock_order(), nrp_fallback_name(fallback));
 	printf("%10s %9s %6s", "events", "free", "pcp");
 	for (o = 0; o < NRP_ORDERS; o++)
 		printf(" %5s%-2d", "o", o);
@@ -191,7 +209,7 @@ static const struct smmc_replay_ops nrp_ops = {
 
 /* The last line: the replay's counts, as smmctl replay's, and its time. */
 static void print_summary(bool json, const char *file, const struct smmc_replay_stats *st,
-			  double secs)
+			  double secs, unsigned int fallback)
 {
 	double rate = secs > 0 ? st->events / secs : 0;
 
@@ -207,8 +225,10 @@ static void print_summary(bool json, const char *file, const struct smmc_replay_
 			printf("%s\"%s\":%" PRIu64, i ? "," : "", smmc_replay_skip_name(i),
 			       st->skipped[i]);
 		printf("},\"failures\":%" PRIu64 ",\"peak_frames\":%" PRIu64 ",\"live_frames\":%"
-		       PRIu64 ",\"seconds\":%.6f,\"events_per_second\":%.0f}\n", st->failures,
-		       st->peak_frames, st->live_frames, secs, rate);
+		       PRIu64 ",\"pageblock_order\":%u,\"fallback\":\"%s\",\"seconds\":%.6f,"
+		       "\"events_per_second\":%.0f}\n", st->failures, st->peak_frames,
+		       st->live_frames, nrp_pageblock_order(), nrp_fallback_name(fallback), secs,
+		       rate);
 		return;
 	}
 	printf("trace %s: events %" PRIu64 " replayed %" PRIu64 " (page_allocs %" PRIu64
@@ -229,7 +249,7 @@ static double now_s(void)
 }
 
 enum { O_SIZE = 256, O_CPUS, O_PCP, O_HIGH, O_BATCH, O_BOOST, O_MFK, O_MODE, O_POLICY,
-       O_EVERY, O_LIMIT };
+       O_EVERY, O_LIMIT, O_FALLBACK, O_PB_ORDER };
 
 static const struct option nrp_longopts[] = {
 	{ "size", required_argument, NULL, O_SIZE },
@@ -243,13 +263,29 @@ static const struct option nrp_longopts[] = {
 	{ "slab-policy", required_argument, NULL, O_POLICY },
 	{ "every", required_argument, NULL, O_EVERY },
 	{ "limit", required_argument, NULL, O_LIMIT },
+	{ "fallback", required_argument, NULL, O_FALLBACK },
+	{ "pageblock-order", required_argument, NULL, O_PB_ORDER },
 	{ "help", no_argument, NULL, 'h' },
 	{ NULL, 0, NULL, 0 }
 };
 
-/* The options into @p and @o; -1 (said why) on a bad one. */
+/* @order one of nrp_pb_orders[]? */
+static bool pb_order_built(uint64_t order)
+{
+	size_t i;
+
+	for (i = 0; i < sizeof(nrp_pb_orders) / sizeof(nrp_pb_orders[0]); i++)
+		if (nrp_pb_orders[i] == order)
+			return true;
+	return false;
+}
+
+/*
+ * The options into @p and @o, the pageblock order asked into @pb_order;
+ * -1 (said why) on a bad one.
+ */
 static int parse_args(int argc, char **argv, struct nrp_params *p, struct smmc_replay_opts *o,
-		      bool *json)
+		      bool *json, unsigned int *pb_order)
 {
 	uint64_t v, size = 256ULL << 20;
 	int c, pol;
@@ -320,6 +356,19 @@ static int parse_args(int argc, char **argv, struct nrp_params *p, struct smmc_r
 					       c == O_EVERY ? "every" : "limit"), -1;
 			*(c == O_EVERY ? &o->every : &o->limit) = v;
 			break;
+		case O_FALLBACK:
+			pol = nrp_fallback_by_name(a);
+			if (pol < 0)
+				return fprintf(stderr, "replay_native: --fallback is kernel, "
+					       "nosteal or claim\n"), -1;
+			p->fallback = pol;
+			break;
+		case O_PB_ORDER:
+			if (parse_num(a, 64, &v) || !pb_order_built(v))
+				return fprintf(stderr, "replay_native: --pageblock-order is 7, 9 "
+					       "or 10 (the orders built)\n"), -1;
+			*pb_order = v;
+			break;
 		default:
 			usage();
 			return -1;
@@ -329,9 +378,46 @@ static int parse_args(int argc, char **argv, struct nrp_params *p, struct smmc_r
 		usage();
 		return -1;
 	}
+	if (size & ((4096ULL << *pb_order) - 1))
+		return fprintf(stderr, "replay_native: --size is a multiple of the pageblock "
+			       "(%lluM at --pageblock-order %u)\n",
+			       (4096ULL << *pb_order) >> 20, *pb_order), -1;
 	p->frames = size >> 12;
 	p->objects = o->mode != SMMC_REPLAY_PAGES;
 	return 0;
+}
+
+/*
+ * Replace this process with the binary of pageblock order @order beside
+ * it (replay_native for 9, replay_native-pbN otherwise), @argv passed on
+ * whole. NRP_PB_EXEC marks the hop, so that a binary of the wrong order
+ * under the right name stops rather than loops. Returns only on a
+ * failure, said.
+ */
+static int exec_pb_variant(unsigned int order, char **argv)
+{
+	char self[4096], path[4200];
+	ssize_t len = readlink("/proc/self/exe", self, sizeof(self) - 1);
+	char *slash;
+
+	if (getenv("NRP_PB_EXEC"))
+		return fprintf(stderr, "replay_native: the binary run for --pageblock-order %u "
+			       "has pageblock order %u\n", order, nrp_pageblock_order()), -1;
+	if (len < 0)
+		return fprintf(stderr, "replay_native: /proc/self/exe: %s\n",
+			       strerror(errno)), -1;
+	self[len] = '\0';
+	slash = strrchr(self, '/');
+	if (slash)
+		slash[1] = '\0';
+	if (order == 9)
+		snprintf(path, sizeof(path), "%sreplay_native", slash ? self : "");
+	else
+		snprintf(path, sizeof(path), "%sreplay_native-pb%u", slash ? self : "", order);
+	setenv("NRP_PB_EXEC", "1", 1);
+	execv(path, argv);
+	return fprintf(stderr, "replay_native: --pageblock-order %u: %s: %s (make -C "
+		       "tools/testing/replay builds it)\n", order, path, strerror(errno)), -1;
 }
 
 /* Read the whole file, build the core, replay with a row every --every events. */
@@ -345,13 +431,16 @@ int main(int argc, char **argv)
 	struct smmc_trace_event *evs;
 	const char *file, *why = "";
 	unsigned long bad = 0;
+	unsigned int pb_order = nrp_pageblock_order();
 	double t0, secs;
 	size_t n;
 	FILE *f;
 	int ret;
 
-	if (parse_args(argc, argv, &p, &o, &m.json))
+	if (parse_args(argc, argv, &p, &o, &m.json, &pb_order))
 		return 2;
+	if (pb_order != nrp_pageblock_order())
+		return exec_pb_variant(pb_order, argv) ? 1 : 0;
 	file = argv[optind];
 	f = strcmp(file, "-") ? fopen(file, "r") : stdin;
 	if (!f) {
@@ -373,7 +462,7 @@ int main(int argc, char **argv)
 		return 1;
 	}
 	if (!m.json)
-		print_header();
+		print_header(p.fallback);
 	t0 = now_s();
 	ret = smmc_replay(evs, n, &nrp_ops, &m, &o, &st);
 	secs = now_s() - t0;
@@ -382,7 +471,7 @@ int main(int argc, char **argv)
 		fprintf(stderr, "replay_native: replay stopped after %" PRIu64 " events: %s\n",
 			st.replayed, strerror(-ret));
 	else
-		print_summary(m.json, file, &st, secs);
+		print_summary(m.json, file, &st, secs, p.fallback);
 	nrp_destroy(m.n);
 	return ret ? 1 : 0;
 }

@@ -30,6 +30,26 @@
 #            extfrag = 1000 - (1000 + 508*1000/512) / 10
 #                    = 1000 - (1000 + 992) / 10 = 1000 - 199 = 801 -> 0.801
 # Both pageblocks stay Movable, none mixed; every free matched.
+#
+# Then the policies (--fallback, --pageblock-order) on a second trace,
+# the same 4 MiB, pcp off: a movable order-9 allocation, a movable
+# order-8 one, an unmovable order-0 one (which must fall back: nothing
+# unmovable is free), its free. At pageblock order 9 the order-10 block
+# is two pageblocks: the first is the order-9 block, the second holds
+# the order-8 block and a free order-8 half, the largest free block
+# when the unmovable request falls back:
+#   kernel:  the half is free (256 of 512 >= half): the pageblock is
+#            claimed, Unmovable, holding the movable order-8 block:
+#            steals 1, Unmovable pageblocks 1, mixed 1
+#   nosteal: the one block only: steals 0, Unmovable 0, the Movable
+#            pageblock holds an unmovable page: mixed 1
+# At order 10 the whole range is one pageblock, a quarter free (256 of
+# 1024): the kernel does not claim it (steals 0, Unmovable 0, mixed 1),
+# claim does (steals 1, Unmovable 1, mixed 1: the movable blocks are the
+# strangers now). At order 7 the free order-8 half is two whole free
+# pageblocks, of which the fallback takes the type outright: steals 1,
+# 8 pageblocks, Unmovable 2, mixed 0. After the free every run has the
+# same free lists (one free order-8 block) and the same counts.
 set -u
 bin=${1:-./replay_native}
 t=$(mktemp /tmp/replay-native.XXXXXX)
@@ -59,7 +79,7 @@ H='            bash 17506 [000] 68772.8946'
 } > "$t"
 
 echo "TAP version 13"
-echo "1..8"
+echo "1..16"
 "$bin" -j --size 4M --pcp off --cpus 1 --every 8 "$t" > "$t.out"
 check "replay_native ran: 3 lines (rows at 8 and 13 events, the summary)" \
 	test "$(wc -l < "$t.out")" = 3
@@ -82,6 +102,72 @@ check "after 13: unusable 0.007 and 1.000, extfrag -1.000 and 0.801; 2 Movable p
 check "every allocation and free matched: 9 allocated, 4 freed, nothing skipped or refused" \
 	expect 3 '[.events, .page_allocs, .page_frees, .skipped, .failures, .live_frames]' \
 	'[13,9,4,0,0,516]'
+
+H2='        kworker 17506 [000] 68773.1000'
+{
+	echo "${H2}10:        kmem:mm_page_alloc: page=0x200 pfn=0x200 order=9 migratetype=1 gfp_flags=GFP_HIGHUSER_MOVABLE|__GFP_COMP"
+	echo "${H2}20:        kmem:mm_page_alloc: page=0x400 pfn=0x400 order=8 migratetype=1 gfp_flags=GFP_HIGHUSER_MOVABLE|__GFP_COMP"
+	echo "${H2}30:        kmem:mm_page_alloc: page=0x600 pfn=0x600 order=0 migratetype=0 gfp_flags=GFP_KERNEL"
+	echo "${H2}40:         kmem:mm_page_free: page=0x600 pfn=0x600 order=0"
+} > "$t.pol"
+# policy NAME ARGS...: the rows after 3 and 4 events and the summary in $t.NAME
+policy() {
+	local name=$1
+	shift
+	"$bin" -j --size 4M --pcp off --cpus 1 --every 3 "$@" "$t.pol" > "$t.$name"
+}
+policy kernel9 --fallback kernel
+policy nosteal9 --fallback nosteal
+policy kernel10 --pageblock-order 10
+policy claim10 --pageblock-order 10 --fallback claim
+policy kernel7 --pageblock-order 7
+pol() {		# NAME WANT: [steals, Unmovable pageblocks, mixed, pageblocks] after 3 events
+	local got
+	got=$(sed -n 1p "$t.$1" | jq -c '[.mt_steal, .pageblock_types.unmovable, .mixed_pageblocks, .pageblocks]')
+	[ "$got" = "$2" ] || { echo "# $1: [steals, unmovable, mixed, pageblocks] $got, want $2"; return 1; }
+}
+check "fallback kernel at order 9: the half-free pageblock claimed (1 steal, 1 Unmovable, 1 mixed)" \
+	pol kernel9 '[1,1,1,2]'
+check "fallback nosteal at order 9: the one block taken (no steal, no Unmovable pageblock, 1 mixed)" \
+	pol nosteal9 '[0,0,1,2]'
+check "fallback kernel at order 10: the quarter-free pageblock stays Movable (no steal, 1 mixed)" \
+	pol kernel10 '[0,0,1,1]'
+check "fallback claim at order 10: the same pageblock claimed (1 steal, 1 Unmovable, 1 mixed)" \
+	pol claim10 '[1,1,1,1]'
+check "order 7: two whole free pageblocks change type, nothing mixed" pol kernel7 '[1,2,0,8]'
+same() {	# the same free lists after the free and the same counts in every run
+	local a want got
+	want=$( (sed -n 2p "$t.kernel9" | jq -c '.nr_free'; tail -1 "$t.kernel9" |
+		jq -c '[.events, .page_allocs, .page_frees, .skipped, .failures, .live_frames]') | tr '\n' ' ')
+	for a in nosteal9 kernel10 claim10 kernel7; do
+		got=$( (sed -n 2p "$t.$a" | jq -c '.nr_free'; tail -1 "$t.$a" |
+			jq -c '[.events, .page_allocs, .page_frees, .skipped, .failures, .live_frames]') | tr '\n' ' ')
+		[ "$got" = "$want" ] || { echo "# $a: $got, want $want (kernel9's)"; return 1; }
+	done
+}
+check "every run: every allocation and free matched, the same free lists after the free" same
+labels() {	# the JSON summary and the text header name the order and policy
+	local got
+	got=$(tail -1 "$t.claim10" | jq -c '[.pageblock_order, .fallback]')
+	[ "$got" = '[10,"claim"]' ] || { echo "# claim10's summary: $got"; return 1; }
+	got=$("$bin" --size 4M --pageblock-order 7 --fallback nosteal "$t.pol" | head -1)
+	[ "$got" = "# pageblock order 7 (128 frames), fallback nosteal" ] ||
+		{ echo "# header: $got"; return 1; }
+}
+check "the JSON summary and the header line name the pageblock order and the fallback rules" labels
+refused() {	# bad values: exit 2 and a message, nothing replayed
+	local a
+	for a in "--fallback steal" "--pageblock-order 8" "--pageblock-order 10 --size 6M"; do
+		# shellcheck disable=SC2086
+		"$bin" $a "$t.pol" > "$t.out" 2> "$t.err"
+		if [ $? != 2 ] || [ ! -s "$t.err" ] || [ -s "$t.out" ]; then
+			echo "# $a: not refused: $(cat "$t.err")"
+			return 1
+		fi
+	done
+}
+check "--fallback steal, --pageblock-order 8 and 6M at order 10 refused (exit 2, a message)" refused
+rm -f "$t".pol "$t".kernel9 "$t".nosteal9 "$t".kernel10 "$t".claim10 "$t".kernel7 "$t.err"
 
 # A real trace of this host, when it lets perf record the kmem
 # tracepoints (root, or perf_event_paranoid low enough): perf script's
@@ -106,6 +192,23 @@ if command -v perf > /dev/null &&
 	check "a perf trace of this host: every free matched as trace_match.awk matches it" matched
 	check "... every event replayed, skipped or refused once; no refusals" \
 		expect 1 '.replayed + .skipped + .failures == .events and .failures == 0 and .events > 0' true
+	# The policies on this trace (pages mode) in a range of its peak in
+	# pages mode rounded up to 4 MiB, tight enough for fallbacks to
+	# happen: diagnostics, the host's workload differs run to run
+	# (Documentation/replay.md's table).
+	peak=$("$bin" -j --every 1000000000 "$t.txt" | tail -1 | jq .peak_frames)
+	mb=$(( (peak * 4096 + (4 << 20) - 1) >> 22 << 2 ))
+	echo "# host trace, pages mode, --size ${mb}M: pageblock order, fallback: pageblocks, unmovable, reclaimable, mixed, mt_fallback, mt_steal, unusable_index 9, failures"
+	for a in "9 kernel" "9 nosteal" "9 claim" "7 kernel" "10 kernel"; do
+		# shellcheck disable=SC2086
+		set -- $a
+		echo "# $1 $2: $("$bin" -j --size "${mb}M" --pageblock-order "$1" --fallback "$2" \
+			--every 1000000000 "$t.txt" | sed -n 1p | jq -c '[.pageblocks,
+			.pageblock_types.unmovable, .pageblock_types.reclaimable, .mixed_pageblocks,
+			.mt_fallback, .mt_steal, .unusable_index."9"]') failures $("$bin" -j --size \
+			"${mb}M" --pageblock-order "$1" --fallback "$2" --every 1000000000 "$t.txt" |
+			tail -1 | jq .failures)"
+	done
 else
 	n=$((n + 2))
 	echo "ok $((n - 1)) a perf trace of this host # SKIP perf cannot record kmem events here"
