@@ -198,25 +198,6 @@ static unsigned int runs_of(const struct smm_walk_ops *ops, smm_walk_va_fn walk,
 
 static const struct smm_walk_ops *fake_ops;
 
-/* read_n over fake_read, and a check that the n entries are in one table. */
-static int fake_read_n(void *priv, unsigned int level, u64 parent, u64 va, unsigned int n,
-		       u64 *entries)
-{
-	struct fake_pt *pt = priv;
-	unsigned int i;
-	int ret;
-
-	if (!n || smm_pt_index(pt->fmt, level, va) + n > smm_pt_entries(pt->fmt, level))
-		return -ERANGE;
-	for (i = 0; i < n; i++) {
-		ret = fake_read(priv, level, parent, va + ((u64)i << smm_pt_shift(pt->fmt, level)),
-				&entries[i]);
-		if (ret)
-			return ret;
-	}
-	return 0;
-}
-
 static int fake_walk(void *priv, u64 va, struct smm_walk *w)
 {
 	return smm_walk_va(fake_ops, priv, va, w);
