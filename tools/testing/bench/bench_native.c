@@ -210,7 +210,8 @@ static int leaves_walk(u64 pages)
 	static struct fake_pt pt;
 	static struct shadowmm_pt_run run[LEAVES_RUNS];
 	struct smm_walk_ops ops = {
-		.read = fake_read, .read_n = fake_read_n, .fmt = &smm_pt_x86_48,
+		.read = fake_read, .read_n = fake_read_n, .count_seq = fake_count_seq,
+		.fmt = &smm_pt_x86_48,
 	};
 	struct smm_runs r = { .run = run, .max = LEAVES_RUNS, .pfns = true };
 	u64 pos = 0, got = 0, runs = 0;

@@ -67,6 +67,21 @@ static inline int fake_read_n(void *priv, unsigned int level, u64 parent, u64 va
 	return 0;
 }
 
+/* count_seq: the PTEs that are @e, @e + @step, ... in a row, as pt_real.c's counts them. */
+static inline int fake_count_seq(void *priv, u64 parent, u64 va, unsigned int n, u64 e, u64 step,
+				 unsigned int *count)
+{
+	const u64 *t = fake_entries(priv, SHADOWMM_PT_PTE, parent, va, n);
+	unsigned int i;
+
+	if (!t)
+		return -ERANGE;
+	for (i = 0; i < n && t[i] == e; i++)
+		e += step;
+	*count = i;
+	return 0;
+}
+
 static inline void fake_init(struct fake_pt *pt, const struct smm_pt_fmt *fmt, u64 base)
 {
 	memset(pt, 0, sizeof(*pt));
