@@ -15,7 +15,8 @@
  * retracts the PTE table under the mmap read lock and frees it after an
  * RCU grace period (collapse_pte_mapped_thp(), pte_free_defer()): the
  * kernel change module/compat.h's smm_pte_read_ro() is written for. Meanwhile the parent walks the region and its edges
- * through PT_WALK, one netlink dump per walk on one socket, for at least
+ * through PT_WALK, one netlink dump per walk on one socket (two in 16 in
+ * the leaves mode, runs in address order), for at least
  * SECONDS seconds and MIN_WALKS walks. Every walk must either complete
  * with steps that tile the range it asked for, or fail with EAGAIN ("the
  * tables changed under the walk"); anything else, or a child that died,
@@ -215,6 +216,52 @@ static void walk_once(struct smmc_nl *nl, struct tally *ty, pid_t pid, uint64_t 
 	ty->steps += t.steps;
 }
 
+struct run_order {
+	uint64_t first, last, end;	/* the range asked; where the last run ended */
+	unsigned long runs;
+	char why[200];
+};
+
+/* Runs come in address order, apart, each touching the range asked for. */
+static int order_run(const struct smmc_pt_run *run, void *data)
+{
+	struct run_order *o = data;
+	uint64_t end = run->addr + (run->pages << run->shift);
+
+	if (!o->why[0] && (!run->pages || run->addr < o->end || end <= o->first ||
+			   run->addr > o->last))
+		snprintf(o->why, sizeof(o->why), "run %lu at %#llx+%llu pages of 2^%u, after %#llx",
+			 o->runs, (unsigned long long)run->addr, (unsigned long long)run->pages,
+			 run->shift, (unsigned long long)o->end);
+	o->end = end;
+	o->runs++;
+	return 0;
+}
+
+/* One leaves-mode walk (runs, the tables read a table at a time), kept as walk_once(). */
+static void leaves_once(struct smmc_nl *nl, struct tally *ty, pid_t pid, uint64_t addr,
+			uint64_t len)
+{
+	struct smmc_pt_req req = { .target = SMMC_PT_TARGET_PID, .id = pid, .addr = addr,
+				  .len = len };
+	struct run_order o = { .first = addr, .last = addr + len - 1 };
+	int ret = smmc_pt_leaves(nl, &req, order_run, &o);
+
+	ty->walks++;
+	if (ret == -EAGAIN) {
+		ty->changed++;
+		return;
+	}
+	if (ret && !ty->why[0])
+		snprintf(ty->why, sizeof(ty->why), "leaves walk %lu of %#llx+%#llx: %s", ty->walks,
+			 (unsigned long long)addr, (unsigned long long)len, nl->err);
+	else if (!ret && o.why[0] && !ty->why[0])
+		snprintf(ty->why, sizeof(ty->why), "leaves walk %lu: %s", ty->walks, o.why);
+	if (!ret)
+		ty->done++;
+	ty->steps += o.runs;
+}
+
 int main(int argc, char **argv)
 {
 	double seconds, start, elapsed;
@@ -270,6 +317,10 @@ int main(int argc, char **argv)
 		case 8:		/* the whole slot: everything past the region is unmapped */
 			walk_once(&nl, &ty, child, (uint64_t)slot, SLOT);
 			break;
+		case 2:		/* the leaves mode, the region with its gaps */
+		case 10:
+			leaves_once(&nl, &ty, child, b - HUGE, REGION + 2 * HUGE);
+			break;
 		case 4:		/* from inside the region into the gap after it */
 			walk_once(&nl, &ty, child, b + REGION - 4 * PAGE, 8 * PAGE);
 			break;
@@ -287,11 +338,11 @@ int main(int argc, char **argv)
 		waitpid(child, &status, 0);
 		status = 0;
 	}
-	printf("# %lu walks in %.1f s: %lu completed, %lu saw the tables change; %lu steps\n",
+	printf("# %lu walks in %.1f s: %lu completed, %lu saw the tables change; %lu steps or runs\n",
 	       ty.walks, elapsed, ty.done, ty.changed, ty.steps);
 	if (ty.why[0])
 		printf("# %s\n", ty.why);
-	tap(!ty.why[0], "every walk completed or returned EAGAIN, steps tiling the range");
+	tap(!ty.why[0], "every walk completed or returned EAGAIN, steps tiling the range, runs in order");
 	tap(status == 0, "the mutating child ran until stopped");
 	if (status)
 		printf("# child status %#x\n", status);
