@@ -399,9 +399,10 @@ int main(int argc, char **argv)
 		"  \"slab256_ns_per_pair_slab\": %.1f,\n"
 		"  \"instructions_per_slab256_pair_slob\": %.0f,\n"
 		"  \"slab256_ns_per_pair_slob\": %.1f,\n"
+		"  \"instructions_per_leaves_page\": %.1f,\n"
 		"  \"slab_mix\": [\n%s  ]\n}\n",
 		sizeof(struct smm_frame), meta, ir[0], ir[1], ir[2], slab, ir[3], slab_slab, ir[4],
-		slab_slob, mix_json);
+		slab_slob, leaves_ir, mix_json);
 	free(mix_json);
 	fclose(out);
 	return 0;
