@@ -7,10 +7,11 @@
  * changes an interface adds its case here.
  *
  *   smm_genl_dump_attrs(cb)    a dump request's parsed attributes
+ *   smm_pte_map_ro(pmdp, addr, expect), smm_pte_unmap_ro(pmdp, ptep, expect)
+ *                              a process's PTE table mapped for reading, if
+ *                              the PMD points to that table before and after
  *   smm_ptes_read_ro(pmdp, addr, expect, vals, n)
- *                              n entries of a process's PTE table, if the
- *                              PMD points to that table before and after
- *                              (smm_pte_read_ro(): one entry)
+ *                              n entries of it so (smm_pte_read_ro(): one)
  *   get/put_unaligned_le64()   through the header that has them
  *   smm_assign_str(dst, src)   a trace event's __string() field filled
  *   SMM_HAVE_STACKDEPOT        page_owner's stacks can be saved
@@ -91,14 +92,14 @@ static inline bool smm_pmd_is_pte_table(pmd_t pmd)
 }
 
 /*
- * smm_ptes_read_ro() - read @n entries from @addr's on in the PTE table
- * *@pmdp points to (all in that table), if *@pmdp holds @expect (the PMD
- * the walker read and followed) both before and after the reads: true and
- * the entries in @vals, or false when the PMD changed (or is no PTE
- * table). One mapping and one pair of PMD reads for the lot. No PTE lock: a
- * read-only snapshot, checked by the PMD's second read. The caller holds
- * the mmap read lock and walks only inside a VMA (pt_real.c), so neither
- * munmap() nor exit frees the table; what else may happen differs:
+ * smm_pte_map_ro() - map the PTE table *@pmdp points to, at @addr's
+ * entry, if *@pmdp holds @expect (the PMD the walker read and followed):
+ * the mapping, or NULL when the PMD changed (or is no PTE table). Entries
+ * read through it count only if smm_pte_unmap_ro() then says the PMD
+ * still holds @expect: a read-only snapshot, no PTE lock, checked by the
+ * PMD's second read. The caller holds the mmap read lock and walks only
+ * inside a VMA (pt_real.c), so neither munmap() nor exit frees the table;
+ * what else may happen differs:
  *
  * 6.5+ ("allow pte_offset_map[_lock]() to fail"): khugepaged's
  *   retract_page_tables() and MADV_COLLAPSE's collapse_pte_mapped_thp()
@@ -112,6 +113,7 @@ static inline bool smm_pmd_is_pte_table(pmd_t pmd)
  *   this does the same steps with the inlines (pmdp_get_lockless(),
  *   __pte_map(), pte_unmap()), the pte_offset_map_ro_nolock() way: the
  *   table read stays a valid (maybe disconnected) table until pte_unmap().
+ *   Between the two the caller is in an RCU read-side section: no sleep.
  *
  * 6.1: PTE tables are freed only under the mmap write lock (collapse,
  *   retract_page_tables() with mmap_write_trylock()) or once their VMA is
@@ -120,39 +122,61 @@ static inline bool smm_pmd_is_pte_table(pmd_t pmd)
  *   pte_offset_kernel() there (no HIGHPTE on 64-bit), pte_unmap() a no-op,
  *   and there is no pmdp_get_lockless() (a 64-bit PMD is one load).
  */
-static inline bool smm_ptes_read_ro(pmd_t *pmdp, unsigned long addr, pmd_t expect, u64 *vals,
-				    unsigned int n)
+static inline pte_t *smm_pte_map_ro(pmd_t *pmdp, unsigned long addr, pmd_t expect)
 {
 	pmd_t pmdval;
-	pte_t *ptep;
-	unsigned int i;
-	bool same;
 
 #if LINUX_VERSION_CODE >= KERNEL_VERSION(6, 5, 0)
 	rcu_read_lock();
 	pmdval = pmdp_get_lockless(pmdp);
 	if (!pmd_same(pmdval, expect) || !smm_pmd_is_pte_table(pmdval)) {
 		rcu_read_unlock();
-		return false;
+		return NULL;
 	}
-	ptep = __pte_map(&pmdval, addr);
-	for (i = 0; i < n; i++)
-		vals[i] = pte_val(ptep_get(ptep + i));
-	smp_rmb();			/* the entries before the PMD's second read */
-	same = pmd_same(pmdp_get_lockless(pmdp), expect);
-	pte_unmap(ptep);		/* and rcu_read_unlock() */
+	return __pte_map(&pmdval, addr);
 #else
 	pmdval = READ_ONCE(*pmdp);
 	if (!pmd_same(pmdval, expect) || !smm_pmd_is_pte_table(pmdval))
+		return NULL;
+	return pte_offset_map(&pmdval, addr);
+#endif
+}
+
+/*
+ * smm_pte_unmap_ro() - end smm_pte_map_ro()'s mapping @ptep: true when
+ * *@pmdp still holds @expect, so the entries read through it were the
+ * table's the PMD points to.
+ */
+static inline bool smm_pte_unmap_ro(pmd_t *pmdp, pte_t *ptep, pmd_t expect)
+{
+	bool same;
+
+	smp_rmb();			/* the entries before the PMD's second read */
+#if LINUX_VERSION_CODE >= KERNEL_VERSION(6, 5, 0)
+	same = pmd_same(pmdp_get_lockless(pmdp), expect);
+#else
+	same = pmd_same(READ_ONCE(*pmdp), expect);
+#endif
+	pte_unmap(ptep);		/* 6.5+: and rcu_read_unlock() */
+	return same;
+}
+
+/*
+ * smm_ptes_read_ro() - read @n entries from @addr's on in the PTE table
+ * *@pmdp points to (all in that table) into @vals, under one
+ * smm_pte_map_ro() and its check: false when the PMD changed.
+ */
+static inline bool smm_ptes_read_ro(pmd_t *pmdp, unsigned long addr, pmd_t expect, u64 *vals,
+				    unsigned int n)
+{
+	pte_t *ptep = smm_pte_map_ro(pmdp, addr, expect);
+	unsigned int i;
+
+	if (!ptep)
 		return false;
-	ptep = pte_offset_map(&pmdval, addr);
 	for (i = 0; i < n; i++)
 		vals[i] = pte_val(ptep_get(ptep + i));
-	smp_rmb();			/* the entries before the PMD's second read */
-	same = pmd_same(READ_ONCE(*pmdp), expect);
-	pte_unmap(ptep);
-#endif
-	return same;
+	return smm_pte_unmap_ro(pmdp, ptep, expect);
 }
 
 /* smm_pte_read_ro() - the one entry of @addr, as smm_ptes_read_ro() reads n. */

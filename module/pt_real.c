@@ -211,6 +211,50 @@ static int smm_pt_real_read_n(void *priv, unsigned int level, u64 parent, u64 va
 	return smm_ptes_read_ro(r->pmd, va, __pmd(parent), entries, n) ? 0 : -EAGAIN;
 }
 
+/* How many of the @n entries at @ptep are @e, @e + @step, ... in a row. */
+static unsigned int smm_ptes_count_seq(pte_t *ptep, unsigned int n, u64 e, u64 step)
+{
+	unsigned int i;
+
+	for (i = 0; i < n && pte_val(ptep_get(ptep + i)) == e; i++)
+		e += step;
+	return i;
+}
+
+/*
+ * The walker's count_seq(): the leaves walk's pages that follow on, the
+ * rest of a PTE table under one mapping and one PMD check, as read_n()
+ * reads a batch. The check covers every entry read, however many: on
+ * 6.5+ the whole count is one RCU read-side section from the PMD's first
+ * read to its second (smm_pte_map_ro()), so a table retracted meanwhile
+ * is not freed under the count, and the second read says whether it was
+ * (-EAGAIN: the runs made from it go nowhere, the message is dropped and
+ * the dump ends with "the tables changed"); on 6.1 nothing frees a PTE
+ * table under the mmap read lock. The count reads each entry once and
+ * writes nothing, so the section lasts some hundreds of loads.
+ */
+static int smm_pt_real_count_seq(void *priv, u64 parent, u64 va, unsigned int n, u64 e, u64 step,
+				 unsigned int *count)
+{
+	struct smm_pt_real *r = priv;
+	unsigned int k;
+	pte_t *ptep;
+
+	if (r->kernel) {
+		*count = smm_ptes_count_seq(pte_offset_kernel(r->pmd, va), n, e, step);
+		return 0;
+	}
+	smm_walk_delay();
+	ptep = smm_pte_map_ro(r->pmd, va, __pmd(parent));
+	if (!ptep)
+		return -EAGAIN;
+	k = smm_ptes_count_seq(ptep, n, e, step);
+	if (!smm_pte_unmap_ro(r->pmd, ptep, __pmd(parent)))
+		return -EAGAIN;
+	*count = k;
+	return 0;
+}
+
 /* The format of the running kernel's tables: its paging levels (arch.h). */
 const struct smm_pt_fmt *smm_pt_real_fmt(void)
 {
@@ -272,6 +316,7 @@ int smm_pt_real_leaves_user(struct mm_struct *mm, u64 *pos, u64 last, struct smm
 	struct smm_walk_ops ops = {
 		.read = smm_pt_real_read,
 		.read_n = smm_pt_real_read_n,
+		.count_seq = smm_pt_real_count_seq,
 		.fmt = smm_pt_real_fmt(),
 	};
 	struct smm_pt_real rr = { .mm = mm };
@@ -307,6 +352,7 @@ int smm_pt_real_leaves_kernel(u64 *pos, u64 last, struct smm_runs *r)
 	struct smm_walk_ops ops = {
 		.read = smm_pt_real_read,
 		.read_n = smm_pt_real_read_n,
+		.count_seq = smm_pt_real_count_seq,
 		.fmt = smm_pt_real_fmt(),
 	};
 	struct smm_pt_real rr = { .mm = current->active_mm, .kernel = true };

@@ -15,7 +15,9 @@
  * retracts the PTE table under the mmap read lock and frees it after an
  * RCU grace period (collapse_pte_mapped_thp(), pte_free_defer()): the
  * kernel change module/compat.h's smm_pte_read_ro() is written for. Meanwhile the parent walks the region and its edges
- * through PT_WALK, one netlink dump per walk on one socket, for at least
+ * through PT_WALK, one netlink dump per walk on one socket (two in 16 in
+ * the leaves mode, runs in address order, those of 4 KiB pages inside the
+ * range), for at least
  * SECONDS seconds and MIN_WALKS walks. Every walk must either complete
  * with steps that tile the range it asked for, or fail with EAGAIN ("the
  * tables changed under the walk"); anything else, or a child that died,
@@ -187,6 +189,29 @@ struct tally {
 	char why[600];
 };
 
+/*
+ * Count a walk of [@addr, @addr + @len) that returned @ret, @units steps
+ * or runs: EAGAIN is "the tables changed"; any other error, or @why
+ * (what its callback found wrong), is kept as the first failure.
+ */
+static void tally_walk(struct tally *ty, const struct smmc_nl *nl, const char *mode, int ret,
+		       uint64_t addr, uint64_t len, const char *why, unsigned long units)
+{
+	ty->walks++;
+	if (ret == -EAGAIN) {
+		ty->changed++;
+		return;
+	}
+	if (ret && !ty->why[0])
+		snprintf(ty->why, sizeof(ty->why), "%s %lu of %#llx+%#llx: %s", mode, ty->walks,
+			 (unsigned long long)addr, (unsigned long long)len, nl->err);
+	else if (!ret && why[0] && !ty->why[0])
+		snprintf(ty->why, sizeof(ty->why), "%s %lu: %s", mode, ty->walks, why);
+	if (!ret)
+		ty->done++;
+	ty->steps += units;
+}
+
 /* One walk of [addr, addr + len) of @pid; anything but EAGAIN is kept. */
 static void walk_once(struct smmc_nl *nl, struct tally *ty, pid_t pid, uint64_t addr,
 		      uint64_t len)
@@ -196,23 +221,49 @@ static void walk_once(struct smmc_nl *nl, struct tally *ty, pid_t pid, uint64_t 
 	struct tile t = { .next = addr };
 	int ret = smmc_pt_walk(nl, &req, tile_step, &t);
 
-	ty->walks++;
-	if (ret == -EAGAIN) {
-		ty->changed++;
-		return;
-	}
-	if (ret && !ty->why[0])
-		snprintf(ty->why, sizeof(ty->why), "walk %lu of %#llx+%#llx: %s", ty->walks,
-			 (unsigned long long)addr, (unsigned long long)len, nl->err);
-	else if (!ret && t.why[0] && !ty->why[0])
-		snprintf(ty->why, sizeof(ty->why), "walk %lu: %s", ty->walks, t.why);
-	else if (!ret && t.next < addr + len && !ty->why[0])
-		snprintf(ty->why, sizeof(ty->why), "walk %lu ended at %#llx, short of %#llx",
-			 ty->walks, (unsigned long long)t.next,
-			 (unsigned long long)(addr + len));
-	if (!ret)
-		ty->done++;
-	ty->steps += t.steps;
+	if (!ret && !t.why[0] && t.next < addr + len)
+		snprintf(t.why, sizeof(t.why), "ended at %#llx, short of %#llx",
+			 (unsigned long long)t.next, (unsigned long long)(addr + len));
+	tally_walk(ty, nl, "walk", ret, addr, len, t.why, t.steps);
+}
+
+struct run_order {
+	uint64_t first, last, end;	/* the range asked; where the last run ended */
+	unsigned long runs;
+	char why[200];
+};
+
+/*
+ * Runs come in address order, apart, each touching the range asked for;
+ * a run of 4 KiB pages lies inside it (only a huge page may cross an end).
+ */
+static int order_run(const struct smmc_pt_run *run, void *data)
+{
+	struct run_order *o = data;
+	uint64_t end = run->addr + (run->pages << run->shift);
+	bool small = run->shift == 12;
+
+	if (!o->why[0] && (!run->pages || run->addr < o->end || end <= o->first ||
+			   run->addr > o->last ||
+			   (small && (run->addr < (o->first & ~(PAGE - 1)) || end - 1 > o->last))))
+		snprintf(o->why, sizeof(o->why), "run %lu at %#llx+%llu pages of 2^%u, after %#llx",
+			 o->runs, (unsigned long long)run->addr, (unsigned long long)run->pages,
+			 run->shift, (unsigned long long)o->end);
+	o->end = end;
+	o->runs++;
+	return 0;
+}
+
+/* One leaves-mode walk (runs, the tables read a table at a time), kept as walk_once(). */
+static void leaves_once(struct smmc_nl *nl, struct tally *ty, pid_t pid, uint64_t addr,
+			uint64_t len)
+{
+	struct smmc_pt_req req = { .target = SMMC_PT_TARGET_PID, .id = pid, .addr = addr,
+				  .len = len };
+	struct run_order o = { .first = addr, .last = addr + len - 1 };
+	int ret = smmc_pt_leaves(nl, &req, order_run, &o);
+
+	tally_walk(ty, nl, "leaves walk", ret, addr, len, o.why, o.runs);
 }
 
 int main(int argc, char **argv)
@@ -270,6 +321,12 @@ int main(int argc, char **argv)
 		case 8:		/* the whole slot: everything past the region is unmapped */
 			walk_once(&nl, &ty, child, (uint64_t)slot, SLOT);
 			break;
+		case 2:		/* the leaves mode, the region with its gaps */
+			leaves_once(&nl, &ty, child, b - HUGE, REGION + 2 * HUGE);
+			break;
+		case 10:	/* and 40 pages, ending inside a PTE table */
+			leaves_once(&nl, &ty, child, b + off, 40 * PAGE);
+			break;
 		case 4:		/* from inside the region into the gap after it */
 			walk_once(&nl, &ty, child, b + REGION - 4 * PAGE, 8 * PAGE);
 			break;
@@ -287,11 +344,11 @@ int main(int argc, char **argv)
 		waitpid(child, &status, 0);
 		status = 0;
 	}
-	printf("# %lu walks in %.1f s: %lu completed, %lu saw the tables change; %lu steps\n",
+	printf("# %lu walks in %.1f s: %lu completed, %lu saw the tables change; %lu steps or runs\n",
 	       ty.walks, elapsed, ty.done, ty.changed, ty.steps);
 	if (ty.why[0])
 		printf("# %s\n", ty.why);
-	tap(!ty.why[0], "every walk completed or returned EAGAIN, steps tiling the range");
+	tap(!ty.why[0], "every walk completed or returned EAGAIN, steps tiling the range, runs in order");
 	tap(status == 0, "the mutating child ran until stopped");
 	if (status)
 		printf("# child status %#x\n", status);

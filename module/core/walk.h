@@ -27,6 +27,14 @@ struct smm_walk_ops {
 	 */
 	int (*read_n)(void *priv, unsigned int level, u64 parent, u64 va, unsigned int n,
 		      u64 *entries);
+	/*
+	 * Optional, for the leaves walk's pages that follow on: how many of
+	 * the @n PTEs from @va's on, all in the one table below @parent, are
+	 * @e, @e + @step, @e + 2 * @step, ... in a row (0 to @n, in *@count),
+	 * all read under one check that the table held. 0 or -errno.
+	 */
+	int (*count_seq)(void *priv, u64 parent, u64 va, unsigned int n, u64 e, u64 step,
+			 unsigned int *count);
 	const struct smm_pt_fmt *fmt;	/* the tables' format and paging levels */
 };
 

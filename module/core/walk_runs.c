@@ -134,6 +134,51 @@ static int smm_leaves_fill(const struct smm_walk_ops *ops, void *priv, unsigned 
 }
 
 /*
+ * The PTEs from *@pos on that map the frames after @prev's with its bits
+ * (@prev + 4 KiB, + 8 KiB, ...), each one more page of the last run
+ * (smm_leaves_tight() says @prev's run may grow so), counted by the
+ * backend's count_seq a table at a time: up to the table's end, @last,
+ * the steps left and the run's page limit, under one check that the
+ * table held. Steps *@pos and r->steps as that many smm_leaves_step()
+ * calls would, and says in *@next what the last step said. 0 or the
+ * backend's error.
+ */
+static int smm_leaves_follow(const struct smm_walk_ops *ops, void *priv, u64 parent, u64 *pos,
+			     u64 last, struct smm_runs *r, u64 prev, enum smm_leaves_next *next)
+{
+	const struct smm_pt_fmt *f = ops->fmt;
+	struct shadowmm_pt_run *run = &r->run[r->nr - 1];
+	u64 want, end;
+	unsigned int k;
+	int ret;
+
+	want = smm_pt_entries(f, SHADOWMM_PT_PTE) - smm_pt_index(f, SHADOWMM_PT_PTE, *pos);
+	want = min(want, ((last - *pos) >> SMM_PAGE_SHIFT) + 1);
+	want = min(want, (u64)max(r->steps, 1U));	/* a step is taken with none left */
+	want = min(want, (u64)(0xffffffffU - run->pages));
+	*next = SMM_LEAVES_ON;
+	if (!want)
+		return 0;
+	ret = ops->count_seq(priv, parent, *pos, want, prev + SMM_PAGE_SIZE, SMM_PAGE_SIZE, &k);
+	if (ret || !k)
+		return ret;
+	run->pages += k;
+	end = *pos + ((u64)k << SMM_PAGE_SHIFT);
+	if (!end || end - 1 >= last) {
+		*next = SMM_LEAVES_DONE;
+		return 0;
+	}
+	*pos = end;
+	if (r->steps <= k) {
+		r->steps = 0;
+		*next = SMM_LEAVES_STOP;
+	} else {
+		r->steps -= k;
+	}
+	return 0;
+}
+
+/*
  * Add the leaves of [*@pos, @last] to @r through @ops. Returns 1 when
  * the range is done, 0 when run[] is full or r->steps are spent (*@pos
  * is where to go on), or the backend's error (*@pos at the entry that
@@ -143,7 +188,10 @@ static int smm_leaves_fill(const struct smm_walk_ops *ops, void *priv, unsigned 
  * picture a walk of each address from the top would give. A page (kind
  * PAGE) whose bits other than the address are those of the last decoded
  * one has its flags and kind (smm_pte_attrs()); arm64 contiguous ranges,
- * whose flags gather their neighbours', are decoded each time.
+ * whose flags gather their neighbours', are decoded each time. When the
+ * backend can count (count_seq), the pages that follow on from a page
+ * the last run may grow by are counted the rest of the table at a time
+ * (smm_leaves_follow()), not stepped through one by one.
  */
 int smm_walk_leaves(const struct smm_walk_ops *ops, void *priv, u64 *pos, u64 last,
 		    struct smm_runs *r)
@@ -170,9 +218,21 @@ int smm_walk_leaves(const struct smm_walk_ops *ops, void *priv, u64 *pos, u64 la
 			l--;
 		level = l->level;
 		parent = l > w.lv ? l[-1].entry : 0;
-		cached = tight = false;
+		cached = false;
+		prev = e = w.lv[w.nr - 1].entry;	/* the leaf just taken */
+		tight = smm_leaves_tight(f, level, e, &w);
 		/* along the table, until it ends or holds a table */
 		for (i = have = 0; smm_pt_index(f, level, *pos); prev = e) {
+			if (i == have && tight && ops->count_seq) {
+				/* the rest of the table at once; then the entry after */
+				ret = smm_leaves_follow(ops, priv, parent, pos, last, r, e, &next);
+				if (ret)
+					return ret;
+				if (next != SMM_LEAVES_ON)
+					return next == SMM_LEAVES_DONE;
+				tight = false;	/* *pos does not follow on, or the run is full */
+				continue;
+			}
 			if (i == have) {
 				ret = smm_leaves_fill(ops, priv, level, parent, *pos, last, buf, &have);
 				if (ret)

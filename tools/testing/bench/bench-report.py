@@ -62,6 +62,9 @@ CALLGRIND = {
     # SLAB's and SLOB's pair beside SLUB's: a comparison, no goal
     'slab-slab': ('instructions_per_slab256_pair_slab', '256-byte pair, a SLAB cache', None),
     'slab-slob': ('instructions_per_slab256_pair_slob', '256-byte pair, a SLOB cache', None),
+    # a page, not a pair: the leaves walk over fake THP-off tables (no goal of its own;
+    # the goal is the VM's pt-leaves ratio)
+    'leaves': ('instructions_per_leaves_page', 'page of the PT_WALK leaves walk', None),
 }
 # the slab policies on two workloads (bench_slab_mix.c, in bench_native's
 # JSON as slab_mix): a comparison, no goal (Documentation/slab.md, "Side

@@ -6,6 +6,7 @@
  *   bench_native [OUT.json]           the table, and JSON to OUT.json
  *   bench_native --pairs KIND N       N pairs of KIND (pcp, buddy or slab)
  *                                     and nothing else: what callgrind counts
+ *                                     (KIND leaves: one leaves walk of N pages)
  *   bench_native --slab-mix           only the slab policies on two
  *                                     workloads (bench_slab_mix.c)
  *   bench_native --slab-mix-run W P S one run of workload W on policy P,
@@ -20,7 +21,9 @@
  * (repeatable whatever else the machine does): the difference between
  * runs of 200,000 and 100,000 pairs, so set-up and exit do not count.
  * Times are the best of 5 runs. Last, the slab policies side by side on
- * a mixed-size and a long/short-lived workload (bench_slab_mix.c). Exits
+ * a mixed-size and a long/short-lived workload (bench_slab_mix.c). Also
+ * the instructions per page of the PT_WALK leaves walk (walk_runs.c) over
+ * fake tables of a touched THP-off region (leaves_walk()). Exits
  * 1, saying which, when a row could not be measured (valgrind missing
  * included).
  */
@@ -33,6 +36,7 @@
 #include "common.h"
 #include "../../../module/core/slab.h"
 #include "bench_slab_mix.h"
+#include "fake_pt.h"
 
 unsigned long smm_user_warnings;
 unsigned long smm_user_reports;
@@ -186,6 +190,55 @@ static double slab_pairs_ns(int reps, u64 n, u32 policy)
 	return best;
 }
 
+#define LEAVES_STEPS	16384	/* entries per call: nl_walk.c's SMM_PT_LEAVES_STEPS */
+#define LEAVES_RUNS	2048	/* runs per call: its SMM_PT_LEAVES_RUNS */
+
+/*
+ * The leaves walk (walk_runs.c) of @pages 4 KiB pages (at most 1 GiB) in
+ * fake x86-64 tables (tools/testing/core/fake_pt.h) shaped as a touched
+ * region with THP off, read through the backend calls pt_real.c offers:
+ *
+ *   PGD[0] -> PUD[0] -> PMD[0..511] -> one PTE table of 512 present,
+ *   writable pages, frames 0x100000.. in a row
+ *
+ * so each table is one run (its frames start again). Made in calls of
+ * LEAVES_STEPS entries, as PT_WALK's messages are. Returns 0, or -1 when
+ * the runs are not one per table and all pages.
+ */
+static int leaves_walk(u64 pages)
+{
+	static struct fake_pt pt;
+	static struct shadowmm_pt_run run[LEAVES_RUNS];
+	struct smm_walk_ops ops = {
+		.read = fake_read, .read_n = fake_read_n, .count_seq = fake_count_seq,
+		.fmt = &smm_pt_x86_48,
+	};
+	struct smm_runs r = { .run = run, .max = LEAVES_RUNS, .pfns = true };
+	u64 pos = 0, got = 0, runs = 0;
+	unsigned int i;
+	int ret;
+
+	if (!pages || pages > SMM_PT_ENTRIES * SMM_PT_ENTRIES)
+		return -1;
+	fake_init(&pt, ops.fmt, 0x10);
+	pt.t[0][0] = fake_table(&pt, 1);
+	pt.t[1][0] = fake_table(&pt, 2);
+	for (i = 0; i < SMM_PT_ENTRIES; i++) {
+		pt.t[2][i] = fake_table(&pt, 3);
+		pt.t[3][i] = smm_pte_make(ops.fmt, SHADOWMM_PT_PTE, 0x100000 + i,
+					  SHADOWMM_PROT_WRITE | SHADOWMM_PROT_USER, true);
+	}
+	do {
+		r.nr = 0;
+		r.steps = LEAVES_STEPS;
+		ret = smm_walk_leaves(&ops, &pt, &pos, pages * SMM_PAGE_SIZE - 1, &r);
+		for (i = 0; i < r.nr; i++)
+			got += run[i].pages;
+		runs += r.nr;
+	} while (!ret);
+	return ret == 1 && got == pages && runs == (pages + 511) / 512 ? 0 : -1;
+}
+
 /* Instructions for N pairs of KIND, from valgrind's "Collected" line; -1 without it. */
 static double callgrind_ir(const char *self, const char *kind, u64 pairs)
 {
@@ -220,6 +273,8 @@ static int pairs_only(const char *kind, u64 n)
 		return slab_pairs_ns(1, n, SMM_SLAB) < 0;
 	if (!strcmp(kind, "slab-slob"))
 		return slab_pairs_ns(1, n, SMM_SLOB) < 0;
+	if (!strcmp(kind, "leaves"))
+		return leaves_walk(n) < 0;
 	if (strcmp(kind, "pcp") && strcmp(kind, "buddy"))
 		return 2;
 	if (setup(&t, 16384, !strcmp(kind, "pcp"), &ns))
@@ -253,7 +308,7 @@ int main(int argc, char **argv)
 	double ir[NR_IR_KINDS];
 	struct smm_test_mm t;
 	unsigned int i, n = sizeof(sizes_mib) / sizeof(sizes_mib[0]);
-	double meta, ns, slab, slab_slab, slab_slob;
+	double meta, ns, slab, slab_slab, slab_slob, leaves_ir;
 	char *mix_json = NULL;
 	size_t mix_len = 0;
 	FILE *out = NULL, *mix;
@@ -301,6 +356,13 @@ int main(int argc, char **argv)
 		}
 		printf("callgrind: %.0f instructions per %s pair\n", ir[i], ir_kinds[i]);
 	}
+	/* the leaves walk: 200,000 pages less 100,000, per page */
+	leaves_ir = ir_per_pair(argv[0], "leaves");
+	if (leaves_ir < 0) {
+		fprintf(stderr, "bench_native: callgrind-leaves: not measured\n");
+		return 1;
+	}
+	printf("callgrind: %.1f instructions per page of the leaves walk\n", leaves_ir);
 	/* the slab mix's JSON members, kept until the file is written */
 	mix = open_memstream(&mix_json, &mix_len);
 	if (!mix || bench_slab_mix(argv[0], mix)) {
@@ -337,9 +399,10 @@ int main(int argc, char **argv)
 		"  \"slab256_ns_per_pair_slab\": %.1f,\n"
 		"  \"instructions_per_slab256_pair_slob\": %.0f,\n"
 		"  \"slab256_ns_per_pair_slob\": %.1f,\n"
+		"  \"instructions_per_leaves_page\": %.1f,\n"
 		"  \"slab_mix\": [\n%s  ]\n}\n",
 		sizeof(struct smm_frame), meta, ir[0], ir[1], ir[2], slab, ir[3], slab_slab, ir[4],
-		slab_slob, mix_json);
+		slab_slob, leaves_ir, mix_json);
 	free(mix_json);
 	fclose(out);
 	return 0;

@@ -198,25 +198,6 @@ static unsigned int runs_of(const struct smm_walk_ops *ops, smm_walk_va_fn walk,
 
 static const struct smm_walk_ops *fake_ops;
 
-/* read_n over fake_read, and a check that the n entries are in one table. */
-static int fake_read_n(void *priv, unsigned int level, u64 parent, u64 va, unsigned int n,
-		       u64 *entries)
-{
-	struct fake_pt *pt = priv;
-	unsigned int i;
-	int ret;
-
-	if (!n || smm_pt_index(pt->fmt, level, va) + n > smm_pt_entries(pt->fmt, level))
-		return -ERANGE;
-	for (i = 0; i < n; i++) {
-		ret = fake_read(priv, level, parent, va + ((u64)i << smm_pt_shift(pt->fmt, level)),
-				&entries[i]);
-		if (ret)
-			return ret;
-	}
-	return 0;
-}
-
 static int fake_walk(void *priv, u64 va, struct smm_walk *w)
 {
 	return smm_walk_va(fake_ops, priv, va, w);
@@ -262,6 +243,11 @@ SMM_TEST(walk_runs_random_tables_against_per_page_walk)
 			ops_n.read_n = fake_read_n;
 			ng = runs_of(&ops_n, NULL, &pt, va, last, max, steps, pfns);
 			ASSERT_TRUE(same_leaves(ng, nm, pfns));
+			/* and one that also counts the pages that follow on */
+			ops_n.count_seq = fake_count_seq;
+			ng = runs_of(&ops_n, NULL, &pt, va, last, max, steps, pfns);
+			ASSERT_TRUE(same_leaves(ng, nm, pfns));
+			ops_n.count_seq = NULL;
 			/* the same through the per-address walker */
 			ng = runs_of(NULL, fake_walk, &pt, va, last, max, steps, pfns);
 			ASSERT_TRUE(same_leaves(ng, nm, pfns));
@@ -466,4 +452,95 @@ SMM_TEST(walk_runs_each_rule)
 	ASSERT_EQ(r.nr, 1);
 	EXPECT_EQ(runs[0].addr, 2ULL << 20);
 	EXPECT_EQ(runs[0].pages, 1);
+}
+
+#define FOLLOW_VA	(1ULL << 44)		/* PGD[32]: room below for a long run */
+#define FOLLOW_PFN	0x100000000ULL
+
+/*
+ * The leaves of [FOLLOW_VA + @from pages, @last] in calls of @steps
+ * entries, through a backend that reads entry by entry (@how 0), a batch
+ * at a time (1) or also counts the pages that follow on (2); @pre, when
+ * set, is a run already in run[] before the first call. The runs in
+ * runs[], their number returned; *@calls gets the calls made.
+ */
+static unsigned int follow_runs(struct fake_pt *pt, unsigned int how, unsigned int from,
+				u64 last, unsigned int steps, const struct shadowmm_pt_run *pre,
+				unsigned int *calls)
+{
+	struct smm_walk_ops ops = { .read = fake_read, .fmt = pt->fmt };
+	struct smm_runs r = { .run = runs, .max = 64, .pfns = true };
+	u64 va = FOLLOW_VA + ((u64)from << SMM_PAGE_SHIFT);
+	int ret;
+
+	if (how > 0)
+		ops.read_n = fake_read_n;
+	if (how > 1)
+		ops.count_seq = fake_count_seq;
+	if (pre)
+		runs[r.nr++] = *pre;
+	*calls = 0;
+	do {
+		r.steps = steps;
+		ret = smm_walk_leaves(&ops, pt, &va, last, &r);
+		++*calls;
+	} while (!ret && *calls < 1000);
+	return ret == 1 ? r.nr : ~0U;
+}
+
+/*
+ * The pages that follow on (the next frame, the same bits), one PTE
+ * table of them with a break in frames at page 300:
+ *
+ *   page   0 1 2 ... 299 | 300 301 ... 511      (then nothing mapped)
+ *   frame  F F+1 ... F+299 | F+1000 ... F+1211
+ *
+ * through each backend: two runs {0..299} {300..511}; a range that ends
+ * mid-table (page 100, at a byte inside it) stops the run there; calls
+ * of 7 entries each give the same runs in 512 / 7 calls; and a run that
+ * reaches 2^32 - 1 pages stops growing: the next page starts a run.
+ */
+SMM_TEST(walk_runs_follow_on_limits)
+{
+	static struct fake_pt pt;
+	const struct smm_pt_fmt *fmt = &smm_pt_x86_48;
+	const unsigned int prot = SHADOWMM_PROT_WRITE | SHADOWMM_PROT_USER;
+	struct shadowmm_pt_run pre;
+	unsigned int i, how, calls;
+	u64 end = FOLLOW_VA + (2ULL << 20) - 1;
+
+	fake_init(&pt, fmt, 0x10);
+	pt.t[0][32] = fake_table(&pt, 1);
+	pt.t[1][0] = fake_table(&pt, 2);
+	pt.t[2][0] = fake_table(&pt, 3);
+	for (i = 0; i < SMM_PT_ENTRIES; i++)
+		pt.t[3][i] = smm_pte_make(fmt, SHADOWMM_PT_PTE, FOLLOW_PFN + i + (i < 300 ? 0 : 1000),
+					  prot, true);
+	for (how = 0; how < 3; how++) {
+		printf("# backend %u\n", how);
+		ASSERT_EQ(follow_runs(&pt, how, 0, end, ~0U, NULL, &calls), 2);
+		EXPECT_EQ(runs[0].pages, 300);
+		EXPECT_EQ(runs[1].pfn, FOLLOW_PFN + 1300);
+		EXPECT_EQ(runs[1].pages, 212);
+		/* the range ends inside page 100 */
+		ASSERT_EQ(follow_runs(&pt, how, 0, FOLLOW_VA + 100 * 4096 + 17, ~0U, NULL, &calls), 1);
+		EXPECT_EQ(runs[0].pages, 101);
+		/* from page 5, 7 entries a call */
+		ASSERT_EQ(follow_runs(&pt, how, 5, end, 7, NULL, &calls), 2);
+		EXPECT_EQ(runs[0].addr, FOLLOW_VA + 5 * 4096);
+		EXPECT_EQ(runs[0].pages, 295);
+		EXPECT_EQ(runs[1].pages, 212);
+		EXPECT_EQ(calls, (507 + 6) / 7);
+		/* a run 10 pages short of the limit before the first page */
+		pre = runs[0];
+		pre.pages = 0xffffffffU - 10;
+		pre.addr = FOLLOW_VA - ((u64)pre.pages << SMM_PAGE_SHIFT);
+		pre.pfn = FOLLOW_PFN - pre.pages;
+		ASSERT_EQ(follow_runs(&pt, how, 0, end, ~0U, &pre, &calls), 3);
+		EXPECT_EQ(runs[0].pages, 0xffffffffU);
+		EXPECT_EQ(runs[1].addr, FOLLOW_VA + 10 * 4096);
+		EXPECT_EQ(runs[1].pfn, FOLLOW_PFN + 10);
+		EXPECT_EQ(runs[1].pages, 290);
+		EXPECT_EQ(runs[2].pages, 212);
+	}
 }
