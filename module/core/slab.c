@@ -657,7 +657,8 @@ static noinline void *smm_cache_alloc_slow(struct smm_cache *c, struct smm_cache
 }
 
 /*
- * smm_cache_alloc() when failslab is armed or the cache has debug flags:
+ * smm_cache_alloc() when failslab is armed, the cache has debug flags or
+ * another policy than SLUB's (locked_only):
  * the fault injection's verdict first, then all of it under @cpu's lock
  * in smm_cache_alloc_slow() (which pops as the fast path does when the
  * freelist holds an object). Out of line, so that @owner and @cpu do
@@ -713,9 +714,8 @@ static __always_inline void *__smm_cache_alloc(struct smm_cache *c, unsigned int
 	char *base;
 	u64 w;
 
-	/* the flags never change after creation: no lock needed to read them */
-	if (unlikely(smm_fail_armed(&c->mm->fail[SHADOWMM_FAULT_SLAB]) ||
-		     (c->flags & SMM_CACHE_DEBUG_FLAGS)))
+	/* debug flags or another policy: fixed at creation, no lock needed to read */
+	if (unlikely(smm_fail_armed(&c->mm->fail[SHADOWMM_FAULT_SLAB]) || c->locked_only))
 		return smm_cache_alloc_cold(c, cpu, owner, pos);
 	cc = &c->cpu[cpu];
 	smm_preempt_disable();
@@ -864,21 +864,21 @@ int smm_cache_free(struct smm_cache *c, u64 pos, unsigned int cpu)
 	u32 off;
 
 	smm_trace_cache_free(c, pos);
+	if (unlikely(c->locked_only))
+		return smm_cache_free_lock(c, cc, pos);
 	head = smm_slab_head(c, pos);
 	off = (u32)(pos - (head << SMM_PAGE_SHIFT));
-	if (likely(!(c->flags & SMM_CACHE_DEBUG_FLAGS))) {
-		smm_preempt_disable();
-		w = READ_ONCE(cc->fast);
-		if (likely(smm_cc_word_slab(w) == head && off != smm_cc_word_free(w))) {
-			smm_slab_fp_set(c, cc->base, off, smm_cc_word_free(w));
-			if (likely(smm_cmpxchg64(&cc->fast, &w, smm_cc_word(head, off)))) {
-				smm_count_add(cc->stats.free_fast, 1);
-				smm_preempt_enable();
-				return 0;
-			}
+	smm_preempt_disable();
+	w = READ_ONCE(cc->fast);
+	if (likely(smm_cc_word_slab(w) == head && off != smm_cc_word_free(w))) {
+		smm_slab_fp_set(c, cc->base, off, smm_cc_word_free(w));
+		if (likely(smm_cmpxchg64(&cc->fast, &w, smm_cc_word(head, off)))) {
+			smm_count_add(cc->stats.free_fast, 1);
+			smm_preempt_enable();
+			return 0;
 		}
-		smm_preempt_enable();
 	}
+	smm_preempt_enable();
 	return smm_cache_free_lock(c, cc, pos);
 }
 
@@ -1317,6 +1317,8 @@ int smm_cache_create_policy(struct smm_slabs *s, const char *name, u32 size, u32
 	ret = smm_cache_policy_layout(s, c, size, align, flags, policy);
 	if (ret)
 		goto err_free;
+	/* what the fast paths test first: never changes after creation */
+	c->locked_only = (flags & SMM_CACHE_DEBUG_FLAGS) || c->ops;
 	/* before the set's mutex: the registry never nests under it */
 	if (flags & SHADOWMM_CACHE_RECLAIM_ACCOUNT) {
 		ret = smm_shrinker_register(&s->shrinkers, &c->shrinker);

@@ -28,7 +28,9 @@
  * of a position is (pos >> 12) & ~(2^order - 1).
  *
  * Each CPU has an active slab whose freelist only it uses (the fast
- * path, under that CPU's own lock) and a partial list of slabs it will
+ * path, lockless: one cmpxchg of the CPU's word, see struct
+ * smm_cache_cpu; the slow path and other CPUs under that CPU's lock)
+ * and a partial list of slabs it will
  * use next (SLUB's per-CPU partial list, at most cpu_partial_slabs put
  * there by frees); the other slabs are on the cache's partial or full
  * list under the cache's list lock (the slow path). A CPU's partial list
@@ -255,6 +257,7 @@ struct smm_cache {
 	u32 id;
 	u32 flags;		/* SHADOWMM_CACHE_* */
 	bool builtin;		/* kmalloc or the module's own: never destroyed by users */
+	bool locked_only;	/* debug flags or another policy: no lockless fast path */
 	u8 policy;		/* enum smm_slab_policy, fixed at creation */
 	const struct smm_slab_ops *ops;	/* NULL for SLUB */
 	struct smm_cache *heap;	/* a small SLOB cache's pages: the SLOB heap */
