@@ -142,6 +142,19 @@ static inline bool smm_cmpxchg64(u64 *p, u64 *old, u64 new)
 #define smm_preempt_disable()	preempt_disable()
 #define smm_preempt_enable()	preempt_enable()
 
+/*
+ * On PREEMPT_RT the CPU's lock does not turn preemption off: a task
+ * preempted in the slow path, holding the lock while it changes the
+ * word with plain stores, would race a lockless fast path of another
+ * task on that CPU. There the fast paths take the lock, as SLUB's
+ * USE_LOCKLESS_FAST_PATH() is false on PREEMPT_RT.
+ */
+#ifdef CONFIG_PREEMPT_RT
+#define SMM_LOCKLESS_FAST_PATH	0
+#else
+#define SMM_LOCKLESS_FAST_PATH	1
+#endif
+
 /* Nanoseconds for measuring lock holds: the scheduler's clock, this CPU. */
 #define smm_clock_ns()		local_clock()
 
@@ -341,6 +354,7 @@ static inline bool smm_cmpxchg64(u64 *p, u64 *old, u64 new)
 
 #define smm_xchg64(p, v)	__atomic_exchange_n(p, v, __ATOMIC_SEQ_CST)
 #define smm_store_release(p, v)	__atomic_store_n(p, v, __ATOMIC_RELEASE)
+#define SMM_LOCKLESS_FAST_PATH	1	/* threads are CPUs: nothing preempts a fast path */
 
 extern __thread unsigned int smm_user_preempt;
 #define smm_preempt_disable()	do {					\

@@ -715,7 +715,8 @@ static __always_inline void *__smm_cache_alloc(struct smm_cache *c, unsigned int
 	u64 w;
 
 	/* debug flags or another policy: fixed at creation, no lock needed to read */
-	if (unlikely(smm_fail_armed(&c->mm->fail[SHADOWMM_FAULT_SLAB]) || c->locked_only))
+	if (unlikely(smm_fail_armed(&c->mm->fail[SHADOWMM_FAULT_SLAB]) || c->locked_only ||
+		     !SMM_LOCKLESS_FAST_PATH))
 		return smm_cache_alloc_cold(c, cpu, owner, pos);
 	cc = &c->cpu[cpu];
 	smm_preempt_disable();
@@ -864,7 +865,7 @@ int smm_cache_free(struct smm_cache *c, u64 pos, unsigned int cpu)
 	u32 off;
 
 	smm_trace_cache_free(c, pos);
-	if (unlikely(c->locked_only))
+	if (unlikely(c->locked_only || !SMM_LOCKLESS_FAST_PATH))
 		return smm_cache_free_lock(c, cc, pos);
 	head = smm_slab_head(c, pos);
 	off = (u32)(pos - (head << SMM_PAGE_SHIFT));
