@@ -120,6 +120,41 @@ static inline void smm_cpu_put(void)
 
 #define smm_cond_resched()	cond_resched()
 
+/*
+ * The slab's lockless fast path (slab.c): a word only its CPU swaps
+ * without a lock, and other CPUs take from it under that CPU's lock
+ * (smm_cc_freeze()), so both sides need the atomic (LOCK-prefixed)
+ * instructions: cmpxchg64() and xchg(), full barriers. The fast path
+ * runs with preemption off, so no other task of its CPU interleaves.
+ */
+static inline bool smm_cmpxchg64(u64 *p, u64 *old, u64 new)
+{
+	u64 prev = cmpxchg64(p, *old, new);
+
+	if (likely(prev == *old))
+		return true;
+	*old = prev;
+	return false;
+}
+
+#define smm_xchg64(p, v)	xchg(p, v)
+#define smm_store_release(p, v)	smp_store_release(p, v)
+#define smm_preempt_disable()	preempt_disable()
+#define smm_preempt_enable()	preempt_enable()
+
+/*
+ * On PREEMPT_RT the CPU's lock does not turn preemption off: a task
+ * preempted in the slow path, holding the lock while it changes the
+ * word with plain stores, would race a lockless fast path of another
+ * task on that CPU. There the fast paths take the lock, as SLUB's
+ * USE_LOCKLESS_FAST_PATH() is false on PREEMPT_RT.
+ */
+#ifdef CONFIG_PREEMPT_RT
+#define SMM_LOCKLESS_FAST_PATH	0
+#else
+#define SMM_LOCKLESS_FAST_PATH	1
+#endif
+
 /* Nanoseconds for measuring lock holds: the scheduler's clock, this CPU. */
 #define smm_clock_ns()		local_clock()
 
@@ -317,6 +352,33 @@ static inline unsigned int smm_cpu_get(void)
 static inline void smm_cpu_put(void)
 {
 }
+
+/*
+ * The kernel half's lockless word: the same LOCK cmpxchg and xchg
+ * instructions (sequentially consistent atomics compile to them on
+ * x86-64), so the fast path pays here what it pays in the module.
+ * Preemption is a thread's count, as the kernel's is a CPU's: one
+ * increment and one decrement, where the kernel decrements and tests.
+ */
+static inline bool smm_cmpxchg64(u64 *p, u64 *old, u64 new)
+{
+	return __atomic_compare_exchange_n(p, old, new, false, __ATOMIC_SEQ_CST,
+					   __ATOMIC_SEQ_CST);
+}
+
+#define smm_xchg64(p, v)	__atomic_exchange_n(p, v, __ATOMIC_SEQ_CST)
+#define smm_store_release(p, v)	__atomic_store_n(p, v, __ATOMIC_RELEASE)
+#define SMM_LOCKLESS_FAST_PATH	1	/* threads are CPUs: nothing preempts a fast path */
+
+extern __thread unsigned int smm_user_preempt;
+#define smm_preempt_disable()	do {					\
+	smm_user_preempt++;						\
+	__asm__ __volatile__("" ::: "memory");				\
+} while (0)
+#define smm_preempt_enable()	do {					\
+	__asm__ __volatile__("" ::: "memory");				\
+	smm_user_preempt--;						\
+} while (0)
 
 /*
  * Where the kernel would cond_resched(), between the chunks of a sweep

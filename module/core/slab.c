@@ -462,14 +462,17 @@ struct smm_slab *smm_slab_new(struct smm_cache *c, unsigned int cpu, u64 *head, 
 	return s;
 }
 
-/* Make @s the active slab of @cc: the CPU owns its whole freelist. */
+/*
+ * Make @s the active slab of @cc: the CPU owns its whole freelist. Only
+ * CPU @cpu itself, under its lock: base and desc are written before the
+ * word that lets its fast path use them.
+ */
 static void smm_slab_activate(struct smm_cache *c, struct smm_cache_cpu *cc, unsigned int cpu,
 			      u64 head, struct smm_slab *s)
 {
-	cc->slab = head;
 	cc->base = smm_slab_pos_virt(c->mm, head << SMM_PAGE_SHIFT);
 	cc->desc = s;
-	cc->free = s->freelist;
+	smm_cc_set(cc, head, s->freelist);
 	s->freelist = SMM_SLAB_END;
 	s->inuse = c->objects;
 	s->cpu = cpu;
@@ -499,9 +502,9 @@ static u64 smm_slab_file(struct smm_cache *c, u64 head, struct smm_slab *s, bool
  * The free pointer of the object at @off of the active slab leaves the
  * slab: report and count it; the objects after it on the freelist are lost.
  */
-static void smm_cache_bad_fp(struct smm_cache *c, struct smm_cache_cpu *cc, u32 off)
+static void smm_cache_bad_fp(struct smm_cache *c, struct smm_cache_cpu *cc, u64 head, u32 off)
 {
-	smm_slab_report(c, ((u64)cc->slab << SMM_PAGE_SHIFT) + off,
+	smm_slab_report(c, (head << SMM_PAGE_SHIFT) + off,
 			"freelist pointer corrupted (objects after it are lost)");
 	cc->stats.errors++;
 }
@@ -513,15 +516,16 @@ static void smm_cache_bad_fp(struct smm_cache *c, struct smm_cache_cpu *cc, u32 
  * its head. The walk is
  * bounded by the slab's object count and stops at a pointer that leaves
  * the slab, so a corrupted freelist loses objects but never memory
- * outside the slab. Under @cc's lock and the list lock. Returns the
- * frames given back to the buddy.
+ * outside the slab. Under @cc's lock and the list lock, with @w the
+ * CPU's word (its own, or frozen by another CPU: smm_cc_freeze()),
+ * which is left SMM_CC_NONE. Returns the frames given back to the buddy.
  */
-static u64 smm_slab_deactivate(struct smm_cache *c, struct smm_cache_cpu *cc,
+static u64 smm_slab_deactivate(struct smm_cache *c, struct smm_cache_cpu *cc, u64 w,
 			       bool discard, unsigned int cpu)
 {
 	struct smm_slab *s = cc->desc;
-	u64 head = cc->slab;
-	u32 off = cc->free, tail = SMM_SLAB_END, n = 0;
+	u64 head = smm_cc_word_slab(w);
+	u32 first = smm_cc_word_free(w), off = first, tail = SMM_SLAB_END, n = 0;
 
 	while (off != SMM_SLAB_END && n < c->objects && smm_slab_slot_ok(c, off)) {
 		tail = off;
@@ -529,17 +533,14 @@ static u64 smm_slab_deactivate(struct smm_cache *c, struct smm_cache_cpu *cc,
 		off = smm_slab_fp_get(c, cc->base, off);
 	}
 	if (off != SMM_SLAB_END)
-		smm_cache_bad_fp(c, cc, tail != SMM_SLAB_END ? tail : 0);
+		smm_cache_bad_fp(c, cc, head, tail != SMM_SLAB_END ? tail : 0);
 	if (tail != SMM_SLAB_END) {
 		smm_slab_fp_set(c, cc->base, tail, s->freelist);
-		s->freelist = cc->free;
+		s->freelist = first;
 	}
 	s->inuse -= n;
 	s->cpu = SMM_SLAB_NO_CPU;
-	cc->slab = SMM_FRAME_NONE;
-	cc->free = SMM_SLAB_END;
-	cc->base = NULL;
-	cc->desc = NULL;
+	smm_cc_thaw(cc, SMM_CC_NONE);
 	return smm_slab_file(c, head, s, discard, n > 0, cpu);
 }
 
@@ -562,14 +563,15 @@ static bool smm_cache_refill(struct smm_cache *c, struct smm_cache_cpu *cc, unsi
 	u64 head;
 
 	smm_lock(&c->list_lock);
-	if (cc->slab != SMM_FRAME_NONE) {
+	head = smm_cc_slab(cc);
+	if (head != SMM_FRAME_NONE) {
 		s = cc->desc;
 		if (s->freelist != SMM_SLAB_END) {
-			smm_slab_activate(c, cc, cpu, cc->slab, s);
+			smm_slab_activate(c, cc, cpu, head, s);
 			smm_unlock(&c->list_lock);
 			return true;
 		}
-		smm_slab_deactivate(c, cc, false, cpu);
+		smm_slab_deactivate(c, cc, READ_ONCE(cc->fast), false, cpu);
 	}
 	if (cc->partial != SMM_FRAME_NONE) {
 		s = smm_slab_cpu_partial_pop(c, cc, &head);
@@ -619,15 +621,16 @@ static noinline void *smm_cache_alloc_slow(struct smm_cache *c, struct smm_cache
 	bool slow = false;
 	u32 off, next;
 	char *obj;
+	u64 head;
 
 	if (unlikely(c->ops))
 		return c->ops->alloc(c, cc, cpu, pos);
 	for (;;) {
-		off = cc->free;
+		off = smm_cc_free(cc);
 		if (likely(off != SMM_SLAB_END)) {
 			next = smm_slab_fp_get(c, cc->base, off);
 			if (unlikely(next != SMM_SLAB_END && !smm_slab_slot_ok(c, next))) {
-				smm_cache_bad_fp(c, cc, off);
+				smm_cache_bad_fp(c, cc, smm_cc_slab(cc), off);
 				next = SMM_SLAB_END;
 			}
 			break;
@@ -643,9 +646,10 @@ static noinline void *smm_cache_alloc_slow(struct smm_cache *c, struct smm_cache
 		smm_count_add(cc->stats.alloc_slow, 1);
 	else
 		smm_count_add(cc->stats.alloc_fast, 1);
-	cc->free = next;
+	head = smm_cc_slab(cc);
+	smm_cc_set(cc, head, next);
 	obj = cc->base + off;
-	*pos = ((u64)cc->slab << SMM_PAGE_SHIFT) + off;
+	*pos = (head << SMM_PAGE_SHIFT) + off;
 	if (unlikely(c->flags & SMM_CACHE_DEBUG_FLAGS))
 		cc->stats.errors += smm_slab_debug_alloc(c, obj, *pos, owner);
 	smm_unlock(&cc->lock);
@@ -653,7 +657,8 @@ static noinline void *smm_cache_alloc_slow(struct smm_cache *c, struct smm_cache
 }
 
 /*
- * smm_cache_alloc() when failslab is armed or the cache has debug flags:
+ * smm_cache_alloc() when failslab is armed, the cache has debug flags or
+ * another policy than SLUB's (locked_only):
  * the fault injection's verdict first, then all of it under @cpu's lock
  * in smm_cache_alloc_slow() (which pops as the fast path does when the
  * freelist holds an object). Out of line, so that @owner and @cpu do
@@ -671,15 +676,35 @@ static noinline void *smm_cache_alloc_cold(struct smm_cache *c, unsigned int cpu
 }
 
 /*
+ * smm_cache_alloc() when its lockless fast path cannot pop: the freelist
+ * is empty, its next pointer is not sound, or another CPU froze the word
+ * (smm_cc_freeze()) or changed it meanwhile. All of it again under the
+ * lock, where the word holds still.
+ */
+static noinline void *smm_cache_alloc_locked(struct smm_cache *c, struct smm_cache_cpu *cc,
+					     u64 *pos)
+{
+	smm_lock(&cc->lock);
+	return smm_cache_alloc_slow(c, cc, cc - c->cpu, 0, pos);
+}
+
+/*
  * Allocate one object on behalf of @cpu (the caller stays on it) and
  * return its memory, its position in *@pos. The fast path pops the
- * active slab's freelist under the CPU's own lock: no shared lock, no
- * division, no scan, straight-line when failslab is not armed, the
- * cache has no debug flags and the next free pointer is sound (it is
- * checked, smm_slab_slot_ok(), and hardened, smm_slab_fp_get(), always);
- * anything else goes on under the lock in smm_cache_alloc_slow().
- * @owner is kept with the object (STORE_USER, a debug flag). Fault
- * injection (failslab) may fail it first (smm_cache_alloc_cold()).
+ * active slab's freelist without a lock, as SLUB's does: it reads the
+ * CPU's word (active slab and first free object), the first object's
+ * free pointer (checked, smm_slab_slot_ok(), and hardened,
+ * smm_slab_fp_get(), always), and swaps in the next one with cmpxchg,
+ * which fails if another CPU froze or changed the word meanwhile. With
+ * preemption off, nothing else of this CPU runs between the read and
+ * the swap; another CPU only takes the word under the lock
+ * (smm_cc_freeze()), so a word that compares equal still names the same
+ * freelist. The free pointer is read before the swap, perhaps of an
+ * object another CPU just got (then the swap fails): data_race(), as
+ * get_freepointer_safe() reads it. Anything else goes on under the lock
+ * (smm_cache_alloc_locked()). @owner is kept with the object
+ * (STORE_USER, a debug flag). Fault injection (failslab) may fail it
+ * first (smm_cache_alloc_cold()).
  */
 static __always_inline void *__smm_cache_alloc(struct smm_cache *c, unsigned int cpu, u64 owner,
 					       u64 *pos)
@@ -687,25 +712,31 @@ static __always_inline void *__smm_cache_alloc(struct smm_cache *c, unsigned int
 	struct smm_cache_cpu *cc;
 	u32 off, next;
 	char *base;
+	u64 w;
 
-	/* the flags never change after creation: no lock needed to read them */
-	if (unlikely(smm_fail_armed(&c->mm->fail[SHADOWMM_FAULT_SLAB]) ||
-		     (c->flags & SMM_CACHE_DEBUG_FLAGS)))
+	/* debug flags or another policy: fixed at creation, no lock needed to read */
+	if (unlikely(smm_fail_armed(&c->mm->fail[SHADOWMM_FAULT_SLAB]) || c->locked_only ||
+		     !SMM_LOCKLESS_FAST_PATH))
 		return smm_cache_alloc_cold(c, cpu, owner, pos);
 	cc = &c->cpu[cpu];
-	smm_lock(&cc->lock);
-	off = cc->free;
+	smm_preempt_disable();
+	w = READ_ONCE(cc->fast);
+	off = smm_cc_word_free(w);
 	if (unlikely(off == SMM_SLAB_END))
-		return smm_cache_alloc_slow(c, cc, cc - c->cpu, 0, pos);
+		goto locked;
 	base = cc->base;
-	next = smm_slab_fp_get(c, base, off);
+	next = data_race(smm_slab_fp_get(c, base, off));
 	if (unlikely(next != SMM_SLAB_END && !smm_slab_slot_ok(c, next)))
-		return smm_cache_alloc_slow(c, cc, cc - c->cpu, 0, pos);
+		goto locked;
+	if (unlikely(!smm_cmpxchg64(&cc->fast, &w, smm_cc_word(smm_cc_word_slab(w), next))))
+		goto locked;
 	smm_count_add(cc->stats.alloc_fast, 1);
-	cc->free = next;
-	*pos = ((u64)cc->slab << SMM_PAGE_SHIFT) + off;
-	smm_unlock(&cc->lock);
+	smm_preempt_enable();
+	*pos = ((u64)smm_cc_word_slab(w) << SMM_PAGE_SHIFT) + off;
 	return base + off;
+locked:
+	smm_preempt_enable();
+	return smm_cache_alloc_locked(c, cc, pos);
 }
 
 /* The above, traced as kmem_cache_alloc() is (a failure too: ptr NULL). */
@@ -776,13 +807,15 @@ static noinline int smm_cache_free_locked(struct smm_cache *c, struct smm_cache_
 		cc->stats.errors += ret;
 		ret = 0;
 	}
-	if (likely(head == cc->slab)) {
-		if (unlikely(off == cc->free)) {
+	if (likely(head == smm_cc_slab(cc))) {
+		u32 free = smm_cc_free(cc);
+
+		if (unlikely(off == free)) {
 			ret = -EINVAL;
 			goto out_double;
 		}
-		smm_slab_fp_set(c, cc->base, off, cc->free);
-		cc->free = off;
+		smm_slab_fp_set(c, cc->base, off, free);
+		smm_cc_set(cc, head, off);
 		smm_count_add(cc->stats.free_fast, 1);
 		smm_unlock(&cc->lock);
 		return 0;
@@ -801,9 +834,26 @@ out_error:
 }
 
 /*
+ * smm_cache_free() past its lockless fast path: take the lock and do it
+ * all there. Out of line, so that nothing lives across the lock call on
+ * the fast path.
+ */
+static noinline int smm_cache_free_lock(struct smm_cache *c, struct smm_cache_cpu *cc, u64 pos)
+{
+	u64 head = smm_slab_head(c, pos);
+
+	smm_lock(&cc->lock);
+	return smm_cache_free_locked(c, cc, pos, head, (u32)(pos - (head << SMM_PAGE_SHIFT)),
+				     cc - c->cpu);
+}
+
+/*
  * Free the object at @pos on behalf of @cpu. An object of the CPU's
- * active slab goes on its freelist (the fast path); any other takes the
- * slow path. The naive double free (the object already heads the
+ * active slab goes on its freelist (the fast path, lockless as the
+ * allocation's: its free pointer is set, then the word swapped with
+ * cmpxchg; the object is the caller's until the swap succeeds, so a
+ * failed swap wrote only into it); any other takes the slow path under
+ * the lock. The naive double free (the object already heads the
  * freelist it would go on) is refused as SLUB's hardened
  * set_freepointer() check does; the debug flags catch the rest.
  * Returns 0, or -EINVAL for a free that was refused and reported.
@@ -811,21 +861,26 @@ out_error:
 int smm_cache_free(struct smm_cache *c, u64 pos, unsigned int cpu)
 {
 	struct smm_cache_cpu *cc = &c->cpu[cpu];
-	u64 head;
+	u64 head, w;
 	u32 off;
 
 	smm_trace_cache_free(c, pos);
-	smm_lock(&cc->lock);
+	if (unlikely(c->locked_only || !SMM_LOCKLESS_FAST_PATH))
+		return smm_cache_free_lock(c, cc, pos);
 	head = smm_slab_head(c, pos);
 	off = (u32)(pos - (head << SMM_PAGE_SHIFT));
-	if (likely(!(c->flags & SMM_CACHE_DEBUG_FLAGS) && head == cc->slab && off != cc->free)) {
-		smm_slab_fp_set(c, cc->base, off, cc->free);
-		cc->free = off;
-		smm_count_add(cc->stats.free_fast, 1);
-		smm_unlock(&cc->lock);
-		return 0;
+	smm_preempt_disable();
+	w = READ_ONCE(cc->fast);
+	if (likely(smm_cc_word_slab(w) == head && off != smm_cc_word_free(w))) {
+		smm_slab_fp_set(c, cc->base, off, smm_cc_word_free(w));
+		if (likely(smm_cmpxchg64(&cc->fast, &w, smm_cc_word(head, off)))) {
+			smm_count_add(cc->stats.free_fast, 1);
+			smm_preempt_enable();
+			return 0;
+		}
 	}
-	return smm_cache_free_locked(c, cc, pos, head, off, cc - c->cpu);
+	smm_preempt_enable();
+	return smm_cache_free_lock(c, cc, pos);
 }
 
 /*
@@ -878,11 +933,12 @@ void smm_cache_info(struct smm_cache *c, struct smm_cache_info *info)
 		struct smm_cache_cpu *cc = &c->cpu[i];
 
 		smm_lock(&cc->lock);
-		info->cpu_slabs += cc->slab != SMM_FRAME_NONE;
+		info->cpu_slabs += smm_cc_slab(cc) != SMM_FRAME_NONE;
 		info->cpu_partial_slabs += cc->nr_partial;
-		info->stats.alloc_fast += cc->stats.alloc_fast;
+		/* the fast paths count without the lock: their own CPU's counters */
+		info->stats.alloc_fast += READ_ONCE(cc->stats.alloc_fast);
 		info->stats.alloc_slow += cc->stats.alloc_slow;
-		info->stats.free_fast += cc->stats.free_fast;
+		info->stats.free_fast += READ_ONCE(cc->stats.free_fast);
 		info->stats.free_slow += cc->stats.free_slow;
 		info->stats.alloc_fail += cc->stats.alloc_fail;
 		info->stats.errors += cc->stats.errors;
@@ -901,21 +957,25 @@ void smm_cache_info(struct smm_cache *c, struct smm_cache_info *info)
 
 /*
  * flush_cpu_slab() for every CPU: its active slab and its partial list
- * back to the cache's lists; each CPU's lock, then the list lock.
- * Returns the frames of empty slabs given back on the way.
+ * back to the cache's lists; each CPU's lock, then the list lock. The
+ * CPU may be another than the caller's, running its lockless fast path:
+ * its word is frozen (smm_cc_freeze()) before the freelist is walked,
+ * and stays SMM_CC_NONE. Returns the frames of empty slabs given back on
+ * the way.
  */
 static u64 smm_cache_flush(struct smm_cache *c, bool discard, unsigned int cpu)
 {
 	unsigned int i;
-	u64 frames = 0;
+	u64 frames = 0, w;
 
 	for (i = 0; i < c->mm->nr_cpus; i++) {
 		struct smm_cache_cpu *cc = &c->cpu[i];
 
 		smm_lock(&cc->lock);
 		smm_lock(&c->list_lock);
-		if (cc->slab != SMM_FRAME_NONE)
-			frames += smm_slab_deactivate(c, cc, discard, cpu);
+		w = smm_cc_freeze(cc);
+		if (smm_cc_word_slab(w) != SMM_FRAME_NONE)
+			frames += smm_slab_deactivate(c, cc, w, discard, cpu);
 		frames += smm_slab_unfreeze_partials(c, cc, discard, cpu);
 		smm_unlock(&c->list_lock);
 		smm_unlock(&cc->lock);
@@ -1209,8 +1269,8 @@ static struct smm_cache *smm_cache_alloc_struct(struct smm_slabs *s, const char 
 	c->partial = c->full = c->partial_tail = SMM_FRAME_NONE;
 	for (i = 0; i < s->mm->nr_cpus; i++) {
 		smm_lock_init(&c->cpu[i].lock);
-		c->cpu[i].slab = SMM_FRAME_NONE;
-		c->cpu[i].free = SMM_SLAB_END;
+		c->cpu[i].fast = SMM_CC_NONE;
+		c->cpu[i].frozen = SMM_CC_NONE;
 		c->cpu[i].partial = SMM_FRAME_NONE;
 	}
 	return c;
@@ -1258,6 +1318,8 @@ int smm_cache_create_policy(struct smm_slabs *s, const char *name, u32 size, u32
 	ret = smm_cache_policy_layout(s, c, size, align, flags, policy);
 	if (ret)
 		goto err_free;
+	/* what the fast paths test first: never changes after creation */
+	c->locked_only = (flags & SMM_CACHE_DEBUG_FLAGS) || c->ops;
 	/* before the set's mutex: the registry never nests under it */
 	if (flags & SHADOWMM_CACHE_RECLAIM_ACCOUNT) {
 		ret = smm_shrinker_register(&s->shrinkers, &c->shrinker);

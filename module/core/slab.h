@@ -28,7 +28,9 @@
  * of a position is (pos >> 12) & ~(2^order - 1).
  *
  * Each CPU has an active slab whose freelist only it uses (the fast
- * path, under that CPU's own lock) and a partial list of slabs it will
+ * path, lockless: one cmpxchg of the CPU's word, see struct
+ * smm_cache_cpu; the slow path and other CPUs under that CPU's lock)
+ * and a partial list of slabs it will
  * use next (SLUB's per-CPU partial list, at most cpu_partial_slabs put
  * there by frees); the other slabs are on the cache's partial or full
  * list under the cache's list lock (the slow path). A CPU's partial list
@@ -137,16 +139,84 @@ struct smm_cache_cpu_stats {
 	u64 errors;		/* corruption and misuse detected */
 };
 
+/*
+ * A CPU's slab of one cache. The active slab and its first free object
+ * are one word (fast: slab << 32 | free, smm_cc_word()), which the
+ * CPU's fast path swaps with cmpxchg and without the lock (SLUB's
+ * this_cpu_cmpxchg_double() on freelist and tid). Everything else,
+ * and the word outside the fast path, is under @lock: the CPU's own
+ * slow path sets the word with plain stores (its fast path is not
+ * running meanwhile); another CPU that reads or changes it takes the
+ * lock and freezes the word first (smm_cc_freeze()), so that fast path
+ * falls through to the lock. base and desc belong to the slab the CPU
+ * last activated: only the CPU itself writes them (they are stale, not
+ * cleared, once the word no longer names that slab).
+ */
 struct smm_cache_cpu {
+	u64 fast;		/* active slab << 32 | its first free object: smm_cc_word() */
 	smm_lock_t lock;
-	u32 slab;		/* head of the active slab, or SMM_FRAME_NONE */
-	u32 free;		/* its first free object, or SMM_SLAB_END */
-	char *base;		/* its memory */
+	char *base;		/* the active slab's memory */
 	struct smm_slab *desc;	/* its descriptor */
+	u64 frozen;		/* the word while smm_cache_lock_all() holds it frozen */
 	u32 partial;		/* this CPU's partial list (SLUB's c->partial), or SMM_FRAME_NONE */
 	u32 nr_partial;		/* slabs on it; changes under this lock and the list lock */
 	struct smm_cache_cpu_stats stats;
 } __attribute__((aligned(SMM_CPU_ALIGN)));
+
+/* The fast word when the CPU has no active slab (also the frozen word) */
+#define SMM_CC_NONE	((u64)SMM_FRAME_NONE << 32 | SMM_SLAB_END)
+
+static inline u64 smm_cc_word(u32 slab, u32 free)
+{
+	return (u64)slab << 32 | free;
+}
+
+static inline u32 smm_cc_word_slab(u64 w)
+{
+	return (u32)(w >> 32);
+}
+
+static inline u32 smm_cc_word_free(u64 w)
+{
+	return (u32)w;
+}
+
+/* The active slab's head, or SMM_FRAME_NONE: under @cc's lock, or its own CPU */
+static inline u32 smm_cc_slab(const struct smm_cache_cpu *cc)
+{
+	return smm_cc_word_slab(READ_ONCE(cc->fast));
+}
+
+/* Its first free object: only the CPU itself, under the lock (nobody froze it) */
+static inline u32 smm_cc_free(const struct smm_cache_cpu *cc)
+{
+	return smm_cc_word_free(READ_ONCE(cc->fast));
+}
+
+/* The CPU's own slow path, under @cc's lock: its fast path is not running. */
+static inline void smm_cc_set(struct smm_cache_cpu *cc, u32 slab, u32 free)
+{
+	smm_store_release(&cc->fast, smm_cc_word(slab, free));
+}
+
+/*
+ * Another CPU (or any code not on @cc's CPU), under @cc's lock: take the
+ * word, leaving SMM_CC_NONE, so that the CPU's fast path, lockless, can
+ * neither pop nor push until smm_cc_thaw() (it falls through to the
+ * lock, which the caller holds). An exchange: a fast path that read the
+ * word before fails its cmpxchg, or succeeded before and the word
+ * returned has its change.
+ */
+static inline u64 smm_cc_freeze(struct smm_cache_cpu *cc)
+{
+	return smm_xchg64(&cc->fast, SMM_CC_NONE);
+}
+
+/* Give the word back (unchanged, or SMM_CC_NONE), still under the lock. */
+static inline void smm_cc_thaw(struct smm_cache_cpu *cc, u64 w)
+{
+	smm_store_release(&cc->fast, w);
+}
 
 struct smm_slabs;
 struct smm_cache;
@@ -187,6 +257,7 @@ struct smm_cache {
 	u32 id;
 	u32 flags;		/* SHADOWMM_CACHE_* */
 	bool builtin;		/* kmalloc or the module's own: never destroyed by users */
+	bool locked_only;	/* debug flags or another policy: no lockless fast path */
 	u8 policy;		/* enum smm_slab_policy, fixed at creation */
 	const struct smm_slab_ops *ops;	/* NULL for SLUB */
 	struct smm_cache *heap;	/* a small SLOB cache's pages: the SLOB heap */
@@ -202,10 +273,10 @@ struct smm_cache {
 	u32 red_end;		/* object + red zone end here */
 	u32 fp_offset;		/* free pointer in the slot */
 	u32 owner_offset;	/* owner tag in the slot (STORE_USER) */
-	u32 first;		/* offset of slot 0 in the slab: 0, as SLUB */
+	u32 first;		/* offset of slot 0 in the slab: 0, as SLUB (smm_slab_slot_ok() relies on it) */
 	u32 order, objects;
 	u32 slab_bytes;
-	u32 recip;		/* 2^32 / size rounded up: index without division */
+	u64 recip;		/* 2^32 / size rounded up: index without division (u64: one imul) */
 	u32 min_partial;
 	u32 cpu_partial;	/* set_cpu_partial(): objects; 0 with debug flags */
 	u32 cpu_partial_slabs;	/* slub_set_cpu_partial(): slabs a CPU's list holds */
@@ -423,15 +494,20 @@ static inline void smm_slab_fp_set(const struct smm_cache *c, char *base, u32 of
 	*(u32 *)(base + off + c->fp_offset) = next ^ smm_slab_fp_code(c, off);
 }
 
-/* Is @off a slot of this cache's slabs? Multiplication, no division. */
+/*
+ * Is @off a slot of this cache's slabs? Multiplication, no division, and
+ * no bound compares: recip is 2^32 / size rounded up, so i is the exact
+ * index of every offset inside the slab (the rounding error stays below
+ * off * size / 2^32 < 1 / 16 of a slot), and at least objects for any
+ * offset past the last slot: the index test is the bound test. Slot 0 is
+ * at offset 0 (first is 0 for every policy). slab_test's
+ * slab_slot_ok_is_the_bound_check compares it with the bounds asked.
+ */
 static inline bool smm_slab_slot_ok(const struct smm_cache *c, u32 off)
 {
-	u32 i;
+	u32 i = (u32)((off * c->recip) >> 32);
 
-	if (off < c->first || off >= c->slab_bytes)
-		return false;
-	i = (u32)(((u64)(off - c->first) * c->recip) >> 32);
-	return i < c->objects && c->first + i * c->size == off;
+	return i < c->objects && i * c->size == off;
 }
 
 #endif /* _SMM_CORE_SLAB_H */

@@ -61,12 +61,20 @@ static u64 smm_slab_validate(struct smm_cache *c, u64 head, const struct smm_sla
 	return problems;
 }
 
+/*
+ * Every lock of @c, and every CPU's word frozen (smm_cc_freeze()) into
+ * its frozen field, so that no CPU's lockless fast path moves a
+ * freelist while it is looked at; smm_cache_unlock_all() gives the
+ * words back unchanged.
+ */
 static void smm_cache_lock_all(struct smm_cache *c)
 {
 	unsigned int i;
 
-	for (i = 0; i < c->mm->nr_cpus; i++)
+	for (i = 0; i < c->mm->nr_cpus; i++) {
 		smm_lock_nest(&c->cpu[i].lock, &c->slabs->mutex);
+		c->cpu[i].frozen = smm_cc_freeze(&c->cpu[i]);
+	}
 	smm_lock_nest(&c->list_lock, &c->slabs->mutex);
 }
 
@@ -75,8 +83,10 @@ static void smm_cache_unlock_all(struct smm_cache *c)
 	unsigned int i;
 
 	smm_unlock_nested(&c->list_lock);
-	for (i = c->mm->nr_cpus; i-- > 0; )
+	for (i = c->mm->nr_cpus; i-- > 0; ) {
+		smm_cc_thaw(&c->cpu[i], c->cpu[i].frozen);
 		smm_unlock_nested(&c->cpu[i].lock);
+	}
 }
 
 static u32 smm_slab_list_first(const struct smm_cache *c, unsigned int list)
@@ -128,9 +138,9 @@ static u64 smm_slab_validate_place(struct smm_cache *c, u64 head, const struct s
 	*active = false;
 	if (s->list == SMM_SLAB_ON_CPU) {
 		for (i = 0; i < c->mm->nr_cpus; i++) {
-			if (c->cpu[i].slab == head) {
+			if (smm_cc_word_slab(c->cpu[i].frozen) == head) {
 				*active = true;
-				*cpu_free = c->cpu[i].free;
+				*cpu_free = smm_cc_word_free(c->cpu[i].frozen);
 				return 0;
 			}
 		}
@@ -206,7 +216,7 @@ static u64 smm_cache_validate_totals(struct smm_cache *c)
 	unsigned int i, list;
 
 	for (i = 0; i < c->mm->nr_cpus; i++) {
-		active += c->cpu[i].slab != SMM_FRAME_NONE;
+		active += smm_cc_word_slab(c->cpu[i].frozen) != SMM_FRAME_NONE;
 		cpu_partial += c->cpu[i].nr_partial;
 	}
 	/* slabs on no list are the active ones (checked one by one) */
@@ -371,7 +381,7 @@ static int smm_slabs_census_totals(struct smm_slabs *s, char *why, size_t len)
 		smm_cache_lock_all(c);
 		smm_lock(&s->census_lock);
 		for (i = 0; i < s->mm->nr_cpus; i++) {
-			cpu_slabs += c->cpu[i].slab != SMM_FRAME_NONE;
+			cpu_slabs += smm_cc_word_slab(c->cpu[i].frozen) != SMM_FRAME_NONE;
 			cpu_partial += c->cpu[i].nr_partial;
 		}
 		if (c->census_slabs != c->nr_slabs ||

@@ -226,9 +226,13 @@ static bool smm_slab_obj_free(struct smm_cache *c, u64 head, u32 off, u8 *free)
 	for (cpu = 0; cpu < c->mm->nr_cpus; cpu++) {
 		struct smm_cache_cpu *cc = &c->cpu[cpu];
 
+		u64 w;
+
 		smm_lock(&cc->lock);
-		if (cc->slab == head)
-			smm_slab_mark_free(c, head, base, cc->free, free, false);
+		w = smm_cc_freeze(cc);	/* the CPU's fast path keeps off meanwhile */
+		if (smm_cc_word_slab(w) == head)
+			smm_slab_mark_free(c, head, base, smm_cc_word_free(w), free, false);
+		smm_cc_thaw(cc, w);
 		smm_unlock(&cc->lock);
 	}
 	smm_lock(&c->list_lock);

@@ -6,6 +6,7 @@
 
 /* The environment's knobs (module/core/env.h): each thread's own. */
 __thread unsigned int smm_user_cpu;
+__thread unsigned int smm_user_preempt;	/* smm_preempt_disable() depth */
 void (*smm_user_resched)(void);
 __thread unsigned int smm_user_fail_alloc;
 

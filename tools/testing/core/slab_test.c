@@ -587,6 +587,60 @@ TEST_F(slab, slab_per_slab_as_slub)
 	fprintf(stderr, "# %u layouts as SLUB's\n", n);
 }
 
+/* The free pointer check as it reads in words: a slot boundary inside the slab. */
+static bool ref_slot_ok(const struct smm_cache *c, u32 off)
+{
+	return off < c->slab_bytes && off % c->size == 0 && off / c->size < c->objects;
+}
+
+/*
+ * smm_slab_slot_ok(), the fast paths' free pointer check, is one
+ * multiply and two compares with no bound compare: it must say what the
+ * bounds say for every offset a corrupted pointer may hold. Every
+ * kmalloc cache and caches of odd sizes (with waste after the last slot:
+ * 96 B has 64 bytes of it) are asked about every offset up to twice
+ * the slab, the top of the 32-bit range (pointers xor a key) and every
+ * 65,521st offset between.
+ *
+ *   slab:  | slot 0 | slot 1 | ... | slot n-1 | waste |   past the slab ... 2^32
+ *            ok       ok             ok         no        no
+ */
+TEST_F(slab, slab_slot_ok_is_the_bound_check)
+{
+	static const u32 sizes[] = { 24, 40, 56, 200, 1000, 3000 };
+	struct slab_test *st = &self->st;
+	struct smm_cache *cs[SMM_NR_KMALLOC + ARRAY_SIZE(sizes)];
+	unsigned int i, n = 0, bad = 0;
+	u64 asked = 0, off;
+	char name[32];
+
+	for (i = 0; i < st->s.nr_kmalloc; i++)
+		cs[n++] = st->s.kmalloc[i];
+	for (i = 0; i < ARRAY_SIZE(sizes); i++) {
+		snprintf(name, sizeof(name), "odd-%u", sizes[i]);
+		ASSERT_EQ(smm_cache_create(&st->s, name, sizes[i], 0, 0, &cs[n]), 0);
+		n++;
+	}
+	for (i = 0; i < n; i++) {
+		const struct smm_cache *c = cs[i];
+		u64 edge = 2ULL * c->slab_bytes;
+
+		for (off = 0; off <= U32_MAX; ) {
+			if (smm_slab_slot_ok(c, (u32)off) != ref_slot_ok(c, (u32)off) && bad++ < 5)
+				printf("# %s: offset %llu: %d, the bounds say %d\n", c->name,
+				       (unsigned long long)off, smm_slab_slot_ok(c, (u32)off),
+				       ref_slot_ok(c, (u32)off));
+			asked++;
+			if (off < edge || off >= U32_MAX - edge)
+				off++;
+			else
+				off = min(off + 65521, (u64)U32_MAX - edge);
+		}
+	}
+	printf("# %llu offsets asked of %u caches\n", (unsigned long long)asked, n);
+	ASSERT_EQ(bad, 0);
+}
+
 /*
  * The descriptors live outside the slabs: a full order-0 slab of
  * kmalloc-64 is 64 objects and nothing else, every slab's head names a
@@ -757,7 +811,7 @@ TEST_F(slab, slab_cpu_partial_moves)
 	ASSERT_TRUE(smm_cache_alloc(c, 1, 0, &pos[4 * 64]) != NULL);
 	ASSERT_EQ(smm_slab_head(c, pos[4 * 64]), s4);
 	ASSERT_EQ(c->cpu[1].nr_partial, 0);
-	ASSERT_EQ(c->cpu[1].slab, s4);
+	ASSERT_EQ(smm_cc_slab(&c->cpu[1]), s4);
 
 	/* everything back; shrink empties the CPUs' lists and gives every slab back */
 	ASSERT_EQ(smm_cache_free(c, p, 0), 0);
