@@ -1,5 +1,11 @@
 // SPDX-License-Identifier: GPL-2.0
-/* FRAME_GET: the frame map as runs. */
+/*
+ * FRAME_GET: the frame map as runs, from either reply format: nested RUN
+ * attributes (an older module, an older capture) or the packed array of
+ * struct shadowmm_frame_rec with the page marks, which is asked for
+ * whenever the module takes the FRAME_PACKED flag.
+ */
+#include <endian.h>
 #include <errno.h>
 #include <string.h>
 
@@ -17,8 +23,12 @@ const char *const smmc_state_names[__SHADOWMM_FRAME_CNT] = {
 	[SHADOWMM_FRAME_LRU]	= "lru",
 };
 
+const char *const smmc_mark_names[4] = { "anon", "file", "dirty", "shared" };
+
 static const enum mnl_attr_data_type smmc_frame_types[SHADOWMM_A_FRAME_MAX + 1] = {
-	[SHADOWMM_A_FRAME_RUNS]	= MNL_TYPE_NESTED,
+	[SHADOWMM_A_FRAME_RUNS]		= MNL_TYPE_NESTED,
+	[SHADOWMM_A_FRAME_PACKED_START]	= MNL_TYPE_U64,
+	[SHADOWMM_A_FRAME_PACKED_RUNS]	= MNL_TYPE_BINARY,
 };
 
 static const struct smmc_attr_policy smmc_frame_policy = SMMC_ATTR_POLICY(smmc_frame_types);
@@ -70,13 +80,55 @@ struct smmc_frames_ctx {
 	void *data;
 };
 
+static int smmc_frames_stop(int ret)
+{
+	errno = -ret;	/* smmc_nl_run() reports it */
+	return MNL_CB_ERROR;
+}
+
+/*
+ * A packed message: the records one after the other from PACKED_START,
+ * little-endian, read with memcpy (the array is 4-byte aligned); a
+ * trailing part record is malformed.
+ */
+static int smmc_frames_packed(const struct nlattr *start, const struct nlattr *recs,
+			      struct smmc_frames_ctx *ctx)
+{
+	const char *p = mnl_attr_get_payload(recs);
+	size_t len = mnl_attr_get_payload_len(recs), i;
+	struct shadowmm_frame_rec rec;
+	struct smmc_run run = { 0 };
+	int ret;
+
+	if (!start || len % sizeof(rec))
+		return MNL_CB_ERROR;
+	run.start = mnl_attr_get_u64(start);
+	for (i = 0; i < len; i += sizeof(rec)) {
+		memcpy(&rec, p + i, sizeof(rec));
+		run.count = le32toh(rec.count);
+		run.state = rec.state < __SHADOWMM_FRAME_CNT ? rec.state : 0;
+		run.mt = rec.mt;
+		run.marks = le16toh(rec.marks);
+		ret = ctx->cb(&run, ctx->data);
+		if (ret)
+			return smmc_frames_stop(ret);
+		run.start += run.count;
+	}
+	return MNL_CB_OK;
+}
+
 static int smmc_frames_cb(const struct nlmsghdr *nlh, void *data)
 {
 	const struct nlattr *tb[SHADOWMM_A_FRAME_MAX + 1], *a;
 	struct smmc_frames_ctx *ctx = data;
 	int ret;
 
-	if (smmc_attr_parse(nlh, &smmc_frame_policy, tb) || !tb[SHADOWMM_A_FRAME_RUNS])
+	if (smmc_attr_parse(nlh, &smmc_frame_policy, tb))
+		return MNL_CB_ERROR;
+	if (tb[SHADOWMM_A_FRAME_PACKED_RUNS])
+		return smmc_frames_packed(tb[SHADOWMM_A_FRAME_PACKED_START],
+					  tb[SHADOWMM_A_FRAME_PACKED_RUNS], ctx);
+	if (!tb[SHADOWMM_A_FRAME_RUNS])
 		return MNL_CB_ERROR;
 	mnl_attr_for_each_nested(a, tb[SHADOWMM_A_FRAME_RUNS]) {
 		struct smmc_run run;
@@ -86,27 +138,48 @@ static int smmc_frames_cb(const struct nlmsghdr *nlh, void *data)
 		if (run.state >= __SHADOWMM_FRAME_CNT)
 			run.state = 0;
 		ret = ctx->cb(&run, ctx->data);
-		if (ret) {
-			errno = -ret;	/* smmc_nl_run() reports it */
-			return MNL_CB_ERROR;
-		}
+		if (ret)
+			return smmc_frames_stop(ret);
 	}
 	return MNL_CB_OK;
+}
+
+/* One FRAME_GET dump, with or without FRAME_PACKED. */
+static int smmc_frames_request(struct smmc_nl *nl, uint64_t start, uint64_t count, bool packed,
+			       struct smmc_frames_ctx *ctx)
+{
+	struct nlmsghdr *nlh = smmc_nl_request(nl, SHADOWMM_CMD_FRAME_GET, true);
+
+	mnl_attr_put_u64(nlh, SHADOWMM_A_FRAME_START, start);
+	if (count)
+		mnl_attr_put_u64(nlh, SHADOWMM_A_FRAME_COUNT, count);
+	if (packed)
+		mnl_attr_put(nlh, SHADOWMM_A_FRAME_PACKED, 0, NULL);
+	return smmc_nl_run(nl, nlh, smmc_frames_cb, ctx);
 }
 
 /*
  * Each run of frames from @start (@count frames, 0: to the end of the
  * range) to @cb, which returns 0 or -errno to stop. SMMC_NL_DUMP_INTR
  * means the allocator changed during the dump: @cb saw a mix, so throw
- * the runs away and call again.
+ * the runs away and call again. Packed runs with their marks when the
+ * module has them: the first call asks for them, and a module that
+ * refuses the flag as an unknown attribute (EINVAL, before any run) is
+ * asked again without it, and never again with it on this socket.
  */
 int smmc_frames_get(struct smmc_nl *nl, uint64_t start, uint64_t count, smmc_run_cb cb, void *data)
 {
 	struct smmc_frames_ctx ctx = { cb, data };
-	struct nlmsghdr *nlh = smmc_nl_request(nl, SHADOWMM_CMD_FRAME_GET, true);
+	int ret;
 
-	mnl_attr_put_u64(nlh, SHADOWMM_A_FRAME_START, start);
-	if (count)
-		mnl_attr_put_u64(nlh, SHADOWMM_A_FRAME_COUNT, count);
-	return smmc_nl_run(nl, nlh, smmc_frames_cb, &ctx);
+	if (nl->frame_packed < 0)
+		return smmc_frames_request(nl, start, count, false, &ctx);
+	ret = smmc_frames_request(nl, start, count, true, &ctx);
+	if (!nl->frame_packed && ret == -EINVAL && !nl->replay) {
+		nl->frame_packed = -1;
+		return smmc_frames_request(nl, start, count, false, &ctx);
+	}
+	if (!ret || ret == SMMC_NL_DUMP_INTR)
+		nl->frame_packed = 1;
+	return ret;
 }

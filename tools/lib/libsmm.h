@@ -149,7 +149,10 @@ int smmc_mt_by_name(const char *name);
 struct smmc_run {
 	uint64_t start, count;
 	uint32_t state, mt;
+	uint32_t marks;			/* enum shadowmm_frame_mark (packed replies only) */
 };
+
+extern const char *const smmc_mark_names[4];	/* by bit: anon, file, dirty, shared */
 
 typedef int (*smmc_run_cb)(const struct smmc_run *run, void *data);
 int smmc_frames_get(struct smmc_nl *nl, uint64_t start, uint64_t count, smmc_run_cb cb,
