@@ -13,7 +13,7 @@ struct smm_run {
 	u64 start, count;
 	u32 state;		/* enum shadowmm_frame_state */
 	u32 mt;
-	u32 marks;		/* enum shadowmm_frame_mark; 0 from smm_next_run() */
+	u32 marks;		/* SHADOWMM_MARK_*; 0 from smm_next_run() */
 };
 
 u64 smm_block_head(const struct smm_mm *mm, u64 idx);

@@ -149,7 +149,7 @@ int smmc_mt_by_name(const char *name);
 struct smmc_run {
 	uint64_t start, count;
 	uint32_t state, mt;
-	uint32_t marks;			/* enum shadowmm_frame_mark (packed replies only) */
+	uint32_t marks;			/* SHADOWMM_MARK_* (packed replies only) */
 };
 
 extern const char *const smmc_mark_names[4];	/* by bit: anon, file, dirty, shared */

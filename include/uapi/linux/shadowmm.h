@@ -331,12 +331,10 @@ enum shadowmm_a_run {
  * allocated pages (states page, space): each bit as the kernel's page
  * flags would say it. Other states carry no marks.
  */
-enum shadowmm_frame_mark {
-	SHADOWMM_MARK_ANON	= 1 << 0,	/* PageAnon(): a space's fault mapped it */
-	SHADOWMM_MARK_FILE	= 1 << 1,	/* a page of the page cache */
-	SHADOWMM_MARK_DIRTY	= 1 << 2,	/* PG_dirty of a page-cache page */
-	SHADOWMM_MARK_SHARED	= 1 << 3,	/* anon page mapped by more than one space (fork) */
-};
+#define SHADOWMM_MARK_ANON	(1U << 0)	/* PageAnon(): a space's fault mapped it */
+#define SHADOWMM_MARK_FILE	(1U << 1)	/* a page of the page cache */
+#define SHADOWMM_MARK_DIRTY	(1U << 2)	/* PG_dirty of a page-cache page */
+#define SHADOWMM_MARK_SHARED	(1U << 3)	/* anon page mapped by more than one space (fork) */
 
 /*
  * FRAME_GET with SHADOWMM_A_FRAME_PACKED: each reply message carries
@@ -350,7 +348,7 @@ struct shadowmm_frame_rec {
 	__le32 count;		/* frames */
 	__u8 state;		/* enum shadowmm_frame_state */
 	__u8 mt;		/* migratetype of the pageblock(s) */
-	__le16 marks;		/* enum shadowmm_frame_mark */
+	__le16 marks;		/* SHADOWMM_MARK_* */
 };
 
 /* SHADOWMM_CMD_CHECK and SHADOWMM_CMD_RESET replies */
