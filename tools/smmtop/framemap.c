@@ -9,6 +9,12 @@
  *
  * Cells come from the snapshot's runs in one pass over the runs and one
  * over the cells: a run adds its overlap to each cell it covers.
+ *
+ * Pages with marks (a module with FRAME_GET's packed runs) count as a
+ * kind of their own rather than as their state, each a character and a
+ * colour on a background: 'a' anonymous, 'S' anonymous and shared after
+ * fork, 'f' page cache, 'd' page cache and dirty. A map without marks
+ * draws (and prints in batch) as before.
  */
 #include <curses.h>
 #include <stdlib.h>
@@ -20,8 +26,17 @@
 #define FM_BATCH_COLS	64
 #define FM_BATCH_ROWS	8
 
-/* By enum shadowmm_frame_state; unknown states (a newer module) read '?'. */
-static const char fm_chars[__SHADOWMM_FRAME_CNT] = {
+/* What a cell counts: the states, then the marked kinds of page. */
+enum {
+	FM_ANON = __SHADOWMM_FRAME_CNT,
+	FM_SHARED,
+	FM_FILE,
+	FM_DIRTY,
+	FM_NR_KINDS
+};
+
+/* By state, then kind; unknown states (a newer module) read '?'. */
+static const char fm_chars[FM_NR_KINDS] = {
 	[0]			= '?',
 	[SHADOWMM_FRAME_HOLE]	= '_',
 	[SHADOWMM_FRAME_FREE]	= '.',
@@ -31,9 +46,17 @@ static const char fm_chars[__SHADOWMM_FRAME_CNT] = {
 	[SHADOWMM_FRAME_PGTABLE] = 't',
 	[SHADOWMM_FRAME_SPACE]	= 'm',
 	[SHADOWMM_FRAME_LRU]	= 'l',
+	[FM_ANON]		= 'a',
+	[FM_SHARED]		= 'S',
+	[FM_FILE]		= 'f',
+	[FM_DIRTY]		= 'd',
 };
 
-static const int fm_colors[__SHADOWMM_FRAME_CNT] = {
+static const char *const fm_kind_names[FM_NR_KINDS - __SHADOWMM_FRAME_CNT] = {
+	"anon", "shared", "file", "dirty",
+};
+
+static const int fm_colors[FM_NR_KINDS] = {
 	[SHADOWMM_FRAME_HOLE]	= SMM_C_HOLE,
 	[SHADOWMM_FRAME_FREE]	= SMM_C_FREE,
 	[SHADOWMM_FRAME_PCP]	= SMM_C_PCP,
@@ -42,13 +65,38 @@ static const int fm_colors[__SHADOWMM_FRAME_CNT] = {
 	[SHADOWMM_FRAME_PGTABLE] = SMM_C_PGTABLE,
 	[SHADOWMM_FRAME_SPACE]	= SMM_C_SPACE,
 	[SHADOWMM_FRAME_LRU]	= SMM_C_PGTABLE,
+	[FM_ANON]		= SMM_C_ANON,
+	[FM_SHARED]		= SMM_C_SHARED,
+	[FM_FILE]		= SMM_C_FILE,
+	[FM_DIRTY]		= SMM_C_DIRTY,
 };
+
+/* A run's kind: its marks' (shared over anon, dirty over file), else its state. */
+static unsigned int fm_kind(const struct smmc_run *r)
+{
+	if (r->marks & SHADOWMM_MARK_SHARED)
+		return FM_SHARED;
+	if (r->marks & SHADOWMM_MARK_ANON)
+		return FM_ANON;
+	if (r->marks & SHADOWMM_MARK_DIRTY)
+		return FM_DIRTY;
+	if (r->marks & SHADOWMM_MARK_FILE)
+		return FM_FILE;
+	return r->state;
+}
+
+static const char *fm_kind_name(unsigned int k)
+{
+	return k < __SHADOWMM_FRAME_CNT ? smmc_state_names[k] :
+					  fm_kind_names[k - __SHADOWMM_FRAME_CNT];
+}
 
 struct FrameMap {
 	uint64_t start, count;			/* the view; count 0: the whole span */
 	uint64_t cursor;			/* a frame inside the view */
 	uint64_t per_cell;			/* of the last draw */
-	uint32_t (*cells)[__SHADOWMM_FRAME_CNT];	/* frames per state per cell */
+	uint32_t (*cells)[FM_NR_KINDS];		/* frames per state (or kind) per cell */
+	bool marked;				/* of the last fill: some run had marks */
 	size_t cells_cap;
 };
 
@@ -70,8 +118,9 @@ static void fm_view(struct FrameMap *fm, const struct smm_view *v, uint64_t *sta
 }
 
 /*
- * Count the frames of each state in each of @ncells cells of @per frames
- * from @start. Runs are in order: skip to the first that reaches @start.
+ * Count the frames of each state (or marked kind) in each of @ncells
+ * cells of @per frames from @start. Runs are in order: skip to the first
+ * that reaches @start.
  */
 static int fm_fill(struct FrameMap *fm, const struct smm_snap *s, uint64_t start, uint64_t per,
 		   size_t ncells)
@@ -96,29 +145,32 @@ static int fm_fill(struct FrameMap *fm, const struct smm_snap *s, uint64_t start
 		else
 			hi = mid;
 	}
+	fm->marked = false;
 	for (i = lo; i < s->nr_runs && s->runs[i].start < end; i++) {
 		const struct smmc_run *r = &s->runs[i];
 		uint64_t a = r->start > start ? r->start : start;
 		uint64_t b = r->start + r->count < end ? r->start + r->count : end;
+		unsigned int k = fm_kind(r);
 
+		fm->marked |= k >= __SHADOWMM_FRAME_CNT;
 		while (a < b) {
 			size_t c = (a - start) / per;
 			uint64_t cell_end = start + (c + 1) * per;
 			uint64_t n = (b < cell_end ? b : cell_end) - a;
 
-			fm->cells[c][r->state] += n;
+			fm->cells[c][k] += n;
 			a += n;
 		}
 	}
 	return 0;
 }
 
-/* The state most frames of a cell are in; ties go to the later state. */
+/* The state (or kind) most frames of a cell are in; ties go to the later one. */
 static unsigned int fm_dominant(const uint32_t *n)
 {
 	unsigned int st, best = 0;
 
-	for (st = 1; st < __SHADOWMM_FRAME_CNT; st++)
+	for (st = 1; st < FM_NR_KINDS; st++)
 		if (n[st] && n[st] >= n[best])
 			best = st;
 	return best;
@@ -177,15 +229,16 @@ static int FrameMap_want(const struct smm_panel *p, const struct smm_view *v, in
 	return 3 + (int)(rows < 1000 ? rows : 1000);
 }
 
-static void FrameMap_legend(struct smm_panel *p, int row)
+/* The states, then the marked kinds when the map has any. */
+static void FrameMap_legend(struct smm_panel *p, int row, bool marked)
 {
-	unsigned int st;
+	unsigned int st, last = marked ? FM_NR_KINDS : __SHADOWMM_FRAME_CNT;
 	int col = 0;
 
-	for (st = SHADOWMM_FRAME_HOLE; st < __SHADOWMM_FRAME_CNT; st++) {
+	for (st = SHADOWMM_FRAME_HOLE; st < last; st++) {
 		smm_panel_putc(p, row, col, fm_colors[st], A_BOLD, fm_chars[st]);
-		smm_panel_put(p, row, col + 1, SMM_C_NORMAL, 0, " %s", smmc_state_names[st]);
-		col += 3 + strlen(smmc_state_names[st]);
+		smm_panel_put(p, row, col + 1, SMM_C_NORMAL, 0, " %s", fm_kind_name(st));
+		col += 3 + strlen(fm_kind_name(st));
 	}
 }
 
@@ -198,10 +251,10 @@ static void FrameMap_cursor(struct smm_panel *p, int row, uint64_t first, uint64
 
 	len = snprintf(buf, sizeof(buf), "cursor: frames %" PRIu64 "-%" PRIu64 ":", first,
 		       first + n - 1);
-	for (st = __SHADOWMM_FRAME_CNT - 1; st >= 0; st--)
+	for (st = FM_NR_KINDS - 1; st >= 0; st--)
 		if (cell[st] && len < (int)sizeof(buf))
 			len += snprintf(buf + len, sizeof(buf) - len, " %u %s", cell[st],
-					smmc_state_names[st]);
+					fm_kind_name(st));
 	smm_panel_put(p, row, 0, SMM_C_NORMAL, 0, "%s", buf);
 }
 
@@ -245,7 +298,7 @@ static void FrameMap_draw(struct smm_panel *p, const struct smm_view *v)
 		}
 		mvaddchnstr(p->y + 1 + row, p->x, line, col);
 	}
-	FrameMap_legend(p, p->rows - 2);
+	FrameMap_legend(p, p->rows - 2, fm->marked);
 	FrameMap_cursor(p, p->rows - 1, start + cur * per,
 			cur + 1 == ncells ? count - cur * per : per, fm->cells[cur]);
 }
@@ -310,17 +363,29 @@ static int FrameMap_key(struct smm_panel *p, struct smm_view *v, int ch)
 	return SMM_KEY_HANDLED | SMM_KEY_REDRAW;
 }
 
-/* Batch: frames per state, and the whole range as a small grid. */
+/*
+ * Batch: frames per state, the marked pages by mark when there are any
+ * ("marked: 12 anon 0 file 0 dirty 4 shared"; a "marks" object in JSON),
+ * and the whole range as a small grid.
+ */
 static void FrameMap_batch(struct smm_panel *p, const struct smm_view *v)
 {
 	struct FrameMap *fm = p->priv;
 	uint64_t total[__SHADOWMM_FRAME_CNT] = { 0 }, span = fm_span(v), per, ncells, c;
+	uint64_t marked[ARRAY_SIZE(smmc_mark_names)] = { 0 };
 	const struct smm_snap *s = v->cur;
-	unsigned int st;
+	unsigned int st, b;
+	bool any = false;
 	size_t i;
 
-	for (i = 0; i < s->nr_runs; i++)
+	for (i = 0; i < s->nr_runs; i++) {
 		total[s->runs[i].state] += s->runs[i].count;
+		for (b = 0; b < ARRAY_SIZE(marked); b++)
+			if (s->runs[i].marks & (1u << b)) {
+				marked[b] += s->runs[i].count;
+				any = true;
+			}
+	}
 	smmc_print_u64(SMMC_PRINT_ANY, "runs", "\nFRAME MAP: %" PRIu64 " runs;", s->nr_runs);
 	smmc_open_json_object("frames");
 	for (st = 1; st < __SHADOWMM_FRAME_CNT; st++) {
@@ -329,6 +394,16 @@ static void FrameMap_batch(struct smm_panel *p, const struct smm_view *v)
 	}
 	smmc_close_json_object();
 	smmc_print_text("\n");
+	if (any) {
+		smmc_print_text("  marked:");
+		smmc_open_json_object("marks");
+		for (b = 0; b < ARRAY_SIZE(marked); b++) {
+			smmc_print_u64(SMMC_PRINT_ANY, smmc_mark_names[b], " %" PRIu64, marked[b]);
+			smmc_print_string(SMMC_PRINT_FP, NULL, " %s", smmc_mark_names[b]);
+		}
+		smmc_close_json_object();
+		smmc_print_text("\n");
+	}
 	if (!span)
 		return;
 	per = (span + FM_BATCH_COLS * FM_BATCH_ROWS - 1) / (FM_BATCH_COLS * FM_BATCH_ROWS);
