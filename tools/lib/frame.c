@@ -44,6 +44,8 @@ static int smmc_run_parse(const struct nlattr *nest, struct smmc_run *run)
 {
 	const char *p = mnl_attr_get_payload(nest);
 	size_t left = mnl_attr_get_payload_len(nest);
+	uint64_t count = 0;
+	uint32_t state = 0, mt = 0;
 	const struct nlattr *a;
 
 	memset(run, 0, sizeof(*run));
@@ -57,14 +59,14 @@ static int smmc_run_parse(const struct nlattr *nest, struct smmc_run *run)
 			if (a->nla_len != MNL_ATTR_HDRLEN + sizeof(uint64_t))
 				return -1;
 			memcpy((a->nla_type & NLA_TYPE_MASK) == SHADOWMM_A_RUN_START ?
-			       &run->start : &run->count, p + MNL_ATTR_HDRLEN, sizeof(uint64_t));
+			       &run->start : &count, p + MNL_ATTR_HDRLEN, sizeof(uint64_t));
 			break;
 		case SHADOWMM_A_RUN_STATE:
 		case SHADOWMM_A_RUN_MIGRATETYPE:
 			if (a->nla_len != MNL_ATTR_HDRLEN + sizeof(uint32_t))
 				return -1;
 			memcpy((a->nla_type & NLA_TYPE_MASK) == SHADOWMM_A_RUN_STATE ?
-			       &run->state : &run->mt, p + MNL_ATTR_HDRLEN, sizeof(uint32_t));
+			       &state : &mt, p + MNL_ATTR_HDRLEN, sizeof(uint32_t));
 			break;
 		}
 		if ((size_t)MNL_ALIGN(a->nla_len) >= left)
@@ -72,13 +74,32 @@ static int smmc_run_parse(const struct nlattr *nest, struct smmc_run *run)
 		left -= MNL_ALIGN(a->nla_len);
 		p += MNL_ALIGN(a->nla_len);
 	}
+	if (count > UINT32_MAX)
+		return -1;
+	run->count = count;
+	run->state = state < __SHADOWMM_FRAME_CNT ? state : 0;
+	run->mt = mt < 256 ? mt : 255;
 	return 0;
 }
 
+/* Where the runs go: @cb each, or (@cb NULL) appended to @runs. */
 struct smmc_frames_ctx {
 	smmc_run_cb cb;
 	void *data;
+	struct smmc_runs *runs;
 };
+
+/* smmc_frames_get_array()'s callback for runs that come one at a time (nested). */
+static int smmc_frames_append(const struct smmc_run *run, void *data)
+{
+	struct smmc_runs *runs = data;
+
+	if (runs->n == runs->cap &&
+	    smmc_array_reserve((void **)&runs->v, &runs->cap, runs->n, sizeof(*runs->v), 1024))
+		return -ENOMEM;
+	runs->v[runs->n++] = *run;
+	return 0;
+}
 
 static int smmc_frames_stop(int ret)
 {
@@ -103,6 +124,27 @@ static int smmc_frames_packed(const struct nlattr *start, const struct nlattr *r
 	if (!start || len % sizeof(rec))
 		return MNL_CB_ERROR;
 	run.start = mnl_attr_get_u64(start);
+	if (!ctx->cb) {
+		/* to an array: room for the message's records once, then a tight loop */
+		struct smmc_runs *a = ctx->runs;
+		size_t n = len / sizeof(rec);
+
+		while (a->n + n > a->cap)
+			if (smmc_array_reserve((void **)&a->v, &a->cap, a->cap, sizeof(*a->v), 1024))
+				return smmc_frames_stop(-ENOMEM);
+		for (i = 0; i < len; i += sizeof(rec)) {
+			struct smmc_run *r = &a->v[a->n++];
+
+			memcpy(&rec, p + i, sizeof(rec));
+			r->start = run.start;
+			r->count = le32toh(rec.count);
+			r->state = rec.state < __SHADOWMM_FRAME_CNT ? rec.state : 0;
+			r->mt = rec.mt;
+			r->marks = le16toh(rec.marks);
+			run.start += r->count;
+		}
+		return MNL_CB_OK;
+	}
 	for (i = 0; i < len; i += sizeof(rec)) {
 		memcpy(&rec, p + i, sizeof(rec));
 		run.count = le32toh(rec.count);
@@ -135,9 +177,7 @@ static int smmc_frames_cb(const struct nlmsghdr *nlh, void *data)
 
 		if (mnl_attr_get_type(a) != SHADOWMM_A_FRAME_RUN || smmc_run_parse(a, &run))
 			continue;
-		if (run.state >= __SHADOWMM_FRAME_CNT)
-			run.state = 0;
-		ret = ctx->cb(&run, ctx->data);
+		ret = ctx->cb ? ctx->cb(&run, ctx->data) : smmc_frames_append(&run, ctx->runs);
 		if (ret)
 			return smmc_frames_stop(ret);
 	}
@@ -167,9 +207,10 @@ static int smmc_frames_request(struct smmc_nl *nl, uint64_t start, uint64_t coun
  * refuses the flag as an unknown attribute (EINVAL, before any run) is
  * asked again without it, and never again with it on this socket.
  */
-int smmc_frames_get(struct smmc_nl *nl, uint64_t start, uint64_t count, smmc_run_cb cb, void *data)
+static int smmc_frames_dump(struct smmc_nl *nl, uint64_t start, uint64_t count,
+			    struct smmc_frames_ctx *c)
 {
-	struct smmc_frames_ctx ctx = { cb, data };
+	struct smmc_frames_ctx ctx = *c;
 	int ret;
 
 	if (nl->frame_packed < 0)
@@ -182,4 +223,25 @@ int smmc_frames_get(struct smmc_nl *nl, uint64_t start, uint64_t count, smmc_run
 	if (!ret || ret == SMMC_NL_DUMP_INTR)
 		nl->frame_packed = 1;
 	return ret;
+}
+
+int smmc_frames_get(struct smmc_nl *nl, uint64_t start, uint64_t count, smmc_run_cb cb, void *data)
+{
+	struct smmc_frames_ctx ctx = { .cb = cb, .data = data };
+
+	return smmc_frames_dump(nl, start, count, &ctx);
+}
+
+/*
+ * smmc_frames_get() into @runs, appended (a dump again after
+ * SMMC_NL_DUMP_INTR resets runs->n first): packed records are decoded
+ * straight into the array, a message at a time, without a call per run;
+ * smmtop's refresh of a large range is this loop.
+ */
+int smmc_frames_get_array(struct smmc_nl *nl, uint64_t start, uint64_t count,
+			  struct smmc_runs *runs)
+{
+	struct smmc_frames_ctx ctx = { .runs = runs };
+
+	return smmc_frames_dump(nl, start, count, &ctx);
 }

@@ -146,10 +146,15 @@ int smmc_gfp_flag(const char *name, uint32_t *flag);
 int smmc_mt_by_name(const char *name);
 
 /* frame.c */
+/*
+ * 16 bytes: smmtop keeps hundreds of thousands of them per refresh. A
+ * run is at most a range's span (2^26 frames), so count fits 32 bits.
+ */
 struct smmc_run {
-	uint64_t start, count;
-	uint32_t state, mt;
-	uint32_t marks;			/* SHADOWMM_MARK_* (packed replies only) */
+	uint64_t start;
+	uint32_t count;
+	uint8_t state, mt;
+	uint16_t marks;			/* SHADOWMM_MARK_* (packed replies only) */
 };
 
 extern const char *const smmc_mark_names[4];	/* by bit: anon, file, dirty, shared */
@@ -157,6 +162,15 @@ extern const char *const smmc_mark_names[4];	/* by bit: anon, file, dirty, share
 typedef int (*smmc_run_cb)(const struct smmc_run *run, void *data);
 int smmc_frames_get(struct smmc_nl *nl, uint64_t start, uint64_t count, smmc_run_cb cb,
 		    void *data);
+
+/* The runs appended to an array the caller keeps (n reset to 0 for a new dump). */
+struct smmc_runs {
+	struct smmc_run *v;
+	size_t n, cap;
+};
+
+int smmc_frames_get_array(struct smmc_nl *nl, uint64_t start, uint64_t count,
+			  struct smmc_runs *runs);
 
 /* owner.c: page_owner's records (OWNER_GET), with the module loaded page_owner=on */
 #define SMMC_OWNER_NR_STATES	3

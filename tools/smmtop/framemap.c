@@ -120,13 +120,14 @@ static void fm_view(struct FrameMap *fm, const struct smm_view *v, uint64_t *sta
 /*
  * Count the frames of each state (or marked kind) in each of @ncells
  * cells of @per frames from @start. Runs are in order: skip to the first
- * that reaches @start.
+ * that reaches @start, then walk runs and cells together (no division
+ * per run: a 16 GiB map is a quarter of a million runs a refresh).
  */
 static int fm_fill(struct FrameMap *fm, const struct smm_snap *s, uint64_t start, uint64_t per,
 		   size_t ncells)
 {
-	uint64_t end = start + per * ncells;
-	size_t lo = 0, hi = s->nr_runs, i;
+	uint64_t end = start + per * ncells, cell_end;
+	size_t lo = 0, hi = s->nr_runs, i, c;
 
 	if (ncells > fm->cells_cap) {
 		void *c = realloc(fm->cells, ncells * sizeof(*fm->cells));
@@ -146,6 +147,8 @@ static int fm_fill(struct FrameMap *fm, const struct smm_snap *s, uint64_t start
 			hi = mid;
 	}
 	fm->marked = false;
+	c = lo < s->nr_runs && s->runs[lo].start > start ? (s->runs[lo].start - start) / per : 0;
+	cell_end = start + (c + 1) * per;
 	for (i = lo; i < s->nr_runs && s->runs[i].start < end; i++) {
 		const struct smmc_run *r = &s->runs[i];
 		uint64_t a = r->start > start ? r->start : start;
@@ -153,13 +156,19 @@ static int fm_fill(struct FrameMap *fm, const struct smm_snap *s, uint64_t start
 		unsigned int k = fm_kind(r);
 
 		fm->marked |= k >= __SHADOWMM_FRAME_CNT;
-		while (a < b) {
-			size_t c = (a - start) / per;
-			uint64_t cell_end = start + (c + 1) * per;
-			uint64_t n = (b < cell_end ? b : cell_end) - a;
-
-			fm->cells[c][k] += n;
-			a += n;
+		if (a >= cell_end) {	/* a gap between runs (a partial dump) */
+			c = (a - start) / per;
+			cell_end = start + (c + 1) * per;
+		}
+		while (b > cell_end) {
+			fm->cells[c++][k] += cell_end - a;
+			a = cell_end;
+			cell_end += per;
+		}
+		fm->cells[c][k] += b - a;
+		if (b == cell_end) {
+			c++;
+			cell_end += per;
 		}
 	}
 	return 0;
