@@ -25,6 +25,31 @@ const char *const smmc_state_names[__SHADOWMM_FRAME_CNT] = {
 
 const char *const smmc_mark_names[4] = { "anon", "file", "dirty", "shared" };
 
+static const char *const smmc_kind_names[SMMC_NR_KINDS - __SHADOWMM_FRAME_CNT] = {
+	"anon", "shared", "file", "dirty",
+};
+
+unsigned int smmc_run_kind(const struct smmc_run *r)
+{
+	if (r->marks & SHADOWMM_MARK_SHARED)
+		return SMMC_KIND_SHARED;
+	if (r->marks & SHADOWMM_MARK_ANON)
+		return SMMC_KIND_ANON;
+	if (r->marks & SHADOWMM_MARK_DIRTY)
+		return SMMC_KIND_DIRTY;
+	if (r->marks & SHADOWMM_MARK_FILE)
+		return SMMC_KIND_FILE;
+	return r->state < __SHADOWMM_FRAME_CNT ? r->state : 0;
+}
+
+/* A state's name, or a marked kind's ("anon", "shared", "file", "dirty"). */
+const char *smmc_kind_name(unsigned int kind)
+{
+	if (kind < __SHADOWMM_FRAME_CNT)
+		return smmc_state_names[kind];
+	return kind < SMMC_NR_KINDS ? smmc_kind_names[kind - __SHADOWMM_FRAME_CNT] : "?";
+}
+
 static const enum mnl_attr_data_type smmc_frame_types[SHADOWMM_A_FRAME_MAX + 1] = {
 	[SHADOWMM_A_FRAME_RUNS]		= MNL_TYPE_NESTED,
 	[SHADOWMM_A_FRAME_PACKED_START]	= MNL_TYPE_U64,

@@ -159,6 +159,22 @@ struct smmc_run {
 
 extern const char *const smmc_mark_names[4];	/* by bit: anon, file, dirty, shared */
 
+/*
+ * What a picture of the map (smmtop's, the SVG) draws a run as: its
+ * state, or for marked pages a kind of their own, shared over anon and
+ * dirty over file (smmc_run_kind()).
+ */
+enum {
+	SMMC_KIND_ANON = __SHADOWMM_FRAME_CNT,
+	SMMC_KIND_SHARED,
+	SMMC_KIND_FILE,
+	SMMC_KIND_DIRTY,
+	SMMC_NR_KINDS
+};
+
+unsigned int smmc_run_kind(const struct smmc_run *r);
+const char *smmc_kind_name(unsigned int kind);
+
 typedef int (*smmc_run_cb)(const struct smmc_run *run, void *data);
 int smmc_frames_get(struct smmc_nl *nl, uint64_t start, uint64_t count, smmc_run_cb cb,
 		    void *data);
@@ -710,6 +726,7 @@ extern const struct smmc_replay_ops smmc_replay_nl_ops;	/* ctx: a struct smmc_nl
 
 extern const char *const smmc_svg_state_colours[__SHADOWMM_FRAME_CNT];
 extern const char *const smmc_svg_mt_colours[SMMC_NR_MT];
+extern const char *const smmc_svg_kind_colours[SMMC_NR_KINDS - __SHADOWMM_FRAME_CNT];
 
 void smmc_svg_begin(FILE *f, unsigned int width, unsigned int height, const char *title);
 void smmc_svg_end(FILE *f);

@@ -26,14 +26,8 @@
 #define FM_BATCH_COLS	64
 #define FM_BATCH_ROWS	8
 
-/* What a cell counts: the states, then the marked kinds of page. */
-enum {
-	FM_ANON = __SHADOWMM_FRAME_CNT,
-	FM_SHARED,
-	FM_FILE,
-	FM_DIRTY,
-	FM_NR_KINDS
-};
+/* What a cell counts: the states, then the marked kinds (smmc_run_kind()). */
+#define FM_NR_KINDS	SMMC_NR_KINDS
 
 /* By state, then kind; unknown states (a newer module) read '?'. */
 static const char fm_chars[FM_NR_KINDS] = {
@@ -46,14 +40,10 @@ static const char fm_chars[FM_NR_KINDS] = {
 	[SHADOWMM_FRAME_PGTABLE] = 't',
 	[SHADOWMM_FRAME_SPACE]	= 'm',
 	[SHADOWMM_FRAME_LRU]	= 'l',
-	[FM_ANON]		= 'a',
-	[FM_SHARED]		= 'S',
-	[FM_FILE]		= 'f',
-	[FM_DIRTY]		= 'd',
-};
-
-static const char *const fm_kind_names[FM_NR_KINDS - __SHADOWMM_FRAME_CNT] = {
-	"anon", "shared", "file", "dirty",
+	[SMMC_KIND_ANON]		= 'a',
+	[SMMC_KIND_SHARED]		= 'S',
+	[SMMC_KIND_FILE]		= 'f',
+	[SMMC_KIND_DIRTY]		= 'd',
 };
 
 static const int fm_colors[FM_NR_KINDS] = {
@@ -65,31 +55,11 @@ static const int fm_colors[FM_NR_KINDS] = {
 	[SHADOWMM_FRAME_PGTABLE] = SMM_C_PGTABLE,
 	[SHADOWMM_FRAME_SPACE]	= SMM_C_SPACE,
 	[SHADOWMM_FRAME_LRU]	= SMM_C_PGTABLE,
-	[FM_ANON]		= SMM_C_ANON,
-	[FM_SHARED]		= SMM_C_SHARED,
-	[FM_FILE]		= SMM_C_FILE,
-	[FM_DIRTY]		= SMM_C_DIRTY,
+	[SMMC_KIND_ANON]		= SMM_C_ANON,
+	[SMMC_KIND_SHARED]		= SMM_C_SHARED,
+	[SMMC_KIND_FILE]		= SMM_C_FILE,
+	[SMMC_KIND_DIRTY]		= SMM_C_DIRTY,
 };
-
-/* A run's kind: its marks' (shared over anon, dirty over file), else its state. */
-static unsigned int fm_kind(const struct smmc_run *r)
-{
-	if (r->marks & SHADOWMM_MARK_SHARED)
-		return FM_SHARED;
-	if (r->marks & SHADOWMM_MARK_ANON)
-		return FM_ANON;
-	if (r->marks & SHADOWMM_MARK_DIRTY)
-		return FM_DIRTY;
-	if (r->marks & SHADOWMM_MARK_FILE)
-		return FM_FILE;
-	return r->state;
-}
-
-static const char *fm_kind_name(unsigned int k)
-{
-	return k < __SHADOWMM_FRAME_CNT ? smmc_state_names[k] :
-					  fm_kind_names[k - __SHADOWMM_FRAME_CNT];
-}
 
 struct FrameMap {
 	uint64_t start, count;			/* the view; count 0: the whole span */
@@ -153,7 +123,7 @@ static int fm_fill(struct FrameMap *fm, const struct smm_snap *s, uint64_t start
 		const struct smmc_run *r = &s->runs[i];
 		uint64_t a = r->start > start ? r->start : start;
 		uint64_t b = r->start + r->count < end ? r->start + r->count : end;
-		unsigned int k = fm_kind(r);
+		unsigned int k = smmc_run_kind(r);
 
 		fm->marked |= k >= __SHADOWMM_FRAME_CNT;
 		if (a >= cell_end) {	/* a gap between runs (a partial dump) */
@@ -246,8 +216,8 @@ static void FrameMap_legend(struct smm_panel *p, int row, bool marked)
 
 	for (st = SHADOWMM_FRAME_HOLE; st < last; st++) {
 		smm_panel_putc(p, row, col, fm_colors[st], A_BOLD, fm_chars[st]);
-		smm_panel_put(p, row, col + 1, SMM_C_NORMAL, 0, " %s", fm_kind_name(st));
-		col += 3 + strlen(fm_kind_name(st));
+		smm_panel_put(p, row, col + 1, SMM_C_NORMAL, 0, " %s", smmc_kind_name(st));
+		col += 3 + strlen(smmc_kind_name(st));
 	}
 }
 
@@ -263,7 +233,7 @@ static void FrameMap_cursor(struct smm_panel *p, int row, uint64_t first, uint64
 	for (st = FM_NR_KINDS - 1; st >= 0; st--)
 		if (cell[st] && len < (int)sizeof(buf))
 			len += snprintf(buf + len, sizeof(buf) - len, " %u %s", cell[st],
-					fm_kind_name(st));
+					smmc_kind_name(st));
 	smm_panel_put(p, row, 0, SMM_C_NORMAL, 0, "%s", buf);
 }
 
