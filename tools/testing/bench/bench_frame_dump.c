@@ -18,23 +18,36 @@
  * through PAGE_ALLOC, then every other page freed, so the dump has about
  * one run per frame of that half rather than a handful.
  *
+ * Both reply formats: frame-dump is the nested RUN attributes (the
+ * library told the module has no packed mode), frame-dump-packed the
+ * packed records with marks, what the library asks for by default. Then
+ * the kernel's own per-page dump in the same run, for issue 22's goal:
+ * /proc/self/pagemap of PAGEMAP_MIB touched, read in 64 KiB preads, in
+ * entries per second.
+ *
  *	bench_frame_dump [REPS]		(5 by default)
  *
- * Prints "bench: dump frame-dump buf B runs R batches N bytes_per_batch
- * X rate R1 R2 ..." per buffer size for bench-report.py, or
- * "bench: error frame-dump: why" and exits 1.
+ * Prints "bench: dump NAME buf B runs R batches N bytes_per_batch X
+ * rate R1 R2 ..." per format and buffer size, and "bench: pagemap-64k
+ * entries E rate R1 R2 ..." for bench-report.py, or "bench: error
+ * frame-dump: why" and exits 1.
  */
+#include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/mman.h>
 #include <sys/types.h>
 #include <time.h>
+#include <unistd.h>
 
 #include "../../lib/libsmm.h"
 
 #define MAX_REPS	32
 #define ALLOC_CALLS	32		/* of SHADOWMM_PAGE_BATCH_MAX order-0 pages */
 #define FREE_BATCH	2048
+#define PAGEMAP_MIB	256		/* touched, then read through pagemap */
+#define PAGEMAP_CHUNK	(64 << 10)	/* bytes per pread: 8192 entries */
 
 static const size_t buf_sizes[] = { 4096, 8192, 16384, 32768, 65536 };
 
@@ -114,8 +127,8 @@ static long long dump(struct smmc_nl *nl)
 	return ret ? ret : (long long)runs;
 }
 
-/* Every repetition at one buffer size, on a fresh socket. */
-static int bench_size(size_t size, int reps)
+/* Every repetition at one buffer size and format, on a fresh socket. */
+static int bench_size(size_t size, int reps, bool packed)
 {
 	uint64_t calls = 0, bytes = 0;
 	double rate[MAX_REPS], t;
@@ -125,6 +138,8 @@ static int bench_size(size_t size, int reps)
 	recv_cap = size;
 	if (smmc_nl_open(&nl))
 		return fail("no shadowmm family", nl.err);
+	if (!packed)
+		nl.frame_packed = -1;	/* as a module without FRAME_PACKED */
 	if (dump(&nl) < 0)		/* sets the socket's recvmsg size */
 		return fail("warm-up dump", nl.err);
 	for (int r = 0; r < reps; r++) {
@@ -139,8 +154,61 @@ static int bench_size(size_t size, int reps)
 		bytes += recv_bytes;
 	}
 	smmc_nl_close(&nl);
-	printf("bench: dump frame-dump buf %zu runs %lld batches %.0f bytes_per_batch %.0f rate",
-	       size, runs, (double)calls / reps, (double)bytes / calls);
+	if (packed != (nl.frame_packed > 0))
+		return fail("the dump's format", packed ? "the module has no packed mode" : "packed");
+	printf("bench: dump frame-dump%s buf %zu runs %lld batches %.0f bytes_per_batch %.0f rate",
+	       packed ? "-packed" : "", size, runs, (double)calls / reps, (double)bytes / calls);
+	for (int r = 0; r < reps; r++)
+		printf(" %.0f", rate[r]);
+	printf("\n");
+	return 0;
+}
+
+/*
+ * pagemap's entries per second: PAGEMAP_MIB of anonymous memory touched,
+ * its entries read in PAGEMAP_CHUNK preads, @reps times; each read
+ * checked to say every page present.
+ */
+static int bench_pagemap(int reps)
+{
+	size_t len = (size_t)PAGEMAP_MIB << 20, pages = len / 4096, i, got;
+	static uint64_t buf[PAGEMAP_CHUNK / sizeof(uint64_t)];
+	double rate[MAX_REPS], t;
+	char *p;
+	int fd;
+
+	p = mmap(NULL, len, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+	if (p == MAP_FAILED)
+		return fail("pagemap: mmap", NULL);
+	madvise(p, len, MADV_NOHUGEPAGE);	/* a 4 KiB entry per page, as the runs */
+	for (i = 0; i < len; i += 4096)
+		p[i] = 1;
+	fd = open("/proc/self/pagemap", O_RDONLY);
+	if (fd < 0)
+		return fail("cannot open /proc/self/pagemap", NULL);
+	for (int r = 0; r < reps; r++) {
+		uint64_t present = 0;
+
+		t = now_s();
+		for (i = 0; i < pages; i += got) {
+			off_t off = (off_t)((uintptr_t)p / 4096 + i) * sizeof(uint64_t);
+			size_t want = pages - i < ARRAY_SIZE(buf) ? pages - i : ARRAY_SIZE(buf);
+			ssize_t n = pread(fd, buf, want * sizeof(uint64_t), off);
+
+			if (n <= 0)
+				return fail("pagemap: pread", NULL);
+			got = n / sizeof(uint64_t);
+			for (size_t k = 0; k < got; k++)
+				present += buf[k] >> 63;
+		}
+		t = now_s() - t;
+		if (present != pages)
+			return fail("pagemap: not every touched page present", NULL);
+		rate[r] = pages / t;
+	}
+	close(fd);
+	munmap(p, len);
+	printf("bench: pagemap-64k entries %zu rate", pages);
 	for (int r = 0; r < reps; r++)
 		printf(" %.0f", rate[r]);
 	printf("\n");
@@ -161,7 +229,7 @@ int main(int argc, char **argv)
 		return 1;
 	smmc_nl_close(&nl);
 	for (i = 0; i < ARRAY_SIZE(buf_sizes); i++)
-		if (bench_size(buf_sizes[i], reps))
+		if (bench_size(buf_sizes[i], reps, false) || bench_size(buf_sizes[i], reps, true))
 			return 1;
-	return 0;
+	return bench_pagemap(reps);
 }
