@@ -81,6 +81,7 @@ ktap_check "CHECK passes (shared marks agree with the mapcounts)" smmctl check
 smmctl space destroy "$c" > /dev/null
 map=$(smmctl -j frame show)
 expect_marks "the child destroyed: anonymous page 0 is anon alone" "$p" $A "space anon"
+smmctl swap on size 4M > /dev/null	# the file's shadow store is a swap slot
 smmctl file sync "$id" > /dev/null
 map=$(smmctl -j frame show)
 expect_marks "the file synced: page 0 is file alone" "$p" $F "page file"
