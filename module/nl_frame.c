@@ -79,66 +79,46 @@ static int smm_nl_run_put(struct sk_buff *skb, const struct smm_run *run)
 	return 0;
 }
 
-/* One message of as many runs as fit; false when nothing fit. */
-static bool smm_nl_frame_msg(struct sk_buff *skb, struct netlink_callback *cb,
-			     struct smm_nl_frame_ctx *ctx, void **hdrp)
+/* Nested runs from ctx->pos into @skb's message: how many fit. */
+static unsigned int smm_nl_frame_fill_nested(struct sk_buff *skb, struct smm_nl_frame_ctx *ctx)
 {
-	struct smm_mm *mm = &smm_dev.mm;
-	struct nlattr *runs;
+	struct nlattr *runs = nla_nest_start(skb, SHADOWMM_A_FRAME_RUNS);
 	struct smm_run run;
 	unsigned int n = 0;
-	void *hdr;
 	u64 pos;
 
-	hdr = smm_nl_dump_put(skb, cb, SHADOWMM_CMD_FRAME_GET);
-	if (!hdr)
-		return false;
-	runs = nla_nest_start(skb, SHADOWMM_A_FRAME_RUNS);
 	if (!runs)
-		goto cancel;
-	for (pos = ctx->pos; smm_next_run(mm, &pos, ctx->end, &run); n++) {
+		return 0;
+	for (pos = ctx->pos; smm_next_run(&smm_dev.mm, &pos, ctx->end, &run); n++) {
 		if (smm_nl_run_put(skb, &run))
 			break;
 		ctx->pos = pos;
 	}
-	if (!n)
-		goto cancel;
-	nla_nest_end(skb, runs);
-	genlmsg_end(skb, hdr);
-	*hdrp = hdr;
-	return true;
-
-cancel:
-	genlmsg_cancel(skb, hdr);
-	return false;
+	if (n)
+		nla_nest_end(skb, runs);
+	return n;
 }
 
 /*
- * One packed message: PACKED_START, then as many records as the batch's
- * tailroom holds in one PACKED_RUNS (its header written first, its
- * length set at the end, as a nest's); false when no record fit.
+ * Packed runs from ctx->pos: PACKED_START, then as many records as the
+ * batch's tailroom holds in one PACKED_RUNS (its header written first,
+ * its length set at the end, as a nest's). How many fit.
  */
-static bool smm_nl_frame_packed_msg(struct sk_buff *skb, struct netlink_callback *cb,
-				    struct smm_nl_frame_ctx *ctx, void **hdrp)
+static unsigned int smm_nl_frame_fill_packed(struct sk_buff *skb, struct smm_nl_frame_ctx *ctx)
 {
-	struct smm_mm *mm = &smm_dev.mm;
 	struct shadowmm_frame_rec *rec;
 	struct nlattr *recs;
 	struct smm_run run;
 	unsigned int n = 0;
-	void *hdr;
 	u64 pos;
 
-	hdr = smm_nl_dump_put(skb, cb, SHADOWMM_CMD_FRAME_GET);
-	if (!hdr)
-		return false;
 	if (nla_put_u64_64bit(skb, SHADOWMM_A_FRAME_PACKED_START, ctx->pos, SHADOWMM_A_FRAME_PAD))
-		goto cancel;
+		return 0;
 	recs = nla_nest_start_noflag(skb, SHADOWMM_A_FRAME_PACKED_RUNS);
 	if (!recs)
-		goto cancel;
+		return 0;
 	for (pos = ctx->pos; n < SMM_NL_FRAME_RECS_MAX && skb_tailroom(skb) >= (int)sizeof(*rec) &&
-	     smm_next_run_marked(mm, &pos, ctx->end, &run); n++) {
+	     smm_next_run_marked(&smm_dev.mm, &pos, ctx->end, &run); n++) {
 		rec = skb_put(skb, sizeof(*rec));
 		rec->count = cpu_to_le32(run.count);
 		rec->state = run.state;
@@ -146,16 +126,27 @@ static bool smm_nl_frame_packed_msg(struct sk_buff *skb, struct netlink_callback
 		rec->marks = cpu_to_le16(run.marks);
 		ctx->pos = pos;
 	}
-	if (!n)
-		goto cancel;
-	nla_nest_end(skb, recs);
+	if (n)
+		nla_nest_end(skb, recs);
+	return n;
+}
+
+/* One message of as many runs as fit, in the dump's format; false when nothing fit. */
+static bool smm_nl_frame_msg(struct sk_buff *skb, struct netlink_callback *cb,
+			     struct smm_nl_frame_ctx *ctx, void **hdrp)
+{
+	void *hdr = smm_nl_dump_put(skb, cb, SHADOWMM_CMD_FRAME_GET);
+
+	if (!hdr)
+		return false;
+	if (!(ctx->packed ? smm_nl_frame_fill_packed(skb, ctx) :
+			    smm_nl_frame_fill_nested(skb, ctx))) {
+		genlmsg_cancel(skb, hdr);
+		return false;
+	}
 	genlmsg_end(skb, hdr);
 	*hdrp = hdr;
 	return true;
-
-cancel:
-	genlmsg_cancel(skb, hdr);
-	return false;
 }
 
 static int smm_nl_frame_get_dumpit(struct sk_buff *skb, struct netlink_callback *cb)
@@ -174,9 +165,7 @@ static int smm_nl_frame_get_dumpit(struct sk_buff *skb, struct netlink_callback 
 
 	/* a change between batches flags the next message (nl_dump_check_consistent) */
 	cb->seq = (u32)gen ? : 1;
-	while (ctx->pos < ctx->end &&
-	       (ctx->packed ? smm_nl_frame_packed_msg(skb, cb, ctx, &hdr) :
-			      smm_nl_frame_msg(skb, cb, ctx, &hdr)))
+	while (ctx->pos < ctx->end && smm_nl_frame_msg(skb, cb, ctx, &hdr))
 		cond_resched();
 	/* a change during this batch (or one under way at its start) flags its last message */
 	if (hdr && smm_mm_generation_moved(&smm_dev.mm, gen))

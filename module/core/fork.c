@@ -64,8 +64,10 @@ u32 smm_anon_mapcount(struct smm_space *s, u64 va, u64 frame)
  * The anonymous page @frame at @va of @s has just gained or lost a
  * mapper: its SMM_SHARED_BIT (owner.h; FRAME_GET's shared mark) set to
  * mapcount > 1. Every place a family PTE of an anonymous page is made
- * or dropped while another member maps it calls this (fork, zap, COW
- * copy, a swap-cache hit); smm_anon_check() holds them to it. O(family).
+ * or dropped while another member maps it calls this (smm_fork_anon()
+ * sets the bit itself; the zap of a page others map, which a COW copy's
+ * replaced PTE goes through too; a swap-cache hit); smm_anon_check()
+ * holds them to it. O(family).
  * The spaces' lock held.
  */
 void smm_anon_note_mappers(struct smm_space *s, u64 va, u64 frame)

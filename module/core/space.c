@@ -962,7 +962,5 @@ int smm_space_cow_anon(struct smm_space *s, u64 va, unsigned int prot, u64 old)
 	ret = smm_space_cow_copy(s, va, prot, old);
 	if (isolated)
 		smm_lru_putback_page(s->mm, old);
-	if (!ret)
-		smm_anon_note_mappers(s, va, old);
 	return ret;
 }
