@@ -149,8 +149,8 @@ def report_dump_goal(dumps, report):
         print('%-18s %12s  pagemap of 256 MiB touched, 64 KiB preads' % ('pagemap-64k', '-'))
         return ['pagemap-64k: not measured']
     pm_rate = statistics.median(pm['entries_per_s'])
-    print('%-18s %12.0f  entries/s: pagemap of 256 MiB touched, 64 KiB preads' %
-          ('pagemap-64k', pm_rate))
+    print('%-18s %12.0f  entries/s: pagemap of 256 MiB touched, 64 KiB preads, a pass '
+          'after each packed 32 KiB dump' % ('pagemap-64k', pm_rate))
     report['pagemap_64k'] = dict(pm, entries_per_s_median=round(pm_rate))
     if not packed or not packed['records_per_s']:
         return ['frame-dump-vs-pagemap: not measured']
@@ -159,6 +159,10 @@ def report_dump_goal(dumps, report):
         if not d or not d['records_per_s']:
             continue
         ratio = statistics.median(d['records_per_s']) / pm_rate
+        if name == 'packed' and len(d['records_per_s']) == len(pm['entries_per_s']):
+            # they alternate: each dump against the pagemap pass right after it
+            ratio = statistics.median(r / p for r, p in zip(d['records_per_s'],
+                                                            pm['entries_per_s']))
         per_run = d['bytes_per_batch'] * d['batches'] / d['runs']
         goal[name] = {'runs_per_s_over_pagemap': round(ratio, 3),
                       'bytes_per_run': round(per_run, 1)}
