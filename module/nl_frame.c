@@ -7,20 +7,30 @@
  * descriptor, retypes by slab and space owners included) moves during a
  * batch or between two, a message carries NLM_F_DUMP_INTR and the reader
  * knows to dump again. A dump nothing changed under is never flagged.
+ *
+ * Two reply formats: nested RUN attributes (44 bytes a run, the format
+ * of old clients, unchanged), or, when the request has FRAME_PACKED,
+ * one PACKED_RUNS array of 8-byte struct shadowmm_frame_rec per message
+ * with the marks (smm_next_run_marked()), the runs' starts implied by
+ * PACKED_START and the counts before them.
  */
 #include "smm.h"
 #include "compat.h"
 #include "netlink.h"
 #include "core/frame_map.h"
 
-static const struct nla_policy smm_nl_frame_get_policy[SHADOWMM_A_FRAME_COUNT + 1] = {
+static const struct nla_policy smm_nl_frame_get_policy[SHADOWMM_A_FRAME_PACKED + 1] = {
 	[SHADOWMM_A_FRAME_START]	= { .type = NLA_U64 },
 	[SHADOWMM_A_FRAME_COUNT]	= NLA_POLICY_MIN(NLA_U64, 1),
+	[SHADOWMM_A_FRAME_PACKED]	= { .type = NLA_FLAG },
 };
+
+/* The records one PACKED_RUNS holds: its length is a u16 */
+#define SMM_NL_FRAME_RECS_MAX	((U16_MAX - NLA_HDRLEN) / sizeof(struct shadowmm_frame_rec))
 
 struct smm_nl_frame_ctx {
 	u64 pos, end;
-	bool started;
+	bool started, packed;
 };
 
 /*
@@ -47,6 +57,7 @@ static int smm_nl_frame_range(struct netlink_callback *cb, struct smm_nl_frame_c
 	}
 	ctx->pos = start;
 	ctx->end = start + count;
+	ctx->packed = nla_get_flag(tb[SHADOWMM_A_FRAME_PACKED]);
 	ctx->started = true;
 	return 0;
 }
@@ -68,38 +79,74 @@ static int smm_nl_run_put(struct sk_buff *skb, const struct smm_run *run)
 	return 0;
 }
 
-/* One message of as many runs as fit; false when nothing fit. */
-static bool smm_nl_frame_msg(struct sk_buff *skb, struct netlink_callback *cb,
-			     struct smm_nl_frame_ctx *ctx, void **hdrp)
+/* Nested runs from ctx->pos into @skb's message: how many fit. */
+static unsigned int smm_nl_frame_fill_nested(struct sk_buff *skb, struct smm_nl_frame_ctx *ctx)
 {
-	struct smm_mm *mm = &smm_dev.mm;
-	struct nlattr *runs;
+	struct nlattr *runs = nla_nest_start(skb, SHADOWMM_A_FRAME_RUNS);
 	struct smm_run run;
 	unsigned int n = 0;
-	void *hdr;
 	u64 pos;
 
-	hdr = smm_nl_dump_put(skb, cb, SHADOWMM_CMD_FRAME_GET);
-	if (!hdr)
-		return false;
-	runs = nla_nest_start(skb, SHADOWMM_A_FRAME_RUNS);
 	if (!runs)
-		goto cancel;
-	for (pos = ctx->pos; smm_next_run(mm, &pos, ctx->end, &run); n++) {
+		return 0;
+	for (pos = ctx->pos; smm_next_run(&smm_dev.mm, &pos, ctx->end, &run); n++) {
 		if (smm_nl_run_put(skb, &run))
 			break;
 		ctx->pos = pos;
 	}
-	if (!n)
-		goto cancel;
-	nla_nest_end(skb, runs);
+	if (n)
+		nla_nest_end(skb, runs);
+	return n;
+}
+
+/*
+ * Packed runs from ctx->pos: PACKED_START, then as many records as the
+ * batch's tailroom holds in one PACKED_RUNS (its header written first,
+ * its length set at the end, as a nest's). How many fit.
+ */
+static unsigned int smm_nl_frame_fill_packed(struct sk_buff *skb, struct smm_nl_frame_ctx *ctx)
+{
+	struct shadowmm_frame_rec *rec;
+	struct nlattr *recs;
+	struct smm_run run;
+	unsigned int n = 0;
+	u64 pos;
+
+	if (nla_put_u64_64bit(skb, SHADOWMM_A_FRAME_PACKED_START, ctx->pos, SHADOWMM_A_FRAME_PAD))
+		return 0;
+	recs = nla_nest_start_noflag(skb, SHADOWMM_A_FRAME_PACKED_RUNS);
+	if (!recs)
+		return 0;
+	for (pos = ctx->pos; n < SMM_NL_FRAME_RECS_MAX && skb_tailroom(skb) >= (int)sizeof(*rec) &&
+	     smm_next_run_marked(&smm_dev.mm, &pos, ctx->end, &run); n++) {
+		rec = skb_put(skb, sizeof(*rec));
+		rec->count = cpu_to_le32(run.count);
+		rec->state = run.state;
+		rec->mt = run.mt;
+		rec->marks = cpu_to_le16(run.marks);
+		ctx->pos = pos;
+	}
+	if (n)
+		nla_nest_end(skb, recs);
+	return n;
+}
+
+/* One message of as many runs as fit, in the dump's format; false when nothing fit. */
+static bool smm_nl_frame_msg(struct sk_buff *skb, struct netlink_callback *cb,
+			     struct smm_nl_frame_ctx *ctx, void **hdrp)
+{
+	void *hdr = smm_nl_dump_put(skb, cb, SHADOWMM_CMD_FRAME_GET);
+
+	if (!hdr)
+		return false;
+	if (!(ctx->packed ? smm_nl_frame_fill_packed(skb, ctx) :
+			    smm_nl_frame_fill_nested(skb, ctx))) {
+		genlmsg_cancel(skb, hdr);
+		return false;
+	}
 	genlmsg_end(skb, hdr);
 	*hdrp = hdr;
 	return true;
-
-cancel:
-	genlmsg_cancel(skb, hdr);
-	return false;
 }
 
 static int smm_nl_frame_get_dumpit(struct sk_buff *skb, struct netlink_callback *cb)

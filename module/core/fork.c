@@ -33,6 +33,7 @@
 #include "lru.h"
 #include "filemap.h"
 #include "pin.h"
+#include "mm_internal.h"
 
 /*
  * The PTE of member @m mapping @frame at @va, or NULL. The spaces'
@@ -57,6 +58,24 @@ u32 smm_anon_mapcount(struct smm_space *s, u64 va, u64 frame)
 	for (m = s->anon_vma->head; m; m = m->av_next)
 		n += !!smm_anon_pte(m, va, frame);
 	return n;
+}
+
+/*
+ * The anonymous page @frame at @va of @s has just gained or lost a
+ * mapper: its SMM_SHARED_BIT (owner.h; FRAME_GET's shared mark) set to
+ * mapcount > 1. Every place a family PTE of an anonymous page is made
+ * or dropped while another member maps it calls this (smm_fork_anon()
+ * sets the bit itself; the zap of a page others map, which a COW copy's
+ * replaced PTE goes through too; a swap-cache hit); smm_anon_check()
+ * holds them to it. O(family).
+ * The spaces' lock held.
+ */
+void smm_anon_note_mappers(struct smm_space *s, u64 va, u64 frame)
+{
+	bool shared = smm_anon_mapcount(s, va, frame) > 1;
+
+	smm_frame_own_bits(s->mm, frame, shared ? SMM_SHARED_BIT : 0,
+			   shared ? 0 : SMM_SHARED_BIT);
 }
 
 /* A member of @s's family other than @s that maps @frame at @va, or NULL. */
@@ -153,6 +172,8 @@ static void smm_fork_anon(struct smm_space *p, struct smm_space *c, const struct
 	*cs = *ps & ~smm_pte_young_bit(c->fmt);
 	c->mapped[0]++;
 	c->vm.rss_anon++;
+	/* mapped by parent and child now: what smm_anon_note_mappers() would say */
+	smm_frame_own_bits(p->mm, frame, SMM_SHARED_BIT, 0);
 }
 
 /*
@@ -364,6 +385,14 @@ int smm_anon_check(struct smm_space *s, char *why, size_t len)
 				return smm_anon_bad("space %u: page of the swap cache at %#llx mapped writable while %u swap entries name its slot",
 						    s->id, (unsigned long long)w.start,
 						    smm_swap_slot_count(s->mm, smm_lru_rec_slot(x->flags)));
+			if (!!(smm_frame_data(&s->mm->frames[frame]) & SMM_SHARED_BIT) !=
+			    (smm_anon_mapcount(s, w.start, frame) > 1))
+				return smm_anon_bad("space %u: anonymous page at %#llx (frame %llu, mapcount %u) has its shared mark %s",
+						    s->id, (unsigned long long)w.start,
+						    (unsigned long long)frame,
+						    smm_anon_mapcount(s, w.start, frame),
+						    smm_frame_data(&s->mm->frames[frame]) & SMM_SHARED_BIT ?
+						    "set" : "clear");
 		}
 		if (!w.size || w.start + w.size <= va)
 			break;

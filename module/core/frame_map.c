@@ -7,6 +7,7 @@
  * netlink dump does, and flags NLM_F_DUMP_INTR).
  */
 #include "frame_map.h"
+#include "owner.h"
 
 static const u8 smm_state_of_type[SMM_FRAME_NR_TYPES] = {
 	[SMM_FRAME_TAIL]	= SHADOWMM_FRAME_PAGE,	/* only seen in a race */
@@ -41,10 +42,32 @@ u64 smm_block_head(const struct smm_mm *mm, u64 idx)
 }
 
 /*
- * The next run from *pos (below @end): consecutive frames with one state
- * and one pageblock migratetype. Returns false at the end.
+ * The page marks of a block from its head's word alone (a lockless
+ * reader's copy): anonymous (SPACE with the anon bit), file (a page
+ * cache PAGE), dirty (a page-cache page's PG_dirty, mirrored in the head
+ * by lru.c) and shared (an anonymous page two spaces map, kept by
+ * fork.c). Every other block has none.
  */
-bool smm_next_run(const struct smm_mm *mm, u64 *pos, u64 end, struct smm_run *run)
+u32 smm_frame_marks(const struct smm_frame *f)
+{
+	u64 d = smm_frame_data(f);
+
+	if (smm_frame_type(f) == SMM_FRAME_SPACE && smm_frame_owner(f) == SMM_OWNER_SPACE &&
+	    (d & SMM_ANON_BIT))
+		return SHADOWMM_MARK_ANON | ((d & SMM_SHARED_BIT) ? SHADOWMM_MARK_SHARED : 0);
+	if (smm_frame_is_file(f))
+		return SHADOWMM_MARK_FILE | ((d & SMM_DIRTY_BIT) ? SHADOWMM_MARK_DIRTY : 0);
+	return 0;
+}
+
+/*
+ * The next run from *pos (below @end): consecutive frames with one state,
+ * one pageblock migratetype and, when @marked, one set of page marks
+ * (smm_frame_marks()). Returns false at the end. Inlined into its two
+ * callers so that the unmarked walk pays nothing for the marks.
+ */
+static __always_inline bool __smm_next_run(const struct smm_mm *mm, u64 *pos, u64 end,
+					   struct smm_run *run, bool marked)
 {
 	u64 idx = *pos;
 
@@ -59,11 +82,13 @@ bool smm_next_run(const struct smm_mm *mm, u64 *pos, u64 end, struct smm_run *ru
 		u64 stop = head + (1ULL << min(smm_frame_order(&f), (unsigned int)SMM_MAX_ORDER));
 		u32 state = smm_state_of_type[type < SMM_FRAME_NR_TYPES ? type : 0];
 		u32 mt = smm_pageblock_mt(mm, idx);
+		u32 marks = marked ? smm_frame_marks(&f) : 0;
 
-		if (run->count && (state != run->state || mt != run->mt))
+		if (run->count && (state != run->state || mt != run->mt || marks != run->marks))
 			break;
 		run->state = state;
 		run->mt = mt;
+		run->marks = marks;
 		stop = min(max(stop, idx + 1), end);
 		stop = min(stop, (idx | (SMM_PAGEBLOCK_FRAMES - 1)) + 1);
 		run->count += stop - idx;
@@ -71,4 +96,16 @@ bool smm_next_run(const struct smm_mm *mm, u64 *pos, u64 end, struct smm_run *ru
 	}
 	*pos = idx;
 	return true;
+}
+
+/* The next run by state and migratetype (FRAME_GET's nested runs). */
+bool smm_next_run(const struct smm_mm *mm, u64 *pos, u64 end, struct smm_run *run)
+{
+	return __smm_next_run(mm, pos, end, run, false);
+}
+
+/* The next run by state, migratetype and page marks (FRAME_GET's packed runs). */
+bool smm_next_run_marked(const struct smm_mm *mm, u64 *pos, u64 end, struct smm_run *run)
+{
+	return __smm_next_run(mm, pos, end, run, true);
 }

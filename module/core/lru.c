@@ -450,6 +450,10 @@ u32 smm_lru_file_flags(struct smm_mm *mm, u64 frame, u32 set, u32 clear)
 	old = x->flags;
 	x->flags = (old & ~clear) | set;
 	smm_unlock(&v->lock);
+	/* PG_dirty mirrored in the head for FRAME_GET's lockless marks (owner.h) */
+	if ((old ^ x->flags) & SMM_LRU_F_DIRTY)
+		smm_frame_own_bits(mm, frame, (x->flags & SMM_LRU_F_DIRTY) ? SMM_DIRTY_BIT : 0,
+				   (x->flags & SMM_LRU_F_DIRTY) ? 0 : SMM_DIRTY_BIT);
 	return old;
 }
 

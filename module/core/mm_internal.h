@@ -209,6 +209,25 @@ static inline void smm_frame_own(struct smm_mm *mm, u64 idx, unsigned int type, 
 						       smm_frame_mt(f), data), cpu);
 }
 
+/*
+ * An owner's change of some data bits of its head @idx (@set, @clear:
+ * owner.h's SMM_DIRTY_BIT, SMM_SHARED_BIT), type kept; published only
+ * when they change. The owner's serialization (the spaces' lock)
+ * keeps other writers of the head away.
+ */
+static inline void smm_frame_own_bits(struct smm_mm *mm, u64 idx, u64 set, u64 clear)
+{
+	const struct smm_frame *f = &mm->frames[idx];
+	u64 old = smm_frame_data(f), data = (old & ~clear) | set;
+	unsigned int cpu;
+
+	if (data == old)
+		return;
+	cpu = smm_cpu_get();
+	smm_frame_own(mm, idx, smm_frame_type(f), data, cpu);
+	smm_cpu_put();
+}
+
 /* buddy.c: the HighAtomic reserve; each takes the zone locks itself */
 void smm_reserve_highatomic(struct smm_mm *mm, struct smm_zone *z, u64 idx);
 bool smm_unreserve_highatomic(struct smm_mm *mm, unsigned int highest, unsigned int mt,

@@ -20,10 +20,17 @@
  * keeps the number of its LRU record (lru.h) in the other 24 bits of
  * the tag (low part) and in bits 38-53 (high part):
  *
- *   data: 53     38 37  36  35        12 11      4 3     0
- *        +---------+---+---+------------+---------+-------+
- *        | rec hi  | 1 | M |   rec lo   |space id | owner |
- *        +---------+---+---+------------+---------+-------+
+ *   data: 51 50 49  38 37  36  35        12 11      4 3     0
+ *        +--+--+------+---+---+------------+---------+-------+
+ *        |S |D |rec hi| 1 | M |   rec lo   |space id | owner |
+ *        +--+--+------+---+---+------------+---------+-------+
+ *
+ * S and D are what FRAME_GET's marks read without a lock (frame_map.c):
+ * S (SMM_SHARED_BIT) an anonymous page more than one space maps
+ * (fork.c keeps it with the mapcount, and its CHECK compares them), D
+ * (SMM_DIRTY_BIT) PG_dirty of a page-cache page (lru.c keeps it with
+ * the record's SMM_LRU_F_DIRTY). Record numbers are below 2^26, so the
+ * high part needs 2 of its 12 bits.
  */
 #ifndef _SMM_CORE_OWNER_H
 #define _SMM_CORE_OWNER_H
@@ -42,6 +49,9 @@ enum smm_owner {
 #define SMM_TAG_SHIFT		SMM_OWNER_BITS
 #define SMM_MARK_BIT		(1ULL << (SMM_TAG_SHIFT + 32))
 #define SMM_ANON_BIT		(1ULL << (SMM_TAG_SHIFT + 33))
+#define SMM_DIRTY_BIT		(1ULL << 50)
+#define SMM_SHARED_BIT		(1ULL << 51)
+#define SMM_PAGE_MARK_BITS	(SMM_DIRTY_BIT | SMM_SHARED_BIT)
 
 static inline u64 smm_owner_data(unsigned int owner, u32 tag)
 {
@@ -82,7 +92,7 @@ static inline u32 smm_anon_rec(const struct smm_frame *f)
 {
 	u64 d = smm_frame_data(f);
 
-	return (u32)(d >> SMM_ANON_REC_HI_SHIFT) << SMM_ANON_REC_LO_BITS |
+	return (u32)((d & ~SMM_PAGE_MARK_BITS) >> SMM_ANON_REC_HI_SHIFT) << SMM_ANON_REC_LO_BITS |
 	       smm_frame_tag(f) >> SMM_SPACE_ID_BITS;
 }
 

@@ -226,6 +226,7 @@ static void smm_space_zap_leaf(struct smm_space *s, u64 *slot, u64 idx, unsigned
 		*slot = e;
 		if (to)
 			smm_space_anon_retag(to, idx);
+		smm_anon_note_mappers(s, x->va, idx);
 		s->mapped[0]--;
 		s->vm.rss_anon--;
 		return;
@@ -873,7 +874,8 @@ void smm_space_cache_retag(struct smm_mm *mm, u64 frame, u32 id)
 	unsigned int cpu = smm_cpu_get();
 
 	smm_frame_own(mm, frame, SMM_FRAME_SPACE,
-		      smm_anon_data(id, smm_anon_rec(f)) | (smm_frame_data(f) & SMM_MARK_BIT), cpu);
+		      smm_anon_data(id, smm_anon_rec(f)) |
+		      (smm_frame_data(f) & (SMM_MARK_BIT | SMM_PAGE_MARK_BITS)), cpu);
 	smm_cpu_put();
 }
 

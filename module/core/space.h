@@ -101,6 +101,7 @@ bool smm_space_page_anon(const struct smm_space *s, u64 pfn);
 /* Fork and copy-on-write of anonymous pages (fork.c) */
 int smm_space_fork(struct smm_space *parent, struct smm_space *child, u32 id, const char **why);
 u32 smm_anon_mapcount(struct smm_space *s, u64 va, u64 frame);
+void smm_anon_note_mappers(struct smm_space *s, u64 va, u64 frame);
 struct smm_space *smm_anon_other_mapper(struct smm_space *s, u64 va, u64 frame);
 void smm_anon_vma_unlink(struct smm_space *s);
 int smm_do_wp_page(struct smm_space *s, u64 va, u64 *slot, u64 frame, unsigned int prot,

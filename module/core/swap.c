@@ -930,6 +930,7 @@ static int smm_swap_in(struct smm_space *s, u64 va, u64 e, unsigned int prot, bo
 			return -EFAULT;
 		}
 		*hit = true;
+		smm_anon_note_mappers(s, va, frame);
 		if (x->flags & SMM_LRU_F_READAHEAD) {
 			x->flags &= ~SMM_LRU_F_READAHEAD;
 			WRITE_ONCE(mm->events.swap_ra_hit, mm->events.swap_ra_hit + 1);

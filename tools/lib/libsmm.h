@@ -146,14 +146,47 @@ int smmc_gfp_flag(const char *name, uint32_t *flag);
 int smmc_mt_by_name(const char *name);
 
 /* frame.c */
+/*
+ * 16 bytes: smmtop keeps hundreds of thousands of them per refresh. A
+ * run is at most a range's span (2^26 frames), so count fits 32 bits.
+ */
 struct smmc_run {
-	uint64_t start, count;
-	uint32_t state, mt;
+	uint64_t start;
+	uint32_t count;
+	uint8_t state, mt;
+	uint16_t marks;			/* SHADOWMM_MARK_* (packed replies only) */
 };
+
+extern const char *const smmc_mark_names[4];	/* by bit: anon, file, dirty, shared */
+
+/*
+ * What a picture of the map (smmtop's, the SVG) draws a run as: its
+ * state, or for marked pages a kind of their own, shared over anon and
+ * dirty over file (smmc_run_kind()).
+ */
+enum {
+	SMMC_KIND_ANON = __SHADOWMM_FRAME_CNT,
+	SMMC_KIND_SHARED,
+	SMMC_KIND_FILE,
+	SMMC_KIND_DIRTY,
+	SMMC_NR_KINDS
+};
+
+unsigned int smmc_run_kind(const struct smmc_run *r);
+const char *smmc_kind_name(unsigned int kind);
 
 typedef int (*smmc_run_cb)(const struct smmc_run *run, void *data);
 int smmc_frames_get(struct smmc_nl *nl, uint64_t start, uint64_t count, smmc_run_cb cb,
 		    void *data);
+
+/* The runs appended to an array the caller keeps (n reset to 0 for a new dump). */
+struct smmc_runs {
+	struct smmc_run *v;
+	size_t n, cap;
+};
+
+int smmc_frames_get_array(struct smmc_nl *nl, uint64_t start, uint64_t count,
+			  struct smmc_runs *runs);
 
 /* owner.c: page_owner's records (OWNER_GET), with the module loaded page_owner=on */
 #define SMMC_OWNER_NR_STATES	3
@@ -693,6 +726,7 @@ extern const struct smmc_replay_ops smmc_replay_nl_ops;	/* ctx: a struct smmc_nl
 
 extern const char *const smmc_svg_state_colours[__SHADOWMM_FRAME_CNT];
 extern const char *const smmc_svg_mt_colours[SMMC_NR_MT];
+extern const char *const smmc_svg_kind_colours[SMMC_NR_KINDS - __SHADOWMM_FRAME_CNT];
 
 void smmc_svg_begin(FILE *f, unsigned int width, unsigned int height, const char *title);
 void smmc_svg_end(FILE *f);

@@ -47,6 +47,7 @@ struct smmc_nl {
 	char err[512];			/* why the last call failed */
 	struct smmc_capture *record;	/* replies are also written here */
 	struct smmc_capture *replay;	/* replies come from here, not a socket */
+	int8_t frame_packed;		/* FRAME_GET's packed runs: 0 untried, 1 offered, -1 not */
 };
 
 int smmc_nl_open(struct smmc_nl *nl);

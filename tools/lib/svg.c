@@ -32,6 +32,21 @@ const char *const smmc_svg_state_colours[__SHADOWMM_FRAME_CNT] = {
 	"#fee08b",	/* lru */
 };
 
+/* Marked pages at frame scale, by kind from SMMC_KIND_ANON (smmc_run_kind()). */
+const char *const smmc_svg_kind_colours[SMMC_NR_KINDS - __SHADOWMM_FRAME_CNT] = {
+	"#00bcd4",	/* anon */
+	"#e7298a",	/* shared */
+	"#66a61e",	/* file */
+	"#5e3c99",	/* dirty */
+};
+
+/* A run's fill at frame scale: its kind's colour (its state's, unless marked). */
+static const char *smmc_svg_kind_colour(unsigned int kind)
+{
+	return kind < __SHADOWMM_FRAME_CNT ? smmc_svg_state_colours[kind] :
+					     smmc_svg_kind_colours[kind - __SHADOWMM_FRAME_CNT];
+}
+
 const char *const smmc_svg_mt_colours[SMMC_NR_MT] = {
 	"#8c510a",	/* Unmovable */
 	"#01665e",	/* Movable */
@@ -168,7 +183,7 @@ static void smmc_svg_map_frames(FILE *f, const struct smmc_svg_map *m)
 		const struct smmc_run *r = &m->runs[i];
 		uint64_t a = r->start > m->start ? r->start : m->start;
 		uint64_t b = r->start + r->count;
-		const char *fill = smmc_svg_state_colours[r->state < __SHADOWMM_FRAME_CNT ? r->state : 0];
+		const char *fill = smmc_svg_kind_colour(smmc_run_kind(r));
 
 		if (b > m->start + m->count)
 			b = m->start + m->count;
@@ -220,12 +235,25 @@ unsigned int smmc_svg_map_legend_top(const struct smmc_svg_map *m)
 	return SMMC_SVG_MAP_TOP + smmc_svg_map_rows(m) * cell + SMMC_SVG_GAP;
 }
 
+/* Does any run of @m carry page marks? (Their legend entries only then.) */
+static bool smmc_svg_map_marked(const struct smmc_svg_map *m)
+{
+	size_t i;
+
+	for (i = 0; i < m->nr_runs; i++)
+		if (m->runs[i].marks)
+			return true;
+	return false;
+}
+
 /*
  * The frame map of @m as an SVG document on @f: the title (range, scale,
  * @m->when), the cells from @m->start on in rows of a fixed width, the
- * legend below (every state, and at pageblock scale every
- * migratetype). @m->start must be pageblock-aligned at pageblock scale.
- * Returns 0, or -EINVAL for an empty range or one too large to draw.
+ * legend below (every state; at pageblock scale every migratetype; at
+ * frame scale, when some run has marks, the four marked kinds, drawn in
+ * their own colours: anon, shared, file, dirty). @m->start must be
+ * pageblock-aligned at pageblock scale. Returns 0, or -EINVAL for an
+ * empty range or one too large to draw.
  */
 int smmc_svg_frame_map(FILE *f, const struct smmc_svg_map *m)
 {
@@ -237,7 +265,8 @@ int smmc_svg_frame_map(FILE *f, const struct smmc_svg_map *m)
 	if (!m->count || smmc_svg_map_rows(m) > SMMC_SVG_MAX_ROWS)
 		return -EINVAL;
 	top = smmc_svg_map_legend_top(m);
-	nr_legend = __SHADOWMM_FRAME_CNT + (m->pageblock ? SMMC_NR_MT : 0);
+	nr_legend = __SHADOWMM_FRAME_CNT + (m->pageblock ? SMMC_NR_MT :
+					    smmc_svg_map_marked(m) ? SMMC_NR_KINDS - __SHADOWMM_FRAME_CNT : 0);
 	height = top + ((nr_legend + SMMC_SVG_LEGEND_COLS - 1) / SMMC_SVG_LEGEND_COLS) *
 		SMMC_SVG_LEGEND_ROW + SMMC_SVG_MARGIN;
 	snprintf(title, sizeof(title), "shadowmm frame map: frames %" PRIu64 "-%" PRIu64 " (%" PRIu64 " KiB), one cell per %s, %s",
@@ -258,8 +287,8 @@ int smmc_svg_frame_map(FILE *f, const struct smmc_svg_map *m)
 		unsigned int x = SMMC_SVG_MARGIN + (i % SMMC_SVG_LEGEND_COLS) * SMMC_SVG_LEGEND_COL;
 		unsigned int y = top + (i / SMMC_SVG_LEGEND_COLS) * SMMC_SVG_LEGEND_ROW;
 
-		if (i < __SHADOWMM_FRAME_CNT)
-			smmc_svg_legend(f, x, y, smmc_svg_state_colours[i], smmc_state_names[i]);
+		if (i < __SHADOWMM_FRAME_CNT || !m->pageblock)
+			smmc_svg_legend(f, x, y, smmc_svg_kind_colour(i), smmc_kind_name(i));
 		else
 			smmc_svg_legend(f, x, y, smmc_svg_mt_colours[i - __SHADOWMM_FRAME_CNT],
 					smmc_mt_names[i - __SHADOWMM_FRAME_CNT]);

@@ -28,14 +28,39 @@ static int collect_run(const struct smmc_run *r, void *data)
 	return 0;
 }
 
+/*
+ * A run's page marks, only when it has some (so a map without any prints
+ * as before): after the migratetype in text, "anon,shared"; a "marks"
+ * array of the same names in JSON.
+ */
+static void print_marks(uint32_t marks)
+{
+	const char *sep = " ";
+	unsigned int b;
+
+	if (!marks)
+		return;
+	smmc_open_json_array(SMMC_PRINT_JSON, "marks");
+	for (b = 0; b < ARRAY_SIZE(smmc_mark_names); b++) {
+		if (!(marks & (1u << b)))
+			continue;
+		smmc_print_text("%s", sep);
+		smmc_print_string(SMMC_PRINT_ANY, NULL, "%s", smmc_mark_names[b]);
+		sep = ",";
+	}
+	smmc_close_json_array(SMMC_PRINT_JSON, NULL);
+}
+
 static void print_run(const struct smmc_run *r)
 {
 	smmc_open_json_object(NULL);
 	smmc_print_u64(SMMC_PRINT_ANY, "start", "%10" PRIu64, r->start);
 	smmc_print_u64(SMMC_PRINT_ANY, "count", " %10" PRIu64, r->count);
 	smmc_print_string(SMMC_PRINT_ANY, "state", "  %-8s", smmc_state_names[r->state]);
-	smmc_print_string(SMMC_PRINT_ANY, "migratetype", " %s\n",
+	smmc_print_string(SMMC_PRINT_ANY, "migratetype", " %s",
 			  r->mt < SMMC_NR_MT ? smmc_mt_names[r->mt] : "?");
+	print_marks(r->marks);
+	smmc_print_text("\n");
 	smmc_close_json_object();
 }
 

@@ -56,6 +56,7 @@ broken() {
 # Colours (lib/svg.c) and the geometry (libsmm.h's SMMC_SVG_*)
 FREE='#a6dba0' PCP='#1b7837' PAGE='#4575b4' SLAB='#d73027' PGTABLE='#984ea3'
 SPACE='#fdae61' LRU='#fee08b' UNKNOWN='#000000'
+ANON='#00bcd4' SHARED='#e7298a' FILE='#66a61e' DIRTY='#5e3c99'
 UNMOVABLE='#8c510a' MOVABLE='#01665e' RECLAIMABLE='#c51b7d'
 ZONE0='#1f77b4' ZONE1='#ff7f0e' ORDER9='#17becf'
 # frame K's cell centre at frame scale: 128 cells of 4 px a row from (10, 44)
@@ -70,7 +71,7 @@ legend() { echo "$((10 + $1 % 4 * 128 + 6)),$(($2 + ($1 / 4) * 18 + 6)),$3"; }
 point() { echo "$((70 + $1 * 135)),$((60 + 250 * $2 + 180 - ($3 - $4) * 180 / ($5 - $4))),$6"; }
 
 ktap_header
-ktap_plan 22
+ktap_plan 25
 
 cap=$dir/cap
 "$SVGCAP" "$cap" || { echo "Bail out! test_svgcap failed"; exit 1; }
@@ -96,6 +97,18 @@ smm frame show svg "$dir/map2.svg"
 check "the same capture draws the same bytes" "" "$(cmp "$dir/map.svg" "$dir/map2.svg" 2>&1)"
 check "the title says the range, the scale and where from" 1 \
 	"$(grep -c '<title>shadowmm frame map: frames 0-2047 (8192 KiB), one cell per frame, replayed from a capture</title>' "$dir/map.svg")"
+
+# ---- marked pages (test_svgcap's packed capture): their own colours, four more legend entries ----
+"$SVGCAP" "$dir/capp" packed || { echo "Bail out! test_svgcap packed failed"; exit 1; }
+"$SMMCTL" --replay "$dir/capp" frame show svg "$dir/marked.svg"
+pixels "frame scale, marks: file, dirty, anon and shared cells; unmarked ones by state" "$dir/marked.svg" \
+	"$(frame 170 $FILE)" "$(frame 190 $DIRTY)" "$(frame 350 $ANON)" "$(frame 370 $SHARED)" \
+	"$(frame 120 $SLAB)" "$(frame 250 $PGTABLE)" "$(frame 600 $PAGE)"
+pixels "frame scale, marks: the legend's anon, shared, file and dirty swatches" "$dir/marked.svg" \
+	"$(legend 9 120 $ANON)" "$(legend 10 120 $SHARED)" "$(legend 11 120 $FILE)" "$(legend 12 120 $DIRTY)"
+check "frame show -j, marks: the marked runs' marks, in order" \
+	"file file,dirty anon anon,shared" \
+	"$("$SMMCTL" --replay "$dir/capp" -j frame show | jq -r '[.runs[] | select(.marks) | .marks | join(",")] | join(" ")')"
 
 # ---- pageblock scale: four blocks, one row, the legend at 44 + 16 + 12 ----
 smm frame show svg "$dir/pb.svg" scale pageblock

@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * test_svgcap OUT: the capture test_svg.sh draws, answering FRAME_GET
+ * test_svgcap OUT [packed]: the capture test_svg.sh draws, answering FRAME_GET
  * with a known frame map and ZONE_GET five times with known numbers, as
  * smmtop --record would have saved five refreshes.
  *
@@ -8,12 +8,16 @@
  * run of each state: free 0-99, slab 100-163, page 164-199, pgtable
  * 200-299, lru 300-339, space 340-379, pcp 380-399, free 400-511 (so
  * free is most of it); pageblock 1 is page (Movable), 2 slab
- * (Unmovable), 3 free (Reclaimable).
+ * (Unmovable), 3 free (Reclaimable). With "packed" the map is FRAME_GET's
+ * packed reply and four runs carry page marks: page 164-181 file,
+ * 182-199 file and dirty, space 340-359 anon, 360-379 anon and shared
+ * (nested, the same runs without marks).
  *
  * The zones: DMA managed 1000 free 1000, DMA32 empty, Normal managed
  * 4000 free 4000 - 500 * i in sample i; Normal's order-9 extfrag index
  * -1000 + 500 * i (thousandths), every other order's and DMA's -1000.
  */
+#include <endian.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -28,21 +32,28 @@ static struct smmc_capture *cap;
 static char buf[64 * 1024];
 static size_t used;
 
+#define SC_FILE		SHADOWMM_MARK_FILE
+#define SC_DIRTY	(SHADOWMM_MARK_FILE | SHADOWMM_MARK_DIRTY)
+#define SC_ANON		SHADOWMM_MARK_ANON
+#define SC_SHARED	(SHADOWMM_MARK_ANON | SHADOWMM_MARK_SHARED)
+
 static const struct sc_run {
 	uint64_t start, count;
-	uint32_t state, mt;
+	uint32_t state, mt, marks;
 } sc_runs[] = {
-	{ 0,    100, SHADOWMM_FRAME_FREE,    SHADOWMM_MT_MOVABLE },
-	{ 100,  64,  SHADOWMM_FRAME_SLAB,    SHADOWMM_MT_MOVABLE },
-	{ 164,  36,  SHADOWMM_FRAME_PAGE,    SHADOWMM_MT_MOVABLE },
-	{ 200,  100, SHADOWMM_FRAME_PGTABLE, SHADOWMM_MT_MOVABLE },
-	{ 300,  40,  SHADOWMM_FRAME_LRU,     SHADOWMM_MT_MOVABLE },
-	{ 340,  40,  SHADOWMM_FRAME_SPACE,   SHADOWMM_MT_MOVABLE },
-	{ 380,  20,  SHADOWMM_FRAME_PCP,     SHADOWMM_MT_MOVABLE },
-	{ 400,  112, SHADOWMM_FRAME_FREE,    SHADOWMM_MT_MOVABLE },
-	{ 512,  512, SHADOWMM_FRAME_PAGE,    SHADOWMM_MT_MOVABLE },
-	{ 1024, 512, SHADOWMM_FRAME_SLAB,    SHADOWMM_MT_UNMOVABLE },
-	{ 1536, 512, SHADOWMM_FRAME_FREE,    SHADOWMM_MT_RECLAIMABLE },
+	{ 0,    100, SHADOWMM_FRAME_FREE,    SHADOWMM_MT_MOVABLE, 0 },
+	{ 100,  64,  SHADOWMM_FRAME_SLAB,    SHADOWMM_MT_MOVABLE, 0 },
+	{ 164,  18,  SHADOWMM_FRAME_PAGE,    SHADOWMM_MT_MOVABLE, SC_FILE },
+	{ 182,  18,  SHADOWMM_FRAME_PAGE,    SHADOWMM_MT_MOVABLE, SC_DIRTY },
+	{ 200,  100, SHADOWMM_FRAME_PGTABLE, SHADOWMM_MT_MOVABLE, 0 },
+	{ 300,  40,  SHADOWMM_FRAME_LRU,     SHADOWMM_MT_MOVABLE, 0 },
+	{ 340,  20,  SHADOWMM_FRAME_SPACE,   SHADOWMM_MT_MOVABLE, SC_ANON },
+	{ 360,  20,  SHADOWMM_FRAME_SPACE,   SHADOWMM_MT_MOVABLE, SC_SHARED },
+	{ 380,  20,  SHADOWMM_FRAME_PCP,     SHADOWMM_MT_MOVABLE, 0 },
+	{ 400,  112, SHADOWMM_FRAME_FREE,    SHADOWMM_MT_MOVABLE, 0 },
+	{ 512,  512, SHADOWMM_FRAME_PAGE,    SHADOWMM_MT_MOVABLE, 0 },
+	{ 1024, 512, SHADOWMM_FRAME_SLAB,    SHADOWMM_MT_UNMOVABLE, 0 },
+	{ 1536, 512, SHADOWMM_FRAME_FREE,    SHADOWMM_MT_RECLAIMABLE, 0 },
 };
 
 static struct nlmsghdr *sc_msg(uint8_t cmd)
@@ -82,11 +93,36 @@ static void sc_reply(uint8_t cmd)
 	sc_flush(cmd, false);
 }
 
-static void sc_frames(void)
+/* The map as one packed message: PACKED_START 0, a record per run. */
+static void sc_frames_packed(void)
 {
 	struct nlmsghdr *nlh = sc_msg(SHADOWMM_CMD_FRAME_GET);
-	struct nlattr *runs = mnl_attr_nest_start(nlh, SHADOWMM_A_FRAME_RUNS), *r;
+	struct shadowmm_frame_rec rec[sizeof(sc_runs) / sizeof(sc_runs[0])];
 	size_t i;
+
+	for (i = 0; i < sizeof(sc_runs) / sizeof(sc_runs[0]); i++)
+		rec[i] = (struct shadowmm_frame_rec){
+			.count = htole32(sc_runs[i].count), .state = sc_runs[i].state,
+			.mt = sc_runs[i].mt, .marks = htole16(sc_runs[i].marks),
+		};
+	mnl_attr_put_u64(nlh, SHADOWMM_A_FRAME_PACKED_START, 0);
+	mnl_attr_put(nlh, SHADOWMM_A_FRAME_PACKED_RUNS, sizeof(rec), rec);
+	used += nlh->nlmsg_len;
+	sc_reply(SHADOWMM_CMD_FRAME_GET);
+}
+
+static void sc_frames(bool packed)
+{
+	struct nlmsghdr *nlh;
+	struct nlattr *runs, *r;
+	size_t i;
+
+	if (packed) {
+		sc_frames_packed();
+		return;
+	}
+	nlh = sc_msg(SHADOWMM_CMD_FRAME_GET);
+	runs = mnl_attr_nest_start(nlh, SHADOWMM_A_FRAME_RUNS);
 
 	for (i = 0; i < sizeof(sc_runs) / sizeof(sc_runs[0]); i++) {
 		r = mnl_attr_nest_start(nlh, SHADOWMM_A_FRAME_RUN);
@@ -133,15 +169,15 @@ int main(int argc, char **argv)
 {
 	unsigned int s, id;
 
-	if (argc != 2) {
-		fprintf(stderr, "usage: test_svgcap OUT\n");
+	if (argc != 2 && (argc != 3 || strcmp(argv[2], "packed"))) {
+		fprintf(stderr, "usage: test_svgcap OUT [packed]\n");
 		return 2;
 	}
 	if (smmc_capture_create(&cap, argv[1])) {
 		perror("test_svgcap: create");
 		return 1;
 	}
-	sc_frames();
+	sc_frames(argc == 3);
 	for (s = 0; s < SC_SAMPLES; s++) {
 		for (id = 0; id < 3; id++)
 			sc_zone(id, s);

@@ -9,6 +9,12 @@
  *
  * Cells come from the snapshot's runs in one pass over the runs and one
  * over the cells: a run adds its overlap to each cell it covers.
+ *
+ * Pages with marks (a module with FRAME_GET's packed runs) count as a
+ * kind of their own rather than as their state, each a character and a
+ * colour on a background: 'a' anonymous, 'S' anonymous and shared after
+ * fork, 'f' page cache, 'd' page cache and dirty. A map without marks
+ * draws (and prints in batch) as before.
  */
 #include <curses.h>
 #include <stdlib.h>
@@ -20,8 +26,11 @@
 #define FM_BATCH_COLS	64
 #define FM_BATCH_ROWS	8
 
-/* By enum shadowmm_frame_state; unknown states (a newer module) read '?'. */
-static const char fm_chars[__SHADOWMM_FRAME_CNT] = {
+/* What a cell counts: the states, then the marked kinds (smmc_run_kind()). */
+#define FM_NR_KINDS	SMMC_NR_KINDS
+
+/* By state, then kind; unknown states (a newer module) read '?'. */
+static const char fm_chars[FM_NR_KINDS] = {
 	[0]			= '?',
 	[SHADOWMM_FRAME_HOLE]	= '_',
 	[SHADOWMM_FRAME_FREE]	= '.',
@@ -31,9 +40,13 @@ static const char fm_chars[__SHADOWMM_FRAME_CNT] = {
 	[SHADOWMM_FRAME_PGTABLE] = 't',
 	[SHADOWMM_FRAME_SPACE]	= 'm',
 	[SHADOWMM_FRAME_LRU]	= 'l',
+	[SMMC_KIND_ANON]		= 'a',
+	[SMMC_KIND_SHARED]		= 'S',
+	[SMMC_KIND_FILE]		= 'f',
+	[SMMC_KIND_DIRTY]		= 'd',
 };
 
-static const int fm_colors[__SHADOWMM_FRAME_CNT] = {
+static const int fm_colors[FM_NR_KINDS] = {
 	[SHADOWMM_FRAME_HOLE]	= SMM_C_HOLE,
 	[SHADOWMM_FRAME_FREE]	= SMM_C_FREE,
 	[SHADOWMM_FRAME_PCP]	= SMM_C_PCP,
@@ -42,13 +55,18 @@ static const int fm_colors[__SHADOWMM_FRAME_CNT] = {
 	[SHADOWMM_FRAME_PGTABLE] = SMM_C_PGTABLE,
 	[SHADOWMM_FRAME_SPACE]	= SMM_C_SPACE,
 	[SHADOWMM_FRAME_LRU]	= SMM_C_PGTABLE,
+	[SMMC_KIND_ANON]		= SMM_C_ANON,
+	[SMMC_KIND_SHARED]		= SMM_C_SHARED,
+	[SMMC_KIND_FILE]		= SMM_C_FILE,
+	[SMMC_KIND_DIRTY]		= SMM_C_DIRTY,
 };
 
 struct FrameMap {
 	uint64_t start, count;			/* the view; count 0: the whole span */
 	uint64_t cursor;			/* a frame inside the view */
 	uint64_t per_cell;			/* of the last draw */
-	uint32_t (*cells)[__SHADOWMM_FRAME_CNT];	/* frames per state per cell */
+	uint32_t (*cells)[FM_NR_KINDS];		/* frames per state (or kind) per cell */
+	bool marked;				/* of the last fill: some run had marks */
 	size_t cells_cap;
 };
 
@@ -70,14 +88,16 @@ static void fm_view(struct FrameMap *fm, const struct smm_view *v, uint64_t *sta
 }
 
 /*
- * Count the frames of each state in each of @ncells cells of @per frames
- * from @start. Runs are in order: skip to the first that reaches @start.
+ * Count the frames of each state (or marked kind) in each of @ncells
+ * cells of @per frames from @start. Runs are in order: skip to the first
+ * that reaches @start, then walk runs and cells together (no division
+ * per run: a 16 GiB map is a quarter of a million runs a refresh).
  */
 static int fm_fill(struct FrameMap *fm, const struct smm_snap *s, uint64_t start, uint64_t per,
 		   size_t ncells)
 {
-	uint64_t end = start + per * ncells;
-	size_t lo = 0, hi = s->nr_runs, i;
+	uint64_t end = start + per * ncells, cell_end;
+	size_t lo = 0, hi = s->nr_runs, i, c;
 
 	if (ncells > fm->cells_cap) {
 		void *c = realloc(fm->cells, ncells * sizeof(*fm->cells));
@@ -96,29 +116,40 @@ static int fm_fill(struct FrameMap *fm, const struct smm_snap *s, uint64_t start
 		else
 			hi = mid;
 	}
+	fm->marked = false;
+	c = lo < s->nr_runs && s->runs[lo].start > start ? (s->runs[lo].start - start) / per : 0;
+	cell_end = start + (c + 1) * per;
 	for (i = lo; i < s->nr_runs && s->runs[i].start < end; i++) {
 		const struct smmc_run *r = &s->runs[i];
 		uint64_t a = r->start > start ? r->start : start;
 		uint64_t b = r->start + r->count < end ? r->start + r->count : end;
+		unsigned int k = smmc_run_kind(r);
 
-		while (a < b) {
-			size_t c = (a - start) / per;
-			uint64_t cell_end = start + (c + 1) * per;
-			uint64_t n = (b < cell_end ? b : cell_end) - a;
-
-			fm->cells[c][r->state] += n;
-			a += n;
+		fm->marked |= k >= __SHADOWMM_FRAME_CNT;
+		if (a >= cell_end) {	/* a gap between runs (a partial dump) */
+			c = (a - start) / per;
+			cell_end = start + (c + 1) * per;
+		}
+		while (b > cell_end) {
+			fm->cells[c++][k] += cell_end - a;
+			a = cell_end;
+			cell_end += per;
+		}
+		fm->cells[c][k] += b - a;
+		if (b == cell_end) {
+			c++;
+			cell_end += per;
 		}
 	}
 	return 0;
 }
 
-/* The state most frames of a cell are in; ties go to the later state. */
+/* The state (or kind) most frames of a cell are in; ties go to the later one. */
 static unsigned int fm_dominant(const uint32_t *n)
 {
 	unsigned int st, best = 0;
 
-	for (st = 1; st < __SHADOWMM_FRAME_CNT; st++)
+	for (st = 1; st < FM_NR_KINDS; st++)
 		if (n[st] && n[st] >= n[best])
 			best = st;
 	return best;
@@ -177,15 +208,16 @@ static int FrameMap_want(const struct smm_panel *p, const struct smm_view *v, in
 	return 3 + (int)(rows < 1000 ? rows : 1000);
 }
 
-static void FrameMap_legend(struct smm_panel *p, int row)
+/* The states, then the marked kinds when the map has any. */
+static void FrameMap_legend(struct smm_panel *p, int row, bool marked)
 {
-	unsigned int st;
+	unsigned int st, last = marked ? FM_NR_KINDS : __SHADOWMM_FRAME_CNT;
 	int col = 0;
 
-	for (st = SHADOWMM_FRAME_HOLE; st < __SHADOWMM_FRAME_CNT; st++) {
+	for (st = SHADOWMM_FRAME_HOLE; st < last; st++) {
 		smm_panel_putc(p, row, col, fm_colors[st], A_BOLD, fm_chars[st]);
-		smm_panel_put(p, row, col + 1, SMM_C_NORMAL, 0, " %s", smmc_state_names[st]);
-		col += 3 + strlen(smmc_state_names[st]);
+		smm_panel_put(p, row, col + 1, SMM_C_NORMAL, 0, " %s", smmc_kind_name(st));
+		col += 3 + strlen(smmc_kind_name(st));
 	}
 }
 
@@ -198,10 +230,10 @@ static void FrameMap_cursor(struct smm_panel *p, int row, uint64_t first, uint64
 
 	len = snprintf(buf, sizeof(buf), "cursor: frames %" PRIu64 "-%" PRIu64 ":", first,
 		       first + n - 1);
-	for (st = __SHADOWMM_FRAME_CNT - 1; st >= 0; st--)
+	for (st = FM_NR_KINDS - 1; st >= 0; st--)
 		if (cell[st] && len < (int)sizeof(buf))
 			len += snprintf(buf + len, sizeof(buf) - len, " %u %s", cell[st],
-					smmc_state_names[st]);
+					smmc_kind_name(st));
 	smm_panel_put(p, row, 0, SMM_C_NORMAL, 0, "%s", buf);
 }
 
@@ -245,7 +277,7 @@ static void FrameMap_draw(struct smm_panel *p, const struct smm_view *v)
 		}
 		mvaddchnstr(p->y + 1 + row, p->x, line, col);
 	}
-	FrameMap_legend(p, p->rows - 2);
+	FrameMap_legend(p, p->rows - 2, fm->marked);
 	FrameMap_cursor(p, p->rows - 1, start + cur * per,
 			cur + 1 == ncells ? count - cur * per : per, fm->cells[cur]);
 }
@@ -310,17 +342,29 @@ static int FrameMap_key(struct smm_panel *p, struct smm_view *v, int ch)
 	return SMM_KEY_HANDLED | SMM_KEY_REDRAW;
 }
 
-/* Batch: frames per state, and the whole range as a small grid. */
+/*
+ * Batch: frames per state, the marked pages by mark when there are any
+ * ("marked: 12 anon 0 file 0 dirty 4 shared"; a "marks" object in JSON),
+ * and the whole range as a small grid.
+ */
 static void FrameMap_batch(struct smm_panel *p, const struct smm_view *v)
 {
 	struct FrameMap *fm = p->priv;
 	uint64_t total[__SHADOWMM_FRAME_CNT] = { 0 }, span = fm_span(v), per, ncells, c;
+	uint64_t marked[ARRAY_SIZE(smmc_mark_names)] = { 0 };
 	const struct smm_snap *s = v->cur;
-	unsigned int st;
+	unsigned int st, b;
+	bool any = false;
 	size_t i;
 
-	for (i = 0; i < s->nr_runs; i++)
+	for (i = 0; i < s->nr_runs; i++) {
 		total[s->runs[i].state] += s->runs[i].count;
+		for (b = 0; b < ARRAY_SIZE(marked); b++)
+			if (s->runs[i].marks & (1u << b)) {
+				marked[b] += s->runs[i].count;
+				any = true;
+			}
+	}
 	smmc_print_u64(SMMC_PRINT_ANY, "runs", "\nFRAME MAP: %" PRIu64 " runs;", s->nr_runs);
 	smmc_open_json_object("frames");
 	for (st = 1; st < __SHADOWMM_FRAME_CNT; st++) {
@@ -329,6 +373,16 @@ static void FrameMap_batch(struct smm_panel *p, const struct smm_view *v)
 	}
 	smmc_close_json_object();
 	smmc_print_text("\n");
+	if (any) {
+		smmc_print_text("  marked:");
+		smmc_open_json_object("marks");
+		for (b = 0; b < ARRAY_SIZE(marked); b++) {
+			smmc_print_u64(SMMC_PRINT_ANY, smmc_mark_names[b], " %" PRIu64, marked[b]);
+			smmc_print_string(SMMC_PRINT_FP, NULL, " %s", smmc_mark_names[b]);
+		}
+		smmc_close_json_object();
+		smmc_print_text("\n");
+	}
 	if (!span)
 		return;
 	per = (span + FM_BATCH_COLS * FM_BATCH_ROWS - 1) / (FM_BATCH_COLS * FM_BATCH_ROWS);

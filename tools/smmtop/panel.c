@@ -70,6 +70,10 @@ void smm_colors_init(bool mono)
 		[SMM_C_SPACE]	= { COLOR_BLUE, -1 },
 		[SMM_C_HOLE]	= { COLOR_WHITE, -1 },
 		[SMM_C_DIM]	= { COLOR_BLUE, -1 },
+		[SMM_C_ANON]	= { COLOR_BLACK, COLOR_BLUE },
+		[SMM_C_SHARED]	= { COLOR_BLACK, COLOR_MAGENTA },
+		[SMM_C_FILE]	= { COLOR_BLACK, COLOR_GREEN },
+		[SMM_C_DIRTY]	= { COLOR_BLACK, COLOR_RED },
 	};
 	int i;
 

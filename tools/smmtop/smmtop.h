@@ -128,6 +128,10 @@ enum {
 	SMM_C_SPACE,
 	SMM_C_HOLE,
 	SMM_C_DIM,
+	SMM_C_ANON,		/* the frame map's marked pages (framemap.c) */
+	SMM_C_SHARED,
+	SMM_C_FILE,
+	SMM_C_DIRTY,
 	SMM_C_CNT
 };
 

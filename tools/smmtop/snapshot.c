@@ -22,16 +22,6 @@ static double smm_now(void)
 	return ts.tv_sec + ts.tv_nsec / 1e9;
 }
 
-static int smm_snap_run_cb(const struct smmc_run *run, void *data)
-{
-	struct smm_snap *s = data;
-
-	if (smmc_array_reserve((void **)&s->runs, &s->runs_cap, s->nr_runs, sizeof(*run), 1024))
-		return -ENOMEM;
-	s->runs[s->nr_runs++] = *run;
-	return 0;
-}
-
 /*
  * The frame map: a dump that the allocator changed meanwhile is thrown
  * away and tried again; after SMM_FRAME_TRIES the last one is kept and
@@ -39,14 +29,18 @@ static int smm_snap_run_cb(const struct smmc_run *run, void *data)
  */
 static int smm_snap_frames(struct smmc_nl *nl, struct smm_snap *s)
 {
+	struct smmc_runs runs = { s->runs, 0, s->runs_cap };
 	int ret = 0, i;
 
 	for (i = 0; i < SMM_FRAME_TRIES; i++) {
-		s->nr_runs = 0;
-		ret = smmc_frames_get(nl, 0, 0, smm_snap_run_cb, s);
+		runs.n = 0;
+		ret = smmc_frames_get_array(nl, 0, 0, &runs);
 		if (ret != SMMC_NL_DUMP_INTR)
 			break;
 	}
+	s->runs = runs.v;
+	s->nr_runs = runs.n;
+	s->runs_cap = runs.cap;
 	s->runs_mixed = ret == SMMC_NL_DUMP_INTR;
 	return s->runs_mixed ? 0 : ret;
 }

@@ -13,7 +13,13 @@
  * name the module would refuse, to see a tool print it safely. With
  * MKCAP_OLD=1 in the environment the VMSTAT_GET, SWAP_GET and FILE_GET
  * replies are left out and the one SPACE_GET dump comes last, as in a capture
- * recorded before the pressure panel.
+ * recorded before the pressure panel. With MKCAP_PACKED=1 the frame map
+ * is FRAME_GET's packed reply (PACKED_START, PACKED_RUNS of struct
+ * shadowmm_frame_rec), and of the allocated runs every sixteenth from
+ * the 7th is anonymous (state space, anon), from the 15th anonymous and
+ * shared, from the 1st page cache (page, file), from the 9th page cache
+ * and dirty; it then prints "marks anon A file F dirty D shared S"
+ * (frames with each mark) too.
  *
  * The frame map alternates free and allocated runs of 1 .. 2 * AVG_RUN
  * frames from a fixed pseudo-random sequence (the same file every time);
@@ -28,6 +34,7 @@
  * cache, "cache NAME objs N active A slabs S", and one per space,
  * "space ID frames F rss_anon R swap S tables T vmas V", for the tests.
  */
+#include <endian.h>
 #include <inttypes.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -543,7 +550,39 @@ static uint32_t mk_used_state(unsigned int k)
 	return SHADOWMM_FRAME_PAGE;
 }
 
-/* Runs, cut at the DMA boundary so no block crosses zones. */
+static bool mk_packed;
+static uint64_t mk_marked[4];	/* frames by mark bit, of the last mk_frames() */
+
+/* The marks of allocated run @k in a packed capture, and its state with them. */
+static uint32_t mk_used_marks(unsigned int k, uint32_t *state)
+{
+	static const uint32_t marks[16] = {
+		[0] = SHADOWMM_MARK_FILE, [8] = SHADOWMM_MARK_FILE | SHADOWMM_MARK_DIRTY,
+		[6] = SHADOWMM_MARK_ANON, [14] = SHADOWMM_MARK_ANON | SHADOWMM_MARK_SHARED,
+	};
+	uint32_t m = mk_packed ? marks[k % 16] : 0;
+
+	if (m & SHADOWMM_MARK_ANON)
+		*state = SHADOWMM_FRAME_SPACE;
+	return m;
+}
+
+/* One record of a packed reply at the end of @nlh (its PACKED_RUNS last). */
+static void mk_packed_rec(struct nlmsghdr *nlh, uint64_t n, uint32_t state, uint32_t marks)
+{
+	struct shadowmm_frame_rec rec = {
+		.count = htole32(n), .state = state, .mt = SHADOWMM_MT_MOVABLE,
+		.marks = htole16(marks),
+	};
+
+	memcpy((char *)nlh + nlh->nlmsg_len, &rec, sizeof(rec));
+	nlh->nlmsg_len += sizeof(rec);
+}
+
+/*
+ * Runs, cut at the DMA boundary so no block crosses zones: nested RUN
+ * attributes, or (MKCAP_PACKED) packed records.
+ */
 static void mk_frames(uint64_t frames, unsigned int avg, bool count)
 {
 	struct nlmsghdr *nlh = NULL;
@@ -553,23 +592,41 @@ static void mk_frames(uint64_t frames, unsigned int avg, bool count)
 	unsigned int used_runs = 0;
 
 	lcg = 12345;
+	memset(mk_marked, 0, sizeof(mk_marked));
 	while (pos < frames) {
+		uint32_t state = SHADOWMM_FRAME_FREE, marks = 0, b;
+
 		if (!nlh) {
 			nlh = mk_msg(SHADOWMM_CMD_FRAME_GET, NLM_F_MULTI);
-			runs = mnl_attr_nest_start(nlh, SHADOWMM_A_FRAME_RUNS);
+			if (mk_packed) {
+				mnl_attr_put_u64(nlh, SHADOWMM_A_FRAME_PACKED_START, pos);
+				runs = mnl_attr_nest_start(nlh, SHADOWMM_A_FRAME_PACKED_RUNS);
+				runs->nla_type = SHADOWMM_A_FRAME_PACKED_RUNS;	/* binary, not a nest */
+			} else {
+				runs = mnl_attr_nest_start(nlh, SHADOWMM_A_FRAME_RUNS);
+			}
 		}
 		n = 1 + mk_rand() % (2 * avg);
 		end = pos + n > frames ? frames : pos + n;
 		if (pos < MK_DMA_FRAMES && end > MK_DMA_FRAMES)
 			end = MK_DMA_FRAMES;
-		struct nlattr *r = mnl_attr_nest_start(nlh, SHADOWMM_A_FRAME_RUN);
+		if (!free) {
+			state = mk_used_state(used_runs);
+			marks = mk_used_marks(used_runs++, &state);
+		}
+		for (b = 0; b < 4; b++)
+			mk_marked[b] += (marks >> b & 1) * (end - pos);
+		if (mk_packed) {
+			mk_packed_rec(nlh, end - pos, state, marks);
+		} else {
+			struct nlattr *r = mnl_attr_nest_start(nlh, SHADOWMM_A_FRAME_RUN);
 
-		mnl_attr_put_u64(nlh, SHADOWMM_A_RUN_START, pos);
-		mnl_attr_put_u64(nlh, SHADOWMM_A_RUN_COUNT, end - pos);
-		mnl_attr_put_u32(nlh, SHADOWMM_A_RUN_STATE, free ? SHADOWMM_FRAME_FREE :
-				 mk_used_state(used_runs++));
-		mnl_attr_put_u32(nlh, SHADOWMM_A_RUN_MIGRATETYPE, SHADOWMM_MT_MOVABLE);
-		mnl_attr_nest_end(nlh, r);
+			mnl_attr_put_u64(nlh, SHADOWMM_A_RUN_START, pos);
+			mnl_attr_put_u64(nlh, SHADOWMM_A_RUN_COUNT, end - pos);
+			mnl_attr_put_u32(nlh, SHADOWMM_A_RUN_STATE, state);
+			mnl_attr_put_u32(nlh, SHADOWMM_A_RUN_MIGRATETYPE, SHADOWMM_MT_MOVABLE);
+			mnl_attr_nest_end(nlh, r);
+		}
 		if (free && count)
 			mk_free_run(pos, end - pos);
 		free = !free;
@@ -594,7 +651,7 @@ int main(int argc, char **argv)
 {
 	uint64_t frames;
 	unsigned int avg, refreshes, r;
-	const char *env = getenv("MKCAP_OLD");
+	const char *env = getenv("MKCAP_OLD"), *penv = getenv("MKCAP_PACKED");
 	bool old = env && !strcmp(env, "1");
 
 	if ((argc != 5 && argc != 6) || !(frames = strtoull(argv[1], NULL, 0) << 8) || frames <= MK_DMA_FRAMES ||
@@ -604,6 +661,7 @@ int main(int argc, char **argv)
 	}
 	if (argc == 6)
 		mk_last_cache_name = argv[5];
+	mk_packed = penv && !strcmp(penv, "1");
 	buf = malloc(MK_DGRAM * 2);
 	if (!buf || smmc_capture_create(&cap, argv[4])) {
 		perror(argv[4]);
@@ -649,5 +707,8 @@ int main(int argc, char **argv)
 		       mk_space_frames(&mk_spaces[r]), mk_spaces[r].rss_anon, mk_spaces[r].swap,
 		       mk_spaces[r].tables[0] + mk_spaces[r].tables[1] + mk_spaces[r].tables[2] +
 		       mk_spaces[r].tables[3] + mk_spaces[r].tables[4], mk_spaces[r].vmas);
+	if (mk_packed)
+		printf("marks anon %" PRIu64 " file %" PRIu64 " dirty %" PRIu64 " shared %" PRIu64 "\n",
+		       mk_marked[0], mk_marked[1], mk_marked[2], mk_marked[3]);
 	return 0;
 }

@@ -38,7 +38,7 @@ squeeze() {
 }
 
 ktap_header
-ktap_plan 104
+ktap_plan 109
 
 cap=$dir/cap64
 "$MKCAP" 64 16 3 "$cap" > "$dir/mkcap.out" || { echo "Bail out! test_mkcap failed"; exit 1; }
@@ -84,6 +84,26 @@ check "batch -j: the frame map" "$total_free $((16384 - total_free))" \
 slab_frames=$(jq -r .frames.slab "$dir/json")
 check "batch -j: the frame map marks slab frames" "yes yes" \
 	"$([ "$slab_frames" -gt 0 ] && echo yes) $(grep -m1 -A8 '^FRAME MAP' "$dir/batch" | grep -q '|.*s.*|$' && echo yes)"
+
+# ---- marked pages: a capture of FRAME_GET's packed reply (MKCAP_PACKED=1) ----
+
+pcap=$dir/cap64p
+MKCAP_PACKED=1 "$MKCAP" 64 16 3 "$pcap" > "$dir/mkcap-p.out" || { echo "Bail out! test_mkcap (packed) failed"; exit 1; }
+# "marks anon A file F dirty D shared S": frames with each mark, as test_mkcap made them
+read -r _ _ m_anon _ m_file _ m_dirty _ m_shared < <(grep '^marks ' "$dir/mkcap-p.out")
+"$SMMTOP" -b -n 1 --replay "$pcap" > "$dir/batch-p" 2>&1
+check "batch, packed: the marked frames by mark" \
+	"marked: $m_anon anon $m_file file $m_dirty dirty $m_shared shared" \
+	"$(grep -m1 '^  marked:' "$dir/batch-p" | sed 's/^  //')"
+check "batch, packed: the frame map's free frames as the nested capture's" \
+	"$(grep -m1 '^FRAME MAP' "$dir/batch" | sed 's/.* \([0-9]*\) free.*/\1/')" \
+	"$(grep -m1 '^FRAME MAP' "$dir/batch-p" | sed 's/.* \([0-9]*\) free.*/\1/')"
+check "batch, packed: the grid has anon, shared, file and dirty cells" "S a d f" \
+	"$(grep -m1 -A8 '^FRAME MAP' "$dir/batch-p" | grep '^  |' | grep -o '[aSfd]' | sort -u | tr '\n' ' ' | sed 's/ $//')"
+check "batch -j, packed: the marks object" "$m_anon $m_file $m_dirty $m_shared" \
+	"$("$SMMTOP" -b -j -n 1 --replay "$pcap" | jq -r '.marks | "\(.anon) \(.file) \(.dirty) \(.shared)"' 2>&1)"
+check "batch, nested: no marks line, no marked cells" "0 0" \
+	"$(grep -c '^  marked:' "$dir/batch") $(grep -m1 -A8 '^FRAME MAP' "$dir/batch" | grep '^  |' | grep -c '[aSfd]')"
 
 # ---- the slab table: batch lines against what test_mkcap dumped ----
 

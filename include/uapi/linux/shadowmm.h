@@ -306,6 +306,9 @@ enum shadowmm_a_frame {
 	SHADOWMM_A_FRAME_COUNT,		/* u64: frames (default: to the end) */
 	SHADOWMM_A_FRAME_RUNS,		/* nest: SHADOWMM_A_FRAME_RUN entries */
 	SHADOWMM_A_FRAME_RUN,		/* nest: enum shadowmm_a_run */
+	SHADOWMM_A_FRAME_PACKED,	/* flag (request): reply in PACKED_RUNS, with marks */
+	SHADOWMM_A_FRAME_PACKED_START,	/* u64 (reply): the first frame of this message's records */
+	SHADOWMM_A_FRAME_PACKED_RUNS,	/* binary (reply): struct shadowmm_frame_rec[] */
 
 	__SHADOWMM_A_FRAME_CNT,
 	SHADOWMM_A_FRAME_MAX = __SHADOWMM_A_FRAME_CNT - 1
@@ -321,6 +324,31 @@ enum shadowmm_a_run {
 
 	__SHADOWMM_A_RUN_CNT,
 	SHADOWMM_A_RUN_MAX = __SHADOWMM_A_RUN_CNT - 1
+};
+
+/*
+ * What the pages of a run are (struct shadowmm_frame_rec's marks), for
+ * allocated pages (states page, space): each bit as the kernel's page
+ * flags would say it. Other states carry no marks.
+ */
+#define SHADOWMM_MARK_ANON	(1U << 0)	/* PageAnon(): a space's fault mapped it */
+#define SHADOWMM_MARK_FILE	(1U << 1)	/* a page of the page cache */
+#define SHADOWMM_MARK_DIRTY	(1U << 2)	/* PG_dirty of a page-cache page */
+#define SHADOWMM_MARK_SHARED	(1U << 3)	/* anon page mapped by more than one space (fork) */
+
+/*
+ * FRAME_GET with SHADOWMM_A_FRAME_PACKED: each reply message carries
+ * PACKED_START and one PACKED_RUNS, an array of these 8-byte records,
+ * little-endian, one per run; a run starts where the one before it ends
+ * (the first at PACKED_START). Runs split where state, pageblock
+ * migratetype or marks change; a run is at most 2^32 - 1 frames.
+ * Without the flag the reply is nested RUN attributes, no marks.
+ */
+struct shadowmm_frame_rec {
+	__le32 count;		/* frames */
+	__u8 state;		/* enum shadowmm_frame_state */
+	__u8 mt;		/* migratetype of the pageblock(s) */
+	__le16 marks;		/* SHADOWMM_MARK_* */
 };
 
 /* SHADOWMM_CMD_CHECK and SHADOWMM_CMD_RESET replies */

@@ -51,8 +51,15 @@ GROUPS = {
     'fault': ('fault',),
     'pagecache': ('pagecache-hit', 'pagecache-miss'),
 }
-# the receive buffer sizes bench_frame_dump must report
+# the receive buffer sizes bench_frame_dump must report, in both formats
 DUMP_BUFS = (4096, 8192, 16384, 32768, 65536)
+DUMP_FORMATS = (('frame-dump', 'nested RUN attributes (old clients)'),
+                ('frame-dump-packed', 'packed records with marks (FRAME_PACKED)'))
+# issue 22: packed runs/s at 32 KiB batches at least half of pagemap's
+# entries/s in 64 KiB preads (same VM run), at most 12 bytes a run
+DUMP_GOAL_BUF = 32768
+DUMP_GOAL_RATIO = 0.5
+DUMP_GOAL_BYTES = 12
 # native instruction counts from callgrind, keys of bench_native's JSON,
 # and issue 22's goals (at most that many instructions per pair)
 CALLGRIND = {
@@ -99,11 +106,16 @@ def parse_log(path):
                 # dump NAME buf B runs R batches N bytes_per_batch X rate R1 R2...
                 r = words.index('rate')
                 kv = dict(zip(words[2:r:2], words[3:r:2]))
-                dumps[int(kv['buf'])] = {
+                dumps[(words[1], int(kv['buf']))] = {
                     'runs': int(kv['runs']), 'batches': float(kv['batches']),
                     'bytes_per_batch': float(kv['bytes_per_batch']),
                     'records_per_s': [float(x) for x in words[r + 1:]],
                 }
+            elif words[0] == 'pagemap-64k':
+                # pagemap-64k entries E rate R1 R2...
+                r = words.index('rate')
+                dumps['pagemap'] = {'entries': int(words[2]),
+                                    'entries_per_s': [float(x) for x in words[r + 1:]]}
             elif words[0] == 'error':
                 errors.append(' '.join(words[1:]))
             else:
@@ -132,24 +144,68 @@ def fmt_goal(goal):
     return '-' if goal is None else '%.1f' % goal
 
 
+def report_dump_goal(dumps, report):
+    """Issue 22's row: packed runs/s at 32 KiB against pagemap's entries/s, bytes a run."""
+    pm, packed = dumps.get('pagemap'), dumps.get(('frame-dump-packed', DUMP_GOAL_BUF))
+    nested = dumps.get(('frame-dump', DUMP_GOAL_BUF))
+    if not pm or not pm['entries_per_s']:
+        print('%-18s %12s  pagemap of 256 MiB touched, 64 KiB preads' % ('pagemap-64k', '-'))
+        return ['pagemap-64k: not measured']
+    pm_rate = statistics.median(pm['entries_per_s'])
+    print('%-18s %12.0f  entries/s: pagemap of 256 MiB touched, 64 KiB preads, a pass '
+          'after each packed 32 KiB dump' % ('pagemap-64k', pm_rate))
+    report['pagemap_64k'] = dict(pm, entries_per_s_median=round(pm_rate))
+    if not packed or not packed['records_per_s']:
+        return ['frame-dump-vs-pagemap: not measured']
+    goal = {}
+    for name, d in (('nested', nested), ('packed', packed)):
+        if not d or not d['records_per_s']:
+            continue
+        ratio = statistics.median(d['records_per_s']) / pm_rate
+        if name == 'packed' and len(d['records_per_s']) == len(pm['entries_per_s']):
+            # they alternate: each dump against the pagemap pass right after it
+            ratio = statistics.median(r / p for r, p in zip(d['records_per_s'],
+                                                            pm['entries_per_s']))
+        per_run = d['bytes_per_batch'] * d['batches'] / d['runs']
+        goal[name] = {'runs_per_s_over_pagemap': round(ratio, 3),
+                      'bytes_per_run': round(per_run, 1)}
+    met = (goal['packed']['runs_per_s_over_pagemap'] >= DUMP_GOAL_RATIO and
+           goal['packed']['bytes_per_run'] <= DUMP_GOAL_BYTES)
+    report['frame_dump_goal'] = dict(goal, buf=DUMP_GOAL_BUF, goal_ratio=DUMP_GOAL_RATIO,
+                                     goal_bytes_per_run=DUMP_GOAL_BYTES, meets_goal=met)
+    for name in ('nested', 'packed'):
+        if name in goal:
+            print('%-18s %12.3f  runs/s over pagemap entries/s at 32 KiB batches, %.1f bytes '
+                  'a run%s' % ('dump-' + name + '/pm', goal[name]['runs_per_s_over_pagemap'],
+                               goal[name]['bytes_per_run'],
+                               '' if name == 'nested' else
+                               ' (goal >= %.1f, <= %d bytes)%s' % (
+                                   DUMP_GOAL_RATIO, DUMP_GOAL_BYTES,
+                                   '' if met else '  (below goal)')))
+    return []
+
+
 def report_dumps(dumps, report):
-    """The frame-dump rows: records/s and bytes per batch per buffer size."""
+    """The frame-dump rows: records/s and bytes per batch per format and buffer size."""
     failed = []
     print()
     print('frame-dump: FRAME_GET of the whole 1 GiB range, fragmented, parsed by the library')
-    print('%10s %8s %10s %14s %12s' % ('recv buf', 'runs', 'batches', 'bytes/batch',
-                                        'records/s'))
+    print('%-18s %10s %8s %10s %14s %12s' % ('format', 'recv buf', 'runs', 'batches',
+                                              'bytes/batch', 'records/s'))
     report['frame_dump'] = {}
-    for size in DUMP_BUFS:
-        d = dumps.get(size)
-        if not d or not d['records_per_s']:
-            failed.append('frame-dump buf %d: not measured' % size)
-            print('%10d %8s %10s %14s %12s' % (size, '-', '-', '-', '-'))
-            continue
-        rate = statistics.median(d['records_per_s'])
-        report['frame_dump'][str(size)] = dict(d, records_per_s_median=round(rate))
-        print('%10d %8d %10.0f %14.0f %12.0f' % (size, d['runs'], d['batches'],
-                                                 d['bytes_per_batch'], rate))
+    for name, what in DUMP_FORMATS:
+        report['frame_dump'][name] = {'what': what}
+        for size in DUMP_BUFS:
+            d = dumps.get((name, size))
+            if not d or not d['records_per_s']:
+                failed.append('%s buf %d: not measured' % (name, size))
+                print('%-18s %10d %8s %10s %14s %12s' % (name, size, '-', '-', '-', '-'))
+                continue
+            rate = statistics.median(d['records_per_s'])
+            report['frame_dump'][name][str(size)] = dict(d, records_per_s_median=round(rate))
+            print('%-18s %10d %8d %10.0f %14.0f %12.0f' % (name, size, d['runs'], d['batches'],
+                                                           d['bytes_per_batch'], rate))
+    failed += report_dump_goal(dumps, report)
     return failed
 
 
