@@ -69,14 +69,6 @@ static const char *const pc_counters[] = {
 
 #define PC_NR_COUNTERS	ARRAY_SIZE(pc_counters)
 
-struct PageCache {
-	enum pc_col sort;
-	bool reverse;
-	unsigned int top;			/* the first file shown, when scrolled */
-	const struct smmc_file **order;
-	size_t order_cap;
-};
-
 /*
  * The hit ratio in tenths of a percent: pages found cached among the
  * pages reads asked for, -1 before any read.
@@ -102,36 +94,18 @@ static uint64_t pc_key(const struct smmc_file *f, enum pc_col col)
 	}
 }
 
-/* qsort has no context argument: the sort of the one running sort. */
-static const struct PageCache *pc_sorting;
-
 /* Numbers largest first, IDs smallest first; ties by ID. */
-static int pc_cmp(const void *a, const void *b)
+static int pc_cmp(const void *a, const void *b, const struct smm_sort *t)
 {
-	const struct smmc_file *x = *(const struct smmc_file *const *)a;
-	const struct smmc_file *y = *(const struct smmc_file *const *)b;
-	uint64_t kx = pc_key(x, pc_sorting->sort), ky = pc_key(y, pc_sorting->sort);
-	int r = kx > ky ? -1 : kx < ky;
+	const struct smmc_file *x = a, *y = b;
+	int r = smm_sort_u64(pc_key(x, t->col), pc_key(y, t->col), t->col == PC_ID);
 
-	if (pc_sorting->sort == PC_ID)
-		r = -r;
-	if (!r)
-		r = x->id < y->id ? -1 : x->id > y->id;
-	return pc_sorting->reverse ? -r : r;
+	return r ? r : smm_sort_u64(x->id, y->id, true);
 }
 
-static const struct smmc_file **PageCache_sort(struct PageCache *pc, const struct smm_snap *s)
+static const void *const *PageCache_sort(struct smm_sort *t, const struct smm_snap *s)
 {
-	size_t i;
-
-	if (smmc_array_reserve((void **)&pc->order, &pc->order_cap, 0, sizeof(*pc->order),
-			       s->nr_files ? s->nr_files : 1))
-		return NULL;
-	for (i = 0; i < s->nr_files; i++)
-		pc->order[i] = &s->files[i];
-	pc_sorting = pc;
-	qsort(pc->order, s->nr_files, sizeof(*pc->order), pc_cmp);
-	return pc->order;
+	return smm_sort_rows(t, s->files, s->nr_files, sizeof(*s->files));
 }
 
 static uint64_t pc_kb(const struct smm_snap *s, uint64_t pages)
@@ -247,8 +221,8 @@ static void pc_draw_file(struct smm_panel *p, int row, const struct smmc_file *f
 static void PageCache_draw(struct smm_panel *p, const struct smm_view *v)
 {
 	const struct smm_snap *s = v->cur;
-	struct PageCache *pc = p->priv;
-	const struct smmc_file **order;
+	struct smm_sort *t = p->priv;
+	const void *const *order;
 	char r[PC_NR_COUNTERS][32];
 	int row, col, c, shown;
 	unsigned int i;
@@ -256,8 +230,8 @@ static void PageCache_draw(struct smm_panel *p, const struct smm_view *v)
 	size_t k;
 
 	row = smm_panel_title(p, "Page cache: %zu file%s open; sorted by %s%s (F: off)",
-			      s->nr_files, s->nr_files == 1 ? "" : "s", pc_cols[pc->sort].name,
-			      pc->reverse ? ", reversed" : "");
+			      s->nr_files, s->nr_files == 1 ? "" : "s", pc_cols[t->col].name,
+			      t->reverse ? ", reversed" : "");
 	if (!s->has_vmstat) {
 		smm_panel_put(p, row, 0, SMM_C_DIM, 0, "  (no vmstat counters: %s)", v->replay ?
 			      "the capture has none" : "the module sends none");
@@ -270,7 +244,7 @@ static void PageCache_draw(struct smm_panel *p, const struct smm_view *v)
 	smm_panel_put(p, row++, 0, SMM_C_NORMAL, 0, "refault/s file %s anon %s  activate/s "
 		      "file %s anon %s  pgpgin/s %s kB", r[0], r[1], r[2], r[3], r[4]);
 	for (c = 0, col = 0; c < PC_NR_COLS; col += pc_cols[c].width, c++) {
-		bool sort = (int)pc->sort == c;
+		bool sort = t->col == c;
 
 		smm_panel_put(p, row, col, SMM_C_NORMAL, A_BOLD | (sort ? A_UNDERLINE : 0), "%*s%s",
 			      pc_cols[c].width - sort, pc_cols[c].head, sort ? "*" : "");
@@ -280,43 +254,22 @@ static void PageCache_draw(struct smm_panel *p, const struct smm_view *v)
 		smm_panel_put(p, row, 0, SMM_C_DIM, 0, "  (no FILE_GET reply: %s)", s->files_why);
 		return;
 	}
-	order = PageCache_sort(pc, s);
+	order = PageCache_sort(t, s);
 	shown = p->rows - row;
 	if (!order || shown < 1)
 		return;
-	if (pc->top + shown > s->nr_files)
-		pc->top = s->nr_files > (size_t)shown ? s->nr_files - shown : 0;
-	for (k = pc->top; k < s->nr_files && row < p->rows; k++, row++)
+	for (k = smm_sort_first(t, s->nr_files, shown); k < s->nr_files && row < p->rows; k++, row++)
 		pc_draw_file(p, row, order[k]);
 }
 
 static int PageCache_key(struct smm_panel *p, struct smm_view *v, int ch)
 {
-	struct PageCache *pc = p->priv;
+	struct smm_sort *t = p->priv;
 
-	switch (ch) {
-	case '<':
-		pc->sort = (pc->sort + PC_NR_COLS - 1) % PC_NR_COLS;
-		break;
-	case '>':
-	case 's':
-		pc->sort = (pc->sort + 1) % PC_NR_COLS;
-		break;
-	case 'I':
-		pc->reverse = !pc->reverse;
-		break;
-	case KEY_UP:
-		if (pc->top)
-			pc->top--;
-		break;
-	case KEY_DOWN:
-		pc->top++;			/* the draw clamps it */
-		break;
-	default:
+	if (!smm_sort_key(t, ch))
 		return SMM_KEY_IGNORED;
-	}
-	snprintf(v->status, sizeof(v->status), "files sorted by %s%s", pc_cols[pc->sort].name,
-		 pc->reverse ? ", reversed" : "");
+	snprintf(v->status, sizeof(v->status), "files sorted by %s%s", pc_cols[t->col].name,
+		 t->reverse ? ", reversed" : "");
 	return SMM_KEY_HANDLED | SMM_KEY_REDRAW;
 }
 
@@ -359,8 +312,8 @@ static void pc_batch_kb(const char *label, uint64_t kb)
 static void PageCache_batch(struct smm_panel *p, const struct smm_view *v)
 {
 	const struct smm_snap *s = v->cur;
-	struct PageCache *pc = p->priv;
-	const struct smmc_file **order;
+	struct smm_sort *t = p->priv;
+	const void *const *order;
 	unsigned int i;
 	uint64_t val;
 	size_t k;
@@ -382,11 +335,11 @@ static void PageCache_batch(struct smm_panel *p, const struct smm_view *v)
 	smmc_close_json_object();
 	if (!s->has_files)
 		return;
-	order = PageCache_sort(pc, s);
+	order = PageCache_sort(t, s);
 	if (!order)
 		return;
-	smmc_print_text("\nFILES: %zu, sorted by %s%s\n", s->nr_files, pc_cols[pc->sort].name,
-			pc->reverse ? ", reversed" : "");
+	smmc_print_text("\nFILES: %zu, sorted by %s%s\n", s->nr_files, pc_cols[t->col].name,
+			t->reverse ? ", reversed" : "");
 	smmc_print_text("%4s %10s %8s %8s %6s %6s %7s %7s %7s %s\n", "ID", "SIZE_KB", "CACHED",
 			"HIT_PCT", "RA_NOW", "RA_MAX", "DIRTY", "WRITTEN", "MAPPED", "PATH");
 	smmc_open_json_array(SMMC_PRINT_JSON, "files");
@@ -397,10 +350,10 @@ static void PageCache_batch(struct smm_panel *p, const struct smm_view *v)
 
 static void PageCache_delete(struct smm_panel *p)
 {
-	struct PageCache *pc = p->priv;
+	struct smm_sort *t = p->priv;
 
-	free(pc->order);
-	free(pc);
+	smm_sort_free(t);
+	free(t);
 }
 
 static const struct smm_panel_class PageCache_class = {
@@ -418,12 +371,12 @@ static const struct smm_panel_class PageCache_class = {
 /* smmtop --sort-files NAME: the files sorted by that column; -1 if it is none. */
 int PageCache_sort_by(struct smm_panel *p, const char *name)
 {
-	struct PageCache *pc = p->priv;
+	struct smm_sort *t = p->priv;
 	int c;
 
 	for (c = 0; c < PC_NR_COLS; c++) {
 		if (!strcmp(pc_cols[c].name, name)) {
-			pc->sort = c;
+			t->col = c;
 			return 0;
 		}
 	}
@@ -432,9 +385,10 @@ int PageCache_sort_by(struct smm_panel *p, const char *name)
 
 struct smm_panel *PageCache_new(void)
 {
-	struct smm_panel *p = smm_panel_new(&PageCache_class, sizeof(struct PageCache));
+	struct smm_panel *p = smm_panel_new(&PageCache_class, sizeof(struct smm_sort));
 
 	if (p)
-		((struct PageCache *)p->priv)->sort = PC_CACHED;
+		*(struct smm_sort *)p->priv = (struct smm_sort){
+			.col = PC_CACHED, .nr_cols = PC_NR_COLS, .cmp = pc_cmp };
 	return p;
 }

@@ -48,14 +48,6 @@ static const char *const pr_counters[] = {
 
 #define PR_NR_COUNTERS	ARRAY_SIZE(pr_counters)
 
-struct Pressure {
-	enum pr_col sort;
-	bool reverse;
-	unsigned int top;			/* the first space shown, when scrolled */
-	const struct smmc_space_info **order;
-	size_t order_cap;
-};
-
 /* A space's page-table pages: every level's tables. */
 static uint64_t pr_tables(const struct smmc_space_info *s)
 {
@@ -73,36 +65,18 @@ static uint64_t pr_key(const struct smmc_space_info *s, enum pr_col col)
 	}
 }
 
-/* qsort has no context argument: the sort of the one running sort. */
-static const struct Pressure *pr_sorting;
-
 /* Numbers largest first, as top sorts memory; IDs smallest first; ties by ID. */
-static int pr_cmp(const void *a, const void *b)
+static int pr_cmp(const void *a, const void *b, const struct smm_sort *t)
 {
-	const struct smmc_space_info *x = *(const struct smmc_space_info *const *)a;
-	const struct smmc_space_info *y = *(const struct smmc_space_info *const *)b;
-	uint64_t kx = pr_key(x, pr_sorting->sort), ky = pr_key(y, pr_sorting->sort);
-	int r = kx > ky ? -1 : kx < ky;
+	const struct smmc_space_info *x = a, *y = b;
+	int r = smm_sort_u64(pr_key(x, t->col), pr_key(y, t->col), t->col == PR_ID);
 
-	if (pr_sorting->sort == PR_ID)
-		r = -r;
-	if (!r)
-		r = x->id < y->id ? -1 : x->id > y->id;
-	return pr_sorting->reverse ? -r : r;
+	return r ? r : smm_sort_u64(x->id, y->id, true);
 }
 
-static const struct smmc_space_info **Pressure_sort(struct Pressure *pr, const struct smm_snap *s)
+static const void *const *Pressure_sort(struct smm_sort *t, const struct smm_snap *s)
 {
-	size_t i;
-
-	if (smmc_array_reserve((void **)&pr->order, &pr->order_cap, 0, sizeof(*pr->order),
-			       s->nr_spaces ? s->nr_spaces : 1))
-		return NULL;
-	for (i = 0; i < s->nr_spaces; i++)
-		pr->order[i] = &s->spaces[i];
-	pr_sorting = pr;
-	qsort(pr->order, s->nr_spaces, sizeof(*pr->order), pr_cmp);
-	return pr->order;
+	return smm_sort_rows(t, s->spaces, s->nr_spaces, sizeof(*s->spaces));
 }
 
 /*
@@ -202,11 +176,21 @@ static void pr_swap_str(char *buf, size_t len, const struct smm_snap *s)
 			 total ? used * 1000 / total % 10 : 0);
 }
 
+/* A row of the process list: a space with pages in swap stands out. */
+static void pr_draw_space(struct smm_panel *p, int row, const struct smm_snap *s,
+			  const struct smmc_space_info *sp)
+{
+	smm_panel_put(p, row, 0, sp->swap ? SMM_C_WARN : SMM_C_NORMAL, 0,
+		      "%*u%*" PRIu64 "%*" PRIu64 "%*" PRIu64 "%*u", PR_COL_W, sp->id,
+		      PR_COL_W, pr_kb(s, sp->rss_anon), PR_COL_W, pr_kb(s, sp->swap),
+		      PR_COL_W, pr_kb(s, pr_tables(sp)), PR_COL_W, sp->nr_vmas);
+}
+
 static void Pressure_draw(struct smm_panel *p, const struct smm_view *v)
 {
 	const struct smm_snap *s = v->cur;
-	struct Pressure *pr = p->priv;
-	const struct smmc_space_info **order;
+	struct smm_sort *t = p->priv;
+	const void *const *order;
 	char sw[96], oom[32] = "", r[4][32], eff[32];
 	uint64_t d, kills;
 	int row, col, shown, c;
@@ -217,7 +201,7 @@ static void Pressure_draw(struct smm_panel *p, const struct smm_view *v)
 	if (smm_vmstat_get(s, "oom_kill", &kills))
 		snprintf(oom, sizeof(oom), ", oom_kill %" PRIu64, kills);
 	row = smm_panel_title(p, "Pressure: %s%s; spaces sorted by %s%s", sw, oom,
-			      pr_cols[pr->sort].name, pr->reverse ? ", reversed" : "");
+			      pr_cols[t->col].name, t->reverse ? ", reversed" : "");
 	if (!s->has_vmstat) {
 		smm_panel_put(p, row, 0, SMM_C_DIM, 0, "  (no vmstat counters: %s)", v->replay ?
 			      "the capture has none" : "the module sends none");
@@ -244,53 +228,28 @@ static void Pressure_draw(struct smm_panel *p, const struct smm_view *v)
 	smm_panel_put(p, row++, 0, SMM_C_NORMAL, 0, "allocstall/s %s  pswpin/s %s  pswpout/s %s",
 		      r[0], r[1], r[2]);
 	for (c = 0, col = 0; c < PR_NR_COLS; c++, col += PR_COL_W) {
-		bool sort = (int)pr->sort == c;
+		bool sort = t->col == c;
 
 		smm_panel_put(p, row, col, SMM_C_NORMAL, A_BOLD | (sort ? A_UNDERLINE : 0), "%*s%s",
 			      PR_COL_W - sort, pr_cols[c].head, sort ? "*" : "");
 	}
 	row++;
-	order = Pressure_sort(pr, s);
+	order = Pressure_sort(t, s);
 	shown = p->rows - row;
 	if (!order || shown < 1)
 		return;
-	if (pr->top + shown > s->nr_spaces)
-		pr->top = s->nr_spaces > (size_t)shown ? s->nr_spaces - shown : 0;
-	for (k = pr->top; k < s->nr_spaces && row < p->rows; k++, row++)
-		smm_panel_put(p, row, 0, order[k]->swap ? SMM_C_WARN : SMM_C_NORMAL, 0,
-			      "%*u%*" PRIu64 "%*" PRIu64 "%*" PRIu64 "%*u", PR_COL_W, order[k]->id,
-			      PR_COL_W, pr_kb(s, order[k]->rss_anon), PR_COL_W,
-			      pr_kb(s, order[k]->swap), PR_COL_W, pr_kb(s, pr_tables(order[k])),
-			      PR_COL_W, order[k]->nr_vmas);
+	for (k = smm_sort_first(t, s->nr_spaces, shown); k < s->nr_spaces && row < p->rows; k++, row++)
+		pr_draw_space(p, row, s, order[k]);
 }
 
 static int Pressure_key(struct smm_panel *p, struct smm_view *v, int ch)
 {
-	struct Pressure *pr = p->priv;
+	struct smm_sort *t = p->priv;
 
-	switch (ch) {
-	case '<':
-		pr->sort = (pr->sort + PR_NR_COLS - 1) % PR_NR_COLS;
-		break;
-	case '>':
-	case 's':
-		pr->sort = (pr->sort + 1) % PR_NR_COLS;
-		break;
-	case 'I':
-		pr->reverse = !pr->reverse;
-		break;
-	case KEY_UP:
-		if (pr->top)
-			pr->top--;
-		break;
-	case KEY_DOWN:
-		pr->top++;			/* the draw clamps it */
-		break;
-	default:
+	if (!smm_sort_key(t, ch))
 		return SMM_KEY_IGNORED;
-	}
-	snprintf(v->status, sizeof(v->status), "spaces sorted by %s%s", pr_cols[pr->sort].name,
-		 pr->reverse ? ", reversed" : "");
+	snprintf(v->status, sizeof(v->status), "spaces sorted by %s%s", pr_cols[t->col].name,
+		 t->reverse ? ", reversed" : "");
 	return SMM_KEY_HANDLED | SMM_KEY_REDRAW;
 }
 
@@ -302,6 +261,18 @@ static void pr_batch_eff(const char *key, int64_t e, const char *fmt)
 		smmc_print_milli(SMMC_PRINT_ANY, key, fmt, e * 100);
 }
 
+/* One space in batch mode, in KiB. */
+static void pr_batch_space(const struct smm_snap *s, const struct smmc_space_info *sp)
+{
+	smmc_open_json_object(NULL);
+	smmc_print_uint(SMMC_PRINT_ANY, "id", "%8u", sp->id);
+	smmc_print_u64(SMMC_PRINT_ANY, "rss_kb", " %10" PRIu64, pr_kb(s, sp->rss_anon));
+	smmc_print_u64(SMMC_PRINT_ANY, "swap_kb", " %10" PRIu64, pr_kb(s, sp->swap));
+	smmc_print_u64(SMMC_PRINT_ANY, "pte_kb", " %10" PRIu64, pr_kb(s, pr_tables(sp)));
+	smmc_print_uint(SMMC_PRINT_ANY, "nr_vmas", " %6u\n", sp->nr_vmas);
+	smmc_close_json_object();
+}
+
 /*
  * The panel as text, whether shown or not: the LRU lists per zone, each
  * counter's total (as smmctl vmstat prints it) and rate, the reclaim
@@ -311,8 +282,8 @@ static void pr_batch_eff(const char *key, int64_t e, const char *fmt)
 static void Pressure_batch(struct smm_panel *p, const struct smm_view *v)
 {
 	const struct smm_snap *s = v->cur;
-	struct Pressure *pr = p->priv;
-	const struct smmc_space_info **order;
+	struct smm_sort *t = p->priv;
+	const void *const *order;
 	uint64_t page = s->info.page_size ? s->info.page_size : 4096;
 	unsigned int z, i;
 	size_t k;
@@ -353,32 +324,24 @@ static void Pressure_batch(struct smm_panel *p, const struct smm_view *v)
 	smmc_close_json_object();
 	if (!s->has_spaces)
 		return;
-	order = Pressure_sort(pr, s);
+	order = Pressure_sort(t, s);
 	if (!order)
 		return;
-	smmc_print_text("\nSPACES: %zu, sorted by %s%s\n", s->nr_spaces, pr_cols[pr->sort].name,
-			pr->reverse ? ", reversed" : "");
+	smmc_print_text("\nSPACES: %zu, sorted by %s%s\n", s->nr_spaces, pr_cols[t->col].name,
+			t->reverse ? ", reversed" : "");
 	smmc_print_text("%8s %10s %10s %10s %6s\n", "ID", "RSS_KB", "SWAP_KB", "PTE_KB", "VMAS");
 	smmc_open_json_array(SMMC_PRINT_JSON, "spaces");
-	for (k = 0; k < s->nr_spaces; k++) {
-		smmc_open_json_object(NULL);
-		smmc_print_uint(SMMC_PRINT_ANY, "id", "%8u", order[k]->id);
-		smmc_print_u64(SMMC_PRINT_ANY, "rss_kb", " %10" PRIu64, pr_kb(s, order[k]->rss_anon));
-		smmc_print_u64(SMMC_PRINT_ANY, "swap_kb", " %10" PRIu64, pr_kb(s, order[k]->swap));
-		smmc_print_u64(SMMC_PRINT_ANY, "pte_kb", " %10" PRIu64,
-			       pr_kb(s, pr_tables(order[k])));
-		smmc_print_uint(SMMC_PRINT_ANY, "nr_vmas", " %6u\n", order[k]->nr_vmas);
-		smmc_close_json_object();
-	}
+	for (k = 0; k < s->nr_spaces; k++)
+		pr_batch_space(s, order[k]);
 	smmc_close_json_array(SMMC_PRINT_JSON, NULL);
 }
 
 static void Pressure_delete(struct smm_panel *p)
 {
-	struct Pressure *pr = p->priv;
+	struct smm_sort *t = p->priv;
 
-	free(pr->order);
-	free(pr);
+	smm_sort_free(t);
+	free(t);
 }
 
 static const struct smm_panel_class Pressure_class = {
@@ -396,12 +359,12 @@ static const struct smm_panel_class Pressure_class = {
 /* smmtop -o NAME: the process list sorted by that column; -1 if it is none. */
 int Pressure_sort_by(struct smm_panel *p, const char *name)
 {
-	struct Pressure *pr = p->priv;
+	struct smm_sort *t = p->priv;
 	int c;
 
 	for (c = 0; c < PR_NR_COLS; c++) {
 		if (!strcmp(pr_cols[c].name, name)) {
-			pr->sort = c;
+			t->col = c;
 			return 0;
 		}
 	}
@@ -410,9 +373,10 @@ int Pressure_sort_by(struct smm_panel *p, const char *name)
 
 struct smm_panel *Pressure_new(void)
 {
-	struct smm_panel *p = smm_panel_new(&Pressure_class, sizeof(struct Pressure));
+	struct smm_panel *p = smm_panel_new(&Pressure_class, sizeof(struct smm_sort));
 
 	if (p)
-		((struct Pressure *)p->priv)->sort = PR_RSS;
+		*(struct smm_sort *)p->priv = (struct smm_sort){
+			.col = PR_RSS, .nr_cols = PR_NR_COLS, .cmp = pr_cmp };
 	return p;
 }

@@ -39,14 +39,6 @@ static const struct {
 	[SLAB_NAME]	  = { "NAME",	    0, 'n', "name" },
 };
 
-struct Slabs {
-	enum slab_col sort;
-	bool reverse;				/* smallest first (names: Z first) */
-	unsigned int top;			/* the first row shown, when scrolled */
-	struct smmc_cache **order;		/* the snapshot's caches, sorted */
-	size_t order_cap;
-};
-
 /* The bytes a cache's slabs hold: slabs of 2^order frames. */
 static uint64_t slab_bytes(const struct smmc_cache *c, uint32_t page_size)
 {
@@ -73,45 +65,32 @@ static uint64_t slab_key(const struct smmc_cache *c, enum slab_col col, uint32_t
 	}
 }
 
-/* qsort has no context argument: the sort of the one running sort. */
-static const struct Slabs *slab_sorting;
-static uint32_t slab_page_size;
+/* The snapshot's page size; 4 KiB when it has none. */
+static uint32_t slab_page_size(const struct smm_snap *snap)
+{
+	return snap->info.page_size ? snap->info.page_size : 4096;
+}
 
 /*
  * Numbers largest first as slabtop sorts them, names A first; equal keys
  * fall back to the name so the order is the same every refresh.
  */
-static int slab_cmp(const void *a, const void *b)
+static int slab_cmp(const void *a, const void *b, const struct smm_sort *t)
 {
-	const struct smmc_cache *x = *(const struct smmc_cache *const *)a;
-	const struct smmc_cache *y = *(const struct smmc_cache *const *)b;
+	const struct smmc_cache *x = a, *y = b;
+	uint32_t ps = slab_page_size(t->ctx);
 	int r = 0;
 
-	if (slab_sorting->sort != SLAB_NAME) {
-		uint64_t kx = slab_key(x, slab_sorting->sort, slab_page_size);
-		uint64_t ky = slab_key(y, slab_sorting->sort, slab_page_size);
-
-		r = kx > ky ? -1 : kx < ky;
-	}
-	if (!r)
-		r = strcmp(x->name, y->name);
-	return slab_sorting->reverse ? -r : r;
+	if (t->col != SLAB_NAME)
+		r = smm_sort_u64(slab_key(x, t->col, ps), slab_key(y, t->col, ps), false);
+	return r ? r : strcmp(x->name, y->name);
 }
 
 /* The snapshot's caches in the panel's order; NULL when out of memory. */
-static struct smmc_cache **Slabs_sort(struct Slabs *s, const struct smm_snap *snap)
+static const void *const *Slabs_sort(struct smm_sort *t, const struct smm_snap *snap)
 {
-	size_t i;
-
-	if (smmc_array_reserve((void **)&s->order, &s->order_cap, 0, sizeof(*s->order),
-			       snap->nr_caches ? snap->nr_caches : 1))
-		return NULL;
-	for (i = 0; i < snap->nr_caches; i++)
-		s->order[i] = &snap->caches[i];
-	slab_sorting = s;
-	slab_page_size = snap->info.page_size ? snap->info.page_size : 4096;
-	qsort(s->order, snap->nr_caches, sizeof(*s->order), slab_cmp);
-	return s->order;
+	t->ctx = snap;
+	return smm_sort_rows(t, snap->caches, snap->nr_caches, sizeof(*snap->caches));
 }
 
 static int Slabs_rows(const struct smm_panel *p, const struct smm_view *v)
@@ -136,12 +115,12 @@ static char *slab_fmt_kib(char *buf, size_t len, uint64_t bytes)
 }
 
 /* The heading: each column right-aligned but NAME, the sort column marked '*'. */
-static void Slabs_heading(struct smm_panel *p, const struct Slabs *s, int row)
+static void Slabs_heading(struct smm_panel *p, const struct smm_sort *t, int row)
 {
 	int col = 0, c;
 
 	for (c = 0; c < SLAB_NR_COLS; c++) {
-		bool sort = (int)s->sort == c;
+		bool sort = t->col == c;
 		int attr = A_BOLD | (sort ? A_UNDERLINE : 0);
 
 		if (c == SLAB_NAME)
@@ -169,10 +148,10 @@ static void Slabs_row(struct smm_panel *p, int row, const struct smmc_cache *c, 
 static void Slabs_draw(struct smm_panel *p, const struct smm_view *v)
 {
 	const struct smm_snap *snap = v->cur;
-	struct Slabs *s = p->priv;
-	struct smmc_cache **order;
+	struct smm_sort *t = p->priv;
+	const void *const *order;
 	uint64_t active = 0, objs = 0, bytes = 0;
-	uint32_t ps = snap->info.page_size ? snap->info.page_size : 4096;
+	uint32_t ps = slab_page_size(snap);
 	int row, shown;
 	size_t i;
 
@@ -183,22 +162,20 @@ static void Slabs_draw(struct smm_panel *p, const struct smm_view *v)
 	}
 	row = smm_panel_title(p, "Slabs: %zu caches, %" PRIu64 "/%" PRIu64 " objects active, "
 			      "%" PRIu64 "K in slabs; sorted by %s%s", snap->nr_caches, active, objs,
-			      bytes / 1024, slab_cols[s->sort].head, s->reverse ? ", reversed" : "");
+			      bytes / 1024, slab_cols[t->col].head, t->reverse ? ", reversed" : "");
 	if (!snap->has_caches) {
 		smm_panel_put(p, row, 0, SMM_C_DIM, 0, "  (no cache list: %s)", v->replay ?
 			      "the capture has none" : "the caches changed during every dump");
 		return;
 	}
-	Slabs_heading(p, s, row++);
-	order = Slabs_sort(s, snap);
+	Slabs_heading(p, t, row++);
+	order = Slabs_sort(t, snap);
 	if (!order)
 		return;
 	shown = p->rows - row;
 	if (shown < 1)
 		return;
-	if (s->top + shown > snap->nr_caches)
-		s->top = snap->nr_caches > (size_t)shown ? snap->nr_caches - shown : 0;
-	for (i = s->top; i < snap->nr_caches && row < p->rows; i++, row++)
+	for (i = smm_sort_first(t, snap->nr_caches, shown); i < snap->nr_caches && row < p->rows; i++, row++)
 		Slabs_row(p, row, order[i], ps);
 }
 
@@ -215,35 +192,17 @@ static int slab_col_of(int ch)
 
 static int Slabs_key(struct smm_panel *p, struct smm_view *v, int ch)
 {
-	struct Slabs *s = p->priv;
+	struct smm_sort *t = p->priv;
 	int c;
 
-	switch (ch) {
-	case '<':
-		s->sort = (s->sort + SLAB_NR_COLS - 1) % SLAB_NR_COLS;
-		break;
-	case '>':
-	case 's':
-		s->sort = (s->sort + 1) % SLAB_NR_COLS;
-		break;
-	case 'I':
-		s->reverse = !s->reverse;
-		break;
-	case KEY_UP:
-		if (s->top)
-			s->top--;
-		break;
-	case KEY_DOWN:
-		s->top++;			/* the draw clamps it */
-		break;
-	default:
+	if (!smm_sort_key(t, ch)) {
 		c = slab_col_of(ch);
 		if (c < 0)
 			return SMM_KEY_IGNORED;
-		s->sort = c;
+		t->col = c;
 	}
-	snprintf(v->status, sizeof(v->status), "slabs sorted by %s%s", slab_cols[s->sort].head,
-		 s->reverse ? ", reversed" : "");
+	snprintf(v->status, sizeof(v->status), "slabs sorted by %s%s", slab_cols[t->col].head,
+		 t->reverse ? ", reversed" : "");
 	return SMM_KEY_HANDLED | SMM_KEY_REDRAW;
 }
 
@@ -251,18 +210,18 @@ static int Slabs_key(struct smm_panel *p, struct smm_view *v, int ch)
 static void Slabs_batch(struct smm_panel *p, const struct smm_view *v)
 {
 	const struct smm_snap *snap = v->cur;
-	struct Slabs *s = p->priv;
-	uint32_t ps = snap->info.page_size ? snap->info.page_size : 4096;
-	struct smmc_cache **order;
+	struct smm_sort *t = p->priv;
+	uint32_t ps = slab_page_size(snap);
+	const void *const *order;
 	char kib[32];
 	size_t i;
 
 	if (!snap->has_caches)
 		return;
-	order = Slabs_sort(s, snap);
+	order = Slabs_sort(t, snap);
 	if (!order)
 		return;
-	smmc_print_text("\nSLABS: %zu caches, sorted by %s\n", snap->nr_caches, slab_cols[s->sort].head);
+	smmc_print_text("\nSLABS: %zu caches, sorted by %s\n", snap->nr_caches, slab_cols[t->col].head);
 	smmc_print_text("%8s %8s %4s %9s %7s %8s %11s %s\n", "OBJS", "ACTIVE", "USE", "OBJ SIZE",
 			"SLABS", "OBJ/SLAB", "CACHE SIZE", "NAME");
 	smmc_open_json_array(SMMC_PRINT_JSON, "slabs");
@@ -287,10 +246,10 @@ static void Slabs_batch(struct smm_panel *p, const struct smm_view *v)
 
 static void Slabs_delete(struct smm_panel *p)
 {
-	struct Slabs *s = p->priv;
+	struct smm_sort *t = p->priv;
 
-	free(s->order);
-	free(s);
+	smm_sort_free(t);
+	free(t);
 }
 
 static const struct smm_panel_class Slabs_class = {
@@ -308,16 +267,21 @@ static const struct smm_panel_class Slabs_class = {
 /* smmtop -s KEY: start sorted by that key's column; -1 if it is none. */
 int Slabs_sort_by(struct smm_panel *p, int key)
 {
-	struct Slabs *s = p->priv;
+	struct smm_sort *t = p->priv;
 	int c = slab_col_of(key);
 
 	if (c < 0)
 		return -1;
-	s->sort = c;
+	t->col = c;
 	return 0;
 }
 
 struct smm_panel *Slabs_new(void)
 {
-	return smm_panel_new(&Slabs_class, sizeof(struct Slabs));
+	struct smm_panel *p = smm_panel_new(&Slabs_class, sizeof(struct smm_sort));
+
+	if (p)
+		*(struct smm_sort *)p->priv = (struct smm_sort){
+			.nr_cols = SLAB_NR_COLS, .cmp = slab_cmp };
+	return p;
 }

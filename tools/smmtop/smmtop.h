@@ -166,6 +166,25 @@ void smm_panel_putc(struct smm_panel *p, int row, int col, int color, int attr, 
 int smm_attr(int color, int attr);
 extern bool smm_use_color;
 
+/* A sortable table's state (sort.c): pressure's spaces, page cache's files, slabs. */
+struct smm_sort {
+	int col;				/* the sort column */
+	int nr_cols;
+	bool reverse;
+	unsigned int top;			/* the first row shown, when scrolled */
+	/* two rows by column t->col: < 0 when @x goes first, before the reversal */
+	int (*cmp)(const void *x, const void *y, const struct smm_sort *t);
+	const void *ctx;			/* for cmp: the table's own */
+	const void **order;
+	size_t order_cap;
+};
+
+const void *const *smm_sort_rows(struct smm_sort *t, const void *rows, size_t nr, size_t size);
+bool smm_sort_key(struct smm_sort *t, int ch);
+size_t smm_sort_first(struct smm_sort *t, size_t nr, int shown);
+int smm_sort_u64(uint64_t x, uint64_t y, bool asc);
+void smm_sort_free(struct smm_sort *t);
+
 struct smm_panel *Header_new(void);
 struct smm_panel *Zones_new(void);
 struct smm_panel *FreeArea_new(void);
