@@ -258,6 +258,24 @@ int smm_nl_space_put_vm(struct sk_buff *skb, const struct smm_space *s)
 	return 0;
 }
 
+/* One VMA of @s as /proc/PID/maps shows it: range, protection, kind, file. */
+static int smm_nl_vma_put(struct sk_buff *skb, const struct smm_space *s, const struct smm_vma *v)
+{
+	if (nla_put_u32(skb, SHADOWMM_A_SPACE_ID, s->id) ||
+	    nla_put_u64_64bit(skb, SHADOWMM_A_SPACE_ADDR, v->start, SHADOWMM_A_SPACE_PAD) ||
+	    nla_put_u64_64bit(skb, SHADOWMM_A_SPACE_LEN, v->end - v->start, SHADOWMM_A_SPACE_PAD) ||
+	    nla_put_u32(skb, SHADOWMM_A_SPACE_PROT, v->prot) ||
+	    nla_put_u32(skb, SHADOWMM_A_SPACE_VMA_KIND, v->kind))
+		return -EMSGSIZE;
+	if (v->inode &&
+	    (nla_put_u32(skb, SHADOWMM_A_SPACE_FILE, v->inode->id) ||
+	     nla_put_u64_64bit(skb, SHADOWMM_A_SPACE_OFFSET, v->pgoff << PAGE_SHIFT,
+			       SHADOWMM_A_SPACE_PAD) ||
+	     (v->shared && nla_put_flag(skb, SHADOWMM_A_SPACE_SHARED))))
+		return -EMSGSIZE;
+	return 0;
+}
+
 /*
  * One message per VMA of the space ID names, resumed at the VMA index
  * in cb->args[0]; cb->seq is the registry's generation, so a dump that
@@ -282,22 +300,10 @@ static int smm_nl_vma_get_dumpit(struct sk_buff *skb, struct netlink_callback *c
 		return -ENOENT;
 	}
 	for (i = cb->args[0]; i < s->vm.nr; i++) {
-		const struct smm_vma *v = &s->vm.vma[i];
-
 		hdr = smm_nl_dump_put(skb, cb, SHADOWMM_CMD_SPACE_VMA_GET);
 		if (!hdr)
 			break;
-		if (nla_put_u32(skb, SHADOWMM_A_SPACE_ID, s->id) ||
-		    nla_put_u64_64bit(skb, SHADOWMM_A_SPACE_ADDR, v->start, SHADOWMM_A_SPACE_PAD) ||
-		    nla_put_u64_64bit(skb, SHADOWMM_A_SPACE_LEN, v->end - v->start,
-				      SHADOWMM_A_SPACE_PAD) ||
-		    nla_put_u32(skb, SHADOWMM_A_SPACE_PROT, v->prot) ||
-		    nla_put_u32(skb, SHADOWMM_A_SPACE_VMA_KIND, v->kind) ||
-		    (v->inode &&
-		     (nla_put_u32(skb, SHADOWMM_A_SPACE_FILE, v->inode->id) ||
-		      nla_put_u64_64bit(skb, SHADOWMM_A_SPACE_OFFSET, v->pgoff << PAGE_SHIFT,
-					SHADOWMM_A_SPACE_PAD) ||
-		      (v->shared && nla_put_flag(skb, SHADOWMM_A_SPACE_SHARED))))) {
+		if (smm_nl_vma_put(skb, s, &s->vm.vma[i])) {
 			genlmsg_cancel(skb, hdr);
 			break;
 		}
