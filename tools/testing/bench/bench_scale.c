@@ -160,6 +160,25 @@ out:
 	return ns;
 }
 
+/*
+ * The refills and drains of CPUs 0..@n-1's lists on @e (pcp stats, all
+ * zones), the times each took the zone lock on the fast paths' behalf.
+ */
+static u64 zone_trips(struct env *e, unsigned int n)
+{
+	u64 trips = 0;
+	unsigned int cpu, zi;
+
+	for (cpu = 0; cpu < n; cpu++) {
+		for (zi = 0; zi < SMM_NR_ZONES; zi++) {
+			const struct smm_pcp *pcp = smm_pcp_of(&e->t.mm, cpu, zi);
+
+			trips += pcp->stats.refill + pcp->stats.drain;
+		}
+	}
+	return trips;
+}
+
 static void pin_to(unsigned int core)
 {
 	cpu_set_t set;
@@ -300,6 +319,7 @@ int main(int argc, char **argv)
 {
 	static struct env envs[MAX_THREADS];
 	double one[NR_KINDS], shared[NR_KINDS], priv[NR_KINDS], line, apart;
+	u64 trips = 0;
 	const char *out = NULL;
 	unsigned int n = 0, i, k;
 	bool unpadded = SMM_CPU_ALIGN < 64;
@@ -330,7 +350,9 @@ int main(int argc, char **argv)
 	       "shared/one", "shared/private");
 	for (k = 0; k < NR_KINDS; k++) {
 		one[k] = best_of(envs, 1, false, k);
+		trips = zone_trips(&envs[0], n);
 		shared[k] = best_of(envs, n, false, k);
+		trips = zone_trips(&envs[0], n) - trips;
 		priv[k] = best_of(envs, n, true, k);
 		if (one[k] < 0 || shared[k] < 0 || priv[k] < 0) {
 			fprintf(stderr, "bench_scale: the %s row could not be measured\n", kind_name[k]);
@@ -339,6 +361,12 @@ int main(int argc, char **argv)
 		printf("%-6s %9.1f %9.1f %9.1f %12.2f %14.2f\n", kind_name[k], one[k], shared[k],
 		       priv[k], shared[k] / one[k], shared[k] / priv[k]);
 	}
+	/* over the churn's shared runs, their warm-ups and set-ups included */
+	printf("churn, shared: the zone lock once per %.0f operations of a thread (refills and "
+	       "drains of its lists, batch %u, high %u)\n",
+	       2.0 * CHURN_OPS * REPS * n / (trips ? trips : 1),
+	       smm_pcp_of(&envs[0].t.mm, 0, SHADOWMM_ZONE_NORMAL)->batch,
+	       smm_pcp_of(&envs[0].t.mm, 0, SHADOWMM_ZONE_NORMAL)->high);
 	count_words = aligned_alloc(64, 64 * MAX_THREADS);
 	line = count_ns(n, 8);
 	apart = count_ns(n, 64);
