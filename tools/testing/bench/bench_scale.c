@@ -31,6 +31,8 @@
  * shows the machine punishes false sharing at all: N threads each
  * adding to their own word with a locked add, the words 8 bytes apart
  * (one line) and 64 bytes apart. Exits 1 when a row could not be measured.
+ * Built with -DSMM_SCALE_TRACE it is bench_scale_trace instead, which
+ * times the churn's pairs one by one (bench_scale_trace.h).
  */
 #define _GNU_SOURCE
 #include <pthread.h>
@@ -130,6 +132,13 @@ static double run_slab(struct smm_cache *c, unsigned int cpu, u64 n)
 	return (now_ns() - t0) / n;
 }
 
+#ifdef SMM_SCALE_TRACE
+static double run_once(struct env *envs, unsigned int n, bool private, enum kind kind);
+#include "bench_scale_trace.h"
+#else
+#define scale_note(cpu, idx)	do { } while (0)
+#endif
+
 /* bench_native's churn, per thread: its own live blocks and seed. */
 static double run_churn(struct smm_mm *mm, unsigned int cpu, u64 n)
 {
@@ -147,11 +156,13 @@ static double run_churn(struct smm_mm *mm, unsigned int cpu, u64 n)
 		rng ^= rng >> 7;
 		rng ^= rng << 17;
 		k = rng % CHURN_LIVE;
+		scale_note(cpu, live[k]);
 		smm_free_pages(mm, live[k], cpu);
 		if (smm_alloc_pages(mm, (rng >> 20) & 3, gfp, cpu, &live[k])) {
 			live[k] = live[--made];	/* the slot freed: keep the rest */
 			goto out;
 		}
+		scale_note(cpu, live[k]);
 	}
 	ns = (now_ns() - t0) / (2.0 * n);
 out:
@@ -344,6 +355,9 @@ int main(int argc, char **argv)
 			return 1;
 		}
 	}
+#ifdef SMM_SCALE_TRACE
+	return scale_trace_main(envs);
+#endif
 	printf("bench_scale: %u threads on %u cores%s, 256 MiB per mm, best of %d\n", n, cores,
 	       unpadded ? ", per-CPU structures NOT padded (SMM_CPU_ALIGN 8)" : "", REPS);
 	printf("%-6s %9s %9s %9s %12s %14s\n", "kind", "one ns", "shared ns", "private ns",
