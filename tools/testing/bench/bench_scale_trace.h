@@ -17,6 +17,11 @@
  * without. Private mms share no line, so there the "line" class is only
  * the same index in the other mm: it shows what the class costs when
  * nothing is shared. Only threads 0 and 1 are traced.
+ *
+ * SMM_TRACE_HIGH and SMM_TRACE_BATCH in the environment, when set,
+ * replace every CPU's pcp high and batch (6.1's sizes otherwise) before
+ * the runs: an experiment, to see how the penalty follows the traffic
+ * of blocks between the CPUs' lists through the buddy.
  */
 #include <x86intrin.h>
 
@@ -121,10 +126,31 @@ static void trace_report(const char *tag, unsigned int c, double tsc_per_ns)
 		       nd[k] ? d[k][nd[k] / 2] / tsc_per_ns : 0, mean[k]);
 		free(d[k]);
 	}
-	if (nd[1] + nd[2])
-		active = (mean[1] * nd[1] + mean[2] * nd[2]) / (nd[1] + nd[2]);
+	if (!(nd[1] + nd[2])) {
+		printf("  no pair ran while the other thread did (a busy host: run again)\n");
+		return;
+	}
+	active = (mean[1] * nd[1] + mean[2] * nd[2]) / (nd[1] + nd[2]);
 	printf("  the other thread running: %+.1f ns a pair (%+.1f of it the line pairs)\n",
-	       active - mean[0], nd[1] + nd[2] ? (mean[2] - mean[0]) * nd[2] / (nd[1] + nd[2]) : 0);
+	       active - mean[0], (mean[2] - mean[0]) * nd[2] / (nd[1] + nd[2]));
+}
+
+/* The SMM_TRACE_HIGH/BATCH overrides on @e's per-CPU lists, if set. */
+static void trace_pcp_sizes(struct env *e)
+{
+	const char *high = getenv("SMM_TRACE_HIGH"), *batch = getenv("SMM_TRACE_BATCH");
+	unsigned int cpu, zi;
+
+	for (cpu = 0; cpu < e->t.mm.nr_cpus; cpu++) {
+		for (zi = 0; zi < SMM_NR_ZONES; zi++) {
+			struct smm_pcp *pcp = smm_pcp_of(&e->t.mm, cpu, zi);
+
+			if (high)
+				pcp->high = strtoul(high, NULL, 0);
+			if (batch)
+				pcp->batch = strtoul(batch, NULL, 0);
+		}
+	}
 }
 
 static int scale_trace_main(struct env *envs)
@@ -137,6 +163,10 @@ static int scale_trace_main(struct env *envs)
 	while (now_ns() - t0 < 2e7)
 		;
 	tsc_per_ns = (__rdtsc() - c0) / (now_ns() - t0);
+	trace_pcp_sizes(&envs[0]);
+	trace_pcp_sizes(&envs[1]);
+	printf("pcp high %u, batch %u\n", smm_pcp_of(&envs[0].t.mm, 0, SHADOWMM_ZONE_NORMAL)->high,
+	       smm_pcp_of(&envs[0].t.mm, 0, SHADOWMM_ZONE_NORMAL)->batch);
 	for (c = 0; c < 2; c++)
 		if (!(trace_bufs[c].rec = malloc(TRACE_RECS * sizeof(struct trace_rec))))
 			return 1;
