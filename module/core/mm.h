@@ -171,24 +171,47 @@ struct smm_zone_sweep {
 	u64 nr_free[SMM_NR_ORDERS][SMM_NR_MT];
 };
 
+/*
+ * A gap of a cache line between a zone's groups of fields, as the
+ * kernel's ZONE_PADDING: whatever the zone's own alignment (the mm is
+ * allocated with the 16 bytes malloc() and kvzalloc() promise), no line
+ * holds fields of two groups, so the zone lock holder's writes never
+ * take away the lines every allocation only reads.
+ */
+#define SMM_ZONE_PADDING(name)	char name[64]
+
+/*
+ * struct zone of 6.1 in its three groups: read-mostly fields (written
+ * only under sysctl_lock, at init, or rarely under the lock), then the
+ * free lists and the lock the refills and drains write, then the
+ * counters (NR_FREE_PAGES and the events, the kernel's vm_stat[]) and
+ * CHECK's census; the anon LRU lists, with their own lock, last.
+ */
 struct smm_zone {
-	smm_lock_t lock;
-	smm_seq_t seq;			/* write sections under lock */
+	/* read-mostly: the fast path's watermark test and smm_zone_of() */
 	const char *name;
 	u64 start, end;			/* frame index interval, holes included */
 	u64 present;			/* frames of sections inside */
 	u64 managed;			/* frames the buddy manages */
-	u64 free;			/* frames on free lists (not on pcp lists) */
 	u64 wmark[SMM_NR_WMARK];
 	u64 watermark_boost;		/* raised by fallback steals (smm_boost_watermark()) */
 	u64 nr_reserved_highatomic;	/* frames of its HighAtomic pageblocks (buddy.c) */
 	u64 highatomic_given_back;	/* pageblocks smm_unreserve_block() gave back */
 	u64 cma_pages;			/* frames of its CMA area (cma.h), 0 without one */
 	u64 lowmem_reserve[SMM_NR_ZONES];
+	SMM_ZONE_PADDING(_pad1_);
+	/* written by the buddy under the lock */
 	struct smm_free_area area[SMM_NR_ORDERS];
-	struct smm_zone_sweep sweep;
+	smm_lock_t lock;
+	smm_seq_t seq;			/* write sections under lock */
+	SMM_ZONE_PADDING(_pad2_);
+	/* counters, written under the lock */
+	u64 free;			/* frames on free lists (not on pcp lists) */
 	struct smm_zone_stats stats;
+	struct smm_zone_sweep sweep;
+	SMM_ZONE_PADDING(_pad3_);
 	struct smm_lruvec lruvec;	/* anon LRU lists (lru.h), made on first use */
+	SMM_ZONE_PADDING(_pad4_);
 };
 
 /*

@@ -31,6 +31,8 @@
  * shows the machine punishes false sharing at all: N threads each
  * adding to their own word with a locked add, the words 8 bytes apart
  * (one line) and 64 bytes apart. Exits 1 when a row could not be measured.
+ * Built with -DSMM_SCALE_TRACE it is bench_scale_trace instead, which
+ * times the churn's pairs one by one (bench_scale_trace.h).
  */
 #define _GNU_SOURCE
 #include <pthread.h>
@@ -130,6 +132,13 @@ static double run_slab(struct smm_cache *c, unsigned int cpu, u64 n)
 	return (now_ns() - t0) / n;
 }
 
+#ifdef SMM_SCALE_TRACE
+static double run_once(struct env *envs, unsigned int n, bool private, enum kind kind);
+#include "bench_scale_trace.h"
+#else
+#define scale_note(cpu, idx)	do { } while (0)
+#endif
+
 /* bench_native's churn, per thread: its own live blocks and seed. */
 static double run_churn(struct smm_mm *mm, unsigned int cpu, u64 n)
 {
@@ -147,17 +156,38 @@ static double run_churn(struct smm_mm *mm, unsigned int cpu, u64 n)
 		rng ^= rng >> 7;
 		rng ^= rng << 17;
 		k = rng % CHURN_LIVE;
+		scale_note(cpu, live[k]);
 		smm_free_pages(mm, live[k], cpu);
 		if (smm_alloc_pages(mm, (rng >> 20) & 3, gfp, cpu, &live[k])) {
 			live[k] = live[--made];	/* the slot freed: keep the rest */
 			goto out;
 		}
+		scale_note(cpu, live[k]);
 	}
 	ns = (now_ns() - t0) / (2.0 * n);
 out:
 	while (made)
 		smm_free_pages(mm, live[--made], cpu);
 	return ns;
+}
+
+/*
+ * The refills and drains of CPUs 0..@n-1's lists on @e (pcp stats, all
+ * zones), the times each took the zone lock on the fast paths' behalf.
+ */
+static u64 zone_trips(struct env *e, unsigned int n)
+{
+	u64 trips = 0;
+	unsigned int cpu, zi;
+
+	for (cpu = 0; cpu < n; cpu++) {
+		for (zi = 0; zi < SMM_NR_ZONES; zi++) {
+			const struct smm_pcp *pcp = smm_pcp_of(&e->t.mm, cpu, zi);
+
+			trips += pcp->stats.refill + pcp->stats.drain;
+		}
+	}
+	return trips;
 }
 
 static void pin_to(unsigned int core)
@@ -300,6 +330,7 @@ int main(int argc, char **argv)
 {
 	static struct env envs[MAX_THREADS];
 	double one[NR_KINDS], shared[NR_KINDS], priv[NR_KINDS], line, apart;
+	u64 trips = 0;
 	const char *out = NULL;
 	unsigned int n = 0, i, k;
 	bool unpadded = SMM_CPU_ALIGN < 64;
@@ -324,13 +355,18 @@ int main(int argc, char **argv)
 			return 1;
 		}
 	}
+#ifdef SMM_SCALE_TRACE
+	return scale_trace_main(envs);
+#endif
 	printf("bench_scale: %u threads on %u cores%s, 256 MiB per mm, best of %d\n", n, cores,
 	       unpadded ? ", per-CPU structures NOT padded (SMM_CPU_ALIGN 8)" : "", REPS);
 	printf("%-6s %9s %9s %9s %12s %14s\n", "kind", "one ns", "shared ns", "private ns",
 	       "shared/one", "shared/private");
 	for (k = 0; k < NR_KINDS; k++) {
 		one[k] = best_of(envs, 1, false, k);
+		trips = zone_trips(&envs[0], n);
 		shared[k] = best_of(envs, n, false, k);
+		trips = zone_trips(&envs[0], n) - trips;
 		priv[k] = best_of(envs, n, true, k);
 		if (one[k] < 0 || shared[k] < 0 || priv[k] < 0) {
 			fprintf(stderr, "bench_scale: the %s row could not be measured\n", kind_name[k]);
@@ -339,6 +375,12 @@ int main(int argc, char **argv)
 		printf("%-6s %9.1f %9.1f %9.1f %12.2f %14.2f\n", kind_name[k], one[k], shared[k],
 		       priv[k], shared[k] / one[k], shared[k] / priv[k]);
 	}
+	/* over the churn's shared runs, their warm-ups and set-ups included */
+	printf("churn, shared: the zone lock once per %.0f operations of a thread (refills and "
+	       "drains of its lists, batch %u, high %u)\n",
+	       2.0 * CHURN_OPS * REPS * n / (trips ? trips : 1),
+	       smm_pcp_of(&envs[0].t.mm, 0, SHADOWMM_ZONE_NORMAL)->batch,
+	       smm_pcp_of(&envs[0].t.mm, 0, SHADOWMM_ZONE_NORMAL)->high);
 	count_words = aligned_alloc(64, 64 * MAX_THREADS);
 	line = count_ns(n, 8);
 	apart = count_ns(n, 64);
