@@ -109,3 +109,36 @@ bool smm_next_run_marked(const struct smm_mm *mm, u64 *pos, u64 end, struct smm_
 {
 	return __smm_next_run(mm, pos, end, run, true);
 }
+
+/*
+ * One packed record in one 8-byte store: the count in the low half, the
+ * state, migratetype and marks above it (struct shadowmm_frame_rec's
+ * layout read as a little-endian u64); @rec needs 4-byte alignment only.
+ */
+static __always_inline void smm_frame_rec_put(struct shadowmm_frame_rec *rec, u64 count,
+					      u32 state, u32 mt, u32 marks)
+{
+	u64 w = smm_cpu_to_le64(count | (u64)state << 32 | (u64)mt << 40 | (u64)marks << 48);
+
+	memcpy(rec, &w, sizeof(w));
+}
+
+/*
+ * FRAME_GET's packed records of the runs from *pos (below @end), at most
+ * @max into @recs: how many were written, *pos moved to the end of the
+ * last. Each record is a whole run: one that @max cuts short is left for
+ * the next call.
+ */
+unsigned int smm_frame_recs(const struct smm_mm *mm, u64 *pos, u64 end,
+			    struct shadowmm_frame_rec *recs, unsigned int max)
+{
+	struct smm_run run;
+	unsigned int n;
+	u64 p = *pos;
+
+	for (n = 0; n < max && smm_next_run_marked(mm, &p, end, &run); n++) {
+		smm_frame_rec_put(&recs[n], run.count, run.state, run.mt, run.marks);
+		*pos = p;
+	}
+	return n;
+}
