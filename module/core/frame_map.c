@@ -69,13 +69,11 @@ u32 smm_frame_marks(const struct smm_frame *f)
 }
 
 /*
- * The next run from *pos (below @end): consecutive frames with one state,
- * one pageblock migratetype and, when @marked, one set of page marks
- * (smm_frame_marks()). Returns false at the end. Inlined into its two
- * callers so that the unmarked walk pays nothing for the marks.
+ * The next run from *pos (below @end): consecutive frames with one state
+ * and one pageblock migratetype (FRAME_GET's nested runs; the packed
+ * ones, with the marks, are smm_frame_recs()'s). Returns false at the end.
  */
-static __always_inline bool __smm_next_run(const struct smm_mm *mm, u64 *pos, u64 end,
-					   struct smm_run *run, bool marked)
+bool smm_next_run(const struct smm_mm *mm, u64 *pos, u64 end, struct smm_run *run)
 {
 	u64 idx = *pos;
 
@@ -90,13 +88,11 @@ static __always_inline bool __smm_next_run(const struct smm_mm *mm, u64 *pos, u6
 		u64 stop = head + (1ULL << min(smm_frame_order(&f), (unsigned int)SMM_MAX_ORDER));
 		u32 state = smm_state_of_type[type];
 		u32 mt = smm_pageblock_mt(mm, idx);
-		u32 marks = marked ? __smm_frame_marks(&f) : 0;
 
-		if (run->count && (state != run->state || mt != run->mt || marks != run->marks))
+		if (run->count && (state != run->state || mt != run->mt))
 			break;
 		run->state = state;
 		run->mt = mt;
-		run->marks = marks;
 		stop = min(max(stop, idx + 1), end);
 		stop = min(stop, (idx | (SMM_PAGEBLOCK_FRAMES - 1)) + 1);
 		run->count += stop - idx;
@@ -104,18 +100,6 @@ static __always_inline bool __smm_next_run(const struct smm_mm *mm, u64 *pos, u6
 	}
 	*pos = idx;
 	return true;
-}
-
-/* The next run by state and migratetype (FRAME_GET's nested runs). */
-bool smm_next_run(const struct smm_mm *mm, u64 *pos, u64 end, struct smm_run *run)
-{
-	return __smm_next_run(mm, pos, end, run, false);
-}
-
-/* The next run by state, migratetype and page marks (FRAME_GET's packed runs). */
-bool smm_next_run_marked(const struct smm_mm *mm, u64 *pos, u64 end, struct smm_run *run)
-{
-	return __smm_next_run(mm, pos, end, run, true);
 }
 
 /*
@@ -145,7 +129,7 @@ static __always_inline u32 smm_frame_key(const struct smm_frame *f)
  * The key of the block holding @idx and its end (> @idx): the slow path
  * of smm_frame_recs(), for the first frame of a call (it may lie inside
  * a block) and for a tail where a head was due (a block merged or split
- * under the reader). As __smm_next_run() reads a block.
+ * under the reader). As smm_next_run() reads a block.
  */
 static noinline u32 smm_frame_block(const struct smm_mm *mm, u64 idx, u64 *blk_end)
 {
@@ -161,11 +145,12 @@ static noinline u32 smm_frame_block(const struct smm_mm *mm, u64 idx, u64 *blk_e
  * FRAME_GET's packed records of the runs from *pos (below @end), at most
  * @max into @recs: how many were written, *pos moved to the end of the
  * last. Each record is a whole run: one that @max cuts short is left for
- * the next call. The same runs as smm_next_run_marked() gives, found in
- * one pass that reads each block's head once and steps over the block
- * (2^order frames), reads a pageblock's migratetype once, and writes a
- * record when the key (state, migratetype, marks) changes: no call, no
- * bounds check a run beyond the one against @max.
+ * the next call. The runs are smm_next_run()'s, split where the marks
+ * change too, found in one pass that reads each block's head once and
+ * steps over the block (2^order frames), reads a pageblock's
+ * migratetype once, and writes a record when the key (state,
+ * migratetype, marks) changes: no call and no bounds check a run but
+ * the one against @max (the caller counts its room once).
  */
 unsigned int smm_frame_recs(const struct smm_mm *mm, u64 *pos, u64 end,
 			    struct shadowmm_frame_rec *recs, unsigned int max)
