@@ -9,7 +9,7 @@
 #include "frame_map.h"
 #include "owner.h"
 
-/* Every value of the type bits: the ones no frame has read as a page, as a tail */
+/* A state for every value of the type bits; those no type has read as a page, as a tail */
 static const u8 smm_state_of_type[1 << SMM_FRAME_TYPE_BITS] = {
 	[SMM_FRAME_TAIL]	= SHADOWMM_FRAME_PAGE,	/* only seen in a race */
 	[SMM_FRAME_HOLE]	= SHADOWMM_FRAME_HOLE,
@@ -105,8 +105,9 @@ bool smm_next_run(const struct smm_mm *mm, u64 *pos, u64 end, struct smm_run *ru
 /*
  * One packed record in one 8-byte store: the count in the low half, the
  * key (state, migratetype, marks: smm_frame_key()) above it, struct
- * shadowmm_frame_rec's layout read as a little-endian u64; @rec needs
- * 4-byte alignment only (a netlink payload's).
+ * shadowmm_frame_rec's layout read as a little-endian u64 (@count is
+ * below 2^26, a range's span at most); @rec needs 4-byte alignment only
+ * (a netlink payload's).
  */
 static __always_inline void smm_frame_rec_put(struct shadowmm_frame_rec *rec, u64 count, u32 key)
 {
