@@ -11,7 +11,7 @@
  * Two reply formats: nested RUN attributes (44 bytes a run, the format
  * of old clients, unchanged), or, when the request has FRAME_PACKED,
  * one PACKED_RUNS array of 8-byte struct shadowmm_frame_rec per message
- * with the marks (smm_next_run_marked()), the runs' starts implied by
+ * with the marks (smm_frame_recs()), the runs' starts implied by
  * PACKED_START and the counts before them.
  */
 #include "smm.h"
@@ -102,32 +102,26 @@ static unsigned int smm_nl_frame_fill_nested(struct sk_buff *skb, struct smm_nl_
 /*
  * Packed runs from ctx->pos: PACKED_START, then as many records as the
  * batch's tailroom holds in one PACKED_RUNS (its header written first,
- * its length set at the end, as a nest's). How many fit.
+ * its length set at the end, as a nest's), filled by the core in place
+ * (smm_frame_recs()): the room is counted once per message. How many fit.
  */
 static unsigned int smm_nl_frame_fill_packed(struct sk_buff *skb, struct smm_nl_frame_ctx *ctx)
 {
-	struct shadowmm_frame_rec *rec;
 	struct nlattr *recs;
-	struct smm_run run;
-	unsigned int n = 0;
-	u64 pos;
+	unsigned int room, n;
 
 	if (nla_put_u64_64bit(skb, SHADOWMM_A_FRAME_PACKED_START, ctx->pos, SHADOWMM_A_FRAME_PAD))
 		return 0;
 	recs = nla_nest_start_noflag(skb, SHADOWMM_A_FRAME_PACKED_RUNS);
 	if (!recs)
 		return 0;
-	for (pos = ctx->pos; n < SMM_NL_FRAME_RECS_MAX && skb_tailroom(skb) >= (int)sizeof(*rec) &&
-	     smm_next_run_marked(&smm_dev.mm, &pos, ctx->end, &run); n++) {
-		rec = skb_put(skb, sizeof(*rec));
-		rec->count = cpu_to_le32(run.count);
-		rec->state = run.state;
-		rec->mt = run.mt;
-		rec->marks = cpu_to_le16(run.marks);
-		ctx->pos = pos;
-	}
-	if (n)
+	room = min_t(unsigned int, SMM_NL_FRAME_RECS_MAX,
+		     max(skb_tailroom(skb), 0) / sizeof(struct shadowmm_frame_rec));
+	n = smm_frame_recs(&smm_dev.mm, &ctx->pos, ctx->end, (void *)skb_tail_pointer(skb), room);
+	if (n) {
+		skb_put(skb, n * sizeof(struct shadowmm_frame_rec));
 		nla_nest_end(skb, recs);
+	}
 	return n;
 }
 

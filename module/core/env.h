@@ -120,6 +120,9 @@ static inline void smm_cpu_put(void)
 
 #define smm_cond_resched()	cond_resched()
 
+/* A word in the byte order of the uapi's __le64 (FRAME_GET's packed records) */
+#define smm_cpu_to_le64(x)	cpu_to_le64(x)
+
 /*
  * The slab's lockless fast path (slab.c): a word only its CPU swaps
  * without a lock, and other CPUs take from it under that CPU's lock
@@ -389,6 +392,8 @@ extern void (*smm_user_resched)(void);
 	if (smm_user_resched)						\
 		smm_user_resched();					\
 } while (0)
+
+#define smm_cpu_to_le64(x)	htole64(x)
 
 static inline u64 smm_clock_ns(void)
 {

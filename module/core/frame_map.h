@@ -13,12 +13,12 @@ struct smm_run {
 	u64 start, count;
 	u32 state;		/* enum shadowmm_frame_state */
 	u32 mt;
-	u32 marks;		/* SHADOWMM_MARK_*; 0 from smm_next_run() */
 };
 
 u64 smm_block_head(const struct smm_mm *mm, u64 idx);
 bool smm_next_run(const struct smm_mm *mm, u64 *pos, u64 end, struct smm_run *run);
-bool smm_next_run_marked(const struct smm_mm *mm, u64 *pos, u64 end, struct smm_run *run);
 u32 smm_frame_marks(const struct smm_frame *f);
+unsigned int smm_frame_recs(const struct smm_mm *mm, u64 *pos, u64 end,
+			    struct shadowmm_frame_rec *recs, unsigned int max);
 
 #endif /* _SMM_CORE_FRAME_MAP_H */

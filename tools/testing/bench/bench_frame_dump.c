@@ -28,6 +28,12 @@
  * guest's speed swings by several times over a run).
  *
  *	bench_frame_dump [REPS]		(5 by default)
+ *	bench_frame_dump --replay N	no module: N dumps of the same map
+ *					(131,072 runs in 34 messages of
+ *					packed records, as the 32 KiB batches)
+ *					replayed from a capture through
+ *					smmc_frames_get(): the library's share
+ *					of a run, for callgrind (N 1 and 2)
  *
  * Prints "bench: dump NAME buf B runs R batches N bytes_per_batch X
  * rate R1 R2 ..." per format and buffer size, and "bench: pagemap-64k
@@ -42,8 +48,10 @@
 #include <sys/types.h>
 #include <time.h>
 #include <unistd.h>
+#include <linux/genetlink.h>
 
 #include "../../lib/libsmm.h"
+#include "../../lib/smmc_nl.h"
 
 #define MAX_REPS	32
 #define ALLOC_CALLS	32		/* of SHADOWMM_PAGE_BATCH_MAX order-0 pages */
@@ -228,12 +236,87 @@ static int bench_size(size_t size, int reps, bool packed)
 	return 0;
 }
 
+#define REPLAY_RUNS	131072
+#define REPLAY_MSG_RUNS	3856		/* a 32 KiB batch's records */
+
+/*
+ * The capture a packed dump of the fragmented map would give: page and
+ * free runs of one frame in turn, REPLAY_MSG_RUNS a message, a message
+ * a datagram, and DONE. 0, or 1 after printing the error.
+ */
+static int replay_capture(const char *path)
+{
+	static union {
+		char buf[REPLAY_MSG_RUNS * sizeof(struct shadowmm_frame_rec) + 256];
+		uint64_t align;
+	} m;
+	struct shadowmm_frame_rec rec = { .count = htole32(1) };
+	struct smmc_capture *c;
+	struct nlmsghdr *nlh;
+	struct nlattr *recs;
+	uint64_t start = 0;
+	unsigned int i;
+	int err = 0;
+
+	if (smmc_capture_create(&c, path))
+		return fail("replay: cannot create", path);
+	while (start < REPLAY_RUNS && !err) {
+		nlh = mnl_nlmsg_put_header(m.buf);
+		nlh->nlmsg_type = GENL_MIN_ID;
+		nlh->nlmsg_flags = NLM_F_MULTI;
+		((struct genlmsghdr *)mnl_nlmsg_put_extra_header(nlh, sizeof(struct genlmsghdr)))->cmd =
+			SHADOWMM_CMD_FRAME_GET;
+		mnl_attr_put_u64(nlh, SHADOWMM_A_FRAME_PACKED_START, start);
+		recs = mnl_attr_nest_start(nlh, SHADOWMM_A_FRAME_PACKED_RUNS);
+		for (i = 0; i < REPLAY_MSG_RUNS && start < REPLAY_RUNS; i++, start++) {
+			rec.state = start % 2 ? SHADOWMM_FRAME_FREE : SHADOWMM_FRAME_PAGE;
+			memcpy(mnl_nlmsg_get_payload_tail(nlh), &rec, sizeof(rec));
+			nlh->nlmsg_len += sizeof(rec);
+		}
+		mnl_attr_nest_end(nlh, recs);
+		err = smmc_capture_put(c, SHADOWMM_CMD_FRAME_GET, start == i, m.buf,
+				       nlh->nlmsg_len);
+	}
+	nlh = mnl_nlmsg_put_header(m.buf);
+	nlh->nlmsg_type = NLMSG_DONE;
+	nlh->nlmsg_flags = NLM_F_MULTI;
+	memset(mnl_nlmsg_put_extra_header(nlh, sizeof(int)), 0, sizeof(int));
+	if (err || smmc_capture_put(c, SHADOWMM_CMD_FRAME_GET, false, m.buf, nlh->nlmsg_len))
+		err = 1;
+	smmc_capture_close(c);
+	return err ? fail("replay: cannot write", path) : 0;
+}
+
+/* --replay N: N replayed dumps, each checked to give REPLAY_RUNS runs. */
+static int replay(int n)
+{
+	char path[64];
+	struct smmc_nl nl;
+	int r, ret = 0;
+
+	snprintf(path, sizeof(path), "/tmp/bench_frame_dump.%d.cap", (int)getpid());
+	if (replay_capture(path))
+		return 1;
+	if (smmc_nl_open_replay(&nl, path)) {
+		unlink(path);
+		return fail("replay", nl.err);
+	}
+	for (r = 0; r < n && !ret; r++)
+		if (dump(&nl) != REPLAY_RUNS)
+			ret = fail("replay: not every run", nl.err);
+	smmc_nl_close(&nl);
+	unlink(path);
+	return ret;
+}
+
 int main(int argc, char **argv)
 {
 	int reps = argc > 1 ? atoi(argv[1]) : 5;
 	struct smmc_nl nl;
 	size_t i;
 
+	if (argc == 3 && !strcmp(argv[1], "--replay"))
+		return replay(atoi(argv[2]));
 	if (reps < 1 || reps > MAX_REPS)
 		return fail("usage: bench_frame_dump [REPS (1-32)]", NULL);
 	if (smmc_nl_open(&nl))

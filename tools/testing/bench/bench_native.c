@@ -6,7 +6,9 @@
  *   bench_native [OUT.json]           the table, and JSON to OUT.json
  *   bench_native --pairs KIND N       N pairs of KIND (pcp, buddy or slab)
  *                                     and nothing else: what callgrind counts
- *                                     (KIND leaves: one leaves walk of N pages)
+ *                                     (KIND leaves: one leaves walk of N pages;
+ *                                     KIND frames: N packed FRAME_GET records
+ *                                     of a fragmented 1 GiB map, frames_dump())
  *   bench_native --slab-mix           only the slab policies on two
  *                                     workloads (bench_slab_mix.c)
  *   bench_native --slab-mix-run W P S one run of workload W on policy P,
@@ -34,6 +36,7 @@
 #include <time.h>
 
 #include "common.h"
+#include "../../../module/core/frame_map.h"
 #include "../../../module/core/slab.h"
 #include "bench_slab_mix.h"
 #include "fake_pt.h"
@@ -239,6 +242,51 @@ static int leaves_walk(u64 pages)
 	return ret == 1 && got == pages && runs == (pages + 511) / 512 ? 0 : -1;
 }
 
+#define FRAMES_RANGE	262144		/* 1 GiB */
+#define FRAMES_PER_MSG	4088		/* records in a 32 KiB batch's message */
+
+/*
+ * @n packed records of FRAME_GET over the map of the VM's frame-dump
+ * bench (bench_frame_dump.c): a 1 GiB range, half of it allocated as
+ * order-0 pages, every other one freed (131,074 runs), dumped from the
+ * start again as often as @n needs (each pass checked to cover the range), FRAMES_PER_MSG records a message as
+ * module/nl_frame.c fills them. -1 when a run is missing or the range
+ * cannot be set up.
+ */
+static int frames_dump(u64 n)
+{
+	static struct shadowmm_frame_rec recs[FRAMES_PER_MSG];
+	struct smm_test_section s = { 0x100000, FRAMES_RANGE };
+	static u64 idx[FRAMES_RANGE / 2];
+	u64 got = 0, pos = 0, covered = 0, i;
+	struct smm_test_mm t;
+	unsigned int k;
+
+	if (smm_test_mm_init(&t, &s, 1, NULL, false, 1))
+		return -1;
+	for (i = 0; i < FRAMES_RANGE / 2; i++)
+		if (smm_alloc_pages(&t.mm, 0, SHADOWMM_GFP_MOVABLE, 0, &idx[i]))
+			return -1;
+	for (i = 0; i < FRAMES_RANGE / 2; i += 2)
+		smm_free_pages(&t.mm, idx[i], 0);
+	while (got < n) {
+		k = smm_frame_recs(&t.mm, &pos, t.range.span, recs, FRAMES_PER_MSG);
+		if (!k)
+			return -1;
+		for (i = 0; i < k; i++)
+			covered += recs[i].count;
+		got += k;
+		if (pos == t.range.span) {
+			if (covered != FRAMES_RANGE)
+				return -1;
+			covered = 0;
+			pos = 0;
+		}
+	}
+	smm_test_mm_destroy(&t);
+	return 0;
+}
+
 /* Instructions for N pairs of KIND, from valgrind's "Collected" line; -1 without it. */
 static double callgrind_ir(const char *self, const char *kind, u64 pairs)
 {
@@ -275,6 +323,8 @@ static int pairs_only(const char *kind, u64 n)
 		return slab_pairs_ns(1, n, SMM_SLOB) < 0;
 	if (!strcmp(kind, "leaves"))
 		return leaves_walk(n) < 0;
+	if (!strcmp(kind, "frames"))
+		return frames_dump(n) < 0;
 	if (strcmp(kind, "pcp") && strcmp(kind, "buddy"))
 		return 2;
 	if (setup(&t, 16384, !strcmp(kind, "pcp"), &ns))
