@@ -141,6 +141,17 @@ static inline bool smm_cmpxchg64(u64 *p, u64 *old, u64 new)
 }
 
 #define smm_xchg64(p, v)	xchg(p, v)
+
+/*
+ * A per-CPU event count, by its own CPU with preemption off, read by
+ * others without a lock: this_cpu_inc()'s instruction (one increment of
+ * memory, no lock prefix), which no interrupt on the CPU can split.
+ */
+#ifdef CONFIG_X86_64
+#define smm_count_inc_cpu(var)	asm volatile("incq %0" : "+m"(var))
+#else
+#define smm_count_inc_cpu(var)	WRITE_ONCE(var, (var) + 1)
+#endif
 #define smm_store_release(p, v)	smp_store_release(p, v)
 #define smm_preempt_disable()	preempt_disable()
 #define smm_preempt_enable()	preempt_enable()
@@ -360,8 +371,11 @@ static inline void smm_cpu_put(void)
  * The kernel half's lockless word: the same LOCK cmpxchg and xchg
  * instructions (sequentially consistent atomics compile to them on
  * x86-64), so the fast path pays here what it pays in the module.
- * Preemption is a thread's count, as the kernel's is a CPU's: one
- * increment and one decrement, where the kernel decrements and tests.
+ * Preemption is a thread's count, as the kernel's is a CPU's, addressed
+ * as the kernel's (local-exec TLS: %fs and an offset, as %gs and
+ * __preempt_count): one increment, and a decrement and test, where the
+ * kernel's test is for a pending reschedule and ours for an enable
+ * without its disable (a bug either way).
  */
 static inline bool smm_cmpxchg64(u64 *p, u64 *old, u64 new)
 {
@@ -370,17 +384,24 @@ static inline bool smm_cmpxchg64(u64 *p, u64 *old, u64 new)
 }
 
 #define smm_xchg64(p, v)	__atomic_exchange_n(p, v, __ATOMIC_SEQ_CST)
+/* The kernel half's one increment of memory; TSan sees a plain store instead. */
+#if defined(__x86_64__) && !defined(__SANITIZE_THREAD__)
+#define smm_count_inc_cpu(var)	__asm__ __volatile__("incq %0" : "+m"(var))
+#else
+#define smm_count_inc_cpu(var)	WRITE_ONCE(var, (var) + 1)
+#endif
 #define smm_store_release(p, v)	__atomic_store_n(p, v, __ATOMIC_RELEASE)
 #define SMM_LOCKLESS_FAST_PATH	1	/* threads are CPUs: nothing preempts a fast path */
 
-extern __thread unsigned int smm_user_preempt;
+extern __thread int smm_user_preempt __attribute__((tls_model("local-exec")));
 #define smm_preempt_disable()	do {					\
 	smm_user_preempt++;						\
 	__asm__ __volatile__("" ::: "memory");				\
 } while (0)
 #define smm_preempt_enable()	do {					\
 	__asm__ __volatile__("" ::: "memory");				\
-	smm_user_preempt--;						\
+	if (unlikely(--smm_user_preempt < 0))				\
+		__builtin_trap();	/* an enable without its disable */	\
 } while (0)
 
 /*

@@ -260,6 +260,9 @@ int smm_fail_set(struct smm_fail_attr *a, unsigned int target, unsigned int attr
 
 	if (ret)
 		return ret;
+	/* sleeps in the kernel (text patching): before the spinlock */
+	if (target == SHADOWMM_FAULT_SLAB && attr == SHADOWMM_A_FAULT_PROBABILITY && v)
+		smm_failslab_key_on();
 	smm_lock(&a->lock);
 	switch (attr) {
 	case SHADOWMM_A_FAULT_PROBABILITY: WRITE_ONCE(a->probability, v); break;

@@ -71,6 +71,29 @@ static inline bool smm_should_fail_alloc_page(struct smm_fail_attr *a, unsigned 
 	return __smm_should_fail_alloc_page(a, order, gfp);
 }
 
+/*
+ * Whether failslab was ever armed since load: the slab fast path asks
+ * this before it reads the target's probability. In the kernel a static
+ * key, as should_failslab() is guarded by one (a patched jump, nothing
+ * loaded); user space reads a flag (one compare of memory and a branch,
+ * not cheaper than the key). Set before the probability, so an
+ * allocation that follows the setting sees both; never cleared, so a
+ * disarmed target costs the load again but nothing races.
+ */
+#ifdef __KERNEL__
+DECLARE_STATIC_KEY_FALSE(smm_failslab_key);
+#define smm_failslab_maybe()	static_branch_unlikely(&smm_failslab_key)
+#define smm_failslab_key_on()	static_branch_enable(&smm_failslab_key)
+#else
+extern bool smm_user_failslab_key;
+#ifdef __SANITIZE_THREAD__
+#define smm_failslab_maybe()	READ_ONCE(smm_user_failslab_key)
+#else
+#define smm_failslab_maybe()	(smm_user_failslab_key)	/* a compare of memory: no load of its own */
+#endif
+#define smm_failslab_key_on()	WRITE_ONCE(smm_user_failslab_key, true)
+#endif
+
 /* should_failslab(): one load while the target is not armed. */
 static inline bool smm_should_failslab(struct smm_fail_attr *a, u32 cache_flags,
 				       unsigned int gfp, u32 size)

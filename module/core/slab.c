@@ -243,7 +243,7 @@ static int smm_cache_layout(struct smm_cache *c, u32 size, u32 align, unsigned i
 	c->order = order;
 	c->slab_bytes = SMM_PAGE_SIZE << order;
 	c->objects = smm_order_objects(order, c->size, c->first);
-	c->recip = (u32)(((1ULL << 32) + c->size - 1) / c->size);
+	smm_cache_set_stride(c);
 	/* set_min_partial() */
 	c->min_partial = min(max(smm_ilog2(c->size) / 2, (unsigned int)SMM_MIN_PARTIAL),
 			     (unsigned int)SMM_MAX_PARTIAL);
@@ -712,11 +712,11 @@ static __always_inline void *__smm_cache_alloc(struct smm_cache *c, unsigned int
 	struct smm_cache_cpu *cc;
 	u32 off, next;
 	char *base;
-	u64 w;
+	u64 w, hi;
 
 	/* debug flags or another policy: fixed at creation, no lock needed to read */
-	if (unlikely(smm_fail_armed(&c->mm->fail[SHADOWMM_FAULT_SLAB]) || c->locked_only ||
-		     !SMM_LOCKLESS_FAST_PATH))
+	if (unlikely((smm_failslab_maybe() && smm_fail_armed(&c->mm->fail[SHADOWMM_FAULT_SLAB])) ||
+		     c->locked_only || !SMM_LOCKLESS_FAST_PATH))
 		return smm_cache_alloc_cold(c, cpu, owner, pos);
 	cc = &c->cpu[cpu];
 	smm_preempt_disable();
@@ -726,13 +726,15 @@ static __always_inline void *__smm_cache_alloc(struct smm_cache *c, unsigned int
 		goto locked;
 	base = cc->base;
 	next = data_race(smm_slab_fp_get(c, base, off));
-	if (unlikely(next != SMM_SLAB_END && !smm_slab_slot_ok(c, next)))
+	if (unlikely(!smm_slab_slot_ok(c, next)) && next != SMM_SLAB_END)
 		goto locked;
-	if (unlikely(!smm_cmpxchg64(&cc->fast, &w, smm_cc_word(smm_cc_word_slab(w), next))))
+	/* the same slab, next in off's place */
+	hi = smm_cc_word_hi(w);
+	if (unlikely(!smm_cmpxchg64(&cc->fast, &w, hi + next)))
 		goto locked;
-	smm_count_add(cc->stats.alloc_fast, 1);
+	smm_count_inc_cpu(cc->stats.alloc_fast);
 	smm_preempt_enable();
-	*pos = ((u64)smm_cc_word_slab(w) << SMM_PAGE_SHIFT) + off;
+	*pos = smm_cc_hi_pos(hi) + off;
 	return base + off;
 locked:
 	smm_preempt_enable();
@@ -836,9 +838,10 @@ out_error:
 /*
  * smm_cache_free() past its lockless fast path: take the lock and do it
  * all there. Out of line, so that nothing lives across the lock call on
- * the fast path.
+ * the fast path; @pos second, where smm_cache_free() has it, so the tail
+ * call moves nothing and the fast path keeps no copy.
  */
-static noinline int smm_cache_free_lock(struct smm_cache *c, struct smm_cache_cpu *cc, u64 pos)
+static noinline int smm_cache_free_lock(struct smm_cache *c, u64 pos, struct smm_cache_cpu *cc)
 {
 	u64 head = smm_slab_head(c, pos);
 
@@ -861,26 +864,33 @@ static noinline int smm_cache_free_lock(struct smm_cache *c, struct smm_cache_cp
 int smm_cache_free(struct smm_cache *c, u64 pos, unsigned int cpu)
 {
 	struct smm_cache_cpu *cc = &c->cpu[cpu];
-	u64 head, w;
-	u32 off;
+	u64 off, w, hi;
+	u32 free;
 
 	smm_trace_cache_free(c, pos);
 	if (unlikely(c->locked_only || !SMM_LOCKLESS_FAST_PATH))
-		return smm_cache_free_lock(c, cc, pos);
-	head = smm_slab_head(c, pos);
-	off = (u32)(pos - (head << SMM_PAGE_SHIFT));
+		return smm_cache_free_lock(c, pos, cc);
 	smm_preempt_disable();
 	w = READ_ONCE(cc->fast);
-	if (likely(smm_cc_word_slab(w) == head && off != smm_cc_word_free(w))) {
-		smm_slab_fp_set(c, cc->base, off, smm_cc_word_free(w));
-		if (likely(smm_cmpxchg64(&cc->fast, &w, smm_cc_word(head, off)))) {
-			smm_count_add(cc->stats.free_fast, 1);
+	free = smm_cc_word_free(w);
+	/*
+	 * In the active slab when its offset from the slab's start is below
+	 * the slab's size: the head compare, without finding the head (no
+	 * active slab, SMM_FRAME_NONE, starts above every position).
+	 */
+	hi = smm_cc_word_hi(w);
+	off = pos - smm_cc_hi_pos(hi);
+	if (likely(off < c->slab_bytes && (u32)off != free)) {
+		smm_slab_fp_set(c, cc->base, off, free);
+		/* the same slab, off in free's place */
+		if (likely(smm_cmpxchg64(&cc->fast, &w, hi + off))) {
+			smm_count_inc_cpu(cc->stats.free_fast);
 			smm_preempt_enable();
 			return 0;
 		}
 	}
 	smm_preempt_enable();
-	return smm_cache_free_lock(c, cc, pos);
+	return smm_cache_free_lock(c, pos, cc);
 }
 
 /*

@@ -181,6 +181,21 @@ static inline u32 smm_cc_word_free(u64 w)
 	return (u32)w;
 }
 
+/* The word's slab alone (free 0): the word minus its first free object */
+static inline u64 smm_cc_word_hi(u64 w)
+{
+	return w - smm_cc_word_free(w);
+}
+
+/*
+ * The position of a word's slab from smm_cc_word_hi() (past every
+ * object's with SMM_FRAME_NONE): one shift, slab << 32 to slab << 12.
+ */
+static inline u64 smm_cc_hi_pos(u64 hi)
+{
+	return hi >> (32 - SMM_PAGE_SHIFT);
+}
+
 /* The active slab's head, or SMM_FRAME_NONE: under @cc's lock, or its own CPU */
 static inline u32 smm_cc_slab(const struct smm_cache_cpu *cc)
 {
@@ -275,8 +290,10 @@ struct smm_cache {
 	u32 owner_offset;	/* owner tag in the slot (STORE_USER) */
 	u32 first;		/* offset of slot 0 in the slab: 0, as SLUB (smm_slab_slot_ok() relies on it) */
 	u32 order, objects;
-	u32 slab_bytes;
+	u64 slab_bytes;		/* PAGE_SIZE << order; u64: the free fast path compares a u64 with it */
 	u64 recip;		/* 2^32 / size rounded up: index without division (u64: one imul) */
+	u32 slot_inv;		/* inverse of size's odd part mod 2^32: smm_slab_slot_ok() */
+	u32 slot_shift;		/* size's trailing zero bits */
 	u32 min_partial;
 	u32 cpu_partial;	/* set_cpu_partial(): objects; 0 with debug flags */
 	u32 cpu_partial_slabs;	/* slub_set_cpu_partial(): slabs a CPU's list holds */
@@ -495,19 +512,43 @@ static inline void smm_slab_fp_set(const struct smm_cache *c, char *base, u32 of
 }
 
 /*
- * Is @off a slot of this cache's slabs? Multiplication, no division, and
- * no bound compares: recip is 2^32 / size rounded up, so i is the exact
- * index of every offset inside the slab (the rounding error stays below
- * off * size / 2^32 < 1 / 16 of a slot), and at least objects for any
- * offset past the last slot: the index test is the bound test. Slot 0 is
- * at offset 0 (first is 0 for every policy). slab_test's
- * slab_slot_ok_is_the_bound_check compares it with the bounds asked.
+ * The slot stride's constants, from size (set once at creation, by every
+ * policy): recip for the index of an offset, slot_inv and slot_shift for
+ * smm_slab_slot_ok(). size = 2^slot_shift * d, d odd; slot_inv * d = 1
+ * mod 2^32 (Newton's iteration: each step doubles the correct low bits,
+ * from 3 of x = d, since d * d = 1 mod 8 for any odd d).
+ */
+static inline void smm_cache_set_stride(struct smm_cache *c)
+{
+	u32 d = c->size >> __builtin_ctz(c->size), x = d;
+	int i;
+
+	for (i = 0; i < 4; i++)
+		x *= 2 - d * x;
+	c->recip = (u32)(((1ULL << 32) + c->size - 1) / c->size);
+	c->slot_shift = __builtin_ctz(c->size);
+	c->slot_inv = x;
+}
+
+/*
+ * Is @off a slot of this cache's slabs? One multiplication, one rotation
+ * and one compare, no division: with size = 2^k * d (d odd) and slot_inv
+ * d's inverse mod 2^32, off * slot_inv rotated right by k is off / size
+ * exactly when size divides off; otherwise the rotation brings nonzero
+ * low bits to the top (off not a multiple of 2^k) or the product of the
+ * odd part is above (2^(32-k) - 1) / d (off a multiple of 2^k but not
+ * of d: the divisibility test by the modular inverse), and either is at
+ * least objects, since objects * size fits in a slab (< 2^32). So the
+ * index test is the bound test and the alignment test; SMM_SLAB_END is
+ * not a slot. Slot 0 is at offset 0 (first is 0 for every policy).
+ * slab_test's slab_slot_ok_is_the_bound_check compares it with the
+ * bounds asked.
  */
 static inline bool smm_slab_slot_ok(const struct smm_cache *c, u32 off)
 {
-	u32 i = (u32)((off * c->recip) >> 32);
+	u32 x = off * c->slot_inv, k = c->slot_shift;
 
-	return i < c->objects && i * c->size == off;
+	return (x >> k | x << (-k & 31)) < c->objects;
 }
 
 #endif /* _SMM_CORE_SLAB_H */

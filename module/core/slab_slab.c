@@ -1237,7 +1237,7 @@ int smm_slabp_layout(struct smm_cache *c, u32 size, u32 align)
 	c->order = order;
 	c->objects = num;
 	c->slab_bytes = SMM_PAGE_SIZE << order;
-	c->recip = (u32)(((1ULL << 32) + c->size - 1) / c->size);
+	smm_cache_set_stride(c);
 	n->freelist_size = num * sizeof(smm_slabp_idx_t);
 	n->colour_off = c->align > SMM_SLAB_CACHELINE ? c->align : SMM_SLAB_CACHELINE;
 	n->colour = left / n->colour_off;

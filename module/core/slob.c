@@ -969,7 +969,7 @@ int smm_slob_layout(struct smm_slabs *s, struct smm_cache *c, u32 size, u32 alig
 	}
 	c->order = order;
 	c->slab_bytes = SMM_PAGE_SIZE << order;
-	c->recip = (u32)(((1ULL << 32) + c->size - 1) / c->size);
+	smm_cache_set_stride(c);
 	return 0;
 }
 
