@@ -549,6 +549,27 @@ static noinline smm_noclone void smm_free_pages_pcp0(struct smm_mm *mm, struct s
 }
 
 /*
+ * The rest of smm_free_pages() for a block of @order: its zone, the
+ * migratetype of its pageblock, then the CPU's list or the buddy. Inline
+ * twice, the order a constant 0 in the common case, so that the order-0
+ * free is straight-line code to its tail call.
+ */
+static __always_inline void smm_free_block(struct smm_mm *mm, u64 idx, unsigned int cpu,
+					   unsigned int order)
+{
+	unsigned int zone = smm_zone_of(mm, idx);
+	unsigned int mt = smm_pageblock_mt(mm, idx);
+
+	smm_page_owner_free(mm, idx, order);
+	if (likely(mm->pcp_enabled && !order && mt != SHADOWMM_MT_ISOLATE))
+		smm_free_pages_pcp0(mm, smm_pcp_of(mm, cpu, zone), idx, mt);
+	else if (mm->pcp_enabled && smm_pcp_allowed_order(order) && mt != SHADOWMM_MT_ISOLATE)
+		smm_pcp_free(mm, zone, idx, order, mt, cpu);
+	else
+		smm_free_pages_buddy(mm, zone, idx, order, mt);
+}
+
+/*
  * Free the block whose head is @idx (a PAGE head). It goes back under
  * the migratetype of its pageblock, as the kernel frees to the pageblock's
  * type, not the allocation's; a block of an isolated pageblock goes
@@ -559,7 +580,6 @@ static noinline smm_noclone void smm_free_pages_pcp0(struct smm_mm *mm, struct s
 void smm_free_pages(struct smm_mm *mm, u64 idx, unsigned int cpu)
 {
 	struct smm_frame f;
-	unsigned int order, zone, mt;
 
 	if (WARN_ON_ONCE(idx >= mm->range->span || cpu >= mm->nr_cpus))
 		return;
@@ -567,21 +587,12 @@ void smm_free_pages(struct smm_mm *mm, u64 idx, unsigned int cpu)
 	/* a PAGE head of order 0, type and order in one compare of the low byte */
 	if (likely((f.word & SMM_FRAME_MASK(SMM_FRAME_MT_SHIFT)) ==
 		   smm_frame_head_word(SMM_FRAME_PAGE, 0, 0, 0))) {
-		order = 0;
-	} else {
-		if (WARN_ON_ONCE(smm_frame_type(&f) != SMM_FRAME_PAGE))
-			return;
-		order = smm_frame_order(&f);
+		smm_free_block(mm, idx, cpu, 0);
+		return;
 	}
-	zone = smm_zone_of(mm, idx);
-	mt = smm_pageblock_mt(mm, idx);
-	smm_page_owner_free(mm, idx, order);
-	if (likely(mm->pcp_enabled && !order && mt != SHADOWMM_MT_ISOLATE))	/* constants folded */
-		smm_free_pages_pcp0(mm, smm_pcp_of(mm, cpu, zone), idx, mt);
-	else if (mm->pcp_enabled && smm_pcp_allowed_order(order) && mt != SHADOWMM_MT_ISOLATE)
-		smm_pcp_free(mm, zone, idx, order, mt, cpu);
-	else
-		smm_free_pages_buddy(mm, zone, idx, order, mt);
+	if (WARN_ON_ONCE(smm_frame_type(&f) != SMM_FRAME_PAGE))
+		return;
+	smm_free_block(mm, idx, cpu, smm_frame_order(&f));
 }
 
 /*
