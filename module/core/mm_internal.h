@@ -139,9 +139,9 @@ static inline u64 smm_zone_free_cma(const struct smm_zone *z)
  * ALLOC_CMA) stays above @mark and the lowmem reserve. Lockless reads,
  * as the kernel's.
  */
-static __always_inline bool smm_zone_watermark_order0(const struct smm_zone *z, u64 mark,
-						      unsigned int highest,
-						      unsigned int alloc_flags)
+static __always_inline bool __smm_zone_watermark_order0(const struct smm_zone *z, u64 mark,
+							u64 lowmem_reserve,
+							unsigned int alloc_flags)
 {
 	s64 usable = READ_ONCE(z->free);
 	s64 unusable = 0;
@@ -152,7 +152,15 @@ static __always_inline bool smm_zone_watermark_order0(const struct smm_zone *z, 
 		unusable += smm_zone_free_cma(z);
 	/* the reserve's count may over-estimate it */
 	usable -= min(usable, unusable);
-	return usable > (s64)(mark + z->lowmem_reserve[highest]);
+	return usable > (s64)(mark + lowmem_reserve);
+}
+
+/* The same, the reserve lowmem_reserve[@highest] of @z. */
+static __always_inline bool smm_zone_watermark_order0(const struct smm_zone *z, u64 mark,
+						      unsigned int highest,
+						      unsigned int alloc_flags)
+{
+	return __smm_zone_watermark_order0(z, mark, z->lowmem_reserve[highest], alloc_flags);
 }
 
 /* Migratetype of an allocation, from its flags (gfp_migratetype()). */
