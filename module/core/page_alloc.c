@@ -552,10 +552,11 @@ static noinline void smm_free_pages_buddy(struct smm_mm *mm, unsigned int zone, 
 /*
  * An order-0 block onto this CPU's list (smm_pcp_free_fast() inline),
  * out of line: a tail call from smm_free_pages(), which then saves no
- * registers for the buddy's frees.
+ * registers for the buddy's frees. @idx comes second, in the register
+ * smm_free_pages() has it in.
  */
-static noinline smm_noclone void smm_free_pages_pcp0(struct smm_mm *mm, struct smm_pcp *pcp,
-						     u64 idx, unsigned int mt)
+static noinline smm_noclone void smm_free_pages_pcp0(struct smm_mm *mm, u64 idx,
+						     struct smm_pcp *pcp, unsigned int mt)
 {
 	smm_trace_page_free(mm, idx, 0);
 	smm_pcp_free_fast(mm, pcp, idx, mt);
@@ -575,7 +576,7 @@ static __always_inline void smm_free_block(struct smm_mm *mm, u64 idx, unsigned 
 
 	smm_page_owner_free(mm, idx, order);
 	if (likely(mm->pcp_enabled && !order && mt != SHADOWMM_MT_ISOLATE))
-		smm_free_pages_pcp0(mm, smm_pcp_of(mm, cpu, zone), idx, mt);
+		smm_free_pages_pcp0(mm, idx, smm_pcp_of(mm, cpu, zone), mt);
 	else if (mm->pcp_enabled && smm_pcp_allowed_order(order) && mt != SHADOWMM_MT_ISOLATE)
 		smm_pcp_free(mm, zone, idx, order, mt, cpu);
 	else
