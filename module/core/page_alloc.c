@@ -575,9 +575,11 @@ static __always_inline void smm_free_block(struct smm_mm *mm, u64 idx, unsigned 
 	unsigned int mt = smm_pageblock_mt(mm, idx);
 
 	smm_page_owner_free(mm, idx, order);
-	if (likely(mm->pcp_enabled && !order && mt != SHADOWMM_MT_ISOLATE))
+	if (unlikely(!mm->pcp_enabled))
+		smm_free_pages_buddy(mm, zone, idx, order, mt);
+	else if (likely(!order && mt != SHADOWMM_MT_ISOLATE))
 		smm_free_pages_pcp0(mm, idx, smm_pcp_of(mm, cpu, zone), mt);
-	else if (mm->pcp_enabled && smm_pcp_allowed_order(order) && mt != SHADOWMM_MT_ISOLATE)
+	else if (smm_pcp_allowed_order(order) && mt != SHADOWMM_MT_ISOLATE)
 		smm_pcp_free(mm, zone, idx, order, mt, cpu);
 	else
 		smm_free_pages_buddy(mm, zone, idx, order, mt);
