@@ -357,6 +357,21 @@ struct smm_fast_req {
 	u32 alloc_flags;		/* step 1's: ALLOC_WMARK_LOW, _CMA, _NOFRAGMENT */
 };
 
+/*
+ * The addresses a fast request's order-0 path reads, as byte offsets it
+ * adds (smm_alloc_page_pcp()), in an array of their own beside
+ * fast_req[] (same slot, same stride): from the mm, its zone
+ * (zones[zone]) and the lowmem reserve it checks
+ * (zones[zone].lowmem_reserve[highest]); from a CPU's first pcp, the
+ * zone's. 0 when the request's zone is -1.
+ */
+struct smm_fast_off {
+	u16 zone;
+	u16 reserve;
+	u16 pcp;
+	u16 unused;
+};
+
 #define SMM_NR_FAST_REQ		32
 
 struct smm_mm {
@@ -375,6 +390,7 @@ struct smm_mm {
 	 */
 	int preferred_zone[SMM_NR_ZONES];
 	struct smm_fast_req fast_req[SMM_NR_FAST_REQ];	/* by smm_fast_req_index() */
+	struct smm_fast_off fast_off[SMM_NR_FAST_REQ];	/* likewise */
 	u64 min_free_kbytes;		/* vm.min_free_kbytes, written under sysctl_lock */
 	unsigned int watermark_scale_factor;	/* vm.watermark_scale_factor, likewise */
 	unsigned int watermark_boost_factor;	/* vm.watermark_boost_factor, 0: no boost */

@@ -24,6 +24,22 @@
 #define smm_count_add(var, n)	WRITE_ONCE(var, (var) + (n))
 #define smm_count_sub(var, n)	WRITE_ONCE(var, (var) - (n))
 
+/*
+ * The same for a pcp's own counters (its count and stats) on the fast
+ * paths, under the pcp lock: a plain add, as the kernel's pcp->count
+ * update and __count_vm_events() (raw_cpu_add()) are, which x86-64
+ * makes one add to memory, still one store a READ_ONCE() sees whole
+ * (WRITE_ONCE() made it a load, an add and a store). Under
+ * ThreadSanitizer (and KCSAN) the WRITE_ONCE(), as smm_seq_bump().
+ */
+#ifndef __SANITIZE_THREAD__
+#define smm_pcp_count_add(var, n)	((var) += (n))
+#define smm_pcp_count_sub(var, n)	((var) -= (n))
+#else
+#define smm_pcp_count_add(var, n)	smm_count_add(var, n)
+#define smm_pcp_count_sub(var, n)	smm_count_sub(var, n)
+#endif
+
 /* page_alloc.c: one zone's generation, and the store that moves it */
 u64 smm_zone_generation(const struct smm_mm *mm, unsigned int zone);
 bool smm_zone_generation_moved(const struct smm_mm *mm, unsigned int zone, u64 gen);
@@ -123,9 +139,9 @@ static inline u64 smm_zone_free_cma(const struct smm_zone *z)
  * ALLOC_CMA) stays above @mark and the lowmem reserve. Lockless reads,
  * as the kernel's.
  */
-static __always_inline bool smm_zone_watermark_order0(const struct smm_zone *z, u64 mark,
-						      unsigned int highest,
-						      unsigned int alloc_flags)
+static __always_inline bool __smm_zone_watermark_order0(const struct smm_zone *z, u64 mark,
+							u64 lowmem_reserve,
+							unsigned int alloc_flags)
 {
 	s64 usable = READ_ONCE(z->free);
 	s64 unusable = 0;
@@ -136,7 +152,15 @@ static __always_inline bool smm_zone_watermark_order0(const struct smm_zone *z, 
 		unusable += smm_zone_free_cma(z);
 	/* the reserve's count may over-estimate it */
 	usable -= min(usable, unusable);
-	return usable > (s64)(mark + z->lowmem_reserve[highest]);
+	return usable > (s64)(mark + lowmem_reserve);
+}
+
+/* The same, the reserve lowmem_reserve[@highest] of @z. */
+static __always_inline bool smm_zone_watermark_order0(const struct smm_zone *z, u64 mark,
+						      unsigned int highest,
+						      unsigned int alloc_flags)
+{
+	return __smm_zone_watermark_order0(z, mark, z->lowmem_reserve[highest], alloc_flags);
 }
 
 /* Migratetype of an allocation, from its flags (gfp_migratetype()). */
@@ -357,8 +381,8 @@ static __always_inline u64 smm_pcp_alloc_fast(struct smm_mm *mm, struct smm_pcp 
 	smm_frame_store(&mm->frames[idx],
 			smm_frame_head_word(SMM_FRAME_PAGE, order, smm_frame_mt(&f),
 					    smm_frame_links(SMM_FRAME_NONE, SMM_FRAME_NONE)));
-	smm_count_sub(pcp->count, 1U << order);
-	smm_count_add(pcp->stats.alloc[smm_pcp_stat_slot(order)], 1);
+	smm_pcp_count_sub(pcp->count, 1U << order);
+	smm_pcp_count_add(pcp->stats.alloc[smm_pcp_stat_slot(order)], 1);
 	smm_pcp_unlock(pcp);
 	return idx;
 }
@@ -388,7 +412,7 @@ static __always_inline void smm_pcp_free_fast(struct smm_mm *mm, struct smm_pcp 
 	smm_pcp_census(pcp, idx, 1);
 	count = pcp->count + 1;		/* the value stored, not loaded again */
 	WRITE_ONCE(pcp->count, count);
-	smm_count_add(pcp->stats.free[0], 1);
+	smm_pcp_count_add(pcp->stats.free[0], 1);
 	if (unlikely(count >= pcp->high))
 		smm_pcp_free_high(mm, pcp, p);
 	smm_pcp_unlock(pcp);

@@ -106,6 +106,7 @@ static void smm_set_fast_reqs(struct smm_mm *mm)
 
 	for (slot = 0; slot < SMM_NR_FAST_REQ; slot++) {
 		struct smm_fast_req *r = &mm->fast_req[slot];
+		struct smm_fast_off *off = &mm->fast_off[slot];
 
 		gfp = (slot & 0xf) | (slot & 0x10) << SMM_FAST_REQ_HIGHMEM_SHIFT;
 		WARN_ON_ONCE(smm_fast_req_index(gfp) != slot);
@@ -115,7 +116,15 @@ static void smm_set_fast_reqs(struct smm_mm *mm)
 		r->pindex = smm_pcp_index(0, r->mt);
 		r->alloc_flags = SMM_ALLOC_WMARK_LOW | smm_gfp_alloc_cma(gfp) |
 				 smm_alloc_flags_nofragment(mm, gfp);
+		if (r->zone < 0)
+			continue;
+		off->zone = (char *)&mm->zones[r->zone] - (char *)mm;
+		off->reserve = (char *)&mm->zones[r->zone].lowmem_reserve[r->highest] - (char *)mm;
+		off->pcp = r->zone * sizeof(struct smm_pcp);
 	}
+	_Static_assert(offsetof(struct smm_mm, zones[SMM_NR_ZONES]) <= 0xffff &&
+		       SMM_NR_ZONES * sizeof(struct smm_pcp) <= 0xffff,
+		       "struct smm_fast_off's offsets fit a u16");
 }
 
 /*
@@ -394,23 +403,27 @@ static noinline smm_noclone int smm_alloc_page_pcp(struct smm_mm *mm, unsigned i
 						   unsigned int gfp, unsigned int cpu, u64 *idx)
 {
 	const struct smm_fast_req *req;
+	const struct smm_fast_off *off;
+	unsigned int slot;
 	struct smm_pcp *pcp;
 	struct smm_zone *z;
-	int zi;
 	u64 got;
 
 	(void)order;	/* 0: smm_alloc_pages()'s arguments as they came, for its tail call */
-	req = &mm->fast_req[smm_fast_req_index(gfp)];
-	zi = req->zone;
+	slot = smm_fast_req_index(gfp);
+	req = &mm->fast_req[slot];
+	off = &mm->fast_off[slot];
 	if (unlikely((gfp & ~(SHADOWMM_GFP_ALL | SMM_GFP_DIRECT_RECLAIM)) || cpu >= mm->nr_cpus ||
-		     zi < 0))
+		     req->zone < 0))
 		goto slow;
-	z = &mm->zones[zi];
-	if (unlikely(!smm_zone_watermark_order0(z, smm_wmark_pages(z, SMM_WMARK_LOW), req->highest,
-						SMM_ALLOC_WMARK_LOW |
-						(req->alloc_flags & SMM_ALLOC_CMA))))
+	/* &mm->zones[zone], its lowmem_reserve[highest] and smm_pcp_of(), by offset */
+	z = (struct smm_zone *)((char *)mm + off->zone);
+	if (unlikely(!__smm_zone_watermark_order0(z, smm_wmark_pages(z, SMM_WMARK_LOW),
+						  *(const u64 *)((char *)mm + off->reserve),
+						  SMM_ALLOC_WMARK_LOW |
+						  (req->alloc_flags & SMM_ALLOC_CMA))))
 		goto slow;
-	pcp = smm_pcp_of(mm, cpu, zi);
+	pcp = (struct smm_pcp *)((char *)smm_pcp_of(mm, cpu, 0) + off->pcp);
 	got = smm_pcp_alloc_fast(mm, pcp, 0, req->pindex);
 	if (unlikely(got == SMM_NO_IDX))
 		return smm_alloc_pages_slow(mm, 0, gfp, smm_pcp_cpu(mm, pcp), idx);
@@ -539,13 +552,37 @@ static noinline void smm_free_pages_buddy(struct smm_mm *mm, unsigned int zone, 
 /*
  * An order-0 block onto this CPU's list (smm_pcp_free_fast() inline),
  * out of line: a tail call from smm_free_pages(), which then saves no
- * registers for the buddy's frees.
+ * registers for the buddy's frees. @idx comes second, in the register
+ * smm_free_pages() has it in.
  */
-static noinline smm_noclone void smm_free_pages_pcp0(struct smm_mm *mm, struct smm_pcp *pcp,
-						     u64 idx, unsigned int mt)
+static noinline smm_noclone void smm_free_pages_pcp0(struct smm_mm *mm, u64 idx,
+						     struct smm_pcp *pcp, unsigned int mt)
 {
 	smm_trace_page_free(mm, idx, 0);
 	smm_pcp_free_fast(mm, pcp, idx, mt);
+}
+
+/*
+ * The rest of smm_free_pages() for a block of @order: its zone, the
+ * migratetype of its pageblock, then the CPU's list or the buddy. Inline
+ * twice, the order a constant 0 in the common case, so that the order-0
+ * free is straight-line code to its tail call.
+ */
+static __always_inline void smm_free_block(struct smm_mm *mm, u64 idx, unsigned int cpu,
+					   unsigned int order)
+{
+	unsigned int zone = smm_zone_of(mm, idx);
+	unsigned int mt = smm_pageblock_mt(mm, idx);
+
+	smm_page_owner_free(mm, idx, order);
+	if (unlikely(!mm->pcp_enabled))
+		smm_free_pages_buddy(mm, zone, idx, order, mt);
+	else if (likely(!order && mt != SHADOWMM_MT_ISOLATE))
+		smm_free_pages_pcp0(mm, idx, smm_pcp_of(mm, cpu, zone), mt);
+	else if (smm_pcp_allowed_order(order) && mt != SHADOWMM_MT_ISOLATE)
+		smm_pcp_free(mm, zone, idx, order, mt, cpu);
+	else
+		smm_free_pages_buddy(mm, zone, idx, order, mt);
 }
 
 /*
@@ -559,7 +596,6 @@ static noinline smm_noclone void smm_free_pages_pcp0(struct smm_mm *mm, struct s
 void smm_free_pages(struct smm_mm *mm, u64 idx, unsigned int cpu)
 {
 	struct smm_frame f;
-	unsigned int order, zone, mt;
 
 	if (WARN_ON_ONCE(idx >= mm->range->span || cpu >= mm->nr_cpus))
 		return;
@@ -567,21 +603,12 @@ void smm_free_pages(struct smm_mm *mm, u64 idx, unsigned int cpu)
 	/* a PAGE head of order 0, type and order in one compare of the low byte */
 	if (likely((f.word & SMM_FRAME_MASK(SMM_FRAME_MT_SHIFT)) ==
 		   smm_frame_head_word(SMM_FRAME_PAGE, 0, 0, 0))) {
-		order = 0;
-	} else {
-		if (WARN_ON_ONCE(smm_frame_type(&f) != SMM_FRAME_PAGE))
-			return;
-		order = smm_frame_order(&f);
+		smm_free_block(mm, idx, cpu, 0);
+		return;
 	}
-	zone = smm_zone_of(mm, idx);
-	mt = smm_pageblock_mt(mm, idx);
-	smm_page_owner_free(mm, idx, order);
-	if (likely(mm->pcp_enabled && !order && mt != SHADOWMM_MT_ISOLATE))	/* constants folded */
-		smm_free_pages_pcp0(mm, smm_pcp_of(mm, cpu, zone), idx, mt);
-	else if (mm->pcp_enabled && smm_pcp_allowed_order(order) && mt != SHADOWMM_MT_ISOLATE)
-		smm_pcp_free(mm, zone, idx, order, mt, cpu);
-	else
-		smm_free_pages_buddy(mm, zone, idx, order, mt);
+	if (WARN_ON_ONCE(smm_frame_type(&f) != SMM_FRAME_PAGE))
+		return;
+	smm_free_block(mm, idx, cpu, smm_frame_order(&f));
 }
 
 /*

@@ -783,3 +783,46 @@ SMM_TEST(pcp_refill_keeps_physical_order)
 	ASSERT_EQ(n, 62);
 	smm_test_mm_destroy(&t);
 }
+
+/*
+ * The order-0 fast path (smm_alloc_page_pcp()) finds the request's zone
+ * and its pcp from the offsets smm_set_fast_reqs() stored: with a block
+ * on each of CPU 0's DMA, DMA32 and Normal lists, a request of each zone
+ * gets its own zone's block, and the other lists keep theirs.
+ */
+SMM_TEST(pcp_fast_path_takes_the_request_zone)
+{
+	static const struct smm_test_section s[] = { { 0, 16384 } };
+	/* movable: the blocks go back to the lists they were taken from */
+	static const unsigned int gfp[] = { SHADOWMM_GFP_DMA | SHADOWMM_GFP_MOVABLE,
+					    SHADOWMM_GFP_DMA32 | SHADOWMM_GFP_MOVABLE,
+					    SHADOWMM_GFP_MOVABLE };
+	static const unsigned int zone[] = { SHADOWMM_ZONE_DMA, SHADOWMM_ZONE_DMA32,
+					     SHADOWMM_ZONE_NORMAL };
+	struct smm_test_mm t;
+	u64 idx[3], got;
+	unsigned int i, j;
+
+	ASSERT_EQ(smm_test_mm_init(&t, s, 1, "DMA:8M,DMA32:24M,Normal:rest", true, 2), 0);
+	for (i = 0; i < 3; i++) {
+		ASSERT_EQ(smm_alloc_pages(&t.mm, 0, gfp[i], 0, &idx[i]), 0);
+		ASSERT_EQ(smm_zone_of(&t.mm, idx[i]), zone[i]);
+	}
+	/* each list's head is the block just freed to it */
+	for (i = 0; i < 3; i++)
+		smm_free_pages(&t.mm, idx[i], 0);
+	for (i = 3; i-- > 0;) {
+		u64 before[3];
+
+		for (j = 0; j < 3; j++)
+			before[j] = smm_pcp_of(&t.mm, 0, zone[j])->count;
+		ASSERT_EQ(smm_alloc_pages(&t.mm, 0, gfp[i], 0, &got), 0);
+		ASSERT_EQ(got, idx[i]);
+		for (j = 0; j < 3; j++)
+			ASSERT_EQ(smm_pcp_of(&t.mm, 0, zone[j])->count, before[j] - (j == i));
+	}
+	for (i = 0; i < 3; i++)
+		smm_free_pages(&t.mm, idx[i], 0);
+	ASSERT_EQ(smm_test_check(&t.mm), 0);
+	smm_test_mm_destroy(&t);
+}
