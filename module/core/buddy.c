@@ -188,21 +188,28 @@ static bool smm_buddy_merge_likely(const struct smm_mm *mm, const struct smm_zon
 /*
  * One level of __free_one_page()'s merge loop, as the kernel's: the
  * buddy of the block at *@idx (*@bit its size) found with one xor and
- * one load, page_is_buddy() as one compare of the word's low byte with
- * *@want (FREE of this order), unlinked from free area *@a, the higher
- * of the two made a tail. Returns false, changing nothing, when the
- * buddy does not merge. With @checked, the two tests that only some
- * levels need: the zone bound (from @bound_order on: below it the
- * zone's start and end are multiples of the block the two buddies form,
- * so a buddy of a block in the zone is in the zone) and, at pageblock
- * order and above, the migratetypes (whole pageblocks merge across
- * types only when both are mergeable, below MIGRATE_PCPTYPES: a
- * HighAtomic block never joins another type's, or the reserve's count
- * would follow blocks that are not on its lists).
+ * one load, unlinked from free area *@a, the higher of the two made a
+ * tail. Returns false, changing nothing, when the buddy does not merge.
+ * *@alone is the word of a FREE head of this order and of @mt alone on
+ * its list: a buddy whose word is exactly that (a block split off for
+ * an allocation and freed back: every level of a split block) is known
+ * by one compare to be a free head of the right order on @mt's list of
+ * order @o with no neighbour, and is unlinked with two stores, no field
+ * decoded. Any other word takes the general test: page_is_buddy() as
+ * one compare of the word's low byte with *@alone's (FREE of this
+ * order), the buddy's list from its own migratetype and links. With
+ * @checked, the two tests that only some levels need: the zone bound
+ * (from @bound_order on: below it the zone's start and end are
+ * multiples of the block the two buddies form, so a buddy of a block in
+ * the zone is in the zone) and, at pageblock order and above, the
+ * migratetypes (whole pageblocks merge across types only when both are
+ * mergeable, below MIGRATE_PCPTYPES: a HighAtomic block never joins
+ * another type's, or the reserve's count would follow blocks that are
+ * not on its lists).
  */
 static __always_inline bool smm_merge_level(struct smm_mm *mm, struct smm_zone *z,
 					    struct smm_frame *frames, u64 *idx, u64 bit,
-					    u64 want, struct smm_free_area *a, unsigned int o,
+					    u64 alone, struct smm_free_area *a, unsigned int o,
 					    unsigned int mt, bool checked,
 					    unsigned int bound_order, u64 census_end)
 {
@@ -212,7 +219,18 @@ static __always_inline bool smm_merge_level(struct smm_mm *mm, struct smm_zone *
 	if (checked && o >= bound_order && (buddy < z->start || buddy >= z->end))
 		return false;
 	f = smm_frame_load(&frames[buddy]);	/* held by someone else when not FREE */
-	if ((f.word & SMM_FRAME_MASK(SMM_FRAME_MT_SHIFT)) != want)
+	if (likely(f.word == alone) && (!checked || o < SMM_PAGEBLOCK_ORDER ||
+					mt == smm_pageblock_mt(mm, buddy))) {
+		/* __smm_del_free_area() of a block alone on @mt's list */
+		a->head[mt] = SMM_FRAME_NONE;
+		a->tail[mt] = SMM_FRAME_NONE;
+		WRITE_ONCE(a->nr_free[mt], a->nr_free[mt] - 1);
+		if (unlikely(buddy < census_end))
+			z->sweep.nr_free[o][mt]--;
+		goto merged;
+	}
+	if ((f.word & SMM_FRAME_MASK(SMM_FRAME_MT_SHIFT)) !=
+	    (alone & SMM_FRAME_MASK(SMM_FRAME_MT_SHIFT)))
 		return false;
 	if (checked && o >= SMM_PAGEBLOCK_ORDER) {
 		unsigned int buddy_mt = smm_pageblock_mt(mm, buddy);
@@ -221,6 +239,7 @@ static __always_inline bool smm_merge_level(struct smm_mm *mm, struct smm_zone *
 			return false;
 	}
 	__smm_del_free_area(frames, z, a, buddy, o, f, census_end);
+merged:
 	/* they differ in @bit only: the higher of the two a tail, the lower the head */
 	smm_frame_set_tail(&frames[*idx | buddy]);
 	*idx &= buddy;
@@ -243,17 +262,19 @@ static __always_inline u64 smm_merge(struct smm_mm *mm, struct smm_zone *z,
 	const unsigned int plain = min(bound_order, (unsigned int)SMM_PAGEBLOCK_ORDER);
 	unsigned int o = *order;
 	struct smm_free_area *a = &z->area[o];
-	/* 1 << o and what page_is_buddy() compares, kept level to level */
-	u64 bit = 1ULL << o, want = smm_frame_head_word(SMM_FRAME_FREE, o, 0, 0);
+	/* 1 << o and the word of a lone free buddy, kept level to level */
+	u64 bit = 1ULL << o;
+	u64 alone = smm_frame_head_word(SMM_FRAME_FREE, o, mt,
+					smm_frame_links(SMM_FRAME_NONE, SMM_FRAME_NONE));
 	const u64 step = 1ULL << SMM_FRAME_ORDER_SHIFT;
 
-	for (; o < plain; o++, a++, bit <<= 1, want += step)
-		if (!smm_merge_level(mm, z, frames, &idx, bit, want, a, o, mt, false, bound_order,
-				     census_end))
+	for (; o < plain; o++, a++, bit <<= 1, alone += step)
+		if (!smm_merge_level(mm, z, frames, &idx, bit, alone, a, o, mt, false,
+				     bound_order, census_end))
 			goto done;
-	for (; o < SMM_MAX_ORDER; o++, a++, bit <<= 1, want += step)
-		if (!smm_merge_level(mm, z, frames, &idx, bit, want, a, o, mt, true, bound_order,
-				     census_end))
+	for (; o < SMM_MAX_ORDER; o++, a++, bit <<= 1, alone += step)
+		if (!smm_merge_level(mm, z, frames, &idx, bit, alone, a, o, mt, true,
+				     bound_order, census_end))
 			break;
 done:
 	*order = o;
