@@ -340,9 +340,12 @@ void smm_free_one_page(struct smm_mm *mm, struct smm_zone *z, u64 idx, unsigned 
 
 /*
  * expand(): split a block of order @high down to @low, freeing upper
- * halves; the free area and the half's size go from level to level
- * with a subtraction and a shift. @frames and @census_end as for
- * __smm_add_free().
+ * halves at the head of their lists; the free area, the half's size
+ * and the word of a lone free head go from level to level with a
+ * subtraction and a shift. A half whose list is empty (every level of
+ * the first split of a large block) is written as that lone word, and
+ * the list's head and tail made it, with no link to decode; otherwise
+ * __smm_add_free_area(). @frames and @census_end as for __smm_add_free().
  */
 static __always_inline void __smm_expand(struct smm_frame *frames, struct smm_zone *z, u64 idx,
 					 unsigned int low, unsigned int high, unsigned int mt,
@@ -350,12 +353,29 @@ static __always_inline void __smm_expand(struct smm_frame *frames, struct smm_zo
 {
 	struct smm_free_area *a = &z->area[high];
 	u64 size = 1ULL << high;
+	u64 lone = smm_frame_head_word(SMM_FRAME_FREE, high, mt,
+				       smm_frame_links(SMM_FRAME_NONE, SMM_FRAME_NONE));
+	const u64 step = 1ULL << SMM_FRAME_ORDER_SHIFT;
 
 	while (high > low) {
+		u64 half;
+
 		high--;
 		a--;
 		size >>= 1;
-		__smm_add_free_area(frames, z, a, idx + size, high, mt, false, census_end);
+		lone -= step;
+		half = idx + size;
+		if (unlikely(a->head[mt] != SMM_FRAME_NONE)) {
+			__smm_add_free_area(frames, z, a, half, high, mt, false, census_end);
+			continue;
+		}
+		/* __smm_add_free_area() onto an empty list */
+		smm_frame_store(&frames[half], lone);
+		a->head[mt] = half;
+		a->tail[mt] = half;
+		WRITE_ONCE(a->nr_free[mt], a->nr_free[mt] + 1);
+		if (unlikely(half < census_end))
+			z->sweep.nr_free[high][mt]++;
 	}
 }
 
