@@ -13,6 +13,13 @@
  * unmovable allocations cluster instead of spreading (the kernel's
  * anti-fragmentation).
  *
+ * Which lists hold a block is also a word per migratetype
+ * (zone->nonempty[mt], bit N for order N), kept with the lists in the
+ * same places that empty or fill one (an empty list's first block, a
+ * last block unlinked), so that an allocation finds the smallest
+ * non-empty list with one bit scan where the kernel probes list_empty()
+ * order by order; CHECK compares it with the lists.
+ *
  * Everything here runs with the zone lock held. The free counters
  * (zone->free, nr_free) are also read without it, by the watermark check
  * and by snapshots (zone.c): they are stored with WRITE_ONCE() so those
@@ -58,10 +65,12 @@ static __always_inline void __smm_add_free_area(struct smm_frame *frames, struct
 	} else {
 		smm_frame_set_linked(&frames[idx], SMM_FRAME_FREE, order, mt, SMM_FRAME_NONE,
 				     first);
-		if (first != SMM_FRAME_NONE)
+		if (first != SMM_FRAME_NONE) {
 			smm_frame_set_prev(&frames[first], idx);
-		else
+		} else {
 			a->tail[mt] = idx;
+			z->nonempty[mt] |= 1U << order;
+		}
 		a->head[mt] = idx;
 	}
 	WRITE_ONCE(a->nr_free[mt], a->nr_free[mt] + 1);
@@ -101,6 +110,7 @@ static __always_inline void __smm_del_free_area(struct smm_frame *frames, struct
 	if (smm_frame_data(&f) == smm_frame_links(SMM_FRAME_NONE, SMM_FRAME_NONE)) {
 		a->head[mt] = SMM_FRAME_NONE;
 		a->tail[mt] = SMM_FRAME_NONE;
+		z->nonempty[mt] &= ~(1U << order);
 		goto count;
 	}
 	prev = smm_frame_prev(&f);
@@ -224,6 +234,7 @@ static __always_inline bool smm_merge_level(struct smm_mm *mm, struct smm_zone *
 		/* __smm_del_free_area() of a block alone on @mt's list */
 		a->head[mt] = SMM_FRAME_NONE;
 		a->tail[mt] = SMM_FRAME_NONE;
+		z->nonempty[mt] &= ~(u32)bit;
 		WRITE_ONCE(a->nr_free[mt], a->nr_free[mt] - 1);
 		if (unlikely(buddy < census_end))
 			z->sweep.nr_free[o][mt]--;
@@ -373,6 +384,7 @@ static __always_inline void __smm_expand(struct smm_frame *frames, struct smm_zo
 		smm_frame_store(&frames[half], lone);
 		a->head[mt] = half;
 		a->tail[mt] = half;
+		z->nonempty[mt] |= (u32)size;
 		WRITE_ONCE(a->nr_free[mt], a->nr_free[mt] + 1);
 		if (unlikely(half < census_end))
 			z->sweep.nr_free[high][mt]++;
@@ -394,18 +406,18 @@ static __always_inline void smm_expand(struct smm_mm *mm, struct smm_zone *z, u6
 static __always_inline u64 __smm_rmqueue_smallest_inline(struct smm_mm *mm, struct smm_zone *z,
 							  unsigned int order, unsigned int mt)
 {
+	/* the lists of @mt from @order up that hold a block: the lowest is the one */
+	u32 lists = z->nonempty[mt] >> order << order;
 	unsigned int o;
+	u32 idx;
 
-	for (o = order; o <= SMM_MAX_ORDER; o++) {
-		u32 idx = z->area[o].head[mt];
-
-		if (idx == SMM_FRAME_NONE)
-			continue;
-		smm_del_free(mm, z, idx);
-		smm_expand(mm, z, idx, order, o, mt);
-		return idx;
-	}
-	return SMM_NO_IDX;
+	if (!lists)
+		return SMM_NO_IDX;
+	o = __builtin_ctz(lists);
+	idx = z->area[o].head[mt];
+	smm_del_free(mm, z, idx);
+	smm_expand(mm, z, idx, order, o, mt);
+	return idx;
 }
 
 /* __rmqueue_smallest(): the smallest block of @mt's lists, split down to @order. */

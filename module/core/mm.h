@@ -185,6 +185,8 @@ struct smm_zone {
 	u64 highatomic_given_back;	/* pageblocks smm_unreserve_block() gave back */
 	u64 cma_pages;			/* frames of its CMA area (cma.h), 0 without one */
 	u64 lowmem_reserve[SMM_NR_ZONES];
+	/* bit o of [mt]: area[o]'s list of mt is not empty (list_empty()'s cache, buddy.c) */
+	u32 nonempty[SMM_NR_MT];
 	struct smm_free_area area[SMM_NR_ORDERS];
 	struct smm_zone_sweep sweep;
 	struct smm_zone_stats stats;
