@@ -22,8 +22,10 @@
  *
  * Everything here runs with the zone lock held. The free counters
  * (zone->free, nr_free) are also read without it, by the watermark check
- * and by snapshots (zone.c): they are stored with WRITE_ONCE() so those
- * READ_ONCE()s see whole values and the race is a declared one.
+ * and by snapshots (zone.c): zone->free is stored with WRITE_ONCE(), and
+ * nr_free moves with the kernel's own plain increment (smm_nr_free_add()),
+ * one store each, so those READ_ONCE()s see whole values and the race is a
+ * declared one.
  */
 #include "mm_internal.h"
 #include "trace_hooks.h"
@@ -73,7 +75,7 @@ static __always_inline void __smm_add_free_area(struct smm_frame *frames, struct
 		}
 		a->head[mt] = idx;
 	}
-	WRITE_ONCE(a->nr_free[mt], a->nr_free[mt] + 1);
+	smm_nr_free_add(a->nr_free[mt], 1);
 	if (unlikely(idx < census_end))	/* behind CHECK's cursor */
 		z->sweep.nr_free[order][mt]++;
 }
@@ -124,7 +126,7 @@ static __always_inline void __smm_del_free_area(struct smm_frame *frames, struct
 	else
 		a->tail[mt] = prev;
 count:
-	WRITE_ONCE(a->nr_free[mt], a->nr_free[mt] - 1);
+	smm_nr_free_add(a->nr_free[mt], -1);
 	if (unlikely(idx < census_end))
 		z->sweep.nr_free[order][mt]--;
 }
@@ -235,7 +237,7 @@ static __always_inline bool smm_merge_level(struct smm_mm *mm, struct smm_zone *
 		a->head[mt] = SMM_FRAME_NONE;
 		a->tail[mt] = SMM_FRAME_NONE;
 		z->nonempty[mt] &= ~(u32)bit;
-		WRITE_ONCE(a->nr_free[mt], a->nr_free[mt] - 1);
+		smm_nr_free_add(a->nr_free[mt], -1);
 		if (unlikely(buddy < census_end))
 			z->sweep.nr_free[o][mt]--;
 		goto merged;
@@ -385,7 +387,7 @@ static __always_inline void __smm_expand(struct smm_frame *frames, struct smm_zo
 		a->head[mt] = half;
 		a->tail[mt] = half;
 		z->nonempty[mt] |= (u32)size;
-		WRITE_ONCE(a->nr_free[mt], a->nr_free[mt] + 1);
+		smm_nr_free_add(a->nr_free[mt], 1);
 		if (unlikely(half < census_end))
 			z->sweep.nr_free[high][mt]++;
 	}

@@ -24,6 +24,20 @@
 #define smm_count_add(var, n)	WRITE_ONCE(var, (var) + (n))
 #define smm_count_sub(var, n)	WRITE_ONCE(var, (var) - (n))
 
+/*
+ * A free list's count (struct smm_free_area.nr_free), under the zone
+ * lock, read without it by the watermark checks and snapshots: the
+ * kernel's plain area->nr_free++, one add to memory on x86-64 (an
+ * aligned word's store is whole: what KCSAN assumes of plain writes),
+ * where WRITE_ONCE() of the sum is a load, an add and a store. Under
+ * ThreadSanitizer the marked store, so the race stays a declared one.
+ */
+#ifndef __SANITIZE_THREAD__
+#define smm_nr_free_add(var, n)	((var) += (n))
+#else
+#define smm_nr_free_add(var, n)	WRITE_ONCE(var, (var) + (n))
+#endif
+
 /* page_alloc.c: one zone's generation, and the store that moves it */
 u64 smm_zone_generation(const struct smm_mm *mm, unsigned int zone);
 bool smm_zone_generation_moved(const struct smm_mm *mm, unsigned int zone, u64 gen);
