@@ -187,7 +187,7 @@ static bool smm_is_free_buddy(const struct smm_mm *mm, const struct smm_zone *z,
  * once the missing buddy comes back, two merges follow. Such a block goes
  * to the tail of its list, so that it is less likely to be taken before.
  */
-static bool smm_buddy_merge_likely(const struct smm_mm *mm, const struct smm_zone *z, u64 idx,
+static __always_inline bool smm_buddy_merge_likely(const struct smm_mm *mm, const struct smm_zone *z, u64 idx,
 				   unsigned int order)
 {
 	u64 higher = idx & ~(1ULL << order);
@@ -202,14 +202,15 @@ static bool smm_buddy_merge_likely(const struct smm_mm *mm, const struct smm_zon
  * buddy of the block at *@idx (*@bit its size) found with one xor and
  * one load, unlinked from free area *@a, the higher of the two made a
  * tail. Returns false, changing nothing, when the buddy does not merge.
- * *@alone is the word of a FREE head of this order and of @mt alone on
+ * @alone is the word of a FREE head of this order and of @mt alone on
  * its list: a buddy whose word is exactly that (a block split off for
  * an allocation and freed back: every level of a split block) is known
  * by one compare to be a free head of the right order on @mt's list of
  * order @o with no neighbour, and is unlinked with two stores, no field
- * decoded. Any other word takes the general test: page_is_buddy() as
- * one compare of the word's low byte with *@alone's (FREE of this
- * order), the buddy's list from its own migratetype and links. With
+ * decoded, the list's bit in zone->nonempty[@mt] added to *@emptied.
+ * Any other word takes the general test: page_is_buddy() as one compare
+ * of the word's low byte with @alone's (FREE of this order), the
+ * buddy's list from its own migratetype and links. With
  * @checked, the two tests that only some levels need: the zone bound
  * (from @bound_order on: below it the zone's start and end are
  * multiples of the block the two buddies form, so a buddy of a block in
@@ -223,7 +224,7 @@ static __always_inline bool smm_merge_level(struct smm_mm *mm, struct smm_zone *
 					    struct smm_frame *frames, u64 *idx, u64 bit,
 					    u64 alone, struct smm_free_area *a, unsigned int o,
 					    unsigned int mt, bool checked,
-					    unsigned int bound_order, u64 census_end)
+					    unsigned int bound_order, u64 census_end, u32 *emptied)
 {
 	u64 buddy = *idx ^ bit;
 	struct smm_frame f;
@@ -236,7 +237,7 @@ static __always_inline bool smm_merge_level(struct smm_mm *mm, struct smm_zone *
 		/* __smm_del_free_area() of a block alone on @mt's list */
 		a->head[mt] = SMM_FRAME_NONE;
 		a->tail[mt] = SMM_FRAME_NONE;
-		z->nonempty[mt] &= ~(u32)bit;
+		*emptied |= bit;	/* nonempty[mt]'s bit @o, cleared by the caller */
 		smm_nr_free_add(a->nr_free[mt], -1);
 		if (unlikely(buddy < census_end))
 			z->sweep.nr_free[o][mt]--;
@@ -265,8 +266,10 @@ merged:
  * order), level by level (smm_merge_level()). The levels below both
  * @bound_order and pageblock order need neither of its checks and run
  * in a loop of their own; the free area, the buddy's distance and the
- * compared word go from level to level with an add or a shift. @frames
- * and @census_end as for __smm_add_free().
+ * compared word go from level to level with an add or a shift; the
+ * lists the lone buddies of @mt leave empty are cleared from
+ * zone->nonempty[@mt] once, at the end. @frames and @census_end as for
+ * __smm_add_free().
  */
 static __always_inline u64 smm_merge(struct smm_mm *mm, struct smm_zone *z,
 				     struct smm_frame *frames, u64 idx, unsigned int *order,
@@ -280,16 +283,18 @@ static __always_inline u64 smm_merge(struct smm_mm *mm, struct smm_zone *z,
 	u64 alone = smm_frame_head_word(SMM_FRAME_FREE, o, mt,
 					smm_frame_links(SMM_FRAME_NONE, SMM_FRAME_NONE));
 	const u64 step = 1ULL << SMM_FRAME_ORDER_SHIFT;
+	u32 emptied = 0;
 
 	for (; o < plain; o++, a++, bit <<= 1, alone += step)
 		if (!smm_merge_level(mm, z, frames, &idx, bit, alone, a, o, mt, false,
-				     bound_order, census_end))
+				     bound_order, census_end, &emptied))
 			goto done;
 	for (; o < SMM_MAX_ORDER; o++, a++, bit <<= 1, alone += step)
 		if (!smm_merge_level(mm, z, frames, &idx, bit, alone, a, o, mt, true,
-				     bound_order, census_end))
+				     bound_order, census_end, &emptied))
 			break;
 done:
+	z->nonempty[mt] &= ~emptied;
 	*order = o;
 	return idx;
 }
@@ -405,6 +410,28 @@ static __always_inline void smm_expand(struct smm_mm *mm, struct smm_zone *z, u6
 		__smm_expand(mm->frames, z, idx, low, high, mt, census_end);
 }
 
+/*
+ * __smm_del_free_area() of the first block of @mt's list of order @o:
+ * its prev link is none, so only its next is read from its word.
+ */
+static __always_inline void smm_del_free_head(struct smm_mm *mm, struct smm_zone *z, u32 idx,
+					      unsigned int o, unsigned int mt)
+{
+	struct smm_free_area *a = &z->area[o];
+	u32 next = smm_frame_next(&mm->frames[idx]);
+
+	a->head[mt] = next;
+	if (next != SMM_FRAME_NONE) {
+		smm_frame_set_prev(&mm->frames[next], SMM_FRAME_NONE);
+	} else {
+		a->tail[mt] = SMM_FRAME_NONE;
+		z->nonempty[mt] &= ~(1U << o);
+	}
+	smm_nr_free_add(a->nr_free[mt], -1);
+	if (unlikely(idx < z->sweep.end))
+		z->sweep.nr_free[o][mt]--;
+}
+
 static __always_inline u64 __smm_rmqueue_smallest_inline(struct smm_mm *mm, struct smm_zone *z,
 							  unsigned int order, unsigned int mt)
 {
@@ -417,7 +444,7 @@ static __always_inline u64 __smm_rmqueue_smallest_inline(struct smm_mm *mm, stru
 		return SMM_NO_IDX;
 	o = __builtin_ctz(lists);
 	idx = z->area[o].head[mt];
-	smm_del_free(mm, z, idx);
+	smm_del_free_head(mm, z, idx, o, mt);
 	smm_expand(mm, z, idx, order, o, mt);
 	return idx;
 }
