@@ -360,10 +360,12 @@ void smm_free_one_page(struct smm_mm *mm, struct smm_zone *z, u64 idx, unsigned 
  * expand(): split a block of order @high down to @low, freeing upper
  * halves at the head of their lists; the free area, the half's size
  * and the word of a lone free head go from level to level with a
- * subtraction and a shift. A half whose list is empty (every level of
- * the first split of a large block) is written as that lone word, and
- * the list's head and tail made it, with no link to decode; otherwise
- * __smm_add_free_area(). @frames and @census_end as for __smm_add_free().
+ * subtraction and a shift. When zone->nonempty[@mt] says every list
+ * the halves go to is empty (the first split of a large block), each
+ * half is written as that lone word and made its list's head and tail,
+ * with no list head read, and the lists' bits are set at once;
+ * otherwise each half is added as __smm_add_free_area() does. @frames
+ * and @census_end as for __smm_add_free().
  */
 static __always_inline void __smm_expand(struct smm_frame *frames, struct smm_zone *z, u64 idx,
 					 unsigned int low, unsigned int high, unsigned int mt,
@@ -374,7 +376,19 @@ static __always_inline void __smm_expand(struct smm_frame *frames, struct smm_zo
 	u64 lone = smm_frame_head_word(SMM_FRAME_FREE, high, mt,
 				       smm_frame_links(SMM_FRAME_NONE, SMM_FRAME_NONE));
 	const u64 step = 1ULL << SMM_FRAME_ORDER_SHIFT;
+	/* the bits of orders @low to @high - 1 */
+	const u32 lists = (u32)(size - (1ULL << low));
 
+	if (unlikely(z->nonempty[mt] & lists)) {
+		while (high > low) {
+			high--;
+			a--;
+			size >>= 1;
+			__smm_add_free_area(frames, z, a, idx + size, high, mt, false, census_end);
+		}
+		return;
+	}
+	z->nonempty[mt] |= lists;
 	while (high > low) {
 		u64 half;
 
@@ -383,15 +397,10 @@ static __always_inline void __smm_expand(struct smm_frame *frames, struct smm_zo
 		size >>= 1;
 		lone -= step;
 		half = idx + size;
-		if (unlikely(a->head[mt] != SMM_FRAME_NONE)) {
-			__smm_add_free_area(frames, z, a, half, high, mt, false, census_end);
-			continue;
-		}
 		/* __smm_add_free_area() onto an empty list */
 		smm_frame_store(&frames[half], lone);
 		a->head[mt] = half;
 		a->tail[mt] = half;
-		z->nonempty[mt] |= (u32)size;
 		smm_nr_free_add(a->nr_free[mt], 1);
 		if (unlikely(half < census_end))
 			z->sweep.nr_free[high][mt]++;
