@@ -285,10 +285,14 @@ static __always_inline u64 smm_merge(struct smm_mm *mm, struct smm_zone *z,
 	const u64 step = 1ULL << SMM_FRAME_ORDER_SHIFT;
 	u32 emptied = 0;
 
-	for (; o < plain; o++, a++, bit <<= 1, alone += step)
-		if (!smm_merge_level(mm, z, frames, &idx, bit, alone, a, o, mt, false,
-				     bound_order, census_end, &emptied))
-			goto done;
+	/* the plain levels counted by @bit alone; @o is its log, found after */
+	for (; bit < 1ULL << plain; a++, bit <<= 1, alone += step)
+		if (!smm_merge_level(mm, z, frames, &idx, bit, alone, a, __builtin_ctzll(bit), mt,
+				     false, bound_order, census_end, &emptied))
+			break;
+	o = __builtin_ctzll(bit);
+	if (o < plain)
+		goto done;
 	for (; o < SMM_MAX_ORDER; o++, a++, bit <<= 1, alone += step)
 		if (!smm_merge_level(mm, z, frames, &idx, bit, alone, a, o, mt, true,
 				     bound_order, census_end, &emptied))
