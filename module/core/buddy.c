@@ -187,8 +187,9 @@ static bool smm_is_free_buddy(const struct smm_mm *mm, const struct smm_zone *z,
  * once the missing buddy comes back, two merges follow. Such a block goes
  * to the tail of its list, so that it is less likely to be taken before.
  */
-static __always_inline bool smm_buddy_merge_likely(const struct smm_mm *mm, const struct smm_zone *z, u64 idx,
-				   unsigned int order)
+static __always_inline bool smm_buddy_merge_likely(const struct smm_mm *mm,
+						   const struct smm_zone *z, u64 idx,
+						   unsigned int order)
 {
 	u64 higher = idx & ~(1ULL << order);
 
@@ -210,15 +211,16 @@ static __always_inline bool smm_buddy_merge_likely(const struct smm_mm *mm, cons
  * decoded, the list's bit in zone->nonempty[@mt] added to *@emptied.
  * Any other word takes the general test: page_is_buddy() as one compare
  * of the word's low byte with @alone's (FREE of this order), the
- * buddy's list from its own migratetype and links. With
- * @checked, the two tests that only some levels need: the zone bound
- * (from @bound_order on: below it the zone's start and end are
- * multiples of the block the two buddies form, so a buddy of a block in
- * the zone is in the zone) and, at pageblock order and above, the
- * migratetypes (whole pageblocks merge across types only when both are
- * mergeable, below MIGRATE_PCPTYPES: a HighAtomic block never joins
- * another type's, or the reserve's count would follow blocks that are
- * not on its lists).
+ * buddy's list from its own migratetype and links. With @checked, the
+ * two tests that only some levels need: the zone bound (from
+ * @bound_order on: below it the zone's start and end are multiples of
+ * the block the two buddies form, so a buddy of a block in the zone is
+ * in the zone) and, at pageblock order and above, the migratetypes
+ * (whole pageblocks merge across types only when both are mergeable,
+ * below MIGRATE_PCPTYPES: a HighAtomic block never joins another
+ * type's, or the reserve's count would follow blocks that are not on
+ * its lists; the lone-buddy case asks only that both pageblocks be of
+ * @mt, and leaves any other pair to this rule).
  */
 static __always_inline bool smm_merge_level(struct smm_mm *mm, struct smm_zone *z,
 					    struct smm_frame *frames, u64 *idx, u64 bit,
