@@ -13,10 +13,19 @@
  * unmovable allocations cluster instead of spreading (the kernel's
  * anti-fragmentation).
  *
+ * Which lists hold a block is also a word per migratetype
+ * (zone->nonempty[mt], bit N for order N), kept with the lists in the
+ * same places that empty or fill one (an empty list's first block, a
+ * last block unlinked), so that an allocation finds the smallest
+ * non-empty list with one bit scan where the kernel probes list_empty()
+ * order by order; CHECK compares it with the lists.
+ *
  * Everything here runs with the zone lock held. The free counters
  * (zone->free, nr_free) are also read without it, by the watermark check
- * and by snapshots (zone.c): they are stored with WRITE_ONCE() so those
- * READ_ONCE()s see whole values and the race is a declared one.
+ * and by snapshots (zone.c): zone->free is stored with WRITE_ONCE(), and
+ * nr_free moves with the kernel's own plain increment (smm_locked_count_add()),
+ * one store each, so those READ_ONCE()s see whole values and the race is a
+ * declared one.
  */
 #include "mm_internal.h"
 #include "trace_hooks.h"
@@ -58,13 +67,15 @@ static __always_inline void __smm_add_free_area(struct smm_frame *frames, struct
 	} else {
 		smm_frame_set_linked(&frames[idx], SMM_FRAME_FREE, order, mt, SMM_FRAME_NONE,
 				     first);
-		if (first != SMM_FRAME_NONE)
+		if (first != SMM_FRAME_NONE) {
 			smm_frame_set_prev(&frames[first], idx);
-		else
+		} else {
 			a->tail[mt] = idx;
+			z->nonempty[mt] |= 1U << order;
+		}
 		a->head[mt] = idx;
 	}
-	WRITE_ONCE(a->nr_free[mt], a->nr_free[mt] + 1);
+	smm_locked_count_add(a->nr_free[mt], 1);
 	if (unlikely(idx < census_end))	/* behind CHECK's cursor */
 		z->sweep.nr_free[order][mt]++;
 }
@@ -101,6 +112,7 @@ static __always_inline void __smm_del_free_area(struct smm_frame *frames, struct
 	if (smm_frame_data(&f) == smm_frame_links(SMM_FRAME_NONE, SMM_FRAME_NONE)) {
 		a->head[mt] = SMM_FRAME_NONE;
 		a->tail[mt] = SMM_FRAME_NONE;
+		z->nonempty[mt] &= ~(1U << order);
 		goto count;
 	}
 	prev = smm_frame_prev(&f);
@@ -114,7 +126,7 @@ static __always_inline void __smm_del_free_area(struct smm_frame *frames, struct
 	else
 		a->tail[mt] = prev;
 count:
-	WRITE_ONCE(a->nr_free[mt], a->nr_free[mt] - 1);
+	smm_locked_count_sub(a->nr_free[mt], 1);
 	if (unlikely(idx < census_end))
 		z->sweep.nr_free[order][mt]--;
 }
@@ -175,8 +187,9 @@ static bool smm_is_free_buddy(const struct smm_mm *mm, const struct smm_zone *z,
  * once the missing buddy comes back, two merges follow. Such a block goes
  * to the tail of its list, so that it is less likely to be taken before.
  */
-static bool smm_buddy_merge_likely(const struct smm_mm *mm, const struct smm_zone *z, u64 idx,
-				   unsigned int order)
+static __always_inline bool smm_buddy_merge_likely(const struct smm_mm *mm,
+						   const struct smm_zone *z, u64 idx,
+						   unsigned int order)
 {
 	u64 higher = idx & ~(1ULL << order);
 
@@ -188,23 +201,32 @@ static bool smm_buddy_merge_likely(const struct smm_mm *mm, const struct smm_zon
 /*
  * One level of __free_one_page()'s merge loop, as the kernel's: the
  * buddy of the block at *@idx (*@bit its size) found with one xor and
- * one load, page_is_buddy() as one compare of the word's low byte with
- * *@want (FREE of this order), unlinked from free area *@a, the higher
- * of the two made a tail. Returns false, changing nothing, when the
- * buddy does not merge. With @checked, the two tests that only some
- * levels need: the zone bound (from @bound_order on: below it the
- * zone's start and end are multiples of the block the two buddies form,
- * so a buddy of a block in the zone is in the zone) and, at pageblock
- * order and above, the migratetypes (whole pageblocks merge across
- * types only when both are mergeable, below MIGRATE_PCPTYPES: a
- * HighAtomic block never joins another type's, or the reserve's count
- * would follow blocks that are not on its lists).
+ * one load, unlinked from free area *@a, the higher of the two made a
+ * tail. Returns false, changing nothing, when the buddy does not merge.
+ * @alone is the word of a FREE head of this order and of @mt alone on
+ * its list: a buddy whose word is exactly that (a block split off for
+ * an allocation and freed back: every level of a split block) is known
+ * by one compare to be a free head of the right order on @mt's list of
+ * order @o with no neighbour, and is unlinked with two stores, no field
+ * decoded, the list's bit in zone->nonempty[@mt] added to *@emptied.
+ * Any other word takes the general test: page_is_buddy() as one compare
+ * of the word's low byte with @alone's (FREE of this order), the
+ * buddy's list from its own migratetype and links. With @checked, the
+ * two tests that only some levels need: the zone bound (from
+ * @bound_order on: below it the zone's start and end are multiples of
+ * the block the two buddies form, so a buddy of a block in the zone is
+ * in the zone) and, at pageblock order and above, the migratetypes
+ * (whole pageblocks merge across types only when both are mergeable,
+ * below MIGRATE_PCPTYPES: a HighAtomic block never joins another
+ * type's, or the reserve's count would follow blocks that are not on
+ * its lists; the lone-buddy case asks only that both pageblocks be of
+ * @mt, and leaves any other pair to this rule).
  */
 static __always_inline bool smm_merge_level(struct smm_mm *mm, struct smm_zone *z,
 					    struct smm_frame *frames, u64 *idx, u64 bit,
-					    u64 want, struct smm_free_area *a, unsigned int o,
+					    u64 alone, struct smm_free_area *a, unsigned int o,
 					    unsigned int mt, bool checked,
-					    unsigned int bound_order, u64 census_end)
+					    unsigned int bound_order, u64 census_end, u32 *emptied)
 {
 	u64 buddy = *idx ^ bit;
 	struct smm_frame f;
@@ -212,7 +234,19 @@ static __always_inline bool smm_merge_level(struct smm_mm *mm, struct smm_zone *
 	if (checked && o >= bound_order && (buddy < z->start || buddy >= z->end))
 		return false;
 	f = smm_frame_load(&frames[buddy]);	/* held by someone else when not FREE */
-	if ((f.word & SMM_FRAME_MASK(SMM_FRAME_MT_SHIFT)) != want)
+	if (likely(f.word == alone) && (!checked || o < SMM_PAGEBLOCK_ORDER ||
+					mt == smm_pageblock_mt(mm, buddy))) {
+		/* __smm_del_free_area() of a block alone on @mt's list */
+		a->head[mt] = SMM_FRAME_NONE;
+		a->tail[mt] = SMM_FRAME_NONE;
+		*emptied |= bit;	/* nonempty[mt]'s bit @o, cleared by the caller */
+		smm_locked_count_sub(a->nr_free[mt], 1);
+		if (unlikely(buddy < census_end))
+			z->sweep.nr_free[o][mt]--;
+		goto merged;
+	}
+	if ((f.word & SMM_FRAME_MASK(SMM_FRAME_MT_SHIFT)) !=
+	    (alone & SMM_FRAME_MASK(SMM_FRAME_MT_SHIFT)))
 		return false;
 	if (checked && o >= SMM_PAGEBLOCK_ORDER) {
 		unsigned int buddy_mt = smm_pageblock_mt(mm, buddy);
@@ -221,6 +255,7 @@ static __always_inline bool smm_merge_level(struct smm_mm *mm, struct smm_zone *
 			return false;
 	}
 	__smm_del_free_area(frames, z, a, buddy, o, f, census_end);
+merged:
 	/* they differ in @bit only: the higher of the two a tail, the lower the head */
 	smm_frame_set_tail(&frames[*idx | buddy]);
 	*idx &= buddy;
@@ -233,8 +268,10 @@ static __always_inline bool smm_merge_level(struct smm_mm *mm, struct smm_zone *
  * order), level by level (smm_merge_level()). The levels below both
  * @bound_order and pageblock order need neither of its checks and run
  * in a loop of their own; the free area, the buddy's distance and the
- * compared word go from level to level with an add or a shift. @frames
- * and @census_end as for __smm_add_free().
+ * compared word go from level to level with an add or a shift; the
+ * lists the lone buddies of @mt leave empty are cleared from
+ * zone->nonempty[@mt] once, at the end. @frames and @census_end as for
+ * __smm_add_free().
  */
 static __always_inline u64 smm_merge(struct smm_mm *mm, struct smm_zone *z,
 				     struct smm_frame *frames, u64 idx, unsigned int *order,
@@ -243,19 +280,27 @@ static __always_inline u64 smm_merge(struct smm_mm *mm, struct smm_zone *z,
 	const unsigned int plain = min(bound_order, (unsigned int)SMM_PAGEBLOCK_ORDER);
 	unsigned int o = *order;
 	struct smm_free_area *a = &z->area[o];
-	/* 1 << o and what page_is_buddy() compares, kept level to level */
-	u64 bit = 1ULL << o, want = smm_frame_head_word(SMM_FRAME_FREE, o, 0, 0);
+	/* 1 << o and the word of a lone free buddy, kept level to level */
+	u64 bit = 1ULL << o;
+	u64 alone = smm_frame_head_word(SMM_FRAME_FREE, o, mt,
+					smm_frame_links(SMM_FRAME_NONE, SMM_FRAME_NONE));
 	const u64 step = 1ULL << SMM_FRAME_ORDER_SHIFT;
+	u32 emptied = 0;
 
-	for (; o < plain; o++, a++, bit <<= 1, want += step)
-		if (!smm_merge_level(mm, z, frames, &idx, bit, want, a, o, mt, false, bound_order,
-				     census_end))
-			goto done;
-	for (; o < SMM_MAX_ORDER; o++, a++, bit <<= 1, want += step)
-		if (!smm_merge_level(mm, z, frames, &idx, bit, want, a, o, mt, true, bound_order,
-				     census_end))
+	/* the plain levels counted by @bit alone; @o is its log, found after */
+	for (; bit < 1ULL << plain; a++, bit <<= 1, alone += step)
+		if (!smm_merge_level(mm, z, frames, &idx, bit, alone, a, __builtin_ctzll(bit), mt,
+				     false, bound_order, census_end, &emptied))
+			break;
+	o = __builtin_ctzll(bit);
+	if (o < plain)
+		goto done;
+	for (; o < SMM_MAX_ORDER; o++, a++, bit <<= 1, alone += step)
+		if (!smm_merge_level(mm, z, frames, &idx, bit, alone, a, o, mt, true,
+				     bound_order, census_end, &emptied))
 			break;
 done:
+	z->nonempty[mt] &= ~emptied;
 	*order = o;
 	return idx;
 }
@@ -319,9 +364,14 @@ void smm_free_one_page(struct smm_mm *mm, struct smm_zone *z, u64 idx, unsigned 
 
 /*
  * expand(): split a block of order @high down to @low, freeing upper
- * halves; the free area and the half's size go from level to level
- * with a subtraction and a shift. @frames and @census_end as for
- * __smm_add_free().
+ * halves at the head of their lists; the free area, the half's size
+ * and the word of a lone free head go from level to level with a
+ * subtraction and a shift. When zone->nonempty[@mt] says every list
+ * the halves go to is empty (the first split of a large block), each
+ * half is written as that lone word and made its list's head and tail,
+ * with no list head read, and the lists' bits are set at once;
+ * otherwise each half is added as __smm_add_free_area() does. @frames
+ * and @census_end as for __smm_add_free().
  */
 static __always_inline void __smm_expand(struct smm_frame *frames, struct smm_zone *z, u64 idx,
 					 unsigned int low, unsigned int high, unsigned int mt,
@@ -329,12 +379,37 @@ static __always_inline void __smm_expand(struct smm_frame *frames, struct smm_zo
 {
 	struct smm_free_area *a = &z->area[high];
 	u64 size = 1ULL << high;
+	u64 lone = smm_frame_head_word(SMM_FRAME_FREE, high, mt,
+				       smm_frame_links(SMM_FRAME_NONE, SMM_FRAME_NONE));
+	const u64 step = 1ULL << SMM_FRAME_ORDER_SHIFT;
+	/* the bits of orders @low to @high - 1 */
+	const u32 lists = (u32)(size - (1ULL << low));
 
+	if (unlikely(z->nonempty[mt] & lists)) {
+		while (high > low) {
+			high--;
+			a--;
+			size >>= 1;
+			__smm_add_free_area(frames, z, a, idx + size, high, mt, false, census_end);
+		}
+		return;
+	}
+	z->nonempty[mt] |= lists;
 	while (high > low) {
+		u64 half;
+
 		high--;
 		a--;
 		size >>= 1;
-		__smm_add_free_area(frames, z, a, idx + size, high, mt, false, census_end);
+		lone -= step;
+		half = idx + size;
+		/* __smm_add_free_area() onto an empty list */
+		smm_frame_store(&frames[half], lone);
+		a->head[mt] = half;
+		a->tail[mt] = half;
+		smm_locked_count_add(a->nr_free[mt], 1);
+		if (unlikely(half < census_end))
+			z->sweep.nr_free[high][mt]++;
 	}
 }
 
@@ -350,21 +425,43 @@ static __always_inline void smm_expand(struct smm_mm *mm, struct smm_zone *z, u6
 		__smm_expand(mm->frames, z, idx, low, high, mt, census_end);
 }
 
+/*
+ * __smm_del_free_area() of the first block of @mt's list of order @o:
+ * its prev link is none, so only its next is read from its word.
+ */
+static __always_inline void smm_del_free_head(struct smm_mm *mm, struct smm_zone *z, u32 idx,
+					      unsigned int o, unsigned int mt)
+{
+	struct smm_free_area *a = &z->area[o];
+	u32 next = smm_frame_next(&mm->frames[idx]);
+
+	a->head[mt] = next;
+	if (next != SMM_FRAME_NONE) {
+		smm_frame_set_prev(&mm->frames[next], SMM_FRAME_NONE);
+	} else {
+		a->tail[mt] = SMM_FRAME_NONE;
+		z->nonempty[mt] &= ~(1U << o);
+	}
+	smm_locked_count_sub(a->nr_free[mt], 1);
+	if (unlikely(idx < z->sweep.end))
+		z->sweep.nr_free[o][mt]--;
+}
+
 static __always_inline u64 __smm_rmqueue_smallest_inline(struct smm_mm *mm, struct smm_zone *z,
 							  unsigned int order, unsigned int mt)
 {
+	/* the lists of @mt from @order up that hold a block: the lowest is the one */
+	u32 lists = z->nonempty[mt] >> order << order;
 	unsigned int o;
+	u32 idx;
 
-	for (o = order; o <= SMM_MAX_ORDER; o++) {
-		u32 idx = z->area[o].head[mt];
-
-		if (idx == SMM_FRAME_NONE)
-			continue;
-		smm_del_free(mm, z, idx);
-		smm_expand(mm, z, idx, order, o, mt);
-		return idx;
-	}
-	return SMM_NO_IDX;
+	if (!lists)
+		return SMM_NO_IDX;
+	o = __builtin_ctz(lists);
+	idx = z->area[o].head[mt];
+	smm_del_free_head(mm, z, idx, o, mt);
+	smm_expand(mm, z, idx, order, o, mt);
+	return idx;
 }
 
 /* __rmqueue_smallest(): the smallest block of @mt's lists, split down to @order. */

@@ -406,6 +406,11 @@ static int smm_check_totals(struct smm_mm *mm, unsigned int zi, const struct smm
 				   smm_frame_mt(f) != mt || smm_frame_prev(f) != SMM_FRAME_NONE)))
 				return smm_bad("%s order %u type %u: the list's head %u is not a first free block of it",
 					       z->name, o, mt, h);
+			if (!(z->nonempty[mt] & 1U << o) != (want == 0))
+				return smm_bad("%s order %u type %u: nonempty says %s, the list holds %llu",
+					       z->name, o, mt,
+					       z->nonempty[mt] & 1U << o ? "a block" : "none",
+					       (unsigned long long)want);
 			free += want << o;
 		}
 	}

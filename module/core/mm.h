@@ -201,6 +201,8 @@ struct smm_zone {
 	u64 lowmem_reserve[SMM_NR_ZONES];
 	SMM_ZONE_PADDING(_pad1_);
 	/* written by the buddy under the lock */
+	/* bit o of [mt]: area[o]'s list of mt is not empty (list_empty()'s cache, buddy.c) */
+	u32 nonempty[SMM_NR_MT];
 	struct smm_free_area area[SMM_NR_ORDERS];
 	smm_lock_t lock;
 	smm_seq_t seq;			/* write sections under lock */

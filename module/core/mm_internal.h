@@ -25,19 +25,21 @@
 #define smm_count_sub(var, n)	WRITE_ONCE(var, (var) - (n))
 
 /*
- * The same for a pcp's own counters (its count and stats) on the fast
- * paths, under the pcp lock: a plain add, as the kernel's pcp->count
- * update and __count_vm_events() (raw_cpu_add()) are, which x86-64
- * makes one add to memory, still one store a READ_ONCE() sees whole
- * (WRITE_ONCE() made it a load, an add and a store). Under
- * ThreadSanitizer (and KCSAN) the WRITE_ONCE(), as smm_seq_bump().
+ * The same for counters written on the fast paths under their own lock
+ * and read without it: a pcp's count and stats (under the pcp lock) and
+ * a free list's nr_free (under the zone lock). A plain add, as the
+ * kernel's pcp->count update, __count_vm_events() (raw_cpu_add()) and
+ * area->nr_free++ are, which x86-64 makes one add to memory, still one
+ * store a READ_ONCE() sees whole (WRITE_ONCE() made it a load, an add
+ * and a store). Under ThreadSanitizer (and KCSAN) the WRITE_ONCE(), as
+ * smm_seq_bump().
  */
 #ifndef __SANITIZE_THREAD__
-#define smm_pcp_count_add(var, n)	((var) += (n))
-#define smm_pcp_count_sub(var, n)	((var) -= (n))
+#define smm_locked_count_add(var, n)	((var) += (n))
+#define smm_locked_count_sub(var, n)	((var) -= (n))
 #else
-#define smm_pcp_count_add(var, n)	smm_count_add(var, n)
-#define smm_pcp_count_sub(var, n)	smm_count_sub(var, n)
+#define smm_locked_count_add(var, n)	smm_count_add(var, n)
+#define smm_locked_count_sub(var, n)	smm_count_sub(var, n)
 #endif
 
 /* page_alloc.c: one zone's generation, and the store that moves it */
@@ -381,8 +383,8 @@ static __always_inline u64 smm_pcp_alloc_fast(struct smm_mm *mm, struct smm_pcp 
 	smm_frame_store(&mm->frames[idx],
 			smm_frame_head_word(SMM_FRAME_PAGE, order, smm_frame_mt(&f),
 					    smm_frame_links(SMM_FRAME_NONE, SMM_FRAME_NONE)));
-	smm_pcp_count_sub(pcp->count, 1U << order);
-	smm_pcp_count_add(pcp->stats.alloc[smm_pcp_stat_slot(order)], 1);
+	smm_locked_count_sub(pcp->count, 1U << order);
+	smm_locked_count_add(pcp->stats.alloc[smm_pcp_stat_slot(order)], 1);
 	smm_pcp_unlock(pcp);
 	return idx;
 }
@@ -412,7 +414,7 @@ static __always_inline void smm_pcp_free_fast(struct smm_mm *mm, struct smm_pcp 
 	smm_pcp_census(pcp, idx, 1);
 	count = pcp->count + 1;		/* the value stored, not loaded again */
 	WRITE_ONCE(pcp->count, count);
-	smm_pcp_count_add(pcp->stats.free[0], 1);
+	smm_locked_count_add(pcp->stats.free[0], 1);
 	if (unlikely(count >= pcp->high))
 		smm_pcp_free_high(mm, pcp, p);
 	smm_pcp_unlock(pcp);

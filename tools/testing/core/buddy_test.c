@@ -326,7 +326,7 @@ SMM_TEST(fragmentation_indexes)
 	ASSERT_EQ(smm_extfrag_index(nr_free, 3), 0);
 }
 
-/* CHECK finds a corrupted descriptor and says where. */
+/* CHECK finds a corrupted descriptor, count or list bit and says where. */
 TEST_F(mm64m, check_reports_corruption)
 {
 	struct smm_test_mm *t = &self->t;
@@ -342,6 +342,12 @@ TEST_F(mm64m, check_reports_corruption)
 	ASSERT_EQ(smm_check(&t->mm, why, sizeof(why)), -EUCLEAN);
 	ASSERT_TRUE(strstr(why, "free=") != NULL);
 	t->mm.zones[1].free--;
+	ASSERT_EQ(smm_check(&t->mm, why, sizeof(why)), 0);
+	/* the order-0 movable list is empty: its nonempty bit must say so */
+	t->mm.zones[1].nonempty[SHADOWMM_MT_MOVABLE] ^= 1;
+	ASSERT_EQ(smm_check(&t->mm, why, sizeof(why)), -EUCLEAN);
+	ASSERT_TRUE(strstr(why, "nonempty says a block") != NULL);
+	t->mm.zones[1].nonempty[SHADOWMM_MT_MOVABLE] ^= 1;
 	ASSERT_EQ(smm_check(&t->mm, why, sizeof(why)), 0);
 }
 
