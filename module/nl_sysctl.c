@@ -2,10 +2,11 @@
 /*
  * The reclaim and compaction tunables at run time, as /proc/sys/vm has
  * them: min_free_kbytes, watermark_scale_factor, swappiness,
- * extfrag_threshold and compaction_proactiveness, through
+ * extfrag_threshold, compaction_proactiveness and
+ * percpu_pagelist_high_fraction, through
  * SYSCTL_GET / SYSCTL_SET and through debugfs vm/<name>. One table says,
  * per tunable, its attribute, how to read it and the core's check and
- * set (core/zone.c, core/vmscan.c, core/compaction.c), so both doors
+ * set (core/zone.c, core/vmscan.c, core/compaction.c, core/pcp.c), so both doors
  * validate alike.
  *
  * Locking: none here. The core's setters take mm->sysctl_lock; readers
@@ -46,6 +47,7 @@ SMM_SYSCTL_GET(wsf, watermark_scale_factor)
 SMM_SYSCTL_GET(swappiness, swappiness)
 SMM_SYSCTL_GET(extfrag, extfrag_threshold)
 SMM_SYSCTL_GET(proactive, compaction_proactiveness)
+SMM_SYSCTL_GET(hfrac, percpu_pagelist_high_fraction)
 
 static int smm_sysctl_mfk_check(const struct smm_mm *mm, u64 v, const char **why)
 {
@@ -101,6 +103,16 @@ static int smm_sysctl_proactive_set(struct smm_mm *mm, u64 v, const char **why)
 	return ret ? : smm_set_compaction_proactiveness(mm, v, why);
 }
 
+static int smm_sysctl_hfrac_check(const struct smm_mm *mm, u64 v, const char **why)
+{
+	return smm_check_percpu_pagelist_high_fraction(v, why);
+}
+
+static int smm_sysctl_hfrac_set(struct smm_mm *mm, u64 v, const char **why)
+{
+	return smm_set_percpu_pagelist_high_fraction(mm, v, why);
+}
+
 static const struct smm_sysctl smm_sysctls[] = {
 	{ "min_free_kbytes", SHADOWMM_A_SYSCTL_MIN_FREE_KBYTES,
 	  smm_sysctl_mfk_get, smm_sysctl_mfk_check, smm_sysctl_mfk_set },
@@ -112,6 +124,8 @@ static const struct smm_sysctl smm_sysctls[] = {
 	  smm_sysctl_extfrag_get, smm_sysctl_extfrag_check, smm_sysctl_extfrag_set },
 	{ "compaction_proactiveness", SHADOWMM_A_SYSCTL_COMPACTION_PROACTIVENESS,
 	  smm_sysctl_proactive_get, smm_sysctl_proactive_check, smm_sysctl_proactive_set },
+	{ "percpu_pagelist_high_fraction", SHADOWMM_A_SYSCTL_PERCPU_PAGELIST_HIGH_FRACTION,
+	  smm_sysctl_hfrac_get, smm_sysctl_hfrac_check, smm_sysctl_hfrac_set },
 };
 
 static_assert(ARRAY_SIZE(smm_sysctls) ==
@@ -119,6 +133,12 @@ static_assert(ARRAY_SIZE(smm_sysctls) ==
 
 /* The sysctl's own ceiling (an int); the quarter of the range is the core's. */
 static struct netlink_range_validation smm_nl_mfk_range = {
+	.min = 0,
+	.max = INT_MAX,
+};
+
+/* The int's range; 1 to 7 are the core's to refuse, with the handler's reason. */
+static struct netlink_range_validation smm_nl_hfrac_range = {
 	.min = 0,
 	.max = INT_MAX,
 };
@@ -132,6 +152,8 @@ static const struct nla_policy smm_nl_sysctl_policy[SHADOWMM_A_SYSCTL_MAX + 1] =
 		NLA_POLICY_MAX(NLA_U32, SHADOWMM_EXTFRAG_THRESHOLD_MAX),
 	[SHADOWMM_A_SYSCTL_COMPACTION_PROACTIVENESS] =
 		NLA_POLICY_MAX(NLA_U32, SHADOWMM_COMPACTION_PROACTIVENESS_MAX),
+	[SHADOWMM_A_SYSCTL_PERCPU_PAGELIST_HIGH_FRACTION] =
+		NLA_POLICY_FULL_RANGE(NLA_U32, &smm_nl_hfrac_range),
 };
 
 static u64 smm_nl_sysctl_val(const struct nlattr *a)
@@ -165,7 +187,8 @@ struct smm_nl_sysctl_values {
 
 static size_t smm_nl_sysctl_get_size(const struct genl_info *info)
 {
-	return nla_total_size_64bit(sizeof(u64)) + 3 * nla_total_size(sizeof(u32));
+	return nla_total_size_64bit(sizeof(u64)) +
+	       (ARRAY_SIZE(smm_sysctls) - 1) * nla_total_size(sizeof(u32));
 }
 
 static int smm_nl_sysctl_get_prepare(struct sk_buff *skb, struct genl_info *info, void *data)

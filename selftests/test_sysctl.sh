@@ -14,7 +14,7 @@
 D=/sys/kernel/debug/shadowmm
 
 ktap_header
-ktap_plan 15
+ktap_plan 19
 smm_need_range "$SMM_BASE" 64M
 
 smm_unload
@@ -106,6 +106,44 @@ ktap_check "vm set swappiness 10 min_free_kbytes 16385: all or nothing" \
 ktap_check "vm set min_free_kbytes 2048 swappiness 201: all or nothing" \
 	set_refused "out of range" min_free_kbytes 2048 swappiness 201
 ktap_check "vm set swappiness x: refused before sending" set_refused "invalid" swappiness x
+
+# pcp_high_match FRACTION: every zone's pcp high (CPU 0's, zone show) as
+# zone_highsize() computes it: managed / FRACTION, or the low watermark
+# when 0, split between the online CPUs (the glue's nr_split_cpus, one
+# node), at least 4 batches
+pcp_high_match() {
+	ncpu=$(nproc)
+	smmctl -j zone show | jq -r '.zones[] | "\(.name) \(.managed) \(.low) \(.pcp_high) \(.pcp_batch)"' |
+	while read -r name managed low high batch; do
+		if [ "$1" = 0 ]; then total=$low; else total=$((managed / $1)); fi
+		want=$((total / ncpu))
+		[ $want -lt $((batch * 4)) ] && want=$((batch * 4))
+		[ "$high" = "$want" ] || { echo "$name: pcp_high $high, want $want"; return 1; }
+	done
+}
+hf() { vm_json | jq .percpu_pagelist_high_fraction; }
+# hf_set N: vm set the fraction to N, debugfs and vm show read N, highs match
+hf_set() {
+	smmctl vm set percpu_pagelist_high_fraction "$1" || return 1
+	[ "$(hf)" = "$1" ] && [ "$(cat $D/vm/percpu_pagelist_high_fraction)" = "$1" ] ||
+		{ echo "fraction $(hf), debugfs $(cat $D/vm/percpu_pagelist_high_fraction)"; return 1; }
+	pcp_high_match "$1"
+}
+hf_default() { [ "$(hf)" = 0 ] || { echo "fraction $(hf)"; return 1; }; pcp_high_match 0; }
+ktap_check "percpu_pagelist_high_fraction: 0 by default, pcp high from the low watermark" \
+	hf_default
+ktap_check "vm set percpu_pagelist_high_fraction 8: pcp high is managed / 8 / CPUs" hf_set 8
+hf_refused() {
+	before=$(smmctl -j zone show | jq -c '[.zones[].pcp_high]')
+	set_refused "percpu_pagelist_high_fraction must be 0 or 8" percpu_pagelist_high_fraction 5 ||
+		return 1
+	[ "$(hf)" = 8 ] || { echo "fraction now $(hf)"; return 1; }
+	after=$(smmctl -j zone show | jq -c '[.zones[].pcp_high]')
+	[ "$after" = "$before" ] || { echo "pcp high $before -> $after"; return 1; }
+}
+ktap_check "vm set percpu_pagelist_high_fraction 5: refused with the reason, nothing changed" \
+	hf_refused
+ktap_check "vm set percpu_pagelist_high_fraction 0: the default highs again" hf_set 0
 
 # swappiness 0: proactive reclaim swaps nothing (cgroup reclaim's rule)
 smmctl swap on size 4M

@@ -20,7 +20,8 @@
  *
  * smm_mm.sysctl_lock (a mutex, outside both) makes the writers of the
  * watermarks and pcp highs (zone.c, smm_set_min_free_kbytes() and
- * smm_set_watermark_scale_factor()) one at a time, as setup_per_zone_wmarks()'s
+ * smm_set_watermark_scale_factor(); pcp.c,
+ * smm_set_percpu_pagelist_high_fraction()) one at a time, as setup_per_zone_wmarks()'s
  * spinlock and pcp_batch_high_lock do; under it they take each zone lock,
  * then each pcp lock, one at a time. Readers take none of them.
  *
@@ -396,6 +397,7 @@ struct smm_mm {
 	u64 min_free_kbytes;		/* vm.min_free_kbytes, written under sysctl_lock */
 	unsigned int watermark_scale_factor;	/* vm.watermark_scale_factor, likewise */
 	unsigned int watermark_boost_factor;	/* vm.watermark_boost_factor, 0: no boost */
+	unsigned int percpu_pagelist_high_fraction; /* vm.*, under sysctl_lock; 0: from low */
 	unsigned int fallback_policy;	/* enum smm_fallback_policy, read on fallback only */
 	smm_mutex_t sysctl_lock;	/* one writer of the watermarks at a time (zone.c) */
 	smm_mutex_t lock_all;		/* one CHECK at a time */
@@ -626,6 +628,17 @@ int smm_check_watermark_scale_factor(unsigned int factor, const char **why);
 int smm_set_min_free_kbytes(struct smm_mm *mm, u64 kbytes, const char **why);
 int smm_set_watermark_scale_factor(struct smm_mm *mm, unsigned int factor, const char **why);
 u64 smm_min_free_kbytes_max(const struct smm_mm *mm);
+
+/*
+ * pcp.c: vm.percpu_pagelist_high_fraction (0, the default: pcp high from
+ * the low watermark; else at least 8: high = managed / fraction, split
+ * between the CPUs), as its sysctl handler: every CPU's high recomputed.
+ * -EINVAL with the reason in @why, nothing changed. Sleeps: sysctl_lock.
+ */
+#define SMM_MIN_PERCPU_PAGELIST_HIGH_FRACTION	8
+#define SMM_PERCPU_PAGELIST_HIGH_FRACTION_MAX	2147483647U	/* the sysctl's: INT_MAX */
+int smm_check_percpu_pagelist_high_fraction(u64 fraction, const char **why);
+int smm_set_percpu_pagelist_high_fraction(struct smm_mm *mm, u64 fraction, const char **why);
 
 /* Written under the zone lock, read without it too: one byte, read once. */
 static inline unsigned int smm_pageblock_mt(const struct smm_mm *mm, u64 idx)

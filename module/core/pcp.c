@@ -39,13 +39,18 @@ static u32 smm_pcp_batchsize(u64 managed)
 }
 
 /*
- * zone_highsize(): the low watermark split between the CPUs of the
- * zone's node (the glue's nr_split_cpus: the online CPUs, as the
- * kernel counts them when it sets up the pagesets), at least 4 batches.
+ * zone_highsize(): with vm.percpu_pagelist_high_fraction 0 (the
+ * default), the zone's low watermark; with a fraction, the zone's
+ * managed frames / fraction. Split between the CPUs of the zone's node
+ * (the glue's nr_split_cpus: the online CPUs, as the kernel counts them
+ * when it sets up the pagesets), at least 4 batches. The fraction and
+ * the watermark are read once; their writers hold mm->sysctl_lock.
  */
-static u32 smm_pcp_highsize(const struct smm_zone *z, u32 batch, unsigned int nr_split_cpus)
+static u32 smm_pcp_highsize(const struct smm_mm *mm, const struct smm_zone *z, u32 batch)
 {
-	u64 high = READ_ONCE(z->wmark[SMM_WMARK_LOW]) / nr_split_cpus;
+	unsigned int fraction = READ_ONCE(mm->percpu_pagelist_high_fraction);
+	u64 total = fraction ? z->managed / fraction : READ_ONCE(z->wmark[SMM_WMARK_LOW]);
+	u64 high = total / mm->nr_split_cpus;
 
 	return max(high, (u64)batch * 4);
 }
@@ -61,8 +66,7 @@ void smm_pcp_setup(struct smm_mm *mm)
 			smm_lock_init(&pcp->lock);
 			smm_seq_init(&pcp->seq, &pcp->lock);
 			pcp->batch = smm_pcp_batchsize(mm->zones[zi].managed);
-			pcp->high = smm_pcp_highsize(&mm->zones[zi], pcp->batch,
-						     mm->nr_split_cpus);
+			pcp->high = smm_pcp_highsize(mm, &mm->zones[zi], pcp->batch);
 			pcp->free_factor = 0;
 			for (i = 0; i < SMM_NR_PCP_LISTS; i++)
 				pcp->lists[i] = SMM_FRAME_NONE;
@@ -71,8 +75,9 @@ void smm_pcp_setup(struct smm_mm *mm)
 }
 
 /*
- * zone_pcp_update(zone, 0), after the watermarks moved: every CPU's high
- * follows the zone's new low watermark (the batch follows the managed
+ * zone_pcp_update(zone, 0), after the watermarks or
+ * percpu_pagelist_high_fraction moved: every CPU's high follows the
+ * zone's new low watermark or fraction (the batch follows the managed
  * pages, which do not change). Written under each pcp lock, so the fast
  * path (which reads high under it) sees the old or the new one; a list
  * above a lowered high drains on its next free, as the kernel's does.
@@ -85,13 +90,45 @@ void smm_pcp_update_high(struct smm_mm *mm)
 	for (cpu = 0; cpu < mm->nr_cpus; cpu++) {
 		for (zi = 0; zi < SMM_NR_ZONES; zi++) {
 			struct smm_pcp *pcp = smm_pcp_of(mm, cpu, zi);
-			u32 high = smm_pcp_highsize(&mm->zones[zi], pcp->batch, mm->nr_split_cpus);
+			u32 high = smm_pcp_highsize(mm, &mm->zones[zi], pcp->batch);
 
 			smm_lock(&pcp->lock);
 			pcp->high = high;
 			smm_unlock(&pcp->lock);
 		}
 	}
+}
+
+int smm_check_percpu_pagelist_high_fraction(u64 fraction, const char **why)
+{
+	if ((fraction && fraction < SMM_MIN_PERCPU_PAGELIST_HIGH_FRACTION) ||
+	    fraction > SMM_PERCPU_PAGELIST_HIGH_FRACTION_MAX) {
+		*why = "percpu_pagelist_high_fraction must be 0 or 8 to 2147483647";
+		return -EINVAL;
+	}
+	return 0;
+}
+
+/*
+ * percpu_pagelist_high_fraction_sysctl_handler(): 0, or at least 8 (a
+ * smaller fraction would let the lists hold more than an eighth of the
+ * zone); then, when it changed, every CPU's high recomputed
+ * (zone_set_pageset_high_and_batch()) under mm->sysctl_lock, the
+ * shadow's pcp_batch_high_lock. -EINVAL with @why, nothing changed.
+ */
+int smm_set_percpu_pagelist_high_fraction(struct smm_mm *mm, u64 fraction, const char **why)
+{
+	int ret = smm_check_percpu_pagelist_high_fraction(fraction, why);
+
+	if (ret)
+		return ret;
+	smm_mutex_lock(&mm->sysctl_lock);
+	if (fraction != mm->percpu_pagelist_high_fraction) {
+		WRITE_ONCE(mm->percpu_pagelist_high_fraction, fraction);
+		smm_pcp_update_high(mm);
+	}
+	smm_mutex_unlock(&mm->sysctl_lock);
+	return 0;
 }
 
 /* list_add(): @idx becomes the first (hottest) block of list @p. */

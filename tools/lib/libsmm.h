@@ -465,7 +465,7 @@ int smmc_cma_free(struct smmc_nl *nl, uint64_t handle);
 int smmc_cma_get(struct smmc_nl *nl, struct smmc_cma *c);
 
 /* sysctl.c: the reclaim tunables by /proc/sys/vm's names */
-#define SMMC_SYSCTL_NR	5
+#define SMMC_SYSCTL_NR	6
 extern const char *const smmc_sysctl_names[SMMC_SYSCTL_NR];
 
 struct smmc_sysctl {

@@ -2,7 +2,8 @@
 /*
  * SYSCTL_GET and SYSCTL_SET: the reclaim tunables by /proc/sys/vm's
  * names (min_free_kbytes, watermark_scale_factor, swappiness,
- * extfrag_threshold, compaction_proactiveness). SET sends
+ * extfrag_threshold, compaction_proactiveness,
+ * percpu_pagelist_high_fraction). SET sends
  * the ones marked in struct smmc_sysctl; the module takes all or none.
  */
 #include <errno.h>
@@ -14,7 +15,7 @@
 /* In the order GET lists them; the attribute of each, and its width. */
 const char *const smmc_sysctl_names[SMMC_SYSCTL_NR] = {
 	"min_free_kbytes", "watermark_scale_factor", "swappiness", "extfrag_threshold",
-	"compaction_proactiveness",
+	"compaction_proactiveness", "percpu_pagelist_high_fraction",
 };
 
 static const uint16_t smmc_sysctl_attrs[SMMC_SYSCTL_NR] = {
@@ -23,6 +24,7 @@ static const uint16_t smmc_sysctl_attrs[SMMC_SYSCTL_NR] = {
 	SHADOWMM_A_SYSCTL_SWAPPINESS,
 	SHADOWMM_A_SYSCTL_EXTFRAG_THRESHOLD,
 	SHADOWMM_A_SYSCTL_COMPACTION_PROACTIVENESS,
+	SHADOWMM_A_SYSCTL_PERCPU_PAGELIST_HIGH_FRACTION,
 };
 
 static const enum mnl_attr_data_type smmc_sysctl_types[SHADOWMM_A_SYSCTL_MAX + 1] = {
@@ -31,6 +33,7 @@ static const enum mnl_attr_data_type smmc_sysctl_types[SHADOWMM_A_SYSCTL_MAX + 1
 	[SHADOWMM_A_SYSCTL_SWAPPINESS]			= MNL_TYPE_U32,
 	[SHADOWMM_A_SYSCTL_EXTFRAG_THRESHOLD]		= MNL_TYPE_U32,
 	[SHADOWMM_A_SYSCTL_COMPACTION_PROACTIVENESS]	= MNL_TYPE_U32,
+	[SHADOWMM_A_SYSCTL_PERCPU_PAGELIST_HIGH_FRACTION] = MNL_TYPE_U32,
 };
 
 static const struct smmc_attr_policy smmc_sysctl_policy = SMMC_ATTR_POLICY(smmc_sysctl_types);

@@ -127,7 +127,8 @@ expect "vmstat counters not given again" "$FAKE vmstat show pgfree pg" "pgalloc_
 expect "swap's commands" "smmctl swap " "$(sorted show on off help)"
 expect "vm's commands" "smmctl vm " "$(sorted show set help)"
 expect "vm show's names, not given again" "smmctl vm show swappiness " \
-	"$(sorted min_free_kbytes watermark_scale_factor extfrag_threshold compaction_proactiveness)"
+	"$(sorted min_free_kbytes watermark_scale_factor extfrag_threshold compaction_proactiveness \
+		percpu_pagelist_high_fraction)"
 expect "vm set: no word for a value" "smmctl vm set swappiness " ""
 expect "vm set: the next name" "smmctl vm set swappiness 0 w" "watermark_scale_factor"
 expect "fault's commands" "smmctl fault " "$(sorted show set help)"

@@ -100,9 +100,12 @@ const struct smm_cmd smmctl_vm_cmds[] = {
 	SMM_CMD("set", vm_set, "NAME VALUE [ NAME VALUE... ]",
 		"set tunables, all or none (admin)"),
 	SMM_CMD_END("NAME := { min_free_kbytes | watermark_scale_factor | swappiness |\n"
-		    "          extfrag_threshold | compaction_proactiveness }\n"
+		    "          extfrag_threshold | compaction_proactiveness |\n"
+		    "          percpu_pagelist_high_fraction }\n"
 		    "       min_free_kbytes: 0 to a quarter of the range, KiB\n"
 		    "       watermark_scale_factor: 1 to 3000; swappiness: 0 to 200\n"
 		    "       extfrag_threshold: 0 to 1000 (compaction's)\n"
-		    "       compaction_proactiveness: 0 to 100 (kcompactd's)\n"),
+		    "       compaction_proactiveness: 0 to 100 (kcompactd's)\n"
+		    "       percpu_pagelist_high_fraction: 0 (pcp high from the low\n"
+		    "         watermark) or 8 and up (high = managed / this, per CPU)\n"),
 };

@@ -836,7 +836,7 @@ enum shadowmm_a_workload {
 /*
  * SHADOWMM_CMD_SYSCTL_GET / _SET: the reclaim and compaction tunables by /proc/sys/vm's
  * names, with the kernel's ranges (Documentation/reclaim.md, Tunables).
- * GET replies all five; SET takes any of them, checks every one before
+ * GET replies all six; SET takes any of them, checks every one before
  * it changes any, and refuses the request whole, naming the bad one.
  * MIN_FREE_KBYTES is at most a quarter of the range (checked by the
  * module; the policy's ceiling is the sysctl's INT_MAX).
@@ -854,6 +854,7 @@ enum shadowmm_a_sysctl {
 	SHADOWMM_A_SYSCTL_SWAPPINESS,		/* u32: 0 to 200 */
 	SHADOWMM_A_SYSCTL_EXTFRAG_THRESHOLD,	/* u32: 0 to 1000 (compaction's) */
 	SHADOWMM_A_SYSCTL_COMPACTION_PROACTIVENESS, /* u32: 0 to 100 (kcompactd's) */
+	SHADOWMM_A_SYSCTL_PERCPU_PAGELIST_HIGH_FRACTION, /* u32: 0, or 8 to INT_MAX (pcp high) */
 
 	__SHADOWMM_A_SYSCTL_CNT,
 	SHADOWMM_A_SYSCTL_MAX = __SHADOWMM_A_SYSCTL_CNT - 1

@@ -291,7 +291,7 @@ def report_scale(paths, report):
     failed = []
     print()
     print('native scaling (bench_scale): ns per op, N threads pinned to cores, best of 5')
-    print('%-22s %7s %7s %7s %7s %7s %6s' % ('row', 'one', 'shared', 'private', '/one',
+    print('%-24s %7s %7s %7s %7s %7s %6s' % ('row', 'one', 'shared', 'private', '/one',
                                             '/private', 'goal'))
     if len(paths) < 2 or not all(os.path.exists(p) for p in paths):
         return ['scaling rows: no bench_scale JSON (padded and unpadded) given']
@@ -311,12 +311,12 @@ def report_scale(paths, report):
             rows[kind] = dict(r, shared_over_one=round(s1, 3), shared_over_private=round(sp, 3),
                               goal=goal, meets_goal=met)
             name = 'scale-%s%s' % (kind, '-unpadded' if unpadded else '')
-            print('%-22s %7.1f %7.1f %7.1f %7.2f %7.2f %6s%s' % (
+            print('%-24s %7.1f %7.1f %7.1f %7.2f %7.2f %6s%s' % (
                 name, r['one'], r['shared'], r['private'], s1, sp, fmt_goal(goal),
                 '' if met else '  (above goal)'))
         c = scale.get('control', {})
         if c.get('line_each'):
-            print('%-22s %7.2f ns with a word per thread in one line, %.2f a line each: %.1fx' % (
+            print('%-24s %7.2f ns with a word per thread in one line, %.2f a line each: %.1fx' % (
                 'control' + ('-unpadded' if unpadded else ''), c['one_line'], c['line_each'],
                 c['one_line'] / c['line_each']))
     return failed

@@ -12,7 +12,10 @@
  *   slab   a 256-byte object pair (kmalloc-256, the per-CPU fast path);
  *   churn  random frees and allocations of orders 0-3 over 256 live
  *          blocks of its own (the lists refill from and drain to the
- *          zone under its lock, shared by all).
+ *          zone under its lock, shared by all);
+ *   churn-hf8  the same churn with vm.percpu_pagelist_high_fraction 8
+ *          on every mm of all three ways (pcp high = managed / 8 / N,
+ *          not the low watermark's / N of 6.1's default, the churn row).
  * ns per operation, each the mean over the threads of their own time per
  * operation, best of 5 runs, three ways with the same set-up (one mm of
  * 256 MiB for N CPUs):
@@ -57,8 +60,10 @@ unsigned long smm_user_reports;
 #define CHURN_LIVE	256
 #define COUNT_OPS	(10 * 1000 * 1000)
 
-enum kind { K_PCP, K_SLAB, K_CHURN, NR_KINDS };
-static const char *const kind_name[NR_KINDS] = { "pcp", "slab", "churn" };
+enum kind { K_PCP, K_SLAB, K_CHURN, K_CHURN_HF8, NR_KINDS };
+static const char *const kind_name[NR_KINDS] = { "pcp", "slab", "churn", "churn-hf8" };
+/* vm.percpu_pagelist_high_fraction of every mm for the kind's runs */
+static const unsigned int kind_hfrac[NR_KINDS] = { [K_CHURN_HF8] = 8 };
 
 /* One mm and its slabs, for N CPUs. */
 struct env {
@@ -226,6 +231,21 @@ static void *worker_fn(void *arg)
 	return NULL;
 }
 
+/* vm.percpu_pagelist_high_fraction @v on the @n mms (every CPU's high). */
+static int set_hfrac(struct env *envs, unsigned int n, unsigned int v)
+{
+	const char *why = NULL;
+	unsigned int i;
+
+	for (i = 0; i < n; i++) {
+		if (smm_set_percpu_pagelist_high_fraction(&envs[i].t.mm, v, &why)) {
+			fprintf(stderr, "bench_scale: fraction %u: %s\n", v, why);
+			return -1;
+		}
+	}
+	return 0;
+}
+
 /*
  * One run: @n threads, thread i on envs[@private ? i : 0] as CPU i; the
  * mean of their ns per operation, or -1.
@@ -330,7 +350,8 @@ int main(int argc, char **argv)
 {
 	static struct env envs[MAX_THREADS];
 	double one[NR_KINDS], shared[NR_KINDS], priv[NR_KINDS], line, apart;
-	u64 trips = 0;
+	u64 trips[NR_KINDS];
+	u32 high[NR_KINDS], batch;
 	const char *out = NULL;
 	unsigned int n = 0, i, k;
 	bool unpadded = SMM_CPU_ALIGN < 64;
@@ -360,27 +381,30 @@ int main(int argc, char **argv)
 #endif
 	printf("bench_scale: %u threads on %u cores%s, 256 MiB per mm, best of %d\n", n, cores,
 	       unpadded ? ", per-CPU structures NOT padded (SMM_CPU_ALIGN 8)" : "", REPS);
-	printf("%-6s %9s %9s %9s %12s %14s\n", "kind", "one ns", "shared ns", "private ns",
+	printf("%-9s %9s %9s %9s %12s %14s\n", "kind", "one ns", "shared ns", "private ns",
 	       "shared/one", "shared/private");
 	for (k = 0; k < NR_KINDS; k++) {
+		if (set_hfrac(envs, n, kind_hfrac[k]))
+			return 1;
+		high[k] = smm_pcp_of(&envs[0].t.mm, 0, SHADOWMM_ZONE_NORMAL)->high;
 		one[k] = best_of(envs, 1, false, k);
-		trips = zone_trips(&envs[0], n);
+		trips[k] = zone_trips(&envs[0], n);
 		shared[k] = best_of(envs, n, false, k);
-		trips = zone_trips(&envs[0], n) - trips;
+		trips[k] = zone_trips(&envs[0], n) - trips[k];
 		priv[k] = best_of(envs, n, true, k);
 		if (one[k] < 0 || shared[k] < 0 || priv[k] < 0) {
 			fprintf(stderr, "bench_scale: the %s row could not be measured\n", kind_name[k]);
 			return 1;
 		}
-		printf("%-6s %9.1f %9.1f %9.1f %12.2f %14.2f\n", kind_name[k], one[k], shared[k],
+		printf("%-9s %9.1f %9.1f %9.1f %12.2f %14.2f\n", kind_name[k], one[k], shared[k],
 		       priv[k], shared[k] / one[k], shared[k] / priv[k]);
 	}
-	/* over the churn's shared runs, their warm-ups and set-ups included */
-	printf("churn, shared: the zone lock once per %.0f operations of a thread (refills and "
-	       "drains of its lists, batch %u, high %u)\n",
-	       2.0 * CHURN_OPS * REPS * n / (trips ? trips : 1),
-	       smm_pcp_of(&envs[0].t.mm, 0, SHADOWMM_ZONE_NORMAL)->batch,
-	       smm_pcp_of(&envs[0].t.mm, 0, SHADOWMM_ZONE_NORMAL)->high);
+	/* over the churns' shared runs, their warm-ups and set-ups included */
+	batch = smm_pcp_of(&envs[0].t.mm, 0, SHADOWMM_ZONE_NORMAL)->batch;
+	for (k = K_CHURN; k <= K_CHURN_HF8; k++)
+		printf("%s, shared: the zone lock once per %.0f operations of a thread (refills and "
+		       "drains of its lists, batch %u, high %u)\n", kind_name[k],
+		       2.0 * CHURN_OPS * REPS * n / (trips[k] ? trips[k] : 1), batch, high[k]);
 	count_words = aligned_alloc(64, 64 * MAX_THREADS);
 	line = count_ns(n, 8);
 	apart = count_ns(n, 64);

@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
  * vm.min_free_kbytes and vm.watermark_scale_factor written at run time
+ * (and vm.percpu_pagelist_high_fraction, pcp.c, at the end)
  * (zone.c, smm_set_min_free_kbytes(), smm_set_watermark_scale_factor()):
  * the watermarks recomputed as 6.1's setup_per_zone_wmarks() does, the
  * per-CPU highs after them, bad values refused with nothing changed, and
@@ -165,5 +166,96 @@ SMM_TEST(sysctl_user_min_free_kbytes_kept)
 	ASSERT_EQ(smm_set_watermark_scale_factor(&t.mm, 20, &why), 0);
 	EXPECT_EQ(t.mm.min_free_kbytes, 2048);
 	tn_expect(_t, &t.mm.zones[SHADOWMM_ZONE_DMA32], 504, 1020, 1536);
+	smm_test_mm_destroy(&t);
+}
+
+/* Every CPU's pcp high in zone @zi is @high (and its batch @batch). */
+static void tn_expect_zone_pcp(struct smm_test *_t, struct smm_mm *mm, unsigned int zi,
+			       u32 high, u32 batch)
+{
+	unsigned int cpu;
+
+	for (cpu = 0; cpu < mm->nr_cpus; cpu++) {
+		EXPECT_EQ(smm_pcp_of(mm, cpu, zi)->high, high);
+		EXPECT_EQ(smm_pcp_of(mm, cpu, zi)->batch, batch);
+	}
+}
+
+/*
+ * vm.percpu_pagelist_high_fraction (pcp.c): zone_highsize()'s
+ * managed / fraction split between the 2 CPUs, at least 4 batches
+ * (zone_batchsize(): DMA 1, DMA32 63 on 1 GiB; 1 on each 64 MiB zone).
+ * 1 GiB (DMA 4096, DMA32 258048 managed):
+ *   8:      DMA 4096 / 8 / 2 = 256,   DMA32 258048 / 8 / 2 = 16128
+ *   100:    DMA 40 / 2 = 20,          DMA32 2580 / 2 = 1290
+ *   100000: DMA 0 -> 4 batches = 4,   DMA32 2 / 2 = 1 -> 4 * 63 = 252
+ * 64 MiB (2048, 6144, 8192) at 8: 128, 384, 512.
+ * A watermark write in between keeps the fraction's highs; 0 brings
+ * back the low watermark's (tn_expect_pcp_high()).
+ */
+SMM_TEST(sysctl_percpu_pagelist_high_fraction)
+{
+	struct smm_test_mm t;
+	const char *why = NULL;
+
+	ASSERT_EQ(tn_init_1g(&t, 4096), 0);
+	EXPECT_EQ(t.mm.percpu_pagelist_high_fraction, 0);
+	tn_expect_pcp_high(_t, &t.mm);
+	ASSERT_EQ(smm_set_percpu_pagelist_high_fraction(&t.mm, 8, &why), 0);
+	EXPECT_EQ(t.mm.percpu_pagelist_high_fraction, 8);
+	tn_expect_zone_pcp(_t, &t.mm, SHADOWMM_ZONE_DMA, 256, 1);
+	tn_expect_zone_pcp(_t, &t.mm, SHADOWMM_ZONE_DMA32, 16128, 63);
+	ASSERT_EQ(smm_set_percpu_pagelist_high_fraction(&t.mm, 100, &why), 0);
+	tn_expect_zone_pcp(_t, &t.mm, SHADOWMM_ZONE_DMA, 20, 1);
+	tn_expect_zone_pcp(_t, &t.mm, SHADOWMM_ZONE_DMA32, 1290, 63);
+	ASSERT_EQ(smm_set_percpu_pagelist_high_fraction(&t.mm, 100000, &why), 0);
+	tn_expect_zone_pcp(_t, &t.mm, SHADOWMM_ZONE_DMA, 4, 1);
+	tn_expect_zone_pcp(_t, &t.mm, SHADOWMM_ZONE_DMA32, 252, 63);
+	ASSERT_EQ(smm_set_percpu_pagelist_high_fraction(&t.mm, 8, &why), 0);
+	ASSERT_EQ(smm_set_watermark_scale_factor(&t.mm, 1000, &why), 0);
+	tn_expect_zone_pcp(_t, &t.mm, SHADOWMM_ZONE_DMA32, 16128, 63);
+	ASSERT_EQ(smm_set_percpu_pagelist_high_fraction(&t.mm, 0, &why), 0);
+	EXPECT_EQ(t.mm.percpu_pagelist_high_fraction, 0);
+	tn_expect_pcp_high(_t, &t.mm);
+	/* low 26812 after the factor of 1000: 13406 a CPU */
+	tn_expect_zone_pcp(_t, &t.mm, SHADOWMM_ZONE_DMA32, 13406, 63);
+	ASSERT_EQ(smm_test_check(&t.mm), 0);
+	smm_test_mm_destroy(&t);
+
+	ASSERT_EQ(tn_init_64m(&t, 1024), 0);
+	ASSERT_EQ(smm_set_percpu_pagelist_high_fraction(&t.mm, 8, &why), 0);
+	tn_expect_zone_pcp(_t, &t.mm, SHADOWMM_ZONE_DMA, 128, 1);
+	tn_expect_zone_pcp(_t, &t.mm, SHADOWMM_ZONE_DMA32, 384, 1);
+	tn_expect_zone_pcp(_t, &t.mm, SHADOWMM_ZONE_NORMAL, 512, 1);
+	ASSERT_EQ(smm_test_check(&t.mm), 0);
+	smm_test_mm_destroy(&t);
+}
+
+/*
+ * 1 to 7 refused, as the handler's MIN_PERCPU_PAGELIST_HIGH_FRACTION
+ * check (and above INT_MAX, the int's), with the reason; the fraction
+ * and every high stay as they were (here 100's).
+ */
+SMM_TEST(sysctl_percpu_pagelist_high_fraction_refused)
+{
+	static const u64 bad[] = { 1, 5, 7, 2147483648ULL };
+	struct smm_test_mm t;
+	const char *why;
+	unsigned int i;
+
+	ASSERT_EQ(tn_init_1g(&t, 4096), 0);
+	ASSERT_EQ(smm_set_percpu_pagelist_high_fraction(&t.mm, 100, &why), 0);
+	for (i = 0; i < ARRAY_SIZE(bad); i++) {
+		why = NULL;
+		EXPECT_EQ(smm_check_percpu_pagelist_high_fraction(bad[i], &why), -EINVAL);
+		why = NULL;
+		EXPECT_EQ(smm_set_percpu_pagelist_high_fraction(&t.mm, bad[i], &why), -EINVAL);
+		ASSERT_STREQ(why, "percpu_pagelist_high_fraction must be 0 or 8 to 2147483647");
+		EXPECT_EQ(t.mm.percpu_pagelist_high_fraction, 100);
+		tn_expect_zone_pcp(_t, &t.mm, SHADOWMM_ZONE_DMA, 20, 1);
+		tn_expect_zone_pcp(_t, &t.mm, SHADOWMM_ZONE_DMA32, 1290, 63);
+	}
+	EXPECT_EQ(smm_check_percpu_pagelist_high_fraction(8, &why), 0);
+	EXPECT_EQ(smm_check_percpu_pagelist_high_fraction(2147483647, &why), 0);
 	smm_test_mm_destroy(&t);
 }
