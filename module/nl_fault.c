@@ -22,9 +22,6 @@
 #include "smm.h"
 #include "netlink.h"
 
-/* failinject.h's smm_failslab_maybe(): enabled when failslab is first armed */
-DEFINE_STATIC_KEY_FALSE(smm_failslab_key);
-
 /* The policy is the types and the ranges; the core checks again and names the setting. */
 static const struct nla_policy smm_nl_fault_policy[SHADOWMM_A_FAULT_MAX + 1] = {
 	[SHADOWMM_A_FAULT_TARGET] = NLA_POLICY_MAX(NLA_U32, __SHADOWMM_FAULT_TARGET_CNT - 1),

@@ -12,6 +12,7 @@
  * Locking: struct smm_fail_attr's lock, a leaf (failinject.h).
  */
 #include "mm_internal.h"
+#include "slab.h"
 
 /* One setting: its attribute, range and whose it is. */
 struct smm_fail_field {
@@ -260,9 +261,11 @@ int smm_fail_set(struct smm_fail_attr *a, unsigned int target, unsigned int attr
 
 	if (ret)
 		return ret;
-	/* sleeps in the kernel (text patching): before the spinlock */
-	if (target == SHADOWMM_FAULT_SLAB && attr == SHADOWMM_A_FAULT_PROBABILITY && v)
-		smm_failslab_key_on();
+	/* failslab's arming marks the caches too (under their set's mutex: sleeps) */
+	if (target == SHADOWMM_FAULT_SLAB && attr == SHADOWMM_A_FAULT_PROBABILITY && a->slabs) {
+		smm_slabs_failslab_set(a->slabs, v);
+		return 0;
+	}
 	smm_lock(&a->lock);
 	switch (attr) {
 	case SHADOWMM_A_FAULT_PROBABILITY: WRITE_ONCE(a->probability, v); break;

@@ -18,6 +18,8 @@
 
 #include "env.h"
 
+struct smm_slabs;
+
 /* The kernel's defaults (FAULT_ATTR_INITIALIZER, fail_page_alloc, failslab). */
 #define SMM_FAIL_SEED_DEFAULT		0x9e3779b97f4a7c15ULL
 #define SMM_FAIL_PAGE_MIN_ORDER		1
@@ -38,6 +40,7 @@ struct smm_fail_attr {
 	bool ignore_gfp_wait;	/* both: requests with SMM_GFP_DIRECT_RECLAIM */
 	bool ignore_gfp_atomic;	/* fail_page_alloc: SHADOWMM_GFP_ATOMIC requests */
 	bool cache_filter;	/* failslab: only SHADOWMM_CACHE_FAILSLAB caches */
+	struct smm_slabs *slabs;	/* failslab: the caches whose slow byte it sets, or NULL */
 	smm_ratelimit_t ratelimit;	/* fail_dump()'s */
 };
 
@@ -70,29 +73,6 @@ static inline bool smm_should_fail_alloc_page(struct smm_fail_attr *a, unsigned 
 		return false;
 	return __smm_should_fail_alloc_page(a, order, gfp);
 }
-
-/*
- * Whether failslab was ever armed since load: the slab fast path asks
- * this before it reads the target's probability. In the kernel a static
- * key, as should_failslab() is guarded by one (a patched jump, nothing
- * loaded); user space reads a flag (one compare of memory and a branch,
- * not cheaper than the key). Set before the probability, so an
- * allocation that follows the setting sees both; never cleared, so a
- * disarmed target costs the load again but nothing races.
- */
-#ifdef __KERNEL__
-DECLARE_STATIC_KEY_FALSE(smm_failslab_key);
-#define smm_failslab_maybe()	static_branch_unlikely(&smm_failslab_key)
-#define smm_failslab_key_on()	static_branch_enable(&smm_failslab_key)
-#else
-extern bool smm_user_failslab_key;
-#ifdef __SANITIZE_THREAD__
-#define smm_failslab_maybe()	READ_ONCE(smm_user_failslab_key)
-#else
-#define smm_failslab_maybe()	(smm_user_failslab_key)	/* a compare of memory: no load of its own */
-#endif
-#define smm_failslab_key_on()	WRITE_ONCE(smm_user_failslab_key, true)
-#endif
 
 /* should_failslab(): one load while the target is not armed. */
 static inline bool smm_should_failslab(struct smm_fail_attr *a, u32 cache_flags,

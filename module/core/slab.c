@@ -658,7 +658,7 @@ static noinline void *smm_cache_alloc_slow(struct smm_cache *c, struct smm_cache
 
 /*
  * smm_cache_alloc() when failslab is armed, the cache has debug flags or
- * another policy than SLUB's (locked_only):
+ * another policy than SLUB's (its slow byte, SMM_CACHE_SLOW_*):
  * the fault injection's verdict first, then all of it under @cpu's lock
  * in smm_cache_alloc_slow() (which pops as the fast path does when the
  * freelist holds an object). Out of line, so that @owner and @cpu do
@@ -714,9 +714,8 @@ static __always_inline void *__smm_cache_alloc(struct smm_cache *c, unsigned int
 	char *base;
 	u64 w, hi;
 
-	/* debug flags or another policy: fixed at creation, no lock needed to read */
-	if (unlikely((smm_failslab_maybe() && smm_fail_armed(&c->mm->fail[SHADOWMM_FAULT_SLAB])) ||
-		     c->locked_only || !SMM_LOCKLESS_FAST_PATH))
+	/* debug flags, another policy or failslab armed: one byte (slab.h) */
+	if (unlikely(smm_cache_slow(c) || !SMM_LOCKLESS_FAST_PATH))
 		return smm_cache_alloc_cold(c, cpu, owner, pos);
 	cc = &c->cpu[cpu];
 	smm_preempt_disable();
@@ -868,7 +867,7 @@ int smm_cache_free(struct smm_cache *c, u64 pos, unsigned int cpu)
 	u32 free;
 
 	smm_trace_cache_free(c, pos);
-	if (unlikely(c->locked_only || !SMM_LOCKLESS_FAST_PATH))
+	if (unlikely((smm_cache_slow(c) & SMM_CACHE_SLOW_LOCKED) || !SMM_LOCKLESS_FAST_PATH))
 		return smm_cache_free_lock(c, pos, cc);
 	smm_preempt_disable();
 	w = READ_ONCE(cc->fast);
@@ -1328,8 +1327,8 @@ int smm_cache_create_policy(struct smm_slabs *s, const char *name, u32 size, u32
 	ret = smm_cache_policy_layout(s, c, size, align, flags, policy);
 	if (ret)
 		goto err_free;
-	/* what the fast paths test first: never changes after creation */
-	c->locked_only = (flags & SMM_CACHE_DEBUG_FLAGS) || c->ops;
+	/* what the fast paths test first: LOCKED never changes after creation */
+	c->slow = (flags & SMM_CACHE_DEBUG_FLAGS) || c->ops ? SMM_CACHE_SLOW_LOCKED : 0;
 	/* before the set's mutex: the registry never nests under it */
 	if (flags & SHADOWMM_CACHE_RECLAIM_ACCOUNT) {
 		ret = smm_shrinker_register(&s->shrinkers, &c->shrinker);
@@ -1350,6 +1349,9 @@ int smm_cache_create_policy(struct smm_slabs *s, const char *name, u32 size, u32
 		}
 	}
 	if (!ret) {
+		/* failslab's arming and disarming hold the mutex too */
+		if (smm_fail_armed(&s->mm->fail[SHADOWMM_FAULT_SLAB]))
+			c->slow |= SMM_CACHE_SLOW_FAILSLAB;
 		if (flags & SHADOWMM_CACHE_HARDENED) {
 			c->fp_key = smm_cache_key(s, c->id);
 			c->fp_mul = SMM_FP_MUL;
@@ -1372,6 +1374,43 @@ err_unregister:
 err_free:
 	smm_cache_free_struct(c);
 	return ret;
+}
+
+/*
+ * Set failslab's probability to @probability (smm_fail_set(), checked
+ * there) with every cache's SMM_CACHE_SLOW_FAILSLAB bit agreeing, as
+ * should_failslab()'s static key is enabled before the target is armed:
+ * the bits go up before the probability becomes nonzero and down after
+ * it becomes zero, so a fast path that misses the bit finds failslab
+ * disarmed, and one that sees a stale bit asks it in
+ * smm_cache_alloc_cold() and goes on. Under smm_slabs.mutex, which
+ * cache creation holds to set the bit of a new cache; the target's lock
+ * inside it (a leaf).
+ */
+void smm_slabs_failslab_set(struct smm_slabs *s, u32 probability)
+{
+	struct smm_fail_attr *a = &s->mm->fail[SHADOWMM_FAULT_SLAB];
+	unsigned int id;
+
+	smm_mutex_lock(&s->mutex);
+	if (!probability) {
+		smm_lock(&a->lock);
+		WRITE_ONCE(a->probability, 0);
+		smm_unlock(&a->lock);
+	}
+	for (id = 0; id < SMM_MAX_CACHES; id++) {
+		struct smm_cache *c = s->caches[id];
+
+		if (c)
+			WRITE_ONCE(c->slow, (c->slow & ~SMM_CACHE_SLOW_FAILSLAB) |
+					    (probability ? SMM_CACHE_SLOW_FAILSLAB : 0));
+	}
+	if (probability) {
+		smm_lock(&a->lock);
+		WRITE_ONCE(a->probability, probability);
+		smm_unlock(&a->lock);
+	}
+	smm_mutex_unlock(&s->mutex);
 }
 
 /* smm_cache_create_policy() for SLUB, the default. */
@@ -1431,6 +1470,7 @@ int smm_slabs_init_policy(struct smm_slabs *s, struct smm_mm *mm, u32 seed,
 	smm_mutex_init(&s->mutex);
 	smm_shrinkers_init(&s->shrinkers);
 	mm->shrinkers = &s->shrinkers;
+	mm->fail[SHADOWMM_FAULT_SLAB].slabs = s;
 	smm_lock_init(&s->census_lock);
 	smm_lock_init(&s->desc_lock);
 	s->desc_free = SMM_SLAB_END;
@@ -1474,6 +1514,8 @@ void smm_slabs_destroy(struct smm_slabs *s)
 		__smm_cache_destroy(s, s->slob_heap, 0);
 	s->slob_heap = NULL;
 	s->nr_kmalloc = 0;
+	if (s->mm->fail[SHADOWMM_FAULT_SLAB].slabs == s)
+		s->mm->fail[SHADOWMM_FAULT_SLAB].slabs = NULL;
 	WARN_ON_ONCE(s->desc_live);
 	for (i = 0; s->desc_chunk && i < s->desc_chunks; i++)
 		smm_free_array(s->desc_chunk[i]);

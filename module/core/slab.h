@@ -102,6 +102,19 @@
 				 SHADOWMM_CACHE_STORE_USER)
 
 /*
+ * struct smm_cache's slow byte: why the allocation fast path is not
+ * taken, tested once (smm_cache_slow()). LOCKED is fixed at creation
+ * (debug flags or another policy than SLUB: no lockless fast path, and
+ * the free's one test too); FAILSLAB follows the failslab target's
+ * probability (set before it is armed, cleared after it is disarmed,
+ * both under smm_slabs.mutex: smm_slabs_failslab_set()), so an armed
+ * failslab sends every allocation to smm_cache_alloc_cold(), which asks
+ * it. CHECK compares both bits with what they stand for.
+ */
+#define SMM_CACHE_SLOW_LOCKED	0x01
+#define SMM_CACHE_SLOW_FAILSLAB	0x02
+
+/*
  * Where a slab is: active on a CPU, on the cache's (node's) partial or
  * full list, or on a CPU's partial list (SLUB's frozen slabs of
  * c->partial, put there by put_cpu_partial()).
@@ -272,7 +285,7 @@ struct smm_cache {
 	u32 id;
 	u32 flags;		/* SHADOWMM_CACHE_* */
 	bool builtin;		/* kmalloc or the module's own: never destroyed by users */
-	bool locked_only;	/* debug flags or another policy: no lockless fast path */
+	u8 slow;		/* SMM_CACHE_SLOW_*: the fast paths' one test (smm_cache_slow()) */
 	u8 policy;		/* enum smm_slab_policy, fixed at creation */
 	const struct smm_slab_ops *ops;	/* NULL for SLUB */
 	struct smm_cache *heap;	/* a small SLOB cache's pages: the SLOB heap */
@@ -408,6 +421,7 @@ void *smm_cache_alloc(struct smm_cache *c, unsigned int cpu, u64 owner, u64 *pos
 int smm_cache_free(struct smm_cache *c, u64 pos, unsigned int cpu);
 u64 smm_cache_shrink(struct smm_cache *c, unsigned int cpu);
 int smm_cache_validate(struct smm_cache *c, u64 *nr_problems);
+void smm_slabs_failslab_set(struct smm_slabs *s, u32 probability);
 u64 smm_cache_live(const struct smm_cache *c);
 void smm_cache_info(struct smm_cache *c, struct smm_cache_info *info);
 
@@ -466,6 +480,17 @@ u64 smm_cache_owner(struct smm_cache *c, u64 pos);
 /* slab_corrupt.c */
 const char *smm_cache_corrupt_refusal(const struct smm_cache *c, unsigned int kind);
 int smm_cache_corrupt(struct smm_cache *c, u64 pos, unsigned int kind, unsigned int cpu);
+
+/*
+ * The slow byte as the fast paths read it: without a lock, as the
+ * kernel reads a static key's state, with data_race() for the sanitizers
+ * (a plain byte compare of memory; only FAILSLAB changes, under
+ * smm_slabs.mutex, WRITE_ONCE()).
+ */
+static inline u8 smm_cache_slow(const struct smm_cache *c)
+{
+	return data_race(c->slow);
+}
 
 /* The data bits of a slab head: owner SLAB, the cache, the descriptor. */
 static inline u64 smm_slab_frame_data(u32 id, u32 desc)

@@ -400,10 +400,37 @@ static int smm_slabs_census_totals(struct smm_slabs *s, char *why, size_t len)
 }
 
 /*
+ * Each cache's slow byte against what it stands for: LOCKED for debug
+ * flags or another policy, FAILSLAB for failslab armed (set and cleared
+ * under smm_slabs.mutex, which the caller holds), nothing else. A wrong
+ * bit would send allocations past failslab or debug checks to the
+ * lockless fast path, or every one to the lock.
+ */
+static int smm_slabs_check_slow(struct smm_slabs *s, char *why, size_t len)
+{
+	bool armed = smm_fail_armed(&s->mm->fail[SHADOWMM_FAULT_SLAB]);
+	unsigned int id;
+
+	for (id = 0; id < SMM_MAX_CACHES; id++) {
+		const struct smm_cache *c = s->caches[id];
+		u8 want;
+
+		if (!c)
+			continue;
+		want = ((c->flags & SMM_CACHE_DEBUG_FLAGS) || c->ops ? SMM_CACHE_SLOW_LOCKED : 0) |
+		       (armed ? SMM_CACHE_SLOW_FAILSLAB : 0);
+		if (READ_ONCE(c->slow) != want)
+			return smm_bad("cache %s: slow byte %#x, its flags, policy and failslab say %#x",
+				       c->name, READ_ONCE(c->slow), want);
+	}
+	return 0;
+}
+
+/*
  * CHECK's slab part, while the caches are in use: every SLAB head of the
  * frame map names a live cache and has its order, and each cache's slabs
  * (active + partial + full) add up to nr_slabs and to the SLAB heads
- * found. A sweep in chunks under census_lock; smm_slab_set_made() keeps
+ * found, and each cache's slow byte says what it stands for. A sweep in chunks under census_lock; smm_slab_set_made() keeps
  * the counts behind the cursor current. The set of caches holds still
  * (smm_slabs.mutex).
  */
@@ -414,6 +441,7 @@ int smm_slabs_check(struct smm_slabs *s, char *why, size_t len)
 	int ret = 0;
 
 	smm_mutex_lock(&s->mutex);
+	ret = smm_slabs_check_slow(s, why, len);
 	smm_lock(&s->census_lock);
 	for (id = 0; id < SMM_MAX_CACHES; id++)
 		if (s->caches[id])

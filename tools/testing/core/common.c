@@ -7,7 +7,6 @@
 /* The environment's knobs (module/core/env.h): each thread's own. */
 __thread unsigned int smm_user_cpu;
 __thread int smm_user_preempt;	/* smm_preempt_disable() depth */
-bool smm_user_failslab_key;		/* smm_failslab_maybe(): failslab ever armed */
 void (*smm_user_resched)(void);
 __thread unsigned int smm_user_fail_alloc;
 

@@ -311,6 +311,71 @@ SMM_TEST(failinject_failslab_cache_filter)
 }
 
 /*
+ * The slow byte (slab.h, SMM_CACHE_SLOW_*) follows failslab: arming
+ * sets FAILSLAB on every cache (a debug cache keeps LOCKED beside it),
+ * a cache made while armed has it from the start, disarming clears it,
+ * and CHECK passes throughout. A byte that lies is caught by CHECK: a
+ * plain cache without FAILSLAB while armed (its allocations would skip
+ * failslab: one does, to show the harm), and one with LOCKED that has
+ * no debug flag.
+ *
+ *   cache     plain    red zone         made while armed
+ *   unarmed   0        LOCKED           -
+ *   armed     FAILSLAB LOCKED|FAILSLAB  FAILSLAB
+ */
+SMM_TEST(failinject_failslab_slow_byte)
+{
+	struct smm_test_mm t;
+	struct smm_mm *mm = &t.mm;
+	struct smm_slabs s;
+	struct smm_cache *plain, *dbg, *late;
+	char why[160];
+	u64 pos;
+
+	ASSERT_EQ(fi_init(&t), 0);
+	ASSERT_EQ(smm_slabs_init(&s, mm, 0x12345678, 0), 0);
+	ASSERT_EQ(smm_cache_create(&s, "fi_plain", 64, 0, 0, &plain), 0);
+	ASSERT_EQ(smm_cache_create(&s, "fi_dbg", 64, 0, SHADOWMM_CACHE_RED_ZONE, &dbg), 0);
+	EXPECT_EQ(plain->slow, 0);
+	EXPECT_EQ(dbg->slow, SMM_CACHE_SLOW_LOCKED);
+
+	ASSERT_EQ(fi_arm(mm, SHADOWMM_FAULT_SLAB, 100, 1, -1, 1), 0);
+	EXPECT_EQ(plain->slow, SMM_CACHE_SLOW_FAILSLAB);
+	EXPECT_EQ(dbg->slow, SMM_CACHE_SLOW_LOCKED | SMM_CACHE_SLOW_FAILSLAB);
+	EXPECT_EQ(s.kmalloc[0]->slow, SMM_CACHE_SLOW_FAILSLAB);
+	ASSERT_EQ(smm_cache_create(&s, "fi_late", 64, 0, 0, &late), 0);
+	EXPECT_EQ(late->slow, SMM_CACHE_SLOW_FAILSLAB);
+	EXPECT_TRUE(smm_cache_alloc(plain, 0, 0, &pos) == NULL);
+	EXPECT_TRUE(smm_cache_alloc(late, 0, 0, &pos) == NULL);
+	EXPECT_EQ(smm_slabs_check(&s, why, sizeof(why)), 0);
+
+	/* a lie: failslab armed but the plain cache's bit gone */
+	plain->slow = 0;
+	ASSERT_TRUE(smm_cache_alloc(plain, 0, 0, &pos) != NULL);
+	EXPECT_EQ(smm_cache_free(plain, pos, 0), 0);
+	EXPECT_EQ(smm_slabs_check(&s, why, sizeof(why)), -EUCLEAN);
+	EXPECT_TRUE(strstr(why, "fi_plain") && strstr(why, "slow byte"));
+	/* another: LOCKED without a debug flag or a policy */
+	plain->slow = SMM_CACHE_SLOW_LOCKED | SMM_CACHE_SLOW_FAILSLAB;
+	EXPECT_EQ(smm_slabs_check(&s, why, sizeof(why)), -EUCLEAN);
+	plain->slow = SMM_CACHE_SLOW_FAILSLAB;
+	EXPECT_EQ(smm_slabs_check(&s, why, sizeof(why)), 0);
+
+	ASSERT_EQ(fi_set(mm, SHADOWMM_FAULT_SLAB, SHADOWMM_A_FAULT_PROBABILITY, 0), 0);
+	EXPECT_EQ(plain->slow, 0);
+	EXPECT_EQ(late->slow, 0);
+	EXPECT_EQ(dbg->slow, SMM_CACHE_SLOW_LOCKED);
+	ASSERT_TRUE(smm_cache_alloc(plain, 0, 0, &pos) != NULL);
+	EXPECT_EQ(smm_cache_free(plain, pos, 0), 0);
+	EXPECT_EQ(smm_slabs_check(&s, why, sizeof(why)), 0);
+	EXPECT_EQ(smm_fail_get(&mm->fail[SHADOWMM_FAULT_SLAB], SHADOWMM_A_FAULT_FAILURES), 2);
+	smm_slabs_destroy(&s);
+	EXPECT_TRUE(mm->fail[SHADOWMM_FAULT_SLAB].slabs == NULL);
+	EXPECT_EQ(smm_test_check(mm), 0);
+	smm_test_mm_destroy(&t);
+}
+
+/*
  * Bad values are refused with a reason naming the setting, and change
  * nothing: probability 101, interval 0, times -2, verbose 3, min-order
  * 11, a bool 2, zone -2 and past the last zone, min-order,
