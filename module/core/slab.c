@@ -464,13 +464,14 @@ struct smm_slab *smm_slab_new(struct smm_cache *c, unsigned int cpu, u64 *head, 
 
 /*
  * Make @s the active slab of @cc: the CPU owns its whole freelist. Only
- * CPU @cpu itself, under its lock: base and desc are written before the
- * word that lets its fast path use them.
+ * CPU @cpu itself, under its lock: base, fp_base and desc are written
+ * before the word that lets its fast path use them.
  */
 static void smm_slab_activate(struct smm_cache *c, struct smm_cache_cpu *cc, unsigned int cpu,
 			      u64 head, struct smm_slab *s)
 {
 	cc->base = smm_slab_pos_virt(c->mm, head << SMM_PAGE_SHIFT);
+	cc->fp_base = cc->base + c->fp_offset;
 	cc->desc = s;
 	smm_cc_set(cc, head, s->freelist);
 	s->freelist = SMM_SLAB_END;
@@ -706,7 +707,7 @@ static noinline void *smm_cache_alloc_locked(struct smm_cache *c, struct smm_cac
  * (STORE_USER, a debug flag). Fault injection (failslab) may fail it
  * first (smm_cache_alloc_cold()).
  */
-static __always_inline void *__smm_cache_alloc(struct smm_cache *c, unsigned int cpu, u64 owner,
+static __always_inline void *__smm_cache_alloc(struct smm_cache *c, unsigned long cpu, u64 owner,
 					       u64 *pos)
 {
 	struct smm_cache_cpu *cc;
@@ -741,7 +742,7 @@ locked:
 }
 
 /* The above, traced as kmem_cache_alloc() is (a failure too: ptr NULL). */
-void *smm_cache_alloc(struct smm_cache *c, unsigned int cpu, u64 owner, u64 *pos)
+void *smm_cache_alloc(struct smm_cache *c, unsigned long cpu, u64 owner, u64 *pos)
 {
 	void *obj = __smm_cache_alloc(c, cpu, owner, pos);
 
@@ -850,6 +851,18 @@ static noinline int smm_cache_free_lock(struct smm_cache *c, u64 pos, struct smm
 }
 
 /*
+ * smm_cache_free_lock() from the fast path's registers: @pos was @off
+ * past the slab position of the word's slab half @hi (smm_cc_word_hi()),
+ * whatever the word held (no active slab too: the sum wraps back), so
+ * the fast path keeps no copy of @pos.
+ */
+static noinline int smm_cache_free_lock_off(struct smm_cache *c, u64 off,
+					    struct smm_cache_cpu *cc, u64 hi)
+{
+	return smm_cache_free_lock(c, smm_cc_hi_pos(hi) + off, cc);
+}
+
+/*
  * Free the object at @pos on behalf of @cpu. An object of the CPU's
  * active slab goes on its freelist (the fast path, lockless as the
  * allocation's: its free pointer is set, then the word swapped with
@@ -860,7 +873,7 @@ static noinline int smm_cache_free_lock(struct smm_cache *c, u64 pos, struct smm
  * set_freepointer() check does; the debug flags catch the rest.
  * Returns 0, or -EINVAL for a free that was refused and reported.
  */
-int smm_cache_free(struct smm_cache *c, u64 pos, unsigned int cpu)
+int smm_cache_free(struct smm_cache *c, u64 pos, unsigned long cpu)
 {
 	struct smm_cache_cpu *cc = &c->cpu[cpu];
 	u64 off, w, hi;
@@ -880,7 +893,8 @@ int smm_cache_free(struct smm_cache *c, u64 pos, unsigned int cpu)
 	hi = smm_cc_word_hi(w);
 	off = pos - smm_cc_hi_pos(hi);
 	if (likely(off < c->slab_bytes && (u32)off != free)) {
-		smm_slab_fp_set(c, cc->base, off, free);
+		/* smm_slab_fp_set() with the free pointer's address from fp_base */
+		*(u32 *)(cc->fp_base + off) = smm_slab_fp_code(c, off) ^ free;
 		/* the same slab, off in free's place */
 		if (likely(smm_cmpxchg64(&cc->fast, &w, hi + off))) {
 			smm_count_inc_cpu(cc->stats.free_fast);
@@ -889,7 +903,7 @@ int smm_cache_free(struct smm_cache *c, u64 pos, unsigned int cpu)
 		}
 	}
 	smm_preempt_enable();
-	return smm_cache_free_lock(c, pos, cc);
+	return smm_cache_free_lock_off(c, off, cc, hi);
 }
 
 /*

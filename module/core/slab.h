@@ -161,7 +161,7 @@ struct smm_cache_cpu_stats {
  * slow path sets the word with plain stores (its fast path is not
  * running meanwhile); another CPU that reads or changes it takes the
  * lock and freezes the word first (smm_cc_freeze()), so that fast path
- * falls through to the lock. base and desc belong to the slab the CPU
+ * falls through to the lock. base, fp_base and desc belong to the slab the CPU
  * last activated: only the CPU itself writes them (they are stale, not
  * cleared, once the word no longer names that slab).
  */
@@ -169,6 +169,7 @@ struct smm_cache_cpu {
 	u64 fast;		/* active slab << 32 | its first free object: smm_cc_word() */
 	smm_lock_t lock;
 	char *base;		/* the active slab's memory */
+	char *fp_base;		/* base + the cache's fp_offset: where the free's fast path stores */
 	struct smm_slab *desc;	/* its descriptor */
 	u64 frozen;		/* the word while smm_cache_lock_all() holds it frozen */
 	u32 partial;		/* this CPU's partial list (SLUB's c->partial), or SMM_FRAME_NONE */
@@ -417,8 +418,13 @@ struct smm_slab *smm_slab_at(struct smm_cache *c, u64 idx);
 struct smm_cache *smm_kmalloc_cache(struct smm_slabs *s, size_t size);
 bool smm_cache_is_kmalloc(const struct smm_slabs *s, const struct smm_cache *c);
 
-void *smm_cache_alloc(struct smm_cache *c, unsigned int cpu, u64 owner, u64 *pos);
-int smm_cache_free(struct smm_cache *c, u64 pos, unsigned int cpu);
+/*
+ * @cpu an unsigned long: the callers' CPU number (smm_cpu_get(), a
+ * 32-bit load) is one already, and the fast paths index with it
+ * without a zero extension of their own.
+ */
+void *smm_cache_alloc(struct smm_cache *c, unsigned long cpu, u64 owner, u64 *pos);
+int smm_cache_free(struct smm_cache *c, u64 pos, unsigned long cpu);
 u64 smm_cache_shrink(struct smm_cache *c, unsigned int cpu);
 int smm_cache_validate(struct smm_cache *c, u64 *nr_problems);
 void smm_slabs_failslab_set(struct smm_slabs *s, u32 probability);

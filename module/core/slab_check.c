@@ -365,7 +365,8 @@ static int smm_slabs_census_chunk(struct smm_slabs *s, u64 *next, char *why, siz
 
 /*
  * The census is complete: each cache's count is its slabs as they are
- * now. Compare, one cache at a time under its locks and census_lock.
+ * now. Compare, one cache at a time under its locks and census_lock; and
+ * each active slab's fp_base is its base plus the free pointer's offset.
  */
 static int smm_slabs_census_totals(struct smm_slabs *s, char *why, size_t len)
 {
@@ -381,11 +382,18 @@ static int smm_slabs_census_totals(struct smm_slabs *s, char *why, size_t len)
 		smm_cache_lock_all(c);
 		smm_lock(&s->census_lock);
 		for (i = 0; i < s->mm->nr_cpus; i++) {
-			cpu_slabs += smm_cc_word_slab(c->cpu[i].frozen) != SMM_FRAME_NONE;
-			cpu_partial += c->cpu[i].nr_partial;
+			const struct smm_cache_cpu *cc = &c->cpu[i];
+			bool active = smm_cc_word_slab(cc->frozen) != SMM_FRAME_NONE;
+
+			cpu_slabs += active;
+			cpu_partial += cc->nr_partial;
+			/* the free's fast path stores through fp_base */
+			if (active && !ret && cc->fp_base != cc->base + c->fp_offset)
+				ret = smm_bad("cache %s: CPU %u's fp_base is %td bytes from its slab's free pointer",
+					      c->name, i, cc->fp_base - (cc->base + c->fp_offset));
 		}
-		if (c->census_slabs != c->nr_slabs ||
-		    cpu_slabs + cpu_partial + c->nr_partial + c->nr_full != c->nr_slabs)
+		if (!ret && (c->census_slabs != c->nr_slabs ||
+			     cpu_slabs + cpu_partial + c->nr_partial + c->nr_full != c->nr_slabs))
 			ret = smm_bad("cache %s: nr_slabs=%llu but %llu slab frames, %llu active + %llu on CPU partial lists + %llu partial + %llu full",
 				      c->name, (unsigned long long)c->nr_slabs,
 				      (unsigned long long)c->census_slabs,

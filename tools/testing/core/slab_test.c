@@ -447,6 +447,34 @@ SMM_TEST(slab_check_catches_bad_count)
 }
 
 /*
+ * CHECK notices an active slab whose fp_base (where the free's fast path
+ * stores the free pointer) is not its base plus the free pointer's
+ * offset: a free through it would write outside the object's pointer.
+ * Put back, CHECK passes and a free to the active slab goes on.
+ */
+SMM_TEST(slab_check_catches_bad_fp_base)
+{
+	struct slab_test st;
+	struct smm_cache *c;
+	char why[160];
+	u64 p;
+
+	ASSERT_EQ(slab_test_init(&st, 1), 0);
+	c = smm_cache_find(&st.s, "kmalloc-256");
+	ASSERT_TRUE(smm_cache_alloc(c, 0, 0, &p) != NULL);
+	ASSERT_EQ(smm_slabs_check(&st.s, why, sizeof(why)), 0);
+	EXPECT_TRUE(c->cpu[0].fp_base == c->cpu[0].base + c->fp_offset);
+	c->cpu[0].fp_base += 8;
+	ASSERT_EQ(smm_slabs_check(&st.s, why, sizeof(why)), -EUCLEAN);
+	ASSERT_TRUE(strstr(why, "kmalloc-256") && strstr(why, "fp_base is 8 bytes"));
+	c->cpu[0].fp_base -= 8;
+	ASSERT_EQ(smm_slabs_check(&st.s, why, sizeof(why)), 0);
+	ASSERT_EQ(smm_cache_free(c, p, 0), 0);
+	ASSERT_EQ(slab_check(&st), 0);
+	slab_test_destroy(&st);
+}
+
+/*
  * The events group's source: creations and destructions counted and the
  * last names kept; a refused creation or destruction counts nothing.
  */
