@@ -6,12 +6,17 @@
  * shadowmm_fault_target) in struct smm_mm; the page allocator's entry
  * (smm_alloc_pages()) asks smm_should_fail_alloc_page(), slab object
  * allocation (smm_cache_alloc()) smm_should_failslab(). Unarmed
- * (probability 0) each is one load. Not to be confused with fault.c,
- * which is page faults. Documentation/debugging.md, "Fault injection".
+ * (probability 0) the page allocator's costs one load; the slab's
+ * nothing of its own, since arming failslab marks every cache's slow
+ * byte (slab.h, smm_slabs_failslab_set()), which the fast path tests
+ * anyway. Not to be confused with fault.c, which is page faults.
+ * Documentation/debugging.md, "Fault injection".
  *
  * Locking: each attr's lock guards all of it; smm_should_fail() takes
  * it only when the attr is armed, the setters always. It is a leaf lock
- * (taken under zone, pcp and slab locks, taking none).
+ * (taken under zone, pcp and slab locks, taking none). failslab's
+ * probability is set under smm_slabs.mutex as well when the attr has a
+ * slab layer (slabs), so that the caches' bits and it agree there.
  */
 #ifndef _SMM_CORE_FAILINJECT_H
 #define _SMM_CORE_FAILINJECT_H
