@@ -208,7 +208,8 @@ static __always_inline bool smm_buddy_merge_likely(const struct smm_mm *mm,
  * an allocation and freed back: every level of a split block) is known
  * by one compare to be a free head of the right order on @mt's list of
  * order @o with no neighbour, and is unlinked with two stores, no field
- * decoded, the list's bit in zone->nonempty[@mt] added to *@emptied.
+ * decoded, the list's bit in zone->nonempty[@mt] left for the caller to
+ * clear (every level merged so, the ones in *@kept excepted).
  * Any other word takes the general test: page_is_buddy() as one compare
  * of the word's low byte with @alone's (FREE of this order), the
  * buddy's list from its own migratetype and links. With @checked, the
@@ -226,7 +227,7 @@ static __always_inline bool smm_merge_level(struct smm_mm *mm, struct smm_zone *
 					    struct smm_frame *frames, u64 *idx, u64 bit,
 					    u64 alone, struct smm_free_area *a, unsigned int o,
 					    unsigned int mt, bool checked,
-					    unsigned int bound_order, u64 census_end, u32 *emptied)
+					    unsigned int bound_order, u64 census_end, u32 *kept)
 {
 	u64 buddy = *idx ^ bit;
 	struct smm_frame f;
@@ -239,7 +240,7 @@ static __always_inline bool smm_merge_level(struct smm_mm *mm, struct smm_zone *
 		/* __smm_del_free_area() of a block alone on @mt's list */
 		a->head[mt] = SMM_FRAME_NONE;
 		a->tail[mt] = SMM_FRAME_NONE;
-		*emptied |= bit;	/* nonempty[mt]'s bit @o, cleared by the caller */
+		/* nonempty[mt]'s bit @o: the caller clears it with the other levels' */
 		smm_locked_count_sub(a->nr_free[mt], 1);
 		if (unlikely(buddy < census_end))
 			z->sweep.nr_free[o][mt]--;
@@ -255,10 +256,11 @@ static __always_inline bool smm_merge_level(struct smm_mm *mm, struct smm_zone *
 			return false;
 	}
 	__smm_del_free_area(frames, z, a, buddy, o, f, census_end);
+	*kept |= bit;	/* that unlink kept the list's bit right itself */
 merged:
-	/* they differ in @bit only: the higher of the two a tail, the lower the head */
-	smm_frame_set_tail(&frames[*idx | buddy]);
+	/* they differ in @bit only: the lower of the two the head, the higher a tail */
 	*idx &= buddy;
+	smm_frame_set_tail(&frames[*idx + bit]);
 	return true;
 }
 
@@ -285,22 +287,25 @@ static __always_inline u64 smm_merge(struct smm_mm *mm, struct smm_zone *z,
 	u64 alone = smm_frame_head_word(SMM_FRAME_FREE, o, mt,
 					smm_frame_links(SMM_FRAME_NONE, SMM_FRAME_NONE));
 	const u64 step = 1ULL << SMM_FRAME_ORDER_SHIFT;
-	u32 emptied = 0;
+	const u64 first = bit;
+	/* the levels whose buddy took the general unlink (kept their list's bit right) */
+	u32 kept = 0;
 
 	/* the plain levels counted by @bit alone; @o is its log, found after */
 	for (; bit < 1ULL << plain; a++, bit <<= 1, alone += step)
 		if (!smm_merge_level(mm, z, frames, &idx, bit, alone, a, __builtin_ctzll(bit), mt,
-				     false, bound_order, census_end, &emptied))
+				     false, bound_order, census_end, &kept))
 			break;
 	o = __builtin_ctzll(bit);
 	if (o < plain)
 		goto done;
 	for (; o < SMM_MAX_ORDER; o++, a++, bit <<= 1, alone += step)
 		if (!smm_merge_level(mm, z, frames, &idx, bit, alone, a, o, mt, true,
-				     bound_order, census_end, &emptied))
+				     bound_order, census_end, &kept))
 			break;
 done:
-	z->nonempty[mt] &= ~emptied;
+	/* the levels from the first up to @o merged: their lists of @mt emptied */
+	z->nonempty[mt] &= ~((u32)(bit - first) & ~kept);
 	*order = o;
 	return idx;
 }
