@@ -272,12 +272,13 @@ merged:
  * in a loop of their own; the free area, the buddy's distance and the
  * compared word go from level to level with an add or a shift; the
  * lists the lone buddies of @mt leave empty are cleared from
- * zone->nonempty[@mt] once, at the end. @frames and @census_end as for
- * __smm_add_free().
+ * zone->nonempty[@mt] once, at the end. *@area is the free area of the
+ * result's order. @frames and @census_end as for __smm_add_free().
  */
 static __always_inline u64 smm_merge(struct smm_mm *mm, struct smm_zone *z,
 				     struct smm_frame *frames, u64 idx, unsigned int *order,
-				     unsigned int mt, unsigned int bound_order, u64 census_end)
+				     struct smm_free_area **area, unsigned int mt,
+				     unsigned int bound_order, u64 census_end)
 {
 	const unsigned int plain = min(bound_order, (unsigned int)SMM_PAGEBLOCK_ORDER);
 	unsigned int o = *order;
@@ -287,9 +288,12 @@ static __always_inline u64 smm_merge(struct smm_mm *mm, struct smm_zone *z,
 	u64 alone = smm_frame_head_word(SMM_FRAME_FREE, o, mt,
 					smm_frame_links(SMM_FRAME_NONE, SMM_FRAME_NONE));
 	const u64 step = 1ULL << SMM_FRAME_ORDER_SHIFT;
-	const u64 first = bit;
-	/* the levels whose buddy took the general unlink (kept their list's bit right) */
-	u32 kept = 0;
+	/*
+	 * The bits of nonempty[mt] the final clear leaves: the orders below
+	 * the first, and the levels whose buddy took the general unlink
+	 * (which kept its list's bit right itself).
+	 */
+	u32 kept = (u32)bit - 1;
 
 	/* the plain levels counted by @bit alone; @o is its log, found after */
 	for (; bit < 1ULL << plain; a++, bit <<= 1, alone += step)
@@ -304,9 +308,10 @@ static __always_inline u64 smm_merge(struct smm_mm *mm, struct smm_zone *z,
 				     bound_order, census_end, &kept))
 			break;
 done:
-	/* the levels from the first up to @o merged: their lists of @mt emptied */
-	z->nonempty[mt] &= ~((u32)(bit - first) & ~kept);
+	/* the other levels below @o merged a lone buddy: their lists of @mt emptied */
+	z->nonempty[mt] &= ~((u32)(bit - 1) & ~kept);
 	*order = o;
+	*area = a;
 	return idx;
 }
 
@@ -325,16 +330,17 @@ static __always_inline void __smm_free_one_inline(struct smm_mm *mm, struct smm_
 	const u64 census_end = z->sweep.end;
 	/* the largest alignment both bounds share, MAX_ORDER at most */
 	unsigned int bound_order = __builtin_ctzll(z->start | z->end | (1ULL << SMM_MAX_ORDER));
+	struct smm_free_area *a;	/* the merged block's, from the merge */
 
 	WRITE_ONCE(z->free, z->free + (1ULL << order));
 	/* two copies of the loop: without CHECK the census hook folds away */
 	if (likely(!census_end))
-		idx = smm_merge(mm, z, frames, idx, &order, mt, bound_order, 0);
+		idx = smm_merge(mm, z, frames, idx, &order, &a, mt, bound_order, 0);
 	else
-		idx = smm_merge(mm, z, frames, idx, &order, mt, bound_order, census_end);
+		idx = smm_merge(mm, z, frames, idx, &order, &a, mt, bound_order, census_end);
 	if (!to_tail)
 		to_tail = smm_buddy_merge_likely(mm, z, idx, order);
-	__smm_add_free(frames, z, idx, order, mt, to_tail, census_end);
+	__smm_add_free_area(frames, z, a, idx, order, mt, to_tail, census_end);
 }
 
 static void smm_free_one(struct smm_mm *mm, struct smm_zone *z, u64 idx, unsigned int order,
@@ -361,8 +367,9 @@ void smm_free_one_page(struct smm_mm *mm, struct smm_zone *z, u64 idx, unsigned 
 {
 	smm_lock(&z->lock);
 	smm_seq_write_begin(&z->seq);
-	__smm_free_one_inline(mm, z, idx, order, mt, false);
+	/* counted first: the merge then leaves @order behind */
 	smm_count_add(z->stats.free[order], 1);
+	__smm_free_one_inline(mm, z, idx, order, mt, false);
 	smm_seq_write_end(&z->seq);
 	smm_unlock(&z->lock);
 }
