@@ -425,31 +425,32 @@ static __always_inline void __smm_expand(struct smm_frame *frames, struct smm_zo
 	}
 }
 
-static __always_inline void smm_expand(struct smm_mm *mm, struct smm_zone *z, u64 idx,
+static __always_inline void smm_expand(struct smm_frame *frames, struct smm_zone *z, u64 idx,
 				       unsigned int low, unsigned int high, unsigned int mt)
 {
 	u64 census_end = z->sweep.end;
 
 	/* two copies of the loop: without CHECK the census hook folds away */
 	if (likely(!census_end))
-		__smm_expand(mm->frames, z, idx, low, high, mt, 0);
+		__smm_expand(frames, z, idx, low, high, mt, 0);
 	else
-		__smm_expand(mm->frames, z, idx, low, high, mt, census_end);
+		__smm_expand(frames, z, idx, low, high, mt, census_end);
 }
 
 /*
  * __smm_del_free_area() of the first block of @mt's list of order @o:
  * its prev link is none, so only its next is read from its word.
+ * @frames is mm->frames, read once by the caller.
  */
-static __always_inline void smm_del_free_head(struct smm_mm *mm, struct smm_zone *z, u32 idx,
-					      unsigned int o, unsigned int mt)
+static __always_inline void smm_del_free_head(struct smm_frame *frames, struct smm_zone *z,
+					      u32 idx, unsigned int o, unsigned int mt)
 {
 	struct smm_free_area *a = &z->area[o];
-	u32 next = smm_frame_next(&mm->frames[idx]);
+	u32 next = smm_frame_next(&frames[idx]);
 
 	a->head[mt] = next;
 	if (next != SMM_FRAME_NONE) {
-		smm_frame_set_prev(&mm->frames[next], SMM_FRAME_NONE);
+		smm_frame_set_prev(&frames[next], SMM_FRAME_NONE);
 	} else {
 		a->tail[mt] = SMM_FRAME_NONE;
 		z->nonempty[mt] &= ~(1U << o);
@@ -459,8 +460,10 @@ static __always_inline void smm_del_free_head(struct smm_mm *mm, struct smm_zone
 		z->sweep.nr_free[o][mt]--;
 }
 
-static __always_inline u64 __smm_rmqueue_smallest_inline(struct smm_mm *mm, struct smm_zone *z,
-							  unsigned int order, unsigned int mt)
+/* @frames is mm->frames, read once by the caller (the zone lock keeps it still). */
+static __always_inline u64 __smm_rmqueue_smallest_inline(struct smm_frame *frames,
+							  struct smm_zone *z, unsigned int order,
+							  unsigned int mt)
 {
 	/* the lists of @mt from @order up that hold a block: the lowest is the one */
 	u32 lists = z->nonempty[mt] >> order << order;
@@ -471,8 +474,8 @@ static __always_inline u64 __smm_rmqueue_smallest_inline(struct smm_mm *mm, stru
 		return SMM_NO_IDX;
 	o = __builtin_ctz(lists);
 	idx = z->area[o].head[mt];
-	smm_del_free_head(mm, z, idx, o, mt);
-	smm_expand(mm, z, idx, order, o, mt);
+	smm_del_free_head(frames, z, idx, o, mt);
+	smm_expand(frames, z, idx, order, o, mt);
 	return idx;
 }
 
@@ -480,7 +483,7 @@ static __always_inline u64 __smm_rmqueue_smallest_inline(struct smm_mm *mm, stru
 static u64 __smm_rmqueue_smallest(struct smm_mm *mm, struct smm_zone *z, unsigned int order,
 				  unsigned int mt)
 {
-	return __smm_rmqueue_smallest_inline(mm, z, order, mt);
+	return __smm_rmqueue_smallest_inline(mm->frames, z, order, mt);
 }
 
 /*
@@ -738,15 +741,25 @@ static u64 __smm_rmqueue_mt(struct smm_mm *mm, struct smm_zone *z, unsigned int 
 	return idx;
 }
 
-/* A block off the free lists becomes a PAGE head of the request's @mt. */
+/*
+ * A block off the free lists (@idx, not SMM_NO_IDX) becomes a PAGE head
+ * of the request's @mt; @frames is mm->frames, read once by the caller.
+ */
+static __always_inline void __smm_take(struct smm_mm *mm, struct smm_frame *frames,
+				       struct smm_zone *z, u64 idx, unsigned int order,
+				       unsigned int mt)
+{
+	smm_frame_set_head(&frames[idx], SMM_FRAME_PAGE, order, mt);
+	WRITE_ONCE(z->free, z->free - (1ULL << order));
+	smm_trace_page_alloc_zone_locked(mm, idx, order, mt);
+}
+
+/* The same for any @idx: SMM_NO_IDX changes nothing. */
 static u64 smm_take(struct smm_mm *mm, struct smm_zone *z, u64 idx, unsigned int order,
 		    unsigned int mt)
 {
-	if (idx != SMM_NO_IDX) {
-		smm_frame_set_head(&mm->frames[idx], SMM_FRAME_PAGE, order, mt);
-		WRITE_ONCE(z->free, z->free - (1ULL << order));
-		smm_trace_page_alloc_zone_locked(mm, idx, order, mt);
-	}
+	if (idx != SMM_NO_IDX)
+		__smm_take(mm, mm->frames, z, idx, order, mt);
 	return idx;
 }
 
@@ -799,13 +812,15 @@ u64 smm_rmqueue_buddy(struct smm_mm *mm, struct smm_zone *z, unsigned int order,
 		      unsigned int alloc_flags)
 {
 	u64 idx = SMM_NO_IDX;
+	struct smm_frame *frames;
 
 	smm_lock(&z->lock);
 	smm_seq_write_begin(&z->seq);
+	frames = mm->frames;
 	if (likely(!(alloc_flags & SMM_ALLOC_HIGHATOMIC) && !smm_cma_first(z, alloc_flags)))
-		idx = __smm_rmqueue_smallest_inline(mm, z, order, mt);
+		idx = __smm_rmqueue_smallest_inline(frames, z, order, mt);
 	if (likely(idx != SMM_NO_IDX))
-		idx = smm_take(mm, z, idx, order, mt);
+		__smm_take(mm, frames, z, idx, order, mt);
 	else
 		idx = __smm_rmqueue_buddy(mm, z, order, mt, alloc_flags);
 	if (idx != SMM_NO_IDX)
