@@ -208,7 +208,8 @@ static __always_inline bool smm_buddy_merge_likely(const struct smm_mm *mm,
  * an allocation and freed back: every level of a split block) is known
  * by one compare to be a free head of the right order on @mt's list of
  * order @o with no neighbour, and is unlinked with two stores, no field
- * decoded, the list's bit in zone->nonempty[@mt] added to *@emptied.
+ * decoded, the list's bit in zone->nonempty[@mt] left for the caller to
+ * clear (every level merged so, the ones in *@kept excepted).
  * Any other word takes the general test: page_is_buddy() as one compare
  * of the word's low byte with @alone's (FREE of this order), the
  * buddy's list from its own migratetype and links. With @checked, the
@@ -226,7 +227,7 @@ static __always_inline bool smm_merge_level(struct smm_mm *mm, struct smm_zone *
 					    struct smm_frame *frames, u64 *idx, u64 bit,
 					    u64 alone, struct smm_free_area *a, unsigned int o,
 					    unsigned int mt, bool checked,
-					    unsigned int bound_order, u64 census_end, u32 *emptied)
+					    unsigned int bound_order, u64 census_end, u32 *kept)
 {
 	u64 buddy = *idx ^ bit;
 	struct smm_frame f;
@@ -239,7 +240,7 @@ static __always_inline bool smm_merge_level(struct smm_mm *mm, struct smm_zone *
 		/* __smm_del_free_area() of a block alone on @mt's list */
 		a->head[mt] = SMM_FRAME_NONE;
 		a->tail[mt] = SMM_FRAME_NONE;
-		*emptied |= bit;	/* nonempty[mt]'s bit @o, cleared by the caller */
+		/* nonempty[mt]'s bit @o: the caller clears it with the other levels' */
 		smm_locked_count_sub(a->nr_free[mt], 1);
 		if (unlikely(buddy < census_end))
 			z->sweep.nr_free[o][mt]--;
@@ -255,10 +256,11 @@ static __always_inline bool smm_merge_level(struct smm_mm *mm, struct smm_zone *
 			return false;
 	}
 	__smm_del_free_area(frames, z, a, buddy, o, f, census_end);
+	*kept |= bit;	/* that unlink kept the list's bit right itself */
 merged:
-	/* they differ in @bit only: the higher of the two a tail, the lower the head */
-	smm_frame_set_tail(&frames[*idx | buddy]);
+	/* they differ in @bit only: the lower of the two the head, the higher a tail */
 	*idx &= buddy;
+	smm_frame_set_tail(&frames[*idx + bit]);
 	return true;
 }
 
@@ -270,12 +272,13 @@ merged:
  * in a loop of their own; the free area, the buddy's distance and the
  * compared word go from level to level with an add or a shift; the
  * lists the lone buddies of @mt leave empty are cleared from
- * zone->nonempty[@mt] once, at the end. @frames and @census_end as for
- * __smm_add_free().
+ * zone->nonempty[@mt] once, at the end. *@area is the free area of the
+ * result's order. @frames and @census_end as for __smm_add_free().
  */
 static __always_inline u64 smm_merge(struct smm_mm *mm, struct smm_zone *z,
 				     struct smm_frame *frames, u64 idx, unsigned int *order,
-				     unsigned int mt, unsigned int bound_order, u64 census_end)
+				     struct smm_free_area **area, unsigned int mt,
+				     unsigned int bound_order, u64 census_end)
 {
 	const unsigned int plain = min(bound_order, (unsigned int)SMM_PAGEBLOCK_ORDER);
 	unsigned int o = *order;
@@ -285,23 +288,30 @@ static __always_inline u64 smm_merge(struct smm_mm *mm, struct smm_zone *z,
 	u64 alone = smm_frame_head_word(SMM_FRAME_FREE, o, mt,
 					smm_frame_links(SMM_FRAME_NONE, SMM_FRAME_NONE));
 	const u64 step = 1ULL << SMM_FRAME_ORDER_SHIFT;
-	u32 emptied = 0;
+	/*
+	 * The bits of nonempty[mt] the final clear leaves: the orders below
+	 * the first, and the levels whose buddy took the general unlink
+	 * (which kept its list's bit right itself).
+	 */
+	u32 kept = (u32)bit - 1;
 
 	/* the plain levels counted by @bit alone; @o is its log, found after */
 	for (; bit < 1ULL << plain; a++, bit <<= 1, alone += step)
 		if (!smm_merge_level(mm, z, frames, &idx, bit, alone, a, __builtin_ctzll(bit), mt,
-				     false, bound_order, census_end, &emptied))
+				     false, bound_order, census_end, &kept))
 			break;
 	o = __builtin_ctzll(bit);
 	if (o < plain)
 		goto done;
 	for (; o < SMM_MAX_ORDER; o++, a++, bit <<= 1, alone += step)
 		if (!smm_merge_level(mm, z, frames, &idx, bit, alone, a, o, mt, true,
-				     bound_order, census_end, &emptied))
+				     bound_order, census_end, &kept))
 			break;
 done:
-	z->nonempty[mt] &= ~emptied;
+	/* the other levels below @o merged a lone buddy: their lists of @mt emptied */
+	z->nonempty[mt] &= ~((u32)(bit - 1) & ~kept);
 	*order = o;
+	*area = a;
 	return idx;
 }
 
@@ -320,16 +330,17 @@ static __always_inline void __smm_free_one_inline(struct smm_mm *mm, struct smm_
 	const u64 census_end = z->sweep.end;
 	/* the largest alignment both bounds share, MAX_ORDER at most */
 	unsigned int bound_order = __builtin_ctzll(z->start | z->end | (1ULL << SMM_MAX_ORDER));
+	struct smm_free_area *a;	/* the merged block's, from the merge */
 
 	WRITE_ONCE(z->free, z->free + (1ULL << order));
 	/* two copies of the loop: without CHECK the census hook folds away */
 	if (likely(!census_end))
-		idx = smm_merge(mm, z, frames, idx, &order, mt, bound_order, 0);
+		idx = smm_merge(mm, z, frames, idx, &order, &a, mt, bound_order, 0);
 	else
-		idx = smm_merge(mm, z, frames, idx, &order, mt, bound_order, census_end);
+		idx = smm_merge(mm, z, frames, idx, &order, &a, mt, bound_order, census_end);
 	if (!to_tail)
 		to_tail = smm_buddy_merge_likely(mm, z, idx, order);
-	__smm_add_free(frames, z, idx, order, mt, to_tail, census_end);
+	__smm_add_free_area(frames, z, a, idx, order, mt, to_tail, census_end);
 }
 
 static void smm_free_one(struct smm_mm *mm, struct smm_zone *z, u64 idx, unsigned int order,
@@ -356,8 +367,9 @@ void smm_free_one_page(struct smm_mm *mm, struct smm_zone *z, u64 idx, unsigned 
 {
 	smm_lock(&z->lock);
 	smm_seq_write_begin(&z->seq);
-	__smm_free_one_inline(mm, z, idx, order, mt, false);
+	/* counted first: the merge then leaves @order behind */
 	smm_count_add(z->stats.free[order], 1);
+	__smm_free_one_inline(mm, z, idx, order, mt, false);
 	smm_seq_write_end(&z->seq);
 	smm_unlock(&z->lock);
 }
@@ -413,31 +425,32 @@ static __always_inline void __smm_expand(struct smm_frame *frames, struct smm_zo
 	}
 }
 
-static __always_inline void smm_expand(struct smm_mm *mm, struct smm_zone *z, u64 idx,
+static __always_inline void smm_expand(struct smm_frame *frames, struct smm_zone *z, u64 idx,
 				       unsigned int low, unsigned int high, unsigned int mt)
 {
 	u64 census_end = z->sweep.end;
 
 	/* two copies of the loop: without CHECK the census hook folds away */
 	if (likely(!census_end))
-		__smm_expand(mm->frames, z, idx, low, high, mt, 0);
+		__smm_expand(frames, z, idx, low, high, mt, 0);
 	else
-		__smm_expand(mm->frames, z, idx, low, high, mt, census_end);
+		__smm_expand(frames, z, idx, low, high, mt, census_end);
 }
 
 /*
  * __smm_del_free_area() of the first block of @mt's list of order @o:
  * its prev link is none, so only its next is read from its word.
+ * @frames is mm->frames, read once by the caller.
  */
-static __always_inline void smm_del_free_head(struct smm_mm *mm, struct smm_zone *z, u32 idx,
-					      unsigned int o, unsigned int mt)
+static __always_inline void smm_del_free_head(struct smm_frame *frames, struct smm_zone *z,
+					      u32 idx, unsigned int o, unsigned int mt)
 {
 	struct smm_free_area *a = &z->area[o];
-	u32 next = smm_frame_next(&mm->frames[idx]);
+	u32 next = smm_frame_next(&frames[idx]);
 
 	a->head[mt] = next;
 	if (next != SMM_FRAME_NONE) {
-		smm_frame_set_prev(&mm->frames[next], SMM_FRAME_NONE);
+		smm_frame_set_prev(&frames[next], SMM_FRAME_NONE);
 	} else {
 		a->tail[mt] = SMM_FRAME_NONE;
 		z->nonempty[mt] &= ~(1U << o);
@@ -447,8 +460,10 @@ static __always_inline void smm_del_free_head(struct smm_mm *mm, struct smm_zone
 		z->sweep.nr_free[o][mt]--;
 }
 
-static __always_inline u64 __smm_rmqueue_smallest_inline(struct smm_mm *mm, struct smm_zone *z,
-							  unsigned int order, unsigned int mt)
+/* @frames is mm->frames, read once by the caller (the zone lock keeps it still). */
+static __always_inline u64 __smm_rmqueue_smallest_inline(struct smm_frame *frames,
+							  struct smm_zone *z, unsigned int order,
+							  unsigned int mt)
 {
 	/* the lists of @mt from @order up that hold a block: the lowest is the one */
 	u32 lists = z->nonempty[mt] >> order << order;
@@ -459,8 +474,8 @@ static __always_inline u64 __smm_rmqueue_smallest_inline(struct smm_mm *mm, stru
 		return SMM_NO_IDX;
 	o = __builtin_ctz(lists);
 	idx = z->area[o].head[mt];
-	smm_del_free_head(mm, z, idx, o, mt);
-	smm_expand(mm, z, idx, order, o, mt);
+	smm_del_free_head(frames, z, idx, o, mt);
+	smm_expand(frames, z, idx, order, o, mt);
 	return idx;
 }
 
@@ -468,7 +483,7 @@ static __always_inline u64 __smm_rmqueue_smallest_inline(struct smm_mm *mm, stru
 static u64 __smm_rmqueue_smallest(struct smm_mm *mm, struct smm_zone *z, unsigned int order,
 				  unsigned int mt)
 {
-	return __smm_rmqueue_smallest_inline(mm, z, order, mt);
+	return __smm_rmqueue_smallest_inline(mm->frames, z, order, mt);
 }
 
 /*
@@ -726,15 +741,25 @@ static u64 __smm_rmqueue_mt(struct smm_mm *mm, struct smm_zone *z, unsigned int 
 	return idx;
 }
 
-/* A block off the free lists becomes a PAGE head of the request's @mt. */
+/*
+ * A block off the free lists (@idx, not SMM_NO_IDX) becomes a PAGE head
+ * of the request's @mt; @frames is mm->frames, read once by the caller.
+ */
+static __always_inline void __smm_take(struct smm_mm *mm, struct smm_frame *frames,
+				       struct smm_zone *z, u64 idx, unsigned int order,
+				       unsigned int mt)
+{
+	smm_frame_set_head(&frames[idx], SMM_FRAME_PAGE, order, mt);
+	WRITE_ONCE(z->free, z->free - (1ULL << order));
+	smm_trace_page_alloc_zone_locked(mm, idx, order, mt);
+}
+
+/* The same for any @idx: SMM_NO_IDX changes nothing. */
 static u64 smm_take(struct smm_mm *mm, struct smm_zone *z, u64 idx, unsigned int order,
 		    unsigned int mt)
 {
-	if (idx != SMM_NO_IDX) {
-		smm_frame_set_head(&mm->frames[idx], SMM_FRAME_PAGE, order, mt);
-		WRITE_ONCE(z->free, z->free - (1ULL << order));
-		smm_trace_page_alloc_zone_locked(mm, idx, order, mt);
-	}
+	if (idx != SMM_NO_IDX)
+		__smm_take(mm, mm->frames, z, idx, order, mt);
 	return idx;
 }
 
@@ -787,13 +812,15 @@ u64 smm_rmqueue_buddy(struct smm_mm *mm, struct smm_zone *z, unsigned int order,
 		      unsigned int alloc_flags)
 {
 	u64 idx = SMM_NO_IDX;
+	struct smm_frame *frames;
 
 	smm_lock(&z->lock);
 	smm_seq_write_begin(&z->seq);
+	frames = mm->frames;
 	if (likely(!(alloc_flags & SMM_ALLOC_HIGHATOMIC) && !smm_cma_first(z, alloc_flags)))
-		idx = __smm_rmqueue_smallest_inline(mm, z, order, mt);
+		idx = __smm_rmqueue_smallest_inline(frames, z, order, mt);
 	if (likely(idx != SMM_NO_IDX))
-		idx = smm_take(mm, z, idx, order, mt);
+		__smm_take(mm, frames, z, idx, order, mt);
 	else
 		idx = __smm_rmqueue_buddy(mm, z, order, mt, alloc_flags);
 	if (idx != SMM_NO_IDX)
