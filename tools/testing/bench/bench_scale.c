@@ -31,6 +31,9 @@
  * The rows are shared/one and shared/private, goal at most 1.10 each.
  * shared/private is the one that tells the core's own sharing apart from
  * the machine's: a 2-core VM on a busy host moves shared/one alone.
+ * Each row also gives its zone size and the pcp batch and high the core
+ * set for it (CPU 0's Normal lists, read back), and each churn row how
+ * often its shared runs took the zone lock (ops_per_zone_lock in JSON).
  *
  * Then the false-sharing check: the same shared runs of a build whose
  * per-CPU structures are not padded to a cache line (bench_scale_unpadded,
