@@ -291,7 +291,7 @@ def report_slab_mix(native, report):
 # zones of 256 MiB, 1 GiB and 4 GiB under 6.1's default pcp sizes (each
 # row's JSON has its mib, batch and high); churn-hf8 is 256 MiB with
 # vm.percpu_pagelist_high_fraction 8 (performance.md, "Natively: scaling")
-SCALE_KINDS = ('pcp', 'slab', 'churn', 'churn-1g', 'churn-4g', 'churn-hf8')
+SCALE_KINDS = ('pcp', 'slab', 'churn', 'churn-hf8', 'churn-1g', 'churn-4g')
 
 
 def report_scale(paths, report):

@@ -69,9 +69,14 @@ unsigned long smm_user_reports;
 #define CHURN_LIVE	256
 #define COUNT_OPS	(10 * 1000 * 1000)
 
-enum kind { K_PCP, K_SLAB, K_CHURN, K_CHURN_1G, K_CHURN_4G, K_CHURN_HF8, NR_KINDS };
+/*
+ * In this order, the --mib rows first, one after the other on the same
+ * mms (churn-hf8 after churn, as before the rows by size came), then
+ * each size's mms set up afresh.
+ */
+enum kind { K_PCP, K_SLAB, K_CHURN, K_CHURN_HF8, K_CHURN_1G, K_CHURN_4G, NR_KINDS };
 static const char *const kind_name[NR_KINDS] = {
-	"pcp", "slab", "churn", "churn-1g", "churn-4g", "churn-hf8"
+	"pcp", "slab", "churn", "churn-hf8", "churn-1g", "churn-4g"
 };
 /* vm.percpu_pagelist_high_fraction of every mm for the kind's runs */
 static const unsigned int kind_hfrac[NR_KINDS] = { [K_CHURN_HF8] = 8 };
