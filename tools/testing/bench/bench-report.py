@@ -286,13 +286,21 @@ def report_slab_mix(native, report):
     return failed
 
 
+# bench_scale's rows, in the padded and the unpadded JSON alike: make bench
+# fails when one is missing. churn, churn-1g and churn-4g are the churn on
+# zones of 256 MiB, 1 GiB and 4 GiB under 6.1's default pcp sizes (each
+# row's JSON has its mib, batch and high); churn-hf8 is 256 MiB with
+# vm.percpu_pagelist_high_fraction 8 (performance.md, "Natively: scaling")
+SCALE_KINDS = ('pcp', 'slab', 'churn', 'churn-hf8', 'churn-1g', 'churn-4g')
+
+
 def report_scale(paths, report):
     """bench_scale's rows (padded, then unpadded): shared/one and shared/private, goal 1.10."""
     failed = []
     print()
     print('native scaling (bench_scale): ns per op, N threads pinned to cores, best of 5')
-    print('%-24s %7s %7s %7s %7s %7s %6s' % ('row', 'one', 'shared', 'private', '/one',
-                                            '/private', 'goal'))
+    print('%-24s %5s %5s %7s %7s %7s %7s %7s %6s' % ('row', 'MiB', 'high', 'one', 'shared',
+                                                    'private', '/one', '/private', 'goal'))
     if len(paths) < 2 or not all(os.path.exists(p) for p in paths):
         return ['scaling rows: no bench_scale JSON (padded and unpadded) given']
     for path in paths:
@@ -301,19 +309,22 @@ def report_scale(paths, report):
         unpadded = scale.get('unpadded')
         rows = report.setdefault('scale-unpadded' if unpadded else 'scale', {})
         rows['threads'], rows['cores'] = scale.get('threads'), scale.get('cores')
-        for kind, r in scale.get('rows', {}).items():
-            if not r.get('one') or not r.get('private'):
-                failed.append('scale-%s: not measured' % kind)
+        got = scale.get('rows', {})
+        kinds = list(SCALE_KINDS) + [k for k in got if k not in SCALE_KINDS]
+        for kind in kinds:
+            r = got.get(kind, {})
+            name = 'scale-%s%s' % (kind, '-unpadded' if unpadded else '')
+            if not r.get('one') or not r.get('shared') or not r.get('private'):
+                failed.append('%s: not measured (%s)' % (name, path))
                 continue
             s1, sp = r['shared'] / r['one'], r['shared'] / r['private']
             goal = None if unpadded else 1.10
             met = goal is None or (s1 <= goal and sp <= goal)
             rows[kind] = dict(r, shared_over_one=round(s1, 3), shared_over_private=round(sp, 3),
                               goal=goal, meets_goal=met)
-            name = 'scale-%s%s' % (kind, '-unpadded' if unpadded else '')
-            print('%-24s %7.1f %7.1f %7.1f %7.2f %7.2f %6s%s' % (
-                name, r['one'], r['shared'], r['private'], s1, sp, fmt_goal(goal),
-                '' if met else '  (above goal)'))
+            print('%-24s %5s %5s %7.1f %7.1f %7.1f %7.2f %7.2f %6s%s' % (
+                name, r.get('mib', '-'), r.get('high', '-'), r['one'], r['shared'],
+                r['private'], s1, sp, fmt_goal(goal), '' if met else '  (above goal)'))
         c = scale.get('control', {})
         if c.get('line_each'):
             print('%-24s %7.2f ns with a word per thread in one line, %.2f a line each: %.1fx' % (

@@ -33,11 +33,11 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <time.h>
 
 #include "common.h"
 #include "../../../module/core/frame_map.h"
 #include "../../../module/core/slab.h"
+#include "bench_loops.h"
 #include "bench_slab_mix.h"
 #include "fake_pt.h"
 
@@ -49,64 +49,23 @@ unsigned long smm_user_reports;
 #define CHURN_OPS	(2 * 1000 * 1000)
 #define CHURN_LIVE	512
 
-static double now_ns(void)
-{
-	struct timespec t;
-
-	clock_gettime(CLOCK_MONOTONIC, &t);
-	return t.tv_sec * 1e9 + t.tv_nsec;
-}
-
 static int setup(struct smm_test_mm *t, u64 frames, bool pcp, double *ns)
 {
 	/* a 4 MiB-aligned pfn in DMA32 / Normal like a real reserved range */
 	struct smm_test_section s = { 0x100000, frames };
-	double t0 = now_ns();
+	double t0 = bench_now_ns();
 	int ret = smm_test_mm_init(t, &s, 1, NULL, pcp, 1);
 
-	*ns = now_ns() - t0;
+	*ns = bench_now_ns() - t0;
 	return ret;
 }
 
-static double pairs_ns(struct smm_mm *mm, u64 n)
-{
-	double t0 = now_ns();
-	u64 i, idx;
-
-	for (i = 0; i < n; i++) {
-		if (smm_alloc_pages(mm, 0, SHADOWMM_GFP_MOVABLE, 0, &idx))
-			return -1;
-		smm_free_pages(mm, idx, 0);
-	}
-	return (now_ns() - t0) / n;
-}
-
+/* the churn's blocks: CHURN_LIVE of them, on one CPU */
 static double churn_ns(struct smm_mm *mm)
 {
 	static u64 live[CHURN_LIVE];
-	u64 rng = 88172645463325252ULL, i;
-	double t0;
-	unsigned int k;
 
-	for (k = 0; k < CHURN_LIVE; k++)
-		if (smm_alloc_pages(mm, k & 3, SHADOWMM_GFP_MOVABLE | SHADOWMM_GFP_RESERVE, 0,
-				    &live[k]))
-			return -1;
-	t0 = now_ns();
-	for (i = 0; i < CHURN_OPS; i++) {
-		rng ^= rng << 13;
-		rng ^= rng >> 7;
-		rng ^= rng << 17;
-		k = rng % CHURN_LIVE;
-		smm_free_pages(mm, live[k], 0);
-		if (smm_alloc_pages(mm, (rng >> 20) & 3, SHADOWMM_GFP_MOVABLE | SHADOWMM_GFP_RESERVE,
-				    0, &live[k]))
-			return -1;
-	}
-	t0 = (now_ns() - t0) / (2.0 * CHURN_OPS);
-	for (k = 0; k < CHURN_LIVE; k++)
-		smm_free_pages(mm, live[k], 0);
-	return t0;
+	return bench_churn(mm, 0, live, CHURN_LIVE, CHURN_OPS, NULL);
 }
 
 struct row {
@@ -129,31 +88,18 @@ static int measure(u64 mib, struct row *r)
 			return -1;
 		best = ns * 1024.0 / mib;
 		r->startup_per_gib = best < r->startup_per_gib ? best : r->startup_per_gib;
-		ns = pairs_ns(&t.mm, PAIRS);
+		ns = bench_page_pairs(&t.mm, 0, PAIRS);
 		r->pcp = ns < r->pcp ? ns : r->pcp;
 		ns = churn_ns(&t.mm);
 		r->churn = ns < r->churn ? ns : r->churn;
 		smm_test_mm_destroy(&t);
 		if (setup(&t, frames, false, &ns))
 			return -1;
-		ns = pairs_ns(&t.mm, PAIRS);
+		ns = bench_page_pairs(&t.mm, 0, PAIRS);
 		r->buddy = ns < r->buddy ? ns : r->buddy;
 		smm_test_mm_destroy(&t);
 	}
 	return r->pcp < 0 || r->buddy < 0 || r->churn < 0 ? -1 : 0;
-}
-
-/* @n 256-byte object pairs through the per-CPU fast path; -1 on failure. */
-static int slab_pairs(struct smm_cache *c, u64 n)
-{
-	u64 i, pos;
-
-	for (i = 0; i < n; i++) {
-		if (!smm_cache_alloc(c, 0, 0, &pos))
-			return -1;
-		smm_cache_free(c, pos, 0);
-	}
-	return 0;
 }
 
 /*
@@ -166,7 +112,7 @@ static double slab_pairs_ns(int reps, u64 n, u32 policy)
 {
 	struct smm_cache *c = NULL;
 	struct smm_test_section sec = { 0x100000, 16384 };
-	double best = 1e30, t0, ns;
+	double best = 1e30, ns;
 	struct smm_test_mm t;
 	struct smm_slabs s;
 	int rep;
@@ -182,11 +128,8 @@ static double slab_pairs_ns(int reps, u64 n, u32 policy)
 	else if (smm_cache_create_policy(&s, "bench-256", 256, 0, 0, policy, &c))
 		best = -1;
 	for (rep = 0; rep < reps && best > 0; rep++) {
-		t0 = now_ns();
-		if (slab_pairs(c, n))
-			best = -1;
-		ns = (now_ns() - t0) / n;
-		best = best > 0 && ns < best ? ns : best;
+		ns = bench_slab_pairs(c, 0, n);
+		best = ns < 0 || ns < best ? ns : best;
 	}
 	smm_slabs_destroy(&s);
 	smm_test_mm_destroy(&t);
@@ -329,7 +272,7 @@ static int pairs_only(const char *kind, u64 n)
 		return 2;
 	if (setup(&t, 16384, !strcmp(kind, "pcp"), &ns))
 		return 1;
-	ns = pairs_ns(&t.mm, n);
+	ns = bench_page_pairs(&t.mm, 0, n);
 	smm_test_mm_destroy(&t);
 	return ns < 0;
 }

@@ -3,7 +3,7 @@
  * Scaling of the core's fast paths with real threads, natively (issue 22):
  * does an operation cost the same when N CPUs run it at once?
  *
- *   bench_scale [--threads N] [OUT.json]
+ *   bench_scale [--threads N] [--mib M] [OUT.json]
  *
  * N pthreads (default: the host's cores, at least 2), thread i pinned to
  * core i mod cores and acting as CPU i of the core (its per-CPU page
@@ -13,12 +13,16 @@
  *   churn  random frees and allocations of orders 0-3 over 256 live
  *          blocks of its own (the lists refill from and drain to the
  *          zone under its lock, shared by all);
- *   churn-hf8  the same churn with vm.percpu_pagelist_high_fraction 8
+ *   churn-1g, churn-4g  the same churn on a zone of 1 GiB and of 4 GiB:
+ *          6.1's default pcp sizes grow with the zone (batch and high,
+ *          from the core as for the churn row);
+ *   churn-hf8  the churn with vm.percpu_pagelist_high_fraction 8
  *          on every mm of all three ways (pcp high = managed / 8 / N,
  *          not the low watermark's / N of 6.1's default, the churn row).
  * ns per operation, each the mean over the threads of their own time per
  * operation, best of 5 runs, three ways with the same set-up (one mm of
- * 256 MiB for N CPUs):
+ * the row's size for N CPUs: M MiB, default 256, except the churn-1g and
+ * churn-4g rows):
  *   one      thread 0 alone;
  *   shared   the N threads on the one mm;
  *   private  the N threads, each on an mm of its own (same size, same CPU
@@ -27,6 +31,9 @@
  * The rows are shared/one and shared/private, goal at most 1.10 each.
  * shared/private is the one that tells the core's own sharing apart from
  * the machine's: a 2-core VM on a busy host moves shared/one alone.
+ * Each row also gives its zone size and the pcp batch and high the core
+ * set for it (CPU 0's Normal lists, read back), and each churn row how
+ * often its shared runs took the zone lock (ops_per_zone_lock in JSON).
  *
  * Then the false-sharing check: the same shared runs of a build whose
  * per-CPU structures are not padded to a cache line (bench_scale_unpadded,
@@ -43,27 +50,38 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <time.h>
 #include <unistd.h>
 
 #include "common.h"
 #include "../../../module/core/slab.h"
+#include "bench_loops.h"
 
 unsigned long smm_user_warnings;
 unsigned long smm_user_reports;
 
 #define REPS		5
 #define MAX_THREADS	64
-#define FRAMES		65536		/* 256 MiB */
+#define MIB_DEFAULT	256
+#define MIB_MIN		16
+#define MIB_MAX		16384
 #define PAIRS		(2 * 1000 * 1000)
 #define CHURN_OPS	(1000 * 1000)
 #define CHURN_LIVE	256
 #define COUNT_OPS	(10 * 1000 * 1000)
 
-enum kind { K_PCP, K_SLAB, K_CHURN, K_CHURN_HF8, NR_KINDS };
-static const char *const kind_name[NR_KINDS] = { "pcp", "slab", "churn", "churn-hf8" };
+/*
+ * In this order, the --mib rows first, one after the other on the same
+ * mms (churn-hf8 after churn, as before the rows by size came), then
+ * each size's mms set up afresh.
+ */
+enum kind { K_PCP, K_SLAB, K_CHURN, K_CHURN_HF8, K_CHURN_1G, K_CHURN_4G, NR_KINDS };
+static const char *const kind_name[NR_KINDS] = {
+	"pcp", "slab", "churn", "churn-hf8", "churn-1g", "churn-4g"
+};
 /* vm.percpu_pagelist_high_fraction of every mm for the kind's runs */
 static const unsigned int kind_hfrac[NR_KINDS] = { [K_CHURN_HF8] = 8 };
+/* the size of the kind's mms in MiB; 0: --mib's */
+static const unsigned int kind_mib[NR_KINDS] = { [K_CHURN_1G] = 1024, [K_CHURN_4G] = 4096 };
 
 /* One mm and its slabs, for N CPUs. */
 struct env {
@@ -82,18 +100,12 @@ struct worker {
 };
 
 static unsigned int cores;
+static u64 env_frames;	/* of each mm now set up */
 
-static double now_ns(void)
+/* An mm of @frames frames (one Normal zone) for @cpus CPUs, and kmalloc-256. */
+static int env_init(struct env *e, u64 frames, unsigned int cpus)
 {
-	struct timespec t;
-
-	clock_gettime(CLOCK_MONOTONIC, &t);
-	return t.tv_sec * 1e9 + t.tv_nsec;
-}
-
-static int env_init(struct env *e, unsigned int cpus)
-{
-	struct smm_test_section sec = { 0x100000, FRAMES };
+	struct smm_test_section sec = { 0x100000, frames };
 
 	if (smm_test_mm_init_mem(&e->t, &sec, 1, NULL, true, cpus))
 		return -1;
@@ -111,69 +123,20 @@ static void env_destroy(struct env *e)
 	smm_test_mm_destroy(&e->t);
 }
 
-static double run_pcp(struct smm_mm *mm, unsigned int cpu, u64 n)
-{
-	double t0 = now_ns();
-	u64 i, idx;
-
-	for (i = 0; i < n; i++) {
-		if (smm_alloc_pages(mm, 0, SHADOWMM_GFP_MOVABLE, cpu, &idx))
-			return -1;
-		smm_free_pages(mm, idx, cpu);
-	}
-	return (now_ns() - t0) / n;
-}
-
-static double run_slab(struct smm_cache *c, unsigned int cpu, u64 n)
-{
-	double t0 = now_ns();
-	u64 i, pos;
-
-	for (i = 0; i < n; i++) {
-		if (!smm_cache_alloc(c, cpu, 0, &pos))
-			return -1;
-		smm_cache_free(c, pos, cpu);
-	}
-	return (now_ns() - t0) / n;
-}
-
 #ifdef SMM_SCALE_TRACE
 static double run_once(struct env *envs, unsigned int n, bool private, enum kind kind);
 #include "bench_scale_trace.h"
+#define SCALE_NOTE	scale_note
 #else
-#define scale_note(cpu, idx)	do { } while (0)
+#define SCALE_NOTE	NULL
 #endif
 
 /* bench_native's churn, per thread: its own live blocks and seed. */
 static double run_churn(struct smm_mm *mm, unsigned int cpu, u64 n)
 {
-	const unsigned int gfp = SHADOWMM_GFP_MOVABLE | SHADOWMM_GFP_RESERVE;
-	u64 live[CHURN_LIVE], rng = 88172645463325252ULL + cpu, i;
-	double t0, ns = -1;
-	unsigned int k, made = 0;
+	u64 live[CHURN_LIVE];
 
-	for (k = 0; k < CHURN_LIVE; k++, made++)
-		if (smm_alloc_pages(mm, k & 3, gfp, cpu, &live[k]))
-			goto out;
-	t0 = now_ns();
-	for (i = 0; i < n; i++) {
-		rng ^= rng << 13;
-		rng ^= rng >> 7;
-		rng ^= rng << 17;
-		k = rng % CHURN_LIVE;
-		scale_note(cpu, live[k]);
-		smm_free_pages(mm, live[k], cpu);
-		if (smm_alloc_pages(mm, (rng >> 20) & 3, gfp, cpu, &live[k])) {
-			live[k] = live[--made];	/* the slot freed: keep the rest */
-			goto out;
-		}
-		scale_note(cpu, live[k]);
-	}
-	ns = (now_ns() - t0) / (2.0 * n);
-out:
-	while (made)
-		smm_free_pages(mm, live[--made], cpu);
-	return ns;
+	return bench_churn(mm, cpu, live, CHURN_LIVE, n, SCALE_NOTE);
 }
 
 /*
@@ -211,7 +174,7 @@ static void *worker_fn(void *arg)
 
 	pin_to(w->core);
 	/* warm: the lists filled, the active slab made, the code in cache */
-	if (run_pcp(mm, w->cpu, 1000) < 0 || run_slab(w->e->c, w->cpu, 1000) < 0) {
+	if (bench_page_pairs(mm, w->cpu, 1000) < 0 || bench_slab_pairs(w->e->c, w->cpu, 1000) < 0) {
 		w->ns = -1;
 		pthread_barrier_wait(w->go);
 		return NULL;
@@ -219,10 +182,10 @@ static void *worker_fn(void *arg)
 	pthread_barrier_wait(w->go);
 	switch (w->kind) {
 	case K_PCP:
-		w->ns = run_pcp(mm, w->cpu, PAIRS);
+		w->ns = bench_page_pairs(mm, w->cpu, PAIRS);
 		break;
 	case K_SLAB:
-		w->ns = run_slab(w->e->c, w->cpu, PAIRS);
+		w->ns = bench_slab_pairs(w->e->c, w->cpu, PAIRS);
 		break;
 	default:
 		w->ns = run_churn(mm, w->cpu, CHURN_OPS);
@@ -310,7 +273,7 @@ static void *count_fn(void *arg)
 
 	pin_to(k->i % cores);
 	pthread_barrier_wait(k->go);
-	t0 = now_ns();
+	t0 = bench_now_ns();
 	/*
 	 * A locked add, as a spinlock's exchange or the slab's cmpxchg: plain
 	 * stores hide a shared line in the store buffer (a word per thread in
@@ -318,7 +281,7 @@ static void *count_fn(void *arg)
 	 */
 	for (i = 0; i < COUNT_OPS; i++)
 		__atomic_fetch_add(p, 1, __ATOMIC_RELAXED);
-	k->ns = (now_ns() - t0) / COUNT_OPS;
+	k->ns = (bench_now_ns() - t0) / COUNT_OPS;
 	return NULL;
 }
 
@@ -346,20 +309,111 @@ static double count_ns(unsigned int n, size_t stride)
 	return best;
 }
 
+/* The @n mms at @mib MiB each: set up again when the size changes (0: none). */
+static int envs_resize(struct env *envs, unsigned int n, unsigned int mib)
+{
+	static unsigned int cur;
+	unsigned int i;
+
+	if (mib == cur)
+		return 0;
+	for (i = 0; cur && i < n; i++)
+		env_destroy(&envs[i]);
+	cur = 0;
+	if (!mib)
+		return 0;
+	env_frames = (u64)mib << (20 - SMM_PAGE_SHIFT);
+	for (i = 0; i < n; i++) {
+		if (env_init(&envs[i], env_frames, n)) {
+			fprintf(stderr, "bench_scale: cannot set up mm %u of %u MiB\n", i, mib);
+			goto err_destroy;
+		}
+	}
+	cur = mib;
+	return 0;
+err_destroy:
+	while (i--)
+		env_destroy(&envs[i]);
+	return -1;
+}
+
+/* A kind's row: its zone, the pcp sizes the core gave it, the three ways. */
+struct row {
+	unsigned int mib;
+	u32 batch, high;	/* CPU 0's Normal lists, as the runs had them */
+	double one, shared, priv;
+	u64 trips;		/* zone lock trips of the shared runs' CPUs */
+};
+
+/* Measure kind @k on @n threads with mms of @mib MiB; -1 if a run failed. */
+static int measure(struct env *envs, unsigned int n, enum kind k, unsigned int mib,
+		   struct row *r)
+{
+	const struct smm_pcp *pcp;
+
+	if (envs_resize(envs, n, mib) || set_hfrac(envs, n, kind_hfrac[k]))
+		return -1;
+	pcp = smm_pcp_of(&envs[0].t.mm, 0, SHADOWMM_ZONE_NORMAL);
+	*r = (struct row) { .mib = mib, .batch = pcp->batch, .high = pcp->high };
+	r->one = best_of(envs, 1, false, k);
+	r->trips = zone_trips(&envs[0], n);
+	r->shared = best_of(envs, n, false, k);
+	r->trips = zone_trips(&envs[0], n) - r->trips;
+	r->priv = best_of(envs, n, true, k);
+	return r->one < 0 || r->shared < 0 || r->priv < 0 ? -1 : 0;
+}
+
+/*
+ * A churn thread's operations per zone lock trip over the shared runs
+ * (their warm-ups and set-ups included); 0 when it never took the lock.
+ */
+static double ops_per_trip(const struct row *r, unsigned int n)
+{
+	return r->trips ? 2.0 * CHURN_OPS * REPS * n / r->trips : 0;
+}
+
+static int write_json(const char *out, const struct row *rows, unsigned int n, bool unpadded,
+		      double line, double apart)
+{
+	unsigned int k;
+	FILE *f = fopen(out, "w");
+
+	if (!f) {
+		perror(out);
+		return 1;
+	}
+	fprintf(f, "{\"threads\":%u,\"cores\":%u,\"unpadded\":%s,\"rows\":{", n, cores,
+		unpadded ? "true" : "false");
+	for (k = 0; k < NR_KINDS; k++) {
+		const struct row *r = &rows[k];
+
+		fprintf(f, "%s\"%s\":{\"one\":%.2f,\"shared\":%.2f,\"private\":%.2f,\"mib\":%u,"
+			"\"batch\":%u,\"high\":%u", k ? "," : "", kind_name[k], r->one, r->shared,
+			r->priv, r->mib, r->batch, r->high);
+		if (k >= K_CHURN && r->trips)
+			fprintf(f, ",\"ops_per_zone_lock\":%.0f", ops_per_trip(r, n));
+		else if (k >= K_CHURN)
+			fprintf(f, ",\"ops_per_zone_lock\":null");
+		fprintf(f, "}");
+	}
+	fprintf(f, "},\"control\":{\"one_line\":%.3f,\"line_each\":%.3f}}\n", line, apart);
+	return fclose(f) ? 1 : 0;
+}
+
 int main(int argc, char **argv)
 {
 	static struct env envs[MAX_THREADS];
-	double one[NR_KINDS], shared[NR_KINDS], priv[NR_KINDS], line, apart;
-	u64 trips[NR_KINDS];
-	u32 high[NR_KINDS], batch;
-	const char *out = NULL;
-	unsigned int n = 0, i, k;
+	struct row rows[NR_KINDS];
+	unsigned int n = 0, mib = MIB_DEFAULT, i, k;
 	bool unpadded = SMM_CPU_ALIGN < 64;
-	FILE *f;
+	const char *out = NULL;
+	double line, apart;
 
 	for (i = 1; i < (unsigned int)argc; i++) {
 		if (!strcmp(argv[i], "--threads") && i + 1 < (unsigned int)argc)
 			n = strtoul(argv[++i], NULL, 0);
+		else if (!strcmp(argv[i], "--mib") && i + 1 < (unsigned int)argc)
+			mib = strtoul(argv[++i], NULL, 0);
 		else
 			out = argv[i];
 	}
@@ -370,60 +424,45 @@ int main(int argc, char **argv)
 		fprintf(stderr, "bench_scale: --threads takes 2 to %d\n", MAX_THREADS);
 		return 2;
 	}
-	for (i = 0; i < n; i++) {
-		if (env_init(&envs[i], n)) {
-			fprintf(stderr, "bench_scale: cannot set up mm %u\n", i);
-			return 1;
-		}
+	if (mib < MIB_MIN || mib > MIB_MAX || mib % 4) {
+		fprintf(stderr, "bench_scale: --mib takes %d to %d, a multiple of 4\n", MIB_MIN,
+			MIB_MAX);
+		return 2;
 	}
 #ifdef SMM_SCALE_TRACE
+	if (envs_resize(envs, n, mib))
+		return 1;
 	return scale_trace_main(envs);
 #endif
-	printf("bench_scale: %u threads on %u cores%s, 256 MiB per mm, best of %d\n", n, cores,
-	       unpadded ? ", per-CPU structures NOT padded (SMM_CPU_ALIGN 8)" : "", REPS);
-	printf("%-9s %9s %9s %9s %12s %14s\n", "kind", "one ns", "shared ns", "private ns",
-	       "shared/one", "shared/private");
+	printf("bench_scale: %u threads on %u cores%s, an mm of the row's MiB per way, best of %d\n",
+	       n, cores, unpadded ? ", per-CPU structures NOT padded (SMM_CPU_ALIGN 8)" : "", REPS);
+	printf("%-9s %6s %5s %5s %9s %9s %9s %12s %14s\n", "kind", "MiB", "batch", "high", "one ns",
+	       "shared ns", "private ns", "shared/one", "shared/private");
 	for (k = 0; k < NR_KINDS; k++) {
-		if (set_hfrac(envs, n, kind_hfrac[k]))
-			return 1;
-		high[k] = smm_pcp_of(&envs[0].t.mm, 0, SHADOWMM_ZONE_NORMAL)->high;
-		one[k] = best_of(envs, 1, false, k);
-		trips[k] = zone_trips(&envs[0], n);
-		shared[k] = best_of(envs, n, false, k);
-		trips[k] = zone_trips(&envs[0], n) - trips[k];
-		priv[k] = best_of(envs, n, true, k);
-		if (one[k] < 0 || shared[k] < 0 || priv[k] < 0) {
+		struct row *r = &rows[k];
+
+		if (measure(envs, n, k, kind_mib[k] ? kind_mib[k] : mib, r)) {
 			fprintf(stderr, "bench_scale: the %s row could not be measured\n", kind_name[k]);
 			return 1;
 		}
-		printf("%-9s %9.1f %9.1f %9.1f %12.2f %14.2f\n", kind_name[k], one[k], shared[k],
-		       priv[k], shared[k] / one[k], shared[k] / priv[k]);
+		printf("%-9s %6u %5u %5u %9.1f %9.1f %9.1f %12.2f %14.2f\n", kind_name[k], r->mib,
+		       r->batch, r->high, r->one, r->shared, r->priv, r->shared / r->one,
+		       r->shared / r->priv);
 	}
-	/* over the churns' shared runs, their warm-ups and set-ups included */
-	batch = smm_pcp_of(&envs[0].t.mm, 0, SHADOWMM_ZONE_NORMAL)->batch;
-	for (k = K_CHURN; k <= K_CHURN_HF8; k++)
-		printf("%s, shared: the zone lock once per %.0f operations of a thread (refills and "
-		       "drains of its lists, batch %u, high %u)\n", kind_name[k],
-		       2.0 * CHURN_OPS * REPS * n / (trips[k] ? trips[k] : 1), batch, high[k]);
+	for (k = K_CHURN; k < NR_KINDS; k++) {
+		if (!rows[k].trips)
+			printf("%s, shared: never took the zone lock\n", kind_name[k]);
+		else
+			printf("%s, shared: the zone lock once per %.0f operations of a thread "
+			       "(refills and drains of its lists, %u MiB, batch %u, high %u)\n",
+			       kind_name[k], ops_per_trip(&rows[k], n), rows[k].mib, rows[k].batch,
+			       rows[k].high);
+	}
 	count_words = aligned_alloc(64, 64 * MAX_THREADS);
 	line = count_ns(n, 8);
 	apart = count_ns(n, 64);
 	printf("control: a word per thread, one line %.2f ns, a line each %.2f ns: %.1fx\n", line,
 	       apart, line / apart);
-	for (i = 0; i < n; i++)
-		env_destroy(&envs[i]);
-	if (!out)
-		return 0;
-	f = fopen(out, "w");
-	if (!f) {
-		perror(out);
-		return 1;
-	}
-	fprintf(f, "{\"threads\":%u,\"cores\":%u,\"unpadded\":%s,\"rows\":{", n, cores,
-		unpadded ? "true" : "false");
-	for (k = 0; k < NR_KINDS; k++)
-		fprintf(f, "%s\"%s\":{\"one\":%.2f,\"shared\":%.2f,\"private\":%.2f}", k ? "," : "",
-			kind_name[k], one[k], shared[k], priv[k]);
-	fprintf(f, "},\"control\":{\"one_line\":%.3f,\"line_each\":%.3f}}\n", line, apart);
-	return fclose(f) ? 1 : 0;
+	envs_resize(envs, n, 0);
+	return out ? write_json(out, rows, n, unpadded, line, apart) : 0;
 }

@@ -67,7 +67,7 @@ static void trace_mark_lines(void)
 {
 	u64 n = trace_bufs[0].n + trace_bufs[1].n, i, j = 0;
 	struct trace_rec **all = malloc(n * sizeof(*all));
-	unsigned char *who = calloc((FRAMES + 7) / 8 + 1, 1);
+	unsigned char *who = calloc((env_frames + 7) / 8 + 1, 1);
 	unsigned int c;
 
 	if (!all || !who)
@@ -77,7 +77,7 @@ static void trace_mark_lines(void)
 			all[j++] = &trace_bufs[c].rec[i];
 	qsort(all, n, sizeof(*all), trace_cmp_tsc);
 	for (i = 0; i < n; i++) {
-		u64 line = (all[i]->idx % FRAMES) / 8;
+		u64 line = (all[i]->idx % env_frames) / 8;
 		unsigned int me = all[i] >= trace_bufs[1].rec &&
 				  all[i] < trace_bufs[1].rec + TRACE_RECS ? 2 : 1;
 
@@ -155,14 +155,14 @@ static void trace_pcp_sizes(struct env *e)
 
 static int scale_trace_main(struct env *envs)
 {
-	double t0 = now_ns(), tsc_per_ns;
+	double t0 = bench_now_ns(), tsc_per_ns;
 	u64 c0 = __rdtsc();
 	unsigned int c;
 	int pass;
 
-	while (now_ns() - t0 < 2e7)
+	while (bench_now_ns() - t0 < 2e7)
 		;
-	tsc_per_ns = (__rdtsc() - c0) / (now_ns() - t0);
+	tsc_per_ns = (__rdtsc() - c0) / (bench_now_ns() - t0);
 	trace_pcp_sizes(&envs[0]);
 	trace_pcp_sizes(&envs[1]);
 	printf("pcp high %u, batch %u\n", smm_pcp_of(&envs[0].t.mm, 0, SHADOWMM_ZONE_NORMAL)->high,

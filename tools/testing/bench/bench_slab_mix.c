@@ -46,10 +46,10 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <time.h>
 
 #include "common.h"
 #include "../../../module/core/slab.h"
+#include "bench_loops.h"
 #include "bench_slab_mix.h"
 
 #define MIX_REPS	7
@@ -114,14 +114,6 @@ struct mix_result {
 	double fast;		/* share of allocs and frees on the fast path (SLAB: the array) */
 	u64 pages_end, live_bytes, internal, external, empty, peak_pages, peak_bytes;
 };
-
-static double mix_now_ns(void)
-{
-	struct timespec t;
-
-	clock_gettime(CLOCK_MONOTONIC, &t);
-	return t.tv_sec * 1e9 + t.tv_nsec;
-}
 
 static u64 mix_pages(const struct mix_env *e)
 {
@@ -250,14 +242,14 @@ static double mix_mix(struct mix_run *r, struct mix_obj *live, u64 steps)
 
 	for (k = 0; k < MIX_LIVE; k++)
 		mix_alloc(r, &live[k]);
-	t0 = mix_now_ns();
+	t0 = bench_now_ns();
 	for (i = 0; i < steps && !r->failed; i++) {
 		k = smm_test_rand(&r->rng) % MIX_LIVE;
 		mix_free(r, &live[k]);
 		mix_alloc(r, &live[k]);
 	}
 	r->ops += 2 * i;
-	return mix_now_ns() - t0;
+	return bench_now_ns() - t0;
 }
 
 /*
@@ -300,11 +292,11 @@ static double mix_longshort(struct mix_run *r, struct mix_obj ring[][LS_ROUND / 
 	for (i = 0; i < LS_LIFE + rounds && !r->failed; i++) {
 		if (i == LS_LIFE) {
 			r->ops = 0;
-			t0 = mix_now_ns();
+			t0 = bench_now_ns();
 		}
 		mix_round(r, ring, nr_long, i, shortl);
 	}
-	return mix_now_ns() - t0;
+	return bench_now_ns() - t0;
 }
 
 /*
