@@ -413,9 +413,15 @@ static noinline smm_noclone int smm_alloc_page_pcp(struct smm_mm *mm, unsigned i
 	slot = smm_fast_req_index(gfp);
 	req = &mm->fast_req[slot];
 	off = &mm->fast_off[slot];
-	if (unlikely((gfp & ~(SHADOWMM_GFP_ALL | SMM_GFP_DIRECT_RECLAIM)) || cpu >= mm->nr_cpus ||
-		     req->zone < 0))
-		goto slow;
+	/*
+	 * What the general way does after the pop (zeroing, the trace and
+	 * page_owner hooks) is asked here, with the request's checks, so
+	 * that nothing of the request is needed after the unlock.
+	 */
+	if (unlikely((gfp & (~(SHADOWMM_GFP_ALL | SMM_GFP_DIRECT_RECLAIM) | SHADOWMM_GFP_ZERO)) ||
+		     cpu >= mm->nr_cpus || req->zone < 0 || smm_trace_page_alloc_on() ||
+		     smm_page_owner_on()))
+		return smm_alloc_pages_any(mm, 0, gfp, cpu, idx);
 	/* &mm->zones[zone], its lowmem_reserve[highest] and smm_pcp_of(), by offset */
 	z = (struct smm_zone *)((char *)mm + off->zone);
 	if (unlikely(!__smm_zone_watermark_order0(z, smm_wmark_pages(z, SMM_WMARK_LOW),
@@ -427,7 +433,9 @@ static noinline smm_noclone int smm_alloc_page_pcp(struct smm_mm *mm, unsigned i
 	got = smm_pcp_alloc_fast(mm, pcp, 0, req->pindex);
 	if (unlikely(got == SMM_NO_IDX))
 		return smm_alloc_pages_slow(mm, 0, gfp, smm_pcp_cpu(mm, pcp), idx);
-	return smm_alloc_done(mm, got, 0, gfp, req->mt, idx);
+	smm_trace_page_alloc_fast(mm, got, 0, gfp, req->mt);
+	*idx = got;
+	return 0;
 slow:
 	return smm_alloc_pages_slow(mm, 0, gfp, cpu, idx);
 }
