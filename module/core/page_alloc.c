@@ -388,7 +388,7 @@ static noinline smm_noclone int smm_alloc_pages_any(struct smm_mm *mm, unsigned 
 		goto slow;
 	}
 	if (mm->pcp_enabled && smm_pcp_allowed_order(order))
-		got = smm_pcp_alloc_fast(mm, smm_pcp_of(mm, cpu, zi), order,
+		got = smm_pcp_alloc_fast(smm_pcp_of(mm, cpu, zi), order,
 					 smm_pcp_index(order, req->mt));
 	else
 		got = smm_rmqueue_buddy(mm, z, order, req->mt, req->alloc_flags);
@@ -430,9 +430,9 @@ static noinline smm_noclone int smm_alloc_page_pcp(struct smm_mm *mm, unsigned i
 						  (req->alloc_flags & SMM_ALLOC_CMA))))
 		goto slow;
 	pcp = (struct smm_pcp *)((char *)smm_pcp_of(mm, cpu, 0) + off->pcp);
-	got = smm_pcp_alloc_fast(mm, pcp, 0, req->pindex);
-	if (unlikely(got == SMM_NO_IDX))
-		return smm_alloc_pages_slow(mm, 0, gfp, smm_pcp_cpu(mm, pcp), idx);
+	got = smm_pcp_alloc_fast(pcp, 0, req->pindex);
+	if (unlikely(got == SMM_NO_IDX))	/* the mm from the pcp: one value fewer kept */
+		return smm_alloc_pages_slow(pcp->mm, 0, gfp, smm_pcp_cpu(pcp->mm, pcp), idx);
 	smm_trace_page_alloc_fast(mm, got, 0, gfp, req->mt);
 	*idx = got;
 	return 0;
@@ -560,14 +560,15 @@ static noinline void smm_free_pages_buddy(struct smm_mm *mm, unsigned int zone, 
 /*
  * An order-0 block onto this CPU's list (smm_pcp_free_fast() inline),
  * out of line: a tail call from smm_free_pages(), which then saves no
- * registers for the buddy's frees. @idx comes second, in the register
- * smm_free_pages() has it in.
+ * registers for the buddy's frees. @mm and @idx come first, in the
+ * registers smm_free_pages() has them in; only the pcp and @mt are kept
+ * across the lock call (smm_pcp_free_fast()).
  */
 static noinline smm_noclone void smm_free_pages_pcp0(struct smm_mm *mm, u64 idx,
 						     struct smm_pcp *pcp, unsigned int mt)
 {
 	smm_trace_page_free(mm, idx, 0);
-	smm_pcp_free_fast(mm, pcp, idx, mt);
+	smm_pcp_free_fast(pcp, idx, mt);
 }
 
 /*
