@@ -37,12 +37,10 @@ void smm_tp_compaction(const struct smm_mm *mm, bool end, u64 start, u64 migrate
 /*
  * The order-0 fast path asks the page_alloc event's key before its lock
  * and takes the general path while the event is on, so after its unlock
- * it fires nothing and keeps no value for the event
- * (smm_alloc_page_pcp()).
+ * it fires nothing and keeps no value for the event (page_alloc.c's
+ * smm_alloc_fast_hooks_on()).
  */
 #define smm_trace_page_alloc_on()	trace_mm_page_alloc_enabled()
-#define smm_trace_page_alloc_fast(mm, idx, order, gfp, mt)			\
-	((void)(mm), (void)(idx), (void)(order), (void)(gfp), (void)(mt))
 
 #define smm_trace_page_free(mm, idx, order) do {				\
 	if (trace_mm_page_free_enabled())					\

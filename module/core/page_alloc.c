@@ -399,6 +399,29 @@ slow:
 	return smm_alloc_pages_slow(mm, order, gfp, cpu, idx);
 }
 
+/*
+ * The order-0 fast path's hooks (smm_alloc_page_pcp()). In the module the
+ * trace and page_owner keys are asked before the lock, and the general
+ * way (smm_alloc_pages_any()) serves while either is on, so nothing of
+ * the request is kept for after the unlock; a trace event enabled
+ * between the two sees the allocations that asked after it, as any
+ * tracepoint. User space has no keys (its hooks are no-ops, or counters
+ * and page_owner records in the test builds): the hooks fire after the
+ * unlock, where the general way fires them, so the tests see the fast
+ * path's allocations.
+ */
+#ifdef __KERNEL__
+#define smm_alloc_fast_hooks_on()	(smm_trace_page_alloc_on() || smm_page_owner_on())
+#define smm_alloc_fast_hooks(mm, got, gfp, mt)	\
+	((void)(mm), (void)(got), (void)(gfp), (void)(mt))
+#else
+#define smm_alloc_fast_hooks_on()	false
+#define smm_alloc_fast_hooks(mm, got, gfp, mt) do {	\
+	smm_trace_page_alloc(mm, got, 0, gfp, mt);	\
+	smm_page_owner_alloc(mm, got, 0, gfp);		\
+} while (0)
+#endif
+
 static noinline smm_noclone int smm_alloc_page_pcp(struct smm_mm *mm, unsigned int order,
 						   unsigned int gfp, unsigned int cpu, u64 *idx)
 {
@@ -419,8 +442,7 @@ static noinline smm_noclone int smm_alloc_page_pcp(struct smm_mm *mm, unsigned i
 	 * that nothing of the request is needed after the unlock.
 	 */
 	if (unlikely((gfp & (~(SHADOWMM_GFP_ALL | SMM_GFP_DIRECT_RECLAIM) | SHADOWMM_GFP_ZERO)) ||
-		     cpu >= mm->nr_cpus || req->zone < 0 || smm_trace_page_alloc_on() ||
-		     smm_page_owner_on()))
+		     cpu >= mm->nr_cpus || req->zone < 0 || smm_alloc_fast_hooks_on()))
 		return smm_alloc_pages_any(mm, 0, gfp, cpu, idx);
 	/* &mm->zones[zone], its lowmem_reserve[highest] and smm_pcp_of(), by offset */
 	z = (struct smm_zone *)((char *)mm + off->zone);
@@ -433,7 +455,7 @@ static noinline smm_noclone int smm_alloc_page_pcp(struct smm_mm *mm, unsigned i
 	got = smm_pcp_alloc_fast(pcp, 0, req->pindex);
 	if (unlikely(got == SMM_NO_IDX))	/* the mm from the pcp: one value fewer kept */
 		return smm_alloc_pages_slow(pcp->mm, 0, gfp, smm_pcp_cpu(pcp->mm, pcp), idx);
-	smm_trace_page_alloc_fast(mm, got, 0, gfp, req->mt);
+	smm_alloc_fast_hooks(pcp->mm, got, gfp, req->mt);
 	*idx = got;
 	return 0;
 slow:

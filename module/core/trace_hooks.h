@@ -16,8 +16,8 @@
  *
  * Hooks (each one line where it fires):
  *   smm_trace_page_alloc(mm, idx, order, gfp, mt)   idx SMM_NO_IDX: failed
- *     (the order-0 fast path: smm_trace_page_alloc_on() before its lock,
- *     smm_trace_page_alloc_fast() after it)
+ *     (the module's order-0 fast path asks smm_trace_page_alloc_on()
+ *     before its lock instead: page_alloc.c's smm_alloc_fast_hooks_on())
  *   smm_trace_page_free(mm, idx, order)
  *   smm_trace_page_alloc_zone_locked(mm, idx, order, mt)
  *   smm_trace_page_pcpu_drain(mm, idx, order, mt)
@@ -79,15 +79,6 @@ static inline void smm_user_trace_hit(enum smm_trace_event e, u64 a, u64 b)
 /* a: the frame index (pfn when traced), b: the order */
 #define smm_trace_page_alloc(mm, idx, order, gfp, mt)			\
 	((void)(mm), (void)(gfp), (void)(mt), smm_user_trace_hit(SMM_TE_PAGE_ALLOC, idx, order))
-/*
- * The order-0 fast path's question before its lock (the module: the
- * event's key; here never on) and its hook after the unlock (the
- * module: nothing, the key was off; here the hook, so that counting
- * builds see the fast path's allocations where the module's event would).
- */
-#define smm_trace_page_alloc_on()	false
-#define smm_trace_page_alloc_fast(mm, idx, order, gfp, mt)		\
-	smm_trace_page_alloc(mm, idx, order, gfp, mt)
 #define smm_trace_page_free(mm, idx, order)				\
 	((void)(mm), smm_user_trace_hit(SMM_TE_PAGE_FREE, idx, order))
 #define smm_trace_page_alloc_zone_locked(mm, idx, order, mt)		\
