@@ -356,19 +356,19 @@ static __always_inline unsigned int smm_pcp_stat_slot(unsigned int order)
 
 /*
  * rmqueue_pcplist() when @pcp's list @p (smm_pcp_index()) holds a block: pcp.c's
- * smm_pcp_alloc() without the refill, inline in the allocation fast path. An empty list
+ * smm_pcp_alloc() without the refill, inline in the allocation fast path,
+ * the pcp lock held (it is dropped before the return). An empty list
  * is left as it was (no write section, free_factor untouched) and
  * SMM_NO_IDX returned,
  * so the caller's full path does exactly what it would have done. The
  * descriptor is read once: its link and its type come from that load.
  */
-static __always_inline u64 smm_pcp_alloc_fast(struct smm_pcp *pcp, unsigned int order,
-					      unsigned int p)
+static __always_inline u64 __smm_pcp_alloc_fast(struct smm_pcp *pcp, unsigned int order,
+						unsigned int p)
 {
 	struct smm_frame f;
 	u32 idx;
 
-	smm_lock(&pcp->lock);
 	idx = pcp->lists[p];
 	if (unlikely(idx == SMM_FRAME_NONE)) {
 		smm_unlock(&pcp->lock);
@@ -387,6 +387,14 @@ static __always_inline u64 smm_pcp_alloc_fast(struct smm_pcp *pcp, unsigned int 
 	smm_locked_count_add(pcp->stats.alloc[smm_pcp_stat_slot(order)], 1);
 	smm_pcp_unlock(pcp);
 	return idx;
+}
+
+/* The same, the pcp lock taken here: __smm_pcp_alloc_fast() expects it held. */
+static __always_inline u64 smm_pcp_alloc_fast(struct smm_pcp *pcp, unsigned int order,
+					      unsigned int p)
+{
+	smm_lock(&pcp->lock);
+	return __smm_pcp_alloc_fast(pcp, order, p);
 }
 
 void smm_pcp_free_high(struct smm_mm *mm, struct smm_pcp *pcp, unsigned int p);

@@ -452,7 +452,13 @@ static noinline smm_noclone int smm_alloc_page_pcp(struct smm_mm *mm, unsigned i
 						  (req->alloc_flags & SMM_ALLOC_CMA))))
 		goto slow;
 	pcp = (struct smm_pcp *)((char *)smm_pcp_of(mm, cpu, 0) + off->pcp);
-	got = smm_pcp_alloc_fast(pcp, 0, req->pindex);
+	smm_lock(&pcp->lock);
+	/*
+	 * The list's index (req->pindex) from @gfp after the lock call:
+	 * @gfp is kept across it anyway (the empty list's way needs it).
+	 */
+	smm_hide_var(gfp);
+	got = __smm_pcp_alloc_fast(pcp, 0, smm_pcp_index(0, smm_gfp_mt(gfp)));
 	if (unlikely(got == SMM_NO_IDX))	/* the mm from the pcp: one value fewer kept */
 		return smm_alloc_pages_slow(pcp->mm, 0, gfp, smm_pcp_cpu(pcp->mm, pcp), idx);
 	smm_alloc_fast_hooks(pcp->mm, got, gfp, req->mt);
