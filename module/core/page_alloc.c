@@ -444,14 +444,18 @@ static noinline smm_noclone int smm_alloc_page_pcp(struct smm_mm *mm, unsigned i
 	if (unlikely((gfp & (~(SHADOWMM_GFP_ALL | SMM_GFP_DIRECT_RECLAIM) | SHADOWMM_GFP_ZERO)) ||
 		     cpu >= mm->nr_cpus || req->zone < 0 || smm_alloc_fast_hooks_on()))
 		return smm_alloc_pages_any(mm, 0, gfp, cpu, idx);
-	/* &mm->zones[zone], its lowmem_reserve[highest] and smm_pcp_of(), by offset */
+	/*
+	 * &mm->zones[zone], its lowmem_reserve[highest] and smm_pcp_of(), by
+	 * offset; the pcp first, so that what follows needs neither the mm
+	 * nor the CPU (the failed test's way finds them from the pcp).
+	 */
+	pcp = (struct smm_pcp *)((char *)smm_pcp_of(mm, cpu, 0) + off->pcp);
 	z = (struct smm_zone *)((char *)mm + off->zone);
 	if (unlikely(!__smm_zone_watermark_order0(z, smm_wmark_pages(z, SMM_WMARK_LOW),
 						  *(const u64 *)((char *)mm + off->reserve),
 						  SMM_ALLOC_WMARK_LOW |
 						  (req->alloc_flags & SMM_ALLOC_CMA))))
 		goto slow;
-	pcp = (struct smm_pcp *)((char *)smm_pcp_of(mm, cpu, 0) + off->pcp);
 	smm_lock(&pcp->lock);
 	/*
 	 * The list's index (req->pindex) from @gfp after the lock call:
@@ -465,7 +469,7 @@ static noinline smm_noclone int smm_alloc_page_pcp(struct smm_mm *mm, unsigned i
 	*idx = got;
 	return 0;
 slow:
-	return smm_alloc_pages_slow(mm, 0, gfp, cpu, idx);
+	return smm_alloc_pages_slow(pcp->mm, 0, gfp, smm_pcp_cpu(pcp->mm, pcp), idx);
 }
 
 int smm_alloc_pages(struct smm_mm *mm, unsigned int order, unsigned int gfp,
