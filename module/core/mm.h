@@ -658,7 +658,7 @@ static inline unsigned int smm_pageblock_mt(const struct smm_mm *mm, u64 idx)
 static inline struct smm_pcp *smm_pcp_of(struct smm_mm *mm, unsigned int cpu,
 					 unsigned int zone)
 {
-	return &mm->pcp[cpu * SMM_NR_ZONES + zone];
+	return &mm->pcp[(unsigned long)cpu * SMM_NR_ZONES + zone];
 }
 
 /* The CPU of @pcp: smm_pcp_of() undone. */

@@ -152,9 +152,13 @@ static __always_inline bool __smm_zone_watermark_order0(const struct smm_zone *z
 		unusable = READ_ONCE(z->nr_reserved_highatomic);
 	if (!(alloc_flags & SMM_ALLOC_CMA) && unlikely(READ_ONCE(z->cma_pages)))
 		unusable += smm_zone_free_cma(z);
-	/* the reserve's count may over-estimate it */
-	usable -= min(usable, unusable);
-	return usable > (s64)(mark + lowmem_reserve);
+	/*
+	 * The kernel clamps (usable -= min(usable, unusable): the reserve's
+	 * count may over-estimate it) and then compares; the mark and the
+	 * lowmem reserve are never negative, so a negative difference fails
+	 * the compare as the clamped 0 does: the same answer, no clamp.
+	 */
+	return usable - unusable > (s64)(mark + lowmem_reserve);
 }
 
 /* The same, the reserve lowmem_reserve[@highest] of @z. */
