@@ -439,8 +439,9 @@ static int smm_check_totals(struct smm_mm *mm, unsigned int zi, const struct smm
 
 /*
  * Each CPU's lists of zone @zi hold PCP heads of their order and type
- * adding up to its count, and its mm and frames pointers are the mm's: under that pcp lock alone, a walk bounded by
- * the count (a pcp holds at most high + a batch).
+ * adding up to its count, and its mm and frames pointers are the mm's:
+ * under that pcp lock alone, a walk bounded by the count (a pcp holds at
+ * most high + a batch).
  */
 static int smm_check_pcp_lists(struct smm_mm *mm, unsigned int zi, char *why, size_t len)
 {
