@@ -34,6 +34,14 @@ void smm_tp_compaction(const struct smm_mm *mm, bool end, u64 start, u64 migrate
 		smm_tp_page_alloc(mm, idx, order, gfp, mt);			\
 } while (0)
 
+/*
+ * The order-0 fast path asks the page_alloc event's key before its lock
+ * and takes the general path while the event is on, so after its unlock
+ * it fires nothing and keeps no value for the event (page_alloc.c's
+ * smm_alloc_fast_hooks_on()).
+ */
+#define smm_trace_page_alloc_on()	trace_mm_page_alloc_enabled()
+
 #define smm_trace_page_free(mm, idx, order) do {				\
 	if (trace_mm_page_free_enabled())					\
 		smm_tp_page_free(mm, idx, order);				\

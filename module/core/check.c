@@ -439,8 +439,9 @@ static int smm_check_totals(struct smm_mm *mm, unsigned int zi, const struct smm
 
 /*
  * Each CPU's lists of zone @zi hold PCP heads of their order and type
- * adding up to its count: under that pcp lock alone, a walk bounded by
- * the count (a pcp holds at most high + a batch).
+ * adding up to its count, and its mm and frames pointers are the mm's:
+ * under that pcp lock alone, a walk bounded by the count (a pcp holds at
+ * most high + a batch).
  */
 static int smm_check_pcp_lists(struct smm_mm *mm, unsigned int zi, char *why, size_t len)
 {
@@ -454,6 +455,9 @@ static int smm_check_pcp_lists(struct smm_mm *mm, unsigned int zi, char *why, si
 
 		smm_lock(&pcp->lock);
 		t0 = smm_clock_ns();
+		if (pcp->frames != mm->frames || pcp->mm != mm)
+			ret = smm_bad("cpu %u %s pcp: its mm or frames pointer is not the mm's",
+				      cpu, z->name);
 		for (p = 0; p < SMM_NR_PCP_LISTS && !ret; p++) {
 			u32 idx;
 

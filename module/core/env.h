@@ -510,4 +510,12 @@ typedef struct { int unused; } smm_ratelimit_t;
 #define smm_noclone
 #endif
 
+/*
+ * The compiler forgets what it knows of @var here (the kernel's
+ * OPTIMIZER_HIDE_VAR()), so a value computed from it after this point
+ * is computed here, not earlier: a fast path uses it to keep a value
+ * derived after a lock call instead of holding both across the call.
+ */
+#define smm_hide_var(var)	__asm__ ("" : "+r" (var))
+
 #endif /* _SMM_CORE_ENV_H */

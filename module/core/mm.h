@@ -147,6 +147,8 @@ struct smm_pcp_stats {
  * the tail by walking (pcp.c). free_factor doubles the drain after each
  * drain without an allocation between (nr_pcp_free()).
  */
+struct smm_mm;
+
 struct smm_pcp {
 	smm_lock_t lock;
 	smm_seq_t seq;			/* write sections under lock */
@@ -155,6 +157,13 @@ struct smm_pcp {
 	u32 batch;
 	u32 free_factor;		/* 0..SMM_PCP_BATCH_SCALE_MAX */
 	u32 lists[SMM_NR_PCP_LISTS];	/* heads, SMM_FRAME_NONE if empty */
+	/*
+	 * Its mm and the mm's frames, set once (smm_pcp_setup()), so that the
+	 * fast paths keep only the pcp across its lock calls (CHECK compares
+	 * both with the mm's).
+	 */
+	struct smm_frame *frames;
+	struct smm_mm *mm;
 	u64 sweep_end;			/* = its zone's sweep.end */
 	s64 sweep_delta;		/* frames pushed minus popped behind it */
 	struct smm_pcp_stats stats;
@@ -649,7 +658,7 @@ static inline unsigned int smm_pageblock_mt(const struct smm_mm *mm, u64 idx)
 static inline struct smm_pcp *smm_pcp_of(struct smm_mm *mm, unsigned int cpu,
 					 unsigned int zone)
 {
-	return &mm->pcp[cpu * SMM_NR_ZONES + zone];
+	return &mm->pcp[(unsigned long)cpu * SMM_NR_ZONES + zone];
 }
 
 /* The CPU of @pcp: smm_pcp_of() undone. */

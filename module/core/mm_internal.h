@@ -152,9 +152,13 @@ static __always_inline bool __smm_zone_watermark_order0(const struct smm_zone *z
 		unusable = READ_ONCE(z->nr_reserved_highatomic);
 	if (!(alloc_flags & SMM_ALLOC_CMA) && unlikely(READ_ONCE(z->cma_pages)))
 		unusable += smm_zone_free_cma(z);
-	/* the reserve's count may over-estimate it */
-	usable -= min(usable, unusable);
-	return usable > (s64)(mark + lowmem_reserve);
+	/*
+	 * The kernel clamps (usable -= min(usable, unusable): the reserve's
+	 * count may over-estimate it) and then compares; the mark and the
+	 * lowmem reserve are never negative, so a negative difference fails
+	 * the compare as the clamped 0 does: the same answer, no clamp.
+	 */
+	return usable - unusable > (s64)(mark + lowmem_reserve);
 }
 
 /* The same, the reserve lowmem_reserve[@highest] of @z. */
@@ -356,19 +360,19 @@ static __always_inline unsigned int smm_pcp_stat_slot(unsigned int order)
 
 /*
  * rmqueue_pcplist() when @pcp's list @p (smm_pcp_index()) holds a block: pcp.c's
- * smm_pcp_alloc() without the refill, inline in the allocation fast path. An empty list
+ * smm_pcp_alloc() without the refill, inline in the allocation fast path,
+ * the pcp lock held (it is dropped before the return). An empty list
  * is left as it was (no write section, free_factor untouched) and
  * SMM_NO_IDX returned,
  * so the caller's full path does exactly what it would have done. The
  * descriptor is read once: its link and its type come from that load.
  */
-static __always_inline u64 smm_pcp_alloc_fast(struct smm_mm *mm, struct smm_pcp *pcp,
-					      unsigned int order, unsigned int p)
+static __always_inline u64 __smm_pcp_alloc_fast(struct smm_pcp *pcp, unsigned int order,
+						unsigned int p)
 {
 	struct smm_frame f;
 	u32 idx;
 
-	smm_lock(&pcp->lock);
 	idx = pcp->lists[p];
 	if (unlikely(idx == SMM_FRAME_NONE)) {
 		smm_unlock(&pcp->lock);
@@ -376,17 +380,25 @@ static __always_inline u64 smm_pcp_alloc_fast(struct smm_mm *mm, struct smm_pcp 
 	}
 	smm_seq_write_begin(&pcp->seq);
 	pcp->free_factor >>= 1;
-	f = mm->frames[idx];
+	f = pcp->frames[idx];
 	pcp->lists[p] = smm_frame_next(&f);
 	smm_pcp_census(pcp, idx, -(1LL << order));
 	/* its own type: a THP list holds unmovable and reclaimable blocks */
-	smm_frame_store(&mm->frames[idx],
+	smm_frame_store(&pcp->frames[idx],
 			smm_frame_head_word(SMM_FRAME_PAGE, order, smm_frame_mt(&f),
 					    smm_frame_links(SMM_FRAME_NONE, SMM_FRAME_NONE)));
 	smm_locked_count_sub(pcp->count, 1U << order);
 	smm_locked_count_add(pcp->stats.alloc[smm_pcp_stat_slot(order)], 1);
 	smm_pcp_unlock(pcp);
 	return idx;
+}
+
+/* The same, the pcp lock taken here: __smm_pcp_alloc_fast() expects it held. */
+static __always_inline u64 smm_pcp_alloc_fast(struct smm_pcp *pcp, unsigned int order,
+					      unsigned int p)
+{
+	smm_lock(&pcp->lock);
+	return __smm_pcp_alloc_fast(pcp, order, p);
 }
 
 void smm_pcp_free_high(struct smm_mm *mm, struct smm_pcp *pcp, unsigned int p);
@@ -400,23 +412,26 @@ void smm_pcp_free_high(struct smm_mm *mm, struct smm_pcp *pcp, unsigned int p);
  * smm_pcp_commit()'s, with fewer values live across the lock call. The
  * caller fires the free's trace hook.
  */
-static __always_inline void smm_pcp_free_fast(struct smm_mm *mm, struct smm_pcp *pcp, u64 idx,
-					      unsigned int mt)
+static __always_inline void smm_pcp_free_fast(struct smm_pcp *pcp, u64 idx, unsigned int mt)
 {
-	unsigned int p = smm_pcp_index(0, mt);
-	u64 word = smm_frame_head_word(SMM_FRAME_PCP, 0, mt, smm_frame_links(SMM_FRAME_NONE, 0));
+	unsigned int p;
+	u64 word;
 	u32 count;
 
 	smm_pcp_lock(pcp);
-	/* smm_pcp_add_head(): list_add(); mm->frames loaded after the lock call */
-	smm_frame_store(&mm->frames[idx], word | (u64)pcp->lists[p] << SMM_FRAME_NEXT_SHIFT);
+	/* the word and the list's index made after the lock call: only @mt kept across it */
+	smm_hide_var(mt);
+	p = smm_pcp_index(0, mt);
+	word = smm_frame_head_word(SMM_FRAME_PCP, 0, mt, smm_frame_links(SMM_FRAME_NONE, 0));
+	/* smm_pcp_add_head(): list_add(); the frames loaded after the lock call */
+	smm_frame_store(&pcp->frames[idx], word | (u64)pcp->lists[p] << SMM_FRAME_NEXT_SHIFT);
 	pcp->lists[p] = idx;
 	smm_pcp_census(pcp, idx, 1);
 	count = pcp->count + 1;		/* the value stored, not loaded again */
 	WRITE_ONCE(pcp->count, count);
 	smm_locked_count_add(pcp->stats.free[0], 1);
 	if (unlikely(count >= pcp->high))
-		smm_pcp_free_high(mm, pcp, p);
+		smm_pcp_free_high(pcp->mm, pcp, p);
 	smm_pcp_unlock(pcp);
 }
 

@@ -388,7 +388,7 @@ static noinline smm_noclone int smm_alloc_pages_any(struct smm_mm *mm, unsigned 
 		goto slow;
 	}
 	if (mm->pcp_enabled && smm_pcp_allowed_order(order))
-		got = smm_pcp_alloc_fast(mm, smm_pcp_of(mm, cpu, zi), order,
+		got = smm_pcp_alloc_fast(smm_pcp_of(mm, cpu, zi), order,
 					 smm_pcp_index(order, req->mt));
 	else
 		got = smm_rmqueue_buddy(mm, z, order, req->mt, req->alloc_flags);
@@ -398,6 +398,29 @@ static noinline smm_noclone int smm_alloc_pages_any(struct smm_mm *mm, unsigned 
 slow:
 	return smm_alloc_pages_slow(mm, order, gfp, cpu, idx);
 }
+
+/*
+ * The order-0 fast path's hooks (smm_alloc_page_pcp()). In the module the
+ * trace and page_owner keys are asked before the lock, and the general
+ * way (smm_alloc_pages_any()) serves while either is on, so nothing of
+ * the request is kept for after the unlock; a trace event enabled
+ * between the two sees the allocations that asked after it, as any
+ * tracepoint. User space has no keys (its hooks are no-ops, or counters
+ * and page_owner records in the test builds): the hooks fire after the
+ * unlock, where the general way fires them, so the tests see the fast
+ * path's allocations.
+ */
+#ifdef __KERNEL__
+#define smm_alloc_fast_hooks_on()	(smm_trace_page_alloc_on() || smm_page_owner_on())
+#define smm_alloc_fast_hooks(mm, got, gfp, mt)	\
+	((void)(mm), (void)(got), (void)(gfp), (void)(mt))
+#else
+#define smm_alloc_fast_hooks_on()	false
+#define smm_alloc_fast_hooks(mm, got, gfp, mt) do {	\
+	smm_trace_page_alloc(mm, got, 0, gfp, mt);	\
+	smm_page_owner_alloc(mm, got, 0, gfp);		\
+} while (0)
+#endif
 
 static noinline smm_noclone int smm_alloc_page_pcp(struct smm_mm *mm, unsigned int order,
 						   unsigned int gfp, unsigned int cpu, u64 *idx)
@@ -413,23 +436,40 @@ static noinline smm_noclone int smm_alloc_page_pcp(struct smm_mm *mm, unsigned i
 	slot = smm_fast_req_index(gfp);
 	req = &mm->fast_req[slot];
 	off = &mm->fast_off[slot];
-	if (unlikely((gfp & ~(SHADOWMM_GFP_ALL | SMM_GFP_DIRECT_RECLAIM)) || cpu >= mm->nr_cpus ||
-		     req->zone < 0))
-		goto slow;
-	/* &mm->zones[zone], its lowmem_reserve[highest] and smm_pcp_of(), by offset */
+	/*
+	 * What the general way does after the pop (zeroing, the trace and
+	 * page_owner hooks) is asked here, with the request's checks, so
+	 * that nothing of the request is needed after the unlock.
+	 */
+	if (unlikely((gfp & (~(SHADOWMM_GFP_ALL | SMM_GFP_DIRECT_RECLAIM) | SHADOWMM_GFP_ZERO)) ||
+		     cpu >= mm->nr_cpus || req->zone < 0 || smm_alloc_fast_hooks_on()))
+		return smm_alloc_pages_any(mm, 0, gfp, cpu, idx);
+	/*
+	 * &mm->zones[zone], its lowmem_reserve[highest] and smm_pcp_of(), by
+	 * offset; the pcp first, so that what follows needs neither the mm
+	 * nor the CPU (the failed test's way finds them from the pcp).
+	 */
+	pcp = (struct smm_pcp *)((char *)smm_pcp_of(mm, cpu, 0) + off->pcp);
 	z = (struct smm_zone *)((char *)mm + off->zone);
 	if (unlikely(!__smm_zone_watermark_order0(z, smm_wmark_pages(z, SMM_WMARK_LOW),
 						  *(const u64 *)((char *)mm + off->reserve),
 						  SMM_ALLOC_WMARK_LOW |
 						  (req->alloc_flags & SMM_ALLOC_CMA))))
 		goto slow;
-	pcp = (struct smm_pcp *)((char *)smm_pcp_of(mm, cpu, 0) + off->pcp);
-	got = smm_pcp_alloc_fast(mm, pcp, 0, req->pindex);
-	if (unlikely(got == SMM_NO_IDX))
-		return smm_alloc_pages_slow(mm, 0, gfp, smm_pcp_cpu(mm, pcp), idx);
-	return smm_alloc_done(mm, got, 0, gfp, req->mt, idx);
+	smm_lock(&pcp->lock);
+	/*
+	 * The list's index (req->pindex) from @gfp after the lock call:
+	 * @gfp is kept across it anyway (the empty list's way needs it).
+	 */
+	smm_hide_var(gfp);
+	got = __smm_pcp_alloc_fast(pcp, 0, smm_pcp_index(0, smm_gfp_mt(gfp)));
+	if (unlikely(got == SMM_NO_IDX))	/* the mm from the pcp: one value fewer kept */
+		return smm_alloc_pages_slow(pcp->mm, 0, gfp, smm_pcp_cpu(pcp->mm, pcp), idx);
+	smm_alloc_fast_hooks(pcp->mm, got, gfp, req->mt);
+	*idx = got;
+	return 0;
 slow:
-	return smm_alloc_pages_slow(mm, 0, gfp, cpu, idx);
+	return smm_alloc_pages_slow(pcp->mm, 0, gfp, smm_pcp_cpu(pcp->mm, pcp), idx);
 }
 
 int smm_alloc_pages(struct smm_mm *mm, unsigned int order, unsigned int gfp,
@@ -552,14 +592,15 @@ static noinline void smm_free_pages_buddy(struct smm_mm *mm, unsigned int zone, 
 /*
  * An order-0 block onto this CPU's list (smm_pcp_free_fast() inline),
  * out of line: a tail call from smm_free_pages(), which then saves no
- * registers for the buddy's frees. @idx comes second, in the register
- * smm_free_pages() has it in.
+ * registers for the buddy's frees. @mm and @idx come first, in the
+ * registers smm_free_pages() has them in; only the pcp and @mt are kept
+ * across the lock call (smm_pcp_free_fast()).
  */
 static noinline smm_noclone void smm_free_pages_pcp0(struct smm_mm *mm, u64 idx,
 						     struct smm_pcp *pcp, unsigned int mt)
 {
 	smm_trace_page_free(mm, idx, 0);
-	smm_pcp_free_fast(mm, pcp, idx, mt);
+	smm_pcp_free_fast(pcp, idx, mt);
 }
 
 /*

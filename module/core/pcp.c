@@ -65,6 +65,8 @@ void smm_pcp_setup(struct smm_mm *mm)
 
 			smm_lock_init(&pcp->lock);
 			smm_seq_init(&pcp->seq, &pcp->lock);
+			pcp->frames = mm->frames;
+			pcp->mm = mm;
 			pcp->batch = smm_pcp_batchsize(mm->zones[zi].managed);
 			pcp->high = smm_pcp_highsize(mm, &mm->zones[zi], pcp->batch);
 			pcp->free_factor = 0;

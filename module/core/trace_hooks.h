@@ -16,6 +16,8 @@
  *
  * Hooks (each one line where it fires):
  *   smm_trace_page_alloc(mm, idx, order, gfp, mt)   idx SMM_NO_IDX: failed
+ *     (the module's order-0 fast path asks smm_trace_page_alloc_on()
+ *     before its lock instead: page_alloc.c's smm_alloc_fast_hooks_on())
  *   smm_trace_page_free(mm, idx, order)
  *   smm_trace_page_alloc_zone_locked(mm, idx, order, mt)
  *   smm_trace_page_pcpu_drain(mm, idx, order, mt)

@@ -326,7 +326,7 @@ SMM_TEST(fragmentation_indexes)
 	ASSERT_EQ(smm_extfrag_index(nr_free, 3), 0);
 }
 
-/* CHECK finds a corrupted descriptor, count or list bit and says where. */
+/* CHECK finds a corrupted descriptor, count, list bit or pcp pointer and says where. */
 TEST_F(mm64m, check_reports_corruption)
 {
 	struct smm_test_mm *t = &self->t;
@@ -348,6 +348,16 @@ TEST_F(mm64m, check_reports_corruption)
 	ASSERT_EQ(smm_check(&t->mm, why, sizeof(why)), -EUCLEAN);
 	ASSERT_TRUE(strstr(why, "nonempty says a block") != NULL);
 	t->mm.zones[1].nonempty[SHADOWMM_MT_MOVABLE] ^= 1;
+	ASSERT_EQ(smm_check(&t->mm, why, sizeof(why)), 0);
+	/* a pcp's own pointers, which its fast paths use for the mm's */
+	smm_pcp_of(&t->mm, 0, 1)->frames++;
+	ASSERT_EQ(smm_check(&t->mm, why, sizeof(why)), -EUCLEAN);
+	ASSERT_TRUE(strstr(why, "mm or frames pointer") != NULL);
+	smm_pcp_of(&t->mm, 0, 1)->frames--;
+	smm_pcp_of(&t->mm, 0, 1)->mm = NULL;
+	ASSERT_EQ(smm_check(&t->mm, why, sizeof(why)), -EUCLEAN);
+	ASSERT_TRUE(strstr(why, "mm or frames pointer") != NULL);
+	smm_pcp_of(&t->mm, 0, 1)->mm = &t->mm;
 	ASSERT_EQ(smm_check(&t->mm, why, sizeof(why)), 0);
 }
 

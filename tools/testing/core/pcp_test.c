@@ -826,3 +826,41 @@ SMM_TEST(pcp_fast_path_takes_the_request_zone)
 	ASSERT_EQ(smm_test_check(&t.mm), 0);
 	smm_test_mm_destroy(&t);
 }
+
+/*
+ * __GFP_ZERO through the per-CPU lists: an order-0 frame written and
+ * freed is at the head of its list; a zeroing request of the same type
+ * gets that frame back (the order-0 fast path leaves it to
+ * smm_alloc_pages_any(), which pops the same list) with every byte 0,
+ * and a request without the flag gets the bytes as they were.
+ *
+ *   list: [idx] -> ...    alloc(MOVABLE | ZERO) = idx, 4096 bytes of 0
+ */
+SMM_TEST(pcp_fast_path_zeroes_on_request)
+{
+	static const struct smm_test_section s[] = { { 0x10000, 16384 } };
+	struct smm_test_mm t;
+	unsigned char *p;
+	unsigned int i, nonzero = 0;
+	u64 idx, got;
+
+	ASSERT_EQ(smm_test_mm_init_mem(&t, s, 1, NULL, true, 1), 0);
+	ASSERT_EQ(smm_alloc_pages(&t.mm, 0, SHADOWMM_GFP_MOVABLE, 0, &idx), 0);
+	p = smm_lowmem_frame(&t.mm, idx);
+	ASSERT_TRUE(p != NULL);
+	memset(p, 0xaa, 4096);
+	smm_free_pages(&t.mm, idx, 0);
+	/* without the flag: the same frame, its bytes kept */
+	ASSERT_EQ(smm_alloc_pages(&t.mm, 0, SHADOWMM_GFP_MOVABLE, 0, &got), 0);
+	ASSERT_EQ(got, idx);
+	EXPECT_EQ(p[100], 0xaa);
+	smm_free_pages(&t.mm, idx, 0);
+	ASSERT_EQ(smm_alloc_pages(&t.mm, 0, SHADOWMM_GFP_MOVABLE | SHADOWMM_GFP_ZERO, 0, &got), 0);
+	ASSERT_EQ(got, idx);
+	for (i = 0; i < 4096; i++)
+		nonzero += p[i] != 0;
+	EXPECT_EQ(nonzero, 0);
+	smm_free_pages(&t.mm, idx, 0);
+	ASSERT_EQ(smm_test_check(&t.mm), 0);
+	smm_test_mm_destroy(&t);
+}
