@@ -1342,7 +1342,7 @@ int smm_cache_create_policy(struct smm_slabs *s, const char *name, u32 size, u32
 	if (ret)
 		goto err_free;
 	/* what the fast paths test first: LOCKED never changes after creation */
-	c->slow = (flags & SMM_CACHE_DEBUG_FLAGS) || c->ops ? SMM_CACHE_SLOW_LOCKED : 0;
+	c->slow = smm_cache_slow_locked(c);
 	/* before the set's mutex: the registry never nests under it */
 	if (flags & SHADOWMM_CACHE_RECLAIM_ACCOUNT) {
 		ret = smm_shrinker_register(&s->shrinkers, &c->shrinker);

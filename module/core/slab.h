@@ -498,6 +498,16 @@ static inline u8 smm_cache_slow(const struct smm_cache *c)
 	return data_race(c->slow);
 }
 
+/*
+ * The slow byte's LOCKED bit a cache stands for: debug flags or another
+ * policy than SLUB (its ops), both fixed at creation. What creation sets
+ * and CHECK expects.
+ */
+static inline u8 smm_cache_slow_locked(const struct smm_cache *c)
+{
+	return (c->flags & SMM_CACHE_DEBUG_FLAGS) || c->ops ? SMM_CACHE_SLOW_LOCKED : 0;
+}
+
 /* The data bits of a slab head: owner SLAB, the cache, the descriptor. */
 static inline u64 smm_slab_frame_data(u32 id, u32 desc)
 {

@@ -425,8 +425,7 @@ static int smm_slabs_check_slow(struct smm_slabs *s, char *why, size_t len)
 
 		if (!c)
 			continue;
-		want = ((c->flags & SMM_CACHE_DEBUG_FLAGS) || c->ops ? SMM_CACHE_SLOW_LOCKED : 0) |
-		       (armed ? SMM_CACHE_SLOW_FAILSLAB : 0);
+		want = smm_cache_slow_locked(c) | (armed ? SMM_CACHE_SLOW_FAILSLAB : 0);
 		if (READ_ONCE(c->slow) != want)
 			return smm_bad("cache %s: slow byte %#x, its flags, policy and failslab say %#x",
 				       c->name, READ_ONCE(c->slow), want);
