@@ -108,8 +108,9 @@ static void fm_walk_seek(struct fm_walk *w, uint64_t frame)
  * A run that is not inside the current cell: the first one (it may
  * start before the view), one after a gap (a partial dump), one that
  * reaches the next cell or the end of the view. Its frames in the view
- * go to each cell they fall in, and the walk moves on to the cell where
- * the run ends.
+ * go to each cell they fall in, and the walk moves on to the cell of
+ * the frame after it (past the last cell when the run reaches the end of
+ * the view: no later run is in the view then, and none is counted).
  */
 static void fm_walk_run(struct fm_walk *w, const struct smmc_run *r, unsigned int k)
 {
@@ -118,12 +119,16 @@ static void fm_walk_run(struct fm_walk *w, const struct smmc_run *r, unsigned in
 
 	if (a < w->at || a >= w->at + w->per)
 		fm_walk_seek(w, a);
-	while (b >= w->at + w->per) {
+	while (b > w->at + w->per) {
 		(*w->cell)[k] += w->at + w->per - a;
 		a = w->at += w->per;
 		w->cell++;
 	}
 	(*w->cell)[k] += b - a;
+	if (b == w->at + w->per) {	/* past the view's last cell only when b is its end */
+		w->at += w->per;
+		w->cell++;
+	}
 }
 
 /*
