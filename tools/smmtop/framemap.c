@@ -131,6 +131,22 @@ static void fm_walk_run(struct fm_walk *w, const struct smmc_run *r, unsigned in
 	}
 }
 
+/* The first of the runs from @lo that ends after @frame (nr_runs: none does). */
+static size_t fm_first_run(const struct smm_snap *s, size_t lo, uint64_t frame)
+{
+	size_t hi = s->nr_runs;
+
+	while (lo < hi) {
+		size_t mid = (lo + hi) / 2;
+
+		if (s->runs[mid].start + s->runs[mid].count <= frame)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	return lo;
+}
+
 /*
  * Count the frames of each state (or marked kind) in each of @ncells
  * cells of @per frames from @start. Runs are in order: skip to the first
@@ -143,10 +159,10 @@ static void fm_walk_run(struct fm_walk *w, const struct smmc_run *r, unsigned in
 static int fm_fill(struct FrameMap *fm, const struct smm_snap *s, uint64_t start, uint64_t per,
 		   size_t ncells)
 {
-	const struct smmc_run *r = s->runs, *last = s->runs + s->nr_runs;
+	const struct smmc_run *r = s->runs, *last;
 	struct fm_walk w = { .start = start, .per = per, .end = start + per * ncells };
-	size_t lo = 0, hi = s->nr_runs;
 	unsigned int marks = 0, k;
+	size_t lo;
 	uint64_t off;
 
 	if (ncells > fm->cells_cap) {
@@ -158,17 +174,13 @@ static int fm_fill(struct FrameMap *fm, const struct smm_snap *s, uint64_t start
 		fm->cells_cap = ncells;
 	}
 	memset(fm->cells, 0, ncells * sizeof(*fm->cells));
-	while (lo < hi) {
-		size_t mid = (lo + hi) / 2;
-
-		if (r[mid].start + r[mid].count <= start)
-			lo = mid + 1;
-		else
-			hi = mid;
-	}
+	lo = fm_first_run(s, 0, start);
+	last = s->runs + fm_first_run(s, lo, w.end - 1);
+	if (last < s->runs + s->nr_runs && last->start < w.end)
+		last++;		/* the run that holds the view's last frame */
 	w.cells = fm->cells;
 	fm_walk_seek(&w, start);
-	for (r += lo; r < last && r->start < w.end; r++) {
+	for (r += lo; r < last; r++) {
 		k = smmc_run_kind(r);
 		marks |= r->marks;
 		off = r->start - w.at;
