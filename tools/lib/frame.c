@@ -7,6 +7,7 @@
  */
 #include <endian.h>
 #include <errno.h>
+#include <stddef.h>
 #include <string.h>
 
 #include "libsmm.h"
@@ -23,24 +24,28 @@ const char *const smmc_state_names[__SHADOWMM_FRAME_CNT] = {
 	[SHADOWMM_FRAME_LRU]	= "lru",
 };
 
-const char *const smmc_mark_names[4] = { "anon", "file", "dirty", "shared" };
+const char *const smmc_mark_names[SMMC_NR_MARKS] = { "anon", "file", "dirty", "shared" };
 
 static const char *const smmc_kind_names[SMMC_NR_KINDS - __SHADOWMM_FRAME_CNT] = {
 	"anon", "shared", "file", "dirty",
 };
 
-unsigned int smmc_run_kind(const struct smmc_run *r)
-{
-	if (r->marks & SHADOWMM_MARK_SHARED)
-		return SMMC_KIND_SHARED;
-	if (r->marks & SHADOWMM_MARK_ANON)
-		return SMMC_KIND_ANON;
-	if (r->marks & SHADOWMM_MARK_DIRTY)
-		return SMMC_KIND_DIRTY;
-	if (r->marks & SHADOWMM_MARK_FILE)
-		return SMMC_KIND_FILE;
-	return r->state < __SHADOWMM_FRAME_CNT ? r->state : 0;
-}
+/* A run's kind by its marks: shared over anon, anon over dirty, dirty over file. */
+#define SMMC_MARK_KIND(m)						\
+	((m) & SHADOWMM_MARK_SHARED ? SMMC_KIND_SHARED :		\
+	 (m) & SHADOWMM_MARK_ANON ? SMMC_KIND_ANON :			\
+	 (m) & SHADOWMM_MARK_DIRTY ? SMMC_KIND_DIRTY :			\
+	 (m) & SHADOWMM_MARK_FILE ? SMMC_KIND_FILE : 0)
+
+_Static_assert((SHADOWMM_MARK_ANON | SHADOWMM_MARK_FILE | SHADOWMM_MARK_DIRTY |
+		SHADOWMM_MARK_SHARED) == SMMC_MARKS_MASK, "a kind for every set of marks");
+
+const uint8_t smmc_mark_kinds[1u << SMMC_NR_MARKS] = {
+	SMMC_MARK_KIND(0),  SMMC_MARK_KIND(1),  SMMC_MARK_KIND(2),  SMMC_MARK_KIND(3),
+	SMMC_MARK_KIND(4),  SMMC_MARK_KIND(5),  SMMC_MARK_KIND(6),  SMMC_MARK_KIND(7),
+	SMMC_MARK_KIND(8),  SMMC_MARK_KIND(9),  SMMC_MARK_KIND(10), SMMC_MARK_KIND(11),
+	SMMC_MARK_KIND(12), SMMC_MARK_KIND(13), SMMC_MARK_KIND(14), SMMC_MARK_KIND(15),
+};
 
 /* A state's name, or a marked kind's ("anon", "shared", "file", "dirty"). */
 const char *smmc_kind_name(unsigned int kind)
@@ -137,6 +142,49 @@ static int smmc_frames_stop(int ret)
  * little-endian, read with memcpy (the array is 4-byte aligned); a
  * trailing part record is malformed.
  */
+/*
+ * A packed record is laid out as the last 8 bytes of struct smmc_run
+ * (count, state, mt, marks): smmc_frames_packed_array() copies it whole.
+ */
+_Static_assert(sizeof(struct shadowmm_frame_rec) == 8 && sizeof(struct smmc_run) == 16 &&
+	       offsetof(struct smmc_run, count) == 8 &&
+	       offsetof(struct smmc_run, state) - 8 == offsetof(struct shadowmm_frame_rec, state) &&
+	       offsetof(struct smmc_run, mt) - 8 == offsetof(struct shadowmm_frame_rec, mt) &&
+	       offsetof(struct smmc_run, marks) - 8 == offsetof(struct shadowmm_frame_rec, marks),
+	       "a packed record is a run's tail");
+
+/*
+ * @n packed records at @p, the first at frame @start, appended to @runs:
+ * room for them all once, then a tight loop that copies each record
+ * over the run's tail (count and marks turned to host order, a no-op on
+ * a little-endian host; an unknown state made 0, as everywhere), with
+ * the next start in a register and the array's length stored once.
+ */
+static int smmc_frames_packed_array(const char *p, size_t n, uint64_t start,
+				    struct smmc_runs *runs)
+{
+	struct smmc_run *r, *last;
+
+	while (runs->n + n > runs->cap)
+		if (smmc_array_reserve((void **)&runs->v, &runs->cap, runs->cap,
+				       sizeof(*runs->v), 1024))
+			return smmc_frames_stop(-ENOMEM);
+	r = runs->v + runs->n;
+	for (last = r + n; r < last; r++, p += sizeof(struct shadowmm_frame_rec)) {
+		r->start = start;
+		memcpy(&r->count, p, sizeof(struct shadowmm_frame_rec));
+		if (__BYTE_ORDER != __LITTLE_ENDIAN) {
+			r->count = le32toh(r->count);
+			r->marks = le16toh(r->marks);
+		}
+		if (r->state >= __SHADOWMM_FRAME_CNT)
+			r->state = 0;
+		start += r->count;
+	}
+	runs->n += n;
+	return MNL_CB_OK;
+}
+
 static int smmc_frames_packed(const struct nlattr *start, const struct nlattr *recs,
 			      struct smmc_frames_ctx *ctx)
 {
@@ -149,27 +197,8 @@ static int smmc_frames_packed(const struct nlattr *start, const struct nlattr *r
 	if (!start || len % sizeof(rec))
 		return MNL_CB_ERROR;
 	run.start = mnl_attr_get_u64(start);
-	if (!ctx->cb) {
-		/* to an array: room for the message's records once, then a tight loop */
-		struct smmc_runs *a = ctx->runs;
-		size_t n = len / sizeof(rec);
-
-		while (a->n + n > a->cap)
-			if (smmc_array_reserve((void **)&a->v, &a->cap, a->cap, sizeof(*a->v), 1024))
-				return smmc_frames_stop(-ENOMEM);
-		for (i = 0; i < len; i += sizeof(rec)) {
-			struct smmc_run *r = &a->v[a->n++];
-
-			memcpy(&rec, p + i, sizeof(rec));
-			r->start = run.start;
-			r->count = le32toh(rec.count);
-			r->state = rec.state < __SHADOWMM_FRAME_CNT ? rec.state : 0;
-			r->mt = rec.mt;
-			r->marks = le16toh(rec.marks);
-			run.start += r->count;
-		}
-		return MNL_CB_OK;
-	}
+	if (!ctx->cb)
+		return smmc_frames_packed_array(p, len / sizeof(rec), run.start, ctx->runs);
 	for (i = 0; i < len; i += sizeof(rec)) {
 		memcpy(&rec, p + i, sizeof(rec));
 		run.count = le32toh(rec.count);

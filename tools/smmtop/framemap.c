@@ -87,17 +87,83 @@ static void fm_view(struct FrameMap *fm, const struct smm_view *v, uint64_t *sta
 		fm->cursor = *start;
 }
 
+/* fm_fill()'s walk: the cells from @start, @per frames each, up to @end. */
+struct fm_walk {
+	uint32_t (*cells)[FM_NR_KINDS];
+	uint64_t start, per, end;
+	uint32_t (*cell)[FM_NR_KINDS];		/* the cell frame @at is in */
+	uint64_t at;				/* that cell's first frame */
+};
+
+/* Point @w at the cell frame @frame (inside the view) is in. */
+static void fm_walk_seek(struct fm_walk *w, uint64_t frame)
+{
+	uint64_t c = (frame - w->start) / w->per;
+
+	w->cell = &w->cells[c];
+	w->at = w->start + c * w->per;
+}
+
+/*
+ * A run that is not inside the current cell: the first one (it may
+ * start before the view), one after a gap (a partial dump), one that
+ * reaches the next cell or the end of the view. Its frames in the view
+ * go to each cell they fall in, and the walk moves on to the cell of
+ * the frame after it (past the last cell when the run reaches the end of
+ * the view: no later run is in the view then, and none is counted).
+ */
+static void fm_walk_run(struct fm_walk *w, const struct smmc_run *r, unsigned int k)
+{
+	uint64_t a = r->start > w->start ? r->start : w->start;
+	uint64_t b = r->start + r->count < w->end ? r->start + r->count : w->end;
+
+	if (a < w->at || a >= w->at + w->per)
+		fm_walk_seek(w, a);
+	while (b > w->at + w->per) {
+		(*w->cell)[k] += w->at + w->per - a;
+		a = w->at += w->per;
+		w->cell++;
+	}
+	(*w->cell)[k] += b - a;
+	if (b == w->at + w->per) {	/* past the view's last cell only when b is its end */
+		w->at += w->per;
+		w->cell++;
+	}
+}
+
+/* The first of the runs from @lo that ends after @frame (nr_runs: none does). */
+static size_t fm_first_run(const struct smm_snap *s, size_t lo, uint64_t frame)
+{
+	size_t hi = s->nr_runs;
+
+	while (lo < hi) {
+		size_t mid = (lo + hi) / 2;
+
+		if (s->runs[mid].start + s->runs[mid].count <= frame)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	return lo;
+}
+
 /*
  * Count the frames of each state (or marked kind) in each of @ncells
  * cells of @per frames from @start. Runs are in order: skip to the first
  * that reaches @start, then walk runs and cells together (no division
- * per run: a 16 GiB map is a quarter of a million runs a refresh).
+ * per run: a 16 GiB map is a quarter of a million runs a refresh). Most
+ * runs lie inside the cell the one before ended in: for them the loop
+ * is a table look-up for the kind and one add, fm_walk_run() takes the
+ * others; fm->marked comes from the marks of the runs seen, ORed.
  */
 static int fm_fill(struct FrameMap *fm, const struct smm_snap *s, uint64_t start, uint64_t per,
 		   size_t ncells)
 {
-	uint64_t end = start + per * ncells, cell_end;
-	size_t lo = 0, hi = s->nr_runs, i, c;
+	const struct smmc_run *r = s->runs, *last;
+	struct fm_walk w = { .start = start, .per = per, .end = start + per * ncells };
+	unsigned int marks = 0, k;
+	size_t lo;
+	uint64_t off;
 
 	if (ncells > fm->cells_cap) {
 		void *c = realloc(fm->cells, ncells * sizeof(*fm->cells));
@@ -108,39 +174,22 @@ static int fm_fill(struct FrameMap *fm, const struct smm_snap *s, uint64_t start
 		fm->cells_cap = ncells;
 	}
 	memset(fm->cells, 0, ncells * sizeof(*fm->cells));
-	while (lo < hi) {
-		size_t mid = (lo + hi) / 2;
-
-		if (s->runs[mid].start + s->runs[mid].count <= start)
-			lo = mid + 1;
+	lo = fm_first_run(s, 0, start);
+	last = s->runs + fm_first_run(s, lo, w.end - 1);
+	if (last < s->runs + s->nr_runs && last->start < w.end)
+		last++;		/* the run that holds the view's last frame */
+	w.cells = fm->cells;
+	fm_walk_seek(&w, start);
+	for (r += lo; r < last; r++) {
+		k = smmc_run_kind(r);
+		marks |= r->marks;
+		off = r->start - w.at;
+		if (r->start >= w.at && off + r->count < per)	/* inside the cell */
+			(*w.cell)[k] += r->count;
 		else
-			hi = mid;
+			fm_walk_run(&w, r, k);
 	}
-	fm->marked = false;
-	c = lo < s->nr_runs && s->runs[lo].start > start ? (s->runs[lo].start - start) / per : 0;
-	cell_end = start + (c + 1) * per;
-	for (i = lo; i < s->nr_runs && s->runs[i].start < end; i++) {
-		const struct smmc_run *r = &s->runs[i];
-		uint64_t a = r->start > start ? r->start : start;
-		uint64_t b = r->start + r->count < end ? r->start + r->count : end;
-		unsigned int k = smmc_run_kind(r);
-
-		fm->marked |= k >= __SHADOWMM_FRAME_CNT;
-		if (a >= cell_end) {	/* a gap between runs (a partial dump) */
-			c = (a - start) / per;
-			cell_end = start + (c + 1) * per;
-		}
-		while (b > cell_end) {
-			fm->cells[c++][k] += cell_end - a;
-			a = cell_end;
-			cell_end += per;
-		}
-		fm->cells[c][k] += b - a;
-		if (b == cell_end) {
-			c++;
-			cell_end += per;
-		}
-	}
+	fm->marked = marks & SMMC_MARKS_MASK;
 	return 0;
 }
 
