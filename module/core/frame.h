@@ -36,9 +36,26 @@
 
 #include "env.h"
 
+/*
+ * SMM_FRAME_PAD_TEST: a descriptor per cache line (the word first, 56
+ * bytes of padding), as the kernel's struct page is. For one benchmark
+ * build only (tools/testing/bench: bench_scale_padded), the experiment
+ * that tells what the 8-byte descriptors' sharing of lines costs two
+ * CPUs; never the module, whose goal is 8 bytes a frame. Every user
+ * indexes the array by the type, so only sizeof changes.
+ */
+#ifdef SMM_FRAME_PAD_TEST
+#ifdef __KERNEL__
+#error "SMM_FRAME_PAD_TEST is for the user-space benchmark build only"
+#endif
+struct smm_frame {
+	u64 word;
+} __attribute__((aligned(64)));
+#else
 struct smm_frame {
 	u64 word;
 };
+#endif
 
 /* What a head frame is; TAIL is zero so fresh descriptors are all tails. */
 enum smm_frame_type {
