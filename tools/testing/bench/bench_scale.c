@@ -43,7 +43,7 @@
  * shows the machine punishes false sharing at all: N threads each
  * adding to their own word with a locked add, the words 8 bytes apart
  * (one line) and 64 bytes apart. Exits 1 when a row could not be measured.
- * Built with -DSMM_FRAME_PAD_TEST it is bench_scale_padded: each frame
+ * Built with -DSMM_FRAME_PAD_TEST=64 it is bench_scale_padded: each frame
  * descriptor on a cache line of its own (module/core/frame.h), the
  * control that shows what the 8-byte descriptors' shared lines cost the
  * churn (its JSON has "frame_bytes": 64; make bench runs its churn row).
@@ -473,8 +473,8 @@ int main(int argc, char **argv)
 #endif
 	printf("bench_scale: %u threads on %u cores%s%s, an mm of the row's MiB per way, best of %d\n",
 	       n, cores, unpadded ? ", per-CPU structures NOT padded (SMM_CPU_ALIGN 8)" : "",
-	       sizeof(struct smm_frame) > 8 ? ", frame descriptors padded to a line "
-	       "(SMM_FRAME_PAD_TEST)" : "", REPS);
+	       sizeof(struct smm_frame) > 8 ? ", frame descriptors padded (SMM_FRAME_PAD_TEST)" : "",
+	       REPS);
 	printf("%-9s %6s %5s %5s %9s %9s %9s %12s %14s\n", "kind", "MiB", "batch", "high", "one ns",
 	       "shared ns", "private ns", "shared/one", "shared/private");
 	for (k = 0; k < NR_KINDS; k++) {

@@ -11,8 +11,8 @@
  *               (it was not running: a busy host's time slices);
  *   plain       the other was running, and neither block's descriptor
  *               line (8 descriptors of 8 bytes; 1 built with
- *               -DSMM_FRAME_PAD_TEST, bench_scale_trace_padded) was last
- *               stamped by it;
+ *               -DSMM_FRAME_PAD_TEST=64 or more, bench_scale_trace_padded)
+ *               was last stamped by it;
  *   line        one of them was: a line the other CPU had written;
  *   trip        (before the two above) the pair took the zone lock: its
  *               free drained or its allocation refilled the CPU's lists
@@ -35,7 +35,7 @@
 #define TRACE_RECS	(2 * CHURN_OPS)
 #define TRACE_WINDOW_NS	300
 /* descriptors a cache line holds */
-#define TRACE_LINE_FRAMES	(64 / sizeof(struct smm_frame))
+#define TRACE_LINE_FRAMES	(sizeof(struct smm_frame) < 64 ? 64 / sizeof(struct smm_frame) : 1)
 #define NCLS			4	/* alone, plain, line, trip */
 
 struct trace_rec {
