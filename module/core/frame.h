@@ -48,6 +48,9 @@
 #ifdef __KERNEL__
 #error "SMM_FRAME_PAD_TEST is for the user-space benchmark builds only"
 #endif
+#if SMM_FRAME_PAD_TEST < 64
+#error "SMM_FRAME_PAD_TEST=N: N bytes a descriptor, 64 or more (a bare -D is 1)"
+#endif
 struct smm_frame {
 	u64 word;
 } __attribute__((aligned(SMM_FRAME_PAD_TEST)));
