@@ -303,11 +303,13 @@ def report_slab_mix(native, report):
 # bench fails when one is missing. churn, churn-1g and churn-4g are the
 # churn on zones of 256 MiB, 1 GiB and 4 GiB under 6.1's default pcp sizes
 # (each row's JSON has its mib, batch and high); churn-hf8 is 256 MiB with
-# vm.percpu_pagelist_high_fraction 8 (performance.md, "Natively: scaling")
-SCALE_KINDS = ('pcp', 'slab', 'churn', 'churn-hf8', 'churn-1g', 'churn-4g')
+# vm.percpu_pagelist_high_fraction 8 (performance.md, "Natively: scaling");
+# pcp-64m is the pcp pair on the VM rows' 64 MiB range (6.1's batch 3)
+SCALE_KINDS = ('pcp', 'slab', 'churn', 'churn-hf8', 'churn-1g', 'churn-4g', 'pcp-64m')
 # bench_scale_padded (a frame descriptor per cache line, "frame_bytes": 64)
-# runs the churn row alone (--rows churn): the control beside scale-churn
-PADDED_KINDS = ('churn',)
+# runs two rows (--rows churn,pcp-64m): the controls beside scale-churn and
+# scale-pcp-64m (and the VM's scaling-2cpu, the same pair on 64 MiB)
+PADDED_KINDS = ('churn', 'pcp-64m')
 # the three JSONs in make bench's order: (bench.json key, row suffix)
 SCALE_BUILDS = (('scale', ''), ('scale-unpadded', '-unpadded'), ('scale-padded', '-padded'))
 
@@ -371,22 +373,25 @@ def report_scale(paths, report):
 
 
 def report_padded_share(report):
-    """The part of the churn's shared/private above 1 that the padded descriptors take away."""
-    plain = report.get('scale', {}).get('churn')
-    padded = report.get('scale-padded', {}).get('churn')
-    if not plain or not padded:
-        return
-    over = plain['shared_over_private'] - 1
-    share = (plain['shared_over_private'] - padded['shared_over_private']) / over if over > 0 else 0
-    report['scale-padded']['churn_penalty_share'] = round(share, 3)
+    """The share of each padded row's shared/private excess that padded descriptors take away."""
     # a control under 3x: the threads took turns on a busy host
-    busy = [k for k in ('scale', 'scale-padded') if report[k].get('control_ratio', 0) < 3]
-    print('%-24s shared/private %.2f with 8-byte descriptors, %.2f with one a line: '
-          '%.0f %% of the excess is their shared lines%s' % (
-              'churn: descriptor lines', plain['shared_over_private'],
-              padded['shared_over_private'], 100 * share,
-              ' (control of %s under 3x: a busy host, the share is noise)' % ' and '.join(busy)
-              if busy else ''))
+    busy = [k for k in ('scale', 'scale-padded')
+            if report.get(k, {}).get('control_ratio', 0) < 3]
+    for kind in PADDED_KINDS:
+        plain = report.get('scale', {}).get(kind)
+        padded = report.get('scale-padded', {}).get(kind)
+        if not plain or not padded:
+            continue
+        over = plain['shared_over_private'] - 1
+        share = (plain['shared_over_private'] - padded['shared_over_private']) / over \
+            if over > 0 else 0
+        report['scale-padded'][kind + '_penalty_share'] = round(share, 3)
+        print('%-24s shared/private %.2f with 8-byte descriptors, %.2f with one a line: '
+              '%.0f %% of the excess is their shared lines%s' % (
+                  kind + ': descriptor lines', plain['shared_over_private'],
+                  padded['shared_over_private'], 100 * share,
+                  ' (control of %s under 3x: a busy host, the share is noise)' %
+                  ' and '.join(busy) if busy else ''))
 
 
 def main(argv):

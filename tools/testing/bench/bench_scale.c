@@ -19,10 +19,13 @@
  *   churn-hf8  the churn with vm.percpu_pagelist_high_fraction 8
  *          on every mm of all three ways (pcp high = managed / 8 / N,
  *          not the low watermark's / N of 6.1's default, the churn row).
+ *   pcp-64m  the pcp pair on a 64 MiB zone, the VM's allocation rows'
+ *          range: 6.1's batch there is 3, and the two CPUs' list heads
+ *          share a line of 8-byte descriptors (performance.md).
  * ns per operation, each the mean over the threads of their own time per
  * operation, best of 5 runs, three ways with the same set-up (one mm of
- * the row's size for N CPUs: M MiB, default 256, except the churn-1g and
- * churn-4g rows):
+ * the row's size for N CPUs: M MiB, default 256, except the churn-1g,
+ * churn-4g and pcp-64m rows):
  *   one      thread 0 alone;
  *   shared   the N threads on the one mm;
  *   private  the N threads, each on an mm of its own (same size, same CPU
@@ -80,14 +83,18 @@ unsigned long smm_user_reports;
  * mms (churn-hf8 after churn, as before the rows by size came), then
  * each size's mms set up afresh.
  */
-enum kind { K_PCP, K_SLAB, K_CHURN, K_CHURN_HF8, K_CHURN_1G, K_CHURN_4G, NR_KINDS };
+enum kind { K_PCP, K_SLAB, K_CHURN, K_CHURN_HF8, K_CHURN_1G, K_CHURN_4G, K_PCP_64M, NR_KINDS };
 static const char *const kind_name[NR_KINDS] = {
-	"pcp", "slab", "churn", "churn-hf8", "churn-1g", "churn-4g"
+	"pcp", "slab", "churn", "churn-hf8", "churn-1g", "churn-4g", "pcp-64m"
 };
+/* the kinds that churn (zone lock trips counted) */
+#define KIND_CHURNS(k)	((k) >= K_CHURN && (k) <= K_CHURN_4G)
 /* vm.percpu_pagelist_high_fraction of every mm for the kind's runs */
 static const unsigned int kind_hfrac[NR_KINDS] = { [K_CHURN_HF8] = 8 };
 /* the size of the kind's mms in MiB; 0: --mib's */
-static const unsigned int kind_mib[NR_KINDS] = { [K_CHURN_1G] = 1024, [K_CHURN_4G] = 4096 };
+static const unsigned int kind_mib[NR_KINDS] = {
+	[K_CHURN_1G] = 1024, [K_CHURN_4G] = 4096, [K_PCP_64M] = 64
+};
 
 /* One mm and its slabs, for N CPUs. */
 struct env {
@@ -188,6 +195,7 @@ static void *worker_fn(void *arg)
 	pthread_barrier_wait(w->go);
 	switch (w->kind) {
 	case K_PCP:
+	case K_PCP_64M:
 		w->ns = bench_page_pairs(mm, w->cpu, PAIRS);
 		break;
 	case K_SLAB:
@@ -400,9 +408,9 @@ static int write_json(const char *out, const struct row *rows, const bool *want,
 			"\"batch\":%u,\"high\":%u", sep, kind_name[k], r->one, r->shared,
 			r->priv, r->mib, r->batch, r->high);
 		sep = ",";
-		if (k >= K_CHURN && r->trips)
+		if (KIND_CHURNS(k) && r->trips)
 			fprintf(f, ",\"ops_per_zone_lock\":%.0f", ops_per_trip(r, n));
-		else if (k >= K_CHURN)
+		else if (KIND_CHURNS(k))
 			fprintf(f, ",\"ops_per_zone_lock\":null");
 		fprintf(f, "}");
 	}
@@ -491,7 +499,7 @@ int main(int argc, char **argv)
 		       r->shared / r->priv);
 	}
 	for (k = K_CHURN; k < NR_KINDS; k++) {
-		if (!want[k])
+		if (!want[k] || !KIND_CHURNS(k))
 			continue;
 		if (!rows[k].trips)
 			printf("%s, shared: never took the zone lock\n", kind_name[k]);
