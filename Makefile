@@ -315,8 +315,10 @@ bench: deps all
 	tools/testing/bench/bench_native build/bench/native.json
 	tools/testing/bench/bench_scale build/bench/scale.json
 	tools/testing/bench/bench_scale_unpadded build/bench/scale-unpadded.json
+	tools/testing/bench/bench_scale_padded --rows churn,pcp-64m build/bench/scale-padded.json
 	$(MAKE) -C tools bench-smmtop
-	SMM_KVER=$(KREL) SMM_VM_MEM=$${SMM_VM_MEM:-3G} SMM_BENCH_NATIVE="build/bench/native.json build/bench/scale.json build/bench/scale-unpadded.json" scripts/vm.sh bench
+	SMM_KVER=$(KREL) SMM_VM_MEM=$${SMM_VM_MEM:-3G} SMM_BENCH_NATIVE="$(addprefix build/bench/, \
+	  native.json scale.json scale-unpadded.json scale-padded.json)" scripts/vm.sh bench
 
 # The demos, one VM boot each: pressure (Documentation/reclaim.md, "The
 # demo": zone below low, kshadowd, swap, OOM kill; build/demo/pressure.txt)

@@ -36,9 +36,29 @@
 
 #include "env.h"
 
+/*
+ * SMM_FRAME_PAD_TEST=N (a power of two, 64: a cache line, as the kernel's
+ * struct page): each descriptor takes N bytes, the word first. For the
+ * benchmark builds only (tools/testing/bench: bench_scale_padded), the
+ * experiment that tells what the 8-byte descriptors' sharing of lines
+ * costs two CPUs; never the module, whose goal is 8 bytes a frame. Every
+ * user indexes the array by the type, so only sizeof changes.
+ */
+#ifdef SMM_FRAME_PAD_TEST
+#ifdef __KERNEL__
+#error "SMM_FRAME_PAD_TEST is for the user-space benchmark builds only"
+#endif
+#if SMM_FRAME_PAD_TEST < 64
+#error "SMM_FRAME_PAD_TEST=N: N bytes a descriptor, 64 or more (a bare -D is 1)"
+#endif
+struct smm_frame {
+	u64 word;
+} __attribute__((aligned(SMM_FRAME_PAD_TEST)));
+#else
 struct smm_frame {
 	u64 word;
 };
+#endif
 
 /* What a head frame is; TAIL is zero so fresh descriptors are all tails. */
 enum smm_frame_type {

@@ -2,7 +2,8 @@
 # SPDX-License-Identifier: GPL-2.0
 """Report `make bench`: the VM's benchmark rows as ratios, and the native rows.
 
-    bench-report.py BENCH_LOG KERNEL_CONFIG OUT.json [NATIVE.json SCALE.json SCALE-UNPADDED.json]
+    bench-report.py BENCH_LOG KERNEL_CONFIG OUT.json [NATIVE.json SCALE.json SCALE-UNPADDED.json
+                    SCALE-PADDED.json]
 
 Each VM row alternates blocks of ours and the kernel's in one run; the
 table shows medians (ns per operation, emulated under TCG: only the ratio
@@ -298,39 +299,59 @@ def report_slab_mix(native, report):
     return failed
 
 
-# bench_scale's rows, in the padded and the unpadded JSON alike: make bench
-# fails when one is missing. churn, churn-1g and churn-4g are the churn on
-# zones of 256 MiB, 1 GiB and 4 GiB under 6.1's default pcp sizes (each
-# row's JSON has its mib, batch and high); churn-hf8 is 256 MiB with
-# vm.percpu_pagelist_high_fraction 8 (performance.md, "Natively: scaling")
-SCALE_KINDS = ('pcp', 'slab', 'churn', 'churn-hf8', 'churn-1g', 'churn-4g')
+# bench_scale's rows, in its JSON and bench_scale_unpadded's alike: make
+# bench fails when one is missing. churn, churn-1g and churn-4g are the
+# churn on zones of 256 MiB, 1 GiB and 4 GiB under 6.1's default pcp sizes
+# (each row's JSON has its mib, batch and high); churn-hf8 is 256 MiB with
+# vm.percpu_pagelist_high_fraction 8 (performance.md, "Natively: scaling");
+# pcp-64m is the pcp pair on the VM rows' 64 MiB range (6.1's batch 3)
+SCALE_KINDS = ('pcp', 'slab', 'churn', 'churn-hf8', 'churn-1g', 'churn-4g', 'pcp-64m')
+# bench_scale_padded (a frame descriptor per cache line, "frame_bytes": 64)
+# runs two rows (--rows churn,pcp-64m): the controls beside scale-churn and
+# scale-pcp-64m (and the VM's scaling-2cpu, the same pair on 64 MiB)
+PADDED_KINDS = ('churn', 'pcp-64m')
+# the three JSONs in make bench's order: (bench.json key, row suffix)
+SCALE_BUILDS = (('scale', ''), ('scale-unpadded', '-unpadded'), ('scale-padded', '-padded'))
+
+
+def scale_build(scale):
+    """Which build wrote a bench_scale JSON: an index into SCALE_BUILDS."""
+    if scale.get('frame_bytes', 8) > 8:
+        return 2
+    return 1 if scale.get('unpadded') else 0
 
 
 def report_scale(paths, report):
-    """bench_scale's rows (padded, then unpadded): shared/one and shared/private, goal 1.10."""
+    """bench_scale's rows (then unpadded, padded): shared/one and shared/private, goal 1.10."""
     failed = []
     print()
     print('native scaling (bench_scale): ns per op, N threads pinned to cores, best of 5')
     print('%-24s %5s %5s %7s %7s %7s %7s %7s %6s' % ('row', 'MiB', 'high', 'one', 'shared',
                                                     'private', '/one', '/private', 'goal'))
-    if len(paths) < 2 or not all(os.path.exists(p) for p in paths):
-        return ['scaling rows: no bench_scale JSON (padded and unpadded) given']
+    if len(paths) < 3 or not all(os.path.exists(p) for p in paths):
+        return ['scaling rows: no bench_scale JSON (plain, unpadded and padded) given']
+    seen = set()
     for path in paths:
         with open(path) as f:
             scale = json.load(f)
-        unpadded = scale.get('unpadded')
-        rows = report.setdefault('scale-unpadded' if unpadded else 'scale', {})
+        build = scale_build(scale)
+        seen.add(build)
+        key, suffix = SCALE_BUILDS[build]
+        rows = report.setdefault(key, {})
         rows['threads'], rows['cores'] = scale.get('threads'), scale.get('cores')
+        if build == 2:
+            rows['frame_bytes'] = scale['frame_bytes']
         got = scale.get('rows', {})
-        kinds = list(SCALE_KINDS) + [k for k in got if k not in SCALE_KINDS]
+        want = PADDED_KINDS if build == 2 else SCALE_KINDS
+        kinds = list(want) + [k for k in got if k not in want]
         for kind in kinds:
             r = got.get(kind, {})
-            name = 'scale-%s%s' % (kind, '-unpadded' if unpadded else '')
+            name = 'scale-%s%s' % (kind, suffix)
             if not r.get('one') or not r.get('shared') or not r.get('private'):
                 failed.append('%s: not measured (%s)' % (name, path))
                 continue
             s1, sp = r['shared'] / r['one'], r['shared'] / r['private']
-            goal = None if unpadded else 1.10
+            goal = None if build else 1.10
             met = goal is None or (s1 <= goal and sp <= goal)
             rows[kind] = dict(r, shared_over_one=round(s1, 3), shared_over_private=round(sp, 3),
                               goal=goal, meets_goal=met)
@@ -339,10 +360,38 @@ def report_scale(paths, report):
                 r['private'], s1, sp, fmt_goal(goal), '' if met else '  (above goal)'))
         c = scale.get('control', {})
         if c.get('line_each'):
+            rows['control_ratio'] = round(c['one_line'] / c['line_each'], 2)
             print('%-24s %7.2f ns with a word per thread in one line, %.2f a line each: %.1fx' % (
-                'control' + ('-unpadded' if unpadded else ''), c['one_line'], c['line_each'],
+                'control' + suffix, c['one_line'], c['line_each'],
                 c['one_line'] / c['line_each']))
+    for build, (key, suffix) in enumerate(SCALE_BUILDS):
+        if build not in seen:
+            failed.append('%s: no JSON of bench_scale%s among %s' % (
+                key, suffix.replace('-', '_'), ' '.join(paths)))
+    report_padded_share(report)
     return failed
+
+
+def report_padded_share(report):
+    """The share of each padded row's shared/private excess that padded descriptors take away."""
+    # a control under 3x: the threads took turns on a busy host
+    busy = [k for k in ('scale', 'scale-padded')
+            if report.get(k, {}).get('control_ratio', 0) < 3]
+    for kind in PADDED_KINDS:
+        plain = report.get('scale', {}).get(kind)
+        padded = report.get('scale-padded', {}).get(kind)
+        if not plain or not padded:
+            continue
+        over = plain['shared_over_private'] - 1
+        share = (plain['shared_over_private'] - padded['shared_over_private']) / over \
+            if over > 0 else 0
+        report['scale-padded'][kind + '_penalty_share'] = round(share, 3)
+        print('%-24s shared/private %.2f with 8-byte descriptors, %.2f with one a line: '
+              '%.0f %% of the excess is their shared lines%s' % (
+                  kind + ': descriptor lines', plain['shared_over_private'],
+                  padded['shared_over_private'], 100 * share,
+                  ' (control of %s under 3x: a busy host, the share is noise)' %
+                  ' and '.join(busy) if busy else ''))
 
 
 def main(argv):
@@ -416,7 +465,7 @@ def main(argv):
         failed += report_dumps(dumps, report)
     if not partial:
         failed += report_native(argv[4] if len(argv) > 4 else None, report)
-        failed += report_scale(argv[5:7], report)
+        failed += report_scale(argv[5:8], report)
     os.makedirs(os.path.dirname(os.path.abspath(argv[3])), exist_ok=True)
     with open(argv[3], 'w') as f:
         json.dump(report, f, indent=2)

@@ -3,7 +3,7 @@
  * Scaling of the core's fast paths with real threads, natively (issue 22):
  * does an operation cost the same when N CPUs run it at once?
  *
- *   bench_scale [--threads N] [--mib M] [OUT.json]
+ *   bench_scale [--threads N] [--mib M] [--rows KIND,...] [OUT.json]
  *
  * N pthreads (default: the host's cores, at least 2), thread i pinned to
  * core i mod cores and acting as CPU i of the core (its per-CPU page
@@ -19,10 +19,13 @@
  *   churn-hf8  the churn with vm.percpu_pagelist_high_fraction 8
  *          on every mm of all three ways (pcp high = managed / 8 / N,
  *          not the low watermark's / N of 6.1's default, the churn row).
+ *   pcp-64m  the pcp pair on a 64 MiB zone, the VM's allocation rows'
+ *          range: 6.1's batch there is 3, and the two CPUs' list heads
+ *          share a line of 8-byte descriptors (performance.md).
  * ns per operation, each the mean over the threads of their own time per
  * operation, best of 5 runs, three ways with the same set-up (one mm of
- * the row's size for N CPUs: M MiB, default 256, except the churn-1g and
- * churn-4g rows):
+ * the row's size for N CPUs: M MiB, default 256, except the churn-1g,
+ * churn-4g and pcp-64m rows):
  *   one      thread 0 alone;
  *   shared   the N threads on the one mm;
  *   private  the N threads, each on an mm of its own (same size, same CPU
@@ -34,6 +37,8 @@
  * Each row also gives its zone size and the pcp batch and high the core
  * set for it (CPU 0's Normal lists, read back), and each churn row how
  * often its shared runs took the zone lock (ops_per_zone_lock in JSON).
+ * --rows measures only the kinds named (the others are left out of the
+ * table and the JSON).
  *
  * Then the false-sharing check: the same shared runs of a build whose
  * per-CPU structures are not padded to a cache line (bench_scale_unpadded,
@@ -41,6 +46,10 @@
  * shows the machine punishes false sharing at all: N threads each
  * adding to their own word with a locked add, the words 8 bytes apart
  * (one line) and 64 bytes apart. Exits 1 when a row could not be measured.
+ * Built with -DSMM_FRAME_PAD_TEST=64 it is bench_scale_padded: each frame
+ * descriptor on a cache line of its own (module/core/frame.h), the
+ * control that shows what the 8-byte descriptors' shared lines cost the
+ * churn (its JSON has "frame_bytes": 64; make bench runs its churn row).
  * Built with -DSMM_SCALE_TRACE it is bench_scale_trace instead, which
  * times the churn's pairs one by one (bench_scale_trace.h).
  */
@@ -74,14 +83,18 @@ unsigned long smm_user_reports;
  * mms (churn-hf8 after churn, as before the rows by size came), then
  * each size's mms set up afresh.
  */
-enum kind { K_PCP, K_SLAB, K_CHURN, K_CHURN_HF8, K_CHURN_1G, K_CHURN_4G, NR_KINDS };
+enum kind { K_PCP, K_SLAB, K_CHURN, K_CHURN_HF8, K_CHURN_1G, K_CHURN_4G, K_PCP_64M, NR_KINDS };
 static const char *const kind_name[NR_KINDS] = {
-	"pcp", "slab", "churn", "churn-hf8", "churn-1g", "churn-4g"
+	"pcp", "slab", "churn", "churn-hf8", "churn-1g", "churn-4g", "pcp-64m"
 };
+/* the kinds that churn (zone lock trips counted) */
+#define KIND_CHURNS(k)	((k) >= K_CHURN && (k) <= K_CHURN_4G)
 /* vm.percpu_pagelist_high_fraction of every mm for the kind's runs */
 static const unsigned int kind_hfrac[NR_KINDS] = { [K_CHURN_HF8] = 8 };
 /* the size of the kind's mms in MiB; 0: --mib's */
-static const unsigned int kind_mib[NR_KINDS] = { [K_CHURN_1G] = 1024, [K_CHURN_4G] = 4096 };
+static const unsigned int kind_mib[NR_KINDS] = {
+	[K_CHURN_1G] = 1024, [K_CHURN_4G] = 4096, [K_PCP_64M] = 64
+};
 
 /* One mm and its slabs, for N CPUs. */
 struct env {
@@ -182,6 +195,7 @@ static void *worker_fn(void *arg)
 	pthread_barrier_wait(w->go);
 	switch (w->kind) {
 	case K_PCP:
+	case K_PCP_64M:
 		w->ns = bench_page_pairs(mm, w->cpu, PAIRS);
 		break;
 	case K_SLAB:
@@ -372,9 +386,10 @@ static double ops_per_trip(const struct row *r, unsigned int n)
 	return r->trips ? 2.0 * CHURN_OPS * REPS * n / r->trips : 0;
 }
 
-static int write_json(const char *out, const struct row *rows, unsigned int n, bool unpadded,
-		      double line, double apart)
+static int write_json(const char *out, const struct row *rows, const bool *want,
+		      unsigned int n, bool unpadded, double line, double apart)
 {
+	const char *sep = "";
 	unsigned int k;
 	FILE *f = fopen(out, "w");
 
@@ -382,17 +397,20 @@ static int write_json(const char *out, const struct row *rows, unsigned int n, b
 		perror(out);
 		return 1;
 	}
-	fprintf(f, "{\"threads\":%u,\"cores\":%u,\"unpadded\":%s,\"rows\":{", n, cores,
-		unpadded ? "true" : "false");
+	fprintf(f, "{\"threads\":%u,\"cores\":%u,\"unpadded\":%s,\"frame_bytes\":%zu,\"rows\":{",
+		n, cores, unpadded ? "true" : "false", sizeof(struct smm_frame));
 	for (k = 0; k < NR_KINDS; k++) {
 		const struct row *r = &rows[k];
 
+		if (!want[k])
+			continue;
 		fprintf(f, "%s\"%s\":{\"one\":%.2f,\"shared\":%.2f,\"private\":%.2f,\"mib\":%u,"
-			"\"batch\":%u,\"high\":%u", k ? "," : "", kind_name[k], r->one, r->shared,
+			"\"batch\":%u,\"high\":%u", sep, kind_name[k], r->one, r->shared,
 			r->priv, r->mib, r->batch, r->high);
-		if (k >= K_CHURN && r->trips)
+		sep = ",";
+		if (KIND_CHURNS(k) && r->trips)
 			fprintf(f, ",\"ops_per_zone_lock\":%.0f", ops_per_trip(r, n));
-		else if (k >= K_CHURN)
+		else if (KIND_CHURNS(k))
 			fprintf(f, ",\"ops_per_zone_lock\":null");
 		fprintf(f, "}");
 	}
@@ -400,22 +418,49 @@ static int write_json(const char *out, const struct row *rows, unsigned int n, b
 	return fclose(f) ? 1 : 0;
 }
 
+/* --rows: the kinds named in @list (comma-separated) in @want; -1 on a bad name. */
+static int parse_rows(const char *list, bool *want)
+{
+	char buf[128], *tok, *save;
+	unsigned int k;
+
+	memset(want, 0, NR_KINDS * sizeof(*want));
+	snprintf(buf, sizeof(buf), "%s", list);
+	for (tok = strtok_r(buf, ",", &save); tok; tok = strtok_r(NULL, ",", &save)) {
+		for (k = 0; k < NR_KINDS && strcmp(tok, kind_name[k]); k++)
+			;
+		if (k == NR_KINDS) {
+			fprintf(stderr, "bench_scale: no row %s\n", tok);
+			return -1;
+		}
+		want[k] = true;
+	}
+	return 0;
+}
+
 int main(int argc, char **argv)
 {
 	static struct env envs[MAX_THREADS];
 	struct row rows[NR_KINDS];
+	bool want[NR_KINDS];
 	unsigned int n = 0, mib = MIB_DEFAULT, i, k;
 	bool unpadded = SMM_CPU_ALIGN < 64;
 	const char *out = NULL;
 	double line, apart;
 
+	for (k = 0; k < NR_KINDS; k++)
+		want[k] = true;
 	for (i = 1; i < (unsigned int)argc; i++) {
-		if (!strcmp(argv[i], "--threads") && i + 1 < (unsigned int)argc)
+		if (!strcmp(argv[i], "--rows") && i + 1 < (unsigned int)argc) {
+			if (parse_rows(argv[++i], want))
+				return 2;
+		} else if (!strcmp(argv[i], "--threads") && i + 1 < (unsigned int)argc) {
 			n = strtoul(argv[++i], NULL, 0);
-		else if (!strcmp(argv[i], "--mib") && i + 1 < (unsigned int)argc)
+		} else if (!strcmp(argv[i], "--mib") && i + 1 < (unsigned int)argc) {
 			mib = strtoul(argv[++i], NULL, 0);
-		else
+		} else {
 			out = argv[i];
+		}
 	}
 	cores = sysconf(_SC_NPROCESSORS_ONLN);
 	if (!n)
@@ -434,13 +479,17 @@ int main(int argc, char **argv)
 		return 1;
 	return scale_trace_main(envs);
 #endif
-	printf("bench_scale: %u threads on %u cores%s, an mm of the row's MiB per way, best of %d\n",
-	       n, cores, unpadded ? ", per-CPU structures NOT padded (SMM_CPU_ALIGN 8)" : "", REPS);
+	printf("bench_scale: %u threads on %u cores%s%s, an mm of the row's MiB per way, best of %d\n",
+	       n, cores, unpadded ? ", per-CPU structures NOT padded (SMM_CPU_ALIGN 8)" : "",
+	       sizeof(struct smm_frame) > 8 ? ", frame descriptors padded (SMM_FRAME_PAD_TEST)" : "",
+	       REPS);
 	printf("%-9s %6s %5s %5s %9s %9s %9s %12s %14s\n", "kind", "MiB", "batch", "high", "one ns",
 	       "shared ns", "private ns", "shared/one", "shared/private");
 	for (k = 0; k < NR_KINDS; k++) {
 		struct row *r = &rows[k];
 
+		if (!want[k])
+			continue;
 		if (measure(envs, n, k, kind_mib[k] ? kind_mib[k] : mib, r)) {
 			fprintf(stderr, "bench_scale: the %s row could not be measured\n", kind_name[k]);
 			return 1;
@@ -450,6 +499,8 @@ int main(int argc, char **argv)
 		       r->shared / r->priv);
 	}
 	for (k = K_CHURN; k < NR_KINDS; k++) {
+		if (!want[k] || !KIND_CHURNS(k))
+			continue;
 		if (!rows[k].trips)
 			printf("%s, shared: never took the zone lock\n", kind_name[k]);
 		else
@@ -464,5 +515,5 @@ int main(int argc, char **argv)
 	printf("control: a word per thread, one line %.2f ns, a line each %.2f ns: %.1fx\n", line,
 	       apart, line / apart);
 	envs_resize(envs, n, 0);
-	return out ? write_json(out, rows, n, unpadded, line, apart) : 0;
+	return out ? write_json(out, rows, want, n, unpadded, line, apart) : 0;
 }

@@ -10,8 +10,15 @@
  *   alone       the other thread stamped nothing within 300 ns of it
  *               (it was not running: a busy host's time slices);
  *   plain       the other was running, and neither block's descriptor
- *               line (8 descriptors of 8 bytes) was last stamped by it;
+ *               line (8 descriptors of 8 bytes; 1 built with
+ *               -DSMM_FRAME_PAD_TEST=64 or more, bench_scale_trace_padded)
+ *               was last stamped by it;
  *   line        one of them was: a line the other CPU had written;
+ *   trip        (before the two above) the pair took the zone lock: its
+ *               free drained or its allocation refilled the CPU's lists
+ *               (the pcp's refill and drain counts moved between the
+ *               two stamps), where the zone's lines and the buddy's
+ *               descriptors are shared by design;
  * with the median and the mean of the fastest 99 % of each class, and
  * what the pairs with the other thread running cost more than those
  * without. Private mms share no line, so there the "line" class is only
@@ -27,12 +34,19 @@
 
 #define TRACE_RECS	(2 * CHURN_OPS)
 #define TRACE_WINDOW_NS	300
+/* descriptors a cache line holds */
+#define TRACE_LINE_FRAMES	(sizeof(struct smm_frame) < 64 ? 64 / sizeof(struct smm_frame) : 1)
+#define NCLS			4	/* alone, plain, line, trip */
 
 struct trace_rec {
 	u64 tsc;
 	u32 idx;
-	u32 line;	/* set when the other thread stamped its line last */
+	u16 line;	/* set when the other thread stamped its line last */
+	u16 trips;	/* the CPU's pcp refills + drains so far (low bits) */
 };
+
+/* each traced CPU's Normal lists in the run now going (their stats) */
+static const struct smm_pcp *trace_pcp[2];
 
 /* a buffer per thread, its count on a line of its own */
 static struct trace_buf {
@@ -43,9 +57,11 @@ static struct trace_buf {
 static inline void scale_note(unsigned int cpu, u64 idx)
 {
 	struct trace_buf *b = &trace_bufs[cpu & 1];
+	const struct smm_pcp *p = trace_pcp[cpu & 1];
 
 	if (cpu < 2 && b->n < TRACE_RECS)
-		b->rec[b->n++] = (struct trace_rec) { __rdtsc(), (u32)idx, 0 };
+		b->rec[b->n++] = (struct trace_rec) { __rdtsc(), (u32)idx, 0,
+						      (u16)(p->stats.refill + p->stats.drain) };
 }
 
 static int trace_cmp_tsc(const void *a, const void *b)
@@ -67,7 +83,7 @@ static void trace_mark_lines(void)
 {
 	u64 n = trace_bufs[0].n + trace_bufs[1].n, i, j = 0;
 	struct trace_rec **all = malloc(n * sizeof(*all));
-	unsigned char *who = calloc((env_frames + 7) / 8 + 1, 1);
+	unsigned char *who = calloc(env_frames / TRACE_LINE_FRAMES + 1, 1);
 	unsigned int c;
 
 	if (!all || !who)
@@ -77,7 +93,7 @@ static void trace_mark_lines(void)
 			all[j++] = &trace_bufs[c].rec[i];
 	qsort(all, n, sizeof(*all), trace_cmp_tsc);
 	for (i = 0; i < n; i++) {
-		u64 line = (all[i]->idx % env_frames) / 8;
+		u64 line = (all[i]->idx % env_frames) / TRACE_LINE_FRAMES;
 		unsigned int me = all[i] >= trace_bufs[1].rec &&
 				  all[i] < trace_bufs[1].rec + TRACE_RECS ? 2 : 1;
 
@@ -91,13 +107,13 @@ static void trace_mark_lines(void)
 /* Thread @c's pairs by class; prints them, @tag the run. */
 static void trace_report(const char *tag, unsigned int c, double tsc_per_ns)
 {
-	static const char *const name[3] = { "alone", "plain", "line" };
+	static const char *const name[NCLS] = { "alone", "plain", "line", "trip" };
 	struct trace_buf *me = &trace_bufs[c], *other = &trace_bufs[!c];
 	u64 pairs = me->n / 2, win = TRACE_WINDOW_NS * tsc_per_ns, oi = 0, j, k;
-	u64 *d[3], nd[3] = { 0 };
-	double mean[3] = { 0 }, active = 0;
+	u64 *d[NCLS], nd[NCLS] = { 0 }, running;
+	double mean[NCLS] = { 0 }, active = 0;
 
-	for (k = 0; k < 3; k++)
+	for (k = 0; k < NCLS; k++)
 		if (!(d[k] = malloc(pairs * sizeof(u64))))
 			exit(1);
 	for (j = 0; j < pairs; j++) {
@@ -108,13 +124,16 @@ static void trace_report(const char *tag, unsigned int c, double tsc_per_ns)
 			oi++;
 		if (oi >= other->n || other->rec[oi].tsc > a->tsc + win)
 			cls = 0;
+		else if (a->trips != f->trips)
+			cls = 3;
 		else
 			cls = f->line || a->line ? 2 : 1;
 		d[cls][nd[cls]++] = a->tsc - f->tsc;
 	}
+	running = nd[1] + nd[2] + nd[3];
 	printf("%s, thread %u: %llu pairs, the other thread running in %llu\n", tag, c,
-	       (unsigned long long)pairs, (unsigned long long)(nd[1] + nd[2]));
-	for (k = 0; k < 3; k++) {
+	       (unsigned long long)pairs, (unsigned long long)running);
+	for (k = 0; k < NCLS; k++) {
 		u64 keep = nd[k] * 99 / 100, i;
 
 		qsort(d[k], nd[k], sizeof(u64), trace_cmp_u64);
@@ -122,17 +141,18 @@ static void trace_report(const char *tag, unsigned int c, double tsc_per_ns)
 			mean[k] += d[k][i];
 		mean[k] = keep ? mean[k] / keep / tsc_per_ns : 0;
 		printf("  %-6s %9llu  %6.4f of those  median %6.1f ns  mean (99 %%) %6.1f ns\n", name[k],
-		       (unsigned long long)nd[k], k && nd[1] + nd[2] ? (double)nd[k] / (nd[1] + nd[2]) : 0,
+		       (unsigned long long)nd[k], k && running ? (double)nd[k] / running : 0,
 		       nd[k] ? d[k][nd[k] / 2] / tsc_per_ns : 0, mean[k]);
 		free(d[k]);
 	}
-	if (!(nd[1] + nd[2])) {
+	if (!running) {
 		printf("  no pair ran while the other thread did (a busy host: run again)\n");
 		return;
 	}
-	active = (mean[1] * nd[1] + mean[2] * nd[2]) / (nd[1] + nd[2]);
-	printf("  the other thread running: %+.1f ns a pair (%+.1f of it the line pairs)\n",
-	       active - mean[0], (mean[2] - mean[0]) * nd[2] / (nd[1] + nd[2]));
+	active = (mean[1] * nd[1] + mean[2] * nd[2] + mean[3] * nd[3]) / running;
+	printf("  the other thread running: %+.1f ns a pair (%+.1f of it the line pairs, "
+	       "%+.1f the trip pairs)\n", active - mean[0], (mean[2] - mean[0]) * nd[2] / running,
+	       (mean[3] - mean[0]) * nd[3] / running);
 }
 
 /* The SMM_TRACE_HIGH/BATCH overrides on @e's per-CPU lists, if set. */
@@ -156,6 +176,7 @@ static void trace_pcp_sizes(struct env *e)
 static int scale_trace_main(struct env *envs)
 {
 	double t0 = bench_now_ns(), tsc_per_ns;
+	const struct smm_pcp *pcp;
 	u64 c0 = __rdtsc();
 	unsigned int c;
 	int pass;
@@ -165,13 +186,16 @@ static int scale_trace_main(struct env *envs)
 	tsc_per_ns = (__rdtsc() - c0) / (bench_now_ns() - t0);
 	trace_pcp_sizes(&envs[0]);
 	trace_pcp_sizes(&envs[1]);
-	printf("pcp high %u, batch %u\n", smm_pcp_of(&envs[0].t.mm, 0, SHADOWMM_ZONE_NORMAL)->high,
-	       smm_pcp_of(&envs[0].t.mm, 0, SHADOWMM_ZONE_NORMAL)->batch);
+	pcp = smm_pcp_of(&envs[0].t.mm, 0, SHADOWMM_ZONE_NORMAL);
+	printf("descriptors of %zu bytes, %zu a line; pcp high %u, batch %u\n",
+	       sizeof(struct smm_frame), TRACE_LINE_FRAMES, pcp->high, pcp->batch);
 	for (c = 0; c < 2; c++)
 		if (!(trace_bufs[c].rec = malloc(TRACE_RECS * sizeof(struct trace_rec))))
 			return 1;
 	for (pass = 0; pass < 2; pass++) {
 		trace_bufs[0].n = trace_bufs[1].n = 0;
+		for (c = 0; c < 2; c++)
+			trace_pcp[c] = smm_pcp_of(&envs[pass ? c : 0].t.mm, c, SHADOWMM_ZONE_NORMAL);
 		if (run_once(envs, 2, pass, K_CHURN) < 0)
 			return 1;
 		trace_mark_lines();
