@@ -396,6 +396,20 @@ struct smm_mm {
 	unsigned int nr_split_cpus;	/* zone_highsize()'s divisor */
 	bool pcp_enabled;
 	/*
+	 * smm_alloc_pages()'s one test before the order-0 fast path: nonzero
+	 * sends the request the general way. Two bytes, each with its own
+	 * writer: pcp_off is !pcp_enabled (smm_pcp_set_enabled()),
+	 * fail_armed is fail_page_alloc's probability != 0 (smm_fail_set(),
+	 * through the target's armed pointer). CHECK compares both.
+	 */
+	union {
+		struct {
+			u8 pcp_off;
+			u8 fail_armed;
+		};
+		u16 any;
+	} order0_gate;
+	/*
 	 * The first populated zone at or below each zone, -1 when none: the
 	 * zone an allocation of that highest zone prefers (set once at
 	 * init, the zones never change), for the fast path.
@@ -551,6 +565,7 @@ unsigned int smm_alloc_pages_bulk(struct smm_mm *mm, unsigned int gfp, unsigned 
 				  unsigned int nr, u64 *idx);
 void smm_free_pages_bulk(struct smm_mm *mm, unsigned int cpu, unsigned int nr, const u64 *idx);
 void smm_drain_all_pcp(struct smm_mm *mm);
+void smm_pcp_set_enabled(struct smm_mm *mm, bool on);
 
 /* check.c: CHECK, every invariant, the first broken one's reason in @why */
 int smm_check(struct smm_mm *mm, char *why, size_t len);

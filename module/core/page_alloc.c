@@ -475,9 +475,11 @@ slow:
 int smm_alloc_pages(struct smm_mm *mm, unsigned int order, unsigned int gfp,
 		    unsigned int cpu, u64 *idx)
 {
-	/* fault injection armed: smm_alloc_pages_any() asks it */
-	if (likely(!order && mm->pcp_enabled &&
-		   !smm_fail_armed(&mm->fail[SHADOWMM_FAULT_PAGE_ALLOC])))
+	/*
+	 * The lists off or fault injection armed (the gate's two bytes in
+	 * one test): smm_alloc_pages_any() serves and asks the latter.
+	 */
+	if (likely(!order && !data_race(mm->order0_gate.any)))
 		return smm_alloc_page_pcp(mm, 0, gfp, cpu, idx);
 	return smm_alloc_pages_any(mm, order, gfp, cpu, idx);
 }
@@ -755,6 +757,8 @@ int smm_mm_init(struct smm_mm *mm, struct smm_range *r, const struct smm_mm_conf
 	mm->compaction_proactiveness = SMM_COMPACTION_PROACTIVENESS;
 	for (i = 0; i < __SHADOWMM_FAULT_TARGET_CNT; i++)
 		smm_fail_attr_init(&mm->fail[i], i);
+	mm->fail[SHADOWMM_FAULT_PAGE_ALLOC].armed = &mm->order0_gate.fail_armed;
+	mm->order0_gate.pcp_off = !mm->pcp_enabled;
 	/* Like memmap_init(): every pageblock starts out movable. */
 	for (i = 0; i < nr_pageblocks; i++)
 		mm->pageblock_mt[i] = SHADOWMM_MT_MOVABLE;
