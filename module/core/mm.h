@@ -384,7 +384,9 @@ struct smm_fast_off {
 	u16 unused;
 };
 
-#define SMM_NR_FAST_REQ		32
+#define SMM_FAST_REQ_MASK	(SHADOWMM_GFP_DMA | SHADOWMM_GFP_DMA32 | SHADOWMM_GFP_MOVABLE | \
+				 SHADOWMM_GFP_RECLAIMABLE | SHADOWMM_GFP_HIGHMEM)
+#define SMM_NR_FAST_REQ		(SMM_FAST_REQ_MASK + 1)
 
 struct smm_mm {
 	struct smm_range *range;

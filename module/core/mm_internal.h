@@ -207,15 +207,12 @@ static inline unsigned int smm_gfp_zone(unsigned int gfp)
 /*
  * The fast request of @gfp (mm.h's struct smm_fast_req): its slot is
  * the four low GFP bits (DMA, DMA32, MOVABLE, RECLAIMABLE) and HIGHMEM,
- * the only ones gfp_zone() and gfp_migratetype() read.
+ * the only ones gfp_zone() and gfp_migratetype() read, in place (one
+ * mask: the slots between, with bits 4-8, are never asked for).
  */
-#define SMM_FAST_REQ_HIGHMEM_SHIFT	5	/* GFP bit 9 to slot bit 4 */
-
 static inline unsigned int smm_fast_req_index(unsigned int gfp)
 {
-	return (gfp & (SHADOWMM_GFP_DMA | SHADOWMM_GFP_DMA32 | SHADOWMM_GFP_MOVABLE |
-		       SHADOWMM_GFP_RECLAIMABLE)) |
-	       (gfp & SHADOWMM_GFP_HIGHMEM) >> SMM_FAST_REQ_HIGHMEM_SHIFT;
+	return gfp & SMM_FAST_REQ_MASK;
 }
 
 /* A zone that is not lowmem: never for slab, page tables, LRU records. */

@@ -108,8 +108,11 @@ static void smm_set_fast_reqs(struct smm_mm *mm)
 		struct smm_fast_req *r = &mm->fast_req[slot];
 		struct smm_fast_off *off = &mm->fast_off[slot];
 
-		gfp = (slot & 0xf) | (slot & 0x10) << SMM_FAST_REQ_HIGHMEM_SHIFT;
-		WARN_ON_ONCE(smm_fast_req_index(gfp) != slot);
+		gfp = slot;
+		if (slot & ~SMM_FAST_REQ_MASK) {	/* never asked for */
+			r->zone = -1;
+			continue;
+		}
 		r->highest = smm_gfp_zone(gfp);
 		r->zone = smm_gfp_zone_bad(gfp) ? -1 : smm_preferred_zone(mm, gfp);
 		r->mt = smm_gfp_mt(gfp);
