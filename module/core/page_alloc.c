@@ -637,13 +637,15 @@ static __always_inline void smm_free_block(struct smm_mm *mm, u64 idx, unsigned 
  * type, not the allocation's; a block of an isolated pageblock goes
  * straight to the buddy's Isolate lists (free_unref_page()), so that no
  * CPU list hands it out again. The descriptor is read once: the caller
- * owns the block, nobody else writes it.
+ * owns the block, nobody else writes it. The bound is the last zone's
+ * end, the range's span (set at init, never moved; CHECK compares
+ * them), read from the mm without the range's pointer.
  */
 void smm_free_pages(struct smm_mm *mm, u64 idx, unsigned int cpu)
 {
 	struct smm_frame f;
 
-	if (WARN_ON_ONCE(idx >= mm->range->span || cpu >= mm->nr_cpus))
+	if (WARN_ON_ONCE(idx >= mm->zones[SMM_NR_ZONES - 1].end || cpu >= mm->nr_cpus))
 		return;
 	f = mm->frames[idx];
 	/* a PAGE head of order 0, type and order in one compare of the low byte */
