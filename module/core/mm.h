@@ -394,7 +394,7 @@ struct smm_mm {
 	struct smm_zone zones[SMM_NR_ZONES];
 	u8 *pageblock_mt;		/* one migratetype per 2 MiB of index space */
 	struct smm_pcp *pcp;		/* [cpu * SMM_NR_ZONES + zone] */
-	unsigned int nr_cpus;
+	unsigned long nr_cpus;		/* a long: compared with the fast paths' CPU as one */
 	unsigned int nr_split_cpus;	/* zone_highsize()'s divisor */
 	bool pcp_enabled;
 	/*
@@ -559,8 +559,8 @@ static inline bool smm_gfp_zone_bad(unsigned int gfp)
 
 /* page_alloc.c, pcp.c: allocation and freeing, one block or many; the drain */
 int smm_alloc_pages(struct smm_mm *mm, unsigned int order, unsigned int gfp,
-		    unsigned int cpu, u64 *idx);
-void smm_free_pages(struct smm_mm *mm, u64 idx, unsigned int cpu);
+		    unsigned long cpu, u64 *idx);
+void smm_free_pages(struct smm_mm *mm, u64 idx, unsigned long cpu);
 int smm_alloc_pages_reclaim(struct smm_mm *mm, unsigned int order, unsigned int gfp,
 			    unsigned int *cpu, u64 *idx);
 unsigned int smm_alloc_pages_bulk(struct smm_mm *mm, unsigned int gfp, unsigned int cpu,
@@ -672,10 +672,10 @@ static inline unsigned int smm_pageblock_mt(const struct smm_mm *mm, u64 idx)
 	return READ_ONCE(mm->pageblock_mt[idx >> SMM_PAGEBLOCK_ORDER]);
 }
 
-static inline struct smm_pcp *smm_pcp_of(struct smm_mm *mm, unsigned int cpu,
+static inline struct smm_pcp *smm_pcp_of(struct smm_mm *mm, unsigned long cpu,
 					 unsigned int zone)
 {
-	return &mm->pcp[(unsigned long)cpu * SMM_NR_ZONES + zone];
+	return &mm->pcp[cpu * SMM_NR_ZONES + zone];
 }
 
 /* The CPU of @pcp: smm_pcp_of() undone. */

@@ -367,7 +367,7 @@ static __always_inline int smm_alloc_done(struct smm_mm *mm, u64 got, unsigned i
 }
 
 static noinline smm_noclone int smm_alloc_pages_any(struct smm_mm *mm, unsigned int order,
-						    unsigned int gfp, unsigned int cpu, u64 *idx)
+						    unsigned int gfp, unsigned long cpu, u64 *idx)
 {
 	const struct smm_fast_req *req = &mm->fast_req[smm_fast_req_index(gfp)];
 	int zi = req->zone;
@@ -426,7 +426,7 @@ slow:
 #endif
 
 static noinline smm_noclone int smm_alloc_page_pcp(struct smm_mm *mm, unsigned int order,
-						   unsigned int gfp, unsigned int cpu, u64 *idx)
+						   unsigned int gfp, unsigned long cpu, u64 *idx)
 {
 	const struct smm_fast_req *req;
 	const struct smm_fast_off *off;
@@ -476,7 +476,7 @@ slow:
 }
 
 int smm_alloc_pages(struct smm_mm *mm, unsigned int order, unsigned int gfp,
-		    unsigned int cpu, u64 *idx)
+		    unsigned long cpu, u64 *idx)
 {
 	/*
 	 * The lists off or fault injection armed (the gate's two bytes in
@@ -641,7 +641,7 @@ static __always_inline void smm_free_block(struct smm_mm *mm, u64 idx, unsigned 
  * end, the range's span (set at init, never moved; CHECK compares
  * them), read from the mm without the range's pointer.
  */
-void smm_free_pages(struct smm_mm *mm, u64 idx, unsigned int cpu)
+void smm_free_pages(struct smm_mm *mm, u64 idx, unsigned long cpu)
 {
 	struct smm_frame f;
 
