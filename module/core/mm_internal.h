@@ -432,7 +432,8 @@ static __always_inline void smm_pcp_free_fast(struct smm_pcp *pcp, u64 idx, unsi
 	smm_pcp_lock(pcp);
 	/* the word and the list's index made after the lock call: only @mt kept across it */
 	smm_hide_var(mt);
-	mt &= SMM_FRAME_MASK(SMM_FRAME_MT_BITS);	/* the descriptor's field: a no-op on a real type */
+	/* the descriptor's 3-bit field: a no-op on a real type */
+	mt &= SMM_FRAME_MASK(SMM_FRAME_MT_BITS);
 	p = smm_pcp_index0[mt];
 	word = smm_frame_head_word(SMM_FRAME_PCP, 0, mt, smm_frame_links(SMM_FRAME_NONE, 0));
 	/* smm_pcp_add_head(): list_add(); the frames loaded after the lock call */
