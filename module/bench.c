@@ -480,7 +480,7 @@ static int smm_bench_run(const struct smm_bench_row *row, u64 ops, unsigned int 
 	}
 	if (row->buddy_only) {
 		smm_drain_all_pcp(mm);
-		WRITE_ONCE(mm->pcp_enabled, false);
+		smm_pcp_set_enabled(mm, false);
 	}
 	for (r = 0; r < reps && !ret; r++) {
 		ret = smm_bench_block(row, false, ops, res->ours[r]);
@@ -489,7 +489,7 @@ static int smm_bench_run(const struct smm_bench_row *row, u64 ops, unsigned int 
 		res->reps = r + 1;
 	}
 	if (row->buddy_only)
-		WRITE_ONCE(mm->pcp_enabled, pcp);
+		smm_pcp_set_enabled(mm, pcp);
 	if (row->slab)
 		smm_bench_slab_teardown();
 	smm_drain_all_pcp(mm);

@@ -518,6 +518,30 @@ static int smm_check_zone(struct smm_mm *mm, unsigned int zi, char *why, size_t 
 }
 
 /*
+ * smm_alloc_pages()'s order-0 gate says what it stands for: pcp_off is
+ * !pcp_enabled (both written under lock_all, which the caller holds) and
+ * fail_armed is fail_page_alloc's probability != 0 (both written under
+ * the target's lock). A closed gate only sends requests the general way;
+ * an open one while fault injection is armed would skip it.
+ */
+static int smm_check_order0_gate(struct smm_mm *mm, char *why, size_t len)
+{
+	struct smm_fail_attr *a = &mm->fail[SHADOWMM_FAULT_PAGE_ALLOC];
+	bool armed;
+	int ret = 0;
+
+	smm_lock(&a->lock);
+	armed = a->probability != 0;
+	if (a->armed != &mm->order0_gate.fail_armed ||
+	    mm->order0_gate.pcp_off != !mm->pcp_enabled || mm->order0_gate.fail_armed != armed)
+		ret = smm_bad("order-0 gate pcp_off=%u fail_armed=%u: the lists %s, fail_page_alloc %s",
+			      mm->order0_gate.pcp_off, mm->order0_gate.fail_armed,
+			      mm->pcp_enabled ? "on" : "off", armed ? "armed" : "not armed");
+	smm_unlock(&a->lock);
+	return ret;
+}
+
+/*
  * CHECK of the buddy and the per-CPU lists, zone by zone, while the
  * allocator runs. One CHECK at a time (lock_all); no spinlock is held
  * across chunks.
@@ -528,6 +552,7 @@ int smm_check(struct smm_mm *mm, char *why, size_t len)
 	int ret = 0;
 
 	smm_mutex_lock(&mm->lock_all);
+	ret = smm_check_order0_gate(mm, why, len);
 	for (zi = 0; zi < SMM_NR_ZONES && !ret; zi++)
 		ret = smm_check_zone(mm, zi, why, len);
 	smm_mutex_unlock(&mm->lock_all);

@@ -268,7 +268,12 @@ int smm_fail_set(struct smm_fail_attr *a, unsigned int target, unsigned int attr
 	}
 	smm_lock(&a->lock);
 	switch (attr) {
-	case SHADOWMM_A_FAULT_PROBABILITY: WRITE_ONCE(a->probability, v); break;
+	case SHADOWMM_A_FAULT_PROBABILITY:
+		/* disarming: the gate opens after the probability is 0 */
+		WRITE_ONCE(a->probability, v);
+		if (a->armed)
+			WRITE_ONCE(*a->armed, v != 0);
+		break;
 	case SHADOWMM_A_FAULT_INTERVAL: a->interval = v; break;
 	case SHADOWMM_A_FAULT_TIMES: a->times = v; break;
 	case SHADOWMM_A_FAULT_SPACE: a->space = v; break;

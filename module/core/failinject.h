@@ -46,6 +46,7 @@ struct smm_fail_attr {
 	bool ignore_gfp_atomic;	/* fail_page_alloc: SHADOWMM_GFP_ATOMIC requests */
 	bool cache_filter;	/* failslab: only SHADOWMM_CACHE_FAILSLAB caches */
 	struct smm_slabs *slabs;	/* failslab: the caches whose slow byte it sets, or NULL */
+	u8 *armed;		/* fail_page_alloc: the mm's order-0 gate byte it sets, or NULL */
 	smm_ratelimit_t ratelimit;	/* fail_dump()'s */
 };
 

@@ -384,7 +384,9 @@ struct smm_fast_off {
 	u16 unused;
 };
 
-#define SMM_NR_FAST_REQ		32
+#define SMM_FAST_REQ_MASK	(SHADOWMM_GFP_DMA | SHADOWMM_GFP_DMA32 | SHADOWMM_GFP_MOVABLE | \
+				 SHADOWMM_GFP_RECLAIMABLE | SHADOWMM_GFP_HIGHMEM)
+#define SMM_NR_FAST_REQ		(SMM_FAST_REQ_MASK + 1)
 
 struct smm_mm {
 	struct smm_range *range;
@@ -392,9 +394,23 @@ struct smm_mm {
 	struct smm_zone zones[SMM_NR_ZONES];
 	u8 *pageblock_mt;		/* one migratetype per 2 MiB of index space */
 	struct smm_pcp *pcp;		/* [cpu * SMM_NR_ZONES + zone] */
-	unsigned int nr_cpus;
+	unsigned long nr_cpus;		/* a long: compared with the fast paths' CPU as one */
 	unsigned int nr_split_cpus;	/* zone_highsize()'s divisor */
 	bool pcp_enabled;
+	/*
+	 * smm_alloc_pages()'s one test before the order-0 fast path: nonzero
+	 * sends the request the general way. Two bytes, each with its own
+	 * writer: pcp_off is !pcp_enabled (smm_pcp_set_enabled()),
+	 * fail_armed is fail_page_alloc's probability != 0 (smm_fail_set(),
+	 * through the target's armed pointer). CHECK compares both.
+	 */
+	union {
+		struct {
+			u8 pcp_off;
+			u8 fail_armed;
+		};
+		u16 any;
+	} order0_gate;
 	/*
 	 * The first populated zone at or below each zone, -1 when none: the
 	 * zone an allocation of that highest zone prefers (set once at
@@ -543,14 +559,15 @@ static inline bool smm_gfp_zone_bad(unsigned int gfp)
 
 /* page_alloc.c, pcp.c: allocation and freeing, one block or many; the drain */
 int smm_alloc_pages(struct smm_mm *mm, unsigned int order, unsigned int gfp,
-		    unsigned int cpu, u64 *idx);
-void smm_free_pages(struct smm_mm *mm, u64 idx, unsigned int cpu);
+		    unsigned long cpu, u64 *idx);
+void smm_free_pages(struct smm_mm *mm, u64 idx, unsigned long cpu);
 int smm_alloc_pages_reclaim(struct smm_mm *mm, unsigned int order, unsigned int gfp,
 			    unsigned int *cpu, u64 *idx);
 unsigned int smm_alloc_pages_bulk(struct smm_mm *mm, unsigned int gfp, unsigned int cpu,
 				  unsigned int nr, u64 *idx);
 void smm_free_pages_bulk(struct smm_mm *mm, unsigned int cpu, unsigned int nr, const u64 *idx);
 void smm_drain_all_pcp(struct smm_mm *mm);
+void smm_pcp_set_enabled(struct smm_mm *mm, bool on);
 
 /* check.c: CHECK, every invariant, the first broken one's reason in @why */
 int smm_check(struct smm_mm *mm, char *why, size_t len);
@@ -655,10 +672,10 @@ static inline unsigned int smm_pageblock_mt(const struct smm_mm *mm, u64 idx)
 	return READ_ONCE(mm->pageblock_mt[idx >> SMM_PAGEBLOCK_ORDER]);
 }
 
-static inline struct smm_pcp *smm_pcp_of(struct smm_mm *mm, unsigned int cpu,
+static inline struct smm_pcp *smm_pcp_of(struct smm_mm *mm, unsigned long cpu,
 					 unsigned int zone)
 {
-	return &mm->pcp[(unsigned long)cpu * SMM_NR_ZONES + zone];
+	return &mm->pcp[cpu * SMM_NR_ZONES + zone];
 }
 
 /* The CPU of @pcp: smm_pcp_of() undone. */

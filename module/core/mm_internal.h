@@ -207,15 +207,12 @@ static inline unsigned int smm_gfp_zone(unsigned int gfp)
 /*
  * The fast request of @gfp (mm.h's struct smm_fast_req): its slot is
  * the four low GFP bits (DMA, DMA32, MOVABLE, RECLAIMABLE) and HIGHMEM,
- * the only ones gfp_zone() and gfp_migratetype() read.
+ * the only ones gfp_zone() and gfp_migratetype() read, in place (one
+ * mask: the slots between, with bits 4-8, are never asked for).
  */
-#define SMM_FAST_REQ_HIGHMEM_SHIFT	5	/* GFP bit 9 to slot bit 4 */
-
 static inline unsigned int smm_fast_req_index(unsigned int gfp)
 {
-	return (gfp & (SHADOWMM_GFP_DMA | SHADOWMM_GFP_DMA32 | SHADOWMM_GFP_MOVABLE |
-		       SHADOWMM_GFP_RECLAIMABLE)) |
-	       (gfp & SHADOWMM_GFP_HIGHMEM) >> SMM_FAST_REQ_HIGHMEM_SHIFT;
+	return gfp & SMM_FAST_REQ_MASK;
 }
 
 /* A zone that is not lowmem: never for slab, page tables, LRU records. */
@@ -303,6 +300,20 @@ static inline unsigned int smm_pcp_index(unsigned int order, unsigned int mt)
 		return SMM_NR_LOWORDER_PCP_LISTS + (mt == SHADOWMM_MT_MOVABLE);
 	return order * SMM_NR_PCPTYPES + mt;
 }
+
+/*
+ * smm_pcp_index(0, mt) by table, for the free's push: one load where the
+ * clamp of HighAtomic and CMA to the movable list takes a compare and a
+ * conditional move. Indexed by the descriptor's 3-bit field, so that no
+ * pageblock byte, whatever it holds, reads past it; every slot past the
+ * list types is the movable list, as smm_pcp_index() clamps them
+ * (pcp_index0_is_smm_pcp_index).
+ */
+static const u8 smm_pcp_index0[1 << SMM_FRAME_MT_BITS] = {
+	SHADOWMM_MT_UNMOVABLE, SHADOWMM_MT_MOVABLE, SHADOWMM_MT_RECLAIMABLE,
+	SHADOWMM_MT_MOVABLE, SHADOWMM_MT_MOVABLE, SHADOWMM_MT_MOVABLE,
+	SHADOWMM_MT_MOVABLE, SHADOWMM_MT_MOVABLE,
+};
 
 static inline unsigned int smm_pcp_order(unsigned int pindex)
 {
@@ -421,7 +432,9 @@ static __always_inline void smm_pcp_free_fast(struct smm_pcp *pcp, u64 idx, unsi
 	smm_pcp_lock(pcp);
 	/* the word and the list's index made after the lock call: only @mt kept across it */
 	smm_hide_var(mt);
-	p = smm_pcp_index(0, mt);
+	/* the descriptor's 3-bit field: a no-op on a real type */
+	mt &= SMM_FRAME_MASK(SMM_FRAME_MT_BITS);
+	p = smm_pcp_index0[mt];
 	word = smm_frame_head_word(SMM_FRAME_PCP, 0, mt, smm_frame_links(SMM_FRAME_NONE, 0));
 	/* smm_pcp_add_head(): list_add(); the frames loaded after the lock call */
 	smm_frame_store(&pcp->frames[idx], word | (u64)pcp->lists[p] << SMM_FRAME_NEXT_SHIFT);

@@ -108,8 +108,11 @@ static void smm_set_fast_reqs(struct smm_mm *mm)
 		struct smm_fast_req *r = &mm->fast_req[slot];
 		struct smm_fast_off *off = &mm->fast_off[slot];
 
-		gfp = (slot & 0xf) | (slot & 0x10) << SMM_FAST_REQ_HIGHMEM_SHIFT;
-		WARN_ON_ONCE(smm_fast_req_index(gfp) != slot);
+		gfp = slot;
+		if (slot & ~SMM_FAST_REQ_MASK) {	/* never asked for */
+			r->zone = -1;
+			continue;
+		}
 		r->highest = smm_gfp_zone(gfp);
 		r->zone = smm_gfp_zone_bad(gfp) ? -1 : smm_preferred_zone(mm, gfp);
 		r->mt = smm_gfp_mt(gfp);
@@ -364,7 +367,7 @@ static __always_inline int smm_alloc_done(struct smm_mm *mm, u64 got, unsigned i
 }
 
 static noinline smm_noclone int smm_alloc_pages_any(struct smm_mm *mm, unsigned int order,
-						    unsigned int gfp, unsigned int cpu, u64 *idx)
+						    unsigned int gfp, unsigned long cpu, u64 *idx)
 {
 	const struct smm_fast_req *req = &mm->fast_req[smm_fast_req_index(gfp)];
 	int zi = req->zone;
@@ -423,7 +426,7 @@ slow:
 #endif
 
 static noinline smm_noclone int smm_alloc_page_pcp(struct smm_mm *mm, unsigned int order,
-						   unsigned int gfp, unsigned int cpu, u64 *idx)
+						   unsigned int gfp, unsigned long cpu, u64 *idx)
 {
 	const struct smm_fast_req *req;
 	const struct smm_fast_off *off;
@@ -473,11 +476,13 @@ slow:
 }
 
 int smm_alloc_pages(struct smm_mm *mm, unsigned int order, unsigned int gfp,
-		    unsigned int cpu, u64 *idx)
+		    unsigned long cpu, u64 *idx)
 {
-	/* fault injection armed: smm_alloc_pages_any() asks it */
-	if (likely(!order && mm->pcp_enabled &&
-		   !smm_fail_armed(&mm->fail[SHADOWMM_FAULT_PAGE_ALLOC])))
+	/*
+	 * The lists off or fault injection armed (the gate's two bytes in
+	 * one test): smm_alloc_pages_any() serves and asks the latter.
+	 */
+	if (likely(!order && !data_race(mm->order0_gate.any)))
 		return smm_alloc_page_pcp(mm, 0, gfp, cpu, idx);
 	return smm_alloc_pages_any(mm, order, gfp, cpu, idx);
 }
@@ -632,13 +637,15 @@ static __always_inline void smm_free_block(struct smm_mm *mm, u64 idx, unsigned 
  * type, not the allocation's; a block of an isolated pageblock goes
  * straight to the buddy's Isolate lists (free_unref_page()), so that no
  * CPU list hands it out again. The descriptor is read once: the caller
- * owns the block, nobody else writes it.
+ * owns the block, nobody else writes it. The bound is the last zone's
+ * end, the range's span (set at init, never moved; CHECK compares
+ * them), read from the mm without the range's pointer.
  */
-void smm_free_pages(struct smm_mm *mm, u64 idx, unsigned int cpu)
+void smm_free_pages(struct smm_mm *mm, u64 idx, unsigned long cpu)
 {
 	struct smm_frame f;
 
-	if (WARN_ON_ONCE(idx >= mm->range->span || cpu >= mm->nr_cpus))
+	if (WARN_ON_ONCE(idx >= mm->zones[SMM_NR_ZONES - 1].end || cpu >= mm->nr_cpus))
 		return;
 	f = mm->frames[idx];
 	/* a PAGE head of order 0, type and order in one compare of the low byte */
@@ -755,6 +762,8 @@ int smm_mm_init(struct smm_mm *mm, struct smm_range *r, const struct smm_mm_conf
 	mm->compaction_proactiveness = SMM_COMPACTION_PROACTIVENESS;
 	for (i = 0; i < __SHADOWMM_FAULT_TARGET_CNT; i++)
 		smm_fail_attr_init(&mm->fail[i], i);
+	mm->fail[SHADOWMM_FAULT_PAGE_ALLOC].armed = &mm->order0_gate.fail_armed;
+	mm->order0_gate.pcp_off = !mm->pcp_enabled;
 	/* Like memmap_init(): every pageblock starts out movable. */
 	for (i = 0; i < nr_pageblocks; i++)
 		mm->pageblock_mt[i] = SHADOWMM_MT_MOVABLE;

@@ -480,6 +480,24 @@ void smm_drain_all_pcp(struct smm_mm *mm)
 }
 
 /*
+ * Switch the per-CPU lists on or off at run time (the bench's buddy
+ * rows; the caller drains them first when switching off): pcp_enabled
+ * and the order-0 gate's pcp_off byte together, under lock_all so that
+ * CHECK sees both or neither. The gate closes before the lists go off
+ * and opens after they come on.
+ */
+void smm_pcp_set_enabled(struct smm_mm *mm, bool on)
+{
+	smm_mutex_lock(&mm->lock_all);
+	if (!on)
+		WRITE_ONCE(mm->order0_gate.pcp_off, 1);
+	WRITE_ONCE(mm->pcp_enabled, on);
+	if (on)
+		WRITE_ONCE(mm->order0_gate.pcp_off, 0);
+	smm_mutex_unlock(&mm->lock_all);
+}
+
+/*
  * A change an owner makes to the descriptor of a block it holds (a slab
  * made or unmade, a table or page of a space): one store of @word, in
  * a write section of @cpu's pcp for the block's zone, so the generation

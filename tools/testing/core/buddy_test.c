@@ -359,6 +359,17 @@ TEST_F(mm64m, check_reports_corruption)
 	ASSERT_TRUE(strstr(why, "mm or frames pointer") != NULL);
 	smm_pcp_of(&t->mm, 0, 1)->mm = &t->mm;
 	ASSERT_EQ(smm_check(&t->mm, why, sizeof(why)), 0);
+	/* the order-0 gate: each byte against what it stands for */
+	ASSERT_EQ(t->mm.order0_gate.fail_armed, 0);
+	t->mm.order0_gate.pcp_off ^= 1;
+	ASSERT_EQ(smm_check(&t->mm, why, sizeof(why)), -EUCLEAN);
+	ASSERT_TRUE(strstr(why, "order-0 gate") != NULL);
+	t->mm.order0_gate.pcp_off ^= 1;
+	t->mm.fail[SHADOWMM_FAULT_PAGE_ALLOC].probability = 1;
+	ASSERT_EQ(smm_check(&t->mm, why, sizeof(why)), -EUCLEAN);
+	ASSERT_TRUE(strstr(why, "fail_page_alloc armed") != NULL);
+	t->mm.fail[SHADOWMM_FAULT_PAGE_ALLOC].probability = 0;
+	ASSERT_EQ(smm_check(&t->mm, why, sizeof(why)), 0);
 }
 
 /*

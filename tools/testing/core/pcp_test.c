@@ -864,3 +864,18 @@ SMM_TEST(pcp_fast_path_zeroes_on_request)
 	ASSERT_EQ(smm_test_check(&t.mm), 0);
 	smm_test_mm_destroy(&t);
 }
+
+/*
+ * The order-0 push's list by table (smm_pcp_index0[], mm_internal.h)
+ * against smm_pcp_index(0, mt) for every value of the descriptor's
+ * 3-bit field: the list types their own lists, HighAtomic, CMA and the
+ * rest the movable one.
+ */
+SMM_TEST(pcp_index0_is_smm_pcp_index)
+{
+	unsigned int mt;
+
+	for (mt = 0; mt < ARRAY_SIZE(smm_pcp_index0); mt++)
+		EXPECT_EQ(smm_pcp_index0[mt], smm_pcp_index(0, mt));
+	ASSERT_EQ(ARRAY_SIZE(smm_pcp_index0), 1U << SMM_FRAME_MT_BITS);
+}
