@@ -312,6 +312,15 @@ int main(int argc, char **argv)
 		return bench_slab_mix_run_only(argv[2], argv[3], argv[4]);
 	if (argc == 2 && !strcmp(argv[1], "--slab-mix"))
 		return bench_slab_mix(argv[0], NULL);
+	/* an option it does not know is not an output path: nothing written */
+	if (argc > 2 || (argc == 2 && argv[1][0] == '-')) {
+		bool help = argc == 2 && (!strcmp(argv[1], "-h") || !strcmp(argv[1], "--help"));
+
+		fprintf(help ? stdout : stderr,
+			"usage: bench_native [OUT.json] | --pairs KIND N | --slab-mix |\n"
+			"       --slab-mix-run WORKLOAD POLICY STEADY\n");
+		return help ? 0 : 2;
+	}
 	printf("%-10s %12s %12s %12s %16s\n", "range", "pcp ns/pair", "buddy ns/pair",
 	       "churn ns/op", "startup ms/GiB");
 	for (i = 0; i < n; i++) {

@@ -458,8 +458,14 @@ int main(int argc, char **argv)
 			n = strtoul(argv[++i], NULL, 0);
 		} else if (!strcmp(argv[i], "--mib") && i + 1 < (unsigned int)argc) {
 			mib = strtoul(argv[++i], NULL, 0);
-		} else {
+		} else if (argv[i][0] != '-' && !out) {
 			out = argv[i];
+		} else {	/* not an output path: nothing written */
+			bool help = !strcmp(argv[i], "-h") || !strcmp(argv[i], "--help");
+
+			fprintf(help ? stdout : stderr, "usage: bench_scale [--threads N] [--mib M] "
+				"[--rows KIND,...] [OUT.json]\n");
+			return help ? 0 : 2;
 		}
 	}
 	cores = sysconf(_SC_NPROCESSORS_ONLN);
