@@ -126,6 +126,6 @@ check_config "$work" || die "the fragment did not survive olddefconfig; see $wor
 start=$(date +%s)
 nice -n 10 make -C "$work" -j"$(nproc)" bzImage modules >> "$log" 2>&1 ||
 	{ tail -n 30 "$log" >&2; die "build failed; see $log"; }
-say "built in $(($(date +%s) - start)) s: $(make -s -C "$work" kernelrelease)"
+say "built in $(($(date +%s) - start)) s: $(make -s --no-print-directory -C "$work" kernelrelease)"
 touch "$work/.smm-built"
 echo "$tree"

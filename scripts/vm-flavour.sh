@@ -117,7 +117,7 @@ debug | debug-fuzz | debug-quick)
 	"$top/scripts/deps.sh" "$debug_deps" >&2
 	kdir=$("$top/scripts/debug-kernel.sh" kasan "$debug_series")
 	export SMM_KVER SMM_VM_KERNEL SMM_MODULE
-	SMM_KVER=$(make -s -C "$kdir" kernelrelease)
+	SMM_KVER=$(make -s --no-print-directory -C "$kdir" kernelrelease)
 	SMM_VM_KERNEL=$kdir/arch/x86/boot/bzImage
 	SMM_MODULE=$(build_module "$kdir")
 	if [ "$flavour" != debug-quick ]; then
@@ -162,7 +162,7 @@ kcsan)
 	"$top/scripts/deps.sh" "$debug_deps" >&2
 	kdir=$("$top/scripts/debug-kernel.sh" kcsan "$debug_series")
 	export SMM_KVER SMM_VM_KERNEL SMM_MODULE
-	SMM_KVER=$(make -s -C "$kdir" kernelrelease)
+	SMM_KVER=$(make -s --no-print-directory -C "$kdir" kernelrelease)
 	SMM_VM_KERNEL=$kdir/arch/x86/boot/bzImage
 	SMM_MODULE=$(build_module "$kdir")
 	# the tests with the most concurrency: kthreads on every CPU beside
