@@ -390,11 +390,17 @@ def judge_host_tap(path, tally):
 
 def main(argv):
     args = argv[1:]
+    if args and args[0] in ('-h', '--help'):
+        print(__doc__.strip())
+        return 0
     expected_path = EXPECTED_SKIPS
     if args and args[0].startswith('--expected-skips'):
         opt = args.pop(0)
         expected_path = opt.partition('=')[2] or (args.pop(0) if args else '')
-    if not args or not expected_path:
+    unknown = [a for a in args if a.startswith('-')]
+    if not args or not expected_path or unknown:
+        if unknown:
+            print('check-log: unknown option %s' % unknown[0], file=sys.stderr)
         print(__doc__.strip(), file=sys.stderr)
         return 2
     try:
